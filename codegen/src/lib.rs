@@ -1,0 +1,1 @@
+//! Spec in, Rust source out: the generator behind the `qikberry` crate.

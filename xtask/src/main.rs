@@ -1,0 +1,50 @@
+//! `cargo xtask …`: the project's tasks. Run `cargo xtask help`.
+//!
+//! Each task lives in its own module and parses its own arguments; this file only dispatches.
+
+mod generate;
+mod spec_diff;
+mod spec_lint;
+mod test_cmd;
+mod workspace;
+
+use std::process::ExitCode;
+
+const HELP: &str = "\
+cargo xtask <task> [options]
+
+Tasks:
+  generate [--check]     regenerate generated/src/gen/ from spec/qikberry.yaml
+                         (--check: fail with a diff summary if the checked-in output drifted)
+  spec-lint [FILE]       run every spec check; problems are named by JSON pointer
+  spec-diff [--base REV | --old FILE] [--new FILE] [--format markdown|json] [--fail-on breaking]
+                         classified diff between two versions of the spec
+  test                   install the outside test tools into .tools/ and run the whole test suite
+  help                   this text
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some((task, rest)) = args.split_first() else {
+        eprint!("{HELP}");
+        return ExitCode::from(2);
+    };
+    let result = match task.as_str() {
+        "generate" => generate::run(rest),
+        "spec-lint" => spec_lint::run(rest),
+        "spec-diff" => spec_diff::run(rest),
+        "test" => test_cmd::run(rest),
+        "help" | "--help" | "-h" => {
+            print!("{HELP}");
+            Ok(ExitCode::SUCCESS)
+        }
+        other => Err(format!("unknown task `{other}`; run `cargo xtask help`")),
+    };
+    match result {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

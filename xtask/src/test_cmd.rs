@@ -1,0 +1,116 @@
+//! `cargo xtask test`: install the outside tools the tests talk to, then run every test.
+//!
+//! The tools (Prism, Redocly, openapi-diff, the npm `smpp` server, an SMS segment counter and
+//! `openapi-spec-validator`) are installed into `.tools/` (git-ignored) from the pinned lists in
+//! `xtask/tools/`. Tests find them through the `QIKBERRY_TOOLS` environment variable and fail,
+//! never skip, when one is missing.
+
+use std::path::Path;
+use std::process::{Command, ExitCode};
+
+use crate::workspace;
+
+/// Runs the task: `cargo xtask test [--no-install] [-- <extra cargo test args>]`.
+pub fn run(args: &[String]) -> Result<ExitCode, String> {
+    let root = workspace::root();
+    let tools = root.join(".tools");
+    let mut install = true;
+    let mut extra: Vec<String> = Vec::new();
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        match arg.as_str() {
+            "--no-install" => install = false,
+            "--" => extra.extend(iter.by_ref().cloned()),
+            other => return Err(format!("unknown option `{other}` for `cargo xtask test`")),
+        }
+    }
+    if install {
+        install_tools(&root, &tools)?;
+    }
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+    let steps: Vec<(&str, Vec<String>)> = vec![
+        (
+            "spec lint",
+            vec!["run".into(), "--quiet".into(), "-p".into(), "xtask".into(), "--".into(), "spec-lint".into()],
+        ),
+        (
+            "workspace tests",
+            [vec!["test".into(), "--workspace".into(), "--all-features".into()], extra.clone()].concat(),
+        ),
+        (
+            "fuzz targets build",
+            vec![
+                "build".into(),
+                "--manifest-path".into(),
+                "generated/fuzz/Cargo.toml".into(),
+                "--bins".into(),
+            ],
+        ),
+    ];
+    for (name, cargo_args) in steps {
+        if name == "fuzz targets build" && !root.join("generated/fuzz/Cargo.toml").exists() {
+            return Err("generated/fuzz/Cargo.toml is missing: the fuzz targets must build".into());
+        }
+        eprintln!("xtask test: {name}: cargo {}", cargo_args.join(" "));
+        let status = Command::new(&cargo)
+            .args(&cargo_args)
+            .current_dir(&root)
+            .env("QIKBERRY_TOOLS", &tools)
+            .env("REDOCLY_TELEMETRY", "off")
+            .status()
+            .map_err(|e| format!("could not start cargo for {name}: {e}"))?;
+        if !status.success() {
+            return Err(format!("{name} failed ({status})"));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Installs the pinned npm and PyPI tools into `tools` (idempotent: skips what is already there).
+fn install_tools(root: &Path, tools: &Path) -> Result<(), String> {
+    std::fs::create_dir_all(tools).map_err(|e| format!("cannot create {}: {e}", tools.display()))?;
+    let manifest = root.join("xtask/tools/package.json");
+    let wanted = std::fs::read(&manifest).map_err(|e| format!("cannot read {}: {e}", manifest.display()))?;
+    let stamp = tools.join("package.json");
+    let current = std::fs::read(&stamp).unwrap_or_default();
+    if current != wanted || !tools.join("node_modules").exists() {
+        std::fs::write(&stamp, &wanted).map_err(|e| format!("cannot write {}: {e}", stamp.display()))?;
+        run_tool(
+            Command::new("npm")
+                .args(["install", "--no-audit", "--no-fund", "--loglevel=error"])
+                .current_dir(tools),
+            "npm install (test tools)",
+        )?;
+    }
+    let venv = tools.join("venv");
+    let python = venv.join("bin/python");
+    if !python.exists() {
+        run_tool(
+            Command::new("python3").arg("-m").arg("venv").arg(&venv),
+            "python3 -m venv .tools/venv",
+        )?;
+    }
+    let requirements = root.join("xtask/tools/requirements.txt");
+    let req_stamp = venv.join("requirements.txt");
+    let wanted_req = std::fs::read(&requirements).map_err(|e| format!("cannot read {}: {e}", requirements.display()))?;
+    if std::fs::read(&req_stamp).unwrap_or_default() != wanted_req {
+        run_tool(
+            Command::new(&python)
+                .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r"])
+                .arg(&requirements),
+            "pip install (test tools)",
+        )?;
+        std::fs::write(&req_stamp, &wanted_req).map_err(|e| format!("cannot write {}: {e}", req_stamp.display()))?;
+    }
+    Ok(())
+}
+
+fn run_tool(command: &mut Command, what: &str) -> Result<(), String> {
+    eprintln!("xtask test: {what}");
+    let status = command.status().map_err(|e| format!("{what}: could not start: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{what} failed ({status})"))
+    }
+}
