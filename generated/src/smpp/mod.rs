@@ -1,0 +1,1 @@
+//! Async SMPP 3.4 client for the Qikberry gateway.

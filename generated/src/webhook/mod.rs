@@ -1,0 +1,1 @@
+//! Webhook events the platform pushes to your URL: typed payloads, verification and a receiver.
