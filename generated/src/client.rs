@@ -1,0 +1,658 @@
+//! [`Client`] and [`ClientBuilder`].
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderValue, USER_AGENT};
+use secrecy::SecretString;
+use serde::de::DeserializeOwned;
+use url::Url;
+
+use crate::error::{Error, ErrorBody};
+use crate::request::{Body, Request, Server, encode_query};
+use crate::runtime::{
+    AuthMode, Layer, Next, PreparedBody, PreparedRequest, Response, Transport, parse_retry_after,
+};
+
+/// Default base URL of the v2 API.
+pub const DEFAULT_BASE_URL: &str = "https://alerts.qikberry.com/api/v2/";
+/// Default base URL of the v3 API (token operations).
+pub const DEFAULT_V3_BASE_URL: &str = "https://alerts.qikberry.com/api/v3/";
+/// Environment variable read by [`Client::from_env`] and, when no token is given, by
+/// [`ClientBuilder::build`].
+pub const TOKEN_ENV: &str = "QIKBERRY_TOKEN";
+
+const EXCERPT_CHARS: usize = 200;
+
+/// The Qikberry API client. Cheap to clone (all clones share one connection pool).
+///
+/// Every product has a handle with one method per operation:
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), qikberry::Error> {
+/// // Reads the token from QIKBERRY_TOKEN.
+/// let client = qikberry::Client::from_env()?;
+/// // Or: qikberry::Client::new("your-token"), or Client::builder() for more options.
+/// # let _ = client;
+/// # Ok(())
+/// # }
+/// ```
+///
+/// The token is never printed: `{:?}` of a client shows `[REDACTED]`.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    base_v2: Url,
+    base_v3: Url,
+    transport: Transport,
+    layers: Vec<Arc<dyn Layer>>,
+    timeout: Option<Duration>,
+}
+
+impl Client {
+    /// A builder for every option (hosts, auth mode, timeouts, middleware).
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client with the default hosts and the given token.
+    ///
+    /// # Panics
+    /// Only if the TLS backend cannot be initialised (like `reqwest::Client::new`). Use
+    /// [`Client::builder`] to get that as an error instead.
+    pub fn new(token: impl Into<String>) -> Client {
+        let builder = Client::builder().token(token);
+        match builder.build_inner(false) {
+            Ok(c) => c,
+            Err(e) => panic!("cannot build the HTTP client: {e}"),
+        }
+    }
+
+    /// A client with the default hosts and the token from the `QIKBERRY_TOKEN` environment
+    /// variable.
+    pub fn from_env() -> Result<Client, Error> {
+        Client::builder().token_from_env().build()
+    }
+
+    /// The v2 base URL in use.
+    pub fn base_url(&self) -> &Url {
+        &self.inner.base_v2
+    }
+
+    /// The v3 base URL in use.
+    pub fn v3_base_url(&self) -> &Url {
+        &self.inner.base_v3
+    }
+
+    /// The authentication mode in use.
+    pub fn auth_mode(&self) -> AuthMode {
+        self.inner.transport.auth_mode
+    }
+
+    /// Builds the URL and body, runs the middleware chain and the HTTP call.
+    async fn run(&self, req: Request) -> Result<(&'static str, Response), Error> {
+        let op = req.operation_id;
+        let prepared = self.prepare(req)?;
+        let inner = &*self.inner;
+        let resp = Next::new(&inner.layers, &inner.transport)
+            .run(prepared)
+            .await?;
+        if !resp.status.is_success() {
+            return Err(self.api_error(op, resp));
+        }
+        Ok((op, resp))
+    }
+
+    /// Sends a request and decodes a JSON response. Used by the generated code.
+    #[doc(hidden)]
+    pub async fn execute<T: DeserializeOwned>(&self, req: Request) -> Result<T, Error> {
+        let (op, resp) = self.run(req).await?;
+        self.decode(op, &resp.body)
+    }
+
+    /// Sends a request whose success response has no JSON body. Used by the generated code.
+    #[doc(hidden)]
+    pub async fn execute_empty(&self, req: Request) -> Result<(), Error> {
+        self.run(req).await.map(|_| ())
+    }
+
+    /// Sends a request and returns the raw success response (status, headers, body bytes).
+    #[doc(hidden)]
+    pub async fn execute_raw(&self, req: Request) -> Result<Response, Error> {
+        self.run(req).await.map(|(_, r)| r)
+    }
+
+    fn prepare(&self, req: Request) -> Result<PreparedRequest, Error> {
+        let Request {
+            operation_id,
+            method,
+            server,
+            path,
+            query,
+            body,
+            idempotent,
+        } = req;
+        if path.starts_with('/')
+            || path.split('/').any(|seg| {
+                matches!(
+                    seg.to_ascii_lowercase().as_str(),
+                    "." | ".." | "%2e" | "%2e%2e" | ".%2e" | "%2e."
+                )
+            })
+        {
+            return Err(Error::Encode {
+                message: format!(
+                    "{operation_id}: invalid request path {path:?} (a path parameter is empty, `.` or `..`)"
+                ),
+            });
+        }
+        let base = match server {
+            Server::V2 => &self.inner.base_v2,
+            Server::V3 => &self.inner.base_v3,
+        };
+        let mut url = base.join(&path).map_err(|e| Error::Encode {
+            message: format!("{operation_id}: cannot build URL from path {path:?}: {e}"),
+        })?;
+        let q = encode_query(&query);
+        url.set_query(if q.is_empty() { None } else { Some(&q) });
+
+        let mut headers = HeaderMap::new();
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        headers.insert(
+            USER_AGENT,
+            HeaderValue::from_static(concat!("qikberry-rs/", env!("CARGO_PKG_VERSION"))),
+        );
+        let body = match body {
+            Body::None => PreparedBody::Empty,
+            Body::Json(v) => {
+                headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+                PreparedBody::Bytes(Bytes::from(serde_json::to_vec(&v)?))
+            }
+            Body::Form(fields) => {
+                headers.insert(
+                    CONTENT_TYPE,
+                    HeaderValue::from_static("application/x-www-form-urlencoded"),
+                );
+                let mut ser = url::form_urlencoded::Serializer::new(String::new());
+                for (k, v) in &fields {
+                    ser.append_pair(k, v);
+                }
+                PreparedBody::Bytes(Bytes::from(ser.finish()))
+            }
+            Body::Multipart(parts) => PreparedBody::Multipart(parts),
+        };
+        Ok(
+            PreparedRequest::new(operation_id, method, url, idempotent).with_parts(
+                headers,
+                body,
+                self.inner.timeout,
+            ),
+        )
+    }
+
+    fn excerpt(&self, body: &[u8]) -> String {
+        let text = String::from_utf8_lossy(body);
+        let redacted = self.inner.transport.redact(&text);
+        let mut out: String = redacted.chars().take(EXCERPT_CHARS).collect();
+        if redacted.chars().count() > EXCERPT_CHARS {
+            out.push('…');
+        }
+        out
+    }
+
+    fn decode<T: DeserializeOwned>(&self, op: &'static str, body: &[u8]) -> Result<T, Error> {
+        let mut de = serde_json::Deserializer::from_slice(body);
+        let result: Result<T, _> = serde_path_to_error::deserialize(&mut de);
+        let value = result.map_err(|e| Error::Decode {
+            operation: op,
+            path: e.path().to_string(),
+            message: self.inner.transport.redact(&e.inner().to_string()),
+            excerpt: self.excerpt(body),
+        })?;
+        // Trailing garbage after the JSON value.
+        de.end().map_err(|e| Error::Decode {
+            operation: op,
+            path: ".".into(),
+            message: e.to_string(),
+            excerpt: self.excerpt(body),
+        })?;
+        Ok(value)
+    }
+
+    fn api_error(&self, op: &'static str, resp: Response) -> Error {
+        let retry_after = parse_retry_after(&resp.headers);
+        let body = match serde_json::from_slice::<ErrorBody>(&resp.body) {
+            Ok(mut b) => {
+                b.message = self.inner.transport.redact(&b.message);
+                b
+            }
+            Err(_) => ErrorBody {
+                message: self.excerpt(&resp.body),
+                ..ErrorBody::default()
+            },
+        };
+        Error::Api {
+            status: resp.status,
+            body: Box::new(body),
+            retry_after,
+            operation: op,
+        }
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_v2.as_str())
+            .field("v3_base_url", &self.inner.base_v3.as_str())
+            .field("token", &"[REDACTED]")
+            .field("auth_mode", &self.inner.transport.auth_mode)
+            .field("timeout", &self.inner.timeout)
+            .field("layers", &self.inner.layers.len())
+            .finish()
+    }
+}
+
+enum TokenSource {
+    Unset,
+    Given(SecretString),
+    Env,
+}
+
+/// Configures a [`Client`].
+///
+/// ```
+/// use std::time::Duration;
+/// use qikberry::{AuthMode, Client};
+/// use qikberry::runtime::RetryLayer;
+///
+/// let client = Client::builder()
+///     .token("your-token")                 // or .token_from_env() (QIKBERRY_TOKEN)
+///     .host("sms.example-reseller.com")    // white-label host: sets the v2 and v3 base URLs
+///     .auth_mode(AuthMode::Header)         // the default: Authorization: Bearer …
+///     .timeout(Duration::from_secs(20))
+///     .connect_timeout(Duration::from_secs(5))
+///     .layer(RetryLayer::new())            // retries GET/PUT/DELETE only, never a send
+///     .build()?;
+/// assert_eq!(client.base_url().as_str(), "https://sms.example-reseller.com/api/v2/");
+/// assert!(!format!("{client:?}").contains("your-token"));
+/// # Ok::<(), qikberry::Error>(())
+/// ```
+pub struct ClientBuilder {
+    base_v2: String,
+    base_v3: String,
+    token: TokenSource,
+    auth_mode: AuthMode,
+    timeout: Option<Duration>,
+    connect_timeout: Option<Duration>,
+    http: Option<reqwest::Client>,
+    layers: Vec<Arc<dyn Layer>>,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        ClientBuilder {
+            base_v2: DEFAULT_BASE_URL.to_owned(),
+            base_v3: DEFAULT_V3_BASE_URL.to_owned(),
+            token: TokenSource::Unset,
+            auth_mode: AuthMode::Header,
+            timeout: Some(Duration::from_secs(60)),
+            connect_timeout: None,
+            http: None,
+            layers: Vec::new(),
+        }
+    }
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let token = match self.token {
+            TokenSource::Unset => "unset",
+            TokenSource::Given(_) => "[REDACTED]",
+            TokenSource::Env => "from QIKBERRY_TOKEN",
+        };
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_v2)
+            .field("v3_base_url", &self.base_v3)
+            .field("token", &token)
+            .field("auth_mode", &self.auth_mode)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("custom_http_client", &self.http.is_some())
+            .field("layers", &self.layers.len())
+            .finish()
+    }
+}
+
+fn with_trailing_slash(mut s: String) -> String {
+    if !s.ends_with('/') {
+        s.push('/');
+    }
+    s
+}
+
+impl ClientBuilder {
+    /// Base URL of the v2 API (default `https://alerts.qikberry.com/api/v2/`). A trailing `/`
+    /// is added if missing.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_v2 = with_trailing_slash(url.into());
+        self
+    }
+
+    /// Base URL of the v3 API (default `https://alerts.qikberry.com/api/v3/`).
+    pub fn v3_base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_v3 = with_trailing_slash(url.into());
+        self
+    }
+
+    /// Sets both base URLs from a host, for white-label deployments:
+    /// `host("sms.reseller.com")` → `https://sms.reseller.com/api/v2/` and `…/api/v3/`.
+    /// A value with a scheme (`http://127.0.0.1:8080`) is used as is.
+    pub fn host(mut self, host: impl AsRef<str>) -> Self {
+        let host = host.as_ref().trim_end_matches('/');
+        let origin = if host.contains("://") {
+            host.to_owned()
+        } else {
+            format!("https://{host}")
+        };
+        self.base_v2 = format!("{origin}/api/v2/");
+        self.base_v3 = format!("{origin}/api/v3/");
+        self
+    }
+
+    /// The API token.
+    pub fn token(mut self, token: impl Into<String>) -> Self {
+        self.token = TokenSource::Given(SecretString::from(token.into()));
+        self
+    }
+
+    /// Reads the token from `QIKBERRY_TOKEN` when [`build`](Self::build) runs (also the
+    /// fallback when no token is set).
+    pub fn token_from_env(mut self) -> Self {
+        self.token = TokenSource::Env;
+        self
+    }
+
+    /// How the token is sent (default: `Authorization: Bearer`).
+    pub fn auth_mode(mut self, mode: AuthMode) -> Self {
+        self.auth_mode = mode;
+        self
+    }
+
+    /// Total time allowed for each HTTP call (default 60 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Removes the per-call timeout.
+    pub fn no_timeout(mut self) -> Self {
+        self.timeout = None;
+        self
+    }
+
+    /// Time allowed to establish a connection. Not combinable with
+    /// [`http_client`](Self::http_client) (configure your own client instead).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// Uses your own `reqwest::Client` (proxies, TLS roots, pools). The per-call
+    /// [`timeout`](Self::timeout) still applies.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// Adds a middleware layer. Layers run in the order they are added, the first one
+    /// outermost.
+    pub fn layer(mut self, layer: impl Layer) -> Self {
+        self.layers.push(Arc::new(layer));
+        self
+    }
+
+    /// Adds a shared middleware layer.
+    pub fn layer_arc(mut self, layer: Arc<dyn Layer>) -> Self {
+        self.layers.push(layer);
+        self
+    }
+
+    /// Builds the client. Fails with [`Error::Config`] when there is no token (neither given nor
+    /// in `QIKBERRY_TOKEN`), the token cannot be sent in a header, or a base URL is invalid.
+    pub fn build(self) -> Result<Client, Error> {
+        self.build_inner(true)
+    }
+
+    fn build_inner(self, validate: bool) -> Result<Client, Error> {
+        let token = match self.token {
+            TokenSource::Given(t) => t,
+            TokenSource::Unset | TokenSource::Env => match std::env::var(TOKEN_ENV) {
+                Ok(t) if !t.trim().is_empty() => SecretString::from(t),
+                _ => {
+                    return Err(Error::Config(format!(
+                        "no API token: pass one to ClientBuilder::token or set {TOKEN_ENV}"
+                    )));
+                }
+            },
+        };
+        if validate {
+            use secrecy::ExposeSecret;
+            let t = token.expose_secret();
+            if t.trim().is_empty() {
+                return Err(Error::Config("the API token is empty".into()));
+            }
+            if HeaderValue::from_str(&format!("Bearer {t}")).is_err() {
+                return Err(Error::Config(
+                    "the API token contains characters not allowed in a header".into(),
+                ));
+            }
+        }
+        let parse = |what: &str, s: &str| -> Result<Url, Error> {
+            let url =
+                Url::parse(s).map_err(|e| Error::Config(format!("invalid {what} {s:?}: {e}")))?;
+            if url.cannot_be_a_base() || !matches!(url.scheme(), "http" | "https") {
+                return Err(Error::Config(format!(
+                    "invalid {what} {s:?}: expected an http(s) URL"
+                )));
+            }
+            Ok(url)
+        };
+        let base_v2 = parse("base URL", &self.base_v2)?;
+        let base_v3 = parse("v3 base URL", &self.base_v3)?;
+        let http = match self.http {
+            Some(c) => {
+                if self.connect_timeout.is_some() {
+                    return Err(Error::Config(
+                        "connect_timeout cannot be applied to a client given with http_client; \
+                         set it on your reqwest::Client"
+                            .into(),
+                    ));
+                }
+                c
+            }
+            None => {
+                let mut b = reqwest::Client::builder();
+                if let Some(t) = self.connect_timeout {
+                    b = b.connect_timeout(t);
+                }
+                b.build()
+                    .map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?
+            }
+        };
+        Ok(Client {
+            inner: Arc::new(Inner {
+                base_v2,
+                base_v3,
+                transport: Transport {
+                    http,
+                    token,
+                    auth_mode: self.auth_mode,
+                },
+                layers: self.layers,
+                timeout: self.timeout,
+            }),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use reqwest::Method;
+
+    fn client() -> Client {
+        Client::builder()
+            .token("sekrit-token")
+            .host("http://127.0.0.1:9")
+            .build()
+            .unwrap()
+    }
+
+    #[test]
+    fn builder_defaults_and_host() {
+        let c = Client::builder().token("t").build().unwrap();
+        assert_eq!(c.base_url().as_str(), DEFAULT_BASE_URL);
+        assert_eq!(c.v3_base_url().as_str(), DEFAULT_V3_BASE_URL);
+        assert_eq!(c.auth_mode(), AuthMode::Header);
+        let c = Client::builder()
+            .token("t")
+            .host("wl.example.com/")
+            .build()
+            .unwrap();
+        assert_eq!(c.base_url().as_str(), "https://wl.example.com/api/v2/");
+        assert_eq!(c.v3_base_url().as_str(), "https://wl.example.com/api/v3/");
+        let c = Client::builder()
+            .token("t")
+            .base_url("http://localhost:1/x")
+            .build()
+            .unwrap();
+        assert_eq!(c.base_url().as_str(), "http://localhost:1/x/");
+    }
+
+    #[test]
+    fn builder_errors() {
+        let e = Client::builder()
+            .token("t")
+            .base_url("not a url")
+            .build()
+            .unwrap_err();
+        assert!(
+            matches!(e, Error::Config(ref m) if m.contains("not a url")),
+            "{e}"
+        );
+        let e = Client::builder()
+            .token("t")
+            .base_url("ftp://x/")
+            .build()
+            .unwrap_err();
+        assert!(matches!(e, Error::Config(_)), "{e}");
+        let e = Client::builder().token("bad\ntoken").build().unwrap_err();
+        assert!(
+            matches!(e, Error::Config(ref m) if !m.contains("bad")),
+            "{e}"
+        );
+        let e = Client::builder()
+            .token("t")
+            .http_client(reqwest::Client::new())
+            .connect_timeout(Duration::from_secs(1))
+            .build()
+            .unwrap_err();
+        assert!(matches!(e, Error::Config(_)), "{e}");
+    }
+
+    #[test]
+    fn debug_redacts_token() {
+        let b = Client::builder().token("sekrit-token");
+        assert!(!format!("{b:?}").contains("sekrit"));
+        assert!(format!("{b:?}").contains("[REDACTED]"));
+        let c = client();
+        let dbg = format!("{c:?}");
+        assert!(!dbg.contains("sekrit"), "{dbg}");
+        assert!(dbg.contains("[REDACTED]"), "{dbg}");
+    }
+
+    #[test]
+    fn prepare_builds_url_and_body() {
+        let c = client();
+        let r = Request::new(
+            "sms_list_senders",
+            Method::GET,
+            Server::V2,
+            "sms/senders".into(),
+        )
+        .query("filter[name]", "a b")
+        .query("page", 2);
+        let p = c.prepare(r).unwrap();
+        assert_eq!(
+            p.url().as_str(),
+            "http://127.0.0.1:9/api/v2/sms/senders?filter%5Bname%5D=a%20b&page=2"
+        );
+        assert!(p.headers().get("authorization").is_none());
+        let r = Request::new(
+            "auth_generate_token",
+            Method::POST,
+            Server::V3,
+            "auth/token/generate".into(),
+        )
+        .body(Body::Json(serde_json::json!({"a": 1})));
+        let p = c.prepare(r).unwrap();
+        assert_eq!(
+            p.url().as_str(),
+            "http://127.0.0.1:9/api/v3/auth/token/generate"
+        );
+        assert_eq!(p.headers()["content-type"], "application/json");
+        assert!(!p.is_idempotent());
+        match p.body() {
+            PreparedBody::Bytes(b) => assert_eq!(&b[..], br#"{"a":1}"#),
+            other => panic!("{other:?}"),
+        }
+        let r = Request::new("x", Method::POST, Server::V2, "x".into())
+            .body(Body::Form(vec![("a b".into(), "c&d".into())]));
+        match c.prepare(r).unwrap().body() {
+            PreparedBody::Bytes(b) => assert_eq!(&b[..], b"a+b=c%26d"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn prepare_rejects_dot_segments() {
+        let c = client();
+        for path in ["sms/senders/..", "sms/./x", "/abs", "sms/%2E%2E"] {
+            let r = Request::new("x", Method::GET, Server::V2, path.into());
+            assert!(matches!(c.prepare(r), Err(Error::Encode { .. })), "{path}");
+        }
+    }
+
+    #[test]
+    fn decode_error_names_path_and_redacts() {
+        let c = client();
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Item {
+            credits: u32,
+        }
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Env {
+            data: Vec<Item>,
+        }
+        let body = br#"{"data":[{"credits":1},{"credits":"sekrit-token"}]}"#;
+        let e = c.decode::<Env>("op", body).unwrap_err();
+        match &e {
+            Error::Decode { path, excerpt, .. } => {
+                assert_eq!(path, "data[1].credits");
+                assert!(excerpt.contains("[REDACTED]"));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(!e.to_string().contains("sekrit"), "{e}");
+        let e = c.decode::<Env>("op", br#"{"data":[]} x"#).unwrap_err();
+        assert!(matches!(e, Error::Decode { .. }), "{e}");
+    }
+}

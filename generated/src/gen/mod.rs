@@ -1,0 +1,1 @@
+//! Code generated from `spec/qikberry.yaml` by `cargo xtask generate` (placeholder until the first generation).
