@@ -1,0 +1,1120 @@
+//! The [`Event`] enum, its payload structs and the parser for both envelope forms.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use rust_decimal::Decimal;
+use serde::de::IgnoredAny;
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+
+use super::status::{CallStatus, ChannelStatus, OptOutScope, SmsStatus};
+use super::types::{EventTime, Id, opt};
+
+/// Event names, exactly as the platform writes them in the envelope's `event` member.
+pub mod names {
+    /// SMS delivery report.
+    pub const SMS_MESSAGE_STATUS: &str = "sms:message:status";
+    /// SMS opt-out.
+    pub const SMS_UNSUBSCRIPTION: &str = "sms:unsubscription";
+    /// Inbound WhatsApp message.
+    pub const WHATSAPP_MESSAGE_IN: &str = "whatsapp:message:in";
+    /// WhatsApp message status.
+    pub const WHATSAPP_MESSAGE_STATUS: &str = "whatsapp:message:status";
+    /// WhatsApp opt-out.
+    pub const WHATSAPP_UNSUBSCRIPTION: &str = "whatsapp:unsubscription";
+    /// Inbound RCS message.
+    pub const RCS_MESSAGE_IN: &str = "rcs:message:in";
+    /// RCS message status.
+    pub const RCS_MESSAGE_STATUS: &str = "rcs:message:status";
+    /// RCS opt-out.
+    pub const RCS_UNSUBSCRIPTION: &str = "rcs:unsubscription";
+    /// Voice call record (CDR).
+    pub const VOICE_MESSAGE_OUT: &str = "voice:message:out";
+    /// Voice opt-out.
+    pub const VOICE_UNSUBSCRIPTION: &str = "voice:unsubscription";
+    /// Viber message status.
+    pub const VIBER_MESSAGE_STATUS: &str = "viber:message:status";
+    /// Inbound Viber message.
+    pub const VIBER_MESSAGE_IN: &str = "viber:message:in";
+    /// Viber opt-out.
+    pub const VIBER_UNSUBSCRIPTION: &str = "viber:unsubscription";
+    /// Inbound message on a virtual mobile number (Interact).
+    pub const VMN_MESSAGE_IN: &str = "vmn:message:in";
+    /// Contact created or updated.
+    pub const CONTACTS_SUBSCRIBER_SUBSCRIPTION: &str = "contacts:subscriber:subscription";
+    /// Smart-link visit. The platform sends this payload without an envelope; the name is the
+    /// one this crate uses for it.
+    pub const LINK_VISIT: &str = "link:visit";
+
+    /// The 15 event names of the reference's subscription table, in its order.
+    pub const SUBSCRIBABLE: [&str; 15] = [
+        SMS_MESSAGE_STATUS,
+        SMS_UNSUBSCRIPTION,
+        WHATSAPP_MESSAGE_IN,
+        WHATSAPP_MESSAGE_STATUS,
+        WHATSAPP_UNSUBSCRIPTION,
+        RCS_MESSAGE_IN,
+        RCS_MESSAGE_STATUS,
+        RCS_UNSUBSCRIPTION,
+        VOICE_MESSAGE_OUT,
+        VOICE_UNSUBSCRIPTION,
+        VIBER_MESSAGE_STATUS,
+        VIBER_MESSAGE_IN,
+        VIBER_UNSUBSCRIPTION,
+        VMN_MESSAGE_IN,
+        CONTACTS_SUBSCRIBER_SUBSCRIPTION,
+    ];
+}
+
+/// One webhook delivery from the platform, typed.
+///
+/// # The two body forms
+///
+/// The platform sends most events in an envelope, `{"event": "<name>", "payload": {...}}`.
+/// Two payloads arrive *flat*, without an envelope: the SMS delivery report as spelled out in the
+/// reference's "Webhook Verification" section, and the smart-link visit. The rule
+/// [`Event::from_slice`] applies:
+///
+/// 1. The body must be a JSON object.
+/// 2. If it has a member `event` whose value is a string, it is an envelope: the name picks
+///    the variant and `payload` is parsed as that variant's struct. A name this crate does not
+///    know gives [`Event::Unknown`] with the raw payload (never an error).
+/// 3. Otherwise it is flat: with a `link_id` member it is a [`LinkVisit`]; with `id` and
+///    `status` members it is an [`SmsDeliveryReport`] (the same struct the enveloped
+///    `sms:message:status` carries); anything else is [`Event::Unknown`] with an empty
+///    event name and the whole body as payload.
+///
+/// ```
+/// use qikberry::webhook::{Event, ChannelStatus};
+/// let body = br#"{"event":"whatsapp:message:status","payload":{"id":"a418","status":"read"}}"#;
+/// match Event::from_slice(body)? {
+///     Event::WhatsappStatus(s) => assert_eq!(s.status, ChannelStatus::Read),
+///     other => panic!("unexpected {other:?}"),
+/// }
+/// let flat = br#"{"id":"b34e:1","mobile":"918921269000","status":"DELIVRD","credits":"2.0000"}"#;
+/// let ev = Event::from_slice(flat)?;
+/// assert_eq!(ev.name(), "sms:message:status");
+/// let odd = br#"{"event":"fax:message:in","payload":{"pages":3}}"#;
+/// assert!(matches!(Event::from_slice(odd)?, Event::Unknown { .. }));
+/// # Ok::<(), qikberry::webhook::ParseError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Event {
+    /// `sms:message:status`, enveloped or flat: an SMS delivery report.
+    SmsStatus(SmsDeliveryReport),
+    /// `sms:unsubscription`: a number opted out of SMS.
+    SmsUnsubscription(Unsubscription),
+    /// `whatsapp:message:in`: a user wrote to your WhatsApp number.
+    WhatsappIn(InboundMessage),
+    /// `whatsapp:message:status`: status of a WhatsApp message you sent.
+    WhatsappStatus(MessageStatus),
+    /// `whatsapp:unsubscription`: a number opted out of WhatsApp.
+    WhatsappUnsubscription(Unsubscription),
+    /// `rcs:message:in`: an inbound RCS message.
+    RcsIn(InboundMessage),
+    /// `rcs:message:status`: status of an RCS message you sent.
+    RcsStatus(MessageStatus),
+    /// `rcs:unsubscription`: a number opted out of RCS.
+    RcsUnsubscription(Unsubscription),
+    /// `voice:message:out`: a call detail record.
+    VoiceCall(CallRecord),
+    /// `voice:unsubscription`: a number opted out of voice.
+    VoiceUnsubscription(Unsubscription),
+    /// `viber:message:status`: status of a Viber message you sent.
+    ViberStatus(MessageStatus),
+    /// `viber:message:in`: a user wrote to your Viber account.
+    ViberIn(InboundMessage),
+    /// `viber:unsubscription`: a number opted out of Viber.
+    ViberUnsubscription(Unsubscription),
+    /// `vmn:message:in`: an inbound message on a virtual mobile number.
+    VmnIn(InboundMessage),
+    /// `contacts:subscriber:subscription`: a contact was created or updated.
+    Contact(ContactEvent),
+    /// A smart-link visit (flat body with `link_id`).
+    LinkVisit(LinkVisit),
+    /// An event this crate does not know; the payload is kept as raw JSON.
+    Unknown {
+        /// The `event` member as sent, or empty for an unrecognised flat body.
+        event: String,
+        /// The `payload` member (or the whole flat body); `null` when absent.
+        payload: Value,
+    },
+}
+
+impl Event {
+    /// Parses a webhook body (both envelope forms, see the type-level docs).
+    ///
+    /// Verify the raw bytes *before* calling this (see [`super::Verifier`]); parsing never
+    /// panics, and errors name the failing JSON path.
+    pub fn from_slice(body: &[u8]) -> Result<Event, ParseError> {
+        let first = body.iter().find(|b| !b.is_ascii_whitespace());
+        if first != Some(&b'{') {
+            // Still report syntax errors as such.
+            if let Err(e) = serde_json::from_slice::<IgnoredAny>(body) {
+                return Err(ParseError::Syntax(e.to_string()));
+            }
+            return Err(ParseError::NotAnObject);
+        }
+        let probe: Probe<'_> =
+            serde_json::from_slice(body).map_err(|e| ParseError::Syntax(e.to_string()))?;
+        match probe.event {
+            Some(ev) => {
+                let name: Cow<'_, str> = match serde_json::from_str::<Cow<'_, str>>(ev.get()) {
+                    Ok(n) => n,
+                    Err(_) => {
+                        return Err(ParseError::EventNotString);
+                    }
+                };
+                Self::from_envelope(&name, probe.payload)
+            }
+            None => {
+                let text = std::str::from_utf8(body)
+                    .map_err(|e| ParseError::Syntax(format!("invalid UTF-8: {e}")))?;
+                if probe.link_id.is_some() {
+                    typed(text, names::LINK_VISIT, "").map(Event::LinkVisit)
+                } else if probe.id.is_some() && probe.status.is_some() {
+                    typed(text, names::SMS_MESSAGE_STATUS, "").map(Event::SmsStatus)
+                } else {
+                    let payload: Value = serde_json::from_str(text)
+                        .map_err(|e| ParseError::Syntax(e.to_string()))?;
+                    Ok(Event::Unknown {
+                        event: String::new(),
+                        payload,
+                    })
+                }
+            }
+        }
+    }
+
+    /// Parses an enveloped event whose name and payload have already been separated.
+    fn from_envelope(name: &str, payload: Option<&RawValue>) -> Result<Event, ParseError> {
+        use names::*;
+        let Some(raw) = payload else {
+            if is_known(name) {
+                return Err(ParseError::MissingPayload {
+                    event: name.to_owned(),
+                });
+            }
+            return Ok(Event::Unknown {
+                event: name.to_owned(),
+                payload: Value::Null,
+            });
+        };
+        let p = raw.get();
+        let ev = match name {
+            SMS_MESSAGE_STATUS => Event::SmsStatus(typed(p, name, "payload")?),
+            SMS_UNSUBSCRIPTION => Event::SmsUnsubscription(typed(p, name, "payload")?),
+            WHATSAPP_MESSAGE_IN => Event::WhatsappIn(typed(p, name, "payload")?),
+            WHATSAPP_MESSAGE_STATUS => Event::WhatsappStatus(typed(p, name, "payload")?),
+            WHATSAPP_UNSUBSCRIPTION => Event::WhatsappUnsubscription(typed(p, name, "payload")?),
+            RCS_MESSAGE_IN => Event::RcsIn(typed(p, name, "payload")?),
+            RCS_MESSAGE_STATUS => Event::RcsStatus(typed(p, name, "payload")?),
+            RCS_UNSUBSCRIPTION => Event::RcsUnsubscription(typed(p, name, "payload")?),
+            VOICE_MESSAGE_OUT => Event::VoiceCall(typed(p, name, "payload")?),
+            VOICE_UNSUBSCRIPTION => Event::VoiceUnsubscription(typed(p, name, "payload")?),
+            VIBER_MESSAGE_STATUS => Event::ViberStatus(typed(p, name, "payload")?),
+            VIBER_MESSAGE_IN => Event::ViberIn(typed(p, name, "payload")?),
+            VIBER_UNSUBSCRIPTION => Event::ViberUnsubscription(typed(p, name, "payload")?),
+            VMN_MESSAGE_IN => Event::VmnIn(typed(p, name, "payload")?),
+            CONTACTS_SUBSCRIBER_SUBSCRIPTION => Event::Contact(typed(p, name, "payload")?),
+            LINK_VISIT => Event::LinkVisit(typed(p, name, "payload")?),
+            _ => Event::Unknown {
+                event: name.to_owned(),
+                payload: serde_json::from_str(p).map_err(|e| ParseError::Syntax(e.to_string()))?,
+            },
+        };
+        Ok(ev)
+    }
+
+    /// The event name (`"sms:message:status"`, …; [`names::LINK_VISIT`] for link visits; the
+    /// name as sent for [`Event::Unknown`]).
+    pub fn name(&self) -> &str {
+        use names::*;
+        match self {
+            Event::SmsStatus(_) => SMS_MESSAGE_STATUS,
+            Event::SmsUnsubscription(_) => SMS_UNSUBSCRIPTION,
+            Event::WhatsappIn(_) => WHATSAPP_MESSAGE_IN,
+            Event::WhatsappStatus(_) => WHATSAPP_MESSAGE_STATUS,
+            Event::WhatsappUnsubscription(_) => WHATSAPP_UNSUBSCRIPTION,
+            Event::RcsIn(_) => RCS_MESSAGE_IN,
+            Event::RcsStatus(_) => RCS_MESSAGE_STATUS,
+            Event::RcsUnsubscription(_) => RCS_UNSUBSCRIPTION,
+            Event::VoiceCall(_) => VOICE_MESSAGE_OUT,
+            Event::VoiceUnsubscription(_) => VOICE_UNSUBSCRIPTION,
+            Event::ViberStatus(_) => VIBER_MESSAGE_STATUS,
+            Event::ViberIn(_) => VIBER_MESSAGE_IN,
+            Event::ViberUnsubscription(_) => VIBER_UNSUBSCRIPTION,
+            Event::VmnIn(_) => VMN_MESSAGE_IN,
+            Event::Contact(_) => CONTACTS_SUBSCRIBER_SUBSCRIPTION,
+            Event::LinkVisit(_) => LINK_VISIT,
+            Event::Unknown { event, .. } => event,
+        }
+    }
+
+    /// A stable key for de-duplicating retries and re-sends of this event.
+    ///
+    /// Built from the event name and the fields that identify one occurrence: the message id
+    /// plus the status for status updates and call records (a message goes through several
+    /// statuses, each its own event), the id for inbound messages and opt-outs, the id plus
+    /// `updated_at` for contact changes, the visit id for link visits. When those fields are
+    /// missing (and for [`Event::Unknown`]) the key is the SHA-256 of the raw body, which the
+    /// sender repeats byte for byte on a retry.
+    ///
+    /// ```
+    /// use qikberry::webhook::Event;
+    /// let body = br#"{"event":"rcs:message:status","payload":{"id":"m1","status":"delivered"}}"#;
+    /// let ev = Event::from_slice(body).unwrap();
+    /// assert_eq!(ev.idempotency_key(body).as_str(), "rcs:message:status/m1/delivered");
+    /// ```
+    pub fn idempotency_key(&self, raw_body: &[u8]) -> IdempotencyKey {
+        let name = self.name();
+        let parts: Option<(String, Option<String>)> = match self {
+            Event::SmsStatus(r) => non_empty(&r.id).map(|id| (id, Some(r.status.to_string()))),
+            Event::WhatsappStatus(s) | Event::RcsStatus(s) | Event::ViberStatus(s) => {
+                non_empty(&s.id).map(|id| (id, Some(s.status.to_string())))
+            }
+            Event::WhatsappIn(m) | Event::RcsIn(m) | Event::ViberIn(m) | Event::VmnIn(m) => {
+                non_empty(&m.id).map(|id| (id, None))
+            }
+            Event::SmsUnsubscription(u)
+            | Event::WhatsappUnsubscription(u)
+            | Event::RcsUnsubscription(u)
+            | Event::VoiceUnsubscription(u)
+            | Event::ViberUnsubscription(u) => u
+                .id
+                .as_ref()
+                .and_then(non_empty)
+                .map(|id| (id, u.receiver.clone())),
+            Event::VoiceCall(c) => non_empty(&c.id).map(|id| {
+                let status = c.status.as_ref().map(|s| s.to_string());
+                (id, status)
+            }),
+            Event::Contact(c) => c.id.as_ref().and_then(non_empty).map(|id| {
+                let at = c
+                    .updated_at
+                    .or(c.created_at)
+                    .map(|t| t.to_string())
+                    .or_else(|| c.status.clone());
+                (id, at)
+            }),
+            Event::LinkVisit(v) => v
+                .visit_id
+                .clone()
+                .filter(|s| !s.is_empty())
+                .or_else(|| v.id.as_ref().and_then(non_empty))
+                .map(|id| (id, None)),
+            Event::Unknown { .. } => None,
+        };
+        let key = match parts {
+            Some((id, Some(extra))) => format!("{name}/{id}/{extra}"),
+            Some((id, None)) => format!("{name}/{id}"),
+            None => {
+                let digest = Sha256::digest(raw_body);
+                format!("{name}/sha256:{}", hex::encode(digest))
+            }
+        };
+        IdempotencyKey(key)
+    }
+
+    /// The payload as JSON (the typed fields re-serialized; unknown members are kept).
+    pub fn payload_json(&self) -> Value {
+        fn j<T: Serialize>(t: &T) -> Value {
+            serde_json::to_value(t).unwrap_or(Value::Null)
+        }
+        match self {
+            Event::SmsStatus(p) => j(p),
+            Event::SmsUnsubscription(p)
+            | Event::WhatsappUnsubscription(p)
+            | Event::RcsUnsubscription(p)
+            | Event::VoiceUnsubscription(p)
+            | Event::ViberUnsubscription(p) => j(p),
+            Event::WhatsappIn(p) | Event::RcsIn(p) | Event::ViberIn(p) | Event::VmnIn(p) => j(p),
+            Event::WhatsappStatus(p) | Event::RcsStatus(p) | Event::ViberStatus(p) => j(p),
+            Event::VoiceCall(p) => j(p),
+            Event::Contact(p) => j(p),
+            Event::LinkVisit(p) => j(p),
+            Event::Unknown { payload, .. } => payload.clone(),
+        }
+    }
+}
+
+/// Serializes as the envelope form `{"event": name, "payload": {...}}`.
+impl Serialize for Event {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(2))?;
+        m.serialize_entry("event", self.name())?;
+        m.serialize_entry("payload", &self.payload_json())?;
+        m.end()
+    }
+}
+
+fn non_empty(id: &Id) -> Option<String> {
+    if id.is_empty() {
+        None
+    } else {
+        Some(id.to_string())
+    }
+}
+
+fn is_known(name: &str) -> bool {
+    names::SUBSCRIBABLE.contains(&name) || name == names::LINK_VISIT
+}
+
+#[derive(Deserialize)]
+struct Probe<'a> {
+    #[serde(borrow, default)]
+    event: Option<&'a RawValue>,
+    #[serde(borrow, default)]
+    payload: Option<&'a RawValue>,
+    #[serde(default)]
+    link_id: Option<IgnoredAny>,
+    #[serde(default)]
+    id: Option<IgnoredAny>,
+    #[serde(default)]
+    status: Option<IgnoredAny>,
+}
+
+fn typed<T: for<'de> Deserialize<'de>>(
+    text: &str,
+    event: &str,
+    prefix: &str,
+) -> Result<T, ParseError> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let inner = e.path().to_string();
+        let path = match (prefix.is_empty(), inner.as_str()) {
+            (true, _) => inner.clone(),
+            (false, ".") => prefix.to_owned(),
+            (false, _) => format!("{prefix}.{inner}"),
+        };
+        ParseError::Payload {
+            event: event.to_owned(),
+            path,
+            message: e.into_inner().to_string(),
+        }
+    })
+}
+
+/// Why a webhook body could not be parsed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ParseError {
+    /// The body is not JSON.
+    #[error("webhook body is not valid JSON: {0}")]
+    Syntax(String),
+    /// The body is JSON but not an object.
+    #[error("webhook body must be a JSON object")]
+    NotAnObject,
+    /// The `event` member is present but not a string.
+    #[error("webhook body: `event` must be a string")]
+    EventNotString,
+    /// A known event arrived without its `payload` member.
+    #[error("{event} event has no `payload` member")]
+    MissingPayload {
+        /// The event name.
+        event: String,
+    },
+    /// The payload of a known event does not have the documented shape.
+    #[error("{event} payload: at `{path}`: {message}")]
+    Payload {
+        /// The event name.
+        event: String,
+        /// JSON path of the failing value, e.g. `payload.status`.
+        path: String,
+        /// What was wrong.
+        message: String,
+    },
+}
+
+/// A stable identifier for one event occurrence; see [`Event::idempotency_key`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct IdempotencyKey(pub(crate) String);
+
+impl IdempotencyKey {
+    /// Wraps a key you computed yourself (e.g. read back from your store).
+    pub fn new(key: impl Into<String>) -> Self {
+        IdempotencyKey(key.into())
+    }
+    /// The key as a string.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for IdempotencyKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// An SMS delivery report (`sms:message:status`), enveloped or flat.
+///
+/// Field names follow the flat report in the reference's "Webhook Verification" section.
+/// Members the reference does not show are kept in [`SmsDeliveryReport::extra`].
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[non_exhaustive]
+pub struct SmsDeliveryReport {
+    /// Message id as returned when sending (e.g. `"b34e35ad-…:1"`, one per recipient part).
+    pub id: Id,
+    /// Recipient number with country code.
+    #[serde(default, deserialize_with = "opt")]
+    pub mobile: Option<String>,
+    /// Delivery status; see [`SmsStatus::error_codes`] for what a failure means.
+    pub status: SmsStatus,
+    /// Credits charged, exactly as sent (`"2.0000"` keeps its four decimals).
+    #[serde(default, deserialize_with = "opt")]
+    pub credits: Option<Decimal>,
+    /// Number of SMS parts.
+    #[serde(default, deserialize_with = "opt")]
+    pub units: Option<u32>,
+    /// When the handset received it.
+    #[serde(default, deserialize_with = "opt")]
+    pub deliv_time: Option<EventTime>,
+    /// When it was sent to the operator.
+    #[serde(default, deserialize_with = "opt")]
+    pub sent_time: Option<EventTime>,
+    /// When it was submitted to the platform.
+    #[serde(default, deserialize_with = "opt")]
+    pub submit_time: Option<EventTime>,
+    /// Operator-side message id.
+    #[serde(default, deserialize_with = "opt")]
+    pub cid: Option<String>,
+    /// Your custom reference given at send time.
+    #[serde(default, deserialize_with = "opt")]
+    pub custom: Option<String>,
+    /// Second custom reference.
+    #[serde(default, deserialize_with = "opt")]
+    pub custom1: Option<String>,
+    /// Third custom reference.
+    #[serde(default, deserialize_with = "opt")]
+    pub custom2: Option<String>,
+    /// Country of the recipient (e.g. `"India"`).
+    #[serde(default, deserialize_with = "opt")]
+    pub location: Option<String>,
+    /// Region of the recipient (e.g. `"Bangalore"`).
+    #[serde(default, deserialize_with = "opt")]
+    pub region: Option<String>,
+    /// Operator name (e.g. `"Jio"`).
+    #[serde(default, deserialize_with = "opt")]
+    pub provider: Option<String>,
+    /// Country code (e.g. `"in"`).
+    #[serde(default, deserialize_with = "opt")]
+    pub location_code: Option<String>,
+    /// Region code (e.g. `"KA"`).
+    #[serde(default, deserialize_with = "opt")]
+    pub region_code: Option<String>,
+    /// Operator code (e.g. `"RJ"`).
+    #[serde(default, deserialize_with = "opt")]
+    pub provider_code: Option<String>,
+    /// Members not listed above, as sent.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl SmsDeliveryReport {
+    /// True when the message reached the handset.
+    pub fn is_delivered(&self) -> bool {
+        self.status.is_delivered()
+    }
+}
+
+/// A status update for a WhatsApp, RCS or Viber message you sent.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[non_exhaustive]
+pub struct MessageStatus {
+    /// The message id returned when sending.
+    pub id: Id,
+    /// The channel (`"whatsapp"`, `"rcs"`, `"viber"`).
+    #[serde(default, deserialize_with = "opt")]
+    pub channel: Option<String>,
+    /// Your sender (number or agent id).
+    #[serde(default, deserialize_with = "opt")]
+    pub from: Option<String>,
+    /// The recipient.
+    #[serde(default, deserialize_with = "opt")]
+    pub to: Option<String>,
+    /// The new status.
+    pub status: ChannelStatus,
+    /// When it was delivered.
+    #[serde(default, deserialize_with = "opt")]
+    pub delivered_at: Option<EventTime>,
+    /// When it was read.
+    #[serde(default, deserialize_with = "opt")]
+    pub read_at: Option<EventTime>,
+    /// When the platform processed it.
+    #[serde(default, deserialize_with = "opt")]
+    pub processed_at: Option<EventTime>,
+    /// When this status happened.
+    #[serde(default, deserialize_with = "opt")]
+    pub timestamp: Option<EventTime>,
+    /// Your own identifier given at send time.
+    #[serde(default, deserialize_with = "opt")]
+    pub foreign_id: Option<String>,
+    /// Members not listed above, as sent.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// An inbound message (WhatsApp, RCS, Viber or a virtual mobile number).
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[non_exhaustive]
+pub struct InboundMessage {
+    /// The platform's id for this message.
+    pub id: Id,
+    /// The channel(s) and the number or account it was sent to.
+    #[serde(default)]
+    pub channels: Vec<InboundChannel>,
+    /// Who sent it. (The platform names this member `recipient`; it describes the sender.)
+    #[serde(default)]
+    pub recipient: Option<InboundSender>,
+    /// The content.
+    #[serde(default)]
+    pub message: Option<MessageContent>,
+    /// Members not listed above, as sent.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl InboundMessage {
+    /// The sender's number or id, if present.
+    pub fn from(&self) -> Option<&str> {
+        self.recipient.as_ref()?.from.as_deref()
+    }
+    /// The text, when the content is a text message.
+    pub fn text(&self) -> Option<&str> {
+        match self.message.as_ref()? {
+            MessageContent::Text { text } => Some(text),
+            _ => None,
+        }
+    }
+}
+
+/// The channel an inbound message came in on.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[non_exhaustive]
+pub struct InboundChannel {
+    /// Channel name (`"whatsapp"`, `"rcs"`, `"viber"`, `"vmn"`).
+    #[serde(default, deserialize_with = "opt")]
+    pub name: Option<String>,
+    /// Your number or account that received the message.
+    #[serde(default, deserialize_with = "opt")]
+    pub to: Option<String>,
+}
+
+/// The sender of an inbound message.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
+#[non_exhaustive]
+pub struct InboundSender {
+    /// Sender's number or channel id.
+    #[serde(default, deserialize_with = "opt")]
+    pub from: Option<String>,
+    /// What the platform knows about the sender.
+    #[serde(default)]
+    pub user: Option<InboundUser>,
+}
+
+/// Profile of the sender of an inbound message.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
+#[non_exhaustive]
+pub struct InboundUser {
+    /// User id.
+    #[serde(default, deserialize_with = "opt")]
+    pub id: Option<Id>,
+    /// Identifier id in the contacts store.
+    #[serde(default, deserialize_with = "opt")]
+    pub identifier_id: Option<Id>,
+    /// Subscriber (contact) id.
+    #[serde(default, deserialize_with = "opt")]
+    pub subscriber_id: Option<Id>,
+    /// Identity (e.g. phone number or e-mail).
+    #[serde(default, deserialize_with = "opt")]
+    pub identity: Option<String>,
+    /// Channel user name.
+    #[serde(default, deserialize_with = "opt")]
+    pub username: Option<String>,
+    /// First name.
+    #[serde(default, deserialize_with = "opt")]
+    pub first_name: Option<String>,
+    /// Middle name.
+    #[serde(default, deserialize_with = "opt")]
+    pub middle_name: Option<String>,
+    /// Last name.
+    #[serde(default, deserialize_with = "opt")]
+    pub last_name: Option<String>,
+    /// E-mail.
+    #[serde(default, deserialize_with = "opt")]
+    pub email: Option<String>,
+    /// Phone.
+    #[serde(default, deserialize_with = "opt")]
+    pub phone: Option<String>,
+    /// Custom attributes (a string in some examples, an object in others).
+    #[serde(default)]
+    pub attributes: Option<Value>,
+    /// Channel profile details.
+    #[serde(default)]
+    pub user_info: Option<UserInfo>,
+}
+
+/// Channel profile details of an inbound sender.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[non_exhaustive]
+pub struct UserInfo {
+    /// Profile picture URL.
+    #[serde(default, deserialize_with = "opt")]
+    pub picture: Option<String>,
+    /// Gender.
+    #[serde(default, deserialize_with = "opt")]
+    pub gender: Option<String>,
+    /// Status line or title.
+    #[serde(default, deserialize_with = "opt")]
+    pub title: Option<String>,
+}
+
+/// The content of an inbound message: `{"type": "...", "payload": {...}}` on the wire.
+///
+/// The reference only shows `text`; the media, location and button shapes follow the common
+/// field names of the channels (`url`, `caption`, `filename`, `mime_type`, `latitude`,
+/// `longitude`) and keep any other member in `extra`. Other types are kept raw in
+/// [`MessageContent::Other`].
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum MessageContent {
+    /// A text message.
+    Text {
+        /// The text.
+        text: String,
+    },
+    /// An image.
+    Image(Media),
+    /// A video.
+    Video(Media),
+    /// An audio clip or voice note.
+    Audio(Media),
+    /// A document or file.
+    Document(Media),
+    /// A sticker.
+    Sticker(Media),
+    /// A shared location.
+    Location(Location),
+    /// A tapped button or quick reply.
+    Button(ButtonReply),
+    /// Any other content type, kept as sent.
+    Other {
+        /// The `type` member.
+        kind: String,
+        /// The `payload` member (`null` when absent).
+        payload: Value,
+    },
+}
+
+impl MessageContent {
+    /// The wire `type` of this content.
+    pub fn kind(&self) -> &str {
+        match self {
+            MessageContent::Text { .. } => "text",
+            MessageContent::Image(_) => "image",
+            MessageContent::Video(_) => "video",
+            MessageContent::Audio(_) => "audio",
+            MessageContent::Document(_) => "document",
+            MessageContent::Sticker(_) => "sticker",
+            MessageContent::Location(_) => "location",
+            MessageContent::Button(_) => "button",
+            MessageContent::Other { kind, .. } => kind,
+        }
+    }
+}
+
+/// A media attachment of an inbound message.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
+#[non_exhaustive]
+pub struct Media {
+    /// Where to download it.
+    #[serde(default, deserialize_with = "opt")]
+    pub url: Option<String>,
+    /// Caption.
+    #[serde(default, deserialize_with = "opt")]
+    pub caption: Option<String>,
+    /// File name (documents).
+    #[serde(default, deserialize_with = "opt")]
+    pub filename: Option<String>,
+    /// MIME type.
+    #[serde(default, deserialize_with = "opt")]
+    pub mime_type: Option<String>,
+    /// Members not listed above, as sent.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// A location shared in an inbound message.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
+#[non_exhaustive]
+pub struct Location {
+    /// Latitude in degrees.
+    #[serde(default, deserialize_with = "opt")]
+    pub latitude: Option<f64>,
+    /// Longitude in degrees.
+    #[serde(default, deserialize_with = "opt")]
+    pub longitude: Option<f64>,
+    /// Place name.
+    #[serde(default, deserialize_with = "opt")]
+    pub name: Option<String>,
+    /// Address.
+    #[serde(default, deserialize_with = "opt")]
+    pub address: Option<String>,
+    /// Members not listed above, as sent.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// A button or quick-reply tap in an inbound message.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize, Serialize)]
+#[non_exhaustive]
+pub struct ButtonReply {
+    /// The button's text.
+    #[serde(default, deserialize_with = "opt")]
+    pub text: Option<String>,
+    /// The button's payload or postback data.
+    #[serde(default, deserialize_with = "opt")]
+    pub payload: Option<String>,
+    /// Members not listed above, as sent.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+#[derive(Deserialize, Serialize)]
+struct RawContent {
+    #[serde(rename = "type")]
+    kind: String,
+    #[serde(default)]
+    payload: Value,
+}
+
+impl<'de> Deserialize<'de> for MessageContent {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let raw = RawContent::deserialize(d)?;
+        fn media<E: Error>(p: &Value) -> Result<Media, E> {
+            Media::deserialize(p).map_err(|e| E::custom(format!("payload: {e}")))
+        }
+        Ok(match raw.kind.as_str() {
+            "text" => {
+                let text = raw
+                    .payload
+                    .get("text")
+                    .and_then(Value::as_str)
+                    .ok_or_else(|| D::Error::custom("payload.text: expected a string"))?;
+                MessageContent::Text {
+                    text: text.to_owned(),
+                }
+            }
+            "image" => MessageContent::Image(media(&raw.payload)?),
+            "video" => MessageContent::Video(media(&raw.payload)?),
+            "audio" | "voice" => MessageContent::Audio(media(&raw.payload)?),
+            "document" | "file" => MessageContent::Document(media(&raw.payload)?),
+            "sticker" => MessageContent::Sticker(media(&raw.payload)?),
+            "location" => MessageContent::Location(
+                Location::deserialize(&raw.payload)
+                    .map_err(|e| D::Error::custom(format!("payload: {e}")))?,
+            ),
+            "button" | "quick_reply" | "reply" => MessageContent::Button(
+                ButtonReply::deserialize(&raw.payload)
+                    .map_err(|e| D::Error::custom(format!("payload: {e}")))?,
+            ),
+            _ => MessageContent::Other {
+                kind: raw.kind,
+                payload: raw.payload,
+            },
+        })
+    }
+}
+
+impl Serialize for MessageContent {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let payload = match self {
+            MessageContent::Text { text } => serde_json::json!({ "text": text }),
+            MessageContent::Image(m)
+            | MessageContent::Video(m)
+            | MessageContent::Audio(m)
+            | MessageContent::Document(m)
+            | MessageContent::Sticker(m) => {
+                serde_json::to_value(m).map_err(serde::ser::Error::custom)?
+            }
+            MessageContent::Location(l) => {
+                serde_json::to_value(l).map_err(serde::ser::Error::custom)?
+            }
+            MessageContent::Button(b) => {
+                serde_json::to_value(b).map_err(serde::ser::Error::custom)?
+            }
+            MessageContent::Other { payload, .. } => payload.clone(),
+        };
+        let mut m = s.serialize_map(Some(2))?;
+        m.serialize_entry("type", self.kind())?;
+        m.serialize_entry("payload", &payload)?;
+        m.end()
+    }
+}
+
+/// An opt-out (`*:unsubscription` events).
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[non_exhaustive]
+pub struct Unsubscription {
+    /// The opt-out record's id (a number on some channels, a UUID on others).
+    #[serde(default, deserialize_with = "opt")]
+    pub id: Option<Id>,
+    /// The number that opted out.
+    #[serde(default, deserialize_with = "opt")]
+    pub receiver: Option<String>,
+    /// What it opted out of.
+    #[serde(rename = "type", default, deserialize_with = "opt_scope")]
+    pub scope: Option<OptOutScope>,
+    /// The sender, category, tag … opted out of (`*` for all).
+    #[serde(default, deserialize_with = "opt")]
+    pub value: Option<String>,
+    /// When the opt-out was recorded.
+    #[serde(default, deserialize_with = "opt")]
+    pub created_at: Option<EventTime>,
+    /// The platform's message, e.g. `"Unsubscriber created successfully"`.
+    #[serde(default, deserialize_with = "opt")]
+    pub status: Option<String>,
+    /// Members not listed above, as sent.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+fn opt_scope<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<OptOutScope>, D::Error> {
+    let s: Option<String> = opt(d)?;
+    Ok(s.filter(|s| !s.is_empty())
+        .map(|s| OptOutScope::from_wire(&s)))
+}
+
+fn opt_call_status<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<CallStatus>, D::Error> {
+    let s: Option<String> = opt(d)?;
+    Ok(s.filter(|s| !s.is_empty())
+        .map(|s| CallStatus::from_wire(&s)))
+}
+
+/// A voice call detail record (`voice:message:out`).
+///
+/// The reference collapses this payload; the fields follow the platform's call-status
+/// response (`id`, `mobile`, `caller_id`, `duration`, `pulsing`, `status`, `charges`, `dtmf`,
+/// `location`, `provider`, `start_at`, `end_at`). Anything else is kept in `extra`.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[non_exhaustive]
+pub struct CallRecord {
+    /// Call id returned when the call was placed (e.g. `"047d8cfc-…:1"`).
+    pub id: Id,
+    /// The called number.
+    #[serde(default, deserialize_with = "opt")]
+    pub mobile: Option<String>,
+    /// The caller id shown.
+    #[serde(default, deserialize_with = "opt")]
+    pub caller_id: Option<String>,
+    /// Talk time as `HH:MM:SS`; see [`CallRecord::duration_seconds`].
+    #[serde(default, deserialize_with = "opt")]
+    pub duration: Option<String>,
+    /// Billing pulse length in seconds.
+    #[serde(default, deserialize_with = "opt")]
+    pub pulsing: Option<u32>,
+    /// Call outcome.
+    #[serde(default, deserialize_with = "opt_call_status")]
+    pub status: Option<CallStatus>,
+    /// Charge, exactly as sent (`"0.1500"`).
+    #[serde(default, deserialize_with = "opt")]
+    pub charges: Option<Decimal>,
+    /// Keys pressed, if any.
+    #[serde(default, deserialize_with = "opt")]
+    pub dtmf: Option<String>,
+    /// Country code of the called number.
+    #[serde(default, deserialize_with = "opt")]
+    pub location: Option<String>,
+    /// Operator code.
+    #[serde(default, deserialize_with = "opt")]
+    pub provider: Option<String>,
+    /// Call start.
+    #[serde(default, deserialize_with = "opt")]
+    pub start_at: Option<EventTime>,
+    /// Call end.
+    #[serde(default, deserialize_with = "opt")]
+    pub end_at: Option<EventTime>,
+    /// Members not listed above, as sent.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+impl CallRecord {
+    /// The `duration` in seconds (`"00:00:19"` → 19; a plain number of seconds also works).
+    pub fn duration_seconds(&self) -> Option<u64> {
+        let d = self.duration.as_deref()?.trim();
+        if let Ok(n) = d.parse::<u64>() {
+            return Some(n);
+        }
+        let mut total: u64 = 0;
+        let mut parts = 0;
+        for p in d.split(':') {
+            let n: u64 = p.parse().ok()?;
+            total = total.checked_mul(60)?.checked_add(n)?;
+            parts += 1;
+        }
+        (parts <= 3).then_some(total)
+    }
+}
+
+/// A contact created or updated (`contacts:subscriber:subscription`).
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[non_exhaustive]
+pub struct ContactEvent {
+    /// Contact (subscriber) id.
+    #[serde(default, deserialize_with = "opt")]
+    pub id: Option<Id>,
+    /// The contact's identity (e.g. e-mail or number).
+    #[serde(default, deserialize_with = "opt")]
+    pub identity: Option<String>,
+    /// First name.
+    #[serde(default, deserialize_with = "opt")]
+    pub first_name: Option<String>,
+    /// Middle name.
+    #[serde(default, deserialize_with = "opt")]
+    pub middle_name: Option<String>,
+    /// Last name.
+    #[serde(default, deserialize_with = "opt")]
+    pub last_name: Option<String>,
+    /// Gender.
+    #[serde(default, deserialize_with = "opt")]
+    pub gender: Option<String>,
+    /// Birth date.
+    #[serde(default, deserialize_with = "opt")]
+    pub birth_date: Option<jiff::civil::Date>,
+    /// Company.
+    #[serde(default, deserialize_with = "opt")]
+    pub company: Option<String>,
+    /// Custom attributes.
+    #[serde(default)]
+    pub attributes: Option<Value>,
+    /// Creation time.
+    #[serde(default, deserialize_with = "opt")]
+    pub created_at: Option<EventTime>,
+    /// Last update time.
+    #[serde(default, deserialize_with = "opt")]
+    pub updated_at: Option<EventTime>,
+    /// The platform's message, e.g. `"Subscriber created successfully"`.
+    #[serde(default, deserialize_with = "opt")]
+    pub status: Option<String>,
+    /// Members not listed above, as sent.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
+
+/// Whether a contact event is a creation or an update.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContactChange {
+    /// The contact was created.
+    Created,
+    /// The contact was updated.
+    Updated,
+    /// The status message says neither.
+    Unknown,
+}
+
+impl ContactEvent {
+    /// Reads the change kind from the status message (`"Subscriber created successfully"` /
+    /// `"Subscriber updated successfully"`).
+    pub fn change(&self) -> ContactChange {
+        let s = self.status.as_deref().unwrap_or("").to_ascii_lowercase();
+        if s.contains("created") {
+            ContactChange::Created
+        } else if s.contains("updated") {
+            ContactChange::Updated
+        } else {
+            ContactChange::Unknown
+        }
+    }
+}
+
+/// A smart-link visit (flat body, recognised by its `link_id` member).
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[non_exhaustive]
+pub struct LinkVisit {
+    /// Entry id.
+    #[serde(default, deserialize_with = "opt")]
+    pub id: Option<Id>,
+    /// The link's id (a number in the webhook example, a string in the visits listing).
+    #[serde(default, deserialize_with = "opt")]
+    pub link_id: Option<Id>,
+    /// Account user id.
+    #[serde(default, deserialize_with = "opt")]
+    pub user_id: Option<Id>,
+    /// Visit id.
+    #[serde(default, deserialize_with = "opt")]
+    pub visit_id: Option<String>,
+    /// Visitor IP address.
+    #[serde(default, deserialize_with = "opt")]
+    pub client_ip: Option<String>,
+    /// User-Agent header.
+    #[serde(default, deserialize_with = "opt")]
+    pub user_agent: Option<String>,
+    /// Browser name.
+    #[serde(default, deserialize_with = "opt")]
+    pub browser: Option<String>,
+    /// Browser version.
+    #[serde(default, deserialize_with = "opt")]
+    pub browser_version: Option<String>,
+    /// Browser language.
+    #[serde(default, deserialize_with = "opt")]
+    pub browser_lang: Option<String>,
+    /// Browser engine.
+    #[serde(default, deserialize_with = "opt")]
+    pub browser_engine: Option<String>,
+    /// Operating system.
+    #[serde(default, deserialize_with = "opt")]
+    pub platform: Option<String>,
+    /// Operating system version.
+    #[serde(default, deserialize_with = "opt")]
+    pub platform_version: Option<String>,
+    /// Device type (`"smartphone"`, `"desktop"`, …).
+    #[serde(default, deserialize_with = "opt")]
+    pub device_type: Option<String>,
+    /// Device brand.
+    #[serde(default, deserialize_with = "opt")]
+    pub device_brand: Option<String>,
+    /// Device model.
+    #[serde(default, deserialize_with = "opt")]
+    pub device_model: Option<String>,
+    /// Whether the device has a touch screen (`"0"`/`"1"` on the wire).
+    #[serde(default, deserialize_with = "opt")]
+    pub touch_enabled: Option<bool>,
+    /// Country name.
+    #[serde(default, deserialize_with = "opt")]
+    pub country: Option<String>,
+    /// Country code.
+    #[serde(default, deserialize_with = "opt")]
+    pub country_code: Option<String>,
+    /// Region or state.
+    #[serde(default, deserialize_with = "opt")]
+    pub region: Option<String>,
+    /// City.
+    #[serde(default, deserialize_with = "opt")]
+    pub city: Option<String>,
+    /// Short-link token.
+    #[serde(default, deserialize_with = "opt")]
+    pub token: Option<String>,
+    /// Message id the link was sent in.
+    #[serde(default, deserialize_with = "opt")]
+    pub message_id: Option<String>,
+    /// The number the link was sent to.
+    #[serde(default, deserialize_with = "opt")]
+    pub mobile: Option<String>,
+    /// When the visit happened.
+    #[serde(default, deserialize_with = "opt")]
+    pub created_at: Option<EventTime>,
+    /// Members not listed above, as sent.
+    #[serde(flatten)]
+    pub extra: Map<String, Value>,
+}
