@@ -1,0 +1,377 @@
+//! Check 3: every example validates against its schema.
+//!
+//! Every schema an example is checked against is converted from OpenAPI 3.0 to JSON Schema
+//! draft 7 and gathered, together with all component schemas, into one document under
+//! `definitions`; that document is compiled once. Conversion: `nullable: true` adds `null`;
+//! `#/components/schemas/X` refs become `#/definitions/X` (other refs are inlined);
+//! `discriminator`, `example`, `x-*` and other annotations are dropped; `format: binary` accepts
+//! anything; the boolean `exclusiveMinimum`/`exclusiveMaximum` of 3.0 become the numeric form;
+//! a `oneOf` stays a `oneOf` (exactly one variant must match) unless it is marked
+//! `x-untagged: true` or `x-lenient-scalar: true`, where the first match wins (so `anyOf`).
+
+use std::collections::BTreeMap;
+
+use jsonschema::error::ValidationErrorKind;
+use jsonschema::ValidationError;
+use serde_json::{Map, Value, json};
+
+use super::pointer::{self, join};
+use super::walk::{self, Structure};
+use super::{Check, Problems};
+
+const COMPONENT_PREFIX: &str = "#/components/schemas/";
+
+/// Converts OpenAPI 3.0 schemas into draft-7 JSON Schema.
+struct Converter<'a> {
+    doc: &'a Value,
+}
+
+impl Converter<'_> {
+    fn convert(&self, schema: &Value, depth: usize) -> Value {
+        let Some(map) = schema.as_object() else {
+            // `true`/`false` or junk: keep booleans, accept anything otherwise.
+            return if schema.is_boolean() { schema.clone() } else { json!({}) };
+        };
+        if depth > 64 {
+            return json!({});
+        }
+        let nullable = map.get("nullable").and_then(Value::as_bool) == Some(true);
+        if let Some(reference) = map.get("$ref").and_then(Value::as_str) {
+            let converted = match reference.strip_prefix(COMPONENT_PREFIX) {
+                Some(name) if !name.contains('/') => json!({ "$ref": format!("#/definitions/{name}") }),
+                _ => match pointer::resolve(self.doc, reference) {
+                    Some(target) => self.convert(target, depth + 1),
+                    // Dangling: reported by the $ref check; accept anything here.
+                    None => json!({}),
+                },
+            };
+            return if nullable { json!({ "anyOf": [converted, {"type": "null"}] }) } else { converted };
+        }
+        if map.get("format").and_then(Value::as_str) == Some("binary") {
+            return json!({});
+        }
+        let mut out = Map::new();
+        for (key, value) in map {
+            match key.as_str() {
+                "properties" => {
+                    let props: Map<String, Value> = value
+                        .as_object()
+                        .map(|m| m.iter().map(|(k, v)| (k.clone(), self.convert(v, depth + 1))).collect())
+                        .unwrap_or_default();
+                    out.insert(key.clone(), Value::Object(props));
+                }
+                "items" | "not" => {
+                    out.insert(key.clone(), self.convert(value, depth + 1));
+                }
+                "additionalProperties" => {
+                    let converted =
+                        if value.is_boolean() { value.clone() } else { self.convert(value, depth + 1) };
+                    out.insert(key.clone(), converted);
+                }
+                "oneOf" | "anyOf" | "allOf" => {
+                    let list: Vec<Value> = value
+                        .as_array()
+                        .map(|l| l.iter().map(|v| self.convert(v, depth + 1)).collect())
+                        .unwrap_or_default();
+                    let keyword = if key == "oneOf" && (walk::is_untagged(schema) || walk::is_lenient_scalar(schema)) {
+                        "anyOf"
+                    } else {
+                        key.as_str()
+                    };
+                    out.insert(keyword.to_string(), Value::Array(list));
+                }
+                "exclusiveMinimum" | "exclusiveMaximum" => {
+                    if value.as_bool() == Some(true) {
+                        let bound = if key == "exclusiveMinimum" { "minimum" } else { "maximum" };
+                        if let Some(limit) = map.get(bound) {
+                            out.insert(key.clone(), limit.clone());
+                        }
+                    } else if value.is_number() {
+                        out.insert(key.clone(), value.clone());
+                    }
+                }
+                "minimum" | "maximum" => {
+                    let exclusive = if key == "minimum" { "exclusiveMinimum" } else { "exclusiveMaximum" };
+                    if map.get(exclusive).and_then(Value::as_bool) != Some(true) {
+                        out.insert(key.clone(), value.clone());
+                    }
+                }
+                "type" | "enum" | "format" | "required" | "minLength" | "maxLength" | "pattern" | "minItems"
+                | "maxItems" | "uniqueItems" | "minProperties" | "maxProperties" | "multipleOf" | "title" => {
+                    out.insert(key.clone(), value.clone());
+                }
+                // nullable (handled below), discriminator, example, description, default,
+                // readOnly, writeOnly, deprecated, xml, externalDocs and x-* are annotations.
+                _ => {}
+            }
+        }
+        if nullable {
+            if let Some(t) = out.get("type").and_then(Value::as_str).map(str::to_string) {
+                out.insert("type".into(), json!([t, "null"]));
+                if let Some(Value::Array(values)) = out.get_mut("enum") {
+                    if !values.contains(&Value::Null) {
+                        values.push(Value::Null);
+                    }
+                }
+            } else {
+                return json!({ "anyOf": [Value::Object(out), {"type": "null"}] });
+            }
+        }
+        Value::Object(out)
+    }
+}
+
+/// One example to validate.
+struct Target<'a> {
+    /// Where the example value is (errors are reported below it).
+    pointer: String,
+    /// Where it was reached from when that differs (a `$ref`'d named example).
+    via: Option<String>,
+    value: &'a Value,
+    /// Key of the schema under `definitions`.
+    schema_key: String,
+}
+
+/// Counts reported in the summary.
+pub struct Counts {
+    /// Examples validated.
+    pub examples: usize,
+}
+
+/// Runs check 3.
+pub fn check(doc: &Value, structure: &Structure<'_>, problems: &mut Problems) -> Counts {
+    let converter = Converter { doc };
+    let mut definitions = Map::new();
+    if let Some(schemas) = doc.pointer("/components/schemas").and_then(Value::as_object) {
+        for (name, schema) in schemas {
+            definitions.insert(name.clone(), converter.convert(schema, 0));
+        }
+    }
+    let mut targets: Vec<Target<'_>> = Vec::new();
+    let mut inline: BTreeMap<String, String> = BTreeMap::new();
+    let mut schema_key = |schema_pointer: &str, schema: &Value, definitions: &mut Map<String, Value>| -> String {
+        if let Some(key) = inline.get(schema_pointer) {
+            return key.clone();
+        }
+        let key = format!("__example_schema_{}", inline.len());
+        definitions.insert(key.clone(), converter.convert(schema, 0));
+        inline.insert(schema_pointer.to_string(), key.clone());
+        key
+    };
+
+    // Examples on parameters, headers and media types.
+    for carrier in &structure.carriers {
+        let Some(schema) = carrier.node.get("schema") else {
+            if carrier.node.get("example").is_some() || carrier.node.get("examples").is_some() {
+                problems.push(Check::Examples, carrier.pointer.clone(), "has examples but no schema".to_string());
+            }
+            continue;
+        };
+        let schema_pointer = join(&carrier.pointer, "schema");
+        if let Some(example) = carrier.node.get("example") {
+            let key = schema_key(&schema_pointer, schema, &mut definitions);
+            targets.push(Target {
+                pointer: join(&carrier.pointer, "example"),
+                via: None,
+                value: example,
+                schema_key: key,
+            });
+        }
+        if let Some(examples) = carrier.node.get("examples").and_then(Value::as_object) {
+            let base = join(&carrier.pointer, "examples");
+            for (name, entry) in examples {
+                let here = join(&base, name);
+                let (resolved, at) = match pointer::deref(doc, entry, &here) {
+                    Some(found) => found,
+                    None => continue, // dangling: reported by the $ref check
+                };
+                let via = (at != here).then(|| here.clone());
+                if let Some(value) = resolved.get("value") {
+                    let key = schema_key(&schema_pointer, schema, &mut definitions);
+                    targets.push(Target { pointer: join(&at, "value"), via, value, schema_key: key });
+                } else if resolved.get("externalValue").is_none() {
+                    problems.push(Check::Examples, here, "named example has no `value`".to_string());
+                }
+            }
+        }
+    }
+    // `example` and `default` on any schema node; enum values must have the schema's type.
+    for (schema_pointer, schema) in walk::all_schemas(structure) {
+        for keyword in ["example", "default"] {
+            if let Some(value) = schema.get(keyword) {
+                let key = schema_key(&schema_pointer, schema, &mut definitions);
+                targets.push(Target { pointer: join(&schema_pointer, keyword), via: None, value, schema_key: key });
+            }
+        }
+        check_enum_types(&schema_pointer, schema, problems);
+    }
+
+    let root = json!({ "definitions": Value::Object(definitions) });
+    let map = match jsonschema::draft7::options().should_validate_formats(true).build_map(&root) {
+        Ok(map) => map,
+        Err(e) => {
+            problems.push(
+                Check::Examples,
+                "#/components/schemas",
+                format!("the schemas do not compile as JSON Schema: {e} (at {})", e.schema_path().as_str()),
+            );
+            return Counts { examples: 0 };
+        }
+    };
+    let mut checked = 0;
+    for target in &targets {
+        let location = format!("#/definitions/{}", target.schema_key);
+        let Some(validator) = map.get(&location) else {
+            problems.push(Check::Examples, target.pointer.clone(), "its schema could not be compiled".to_string());
+            continue;
+        };
+        checked += 1;
+        for error in validator.iter_errors(target.value) {
+            let at = format!("{}{}", target.pointer, error.instance_path().as_str());
+            let mut message = describe(&error, &root, 0);
+            if let Some(via) = &target.via {
+                message.push_str(&format!(" (example used by {via})"));
+            }
+            problems.push(Check::Examples, at, message);
+        }
+    }
+    Counts { examples: checked }
+}
+
+/// Does `value` have the OpenAPI `type`?
+fn has_type(value: &Value, kind: &str) -> bool {
+    match kind {
+        "string" => value.is_string(),
+        "integer" => value.is_i64() || value.is_u64() || value.as_f64().is_some_and(|f| f.fract() == 0.0),
+        "number" => value.is_number(),
+        "boolean" => value.is_boolean(),
+        "object" => value.is_object(),
+        "array" => value.is_array(),
+        _ => true,
+    }
+}
+
+/// Every `enum` value has the schema's `type` (a YAML `008` silently turns into the integer 8).
+fn check_enum_types(at: &str, schema: &Value, problems: &mut Problems) {
+    let (Some(kind), Some(values)) =
+        (schema.get("type").and_then(Value::as_str), schema.get("enum").and_then(Value::as_array))
+    else {
+        return;
+    };
+    let nullable = schema.get("nullable").and_then(Value::as_bool) == Some(true);
+    for (i, value) in values.iter().enumerate() {
+        let ok = if value.is_null() { nullable } else { has_type(value, kind) };
+        if !ok {
+            problems.push(
+                Check::Examples,
+                format!("{at}/enum/{i}"),
+                format!("enum value {value} is not of type {kind}"),
+            );
+        }
+    }
+}
+
+/// A short rendering of a JSON value for messages.
+fn short(value: &Value) -> String {
+    let text = value.to_string();
+    if text.chars().count() <= 60 {
+        return text;
+    }
+    match value {
+        Value::Object(_) => "the object".to_string(),
+        Value::Array(_) => "the array".to_string(),
+        _ => format!("{}…", text.chars().take(57).collect::<String>()),
+    }
+}
+
+/// The name of the `index`-th variant of the oneOf at `schema_path` in the compiled document.
+fn variant_name(root: &Value, schema_path: &str, index: usize) -> String {
+    let variant = root.pointer(&format!("{schema_path}/{index}"));
+    if let Some(title) = variant.and_then(|v| v.get("title")).and_then(Value::as_str) {
+        return format!("{index} {title:?}");
+    }
+    if let Some(reference) = variant.and_then(|v| v.get("$ref")).and_then(Value::as_str) {
+        let name = reference.rsplit('/').next().unwrap_or(reference);
+        let title = root
+            .pointer(&format!("/definitions/{name}/title"))
+            .and_then(Value::as_str)
+            .map(|t| format!(" {t:?}"))
+            .unwrap_or_default();
+        return format!("{index} {name}{title}");
+    }
+    index.to_string()
+}
+
+/// Explains an error; `oneOf` failures name the variants and why each one failed.
+fn describe(error: &ValidationError<'_>, root: &Value, depth: usize) -> String {
+    let instance = error.instance();
+    let shown = short(instance);
+    match error.kind() {
+        ValidationErrorKind::OneOfNotValid { context } => {
+            let path = error.schema_path().as_str().to_string();
+            let mut parts = Vec::new();
+            for (i, errors) in context.iter().enumerate() {
+                let reasons: Vec<String> = errors
+                    .iter()
+                    .take(3)
+                    .map(|e| {
+                        let at = e.instance_path().as_str();
+                        let rel = at.strip_prefix(error.instance_path().as_str()).unwrap_or(at);
+                        let inner = if depth < 2 { describe(e, root, depth + 1) } else { e.masked().to_string() };
+                        if rel.is_empty() { inner } else { format!("{rel}: {inner}") }
+                    })
+                    .collect();
+                let more = errors.len().saturating_sub(3);
+                let more = if more > 0 { format!(" (+{more} more)") } else { String::new() };
+                parts.push(format!("[{}] {}{more}", variant_name(root, &path, i), reasons.join("; ")));
+            }
+            format!("{shown} matches none of the {} oneOf variants: {}", context.len(), parts.join(" | "))
+        }
+        ValidationErrorKind::OneOfMultipleValid { context } => {
+            let path = error.schema_path().as_str().to_string();
+            let valid: Vec<String> = context
+                .iter()
+                .enumerate()
+                .filter(|(_, errors)| errors.is_empty())
+                .map(|(i, _)| variant_name(root, &path, i))
+                .collect();
+            format!(
+                "{shown} matches more than one oneOf variant ({}); exactly one must match",
+                valid.join(", ")
+            )
+        }
+        _ => {
+            let text = error.to_string();
+            if text.chars().count() > 200 || instance.is_object() || instance.is_array() {
+                error.masked_with(shown).to_string()
+            } else {
+                text
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn converts_nullable_refs_and_untagged() {
+        let doc = json!({"components": {"schemas": {"A": {"type": "string"}}}});
+        let c = Converter { doc: &doc };
+        assert_eq!(
+            c.convert(&json!({"type": "string", "nullable": true, "enum": ["a"]}), 0),
+            json!({"type": ["string", "null"], "enum": ["a", null]})
+        );
+        assert_eq!(c.convert(&json!({"$ref": "#/components/schemas/A"}), 0), json!({"$ref": "#/definitions/A"}));
+        assert_eq!(
+            c.convert(&json!({"oneOf": [{"type": "string"}], "x-untagged": true, "discriminator": {}}), 0),
+            json!({"anyOf": [{"type": "string"}]})
+        );
+        assert_eq!(c.convert(&json!({"type": "string", "format": "binary"}), 0), json!({}));
+        assert_eq!(
+            c.convert(&json!({"type": "integer", "minimum": 1, "exclusiveMinimum": true}), 0),
+            json!({"type": "integer", "exclusiveMinimum": 1})
+        );
+    }
+}

@@ -1,0 +1,311 @@
+//! Checks 5 and 6: the request bodies with several shapes have exactly the documented number of
+//! leaf shapes, and every `oneOf` says how a reader tells its variants apart.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+
+use super::pointer::{self, join, join_index};
+use super::walk::{self, Structure};
+use super::{Check, Problems};
+
+/// Expected number of leaf shapes (counted through nested `oneOf`s) of request bodies, keyed by
+/// method and path (path-parameter names do not matter), from the reference's options tables.
+pub const LEAF_COUNTS: [(&str, &str, &str, usize); 14] = [
+    ("post", "/sms/send", "SMS send", 6),
+    ("post", "/sms/message/send", "SMS text message", 2),
+    ("post", "/rcs/templates", "RCS template create", 6),
+    ("post", "/rcs/message/send", "RCS send", 6),
+    ("post", "/outgoing/send", "outgoing call", 4),
+    ("post", "/outgoing/bulk", "bulk calls", 3),
+    ("post", "/outgoing/tts", "text-to-speech", 4),
+    ("post", "/voice/c2c", "click2call", 3),
+    ("post", "/verify/send", "direct OTP", 6),
+    ("post", "/verify/profiles/{}/channels", "profile channel items", 4),
+    ("post", "/viber/templates", "Viber template", 11),
+    ("post", "/viber/message/send", "Viber send", 11),
+    ("post", "/whatsapp/templates", "WhatsApp template", 15),
+    ("post", "/whatsapp/message/send", "WhatsApp send", 16),
+];
+
+/// The leaf schemas below `schema`: itself, or the leaves of each `oneOf` variant (through
+/// `$ref`s; `x-lenient-scalar` oneOfs count as one leaf). Each leaf comes with its pointer.
+pub fn leaves<'a>(doc: &'a Value, schema: &'a Value, at: &str, depth: usize) -> Vec<(String, &'a Value)> {
+    let Some((schema, at)) = pointer::deref(doc, schema, at) else { return Vec::new() };
+    match schema.get("oneOf").and_then(Value::as_array) {
+        Some(list) if depth < 16 && !walk::is_lenient_scalar(schema) => list
+            .iter()
+            .enumerate()
+            .flat_map(|(i, sub)| leaves(doc, sub, &join_index(&join(&at, "oneOf"), i), depth + 1))
+            .collect(),
+        _ => vec![(at, schema)],
+    }
+}
+
+/// Finds the first non-scalar `oneOf` at or below `schema` (through `$ref`, `items` and
+/// properties, breadth first).
+fn find_one_of<'a>(doc: &'a Value, schema: &'a Value, at: &str) -> Option<(String, &'a Value)> {
+    let mut queue = vec![(at.to_string(), schema)];
+    let mut seen = BTreeSet::new();
+    let mut head = 0;
+    while head < queue.len() && head < 2000 {
+        let (at, node) = queue[head].clone();
+        head += 1;
+        let Some((node, at)) = pointer::deref(doc, node, &at) else { continue };
+        if !seen.insert(at.clone()) {
+            continue;
+        }
+        if node.get("oneOf").is_some() && !walk::is_lenient_scalar(node) {
+            return Some((at, node));
+        }
+        if let Some(items) = node.get("items") {
+            queue.push((join(&at, "items"), items));
+        }
+        if let Some(props) = node.get("properties").and_then(Value::as_object) {
+            for (name, sub) in props {
+                queue.push((join(&join(&at, "properties"), name), sub));
+            }
+        }
+    }
+    None
+}
+
+/// Runs check 5; returns how many of the listed operations were found and checked.
+pub fn check_leaf_counts(doc: &Value, problems: &mut Problems) -> usize {
+    let operations = walk::operations(doc);
+    let mut checked = 0;
+    for (method, path, what, expected) in LEAF_COUNTS {
+        // An absent operation is reported by the coverage check.
+        let Some(op) = operations.iter().find(|op| op.method == method && walk::normalise_path(op.path) == path)
+        else {
+            continue;
+        };
+        checked += 1;
+        let id = op.node.get("operationId").and_then(Value::as_str).unwrap_or("(no operationId)");
+        let body_at = join(&op.pointer, "requestBody");
+        let Some((body, body_at)) = op.node.get("requestBody").and_then(|b| pointer::deref(doc, b, &body_at)) else {
+            problems.push(
+                Check::LeafCounts,
+                body_at,
+                format!("{id} ({what}) has no request body; expected {expected} shapes"),
+            );
+            continue;
+        };
+        let Some(content) = body.get("content").and_then(Value::as_object).filter(|c| !c.is_empty()) else {
+            problems.push(Check::LeafCounts, join(&body_at, "content"), format!("{id} ({what}) request body has no content"));
+            continue;
+        };
+        for (media, node) in content {
+            let schema_at = join(&join(&join(&body_at, "content"), media), "schema");
+            let Some(schema) = node.get("schema") else { continue };
+            let (at, count) = match find_one_of(doc, schema, &schema_at) {
+                Some((at, one_of)) => {
+                    let n = leaves(doc, one_of, &at, 0).len();
+                    (join(&at, "oneOf"), n)
+                }
+                None => (schema_at, 1),
+            };
+            if count != expected {
+                problems.push(
+                    Check::LeafCounts,
+                    at,
+                    format!("{id} ({what}, {media}) has {count} leaf shapes, the reference documents {expected}"),
+                );
+            }
+        }
+    }
+    checked
+}
+
+/// Single-value `enum`/`const` properties of a leaf: property → value (as text).
+fn tags_of(doc: &Value, leaf: &Value) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    if let Some(props) = leaf.get("properties").and_then(Value::as_object) {
+        for (name, sub) in props {
+            let Some((sub, _)) = pointer::deref(doc, sub, "#") else { continue };
+            let single = match (sub.get("enum").and_then(Value::as_array), sub.get("const")) {
+                (Some(values), _) if values.len() == 1 => Some(&values[0]),
+                (_, Some(value)) => Some(value),
+                _ => None,
+            };
+            if let Some(value) = single {
+                out.insert(name.clone(), value.to_string());
+            }
+        }
+    }
+    out
+}
+
+fn is_scalar_variant(doc: &Value, variant: &Value) -> bool {
+    let Some((variant, _)) = pointer::deref(doc, variant, "#") else { return false };
+    match variant.get("type").and_then(Value::as_str) {
+        Some(t) => matches!(t, "string" | "integer" | "number" | "boolean"),
+        None => variant.get("enum").is_some(),
+    }
+}
+
+/// Counts reported in the summary.
+pub struct Counts {
+    /// oneOfs checked.
+    pub one_ofs: usize,
+}
+
+/// Runs check 6 over every schema node.
+pub fn check_tagging(doc: &Value, structure: &Structure<'_>, problems: &mut Problems) -> Counts {
+    let mut one_ofs = 0;
+    for (at, schema) in walk::all_schemas(structure) {
+        if schema.get("allOf").is_some() {
+            problems.push(Check::OneOf, join(&at, "allOf"), "allOf is not used in this spec (conventions); list the fields".to_string());
+        }
+        let Some(variants) = schema.get("oneOf").and_then(Value::as_array) else { continue };
+        one_ofs += 1;
+        let one_of_at = join(&at, "oneOf");
+        if walk::is_lenient_scalar(schema) {
+            for (i, variant) in variants.iter().enumerate() {
+                if !is_scalar_variant(doc, variant) {
+                    problems.push(
+                        Check::OneOf,
+                        join_index(&one_of_at, i),
+                        "an `x-lenient-scalar` oneOf may only list scalar types".to_string(),
+                    );
+                }
+            }
+            continue;
+        }
+        if variants.len() < 2 {
+            problems.push(Check::OneOf, one_of_at.clone(), format!("oneOf with {} variant(s)", variants.len()));
+        }
+        let variant_leaves: Vec<Vec<(String, &Value)>> = variants
+            .iter()
+            .enumerate()
+            .map(|(i, v)| leaves(doc, v, &join_index(&one_of_at, i), 1))
+            .collect();
+        if let Some(discriminator) = schema.get("discriminator") {
+            check_discriminator(doc, &at, variants, &variant_leaves, discriminator, problems);
+            continue;
+        }
+        if tagging_property(doc, &variant_leaves).is_some() {
+            continue;
+        }
+        if walk::is_untagged(schema) {
+            let described = schema.get("description").and_then(Value::as_str).is_some_and(|d| !d.trim().is_empty());
+            if !described {
+                problems.push(
+                    Check::OneOf,
+                    join(&at, "x-untagged"),
+                    "an `x-untagged` oneOf needs a description of how its shapes differ".to_string(),
+                );
+            }
+            continue;
+        }
+        problems.push(
+            Check::OneOf,
+            one_of_at,
+            format!(
+                "oneOf of {} variants has no discriminator, no single-value enum/const property that tells \
+                 the variants apart, and no `x-untagged: true` with a description",
+                variants.len()
+            ),
+        );
+    }
+    Counts { one_ofs }
+}
+
+/// A property that every leaf of every variant fixes to one value, with the values of different
+/// variants disjoint.
+fn tagging_property(doc: &Value, variant_leaves: &[Vec<(String, &Value)>]) -> Option<String> {
+    let per_variant: Vec<Vec<BTreeMap<String, String>>> = variant_leaves
+        .iter()
+        .map(|leaves| leaves.iter().map(|(_, leaf)| tags_of(doc, leaf)).collect())
+        .collect();
+    let first = per_variant.first()?.first()?;
+    'candidates: for name in first.keys() {
+        let mut owner: BTreeMap<&String, usize> = BTreeMap::new();
+        for (v, leaves) in per_variant.iter().enumerate() {
+            if leaves.is_empty() {
+                continue 'candidates;
+            }
+            for tags in leaves {
+                let Some(value) = tags.get(name) else { continue 'candidates };
+                if let Some(other) = owner.insert(value, v) {
+                    if other != v {
+                        continue 'candidates;
+                    }
+                }
+            }
+        }
+        return Some(name.clone());
+    }
+    None
+}
+
+fn check_discriminator(
+    doc: &Value,
+    at: &str,
+    variants: &[Value],
+    variant_leaves: &[Vec<(String, &Value)>],
+    discriminator: &Value,
+    problems: &mut Problems,
+) {
+    let d_at = join(at, "discriminator");
+    let Some(property) = discriminator.get("propertyName").and_then(Value::as_str) else {
+        problems.push(Check::OneOf, d_at, "discriminator has no propertyName".to_string());
+        return;
+    };
+    for leaves in variant_leaves {
+        for (leaf_at, leaf) in leaves {
+            let has = leaf.get("properties").and_then(|p| p.get(property)).is_some();
+            if !has {
+                problems.push(
+                    Check::OneOf,
+                    leaf_at.clone(),
+                    format!("variant lacks the discriminator property `{property}` (discriminator at {d_at})"),
+                );
+            }
+        }
+    }
+    let refs: Vec<Option<&str>> = variants.iter().map(|v| v.get("$ref").and_then(Value::as_str)).collect();
+    let mapping = discriminator.get("mapping").and_then(Value::as_object);
+    if let Some(mapping) = mapping {
+        for (value, target) in mapping {
+            let target = target.as_str().unwrap_or_default();
+            if !refs.contains(&Some(target)) {
+                problems.push(
+                    Check::OneOf,
+                    join(&join(&d_at, "mapping"), value),
+                    format!("mapping target {target:?} is not one of the oneOf variants"),
+                );
+            }
+        }
+    }
+    // Each directly referenced variant whose tag is a single value must be mapped from that value.
+    for (i, reference) in refs.iter().enumerate() {
+        let Some(reference) = reference else {
+            problems.push(
+                Check::OneOf,
+                join_index(&join(at, "oneOf"), i),
+                "with a discriminator every oneOf variant must be a $ref".to_string(),
+            );
+            continue;
+        };
+        let Some(leaf) = pointer::resolve(doc, reference) else { continue };
+        let Some(tag) = tags_of(doc, leaf).get(property).cloned() else { continue };
+        let tag_text = serde_json::from_str::<Value>(&tag)
+            .ok()
+            .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
+            .unwrap_or(tag);
+        let implicit = reference.rsplit('/').next().unwrap_or_default();
+        let mapped = match mapping {
+            Some(m) => m.get(&tag_text).and_then(Value::as_str) == Some(*reference)
+                || (m.get(&tag_text).is_none() && tag_text == implicit),
+            None => tag_text == implicit,
+        };
+        if !mapped {
+            problems.push(
+                Check::OneOf,
+                join(&d_at, "mapping"),
+                format!("`{property}: {tag_text}` of variant {reference} is not mapped to it"),
+            );
+        }
+    }
+}
