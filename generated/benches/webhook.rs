@@ -1,0 +1,2 @@
+//! Verify-and-parse throughput per event kind (placeholder, filled in below).
+fn main() {}
