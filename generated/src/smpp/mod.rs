@@ -1,1 +1,44 @@
-//! Async SMPP 3.4 client for the Qikberry gateway.
+//! Async SMPP 3.4 client for the Qikberry gateway (feature `smpp`).
+//!
+//! * [`pdu`] — the PDU codec (every ESME-relevant PDU, TLVs by name, unknown ones kept raw).
+//! * [`text`] — GSM 03.38 / Latin-1 / UCS-2 encoding and segment counting ([`segments`]).
+//! * [`receipt`] — delivery receipts (TLVs first, tolerant text parsing) and MO messages.
+//! * [`Client`] — a pool of binds over several servers, with a request window, timeouts,
+//!   keepalive, reconnect with backoff, per-bind rate limit, throttling backoff, TLS and graceful
+//!   shutdown.
+//!
+//! Gateway facts this module follows: servers `smpp1`/`smpp2.txtsms.me`, plain port 3634, TLS
+//! port 3635; `system_type` `"smpp"`; `interface_version` 0x34; enquire_link at least once a
+//! minute; DLT TLVs PE_ID 0x1400, Template_ID 0x1401, TM_ID 0x1402 (the reference's decimal
+//! column prints 51212 for TM_ID, but 0x1402 is 5122 — the hex value is used).
+//!
+//! ```no_run
+//! use qikberry::smpp::{Client, Config, Sms, segments, EncodingChoice};
+//!
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let text = "Your OTP is 123456";
+//! println!("{} part(s)", segments(text, EncodingChoice::Auto).count);
+//! let client = Client::connect(Config::qikberry("system_id", "password", true)).await?;
+//! let ids = client.send(&Sms::new("QIKBRY", "919999999999", text)).await?;
+//! println!("{ids:?}");
+//! client.shutdown(std::time::Duration::from_secs(5)).await;
+//! # Ok(()) }
+//! ```
+
+mod client;
+pub mod pdu;
+pub mod receipt;
+mod session;
+pub mod status;
+pub mod text;
+pub mod tls;
+pub mod tlv;
+
+pub use client::{
+    Backoff, BindMode, Client, Config, ConnectError, QIKBERRY_HOSTS, SendError, Server, Sms,
+    SubmitError,
+};
+pub use receipt::{DeliveryReceipt, Inbound, InboundMessage, MessageState, same_message_id};
+pub use status::CommandStatus;
+pub use text::{Encoding, EncodingChoice, SegmentInfo, segments};
+pub use tls::TlsOptions;

@@ -1,0 +1,902 @@
+//! The pooled, reconnecting SMPP client.
+
+use super::pdu::{Bind, Body, SubmitSm};
+use super::receipt::Inbound;
+use super::session::{BoxRead, BoxWrite, Failure, Session, SessionSettings};
+use super::status::CommandStatus;
+use super::text::{self, EncodingChoice};
+use super::tls::TlsOptions;
+use super::tlv::{Tlv, tag};
+use secrecy::{ExposeSecret, SecretString};
+use std::fmt;
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
+use tokio::net::TcpStream;
+use tokio::sync::{Notify, mpsc, oneshot, watch};
+use tracing::{debug, info, warn};
+
+/// Bind type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum BindMode {
+    /// Send and receive (receipts arrive on the same connection).
+    #[default]
+    Transceiver,
+    /// Send only.
+    Transmitter,
+    /// Receive only (receipts and MO messages).
+    Receiver,
+}
+
+/// One SMSC endpoint.
+#[derive(Debug, Clone)]
+pub struct Server {
+    /// `host:port`.
+    pub addr: String,
+    /// TLS settings, or `None` for plain TCP.
+    pub tls: Option<TlsOptions>,
+}
+
+impl Server {
+    /// A plain-TCP server.
+    pub fn plain(addr: impl Into<String>) -> Self {
+        Server {
+            addr: addr.into(),
+            tls: None,
+        }
+    }
+    /// A TLS server.
+    pub fn tls(addr: impl Into<String>, tls: TlsOptions) -> Self {
+        Server {
+            addr: addr.into(),
+            tls: Some(tls),
+        }
+    }
+}
+
+/// Exponential backoff bounds.
+#[derive(Debug, Clone, Copy)]
+pub struct Backoff {
+    /// First delay.
+    pub initial: Duration,
+    /// Upper bound.
+    pub max: Duration,
+}
+
+impl Backoff {
+    /// Delay before attempt `n` (0-based), doubling from `initial` up to `max`.
+    pub fn delay(&self, n: u32) -> Duration {
+        let f = 1u32.checked_shl(n.min(20)).unwrap_or(u32::MAX);
+        self.initial.saturating_mul(f).min(self.max)
+    }
+}
+
+/// Client settings. Start from [`Config::new`] or [`Config::qikberry`] and adjust fields.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Servers to bind to; every one gets `binds_per_server` binds.
+    pub servers: Vec<Server>,
+    /// Account name (`system_id`).
+    pub system_id: String,
+    /// Account password (never printed by `Debug`).
+    pub password: SecretString,
+    /// `system_type`; the gateway wants `"smpp"`.
+    pub system_type: String,
+    /// Bind type.
+    pub bind_mode: BindMode,
+    /// Binds per server (the gateway allows a few per account per server).
+    pub binds_per_server: usize,
+    /// Maximum requests in flight per bind.
+    pub window: usize,
+    /// How long to wait for each response.
+    pub request_timeout: Duration,
+    /// Send enquire_link after this much silence (the gateway wants one per minute).
+    pub enquire_link_interval: Duration,
+    /// TCP + TLS connect timeout.
+    pub connect_timeout: Duration,
+    /// Messages per second per bind (`None` = unlimited).
+    pub rate_limit: Option<f64>,
+    /// Delay between reconnect attempts.
+    pub reconnect_backoff: Backoff,
+    /// Delay before resubmitting after ESME_RTHROTTLED / ESME_RMSGQFUL.
+    pub throttle_backoff: Backoff,
+    /// How many times one message is resubmitted after throttling before giving up.
+    pub throttle_retries: u32,
+    /// Largest PDU accepted from the SMSC.
+    pub max_command_length: u32,
+    /// Capacity of the receipt/MO channel (see [`Client::events`]).
+    pub event_capacity: usize,
+}
+
+/// The gateway's hosts (plain port 3634, TLS port 3635).
+pub const QIKBERRY_HOSTS: [&str; 2] = ["smpp1.txtsms.me", "smpp2.txtsms.me"];
+
+impl Config {
+    /// Defaults for one account and the given servers: transceiver, window 10, 10 s timeout,
+    /// enquire_link after 30 s idle, one bind per server.
+    pub fn new(
+        system_id: impl Into<String>,
+        password: impl Into<String>,
+        servers: Vec<Server>,
+    ) -> Self {
+        Config {
+            servers,
+            system_id: system_id.into(),
+            password: SecretString::from(password.into()),
+            system_type: "smpp".into(),
+            bind_mode: BindMode::Transceiver,
+            binds_per_server: 1,
+            window: 10,
+            request_timeout: Duration::from_secs(10),
+            enquire_link_interval: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(10),
+            rate_limit: None,
+            reconnect_backoff: Backoff {
+                initial: Duration::from_millis(500),
+                max: Duration::from_secs(30),
+            },
+            throttle_backoff: Backoff {
+                initial: Duration::from_millis(100),
+                max: Duration::from_secs(5),
+            },
+            throttle_retries: 10,
+            max_command_length: super::pdu::DEFAULT_MAX_COMMAND_LENGTH,
+            event_capacity: 65_536,
+        }
+    }
+
+    /// The Qikberry gateway: both servers (`smpp1`, `smpp2`), TLS on 3635 or plain on 3634.
+    pub fn qikberry(
+        system_id: impl Into<String>,
+        password: impl Into<String>,
+        use_tls: bool,
+    ) -> Self {
+        let servers = QIKBERRY_HOSTS
+            .iter()
+            .map(|h| {
+                if use_tls {
+                    Server::tls(format!("{h}:3635"), TlsOptions::system())
+                } else {
+                    Server::plain(format!("{h}:3634"))
+                }
+            })
+            .collect();
+        Config::new(system_id, password, servers)
+    }
+}
+
+/// Why [`Client::connect`] failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConnectError {
+    /// The SMSC refused the bind.
+    Bind {
+        /// Server address.
+        server: String,
+        /// The bind_resp status (name and description via [`CommandStatus`]).
+        status: CommandStatus,
+    },
+    /// TCP/TLS connection or protocol failure.
+    Io {
+        /// Server address.
+        server: String,
+        /// What happened.
+        message: String,
+    },
+    /// The configuration lists no servers.
+    NoServers,
+}
+
+impl fmt::Display for ConnectError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConnectError::Bind { server, status } => {
+                write!(f, "bind to {server} refused: {status}")
+            }
+            ConnectError::Io { server, message } => write!(f, "connecting to {server}: {message}"),
+            ConnectError::NoServers => f.write_str("no SMPP servers configured"),
+        }
+    }
+}
+
+impl std::error::Error for ConnectError {}
+
+/// Why a submission did not produce a message id. Every variant says whether the PDU reached the
+/// socket ([`SubmitError::written`]): when it did not, the message was certainly not accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SubmitError {
+    /// The SMSC answered with an error status (after any throttling retries).
+    Rejected {
+        /// The status; `status.name()` / `status.description()` come from the gateway's table.
+        status: CommandStatus,
+        /// Symbolic name, e.g. `ESME_RINVDSTADR`.
+        name: &'static str,
+        /// Description from the table.
+        description: &'static str,
+    },
+    /// No response within `request_timeout`; the message may or may not have been accepted
+    /// when `written` is true.
+    Timeout {
+        /// Whether the PDU was handed to the socket.
+        written: bool,
+    },
+    /// The connection ended before the response; outcome unknown when `written` is true.
+    ConnectionLost {
+        /// Whether the PDU was handed to the socket.
+        written: bool,
+        /// Why the connection ended.
+        reason: String,
+    },
+    /// No bound session became available within `request_timeout`.
+    NotConnected,
+    /// [`Client::shutdown`] has started.
+    ShuttingDown,
+    /// The message could not be encoded (a field too long).
+    Encode(String),
+    /// The SMSC answered with something that is not a submit response.
+    Protocol(String),
+}
+
+impl SubmitError {
+    fn rejected(status: CommandStatus) -> Self {
+        SubmitError::Rejected {
+            status,
+            name: status.name(),
+            description: status.description(),
+        }
+    }
+    /// Whether the PDU was handed to the socket (if not, it was certainly not accepted).
+    pub fn written(&self) -> bool {
+        match self {
+            SubmitError::Rejected { .. } | SubmitError::Protocol(_) => true,
+            SubmitError::Timeout { written } | SubmitError::ConnectionLost { written, .. } => {
+                *written
+            }
+            SubmitError::NotConnected | SubmitError::ShuttingDown | SubmitError::Encode(_) => false,
+        }
+    }
+    /// The SMSC's status, for [`SubmitError::Rejected`].
+    pub fn command_status(&self) -> Option<CommandStatus> {
+        match self {
+            SubmitError::Rejected { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for SubmitError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SubmitError::Rejected { status, .. } => write!(f, "rejected: {status}"),
+            SubmitError::Timeout { written } => {
+                write!(f, "no response in time (PDU written: {written})")
+            }
+            SubmitError::ConnectionLost { written, reason } => {
+                write!(
+                    f,
+                    "connection lost before the response: {reason} (PDU written: {written})"
+                )
+            }
+            SubmitError::NotConnected => f.write_str("no bound SMPP session available"),
+            SubmitError::ShuttingDown => f.write_str("client is shutting down"),
+            SubmitError::Encode(e) => write!(f, "{e}"),
+            SubmitError::Protocol(e) => write!(f, "protocol error: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for SubmitError {}
+
+/// A text message to send; split into parts as needed by [`Client::send`].
+#[derive(Debug, Clone, Default)]
+pub struct Sms {
+    /// Sender id or number.
+    pub from: String,
+    /// Recipient (international format without `+`).
+    pub to: String,
+    /// The text.
+    pub text: String,
+    /// Encoding choice (default: GSM 03.38 when possible, else UCS-2).
+    pub encoding: EncodingChoice,
+    /// Ask for delivery receipts.
+    pub registered_delivery: bool,
+    /// India DLT principal entity id (TLV 0x1400).
+    pub pe_id: Option<String>,
+    /// India DLT template id (TLV 0x1401).
+    pub template_id: Option<String>,
+    /// India DLT telemarketer id (TLV 0x1402).
+    pub tm_id: Option<String>,
+    /// Source address TON (5 = alphanumeric, 1 = international).
+    pub source_addr_ton: u8,
+    /// Source address NPI.
+    pub source_addr_npi: u8,
+    /// Destination TON (default 1, international).
+    pub dest_addr_ton: u8,
+    /// Destination NPI (default 1, ISDN).
+    pub dest_addr_npi: u8,
+}
+
+impl Sms {
+    /// A message with receipts on; the source TON is 5 (alphanumeric) when `from` has letters,
+    /// otherwise 1 (international).
+    pub fn new(from: impl Into<String>, to: impl Into<String>, text: impl Into<String>) -> Self {
+        let from = from.into();
+        let alpha = from.chars().any(|c| !c.is_ascii_digit());
+        Sms {
+            source_addr_ton: if alpha { 5 } else { 1 },
+            source_addr_npi: if alpha { 0 } else { 1 },
+            from,
+            to: to.into(),
+            text: text.into(),
+            registered_delivery: true,
+            dest_addr_ton: 1,
+            dest_addr_npi: 1,
+            ..Sms::default()
+        }
+    }
+
+    /// The submit_sm PDUs for this message (one per part), using `reference` for the UDH.
+    pub fn to_submit_sms(&self, reference: u8) -> Vec<SubmitSm> {
+        let (enc, parts) = text::split(&self.text, self.encoding, reference);
+        parts
+            .into_iter()
+            .map(|p| {
+                let mut sm = SubmitSm {
+                    source_addr_ton: self.source_addr_ton,
+                    source_addr_npi: self.source_addr_npi,
+                    source_addr: self.from.clone(),
+                    dest_addr_ton: self.dest_addr_ton,
+                    dest_addr_npi: self.dest_addr_npi,
+                    destination_addr: self.to.clone(),
+                    esm_class: if p.has_udh { 0x40 } else { 0 },
+                    registered_delivery: u8::from(self.registered_delivery),
+                    data_coding: enc.data_coding(),
+                    short_message: p.bytes,
+                    ..SubmitSm::default()
+                };
+                for (t, v) in [
+                    (tag::PE_ID, &self.pe_id),
+                    (tag::TEMPLATE_ID, &self.template_id),
+                    (tag::TM_ID, &self.tm_id),
+                ] {
+                    if let Some(v) = v {
+                        sm.tlvs.push(Tlv::cstr(t, v));
+                    }
+                }
+                sm
+            })
+            .collect()
+    }
+}
+
+/// Failure of [`Client::send`] at one part: earlier parts may have been accepted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SendError {
+    /// 1-based part that failed.
+    pub segment: usize,
+    /// Number of parts.
+    pub of: usize,
+    /// Message ids of the parts accepted before the failure.
+    pub accepted: Vec<String>,
+    /// What went wrong.
+    pub error: SubmitError,
+}
+
+impl fmt::Display for SendError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "part {}/{}: {}", self.segment, self.of, self.error)
+    }
+}
+
+impl std::error::Error for SendError {}
+
+struct Inner {
+    config: Config,
+    sessions: RwLock<Vec<Arc<Session>>>,
+    rr: AtomicUsize,
+    changed: Notify,
+    events_tx: mpsc::Sender<Inbound>,
+    events_rx: Mutex<Option<mpsc::Receiver<Inbound>>>,
+    stop: watch::Sender<bool>,
+    accepting: AtomicBool,
+    active: AtomicUsize,
+    reference: AtomicU8,
+    supervisors: Mutex<Vec<tokio::task::JoinHandle<()>>>,
+}
+
+/// An SMPP client bound to one or more servers through a pool of sessions.
+///
+/// Submissions go to the bound session with the most free window slots; a session that drops is
+/// re-established with backoff while the others carry the load. Receipts and MO messages from
+/// every session arrive on one channel ([`Client::events`]).
+///
+/// ```no_run
+/// use qikberry::smpp::{Client, Config, Sms};
+///
+/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// let client = Client::connect(Config::qikberry("my_system_id", "secret", true)).await?;
+/// let mut events = client.events().expect("taken once");
+/// let ids = client.send(&Sms::new("QIKBRY", "919999999999", "Your code is 1234")).await?;
+/// println!("accepted as {ids:?}");
+/// while let Some(ev) = events.recv().await {
+///     println!("{ev:?}");
+/// }
+/// client.shutdown(std::time::Duration::from_secs(5)).await;
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    _handle: Arc<Handle>,
+    inner: Arc<Inner>,
+}
+
+/// Dropping the last [`Client`] clone stops the background tasks (sessions are unbound).
+struct Handle(Arc<Inner>);
+
+impl Drop for Handle {
+    fn drop(&mut self) {
+        self.0.accepting.store(false, Ordering::SeqCst);
+        self.0.stop.send_replace(true);
+    }
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("system_id", &self.inner.config.system_id)
+            .field("bound_sessions", &self.bound_sessions())
+            .finish()
+    }
+}
+
+async fn open_stream(server: &Server, timeout: Duration) -> Result<(BoxRead, BoxWrite), String> {
+    let tcp = tokio::time::timeout(timeout, TcpStream::connect(&server.addr))
+        .await
+        .map_err(|_| "connect timed out".to_string())?
+        .map_err(|e| e.to_string())?;
+    let _ = tcp.set_nodelay(true);
+    match &server.tls {
+        None => {
+            let (r, w) = tcp.into_split();
+            Ok((Box::new(r), Box::new(w)))
+        }
+        Some(opts) => {
+            let host = server
+                .addr
+                .rsplit_once(':')
+                .map_or(server.addr.as_str(), |(h, _)| h);
+            let host = host.trim_start_matches('[').trim_end_matches(']');
+            let connector = tokio_rustls::TlsConnector::from(opts.client_config()?);
+            let name = opts.server_name(host)?;
+            let tls = tokio::time::timeout(timeout, connector.connect(name, tcp))
+                .await
+                .map_err(|_| "TLS handshake timed out".to_string())?
+                .map_err(|e| format!("TLS handshake: {e}"))?;
+            let (r, w) = tokio::io::split(tls);
+            Ok((Box::new(r), Box::new(w)))
+        }
+    }
+}
+
+impl Inner {
+    fn settings(&self, label: String) -> SessionSettings {
+        let c = &self.config;
+        SessionSettings {
+            window: c.window,
+            request_timeout: c.request_timeout,
+            enquire_link_interval: c.enquire_link_interval,
+            rate_limit: c.rate_limit,
+            max_command_length: c.max_command_length,
+            label,
+        }
+    }
+
+    async fn connect_and_bind(
+        &self,
+        server: &Server,
+        label: String,
+    ) -> Result<Arc<Session>, ConnectError> {
+        let io = |message: String| ConnectError::Io {
+            server: server.addr.clone(),
+            message,
+        };
+        let (rd, wr) = open_stream(server, self.config.connect_timeout)
+            .await
+            .map_err(io)?;
+        let session = Session::start(rd, wr, self.settings(label), self.events_tx.clone());
+        let c = &self.config;
+        let bind = Bind {
+            system_id: c.system_id.clone(),
+            password: c.password.expose_secret().to_string(),
+            system_type: c.system_type.clone(),
+            ..Bind::default()
+        };
+        let body = match c.bind_mode {
+            BindMode::Transceiver => Body::BindTransceiver(bind),
+            BindMode::Transmitter => Body::BindTransmitter(bind),
+            BindMode::Receiver => Body::BindReceiver(bind),
+        };
+        let resp = session.request(&body, false).await;
+        let fail = |e: ConnectError| {
+            session.shutdown("bind failed");
+            Err(e)
+        };
+        match resp {
+            Ok(p)
+                if p.command_status.is_ok()
+                    && matches!(
+                        p.body,
+                        Body::BindTransceiverResp(_)
+                            | Body::BindTransmitterResp(_)
+                            | Body::BindReceiverResp(_)
+                    ) =>
+            {
+                if let Body::BindTransceiverResp(b)
+                | Body::BindTransmitterResp(b)
+                | Body::BindReceiverResp(b) = &p.body
+                {
+                    debug!(server = %server.addr, smsc = %b.system_id, version = ?b.tlvs.sc_interface_version(), "bound");
+                }
+                Ok(session)
+            }
+            Ok(p) if !p.command_status.is_ok() => fail(ConnectError::Bind {
+                server: server.addr.clone(),
+                status: p.command_status,
+            }),
+            Ok(p) => fail(io(format!("unexpected answer to bind: {}", p.body.name()))),
+            Err(e) => fail(io(format!("bind: {e:?}"))),
+        }
+    }
+}
+
+async fn stopped(rx: &mut watch::Receiver<bool>) {
+    let _ = rx.wait_for(|s| *s).await;
+}
+
+async fn supervise(
+    inner: Arc<Inner>,
+    server: Server,
+    label: String,
+    first: oneshot::Sender<Result<(), ConnectError>>,
+) {
+    let mut first = Some(first);
+    let mut stop = inner.stop.subscribe();
+    let mut attempt: u32 = 0;
+    loop {
+        if *stop.borrow() {
+            return;
+        }
+        let r = tokio::select! {
+            r = inner.connect_and_bind(&server, label.clone()) => r,
+            _ = stopped(&mut stop) => return,
+        };
+        match r {
+            Ok(session) => {
+                attempt = 0;
+                if let Some(tx) = first.take() {
+                    let _ = tx.send(Ok(()));
+                }
+                info!(session = %label, "bound");
+                inner
+                    .sessions
+                    .write()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push(session.clone());
+                inner.changed.notify_waiters();
+                tokio::select! {
+                    _ = session.closed() => {}
+                    _ = stopped(&mut stop) => {
+                        // Shutdown: drain what is in flight on this bind, then unbind.
+                        session.unbind(inner.config.request_timeout).await;
+                    }
+                }
+                inner
+                    .sessions
+                    .write()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .retain(|s| !Arc::ptr_eq(s, &session));
+                inner.changed.notify_waiters();
+                if *stop.borrow() {
+                    return;
+                }
+                warn!(session = %label, "session closed: {}; reconnecting", session.close_reason());
+            }
+            Err(e) => {
+                warn!(session = %label, "connect failed: {e}");
+                if let Some(tx) = first.take() {
+                    let _ = tx.send(Err(e));
+                }
+            }
+        }
+        let delay = inner.config.reconnect_backoff.delay(attempt);
+        attempt = attempt.saturating_add(1);
+        tokio::select! {
+            _ = tokio::time::sleep(delay) => {}
+            _ = stopped(&mut stop) => return,
+        }
+    }
+}
+
+impl Client {
+    /// Connect and bind to every configured server (`binds_per_server` each).
+    ///
+    /// Returns once at least one bind succeeded; binds that failed keep retrying in the
+    /// background with backoff. Fails only when every first attempt failed; the error of a
+    /// refused bind carries its `command_status` (e.g. `ESME_RINVPASWD`).
+    pub async fn connect(config: Config) -> Result<Client, ConnectError> {
+        if config.servers.is_empty() {
+            return Err(ConnectError::NoServers);
+        }
+        let (events_tx, events_rx) = mpsc::channel(config.event_capacity.max(1));
+        let (stop, _) = watch::channel(false);
+        let inner = Arc::new(Inner {
+            config,
+            sessions: RwLock::new(Vec::new()),
+            rr: AtomicUsize::new(0),
+            changed: Notify::new(),
+            events_tx,
+            events_rx: Mutex::new(Some(events_rx)),
+            stop,
+            accepting: AtomicBool::new(true),
+            active: AtomicUsize::new(0),
+            reference: AtomicU8::new(0),
+            supervisors: Mutex::new(Vec::new()),
+        });
+        let mut firsts = Vec::new();
+        for (si, server) in inner.config.servers.iter().enumerate() {
+            for b in 0..inner.config.binds_per_server.max(1) {
+                let (tx, rx) = oneshot::channel();
+                let label = format!("{}#{}/{}", server.addr, si, b);
+                let h = tokio::spawn(supervise(inner.clone(), server.clone(), label, tx));
+                inner
+                    .supervisors
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push(h);
+                firsts.push(rx);
+            }
+        }
+        let client = Client {
+            _handle: Arc::new(Handle(inner.clone())),
+            inner,
+        };
+        let mut first_err = None;
+        let mut pending: futures_util::stream::FuturesUnordered<_> = firsts.into_iter().collect();
+        use futures_util::StreamExt;
+        while let Some(r) = pending.next().await {
+            match r {
+                Ok(Ok(())) => return Ok(client),
+                Ok(Err(e)) => {
+                    // Prefer reporting a bind refusal (it names the status) over I/O errors.
+                    if first_err.is_none()
+                        || matches!(e, ConnectError::Bind { .. })
+                            && !matches!(first_err, Some(ConnectError::Bind { .. }))
+                    {
+                        first_err = Some(e);
+                    }
+                }
+                Err(_) => {}
+            }
+        }
+        client.inner.stop.send_replace(true);
+        Err(first_err.unwrap_or(ConnectError::NoServers))
+    }
+
+    /// The stream of delivery receipts and MO messages from every bind. Returns `None` after the
+    /// first call. Until it is taken, inbound messages are still acknowledged; once taken, a full
+    /// channel slows the binds' readers (backpressure) rather than dropping events.
+    pub fn events(&self) -> Option<mpsc::Receiver<Inbound>> {
+        self.inner
+            .events_rx
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
+    }
+
+    /// Number of currently bound sessions.
+    pub fn bound_sessions(&self) -> usize {
+        self.inner
+            .sessions
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .len()
+    }
+
+    /// Wait until at least `n` sessions are bound, up to `timeout`. Returns whether they are.
+    pub async fn wait_bound(&self, n: usize, timeout: Duration) -> bool {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let notified = self.inner.changed.notified();
+            if self.bound_sessions() >= n {
+                return true;
+            }
+            if tokio::time::timeout_at(deadline.into(), notified)
+                .await
+                .is_err()
+            {
+                return self.bound_sessions() >= n;
+            }
+        }
+    }
+
+    fn pick(&self) -> Option<Arc<Session>> {
+        let sessions = self
+            .inner
+            .sessions
+            .read()
+            .unwrap_or_else(|p| p.into_inner());
+        let n = sessions.len();
+        if n == 0 {
+            return None;
+        }
+        let start = self.inner.rr.fetch_add(1, Ordering::Relaxed);
+        let mut best: Option<&Arc<Session>> = None;
+        for i in 0..n {
+            let s = &sessions[(start + i) % n];
+            if s.is_closed() {
+                continue;
+            }
+            if best.is_none_or(|b| s.available() > b.available()) {
+                best = Some(s);
+            }
+        }
+        best.cloned()
+    }
+
+    async fn session(&self, deadline: Instant) -> Result<Arc<Session>, SubmitError> {
+        loop {
+            let notified = self.inner.changed.notified();
+            if let Some(s) = self.pick() {
+                return Ok(s);
+            }
+            if !self.inner.accepting.load(Ordering::SeqCst) {
+                return Err(SubmitError::ShuttingDown);
+            }
+            if tokio::time::timeout_at(deadline.into(), notified)
+                .await
+                .is_err()
+            {
+                return Err(SubmitError::NotConnected);
+            }
+        }
+    }
+
+    /// Submit one submit_sm and wait for its message id.
+    ///
+    /// Resolves exactly once. Throttling (`ESME_RTHROTTLED`, `ESME_RMSGQFUL`) pauses the bind and
+    /// resubmits, up to `throttle_retries` times — safe, since those statuses mean the SMSC did
+    /// not accept the message. A PDU that never reached a socket (its bind dropped first) is sent
+    /// on another bind. A PDU that was written and then lost is *not* resent, as the SMSC may
+    /// have accepted it: the error says `written: true`.
+    pub async fn submit_sm(&self, sm: &SubmitSm) -> Result<String, SubmitError> {
+        self.submit_body(&Body::SubmitSm(sm.clone())).await
+    }
+
+    /// Like [`Client::submit_sm`] for a prepared body (submit_sm or data_sm).
+    pub async fn submit_body(&self, body: &Body) -> Result<String, SubmitError> {
+        if !self.inner.accepting.load(Ordering::SeqCst) {
+            return Err(SubmitError::ShuttingDown);
+        }
+        self.inner.active.fetch_add(1, Ordering::SeqCst);
+        let r = self.submit_inner(body).await;
+        self.inner.active.fetch_sub(1, Ordering::SeqCst);
+        r
+    }
+
+    async fn submit_inner(&self, body: &Body) -> Result<String, SubmitError> {
+        let cfg = &self.inner.config;
+        let mut throttled = 0u32;
+        let mut unsent = 0u32;
+        loop {
+            let session = self.session(Instant::now() + cfg.request_timeout).await?;
+            match session.request(body, true).await {
+                Ok(p) => {
+                    let status = p.command_status;
+                    match p.body {
+                        Body::SubmitSmResp(m) | Body::DataSmResp(m) if status.is_ok() => {
+                            return Ok(m.message_id);
+                        }
+                        _ if status.is_transient_rejection()
+                            && throttled < cfg.throttle_retries =>
+                        {
+                            let d = cfg.throttle_backoff.delay(throttled);
+                            throttled += 1;
+                            debug!(session = %session.label, "{status:?}; pausing {d:?} and resubmitting");
+                            session.pause_for(d);
+                        }
+                        Body::GenericNack | Body::SubmitSmResp(_) | Body::DataSmResp(_)
+                            if !status.is_ok() =>
+                        {
+                            return Err(SubmitError::rejected(status));
+                        }
+                        other => {
+                            return Err(SubmitError::Protocol(format!(
+                                "unexpected {} in reply",
+                                other.name()
+                            )));
+                        }
+                    }
+                }
+                Err(Failure::NotSent(reason))
+                | Err(Failure::Lost {
+                    written: false,
+                    reason,
+                }) => {
+                    unsent += 1;
+                    debug!("not sent ({reason}); trying another bind");
+                    if unsent > 32 {
+                        return Err(SubmitError::ConnectionLost {
+                            written: false,
+                            reason,
+                        });
+                    }
+                    tokio::task::yield_now().await;
+                }
+                Err(Failure::Lost {
+                    written: true,
+                    reason,
+                }) => {
+                    return Err(SubmitError::ConnectionLost {
+                        written: true,
+                        reason,
+                    });
+                }
+                Err(Failure::Timeout { written }) => return Err(SubmitError::Timeout { written }),
+                Err(Failure::Encode(e)) => return Err(SubmitError::Encode(e.to_string())),
+            }
+        }
+    }
+
+    /// Send a text message, split into parts as needed; returns one message id per part.
+    ///
+    /// ```no_run
+    /// # async fn f(client: qikberry::smpp::Client) {
+    /// use qikberry::smpp::Sms;
+    /// let mut sms = Sms::new("QIKBRY", "919999999999", "Hello");
+    /// sms.pe_id = Some("1201159100000000001".into());
+    /// let ids = client.send(&sms).await.unwrap();
+    /// # }
+    /// ```
+    pub async fn send(&self, sms: &Sms) -> Result<Vec<String>, SendError> {
+        let reference = self.inner.reference.fetch_add(1, Ordering::Relaxed);
+        let parts = sms.to_submit_sms(reference);
+        let of = parts.len();
+        let mut ids = Vec::with_capacity(of);
+        for (i, sm) in parts.into_iter().enumerate() {
+            match self.submit_body(&Body::SubmitSm(sm)).await {
+                Ok(id) => ids.push(id),
+                Err(error) => {
+                    return Err(SendError {
+                        segment: i + 1,
+                        of,
+                        accepted: ids,
+                        error,
+                    });
+                }
+            }
+        }
+        Ok(ids)
+    }
+
+    /// Graceful shutdown: stop accepting new submissions, wait up to `drain` for the ones in
+    /// flight, unbind every session (waiting for unbind_resp or the server's close) and stop
+    /// reconnecting.
+    pub async fn shutdown(&self, drain: Duration) {
+        self.inner.accepting.store(false, Ordering::SeqCst);
+        self.inner.changed.notify_waiters();
+        let deadline = Instant::now() + drain;
+        while self.inner.active.load(Ordering::SeqCst) > 0 && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        self.inner.stop.send_replace(true);
+        let handles: Vec<_> = self
+            .inner
+            .supervisors
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .drain(..)
+            .collect();
+        for h in handles {
+            let _ = h.await;
+        }
+    }
+}
