@@ -31,11 +31,22 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
     let steps: Vec<(&str, Vec<String>)> = vec![
         (
             "spec lint",
-            vec!["run".into(), "--quiet".into(), "-p".into(), "xtask".into(), "--".into(), "spec-lint".into()],
+            vec![
+                "run".into(),
+                "--quiet".into(),
+                "-p".into(),
+                "xtask".into(),
+                "--".into(),
+                "spec-lint".into(),
+            ],
         ),
         (
             "workspace tests",
-            [vec!["test".into(), "--workspace".into(), "--all-features".into()], extra.clone()].concat(),
+            [
+                vec!["test".into(), "--workspace".into(), "--all-features".into()],
+                extra.clone(),
+            ]
+            .concat(),
         ),
         (
             "fuzz targets build",
@@ -68,13 +79,16 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
 
 /// Installs the pinned npm and PyPI tools into `tools` (idempotent: skips what is already there).
 fn install_tools(root: &Path, tools: &Path) -> Result<(), String> {
-    std::fs::create_dir_all(tools).map_err(|e| format!("cannot create {}: {e}", tools.display()))?;
+    std::fs::create_dir_all(tools)
+        .map_err(|e| format!("cannot create {}: {e}", tools.display()))?;
     let manifest = root.join("xtask/tools/package.json");
-    let wanted = std::fs::read(&manifest).map_err(|e| format!("cannot read {}: {e}", manifest.display()))?;
+    let wanted =
+        std::fs::read(&manifest).map_err(|e| format!("cannot read {}: {e}", manifest.display()))?;
     let stamp = tools.join("package.json");
     let current = std::fs::read(&stamp).unwrap_or_default();
     if current != wanted || !tools.join("node_modules").exists() {
-        std::fs::write(&stamp, &wanted).map_err(|e| format!("cannot write {}: {e}", stamp.display()))?;
+        std::fs::write(&stamp, &wanted)
+            .map_err(|e| format!("cannot write {}: {e}", stamp.display()))?;
         run_tool(
             Command::new("npm")
                 .args(["install", "--no-audit", "--no-fund", "--loglevel=error"])
@@ -92,22 +106,33 @@ fn install_tools(root: &Path, tools: &Path) -> Result<(), String> {
     }
     let requirements = root.join("xtask/tools/requirements.txt");
     let req_stamp = venv.join("requirements.txt");
-    let wanted_req = std::fs::read(&requirements).map_err(|e| format!("cannot read {}: {e}", requirements.display()))?;
+    let wanted_req = std::fs::read(&requirements)
+        .map_err(|e| format!("cannot read {}: {e}", requirements.display()))?;
     if std::fs::read(&req_stamp).unwrap_or_default() != wanted_req {
         run_tool(
             Command::new(&python)
-                .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r"])
+                .args([
+                    "-m",
+                    "pip",
+                    "install",
+                    "--quiet",
+                    "--disable-pip-version-check",
+                    "-r",
+                ])
                 .arg(&requirements),
             "pip install (test tools)",
         )?;
-        std::fs::write(&req_stamp, &wanted_req).map_err(|e| format!("cannot write {}: {e}", req_stamp.display()))?;
+        std::fs::write(&req_stamp, &wanted_req)
+            .map_err(|e| format!("cannot write {}: {e}", req_stamp.display()))?;
     }
     Ok(())
 }
 
 fn run_tool(command: &mut Command, what: &str) -> Result<(), String> {
     eprintln!("xtask test: {what}");
-    let status = command.status().map_err(|e| format!("{what}: could not start: {e}"))?;
+    let status = command
+        .status()
+        .map_err(|e| format!("{what}: could not start: {e}"))?;
     if status.success() {
         Ok(())
     } else {

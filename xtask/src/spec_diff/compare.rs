@@ -1,0 +1,1189 @@
+//! The structural comparison of two OpenAPI documents (as JSON values), `$ref`s resolved.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::rules::{ChangeKind, Direction, Severity, classify};
+
+const METHODS: &[&str] = &[
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// One classified change.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Change {
+    /// Breaking, non-breaking or info.
+    pub severity: Severity,
+    /// Product (the operation's tag), or `(global)` for servers and security.
+    pub product: String,
+    /// `METHOD /path (operationId)`, absent for global changes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operation: Option<String>,
+    /// What changed.
+    pub kind: ChangeKind,
+    /// JSON pointer of the changed element (into the new spec; into the old one for removals).
+    pub pointer: String,
+    /// One line for a reviewer.
+    pub message: String,
+}
+
+/// Compares `old` and `new`; the result is sorted and free of duplicates.
+pub fn diff(old: &Value, new: &Value) -> Vec<Change> {
+    let mut cx = Cx {
+        old,
+        new,
+        out: Vec::new(),
+    };
+    cx.servers();
+    cx.security();
+    cx.operations();
+    let mut out = cx.out;
+    out.sort();
+    out.dedup();
+    out
+}
+
+struct Cx<'a> {
+    old: &'a Value,
+    new: &'a Value,
+    out: Vec<Change>,
+}
+
+/// Where the change being reported belongs.
+#[derive(Clone)]
+struct Site {
+    product: String,
+    operation: Option<String>,
+}
+
+impl Site {
+    fn global() -> Self {
+        Site {
+            product: "(global)".into(),
+            operation: None,
+        }
+    }
+}
+
+fn escape(segment: &str) -> String {
+    segment.replace('~', "~0").replace('/', "~1")
+}
+
+fn child(pointer: &str, segment: &str) -> String {
+    format!("{pointer}/{}", escape(segment))
+}
+
+/// Resolves a local `$ref` chain (bounded, so a self-referencing `$ref` cannot loop).
+fn resolve<'v>(doc: &'v Value, mut value: &'v Value) -> &'v Value {
+    for _ in 0..32 {
+        let Some(reference) = value.get("$ref").and_then(Value::as_str) else {
+            return value;
+        };
+        match reference.strip_prefix('#').and_then(|p| doc.pointer(p)) {
+            Some(target) => value = target,
+            None => return value,
+        }
+    }
+    value
+}
+
+fn ref_name(value: &Value) -> Option<&str> {
+    value
+        .get("$ref")
+        .and_then(Value::as_str)
+        .and_then(|r| r.rsplit('/').next())
+}
+
+/// `/sms/senders/{sender_id}` → `/sms/senders/{}`: parameter names don't change the endpoint.
+fn normalize_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut depth = 0;
+    for ch in path.chars() {
+        match ch {
+            '{' => {
+                depth += 1;
+                out.push('{');
+            }
+            '}' => {
+                depth -= 1;
+                out.push('}');
+            }
+            _ if depth > 0 => {}
+            _ => out.push(ch),
+        }
+    }
+    out
+}
+
+struct Op<'v> {
+    method: String,
+    path: String,
+    item: &'v Value,
+    op: &'v Value,
+}
+
+impl Op<'_> {
+    fn id(&self) -> &str {
+        self.op
+            .get("operationId")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+    }
+    fn tag(&self) -> String {
+        self.op
+            .get("tags")
+            .and_then(|t| t.get(0))
+            .and_then(Value::as_str)
+            .unwrap_or("(untagged)")
+            .to_string()
+    }
+    fn label(&self) -> String {
+        format!(
+            "{} {} ({})",
+            self.method.to_uppercase(),
+            self.path,
+            self.id()
+        )
+    }
+    fn pointer(&self) -> String {
+        child(&child("#/paths", &self.path), &self.method)
+    }
+    fn key(&self) -> (String, String) {
+        (self.method.clone(), normalize_path(&self.path))
+    }
+}
+
+fn operations(doc: &Value) -> Vec<Op<'_>> {
+    let mut ops = Vec::new();
+    if let Some(paths) = doc.get("paths").and_then(Value::as_object) {
+        for (path, item) in paths {
+            let item = resolve(doc, item);
+            for method in METHODS {
+                if let Some(op) = item.get(*method) {
+                    ops.push(Op {
+                        method: (*method).to_string(),
+                        path: path.clone(),
+                        item,
+                        op,
+                    });
+                }
+            }
+        }
+    }
+    ops
+}
+
+fn describe_type(doc: &Value, schema: &Value) -> String {
+    let schema = resolve(doc, schema);
+    if let Some(t) = schema.get("type").and_then(Value::as_str) {
+        if t == "array" {
+            let items = schema
+                .get("items")
+                .map(|i| describe_type(doc, i))
+                .unwrap_or_else(|| "any".into());
+            return format!("array of {items}");
+        }
+        return match schema.get("format").and_then(Value::as_str) {
+            Some(f) => format!("{t} ({f})"),
+            None => t.to_string(),
+        };
+    }
+    for key in ["oneOf", "anyOf", "allOf"] {
+        if let Some(list) = schema.get(key).and_then(Value::as_array) {
+            let parts: Vec<String> = list.iter().map(|s| describe_type(doc, s)).collect();
+            return format!("{key}[{}]", parts.join(" | "));
+        }
+    }
+    if schema.get("properties").is_some() {
+        return "object".into();
+    }
+    "any".into()
+}
+
+/// The JSON type shape of a schema for type-change detection: `type`, or the composition keyword.
+fn type_shape(doc: &Value, schema: &Value) -> String {
+    let schema = resolve(doc, schema);
+    if let Some(t) = schema.get("type").and_then(Value::as_str) {
+        return t.to_string();
+    }
+    for key in ["oneOf", "anyOf", "allOf"] {
+        if let Some(list) = schema.get(key).and_then(Value::as_array) {
+            let scalar = list.iter().all(|s| {
+                let s = resolve(doc, s);
+                matches!(
+                    s.get("type").and_then(Value::as_str),
+                    Some("string" | "integer" | "number" | "boolean")
+                )
+            });
+            if scalar {
+                let mut types: Vec<&str> = list
+                    .iter()
+                    .filter_map(|s| resolve(doc, s).get("type").and_then(Value::as_str))
+                    .collect();
+                types.sort_unstable();
+                types.dedup();
+                return types.join("|");
+            }
+            return key.to_string();
+        }
+    }
+    if schema.get("properties").is_some() {
+        return "object".into();
+    }
+    String::new()
+}
+
+fn enum_values(schema: &Value) -> Option<Vec<String>> {
+    schema
+        .get("enum")
+        .and_then(Value::as_array)
+        .map(|values| values.iter().map(|v| v.to_string()).collect())
+}
+
+fn required_set(schema: &Value) -> BTreeSet<String> {
+    schema
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|r| {
+            r.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn is_nullable(doc: &Value, schema: &Value) -> bool {
+    resolve(doc, schema)
+        .get("nullable")
+        .and_then(Value::as_bool)
+        .unwrap_or(false)
+}
+
+fn variant_labels<'v>(doc: &Value, list: &'v [Value]) -> BTreeMap<String, (usize, &'v Value)> {
+    list.iter()
+        .enumerate()
+        .map(|(i, v)| (variant_label(doc, v, i), (i, v)))
+        .collect()
+}
+
+/// A label for a oneOf variant that survives reordering: its title, its `$ref` name, or its index.
+fn variant_label(doc: &Value, variant: &Value, index: usize) -> String {
+    if let Some(title) = resolve(doc, variant).get("title").and_then(Value::as_str) {
+        return title.to_string();
+    }
+    if let Some(name) = ref_name(variant) {
+        return name.to_string();
+    }
+    format!("#{index}")
+}
+
+impl<'a> Cx<'a> {
+    fn push(
+        &mut self,
+        site: &Site,
+        kind: ChangeKind,
+        direction: Option<Direction>,
+        pointer: String,
+        message: String,
+    ) {
+        self.out.push(Change {
+            severity: classify(kind, direction),
+            product: site.product.clone(),
+            operation: site.operation.clone(),
+            kind,
+            pointer,
+            message,
+        });
+    }
+
+    fn servers(&mut self) {
+        let list = |doc: &'a Value| -> Vec<&'a Value> {
+            doc.get("servers")
+                .and_then(Value::as_array)
+                .map(|s| s.iter().collect())
+                .unwrap_or_default()
+        };
+        self.server_lists(&Site::global(), list(self.old), list(self.new), "#/servers");
+    }
+
+    fn server_lists(&mut self, site: &Site, old: Vec<&Value>, new: Vec<&Value>, pointer: &str) {
+        let url = |s: &Value| {
+            s.get("url")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string()
+        };
+        for (i, o) in old.iter().enumerate() {
+            match new.get(i) {
+                None => self.push(
+                    site,
+                    ChangeKind::ServerRemoved,
+                    None,
+                    format!("{pointer}/{i}"),
+                    format!("server `{}` removed", url(o)),
+                ),
+                Some(n) if **n != **o => {
+                    let detail = if url(o) != url(n) {
+                        format!("server {i}: `{}` → `{}`", url(o), url(n))
+                    } else {
+                        format!("server `{}`: variables changed", url(n))
+                    };
+                    self.push(
+                        site,
+                        ChangeKind::ServerChanged,
+                        None,
+                        format!("{pointer}/{i}"),
+                        detail,
+                    );
+                }
+                Some(_) => {}
+            }
+        }
+        for (i, n) in new.iter().enumerate().skip(old.len()) {
+            self.push(
+                site,
+                ChangeKind::ServerAdded,
+                None,
+                format!("{pointer}/{i}"),
+                format!("server `{}` added", url(n)),
+            );
+        }
+    }
+
+    fn security(&mut self) {
+        let schemes = |doc: &'a Value| {
+            doc.pointer("/components/securitySchemes")
+                .and_then(Value::as_object)
+                .map(|m| m.iter().collect::<BTreeMap<_, _>>())
+                .unwrap_or_default()
+        };
+        let (old, new) = (schemes(self.old), schemes(self.new));
+        let site = Site::global();
+        for (name, o) in &old {
+            let pointer = child("#/components/securitySchemes", name);
+            match new.get(name) {
+                None => self.push(
+                    &site,
+                    ChangeKind::SecuritySchemeRemoved,
+                    None,
+                    pointer,
+                    format!("security scheme `{name}` removed"),
+                ),
+                Some(n) => {
+                    let key = |v: &Value| {
+                        ["type", "scheme", "in", "name", "bearerFormat"]
+                            .iter()
+                            .map(|k| v.get(*k).cloned().unwrap_or(Value::Null))
+                            .collect::<Vec<_>>()
+                    };
+                    if key(o) != key(n) {
+                        self.push(
+                            &site,
+                            ChangeKind::SecuritySchemeChanged,
+                            None,
+                            pointer,
+                            format!("security scheme `{name}` now travels differently"),
+                        );
+                    }
+                }
+            }
+        }
+        for name in new.keys().filter(|n| !old.contains_key(*n)) {
+            self.push(
+                &site,
+                ChangeKind::SecuritySchemeAdded,
+                None,
+                child("#/components/securitySchemes", name),
+                format!("security scheme `{name}` added"),
+            );
+        }
+        if self.old.get("security") != self.new.get("security") {
+            self.push(
+                &site,
+                ChangeKind::SecurityRequirementChanged,
+                None,
+                "#/security".into(),
+                "global security requirement changed".into(),
+            );
+        }
+    }
+
+    fn operations(&mut self) {
+        let old_ops = operations(self.old);
+        let new_ops = operations(self.new);
+        let old_by_key: BTreeMap<_, _> = old_ops.iter().map(|o| (o.key(), o)).collect();
+        let new_by_key: BTreeMap<_, _> = new_ops.iter().map(|o| (o.key(), o)).collect();
+        let new_by_id: BTreeMap<&str, &Op> = new_ops
+            .iter()
+            .filter(|o| !o.id().is_empty())
+            .map(|o| (o.id(), o))
+            .collect();
+        let old_by_id: BTreeMap<&str, &Op> = old_ops
+            .iter()
+            .filter(|o| !o.id().is_empty())
+            .map(|o| (o.id(), o))
+            .collect();
+
+        for (key, old_op) in &old_by_key {
+            if let Some(new_op) = new_by_key.get(key) {
+                self.operation_pair(old_op, new_op);
+            } else if let Some(moved) = new_by_id
+                .get(old_op.id())
+                .filter(|n| !old_by_key.contains_key(&n.key()))
+            {
+                let site = Site {
+                    product: moved.tag(),
+                    operation: Some(moved.label()),
+                };
+                self.push(
+                    &site,
+                    ChangeKind::OperationMoved,
+                    None,
+                    moved.pointer(),
+                    format!(
+                        "`{}` moved from {} {} to {} {}",
+                        old_op.id(),
+                        old_op.method.to_uppercase(),
+                        old_op.path,
+                        moved.method.to_uppercase(),
+                        moved.path
+                    ),
+                );
+                self.operation_pair(old_op, moved);
+            } else {
+                let site = Site {
+                    product: old_op.tag(),
+                    operation: Some(old_op.label()),
+                };
+                self.push(
+                    &site,
+                    ChangeKind::OperationRemoved,
+                    None,
+                    old_op.pointer(),
+                    "operation removed".into(),
+                );
+            }
+        }
+        for (key, new_op) in &new_by_key {
+            if old_by_key.contains_key(key) {
+                continue;
+            }
+            let moved_here = old_by_id
+                .get(new_op.id())
+                .is_some_and(|o| !new_by_key.contains_key(&o.key()));
+            if !moved_here {
+                let site = Site {
+                    product: new_op.tag(),
+                    operation: Some(new_op.label()),
+                };
+                self.push(
+                    &site,
+                    ChangeKind::OperationAdded,
+                    None,
+                    new_op.pointer(),
+                    "operation added".into(),
+                );
+            }
+        }
+    }
+
+    fn operation_pair(&mut self, o: &Op<'a>, n: &Op<'a>) {
+        let site = Site {
+            product: n.tag(),
+            operation: Some(n.label()),
+        };
+        let ptr = n.pointer();
+        if o.id() != n.id() {
+            self.push(
+                &site,
+                ChangeKind::OperationRenamed,
+                None,
+                child(&ptr, "operationId"),
+                format!("operationId `{}` → `{}`", o.id(), n.id()),
+            );
+        }
+        if o.tag() != n.tag() {
+            self.push(
+                &site,
+                ChangeKind::OperationProductChanged,
+                None,
+                child(&ptr, "tags"),
+                format!("product `{}` → `{}`", o.tag(), n.tag()),
+            );
+        }
+        let inferred = |op: &Op| {
+            op.op
+                .get("x-path-inferred")
+                .and_then(Value::as_bool)
+                .unwrap_or(false)
+        };
+        match (inferred(o), inferred(n)) {
+            (true, false) => self.push(
+                &site,
+                ChangeKind::PathConfirmed,
+                None,
+                ptr.clone(),
+                format!(
+                    "path confirmed (x-source: {})",
+                    n.op.get("x-source").and_then(Value::as_str).unwrap_or("?")
+                ),
+            ),
+            (false, true) => self.push(
+                &site,
+                ChangeKind::PathBecameInferred,
+                None,
+                ptr.clone(),
+                "path is now marked inferred".into(),
+            ),
+            _ => {}
+        }
+        let paginated = |op: &Op| op.op.get("x-pagination").is_some();
+        match (paginated(o), paginated(n)) {
+            (false, true) => self.push(
+                &site,
+                ChangeKind::PaginationAdded,
+                None,
+                child(&ptr, "x-pagination"),
+                "operation became paginated".into(),
+            ),
+            (true, false) => self.push(
+                &site,
+                ChangeKind::PaginationRemoved,
+                None,
+                ptr.clone(),
+                "operation is no longer paginated".into(),
+            ),
+            _ => {}
+        }
+        // Operation-level servers (the v3 token endpoints) are compared like the global ones.
+        let (os, ns): (Vec<Value>, Vec<Value>) = (
+            o.op.get("servers")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default(),
+            n.op.get("servers")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default(),
+        );
+        self.server_lists(
+            &site,
+            os.iter().collect(),
+            ns.iter().collect(),
+            &child(&ptr, "servers"),
+        );
+        if o.op.get("security") != n.op.get("security") {
+            self.push(
+                &site,
+                ChangeKind::SecurityRequirementChanged,
+                None,
+                child(&ptr, "security"),
+                "operation security requirement changed".into(),
+            );
+        }
+        self.parameters(&site, o, n);
+        self.request_body(&site, o, n, &ptr);
+        self.responses(&site, o, n, &ptr);
+    }
+
+    fn parameters(&mut self, site: &Site, o: &Op<'a>, n: &Op<'a>) {
+        // Path-level parameters apply to every operation of the path; operation-level ones win.
+        let collect = |doc: &'a Value, op: &Op<'a>| -> Vec<(String, &'a Value, String)> {
+            let mut by_key: BTreeMap<(String, String), (&'a Value, String)> = BTreeMap::new();
+            let mut path_index = 0usize;
+            let mut add = |list: Option<&'a Value>, base: String| {
+                for (i, p) in list
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .enumerate()
+                {
+                    let p = resolve(doc, p);
+                    let location = p
+                        .get("in")
+                        .and_then(Value::as_str)
+                        .unwrap_or("")
+                        .to_string();
+                    let mut name = p
+                        .get("name")
+                        .and_then(Value::as_str)
+                        .unwrap_or("")
+                        .to_string();
+                    if location == "path" {
+                        // Path parameters are matched by position, not by name.
+                        name = format!("#{path_index}");
+                        path_index += 1;
+                    }
+                    by_key.insert((location, name), (p, format!("{base}/{i}")));
+                }
+            };
+            add(
+                op.item.get("parameters"),
+                format!("{}/parameters", child("#/paths", &op.path)),
+            );
+            add(
+                op.op.get("parameters"),
+                format!("{}/parameters", op.pointer()),
+            );
+            by_key
+                .into_iter()
+                .map(|((l, name), (p, pointer))| (format!("{l}:{name}"), p, pointer))
+                .collect()
+        };
+        let old: BTreeMap<String, (&Value, String)> = collect(self.old, o)
+            .into_iter()
+            .map(|(k, p, ptr)| (k, (p, ptr)))
+            .collect();
+        let new: BTreeMap<String, (&Value, String)> = collect(self.new, n)
+            .into_iter()
+            .map(|(k, p, ptr)| (k, (p, ptr)))
+            .collect();
+        let pname = |p: &Value| {
+            format!(
+                "{} parameter `{}`",
+                p.get("in").and_then(Value::as_str).unwrap_or("?"),
+                p.get("name").and_then(Value::as_str).unwrap_or("?")
+            )
+        };
+        let required = |p: &Value| p.get("required").and_then(Value::as_bool).unwrap_or(false);
+        for (key, (op_, optr)) in &old {
+            match new.get(key) {
+                None => self.push(
+                    site,
+                    ChangeKind::ParameterRemoved,
+                    None,
+                    optr.clone(),
+                    format!("{} removed", pname(op_)),
+                ),
+                Some((np, nptr)) => {
+                    match (required(op_), required(np)) {
+                        (false, true) => self.push(
+                            site,
+                            ChangeKind::ParameterBecameRequired,
+                            None,
+                            nptr.clone(),
+                            format!("{} became required", pname(np)),
+                        ),
+                        (true, false) => self.push(
+                            site,
+                            ChangeKind::ParameterBecameOptional,
+                            None,
+                            nptr.clone(),
+                            format!("{} became optional", pname(np)),
+                        ),
+                        _ => {}
+                    }
+                    let group = |p: &Value| p.get("x-filter-group").cloned();
+                    if group(op_) != group(np) {
+                        self.push(
+                            site,
+                            ChangeKind::ParameterFilterGroupChanged,
+                            None,
+                            nptr.clone(),
+                            format!(
+                                "{}: filter group {} → {}",
+                                pname(np),
+                                group(op_).unwrap_or(Value::Null),
+                                group(np).unwrap_or(Value::Null)
+                            ),
+                        );
+                    }
+                    if let (Some(os), Some(ns)) = (op_.get("schema"), np.get("schema")) {
+                        let mut seen = HashSet::new();
+                        self.schema(
+                            site,
+                            Direction::Request,
+                            os,
+                            ns,
+                            &child(nptr, "schema"),
+                            &pname(np),
+                            false,
+                            &mut seen,
+                        );
+                    }
+                }
+            }
+        }
+        for (key, (np, nptr)) in &new {
+            if !old.contains_key(key) {
+                let kind = if required(np) {
+                    ChangeKind::RequiredParameterAdded
+                } else {
+                    ChangeKind::OptionalParameterAdded
+                };
+                let what = if required(np) { "required" } else { "optional" };
+                self.push(
+                    site,
+                    kind,
+                    None,
+                    nptr.clone(),
+                    format!("{} added ({what})", pname(np)),
+                );
+            }
+        }
+    }
+
+    fn request_body(&mut self, site: &Site, o: &Op<'a>, n: &Op<'a>, ptr: &str) {
+        let body = |doc: &'a Value, op: &Op<'a>| op.op.get("requestBody").map(|b| resolve(doc, b));
+        let bptr = child(ptr, "requestBody");
+        match (body(self.old, o), body(self.new, n)) {
+            (None, None) => {}
+            (Some(_), None) => self.push(
+                site,
+                ChangeKind::RequestBodyRemoved,
+                None,
+                child(&o.pointer(), "requestBody"),
+                "request body removed".into(),
+            ),
+            (None, Some(_)) => self.push(
+                site,
+                ChangeKind::RequestBodyAdded,
+                None,
+                bptr,
+                "request body added".into(),
+            ),
+            (Some(ob), Some(nb)) => {
+                let req = |b: &Value| b.get("required").and_then(Value::as_bool).unwrap_or(false);
+                if req(ob) != req(nb) {
+                    let what = if req(nb) { "required" } else { "optional" };
+                    self.push(
+                        site,
+                        ChangeKind::RequestBodyRequirednessChanged,
+                        None,
+                        bptr.clone(),
+                        format!("request body became {what}"),
+                    );
+                }
+                self.content(site, Direction::Request, ob, nb, &bptr, "request body");
+            }
+        }
+    }
+
+    fn content(
+        &mut self,
+        site: &Site,
+        dir: Direction,
+        o: &Value,
+        n: &Value,
+        ptr: &str,
+        what: &str,
+    ) {
+        let empty = serde_json::Map::new();
+        let oc = o
+            .get("content")
+            .and_then(Value::as_object)
+            .unwrap_or(&empty);
+        let nc = n
+            .get("content")
+            .and_then(Value::as_object)
+            .unwrap_or(&empty);
+        let cptr = child(ptr, "content");
+        for (media, om) in oc {
+            let mptr = child(&cptr, media);
+            match nc.get(media) {
+                None => self.push(
+                    site,
+                    ChangeKind::ContentTypeRemoved,
+                    Some(dir),
+                    mptr,
+                    format!("{what}: content type `{media}` removed"),
+                ),
+                Some(nm) => {
+                    if let (Some(os), Some(ns)) = (om.get("schema"), nm.get("schema")) {
+                        let mut seen = HashSet::new();
+                        self.schema(
+                            site,
+                            dir,
+                            os,
+                            ns,
+                            &child(&mptr, "schema"),
+                            what,
+                            false,
+                            &mut seen,
+                        );
+                    }
+                }
+            }
+        }
+        for media in nc.keys().filter(|m| !oc.contains_key(*m)) {
+            self.push(
+                site,
+                ChangeKind::ContentTypeAdded,
+                Some(dir),
+                child(&cptr, media),
+                format!("{what}: content type `{media}` added"),
+            );
+        }
+    }
+
+    fn responses(&mut self, site: &Site, o: &Op<'a>, n: &Op<'a>, ptr: &str) {
+        let empty = serde_json::Map::new();
+        let or =
+            o.op.get("responses")
+                .and_then(Value::as_object)
+                .unwrap_or(&empty);
+        let nr =
+            n.op.get("responses")
+                .and_then(Value::as_object)
+                .unwrap_or(&empty);
+        let rptr = child(ptr, "responses");
+        for (code, oresp) in or {
+            let cptr = child(&rptr, code);
+            match nr.get(code) {
+                None => {
+                    let success = code.starts_with('2');
+                    let kind = if success {
+                        ChangeKind::SuccessStatusCodeRemoved
+                    } else {
+                        ChangeKind::ErrorStatusCodeRemoved
+                    };
+                    self.push(
+                        site,
+                        kind,
+                        Some(Direction::Response),
+                        child(&child(&o.pointer(), "responses"), code),
+                        format!("status {code} removed"),
+                    );
+                }
+                Some(nresp) => {
+                    let (oresp, nresp) = (resolve(self.old, oresp), resolve(self.new, nresp));
+                    // Error bodies all decode into `Error::Api`; only success bodies shape Rust types.
+                    if code.starts_with('2') {
+                        self.content(
+                            site,
+                            Direction::Response,
+                            oresp,
+                            nresp,
+                            &cptr,
+                            &format!("response {code}"),
+                        );
+                    }
+                }
+            }
+        }
+        for code in nr.keys().filter(|c| !or.contains_key(*c)) {
+            self.push(
+                site,
+                ChangeKind::StatusCodeAdded,
+                Some(Direction::Response),
+                child(&rptr, code),
+                format!("status {code} added"),
+            );
+        }
+    }
+
+    /// Compares two schemas in `dir`. `seen` breaks recursion through self-referencing `$ref`s.
+    #[allow(clippy::too_many_arguments)]
+    fn schema(
+        &mut self,
+        site: &Site,
+        dir: Direction,
+        o: &Value,
+        n: &Value,
+        ptr: &str,
+        what: &str,
+        _nested: bool,
+        seen: &mut HashSet<(String, String)>,
+    ) {
+        if let (Some(a), Some(b)) = (
+            o.get("$ref").and_then(Value::as_str),
+            n.get("$ref").and_then(Value::as_str),
+        ) && !seen.insert((a.to_string(), b.to_string()))
+        {
+            return;
+        }
+        let (old_doc, new_doc) = (self.old, self.new);
+        let (os, ns) = (resolve(old_doc, o), resolve(new_doc, n));
+        let (ot, nt) = (type_shape(old_doc, os), type_shape(new_doc, ns));
+        if ot != nt {
+            self.push(
+                site,
+                ChangeKind::TypeChanged,
+                Some(dir),
+                ptr.to_string(),
+                format!(
+                    "{what}: type {} → {}",
+                    describe_type(old_doc, os),
+                    describe_type(new_doc, ns)
+                ),
+            );
+            return;
+        }
+        let fmt = |s: &Value| s.get("format").and_then(Value::as_str).map(str::to_string);
+        if fmt(os) != fmt(ns) {
+            self.push(
+                site,
+                ChangeKind::FormatChanged,
+                Some(dir),
+                ptr.to_string(),
+                format!(
+                    "{what}: format {} → {}",
+                    fmt(os).unwrap_or("none".into()),
+                    fmt(ns).unwrap_or("none".into())
+                ),
+            );
+        }
+        match (enum_values(os), enum_values(ns)) {
+            (Some(a), Some(b)) => {
+                for v in a.iter().filter(|v| !b.contains(v)) {
+                    self.push(
+                        site,
+                        ChangeKind::EnumValueRemoved,
+                        Some(dir),
+                        child(ptr, "enum"),
+                        format!("{what}: enum value {v} removed"),
+                    );
+                }
+                for v in b.iter().filter(|v| !a.contains(v)) {
+                    self.push(
+                        site,
+                        ChangeKind::EnumValueAdded,
+                        Some(dir),
+                        child(ptr, "enum"),
+                        format!("{what}: enum value {v} added"),
+                    );
+                }
+            }
+            (None, Some(_)) => self.push(
+                site,
+                ChangeKind::EnumAdded,
+                Some(dir),
+                child(ptr, "enum"),
+                format!("{what}: now restricted to an enum"),
+            ),
+            (Some(_), None) => self.push(
+                site,
+                ChangeKind::EnumRemoved,
+                Some(dir),
+                ptr.to_string(),
+                format!("{what}: no longer an enum"),
+            ),
+            (None, None) => {}
+        }
+        if let (Some(oi), Some(ni)) = (os.get("items"), ns.get("items")) {
+            self.schema(
+                site,
+                dir,
+                oi,
+                ni,
+                &child(ptr, "items"),
+                &format!("{what}[]"),
+                true,
+                seen,
+            );
+        }
+        if let (Some(oa), Some(na)) = (
+            os.get("additionalProperties").filter(|v| v.is_object()),
+            ns.get("additionalProperties").filter(|v| v.is_object()),
+        ) {
+            self.schema(
+                site,
+                dir,
+                oa,
+                na,
+                &child(ptr, "additionalProperties"),
+                &format!("{what}{{*}}"),
+                true,
+                seen,
+            );
+        }
+        for key in ["oneOf", "anyOf"] {
+            if let (Some(ol), Some(nl)) = (
+                os.get(key).and_then(Value::as_array),
+                ns.get(key).and_then(Value::as_array),
+            ) {
+                self.variants(site, dir, (ol, nl), key, ptr, what, seen);
+                let disc = |s: &Value| {
+                    s.get("discriminator")
+                        .map(|d| d.get("propertyName").cloned())
+                };
+                if disc(os) != disc(ns) {
+                    self.push(
+                        site,
+                        ChangeKind::DiscriminatorChanged,
+                        Some(dir),
+                        child(ptr, "discriminator"),
+                        format!("{what}: discriminator changed"),
+                    );
+                }
+            }
+        }
+        if let (Some(ol), Some(nl)) = (
+            os.get("allOf").and_then(Value::as_array),
+            ns.get("allOf").and_then(Value::as_array),
+        ) {
+            for (i, (a, b)) in ol.iter().zip(nl.iter()).enumerate() {
+                self.schema(
+                    site,
+                    dir,
+                    a,
+                    b,
+                    &child(&child(ptr, "allOf"), &i.to_string()),
+                    what,
+                    true,
+                    seen,
+                );
+            }
+        }
+        self.properties(site, dir, os, ns, ptr, what, seen);
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn variants(
+        &mut self,
+        site: &Site,
+        dir: Direction,
+        lists: (&Vec<Value>, &Vec<Value>),
+        key: &str,
+        ptr: &str,
+        what: &str,
+        seen: &mut HashSet<(String, String)>,
+    ) {
+        let (ol, nl) = lists;
+        let (old_doc, new_doc) = (self.old, self.new);
+        let (om, nm) = (variant_labels(old_doc, ol), variant_labels(new_doc, nl));
+        let lptr = child(ptr, key);
+        for (name, (_, ov)) in &om {
+            match nm.get(name) {
+                None => self.push(
+                    site,
+                    ChangeKind::OneOfVariantRemoved,
+                    Some(dir),
+                    lptr.clone(),
+                    format!("{what}: variant `{name}` removed"),
+                ),
+                Some((ni, nv)) => self.schema(
+                    site,
+                    dir,
+                    ov,
+                    nv,
+                    &child(&lptr, &ni.to_string()),
+                    &format!("{what} ({name})"),
+                    true,
+                    seen,
+                ),
+            }
+        }
+        for (name, (ni, _)) in &nm {
+            if !om.contains_key(name) {
+                self.push(
+                    site,
+                    ChangeKind::OneOfVariantAdded,
+                    Some(dir),
+                    child(&lptr, &ni.to_string()),
+                    format!("{what}: variant `{name}` added"),
+                );
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn properties(
+        &mut self,
+        site: &Site,
+        dir: Direction,
+        os: &Value,
+        ns: &Value,
+        ptr: &str,
+        what: &str,
+        seen: &mut HashSet<(String, String)>,
+    ) {
+        let empty = serde_json::Map::new();
+        let op = os
+            .get("properties")
+            .and_then(Value::as_object)
+            .unwrap_or(&empty);
+        let np = ns
+            .get("properties")
+            .and_then(Value::as_object)
+            .unwrap_or(&empty);
+        if op.is_empty() && np.is_empty() {
+            return;
+        }
+        let (oreq, nreq) = (required_set(os), required_set(ns));
+        let (old_doc, new_doc) = (self.old, self.new);
+        let pptr = child(ptr, "properties");
+        for (name, oschema) in op {
+            let field = format!("{what}.{name}");
+            match np.get(name) {
+                None => self.push(
+                    site,
+                    ChangeKind::PropertyRemoved,
+                    Some(dir),
+                    child(&pptr, name),
+                    format!("{field} removed"),
+                ),
+                Some(nschema) => {
+                    // The generated field is `Option<T>` when not required or nullable.
+                    let o_opt = !oreq.contains(name) || is_nullable(old_doc, oschema);
+                    let n_opt = !nreq.contains(name) || is_nullable(new_doc, nschema);
+                    let fptr = child(&pptr, name);
+                    match (o_opt, n_opt) {
+                        (false, true) => self.push(
+                            site,
+                            ChangeKind::PropertyBecameOptional,
+                            Some(dir),
+                            fptr.clone(),
+                            format!("{field} became optional"),
+                        ),
+                        (true, false) => self.push(
+                            site,
+                            ChangeKind::PropertyBecameRequired,
+                            Some(dir),
+                            fptr.clone(),
+                            format!("{field} became required"),
+                        ),
+                        _ if oreq.contains(name) != nreq.contains(name) => self.push(
+                            site,
+                            ChangeKind::RequirednessChangedWithoutTypeChange,
+                            Some(dir),
+                            fptr.clone(),
+                            format!("{field}: `required` changed on a nullable field"),
+                        ),
+                        _ => {}
+                    }
+                    self.schema(site, dir, oschema, nschema, &fptr, &field, true, seen);
+                }
+            }
+        }
+        for (name, nschema) in np {
+            if op.contains_key(name) {
+                continue;
+            }
+            let must = nreq.contains(name) && !is_nullable(new_doc, nschema);
+            let kind = if must {
+                ChangeKind::RequiredPropertyAdded
+            } else {
+                ChangeKind::OptionalPropertyAdded
+            };
+            let how = if must { "required" } else { "optional" };
+            self.push(
+                site,
+                kind,
+                Some(dir),
+                child(&pptr, name),
+                format!("{what}.{name} added ({how})"),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalize_path_drops_parameter_names() {
+        assert_eq!(normalize_path("/a/{id}/b/{x_y}"), "/a/{}/b/{}");
+    }
+
+    #[test]
+    fn self_referencing_ref_terminates() {
+        let doc = serde_json::json!({"components": {"schemas": {"A": {"$ref": "#/components/schemas/A"}}}});
+        let a = serde_json::json!({"$ref": "#/components/schemas/A"});
+        let _ = resolve(&doc, &a);
+    }
+}

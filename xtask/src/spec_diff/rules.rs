@@ -1,0 +1,447 @@
+//! The classification rules of `cargo xtask spec-diff`, in one table.
+//!
+//! Every change is judged from the point of view of someone calling the *generated Rust client*,
+//! not a hand-written HTTP caller. That is stricter than generic OpenAPI diff tools in one
+//! systematic way: a change that alters a generated Rust type (a field going from `T` to
+//! `Option<T>`, a required query parameter becoming a builder setter) breaks compilation of the
+//! caller's code even when the wire format stays compatible, so it is breaking here.
+//!
+//! The README's "When the API changes" section shows the same table; `rules_markdown()` prints it
+//! so the two cannot drift (a test compares them).
+
+use serde::Serialize;
+
+/// How a change affects a caller of the generated client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Severity {
+    /// Code that compiled and worked against the old client may fail to compile or misbehave.
+    Breaking,
+    /// Existing code keeps compiling and working; there is something new.
+    NonBreaking,
+    /// Worth a line in the review, no effect on callers (provenance, documentation-level facts).
+    Info,
+}
+
+impl Severity {
+    /// Lower-case label used in both output formats.
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Breaking => "breaking",
+            Severity::NonBreaking => "non-breaking",
+            Severity::Info => "info",
+        }
+    }
+}
+
+/// Where in an exchange a schema sits: what the caller sends, or what it receives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// Request bodies and parameters: built by the caller.
+    Request,
+    /// Response bodies: parsed for the caller.
+    Response,
+}
+
+/// Every kind of change the diff reports. The kebab-case name is the stable `kind` field of the
+/// JSON output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ChangeKind {
+    OperationAdded,
+    OperationRemoved,
+    OperationMoved,
+    OperationRenamed,
+    OperationProductChanged,
+    PathConfirmed,
+    PathBecameInferred,
+    PaginationAdded,
+    PaginationRemoved,
+    ServerAdded,
+    ServerRemoved,
+    ServerChanged,
+    SecuritySchemeAdded,
+    SecuritySchemeRemoved,
+    SecuritySchemeChanged,
+    SecurityRequirementChanged,
+    RequiredParameterAdded,
+    OptionalParameterAdded,
+    ParameterRemoved,
+    ParameterBecameRequired,
+    ParameterBecameOptional,
+    ParameterFilterGroupChanged,
+    RequestBodyAdded,
+    RequestBodyRemoved,
+    RequestBodyRequirednessChanged,
+    ContentTypeAdded,
+    ContentTypeRemoved,
+    StatusCodeAdded,
+    SuccessStatusCodeRemoved,
+    ErrorStatusCodeRemoved,
+    RequiredPropertyAdded,
+    OptionalPropertyAdded,
+    PropertyRemoved,
+    PropertyBecameOptional,
+    PropertyBecameRequired,
+    RequirednessChangedWithoutTypeChange,
+    TypeChanged,
+    FormatChanged,
+    EnumValueAdded,
+    EnumValueRemoved,
+    EnumAdded,
+    EnumRemoved,
+    OneOfVariantAdded,
+    OneOfVariantRemoved,
+    DiscriminatorChanged,
+}
+
+/// One row of the rule table.
+pub struct Rule {
+    /// The change.
+    pub kind: ChangeKind,
+    /// Its severity where the caller sends the value (or for changes with no direction).
+    pub request: Severity,
+    /// Its severity where the caller receives the value.
+    pub response: Severity,
+    /// Why, in terms of the generated client.
+    pub why: &'static str,
+}
+
+use ChangeKind as K;
+use Severity::{Breaking as B, Info as I, NonBreaking as N};
+
+/// The rule table. Order is the order of the README table.
+pub const RULES: &[Rule] = &[
+    Rule {
+        kind: K::OperationAdded,
+        request: N,
+        response: N,
+        why: "a new method on a product handle",
+    },
+    Rule {
+        kind: K::OperationRemoved,
+        request: B,
+        response: B,
+        why: "the method disappears",
+    },
+    Rule {
+        kind: K::OperationMoved,
+        request: B,
+        response: B,
+        why: "same operationId, new method or path: calls made by old binaries hit the wrong endpoint",
+    },
+    Rule {
+        kind: K::OperationRenamed,
+        request: B,
+        response: B,
+        why: "the Rust method name comes from the operationId",
+    },
+    Rule {
+        kind: K::OperationProductChanged,
+        request: B,
+        response: B,
+        why: "the method moves to another product handle and Cargo feature",
+    },
+    Rule {
+        kind: K::PathConfirmed,
+        request: I,
+        response: I,
+        why: "an inferred path was confirmed by documentation",
+    },
+    Rule {
+        kind: K::PathBecameInferred,
+        request: I,
+        response: I,
+        why: "a path lost its confirmation; the method keeps working as before",
+    },
+    Rule {
+        kind: K::PaginationAdded,
+        request: N,
+        response: N,
+        why: "new `items()`/`pages()` streams",
+    },
+    Rule {
+        kind: K::PaginationRemoved,
+        request: B,
+        response: B,
+        why: "the streams and the `page` setter disappear",
+    },
+    Rule {
+        kind: K::ServerAdded,
+        request: N,
+        response: N,
+        why: "another base URL is available",
+    },
+    Rule {
+        kind: K::ServerRemoved,
+        request: B,
+        response: B,
+        why: "the default base URL changes or disappears",
+    },
+    Rule {
+        kind: K::ServerChanged,
+        request: B,
+        response: B,
+        why: "requests go to a different base URL",
+    },
+    Rule {
+        kind: K::SecuritySchemeAdded,
+        request: N,
+        response: N,
+        why: "another way to authenticate",
+    },
+    Rule {
+        kind: K::SecuritySchemeRemoved,
+        request: B,
+        response: B,
+        why: "a configured authentication mode stops working",
+    },
+    Rule {
+        kind: K::SecuritySchemeChanged,
+        request: B,
+        response: B,
+        why: "the token travels differently",
+    },
+    Rule {
+        kind: K::SecurityRequirementChanged,
+        request: B,
+        response: B,
+        why: "which credentials an operation needs changed",
+    },
+    Rule {
+        kind: K::RequiredParameterAdded,
+        request: B,
+        response: B,
+        why: "a new argument of the method",
+    },
+    Rule {
+        kind: K::OptionalParameterAdded,
+        request: N,
+        response: N,
+        why: "a new builder setter",
+    },
+    Rule {
+        kind: K::ParameterRemoved,
+        request: B,
+        response: B,
+        why: "an argument or setter disappears",
+    },
+    Rule {
+        kind: K::ParameterBecameRequired,
+        request: B,
+        response: B,
+        why: "a builder setter becomes a method argument",
+    },
+    Rule {
+        kind: K::ParameterBecameOptional,
+        request: B,
+        response: B,
+        why: "a method argument becomes a builder setter (generic diff tools call this safe; it does not compile)",
+    },
+    Rule {
+        kind: K::ParameterFilterGroupChanged,
+        request: B,
+        response: B,
+        why: "the filter builder type is renamed or split",
+    },
+    Rule {
+        kind: K::RequestBodyAdded,
+        request: B,
+        response: B,
+        why: "the method gains a body argument",
+    },
+    Rule {
+        kind: K::RequestBodyRemoved,
+        request: B,
+        response: B,
+        why: "the body argument disappears",
+    },
+    Rule {
+        kind: K::RequestBodyRequirednessChanged,
+        request: B,
+        response: B,
+        why: "the body argument changes between `T` and `Option<T>`",
+    },
+    Rule {
+        kind: K::ContentTypeAdded,
+        request: N,
+        response: N,
+        why: "the first content type keeps being used",
+    },
+    Rule {
+        kind: K::ContentTypeRemoved,
+        request: B,
+        response: B,
+        why: "the generated body encoding changes",
+    },
+    Rule {
+        kind: K::StatusCodeAdded,
+        request: N,
+        response: N,
+        why: "errors map to `Error::Api` by status; a new success code decodes like the others",
+    },
+    Rule {
+        kind: K::SuccessStatusCodeRemoved,
+        request: B,
+        response: B,
+        why: "the response type of the method may change",
+    },
+    Rule {
+        kind: K::ErrorStatusCodeRemoved,
+        request: N,
+        response: N,
+        why: "error bodies still map to `Error::Api`",
+    },
+    Rule {
+        kind: K::RequiredPropertyAdded,
+        request: B,
+        response: N,
+        why: "request: a new required constructor argument; response: a new field callers may ignore",
+    },
+    Rule {
+        kind: K::OptionalPropertyAdded,
+        request: N,
+        response: N,
+        why: "a new `Option` field with a setter; no `deny_unknown_fields` anywhere",
+    },
+    Rule {
+        kind: K::PropertyRemoved,
+        request: B,
+        response: B,
+        why: "the struct field disappears",
+    },
+    Rule {
+        kind: K::PropertyBecameOptional,
+        request: B,
+        response: B,
+        why: "the Rust field type changes from `T` to `Option<T>` (generic tools call the request side safe)",
+    },
+    Rule {
+        kind: K::PropertyBecameRequired,
+        request: B,
+        response: B,
+        why: "the Rust field type changes from `Option<T>` to `T` (generic tools call the response side safe)",
+    },
+    Rule {
+        kind: K::RequirednessChangedWithoutTypeChange,
+        request: I,
+        response: I,
+        why: "`required` changed on a nullable field: the Rust type stays `Option<T>`",
+    },
+    Rule {
+        kind: K::TypeChanged,
+        request: B,
+        response: B,
+        why: "the Rust type of the value changes",
+    },
+    Rule {
+        kind: K::FormatChanged,
+        request: B,
+        response: B,
+        why: "the format can change the Rust type (dates, binary, numbers)",
+    },
+    Rule {
+        kind: K::EnumValueAdded,
+        request: N,
+        response: N,
+        why: "request: a new variant; response: generated enums keep an `Unknown` variant",
+    },
+    Rule {
+        kind: K::EnumValueRemoved,
+        request: B,
+        response: B,
+        why: "a Rust variant disappears (and the server rejects it in requests)",
+    },
+    Rule {
+        kind: K::EnumAdded,
+        request: B,
+        response: B,
+        why: "a free value becomes a Rust enum",
+    },
+    Rule {
+        kind: K::EnumRemoved,
+        request: B,
+        response: B,
+        why: "a Rust enum becomes a free value",
+    },
+    Rule {
+        kind: K::OneOfVariantAdded,
+        request: N,
+        response: N,
+        why: "a new enum variant; response oneOfs keep an `Unknown` variant",
+    },
+    Rule {
+        kind: K::OneOfVariantRemoved,
+        request: B,
+        response: B,
+        why: "an enum variant disappears",
+    },
+    Rule {
+        kind: K::DiscriminatorChanged,
+        request: B,
+        response: B,
+        why: "variants are told apart differently on the wire",
+    },
+];
+
+/// The severity of `kind` in `direction` (changes without a direction use the request column).
+pub fn classify(kind: ChangeKind, direction: Option<Direction>) -> Severity {
+    let rule = RULES.iter().find(|r| r.kind == kind);
+    match (rule, direction) {
+        (Some(r), Some(Direction::Response)) => r.response,
+        (Some(r), _) => r.request,
+        // Unreachable by construction (every kind has a row; a unit test checks it), but an
+        // unlisted kind must never be reported as harmless.
+        (None, _) => Severity::Breaking,
+    }
+}
+
+/// The rule table as Markdown, for the README.
+pub fn rules_markdown() -> String {
+    let mut out = String::from(
+        "| change | in a request | in a response | why (generated client) |\n|---|---|---|---|\n",
+    );
+    for r in RULES {
+        let name = serde_json::to_value(r.kind)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "| `{name}` | {} | {} | {} |\n",
+            r.request.label(),
+            r.response.label(),
+            r.why
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_has_exactly_one_rule() {
+        let kinds: Vec<ChangeKind> = RULES.iter().map(|r| r.kind).collect();
+        let mut sorted = kinds.clone();
+        sorted.sort();
+        sorted.dedup();
+        assert_eq!(sorted.len(), kinds.len(), "a kind appears twice in RULES");
+        // The last variant's discriminant + 1 is the number of variants.
+        assert_eq!(
+            kinds.len(),
+            ChangeKind::DiscriminatorChanged as usize + 1,
+            "a kind has no rule"
+        );
+    }
+
+    #[test]
+    fn readme_shows_the_same_table() {
+        let readme =
+            std::fs::read_to_string(crate::workspace::root().join("README.md")).unwrap_or_default();
+        assert!(
+            readme.contains(&rules_markdown()),
+            "README.md's spec-diff rule table differs from xtask/src/spec_diff/rules.rs; paste the output of `cargo xtask spec-diff --rules`"
+        );
+    }
+}
