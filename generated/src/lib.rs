@@ -44,6 +44,10 @@ pub use client::{Client, ClientBuilder};
 pub use error::{Error, ErrorBody};
 pub use runtime::{AuthMode, RetryLayer};
 
+/// The HTTP client crate this client is built on (for [`ClientBuilder::http_client`] and
+/// custom [`runtime::Layer`]s), re-exported so that versions always match.
+pub use reqwest;
+
 #[cfg(feature = "smpp")]
 pub mod smpp;
 #[cfg(feature = "webhook-events")]
