@@ -111,7 +111,11 @@ pub struct Problems(Vec<Problem>);
 impl Problems {
     /// Records a problem at a JSON pointer (or `file:line` for the TSV inputs).
     pub fn push(&mut self, check: Check, pointer: impl Into<String>, message: String) {
-        self.0.push(Problem { check, pointer: pointer.into(), message });
+        self.0.push(Problem {
+            check,
+            pointer: pointer.into(),
+            message,
+        });
     }
 }
 
@@ -132,11 +136,21 @@ fn parse_args(args: &[String], root: &Path) -> Result<Options, String> {
         match arg.as_str() {
             "--no-external" => external = false,
             "--inventory" => {
-                inventory = PathBuf::from(iter.next().ok_or_else(|| format!("--inventory needs a file\n{USAGE}"))?)
+                inventory = PathBuf::from(
+                    iter.next()
+                        .ok_or_else(|| format!("--inventory needs a file\n{USAGE}"))?,
+                )
             }
-            "--enums" => enums = PathBuf::from(iter.next().ok_or_else(|| format!("--enums needs a file\n{USAGE}"))?),
+            "--enums" => {
+                enums = PathBuf::from(
+                    iter.next()
+                        .ok_or_else(|| format!("--enums needs a file\n{USAGE}"))?,
+                )
+            }
             "-h" | "--help" => return Err(USAGE.to_string()),
-            other if other.starts_with('-') => return Err(format!("unknown option `{other}`\n{USAGE}")),
+            other if other.starts_with('-') => {
+                return Err(format!("unknown option `{other}`\n{USAGE}"));
+            }
             other => {
                 if file.replace(PathBuf::from(other)).is_some() {
                     return Err(format!("only one FILE may be given\n{USAGE}"));
@@ -144,7 +158,12 @@ fn parse_args(args: &[String], root: &Path) -> Result<Options, String> {
             }
         }
     }
-    Ok(Options { file: file.unwrap_or_else(workspace::spec_path), inventory, enums, external })
+    Ok(Options {
+        file: file.unwrap_or_else(workspace::spec_path),
+        inventory,
+        enums,
+        external,
+    })
 }
 
 /// Runs the task with its own arguments.
@@ -155,10 +174,12 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
         .map_err(|e| format!("cannot read {}: {e}", options.file.display()))?;
     let mut problems = Problems::default();
     let mut summary = Vec::new();
-    let running = options.external.then(|| external::start(&root, &options.file));
+    let running = options
+        .external
+        .then(|| external::start(&root, &options.file));
 
     if let Some(doc) = parse::load_yaml(&text, &mut problems) {
-        parse::check_openapiv3(&text, &mut problems);
+        parse::check_openapiv3(&text, Some(&doc), &mut problems);
         let refs = parse::check_refs(&doc, &mut problems);
         let structure = walk::Structure::collect(&doc);
         let coverage = coverage::check(&doc, &options.inventory, &mut problems);
@@ -166,11 +187,17 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
         let enums = enums::check(&doc, &structure, &options.enums, &mut problems);
         let leaf_counts = oneof::check_leaf_counts(&doc, &mut problems);
         let one_ofs = oneof::check_tagging(&doc, &structure, &mut problems);
-        summary.push(format!("{} operations ({} in the inventory)", coverage.operations, coverage.inventory));
+        summary.push(format!(
+            "{} operations ({} in the inventory)",
+            coverage.operations, coverage.inventory
+        ));
         summary.push(format!("{refs} $refs"));
         summary.push(format!("{} examples valid", examples.examples));
         summary.push(format!("{}/{} documented enums", enums.found, enums.listed));
-        summary.push(format!("{leaf_counts}/{} oneOf leaf counts", oneof::LEAF_COUNTS.len()));
+        summary.push(format!(
+            "{leaf_counts}/{} oneOf leaf counts",
+            oneof::LEAF_COUNTS.len()
+        ));
         summary.push(format!("{} oneOfs", one_ofs.one_ofs));
     }
     if let Some(running) = running {
@@ -182,7 +209,10 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
         if passed.is_empty() {
             passed = "no outside validator".to_string();
         }
-        summary.push(format!("{passed} OK ({} redocly warnings)", external.warnings.len()));
+        summary.push(format!(
+            "{passed} OK ({} redocly warnings)",
+            external.warnings.len()
+        ));
     } else {
         summary.push("outside validators skipped (--no-external)".to_string());
     }
@@ -191,7 +221,11 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
     list.sort();
     list.dedup();
     if list.is_empty() {
-        println!("spec-lint: {} OK: {}", options.file.display(), summary.join(", "));
+        println!(
+            "spec-lint: {} OK: {}",
+            options.file.display(),
+            summary.join(", ")
+        );
         return Ok(ExitCode::SUCCESS);
     }
     for problem in &list {
@@ -204,7 +238,10 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
             _ => per_check.push((problem.check, 1)),
         }
     }
-    let breakdown: Vec<String> = per_check.iter().map(|(c, n)| format!("{c:?} {n}")).collect();
+    let breakdown: Vec<String> = per_check
+        .iter()
+        .map(|(c, n)| format!("{c:?} {n}"))
+        .collect();
     eprintln!(
         "spec-lint: {} problem(s) in {} ({}); checked: {}",
         list.len(),

@@ -51,7 +51,11 @@ pub fn read_inventory(file: &Path, problems: &mut Problems) -> Vec<InventoryRow>
     let text = match std::fs::read_to_string(file) {
         Ok(t) => t,
         Err(e) => {
-            problems.push(Check::Coverage, format!("{name}:0"), format!("cannot read the inventory: {e}"));
+            problems.push(
+                Check::Coverage,
+                format!("{name}:0"),
+                format!("cannot read the inventory: {e}"),
+            );
             return Vec::new();
         }
     };
@@ -71,7 +75,8 @@ pub fn read_inventory(file: &Path, problems: &mut Problems) -> Vec<InventoryRow>
             problems.push(
                 Check::Coverage,
                 format!("{name}:{line}"),
-                "the first line must be the header `method\tpath\tsource\toperationId\ttag`".to_string(),
+                "the first line must be the header `method\tpath\tsource\toperationId\ttag`"
+                    .to_string(),
             );
         }
         if cols.len() != 5 {
@@ -84,7 +89,11 @@ pub fn read_inventory(file: &Path, problems: &mut Problems) -> Vec<InventoryRow>
         }
         let method = cols[0].to_ascii_lowercase();
         if !walk::METHODS.contains(&method.as_str()) {
-            problems.push(Check::Coverage, format!("{name}:{line}"), format!("unknown method {:?}", cols[0]));
+            problems.push(
+                Check::Coverage,
+                format!("{name}:{line}"),
+                format!("unknown method {:?}", cols[0]),
+            );
             continue;
         }
         if cols[2] != "docs" && cols[2] != "inferred" {
@@ -109,10 +118,19 @@ pub fn read_inventory(file: &Path, problems: &mut Problems) -> Vec<InventoryRow>
 /// Is `s` snake_case (`[a-z][a-z0-9]*(_[a-z0-9]+)*`)?
 pub fn is_snake_case(s: &str) -> bool {
     let mut parts = s.split('_');
-    let Some(first) = parts.next() else { return false };
+    let Some(first) = parts.next() else {
+        return false;
+    };
     let first_ok = first.chars().next().is_some_and(|c| c.is_ascii_lowercase())
-        && first.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
-    first_ok && parts.all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()))
+        && first
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+    first_ok
+        && parts.all(|p| {
+            !p.is_empty()
+                && p.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        })
 }
 
 /// Counts reported in the summary.
@@ -137,7 +155,12 @@ pub fn check(doc: &Value, inventory_file: &Path, problems: &mut Problems) -> Cou
             problems.push(
                 Check::Coverage,
                 format!("{inv_name}:{}", row.line),
-                format!("duplicate of line {} ({} {})", first.line, row.method.to_uppercase(), row.path),
+                format!(
+                    "duplicate of line {} ({} {})",
+                    first.line,
+                    row.method.to_uppercase(),
+                    row.path
+                ),
             );
         } else {
             by_key.insert(key, row);
@@ -174,7 +197,11 @@ pub fn check(doc: &Value, inventory_file: &Path, problems: &mut Problems) -> Cou
             None => problems.push(
                 Check::Coverage,
                 op.pointer.clone(),
-                format!("{} {} is not in {inv_name}", op.method.to_uppercase(), op.path),
+                format!(
+                    "{} {} is not in {inv_name}",
+                    op.method.to_uppercase(),
+                    op.path
+                ),
             ),
             Some(row) => {
                 matched.insert(key);
@@ -197,17 +224,30 @@ pub fn check(doc: &Value, inventory_file: &Path, problems: &mut Problems) -> Cou
             );
         }
     }
-    Counts { operations: ops.len(), inventory: inventory.len() }
+    Counts {
+        operations: ops.len(),
+        inventory: inventory.len(),
+    }
 }
 
-fn check_against_row(op: &Operation<'_>, row: &InventoryRow, inv_name: &str, problems: &mut Problems) {
+fn check_against_row(
+    op: &Operation<'_>,
+    row: &InventoryRow,
+    inv_name: &str,
+    problems: &mut Problems,
+) {
     let node = op.node;
     let source = node.get("x-source");
     if source.and_then(Value::as_str) != Some(row.source.as_str()) {
         problems.push(
             Check::Coverage,
             join(&op.pointer, "x-source"),
-            format!("x-source is {}, {inv_name} line {} says {:?}", show(source), row.line, row.source),
+            format!(
+                "x-source is {}, {inv_name} line {} says {:?}",
+                show(source),
+                row.line,
+                row.source
+            ),
         );
     }
     let inferred = node.get("x-path-inferred");
@@ -216,7 +256,10 @@ fn check_against_row(op: &Operation<'_>, row: &InventoryRow, inv_name: &str, pro
         ("inferred", other) => problems.push(
             Check::Coverage,
             join(&op.pointer, "x-path-inferred"),
-            format!("an inferred operation needs `x-path-inferred: true` (found {})", show(other)),
+            format!(
+                "an inferred operation needs `x-path-inferred: true` (found {})",
+                show(other)
+            ),
         ),
         (_, Some(v)) => problems.push(
             Check::Coverage,
@@ -226,19 +269,33 @@ fn check_against_row(op: &Operation<'_>, row: &InventoryRow, inv_name: &str, pro
         (_, None) => {}
     }
     let id = node.get("operationId");
-    if !row.operation_id.is_empty() && id.and_then(Value::as_str) != Some(row.operation_id.as_str()) {
+    if !row.operation_id.is_empty() && id.and_then(Value::as_str) != Some(row.operation_id.as_str())
+    {
         problems.push(
             Check::Coverage,
             join(&op.pointer, "operationId"),
-            format!("operationId is {}, {inv_name} line {} says {:?}", show(id), row.line, row.operation_id),
+            format!(
+                "operationId is {}, {inv_name} line {} says {:?}",
+                show(id),
+                row.line,
+                row.operation_id
+            ),
         );
     }
-    let tag = node.get("tags").and_then(Value::as_array).and_then(|t| t.first());
+    let tag = node
+        .get("tags")
+        .and_then(Value::as_array)
+        .and_then(|t| t.first());
     if tag.and_then(Value::as_str) != Some(row.tag.as_str()) {
         problems.push(
             Check::Coverage,
             join(&op.pointer, "tags"),
-            format!("tag is {}, {inv_name} line {} says {:?}", show(tag), row.line, row.tag),
+            format!(
+                "tag is {}, {inv_name} line {} says {:?}",
+                show(tag),
+                row.line,
+                row.tag
+            ),
         );
     }
 }
@@ -249,7 +306,11 @@ fn show(value: Option<&Value>) -> String {
 
 fn check_operation(op: &Operation<'_>, problems: &mut Problems) {
     let node = op.node;
-    let tags: Vec<&Value> = node.get("tags").and_then(Value::as_array).map(|t| t.iter().collect()).unwrap_or_default();
+    let tags: Vec<&Value> = node
+        .get("tags")
+        .and_then(Value::as_array)
+        .map(|t| t.iter().collect())
+        .unwrap_or_default();
     let tag = match tags.as_slice() {
         [one] => match one.as_str() {
             Some(t) if ALLOWED_TAGS.contains(&t) => Some(t),
@@ -272,7 +333,11 @@ fn check_operation(op: &Operation<'_>, problems: &mut Problems) {
         }
     };
     match node.get("operationId").and_then(Value::as_str) {
-        None => problems.push(Check::Coverage, op.pointer.clone(), "operationId is missing".to_string()),
+        None => problems.push(
+            Check::Coverage,
+            op.pointer.clone(),
+            "operationId is missing".to_string(),
+        ),
         Some(id) => {
             if !is_snake_case(id) {
                 problems.push(
@@ -287,16 +352,25 @@ fn check_operation(op: &Operation<'_>, problems: &mut Problems) {
                     problems.push(
                         Check::Coverage,
                         join(&op.pointer, "operationId"),
-                        format!("operationId {id:?} must start with `{prefix}` (its tag is {tag:?})"),
+                        format!(
+                            "operationId {id:?} must start with `{prefix}` (its tag is {tag:?})"
+                        ),
                     );
                 }
             }
         }
     }
     for field in ["summary", "description"] {
-        let ok = node.get(field).and_then(Value::as_str).is_some_and(|s| !s.trim().is_empty());
+        let ok = node
+            .get(field)
+            .and_then(Value::as_str)
+            .is_some_and(|s| !s.trim().is_empty());
         if !ok {
-            problems.push(Check::Coverage, join(&op.pointer, field), format!("{field} is missing or empty"));
+            problems.push(
+                Check::Coverage,
+                join(&op.pointer, field),
+                format!("{field} is missing or empty"),
+            );
         }
     }
 }

@@ -39,7 +39,11 @@ fn read(file: &Path, problems: &mut Problems) -> Vec<Documented> {
     let text = match std::fs::read_to_string(file) {
         Ok(t) => t,
         Err(e) => {
-            problems.push(Check::Enums, format!("{name}:0"), format!("cannot read the enum list: {e}"));
+            problems.push(
+                Check::Enums,
+                format!("{name}:0"),
+                format!("cannot read the enum list: {e}"),
+            );
             return Vec::new();
         }
     };
@@ -88,11 +92,19 @@ struct Candidate {
 }
 
 /// Collects the enum sets reachable from a schema without entering object properties.
-fn enum_sets(doc: &Value, schema: &Value, at: &str, depth: usize, out: &mut Vec<(String, BTreeSet<String>)>) {
+fn enum_sets(
+    doc: &Value,
+    schema: &Value,
+    at: &str,
+    depth: usize,
+    out: &mut Vec<(String, BTreeSet<String>)>,
+) {
     if depth > 16 {
         return;
     }
-    let Some((schema, at)) = pointer::deref(doc, schema, at) else { return };
+    let Some((schema, at)) = pointer::deref(doc, schema, at) else {
+        return;
+    };
     if let Some(values) = schema.get("enum").and_then(Value::as_array) {
         out.push((join(&at, "enum"), values.iter().map(text_of).collect()));
     }
@@ -102,7 +114,13 @@ fn enum_sets(doc: &Value, schema: &Value, at: &str, depth: usize, out: &mut Vec<
     for keyword in ["oneOf", "anyOf", "allOf"] {
         if let Some(list) = schema.get(keyword).and_then(Value::as_array) {
             for (i, sub) in list.iter().enumerate() {
-                enum_sets(doc, sub, &join_index(&join(&at, keyword), i), depth + 1, out);
+                enum_sets(
+                    doc,
+                    sub,
+                    &join_index(&join(&at, keyword), i),
+                    depth + 1,
+                    out,
+                );
             }
         }
     }
@@ -120,7 +138,9 @@ fn find_properties(
     seen: &mut BTreeSet<String>,
     out: &mut Vec<Candidate>,
 ) {
-    let Some((schema, at)) = pointer::deref(doc, schema, at) else { return };
+    let Some((schema, at)) = pointer::deref(doc, schema, at) else {
+        return;
+    };
     if !seen.insert(at.clone()) {
         return;
     }
@@ -130,7 +150,10 @@ fn find_properties(
             if prop == name {
                 let mut enums = Vec::new();
                 enum_sets(doc, sub, &here, 0, &mut enums);
-                out.push(Candidate { pointer: here.clone(), enums });
+                out.push(Candidate {
+                    pointer: here.clone(),
+                    enums,
+                });
             }
             find_properties(doc, sub, &here, name, seen, out);
         }
@@ -138,7 +161,14 @@ fn find_properties(
     for keyword in ["oneOf", "anyOf", "allOf"] {
         if let Some(list) = schema.get(keyword).and_then(Value::as_array) {
             for (i, sub) in list.iter().enumerate() {
-                find_properties(doc, sub, &join_index(&join(&at, keyword), i), name, seen, out);
+                find_properties(
+                    doc,
+                    sub,
+                    &join_index(&join(&at, keyword), i),
+                    name,
+                    seen,
+                    out,
+                );
             }
         }
     }
@@ -149,16 +179,29 @@ fn find_properties(
     }
 }
 
-fn parameter_candidates(doc: &Value, list: Option<&Value>, at: &str, name: &str, out: &mut Vec<Candidate>) {
-    let Some(list) = list.and_then(Value::as_array) else { return };
+fn parameter_candidates(
+    doc: &Value,
+    list: Option<&Value>,
+    at: &str,
+    name: &str,
+    out: &mut Vec<Candidate>,
+) {
+    let Some(list) = list.and_then(Value::as_array) else {
+        return;
+    };
     for (i, param) in list.iter().enumerate() {
-        let Some((param, param_at)) = pointer::deref(doc, param, &join_index(at, i)) else { continue };
+        let Some((param, param_at)) = pointer::deref(doc, param, &join_index(at, i)) else {
+            continue;
+        };
         if param.get("name").and_then(Value::as_str) == Some(name) {
             let mut enums = Vec::new();
             if let Some(schema) = param.get("schema") {
                 enum_sets(doc, schema, &join(&param_at, "schema"), 0, &mut enums);
             }
-            out.push(Candidate { pointer: param_at, enums });
+            out.push(Candidate {
+                pointer: param_at,
+                enums,
+            });
         }
     }
 }
@@ -172,7 +215,12 @@ pub struct Counts {
 }
 
 /// Runs check 4.
-pub fn check(doc: &Value, structure: &Structure<'_>, file: &Path, problems: &mut Problems) -> Counts {
+pub fn check(
+    doc: &Value,
+    structure: &Structure<'_>,
+    file: &Path,
+    problems: &mut Problems,
+) -> Counts {
     let list = read(file, problems);
     let list_name = file.display().to_string();
     let operations = walk::operations(doc);
@@ -192,9 +240,18 @@ pub fn check(doc: &Value, structure: &Structure<'_>, file: &Path, problems: &mut
                 {
                     let mut enums = Vec::new();
                     if let Some(schema) = carrier.node.get("schema") {
-                        enum_sets(doc, schema, &join(&carrier.pointer, "schema"), 0, &mut enums);
+                        enum_sets(
+                            doc,
+                            schema,
+                            &join(&carrier.pointer, "schema"),
+                            0,
+                            &mut enums,
+                        );
                     }
-                    candidates.push(Candidate { pointer: carrier.pointer.clone(), enums });
+                    candidates.push(Candidate {
+                        pointer: carrier.pointer.clone(),
+                        enums,
+                    });
                 }
             }
         } else {
@@ -216,27 +273,40 @@ pub fn check(doc: &Value, structure: &Structure<'_>, file: &Path, problems: &mut
             scope = op.pointer.clone();
             let item_at = join("#/paths", op.path);
             let item = pointer::resolve(doc, &item_at);
-            parameter_candidates(doc, item.and_then(|i| i.get("parameters")), &join(&item_at, "parameters"), &entry.name, &mut candidates);
-            parameter_candidates(doc, op.node.get("parameters"), &join(&op.pointer, "parameters"), &entry.name, &mut candidates);
+            parameter_candidates(
+                doc,
+                item.and_then(|i| i.get("parameters")),
+                &join(&item_at, "parameters"),
+                &entry.name,
+                &mut candidates,
+            );
+            parameter_candidates(
+                doc,
+                op.node.get("parameters"),
+                &join(&op.pointer, "parameters"),
+                &entry.name,
+                &mut candidates,
+            );
             if let Some((body, body_at)) = op
                 .node
                 .get("requestBody")
                 .and_then(|b| pointer::deref(doc, b, &join(&op.pointer, "requestBody")))
+                && let Some(content) = body.get("content").and_then(Value::as_object)
             {
-                if let Some(content) = body.get("content").and_then(Value::as_object) {
-                    let mut seen = BTreeSet::new();
-                    for (media, node) in content {
-                        if let Some(schema) = node.get("schema") {
-                            let at = join(&join(&join(&body_at, "content"), media), "schema");
-                            find_properties(doc, schema, &at, &entry.name, &mut seen, &mut candidates);
-                        }
+                let mut seen = BTreeSet::new();
+                for (media, node) in content {
+                    if let Some(schema) = node.get("schema") {
+                        let at = join(&join(&join(&body_at, "content"), media), "schema");
+                        find_properties(doc, schema, &at, &entry.name, &mut seen, &mut candidates);
                     }
                 }
             }
         }
         let wanted: BTreeSet<&str> = entry.values.iter().map(String::as_str).collect();
         let hit = candidates.iter().any(|c| {
-            c.enums.iter().any(|(_, set)| wanted.iter().all(|v| set.contains(*v)))
+            c.enums
+                .iter()
+                .any(|(_, set)| wanted.iter().all(|v| set.contains(*v)))
         });
         if hit {
             found += 1;
@@ -249,7 +319,11 @@ pub fn check(doc: &Value, structure: &Structure<'_>, file: &Path, problems: &mut
                 if c.enums.is_empty() {
                     format!("{} has no enum", c.pointer)
                 } else {
-                    let sets: Vec<String> = c.enums.iter().map(|(at, set)| format!("{at} = {set:?}")).collect();
+                    let sets: Vec<String> = c
+                        .enums
+                        .iter()
+                        .map(|(at, set)| format!("{at} = {set:?}"))
+                        .collect();
                     sets.join(", ")
                 }
             })
@@ -268,5 +342,8 @@ pub fn check(doc: &Value, structure: &Structure<'_>, file: &Path, problems: &mut
             ),
         );
     }
-    Counts { found, listed: list.len() }
+    Counts {
+        found,
+        listed: list.len(),
+    }
 }

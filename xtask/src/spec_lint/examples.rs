@@ -11,8 +11,8 @@
 
 use std::collections::BTreeMap;
 
-use jsonschema::error::ValidationErrorKind;
 use jsonschema::ValidationError;
+use jsonschema::error::ValidationErrorKind;
 use serde_json::{Map, Value, json};
 
 use super::pointer::{self, join};
@@ -30,7 +30,11 @@ impl Converter<'_> {
     fn convert(&self, schema: &Value, depth: usize) -> Value {
         let Some(map) = schema.as_object() else {
             // `true`/`false` or junk: keep booleans, accept anything otherwise.
-            return if schema.is_boolean() { schema.clone() } else { json!({}) };
+            return if schema.is_boolean() {
+                schema.clone()
+            } else {
+                json!({})
+            };
         };
         if depth > 64 {
             return json!({});
@@ -38,14 +42,20 @@ impl Converter<'_> {
         let nullable = map.get("nullable").and_then(Value::as_bool) == Some(true);
         if let Some(reference) = map.get("$ref").and_then(Value::as_str) {
             let converted = match reference.strip_prefix(COMPONENT_PREFIX) {
-                Some(name) if !name.contains('/') => json!({ "$ref": format!("#/definitions/{name}") }),
+                Some(name) if !name.contains('/') => {
+                    json!({ "$ref": format!("#/definitions/{name}") })
+                }
                 _ => match pointer::resolve(self.doc, reference) {
                     Some(target) => self.convert(target, depth + 1),
                     // Dangling: reported by the $ref check; accept anything here.
                     None => json!({}),
                 },
             };
-            return if nullable { json!({ "anyOf": [converted, {"type": "null"}] }) } else { converted };
+            return if nullable {
+                json!({ "anyOf": [converted, {"type": "null"}] })
+            } else {
+                converted
+            };
         }
         if map.get("format").and_then(Value::as_str) == Some("binary") {
             return json!({});
@@ -56,7 +66,11 @@ impl Converter<'_> {
                 "properties" => {
                     let props: Map<String, Value> = value
                         .as_object()
-                        .map(|m| m.iter().map(|(k, v)| (k.clone(), self.convert(v, depth + 1))).collect())
+                        .map(|m| {
+                            m.iter()
+                                .map(|(k, v)| (k.clone(), self.convert(v, depth + 1)))
+                                .collect()
+                        })
                         .unwrap_or_default();
                     out.insert(key.clone(), Value::Object(props));
                 }
@@ -64,8 +78,11 @@ impl Converter<'_> {
                     out.insert(key.clone(), self.convert(value, depth + 1));
                 }
                 "additionalProperties" => {
-                    let converted =
-                        if value.is_boolean() { value.clone() } else { self.convert(value, depth + 1) };
+                    let converted = if value.is_boolean() {
+                        value.clone()
+                    } else {
+                        self.convert(value, depth + 1)
+                    };
                     out.insert(key.clone(), converted);
                 }
                 "oneOf" | "anyOf" | "allOf" => {
@@ -73,7 +90,9 @@ impl Converter<'_> {
                         .as_array()
                         .map(|l| l.iter().map(|v| self.convert(v, depth + 1)).collect())
                         .unwrap_or_default();
-                    let keyword = if key == "oneOf" && (walk::is_untagged(schema) || walk::is_lenient_scalar(schema)) {
+                    let keyword = if key == "oneOf"
+                        && (walk::is_untagged(schema) || walk::is_lenient_scalar(schema))
+                    {
                         "anyOf"
                     } else {
                         key.as_str()
@@ -82,7 +101,11 @@ impl Converter<'_> {
                 }
                 "exclusiveMinimum" | "exclusiveMaximum" => {
                     if value.as_bool() == Some(true) {
-                        let bound = if key == "exclusiveMinimum" { "minimum" } else { "maximum" };
+                        let bound = if key == "exclusiveMinimum" {
+                            "minimum"
+                        } else {
+                            "maximum"
+                        };
                         if let Some(limit) = map.get(bound) {
                             out.insert(key.clone(), limit.clone());
                         }
@@ -91,13 +114,18 @@ impl Converter<'_> {
                     }
                 }
                 "minimum" | "maximum" => {
-                    let exclusive = if key == "minimum" { "exclusiveMinimum" } else { "exclusiveMaximum" };
+                    let exclusive = if key == "minimum" {
+                        "exclusiveMinimum"
+                    } else {
+                        "exclusiveMaximum"
+                    };
                     if map.get(exclusive).and_then(Value::as_bool) != Some(true) {
                         out.insert(key.clone(), value.clone());
                     }
                 }
-                "type" | "enum" | "format" | "required" | "minLength" | "maxLength" | "pattern" | "minItems"
-                | "maxItems" | "uniqueItems" | "minProperties" | "maxProperties" | "multipleOf" | "title" => {
+                "type" | "enum" | "format" | "required" | "minLength" | "maxLength" | "pattern"
+                | "minItems" | "maxItems" | "uniqueItems" | "minProperties" | "maxProperties"
+                | "multipleOf" | "title" => {
                     out.insert(key.clone(), value.clone());
                 }
                 // nullable (handled below), discriminator, example, description, default,
@@ -108,10 +136,10 @@ impl Converter<'_> {
         if nullable {
             if let Some(t) = out.get("type").and_then(Value::as_str).map(str::to_string) {
                 out.insert("type".into(), json!([t, "null"]));
-                if let Some(Value::Array(values)) = out.get_mut("enum") {
-                    if !values.contains(&Value::Null) {
-                        values.push(Value::Null);
-                    }
+                if let Some(Value::Array(values)) = out.get_mut("enum")
+                    && !values.contains(&Value::Null)
+                {
+                    values.push(Value::Null);
                 }
             } else {
                 return json!({ "anyOf": [Value::Object(out), {"type": "null"}] });
@@ -142,28 +170,36 @@ pub struct Counts {
 pub fn check(doc: &Value, structure: &Structure<'_>, problems: &mut Problems) -> Counts {
     let converter = Converter { doc };
     let mut definitions = Map::new();
-    if let Some(schemas) = doc.pointer("/components/schemas").and_then(Value::as_object) {
+    if let Some(schemas) = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+    {
         for (name, schema) in schemas {
             definitions.insert(name.clone(), converter.convert(schema, 0));
         }
     }
     let mut targets: Vec<Target<'_>> = Vec::new();
     let mut inline: BTreeMap<String, String> = BTreeMap::new();
-    let mut schema_key = |schema_pointer: &str, schema: &Value, definitions: &mut Map<String, Value>| -> String {
-        if let Some(key) = inline.get(schema_pointer) {
-            return key.clone();
-        }
-        let key = format!("__example_schema_{}", inline.len());
-        definitions.insert(key.clone(), converter.convert(schema, 0));
-        inline.insert(schema_pointer.to_string(), key.clone());
-        key
-    };
+    let mut schema_key =
+        |schema_pointer: &str, schema: &Value, definitions: &mut Map<String, Value>| -> String {
+            if let Some(key) = inline.get(schema_pointer) {
+                return key.clone();
+            }
+            let key = format!("__example_schema_{}", inline.len());
+            definitions.insert(key.clone(), converter.convert(schema, 0));
+            inline.insert(schema_pointer.to_string(), key.clone());
+            key
+        };
 
     // Examples on parameters, headers and media types.
     for carrier in &structure.carriers {
         let Some(schema) = carrier.node.get("schema") else {
             if carrier.node.get("example").is_some() || carrier.node.get("examples").is_some() {
-                problems.push(Check::Examples, carrier.pointer.clone(), "has examples but no schema".to_string());
+                problems.push(
+                    Check::Examples,
+                    carrier.pointer.clone(),
+                    "has examples but no schema".to_string(),
+                );
             }
             continue;
         };
@@ -188,9 +224,18 @@ pub fn check(doc: &Value, structure: &Structure<'_>, problems: &mut Problems) ->
                 let via = (at != here).then(|| here.clone());
                 if let Some(value) = resolved.get("value") {
                     let key = schema_key(&schema_pointer, schema, &mut definitions);
-                    targets.push(Target { pointer: join(&at, "value"), via, value, schema_key: key });
+                    targets.push(Target {
+                        pointer: join(&at, "value"),
+                        via,
+                        value,
+                        schema_key: key,
+                    });
                 } else if resolved.get("externalValue").is_none() {
-                    problems.push(Check::Examples, here, "named example has no `value`".to_string());
+                    problems.push(
+                        Check::Examples,
+                        here,
+                        "named example has no `value`".to_string(),
+                    );
                 }
             }
         }
@@ -200,20 +245,31 @@ pub fn check(doc: &Value, structure: &Structure<'_>, problems: &mut Problems) ->
         for keyword in ["example", "default"] {
             if let Some(value) = schema.get(keyword) {
                 let key = schema_key(&schema_pointer, schema, &mut definitions);
-                targets.push(Target { pointer: join(&schema_pointer, keyword), via: None, value, schema_key: key });
+                targets.push(Target {
+                    pointer: join(&schema_pointer, keyword),
+                    via: None,
+                    value,
+                    schema_key: key,
+                });
             }
         }
         check_enum_types(&schema_pointer, schema, problems);
     }
 
     let root = json!({ "definitions": Value::Object(definitions) });
-    let map = match jsonschema::draft7::options().should_validate_formats(true).build_map(&root) {
+    let map = match jsonschema::draft7::options()
+        .should_validate_formats(true)
+        .build_map(&root)
+    {
         Ok(map) => map,
         Err(e) => {
             problems.push(
                 Check::Examples,
                 "#/components/schemas",
-                format!("the schemas do not compile as JSON Schema: {e} (at {})", e.schema_path().as_str()),
+                format!(
+                    "the schemas do not compile as JSON Schema: {e} (at {})",
+                    e.schema_path().as_str()
+                ),
             );
             return Counts { examples: 0 };
         }
@@ -222,7 +278,11 @@ pub fn check(doc: &Value, structure: &Structure<'_>, problems: &mut Problems) ->
     for target in &targets {
         let location = format!("#/definitions/{}", target.schema_key);
         let Some(validator) = map.get(&location) else {
-            problems.push(Check::Examples, target.pointer.clone(), "its schema could not be compiled".to_string());
+            problems.push(
+                Check::Examples,
+                target.pointer.clone(),
+                "its schema could not be compiled".to_string(),
+            );
             continue;
         };
         checked += 1;
@@ -242,7 +302,9 @@ pub fn check(doc: &Value, structure: &Structure<'_>, problems: &mut Problems) ->
 fn has_type(value: &Value, kind: &str) -> bool {
     match kind {
         "string" => value.is_string(),
-        "integer" => value.is_i64() || value.is_u64() || value.as_f64().is_some_and(|f| f.fract() == 0.0),
+        "integer" => {
+            value.is_i64() || value.is_u64() || value.as_f64().is_some_and(|f| f.fract() == 0.0)
+        }
         "number" => value.is_number(),
         "boolean" => value.is_boolean(),
         "object" => value.is_object(),
@@ -253,14 +315,19 @@ fn has_type(value: &Value, kind: &str) -> bool {
 
 /// Every `enum` value has the schema's `type` (a YAML `008` silently turns into the integer 8).
 fn check_enum_types(at: &str, schema: &Value, problems: &mut Problems) {
-    let (Some(kind), Some(values)) =
-        (schema.get("type").and_then(Value::as_str), schema.get("enum").and_then(Value::as_array))
-    else {
+    let (Some(kind), Some(values)) = (
+        schema.get("type").and_then(Value::as_str),
+        schema.get("enum").and_then(Value::as_array),
+    ) else {
         return;
     };
     let nullable = schema.get("nullable").and_then(Value::as_bool) == Some(true);
     for (i, value) in values.iter().enumerate() {
-        let ok = if value.is_null() { nullable } else { has_type(value, kind) };
+        let ok = if value.is_null() {
+            nullable
+        } else {
+            has_type(value, kind)
+        };
         if !ok {
             problems.push(
                 Check::Examples,
@@ -309,23 +376,75 @@ fn describe(error: &ValidationError<'_>, root: &Value, depth: usize) -> String {
     match error.kind() {
         ValidationErrorKind::OneOfNotValid { context } => {
             let path = error.schema_path().as_str().to_string();
+            let base = error.instance_path().as_str();
+            // A variant whose single-value enum/const property rejects the instance is "another
+            // tag"; when some variants pass that test, only their reasons matter.
+            let rejected_by_tag = |errors: &Vec<ValidationError<'static>>| {
+                errors.iter().any(|e| {
+                    let rel = e.instance_path().as_str().strip_prefix(base).unwrap_or("");
+                    let direct = rel.matches('/').count() == 1;
+                    let single = match e.kind() {
+                        ValidationErrorKind::Enum { options } => {
+                            options.as_array().is_some_and(|o| o.len() == 1)
+                        }
+                        ValidationErrorKind::Constant { .. } => true,
+                        _ => false,
+                    };
+                    direct && single
+                })
+            };
+            let any_tag_match = context.iter().any(|errors| !rejected_by_tag(errors));
+            let tag_rejected = context
+                .iter()
+                .filter(|errors| rejected_by_tag(errors))
+                .count();
             let mut parts = Vec::new();
             for (i, errors) in context.iter().enumerate() {
+                if any_tag_match && tag_rejected > 0 && rejected_by_tag(errors) {
+                    continue;
+                }
                 let reasons: Vec<String> = errors
                     .iter()
                     .take(3)
                     .map(|e| {
                         let at = e.instance_path().as_str();
-                        let rel = at.strip_prefix(error.instance_path().as_str()).unwrap_or(at);
-                        let inner = if depth < 2 { describe(e, root, depth + 1) } else { e.masked().to_string() };
-                        if rel.is_empty() { inner } else { format!("{rel}: {inner}") }
+                        let rel = at
+                            .strip_prefix(error.instance_path().as_str())
+                            .unwrap_or(at);
+                        let inner = if depth < 2 {
+                            describe(e, root, depth + 1)
+                        } else {
+                            e.masked().to_string()
+                        };
+                        if rel.is_empty() {
+                            inner
+                        } else {
+                            format!("{rel}: {inner}")
+                        }
                     })
                     .collect();
                 let more = errors.len().saturating_sub(3);
-                let more = if more > 0 { format!(" (+{more} more)") } else { String::new() };
-                parts.push(format!("[{}] {}{more}", variant_name(root, &path, i), reasons.join("; ")));
+                let more = if more > 0 {
+                    format!(" (+{more} more)")
+                } else {
+                    String::new()
+                };
+                parts.push(format!(
+                    "[{}] {}{more}",
+                    variant_name(root, &path, i),
+                    reasons.join("; ")
+                ));
             }
-            format!("{shown} matches none of the {} oneOf variants: {}", context.len(), parts.join(" | "))
+            let skipped = if any_tag_match && tag_rejected > 0 {
+                format!(" ({tag_rejected} with another tag value not shown)")
+            } else {
+                String::new()
+            };
+            format!(
+                "{shown} matches none of the {} oneOf variants{skipped}: {}",
+                context.len(),
+                parts.join(" | ")
+            )
         }
         ValidationErrorKind::OneOfMultipleValid { context } => {
             let path = error.schema_path().as_str().to_string();
@@ -360,17 +479,32 @@ mod tests {
         let doc = json!({"components": {"schemas": {"A": {"type": "string"}}}});
         let c = Converter { doc: &doc };
         assert_eq!(
-            c.convert(&json!({"type": "string", "nullable": true, "enum": ["a"]}), 0),
+            c.convert(
+                &json!({"type": "string", "nullable": true, "enum": ["a"]}),
+                0
+            ),
             json!({"type": ["string", "null"], "enum": ["a", null]})
         );
-        assert_eq!(c.convert(&json!({"$ref": "#/components/schemas/A"}), 0), json!({"$ref": "#/definitions/A"}));
         assert_eq!(
-            c.convert(&json!({"oneOf": [{"type": "string"}], "x-untagged": true, "discriminator": {}}), 0),
+            c.convert(&json!({"$ref": "#/components/schemas/A"}), 0),
+            json!({"$ref": "#/definitions/A"})
+        );
+        assert_eq!(
+            c.convert(
+                &json!({"oneOf": [{"type": "string"}], "x-untagged": true, "discriminator": {}}),
+                0
+            ),
             json!({"anyOf": [{"type": "string"}]})
         );
-        assert_eq!(c.convert(&json!({"type": "string", "format": "binary"}), 0), json!({}));
         assert_eq!(
-            c.convert(&json!({"type": "integer", "minimum": 1, "exclusiveMinimum": true}), 0),
+            c.convert(&json!({"type": "string", "format": "binary"}), 0),
+            json!({})
+        );
+        assert_eq!(
+            c.convert(
+                &json!({"type": "integer", "minimum": 1, "exclusiveMinimum": true}),
+                0
+            ),
             json!({"type": "integer", "exclusiveMinimum": 1})
         );
     }

@@ -36,7 +36,10 @@ pub struct Running {
 /// Starts both validators on `file`.
 pub fn start(root: &Path, file: &Path) -> Running {
     let tools = tools_dir(root);
-    let validator_exe = tools.join("venv").join("bin").join("openapi-spec-validator");
+    let validator_exe = tools
+        .join("venv")
+        .join("bin")
+        .join("openapi-spec-validator");
     let validator = if validator_exe.exists() {
         let mut command = Command::new(&validator_exe);
         command.arg("--validation-errors").arg("all").arg(file);
@@ -47,17 +50,28 @@ pub fn start(root: &Path, file: &Path) -> Running {
     let redocly_exe = tools.join("node_modules").join(".bin").join("redocly");
     let redocly = if redocly_exe.exists() {
         let mut command = Command::new(&redocly_exe);
-        command.env("REDOCLY_TELEMETRY", "off").env("REDOCLY_SUPPRESS_UPDATE_NOTICE", "true").arg("lint");
+        command
+            .env("REDOCLY_TELEMETRY", "off")
+            .env("REDOCLY_SUPPRESS_UPDATE_NOTICE", "true")
+            .arg("lint");
         let config = root.join("redocly.yaml");
         if config.exists() {
             command.arg("--config").arg(&config);
         }
-        command.arg("--format=json").arg("--max-problems=10000").arg(file).current_dir(root);
+        command
+            .arg("--format=json")
+            .arg("--max-problems=10000")
+            .arg(file)
+            .current_dir(root);
         spawn(command, &redocly_exe)
     } else {
         Err(missing("redocly", &redocly_exe))
     };
-    Running { validator, redocly, file: file.to_path_buf() }
+    Running {
+        validator,
+        redocly,
+        file: file.to_path_buf(),
+    }
 }
 
 fn spawn(mut command: Command, exe: &Path) -> Result<Child, String> {
@@ -72,7 +86,10 @@ fn spawn(mut command: Command, exe: &Path) -> Result<Child, String> {
 /// Waits for both validators and turns what they report into problems.
 pub fn finish(running: Running, problems: &mut Problems) -> Counts {
     let mut counts = Counts::default();
-    match running.validator.and_then(|c| c.wait_with_output().map_err(|e| e.to_string())) {
+    match running
+        .validator
+        .and_then(|c| c.wait_with_output().map_err(|e| e.to_string()))
+    {
         Ok(output) => {
             if openapi_spec_validator(&running.file, &output, problems) {
                 counts.passed.push("openapi-spec-validator");
@@ -80,7 +97,10 @@ pub fn finish(running: Running, problems: &mut Problems) -> Counts {
         }
         Err(message) => problems.push(Check::External, "#", message),
     }
-    match running.redocly.and_then(|c| c.wait_with_output().map_err(|e| e.to_string())) {
+    match running
+        .redocly
+        .and_then(|c| c.wait_with_output().map_err(|e| e.to_string()))
+    {
         Ok(output) => {
             if redocly(&output, problems, &mut counts.warnings) {
                 counts.passed.push("redocly");
@@ -155,30 +175,50 @@ fn openapi_spec_validator(file: &Path, output: &Output, problems: &mut Problems)
             message = Some(rest.trim().to_string());
         } else if line.starts_with("Validation Error:") || line.starts_with("ValidationError:") {
             message = Some(line.trim().to_string());
-        } else if let Some(at) = instance_pointer(line) {
-            if let Some(m) = message.take() {
-                problems.push(Check::External, at, format!("openapi-spec-validator: {}", shorten(&m)));
-                reported += 1;
-            }
+        } else if let Some(at) = instance_pointer(line)
+            && let Some(m) = message.take()
+        {
+            problems.push(
+                Check::External,
+                at,
+                format!("openapi-spec-validator: {}", shorten(&m)),
+            );
+            reported += 1;
         }
     }
     if let Some(m) = message {
-        problems.push(Check::External, "#", format!("openapi-spec-validator: {}", shorten(&m)));
-        reported += 1;
-    }
-    if reported == 0 {
-        let first = stdout.lines().chain(stderr.lines()).find(|l| !l.trim().is_empty()).unwrap_or("no output");
         problems.push(
             Check::External,
             "#",
-            format!("openapi-spec-validator failed ({}): {}", output.status, shorten(first)),
+            format!("openapi-spec-validator: {}", shorten(&m)),
+        );
+        reported += 1;
+    }
+    if reported == 0 {
+        let first = stdout
+            .lines()
+            .chain(stderr.lines())
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("no output");
+        problems.push(
+            Check::External,
+            "#",
+            format!(
+                "openapi-spec-validator failed ({}): {}",
+                output.status,
+                shorten(first)
+            ),
         );
     }
     false
 }
 
 fn shorten(text: &str) -> String {
-    if text.chars().count() > 300 { format!("{}…", text.chars().take(297).collect::<String>()) } else { text.to_string() }
+    if text.chars().count() > 300 {
+        format!("{}…", text.chars().take(297).collect::<String>())
+    } else {
+        text.to_string()
+    }
 }
 
 fn redocly(output: &Output, problems: &mut Problems, warnings: &mut Vec<String>) -> bool {
@@ -192,13 +232,22 @@ fn redocly(output: &Output, problems: &mut Problems, warnings: &mut Vec<String>)
             problems.push(
                 Check::External,
                 "#",
-                format!("redocly lint gave no JSON report ({}; {e}): {}", output.status, shorten(first)),
+                format!(
+                    "redocly lint gave no JSON report ({}; {e}): {}",
+                    output.status,
+                    shorten(first)
+                ),
             );
             return false;
         }
     };
     let mut errors = 0;
-    for problem in report.get("problems").and_then(Value::as_array).into_iter().flatten() {
+    for problem in report
+        .get("problems")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
         let rule = problem.get("ruleId").and_then(Value::as_str).unwrap_or("?");
         let message = problem.get("message").and_then(Value::as_str).unwrap_or("");
         let at = problem
@@ -215,7 +264,14 @@ fn redocly(output: &Output, problems: &mut Problems, warnings: &mut Vec<String>)
         }
     }
     if errors == 0 && !output.status.success() {
-        problems.push(Check::External, "#", format!("redocly lint failed ({}) without naming a problem", output.status));
+        problems.push(
+            Check::External,
+            "#",
+            format!(
+                "redocly lint failed ({}) without naming a problem",
+                output.status
+            ),
+        );
         return false;
     }
     errors == 0
@@ -228,7 +284,8 @@ mod tests {
     #[test]
     fn parses_instance_paths() {
         assert_eq!(
-            instance_pointer("On instance['paths']['/sms/senders']['get']['responses'][0]:").as_deref(),
+            instance_pointer("On instance['paths']['/sms/senders']['get']['responses'][0]:")
+                .as_deref(),
             Some("#/paths/~1sms~1senders/get/responses/0")
         );
         assert_eq!(instance_pointer("On instance:").as_deref(), Some("#"));

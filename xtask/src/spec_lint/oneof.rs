@@ -21,7 +21,12 @@ pub const LEAF_COUNTS: [(&str, &str, &str, usize); 14] = [
     ("post", "/outgoing/tts", "text-to-speech", 4),
     ("post", "/voice/c2c", "click2call", 3),
     ("post", "/verify/send", "direct OTP", 6),
-    ("post", "/verify/profiles/{}/channels", "profile channel items", 4),
+    (
+        "post",
+        "/verify/profiles/{}/channels",
+        "profile channel items",
+        4,
+    ),
     ("post", "/viber/templates", "Viber template", 11),
     ("post", "/viber/message/send", "Viber send", 11),
     ("post", "/whatsapp/templates", "WhatsApp template", 15),
@@ -30,8 +35,15 @@ pub const LEAF_COUNTS: [(&str, &str, &str, usize); 14] = [
 
 /// The leaf schemas below `schema`: itself, or the leaves of each `oneOf` variant (through
 /// `$ref`s; `x-lenient-scalar` oneOfs count as one leaf). Each leaf comes with its pointer.
-pub fn leaves<'a>(doc: &'a Value, schema: &'a Value, at: &str, depth: usize) -> Vec<(String, &'a Value)> {
-    let Some((schema, at)) = pointer::deref(doc, schema, at) else { return Vec::new() };
+pub fn leaves<'a>(
+    doc: &'a Value,
+    schema: &'a Value,
+    at: &str,
+    depth: usize,
+) -> Vec<(String, &'a Value)> {
+    let Some((schema, at)) = pointer::deref(doc, schema, at) else {
+        return Vec::new();
+    };
     match schema.get("oneOf").and_then(Value::as_array) {
         Some(list) if depth < 16 && !walk::is_lenient_scalar(schema) => list
             .iter()
@@ -51,7 +63,9 @@ fn find_one_of<'a>(doc: &'a Value, schema: &'a Value, at: &str) -> Option<(Strin
     while head < queue.len() && head < 2000 {
         let (at, node) = queue[head].clone();
         head += 1;
-        let Some((node, at)) = pointer::deref(doc, node, &at) else { continue };
+        let Some((node, at)) = pointer::deref(doc, node, &at) else {
+            continue;
+        };
         if !seen.insert(at.clone()) {
             continue;
         }
@@ -76,14 +90,24 @@ pub fn check_leaf_counts(doc: &Value, problems: &mut Problems) -> usize {
     let mut checked = 0;
     for (method, path, what, expected) in LEAF_COUNTS {
         // An absent operation is reported by the coverage check.
-        let Some(op) = operations.iter().find(|op| op.method == method && walk::normalise_path(op.path) == path)
+        let Some(op) = operations
+            .iter()
+            .find(|op| op.method == method && walk::normalise_path(op.path) == path)
         else {
             continue;
         };
         checked += 1;
-        let id = op.node.get("operationId").and_then(Value::as_str).unwrap_or("(no operationId)");
+        let id = op
+            .node
+            .get("operationId")
+            .and_then(Value::as_str)
+            .unwrap_or("(no operationId)");
         let body_at = join(&op.pointer, "requestBody");
-        let Some((body, body_at)) = op.node.get("requestBody").and_then(|b| pointer::deref(doc, b, &body_at)) else {
+        let Some((body, body_at)) = op
+            .node
+            .get("requestBody")
+            .and_then(|b| pointer::deref(doc, b, &body_at))
+        else {
             problems.push(
                 Check::LeafCounts,
                 body_at,
@@ -91,13 +115,23 @@ pub fn check_leaf_counts(doc: &Value, problems: &mut Problems) -> usize {
             );
             continue;
         };
-        let Some(content) = body.get("content").and_then(Value::as_object).filter(|c| !c.is_empty()) else {
-            problems.push(Check::LeafCounts, join(&body_at, "content"), format!("{id} ({what}) request body has no content"));
+        let Some(content) = body
+            .get("content")
+            .and_then(Value::as_object)
+            .filter(|c| !c.is_empty())
+        else {
+            problems.push(
+                Check::LeafCounts,
+                join(&body_at, "content"),
+                format!("{id} ({what}) request body has no content"),
+            );
             continue;
         };
         for (media, node) in content {
             let schema_at = join(&join(&join(&body_at, "content"), media), "schema");
-            let Some(schema) = node.get("schema") else { continue };
+            let Some(schema) = node.get("schema") else {
+                continue;
+            };
             let (at, count) = match find_one_of(doc, schema, &schema_at) {
                 Some((at, one_of)) => {
                     let n = leaves(doc, one_of, &at, 0).len();
@@ -122,7 +156,9 @@ fn tags_of(doc: &Value, leaf: &Value) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     if let Some(props) = leaf.get("properties").and_then(Value::as_object) {
         for (name, sub) in props {
-            let Some((sub, _)) = pointer::deref(doc, sub, "#") else { continue };
+            let Some((sub, _)) = pointer::deref(doc, sub, "#") else {
+                continue;
+            };
             let single = match (sub.get("enum").and_then(Value::as_array), sub.get("const")) {
                 (Some(values), _) if values.len() == 1 => Some(&values[0]),
                 (_, Some(value)) => Some(value),
@@ -137,7 +173,9 @@ fn tags_of(doc: &Value, leaf: &Value) -> BTreeMap<String, String> {
 }
 
 fn is_scalar_variant(doc: &Value, variant: &Value) -> bool {
-    let Some((variant, _)) = pointer::deref(doc, variant, "#") else { return false };
+    let Some((variant, _)) = pointer::deref(doc, variant, "#") else {
+        return false;
+    };
     match variant.get("type").and_then(Value::as_str) {
         Some(t) => matches!(t, "string" | "integer" | "number" | "boolean"),
         None => variant.get("enum").is_some(),
@@ -155,9 +193,15 @@ pub fn check_tagging(doc: &Value, structure: &Structure<'_>, problems: &mut Prob
     let mut one_ofs = 0;
     for (at, schema) in walk::all_schemas(structure) {
         if schema.get("allOf").is_some() {
-            problems.push(Check::OneOf, join(&at, "allOf"), "allOf is not used in this spec (conventions); list the fields".to_string());
+            problems.push(
+                Check::OneOf,
+                join(&at, "allOf"),
+                "allOf is not used in this spec (conventions); list the fields".to_string(),
+            );
         }
-        let Some(variants) = schema.get("oneOf").and_then(Value::as_array) else { continue };
+        let Some(variants) = schema.get("oneOf").and_then(Value::as_array) else {
+            continue;
+        };
         one_ofs += 1;
         let one_of_at = join(&at, "oneOf");
         if walk::is_lenient_scalar(schema) {
@@ -173,7 +217,11 @@ pub fn check_tagging(doc: &Value, structure: &Structure<'_>, problems: &mut Prob
             continue;
         }
         if variants.len() < 2 {
-            problems.push(Check::OneOf, one_of_at.clone(), format!("oneOf with {} variant(s)", variants.len()));
+            problems.push(
+                Check::OneOf,
+                one_of_at.clone(),
+                format!("oneOf with {} variant(s)", variants.len()),
+            );
         }
         let variant_leaves: Vec<Vec<(String, &Value)>> = variants
             .iter()
@@ -188,12 +236,16 @@ pub fn check_tagging(doc: &Value, structure: &Structure<'_>, problems: &mut Prob
             continue;
         }
         if walk::is_untagged(schema) {
-            let described = schema.get("description").and_then(Value::as_str).is_some_and(|d| !d.trim().is_empty());
+            let described = schema
+                .get("description")
+                .and_then(Value::as_str)
+                .is_some_and(|d| !d.trim().is_empty());
             if !described {
                 problems.push(
                     Check::OneOf,
                     join(&at, "x-untagged"),
-                    "an `x-untagged` oneOf needs a description of how its shapes differ".to_string(),
+                    "an `x-untagged` oneOf needs a description of how its shapes differ"
+                        .to_string(),
                 );
             }
             continue;
@@ -226,11 +278,13 @@ fn tagging_property(doc: &Value, variant_leaves: &[Vec<(String, &Value)>]) -> Op
                 continue 'candidates;
             }
             for tags in leaves {
-                let Some(value) = tags.get(name) else { continue 'candidates };
-                if let Some(other) = owner.insert(value, v) {
-                    if other != v {
-                        continue 'candidates;
-                    }
+                let Some(value) = tags.get(name) else {
+                    continue 'candidates;
+                };
+                if let Some(other) = owner.insert(value, v)
+                    && other != v
+                {
+                    continue 'candidates;
                 }
             }
         }
@@ -249,12 +303,19 @@ fn check_discriminator(
 ) {
     let d_at = join(at, "discriminator");
     let Some(property) = discriminator.get("propertyName").and_then(Value::as_str) else {
-        problems.push(Check::OneOf, d_at, "discriminator has no propertyName".to_string());
+        problems.push(
+            Check::OneOf,
+            d_at,
+            "discriminator has no propertyName".to_string(),
+        );
         return;
     };
     for leaves in variant_leaves {
         for (leaf_at, leaf) in leaves {
-            let has = leaf.get("properties").and_then(|p| p.get(property)).is_some();
+            let has = leaf
+                .get("properties")
+                .and_then(|p| p.get(property))
+                .is_some();
             if !has {
                 problems.push(
                     Check::OneOf,
@@ -264,7 +325,10 @@ fn check_discriminator(
             }
         }
     }
-    let refs: Vec<Option<&str>> = variants.iter().map(|v| v.get("$ref").and_then(Value::as_str)).collect();
+    let refs: Vec<Option<&str>> = variants
+        .iter()
+        .map(|v| v.get("$ref").and_then(Value::as_str))
+        .collect();
     let mapping = discriminator.get("mapping").and_then(Value::as_object);
     if let Some(mapping) = mapping {
         for (value, target) in mapping {
@@ -288,16 +352,22 @@ fn check_discriminator(
             );
             continue;
         };
-        let Some(leaf) = pointer::resolve(doc, reference) else { continue };
-        let Some(tag) = tags_of(doc, leaf).get(property).cloned() else { continue };
+        let Some(leaf) = pointer::resolve(doc, reference) else {
+            continue;
+        };
+        let Some(tag) = tags_of(doc, leaf).get(property).cloned() else {
+            continue;
+        };
         let tag_text = serde_json::from_str::<Value>(&tag)
             .ok()
             .map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string))
             .unwrap_or(tag);
         let implicit = reference.rsplit('/').next().unwrap_or_default();
         let mapped = match mapping {
-            Some(m) => m.get(&tag_text).and_then(Value::as_str) == Some(*reference)
-                || (m.get(&tag_text).is_none() && tag_text == implicit),
+            Some(m) => {
+                m.get(&tag_text).and_then(Value::as_str) == Some(*reference)
+                    || (m.get(&tag_text).is_none() && tag_text == implicit)
+            }
             None => tag_text == implicit,
         };
         if !mapped {

@@ -77,29 +77,173 @@ fn yaml_to_json(value: serde_yaml::Value, at: &mut String) -> Result<Value, (Str
     })
 }
 
-/// Parses the YAML text with `openapiv3`; a failure is reported with the path serde reached.
-pub fn check_openapiv3(text: &str, problems: &mut Problems) -> bool {
+/// Parses the YAML text with `openapiv3`; a failure is reported at the deepest object that
+/// fails on its own (serde loses the path inside `openapiv3`'s untagged enums, so the document
+/// is narrowed down part by part).
+pub fn check_openapiv3(text: &str, doc: Option<&Value>, problems: &mut Problems) -> bool {
     let de = serde_yaml::Deserializer::from_str(text);
     match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(de) {
         Ok(_) => true,
         Err(err) => {
-            let mut at = String::from("#");
-            for segment in err.path().iter() {
-                match segment {
-                    serde_path_to_error::Segment::Seq { index } => at = join_index(&at, *index),
-                    serde_path_to_error::Segment::Map { key } => at = join(&at, key),
-                    serde_path_to_error::Segment::Enum { .. } | serde_path_to_error::Segment::Unknown => {}
-                }
-            }
-            let inner = err.inner();
-            let line = inner
-                .location()
-                .map(|l| format!(" (line {} column {})", l.line(), l.column()))
-                .unwrap_or_default();
-            problems.push(Check::Parse, at, format!("openapiv3 cannot parse this{line}: {inner}"));
+            let located = doc.and_then(|doc| locate(doc, "#", Kind::Document));
+            let (at, message) = located.unwrap_or_else(|| {
+                let inner = err.inner();
+                let line = inner
+                    .location()
+                    .map(|l| format!(" (line {} column {})", l.line(), l.column()))
+                    .unwrap_or_default();
+                (path_pointer("#", err.path()), format!("{inner}{line}"))
+            });
+            problems.push(
+                Check::Parse,
+                at,
+                format!("openapiv3 cannot parse this: {message}"),
+            );
             false
         }
     }
+}
+
+fn path_pointer(base: &str, path: &serde_path_to_error::Path) -> String {
+    let mut at = base.to_string();
+    for segment in path.iter() {
+        match segment {
+            serde_path_to_error::Segment::Seq { index } => at = join_index(&at, *index),
+            serde_path_to_error::Segment::Map { key } => at = join(&at, key),
+            serde_path_to_error::Segment::Enum { .. } | serde_path_to_error::Segment::Unknown => {}
+        }
+    }
+    at
+}
+
+/// The OpenAPI object kinds `locate` knows.
+#[derive(Clone, Copy)]
+enum Kind {
+    Document,
+    PathItem,
+    Operation,
+    Parameter,
+    RequestBody,
+    Response,
+    MediaType,
+    Header,
+    Example,
+    Schema,
+}
+
+fn try_parse<T: serde::de::DeserializeOwned>(node: &Value, at: &str) -> Option<(String, String)> {
+    serde_path_to_error::deserialize::<_, T>(node)
+        .err()
+        .map(|e| (path_pointer(at, e.path()), e.inner().to_string()))
+}
+
+fn parse_as(node: &Value, at: &str, kind: Kind) -> Option<(String, String)> {
+    use openapiv3::ReferenceOr as R;
+    match kind {
+        Kind::Document => try_parse::<openapiv3::OpenAPI>(node, at),
+        Kind::PathItem => try_parse::<R<openapiv3::PathItem>>(node, at),
+        Kind::Operation => try_parse::<openapiv3::Operation>(node, at),
+        Kind::Parameter => try_parse::<R<openapiv3::Parameter>>(node, at),
+        Kind::RequestBody => try_parse::<R<openapiv3::RequestBody>>(node, at),
+        Kind::Response => try_parse::<R<openapiv3::Response>>(node, at),
+        Kind::MediaType => try_parse::<openapiv3::MediaType>(node, at),
+        Kind::Header => try_parse::<R<openapiv3::Header>>(node, at),
+        Kind::Example => try_parse::<R<openapiv3::Example>>(node, at),
+        Kind::Schema => try_parse::<R<openapiv3::Schema>>(node, at),
+    }
+}
+
+/// The children of an object that are themselves OpenAPI objects, with their kinds.
+fn children(node: &Value, at: &str, kind: Kind) -> Vec<(String, Kind)> {
+    let mut out = Vec::new();
+    let mut map_of = |key: &str, child: Kind| {
+        if let Some(map) = node.pointer(key).and_then(Value::as_object) {
+            let base = key
+                .split('/')
+                .skip(1)
+                .fold(at.to_string(), |p, s| join(&p, s));
+            for name in map.keys() {
+                out.push((join(&base, name), child));
+            }
+        }
+    };
+    match kind {
+        Kind::Document => {
+            map_of("/paths", Kind::PathItem);
+            map_of("/components/schemas", Kind::Schema);
+            map_of("/components/parameters", Kind::Parameter);
+            map_of("/components/responses", Kind::Response);
+            map_of("/components/requestBodies", Kind::RequestBody);
+            map_of("/components/headers", Kind::Header);
+            map_of("/components/examples", Kind::Example);
+        }
+        Kind::Operation => {
+            map_of("/responses", Kind::Response);
+        }
+        Kind::Parameter | Kind::MediaType => {
+            map_of("/content", Kind::MediaType);
+            map_of("/examples", Kind::Example);
+        }
+        Kind::RequestBody => map_of("/content", Kind::MediaType),
+        Kind::Response => {
+            map_of("/content", Kind::MediaType);
+            map_of("/headers", Kind::Header);
+        }
+        Kind::Schema => map_of("/properties", Kind::Schema),
+        Kind::PathItem | Kind::Header | Kind::Example => {}
+    }
+    match kind {
+        Kind::PathItem => {
+            for method in super::walk::METHODS {
+                if node.get(method).is_some() {
+                    out.push((join(at, method), Kind::Operation));
+                }
+            }
+        }
+        Kind::Operation if node.get("requestBody").is_some() => {
+            out.push((join(at, "requestBody"), Kind::RequestBody));
+        }
+        Kind::Schema => {
+            for key in ["items", "not", "additionalProperties"] {
+                if node.get(key).is_some_and(Value::is_object) {
+                    out.push((join(at, key), Kind::Schema));
+                }
+            }
+            for key in ["oneOf", "anyOf", "allOf"] {
+                if let Some(list) = node.get(key).and_then(Value::as_array) {
+                    out.extend(
+                        (0..list.len()).map(|i| (join_index(&join(at, key), i), Kind::Schema)),
+                    );
+                }
+            }
+        }
+        _ => {}
+    }
+    if matches!(kind, Kind::PathItem | Kind::Operation)
+        && let Some(list) = node.get("parameters").and_then(Value::as_array)
+    {
+        out.extend(
+            (0..list.len()).map(|i| (join_index(&join(at, "parameters"), i), Kind::Parameter)),
+        );
+    }
+    if matches!(kind, Kind::Parameter | Kind::MediaType | Kind::Header)
+        && node.get("schema").is_some()
+    {
+        out.push((join(at, "schema"), Kind::Schema));
+    }
+    out
+}
+
+/// The deepest object below `at` that fails to parse as what it should be, with serde's error.
+fn locate(doc: &Value, at: &str, kind: Kind) -> Option<(String, String)> {
+    let node = pointer::resolve(doc, at)?;
+    let failure = parse_as(node, at, kind)?;
+    for (child_at, child_kind) in children(node, at, kind) {
+        if let Some(deeper) = locate(doc, &child_at, child_kind) {
+            return Some(deeper);
+        }
+    }
+    Some(failure)
 }
 
 /// Reports every `$ref` (in any position) that does not resolve inside the document.
@@ -121,7 +265,9 @@ fn walk_refs(doc: &Value, node: &Value, at: &str, problems: &mut Problems, count
                     Some(r) if !r.starts_with("#/") => problems.push(
                         Check::Refs,
                         here,
-                        format!("$ref {r:?} points outside the document (only `#/…` refs are allowed)"),
+                        format!(
+                            "$ref {r:?} points outside the document (only `#/…` refs are allowed)"
+                        ),
                     ),
                     Some(r) => {
                         if pointer::resolve(doc, r).is_none() {

@@ -95,7 +95,10 @@ mod tests {
         let p = join(&join("#/paths", "/a/{id}"), "get");
         assert_eq!(p, "#/paths/~1a~1{id}/get");
         assert_eq!(resolve(&doc, &format!("{p}/x/1")), Some(&json!(2)));
-        assert_eq!(resolve(&doc, "#/paths/%7E1a%7E1%7Bid%7D/get/x/0"), Some(&json!(1)));
+        assert_eq!(
+            resolve(&doc, "#/paths/%7E1a%7E1%7Bid%7D/get/x/0"),
+            Some(&json!(1))
+        );
         assert_eq!(resolve(&doc, "#/nope"), None);
         assert_eq!(resolve(&doc, "components/x"), None);
     }

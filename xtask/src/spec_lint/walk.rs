@@ -7,7 +7,9 @@ use serde_json::Value;
 use super::pointer::{join, join_index};
 
 /// HTTP methods an OpenAPI 3.0 path item can hold.
-pub const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+pub const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
 
 /// One operation of the spec.
 pub struct Operation<'a> {
@@ -88,7 +90,8 @@ impl<'a> Structure<'a> {
             let section = |name: &str| components.get(name).and_then(Value::as_object);
             if let Some(schemas) = section("schemas") {
                 for (name, schema) in schemas {
-                    s.schema_roots.push((join("#/components/schemas", name), schema));
+                    s.schema_roots
+                        .push((join("#/components/schemas", name), schema));
                 }
             }
             if let Some(params) = section("parameters") {
@@ -133,7 +136,10 @@ impl<'a> Structure<'a> {
             let op_ptr = join(item_ptr, method);
             self.parameters(op.get("parameters"), &join(&op_ptr, "parameters"));
             if let Some(body) = op.get("requestBody").filter(|b| !is_ref(b)) {
-                self.content(body.get("content"), &join(&join(&op_ptr, "requestBody"), "content"));
+                self.content(
+                    body.get("content"),
+                    &join(&join(&op_ptr, "requestBody"), "content"),
+                );
             }
             if let Some(responses) = op.get("responses").and_then(Value::as_object) {
                 let rp = join(&op_ptr, "responses");
@@ -189,7 +195,11 @@ impl<'a> Structure<'a> {
         if let Some(schema) = node.get("schema") {
             self.schema_roots.push((join(pointer, "schema"), schema));
         }
-        self.carriers.push(Carrier { pointer: pointer.to_string(), node, kind });
+        self.carriers.push(Carrier {
+            pointer: pointer.to_string(),
+            node,
+            kind,
+        });
     }
 
     fn content(&mut self, content: Option<&'a Value>, pointer: &str) {
@@ -221,7 +231,11 @@ const LIST_KEYWORDS: [&str; 3] = ["oneOf", "anyOf", "allOf"];
 const ONE_KEYWORDS: [&str; 3] = ["items", "not", "additionalProperties"];
 
 /// Calls `visit` on `schema` and every subschema written inline below it (not through `$ref`).
-pub fn each_subschema<'a>(schema: &'a Value, pointer: &str, visit: &mut dyn FnMut(&str, &'a Value)) {
+pub fn each_subschema<'a>(
+    schema: &'a Value,
+    pointer: &str,
+    visit: &mut dyn FnMut(&str, &'a Value),
+) {
     if !schema.is_object() {
         return;
     }
@@ -253,7 +267,9 @@ pub fn each_subschema<'a>(schema: &'a Value, pointer: &str, visit: &mut dyn FnMu
 pub fn all_schemas<'a>(structure: &Structure<'a>) -> Vec<(String, &'a Value)> {
     let mut out = Vec::new();
     for (pointer, root) in &structure.schema_roots {
-        each_subschema(root, pointer, &mut |p, node| out.push((p.to_string(), node)));
+        each_subschema(root, pointer, &mut |p, node| {
+            out.push((p.to_string(), node))
+        });
     }
     out
 }
