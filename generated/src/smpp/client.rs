@@ -767,8 +767,8 @@ impl Client {
     /// not accept the message. A PDU that never reached a socket (its bind dropped first) is sent
     /// on another bind. A PDU that was written and then lost is *not* resent, as the SMSC may
     /// have accepted it: the error says `written: true`.
-    pub async fn submit_sm(&self, sm: &SubmitSm) -> Result<String, SubmitError> {
-        self.submit_body(&Body::SubmitSm(sm.clone())).await
+    pub async fn submit_sm(&self, sm: SubmitSm) -> Result<String, SubmitError> {
+        self.submit_body(&Body::SubmitSm(sm)).await
     }
 
     /// Like [`Client::submit_sm`] for a prepared body (submit_sm or data_sm).

@@ -42,3 +42,6 @@ pub use receipt::{DeliveryReceipt, Inbound, InboundMessage, MessageState, same_m
 pub use status::CommandStatus;
 pub use text::{Encoding, EncodingChoice, SegmentInfo, segments};
 pub use tls::TlsOptions;
+
+#[cfg(test)]
+mod tests;

@@ -391,7 +391,7 @@ mod tests {
 
     #[test]
     fn surrogate_pair_never_split() {
-        let text = format!("{}😀x", "ж".repeat(66));
+        let text = format!("{}😀xxxx", "ж".repeat(66));
         let (enc, parts) = split(&text, EncodingChoice::Auto, 1);
         assert_eq!(enc, Encoding::Ucs2);
         assert_eq!(parts.len(), 2);
