@@ -328,3 +328,47 @@ fn tempdir() -> PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+#[test]
+fn real_spec_rust_api_diff_names_the_removed_method() {
+    let spec_path = root().join("spec/qikberry.yaml");
+    let mut doc: Value =
+        serde_yaml::from_str(&std::fs::read_to_string(&spec_path).unwrap()).unwrap();
+    let op = doc["paths"]["/sms/senders"]
+        .as_object_mut()
+        .unwrap()
+        .remove("get")
+        .expect("GET /sms/senders");
+    let id = op["operationId"].as_str().unwrap().to_string();
+    let dir = tempdir();
+    let new = dir.join("qikberry.yaml");
+    std::fs::write(&new, serde_yaml::to_string(&doc).unwrap()).unwrap();
+    let out = xtask(&[
+        "--old",
+        spec_path.to_str().unwrap(),
+        "--new",
+        new.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let api = &report["rust_api"];
+    assert!(
+        api.get("error").is_none(),
+        "generator failed: {}",
+        api["error"]
+    );
+    let method = id.trim_start_matches("sms_");
+    let removed = api["removed"].as_array().unwrap();
+    assert!(
+        removed
+            .iter()
+            .any(|r| r.as_str().unwrap().contains(&format!("::{method}:"))),
+        "the removed method `{method}` is not listed: {removed:#?}"
+    );
+}

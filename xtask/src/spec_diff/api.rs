@@ -113,8 +113,15 @@ pub fn compare_items(old: &BTreeMap<String, String>, new: &BTreeMap<String, Stri
 }
 
 /// Runs the generator on a spec text.
-fn generate(_spec: &str) -> Result<BTreeMap<String, String>, String> {
-    Err("the generator is not wired into spec-diff yet".into())
+fn generate(spec: &str) -> Result<BTreeMap<String, String>, String> {
+    let spec: qikberry_codegen::OpenAPI =
+        serde_yaml::from_str(spec).map_err(|e| format!("not an OpenAPI 3.0 document: {e}"))?;
+    let files =
+        qikberry_codegen::generate(&spec).map_err(|e| format!("the generator rejects it: {e}"))?;
+    Ok(files
+        .into_iter()
+        .map(|(path, text)| (path.to_string_lossy().replace('\\', "/"), text))
+        .collect())
 }
 
 fn tokens(t: &impl ToTokens) -> String {

@@ -895,6 +895,16 @@ impl<'a> Cx<'a> {
         {
             return;
         }
+        // Report under the pointer of the schema actually defining the element: following a
+        // `$ref` moves the pointer into `#/components/...`, so it resolves in the document.
+        let followed = n
+            .get("$ref")
+            .or_else(|| o.get("$ref"))
+            .and_then(Value::as_str)
+            .filter(|r| r.starts_with("#/"));
+        let ptr = &followed
+            .map(str::to_string)
+            .unwrap_or_else(|| ptr.to_string());
         let (old_doc, new_doc) = (self.old, self.new);
         let (os, ns) = (resolve(old_doc, o), resolve(new_doc, n));
         let (ot, nt) = (type_shape(old_doc, os), type_shape(new_doc, ns));
