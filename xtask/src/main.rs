@@ -3,6 +3,7 @@
 //! Each task lives in its own module and parses its own arguments; this file only dispatches.
 
 mod generate;
+mod regenerate;
 mod spec_diff;
 mod spec_lint;
 mod test_cmd;
@@ -14,6 +15,8 @@ const HELP: &str = "\
 cargo xtask <task> [options]
 
 Tasks:
+  regenerate             the main job: install the spec validators, lint the spec, regenerate
+                         generated/src/gen/, and type-check the crate with all features
   generate [--check]     regenerate generated/src/gen/ from spec/qikberry.yaml
                          (--check: fail with a diff summary if the checked-in output drifted)
   spec-lint [FILE]       run every spec check; problems are named by JSON pointer
@@ -30,6 +33,7 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     };
     let result = match task.as_str() {
+        "regenerate" => regenerate::run(rest),
         "generate" => generate::run(rest),
         "spec-lint" => spec_lint::run(rest),
         "spec-diff" => spec_diff::run(rest),

@@ -78,7 +78,7 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
 }
 
 /// Installs the pinned npm and PyPI tools into `tools` (idempotent: skips what is already there).
-fn install_tools(root: &Path, tools: &Path) -> Result<(), String> {
+pub fn install_tools(root: &Path, tools: &Path) -> Result<(), String> {
     std::fs::create_dir_all(tools)
         .map_err(|e| format!("cannot create {}: {e}", tools.display()))?;
     let manifest = root.join("xtask/tools/package.json");
