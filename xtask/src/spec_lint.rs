@@ -180,6 +180,7 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
 
     if let Some(doc) = parse::load_yaml(&text, &mut problems) {
         parse::check_openapiv3(&text, Some(&doc), &mut problems);
+        parse::check_ambiguous_scalars(&text, &doc, &mut problems);
         let refs = parse::check_refs(&doc, &mut problems);
         let structure = walk::Structure::collect(&doc);
         let coverage = coverage::check(&doc, &options.inventory, &mut problems);

@@ -6,7 +6,8 @@
 //! `name` the parameter or property name on the wire and `values` a JSON array. A match is a
 //! parameter or property of that name whose schema (through `$ref`, `oneOf`/`anyOf`/`allOf`
 //! and `items`) has an `enum` containing every documented value; values compare by their text,
-//! so `"1"` matches `1` and `"true"` matches `true` (the reference quotes everything).
+//! so `"1"` matches `1` and `"true"` matches `true` (the reference quotes everything); a
+//! `type: boolean` schema counts as the enum `[true, false]`.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -107,6 +108,14 @@ fn enum_sets(
     };
     if let Some(values) = schema.get("enum").and_then(Value::as_array) {
         out.push((join(&at, "enum"), values.iter().map(text_of).collect()));
+    }
+    // A boolean is the closed set {true, false}: the reference writes `Enum: "true" "false"`.
+    if schema.get("type").and_then(Value::as_str) == Some("boolean") && schema.get("enum").is_none()
+    {
+        out.push((
+            join(&at, "type"),
+            BTreeSet::from(["true".to_string(), "false".to_string()]),
+        ));
     }
     if let Some(value) = schema.get("const") {
         out.push((join(&at, "const"), BTreeSet::from([text_of(value)])));

@@ -166,33 +166,53 @@ fn openapi_spec_validator(file: &Path, output: &Output, problems: &mut Problems)
     if output.status.success() {
         return true;
     }
-    // Each error starts with a "<message>" line followed (later) by "On instance[...]:".
+    // Each error is "<file>: Validation Error: [n] <message>", later "On instance[…]:" names
+    // the place, and a "## <reason>" line may give the likely cause.
     let file_prefix = format!("{}: ", file.display());
-    let mut message: Option<String> = None;
-    let mut reported = 0;
+    let mut pending: Option<String> = None;
+    let mut found: Vec<(String, String, Option<String>)> = Vec::new();
     for line in stdout.lines().chain(stderr.lines()) {
         if let Some(rest) = line.strip_prefix(&file_prefix) {
-            message = Some(rest.trim().to_string());
-        } else if line.starts_with("Validation Error:") || line.starts_with("ValidationError:") {
-            message = Some(line.trim().to_string());
+            pending = rest.strip_prefix("Validation Error: ").map(|m| {
+                let m = m.trim();
+                let m = match m.split_once("] ") {
+                    Some((n, rest)) if n.starts_with('[') => rest,
+                    _ => m,
+                };
+                // "{'name': …} is not valid …" → "this is not valid …"
+                match (
+                    m.starts_with('{') || m.starts_with('['),
+                    m.rfind("} is ").or(m.rfind("] is ")),
+                ) {
+                    (true, Some(i)) => format!("this{}", &m[i + 1..]),
+                    _ => m.to_string(),
+                }
+            });
         } else if let Some(at) = instance_pointer(line)
-            && let Some(m) = message.take()
+            && let Some(message) = pending.take()
         {
-            problems.push(
-                Check::External,
-                at,
-                format!("openapi-spec-validator: {}", shorten(&m)),
-            );
-            reported += 1;
+            found.push((at, message, None));
+        } else if let Some(reason) = line.strip_prefix("## ")
+            && pending.is_none()
+            && let Some(last) = found.last_mut()
+            && last.2.is_none()
+        {
+            last.2 = Some(reason.trim().to_string());
         }
     }
-    if let Some(m) = message {
+    if let Some(message) = pending {
+        found.push(("#".to_string(), message, None));
+    }
+    let reported = found.len();
+    for (at, message, reason) in found {
+        let reason = reason
+            .map(|r| format!(" (probably: {r})"))
+            .unwrap_or_default();
         problems.push(
             Check::External,
-            "#",
-            format!("openapi-spec-validator: {}", shorten(&m)),
+            at,
+            format!("openapi-spec-validator: {}{reason}", shorten(&message)),
         );
-        reported += 1;
     }
     if reported == 0 {
         let first = stdout

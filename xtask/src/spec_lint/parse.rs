@@ -246,6 +246,80 @@ fn locate(doc: &Value, at: &str, kind: Kind) -> Option<(String, String)> {
     Some(failure)
 }
 
+/// Does a plain (unquoted) YAML scalar read differently in YAML 1.1 and 1.2 parsers? Leading
+/// zeros (`008`: a string to `serde_yaml`, the integer 8 to js-yaml/Redocly, octal to 1.1) and
+/// the 1.1 booleans (`yes`, `no`, `on`, `off`, `y`, `n`).
+fn is_ambiguous_plain(token: &str) -> bool {
+    let digits = token.strip_prefix(['-', '+']).unwrap_or(token);
+    let leading_zero = digits.len() > 1
+        && digits.starts_with('0')
+        && digits.chars().all(|c| c.is_ascii_digit() || c == '_');
+    let yaml11_bool = matches!(
+        token.to_ascii_lowercase().as_str(),
+        "yes" | "no" | "on" | "off" | "y" | "n"
+    );
+    leading_zero || yaml11_bool
+}
+
+/// Reports string values that were written as ambiguous plain scalars (see
+/// [`is_ambiguous_plain`]); the spec is read by parsers of both YAML versions.
+pub fn check_ambiguous_scalars(text: &str, doc: &Value, problems: &mut Problems) {
+    let mut plain = std::collections::BTreeSet::new();
+    for line in text.lines() {
+        let code = line.split(" #").next().unwrap_or(line).trim();
+        let mut value = code;
+        while let Some(rest) = value.strip_prefix("- ") {
+            value = rest.trim_start();
+        }
+        if let Some((_, v)) = value.split_once(": ") {
+            value = v.trim();
+        }
+        if value.starts_with('[') || value.starts_with('{') {
+            for item in value.split([',', '[', ']', '{', '}']) {
+                let item = item.trim();
+                let item = item.split_once(": ").map_or(item, |(_, v)| v.trim());
+                if is_ambiguous_plain(item) {
+                    plain.insert(item.to_string());
+                }
+            }
+        } else if is_ambiguous_plain(value) {
+            plain.insert(value.to_string());
+        }
+    }
+    if plain.is_empty() {
+        return;
+    }
+    fn walk(
+        node: &Value,
+        at: &str,
+        plain: &std::collections::BTreeSet<String>,
+        problems: &mut Problems,
+    ) {
+        match node {
+            Value::String(s) if plain.contains(s) => problems.push(
+                Check::Parse,
+                at,
+                format!(
+                    "plain YAML scalar {s} is read as a string by serde_yaml but not by YAML 1.1/1.2 \
+                     parsers (Redocly reads 008 as the integer 8, PyYAML reads yes/no as booleans); quote it"
+                ),
+            ),
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    walk(item, &join_index(at, i), plain, problems);
+                }
+            }
+            Value::Object(map) => {
+                for (key, value) in map {
+                    walk(value, &join(at, key), plain, problems);
+                }
+            }
+            _ => {}
+        }
+    }
+    walk(doc, "#", &plain, problems);
+}
+
 /// Reports every `$ref` (in any position) that does not resolve inside the document.
 /// Returns how many `$ref`s were checked.
 pub fn check_refs(doc: &Value, problems: &mut Problems) -> usize {
@@ -286,5 +360,20 @@ fn walk_refs(doc: &Value, node: &Value, at: &str, problems: &mut Problems, count
             }
         }
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_only_plain_ambiguous_scalars() {
+        let text = "a:\n  - 008\n  - '009'\nb: no\nc: [1, 010, 'x']\nd: 100,000 retries\nf: 7\n";
+        let mut problems = Problems::default();
+        let doc = load_yaml(text, &mut problems).expect("loads");
+        check_ambiguous_scalars(text, &doc, &mut problems);
+        let at: Vec<&str> = problems.0.iter().map(|p| p.pointer.as_str()).collect();
+        assert_eq!(at, ["#/a/0", "#/b", "#/c/1"]);
     }
 }
