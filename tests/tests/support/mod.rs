@@ -2,6 +2,8 @@
 //! HTTP server that checks every request against an expectation before answering.
 #![allow(dead_code)]
 
+pub mod contract;
+pub mod ops;
 pub mod server;
 pub mod spec;
 

@@ -44,7 +44,7 @@ pub enum BodyExpect {
     Json(Value),
     /// `application/x-www-form-urlencoded` with these fields (order irrelevant).
     Form(Vec<(String, String)>),
-    /// `multipart/form-data` with exactly these parts, in order.
+    /// `multipart/form-data` with exactly these parts (in any order).
     Multipart(Vec<PartExpect>),
     /// Not checked.
     Any,
@@ -165,6 +165,14 @@ impl TestServer {
     /// Mismatches recorded so far (cleared).
     pub fn failures(&self) -> Vec<String> {
         std::mem::take(&mut self.state.lock().unwrap().failures)
+    }
+
+    /// Drops the expectations not consumed yet; returns how many there were.
+    pub fn clear(&self) -> usize {
+        let mut st = self.state.lock().unwrap();
+        let n = st.queue.len();
+        st.queue.clear();
+        n
     }
 
     /// Expectations not consumed yet.
@@ -340,7 +348,11 @@ pub fn check(expect: &Expect, seen: &Seen) -> Result<(), Vec<String>> {
             )),
             Some(boundary) => match parse_multipart(&seen.body, &boundary) {
                 Err(e) => p.push(format!("malformed multipart body: {e}")),
-                Ok(got) => {
+                Ok(mut got) => {
+                    // Part order is not significant to the API; compare by name.
+                    let mut want = want.clone();
+                    got.sort_by(|a, b| a.name.cmp(&b.name));
+                    want.sort_by(|a, b| a.name.cmp(&b.name));
                     if got.len() != want.len() {
                         p.push(format!(
                             "{} multipart parts expected ({:?}), got {} ({:?})",
@@ -350,7 +362,7 @@ pub fn check(expect: &Expect, seen: &Seen) -> Result<(), Vec<String>> {
                             got.iter().map(|g| &g.name).collect::<Vec<_>>()
                         ));
                     }
-                    for (w, g) in want.iter().zip(&got) {
+                    for (w, g) in want.iter().zip(got.iter()) {
                         if w.name != g.name
                             || w.file_name != g.file_name
                             || w.data != g.data
