@@ -193,7 +193,7 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
             coverage.operations, coverage.inventory
         ));
         summary.push(format!("{refs} $refs"));
-        summary.push(format!("{} examples valid", examples.examples));
+        summary.push(format!("{} examples checked", examples.examples));
         summary.push(format!("{}/{} documented enums", enums.found, enums.listed));
         summary.push(format!(
             "{leaf_counts}/{} oneOf leaf counts",

@@ -7,7 +7,8 @@
 //! `discriminator`, `example`, `x-*` and other annotations are dropped; `format: binary` accepts
 //! anything; the boolean `exclusiveMinimum`/`exclusiveMaximum` of 3.0 become the numeric form;
 //! a `oneOf` stays a `oneOf` (exactly one variant must match) unless it is marked
-//! `x-untagged: true` or `x-lenient-scalar: true`, where the first match wins (so `anyOf`).
+//! `x-untagged: true` or `x-lenient-scalar: true` and has neither a discriminator nor a
+//! single-value enum property per variant: there the first match wins (so `anyOf`).
 
 use std::collections::BTreeMap;
 
@@ -15,6 +16,7 @@ use jsonschema::ValidationError;
 use jsonschema::error::ValidationErrorKind;
 use serde_json::{Map, Value, json};
 
+use super::oneof;
 use super::pointer::{self, join};
 use super::walk::{self, Structure};
 use super::{Check, Problems};
@@ -92,6 +94,7 @@ impl Converter<'_> {
                         .unwrap_or_default();
                     let keyword = if key == "oneOf"
                         && (walk::is_untagged(schema) || walk::is_lenient_scalar(schema))
+                        && !oneof::is_tagged(self.doc, schema)
                     {
                         "anyOf"
                     } else {

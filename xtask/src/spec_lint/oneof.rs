@@ -182,6 +182,20 @@ fn is_scalar_variant(doc: &Value, variant: &Value) -> bool {
     }
 }
 
+/// Does this `oneOf` say which variant a value is (a discriminator, or a single-value enum
+/// property that differs between variants)? Then a value must match exactly one variant.
+pub fn is_tagged(doc: &Value, schema: &Value) -> bool {
+    let Some(variants) = schema.get("oneOf").and_then(Value::as_array) else {
+        return false;
+    };
+    if schema.get("discriminator").is_some() {
+        return true;
+    }
+    let variant_leaves: Vec<Vec<(String, &Value)>> =
+        variants.iter().map(|v| leaves(doc, v, "#", 1)).collect();
+    tagging_property(doc, &variant_leaves).is_some()
+}
+
 /// Counts reported in the summary.
 pub struct Counts {
     /// oneOfs checked.
@@ -265,7 +279,7 @@ pub fn check_tagging(doc: &Value, structure: &Structure<'_>, problems: &mut Prob
 
 /// A property that every leaf of every variant fixes to one value, with the values of different
 /// variants disjoint.
-fn tagging_property(doc: &Value, variant_leaves: &[Vec<(String, &Value)>]) -> Option<String> {
+pub fn tagging_property(doc: &Value, variant_leaves: &[Vec<(String, &Value)>]) -> Option<String> {
     let per_variant: Vec<Vec<BTreeMap<String, String>>> = variant_leaves
         .iter()
         .map(|leaves| leaves.iter().map(|(_, leaf)| tags_of(doc, leaf)).collect())
