@@ -4,7 +4,8 @@
 //! `ref_line` is the line of `qikberry-api-docs.txt` the enum comes from, `method path` the
 //! operation whose parameters or request body must carry it (`* *` for anywhere in the spec),
 //! `name` the parameter or property name on the wire and `values` a JSON array. A match is a
-//! parameter or property of that name whose schema (through `$ref`, `oneOf`/`anyOf`/`allOf`
+//! parameter or request-body property of that name (or, when there is none, a property of a
+//! success response, for the reference's status tables) whose schema (through `$ref`, `oneOf`/`anyOf`/`allOf`
 //! and `items`) has an `enum` containing every documented value; values compare by their text,
 //! so `"1"` matches `1` and `"true"` matches `true` (the reference quotes everything); a
 //! `type: boolean` schema counts as the enum `[true, false]`.
@@ -307,6 +308,36 @@ pub fn check(
                     if let Some(schema) = node.get("schema") {
                         let at = join(&join(&join(&body_at, "content"), media), "schema");
                         find_properties(doc, schema, &at, &entry.name, &mut seen, &mut candidates);
+                    }
+                }
+            }
+            // Value tables of response fields (statuses) are documented enums too.
+            if candidates.is_empty()
+                && let Some(responses) = op.node.get("responses").and_then(Value::as_object)
+            {
+                let mut seen = BTreeSet::new();
+                for (code, response) in responses.iter().filter(|(code, _)| code.starts_with('2')) {
+                    let here = join(&join(&op.pointer, "responses"), code);
+                    let Some((response, at)) = pointer::deref(doc, response, &here) else {
+                        continue;
+                    };
+                    for (media, node) in response
+                        .get("content")
+                        .and_then(Value::as_object)
+                        .into_iter()
+                        .flatten()
+                    {
+                        if let Some(schema) = node.get("schema") {
+                            let at = join(&join(&join(&at, "content"), media), "schema");
+                            find_properties(
+                                doc,
+                                schema,
+                                &at,
+                                &entry.name,
+                                &mut seen,
+                                &mut candidates,
+                            );
+                        }
                     }
                 }
             }
