@@ -47,9 +47,11 @@ fn parse_args() -> Result<Args, String> {
             "--secret" => args.secret = Some(value()?),
             "--webhook-id" => args.webhook_id = Some(value()?),
             "-h" | "--help" => {
-                return Err("usage: webhook_receiver [--listen ADDR] [--validation-key KEY] \
+                return Err(
+                    "usage: webhook_receiver [--listen ADDR] [--validation-key KEY] \
                             [--secret SECRET] [--webhook-id ID]"
-                    .to_owned());
+                        .to_owned(),
+                );
             }
             other => return Err(format!("unknown argument {other:?}")),
         }

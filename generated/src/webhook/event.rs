@@ -285,11 +285,11 @@ impl Event {
             | Event::WhatsappUnsubscription(u)
             | Event::RcsUnsubscription(u)
             | Event::VoiceUnsubscription(u)
-            | Event::ViberUnsubscription(u) => u
-                .id
-                .as_ref()
-                .and_then(non_empty)
-                .map(|id| (id, u.receiver.clone())),
+            | Event::ViberUnsubscription(u) => {
+                u.id.as_ref()
+                    .and_then(non_empty)
+                    .map(|id| (id, u.receiver.clone()))
+            }
             Event::VoiceCall(c) => non_empty(&c.id).map(|id| {
                 let status = c.status.as_ref().map(|s| s.to_string());
                 (id, status)
@@ -893,9 +893,7 @@ fn opt_scope<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<OptOutScop
         .map(|s| OptOutScope::from_wire(&s)))
 }
 
-fn opt_call_status<'de, D: serde::Deserializer<'de>>(
-    d: D,
-) -> Result<Option<CallStatus>, D::Error> {
+fn opt_call_status<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<CallStatus>, D::Error> {
     let s: Option<String> = opt(d)?;
     Ok(s.filter(|s| !s.is_empty())
         .map(|s| CallStatus::from_wire(&s)))

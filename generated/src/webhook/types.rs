@@ -157,16 +157,28 @@ pub(crate) trait WireScalar: Sized {
     const EMPTY_IS_NONE: bool = true;
     fn from_wire_str(s: &str) -> Result<Self, String>;
     fn from_wire_u64(n: u64) -> Result<Self, String> {
-        Err(format!("unexpected number {n}, expected {}", Self::EXPECTED))
+        Err(format!(
+            "unexpected number {n}, expected {}",
+            Self::EXPECTED
+        ))
     }
     fn from_wire_i64(n: i64) -> Result<Self, String> {
-        Err(format!("unexpected number {n}, expected {}", Self::EXPECTED))
+        Err(format!(
+            "unexpected number {n}, expected {}",
+            Self::EXPECTED
+        ))
     }
     fn from_wire_f64(n: f64) -> Result<Self, String> {
-        Err(format!("unexpected number {n}, expected {}", Self::EXPECTED))
+        Err(format!(
+            "unexpected number {n}, expected {}",
+            Self::EXPECTED
+        ))
     }
     fn from_wire_bool(b: bool) -> Result<Self, String> {
-        Err(format!("unexpected boolean {b}, expected {}", Self::EXPECTED))
+        Err(format!(
+            "unexpected boolean {b}, expected {}",
+            Self::EXPECTED
+        ))
     }
 }
 

@@ -359,9 +359,7 @@ impl Verifier {
         };
         let mut ok = false;
         for k in &self.signature_keys {
-            ok |= self
-                .scheme
-                .verify(k.expose_secret().as_bytes(), body, sig);
+            ok |= self.scheme.verify(k.expose_secret().as_bytes(), body, sig);
         }
         if ok {
             SignatureStatus::Valid
@@ -517,7 +515,10 @@ impl fmt::Debug for TestRequest {
         f.debug_struct("TestRequest")
             .field("body_len", &self.body.len())
             .field("signature", &self.signature)
-            .field("authorization", &self.authorization.as_ref().map(|_| "[REDACTED]"))
+            .field(
+                "authorization",
+                &self.authorization.as_ref().map(|_| "[REDACTED]"),
+            )
             .finish()
     }
 }
