@@ -1,0 +1,990 @@
+//! Phases 2 and 3: IR → Rust tokens (types, then operations) → formatted files.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::Error;
+use crate::ir::*;
+use crate::names::{doc_lines, ident};
+
+type Result<T> = std::result::Result<T, Error>;
+
+/// The file in which code is being emitted: `common.rs`, or a tag's `mod.rs`/`types.rs` (which
+/// see the same names thanks to `pub use self::types::*`).
+#[derive(Clone, Copy, PartialEq)]
+enum Loc<'a> {
+    Common,
+    Tag(&'a str),
+}
+
+struct Emitter<'a> {
+    api: &'a Api,
+}
+
+fn docs(text: Option<&str>, fallback: &str) -> TokenStream {
+    let lines = match text {
+        Some(t) if !t.trim().is_empty() => doc_lines(t),
+        _ => doc_lines(fallback),
+    };
+    let lines = lines.into_iter().map(|l| {
+        if l.is_empty() {
+            String::new()
+        } else {
+            format!(" {}", l.replace('\t', "    "))
+        }
+    });
+    quote! { #(#[doc = #lines])* }
+}
+
+fn doc_raw(lines: &[String]) -> TokenStream {
+    let lines = lines.iter().map(|l| {
+        if l.is_empty() {
+            String::new()
+        } else {
+            format!(" {l}")
+        }
+    });
+    quote! { #(#[doc = #lines])* }
+}
+
+impl<'a> Emitter<'a> {
+    fn ty(&self, ty: &Ty, loc: Loc<'_>) -> TokenStream {
+        match ty {
+            Ty::String => quote!(String),
+            Ty::I64 => quote!(i64),
+            Ty::F64 => quote!(f64),
+            Ty::Bool => quote!(bool),
+            Ty::Value => quote!(serde_json::Value),
+            Ty::Map => quote!(serde_json::Map<String, serde_json::Value>),
+            Ty::StringOrNumber => quote!(crate::types::StringOrNumber),
+            Ty::Vec(t) => {
+                let t = self.ty(t, loc);
+                quote!(Vec<#t>)
+            }
+            Ty::Dict(t) => {
+                let t = self.ty(t, loc);
+                quote!(std::collections::BTreeMap<String, #t>)
+            }
+            Ty::Named(n) => self.named(n, loc),
+        }
+    }
+
+    fn named(&self, n: &str, loc: Loc<'_>) -> TokenStream {
+        let id = ident(n);
+        match (self.api.modules.get(n), loc) {
+            (Some(Module::Common), Loc::Tag(_)) => quote!(crate::r#gen::common::#id),
+            _ => quote!(#id),
+        }
+    }
+
+    /// A parameter type for a setter/constructor argument, and how to turn the argument into the
+    /// stored value.
+    fn arg(&self, ty: &Ty, loc: Loc<'_>, name: &proc_macro2::Ident) -> (TokenStream, TokenStream) {
+        match ty {
+            Ty::String => (quote!(impl Into<String>), quote!(#name.into())),
+            other => (self.ty(other, loc), quote!(#name)),
+        }
+    }
+
+    fn type_def(&self, def: &TypeDef, loc: Loc<'_>) -> TokenStream {
+        let name = ident(&def.name);
+        let fallback = format!("The `{}` model.", def.name);
+        let doc = docs(def.doc.as_deref(), &fallback);
+        match &def.kind {
+            TypeKind::Enum(values) => {
+                let variants = values.iter().map(|(v, wire)| {
+                    let v = ident(v);
+                    let d = format!(" `{wire}`");
+                    quote!(#[doc = #d] #v,)
+                });
+                let pairs = values.iter().map(|(v, wire)| {
+                    let v = ident(v);
+                    quote!(#v = #wire)
+                });
+                quote! {
+                    #doc
+                    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+                    pub enum #name {
+                        #(#variants)*
+                        /// A value this version of the client does not know, kept as received.
+                        Unknown(String),
+                    }
+                    string_enum!(#name { #(#pairs),* });
+                }
+            }
+            TypeKind::Struct(fields) => self.struct_def(def, fields, loc, doc),
+            TypeKind::OneOf(o) => self.one_of_def(def, o, loc, doc),
+        }
+    }
+
+    fn struct_def(
+        &self,
+        def: &TypeDef,
+        fields: &[Field],
+        loc: Loc<'_>,
+        doc: TokenStream,
+    ) -> TokenStream {
+        let name = ident(&def.name);
+        let all_optional = fields.iter().all(|f| !f.required);
+        let default = all_optional.then(|| quote!(Default,));
+        let field_tokens = fields.iter().map(|f| {
+            let id = ident(&f.rust);
+            let ty = self.ty(&f.ty, loc);
+            let fallback = format!("`{}`", f.wire);
+            let fdoc = docs(f.doc.as_deref(), &fallback);
+            let wire = &f.wire;
+            let rename = (f.rust != f.wire).then(|| quote!(rename = #wire,));
+            if f.required && !f.nullable {
+                let serde = rename.map(|r| quote!(#[serde(#r)]));
+                quote!(#fdoc #serde pub #id: #ty,)
+            } else if f.required {
+                let serde = rename.map(|r| quote!(#[serde(#r)]));
+                quote!(#fdoc #serde pub #id: Option<#ty>,)
+            } else {
+                quote!(#fdoc #[serde(#rename skip_serializing_if = "Option::is_none")] pub #id: Option<#ty>,)
+            }
+        });
+        let ctor = self
+            .api
+            .request_side
+            .contains(&def.name)
+            .then(|| self.constructor(&name, fields, loc));
+        quote! {
+            #doc
+            #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
+            pub struct #name {
+                #(#field_tokens)*
+            }
+            #ctor
+        }
+    }
+
+    /// `new(required…)` plus one setter per optional field, for request models.
+    fn constructor(
+        &self,
+        name: &proc_macro2::Ident,
+        fields: &[Field],
+        loc: Loc<'_>,
+    ) -> TokenStream {
+        let mut args = Vec::new();
+        let mut inits = Vec::new();
+        let mut setters = Vec::new();
+        for f in fields {
+            let id = ident(&f.rust);
+            let single = f.single.as_ref().map(|(v, _)| {
+                let ty = self.ty(&f.ty, loc);
+                let v = ident(v);
+                quote!(#ty::#v)
+            });
+            match (f.required, single) {
+                (_, Some(value)) if !f.required || !f.nullable => {
+                    if f.required {
+                        inits.push(quote!(#id: #value));
+                    } else {
+                        inits.push(quote!(#id: Some(#value)));
+                    }
+                }
+                (true, _) => {
+                    let (aty, conv) = self.arg(&f.ty, loc, &id);
+                    args.push(quote!(#id: #aty));
+                    if f.nullable {
+                        inits.push(quote!(#id: Some(#conv)));
+                    } else {
+                        inits.push(init(&id, conv));
+                    }
+                }
+                (false, _) => {
+                    inits.push(quote!(#id: None));
+                    if f.rust != "new" {
+                        let (aty, conv) = self.arg(&f.ty, loc, &id);
+                        let d = format!(" Sets `{}`.", f.wire);
+                        setters.push(quote! {
+                            #[doc = #d]
+                            pub fn #id(mut self, #id: #aty) -> Self {
+                                self.#id = Some(#conv);
+                                self
+                            }
+                        });
+                    }
+                }
+            }
+        }
+        let all_optional = fields.iter().all(|f| !f.required);
+        let default = (args.is_empty() && !all_optional).then(|| {
+            quote! {
+                impl Default for #name {
+                    fn default() -> Self {
+                        Self::new()
+                    }
+                }
+            }
+        });
+        quote! {
+            #default
+            impl #name {
+                /// Creates the model from its required fields; optional fields start empty.
+                pub fn new(#(#args),*) -> Self {
+                    Self { #(#inits),* }
+                }
+                #(#setters)*
+            }
+        }
+    }
+
+    fn one_of_def(&self, def: &TypeDef, o: &OneOf, loc: Loc<'_>, doc: TokenStream) -> TokenStream {
+        let name = ident(&def.name);
+        let response = self.api.response_side.contains(&def.name);
+        let variants = o.variants.iter().map(|v| {
+            let id = ident(&v.name);
+            let ty = self.ty(&v.ty, loc);
+            let fallback = format!("The `{}` shape.", v.name);
+            let d = docs(v.doc.as_deref(), &fallback);
+            quote!(#d #id(#ty),)
+        });
+        let unknown_variant = response.then(|| {
+            quote! {
+                /// A shape this version of the client does not know, kept as raw JSON.
+                Unknown(serde_json::Value),
+            }
+        });
+        let untagged = o.signatures.is_none();
+        let cands = o.variants.iter().enumerate().map(|(i, v)| {
+            let id = ident(&v.name);
+            let vname = &v.name;
+            let sigs = match o.signatures.as_ref().and_then(|s| s.get(i)) {
+                Some(sigs) => {
+                    let sigs = sigs.iter().map(|sig| {
+                        let pairs = sig.iter().map(|(k, val)| quote!((#k, #val)));
+                        quote!(&[#(#pairs),*])
+                    });
+                    quote!(&[#(#sigs),*])
+                }
+                None => quote!(&[]),
+            };
+            let fields: Vec<String> = if untagged { self.field_names(&v.ty) } else { Vec::new() };
+            quote! {
+                C { name: #vname, sigs: #sigs, fields: &[#(#fields),*], de: |v| serde_json::from_value(v).map(Self::#id) },
+            }
+        });
+        let unknown = if response {
+            quote!(Some(Self::Unknown))
+        } else {
+            quote!(None)
+        };
+        let type_name = &def.name;
+        let froms = self.conversions(&def.name, o, loc);
+        quote! {
+            #doc
+            #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+            #[serde(untagged)]
+            pub enum #name {
+                #(#variants)*
+                #unknown_variant
+            }
+            impl<'de> serde::Deserialize<'de> for #name {
+                fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                    use crate::r#gen::support::Candidate as C;
+                    crate::r#gen::support::one_of(d, #type_name, #untagged, &[#(#cands)*], #unknown)
+                }
+            }
+            #froms
+        }
+    }
+
+    fn field_names(&self, ty: &Ty) -> Vec<String> {
+        let mut out = Vec::new();
+        let Ty::Named(ty) = ty else { return out };
+        match self.api.types.get(ty).map(|t| &t.kind) {
+            Some(TypeKind::Struct(fields)) => out.extend(fields.iter().map(|f| f.wire.clone())),
+            Some(TypeKind::OneOf(o)) => {
+                for v in &o.variants {
+                    for f in self.field_names(&v.ty) {
+                        if !out.contains(&f) {
+                            out.push(f);
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+        out
+    }
+
+    /// `From<Payload>` for every payload type (nested ones included) that appears once.
+    fn conversions(&self, name: &str, o: &OneOf, loc: Loc<'_>) -> TokenStream {
+        fn walk(api: &Api, o: &OneOf, first: Option<&str>, out: &mut Vec<(Ty, String, bool)>) {
+            for v in &o.variants {
+                let f = first.unwrap_or(&v.name);
+                out.push((v.ty.clone(), f.to_string(), first.is_some()));
+                if let Ty::Named(n) = &v.ty {
+                    if let Some(TypeKind::OneOf(inner)) = api.types.get(n).map(|t| &t.kind) {
+                        walk(api, inner, Some(f), out);
+                    }
+                }
+            }
+        }
+        // (payload type, outermost variant, nested?)
+        let mut leaves: Vec<(Ty, String, bool)> = Vec::new();
+        walk(self.api, o, None, &mut leaves);
+        let name_id = ident(name);
+        let own = Ty::Named(name.to_string());
+        let impls = leaves
+            .iter()
+            .filter(|(t, _, _)| leaves.iter().filter(|(u, _, _)| u == t).count() == 1 && *t != own)
+            .map(|(t, v, nested)| {
+                let ty = self.ty(t, loc);
+                let v = ident(v);
+                let conv = if *nested {
+                    quote!(Self::#v(value.into()))
+                } else {
+                    quote!(Self::#v(value))
+                };
+                quote! {
+                    impl From<#ty> for #name_id {
+                        fn from(value: #ty) -> Self {
+                            #conv
+                        }
+                    }
+                }
+            });
+        quote!(#(#impls)*)
+    }
+
+    fn paginated_impl(&self, ty: &str, info: &PageInfo, loc: Loc<'_>) -> TokenStream {
+        let name = self.named(ty, loc);
+        let item = self.ty(&info.item, loc);
+        let into_items = if info.data_optional {
+            quote!(self.data.unwrap_or_default())
+        } else {
+            quote!(self.data)
+        };
+        let (cur, last) = match info.meta {
+            Some((meta_opt, cur, last)) => {
+                let meta = if meta_opt {
+                    quote!(self.meta.as_ref())
+                } else {
+                    quote!(Some(&self.meta))
+                };
+                let get = |f: Option<bool>, field: TokenStream| match f {
+                    Some(true) => {
+                        quote!(crate::r#gen::support::page_no(#meta.and_then(|m| m.#field)))
+                    }
+                    Some(false) => quote!(crate::r#gen::support::page_no(#meta.map(|m| m.#field))),
+                    None => quote!(None),
+                };
+                (get(cur, quote!(current_page)), get(last, quote!(last_page)))
+            }
+            None => (quote!(None), quote!(None)),
+        };
+        let next = match info.next {
+            Some((links_opt, next_opt)) => {
+                let links = if links_opt {
+                    quote!(self.links.as_ref())
+                } else {
+                    quote!(Some(&self.links))
+                };
+                if next_opt {
+                    quote!(#links.and_then(|l| l.next.as_deref()))
+                } else {
+                    quote!(#links.map(|l| l.next.as_str()))
+                }
+            }
+            None => quote!(None),
+        };
+        quote! {
+            impl crate::pagination::Paginated for #name {
+                type Item = #item;
+                fn into_items(self) -> Vec<Self::Item> {
+                    #into_items
+                }
+                fn current_page(&self) -> Option<u64> {
+                    #cur
+                }
+                fn last_page(&self) -> Option<u64> {
+                    #last
+                }
+                fn has_next(&self) -> bool {
+                    crate::pagination::default_has_next(#next, self.current_page(), self.last_page())
+                }
+            }
+        }
+    }
+
+    fn types_file(&self, loc: Loc<'_>, module: &Module) -> TokenStream {
+        let mut items = Vec::new();
+        for (name, def) in &self.api.types {
+            if self.api.modules.get(name) == Some(module) {
+                items.push(self.type_def(def, loc));
+            }
+        }
+        let mut done = std::collections::BTreeSet::new();
+        for op in &self.api.ops {
+            if let (Some(info), Some(Ty::Named(r))) = (&op.page, &op.response)
+                && self.api.modules.get(r) == Some(module)
+                && done.insert(r.clone())
+            {
+                items.push(self.paginated_impl(r, info, loc));
+            }
+        }
+        quote!(#(#items)*)
+    }
+
+    fn filter_def(&self, f: &Filter, loc: Loc<'_>) -> TokenStream {
+        let name = ident(&f.name);
+        let d = format!(
+            " Filters (x-filter-group `{}`): set the ones you need, then pass it to the request builder's `filter`.",
+            f.name
+        );
+        let fields = f.params.iter().map(|p| {
+            let id = ident(&p.rust);
+            let ty = self.ty(&p.ty, loc);
+            let fallback = format!("`{}`", p.wire);
+            let doc = docs(p.doc.as_deref(), &fallback);
+            let wire = format!(" Sent as `{}`.", p.wire);
+            quote!(#doc #[doc = ""] #[doc = #wire] pub #id: Option<#ty>,)
+        });
+        let setters = f.params.iter().map(|p| {
+            let id = ident(&p.rust);
+            let (aty, conv) = self.arg(&p.ty, loc, &id);
+            let d = format!(" Sets `{}`.", p.wire);
+            quote! {
+                #[doc = #d]
+                pub fn #id(mut self, #id: #aty) -> Self {
+                    self.#id = Some(#conv);
+                    self
+                }
+            }
+        });
+        quote! {
+            #[doc = #d]
+            #[derive(Debug, Clone, Default, PartialEq)]
+            pub struct #name {
+                #(#fields)*
+            }
+            impl #name {
+                /// An empty filter.
+                pub fn new() -> Self {
+                    Self::default()
+                }
+                #(#setters)*
+            }
+        }
+    }
+
+    /// One `.query…(…)` link of the request chain (inside `fn request(&self)`).
+    fn query_link(&self, p: &Param, value: TokenStream, required: bool) -> TokenStream {
+        let wire = &p.wire;
+        let copy = matches!(p.ty, Ty::I64 | Ty::F64 | Ty::Bool);
+        match (&p.ty, required) {
+            (Ty::Vec(_), true) => quote!(.query_each(#wire, Some(&#value))),
+            (Ty::Vec(_), false) => quote!(.query_each(#wire, #value.as_deref())),
+            (_, true) if copy => quote!(.query(#wire, #value)),
+            (_, true) => quote!(.query(#wire, &#value)),
+            (_, false) => quote!(.query_opt(#wire, #value.as_ref())),
+        }
+    }
+
+    fn op(&self, op: &Op, handle: &str) -> Result<(TokenStream, TokenStream)> {
+        let loc = Loc::Tag(&op.tag);
+        let method = ident(&op.method);
+        let builder = ident(&op.builder);
+        let http = format_ident!("{}", op.http);
+        let opid = &op.id;
+        let server = if op.v3 {
+            quote!(crate::request::Server::V3)
+        } else {
+            quote!(crate::request::Server::V2)
+        };
+
+        // Docs.
+        let mut lines: Vec<String> = Vec::new();
+        if let Some(s) = &op.summary {
+            lines.extend(doc_lines(s));
+        }
+        if let Some(d) = &op.description {
+            if !lines.is_empty() {
+                lines.push(String::new());
+            }
+            lines.extend(doc_lines(d));
+        }
+        if !lines.is_empty() {
+            lines.push(String::new());
+        }
+        lines.push(format!(
+            "`{} /{}` (operation `{}`).",
+            op.http, op.path, op.id
+        ));
+        if op.inferred {
+            lines.push(String::new());
+            lines.push("<div class=\"warning\">".into());
+            lines.push(String::new());
+            lines.push(
+                "**Unconfirmed path** (`x-path-inferred`): this operation's HTTP path was inferred from the \
+                 provider's reference, not confirmed by its public docs, so the call may fail with 404."
+                    .into(),
+            );
+            lines.push(String::new());
+            lines.push("</div>".into());
+        }
+        let method_doc = doc_raw(&lines);
+        let mut bdoc = vec![format!(
+            "Request builder for [`{handle}::{}`]: set optional parameters, then `.send().await`.",
+            op.method
+        )];
+        if op.inferred {
+            bdoc.push(String::new());
+            bdoc.push("<div class=\"warning\">Unconfirmed path (<code>x-path-inferred</code>): see the method's documentation.</div>".into());
+        }
+        let builder_doc = doc_raw(&bdoc);
+
+        let mut fields = vec![quote!(client: crate::Client,)];
+        let mut args = Vec::new();
+        let mut inits = vec![quote!(client: self.client.clone())];
+        let mut setters = Vec::new();
+        let setter =
+            |id: &proc_macro2::Ident, aty: TokenStream, conv: TokenStream, doc: TokenStream| {
+                quote! {
+                    #doc
+                    pub fn #id(mut self, #id: #aty) -> Self {
+                        self.#id = Some(#conv);
+                        self
+                    }
+                }
+            };
+        for p in op
+            .path_params
+            .iter()
+            .chain(op.query.iter().filter(|p| p.required))
+        {
+            let id = ident(&p.rust);
+            let ty = self.ty(&p.ty, loc);
+            let (aty, conv) = self.arg(&p.ty, loc, &id);
+            fields.push(quote!(#id: #ty,));
+            args.push(quote!(#id: #aty));
+            inits.push(init(&id, conv));
+        }
+        for p in op
+            .query
+            .iter()
+            .filter(|p| !p.required)
+            .chain(&op.page_param)
+        {
+            let id = ident(&p.rust);
+            let ty = self.ty(&p.ty, loc);
+            let (aty, conv) = self.arg(&p.ty, loc, &id);
+            fields.push(quote!(#id: Option<#ty>,));
+            inits.push(quote!(#id: None));
+            let fallback = format!("Sets the `{}` query parameter.", p.wire);
+            setters.push(setter(&id, aty, conv, docs(p.doc.as_deref(), &fallback)));
+        }
+        if let Some(f) = &op.filter {
+            let fty = ident(f);
+            fields.push(quote!(filter: #fty,));
+            inits.push(quote!(filter: #fty::new()));
+            setters.push(quote! {
+                /// Sets the list filters.
+                pub fn filter(mut self, filter: #fty) -> Self {
+                    self.filter = filter;
+                    self
+                }
+            });
+        }
+        let mut clone = true;
+        let mut body_stmts = Vec::new();
+        let mut body_link: Option<TokenStream> = None;
+        match &op.body {
+            None => {}
+            Some(OpBody::Json { ty, required } | OpBody::Form { ty, required }) => {
+                let t = self.ty(ty, loc);
+                let is_form = matches!(op.body, Some(OpBody::Form { .. }));
+                let make = |v: TokenStream| {
+                    if is_form {
+                        quote!(crate::request::Body::Form(crate::r#gen::support::form_fields(serde_json::to_value(#v)?)?))
+                    } else {
+                        quote!(crate::request::Body::Json(serde_json::to_value(#v)?))
+                    }
+                };
+                if *required {
+                    fields.push(quote!(body: #t,));
+                    args.push(quote!(body: impl Into<#t>));
+                    inits.push(quote!(body: body.into()));
+                    let b = make(quote!(&self.body));
+                    body_link = Some(quote!(.body(#b)));
+                } else {
+                    fields.push(quote!(body: Option<#t>,));
+                    inits.push(quote!(body: None));
+                    setters.push(quote! {
+                        /// Sets the request body.
+                        pub fn body(mut self, body: impl Into<#t>) -> Self {
+                            self.body = Some(body.into());
+                            self
+                        }
+                    });
+                    let b = make(quote!(body));
+                    body_link = Some(
+                        quote!(.body(match &self.body { Some(body) => #b, None => crate::request::Body::None })),
+                    );
+                }
+            }
+            Some(OpBody::Multipart(mfields)) => {
+                clone = false;
+                let mut parts = Vec::new();
+                for mf in mfields {
+                    let p = &mf.param;
+                    let id = ident(&p.rust);
+                    let wire = &p.wire;
+                    let (ty, aty, conv) = if mf.file {
+                        (
+                            quote!(crate::multipart::FilePart),
+                            quote!(crate::multipart::FilePart),
+                            quote!(#id),
+                        )
+                    } else {
+                        let (aty, conv) = self.arg(&p.ty, loc, &id);
+                        (self.ty(&p.ty, loc), aty, conv)
+                    };
+                    if p.required {
+                        fields.push(quote!(#id: #ty,));
+                        args.push(quote!(#id: #aty));
+                        inits.push(init(&id, conv));
+                    } else {
+                        fields.push(quote!(#id: Option<#ty>,));
+                        inits.push(quote!(#id: None));
+                        let fallback = format!("Sets the `{}` form field.", p.wire);
+                        setters.push(setter(&id, aty, conv, docs(p.doc.as_deref(), &fallback)));
+                    }
+                    parts.push(match (mf.file, p.required, &p.ty) {
+                        (true, true, _) => quote!(crate::r#gen::support::file_part(&mut parts, #wire, Some(self.#id));),
+                        (true, false, _) => quote!(crate::r#gen::support::file_part(&mut parts, #wire, self.#id);),
+                        (false, true, Ty::Vec(_)) => quote!(crate::r#gen::support::text_parts(&mut parts, #wire, Some(&self.#id));),
+                        (false, false, Ty::Vec(_)) => quote!(crate::r#gen::support::text_parts(&mut parts, #wire, self.#id.as_deref());),
+                        (false, true, _) => quote!(crate::r#gen::support::text_part(&mut parts, #wire, Some(&self.#id));),
+                        (false, false, _) => quote!(crate::r#gen::support::text_part(&mut parts, #wire, self.#id.as_ref());),
+                    });
+                }
+                body_stmts.push(quote! {
+                    let mut parts = Vec::new();
+                    #(#parts)*
+                    let req = req.body(crate::request::Body::Multipart(parts));
+                });
+            }
+        }
+
+        // Path: encoded segments bound to locals, then an inline-args `format!`.
+        let mut path_lets = Vec::new();
+        let path_expr = if op.path_params.is_empty() {
+            let p = &op.path;
+            quote!(#p.to_string())
+        } else {
+            let mut fmt = String::new();
+            let mut rest = op.path.as_str();
+            while let Some(start) = rest.find('{') {
+                fmt.push_str(rest.get(..start).unwrap_or(""));
+                let after = rest.get(start + 1..).unwrap_or("");
+                let end = after.find('}').unwrap_or(after.len());
+                let name = after.get(..end).unwrap_or("");
+                let p = op
+                    .path_params
+                    .iter()
+                    .find(|p| p.wire == name)
+                    .ok_or_else(|| {
+                        Error::new(
+                            "/paths",
+                            format!("internal: path parameter `{name}` vanished"),
+                        )
+                    })?;
+                let id = ident(&p.rust);
+                let local = format_ident!("p{}", path_lets.len());
+                path_lets.push(match p.ty {
+                    Ty::String => quote!(let #local = crate::request::encode_path_segment(&self.#id);),
+                    _ => quote!(let #local = crate::request::encode_path_segment(&self.#id.to_string());),
+                });
+                fmt.push_str(&format!("{{{local}}}"));
+                rest = after.get(end + 1..).unwrap_or("");
+            }
+            fmt.push_str(rest);
+            quote!(format!(#fmt))
+        };
+        let mut links = Vec::new();
+        for p in &op.query {
+            let id = ident(&p.rust);
+            links.push(self.query_link(p, quote!(self.#id), p.required));
+        }
+        if let Some(f) = op.filter.as_ref().and_then(|f| self.api.filters.get(f)) {
+            for p in &f.params {
+                let id = ident(&p.rust);
+                links.push(self.query_link(p, quote!(self.filter.#id), false));
+            }
+        }
+        let needs_each = op
+            .query
+            .iter()
+            .chain(
+                op.filter
+                    .as_ref()
+                    .and_then(|f| self.api.filters.get(f))
+                    .map(|f| f.params.as_slice())
+                    .unwrap_or_default(),
+            )
+            .any(|p| matches!(p.ty, Ty::Vec(_)));
+        let use_each = needs_each.then(|| {
+            quote!(
+                use crate::r#gen::support::QueryEach as _;
+            )
+        });
+        let (ret, exec) = match &op.response {
+            Some(t) => {
+                let t = self.ty(t, loc);
+                (t, quote!(execute))
+            }
+            None => (quote!(()), quote!(execute_empty)),
+        };
+        let new_req = quote!(crate::request::Request::new(#opid, reqwest::Method::#http, #server, #path_expr));
+        let (request_fn, send_body, streams) = match (&op.page, &op.page_param) {
+            (Some(info), Some(pp)) => {
+                let pwire = &pp.wire;
+                let item = self.ty(&info.item, loc);
+                let request_fn = quote! {
+                    fn request(&self, page: Option<i64>) -> crate::request::Request {
+                        #use_each
+                        #(#path_lets)*
+                        #new_req #(#links)* .query_opt(#pwire, page)
+                    }
+                };
+                let send = quote! {
+                    self.client.#exec(self.request(self.page)).await
+                };
+                let pid = ident(&pp.rust);
+                let streams = quote! {
+                    /// Streams every item of every page, fetching the next page lazily (starting at
+                    /// the page set with `page`, else 1).
+                    pub fn items(self) -> impl futures_util::Stream<Item = Result<#item, crate::Error>> + Send {
+                        let client = self.client.clone();
+                        let first = crate::r#gen::support::page_no(self.#pid).unwrap_or(1);
+                        crate::pagination::stream_items::<#ret>(client, move |page| self.request(i64::try_from(page).ok()), first)
+                    }
+                    /// Streams whole pages, fetching the next page lazily.
+                    pub fn pages(self) -> impl futures_util::Stream<Item = Result<#ret, crate::Error>> + Send {
+                        let client = self.client.clone();
+                        let first = crate::r#gen::support::page_no(self.#pid).unwrap_or(1);
+                        crate::pagination::stream_pages::<#ret>(client, move |page| self.request(i64::try_from(page).ok()), first)
+                    }
+                };
+                (request_fn, send, streams)
+            }
+            _ => match body_link {
+                Some(link) => {
+                    let request_fn = quote! {
+                        fn request(&self) -> Result<crate::request::Request, crate::Error> {
+                            #use_each
+                            #(#path_lets)*
+                            Ok(#new_req #(#links)* #link)
+                        }
+                    };
+                    (
+                        request_fn,
+                        quote!(self.client.#exec(self.request()?).await),
+                        quote!(),
+                    )
+                }
+                None => {
+                    let request_fn = quote! {
+                        fn request(&self) -> crate::request::Request {
+                            #use_each
+                            #(#path_lets)*
+                            #new_req #(#links)*
+                        }
+                    };
+                    let send = if body_stmts.is_empty() {
+                        quote!(self.client.#exec(self.request()).await)
+                    } else {
+                        quote! {
+                            let req = self.request();
+                            #(#body_stmts)*
+                            self.client.#exec(req).await
+                        }
+                    };
+                    (request_fn, send, quote!())
+                }
+            },
+        };
+        let derive = if clone {
+            quote!(#[derive(Debug, Clone)])
+        } else {
+            quote!()
+        };
+        let method_tokens = quote! {
+            #method_doc
+            pub fn #method(&self, #(#args),*) -> #builder {
+                #builder { #(#inits),* }
+            }
+        };
+        let builder_tokens = quote! {
+            #builder_doc
+            #derive
+            #[must_use = "a request builder does nothing until `.send().await`"]
+            pub struct #builder {
+                #(#fields)*
+            }
+            impl #builder {
+                #(#setters)*
+                #request_fn
+                /// Sends the request.
+                pub async fn send(self) -> Result<#ret, crate::Error> {
+                    #send_body
+                }
+                #streams
+            }
+        };
+        Ok((method_tokens, builder_tokens))
+    }
+
+    fn tag_mod(&self, tag: &str, info: &TagInfo, has_types: bool) -> Result<TokenStream> {
+        let handle = ident(&info.handle);
+        let accessor = &info.module;
+        let fallback = format!("Operations of the `{tag}` tag.");
+        let mut hdoc_lines = match &info.doc {
+            Some(d) => doc_lines(d),
+            None => doc_lines(&fallback),
+        };
+        hdoc_lines.push(String::new());
+        hdoc_lines.push(format!("Get it with [`Client::{accessor}`](crate::Client::{accessor}); compiled with the Cargo feature `{tag}`."));
+        let hdoc = doc_raw(&hdoc_lines);
+        let mut methods = Vec::new();
+        let mut builders = Vec::new();
+        for op in self.api.ops.iter().filter(|o| o.tag == tag) {
+            let (m, b) = self.op(op, &info.handle)?;
+            methods.push(m);
+            builders.push(b);
+        }
+        let filters = self
+            .api
+            .filters
+            .values()
+            .filter(|f| f.tag == tag)
+            .map(|f| self.filter_def(f, Loc::Tag(tag)));
+        let types = has_types.then(|| {
+            quote!(
+                mod types;
+                pub use self::types::*;
+            )
+        });
+        Ok(quote! {
+            #types
+            #hdoc
+            #[derive(Debug, Clone, Copy)]
+            pub struct #handle<'a> {
+                pub(crate) client: &'a crate::Client,
+            }
+            impl #handle<'_> {
+                #(#methods)*
+            }
+            #(#builders)*
+            #(#filters)*
+        })
+    }
+
+    fn root_mod(&self) -> TokenStream {
+        let mods = self.api.tags.iter().map(|(tag, info)| {
+            let m = ident(&info.module);
+            let d = format!(" The `{tag}` operations and models (Cargo feature `{tag}`).");
+            quote!(#[doc = #d] #[cfg(feature = #tag)] pub mod #m;)
+        });
+        let accessors = self.api.tags.iter().map(|(tag, info)| {
+            let m = ident(&info.module);
+            let h = ident(&info.handle);
+            let d = format!(" The `{tag}` operations (Cargo feature `{tag}`).");
+            quote! {
+                #[doc = #d]
+                #[cfg(feature = #tag)]
+                pub fn #m(&self) -> #m::#h<'_> {
+                    #m::#h { client: self }
+                }
+            }
+        });
+        let title = format!(
+            " Code generated from the OpenAPI description \"{}\": one module per tag, each behind its Cargo feature, plus `common` for models shared by several tags.",
+            self.api.title
+        );
+        quote! {
+            #![doc = #title]
+            #![allow(
+                clippy::large_enum_variant,
+                clippy::too_many_arguments,
+                clippy::wrong_self_convention,
+                clippy::doc_lazy_continuation,
+                clippy::doc_overindented_list_items,
+                clippy::should_implement_trait
+            )]
+            #[macro_use]
+            mod support;
+            /// Models used by several tags (always compiled).
+            pub mod common;
+            #(#mods)*
+            impl crate::Client {
+                #(#accessors)*
+            }
+        }
+    }
+}
+
+/// `field: value`, or the shorthand `field` when the value is the same-named variable.
+fn init(id: &proc_macro2::Ident, conv: TokenStream) -> TokenStream {
+    if *id == conv.to_string() {
+        quote!(#id)
+    } else {
+        quote!(#id: #conv)
+    }
+}
+
+fn format(tokens: TokenStream, header: &str, what: &str) -> Result<String> {
+    let file: syn::File = syn::parse2(tokens).map_err(|e| {
+        Error::new(
+            "",
+            format!("internal error: emitted code for {what} does not parse: {e}"),
+        )
+    })?;
+    Ok(format!("{header}{}", prettyplease::unparse(&file)))
+}
+
+pub(crate) fn emit(api: &Api, header: &str) -> Result<BTreeMap<PathBuf, String>> {
+    let e = Emitter { api };
+    let mut files = BTreeMap::new();
+    files.insert(
+        PathBuf::from("mod.rs"),
+        format(e.root_mod(), header, "mod.rs")?,
+    );
+    files.insert(
+        PathBuf::from("support.rs"),
+        format!("{header}{}", include_str!("../templates/support.rs")),
+    );
+    files.insert(
+        PathBuf::from("common.rs"),
+        format(
+            e.types_file(Loc::Common, &Module::Common),
+            header,
+            "common.rs",
+        )?,
+    );
+    for (tag, info) in &api.tags {
+        let module = Module::Tag(tag.clone());
+        let has_types = api.modules.values().any(|m| *m == module);
+        if has_types {
+            let path = PathBuf::from(&info.module).join("types.rs");
+            let t = e.types_file(Loc::Tag(tag), &module);
+            files.insert(
+                path,
+                format(t, header, &format!("{}/types.rs", info.module))?,
+            );
+        }
+        let t = e.tag_mod(tag, info, has_types)?;
+        files.insert(
+            PathBuf::from(&info.module).join("mod.rs"),
+            format(t, header, &format!("{}/mod.rs", info.module))?,
+        );
+    }
+    Ok(files)
+}

@@ -1,0 +1,181 @@
+//! The intermediate representation between reading the spec and emitting Rust.
+//!
+//! Everything here is already named (Rust identifiers decided, collisions rejected) and ordered,
+//! so the emitters only print.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+/// A reference to a Rust type, as used by fields, parameters and bodies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Ty {
+    String,
+    I64,
+    F64,
+    Bool,
+    /// Any JSON (`serde_json::Value`).
+    Value,
+    /// A free-form JSON object (`serde_json::Map<String, Value>`).
+    Map,
+    /// A scalar that arrives as a string or a number (`crate::types::StringOrNumber`).
+    StringOrNumber,
+    /// A generated type, by Rust name.
+    Named(String),
+    Vec(Box<Ty>),
+    /// `BTreeMap<String, T>` (an object with typed `additionalProperties`).
+    Dict(Box<Ty>),
+}
+
+impl Ty {
+    /// Named types this type mentions.
+    pub(crate) fn named(&self, out: &mut Vec<String>) {
+        match self {
+            Ty::Named(n) => out.push(n.clone()),
+            Ty::Vec(t) | Ty::Dict(t) => t.named(out),
+            _ => {}
+        }
+    }
+}
+
+/// Where a generated type lives.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Module {
+    /// `gen/common.rs`, always compiled.
+    Common,
+    /// `gen/<tag>/types.rs`, compiled with the tag's feature.
+    Tag(String),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct TypeDef {
+    pub name: String,
+    pub doc: Option<String>,
+    /// JSON pointer of the schema, for error messages.
+    pub pointer: String,
+    pub kind: TypeKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum TypeKind {
+    Struct(Vec<Field>),
+    /// A string enum: (variant identifier, wire value).
+    Enum(Vec<(String, String)>),
+    OneOf(OneOf),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Field {
+    pub rust: String,
+    pub wire: String,
+    pub ty: Ty,
+    pub required: bool,
+    pub nullable: bool,
+    pub doc: Option<String>,
+    /// Set when the field's type is a string enum with exactly one value: (variant, wire value).
+    pub single: Option<(String, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct OneOf {
+    pub variants: Vec<Variant>,
+    /// `None`: x-untagged (try each variant). `Some`: per variant, the alternative signatures
+    /// (all `(field, value)` pairs of one signature must match).
+    pub signatures: Option<Vec<Vec<Signature>>>,
+}
+
+/// `(field, value)` pairs that must all be present for a variant to match.
+pub(crate) type Signature = Vec<(String, String)>;
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Variant {
+    pub name: String,
+    /// The payload type (a struct or another oneOf; any type in an untagged oneOf).
+    pub ty: Ty,
+    pub doc: Option<String>,
+}
+
+/// A query or path parameter (or a multipart text field).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Param {
+    pub wire: String,
+    pub rust: String,
+    pub ty: Ty,
+    pub required: bool,
+    pub doc: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Filter {
+    pub name: String,
+    pub tag: String,
+    pub params: Vec<Param>,
+    pub pointer: String,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum OpBody {
+    Json { ty: Ty, required: bool },
+    Form { ty: Ty, required: bool },
+    Multipart(Vec<MultipartField>),
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct MultipartField {
+    pub param: Param,
+    pub file: bool,
+}
+
+/// How to read the pagination envelope of a `x-pagination: page` response.
+#[derive(Debug, Clone)]
+pub(crate) struct PageInfo {
+    pub item: Ty,
+    pub data_optional: bool,
+    /// `meta` field: (optional?, current_page optional?, last_page optional?); a missing
+    /// `current_page`/`last_page` field is `None`.
+    pub meta: Option<(bool, Option<bool>, Option<bool>)>,
+    /// `links.next`: (links optional?, next optional?).
+    pub next: Option<(bool, bool)>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Op {
+    pub id: String,
+    pub tag: String,
+    pub method: String,
+    pub builder: String,
+    pub http: String,
+    pub path: String,
+    pub path_params: Vec<Param>,
+    pub query: Vec<Param>,
+    pub filter: Option<String>,
+    pub page_param: Option<Param>,
+    pub body: Option<OpBody>,
+    pub response: Option<Ty>,
+    pub v3: bool,
+    pub page: Option<PageInfo>,
+    pub inferred: bool,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct TagInfo {
+    /// Module name (`smart_links`).
+    pub module: String,
+    /// Handle struct name (`SmartLinks`).
+    pub handle: String,
+    pub doc: Option<String>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Api {
+    pub types: BTreeMap<String, TypeDef>,
+    pub modules: BTreeMap<String, Module>,
+    /// Types reachable from a response (their oneOfs keep an `Unknown` variant).
+    pub response_side: BTreeSet<String>,
+    /// Types reachable from a request body (they get constructors).
+    pub request_side: BTreeSet<String>,
+    pub ops: Vec<Op>,
+    pub tags: BTreeMap<String, TagInfo>,
+    pub filters: BTreeMap<String, Filter>,
+    pub title: String,
+}

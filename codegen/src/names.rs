@@ -1,0 +1,186 @@
+//! Identifier and rustdoc helpers.
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+use proc_macro2::{Ident, Span};
+
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "do", "dyn",
+    "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let",
+    "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return",
+    "static", "struct", "trait", "true", "try", "type", "typeof", "unsafe", "unsized", "use",
+    "virtual", "where", "while", "yield",
+];
+
+/// Names that cannot be raw identifiers.
+const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
+
+/// `UpperCamelCase`, made a valid identifier start (`1` → `V1`). Empty when nothing is left.
+pub(crate) fn pascal(s: &str) -> String {
+    let p = s.to_upper_camel_case();
+    let p: String = p
+        .chars()
+        .filter(|c| c.is_alphanumeric() || *c == '_')
+        .collect();
+    match p.chars().next() {
+        Some(c) if c.is_ascii_digit() => format!("V{p}"),
+        _ => p,
+    }
+}
+
+/// `snake_case`, made a valid identifier start (`1x` → `n1x`). Empty when nothing is left.
+pub(crate) fn snake(s: &str) -> String {
+    let p = s.to_snake_case();
+    let p: String = p
+        .chars()
+        .filter(|c| c.is_alphanumeric() || *c == '_')
+        .collect();
+    match p.chars().next() {
+        Some(c) if c.is_ascii_digit() => format!("n{p}"),
+        _ => p,
+    }
+}
+
+/// A Rust identifier for `name` (already converted), raw when it is a keyword.
+pub(crate) fn ident(name: &str) -> Ident {
+    if NOT_RAW.contains(&name) {
+        Ident::new(&format!("{name}_"), Span::call_site())
+    } else if KEYWORDS.contains(&name) {
+        Ident::new_raw(name, Span::call_site())
+    } else if syn::parse_str::<Ident>(name).is_ok() {
+        Ident::new(name, Span::call_site())
+    } else {
+        // Non-ASCII or otherwise odd: keep only ASCII alphanumerics.
+        let cleaned: String = name
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect();
+        let cleaned = if cleaned.chars().next().is_none_or(|c| c.is_ascii_digit()) {
+            format!("x{cleaned}")
+        } else {
+            cleaned
+        };
+        Ident::new(&cleaned, Span::call_site())
+    }
+}
+
+/// JSON pointer escaping of one key.
+pub(crate) fn esc(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
+/// Turns a spec description into rustdoc lines that render as prose: no accidental code blocks
+/// (indentation removed, fences become ```` ```text ````), no accidental intra-doc links or HTML
+/// tags, bare URLs wrapped in `<…>`.
+pub(crate) fn doc_lines(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut fence = false;
+    for line in s.lines() {
+        let t = line.trim();
+        if t.starts_with("```") {
+            out.push(if fence {
+                "```".to_string()
+            } else {
+                "```text".to_string()
+            });
+            fence = !fence;
+            continue;
+        }
+        if fence {
+            out.push(line.to_string());
+            continue;
+        }
+        out.push(escape_inline(t));
+    }
+    if fence {
+        out.push("```".to_string());
+    }
+    while out.last().is_some_and(|l| l.is_empty()) {
+        out.pop();
+    }
+    out
+}
+
+fn escape_inline(t: &str) -> String {
+    let parts: Vec<&str> = t.split('`').collect();
+    // Backticks pair up into code spans; an odd last one is a literal.
+    let paired = (parts.len() - 1) / 2 * 2;
+    let mut out = String::new();
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            out.push_str(if i <= paired { "`" } else { "\\`" });
+        }
+        if i % 2 == 1 && i < paired {
+            out.push_str(part);
+        } else {
+            out.push_str(&escape_prose(part));
+        }
+    }
+    out
+}
+
+fn escape_prose(s: &str) -> String {
+    let mut out = String::new();
+    let mut rest = s;
+    loop {
+        let next_url = ["https://", "http://"]
+            .iter()
+            .filter_map(|p| rest.find(p))
+            .min();
+        let (text, url_and_rest) = match next_url {
+            Some(i) => rest.split_at(i),
+            None => (rest, ""),
+        };
+        for c in text.chars() {
+            match c {
+                '[' => out.push_str("\\["),
+                ']' => out.push_str("\\]"),
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                '*' => out.push_str("\\*"),
+                '|' => out.push_str("\\|"),
+                '#' => out.push_str("\\#"),
+                _ => out.push(c),
+            }
+        }
+        if url_and_rest.is_empty() {
+            return out;
+        }
+        let end = url_and_rest
+            .find(|c: char| c.is_whitespace() || matches!(c, ')' | '>' | '<' | '"' | '\'' | ','))
+            .unwrap_or(url_and_rest.len());
+        let url = url_and_rest.get(..end).unwrap_or(url_and_rest);
+        let url = url.trim_end_matches(['.', ';', ':']);
+        out.push('<');
+        out.push_str(url);
+        out.push('>');
+        rest = url_and_rest.get(url.len()..).unwrap_or("");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn docs_are_escaped() {
+        assert_eq!(
+            doc_lines("see [x] at https://a.b/c."),
+            vec!["see \\[x\\] at <https://a.b/c>."]
+        );
+        assert_eq!(
+            doc_lines("    code\n`a[b]` <b>"),
+            vec!["code", "`a[b]` &lt;b&gt;"]
+        );
+        assert_eq!(doc_lines("odd ` tick"), vec!["odd \\` tick"]);
+        assert_eq!(doc_lines("```\nx\n"), vec!["```text", "x", "```"]);
+    }
+
+    #[test]
+    fn idents() {
+        assert_eq!(ident("type").to_string(), "r#type");
+        assert_eq!(ident("self").to_string(), "self_");
+        assert_eq!(pascal("1"), "V1");
+        assert_eq!(snake("filter[name]"), "filter_name");
+        assert_eq!(pascal("Unicode message"), "UnicodeMessage");
+    }
+}

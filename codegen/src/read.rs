@@ -1,0 +1,1537 @@
+//! Phase 1: spec → IR. Resolves `$ref`s, names every type, decides oneOf dispatch, and places
+//! each type in the module of the only tag that uses it (or in `common`).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use openapiv3::{
+    AdditionalProperties, OpenAPI, Operation, Parameter, ParameterSchemaOrContent, ReferenceOr,
+    RequestBody, Response, Schema, SchemaKind, StatusCode, StringFormat, Type,
+    VariantOrUnknownOrEmpty,
+};
+use serde_json::Value;
+
+use crate::Error;
+use crate::ir::*;
+use crate::names::{esc, pascal, snake};
+
+type Result<T> = std::result::Result<T, Error>;
+
+fn err<T>(pointer: &str, message: impl Into<String>) -> Result<T> {
+    Err(Error::new(pointer, message))
+}
+
+/// A schema position: a `$ref` string or an inline schema.
+#[derive(Clone, Copy)]
+enum SRef<'a> {
+    Ref(&'a str),
+    Item(&'a Schema),
+}
+
+impl<'a> From<&'a ReferenceOr<Schema>> for SRef<'a> {
+    fn from(r: &'a ReferenceOr<Schema>) -> Self {
+        match r {
+            ReferenceOr::Reference { reference } => SRef::Ref(reference),
+            ReferenceOr::Item(s) => SRef::Item(s),
+        }
+    }
+}
+
+impl<'a> From<&'a ReferenceOr<Box<Schema>>> for SRef<'a> {
+    fn from(r: &'a ReferenceOr<Box<Schema>>) -> Self {
+        match r {
+            ReferenceOr::Reference { reference } => SRef::Ref(reference),
+            ReferenceOr::Item(s) => SRef::Item(s),
+        }
+    }
+}
+
+/// A normalized look at a schema (openapiv3 puts unusual combinations into `Any`).
+enum View<'a> {
+    Str {
+        enums: Vec<String>,
+        binary: bool,
+    },
+    Int,
+    Num,
+    Bool,
+    Object {
+        props: Vec<(&'a str, SRef<'a>)>,
+        required: &'a [String],
+        additional: Option<&'a AdditionalProperties>,
+    },
+    Array(Option<SRef<'a>>),
+    OneOf(&'a [ReferenceOr<Schema>]),
+    Unsupported(&'static str),
+    Any,
+}
+
+fn view(s: &Schema) -> View<'_> {
+    match &s.schema_kind {
+        SchemaKind::Type(Type::String(t)) => View::Str {
+            enums: t.enumeration.iter().flatten().cloned().collect(),
+            binary: matches!(
+                t.format,
+                VariantOrUnknownOrEmpty::Item(StringFormat::Binary)
+            ),
+        },
+        SchemaKind::Type(Type::Integer(_)) => View::Int,
+        SchemaKind::Type(Type::Number(_)) => View::Num,
+        SchemaKind::Type(Type::Boolean(_)) => View::Bool,
+        SchemaKind::Type(Type::Object(o)) => View::Object {
+            props: o
+                .properties
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.into()))
+                .collect(),
+            required: &o.required,
+            additional: o.additional_properties.as_ref(),
+        },
+        SchemaKind::Type(Type::Array(a)) => View::Array(a.items.as_ref().map(Into::into)),
+        SchemaKind::OneOf { one_of } => View::OneOf(one_of),
+        SchemaKind::AllOf { .. } => View::Unsupported("allOf"),
+        SchemaKind::AnyOf { .. } => View::Unsupported("anyOf"),
+        SchemaKind::Not { .. } => View::Unsupported("not"),
+        SchemaKind::Any(a) => {
+            if !a.all_of.is_empty() {
+                return View::Unsupported("allOf");
+            }
+            if !a.any_of.is_empty() {
+                return View::Unsupported("anyOf");
+            }
+            if a.not.is_some() {
+                return View::Unsupported("not");
+            }
+            if !a.one_of.is_empty() {
+                if !a.properties.is_empty() {
+                    return View::Unsupported("oneOf combined with properties");
+                }
+                return View::OneOf(&a.one_of);
+            }
+            let object = || View::Object {
+                props: a
+                    .properties
+                    .iter()
+                    .map(|(k, v)| (k.as_str(), v.into()))
+                    .collect(),
+                required: &a.required,
+                additional: a.additional_properties.as_ref(),
+            };
+            match a.typ.as_deref() {
+                Some("string") => View::Str {
+                    enums: a
+                        .enumeration
+                        .iter()
+                        .filter_map(|v| v.as_str().map(String::from))
+                        .collect(),
+                    binary: a.format.as_deref() == Some("binary"),
+                },
+                Some("integer") => View::Int,
+                Some("number") => View::Num,
+                Some("boolean") => View::Bool,
+                Some("object") => object(),
+                Some("array") => View::Array(a.items.as_ref().map(Into::into)),
+                Some(_) => View::Unsupported("unknown `type`"),
+                None if !a.properties.is_empty() => object(),
+                None if a.items.is_some() => View::Array(a.items.as_ref().map(Into::into)),
+                None if !a.enumeration.is_empty() && a.enumeration.iter().all(Value::is_string) => {
+                    View::Str {
+                        enums: a
+                            .enumeration
+                            .iter()
+                            .filter_map(|v| v.as_str().map(String::from))
+                            .collect(),
+                        binary: false,
+                    }
+                }
+                None => View::Any,
+            }
+        }
+    }
+}
+
+fn ext_true(ext: &indexmap::IndexMap<String, Value>, key: &str) -> bool {
+    ext.get(key) == Some(&Value::Bool(true))
+}
+
+fn non_empty(s: &Option<String>) -> Option<String> {
+    s.as_ref()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+}
+
+struct Reader<'a> {
+    spec: &'a OpenAPI,
+    types: BTreeMap<String, TypeDef>,
+    /// Component schema name → its Rust type (memo).
+    comp: BTreeMap<String, Ty>,
+    /// Components being resolved (cycle detection).
+    active: Vec<String>,
+}
+
+const RESERVED_TYPE_NAMES: &[&str] = &[
+    "Option", "Result", "String", "Vec", "Box", "Self", "Some", "None", "Ok", "Err", "Default",
+    "Client", "Error", "Value",
+];
+
+impl<'a> Reader<'a> {
+    fn define(&mut self, def: TypeDef) -> Result<Ty> {
+        let name = def.name.clone();
+        if name.is_empty() {
+            return err(
+                &def.pointer,
+                "cannot derive a Rust type name from this schema's name",
+            );
+        }
+        if RESERVED_TYPE_NAMES.contains(&name.as_str()) {
+            return err(
+                &def.pointer,
+                format!("type name `{name}` collides with a Rust prelude or crate name"),
+            );
+        }
+        if let Some(existing) = self.types.get(&name) {
+            if existing.kind == def.kind {
+                return Ok(Ty::Named(name));
+            }
+            return err(
+                &def.pointer,
+                format!(
+                    "name collision: this schema and `{}` both become the Rust type `{name}`",
+                    existing.pointer
+                ),
+            );
+        }
+        self.types.insert(name.clone(), def);
+        Ok(Ty::Named(name))
+    }
+
+    fn schema_ref(
+        &self,
+        reference: &str,
+        pointer: &str,
+    ) -> Result<(&'a str, &'a ReferenceOr<Schema>)> {
+        let Some(name) = reference.strip_prefix("#/components/schemas/") else {
+            return err(
+                pointer,
+                format!(
+                    "unsupported $ref `{reference}` (only #/components/schemas/… is supported here)"
+                ),
+            );
+        };
+        let spec: &'a OpenAPI = self.spec;
+        let found = spec
+            .components
+            .as_ref()
+            .and_then(|c| c.schemas.get_key_value(name));
+        match found {
+            Some((k, v)) => Ok((k.as_str(), v)),
+            None => err(
+                pointer,
+                format!("dangling $ref `{reference}`: no such schema"),
+            ),
+        }
+    }
+
+    /// Follows `$ref`s to the schema item (for structural inspection, not type definition).
+    fn resolve(&self, r: SRef<'a>, pointer: &str) -> Result<&'a Schema> {
+        let mut r = r;
+        for _ in 0..32 {
+            match r {
+                SRef::Item(s) => return Ok(s),
+                SRef::Ref(reference) => r = self.schema_ref(reference, pointer)?.1.into(),
+            }
+        }
+        err(pointer, "$ref chain too long or cyclic")
+    }
+
+    fn component(&mut self, reference: &str, pointer: &str) -> Result<Ty> {
+        let (name, target) = self.schema_ref(reference, pointer)?;
+        if let Some(t) = self.comp.get(name) {
+            return Ok(t.clone());
+        }
+        let cptr = format!("/components/schemas/{}", esc(name));
+        if self.active.iter().any(|a| a == name) {
+            return err(&cptr, "recursive schemas are not supported");
+        }
+        self.active.push(name.to_string());
+        let result = self.sref(target.into(), &cptr, &pascal(name));
+        self.active.pop();
+        let ty = result?;
+        self.comp.insert(name.to_string(), ty.clone());
+        Ok(ty)
+    }
+
+    fn sref(&mut self, r: SRef<'a>, pointer: &str, hint: &str) -> Result<Ty> {
+        match r {
+            SRef::Ref(reference) => self.component(reference, pointer),
+            SRef::Item(s) => self.schema(s, pointer, hint),
+        }
+    }
+
+    fn schema(&mut self, s: &'a Schema, pointer: &str, hint: &str) -> Result<Ty> {
+        let doc = non_empty(&s.schema_data.description);
+        match view(s) {
+            View::Str { enums, .. } if !enums.is_empty() => {
+                let mut values = Vec::new();
+                let mut seen = BTreeMap::new();
+                let varnames: Option<Vec<&str>> =
+                    match s.schema_data.extensions.get("x-enum-varnames") {
+                        None => None,
+                        Some(Value::Array(names)) if names.len() == enums.len() => {
+                            Some(names.iter().filter_map(Value::as_str).collect())
+                        }
+                        Some(_) => {
+                            return err(
+                                &format!("{pointer}/x-enum-varnames"),
+                                "x-enum-varnames must list one name per enum value",
+                            );
+                        }
+                    };
+                for (i, v) in enums.iter().enumerate() {
+                    let given = varnames.as_ref().and_then(|n| n.get(i)).copied();
+                    let mut name = pascal(given.unwrap_or(v));
+                    if name.is_empty() {
+                        name = format!("V{i}");
+                    }
+                    if name == "Unknown" {
+                        return err(
+                            pointer,
+                            format!(
+                                "enum value `{v}` would collide with the `Unknown` catch-all variant"
+                            ),
+                        );
+                    }
+                    if let Some(other) = seen.insert(name.clone(), v.clone()) {
+                        if &other == v {
+                            continue;
+                        }
+                        return err(
+                            &format!("{pointer}/enum/{i}"),
+                            format!(
+                                "name collision: enum values `{other}` and `{v}` both become the variant `{name}` \
+                                 (name the variants with `x-enum-varnames`)"
+                            ),
+                        );
+                    }
+                    values.push((name, v.clone()));
+                }
+                self.define(TypeDef {
+                    name: hint.to_string(),
+                    doc,
+                    pointer: pointer.to_string(),
+                    kind: TypeKind::Enum(values),
+                })
+            }
+            View::Str { .. } => Ok(Ty::String),
+            View::Int => Ok(Ty::I64),
+            View::Num => Ok(Ty::F64),
+            View::Bool => Ok(Ty::Bool),
+            View::Any => Ok(Ty::Value),
+            View::Unsupported(what) => err(pointer, format!("unsupported construct: {what}")),
+            View::Array(items) => match items {
+                Some(i) => Ok(Ty::Vec(Box::new(self.sref(
+                    i,
+                    &format!("{pointer}/items"),
+                    &format!("{hint}Item"),
+                )?))),
+                None => Ok(Ty::Vec(Box::new(Ty::Value))),
+            },
+            View::Object {
+                props,
+                required,
+                additional,
+            } => {
+                if props.is_empty() {
+                    return match additional {
+                        Some(AdditionalProperties::Schema(a)) => {
+                            let r: SRef<'a> = (&**a).into();
+                            Ok(Ty::Dict(Box::new(self.sref(
+                                r,
+                                &format!("{pointer}/additionalProperties"),
+                                &format!("{hint}Value"),
+                            )?)))
+                        }
+                        _ => Ok(Ty::Map),
+                    };
+                }
+                for r in required {
+                    if !props.iter().any(|(k, _)| k == r) {
+                        return err(
+                            &format!("{pointer}/required"),
+                            format!("required property `{r}` is not defined in `properties`"),
+                        );
+                    }
+                }
+                let mut fields: Vec<Field> = Vec::new();
+                for (wire, p) in props {
+                    let fptr = format!("{pointer}/properties/{}", esc(wire));
+                    let rust = snake(wire);
+                    if rust.is_empty() {
+                        return err(
+                            &fptr,
+                            format!("cannot derive a Rust field name from `{wire}`"),
+                        );
+                    }
+                    if let Some(other) = fields.iter().find(|f| f.rust == rust) {
+                        return err(
+                            &fptr,
+                            format!(
+                                "name collision: properties `{}` and `{wire}` both become the field `{rust}`",
+                                other.wire
+                            ),
+                        );
+                    }
+                    let ty = self.sref(p, &fptr, &format!("{hint}{}", pascal(wire)))?;
+                    let (nullable, fdoc) = match p {
+                        SRef::Item(s) => (
+                            s.schema_data.nullable,
+                            non_empty(&s.schema_data.description),
+                        ),
+                        SRef::Ref(_) => (false, None),
+                    };
+                    let single = match &ty {
+                        Ty::Named(n) => match self.types.get(n).map(|t| &t.kind) {
+                            Some(TypeKind::Enum(values)) if values.len() == 1 => {
+                                values.first().cloned()
+                            }
+                            _ => None,
+                        },
+                        _ => None,
+                    };
+                    fields.push(Field {
+                        rust,
+                        wire: wire.to_string(),
+                        ty,
+                        required: required.iter().any(|r| r == wire),
+                        nullable,
+                        doc: fdoc,
+                        single,
+                    });
+                }
+                self.define(TypeDef {
+                    name: hint.to_string(),
+                    doc,
+                    pointer: pointer.to_string(),
+                    kind: TypeKind::Struct(fields),
+                })
+            }
+            View::OneOf(variants) => self.one_of(s, variants, pointer, hint, doc),
+        }
+    }
+
+    fn is_scalar(&self, r: SRef<'a>, pointer: &str) -> Result<bool> {
+        let s = self.resolve(r, pointer)?;
+        Ok(matches!(
+            view(s),
+            View::Str { binary: false, .. } | View::Int | View::Num | View::Bool
+        ))
+    }
+
+    fn one_of(
+        &mut self,
+        s: &'a Schema,
+        variants: &'a [ReferenceOr<Schema>],
+        pointer: &str,
+        hint: &str,
+        doc: Option<String>,
+    ) -> Result<Ty> {
+        if variants.is_empty() {
+            return err(pointer, "empty oneOf");
+        }
+        let mut all_scalar = true;
+        for (i, v) in variants.iter().enumerate() {
+            all_scalar &= self.is_scalar(v.into(), &format!("{pointer}/oneOf/{i}"))?;
+        }
+        let lenient = ext_true(&s.schema_data.extensions, "x-lenient-scalar");
+        if all_scalar {
+            if lenient {
+                let mut has_bool = false;
+                for (i, v) in variants.iter().enumerate() {
+                    has_bool |= matches!(
+                        view(self.resolve(v.into(), &format!("{pointer}/oneOf/{i}"))?),
+                        View::Bool
+                    );
+                }
+                // A boolean among the shapes does not fit StringOrNumber: keep the raw JSON.
+                return Ok(if has_bool {
+                    Ty::Value
+                } else {
+                    Ty::StringOrNumber
+                });
+            }
+            return err(
+                pointer,
+                "a oneOf of scalars needs `x-lenient-scalar: true` (it becomes StringOrNumber)",
+            );
+        }
+        if lenient {
+            return err(
+                pointer,
+                "`x-lenient-scalar` on a oneOf whose variants are not all strings or numbers",
+            );
+        }
+        let untagged = ext_true(&s.schema_data.extensions, "x-untagged");
+        let mut out: Vec<Variant> = Vec::new();
+        let mut refs: Vec<Option<&str>> = Vec::new();
+        for (i, v) in variants.iter().enumerate() {
+            let vptr = format!("{pointer}/oneOf/{i}");
+            let (ty, title, fallback, vdoc) = match v {
+                ReferenceOr::Reference { reference } => {
+                    let (name, target) = self.schema_ref(reference, &vptr)?;
+                    let item = self.resolve(target.into(), &vptr)?;
+                    let ty = self.component(reference, &vptr)?;
+                    refs.push(Some(reference.as_str()));
+                    (
+                        ty,
+                        non_empty(&item.schema_data.title),
+                        Some(name.to_string()),
+                        non_empty(&item.schema_data.description),
+                    )
+                }
+                ReferenceOr::Item(item) => {
+                    let title = non_empty(&item.schema_data.title);
+                    let kind = match view(item) {
+                        View::Str { .. } => "Text",
+                        View::Int => "Integer",
+                        View::Num => "Number",
+                        View::Bool => "Boolean",
+                        View::Array(_) => "List",
+                        View::Object { .. } => "Object",
+                        View::OneOf(_) => "Choice",
+                        View::Any | View::Unsupported(_) => "Any",
+                    };
+                    let name = title.clone().unwrap_or_else(|| kind.to_string());
+                    let ty = self.schema(item, &vptr, &format!("{hint}{}", pascal(&name)))?;
+                    refs.push(None);
+                    (
+                        ty,
+                        Some(name),
+                        None,
+                        non_empty(&item.schema_data.description),
+                    )
+                }
+            };
+            let dispatchable = match &ty {
+                Ty::Named(tn) => matches!(
+                    self.types.get(tn).map(|t| &t.kind),
+                    Some(TypeKind::Struct(_) | TypeKind::OneOf(_))
+                ),
+                _ => false,
+            };
+            if !dispatchable && !untagged {
+                return err(
+                    &vptr,
+                    "a oneOf variant must be an object or a nested oneOf unless the oneOf is `x-untagged` (scalars: use x-lenient-scalar)",
+                );
+            }
+            let name = pascal(title.as_deref().or(fallback.as_deref()).unwrap_or_default());
+            if name.is_empty() || name == "Unknown" {
+                return err(
+                    &vptr,
+                    "cannot derive a variant name from this variant's title",
+                );
+            }
+            if out.iter().any(|o| o.name == name) {
+                return err(
+                    &vptr,
+                    format!("name collision: two oneOf variants become `{name}`"),
+                );
+            }
+            out.push(Variant {
+                name,
+                ty,
+                doc: vdoc,
+            });
+        }
+        let signatures = if let Some(d) = &s.schema_data.discriminator {
+            let p = &d.property_name;
+            for (value, target) in &d.mapping {
+                if !refs.contains(&Some(target.as_str())) {
+                    return err(
+                        &format!("{pointer}/discriminator/mapping/{}", esc(value)),
+                        format!(
+                            "discriminator mapping `{value}` points to `{target}`, which is not one of the oneOf's variants"
+                        ),
+                    );
+                }
+            }
+            let mut sigs = Vec::new();
+            let mut seen: BTreeMap<String, String> = BTreeMap::new();
+            for (i, v) in out.iter().enumerate() {
+                let mut values: Vec<String> = d
+                    .mapping
+                    .iter()
+                    .filter(|(_, t)| refs.get(i).copied().flatten() == Some(t.as_str()))
+                    .map(|(k, _)| k.clone())
+                    .collect();
+                if values.is_empty() {
+                    values = self.const_values(&v.ty, p);
+                    values.sort();
+                    values.dedup();
+                }
+                if values.is_empty() {
+                    if let Some(Some(r)) = refs.get(i) {
+                        values.push(r.rsplit('/').next().unwrap_or_default().to_string());
+                    }
+                }
+                if values.is_empty() {
+                    return err(
+                        &format!("{pointer}/oneOf/{i}"),
+                        format!(
+                            "variant `{}` has no value for the discriminator `{p}`",
+                            v.name
+                        ),
+                    );
+                }
+                for val in &values {
+                    if let Some(other) = seen.insert(val.clone(), v.name.clone()) {
+                        return err(
+                            pointer,
+                            format!(
+                                "discriminator value `{val}` selects both `{other}` and `{}`",
+                                v.name
+                            ),
+                        );
+                    }
+                }
+                sigs.push(
+                    values
+                        .into_iter()
+                        .map(|val| vec![(p.clone(), val)])
+                        .collect(),
+                );
+            }
+            Some(sigs)
+        } else if untagged {
+            None
+        } else {
+            let mut sigs: Vec<Vec<Vec<(String, String)>>> = Vec::new();
+            for (i, v) in out.iter().enumerate() {
+                let vs = self.signatures(&v.ty);
+                if vs.is_empty() {
+                    return err(
+                        &format!("{pointer}/oneOf/{i}"),
+                        format!(
+                            "oneOf without a discriminator: variant `{}` has no single-value enum field to dispatch on; \
+                             add a `discriminator`, a single-value `enum` field, or `x-untagged: true`",
+                            v.name
+                        ),
+                    );
+                }
+                for (j, earlier) in sigs.iter().enumerate() {
+                    if vs.iter().any(|s| earlier.contains(s)) {
+                        let other = out.get(j).map(|o| o.name.as_str()).unwrap_or_default();
+                        return err(
+                            pointer,
+                            format!(
+                                "oneOf variants `{other}` and `{}` have the same single-value enum fields; they cannot be told apart (use a discriminator or x-untagged)",
+                                v.name
+                            ),
+                        );
+                    }
+                }
+                sigs.push(vs);
+            }
+            Some(sigs)
+        };
+        self.define(TypeDef {
+            name: hint.to_string(),
+            doc,
+            pointer: pointer.to_string(),
+            kind: TypeKind::OneOf(OneOf {
+                variants: out,
+                signatures,
+            }),
+        })
+    }
+
+    /// The single values a type gives to field `p` (a struct's one-value enum field, or the
+    /// union over a nested oneOf's variants).
+    fn const_values(&self, ty: &Ty, p: &str) -> Vec<String> {
+        let Ty::Named(ty) = ty else { return Vec::new() };
+        match self.types.get(ty).map(|t| &t.kind) {
+            Some(TypeKind::Struct(fields)) => fields
+                .iter()
+                .filter(|f| f.wire == p)
+                .filter_map(|f| f.single.as_ref().map(|s| s.1.clone()))
+                .collect(),
+            Some(TypeKind::OneOf(o)) => o
+                .variants
+                .iter()
+                .flat_map(|v| self.const_values(&v.ty, p))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Signatures for dispatching to a type: its required single-value enum fields (else its
+    /// optional ones); for a nested oneOf, the union of its variants' signatures.
+    fn signatures(&self, ty: &Ty) -> Vec<Vec<(String, String)>> {
+        let Ty::Named(ty) = ty else { return Vec::new() };
+        match self.types.get(ty).map(|t| &t.kind) {
+            Some(TypeKind::Struct(fields)) => {
+                let pick = |required: bool| -> Vec<(String, String)> {
+                    fields
+                        .iter()
+                        .filter(|f| f.required == required)
+                        .filter_map(|f| f.single.as_ref().map(|s| (f.wire.clone(), s.1.clone())))
+                        .collect()
+                };
+                let mut sig = pick(true);
+                if sig.is_empty() {
+                    sig = pick(false);
+                }
+                if sig.is_empty() {
+                    Vec::new()
+                } else {
+                    vec![sig]
+                }
+            }
+            Some(TypeKind::OneOf(o)) => match &o.signatures {
+                Some(_) => o
+                    .variants
+                    .iter()
+                    .flat_map(|v| self.signatures(&v.ty))
+                    .collect(),
+                None => Vec::new(),
+            },
+            _ => Vec::new(),
+        }
+    }
+}
+
+pub(crate) fn read(spec: &OpenAPI) -> Result<Api> {
+    let mut r = Reader {
+        spec,
+        types: BTreeMap::new(),
+        comp: BTreeMap::new(),
+        active: Vec::new(),
+    };
+    let mut ops = Vec::new();
+    let mut filters: BTreeMap<String, Filter> = BTreeMap::new();
+    let mut tags: BTreeMap<String, TagInfo> = BTreeMap::new();
+    let mut modules_seen: BTreeMap<String, String> = BTreeMap::new();
+    for (path, item) in spec.paths.iter() {
+        let pptr = format!("/paths/{}", esc(path));
+        let item = match item {
+            ReferenceOr::Item(i) => i,
+            ReferenceOr::Reference { .. } => {
+                return err(&pptr, "unsupported construct: $ref path item");
+            }
+        };
+        for (method, op) in item.iter() {
+            let optr = format!("{pptr}/{method}");
+            let o = read_op(&mut r, path, method, item, op, &optr, &mut filters)?;
+            if !tags.contains_key(&o.tag) {
+                let module = snake(&o.tag);
+                if module.is_empty() || matches!(module.as_str(), "common" | "support") {
+                    return err(
+                        &format!("{optr}/tags/0"),
+                        format!("tag `{}` cannot be a module name", o.tag),
+                    );
+                }
+                if let Some(other) = modules_seen.insert(module.clone(), o.tag.clone()) {
+                    return err(
+                        &format!("{optr}/tags/0"),
+                        format!(
+                            "name collision: tags `{other}` and `{}` both become the module `{module}`",
+                            o.tag
+                        ),
+                    );
+                }
+                let doc = spec
+                    .tags
+                    .iter()
+                    .find(|t| t.name == o.tag)
+                    .and_then(|t| non_empty(&t.description));
+                tags.insert(
+                    o.tag.clone(),
+                    TagInfo {
+                        module,
+                        handle: pascal(&o.tag),
+                        doc,
+                    },
+                );
+            }
+            ops.push((o, optr));
+        }
+    }
+    // Unused components are emitted too (into `common`), except the multipart-only ones.
+    if let Some(c) = &spec.components {
+        for name in c.schemas.keys() {
+            let reference = format!("#/components/schemas/{name}");
+            if r.comp.contains_key(name.as_str()) {
+                continue;
+            }
+            let cptr = format!("/components/schemas/{}", esc(name));
+            let has_binary = match r.resolve(SRef::Ref(&reference), &cptr) {
+                Ok(s) => match view(s) {
+                    View::Object { props, .. } => props.iter().any(|(_, p)| {
+                        r.resolve(*p, &cptr)
+                            .is_ok_and(|s| matches!(view(s), View::Str { binary: true, .. }))
+                    }),
+                    _ => false,
+                },
+                Err(_) => false,
+            };
+            if !has_binary {
+                r.component(&reference, &cptr)?;
+            }
+        }
+    }
+    // Operations sorted by tag, then method name; method names unique per tag.
+    ops.sort_by(|a, b| (&a.0.tag, &a.0.method).cmp(&(&b.0.tag, &b.0.method)));
+    for pair in ops.windows(2) {
+        if let [a, b] = pair {
+            if a.0.tag == b.0.tag && a.0.method == b.0.method {
+                return err(
+                    &b.1,
+                    format!(
+                        "name collision: operations `{}` and `{}` both become the method `{}`",
+                        a.0.id, b.0.id, b.0.method
+                    ),
+                );
+            }
+        }
+    }
+    let ops: Vec<Op> = ops.into_iter().map(|(o, _)| o).collect();
+    place(r.types, ops, tags, filters, spec.info.title.clone())
+}
+
+fn read_op<'a>(
+    r: &mut Reader<'a>,
+    path: &str,
+    method: &str,
+    item: &'a openapiv3::PathItem,
+    op: &'a Operation,
+    optr: &str,
+    filters: &mut BTreeMap<String, Filter>,
+) -> Result<Op> {
+    let Some(id) = op.operation_id.clone() else {
+        return err(optr, "operation has no operationId");
+    };
+    let [tag] = op.tags.as_slice() else {
+        return err(
+            &format!("{optr}/tags"),
+            "an operation needs exactly one tag (it selects the product module and Cargo feature)",
+        );
+    };
+    if tag.is_empty()
+        || !tag
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        return err(
+            &format!("{optr}/tags/0"),
+            format!("tag `{tag}` is not a valid Cargo feature name"),
+        );
+    }
+    let prefix = format!("{}_", snake(tag));
+    let id_snake = snake(&id);
+    let method_name = id_snake
+        .strip_prefix(&prefix)
+        .unwrap_or(&id_snake)
+        .to_string();
+    if method_name.is_empty() {
+        return err(
+            &format!("{optr}/operationId"),
+            format!("operationId `{id}` leaves no method name after removing `{prefix}`"),
+        );
+    }
+    let builder = pascal(&method_name);
+    let op_pascal = pascal(&id);
+
+    // Parameters: path-level first, operation-level overriding by (name, in).
+    let mut params: Vec<(&'a Parameter, String)> = Vec::new();
+    let pptr = optr
+        .rsplit_once('/')
+        .map(|(p, _)| p.to_string())
+        .unwrap_or_default();
+    for (list, base) in [(&item.parameters, pptr.as_str()), (&op.parameters, optr)] {
+        for (i, p) in list.iter().enumerate() {
+            let ptr = format!("{base}/parameters/{i}");
+            let p = match p {
+                ReferenceOr::Item(p) => p,
+                ReferenceOr::Reference { reference } => {
+                    let name = reference.strip_prefix("#/components/parameters/");
+                    let found = name
+                        .and_then(|n| r.spec.components.as_ref().and_then(|c| c.parameters.get(n)));
+                    match found {
+                        Some(ReferenceOr::Item(p)) => p,
+                        Some(ReferenceOr::Reference { .. }) => {
+                            return err(&ptr, "unsupported construct: $ref to a $ref parameter");
+                        }
+                        None => {
+                            return err(
+                                &ptr,
+                                format!("dangling $ref `{reference}`: no such parameter"),
+                            );
+                        }
+                    }
+                }
+            };
+            let key = |q: &Parameter| {
+                (
+                    q.parameter_data_ref().name.clone(),
+                    std::mem::discriminant(q),
+                )
+            };
+            params.retain(|(q, _)| key(q) != key(p));
+            params.push((p, ptr));
+        }
+    }
+    let paginated = match op.extensions.get("x-pagination") {
+        None => false,
+        Some(Value::String(s)) if s == "page" => true,
+        Some(other) => {
+            return err(
+                &format!("{optr}/x-pagination"),
+                format!("unsupported x-pagination `{other}` (only `page`)"),
+            );
+        }
+    };
+    let mut path_params = Vec::new();
+    let mut query = Vec::new();
+    let mut filter_params: Vec<Param> = Vec::new();
+    let mut filter_name: Option<(String, String)> = None;
+    let mut page_param = None;
+    for (p, ptr) in &params {
+        let data = p.parameter_data_ref();
+        let sref: SRef<'a> = match &data.format {
+            ParameterSchemaOrContent::Schema(s) => s.into(),
+            ParameterSchemaOrContent::Content(_) => {
+                return err(ptr, "unsupported construct: parameter with `content`");
+            }
+        };
+        let group = match data.extensions.get("x-filter-group") {
+            None => None,
+            Some(Value::String(g)) if !pascal(g).is_empty() => Some(pascal(g)),
+            Some(_) => {
+                return err(
+                    &format!("{ptr}/x-filter-group"),
+                    "x-filter-group must be a PascalCase name",
+                );
+            }
+        };
+        let wire = data.name.clone();
+        let doc = non_empty(&data.description);
+        match p {
+            Parameter::Path { .. } => {
+                let rust = snake(&wire);
+                let ty = r.sref(
+                    sref,
+                    &format!("{ptr}/schema"),
+                    &format!("{op_pascal}{}", pascal(&wire)),
+                )?;
+                if !matches!(ty, Ty::String | Ty::I64) {
+                    return err(
+                        ptr,
+                        "unsupported construct: path parameter that is not a string or integer",
+                    );
+                }
+                path_params.push(Param {
+                    wire,
+                    rust,
+                    ty,
+                    required: true,
+                    doc,
+                });
+            }
+            Parameter::Query { .. } => {
+                let is_page =
+                    paginated && (wire == "page" || data.extensions.get("x-pagination").is_some());
+                match group {
+                    Some(g) if !data.required && !is_page => {
+                        let rust = filter_setter(&wire);
+                        let ty = r.sref(
+                            sref,
+                            &format!("{ptr}/schema"),
+                            &format!("{g}{}", pascal(&rust)),
+                        )?;
+                        if let Some((other, _)) = &filter_name {
+                            if *other != g {
+                                return err(
+                                    ptr,
+                                    format!(
+                                        "one operation uses two filter groups, `{other}` and `{g}`"
+                                    ),
+                                );
+                            }
+                        }
+                        filter_name = Some((g, ptr.clone()));
+                        filter_params.push(Param {
+                            wire,
+                            rust,
+                            ty,
+                            required: false,
+                            doc,
+                        });
+                    }
+                    _ => {
+                        let rust = snake(&wire);
+                        let ty = r.sref(
+                            sref,
+                            &format!("{ptr}/schema"),
+                            &format!("{op_pascal}{}", pascal(&wire)),
+                        )?;
+                        if matches!(ty, Ty::Map | Ty::Dict(_) | Ty::Value) {
+                            return err(
+                                ptr,
+                                "unsupported construct: object-valued query parameter",
+                            );
+                        }
+                        let param = Param {
+                            wire,
+                            rust,
+                            ty,
+                            required: data.required,
+                            doc,
+                        };
+                        if is_page {
+                            if param.ty != Ty::I64 {
+                                return err(ptr, "the page parameter must be an integer");
+                            }
+                            page_param = Some(param);
+                        } else {
+                            query.push(param);
+                        }
+                    }
+                }
+            }
+            Parameter::Header { .. } | Parameter::Cookie { .. } => {
+                return err(ptr, "unsupported construct: header or cookie parameter");
+            }
+        }
+    }
+    if paginated && page_param.is_none() {
+        page_param = Some(Param {
+            wire: "page".into(),
+            rust: "page".into(),
+            ty: Ty::I64,
+            required: false,
+            doc: None,
+        });
+    }
+    // Unique Rust names among the builder's own fields.
+    let mut names: BTreeSet<&str> = [
+        "client", "filter", "body", "send", "items", "pages", "request",
+    ]
+    .into_iter()
+    .collect();
+    for p in path_params.iter().chain(&query).chain(&page_param) {
+        if p.rust.is_empty() || !names.insert(p.rust.as_str()) {
+            return err(
+                optr,
+                format!(
+                    "name collision: parameter `{}` becomes `{}`, which is empty or already taken",
+                    p.wire, p.rust
+                ),
+            );
+        }
+    }
+    let filter = match filter_name {
+        Some((g, fptr)) => {
+            let mut seen = BTreeSet::new();
+            for p in &filter_params {
+                if p.rust.is_empty() || p.rust == "new" || !seen.insert(p.rust.clone()) {
+                    return err(
+                        &fptr,
+                        format!(
+                            "name collision: filter parameter `{}` becomes the setter `{}`",
+                            p.wire, p.rust
+                        ),
+                    );
+                }
+            }
+            let f = Filter {
+                name: g.clone(),
+                tag: tag.clone(),
+                params: filter_params,
+                pointer: fptr.clone(),
+            };
+            match filters.get(&g) {
+                Some(existing) if existing.params != f.params || existing.tag != f.tag => {
+                    return err(
+                        &fptr,
+                        format!(
+                            "filter group `{g}` is used with different parameters at `{}`",
+                            existing.pointer
+                        ),
+                    );
+                }
+                Some(_) => {}
+                None => {
+                    filters.insert(g.clone(), f);
+                }
+            }
+            Some(g)
+        }
+        None => None,
+    };
+
+    // Path template.
+    let rel = path.trim_start_matches('/').to_string();
+    let mut rest = rel.as_str();
+    let mut used = Vec::new();
+    while let Some(start) = rest.find('{') {
+        let after = rest.get(start + 1..).unwrap_or("");
+        let Some(end) = after.find('}') else {
+            return err(optr, format!("unbalanced `{{` in path `{path}`"));
+        };
+        let name = after.get(..end).unwrap_or("");
+        if !path_params.iter().any(|p| p.wire == name) {
+            return err(optr, format!("path parameter `{{{name}}}` is not declared"));
+        }
+        used.push(name.to_string());
+        rest = after.get(end + 1..).unwrap_or("");
+    }
+    for p in &path_params {
+        if !used.contains(&p.wire) {
+            return err(
+                optr,
+                format!("path parameter `{}` does not appear in the path", p.wire),
+            );
+        }
+    }
+    // Keep path parameters in path order.
+    path_params.sort_by_key(|p| used.iter().position(|u| *u == p.wire));
+
+    // Request body.
+    let body = match &op.request_body {
+        None => None,
+        Some(b) => {
+            let bptr = format!("{optr}/requestBody");
+            let rb: &'a RequestBody = match b {
+                ReferenceOr::Item(b) => b,
+                ReferenceOr::Reference { reference } => {
+                    let name = reference.strip_prefix("#/components/requestBodies/");
+                    match name.and_then(|n| {
+                        r.spec
+                            .components
+                            .as_ref()
+                            .and_then(|c| c.request_bodies.get(n))
+                    }) {
+                        Some(ReferenceOr::Item(b)) => b,
+                        Some(_) => {
+                            return err(
+                                &bptr,
+                                "unsupported construct: $ref to a $ref request body",
+                            );
+                        }
+                        None => {
+                            return err(
+                                &bptr,
+                                format!("dangling $ref `{reference}`: no such request body"),
+                            );
+                        }
+                    }
+                }
+            };
+            Some(read_body(r, rb, &bptr, &op_pascal)?)
+        }
+    };
+
+    // Success response.
+    let mut response = None;
+    let mut best: Option<(u16, &'a ReferenceOr<Response>, String)> = None;
+    for (code, resp) in &op.responses.responses {
+        let n = match code {
+            StatusCode::Code(n) => *n,
+            StatusCode::Range(n) => n.saturating_mul(100),
+        };
+        if (200..300).contains(&n) && best.as_ref().is_none_or(|(b, _, _)| n < *b) {
+            best = Some((n, resp, format!("{optr}/responses/{code}")));
+        }
+    }
+    if let Some((_, resp, rptr)) = best {
+        let resp: &'a Response = match resp {
+            ReferenceOr::Item(x) => x,
+            ReferenceOr::Reference { reference } => {
+                let name = reference.strip_prefix("#/components/responses/");
+                match name.and_then(|n| r.spec.components.as_ref().and_then(|c| c.responses.get(n)))
+                {
+                    Some(ReferenceOr::Item(x)) => x,
+                    Some(_) => return err(&rptr, "unsupported construct: $ref to a $ref response"),
+                    None => {
+                        return err(
+                            &rptr,
+                            format!("dangling $ref `{reference}`: no such response"),
+                        );
+                    }
+                }
+            }
+        };
+        let json = resp.content.iter().find(|(k, _)| is_json(k));
+        match json {
+            Some((k, mt)) => {
+                let sptr = format!("{rptr}/content/{}/schema", esc(k));
+                response = Some(match &mt.schema {
+                    Some(s) => r.sref(s.into(), &sptr, &format!("{op_pascal}Response"))?,
+                    None => Ty::Value,
+                });
+            }
+            None if resp.content.is_empty() => {}
+            None => {
+                return err(
+                    &rptr,
+                    "unsupported construct: success response without a JSON content type",
+                );
+            }
+        }
+    }
+
+    let page = if paginated {
+        Some(page_info(r, response.as_ref(), optr)?)
+    } else {
+        None
+    };
+    if page.is_some() && body.is_some() {
+        return err(
+            optr,
+            "unsupported construct: x-pagination on an operation with a request body",
+        );
+    }
+    let servers = if op.servers.is_empty() {
+        &item.servers
+    } else {
+        &op.servers
+    };
+    let v3 = servers.iter().any(|s| s.url.contains("/api/v3"));
+    Ok(Op {
+        id,
+        tag: tag.clone(),
+        method: method_name,
+        builder,
+        http: method.to_ascii_uppercase(),
+        path: rel,
+        path_params,
+        query,
+        filter,
+        page_param,
+        body,
+        response,
+        v3,
+        page,
+        inferred: ext_true(&op.extensions, "x-path-inferred"),
+        summary: non_empty(&op.summary),
+        description: non_empty(&op.description),
+    })
+}
+
+/// `filter[name]` → `name`; `filter[created_at][from]` → `created_at_from`; `datetime[end_at]` →
+/// `datetime_end_at`.
+fn filter_setter(wire: &str) -> String {
+    let inner = wire
+        .strip_prefix("filter[")
+        .map(|s| s.replacen(']', "", 1))
+        .unwrap_or_else(|| wire.to_string());
+    snake(&inner)
+}
+
+fn is_json(content_type: &str) -> bool {
+    let ct = content_type.split(';').next().unwrap_or("").trim();
+    ct == "application/json" || ct.ends_with("+json")
+}
+
+fn read_body<'a>(
+    r: &mut Reader<'a>,
+    rb: &'a RequestBody,
+    bptr: &str,
+    op_pascal: &str,
+) -> Result<OpBody> {
+    let required = rb.required;
+    if let Some((k, mt)) = rb.content.iter().find(|(k, _)| is_json(k)) {
+        let sptr = format!("{bptr}/content/{}/schema", esc(k));
+        let ty = match &mt.schema {
+            Some(s) => r.sref(s.into(), &sptr, &format!("{op_pascal}Request"))?,
+            None => Ty::Value,
+        };
+        return Ok(OpBody::Json { ty, required });
+    }
+    if let Some(mt) = rb.content.get("application/x-www-form-urlencoded") {
+        let sptr = format!("{bptr}/content/application~1x-www-form-urlencoded/schema");
+        let Some(s) = &mt.schema else {
+            return err(&sptr, "form body without a schema");
+        };
+        let ty = r.sref(s.into(), &sptr, &format!("{op_pascal}Request"))?;
+        let is_struct = matches!(&ty, Ty::Named(n) if matches!(r.types.get(n).map(|t| &t.kind), Some(TypeKind::Struct(_))));
+        if !is_struct {
+            return err(
+                &sptr,
+                "unsupported construct: a form body must be an object with properties",
+            );
+        }
+        return Ok(OpBody::Form { ty, required });
+    }
+    if let Some(mt) = rb.content.get("multipart/form-data") {
+        let sptr = format!("{bptr}/content/multipart~1form-data/schema");
+        let Some(s) = &mt.schema else {
+            return err(&sptr, "multipart body without a schema");
+        };
+        let s = r.resolve(s.into(), &sptr)?;
+        let View::Object {
+            props,
+            required: req,
+            ..
+        } = view(s)
+        else {
+            return err(
+                &sptr,
+                "unsupported construct: a multipart body must be an object",
+            );
+        };
+        let mut fields: Vec<MultipartField> = Vec::new();
+        for (wire, p) in props {
+            let fptr = format!("{sptr}/properties/{}", esc(wire));
+            let ps = r.resolve(p, &fptr)?;
+            let file = matches!(view(ps), View::Str { binary: true, .. });
+            let ty = if file {
+                Ty::String
+            } else {
+                r.sref(p, &fptr, &format!("{op_pascal}{}", pascal(wire)))?
+            };
+            if matches!(ty, Ty::Map | Ty::Dict(_)) {
+                return err(
+                    &fptr,
+                    "unsupported construct: object-valued multipart field",
+                );
+            }
+            if let Ty::Vec(inner) = &ty {
+                if matches!(**inner, Ty::Vec(_) | Ty::Map | Ty::Dict(_) | Ty::Value) {
+                    return err(&fptr, "unsupported construct: nested array multipart field");
+                }
+            }
+            let rust = snake(wire);
+            if rust.is_empty()
+                || matches!(rust.as_str(), "client" | "send" | "request")
+                || fields.iter().any(|f| f.param.rust == rust)
+            {
+                return err(
+                    &fptr,
+                    format!("name collision: multipart field `{wire}` becomes `{rust}`"),
+                );
+            }
+            let doc = non_empty(&ps.schema_data.description);
+            fields.push(MultipartField {
+                param: Param {
+                    wire: wire.to_string(),
+                    rust,
+                    ty,
+                    required: req.iter().any(|x| x == wire),
+                    doc,
+                },
+                file,
+            });
+        }
+        return Ok(OpBody::Multipart(fields));
+    }
+    let kinds: Vec<&str> = rb.content.keys().map(String::as_str).collect();
+    err(
+        bptr,
+        format!("unsupported construct: request body content type(s) {kinds:?}"),
+    )
+}
+
+fn page_info(r: &Reader<'_>, response: Option<&Ty>, optr: &str) -> Result<PageInfo> {
+    let bad = |m: &str| {
+        err(
+            optr,
+            format!("x-pagination: page needs a response object with a `data` array ({m})"),
+        )
+    };
+    let fields = |ty: &Ty| -> Option<&Vec<Field>> {
+        match ty {
+            Ty::Named(n) => match r.types.get(n).map(|t| &t.kind) {
+                Some(TypeKind::Struct(f)) => Some(f),
+                _ => None,
+            },
+            _ => None,
+        }
+    };
+    let Some(top) = response.and_then(fields) else {
+        return bad("the response is not an object");
+    };
+    let Some(data) = top.iter().find(|f| f.wire == "data") else {
+        return bad("no `data` field");
+    };
+    let Ty::Vec(item) = &data.ty else {
+        return bad("`data` is not an array");
+    };
+    let opt = |f: &Field| !f.required || f.nullable;
+    let meta = top.iter().find(|f| f.wire == "meta").and_then(|m| {
+        let mf = fields(&m.ty)?;
+        let get = |name: &str| {
+            mf.iter()
+                .find(|f| f.wire == name && f.ty == Ty::I64)
+                .map(opt)
+        };
+        Some((opt(m), get("current_page"), get("last_page")))
+    });
+    let next = top.iter().find(|f| f.wire == "links").and_then(|l| {
+        let lf = fields(&l.ty)?;
+        let n = lf.iter().find(|f| f.wire == "next")?;
+        Some((opt(l), opt(n)))
+    });
+    Ok(PageInfo {
+        item: (**item).clone(),
+        data_optional: opt(data),
+        meta,
+        next,
+    })
+}
+
+/// Decides the module of every type: the only tag that reaches it, else `common`; a type used by
+/// a `common` type is `common` too.
+fn place(
+    types: BTreeMap<String, TypeDef>,
+    ops: Vec<Op>,
+    tags: BTreeMap<String, TagInfo>,
+    filters: BTreeMap<String, Filter>,
+    title: String,
+) -> Result<Api> {
+    let edges = |name: &str| -> Vec<String> {
+        let mut out = Vec::new();
+        match types.get(name).map(|t| &t.kind) {
+            Some(TypeKind::Struct(fields)) => fields.iter().for_each(|f| f.ty.named(&mut out)),
+            Some(TypeKind::OneOf(o)) => o.variants.iter().for_each(|v| v.ty.named(&mut out)),
+            _ => {}
+        }
+        out
+    };
+    let closure = |roots: Vec<String>| -> BTreeSet<String> {
+        let mut seen = BTreeSet::new();
+        let mut stack = roots;
+        while let Some(n) = stack.pop() {
+            if seen.insert(n.clone()) {
+                stack.extend(edges(&n));
+            }
+        }
+        seen
+    };
+    let mut reach: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut req_roots = Vec::new();
+    let mut resp_roots = Vec::new();
+    for op in &ops {
+        let mut roots = Vec::new();
+        for p in op.path_params.iter().chain(&op.query).chain(&op.page_param) {
+            p.ty.named(&mut roots);
+        }
+        if let Some(f) = op.filter.as_ref().and_then(|f| filters.get(f)) {
+            f.params.iter().for_each(|p| p.ty.named(&mut roots));
+        }
+        match &op.body {
+            Some(OpBody::Json { ty, .. } | OpBody::Form { ty, .. }) => {
+                ty.named(&mut roots);
+                ty.named(&mut req_roots);
+            }
+            Some(OpBody::Multipart(fields)) => {
+                fields.iter().for_each(|f| f.param.ty.named(&mut roots))
+            }
+            None => {}
+        }
+        if let Some(t) = &op.response {
+            t.named(&mut roots);
+            t.named(&mut resp_roots);
+        }
+        for n in closure(roots) {
+            reach.entry(n).or_default().insert(op.tag.clone());
+        }
+    }
+    let mut modules: BTreeMap<String, Module> = types
+        .keys()
+        .map(|n| {
+            let m = match reach.get(n) {
+                Some(t) if t.len() == 1 => t
+                    .iter()
+                    .next()
+                    .map(|t| Module::Tag(t.clone()))
+                    .unwrap_or(Module::Common),
+                _ => Module::Common,
+            };
+            (n.clone(), m)
+        })
+        .collect();
+    loop {
+        let common: Vec<String> = modules
+            .iter()
+            .filter(|(_, m)| **m == Module::Common)
+            .map(|(n, _)| n.clone())
+            .collect();
+        let mut changed = false;
+        for n in common {
+            for e in edges(&n) {
+                if let Some(m) = modules.get_mut(&e) {
+                    if *m != Module::Common {
+                        *m = Module::Common;
+                        changed = true;
+                    }
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    // Names must not collide with builders or filters in the same module.
+    for op in &ops {
+        if let Some(Module::Tag(t)) = modules.get(&op.builder) {
+            if *t == op.tag {
+                return err(
+                    types
+                        .get(&op.builder)
+                        .map(|t| t.pointer.as_str())
+                        .unwrap_or(""),
+                    format!(
+                        "name collision: schema type `{}` and the request builder of `{}`",
+                        op.builder, op.id
+                    ),
+                );
+            }
+        }
+        if filters.contains_key(&op.builder) {
+            return err(
+                "/paths",
+                format!(
+                    "name collision: filter group `{}` and the request builder of `{}`",
+                    op.builder, op.id
+                ),
+            );
+        }
+    }
+    for f in filters.values() {
+        if types.contains_key(&f.name) {
+            return err(
+                &f.pointer,
+                format!(
+                    "name collision: filter group `{}` and a schema type",
+                    f.name
+                ),
+            );
+        }
+    }
+    for t in tags.values() {
+        if types.contains_key(&t.handle)
+            || filters.contains_key(&t.handle)
+            || ops.iter().any(|o| o.builder == t.handle)
+        {
+            return err(
+                "/tags",
+                format!(
+                    "name collision: handle `{}` and a type of the same name",
+                    t.handle
+                ),
+            );
+        }
+    }
+    let request_side = closure(req_roots);
+    let response_side = closure(resp_roots);
+    Ok(Api {
+        types,
+        modules,
+        response_side,
+        request_side,
+        ops,
+        tags,
+        filters,
+        title,
+    })
+}
