@@ -36,6 +36,7 @@ cargo xtask spec-lint [FILE] [--inventory TSV] [--enums TSV] [--no-external]
   --inventory    the operation inventory (default spec/inventory.tsv)
   --enums        the documented enums (default spec/documented-enums.tsv)
   --no-external  skip openapi-spec-validator and redocly (for the linter's own tests only)
+  --verbose      also print where each documented enum was found
 ";
 
 /// Which check found a problem; the output is ordered by this.
@@ -124,6 +125,7 @@ struct Options {
     inventory: PathBuf,
     enums: PathBuf,
     external: bool,
+    verbose: bool,
 }
 
 fn parse_args(args: &[String], root: &Path) -> Result<Options, String> {
@@ -131,10 +133,12 @@ fn parse_args(args: &[String], root: &Path) -> Result<Options, String> {
     let mut inventory = root.join("spec").join("inventory.tsv");
     let mut enums = root.join("spec").join("documented-enums.tsv");
     let mut external = true;
+    let mut verbose = false;
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
         match arg.as_str() {
             "--no-external" => external = false,
+            "--verbose" => verbose = true,
             "--inventory" => {
                 inventory = PathBuf::from(
                     iter.next()
@@ -163,6 +167,7 @@ fn parse_args(args: &[String], root: &Path) -> Result<Options, String> {
         inventory,
         enums,
         external,
+        verbose,
     })
 }
 
@@ -194,7 +199,16 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
         ));
         summary.push(format!("{refs} $refs"));
         summary.push(format!("{} examples checked", examples.examples));
-        summary.push(format!("{}/{} documented enums", enums.found, enums.listed));
+        summary.push(format!(
+            "{}/{} documented enums",
+            enums.matches.len(),
+            enums.listed
+        ));
+        if options.verbose {
+            for line in &enums.matches {
+                println!("{line}");
+            }
+        }
         summary.push(format!(
             "{leaf_counts}/{} oneOf leaf counts",
             oneof::LEAF_COUNTS.len()
@@ -203,7 +217,9 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
     }
     if let Some(running) = running {
         let external = external::finish(running, &mut problems);
-        for warning in &external.warnings {
+        let mut warnings = external.warnings.clone();
+        warnings.sort();
+        for warning in &warnings {
             eprintln!("warning: {warning}");
         }
         let mut passed = external.passed.join(" + ");

@@ -218,8 +218,8 @@ fn parameter_candidates(
 
 /// Counts reported in the summary.
 pub struct Counts {
-    /// Documented enums found.
-    pub found: usize,
+    /// Where each documented enum was found (`<pointer>: <enum>` lines).
+    pub matches: Vec<String>,
     /// Documented enums listed.
     pub listed: usize,
 }
@@ -234,7 +234,7 @@ pub fn check(
     let list = read(file, problems);
     let list_name = file.display().to_string();
     let operations = walk::operations(doc);
-    let mut found = 0;
+    let mut matches = Vec::new();
     for entry in &list {
         let mut candidates = Vec::new();
         let scope;
@@ -343,13 +343,17 @@ pub fn check(
             }
         }
         let wanted: BTreeSet<&str> = entry.values.iter().map(String::as_str).collect();
-        let hit = candidates.iter().any(|c| {
+        let hit = candidates.iter().find_map(|c| {
             c.enums
                 .iter()
-                .any(|(_, set)| wanted.iter().all(|v| set.contains(*v)))
+                .find(|(_, set)| wanted.iter().all(|v| set.contains(*v)))
+                .map(|(at, _)| at.clone())
         });
-        if hit {
-            found += 1;
+        if let Some(at) = hit {
+            matches.push(format!(
+                "{at}: documented enum `{}` {:?} (reference line {})",
+                entry.name, entry.values, entry.ref_line
+            ));
             continue;
         }
         let seen: Vec<String> = candidates
@@ -383,7 +387,7 @@ pub fn check(
         );
     }
     Counts {
-        found,
+        matches,
         listed: list.len(),
     }
 }

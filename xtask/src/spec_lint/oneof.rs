@@ -134,8 +134,22 @@ pub fn check_leaf_counts(doc: &Value, problems: &mut Problems) -> usize {
             };
             let (at, count) = match find_one_of(doc, schema, &schema_at) {
                 Some((at, one_of)) => {
-                    let n = leaves(doc, one_of, &at, 0).len();
-                    (join(&at, "oneOf"), n)
+                    let shapes = leaves(doc, one_of, &at, 0);
+                    // Each shape is a named, titled schema (the generator names variants by it).
+                    for (leaf_at, leaf) in &shapes {
+                        let titled = leaf
+                            .get("title")
+                            .and_then(Value::as_str)
+                            .is_some_and(|t| !t.trim().is_empty());
+                        if !titled {
+                            problems.push(
+                                Check::LeafCounts,
+                                leaf_at.clone(),
+                                format!("shape of {id} ({what}) has no title"),
+                            );
+                        }
+                    }
+                    (join(&at, "oneOf"), shapes.len())
                 }
                 None => (schema_at, 1),
             };
