@@ -492,12 +492,21 @@ mod tests {
             c.convert(&json!({"$ref": "#/components/schemas/A"}), 0),
             json!({"$ref": "#/definitions/A"})
         );
+        // Untagged: the first match wins.
+        assert_eq!(
+            c.convert(
+                &json!({"oneOf": [{"type": "string"}], "x-untagged": true}),
+                0
+            ),
+            json!({"anyOf": [{"type": "string"}]})
+        );
+        // A discriminator (dropped from the output) keeps "exactly one" even when marked untagged.
         assert_eq!(
             c.convert(
                 &json!({"oneOf": [{"type": "string"}], "x-untagged": true, "discriminator": {}}),
                 0
             ),
-            json!({"anyOf": [{"type": "string"}]})
+            json!({"oneOf": [{"type": "string"}]})
         );
         assert_eq!(
             c.convert(&json!({"type": "string", "format": "binary"}), 0),
