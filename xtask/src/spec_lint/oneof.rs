@@ -407,3 +407,101 @@ fn check_discriminator(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn lint(doc: &Value) -> Vec<String> {
+        let structure = Structure::collect(doc);
+        let mut problems = Problems::default();
+        check_tagging(doc, &structure, &mut problems);
+        problems
+            .0
+            .iter()
+            .map(|p| format!("{}: {}", p.pointer, p.message))
+            .collect()
+    }
+
+    fn object(tag: &str, value: Value) -> Value {
+        json!({"type": "object", "properties": {tag: {"type": "string", "enum": [value]}}})
+    }
+
+    #[test]
+    fn single_value_enums_must_tell_variants_apart() {
+        let tagged = json!({"components": {"schemas": {
+            "A": object("kind", json!("a")), "B": object("kind", json!("b")),
+            "U": {"oneOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}]}
+        }}});
+        assert!(lint(&tagged).is_empty(), "{:?}", lint(&tagged));
+
+        let same = json!({"components": {"schemas": {
+            "A": object("kind", json!("a")), "B": object("kind", json!("a")),
+            "U": {"oneOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}]}
+        }}});
+        let found = lint(&same);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].starts_with("#/components/schemas/U/oneOf: "),
+            "{found:?}"
+        );
+
+        let described = json!({"components": {"schemas": {
+            "A": object("kind", json!("a")), "B": object("kind", json!("a")),
+            "U": {"x-untagged": true, "description": "B has more fields.",
+                  "oneOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}]}
+        }}});
+        assert!(lint(&described).is_empty());
+    }
+
+    #[test]
+    fn nested_one_ofs_are_tagged_by_their_leaves() {
+        let doc = json!({"components": {"schemas": {
+            "A1": object("group", json!("a")), "A2": object("group", json!("a")),
+            "B1": object("group", json!("b")),
+            "A": {"x-untagged": true, "description": "d",
+                  "oneOf": [{"$ref": "#/components/schemas/A1"}, {"$ref": "#/components/schemas/A2"}]},
+            "U": {"oneOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B1"}]}
+        }}});
+        assert!(lint(&doc).is_empty(), "{:?}", lint(&doc));
+        let leaves = leaves(
+            &doc,
+            &doc["components"]["schemas"]["U"],
+            "#/components/schemas/U",
+            0,
+        );
+        assert_eq!(leaves.len(), 3);
+    }
+
+    #[test]
+    fn discriminator_mapping_must_match_the_tags() {
+        let doc = json!({"components": {"schemas": {
+            "A": object("kind", json!("a")), "B": object("kind", json!("b")),
+            "U": {"oneOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}],
+                  "discriminator": {"propertyName": "kind",
+                                    "mapping": {"a": "#/components/schemas/B", "b": "#/components/schemas/B"}}}
+        }}});
+        let found = lint(&doc);
+        assert!(
+            found.iter().any(
+                |p| p.starts_with("#/components/schemas/U/discriminator/mapping: ")
+                    && p.contains("`kind: a` of variant #/components/schemas/A")
+            ),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn lenient_scalars_only_list_scalars() {
+        let doc = json!({"components": {"schemas": {
+            "S": {"x-lenient-scalar": true, "oneOf": [{"type": "string"}, {"type": "object"}]}
+        }}});
+        assert_eq!(
+            lint(&doc),
+            [
+                "#/components/schemas/S/oneOf/1: an `x-lenient-scalar` oneOf may only list scalar types"
+            ]
+        );
+    }
+}
