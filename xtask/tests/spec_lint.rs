@@ -292,3 +292,44 @@ fn missing_outside_tool_fails_and_says_how_to_install_it() {
         );
     }
 }
+
+#[test]
+fn shape_without_any_request_example_is_reported() {
+    let spec = replace_once(
+        &read("good.yaml"),
+        "              mobile:\n                value: {type: mobile, agent: \"918888888888\", to: \"919999999999\"}\n",
+        "",
+    );
+    assert_fails(
+        "uncovered_shape",
+        &spec,
+        &read("inventory.tsv"),
+        &[(
+            "#/components/schemas/VoiceClickToCallMobile",
+            "no request example of voice_create_click_to_call",
+        )],
+    );
+}
+
+#[test]
+fn plain_scalar_that_yaml_versions_read_differently_is_reported() {
+    let spec = replace_once(
+        &read("good.yaml"),
+        "            enum: ['0', '1', '2']\n",
+        "            enum: [000, '1', '2']\n",
+    );
+    let spec = replace_once(
+        &spec,
+        "          example: '1'\n",
+        "          example: '000'\n",
+    );
+    assert_fails(
+        "plain_scalar",
+        &spec,
+        &read("inventory.tsv"),
+        &[(
+            "#/paths/~1sms~1senders/get/parameters/1/schema/enum/0",
+            "plain YAML scalar (line ",
+        )],
+    );
+}

@@ -298,7 +298,99 @@ pub fn check(doc: &Value, structure: &Structure<'_>, problems: &mut Problems) ->
             problems.push(Check::Examples, at, message);
         }
     }
+    let uncovered = uncovered_shapes(doc, &targets, &map);
+    for (at, message) in uncovered {
+        problems.push(Check::Examples, at, message);
+    }
     Counts { examples: checked }
+}
+
+/// Calls `f` on `value` and every value nested in it until it returns true.
+fn any_nested(value: &Value, f: &dyn Fn(&Value) -> bool) -> bool {
+    f(value)
+        || match value {
+            Value::Array(items) => items.iter().any(|v| any_nested(v, f)),
+            Value::Object(map) => map.values().any(|v| any_nested(v, f)),
+            _ => false,
+        }
+}
+
+/// Shapes of the multi-shape request bodies (the leaf-count table) that no request example of
+/// their operation exercises: every documented shape deserves the sample the reference shows.
+fn uncovered_shapes(
+    doc: &Value,
+    targets: &[Target<'_>],
+    map: &jsonschema::ValidatorMap,
+) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let operations = walk::operations(doc);
+    for (method, path, what, _) in oneof::LEAF_COUNTS {
+        let Some(op) = operations
+            .iter()
+            .find(|op| op.method == method && walk::normalise_path(op.path) == path)
+        else {
+            continue;
+        };
+        let id = op
+            .node
+            .get("operationId")
+            .and_then(Value::as_str)
+            .unwrap_or("?");
+        let body_at = join(&op.pointer, "requestBody");
+        let Some((body, body_at)) = op
+            .node
+            .get("requestBody")
+            .and_then(|b| pointer::deref(doc, b, &body_at))
+        else {
+            continue;
+        };
+        for (media, node) in body
+            .get("content")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+        {
+            let media_at = join(&join(&body_at, "content"), media);
+            let Some(schema) = node.get("schema") else {
+                continue;
+            };
+            let Some((at, one_of)) = oneof::find_one_of(doc, schema, &join(&media_at, "schema"))
+            else {
+                continue;
+            };
+            let prefix = join(&media_at, "example");
+            let examples: Vec<&Value> = targets
+                .iter()
+                .filter(|t| {
+                    t.pointer.starts_with(&prefix)
+                        || t.via.as_deref().is_some_and(|v| v.starts_with(&prefix))
+                })
+                .map(|t| t.value)
+                .collect();
+            for (leaf_at, leaf) in oneof::leaves(doc, one_of, &at, 0) {
+                let Some(name) = leaf_at
+                    .strip_prefix(COMPONENT_PREFIX)
+                    .filter(|n| !n.contains('/'))
+                else {
+                    continue;
+                };
+                let Some(validator) = map.get(&format!("#/definitions/{name}")) else {
+                    continue;
+                };
+                let covered = examples
+                    .iter()
+                    .any(|e| any_nested(e, &|v| validator.is_valid(v)));
+                if !covered {
+                    let title = leaf.get("title").and_then(Value::as_str).unwrap_or(name);
+                    out.push((
+                        leaf_at.clone(),
+                        format!("no request example of {id} ({what}) has the shape {title:?}"),
+                    ));
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Does `value` have the OpenAPI `type`?

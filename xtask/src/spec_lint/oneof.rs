@@ -56,7 +56,7 @@ pub fn leaves<'a>(
 
 /// Finds the first non-scalar `oneOf` at or below `schema` (through `$ref`, `items` and
 /// properties, breadth first).
-fn find_one_of<'a>(doc: &'a Value, schema: &'a Value, at: &str) -> Option<(String, &'a Value)> {
+pub fn find_one_of<'a>(doc: &'a Value, schema: &'a Value, at: &str) -> Option<(String, &'a Value)> {
     let mut queue = vec![(at.to_string(), schema)];
     let mut seen = BTreeSet::new();
     let mut head = 0;

@@ -264,8 +264,9 @@ fn is_ambiguous_plain(token: &str) -> bool {
 /// Reports string values that were written as ambiguous plain scalars (see
 /// [`is_ambiguous_plain`]); the spec is read by parsers of both YAML versions.
 pub fn check_ambiguous_scalars(text: &str, doc: &Value, problems: &mut Problems) {
-    let mut plain = std::collections::BTreeSet::new();
-    for line in text.lines() {
+    let mut plain: std::collections::BTreeMap<String, Vec<usize>> =
+        std::collections::BTreeMap::new();
+    for (number, line) in text.lines().enumerate() {
         let code = line.split(" #").next().unwrap_or(line).trim();
         let mut value = code;
         while let Some(rest) = value.strip_prefix("- ") {
@@ -279,11 +280,11 @@ pub fn check_ambiguous_scalars(text: &str, doc: &Value, problems: &mut Problems)
                 let item = item.trim();
                 let item = item.split_once(": ").map_or(item, |(_, v)| v.trim());
                 if is_ambiguous_plain(item) {
-                    plain.insert(item.to_string());
+                    plain.entry(item.to_string()).or_default().push(number + 1);
                 }
             }
         } else if is_ambiguous_plain(value) {
-            plain.insert(value.to_string());
+            plain.entry(value.to_string()).or_default().push(number + 1);
         }
     }
     if plain.is_empty() {
@@ -292,18 +293,23 @@ pub fn check_ambiguous_scalars(text: &str, doc: &Value, problems: &mut Problems)
     fn walk(
         node: &Value,
         at: &str,
-        plain: &std::collections::BTreeSet<String>,
+        plain: &std::collections::BTreeMap<String, Vec<usize>>,
         problems: &mut Problems,
     ) {
         match node {
-            Value::String(s) if plain.contains(s) => problems.push(
-                Check::Parse,
-                at,
-                format!(
-                    "plain YAML scalar {s} is read as a string by serde_yaml but not by YAML 1.1/1.2 \
-                     parsers (Redocly reads 008 as the integer 8, PyYAML reads yes/no as booleans); quote it"
-                ),
-            ),
+            Value::String(s) if plain.contains_key(s) => {
+                let lines: Vec<String> = plain[s].iter().take(5).map(usize::to_string).collect();
+                problems.push(
+                    Check::Parse,
+                    at,
+                    format!(
+                        "the string {s} is written as a plain YAML scalar (line {}): serde_yaml reads \
+                         a string, YAML 1.1/1.2 parsers do not (Redocly reads 008 as the integer 8, \
+                         PyYAML reads yes/no/N as booleans); quote it",
+                        lines.join(", ")
+                    ),
+                )
+            }
             Value::Array(items) => {
                 for (i, item) in items.iter().enumerate() {
                     walk(item, &join_index(at, i), plain, problems);
