@@ -99,20 +99,28 @@ async fn run_all(mode: AuthMode) -> Vec<String> {
             // Run in a task so that a panic (an example the generated type cannot hold) is
             // reported with the operation instead of aborting the whole table.
             let fut = (call.run)(client.clone(), ctx);
-            match tokio::spawn(fut).await {
-                Ok(Ok(got)) => {
-                    if let Err(e) = support::json_equivalent(reply, &got) {
-                        failures.push(format!(
-                            "{} (example #{i}): decoded response differs from the spec example at {e}",
-                            op.id
-                        ));
+            let outcome = tokio::spawn(fut).await;
+            let server_failures = server.failures();
+            if !server_failures.is_empty() {
+                // The client error is the server's 418 echoing the same text.
+                for f in server_failures {
+                    failures.push(format!("{} (example #{i}): request: {f}", op.id));
+                }
+            } else {
+                match outcome {
+                    Ok(Ok(got)) => {
+                        if let Err(e) = support::json_equivalent(reply, &got) {
+                            failures.push(format!(
+                                "{} (example #{i}): decoded response differs from the spec example at {e}",
+                                op.id
+                            ));
+                        }
+                    }
+                    Ok(Err(e)) => failures.push(format!("{} (example #{i}): {e}", op.id)),
+                    Err(panic) => {
+                        failures.push(format!("{} (example #{i}): panicked: {panic}", op.id))
                     }
                 }
-                Ok(Err(e)) => failures.push(format!("{} (example #{i}): {e}", op.id)),
-                Err(panic) => failures.push(format!("{} (example #{i}): panicked: {panic}", op.id)),
-            }
-            for f in server.failures() {
-                failures.push(format!("{} (example #{i}): server: {f}", op.id));
             }
             // A call that never reached the server leaves its expectation queued.
             if server.clear() > 0 {
