@@ -1,19 +1,25 @@
 //! `cargo xtask spec-lint [FILE]`: every check the spec must pass, in one command.
 //!
-//! 1. the YAML parses with `openapiv3` and every `$ref` resolves inside the document;
+//! 1. the YAML loads, parses with `openapiv3` (failures are narrowed down to the object that
+//!    fails), has no plain scalar that YAML 1.1/1.2 parsers read differently from `serde_yaml`
+//!    (`008`, `N`, `no`), and every `$ref` resolves inside the document;
 //! 2. the operations match `spec/inventory.tsv` both ways (method + path, parameter names
 //!    aside), with its `x-source` / `x-path-inferred` flags, operationId and tag, and every
 //!    operation has one allowed tag, a `<tag_snake>_…` snake_case operationId, a summary and a
 //!    description;
-//! 3. every example validates against its schema (JSON Schema, converted from OpenAPI 3.0);
+//! 3. every example and default validates against its schema (JSON Schema, converted from
+//!    OpenAPI 3.0), enum values have their schema's type, and every shape of a multi-shape
+//!    request body is exercised by at least one request example;
 //! 4. every enum listed in `spec/documented-enums.tsv` appears as an `enum`;
-//! 5. the multi-shape request bodies have the documented number of leaf shapes;
+//! 5. the multi-shape request bodies have the documented number of leaf shapes, each titled;
 //! 6. every `oneOf` has a discriminator, a single-value enum property per variant, or
-//!    `x-untagged: true` with a description (`x-lenient-scalar` scalar unions are fine);
-//! 7. `openapi-spec-validator` and `redocly lint` accept the file.
+//!    `x-untagged: true` with a description (`x-lenient-scalar` scalar unions are fine); no
+//!    `allOf`;
+//! 7. `openapi-spec-validator` and `redocly lint` (config `redocly.yaml`) accept the file; a
+//!    missing tool is a problem, never a skip.
 //!
 //! Problems print as `<JSON pointer>: <problem>` (sorted by check, then pointer) and the exit
-//! code is 1; a clean run prints one summary line.
+//! code is 1; a clean run prints one summary line. Redocly warnings go to stderr.
 
 mod coverage;
 mod enums;

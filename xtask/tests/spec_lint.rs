@@ -333,3 +333,21 @@ fn plain_scalar_that_yaml_versions_read_differently_is_reported() {
         )],
     );
 }
+
+#[test]
+fn schema_that_does_not_compile_is_named() {
+    let spec = replace_once(
+        &read("good.yaml"),
+        "        agent: {type: string}\n",
+        "        agent: {type: string, pattern: '([0-9'}\n",
+    );
+    assert_fails(
+        "bad_pattern",
+        &spec,
+        &read("inventory.tsv"),
+        &[(
+            "#/components/schemas/VoiceClickToCallMobile/properties/agent/pattern",
+            "does not compile",
+        )],
+    );
+}

@@ -266,12 +266,33 @@ pub fn check(doc: &Value, structure: &Structure<'_>, problems: &mut Problems) ->
     {
         Ok(map) => map,
         Err(e) => {
+            // `/definitions/<name>/…` is `#/components/schemas/<name>/…` or an inline schema.
+            // A meta-schema failure names the place inside the schema document as its instance.
+            let path = match e.instance_path().as_str() {
+                "" => e.schema_path().as_str().to_string(),
+                inside => inside.to_string(),
+            };
+            let at = path
+                .strip_prefix("/definitions/")
+                .map(|rest| {
+                    let (name, tail) = rest.split_once('/').unwrap_or((rest, ""));
+                    let base = inline
+                        .iter()
+                        .find(|(_, key)| key.as_str() == name)
+                        .map(|(pointer, _)| pointer.clone())
+                        .unwrap_or_else(|| format!("{COMPONENT_PREFIX}{name}"));
+                    if tail.is_empty() {
+                        base
+                    } else {
+                        format!("{base}/{tail}")
+                    }
+                })
+                .unwrap_or_else(|| "#/components/schemas".to_string());
             problems.push(
                 Check::Examples,
-                "#/components/schemas",
+                at,
                 format!(
-                    "the schemas do not compile as JSON Schema: {e} (at {})",
-                    e.schema_path().as_str()
+                    "this schema does not compile as JSON Schema, so no example was checked: {e}"
                 ),
             );
             return Counts { examples: 0 };
