@@ -144,6 +144,7 @@ pub struct Counts {
 /// Runs check 2.
 pub fn check(doc: &Value, inventory_file: &Path, problems: &mut Problems) -> Counts {
     let inventory = read_inventory(inventory_file, problems);
+    check_declared_tags(doc, problems);
     let inv_name = inventory_file.display().to_string();
     let ops = walk::operations(doc);
 
@@ -297,6 +298,53 @@ fn check_against_row(
                 row.tag
             ),
         );
+    }
+}
+
+/// The top-level `tags` list declares exactly the allowed tags the operations use, once each.
+fn check_declared_tags(doc: &Value, problems: &mut Problems) {
+    let mut declared = BTreeMap::new();
+    for (i, tag) in doc
+        .get("tags")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        let at = format!("#/tags/{i}");
+        let Some(name) = tag.get("name").and_then(Value::as_str) else {
+            problems.push(Check::Coverage, at, "tag without a name".to_string());
+            continue;
+        };
+        if !ALLOWED_TAGS.contains(&name) {
+            problems.push(
+                Check::Coverage,
+                at.clone(),
+                format!("tag {name:?} is not one of the allowed tags"),
+            );
+        }
+        if declared.insert(name.to_string(), at.clone()).is_some() {
+            problems.push(
+                Check::Coverage,
+                at,
+                format!("tag {name:?} is declared twice"),
+            );
+        }
+    }
+    let used: BTreeSet<&str> = walk::operations(doc)
+        .iter()
+        .filter_map(|op| op.node.get("tags").and_then(Value::as_array))
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    for tag in used {
+        if ALLOWED_TAGS.contains(&tag) && !declared.contains_key(tag) {
+            problems.push(
+                Check::Coverage,
+                "#/tags",
+                format!("tag {tag:?} is used by operations but not declared"),
+            );
+        }
     }
 }
 
