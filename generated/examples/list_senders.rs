@@ -1,0 +1,43 @@
+//! Lists SMS sender IDs, walking every page as a stream.
+//!
+//! ```sh
+//! export QIKBERRY_TOKEN=...
+//! cargo run -p qikberry --example list_senders            # all senders
+//! cargo run -p qikberry --example list_senders -- BANK    # senders whose name contains BANK
+//! ```
+//!
+//! `.items()` fetches pages lazily: the next page is requested only when the items of the
+//! current one have been consumed, so memory use stays at one page whatever the list's length.
+//! With `RetryLayer`, a page that fails with 429/5xx is fetched again (GETs are safe to repeat).
+
+use futures_util::TryStreamExt;
+use qikberry::sms::SmsSenderFilter;
+use qikberry::{Client, RetryLayer};
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let name = std::env::args().nth(1);
+
+    let client = Client::builder()
+        .token_from_env()
+        .layer(RetryLayer::new())
+        .build()?;
+
+    let mut request = client.sms().list_senders();
+    if let Some(name) = name {
+        request = request.filter(SmsSenderFilter::new().name(name));
+    }
+    let mut senders = std::pin::pin!(request.items());
+    let mut count = 0usize;
+    while let Some(sender) = senders.try_next().await? {
+        count += 1;
+        println!(
+            "{:<10} {:<40} status={}",
+            sender.name.as_deref().unwrap_or("-"),
+            sender.entity_name.as_deref().unwrap_or("-"),
+            sender.status.map_or("-".to_owned(), |s| s.to_string()),
+        );
+    }
+    println!("{count} senders");
+    Ok(())
+}
