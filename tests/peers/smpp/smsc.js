@@ -1,0 +1,157 @@
+// A scriptable SMSC for the qikberry SMPP integration tests, built on the npm `smpp` package's
+// server mode (an implementation nobody on this project wrote).
+//
+// Usage: node smsc.js '<json options>'
+//   port          TCP port (0 = any; the chosen port is printed as {"event":"listening","port":N})
+//   tls           {"key": "<pem path>", "cert": "<pem path>"} to serve TLS
+//   password      when set, a bind with another password gets ESME_RINVPASWD (0x0E)
+//   bind_version  sc_interface_version reported in bind_resp (default 0x34)
+//   resp_delay_ms answer submit_sm after this delay (default 0)
+//   throttle      {"capacity": N, "per_second": R}: token bucket; an empty bucket answers
+//                 ESME_RTHROTTLED (0x58) and the message is not accepted
+//   drop_after    on the first connection, destroy the socket when this many submit_sm have
+//                 arrived (answers for the last ones are never sent)
+//   dlr           "text" (receipt text with the id in decimal, response id in hex),
+//                 "tlv" (receipted_message_id + message_state TLVs, text too) or absent
+//   dlr_err       err code for receipts (default "000" with stat DELIVRD)
+//   enquire_ms    send our own enquire_link this often
+//   mo            send one MO deliver_sm with this text after the bind
+// Every event is printed to stdout as one JSON line.
+'use strict';
+const path = require('path');
+const tools = process.env.QIKBERRY_TOOLS;
+if (!tools) {
+  console.error('QIKBERRY_TOOLS is not set');
+  process.exit(2);
+}
+const smpp = require(path.join(tools, 'node_modules', 'smpp'));
+const fs = require('fs');
+
+smpp.addTLV('pe_id', { id: 0x1400, type: smpp.types.tlv.cstring });
+smpp.addTLV('template_id', { id: 0x1401, type: smpp.types.tlv.cstring });
+smpp.addTLV('tm_id', { id: 0x1402, type: smpp.types.tlv.cstring });
+
+const opts = JSON.parse(process.argv[2] || '{}');
+const log = (o) => process.stdout.write(JSON.stringify(o) + '\n');
+
+let nextId = 0x5000;
+let connections = 0;
+let tokens = opts.throttle ? opts.throttle.capacity : 0;
+let lastRefill = Date.now();
+
+function takeToken() {
+  if (!opts.throttle) return true;
+  const now = Date.now();
+  tokens = Math.min(opts.throttle.capacity, tokens + ((now - lastRefill) / 1000) * opts.throttle.per_second);
+  lastRefill = now;
+  if (tokens >= 1) {
+    tokens -= 1;
+    return true;
+  }
+  return false;
+}
+
+function yymmddhhmm(d) {
+  const p = (n) => String(n).padStart(2, '0');
+  return p(d.getUTCFullYear() % 100) + p(d.getUTCMonth() + 1) + p(d.getUTCDate()) + p(d.getUTCHours()) + p(d.getUTCMinutes());
+}
+
+function onSession(session) {
+  const conn = connections++;
+  let submits = 0;
+  let bound = false;
+  let enquireTimer = null;
+  log({ event: 'connect', conn });
+  session.on('error', (e) => log({ event: 'error', conn, message: String(e && e.message) }));
+  session.on('close', () => {
+    if (enquireTimer) clearInterval(enquireTimer);
+    log({ event: 'close', conn });
+  });
+  const onBind = (pdu) => {
+    if (opts.password !== undefined && pdu.password !== opts.password) {
+      log({ event: 'bind_refused', conn, system_id: pdu.system_id });
+      session.send(pdu.response({ command_status: smpp.ESME_RINVPASWD }));
+      return;
+    }
+    bound = true;
+    log({ event: 'bind', conn, command: pdu.command, system_id: pdu.system_id, system_type: pdu.system_type, interface_version: pdu.interface_version });
+    session.send(pdu.response({ system_id: 'npm-smsc', sc_interface_version: opts.bind_version || 0x34 }));
+    if (opts.enquire_ms) {
+      enquireTimer = setInterval(() => {
+        session.enquire_link({}, () => log({ event: 'enquire_link_resp', conn }));
+      }, opts.enquire_ms);
+    }
+    if (opts.mo) {
+      session.deliver_sm({ source_addr: '919811111111', destination_addr: 'QIKBRY', short_message: opts.mo }, () =>
+        log({ event: 'deliver_sm_resp', conn, kind: 'mo' }));
+    }
+  };
+  session.on('bind_transceiver', onBind);
+  session.on('bind_transmitter', onBind);
+  session.on('bind_receiver', onBind);
+  session.on('enquire_link', (pdu) => {
+    log({ event: 'enquire_link', conn });
+    session.send(pdu.response());
+  });
+  session.on('unbind', (pdu) => {
+    log({ event: 'unbind', conn });
+    session.send(pdu.response());
+    session.close();
+  });
+  session.on('submit_sm', (pdu) => {
+    submits++;
+    if (!bound) {
+      session.send(pdu.response({ command_status: smpp.ESME_RINVBNDSTS }));
+      return;
+    }
+    if (opts.drop_after && conn === 0 && submits >= opts.drop_after) {
+      log({ event: 'drop', conn, submits });
+      session.socket.destroy();
+      return;
+    }
+    if (!takeToken()) {
+      log({ event: 'throttled', conn });
+      session.send(pdu.response({ command_status: smpp.ESME_RTHROTTLED }));
+      return;
+    }
+    const num = nextId++;
+    const id = num.toString(16).toUpperCase();
+    const sm = pdu.short_message || {};
+    log({
+      event: 'submit', conn, id, source_addr: pdu.source_addr, destination_addr: pdu.destination_addr,
+      data_coding: pdu.data_coding, esm_class: pdu.esm_class, registered_delivery: pdu.registered_delivery,
+      text: typeof sm.message === 'string' ? sm.message : (sm.message ? sm.message.toString('hex') : ''),
+      udh: sm.udh ? sm.udh.map((u) => Buffer.from(u).toString('hex')) : [],
+      pe_id: pdu.pe_id, template_id: pdu.template_id, tm_id: pdu.tm_id,
+    });
+    const answer = () => {
+      session.send(pdu.response({ message_id: id }));
+      if (opts.dlr && pdu.registered_delivery) {
+        const err = opts.dlr_err || '000';
+        const stat = err === '000' ? 'DELIVRD' : 'UNDELIV';
+        const now = new Date();
+        const text = `id:${num} sub:001 dlvrd:${err === '000' ? '001' : '000'} submit date:${yymmddhhmm(now)} done date:${yymmddhhmm(now)} stat:${stat} err:${err} text:hello`;
+        const dlr = { source_addr: pdu.destination_addr, destination_addr: pdu.source_addr, esm_class: 0x04, short_message: text };
+        if (opts.dlr === 'tlv') {
+          dlr.receipted_message_id = id;
+          dlr.message_state = err === '000' ? 2 : 5;
+        }
+        setTimeout(() => session.deliver_sm(dlr, () => log({ event: 'deliver_sm_resp', conn, id })), 5);
+      }
+    };
+    if (opts.resp_delay_ms) setTimeout(answer, opts.resp_delay_ms); else answer();
+  });
+}
+
+const serverOpts = {};
+if (opts.tls) {
+  serverOpts.key = fs.readFileSync(opts.tls.key);
+  serverOpts.cert = fs.readFileSync(opts.tls.cert);
+}
+const server = smpp.createServer(serverOpts, onSession);
+server.on('error', (e) => {
+  log({ event: 'server_error', message: String(e.message) });
+  process.exit(1);
+});
+server.listen(opts.port || 0, '127.0.0.1', () => log({ event: 'listening', port: server.address().port }));
+process.on('SIGTERM', () => process.exit(0));

@@ -1,0 +1,346 @@
+//! The SMPP client against the npm `smpp` package's server (tests/peers/smpp/smsc.js) on loopback.
+
+mod smpp_common;
+
+use qikberry::smpp::{
+    Backoff, Client, Config, ConnectError, Inbound, MessageState, Server, Sms, SubmitError,
+    same_message_id,
+};
+use serde_json::json;
+use smpp_common::Smsc;
+use std::time::Duration;
+
+fn config(servers: &[String]) -> Config {
+    let mut c = Config::new(
+        "esme1",
+        "secret",
+        servers.iter().map(|a| Server::plain(a.clone())).collect(),
+    );
+    c.request_timeout = Duration::from_secs(5);
+    c.reconnect_backoff = Backoff {
+        initial: Duration::from_millis(50),
+        max: Duration::from_millis(300),
+    };
+    c.throttle_backoff = Backoff {
+        initial: Duration::from_millis(20),
+        max: Duration::from_millis(200),
+    };
+    c.throttle_retries = 50;
+    c
+}
+
+#[tokio::test]
+async fn bind_submit_and_the_smsc_decodes_our_text() {
+    let smsc = Smsc::start(json!({})).await;
+    let client = Client::connect(config(&[smsc.addr()])).await.unwrap();
+    let bind = smsc.wait_for("bind", 1, Duration::from_secs(5)).await;
+    assert_eq!(bind[0]["interface_version"], 0x34);
+    assert_eq!(bind[0]["system_type"], "smpp");
+    assert_eq!(bind[0]["command"], "bind_transceiver");
+
+    let mut sms = Sms::new(
+        "QIKBRY",
+        "919900000001",
+        "Hello € [world] {ok} ^_^ ~|\\ @£$¥",
+    );
+    sms.pe_id = Some("1201159100000000001".into());
+    sms.template_id = Some("1207161234567890123".into());
+    sms.tm_id = Some("1702159100000000002".into());
+    let ids = client.send(&sms).await.unwrap();
+    assert_eq!(ids.len(), 1);
+    let sub = smsc.wait_for("submit", 1, Duration::from_secs(5)).await;
+    assert_eq!(sub[0]["id"], ids[0].as_str());
+    // The npm package decodes GSM 03.38 (with the escape table) on its own.
+    assert_eq!(sub[0]["text"], sms.text.as_str());
+    assert_eq!(sub[0]["data_coding"], 0);
+    assert_eq!(sub[0]["pe_id"], "1201159100000000001");
+    assert_eq!(sub[0]["template_id"], "1207161234567890123");
+    assert_eq!(sub[0]["tm_id"], "1702159100000000002");
+
+    // A long UCS-2 text goes out as 3 parts with a concatenation UDH.
+    let long = "नमस्ते दुनिया ".repeat(12);
+    let ids = client
+        .send(&Sms::new("QIKBRY", "919900000002", long.clone()))
+        .await
+        .unwrap();
+    let info = qikberry::smpp::segments(&long, Default::default());
+    assert_eq!(ids.len(), info.count);
+    let sub = smsc
+        .wait_for("submit", 1 + info.count, Duration::from_secs(5))
+        .await;
+    let parts = &sub[1..];
+    let mut joined = String::new();
+    for (i, p) in parts.iter().enumerate() {
+        assert_eq!(p["data_coding"], 8);
+        let udh = p["udh"][0].as_str().unwrap();
+        // IE 00 (8-bit reference), length 3: ref, total, index.
+        assert_eq!(&udh[..4], "0003");
+        assert_eq!(&udh[6..], format!("{:02x}{:02x}", info.count, i + 1));
+        joined.push_str(p["text"].as_str().unwrap());
+    }
+    assert_eq!(joined, long);
+    client.shutdown(Duration::from_secs(2)).await;
+    smsc.wait_for("unbind", 1, Duration::from_secs(5)).await;
+}
+
+#[tokio::test]
+async fn receipts_in_text_form_match_hex_ids() {
+    let smsc = Smsc::start(json!({"dlr": "text"})).await;
+    let client = Client::connect(config(&[smsc.addr()])).await.unwrap();
+    let mut events = client.events().unwrap();
+    let mut ids = Vec::new();
+    for i in 0..5 {
+        ids.extend(
+            client
+                .send(&Sms::new(
+                    "QIKBRY",
+                    format!("91990000001{i}"),
+                    "receipt please",
+                ))
+                .await
+                .unwrap(),
+        );
+    }
+    let mut matched = 0;
+    while matched < ids.len() {
+        let ev = tokio::time::timeout(Duration::from_secs(5), events.recv())
+            .await
+            .expect("receipt")
+            .unwrap();
+        let Inbound::Receipt(r) = ev else {
+            panic!("expected a receipt, got {ev:?}")
+        };
+        // The SMSC answers with a hex id and writes the receipt id in decimal.
+        assert!(
+            ids.iter()
+                .any(|id| id != &r.message_id && same_message_id(id, &r.message_id)),
+            "{r:?} vs {ids:?}"
+        );
+        assert_eq!(r.state, Some(MessageState::Delivered));
+        assert_eq!(r.stat, "DELIVRD");
+        assert_eq!(r.error().unwrap().status, "DELIVRD");
+        assert!(r.done_date.is_some());
+        matched += 1;
+    }
+    smsc.wait_for("deliver_sm_resp", 5, Duration::from_secs(5))
+        .await;
+}
+
+#[tokio::test]
+async fn receipts_with_tlvs_and_an_error_code() {
+    let smsc = Smsc::start(json!({"dlr": "tlv", "dlr_err": "013"})).await;
+    let client = Client::connect(config(&[smsc.addr()])).await.unwrap();
+    let mut events = client.events().unwrap();
+    let ids = client
+        .send(&Sms::new("QIKBRY", "919900000020", "x"))
+        .await
+        .unwrap();
+    let ev = tokio::time::timeout(Duration::from_secs(5), events.recv())
+        .await
+        .unwrap()
+        .unwrap();
+    let Inbound::Receipt(r) = ev else {
+        panic!("{ev:?}")
+    };
+    assert_eq!(r.message_id, ids[0]);
+    assert_eq!(r.state, Some(MessageState::Undeliverable));
+    assert_eq!(r.err, "013");
+    assert_eq!(r.error().unwrap().status, "MOB-OFF");
+}
+
+#[tokio::test]
+async fn mo_messages_are_surfaced() {
+    let smsc = Smsc::start(json!({"mo": "Hi from a phone"})).await;
+    let client = Client::connect(config(&[smsc.addr()])).await.unwrap();
+    let mut events = client.events().unwrap();
+    let ev = tokio::time::timeout(Duration::from_secs(5), events.recv())
+        .await
+        .unwrap()
+        .unwrap();
+    let Inbound::Message(m) = ev else {
+        panic!("{ev:?}")
+    };
+    assert_eq!(m.text, "Hi from a phone");
+    assert_eq!(m.source_addr, "919811111111");
+    smsc.wait_for("deliver_sm_resp", 1, Duration::from_secs(5))
+        .await;
+}
+
+#[tokio::test]
+async fn enquire_link_both_ways() {
+    let smsc = Smsc::start(json!({"enquire_ms": 400})).await;
+    let mut c = config(&[smsc.addr()]);
+    c.enquire_link_interval = Duration::from_millis(150);
+    let _client = Client::connect(c).await.unwrap();
+    // The SMSC's enquire_links are answered, and ours are sent when the link is idle.
+    smsc.wait_for("enquire_link_resp", 2, Duration::from_secs(5))
+        .await;
+    smsc.wait_for("enquire_link", 2, Duration::from_secs(5))
+        .await;
+}
+
+#[tokio::test]
+async fn throttled_burst_is_resubmitted_exactly_once_each() {
+    let smsc = Smsc::start(json!({"throttle": {"capacity": 5, "per_second": 100}})).await;
+    let mut c = config(&[smsc.addr()]);
+    c.window = 20;
+    let client = Client::connect(c).await.unwrap();
+    let futs = (0..40).map(|i| {
+        let client = client.clone();
+        async move {
+            client
+                .send(&Sms::new(
+                    "QIKBRY",
+                    format!("9199{i:08}"),
+                    format!("burst {i}"),
+                ))
+                .await
+        }
+    });
+    let results = futures_util::future::join_all(futs).await;
+    let mut ids: Vec<String> = results.into_iter().map(|r| r.unwrap().remove(0)).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 40);
+    let throttled = smsc.named("throttled").len();
+    assert!(throttled > 0, "the burst should have been throttled");
+    // Every message was accepted exactly once.
+    let accepted = smsc.named("submit");
+    assert_eq!(accepted.len(), 40);
+    let mut texts: Vec<_> = accepted
+        .iter()
+        .map(|e| e["text"].as_str().unwrap().to_string())
+        .collect();
+    texts.sort();
+    texts.dedup();
+    assert_eq!(texts.len(), 40);
+}
+
+#[tokio::test]
+async fn connection_dropped_mid_window() {
+    // The SMSC holds answers for 300 ms and kills the first connection at the 5th submit.
+    let smsc = Smsc::start(json!({"drop_after": 5, "resp_delay_ms": 300})).await;
+    let mut c = config(&[smsc.addr()]);
+    c.window = 10;
+    let client = Client::connect(c).await.unwrap();
+    let futs = (0..8).map(|i| {
+        let client = client.clone();
+        async move {
+            tokio::time::sleep(Duration::from_millis(i * 10)).await;
+            client
+                .send(&Sms::new("QIKBRY", "919900000030", format!("m{i}")))
+                .await
+        }
+    });
+    let results = futures_util::future::join_all(futs).await;
+    let mut lost = 0;
+    for r in &results {
+        match r {
+            Ok(ids) => assert_eq!(ids.len(), 1),
+            Err(e) => match &e.error {
+                SubmitError::ConnectionLost { written: true, .. } => lost += 1,
+                other => panic!("unexpected error {other:?}"),
+            },
+        }
+    }
+    // At least the five submits the SMSC saw on the dropped connection report the loss.
+    assert!(lost >= 5, "{results:?}");
+    // Every id the client reports was really issued by the SMSC.
+    let issued: Vec<String> = smsc
+        .named("submit")
+        .iter()
+        .map(|e| e["id"].as_str().unwrap().to_string())
+        .collect();
+    for ids in results.iter().flatten() {
+        assert!(issued.contains(&ids[0]));
+    }
+    assert!(client.wait_bound(1, Duration::from_secs(5)).await);
+    client
+        .send(&Sms::new("QIKBRY", "919900000031", "after"))
+        .await
+        .unwrap();
+    assert!(smsc.named("connect").len() >= 2);
+}
+
+#[tokio::test]
+async fn failover_between_two_servers() {
+    let a = Smsc::start(json!({})).await;
+    let mut b = Smsc::start(json!({})).await;
+    let mut c = config(&[a.addr(), b.addr()]);
+    c.window = 2;
+    let client = Client::connect(c).await.unwrap();
+    assert!(client.wait_bound(2, Duration::from_secs(5)).await);
+    let futs = (0..30).map(|i| {
+        let client = client.clone();
+        async move {
+            client
+                .send(&Sms::new("QIKBRY", "919900000040", format!("a{i}")))
+                .await
+        }
+    });
+    for r in futures_util::future::join_all(futs).await {
+        r.unwrap();
+    }
+    let (na, nb) = (a.named("submit").len(), b.named("submit").len());
+    assert_eq!(na + nb, 30);
+    assert!(na > 0 && nb > 0, "load spread: {na}/{nb}");
+    // Server B goes away for maintenance; A carries on alone.
+    b.kill().await;
+    assert!(
+        tokio::time::timeout(Duration::from_secs(5), async {
+            while client.bound_sessions() > 1 {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+        })
+        .await
+        .is_ok()
+    );
+    for i in 0..10 {
+        client
+            .send(&Sms::new("QIKBRY", "919900000041", format!("b{i}")))
+            .await
+            .unwrap();
+    }
+    assert_eq!(a.named("submit").len(), na + 10);
+}
+
+#[tokio::test]
+async fn bind_refused_names_the_status() {
+    let smsc = Smsc::start(json!({"password": "right"})).await;
+    let mut c = config(&[smsc.addr()]);
+    c.password = "wrong".to_string().into();
+    match Client::connect(c).await.unwrap_err() {
+        ConnectError::Bind { status, .. } => {
+            assert_eq!(status.name(), "ESME_RINVPASWD");
+            assert_eq!(status.description(), "Invalid password");
+        }
+        e => panic!("{e:?}"),
+    }
+}
+
+#[tokio::test]
+async fn graceful_shutdown_drains_then_unbinds() {
+    let smsc = Smsc::start(json!({"resp_delay_ms": 150})).await;
+    let client = Client::connect(config(&[smsc.addr()])).await.unwrap();
+    let tasks: Vec<_> = (0..5)
+        .map(|i| {
+            let c = client.clone();
+            tokio::spawn(async move {
+                c.send(&Sms::new("QIKBRY", "919900000050", format!("d{i}")))
+                    .await
+            })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(30)).await;
+    client.shutdown(Duration::from_secs(3)).await;
+    for t in tasks {
+        t.await.unwrap().unwrap();
+    }
+    smsc.wait_for("unbind", 1, Duration::from_secs(3)).await;
+    let e = client
+        .send(&Sms::new("QIKBRY", "919900000051", "late"))
+        .await
+        .unwrap_err();
+    assert_eq!(e.error, SubmitError::ShuttingDown);
+    assert!(!e.error.written());
+}
