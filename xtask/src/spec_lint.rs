@@ -177,6 +177,18 @@ fn parse_args(args: &[String], root: &Path) -> Result<Options, String> {
     })
 }
 
+/// Prints one line to stdout; a closed pipe (`| head`) is not an error worth a panic.
+fn out(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stdout().lock(), "{line}");
+}
+
+/// Prints one line to stderr, likewise.
+fn err(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr().lock(), "{line}");
+}
+
 /// Runs the task with its own arguments.
 pub fn run(args: &[String]) -> Result<ExitCode, String> {
     let root = workspace::root();
@@ -189,7 +201,21 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
         .external
         .then(|| external::start(&root, &options.file));
 
-    if let Some(doc) = parse::load_yaml(&text, &mut problems) {
+    let doc = parse::load_yaml(&text, &mut problems);
+    // Without a `paths` map every operation would be reported missing; one problem says it.
+    let doc = doc.filter(|doc| {
+        let usable = doc.get("paths").is_some_and(serde_json::Value::is_object);
+        if !usable {
+            parse::check_openapiv3(&text, Some(doc), &mut problems);
+            problems.push(
+                Check::Parse,
+                "#/paths",
+                "the spec has no `paths` map; nothing else was checked".to_string(),
+            );
+        }
+        usable
+    });
+    if let Some(doc) = doc {
         parse::check_openapiv3(&text, Some(&doc), &mut problems);
         parse::check_ambiguous_scalars(&text, &doc, &mut problems);
         let refs = parse::check_refs(&doc, &mut problems);
@@ -212,7 +238,7 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
         ));
         if options.verbose {
             for line in &enums.matches {
-                println!("{line}");
+                out(line);
             }
         }
         summary.push(format!(
@@ -226,7 +252,7 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
         let mut warnings = external.warnings.clone();
         warnings.sort();
         for warning in &warnings {
-            eprintln!("warning: {warning}");
+            err(&format!("warning: {warning}"));
         }
         let mut passed = external.passed.join(" + ");
         if passed.is_empty() {
@@ -244,15 +270,15 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
     list.sort();
     list.dedup();
     if list.is_empty() {
-        println!(
+        out(&format!(
             "spec-lint: {} OK: {}",
             options.file.display(),
             summary.join(", ")
-        );
+        ));
         return Ok(ExitCode::SUCCESS);
     }
     for problem in &list {
-        println!("{}: {}", problem.pointer, problem.message);
+        out(&format!("{}: {}", problem.pointer, problem.message));
     }
     let mut per_check: Vec<(Check, usize)> = Vec::new();
     for problem in &list {
@@ -265,12 +291,12 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
         .iter()
         .map(|(c, n)| format!("{c:?} {n}"))
         .collect();
-    eprintln!(
+    err(&format!(
         "spec-lint: {} problem(s) in {} ({}); checked: {}",
         list.len(),
         options.file.display(),
         breakdown.join(", "),
         summary.join(", ")
-    );
+    ));
     Ok(ExitCode::FAILURE)
 }

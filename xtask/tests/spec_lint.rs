@@ -351,3 +351,23 @@ fn schema_that_does_not_compile_is_named() {
         )],
     );
 }
+
+#[test]
+fn document_without_paths_is_one_problem_not_a_wall() {
+    let spec = scratch("no_paths.yaml", "- just\n- a list\n");
+    let output = lint(
+        &spec,
+        &fixtures().join("inventory.tsv"),
+        &["--no-external"],
+        &[],
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(!output.status.success(), "{stdout}");
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.starts_with("#/paths: ") && l.contains("no `paths` map")),
+        "{stdout}"
+    );
+    assert!(stdout.lines().count() <= 3, "{stdout}");
+}
