@@ -593,3 +593,42 @@ fn events_serialize_back_to_envelope() {
     let again = Event::from_slice(&serde_json::to_vec(&v).unwrap()).unwrap();
     assert_eq!(again, ev);
 }
+
+/// Cross-check: every webhook event example in the spec (written separately from this code)
+/// parses to its typed variant.
+#[test]
+fn spec_webhook_examples_parse_to_their_variants() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../spec/qikberry.yaml");
+    let text =
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+    let spec: serde_json::Value = serde_yaml::from_str(&text).expect("spec is YAML");
+    let schemas = spec["components"]["schemas"]
+        .as_object()
+        .expect("components.schemas");
+    let mut checked = 0;
+    for (name, schema) in schemas {
+        let is_event = name.starts_with("WebhookEvent")
+            && name != "WebhookEventName"
+            && name != "WebhookEventEnvelope";
+        if !(is_event || name == "WebhookSmartLinkVisit") {
+            continue;
+        }
+        let Some(example) = schema.get("example") else {
+            continue;
+        };
+        let body = serde_json::to_vec(example).unwrap();
+        let ev = Event::from_slice(&body).unwrap_or_else(|e| panic!("{name} example: {e}"));
+        assert!(
+            !matches!(ev, Event::Unknown { .. }),
+            "{name} example parsed as Unknown"
+        );
+        if let Some(expected) = example.get("event").and_then(|e| e.as_str()) {
+            assert_eq!(ev.name(), expected, "{name}");
+        }
+        checked += 1;
+    }
+    assert!(
+        checked >= 15,
+        "only {checked} webhook examples found in the spec"
+    );
+}
