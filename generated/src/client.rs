@@ -28,14 +28,38 @@ const EXCERPT_CHARS: usize = 200;
 
 /// The Qikberry API client. Cheap to clone (all clones share one connection pool).
 ///
-/// Every product has a handle with one method per operation:
+/// Every product has a handle (`client.sms()`, `client.whatsapp()`, …) with one method per
+/// operation. A method takes the required parameters and returns a request builder: set the
+/// optional ones, then `.send().await`. Paginated lists also have `.items()` / `.pages()`
+/// streams.
 ///
 /// ```no_run
 /// # async fn demo() -> Result<(), qikberry::Error> {
-/// // Reads the token from QIKBERRY_TOKEN.
-/// let client = qikberry::Client::from_env()?;
-/// // Or: qikberry::Client::new("your-token"), or Client::builder() for more options.
-/// # let _ = client;
+/// use qikberry::Client;
+/// use qikberry::sms::{SmsDestinations, SmsSendDirect, SmsSenderFilter};
+///
+/// // Reads the token from QIKBERRY_TOKEN (or: Client::new("token"), Client::builder()).
+/// let client = Client::from_env()?;
+///
+/// let sent = client
+///     .sms()
+///     .send_message(SmsSendDirect::new(
+///         "TXTSMS",
+///         SmsDestinations::from("919999999999".to_owned()),
+///         "Your OTP is 1234",
+///         "T",
+///     ))
+///     .send()
+///     .await?;
+/// println!("{} (batch {:?})", sent.message, sent.group_id);
+///
+/// let senders = client
+///     .sms()
+///     .list_senders()
+///     .filter(SmsSenderFilter::new().name("TXTSMS"))
+///     .send()
+///     .await?;
+/// println!("{} senders on this page", senders.data.unwrap_or_default().len());
 /// # Ok(())
 /// # }
 /// ```

@@ -3,14 +3,30 @@
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), qikberry::Error> {
-//! use qikberry::Client;
-//! use qikberry::runtime::RetryLayer;
+//! use futures_util::TryStreamExt;
+//! use qikberry::{Client, RetryLayer};
+//! use qikberry::sms::{SmsDestinations, SmsSendDirect};
 //!
 //! let client = Client::builder()
 //!     .token_from_env()             // QIKBERRY_TOKEN
 //!     .layer(RetryLayer::new())     // retries GET/PUT/DELETE on 429/5xx; never a send
 //!     .build()?;
-//! # let _ = client;
+//!
+//! // Send an SMS.
+//! let message = SmsSendDirect::new(
+//!     "TXTSMS",
+//!     SmsDestinations::from("919999999999".to_owned()),
+//!     "Hello from Rust",
+//!     "T",
+//! );
+//! let sent = client.sms().send_message(message).send().await?;
+//! println!("{}", sent.message);
+//!
+//! // Walk every page of a list, one page in memory at a time.
+//! let mut senders = std::pin::pin!(client.sms().list_senders().items());
+//! while let Some(sender) = senders.try_next().await? {
+//!     println!("{:?}", sender.name);
+//! }
 //! # Ok(())
 //! # }
 //! ```
@@ -18,7 +34,11 @@
 //! Every product has a handle on [`Client`] with one method per API operation, returning a
 //! request builder: required parameters are arguments, optional ones are setters, and
 //! `.send().await` runs the call. Paginated lists also offer `.items()` and `.pages()` streams
-//! (see [`pagination`]). Errors are [`Error`]s with matchable helpers.
+//! (see [`pagination`]). Errors are [`Error`]s with matchable helpers
+//! ([`Error::is_rate_limited`], [`Error::retry_after`], …).
+//!
+//! Every request passes through the [`runtime::Layer`]s registered on the [`ClientBuilder`]
+//! (retries, rate limiting, logging), which never see the token.
 //!
 //! Product modules are compiled only when their cargo feature is on (all are, by default,
 //! through the `rest` feature).
