@@ -33,31 +33,55 @@ pub const INTERFACE_VERSION_34: u8 = 0x34;
 
 /// Command ids, by SMPP name.
 pub mod command_id {
-    #![allow(missing_docs)]
+    /// `generic_nack` (0x8000_0000).
     pub const GENERIC_NACK: u32 = 0x8000_0000;
+    /// `bind_receiver` (0x0000_0001).
     pub const BIND_RECEIVER: u32 = 0x0000_0001;
+    /// `bind_receiver_resp` (0x8000_0001).
     pub const BIND_RECEIVER_RESP: u32 = 0x8000_0001;
+    /// `bind_transmitter` (0x0000_0002).
     pub const BIND_TRANSMITTER: u32 = 0x0000_0002;
+    /// `bind_transmitter_resp` (0x8000_0002).
     pub const BIND_TRANSMITTER_RESP: u32 = 0x8000_0002;
+    /// `query_sm` (0x0000_0003).
     pub const QUERY_SM: u32 = 0x0000_0003;
+    /// `query_sm_resp` (0x8000_0003).
     pub const QUERY_SM_RESP: u32 = 0x8000_0003;
+    /// `submit_sm` (0x0000_0004).
     pub const SUBMIT_SM: u32 = 0x0000_0004;
+    /// `submit_sm_resp` (0x8000_0004).
     pub const SUBMIT_SM_RESP: u32 = 0x8000_0004;
+    /// `deliver_sm` (0x0000_0005).
     pub const DELIVER_SM: u32 = 0x0000_0005;
+    /// `deliver_sm_resp` (0x8000_0005).
     pub const DELIVER_SM_RESP: u32 = 0x8000_0005;
+    /// `unbind` (0x0000_0006).
     pub const UNBIND: u32 = 0x0000_0006;
+    /// `unbind_resp` (0x8000_0006).
     pub const UNBIND_RESP: u32 = 0x8000_0006;
+    /// `replace_sm` (0x0000_0007).
     pub const REPLACE_SM: u32 = 0x0000_0007;
+    /// `replace_sm_resp` (0x8000_0007).
     pub const REPLACE_SM_RESP: u32 = 0x8000_0007;
+    /// `cancel_sm` (0x0000_0008).
     pub const CANCEL_SM: u32 = 0x0000_0008;
+    /// `cancel_sm_resp` (0x8000_0008).
     pub const CANCEL_SM_RESP: u32 = 0x8000_0008;
+    /// `bind_transceiver` (0x0000_0009).
     pub const BIND_TRANSCEIVER: u32 = 0x0000_0009;
+    /// `bind_transceiver_resp` (0x8000_0009).
     pub const BIND_TRANSCEIVER_RESP: u32 = 0x8000_0009;
+    /// `outbind` (0x0000_000B).
     pub const OUTBIND: u32 = 0x0000_000B;
+    /// `enquire_link` (0x0000_0015).
     pub const ENQUIRE_LINK: u32 = 0x0000_0015;
+    /// `enquire_link_resp` (0x8000_0015).
     pub const ENQUIRE_LINK_RESP: u32 = 0x8000_0015;
+    /// `alert_notification` (0x0000_0102).
     pub const ALERT_NOTIFICATION: u32 = 0x0000_0102;
+    /// `data_sm` (0x0000_0103).
     pub const DATA_SM: u32 = 0x0000_0103;
+    /// `data_sm_resp` (0x8000_0103).
     pub const DATA_SM_RESP: u32 = 0x8000_0103;
 }
 
@@ -329,32 +353,56 @@ pub struct AlertNotification {
 
 /// The body of a PDU, one variant per command.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[allow(missing_docs)]
 pub enum Body {
+    /// generic_nack: a PDU was not understood (status says why).
     GenericNack,
+    /// bind_receiver.
     BindReceiver(Bind),
+    /// bind_receiver_resp.
     BindReceiverResp(BindResp),
+    /// bind_transmitter.
     BindTransmitter(Bind),
+    /// bind_transmitter_resp.
     BindTransmitterResp(BindResp),
+    /// bind_transceiver.
     BindTransceiver(Bind),
+    /// bind_transceiver_resp.
     BindTransceiverResp(BindResp),
+    /// outbind: the SMSC asks the ESME to bind.
     Outbind(Outbind),
+    /// unbind.
     Unbind,
+    /// unbind_resp.
     UnbindResp,
+    /// submit_sm.
     SubmitSm(SubmitSm),
+    /// submit_sm_resp (carries the message id).
     SubmitSmResp(MessageIdResp),
+    /// deliver_sm: a delivery receipt or an MO message.
     DeliverSm(DeliverSm),
+    /// deliver_sm_resp.
     DeliverSmResp(MessageIdResp),
+    /// data_sm.
     DataSm(DataSm),
+    /// data_sm_resp.
     DataSmResp(MessageIdResp),
+    /// query_sm.
     QuerySm(QuerySm),
+    /// query_sm_resp.
     QuerySmResp(QuerySmResp),
+    /// cancel_sm.
     CancelSm(CancelSm),
+    /// cancel_sm_resp.
     CancelSmResp,
+    /// replace_sm.
     ReplaceSm(ReplaceSm),
+    /// replace_sm_resp.
     ReplaceSmResp,
+    /// enquire_link (keepalive).
     EnquireLink,
+    /// enquire_link_resp.
     EnquireLinkResp,
+    /// alert_notification.
     AlertNotification(AlertNotification),
     /// A command this codec does not model (e.g. submit_multi), kept raw.
     Unknown {

@@ -3,50 +3,93 @@
 
 /// Tag numbers of the optional parameters an ESME may meet, by their SMPP 3.4 names.
 pub mod tag {
-    #![allow(missing_docs)]
+    /// `dest_addr_subunit` (0x0005).
     pub const DEST_ADDR_SUBUNIT: u16 = 0x0005;
+    /// `dest_network_type` (0x0006).
     pub const DEST_NETWORK_TYPE: u16 = 0x0006;
+    /// `dest_bearer_type` (0x0007).
     pub const DEST_BEARER_TYPE: u16 = 0x0007;
+    /// `dest_telematics_id` (0x0008).
     pub const DEST_TELEMATICS_ID: u16 = 0x0008;
+    /// `source_addr_subunit` (0x000D).
     pub const SOURCE_ADDR_SUBUNIT: u16 = 0x000D;
+    /// `source_network_type` (0x000E).
     pub const SOURCE_NETWORK_TYPE: u16 = 0x000E;
+    /// `source_bearer_type` (0x000F).
     pub const SOURCE_BEARER_TYPE: u16 = 0x000F;
+    /// `source_telematics_id` (0x0010).
     pub const SOURCE_TELEMATICS_ID: u16 = 0x0010;
+    /// `qos_time_to_live` (0x0017).
     pub const QOS_TIME_TO_LIVE: u16 = 0x0017;
+    /// `payload_type` (0x0019).
     pub const PAYLOAD_TYPE: u16 = 0x0019;
+    /// `additional_status_info_text` (0x001D).
     pub const ADDITIONAL_STATUS_INFO_TEXT: u16 = 0x001D;
+    /// `receipted_message_id` (0x001E).
     pub const RECEIPTED_MESSAGE_ID: u16 = 0x001E;
+    /// `ms_msg_wait_facilities` (0x0030).
     pub const MS_MSG_WAIT_FACILITIES: u16 = 0x0030;
+    /// `privacy_indicator` (0x0201).
     pub const PRIVACY_INDICATOR: u16 = 0x0201;
+    /// `source_subaddress` (0x0202).
     pub const SOURCE_SUBADDRESS: u16 = 0x0202;
+    /// `dest_subaddress` (0x0203).
     pub const DEST_SUBADDRESS: u16 = 0x0203;
+    /// `user_message_reference` (0x0204).
     pub const USER_MESSAGE_REFERENCE: u16 = 0x0204;
+    /// `user_response_code` (0x0205).
     pub const USER_RESPONSE_CODE: u16 = 0x0205;
+    /// `source_port` (0x020A).
     pub const SOURCE_PORT: u16 = 0x020A;
+    /// `destination_port` (0x020B).
     pub const DESTINATION_PORT: u16 = 0x020B;
+    /// `sar_msg_ref_num` (0x020C).
     pub const SAR_MSG_REF_NUM: u16 = 0x020C;
+    /// `language_indicator` (0x020D).
     pub const LANGUAGE_INDICATOR: u16 = 0x020D;
+    /// `sar_total_segments` (0x020E).
     pub const SAR_TOTAL_SEGMENTS: u16 = 0x020E;
+    /// `sar_segment_seqnum` (0x020F).
     pub const SAR_SEGMENT_SEQNUM: u16 = 0x020F;
+    /// `sc_interface_version` (0x0210).
     pub const SC_INTERFACE_VERSION: u16 = 0x0210;
+    /// `callback_num_pres_ind` (0x0302).
     pub const CALLBACK_NUM_PRES_IND: u16 = 0x0302;
+    /// `callback_num_atag` (0x0303).
     pub const CALLBACK_NUM_ATAG: u16 = 0x0303;
+    /// `number_of_messages` (0x0304).
     pub const NUMBER_OF_MESSAGES: u16 = 0x0304;
+    /// `callback_num` (0x0381).
     pub const CALLBACK_NUM: u16 = 0x0381;
+    /// `dpf_result` (0x0420).
     pub const DPF_RESULT: u16 = 0x0420;
+    /// `set_dpf` (0x0421).
     pub const SET_DPF: u16 = 0x0421;
+    /// `ms_availability_status` (0x0422).
     pub const MS_AVAILABILITY_STATUS: u16 = 0x0422;
+    /// `network_error_code` (0x0423).
     pub const NETWORK_ERROR_CODE: u16 = 0x0423;
+    /// `message_payload` (0x0424).
     pub const MESSAGE_PAYLOAD: u16 = 0x0424;
+    /// `delivery_failure_reason` (0x0425).
     pub const DELIVERY_FAILURE_REASON: u16 = 0x0425;
+    /// `more_messages_to_send` (0x0426).
     pub const MORE_MESSAGES_TO_SEND: u16 = 0x0426;
+    /// `message_state` (0x0427).
     pub const MESSAGE_STATE: u16 = 0x0427;
+    /// `ussd_service_op` (0x0501).
     pub const USSD_SERVICE_OP: u16 = 0x0501;
+    /// `display_time` (0x1201).
     pub const DISPLAY_TIME: u16 = 0x1201;
+    /// `sms_signal` (0x1203).
     pub const SMS_SIGNAL: u16 = 0x1203;
+    /// `ms_validity` (0x1204).
     pub const MS_VALIDITY: u16 = 0x1204;
+    /// `alert_on_message_delivery` (0x130C).
     pub const ALERT_ON_MESSAGE_DELIVERY: u16 = 0x130C;
+    /// `its_reply_type` (0x1380).
     pub const ITS_REPLY_TYPE: u16 = 0x1380;
+    /// `its_session_info` (0x1383).
     pub const ITS_SESSION_INFO: u16 = 0x1383;
     /// India DLT principal entity id (gateway vendor TLV, C-string).
     pub const PE_ID: u16 = 0x1400;
