@@ -319,10 +319,10 @@ impl<'a> Emitter<'a> {
             for v in &o.variants {
                 let f = first.unwrap_or(&v.name);
                 out.push((v.ty.clone(), f.to_string(), first.is_some()));
-                if let Ty::Named(n) = &v.ty {
-                    if let Some(TypeKind::OneOf(inner)) = api.types.get(n).map(|t| &t.kind) {
-                        walk(api, inner, Some(f), out);
-                    }
+                if let Ty::Named(n) = &v.ty
+                    && let Some(TypeKind::OneOf(inner)) = api.types.get(n).map(|t| &t.kind)
+                {
+                    walk(api, inner, Some(f), out);
                 }
             }
         }

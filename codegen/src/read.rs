@@ -568,10 +568,10 @@ impl<'a> Reader<'a> {
                     values.sort();
                     values.dedup();
                 }
-                if values.is_empty() {
-                    if let Some(Some(r)) = refs.get(i) {
-                        values.push(r.rsplit('/').next().unwrap_or_default().to_string());
-                    }
+                if values.is_empty()
+                    && let Some(Some(r)) = refs.get(i)
+                {
+                    values.push(r.rsplit('/').next().unwrap_or_default().to_string());
                 }
                 if values.is_empty() {
                     return err(
@@ -781,16 +781,17 @@ pub(crate) fn read(spec: &OpenAPI) -> Result<Api> {
     // Operations sorted by tag, then method name; method names unique per tag.
     ops.sort_by(|a, b| (&a.0.tag, &a.0.method).cmp(&(&b.0.tag, &b.0.method)));
     for pair in ops.windows(2) {
-        if let [a, b] = pair {
-            if a.0.tag == b.0.tag && a.0.method == b.0.method {
-                return err(
-                    &b.1,
-                    format!(
-                        "name collision: operations `{}` and `{}` both become the method `{}`",
-                        a.0.id, b.0.id, b.0.method
-                    ),
-                );
-            }
+        if let [a, b] = pair
+            && a.0.tag == b.0.tag
+            && a.0.method == b.0.method
+        {
+            return err(
+                &b.1,
+                format!(
+                    "name collision: operations `{}` and `{}` both become the method `{}`",
+                    a.0.id, b.0.id, b.0.method
+                ),
+            );
         }
     }
     let ops: Vec<Op> = ops.into_iter().map(|(o, _)| o).collect();
@@ -947,15 +948,15 @@ fn read_op<'a>(
                             &format!("{ptr}/schema"),
                             &format!("{g}{}", pascal(&rust)),
                         )?;
-                        if let Some((other, _)) = &filter_name {
-                            if *other != g {
-                                return err(
-                                    ptr,
-                                    format!(
-                                        "one operation uses two filter groups, `{other}` and `{g}`"
-                                    ),
-                                );
-                            }
+                        if let Some((other, _)) = &filter_name
+                            && *other != g
+                        {
+                            return err(
+                                ptr,
+                                format!(
+                                    "one operation uses two filter groups, `{other}` and `{g}`"
+                                ),
+                            );
                         }
                         filter_name = Some((g, ptr.clone()));
                         filter_params.push(Param {
@@ -1295,10 +1296,10 @@ fn read_body<'a>(
                     "unsupported construct: object-valued multipart field",
                 );
             }
-            if let Ty::Vec(inner) = &ty {
-                if matches!(**inner, Ty::Vec(_) | Ty::Map | Ty::Dict(_) | Ty::Value) {
-                    return err(&fptr, "unsupported construct: nested array multipart field");
-                }
+            if let Ty::Vec(inner) = &ty
+                && matches!(**inner, Ty::Vec(_) | Ty::Map | Ty::Dict(_) | Ty::Value)
+            {
+                return err(&fptr, "unsupported construct: nested array multipart field");
             }
             let rust = snake(wire);
             if rust.is_empty()
@@ -1459,11 +1460,11 @@ fn place(
         let mut changed = false;
         for n in common {
             for e in edges(&n) {
-                if let Some(m) = modules.get_mut(&e) {
-                    if *m != Module::Common {
-                        *m = Module::Common;
-                        changed = true;
-                    }
+                if let Some(m) = modules.get_mut(&e)
+                    && *m != Module::Common
+                {
+                    *m = Module::Common;
+                    changed = true;
                 }
             }
         }
@@ -1473,19 +1474,19 @@ fn place(
     }
     // Names must not collide with builders or filters in the same module.
     for op in &ops {
-        if let Some(Module::Tag(t)) = modules.get(&op.builder) {
-            if *t == op.tag {
-                return err(
-                    types
-                        .get(&op.builder)
-                        .map(|t| t.pointer.as_str())
-                        .unwrap_or(""),
-                    format!(
-                        "name collision: schema type `{}` and the request builder of `{}`",
-                        op.builder, op.id
-                    ),
-                );
-            }
+        if let Some(Module::Tag(t)) = modules.get(&op.builder)
+            && *t == op.tag
+        {
+            return err(
+                types
+                    .get(&op.builder)
+                    .map(|t| t.pointer.as_str())
+                    .unwrap_or(""),
+                format!(
+                    "name collision: schema type `{}` and the request builder of `{}`",
+                    op.builder, op.id
+                ),
+            );
         }
         if filters.contains_key(&op.builder) {
             return err(
