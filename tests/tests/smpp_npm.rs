@@ -344,3 +344,43 @@ async fn graceful_shutdown_drains_then_unbinds() {
     assert_eq!(e.error, SubmitError::ShuttingDown);
     assert!(!e.error.written());
 }
+
+#[tokio::test]
+async fn receipts_from_every_server_reach_one_consumer() {
+    let a = Smsc::start(json!({"dlr": "tlv"})).await;
+    let b = Smsc::start(json!({"dlr": "tlv"})).await;
+    let mut c = config(&[a.addr(), b.addr()]);
+    c.binds_per_server = 2;
+    c.window = 1;
+    let client = Client::connect(c).await.unwrap();
+    assert!(client.wait_bound(4, Duration::from_secs(5)).await);
+    let mut events = client.events().unwrap();
+    let futs = (0..20).map(|i| {
+        let client = client.clone();
+        async move {
+            client
+                .send(&Sms::new("QIKBRY", "919900000060", format!("r{i}")))
+                .await
+        }
+    });
+    let mut ids: Vec<String> = futures_util::future::join_all(futs)
+        .await
+        .into_iter()
+        .map(|r| r.unwrap().remove(0))
+        .collect();
+    assert!(!a.named("submit").is_empty() && !b.named("submit").is_empty());
+    while !ids.is_empty() {
+        let ev = tokio::time::timeout(Duration::from_secs(5), events.recv())
+            .await
+            .expect("receipt")
+            .unwrap();
+        let Inbound::Receipt(r) = ev else {
+            panic!("{ev:?}")
+        };
+        let pos = ids
+            .iter()
+            .position(|id| same_message_id(id, &r.message_id))
+            .expect("receipt for a sent id");
+        ids.remove(pos);
+    }
+}

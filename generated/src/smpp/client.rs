@@ -396,6 +396,7 @@ struct Inner {
     changed: Notify,
     events_tx: mpsc::Sender<Inbound>,
     events_rx: Mutex<Option<mpsc::Receiver<Inbound>>>,
+    events_taken: Arc<AtomicBool>,
     stop: watch::Sender<bool>,
     accepting: AtomicBool,
     active: AtomicUsize,
@@ -487,6 +488,7 @@ impl Inner {
             rate_limit: c.rate_limit,
             max_command_length: c.max_command_length,
             label,
+            events_taken: self.events_taken.clone(),
         }
     }
 
@@ -635,6 +637,7 @@ impl Client {
             changed: Notify::new(),
             events_tx,
             events_rx: Mutex::new(Some(events_rx)),
+            events_taken: Arc::new(AtomicBool::new(false)),
             stop,
             accepting: AtomicBool::new(true),
             active: AtomicUsize::new(0),
@@ -682,14 +685,20 @@ impl Client {
     }
 
     /// The stream of delivery receipts and MO messages from every bind. Returns `None` after the
-    /// first call. Until it is taken, inbound messages are still acknowledged; once taken, a full
-    /// channel slows the binds' readers (backpressure) rather than dropping events.
+    /// first call. Every deliver_sm is acknowledged before it is queued here. Until the receiver
+    /// is taken, events beyond `event_capacity` are dropped (so an unused channel never stalls a
+    /// bind); once taken, a full channel slows the binds' readers (backpressure) instead.
     pub fn events(&self) -> Option<mpsc::Receiver<Inbound>> {
-        self.inner
+        let rx = self
+            .inner
             .events_rx
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .take()
+            .take();
+        if rx.is_some() {
+            self.inner.events_taken.store(true, Ordering::SeqCst);
+        }
+        rx
     }
 
     /// Number of currently bound sessions.

@@ -55,6 +55,9 @@ pub(crate) struct SessionSettings {
     pub rate_limit: Option<f64>,
     pub max_command_length: u32,
     pub label: String,
+    /// Whether the user holds the event receiver; until then a full channel drops events
+    /// instead of stalling the reader.
+    pub events_taken: Arc<AtomicBool>,
 }
 
 pub(crate) struct Session {
@@ -415,7 +418,7 @@ async fn handle_frame(s: &Arc<Session>, frame: &[u8], events: &mpsc::Sender<Inbo
                 CommandStatus::OK,
                 Body::DeliverSmResp(MessageIdResp::default()),
             ));
-            let _ = events.send(receipt::classify_deliver_sm(&d)).await;
+            deliver_event(s, events, receipt::classify_deliver_sm(&d)).await;
         }
         Body::DataSm(d) => {
             s.send_raw(Pdu::response(
@@ -423,7 +426,7 @@ async fn handle_frame(s: &Arc<Session>, frame: &[u8], events: &mpsc::Sender<Inbo
                 CommandStatus::OK,
                 Body::DataSmResp(MessageIdResp::default()),
             ));
-            let _ = events.send(receipt::classify_data_sm(&d)).await;
+            deliver_event(s, events, receipt::classify_data_sm(&d)).await;
         }
         Body::Unbind => {
             s.send_raw(Pdu::response(seq, CommandStatus::OK, Body::UnbindResp));
@@ -438,6 +441,15 @@ async fn handle_frame(s: &Arc<Session>, frame: &[u8], events: &mpsc::Sender<Inbo
             CommandStatus::INVALID_COMMAND_ID,
             Body::GenericNack,
         )),
+    }
+}
+
+async fn deliver_event(s: &Session, events: &mpsc::Sender<Inbound>, ev: Inbound) {
+    if s.settings.events_taken.load(Ordering::Relaxed) {
+        // Backpressure: a slow consumer slows this bind's reader.
+        let _ = events.send(ev).await;
+    } else if events.try_send(ev).is_err() {
+        debug!(session = %s.label, "event channel full and nobody reading it; event dropped");
     }
 }
 
