@@ -2,6 +2,7 @@
 //!
 //! ```sh
 //! export QIKBERRY_TOKEN=...
+//! export QIKBERRY_HOST=sms.your-reseller.com   # optional (white-label host)
 //! cargo run -p qikberry --example list_senders            # all senders
 //! cargo run -p qikberry --example list_senders -- BANK    # senders whose name contains BANK
 //! ```
@@ -19,7 +20,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let name = std::env::args().nth(1);
 
     let client = Client::builder()
-        .token_from_env()
+        .token_from_env() // QIKBERRY_TOKEN
+        .host_from_env() // QIKBERRY_HOST, if set (white-label host)
         .layer(RetryLayer::new())
         .build()?;
 

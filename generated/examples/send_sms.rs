@@ -1,7 +1,7 @@
 //! Sends one SMS with the REST API.
 //!
 //! ```sh
-//! export QIKBERRY_TOKEN=...           # your API token
+//! export QIKBERRY_TOKEN=...           # your API token (QIKBERRY_HOST=... for a white-label host)
 //! cargo run -p qikberry --example send_sms -- 919999999999 "Your OTP is 1234" TXTSMS T
 //! ```
 //!
@@ -25,7 +25,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let sender = args.next().unwrap_or_else(|| "TXTSMS".to_owned());
     let service = args.next().unwrap_or_else(|| "T".to_owned());
 
-    // Reads QIKBERRY_TOKEN; use Client::builder().host(..) for a white-label host.
+    // Reads QIKBERRY_TOKEN (and QIKBERRY_HOST if set).
     let client = Client::from_env()?;
 
     let message = SmsSendDirect::new(sender, SmsDestinations::from(to), text, service);

@@ -1,7 +1,7 @@
 //! Sends an approved WhatsApp template message.
 //!
 //! ```sh
-//! export QIKBERRY_TOKEN=...
+//! export QIKBERRY_TOKEN=...           # QIKBERRY_HOST=... for a white-label host
 //! cargo run -p qikberry --example send_whatsapp_template -- order_update 919999999999 name=Asha order=A-1042
 //! ```
 //!

@@ -23,6 +23,10 @@ pub const DEFAULT_V3_BASE_URL: &str = "https://alerts.qikberry.com/api/v3/";
 /// Environment variable read by [`Client::from_env`] and, when no token is given, by
 /// [`ClientBuilder::build`].
 pub const TOKEN_ENV: &str = "QIKBERRY_TOKEN";
+/// Optional environment variable read by [`Client::from_env`] and
+/// [`ClientBuilder::host_from_env`]: a white-label host (`sms.reseller.com`) or an origin
+/// (`http://127.0.0.1:8080`), see [`ClientBuilder::host`].
+pub const HOST_ENV: &str = "QIKBERRY_HOST";
 
 const EXCERPT_CHARS: usize = 200;
 
@@ -97,10 +101,10 @@ impl Client {
         }
     }
 
-    /// A client with the default hosts and the token from the `QIKBERRY_TOKEN` environment
-    /// variable.
+    /// A client with the token from the `QIKBERRY_TOKEN` environment variable, and the host
+    /// from `QIKBERRY_HOST` when that is set (default hosts otherwise).
     pub fn from_env() -> Result<Client, Error> {
-        Client::builder().token_from_env().build()
+        Client::builder().token_from_env().host_from_env().build()
     }
 
     /// The v2 base URL in use.
@@ -316,6 +320,7 @@ pub struct ClientBuilder {
     connect_timeout: Option<Duration>,
     http: Option<reqwest::Client>,
     layers: Vec<Arc<dyn Layer>>,
+    host_from_env: bool,
 }
 
 impl Default for ClientBuilder {
@@ -329,6 +334,7 @@ impl Default for ClientBuilder {
             connect_timeout: None,
             http: None,
             layers: Vec::new(),
+            host_from_env: false,
         }
     }
 }
@@ -349,6 +355,7 @@ impl fmt::Debug for ClientBuilder {
             .field("connect_timeout", &self.connect_timeout)
             .field("custom_http_client", &self.http.is_some())
             .field("layers", &self.layers.len())
+            .field("host_from_env", &self.host_from_env)
             .finish()
     }
 }
@@ -386,6 +393,13 @@ impl ClientBuilder {
         };
         self.base_v2 = format!("{origin}/api/v2/");
         self.base_v3 = format!("{origin}/api/v3/");
+        self
+    }
+
+    /// When [`build`](Self::build) runs and `QIKBERRY_HOST` is set (non-empty), uses it as
+    /// [`host`](Self::host), overriding the base URLs set so far.
+    pub fn host_from_env(mut self) -> Self {
+        self.host_from_env = true;
         self
     }
 
@@ -453,7 +467,15 @@ impl ClientBuilder {
         self.build_inner(true)
     }
 
-    fn build_inner(self, validate: bool) -> Result<Client, Error> {
+    fn build_inner(mut self, validate: bool) -> Result<Client, Error> {
+        if self.host_from_env {
+            if let Some(host) = std::env::var(HOST_ENV)
+                .ok()
+                .filter(|h| !h.trim().is_empty())
+            {
+                self = self.host(host.trim());
+            }
+        }
         let token = match self.token {
             TokenSource::Given(t) => t,
             TokenSource::Unset | TokenSource::Env => match std::env::var(TOKEN_ENV) {
