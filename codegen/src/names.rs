@@ -54,7 +54,9 @@ pub(crate) fn ident(name: &str) -> Ident {
             .chars()
             .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
             .collect();
-        let cleaned = if cleaned.chars().next().is_none_or(|c| c.is_ascii_digit()) {
+        let cleaned = if cleaned.chars().next().is_none_or(|c| c.is_ascii_digit())
+            || cleaned.chars().all(|c| c == '_')
+        {
             format!("x{cleaned}")
         } else {
             cleaned
@@ -179,6 +181,9 @@ mod tests {
     fn idents() {
         assert_eq!(ident("type").to_string(), "r#type");
         assert_eq!(ident("self").to_string(), "self_");
+        assert_eq!(ident("_").to_string(), "__");
+        assert_eq!(ident("").to_string(), "x");
+        assert_eq!(ident("a-b").to_string(), "a_b");
         assert_eq!(pascal("1"), "V1");
         assert_eq!(snake("filter[name]"), "filter_name");
         assert_eq!(pascal("Unicode message"), "UnicodeMessage");
