@@ -15,7 +15,9 @@
 //! 6. every `oneOf` has a discriminator, a single-value enum property per variant, or
 //!    `x-untagged: true` with a description (`x-lenient-scalar` scalar unions are fine); no
 //!    `allOf`;
-//! 7. `openapi-spec-validator` and `redocly lint` (config `redocly.yaml`) accept the file; a
+//! 7. schemas the server sends (responses, webhook pushes) stay open (no
+//!    `additionalProperties: false`);
+//! 8. `openapi-spec-validator` and `redocly lint` (config `redocly.yaml`) accept the file; a
 //!    missing tool is a problem, never a skip.
 //!
 //! Problems print as `<JSON pointer>: <problem>` (sorted by check, then pointer) and the exit
@@ -26,6 +28,7 @@ mod enums;
 mod examples;
 mod external;
 mod oneof;
+mod open;
 mod parse;
 mod pointer;
 mod walk;
@@ -62,6 +65,8 @@ pub enum Check {
     LeafCounts,
     /// oneOf tagging.
     OneOf,
+    /// Server-sent schemas stay open.
+    Open,
     /// Outside validators.
     External,
 }
@@ -225,6 +230,7 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
         let enums = enums::check(&doc, &structure, &options.enums, &mut problems);
         let leaf_counts = oneof::check_leaf_counts(&doc, &mut problems);
         let one_ofs = oneof::check_tagging(&doc, &structure, &mut problems);
+        open::check(&doc, &mut problems);
         summary.push(format!(
             "{} operations ({} in the inventory)",
             coverage.operations, coverage.inventory
