@@ -468,13 +468,11 @@ impl ClientBuilder {
     }
 
     fn build_inner(mut self, validate: bool) -> Result<Client, Error> {
-        if self.host_from_env {
-            if let Some(host) = std::env::var(HOST_ENV)
-                .ok()
-                .filter(|h| !h.trim().is_empty())
-            {
-                self = self.host(host.trim());
-            }
+        let env_host = std::env::var(HOST_ENV)
+            .ok()
+            .filter(|h| self.host_from_env && !h.trim().is_empty());
+        if let Some(host) = env_host {
+            self = self.host(host.trim());
         }
         let token = match self.token {
             TokenSource::Given(t) => t,
