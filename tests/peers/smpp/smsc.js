@@ -16,6 +16,7 @@
 //   dlr_err       err code for receipts (default "000" with stat DELIVRD)
 //   enquire_ms    send our own enquire_link this often
 //   mo            send one MO deliver_sm with this text after the bind
+//   quiet         print only the "listening" event (for benchmarks)
 // Every event is printed to stdout as one JSON line.
 'use strict';
 const path = require('path');
@@ -32,7 +33,10 @@ smpp.addTLV('template_id', { id: 0x1401, type: smpp.types.tlv.cstring });
 smpp.addTLV('tm_id', { id: 0x1402, type: smpp.types.tlv.cstring });
 
 const opts = JSON.parse(process.argv[2] || '{}');
-const log = (o) => process.stdout.write(JSON.stringify(o) + '\n');
+const log = (o) => {
+  if (opts.quiet && o.event !== 'listening') return;
+  process.stdout.write(JSON.stringify(o) + '\n');
+};
 
 let nextId = 0x5000;
 let connections = 0;
