@@ -1,4 +1,5 @@
 //! The typed call table: one generated-client call per operation of `spec/qikberry.yaml`.
+//! Scaffolded by `tests/peers/scaffold_rest_calls.py` (spec + generated signatures), then reviewed.
 //!
 //! Each entry names its operationId, the raw query string the call must produce and the multipart
 //! text fields it sets; the harness (`http_operations.rs`, `prism_contract.rs`) checks the table

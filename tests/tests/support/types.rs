@@ -1,5 +1,6 @@
 //! Which generated type holds each operation's request body and success response, for
 //! `roundtrip_examples.rs`. A new operation fails that test until it is listed here.
+//! Scaffolded by `tests/peers/scaffold_rest_calls.py`.
 
 use serde_json::Value;
 
