@@ -439,7 +439,9 @@ impl Verifier {
     /// Runs every check on a request and parses the event.
     ///
     /// Order: handshake (if the query carries `token`), Bearer secret, signature over the raw
-    /// body, then [`Event::from_slice`]. Under [`SignaturePolicy::Monitor`] a bad signature is
+    /// body, then [`Event::from_slice`]. The handshake is authenticated by the validation key
+    /// alone (the reference's example sends a Bearer header with it, but does not say it
+    /// always does), so the Bearer secret is not required for it. Under [`SignaturePolicy::Monitor`] a bad signature is
     /// reported in [`Delivery::signature`] instead of rejecting.
     pub fn process(&self, req: &IncomingRequest<'_>) -> Result<Outcome, Rejection> {
         if Self::is_handshake(req.query) {
