@@ -5,6 +5,7 @@ use super::pdu::{self, Body, MessageIdResp, Pdu};
 use super::receipt::{self, Inbound};
 use super::status::CommandStatus;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -27,6 +28,26 @@ pub(crate) enum Failure {
     /// The PDU could not be encoded.
     Encode(pdu::EncodeError),
 }
+
+/// Sequence numbers are already well spread: hash them with a cheap multiplicative mix.
+#[derive(Default)]
+struct SeqHasher(u64);
+
+impl Hasher for SeqHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.0 = u64::from(n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+type PendingMap = HashMap<u32, PendingEntry, BuildHasherDefault<SeqHasher>>;
 
 struct PendingEntry {
     tx: oneshot::Sender<Result<Pdu, Failure>>,
@@ -64,7 +85,7 @@ pub(crate) struct Session {
     pub(crate) label: String,
     settings: SessionSettings,
     seq: AtomicU32,
-    pending: Mutex<HashMap<u32, PendingEntry>>,
+    pending: Mutex<PendingMap>,
     window: Arc<Semaphore>,
     out: mpsc::UnboundedSender<Outgoing>,
     closed: AtomicBool,
@@ -74,6 +95,8 @@ pub(crate) struct Session {
     last_rx_ms: AtomicU64,
     epoch: Instant,
     pace: Mutex<Pace>,
+    /// Fast-path flag: a throttling pause may be in force.
+    paused: AtomicBool,
     close_reason: Mutex<Option<String>>,
 }
 
@@ -92,7 +115,7 @@ impl Session {
             window: Arc::new(Semaphore::new(settings.window.max(1))),
             settings,
             seq: AtomicU32::new(0),
-            pending: Mutex::new(HashMap::new()),
+            pending: Mutex::new(PendingMap::default()),
             out: out_tx,
             closed: AtomicBool::new(false),
             unbinding: AtomicBool::new(false),
@@ -100,6 +123,7 @@ impl Session {
             last_rx_ms: AtomicU64::new(0),
             epoch: Instant::now(),
             pace: Mutex::new(Pace::default()),
+            paused: AtomicBool::new(false),
             close_reason: Mutex::new(None),
         });
         tokio::spawn(writer_task(s.clone(), wr, out_rx));
@@ -108,7 +132,7 @@ impl Session {
         s
     }
 
-    fn lock_pending(&self) -> std::sync::MutexGuard<'_, HashMap<u32, PendingEntry>> {
+    fn lock_pending(&self) -> std::sync::MutexGuard<'_, PendingMap> {
         self.pending.lock().unwrap_or_else(|p| p.into_inner())
     }
 
@@ -157,10 +181,14 @@ impl Session {
         if p.paused_until.is_none_or(|u| u < until) {
             p.paused_until = Some(until);
         }
+        self.paused.store(true, Ordering::Relaxed);
     }
 
     /// Wait for the rate limit and any throttling pause.
     async fn pace(&self) {
+        if self.settings.rate_limit.is_none() && !self.paused.load(Ordering::Relaxed) {
+            return;
+        }
         let wait = {
             let mut p = self.pace.lock().unwrap_or_else(|p| p.into_inner());
             let now = Instant::now();
@@ -170,6 +198,7 @@ impl Session {
                     at = u;
                 } else {
                     p.paused_until = None;
+                    self.paused.store(false, Ordering::Relaxed);
                 }
             }
             if let Some(rate) = self.settings.rate_limit.filter(|r| *r > 0.0) {
@@ -328,7 +357,8 @@ async fn writer_task(s: Arc<Session>, mut wr: BoxWrite, mut rx: mpsc::UnboundedR
 }
 
 async fn reader_task(s: Arc<Session>, mut rd: BoxRead, events: mpsc::Sender<Inbound>) {
-    let mut closed_rx = s.closed_tx.subscribe();
+    let closed = s.closed();
+    tokio::pin!(closed);
     let mut buf: Vec<u8> = Vec::with_capacity(64 * 1024);
     let max = s.settings.max_command_length;
     let reason = 'read: loop {
@@ -362,7 +392,7 @@ async fn reader_task(s: Arc<Session>, mut rd: BoxRead, events: mpsc::Sender<Inbo
                 Ok(_) => s.touch(),
                 Err(e) => break 'read format!("read failed: {e}"),
             },
-            _ = closed_rx.wait_for(|c| *c) => break 'read "closed".to_string(),
+            _ = &mut closed => break 'read "closed".to_string(),
         }
     };
     s.shutdown(&reason);
