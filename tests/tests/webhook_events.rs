@@ -541,6 +541,14 @@ fn handshake_rules() {
         ..ok
     };
     assert_eq!(v.process(&nochal), Err(Rejection::HandshakeBody));
+    // A webhook URL carrying its own `token` parameter still receives events.
+    let ev_body = fixture("sms_message_status.json");
+    let ev_req = IncomingRequest {
+        query: Some("token=mine"),
+        body: &ev_body,
+        ..Default::default()
+    };
+    assert!(matches!(v.process(&ev_req), Ok(Outcome::Event(_))));
 }
 
 #[test]

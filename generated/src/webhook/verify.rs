@@ -291,6 +291,8 @@ impl fmt::Debug for Verifier {
 #[derive(Deserialize)]
 struct HandshakeBody {
     #[serde(default)]
+    event: Option<serde::de::IgnoredAny>,
+    #[serde(default)]
     validation_key: Option<Value>,
     #[serde(default)]
     challenge: Option<Value>,
@@ -401,9 +403,17 @@ impl Verifier {
         ok
     }
 
-    /// True when the request is a validation handshake: its query string carries `token`.
-    pub fn is_handshake(query: Option<&str>) -> bool {
-        query_param(query, "token").is_some()
+    /// True when the request is a validation handshake: its query string carries `token` and
+    /// its body is not an event (no `event` member) but has `challenge` or `validation_key`.
+    /// (So a webhook URL that carries its own `token` parameter still receives events.)
+    pub fn is_handshake(query: Option<&str>, body: &[u8]) -> bool {
+        if query_param(query, "token").is_none() {
+            return false;
+        }
+        match serde_json::from_slice::<HandshakeBody>(body) {
+            Ok(b) => b.event.is_none() && (b.challenge.is_some() || b.validation_key.is_some()),
+            Err(_) => false,
+        }
     }
 
     /// Answers the validation handshake.
@@ -438,13 +448,13 @@ impl Verifier {
 
     /// Runs every check on a request and parses the event.
     ///
-    /// Order: handshake (if the query carries `token`), Bearer secret, signature over the raw
+    /// Order: handshake (see [`Verifier::is_handshake`]), Bearer secret, signature over the raw
     /// body, then [`Event::from_slice`]. The handshake is authenticated by the validation key
     /// alone (the reference's example sends a Bearer header with it, but does not say it
     /// always does), so the Bearer secret is not required for it. Under [`SignaturePolicy::Monitor`] a bad signature is
     /// reported in [`Delivery::signature`] instead of rejecting.
     pub fn process(&self, req: &IncomingRequest<'_>) -> Result<Outcome, Rejection> {
-        if Self::is_handshake(req.query) {
+        if Self::is_handshake(req.query, req.body) {
             return self
                 .handshake(req.query, req.body)
                 .map(|challenge| Outcome::Handshake { challenge });
