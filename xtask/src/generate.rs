@@ -191,6 +191,44 @@ fn first_difference(current: &str, wanted: &str) -> String {
 mod tests {
     use super::*;
 
+    fn files(entries: &[(&str, &str)]) -> qikberry_codegen::Files {
+        entries
+            .iter()
+            .map(|(p, t)| (PathBuf::from(p), t.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn write_replaces_stale_files_and_check_detects_drift() {
+        let dir = std::env::temp_dir().join(format!("xtask-generate-test-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("old")).unwrap();
+        std::fs::write(dir.join("old/stale.rs"), "stale").unwrap();
+        let want = files(&[("mod.rs", "a\n"), ("sms/mod.rs", "b\n")]);
+        write_files(&dir, &want).unwrap();
+        assert!(
+            !dir.join("old").exists(),
+            "stale files and their empty directory are deleted"
+        );
+        assert_eq!(
+            std::fs::read_to_string(dir.join("sms/mod.rs")).unwrap(),
+            "b\n"
+        );
+        assert_eq!(check_files(&dir, &want).unwrap(), ExitCode::SUCCESS);
+        std::fs::write(dir.join("sms/mod.rs"), "edited\n").unwrap();
+        assert_eq!(check_files(&dir, &want).unwrap(), ExitCode::FAILURE);
+        write_files(&dir, &want).unwrap();
+        std::fs::write(dir.join("extra.rs"), "").unwrap();
+        assert_eq!(check_files(&dir, &want).unwrap(), ExitCode::FAILURE);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn an_unreadable_spec_is_an_error() {
+        let err = generate_files(Path::new("/nonexistent/qikberry.yaml")).unwrap_err();
+        assert!(err.contains("cannot read the spec"), "{err}");
+    }
+
     #[test]
     fn difference_names_the_line() {
         let d = first_difference("a\nb\nc", "a\nx\nc");
