@@ -1,0 +1,143 @@
+//! `TracingLayer` over real HTTP: one span per call with operation, method, path, status and
+//! elapsed time, a warning event on failure, and never the token or the query string.
+
+mod support;
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use qikberry::runtime::TracingLayer;
+use qikberry::{AuthMode, Client};
+use serde_json::json;
+use support::server::{Auth, BodyExpect, Expect, Reply, TestServer};
+use tracing::field::{Field, Visit};
+use tracing::span::{Attributes, Id, Record};
+use tracing::{Event, Metadata, Subscriber};
+
+const TOKEN: &str = "trace-SECRET-token";
+
+/// Records spans and events as `name{field=value ...}` lines.
+#[derive(Clone, Default)]
+struct Capture {
+    lines: Arc<Mutex<Vec<String>>>,
+    next_id: Arc<AtomicU64>,
+}
+
+struct Fields(String);
+
+impl Visit for Fields {
+    fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
+        self.0.push_str(&format!(" {}={:?}", field.name(), value));
+    }
+}
+
+impl Subscriber for Capture {
+    fn enabled(&self, _: &Metadata<'_>) -> bool {
+        true
+    }
+    fn new_span(&self, attrs: &Attributes<'_>) -> Id {
+        let mut f = Fields(format!("span {}", attrs.metadata().name()));
+        attrs.record(&mut f);
+        self.lines.lock().unwrap().push(f.0);
+        Id::from_u64(self.next_id.fetch_add(1, Ordering::SeqCst) + 1)
+    }
+    fn record(&self, _: &Id, values: &Record<'_>) {
+        let mut f = Fields("record".into());
+        values.record(&mut f);
+        self.lines.lock().unwrap().push(f.0);
+    }
+    fn record_follows_from(&self, _: &Id, _: &Id) {}
+    fn event(&self, event: &Event<'_>) {
+        let mut f = Fields(format!("event {}", event.metadata().level()));
+        event.record(&mut f);
+        self.lines.lock().unwrap().push(f.0);
+    }
+    fn enter(&self, _: &Id) {}
+    fn exit(&self, _: &Id) {}
+}
+
+fn expect(query: &str, auth: Auth, reply: Reply) -> Expect {
+    Expect {
+        method: "GET".into(),
+        path: "/api/v2/sms/senders/s%201".into(),
+        query: query.into(),
+        auth,
+        body: BodyExpect::Empty,
+        reply,
+    }
+}
+
+#[tokio::test]
+async fn one_span_per_call_without_secrets() {
+    let capture = Capture::default();
+    let _guard = tracing::dispatcher::set_default(&tracing::Dispatch::new(capture.clone()));
+    let server = TestServer::start().await;
+    let client = Client::builder()
+        .token(TOKEN)
+        .host(server.origin())
+        .auth_mode(AuthMode::QueryParameter)
+        .layer(TracingLayer)
+        .build()
+        .unwrap();
+
+    server.expect(expect(
+        "",
+        Auth::Query(TOKEN.into()),
+        Reply::json(
+            200,
+            &json!({"status": "OK", "code": 200, "message": "Sender Data", "data": {"id": "s 1"}}),
+        ),
+    ));
+    client.sms().get_sender("s 1").send().await.unwrap();
+    server.expect(expect(
+        "",
+        Auth::Query(TOKEN.into()),
+        Reply::json(
+            404,
+            &json!({"status": "ERROR", "message": "Sender not found"}),
+        ),
+    ));
+    let err = client.sms().get_sender("s 1").send().await.unwrap_err();
+    assert!(err.is_not_found());
+    assert!(server.failures().is_empty(), "{:?}", server.failures());
+
+    let lines = capture.lines.lock().unwrap().clone();
+    let text = lines.join("\n");
+    let spans: Vec<&String> = lines
+        .iter()
+        .filter(|l| l.starts_with("span qikberry.request"))
+        .collect();
+    assert_eq!(spans.len(), 2, "{text}");
+    for s in &spans {
+        assert!(s.contains("operation=\"sms_get_sender\""), "{s}");
+        assert!(s.contains("method=GET"), "{s}");
+        assert!(s.contains("path=\"/api/v2/sms/senders/s%201\""), "{s}");
+    }
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("record") && l.contains("status=200")),
+        "{text}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("record") && l.contains("status=404")),
+        "{text}"
+    );
+    assert!(lines.iter().any(|l| l.contains("elapsed_ms=")), "{text}");
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("event WARN") && l.contains("status=404")),
+        "{text}"
+    );
+    assert!(
+        !text.contains("SECRET"),
+        "the token leaked into tracing: {text}"
+    );
+    assert!(
+        !text.contains("access_token"),
+        "the query leaked into tracing: {text}"
+    );
+}
