@@ -342,7 +342,18 @@ impl<'a> Emitter<'a> {
                 } else {
                     quote!(Self::#v(value))
                 };
+                // A text shape also accepts `&str`.
+                let from_str = (*t == Ty::String).then(|| {
+                    quote! {
+                        impl From<&str> for #name_id {
+                            fn from(value: &str) -> Self {
+                                Self::from(value.to_owned())
+                            }
+                        }
+                    }
+                });
                 quote! {
+                    #from_str
                     impl From<#ty> for #name_id {
                         fn from(value: #ty) -> Self {
                             #conv

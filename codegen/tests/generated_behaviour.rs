@@ -87,6 +87,10 @@ fn untagged_scalar_or_array_decodes_by_json_type() {
     );
     assert_eq!(serde_json::to_value(&many).unwrap(), json!(["14155550101"]));
     assert!(serde_json::from_value::<SmsDestinations>(json!(5)).is_err());
+    assert_eq!(
+        SmsDestinations::from("14155550101"),
+        SmsDestinations::SingleNumber("14155550101".into())
+    );
 }
 
 #[test]

@@ -1654,6 +1654,11 @@ impl<'de> serde::Deserialize<'de> for RcsRecipientTo {
         )
     }
 }
+impl From<&str> for RcsRecipientTo {
+    fn from(value: &str) -> Self {
+        Self::from(value.to_owned())
+    }
+}
 impl From<String> for RcsRecipientTo {
     fn from(value: String) -> Self {
         Self::Text(value)
@@ -2213,6 +2218,11 @@ impl<'de> serde::Deserialize<'de> for RcsTemplatePayload {
             ],
             Some(Self::Unknown),
         )
+    }
+}
+impl From<&str> for RcsTemplatePayload {
+    fn from(value: &str) -> Self {
+        Self::from(value.to_owned())
     }
 }
 impl From<String> for RcsTemplatePayload {

@@ -388,6 +388,11 @@ impl<'de> serde::Deserialize<'de> for SmsDestinations {
         )
     }
 }
+impl From<&str> for SmsDestinations {
+    fn from(value: &str) -> Self {
+        Self::from(value.to_owned())
+    }
+}
 impl From<String> for SmsDestinations {
     fn from(value: String) -> Self {
         Self::SingleNumber(value)

@@ -1079,6 +1079,11 @@ impl<'de> serde::Deserialize<'de> for ViberRecipientTo {
         )
     }
 }
+impl From<&str> for ViberRecipientTo {
+    fn from(value: &str) -> Self {
+        Self::from(value.to_owned())
+    }
+}
 impl From<String> for ViberRecipientTo {
     fn from(value: String) -> Self {
         Self::SingleNumber(value)

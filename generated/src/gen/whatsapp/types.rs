@@ -2572,6 +2572,11 @@ impl<'de> serde::Deserialize<'de> for WhatsappRecipientTo {
         )
     }
 }
+impl From<&str> for WhatsappRecipientTo {
+    fn from(value: &str) -> Self {
+        Self::from(value.to_owned())
+    }
+}
 impl From<String> for WhatsappRecipientTo {
     fn from(value: String) -> Self {
         Self::SingleNumber(value)
