@@ -83,8 +83,19 @@ impl<'a> Emitter<'a> {
     /// A parameter type for a setter/constructor argument, and how to turn the argument into the
     /// stored value.
     fn arg(&self, ty: &Ty, loc: Loc<'_>, name: &proc_macro2::Ident) -> (TokenStream, TokenStream) {
+        let one_of = |n: &str| {
+            matches!(
+                self.api.types.get(n).map(|t| &t.kind),
+                Some(TypeKind::OneOf(_))
+            )
+        };
         match ty {
             Ty::String => (quote!(impl Into<String>), quote!(#name.into())),
+            // oneOfs convert from each of their shapes.
+            Ty::Named(n) if one_of(n) => {
+                let t = self.ty(ty, loc);
+                (quote!(impl Into<#t>), quote!(#name.into()))
+            }
             other => (self.ty(other, loc), quote!(#name)),
         }
     }

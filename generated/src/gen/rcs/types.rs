@@ -282,8 +282,8 @@ impl RcsCardMessagePayload {
         self
     }
     /// Sets `media`.
-    pub fn media(mut self, media: RcsCardMessagePayloadMedia) -> Self {
-        self.media = Some(media);
+    pub fn media(mut self, media: impl Into<RcsCardMessagePayloadMedia>) -> Self {
+        self.media = Some(media.into());
         self
     }
     /// Sets `suggestions`.
@@ -533,8 +533,8 @@ impl RcsCarouselCard {
         self
     }
     /// Sets `media`.
-    pub fn media(mut self, media: RcsCarouselCardMedia) -> Self {
-        self.media = Some(media);
+    pub fn media(mut self, media: impl Into<RcsCarouselCardMedia>) -> Self {
+        self.media = Some(media.into());
         self
     }
     /// Sets `suggestions`.
@@ -1616,8 +1616,8 @@ pub struct RcsRecipient {
 }
 impl RcsRecipient {
     /// Creates the model from its required fields; optional fields start empty.
-    pub fn new(to: RcsRecipientTo) -> Self {
-        Self { to }
+    pub fn new(to: impl Into<RcsRecipientTo>) -> Self {
+        Self { to: to.into() }
     }
 }
 /// One receiver, or a list of receivers, with country code (the platform's samples use both).
@@ -2793,8 +2793,8 @@ impl RcsUpdateTemplateRequestPayload {
         self
     }
     /// Sets `card`.
-    pub fn card(mut self, card: RcsUpdateTemplateRequestPayloadCard) -> Self {
-        self.card = Some(card);
+    pub fn card(mut self, card: impl Into<RcsUpdateTemplateRequestPayloadCard>) -> Self {
+        self.card = Some(card.into());
         self
     }
     /// Sets `cards`.

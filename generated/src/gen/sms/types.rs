@@ -683,13 +683,13 @@ impl SmsSendAutoDetect {
     /// Creates the model from its required fields; optional fields start empty.
     pub fn new(
         sender: impl Into<String>,
-        to: SmsDestinations,
+        to: impl Into<SmsDestinations>,
         message: impl Into<String>,
         service: impl Into<String>,
     ) -> Self {
         Self {
             sender: sender.into(),
-            to,
+            to: to.into(),
             message: message.into(),
             service: service.into(),
             flash: None,
@@ -793,13 +793,13 @@ impl SmsSendDirect {
     /// Creates the model from its required fields; optional fields start empty.
     pub fn new(
         sender: impl Into<String>,
-        to: SmsDestinations,
+        to: impl Into<SmsDestinations>,
         message: impl Into<String>,
         service: impl Into<String>,
     ) -> Self {
         Self {
             sender: sender.into(),
-            to,
+            to: to.into(),
             message: message.into(),
             service: service.into(),
             flash: None,
@@ -1117,13 +1117,13 @@ impl SmsSendNormal {
     /// Creates the model from its required fields; optional fields start empty.
     pub fn new(
         sender: impl Into<String>,
-        to: SmsDestinations,
+        to: impl Into<SmsDestinations>,
         message: impl Into<String>,
         service: impl Into<String>,
     ) -> Self {
         Self {
             sender: sender.into(),
-            to,
+            to: to.into(),
             message: message.into(),
             service: service.into(),
             flash: None,
@@ -1232,14 +1232,14 @@ impl SmsSendScheduled {
     /// Creates the model from its required fields; optional fields start empty.
     pub fn new(
         sender: impl Into<String>,
-        to: SmsDestinations,
+        to: impl Into<SmsDestinations>,
         message: impl Into<String>,
         service: impl Into<String>,
         time: impl Into<String>,
     ) -> Self {
         Self {
             sender: sender.into(),
-            to,
+            to: to.into(),
             message: message.into(),
             service: service.into(),
             flash: None,
@@ -1353,13 +1353,13 @@ impl SmsSendShortLink {
     /// Creates the model from its required fields; optional fields start empty.
     pub fn new(
         sender: impl Into<String>,
-        to: SmsDestinations,
+        to: impl Into<SmsDestinations>,
         message: impl Into<String>,
         service: impl Into<String>,
     ) -> Self {
         Self {
             sender: sender.into(),
-            to,
+            to: to.into(),
             message: message.into(),
             service: service.into(),
             flash: None,
@@ -1571,13 +1571,13 @@ impl SmsSendUnicode {
     /// Creates the model from its required fields; optional fields start empty.
     pub fn new(
         sender: impl Into<String>,
-        to: SmsDestinations,
+        to: impl Into<SmsDestinations>,
         message: impl Into<String>,
         service: impl Into<String>,
     ) -> Self {
         Self {
             sender: sender.into(),
-            to,
+            to: to.into(),
             message: message.into(),
             service: service.into(),
             flash: None,
@@ -1856,8 +1856,8 @@ impl SmsTextChannelRecipient {
         Self { to: None }
     }
     /// Sets `to`.
-    pub fn to(mut self, to: SmsDestinations) -> Self {
-        self.to = Some(to);
+    pub fn to(mut self, to: impl Into<SmsDestinations>) -> Self {
+        self.to = Some(to.into());
         self
     }
 }
@@ -1993,8 +1993,8 @@ pub struct SmsTextRecipient {
 }
 impl SmsTextRecipient {
     /// Creates the model from its required fields; optional fields start empty.
-    pub fn new(to: SmsDestinations) -> Self {
-        Self { to }
+    pub fn new(to: impl Into<SmsDestinations>) -> Self {
+        Self { to: to.into() }
     }
 }
 /// A number on the SMS suppression (opt-out) list, scoped by `type`/`value`.

@@ -1035,8 +1035,8 @@ impl ViberRecipient {
         Self { to: None, group_id: None }
     }
     /// Sets `to`.
-    pub fn to(mut self, to: ViberRecipientTo) -> Self {
-        self.to = Some(to);
+    pub fn to(mut self, to: impl Into<ViberRecipientTo>) -> Self {
+        self.to = Some(to.into());
         self
     }
     /// Sets `group_id`.

@@ -2528,8 +2528,8 @@ impl WhatsappRecipient {
         Self { to: None, group_id: None }
     }
     /// Sets `to`.
-    pub fn to(mut self, to: WhatsappRecipientTo) -> Self {
-        self.to = Some(to);
+    pub fn to(mut self, to: impl Into<WhatsappRecipientTo>) -> Self {
+        self.to = Some(to.into());
         self
     }
     /// Sets `group_id`.
