@@ -106,6 +106,8 @@ pub struct Config {
     pub max_command_length: u32,
     /// Capacity of the receipt/MO channel (see [`Client::events`]).
     pub event_capacity: usize,
+    /// Let concurrent submissions share one socket write (one scheduler turn of delay).
+    pub coalesce_writes: bool,
 }
 
 /// The gateway's hosts (plain port 3634, TLS port 3635).
@@ -142,6 +144,7 @@ impl Config {
             throttle_retries: 10,
             max_command_length: super::pdu::DEFAULT_MAX_COMMAND_LENGTH,
             event_capacity: 65_536,
+            coalesce_writes: true,
         }
     }
 
@@ -489,6 +492,7 @@ impl Inner {
             max_command_length: c.max_command_length,
             label,
             events_taken: self.events_taken.clone(),
+            coalesce: c.coalesce_writes,
         }
     }
 

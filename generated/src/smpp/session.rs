@@ -79,6 +79,8 @@ pub(crate) struct SessionSettings {
     /// Whether the user holds the event receiver; until then a full channel drops events
     /// instead of stalling the reader.
     pub events_taken: Arc<AtomicBool>,
+    /// Let other callers join a small write batch (one scheduler turn).
+    pub coalesce: bool,
 }
 
 pub(crate) struct Session {
@@ -312,6 +314,7 @@ async fn writer_task(s: Arc<Session>, mut wr: BoxWrite, mut rx: mpsc::UnboundedR
         batch.clear();
         seqs.clear();
         let mut close = false;
+        let mut yielded = false;
         let mut item = Some(first);
         while let Some(o) = item.take() {
             match o {
@@ -328,6 +331,14 @@ async fn writer_task(s: Arc<Session>, mut wr: BoxWrite, mut rx: mpsc::UnboundedR
             }
             if batch.len() < 256 * 1024 {
                 item = rx.try_recv().ok();
+                if item.is_none() && !yielded && !close && s.settings.coalesce && batch.len() < 4096
+                {
+                    // Small batch while other requests are being prepared: give them one turn of
+                    // the scheduler so they share this write (fewer, fuller TCP segments).
+                    yielded = true;
+                    tokio::task::yield_now().await;
+                    item = rx.try_recv().ok();
+                }
             }
         }
         if !seqs.is_empty() {
