@@ -190,7 +190,7 @@ fn start_server(peer: Peer, receipts: bool) -> Server {
 
 // ---------------------------------------------------------------- clients
 
-async fn run_qikberry(addr: &str, window: usize, n: usize, receipts: bool) -> f64 {
+async fn run_qikberry(addr: &str, window: usize, n: usize, receipts: bool) -> (f64, f64) {
     use qikberry::smpp::{Client, Config, Server, pdu::SubmitSm};
     let mut c = Config::new("esme1", "secret", vec![Server::plain(addr)]);
     c.window = window;
@@ -231,12 +231,13 @@ async fn run_qikberry(addr: &str, window: usize, n: usize, receipts: bool) -> f6
     };
     batch(WARMUP).await;
     wait_count(&got, if receipts { WARMUP } else { 0 }).await;
-    let t0 = Instant::now();
+    let (t0, c0) = (Instant::now(), cpu_ticks());
     batch(n).await;
     wait_count(&got, if receipts { WARMUP + n } else { 0 }).await;
     let rate = n as f64 / t0.elapsed().as_secs_f64();
+    let cpu_us = (cpu_ticks() - c0) as f64 * 1e6 / ticks_per_sec() / n as f64;
     client.shutdown(Duration::from_secs(5)).await;
-    rate
+    (rate, cpu_us)
 }
 
 async fn wait_count(c: &AtomicUsize, n: usize) {
@@ -247,7 +248,7 @@ async fn wait_count(c: &AtomicUsize, n: usize) {
     }
 }
 
-async fn run_rusmppc(addr: &str, window: usize, n: usize, receipts: bool) -> f64 {
+async fn run_rusmppc(addr: &str, window: usize, n: usize, receipts: bool) -> (f64, f64) {
     use rusmpp::pdus::{BindTransceiver, DeliverSmResp, SubmitSm};
     use rusmpp::types::{COctetString, OctetString};
     use rusmpp::values::{Npi, RegisteredDelivery, Ton};
@@ -309,13 +310,27 @@ async fn run_rusmppc(addr: &str, window: usize, n: usize, receipts: bool) -> f64
     };
     batch(WARMUP).await;
     wait_count(&got, if receipts { WARMUP } else { 0 }).await;
-    let t0 = Instant::now();
+    let (t0, c0) = (Instant::now(), cpu_ticks());
     batch(n).await;
     wait_count(&got, if receipts { WARMUP + n } else { 0 }).await;
     let rate = n as f64 / t0.elapsed().as_secs_f64();
+    let cpu_us = (cpu_ticks() - c0) as f64 * 1e6 / ticks_per_sec() / n as f64;
     let _ = client.unbind().await;
     let _ = client.close().await;
-    rate
+    (rate, cpu_us)
+}
+
+/// utime + stime of this process (all threads; the servers are child processes) in clock ticks.
+fn cpu_ticks() -> u64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<&str> = after.split_whitespace().collect();
+    // Fields 14 and 15 of /proc/pid/stat; `after` starts at field 3.
+    f.get(11).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0) + f.get(12).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0)
+}
+
+fn ticks_per_sec() -> f64 {
+    100.0 // USER_HZ on Linux
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -337,22 +352,28 @@ fn main() {
         "messages={} rounds={} receipts={} (median msgs/s of the rounds; the two clients alternate on one server process)",
         o.messages, o.rounds, o.receipts
     );
-    println!("| server | window | qikberry msg/s | rusmppc msg/s | ratio |");
-    println!("|---|---|---|---|---|");
+    println!("| server | window | qikberry msg/s | rusmppc msg/s | ratio | qikberry client CPU µs/msg | rusmppc client CPU µs/msg |");
+    println!("|---|---|---|---|---|---|---|");
     for &peer in &o.servers {
         let server = start_server(peer, o.receipts);
         std::thread::sleep(Duration::from_millis(300));
         for &w in &o.windows {
-            let (mut ours, mut theirs) = (Vec::new(), Vec::new());
+            let (mut ours, mut theirs, mut ours_cpu, mut theirs_cpu) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
             for _ in 0..o.rounds {
-                ours.push(rt.block_on(run_qikberry(&server.addr, w, o.messages, o.receipts)));
-                theirs.push(rt.block_on(run_rusmppc(&server.addr, w, o.messages, o.receipts)));
+                let (r, c) = rt.block_on(run_qikberry(&server.addr, w, o.messages, o.receipts));
+                ours.push(r);
+                ours_cpu.push(c);
+                let (r, c) = rt.block_on(run_rusmppc(&server.addr, w, o.messages, o.receipts));
+                theirs.push(r);
+                theirs_cpu.push(c);
             }
             let (a, b) = (median(ours.clone()), median(theirs.clone()));
             println!(
-                "| {:?} | {w} | {a:.0} | {b:.0} | {:.2}× |",
+                "| {:?} | {w} | {a:.0} | {b:.0} | {:.2}× | {:.1} | {:.1} |",
                 peer,
-                a / b
+                a / b,
+                median(ours_cpu),
+                median(theirs_cpu)
             );
             eprintln!("  raw qikberry {ours:.0?} rusmppc {theirs:.0?}");
         }
