@@ -233,23 +233,26 @@ impl Client {
         out
     }
 
+    /// Decodes with plain `serde_json` (fast path); only when that fails, parses again with
+    /// path tracking to name the failing JSON path (tracking costs 1.4–1.8× on every success,
+    /// see BENCHMARKS.md).
     fn decode<T: DeserializeOwned>(&self, op: &'static str, body: &[u8]) -> Result<T, Error> {
+        let plain = match serde_json::from_slice::<T>(body) {
+            Ok(v) => return Ok(v),
+            Err(e) => e,
+        };
         let mut de = serde_json::Deserializer::from_slice(body);
-        let result: Result<T, _> = serde_path_to_error::deserialize(&mut de);
-        let value = result.map_err(|e| Error::Decode {
+        let (path, message) = match serde_path_to_error::deserialize::<_, T>(&mut de) {
+            Err(e) => (e.path().to_string(), e.inner().to_string()),
+            // The value itself decodes: the failure is after it (trailing characters).
+            Ok(_) => (".".to_owned(), plain.to_string()),
+        };
+        Err(Error::Decode {
             operation: op,
-            path: e.path().to_string(),
-            message: self.inner.transport.redact(&e.inner().to_string()),
+            path,
+            message: self.inner.transport.redact(&message),
             excerpt: self.excerpt(body),
-        })?;
-        // Trailing garbage after the JSON value.
-        de.end().map_err(|e| Error::Decode {
-            operation: op,
-            path: ".".into(),
-            message: e.to_string(),
-            excerpt: self.excerpt(body),
-        })?;
-        Ok(value)
+        })
     }
 
     fn api_error(&self, op: &'static str, resp: Response) -> Error {
@@ -442,7 +445,9 @@ impl ClientBuilder {
     }
 
     /// Uses your own `reqwest::Client` (proxies, TLS roots, pools). The per-call
-    /// [`timeout`](Self::timeout) still applies.
+    /// [`timeout`](Self::timeout) still applies. The client built by default follows redirects
+    /// only within the same origin (so a query-string token never travels to another host);
+    /// give yours a similar redirect policy.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -521,7 +526,21 @@ impl ClientBuilder {
                 c
             }
             None => {
-                let mut b = reqwest::Client::builder();
+                // Follow redirects only within the same origin: in query-token mode the token
+                // is part of the URL and must not travel to another host.
+                let mut b = reqwest::Client::builder().redirect(reqwest::redirect::Policy::custom(
+                    |attempt| {
+                        let same_origin = attempt
+                            .previous()
+                            .last()
+                            .is_some_and(|prev| prev.origin() == attempt.url().origin());
+                        if same_origin && attempt.previous().len() < 5 {
+                            attempt.follow()
+                        } else {
+                            attempt.stop()
+                        }
+                    },
+                ));
                 if let Some(t) = self.connect_timeout {
                     b = b.connect_timeout(t);
                 }

@@ -794,3 +794,42 @@ async fn missing_token_is_a_config_error() {
     let err = Client::builder().token("  ").build().unwrap_err();
     assert!(matches!(err, Error::Config(_)));
 }
+
+#[tokio::test]
+async fn redirects_to_another_origin_are_not_followed() {
+    let a = TestServer::start().await;
+    let b = TestServer::start().await;
+    let c = Client::builder()
+        .token(TOKEN)
+        .host(a.origin())
+        .auth_mode(AuthMode::QueryParameter)
+        .build()
+        .unwrap();
+    // Same origin: followed.
+    a.expect(Expect {
+        auth: Auth::Query(TOKEN.into()),
+        reply: Reply::json(302, &json!({})).header("location", "/api/v2/sms/senders2"),
+        ..get("sms/senders")
+    });
+    a.expect(Expect {
+        auth: Auth::Any,
+        reply: Reply::json(200, &json!({"moved": true})),
+        ..get("sms/senders2")
+    });
+    let v: Value = c.execute(req(Method::GET, "sms/senders")).await.unwrap();
+    assert_eq!(v, json!({"moved": true}));
+    assert!(a.failures().is_empty(), "{:?}", a.failures());
+    // Another origin (another port): not followed, so the token in the URL stays here.
+    a.expect(Expect {
+        auth: Auth::Query(TOKEN.into()),
+        reply: Reply::json(302, &json!({"message": "moved"}))
+            .header("location", &format!("{}/api/v2/sms/senders", b.origin())),
+        ..get("sms/senders")
+    });
+    let err = c
+        .execute::<Value>(req(Method::GET, "sms/senders"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(302));
+    assert!(b.seen().is_empty(), "the request went to the other origin");
+}
