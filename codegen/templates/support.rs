@@ -65,7 +65,7 @@ pub(crate) struct Candidate<T> {
 
 /// Decodes a oneOf: by signature (discriminator / single-value enum fields), or, when
 /// `untagged`, by trying every shape. Falls back to `unknown` when given.
-pub(crate) fn one_of<'de, D: serde::Deserializer<'de>, T>(
+pub(crate) fn one_of<'de, D: serde::Deserializer<'de>, T: serde::Serialize>(
     d: D,
     ty: &str,
     untagged: bool,
@@ -76,7 +76,7 @@ pub(crate) fn one_of<'de, D: serde::Deserializer<'de>, T>(
     pick(value, ty, untagged, cands, unknown).map_err(serde::de::Error::custom)
 }
 
-fn pick<T>(
+fn pick<T: serde::Serialize>(
     value: Value,
     ty: &str,
     untagged: bool,
@@ -110,14 +110,20 @@ fn pick<T>(
             }
         };
     }
+    // Several shapes may accept the same value (a shape ignores keys it does not know, at any
+    // depth). Prefer the shape that keeps the most of the input when encoded back (counted over
+    // every leaf, so a nested field a shape would drop counts against it), then the one that
+    // knows most of the top-level keys, then spec order.
     let mut tried = Vec::new();
-    let mut best: Option<(usize, T)> = None;
+    let mut best: Option<((usize, usize), T)> = None;
     for c in cands {
         match (c.de)(value.clone()) {
             Ok(v) => {
-                let score = value
+                let kept = serde_json::to_value(&v).map_or(0, |back| kept_leaves(&value, &back));
+                let known = value
                     .as_object()
                     .map_or(0, |o| o.keys().filter(|k| c.fields.contains(&k.as_str())).count());
+                let score = (kept, known);
                 if best.as_ref().is_none_or(|(s, _)| score > *s) {
                     best = Some((score, v));
                 }
@@ -129,6 +135,17 @@ fn pick<T>(
         (Some((_, v)), _) => Ok(v),
         (None, Some(u)) => Ok(u(value)),
         (None, None) => Err(format!("{ty}: the value matches none of its shapes; tried {}", tried.join("; "))),
+    }
+}
+
+/// How many leaves of `input` survive unchanged in `back` (the decoded value encoded again).
+fn kept_leaves(input: &Value, back: &Value) -> usize {
+    match (input, back) {
+        (Value::Object(a), Value::Object(b)) => {
+            a.iter().map(|(k, v)| b.get(k).map_or(0, |w| kept_leaves(v, w))).sum()
+        }
+        (Value::Array(a), Value::Array(b)) => a.iter().zip(b).map(|(v, w)| kept_leaves(v, w)).sum(),
+        (a, b) => usize::from(a == b),
     }
 }
 
