@@ -36,14 +36,25 @@ struct Opts {
 }
 
 fn parse_opts() -> Opts {
-    let mut o = Opts { messages: 10_000, windows: vec![1, 10, 64], servers: vec![Peer::Npm, Peer::Smpp34], receipts: false, rounds: 3 };
+    let mut o = Opts {
+        messages: 10_000,
+        windows: vec![1, 10, 64],
+        servers: vec![Peer::Npm, Peer::Smpp34],
+        receipts: false,
+        rounds: 3,
+    };
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut i = 0;
     while i < args.len() {
         let v = args.get(i + 1).cloned().unwrap_or_default();
         match args[i].as_str() {
             "--messages" => o.messages = v.parse().expect("--messages N"),
-            "--windows" => o.windows = v.split(',').map(|w| w.parse().expect("--windows 1,10,64")).collect(),
+            "--windows" => {
+                o.windows = v
+                    .split(',')
+                    .map(|w| w.parse().expect("--windows 1,10,64"))
+                    .collect()
+            }
             "--servers" => {
                 o.servers = v
                     .split(',')
@@ -72,8 +83,8 @@ fn parse_opts() -> Opts {
 mod smsc34 {
     use async_trait::async_trait;
     use smpp34::{
-        SmppConnectionInformation, SmppServer, SmppServerListener, TlvTag, bind_transceiver, bind_transceiver_resp,
-        server::ESME, submit_sm, submit_sm_resp,
+        SmppConnectionInformation, SmppServer, SmppServerListener, TlvTag, bind_transceiver,
+        bind_transceiver_resp, server::ESME, submit_sm, submit_sm_resp,
     };
     use std::collections::HashMap;
     use std::sync::atomic::{AtomicU64, Ordering};
@@ -87,16 +98,29 @@ mod smsc34 {
 
     #[async_trait]
     impl SmppServerListener for Handler {
-        async fn on_bind_transceiver(&self, req: bind_transceiver, _c: &SmppConnectionInformation, _s: &String) -> bind_transceiver_resp {
+        async fn on_bind_transceiver(
+            &self,
+            req: bind_transceiver,
+            _c: &SmppConnectionInformation,
+            _s: &String,
+        ) -> bind_transceiver_resp {
             req.accept("SMPP34".to_string(), Some(0x34))
         }
         async fn on_esme_bound(&self, esme: ESME, session_id: &String) {
-            self.esmes.lock().unwrap().insert(session_id.clone(), Arc::new(esme));
+            self.esmes
+                .lock()
+                .unwrap()
+                .insert(session_id.clone(), Arc::new(esme));
         }
         async fn on_esme_unbound(&self, session_id: &String) {
             self.esmes.lock().unwrap().remove(session_id);
         }
-        async fn on_submit_sm(&self, req: submit_sm, _c: &SmppConnectionInformation, session_id: &String) -> submit_sm_resp {
+        async fn on_submit_sm(
+            &self,
+            req: submit_sm,
+            _c: &SmppConnectionInformation,
+            session_id: &String,
+        ) -> submit_sm_resp {
             let n = self.next.fetch_add(1, Ordering::Relaxed);
             let id = format!("{n:X}");
             if self.receipts && req.registered_delivery != 0 {
@@ -105,7 +129,11 @@ mod smsc34 {
                     let text = format!(
                         "id:{n} sub:001 dlvrd:001 submit date:2611251010 done date:2611251010 stat:DELIVRD err:000 text:"
                     );
-                    let (src, dst, rid) = (req.destination_addr.clone(), req.source_addr.clone(), id.clone());
+                    let (src, dst, rid) = (
+                        req.destination_addr.clone(),
+                        req.source_addr.clone(),
+                        id.clone(),
+                    );
                     tokio::spawn(async move {
                         let mut rid = rid.into_bytes();
                         rid.push(0);
@@ -127,7 +155,11 @@ mod smsc34 {
     }
 
     pub async fn serve(port: u16, receipts: bool) {
-        let handler = Arc::new(Handler { next: AtomicU64::new(1), receipts, esmes: Mutex::new(HashMap::new()) });
+        let handler = Arc::new(Handler {
+            next: AtomicU64::new(1),
+            receipts,
+            esmes: Mutex::new(HashMap::new()),
+        });
         let mut server = SmppServer::new("127.0.0.1".parse().unwrap(), port, handler);
         server.start().await;
         println!("ready");
@@ -150,7 +182,11 @@ impl Drop for Server {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 fn start_server(peer: Peer, receipts: bool) -> Server {
@@ -160,19 +196,36 @@ fn start_server(peer: Peer, receipts: bool) -> Server {
         Peer::Smpp34 => {
             let port = free_port();
             let mut child = Command::new(std::env::current_exe().unwrap())
-                .args(["serve-smpp34", &port.to_string(), if receipts { "1" } else { "0" }])
+                .args([
+                    "serve-smpp34",
+                    &port.to_string(),
+                    if receipts { "1" } else { "0" },
+                ])
                 .stdout(Stdio::piped())
                 .spawn()
                 .unwrap();
             let mut line = String::new();
-            std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+            std::io::BufReader::new(child.stdout.take().unwrap())
+                .read_line(&mut line)
+                .unwrap();
             assert_eq!(line.trim(), "ready");
-            Server { child, addr: format!("127.0.0.1:{port}") }
+            Server {
+                child,
+                addr: format!("127.0.0.1:{port}"),
+            }
         }
         Peer::Npm => {
-            let tools = std::env::var("QIKBERRY_TOOLS").expect("set QIKBERRY_TOOLS (the .tools dir with node_modules/smpp)");
-            let script = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/peers/smpp/smsc.js");
-            let opts = if receipts { r#"{"port":0,"quiet":true,"dlr":"tlv"}"# } else { r#"{"port":0,"quiet":true}"# };
+            let tools = std::env::var("QIKBERRY_TOOLS")
+                .expect("set QIKBERRY_TOOLS (the .tools dir with node_modules/smpp)");
+            let script = concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../tests/peers/smpp/smsc.js"
+            );
+            let opts = if receipts {
+                r#"{"port":0,"quiet":true,"dlr":"tlv"}"#
+            } else {
+                r#"{"port":0,"quiet":true}"#
+            };
             let mut child = Command::new("node")
                 .arg(script)
                 .arg(opts)
@@ -181,9 +234,14 @@ fn start_server(peer: Peer, receipts: bool) -> Server {
                 .spawn()
                 .expect("node");
             let mut line = String::new();
-            std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+            std::io::BufReader::new(child.stdout.take().unwrap())
+                .read_line(&mut line)
+                .unwrap();
             let v: serde_json::Value = serde_json::from_str(&line).unwrap();
-            Server { child, addr: format!("127.0.0.1:{}", v["port"]) }
+            Server {
+                child,
+                addr: format!("127.0.0.1:{}", v["port"]),
+            }
         }
     }
 }
@@ -243,16 +301,20 @@ async fn run_qikberry(addr: &str, window: usize, n: usize, receipts: bool) -> (f
 async fn wait_count(c: &AtomicUsize, n: usize) {
     let t0 = Instant::now();
     while c.load(Ordering::Relaxed) < n {
-        assert!(t0.elapsed() < Duration::from_secs(120), "receipts missing: {} of {n}", c.load(Ordering::Relaxed));
+        assert!(
+            t0.elapsed() < Duration::from_secs(120),
+            "receipts missing: {} of {n}",
+            c.load(Ordering::Relaxed)
+        );
         tokio::time::sleep(Duration::from_micros(200)).await;
     }
 }
 
 async fn run_rusmppc(addr: &str, window: usize, n: usize, receipts: bool) -> (f64, f64) {
+    use rusmpp::CommandId;
     use rusmpp::pdus::{BindTransceiver, DeliverSmResp, SubmitSm};
     use rusmpp::types::{COctetString, OctetString};
     use rusmpp::values::{Npi, RegisteredDelivery, Ton};
-    use rusmpp::CommandId;
     let (client, mut events) = rusmppc::ConnectionBuilder::new()
         .disable_interface_version_check()
         .enquire_link_interval(Duration::from_secs(60))
@@ -280,7 +342,9 @@ async fn run_rusmppc(addr: &str, window: usize, n: usize, receipts: bool) -> (f6
             if let rusmppc::Event::Incoming(cmd) = ev
                 && cmd.id() == CommandId::DeliverSm
             {
-                let _ = c2.deliver_sm_resp(cmd.sequence_number(), DeliverSmResp::default()).await;
+                let _ = c2
+                    .deliver_sm_resp(cmd.sequence_number(), DeliverSmResp::default())
+                    .await;
                 g.fetch_add(1, Ordering::Relaxed);
             }
         }
@@ -288,7 +352,11 @@ async fn run_rusmppc(addr: &str, window: usize, n: usize, receipts: bool) -> (f6
     let submit = SubmitSm::builder()
         .source_addr(COctetString::from_str("QIKBRY").unwrap())
         .destination_addr(COctetString::from_str("919900000001").unwrap())
-        .registered_delivery(if receipts { RegisteredDelivery::request_all() } else { RegisteredDelivery::default() })
+        .registered_delivery(if receipts {
+            RegisteredDelivery::request_all()
+        } else {
+            RegisteredDelivery::default()
+        })
         .short_message(OctetString::from_str("Your one-time password is 482913.").unwrap())
         .build();
     let batch = |count: usize| {
@@ -301,7 +369,10 @@ async fn run_rusmppc(addr: &str, window: usize, n: usize, receipts: bool) -> (f6
                 let k = per + usize::from(w < extra);
                 tokio::spawn(async move {
                     for _ in 0..k {
-                        client.submit_sm(submit.clone()).await.expect("rusmppc submit");
+                        client
+                            .submit_sm(submit.clone())
+                            .await
+                            .expect("rusmppc submit");
                     }
                 })
             })
@@ -326,7 +397,8 @@ fn cpu_ticks() -> u64 {
     let after = stat.rsplit_once(')').map_or("", |(_, r)| r);
     let f: Vec<&str> = after.split_whitespace().collect();
     // Fields 14 and 15 of /proc/pid/stat; `after` starts at field 3.
-    f.get(11).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0) + f.get(12).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0)
+    f.get(11).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0)
+        + f.get(12).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0)
 }
 
 fn ticks_per_sec() -> f64 {
@@ -343,7 +415,9 @@ fn main() {
     if args.get(1).map(String::as_str) == Some("serve-smpp34") {
         let port: u16 = args[2].parse().unwrap();
         let receipts = args[3] == "1";
-        tokio::runtime::Runtime::new().unwrap().block_on(smsc34::serve(port, receipts));
+        tokio::runtime::Runtime::new()
+            .unwrap()
+            .block_on(smsc34::serve(port, receipts));
         return;
     }
     let o = parse_opts();
@@ -352,13 +426,16 @@ fn main() {
         "messages={} rounds={} receipts={} (median msgs/s of the rounds; the two clients alternate on one server process)",
         o.messages, o.rounds, o.receipts
     );
-    println!("| server | window | qikberry msg/s | rusmppc msg/s | ratio | qikberry client CPU µs/msg | rusmppc client CPU µs/msg |");
+    println!(
+        "| server | window | qikberry msg/s | rusmppc msg/s | ratio | qikberry client CPU µs/msg | rusmppc client CPU µs/msg |"
+    );
     println!("|---|---|---|---|---|---|---|");
     for &peer in &o.servers {
         let server = start_server(peer, o.receipts);
         std::thread::sleep(Duration::from_millis(300));
         for &w in &o.windows {
-            let (mut ours, mut theirs, mut ours_cpu, mut theirs_cpu) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+            let (mut ours, mut theirs, mut ours_cpu, mut theirs_cpu) =
+                (Vec::new(), Vec::new(), Vec::new(), Vec::new());
             for _ in 0..o.rounds {
                 let (r, c) = rt.block_on(run_qikberry(&server.addr, w, o.messages, o.receipts));
                 ours.push(r);
