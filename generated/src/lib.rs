@@ -62,9 +62,9 @@ pub use r#gen::*;
 
 pub use client::{Client, ClientBuilder};
 pub use error::{Error, ErrorBody};
-pub use runtime::{AuthMode, RetryLayer};
 #[cfg(feature = "tracing")]
 pub use runtime::TracingLayer;
+pub use runtime::{AuthMode, RetryLayer};
 
 /// The HTTP client crate this client is built on (for [`ClientBuilder::http_client`] and
 /// custom [`runtime::Layer`]s), re-exported so that versions always match.
