@@ -84,7 +84,9 @@ pub fn stream_pages<R: Paginated>(
 }
 
 /// Lazily fetches page after page (one request in flight, one page in memory), yielding the
-/// items. The stream ends after the last item of the last page, or after the first error.
+/// items. The stream ends after the last item of the last page (no `links.next` and
+/// `current_page >= last_page`), at an empty page, when the server serves a page number lower
+/// than the one asked for (so a misbehaving server cannot make it loop), or after the first error.
 pub fn stream_items<R: Paginated>(
     client: Client,
     make_request: impl Fn(u64) -> Request + Send + Sync + 'static,
