@@ -521,7 +521,10 @@ impl Inner {
             BindMode::Transmitter => Body::BindTransmitter(bind),
             BindMode::Receiver => Body::BindReceiver(bind),
         };
+        // If this future is dropped mid-bind (shutdown), close the half-made session.
+        let guard = CloseOnDrop(Some(session.clone()));
         let resp = session.request(&body, false).await;
+        drop(guard.disarm());
         let fail = |e: ConnectError| {
             session.shutdown("bind failed");
             Err(e)
@@ -550,6 +553,22 @@ impl Inner {
             }),
             Ok(p) => fail(io(format!("unexpected answer to bind: {}", p.body.name()))),
             Err(e) => fail(io(format!("bind: {e:?}"))),
+        }
+    }
+}
+
+struct CloseOnDrop(Option<Arc<Session>>);
+
+impl CloseOnDrop {
+    fn disarm(mut self) -> Option<Arc<Session>> {
+        self.0.take()
+    }
+}
+
+impl Drop for CloseOnDrop {
+    fn drop(&mut self) {
+        if let Some(s) = self.0.take() {
+            s.shutdown("connect abandoned");
         }
     }
 }
