@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 
 use futures_util::future::BoxFuture;
 use qikberry::runtime::{Layer, Next, PreparedRequest, Response};
-use qikberry::{Client, Error};
+use qikberry::{AuthMode, Client, Error};
 use support::contract;
 use support::ops::Ctx;
 use support::spec;
@@ -116,6 +116,16 @@ impl Layer for Violations {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_operation_against_prism() {
+    run_against_prism(AuthMode::Header).await;
+}
+
+/// The same with `?access_token=`: Prism checks it against the spec's `accessTokenQuery` scheme.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_operation_against_prism_with_query_token() {
+    run_against_prism(AuthMode::QueryParameter).await;
+}
+
+async fn run_against_prism(mode: AuthMode) {
     let spec_json = spec::load_spec();
     let ops = spec::operations(&spec_json);
     let table = calls::all();
@@ -129,6 +139,7 @@ async fn every_operation_against_prism() {
         .base_url(&origin)
         .v3_base_url(&origin)
         .timeout(Duration::from_secs(30))
+        .auth_mode(mode)
         .layer(violations.clone())
         .build()
         .expect("client");
@@ -178,7 +189,7 @@ async fn every_operation_against_prism() {
     }
     assert!(
         failures.is_empty(),
-        "{} calls failed against Prism (log: {}):\n{}",
+        "{} calls failed against Prism ({mode:?} auth; log: {}):\n{}",
         failures.len(),
         prism.log.display(),
         failures.join("\n")
