@@ -218,9 +218,15 @@ impl Session {
 
     /// Send a request and wait for its response (or generic_nack).
     pub(crate) async fn request(&self, body: &Body, paced: bool) -> Result<Pdu, Failure> {
-        let permit = match self.window.acquire().await {
-            Ok(p) => p,
-            Err(_) => return Err(Failure::NotSent(self.close_reason())),
+        // Keepalive and unbind never wait behind a full window: they are how a stuck link is
+        // detected and how a session is closed.
+        let permit = if matches!(body, Body::EnquireLink | Body::Unbind) {
+            None
+        } else {
+            match self.window.acquire().await {
+                Ok(p) => Some(p),
+                Err(_) => return Err(Failure::NotSent(self.close_reason())),
+            }
         };
         if paced {
             self.pace().await;

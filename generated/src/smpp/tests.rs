@@ -688,6 +688,60 @@ async fn long_text_goes_out_as_concatenated_parts() {
     assert_eq!(ids.len(), 2);
 }
 
+#[tokio::test]
+async fn keepalive_is_not_blocked_by_a_full_window() {
+    let d = double(standard(|_, _, _| vec![]), Opts { dribble: false }).await;
+    let mut c = config(&[&d.addr]);
+    c.window = 2;
+    c.enquire_link_interval = Duration::from_millis(100);
+    let client = Client::connect(c).await.unwrap();
+    let hung: Vec<_> = (0..2)
+        .map(|_| {
+            let c = client.clone();
+            tokio::spawn(async move { c.submit_sm(sm("91")).await })
+        })
+        .collect();
+    let t0 = Instant::now();
+    while d.stats.enquire_from_client.load(Ordering::SeqCst) == 0 {
+        assert!(
+            t0.elapsed() < Duration::from_secs(2),
+            "no enquire_link while the window was full"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(d.stats.submits.load(Ordering::SeqCst), 2);
+    for h in hung {
+        h.abort();
+    }
+}
+
+#[tokio::test]
+async fn silent_link_is_detected_by_enquire_link_and_replaced() {
+    // The first connection goes silent after the bind (no answers at all, not even to
+    // enquire_link); the second behaves.
+    let h = standard(|st, _, p| vec![Act::Reply(ok_submit(st, p))]);
+    let h2: Arc<Handler> = Arc::new(move |st, conn, p| match (&p.body, conn) {
+        (Body::BindTransceiver(_), _) => h(st, conn, p),
+        (_, 0) => vec![],
+        _ => h(st, conn, p),
+    });
+    let d = double(h2, Opts { dribble: false }).await;
+    let mut c = config(&[&d.addr]);
+    c.enquire_link_interval = Duration::from_millis(100);
+    c.request_timeout = Duration::from_millis(300);
+    let client = Client::connect(c).await.unwrap();
+    let t0 = Instant::now();
+    while d.stats.connections.load(Ordering::SeqCst) < 2 {
+        assert!(
+            t0.elapsed() < Duration::from_secs(5),
+            "silent link never replaced"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(client.wait_bound(1, Duration::from_secs(3)).await);
+    client.submit_sm(sm("91")).await.unwrap();
+}
+
 mod props {
     use super::super::pdu::*;
     use super::super::text::{self, EncodingChoice};
