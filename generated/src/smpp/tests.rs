@@ -742,6 +742,39 @@ async fn silent_link_is_detected_by_enquire_link_and_replaced() {
     client.submit_sm(sm("91")).await.unwrap();
 }
 
+#[tokio::test]
+async fn data_sm_with_message_payload() {
+    let d = double(
+        standard(|_, _, p| {
+            let Body::DataSm(ds) = &p.body else {
+                return vec![Act::Reply(resp(p, 0x03, Body::GenericNack))];
+            };
+            let payload = ds.tlvs.message_payload().unwrap_or_default();
+            let id = format!("ds-{}", payload.len());
+            vec![Act::Reply(resp(
+                p,
+                0,
+                Body::DataSmResp(MessageIdResp {
+                    message_id: id,
+                    tlvs: Tlvs::new(),
+                }),
+            ))]
+        }),
+        Opts { dribble: false },
+    )
+    .await;
+    let client = Client::connect(config(&[&d.addr])).await.unwrap();
+    let mut tlvs = Tlvs::new();
+    tlvs.push(Tlv::octets(tag::MESSAGE_PAYLOAD, vec![b'a'; 400]));
+    let body = Body::DataSm(pdu::DataSm {
+        source_addr: "QIK".into(),
+        destination_addr: "91".into(),
+        tlvs,
+        ..pdu::DataSm::default()
+    });
+    assert_eq!(client.submit_body(&body).await.unwrap(), "ds-400");
+}
+
 mod props {
     use super::super::pdu::*;
     use super::super::text::{self, EncodingChoice};
