@@ -998,6 +998,13 @@ mod props {
         }
 
         #[test]
+        fn receipt_parser_never_panics(t in "((id|sub|dlvrd|submit date|done date|stat|err|text|ID|Stat)[ ]?:?[ ]?[0-9a-zA-Zé€ ]{0,12}[ ]?){0,10}") {
+            if let Some(r) = super::super::receipt::parse_receipt_text(&t) {
+                prop_assert!(!r.message_id.is_empty());
+            }
+        }
+
+        #[test]
         fn split_matches_segments(t in "[a-zA-Z0-9 €\\[\\]{}^жд😀é]{0,400}") {
             let info = text::segments(&t, EncodingChoice::Auto);
             let (enc, parts) = text::split(&t, EncodingChoice::Auto, 9);
