@@ -64,7 +64,7 @@ pub use client::{Client, ClientBuilder};
 pub use error::{Error, ErrorBody};
 #[cfg(feature = "tracing")]
 pub use runtime::TracingLayer;
-pub use runtime::{AuthMode, RetryLayer};
+pub use runtime::{AuthMode, RateLimitLayer, RetryLayer};
 
 /// The HTTP client crate this client is built on (for [`ClientBuilder::http_client`] and
 /// custom [`runtime::Layer`]s), re-exported so that versions always match.

@@ -499,6 +499,76 @@ impl Layer for RetryLayer {
     }
 }
 
+/// Spaces requests out so that at most `max` of them start within any window of `per`
+/// (for example the platform's per-minute quota), waiting instead of failing with 429.
+///
+/// Requests wait in arrival order; the limit is shared by every clone of the client. Register
+/// it after a [`RetryLayer`] to count every attempt, before it to count calls.
+///
+/// ```
+/// use std::time::Duration;
+/// use qikberry::runtime::{RateLimitLayer, RetryLayer};
+///
+/// let client = qikberry::Client::builder()
+///     .token("test-token")
+///     .layer(RetryLayer::new())
+///     .layer(RateLimitLayer::new(60, Duration::from_secs(60)))
+///     .build()?;
+/// # Ok::<(), qikberry::Error>(())
+/// ```
+#[derive(Debug)]
+pub struct RateLimitLayer {
+    max: usize,
+    per: Duration,
+    /// Start times of the requests inside the current window, oldest first.
+    starts: tokio::sync::Mutex<std::collections::VecDeque<tokio::time::Instant>>,
+}
+
+impl RateLimitLayer {
+    /// At most `max` requests (at least 1) per `per`.
+    pub fn new(max: usize, per: Duration) -> Self {
+        RateLimitLayer {
+            max: max.max(1),
+            per,
+            starts: tokio::sync::Mutex::new(std::collections::VecDeque::new()),
+        }
+    }
+
+    async fn acquire(&self) {
+        // The lock is held while waiting, so waiters are served in arrival order.
+        let mut starts = self.starts.lock().await;
+        loop {
+            let now = tokio::time::Instant::now();
+            while starts
+                .front()
+                .is_some_and(|t| now.duration_since(*t) >= self.per)
+            {
+                starts.pop_front();
+            }
+            if starts.len() < self.max {
+                starts.push_back(now);
+                return;
+            }
+            if let Some(oldest) = starts.front().copied() {
+                tokio::time::sleep_until(oldest + self.per).await;
+            }
+        }
+    }
+}
+
+impl Layer for RateLimitLayer {
+    fn handle<'a>(
+        &'a self,
+        req: PreparedRequest,
+        next: Next<'a>,
+    ) -> BoxFuture<'a, Result<Response, Error>> {
+        Box::pin(async move {
+            self.acquire().await;
+            next.run(req).await
+        })
+    }
+}
+
 /// Emits one `tracing` span per API call (feature `tracing`), named `qikberry.request`, with
 /// the fields `operation`, `method`, `path` (the query string is left out: it may hold phone
 /// numbers), and, when the call ends, `status` and `elapsed_ms`; failures (transport errors and

@@ -833,3 +833,40 @@ async fn redirects_to_another_origin_are_not_followed() {
     assert_eq!(err.status().map(|s| s.as_u16()), Some(302));
     assert!(b.seen().is_empty(), "the request went to the other origin");
 }
+
+#[tokio::test]
+async fn rate_limit_layer_spaces_requests_out() {
+    let server = TestServer::start().await;
+    let c = Client::builder()
+        .token(TOKEN)
+        .host(server.origin())
+        .layer(qikberry::RateLimitLayer::new(2, Duration::from_millis(400)))
+        .build()
+        .unwrap();
+    for _ in 0..5 {
+        server.expect(get("sms/senders"));
+    }
+    let started = Instant::now();
+    let mut done = Vec::new();
+    let calls: Vec<_> = (0..5)
+        .map(|_| {
+            let c = c.clone();
+            tokio::spawn(async move {
+                let r: Result<Value, Error> = c.execute(req(Method::GET, "sms/senders")).await;
+                (r.is_ok(), started.elapsed())
+            })
+        })
+        .collect();
+    for h in calls {
+        done.push(h.await.unwrap());
+    }
+    assert!(done.iter().all(|(ok, _)| *ok));
+    let mut times: Vec<Duration> = done.iter().map(|(_, t)| *t).collect();
+    times.sort();
+    // Two in the first window, two in the second, one in the third.
+    assert!(times[1] < Duration::from_millis(400), "{times:?}");
+    assert!(times[2] >= Duration::from_millis(390), "{times:?}");
+    assert!(times[4] >= Duration::from_millis(790), "{times:?}");
+    assert_eq!(server.seen().len(), 5);
+    assert!(server.failures().is_empty(), "{:?}", server.failures());
+}
