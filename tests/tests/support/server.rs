@@ -270,10 +270,7 @@ pub fn check(expect: &Expect, seen: &Seen) -> Result<(), Vec<String>> {
             if auth_header.is_some() {
                 p.push("no Authorization header expected in query-token mode".into());
             }
-            let tail = format!(
-                "access_token={}",
-                url::form_urlencoded::byte_serialize(token.as_bytes()).collect::<String>()
-            );
+            let tail = format!("access_token={}", super::contract::pct_encode(token));
             let want = if expect.query.is_empty() {
                 tail
             } else {
