@@ -35,7 +35,7 @@ impl Rng {
 }
 
 fn generate(n: usize) -> Vec<String> {
-    let mut rng = Rng(0x5EED_0F_5AA5);
+    let mut rng = Rng(0x005E_ED0F_5AA5);
     let classes: Vec<Vec<char>> = POOL.iter().map(|s| s.chars().collect()).collect();
     (0..n)
         .map(|i| {

@@ -71,10 +71,10 @@ impl Smsc {
                 let Ok(v) = serde_json::from_str::<Value>(&line) else {
                     continue;
                 };
-                if v["event"] == "listening" {
-                    if let Some(tx) = port_tx.take() {
-                        let _ = tx.send(v["port"].as_u64().unwrap_or(0) as u16);
-                    }
+                if v["event"] == "listening"
+                    && let Some(tx) = port_tx.take()
+                {
+                    let _ = tx.send(v["port"].as_u64().unwrap_or(0) as u16);
                 }
                 ev.lock().unwrap().push(v);
             }
