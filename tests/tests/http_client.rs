@@ -840,7 +840,10 @@ async fn rate_limit_layer_spaces_requests_out() {
     let c = Client::builder()
         .token(TOKEN)
         .host(server.origin())
-        .layer(qikberry::RateLimitLayer::new(2, Duration::from_millis(2000)))
+        .layer(qikberry::RateLimitLayer::new(
+            2,
+            Duration::from_millis(2000),
+        ))
         .build()
         .unwrap();
     for _ in 0..5 {
