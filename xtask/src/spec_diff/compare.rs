@@ -89,6 +89,13 @@ fn resolve<'v>(doc: &'v Value, mut value: &'v Value) -> &'v Value {
     value
 }
 
+/// The object under `key` of `value`, or an empty one: absent and empty compare alike.
+fn members<'v>(value: &'v Value, key: &str) -> &'v serde_json::Map<String, Value> {
+    static EMPTY: std::sync::LazyLock<serde_json::Map<String, Value>> =
+        std::sync::LazyLock::new(serde_json::Map::new);
+    value.get(key).and_then(Value::as_object).unwrap_or(&EMPTY)
+}
+
 fn ref_name(value: &Value) -> Option<&str> {
     value
         .get("$ref")
@@ -771,15 +778,8 @@ impl<'a> Cx<'a> {
         ptr: &str,
         what: &str,
     ) {
-        let empty = serde_json::Map::new();
-        let oc = o
-            .get("content")
-            .and_then(Value::as_object)
-            .unwrap_or(&empty);
-        let nc = n
-            .get("content")
-            .and_then(Value::as_object)
-            .unwrap_or(&empty);
+        let oc = members(o, "content");
+        let nc = members(n, "content");
         let cptr = child(ptr, "content");
         for (media, om) in oc {
             let mptr = child(&cptr, media);
@@ -820,15 +820,7 @@ impl<'a> Cx<'a> {
     }
 
     fn responses(&mut self, site: &Site, o: &Op<'a>, n: &Op<'a>, ptr: &str) {
-        let empty = serde_json::Map::new();
-        let or =
-            o.op.get("responses")
-                .and_then(Value::as_object)
-                .unwrap_or(&empty);
-        let nr =
-            n.op.get("responses")
-                .and_then(Value::as_object)
-                .unwrap_or(&empty);
+        let (or, nr) = (members(o.op, "responses"), members(n.op, "responses"));
         let rptr = child(ptr, "responses");
         for (code, oresp) in or {
             let cptr = child(&rptr, code);
@@ -1101,15 +1093,8 @@ impl<'a> Cx<'a> {
         what: &str,
         seen: &mut HashSet<(String, String)>,
     ) {
-        let empty = serde_json::Map::new();
-        let op = os
-            .get("properties")
-            .and_then(Value::as_object)
-            .unwrap_or(&empty);
-        let np = ns
-            .get("properties")
-            .and_then(Value::as_object)
-            .unwrap_or(&empty);
+        let op = members(os, "properties");
+        let np = members(ns, "properties");
         if op.is_empty() && np.is_empty() {
             return;
         }
