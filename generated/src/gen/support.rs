@@ -116,22 +116,24 @@ fn pick<T: serde::Serialize>(
     // Several shapes may accept the same value (a shape ignores keys it does not know, at any
     // depth). Prefer the shape that keeps the most of the input when encoded back (counted over
     // every leaf, so a nested field a shape would drop counts against it), then the one that
-    // knows most of the top-level keys, then spec order.
+    // knows most of the top-level keys, then spec order. The encoding back is only paid for when
+    // more than one shape accepts the value.
     let mut tried = Vec::new();
-    let mut best: Option<((usize, usize), T)> = None;
+    let mut accepted: Vec<(&Candidate<T>, T)> = Vec::new();
     for c in cands {
         match (c.de)(value.clone()) {
-            Ok(v) => {
-                let kept = serde_json::to_value(&v).map_or(0, |back| kept_leaves(&value, &back));
-                let known = value
-                    .as_object()
-                    .map_or(0, |o| o.keys().filter(|k| c.fields.contains(&k.as_str())).count());
-                let score = (kept, known);
-                if best.as_ref().is_none_or(|(s, _)| score > *s) {
-                    best = Some((score, v));
-                }
-            }
+            Ok(v) => accepted.push((c, v)),
             Err(e) => tried.push(format!("`{}`: {e}", c.name)),
+        }
+    }
+    let contested = accepted.len() > 1;
+    let mut best: Option<((usize, usize), T)> = None;
+    for (c, v) in accepted {
+        let kept = if contested { serde_json::to_value(&v).map_or(0, |back| kept_leaves(&value, &back)) } else { 0 };
+        let known = value.as_object().map_or(0, |o| o.keys().filter(|k| c.fields.contains(&k.as_str())).count());
+        let score = (kept, known);
+        if best.as_ref().is_none_or(|(s, _)| score > *s) {
+            best = Some((score, v));
         }
     }
     match (best, unknown) {
