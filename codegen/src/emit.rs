@@ -115,9 +115,17 @@ impl<'a> Emitter<'a> {
                     let v = ident(v);
                     quote!(#v = #wire)
                 });
+                let matching = doc_raw(&[
+                    String::new(),
+                    "Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values \
+                     this version does not know arrive as `Unknown`."
+                        .into(),
+                ]);
                 quote! {
                     #doc
+                    #matching
                     #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+                    #[non_exhaustive]
                     pub enum #name {
                         #(#variants)*
                         /// A value this version of the client does not know, kept as received.
@@ -158,14 +166,11 @@ impl<'a> Emitter<'a> {
                 quote!(#fdoc #[serde(#rename skip_serializing_if = "Option::is_none")] pub #id: Option<#ty>,)
             }
         });
-        let ctor = self
-            .api
-            .request_side
-            .contains(&def.name)
-            .then(|| self.constructor(&name, fields, loc));
+        let ctor = self.constructor(&name, fields, loc);
         quote! {
             #doc
             #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
+            #[non_exhaustive]
             pub struct #name {
                 #(#field_tokens)*
             }
@@ -173,7 +178,8 @@ impl<'a> Emitter<'a> {
         }
     }
 
-    /// `new(required…)` plus one setter per optional field, for request models.
+    /// `new(required…)` plus one setter per optional field: models are `#[non_exhaustive]`, so
+    /// this is how callers (and their tests, for response models) build them.
     fn constructor(
         &self,
         name: &proc_macro2::Ident,
@@ -287,10 +293,19 @@ impl<'a> Emitter<'a> {
         };
         let type_name = &def.name;
         let froms = self.conversions(&def.name, o, loc);
+        let matching = if response {
+            "Non-exhaustive: the API may add shapes, so a `match` needs a `_` arm; shapes this \
+             version does not know arrive as `Unknown`."
+        } else {
+            "Non-exhaustive: the API may add shapes, so a `match` needs a `_` arm."
+        };
+        let matching = doc_raw(&[String::new(), matching.into()]);
         quote! {
             #doc
+            #matching
             #[derive(Debug, Clone, PartialEq, serde::Serialize)]
             #[serde(untagged)]
+            #[non_exhaustive]
             pub enum #name {
                 #(#variants)*
                 #unknown_variant

@@ -172,8 +172,6 @@ pub(crate) struct Api {
     pub modules: BTreeMap<String, Module>,
     /// Types reachable from a response (their oneOfs keep an `Unknown` variant).
     pub response_side: BTreeSet<String>,
-    /// Types reachable from a request body (they get constructors).
-    pub request_side: BTreeSet<String>,
     pub ops: Vec<Op>,
     pub tags: BTreeMap<String, TagInfo>,
     pub filters: BTreeMap<String, Filter>,

@@ -755,11 +755,14 @@ pub(crate) fn read(spec: &OpenAPI) -> Result<Api> {
             ops.push((o, optr));
         }
     }
-    // Unused components are emitted too (into `common`), except the multipart-only ones.
+    // Unused components are emitted too (into `common`), except the multipart-only ones and the
+    // webhook payloads that only callbacks use (the hand-written `webhook` module is their one
+    // definition).
+    let callback_only = callback_schemas(spec);
     if let Some(c) = &spec.components {
         for name in c.schemas.keys() {
             let reference = format!("#/components/schemas/{name}");
-            if r.comp.contains_key(name.as_str()) {
+            if r.comp.contains_key(name.as_str()) || callback_only.contains(name.as_str()) {
                 continue;
             }
             let cptr = format!("/components/schemas/{}", esc(name));
@@ -796,6 +799,42 @@ pub(crate) fn read(spec: &OpenAPI) -> Result<Api> {
     }
     let ops: Vec<Op> = ops.into_iter().map(|(o, _)| o).collect();
     place(r.types, ops, tags, filters, spec.info.title.clone())
+}
+
+/// The component schemas that operations' callbacks reach through `$ref`s (transitively).
+fn callback_schemas(spec: &OpenAPI) -> BTreeSet<String> {
+    let mut todo: Vec<Value> = Vec::new();
+    for (_, item) in spec.paths.iter() {
+        if let ReferenceOr::Item(item) = item {
+            for (_, op) in item.iter() {
+                todo.extend(
+                    op.callbacks
+                        .values()
+                        .filter_map(|c| serde_json::to_value(c).ok()),
+                );
+            }
+        }
+    }
+    let schemas = spec.components.as_ref().map(|c| &c.schemas);
+    let mut found = BTreeSet::new();
+    while let Some(v) = todo.pop() {
+        match v {
+            Value::Object(map) => {
+                if let Some(Value::String(r)) = map.get("$ref")
+                    && let Some(name) = r.strip_prefix("#/components/schemas/")
+                    && found.insert(name.to_string())
+                    && let Some(s) = schemas.and_then(|s| s.get(name))
+                    && let Ok(s) = serde_json::to_value(s)
+                {
+                    todo.push(s);
+                }
+                todo.extend(map.into_iter().map(|(_, v)| v));
+            }
+            Value::Array(list) => todo.extend(list),
+            _ => {}
+        }
+    }
+    found
 }
 
 /// Reads one operation into the IR, step by step: its names, its parameters (sorted into path,
@@ -1493,7 +1532,6 @@ fn place(
         seen
     };
     let mut reach: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    let mut req_roots = Vec::new();
     let mut resp_roots = Vec::new();
     for op in &ops {
         let mut roots = Vec::new();
@@ -1506,7 +1544,6 @@ fn place(
         match &op.body {
             Some(OpBody::Json { ty, .. } | OpBody::Form { ty, .. }) => {
                 ty.named(&mut roots);
-                ty.named(&mut req_roots);
             }
             Some(OpBody::Multipart(fields)) => {
                 fields.iter().for_each(|f| f.param.ty.named(&mut roots))
@@ -1607,13 +1644,11 @@ fn place(
             );
         }
     }
-    let request_side = closure(req_roots);
     let response_side = closure(resp_roots);
     Ok(Api {
         types,
         modules,
         response_side,
-        request_side,
         ops,
         tags,
         filters,

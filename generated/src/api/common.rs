@@ -3,6 +3,7 @@
 
 /// The error envelope returned with 4xx and 5xx responses.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ErrorResponse {
     /// "ERROR", "FAIL" or the numeric HTTP status, depending on the endpoint.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -16,8 +17,38 @@ pub struct ErrorResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<std::collections::BTreeMap<String, Vec<String>>>,
 }
+impl ErrorResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(message: impl Into<String>) -> Self {
+        Self {
+            status: None,
+            code: None,
+            message: message.into(),
+            errors: None,
+        }
+    }
+    /// Sets `status`.
+    pub fn status(mut self, status: crate::types::StringOrNumber) -> Self {
+        self.status = Some(status);
+        self
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `errors`.
+    pub fn errors(
+        mut self,
+        errors: std::collections::BTreeMap<String, Vec<String>>,
+    ) -> Self {
+        self.errors = Some(errors);
+        self
+    }
+}
 /// Links to neighbouring pages of a paginated list.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PaginationLinks {
     /// URL of the first page.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -32,8 +63,40 @@ pub struct PaginationLinks {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
 }
+impl PaginationLinks {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new() -> Self {
+        Self {
+            first: None,
+            last: None,
+            prev: None,
+            next: None,
+        }
+    }
+    /// Sets `first`.
+    pub fn first(mut self, first: impl Into<String>) -> Self {
+        self.first = Some(first.into());
+        self
+    }
+    /// Sets `last`.
+    pub fn last(mut self, last: impl Into<String>) -> Self {
+        self.last = Some(last.into());
+        self
+    }
+    /// Sets `prev`.
+    pub fn prev(mut self, prev: impl Into<String>) -> Self {
+        self.prev = Some(prev.into());
+        self
+    }
+    /// Sets `next`.
+    pub fn next(mut self, next: impl Into<String>) -> Self {
+        self.next = Some(next.into());
+        self
+    }
+}
 /// Position of this page within a paginated list.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PaginationMeta {
     /// Number of this page.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -60,8 +123,64 @@ pub struct PaginationMeta {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<PaginationMetaLinksItem>>,
 }
+impl PaginationMeta {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new() -> Self {
+        Self {
+            current_page: None,
+            from: None,
+            last_page: None,
+            path: None,
+            per_page: None,
+            to: None,
+            total: None,
+            links: None,
+        }
+    }
+    /// Sets `current_page`.
+    pub fn current_page(mut self, current_page: i64) -> Self {
+        self.current_page = Some(current_page);
+        self
+    }
+    /// Sets `from`.
+    pub fn from(mut self, from: i64) -> Self {
+        self.from = Some(from);
+        self
+    }
+    /// Sets `last_page`.
+    pub fn last_page(mut self, last_page: i64) -> Self {
+        self.last_page = Some(last_page);
+        self
+    }
+    /// Sets `path`.
+    pub fn path(mut self, path: impl Into<String>) -> Self {
+        self.path = Some(path.into());
+        self
+    }
+    /// Sets `per_page`.
+    pub fn per_page(mut self, per_page: crate::types::StringOrNumber) -> Self {
+        self.per_page = Some(per_page);
+        self
+    }
+    /// Sets `to`.
+    pub fn to(mut self, to: i64) -> Self {
+        self.to = Some(to);
+        self
+    }
+    /// Sets `total`.
+    pub fn total(mut self, total: i64) -> Self {
+        self.total = Some(total);
+        self
+    }
+    /// Sets `links`.
+    pub fn links(mut self, links: Vec<PaginationMetaLinksItem>) -> Self {
+        self.links = Some(links);
+        self
+    }
+}
 /// The `PaginationMetaLinksItem` model.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PaginationMetaLinksItem {
     /// URL of that page; null when there is none.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -72,6 +191,31 @@ pub struct PaginationMetaLinksItem {
     /// Whether this is the current page.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
+}
+impl PaginationMetaLinksItem {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new() -> Self {
+        Self {
+            url: None,
+            label: None,
+            active: None,
+        }
+    }
+    /// Sets `url`.
+    pub fn url(mut self, url: impl Into<String>) -> Self {
+        self.url = Some(url.into());
+        self
+    }
+    /// Sets `label`.
+    pub fn label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+    /// Sets `active`.
+    pub fn active(mut self, active: bool) -> Self {
+        self.active = Some(active);
+        self
+    }
 }
 /// Three-digit operator/platform error code of an SMS delivery report (leading zeros kept). The table maps each code to its `SmsDlrStatus`:
 ///
@@ -144,7 +288,10 @@ pub struct PaginationMetaLinksItem {
 /// \| 790 \| INV-PROVISION \| Sender Invalid Provision \|
 /// \| 791 \| INV-SERVICE \| Invalid Service Type \|
 /// \| 792 \| INV-SCHEDULE \| Invalid Schedule \|
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SmsDlrErrorCode {
     /// `000`
     V000,
@@ -297,218 +444,9 @@ string_enum!(
     "784", V785 = "785", V786 = "786", V787 = "787", V788 = "788", V789 = "789", V790 =
     "790", V791 = "791", V792 = "792" }
 );
-/// Status of an SMS as reported in delivery reports, pulled statuses and webhooks. `DELIVRD` means delivered to the handset; the other values are failure reasons. Lifecycle values: `AWAITING-DLR` accepted by the platform, no delivery report yet (send responses); `TIMEOUT-DLR` no delivery report arrived in time (status reports); `SCHEDULED` scheduled; delivery not started yet; `ENROUTE` in transit inside the message centre (may be retried); `EN_ROUTE` alternative spelling of ENROUTE; `DELIVERED` delivered; final; `DELETED` cancelled or deleted in the message centre; final; `UNDELIVERABLE` permanently undeliverable; final. `EXPIRED` means the validity or retry period ran out.
-///
-/// Operator error codes and the status each maps to (codes and statuses can differ by region and operator):
-///
-/// \| Code \| Status \| Meaning \|
-/// \|---\|---\|---\|
-/// \| 000 \| DELIVRD \| Delivered to SIM. \|
-/// \| 001 \| INVALID-SUB \| Unidentified subscriber. \|
-/// \| 002 \| INVALID-SUB \| Illegal subscriber \|
-/// \| 003 \| ABSENT-SUB \| Unidentified subscriber. \|
-/// \| 004 \| HANDSET-ERR \| Illegal equipment \|
-/// \| 005 \| BARRED \| SMS is prohibited. \|
-/// \| 006 \| HANDSET-ERR \| MS does not support SMS. \|
-/// \| 007 \| HANDSET-ERR \| MS is receiving an error. \|
-/// \| 008 \| NET-ERR \| Facility not supported. \|
-/// \| 009 \| MEMEXEC \| Handset memory is full. \|
-/// \| 010 \| ABSENT-SUB \| Absent subscriber \|
-/// \| 011 \| FAILED \| SMSC system failure \|
-/// \| 012 \| NET-ERR \| Gateway mobile switching error \|
-/// \| 013 \| MOB-OFF \| Mobile handset switched off \|
-/// \| 014 \| FAILED \| SMS is undelivered due to roaming limitations. \|
-/// \| 015 \| INVALID-SUB \| Unidentified subscriber \|
-/// \| 016 \| HANDSET-BUSY \| Subscriber is busy. \|
-/// \| 017 \| NET-ERR \| Resources cannot be used at the GMSC level. \|
-/// \| 018 \| SERIES-BLK \| Series blocked \|
-/// \| 019 \| NET-ERR \| Submission error or invalid input data \|
-/// \| 020 \| BARRED \| CUG reject \|
-/// \| 021 \| EXPIRED \| SMS timeout \|
-/// \| 034 \| UNDELIV \| Unknown Error \|
-/// \| 045 \| FAILED \| Unknown Error \|
-/// \| 099 \| UNDELIV \| Unknown Error \|
-/// \| 400 \| SERIES-BLOCK \| Series has been temporarily or permanently blocked. \|
-/// \| 401 \| NO-CREDITS \| Credit exhausted. \|
-/// \| 402 \| NO-ACCOUNT \| Invalid account. \|
-/// \| 403 \| SERVER-ERR \| Unknown Error \|
-/// \| 404 \| INV-NUMBER \| Invalid destination number \|
-/// \| 405 \| SERVER-ERR \| ESME client error \|
-/// \| 406 \| SERVER-ERR \| ESME client error \|
-/// \| 407 \| SPAM \| Sent illegal content \|
-/// \| 408 \| DNDNUMB \| Number registered in the DND database. \|
-/// \| 430 \| SERVER-ERR \| Unknown Error \|
-/// \| 431 \| SERVER-ERR \| Unknown Error \|
-/// \| 432 \| SERVER-ERR \| Unknown Error \|
-/// \| 433 \| SERVER-ERR \| Unknown Error \|
-/// \| 450 \| BLACKLST \| Number blocklisted to receive messages \|
-/// \| 451 \| SNDR-BLOCK \| Sender ID has been blocked. \|
-/// \| 452 \| TEMPLATE-NOT-FOUND \| No matching templates \|
-/// \| 453 \| INV-TEMPLATE \| Message rejected as template not allotted for ESME \|
-/// \| 454 \| INV-SENDER \| Message rejected as sender ID not allotted for ESME \|
-/// \| 455 \| NOT-OPTIN \| Message rejected as number not in optin list \|
-/// \| 456 \| OPTOUT-REJ \| Rejected as a number optout to receive messages \|
-/// \| 457 \| PROMO-TMOUT \| Promotional time exceeded \|
-/// \| 458 \| REJECTED \| Unknown Error \|
-/// \| 459 \| NOTALLOWED \| Country is not allowed to send SMS. \|
-/// \| 460 \| DUPLICATE \| Same content was sent. \|
-/// \| 461 \| UNDELIV \| Unknown Error \|
-/// \| 462 \| FAILED \| Unknown Error \|
-/// \| 463 \| THROTTLED \| Maximum Sent Limit is Reached \|
-/// \| 778 \| REJ-MULTIPART \| All message parts are not delivered to the handset. \|
-/// \| 777 \| DLT-REJECTED \| Invalid sender ID or invalid template \|
-/// \| 780 \| DLT-INV-TMID \| Invalid DLT Telemarketer ID \|
-/// \| 781 \| DLT-INV-ENTITY \| Invalid Entity DLT ID \|
-/// \| 782 \| DLT-INV-TM-ID \| Invalid DLT Template ID \|
-/// \| 783 \| DLT-TM-VAR-EXECEED \| Template variable exceeded 30 characters. \|
-/// \| 784 \| DLT-ENTITY-NOT-FOUND \| Entity ID not found \|
-/// \| 785 \| DLT-TM-BLACKLST \| Template ID is blacklisted. \|
-/// \| 786 \| DLT-ENTITY-BLACKLST \| Entity ID is blacklisted. \|
-/// \| 787 \| DLT-HEADER-INACTIVE \| Sender Inactive \|
-/// \| 788 \| DLT-TM-INACTIVE \| Template is inactive. \|
-/// \| 789 \| DLT-SENDER-NOT-REG-TM \| Sender is not registered for the template. \|
-/// \| 790 \| INV-PROVISION \| Sender Invalid Provision \|
-/// \| 791 \| INV-SERVICE \| Invalid Service Type \|
-/// \| 792 \| INV-SCHEDULE \| Invalid Schedule \|
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SmsDlrStatus {
-    /// `DELIVRD`
-    Delivrd,
-    /// `INVALID-SUB`
-    InvalidSub,
-    /// `ABSENT-SUB`
-    AbsentSub,
-    /// `HANDSET-ERR`
-    HandsetErr,
-    /// `BARRED`
-    Barred,
-    /// `NET-ERR`
-    NetErr,
-    /// `MEMEXEC`
-    Memexec,
-    /// `FAILED`
-    Failed,
-    /// `MOB-OFF`
-    MobOff,
-    /// `HANDSET-BUSY`
-    HandsetBusy,
-    /// `SERIES-BLK`
-    SeriesBlk,
-    /// `EXPIRED`
-    Expired,
-    /// `UNDELIV`
-    Undeliv,
-    /// `SERIES-BLOCK`
-    SeriesBlock,
-    /// `NO-CREDITS`
-    NoCredits,
-    /// `NO-ACCOUNT`
-    NoAccount,
-    /// `SERVER-ERR`
-    ServerErr,
-    /// `INV-NUMBER`
-    InvNumber,
-    /// `SPAM`
-    Spam,
-    /// `DNDNUMB`
-    Dndnumb,
-    /// `BLACKLST`
-    Blacklst,
-    /// `SNDR-BLOCK`
-    SndrBlock,
-    /// `TEMPLATE-NOT-FOUND`
-    TemplateNotFound,
-    /// `INV-TEMPLATE`
-    InvTemplate,
-    /// `INV-SENDER`
-    InvSender,
-    /// `NOT-OPTIN`
-    NotOptin,
-    /// `OPTOUT-REJ`
-    OptoutRej,
-    /// `PROMO-TMOUT`
-    PromoTmout,
-    /// `REJECTED`
-    Rejected,
-    /// `NOTALLOWED`
-    Notallowed,
-    /// `DUPLICATE`
-    Duplicate,
-    /// `THROTTLED`
-    Throttled,
-    /// `REJ-MULTIPART`
-    RejMultipart,
-    /// `DLT-REJECTED`
-    DltRejected,
-    /// `DLT-INV-TMID`
-    DltInvTmid,
-    /// `DLT-INV-ENTITY`
-    DltInvEntity,
-    /// `DLT-INV-TM-ID`
-    DltInvTmId,
-    /// `DLT-TM-VAR-EXECEED`
-    DltTmVarExeceed,
-    /// `DLT-ENTITY-NOT-FOUND`
-    DltEntityNotFound,
-    /// `DLT-TM-BLACKLST`
-    DltTmBlacklst,
-    /// `DLT-ENTITY-BLACKLST`
-    DltEntityBlacklst,
-    /// `DLT-HEADER-INACTIVE`
-    DltHeaderInactive,
-    /// `DLT-TM-INACTIVE`
-    DltTmInactive,
-    /// `DLT-SENDER-NOT-REG-TM`
-    DltSenderNotRegTm,
-    /// `INV-PROVISION`
-    InvProvision,
-    /// `INV-SERVICE`
-    InvService,
-    /// `INV-SCHEDULE`
-    InvSchedule,
-    /// `AWAITING-DLR`
-    AwaitingDlr,
-    /// `TIMEOUT-DLR`
-    TimeoutDlr,
-    /// `SCHEDULED`
-    Scheduled,
-    /// `ENROUTE`
-    Enroute,
-    /// `EN_ROUTE`
-    EnRoute,
-    /// `DELIVERED`
-    Delivered,
-    /// `DELETED`
-    Deleted,
-    /// `UNDELIVERABLE`
-    Undeliverable,
-    /// A value this version of the client does not know, kept as received.
-    Unknown(String),
-}
-string_enum!(
-    SmsDlrStatus { Delivrd = "DELIVRD", InvalidSub = "INVALID-SUB", AbsentSub =
-    "ABSENT-SUB", HandsetErr = "HANDSET-ERR", Barred = "BARRED", NetErr = "NET-ERR",
-    Memexec = "MEMEXEC", Failed = "FAILED", MobOff = "MOB-OFF", HandsetBusy =
-    "HANDSET-BUSY", SeriesBlk = "SERIES-BLK", Expired = "EXPIRED", Undeliv = "UNDELIV",
-    SeriesBlock = "SERIES-BLOCK", NoCredits = "NO-CREDITS", NoAccount = "NO-ACCOUNT",
-    ServerErr = "SERVER-ERR", InvNumber = "INV-NUMBER", Spam = "SPAM", Dndnumb =
-    "DNDNUMB", Blacklst = "BLACKLST", SndrBlock = "SNDR-BLOCK", TemplateNotFound =
-    "TEMPLATE-NOT-FOUND", InvTemplate = "INV-TEMPLATE", InvSender = "INV-SENDER",
-    NotOptin = "NOT-OPTIN", OptoutRej = "OPTOUT-REJ", PromoTmout = "PROMO-TMOUT",
-    Rejected = "REJECTED", Notallowed = "NOTALLOWED", Duplicate = "DUPLICATE", Throttled
-    = "THROTTLED", RejMultipart = "REJ-MULTIPART", DltRejected = "DLT-REJECTED",
-    DltInvTmid = "DLT-INV-TMID", DltInvEntity = "DLT-INV-ENTITY", DltInvTmId =
-    "DLT-INV-TM-ID", DltTmVarExeceed = "DLT-TM-VAR-EXECEED", DltEntityNotFound =
-    "DLT-ENTITY-NOT-FOUND", DltTmBlacklst = "DLT-TM-BLACKLST", DltEntityBlacklst =
-    "DLT-ENTITY-BLACKLST", DltHeaderInactive = "DLT-HEADER-INACTIVE", DltTmInactive =
-    "DLT-TM-INACTIVE", DltSenderNotRegTm = "DLT-SENDER-NOT-REG-TM", InvProvision =
-    "INV-PROVISION", InvService = "INV-SERVICE", InvSchedule = "INV-SCHEDULE",
-    AwaitingDlr = "AWAITING-DLR", TimeoutDlr = "TIMEOUT-DLR", Scheduled = "SCHEDULED",
-    Enroute = "ENROUTE", EnRoute = "EN_ROUTE", Delivered = "DELIVERED", Deleted =
-    "DELETED", Undeliverable = "UNDELIVERABLE" }
-);
 /// One accepted message in a send response. `POST /sms/send` answers with the `mobile`/`units`/`submitted_at` fields; the channel-style sends answer with `channel`/`from`/`to`/`credits`/`created_at`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SmsMessageReceipt {
     /// Message ID; the part after `:` numbers the recipients of one request.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -556,73 +494,120 @@ pub struct SmsMessageReceipt {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub foreign_id: Option<String>,
 }
-/// A contact (subscriber) was created or updated.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct WebhookContactsSubscriberPayload {
-    /// `id`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<crate::types::StringOrNumber>,
-    /// Identity of the contact (e.g. e-mail).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub identity: Option<String>,
-    /// First name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub first_name: Option<String>,
-    /// Middle name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub middle_name: Option<String>,
-    /// Last name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_name: Option<String>,
-    /// Gender.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub gender: Option<String>,
-    /// Birth date.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub birth_date: Option<String>,
-    /// Company.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub company: Option<String>,
-    /// Custom attributes.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub attributes: Option<serde_json::Map<String, serde_json::Value>>,
-    /// Creation time.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
-    /// Last update time.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub updated_at: Option<String>,
-    /// Outcome text, e.g. `Subscriber created successfully`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
+impl SmsMessageReceipt {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            mobile: None,
+            status: None,
+            units: None,
+            length: None,
+            charges: None,
+            customid: None,
+            iso_code: None,
+            submitted_at: None,
+            channel: None,
+            from: None,
+            to: None,
+            credits: None,
+            created_at: None,
+            foreign_id: None,
+        }
+    }
+    /// Sets `id`.
+    pub fn id(mut self, id: impl Into<String>) -> Self {
+        self.id = Some(id.into());
+        self
+    }
+    /// Sets `mobile`.
+    pub fn mobile(mut self, mobile: impl Into<String>) -> Self {
+        self.mobile = Some(mobile.into());
+        self
+    }
+    /// Sets `status`.
+    pub fn status(mut self, status: impl Into<String>) -> Self {
+        self.status = Some(status.into());
+        self
+    }
+    /// Sets `units`.
+    pub fn units(mut self, units: i64) -> Self {
+        self.units = Some(units);
+        self
+    }
+    /// Sets `length`.
+    pub fn length(mut self, length: i64) -> Self {
+        self.length = Some(length);
+        self
+    }
+    /// Sets `charges`.
+    pub fn charges(mut self, charges: crate::types::StringOrNumber) -> Self {
+        self.charges = Some(charges);
+        self
+    }
+    /// Sets `customid`.
+    pub fn customid(mut self, customid: impl Into<String>) -> Self {
+        self.customid = Some(customid.into());
+        self
+    }
+    /// Sets `iso_code`.
+    pub fn iso_code(mut self, iso_code: impl Into<String>) -> Self {
+        self.iso_code = Some(iso_code.into());
+        self
+    }
+    /// Sets `submitted_at`.
+    pub fn submitted_at(mut self, submitted_at: impl Into<String>) -> Self {
+        self.submitted_at = Some(submitted_at.into());
+        self
+    }
+    /// Sets `channel`.
+    pub fn channel(mut self, channel: impl Into<String>) -> Self {
+        self.channel = Some(channel.into());
+        self
+    }
+    /// Sets `from`.
+    pub fn from(mut self, from: impl Into<String>) -> Self {
+        self.from = Some(from.into());
+        self
+    }
+    /// Sets `to`.
+    pub fn to(mut self, to: impl Into<String>) -> Self {
+        self.to = Some(to.into());
+        self
+    }
+    /// Sets `credits`.
+    pub fn credits(mut self, credits: crate::types::StringOrNumber) -> Self {
+        self.credits = Some(credits);
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, created_at: impl Into<String>) -> Self {
+        self.created_at = Some(created_at.into());
+        self
+    }
+    /// Sets `foreign_id`.
+    pub fn foreign_id(mut self, foreign_id: impl Into<String>) -> Self {
+        self.foreign_id = Some(foreign_id.into());
+        self
+    }
 }
-/// Push for the `contacts:subscriber:subscription` event: A contact was created or updated. The platform's docs show this payload on its own (without the `event`/`payload` wrapper); it is modelled here inside the standard envelope, like the status and inbound events.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct WebhookEventContactsSubscriberSubscription {
-    /// Event name.
-    pub event: WebhookEventContactsSubscriberSubscriptionEvent,
-    /// `payload`
-    pub payload: WebhookContactsSubscriberPayload,
-}
-/// Event name.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum WebhookEventContactsSubscriberSubscriptionEvent {
-    /// `contacts:subscriber:subscription`
-    ContactsSubscriberSubscription,
-    /// A value this version of the client does not know, kept as received.
-    Unknown(String),
-}
-string_enum!(
-    WebhookEventContactsSubscriberSubscriptionEvent { ContactsSubscriberSubscription =
-    "contacts:subscriber:subscription" }
-);
 /// Body of an event pushed to a subscribed webhook: the event name and its payload. The push is a POST with `Content-Type: application/json`. When signing is configured it carries a `Signature` header; the reference says it is computed with the webhook ID as the secret (the sender behaves like an HMAC-SHA256 over the raw body, lowercase hex, so verify against the raw bytes, never re-serialized JSON). When the webhook has a `secret`, it arrives as `Authorization: Bearer <secret>`. Answer with any 2xx within 3 seconds; otherwise the push is retried with growing delays (10 s, 100 s, 1000 s, … up to 100,000 s).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WebhookEventEnvelope {
     /// `event`
     pub event: WebhookEventName,
     /// Event-specific payload.
     pub payload: serde_json::Map<String, serde_json::Value>,
+}
+impl WebhookEventEnvelope {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(
+        event: WebhookEventName,
+        payload: serde_json::Map<String, serde_json::Value>,
+    ) -> Self {
+        Self { event, payload }
+    }
 }
 /// Event names a webhook can be subscribed to:
 ///
@@ -643,7 +628,10 @@ pub struct WebhookEventEnvelope {
 /// - `contacts:subscriber:subscription` (Contacts): A contact was created or updated.
 ///
 /// Only `sms:message:status`, `whatsapp:message:status`, `rcs:message:status`, `voice:message:out` and `viber:message:status` support customized (composed) webhooks.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WebhookEventName {
     /// `sms:message:status`
     SmsMessageStatus,
@@ -689,655 +677,3 @@ string_enum!(
     "viber:unsubscription", VmnMessageIn = "vmn:message:in",
     ContactsSubscriberSubscription = "contacts:subscriber:subscription" }
 );
-/// Push for the `rcs:message:in` event: A user sent an RCS message to your agent.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct WebhookEventRcsMessageIn {
-    /// Event name.
-    pub event: WebhookEventRcsMessageInEvent,
-    /// `payload`
-    pub payload: WebhookInboundMessagePayload,
-}
-/// Event name.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum WebhookEventRcsMessageInEvent {
-    /// `rcs:message:in`
-    RcsMessageIn,
-    /// A value this version of the client does not know, kept as received.
-    Unknown(String),
-}
-string_enum!(WebhookEventRcsMessageInEvent { RcsMessageIn = "rcs:message:in" });
-/// Push for the `rcs:message:status` event: Delivery updates of RCS messages.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct WebhookEventRcsMessageStatus {
-    /// Event name.
-    pub event: WebhookEventRcsMessageStatusEvent,
-    /// `payload`
-    pub payload: WebhookMessageStatusPayload,
-}
-/// Event name.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum WebhookEventRcsMessageStatusEvent {
-    /// `rcs:message:status`
-    RcsMessageStatus,
-    /// A value this version of the client does not know, kept as received.
-    Unknown(String),
-}
-string_enum!(
-    WebhookEventRcsMessageStatusEvent { RcsMessageStatus = "rcs:message:status" }
-);
-/// Push for the `rcs:unsubscription` event: A number opted out of RCS. The platform's docs show this payload on its own (without the `event`/`payload` wrapper); it is modelled here inside the standard envelope, like the status and inbound events.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct WebhookEventRcsUnsubscription {
-    /// Event name.
-    pub event: WebhookEventRcsUnsubscriptionEvent,
-    /// `payload`
-    pub payload: WebhookUnsubscriptionPayload,
-}
-/// Event name.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum WebhookEventRcsUnsubscriptionEvent {
-    /// `rcs:unsubscription`
-    RcsUnsubscription,
-    /// A value this version of the client does not know, kept as received.
-    Unknown(String),
-}
-string_enum!(
-    WebhookEventRcsUnsubscriptionEvent { RcsUnsubscription = "rcs:unsubscription" }
-);
-/// Push for the `sms:message:status` event: Delivery or non-delivery of an SMS (delivery report).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct WebhookEventSmsMessageStatus {
-    /// Event name.
-    pub event: WebhookEventSmsMessageStatusEvent,
-    /// `payload`
-    pub payload: WebhookSmsDeliveryReport,
-}
-/// Event name.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum WebhookEventSmsMessageStatusEvent {
-    /// `sms:message:status`
-    SmsMessageStatus,
-    /// A value this version of the client does not know, kept as received.
-    Unknown(String),
-}
-string_enum!(
-    WebhookEventSmsMessageStatusEvent { SmsMessageStatus = "sms:message:status" }
-);
-/// Push for the `sms:unsubscription` event: A number opted out of SMS. The platform's docs show this payload on its own (without the `event`/`payload` wrapper); it is modelled here inside the standard envelope, like the status and inbound events.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct WebhookEventSmsUnsubscription {
-    /// Event name.
-    pub event: WebhookEventSmsUnsubscriptionEvent,
-    /// `payload`
-    pub payload: WebhookUnsubscriptionPayload,
-}
-/// Event name.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum WebhookEventSmsUnsubscriptionEvent {
-    /// `sms:unsubscription`
-    SmsUnsubscription,
-    /// A value this version of the client does not know, kept as received.
-    Unknown(String),
-}
-string_enum!(
-    WebhookEventSmsUnsubscriptionEvent { SmsUnsubscription = "sms:unsubscription" }
-);
-/// Push for the `viber:message:in` event: A user sent a message to your Viber number.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct WebhookEventViberMessageIn {
-    /// Event name.
-    pub event: WebhookEventViberMessageInEvent,
-    /// `payload`
-    pub payload: WebhookInboundMessagePayload,
-}
-/// Event name.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum WebhookEventViberMessageInEvent {
-    /// `viber:message:in`
-    ViberMessageIn,
-    /// A value this version of the client does not know, kept as received.
-    Unknown(String),
-}
-string_enum!(WebhookEventViberMessageInEvent { ViberMessageIn = "viber:message:in" });
-/// Push for the `viber:message:status` event: Delivery updates of Viber messages.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct WebhookEventViberMessageStatus {
-    /// Event name.
-    pub event: WebhookEventViberMessageStatusEvent,
-    /// `payload`
-    pub payload: WebhookMessageStatusPayload,
-}
-/// Event name.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum WebhookEventViberMessageStatusEvent {
-    /// `viber:message:status`
-    ViberMessageStatus,
-    /// A value this version of the client does not know, kept as received.
-    Unknown(String),
-}
-string_enum!(
-    WebhookEventViberMessageStatusEvent { ViberMessageStatus = "viber:message:status" }
-);
-/// Push for the `viber:unsubscription` event: A number opted out of Viber. The platform's docs show this payload on its own (without the `event`/`payload` wrapper); it is modelled here inside the standard envelope, like the status and inbound events.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct WebhookEventViberUnsubscription {
-    /// Event name.
-    pub event: WebhookEventViberUnsubscriptionEvent,
-    /// `payload`
-    pub payload: WebhookUnsubscriptionPayload,
-}
-/// Event name.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum WebhookEventViberUnsubscriptionEvent {
-    /// `viber:unsubscription`
-    ViberUnsubscription,
-    /// A value this version of the client does not know, kept as received.
-    Unknown(String),
-}
-string_enum!(
-    WebhookEventViberUnsubscriptionEvent { ViberUnsubscription = "viber:unsubscription" }
-);
-/// Push for the `vmn:message:in` event: An inbound message on a virtual mobile number (VMN) was acknowledged.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct WebhookEventVmnMessageIn {
-    /// Event name.
-    pub event: WebhookEventVmnMessageInEvent,
-    /// `payload`
-    pub payload: WebhookInboundMessagePayload,
-}
-/// Event name.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum WebhookEventVmnMessageInEvent {
-    /// `vmn:message:in`
-    VmnMessageIn,
-    /// A value this version of the client does not know, kept as received.
-    Unknown(String),
-}
-string_enum!(WebhookEventVmnMessageInEvent { VmnMessageIn = "vmn:message:in" });
-/// Push for the `voice:message:out` event: Call detail record after a call (call status). The payload fields are inferred (see `WebhookVoiceCallPayload`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct WebhookEventVoiceMessageOut {
-    /// Event name.
-    pub event: WebhookEventVoiceMessageOutEvent,
-    /// `payload`
-    pub payload: WebhookVoiceCallPayload,
-}
-/// Event name.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum WebhookEventVoiceMessageOutEvent {
-    /// `voice:message:out`
-    VoiceMessageOut,
-    /// A value this version of the client does not know, kept as received.
-    Unknown(String),
-}
-string_enum!(WebhookEventVoiceMessageOutEvent { VoiceMessageOut = "voice:message:out" });
-/// Push for the `voice:unsubscription` event: A number opted out of voice. The platform's docs show this payload on its own (without the `event`/`payload` wrapper); it is modelled here inside the standard envelope, like the status and inbound events.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct WebhookEventVoiceUnsubscription {
-    /// Event name.
-    pub event: WebhookEventVoiceUnsubscriptionEvent,
-    /// `payload`
-    pub payload: WebhookUnsubscriptionPayload,
-}
-/// Event name.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum WebhookEventVoiceUnsubscriptionEvent {
-    /// `voice:unsubscription`
-    VoiceUnsubscription,
-    /// A value this version of the client does not know, kept as received.
-    Unknown(String),
-}
-string_enum!(
-    WebhookEventVoiceUnsubscriptionEvent { VoiceUnsubscription = "voice:unsubscription" }
-);
-/// Push for the `whatsapp:message:in` event: A user sent a message to your WhatsApp number.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct WebhookEventWhatsappMessageIn {
-    /// Event name.
-    pub event: WebhookEventWhatsappMessageInEvent,
-    /// `payload`
-    pub payload: WebhookInboundMessagePayload,
-}
-/// Event name.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum WebhookEventWhatsappMessageInEvent {
-    /// `whatsapp:message:in`
-    WhatsappMessageIn,
-    /// A value this version of the client does not know, kept as received.
-    Unknown(String),
-}
-string_enum!(
-    WebhookEventWhatsappMessageInEvent { WhatsappMessageIn = "whatsapp:message:in" }
-);
-/// Push for the `whatsapp:message:status` event: Delivery status of a WhatsApp message you sent.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct WebhookEventWhatsappMessageStatus {
-    /// Event name.
-    pub event: WebhookEventWhatsappMessageStatusEvent,
-    /// `payload`
-    pub payload: WebhookMessageStatusPayload,
-}
-/// Event name.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum WebhookEventWhatsappMessageStatusEvent {
-    /// `whatsapp:message:status`
-    WhatsappMessageStatus,
-    /// A value this version of the client does not know, kept as received.
-    Unknown(String),
-}
-string_enum!(
-    WebhookEventWhatsappMessageStatusEvent { WhatsappMessageStatus =
-    "whatsapp:message:status" }
-);
-/// Push for the `whatsapp:unsubscription` event: A number opted out of WhatsApp. The platform's docs show this payload on its own (without the `event`/`payload` wrapper); it is modelled here inside the standard envelope, like the status and inbound events.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct WebhookEventWhatsappUnsubscription {
-    /// Event name.
-    pub event: WebhookEventWhatsappUnsubscriptionEvent,
-    /// `payload`
-    pub payload: WebhookUnsubscriptionPayload,
-}
-/// Event name.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum WebhookEventWhatsappUnsubscriptionEvent {
-    /// `whatsapp:unsubscription`
-    WhatsappUnsubscription,
-    /// A value this version of the client does not know, kept as received.
-    Unknown(String),
-}
-string_enum!(
-    WebhookEventWhatsappUnsubscriptionEvent { WhatsappUnsubscription =
-    "whatsapp:unsubscription" }
-);
-/// A message a user sent to one of your numbers or agents (WhatsApp, RCS, Viber, VMN).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct WebhookInboundMessagePayload {
-    /// Message ID.
-    pub id: String,
-    /// Channel and your number/agent the message arrived at.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub channels: Option<Vec<WebhookInboundMessagePayloadChannelsItem>>,
-    /// Who sent the message.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub recipient: Option<WebhookInboundMessagePayloadRecipient>,
-    /// The message.
-    pub message: WebhookInboundMessagePayloadMessage,
-}
-/// Arrival channel.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct WebhookInboundMessagePayloadChannelsItem {
-    /// Channel name: `whatsapp`, `rcs`, `viber` or `vmn`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// Your number or agent ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub to: Option<String>,
-}
-/// The message.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct WebhookInboundMessagePayloadMessage {
-    /// Message type, e.g. `text`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Content; for `text`, the `text` field.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub payload: Option<WebhookInboundMessagePayloadMessagePayload>,
-}
-/// Content; for `text`, the `text` field.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct WebhookInboundMessagePayloadMessagePayload {
-    /// Text of the message.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub text: Option<String>,
-}
-/// Who sent the message.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct WebhookInboundMessagePayloadRecipient {
-    /// Number of the sender.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub from: Option<String>,
-    /// `user`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user: Option<WebhookInboundUser>,
-}
-/// The contact who sent the message.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct WebhookInboundUser {
-    /// Contact ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// Identifier ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub identifier_id: Option<String>,
-    /// Subscriber ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub subscriber_id: Option<String>,
-    /// Identity of the contact.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub identity: Option<String>,
-    /// User name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub username: Option<String>,
-    /// First name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub first_name: Option<String>,
-    /// Middle name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub middle_name: Option<String>,
-    /// Last name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_name: Option<String>,
-    /// E-mail.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    /// Phone number.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub phone: Option<String>,
-    /// Custom attributes of the contact (a string in the samples, an object in contact events).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub attributes: Option<serde_json::Value>,
-    /// `user_info`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_info: Option<WebhookInboundUserInfo>,
-}
-/// Profile details of the sender, when known.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct WebhookInboundUserInfo {
-    /// Profile picture URL.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub picture: Option<String>,
-    /// Gender.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub gender: Option<String>,
-    /// Status text or designation.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-}
-/// Delivery status of a WhatsApp, RCS or Viber message you sent. Timestamps are RFC 3339 with microseconds.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct WebhookMessageStatusPayload {
-    /// Message ID.
-    pub id: String,
-    /// Channel: `whatsapp`, `rcs` or `viber`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub channel: Option<String>,
-    /// Sender (number or agent/bot ID).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub from: Option<String>,
-    /// Recipient number.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub to: Option<String>,
-    /// Delivery status.
-    pub status: WebhookMessageStatusPayloadStatus,
-    /// Delivery time.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub delivered_at: Option<String>,
-    /// Read time.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub read_at: Option<String>,
-    /// Processing time.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub processed_at: Option<String>,
-    /// Time of this status.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub timestamp: Option<String>,
-    /// Your own reference given when sending.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub foreign_id: Option<String>,
-}
-/// Delivery status.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum WebhookMessageStatusPayloadStatus {
-    /// `sent`
-    Sent,
-    /// `delivered`
-    Delivered,
-    /// `read`
-    Read,
-    /// `failed`
-    Failed,
-    /// `deleted`
-    Deleted,
-    /// A value this version of the client does not know, kept as received.
-    Unknown(String),
-}
-string_enum!(
-    WebhookMessageStatusPayloadStatus { Sent = "sent", Delivered = "delivered", Read =
-    "read", Failed = "failed", Deleted = "deleted" }
-);
-/// Pushed when a recipient opens a smart (short) link from a message; also the item of the smart-link visit list. `created_at` is `yyyy-mm-dd H:i:s`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct WebhookSmartLinkVisit {
-    /// ID of the visit entry (or of the message the link was sent in).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// `user_id`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_id: Option<crate::types::StringOrNumber>,
-    /// `link_id`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub link_id: Option<crate::types::StringOrNumber>,
-    /// IP address of the visitor.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub client_ip: Option<String>,
-    /// URL scheme.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub scheme: Option<String>,
-    /// Host of the URL.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub host: Option<String>,
-    /// Query string of the visit.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub query_string: Option<String>,
-    /// User agent of the browser.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub user_agent: Option<String>,
-    /// Browser name.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub browser: Option<String>,
-    /// Browser version.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub browser_version: Option<String>,
-    /// Browser language.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub browser_lang: Option<String>,
-    /// Browser engine.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub browser_engine: Option<String>,
-    /// Screen resolution.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub resolution: Option<String>,
-    /// Operating system.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub platform: Option<String>,
-    /// Operating system version.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub platform_version: Option<String>,
-    /// Operating system code.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub platform_name: Option<String>,
-    /// Device type (desktop, smartphone, …).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub device_type: Option<String>,
-    /// Device brand.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub device_brand: Option<String>,
-    /// Device model.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub device_model: Option<String>,
-    /// `touch_enabled`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub touch_enabled: Option<crate::types::StringOrNumber>,
-    /// Latitude, if known.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub latitude: Option<String>,
-    /// Longitude, if known.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub longitude: Option<String>,
-    /// Country of the visitor.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub country: Option<String>,
-    /// Country code.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub country_code: Option<String>,
-    /// Region or state.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
-    /// City.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub city: Option<String>,
-    /// Postal code.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub zipcode: Option<String>,
-    /// Time zone.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub timezone: Option<String>,
-    /// Extra options, null in samples.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub options: Option<serde_json::Map<String, serde_json::Value>>,
-    /// Visit time, `yyyy-mm-dd hh:mm:ss`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
-    /// Visit ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub visit_id: Option<String>,
-    /// Short-link token.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub token: Option<String>,
-    /// Message the link was sent in.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub message_id: Option<String>,
-    /// Recipient number the link was sent to.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mobile: Option<String>,
-}
-/// The flat SMS delivery report pushed to your webhook (the `payload` of `sms:message:status`, and the body of customized DLR webhooks). Times are zone-less `yyyy-mm-dd hh:mm:ss`. The status table with the operator error codes is in `SmsDlrStatus`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct WebhookSmsDeliveryReport {
-    /// Message ID as returned by the send call.
-    pub id: String,
-    /// Recipient number.
-    pub mobile: String,
-    /// `status`
-    pub status: SmsDlrStatus,
-    /// `credits`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub credits: Option<crate::types::StringOrNumber>,
-    /// `units`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub units: Option<crate::types::StringOrNumber>,
-    /// Time the handset received the message.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub deliv_time: Option<String>,
-    /// Time the message was sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub sent_time: Option<String>,
-    /// Time the message was submitted to the operator.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub submit_time: Option<String>,
-    /// Your custom ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub cid: Option<String>,
-    /// Your `custom` value from the send request.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub custom: Option<String>,
-    /// Extra custom value.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub custom1: Option<String>,
-    /// Extra custom value.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub custom2: Option<String>,
-    /// Country of the recipient.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub location: Option<String>,
-    /// Region (circle) of the recipient.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
-    /// Operator of the recipient.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub provider: Option<String>,
-    /// Country code of the recipient.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub location_code: Option<String>,
-    /// Region code.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub region_code: Option<String>,
-    /// Operator code.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub provider_code: Option<String>,
-}
-/// A number opted out (SMS, WhatsApp, RCS, voice or Viber). `id` is a number or a UUID depending on the product.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct WebhookUnsubscriptionPayload {
-    /// `id`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<crate::types::StringOrNumber>,
-    /// Number that opted out.
-    pub receiver: String,
-    /// Scope of the opt-out (`all`, `sender`, `category`, `tag`, …).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub r#type: Option<String>,
-    /// Value for the scope (`*` for all).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
-    /// Creation time.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub created_at: Option<String>,
-    /// Outcome text, e.g. `Unsubscriber created successfully`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
-}
-/// Validation handshake sent once to a new webhook URL: a POST with query parameter `token` (the validation key given at creation) and this body. Answer 200 with `WebhookValidationResponse` echoing `challenge`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct WebhookValidationRequest {
-    /// The validation key set when creating the webhook.
-    pub validation_key: String,
-    /// Random value to echo back.
-    pub challenge: String,
-}
-/// Your answer to the validation handshake (HTTP 200).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct WebhookValidationResponse {
-    /// The `challenge` received.
-    pub challenge: String,
-}
-/// Call detail record pushed after a call (`voice:message:out`). The reference gives no payload; the fields follow the platform's call status records, so expect more fields.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-pub struct WebhookVoiceCallPayload {
-    /// Call ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
-    /// Called number.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub mobile: Option<String>,
-    /// Caller ID shown.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub caller_id: Option<String>,
-    /// Duration `hh:mm:ss`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub duration: Option<String>,
-    /// Billing pulse in seconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pulsing: Option<String>,
-    /// Call status, e.g. `ANSWER`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
-    /// `charges`
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub charges: Option<crate::types::StringOrNumber>,
-    /// Keys pressed.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub dtmf: Option<String>,
-    /// Country of the called number.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub location: Option<String>,
-    /// Operator.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub provider: Option<String>,
-    /// Start time.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub start_at: Option<String>,
-    /// End time.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub end_at: Option<String>,
-}

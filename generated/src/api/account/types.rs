@@ -3,6 +3,7 @@
 
 /// Body of `POST /finance/credits`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccountAddCreditsRequest {
     /// Amount of credit to add, as a decimal string (e.g. `2.34`).
     pub credits: String,
@@ -29,6 +30,7 @@ impl AccountAddCreditsRequest {
 }
 /// Answer of `POST /finance/credits`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccountAddCreditsResponse {
     /// "OK" on success.
     pub status: String,
@@ -38,8 +40,24 @@ pub struct AccountAddCreditsResponse {
     /// Outcome.
     pub message: String,
 }
+impl AccountAddCreditsResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+}
 /// Balance of one service (product) of the account.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccountBalance {
     /// Service short code, e.g. `MKT`, `A2P`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -57,9 +75,49 @@ pub struct AccountBalance {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub charges: Option<crate::types::StringOrNumber>,
 }
+impl AccountBalance {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new() -> Self {
+        Self {
+            service: None,
+            name: None,
+            postpaid: None,
+            credits: None,
+            charges: None,
+        }
+    }
+    /// Sets `service`.
+    pub fn service(mut self, service: impl Into<String>) -> Self {
+        self.service = Some(service.into());
+        self
+    }
+    /// Sets `name`.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+    /// Sets `postpaid`.
+    pub fn postpaid(mut self, postpaid: i64) -> Self {
+        self.postpaid = Some(postpaid);
+        self
+    }
+    /// Sets `credits`.
+    pub fn credits(mut self, credits: crate::types::StringOrNumber) -> Self {
+        self.credits = Some(credits);
+        self
+    }
+    /// Sets `charges`.
+    pub fn charges(mut self, charges: crate::types::StringOrNumber) -> Self {
+        self.charges = Some(charges);
+        self
+    }
+}
 /// Balance data: a list of per-service balances (the platform's sample) or an object (the form the reference shows, without listing its fields). Told apart by JSON type: an array vs an object.
+///
+/// Non-exhaustive: the API may add shapes, so a `match` needs a `_` arm; shapes this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum AccountBalanceData {
     /// The `PerServiceBalances` shape.
     PerServiceBalances(Vec<AccountBalance>),
@@ -105,6 +163,7 @@ impl From<serde_json::Map<String, serde_json::Value>> for AccountBalanceData {
 }
 /// Answer of `GET /finance/balance`. The reference shows `status: "OK"` with `code` and an object `data` whose fields are not shown; the platform's sample shows `status: 200` and `data` as a list of per-service balances. Both forms of `data` are accepted.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AccountGetBalanceResponse {
     /// `status`
     pub status: crate::types::StringOrNumber,
@@ -116,4 +175,28 @@ pub struct AccountGetBalanceResponse {
     /// `data`
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<AccountBalanceData>,
+}
+impl AccountGetBalanceResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(
+        status: crate::types::StringOrNumber,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            status,
+            code: None,
+            message: message.into(),
+            data: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: impl Into<AccountBalanceData>) -> Self {
+        self.data = Some(data.into());
+        self
+    }
 }

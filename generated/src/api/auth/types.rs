@@ -3,6 +3,7 @@
 
 /// The newly generated access token. This body has no `status`/`message` envelope.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AuthGenerateTokenResponse {
     /// The bearer token (a JWT) to send as `Authorization: Bearer <token>`.
     pub access_token: String,
@@ -11,8 +12,23 @@ pub struct AuthGenerateTokenResponse {
     /// Token scheme; the reference shows `bearer`.
     pub token_type: String,
 }
+impl AuthGenerateTokenResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(
+        access_token: impl Into<String>,
+        expires_in: i64,
+        token_type: impl Into<String>,
+    ) -> Self {
+        Self {
+            access_token: access_token.into(),
+            expires_in,
+            token_type: token_type.into(),
+        }
+    }
+}
 /// Envelope of `GET /auth/me`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AuthGetMeResponse {
     /// "OK" on success.
     pub status: String,
@@ -25,8 +41,30 @@ pub struct AuthGetMeResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<AuthUser>,
 }
+impl AuthGetMeResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: AuthUser) -> Self {
+        self.data = Some(data);
+        self
+    }
+}
 /// The refreshed access token. This body has no `status`/`message` envelope.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AuthRefreshTokenResponse {
     /// The bearer token (a JWT) to send as `Authorization: Bearer <token>`.
     pub access_token: String,
@@ -35,8 +73,23 @@ pub struct AuthRefreshTokenResponse {
     /// Token scheme; the reference shows `bearer`.
     pub token_type: String,
 }
+impl AuthRefreshTokenResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(
+        access_token: impl Into<String>,
+        expires_in: i64,
+        token_type: impl Into<String>,
+    ) -> Self {
+        Self {
+            access_token: access_token.into(),
+            expires_in,
+            token_type: token_type.into(),
+        }
+    }
+}
 /// The account the token belongs to. The reference shows the call but not the body, so only the envelope is pinned down; the account fields are passed through as they come.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct AuthUser {
     /// `id`
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -50,4 +103,35 @@ pub struct AuthUser {
     /// E-mail address, when present.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+}
+impl AuthUser {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            name: None,
+            username: None,
+            email: None,
+        }
+    }
+    /// Sets `id`.
+    pub fn id(mut self, id: crate::types::StringOrNumber) -> Self {
+        self.id = Some(id);
+        self
+    }
+    /// Sets `name`.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+    /// Sets `username`.
+    pub fn username(mut self, username: impl Into<String>) -> Self {
+        self.username = Some(username.into());
+        self
+    }
+    /// Sets `email`.
+    pub fn email(mut self, email: impl Into<String>) -> Self {
+        self.email = Some(email.into());
+        self
+    }
 }

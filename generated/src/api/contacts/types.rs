@@ -3,6 +3,7 @@
 
 /// An identifier of a contact.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ContactsAddContactIdentifierRequest {
     /// Kind of identifier, e.g. `email` or `phone`.
     pub r#type: String,
@@ -20,6 +21,7 @@ impl ContactsAddContactIdentifierRequest {
 }
 /// One identifier.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ContactsAddContactIdentifierResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -32,8 +34,30 @@ pub struct ContactsAddContactIdentifierResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<ContactsIdentifier>,
 }
+impl ContactsAddContactIdentifierResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: ContactsIdentifier) -> Self {
+        self.data = Some(data);
+        self
+    }
+}
 /// A contact (subscriber) of the address book.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ContactsContact {
     /// `id`
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -96,8 +120,139 @@ pub struct ContactsContact {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
+impl ContactsContact {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            identity: None,
+            email: None,
+            phone: None,
+            first_name: None,
+            middle_name: None,
+            last_name: None,
+            gender: None,
+            birth_date: None,
+            company: None,
+            country: None,
+            region: None,
+            city: None,
+            locality: None,
+            postal_code: None,
+            attributes: None,
+            tags: None,
+            identifiers: None,
+            created_at: None,
+            updated_at: None,
+        }
+    }
+    /// Sets `id`.
+    pub fn id(mut self, id: crate::types::StringOrNumber) -> Self {
+        self.id = Some(id);
+        self
+    }
+    /// Sets `identity`.
+    pub fn identity(mut self, identity: impl Into<String>) -> Self {
+        self.identity = Some(identity.into());
+        self
+    }
+    /// Sets `email`.
+    pub fn email(mut self, email: impl Into<String>) -> Self {
+        self.email = Some(email.into());
+        self
+    }
+    /// Sets `phone`.
+    pub fn phone(mut self, phone: impl Into<String>) -> Self {
+        self.phone = Some(phone.into());
+        self
+    }
+    /// Sets `first_name`.
+    pub fn first_name(mut self, first_name: impl Into<String>) -> Self {
+        self.first_name = Some(first_name.into());
+        self
+    }
+    /// Sets `middle_name`.
+    pub fn middle_name(mut self, middle_name: impl Into<String>) -> Self {
+        self.middle_name = Some(middle_name.into());
+        self
+    }
+    /// Sets `last_name`.
+    pub fn last_name(mut self, last_name: impl Into<String>) -> Self {
+        self.last_name = Some(last_name.into());
+        self
+    }
+    /// Sets `gender`.
+    pub fn gender(mut self, gender: impl Into<String>) -> Self {
+        self.gender = Some(gender.into());
+        self
+    }
+    /// Sets `birth_date`.
+    pub fn birth_date(mut self, birth_date: impl Into<String>) -> Self {
+        self.birth_date = Some(birth_date.into());
+        self
+    }
+    /// Sets `company`.
+    pub fn company(mut self, company: impl Into<String>) -> Self {
+        self.company = Some(company.into());
+        self
+    }
+    /// Sets `country`.
+    pub fn country(mut self, country: impl Into<String>) -> Self {
+        self.country = Some(country.into());
+        self
+    }
+    /// Sets `region`.
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+    /// Sets `city`.
+    pub fn city(mut self, city: impl Into<String>) -> Self {
+        self.city = Some(city.into());
+        self
+    }
+    /// Sets `locality`.
+    pub fn locality(mut self, locality: impl Into<String>) -> Self {
+        self.locality = Some(locality.into());
+        self
+    }
+    /// Sets `postal_code`.
+    pub fn postal_code(mut self, postal_code: impl Into<String>) -> Self {
+        self.postal_code = Some(postal_code.into());
+        self
+    }
+    /// Sets `attributes`.
+    pub fn attributes(
+        mut self,
+        attributes: serde_json::Map<String, serde_json::Value>,
+    ) -> Self {
+        self.attributes = Some(attributes);
+        self
+    }
+    /// Sets `tags`.
+    pub fn tags(mut self, tags: Vec<serde_json::Value>) -> Self {
+        self.tags = Some(tags);
+        self
+    }
+    /// Sets `identifiers`.
+    pub fn identifiers(mut self, identifiers: Vec<ContactsIdentifier>) -> Self {
+        self.identifiers = Some(identifiers);
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, created_at: impl Into<String>) -> Self {
+        self.created_at = Some(created_at.into());
+        self
+    }
+    /// Sets `updated_at`.
+    pub fn updated_at(mut self, updated_at: impl Into<String>) -> Self {
+        self.updated_at = Some(updated_at.into());
+        self
+    }
+}
 /// A new contact.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ContactsCreateContactRequest {
     /// Your own attributes of the contact (free-form key/value pairs).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -243,7 +398,10 @@ impl ContactsCreateContactRequest {
     }
 }
 /// Gender. The reference lists `male` and `female`; the platform docs also send `Female`.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ContactsCreateContactRequestGender {
     /// `male`
     Male,
@@ -262,6 +420,7 @@ string_enum!(
 );
 /// One contact.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ContactsCreateContactResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -274,8 +433,30 @@ pub struct ContactsCreateContactResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<ContactsContact>,
 }
+impl ContactsCreateContactResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: ContactsContact) -> Self {
+        self.data = Some(data);
+        self
+    }
+}
 /// A new segment; define its tag rules with an edit.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ContactsCreateSegmentRequest {
     /// Segment name.
     pub name: String,
@@ -288,6 +469,7 @@ impl ContactsCreateSegmentRequest {
 }
 /// One segment.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ContactsCreateSegmentResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -300,8 +482,30 @@ pub struct ContactsCreateSegmentResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<ContactsSegment>,
 }
+impl ContactsCreateSegmentResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: ContactsSegment) -> Self {
+        self.data = Some(data);
+        self
+    }
+}
 /// A contact tag.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ContactsCreateTagRequest {
     /// Tag name.
     pub name: String,
@@ -314,6 +518,7 @@ impl ContactsCreateTagRequest {
 }
 /// One tag.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ContactsCreateTagResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -326,8 +531,30 @@ pub struct ContactsCreateTagResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<ContactsTag>,
 }
+impl ContactsCreateTagResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: ContactsTag) -> Self {
+        self.data = Some(data);
+        self
+    }
+}
 /// Answer to a delete: an empty `data` list.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ContactsDeleteContactIdentifierResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -340,8 +567,30 @@ pub struct ContactsDeleteContactIdentifierResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<serde_json::Value>>,
 }
+impl ContactsDeleteContactIdentifierResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: Vec<serde_json::Value>) -> Self {
+        self.data = Some(data);
+        self
+    }
+}
 /// Answer to a delete: an empty `data` list.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ContactsDeleteContactResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -354,8 +603,30 @@ pub struct ContactsDeleteContactResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<serde_json::Value>>,
 }
+impl ContactsDeleteContactResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: Vec<serde_json::Value>) -> Self {
+        self.data = Some(data);
+        self
+    }
+}
 /// Answer to a delete: an empty `data` list.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ContactsDeleteImportResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -368,8 +639,30 @@ pub struct ContactsDeleteImportResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<serde_json::Value>>,
 }
+impl ContactsDeleteImportResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: Vec<serde_json::Value>) -> Self {
+        self.data = Some(data);
+        self
+    }
+}
 /// Answer to a delete: an empty `data` list.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ContactsDeleteSegmentResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -382,8 +675,30 @@ pub struct ContactsDeleteSegmentResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<serde_json::Value>>,
 }
+impl ContactsDeleteSegmentResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: Vec<serde_json::Value>) -> Self {
+        self.data = Some(data);
+        self
+    }
+}
 /// Answer to a delete: an empty `data` list.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ContactsDeleteTagResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -396,8 +711,30 @@ pub struct ContactsDeleteTagResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<serde_json::Value>>,
 }
+impl ContactsDeleteTagResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: Vec<serde_json::Value>) -> Self {
+        self.data = Some(data);
+        self
+    }
+}
 /// One identifier.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ContactsGetContactIdentifierResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -410,8 +747,30 @@ pub struct ContactsGetContactIdentifierResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<ContactsIdentifier>,
 }
+impl ContactsGetContactIdentifierResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: ContactsIdentifier) -> Self {
+        self.data = Some(data);
+        self
+    }
+}
 /// One contact.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ContactsGetContactResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -424,8 +783,30 @@ pub struct ContactsGetContactResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<ContactsContact>,
 }
+impl ContactsGetContactResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: ContactsContact) -> Self {
+        self.data = Some(data);
+        self
+    }
+}
 /// One contact import.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ContactsGetImportResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -438,8 +819,30 @@ pub struct ContactsGetImportResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<ContactsImport>,
 }
+impl ContactsGetImportResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: ContactsImport) -> Self {
+        self.data = Some(data);
+        self
+    }
+}
 /// One segment.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ContactsGetSegmentResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -452,8 +855,30 @@ pub struct ContactsGetSegmentResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<ContactsSegment>,
 }
+impl ContactsGetSegmentResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: ContactsSegment) -> Self {
+        self.data = Some(data);
+        self
+    }
+}
 /// One tag.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ContactsGetTagResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -466,8 +891,30 @@ pub struct ContactsGetTagResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<ContactsTag>,
 }
+impl ContactsGetTagResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: ContactsTag) -> Self {
+        self.data = Some(data);
+        self
+    }
+}
 /// A way to reach a contact (email address, phone number, ...).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ContactsIdentifier {
     /// `id`
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -488,8 +935,52 @@ pub struct ContactsIdentifier {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
+impl ContactsIdentifier {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            subscriber_id: None,
+            r#type: None,
+            value: None,
+            created_at: None,
+            updated_at: None,
+        }
+    }
+    /// Sets `id`.
+    pub fn id(mut self, id: crate::types::StringOrNumber) -> Self {
+        self.id = Some(id);
+        self
+    }
+    /// Sets `subscriber_id`.
+    pub fn subscriber_id(mut self, subscriber_id: crate::types::StringOrNumber) -> Self {
+        self.subscriber_id = Some(subscriber_id);
+        self
+    }
+    /// Sets `type`.
+    pub fn r#type(mut self, r#type: impl Into<String>) -> Self {
+        self.r#type = Some(r#type.into());
+        self
+    }
+    /// Sets `value`.
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, created_at: impl Into<String>) -> Self {
+        self.created_at = Some(created_at.into());
+        self
+    }
+    /// Sets `updated_at`.
+    pub fn updated_at(mut self, updated_at: impl Into<String>) -> Self {
+        self.updated_at = Some(updated_at.into());
+        self
+    }
+}
 /// A bulk import of contacts. The reference collapses this object; the listed fields are the likely ones and all are optional.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ContactsImport {
     /// `id`
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -510,8 +1001,52 @@ pub struct ContactsImport {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
 }
+impl ContactsImport {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            file: None,
+            status: None,
+            total: None,
+            imported: None,
+            created_at: None,
+        }
+    }
+    /// Sets `id`.
+    pub fn id(mut self, id: crate::types::StringOrNumber) -> Self {
+        self.id = Some(id);
+        self
+    }
+    /// Sets `file`.
+    pub fn file(mut self, file: impl Into<String>) -> Self {
+        self.file = Some(file.into());
+        self
+    }
+    /// Sets `status`.
+    pub fn status(mut self, status: crate::types::StringOrNumber) -> Self {
+        self.status = Some(status);
+        self
+    }
+    /// Sets `total`.
+    pub fn total(mut self, total: i64) -> Self {
+        self.total = Some(total);
+        self
+    }
+    /// Sets `imported`.
+    pub fn imported(mut self, imported: i64) -> Self {
+        self.imported = Some(imported);
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, created_at: impl Into<String>) -> Self {
+        self.created_at = Some(created_at.into());
+        self
+    }
+}
 /// One contact import.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ContactsImportSubscribersResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -524,8 +1059,30 @@ pub struct ContactsImportSubscribersResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<ContactsImport>,
 }
+impl ContactsImportSubscribersResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: ContactsImport) -> Self {
+        self.data = Some(data);
+        self
+    }
+}
 /// A page of identifiers.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ContactsListContactIdentifiersResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -544,8 +1101,42 @@ pub struct ContactsListContactIdentifiersResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
 }
+impl ContactsListContactIdentifiersResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+            links: None,
+            meta: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: Vec<ContactsIdentifier>) -> Self {
+        self.data = Some(data);
+        self
+    }
+    /// Sets `links`.
+    pub fn links(mut self, links: crate::api::common::PaginationLinks) -> Self {
+        self.links = Some(links);
+        self
+    }
+    /// Sets `meta`.
+    pub fn meta(mut self, meta: crate::api::common::PaginationMeta) -> Self {
+        self.meta = Some(meta);
+        self
+    }
+}
 /// A page of contacts.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ContactsListContactsResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -564,8 +1155,42 @@ pub struct ContactsListContactsResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
 }
+impl ContactsListContactsResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+            links: None,
+            meta: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: Vec<ContactsContact>) -> Self {
+        self.data = Some(data);
+        self
+    }
+    /// Sets `links`.
+    pub fn links(mut self, links: crate::api::common::PaginationLinks) -> Self {
+        self.links = Some(links);
+        self
+    }
+    /// Sets `meta`.
+    pub fn meta(mut self, meta: crate::api::common::PaginationMeta) -> Self {
+        self.meta = Some(meta);
+        self
+    }
+}
 /// A page of identifiers.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ContactsListIdentifiersResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -584,8 +1209,42 @@ pub struct ContactsListIdentifiersResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
 }
+impl ContactsListIdentifiersResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+            links: None,
+            meta: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: Vec<ContactsIdentifier>) -> Self {
+        self.data = Some(data);
+        self
+    }
+    /// Sets `links`.
+    pub fn links(mut self, links: crate::api::common::PaginationLinks) -> Self {
+        self.links = Some(links);
+        self
+    }
+    /// Sets `meta`.
+    pub fn meta(mut self, meta: crate::api::common::PaginationMeta) -> Self {
+        self.meta = Some(meta);
+        self
+    }
+}
 /// A page of contact imports.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ContactsListImportsResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -604,8 +1263,42 @@ pub struct ContactsListImportsResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
 }
+impl ContactsListImportsResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+            links: None,
+            meta: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: Vec<ContactsImport>) -> Self {
+        self.data = Some(data);
+        self
+    }
+    /// Sets `links`.
+    pub fn links(mut self, links: crate::api::common::PaginationLinks) -> Self {
+        self.links = Some(links);
+        self
+    }
+    /// Sets `meta`.
+    pub fn meta(mut self, meta: crate::api::common::PaginationMeta) -> Self {
+        self.meta = Some(meta);
+        self
+    }
+}
 /// A page of contacts in a segment.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ContactsListSegmentSubscribersResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -624,8 +1317,42 @@ pub struct ContactsListSegmentSubscribersResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
 }
+impl ContactsListSegmentSubscribersResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+            links: None,
+            meta: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: Vec<ContactsContact>) -> Self {
+        self.data = Some(data);
+        self
+    }
+    /// Sets `links`.
+    pub fn links(mut self, links: crate::api::common::PaginationLinks) -> Self {
+        self.links = Some(links);
+        self
+    }
+    /// Sets `meta`.
+    pub fn meta(mut self, meta: crate::api::common::PaginationMeta) -> Self {
+        self.meta = Some(meta);
+        self
+    }
+}
 /// Segments, with paging details inside `data`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ContactsListSegmentsResponse {
     /// Numeric HTTP-like status, 200 on success.
     pub status: i64,
@@ -635,8 +1362,24 @@ pub struct ContactsListSegmentsResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<ContactsSegmentPage>,
 }
+impl ContactsListSegmentsResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: i64, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            message: message.into(),
+            data: None,
+        }
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: ContactsSegmentPage) -> Self {
+        self.data = Some(data);
+        self
+    }
+}
 /// A page of tags.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ContactsListTagsResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -655,8 +1398,42 @@ pub struct ContactsListTagsResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
 }
+impl ContactsListTagsResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+            links: None,
+            meta: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: Vec<ContactsTag>) -> Self {
+        self.data = Some(data);
+        self
+    }
+    /// Sets `links`.
+    pub fn links(mut self, links: crate::api::common::PaginationLinks) -> Self {
+        self.links = Some(links);
+        self
+    }
+    /// Sets `meta`.
+    pub fn meta(mut self, meta: crate::api::common::PaginationMeta) -> Self {
+        self.meta = Some(meta);
+        self
+    }
+}
 /// A dynamic group of contacts defined by tags they have and tags they lack.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ContactsSegment {
     /// `id`
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -683,8 +1460,70 @@ pub struct ContactsSegment {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
+impl ContactsSegment {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            name: None,
+            positive_tags: None,
+            positive_tags_operator: None,
+            negative_tags: None,
+            negative_tags_operator: None,
+            created_at: None,
+            updated_at: None,
+        }
+    }
+    /// Sets `id`.
+    pub fn id(mut self, id: crate::types::StringOrNumber) -> Self {
+        self.id = Some(id);
+        self
+    }
+    /// Sets `name`.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+    /// Sets `positive_tags`.
+    pub fn positive_tags(mut self, positive_tags: Vec<String>) -> Self {
+        self.positive_tags = Some(positive_tags);
+        self
+    }
+    /// Sets `positive_tags_operator`.
+    pub fn positive_tags_operator(
+        mut self,
+        positive_tags_operator: impl Into<String>,
+    ) -> Self {
+        self.positive_tags_operator = Some(positive_tags_operator.into());
+        self
+    }
+    /// Sets `negative_tags`.
+    pub fn negative_tags(mut self, negative_tags: Vec<String>) -> Self {
+        self.negative_tags = Some(negative_tags);
+        self
+    }
+    /// Sets `negative_tags_operator`.
+    pub fn negative_tags_operator(
+        mut self,
+        negative_tags_operator: impl Into<String>,
+    ) -> Self {
+        self.negative_tags_operator = Some(negative_tags_operator.into());
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, created_at: impl Into<String>) -> Self {
+        self.created_at = Some(created_at.into());
+        self
+    }
+    /// Sets `updated_at`.
+    pub fn updated_at(mut self, updated_at: impl Into<String>) -> Self {
+        self.updated_at = Some(updated_at.into());
+        self
+    }
+}
 /// Segments with paging fields inline (the older paginator layout: `data.data[]`, `data.current_page`).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ContactsSegmentPage {
     /// Number of this page.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -723,8 +1562,88 @@ pub struct ContactsSegmentPage {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
 }
+impl ContactsSegmentPage {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new() -> Self {
+        Self {
+            current_page: None,
+            data: None,
+            first_page_url: None,
+            from: None,
+            last_page: None,
+            last_page_url: None,
+            next_page_url: None,
+            path: None,
+            per_page: None,
+            prev_page_url: None,
+            to: None,
+            total: None,
+        }
+    }
+    /// Sets `current_page`.
+    pub fn current_page(mut self, current_page: i64) -> Self {
+        self.current_page = Some(current_page);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: Vec<ContactsSegment>) -> Self {
+        self.data = Some(data);
+        self
+    }
+    /// Sets `first_page_url`.
+    pub fn first_page_url(mut self, first_page_url: impl Into<String>) -> Self {
+        self.first_page_url = Some(first_page_url.into());
+        self
+    }
+    /// Sets `from`.
+    pub fn from(mut self, from: i64) -> Self {
+        self.from = Some(from);
+        self
+    }
+    /// Sets `last_page`.
+    pub fn last_page(mut self, last_page: i64) -> Self {
+        self.last_page = Some(last_page);
+        self
+    }
+    /// Sets `last_page_url`.
+    pub fn last_page_url(mut self, last_page_url: impl Into<String>) -> Self {
+        self.last_page_url = Some(last_page_url.into());
+        self
+    }
+    /// Sets `next_page_url`.
+    pub fn next_page_url(mut self, next_page_url: impl Into<String>) -> Self {
+        self.next_page_url = Some(next_page_url.into());
+        self
+    }
+    /// Sets `path`.
+    pub fn path(mut self, path: impl Into<String>) -> Self {
+        self.path = Some(path.into());
+        self
+    }
+    /// Sets `per_page`.
+    pub fn per_page(mut self, per_page: crate::types::StringOrNumber) -> Self {
+        self.per_page = Some(per_page);
+        self
+    }
+    /// Sets `prev_page_url`.
+    pub fn prev_page_url(mut self, prev_page_url: impl Into<String>) -> Self {
+        self.prev_page_url = Some(prev_page_url.into());
+        self
+    }
+    /// Sets `to`.
+    pub fn to(mut self, to: i64) -> Self {
+        self.to = Some(to);
+        self
+    }
+    /// Sets `total`.
+    pub fn total(mut self, total: i64) -> Self {
+        self.total = Some(total);
+        self
+    }
+}
 /// A tag that groups contacts.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ContactsTag {
     /// `id`
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -739,8 +1658,40 @@ pub struct ContactsTag {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
+impl ContactsTag {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            name: None,
+            created_at: None,
+            updated_at: None,
+        }
+    }
+    /// Sets `id`.
+    pub fn id(mut self, id: crate::types::StringOrNumber) -> Self {
+        self.id = Some(id);
+        self
+    }
+    /// Sets `name`.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, created_at: impl Into<String>) -> Self {
+        self.created_at = Some(created_at.into());
+        self
+    }
+    /// Sets `updated_at`.
+    pub fn updated_at(mut self, updated_at: impl Into<String>) -> Self {
+        self.updated_at = Some(updated_at.into());
+        self
+    }
+}
 /// An identifier of a contact.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ContactsUpdateContactIdentifierRequest {
     /// Kind of identifier, e.g. `email` or `phone`.
     pub r#type: String,
@@ -758,6 +1709,7 @@ impl ContactsUpdateContactIdentifierRequest {
 }
 /// One identifier.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ContactsUpdateContactIdentifierResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -770,8 +1722,30 @@ pub struct ContactsUpdateContactIdentifierResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<ContactsIdentifier>,
 }
+impl ContactsUpdateContactIdentifierResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: ContactsIdentifier) -> Self {
+        self.data = Some(data);
+        self
+    }
+}
 /// New values for a contact; fields left out are unchanged.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ContactsUpdateContactRequest {
     /// Your own attributes of the contact (free-form key/value pairs).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -903,6 +1877,7 @@ impl ContactsUpdateContactRequest {
 }
 /// One contact.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ContactsUpdateContactResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -915,8 +1890,30 @@ pub struct ContactsUpdateContactResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<ContactsContact>,
 }
+impl ContactsUpdateContactResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: ContactsContact) -> Self {
+        self.data = Some(data);
+        self
+    }
+}
 /// Name and tag rules of a segment.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ContactsUpdateSegmentRequest {
     /// Segment name.
     pub name: String,
@@ -949,6 +1946,7 @@ impl ContactsUpdateSegmentRequest {
 }
 /// One segment.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ContactsUpdateSegmentResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -961,8 +1959,30 @@ pub struct ContactsUpdateSegmentResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<ContactsSegment>,
 }
+impl ContactsUpdateSegmentResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: ContactsSegment) -> Self {
+        self.data = Some(data);
+        self
+    }
+}
 /// A contact tag.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ContactsUpdateTagRequest {
     /// Tag name.
     pub name: String,
@@ -975,6 +1995,7 @@ impl ContactsUpdateTagRequest {
 }
 /// One tag.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ContactsUpdateTagResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -986,6 +2007,27 @@ pub struct ContactsUpdateTagResponse {
     /// `data`
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<ContactsTag>,
+}
+impl ContactsUpdateTagResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: ContactsTag) -> Self {
+        self.data = Some(data);
+        self
+    }
 }
 impl crate::pagination::Paginated for ContactsListContactIdentifiersResponse {
     type Item = ContactsIdentifier;

@@ -3,6 +3,7 @@
 
 /// One recipient of a CleverTap JSON send; fields override the root defaults.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct IntegrationsClevertapNode {
     /// Recipient number.
     pub to: String,
@@ -44,6 +45,7 @@ impl IntegrationsClevertapNode {
 }
 /// Defaults applied to every node of a CleverTap JSON send.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct IntegrationsClevertapRoot {
     /// U = Unicode, N = normal, A = auto-detect.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -135,7 +137,10 @@ impl IntegrationsClevertapRoot {
     }
 }
 /// U = Unicode, N = normal, A = auto-detect.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum IntegrationsClevertapRootType {
     /// `U`
     U,
@@ -149,6 +154,7 @@ pub enum IntegrationsClevertapRootType {
 string_enum!(IntegrationsClevertapRootType { U = "U", N = "N", A = "A" });
 /// JSON body CleverTap posts to `/sms/clevertap/json`: `root` holds defaults, each of `nodes` one recipient.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct IntegrationsSendClevertapJsonRequest {
     /// `root`
     pub root: IntegrationsClevertapRoot,
@@ -166,6 +172,7 @@ impl IntegrationsSendClevertapJsonRequest {
 }
 /// Answer of the CleverTap JSON send. The reference shows no response; this assumes the `POST /sms/send` style (`status`, `message`, `group_id`, `data`) and accepts string or numeric `status`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct IntegrationsSendClevertapJsonResponse {
     /// `status`
     pub status: crate::types::StringOrNumber,
@@ -178,8 +185,33 @@ pub struct IntegrationsSendClevertapJsonResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::api::common::SmsMessageReceipt>>,
 }
+impl IntegrationsSendClevertapJsonResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(
+        status: crate::types::StringOrNumber,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            status,
+            message: message.into(),
+            group_id: None,
+            data: None,
+        }
+    }
+    /// Sets `group_id`.
+    pub fn group_id(mut self, group_id: impl Into<String>) -> Self {
+        self.group_id = Some(group_id.into());
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: Vec<crate::api::common::SmsMessageReceipt>) -> Self {
+        self.data = Some(data);
+        self
+    }
+}
 /// Form body CleverTap's generic SMS provider posts to `/sms/clevertap/send`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct IntegrationsSendClevertapSmsRequest {
     /// Approved sender ID.
     pub sender: String,
@@ -279,7 +311,10 @@ impl IntegrationsSendClevertapSmsRequest {
     }
 }
 /// 1 = flash SMS, 0 = normal.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum IntegrationsSendClevertapSmsRequestFlash {
     /// `1`
     V1,
@@ -290,7 +325,10 @@ pub enum IntegrationsSendClevertapSmsRequestFlash {
 }
 string_enum!(IntegrationsSendClevertapSmsRequestFlash { V1 = "1", V0 = "0" });
 /// U = Unicode, N = normal, A = auto-detect.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum IntegrationsSendClevertapSmsRequestType {
     /// `U`
     U,
@@ -304,6 +342,7 @@ pub enum IntegrationsSendClevertapSmsRequestType {
 string_enum!(IntegrationsSendClevertapSmsRequestType { U = "U", N = "N", A = "A" });
 /// Answer of the CleverTap form send. The reference shows no response; this assumes the `POST /sms/send` style (`status`, `message`, `group_id`, `data`) and accepts string or numeric `status`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct IntegrationsSendClevertapSmsResponse {
     /// `status`
     pub status: crate::types::StringOrNumber,
@@ -316,8 +355,33 @@ pub struct IntegrationsSendClevertapSmsResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::api::common::SmsMessageReceipt>>,
 }
+impl IntegrationsSendClevertapSmsResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(
+        status: crate::types::StringOrNumber,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            status,
+            message: message.into(),
+            group_id: None,
+            data: None,
+        }
+    }
+    /// Sets `group_id`.
+    pub fn group_id(mut self, group_id: impl Into<String>) -> Self {
+        self.group_id = Some(group_id.into());
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: Vec<crate::api::common::SmsMessageReceipt>) -> Self {
+        self.data = Some(data);
+        self
+    }
+}
 /// Form body a MoEngage custom SMS connector posts to `/sms/moengage/send`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct IntegrationsSendMoengageSmsRequest {
     /// Approved sender ID.
     pub sender: String,
@@ -417,7 +481,10 @@ impl IntegrationsSendMoengageSmsRequest {
     }
 }
 /// 1 = flash SMS, 0 = normal.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum IntegrationsSendMoengageSmsRequestFlash {
     /// `1`
     V1,
@@ -428,7 +495,10 @@ pub enum IntegrationsSendMoengageSmsRequestFlash {
 }
 string_enum!(IntegrationsSendMoengageSmsRequestFlash { V1 = "1", V0 = "0" });
 /// U = Unicode, N = normal, A = auto-detect.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum IntegrationsSendMoengageSmsRequestType {
     /// `U`
     U,
@@ -442,6 +512,7 @@ pub enum IntegrationsSendMoengageSmsRequestType {
 string_enum!(IntegrationsSendMoengageSmsRequestType { U = "U", N = "N", A = "A" });
 /// Answer of the MoEngage send. The reference shows no response; this assumes the `POST /sms/send` style (`status`, `message`, `group_id`, `data`) and accepts string or numeric `status`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct IntegrationsSendMoengageSmsResponse {
     /// `status`
     pub status: crate::types::StringOrNumber,
@@ -453,4 +524,28 @@ pub struct IntegrationsSendMoengageSmsResponse {
     /// `data`
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::api::common::SmsMessageReceipt>>,
+}
+impl IntegrationsSendMoengageSmsResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(
+        status: crate::types::StringOrNumber,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            status,
+            message: message.into(),
+            group_id: None,
+            data: None,
+        }
+    }
+    /// Sets `group_id`.
+    pub fn group_id(mut self, group_id: impl Into<String>) -> Self {
+        self.group_id = Some(group_id.into());
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: Vec<crate::api::common::SmsMessageReceipt>) -> Self {
+        self.data = Some(data);
+        self
+    }
 }

@@ -3,6 +3,7 @@
 
 /// A rich card carrying a document. Horizontal cards take an `alignment` (LEFT/RIGHT); vertical cards a media `height` (SHORT: 3:1, 1440x480; MEDIUM: 2:1, 1440x720). Horizontal media is 3:4 at 768x1024.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RcsCardDocument {
     /// Card title.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -70,7 +71,10 @@ impl RcsCardDocument {
     }
 }
 /// Media side for a horizontal card.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RcsCardDocumentAlignment {
     /// `LEFT`
     Left,
@@ -81,7 +85,10 @@ pub enum RcsCardDocumentAlignment {
 }
 string_enum!(RcsCardDocumentAlignment { Left = "LEFT", Right = "RIGHT" });
 /// Media height for a vertical card.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RcsCardDocumentHeight {
     /// `SHORT`
     Short,
@@ -92,7 +99,10 @@ pub enum RcsCardDocumentHeight {
 }
 string_enum!(RcsCardDocumentHeight { Short = "SHORT", Medium = "MEDIUM" });
 /// Card layout.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RcsCardDocumentOrientation {
     /// `HORIZONTAL`
     Horizontal,
@@ -106,6 +116,7 @@ string_enum!(
 );
 /// A rich card carrying an image. Horizontal cards take an `alignment` (LEFT/RIGHT); vertical cards a media `height` (SHORT: 3:1, 1440x480; MEDIUM: 2:1, 1440x720). Horizontal media is 3:4 at 768x1024.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RcsCardImage {
     /// Card title.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -173,7 +184,10 @@ impl RcsCardImage {
     }
 }
 /// Media side for a horizontal card.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RcsCardImageAlignment {
     /// `LEFT`
     Left,
@@ -184,7 +198,10 @@ pub enum RcsCardImageAlignment {
 }
 string_enum!(RcsCardImageAlignment { Left = "LEFT", Right = "RIGHT" });
 /// Media height for a vertical card.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RcsCardImageHeight {
     /// `SHORT`
     Short,
@@ -195,7 +212,10 @@ pub enum RcsCardImageHeight {
 }
 string_enum!(RcsCardImageHeight { Short = "SHORT", Medium = "MEDIUM" });
 /// Card layout.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RcsCardImageOrientation {
     /// `HORIZONTAL`
     Horizontal,
@@ -209,6 +229,7 @@ string_enum!(
 );
 /// A standalone rich card.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RcsCardMessage {
     /// Message kind.
     pub r#type: RcsCardMessageType,
@@ -226,6 +247,7 @@ impl RcsCardMessage {
 }
 /// The `RcsCardMessagePayload` model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RcsCardMessagePayload {
     /// Card title.
     pub title: String,
@@ -293,7 +315,10 @@ impl RcsCardMessagePayload {
     }
 }
 /// Media side for a horizontal card.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RcsCardMessagePayloadAlignment {
     /// `LEFT`
     Left,
@@ -304,7 +329,10 @@ pub enum RcsCardMessagePayloadAlignment {
 }
 string_enum!(RcsCardMessagePayloadAlignment { Left = "LEFT", Right = "RIGHT" });
 /// Media height for a vertical card.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RcsCardMessagePayloadHeight {
     /// `SHORT`
     Short,
@@ -315,8 +343,11 @@ pub enum RcsCardMessagePayloadHeight {
 }
 string_enum!(RcsCardMessagePayloadHeight { Short = "SHORT", Medium = "MEDIUM" });
 /// Media of the card.
+///
+/// Non-exhaustive: the API may add shapes, so a `match` needs a `_` arm.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum RcsCardMessagePayloadMedia {
     /// An image for a rich card: JPEG, JPG, PNG or GIF, at most 2 MB.
     RcsMediaImage(RcsMediaImage),
@@ -372,7 +403,10 @@ impl From<RcsMediaDocument> for RcsCardMessagePayloadMedia {
     }
 }
 /// Card layout.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RcsCardMessagePayloadOrientation {
     /// `HORIZONTAL`
     Horizontal,
@@ -385,7 +419,10 @@ string_enum!(
     RcsCardMessagePayloadOrientation { Horizontal = "HORIZONTAL", Vertical = "VERTICAL" }
 );
 /// Message kind.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RcsCardMessageType {
     /// `card`
     Card,
@@ -395,6 +432,7 @@ pub enum RcsCardMessageType {
 string_enum!(RcsCardMessageType { Card = "card" });
 /// A rich card carrying a video. Horizontal cards take an `alignment` (LEFT/RIGHT); vertical cards a media `height` (SHORT: 3:1, 1440x480; MEDIUM: 2:1, 1440x720). Horizontal media is 3:4 at 768x1024.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RcsCardVideo {
     /// Card title.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -462,7 +500,10 @@ impl RcsCardVideo {
     }
 }
 /// Media side for a horizontal card.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RcsCardVideoAlignment {
     /// `LEFT`
     Left,
@@ -473,7 +514,10 @@ pub enum RcsCardVideoAlignment {
 }
 string_enum!(RcsCardVideoAlignment { Left = "LEFT", Right = "RIGHT" });
 /// Media height for a vertical card.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RcsCardVideoHeight {
     /// `SHORT`
     Short,
@@ -484,7 +528,10 @@ pub enum RcsCardVideoHeight {
 }
 string_enum!(RcsCardVideoHeight { Short = "SHORT", Medium = "MEDIUM" });
 /// Card layout.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RcsCardVideoOrientation {
     /// `HORIZONTAL`
     Horizontal,
@@ -498,6 +545,7 @@ string_enum!(
 );
 /// One card of a carousel.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RcsCarouselCard {
     /// Card title.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -544,8 +592,11 @@ impl RcsCarouselCard {
     }
 }
 /// Image or video of this card.
+///
+/// Non-exhaustive: the API may add shapes, so a `match` needs a `_` arm.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum RcsCarouselCardMedia {
     /// An image for a rich card: JPEG, JPG, PNG or GIF, at most 2 MB.
     RcsMediaImage(RcsMediaImage),
@@ -589,6 +640,7 @@ impl From<RcsMediaVideo> for RcsCarouselCardMedia {
 }
 /// A carousel of cards.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RcsCarouselMessage {
     /// Message kind.
     pub r#type: RcsCarouselMessageType,
@@ -606,6 +658,7 @@ impl RcsCarouselMessage {
 }
 /// The `RcsCarouselMessagePayload` model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RcsCarouselMessagePayload {
     /// Cards the user swipes through.
     pub cards: Vec<RcsCarouselCard>,
@@ -617,7 +670,10 @@ impl RcsCarouselMessagePayload {
     }
 }
 /// Message kind.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RcsCarouselMessageType {
     /// `carousel`
     Carousel,
@@ -627,6 +683,7 @@ pub enum RcsCarouselMessageType {
 string_enum!(RcsCarouselMessageType { Carousel = "carousel" });
 /// A channel to send through. A `recipient` here applies to this channel only; the top-level `recipient` applies to all channels.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RcsChannel {
     /// Channel name.
     pub name: RcsChannelName,
@@ -652,7 +709,10 @@ impl RcsChannel {
     }
 }
 /// Channel name.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RcsChannelName {
     /// `rcs`
     Rcs,
@@ -662,6 +722,7 @@ pub enum RcsChannelName {
 string_enum!(RcsChannelName { Rcs = "rcs" });
 /// Answer to a delete: an empty `data` list.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RcsCleanUnsubscribersResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -674,9 +735,33 @@ pub struct RcsCleanUnsubscribersResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<serde_json::Value>>,
 }
+impl RcsCleanUnsubscribersResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: Vec<serde_json::Value>) -> Self {
+        self.data = Some(data);
+        self
+    }
+}
 /// Body of a template creation, one of six shapes. They share the top-level fields and differ in `payload`: text has `payload.body` only; text with suggestion adds a non-empty `payload.suggestions`; the three rich cards carry `payload.card` whose `media.type` is `image`, `video` or `document`; the carousel carries `payload.cards`.
+///
+/// Non-exhaustive: the API may add shapes, so a `match` needs a `_` arm.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum RcsCreateTemplateRequest {
     /// A template whose content is plain text.
     TextMessage(RcsTemplateText),
@@ -824,6 +909,7 @@ impl From<RcsTemplateCarousel> for RcsCreateTemplateRequest {
 }
 /// One RCS template.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RcsCreateTemplateResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -836,8 +922,30 @@ pub struct RcsCreateTemplateResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<RcsTemplate>,
 }
+impl RcsCreateTemplateResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: RcsTemplate) -> Self {
+        self.data = Some(data);
+        self
+    }
+}
 /// Fields of a RCS suppression entry.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RcsCreateUnsubscriberRequest {
     /// Mobile number to suppress (with country code).
     pub receiver: String,
@@ -869,7 +977,10 @@ impl RcsCreateUnsubscriberRequest {
     }
 }
 /// Scope of the suppression.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RcsCreateUnsubscriberRequestType {
     /// `tag`
     Tag,
@@ -888,6 +999,7 @@ string_enum!(
 );
 /// One RCS unsubscriber.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RcsCreateUnsubscriberResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -900,8 +1012,30 @@ pub struct RcsCreateUnsubscriberResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<RcsUnsubscriber>,
 }
+impl RcsCreateUnsubscriberResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: RcsUnsubscriber) -> Self {
+        self.data = Some(data);
+        self
+    }
+}
 /// Answer to a template delete.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RcsDeleteTemplateResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -914,9 +1048,33 @@ pub struct RcsDeleteTemplateResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<RcsDeleteTemplateResponseData>,
 }
+impl RcsDeleteTemplateResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: impl Into<RcsDeleteTemplateResponseData>) -> Self {
+        self.data = Some(data.into());
+        self
+    }
+}
 /// The reference shows the number of deleted rows (`1`); the platform docs show an empty list.
+///
+/// Non-exhaustive: the API may add shapes, so a `match` needs a `_` arm; shapes this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum RcsDeleteTemplateResponseData {
     /// The `Integer` shape.
     Integer(i64),
@@ -962,6 +1120,7 @@ impl From<Vec<serde_json::Value>> for RcsDeleteTemplateResponseData {
 }
 /// Answer to a delete: an empty `data` list.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RcsDeleteUnsubscriberResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -974,8 +1133,30 @@ pub struct RcsDeleteUnsubscriberResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<serde_json::Value>>,
 }
+impl RcsDeleteUnsubscriberResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: Vec<serde_json::Value>) -> Self {
+        self.data = Some(data);
+        self
+    }
+}
 /// Delivery reports of matching RCS messages.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RcsGetMessageStatusResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -985,8 +1166,24 @@ pub struct RcsGetMessageStatusResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<RcsMessageStatus>>,
 }
+impl RcsGetMessageStatusResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            message: message.into(),
+            data: None,
+        }
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: Vec<RcsMessageStatus>) -> Self {
+        self.data = Some(data);
+        self
+    }
+}
 /// One RCS template.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RcsGetTemplateResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -999,8 +1196,30 @@ pub struct RcsGetTemplateResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<RcsTemplate>,
 }
+impl RcsGetTemplateResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: RcsTemplate) -> Self {
+        self.data = Some(data);
+        self
+    }
+}
 /// One RCS unsubscriber.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RcsGetUnsubscriberResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -1013,8 +1232,30 @@ pub struct RcsGetUnsubscriberResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<RcsUnsubscriber>,
 }
+impl RcsGetUnsubscriberResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: RcsUnsubscriber) -> Self {
+        self.data = Some(data);
+        self
+    }
+}
 /// An image message.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RcsImageMessage {
     /// Message kind.
     pub r#type: RcsImageMessageType,
@@ -1032,6 +1273,7 @@ impl RcsImageMessage {
 }
 /// The `RcsImageMessagePayload` model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RcsImageMessagePayload {
     /// Public URL of the image (JPEG, JPG, PNG or GIF, at most 2 MB).
     pub url: String,
@@ -1054,7 +1296,10 @@ impl RcsImageMessagePayload {
     }
 }
 /// Message kind.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RcsImageMessageType {
     /// `image`
     Image,
@@ -1064,14 +1309,25 @@ pub enum RcsImageMessageType {
 string_enum!(RcsImageMessageType { Image = "image" });
 /// Acknowledgement that the uploaded file was accepted for asynchronous import.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RcsImportUnsubscribersResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
     /// Human-readable outcome.
     pub message: String,
 }
+impl RcsImportUnsubscribersResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            message: message.into(),
+        }
+    }
+}
 /// A message with header, body, footer and clickable choices.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RcsInteractiveMessage {
     /// Message kind.
     pub r#type: RcsInteractiveMessageType,
@@ -1089,6 +1345,7 @@ impl RcsInteractiveMessage {
 }
 /// The `RcsInteractiveMessagePayload` model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RcsInteractiveMessagePayload {
     /// Optional category of the message.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1136,6 +1393,7 @@ impl RcsInteractiveMessagePayload {
 }
 /// The `RcsInteractiveMessagePayloadBody` model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RcsInteractiveMessagePayloadBody {
     /// Block kind.
     pub r#type: RcsInteractiveMessagePayloadBodyType,
@@ -1153,6 +1411,7 @@ impl RcsInteractiveMessagePayloadBody {
 }
 /// The `RcsInteractiveMessagePayloadBodyPayload` model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RcsInteractiveMessagePayloadBodyPayload {
     /// Text.
     pub text: String,
@@ -1164,7 +1423,10 @@ impl RcsInteractiveMessagePayloadBodyPayload {
     }
 }
 /// Block kind.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RcsInteractiveMessagePayloadBodyType {
     /// `text`
     Text,
@@ -1174,6 +1436,7 @@ pub enum RcsInteractiveMessagePayloadBodyType {
 string_enum!(RcsInteractiveMessagePayloadBodyType { Text = "text" });
 /// The `RcsInteractiveMessagePayloadFooter` model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RcsInteractiveMessagePayloadFooter {
     /// Block kind.
     pub r#type: RcsInteractiveMessagePayloadFooterType,
@@ -1191,6 +1454,7 @@ impl RcsInteractiveMessagePayloadFooter {
 }
 /// The `RcsInteractiveMessagePayloadFooterPayload` model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RcsInteractiveMessagePayloadFooterPayload {
     /// Text.
     pub text: String,
@@ -1202,7 +1466,10 @@ impl RcsInteractiveMessagePayloadFooterPayload {
     }
 }
 /// Block kind.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RcsInteractiveMessagePayloadFooterType {
     /// `text`
     Text,
@@ -1212,6 +1479,7 @@ pub enum RcsInteractiveMessagePayloadFooterType {
 string_enum!(RcsInteractiveMessagePayloadFooterType { Text = "text" });
 /// The `RcsInteractiveMessagePayloadHeader` model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RcsInteractiveMessagePayloadHeader {
     /// Block kind.
     pub r#type: RcsInteractiveMessagePayloadHeaderType,
@@ -1229,6 +1497,7 @@ impl RcsInteractiveMessagePayloadHeader {
 }
 /// The `RcsInteractiveMessagePayloadHeaderPayload` model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RcsInteractiveMessagePayloadHeaderPayload {
     /// Text.
     pub text: String,
@@ -1240,7 +1509,10 @@ impl RcsInteractiveMessagePayloadHeaderPayload {
     }
 }
 /// Block kind.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RcsInteractiveMessagePayloadHeaderType {
     /// `text`
     Text,
@@ -1249,7 +1521,10 @@ pub enum RcsInteractiveMessagePayloadHeaderType {
 }
 string_enum!(RcsInteractiveMessagePayloadHeaderType { Text = "text" });
 /// Message kind.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RcsInteractiveMessageType {
     /// `interactive`
     Interactive,
@@ -1259,6 +1534,7 @@ pub enum RcsInteractiveMessageType {
 string_enum!(RcsInteractiveMessageType { Interactive = "interactive" });
 /// A page of RCS prices.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RcsListPricingResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -1277,8 +1553,42 @@ pub struct RcsListPricingResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
 }
+impl RcsListPricingResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+            links: None,
+            meta: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: Vec<RcsPrice>) -> Self {
+        self.data = Some(data);
+        self
+    }
+    /// Sets `links`.
+    pub fn links(mut self, links: crate::api::common::PaginationLinks) -> Self {
+        self.links = Some(links);
+        self
+    }
+    /// Sets `meta`.
+    pub fn meta(mut self, meta: crate::api::common::PaginationMeta) -> Self {
+        self.meta = Some(meta);
+        self
+    }
+}
 /// A page of RCS templates.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RcsListTemplatesResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -1297,8 +1607,42 @@ pub struct RcsListTemplatesResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
 }
+impl RcsListTemplatesResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+            links: None,
+            meta: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: Vec<RcsTemplate>) -> Self {
+        self.data = Some(data);
+        self
+    }
+    /// Sets `links`.
+    pub fn links(mut self, links: crate::api::common::PaginationLinks) -> Self {
+        self.links = Some(links);
+        self
+    }
+    /// Sets `meta`.
+    pub fn meta(mut self, meta: crate::api::common::PaginationMeta) -> Self {
+        self.meta = Some(meta);
+        self
+    }
+}
 /// A page of RCS unsubscribers.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RcsListUnsubscribersResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -1317,8 +1661,42 @@ pub struct RcsListUnsubscribersResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
 }
+impl RcsListUnsubscribersResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+            links: None,
+            meta: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: Vec<RcsUnsubscriber>) -> Self {
+        self.data = Some(data);
+        self
+    }
+    /// Sets `links`.
+    pub fn links(mut self, links: crate::api::common::PaginationLinks) -> Self {
+        self.links = Some(links);
+        self
+    }
+    /// Sets `meta`.
+    pub fn meta(mut self, meta: crate::api::common::PaginationMeta) -> Self {
+        self.meta = Some(meta);
+        self
+    }
+}
 /// A document (for example a PDF) shared through a rich card.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RcsMediaDocument {
     /// Media kind.
     pub r#type: RcsMediaDocumentType,
@@ -1336,6 +1714,7 @@ impl RcsMediaDocument {
 }
 /// The `RcsMediaDocumentPayload` model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RcsMediaDocumentPayload {
     /// Publicly reachable URL of the file (http or https).
     pub url: String,
@@ -1358,7 +1737,10 @@ impl RcsMediaDocumentPayload {
     }
 }
 /// Media kind.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RcsMediaDocumentType {
     /// `document`
     Document,
@@ -1368,6 +1750,7 @@ pub enum RcsMediaDocumentType {
 string_enum!(RcsMediaDocumentType { Document = "document" });
 /// An image for a rich card: JPEG, JPG, PNG or GIF, at most 2 MB.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RcsMediaImage {
     /// Media kind.
     pub r#type: RcsMediaImageType,
@@ -1385,6 +1768,7 @@ impl RcsMediaImage {
 }
 /// The `RcsMediaImagePayload` model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RcsMediaImagePayload {
     /// Publicly reachable URL of the file (http or https).
     pub url: String,
@@ -1407,7 +1791,10 @@ impl RcsMediaImagePayload {
     }
 }
 /// Media kind.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RcsMediaImageType {
     /// `image`
     Image,
@@ -1417,6 +1804,7 @@ pub enum RcsMediaImageType {
 string_enum!(RcsMediaImageType { Image = "image" });
 /// A video for a rich card: MP4, at most 10 MB.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RcsMediaVideo {
     /// Media kind.
     pub r#type: RcsMediaVideoType,
@@ -1434,6 +1822,7 @@ impl RcsMediaVideo {
 }
 /// The `RcsMediaVideoPayload` model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RcsMediaVideoPayload {
     /// Publicly reachable URL of the file (http or https).
     pub url: String,
@@ -1456,7 +1845,10 @@ impl RcsMediaVideoPayload {
     }
 }
 /// Media kind.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RcsMediaVideoType {
     /// `video`
     Video,
@@ -1466,6 +1858,7 @@ pub enum RcsMediaVideoType {
 string_enum!(RcsMediaVideoType { Video = "video" });
 /// Delivery state of an RCS message. Status values: queued, dispatched, sent, delivered, read, deleted (deleted or expired in the app), failed, blacklist (sender block-listed), offline (device offline), rejected (device rejected it), expired (end device unreachable).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RcsMessageStatus {
     /// Message identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1498,8 +1891,78 @@ pub struct RcsMessageStatus {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub foreign_id: Option<String>,
 }
+impl RcsMessageStatus {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            channel: None,
+            from: None,
+            to: None,
+            status: None,
+            credits: None,
+            created_at: None,
+            delivered_at: None,
+            read_at: None,
+            foreign_id: None,
+        }
+    }
+    /// Sets `id`.
+    pub fn id(mut self, id: impl Into<String>) -> Self {
+        self.id = Some(id.into());
+        self
+    }
+    /// Sets `channel`.
+    pub fn channel(mut self, channel: impl Into<String>) -> Self {
+        self.channel = Some(channel.into());
+        self
+    }
+    /// Sets `from`.
+    pub fn from(mut self, from: impl Into<String>) -> Self {
+        self.from = Some(from.into());
+        self
+    }
+    /// Sets `to`.
+    pub fn to(mut self, to: impl Into<String>) -> Self {
+        self.to = Some(to.into());
+        self
+    }
+    /// Sets `status`.
+    pub fn status(mut self, status: RcsMessageStatusStatus) -> Self {
+        self.status = Some(status);
+        self
+    }
+    /// Sets `credits`.
+    pub fn credits(mut self, credits: crate::types::StringOrNumber) -> Self {
+        self.credits = Some(credits);
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, created_at: impl Into<String>) -> Self {
+        self.created_at = Some(created_at.into());
+        self
+    }
+    /// Sets `delivered_at`.
+    pub fn delivered_at(mut self, delivered_at: impl Into<String>) -> Self {
+        self.delivered_at = Some(delivered_at.into());
+        self
+    }
+    /// Sets `read_at`.
+    pub fn read_at(mut self, read_at: impl Into<String>) -> Self {
+        self.read_at = Some(read_at.into());
+        self
+    }
+    /// Sets `foreign_id`.
+    pub fn foreign_id(mut self, foreign_id: impl Into<String>) -> Self {
+        self.foreign_id = Some(foreign_id.into());
+        self
+    }
+}
 /// Delivery status.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RcsMessageStatusStatus {
     /// `queued`
     Queued,
@@ -1534,6 +1997,7 @@ string_enum!(
 );
 /// Price of RCS traffic to one country. `sale_price` is a decimal string (masked as `***` in the reference); `status` is 1 for active, 0 for inactive.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RcsPrice {
     /// ISO 3166-1 alpha-2 country code.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1569,8 +2033,84 @@ pub struct RcsPrice {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
+impl RcsPrice {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new() -> Self {
+        Self {
+            iso: None,
+            country_name: None,
+            calling_code: None,
+            sale_price: None,
+            sub_service: None,
+            service: None,
+            service_name: None,
+            currency: None,
+            status: None,
+            created_at: None,
+            updated_at: None,
+        }
+    }
+    /// Sets `iso`.
+    pub fn iso(mut self, iso: impl Into<String>) -> Self {
+        self.iso = Some(iso.into());
+        self
+    }
+    /// Sets `country_name`.
+    pub fn country_name(mut self, country_name: impl Into<String>) -> Self {
+        self.country_name = Some(country_name.into());
+        self
+    }
+    /// Sets `calling_code`.
+    pub fn calling_code(mut self, calling_code: crate::types::StringOrNumber) -> Self {
+        self.calling_code = Some(calling_code);
+        self
+    }
+    /// Sets `sale_price`.
+    pub fn sale_price(mut self, sale_price: crate::types::StringOrNumber) -> Self {
+        self.sale_price = Some(sale_price);
+        self
+    }
+    /// Sets `sub_service`.
+    pub fn sub_service(mut self, sub_service: impl Into<String>) -> Self {
+        self.sub_service = Some(sub_service.into());
+        self
+    }
+    /// Sets `service`.
+    pub fn service(mut self, service: impl Into<String>) -> Self {
+        self.service = Some(service.into());
+        self
+    }
+    /// Sets `service_name`.
+    pub fn service_name(mut self, service_name: impl Into<String>) -> Self {
+        self.service_name = Some(service_name.into());
+        self
+    }
+    /// Sets `currency`.
+    pub fn currency(mut self, currency: impl Into<String>) -> Self {
+        self.currency = Some(currency.into());
+        self
+    }
+    /// Sets `status`.
+    pub fn status(mut self, status: crate::types::StringOrNumber) -> Self {
+        self.status = Some(status);
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, created_at: impl Into<String>) -> Self {
+        self.created_at = Some(created_at.into());
+        self
+    }
+    /// Sets `updated_at`.
+    pub fn updated_at(mut self, updated_at: impl Into<String>) -> Self {
+        self.updated_at = Some(updated_at.into());
+        self
+    }
+}
 /// 1 active, 0 inactive. Documented as a number with string enum values; query strings carry it as text either way.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RcsPricingFilterStatus {
     /// `0`
     V0,
@@ -1582,6 +2122,7 @@ pub enum RcsPricingFilterStatus {
 string_enum!(RcsPricingFilterStatus { V0 = "0", V1 = "1" });
 /// A message accepted for delivery.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RcsQueuedMessage {
     /// Message identifier, used for status look-ups.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1608,8 +2149,64 @@ pub struct RcsQueuedMessage {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub foreign_id: Option<String>,
 }
+impl RcsQueuedMessage {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            channel: None,
+            from: None,
+            to: None,
+            credits: None,
+            created_at: None,
+            status: None,
+            foreign_id: None,
+        }
+    }
+    /// Sets `id`.
+    pub fn id(mut self, id: impl Into<String>) -> Self {
+        self.id = Some(id.into());
+        self
+    }
+    /// Sets `channel`.
+    pub fn channel(mut self, channel: impl Into<String>) -> Self {
+        self.channel = Some(channel.into());
+        self
+    }
+    /// Sets `from`.
+    pub fn from(mut self, from: impl Into<String>) -> Self {
+        self.from = Some(from.into());
+        self
+    }
+    /// Sets `to`.
+    pub fn to(mut self, to: impl Into<String>) -> Self {
+        self.to = Some(to.into());
+        self
+    }
+    /// Sets `credits`.
+    pub fn credits(mut self, credits: crate::types::StringOrNumber) -> Self {
+        self.credits = Some(credits);
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, created_at: impl Into<String>) -> Self {
+        self.created_at = Some(created_at.into());
+        self
+    }
+    /// Sets `status`.
+    pub fn status(mut self, status: impl Into<String>) -> Self {
+        self.status = Some(status.into());
+        self
+    }
+    /// Sets `foreign_id`.
+    pub fn foreign_id(mut self, foreign_id: impl Into<String>) -> Self {
+        self.foreign_id = Some(foreign_id.into());
+        self
+    }
+}
 /// Receivers common to every channel.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RcsRecipient {
     /// `to`
     pub to: RcsRecipientTo,
@@ -1621,8 +2218,11 @@ impl RcsRecipient {
     }
 }
 /// One receiver, or a list of receivers, with country code (the platform's samples use both).
+///
+/// Non-exhaustive: the API may add shapes, so a `match` needs a `_` arm.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum RcsRecipientTo {
     /// The `Text` shape.
     Text(String),
@@ -1671,6 +2271,7 @@ impl From<Vec<String>> for RcsRecipientTo {
 }
 /// Sending card message: `message.type` is `card`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RcsSendCard {
     /// Channels to send through.
     pub channels: Vec<RcsChannel>,
@@ -1695,6 +2296,7 @@ impl RcsSendCard {
 }
 /// Sending carousel message: `message.type` is `carousel`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RcsSendCarousel {
     /// Channels to send through.
     pub channels: Vec<RcsChannel>,
@@ -1719,6 +2321,7 @@ impl RcsSendCarousel {
 }
 /// Sending image message: `message.type` is `image`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RcsSendImage {
     /// Channels to send through.
     pub channels: Vec<RcsChannel>,
@@ -1743,6 +2346,7 @@ impl RcsSendImage {
 }
 /// Sending interactive message: `message.type` is `interactive`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RcsSendInteractive {
     /// Channels to send through.
     pub channels: Vec<RcsChannel>,
@@ -1766,8 +2370,11 @@ impl RcsSendInteractive {
     }
 }
 /// A non-template RCS message, one of six shapes. Every shape has `channels`, `recipient` and `message`; they differ only in `message.type` (text, image, video, carousel, interactive, card), which has a single allowed value in each shape, and in the matching `message.payload`.
+///
+/// Non-exhaustive: the API may add shapes, so a `match` needs a `_` arm.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum RcsSendMessageRequest {
     /// Sending text message: `message.type` is `text`.
     SendingTextMessage(RcsSendText),
@@ -1865,6 +2472,7 @@ impl From<RcsSendCard> for RcsSendMessageRequest {
 }
 /// Messages queued for delivery.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RcsSendMessageResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -1874,8 +2482,24 @@ pub struct RcsSendMessageResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<RcsQueuedMessage>>,
 }
+impl RcsSendMessageResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            message: message.into(),
+            data: None,
+        }
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: Vec<RcsQueuedMessage>) -> Self {
+        self.data = Some(data);
+        self
+    }
+}
 /// Send a stored template; give either `alias` or `id`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RcsSendTemplateRequest {
     /// Alias of the template to use. Required when `id` is absent.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1923,6 +2547,7 @@ impl RcsSendTemplateRequest {
 }
 /// Template messages queued for delivery.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RcsSendTemplateResponse {
     /// Numeric HTTP-like status, 200 on success.
     pub status: i64,
@@ -1932,8 +2557,24 @@ pub struct RcsSendTemplateResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<RcsQueuedMessage>>,
 }
+impl RcsSendTemplateResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: i64, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            message: message.into(),
+            data: None,
+        }
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: Vec<RcsQueuedMessage>) -> Self {
+        self.data = Some(data);
+        self
+    }
+}
 /// Sending text message: `message.type` is `text`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RcsSendText {
     /// Channels to send through.
     pub channels: Vec<RcsChannel>,
@@ -1958,6 +2599,7 @@ impl RcsSendText {
 }
 /// Sending video message: `message.type` is `video`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RcsSendVideo {
     /// Channels to send through.
     pub channels: Vec<RcsChannel>,
@@ -1982,6 +2624,7 @@ impl RcsSendVideo {
 }
 /// A suggested reply or action attached to text, a card or an interactive message (same `{type, payload: {text, id, content}}` layout as the interactive message's choices).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RcsSuggestion {
     /// Kind of suggestion content; `text` for a reply chip.
     pub r#type: String,
@@ -1999,6 +2642,7 @@ impl RcsSuggestion {
 }
 /// The `RcsSuggestionPayload` model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RcsSuggestionPayload {
     /// Label shown on the chip or button.
     pub text: String,
@@ -2049,6 +2693,7 @@ impl RcsSuggestionPayload {
 }
 /// An RCS template. `status`: 1 approved, 2 pending, 0 draft. `is_conversation`: 1 for a service (conversational) template, 0 otherwise.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RcsTemplate {
     /// Template identifier (UUID).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2087,8 +2732,91 @@ pub struct RcsTemplate {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
+impl RcsTemplate {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            name: None,
+            number: None,
+            alias: None,
+            r#type: None,
+            category: None,
+            language: None,
+            payload: None,
+            status: None,
+            is_conversation: None,
+            created_at: None,
+            updated_at: None,
+        }
+    }
+    /// Sets `id`.
+    pub fn id(mut self, id: impl Into<String>) -> Self {
+        self.id = Some(id.into());
+        self
+    }
+    /// Sets `name`.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+    /// Sets `number`.
+    pub fn number(mut self, number: impl Into<String>) -> Self {
+        self.number = Some(number.into());
+        self
+    }
+    /// Sets `alias`.
+    pub fn alias(mut self, alias: impl Into<String>) -> Self {
+        self.alias = Some(alias.into());
+        self
+    }
+    /// Sets `type`.
+    pub fn r#type(mut self, r#type: impl Into<String>) -> Self {
+        self.r#type = Some(r#type.into());
+        self
+    }
+    /// Sets `category`.
+    pub fn category(mut self, category: impl Into<String>) -> Self {
+        self.category = Some(category.into());
+        self
+    }
+    /// Sets `language`.
+    pub fn language(mut self, language: impl Into<String>) -> Self {
+        self.language = Some(language.into());
+        self
+    }
+    /// Sets `payload`.
+    pub fn payload(mut self, payload: impl Into<RcsTemplatePayload>) -> Self {
+        self.payload = Some(payload.into());
+        self
+    }
+    /// Sets `status`.
+    pub fn status(mut self, status: crate::types::StringOrNumber) -> Self {
+        self.status = Some(status);
+        self
+    }
+    /// Sets `is_conversation`.
+    pub fn is_conversation(
+        mut self,
+        is_conversation: crate::types::StringOrNumber,
+    ) -> Self {
+        self.is_conversation = Some(is_conversation);
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, created_at: impl Into<String>) -> Self {
+        self.created_at = Some(created_at.into());
+        self
+    }
+    /// Sets `updated_at`.
+    pub fn updated_at(mut self, updated_at: impl Into<String>) -> Self {
+        self.updated_at = Some(updated_at.into());
+        self
+    }
+}
 /// A carousel of rich cards.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RcsTemplateCarousel {
     /// Template category.
     pub category: String,
@@ -2127,7 +2855,10 @@ impl RcsTemplateCarousel {
     }
 }
 /// Template language. The reference lists `eu` and `en_US` but its own sample sends `en`.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RcsTemplateCarouselLanguage {
     /// `eu`
     Eu,
@@ -2141,6 +2872,7 @@ pub enum RcsTemplateCarouselLanguage {
 string_enum!(RcsTemplateCarouselLanguage { Eu = "eu", EnUs = "en_US", En = "en" });
 /// The `RcsTemplateCarouselPayload` model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RcsTemplateCarouselPayload {
     /// The cards of the carousel, swiped horizontally.
     pub cards: Vec<RcsCarouselCard>,
@@ -2152,7 +2884,10 @@ impl RcsTemplateCarouselPayload {
     }
 }
 /// Always `template` when creating.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RcsTemplateCarouselType {
     /// `template`
     Template,
@@ -2161,7 +2896,10 @@ pub enum RcsTemplateCarouselType {
 }
 string_enum!(RcsTemplateCarouselType { Template = "template" });
 /// The `RcsTemplateFilterStatus` model.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RcsTemplateFilterStatus {
     /// `0`
     V0,
@@ -2174,7 +2912,10 @@ pub enum RcsTemplateFilterStatus {
 }
 string_enum!(RcsTemplateFilterStatus { V0 = "0", V1 = "1", V2 = "2" });
 /// The `RcsTemplateFilterType` model.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RcsTemplateFilterType {
     /// `text`
     Text,
@@ -2185,8 +2926,11 @@ pub enum RcsTemplateFilterType {
 }
 string_enum!(RcsTemplateFilterType { Text = "text", Media = "media" });
 /// Template content. The platform returns it as a JSON-encoded string; accept an object too.
+///
+/// Non-exhaustive: the API may add shapes, so a `match` needs a `_` arm; shapes this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum RcsTemplatePayload {
     /// The `Text` shape.
     Text(String),
@@ -2237,6 +2981,7 @@ impl From<serde_json::Map<String, serde_json::Value>> for RcsTemplatePayload {
 }
 /// A standalone rich card with document media and buttons.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RcsTemplateRichCardDocument {
     /// Template category.
     pub category: String,
@@ -2275,7 +3020,10 @@ impl RcsTemplateRichCardDocument {
     }
 }
 /// Template language. The reference lists `eu` and `en_US` but its own sample sends `en`.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RcsTemplateRichCardDocumentLanguage {
     /// `eu`
     Eu,
@@ -2291,6 +3039,7 @@ string_enum!(
 );
 /// The `RcsTemplateRichCardDocumentPayload` model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RcsTemplateRichCardDocumentPayload {
     /// `card`
     pub card: RcsCardDocument,
@@ -2302,7 +3051,10 @@ impl RcsTemplateRichCardDocumentPayload {
     }
 }
 /// Always `template` when creating.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RcsTemplateRichCardDocumentType {
     /// `template`
     Template,
@@ -2312,6 +3064,7 @@ pub enum RcsTemplateRichCardDocumentType {
 string_enum!(RcsTemplateRichCardDocumentType { Template = "template" });
 /// A standalone rich card with image media and buttons.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RcsTemplateRichCardImage {
     /// Template category.
     pub category: String,
@@ -2350,7 +3103,10 @@ impl RcsTemplateRichCardImage {
     }
 }
 /// Template language. The reference lists `eu` and `en_US` but its own sample sends `en`.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RcsTemplateRichCardImageLanguage {
     /// `eu`
     Eu,
@@ -2364,6 +3120,7 @@ pub enum RcsTemplateRichCardImageLanguage {
 string_enum!(RcsTemplateRichCardImageLanguage { Eu = "eu", EnUs = "en_US", En = "en" });
 /// The `RcsTemplateRichCardImagePayload` model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RcsTemplateRichCardImagePayload {
     /// `card`
     pub card: RcsCardImage,
@@ -2375,7 +3132,10 @@ impl RcsTemplateRichCardImagePayload {
     }
 }
 /// Always `template` when creating.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RcsTemplateRichCardImageType {
     /// `template`
     Template,
@@ -2385,6 +3145,7 @@ pub enum RcsTemplateRichCardImageType {
 string_enum!(RcsTemplateRichCardImageType { Template = "template" });
 /// A standalone rich card with video media and buttons.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RcsTemplateRichCardVideo {
     /// Template category.
     pub category: String,
@@ -2423,7 +3184,10 @@ impl RcsTemplateRichCardVideo {
     }
 }
 /// Template language. The reference lists `eu` and `en_US` but its own sample sends `en`.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RcsTemplateRichCardVideoLanguage {
     /// `eu`
     Eu,
@@ -2437,6 +3201,7 @@ pub enum RcsTemplateRichCardVideoLanguage {
 string_enum!(RcsTemplateRichCardVideoLanguage { Eu = "eu", EnUs = "en_US", En = "en" });
 /// The `RcsTemplateRichCardVideoPayload` model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RcsTemplateRichCardVideoPayload {
     /// `card`
     pub card: RcsCardVideo,
@@ -2448,7 +3213,10 @@ impl RcsTemplateRichCardVideoPayload {
     }
 }
 /// Always `template` when creating.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RcsTemplateRichCardVideoType {
     /// `template`
     Template,
@@ -2458,6 +3226,7 @@ pub enum RcsTemplateRichCardVideoType {
 string_enum!(RcsTemplateRichCardVideoType { Template = "template" });
 /// A template whose content is plain text.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RcsTemplateText {
     /// Template category.
     pub category: RcsTemplateTextCategory,
@@ -2495,7 +3264,10 @@ impl RcsTemplateText {
     }
 }
 /// Template category.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RcsTemplateTextCategory {
     /// `text_message`
     TextMessage,
@@ -2504,7 +3276,10 @@ pub enum RcsTemplateTextCategory {
 }
 string_enum!(RcsTemplateTextCategory { TextMessage = "text_message" });
 /// Template language. The reference lists `eu` and `en_US` but its own sample sends `en`.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RcsTemplateTextLanguage {
     /// `eu`
     Eu,
@@ -2518,6 +3293,7 @@ pub enum RcsTemplateTextLanguage {
 string_enum!(RcsTemplateTextLanguage { Eu = "eu", EnUs = "en_US", En = "en" });
 /// The `RcsTemplateTextPayload` model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RcsTemplateTextPayload {
     /// `body`
     pub body: RcsTextContent,
@@ -2537,7 +3313,10 @@ impl RcsTemplateTextPayload {
     }
 }
 /// Always `template` when creating.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RcsTemplateTextType {
     /// `template`
     Template,
@@ -2547,6 +3326,7 @@ pub enum RcsTemplateTextType {
 string_enum!(RcsTemplateTextType { Template = "template" });
 /// A text template with suggested replies or actions.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RcsTemplateTextWithSuggestion {
     /// Template category.
     pub category: String,
@@ -2585,7 +3365,10 @@ impl RcsTemplateTextWithSuggestion {
     }
 }
 /// Template language. The reference lists `eu` and `en_US` but its own sample sends `en`.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RcsTemplateTextWithSuggestionLanguage {
     /// `eu`
     Eu,
@@ -2601,6 +3384,7 @@ string_enum!(
 );
 /// The `RcsTemplateTextWithSuggestionPayload` model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RcsTemplateTextWithSuggestionPayload {
     /// `body`
     pub body: RcsTextContent,
@@ -2614,7 +3398,10 @@ impl RcsTemplateTextWithSuggestionPayload {
     }
 }
 /// Always `template` when creating.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RcsTemplateTextWithSuggestionType {
     /// `template`
     Template,
@@ -2624,6 +3411,7 @@ pub enum RcsTemplateTextWithSuggestionType {
 string_enum!(RcsTemplateTextWithSuggestionType { Template = "template" });
 /// A `{type: text, payload: {text}}` block.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RcsTextContent {
     /// Content kind.
     pub r#type: RcsTextContentType,
@@ -2641,6 +3429,7 @@ impl RcsTextContent {
 }
 /// The `RcsTextContentPayload` model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RcsTextContentPayload {
     /// The text. May contain `{{variable}}` placeholders in templates.
     pub text: String,
@@ -2652,7 +3441,10 @@ impl RcsTextContentPayload {
     }
 }
 /// Content kind.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RcsTextContentType {
     /// `text`
     Text,
@@ -2662,6 +3454,7 @@ pub enum RcsTextContentType {
 string_enum!(RcsTextContentType { Text = "text" });
 /// A plain text message.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RcsTextMessage {
     /// Message kind.
     pub r#type: RcsTextMessageType,
@@ -2679,6 +3472,7 @@ impl RcsTextMessage {
 }
 /// The `RcsTextMessagePayload` model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RcsTextMessagePayload {
     /// The text.
     pub text: String,
@@ -2690,7 +3484,10 @@ impl RcsTextMessagePayload {
     }
 }
 /// Message kind.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RcsTextMessageType {
     /// `text`
     Text,
@@ -2700,6 +3497,7 @@ pub enum RcsTextMessageType {
 string_enum!(RcsTextMessageType { Text = "text" });
 /// A number on the RCS suppression list (unsubscribers).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RcsUnsubscriber {
     /// Identifier of the suppression entry (UUID).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2720,8 +3518,52 @@ pub struct RcsUnsubscriber {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
 }
+impl RcsUnsubscriber {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            iso: None,
+            receiver: None,
+            r#type: None,
+            value: None,
+            created_at: None,
+        }
+    }
+    /// Sets `id`.
+    pub fn id(mut self, id: impl Into<String>) -> Self {
+        self.id = Some(id.into());
+        self
+    }
+    /// Sets `iso`.
+    pub fn iso(mut self, iso: impl Into<String>) -> Self {
+        self.iso = Some(iso.into());
+        self
+    }
+    /// Sets `receiver`.
+    pub fn receiver(mut self, receiver: impl Into<String>) -> Self {
+        self.receiver = Some(receiver.into());
+        self
+    }
+    /// Sets `type`.
+    pub fn r#type(mut self, r#type: impl Into<String>) -> Self {
+        self.r#type = Some(r#type.into());
+        self
+    }
+    /// Sets `value`.
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, created_at: impl Into<String>) -> Self {
+        self.created_at = Some(created_at.into());
+        self
+    }
+}
 /// New values of an RCS template.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RcsUpdateTemplateRequest {
     /// Template category (for example `PAYMENT_UPDATE` or `text_message`).
     pub category: String,
@@ -2758,6 +3600,7 @@ impl RcsUpdateTemplateRequest {
 }
 /// New template content, laid out as in the creation shapes.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RcsUpdateTemplateRequestPayload {
     /// `body`
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2804,8 +3647,11 @@ impl RcsUpdateTemplateRequestPayload {
     }
 }
 /// A rich card (image, video or document media).
+///
+/// Non-exhaustive: the API may add shapes, so a `match` needs a `_` arm.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum RcsUpdateTemplateRequestPayloadCard {
     /// A rich card carrying an image. Horizontal cards take an `alignment` (LEFT/RIGHT); vertical cards a media `height` (SHORT: 3:1, 1440x480; MEDIUM: 2:1, 1440x720). Horizontal media is 3:4 at 768x1024.
     RcsCardImage(RcsCardImage),
@@ -2885,7 +3731,10 @@ impl From<RcsCardDocument> for RcsUpdateTemplateRequestPayloadCard {
     }
 }
 /// Template type. The reference lists `text`, `interactive` and `media`; the platform docs send `template`.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RcsUpdateTemplateRequestType {
     /// `text`
     Text,
@@ -2904,6 +3753,7 @@ string_enum!(
 );
 /// One RCS template.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RcsUpdateTemplateResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -2916,8 +3766,30 @@ pub struct RcsUpdateTemplateResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<RcsTemplate>,
 }
+impl RcsUpdateTemplateResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: RcsTemplate) -> Self {
+        self.data = Some(data);
+        self
+    }
+}
 /// Fields of a RCS suppression entry.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RcsUpdateUnsubscriberRequest {
     /// Mobile number to suppress (with country code).
     pub receiver: String,
@@ -2949,7 +3821,10 @@ impl RcsUpdateUnsubscriberRequest {
     }
 }
 /// Scope of the suppression.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RcsUpdateUnsubscriberRequestType {
     /// `tag`
     Tag,
@@ -2968,6 +3843,7 @@ string_enum!(
 );
 /// One RCS unsubscriber.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RcsUpdateUnsubscriberResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -2980,8 +3856,30 @@ pub struct RcsUpdateUnsubscriberResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<RcsUnsubscriber>,
 }
+impl RcsUpdateUnsubscriberResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: RcsUnsubscriber) -> Self {
+        self.data = Some(data);
+        self
+    }
+}
 /// A video message.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RcsVideoMessage {
     /// Message kind.
     pub r#type: RcsVideoMessageType,
@@ -2999,6 +3897,7 @@ impl RcsVideoMessage {
 }
 /// The `RcsVideoMessagePayload` model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RcsVideoMessagePayload {
     /// Public URL of the video (MP4, at most 10 MB).
     pub url: String,
@@ -3030,7 +3929,10 @@ impl RcsVideoMessagePayload {
     }
 }
 /// Message kind.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RcsVideoMessageType {
     /// `video`
     Video,

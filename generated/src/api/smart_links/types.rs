@@ -3,6 +3,7 @@
 
 /// One recorded opening of a smart link, with device and location details.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SmartLinkVisit {
     /// Visit identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -107,8 +108,223 @@ pub struct SmartLinkVisit {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mobile: Option<String>,
 }
+impl SmartLinkVisit {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            user_id: None,
+            link_id: None,
+            client_ip: None,
+            scheme: None,
+            host: None,
+            query_string: None,
+            user_agent: None,
+            browser: None,
+            browser_version: None,
+            browser_lang: None,
+            browser_engine: None,
+            resolution: None,
+            platform: None,
+            platform_version: None,
+            platform_name: None,
+            device_type: None,
+            device_brand: None,
+            device_model: None,
+            touch_enabled: None,
+            latitude: None,
+            longitude: None,
+            country: None,
+            country_code: None,
+            region: None,
+            city: None,
+            zipcode: None,
+            timezone: None,
+            options: None,
+            created_at: None,
+            visit_id: None,
+            token: None,
+            message_id: None,
+            mobile: None,
+        }
+    }
+    /// Sets `id`.
+    pub fn id(mut self, id: impl Into<String>) -> Self {
+        self.id = Some(id.into());
+        self
+    }
+    /// Sets `user_id`.
+    pub fn user_id(mut self, user_id: crate::types::StringOrNumber) -> Self {
+        self.user_id = Some(user_id);
+        self
+    }
+    /// Sets `link_id`.
+    pub fn link_id(mut self, link_id: crate::types::StringOrNumber) -> Self {
+        self.link_id = Some(link_id);
+        self
+    }
+    /// Sets `client_ip`.
+    pub fn client_ip(mut self, client_ip: impl Into<String>) -> Self {
+        self.client_ip = Some(client_ip.into());
+        self
+    }
+    /// Sets `scheme`.
+    pub fn scheme(mut self, scheme: impl Into<String>) -> Self {
+        self.scheme = Some(scheme.into());
+        self
+    }
+    /// Sets `host`.
+    pub fn host(mut self, host: impl Into<String>) -> Self {
+        self.host = Some(host.into());
+        self
+    }
+    /// Sets `query_string`.
+    pub fn query_string(mut self, query_string: impl Into<String>) -> Self {
+        self.query_string = Some(query_string.into());
+        self
+    }
+    /// Sets `user_agent`.
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = Some(user_agent.into());
+        self
+    }
+    /// Sets `browser`.
+    pub fn browser(mut self, browser: impl Into<String>) -> Self {
+        self.browser = Some(browser.into());
+        self
+    }
+    /// Sets `browser_version`.
+    pub fn browser_version(mut self, browser_version: impl Into<String>) -> Self {
+        self.browser_version = Some(browser_version.into());
+        self
+    }
+    /// Sets `browser_lang`.
+    pub fn browser_lang(mut self, browser_lang: impl Into<String>) -> Self {
+        self.browser_lang = Some(browser_lang.into());
+        self
+    }
+    /// Sets `browser_engine`.
+    pub fn browser_engine(mut self, browser_engine: impl Into<String>) -> Self {
+        self.browser_engine = Some(browser_engine.into());
+        self
+    }
+    /// Sets `resolution`.
+    pub fn resolution(mut self, resolution: impl Into<String>) -> Self {
+        self.resolution = Some(resolution.into());
+        self
+    }
+    /// Sets `platform`.
+    pub fn platform(mut self, platform: impl Into<String>) -> Self {
+        self.platform = Some(platform.into());
+        self
+    }
+    /// Sets `platform_version`.
+    pub fn platform_version(mut self, platform_version: impl Into<String>) -> Self {
+        self.platform_version = Some(platform_version.into());
+        self
+    }
+    /// Sets `platform_name`.
+    pub fn platform_name(mut self, platform_name: impl Into<String>) -> Self {
+        self.platform_name = Some(platform_name.into());
+        self
+    }
+    /// Sets `device_type`.
+    pub fn device_type(mut self, device_type: impl Into<String>) -> Self {
+        self.device_type = Some(device_type.into());
+        self
+    }
+    /// Sets `device_brand`.
+    pub fn device_brand(mut self, device_brand: impl Into<String>) -> Self {
+        self.device_brand = Some(device_brand.into());
+        self
+    }
+    /// Sets `device_model`.
+    pub fn device_model(mut self, device_model: impl Into<String>) -> Self {
+        self.device_model = Some(device_model.into());
+        self
+    }
+    /// Sets `touch_enabled`.
+    pub fn touch_enabled(mut self, touch_enabled: crate::types::StringOrNumber) -> Self {
+        self.touch_enabled = Some(touch_enabled);
+        self
+    }
+    /// Sets `latitude`.
+    pub fn latitude(mut self, latitude: impl Into<String>) -> Self {
+        self.latitude = Some(latitude.into());
+        self
+    }
+    /// Sets `longitude`.
+    pub fn longitude(mut self, longitude: impl Into<String>) -> Self {
+        self.longitude = Some(longitude.into());
+        self
+    }
+    /// Sets `country`.
+    pub fn country(mut self, country: impl Into<String>) -> Self {
+        self.country = Some(country.into());
+        self
+    }
+    /// Sets `country_code`.
+    pub fn country_code(mut self, country_code: impl Into<String>) -> Self {
+        self.country_code = Some(country_code.into());
+        self
+    }
+    /// Sets `region`.
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+    /// Sets `city`.
+    pub fn city(mut self, city: impl Into<String>) -> Self {
+        self.city = Some(city.into());
+        self
+    }
+    /// Sets `zipcode`.
+    pub fn zipcode(mut self, zipcode: impl Into<String>) -> Self {
+        self.zipcode = Some(zipcode.into());
+        self
+    }
+    /// Sets `timezone`.
+    pub fn timezone(mut self, timezone: impl Into<String>) -> Self {
+        self.timezone = Some(timezone.into());
+        self
+    }
+    /// Sets `options`.
+    pub fn options(
+        mut self,
+        options: serde_json::Map<String, serde_json::Value>,
+    ) -> Self {
+        self.options = Some(options);
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, created_at: impl Into<String>) -> Self {
+        self.created_at = Some(created_at.into());
+        self
+    }
+    /// Sets `visit_id`.
+    pub fn visit_id(mut self, visit_id: impl Into<String>) -> Self {
+        self.visit_id = Some(visit_id.into());
+        self
+    }
+    /// Sets `token`.
+    pub fn token(mut self, token: impl Into<String>) -> Self {
+        self.token = Some(token.into());
+        self
+    }
+    /// Sets `message_id`.
+    pub fn message_id(mut self, message_id: impl Into<String>) -> Self {
+        self.message_id = Some(message_id.into());
+        self
+    }
+    /// Sets `mobile`.
+    pub fn mobile(mut self, mobile: impl Into<String>) -> Self {
+        self.mobile = Some(mobile.into());
+        self
+    }
+}
 /// A page of smart link visits.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SmartLinksListVisitsResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -126,6 +342,39 @@ pub struct SmartLinksListVisitsResponse {
     /// `meta`
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
+}
+impl SmartLinksListVisitsResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+            links: None,
+            meta: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: Vec<SmartLinkVisit>) -> Self {
+        self.data = Some(data);
+        self
+    }
+    /// Sets `links`.
+    pub fn links(mut self, links: crate::api::common::PaginationLinks) -> Self {
+        self.links = Some(links);
+        self
+    }
+    /// Sets `meta`.
+    pub fn meta(mut self, meta: crate::api::common::PaginationMeta) -> Self {
+        self.meta = Some(meta);
+        self
+    }
 }
 impl crate::pagination::Paginated for SmartLinksListVisitsResponse {
     type Item = SmartLinkVisit;

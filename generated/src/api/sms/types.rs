@@ -3,6 +3,7 @@
 
 /// A DLT template ID on the block list; messages using it are rejected while `status` is 1.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SmsBlockedTemplate {
     /// `id`
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -14,8 +15,34 @@ pub struct SmsBlockedTemplate {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::types::StringOrNumber>,
 }
+impl SmsBlockedTemplate {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            template_id: None,
+            status: None,
+        }
+    }
+    /// Sets `id`.
+    pub fn id(mut self, id: crate::types::StringOrNumber) -> Self {
+        self.id = Some(id);
+        self
+    }
+    /// Sets `template_id`.
+    pub fn template_id(mut self, template_id: impl Into<String>) -> Self {
+        self.template_id = Some(template_id.into());
+        self
+    }
+    /// Sets `status`.
+    pub fn status(mut self, status: crate::types::StringOrNumber) -> Self {
+        self.status = Some(status);
+        self
+    }
+}
 /// Clean-up acknowledgement; `data` is empty.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SmsCleanBlockedTemplatesResponse {
     /// "OK" on success.
     pub status: String,
@@ -28,8 +55,33 @@ pub struct SmsCleanBlockedTemplatesResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
 }
+impl SmsCleanBlockedTemplatesResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(
+        mut self,
+        data: Vec<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.data = Some(data);
+        self
+    }
+}
 /// Clean-up acknowledgement; `data` is empty.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SmsCleanUnsubscribersResponse {
     /// "OK" on success.
     pub status: String,
@@ -42,8 +94,33 @@ pub struct SmsCleanUnsubscribersResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
 }
+impl SmsCleanUnsubscribersResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(
+        mut self,
+        data: Vec<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.data = Some(data);
+        self
+    }
+}
 /// Body of `POST /sms/suppressions/templates`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SmsCreateBlockedTemplateRequest {
     /// "1" = blocked (active), "0" = inactive.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -66,7 +143,10 @@ impl SmsCreateBlockedTemplateRequest {
     }
 }
 /// "1" = blocked (active), "0" = inactive.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SmsCreateBlockedTemplateRequestStatus {
     /// `1`
     V1,
@@ -78,6 +158,7 @@ pub enum SmsCreateBlockedTemplateRequestStatus {
 string_enum!(SmsCreateBlockedTemplateRequestStatus { V1 = "1", V0 = "0" });
 /// The created block entry.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SmsCreateBlockedTemplateResponse {
     /// "OK" on success.
     pub status: String,
@@ -90,8 +171,30 @@ pub struct SmsCreateBlockedTemplateResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<SmsBlockedTemplate>,
 }
+impl SmsCreateBlockedTemplateResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: SmsBlockedTemplate) -> Self {
+        self.data = Some(data);
+        self
+    }
+}
 /// Body of `POST /sms/senders`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SmsCreateSenderRequest {
     /// Two-letter country code of the sender.
     pub country_code: String,
@@ -124,6 +227,7 @@ impl SmsCreateSenderRequest {
 }
 /// The created sender.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SmsCreateSenderResponse {
     /// "OK" on success.
     pub status: String,
@@ -136,8 +240,30 @@ pub struct SmsCreateSenderResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<SmsSender>,
 }
+impl SmsCreateSenderResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: SmsSender) -> Self {
+        self.data = Some(data);
+        self
+    }
+}
 /// Body of `POST /sms/templates`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SmsCreateTemplateRequest {
     /// Template text.
     pub body: String,
@@ -169,7 +295,10 @@ impl SmsCreateTemplateRequest {
     }
 }
 /// Template type: `T` transactional, `P` promotional, `SI` service implicit, `SE` service explicit.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SmsCreateTemplateRequestType {
     /// `T`
     T,
@@ -185,6 +314,7 @@ pub enum SmsCreateTemplateRequestType {
 string_enum!(SmsCreateTemplateRequestType { T = "T", P = "P", Si = "SI", Se = "SE" });
 /// The created template.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SmsCreateTemplateResponse {
     /// "OK" on success.
     pub status: String,
@@ -197,8 +327,30 @@ pub struct SmsCreateTemplateResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<SmsTemplate>,
 }
+impl SmsCreateTemplateResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: SmsTemplate) -> Self {
+        self.data = Some(data);
+        self
+    }
+}
 /// Body of `POST /sms/suppressions/unsubscribers`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SmsCreateUnsubscriberRequest {
     /// Number to suppress.
     pub receiver: String,
@@ -230,7 +382,10 @@ impl SmsCreateUnsubscriberRequest {
     }
 }
 /// Scope of the opt-out.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SmsCreateUnsubscriberRequestType {
     /// `tag`
     Tag,
@@ -249,6 +404,7 @@ string_enum!(
 );
 /// The created unsubscriber.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SmsCreateUnsubscriberResponse {
     /// "OK" on success.
     pub status: String,
@@ -261,8 +417,30 @@ pub struct SmsCreateUnsubscriberResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<SmsUnsubscriber>,
 }
+impl SmsCreateUnsubscriberResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: SmsUnsubscriber) -> Self {
+        self.data = Some(data);
+        self
+    }
+}
 /// Deletion acknowledgement; `data` is empty.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SmsDeleteBlockedTemplateResponse {
     /// "OK" on success.
     pub status: String,
@@ -275,8 +453,33 @@ pub struct SmsDeleteBlockedTemplateResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
 }
+impl SmsDeleteBlockedTemplateResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(
+        mut self,
+        data: Vec<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.data = Some(data);
+        self
+    }
+}
 /// Deletion acknowledgement; `data` is empty.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SmsDeleteSenderResponse {
     /// "OK" on success.
     pub status: String,
@@ -289,8 +492,33 @@ pub struct SmsDeleteSenderResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
 }
+impl SmsDeleteSenderResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(
+        mut self,
+        data: Vec<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.data = Some(data);
+        self
+    }
+}
 /// Deletion acknowledgement. Unlike other deletes, `data` is a number (1 in the reference) in the reference and an empty array in the platform's samples.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SmsDeleteTemplateResponse {
     /// "OK" on success.
     pub status: String,
@@ -303,8 +531,30 @@ pub struct SmsDeleteTemplateResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Value>,
 }
+impl SmsDeleteTemplateResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: serde_json::Value) -> Self {
+        self.data = Some(data);
+        self
+    }
+}
 /// Deletion acknowledgement; `data` is empty.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SmsDeleteUnsubscriberResponse {
     /// "OK" on success.
     pub status: String,
@@ -317,8 +567,33 @@ pub struct SmsDeleteUnsubscriberResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
 }
+impl SmsDeleteUnsubscriberResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(
+        mut self,
+        data: Vec<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.data = Some(data);
+        self
+    }
+}
 /// Delivery status of one message.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SmsDeliveryStatus {
     /// Message ID.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -328,7 +603,7 @@ pub struct SmsDeliveryStatus {
     pub mobile: Option<String>,
     /// `status`
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<crate::api::common::SmsDlrStatus>,
+    pub status: Option<SmsDlrStatus>,
     /// SMS parts billed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<i64>,
@@ -354,9 +629,85 @@ pub struct SmsDeliveryStatus {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delivered_at: Option<String>,
 }
+impl SmsDeliveryStatus {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            mobile: None,
+            status: None,
+            units: None,
+            length: None,
+            charges: None,
+            custom: None,
+            location: None,
+            provider: None,
+            submitted_at: None,
+            delivered_at: None,
+        }
+    }
+    /// Sets `id`.
+    pub fn id(mut self, id: impl Into<String>) -> Self {
+        self.id = Some(id.into());
+        self
+    }
+    /// Sets `mobile`.
+    pub fn mobile(mut self, mobile: impl Into<String>) -> Self {
+        self.mobile = Some(mobile.into());
+        self
+    }
+    /// Sets `status`.
+    pub fn status(mut self, status: SmsDlrStatus) -> Self {
+        self.status = Some(status);
+        self
+    }
+    /// Sets `units`.
+    pub fn units(mut self, units: i64) -> Self {
+        self.units = Some(units);
+        self
+    }
+    /// Sets `length`.
+    pub fn length(mut self, length: i64) -> Self {
+        self.length = Some(length);
+        self
+    }
+    /// Sets `charges`.
+    pub fn charges(mut self, charges: crate::types::StringOrNumber) -> Self {
+        self.charges = Some(charges);
+        self
+    }
+    /// Sets `custom`.
+    pub fn custom(mut self, custom: impl Into<String>) -> Self {
+        self.custom = Some(custom.into());
+        self
+    }
+    /// Sets `location`.
+    pub fn location(mut self, location: impl Into<String>) -> Self {
+        self.location = Some(location.into());
+        self
+    }
+    /// Sets `provider`.
+    pub fn provider(mut self, provider: impl Into<String>) -> Self {
+        self.provider = Some(provider.into());
+        self
+    }
+    /// Sets `submitted_at`.
+    pub fn submitted_at(mut self, submitted_at: impl Into<String>) -> Self {
+        self.submitted_at = Some(submitted_at.into());
+        self
+    }
+    /// Sets `delivered_at`.
+    pub fn delivered_at(mut self, delivered_at: impl Into<String>) -> Self {
+        self.delivered_at = Some(delivered_at.into());
+        self
+    }
+}
 /// Destination number(s) in E.164 without `+` or `00` (e.g. `14155550101`): one number, several numbers separated by commas, or an array of numbers (a string vs an array).
+///
+/// Non-exhaustive: the API may add shapes, so a `match` needs a `_` arm.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum SmsDestinations {
     /// One number, or several separated by commas.
     SingleNumber(String),
@@ -403,8 +754,222 @@ impl From<Vec<String>> for SmsDestinations {
         Self::ListOfNumbers(value)
     }
 }
+/// Status of an SMS as reported in delivery reports, pulled statuses and webhooks. `DELIVRD` means delivered to the handset; the other values are failure reasons. Lifecycle values: `AWAITING-DLR` accepted by the platform, no delivery report yet (send responses); `TIMEOUT-DLR` no delivery report arrived in time (status reports); `SCHEDULED` scheduled; delivery not started yet; `ENROUTE` in transit inside the message centre (may be retried); `EN_ROUTE` alternative spelling of ENROUTE; `DELIVERED` delivered; final; `DELETED` cancelled or deleted in the message centre; final; `UNDELIVERABLE` permanently undeliverable; final. `EXPIRED` means the validity or retry period ran out.
+///
+/// Operator error codes and the status each maps to (codes and statuses can differ by region and operator):
+///
+/// \| Code \| Status \| Meaning \|
+/// \|---\|---\|---\|
+/// \| 000 \| DELIVRD \| Delivered to SIM. \|
+/// \| 001 \| INVALID-SUB \| Unidentified subscriber. \|
+/// \| 002 \| INVALID-SUB \| Illegal subscriber \|
+/// \| 003 \| ABSENT-SUB \| Unidentified subscriber. \|
+/// \| 004 \| HANDSET-ERR \| Illegal equipment \|
+/// \| 005 \| BARRED \| SMS is prohibited. \|
+/// \| 006 \| HANDSET-ERR \| MS does not support SMS. \|
+/// \| 007 \| HANDSET-ERR \| MS is receiving an error. \|
+/// \| 008 \| NET-ERR \| Facility not supported. \|
+/// \| 009 \| MEMEXEC \| Handset memory is full. \|
+/// \| 010 \| ABSENT-SUB \| Absent subscriber \|
+/// \| 011 \| FAILED \| SMSC system failure \|
+/// \| 012 \| NET-ERR \| Gateway mobile switching error \|
+/// \| 013 \| MOB-OFF \| Mobile handset switched off \|
+/// \| 014 \| FAILED \| SMS is undelivered due to roaming limitations. \|
+/// \| 015 \| INVALID-SUB \| Unidentified subscriber \|
+/// \| 016 \| HANDSET-BUSY \| Subscriber is busy. \|
+/// \| 017 \| NET-ERR \| Resources cannot be used at the GMSC level. \|
+/// \| 018 \| SERIES-BLK \| Series blocked \|
+/// \| 019 \| NET-ERR \| Submission error or invalid input data \|
+/// \| 020 \| BARRED \| CUG reject \|
+/// \| 021 \| EXPIRED \| SMS timeout \|
+/// \| 034 \| UNDELIV \| Unknown Error \|
+/// \| 045 \| FAILED \| Unknown Error \|
+/// \| 099 \| UNDELIV \| Unknown Error \|
+/// \| 400 \| SERIES-BLOCK \| Series has been temporarily or permanently blocked. \|
+/// \| 401 \| NO-CREDITS \| Credit exhausted. \|
+/// \| 402 \| NO-ACCOUNT \| Invalid account. \|
+/// \| 403 \| SERVER-ERR \| Unknown Error \|
+/// \| 404 \| INV-NUMBER \| Invalid destination number \|
+/// \| 405 \| SERVER-ERR \| ESME client error \|
+/// \| 406 \| SERVER-ERR \| ESME client error \|
+/// \| 407 \| SPAM \| Sent illegal content \|
+/// \| 408 \| DNDNUMB \| Number registered in the DND database. \|
+/// \| 430 \| SERVER-ERR \| Unknown Error \|
+/// \| 431 \| SERVER-ERR \| Unknown Error \|
+/// \| 432 \| SERVER-ERR \| Unknown Error \|
+/// \| 433 \| SERVER-ERR \| Unknown Error \|
+/// \| 450 \| BLACKLST \| Number blocklisted to receive messages \|
+/// \| 451 \| SNDR-BLOCK \| Sender ID has been blocked. \|
+/// \| 452 \| TEMPLATE-NOT-FOUND \| No matching templates \|
+/// \| 453 \| INV-TEMPLATE \| Message rejected as template not allotted for ESME \|
+/// \| 454 \| INV-SENDER \| Message rejected as sender ID not allotted for ESME \|
+/// \| 455 \| NOT-OPTIN \| Message rejected as number not in optin list \|
+/// \| 456 \| OPTOUT-REJ \| Rejected as a number optout to receive messages \|
+/// \| 457 \| PROMO-TMOUT \| Promotional time exceeded \|
+/// \| 458 \| REJECTED \| Unknown Error \|
+/// \| 459 \| NOTALLOWED \| Country is not allowed to send SMS. \|
+/// \| 460 \| DUPLICATE \| Same content was sent. \|
+/// \| 461 \| UNDELIV \| Unknown Error \|
+/// \| 462 \| FAILED \| Unknown Error \|
+/// \| 463 \| THROTTLED \| Maximum Sent Limit is Reached \|
+/// \| 778 \| REJ-MULTIPART \| All message parts are not delivered to the handset. \|
+/// \| 777 \| DLT-REJECTED \| Invalid sender ID or invalid template \|
+/// \| 780 \| DLT-INV-TMID \| Invalid DLT Telemarketer ID \|
+/// \| 781 \| DLT-INV-ENTITY \| Invalid Entity DLT ID \|
+/// \| 782 \| DLT-INV-TM-ID \| Invalid DLT Template ID \|
+/// \| 783 \| DLT-TM-VAR-EXECEED \| Template variable exceeded 30 characters. \|
+/// \| 784 \| DLT-ENTITY-NOT-FOUND \| Entity ID not found \|
+/// \| 785 \| DLT-TM-BLACKLST \| Template ID is blacklisted. \|
+/// \| 786 \| DLT-ENTITY-BLACKLST \| Entity ID is blacklisted. \|
+/// \| 787 \| DLT-HEADER-INACTIVE \| Sender Inactive \|
+/// \| 788 \| DLT-TM-INACTIVE \| Template is inactive. \|
+/// \| 789 \| DLT-SENDER-NOT-REG-TM \| Sender is not registered for the template. \|
+/// \| 790 \| INV-PROVISION \| Sender Invalid Provision \|
+/// \| 791 \| INV-SERVICE \| Invalid Service Type \|
+/// \| 792 \| INV-SCHEDULE \| Invalid Schedule \|
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SmsDlrStatus {
+    /// `DELIVRD`
+    Delivrd,
+    /// `INVALID-SUB`
+    InvalidSub,
+    /// `ABSENT-SUB`
+    AbsentSub,
+    /// `HANDSET-ERR`
+    HandsetErr,
+    /// `BARRED`
+    Barred,
+    /// `NET-ERR`
+    NetErr,
+    /// `MEMEXEC`
+    Memexec,
+    /// `FAILED`
+    Failed,
+    /// `MOB-OFF`
+    MobOff,
+    /// `HANDSET-BUSY`
+    HandsetBusy,
+    /// `SERIES-BLK`
+    SeriesBlk,
+    /// `EXPIRED`
+    Expired,
+    /// `UNDELIV`
+    Undeliv,
+    /// `SERIES-BLOCK`
+    SeriesBlock,
+    /// `NO-CREDITS`
+    NoCredits,
+    /// `NO-ACCOUNT`
+    NoAccount,
+    /// `SERVER-ERR`
+    ServerErr,
+    /// `INV-NUMBER`
+    InvNumber,
+    /// `SPAM`
+    Spam,
+    /// `DNDNUMB`
+    Dndnumb,
+    /// `BLACKLST`
+    Blacklst,
+    /// `SNDR-BLOCK`
+    SndrBlock,
+    /// `TEMPLATE-NOT-FOUND`
+    TemplateNotFound,
+    /// `INV-TEMPLATE`
+    InvTemplate,
+    /// `INV-SENDER`
+    InvSender,
+    /// `NOT-OPTIN`
+    NotOptin,
+    /// `OPTOUT-REJ`
+    OptoutRej,
+    /// `PROMO-TMOUT`
+    PromoTmout,
+    /// `REJECTED`
+    Rejected,
+    /// `NOTALLOWED`
+    Notallowed,
+    /// `DUPLICATE`
+    Duplicate,
+    /// `THROTTLED`
+    Throttled,
+    /// `REJ-MULTIPART`
+    RejMultipart,
+    /// `DLT-REJECTED`
+    DltRejected,
+    /// `DLT-INV-TMID`
+    DltInvTmid,
+    /// `DLT-INV-ENTITY`
+    DltInvEntity,
+    /// `DLT-INV-TM-ID`
+    DltInvTmId,
+    /// `DLT-TM-VAR-EXECEED`
+    DltTmVarExeceed,
+    /// `DLT-ENTITY-NOT-FOUND`
+    DltEntityNotFound,
+    /// `DLT-TM-BLACKLST`
+    DltTmBlacklst,
+    /// `DLT-ENTITY-BLACKLST`
+    DltEntityBlacklst,
+    /// `DLT-HEADER-INACTIVE`
+    DltHeaderInactive,
+    /// `DLT-TM-INACTIVE`
+    DltTmInactive,
+    /// `DLT-SENDER-NOT-REG-TM`
+    DltSenderNotRegTm,
+    /// `INV-PROVISION`
+    InvProvision,
+    /// `INV-SERVICE`
+    InvService,
+    /// `INV-SCHEDULE`
+    InvSchedule,
+    /// `AWAITING-DLR`
+    AwaitingDlr,
+    /// `TIMEOUT-DLR`
+    TimeoutDlr,
+    /// `SCHEDULED`
+    Scheduled,
+    /// `ENROUTE`
+    Enroute,
+    /// `EN_ROUTE`
+    EnRoute,
+    /// `DELIVERED`
+    Delivered,
+    /// `DELETED`
+    Deleted,
+    /// `UNDELIVERABLE`
+    Undeliverable,
+    /// A value this version of the client does not know, kept as received.
+    Unknown(String),
+}
+string_enum!(
+    SmsDlrStatus { Delivrd = "DELIVRD", InvalidSub = "INVALID-SUB", AbsentSub =
+    "ABSENT-SUB", HandsetErr = "HANDSET-ERR", Barred = "BARRED", NetErr = "NET-ERR",
+    Memexec = "MEMEXEC", Failed = "FAILED", MobOff = "MOB-OFF", HandsetBusy =
+    "HANDSET-BUSY", SeriesBlk = "SERIES-BLK", Expired = "EXPIRED", Undeliv = "UNDELIV",
+    SeriesBlock = "SERIES-BLOCK", NoCredits = "NO-CREDITS", NoAccount = "NO-ACCOUNT",
+    ServerErr = "SERVER-ERR", InvNumber = "INV-NUMBER", Spam = "SPAM", Dndnumb =
+    "DNDNUMB", Blacklst = "BLACKLST", SndrBlock = "SNDR-BLOCK", TemplateNotFound =
+    "TEMPLATE-NOT-FOUND", InvTemplate = "INV-TEMPLATE", InvSender = "INV-SENDER",
+    NotOptin = "NOT-OPTIN", OptoutRej = "OPTOUT-REJ", PromoTmout = "PROMO-TMOUT",
+    Rejected = "REJECTED", Notallowed = "NOTALLOWED", Duplicate = "DUPLICATE", Throttled
+    = "THROTTLED", RejMultipart = "REJ-MULTIPART", DltRejected = "DLT-REJECTED",
+    DltInvTmid = "DLT-INV-TMID", DltInvEntity = "DLT-INV-ENTITY", DltInvTmId =
+    "DLT-INV-TM-ID", DltTmVarExeceed = "DLT-TM-VAR-EXECEED", DltEntityNotFound =
+    "DLT-ENTITY-NOT-FOUND", DltTmBlacklst = "DLT-TM-BLACKLST", DltEntityBlacklst =
+    "DLT-ENTITY-BLACKLST", DltHeaderInactive = "DLT-HEADER-INACTIVE", DltTmInactive =
+    "DLT-TM-INACTIVE", DltSenderNotRegTm = "DLT-SENDER-NOT-REG-TM", InvProvision =
+    "INV-PROVISION", InvService = "INV-SERVICE", InvSchedule = "INV-SCHEDULE",
+    AwaitingDlr = "AWAITING-DLR", TimeoutDlr = "TIMEOUT-DLR", Scheduled = "SCHEDULED",
+    Enroute = "ENROUTE", EnRoute = "EN_ROUTE", Delivered = "DELIVERED", Deleted =
+    "DELETED", Undeliverable = "UNDELIVERABLE" }
+);
 /// One block entry.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SmsGetBlockedTemplateResponse {
     /// "OK" on success.
     pub status: String,
@@ -417,8 +982,30 @@ pub struct SmsGetBlockedTemplateResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<SmsBlockedTemplate>,
 }
+impl SmsGetBlockedTemplateResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: SmsBlockedTemplate) -> Self {
+        self.data = Some(data);
+        self
+    }
+}
 /// Answer of `GET /sms/status`. The reference shows `status: "OK"` with `code`, the platform `status: 200`. `links`/`meta` are present when querying by `group_id` or `date` (at most 100 records per page).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SmsGetDeliveryStatusResponse {
     /// `status`
     pub status: crate::types::StringOrNumber,
@@ -437,8 +1024,45 @@ pub struct SmsGetDeliveryStatusResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
 }
+impl SmsGetDeliveryStatusResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(
+        status: crate::types::StringOrNumber,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            status,
+            code: None,
+            message: message.into(),
+            data: None,
+            links: None,
+            meta: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: Vec<SmsDeliveryStatus>) -> Self {
+        self.data = Some(data);
+        self
+    }
+    /// Sets `links`.
+    pub fn links(mut self, links: crate::api::common::PaginationLinks) -> Self {
+        self.links = Some(links);
+        self
+    }
+    /// Sets `meta`.
+    pub fn meta(mut self, meta: crate::api::common::PaginationMeta) -> Self {
+        self.meta = Some(meta);
+        self
+    }
+}
 /// One sender.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SmsGetSenderResponse {
     /// "OK" on success.
     pub status: String,
@@ -451,8 +1075,30 @@ pub struct SmsGetSenderResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<SmsSender>,
 }
+impl SmsGetSenderResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: SmsSender) -> Self {
+        self.data = Some(data);
+        self
+    }
+}
 /// One template.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SmsGetTemplateResponse {
     /// "OK" on success.
     pub status: String,
@@ -465,8 +1111,30 @@ pub struct SmsGetTemplateResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<SmsTemplate>,
 }
+impl SmsGetTemplateResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: SmsTemplate) -> Self {
+        self.data = Some(data);
+        self
+    }
+}
 /// One unsubscriber.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SmsGetUnsubscriberResponse {
     /// "OK" on success.
     pub status: String,
@@ -479,8 +1147,30 @@ pub struct SmsGetUnsubscriberResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<SmsUnsubscriber>,
 }
+impl SmsGetUnsubscriberResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: SmsUnsubscriber) -> Self {
+        self.data = Some(data);
+        self
+    }
+}
 /// Import acknowledgement; the file is processed in the background.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SmsImportBlockedTemplatesResponse {
     /// "OK" on success.
     pub status: String,
@@ -493,8 +1183,33 @@ pub struct SmsImportBlockedTemplatesResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
 }
+impl SmsImportBlockedTemplatesResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(
+        mut self,
+        data: Vec<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.data = Some(data);
+        self
+    }
+}
 /// Import acknowledgement; the file is processed in the background.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SmsImportUnsubscribersResponse {
     /// "OK" on success.
     pub status: String,
@@ -507,8 +1222,33 @@ pub struct SmsImportUnsubscribersResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
 }
+impl SmsImportUnsubscribersResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(
+        mut self,
+        data: Vec<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.data = Some(data);
+        self
+    }
+}
 /// Paginated list of blocked templates.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SmsListBlockedTemplatesResponse {
     /// "OK" on success.
     pub status: String,
@@ -527,8 +1267,42 @@ pub struct SmsListBlockedTemplatesResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
 }
+impl SmsListBlockedTemplatesResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+            links: None,
+            meta: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: Vec<SmsBlockedTemplate>) -> Self {
+        self.data = Some(data);
+        self
+    }
+    /// Sets `links`.
+    pub fn links(mut self, links: crate::api::common::PaginationLinks) -> Self {
+        self.links = Some(links);
+        self
+    }
+    /// Sets `meta`.
+    pub fn meta(mut self, meta: crate::api::common::PaginationMeta) -> Self {
+        self.meta = Some(meta);
+        self
+    }
+}
 /// Paginated price list.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SmsListPricingResponse {
     /// "OK" on success.
     pub status: String,
@@ -547,8 +1321,42 @@ pub struct SmsListPricingResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
 }
+impl SmsListPricingResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+            links: None,
+            meta: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: Vec<SmsPrice>) -> Self {
+        self.data = Some(data);
+        self
+    }
+    /// Sets `links`.
+    pub fn links(mut self, links: crate::api::common::PaginationLinks) -> Self {
+        self.links = Some(links);
+        self
+    }
+    /// Sets `meta`.
+    pub fn meta(mut self, meta: crate::api::common::PaginationMeta) -> Self {
+        self.meta = Some(meta);
+        self
+    }
+}
 /// Paginated list of sender IDs.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SmsListSendersResponse {
     /// "OK" on success.
     pub status: String,
@@ -567,8 +1375,42 @@ pub struct SmsListSendersResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
 }
+impl SmsListSendersResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+            links: None,
+            meta: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: Vec<SmsSender>) -> Self {
+        self.data = Some(data);
+        self
+    }
+    /// Sets `links`.
+    pub fn links(mut self, links: crate::api::common::PaginationLinks) -> Self {
+        self.links = Some(links);
+        self
+    }
+    /// Sets `meta`.
+    pub fn meta(mut self, meta: crate::api::common::PaginationMeta) -> Self {
+        self.meta = Some(meta);
+        self
+    }
+}
 /// Paginated list of templates.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SmsListTemplatesResponse {
     /// "OK" on success.
     pub status: String,
@@ -587,8 +1429,42 @@ pub struct SmsListTemplatesResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
 }
+impl SmsListTemplatesResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+            links: None,
+            meta: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: Vec<SmsTemplate>) -> Self {
+        self.data = Some(data);
+        self
+    }
+    /// Sets `links`.
+    pub fn links(mut self, links: crate::api::common::PaginationLinks) -> Self {
+        self.links = Some(links);
+        self
+    }
+    /// Sets `meta`.
+    pub fn meta(mut self, meta: crate::api::common::PaginationMeta) -> Self {
+        self.meta = Some(meta);
+        self
+    }
+}
 /// Paginated list of unsubscribers.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SmsListUnsubscribersResponse {
     /// "OK" on success.
     pub status: String,
@@ -607,8 +1483,42 @@ pub struct SmsListUnsubscribersResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
 }
+impl SmsListUnsubscribersResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+            links: None,
+            meta: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: Vec<SmsUnsubscriber>) -> Self {
+        self.data = Some(data);
+        self
+    }
+    /// Sets `links`.
+    pub fn links(mut self, links: crate::api::common::PaginationLinks) -> Self {
+        self.links = Some(links);
+        self
+    }
+    /// Sets `meta`.
+    pub fn meta(mut self, meta: crate::api::common::PaginationMeta) -> Self {
+        self.meta = Some(meta);
+        self
+    }
+}
 /// Price of SMS to one country for one service.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SmsPrice {
     /// ISO country code.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -641,8 +1551,76 @@ pub struct SmsPrice {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
+impl SmsPrice {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new() -> Self {
+        Self {
+            iso: None,
+            country_name: None,
+            calling_code: None,
+            sale_price: None,
+            service: None,
+            service_name: None,
+            currency: None,
+            status: None,
+            created_at: None,
+            updated_at: None,
+        }
+    }
+    /// Sets `iso`.
+    pub fn iso(mut self, iso: impl Into<String>) -> Self {
+        self.iso = Some(iso.into());
+        self
+    }
+    /// Sets `country_name`.
+    pub fn country_name(mut self, country_name: impl Into<String>) -> Self {
+        self.country_name = Some(country_name.into());
+        self
+    }
+    /// Sets `calling_code`.
+    pub fn calling_code(mut self, calling_code: i64) -> Self {
+        self.calling_code = Some(calling_code);
+        self
+    }
+    /// Sets `sale_price`.
+    pub fn sale_price(mut self, sale_price: crate::types::StringOrNumber) -> Self {
+        self.sale_price = Some(sale_price);
+        self
+    }
+    /// Sets `service`.
+    pub fn service(mut self, service: impl Into<String>) -> Self {
+        self.service = Some(service.into());
+        self
+    }
+    /// Sets `service_name`.
+    pub fn service_name(mut self, service_name: impl Into<String>) -> Self {
+        self.service_name = Some(service_name.into());
+        self
+    }
+    /// Sets `currency`.
+    pub fn currency(mut self, currency: impl Into<String>) -> Self {
+        self.currency = Some(currency.into());
+        self
+    }
+    /// Sets `status`.
+    pub fn status(mut self, status: crate::types::StringOrNumber) -> Self {
+        self.status = Some(status);
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, created_at: impl Into<String>) -> Self {
+        self.created_at = Some(created_at.into());
+        self
+    }
+    /// Sets `updated_at`.
+    pub fn updated_at(mut self, updated_at: impl Into<String>) -> Self {
+        self.updated_at = Some(updated_at.into());
+        self
+    }
+}
 /// `type: A`: let the platform detect normal (GSM) or Unicode text. Sent immediately (no `time`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SmsSendAutoDetect {
     /// An approved sender ID of the account.
     pub sender: String,
@@ -745,7 +1723,10 @@ impl SmsSendAutoDetect {
     }
 }
 /// Encoding: U = Unicode, N = normal, A = auto-detect.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SmsSendAutoDetectType {
     /// `A`
     A,
@@ -755,6 +1736,7 @@ pub enum SmsSendAutoDetectType {
 string_enum!(SmsSendAutoDetectType { A = "A" });
 /// Send a message as is: no `type` (the platform's default handling), no schedule and no URL in the text (a text with a URL is the short-link shape). Closed (no other fields) so that exactly one shape matches a body.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SmsSendDirect {
     /// An approved sender ID of the account.
     pub sender: String,
@@ -854,8 +1836,11 @@ impl SmsSendDirect {
     }
 }
 /// Body of `POST /sms/send`: one of six shapes. The wire format has no tag field; the shapes differ only in which optional fields they set: direct sets neither `type` nor `time`; auto-detect, normal and Unicode set `type` to `A`, `N` or `U` (and no `time`); scheduled sets `time` (`yyyy-mm-dd hh:mm:ss`, `type` optional); short link is a direct message whose text contains http(s) URLs, which the platform shortens. All share `sender`, `to`, `message`, `service` (required) and the optional `flash`, `custom`, `port`, `entity_id`, `template_id`, `max_units`, `webhook_id`, `meta`. The shapes exclude each other, so a body matches exactly one: direct, auto-detect, normal, Unicode and short link are closed (no fields beyond their own, so no `time`, and no `type` for direct and short link), a direct text has no http(s) URL and a short-link text has one.
+///
+/// Non-exhaustive: the API may add shapes, so a `match` needs a `_` arm.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum SmsSendMessageRequest {
     /// Send a message as is: no `type` (the platform's default handling), no schedule and no URL in the text (a text with a URL is the short-link shape). Closed (no other fields) so that exactly one shape matches a body.
     DirectMessage(SmsSendDirect),
@@ -1034,6 +2019,7 @@ impl From<SmsSendShortLink> for SmsSendMessageRequest {
 }
 /// Answer of `POST /sms/send`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SmsSendMessageResponse {
     /// 200 on success.
     pub status: i64,
@@ -1046,8 +2032,30 @@ pub struct SmsSendMessageResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::api::common::SmsMessageReceipt>>,
 }
+impl SmsSendMessageResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: i64, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            message: message.into(),
+            group_id: None,
+            data: None,
+        }
+    }
+    /// Sets `group_id`.
+    pub fn group_id(mut self, group_id: impl Into<String>) -> Self {
+        self.group_id = Some(group_id.into());
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: Vec<crate::api::common::SmsMessageReceipt>) -> Self {
+        self.data = Some(data);
+        self
+    }
+}
 /// Extra metadata attached to the message.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SmsSendMeta {
     /// Tags for reporting and tag-scoped opt-outs.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1077,6 +2085,7 @@ impl SmsSendMeta {
 }
 /// `type: N`: send normal GSM text; characters outside the GSM set become `?`. Sent immediately (no `time`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SmsSendNormal {
     /// An approved sender ID of the account.
     pub sender: String,
@@ -1179,7 +2188,10 @@ impl SmsSendNormal {
     }
 }
 /// Encoding: U = Unicode, N = normal, A = auto-detect.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SmsSendNormalType {
     /// `N`
     N,
@@ -1189,6 +2201,7 @@ pub enum SmsSendNormalType {
 string_enum!(SmsSendNormalType { N = "N" });
 /// Send at the given `time` instead of now; `type` may be given as well.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SmsSendScheduled {
     /// An approved sender ID of the account.
     pub sender: String,
@@ -1301,7 +2314,10 @@ impl SmsSendScheduled {
     }
 }
 /// Encoding: U = Unicode, N = normal, A = auto-detect.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SmsSendScheduledType {
     /// `U`
     U,
@@ -1315,6 +2331,7 @@ pub enum SmsSendScheduledType {
 string_enum!(SmsSendScheduledType { U = "U", N = "N", A = "A" });
 /// The text contains long URLs that the platform replaces with short links (visits are reported as smart-link visits). No `type` and no schedule.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SmsSendShortLink {
     /// An approved sender ID of the account.
     pub sender: String,
@@ -1415,6 +2432,7 @@ impl SmsSendShortLink {
 }
 /// Body of `POST /sms/send/template`. Give exactly one of `alias` and `id`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SmsSendTemplateMessageRequest {
     /// Alias of a registered template (required when `id` is absent).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1462,6 +2480,7 @@ impl SmsSendTemplateMessageRequest {
 }
 /// Answer of `POST /sms/send/template`. The reference shows the numeric `status: 200` style with `group_id`; the platform's samples show `status: "OK"` with channel-style receipts.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SmsSendTemplateMessageResponse {
     /// `status`
     pub status: crate::types::StringOrNumber,
@@ -1474,9 +2493,36 @@ pub struct SmsSendTemplateMessageResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::api::common::SmsMessageReceipt>>,
 }
+impl SmsSendTemplateMessageResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(
+        status: crate::types::StringOrNumber,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            status,
+            message: message.into(),
+            group_id: None,
+            data: None,
+        }
+    }
+    /// Sets `group_id`.
+    pub fn group_id(mut self, group_id: impl Into<String>) -> Self {
+        self.group_id = Some(group_id.into());
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: Vec<crate::api::common::SmsMessageReceipt>) -> Self {
+        self.data = Some(data);
+        self
+    }
+}
 /// Body of `POST /sms/message/send`: plain text or text with short links. The wire format has no tag and both shapes have the same fields; the short-link shape is the one whose `message.payload.text` contains an http(s) URL, which the platform shortens, and the plain shape's text has none, so a body matches exactly one shape.
+///
+/// Non-exhaustive: the API may add shapes, so a `match` needs a `_` arm.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum SmsSendTextMessageRequest {
     /// Send a plain text message on the SMS channel.
     TextMessage(SmsTextMessagePlain),
@@ -1520,6 +2566,7 @@ impl From<SmsTextMessageShortLink> for SmsSendTextMessageRequest {
 }
 /// Answer of `POST /sms/message/send`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SmsSendTextMessageResponse {
     /// "OK" on success.
     pub status: String,
@@ -1529,8 +2576,24 @@ pub struct SmsSendTextMessageResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::api::common::SmsMessageReceipt>>,
 }
+impl SmsSendTextMessageResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            message: message.into(),
+            data: None,
+        }
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: Vec<crate::api::common::SmsMessageReceipt>) -> Self {
+        self.data = Some(data);
+        self
+    }
+}
 /// `type: U`: send Unicode (UCS-2) text: 70 characters per SMS, 67 per part. Sent immediately (no `time`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SmsSendUnicode {
     /// An approved sender ID of the account.
     pub sender: String,
@@ -1633,7 +2696,10 @@ impl SmsSendUnicode {
     }
 }
 /// Encoding: U = Unicode, N = normal, A = auto-detect.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SmsSendUnicodeType {
     /// `U`
     U,
@@ -1643,6 +2709,7 @@ pub enum SmsSendUnicodeType {
 string_enum!(SmsSendUnicodeType { U = "U" });
 /// An SMS sender ID (header) registered on the account.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SmsSender {
     /// Sender record ID (UUID).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1687,8 +2754,100 @@ pub struct SmsSender {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
+impl SmsSender {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            name: None,
+            service: None,
+            entity_name: None,
+            entity_id: None,
+            header_id: None,
+            iso: None,
+            message: None,
+            document: None,
+            is_open: None,
+            purpose: None,
+            status: None,
+            created_at: None,
+            updated_at: None,
+        }
+    }
+    /// Sets `id`.
+    pub fn id(mut self, id: impl Into<String>) -> Self {
+        self.id = Some(id.into());
+        self
+    }
+    /// Sets `name`.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+    /// Sets `service`.
+    pub fn service(mut self, service: SmsSenderService) -> Self {
+        self.service = Some(service);
+        self
+    }
+    /// Sets `entity_name`.
+    pub fn entity_name(mut self, entity_name: impl Into<String>) -> Self {
+        self.entity_name = Some(entity_name.into());
+        self
+    }
+    /// Sets `entity_id`.
+    pub fn entity_id(mut self, entity_id: impl Into<String>) -> Self {
+        self.entity_id = Some(entity_id.into());
+        self
+    }
+    /// Sets `header_id`.
+    pub fn header_id(mut self, header_id: impl Into<String>) -> Self {
+        self.header_id = Some(header_id.into());
+        self
+    }
+    /// Sets `iso`.
+    pub fn iso(mut self, iso: impl Into<String>) -> Self {
+        self.iso = Some(iso.into());
+        self
+    }
+    /// Sets `message`.
+    pub fn message(mut self, message: impl Into<String>) -> Self {
+        self.message = Some(message.into());
+        self
+    }
+    /// Sets `document`.
+    pub fn document(mut self, document: impl Into<String>) -> Self {
+        self.document = Some(document.into());
+        self
+    }
+    /// Sets `is_open`.
+    pub fn is_open(mut self, is_open: i64) -> Self {
+        self.is_open = Some(is_open);
+        self
+    }
+    /// Sets `purpose`.
+    pub fn purpose(mut self, purpose: i64) -> Self {
+        self.purpose = Some(purpose);
+        self
+    }
+    /// Sets `status`.
+    pub fn status(mut self, status: i64) -> Self {
+        self.status = Some(status);
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, created_at: impl Into<String>) -> Self {
+        self.created_at = Some(created_at.into());
+        self
+    }
+    /// Sets `updated_at`.
+    pub fn updated_at(mut self, updated_at: impl Into<String>) -> Self {
+        self.updated_at = Some(updated_at.into());
+        self
+    }
+}
 /// The service (product) a sender ID belongs to.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SmsSenderService {
     /// Service ID.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1700,8 +2859,34 @@ pub struct SmsSenderService {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+impl SmsSenderService {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            display_name: None,
+            name: None,
+        }
+    }
+    /// Sets `id`.
+    pub fn id(mut self, id: i64) -> Self {
+        self.id = Some(id);
+        self
+    }
+    /// Sets `display_name`.
+    pub fn display_name(mut self, display_name: impl Into<String>) -> Self {
+        self.display_name = Some(display_name.into());
+        self
+    }
+    /// Sets `name`.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+}
 /// A registered (DLT) SMS template. Variables in the body are written `{{1}}`, `{{2}}` or `{{name}}`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SmsTemplate {
     /// Template record ID (UUID).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1755,8 +2940,118 @@ pub struct SmsTemplate {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
+impl SmsTemplate {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            sender_id: None,
+            template_id: None,
+            template_type: None,
+            sender: None,
+            name: None,
+            alias: None,
+            body: None,
+            content: None,
+            body_length: None,
+            match_count: None,
+            percentage: None,
+            is_complete: None,
+            is_english: None,
+            status: None,
+            created_at: None,
+            updated_at: None,
+        }
+    }
+    /// Sets `id`.
+    pub fn id(mut self, id: impl Into<String>) -> Self {
+        self.id = Some(id.into());
+        self
+    }
+    /// Sets `sender_id`.
+    pub fn sender_id(mut self, sender_id: impl Into<String>) -> Self {
+        self.sender_id = Some(sender_id.into());
+        self
+    }
+    /// Sets `template_id`.
+    pub fn template_id(mut self, template_id: impl Into<String>) -> Self {
+        self.template_id = Some(template_id.into());
+        self
+    }
+    /// Sets `template_type`.
+    pub fn template_type(mut self, template_type: impl Into<String>) -> Self {
+        self.template_type = Some(template_type.into());
+        self
+    }
+    /// Sets `sender`.
+    pub fn sender(mut self, sender: impl Into<String>) -> Self {
+        self.sender = Some(sender.into());
+        self
+    }
+    /// Sets `name`.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+    /// Sets `alias`.
+    pub fn alias(mut self, alias: impl Into<String>) -> Self {
+        self.alias = Some(alias.into());
+        self
+    }
+    /// Sets `body`.
+    pub fn body(mut self, body: impl Into<String>) -> Self {
+        self.body = Some(body.into());
+        self
+    }
+    /// Sets `content`.
+    pub fn content(mut self, content: impl Into<String>) -> Self {
+        self.content = Some(content.into());
+        self
+    }
+    /// Sets `body_length`.
+    pub fn body_length(mut self, body_length: i64) -> Self {
+        self.body_length = Some(body_length);
+        self
+    }
+    /// Sets `match_count`.
+    pub fn match_count(mut self, match_count: i64) -> Self {
+        self.match_count = Some(match_count);
+        self
+    }
+    /// Sets `percentage`.
+    pub fn percentage(mut self, percentage: f64) -> Self {
+        self.percentage = Some(percentage);
+        self
+    }
+    /// Sets `is_complete`.
+    pub fn is_complete(mut self, is_complete: i64) -> Self {
+        self.is_complete = Some(is_complete);
+        self
+    }
+    /// Sets `is_english`.
+    pub fn is_english(mut self, is_english: i64) -> Self {
+        self.is_english = Some(is_english);
+        self
+    }
+    /// Sets `status`.
+    pub fn status(mut self, status: i64) -> Self {
+        self.status = Some(status);
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, created_at: impl Into<String>) -> Self {
+        self.created_at = Some(created_at.into());
+        self
+    }
+    /// Sets `updated_at`.
+    pub fn updated_at(mut self, updated_at: impl Into<String>) -> Self {
+        self.updated_at = Some(updated_at.into());
+        self
+    }
+}
 /// Who receives a template message.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SmsTemplateRecipient {
     /// Recipient numbers with country code.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1775,6 +3070,7 @@ impl SmsTemplateRecipient {
 }
 /// The SMS channel block of a channel-style send.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SmsTextChannel {
     /// Channel name.
     pub name: SmsTextChannelName,
@@ -1810,6 +3106,7 @@ impl SmsTextChannel {
 }
 /// Channel options.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SmsTextChannelMeta {
     /// Tags.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1835,7 +3132,10 @@ impl SmsTextChannelMeta {
     }
 }
 /// Channel name.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SmsTextChannelName {
     /// `sms`
     Sms,
@@ -1845,6 +3145,7 @@ pub enum SmsTextChannelName {
 string_enum!(SmsTextChannelName { Sms = "sms" });
 /// Optional recipients only for this channel; the top-level `recipient` applies to every channel.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SmsTextChannelRecipient {
     /// `to`
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1863,6 +3164,7 @@ impl SmsTextChannelRecipient {
 }
 /// A plain text message.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SmsTextContent {
     /// Message type.
     pub r#type: SmsTextContentType,
@@ -1880,6 +3182,7 @@ impl SmsTextContent {
 }
 /// Message body.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SmsTextContentPayload {
     /// Text to send, without any http(s) URL (a text with a URL is the short-link shape).
     pub text: String,
@@ -1891,7 +3194,10 @@ impl SmsTextContentPayload {
     }
 }
 /// Message type.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SmsTextContentType {
     /// `text`
     Text,
@@ -1901,6 +3207,7 @@ pub enum SmsTextContentType {
 string_enum!(SmsTextContentType { Text = "text" });
 /// A text message whose URLs are replaced by short links.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SmsTextLinkContent {
     /// Message type.
     pub r#type: SmsTextLinkContentType,
@@ -1918,6 +3225,7 @@ impl SmsTextLinkContent {
 }
 /// Message body.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SmsTextLinkContentPayload {
     /// Text to send; contains at least one http(s) URL to shorten.
     pub text: String,
@@ -1929,7 +3237,10 @@ impl SmsTextLinkContentPayload {
     }
 }
 /// Message type.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SmsTextLinkContentType {
     /// `text`
     Text,
@@ -1939,6 +3250,7 @@ pub enum SmsTextLinkContentType {
 string_enum!(SmsTextLinkContentType { Text = "text" });
 /// Send a plain text message on the SMS channel.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SmsTextMessagePlain {
     /// Channel blocks (SMS).
     pub channels: Vec<SmsTextChannel>,
@@ -1963,6 +3275,7 @@ impl SmsTextMessagePlain {
 }
 /// Send a text whose long URLs are condensed into short links before sending.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SmsTextMessageShortLink {
     /// Channel blocks (SMS).
     pub channels: Vec<SmsTextChannel>,
@@ -1987,6 +3300,7 @@ impl SmsTextMessageShortLink {
 }
 /// Recipients common to all channels.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SmsTextRecipient {
     /// `to`
     pub to: SmsDestinations,
@@ -1999,6 +3313,7 @@ impl SmsTextRecipient {
 }
 /// A number on the SMS suppression (opt-out) list, scoped by `type`/`value`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SmsUnsubscriber {
     /// Unsubscriber ID (UUID).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2019,8 +3334,54 @@ pub struct SmsUnsubscriber {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
 }
+impl SmsUnsubscriber {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            iso: None,
+            receiver: None,
+            r#type: None,
+            value: None,
+            created_at: None,
+        }
+    }
+    /// Sets `id`.
+    pub fn id(mut self, id: impl Into<String>) -> Self {
+        self.id = Some(id.into());
+        self
+    }
+    /// Sets `iso`.
+    pub fn iso(mut self, iso: impl Into<String>) -> Self {
+        self.iso = Some(iso.into());
+        self
+    }
+    /// Sets `receiver`.
+    pub fn receiver(mut self, receiver: impl Into<String>) -> Self {
+        self.receiver = Some(receiver.into());
+        self
+    }
+    /// Sets `type`.
+    pub fn r#type(mut self, r#type: impl Into<String>) -> Self {
+        self.r#type = Some(r#type.into());
+        self
+    }
+    /// Sets `value`.
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, created_at: impl Into<String>) -> Self {
+        self.created_at = Some(created_at.into());
+        self
+    }
+}
 /// The `SmsUnsubscriberFilterType` model.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SmsUnsubscriberFilterType {
     /// `tag`
     Tag,
@@ -2036,6 +3397,7 @@ string_enum!(
 );
 /// Body of `PUT /sms/suppressions/templates/{blocked_template_id}`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SmsUpdateBlockedTemplateRequest {
     /// "1" = blocked (active), "0" = inactive.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2064,7 +3426,10 @@ impl SmsUpdateBlockedTemplateRequest {
     }
 }
 /// "1" = blocked (active), "0" = inactive.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SmsUpdateBlockedTemplateRequestStatus {
     /// `1`
     V1,
@@ -2076,6 +3441,7 @@ pub enum SmsUpdateBlockedTemplateRequestStatus {
 string_enum!(SmsUpdateBlockedTemplateRequestStatus { V1 = "1", V0 = "0" });
 /// The updated block entry.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SmsUpdateBlockedTemplateResponse {
     /// "OK" on success.
     pub status: String,
@@ -2088,8 +3454,30 @@ pub struct SmsUpdateBlockedTemplateResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<SmsBlockedTemplate>,
 }
+impl SmsUpdateBlockedTemplateResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: SmsBlockedTemplate) -> Self {
+        self.data = Some(data);
+        self
+    }
+}
 /// Body of `PUT /sms/senders/{sender_id}`; all fields optional.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SmsUpdateSenderRequest {
     /// Two-letter country code of the sender.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2146,6 +3534,7 @@ impl SmsUpdateSenderRequest {
 }
 /// The updated sender.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SmsUpdateSenderResponse {
     /// "OK" on success.
     pub status: String,
@@ -2158,8 +3547,30 @@ pub struct SmsUpdateSenderResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<SmsSender>,
 }
+impl SmsUpdateSenderResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: SmsSender) -> Self {
+        self.data = Some(data);
+        self
+    }
+}
 /// Body of `PUT /sms/templates/{template_id}`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SmsUpdateTemplateRequest {
     /// Template text.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2218,7 +3629,10 @@ impl SmsUpdateTemplateRequest {
     }
 }
 /// "1" if the template is English text, "0" otherwise.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SmsUpdateTemplateRequestIsEnglish {
     /// `1`
     V1,
@@ -2229,7 +3643,10 @@ pub enum SmsUpdateTemplateRequestIsEnglish {
 }
 string_enum!(SmsUpdateTemplateRequestIsEnglish { V1 = "1", V0 = "0" });
 /// Template type: `T` transactional, `P` promotional, `SI` service implicit, `SE` service explicit.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SmsUpdateTemplateRequestType {
     /// `T`
     T,
@@ -2245,6 +3662,7 @@ pub enum SmsUpdateTemplateRequestType {
 string_enum!(SmsUpdateTemplateRequestType { T = "T", P = "P", Si = "SI", Se = "SE" });
 /// The updated template.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SmsUpdateTemplateResponse {
     /// "OK" on success.
     pub status: String,
@@ -2257,8 +3675,30 @@ pub struct SmsUpdateTemplateResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<SmsTemplate>,
 }
+impl SmsUpdateTemplateResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: SmsTemplate) -> Self {
+        self.data = Some(data);
+        self
+    }
+}
 /// Body of `PUT /sms/suppressions/unsubscribers/{unsubscriber_id}`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SmsUpdateUnsubscriberRequest {
     /// Number to suppress.
     pub receiver: String,
@@ -2290,7 +3730,10 @@ impl SmsUpdateUnsubscriberRequest {
     }
 }
 /// Scope of the opt-out.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum SmsUpdateUnsubscriberRequestType {
     /// `tag`
     Tag,
@@ -2309,6 +3752,7 @@ string_enum!(
 );
 /// The updated unsubscriber.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SmsUpdateUnsubscriberResponse {
     /// "OK" on success.
     pub status: String,
@@ -2320,6 +3764,27 @@ pub struct SmsUpdateUnsubscriberResponse {
     /// `data`
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<SmsUnsubscriber>,
+}
+impl SmsUpdateUnsubscriberResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: SmsUnsubscriber) -> Self {
+        self.data = Some(data);
+        self
+    }
 }
 impl crate::pagination::Paginated for SmsGetDeliveryStatusResponse {
     type Item = SmsDeliveryStatus;

@@ -3,6 +3,7 @@
 
 /// A subscription: routes one event type to a webhook (or, for `vmn:message:in`, to a flow).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Subscription {
     /// `id`
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -23,8 +24,55 @@ pub struct Subscription {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
 }
+impl Subscription {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            event: None,
+            identity: None,
+            payload: None,
+            webhook_id: None,
+            created_at: None,
+        }
+    }
+    /// Sets `id`.
+    pub fn id(mut self, id: crate::types::StringOrNumber) -> Self {
+        self.id = Some(id);
+        self
+    }
+    /// Sets `event`.
+    pub fn event(mut self, event: crate::api::common::WebhookEventName) -> Self {
+        self.event = Some(event);
+        self
+    }
+    /// Sets `identity`.
+    pub fn identity(mut self, identity: impl Into<String>) -> Self {
+        self.identity = Some(identity.into());
+        self
+    }
+    /// Sets `payload`.
+    pub fn payload(
+        mut self,
+        payload: Vec<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.payload = Some(payload);
+        self
+    }
+    /// Sets `webhook_id`.
+    pub fn webhook_id(mut self, webhook_id: impl Into<String>) -> Self {
+        self.webhook_id = Some(webhook_id.into());
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, created_at: impl Into<String>) -> Self {
+        self.created_at = Some(created_at.into());
+        self
+    }
+}
 /// Body of `POST /developer/subscriptions`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SubscriptionsCreateSubscriptionRequest {
     /// `event`
     pub event: crate::api::common::WebhookEventName,
@@ -49,6 +97,7 @@ impl SubscriptionsCreateSubscriptionRequest {
 }
 /// The created subscription.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SubscriptionsCreateSubscriptionResponse {
     /// "OK" on success.
     pub status: String,
@@ -61,8 +110,30 @@ pub struct SubscriptionsCreateSubscriptionResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Subscription>,
 }
+impl SubscriptionsCreateSubscriptionResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: Subscription) -> Self {
+        self.data = Some(data);
+        self
+    }
+}
 /// Deletion acknowledgement; `data` is empty.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SubscriptionsDeleteSubscriptionResponse {
     /// "OK" on success.
     pub status: String,
@@ -75,8 +146,33 @@ pub struct SubscriptionsDeleteSubscriptionResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
 }
+impl SubscriptionsDeleteSubscriptionResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(
+        mut self,
+        data: Vec<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.data = Some(data);
+        self
+    }
+}
 /// One subscription.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SubscriptionsGetSubscriptionResponse {
     /// "OK" on success.
     pub status: String,
@@ -89,8 +185,30 @@ pub struct SubscriptionsGetSubscriptionResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Subscription>,
 }
+impl SubscriptionsGetSubscriptionResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: Subscription) -> Self {
+        self.data = Some(data);
+        self
+    }
+}
 /// Paginated list of subscriptions.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SubscriptionsListSubscriptionsResponse {
     /// "OK" on success.
     pub status: String,
@@ -108,6 +226,39 @@ pub struct SubscriptionsListSubscriptionsResponse {
     /// `meta`
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
+}
+impl SubscriptionsListSubscriptionsResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+            links: None,
+            meta: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: Vec<Subscription>) -> Self {
+        self.data = Some(data);
+        self
+    }
+    /// Sets `links`.
+    pub fn links(mut self, links: crate::api::common::PaginationLinks) -> Self {
+        self.links = Some(links);
+        self
+    }
+    /// Sets `meta`.
+    pub fn meta(mut self, meta: crate::api::common::PaginationMeta) -> Self {
+        self.meta = Some(meta);
+        self
+    }
 }
 impl crate::pagination::Paginated for SubscriptionsListSubscriptionsResponse {
     type Item = Subscription;

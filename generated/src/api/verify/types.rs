@@ -3,6 +3,7 @@
 
 /// Channels of an omnichannel profile.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VerifyAddProfileChannelsRequest {
     /// Channels in any order and any number.
     pub channels: Vec<VerifyProfileChannelItem>,
@@ -15,6 +16,7 @@ impl VerifyAddProfileChannelsRequest {
 }
 /// Answer to a profile channel change.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VerifyAddProfileChannelsResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -27,24 +29,65 @@ pub struct VerifyAddProfileChannelsResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Map<String, serde_json::Value>>,
 }
+impl VerifyAddProfileChannelsResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: serde_json::Map<String, serde_json::Value>) -> Self {
+        self.data = Some(data);
+        self
+    }
+}
 /// Outcome of a cancellation (no envelope).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VerifyCancelOtpResponse {
     /// Verification id.
     pub id: String,
     /// Outcome, `success` when cancelled.
     pub status: String,
 }
+impl VerifyCancelOtpResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(id: impl Into<String>, status: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            status: status.into(),
+        }
+    }
+}
 /// Outcome of a code check (no envelope). Failures also answer HTTP 200 with a status other than `success`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VerifyCheckOtpResponse {
     /// Verification id.
     pub id: String,
     /// Outcome: success; failed (unknown id); expired; invalid (wrong code); `OTP already verified`.
     pub status: VerifyCheckOtpResponseStatus,
 }
+impl VerifyCheckOtpResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(id: impl Into<String>, status: VerifyCheckOtpResponseStatus) -> Self {
+        Self { id: id.into(), status }
+    }
+}
 /// Outcome: success; failed (unknown id); expired; invalid (wrong code); `OTP already verified`.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum VerifyCheckOtpResponseStatus {
     /// `success`
     Success,
@@ -65,6 +108,7 @@ string_enum!(
 );
 /// Fields of an omnichannel profile.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VerifyCreateProfileRequest {
     /// Profile name, alphanumeric characters only.
     pub name: String,
@@ -87,7 +131,10 @@ impl VerifyCreateProfileRequest {
     }
 }
 /// 1 active (default), 0 inactive.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum VerifyCreateProfileRequestStatus {
     /// `1`
     V1,
@@ -99,6 +146,7 @@ pub enum VerifyCreateProfileRequestStatus {
 string_enum!(VerifyCreateProfileRequestStatus { V1 = "1", V0 = "0" });
 /// One omnichannel profile.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VerifyCreateProfileResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -111,9 +159,33 @@ pub struct VerifyCreateProfileResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<VerifyCreateProfileResponseData>,
 }
+impl VerifyCreateProfileResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: impl Into<VerifyCreateProfileResponseData>) -> Self {
+        self.data = Some(data.into());
+        self
+    }
+}
 /// The profile. The reference's samples show an object for create/edit/delete and a list for view-by-id.
+///
+/// Non-exhaustive: the API may add shapes, so a `match` needs a `_` arm; shapes this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum VerifyCreateProfileResponseData {
     /// An omnichannel OTP profile: the ordered list of channels (with waits) an OTP goes through. `status` 1 active, 0 inactive.
     VerifyProfile(VerifyProfile),
@@ -166,6 +238,7 @@ impl From<Vec<VerifyProfile>> for VerifyCreateProfileResponseData {
 }
 /// Answer to a profile channel change.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VerifyDeleteProfileChannelResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -178,8 +251,30 @@ pub struct VerifyDeleteProfileChannelResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Map<String, serde_json::Value>>,
 }
+impl VerifyDeleteProfileChannelResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: serde_json::Map<String, serde_json::Value>) -> Self {
+        self.data = Some(data);
+        self
+    }
+}
 /// One omnichannel profile.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VerifyDeleteProfileResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -192,9 +287,33 @@ pub struct VerifyDeleteProfileResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<VerifyDeleteProfileResponseData>,
 }
+impl VerifyDeleteProfileResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: impl Into<VerifyDeleteProfileResponseData>) -> Self {
+        self.data = Some(data.into());
+        self
+    }
+}
 /// The profile. The reference's samples show an object for create/edit/delete and a list for view-by-id.
+///
+/// Non-exhaustive: the API may add shapes, so a `match` needs a `_` arm; shapes this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum VerifyDeleteProfileResponseData {
     /// An omnichannel OTP profile: the ordered list of channels (with waits) an OTP goes through. `status` 1 active, 0 inactive.
     VerifyProfile(VerifyProfile),
@@ -246,8 +365,11 @@ impl From<Vec<VerifyProfile>> for VerifyDeleteProfileResponseData {
     }
 }
 /// One channel of a failover sequence, selected by `name`.
+///
+/// Non-exhaustive: the API may add shapes, so a `match` needs a `_` arm.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum VerifyDirectChannel {
     /// WhatsApp delivery of the code.
     VerifyDirectChannelWhatsapp(VerifyDirectChannelWhatsapp),
@@ -332,6 +454,7 @@ impl From<VerifyDirectChannelRcs> for VerifyDirectChannel {
 }
 /// RCS delivery of the code.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VerifyDirectChannelRcs {
     /// Channel name.
     pub name: VerifyDirectChannelRcsName,
@@ -384,7 +507,10 @@ impl VerifyDirectChannelRcs {
     }
 }
 /// Channel name.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum VerifyDirectChannelRcsName {
     /// `rcs`
     Rcs,
@@ -394,6 +520,7 @@ pub enum VerifyDirectChannelRcsName {
 string_enum!(VerifyDirectChannelRcsName { Rcs = "rcs" });
 /// SMS delivery of the code.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VerifyDirectChannelSms {
     /// Channel name.
     pub name: VerifyDirectChannelSmsName,
@@ -446,7 +573,10 @@ impl VerifyDirectChannelSms {
     }
 }
 /// Channel name.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum VerifyDirectChannelSmsName {
     /// `sms`
     Sms,
@@ -456,6 +586,7 @@ pub enum VerifyDirectChannelSmsName {
 string_enum!(VerifyDirectChannelSmsName { Sms = "sms" });
 /// Viber delivery of the code.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VerifyDirectChannelViber {
     /// Channel name.
     pub name: VerifyDirectChannelViberName,
@@ -508,7 +639,10 @@ impl VerifyDirectChannelViber {
     }
 }
 /// Channel name.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum VerifyDirectChannelViberName {
     /// `viber`
     Viber,
@@ -518,6 +652,7 @@ pub enum VerifyDirectChannelViberName {
 string_enum!(VerifyDirectChannelViberName { Viber = "viber" });
 /// Engage (voice call) delivery of the code.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VerifyDirectChannelVoice {
     /// Channel name.
     pub name: VerifyDirectChannelVoiceName,
@@ -579,7 +714,10 @@ impl VerifyDirectChannelVoice {
     }
 }
 /// Channel name.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum VerifyDirectChannelVoiceName {
     /// `voice`
     Voice,
@@ -589,6 +727,7 @@ pub enum VerifyDirectChannelVoiceName {
 string_enum!(VerifyDirectChannelVoiceName { Voice = "voice" });
 /// WhatsApp delivery of the code.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VerifyDirectChannelWhatsapp {
     /// Channel name.
     pub name: VerifyDirectChannelWhatsappName,
@@ -641,7 +780,10 @@ impl VerifyDirectChannelWhatsapp {
     }
 }
 /// Channel name.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum VerifyDirectChannelWhatsappName {
     /// `whatsapp`
     Whatsapp,
@@ -651,6 +793,7 @@ pub enum VerifyDirectChannelWhatsappName {
 string_enum!(VerifyDirectChannelWhatsappName { Whatsapp = "whatsapp" });
 /// One omnichannel profile.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VerifyGetProfileResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -663,9 +806,33 @@ pub struct VerifyGetProfileResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<VerifyGetProfileResponseData>,
 }
+impl VerifyGetProfileResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: impl Into<VerifyGetProfileResponseData>) -> Self {
+        self.data = Some(data.into());
+        self
+    }
+}
 /// The profile. The reference's samples show an object for create/edit/delete and a list for view-by-id.
+///
+/// Non-exhaustive: the API may add shapes, so a `match` needs a `_` arm; shapes this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum VerifyGetProfileResponseData {
     /// An omnichannel OTP profile: the ordered list of channels (with waits) an OTP goes through. `status` 1 active, 0 inactive.
     VerifyProfile(VerifyProfile),
@@ -718,6 +885,7 @@ impl From<Vec<VerifyProfile>> for VerifyGetProfileResponseData {
 }
 /// A page of omnichannel profiles.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VerifyListProfilesResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -736,8 +904,42 @@ pub struct VerifyListProfilesResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
 }
+impl VerifyListProfilesResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+            links: None,
+            meta: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: Vec<VerifyProfile>) -> Self {
+        self.data = Some(data);
+        self
+    }
+    /// Sets `links`.
+    pub fn links(mut self, links: crate::api::common::PaginationLinks) -> Self {
+        self.links = Some(links);
+        self
+    }
+    /// Sets `meta`.
+    pub fn meta(mut self, meta: crate::api::common::PaginationMeta) -> Self {
+        self.meta = Some(meta);
+        self
+    }
+}
 /// One delivery attempt of a verification.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VerifyOtpAttempt {
     /// Delivery attempt id.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -761,8 +963,58 @@ pub struct VerifyOtpAttempt {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
 }
+impl VerifyOtpAttempt {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            to: None,
+            from: None,
+            channel: None,
+            event_id: None,
+            created_at: None,
+            status: None,
+        }
+    }
+    /// Sets `id`.
+    pub fn id(mut self, id: impl Into<String>) -> Self {
+        self.id = Some(id.into());
+        self
+    }
+    /// Sets `to`.
+    pub fn to(mut self, to: impl Into<String>) -> Self {
+        self.to = Some(to.into());
+        self
+    }
+    /// Sets `from`.
+    pub fn from(mut self, from: impl Into<String>) -> Self {
+        self.from = Some(from.into());
+        self
+    }
+    /// Sets `channel`.
+    pub fn channel(mut self, channel: impl Into<String>) -> Self {
+        self.channel = Some(channel.into());
+        self
+    }
+    /// Sets `event_id`.
+    pub fn event_id(mut self, event_id: impl Into<String>) -> Self {
+        self.event_id = Some(event_id.into());
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, created_at: impl Into<String>) -> Self {
+        self.created_at = Some(created_at.into());
+        self
+    }
+    /// Sets `status`.
+    pub fn status(mut self, status: impl Into<String>) -> Self {
+        self.status = Some(status.into());
+        self
+    }
+}
 /// How the verification code is made and how long it lives.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VerifyOtpPayload {
     /// Number of digits of a generated code.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -819,6 +1071,7 @@ impl VerifyOtpPayload {
 }
 /// An omnichannel OTP profile: the ordered list of channels (with waits) an OTP goes through. `status` 1 active, 0 inactive.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VerifyProfile {
     /// `id`
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -839,8 +1092,52 @@ pub struct VerifyProfile {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
+impl VerifyProfile {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            name: None,
+            status: None,
+            channels: None,
+            created_at: None,
+            updated_at: None,
+        }
+    }
+    /// Sets `id`.
+    pub fn id(mut self, id: crate::types::StringOrNumber) -> Self {
+        self.id = Some(id);
+        self
+    }
+    /// Sets `name`.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+    /// Sets `status`.
+    pub fn status(mut self, status: crate::types::StringOrNumber) -> Self {
+        self.status = Some(status);
+        self
+    }
+    /// Sets `channels`.
+    pub fn channels(mut self, channels: Vec<VerifyProfileChannel>) -> Self {
+        self.channels = Some(channels);
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, created_at: impl Into<String>) -> Self {
+        self.created_at = Some(created_at.into());
+        self
+    }
+    /// Sets `updated_at`.
+    pub fn updated_at(mut self, updated_at: impl Into<String>) -> Self {
+        self.updated_at = Some(updated_at.into());
+        self
+    }
+}
 /// A channel configured in an omnichannel profile: its order, the seconds to wait before the next channel, its status and template.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VerifyProfileChannel {
     /// `id`
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -864,9 +1161,61 @@ pub struct VerifyProfileChannel {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::types::StringOrNumber>,
 }
+impl VerifyProfileChannel {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            name: None,
+            from: None,
+            template: None,
+            wait: None,
+            order: None,
+            status: None,
+        }
+    }
+    /// Sets `id`.
+    pub fn id(mut self, id: crate::types::StringOrNumber) -> Self {
+        self.id = Some(id);
+        self
+    }
+    /// Sets `name`.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+    /// Sets `from`.
+    pub fn from(mut self, from: impl Into<String>) -> Self {
+        self.from = Some(from.into());
+        self
+    }
+    /// Sets `template`.
+    pub fn template(mut self, template: impl Into<String>) -> Self {
+        self.template = Some(template.into());
+        self
+    }
+    /// Sets `wait`.
+    pub fn wait(mut self, wait: crate::types::StringOrNumber) -> Self {
+        self.wait = Some(wait);
+        self
+    }
+    /// Sets `order`.
+    pub fn order(mut self, order: crate::types::StringOrNumber) -> Self {
+        self.order = Some(order);
+        self
+    }
+    /// Sets `status`.
+    pub fn status(mut self, status: crate::types::StringOrNumber) -> Self {
+        self.status = Some(status);
+        self
+    }
+}
 /// A channel of an omnichannel profile, selected by `name`.
+///
+/// Non-exhaustive: the API may add shapes, so a `match` needs a `_` arm.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum VerifyProfileChannelItem {
     /// Deliver the OTP by SMS.
     Sms(VerifyProfileChannelSms),
@@ -936,6 +1285,7 @@ impl From<VerifyProfileChannelViber> for VerifyProfileChannelItem {
 }
 /// Deliver the OTP by SMS.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VerifyProfileChannelSms {
     /// Channel name.
     pub name: VerifyProfileChannelSmsName,
@@ -973,7 +1323,10 @@ impl VerifyProfileChannelSms {
     }
 }
 /// Channel name.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum VerifyProfileChannelSmsName {
     /// `sms`
     Sms,
@@ -983,6 +1336,7 @@ pub enum VerifyProfileChannelSmsName {
 string_enum!(VerifyProfileChannelSmsName { Sms = "sms" });
 /// Read the OTP out in a voice call (text to speech).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VerifyProfileChannelTextToSpeech {
     /// Channel name.
     pub name: VerifyProfileChannelTextToSpeechName,
@@ -1044,7 +1398,10 @@ impl VerifyProfileChannelTextToSpeech {
     }
 }
 /// Channel name.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum VerifyProfileChannelTextToSpeechName {
     /// `voice`
     Voice,
@@ -1054,6 +1411,7 @@ pub enum VerifyProfileChannelTextToSpeechName {
 string_enum!(VerifyProfileChannelTextToSpeechName { Voice = "voice" });
 /// Deliver the OTP by Viber.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VerifyProfileChannelViber {
     /// Channel name.
     pub name: VerifyProfileChannelViberName,
@@ -1106,7 +1464,10 @@ impl VerifyProfileChannelViber {
     }
 }
 /// Channel name.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum VerifyProfileChannelViberName {
     /// `viber`
     Viber,
@@ -1116,6 +1477,7 @@ pub enum VerifyProfileChannelViberName {
 string_enum!(VerifyProfileChannelViberName { Viber = "viber" });
 /// Deliver the OTP by a WhatsApp template.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VerifyProfileChannelWhatsapp {
     /// Channel name.
     pub name: VerifyProfileChannelWhatsappName,
@@ -1153,7 +1515,10 @@ impl VerifyProfileChannelWhatsapp {
     }
 }
 /// Channel name.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum VerifyProfileChannelWhatsappName {
     /// `whatsapp`
     Whatsapp,
@@ -1162,7 +1527,10 @@ pub enum VerifyProfileChannelWhatsappName {
 }
 string_enum!(VerifyProfileChannelWhatsappName { Whatsapp = "whatsapp" });
 /// The `VerifyProfileFilterStatus` model.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum VerifyProfileFilterStatus {
     /// `1`
     V1,
@@ -1174,6 +1542,7 @@ pub enum VerifyProfileFilterStatus {
 string_enum!(VerifyProfileFilterStatus { V1 = "1", V0 = "0" });
 /// Who receives the code.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VerifyRecipient {
     /// Mobile number with country code.
     pub to: String,
@@ -1186,6 +1555,7 @@ impl VerifyRecipient {
 }
 /// A verification and its delivery attempts (no envelope).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VerifySearchOtpResponse {
     /// Verification id.
     pub id: String,
@@ -1207,8 +1577,48 @@ pub struct VerifySearchOtpResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub channels: Option<Vec<VerifyOtpAttempt>>,
 }
+impl VerifySearchOtpResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(id: impl Into<String>, status: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            to: None,
+            reference: None,
+            status: status.into(),
+            created_at: None,
+            expire_at: None,
+            channels: None,
+        }
+    }
+    /// Sets `to`.
+    pub fn to(mut self, to: impl Into<String>) -> Self {
+        self.to = Some(to.into());
+        self
+    }
+    /// Sets `reference`.
+    pub fn reference(mut self, reference: impl Into<String>) -> Self {
+        self.reference = Some(reference.into());
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, created_at: impl Into<String>) -> Self {
+        self.created_at = Some(created_at.into());
+        self
+    }
+    /// Sets `expire_at`.
+    pub fn expire_at(mut self, expire_at: impl Into<String>) -> Self {
+        self.expire_at = Some(expire_at.into());
+        self
+    }
+    /// Sets `channels`.
+    pub fn channels(mut self, channels: Vec<VerifyOtpAttempt>) -> Self {
+        self.channels = Some(channels);
+        self
+    }
+}
 /// Send Engage OTP: one channel.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VerifySendEngageOtp {
     /// Exactly one channel.
     pub channels: Vec<VerifyDirectChannelVoice>,
@@ -1229,6 +1639,7 @@ impl VerifySendEngageOtp {
 }
 /// Failover: the code goes out on the first channel and moves on to the next when delivery fails.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VerifySendFailoverOtp {
     /// Two or more channels tried in `order`, each after the previous one's `wait`.
     pub channels: Vec<VerifyDirectChannel>,
@@ -1248,8 +1659,11 @@ impl VerifySendFailoverOtp {
     }
 }
 /// One of six shapes. The five single-channel shapes carry exactly one `channels` item whose `name` is `whatsapp`, `sms`, `voice` (Engage), `viber` or `rcs`; the failover shape carries two or more items.
+///
+/// Non-exhaustive: the API may add shapes, so a `match` needs a `_` arm.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum VerifySendOtpRequest {
     /// Send WhatsApp OTP: one channel.
     SendWhatsAppOtp(VerifySendWhatsappOtp),
@@ -1345,6 +1759,7 @@ impl From<VerifySendFailoverOtp> for VerifySendOtpRequest {
 }
 /// A verification that was started (no envelope).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VerifySendOtpResponse {
     /// Verification id, used to check, search or cancel.
     pub id: String,
@@ -1363,8 +1778,42 @@ pub struct VerifySendOtpResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expire_at: Option<String>,
 }
+impl VerifySendOtpResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(id: impl Into<String>, status: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            status: status.into(),
+            to: None,
+            foreign_id: None,
+            created_at: None,
+            expire_at: None,
+        }
+    }
+    /// Sets `to`.
+    pub fn to(mut self, to: impl Into<String>) -> Self {
+        self.to = Some(to.into());
+        self
+    }
+    /// Sets `foreign_id`.
+    pub fn foreign_id(mut self, foreign_id: impl Into<String>) -> Self {
+        self.foreign_id = Some(foreign_id.into());
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, created_at: impl Into<String>) -> Self {
+        self.created_at = Some(created_at.into());
+        self
+    }
+    /// Sets `expire_at`.
+    pub fn expire_at(mut self, expire_at: impl Into<String>) -> Self {
+        self.expire_at = Some(expire_at.into());
+        self
+    }
+}
 /// Send an OTP through a stored omnichannel profile.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VerifySendProfileOtpRequest {
     /// Name of the omnichannel profile to use.
     pub profile: String,
@@ -1391,6 +1840,7 @@ impl VerifySendProfileOtpRequest {
 }
 /// A verification that was started (no envelope).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VerifySendProfileOtpResponse {
     /// Verification id, used to check, search or cancel.
     pub id: String,
@@ -1409,8 +1859,42 @@ pub struct VerifySendProfileOtpResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expire_at: Option<String>,
 }
+impl VerifySendProfileOtpResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(id: impl Into<String>, status: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            status: status.into(),
+            to: None,
+            foreign_id: None,
+            created_at: None,
+            expire_at: None,
+        }
+    }
+    /// Sets `to`.
+    pub fn to(mut self, to: impl Into<String>) -> Self {
+        self.to = Some(to.into());
+        self
+    }
+    /// Sets `foreign_id`.
+    pub fn foreign_id(mut self, foreign_id: impl Into<String>) -> Self {
+        self.foreign_id = Some(foreign_id.into());
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, created_at: impl Into<String>) -> Self {
+        self.created_at = Some(created_at.into());
+        self
+    }
+    /// Sets `expire_at`.
+    pub fn expire_at(mut self, expire_at: impl Into<String>) -> Self {
+        self.expire_at = Some(expire_at.into());
+        self
+    }
+}
 /// Send RCS OTP: one channel.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VerifySendRcsOtp {
     /// Exactly one channel.
     pub channels: Vec<VerifyDirectChannelRcs>,
@@ -1431,6 +1915,7 @@ impl VerifySendRcsOtp {
 }
 /// Send SMS OTP: one channel.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VerifySendSmsOtp {
     /// Exactly one channel.
     pub channels: Vec<VerifyDirectChannelSms>,
@@ -1451,6 +1936,7 @@ impl VerifySendSmsOtp {
 }
 /// Send Viber OTP: one channel.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VerifySendViberOtp {
     /// Exactly one channel.
     pub channels: Vec<VerifyDirectChannelViber>,
@@ -1471,6 +1957,7 @@ impl VerifySendViberOtp {
 }
 /// Send WhatsApp OTP: one channel.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VerifySendWhatsappOtp {
     /// Exactly one channel.
     pub channels: Vec<VerifyDirectChannelWhatsapp>,
@@ -1491,6 +1978,7 @@ impl VerifySendWhatsappOtp {
 }
 /// Channels of an omnichannel profile.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VerifyUpdateProfileChannelsRequest {
     /// Channels in any order and any number.
     pub channels: Vec<VerifyProfileChannelItem>,
@@ -1503,6 +1991,7 @@ impl VerifyUpdateProfileChannelsRequest {
 }
 /// Answer to a profile channel change.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VerifyUpdateProfileChannelsResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -1515,8 +2004,30 @@ pub struct VerifyUpdateProfileChannelsResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Map<String, serde_json::Value>>,
 }
+impl VerifyUpdateProfileChannelsResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: serde_json::Map<String, serde_json::Value>) -> Self {
+        self.data = Some(data);
+        self
+    }
+}
 /// Fields of an omnichannel profile.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VerifyUpdateProfileRequest {
     /// Profile name, alphanumeric characters only.
     pub name: String,
@@ -1539,7 +2050,10 @@ impl VerifyUpdateProfileRequest {
     }
 }
 /// 1 active (default), 0 inactive.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum VerifyUpdateProfileRequestStatus {
     /// `1`
     V1,
@@ -1551,6 +2065,7 @@ pub enum VerifyUpdateProfileRequestStatus {
 string_enum!(VerifyUpdateProfileRequestStatus { V1 = "1", V0 = "0" });
 /// One omnichannel profile.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VerifyUpdateProfileResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -1563,9 +2078,33 @@ pub struct VerifyUpdateProfileResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<VerifyUpdateProfileResponseData>,
 }
+impl VerifyUpdateProfileResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: impl Into<VerifyUpdateProfileResponseData>) -> Self {
+        self.data = Some(data.into());
+        self
+    }
+}
 /// The profile. The reference's samples show an object for create/edit/delete and a list for view-by-id.
+///
+/// Non-exhaustive: the API may add shapes, so a `match` needs a `_` arm; shapes this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum VerifyUpdateProfileResponseData {
     /// An omnichannel OTP profile: the ordered list of channels (with waits) an OTP goes through. `status` 1 active, 0 inactive.
     VerifyProfile(VerifyProfile),

@@ -3,6 +3,7 @@
 
 /// A call-to-action button opening a URL.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberButton {
     /// Choice type.
     pub r#type: ViberButtonType,
@@ -20,6 +21,7 @@ impl ViberButton {
 }
 /// The `ViberButtonPayload` model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberButtonPayload {
     /// Button caption.
     pub title: String,
@@ -36,7 +38,10 @@ impl ViberButtonPayload {
     }
 }
 /// Choice type.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ViberButtonType {
     /// `button`
     Button,
@@ -46,6 +51,7 @@ pub enum ViberButtonType {
 string_enum!(ViberButtonType { Button = "button" });
 /// The Viber channel a message goes out on.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberChannel {
     /// Channel name.
     pub name: ViberChannelName,
@@ -81,6 +87,7 @@ impl ViberChannel {
 }
 /// Per-channel options of a Viber message.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberChannelMeta {
     /// Message category for billing/matching. Session messages use `session` (see the session shapes).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -127,7 +134,10 @@ impl ViberChannelMeta {
     }
 }
 /// Message category for billing/matching. Session messages use `session` (see the session shapes).
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ViberChannelMetaCategory {
     /// `transactional`
     Transactional,
@@ -141,7 +151,10 @@ string_enum!(
     "promotional" }
 );
 /// Channel name.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ViberChannelName {
     /// `viber`
     Viber,
@@ -151,6 +164,7 @@ pub enum ViberChannelName {
 string_enum!(ViberChannelName { Viber = "viber" });
 /// Confirmation that the list was emptied.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberCleanUnsubscribersResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -161,9 +175,28 @@ pub struct ViberCleanUnsubscribersResponse {
     /// Always empty for this operation.
     pub data: Vec<serde_json::Value>,
 }
+impl ViberCleanUnsubscribersResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(
+        status: impl Into<String>,
+        code: i64,
+        message: impl Into<String>,
+        data: Vec<serde_json::Value>,
+    ) -> Self {
+        Self {
+            status: status.into(),
+            code,
+            message: message.into(),
+            data,
+        }
+    }
+}
 /// A new Viber template, one of 11 shapes in three category groups. `category` (`transactional`, `session`, `promotional`) selects the group; inside a group the content in `message` selects the shape (see each group).
+///
+/// Non-exhaustive: the API may add shapes, so a `match` needs a `_` arm.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ViberCreateTemplateRequest {
     /// The transactional template shapes: Transactional text (`message.type` text), Transactional file (`message.type` file). They share `category: transactional` and differ in `message`: by `message.type`, and for `interactive` content by the header type (none/text, image, video) and by whether `message.payload.choices` holds buttons (required, at least one) or is absent/empty.
     TransactionalTemplates(ViberTransactionalTemplateRequest),
@@ -275,6 +308,7 @@ impl From<ViberPromotionalVideoTextButtonTemplate> for ViberCreateTemplateReques
 }
 /// The created Viber template.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberCreateTemplateResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -285,8 +319,25 @@ pub struct ViberCreateTemplateResponse {
     /// `data`
     pub data: ViberTemplate,
 }
+impl ViberCreateTemplateResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(
+        status: impl Into<String>,
+        code: i64,
+        message: impl Into<String>,
+        data: ViberTemplate,
+    ) -> Self {
+        Self {
+            status: status.into(),
+            code,
+            message: message.into(),
+            data,
+        }
+    }
+}
 /// The created opt-out entry.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberCreateUnsubscriberResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -297,8 +348,25 @@ pub struct ViberCreateUnsubscriberResponse {
     /// `data`
     pub data: ViberUnsubscriber,
 }
+impl ViberCreateUnsubscriberResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(
+        status: impl Into<String>,
+        code: i64,
+        message: impl Into<String>,
+        data: ViberUnsubscriber,
+    ) -> Self {
+        Self {
+            status: status.into(),
+            code,
+            message: message.into(),
+            data,
+        }
+    }
+}
 /// Confirmation of the deletion.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberDeleteTemplateResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -309,8 +377,25 @@ pub struct ViberDeleteTemplateResponse {
     /// Always empty for this operation.
     pub data: Vec<serde_json::Value>,
 }
+impl ViberDeleteTemplateResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(
+        status: impl Into<String>,
+        code: i64,
+        message: impl Into<String>,
+        data: Vec<serde_json::Value>,
+    ) -> Self {
+        Self {
+            status: status.into(),
+            code,
+            message: message.into(),
+            data,
+        }
+    }
+}
 /// Confirmation of the deletion.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberDeleteUnsubscriberResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -321,8 +406,25 @@ pub struct ViberDeleteUnsubscriberResponse {
     /// Always empty for this operation.
     pub data: Vec<serde_json::Value>,
 }
+impl ViberDeleteUnsubscriberResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(
+        status: impl Into<String>,
+        code: i64,
+        message: impl Into<String>,
+        data: Vec<serde_json::Value>,
+    ) -> Self {
+        Self {
+            status: status.into(),
+            code,
+            message: message.into(),
+            data,
+        }
+    }
+}
 /// A document attachment: any file with a valid MIME type that is not an image, audio or video. Field names of the payload are inferred (the reference does not show this shape).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberFileMessage {
     /// Message type.
     pub r#type: ViberFileMessageType,
@@ -340,6 +442,7 @@ impl ViberFileMessage {
 }
 /// The `ViberFileMessagePayload` model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberFileMessagePayload {
     /// Public URL of the file.
     pub url: String,
@@ -362,7 +465,10 @@ impl ViberFileMessagePayload {
     }
 }
 /// Message type.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ViberFileMessageType {
     /// `file`
     File,
@@ -372,6 +478,7 @@ pub enum ViberFileMessageType {
 string_enum!(ViberFileMessageType { File = "file" });
 /// Delivery states of the matching messages.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberGetMessageStatusResponse {
     /// `"OK"`, or the HTTP status as a string (`"200"`).
     pub status: String,
@@ -383,8 +490,29 @@ pub struct ViberGetMessageStatusResponse {
     /// `data`
     pub data: Vec<ViberMessageStatus>,
 }
+impl ViberGetMessageStatusResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(
+        status: impl Into<String>,
+        message: impl Into<String>,
+        data: Vec<ViberMessageStatus>,
+    ) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+}
 /// One Viber template.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberGetTemplateResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -395,8 +523,25 @@ pub struct ViberGetTemplateResponse {
     /// `data`
     pub data: ViberTemplate,
 }
+impl ViberGetTemplateResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(
+        status: impl Into<String>,
+        code: i64,
+        message: impl Into<String>,
+        data: ViberTemplate,
+    ) -> Self {
+        Self {
+            status: status.into(),
+            code,
+            message: message.into(),
+            data,
+        }
+    }
+}
 /// One opt-out entry.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberGetUnsubscriberResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -407,8 +552,25 @@ pub struct ViberGetUnsubscriberResponse {
     /// `data`
     pub data: ViberUnsubscriber,
 }
+impl ViberGetUnsubscriberResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(
+        status: impl Into<String>,
+        code: i64,
+        message: impl Into<String>,
+        data: ViberUnsubscriber,
+    ) -> Self {
+        Self {
+            status: status.into(),
+            code,
+            message: message.into(),
+            data,
+        }
+    }
+}
 /// A header block showing an image.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberImageHeader {
     /// Header type.
     pub r#type: ViberImageHeaderType,
@@ -426,6 +588,7 @@ impl ViberImageHeader {
 }
 /// The `ViberImageHeaderPayload` model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberImageHeaderPayload {
     /// Public URL of the image.
     pub url: String,
@@ -437,7 +600,10 @@ impl ViberImageHeaderPayload {
     }
 }
 /// Header type.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ViberImageHeaderType {
     /// `image`
     Image,
@@ -447,6 +613,7 @@ pub enum ViberImageHeaderType {
 string_enum!(ViberImageHeaderType { Image = "image" });
 /// A single image.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberImageMessage {
     /// Message type.
     pub r#type: ViberImageMessageType,
@@ -464,6 +631,7 @@ impl ViberImageMessage {
 }
 /// The `ViberImageMessagePayload` model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberImageMessagePayload {
     /// Public URL of the image.
     pub url: String,
@@ -475,7 +643,10 @@ impl ViberImageMessagePayload {
     }
 }
 /// Message type.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ViberImageMessageType {
     /// `image`
     Image,
@@ -485,6 +656,7 @@ pub enum ViberImageMessageType {
 string_enum!(ViberImageMessageType { Image = "image" });
 /// An image header, text body and a call-to-action button.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberImageTextButtonMessage {
     /// Message type.
     pub r#type: ViberImageTextButtonMessageType,
@@ -502,6 +674,7 @@ impl ViberImageTextButtonMessage {
 }
 /// The `ViberImageTextButtonMessagePayload` model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberImageTextButtonMessagePayload {
     /// `body`
     pub body: ViberTextBody,
@@ -521,7 +694,10 @@ impl ViberImageTextButtonMessagePayload {
     }
 }
 /// Message type.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ViberImageTextButtonMessageType {
     /// `interactive`
     Interactive,
@@ -531,6 +707,7 @@ pub enum ViberImageTextButtonMessageType {
 string_enum!(ViberImageTextButtonMessageType { Interactive = "interactive" });
 /// An image header with a text body, no button.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberImageTextMessage {
     /// Message type.
     pub r#type: ViberImageTextMessageType,
@@ -548,6 +725,7 @@ impl ViberImageTextMessage {
 }
 /// The `ViberImageTextMessagePayload` model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberImageTextMessagePayload {
     /// `body`
     pub body: ViberTextBody,
@@ -573,7 +751,10 @@ impl ViberImageTextMessagePayload {
     }
 }
 /// Message type.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ViberImageTextMessageType {
     /// `interactive`
     Interactive,
@@ -583,6 +764,7 @@ pub enum ViberImageTextMessageType {
 string_enum!(ViberImageTextMessageType { Interactive = "interactive" });
 /// The file was accepted; receivers are imported in the background.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberImportUnsubscribersResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -592,8 +774,24 @@ pub struct ViberImportUnsubscribersResponse {
     /// Human-readable outcome.
     pub message: String,
 }
+impl ViberImportUnsubscribersResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+}
 /// A page of Viber prices.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberListPricingResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -610,8 +808,37 @@ pub struct ViberListPricingResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
 }
+impl ViberListPricingResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(
+        status: impl Into<String>,
+        code: i64,
+        message: impl Into<String>,
+        data: Vec<ViberPrice>,
+    ) -> Self {
+        Self {
+            status: status.into(),
+            code,
+            message: message.into(),
+            data,
+            links: None,
+            meta: None,
+        }
+    }
+    /// Sets `links`.
+    pub fn links(mut self, links: crate::api::common::PaginationLinks) -> Self {
+        self.links = Some(links);
+        self
+    }
+    /// Sets `meta`.
+    pub fn meta(mut self, meta: crate::api::common::PaginationMeta) -> Self {
+        self.meta = Some(meta);
+        self
+    }
+}
 /// A page of Viber templates.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberListTemplatesResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -628,8 +855,37 @@ pub struct ViberListTemplatesResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
 }
+impl ViberListTemplatesResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(
+        status: impl Into<String>,
+        code: i64,
+        message: impl Into<String>,
+        data: Vec<ViberTemplate>,
+    ) -> Self {
+        Self {
+            status: status.into(),
+            code,
+            message: message.into(),
+            data,
+            links: None,
+            meta: None,
+        }
+    }
+    /// Sets `links`.
+    pub fn links(mut self, links: crate::api::common::PaginationLinks) -> Self {
+        self.links = Some(links);
+        self
+    }
+    /// Sets `meta`.
+    pub fn meta(mut self, meta: crate::api::common::PaginationMeta) -> Self {
+        self.meta = Some(meta);
+        self
+    }
+}
 /// A page of Viber opt-out entries.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberListUnsubscribersResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -646,8 +902,37 @@ pub struct ViberListUnsubscribersResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
 }
+impl ViberListUnsubscribersResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(
+        status: impl Into<String>,
+        code: i64,
+        message: impl Into<String>,
+        data: Vec<ViberUnsubscriber>,
+    ) -> Self {
+        Self {
+            status: status.into(),
+            code,
+            message: message.into(),
+            data,
+            links: None,
+            meta: None,
+        }
+    }
+    /// Sets `links`.
+    pub fn links(mut self, links: crate::api::common::PaginationLinks) -> Self {
+        self.links = Some(links);
+        self
+    }
+    /// Sets `meta`.
+    pub fn meta(mut self, meta: crate::api::common::PaginationMeta) -> Self {
+        self.meta = Some(meta);
+        self
+    }
+}
 /// Delivery state of one Viber message.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberMessageStatus {
     /// Message identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -680,8 +965,78 @@ pub struct ViberMessageStatus {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub read_at: Option<String>,
 }
+impl ViberMessageStatus {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            channel: None,
+            from: None,
+            to: None,
+            credits: None,
+            created_at: None,
+            foreign_id: None,
+            status: None,
+            delivered_at: None,
+            read_at: None,
+        }
+    }
+    /// Sets `id`.
+    pub fn id(mut self, id: impl Into<String>) -> Self {
+        self.id = Some(id.into());
+        self
+    }
+    /// Sets `channel`.
+    pub fn channel(mut self, channel: impl Into<String>) -> Self {
+        self.channel = Some(channel.into());
+        self
+    }
+    /// Sets `from`.
+    pub fn from(mut self, from: impl Into<String>) -> Self {
+        self.from = Some(from.into());
+        self
+    }
+    /// Sets `to`.
+    pub fn to(mut self, to: impl Into<String>) -> Self {
+        self.to = Some(to.into());
+        self
+    }
+    /// Sets `credits`.
+    pub fn credits(mut self, credits: crate::types::StringOrNumber) -> Self {
+        self.credits = Some(credits);
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, created_at: impl Into<String>) -> Self {
+        self.created_at = Some(created_at.into());
+        self
+    }
+    /// Sets `foreign_id`.
+    pub fn foreign_id(mut self, foreign_id: impl Into<String>) -> Self {
+        self.foreign_id = Some(foreign_id.into());
+        self
+    }
+    /// Sets `status`.
+    pub fn status(mut self, status: ViberMessageStatusStatus) -> Self {
+        self.status = Some(status);
+        self
+    }
+    /// Sets `delivered_at`.
+    pub fn delivered_at(mut self, delivered_at: impl Into<String>) -> Self {
+        self.delivered_at = Some(delivered_at.into());
+        self
+    }
+    /// Sets `read_at`.
+    pub fn read_at(mut self, read_at: impl Into<String>) -> Self {
+        self.read_at = Some(read_at.into());
+        self
+    }
+}
 /// Delivery state: `queued` (accepted by the API), `sent` (handed to Viber), `delivered`, `read` (opened in the app), `expired` (deleted or expired in the app), `failed`. `deleted` is not in the status table but appears in the status webhook, so it is accepted too.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ViberMessageStatusStatus {
     /// `queued`
     Queued,
@@ -706,6 +1061,7 @@ string_enum!(
 );
 /// Price of the Viber service for one country.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberPrice {
     /// ISO 3166-1 alpha-2 country code.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -741,8 +1097,82 @@ pub struct ViberPrice {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
+impl ViberPrice {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new() -> Self {
+        Self {
+            iso: None,
+            country_name: None,
+            calling_code: None,
+            sale_price: None,
+            sub_service: None,
+            service: None,
+            service_name: None,
+            currency: None,
+            status: None,
+            created_at: None,
+            updated_at: None,
+        }
+    }
+    /// Sets `iso`.
+    pub fn iso(mut self, iso: impl Into<String>) -> Self {
+        self.iso = Some(iso.into());
+        self
+    }
+    /// Sets `country_name`.
+    pub fn country_name(mut self, country_name: impl Into<String>) -> Self {
+        self.country_name = Some(country_name.into());
+        self
+    }
+    /// Sets `calling_code`.
+    pub fn calling_code(mut self, calling_code: crate::types::StringOrNumber) -> Self {
+        self.calling_code = Some(calling_code);
+        self
+    }
+    /// Sets `sale_price`.
+    pub fn sale_price(mut self, sale_price: crate::types::StringOrNumber) -> Self {
+        self.sale_price = Some(sale_price);
+        self
+    }
+    /// Sets `sub_service`.
+    pub fn sub_service(mut self, sub_service: impl Into<String>) -> Self {
+        self.sub_service = Some(sub_service.into());
+        self
+    }
+    /// Sets `service`.
+    pub fn service(mut self, service: impl Into<String>) -> Self {
+        self.service = Some(service.into());
+        self
+    }
+    /// Sets `service_name`.
+    pub fn service_name(mut self, service_name: impl Into<String>) -> Self {
+        self.service_name = Some(service_name.into());
+        self
+    }
+    /// Sets `currency`.
+    pub fn currency(mut self, currency: impl Into<String>) -> Self {
+        self.currency = Some(currency.into());
+        self
+    }
+    /// Sets `status`.
+    pub fn status(mut self, status: crate::types::StringOrNumber) -> Self {
+        self.status = Some(status);
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, created_at: impl Into<String>) -> Self {
+        self.created_at = Some(created_at.into());
+        self
+    }
+    /// Sets `updated_at`.
+    pub fn updated_at(mut self, updated_at: impl Into<String>) -> Self {
+        self.updated_at = Some(updated_at.into());
+        self
+    }
+}
 /// Template for promotional messages with an image.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberPromotionalImageTemplate {
     /// Template name, without spaces.
     pub name: String,
@@ -762,7 +1192,10 @@ impl ViberPromotionalImageTemplate {
     }
 }
 /// Template category.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ViberPromotionalImageTemplateCategory {
     /// `promotional`
     Promotional,
@@ -772,6 +1205,7 @@ pub enum ViberPromotionalImageTemplateCategory {
 string_enum!(ViberPromotionalImageTemplateCategory { Promotional = "promotional" });
 /// Template for promotional messages with an image, text and a button.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberPromotionalImageTextButtonTemplate {
     /// Template name, without spaces.
     pub name: String,
@@ -791,7 +1225,10 @@ impl ViberPromotionalImageTextButtonTemplate {
     }
 }
 /// Template category.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ViberPromotionalImageTextButtonTemplateCategory {
     /// `promotional`
     Promotional,
@@ -802,8 +1239,11 @@ string_enum!(
     ViberPromotionalImageTextButtonTemplateCategory { Promotional = "promotional" }
 );
 /// The promotional template shapes: Promotional video (`message.type` video), Promotional image (`message.type` image), Promotional image text button (`message.type` interactive), Promotional video text (`message.type` interactive), Promotional text button (`message.type` interactive), Promotional video text button (`message.type` interactive). They share `category: promotional` and differ in `message`: by `message.type`, and for `interactive` content by the header type (none/text, image, video) and by whether `message.payload.choices` holds buttons (required, at least one) or is absent/empty.
+///
+/// Non-exhaustive: the API may add shapes, so a `match` needs a `_` arm.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ViberPromotionalTemplateRequest {
     /// Template for promotional messages with a video.
     PromotionalVideo(ViberPromotionalVideoTemplate),
@@ -903,6 +1343,7 @@ impl From<ViberPromotionalVideoTextButtonTemplate> for ViberPromotionalTemplateR
 }
 /// Template for promotional messages with text and a button.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberPromotionalTextButtonTemplate {
     /// Template name, without spaces.
     pub name: String,
@@ -922,7 +1363,10 @@ impl ViberPromotionalTextButtonTemplate {
     }
 }
 /// Template category.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ViberPromotionalTextButtonTemplateCategory {
     /// `promotional`
     Promotional,
@@ -932,6 +1376,7 @@ pub enum ViberPromotionalTextButtonTemplateCategory {
 string_enum!(ViberPromotionalTextButtonTemplateCategory { Promotional = "promotional" });
 /// Template for promotional messages with a video.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberPromotionalVideoTemplate {
     /// Template name, without spaces.
     pub name: String,
@@ -951,7 +1396,10 @@ impl ViberPromotionalVideoTemplate {
     }
 }
 /// Template category.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ViberPromotionalVideoTemplateCategory {
     /// `promotional`
     Promotional,
@@ -961,6 +1409,7 @@ pub enum ViberPromotionalVideoTemplateCategory {
 string_enum!(ViberPromotionalVideoTemplateCategory { Promotional = "promotional" });
 /// Template for promotional messages with a video, text and a button.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberPromotionalVideoTextButtonTemplate {
     /// Template name, without spaces.
     pub name: String,
@@ -980,7 +1429,10 @@ impl ViberPromotionalVideoTextButtonTemplate {
     }
 }
 /// Template category.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ViberPromotionalVideoTextButtonTemplateCategory {
     /// `promotional`
     Promotional,
@@ -992,6 +1444,7 @@ string_enum!(
 );
 /// Template for promotional messages with a video and text.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberPromotionalVideoTextTemplate {
     /// Template name, without spaces.
     pub name: String,
@@ -1011,7 +1464,10 @@ impl ViberPromotionalVideoTextTemplate {
     }
 }
 /// Template category.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ViberPromotionalVideoTextTemplateCategory {
     /// `promotional`
     Promotional,
@@ -1021,6 +1477,7 @@ pub enum ViberPromotionalVideoTextTemplateCategory {
 string_enum!(ViberPromotionalVideoTextTemplateCategory { Promotional = "promotional" });
 /// Who receives the Viber message: phone numbers in `to` and/or a contact segment in `group_id`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberRecipient {
     /// One phone number (with country code) or a list of them (a string vs an array).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1046,8 +1503,11 @@ impl ViberRecipient {
     }
 }
 /// One phone number (with country code) or a list of them (a string vs an array).
+///
+/// Non-exhaustive: the API may add shapes, so a `match` needs a `_` arm.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ViberRecipientTo {
     /// The `SingleNumber` shape.
     SingleNumber(String),
@@ -1096,6 +1556,7 @@ impl From<Vec<String>> for ViberRecipientTo {
 }
 /// A document: any attachment with a valid MIME type that is not an image, audio or video.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberSendFileMessage {
     /// Channel(s) the message goes out on.
     pub channels: Vec<ViberChannel>,
@@ -1120,6 +1581,7 @@ impl ViberSendFileMessage {
 }
 /// An image message.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberSendImageMessage {
     /// Channel(s) the message goes out on.
     pub channels: Vec<ViberChannel>,
@@ -1144,6 +1606,7 @@ impl ViberSendImageMessage {
 }
 /// An image, text and a call-to-action button.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberSendImageTextButtonMessage {
     /// Channel(s) the message goes out on.
     pub channels: Vec<ViberChannel>,
@@ -1168,6 +1631,7 @@ impl ViberSendImageTextButtonMessage {
 }
 /// An image with accompanying text.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberSendImageTextMessage {
     /// Channel(s) the message goes out on.
     pub channels: Vec<ViberChannel>,
@@ -1191,8 +1655,11 @@ impl ViberSendImageTextMessage {
     }
 }
 /// A non-template Viber message, one of 11 shapes. They differ in `message`: `message.type` `text`, `image`, `video`, `file` or `interactive`; interactive content is told apart by its header (none/text, `image`, `video`) and by `message.payload.choices` (buttons required vs absent/empty). The two session shapes carry `channels[].meta.category: session`, which the other shapes do not allow.
+///
+/// Non-exhaustive: the API may add shapes, so a `match` needs a `_` arm.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ViberSendMessageRequest {
     /// A plain text message.
     TextMessage(ViberSendTextMessage),
@@ -1359,6 +1826,7 @@ impl From<ViberSendSessionImageMessage> for ViberSendMessageRequest {
 }
 /// The queued messages, one per recipient.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberSendMessageResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -1370,8 +1838,29 @@ pub struct ViberSendMessageResponse {
     /// `data`
     pub data: Vec<ViberSentMessage>,
 }
+impl ViberSendMessageResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(
+        status: impl Into<String>,
+        message: impl Into<String>,
+        data: Vec<ViberSentMessage>,
+    ) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+}
 /// An image message inside a session the user opened.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberSendSessionImageMessage {
     /// Channel(s) the message goes out on.
     pub channels: Vec<ViberSessionChannel>,
@@ -1396,6 +1885,7 @@ impl ViberSendSessionImageMessage {
 }
 /// A text message inside a session the user opened.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberSendSessionTextMessage {
     /// Channel(s) the message goes out on.
     pub channels: Vec<ViberSessionChannel>,
@@ -1420,6 +1910,7 @@ impl ViberSendSessionTextMessage {
 }
 /// Sends a stored Viber template. Give either `alias` or `id` (one of them is required). Variables in the template are replaced from `data`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberSendTemplateRequest {
     /// Alias of the template (required when `id` is absent).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1462,6 +1953,7 @@ impl ViberSendTemplateRequest {
 }
 /// The queued messages, one per recipient.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberSendTemplateResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -1473,8 +1965,29 @@ pub struct ViberSendTemplateResponse {
     /// `data`
     pub data: Vec<ViberSentMessage>,
 }
+impl ViberSendTemplateResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(
+        status: impl Into<String>,
+        message: impl Into<String>,
+        data: Vec<ViberSentMessage>,
+    ) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+}
 /// Text with a call-to-action button.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberSendTextButtonMessage {
     /// Channel(s) the message goes out on.
     pub channels: Vec<ViberChannel>,
@@ -1499,6 +2012,7 @@ impl ViberSendTextButtonMessage {
 }
 /// A plain text message.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberSendTextMessage {
     /// Channel(s) the message goes out on.
     pub channels: Vec<ViberChannel>,
@@ -1523,6 +2037,7 @@ impl ViberSendTextMessage {
 }
 /// A video message.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberSendVideoMessage {
     /// Channel(s) the message goes out on.
     pub channels: Vec<ViberChannel>,
@@ -1547,6 +2062,7 @@ impl ViberSendVideoMessage {
 }
 /// A video, text and a call-to-action button.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberSendVideoTextButtonMessage {
     /// Channel(s) the message goes out on.
     pub channels: Vec<ViberChannel>,
@@ -1571,6 +2087,7 @@ impl ViberSendVideoTextButtonMessage {
 }
 /// A video with accompanying text.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberSendVideoTextMessage {
     /// Channel(s) the message goes out on.
     pub channels: Vec<ViberChannel>,
@@ -1595,6 +2112,7 @@ impl ViberSendVideoTextMessage {
 }
 /// One Viber message accepted for delivery (one per recipient).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberSentMessage {
     /// Message identifier; use it with the DLR endpoint and to match webhook events.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1621,8 +2139,64 @@ pub struct ViberSentMessage {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub foreign_id: Option<String>,
 }
+impl ViberSentMessage {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            channel: None,
+            from: None,
+            to: None,
+            credits: None,
+            created_at: None,
+            status: None,
+            foreign_id: None,
+        }
+    }
+    /// Sets `id`.
+    pub fn id(mut self, id: impl Into<String>) -> Self {
+        self.id = Some(id.into());
+        self
+    }
+    /// Sets `channel`.
+    pub fn channel(mut self, channel: impl Into<String>) -> Self {
+        self.channel = Some(channel.into());
+        self
+    }
+    /// Sets `from`.
+    pub fn from(mut self, from: impl Into<String>) -> Self {
+        self.from = Some(from.into());
+        self
+    }
+    /// Sets `to`.
+    pub fn to(mut self, to: impl Into<String>) -> Self {
+        self.to = Some(to.into());
+        self
+    }
+    /// Sets `credits`.
+    pub fn credits(mut self, credits: crate::types::StringOrNumber) -> Self {
+        self.credits = Some(credits);
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, created_at: impl Into<String>) -> Self {
+        self.created_at = Some(created_at.into());
+        self
+    }
+    /// Sets `status`.
+    pub fn status(mut self, status: impl Into<String>) -> Self {
+        self.status = Some(status.into());
+        self
+    }
+    /// Sets `foreign_id`.
+    pub fn foreign_id(mut self, foreign_id: impl Into<String>) -> Self {
+        self.foreign_id = Some(foreign_id.into());
+        self
+    }
+}
 /// The Viber channel of a session message; `meta.category` must be `session`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberSessionChannel {
     /// Channel name.
     pub name: ViberSessionChannelName,
@@ -1652,6 +2226,7 @@ impl ViberSessionChannel {
 }
 /// Per-channel options of a Viber session message.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberSessionChannelMeta {
     /// Marks the message as a session message.
     pub category: ViberSessionChannelMetaCategory,
@@ -1697,7 +2272,10 @@ impl ViberSessionChannelMeta {
     }
 }
 /// Marks the message as a session message.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ViberSessionChannelMetaCategory {
     /// `session`
     Session,
@@ -1706,7 +2284,10 @@ pub enum ViberSessionChannelMetaCategory {
 }
 string_enum!(ViberSessionChannelMetaCategory { Session = "session" });
 /// Channel name.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ViberSessionChannelName {
     /// `viber`
     Viber,
@@ -1716,6 +2297,7 @@ pub enum ViberSessionChannelName {
 string_enum!(ViberSessionChannelName { Viber = "viber" });
 /// Template for session messages carrying a file.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberSessionFileTemplate {
     /// Template name, without spaces.
     pub name: String,
@@ -1735,7 +2317,10 @@ impl ViberSessionFileTemplate {
     }
 }
 /// Template category.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ViberSessionFileTemplateCategory {
     /// `session`
     Session,
@@ -1745,6 +2330,7 @@ pub enum ViberSessionFileTemplateCategory {
 string_enum!(ViberSessionFileTemplateCategory { Session = "session" });
 /// Template for session messages carrying an image.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberSessionImageTemplate {
     /// Template name, without spaces.
     pub name: String,
@@ -1764,7 +2350,10 @@ impl ViberSessionImageTemplate {
     }
 }
 /// Template category.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ViberSessionImageTemplateCategory {
     /// `session`
     Session,
@@ -1773,8 +2362,11 @@ pub enum ViberSessionImageTemplateCategory {
 }
 string_enum!(ViberSessionImageTemplateCategory { Session = "session" });
 /// The session template shapes: Session text (`message.type` text), Session file (`message.type` file), Session image (`message.type` image). They share `category: session` and differ in `message`: by `message.type`, and for `interactive` content by the header type (none/text, image, video) and by whether `message.payload.choices` holds buttons (required, at least one) or is absent/empty.
+///
+/// Non-exhaustive: the API may add shapes, so a `match` needs a `_` arm.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ViberSessionTemplateRequest {
     /// Template for text messages sent inside a session (a conversation the user opened).
     SessionText(ViberSessionTextTemplate),
@@ -1831,6 +2423,7 @@ impl From<ViberSessionImageTemplate> for ViberSessionTemplateRequest {
 }
 /// Template for text messages sent inside a session (a conversation the user opened).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberSessionTextTemplate {
     /// Template name, without spaces.
     pub name: String,
@@ -1850,7 +2443,10 @@ impl ViberSessionTextTemplate {
     }
 }
 /// Template category.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ViberSessionTextTemplateCategory {
     /// `session`
     Session,
@@ -1860,6 +2456,7 @@ pub enum ViberSessionTextTemplateCategory {
 string_enum!(ViberSessionTextTemplateCategory { Session = "session" });
 /// A Viber message template stored in the account.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberTemplate {
     /// Template identifier (UUID).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1889,8 +2486,70 @@ pub struct ViberTemplate {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
+impl ViberTemplate {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            name: None,
+            alias: None,
+            r#type: None,
+            category: None,
+            payload: None,
+            status: None,
+            created_at: None,
+            updated_at: None,
+        }
+    }
+    /// Sets `id`.
+    pub fn id(mut self, id: impl Into<String>) -> Self {
+        self.id = Some(id.into());
+        self
+    }
+    /// Sets `name`.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+    /// Sets `alias`.
+    pub fn alias(mut self, alias: impl Into<String>) -> Self {
+        self.alias = Some(alias.into());
+        self
+    }
+    /// Sets `type`.
+    pub fn r#type(mut self, r#type: impl Into<String>) -> Self {
+        self.r#type = Some(r#type.into());
+        self
+    }
+    /// Sets `category`.
+    pub fn category(mut self, category: impl Into<String>) -> Self {
+        self.category = Some(category.into());
+        self
+    }
+    /// Sets `payload`.
+    pub fn payload(mut self, payload: serde_json::Value) -> Self {
+        self.payload = Some(payload);
+        self
+    }
+    /// Sets `status`.
+    pub fn status(mut self, status: crate::types::StringOrNumber) -> Self {
+        self.status = Some(status);
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, created_at: impl Into<String>) -> Self {
+        self.created_at = Some(created_at.into());
+        self
+    }
+    /// Sets `updated_at`.
+    pub fn updated_at(mut self, updated_at: impl Into<String>) -> Self {
+        self.updated_at = Some(updated_at.into());
+        self
+    }
+}
 /// Template content, in the same layout as the create shapes: `type` (`text`, `file`, `image`, `video` or `interactive`) and a `payload` matching that type.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberTemplateContent {
     /// Content type.
     pub r#type: ViberTemplateContentType,
@@ -1913,7 +2572,10 @@ impl ViberTemplateContent {
     }
 }
 /// Content type.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ViberTemplateContentType {
     /// `text`
     Text,
@@ -1933,7 +2595,10 @@ string_enum!(
     "video", Interactive = "interactive" }
 );
 /// The `ViberTemplateFilterStatus` model.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ViberTemplateFilterStatus {
     /// `1`
     V1,
@@ -1946,7 +2611,10 @@ pub enum ViberTemplateFilterStatus {
 }
 string_enum!(ViberTemplateFilterStatus { V1 = "1", V2 = "2", V3 = "3" });
 /// The `ViberTemplateFilterType` model.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ViberTemplateFilterType {
     /// `text`
     Text,
@@ -1956,6 +2624,7 @@ pub enum ViberTemplateFilterType {
 string_enum!(ViberTemplateFilterType { Text = "text" });
 /// Extra options for a template message (the reference does not list the fields; these mirror the channel options).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberTemplateMeta {
     /// Your own identifier, echoed in responses, DLRs and webhooks.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1994,6 +2663,7 @@ impl ViberTemplateMeta {
 }
 /// Recipients of a Viber template message.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberTemplateRecipient {
     /// Phone numbers with country code.
     pub to: Vec<String>,
@@ -2006,6 +2676,7 @@ impl ViberTemplateRecipient {
 }
 /// A text block.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberTextBody {
     /// Block type.
     pub r#type: ViberTextBodyType,
@@ -2023,6 +2694,7 @@ impl ViberTextBody {
 }
 /// The `ViberTextBodyPayload` model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberTextBodyPayload {
     /// The text. Variables are written `{{name}}` in templates.
     pub text: String,
@@ -2034,7 +2706,10 @@ impl ViberTextBodyPayload {
     }
 }
 /// Block type.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ViberTextBodyType {
     /// `text`
     Text,
@@ -2044,6 +2719,7 @@ pub enum ViberTextBodyType {
 string_enum!(ViberTextBodyType { Text = "text" });
 /// Text with a call-to-action button. An optional header may only be text.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberTextButtonMessage {
     /// Message type.
     pub r#type: ViberTextButtonMessageType,
@@ -2061,6 +2737,7 @@ impl ViberTextButtonMessage {
 }
 /// The `ViberTextButtonMessagePayload` model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberTextButtonMessagePayload {
     /// `body`
     pub body: ViberTextBody,
@@ -2086,7 +2763,10 @@ impl ViberTextButtonMessagePayload {
     }
 }
 /// Message type.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ViberTextButtonMessageType {
     /// `interactive`
     Interactive,
@@ -2096,6 +2776,7 @@ pub enum ViberTextButtonMessageType {
 string_enum!(ViberTextButtonMessageType { Interactive = "interactive" });
 /// A text header block.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberTextHeader {
     /// Header type.
     pub r#type: ViberTextHeaderType,
@@ -2113,6 +2794,7 @@ impl ViberTextHeader {
 }
 /// The `ViberTextHeaderPayload` model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberTextHeaderPayload {
     /// Header text.
     pub text: String,
@@ -2124,7 +2806,10 @@ impl ViberTextHeaderPayload {
     }
 }
 /// Header type.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ViberTextHeaderType {
     /// `text`
     Text,
@@ -2134,6 +2819,7 @@ pub enum ViberTextHeaderType {
 string_enum!(ViberTextHeaderType { Text = "text" });
 /// Plain text content.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberTextMessage {
     /// Message type.
     pub r#type: ViberTextMessageType,
@@ -2151,6 +2837,7 @@ impl ViberTextMessage {
 }
 /// The `ViberTextMessagePayload` model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberTextMessagePayload {
     /// Message text (template variables as `{{name}}`).
     pub text: String,
@@ -2162,7 +2849,10 @@ impl ViberTextMessagePayload {
     }
 }
 /// Message type.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ViberTextMessageType {
     /// `text`
     Text,
@@ -2172,6 +2862,7 @@ pub enum ViberTextMessageType {
 string_enum!(ViberTextMessageType { Text = "text" });
 /// Template for transactional messages carrying a file.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberTransactionalFileTemplate {
     /// Template name, without spaces.
     pub name: String,
@@ -2191,7 +2882,10 @@ impl ViberTransactionalFileTemplate {
     }
 }
 /// Template category.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ViberTransactionalFileTemplateCategory {
     /// `transactional`
     Transactional,
@@ -2200,8 +2894,11 @@ pub enum ViberTransactionalFileTemplateCategory {
 }
 string_enum!(ViberTransactionalFileTemplateCategory { Transactional = "transactional" });
 /// The transactional template shapes: Transactional text (`message.type` text), Transactional file (`message.type` file). They share `category: transactional` and differ in `message`: by `message.type`, and for `interactive` content by the header type (none/text, image, video) and by whether `message.payload.choices` holds buttons (required, at least one) or is absent/empty.
+///
+/// Non-exhaustive: the API may add shapes, so a `match` needs a `_` arm.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ViberTransactionalTemplateRequest {
     /// Template for transactional text messages.
     TransactionalText(ViberTransactionalTextTemplate),
@@ -2245,6 +2942,7 @@ impl From<ViberTransactionalFileTemplate> for ViberTransactionalTemplateRequest 
 }
 /// Template for transactional text messages.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberTransactionalTextTemplate {
     /// Template name, without spaces.
     pub name: String,
@@ -2264,7 +2962,10 @@ impl ViberTransactionalTextTemplate {
     }
 }
 /// Template category.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ViberTransactionalTextTemplateCategory {
     /// `transactional`
     Transactional,
@@ -2274,6 +2975,7 @@ pub enum ViberTransactionalTextTemplateCategory {
 string_enum!(ViberTransactionalTextTemplateCategory { Transactional = "transactional" });
 /// One receiver on the Viber suppression (opt-out) list.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberUnsubscriber {
     /// Identifier of the entry (numeric string or UUID).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2294,8 +2996,52 @@ pub struct ViberUnsubscriber {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
 }
+impl ViberUnsubscriber {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            iso: None,
+            receiver: None,
+            r#type: None,
+            value: None,
+            created_at: None,
+        }
+    }
+    /// Sets `id`.
+    pub fn id(mut self, id: impl Into<String>) -> Self {
+        self.id = Some(id.into());
+        self
+    }
+    /// Sets `iso`.
+    pub fn iso(mut self, iso: impl Into<String>) -> Self {
+        self.iso = Some(iso.into());
+        self
+    }
+    /// Sets `receiver`.
+    pub fn receiver(mut self, receiver: impl Into<String>) -> Self {
+        self.receiver = Some(receiver.into());
+        self
+    }
+    /// Sets `type`.
+    pub fn r#type(mut self, r#type: impl Into<String>) -> Self {
+        self.r#type = Some(r#type.into());
+        self
+    }
+    /// Sets `value`.
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, created_at: impl Into<String>) -> Self {
+        self.created_at = Some(created_at.into());
+        self
+    }
+}
 /// Fields sent to add or edit a Viber opt-out entry.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberUnsubscriberWrite {
     /// Phone number to suppress, with country code.
     pub receiver: String,
@@ -2327,7 +3073,10 @@ impl ViberUnsubscriberWrite {
     }
 }
 /// Scope of the opt-out: `tag`, `category`, `account`, `all`.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ViberUnsubscriberWriteType {
     /// `tag`
     Tag,
@@ -2346,6 +3095,7 @@ string_enum!(
 );
 /// New content for an existing Viber template. The name cannot be changed.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberUpdateTemplateRequest {
     /// Template category.
     pub category: ViberUpdateTemplateRequestCategory,
@@ -2369,7 +3119,10 @@ impl ViberUpdateTemplateRequest {
     }
 }
 /// Template category.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ViberUpdateTemplateRequestCategory {
     /// `transactional`
     Transactional,
@@ -2386,6 +3139,7 @@ string_enum!(
 );
 /// The updated Viber template.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberUpdateTemplateResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -2396,8 +3150,25 @@ pub struct ViberUpdateTemplateResponse {
     /// `data`
     pub data: ViberTemplate,
 }
+impl ViberUpdateTemplateResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(
+        status: impl Into<String>,
+        code: i64,
+        message: impl Into<String>,
+        data: ViberTemplate,
+    ) -> Self {
+        Self {
+            status: status.into(),
+            code,
+            message: message.into(),
+            data,
+        }
+    }
+}
 /// The updated opt-out entry.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberUpdateUnsubscriberResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -2408,8 +3179,25 @@ pub struct ViberUpdateUnsubscriberResponse {
     /// `data`
     pub data: ViberUnsubscriber,
 }
+impl ViberUpdateUnsubscriberResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(
+        status: impl Into<String>,
+        code: i64,
+        message: impl Into<String>,
+        data: ViberUnsubscriber,
+    ) -> Self {
+        Self {
+            status: status.into(),
+            code,
+            message: message.into(),
+            data,
+        }
+    }
+}
 /// A header block showing a video.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberVideoHeader {
     /// Header type.
     pub r#type: ViberVideoHeaderType,
@@ -2427,6 +3215,7 @@ impl ViberVideoHeader {
 }
 /// The `ViberVideoHeaderPayload` model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberVideoHeaderPayload {
     /// Public URL of the video.
     pub url: String,
@@ -2438,7 +3227,10 @@ impl ViberVideoHeaderPayload {
     }
 }
 /// Header type.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ViberVideoHeaderType {
     /// `video`
     Video,
@@ -2448,6 +3240,7 @@ pub enum ViberVideoHeaderType {
 string_enum!(ViberVideoHeaderType { Video = "video" });
 /// A single video.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberVideoMessage {
     /// Message type.
     pub r#type: ViberVideoMessageType,
@@ -2465,6 +3258,7 @@ impl ViberVideoMessage {
 }
 /// The `ViberVideoMessagePayload` model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberVideoMessagePayload {
     /// Public URL of the video.
     pub url: String,
@@ -2476,7 +3270,10 @@ impl ViberVideoMessagePayload {
     }
 }
 /// Message type.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ViberVideoMessageType {
     /// `video`
     Video,
@@ -2486,6 +3283,7 @@ pub enum ViberVideoMessageType {
 string_enum!(ViberVideoMessageType { Video = "video" });
 /// A video header, text body and a call-to-action button.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberVideoTextButtonMessage {
     /// Message type.
     pub r#type: ViberVideoTextButtonMessageType,
@@ -2503,6 +3301,7 @@ impl ViberVideoTextButtonMessage {
 }
 /// The `ViberVideoTextButtonMessagePayload` model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberVideoTextButtonMessagePayload {
     /// `body`
     pub body: ViberTextBody,
@@ -2522,7 +3321,10 @@ impl ViberVideoTextButtonMessagePayload {
     }
 }
 /// Message type.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ViberVideoTextButtonMessageType {
     /// `interactive`
     Interactive,
@@ -2532,6 +3334,7 @@ pub enum ViberVideoTextButtonMessageType {
 string_enum!(ViberVideoTextButtonMessageType { Interactive = "interactive" });
 /// A video header with a text body, no button.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberVideoTextMessage {
     /// Message type.
     pub r#type: ViberVideoTextMessageType,
@@ -2549,6 +3352,7 @@ impl ViberVideoTextMessage {
 }
 /// The `ViberVideoTextMessagePayload` model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ViberVideoTextMessagePayload {
     /// `body`
     pub body: ViberTextBody,
@@ -2574,7 +3378,10 @@ impl ViberVideoTextMessagePayload {
     }
 }
 /// Message type.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ViberVideoTextMessageType {
     /// `interactive`
     Interactive,

@@ -3,6 +3,7 @@
 
 /// Play a different audio file to each receiver.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VoiceBulkCallsDifferentAudio {
     /// Bridge (caller) number.
     pub bridge: String,
@@ -41,6 +42,7 @@ impl VoiceBulkCallsDifferentAudio {
 }
 /// Run one IVR flow (documented as a number) for every receiver with per-receiver variables.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VoiceBulkCallsFlowWithVariables {
     /// Bridge (caller) number.
     pub bridge: String,
@@ -83,6 +85,7 @@ impl VoiceBulkCallsFlowWithVariables {
 }
 /// Play one audio file to every receiver.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VoiceBulkCallsSameAudio {
     /// Bridge (caller) number.
     pub bridge: String,
@@ -125,6 +128,7 @@ impl VoiceBulkCallsSameAudio {
 }
 /// A receiver of a bulk call.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VoiceBulkRecipient {
     /// Number to call, with country code.
     pub to: String,
@@ -137,6 +141,7 @@ impl VoiceBulkRecipient {
 }
 /// A receiver with its own audio file.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VoiceBulkRecipientWithAudio {
     /// Number to call, with country code.
     pub to: String,
@@ -154,6 +159,7 @@ impl VoiceBulkRecipientWithAudio {
 }
 /// A receiver with its own flow variables.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VoiceBulkRecipientWithVariables {
     /// Number to call, with country code.
     pub to: String,
@@ -171,6 +177,7 @@ impl VoiceBulkRecipientWithVariables {
 }
 /// One voice call in the call log.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VoiceCallLog {
     /// Call identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -233,8 +240,138 @@ pub struct VoiceCallLog {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
+impl VoiceCallLog {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            call_from: None,
+            call_to: None,
+            service: None,
+            bridge: None,
+            status: None,
+            duration: None,
+            billing: None,
+            pulsing: None,
+            charges: None,
+            start_at: None,
+            end_at: None,
+            hangup_by: None,
+            dtmf: None,
+            location: None,
+            region: None,
+            provider: None,
+            notes: None,
+            audio: None,
+            name: None,
+        }
+    }
+    /// Sets `id`.
+    pub fn id(mut self, id: impl Into<String>) -> Self {
+        self.id = Some(id.into());
+        self
+    }
+    /// Sets `call_from`.
+    pub fn call_from(mut self, call_from: impl Into<String>) -> Self {
+        self.call_from = Some(call_from.into());
+        self
+    }
+    /// Sets `call_to`.
+    pub fn call_to(mut self, call_to: impl Into<String>) -> Self {
+        self.call_to = Some(call_to.into());
+        self
+    }
+    /// Sets `service`.
+    pub fn service(mut self, service: impl Into<String>) -> Self {
+        self.service = Some(service.into());
+        self
+    }
+    /// Sets `bridge`.
+    pub fn bridge(mut self, bridge: impl Into<String>) -> Self {
+        self.bridge = Some(bridge.into());
+        self
+    }
+    /// Sets `status`.
+    pub fn status(mut self, status: VoiceCallLogStatus) -> Self {
+        self.status = Some(status);
+        self
+    }
+    /// Sets `duration`.
+    pub fn duration(mut self, duration: impl Into<String>) -> Self {
+        self.duration = Some(duration.into());
+        self
+    }
+    /// Sets `billing`.
+    pub fn billing(mut self, billing: impl Into<String>) -> Self {
+        self.billing = Some(billing.into());
+        self
+    }
+    /// Sets `pulsing`.
+    pub fn pulsing(mut self, pulsing: crate::types::StringOrNumber) -> Self {
+        self.pulsing = Some(pulsing);
+        self
+    }
+    /// Sets `charges`.
+    pub fn charges(mut self, charges: crate::types::StringOrNumber) -> Self {
+        self.charges = Some(charges);
+        self
+    }
+    /// Sets `start_at`.
+    pub fn start_at(mut self, start_at: impl Into<String>) -> Self {
+        self.start_at = Some(start_at.into());
+        self
+    }
+    /// Sets `end_at`.
+    pub fn end_at(mut self, end_at: impl Into<String>) -> Self {
+        self.end_at = Some(end_at.into());
+        self
+    }
+    /// Sets `hangup_by`.
+    pub fn hangup_by(mut self, hangup_by: impl Into<String>) -> Self {
+        self.hangup_by = Some(hangup_by.into());
+        self
+    }
+    /// Sets `dtmf`.
+    pub fn dtmf(mut self, dtmf: impl Into<String>) -> Self {
+        self.dtmf = Some(dtmf.into());
+        self
+    }
+    /// Sets `location`.
+    pub fn location(mut self, location: impl Into<String>) -> Self {
+        self.location = Some(location.into());
+        self
+    }
+    /// Sets `region`.
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+    /// Sets `provider`.
+    pub fn provider(mut self, provider: impl Into<String>) -> Self {
+        self.provider = Some(provider.into());
+        self
+    }
+    /// Sets `notes`.
+    pub fn notes(mut self, notes: impl Into<String>) -> Self {
+        self.notes = Some(notes.into());
+        self
+    }
+    /// Sets `audio`.
+    pub fn audio(mut self, audio: impl Into<String>) -> Self {
+        self.audio = Some(audio.into());
+        self
+    }
+    /// Sets `name`.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+}
 /// Call status: ANSWER answered, BUSY busy, NOANSWER rang out, CANCEL caller hung up first, CONGESTION number not recognised, CHANUNAVAIL channel unavailable, RECEIVED/MISSED received without forwarding, COMPLETED second leg answered.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum VoiceCallLogStatus {
     /// `ANSWER`
     Answer,
@@ -264,6 +401,7 @@ string_enum!(
 );
 /// State of an outgoing call.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VoiceCallStatus {
     /// Call identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -302,8 +440,90 @@ pub struct VoiceCallStatus {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end_at: Option<String>,
 }
+impl VoiceCallStatus {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            mobile: None,
+            caller_id: None,
+            duration: None,
+            pulsing: None,
+            status: None,
+            charges: None,
+            dtmf: None,
+            location: None,
+            provider: None,
+            start_at: None,
+            end_at: None,
+        }
+    }
+    /// Sets `id`.
+    pub fn id(mut self, id: impl Into<String>) -> Self {
+        self.id = Some(id.into());
+        self
+    }
+    /// Sets `mobile`.
+    pub fn mobile(mut self, mobile: impl Into<String>) -> Self {
+        self.mobile = Some(mobile.into());
+        self
+    }
+    /// Sets `caller_id`.
+    pub fn caller_id(mut self, caller_id: impl Into<String>) -> Self {
+        self.caller_id = Some(caller_id.into());
+        self
+    }
+    /// Sets `duration`.
+    pub fn duration(mut self, duration: impl Into<String>) -> Self {
+        self.duration = Some(duration.into());
+        self
+    }
+    /// Sets `pulsing`.
+    pub fn pulsing(mut self, pulsing: crate::types::StringOrNumber) -> Self {
+        self.pulsing = Some(pulsing);
+        self
+    }
+    /// Sets `status`.
+    pub fn status(mut self, status: VoiceCallStatusStatus) -> Self {
+        self.status = Some(status);
+        self
+    }
+    /// Sets `charges`.
+    pub fn charges(mut self, charges: crate::types::StringOrNumber) -> Self {
+        self.charges = Some(charges);
+        self
+    }
+    /// Sets `dtmf`.
+    pub fn dtmf(mut self, dtmf: impl Into<String>) -> Self {
+        self.dtmf = Some(dtmf.into());
+        self
+    }
+    /// Sets `location`.
+    pub fn location(mut self, location: impl Into<String>) -> Self {
+        self.location = Some(location.into());
+        self
+    }
+    /// Sets `provider`.
+    pub fn provider(mut self, provider: impl Into<String>) -> Self {
+        self.provider = Some(provider.into());
+        self
+    }
+    /// Sets `start_at`.
+    pub fn start_at(mut self, start_at: impl Into<String>) -> Self {
+        self.start_at = Some(start_at.into());
+        self
+    }
+    /// Sets `end_at`.
+    pub fn end_at(mut self, end_at: impl Into<String>) -> Self {
+        self.end_at = Some(end_at.into());
+        self
+    }
+}
 /// Call status (see the call status table).
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum VoiceCallStatusStatus {
     /// `ANSWER`
     Answer,
@@ -333,6 +553,7 @@ string_enum!(
 );
 /// Play an audio file reachable by URL.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VoiceCallWithAudioFile {
     /// Bridge (DID) number the call is placed from.
     pub bridge: String,
@@ -384,6 +605,7 @@ impl VoiceCallWithAudioFile {
 }
 /// Play a previously uploaded sound, by its id.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VoiceCallWithAudioId {
     /// Bridge (DID) number the call is placed from.
     pub bridge: String,
@@ -435,6 +657,7 @@ impl VoiceCallWithAudioId {
 }
 /// Connect the callee to an IVR flow.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VoiceCallWithIvrId {
     /// Bridge (DID) number the call is placed from.
     pub bridge: String,
@@ -498,6 +721,7 @@ impl VoiceCallWithIvrId {
 }
 /// Connect to an IVR flow whose text-to-speech widget contains placeholders such as `Hello {Name}, your otp is {otp}`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VoiceCallWithIvrIdAndVariables {
     /// Bridge (DID) number the call is placed from.
     pub bridge: String,
@@ -553,6 +777,7 @@ impl VoiceCallWithIvrIdAndVariables {
 }
 /// Answer to a delete: an empty `data` list.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VoiceCleanUnsubscribersResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -565,8 +790,30 @@ pub struct VoiceCleanUnsubscribersResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<serde_json::Value>>,
 }
+impl VoiceCleanUnsubscribersResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: Vec<serde_json::Value>) -> Self {
+        self.data = Some(data);
+        self
+    }
+}
 /// Connect `from` to an IVR flow; `to` is a flow id (at most 9 digits).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VoiceClickToCallFlowId {
     /// DID number the call is placed from.
     pub bridge: String,
@@ -647,7 +894,10 @@ impl VoiceClickToCallFlowId {
     }
 }
 /// Record the conversation: 1 yes, 0 no.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum VoiceClickToCallFlowIdRecord {
     /// `0`
     V0,
@@ -659,6 +909,7 @@ pub enum VoiceClickToCallFlowIdRecord {
 string_enum!(VoiceClickToCallFlowIdRecord { V0 = "0", V1 = "1" });
 /// Connect to an IVR flow whose prompts contain placeholders.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VoiceClickToCallFlowIdWithVariables {
     /// DID number the call is placed from.
     pub bridge: String,
@@ -731,7 +982,10 @@ impl VoiceClickToCallFlowIdWithVariables {
     }
 }
 /// Record the conversation: 1 yes, 0 no.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum VoiceClickToCallFlowIdWithVariablesRecord {
     /// `0`
     V0,
@@ -743,6 +997,7 @@ pub enum VoiceClickToCallFlowIdWithVariablesRecord {
 string_enum!(VoiceClickToCallFlowIdWithVariablesRecord { V0 = "0", V1 = "1" });
 /// Connect `from` to another phone number.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VoiceClickToCallMobile {
     /// DID number the call is placed from.
     pub bridge: String,
@@ -811,7 +1066,10 @@ impl VoiceClickToCallMobile {
     }
 }
 /// Record the conversation: 1 yes, 0 no.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum VoiceClickToCallMobileRecord {
     /// `0`
     V0,
@@ -822,8 +1080,11 @@ pub enum VoiceClickToCallMobileRecord {
 }
 string_enum!(VoiceClickToCallMobileRecord { V0 = "0", V1 = "1" });
 /// One of three shapes. Same audio: top-level `audio` URL and `payload[].to`; different audio: no top-level `audio` or `flow_id`, each `payload[]` item has `to` and `audio`; flow ID and variables: top-level `flow_id`, each item has `to` and `variables`.
+///
+/// Non-exhaustive: the API may add shapes, so a `match` needs a `_` arm.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum VoiceCreateBulkCallsRequest {
     /// Play one audio file to every receiver.
     BulkCallsWithSameAudioFile(VoiceBulkCallsSameAudio),
@@ -888,6 +1149,7 @@ impl From<VoiceBulkCallsFlowWithVariables> for VoiceCreateBulkCallsRequest {
 }
 /// Calls queued for dialling. `status` is `"OK"` in the reference's samples and `200` in older platform samples.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VoiceCreateBulkCallsResponse {
     /// `status`
     pub status: crate::types::StringOrNumber,
@@ -906,9 +1168,48 @@ pub struct VoiceCreateBulkCallsResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<VoiceQueuedCall>>,
 }
+impl VoiceCreateBulkCallsResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(
+        status: crate::types::StringOrNumber,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            status,
+            code: None,
+            message: message.into(),
+            group_id: None,
+            total: None,
+            data: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `group_id`.
+    pub fn group_id(mut self, group_id: impl Into<String>) -> Self {
+        self.group_id = Some(group_id.into());
+        self
+    }
+    /// Sets `total`.
+    pub fn total(mut self, total: i64) -> Self {
+        self.total = Some(total);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: Vec<VoiceQueuedCall>) -> Self {
+        self.data = Some(data);
+        self
+    }
+}
 /// One of four shapes. IVR ID: `flow_id` without `variables`; IVR ID and variables: `flow_id` with a non-empty `variables` object; audio file: `audio` holding an http(s) URL; audio ID: `audio` holding a sound id (letters, digits, `-` and `_` only, so never a URL).
+///
+/// Non-exhaustive: the API may add shapes, so a `match` needs a `_` arm.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum VoiceCreateCallRequest {
     /// Connect the callee to an IVR flow.
     CreateOutgoingCallWithIvrId(VoiceCallWithIvrId),
@@ -1005,6 +1306,7 @@ impl From<VoiceCallWithIvrIdAndVariables> for VoiceCreateCallRequest {
 }
 /// Calls queued for dialling. `status` is `"OK"` in the reference's samples and `200` in older platform samples.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VoiceCreateCallResponse {
     /// `status`
     pub status: crate::types::StringOrNumber,
@@ -1023,9 +1325,48 @@ pub struct VoiceCreateCallResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<VoiceQueuedCall>>,
 }
+impl VoiceCreateCallResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(
+        status: crate::types::StringOrNumber,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            status,
+            code: None,
+            message: message.into(),
+            group_id: None,
+            total: None,
+            data: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `group_id`.
+    pub fn group_id(mut self, group_id: impl Into<String>) -> Self {
+        self.group_id = Some(group_id.into());
+        self
+    }
+    /// Sets `total`.
+    pub fn total(mut self, total: i64) -> Self {
+        self.total = Some(total);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: Vec<VoiceQueuedCall>) -> Self {
+        self.data = Some(data);
+        self
+    }
+}
 /// One of three shapes. Flow ID: `to` is a short numeric flow id and no `variables`; mobile number: `to` is a phone number with country code (10 to 15 digits); flow ID and variables: a flow id plus a non-empty `variables` object.
+///
+/// Non-exhaustive: the API may add shapes, so a `match` needs a `_` arm.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum VoiceCreateClickToCallRequest {
     /// Connect `from` to an IVR flow; `to` is a flow id (at most 9 digits).
     Click2CallWithFlowId(VoiceClickToCallFlowId),
@@ -1116,6 +1457,7 @@ impl From<VoiceClickToCallFlowIdWithVariables> for VoiceCreateClickToCallRequest
 }
 /// Answer to a click-to-call request.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VoiceCreateClickToCallResponse {
     /// Numeric HTTP-like status, 200 on success.
     pub status: i64,
@@ -1125,8 +1467,24 @@ pub struct VoiceCreateClickToCallResponse {
     #[serde(rename = "callId", skip_serializing_if = "Option::is_none")]
     pub call_id: Option<String>,
 }
+impl VoiceCreateClickToCallResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: i64, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            message: message.into(),
+            call_id: None,
+        }
+    }
+    /// Sets `callId`.
+    pub fn call_id(mut self, call_id: impl Into<String>) -> Self {
+        self.call_id = Some(call_id.into());
+        self
+    }
+}
 /// The uploaded sound.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VoiceCreateSoundResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -1139,9 +1497,33 @@ pub struct VoiceCreateSoundResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<VoiceSound>,
 }
+impl VoiceCreateSoundResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: VoiceSound) -> Self {
+        self.data = Some(data);
+        self
+    }
+}
 /// One of four shapes, told apart by the key inside `options`: `voiceid`, `break`, `iteration`, or `gender` (with `language`).
+///
+/// Non-exhaustive: the API may add shapes, so a `match` needs a `_` arm.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum VoiceCreateTtsCallRequest {
     /// Speak with a chosen voice. Voices: Aditi (Hindi), Raveena (English, India), Amy (British), Kendra (US), Ayanda (South African) and the others of the VoiceId table.
     TextToSpeechWithVoiceId(VoiceTtsWithVoiceId),
@@ -1220,6 +1602,7 @@ impl From<VoiceTtsWithCustomVoice> for VoiceCreateTtsCallRequest {
 }
 /// Calls queued for dialling. `status` is `"OK"` in the reference's samples and `200` in older platform samples.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VoiceCreateTtsCallResponse {
     /// `status`
     pub status: crate::types::StringOrNumber,
@@ -1238,8 +1621,45 @@ pub struct VoiceCreateTtsCallResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<VoiceQueuedCall>>,
 }
+impl VoiceCreateTtsCallResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(
+        status: crate::types::StringOrNumber,
+        message: impl Into<String>,
+    ) -> Self {
+        Self {
+            status,
+            code: None,
+            message: message.into(),
+            group_id: None,
+            total: None,
+            data: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `group_id`.
+    pub fn group_id(mut self, group_id: impl Into<String>) -> Self {
+        self.group_id = Some(group_id.into());
+        self
+    }
+    /// Sets `total`.
+    pub fn total(mut self, total: i64) -> Self {
+        self.total = Some(total);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: Vec<VoiceQueuedCall>) -> Self {
+        self.data = Some(data);
+        self
+    }
+}
 /// Fields of a Engage (voice) suppression entry.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VoiceCreateUnsubscriberRequest {
     /// Mobile number to suppress (with country code).
     pub receiver: String,
@@ -1271,7 +1691,10 @@ impl VoiceCreateUnsubscriberRequest {
     }
 }
 /// Scope of the suppression.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum VoiceCreateUnsubscriberRequestType {
     /// `tag`
     Tag,
@@ -1290,6 +1713,7 @@ string_enum!(
 );
 /// One Engage (voice) unsubscriber.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VoiceCreateUnsubscriberResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -1302,8 +1726,30 @@ pub struct VoiceCreateUnsubscriberResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<VoiceUnsubscriber>,
 }
+impl VoiceCreateUnsubscriberResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: VoiceUnsubscriber) -> Self {
+        self.data = Some(data);
+        self
+    }
+}
 /// Answer to a delete: an empty `data` list.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VoiceDeleteUnsubscriberResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -1316,8 +1762,30 @@ pub struct VoiceDeleteUnsubscriberResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<serde_json::Value>>,
 }
+impl VoiceDeleteUnsubscriberResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: Vec<serde_json::Value>) -> Self {
+        self.data = Some(data);
+        self
+    }
+}
 /// Status of matching outgoing calls.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VoiceGetCallStatusResponse {
     /// Numeric HTTP-like status, 200 on success.
     pub status: i64,
@@ -1327,8 +1795,24 @@ pub struct VoiceGetCallStatusResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<VoiceCallStatus>>,
 }
+impl VoiceGetCallStatusResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: i64, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            message: message.into(),
+            data: None,
+        }
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: Vec<VoiceCallStatus>) -> Self {
+        self.data = Some(data);
+        self
+    }
+}
 /// One Engage (voice) unsubscriber.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VoiceGetUnsubscriberResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -1341,16 +1825,48 @@ pub struct VoiceGetUnsubscriberResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<VoiceUnsubscriber>,
 }
+impl VoiceGetUnsubscriberResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: VoiceUnsubscriber) -> Self {
+        self.data = Some(data);
+        self
+    }
+}
 /// Acknowledgement that the uploaded file was accepted for asynchronous import.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VoiceImportUnsubscribersResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
     /// Human-readable outcome.
     pub message: String,
 }
+impl VoiceImportUnsubscribersResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            message: message.into(),
+        }
+    }
+}
 /// A page of call log entries.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VoiceListCallLogsResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -1369,8 +1885,42 @@ pub struct VoiceListCallLogsResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
 }
+impl VoiceListCallLogsResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+            links: None,
+            meta: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: Vec<VoiceCallLog>) -> Self {
+        self.data = Some(data);
+        self
+    }
+    /// Sets `links`.
+    pub fn links(mut self, links: crate::api::common::PaginationLinks) -> Self {
+        self.links = Some(links);
+        self
+    }
+    /// Sets `meta`.
+    pub fn meta(mut self, meta: crate::api::common::PaginationMeta) -> Self {
+        self.meta = Some(meta);
+        self
+    }
+}
 /// A page of Engage (voice) prices.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VoiceListPricingResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -1389,8 +1939,42 @@ pub struct VoiceListPricingResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
 }
+impl VoiceListPricingResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+            links: None,
+            meta: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: Vec<VoicePrice>) -> Self {
+        self.data = Some(data);
+        self
+    }
+    /// Sets `links`.
+    pub fn links(mut self, links: crate::api::common::PaginationLinks) -> Self {
+        self.links = Some(links);
+        self
+    }
+    /// Sets `meta`.
+    pub fn meta(mut self, meta: crate::api::common::PaginationMeta) -> Self {
+        self.meta = Some(meta);
+        self
+    }
+}
 /// A page of call recordings.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VoiceListRecordingsResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -1409,8 +1993,42 @@ pub struct VoiceListRecordingsResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
 }
+impl VoiceListRecordingsResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+            links: None,
+            meta: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: Vec<VoiceRecording>) -> Self {
+        self.data = Some(data);
+        self
+    }
+    /// Sets `links`.
+    pub fn links(mut self, links: crate::api::common::PaginationLinks) -> Self {
+        self.links = Some(links);
+        self
+    }
+    /// Sets `meta`.
+    pub fn meta(mut self, meta: crate::api::common::PaginationMeta) -> Self {
+        self.meta = Some(meta);
+        self
+    }
+}
 /// A page of Engage (voice) unsubscribers.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VoiceListUnsubscribersResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -1429,8 +2047,42 @@ pub struct VoiceListUnsubscribersResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
 }
+impl VoiceListUnsubscribersResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+            links: None,
+            meta: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: Vec<VoiceUnsubscriber>) -> Self {
+        self.data = Some(data);
+        self
+    }
+    /// Sets `links`.
+    pub fn links(mut self, links: crate::api::common::PaginationLinks) -> Self {
+        self.links = Some(links);
+        self
+    }
+    /// Sets `meta`.
+    pub fn meta(mut self, meta: crate::api::common::PaginationMeta) -> Self {
+        self.meta = Some(meta);
+        self
+    }
+}
 /// Price of Engage (voice) traffic to one country. `sale_price` is a decimal string (masked as `***` in the reference); `status` is 1 for active, 0 for inactive.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VoicePrice {
     /// ISO 3166-1 alpha-2 country code.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1466,8 +2118,84 @@ pub struct VoicePrice {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
+impl VoicePrice {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new() -> Self {
+        Self {
+            iso: None,
+            country_name: None,
+            calling_code: None,
+            sale_price: None,
+            sub_service: None,
+            service: None,
+            service_name: None,
+            currency: None,
+            status: None,
+            created_at: None,
+            updated_at: None,
+        }
+    }
+    /// Sets `iso`.
+    pub fn iso(mut self, iso: impl Into<String>) -> Self {
+        self.iso = Some(iso.into());
+        self
+    }
+    /// Sets `country_name`.
+    pub fn country_name(mut self, country_name: impl Into<String>) -> Self {
+        self.country_name = Some(country_name.into());
+        self
+    }
+    /// Sets `calling_code`.
+    pub fn calling_code(mut self, calling_code: crate::types::StringOrNumber) -> Self {
+        self.calling_code = Some(calling_code);
+        self
+    }
+    /// Sets `sale_price`.
+    pub fn sale_price(mut self, sale_price: crate::types::StringOrNumber) -> Self {
+        self.sale_price = Some(sale_price);
+        self
+    }
+    /// Sets `sub_service`.
+    pub fn sub_service(mut self, sub_service: impl Into<String>) -> Self {
+        self.sub_service = Some(sub_service.into());
+        self
+    }
+    /// Sets `service`.
+    pub fn service(mut self, service: impl Into<String>) -> Self {
+        self.service = Some(service.into());
+        self
+    }
+    /// Sets `service_name`.
+    pub fn service_name(mut self, service_name: impl Into<String>) -> Self {
+        self.service_name = Some(service_name.into());
+        self
+    }
+    /// Sets `currency`.
+    pub fn currency(mut self, currency: impl Into<String>) -> Self {
+        self.currency = Some(currency.into());
+        self
+    }
+    /// Sets `status`.
+    pub fn status(mut self, status: crate::types::StringOrNumber) -> Self {
+        self.status = Some(status);
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, created_at: impl Into<String>) -> Self {
+        self.created_at = Some(created_at.into());
+        self
+    }
+    /// Sets `updated_at`.
+    pub fn updated_at(mut self, updated_at: impl Into<String>) -> Self {
+        self.updated_at = Some(updated_at.into());
+        self
+    }
+}
 /// 1 active, 0 inactive.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum VoicePricingFilterStatus {
     /// `0`
     V0,
@@ -1479,6 +2207,7 @@ pub enum VoicePricingFilterStatus {
 string_enum!(VoicePricingFilterStatus { V0 = "0", V1 = "1" });
 /// A call accepted for dialling. The platform's samples show two layouts (with `credits` and `created_at`, or with `charges` and `submitted_at`); all fields are optional.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VoiceQueuedCall {
     /// Call identifier, used for status look-ups.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1526,8 +2255,109 @@ pub struct VoiceQueuedCall {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
 }
+impl VoiceQueuedCall {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            channel: None,
+            caller_id: None,
+            mobile: None,
+            flow_id: None,
+            credits: None,
+            charges: None,
+            created_at: None,
+            submitted_at: None,
+            foreign_id: None,
+            customid: None,
+            customid1: None,
+            iso_code: None,
+            options: None,
+            status: None,
+        }
+    }
+    /// Sets `id`.
+    pub fn id(mut self, id: impl Into<String>) -> Self {
+        self.id = Some(id.into());
+        self
+    }
+    /// Sets `channel`.
+    pub fn channel(mut self, channel: impl Into<String>) -> Self {
+        self.channel = Some(channel.into());
+        self
+    }
+    /// Sets `caller_id`.
+    pub fn caller_id(mut self, caller_id: impl Into<String>) -> Self {
+        self.caller_id = Some(caller_id.into());
+        self
+    }
+    /// Sets `mobile`.
+    pub fn mobile(mut self, mobile: impl Into<String>) -> Self {
+        self.mobile = Some(mobile.into());
+        self
+    }
+    /// Sets `flow_id`.
+    pub fn flow_id(mut self, flow_id: crate::types::StringOrNumber) -> Self {
+        self.flow_id = Some(flow_id);
+        self
+    }
+    /// Sets `credits`.
+    pub fn credits(mut self, credits: crate::types::StringOrNumber) -> Self {
+        self.credits = Some(credits);
+        self
+    }
+    /// Sets `charges`.
+    pub fn charges(mut self, charges: crate::types::StringOrNumber) -> Self {
+        self.charges = Some(charges);
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, created_at: impl Into<String>) -> Self {
+        self.created_at = Some(created_at.into());
+        self
+    }
+    /// Sets `submitted_at`.
+    pub fn submitted_at(mut self, submitted_at: impl Into<String>) -> Self {
+        self.submitted_at = Some(submitted_at.into());
+        self
+    }
+    /// Sets `foreign_id`.
+    pub fn foreign_id(mut self, foreign_id: impl Into<String>) -> Self {
+        self.foreign_id = Some(foreign_id.into());
+        self
+    }
+    /// Sets `customid`.
+    pub fn customid(mut self, customid: impl Into<String>) -> Self {
+        self.customid = Some(customid.into());
+        self
+    }
+    /// Sets `customid1`.
+    pub fn customid1(mut self, customid1: impl Into<String>) -> Self {
+        self.customid1 = Some(customid1.into());
+        self
+    }
+    /// Sets `iso_code`.
+    pub fn iso_code(mut self, iso_code: impl Into<String>) -> Self {
+        self.iso_code = Some(iso_code.into());
+        self
+    }
+    /// Sets `options`.
+    pub fn options(
+        mut self,
+        options: serde_json::Map<String, serde_json::Value>,
+    ) -> Self {
+        self.options = Some(options);
+        self
+    }
+    /// Sets `status`.
+    pub fn status(mut self, status: impl Into<String>) -> Self {
+        self.status = Some(status.into());
+        self
+    }
+}
 /// A call recording. The reference's sample list is empty, so only fields shared with the call log are listed; all are optional.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VoiceRecording {
     /// Recording or call identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1551,14 +2381,71 @@ pub struct VoiceRecording {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
 }
+impl VoiceRecording {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            call_from: None,
+            call_to: None,
+            bridge: None,
+            duration: None,
+            audio: None,
+            created_at: None,
+        }
+    }
+    /// Sets `id`.
+    pub fn id(mut self, id: impl Into<String>) -> Self {
+        self.id = Some(id.into());
+        self
+    }
+    /// Sets `call_from`.
+    pub fn call_from(mut self, call_from: impl Into<String>) -> Self {
+        self.call_from = Some(call_from.into());
+        self
+    }
+    /// Sets `call_to`.
+    pub fn call_to(mut self, call_to: impl Into<String>) -> Self {
+        self.call_to = Some(call_to.into());
+        self
+    }
+    /// Sets `bridge`.
+    pub fn bridge(mut self, bridge: impl Into<String>) -> Self {
+        self.bridge = Some(bridge.into());
+        self
+    }
+    /// Sets `duration`.
+    pub fn duration(mut self, duration: impl Into<String>) -> Self {
+        self.duration = Some(duration.into());
+        self
+    }
+    /// Sets `audio`.
+    pub fn audio(mut self, audio: impl Into<String>) -> Self {
+        self.audio = Some(audio.into());
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, created_at: impl Into<String>) -> Self {
+        self.created_at = Some(created_at.into());
+        self
+    }
+}
 /// An uploaded sound file.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VoiceSound {
     /// Sound identifier, usable as `audio` in outgoing calls.
     pub id: String,
 }
+impl VoiceSound {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(id: impl Into<String>) -> Self {
+        Self { id: id.into() }
+    }
+}
 /// Insert pauses at marked places of the text.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VoiceTtsWithBreak {
     /// Bridge number the call is placed from.
     pub bridge: String,
@@ -1587,6 +2474,7 @@ impl VoiceTtsWithBreak {
 }
 /// Speech settings.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VoiceTtsWithBreakOptions {
     /// Language/locale of the speech, e.g. `en-US`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1607,6 +2495,7 @@ impl VoiceTtsWithBreakOptions {
 }
 /// Pauses inserted wherever the marker appears.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VoiceTtsWithBreakOptionsBreak {
     /// Marker in the text where a pause goes, e.g. `##`.
     pub identifier: String,
@@ -1624,6 +2513,7 @@ impl VoiceTtsWithBreakOptionsBreak {
 }
 /// Choose the voice by gender and language instead of a voice id.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VoiceTtsWithCustomVoice {
     /// Bridge number the call is placed from.
     pub bridge: String,
@@ -1652,6 +2542,7 @@ impl VoiceTtsWithCustomVoice {
 }
 /// Speech settings.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VoiceTtsWithCustomVoiceOptions {
     /// Language/locale of the speech, e.g. `en-US`.
     pub language: String,
@@ -1671,7 +2562,10 @@ impl VoiceTtsWithCustomVoiceOptions {
     }
 }
 /// Voice gender.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum VoiceTtsWithCustomVoiceOptionsGender {
     /// `male`
     Male,
@@ -1683,6 +2577,7 @@ pub enum VoiceTtsWithCustomVoiceOptionsGender {
 string_enum!(VoiceTtsWithCustomVoiceOptionsGender { Male = "male", Female = "female" });
 /// Repeat the spoken text several times. The platform docs show no valid sample for this shape; the field name `iteration` is the best reading.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VoiceTtsWithIteration {
     /// Bridge number the call is placed from.
     pub bridge: String,
@@ -1711,6 +2606,7 @@ impl VoiceTtsWithIteration {
 }
 /// Speech settings.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VoiceTtsWithIterationOptions {
     /// Language/locale of the speech, e.g. `en-US`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1731,6 +2627,7 @@ impl VoiceTtsWithIterationOptions {
 }
 /// Speak with a chosen voice. Voices: Aditi (Hindi), Raveena (English, India), Amy (British), Kendra (US), Ayanda (South African) and the others of the VoiceId table.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VoiceTtsWithVoiceId {
     /// Bridge number the call is placed from.
     pub bridge: String,
@@ -1759,6 +2656,7 @@ impl VoiceTtsWithVoiceId {
 }
 /// Speech settings.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VoiceTtsWithVoiceIdOptions {
     /// Voice used to speak the text (AWS Polly voices).
     pub voiceid: VoiceTtsWithVoiceIdOptionsVoiceid,
@@ -1770,7 +2668,10 @@ impl VoiceTtsWithVoiceIdOptions {
     }
 }
 /// Voice used to speak the text (AWS Polly voices).
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum VoiceTtsWithVoiceIdOptionsVoiceid {
     /// `Aditi`
     Aditi,
@@ -1864,6 +2765,7 @@ string_enum!(
 );
 /// A number on the Engage (voice) suppression list (unsubscribers).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VoiceUnsubscriber {
     /// Identifier of the suppression entry (UUID).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1884,8 +2786,54 @@ pub struct VoiceUnsubscriber {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
 }
+impl VoiceUnsubscriber {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            iso: None,
+            receiver: None,
+            r#type: None,
+            value: None,
+            created_at: None,
+        }
+    }
+    /// Sets `id`.
+    pub fn id(mut self, id: impl Into<String>) -> Self {
+        self.id = Some(id.into());
+        self
+    }
+    /// Sets `iso`.
+    pub fn iso(mut self, iso: impl Into<String>) -> Self {
+        self.iso = Some(iso.into());
+        self
+    }
+    /// Sets `receiver`.
+    pub fn receiver(mut self, receiver: impl Into<String>) -> Self {
+        self.receiver = Some(receiver.into());
+        self
+    }
+    /// Sets `type`.
+    pub fn r#type(mut self, r#type: impl Into<String>) -> Self {
+        self.r#type = Some(r#type.into());
+        self
+    }
+    /// Sets `value`.
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, created_at: impl Into<String>) -> Self {
+        self.created_at = Some(created_at.into());
+        self
+    }
+}
 /// The `VoiceUnsubscriberFilterType` model.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum VoiceUnsubscriberFilterType {
     /// `tag`
     Tag,
@@ -1901,6 +2849,7 @@ string_enum!(
 );
 /// Fields of a Engage (voice) suppression entry.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VoiceUpdateUnsubscriberRequest {
     /// Mobile number to suppress (with country code).
     pub receiver: String,
@@ -1932,7 +2881,10 @@ impl VoiceUpdateUnsubscriberRequest {
     }
 }
 /// Scope of the suppression.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum VoiceUpdateUnsubscriberRequestType {
     /// `tag`
     Tag,
@@ -1951,6 +2903,7 @@ string_enum!(
 );
 /// One Engage (voice) unsubscriber.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VoiceUpdateUnsubscriberResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -1962,6 +2915,27 @@ pub struct VoiceUpdateUnsubscriberResponse {
     /// `data`
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<VoiceUnsubscriber>,
+}
+impl VoiceUpdateUnsubscriberResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: VoiceUnsubscriber) -> Self {
+        self.data = Some(data);
+        self
+    }
 }
 impl crate::pagination::Paginated for VoiceListCallLogsResponse {
     type Item = VoiceCallLog;

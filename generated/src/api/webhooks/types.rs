@@ -3,6 +3,7 @@
 
 /// A webhook: an HTTPS endpoint of yours that the platform POSTs events to. The reference lists the fields (ID, name, URI, secret, verification token, status, timestamps) without a full sample.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Webhook {
     /// Webhook ID (a UUID); pass it as `webhook_id` in send requests or subscriptions.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -29,8 +30,64 @@ pub struct Webhook {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
+impl Webhook {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            name: None,
+            uri: None,
+            secret: None,
+            token: None,
+            status: None,
+            created_at: None,
+            updated_at: None,
+        }
+    }
+    /// Sets `id`.
+    pub fn id(mut self, id: impl Into<String>) -> Self {
+        self.id = Some(id.into());
+        self
+    }
+    /// Sets `name`.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+    /// Sets `uri`.
+    pub fn uri(mut self, uri: impl Into<String>) -> Self {
+        self.uri = Some(uri.into());
+        self
+    }
+    /// Sets `secret`.
+    pub fn secret(mut self, secret: impl Into<String>) -> Self {
+        self.secret = Some(secret.into());
+        self
+    }
+    /// Sets `token`.
+    pub fn token(mut self, token: impl Into<String>) -> Self {
+        self.token = Some(token.into());
+        self
+    }
+    /// Sets `status`.
+    pub fn status(mut self, status: crate::types::StringOrNumber) -> Self {
+        self.status = Some(status);
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, created_at: impl Into<String>) -> Self {
+        self.created_at = Some(created_at.into());
+        self
+    }
+    /// Sets `updated_at`.
+    pub fn updated_at(mut self, updated_at: impl Into<String>) -> Self {
+        self.updated_at = Some(updated_at.into());
+        self
+    }
+}
 /// Body of `POST /developer/webhooks`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WebhooksCreateWebhookRequest {
     /// Name of the new webhook.
     pub name: String,
@@ -75,6 +132,7 @@ impl WebhooksCreateWebhookRequest {
 }
 /// The created webhook.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WebhooksCreateWebhookResponse {
     /// "OK" on success.
     pub status: String,
@@ -87,8 +145,30 @@ pub struct WebhooksCreateWebhookResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Webhook>,
 }
+impl WebhooksCreateWebhookResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: Webhook) -> Self {
+        self.data = Some(data);
+        self
+    }
+}
 /// Deletion acknowledgement; `data` is empty.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WebhooksDeleteWebhookResponse {
     /// "OK" on success.
     pub status: String,
@@ -101,8 +181,33 @@ pub struct WebhooksDeleteWebhookResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
 }
+impl WebhooksDeleteWebhookResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(
+        mut self,
+        data: Vec<serde_json::Map<String, serde_json::Value>>,
+    ) -> Self {
+        self.data = Some(data);
+        self
+    }
+}
 /// One webhook.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WebhooksGetWebhookResponse {
     /// "OK" on success.
     pub status: String,
@@ -115,8 +220,30 @@ pub struct WebhooksGetWebhookResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Webhook>,
 }
+impl WebhooksGetWebhookResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: Webhook) -> Self {
+        self.data = Some(data);
+        self
+    }
+}
 /// Paginated list of webhooks.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WebhooksListWebhooksResponse {
     /// "OK" on success.
     pub status: String,
@@ -135,8 +262,42 @@ pub struct WebhooksListWebhooksResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
 }
+impl WebhooksListWebhooksResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+            links: None,
+            meta: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: Vec<Webhook>) -> Self {
+        self.data = Some(data);
+        self
+    }
+    /// Sets `links`.
+    pub fn links(mut self, links: crate::api::common::PaginationLinks) -> Self {
+        self.links = Some(links);
+        self
+    }
+    /// Sets `meta`.
+    pub fn meta(mut self, meta: crate::api::common::PaginationMeta) -> Self {
+        self.meta = Some(meta);
+        self
+    }
+}
 /// Body of `PUT /developer/webhooks/{webhook_id}`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WebhooksUpdateWebhookRequest {
     /// New name of the webhook.
     pub name: String,
@@ -172,6 +333,7 @@ impl WebhooksUpdateWebhookRequest {
 }
 /// The updated webhook.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WebhooksUpdateWebhookResponse {
     /// "OK" on success.
     pub status: String,
@@ -183,6 +345,27 @@ pub struct WebhooksUpdateWebhookResponse {
     /// `data`
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Webhook>,
+}
+impl WebhooksUpdateWebhookResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data: None,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+    /// Sets `data`.
+    pub fn data(mut self, data: Webhook) -> Self {
+        self.data = Some(data);
+        self
+    }
 }
 impl crate::pagination::Paginated for WebhooksListWebhooksResponse {
     type Item = Webhook;

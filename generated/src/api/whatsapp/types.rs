@@ -3,6 +3,7 @@
 
 /// Audio (audio/aac, audio/mp4, audio/amr, audio/mpeg, opus codecs; plain audio/ogg is not supported), at most 16 MB. Payload field names are inferred.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappAudioContent {
     /// Message type.
     pub r#type: WhatsappAudioContentType,
@@ -20,6 +21,7 @@ impl WhatsappAudioContent {
 }
 /// The `WhatsappAudioContentPayload` model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappAudioContentPayload {
     /// Public URL of the audio file.
     pub url: String,
@@ -31,7 +33,10 @@ impl WhatsappAudioContentPayload {
     }
 }
 /// Message type.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappAudioContentType {
     /// `audio`
     Audio,
@@ -41,6 +46,7 @@ pub enum WhatsappAudioContentType {
 string_enum!(WhatsappAudioContentType { Audio = "audio" });
 /// An authentication template; the single body variable is the code.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappAuthenticationContent {
     /// Message type.
     pub r#type: WhatsappAuthenticationContentType,
@@ -58,6 +64,7 @@ impl WhatsappAuthenticationContent {
 }
 /// The `WhatsappAuthenticationContentPayload` model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappAuthenticationContentPayload {
     /// Alias name of the approved template.
     pub name: String,
@@ -90,7 +97,10 @@ impl WhatsappAuthenticationContentPayload {
     }
 }
 /// Message type.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappAuthenticationContentType {
     /// `template`
     Template,
@@ -100,6 +110,7 @@ pub enum WhatsappAuthenticationContentType {
 string_enum!(WhatsappAuthenticationContentType { Template = "template" });
 /// Interactive quick-reply buttons.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappButtonsContent {
     /// Message type.
     pub r#type: WhatsappButtonsContentType,
@@ -117,6 +128,7 @@ impl WhatsappButtonsContent {
 }
 /// The `WhatsappButtonsContentPayload` model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappButtonsContentPayload {
     /// Interactive kind.
     pub r#type: WhatsappButtonsContentPayloadType,
@@ -154,7 +166,10 @@ impl WhatsappButtonsContentPayload {
     }
 }
 /// Interactive kind.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappButtonsContentPayloadType {
     /// `reply`
     Reply,
@@ -163,7 +178,10 @@ pub enum WhatsappButtonsContentPayloadType {
 }
 string_enum!(WhatsappButtonsContentPayloadType { Reply = "reply" });
 /// Message type.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappButtonsContentType {
     /// `interactive`
     Interactive,
@@ -173,6 +191,7 @@ pub enum WhatsappButtonsContentType {
 string_enum!(WhatsappButtonsContentType { Interactive = "interactive" });
 /// The WhatsApp channel a message goes out on.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappChannel {
     /// Channel name.
     pub name: WhatsappChannelName,
@@ -208,6 +227,7 @@ impl WhatsappChannel {
 }
 /// Per-channel options of a WhatsApp message.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappChannelMeta {
     /// Tags for reporting.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -236,7 +256,10 @@ impl WhatsappChannelMeta {
     }
 }
 /// Channel name.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappChannelName {
     /// `whatsapp`
     Whatsapp,
@@ -246,6 +269,7 @@ pub enum WhatsappChannelName {
 string_enum!(WhatsappChannelName { Whatsapp = "whatsapp" });
 /// Confirmation that the list was emptied.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappCleanUnsubscribersResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -256,8 +280,25 @@ pub struct WhatsappCleanUnsubscribersResponse {
     /// Always empty for this operation.
     pub data: Vec<serde_json::Value>,
 }
+impl WhatsappCleanUnsubscribersResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(
+        status: impl Into<String>,
+        code: i64,
+        message: impl Into<String>,
+        data: Vec<serde_json::Value>,
+    ) -> Self {
+        Self {
+            status: status.into(),
+            code,
+            message: message.into(),
+            data,
+        }
+    }
+}
 /// One shared contact (field names inferred from WhatsApp's contact message).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappContactCard {
     /// `name`
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -296,6 +337,7 @@ impl WhatsappContactCard {
 }
 /// The `WhatsappContactCardEmailsItem` model.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappContactCardEmailsItem {
     /// Email address.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -322,6 +364,7 @@ impl WhatsappContactCardEmailsItem {
 }
 /// The `WhatsappContactCardName` model.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappContactCardName {
     /// Full name as displayed.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -360,6 +403,7 @@ impl WhatsappContactCardName {
 }
 /// The `WhatsappContactCardPhonesItem` model.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappContactCardPhonesItem {
     /// Phone number.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -386,6 +430,7 @@ impl WhatsappContactCardPhonesItem {
 }
 /// One or more contact cards. The payload layout is inferred.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappContactContent {
     /// Message type.
     pub r#type: WhatsappContactContentType,
@@ -403,6 +448,7 @@ impl WhatsappContactContent {
 }
 /// The `WhatsappContactContentPayload` model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappContactContentPayload {
     /// `contacts`
     pub contacts: Vec<WhatsappContactCard>,
@@ -414,7 +460,10 @@ impl WhatsappContactContentPayload {
     }
 }
 /// Message type.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappContactContentType {
     /// `contact`
     Contact,
@@ -423,8 +472,11 @@ pub enum WhatsappContactContentType {
 }
 string_enum!(WhatsappContactContentType { Contact = "contact" });
 /// A new WhatsApp template, one of 15 shapes: 6 service shapes (`is_conversation: true`) and 9 non-service shapes (`is_conversation: false`). Variables are written `{{name}}` and must have distinct names.
+///
+/// Non-exhaustive: the API may add shapes, so a `match` needs a `_` arm.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum WhatsappCreateTemplateRequest {
     /// Service templates (`is_conversation: true`, no approval by Meta needed). `type` tells `text`, `json` and `media` apart; media templates differ by `payload.type` (`image`, `video`, `audio`, `document`).
     ServiceTemplates(WhatsappServiceTemplateRequest),
@@ -559,6 +611,7 @@ impl From<WhatsappTemplateAuthenticationCopyCode> for WhatsappCreateTemplateRequ
 }
 /// The created WhatsApp template (some shapes answer with an empty `data` list).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappCreateTemplateResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -569,9 +622,28 @@ pub struct WhatsappCreateTemplateResponse {
     /// The new template, or an empty list.
     pub data: WhatsappCreateTemplateResponseData,
 }
+impl WhatsappCreateTemplateResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(
+        status: impl Into<String>,
+        code: i64,
+        message: impl Into<String>,
+        data: impl Into<WhatsappCreateTemplateResponseData>,
+    ) -> Self {
+        Self {
+            status: status.into(),
+            code,
+            message: message.into(),
+            data: data.into(),
+        }
+    }
+}
 /// The new template, or an empty list.
+///
+/// Non-exhaustive: the API may add shapes, so a `match` needs a `_` arm; shapes this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum WhatsappCreateTemplateResponseData {
     /// A WhatsApp message template stored in the account.
     WhatsAppTemplate(WhatsappTemplate),
@@ -630,6 +702,7 @@ impl From<Vec<serde_json::Value>> for WhatsappCreateTemplateResponseData {
 }
 /// The created opt-out entry.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappCreateUnsubscriberResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -640,8 +713,25 @@ pub struct WhatsappCreateUnsubscriberResponse {
     /// `data`
     pub data: WhatsappUnsubscriber,
 }
+impl WhatsappCreateUnsubscriberResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(
+        status: impl Into<String>,
+        code: i64,
+        message: impl Into<String>,
+        data: WhatsappUnsubscriber,
+    ) -> Self {
+        Self {
+            status: status.into(),
+            code,
+            message: message.into(),
+            data,
+        }
+    }
+}
 /// Confirmation of the deletion.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappDeleteTemplateResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -652,8 +742,25 @@ pub struct WhatsappDeleteTemplateResponse {
     /// Always empty for this operation.
     pub data: Vec<serde_json::Value>,
 }
+impl WhatsappDeleteTemplateResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(
+        status: impl Into<String>,
+        code: i64,
+        message: impl Into<String>,
+        data: Vec<serde_json::Value>,
+    ) -> Self {
+        Self {
+            status: status.into(),
+            code,
+            message: message.into(),
+            data,
+        }
+    }
+}
 /// Confirmation of the deletion.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappDeleteUnsubscriberResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -664,8 +771,25 @@ pub struct WhatsappDeleteUnsubscriberResponse {
     /// Always empty for this operation.
     pub data: Vec<serde_json::Value>,
 }
+impl WhatsappDeleteUnsubscriberResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(
+        status: impl Into<String>,
+        code: i64,
+        message: impl Into<String>,
+        data: Vec<serde_json::Value>,
+    ) -> Self {
+        Self {
+            status: status.into(),
+            code,
+            message: message.into(),
+            data,
+        }
+    }
+}
 /// A document (any valid MIME type that is not image, audio or video), at most 100 MB. Payload field names are inferred.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappDocumentContent {
     /// Message type.
     pub r#type: WhatsappDocumentContentType,
@@ -683,6 +807,7 @@ impl WhatsappDocumentContent {
 }
 /// The `WhatsappDocumentContentPayload` model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappDocumentContentPayload {
     /// Public URL of the document.
     pub url: String,
@@ -714,7 +839,10 @@ impl WhatsappDocumentContentPayload {
     }
 }
 /// Message type.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappDocumentContentType {
     /// `document`
     Document,
@@ -724,6 +852,7 @@ pub enum WhatsappDocumentContentType {
 string_enum!(WhatsappDocumentContentType { Document = "document" });
 /// Replacement for a document header. Payload field names are inferred.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappDocumentHeaderParams {
     /// Header kind.
     pub r#type: WhatsappDocumentHeaderParamsType,
@@ -741,6 +870,7 @@ impl WhatsappDocumentHeaderParams {
 }
 /// The `WhatsappDocumentHeaderParamsPayload` model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappDocumentHeaderParamsPayload {
     /// Public URL of the document.
     pub url: String,
@@ -763,7 +893,10 @@ impl WhatsappDocumentHeaderParamsPayload {
     }
 }
 /// Header kind.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappDocumentHeaderParamsType {
     /// `document`
     Document,
@@ -773,6 +906,7 @@ pub enum WhatsappDocumentHeaderParamsType {
 string_enum!(WhatsappDocumentHeaderParamsType { Document = "document" });
 /// Delivery states of the matching messages.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappGetMessageStatusResponse {
     /// `"OK"`, or the HTTP status as a string (`"200"`).
     pub status: String,
@@ -784,8 +918,29 @@ pub struct WhatsappGetMessageStatusResponse {
     /// `data`
     pub data: Vec<WhatsappMessageStatus>,
 }
+impl WhatsappGetMessageStatusResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(
+        status: impl Into<String>,
+        message: impl Into<String>,
+        data: Vec<WhatsappMessageStatus>,
+    ) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+}
 /// One opt-out entry.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappGetUnsubscriberResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -796,8 +951,25 @@ pub struct WhatsappGetUnsubscriberResponse {
     /// `data`
     pub data: WhatsappUnsubscriber,
 }
+impl WhatsappGetUnsubscriberResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(
+        status: impl Into<String>,
+        code: i64,
+        message: impl Into<String>,
+        data: WhatsappUnsubscriber,
+    ) -> Self {
+        Self {
+            status: status.into(),
+            code,
+            message: message.into(),
+            data,
+        }
+    }
+}
 /// A non-service template with a document header and body variables.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappHeaderDocumentContent {
     /// Message type.
     pub r#type: WhatsappHeaderDocumentContentType,
@@ -815,6 +987,7 @@ impl WhatsappHeaderDocumentContent {
 }
 /// The `WhatsappHeaderDocumentContentPayload` model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappHeaderDocumentContentPayload {
     /// Alias name of the approved template.
     pub name: String,
@@ -847,7 +1020,10 @@ impl WhatsappHeaderDocumentContentPayload {
     }
 }
 /// Message type.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappHeaderDocumentContentType {
     /// `template`
     Template,
@@ -857,6 +1033,7 @@ pub enum WhatsappHeaderDocumentContentType {
 string_enum!(WhatsappHeaderDocumentContentType { Template = "template" });
 /// A non-service template with a image header and body variables.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappHeaderImageContent {
     /// Message type.
     pub r#type: WhatsappHeaderImageContentType,
@@ -874,6 +1051,7 @@ impl WhatsappHeaderImageContent {
 }
 /// The `WhatsappHeaderImageContentPayload` model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappHeaderImageContentPayload {
     /// Alias name of the approved template.
     pub name: String,
@@ -906,7 +1084,10 @@ impl WhatsappHeaderImageContentPayload {
     }
 }
 /// Message type.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappHeaderImageContentType {
     /// `template`
     Template,
@@ -916,6 +1097,7 @@ pub enum WhatsappHeaderImageContentType {
 string_enum!(WhatsappHeaderImageContentType { Template = "template" });
 /// A non-service template with a text header and body variables.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappHeaderTextContent {
     /// Message type.
     pub r#type: WhatsappHeaderTextContentType,
@@ -933,6 +1115,7 @@ impl WhatsappHeaderTextContent {
 }
 /// The `WhatsappHeaderTextContentPayload` model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappHeaderTextContentPayload {
     /// Alias name of the approved template.
     pub name: String,
@@ -965,7 +1148,10 @@ impl WhatsappHeaderTextContentPayload {
     }
 }
 /// Message type.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappHeaderTextContentType {
     /// `template`
     Template,
@@ -975,6 +1161,7 @@ pub enum WhatsappHeaderTextContentType {
 string_enum!(WhatsappHeaderTextContentType { Template = "template" });
 /// A non-service template with a video header and body variables.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappHeaderVideoContent {
     /// Message type.
     pub r#type: WhatsappHeaderVideoContentType,
@@ -992,6 +1179,7 @@ impl WhatsappHeaderVideoContent {
 }
 /// The `WhatsappHeaderVideoContentPayload` model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappHeaderVideoContentPayload {
     /// Alias name of the approved template.
     pub name: String,
@@ -1024,7 +1212,10 @@ impl WhatsappHeaderVideoContentPayload {
     }
 }
 /// Message type.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappHeaderVideoContentType {
     /// `template`
     Template,
@@ -1034,6 +1225,7 @@ pub enum WhatsappHeaderVideoContentType {
 string_enum!(WhatsappHeaderVideoContentType { Template = "template" });
 /// An image (jpg, jpeg, png), at most 5 MB. Payload field names are inferred.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappImageContent {
     /// Message type.
     pub r#type: WhatsappImageContentType,
@@ -1051,6 +1243,7 @@ impl WhatsappImageContent {
 }
 /// The `WhatsappImageContentPayload` model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappImageContentPayload {
     /// Public URL of the image.
     pub url: String,
@@ -1073,7 +1266,10 @@ impl WhatsappImageContentPayload {
     }
 }
 /// Message type.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappImageContentType {
     /// `image`
     Image,
@@ -1083,6 +1279,7 @@ pub enum WhatsappImageContentType {
 string_enum!(WhatsappImageContentType { Image = "image" });
 /// Replacement for a image header. Payload field names are inferred.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappImageHeaderParams {
     /// Header kind.
     pub r#type: WhatsappImageHeaderParamsType,
@@ -1100,6 +1297,7 @@ impl WhatsappImageHeaderParams {
 }
 /// The `WhatsappImageHeaderParamsPayload` model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappImageHeaderParamsPayload {
     /// Public URL of the image.
     pub url: String,
@@ -1111,7 +1309,10 @@ impl WhatsappImageHeaderParamsPayload {
     }
 }
 /// Header kind.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappImageHeaderParamsType {
     /// `image`
     Image,
@@ -1121,6 +1322,7 @@ pub enum WhatsappImageHeaderParamsType {
 string_enum!(WhatsappImageHeaderParamsType { Image = "image" });
 /// The file was accepted; receivers are imported in the background.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappImportUnsubscribersResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -1130,8 +1332,24 @@ pub struct WhatsappImportUnsubscribersResponse {
     /// Human-readable outcome.
     pub message: String,
 }
+impl WhatsappImportUnsubscribersResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(status: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+}
 /// A service template holding a JSON document.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappJsonTemplate {
     /// Template category.
     pub category: WhatsappJsonTemplateCategory,
@@ -1175,7 +1393,10 @@ impl WhatsappJsonTemplate {
     }
 }
 /// Template category.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappJsonTemplateCategory {
     /// `marketing`
     Marketing,
@@ -1188,7 +1409,10 @@ string_enum!(
     WhatsappJsonTemplateCategory { Marketing = "marketing", Utility = "utility" }
 );
 /// Template language.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappJsonTemplateLanguage {
     /// `en`
     En,
@@ -1200,6 +1424,7 @@ pub enum WhatsappJsonTemplateLanguage {
 string_enum!(WhatsappJsonTemplateLanguage { En = "en", EnUs = "en_US" });
 /// JSON content.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappJsonTemplatePayload {
     /// Content type.
     pub r#type: WhatsappJsonTemplatePayloadType,
@@ -1216,7 +1441,10 @@ impl WhatsappJsonTemplatePayload {
     }
 }
 /// Content type.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappJsonTemplatePayloadType {
     /// `json`
     Json,
@@ -1225,7 +1453,10 @@ pub enum WhatsappJsonTemplatePayloadType {
 }
 string_enum!(WhatsappJsonTemplatePayloadType { Json = "json" });
 /// Template type.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappJsonTemplateType {
     /// `json`
     Json,
@@ -1235,6 +1466,7 @@ pub enum WhatsappJsonTemplateType {
 string_enum!(WhatsappJsonTemplateType { Json = "json" });
 /// The list button (`button`) or a section of rows (`section`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappListChoice {
     /// Choice kind.
     pub r#type: WhatsappListChoiceType,
@@ -1252,6 +1484,7 @@ impl WhatsappListChoice {
 }
 /// The `WhatsappListChoicePayload` model.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappListChoicePayload {
     /// Caption of the list button, or title of the section.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1277,7 +1510,10 @@ impl WhatsappListChoicePayload {
     }
 }
 /// Choice kind.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappListChoiceType {
     /// `button`
     Button,
@@ -1289,6 +1525,7 @@ pub enum WhatsappListChoiceType {
 string_enum!(WhatsappListChoiceType { Button = "button", Section = "section" });
 /// An interactive choice list.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappListContent {
     /// Message type.
     pub r#type: WhatsappListContentType,
@@ -1306,6 +1543,7 @@ impl WhatsappListContent {
 }
 /// The `WhatsappListContentPayload` model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappListContentPayload {
     /// Interactive kind.
     pub r#type: WhatsappListContentPayloadType,
@@ -1343,7 +1581,10 @@ impl WhatsappListContentPayload {
     }
 }
 /// Interactive kind.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappListContentPayloadType {
     /// `list`
     List,
@@ -1352,7 +1593,10 @@ pub enum WhatsappListContentPayloadType {
 }
 string_enum!(WhatsappListContentPayloadType { List = "list" });
 /// Message type.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappListContentType {
     /// `interactive`
     Interactive,
@@ -1362,6 +1606,7 @@ pub enum WhatsappListContentType {
 string_enum!(WhatsappListContentType { Interactive = "interactive" });
 /// A page of WhatsApp prices.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappListPricingResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -1378,8 +1623,37 @@ pub struct WhatsappListPricingResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
 }
+impl WhatsappListPricingResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(
+        status: impl Into<String>,
+        code: i64,
+        message: impl Into<String>,
+        data: Vec<WhatsappPrice>,
+    ) -> Self {
+        Self {
+            status: status.into(),
+            code,
+            message: message.into(),
+            data,
+            links: None,
+            meta: None,
+        }
+    }
+    /// Sets `links`.
+    pub fn links(mut self, links: crate::api::common::PaginationLinks) -> Self {
+        self.links = Some(links);
+        self
+    }
+    /// Sets `meta`.
+    pub fn meta(mut self, meta: crate::api::common::PaginationMeta) -> Self {
+        self.meta = Some(meta);
+        self
+    }
+}
 /// One selectable row of a list section.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappListRow {
     /// Row identifier returned when the user picks it.
     pub id: String,
@@ -1406,6 +1680,7 @@ impl WhatsappListRow {
 }
 /// A page of WhatsApp templates.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappListTemplatesResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -1422,8 +1697,37 @@ pub struct WhatsappListTemplatesResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
 }
+impl WhatsappListTemplatesResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(
+        status: impl Into<String>,
+        code: i64,
+        message: impl Into<String>,
+        data: Vec<WhatsappTemplate>,
+    ) -> Self {
+        Self {
+            status: status.into(),
+            code,
+            message: message.into(),
+            data,
+            links: None,
+            meta: None,
+        }
+    }
+    /// Sets `links`.
+    pub fn links(mut self, links: crate::api::common::PaginationLinks) -> Self {
+        self.links = Some(links);
+        self
+    }
+    /// Sets `meta`.
+    pub fn meta(mut self, meta: crate::api::common::PaginationMeta) -> Self {
+        self.meta = Some(meta);
+        self
+    }
+}
 /// A page of WhatsApp opt-out entries.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappListUnsubscribersResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -1440,8 +1744,37 @@ pub struct WhatsappListUnsubscribersResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
 }
+impl WhatsappListUnsubscribersResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(
+        status: impl Into<String>,
+        code: i64,
+        message: impl Into<String>,
+        data: Vec<WhatsappUnsubscriber>,
+    ) -> Self {
+        Self {
+            status: status.into(),
+            code,
+            message: message.into(),
+            data,
+            links: None,
+            meta: None,
+        }
+    }
+    /// Sets `links`.
+    pub fn links(mut self, links: crate::api::common::PaginationLinks) -> Self {
+        self.links = Some(links);
+        self
+    }
+    /// Sets `meta`.
+    pub fn meta(mut self, meta: crate::api::common::PaginationMeta) -> Self {
+        self.meta = Some(meta);
+        self
+    }
+}
 /// A map location.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappLocationContent {
     /// Message type.
     pub r#type: WhatsappLocationContentType,
@@ -1459,6 +1792,7 @@ impl WhatsappLocationContent {
 }
 /// The `WhatsappLocationContentPayload` model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappLocationContentPayload {
     /// Longitude in degrees.
     pub longitude: f64,
@@ -1493,7 +1827,10 @@ impl WhatsappLocationContentPayload {
     }
 }
 /// Message type.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappLocationContentType {
     /// `location`
     Location,
@@ -1503,6 +1840,7 @@ pub enum WhatsappLocationContentType {
 string_enum!(WhatsappLocationContentType { Location = "location" });
 /// A service template holding an audio clip.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappMediaAudioTemplate {
     /// Template category.
     pub category: WhatsappMediaAudioTemplateCategory,
@@ -1541,7 +1879,10 @@ impl WhatsappMediaAudioTemplate {
     }
 }
 /// Template category.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappMediaAudioTemplateCategory {
     /// `marketing`
     Marketing,
@@ -1554,7 +1895,10 @@ string_enum!(
     WhatsappMediaAudioTemplateCategory { Marketing = "marketing", Utility = "utility" }
 );
 /// Template language.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappMediaAudioTemplateLanguage {
     /// `en`
     En,
@@ -1566,6 +1910,7 @@ pub enum WhatsappMediaAudioTemplateLanguage {
 string_enum!(WhatsappMediaAudioTemplateLanguage { En = "en", EnUs = "en_US" });
 /// Media content (audio). Field names inside are inferred; the reference does not show this shape.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappMediaAudioTemplatePayload {
     /// Media kind.
     pub r#type: WhatsappMediaAudioTemplatePayloadType,
@@ -1583,6 +1928,7 @@ impl WhatsappMediaAudioTemplatePayload {
 }
 /// The `WhatsappMediaAudioTemplatePayloadPayload` model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappMediaAudioTemplatePayloadPayload {
     /// Public URL of the media.
     pub url: String,
@@ -1594,7 +1940,10 @@ impl WhatsappMediaAudioTemplatePayloadPayload {
     }
 }
 /// Media kind.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappMediaAudioTemplatePayloadType {
     /// `audio`
     Audio,
@@ -1603,7 +1952,10 @@ pub enum WhatsappMediaAudioTemplatePayloadType {
 }
 string_enum!(WhatsappMediaAudioTemplatePayloadType { Audio = "audio" });
 /// Template type.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappMediaAudioTemplateType {
     /// `media`
     Media,
@@ -1613,6 +1965,7 @@ pub enum WhatsappMediaAudioTemplateType {
 string_enum!(WhatsappMediaAudioTemplateType { Media = "media" });
 /// A service template holding a document.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappMediaDocumentTemplate {
     /// Template category.
     pub category: WhatsappMediaDocumentTemplateCategory,
@@ -1651,7 +2004,10 @@ impl WhatsappMediaDocumentTemplate {
     }
 }
 /// Template category.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappMediaDocumentTemplateCategory {
     /// `marketing`
     Marketing,
@@ -1665,7 +2021,10 @@ string_enum!(
     }
 );
 /// Template language.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappMediaDocumentTemplateLanguage {
     /// `en`
     En,
@@ -1677,6 +2036,7 @@ pub enum WhatsappMediaDocumentTemplateLanguage {
 string_enum!(WhatsappMediaDocumentTemplateLanguage { En = "en", EnUs = "en_US" });
 /// Media content (document). Field names inside are inferred; the reference does not show this shape.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappMediaDocumentTemplatePayload {
     /// Media kind.
     pub r#type: WhatsappMediaDocumentTemplatePayloadType,
@@ -1694,6 +2054,7 @@ impl WhatsappMediaDocumentTemplatePayload {
 }
 /// The `WhatsappMediaDocumentTemplatePayloadPayload` model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappMediaDocumentTemplatePayloadPayload {
     /// Public URL of the media.
     pub url: String,
@@ -1725,7 +2086,10 @@ impl WhatsappMediaDocumentTemplatePayloadPayload {
     }
 }
 /// Media kind.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappMediaDocumentTemplatePayloadType {
     /// `document`
     Document,
@@ -1734,7 +2098,10 @@ pub enum WhatsappMediaDocumentTemplatePayloadType {
 }
 string_enum!(WhatsappMediaDocumentTemplatePayloadType { Document = "document" });
 /// Template type.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappMediaDocumentTemplateType {
     /// `media`
     Media,
@@ -1744,6 +2111,7 @@ pub enum WhatsappMediaDocumentTemplateType {
 string_enum!(WhatsappMediaDocumentTemplateType { Media = "media" });
 /// A service template holding an image.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappMediaImageTemplate {
     /// Template category.
     pub category: WhatsappMediaImageTemplateCategory,
@@ -1782,7 +2150,10 @@ impl WhatsappMediaImageTemplate {
     }
 }
 /// Template category.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappMediaImageTemplateCategory {
     /// `marketing`
     Marketing,
@@ -1795,7 +2166,10 @@ string_enum!(
     WhatsappMediaImageTemplateCategory { Marketing = "marketing", Utility = "utility" }
 );
 /// Template language.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappMediaImageTemplateLanguage {
     /// `en`
     En,
@@ -1807,6 +2181,7 @@ pub enum WhatsappMediaImageTemplateLanguage {
 string_enum!(WhatsappMediaImageTemplateLanguage { En = "en", EnUs = "en_US" });
 /// Media content (image). Field names inside are inferred; the reference does not show this shape.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappMediaImageTemplatePayload {
     /// Media kind.
     pub r#type: WhatsappMediaImageTemplatePayloadType,
@@ -1824,6 +2199,7 @@ impl WhatsappMediaImageTemplatePayload {
 }
 /// The `WhatsappMediaImageTemplatePayloadPayload` model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappMediaImageTemplatePayloadPayload {
     /// Public URL of the media.
     pub url: String,
@@ -1846,7 +2222,10 @@ impl WhatsappMediaImageTemplatePayloadPayload {
     }
 }
 /// Media kind.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappMediaImageTemplatePayloadType {
     /// `image`
     Image,
@@ -1855,7 +2234,10 @@ pub enum WhatsappMediaImageTemplatePayloadType {
 }
 string_enum!(WhatsappMediaImageTemplatePayloadType { Image = "image" });
 /// Template type.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappMediaImageTemplateType {
     /// `media`
     Media,
@@ -1865,6 +2247,7 @@ pub enum WhatsappMediaImageTemplateType {
 string_enum!(WhatsappMediaImageTemplateType { Media = "media" });
 /// A service template holding a video.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappMediaVideoTemplate {
     /// Template category.
     pub category: WhatsappMediaVideoTemplateCategory,
@@ -1903,7 +2286,10 @@ impl WhatsappMediaVideoTemplate {
     }
 }
 /// Template category.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappMediaVideoTemplateCategory {
     /// `marketing`
     Marketing,
@@ -1916,7 +2302,10 @@ string_enum!(
     WhatsappMediaVideoTemplateCategory { Marketing = "marketing", Utility = "utility" }
 );
 /// Template language.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappMediaVideoTemplateLanguage {
     /// `en`
     En,
@@ -1928,6 +2317,7 @@ pub enum WhatsappMediaVideoTemplateLanguage {
 string_enum!(WhatsappMediaVideoTemplateLanguage { En = "en", EnUs = "en_US" });
 /// Media content (video). Field names inside are inferred; the reference does not show this shape.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappMediaVideoTemplatePayload {
     /// Media kind.
     pub r#type: WhatsappMediaVideoTemplatePayloadType,
@@ -1945,6 +2335,7 @@ impl WhatsappMediaVideoTemplatePayload {
 }
 /// The `WhatsappMediaVideoTemplatePayloadPayload` model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappMediaVideoTemplatePayloadPayload {
     /// Public URL of the media.
     pub url: String,
@@ -1967,7 +2358,10 @@ impl WhatsappMediaVideoTemplatePayloadPayload {
     }
 }
 /// Media kind.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappMediaVideoTemplatePayloadType {
     /// `video`
     Video,
@@ -1976,7 +2370,10 @@ pub enum WhatsappMediaVideoTemplatePayloadType {
 }
 string_enum!(WhatsappMediaVideoTemplatePayloadType { Video = "video" });
 /// Template type.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappMediaVideoTemplateType {
     /// `media`
     Media,
@@ -1986,6 +2383,7 @@ pub enum WhatsappMediaVideoTemplateType {
 string_enum!(WhatsappMediaVideoTemplateType { Media = "media" });
 /// Delivery state of one WhatsApp message.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappMessageStatus {
     /// Message identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2018,8 +2416,78 @@ pub struct WhatsappMessageStatus {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub read_at: Option<String>,
 }
+impl WhatsappMessageStatus {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            channel: None,
+            from: None,
+            to: None,
+            credits: None,
+            created_at: None,
+            foreign_id: None,
+            status: None,
+            delivered_at: None,
+            read_at: None,
+        }
+    }
+    /// Sets `id`.
+    pub fn id(mut self, id: impl Into<String>) -> Self {
+        self.id = Some(id.into());
+        self
+    }
+    /// Sets `channel`.
+    pub fn channel(mut self, channel: impl Into<String>) -> Self {
+        self.channel = Some(channel.into());
+        self
+    }
+    /// Sets `from`.
+    pub fn from(mut self, from: impl Into<String>) -> Self {
+        self.from = Some(from.into());
+        self
+    }
+    /// Sets `to`.
+    pub fn to(mut self, to: impl Into<String>) -> Self {
+        self.to = Some(to.into());
+        self
+    }
+    /// Sets `credits`.
+    pub fn credits(mut self, credits: crate::types::StringOrNumber) -> Self {
+        self.credits = Some(credits);
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, created_at: impl Into<String>) -> Self {
+        self.created_at = Some(created_at.into());
+        self
+    }
+    /// Sets `foreign_id`.
+    pub fn foreign_id(mut self, foreign_id: impl Into<String>) -> Self {
+        self.foreign_id = Some(foreign_id.into());
+        self
+    }
+    /// Sets `status`.
+    pub fn status(mut self, status: WhatsappMessageStatusStatus) -> Self {
+        self.status = Some(status);
+        self
+    }
+    /// Sets `delivered_at`.
+    pub fn delivered_at(mut self, delivered_at: impl Into<String>) -> Self {
+        self.delivered_at = Some(delivered_at.into());
+        self
+    }
+    /// Sets `read_at`.
+    pub fn read_at(mut self, read_at: impl Into<String>) -> Self {
+        self.read_at = Some(read_at.into());
+        self
+    }
+}
 /// Delivery state: `queued` (accepted by the API), `dispatched` (passed to WhatsApp's servers), `sent`, `delivered`, `read`, `deleted` (deleted or expired in the app), `failed`.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappMessageStatusStatus {
     /// `queued`
     Queued,
@@ -2044,8 +2512,11 @@ string_enum!(
     "failed" }
 );
 /// Messages from a Meta-approved template (`message.type: template`). They differ in `message.payload`: `header_params` as a list of strings (template message), as an object whose `type` is `document`, `image`, `text` or `video` (header replacement shapes), or absent/empty; exactly one `body_params` value and no header values (authentication); no variables at all (non-variable).
+///
+/// Non-exhaustive: the API may add shapes, so a `match` needs a `_` arm.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum WhatsappNonServiceMessageRequest {
     /// A non-service template whose header and body variables are given as positional lists.
     SendTemplateMessage(WhatsappSendTemplateMessage),
@@ -2181,8 +2652,11 @@ impl From<WhatsappSendNonVariableMessage> for WhatsappNonServiceMessageRequest {
     }
 }
 /// Non-service templates (`is_conversation: false`, `type: template`, approved by Meta). They differ by `payload.header.type` (`text` or absent, `image`, `video`, `document`) and `payload.choices.type` (`actions` for call-to-action buttons, `reply` for quick replies); the authentication template has `category: authentication` and `payload.choices.type: otp`.
+///
+/// Non-exhaustive: the API may add shapes, so a `match` needs a `_` arm.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum WhatsappNonServiceTemplateRequest {
     /// A non-service template with a text header and call-to-action buttons. The header is optional and, when present, is text.
     TemplateWithButtonTypeText(WhatsappTemplateTextButton),
@@ -2405,6 +2879,7 @@ impl From<WhatsappTemplateAuthenticationCopyCode> for WhatsappNonServiceTemplate
 }
 /// A non-service template without variables.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappNonVariableContent {
     /// Message type.
     pub r#type: WhatsappNonVariableContentType,
@@ -2422,6 +2897,7 @@ impl WhatsappNonVariableContent {
 }
 /// The `WhatsappNonVariableContentPayload` model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappNonVariableContentPayload {
     /// Alias name of the approved template.
     pub name: String,
@@ -2456,7 +2932,10 @@ impl WhatsappNonVariableContentPayload {
     }
 }
 /// Message type.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappNonVariableContentType {
     /// `template`
     Template,
@@ -2466,6 +2945,7 @@ pub enum WhatsappNonVariableContentType {
 string_enum!(WhatsappNonVariableContentType { Template = "template" });
 /// Price of the WhatsApp service for one country.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappPrice {
     /// ISO 3166-1 alpha-2 country code.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2501,8 +2981,84 @@ pub struct WhatsappPrice {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
+impl WhatsappPrice {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new() -> Self {
+        Self {
+            iso: None,
+            country_name: None,
+            calling_code: None,
+            sale_price: None,
+            sub_service: None,
+            service: None,
+            service_name: None,
+            currency: None,
+            status: None,
+            created_at: None,
+            updated_at: None,
+        }
+    }
+    /// Sets `iso`.
+    pub fn iso(mut self, iso: impl Into<String>) -> Self {
+        self.iso = Some(iso.into());
+        self
+    }
+    /// Sets `country_name`.
+    pub fn country_name(mut self, country_name: impl Into<String>) -> Self {
+        self.country_name = Some(country_name.into());
+        self
+    }
+    /// Sets `calling_code`.
+    pub fn calling_code(mut self, calling_code: crate::types::StringOrNumber) -> Self {
+        self.calling_code = Some(calling_code);
+        self
+    }
+    /// Sets `sale_price`.
+    pub fn sale_price(mut self, sale_price: crate::types::StringOrNumber) -> Self {
+        self.sale_price = Some(sale_price);
+        self
+    }
+    /// Sets `sub_service`.
+    pub fn sub_service(mut self, sub_service: impl Into<String>) -> Self {
+        self.sub_service = Some(sub_service.into());
+        self
+    }
+    /// Sets `service`.
+    pub fn service(mut self, service: impl Into<String>) -> Self {
+        self.service = Some(service.into());
+        self
+    }
+    /// Sets `service_name`.
+    pub fn service_name(mut self, service_name: impl Into<String>) -> Self {
+        self.service_name = Some(service_name.into());
+        self
+    }
+    /// Sets `currency`.
+    pub fn currency(mut self, currency: impl Into<String>) -> Self {
+        self.currency = Some(currency.into());
+        self
+    }
+    /// Sets `status`.
+    pub fn status(mut self, status: crate::types::StringOrNumber) -> Self {
+        self.status = Some(status);
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, created_at: impl Into<String>) -> Self {
+        self.created_at = Some(created_at.into());
+        self
+    }
+    /// Sets `updated_at`.
+    pub fn updated_at(mut self, updated_at: impl Into<String>) -> Self {
+        self.updated_at = Some(updated_at.into());
+        self
+    }
+}
 /// The `WhatsappPricingFilterStatus` model.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappPricingFilterStatus {
     /// `0`
     V0,
@@ -2514,6 +3070,7 @@ pub enum WhatsappPricingFilterStatus {
 string_enum!(WhatsappPricingFilterStatus { V0 = "0", V1 = "1" });
 /// Who receives the WhatsApp message: phone numbers in `to` and/or a contact segment in `group_id`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappRecipient {
     /// One phone number (with country code) or a list of them (a string vs an array).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -2539,8 +3096,11 @@ impl WhatsappRecipient {
     }
 }
 /// One phone number (with country code) or a list of them (a string vs an array).
+///
+/// Non-exhaustive: the API may add shapes, so a `match` needs a `_` arm.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum WhatsappRecipientTo {
     /// The `SingleNumber` shape.
     SingleNumber(String),
@@ -2589,6 +3149,7 @@ impl From<Vec<String>> for WhatsappRecipientTo {
 }
 /// A quick-reply button.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappReplyChoice {
     /// Choice kind.
     pub r#type: WhatsappReplyChoiceType,
@@ -2606,6 +3167,7 @@ impl WhatsappReplyChoice {
 }
 /// The `WhatsappReplyChoicePayload` model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappReplyChoicePayload {
     /// Identifier returned when the user taps it.
     pub id: String,
@@ -2622,7 +3184,10 @@ impl WhatsappReplyChoicePayload {
     }
 }
 /// Choice kind.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappReplyChoiceType {
     /// `reply`
     Reply,
@@ -2632,6 +3197,7 @@ pub enum WhatsappReplyChoiceType {
 string_enum!(WhatsappReplyChoiceType { Reply = "reply" });
 /// Audio (audio/aac, audio/mp4, audio/amr, audio/mpeg, opus codecs; plain audio/ogg is not supported), at most 16 MB. Payload field names are inferred.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappSendAudioMessage {
     /// Channel(s) the message goes out on.
     pub channels: Vec<WhatsappChannel>,
@@ -2656,6 +3222,7 @@ impl WhatsappSendAudioMessage {
 }
 /// An authentication template; the single body variable is the code.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappSendAuthenticationMessage {
     /// Channel(s) the message goes out on.
     pub channels: Vec<WhatsappChannel>,
@@ -2680,6 +3247,7 @@ impl WhatsappSendAuthenticationMessage {
 }
 /// Interactive quick-reply buttons.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappSendButtonsMessage {
     /// Channel(s) the message goes out on.
     pub channels: Vec<WhatsappChannel>,
@@ -2704,6 +3272,7 @@ impl WhatsappSendButtonsMessage {
 }
 /// One or more contact cards. The payload layout is inferred.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappSendContactMessage {
     /// Channel(s) the message goes out on.
     pub channels: Vec<WhatsappChannel>,
@@ -2728,6 +3297,7 @@ impl WhatsappSendContactMessage {
 }
 /// A document (any valid MIME type that is not image, audio or video), at most 100 MB. Payload field names are inferred.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappSendDocumentMessage {
     /// Channel(s) the message goes out on.
     pub channels: Vec<WhatsappChannel>,
@@ -2752,6 +3322,7 @@ impl WhatsappSendDocumentMessage {
 }
 /// A non-service template with a document header and body variables.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappSendHeaderDocumentMessage {
     /// Channel(s) the message goes out on.
     pub channels: Vec<WhatsappChannel>,
@@ -2776,6 +3347,7 @@ impl WhatsappSendHeaderDocumentMessage {
 }
 /// A non-service template with a image header and body variables.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappSendHeaderImageMessage {
     /// Channel(s) the message goes out on.
     pub channels: Vec<WhatsappChannel>,
@@ -2800,6 +3372,7 @@ impl WhatsappSendHeaderImageMessage {
 }
 /// A non-service template with a text header and body variables.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappSendHeaderTextMessage {
     /// Channel(s) the message goes out on.
     pub channels: Vec<WhatsappChannel>,
@@ -2824,6 +3397,7 @@ impl WhatsappSendHeaderTextMessage {
 }
 /// A non-service template with a video header and body variables.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappSendHeaderVideoMessage {
     /// Channel(s) the message goes out on.
     pub channels: Vec<WhatsappChannel>,
@@ -2848,6 +3422,7 @@ impl WhatsappSendHeaderVideoMessage {
 }
 /// An image (jpg, jpeg, png), at most 5 MB. Payload field names are inferred.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappSendImageMessage {
     /// Channel(s) the message goes out on.
     pub channels: Vec<WhatsappChannel>,
@@ -2872,6 +3447,7 @@ impl WhatsappSendImageMessage {
 }
 /// An interactive choice list.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappSendListMessage {
     /// Channel(s) the message goes out on.
     pub channels: Vec<WhatsappChannel>,
@@ -2896,6 +3472,7 @@ impl WhatsappSendListMessage {
 }
 /// A map location.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappSendLocationMessage {
     /// Channel(s) the message goes out on.
     pub channels: Vec<WhatsappChannel>,
@@ -2919,8 +3496,11 @@ impl WhatsappSendLocationMessage {
     }
 }
 /// A WhatsApp message, one of 16 shapes: 9 service shapes and 7 non-service template shapes (`message.type: template`). If the template has variables in both header and body, send both `header_params` and `body_params`.
+///
+/// Non-exhaustive: the API may add shapes, so a `match` needs a `_` arm.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum WhatsappSendMessageRequest {
     /// Session (service) messages: no approved template needed. They differ by `message.type` (`text`, `document`, `image`, `audio`, `video`, `interactive`, `location`, `contact`); the two interactive shapes differ by `message.payload.type` (`list` or `reply`).
     ServiceMessages(WhatsappServiceMessageRequest),
@@ -3046,6 +3626,7 @@ impl From<WhatsappSendNonVariableMessage> for WhatsappSendMessageRequest {
 }
 /// The queued messages, one per recipient.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappSendMessageResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -3057,8 +3638,29 @@ pub struct WhatsappSendMessageResponse {
     /// `data`
     pub data: Vec<WhatsappSentMessage>,
 }
+impl WhatsappSendMessageResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(
+        status: impl Into<String>,
+        message: impl Into<String>,
+        data: Vec<WhatsappSentMessage>,
+    ) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+}
 /// A non-service template without variables.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappSendNonVariableMessage {
     /// Channel(s) the message goes out on.
     pub channels: Vec<WhatsappChannel>,
@@ -3083,6 +3685,7 @@ impl WhatsappSendNonVariableMessage {
 }
 /// A non-service template whose header and body variables are given as positional lists.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappSendTemplateMessage {
     /// Channel(s) the message goes out on.
     pub channels: Vec<WhatsappChannel>,
@@ -3107,6 +3710,7 @@ impl WhatsappSendTemplateMessage {
 }
 /// Sends a stored service template. Give either `alias` or `id` (one of them is required). Variables in the template are replaced from `data`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappSendTemplateRequest {
     /// Alias of the template (required when `id` is absent).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -3154,6 +3758,7 @@ impl WhatsappSendTemplateRequest {
 }
 /// The queued messages, one per recipient.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappSendTemplateResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -3165,8 +3770,29 @@ pub struct WhatsappSendTemplateResponse {
     /// `data`
     pub data: Vec<WhatsappSentMessage>,
 }
+impl WhatsappSendTemplateResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(
+        status: impl Into<String>,
+        message: impl Into<String>,
+        data: Vec<WhatsappSentMessage>,
+    ) -> Self {
+        Self {
+            status: status.into(),
+            code: None,
+            message: message.into(),
+            data,
+        }
+    }
+    /// Sets `code`.
+    pub fn code(mut self, code: i64) -> Self {
+        self.code = Some(code);
+        self
+    }
+}
 /// Text content.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappSendTextMessage {
     /// Channel(s) the message goes out on.
     pub channels: Vec<WhatsappChannel>,
@@ -3191,6 +3817,7 @@ impl WhatsappSendTextMessage {
 }
 /// A video (video/mp4 or video/3gpp, H.264 video and AAC audio only), at most 16 MB. Payload field names are inferred.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappSendVideoMessage {
     /// Channel(s) the message goes out on.
     pub channels: Vec<WhatsappChannel>,
@@ -3215,6 +3842,7 @@ impl WhatsappSendVideoMessage {
 }
 /// One WhatsApp message accepted for delivery (one per recipient).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappSentMessage {
     /// Message identifier; use it with the DLR endpoint and to match webhook events.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -3241,9 +3869,67 @@ pub struct WhatsappSentMessage {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub foreign_id: Option<String>,
 }
+impl WhatsappSentMessage {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            channel: None,
+            from: None,
+            to: None,
+            credits: None,
+            created_at: None,
+            status: None,
+            foreign_id: None,
+        }
+    }
+    /// Sets `id`.
+    pub fn id(mut self, id: impl Into<String>) -> Self {
+        self.id = Some(id.into());
+        self
+    }
+    /// Sets `channel`.
+    pub fn channel(mut self, channel: impl Into<String>) -> Self {
+        self.channel = Some(channel.into());
+        self
+    }
+    /// Sets `from`.
+    pub fn from(mut self, from: impl Into<String>) -> Self {
+        self.from = Some(from.into());
+        self
+    }
+    /// Sets `to`.
+    pub fn to(mut self, to: impl Into<String>) -> Self {
+        self.to = Some(to.into());
+        self
+    }
+    /// Sets `credits`.
+    pub fn credits(mut self, credits: crate::types::StringOrNumber) -> Self {
+        self.credits = Some(credits);
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, created_at: impl Into<String>) -> Self {
+        self.created_at = Some(created_at.into());
+        self
+    }
+    /// Sets `status`.
+    pub fn status(mut self, status: impl Into<String>) -> Self {
+        self.status = Some(status.into());
+        self
+    }
+    /// Sets `foreign_id`.
+    pub fn foreign_id(mut self, foreign_id: impl Into<String>) -> Self {
+        self.foreign_id = Some(foreign_id.into());
+        self
+    }
+}
 /// Session (service) messages: no approved template needed. They differ by `message.type` (`text`, `document`, `image`, `audio`, `video`, `interactive`, `location`, `contact`); the two interactive shapes differ by `message.payload.type` (`list` or `reply`).
+///
+/// Non-exhaustive: the API may add shapes, so a `match` needs a `_` arm.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum WhatsappServiceMessageRequest {
     /// Text content.
     SendTextMessage(WhatsappSendTextMessage),
@@ -3381,8 +4067,11 @@ impl From<WhatsappSendContactMessage> for WhatsappServiceMessageRequest {
     }
 }
 /// Service templates (`is_conversation: true`, no approval by Meta needed). `type` tells `text`, `json` and `media` apart; media templates differ by `payload.type` (`image`, `video`, `audio`, `document`).
+///
+/// Non-exhaustive: the API may add shapes, so a `match` needs a `_` arm.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum WhatsappServiceTemplateRequest {
     /// A service template holding plain text.
     TemplateWithTypeText(WhatsappTextTemplate),
@@ -3526,6 +4215,7 @@ impl From<WhatsappMediaDocumentTemplate> for WhatsappServiceTemplateRequest {
 }
 /// A WhatsApp message template stored in the account.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappTemplate {
     /// Template identifier (UUID).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -3564,8 +4254,88 @@ pub struct WhatsappTemplate {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
 }
+impl WhatsappTemplate {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            name: None,
+            alias: None,
+            number: None,
+            r#type: None,
+            category: None,
+            language: None,
+            payload: None,
+            status: None,
+            is_conversation: None,
+            created_at: None,
+            updated_at: None,
+        }
+    }
+    /// Sets `id`.
+    pub fn id(mut self, id: impl Into<String>) -> Self {
+        self.id = Some(id.into());
+        self
+    }
+    /// Sets `name`.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+    /// Sets `alias`.
+    pub fn alias(mut self, alias: impl Into<String>) -> Self {
+        self.alias = Some(alias.into());
+        self
+    }
+    /// Sets `number`.
+    pub fn number(mut self, number: impl Into<String>) -> Self {
+        self.number = Some(number.into());
+        self
+    }
+    /// Sets `type`.
+    pub fn r#type(mut self, r#type: impl Into<String>) -> Self {
+        self.r#type = Some(r#type.into());
+        self
+    }
+    /// Sets `category`.
+    pub fn category(mut self, category: impl Into<String>) -> Self {
+        self.category = Some(category.into());
+        self
+    }
+    /// Sets `language`.
+    pub fn language(mut self, language: impl Into<String>) -> Self {
+        self.language = Some(language.into());
+        self
+    }
+    /// Sets `payload`.
+    pub fn payload(mut self, payload: serde_json::Value) -> Self {
+        self.payload = Some(payload);
+        self
+    }
+    /// Sets `status`.
+    pub fn status(mut self, status: crate::types::StringOrNumber) -> Self {
+        self.status = Some(status);
+        self
+    }
+    /// Sets `is_conversation`.
+    pub fn is_conversation(mut self, is_conversation: serde_json::Value) -> Self {
+        self.is_conversation = Some(is_conversation);
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, created_at: impl Into<String>) -> Self {
+        self.created_at = Some(created_at.into());
+        self
+    }
+    /// Sets `updated_at`.
+    pub fn updated_at(mut self, updated_at: impl Into<String>) -> Self {
+        self.updated_at = Some(updated_at.into());
+        self
+    }
+}
 /// A call-to-action button: `phone_number` (calls a number) or `url` (opens a website).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappTemplateAction {
     /// Button kind.
     pub r#type: WhatsappTemplateActionType,
@@ -3631,6 +4401,7 @@ impl WhatsappTemplateAction {
 }
 /// Call-to-action buttons of a template.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappTemplateActionChoices {
     /// Choice kind.
     pub r#type: WhatsappTemplateActionChoicesType,
@@ -3647,7 +4418,10 @@ impl WhatsappTemplateActionChoices {
     }
 }
 /// Choice kind.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappTemplateActionChoicesType {
     /// `actions`
     Actions,
@@ -3656,7 +4430,10 @@ pub enum WhatsappTemplateActionChoicesType {
 }
 string_enum!(WhatsappTemplateActionChoicesType { Actions = "actions" });
 /// Button kind.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappTemplateActionType {
     /// `phone_number`
     PhoneNumber,
@@ -3667,7 +4444,10 @@ pub enum WhatsappTemplateActionType {
 }
 string_enum!(WhatsappTemplateActionType { PhoneNumber = "phone_number", Url = "url" });
 /// Whether the URL of a `url` button is fixed (`Static`) or ends in a variable (`Dynamic`).
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappTemplateActionWebsiteUrlType {
     /// `Static`
     Static,
@@ -3681,6 +4461,7 @@ string_enum!(
 );
 /// An authentication template whose body carries the code and whose button copies it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappTemplateAuthenticationCopyCode {
     /// Template category.
     pub category: WhatsappTemplateAuthenticationCopyCodeCategory,
@@ -3718,7 +4499,10 @@ impl WhatsappTemplateAuthenticationCopyCode {
     }
 }
 /// Template category.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappTemplateAuthenticationCopyCodeCategory {
     /// `authentication`
     Authentication,
@@ -3729,7 +4513,10 @@ string_enum!(
     WhatsappTemplateAuthenticationCopyCodeCategory { Authentication = "authentication" }
 );
 /// Template language.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappTemplateAuthenticationCopyCodeLanguage {
     /// `en`
     En,
@@ -3743,6 +4530,7 @@ string_enum!(
 );
 /// Body and copy-code button.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappTemplateAuthenticationCopyCodePayload {
     /// `body`
     pub body: WhatsappTemplateTextBlock,
@@ -3759,7 +4547,10 @@ impl WhatsappTemplateAuthenticationCopyCodePayload {
     }
 }
 /// Template type.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappTemplateAuthenticationCopyCodeType {
     /// `template`
     Template,
@@ -3769,6 +4560,7 @@ pub enum WhatsappTemplateAuthenticationCopyCodeType {
 string_enum!(WhatsappTemplateAuthenticationCopyCodeType { Template = "template" });
 /// A non-service template whose header and body variables are given as positional lists.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappTemplateContent {
     /// Message type.
     pub r#type: WhatsappTemplateContentType,
@@ -3786,6 +4578,7 @@ impl WhatsappTemplateContent {
 }
 /// The `WhatsappTemplateContentPayload` model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappTemplateContentPayload {
     /// Alias name of the approved template.
     pub name: String,
@@ -3818,7 +4611,10 @@ impl WhatsappTemplateContentPayload {
     }
 }
 /// Message type.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappTemplateContentType {
     /// `template`
     Template,
@@ -3828,6 +4624,7 @@ pub enum WhatsappTemplateContentType {
 string_enum!(WhatsappTemplateContentType { Template = "template" });
 /// A non-service template with a document header and call-to-action buttons.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappTemplateDocumentButton {
     /// Template category.
     pub category: WhatsappTemplateDocumentButtonCategory,
@@ -3866,7 +4663,10 @@ impl WhatsappTemplateDocumentButton {
     }
 }
 /// Template category.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappTemplateDocumentButtonCategory {
     /// `marketing`
     Marketing,
@@ -3880,7 +4680,10 @@ string_enum!(
     }
 );
 /// Template language.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappTemplateDocumentButtonLanguage {
     /// `en`
     En,
@@ -3892,6 +4695,7 @@ pub enum WhatsappTemplateDocumentButtonLanguage {
 string_enum!(WhatsappTemplateDocumentButtonLanguage { En = "en", EnUs = "en_US" });
 /// Header, body, footer and buttons.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappTemplateDocumentButtonPayload {
     /// `header`
     pub header: WhatsappTemplateDocumentHeader,
@@ -3924,7 +4728,10 @@ impl WhatsappTemplateDocumentButtonPayload {
     }
 }
 /// Template type.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappTemplateDocumentButtonType {
     /// `template`
     Template,
@@ -3934,6 +4741,7 @@ pub enum WhatsappTemplateDocumentButtonType {
 string_enum!(WhatsappTemplateDocumentButtonType { Template = "template" });
 /// A template header showing a document. Payload field names are inferred.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappTemplateDocumentHeader {
     /// Header type.
     pub r#type: WhatsappTemplateDocumentHeaderType,
@@ -3951,6 +4759,7 @@ impl WhatsappTemplateDocumentHeader {
 }
 /// The `WhatsappTemplateDocumentHeaderPayload` model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappTemplateDocumentHeaderPayload {
     /// Public URL of document sample.
     pub url: String,
@@ -3973,7 +4782,10 @@ impl WhatsappTemplateDocumentHeaderPayload {
     }
 }
 /// Header type.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappTemplateDocumentHeaderType {
     /// `document`
     Document,
@@ -3983,6 +4795,7 @@ pub enum WhatsappTemplateDocumentHeaderType {
 string_enum!(WhatsappTemplateDocumentHeaderType { Document = "document" });
 /// A non-service template with a document header and quick-reply buttons.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappTemplateDocumentReply {
     /// Template category.
     pub category: WhatsappTemplateDocumentReplyCategory,
@@ -4021,7 +4834,10 @@ impl WhatsappTemplateDocumentReply {
     }
 }
 /// Template category.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappTemplateDocumentReplyCategory {
     /// `marketing`
     Marketing,
@@ -4035,7 +4851,10 @@ string_enum!(
     }
 );
 /// Template language.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappTemplateDocumentReplyLanguage {
     /// `en`
     En,
@@ -4047,6 +4866,7 @@ pub enum WhatsappTemplateDocumentReplyLanguage {
 string_enum!(WhatsappTemplateDocumentReplyLanguage { En = "en", EnUs = "en_US" });
 /// Header, body, footer and buttons.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappTemplateDocumentReplyPayload {
     /// `header`
     pub header: WhatsappTemplateDocumentHeader,
@@ -4079,7 +4899,10 @@ impl WhatsappTemplateDocumentReplyPayload {
     }
 }
 /// Template type.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappTemplateDocumentReplyType {
     /// `template`
     Template,
@@ -4088,7 +4911,10 @@ pub enum WhatsappTemplateDocumentReplyType {
 }
 string_enum!(WhatsappTemplateDocumentReplyType { Template = "template" });
 /// The `WhatsappTemplateFilterStatus` model.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappTemplateFilterStatus {
     /// `1`
     V1,
@@ -4101,7 +4927,10 @@ pub enum WhatsappTemplateFilterStatus {
 }
 string_enum!(WhatsappTemplateFilterStatus { V1 = "1", V2 = "2", V3 = "3" });
 /// The `WhatsappTemplateFilterType` model.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappTemplateFilterType {
     /// `text`
     Text,
@@ -4120,6 +4949,7 @@ string_enum!(
 );
 /// A non-service template with a image header and call-to-action buttons.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappTemplateImageButton {
     /// Template category.
     pub category: WhatsappTemplateImageButtonCategory,
@@ -4158,7 +4988,10 @@ impl WhatsappTemplateImageButton {
     }
 }
 /// Template category.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappTemplateImageButtonCategory {
     /// `marketing`
     Marketing,
@@ -4171,7 +5004,10 @@ string_enum!(
     WhatsappTemplateImageButtonCategory { Marketing = "marketing", Utility = "utility" }
 );
 /// Template language.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappTemplateImageButtonLanguage {
     /// `en`
     En,
@@ -4183,6 +5019,7 @@ pub enum WhatsappTemplateImageButtonLanguage {
 string_enum!(WhatsappTemplateImageButtonLanguage { En = "en", EnUs = "en_US" });
 /// Header, body, footer and buttons.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappTemplateImageButtonPayload {
     /// `header`
     pub header: WhatsappTemplateImageHeader,
@@ -4215,7 +5052,10 @@ impl WhatsappTemplateImageButtonPayload {
     }
 }
 /// Template type.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappTemplateImageButtonType {
     /// `template`
     Template,
@@ -4225,6 +5065,7 @@ pub enum WhatsappTemplateImageButtonType {
 string_enum!(WhatsappTemplateImageButtonType { Template = "template" });
 /// A template header showing an image. Payload field names are inferred.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappTemplateImageHeader {
     /// Header type.
     pub r#type: WhatsappTemplateImageHeaderType,
@@ -4242,6 +5083,7 @@ impl WhatsappTemplateImageHeader {
 }
 /// The `WhatsappTemplateImageHeaderPayload` model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappTemplateImageHeaderPayload {
     /// Public URL of image sample.
     pub url: String,
@@ -4253,7 +5095,10 @@ impl WhatsappTemplateImageHeaderPayload {
     }
 }
 /// Header type.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappTemplateImageHeaderType {
     /// `image`
     Image,
@@ -4263,6 +5108,7 @@ pub enum WhatsappTemplateImageHeaderType {
 string_enum!(WhatsappTemplateImageHeaderType { Image = "image" });
 /// A non-service template with a image header and quick-reply buttons.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappTemplateImageReply {
     /// Template category.
     pub category: WhatsappTemplateImageReplyCategory,
@@ -4301,7 +5147,10 @@ impl WhatsappTemplateImageReply {
     }
 }
 /// Template category.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappTemplateImageReplyCategory {
     /// `marketing`
     Marketing,
@@ -4314,7 +5163,10 @@ string_enum!(
     WhatsappTemplateImageReplyCategory { Marketing = "marketing", Utility = "utility" }
 );
 /// Template language.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappTemplateImageReplyLanguage {
     /// `en`
     En,
@@ -4326,6 +5178,7 @@ pub enum WhatsappTemplateImageReplyLanguage {
 string_enum!(WhatsappTemplateImageReplyLanguage { En = "en", EnUs = "en_US" });
 /// Header, body, footer and buttons.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappTemplateImageReplyPayload {
     /// `header`
     pub header: WhatsappTemplateImageHeader,
@@ -4358,7 +5211,10 @@ impl WhatsappTemplateImageReplyPayload {
     }
 }
 /// Template type.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappTemplateImageReplyType {
     /// `template`
     Template,
@@ -4368,6 +5224,7 @@ pub enum WhatsappTemplateImageReplyType {
 string_enum!(WhatsappTemplateImageReplyType { Template = "template" });
 /// Extra options for a template message (the reference does not list the fields; these mirror the channel options).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappTemplateMeta {
     /// Your own identifier, echoed in responses, DLRs and webhooks.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -4397,6 +5254,7 @@ impl WhatsappTemplateMeta {
 }
 /// The one-time-password button of an authentication template.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappTemplateOtpChoices {
     /// Choice kind.
     pub r#type: WhatsappTemplateOtpChoicesType,
@@ -4432,6 +5290,7 @@ impl WhatsappTemplateOtpChoices {
 }
 /// The `WhatsappTemplateOtpChoicesOtp` model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappTemplateOtpChoicesOtp {
     /// Button behaviour: copies the code.
     pub otp_type: WhatsappTemplateOtpChoicesOtpOtpType,
@@ -4459,7 +5318,10 @@ impl WhatsappTemplateOtpChoicesOtp {
     }
 }
 /// Button behaviour: copies the code.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappTemplateOtpChoicesOtpOtpType {
     /// `copy_code`
     CopyCode,
@@ -4468,7 +5330,10 @@ pub enum WhatsappTemplateOtpChoicesOtpOtpType {
 }
 string_enum!(WhatsappTemplateOtpChoicesOtpOtpType { CopyCode = "copy_code" });
 /// Whether to add the security recommendation ("do not share this code").
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappTemplateOtpChoicesSecurity {
     /// `true`
     True,
@@ -4479,7 +5344,10 @@ pub enum WhatsappTemplateOtpChoicesSecurity {
 }
 string_enum!(WhatsappTemplateOtpChoicesSecurity { True = "true", False = "false" });
 /// Choice kind.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappTemplateOtpChoicesType {
     /// `otp`
     Otp,
@@ -4489,6 +5357,7 @@ pub enum WhatsappTemplateOtpChoicesType {
 string_enum!(WhatsappTemplateOtpChoicesType { Otp = "otp" });
 /// Recipients of a WhatsApp template message.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappTemplateRecipient {
     /// Phone numbers with country code.
     pub to: Vec<String>,
@@ -4501,6 +5370,7 @@ impl WhatsappTemplateRecipient {
 }
 /// Quick-reply buttons of a template.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappTemplateReplyChoices {
     /// Choice kind.
     pub r#type: WhatsappTemplateReplyChoicesType,
@@ -4518,6 +5388,7 @@ impl WhatsappTemplateReplyChoices {
 }
 /// The `WhatsappTemplateReplyChoicesReply` model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappTemplateReplyChoicesReply {
     /// Reply kind.
     pub r#type: WhatsappTemplateReplyChoicesReplyType,
@@ -4563,7 +5434,10 @@ impl WhatsappTemplateReplyChoicesReply {
     }
 }
 /// Reply kind.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappTemplateReplyChoicesReplyType {
     /// `quick_reply`
     QuickReply,
@@ -4572,7 +5446,10 @@ pub enum WhatsappTemplateReplyChoicesReplyType {
 }
 string_enum!(WhatsappTemplateReplyChoicesReplyType { QuickReply = "quick_reply" });
 /// Choice kind.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappTemplateReplyChoicesType {
     /// `reply`
     Reply,
@@ -4582,6 +5459,7 @@ pub enum WhatsappTemplateReplyChoicesType {
 string_enum!(WhatsappTemplateReplyChoicesType { Reply = "reply" });
 /// A text block of a template; variables as `{{name}}` with sample values in `params`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappTemplateTextBlock {
     /// Block type.
     pub r#type: WhatsappTemplateTextBlockType,
@@ -4608,6 +5486,7 @@ impl WhatsappTemplateTextBlock {
 }
 /// The `WhatsappTemplateTextBlockPayload` model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappTemplateTextBlockPayload {
     /// The text.
     pub text: String,
@@ -4619,7 +5498,10 @@ impl WhatsappTemplateTextBlockPayload {
     }
 }
 /// Block type.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappTemplateTextBlockType {
     /// `text`
     Text,
@@ -4629,6 +5511,7 @@ pub enum WhatsappTemplateTextBlockType {
 string_enum!(WhatsappTemplateTextBlockType { Text = "text" });
 /// A non-service template with a text header and call-to-action buttons. The header is optional and, when present, is text.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappTemplateTextButton {
     /// Template category.
     pub category: WhatsappTemplateTextButtonCategory,
@@ -4667,7 +5550,10 @@ impl WhatsappTemplateTextButton {
     }
 }
 /// Template category.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappTemplateTextButtonCategory {
     /// `marketing`
     Marketing,
@@ -4680,7 +5566,10 @@ string_enum!(
     WhatsappTemplateTextButtonCategory { Marketing = "marketing", Utility = "utility" }
 );
 /// Template language.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappTemplateTextButtonLanguage {
     /// `en`
     En,
@@ -4692,6 +5581,7 @@ pub enum WhatsappTemplateTextButtonLanguage {
 string_enum!(WhatsappTemplateTextButtonLanguage { En = "en", EnUs = "en_US" });
 /// Header, body, footer and buttons.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappTemplateTextButtonPayload {
     /// `header`
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -4729,7 +5619,10 @@ impl WhatsappTemplateTextButtonPayload {
     }
 }
 /// Template type.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappTemplateTextButtonType {
     /// `template`
     Template,
@@ -4739,6 +5632,7 @@ pub enum WhatsappTemplateTextButtonType {
 string_enum!(WhatsappTemplateTextButtonType { Template = "template" });
 /// A non-service template with a text header and quick-reply buttons. The header is optional and, when present, is text.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappTemplateTextReply {
     /// Template category.
     pub category: WhatsappTemplateTextReplyCategory,
@@ -4777,7 +5671,10 @@ impl WhatsappTemplateTextReply {
     }
 }
 /// Template category.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappTemplateTextReplyCategory {
     /// `marketing`
     Marketing,
@@ -4790,7 +5687,10 @@ string_enum!(
     WhatsappTemplateTextReplyCategory { Marketing = "marketing", Utility = "utility" }
 );
 /// Template language.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappTemplateTextReplyLanguage {
     /// `en`
     En,
@@ -4802,6 +5702,7 @@ pub enum WhatsappTemplateTextReplyLanguage {
 string_enum!(WhatsappTemplateTextReplyLanguage { En = "en", EnUs = "en_US" });
 /// Header, body, footer and buttons.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappTemplateTextReplyPayload {
     /// `header`
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -4839,7 +5740,10 @@ impl WhatsappTemplateTextReplyPayload {
     }
 }
 /// Template type.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappTemplateTextReplyType {
     /// `template`
     Template,
@@ -4849,6 +5753,7 @@ pub enum WhatsappTemplateTextReplyType {
 string_enum!(WhatsappTemplateTextReplyType { Template = "template" });
 /// A non-service template with a video header and call-to-action buttons.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappTemplateVideoButton {
     /// Template category.
     pub category: WhatsappTemplateVideoButtonCategory,
@@ -4887,7 +5792,10 @@ impl WhatsappTemplateVideoButton {
     }
 }
 /// Template category.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappTemplateVideoButtonCategory {
     /// `marketing`
     Marketing,
@@ -4900,7 +5808,10 @@ string_enum!(
     WhatsappTemplateVideoButtonCategory { Marketing = "marketing", Utility = "utility" }
 );
 /// Template language.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappTemplateVideoButtonLanguage {
     /// `en`
     En,
@@ -4912,6 +5823,7 @@ pub enum WhatsappTemplateVideoButtonLanguage {
 string_enum!(WhatsappTemplateVideoButtonLanguage { En = "en", EnUs = "en_US" });
 /// Header, body, footer and buttons.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappTemplateVideoButtonPayload {
     /// `header`
     pub header: WhatsappTemplateVideoHeader,
@@ -4944,7 +5856,10 @@ impl WhatsappTemplateVideoButtonPayload {
     }
 }
 /// Template type.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappTemplateVideoButtonType {
     /// `template`
     Template,
@@ -4954,6 +5869,7 @@ pub enum WhatsappTemplateVideoButtonType {
 string_enum!(WhatsappTemplateVideoButtonType { Template = "template" });
 /// A template header showing a video. Payload field names are inferred.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappTemplateVideoHeader {
     /// Header type.
     pub r#type: WhatsappTemplateVideoHeaderType,
@@ -4971,6 +5887,7 @@ impl WhatsappTemplateVideoHeader {
 }
 /// The `WhatsappTemplateVideoHeaderPayload` model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappTemplateVideoHeaderPayload {
     /// Public URL of video sample.
     pub url: String,
@@ -4982,7 +5899,10 @@ impl WhatsappTemplateVideoHeaderPayload {
     }
 }
 /// Header type.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappTemplateVideoHeaderType {
     /// `video`
     Video,
@@ -4992,6 +5912,7 @@ pub enum WhatsappTemplateVideoHeaderType {
 string_enum!(WhatsappTemplateVideoHeaderType { Video = "video" });
 /// A non-service template with a video header and quick-reply buttons.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappTemplateVideoReply {
     /// Template category.
     pub category: WhatsappTemplateVideoReplyCategory,
@@ -5030,7 +5951,10 @@ impl WhatsappTemplateVideoReply {
     }
 }
 /// Template category.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappTemplateVideoReplyCategory {
     /// `marketing`
     Marketing,
@@ -5043,7 +5967,10 @@ string_enum!(
     WhatsappTemplateVideoReplyCategory { Marketing = "marketing", Utility = "utility" }
 );
 /// Template language.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappTemplateVideoReplyLanguage {
     /// `en`
     En,
@@ -5055,6 +5982,7 @@ pub enum WhatsappTemplateVideoReplyLanguage {
 string_enum!(WhatsappTemplateVideoReplyLanguage { En = "en", EnUs = "en_US" });
 /// Header, body, footer and buttons.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappTemplateVideoReplyPayload {
     /// `header`
     pub header: WhatsappTemplateVideoHeader,
@@ -5087,7 +6015,10 @@ impl WhatsappTemplateVideoReplyPayload {
     }
 }
 /// Template type.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappTemplateVideoReplyType {
     /// `template`
     Template,
@@ -5097,6 +6028,7 @@ pub enum WhatsappTemplateVideoReplyType {
 string_enum!(WhatsappTemplateVideoReplyType { Template = "template" });
 /// A text block (header, body or footer).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappTextBlock {
     /// Block type.
     pub r#type: WhatsappTextBlockType,
@@ -5114,6 +6046,7 @@ impl WhatsappTextBlock {
 }
 /// The `WhatsappTextBlockPayload` model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappTextBlockPayload {
     /// The text.
     pub text: String,
@@ -5125,7 +6058,10 @@ impl WhatsappTextBlockPayload {
     }
 }
 /// Block type.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappTextBlockType {
     /// `text`
     Text,
@@ -5135,6 +6071,7 @@ pub enum WhatsappTextBlockType {
 string_enum!(WhatsappTextBlockType { Text = "text" });
 /// Text content.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappTextContent {
     /// Message type.
     pub r#type: WhatsappTextContentType,
@@ -5152,6 +6089,7 @@ impl WhatsappTextContent {
 }
 /// The `WhatsappTextContentPayload` model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappTextContentPayload {
     /// Message text.
     pub text: String,
@@ -5163,7 +6101,10 @@ impl WhatsappTextContentPayload {
     }
 }
 /// Message type.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappTextContentType {
     /// `text`
     Text,
@@ -5173,6 +6114,7 @@ pub enum WhatsappTextContentType {
 string_enum!(WhatsappTextContentType { Text = "text" });
 /// Replacement for a text header.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappTextHeaderParams {
     /// Header kind.
     pub r#type: WhatsappTextHeaderParamsType,
@@ -5190,6 +6132,7 @@ impl WhatsappTextHeaderParams {
 }
 /// The `WhatsappTextHeaderParamsPayload` model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappTextHeaderParamsPayload {
     /// Replacement for the header variable.
     pub text: String,
@@ -5201,7 +6144,10 @@ impl WhatsappTextHeaderParamsPayload {
     }
 }
 /// Header kind.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappTextHeaderParamsType {
     /// `text`
     Text,
@@ -5211,6 +6157,7 @@ pub enum WhatsappTextHeaderParamsType {
 string_enum!(WhatsappTextHeaderParamsType { Text = "text" });
 /// A service template holding plain text.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappTextTemplate {
     /// Template category.
     pub category: WhatsappTextTemplateCategory,
@@ -5254,7 +6201,10 @@ impl WhatsappTextTemplate {
     }
 }
 /// Template category.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappTextTemplateCategory {
     /// `marketing`
     Marketing,
@@ -5267,7 +6217,10 @@ string_enum!(
     WhatsappTextTemplateCategory { Marketing = "marketing", Utility = "utility" }
 );
 /// Template language.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappTextTemplateLanguage {
     /// `en`
     En,
@@ -5279,6 +6232,7 @@ pub enum WhatsappTextTemplateLanguage {
 string_enum!(WhatsappTextTemplateLanguage { En = "en", EnUs = "en_US" });
 /// Text content.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappTextTemplatePayload {
     /// Content type.
     pub r#type: WhatsappTextTemplatePayloadType,
@@ -5296,6 +6250,7 @@ impl WhatsappTextTemplatePayload {
 }
 /// The `WhatsappTextTemplatePayloadPayload` model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappTextTemplatePayloadPayload {
     /// Template text; variables as `{{name}}`.
     pub text: String,
@@ -5307,7 +6262,10 @@ impl WhatsappTextTemplatePayloadPayload {
     }
 }
 /// Content type.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappTextTemplatePayloadType {
     /// `text`
     Text,
@@ -5316,7 +6274,10 @@ pub enum WhatsappTextTemplatePayloadType {
 }
 string_enum!(WhatsappTextTemplatePayloadType { Text = "text" });
 /// Template type.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappTextTemplateType {
     /// `text`
     Text,
@@ -5326,6 +6287,7 @@ pub enum WhatsappTextTemplateType {
 string_enum!(WhatsappTextTemplateType { Text = "text" });
 /// One receiver on the WhatsApp suppression (opt-out) list.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappUnsubscriber {
     /// Identifier of the entry (numeric string or UUID).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -5346,8 +6308,54 @@ pub struct WhatsappUnsubscriber {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
 }
+impl WhatsappUnsubscriber {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new() -> Self {
+        Self {
+            id: None,
+            iso: None,
+            receiver: None,
+            r#type: None,
+            value: None,
+            created_at: None,
+        }
+    }
+    /// Sets `id`.
+    pub fn id(mut self, id: impl Into<String>) -> Self {
+        self.id = Some(id.into());
+        self
+    }
+    /// Sets `iso`.
+    pub fn iso(mut self, iso: impl Into<String>) -> Self {
+        self.iso = Some(iso.into());
+        self
+    }
+    /// Sets `receiver`.
+    pub fn receiver(mut self, receiver: impl Into<String>) -> Self {
+        self.receiver = Some(receiver.into());
+        self
+    }
+    /// Sets `type`.
+    pub fn r#type(mut self, r#type: impl Into<String>) -> Self {
+        self.r#type = Some(r#type.into());
+        self
+    }
+    /// Sets `value`.
+    pub fn value(mut self, value: impl Into<String>) -> Self {
+        self.value = Some(value.into());
+        self
+    }
+    /// Sets `created_at`.
+    pub fn created_at(mut self, created_at: impl Into<String>) -> Self {
+        self.created_at = Some(created_at.into());
+        self
+    }
+}
 /// The `WhatsappUnsubscriberFilterType` model.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappUnsubscriberFilterType {
     /// `tag`
     Tag,
@@ -5364,6 +6372,7 @@ string_enum!(
 );
 /// Fields sent to add or edit a WhatsApp opt-out entry.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappUnsubscriberWrite {
     /// Phone number to suppress, with country code.
     pub receiver: String,
@@ -5395,7 +6404,10 @@ impl WhatsappUnsubscriberWrite {
     }
 }
 /// Scope of the opt-out: `tag`, `product`, `sender`, `all`.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappUnsubscriberWriteType {
     /// `tag`
     Tag,
@@ -5414,6 +6426,7 @@ string_enum!(
 );
 /// The updated opt-out entry.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappUpdateUnsubscriberResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: String,
@@ -5424,8 +6437,25 @@ pub struct WhatsappUpdateUnsubscriberResponse {
     /// `data`
     pub data: WhatsappUnsubscriber,
 }
+impl WhatsappUpdateUnsubscriberResponse {
+    /// Creates the model from its required fields; optional fields start empty.
+    pub fn new(
+        status: impl Into<String>,
+        code: i64,
+        message: impl Into<String>,
+        data: WhatsappUnsubscriber,
+    ) -> Self {
+        Self {
+            status: status.into(),
+            code,
+            message: message.into(),
+            data,
+        }
+    }
+}
 /// A video (video/mp4 or video/3gpp, H.264 video and AAC audio only), at most 16 MB. Payload field names are inferred.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappVideoContent {
     /// Message type.
     pub r#type: WhatsappVideoContentType,
@@ -5443,6 +6473,7 @@ impl WhatsappVideoContent {
 }
 /// The `WhatsappVideoContentPayload` model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappVideoContentPayload {
     /// Public URL of the video.
     pub url: String,
@@ -5465,7 +6496,10 @@ impl WhatsappVideoContentPayload {
     }
 }
 /// Message type.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappVideoContentType {
     /// `video`
     Video,
@@ -5475,6 +6509,7 @@ pub enum WhatsappVideoContentType {
 string_enum!(WhatsappVideoContentType { Video = "video" });
 /// Replacement for a video header. Payload field names are inferred.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappVideoHeaderParams {
     /// Header kind.
     pub r#type: WhatsappVideoHeaderParamsType,
@@ -5492,6 +6527,7 @@ impl WhatsappVideoHeaderParams {
 }
 /// The `WhatsappVideoHeaderParamsPayload` model.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WhatsappVideoHeaderParamsPayload {
     /// Public URL of the video.
     pub url: String,
@@ -5503,7 +6539,10 @@ impl WhatsappVideoHeaderParamsPayload {
     }
 }
 /// Header kind.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum WhatsappVideoHeaderParamsType {
     /// `video`
     Video,
