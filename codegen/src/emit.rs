@@ -163,12 +163,24 @@ impl<'a> Emitter<'a> {
             .request_side
             .contains(&def.name)
             .then(|| self.constructor(&name, fields, loc));
+        let secrets: Vec<&str> = fields
+            .iter()
+            .filter(|f| f.secret)
+            .map(|f| f.rust.as_str())
+            .collect();
+        let (debug, debug_impl) = if secrets.is_empty() {
+            (quote!(Debug,), quote!())
+        } else {
+            let all: Vec<String> = fields.iter().map(|f| f.rust.clone()).collect();
+            (quote!(), redacting_debug(&name, &all, &secrets))
+        };
         quote! {
             #doc
-            #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
+            #[derive(#debug Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
             pub struct #name {
                 #(#field_tokens)*
             }
+            #debug_impl
             #ctor
         }
     }
@@ -431,6 +443,9 @@ impl<'a> Emitter<'a> {
                 fn has_next(&self) -> bool {
                     crate::pagination::default_has_next(#next, self.current_page(), self.last_page())
                 }
+                fn next_link(&self) -> Option<&str> {
+                    #next
+                }
             }
         }
     }
@@ -514,7 +529,6 @@ impl<'a> Emitter<'a> {
         let method = ident(&op.method);
         let builder = ident(&op.builder);
         let http = format_ident!("{}", op.http);
-        let opid = &op.id;
         let server = if op.v3 {
             quote!(crate::request::Server::V3)
         } else {
@@ -764,13 +778,15 @@ impl<'a> Emitter<'a> {
             }
             None => (quote!(()), quote!(execute_empty)),
         };
-        let new_req = quote!(crate::request::Request::new(#opid, reqwest::Method::#http, #server, #path_expr));
+        let operation = operation_static(op, &http, &server);
+        let new_req = quote!(crate::request::Request::for_operation(&OPERATION, #path_expr));
         let (request_fn, send_body, streams) = match (&op.page, &op.page_param) {
             (Some(info), Some(pp)) => {
                 let pwire = &pp.wire;
                 let item = self.ty(&info.item, loc);
                 let request_fn = quote! {
                     fn request(&self, page: Option<i64>) -> crate::request::Request {
+                        #operation
                         #use_each
                         #(#path_lets)*
                         #new_req #(#links)* .query_opt(#pwire, page)
@@ -801,6 +817,7 @@ impl<'a> Emitter<'a> {
                 Some(link) => {
                     let request_fn = quote! {
                         fn request(&self) -> Result<crate::request::Request, crate::Error> {
+                            #operation
                             #use_each
                             #(#path_lets)*
                             Ok(#new_req #(#links)* #link)
@@ -815,6 +832,7 @@ impl<'a> Emitter<'a> {
                 None => {
                     let request_fn = quote! {
                         fn request(&self) -> crate::request::Request {
+                            #operation
                             #use_each
                             #(#path_lets)*
                             #new_req #(#links)*
@@ -833,10 +851,20 @@ impl<'a> Emitter<'a> {
                 }
             },
         };
-        let derive = if clone {
-            quote!(#[derive(Debug, Clone)])
-        } else {
-            quote!()
+        let secret_fields: Vec<&str> = op
+            .path_params
+            .iter()
+            .chain(&op.query)
+            .filter(|p| op.secret_params.contains(&p.wire))
+            .map(|p| p.rust.as_str())
+            .collect();
+        let (derive, debug_impl) = match (clone, secret_fields.is_empty()) {
+            (false, _) => (quote!(), quote!()),
+            (true, true) => (quote!(#[derive(Debug, Clone)]), quote!()),
+            (true, false) => (
+                quote!(#[derive(Clone)]),
+                redacting_debug(&builder, &field_names(&fields), &secret_fields),
+            ),
         };
         let method_tokens = quote! {
             #method_doc
@@ -860,6 +888,7 @@ impl<'a> Emitter<'a> {
                 }
                 #streams
             }
+            #debug_impl
         };
         Ok((method_tokens, builder_tokens))
     }
@@ -954,6 +983,65 @@ impl<'a> Emitter<'a> {
 }
 
 /// `field: value`, or the shorthand `field` when the value is the same-named variable.
+/// The per-operation `static OPERATION` the request is built from (id, method, server, path
+/// template, `x-idempotent`, `x-secret` parameter names, `x-rate-limit`).
+fn operation_static(op: &Op, http: &proc_macro2::Ident, server: &TokenStream) -> TokenStream {
+    let opid = &op.id;
+    let path = &op.path;
+    let idempotent = op.idempotent;
+    let secrets = &op.secret_params;
+    let rate_limit = match &op.rate_limit {
+        Some((requests, per, scope)) => {
+            let requests = proc_macro2::Literal::u32_unsuffixed(*requests);
+            let per = proc_macro2::Literal::u32_unsuffixed(*per);
+            quote!(Some(crate::request::RateLimit { requests: #requests, per_seconds: #per, scope: #scope }))
+        }
+        None => quote!(None),
+    };
+    quote! {
+        static OPERATION: crate::request::Operation = crate::request::Operation {
+            id: #opid,
+            method: reqwest::Method::#http,
+            server: #server,
+            path: #path,
+            idempotent: #idempotent,
+            secret_params: &[#(#secrets),*],
+            rate_limit: #rate_limit,
+        };
+    }
+}
+
+/// Field names of a builder's `fields` tokens (`name: Type,`).
+fn field_names(fields: &[TokenStream]) -> Vec<String> {
+    fields
+        .iter()
+        .filter_map(|f| f.clone().into_iter().next())
+        .map(|t| t.to_string().trim_start_matches("r#").to_string())
+        .collect()
+}
+
+/// A `Debug` impl printing `[REDACTED]` for the `secret` fields (`x-secret`).
+fn redacting_debug(name: &proc_macro2::Ident, all: &[String], secret: &[&str]) -> TokenStream {
+    let label = name.to_string();
+    let entries = all.iter().map(|f| {
+        let id = ident(f);
+        let shown = id.to_string();
+        let shown = shown.trim_start_matches("r#");
+        if secret.contains(&f.as_str()) {
+            quote!(.field(#shown, &"[REDACTED]"))
+        } else {
+            quote!(.field(#shown, &self.#id))
+        }
+    });
+    quote! {
+        impl std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(#label) #(#entries)* .finish()
+            }
+        }
+    }
+}
+
 fn init(id: &proc_macro2::Ident, conv: TokenStream) -> TokenStream {
     if *id == conv.to_string() {
         quote!(#id)

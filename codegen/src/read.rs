@@ -381,12 +381,13 @@ impl<'a> Reader<'a> {
                         );
                     }
                     let ty = self.sref(p, &fptr, &format!("{hint}{}", pascal(wire)))?;
-                    let (nullable, fdoc) = match p {
+                    let (nullable, fdoc, secret) = match p {
                         SRef::Item(s) => (
                             s.schema_data.nullable,
                             non_empty(&s.schema_data.description),
+                            ext_true(&s.schema_data.extensions, "x-secret"),
                         ),
-                        SRef::Ref(_) => (false, None),
+                        SRef::Ref(_) => (false, None, false),
                     };
                     let single = match &ty {
                         Ty::Named(n) => match self.types.get(n).map(|t| &t.kind) {
@@ -405,6 +406,7 @@ impl<'a> Reader<'a> {
                         nullable,
                         doc: fdoc,
                         single,
+                        secret,
                     });
                 }
                 self.define(TypeDef {
@@ -895,6 +897,7 @@ fn read_op<'a>(
     let mut filter_params: Vec<Param> = Vec::new();
     let mut filter_name: Option<(String, String)> = None;
     let mut page_param = None;
+    let mut secret_params = Vec::new();
     for (p, ptr) in &params {
         let data = p.parameter_data_ref();
         let sref: SRef<'a> = match &data.format {
@@ -915,6 +918,9 @@ fn read_op<'a>(
         };
         let wire = data.name.clone();
         let doc = non_empty(&data.description);
+        if ext_true(&data.extensions, "x-secret") {
+            secret_params.push(wire.clone());
+        }
         match p {
             Parameter::Path { .. } => {
                 let rust = snake(&wire);
@@ -1215,7 +1221,36 @@ fn read_op<'a>(
         inferred: ext_true(&op.extensions, "x-path-inferred"),
         summary: non_empty(&op.summary),
         description: non_empty(&op.description),
+        idempotent: match op.extensions.get("x-idempotent") {
+            Some(Value::Bool(b)) => *b,
+            Some(_) => return err(optr, "x-idempotent must be true or false"),
+            None => matches!(method, "get" | "head" | "put" | "delete" | "options"),
+        },
+        secret_params,
+        rate_limit: rate_limit(op.extensions.get("x-rate-limit"), optr)?,
     })
+}
+
+/// `x-rate-limit: {requests, per-seconds, scope}`.
+fn rate_limit(v: Option<&Value>, optr: &str) -> Result<Option<(u32, u32, String)>> {
+    let Some(v) = v else { return Ok(None) };
+    let num = |k: &str| {
+        v.get(k)
+            .and_then(Value::as_u64)
+            .and_then(|n| u32::try_from(n).ok())
+            .filter(|n| *n > 0)
+    };
+    match (
+        num("requests"),
+        num("per-seconds"),
+        v.get("scope").and_then(Value::as_str),
+    ) {
+        (Some(r), Some(p), Some(s)) => Ok(Some((r, p, s.to_string()))),
+        _ => err(
+            &format!("{optr}/x-rate-limit"),
+            "x-rate-limit must be {requests: <integer ≥ 1>, per-seconds: <integer ≥ 1>, scope: <text>}",
+        ),
+    }
 }
 
 /// `filter[name]` → `name`; `filter[created_at][from]` → `created_at_from`; `datetime[end_at]` →

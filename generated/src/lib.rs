@@ -51,6 +51,8 @@ pub mod multipart;
 pub mod pagination;
 pub mod request;
 pub mod runtime;
+#[cfg(feature = "auth")]
+pub mod token;
 pub mod types;
 
 /// Code generated from `spec/qikberry.yaml` (product modules, re-exported at the crate root).
@@ -61,7 +63,7 @@ pub mod r#gen;
 pub use r#gen::*;
 
 pub use client::{Client, ClientBuilder};
-pub use error::{Error, ErrorBody};
+pub use error::{Error, ErrorBody, RawBody, SentIds};
 #[cfg(feature = "tracing")]
 pub use runtime::TracingLayer;
 pub use runtime::{AuthMode, RateLimitLayer, RetryLayer};

@@ -225,11 +225,16 @@ async fn malformed_success_body_names_json_path() {
     match &err {
         Error::Decode {
             operation,
+            status,
             path,
             message,
             excerpt,
+            body,
+            ..
         } => {
             assert_eq!(*operation, "test_op");
+            assert_eq!(status.as_u16(), 200);
+            assert_eq!(body.as_bytes(), br#"{"data":[{"id":1},{"id":"seven"}]}"#);
             assert_eq!(path, "data[1].id");
             assert!(message.contains("invalid type"), "{message}");
             assert!(excerpt.contains(r#"{"data":[{"id":1}"#), "{excerpt}");
@@ -237,6 +242,11 @@ async fn malformed_success_body_names_json_path() {
         other => panic!("expected Decode, got {other:?}"),
     }
     assert!(err.to_string().contains("data[1].id"), "{err}");
+    assert!(
+        err.was_processed(),
+        "a 2xx means the server processed the call"
+    );
+    assert_eq!(err.raw_json().unwrap()["data"][1]["id"], "seven");
     // Not JSON at all.
     server.expect(Expect {
         reply: Reply::raw(200, "text/html", "<html>maintenance</html>"),
