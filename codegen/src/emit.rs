@@ -779,14 +779,14 @@ impl<'a> Emitter<'a> {
             None => (quote!(()), quote!(execute_empty)),
         };
         let operation = operation_static(op, &http, &server);
-        let new_req = quote!(crate::request::Request::for_operation(&OPERATION, #path_expr));
+        let op_static = operation_ident(op);
+        let new_req = quote!(crate::request::Request::for_operation(&#op_static, #path_expr));
         let (request_fn, send_body, streams) = match (&op.page, &op.page_param) {
             (Some(info), Some(pp)) => {
                 let pwire = &pp.wire;
                 let item = self.ty(&info.item, loc);
                 let request_fn = quote! {
                     fn request(&self, page: Option<i64>) -> crate::request::Request {
-                        #operation
                         #use_each
                         #(#path_lets)*
                         #new_req #(#links)* .query_opt(#pwire, page)
@@ -817,7 +817,6 @@ impl<'a> Emitter<'a> {
                 Some(link) => {
                     let request_fn = quote! {
                         fn request(&self) -> Result<crate::request::Request, crate::Error> {
-                            #operation
                             #use_each
                             #(#path_lets)*
                             Ok(#new_req #(#links)* #link)
@@ -832,7 +831,6 @@ impl<'a> Emitter<'a> {
                 None => {
                     let request_fn = quote! {
                         fn request(&self) -> crate::request::Request {
-                            #operation
                             #use_each
                             #(#path_lets)*
                             #new_req #(#links)*
@@ -889,6 +887,7 @@ impl<'a> Emitter<'a> {
                 #streams
             }
             #debug_impl
+            #operation
         };
         Ok((method_tokens, builder_tokens))
     }
@@ -906,10 +905,12 @@ impl<'a> Emitter<'a> {
         let hdoc = doc_raw(&hdoc_lines);
         let mut methods = Vec::new();
         let mut builders = Vec::new();
+        let mut statics = Vec::new();
         for op in self.api.ops.iter().filter(|o| o.tag == tag) {
             let (m, b) = self.op(op, &info.handle)?;
             methods.push(m);
             builders.push(b);
+            statics.push(operation_ident(op));
         }
         let filters = self
             .api
@@ -933,6 +934,9 @@ impl<'a> Emitter<'a> {
             impl #handle<'_> {
                 #(#methods)*
             }
+            /// Every operation of this tag, as the spec describes it (idempotency, secret
+            /// parameters, documented rate limit).
+            pub static OPERATIONS: &[&crate::request::Operation] = &[#(&#statics),*];
             #(#builders)*
             #(#filters)*
         })
@@ -983,9 +987,19 @@ impl<'a> Emitter<'a> {
 }
 
 /// `field: value`, or the shorthand `field` when the value is the same-named variable.
-/// The per-operation `static OPERATION` the request is built from (id, method, server, path
+/// The name of an operation's metadata static (`SMS_LIST_SENDERS`).
+fn operation_ident(op: &Op) -> proc_macro2::Ident {
+    ident(&op.id.to_ascii_uppercase())
+}
+
+/// The per-operation metadata static the request is built from (id, method, server, path
 /// template, `x-idempotent`, `x-secret` parameter names, `x-rate-limit`).
 fn operation_static(op: &Op, http: &proc_macro2::Ident, server: &TokenStream) -> TokenStream {
+    let name = operation_ident(op);
+    let doc = format!(
+        "What the spec says about `{}` (see [`crate::request::Operation`]).",
+        op.id
+    );
     let opid = &op.id;
     let path = &op.path;
     let idempotent = op.idempotent;
@@ -999,7 +1013,8 @@ fn operation_static(op: &Op, http: &proc_macro2::Ident, server: &TokenStream) ->
         None => quote!(None),
     };
     quote! {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
+        #[doc = #doc]
+        pub static #name: crate::request::Operation = crate::request::Operation {
             id: #opid,
             method: reqwest::Method::#http,
             server: #server,

@@ -592,6 +592,12 @@ impl Layer for RetryLayer {
 /// Spaces requests out so that at most `max` of them start within any window of `per`
 /// (for example the platform's per-minute quota), waiting instead of failing with 429.
 ///
+/// Two ways to build it:
+/// - [`RateLimitLayer::new`]: one limit for every call;
+/// - [`RateLimitLayer::documented`]: the limits the spec documents (`x-rate-limit`, e.g. 1000
+///   GET requests per minute), applied only to the operations they cover, one shared window
+///   per documented scope; other calls pass straight through.
+///
 /// Requests wait in arrival order; the limit is shared by every clone of the client. Register
 /// it after a [`RetryLayer`] to count every attempt, before it to count calls.
 ///
@@ -602,22 +608,30 @@ impl Layer for RetryLayer {
 /// let client = qikberry::Client::builder()
 ///     .token("test-token")
 ///     .layer(RetryLayer::new())
-///     .layer(RateLimitLayer::new(60, Duration::from_secs(60)))
+///     .layer(RateLimitLayer::documented())
 ///     .build()?;
 /// # Ok::<(), qikberry::Error>(())
 /// ```
 #[derive(Debug)]
 pub struct RateLimitLayer {
+    /// The one window of [`new`](Self::new).
+    fixed: Option<Window>,
+    /// One window per documented scope ([`documented`](Self::documented)), created on first use.
+    per_scope: std::sync::Mutex<std::collections::HashMap<&'static str, Arc<Window>>>,
+}
+
+/// At most `max` starts within any `per`.
+#[derive(Debug)]
+struct Window {
     max: usize,
     per: Duration,
     /// Start times of the requests inside the current window, oldest first.
     starts: tokio::sync::Mutex<std::collections::VecDeque<tokio::time::Instant>>,
 }
 
-impl RateLimitLayer {
-    /// At most `max` requests (at least 1) per `per`.
-    pub fn new(max: usize, per: Duration) -> Self {
-        RateLimitLayer {
+impl Window {
+    fn new(max: usize, per: Duration) -> Self {
+        Window {
             max: max.max(1),
             per,
             starts: tokio::sync::Mutex::new(std::collections::VecDeque::new()),
@@ -646,6 +660,42 @@ impl RateLimitLayer {
     }
 }
 
+impl RateLimitLayer {
+    /// At most `max` requests (at least 1) per `per`, for every call.
+    pub fn new(max: usize, per: Duration) -> Self {
+        RateLimitLayer {
+            fixed: Some(Window::new(max, per)),
+            per_scope: Default::default(),
+        }
+    }
+
+    /// The limits documented in the spec (`x-rate-limit` of each operation): calls of
+    /// operations that share a scope share one window of `requests` per `per_seconds`; calls
+    /// without a documented limit (and hand-built requests) are not delayed.
+    pub fn documented() -> Self {
+        RateLimitLayer {
+            fixed: None,
+            per_scope: Default::default(),
+        }
+    }
+
+    /// The window this request counts against, if any.
+    fn window(&self, req: &PreparedRequest) -> Option<Arc<Window>> {
+        let limit = req.operation()?.rate_limit?;
+        let mut scopes = self
+            .per_scope
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let w = scopes.entry(limit.scope).or_insert_with(|| {
+            Arc::new(Window::new(
+                usize::try_from(limit.requests).unwrap_or(usize::MAX),
+                Duration::from_secs(u64::from(limit.per_seconds)),
+            ))
+        });
+        Some(w.clone())
+    }
+}
+
 impl Layer for RateLimitLayer {
     fn handle<'a>(
         &'a self,
@@ -653,7 +703,11 @@ impl Layer for RateLimitLayer {
         next: Next<'a>,
     ) -> BoxFuture<'a, Result<Response, Error>> {
         Box::pin(async move {
-            self.acquire().await;
+            if let Some(w) = &self.fixed {
+                w.acquire().await;
+            } else if let Some(w) = self.window(&req) {
+                w.acquire().await;
+            }
             next.run(req).await
         })
     }

@@ -1248,3 +1248,74 @@ async fn rate_limit_layer_spaces_requests_out() {
     assert_eq!(server.seen().len(), 5);
     assert!(server.failures().is_empty(), "{:?}", server.failures());
 }
+
+/// The innermost layer of a test: answers every call itself (no network) and counts them.
+#[derive(Clone, Default)]
+struct Answer(Arc<AtomicUsize>);
+
+impl Layer for Answer {
+    fn handle<'a>(
+        &'a self,
+        req: PreparedRequest,
+        _next: Next<'a>,
+    ) -> BoxFuture<'a, Result<Response, Error>> {
+        self.0.fetch_add(1, Ordering::SeqCst);
+        let body = if *req.method() == Method::POST {
+            json!({"status": 200, "message": "accepted"})
+        } else {
+            json!({"status": "OK", "message": "list"})
+        };
+        Box::pin(async move {
+            Ok(Response {
+                status: qikberry::reqwest::StatusCode::OK,
+                headers: Default::default(),
+                body: serde_json::to_vec(&body).unwrap().into(),
+            })
+        })
+    }
+}
+
+#[tokio::test]
+async fn documented_rate_limit_applies_the_spec_figures_to_gets_only() {
+    // The spec documents 1000 GET requests per minute (x-rate-limit on every GET).
+    let op = qikberry::sms::OPERATIONS
+        .iter()
+        .find(|o| o.id == "sms_list_senders")
+        .expect("operation metadata");
+    let limit = op
+        .rate_limit
+        .expect("sms_list_senders has a documented limit");
+    assert_eq!((limit.requests, limit.per_seconds), (1000, 60));
+
+    let answered = Answer::default();
+    let c = Client::builder()
+        .token(TOKEN)
+        .host("http://127.0.0.1:9")
+        .layer(qikberry::RateLimitLayer::documented())
+        .layer(answered.clone())
+        .build()
+        .unwrap();
+    for _ in 0..1000 {
+        c.sms().list_senders().send().await.unwrap();
+    }
+    assert_eq!(answered.0.load(Ordering::SeqCst), 1000);
+    // The 1001st GET waits for the window (a minute); a send (no documented limit) does not.
+    let blocked =
+        tokio::time::timeout(Duration::from_millis(300), c.sms().list_senders().send()).await;
+    assert!(
+        blocked.is_err(),
+        "the 1001st GET in a minute was not held back"
+    );
+    let msg = qikberry::sms::SmsSendDirect::new(
+        "TXTSMS",
+        qikberry::sms::SmsDestinations::from("919999999999".to_owned()),
+        "hi",
+        "T",
+    );
+    let sent = tokio::time::timeout(Duration::from_secs(10), c.sms().send_message(msg).send())
+        .await
+        .expect("a POST without x-rate-limit is not delayed")
+        .unwrap();
+    assert_eq!(sent.message, "accepted");
+    assert_eq!(answered.0.load(Ordering::SeqCst), 1001);
+}

@@ -33,6 +33,12 @@ impl Account<'_> {
         }
     }
 }
+/// Every operation of this tag, as the spec describes it (idempotency, secret
+/// parameters, documented rate limit).
+pub static OPERATIONS: &[&crate::request::Operation] = &[
+    &ACCOUNT_ADD_CREDITS,
+    &ACCOUNT_GET_BALANCE,
+];
 /// Request builder for [`Account::add_credits`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -42,18 +48,9 @@ pub struct AddCredits {
 }
 impl AddCredits {
     fn request(&self) -> Result<crate::request::Request, crate::Error> {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "account_add_credits",
-            method: reqwest::Method::POST,
-            server: crate::request::Server::V2,
-            path: "finance/credits",
-            idempotent: false,
-            secret_params: &[],
-            rate_limit: None,
-        };
         Ok(
             crate::request::Request::for_operation(
-                    &OPERATION,
+                    &ACCOUNT_ADD_CREDITS,
                     "finance/credits".to_string(),
                 )
                 .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
@@ -64,6 +61,16 @@ impl AddCredits {
         self.client.execute(self.request()?).await
     }
 }
+///What the spec says about `account_add_credits` (see [`crate::request::Operation`]).
+pub static ACCOUNT_ADD_CREDITS: crate::request::Operation = crate::request::Operation {
+    id: "account_add_credits",
+    method: reqwest::Method::POST,
+    server: crate::request::Server::V2,
+    path: "finance/credits",
+    idempotent: false,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Account::get_balance`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -72,23 +79,27 @@ pub struct GetBalance {
 }
 impl GetBalance {
     fn request(&self) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "account_get_balance",
-            method: reqwest::Method::GET,
-            server: crate::request::Server::V2,
-            path: "finance/balance",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: Some(crate::request::RateLimit {
-                requests: 1000,
-                per_seconds: 60,
-                scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-            }),
-        };
-        crate::request::Request::for_operation(&OPERATION, "finance/balance".to_string())
+        crate::request::Request::for_operation(
+            &ACCOUNT_GET_BALANCE,
+            "finance/balance".to_string(),
+        )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<AccountGetBalanceResponse, crate::Error> {
         self.client.execute(self.request()).await
     }
 }
+///What the spec says about `account_get_balance` (see [`crate::request::Operation`]).
+pub static ACCOUNT_GET_BALANCE: crate::request::Operation = crate::request::Operation {
+    id: "account_get_balance",
+    method: reqwest::Method::GET,
+    server: crate::request::Server::V2,
+    path: "finance/balance",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: Some(crate::request::RateLimit {
+        requests: 1000,
+        per_seconds: 60,
+        scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
+    }),
+};

@@ -42,6 +42,13 @@ impl Auth<'_> {
         }
     }
 }
+/// Every operation of this tag, as the spec describes it (idempotency, secret
+/// parameters, documented rate limit).
+pub static OPERATIONS: &[&crate::request::Operation] = &[
+    &AUTH_GENERATE_TOKEN,
+    &AUTH_GET_ME,
+    &AUTH_REFRESH_TOKEN,
+];
 /// Request builder for [`Auth::generate_token`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -50,21 +57,8 @@ pub struct GenerateToken {
 }
 impl GenerateToken {
     fn request(&self) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "auth_generate_token",
-            method: reqwest::Method::GET,
-            server: crate::request::Server::V3,
-            path: "auth/token/generate",
-            idempotent: false,
-            secret_params: &[],
-            rate_limit: Some(crate::request::RateLimit {
-                requests: 1000,
-                per_seconds: 60,
-                scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-            }),
-        };
         crate::request::Request::for_operation(
-            &OPERATION,
+            &AUTH_GENERATE_TOKEN,
             "auth/token/generate".to_string(),
         )
     }
@@ -73,6 +67,20 @@ impl GenerateToken {
         self.client.execute(self.request()).await
     }
 }
+///What the spec says about `auth_generate_token` (see [`crate::request::Operation`]).
+pub static AUTH_GENERATE_TOKEN: crate::request::Operation = crate::request::Operation {
+    id: "auth_generate_token",
+    method: reqwest::Method::GET,
+    server: crate::request::Server::V3,
+    path: "auth/token/generate",
+    idempotent: false,
+    secret_params: &[],
+    rate_limit: Some(crate::request::RateLimit {
+        requests: 1000,
+        per_seconds: 60,
+        scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
+    }),
+};
 /// Request builder for [`Auth::get_me`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -81,26 +89,27 @@ pub struct GetMe {
 }
 impl GetMe {
     fn request(&self) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "auth_get_me",
-            method: reqwest::Method::GET,
-            server: crate::request::Server::V2,
-            path: "auth/me",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: Some(crate::request::RateLimit {
-                requests: 1000,
-                per_seconds: 60,
-                scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-            }),
-        };
-        crate::request::Request::for_operation(&OPERATION, "auth/me".to_string())
+        crate::request::Request::for_operation(&AUTH_GET_ME, "auth/me".to_string())
     }
     /// Sends the request.
     pub async fn send(self) -> Result<AuthGetMeResponse, crate::Error> {
         self.client.execute(self.request()).await
     }
 }
+///What the spec says about `auth_get_me` (see [`crate::request::Operation`]).
+pub static AUTH_GET_ME: crate::request::Operation = crate::request::Operation {
+    id: "auth_get_me",
+    method: reqwest::Method::GET,
+    server: crate::request::Server::V2,
+    path: "auth/me",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: Some(crate::request::RateLimit {
+        requests: 1000,
+        per_seconds: 60,
+        scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
+    }),
+};
 /// Request builder for [`Auth::refresh_token`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -109,21 +118,8 @@ pub struct RefreshToken {
 }
 impl RefreshToken {
     fn request(&self) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "auth_refresh_token",
-            method: reqwest::Method::GET,
-            server: crate::request::Server::V3,
-            path: "auth/token/refresh",
-            idempotent: false,
-            secret_params: &[],
-            rate_limit: Some(crate::request::RateLimit {
-                requests: 1000,
-                per_seconds: 60,
-                scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-            }),
-        };
         crate::request::Request::for_operation(
-            &OPERATION,
+            &AUTH_REFRESH_TOKEN,
             "auth/token/refresh".to_string(),
         )
     }
@@ -132,3 +128,17 @@ impl RefreshToken {
         self.client.execute(self.request()).await
     }
 }
+///What the spec says about `auth_refresh_token` (see [`crate::request::Operation`]).
+pub static AUTH_REFRESH_TOKEN: crate::request::Operation = crate::request::Operation {
+    id: "auth_refresh_token",
+    method: reqwest::Method::GET,
+    server: crate::request::Server::V3,
+    path: "auth/token/refresh",
+    idempotent: false,
+    secret_params: &[],
+    rate_limit: Some(crate::request::RateLimit {
+        requests: 1000,
+        per_seconds: 60,
+        scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
+    }),
+};

@@ -353,6 +353,36 @@ impl Contacts<'_> {
         }
     }
 }
+/// Every operation of this tag, as the spec describes it (idempotency, secret
+/// parameters, documented rate limit).
+pub static OPERATIONS: &[&crate::request::Operation] = &[
+    &CONTACTS_ADD_CONTACT_IDENTIFIER,
+    &CONTACTS_CREATE_CONTACT,
+    &CONTACTS_CREATE_SEGMENT,
+    &CONTACTS_CREATE_TAG,
+    &CONTACTS_DELETE_CONTACT,
+    &CONTACTS_DELETE_CONTACT_IDENTIFIER,
+    &CONTACTS_DELETE_IMPORT,
+    &CONTACTS_DELETE_SEGMENT,
+    &CONTACTS_DELETE_TAG,
+    &CONTACTS_GET_CONTACT,
+    &CONTACTS_GET_CONTACT_IDENTIFIER,
+    &CONTACTS_GET_IMPORT,
+    &CONTACTS_GET_SEGMENT,
+    &CONTACTS_GET_TAG,
+    &CONTACTS_IMPORT_SUBSCRIBERS,
+    &CONTACTS_LIST_CONTACT_IDENTIFIERS,
+    &CONTACTS_LIST_CONTACTS,
+    &CONTACTS_LIST_IDENTIFIERS,
+    &CONTACTS_LIST_IMPORTS,
+    &CONTACTS_LIST_SEGMENT_SUBSCRIBERS,
+    &CONTACTS_LIST_SEGMENTS,
+    &CONTACTS_LIST_TAGS,
+    &CONTACTS_UPDATE_CONTACT,
+    &CONTACTS_UPDATE_CONTACT_IDENTIFIER,
+    &CONTACTS_UPDATE_SEGMENT,
+    &CONTACTS_UPDATE_TAG,
+];
 /// Request builder for [`Contacts::add_contact_identifier`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -363,19 +393,10 @@ pub struct AddContactIdentifier {
 }
 impl AddContactIdentifier {
     fn request(&self) -> Result<crate::request::Request, crate::Error> {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "contacts_add_contact_identifier",
-            method: reqwest::Method::POST,
-            server: crate::request::Server::V2,
-            path: "contacts/{contact_id}/identifiers",
-            idempotent: false,
-            secret_params: &[],
-            rate_limit: None,
-        };
         let p0 = crate::request::encode_path_segment(&self.contact_id);
         Ok(
             crate::request::Request::for_operation(
-                    &OPERATION,
+                    &CONTACTS_ADD_CONTACT_IDENTIFIER,
                     format!("contacts/{p0}/identifiers"),
                 )
                 .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
@@ -388,6 +409,16 @@ impl AddContactIdentifier {
         self.client.execute(self.request()?).await
     }
 }
+///What the spec says about `contacts_add_contact_identifier` (see [`crate::request::Operation`]).
+pub static CONTACTS_ADD_CONTACT_IDENTIFIER: crate::request::Operation = crate::request::Operation {
+    id: "contacts_add_contact_identifier",
+    method: reqwest::Method::POST,
+    server: crate::request::Server::V2,
+    path: "contacts/{contact_id}/identifiers",
+    idempotent: false,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Contacts::create_contact`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -397,17 +428,11 @@ pub struct CreateContact {
 }
 impl CreateContact {
     fn request(&self) -> Result<crate::request::Request, crate::Error> {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "contacts_create_contact",
-            method: reqwest::Method::POST,
-            server: crate::request::Server::V2,
-            path: "contacts",
-            idempotent: false,
-            secret_params: &[],
-            rate_limit: None,
-        };
         Ok(
-            crate::request::Request::for_operation(&OPERATION, "contacts".to_string())
+            crate::request::Request::for_operation(
+                    &CONTACTS_CREATE_CONTACT,
+                    "contacts".to_string(),
+                )
                 .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
         )
     }
@@ -416,6 +441,16 @@ impl CreateContact {
         self.client.execute(self.request()?).await
     }
 }
+///What the spec says about `contacts_create_contact` (see [`crate::request::Operation`]).
+pub static CONTACTS_CREATE_CONTACT: crate::request::Operation = crate::request::Operation {
+    id: "contacts_create_contact",
+    method: reqwest::Method::POST,
+    server: crate::request::Server::V2,
+    path: "contacts",
+    idempotent: false,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Contacts::create_segment`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -425,18 +460,9 @@ pub struct CreateSegment {
 }
 impl CreateSegment {
     fn request(&self) -> Result<crate::request::Request, crate::Error> {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "contacts_create_segment",
-            method: reqwest::Method::POST,
-            server: crate::request::Server::V2,
-            path: "contacts/segments",
-            idempotent: false,
-            secret_params: &[],
-            rate_limit: None,
-        };
         Ok(
             crate::request::Request::for_operation(
-                    &OPERATION,
+                    &CONTACTS_CREATE_SEGMENT,
                     "contacts/segments".to_string(),
                 )
                 .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
@@ -447,6 +473,16 @@ impl CreateSegment {
         self.client.execute(self.request()?).await
     }
 }
+///What the spec says about `contacts_create_segment` (see [`crate::request::Operation`]).
+pub static CONTACTS_CREATE_SEGMENT: crate::request::Operation = crate::request::Operation {
+    id: "contacts_create_segment",
+    method: reqwest::Method::POST,
+    server: crate::request::Server::V2,
+    path: "contacts/segments",
+    idempotent: false,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Contacts::create_tag`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -456,18 +492,9 @@ pub struct CreateTag {
 }
 impl CreateTag {
     fn request(&self) -> Result<crate::request::Request, crate::Error> {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "contacts_create_tag",
-            method: reqwest::Method::POST,
-            server: crate::request::Server::V2,
-            path: "contacts/tags",
-            idempotent: false,
-            secret_params: &[],
-            rate_limit: None,
-        };
         Ok(
             crate::request::Request::for_operation(
-                    &OPERATION,
+                    &CONTACTS_CREATE_TAG,
                     "contacts/tags".to_string(),
                 )
                 .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
@@ -478,6 +505,16 @@ impl CreateTag {
         self.client.execute(self.request()?).await
     }
 }
+///What the spec says about `contacts_create_tag` (see [`crate::request::Operation`]).
+pub static CONTACTS_CREATE_TAG: crate::request::Operation = crate::request::Operation {
+    id: "contacts_create_tag",
+    method: reqwest::Method::POST,
+    server: crate::request::Server::V2,
+    path: "contacts/tags",
+    idempotent: false,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Contacts::delete_contact`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -487,23 +524,27 @@ pub struct DeleteContact {
 }
 impl DeleteContact {
     fn request(&self) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "contacts_delete_contact",
-            method: reqwest::Method::DELETE,
-            server: crate::request::Server::V2,
-            path: "contacts/{contact_id}",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: None,
-        };
         let p0 = crate::request::encode_path_segment(&self.contact_id);
-        crate::request::Request::for_operation(&OPERATION, format!("contacts/{p0}"))
+        crate::request::Request::for_operation(
+            &CONTACTS_DELETE_CONTACT,
+            format!("contacts/{p0}"),
+        )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<ContactsDeleteContactResponse, crate::Error> {
         self.client.execute(self.request()).await
     }
 }
+///What the spec says about `contacts_delete_contact` (see [`crate::request::Operation`]).
+pub static CONTACTS_DELETE_CONTACT: crate::request::Operation = crate::request::Operation {
+    id: "contacts_delete_contact",
+    method: reqwest::Method::DELETE,
+    server: crate::request::Server::V2,
+    path: "contacts/{contact_id}",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Contacts::delete_contact_identifier`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -514,19 +555,10 @@ pub struct DeleteContactIdentifier {
 }
 impl DeleteContactIdentifier {
     fn request(&self) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "contacts_delete_contact_identifier",
-            method: reqwest::Method::DELETE,
-            server: crate::request::Server::V2,
-            path: "contacts/{contact_id}/identifiers/{identifier_id}",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: None,
-        };
         let p0 = crate::request::encode_path_segment(&self.contact_id);
         let p1 = crate::request::encode_path_segment(&self.identifier_id);
         crate::request::Request::for_operation(
-            &OPERATION,
+            &CONTACTS_DELETE_CONTACT_IDENTIFIER,
             format!("contacts/{p0}/identifiers/{p1}"),
         )
     }
@@ -537,6 +569,16 @@ impl DeleteContactIdentifier {
         self.client.execute(self.request()).await
     }
 }
+///What the spec says about `contacts_delete_contact_identifier` (see [`crate::request::Operation`]).
+pub static CONTACTS_DELETE_CONTACT_IDENTIFIER: crate::request::Operation = crate::request::Operation {
+    id: "contacts_delete_contact_identifier",
+    method: reqwest::Method::DELETE,
+    server: crate::request::Server::V2,
+    path: "contacts/{contact_id}/identifiers/{identifier_id}",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Contacts::delete_import`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -546,18 +588,9 @@ pub struct DeleteImport {
 }
 impl DeleteImport {
     fn request(&self) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "contacts_delete_import",
-            method: reqwest::Method::DELETE,
-            server: crate::request::Server::V2,
-            path: "contacts/import/subscribers/{import_id}",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: None,
-        };
         let p0 = crate::request::encode_path_segment(&self.import_id);
         crate::request::Request::for_operation(
-            &OPERATION,
+            &CONTACTS_DELETE_IMPORT,
             format!("contacts/import/subscribers/{p0}"),
         )
     }
@@ -566,6 +599,16 @@ impl DeleteImport {
         self.client.execute(self.request()).await
     }
 }
+///What the spec says about `contacts_delete_import` (see [`crate::request::Operation`]).
+pub static CONTACTS_DELETE_IMPORT: crate::request::Operation = crate::request::Operation {
+    id: "contacts_delete_import",
+    method: reqwest::Method::DELETE,
+    server: crate::request::Server::V2,
+    path: "contacts/import/subscribers/{import_id}",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Contacts::delete_segment`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -575,18 +618,9 @@ pub struct DeleteSegment {
 }
 impl DeleteSegment {
     fn request(&self) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "contacts_delete_segment",
-            method: reqwest::Method::DELETE,
-            server: crate::request::Server::V2,
-            path: "contacts/segments/{segment_id}",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: None,
-        };
         let p0 = crate::request::encode_path_segment(&self.segment_id);
         crate::request::Request::for_operation(
-            &OPERATION,
+            &CONTACTS_DELETE_SEGMENT,
             format!("contacts/segments/{p0}"),
         )
     }
@@ -595,6 +629,16 @@ impl DeleteSegment {
         self.client.execute(self.request()).await
     }
 }
+///What the spec says about `contacts_delete_segment` (see [`crate::request::Operation`]).
+pub static CONTACTS_DELETE_SEGMENT: crate::request::Operation = crate::request::Operation {
+    id: "contacts_delete_segment",
+    method: reqwest::Method::DELETE,
+    server: crate::request::Server::V2,
+    path: "contacts/segments/{segment_id}",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Contacts::delete_tag`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -604,23 +648,27 @@ pub struct DeleteTag {
 }
 impl DeleteTag {
     fn request(&self) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "contacts_delete_tag",
-            method: reqwest::Method::DELETE,
-            server: crate::request::Server::V2,
-            path: "contacts/tags/{tag_id}",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: None,
-        };
         let p0 = crate::request::encode_path_segment(&self.tag_id);
-        crate::request::Request::for_operation(&OPERATION, format!("contacts/tags/{p0}"))
+        crate::request::Request::for_operation(
+            &CONTACTS_DELETE_TAG,
+            format!("contacts/tags/{p0}"),
+        )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<ContactsDeleteTagResponse, crate::Error> {
         self.client.execute(self.request()).await
     }
 }
+///What the spec says about `contacts_delete_tag` (see [`crate::request::Operation`]).
+pub static CONTACTS_DELETE_TAG: crate::request::Operation = crate::request::Operation {
+    id: "contacts_delete_tag",
+    method: reqwest::Method::DELETE,
+    server: crate::request::Server::V2,
+    path: "contacts/tags/{tag_id}",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Contacts::get_contact`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -630,27 +678,31 @@ pub struct GetContact {
 }
 impl GetContact {
     fn request(&self) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "contacts_get_contact",
-            method: reqwest::Method::GET,
-            server: crate::request::Server::V2,
-            path: "contacts/{contact_id}",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: Some(crate::request::RateLimit {
-                requests: 1000,
-                per_seconds: 60,
-                scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-            }),
-        };
         let p0 = crate::request::encode_path_segment(&self.contact_id);
-        crate::request::Request::for_operation(&OPERATION, format!("contacts/{p0}"))
+        crate::request::Request::for_operation(
+            &CONTACTS_GET_CONTACT,
+            format!("contacts/{p0}"),
+        )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<ContactsGetContactResponse, crate::Error> {
         self.client.execute(self.request()).await
     }
 }
+///What the spec says about `contacts_get_contact` (see [`crate::request::Operation`]).
+pub static CONTACTS_GET_CONTACT: crate::request::Operation = crate::request::Operation {
+    id: "contacts_get_contact",
+    method: reqwest::Method::GET,
+    server: crate::request::Server::V2,
+    path: "contacts/{contact_id}",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: Some(crate::request::RateLimit {
+        requests: 1000,
+        per_seconds: 60,
+        scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
+    }),
+};
 /// Request builder for [`Contacts::get_contact_identifier`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -661,23 +713,10 @@ pub struct GetContactIdentifier {
 }
 impl GetContactIdentifier {
     fn request(&self) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "contacts_get_contact_identifier",
-            method: reqwest::Method::GET,
-            server: crate::request::Server::V2,
-            path: "contacts/{contact_id}/identifiers/{identifier_id}",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: Some(crate::request::RateLimit {
-                requests: 1000,
-                per_seconds: 60,
-                scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-            }),
-        };
         let p0 = crate::request::encode_path_segment(&self.contact_id);
         let p1 = crate::request::encode_path_segment(&self.identifier_id);
         crate::request::Request::for_operation(
-            &OPERATION,
+            &CONTACTS_GET_CONTACT_IDENTIFIER,
             format!("contacts/{p0}/identifiers/{p1}"),
         )
     }
@@ -688,6 +727,20 @@ impl GetContactIdentifier {
         self.client.execute(self.request()).await
     }
 }
+///What the spec says about `contacts_get_contact_identifier` (see [`crate::request::Operation`]).
+pub static CONTACTS_GET_CONTACT_IDENTIFIER: crate::request::Operation = crate::request::Operation {
+    id: "contacts_get_contact_identifier",
+    method: reqwest::Method::GET,
+    server: crate::request::Server::V2,
+    path: "contacts/{contact_id}/identifiers/{identifier_id}",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: Some(crate::request::RateLimit {
+        requests: 1000,
+        per_seconds: 60,
+        scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
+    }),
+};
 /// Request builder for [`Contacts::get_import`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -697,22 +750,9 @@ pub struct GetImport {
 }
 impl GetImport {
     fn request(&self) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "contacts_get_import",
-            method: reqwest::Method::GET,
-            server: crate::request::Server::V2,
-            path: "contacts/import/subscribers/{import_id}",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: Some(crate::request::RateLimit {
-                requests: 1000,
-                per_seconds: 60,
-                scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-            }),
-        };
         let p0 = crate::request::encode_path_segment(&self.import_id);
         crate::request::Request::for_operation(
-            &OPERATION,
+            &CONTACTS_GET_IMPORT,
             format!("contacts/import/subscribers/{p0}"),
         )
     }
@@ -721,6 +761,20 @@ impl GetImport {
         self.client.execute(self.request()).await
     }
 }
+///What the spec says about `contacts_get_import` (see [`crate::request::Operation`]).
+pub static CONTACTS_GET_IMPORT: crate::request::Operation = crate::request::Operation {
+    id: "contacts_get_import",
+    method: reqwest::Method::GET,
+    server: crate::request::Server::V2,
+    path: "contacts/import/subscribers/{import_id}",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: Some(crate::request::RateLimit {
+        requests: 1000,
+        per_seconds: 60,
+        scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
+    }),
+};
 /// Request builder for [`Contacts::get_segment`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -730,22 +784,9 @@ pub struct GetSegment {
 }
 impl GetSegment {
     fn request(&self) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "contacts_get_segment",
-            method: reqwest::Method::GET,
-            server: crate::request::Server::V2,
-            path: "contacts/segments/{segment_id}",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: Some(crate::request::RateLimit {
-                requests: 1000,
-                per_seconds: 60,
-                scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-            }),
-        };
         let p0 = crate::request::encode_path_segment(&self.segment_id);
         crate::request::Request::for_operation(
-            &OPERATION,
+            &CONTACTS_GET_SEGMENT,
             format!("contacts/segments/{p0}"),
         )
     }
@@ -754,6 +795,20 @@ impl GetSegment {
         self.client.execute(self.request()).await
     }
 }
+///What the spec says about `contacts_get_segment` (see [`crate::request::Operation`]).
+pub static CONTACTS_GET_SEGMENT: crate::request::Operation = crate::request::Operation {
+    id: "contacts_get_segment",
+    method: reqwest::Method::GET,
+    server: crate::request::Server::V2,
+    path: "contacts/segments/{segment_id}",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: Some(crate::request::RateLimit {
+        requests: 1000,
+        per_seconds: 60,
+        scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
+    }),
+};
 /// Request builder for [`Contacts::get_tag`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -763,27 +818,31 @@ pub struct GetTag {
 }
 impl GetTag {
     fn request(&self) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "contacts_get_tag",
-            method: reqwest::Method::GET,
-            server: crate::request::Server::V2,
-            path: "contacts/tags/{tag_id}",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: Some(crate::request::RateLimit {
-                requests: 1000,
-                per_seconds: 60,
-                scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-            }),
-        };
         let p0 = crate::request::encode_path_segment(&self.tag_id);
-        crate::request::Request::for_operation(&OPERATION, format!("contacts/tags/{p0}"))
+        crate::request::Request::for_operation(
+            &CONTACTS_GET_TAG,
+            format!("contacts/tags/{p0}"),
+        )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<ContactsGetTagResponse, crate::Error> {
         self.client.execute(self.request()).await
     }
 }
+///What the spec says about `contacts_get_tag` (see [`crate::request::Operation`]).
+pub static CONTACTS_GET_TAG: crate::request::Operation = crate::request::Operation {
+    id: "contacts_get_tag",
+    method: reqwest::Method::GET,
+    server: crate::request::Server::V2,
+    path: "contacts/tags/{tag_id}",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: Some(crate::request::RateLimit {
+        requests: 1000,
+        per_seconds: 60,
+        scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
+    }),
+};
 /// Request builder for [`Contacts::import_subscribers`]: set optional parameters, then `.send().await`.
 #[must_use = "a request builder does nothing until `.send().await`"]
 pub struct ImportSubscribers {
@@ -798,17 +857,8 @@ impl ImportSubscribers {
         self
     }
     fn request(&self) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "contacts_import_subscribers",
-            method: reqwest::Method::POST,
-            server: crate::request::Server::V2,
-            path: "contacts/import/subscribers",
-            idempotent: false,
-            secret_params: &[],
-            rate_limit: None,
-        };
         crate::request::Request::for_operation(
-            &OPERATION,
+            &CONTACTS_IMPORT_SUBSCRIBERS,
             "contacts/import/subscribers".to_string(),
         )
     }
@@ -826,6 +876,16 @@ impl ImportSubscribers {
         self.client.execute(req).await
     }
 }
+///What the spec says about `contacts_import_subscribers` (see [`crate::request::Operation`]).
+pub static CONTACTS_IMPORT_SUBSCRIBERS: crate::request::Operation = crate::request::Operation {
+    id: "contacts_import_subscribers",
+    method: reqwest::Method::POST,
+    server: crate::request::Server::V2,
+    path: "contacts/import/subscribers",
+    idempotent: false,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Contacts::list_contact_identifiers`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -841,22 +901,9 @@ impl ListContactIdentifiers {
         self
     }
     fn request(&self, page: Option<i64>) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "contacts_list_contact_identifiers",
-            method: reqwest::Method::GET,
-            server: crate::request::Server::V2,
-            path: "contacts/{contact_id}/identifiers",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: Some(crate::request::RateLimit {
-                requests: 1000,
-                per_seconds: 60,
-                scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-            }),
-        };
         let p0 = crate::request::encode_path_segment(&self.contact_id);
         crate::request::Request::for_operation(
-                &OPERATION,
+                &CONTACTS_LIST_CONTACT_IDENTIFIERS,
                 format!("contacts/{p0}/identifiers"),
             )
             .query_opt("page", page)
@@ -893,6 +940,20 @@ impl ListContactIdentifiers {
         >(client, move |page| self.request(i64::try_from(page).ok()), first)
     }
 }
+///What the spec says about `contacts_list_contact_identifiers` (see [`crate::request::Operation`]).
+pub static CONTACTS_LIST_CONTACT_IDENTIFIERS: crate::request::Operation = crate::request::Operation {
+    id: "contacts_list_contact_identifiers",
+    method: reqwest::Method::GET,
+    server: crate::request::Server::V2,
+    path: "contacts/{contact_id}/identifiers",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: Some(crate::request::RateLimit {
+        requests: 1000,
+        per_seconds: 60,
+        scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
+    }),
+};
 /// Request builder for [`Contacts::list_contacts`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -907,20 +968,10 @@ impl ListContacts {
         self
     }
     fn request(&self, page: Option<i64>) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "contacts_list_contacts",
-            method: reqwest::Method::GET,
-            server: crate::request::Server::V2,
-            path: "contacts",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: Some(crate::request::RateLimit {
-                requests: 1000,
-                per_seconds: 60,
-                scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-            }),
-        };
-        crate::request::Request::for_operation(&OPERATION, "contacts".to_string())
+        crate::request::Request::for_operation(
+                &CONTACTS_LIST_CONTACTS,
+                "contacts".to_string(),
+            )
             .query_opt("page", page)
     }
     /// Sends the request.
@@ -951,6 +1002,20 @@ impl ListContacts {
         >(client, move |page| self.request(i64::try_from(page).ok()), first)
     }
 }
+///What the spec says about `contacts_list_contacts` (see [`crate::request::Operation`]).
+pub static CONTACTS_LIST_CONTACTS: crate::request::Operation = crate::request::Operation {
+    id: "contacts_list_contacts",
+    method: reqwest::Method::GET,
+    server: crate::request::Server::V2,
+    path: "contacts",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: Some(crate::request::RateLimit {
+        requests: 1000,
+        per_seconds: 60,
+        scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
+    }),
+};
 /// Request builder for [`Contacts::list_identifiers`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -965,21 +1030,8 @@ impl ListIdentifiers {
         self
     }
     fn request(&self, page: Option<i64>) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "contacts_list_identifiers",
-            method: reqwest::Method::GET,
-            server: crate::request::Server::V2,
-            path: "contacts/identifiers",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: Some(crate::request::RateLimit {
-                requests: 1000,
-                per_seconds: 60,
-                scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-            }),
-        };
         crate::request::Request::for_operation(
-                &OPERATION,
+                &CONTACTS_LIST_IDENTIFIERS,
                 "contacts/identifiers".to_string(),
             )
             .query_opt("page", page)
@@ -1014,6 +1066,20 @@ impl ListIdentifiers {
         >(client, move |page| self.request(i64::try_from(page).ok()), first)
     }
 }
+///What the spec says about `contacts_list_identifiers` (see [`crate::request::Operation`]).
+pub static CONTACTS_LIST_IDENTIFIERS: crate::request::Operation = crate::request::Operation {
+    id: "contacts_list_identifiers",
+    method: reqwest::Method::GET,
+    server: crate::request::Server::V2,
+    path: "contacts/identifiers",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: Some(crate::request::RateLimit {
+        requests: 1000,
+        per_seconds: 60,
+        scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
+    }),
+};
 /// Request builder for [`Contacts::list_imports`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -1028,21 +1094,8 @@ impl ListImports {
         self
     }
     fn request(&self, page: Option<i64>) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "contacts_list_imports",
-            method: reqwest::Method::GET,
-            server: crate::request::Server::V2,
-            path: "contacts/import/subscribers",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: Some(crate::request::RateLimit {
-                requests: 1000,
-                per_seconds: 60,
-                scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-            }),
-        };
         crate::request::Request::for_operation(
-                &OPERATION,
+                &CONTACTS_LIST_IMPORTS,
                 "contacts/import/subscribers".to_string(),
             )
             .query_opt("page", page)
@@ -1075,6 +1128,20 @@ impl ListImports {
         >(client, move |page| self.request(i64::try_from(page).ok()), first)
     }
 }
+///What the spec says about `contacts_list_imports` (see [`crate::request::Operation`]).
+pub static CONTACTS_LIST_IMPORTS: crate::request::Operation = crate::request::Operation {
+    id: "contacts_list_imports",
+    method: reqwest::Method::GET,
+    server: crate::request::Server::V2,
+    path: "contacts/import/subscribers",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: Some(crate::request::RateLimit {
+        requests: 1000,
+        per_seconds: 60,
+        scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
+    }),
+};
 /// Request builder for [`Contacts::list_segment_subscribers`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -1090,22 +1157,9 @@ impl ListSegmentSubscribers {
         self
     }
     fn request(&self, page: Option<i64>) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "contacts_list_segment_subscribers",
-            method: reqwest::Method::GET,
-            server: crate::request::Server::V2,
-            path: "contacts/segments/{segment_id}/subscribers",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: Some(crate::request::RateLimit {
-                requests: 1000,
-                per_seconds: 60,
-                scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-            }),
-        };
         let p0 = crate::request::encode_path_segment(&self.segment_id);
         crate::request::Request::for_operation(
-                &OPERATION,
+                &CONTACTS_LIST_SEGMENT_SUBSCRIBERS,
                 format!("contacts/segments/{p0}/subscribers"),
             )
             .query_opt("page", page)
@@ -1140,6 +1194,20 @@ impl ListSegmentSubscribers {
         >(client, move |page| self.request(i64::try_from(page).ok()), first)
     }
 }
+///What the spec says about `contacts_list_segment_subscribers` (see [`crate::request::Operation`]).
+pub static CONTACTS_LIST_SEGMENT_SUBSCRIBERS: crate::request::Operation = crate::request::Operation {
+    id: "contacts_list_segment_subscribers",
+    method: reqwest::Method::GET,
+    server: crate::request::Server::V2,
+    path: "contacts/segments/{segment_id}/subscribers",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: Some(crate::request::RateLimit {
+        requests: 1000,
+        per_seconds: 60,
+        scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
+    }),
+};
 /// Request builder for [`Contacts::list_segments`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -1154,21 +1222,8 @@ impl ListSegments {
         self
     }
     fn request(&self) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "contacts_list_segments",
-            method: reqwest::Method::GET,
-            server: crate::request::Server::V2,
-            path: "contacts/segments",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: Some(crate::request::RateLimit {
-                requests: 1000,
-                per_seconds: 60,
-                scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-            }),
-        };
         crate::request::Request::for_operation(
-                &OPERATION,
+                &CONTACTS_LIST_SEGMENTS,
                 "contacts/segments".to_string(),
             )
             .query_opt("page", self.page.as_ref())
@@ -1178,6 +1233,20 @@ impl ListSegments {
         self.client.execute(self.request()).await
     }
 }
+///What the spec says about `contacts_list_segments` (see [`crate::request::Operation`]).
+pub static CONTACTS_LIST_SEGMENTS: crate::request::Operation = crate::request::Operation {
+    id: "contacts_list_segments",
+    method: reqwest::Method::GET,
+    server: crate::request::Server::V2,
+    path: "contacts/segments",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: Some(crate::request::RateLimit {
+        requests: 1000,
+        per_seconds: 60,
+        scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
+    }),
+};
 /// Request builder for [`Contacts::list_tags`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -1192,20 +1261,10 @@ impl ListTags {
         self
     }
     fn request(&self, page: Option<i64>) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "contacts_list_tags",
-            method: reqwest::Method::GET,
-            server: crate::request::Server::V2,
-            path: "contacts/tags",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: Some(crate::request::RateLimit {
-                requests: 1000,
-                per_seconds: 60,
-                scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-            }),
-        };
-        crate::request::Request::for_operation(&OPERATION, "contacts/tags".to_string())
+        crate::request::Request::for_operation(
+                &CONTACTS_LIST_TAGS,
+                "contacts/tags".to_string(),
+            )
             .query_opt("page", page)
     }
     /// Sends the request.
@@ -1236,6 +1295,20 @@ impl ListTags {
         >(client, move |page| self.request(i64::try_from(page).ok()), first)
     }
 }
+///What the spec says about `contacts_list_tags` (see [`crate::request::Operation`]).
+pub static CONTACTS_LIST_TAGS: crate::request::Operation = crate::request::Operation {
+    id: "contacts_list_tags",
+    method: reqwest::Method::GET,
+    server: crate::request::Server::V2,
+    path: "contacts/tags",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: Some(crate::request::RateLimit {
+        requests: 1000,
+        per_seconds: 60,
+        scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
+    }),
+};
 /// Request builder for [`Contacts::update_contact`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -1246,18 +1319,12 @@ pub struct UpdateContact {
 }
 impl UpdateContact {
     fn request(&self) -> Result<crate::request::Request, crate::Error> {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "contacts_update_contact",
-            method: reqwest::Method::PUT,
-            server: crate::request::Server::V2,
-            path: "contacts/{contact_id}",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: None,
-        };
         let p0 = crate::request::encode_path_segment(&self.contact_id);
         Ok(
-            crate::request::Request::for_operation(&OPERATION, format!("contacts/{p0}"))
+            crate::request::Request::for_operation(
+                    &CONTACTS_UPDATE_CONTACT,
+                    format!("contacts/{p0}"),
+                )
                 .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
         )
     }
@@ -1266,6 +1333,16 @@ impl UpdateContact {
         self.client.execute(self.request()?).await
     }
 }
+///What the spec says about `contacts_update_contact` (see [`crate::request::Operation`]).
+pub static CONTACTS_UPDATE_CONTACT: crate::request::Operation = crate::request::Operation {
+    id: "contacts_update_contact",
+    method: reqwest::Method::PUT,
+    server: crate::request::Server::V2,
+    path: "contacts/{contact_id}",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Contacts::update_contact_identifier`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -1277,20 +1354,11 @@ pub struct UpdateContactIdentifier {
 }
 impl UpdateContactIdentifier {
     fn request(&self) -> Result<crate::request::Request, crate::Error> {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "contacts_update_contact_identifier",
-            method: reqwest::Method::PUT,
-            server: crate::request::Server::V2,
-            path: "contacts/{contact_id}/identifiers/{identifier_id}",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: None,
-        };
         let p0 = crate::request::encode_path_segment(&self.contact_id);
         let p1 = crate::request::encode_path_segment(&self.identifier_id);
         Ok(
             crate::request::Request::for_operation(
-                    &OPERATION,
+                    &CONTACTS_UPDATE_CONTACT_IDENTIFIER,
                     format!("contacts/{p0}/identifiers/{p1}"),
                 )
                 .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
@@ -1303,6 +1371,16 @@ impl UpdateContactIdentifier {
         self.client.execute(self.request()?).await
     }
 }
+///What the spec says about `contacts_update_contact_identifier` (see [`crate::request::Operation`]).
+pub static CONTACTS_UPDATE_CONTACT_IDENTIFIER: crate::request::Operation = crate::request::Operation {
+    id: "contacts_update_contact_identifier",
+    method: reqwest::Method::PUT,
+    server: crate::request::Server::V2,
+    path: "contacts/{contact_id}/identifiers/{identifier_id}",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Contacts::update_segment`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -1313,19 +1391,10 @@ pub struct UpdateSegment {
 }
 impl UpdateSegment {
     fn request(&self) -> Result<crate::request::Request, crate::Error> {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "contacts_update_segment",
-            method: reqwest::Method::PUT,
-            server: crate::request::Server::V2,
-            path: "contacts/segments/{segment_id}",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: None,
-        };
         let p0 = crate::request::encode_path_segment(&self.segment_id);
         Ok(
             crate::request::Request::for_operation(
-                    &OPERATION,
+                    &CONTACTS_UPDATE_SEGMENT,
                     format!("contacts/segments/{p0}"),
                 )
                 .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
@@ -1336,6 +1405,16 @@ impl UpdateSegment {
         self.client.execute(self.request()?).await
     }
 }
+///What the spec says about `contacts_update_segment` (see [`crate::request::Operation`]).
+pub static CONTACTS_UPDATE_SEGMENT: crate::request::Operation = crate::request::Operation {
+    id: "contacts_update_segment",
+    method: reqwest::Method::PUT,
+    server: crate::request::Server::V2,
+    path: "contacts/segments/{segment_id}",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Contacts::update_tag`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -1346,19 +1425,10 @@ pub struct UpdateTag {
 }
 impl UpdateTag {
     fn request(&self) -> Result<crate::request::Request, crate::Error> {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "contacts_update_tag",
-            method: reqwest::Method::PUT,
-            server: crate::request::Server::V2,
-            path: "contacts/tags/{tag_id}",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: None,
-        };
         let p0 = crate::request::encode_path_segment(&self.tag_id);
         Ok(
             crate::request::Request::for_operation(
-                    &OPERATION,
+                    &CONTACTS_UPDATE_TAG,
                     format!("contacts/tags/{p0}"),
                 )
                 .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
@@ -1369,3 +1439,13 @@ impl UpdateTag {
         self.client.execute(self.request()?).await
     }
 }
+///What the spec says about `contacts_update_tag` (see [`crate::request::Operation`]).
+pub static CONTACTS_UPDATE_TAG: crate::request::Operation = crate::request::Operation {
+    id: "contacts_update_tag",
+    method: reqwest::Method::PUT,
+    server: crate::request::Server::V2,
+    path: "contacts/tags/{tag_id}",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: None,
+};

@@ -54,6 +54,13 @@ impl Integrations<'_> {
         }
     }
 }
+/// Every operation of this tag, as the spec describes it (idempotency, secret
+/// parameters, documented rate limit).
+pub static OPERATIONS: &[&crate::request::Operation] = &[
+    &INTEGRATIONS_SEND_CLEVERTAP_JSON,
+    &INTEGRATIONS_SEND_CLEVERTAP_SMS,
+    &INTEGRATIONS_SEND_MOENGAGE_SMS,
+];
 /// Request builder for [`Integrations::send_clevertap_json`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -63,18 +70,9 @@ pub struct SendClevertapJson {
 }
 impl SendClevertapJson {
     fn request(&self) -> Result<crate::request::Request, crate::Error> {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "integrations_send_clevertap_json",
-            method: reqwest::Method::POST,
-            server: crate::request::Server::V2,
-            path: "sms/clevertap/json",
-            idempotent: false,
-            secret_params: &[],
-            rate_limit: None,
-        };
         Ok(
             crate::request::Request::for_operation(
-                    &OPERATION,
+                    &INTEGRATIONS_SEND_CLEVERTAP_JSON,
                     "sms/clevertap/json".to_string(),
                 )
                 .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
@@ -87,6 +85,16 @@ impl SendClevertapJson {
         self.client.execute(self.request()?).await
     }
 }
+///What the spec says about `integrations_send_clevertap_json` (see [`crate::request::Operation`]).
+pub static INTEGRATIONS_SEND_CLEVERTAP_JSON: crate::request::Operation = crate::request::Operation {
+    id: "integrations_send_clevertap_json",
+    method: reqwest::Method::POST,
+    server: crate::request::Server::V2,
+    path: "sms/clevertap/json",
+    idempotent: false,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Integrations::send_clevertap_sms`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -96,18 +104,9 @@ pub struct SendClevertapSms {
 }
 impl SendClevertapSms {
     fn request(&self) -> Result<crate::request::Request, crate::Error> {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "integrations_send_clevertap_sms",
-            method: reqwest::Method::POST,
-            server: crate::request::Server::V2,
-            path: "sms/clevertap/send",
-            idempotent: false,
-            secret_params: &[],
-            rate_limit: None,
-        };
         Ok(
             crate::request::Request::for_operation(
-                    &OPERATION,
+                    &INTEGRATIONS_SEND_CLEVERTAP_SMS,
                     "sms/clevertap/send".to_string(),
                 )
                 .body(
@@ -126,6 +125,16 @@ impl SendClevertapSms {
         self.client.execute(self.request()?).await
     }
 }
+///What the spec says about `integrations_send_clevertap_sms` (see [`crate::request::Operation`]).
+pub static INTEGRATIONS_SEND_CLEVERTAP_SMS: crate::request::Operation = crate::request::Operation {
+    id: "integrations_send_clevertap_sms",
+    method: reqwest::Method::POST,
+    server: crate::request::Server::V2,
+    path: "sms/clevertap/send",
+    idempotent: false,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Integrations::send_moengage_sms`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -135,18 +144,9 @@ pub struct SendMoengageSms {
 }
 impl SendMoengageSms {
     fn request(&self) -> Result<crate::request::Request, crate::Error> {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "integrations_send_moengage_sms",
-            method: reqwest::Method::POST,
-            server: crate::request::Server::V2,
-            path: "sms/moengage/send",
-            idempotent: false,
-            secret_params: &[],
-            rate_limit: None,
-        };
         Ok(
             crate::request::Request::for_operation(
-                    &OPERATION,
+                    &INTEGRATIONS_SEND_MOENGAGE_SMS,
                     "sms/moengage/send".to_string(),
                 )
                 .body(
@@ -165,3 +165,13 @@ impl SendMoengageSms {
         self.client.execute(self.request()?).await
     }
 }
+///What the spec says about `integrations_send_moengage_sms` (see [`crate::request::Operation`]).
+pub static INTEGRATIONS_SEND_MOENGAGE_SMS: crate::request::Operation = crate::request::Operation {
+    id: "integrations_send_moengage_sms",
+    method: reqwest::Method::POST,
+    server: crate::request::Server::V2,
+    path: "sms/moengage/send",
+    idempotent: false,
+    secret_params: &[],
+    rate_limit: None,
+};

@@ -217,6 +217,26 @@ impl Rcs<'_> {
         }
     }
 }
+/// Every operation of this tag, as the spec describes it (idempotency, secret
+/// parameters, documented rate limit).
+pub static OPERATIONS: &[&crate::request::Operation] = &[
+    &RCS_CLEAN_UNSUBSCRIBERS,
+    &RCS_CREATE_TEMPLATE,
+    &RCS_CREATE_UNSUBSCRIBER,
+    &RCS_DELETE_TEMPLATE,
+    &RCS_DELETE_UNSUBSCRIBER,
+    &RCS_GET_MESSAGE_STATUS,
+    &RCS_GET_TEMPLATE,
+    &RCS_GET_UNSUBSCRIBER,
+    &RCS_IMPORT_UNSUBSCRIBERS,
+    &RCS_LIST_PRICING,
+    &RCS_LIST_TEMPLATES,
+    &RCS_LIST_UNSUBSCRIBERS,
+    &RCS_SEND_MESSAGE,
+    &RCS_SEND_TEMPLATE,
+    &RCS_UPDATE_TEMPLATE,
+    &RCS_UPDATE_UNSUBSCRIBER,
+];
 /// Request builder for [`Rcs::clean_unsubscribers`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -225,17 +245,8 @@ pub struct CleanUnsubscribers {
 }
 impl CleanUnsubscribers {
     fn request(&self) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "rcs_clean_unsubscribers",
-            method: reqwest::Method::DELETE,
-            server: crate::request::Server::V2,
-            path: "rcs/suppressions/unsubscribers",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: None,
-        };
         crate::request::Request::for_operation(
-            &OPERATION,
+            &RCS_CLEAN_UNSUBSCRIBERS,
             "rcs/suppressions/unsubscribers".to_string(),
         )
     }
@@ -244,6 +255,16 @@ impl CleanUnsubscribers {
         self.client.execute(self.request()).await
     }
 }
+///What the spec says about `rcs_clean_unsubscribers` (see [`crate::request::Operation`]).
+pub static RCS_CLEAN_UNSUBSCRIBERS: crate::request::Operation = crate::request::Operation {
+    id: "rcs_clean_unsubscribers",
+    method: reqwest::Method::DELETE,
+    server: crate::request::Server::V2,
+    path: "rcs/suppressions/unsubscribers",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Rcs::create_template`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -253,18 +274,9 @@ pub struct CreateTemplate {
 }
 impl CreateTemplate {
     fn request(&self) -> Result<crate::request::Request, crate::Error> {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "rcs_create_template",
-            method: reqwest::Method::POST,
-            server: crate::request::Server::V2,
-            path: "rcs/templates",
-            idempotent: false,
-            secret_params: &[],
-            rate_limit: None,
-        };
         Ok(
             crate::request::Request::for_operation(
-                    &OPERATION,
+                    &RCS_CREATE_TEMPLATE,
                     "rcs/templates".to_string(),
                 )
                 .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
@@ -275,6 +287,16 @@ impl CreateTemplate {
         self.client.execute(self.request()?).await
     }
 }
+///What the spec says about `rcs_create_template` (see [`crate::request::Operation`]).
+pub static RCS_CREATE_TEMPLATE: crate::request::Operation = crate::request::Operation {
+    id: "rcs_create_template",
+    method: reqwest::Method::POST,
+    server: crate::request::Server::V2,
+    path: "rcs/templates",
+    idempotent: false,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Rcs::create_unsubscriber`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -284,18 +306,9 @@ pub struct CreateUnsubscriber {
 }
 impl CreateUnsubscriber {
     fn request(&self) -> Result<crate::request::Request, crate::Error> {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "rcs_create_unsubscriber",
-            method: reqwest::Method::POST,
-            server: crate::request::Server::V2,
-            path: "rcs/suppressions/unsubscribers",
-            idempotent: false,
-            secret_params: &[],
-            rate_limit: None,
-        };
         Ok(
             crate::request::Request::for_operation(
-                    &OPERATION,
+                    &RCS_CREATE_UNSUBSCRIBER,
                     "rcs/suppressions/unsubscribers".to_string(),
                 )
                 .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
@@ -306,6 +319,16 @@ impl CreateUnsubscriber {
         self.client.execute(self.request()?).await
     }
 }
+///What the spec says about `rcs_create_unsubscriber` (see [`crate::request::Operation`]).
+pub static RCS_CREATE_UNSUBSCRIBER: crate::request::Operation = crate::request::Operation {
+    id: "rcs_create_unsubscriber",
+    method: reqwest::Method::POST,
+    server: crate::request::Server::V2,
+    path: "rcs/suppressions/unsubscribers",
+    idempotent: false,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Rcs::delete_template`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -315,23 +338,27 @@ pub struct DeleteTemplate {
 }
 impl DeleteTemplate {
     fn request(&self) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "rcs_delete_template",
-            method: reqwest::Method::DELETE,
-            server: crate::request::Server::V2,
-            path: "rcs/templates/{template_id}",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: None,
-        };
         let p0 = crate::request::encode_path_segment(&self.template_id);
-        crate::request::Request::for_operation(&OPERATION, format!("rcs/templates/{p0}"))
+        crate::request::Request::for_operation(
+            &RCS_DELETE_TEMPLATE,
+            format!("rcs/templates/{p0}"),
+        )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<RcsDeleteTemplateResponse, crate::Error> {
         self.client.execute(self.request()).await
     }
 }
+///What the spec says about `rcs_delete_template` (see [`crate::request::Operation`]).
+pub static RCS_DELETE_TEMPLATE: crate::request::Operation = crate::request::Operation {
+    id: "rcs_delete_template",
+    method: reqwest::Method::DELETE,
+    server: crate::request::Server::V2,
+    path: "rcs/templates/{template_id}",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Rcs::delete_unsubscriber`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -341,18 +368,9 @@ pub struct DeleteUnsubscriber {
 }
 impl DeleteUnsubscriber {
     fn request(&self) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "rcs_delete_unsubscriber",
-            method: reqwest::Method::DELETE,
-            server: crate::request::Server::V2,
-            path: "rcs/suppressions/unsubscribers/{unsubscriber_id}",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: None,
-        };
         let p0 = crate::request::encode_path_segment(&self.unsubscriber_id);
         crate::request::Request::for_operation(
-            &OPERATION,
+            &RCS_DELETE_UNSUBSCRIBER,
             format!("rcs/suppressions/unsubscribers/{p0}"),
         )
     }
@@ -361,6 +379,16 @@ impl DeleteUnsubscriber {
         self.client.execute(self.request()).await
     }
 }
+///What the spec says about `rcs_delete_unsubscriber` (see [`crate::request::Operation`]).
+pub static RCS_DELETE_UNSUBSCRIBER: crate::request::Operation = crate::request::Operation {
+    id: "rcs_delete_unsubscriber",
+    method: reqwest::Method::DELETE,
+    server: crate::request::Server::V2,
+    path: "rcs/suppressions/unsubscribers/{unsubscriber_id}",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Rcs::get_message_status`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -375,21 +403,8 @@ impl GetMessageStatus {
         self
     }
     fn request(&self) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "rcs_get_message_status",
-            method: reqwest::Method::GET,
-            server: crate::request::Server::V2,
-            path: "rcs/message/status",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: Some(crate::request::RateLimit {
-                requests: 1000,
-                per_seconds: 60,
-                scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-            }),
-        };
         crate::request::Request::for_operation(
-                &OPERATION,
+                &RCS_GET_MESSAGE_STATUS,
                 "rcs/message/status".to_string(),
             )
             .query_opt("id", self.filter.id.as_ref())
@@ -400,6 +415,20 @@ impl GetMessageStatus {
         self.client.execute(self.request()).await
     }
 }
+///What the spec says about `rcs_get_message_status` (see [`crate::request::Operation`]).
+pub static RCS_GET_MESSAGE_STATUS: crate::request::Operation = crate::request::Operation {
+    id: "rcs_get_message_status",
+    method: reqwest::Method::GET,
+    server: crate::request::Server::V2,
+    path: "rcs/message/status",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: Some(crate::request::RateLimit {
+        requests: 1000,
+        per_seconds: 60,
+        scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
+    }),
+};
 /// Request builder for [`Rcs::get_template`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -409,27 +438,31 @@ pub struct GetTemplate {
 }
 impl GetTemplate {
     fn request(&self) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "rcs_get_template",
-            method: reqwest::Method::GET,
-            server: crate::request::Server::V2,
-            path: "rcs/templates/{template_id}",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: Some(crate::request::RateLimit {
-                requests: 1000,
-                per_seconds: 60,
-                scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-            }),
-        };
         let p0 = crate::request::encode_path_segment(&self.template_id);
-        crate::request::Request::for_operation(&OPERATION, format!("rcs/templates/{p0}"))
+        crate::request::Request::for_operation(
+            &RCS_GET_TEMPLATE,
+            format!("rcs/templates/{p0}"),
+        )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<RcsGetTemplateResponse, crate::Error> {
         self.client.execute(self.request()).await
     }
 }
+///What the spec says about `rcs_get_template` (see [`crate::request::Operation`]).
+pub static RCS_GET_TEMPLATE: crate::request::Operation = crate::request::Operation {
+    id: "rcs_get_template",
+    method: reqwest::Method::GET,
+    server: crate::request::Server::V2,
+    path: "rcs/templates/{template_id}",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: Some(crate::request::RateLimit {
+        requests: 1000,
+        per_seconds: 60,
+        scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
+    }),
+};
 /// Request builder for [`Rcs::get_unsubscriber`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -439,22 +472,9 @@ pub struct GetUnsubscriber {
 }
 impl GetUnsubscriber {
     fn request(&self) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "rcs_get_unsubscriber",
-            method: reqwest::Method::GET,
-            server: crate::request::Server::V2,
-            path: "rcs/suppressions/unsubscribers/{unsubscriber_id}",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: Some(crate::request::RateLimit {
-                requests: 1000,
-                per_seconds: 60,
-                scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-            }),
-        };
         let p0 = crate::request::encode_path_segment(&self.unsubscriber_id);
         crate::request::Request::for_operation(
-            &OPERATION,
+            &RCS_GET_UNSUBSCRIBER,
             format!("rcs/suppressions/unsubscribers/{p0}"),
         )
     }
@@ -463,6 +483,20 @@ impl GetUnsubscriber {
         self.client.execute(self.request()).await
     }
 }
+///What the spec says about `rcs_get_unsubscriber` (see [`crate::request::Operation`]).
+pub static RCS_GET_UNSUBSCRIBER: crate::request::Operation = crate::request::Operation {
+    id: "rcs_get_unsubscriber",
+    method: reqwest::Method::GET,
+    server: crate::request::Server::V2,
+    path: "rcs/suppressions/unsubscribers/{unsubscriber_id}",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: Some(crate::request::RateLimit {
+        requests: 1000,
+        per_seconds: 60,
+        scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
+    }),
+};
 /// Request builder for [`Rcs::import_unsubscribers`]: set optional parameters, then `.send().await`.
 #[must_use = "a request builder does nothing until `.send().await`"]
 pub struct ImportUnsubscribers {
@@ -471,17 +505,8 @@ pub struct ImportUnsubscribers {
 }
 impl ImportUnsubscribers {
     fn request(&self) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "rcs_import_unsubscribers",
-            method: reqwest::Method::POST,
-            server: crate::request::Server::V2,
-            path: "rcs/suppressions/unsubscribers/import",
-            idempotent: false,
-            secret_params: &[],
-            rate_limit: None,
-        };
         crate::request::Request::for_operation(
-            &OPERATION,
+            &RCS_IMPORT_UNSUBSCRIBERS,
             "rcs/suppressions/unsubscribers/import".to_string(),
         )
     }
@@ -494,6 +519,16 @@ impl ImportUnsubscribers {
         self.client.execute(req).await
     }
 }
+///What the spec says about `rcs_import_unsubscribers` (see [`crate::request::Operation`]).
+pub static RCS_IMPORT_UNSUBSCRIBERS: crate::request::Operation = crate::request::Operation {
+    id: "rcs_import_unsubscribers",
+    method: reqwest::Method::POST,
+    server: crate::request::Server::V2,
+    path: "rcs/suppressions/unsubscribers/import",
+    idempotent: false,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Rcs::list_pricing`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -514,20 +549,10 @@ impl ListPricing {
         self
     }
     fn request(&self, page: Option<i64>) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "rcs_list_pricing",
-            method: reqwest::Method::GET,
-            server: crate::request::Server::V2,
-            path: "rcs/pricing",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: Some(crate::request::RateLimit {
-                requests: 1000,
-                per_seconds: 60,
-                scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-            }),
-        };
-        crate::request::Request::for_operation(&OPERATION, "rcs/pricing".to_string())
+        crate::request::Request::for_operation(
+                &RCS_LIST_PRICING,
+                "rcs/pricing".to_string(),
+            )
             .query_opt("filter[iso]", self.filter.iso.as_ref())
             .query_opt("filter[service]", self.filter.service.as_ref())
             .query_opt("filter[subservice]", self.filter.subservice.as_ref())
@@ -562,6 +587,20 @@ impl ListPricing {
         >(client, move |page| self.request(i64::try_from(page).ok()), first)
     }
 }
+///What the spec says about `rcs_list_pricing` (see [`crate::request::Operation`]).
+pub static RCS_LIST_PRICING: crate::request::Operation = crate::request::Operation {
+    id: "rcs_list_pricing",
+    method: reqwest::Method::GET,
+    server: crate::request::Server::V2,
+    path: "rcs/pricing",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: Some(crate::request::RateLimit {
+        requests: 1000,
+        per_seconds: 60,
+        scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
+    }),
+};
 /// Request builder for [`Rcs::list_templates`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -582,20 +621,10 @@ impl ListTemplates {
         self
     }
     fn request(&self, page: Option<i64>) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "rcs_list_templates",
-            method: reqwest::Method::GET,
-            server: crate::request::Server::V2,
-            path: "rcs/templates",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: Some(crate::request::RateLimit {
-                requests: 1000,
-                per_seconds: 60,
-                scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-            }),
-        };
-        crate::request::Request::for_operation(&OPERATION, "rcs/templates".to_string())
+        crate::request::Request::for_operation(
+                &RCS_LIST_TEMPLATES,
+                "rcs/templates".to_string(),
+            )
             .query_opt("filter[id]", self.filter.id.as_ref())
             .query_opt("filter[name]", self.filter.name.as_ref())
             .query_opt("filter[type]", self.filter.r#type.as_ref())
@@ -630,6 +659,20 @@ impl ListTemplates {
         >(client, move |page| self.request(i64::try_from(page).ok()), first)
     }
 }
+///What the spec says about `rcs_list_templates` (see [`crate::request::Operation`]).
+pub static RCS_LIST_TEMPLATES: crate::request::Operation = crate::request::Operation {
+    id: "rcs_list_templates",
+    method: reqwest::Method::GET,
+    server: crate::request::Server::V2,
+    path: "rcs/templates",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: Some(crate::request::RateLimit {
+        requests: 1000,
+        per_seconds: 60,
+        scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
+    }),
+};
 /// Request builder for [`Rcs::list_unsubscribers`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -644,21 +687,8 @@ impl ListUnsubscribers {
         self
     }
     fn request(&self, page: Option<i64>) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "rcs_list_unsubscribers",
-            method: reqwest::Method::GET,
-            server: crate::request::Server::V2,
-            path: "rcs/suppressions/unsubscribers",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: Some(crate::request::RateLimit {
-                requests: 1000,
-                per_seconds: 60,
-                scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-            }),
-        };
         crate::request::Request::for_operation(
-                &OPERATION,
+                &RCS_LIST_UNSUBSCRIBERS,
                 "rcs/suppressions/unsubscribers".to_string(),
             )
             .query_opt("page", page)
@@ -691,6 +721,20 @@ impl ListUnsubscribers {
         >(client, move |page| self.request(i64::try_from(page).ok()), first)
     }
 }
+///What the spec says about `rcs_list_unsubscribers` (see [`crate::request::Operation`]).
+pub static RCS_LIST_UNSUBSCRIBERS: crate::request::Operation = crate::request::Operation {
+    id: "rcs_list_unsubscribers",
+    method: reqwest::Method::GET,
+    server: crate::request::Server::V2,
+    path: "rcs/suppressions/unsubscribers",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: Some(crate::request::RateLimit {
+        requests: 1000,
+        per_seconds: 60,
+        scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
+    }),
+};
 /// Request builder for [`Rcs::send_message`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -700,18 +744,9 @@ pub struct SendMessage {
 }
 impl SendMessage {
     fn request(&self) -> Result<crate::request::Request, crate::Error> {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "rcs_send_message",
-            method: reqwest::Method::POST,
-            server: crate::request::Server::V2,
-            path: "rcs/message/send",
-            idempotent: false,
-            secret_params: &[],
-            rate_limit: None,
-        };
         Ok(
             crate::request::Request::for_operation(
-                    &OPERATION,
+                    &RCS_SEND_MESSAGE,
                     "rcs/message/send".to_string(),
                 )
                 .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
@@ -722,6 +757,16 @@ impl SendMessage {
         self.client.execute(self.request()?).await
     }
 }
+///What the spec says about `rcs_send_message` (see [`crate::request::Operation`]).
+pub static RCS_SEND_MESSAGE: crate::request::Operation = crate::request::Operation {
+    id: "rcs_send_message",
+    method: reqwest::Method::POST,
+    server: crate::request::Server::V2,
+    path: "rcs/message/send",
+    idempotent: false,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Rcs::send_template`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -731,18 +776,9 @@ pub struct SendTemplate {
 }
 impl SendTemplate {
     fn request(&self) -> Result<crate::request::Request, crate::Error> {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "rcs_send_template",
-            method: reqwest::Method::POST,
-            server: crate::request::Server::V2,
-            path: "rcs/send/template",
-            idempotent: false,
-            secret_params: &[],
-            rate_limit: None,
-        };
         Ok(
             crate::request::Request::for_operation(
-                    &OPERATION,
+                    &RCS_SEND_TEMPLATE,
                     "rcs/send/template".to_string(),
                 )
                 .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
@@ -753,6 +789,16 @@ impl SendTemplate {
         self.client.execute(self.request()?).await
     }
 }
+///What the spec says about `rcs_send_template` (see [`crate::request::Operation`]).
+pub static RCS_SEND_TEMPLATE: crate::request::Operation = crate::request::Operation {
+    id: "rcs_send_template",
+    method: reqwest::Method::POST,
+    server: crate::request::Server::V2,
+    path: "rcs/send/template",
+    idempotent: false,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Rcs::update_template`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -763,19 +809,10 @@ pub struct UpdateTemplate {
 }
 impl UpdateTemplate {
     fn request(&self) -> Result<crate::request::Request, crate::Error> {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "rcs_update_template",
-            method: reqwest::Method::PUT,
-            server: crate::request::Server::V2,
-            path: "rcs/templates/{template_id}",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: None,
-        };
         let p0 = crate::request::encode_path_segment(&self.template_id);
         Ok(
             crate::request::Request::for_operation(
-                    &OPERATION,
+                    &RCS_UPDATE_TEMPLATE,
                     format!("rcs/templates/{p0}"),
                 )
                 .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
@@ -786,6 +823,16 @@ impl UpdateTemplate {
         self.client.execute(self.request()?).await
     }
 }
+///What the spec says about `rcs_update_template` (see [`crate::request::Operation`]).
+pub static RCS_UPDATE_TEMPLATE: crate::request::Operation = crate::request::Operation {
+    id: "rcs_update_template",
+    method: reqwest::Method::PUT,
+    server: crate::request::Server::V2,
+    path: "rcs/templates/{template_id}",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Rcs::update_unsubscriber`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -796,19 +843,10 @@ pub struct UpdateUnsubscriber {
 }
 impl UpdateUnsubscriber {
     fn request(&self) -> Result<crate::request::Request, crate::Error> {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "rcs_update_unsubscriber",
-            method: reqwest::Method::PUT,
-            server: crate::request::Server::V2,
-            path: "rcs/suppressions/unsubscribers/{unsubscriber_id}",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: None,
-        };
         let p0 = crate::request::encode_path_segment(&self.unsubscriber_id);
         Ok(
             crate::request::Request::for_operation(
-                    &OPERATION,
+                    &RCS_UPDATE_UNSUBSCRIBER,
                     format!("rcs/suppressions/unsubscribers/{p0}"),
                 )
                 .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
@@ -819,6 +857,16 @@ impl UpdateUnsubscriber {
         self.client.execute(self.request()?).await
     }
 }
+///What the spec says about `rcs_update_unsubscriber` (see [`crate::request::Operation`]).
+pub static RCS_UPDATE_UNSUBSCRIBER: crate::request::Operation = crate::request::Operation {
+    id: "rcs_update_unsubscriber",
+    method: reqwest::Method::PUT,
+    server: crate::request::Server::V2,
+    path: "rcs/suppressions/unsubscribers/{unsubscriber_id}",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Filters (x-filter-group `RcsMessageStatusFilter`): set the ones you need, then pass it to the request builder's `filter`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RcsMessageStatusFilter {

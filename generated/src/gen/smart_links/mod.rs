@@ -24,6 +24,9 @@ impl SmartLinks<'_> {
         }
     }
 }
+/// Every operation of this tag, as the spec describes it (idempotency, secret
+/// parameters, documented rate limit).
+pub static OPERATIONS: &[&crate::request::Operation] = &[&SMART_LINKS_LIST_VISITS];
 /// Request builder for [`SmartLinks::list_visits`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -39,22 +42,9 @@ impl ListVisits {
         self
     }
     fn request(&self, page: Option<i64>) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "smart_links_list_visits",
-            method: reqwest::Method::GET,
-            server: crate::request::Server::V2,
-            path: "link/urls/{link_id}/visits",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: Some(crate::request::RateLimit {
-                requests: 1000,
-                per_seconds: 60,
-                scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-            }),
-        };
         let p0 = crate::request::encode_path_segment(&self.link_id);
         crate::request::Request::for_operation(
-                &OPERATION,
+                &SMART_LINKS_LIST_VISITS,
                 format!("link/urls/{p0}/visits"),
             )
             .query_opt("page", page)
@@ -87,3 +77,17 @@ impl ListVisits {
         >(client, move |page| self.request(i64::try_from(page).ok()), first)
     }
 }
+///What the spec says about `smart_links_list_visits` (see [`crate::request::Operation`]).
+pub static SMART_LINKS_LIST_VISITS: crate::request::Operation = crate::request::Operation {
+    id: "smart_links_list_visits",
+    method: reqwest::Method::GET,
+    server: crate::request::Server::V2,
+    path: "link/urls/{link_id}/visits",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: Some(crate::request::RateLimit {
+        requests: 1000,
+        per_seconds: 60,
+        scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
+    }),
+};

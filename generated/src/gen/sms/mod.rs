@@ -393,6 +393,39 @@ impl Sms<'_> {
         }
     }
 }
+/// Every operation of this tag, as the spec describes it (idempotency, secret
+/// parameters, documented rate limit).
+pub static OPERATIONS: &[&crate::request::Operation] = &[
+    &SMS_CLEAN_BLOCKED_TEMPLATES,
+    &SMS_CLEAN_UNSUBSCRIBERS,
+    &SMS_CREATE_BLOCKED_TEMPLATE,
+    &SMS_CREATE_SENDER,
+    &SMS_CREATE_TEMPLATE,
+    &SMS_CREATE_UNSUBSCRIBER,
+    &SMS_DELETE_BLOCKED_TEMPLATE,
+    &SMS_DELETE_SENDER,
+    &SMS_DELETE_TEMPLATE,
+    &SMS_DELETE_UNSUBSCRIBER,
+    &SMS_GET_BLOCKED_TEMPLATE,
+    &SMS_GET_DELIVERY_STATUS,
+    &SMS_GET_SENDER,
+    &SMS_GET_TEMPLATE,
+    &SMS_GET_UNSUBSCRIBER,
+    &SMS_IMPORT_BLOCKED_TEMPLATES,
+    &SMS_IMPORT_UNSUBSCRIBERS,
+    &SMS_LIST_BLOCKED_TEMPLATES,
+    &SMS_LIST_PRICING,
+    &SMS_LIST_SENDERS,
+    &SMS_LIST_TEMPLATES,
+    &SMS_LIST_UNSUBSCRIBERS,
+    &SMS_SEND_MESSAGE,
+    &SMS_SEND_TEMPLATE_MESSAGE,
+    &SMS_SEND_TEXT_MESSAGE,
+    &SMS_UPDATE_BLOCKED_TEMPLATE,
+    &SMS_UPDATE_SENDER,
+    &SMS_UPDATE_TEMPLATE,
+    &SMS_UPDATE_UNSUBSCRIBER,
+];
 /// Request builder for [`Sms::clean_blocked_templates`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -401,17 +434,8 @@ pub struct CleanBlockedTemplates {
 }
 impl CleanBlockedTemplates {
     fn request(&self) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "sms_clean_blocked_templates",
-            method: reqwest::Method::DELETE,
-            server: crate::request::Server::V2,
-            path: "sms/suppressions/templates",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: None,
-        };
         crate::request::Request::for_operation(
-            &OPERATION,
+            &SMS_CLEAN_BLOCKED_TEMPLATES,
             "sms/suppressions/templates".to_string(),
         )
     }
@@ -420,6 +444,16 @@ impl CleanBlockedTemplates {
         self.client.execute(self.request()).await
     }
 }
+///What the spec says about `sms_clean_blocked_templates` (see [`crate::request::Operation`]).
+pub static SMS_CLEAN_BLOCKED_TEMPLATES: crate::request::Operation = crate::request::Operation {
+    id: "sms_clean_blocked_templates",
+    method: reqwest::Method::DELETE,
+    server: crate::request::Server::V2,
+    path: "sms/suppressions/templates",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Sms::clean_unsubscribers`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -428,17 +462,8 @@ pub struct CleanUnsubscribers {
 }
 impl CleanUnsubscribers {
     fn request(&self) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "sms_clean_unsubscribers",
-            method: reqwest::Method::DELETE,
-            server: crate::request::Server::V2,
-            path: "sms/suppressions/unsubscribers",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: None,
-        };
         crate::request::Request::for_operation(
-            &OPERATION,
+            &SMS_CLEAN_UNSUBSCRIBERS,
             "sms/suppressions/unsubscribers".to_string(),
         )
     }
@@ -447,6 +472,16 @@ impl CleanUnsubscribers {
         self.client.execute(self.request()).await
     }
 }
+///What the spec says about `sms_clean_unsubscribers` (see [`crate::request::Operation`]).
+pub static SMS_CLEAN_UNSUBSCRIBERS: crate::request::Operation = crate::request::Operation {
+    id: "sms_clean_unsubscribers",
+    method: reqwest::Method::DELETE,
+    server: crate::request::Server::V2,
+    path: "sms/suppressions/unsubscribers",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Sms::create_blocked_template`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -456,18 +491,9 @@ pub struct CreateBlockedTemplate {
 }
 impl CreateBlockedTemplate {
     fn request(&self) -> Result<crate::request::Request, crate::Error> {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "sms_create_blocked_template",
-            method: reqwest::Method::POST,
-            server: crate::request::Server::V2,
-            path: "sms/suppressions/templates",
-            idempotent: false,
-            secret_params: &[],
-            rate_limit: None,
-        };
         Ok(
             crate::request::Request::for_operation(
-                    &OPERATION,
+                    &SMS_CREATE_BLOCKED_TEMPLATE,
                     "sms/suppressions/templates".to_string(),
                 )
                 .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
@@ -478,6 +504,16 @@ impl CreateBlockedTemplate {
         self.client.execute(self.request()?).await
     }
 }
+///What the spec says about `sms_create_blocked_template` (see [`crate::request::Operation`]).
+pub static SMS_CREATE_BLOCKED_TEMPLATE: crate::request::Operation = crate::request::Operation {
+    id: "sms_create_blocked_template",
+    method: reqwest::Method::POST,
+    server: crate::request::Server::V2,
+    path: "sms/suppressions/templates",
+    idempotent: false,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Sms::create_sender`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -487,17 +523,11 @@ pub struct CreateSender {
 }
 impl CreateSender {
     fn request(&self) -> Result<crate::request::Request, crate::Error> {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "sms_create_sender",
-            method: reqwest::Method::POST,
-            server: crate::request::Server::V2,
-            path: "sms/senders",
-            idempotent: false,
-            secret_params: &[],
-            rate_limit: None,
-        };
         Ok(
-            crate::request::Request::for_operation(&OPERATION, "sms/senders".to_string())
+            crate::request::Request::for_operation(
+                    &SMS_CREATE_SENDER,
+                    "sms/senders".to_string(),
+                )
                 .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
         )
     }
@@ -506,6 +536,16 @@ impl CreateSender {
         self.client.execute(self.request()?).await
     }
 }
+///What the spec says about `sms_create_sender` (see [`crate::request::Operation`]).
+pub static SMS_CREATE_SENDER: crate::request::Operation = crate::request::Operation {
+    id: "sms_create_sender",
+    method: reqwest::Method::POST,
+    server: crate::request::Server::V2,
+    path: "sms/senders",
+    idempotent: false,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Sms::create_template`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -515,18 +555,9 @@ pub struct CreateTemplate {
 }
 impl CreateTemplate {
     fn request(&self) -> Result<crate::request::Request, crate::Error> {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "sms_create_template",
-            method: reqwest::Method::POST,
-            server: crate::request::Server::V2,
-            path: "sms/templates",
-            idempotent: false,
-            secret_params: &[],
-            rate_limit: None,
-        };
         Ok(
             crate::request::Request::for_operation(
-                    &OPERATION,
+                    &SMS_CREATE_TEMPLATE,
                     "sms/templates".to_string(),
                 )
                 .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
@@ -537,6 +568,16 @@ impl CreateTemplate {
         self.client.execute(self.request()?).await
     }
 }
+///What the spec says about `sms_create_template` (see [`crate::request::Operation`]).
+pub static SMS_CREATE_TEMPLATE: crate::request::Operation = crate::request::Operation {
+    id: "sms_create_template",
+    method: reqwest::Method::POST,
+    server: crate::request::Server::V2,
+    path: "sms/templates",
+    idempotent: false,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Sms::create_unsubscriber`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -546,18 +587,9 @@ pub struct CreateUnsubscriber {
 }
 impl CreateUnsubscriber {
     fn request(&self) -> Result<crate::request::Request, crate::Error> {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "sms_create_unsubscriber",
-            method: reqwest::Method::POST,
-            server: crate::request::Server::V2,
-            path: "sms/suppressions/unsubscribers",
-            idempotent: false,
-            secret_params: &[],
-            rate_limit: None,
-        };
         Ok(
             crate::request::Request::for_operation(
-                    &OPERATION,
+                    &SMS_CREATE_UNSUBSCRIBER,
                     "sms/suppressions/unsubscribers".to_string(),
                 )
                 .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
@@ -568,6 +600,16 @@ impl CreateUnsubscriber {
         self.client.execute(self.request()?).await
     }
 }
+///What the spec says about `sms_create_unsubscriber` (see [`crate::request::Operation`]).
+pub static SMS_CREATE_UNSUBSCRIBER: crate::request::Operation = crate::request::Operation {
+    id: "sms_create_unsubscriber",
+    method: reqwest::Method::POST,
+    server: crate::request::Server::V2,
+    path: "sms/suppressions/unsubscribers",
+    idempotent: false,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Sms::delete_blocked_template`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -577,18 +619,9 @@ pub struct DeleteBlockedTemplate {
 }
 impl DeleteBlockedTemplate {
     fn request(&self) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "sms_delete_blocked_template",
-            method: reqwest::Method::DELETE,
-            server: crate::request::Server::V2,
-            path: "sms/suppressions/templates/{blocked_template_id}",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: None,
-        };
         let p0 = crate::request::encode_path_segment(&self.blocked_template_id);
         crate::request::Request::for_operation(
-            &OPERATION,
+            &SMS_DELETE_BLOCKED_TEMPLATE,
             format!("sms/suppressions/templates/{p0}"),
         )
     }
@@ -597,6 +630,16 @@ impl DeleteBlockedTemplate {
         self.client.execute(self.request()).await
     }
 }
+///What the spec says about `sms_delete_blocked_template` (see [`crate::request::Operation`]).
+pub static SMS_DELETE_BLOCKED_TEMPLATE: crate::request::Operation = crate::request::Operation {
+    id: "sms_delete_blocked_template",
+    method: reqwest::Method::DELETE,
+    server: crate::request::Server::V2,
+    path: "sms/suppressions/templates/{blocked_template_id}",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Sms::delete_sender`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -606,23 +649,27 @@ pub struct DeleteSender {
 }
 impl DeleteSender {
     fn request(&self) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "sms_delete_sender",
-            method: reqwest::Method::DELETE,
-            server: crate::request::Server::V2,
-            path: "sms/senders/{sender_id}",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: None,
-        };
         let p0 = crate::request::encode_path_segment(&self.sender_id);
-        crate::request::Request::for_operation(&OPERATION, format!("sms/senders/{p0}"))
+        crate::request::Request::for_operation(
+            &SMS_DELETE_SENDER,
+            format!("sms/senders/{p0}"),
+        )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<SmsDeleteSenderResponse, crate::Error> {
         self.client.execute(self.request()).await
     }
 }
+///What the spec says about `sms_delete_sender` (see [`crate::request::Operation`]).
+pub static SMS_DELETE_SENDER: crate::request::Operation = crate::request::Operation {
+    id: "sms_delete_sender",
+    method: reqwest::Method::DELETE,
+    server: crate::request::Server::V2,
+    path: "sms/senders/{sender_id}",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Sms::delete_template`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -632,23 +679,27 @@ pub struct DeleteTemplate {
 }
 impl DeleteTemplate {
     fn request(&self) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "sms_delete_template",
-            method: reqwest::Method::DELETE,
-            server: crate::request::Server::V2,
-            path: "sms/templates/{template_id}",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: None,
-        };
         let p0 = crate::request::encode_path_segment(&self.template_id);
-        crate::request::Request::for_operation(&OPERATION, format!("sms/templates/{p0}"))
+        crate::request::Request::for_operation(
+            &SMS_DELETE_TEMPLATE,
+            format!("sms/templates/{p0}"),
+        )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<SmsDeleteTemplateResponse, crate::Error> {
         self.client.execute(self.request()).await
     }
 }
+///What the spec says about `sms_delete_template` (see [`crate::request::Operation`]).
+pub static SMS_DELETE_TEMPLATE: crate::request::Operation = crate::request::Operation {
+    id: "sms_delete_template",
+    method: reqwest::Method::DELETE,
+    server: crate::request::Server::V2,
+    path: "sms/templates/{template_id}",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Sms::delete_unsubscriber`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -658,18 +709,9 @@ pub struct DeleteUnsubscriber {
 }
 impl DeleteUnsubscriber {
     fn request(&self) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "sms_delete_unsubscriber",
-            method: reqwest::Method::DELETE,
-            server: crate::request::Server::V2,
-            path: "sms/suppressions/unsubscribers/{unsubscriber_id}",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: None,
-        };
         let p0 = crate::request::encode_path_segment(&self.unsubscriber_id);
         crate::request::Request::for_operation(
-            &OPERATION,
+            &SMS_DELETE_UNSUBSCRIBER,
             format!("sms/suppressions/unsubscribers/{p0}"),
         )
     }
@@ -678,6 +720,16 @@ impl DeleteUnsubscriber {
         self.client.execute(self.request()).await
     }
 }
+///What the spec says about `sms_delete_unsubscriber` (see [`crate::request::Operation`]).
+pub static SMS_DELETE_UNSUBSCRIBER: crate::request::Operation = crate::request::Operation {
+    id: "sms_delete_unsubscriber",
+    method: reqwest::Method::DELETE,
+    server: crate::request::Server::V2,
+    path: "sms/suppressions/unsubscribers/{unsubscriber_id}",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Sms::get_blocked_template`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -687,22 +739,9 @@ pub struct GetBlockedTemplate {
 }
 impl GetBlockedTemplate {
     fn request(&self) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "sms_get_blocked_template",
-            method: reqwest::Method::GET,
-            server: crate::request::Server::V2,
-            path: "sms/suppressions/templates/{blocked_template_id}",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: Some(crate::request::RateLimit {
-                requests: 1000,
-                per_seconds: 60,
-                scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-            }),
-        };
         let p0 = crate::request::encode_path_segment(&self.blocked_template_id);
         crate::request::Request::for_operation(
-            &OPERATION,
+            &SMS_GET_BLOCKED_TEMPLATE,
             format!("sms/suppressions/templates/{p0}"),
         )
     }
@@ -711,6 +750,20 @@ impl GetBlockedTemplate {
         self.client.execute(self.request()).await
     }
 }
+///What the spec says about `sms_get_blocked_template` (see [`crate::request::Operation`]).
+pub static SMS_GET_BLOCKED_TEMPLATE: crate::request::Operation = crate::request::Operation {
+    id: "sms_get_blocked_template",
+    method: reqwest::Method::GET,
+    server: crate::request::Server::V2,
+    path: "sms/suppressions/templates/{blocked_template_id}",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: Some(crate::request::RateLimit {
+        requests: 1000,
+        per_seconds: 60,
+        scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
+    }),
+};
 /// Request builder for [`Sms::get_delivery_status`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -731,20 +784,10 @@ impl GetDeliveryStatus {
         self
     }
     fn request(&self, page: Option<i64>) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "sms_get_delivery_status",
-            method: reqwest::Method::GET,
-            server: crate::request::Server::V2,
-            path: "sms/status",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: Some(crate::request::RateLimit {
-                requests: 1000,
-                per_seconds: 60,
-                scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-            }),
-        };
-        crate::request::Request::for_operation(&OPERATION, "sms/status".to_string())
+        crate::request::Request::for_operation(
+                &SMS_GET_DELIVERY_STATUS,
+                "sms/status".to_string(),
+            )
             .query_opt("id", self.filter.id.as_ref())
             .query_opt("mobile", self.filter.mobile.as_ref())
             .query_opt("cid", self.filter.cid.as_ref())
@@ -782,6 +825,20 @@ impl GetDeliveryStatus {
         >(client, move |page| self.request(i64::try_from(page).ok()), first)
     }
 }
+///What the spec says about `sms_get_delivery_status` (see [`crate::request::Operation`]).
+pub static SMS_GET_DELIVERY_STATUS: crate::request::Operation = crate::request::Operation {
+    id: "sms_get_delivery_status",
+    method: reqwest::Method::GET,
+    server: crate::request::Server::V2,
+    path: "sms/status",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: Some(crate::request::RateLimit {
+        requests: 1000,
+        per_seconds: 60,
+        scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
+    }),
+};
 /// Request builder for [`Sms::get_sender`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -791,27 +848,31 @@ pub struct GetSender {
 }
 impl GetSender {
     fn request(&self) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "sms_get_sender",
-            method: reqwest::Method::GET,
-            server: crate::request::Server::V2,
-            path: "sms/senders/{sender_id}",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: Some(crate::request::RateLimit {
-                requests: 1000,
-                per_seconds: 60,
-                scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-            }),
-        };
         let p0 = crate::request::encode_path_segment(&self.sender_id);
-        crate::request::Request::for_operation(&OPERATION, format!("sms/senders/{p0}"))
+        crate::request::Request::for_operation(
+            &SMS_GET_SENDER,
+            format!("sms/senders/{p0}"),
+        )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<SmsGetSenderResponse, crate::Error> {
         self.client.execute(self.request()).await
     }
 }
+///What the spec says about `sms_get_sender` (see [`crate::request::Operation`]).
+pub static SMS_GET_SENDER: crate::request::Operation = crate::request::Operation {
+    id: "sms_get_sender",
+    method: reqwest::Method::GET,
+    server: crate::request::Server::V2,
+    path: "sms/senders/{sender_id}",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: Some(crate::request::RateLimit {
+        requests: 1000,
+        per_seconds: 60,
+        scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
+    }),
+};
 /// Request builder for [`Sms::get_template`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -821,27 +882,31 @@ pub struct GetTemplate {
 }
 impl GetTemplate {
     fn request(&self) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "sms_get_template",
-            method: reqwest::Method::GET,
-            server: crate::request::Server::V2,
-            path: "sms/templates/{template_id}",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: Some(crate::request::RateLimit {
-                requests: 1000,
-                per_seconds: 60,
-                scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-            }),
-        };
         let p0 = crate::request::encode_path_segment(&self.template_id);
-        crate::request::Request::for_operation(&OPERATION, format!("sms/templates/{p0}"))
+        crate::request::Request::for_operation(
+            &SMS_GET_TEMPLATE,
+            format!("sms/templates/{p0}"),
+        )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<SmsGetTemplateResponse, crate::Error> {
         self.client.execute(self.request()).await
     }
 }
+///What the spec says about `sms_get_template` (see [`crate::request::Operation`]).
+pub static SMS_GET_TEMPLATE: crate::request::Operation = crate::request::Operation {
+    id: "sms_get_template",
+    method: reqwest::Method::GET,
+    server: crate::request::Server::V2,
+    path: "sms/templates/{template_id}",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: Some(crate::request::RateLimit {
+        requests: 1000,
+        per_seconds: 60,
+        scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
+    }),
+};
 /// Request builder for [`Sms::get_unsubscriber`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -851,22 +916,9 @@ pub struct GetUnsubscriber {
 }
 impl GetUnsubscriber {
     fn request(&self) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "sms_get_unsubscriber",
-            method: reqwest::Method::GET,
-            server: crate::request::Server::V2,
-            path: "sms/suppressions/unsubscribers/{unsubscriber_id}",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: Some(crate::request::RateLimit {
-                requests: 1000,
-                per_seconds: 60,
-                scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-            }),
-        };
         let p0 = crate::request::encode_path_segment(&self.unsubscriber_id);
         crate::request::Request::for_operation(
-            &OPERATION,
+            &SMS_GET_UNSUBSCRIBER,
             format!("sms/suppressions/unsubscribers/{p0}"),
         )
     }
@@ -875,6 +927,20 @@ impl GetUnsubscriber {
         self.client.execute(self.request()).await
     }
 }
+///What the spec says about `sms_get_unsubscriber` (see [`crate::request::Operation`]).
+pub static SMS_GET_UNSUBSCRIBER: crate::request::Operation = crate::request::Operation {
+    id: "sms_get_unsubscriber",
+    method: reqwest::Method::GET,
+    server: crate::request::Server::V2,
+    path: "sms/suppressions/unsubscribers/{unsubscriber_id}",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: Some(crate::request::RateLimit {
+        requests: 1000,
+        per_seconds: 60,
+        scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
+    }),
+};
 /// Request builder for [`Sms::import_blocked_templates`]: set optional parameters, then `.send().await`.
 #[must_use = "a request builder does nothing until `.send().await`"]
 pub struct ImportBlockedTemplates {
@@ -895,17 +961,8 @@ impl ImportBlockedTemplates {
         self
     }
     fn request(&self) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "sms_import_blocked_templates",
-            method: reqwest::Method::POST,
-            server: crate::request::Server::V2,
-            path: "sms/suppressions/templates/import",
-            idempotent: false,
-            secret_params: &[],
-            rate_limit: None,
-        };
         crate::request::Request::for_operation(
-            &OPERATION,
+            &SMS_IMPORT_BLOCKED_TEMPLATES,
             "sms/suppressions/templates/import".to_string(),
         )
     }
@@ -920,6 +977,16 @@ impl ImportBlockedTemplates {
         self.client.execute(req).await
     }
 }
+///What the spec says about `sms_import_blocked_templates` (see [`crate::request::Operation`]).
+pub static SMS_IMPORT_BLOCKED_TEMPLATES: crate::request::Operation = crate::request::Operation {
+    id: "sms_import_blocked_templates",
+    method: reqwest::Method::POST,
+    server: crate::request::Server::V2,
+    path: "sms/suppressions/templates/import",
+    idempotent: false,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Sms::import_unsubscribers`]: set optional parameters, then `.send().await`.
 #[must_use = "a request builder does nothing until `.send().await`"]
 pub struct ImportUnsubscribers {
@@ -928,17 +995,8 @@ pub struct ImportUnsubscribers {
 }
 impl ImportUnsubscribers {
     fn request(&self) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "sms_import_unsubscribers",
-            method: reqwest::Method::POST,
-            server: crate::request::Server::V2,
-            path: "sms/suppressions/unsubscribers/import",
-            idempotent: false,
-            secret_params: &[],
-            rate_limit: None,
-        };
         crate::request::Request::for_operation(
-            &OPERATION,
+            &SMS_IMPORT_UNSUBSCRIBERS,
             "sms/suppressions/unsubscribers/import".to_string(),
         )
     }
@@ -951,6 +1009,16 @@ impl ImportUnsubscribers {
         self.client.execute(req).await
     }
 }
+///What the spec says about `sms_import_unsubscribers` (see [`crate::request::Operation`]).
+pub static SMS_IMPORT_UNSUBSCRIBERS: crate::request::Operation = crate::request::Operation {
+    id: "sms_import_unsubscribers",
+    method: reqwest::Method::POST,
+    server: crate::request::Server::V2,
+    path: "sms/suppressions/unsubscribers/import",
+    idempotent: false,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Sms::list_blocked_templates`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -971,21 +1039,8 @@ impl ListBlockedTemplates {
         self
     }
     fn request(&self, page: Option<i64>) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "sms_list_blocked_templates",
-            method: reqwest::Method::GET,
-            server: crate::request::Server::V2,
-            path: "sms/suppressions/templates",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: Some(crate::request::RateLimit {
-                requests: 1000,
-                per_seconds: 60,
-                scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-            }),
-        };
         crate::request::Request::for_operation(
-                &OPERATION,
+                &SMS_LIST_BLOCKED_TEMPLATES,
                 "sms/suppressions/templates".to_string(),
             )
             .query_opt("filter[id]", self.filter.id.as_ref())
@@ -1023,6 +1078,20 @@ impl ListBlockedTemplates {
         >(client, move |page| self.request(i64::try_from(page).ok()), first)
     }
 }
+///What the spec says about `sms_list_blocked_templates` (see [`crate::request::Operation`]).
+pub static SMS_LIST_BLOCKED_TEMPLATES: crate::request::Operation = crate::request::Operation {
+    id: "sms_list_blocked_templates",
+    method: reqwest::Method::GET,
+    server: crate::request::Server::V2,
+    path: "sms/suppressions/templates",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: Some(crate::request::RateLimit {
+        requests: 1000,
+        per_seconds: 60,
+        scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
+    }),
+};
 /// Request builder for [`Sms::list_pricing`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -1043,20 +1112,10 @@ impl ListPricing {
         self
     }
     fn request(&self, page: Option<i64>) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "sms_list_pricing",
-            method: reqwest::Method::GET,
-            server: crate::request::Server::V2,
-            path: "sms/pricing",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: Some(crate::request::RateLimit {
-                requests: 1000,
-                per_seconds: 60,
-                scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-            }),
-        };
-        crate::request::Request::for_operation(&OPERATION, "sms/pricing".to_string())
+        crate::request::Request::for_operation(
+                &SMS_LIST_PRICING,
+                "sms/pricing".to_string(),
+            )
             .query_opt("filter[iso]", self.filter.iso.as_ref())
             .query_opt("filter[service]", self.filter.service.as_ref())
             .query_opt("filter[status]", self.filter.status.as_ref())
@@ -1090,6 +1149,20 @@ impl ListPricing {
         >(client, move |page| self.request(i64::try_from(page).ok()), first)
     }
 }
+///What the spec says about `sms_list_pricing` (see [`crate::request::Operation`]).
+pub static SMS_LIST_PRICING: crate::request::Operation = crate::request::Operation {
+    id: "sms_list_pricing",
+    method: reqwest::Method::GET,
+    server: crate::request::Server::V2,
+    path: "sms/pricing",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: Some(crate::request::RateLimit {
+        requests: 1000,
+        per_seconds: 60,
+        scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
+    }),
+};
 /// Request builder for [`Sms::list_senders`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -1110,20 +1183,10 @@ impl ListSenders {
         self
     }
     fn request(&self, page: Option<i64>) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "sms_list_senders",
-            method: reqwest::Method::GET,
-            server: crate::request::Server::V2,
-            path: "sms/senders",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: Some(crate::request::RateLimit {
-                requests: 1000,
-                per_seconds: 60,
-                scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-            }),
-        };
-        crate::request::Request::for_operation(&OPERATION, "sms/senders".to_string())
+        crate::request::Request::for_operation(
+                &SMS_LIST_SENDERS,
+                "sms/senders".to_string(),
+            )
             .query_opt("filter[name]", self.filter.name.as_ref())
             .query_opt("page", page)
     }
@@ -1155,6 +1218,20 @@ impl ListSenders {
         >(client, move |page| self.request(i64::try_from(page).ok()), first)
     }
 }
+///What the spec says about `sms_list_senders` (see [`crate::request::Operation`]).
+pub static SMS_LIST_SENDERS: crate::request::Operation = crate::request::Operation {
+    id: "sms_list_senders",
+    method: reqwest::Method::GET,
+    server: crate::request::Server::V2,
+    path: "sms/senders",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: Some(crate::request::RateLimit {
+        requests: 1000,
+        per_seconds: 60,
+        scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
+    }),
+};
 /// Request builder for [`Sms::list_templates`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -1175,20 +1252,10 @@ impl ListTemplates {
         self
     }
     fn request(&self, page: Option<i64>) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "sms_list_templates",
-            method: reqwest::Method::GET,
-            server: crate::request::Server::V2,
-            path: "sms/templates",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: Some(crate::request::RateLimit {
-                requests: 1000,
-                per_seconds: 60,
-                scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-            }),
-        };
-        crate::request::Request::for_operation(&OPERATION, "sms/templates".to_string())
+        crate::request::Request::for_operation(
+                &SMS_LIST_TEMPLATES,
+                "sms/templates".to_string(),
+            )
             .query_opt("filter[name]", self.filter.name.as_ref())
             .query_opt("page", page)
     }
@@ -1220,6 +1287,20 @@ impl ListTemplates {
         >(client, move |page| self.request(i64::try_from(page).ok()), first)
     }
 }
+///What the spec says about `sms_list_templates` (see [`crate::request::Operation`]).
+pub static SMS_LIST_TEMPLATES: crate::request::Operation = crate::request::Operation {
+    id: "sms_list_templates",
+    method: reqwest::Method::GET,
+    server: crate::request::Server::V2,
+    path: "sms/templates",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: Some(crate::request::RateLimit {
+        requests: 1000,
+        per_seconds: 60,
+        scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
+    }),
+};
 /// Request builder for [`Sms::list_unsubscribers`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -1240,21 +1321,8 @@ impl ListUnsubscribers {
         self
     }
     fn request(&self, page: Option<i64>) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "sms_list_unsubscribers",
-            method: reqwest::Method::GET,
-            server: crate::request::Server::V2,
-            path: "sms/suppressions/unsubscribers",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: Some(crate::request::RateLimit {
-                requests: 1000,
-                per_seconds: 60,
-                scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-            }),
-        };
         crate::request::Request::for_operation(
-                &OPERATION,
+                &SMS_LIST_UNSUBSCRIBERS,
                 "sms/suppressions/unsubscribers".to_string(),
             )
             .query_opt("filter[id]", self.filter.id.as_ref())
@@ -1292,6 +1360,20 @@ impl ListUnsubscribers {
         >(client, move |page| self.request(i64::try_from(page).ok()), first)
     }
 }
+///What the spec says about `sms_list_unsubscribers` (see [`crate::request::Operation`]).
+pub static SMS_LIST_UNSUBSCRIBERS: crate::request::Operation = crate::request::Operation {
+    id: "sms_list_unsubscribers",
+    method: reqwest::Method::GET,
+    server: crate::request::Server::V2,
+    path: "sms/suppressions/unsubscribers",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: Some(crate::request::RateLimit {
+        requests: 1000,
+        per_seconds: 60,
+        scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
+    }),
+};
 /// Request builder for [`Sms::send_message`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -1301,17 +1383,11 @@ pub struct SendMessage {
 }
 impl SendMessage {
     fn request(&self) -> Result<crate::request::Request, crate::Error> {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "sms_send_message",
-            method: reqwest::Method::POST,
-            server: crate::request::Server::V2,
-            path: "sms/send",
-            idempotent: false,
-            secret_params: &[],
-            rate_limit: None,
-        };
         Ok(
-            crate::request::Request::for_operation(&OPERATION, "sms/send".to_string())
+            crate::request::Request::for_operation(
+                    &SMS_SEND_MESSAGE,
+                    "sms/send".to_string(),
+                )
                 .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
         )
     }
@@ -1320,6 +1396,16 @@ impl SendMessage {
         self.client.execute(self.request()?).await
     }
 }
+///What the spec says about `sms_send_message` (see [`crate::request::Operation`]).
+pub static SMS_SEND_MESSAGE: crate::request::Operation = crate::request::Operation {
+    id: "sms_send_message",
+    method: reqwest::Method::POST,
+    server: crate::request::Server::V2,
+    path: "sms/send",
+    idempotent: false,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Sms::send_template_message`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -1329,18 +1415,9 @@ pub struct SendTemplateMessage {
 }
 impl SendTemplateMessage {
     fn request(&self) -> Result<crate::request::Request, crate::Error> {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "sms_send_template_message",
-            method: reqwest::Method::POST,
-            server: crate::request::Server::V2,
-            path: "sms/send/template",
-            idempotent: false,
-            secret_params: &[],
-            rate_limit: None,
-        };
         Ok(
             crate::request::Request::for_operation(
-                    &OPERATION,
+                    &SMS_SEND_TEMPLATE_MESSAGE,
                     "sms/send/template".to_string(),
                 )
                 .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
@@ -1351,6 +1428,16 @@ impl SendTemplateMessage {
         self.client.execute(self.request()?).await
     }
 }
+///What the spec says about `sms_send_template_message` (see [`crate::request::Operation`]).
+pub static SMS_SEND_TEMPLATE_MESSAGE: crate::request::Operation = crate::request::Operation {
+    id: "sms_send_template_message",
+    method: reqwest::Method::POST,
+    server: crate::request::Server::V2,
+    path: "sms/send/template",
+    idempotent: false,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Sms::send_text_message`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -1360,18 +1447,9 @@ pub struct SendTextMessage {
 }
 impl SendTextMessage {
     fn request(&self) -> Result<crate::request::Request, crate::Error> {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "sms_send_text_message",
-            method: reqwest::Method::POST,
-            server: crate::request::Server::V2,
-            path: "sms/message/send",
-            idempotent: false,
-            secret_params: &[],
-            rate_limit: None,
-        };
         Ok(
             crate::request::Request::for_operation(
-                    &OPERATION,
+                    &SMS_SEND_TEXT_MESSAGE,
                     "sms/message/send".to_string(),
                 )
                 .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
@@ -1382,6 +1460,16 @@ impl SendTextMessage {
         self.client.execute(self.request()?).await
     }
 }
+///What the spec says about `sms_send_text_message` (see [`crate::request::Operation`]).
+pub static SMS_SEND_TEXT_MESSAGE: crate::request::Operation = crate::request::Operation {
+    id: "sms_send_text_message",
+    method: reqwest::Method::POST,
+    server: crate::request::Server::V2,
+    path: "sms/message/send",
+    idempotent: false,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Sms::update_blocked_template`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -1392,19 +1480,10 @@ pub struct UpdateBlockedTemplate {
 }
 impl UpdateBlockedTemplate {
     fn request(&self) -> Result<crate::request::Request, crate::Error> {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "sms_update_blocked_template",
-            method: reqwest::Method::PUT,
-            server: crate::request::Server::V2,
-            path: "sms/suppressions/templates/{blocked_template_id}",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: None,
-        };
         let p0 = crate::request::encode_path_segment(&self.blocked_template_id);
         Ok(
             crate::request::Request::for_operation(
-                    &OPERATION,
+                    &SMS_UPDATE_BLOCKED_TEMPLATE,
                     format!("sms/suppressions/templates/{p0}"),
                 )
                 .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
@@ -1415,6 +1494,16 @@ impl UpdateBlockedTemplate {
         self.client.execute(self.request()?).await
     }
 }
+///What the spec says about `sms_update_blocked_template` (see [`crate::request::Operation`]).
+pub static SMS_UPDATE_BLOCKED_TEMPLATE: crate::request::Operation = crate::request::Operation {
+    id: "sms_update_blocked_template",
+    method: reqwest::Method::PUT,
+    server: crate::request::Server::V2,
+    path: "sms/suppressions/templates/{blocked_template_id}",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Sms::update_sender`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -1425,19 +1514,10 @@ pub struct UpdateSender {
 }
 impl UpdateSender {
     fn request(&self) -> Result<crate::request::Request, crate::Error> {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "sms_update_sender",
-            method: reqwest::Method::PUT,
-            server: crate::request::Server::V2,
-            path: "sms/senders/{sender_id}",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: None,
-        };
         let p0 = crate::request::encode_path_segment(&self.sender_id);
         Ok(
             crate::request::Request::for_operation(
-                    &OPERATION,
+                    &SMS_UPDATE_SENDER,
                     format!("sms/senders/{p0}"),
                 )
                 .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
@@ -1448,6 +1528,16 @@ impl UpdateSender {
         self.client.execute(self.request()?).await
     }
 }
+///What the spec says about `sms_update_sender` (see [`crate::request::Operation`]).
+pub static SMS_UPDATE_SENDER: crate::request::Operation = crate::request::Operation {
+    id: "sms_update_sender",
+    method: reqwest::Method::PUT,
+    server: crate::request::Server::V2,
+    path: "sms/senders/{sender_id}",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Sms::update_template`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -1458,19 +1548,10 @@ pub struct UpdateTemplate {
 }
 impl UpdateTemplate {
     fn request(&self) -> Result<crate::request::Request, crate::Error> {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "sms_update_template",
-            method: reqwest::Method::PUT,
-            server: crate::request::Server::V2,
-            path: "sms/templates/{template_id}",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: None,
-        };
         let p0 = crate::request::encode_path_segment(&self.template_id);
         Ok(
             crate::request::Request::for_operation(
-                    &OPERATION,
+                    &SMS_UPDATE_TEMPLATE,
                     format!("sms/templates/{p0}"),
                 )
                 .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
@@ -1481,6 +1562,16 @@ impl UpdateTemplate {
         self.client.execute(self.request()?).await
     }
 }
+///What the spec says about `sms_update_template` (see [`crate::request::Operation`]).
+pub static SMS_UPDATE_TEMPLATE: crate::request::Operation = crate::request::Operation {
+    id: "sms_update_template",
+    method: reqwest::Method::PUT,
+    server: crate::request::Server::V2,
+    path: "sms/templates/{template_id}",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Sms::update_unsubscriber`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -1491,19 +1582,10 @@ pub struct UpdateUnsubscriber {
 }
 impl UpdateUnsubscriber {
     fn request(&self) -> Result<crate::request::Request, crate::Error> {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "sms_update_unsubscriber",
-            method: reqwest::Method::PUT,
-            server: crate::request::Server::V2,
-            path: "sms/suppressions/unsubscribers/{unsubscriber_id}",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: None,
-        };
         let p0 = crate::request::encode_path_segment(&self.unsubscriber_id);
         Ok(
             crate::request::Request::for_operation(
-                    &OPERATION,
+                    &SMS_UPDATE_UNSUBSCRIBER,
                     format!("sms/suppressions/unsubscribers/{p0}"),
                 )
                 .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
@@ -1514,6 +1596,16 @@ impl UpdateUnsubscriber {
         self.client.execute(self.request()?).await
     }
 }
+///What the spec says about `sms_update_unsubscriber` (see [`crate::request::Operation`]).
+pub static SMS_UPDATE_UNSUBSCRIBER: crate::request::Operation = crate::request::Operation {
+    id: "sms_update_unsubscriber",
+    method: reqwest::Method::PUT,
+    server: crate::request::Server::V2,
+    path: "sms/suppressions/unsubscribers/{unsubscriber_id}",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Filters (x-filter-group `SmsBlockedTemplateFilter`): set the ones you need, then pass it to the request builder's `filter`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct SmsBlockedTemplateFilter {

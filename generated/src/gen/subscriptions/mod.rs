@@ -65,6 +65,14 @@ impl Subscriptions<'_> {
         }
     }
 }
+/// Every operation of this tag, as the spec describes it (idempotency, secret
+/// parameters, documented rate limit).
+pub static OPERATIONS: &[&crate::request::Operation] = &[
+    &SUBSCRIPTIONS_CREATE_SUBSCRIPTION,
+    &SUBSCRIPTIONS_DELETE_SUBSCRIPTION,
+    &SUBSCRIPTIONS_GET_SUBSCRIPTION,
+    &SUBSCRIPTIONS_LIST_SUBSCRIPTIONS,
+];
 /// Request builder for [`Subscriptions::create_subscription`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -74,18 +82,9 @@ pub struct CreateSubscription {
 }
 impl CreateSubscription {
     fn request(&self) -> Result<crate::request::Request, crate::Error> {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "subscriptions_create_subscription",
-            method: reqwest::Method::POST,
-            server: crate::request::Server::V2,
-            path: "developer/subscriptions",
-            idempotent: false,
-            secret_params: &[],
-            rate_limit: None,
-        };
         Ok(
             crate::request::Request::for_operation(
-                    &OPERATION,
+                    &SUBSCRIPTIONS_CREATE_SUBSCRIPTION,
                     "developer/subscriptions".to_string(),
                 )
                 .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
@@ -98,6 +97,16 @@ impl CreateSubscription {
         self.client.execute(self.request()?).await
     }
 }
+///What the spec says about `subscriptions_create_subscription` (see [`crate::request::Operation`]).
+pub static SUBSCRIPTIONS_CREATE_SUBSCRIPTION: crate::request::Operation = crate::request::Operation {
+    id: "subscriptions_create_subscription",
+    method: reqwest::Method::POST,
+    server: crate::request::Server::V2,
+    path: "developer/subscriptions",
+    idempotent: false,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Subscriptions::delete_subscription`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -107,18 +116,9 @@ pub struct DeleteSubscription {
 }
 impl DeleteSubscription {
     fn request(&self) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "subscriptions_delete_subscription",
-            method: reqwest::Method::DELETE,
-            server: crate::request::Server::V2,
-            path: "developer/subscriptions/{subscription_id}",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: None,
-        };
         let p0 = crate::request::encode_path_segment(&self.subscription_id);
         crate::request::Request::for_operation(
-            &OPERATION,
+            &SUBSCRIPTIONS_DELETE_SUBSCRIPTION,
             format!("developer/subscriptions/{p0}"),
         )
     }
@@ -129,6 +129,16 @@ impl DeleteSubscription {
         self.client.execute(self.request()).await
     }
 }
+///What the spec says about `subscriptions_delete_subscription` (see [`crate::request::Operation`]).
+pub static SUBSCRIPTIONS_DELETE_SUBSCRIPTION: crate::request::Operation = crate::request::Operation {
+    id: "subscriptions_delete_subscription",
+    method: reqwest::Method::DELETE,
+    server: crate::request::Server::V2,
+    path: "developer/subscriptions/{subscription_id}",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Subscriptions::get_subscription`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -138,22 +148,9 @@ pub struct GetSubscription {
 }
 impl GetSubscription {
     fn request(&self) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "subscriptions_get_subscription",
-            method: reqwest::Method::GET,
-            server: crate::request::Server::V2,
-            path: "developer/subscriptions/{subscription_id}",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: Some(crate::request::RateLimit {
-                requests: 1000,
-                per_seconds: 60,
-                scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-            }),
-        };
         let p0 = crate::request::encode_path_segment(&self.subscription_id);
         crate::request::Request::for_operation(
-            &OPERATION,
+            &SUBSCRIPTIONS_GET_SUBSCRIPTION,
             format!("developer/subscriptions/{p0}"),
         )
     }
@@ -164,6 +161,20 @@ impl GetSubscription {
         self.client.execute(self.request()).await
     }
 }
+///What the spec says about `subscriptions_get_subscription` (see [`crate::request::Operation`]).
+pub static SUBSCRIPTIONS_GET_SUBSCRIPTION: crate::request::Operation = crate::request::Operation {
+    id: "subscriptions_get_subscription",
+    method: reqwest::Method::GET,
+    server: crate::request::Server::V2,
+    path: "developer/subscriptions/{subscription_id}",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: Some(crate::request::RateLimit {
+        requests: 1000,
+        per_seconds: 60,
+        scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
+    }),
+};
 /// Request builder for [`Subscriptions::list_subscriptions`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -178,21 +189,8 @@ impl ListSubscriptions {
         self
     }
     fn request(&self, page: Option<i64>) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "subscriptions_list_subscriptions",
-            method: reqwest::Method::GET,
-            server: crate::request::Server::V2,
-            path: "developer/subscriptions",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: Some(crate::request::RateLimit {
-                requests: 1000,
-                per_seconds: 60,
-                scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-            }),
-        };
         crate::request::Request::for_operation(
-                &OPERATION,
+                &SUBSCRIPTIONS_LIST_SUBSCRIPTIONS,
                 "developer/subscriptions".to_string(),
             )
             .query_opt("page", page)
@@ -227,3 +225,17 @@ impl ListSubscriptions {
         >(client, move |page| self.request(i64::try_from(page).ok()), first)
     }
 }
+///What the spec says about `subscriptions_list_subscriptions` (see [`crate::request::Operation`]).
+pub static SUBSCRIPTIONS_LIST_SUBSCRIPTIONS: crate::request::Operation = crate::request::Operation {
+    id: "subscriptions_list_subscriptions",
+    method: reqwest::Method::GET,
+    server: crate::request::Server::V2,
+    path: "developer/subscriptions",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: Some(crate::request::RateLimit {
+        requests: 1000,
+        per_seconds: 60,
+        scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
+    }),
+};

@@ -241,6 +241,23 @@ impl Verify<'_> {
         }
     }
 }
+/// Every operation of this tag, as the spec describes it (idempotency, secret
+/// parameters, documented rate limit).
+pub static OPERATIONS: &[&crate::request::Operation] = &[
+    &VERIFY_ADD_PROFILE_CHANNELS,
+    &VERIFY_CANCEL_OTP,
+    &VERIFY_CHECK_OTP,
+    &VERIFY_CREATE_PROFILE,
+    &VERIFY_DELETE_PROFILE,
+    &VERIFY_DELETE_PROFILE_CHANNEL,
+    &VERIFY_GET_PROFILE,
+    &VERIFY_LIST_PROFILES,
+    &VERIFY_SEARCH_OTP,
+    &VERIFY_SEND_OTP,
+    &VERIFY_SEND_PROFILE_OTP,
+    &VERIFY_UPDATE_PROFILE,
+    &VERIFY_UPDATE_PROFILE_CHANNELS,
+];
 /// Request builder for [`Verify::add_profile_channels`]: set optional parameters, then `.send().await`.
 ///
 /// <div class="warning">Unconfirmed path (<code>x-path-inferred</code>): see the method's documentation.</div>
@@ -253,19 +270,10 @@ pub struct AddProfileChannels {
 }
 impl AddProfileChannels {
     fn request(&self) -> Result<crate::request::Request, crate::Error> {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "verify_add_profile_channels",
-            method: reqwest::Method::POST,
-            server: crate::request::Server::V2,
-            path: "verify/profiles/{profile_id}/channels",
-            idempotent: false,
-            secret_params: &[],
-            rate_limit: None,
-        };
         let p0 = crate::request::encode_path_segment(&self.profile_id);
         Ok(
             crate::request::Request::for_operation(
-                    &OPERATION,
+                    &VERIFY_ADD_PROFILE_CHANNELS,
                     format!("verify/profiles/{p0}/channels"),
                 )
                 .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
@@ -276,6 +284,16 @@ impl AddProfileChannels {
         self.client.execute(self.request()?).await
     }
 }
+///What the spec says about `verify_add_profile_channels` (see [`crate::request::Operation`]).
+pub static VERIFY_ADD_PROFILE_CHANNELS: crate::request::Operation = crate::request::Operation {
+    id: "verify_add_profile_channels",
+    method: reqwest::Method::POST,
+    server: crate::request::Server::V2,
+    path: "verify/profiles/{profile_id}/channels",
+    idempotent: false,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Verify::cancel_otp`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -285,27 +303,31 @@ pub struct CancelOtp {
 }
 impl CancelOtp {
     fn request(&self) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "verify_cancel_otp",
-            method: reqwest::Method::GET,
-            server: crate::request::Server::V2,
-            path: "verify/cancel/{otp_id}",
-            idempotent: false,
-            secret_params: &[],
-            rate_limit: Some(crate::request::RateLimit {
-                requests: 1000,
-                per_seconds: 60,
-                scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-            }),
-        };
         let p0 = crate::request::encode_path_segment(&self.otp_id);
-        crate::request::Request::for_operation(&OPERATION, format!("verify/cancel/{p0}"))
+        crate::request::Request::for_operation(
+            &VERIFY_CANCEL_OTP,
+            format!("verify/cancel/{p0}"),
+        )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<VerifyCancelOtpResponse, crate::Error> {
         self.client.execute(self.request()).await
     }
 }
+///What the spec says about `verify_cancel_otp` (see [`crate::request::Operation`]).
+pub static VERIFY_CANCEL_OTP: crate::request::Operation = crate::request::Operation {
+    id: "verify_cancel_otp",
+    method: reqwest::Method::GET,
+    server: crate::request::Server::V2,
+    path: "verify/cancel/{otp_id}",
+    idempotent: false,
+    secret_params: &[],
+    rate_limit: Some(crate::request::RateLimit {
+        requests: 1000,
+        per_seconds: 60,
+        scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
+    }),
+};
 /// Request builder for [`Verify::check_otp`]: set optional parameters, then `.send().await`.
 #[derive(Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -316,23 +338,10 @@ pub struct CheckOtp {
 }
 impl CheckOtp {
     fn request(&self) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "verify_check_otp",
-            method: reqwest::Method::GET,
-            server: crate::request::Server::V2,
-            path: "verify/check/{otp_id}/{token}",
-            idempotent: false,
-            secret_params: &["token"],
-            rate_limit: Some(crate::request::RateLimit {
-                requests: 1000,
-                per_seconds: 60,
-                scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-            }),
-        };
         let p0 = crate::request::encode_path_segment(&self.otp_id);
         let p1 = crate::request::encode_path_segment(&self.token);
         crate::request::Request::for_operation(
-            &OPERATION,
+            &VERIFY_CHECK_OTP,
             format!("verify/check/{p0}/{p1}"),
         )
     }
@@ -350,6 +359,20 @@ impl std::fmt::Debug for CheckOtp {
             .finish()
     }
 }
+///What the spec says about `verify_check_otp` (see [`crate::request::Operation`]).
+pub static VERIFY_CHECK_OTP: crate::request::Operation = crate::request::Operation {
+    id: "verify_check_otp",
+    method: reqwest::Method::GET,
+    server: crate::request::Server::V2,
+    path: "verify/check/{otp_id}/{token}",
+    idempotent: false,
+    secret_params: &["token"],
+    rate_limit: Some(crate::request::RateLimit {
+        requests: 1000,
+        per_seconds: 60,
+        scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
+    }),
+};
 /// Request builder for [`Verify::create_profile`]: set optional parameters, then `.send().await`.
 ///
 /// <div class="warning">Unconfirmed path (<code>x-path-inferred</code>): see the method's documentation.</div>
@@ -361,18 +384,9 @@ pub struct CreateProfile {
 }
 impl CreateProfile {
     fn request(&self) -> Result<crate::request::Request, crate::Error> {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "verify_create_profile",
-            method: reqwest::Method::POST,
-            server: crate::request::Server::V2,
-            path: "verify/profiles",
-            idempotent: false,
-            secret_params: &[],
-            rate_limit: None,
-        };
         Ok(
             crate::request::Request::for_operation(
-                    &OPERATION,
+                    &VERIFY_CREATE_PROFILE,
                     "verify/profiles".to_string(),
                 )
                 .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
@@ -383,6 +397,16 @@ impl CreateProfile {
         self.client.execute(self.request()?).await
     }
 }
+///What the spec says about `verify_create_profile` (see [`crate::request::Operation`]).
+pub static VERIFY_CREATE_PROFILE: crate::request::Operation = crate::request::Operation {
+    id: "verify_create_profile",
+    method: reqwest::Method::POST,
+    server: crate::request::Server::V2,
+    path: "verify/profiles",
+    idempotent: false,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Verify::delete_profile`]: set optional parameters, then `.send().await`.
 ///
 /// <div class="warning">Unconfirmed path (<code>x-path-inferred</code>): see the method's documentation.</div>
@@ -394,18 +418,9 @@ pub struct DeleteProfile {
 }
 impl DeleteProfile {
     fn request(&self) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "verify_delete_profile",
-            method: reqwest::Method::DELETE,
-            server: crate::request::Server::V2,
-            path: "verify/profiles/{profile_id}",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: None,
-        };
         let p0 = crate::request::encode_path_segment(&self.profile_id);
         crate::request::Request::for_operation(
-            &OPERATION,
+            &VERIFY_DELETE_PROFILE,
             format!("verify/profiles/{p0}"),
         )
     }
@@ -414,6 +429,16 @@ impl DeleteProfile {
         self.client.execute(self.request()).await
     }
 }
+///What the spec says about `verify_delete_profile` (see [`crate::request::Operation`]).
+pub static VERIFY_DELETE_PROFILE: crate::request::Operation = crate::request::Operation {
+    id: "verify_delete_profile",
+    method: reqwest::Method::DELETE,
+    server: crate::request::Server::V2,
+    path: "verify/profiles/{profile_id}",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Verify::delete_profile_channel`]: set optional parameters, then `.send().await`.
 ///
 /// <div class="warning">Unconfirmed path (<code>x-path-inferred</code>): see the method's documentation.</div>
@@ -426,19 +451,10 @@ pub struct DeleteProfileChannel {
 }
 impl DeleteProfileChannel {
     fn request(&self) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "verify_delete_profile_channel",
-            method: reqwest::Method::DELETE,
-            server: crate::request::Server::V2,
-            path: "verify/profiles/{profile_id}/channels/{channel_name}",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: None,
-        };
         let p0 = crate::request::encode_path_segment(&self.profile_id);
         let p1 = crate::request::encode_path_segment(&self.channel_name);
         crate::request::Request::for_operation(
-            &OPERATION,
+            &VERIFY_DELETE_PROFILE_CHANNEL,
             format!("verify/profiles/{p0}/channels/{p1}"),
         )
     }
@@ -447,6 +463,16 @@ impl DeleteProfileChannel {
         self.client.execute(self.request()).await
     }
 }
+///What the spec says about `verify_delete_profile_channel` (see [`crate::request::Operation`]).
+pub static VERIFY_DELETE_PROFILE_CHANNEL: crate::request::Operation = crate::request::Operation {
+    id: "verify_delete_profile_channel",
+    method: reqwest::Method::DELETE,
+    server: crate::request::Server::V2,
+    path: "verify/profiles/{profile_id}/channels/{channel_name}",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Verify::get_profile`]: set optional parameters, then `.send().await`.
 ///
 /// <div class="warning">Unconfirmed path (<code>x-path-inferred</code>): see the method's documentation.</div>
@@ -458,22 +484,9 @@ pub struct GetProfile {
 }
 impl GetProfile {
     fn request(&self) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "verify_get_profile",
-            method: reqwest::Method::GET,
-            server: crate::request::Server::V2,
-            path: "verify/profiles/{profile_id}",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: Some(crate::request::RateLimit {
-                requests: 1000,
-                per_seconds: 60,
-                scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-            }),
-        };
         let p0 = crate::request::encode_path_segment(&self.profile_id);
         crate::request::Request::for_operation(
-            &OPERATION,
+            &VERIFY_GET_PROFILE,
             format!("verify/profiles/{p0}"),
         )
     }
@@ -482,6 +495,20 @@ impl GetProfile {
         self.client.execute(self.request()).await
     }
 }
+///What the spec says about `verify_get_profile` (see [`crate::request::Operation`]).
+pub static VERIFY_GET_PROFILE: crate::request::Operation = crate::request::Operation {
+    id: "verify_get_profile",
+    method: reqwest::Method::GET,
+    server: crate::request::Server::V2,
+    path: "verify/profiles/{profile_id}",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: Some(crate::request::RateLimit {
+        requests: 1000,
+        per_seconds: 60,
+        scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
+    }),
+};
 /// Request builder for [`Verify::list_profiles`]: set optional parameters, then `.send().await`.
 ///
 /// <div class="warning">Unconfirmed path (<code>x-path-inferred</code>): see the method's documentation.</div>
@@ -504,20 +531,10 @@ impl ListProfiles {
         self
     }
     fn request(&self, page: Option<i64>) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "verify_list_profiles",
-            method: reqwest::Method::GET,
-            server: crate::request::Server::V2,
-            path: "verify/profiles",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: Some(crate::request::RateLimit {
-                requests: 1000,
-                per_seconds: 60,
-                scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-            }),
-        };
-        crate::request::Request::for_operation(&OPERATION, "verify/profiles".to_string())
+        crate::request::Request::for_operation(
+                &VERIFY_LIST_PROFILES,
+                "verify/profiles".to_string(),
+            )
             .query_opt("filter[id]", self.filter.id.as_ref())
             .query_opt("filter[name]", self.filter.name.as_ref())
             .query_opt("filter[status]", self.filter.status.as_ref())
@@ -551,6 +568,20 @@ impl ListProfiles {
         >(client, move |page| self.request(i64::try_from(page).ok()), first)
     }
 }
+///What the spec says about `verify_list_profiles` (see [`crate::request::Operation`]).
+pub static VERIFY_LIST_PROFILES: crate::request::Operation = crate::request::Operation {
+    id: "verify_list_profiles",
+    method: reqwest::Method::GET,
+    server: crate::request::Server::V2,
+    path: "verify/profiles",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: Some(crate::request::RateLimit {
+        requests: 1000,
+        per_seconds: 60,
+        scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
+    }),
+};
 /// Request builder for [`Verify::search_otp`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -560,27 +591,31 @@ pub struct SearchOtp {
 }
 impl SearchOtp {
     fn request(&self) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "verify_search_otp",
-            method: reqwest::Method::GET,
-            server: crate::request::Server::V2,
-            path: "verify/search/{otp_id}",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: Some(crate::request::RateLimit {
-                requests: 1000,
-                per_seconds: 60,
-                scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-            }),
-        };
         let p0 = crate::request::encode_path_segment(&self.otp_id);
-        crate::request::Request::for_operation(&OPERATION, format!("verify/search/{p0}"))
+        crate::request::Request::for_operation(
+            &VERIFY_SEARCH_OTP,
+            format!("verify/search/{p0}"),
+        )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<VerifySearchOtpResponse, crate::Error> {
         self.client.execute(self.request()).await
     }
 }
+///What the spec says about `verify_search_otp` (see [`crate::request::Operation`]).
+pub static VERIFY_SEARCH_OTP: crate::request::Operation = crate::request::Operation {
+    id: "verify_search_otp",
+    method: reqwest::Method::GET,
+    server: crate::request::Server::V2,
+    path: "verify/search/{otp_id}",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: Some(crate::request::RateLimit {
+        requests: 1000,
+        per_seconds: 60,
+        scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
+    }),
+};
 /// Request builder for [`Verify::send_otp`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -590,17 +625,11 @@ pub struct SendOtp {
 }
 impl SendOtp {
     fn request(&self) -> Result<crate::request::Request, crate::Error> {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "verify_send_otp",
-            method: reqwest::Method::POST,
-            server: crate::request::Server::V2,
-            path: "verify/send",
-            idempotent: false,
-            secret_params: &[],
-            rate_limit: None,
-        };
         Ok(
-            crate::request::Request::for_operation(&OPERATION, "verify/send".to_string())
+            crate::request::Request::for_operation(
+                    &VERIFY_SEND_OTP,
+                    "verify/send".to_string(),
+                )
                 .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
         )
     }
@@ -609,6 +638,16 @@ impl SendOtp {
         self.client.execute(self.request()?).await
     }
 }
+///What the spec says about `verify_send_otp` (see [`crate::request::Operation`]).
+pub static VERIFY_SEND_OTP: crate::request::Operation = crate::request::Operation {
+    id: "verify_send_otp",
+    method: reqwest::Method::POST,
+    server: crate::request::Server::V2,
+    path: "verify/send",
+    idempotent: false,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Verify::send_profile_otp`]: set optional parameters, then `.send().await`.
 ///
 /// <div class="warning">Unconfirmed path (<code>x-path-inferred</code>): see the method's documentation.</div>
@@ -620,18 +659,9 @@ pub struct SendProfileOtp {
 }
 impl SendProfileOtp {
     fn request(&self) -> Result<crate::request::Request, crate::Error> {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "verify_send_profile_otp",
-            method: reqwest::Method::POST,
-            server: crate::request::Server::V2,
-            path: "verify/profile/send",
-            idempotent: false,
-            secret_params: &[],
-            rate_limit: None,
-        };
         Ok(
             crate::request::Request::for_operation(
-                    &OPERATION,
+                    &VERIFY_SEND_PROFILE_OTP,
                     "verify/profile/send".to_string(),
                 )
                 .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
@@ -642,6 +672,16 @@ impl SendProfileOtp {
         self.client.execute(self.request()?).await
     }
 }
+///What the spec says about `verify_send_profile_otp` (see [`crate::request::Operation`]).
+pub static VERIFY_SEND_PROFILE_OTP: crate::request::Operation = crate::request::Operation {
+    id: "verify_send_profile_otp",
+    method: reqwest::Method::POST,
+    server: crate::request::Server::V2,
+    path: "verify/profile/send",
+    idempotent: false,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Verify::update_profile`]: set optional parameters, then `.send().await`.
 ///
 /// <div class="warning">Unconfirmed path (<code>x-path-inferred</code>): see the method's documentation.</div>
@@ -654,19 +694,10 @@ pub struct UpdateProfile {
 }
 impl UpdateProfile {
     fn request(&self) -> Result<crate::request::Request, crate::Error> {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "verify_update_profile",
-            method: reqwest::Method::PUT,
-            server: crate::request::Server::V2,
-            path: "verify/profiles/{profile_id}",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: None,
-        };
         let p0 = crate::request::encode_path_segment(&self.profile_id);
         Ok(
             crate::request::Request::for_operation(
-                    &OPERATION,
+                    &VERIFY_UPDATE_PROFILE,
                     format!("verify/profiles/{p0}"),
                 )
                 .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
@@ -677,6 +708,16 @@ impl UpdateProfile {
         self.client.execute(self.request()?).await
     }
 }
+///What the spec says about `verify_update_profile` (see [`crate::request::Operation`]).
+pub static VERIFY_UPDATE_PROFILE: crate::request::Operation = crate::request::Operation {
+    id: "verify_update_profile",
+    method: reqwest::Method::PUT,
+    server: crate::request::Server::V2,
+    path: "verify/profiles/{profile_id}",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Verify::update_profile_channels`]: set optional parameters, then `.send().await`.
 ///
 /// <div class="warning">Unconfirmed path (<code>x-path-inferred</code>): see the method's documentation.</div>
@@ -689,19 +730,10 @@ pub struct UpdateProfileChannels {
 }
 impl UpdateProfileChannels {
     fn request(&self) -> Result<crate::request::Request, crate::Error> {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "verify_update_profile_channels",
-            method: reqwest::Method::PUT,
-            server: crate::request::Server::V2,
-            path: "verify/profiles/{profile_id}/channels",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: None,
-        };
         let p0 = crate::request::encode_path_segment(&self.profile_id);
         Ok(
             crate::request::Request::for_operation(
-                    &OPERATION,
+                    &VERIFY_UPDATE_PROFILE_CHANNELS,
                     format!("verify/profiles/{p0}/channels"),
                 )
                 .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
@@ -714,6 +746,16 @@ impl UpdateProfileChannels {
         self.client.execute(self.request()?).await
     }
 }
+///What the spec says about `verify_update_profile_channels` (see [`crate::request::Operation`]).
+pub static VERIFY_UPDATE_PROFILE_CHANNELS: crate::request::Operation = crate::request::Operation {
+    id: "verify_update_profile_channels",
+    method: reqwest::Method::PUT,
+    server: crate::request::Server::V2,
+    path: "verify/profiles/{profile_id}/channels",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Filters (x-filter-group `VerifyProfileFilter`): set the ones you need, then pass it to the request builder's `filter`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct VerifyProfileFilter {

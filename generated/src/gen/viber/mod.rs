@@ -218,6 +218,26 @@ impl Viber<'_> {
         }
     }
 }
+/// Every operation of this tag, as the spec describes it (idempotency, secret
+/// parameters, documented rate limit).
+pub static OPERATIONS: &[&crate::request::Operation] = &[
+    &VIBER_CLEAN_UNSUBSCRIBERS,
+    &VIBER_CREATE_TEMPLATE,
+    &VIBER_CREATE_UNSUBSCRIBER,
+    &VIBER_DELETE_TEMPLATE,
+    &VIBER_DELETE_UNSUBSCRIBER,
+    &VIBER_GET_MESSAGE_STATUS,
+    &VIBER_GET_TEMPLATE,
+    &VIBER_GET_UNSUBSCRIBER,
+    &VIBER_IMPORT_UNSUBSCRIBERS,
+    &VIBER_LIST_PRICING,
+    &VIBER_LIST_TEMPLATES,
+    &VIBER_LIST_UNSUBSCRIBERS,
+    &VIBER_SEND_MESSAGE,
+    &VIBER_SEND_TEMPLATE,
+    &VIBER_UPDATE_TEMPLATE,
+    &VIBER_UPDATE_UNSUBSCRIBER,
+];
 /// Request builder for [`Viber::clean_unsubscribers`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -226,17 +246,8 @@ pub struct CleanUnsubscribers {
 }
 impl CleanUnsubscribers {
     fn request(&self) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "viber_clean_unsubscribers",
-            method: reqwest::Method::DELETE,
-            server: crate::request::Server::V2,
-            path: "viber/suppressions/unsubscribers",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: None,
-        };
         crate::request::Request::for_operation(
-            &OPERATION,
+            &VIBER_CLEAN_UNSUBSCRIBERS,
             "viber/suppressions/unsubscribers".to_string(),
         )
     }
@@ -245,6 +256,16 @@ impl CleanUnsubscribers {
         self.client.execute(self.request()).await
     }
 }
+///What the spec says about `viber_clean_unsubscribers` (see [`crate::request::Operation`]).
+pub static VIBER_CLEAN_UNSUBSCRIBERS: crate::request::Operation = crate::request::Operation {
+    id: "viber_clean_unsubscribers",
+    method: reqwest::Method::DELETE,
+    server: crate::request::Server::V2,
+    path: "viber/suppressions/unsubscribers",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Viber::create_template`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -254,18 +275,9 @@ pub struct CreateTemplate {
 }
 impl CreateTemplate {
     fn request(&self) -> Result<crate::request::Request, crate::Error> {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "viber_create_template",
-            method: reqwest::Method::POST,
-            server: crate::request::Server::V2,
-            path: "viber/templates",
-            idempotent: false,
-            secret_params: &[],
-            rate_limit: None,
-        };
         Ok(
             crate::request::Request::for_operation(
-                    &OPERATION,
+                    &VIBER_CREATE_TEMPLATE,
                     "viber/templates".to_string(),
                 )
                 .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
@@ -276,6 +288,16 @@ impl CreateTemplate {
         self.client.execute(self.request()?).await
     }
 }
+///What the spec says about `viber_create_template` (see [`crate::request::Operation`]).
+pub static VIBER_CREATE_TEMPLATE: crate::request::Operation = crate::request::Operation {
+    id: "viber_create_template",
+    method: reqwest::Method::POST,
+    server: crate::request::Server::V2,
+    path: "viber/templates",
+    idempotent: false,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Viber::create_unsubscriber`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -285,18 +307,9 @@ pub struct CreateUnsubscriber {
 }
 impl CreateUnsubscriber {
     fn request(&self) -> Result<crate::request::Request, crate::Error> {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "viber_create_unsubscriber",
-            method: reqwest::Method::POST,
-            server: crate::request::Server::V2,
-            path: "viber/suppressions/unsubscribers",
-            idempotent: false,
-            secret_params: &[],
-            rate_limit: None,
-        };
         Ok(
             crate::request::Request::for_operation(
-                    &OPERATION,
+                    &VIBER_CREATE_UNSUBSCRIBER,
                     "viber/suppressions/unsubscribers".to_string(),
                 )
                 .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
@@ -307,6 +320,16 @@ impl CreateUnsubscriber {
         self.client.execute(self.request()?).await
     }
 }
+///What the spec says about `viber_create_unsubscriber` (see [`crate::request::Operation`]).
+pub static VIBER_CREATE_UNSUBSCRIBER: crate::request::Operation = crate::request::Operation {
+    id: "viber_create_unsubscriber",
+    method: reqwest::Method::POST,
+    server: crate::request::Server::V2,
+    path: "viber/suppressions/unsubscribers",
+    idempotent: false,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Viber::delete_template`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -316,18 +339,9 @@ pub struct DeleteTemplate {
 }
 impl DeleteTemplate {
     fn request(&self) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "viber_delete_template",
-            method: reqwest::Method::DELETE,
-            server: crate::request::Server::V2,
-            path: "viber/templates/{template_id}",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: None,
-        };
         let p0 = crate::request::encode_path_segment(&self.template_id);
         crate::request::Request::for_operation(
-            &OPERATION,
+            &VIBER_DELETE_TEMPLATE,
             format!("viber/templates/{p0}"),
         )
     }
@@ -336,6 +350,16 @@ impl DeleteTemplate {
         self.client.execute(self.request()).await
     }
 }
+///What the spec says about `viber_delete_template` (see [`crate::request::Operation`]).
+pub static VIBER_DELETE_TEMPLATE: crate::request::Operation = crate::request::Operation {
+    id: "viber_delete_template",
+    method: reqwest::Method::DELETE,
+    server: crate::request::Server::V2,
+    path: "viber/templates/{template_id}",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Viber::delete_unsubscriber`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -345,18 +369,9 @@ pub struct DeleteUnsubscriber {
 }
 impl DeleteUnsubscriber {
     fn request(&self) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "viber_delete_unsubscriber",
-            method: reqwest::Method::DELETE,
-            server: crate::request::Server::V2,
-            path: "viber/suppressions/unsubscribers/{unsubscriber_id}",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: None,
-        };
         let p0 = crate::request::encode_path_segment(&self.unsubscriber_id);
         crate::request::Request::for_operation(
-            &OPERATION,
+            &VIBER_DELETE_UNSUBSCRIBER,
             format!("viber/suppressions/unsubscribers/{p0}"),
         )
     }
@@ -365,6 +380,16 @@ impl DeleteUnsubscriber {
         self.client.execute(self.request()).await
     }
 }
+///What the spec says about `viber_delete_unsubscriber` (see [`crate::request::Operation`]).
+pub static VIBER_DELETE_UNSUBSCRIBER: crate::request::Operation = crate::request::Operation {
+    id: "viber_delete_unsubscriber",
+    method: reqwest::Method::DELETE,
+    server: crate::request::Server::V2,
+    path: "viber/suppressions/unsubscribers/{unsubscriber_id}",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Viber::get_message_status`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -385,21 +410,8 @@ impl GetMessageStatus {
         self
     }
     fn request(&self) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "viber_get_message_status",
-            method: reqwest::Method::GET,
-            server: crate::request::Server::V2,
-            path: "viber/message/status",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: Some(crate::request::RateLimit {
-                requests: 1000,
-                per_seconds: 60,
-                scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-            }),
-        };
         crate::request::Request::for_operation(
-                &OPERATION,
+                &VIBER_GET_MESSAGE_STATUS,
                 "viber/message/status".to_string(),
             )
             .query_opt("id", self.id.as_ref())
@@ -410,6 +422,20 @@ impl GetMessageStatus {
         self.client.execute(self.request()).await
     }
 }
+///What the spec says about `viber_get_message_status` (see [`crate::request::Operation`]).
+pub static VIBER_GET_MESSAGE_STATUS: crate::request::Operation = crate::request::Operation {
+    id: "viber_get_message_status",
+    method: reqwest::Method::GET,
+    server: crate::request::Server::V2,
+    path: "viber/message/status",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: Some(crate::request::RateLimit {
+        requests: 1000,
+        per_seconds: 60,
+        scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
+    }),
+};
 /// Request builder for [`Viber::get_template`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -419,22 +445,9 @@ pub struct GetTemplate {
 }
 impl GetTemplate {
     fn request(&self) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "viber_get_template",
-            method: reqwest::Method::GET,
-            server: crate::request::Server::V2,
-            path: "viber/templates/{template_id}",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: Some(crate::request::RateLimit {
-                requests: 1000,
-                per_seconds: 60,
-                scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-            }),
-        };
         let p0 = crate::request::encode_path_segment(&self.template_id);
         crate::request::Request::for_operation(
-            &OPERATION,
+            &VIBER_GET_TEMPLATE,
             format!("viber/templates/{p0}"),
         )
     }
@@ -443,6 +456,20 @@ impl GetTemplate {
         self.client.execute(self.request()).await
     }
 }
+///What the spec says about `viber_get_template` (see [`crate::request::Operation`]).
+pub static VIBER_GET_TEMPLATE: crate::request::Operation = crate::request::Operation {
+    id: "viber_get_template",
+    method: reqwest::Method::GET,
+    server: crate::request::Server::V2,
+    path: "viber/templates/{template_id}",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: Some(crate::request::RateLimit {
+        requests: 1000,
+        per_seconds: 60,
+        scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
+    }),
+};
 /// Request builder for [`Viber::get_unsubscriber`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -452,22 +479,9 @@ pub struct GetUnsubscriber {
 }
 impl GetUnsubscriber {
     fn request(&self) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "viber_get_unsubscriber",
-            method: reqwest::Method::GET,
-            server: crate::request::Server::V2,
-            path: "viber/suppressions/unsubscribers/{unsubscriber_id}",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: Some(crate::request::RateLimit {
-                requests: 1000,
-                per_seconds: 60,
-                scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-            }),
-        };
         let p0 = crate::request::encode_path_segment(&self.unsubscriber_id);
         crate::request::Request::for_operation(
-            &OPERATION,
+            &VIBER_GET_UNSUBSCRIBER,
             format!("viber/suppressions/unsubscribers/{p0}"),
         )
     }
@@ -476,6 +490,20 @@ impl GetUnsubscriber {
         self.client.execute(self.request()).await
     }
 }
+///What the spec says about `viber_get_unsubscriber` (see [`crate::request::Operation`]).
+pub static VIBER_GET_UNSUBSCRIBER: crate::request::Operation = crate::request::Operation {
+    id: "viber_get_unsubscriber",
+    method: reqwest::Method::GET,
+    server: crate::request::Server::V2,
+    path: "viber/suppressions/unsubscribers/{unsubscriber_id}",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: Some(crate::request::RateLimit {
+        requests: 1000,
+        per_seconds: 60,
+        scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
+    }),
+};
 /// Request builder for [`Viber::import_unsubscribers`]: set optional parameters, then `.send().await`.
 #[must_use = "a request builder does nothing until `.send().await`"]
 pub struct ImportUnsubscribers {
@@ -484,17 +512,8 @@ pub struct ImportUnsubscribers {
 }
 impl ImportUnsubscribers {
     fn request(&self) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "viber_import_unsubscribers",
-            method: reqwest::Method::POST,
-            server: crate::request::Server::V2,
-            path: "viber/suppressions/unsubscribers/import",
-            idempotent: false,
-            secret_params: &[],
-            rate_limit: None,
-        };
         crate::request::Request::for_operation(
-            &OPERATION,
+            &VIBER_IMPORT_UNSUBSCRIBERS,
             "viber/suppressions/unsubscribers/import".to_string(),
         )
     }
@@ -507,6 +526,16 @@ impl ImportUnsubscribers {
         self.client.execute(req).await
     }
 }
+///What the spec says about `viber_import_unsubscribers` (see [`crate::request::Operation`]).
+pub static VIBER_IMPORT_UNSUBSCRIBERS: crate::request::Operation = crate::request::Operation {
+    id: "viber_import_unsubscribers",
+    method: reqwest::Method::POST,
+    server: crate::request::Server::V2,
+    path: "viber/suppressions/unsubscribers/import",
+    idempotent: false,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Viber::list_pricing`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -527,20 +556,10 @@ impl ListPricing {
         self
     }
     fn request(&self, page: Option<i64>) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "viber_list_pricing",
-            method: reqwest::Method::GET,
-            server: crate::request::Server::V2,
-            path: "viber/pricing",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: Some(crate::request::RateLimit {
-                requests: 1000,
-                per_seconds: 60,
-                scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-            }),
-        };
-        crate::request::Request::for_operation(&OPERATION, "viber/pricing".to_string())
+        crate::request::Request::for_operation(
+                &VIBER_LIST_PRICING,
+                "viber/pricing".to_string(),
+            )
             .query_opt("filter[iso]", self.filter.iso.as_ref())
             .query_opt("filter[service]", self.filter.service.as_ref())
             .query_opt("filter[subservice]", self.filter.subservice.as_ref())
@@ -575,6 +594,20 @@ impl ListPricing {
         >(client, move |page| self.request(i64::try_from(page).ok()), first)
     }
 }
+///What the spec says about `viber_list_pricing` (see [`crate::request::Operation`]).
+pub static VIBER_LIST_PRICING: crate::request::Operation = crate::request::Operation {
+    id: "viber_list_pricing",
+    method: reqwest::Method::GET,
+    server: crate::request::Server::V2,
+    path: "viber/pricing",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: Some(crate::request::RateLimit {
+        requests: 1000,
+        per_seconds: 60,
+        scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
+    }),
+};
 /// Request builder for [`Viber::list_templates`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -595,20 +628,10 @@ impl ListTemplates {
         self
     }
     fn request(&self, page: Option<i64>) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "viber_list_templates",
-            method: reqwest::Method::GET,
-            server: crate::request::Server::V2,
-            path: "viber/templates",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: Some(crate::request::RateLimit {
-                requests: 1000,
-                per_seconds: 60,
-                scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-            }),
-        };
-        crate::request::Request::for_operation(&OPERATION, "viber/templates".to_string())
+        crate::request::Request::for_operation(
+                &VIBER_LIST_TEMPLATES,
+                "viber/templates".to_string(),
+            )
             .query_opt("filter[id]", self.filter.id.as_ref())
             .query_opt("filter[name]", self.filter.name.as_ref())
             .query_opt("filter[type]", self.filter.r#type.as_ref())
@@ -643,6 +666,20 @@ impl ListTemplates {
         >(client, move |page| self.request(i64::try_from(page).ok()), first)
     }
 }
+///What the spec says about `viber_list_templates` (see [`crate::request::Operation`]).
+pub static VIBER_LIST_TEMPLATES: crate::request::Operation = crate::request::Operation {
+    id: "viber_list_templates",
+    method: reqwest::Method::GET,
+    server: crate::request::Server::V2,
+    path: "viber/templates",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: Some(crate::request::RateLimit {
+        requests: 1000,
+        per_seconds: 60,
+        scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
+    }),
+};
 /// Request builder for [`Viber::list_unsubscribers`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -657,21 +694,8 @@ impl ListUnsubscribers {
         self
     }
     fn request(&self, page: Option<i64>) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "viber_list_unsubscribers",
-            method: reqwest::Method::GET,
-            server: crate::request::Server::V2,
-            path: "viber/suppressions/unsubscribers",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: Some(crate::request::RateLimit {
-                requests: 1000,
-                per_seconds: 60,
-                scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-            }),
-        };
         crate::request::Request::for_operation(
-                &OPERATION,
+                &VIBER_LIST_UNSUBSCRIBERS,
                 "viber/suppressions/unsubscribers".to_string(),
             )
             .query_opt("page", page)
@@ -706,6 +730,20 @@ impl ListUnsubscribers {
         >(client, move |page| self.request(i64::try_from(page).ok()), first)
     }
 }
+///What the spec says about `viber_list_unsubscribers` (see [`crate::request::Operation`]).
+pub static VIBER_LIST_UNSUBSCRIBERS: crate::request::Operation = crate::request::Operation {
+    id: "viber_list_unsubscribers",
+    method: reqwest::Method::GET,
+    server: crate::request::Server::V2,
+    path: "viber/suppressions/unsubscribers",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: Some(crate::request::RateLimit {
+        requests: 1000,
+        per_seconds: 60,
+        scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
+    }),
+};
 /// Request builder for [`Viber::send_message`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -715,18 +753,9 @@ pub struct SendMessage {
 }
 impl SendMessage {
     fn request(&self) -> Result<crate::request::Request, crate::Error> {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "viber_send_message",
-            method: reqwest::Method::POST,
-            server: crate::request::Server::V2,
-            path: "viber/message/send",
-            idempotent: false,
-            secret_params: &[],
-            rate_limit: None,
-        };
         Ok(
             crate::request::Request::for_operation(
-                    &OPERATION,
+                    &VIBER_SEND_MESSAGE,
                     "viber/message/send".to_string(),
                 )
                 .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
@@ -737,6 +766,16 @@ impl SendMessage {
         self.client.execute(self.request()?).await
     }
 }
+///What the spec says about `viber_send_message` (see [`crate::request::Operation`]).
+pub static VIBER_SEND_MESSAGE: crate::request::Operation = crate::request::Operation {
+    id: "viber_send_message",
+    method: reqwest::Method::POST,
+    server: crate::request::Server::V2,
+    path: "viber/message/send",
+    idempotent: false,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Viber::send_template`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -746,18 +785,9 @@ pub struct SendTemplate {
 }
 impl SendTemplate {
     fn request(&self) -> Result<crate::request::Request, crate::Error> {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "viber_send_template",
-            method: reqwest::Method::POST,
-            server: crate::request::Server::V2,
-            path: "viber/send/template",
-            idempotent: false,
-            secret_params: &[],
-            rate_limit: None,
-        };
         Ok(
             crate::request::Request::for_operation(
-                    &OPERATION,
+                    &VIBER_SEND_TEMPLATE,
                     "viber/send/template".to_string(),
                 )
                 .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
@@ -768,6 +798,16 @@ impl SendTemplate {
         self.client.execute(self.request()?).await
     }
 }
+///What the spec says about `viber_send_template` (see [`crate::request::Operation`]).
+pub static VIBER_SEND_TEMPLATE: crate::request::Operation = crate::request::Operation {
+    id: "viber_send_template",
+    method: reqwest::Method::POST,
+    server: crate::request::Server::V2,
+    path: "viber/send/template",
+    idempotent: false,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Viber::update_template`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -778,19 +818,10 @@ pub struct UpdateTemplate {
 }
 impl UpdateTemplate {
     fn request(&self) -> Result<crate::request::Request, crate::Error> {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "viber_update_template",
-            method: reqwest::Method::PUT,
-            server: crate::request::Server::V2,
-            path: "viber/templates/{template_id}",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: None,
-        };
         let p0 = crate::request::encode_path_segment(&self.template_id);
         Ok(
             crate::request::Request::for_operation(
-                    &OPERATION,
+                    &VIBER_UPDATE_TEMPLATE,
                     format!("viber/templates/{p0}"),
                 )
                 .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
@@ -801,6 +832,16 @@ impl UpdateTemplate {
         self.client.execute(self.request()?).await
     }
 }
+///What the spec says about `viber_update_template` (see [`crate::request::Operation`]).
+pub static VIBER_UPDATE_TEMPLATE: crate::request::Operation = crate::request::Operation {
+    id: "viber_update_template",
+    method: reqwest::Method::PUT,
+    server: crate::request::Server::V2,
+    path: "viber/templates/{template_id}",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Viber::update_unsubscriber`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -811,19 +852,10 @@ pub struct UpdateUnsubscriber {
 }
 impl UpdateUnsubscriber {
     fn request(&self) -> Result<crate::request::Request, crate::Error> {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "viber_update_unsubscriber",
-            method: reqwest::Method::PUT,
-            server: crate::request::Server::V2,
-            path: "viber/suppressions/unsubscribers/{unsubscriber_id}",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: None,
-        };
         let p0 = crate::request::encode_path_segment(&self.unsubscriber_id);
         Ok(
             crate::request::Request::for_operation(
-                    &OPERATION,
+                    &VIBER_UPDATE_UNSUBSCRIBER,
                     format!("viber/suppressions/unsubscribers/{p0}"),
                 )
                 .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
@@ -834,6 +866,16 @@ impl UpdateUnsubscriber {
         self.client.execute(self.request()?).await
     }
 }
+///What the spec says about `viber_update_unsubscriber` (see [`crate::request::Operation`]).
+pub static VIBER_UPDATE_UNSUBSCRIBER: crate::request::Operation = crate::request::Operation {
+    id: "viber_update_unsubscriber",
+    method: reqwest::Method::PUT,
+    server: crate::request::Server::V2,
+    path: "viber/suppressions/unsubscribers/{unsubscriber_id}",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Filters (x-filter-group `ViberPricingFilter`): set the ones you need, then pass it to the request builder's `filter`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ViberPricingFilter {

@@ -224,6 +224,26 @@ impl Voice<'_> {
         }
     }
 }
+/// Every operation of this tag, as the spec describes it (idempotency, secret
+/// parameters, documented rate limit).
+pub static OPERATIONS: &[&crate::request::Operation] = &[
+    &VOICE_CLEAN_UNSUBSCRIBERS,
+    &VOICE_CREATE_BULK_CALLS,
+    &VOICE_CREATE_CALL,
+    &VOICE_CREATE_CLICK_TO_CALL,
+    &VOICE_CREATE_SOUND,
+    &VOICE_CREATE_TTS_CALL,
+    &VOICE_CREATE_UNSUBSCRIBER,
+    &VOICE_DELETE_UNSUBSCRIBER,
+    &VOICE_GET_CALL_STATUS,
+    &VOICE_GET_UNSUBSCRIBER,
+    &VOICE_IMPORT_UNSUBSCRIBERS,
+    &VOICE_LIST_CALL_LOGS,
+    &VOICE_LIST_PRICING,
+    &VOICE_LIST_RECORDINGS,
+    &VOICE_LIST_UNSUBSCRIBERS,
+    &VOICE_UPDATE_UNSUBSCRIBER,
+];
 /// Request builder for [`Voice::clean_unsubscribers`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -232,17 +252,8 @@ pub struct CleanUnsubscribers {
 }
 impl CleanUnsubscribers {
     fn request(&self) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "voice_clean_unsubscribers",
-            method: reqwest::Method::DELETE,
-            server: crate::request::Server::V2,
-            path: "outgoing/suppressions/unsubscribers",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: None,
-        };
         crate::request::Request::for_operation(
-            &OPERATION,
+            &VOICE_CLEAN_UNSUBSCRIBERS,
             "outgoing/suppressions/unsubscribers".to_string(),
         )
     }
@@ -251,6 +262,16 @@ impl CleanUnsubscribers {
         self.client.execute(self.request()).await
     }
 }
+///What the spec says about `voice_clean_unsubscribers` (see [`crate::request::Operation`]).
+pub static VOICE_CLEAN_UNSUBSCRIBERS: crate::request::Operation = crate::request::Operation {
+    id: "voice_clean_unsubscribers",
+    method: reqwest::Method::DELETE,
+    server: crate::request::Server::V2,
+    path: "outgoing/suppressions/unsubscribers",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Voice::create_bulk_calls`]: set optional parameters, then `.send().await`.
 ///
 /// <div class="warning">Unconfirmed path (<code>x-path-inferred</code>): see the method's documentation.</div>
@@ -262,18 +283,9 @@ pub struct CreateBulkCalls {
 }
 impl CreateBulkCalls {
     fn request(&self) -> Result<crate::request::Request, crate::Error> {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "voice_create_bulk_calls",
-            method: reqwest::Method::POST,
-            server: crate::request::Server::V2,
-            path: "outgoing/bulk",
-            idempotent: false,
-            secret_params: &[],
-            rate_limit: None,
-        };
         Ok(
             crate::request::Request::for_operation(
-                    &OPERATION,
+                    &VOICE_CREATE_BULK_CALLS,
                     "outgoing/bulk".to_string(),
                 )
                 .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
@@ -284,6 +296,16 @@ impl CreateBulkCalls {
         self.client.execute(self.request()?).await
     }
 }
+///What the spec says about `voice_create_bulk_calls` (see [`crate::request::Operation`]).
+pub static VOICE_CREATE_BULK_CALLS: crate::request::Operation = crate::request::Operation {
+    id: "voice_create_bulk_calls",
+    method: reqwest::Method::POST,
+    server: crate::request::Server::V2,
+    path: "outgoing/bulk",
+    idempotent: false,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Voice::create_call`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -293,18 +315,9 @@ pub struct CreateCall {
 }
 impl CreateCall {
     fn request(&self) -> Result<crate::request::Request, crate::Error> {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "voice_create_call",
-            method: reqwest::Method::POST,
-            server: crate::request::Server::V2,
-            path: "outgoing/send",
-            idempotent: false,
-            secret_params: &[],
-            rate_limit: None,
-        };
         Ok(
             crate::request::Request::for_operation(
-                    &OPERATION,
+                    &VOICE_CREATE_CALL,
                     "outgoing/send".to_string(),
                 )
                 .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
@@ -315,6 +328,16 @@ impl CreateCall {
         self.client.execute(self.request()?).await
     }
 }
+///What the spec says about `voice_create_call` (see [`crate::request::Operation`]).
+pub static VOICE_CREATE_CALL: crate::request::Operation = crate::request::Operation {
+    id: "voice_create_call",
+    method: reqwest::Method::POST,
+    server: crate::request::Server::V2,
+    path: "outgoing/send",
+    idempotent: false,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Voice::create_click_to_call`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -324,17 +347,11 @@ pub struct CreateClickToCall {
 }
 impl CreateClickToCall {
     fn request(&self) -> Result<crate::request::Request, crate::Error> {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "voice_create_click_to_call",
-            method: reqwest::Method::POST,
-            server: crate::request::Server::V2,
-            path: "voice/c2c",
-            idempotent: false,
-            secret_params: &[],
-            rate_limit: None,
-        };
         Ok(
-            crate::request::Request::for_operation(&OPERATION, "voice/c2c".to_string())
+            crate::request::Request::for_operation(
+                    &VOICE_CREATE_CLICK_TO_CALL,
+                    "voice/c2c".to_string(),
+                )
                 .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
         )
     }
@@ -343,6 +360,16 @@ impl CreateClickToCall {
         self.client.execute(self.request()?).await
     }
 }
+///What the spec says about `voice_create_click_to_call` (see [`crate::request::Operation`]).
+pub static VOICE_CREATE_CLICK_TO_CALL: crate::request::Operation = crate::request::Operation {
+    id: "voice_create_click_to_call",
+    method: reqwest::Method::POST,
+    server: crate::request::Server::V2,
+    path: "voice/c2c",
+    idempotent: false,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Voice::create_sound`]: set optional parameters, then `.send().await`.
 #[must_use = "a request builder does nothing until `.send().await`"]
 pub struct CreateSound {
@@ -357,16 +384,10 @@ impl CreateSound {
         self
     }
     fn request(&self) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "voice_create_sound",
-            method: reqwest::Method::POST,
-            server: crate::request::Server::V2,
-            path: "voice/sounds",
-            idempotent: false,
-            secret_params: &[],
-            rate_limit: None,
-        };
-        crate::request::Request::for_operation(&OPERATION, "voice/sounds".to_string())
+        crate::request::Request::for_operation(
+            &VOICE_CREATE_SOUND,
+            "voice/sounds".to_string(),
+        )
     }
     /// Sends the request.
     pub async fn send(self) -> Result<VoiceCreateSoundResponse, crate::Error> {
@@ -378,6 +399,16 @@ impl CreateSound {
         self.client.execute(req).await
     }
 }
+///What the spec says about `voice_create_sound` (see [`crate::request::Operation`]).
+pub static VOICE_CREATE_SOUND: crate::request::Operation = crate::request::Operation {
+    id: "voice_create_sound",
+    method: reqwest::Method::POST,
+    server: crate::request::Server::V2,
+    path: "voice/sounds",
+    idempotent: false,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Voice::create_tts_call`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -387,18 +418,9 @@ pub struct CreateTtsCall {
 }
 impl CreateTtsCall {
     fn request(&self) -> Result<crate::request::Request, crate::Error> {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "voice_create_tts_call",
-            method: reqwest::Method::POST,
-            server: crate::request::Server::V2,
-            path: "outgoing/tts",
-            idempotent: false,
-            secret_params: &[],
-            rate_limit: None,
-        };
         Ok(
             crate::request::Request::for_operation(
-                    &OPERATION,
+                    &VOICE_CREATE_TTS_CALL,
                     "outgoing/tts".to_string(),
                 )
                 .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
@@ -409,6 +431,16 @@ impl CreateTtsCall {
         self.client.execute(self.request()?).await
     }
 }
+///What the spec says about `voice_create_tts_call` (see [`crate::request::Operation`]).
+pub static VOICE_CREATE_TTS_CALL: crate::request::Operation = crate::request::Operation {
+    id: "voice_create_tts_call",
+    method: reqwest::Method::POST,
+    server: crate::request::Server::V2,
+    path: "outgoing/tts",
+    idempotent: false,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Voice::create_unsubscriber`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -418,18 +450,9 @@ pub struct CreateUnsubscriber {
 }
 impl CreateUnsubscriber {
     fn request(&self) -> Result<crate::request::Request, crate::Error> {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "voice_create_unsubscriber",
-            method: reqwest::Method::POST,
-            server: crate::request::Server::V2,
-            path: "outgoing/suppressions/unsubscribers",
-            idempotent: false,
-            secret_params: &[],
-            rate_limit: None,
-        };
         Ok(
             crate::request::Request::for_operation(
-                    &OPERATION,
+                    &VOICE_CREATE_UNSUBSCRIBER,
                     "outgoing/suppressions/unsubscribers".to_string(),
                 )
                 .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
@@ -440,6 +463,16 @@ impl CreateUnsubscriber {
         self.client.execute(self.request()?).await
     }
 }
+///What the spec says about `voice_create_unsubscriber` (see [`crate::request::Operation`]).
+pub static VOICE_CREATE_UNSUBSCRIBER: crate::request::Operation = crate::request::Operation {
+    id: "voice_create_unsubscriber",
+    method: reqwest::Method::POST,
+    server: crate::request::Server::V2,
+    path: "outgoing/suppressions/unsubscribers",
+    idempotent: false,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Voice::delete_unsubscriber`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -449,18 +482,9 @@ pub struct DeleteUnsubscriber {
 }
 impl DeleteUnsubscriber {
     fn request(&self) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "voice_delete_unsubscriber",
-            method: reqwest::Method::DELETE,
-            server: crate::request::Server::V2,
-            path: "outgoing/suppressions/unsubscribers/{unsubscriber_id}",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: None,
-        };
         let p0 = crate::request::encode_path_segment(&self.unsubscriber_id);
         crate::request::Request::for_operation(
-            &OPERATION,
+            &VOICE_DELETE_UNSUBSCRIBER,
             format!("outgoing/suppressions/unsubscribers/{p0}"),
         )
     }
@@ -469,6 +493,16 @@ impl DeleteUnsubscriber {
         self.client.execute(self.request()).await
     }
 }
+///What the spec says about `voice_delete_unsubscriber` (see [`crate::request::Operation`]).
+pub static VOICE_DELETE_UNSUBSCRIBER: crate::request::Operation = crate::request::Operation {
+    id: "voice_delete_unsubscriber",
+    method: reqwest::Method::DELETE,
+    server: crate::request::Server::V2,
+    path: "outgoing/suppressions/unsubscribers/{unsubscriber_id}",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Voice::get_call_status`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -483,21 +517,8 @@ impl GetCallStatus {
         self
     }
     fn request(&self) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "voice_get_call_status",
-            method: reqwest::Method::GET,
-            server: crate::request::Server::V2,
-            path: "outgoing/callstatus",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: Some(crate::request::RateLimit {
-                requests: 1000,
-                per_seconds: 60,
-                scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-            }),
-        };
         crate::request::Request::for_operation(
-                &OPERATION,
+                &VOICE_GET_CALL_STATUS,
                 "outgoing/callstatus".to_string(),
             )
             .query_opt("id", self.filter.id.as_ref())
@@ -510,6 +531,20 @@ impl GetCallStatus {
         self.client.execute(self.request()).await
     }
 }
+///What the spec says about `voice_get_call_status` (see [`crate::request::Operation`]).
+pub static VOICE_GET_CALL_STATUS: crate::request::Operation = crate::request::Operation {
+    id: "voice_get_call_status",
+    method: reqwest::Method::GET,
+    server: crate::request::Server::V2,
+    path: "outgoing/callstatus",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: Some(crate::request::RateLimit {
+        requests: 1000,
+        per_seconds: 60,
+        scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
+    }),
+};
 /// Request builder for [`Voice::get_unsubscriber`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -519,22 +554,9 @@ pub struct GetUnsubscriber {
 }
 impl GetUnsubscriber {
     fn request(&self) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "voice_get_unsubscriber",
-            method: reqwest::Method::GET,
-            server: crate::request::Server::V2,
-            path: "outgoing/suppressions/unsubscribers/{unsubscriber_id}",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: Some(crate::request::RateLimit {
-                requests: 1000,
-                per_seconds: 60,
-                scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-            }),
-        };
         let p0 = crate::request::encode_path_segment(&self.unsubscriber_id);
         crate::request::Request::for_operation(
-            &OPERATION,
+            &VOICE_GET_UNSUBSCRIBER,
             format!("outgoing/suppressions/unsubscribers/{p0}"),
         )
     }
@@ -543,6 +565,20 @@ impl GetUnsubscriber {
         self.client.execute(self.request()).await
     }
 }
+///What the spec says about `voice_get_unsubscriber` (see [`crate::request::Operation`]).
+pub static VOICE_GET_UNSUBSCRIBER: crate::request::Operation = crate::request::Operation {
+    id: "voice_get_unsubscriber",
+    method: reqwest::Method::GET,
+    server: crate::request::Server::V2,
+    path: "outgoing/suppressions/unsubscribers/{unsubscriber_id}",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: Some(crate::request::RateLimit {
+        requests: 1000,
+        per_seconds: 60,
+        scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
+    }),
+};
 /// Request builder for [`Voice::import_unsubscribers`]: set optional parameters, then `.send().await`.
 #[must_use = "a request builder does nothing until `.send().await`"]
 pub struct ImportUnsubscribers {
@@ -551,17 +587,8 @@ pub struct ImportUnsubscribers {
 }
 impl ImportUnsubscribers {
     fn request(&self) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "voice_import_unsubscribers",
-            method: reqwest::Method::POST,
-            server: crate::request::Server::V2,
-            path: "outgoing/suppressions/unsubscribers/import",
-            idempotent: false,
-            secret_params: &[],
-            rate_limit: None,
-        };
         crate::request::Request::for_operation(
-            &OPERATION,
+            &VOICE_IMPORT_UNSUBSCRIBERS,
             "outgoing/suppressions/unsubscribers/import".to_string(),
         )
     }
@@ -574,6 +601,16 @@ impl ImportUnsubscribers {
         self.client.execute(req).await
     }
 }
+///What the spec says about `voice_import_unsubscribers` (see [`crate::request::Operation`]).
+pub static VOICE_IMPORT_UNSUBSCRIBERS: crate::request::Operation = crate::request::Operation {
+    id: "voice_import_unsubscribers",
+    method: reqwest::Method::POST,
+    server: crate::request::Server::V2,
+    path: "outgoing/suppressions/unsubscribers/import",
+    idempotent: false,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Voice::list_call_logs`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -594,20 +631,10 @@ impl ListCallLogs {
         self
     }
     fn request(&self, page: Option<i64>) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "voice_list_call_logs",
-            method: reqwest::Method::GET,
-            server: crate::request::Server::V2,
-            path: "voice/calls",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: Some(crate::request::RateLimit {
-                requests: 1000,
-                per_seconds: 60,
-                scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-            }),
-        };
-        crate::request::Request::for_operation(&OPERATION, "voice/calls".to_string())
+        crate::request::Request::for_operation(
+                &VOICE_LIST_CALL_LOGS,
+                "voice/calls".to_string(),
+            )
             .query_opt("datetime[end_at]", self.filter.datetime_end_at.as_ref())
             .query_opt("page", page)
     }
@@ -639,6 +666,20 @@ impl ListCallLogs {
         >(client, move |page| self.request(i64::try_from(page).ok()), first)
     }
 }
+///What the spec says about `voice_list_call_logs` (see [`crate::request::Operation`]).
+pub static VOICE_LIST_CALL_LOGS: crate::request::Operation = crate::request::Operation {
+    id: "voice_list_call_logs",
+    method: reqwest::Method::GET,
+    server: crate::request::Server::V2,
+    path: "voice/calls",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: Some(crate::request::RateLimit {
+        requests: 1000,
+        per_seconds: 60,
+        scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
+    }),
+};
 /// Request builder for [`Voice::list_pricing`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -659,20 +700,10 @@ impl ListPricing {
         self
     }
     fn request(&self, page: Option<i64>) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "voice_list_pricing",
-            method: reqwest::Method::GET,
-            server: crate::request::Server::V2,
-            path: "voice/pricing",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: Some(crate::request::RateLimit {
-                requests: 1000,
-                per_seconds: 60,
-                scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-            }),
-        };
-        crate::request::Request::for_operation(&OPERATION, "voice/pricing".to_string())
+        crate::request::Request::for_operation(
+                &VOICE_LIST_PRICING,
+                "voice/pricing".to_string(),
+            )
             .query_opt("filter[iso]", self.filter.iso.as_ref())
             .query_opt("filter[service]", self.filter.service.as_ref())
             .query_opt("filter[subservice]", self.filter.subservice.as_ref())
@@ -707,6 +738,20 @@ impl ListPricing {
         >(client, move |page| self.request(i64::try_from(page).ok()), first)
     }
 }
+///What the spec says about `voice_list_pricing` (see [`crate::request::Operation`]).
+pub static VOICE_LIST_PRICING: crate::request::Operation = crate::request::Operation {
+    id: "voice_list_pricing",
+    method: reqwest::Method::GET,
+    server: crate::request::Server::V2,
+    path: "voice/pricing",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: Some(crate::request::RateLimit {
+        requests: 1000,
+        per_seconds: 60,
+        scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
+    }),
+};
 /// Request builder for [`Voice::list_recordings`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -727,21 +772,8 @@ impl ListRecordings {
         self
     }
     fn request(&self, page: Option<i64>) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "voice_list_recordings",
-            method: reqwest::Method::GET,
-            server: crate::request::Server::V2,
-            path: "voice/recordings",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: Some(crate::request::RateLimit {
-                requests: 1000,
-                per_seconds: 60,
-                scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-            }),
-        };
         crate::request::Request::for_operation(
-                &OPERATION,
+                &VOICE_LIST_RECORDINGS,
                 "voice/recordings".to_string(),
             )
             .query_opt(
@@ -778,6 +810,20 @@ impl ListRecordings {
         >(client, move |page| self.request(i64::try_from(page).ok()), first)
     }
 }
+///What the spec says about `voice_list_recordings` (see [`crate::request::Operation`]).
+pub static VOICE_LIST_RECORDINGS: crate::request::Operation = crate::request::Operation {
+    id: "voice_list_recordings",
+    method: reqwest::Method::GET,
+    server: crate::request::Server::V2,
+    path: "voice/recordings",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: Some(crate::request::RateLimit {
+        requests: 1000,
+        per_seconds: 60,
+        scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
+    }),
+};
 /// Request builder for [`Voice::list_unsubscribers`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -798,21 +844,8 @@ impl ListUnsubscribers {
         self
     }
     fn request(&self, page: Option<i64>) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "voice_list_unsubscribers",
-            method: reqwest::Method::GET,
-            server: crate::request::Server::V2,
-            path: "outgoing/suppressions/unsubscribers",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: Some(crate::request::RateLimit {
-                requests: 1000,
-                per_seconds: 60,
-                scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-            }),
-        };
         crate::request::Request::for_operation(
-                &OPERATION,
+                &VOICE_LIST_UNSUBSCRIBERS,
                 "outgoing/suppressions/unsubscribers".to_string(),
             )
             .query_opt("filter[id]", self.filter.id.as_ref())
@@ -852,6 +885,20 @@ impl ListUnsubscribers {
         >(client, move |page| self.request(i64::try_from(page).ok()), first)
     }
 }
+///What the spec says about `voice_list_unsubscribers` (see [`crate::request::Operation`]).
+pub static VOICE_LIST_UNSUBSCRIBERS: crate::request::Operation = crate::request::Operation {
+    id: "voice_list_unsubscribers",
+    method: reqwest::Method::GET,
+    server: crate::request::Server::V2,
+    path: "outgoing/suppressions/unsubscribers",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: Some(crate::request::RateLimit {
+        requests: 1000,
+        per_seconds: 60,
+        scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
+    }),
+};
 /// Request builder for [`Voice::update_unsubscriber`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -862,19 +909,10 @@ pub struct UpdateUnsubscriber {
 }
 impl UpdateUnsubscriber {
     fn request(&self) -> Result<crate::request::Request, crate::Error> {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "voice_update_unsubscriber",
-            method: reqwest::Method::PUT,
-            server: crate::request::Server::V2,
-            path: "outgoing/suppressions/unsubscribers/{unsubscriber_id}",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: None,
-        };
         let p0 = crate::request::encode_path_segment(&self.unsubscriber_id);
         Ok(
             crate::request::Request::for_operation(
-                    &OPERATION,
+                    &VOICE_UPDATE_UNSUBSCRIBER,
                     format!("outgoing/suppressions/unsubscribers/{p0}"),
                 )
                 .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
@@ -885,6 +923,16 @@ impl UpdateUnsubscriber {
         self.client.execute(self.request()?).await
     }
 }
+///What the spec says about `voice_update_unsubscriber` (see [`crate::request::Operation`]).
+pub static VOICE_UPDATE_UNSUBSCRIBER: crate::request::Operation = crate::request::Operation {
+    id: "voice_update_unsubscriber",
+    method: reqwest::Method::PUT,
+    server: crate::request::Server::V2,
+    path: "outgoing/suppressions/unsubscribers/{unsubscriber_id}",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Filters (x-filter-group `VoiceCallLogFilter`): set the ones you need, then pass it to the request builder's `filter`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct VoiceCallLogFilter {

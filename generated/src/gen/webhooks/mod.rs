@@ -76,6 +76,15 @@ impl Webhooks<'_> {
         }
     }
 }
+/// Every operation of this tag, as the spec describes it (idempotency, secret
+/// parameters, documented rate limit).
+pub static OPERATIONS: &[&crate::request::Operation] = &[
+    &WEBHOOKS_CREATE_WEBHOOK,
+    &WEBHOOKS_DELETE_WEBHOOK,
+    &WEBHOOKS_GET_WEBHOOK,
+    &WEBHOOKS_LIST_WEBHOOKS,
+    &WEBHOOKS_UPDATE_WEBHOOK,
+];
 /// Request builder for [`Webhooks::create_webhook`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -85,18 +94,9 @@ pub struct CreateWebhook {
 }
 impl CreateWebhook {
     fn request(&self) -> Result<crate::request::Request, crate::Error> {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "webhooks_create_webhook",
-            method: reqwest::Method::POST,
-            server: crate::request::Server::V2,
-            path: "developer/webhooks",
-            idempotent: false,
-            secret_params: &[],
-            rate_limit: None,
-        };
         Ok(
             crate::request::Request::for_operation(
-                    &OPERATION,
+                    &WEBHOOKS_CREATE_WEBHOOK,
                     "developer/webhooks".to_string(),
                 )
                 .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
@@ -107,6 +107,16 @@ impl CreateWebhook {
         self.client.execute(self.request()?).await
     }
 }
+///What the spec says about `webhooks_create_webhook` (see [`crate::request::Operation`]).
+pub static WEBHOOKS_CREATE_WEBHOOK: crate::request::Operation = crate::request::Operation {
+    id: "webhooks_create_webhook",
+    method: reqwest::Method::POST,
+    server: crate::request::Server::V2,
+    path: "developer/webhooks",
+    idempotent: false,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Webhooks::delete_webhook`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -116,18 +126,9 @@ pub struct DeleteWebhook {
 }
 impl DeleteWebhook {
     fn request(&self) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "webhooks_delete_webhook",
-            method: reqwest::Method::DELETE,
-            server: crate::request::Server::V2,
-            path: "developer/webhooks/{webhook_id}",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: None,
-        };
         let p0 = crate::request::encode_path_segment(&self.webhook_id);
         crate::request::Request::for_operation(
-            &OPERATION,
+            &WEBHOOKS_DELETE_WEBHOOK,
             format!("developer/webhooks/{p0}"),
         )
     }
@@ -136,6 +137,16 @@ impl DeleteWebhook {
         self.client.execute(self.request()).await
     }
 }
+///What the spec says about `webhooks_delete_webhook` (see [`crate::request::Operation`]).
+pub static WEBHOOKS_DELETE_WEBHOOK: crate::request::Operation = crate::request::Operation {
+    id: "webhooks_delete_webhook",
+    method: reqwest::Method::DELETE,
+    server: crate::request::Server::V2,
+    path: "developer/webhooks/{webhook_id}",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Webhooks::get_webhook`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -145,22 +156,9 @@ pub struct GetWebhook {
 }
 impl GetWebhook {
     fn request(&self) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "webhooks_get_webhook",
-            method: reqwest::Method::GET,
-            server: crate::request::Server::V2,
-            path: "developer/webhooks/{webhook_id}",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: Some(crate::request::RateLimit {
-                requests: 1000,
-                per_seconds: 60,
-                scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-            }),
-        };
         let p0 = crate::request::encode_path_segment(&self.webhook_id);
         crate::request::Request::for_operation(
-            &OPERATION,
+            &WEBHOOKS_GET_WEBHOOK,
             format!("developer/webhooks/{p0}"),
         )
     }
@@ -169,6 +167,20 @@ impl GetWebhook {
         self.client.execute(self.request()).await
     }
 }
+///What the spec says about `webhooks_get_webhook` (see [`crate::request::Operation`]).
+pub static WEBHOOKS_GET_WEBHOOK: crate::request::Operation = crate::request::Operation {
+    id: "webhooks_get_webhook",
+    method: reqwest::Method::GET,
+    server: crate::request::Server::V2,
+    path: "developer/webhooks/{webhook_id}",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: Some(crate::request::RateLimit {
+        requests: 1000,
+        per_seconds: 60,
+        scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
+    }),
+};
 /// Request builder for [`Webhooks::list_webhooks`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -189,21 +201,8 @@ impl ListWebhooks {
         self
     }
     fn request(&self, page: Option<i64>) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "webhooks_list_webhooks",
-            method: reqwest::Method::GET,
-            server: crate::request::Server::V2,
-            path: "developer/webhooks",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: Some(crate::request::RateLimit {
-                requests: 1000,
-                per_seconds: 60,
-                scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-            }),
-        };
         crate::request::Request::for_operation(
-                &OPERATION,
+                &WEBHOOKS_LIST_WEBHOOKS,
                 "developer/webhooks".to_string(),
             )
             .query_opt("filter[name]", self.filter.name.as_ref())
@@ -237,6 +236,20 @@ impl ListWebhooks {
         >(client, move |page| self.request(i64::try_from(page).ok()), first)
     }
 }
+///What the spec says about `webhooks_list_webhooks` (see [`crate::request::Operation`]).
+pub static WEBHOOKS_LIST_WEBHOOKS: crate::request::Operation = crate::request::Operation {
+    id: "webhooks_list_webhooks",
+    method: reqwest::Method::GET,
+    server: crate::request::Server::V2,
+    path: "developer/webhooks",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: Some(crate::request::RateLimit {
+        requests: 1000,
+        per_seconds: 60,
+        scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
+    }),
+};
 /// Request builder for [`Webhooks::update_webhook`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -247,19 +260,10 @@ pub struct UpdateWebhook {
 }
 impl UpdateWebhook {
     fn request(&self) -> Result<crate::request::Request, crate::Error> {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "webhooks_update_webhook",
-            method: reqwest::Method::PUT,
-            server: crate::request::Server::V2,
-            path: "developer/webhooks/{webhook_id}",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: None,
-        };
         let p0 = crate::request::encode_path_segment(&self.webhook_id);
         Ok(
             crate::request::Request::for_operation(
-                    &OPERATION,
+                    &WEBHOOKS_UPDATE_WEBHOOK,
                     format!("developer/webhooks/{p0}"),
                 )
                 .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
@@ -270,6 +274,16 @@ impl UpdateWebhook {
         self.client.execute(self.request()?).await
     }
 }
+///What the spec says about `webhooks_update_webhook` (see [`crate::request::Operation`]).
+pub static WEBHOOKS_UPDATE_WEBHOOK: crate::request::Operation = crate::request::Operation {
+    id: "webhooks_update_webhook",
+    method: reqwest::Method::PUT,
+    server: crate::request::Server::V2,
+    path: "developer/webhooks/{webhook_id}",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Filters (x-filter-group `WebhookFilter`): set the ones you need, then pass it to the request builder's `filter`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct WebhookFilter {

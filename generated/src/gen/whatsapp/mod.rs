@@ -195,6 +195,24 @@ impl Whatsapp<'_> {
         }
     }
 }
+/// Every operation of this tag, as the spec describes it (idempotency, secret
+/// parameters, documented rate limit).
+pub static OPERATIONS: &[&crate::request::Operation] = &[
+    &WHATSAPP_CLEAN_UNSUBSCRIBERS,
+    &WHATSAPP_CREATE_TEMPLATE,
+    &WHATSAPP_CREATE_UNSUBSCRIBER,
+    &WHATSAPP_DELETE_TEMPLATE,
+    &WHATSAPP_DELETE_UNSUBSCRIBER,
+    &WHATSAPP_GET_MESSAGE_STATUS,
+    &WHATSAPP_GET_UNSUBSCRIBER,
+    &WHATSAPP_IMPORT_UNSUBSCRIBERS,
+    &WHATSAPP_LIST_PRICING,
+    &WHATSAPP_LIST_TEMPLATES,
+    &WHATSAPP_LIST_UNSUBSCRIBERS,
+    &WHATSAPP_SEND_MESSAGE,
+    &WHATSAPP_SEND_TEMPLATE,
+    &WHATSAPP_UPDATE_UNSUBSCRIBER,
+];
 /// Request builder for [`Whatsapp::clean_unsubscribers`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -203,17 +221,8 @@ pub struct CleanUnsubscribers {
 }
 impl CleanUnsubscribers {
     fn request(&self) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "whatsapp_clean_unsubscribers",
-            method: reqwest::Method::DELETE,
-            server: crate::request::Server::V2,
-            path: "whatsapp/suppressions/unsubscribers",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: None,
-        };
         crate::request::Request::for_operation(
-            &OPERATION,
+            &WHATSAPP_CLEAN_UNSUBSCRIBERS,
             "whatsapp/suppressions/unsubscribers".to_string(),
         )
     }
@@ -222,6 +231,16 @@ impl CleanUnsubscribers {
         self.client.execute(self.request()).await
     }
 }
+///What the spec says about `whatsapp_clean_unsubscribers` (see [`crate::request::Operation`]).
+pub static WHATSAPP_CLEAN_UNSUBSCRIBERS: crate::request::Operation = crate::request::Operation {
+    id: "whatsapp_clean_unsubscribers",
+    method: reqwest::Method::DELETE,
+    server: crate::request::Server::V2,
+    path: "whatsapp/suppressions/unsubscribers",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Whatsapp::create_template`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -231,18 +250,9 @@ pub struct CreateTemplate {
 }
 impl CreateTemplate {
     fn request(&self) -> Result<crate::request::Request, crate::Error> {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "whatsapp_create_template",
-            method: reqwest::Method::POST,
-            server: crate::request::Server::V2,
-            path: "whatsapp/templates",
-            idempotent: false,
-            secret_params: &[],
-            rate_limit: None,
-        };
         Ok(
             crate::request::Request::for_operation(
-                    &OPERATION,
+                    &WHATSAPP_CREATE_TEMPLATE,
                     "whatsapp/templates".to_string(),
                 )
                 .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
@@ -253,6 +263,16 @@ impl CreateTemplate {
         self.client.execute(self.request()?).await
     }
 }
+///What the spec says about `whatsapp_create_template` (see [`crate::request::Operation`]).
+pub static WHATSAPP_CREATE_TEMPLATE: crate::request::Operation = crate::request::Operation {
+    id: "whatsapp_create_template",
+    method: reqwest::Method::POST,
+    server: crate::request::Server::V2,
+    path: "whatsapp/templates",
+    idempotent: false,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Whatsapp::create_unsubscriber`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -262,18 +282,9 @@ pub struct CreateUnsubscriber {
 }
 impl CreateUnsubscriber {
     fn request(&self) -> Result<crate::request::Request, crate::Error> {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "whatsapp_create_unsubscriber",
-            method: reqwest::Method::POST,
-            server: crate::request::Server::V2,
-            path: "whatsapp/suppressions/unsubscribers",
-            idempotent: false,
-            secret_params: &[],
-            rate_limit: None,
-        };
         Ok(
             crate::request::Request::for_operation(
-                    &OPERATION,
+                    &WHATSAPP_CREATE_UNSUBSCRIBER,
                     "whatsapp/suppressions/unsubscribers".to_string(),
                 )
                 .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
@@ -284,6 +295,16 @@ impl CreateUnsubscriber {
         self.client.execute(self.request()?).await
     }
 }
+///What the spec says about `whatsapp_create_unsubscriber` (see [`crate::request::Operation`]).
+pub static WHATSAPP_CREATE_UNSUBSCRIBER: crate::request::Operation = crate::request::Operation {
+    id: "whatsapp_create_unsubscriber",
+    method: reqwest::Method::POST,
+    server: crate::request::Server::V2,
+    path: "whatsapp/suppressions/unsubscribers",
+    idempotent: false,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Whatsapp::delete_template`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -293,18 +314,9 @@ pub struct DeleteTemplate {
 }
 impl DeleteTemplate {
     fn request(&self) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "whatsapp_delete_template",
-            method: reqwest::Method::DELETE,
-            server: crate::request::Server::V2,
-            path: "whatsapp/templates/{template_id}",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: None,
-        };
         let p0 = crate::request::encode_path_segment(&self.template_id);
         crate::request::Request::for_operation(
-            &OPERATION,
+            &WHATSAPP_DELETE_TEMPLATE,
             format!("whatsapp/templates/{p0}"),
         )
     }
@@ -313,6 +325,16 @@ impl DeleteTemplate {
         self.client.execute(self.request()).await
     }
 }
+///What the spec says about `whatsapp_delete_template` (see [`crate::request::Operation`]).
+pub static WHATSAPP_DELETE_TEMPLATE: crate::request::Operation = crate::request::Operation {
+    id: "whatsapp_delete_template",
+    method: reqwest::Method::DELETE,
+    server: crate::request::Server::V2,
+    path: "whatsapp/templates/{template_id}",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Whatsapp::delete_unsubscriber`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -322,18 +344,9 @@ pub struct DeleteUnsubscriber {
 }
 impl DeleteUnsubscriber {
     fn request(&self) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "whatsapp_delete_unsubscriber",
-            method: reqwest::Method::DELETE,
-            server: crate::request::Server::V2,
-            path: "whatsapp/suppressions/unsubscribers/{unsubscriber_id}",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: None,
-        };
         let p0 = crate::request::encode_path_segment(&self.unsubscriber_id);
         crate::request::Request::for_operation(
-            &OPERATION,
+            &WHATSAPP_DELETE_UNSUBSCRIBER,
             format!("whatsapp/suppressions/unsubscribers/{p0}"),
         )
     }
@@ -342,6 +355,16 @@ impl DeleteUnsubscriber {
         self.client.execute(self.request()).await
     }
 }
+///What the spec says about `whatsapp_delete_unsubscriber` (see [`crate::request::Operation`]).
+pub static WHATSAPP_DELETE_UNSUBSCRIBER: crate::request::Operation = crate::request::Operation {
+    id: "whatsapp_delete_unsubscriber",
+    method: reqwest::Method::DELETE,
+    server: crate::request::Server::V2,
+    path: "whatsapp/suppressions/unsubscribers/{unsubscriber_id}",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Whatsapp::get_message_status`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -362,21 +385,8 @@ impl GetMessageStatus {
         self
     }
     fn request(&self) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "whatsapp_get_message_status",
-            method: reqwest::Method::GET,
-            server: crate::request::Server::V2,
-            path: "whatsapp/message/status",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: Some(crate::request::RateLimit {
-                requests: 1000,
-                per_seconds: 60,
-                scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-            }),
-        };
         crate::request::Request::for_operation(
-                &OPERATION,
+                &WHATSAPP_GET_MESSAGE_STATUS,
                 "whatsapp/message/status".to_string(),
             )
             .query_opt("id", self.id.as_ref())
@@ -387,6 +397,20 @@ impl GetMessageStatus {
         self.client.execute(self.request()).await
     }
 }
+///What the spec says about `whatsapp_get_message_status` (see [`crate::request::Operation`]).
+pub static WHATSAPP_GET_MESSAGE_STATUS: crate::request::Operation = crate::request::Operation {
+    id: "whatsapp_get_message_status",
+    method: reqwest::Method::GET,
+    server: crate::request::Server::V2,
+    path: "whatsapp/message/status",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: Some(crate::request::RateLimit {
+        requests: 1000,
+        per_seconds: 60,
+        scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
+    }),
+};
 /// Request builder for [`Whatsapp::get_unsubscriber`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -396,22 +420,9 @@ pub struct GetUnsubscriber {
 }
 impl GetUnsubscriber {
     fn request(&self) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "whatsapp_get_unsubscriber",
-            method: reqwest::Method::GET,
-            server: crate::request::Server::V2,
-            path: "whatsapp/suppressions/unsubscribers/{unsubscriber_id}",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: Some(crate::request::RateLimit {
-                requests: 1000,
-                per_seconds: 60,
-                scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-            }),
-        };
         let p0 = crate::request::encode_path_segment(&self.unsubscriber_id);
         crate::request::Request::for_operation(
-            &OPERATION,
+            &WHATSAPP_GET_UNSUBSCRIBER,
             format!("whatsapp/suppressions/unsubscribers/{p0}"),
         )
     }
@@ -420,6 +431,20 @@ impl GetUnsubscriber {
         self.client.execute(self.request()).await
     }
 }
+///What the spec says about `whatsapp_get_unsubscriber` (see [`crate::request::Operation`]).
+pub static WHATSAPP_GET_UNSUBSCRIBER: crate::request::Operation = crate::request::Operation {
+    id: "whatsapp_get_unsubscriber",
+    method: reqwest::Method::GET,
+    server: crate::request::Server::V2,
+    path: "whatsapp/suppressions/unsubscribers/{unsubscriber_id}",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: Some(crate::request::RateLimit {
+        requests: 1000,
+        per_seconds: 60,
+        scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
+    }),
+};
 /// Request builder for [`Whatsapp::import_unsubscribers`]: set optional parameters, then `.send().await`.
 #[must_use = "a request builder does nothing until `.send().await`"]
 pub struct ImportUnsubscribers {
@@ -428,17 +453,8 @@ pub struct ImportUnsubscribers {
 }
 impl ImportUnsubscribers {
     fn request(&self) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "whatsapp_import_unsubscribers",
-            method: reqwest::Method::POST,
-            server: crate::request::Server::V2,
-            path: "whatsapp/suppressions/unsubscribers/import",
-            idempotent: false,
-            secret_params: &[],
-            rate_limit: None,
-        };
         crate::request::Request::for_operation(
-            &OPERATION,
+            &WHATSAPP_IMPORT_UNSUBSCRIBERS,
             "whatsapp/suppressions/unsubscribers/import".to_string(),
         )
     }
@@ -453,6 +469,16 @@ impl ImportUnsubscribers {
         self.client.execute(req).await
     }
 }
+///What the spec says about `whatsapp_import_unsubscribers` (see [`crate::request::Operation`]).
+pub static WHATSAPP_IMPORT_UNSUBSCRIBERS: crate::request::Operation = crate::request::Operation {
+    id: "whatsapp_import_unsubscribers",
+    method: reqwest::Method::POST,
+    server: crate::request::Server::V2,
+    path: "whatsapp/suppressions/unsubscribers/import",
+    idempotent: false,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Whatsapp::list_pricing`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -473,21 +499,8 @@ impl ListPricing {
         self
     }
     fn request(&self, page: Option<i64>) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "whatsapp_list_pricing",
-            method: reqwest::Method::GET,
-            server: crate::request::Server::V2,
-            path: "whatsapp/pricing",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: Some(crate::request::RateLimit {
-                requests: 1000,
-                per_seconds: 60,
-                scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-            }),
-        };
         crate::request::Request::for_operation(
-                &OPERATION,
+                &WHATSAPP_LIST_PRICING,
                 "whatsapp/pricing".to_string(),
             )
             .query_opt("filter[iso]", self.filter.iso.as_ref())
@@ -524,6 +537,20 @@ impl ListPricing {
         >(client, move |page| self.request(i64::try_from(page).ok()), first)
     }
 }
+///What the spec says about `whatsapp_list_pricing` (see [`crate::request::Operation`]).
+pub static WHATSAPP_LIST_PRICING: crate::request::Operation = crate::request::Operation {
+    id: "whatsapp_list_pricing",
+    method: reqwest::Method::GET,
+    server: crate::request::Server::V2,
+    path: "whatsapp/pricing",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: Some(crate::request::RateLimit {
+        requests: 1000,
+        per_seconds: 60,
+        scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
+    }),
+};
 /// Request builder for [`Whatsapp::list_templates`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -544,21 +571,8 @@ impl ListTemplates {
         self
     }
     fn request(&self, page: Option<i64>) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "whatsapp_list_templates",
-            method: reqwest::Method::GET,
-            server: crate::request::Server::V2,
-            path: "whatsapp/templates",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: Some(crate::request::RateLimit {
-                requests: 1000,
-                per_seconds: 60,
-                scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-            }),
-        };
         crate::request::Request::for_operation(
-                &OPERATION,
+                &WHATSAPP_LIST_TEMPLATES,
                 "whatsapp/templates".to_string(),
             )
             .query_opt("filter[id]", self.filter.id.as_ref())
@@ -597,6 +611,20 @@ impl ListTemplates {
         >(client, move |page| self.request(i64::try_from(page).ok()), first)
     }
 }
+///What the spec says about `whatsapp_list_templates` (see [`crate::request::Operation`]).
+pub static WHATSAPP_LIST_TEMPLATES: crate::request::Operation = crate::request::Operation {
+    id: "whatsapp_list_templates",
+    method: reqwest::Method::GET,
+    server: crate::request::Server::V2,
+    path: "whatsapp/templates",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: Some(crate::request::RateLimit {
+        requests: 1000,
+        per_seconds: 60,
+        scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
+    }),
+};
 /// Request builder for [`Whatsapp::list_unsubscribers`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -617,21 +645,8 @@ impl ListUnsubscribers {
         self
     }
     fn request(&self, page: Option<i64>) -> crate::request::Request {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "whatsapp_list_unsubscribers",
-            method: reqwest::Method::GET,
-            server: crate::request::Server::V2,
-            path: "whatsapp/suppressions/unsubscribers",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: Some(crate::request::RateLimit {
-                requests: 1000,
-                per_seconds: 60,
-                scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-            }),
-        };
         crate::request::Request::for_operation(
-                &OPERATION,
+                &WHATSAPP_LIST_UNSUBSCRIBERS,
                 "whatsapp/suppressions/unsubscribers".to_string(),
             )
             .query_opt("filter[id]", self.filter.id.as_ref())
@@ -671,6 +686,20 @@ impl ListUnsubscribers {
         >(client, move |page| self.request(i64::try_from(page).ok()), first)
     }
 }
+///What the spec says about `whatsapp_list_unsubscribers` (see [`crate::request::Operation`]).
+pub static WHATSAPP_LIST_UNSUBSCRIBERS: crate::request::Operation = crate::request::Operation {
+    id: "whatsapp_list_unsubscribers",
+    method: reqwest::Method::GET,
+    server: crate::request::Server::V2,
+    path: "whatsapp/suppressions/unsubscribers",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: Some(crate::request::RateLimit {
+        requests: 1000,
+        per_seconds: 60,
+        scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
+    }),
+};
 /// Request builder for [`Whatsapp::send_message`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -680,18 +709,9 @@ pub struct SendMessage {
 }
 impl SendMessage {
     fn request(&self) -> Result<crate::request::Request, crate::Error> {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "whatsapp_send_message",
-            method: reqwest::Method::POST,
-            server: crate::request::Server::V2,
-            path: "whatsapp/message/send",
-            idempotent: false,
-            secret_params: &[],
-            rate_limit: None,
-        };
         Ok(
             crate::request::Request::for_operation(
-                    &OPERATION,
+                    &WHATSAPP_SEND_MESSAGE,
                     "whatsapp/message/send".to_string(),
                 )
                 .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
@@ -702,6 +722,16 @@ impl SendMessage {
         self.client.execute(self.request()?).await
     }
 }
+///What the spec says about `whatsapp_send_message` (see [`crate::request::Operation`]).
+pub static WHATSAPP_SEND_MESSAGE: crate::request::Operation = crate::request::Operation {
+    id: "whatsapp_send_message",
+    method: reqwest::Method::POST,
+    server: crate::request::Server::V2,
+    path: "whatsapp/message/send",
+    idempotent: false,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Whatsapp::send_template`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -711,18 +741,9 @@ pub struct SendTemplate {
 }
 impl SendTemplate {
     fn request(&self) -> Result<crate::request::Request, crate::Error> {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "whatsapp_send_template",
-            method: reqwest::Method::POST,
-            server: crate::request::Server::V2,
-            path: "whatsapp/send/template",
-            idempotent: false,
-            secret_params: &[],
-            rate_limit: None,
-        };
         Ok(
             crate::request::Request::for_operation(
-                    &OPERATION,
+                    &WHATSAPP_SEND_TEMPLATE,
                     "whatsapp/send/template".to_string(),
                 )
                 .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
@@ -733,6 +754,16 @@ impl SendTemplate {
         self.client.execute(self.request()?).await
     }
 }
+///What the spec says about `whatsapp_send_template` (see [`crate::request::Operation`]).
+pub static WHATSAPP_SEND_TEMPLATE: crate::request::Operation = crate::request::Operation {
+    id: "whatsapp_send_template",
+    method: reqwest::Method::POST,
+    server: crate::request::Server::V2,
+    path: "whatsapp/send/template",
+    idempotent: false,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Request builder for [`Whatsapp::update_unsubscriber`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -743,19 +774,10 @@ pub struct UpdateUnsubscriber {
 }
 impl UpdateUnsubscriber {
     fn request(&self) -> Result<crate::request::Request, crate::Error> {
-        static OPERATION: crate::request::Operation = crate::request::Operation {
-            id: "whatsapp_update_unsubscriber",
-            method: reqwest::Method::PUT,
-            server: crate::request::Server::V2,
-            path: "whatsapp/suppressions/unsubscribers/{unsubscriber_id}",
-            idempotent: true,
-            secret_params: &[],
-            rate_limit: None,
-        };
         let p0 = crate::request::encode_path_segment(&self.unsubscriber_id);
         Ok(
             crate::request::Request::for_operation(
-                    &OPERATION,
+                    &WHATSAPP_UPDATE_UNSUBSCRIBER,
                     format!("whatsapp/suppressions/unsubscribers/{p0}"),
                 )
                 .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
@@ -766,6 +788,16 @@ impl UpdateUnsubscriber {
         self.client.execute(self.request()?).await
     }
 }
+///What the spec says about `whatsapp_update_unsubscriber` (see [`crate::request::Operation`]).
+pub static WHATSAPP_UPDATE_UNSUBSCRIBER: crate::request::Operation = crate::request::Operation {
+    id: "whatsapp_update_unsubscriber",
+    method: reqwest::Method::PUT,
+    server: crate::request::Server::V2,
+    path: "whatsapp/suppressions/unsubscribers/{unsubscriber_id}",
+    idempotent: true,
+    secret_params: &[],
+    rate_limit: None,
+};
 /// Filters (x-filter-group `WhatsappPricingFilter`): set the ones you need, then pass it to the request builder's `filter`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct WhatsappPricingFilter {
