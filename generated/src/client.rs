@@ -10,6 +10,7 @@ use secrecy::SecretString;
 use serde::de::DeserializeOwned;
 use url::Url;
 
+use crate::drift::{DriftLog, FieldCheck};
 use crate::error::{Error, ErrorBody};
 use crate::request::{Body, Request, Server, encode_query};
 use crate::runtime::{
@@ -84,6 +85,7 @@ struct Inner {
     max_pages: u64,
     #[cfg(feature = "auth")]
     refresh: Option<crate::token::RefreshState>,
+    drift: DriftLog,
 }
 
 impl Client {
@@ -169,6 +171,7 @@ impl Client {
                 timeout: inner.timeout,
                 max_pages: inner.max_pages,
                 refresh: None,
+                drift: DriftLog::new().with_field_check(FieldCheck::Never),
             }),
         })
     }
@@ -237,6 +240,18 @@ impl Client {
         let hasher = BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default();
         let fingerprint = hasher.hash_one(&out.resp.body[..]);
         self.decode(out).map(|v| (v, fingerprint))
+    }
+
+    /// The distinct drifts seen so far (the last
+    /// [`KEPT_REPORTS`](crate::drift::KEPT_REPORTS)), oldest first: where success responses
+    /// differed from the spec (see [`crate::drift`]).
+    pub fn drift_reports(&self) -> Vec<crate::drift::DriftReport> {
+        self.inner.drift.reports()
+    }
+
+    /// How many distinct drifts were reported since the client was built.
+    pub fn drift_count(&self) -> u64 {
+        self.inner.drift.count()
     }
 
     /// The cap on pages per paginated stream (see [`ClientBuilder::max_pages`]).
@@ -337,12 +352,12 @@ impl Client {
         out
     }
 
-    /// Decodes with plain `serde_json` (fast path); only when that fails, parses again with
-    /// path tracking to name the failing JSON path (tracking costs 1.4–1.8× on every success,
-    /// see BENCHMARKS.md).
+    /// Decodes with plain `serde_json` (fast path, drift noted on the side, see
+    /// [`crate::drift`]); only when that fails, parses again with path tracking to name the
+    /// failing JSON path (tracking costs 1.4–1.8× on every success, see BENCHMARKS.md).
     fn decode<T: DeserializeOwned>(&self, out: Outcome) -> Result<T, Error> {
         let body = &out.resp.body[..];
-        let plain = match serde_json::from_slice::<T>(body) {
+        let plain = match self.inner.drift.decode::<T>(out.op, body) {
             Ok(v) => return Ok(v),
             Err(e) => e,
         };
@@ -421,6 +436,7 @@ impl fmt::Debug for Client {
             .field("auth_mode", &self.inner.transport.auth_mode)
             .field("timeout", &self.inner.timeout)
             .field("layers", &self.inner.layers.len())
+            .field("drift", &self.inner.drift)
             .finish()
     }
 }
@@ -463,6 +479,7 @@ pub struct ClientBuilder {
     max_pages: u64,
     #[cfg(feature = "auth")]
     refresh: Option<crate::token::TokenRefresh>,
+    drift: DriftLog,
 }
 
 impl Default for ClientBuilder {
@@ -480,6 +497,7 @@ impl Default for ClientBuilder {
             max_pages: crate::pagination::DEFAULT_MAX_PAGES,
             #[cfg(feature = "auth")]
             refresh: None,
+            drift: DriftLog::new(),
         }
     }
 }
@@ -604,6 +622,24 @@ impl ClientBuilder {
         self
     }
 
+    /// Calls `hook` with every new [`DriftReport`](crate::drift::DriftReport): a field, enum
+    /// value or shape the spec does not know, in a success response (see [`crate::drift`]).
+    /// Reports are also readable with [`Client::drift_reports`].
+    pub fn on_drift(
+        mut self,
+        hook: impl Fn(&crate::drift::DriftReport) + Send + Sync + 'static,
+    ) -> Self {
+        self.drift = self.drift.with_hook(hook);
+        self
+    }
+
+    /// How often success bodies are checked for unknown fields (default
+    /// [`FieldCheck::default`]: the first 16 of each operation, then one in 64).
+    pub fn field_check(mut self, check: FieldCheck) -> Self {
+        self.drift = self.drift.with_field_check(check);
+        self
+    }
+
     /// Renews the token before it expires and after a 401 (feature `auth`; see
     /// [`TokenRefresh`](crate::token::TokenRefresh)).
     #[cfg(feature = "auth")]
@@ -713,6 +749,7 @@ impl ClientBuilder {
                 max_pages: self.max_pages,
                 #[cfg(feature = "auth")]
                 refresh: self.refresh.map(crate::token::RefreshState::new),
+                drift: self.drift,
             }),
         })
     }
