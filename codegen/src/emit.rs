@@ -289,7 +289,7 @@ impl<'a> Emitter<'a> {
             };
             let fields: Vec<String> = if untagged { self.field_names(&v.ty) } else { Vec::new() };
             quote! {
-                C { name: #vname, sigs: #sigs, fields: &[#(#fields),*], de: |v| serde_json::from_value(v).map(Self::#id) },
+                C { name: #vname, sigs: #sigs, fields: &[#(#fields),*], de: |v| crate::drift::from_value(v).map(Self::#id) },
             }
         });
         let unknown = if response {

@@ -10,8 +10,9 @@
 //! Cost: the success path decodes with plain `serde_json` exactly once. Unknown enum values and
 //! shapes raise a flag while decoding (a thread-local write, only when one is met); unknown
 //! fields are looked for with [`serde_ignored`] in a second pass that runs on a sample of
-//! responses ([`FieldCheck`]). Only when there is something to report does a third pass find
-//! the pointers. Figures in BENCHMARKS.md.
+//! responses ([`FieldCheck`]). Only when there is something new to report does a third pass
+//! find the pointer (once per source and unknown value: a value that recurs in every response,
+//! or in every item of a list, is located once, at its first place). Figures in BENCHMARKS.md.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), qikberry::Error> {
@@ -138,6 +139,9 @@ pub struct DriftLog {
 #[derive(Default)]
 struct LogState {
     seen: HashSet<String>,
+    /// `source` + kind of the notes already located: a systematic unknown value costs the
+    /// locating decode once, not on every response.
+    located: HashSet<String>,
     kept: VecDeque<DriftReport>,
     total: u64,
     checks: HashMap<String, u64>,
@@ -252,9 +256,9 @@ impl DriftLog {
         source: &str,
         body: &[u8],
     ) -> Result<T, serde_json::Error> {
-        let (value, notes) = collect_notes(|| serde_json::from_slice::<T>(body));
-        let value = value?;
         let fields = self.check_fields(source);
+        let (value, notes) = collect_notes(fields, || serde_json::from_slice::<T>(body));
+        let value = value?;
         if fields || !notes.is_empty() {
             self.report::<T>(source, body, notes, fields);
         }
@@ -266,7 +270,7 @@ impl DriftLog {
         &self,
         source: &str,
         body: &[u8],
-        notes: Vec<DriftKind>,
+        notes: Vec<(DriftKind, String)>,
         fields: bool,
     ) {
         let mut found = Vec::new();
@@ -276,13 +280,15 @@ impl DriftLog {
                 found.push((ignored_pointer(&path), DriftKind::UnknownField));
             });
         }
-        for (k, kind) in notes.into_iter().enumerate() {
-            let pointer = if k < MAX_LOOKUPS {
-                locate_note::<T>(body, k).unwrap_or_default()
-            } else {
-                String::new()
-            };
-            found.push((pointer, kind));
+        let mut lookups = 0;
+        for (k, (kind, relative)) in notes.into_iter().enumerate() {
+            let key = format!("{source}\u{0}{kind}\u{0}{relative}");
+            if lookups == MAX_LOOKUPS || !self.lock().located.insert(key) {
+                continue;
+            }
+            lookups += 1;
+            let place = locate_note::<T>(body, k, fields).unwrap_or_default();
+            found.push((format!("{place}{relative}"), kind));
         }
         for (pointer, kind) in found {
             self.record(DriftReport {
@@ -327,18 +333,23 @@ fn tracked_pointer(path: &serde_path_to_error::Path) -> String {
     out
 }
 
-/// Decodes again, failing at the `k`-th note, so that `serde_path_to_error` names its place.
-fn locate_note<T: DeserializeOwned>(body: &[u8], k: usize) -> Option<String> {
+/// Decodes again (with the same `fields` setting, so the notes come in the same order), failing
+/// at the `k`-th note, so that `serde_path_to_error` names its place.
+fn locate_note<T: DeserializeOwned>(body: &[u8], k: usize, fields: bool) -> Option<String> {
     NOTES.with(|n| {
         n.active.set(true);
+        n.fields.set(fields);
         n.fail_at.set(k);
         n.seen.set(0);
+        n.hit.set(false);
     });
     let mut de = serde_json::Deserializer::from_slice(body);
     let result = serde_path_to_error::deserialize::<_, T>(&mut de);
     NOTES.with(|n| {
         n.active.set(false);
+        n.fields.set(false);
         n.fail_at.set(usize::MAX);
+        n.hit.set(false);
     });
     result.err().map(|e| tracked_pointer(e.path()))
 }
@@ -350,8 +361,13 @@ struct Notes {
     seen: Cell<usize>,
     /// Fail at this note (to locate it), `usize::MAX` for never.
     fail_at: Cell<usize>,
-    /// The notes of a collecting decode.
-    kinds: RefCell<Vec<DriftKind>>,
+    /// The notes of a collecting decode: what, and where relative to the value that noted it
+    /// (`""` for the value itself; a field path inside a `oneOf` shape).
+    kinds: RefCell<Vec<(DriftKind, String)>>,
+    /// Whether `oneOf` shapes look for unknown fields in this decode.
+    fields: Cell<bool>,
+    /// Whether the locating decode reached the note it fails at.
+    hit: Cell<bool>,
 }
 
 thread_local! {
@@ -361,19 +377,24 @@ thread_local! {
             seen: Cell::new(0),
             fail_at: Cell::new(usize::MAX),
             kinds: RefCell::new(Vec::new()),
+            fields: Cell::new(false),
+            hit: Cell::new(false),
         }
     };
 }
 
-/// Runs a decode, collecting the notes raised inside it (on this thread).
-fn collect_notes<R>(decode: impl FnOnce() -> R) -> (R, Vec<DriftKind>) {
+/// Runs a decode, collecting the notes raised inside it (on this thread); with `fields`, the
+/// `oneOf` shapes inside also look for unknown fields.
+fn collect_notes<R>(fields: bool, decode: impl FnOnce() -> R) -> (R, Vec<(DriftKind, String)>) {
     NOTES.with(|n| {
         n.active.set(true);
+        n.fields.set(fields);
         n.seen.set(0);
     });
     let result = decode();
     let kinds = NOTES.with(|n| {
         n.active.set(false);
+        n.fields.set(false);
         if n.seen.get() == 0 {
             Vec::new()
         } else {
@@ -383,10 +404,8 @@ fn collect_notes<R>(decode: impl FnOnce() -> R) -> (R, Vec<DriftKind>) {
     (result, kinds)
 }
 
-/// Called by `Deserialize` implementations when they take a lenient path (unknown enum value,
-/// unknown shape, …). Outside [`DriftLog::decode`] it does nothing. `Err` asks the caller to
-/// fail with that message: the locating pass uses it to learn the value's JSON path.
-pub fn note(kind: impl FnOnce() -> DriftKind) -> Result<(), String> {
+/// Records a note at `relative` (see [`note`]).
+fn note_at(kind: impl FnOnce() -> DriftKind, relative: &str) -> Result<(), String> {
     NOTES.with(|n| {
         if !n.active.get() {
             return Ok(());
@@ -394,13 +413,42 @@ pub fn note(kind: impl FnOnce() -> DriftKind) -> Result<(), String> {
         let k = n.seen.get();
         n.seen.set(k + 1);
         if n.fail_at.get() == k {
+            n.hit.set(true);
             return Err(format!("drift #{k}: {}", kind()));
         }
         if n.fail_at.get() == usize::MAX {
-            n.kinds.borrow_mut().push(kind());
+            n.kinds.borrow_mut().push((kind(), relative.to_owned()));
         }
         Ok(())
     })
+}
+
+/// Called by `Deserialize` implementations when they take a lenient path (unknown enum value,
+/// unknown shape, …). Outside [`DriftLog::decode`] it does nothing. `Err` asks the caller to
+/// fail with that message: the locating pass uses it to learn the value's JSON path.
+pub fn note(kind: impl FnOnce() -> DriftKind) -> Result<(), String> {
+    note_at(kind, "")
+}
+
+/// Whether the current locating decode has failed on purpose (a `oneOf` that tries several
+/// shapes must then pass the failure on instead of trying the next shape).
+pub fn locating_hit() -> bool {
+    NOTES.with(|n| n.hit.get())
+}
+
+/// `serde_json::from_value` for a `oneOf` shape (used by the generated code): inside a
+/// [`DriftLog::decode`] that checks fields, it also notes the fields the shape ignores (a
+/// `oneOf` is decoded from a buffered value, which the outer unknown-field pass cannot see into).
+pub fn from_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, serde_json::Error> {
+    if !NOTES.with(|n| n.active.get() && n.fields.get()) {
+        return serde_json::from_value(value);
+    }
+    let mut ignored = Vec::new();
+    let out = serde_ignored::deserialize(value, |path| ignored.push(ignored_pointer(&path)))?;
+    for relative in ignored {
+        note_at(|| DriftKind::UnknownField, &relative).map_err(serde::de::Error::custom)?;
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

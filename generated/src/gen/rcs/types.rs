@@ -337,19 +337,19 @@ impl<'de> serde::Deserialize<'de> for RcsCardMessagePayloadMedia {
                     name: "RcsMediaImage",
                     sigs: &[&[("type", "image")]],
                     fields: &[],
-                    de: |v| serde_json::from_value(v).map(Self::RcsMediaImage),
+                    de: |v| crate::drift::from_value(v).map(Self::RcsMediaImage),
                 },
                 C {
                     name: "RcsMediaVideo",
                     sigs: &[&[("type", "video")]],
                     fields: &[],
-                    de: |v| serde_json::from_value(v).map(Self::RcsMediaVideo),
+                    de: |v| crate::drift::from_value(v).map(Self::RcsMediaVideo),
                 },
                 C {
                     name: "RcsMediaDocument",
                     sigs: &[&[("type", "document")]],
                     fields: &[],
-                    de: |v| serde_json::from_value(v).map(Self::RcsMediaDocument),
+                    de: |v| crate::drift::from_value(v).map(Self::RcsMediaDocument),
                 },
             ],
             None,
@@ -564,13 +564,13 @@ impl<'de> serde::Deserialize<'de> for RcsCarouselCardMedia {
                     name: "RcsMediaImage",
                     sigs: &[&[("type", "image")]],
                     fields: &[],
-                    de: |v| serde_json::from_value(v).map(Self::RcsMediaImage),
+                    de: |v| crate::drift::from_value(v).map(Self::RcsMediaImage),
                 },
                 C {
                     name: "RcsMediaVideo",
                     sigs: &[&[("type", "video")]],
                     fields: &[],
-                    de: |v| serde_json::from_value(v).map(Self::RcsMediaVideo),
+                    de: |v| crate::drift::from_value(v).map(Self::RcsMediaVideo),
                 },
             ],
             None,
@@ -711,7 +711,7 @@ impl<'de> serde::Deserialize<'de> for RcsCreateTemplateRequest {
                         "type",
                         "payload",
                     ],
-                    de: |v| serde_json::from_value(v).map(Self::TextMessage),
+                    de: |v| crate::drift::from_value(v).map(Self::TextMessage),
                 },
                 C {
                     name: "TextMessageWithSuggestion",
@@ -726,7 +726,7 @@ impl<'de> serde::Deserialize<'de> for RcsCreateTemplateRequest {
                         "payload",
                     ],
                     de: |v| {
-                        serde_json::from_value(v).map(Self::TextMessageWithSuggestion)
+                        crate::drift::from_value(v).map(Self::TextMessageWithSuggestion)
                     },
                 },
                 C {
@@ -741,7 +741,9 @@ impl<'de> serde::Deserialize<'de> for RcsCreateTemplateRequest {
                         "type",
                         "payload",
                     ],
-                    de: |v| serde_json::from_value(v).map(Self::RichCardWithButtonImage),
+                    de: |v| {
+                        crate::drift::from_value(v).map(Self::RichCardWithButtonImage)
+                    },
                 },
                 C {
                     name: "RichCardWithButtonVideo",
@@ -755,7 +757,9 @@ impl<'de> serde::Deserialize<'de> for RcsCreateTemplateRequest {
                         "type",
                         "payload",
                     ],
-                    de: |v| serde_json::from_value(v).map(Self::RichCardWithButtonVideo),
+                    de: |v| {
+                        crate::drift::from_value(v).map(Self::RichCardWithButtonVideo)
+                    },
                 },
                 C {
                     name: "RichCardWithButtonDocument",
@@ -770,7 +774,7 @@ impl<'de> serde::Deserialize<'de> for RcsCreateTemplateRequest {
                         "payload",
                     ],
                     de: |v| {
-                        serde_json::from_value(v).map(Self::RichCardWithButtonDocument)
+                        crate::drift::from_value(v).map(Self::RichCardWithButtonDocument)
                     },
                 },
                 C {
@@ -785,7 +789,7 @@ impl<'de> serde::Deserialize<'de> for RcsCreateTemplateRequest {
                         "type",
                         "payload",
                     ],
-                    de: |v| serde_json::from_value(v).map(Self::CarouselTemplate),
+                    de: |v| crate::drift::from_value(v).map(Self::CarouselTemplate),
                 },
             ],
             None,
@@ -937,13 +941,13 @@ impl<'de> serde::Deserialize<'de> for RcsDeleteTemplateResponseData {
                     name: "Integer",
                     sigs: &[],
                     fields: &[],
-                    de: |v| serde_json::from_value(v).map(Self::Integer),
+                    de: |v| crate::drift::from_value(v).map(Self::Integer),
                 },
                 C {
                     name: "List",
                     sigs: &[],
                     fields: &[],
-                    de: |v| serde_json::from_value(v).map(Self::List),
+                    de: |v| crate::drift::from_value(v).map(Self::List),
                 },
             ],
             Some(Self::Unknown),
@@ -1641,13 +1645,13 @@ impl<'de> serde::Deserialize<'de> for RcsRecipientTo {
                     name: "Text",
                     sigs: &[],
                     fields: &[],
-                    de: |v| serde_json::from_value(v).map(Self::Text),
+                    de: |v| crate::drift::from_value(v).map(Self::Text),
                 },
                 C {
                     name: "List",
                     sigs: &[],
                     fields: &[],
-                    de: |v| serde_json::from_value(v).map(Self::List),
+                    de: |v| crate::drift::from_value(v).map(Self::List),
                 },
             ],
             None,
@@ -1794,39 +1798,39 @@ impl<'de> serde::Deserialize<'de> for RcsSendMessageRequest {
                     name: "SendingTextMessage",
                     sigs: &[],
                     fields: &["channels", "message", "recipient"],
-                    de: |v| serde_json::from_value(v).map(Self::SendingTextMessage),
+                    de: |v| crate::drift::from_value(v).map(Self::SendingTextMessage),
                 },
                 C {
                     name: "SendingImageMessage",
                     sigs: &[],
                     fields: &["channels", "message", "recipient"],
-                    de: |v| serde_json::from_value(v).map(Self::SendingImageMessage),
+                    de: |v| crate::drift::from_value(v).map(Self::SendingImageMessage),
                 },
                 C {
                     name: "SendingVideoMessage",
                     sigs: &[],
                     fields: &["channels", "message", "recipient"],
-                    de: |v| serde_json::from_value(v).map(Self::SendingVideoMessage),
+                    de: |v| crate::drift::from_value(v).map(Self::SendingVideoMessage),
                 },
                 C {
                     name: "SendingCarouselMessage",
                     sigs: &[],
                     fields: &["channels", "message", "recipient"],
-                    de: |v| serde_json::from_value(v).map(Self::SendingCarouselMessage),
+                    de: |v| crate::drift::from_value(v).map(Self::SendingCarouselMessage),
                 },
                 C {
                     name: "SendingInteractiveMessage",
                     sigs: &[],
                     fields: &["channels", "message", "recipient"],
                     de: |v| {
-                        serde_json::from_value(v).map(Self::SendingInteractiveMessage)
+                        crate::drift::from_value(v).map(Self::SendingInteractiveMessage)
                     },
                 },
                 C {
                     name: "SendingCardMessage",
                     sigs: &[],
                     fields: &["channels", "message", "recipient"],
-                    de: |v| serde_json::from_value(v).map(Self::SendingCardMessage),
+                    de: |v| crate::drift::from_value(v).map(Self::SendingCardMessage),
                 },
             ],
             None,
@@ -2207,13 +2211,13 @@ impl<'de> serde::Deserialize<'de> for RcsTemplatePayload {
                     name: "Text",
                     sigs: &[],
                     fields: &[],
-                    de: |v| serde_json::from_value(v).map(Self::Text),
+                    de: |v| crate::drift::from_value(v).map(Self::Text),
                 },
                 C {
                     name: "Object",
                     sigs: &[],
                     fields: &[],
-                    de: |v| serde_json::from_value(v).map(Self::Object),
+                    de: |v| crate::drift::from_value(v).map(Self::Object),
                 },
             ],
             Some(Self::Unknown),
@@ -2834,7 +2838,7 @@ impl<'de> serde::Deserialize<'de> for RcsUpdateTemplateRequestPayloadCard {
                         "suggestions",
                         "media",
                     ],
-                    de: |v| serde_json::from_value(v).map(Self::RcsCardImage),
+                    de: |v| crate::drift::from_value(v).map(Self::RcsCardImage),
                 },
                 C {
                     name: "RcsCardVideo",
@@ -2848,7 +2852,7 @@ impl<'de> serde::Deserialize<'de> for RcsUpdateTemplateRequestPayloadCard {
                         "suggestions",
                         "media",
                     ],
-                    de: |v| serde_json::from_value(v).map(Self::RcsCardVideo),
+                    de: |v| crate::drift::from_value(v).map(Self::RcsCardVideo),
                 },
                 C {
                     name: "RcsCardDocument",
@@ -2862,7 +2866,7 @@ impl<'de> serde::Deserialize<'de> for RcsUpdateTemplateRequestPayloadCard {
                         "suggestions",
                         "media",
                     ],
-                    de: |v| serde_json::from_value(v).map(Self::RcsCardDocument),
+                    de: |v| crate::drift::from_value(v).map(Self::RcsCardDocument),
                 },
             ],
             None,

@@ -375,13 +375,13 @@ impl<'de> serde::Deserialize<'de> for SmsDestinations {
                     name: "SingleNumber",
                     sigs: &[],
                     fields: &[],
-                    de: |v| serde_json::from_value(v).map(Self::SingleNumber),
+                    de: |v| crate::drift::from_value(v).map(Self::SingleNumber),
                 },
                 C {
                     name: "ListOfNumbers",
                     sigs: &[],
                     fields: &[],
-                    de: |v| serde_json::from_value(v).map(Self::ListOfNumbers),
+                    de: |v| crate::drift::from_value(v).map(Self::ListOfNumbers),
                 },
             ],
             None,
@@ -895,7 +895,7 @@ impl<'de> serde::Deserialize<'de> for SmsSendMessageRequest {
                         "webhook_id",
                         "meta",
                     ],
-                    de: |v| serde_json::from_value(v).map(Self::DirectMessage),
+                    de: |v| crate::drift::from_value(v).map(Self::DirectMessage),
                 },
                 C {
                     name: "AutoDetectMessage",
@@ -915,7 +915,7 @@ impl<'de> serde::Deserialize<'de> for SmsSendMessageRequest {
                         "meta",
                         "type",
                     ],
-                    de: |v| serde_json::from_value(v).map(Self::AutoDetectMessage),
+                    de: |v| crate::drift::from_value(v).map(Self::AutoDetectMessage),
                 },
                 C {
                     name: "NormalTextMessage",
@@ -935,7 +935,7 @@ impl<'de> serde::Deserialize<'de> for SmsSendMessageRequest {
                         "meta",
                         "type",
                     ],
-                    de: |v| serde_json::from_value(v).map(Self::NormalTextMessage),
+                    de: |v| crate::drift::from_value(v).map(Self::NormalTextMessage),
                 },
                 C {
                     name: "UnicodeMessage",
@@ -955,7 +955,7 @@ impl<'de> serde::Deserialize<'de> for SmsSendMessageRequest {
                         "meta",
                         "type",
                     ],
-                    de: |v| serde_json::from_value(v).map(Self::UnicodeMessage),
+                    de: |v| crate::drift::from_value(v).map(Self::UnicodeMessage),
                 },
                 C {
                     name: "ScheduledMessage",
@@ -976,7 +976,7 @@ impl<'de> serde::Deserialize<'de> for SmsSendMessageRequest {
                         "time",
                         "type",
                     ],
-                    de: |v| serde_json::from_value(v).map(Self::ScheduledMessage),
+                    de: |v| crate::drift::from_value(v).map(Self::ScheduledMessage),
                 },
                 C {
                     name: "ShortLinkMessage",
@@ -995,7 +995,7 @@ impl<'de> serde::Deserialize<'de> for SmsSendMessageRequest {
                         "webhook_id",
                         "meta",
                     ],
-                    de: |v| serde_json::from_value(v).map(Self::ShortLinkMessage),
+                    de: |v| crate::drift::from_value(v).map(Self::ShortLinkMessage),
                 },
             ],
             None,
@@ -1495,13 +1495,15 @@ impl<'de> serde::Deserialize<'de> for SmsSendTextMessageRequest {
                     name: "TextMessage",
                     sigs: &[],
                     fields: &["channels", "message", "recipient"],
-                    de: |v| serde_json::from_value(v).map(Self::TextMessage),
+                    de: |v| crate::drift::from_value(v).map(Self::TextMessage),
                 },
                 C {
                     name: "TextMessageWithShortLink",
                     sigs: &[],
                     fields: &["channels", "message", "recipient"],
-                    de: |v| serde_json::from_value(v).map(Self::TextMessageWithShortLink),
+                    de: |v| {
+                        crate::drift::from_value(v).map(Self::TextMessageWithShortLink)
+                    },
                 },
             ],
             None,

@@ -845,7 +845,7 @@ impl<'de> serde::Deserialize<'de> for VoiceCreateBulkCallsRequest {
                     sigs: &[],
                     fields: &["bridge", "name", "webhook_id", "audio", "payload"],
                     de: |v| {
-                        serde_json::from_value(v).map(Self::BulkCallsWithSameAudioFile)
+                        crate::drift::from_value(v).map(Self::BulkCallsWithSameAudioFile)
                     },
                 },
                 C {
@@ -853,7 +853,7 @@ impl<'de> serde::Deserialize<'de> for VoiceCreateBulkCallsRequest {
                     sigs: &[],
                     fields: &["bridge", "name", "webhook_id", "payload"],
                     de: |v| {
-                        serde_json::from_value(v)
+                        crate::drift::from_value(v)
                             .map(Self::BulkCallsWithDifferentAudioFile)
                     },
                 },
@@ -862,7 +862,7 @@ impl<'de> serde::Deserialize<'de> for VoiceCreateBulkCallsRequest {
                     sigs: &[],
                     fields: &["bridge", "name", "webhook_id", "flow_id", "payload"],
                     de: |v| {
-                        serde_json::from_value(v)
+                        crate::drift::from_value(v)
                             .map(Self::BulkCallsWithFlowIdAndVariables)
                     },
                 },
@@ -940,7 +940,8 @@ impl<'de> serde::Deserialize<'de> for VoiceCreateCallRequest {
                         "variables",
                     ],
                     de: |v| {
-                        serde_json::from_value(v).map(Self::CreateOutgoingCallWithIvrId)
+                        crate::drift::from_value(v)
+                            .map(Self::CreateOutgoingCallWithIvrId)
                     },
                 },
                 C {
@@ -948,7 +949,7 @@ impl<'de> serde::Deserialize<'de> for VoiceCreateCallRequest {
                     sigs: &[],
                     fields: &["bridge", "to", "name", "interval", "webhook_id", "audio"],
                     de: |v| {
-                        serde_json::from_value(v)
+                        crate::drift::from_value(v)
                             .map(Self::CreateOutgoingCallWithAudioFile)
                     },
                 },
@@ -957,7 +958,7 @@ impl<'de> serde::Deserialize<'de> for VoiceCreateCallRequest {
                     sigs: &[],
                     fields: &["bridge", "to", "name", "interval", "webhook_id", "audio"],
                     de: |v| {
-                        serde_json::from_value(v)
+                        crate::drift::from_value(v)
                             .map(Self::CreateOutgoingCallWithAudioId)
                     },
                 },
@@ -974,7 +975,7 @@ impl<'de> serde::Deserialize<'de> for VoiceCreateCallRequest {
                         "variables",
                     ],
                     de: |v| {
-                        serde_json::from_value(v)
+                        crate::drift::from_value(v)
                             .map(Self::CreateOutgoingCallWithIvrIdAndVariables)
                     },
                 },
@@ -1056,7 +1057,7 @@ impl<'de> serde::Deserialize<'de> for VoiceCreateClickToCallRequest {
                         "to",
                         "variables",
                     ],
-                    de: |v| serde_json::from_value(v).map(Self::Click2CallWithFlowId),
+                    de: |v| crate::drift::from_value(v).map(Self::Click2CallWithFlowId),
                 },
                 C {
                     name: "Click2CallWithMobileNumber",
@@ -1072,7 +1073,7 @@ impl<'de> serde::Deserialize<'de> for VoiceCreateClickToCallRequest {
                         "to",
                     ],
                     de: |v| {
-                        serde_json::from_value(v).map(Self::Click2CallWithMobileNumber)
+                        crate::drift::from_value(v).map(Self::Click2CallWithMobileNumber)
                     },
                 },
                 C {
@@ -1090,7 +1091,7 @@ impl<'de> serde::Deserialize<'de> for VoiceCreateClickToCallRequest {
                         "variables",
                     ],
                     de: |v| {
-                        serde_json::from_value(v)
+                        crate::drift::from_value(v)
                             .map(Self::Click2CallWithFlowIdAndVariables)
                     },
                 },
@@ -1164,14 +1165,16 @@ impl<'de> serde::Deserialize<'de> for VoiceCreateTtsCallRequest {
                     name: "TextToSpeechWithVoiceId",
                     sigs: &[],
                     fields: &["bridge", "to", "text", "options"],
-                    de: |v| serde_json::from_value(v).map(Self::TextToSpeechWithVoiceId),
+                    de: |v| {
+                        crate::drift::from_value(v).map(Self::TextToSpeechWithVoiceId)
+                    },
                 },
                 C {
                     name: "TextToSpeechWithBreakInTextAttribute",
                     sigs: &[],
                     fields: &["bridge", "to", "text", "options"],
                     de: |v| {
-                        serde_json::from_value(v)
+                        crate::drift::from_value(v)
                             .map(Self::TextToSpeechWithBreakInTextAttribute)
                     },
                 },
@@ -1180,7 +1183,7 @@ impl<'de> serde::Deserialize<'de> for VoiceCreateTtsCallRequest {
                     sigs: &[],
                     fields: &["bridge", "to", "text", "options"],
                     de: |v| {
-                        serde_json::from_value(v)
+                        crate::drift::from_value(v)
                             .map(Self::TextToSpeechIterationTriesToText)
                     },
                 },
@@ -1189,7 +1192,7 @@ impl<'de> serde::Deserialize<'de> for VoiceCreateTtsCallRequest {
                     sigs: &[],
                     fields: &["bridge", "to", "text", "options"],
                     de: |v| {
-                        serde_json::from_value(v)
+                        crate::drift::from_value(v)
                             .map(Self::TextToSpeechWithCustomizedVoice)
                     },
                 },

@@ -451,7 +451,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappCreateTemplateRequest {
                         "payload",
                         "type",
                     ],
-                    de: |v| serde_json::from_value(v).map(Self::ServiceTemplates),
+                    de: |v| crate::drift::from_value(v).map(Self::ServiceTemplates),
                 },
                 C {
                     name: "NonServiceTemplates",
@@ -465,7 +465,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappCreateTemplateRequest {
                         "payload",
                         "type",
                     ],
-                    de: |v| serde_json::from_value(v).map(Self::NonServiceTemplates),
+                    de: |v| crate::drift::from_value(v).map(Self::NonServiceTemplates),
                 },
             ],
             None,
@@ -605,13 +605,13 @@ impl<'de> serde::Deserialize<'de> for WhatsappCreateTemplateResponseData {
                         "created_at",
                         "updated_at",
                     ],
-                    de: |v| serde_json::from_value(v).map(Self::WhatsAppTemplate),
+                    de: |v| crate::drift::from_value(v).map(Self::WhatsAppTemplate),
                 },
                 C {
                     name: "Empty",
                     sigs: &[],
                     fields: &[],
-                    de: |v| serde_json::from_value(v).map(Self::Empty),
+                    de: |v| crate::drift::from_value(v).map(Self::Empty),
                 },
             ],
             Some(Self::Unknown),
@@ -2076,14 +2076,14 @@ impl<'de> serde::Deserialize<'de> for WhatsappNonServiceMessageRequest {
                     name: "SendTemplateMessage",
                     sigs: &[],
                     fields: &["channels", "message", "recipient"],
-                    de: |v| serde_json::from_value(v).map(Self::SendTemplateMessage),
+                    de: |v| crate::drift::from_value(v).map(Self::SendTemplateMessage),
                 },
                 C {
                     name: "SendAuthenticationTemplateMessage",
                     sigs: &[],
                     fields: &["channels", "message", "recipient"],
                     de: |v| {
-                        serde_json::from_value(v)
+                        crate::drift::from_value(v)
                             .map(Self::SendAuthenticationTemplateMessage)
                     },
                 },
@@ -2092,7 +2092,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappNonServiceMessageRequest {
                     sigs: &[],
                     fields: &["channels", "message", "recipient"],
                     de: |v| {
-                        serde_json::from_value(v)
+                        crate::drift::from_value(v)
                             .map(
                                 Self::SendTemplateMessageWithDocumentHeaderAndBodyReplacement,
                             )
@@ -2103,7 +2103,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappNonServiceMessageRequest {
                     sigs: &[],
                     fields: &["channels", "message", "recipient"],
                     de: |v| {
-                        serde_json::from_value(v)
+                        crate::drift::from_value(v)
                             .map(
                                 Self::SendTemplateMessageWithImageHeaderAndBodyReplacement,
                             )
@@ -2114,7 +2114,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappNonServiceMessageRequest {
                     sigs: &[],
                     fields: &["channels", "message", "recipient"],
                     de: |v| {
-                        serde_json::from_value(v)
+                        crate::drift::from_value(v)
                             .map(
                                 Self::SendTemplateMessageWithTextHeaderAndBodyReplacement,
                             )
@@ -2125,7 +2125,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappNonServiceMessageRequest {
                     sigs: &[],
                     fields: &["channels", "message", "recipient"],
                     de: |v| {
-                        serde_json::from_value(v)
+                        crate::drift::from_value(v)
                             .map(
                                 Self::SendTemplateMessageWithVideoHeaderAndBodyReplacement,
                             )
@@ -2136,7 +2136,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappNonServiceMessageRequest {
                     sigs: &[],
                     fields: &["channels", "message", "recipient"],
                     de: |v| {
-                        serde_json::from_value(v)
+                        crate::drift::from_value(v)
                             .map(Self::SendNonVariableTemplateMessage)
                     },
                 },
@@ -2224,7 +2224,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappNonServiceTemplateRequest {
                         "type",
                     ],
                     de: |v| {
-                        serde_json::from_value(v).map(Self::TemplateWithButtonTypeText)
+                        crate::drift::from_value(v).map(Self::TemplateWithButtonTypeText)
                     },
                 },
                 C {
@@ -2240,7 +2240,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappNonServiceTemplateRequest {
                         "type",
                     ],
                     de: |v| {
-                        serde_json::from_value(v).map(Self::TemplateWithReplyTypeText)
+                        crate::drift::from_value(v).map(Self::TemplateWithReplyTypeText)
                     },
                 },
                 C {
@@ -2255,7 +2255,9 @@ impl<'de> serde::Deserialize<'de> for WhatsappNonServiceTemplateRequest {
                         "payload",
                         "type",
                     ],
-                    de: |v| serde_json::from_value(v).map(Self::TemplateWithImageButton),
+                    de: |v| {
+                        crate::drift::from_value(v).map(Self::TemplateWithImageButton)
+                    },
                 },
                 C {
                     name: "TemplateWithReplyTypeImage",
@@ -2270,7 +2272,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappNonServiceTemplateRequest {
                         "type",
                     ],
                     de: |v| {
-                        serde_json::from_value(v).map(Self::TemplateWithReplyTypeImage)
+                        crate::drift::from_value(v).map(Self::TemplateWithReplyTypeImage)
                     },
                 },
                 C {
@@ -2285,7 +2287,9 @@ impl<'de> serde::Deserialize<'de> for WhatsappNonServiceTemplateRequest {
                         "payload",
                         "type",
                     ],
-                    de: |v| serde_json::from_value(v).map(Self::TemplateWithVideoButton),
+                    de: |v| {
+                        crate::drift::from_value(v).map(Self::TemplateWithVideoButton)
+                    },
                 },
                 C {
                     name: "TemplateWithReplyTypeVideo",
@@ -2300,7 +2304,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappNonServiceTemplateRequest {
                         "type",
                     ],
                     de: |v| {
-                        serde_json::from_value(v).map(Self::TemplateWithReplyTypeVideo)
+                        crate::drift::from_value(v).map(Self::TemplateWithReplyTypeVideo)
                     },
                 },
                 C {
@@ -2316,7 +2320,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappNonServiceTemplateRequest {
                         "type",
                     ],
                     de: |v| {
-                        serde_json::from_value(v).map(Self::TemplateWithDocumentButton)
+                        crate::drift::from_value(v).map(Self::TemplateWithDocumentButton)
                     },
                 },
                 C {
@@ -2332,7 +2336,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappNonServiceTemplateRequest {
                         "type",
                     ],
                     de: |v| {
-                        serde_json::from_value(v)
+                        crate::drift::from_value(v)
                             .map(Self::TemplateWithReplyTypeDocument)
                     },
                 },
@@ -2349,7 +2353,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappNonServiceTemplateRequest {
                         "type",
                     ],
                     de: |v| {
-                        serde_json::from_value(v)
+                        crate::drift::from_value(v)
                             .map(Self::TemplateWithAuthenticationTypeCopyCode)
                     },
                 },
@@ -2559,13 +2563,13 @@ impl<'de> serde::Deserialize<'de> for WhatsappRecipientTo {
                     name: "SingleNumber",
                     sigs: &[],
                     fields: &[],
-                    de: |v| serde_json::from_value(v).map(Self::SingleNumber),
+                    de: |v| crate::drift::from_value(v).map(Self::SingleNumber),
                 },
                 C {
                     name: "ListOfNumbers",
                     sigs: &[],
                     fields: &[],
-                    de: |v| serde_json::from_value(v).map(Self::ListOfNumbers),
+                    de: |v| crate::drift::from_value(v).map(Self::ListOfNumbers),
                 },
             ],
             None,
@@ -2939,14 +2943,14 @@ impl<'de> serde::Deserialize<'de> for WhatsappSendMessageRequest {
                     name: "ServiceMessages",
                     sigs: &[],
                     fields: &["channels", "message", "recipient"],
-                    de: |v| serde_json::from_value(v).map(Self::ServiceMessages),
+                    de: |v| crate::drift::from_value(v).map(Self::ServiceMessages),
                 },
                 C {
                     name: "NonServiceTemplateMessages",
                     sigs: &[],
                     fields: &["channels", "message", "recipient"],
                     de: |v| {
-                        serde_json::from_value(v).map(Self::NonServiceTemplateMessages)
+                        crate::drift::from_value(v).map(Self::NonServiceTemplateMessages)
                     },
                 },
             ],
@@ -3276,38 +3280,38 @@ impl<'de> serde::Deserialize<'de> for WhatsappServiceMessageRequest {
                     name: "SendTextMessage",
                     sigs: &[],
                     fields: &["channels", "message", "recipient"],
-                    de: |v| serde_json::from_value(v).map(Self::SendTextMessage),
+                    de: |v| crate::drift::from_value(v).map(Self::SendTextMessage),
                 },
                 C {
                     name: "SendDocumentMessage",
                     sigs: &[],
                     fields: &["channels", "message", "recipient"],
-                    de: |v| serde_json::from_value(v).map(Self::SendDocumentMessage),
+                    de: |v| crate::drift::from_value(v).map(Self::SendDocumentMessage),
                 },
                 C {
                     name: "SendImageMessage",
                     sigs: &[],
                     fields: &["channels", "message", "recipient"],
-                    de: |v| serde_json::from_value(v).map(Self::SendImageMessage),
+                    de: |v| crate::drift::from_value(v).map(Self::SendImageMessage),
                 },
                 C {
                     name: "SendAudioMessage",
                     sigs: &[],
                     fields: &["channels", "message", "recipient"],
-                    de: |v| serde_json::from_value(v).map(Self::SendAudioMessage),
+                    de: |v| crate::drift::from_value(v).map(Self::SendAudioMessage),
                 },
                 C {
                     name: "SendVideoMessage",
                     sigs: &[],
                     fields: &["channels", "message", "recipient"],
-                    de: |v| serde_json::from_value(v).map(Self::SendVideoMessage),
+                    de: |v| crate::drift::from_value(v).map(Self::SendVideoMessage),
                 },
                 C {
                     name: "SendInteractiveChoiceList",
                     sigs: &[],
                     fields: &["channels", "message", "recipient"],
                     de: |v| {
-                        serde_json::from_value(v).map(Self::SendInteractiveChoiceList)
+                        crate::drift::from_value(v).map(Self::SendInteractiveChoiceList)
                     },
                 },
                 C {
@@ -3315,20 +3319,21 @@ impl<'de> serde::Deserialize<'de> for WhatsappServiceMessageRequest {
                     sigs: &[],
                     fields: &["channels", "message", "recipient"],
                     de: |v| {
-                        serde_json::from_value(v).map(Self::SendInteractiveChoiceButtons)
+                        crate::drift::from_value(v)
+                            .map(Self::SendInteractiveChoiceButtons)
                     },
                 },
                 C {
                     name: "SendLocationMessage",
                     sigs: &[],
                     fields: &["channels", "message", "recipient"],
-                    de: |v| serde_json::from_value(v).map(Self::SendLocationMessage),
+                    de: |v| crate::drift::from_value(v).map(Self::SendLocationMessage),
                 },
                 C {
                     name: "SendContactMessage",
                     sigs: &[],
                     fields: &["channels", "message", "recipient"],
-                    de: |v| serde_json::from_value(v).map(Self::SendContactMessage),
+                    de: |v| crate::drift::from_value(v).map(Self::SendContactMessage),
                 },
             ],
             None,
@@ -3417,7 +3422,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappServiceTemplateRequest {
                         "payload",
                         "type",
                     ],
-                    de: |v| serde_json::from_value(v).map(Self::TemplateWithTypeText),
+                    de: |v| crate::drift::from_value(v).map(Self::TemplateWithTypeText),
                 },
                 C {
                     name: "TemplateWithTypeJson",
@@ -3431,7 +3436,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappServiceTemplateRequest {
                         "payload",
                         "type",
                     ],
-                    de: |v| serde_json::from_value(v).map(Self::TemplateWithTypeJson),
+                    de: |v| crate::drift::from_value(v).map(Self::TemplateWithTypeJson),
                 },
                 C {
                     name: "MediaTypeWithImage",
@@ -3445,7 +3450,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappServiceTemplateRequest {
                         "payload",
                         "type",
                     ],
-                    de: |v| serde_json::from_value(v).map(Self::MediaTypeWithImage),
+                    de: |v| crate::drift::from_value(v).map(Self::MediaTypeWithImage),
                 },
                 C {
                     name: "MediaTypeWithVideo",
@@ -3459,7 +3464,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappServiceTemplateRequest {
                         "payload",
                         "type",
                     ],
-                    de: |v| serde_json::from_value(v).map(Self::MediaTypeWithVideo),
+                    de: |v| crate::drift::from_value(v).map(Self::MediaTypeWithVideo),
                 },
                 C {
                     name: "MediaTypeWithAudio",
@@ -3473,7 +3478,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappServiceTemplateRequest {
                         "payload",
                         "type",
                     ],
-                    de: |v| serde_json::from_value(v).map(Self::MediaTypeWithAudio),
+                    de: |v| crate::drift::from_value(v).map(Self::MediaTypeWithAudio),
                 },
                 C {
                     name: "MediaTypeWithDocument",
@@ -3487,7 +3492,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappServiceTemplateRequest {
                         "payload",
                         "type",
                     ],
-                    de: |v| serde_json::from_value(v).map(Self::MediaTypeWithDocument),
+                    de: |v| crate::drift::from_value(v).map(Self::MediaTypeWithDocument),
                 },
             ],
             None,
