@@ -4,6 +4,7 @@
 
 mod generate;
 mod regenerate;
+mod sandbox;
 mod spec_diff;
 mod spec_lint;
 mod test_cmd;
@@ -22,6 +23,9 @@ Tasks:
   spec-lint [FILE]       run every spec check; problems are named by JSON pointer
   spec-diff [--base REV | --old FILE] [--new FILE] [--format markdown|json] [--fail-on breaking]
                          classified diff between two versions of the spec
+  sandbox [--port N] [--smpp-port N] [--webhook-url URL] [--print-env] …
+                         a local stand-in for the platform (REST from the spec via Prism,
+                         SMPP, signed webhooks) on 127.0.0.1, until Ctrl-C
   test                   install the outside test tools into .tools/ and run the whole test suite
   help                   this text
 ";
@@ -37,6 +41,7 @@ fn main() -> ExitCode {
         "generate" => generate::run(rest),
         "spec-lint" => spec_lint::run(rest),
         "spec-diff" => spec_diff::run(rest),
+        "sandbox" => sandbox::run(rest),
         "test" => test_cmd::run(rest),
         "help" | "--help" | "-h" => {
             print!("{HELP}");
