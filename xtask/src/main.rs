@@ -3,6 +3,7 @@
 //! Each task lives in its own module and parses its own arguments; this file only dispatches.
 
 mod generate;
+mod live_check;
 mod regenerate;
 mod sandbox;
 mod spec_diff;
@@ -16,6 +17,11 @@ const HELP: &str = "\
 cargo xtask <task> [options]
 
 Tasks:
+  live-check --token T [--host H] [--only PRODUCT] [--format markdown|json] [--record DIR]
+                         call every read-only operation against a real account and report
+                         where the API departs from the spec (exit 1 on drift)
+  live-check --webhooks DIR
+                         check recorded webhook deliveries against the callback schemas
   regenerate             the main job: install the spec validators, lint the spec, regenerate
                          generated/src/gen/, and type-check the crate with all features
   generate [--check]     regenerate generated/src/gen/ from spec/qikberry.yaml
@@ -38,6 +44,7 @@ fn main() -> ExitCode {
     };
     let result = match task.as_str() {
         "regenerate" => regenerate::run(rest),
+        "live-check" => live_check::run(rest),
         "generate" => generate::run(rest),
         "spec-lint" => spec_lint::run(rest),
         "spec-diff" => spec_diff::run(rest),

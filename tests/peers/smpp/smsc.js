@@ -145,7 +145,8 @@ function onSession(session) {
           dlr.receipted_message_id = id;
           dlr.message_state = err === '000' ? 2 : 5;
         }
-        setTimeout(() => session.deliver_sm(dlr, () => log({ event: 'deliver_sm_resp', conn, id })), 5);
+        const echoed = opts.echo_dlt ? { pe_id: dlr.pe_id, template_id: dlr.template_id, tm_id: dlr.tm_id } : {};
+        setTimeout(() => session.deliver_sm(dlr, () => log({ event: 'deliver_sm_resp', conn, id, ...echoed })), 5);
       }
     };
     if (opts.resp_delay_ms) setTimeout(answer, opts.resp_delay_ms); else answer();

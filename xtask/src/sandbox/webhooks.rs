@@ -108,25 +108,59 @@ fn templates(doc: &Value) -> BTreeMap<String, Value> {
     out
 }
 
-/// The events for the accepted messages of `response`: the template with each message's id and
-/// number (one event per element of `data`, or one when there is none).
-fn events(template: &Value, response: &Value) -> Vec<Value> {
+/// The numbers a send request addresses: `to` (a comma-separated string or a list),
+/// `recipient.to`, or the `to` of each element of `payload` / `nodes` (bulk shapes).
+fn recipients(request: &Value) -> Vec<String> {
+    fn numbers(value: Option<&Value>) -> Vec<String> {
+        match value {
+            Some(Value::String(s)) => s.split(',').map(|n| n.trim().to_string()).collect(),
+            Some(Value::Array(list)) => list
+                .iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+    let direct = numbers(request.get("to").or_else(|| request.pointer("/recipient/to")));
+    if !direct.is_empty() {
+        return direct;
+    }
+    ["payload", "nodes"]
+        .iter()
+        .filter_map(|key| request.get(*key).and_then(Value::as_array))
+        .flatten()
+        .flat_map(|item| numbers(item.get("to")))
+        .collect()
+}
+
+/// The events for an accepted send: the template once per addressed number (or per element of
+/// the response's `data` when the request names none), with the message id of the response's
+/// matching element (`<group_id>:<n>` when it has fewer) and the number.
+fn events(template: &Value, request: &Value, response: &Value) -> Vec<Value> {
     let items: Vec<&Value> = match response.get("data") {
-        Some(Value::Array(items)) if !items.is_empty() => items.iter().collect(),
+        Some(Value::Array(items)) => items.iter().collect(),
         Some(item @ Value::Object(_)) => vec![item],
-        _ => vec![response],
+        _ => Vec::new(),
     };
-    items
-        .into_iter()
-        .map(|item| {
+    let numbers = recipients(request);
+    let count = if numbers.is_empty() {
+        items.len().max(1)
+    } else {
+        numbers.len()
+    };
+    (0..count)
+        .map(|i| {
             let mut event = template.clone();
+            let item = items.get(i).copied().unwrap_or(&Value::Null);
             if let Some(payload) = event.get_mut("payload").and_then(Value::as_object_mut) {
-                let number = item.get("mobile").or_else(|| item.get("to")).cloned();
-                let id = item
-                    .get("id")
-                    .or_else(|| item.get("callId"))
-                    .or_else(|| response.get("group_id"))
-                    .cloned();
+                let number = numbers
+                    .get(i)
+                    .map(|n| Value::String(n.clone()))
+                    .or_else(|| item.get("mobile").or_else(|| item.get("to")).cloned());
+                let id = item.get("id").or_else(|| item.get("callId")).cloned();
+                let group = response.get("group_id").and_then(Value::as_str);
+                let id = id.or_else(|| group.map(|g| Value::String(format!("{g}:{}", i + 1))));
                 if let Some(id) = id {
                     payload.insert("id".into(), id);
                 }
@@ -190,7 +224,7 @@ impl Emitter {
             eprintln!("sandbox: no callback example for `{name}` in the spec; nothing delivered");
             return;
         };
-        let events = events(template, response);
+        let events = events(template, request, response);
         let count = self.hooks.lock().expect("webhook list").len();
         for index in 0..count {
             let (sender, hooks, events) = (self.sender.clone(), self.hooks.clone(), events.clone());
@@ -337,8 +371,16 @@ mod tests {
     fn one_event_per_accepted_message_with_its_id_and_number() {
         let template = json!({"event": "sms:message:status", "payload": {"id": "x", "mobile": "y", "status": "DELIVRD"}});
         let response = json!({"data": [{"id": "a:1", "mobile": "911"}, {"id": "a:2", "mobile": "912"}]});
-        let got = events(&template, &response);
+        let got = events(&template, &Value::Null, &response);
         assert_eq!(got.len(), 2);
         assert_eq!(got[1]["payload"], json!({"id": "a:2", "mobile": "912", "status": "DELIVRD"}));
+        // The numbers of the request win; ids the response lacks come from its group id.
+        let request = json!({"to": "91777, 91888"});
+        let response = json!({"group_id": "g", "data": [{"id": "g:1", "mobile": "918921269xxx"}]});
+        let got = events(&template, &request, &response);
+        assert_eq!(got[0]["payload"]["mobile"], "91777");
+        assert_eq!(got[1]["payload"], json!({"id": "g:2", "mobile": "91888", "status": "DELIVRD"}));
+        let bulk = json!({"payload": [{"to": "9101"}]});
+        assert_eq!(recipients(&bulk), vec!["9101".to_string()]);
     }
 }
