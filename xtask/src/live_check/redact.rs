@@ -203,7 +203,10 @@ fn redact_phones(text: &str) -> String {
                 end += 1;
             }
             let len = end - i;
-            let bounded = end == chars.len() || !chars[end].is_ascii_alphanumeric();
+            // A number may already be partly masked (`9189212693xx`).
+            let bounded = end == chars.len()
+                || !chars[end].is_ascii_alphanumeric()
+                || matches!(chars[end], 'x' | 'X');
             if (10..=15).contains(&len) && bounded {
                 out.extend(&chars[i..i + 2]);
                 out.extend(std::iter::repeat_n('X', len - 2));
@@ -232,6 +235,7 @@ mod tests {
             "mail redacted@example.com now"
         );
         assert_eq!(redact_text("+919876543210"), "+91XXXXXXXXXX");
+        assert_eq!(redact_text("9189212693xx"), "91XXXXXXXXxx");
         assert_eq!(redact_text("id ab9876543210"), "id ab9876543210");
         assert_eq!(redact_text("2024-03-10 14:06:10"), "2024-03-10 14:06:10");
         assert_eq!(
