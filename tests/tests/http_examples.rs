@@ -182,7 +182,10 @@ async fn examples_without_a_token_explain_the_sandbox() {
     let server = TestServer::start().await;
     for (name, args) in [
         ("send_sms", &["919999999999", "hi"][..]),
-        ("send_whatsapp_template", &["919999999999", "funny_video_2"][..]),
+        (
+            "send_whatsapp_template",
+            &["919999999999", "funny_video_2"][..],
+        ),
         ("list_senders", &[][..]),
     ] {
         let out = Command::new(example(name))

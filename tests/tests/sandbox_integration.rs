@@ -20,8 +20,8 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use qikberry::Client;
-use qikberry::sms::{SmsDestinations, SmsSendDirect};
 use qikberry::smpp::{self, Inbound, Server, Sms};
+use qikberry::sms::{SmsDestinations, SmsSendDirect};
 use qikberry::webhook::{Delivery, Event, Receiver, SignaturePolicy, SignatureStatus, Verifier};
 use tokio::sync::mpsc as tokio_mpsc;
 
@@ -50,7 +50,8 @@ struct Sandbox {
 
 impl Sandbox {
     fn start(webhook_url: &str, prism_port: u16) -> Sandbox {
-        let log = std::env::temp_dir().join(format!("qikberry-sandbox-test-{}.log", std::process::id()));
+        let log =
+            std::env::temp_dir().join(format!("qikberry-sandbox-test-{}.log", std::process::id()));
         let mut child = Command::new(built("xtask"))
             .args(["sandbox", "--port", "0", "--smpp-port", "0", "--print-env"])
             .args(["--webhook-url", webhook_url])
@@ -105,7 +106,9 @@ impl Drop for Sandbox {
 
 async fn receiver(verifier: Verifier) -> (String, tokio_mpsc::Receiver<Delivery>) {
     let (receiver, rx) = Receiver::with_channel(verifier, 64);
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let addr = listener.local_addr().expect("addr");
     let app = axum::Router::new().nest("/hook", receiver.router());
     tokio::spawn(async move {
@@ -142,7 +145,11 @@ async fn sandbox_end_to_end() {
     assert_eq!(sandbox.var("QIKBERRY_WEBHOOK_ID"), "sandbox-webhook");
 
     // The client, and the 401 a wrong token gets.
-    let client = Client::builder().token(&token).host(&host).build().expect("client");
+    let client = Client::builder()
+        .token(&token)
+        .host(&host)
+        .build()
+        .expect("client");
     let sent = client
         .sms()
         .send_message(SmsSendDirect::new(
@@ -155,8 +162,17 @@ async fn sandbox_end_to_end() {
         .await
         .unwrap_or_else(|e| panic!("send: {e}\n{}", sandbox.log()));
     assert!(sent.message.contains("accepted"), "{}", sent.message);
-    let wrong = Client::builder().token("nope").host(&host).build().expect("client");
-    let err = wrong.account().get_balance().send().await.expect_err("wrong token");
+    let wrong = Client::builder()
+        .token("nope")
+        .host(&host)
+        .build()
+        .expect("client");
+    let err = wrong
+        .account()
+        .get_balance()
+        .send()
+        .await
+        .expect_err("wrong token");
     assert!(err.is_unauthorized(), "{err}");
 
     // The send's signed event, after the handshake.
@@ -211,7 +227,11 @@ async fn sandbox_end_to_end() {
         .await
         .expect("run list_senders");
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success() && stdout.contains("SENDER"), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success() && stdout.contains("SENDER"),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let out = tokio::process::Command::new(built("examples/send_sms"))
         .args(["919833333333", "Hi"])
         .env("QIKBERRY_HOST", &host)
@@ -219,13 +239,21 @@ async fn sandbox_end_to_end() {
         .output()
         .await
         .expect("run send_sms");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 
     // SMPP: any credentials bind; a receipt in text form comes back with the DLT TLVs echoed.
     let addr = sandbox.var("QIKBERRY_SMPP_ADDR").to_string();
-    let smpp_client = smpp::Client::connect(smpp::Config::new("anyone", "anything", vec![Server::plain(addr)]))
-        .await
-        .expect("bind");
+    let smpp_client = smpp::Client::connect(smpp::Config::new(
+        "anyone",
+        "anything",
+        vec![Server::plain(addr)],
+    ))
+    .await
+    .expect("bind");
     let mut inbound = smpp_client.events().expect("events");
     let mut sms = Sms::new("QIKBRY", "919844444444", "DLT test");
     sms.pe_id = Some("1201159100000000001".into());
@@ -239,9 +267,15 @@ async fn sandbox_end_to_end() {
     let Inbound::Receipt(receipt) = event else {
         panic!("expected a receipt, got {event:?}")
     };
-    assert!(smpp::same_message_id(&ids[0], &receipt.message_id), "{ids:?} {receipt:?}");
+    assert!(
+        smpp::same_message_id(&ids[0], &receipt.message_id),
+        "{ids:?} {receipt:?}"
+    );
     assert_eq!(receipt.stat, "DELIVRD");
-    assert!(receipt.submit_date.is_some() && receipt.done_date.is_some(), "text format: {receipt:?}");
+    assert!(
+        receipt.submit_date.is_some() && receipt.done_date.is_some(),
+        "text format: {receipt:?}"
+    );
     smpp_client.shutdown(Duration::from_secs(2)).await;
     let log = sandbox.log();
     assert!(
@@ -263,9 +297,17 @@ async fn sandbox_end_to_end() {
     let exit = sandbox.child.wait().expect("wait");
     assert!(exit.success(), "{exit}\n{}", sandbox.log());
     assert!(sandbox.log().contains("sandbox: stopping"));
-    let smpp_port: u16 = sandbox.var("QIKBERRY_SMPP_ADDR").rsplit(':').next().unwrap().parse().unwrap();
+    let smpp_port: u16 = sandbox
+        .var("QIKBERRY_SMPP_ADDR")
+        .rsplit(':')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
     for port in [rest_port, smpp_port, prism_port] {
-        assert!(TcpStream::connect(("127.0.0.1", port)).is_err(), "port {port} still open");
+        assert!(
+            TcpStream::connect(("127.0.0.1", port)).is_err(),
+            "port {port} still open"
+        );
     }
 }
-

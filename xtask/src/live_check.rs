@@ -154,7 +154,9 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
     let doc = operations::load_spec(&options.spec)?;
     if let Some(dir) = &options.webhooks {
         let results = webhooks::check_dir(&doc, dir)?;
-        let drift = results.iter().any(|r| !r.differences.is_empty() || r.callback.is_none());
+        let drift = results
+            .iter()
+            .any(|r| !r.differences.is_empty() || r.callback.is_none());
         print!("{}", report::webhooks(&results, options.json));
         return Ok(if drift {
             ExitCode::from(1)
@@ -354,7 +356,11 @@ fn request_path(
             && p.get("required").and_then(Value::as_bool) == Some(true)
         {
             let name = p.get("name").and_then(Value::as_str)?;
-            query.push(format!("{}={}", percent(name), percent(&example_value(doc, p)?)));
+            query.push(format!(
+                "{}={}",
+                percent(name),
+                percent(&example_value(doc, p)?)
+            ));
         }
     }
     let mut requested = format!("{}{concrete}", op.base_path);
@@ -389,7 +395,10 @@ fn response_schemas(doc: &Value, op: &Operation) -> Vec<(String, String)> {
             let (resolved, at) = pointer::deref(doc, response, &here)?;
             let content = resolved.get("content")?.as_object()?;
             let media = content.keys().find(|k| k.contains("json"))?;
-            let at = pointer::join(&pointer::join(&pointer::join(&at, "content"), media), "schema");
+            let at = pointer::join(
+                &pointer::join(&pointer::join(&at, "content"), media),
+                "schema",
+            );
             Some((status.clone(), at))
         })
         .collect()
@@ -480,7 +489,12 @@ fn check_one(
     if checked.outcome != Outcome::Confirmed {
         checked.note = Some(format!(
             "HTTP {status}: {}",
-            redact::redact_text(&String::from_utf8_lossy(&bytes).chars().take(200).collect::<String>())
+            redact::redact_text(
+                &String::from_utf8_lossy(&bytes)
+                    .chars()
+                    .take(200)
+                    .collect::<String>()
+            )
         ));
         return (checked, None);
     }
@@ -493,7 +507,10 @@ fn check_one(
     let Some(schema_at) = expected else {
         return (checked, None);
     };
-    let at_media = schema_at.rsplit_once('/').map_or("", |(p, _)| p).to_string();
+    let at_media = schema_at
+        .rsplit_once('/')
+        .map_or("", |(p, _)| p)
+        .to_string();
     if !content_type.to_ascii_lowercase().contains("json") {
         checked.differences.push(Difference {
             kind: "content-type",

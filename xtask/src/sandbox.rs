@@ -122,7 +122,10 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
     let tools = tools_dir();
     if !tools.join("node_modules/.bin/prism").exists() || !tools.join("node_modules/smpp").exists()
     {
-        eprintln!("sandbox: installing the pinned tools into {}", tools.display());
+        eprintln!(
+            "sandbox: installing the pinned tools into {}",
+            tools.display()
+        );
         crate::test_cmd::install_tools(&root, &tools)?;
     }
     let doc = operations::load_spec(&workspace::spec_path())?;

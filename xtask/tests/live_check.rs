@@ -131,16 +131,34 @@ fn against_the_sandbox_no_drift_and_redacted_recordings() {
         assert_eq!(op["differences"], json!([]), "{op:#}");
     }
     // Never a send, never an operation that is not repeatable.
-    let called: Vec<&str> = ops.iter().map(|o| o["operation"].as_str().unwrap()).collect();
-    for forbidden in ["sms_send_message", "verify_check_otp", "auth_generate_token", "auth_refresh_token"] {
+    let called: Vec<&str> = ops
+        .iter()
+        .map(|o| o["operation"].as_str().unwrap())
+        .collect();
+    for forbidden in [
+        "sms_send_message",
+        "verify_check_otp",
+        "auth_generate_token",
+        "auth_refresh_token",
+    ] {
         assert!(!called.contains(&forbidden), "{forbidden} was called");
     }
     assert!(ops.iter().all(|o| o["method"] == "GET"));
     let confirmable = report["confirmable_inferred_paths"].as_array().unwrap();
-    assert!(confirmable.contains(&json!("verify_list_profiles")), "{confirmable:?}");
+    assert!(
+        confirmable.contains(&json!("verify_list_profiles")),
+        "{confirmable:?}"
+    );
 
     // Wrong token: every operation unauthorized, exit 2 (nothing checked, no drift seen).
-    let (out, report) = live_check(&["--token", "wrong", "--host", &sandbox.host, "--only", "account"]);
+    let (out, report) = live_check(&[
+        "--token",
+        "wrong",
+        "--host",
+        &sandbox.host,
+        "--only",
+        "account",
+    ]);
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(report["operations"][0]["outcome"], "unauthorized");
 
@@ -149,18 +167,23 @@ fn against_the_sandbox_no_drift_and_redacted_recordings() {
 
 /// The recordings keep their shape but lose e-mails, phone numbers, names and secrets.
 fn check_redaction(dir: &Path) {
-    let contact: Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("contacts_get_contact.json")).unwrap())
-            .unwrap();
+    let contact: Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.join("contacts_get_contact.json")).unwrap(),
+    )
+    .unwrap();
     let data = &contact["body"]["data"];
     assert_eq!(data["email"], "redacted@example.com");
     assert_eq!(data["first_name"], "Redacted Name");
     assert_eq!(data["identity"], "Redacted Name");
-    assert!(data["phone"].as_str().unwrap().ends_with("XXXXXX"), "{data}");
+    assert!(
+        data["phone"].as_str().unwrap().ends_with("XXXXXX"),
+        "{data}"
+    );
     assert_eq!(data["gender"], "female", "other fields stay");
-    let webhook: Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("webhooks_get_webhook.json")).unwrap())
-            .unwrap();
+    let webhook: Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.join("webhooks_get_webhook.json")).unwrap(),
+    )
+    .unwrap();
     assert_eq!(webhook["body"]["data"]["secret"], "[REDACTED]");
     assert_eq!(webhook["body"]["data"]["token"], "[REDACTED]");
     for entry in std::fs::read_dir(dir).unwrap() {
@@ -214,7 +237,8 @@ fn drifting_proxy(upstream: u16) -> u16 {
                     let path = request.target().split('?').next().unwrap().to_string();
                     let mut body: Value = serde_json::from_slice(&response.body).unwrap();
                     if let Some(status) = drift(&path, &mut body) {
-                        response = http::Message::response(status, "application/json", b"{}".to_vec());
+                        response =
+                            http::Message::response(status, "application/json", b"{}".to_vec());
                     } else {
                         response.body = body.to_string().into_bytes();
                     }
@@ -258,16 +282,25 @@ fn every_kind_of_drift_is_reported_once_with_its_pointer() {
     }
     let senders = &by_id("sms_list_senders")["differences"][0];
     assert!(
-        senders["suggestion"].as_str().unwrap().contains("`brand_new` with `type: string`"),
+        senders["suggestion"]
+            .as_str()
+            .unwrap()
+            .contains("`brand_new` with `type: string`"),
         "{senders}"
     );
     let enum_difference = &by_id("sms_get_sender")["differences"][0];
     assert!(
-        enum_difference["schema_pointer"].as_str().unwrap().ends_with("/properties/status/enum"),
+        enum_difference["schema_pointer"]
+            .as_str()
+            .unwrap()
+            .ends_with("/properties/status/enum"),
         "{enum_difference}"
     );
     // Nothing else drifted.
-    let total: usize = ops.iter().map(|o| o["differences"].as_array().unwrap().len()).sum();
+    let total: usize = ops
+        .iter()
+        .map(|o| o["differences"].as_array().unwrap().len())
+        .sum();
     assert_eq!(total, 4, "{report:#}");
     let wrong = ops.iter().filter(|o| o["outcome"] == "path-wrong").count();
     assert_eq!(wrong, 1, "{report:#}");
@@ -281,14 +314,32 @@ fn recorded_webhook_deliveries_against_the_callback_schemas() {
     };
     // As the receiver example records them: the raw body as text.
     let good = json!({"event": "sms:message:status", "payload": {"id": "b34e:1", "mobile": "919999999999", "status": "DELIVRD"}});
-    write("1-good.json", json!({"event": "sms:message:status", "body": good.to_string()}));
+    write(
+        "1-good.json",
+        json!({"event": "sms:message:status", "body": good.to_string()}),
+    );
     // A bare body (no recording envelope): the handshake.
-    write("2-handshake.json", json!({"validation_key": "k", "challenge": "c"}));
+    write(
+        "2-handshake.json",
+        json!({"validation_key": "k", "challenge": "c"}),
+    );
     let odd = json!({"event": "whatsapp:message:status", "payload": {"id": "x", "status": "exploded", "surprise": 1}});
-    write("3-drift.json", json!({"event": "whatsapp:message:status", "body": odd}));
-    write("4-unknown.json", json!({"body": "{\"event\": \"fax:message:in\", \"payload\": {}}"}));
+    write(
+        "3-drift.json",
+        json!({"event": "whatsapp:message:status", "body": odd}),
+    );
+    write(
+        "4-unknown.json",
+        json!({"body": "{\"event\": \"fax:message:in\", \"payload\": {}}"}),
+    );
     let out = Command::new(XTASK)
-        .args(["live-check", "--webhooks", dir.to_str().unwrap(), "--format", "json"])
+        .args([
+            "live-check",
+            "--webhooks",
+            dir.to_str().unwrap(),
+            "--format",
+            "json",
+        ])
         .output()
         .unwrap();
     let report: Value = serde_json::from_slice(&out.stdout)
@@ -306,7 +357,10 @@ fn recorded_webhook_deliveries_against_the_callback_schemas() {
         .iter()
         .map(|x| (x["kind"].as_str().unwrap(), x["pointer"].as_str().unwrap()))
         .collect();
-    assert!(kinds.contains(&("extra-field", "/payload/surprise")), "{kinds:?}");
+    assert!(
+        kinds.contains(&("extra-field", "/payload/surprise")),
+        "{kinds:?}"
+    );
     assert_eq!(d[3]["callback"], Value::Null);
     assert_eq!(d[3]["event"], "fax:message:in");
 }

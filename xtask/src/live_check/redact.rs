@@ -77,7 +77,8 @@ impl Redactor {
                 let personal = map.iter().any(|(k, v)| {
                     let k = k.to_ascii_lowercase();
                     ["mobile", "phone", "email", "to", "msisdn"].contains(&k.as_str())
-                        || v.as_str().is_some_and(|s| s.contains('@') && redact_text(s) != s)
+                        || v.as_str()
+                            .is_some_and(|s| s.contains('@') && redact_text(s) != s)
                 });
                 let out = map
                     .iter()

@@ -42,13 +42,19 @@ pub fn operations(origin: &str, results: &[Checked], as_json: bool) -> String {
         return serde_json::to_string_pretty(&value).unwrap_or_default() + "\n";
     }
     let mut out = format!("# live-check against {origin}\n\n");
-    out.push_str("| operation | request | status | result | differences |\n|---|---|---|---|---|\n");
+    out.push_str(
+        "| operation | request | status | result | differences |\n|---|---|---|---|---|\n",
+    );
     for r in results {
         out.push_str(&format!(
             "| `{}` | `{} {}` | {} | {} | {} |\n",
             r.operation,
             r.method,
-            if r.requested.is_empty() { &r.path } else { &r.requested },
+            if r.requested.is_empty() {
+                &r.path
+            } else {
+                &r.requested
+            },
             r.status.map_or("-".into(), |s| s.to_string()),
             outcome_text(r.outcome),
             r.differences.len()
@@ -61,7 +67,10 @@ pub fn operations(origin: &str, results: &[Checked], as_json: bool) -> String {
     if !with_differences.is_empty() {
         out.push_str("\n## Differences and notes\n");
         for r in with_differences {
-            out.push_str(&format!("\n### `{}` ({} {})\n\n", r.operation, r.method, r.path));
+            out.push_str(&format!(
+                "\n### `{}` ({} {})\n\n",
+                r.operation, r.method, r.path
+            ));
             if let Some(note) = &r.note {
                 out.push_str(&format!("- note: {note}\n"));
             }
@@ -74,7 +83,11 @@ pub fn operations(origin: &str, results: &[Checked], as_json: bool) -> String {
                 out.push_str(&format!(
                     "- `{}` at `{}`{times}: {}\n  - spec: `{}`\n  - suggested: {}\n",
                     d.kind,
-                    if d.pointer.is_empty() { "(body)" } else { &d.pointer },
+                    if d.pointer.is_empty() {
+                        "(body)"
+                    } else {
+                        &d.pointer
+                    },
                     d.message,
                     d.schema_pointer,
                     d.suggestion
@@ -83,7 +96,9 @@ pub fn operations(origin: &str, results: &[Checked], as_json: bool) -> String {
         }
     }
     if !confirmable.is_empty() {
-        out.push_str("\n## Inferred paths that answered 2xx (confirmable: drop `x-path-inferred`)\n\n");
+        out.push_str(
+            "\n## Inferred paths that answered 2xx (confirmable: drop `x-path-inferred`)\n\n",
+        );
         for r in confirmable {
             out.push_str(&format!("- `{}`: {} {}\n", r.operation, r.method, r.path));
         }

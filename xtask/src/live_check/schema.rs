@@ -163,7 +163,9 @@ impl Schemas {
                 None
             };
             if let Some(key) = jump {
-                node = self.root.pointer(&format!("/definitions/{}", pointer::escape(&key)));
+                node = self
+                    .root
+                    .pointer(&format!("/definitions/{}", pointer::escape(&key)));
                 spec = self.keys.get(&key).cloned().unwrap_or_default();
                 continue;
             }

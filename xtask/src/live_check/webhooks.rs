@@ -56,8 +56,7 @@ fn callbacks(doc: &Value) -> Vec<Callback> {
             for (name, cb) in cbs {
                 let Some(cb) = cb.as_object() else { continue };
                 for (expression, item) in cb {
-                    let Some(content) =
-                        item.pointer("/post/requestBody/content/application~1json")
+                    let Some(content) = item.pointer("/post/requestBody/content/application~1json")
                     else {
                         continue;
                     };
@@ -102,8 +101,9 @@ fn event_of(doc: &Value, content: &Value) -> Option<String> {
 /// Reads a recording: the event name and the delivery body.
 fn read_recording(value: &Value) -> Result<(Option<String>, Value), String> {
     let body = match value.get("body") {
-        Some(Value::String(raw)) => serde_json::from_str(raw)
-            .map_err(|e| format!("`body` is not JSON as received: {e}"))?,
+        Some(Value::String(raw)) => {
+            serde_json::from_str(raw).map_err(|e| format!("`body` is not JSON as received: {e}"))?
+        }
         Some(body @ Value::Object(_)) => body.clone(),
         Some(_) => return Err("`body` is neither the raw body text nor an object".into()),
         None => value.clone(),
@@ -156,10 +156,7 @@ pub fn check_dir(doc: &Value, dir: &Path) -> Result<Vec<Delivery>, String> {
             }
         };
         delivery.event = event.clone();
-        let candidates: Vec<&Callback> = callbacks
-            .iter()
-            .filter(|c| c.event == event)
-            .collect();
+        let candidates: Vec<&Callback> = callbacks.iter().filter(|c| c.event == event).collect();
         let best = candidates
             .iter()
             .map(|c| (c, schemas.check(doc, &c.schema, &body)))

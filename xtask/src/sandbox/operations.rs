@@ -196,7 +196,10 @@ mod tests {
     fn literal_segments_win_and_read_only_follows_the_rules() {
         let ops = all(&doc());
         assert_eq!(find(&ops, "GET", "/contacts/tags").unwrap().id, "tags_list");
-        assert_eq!(find(&ops, "GET", "/contacts/42").unwrap().id, "contacts_get");
+        assert_eq!(
+            find(&ops, "GET", "/contacts/42").unwrap().id,
+            "contacts_get"
+        );
         assert!(find(&ops, "POST", "/contacts/42").is_none());
         let by_id = |id: &str| ops.iter().find(|o| o.id == id).unwrap().clone();
         assert!(by_id("contacts_get").read_only);

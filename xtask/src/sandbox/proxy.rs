@@ -125,7 +125,10 @@ fn handle(state: &State, request: &Message) -> Message {
         }
     };
     let status = response.status();
-    eprintln!("sandbox: {} {target} -> {status} ({name})", request.method());
+    eprintln!(
+        "sandbox: {} {target} -> {status} ({name})",
+        request.method()
+    );
     if let Some(op) = op
         && (200..300).contains(&status)
     {
@@ -151,7 +154,10 @@ mod tests {
     #[test]
     fn base_paths_are_stripped_only_at_segment_boundaries() {
         assert_eq!(strip_base("/api/v2/sms/send"), "/sms/send");
-        assert_eq!(strip_base("/api/v3/auth/token/generate"), "/auth/token/generate");
+        assert_eq!(
+            strip_base("/api/v3/auth/token/generate"),
+            "/auth/token/generate"
+        );
         assert_eq!(strip_base("/api/v22/x"), "/api/v22/x");
         assert_eq!(strip_base("/sms/send"), "/sms/send");
     }

@@ -122,7 +122,11 @@ fn recipients(request: &Value) -> Vec<String> {
             _ => Vec::new(),
         }
     }
-    let direct = numbers(request.get("to").or_else(|| request.pointer("/recipient/to")));
+    let direct = numbers(
+        request
+            .get("to")
+            .or_else(|| request.pointer("/recipient/to")),
+    );
     if !direct.is_empty() {
         return direct;
     }
@@ -261,9 +265,11 @@ fn ensure_validated(sender: &Path, hooks: &Mutex<Vec<Webhook>>, index: usize, n:
     let body = json!({"validation_key": key, "challenge": challenge});
     let ok = match send(sender, &hook, &url, &body, n) {
         Ok((status, answer)) => {
-            let echoed = serde_json::from_str::<Value>(&answer)
-                .ok()
-                .and_then(|v| v.get("challenge").and_then(Value::as_str).map(str::to_string));
+            let echoed = serde_json::from_str::<Value>(&answer).ok().and_then(|v| {
+                v.get("challenge")
+                    .and_then(Value::as_str)
+                    .map(str::to_string)
+            });
             let ok = (200..300).contains(&status) && echoed.as_deref() == Some(&challenge);
             eprintln!(
                 "sandbox: webhook handshake -> {}: {status} ({})",
@@ -370,16 +376,23 @@ mod tests {
     #[test]
     fn one_event_per_accepted_message_with_its_id_and_number() {
         let template = json!({"event": "sms:message:status", "payload": {"id": "x", "mobile": "y", "status": "DELIVRD"}});
-        let response = json!({"data": [{"id": "a:1", "mobile": "911"}, {"id": "a:2", "mobile": "912"}]});
+        let response =
+            json!({"data": [{"id": "a:1", "mobile": "911"}, {"id": "a:2", "mobile": "912"}]});
         let got = events(&template, &Value::Null, &response);
         assert_eq!(got.len(), 2);
-        assert_eq!(got[1]["payload"], json!({"id": "a:2", "mobile": "912", "status": "DELIVRD"}));
+        assert_eq!(
+            got[1]["payload"],
+            json!({"id": "a:2", "mobile": "912", "status": "DELIVRD"})
+        );
         // The numbers of the request win; ids the response lacks come from its group id.
         let request = json!({"to": "91777, 91888"});
         let response = json!({"group_id": "g", "data": [{"id": "g:1", "mobile": "918921269xxx"}]});
         let got = events(&template, &request, &response);
         assert_eq!(got[0]["payload"]["mobile"], "91777");
-        assert_eq!(got[1]["payload"], json!({"id": "g:2", "mobile": "91888", "status": "DELIVRD"}));
+        assert_eq!(
+            got[1]["payload"],
+            json!({"id": "g:2", "mobile": "91888", "status": "DELIVRD"})
+        );
         let bulk = json!({"payload": [{"to": "9101"}]});
         assert_eq!(recipients(&bulk), vec!["9101".to_string()]);
     }
