@@ -163,6 +163,11 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
     );
     while !children::stop_requested() {
         if let Some(which) = kids.exited() {
+            // Ctrl-C in a terminal reaches the children too; they may go first.
+            std::thread::sleep(Duration::from_millis(200));
+            if children::stop_requested() {
+                break;
+            }
             return Err(format!("{which} exited; stopping the sandbox"));
         }
         std::thread::sleep(Duration::from_millis(100));
