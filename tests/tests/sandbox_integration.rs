@@ -12,97 +12,18 @@
 //! The xtask binary and the examples are built by `cargo test --workspace --all-features`;
 //! alone: `cargo build -p xtask && cargo build -p qikberry --examples --all-features`.
 
-use std::io::{BufRead, BufReader};
 use std::net::TcpStream;
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::process::Command;
 use std::time::Duration;
+
+mod support;
 
 use qikberry::Client;
 use qikberry::smpp::{self, Inbound, Server, Sms};
 use qikberry::sms::{SmsDestinations, SmsSendDirect};
 use qikberry::webhook::{Delivery, Event, Receiver, SignaturePolicy, SignatureStatus, Verifier};
+use support::sandbox::{Sandbox, built};
 use tokio::sync::mpsc as tokio_mpsc;
-
-fn built(relative: &str) -> PathBuf {
-    let exe = std::env::current_exe().expect("current exe");
-    let profile_dir = exe
-        .parent()
-        .and_then(|d| d.parent())
-        .expect("test binary lives in target/<profile>/deps");
-    let bin = profile_dir.join(format!("{relative}{}", std::env::consts::EXE_SUFFIX));
-    assert!(
-        bin.exists(),
-        "{} not built: run `cargo build -p xtask && cargo build -p qikberry --examples \
-         --all-features` (or `cargo test --workspace --all-features`, which builds both)",
-        bin.display()
-    );
-    bin
-}
-
-/// The sandbox process and what it printed.
-struct Sandbox {
-    child: Child,
-    env: Vec<(String, String)>,
-    log: PathBuf,
-}
-
-impl Sandbox {
-    fn start(webhook_url: &str, prism_port: u16) -> Sandbox {
-        let log =
-            std::env::temp_dir().join(format!("qikberry-sandbox-test-{}.log", std::process::id()));
-        let mut child = Command::new(built("xtask"))
-            .args(["sandbox", "--port", "0", "--smpp-port", "0", "--print-env"])
-            .args(["--webhook-url", webhook_url])
-            .args(["--prism-port", &prism_port.to_string()])
-            .stdout(Stdio::piped())
-            .stderr(std::fs::File::create(&log).expect("log file"))
-            .spawn()
-            .expect("start the sandbox");
-        let stdout = child.stdout.take().expect("piped");
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                let _ = tx.send(line);
-            }
-        });
-        let mut env = Vec::new();
-        loop {
-            match rx.recv_timeout(Duration::from_secs(120)) {
-                Ok(line) if line == "# ready" => break,
-                Ok(line) => {
-                    let (k, v) = line.split_once('=').expect("KEY=value lines");
-                    env.push((k.to_string(), v.to_string()));
-                }
-                Err(_) => panic!(
-                    "sandbox not ready:\n{}",
-                    std::fs::read_to_string(&log).unwrap_or_default()
-                ),
-            }
-        }
-        Sandbox { child, env, log }
-    }
-
-    fn var(&self, key: &str) -> &str {
-        self.env
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
-            .unwrap_or_else(|| panic!("{key} not printed: {:?}", self.env))
-    }
-
-    fn log(&self) -> String {
-        std::fs::read_to_string(&self.log).unwrap_or_default()
-    }
-}
-
-impl Drop for Sandbox {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 async fn receiver(verifier: Verifier) -> (String, tokio_mpsc::Receiver<Delivery>) {
     let (receiver, rx) = Receiver::with_channel(verifier, 64);
@@ -138,7 +59,9 @@ async fn sandbox_end_to_end() {
         let l = std::net::TcpListener::bind("127.0.0.1:0").expect("free port");
         l.local_addr().expect("addr").port()
     };
-    let sandbox = Sandbox::start(&hook_url, prism_port);
+    let prism_port = prism_port.to_string();
+    let sandbox = Sandbox::start(&["--webhook-url", &hook_url, "--prism-port", &prism_port]);
+    let prism_port: u16 = prism_port.parse().unwrap();
     let host = sandbox.var("QIKBERRY_HOST").to_string();
     let token = sandbox.var("QIKBERRY_TOKEN").to_string();
     assert!(host.starts_with("http://127.0.0.1:"), "{host}");

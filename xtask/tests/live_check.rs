@@ -9,76 +9,20 @@
 #[allow(dead_code)]
 #[path = "../src/sandbox/http.rs"]
 mod http;
+/// The same sandbox helper the workspace's integration tests use.
+#[allow(dead_code)]
+#[path = "../../tests/tests/support/sandbox.rs"]
+mod sandbox;
 
-use std::io::{BufRead, BufReader};
+use std::io::BufReader;
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
-use std::sync::mpsc;
-use std::time::Duration;
+use std::process::{Command, Output};
 
+use sandbox::Sandbox;
 use serde_json::{Value, json};
 
 const XTASK: &str = env!("CARGO_BIN_EXE_xtask");
-
-/// A running `xtask sandbox`; SIGTERM on drop.
-struct Sandbox {
-    child: Child,
-    host: String,
-    log: PathBuf,
-}
-
-impl Sandbox {
-    fn start() -> Sandbox {
-        let log = temp_dir("sandbox-log").join("stderr.txt");
-        let mut child = Command::new(XTASK)
-            .args(["sandbox", "--port", "0", "--smpp-port", "0", "--print-env"])
-            .stdout(Stdio::piped())
-            .stderr(std::fs::File::create(&log).unwrap())
-            .spawn()
-            .expect("start xtask sandbox");
-        let stdout = child.stdout.take().unwrap();
-        let (tx, rx) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                let _ = tx.send(line);
-            }
-        });
-        let mut host = None;
-        loop {
-            match rx.recv_timeout(Duration::from_secs(120)) {
-                Ok(line) if line == "# ready" => break,
-                Ok(line) => {
-                    if let Some(h) = line.strip_prefix("QIKBERRY_HOST=") {
-                        host = Some(h.to_string());
-                    }
-                }
-                Err(_) => panic!(
-                    "the sandbox did not get ready:\n{}",
-                    std::fs::read_to_string(&log).unwrap_or_default()
-                ),
-            }
-        }
-        Sandbox {
-            child,
-            host: host.expect("QIKBERRY_HOST printed"),
-            log,
-        }
-    }
-
-    fn port(&self) -> u16 {
-        self.host.rsplit(':').next().unwrap().parse().unwrap()
-    }
-}
-
-impl Drop for Sandbox {
-    fn drop(&mut self) {
-        let _ = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status();
-        let _ = self.child.wait();
-    }
-}
 
 fn temp_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("xtask-live-check-{}-{name}", std::process::id()));
@@ -108,21 +52,17 @@ fn live_check(args: &[&str]) -> (Output, Value) {
 
 #[test]
 fn against_the_sandbox_no_drift_and_redacted_recordings() {
-    let sandbox = Sandbox::start();
+    let sandbox = Sandbox::start(&[]);
     let record = temp_dir("record");
     let (out, report) = live_check(&[
         "--token",
         "sandbox-token",
         "--host",
-        &sandbox.host,
+        sandbox.var("QIKBERRY_HOST"),
         "--record",
         record.to_str().unwrap(),
     ]);
-    assert!(
-        out.status.success(),
-        "{report:#}\n{}",
-        std::fs::read_to_string(&sandbox.log).unwrap_or_default()
-    );
+    assert!(out.status.success(), "{report:#}\n{}", sandbox.log());
     assert_eq!(report["drift"], false);
     let ops = report["operations"].as_array().unwrap();
     assert!(ops.len() > 50, "{} read-only operations", ops.len());
@@ -155,7 +95,7 @@ fn against_the_sandbox_no_drift_and_redacted_recordings() {
         "--token",
         "wrong",
         "--host",
-        &sandbox.host,
+        sandbox.var("QIKBERRY_HOST"),
         "--only",
         "account",
     ]);
@@ -254,8 +194,16 @@ fn drifting_proxy(upstream: u16) -> u16 {
 
 #[test]
 fn every_kind_of_drift_is_reported_once_with_its_pointer() {
-    let sandbox = Sandbox::start();
-    let port = drifting_proxy(sandbox.port());
+    let sandbox = Sandbox::start(&[]);
+    let port = drifting_proxy(
+        sandbox
+            .var("QIKBERRY_HOST")
+            .rsplit(':')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap(),
+    );
     let host = format!("http://127.0.0.1:{port}");
     let (out, report) = live_check(&["--token", "sandbox-token", "--host", &host, "--only", "sms"]);
     assert_eq!(out.status.code(), Some(1), "{report:#}");
