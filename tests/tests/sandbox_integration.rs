@@ -38,6 +38,48 @@ async fn receiver(verifier: Verifier) -> (String, tokio_mpsc::Receiver<Delivery>
     (format!("http://{addr}/hook"), rx)
 }
 
+/// Starts the `webhook_receiver` example with the sandbox's `--webhook-url` settings; its URL
+/// and its stdout lines.
+async fn receiver_example() -> (
+    String,
+    tokio::io::Lines<tokio::io::BufReader<tokio::process::ChildStdout>>,
+) {
+    use tokio::io::AsyncBufReadExt;
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("free port");
+        l.local_addr().expect("addr").port()
+    };
+    let mut child = tokio::process::Command::new(built("examples/webhook_receiver"))
+        .args(["--listen", &format!("127.0.0.1:{port}")])
+        .args([
+            "--validation-key",
+            "sandbox-validation-key",
+            "--secret",
+            "sandbox-secret",
+        ])
+        .args(["--webhook-id", "sandbox-webhook"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start webhook_receiver");
+    let stdout = child.stdout.take().expect("piped");
+    // Kept alive (and killed) with the test's runtime.
+    tokio::spawn(async move {
+        let _ = child.wait().await;
+    });
+    for _ in 0..200 {
+        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    (
+        format!("http://127.0.0.1:{port}/"),
+        tokio::io::BufReader::new(stdout).lines(),
+    )
+}
+
 async fn next_sms_status(rx: &mut tokio_mpsc::Receiver<Delivery>, sandbox: &Sandbox) -> Delivery {
     let delivery = tokio::time::timeout(Duration::from_secs(30), rx.recv())
         .await
@@ -59,8 +101,17 @@ async fn sandbox_end_to_end() {
         let l = std::net::TcpListener::bind("127.0.0.1:0").expect("free port");
         l.local_addr().expect("addr").port()
     };
+    // The webhook_receiver example, unchanged, as a second `--webhook-url`.
+    let (example_hook, mut example_events) = receiver_example().await;
     let prism_port = prism_port.to_string();
-    let sandbox = Sandbox::start(&["--webhook-url", &hook_url, "--prism-port", &prism_port]);
+    let sandbox = Sandbox::start(&[
+        "--webhook-url",
+        &hook_url,
+        "--webhook-url",
+        &example_hook,
+        "--prism-port",
+        &prism_port,
+    ]);
     let prism_port: u16 = prism_port.parse().unwrap();
     let host = sandbox.var("QIKBERRY_HOST").to_string();
     let token = sandbox.var("QIKBERRY_TOKEN").to_string();
@@ -142,7 +193,42 @@ async fn sandbox_end_to_end() {
     numbers.sort();
     assert_eq!(numbers, ["919811111111", "919822222222"]);
 
-    // The unchanged examples.
+    // The unchanged examples: the receiver printed the first send's event, verified.
+    let line = tokio::time::timeout(Duration::from_secs(30), async {
+        loop {
+            let line = example_events
+                .next_line()
+                .await
+                .expect("read")
+                .expect("receiver example exited");
+            let v: serde_json::Value =
+                serde_json::from_str(&line).expect("one JSON line per event");
+            if v["payload"]["mobile"] == "919876543210" {
+                return v;
+            }
+        }
+    })
+    .await
+    .unwrap_or_else(|_| {
+        panic!(
+            "the webhook_receiver example printed no event:\n{}",
+            sandbox.log()
+        )
+    });
+    assert_eq!(line["event"], "sms:message:status", "{line}");
+    assert_eq!(line["signature"], "valid", "{line}");
+    let out = tokio::process::Command::new(built("examples/send_whatsapp_template"))
+        .args(["funny_video_2", "919855555555", "name=Demo"])
+        .env("QIKBERRY_HOST", &host)
+        .env("QIKBERRY_TOKEN", &token)
+        .output()
+        .await
+        .expect("run send_whatsapp_template");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let out = tokio::process::Command::new(built("examples/list_senders"))
         .env("QIKBERRY_HOST", &host)
         .env("QIKBERRY_TOKEN", &token)
@@ -168,7 +254,36 @@ async fn sandbox_end_to_end() {
         String::from_utf8_lossy(&out.stderr)
     );
 
-    // SMPP: any credentials bind; a receipt in text form comes back with the DLT TLVs echoed.
+    // SMPP: the smpp_send example, then the client: any credentials bind; a receipt in text
+    // form comes back with the DLT TLVs echoed.
+    let out = tokio::process::Command::new(built("examples/smpp_send"))
+        .args([
+            "--addr",
+            sandbox.var("QIKBERRY_SMPP_ADDR"),
+            "--system-id",
+            "me",
+            "--password",
+            "pw",
+        ])
+        .args([
+            "--from",
+            "QIKBRY",
+            "--to",
+            "919866666666",
+            "--text",
+            "Hello",
+            "--wait-dlr",
+            "10",
+        ])
+        .output()
+        .await
+        .expect("run smpp_send");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && stdout.contains("\"stat\":\"DELIVRD\""),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let addr = sandbox.var("QIKBERRY_SMPP_ADDR").to_string();
     let smpp_client = smpp::Client::connect(smpp::Config::new(
         "anyone",
