@@ -557,3 +557,51 @@ fn record(
     let text = serde_json::to_string_pretty(&entry).map_err(|e| e.to_string())?;
     std::fs::write(&file, text + "\n").map_err(|e| format!("{}: {e}", file.display()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sandbox::operations::RateLimit;
+
+    fn op(rate_limit: Option<RateLimit>) -> Operation {
+        Operation {
+            id: "x".into(),
+            method: "GET".into(),
+            path: "/x".into(),
+            product: "sms".into(),
+            pointer: String::new(),
+            path_inferred: false,
+            read_only: true,
+            rate_limit,
+            base_path: "/api/v2".into(),
+        }
+    }
+
+    #[test]
+    fn calls_are_spaced_by_the_rate_limit() {
+        assert_eq!(interval(&op(None)), Duration::from_millis(60));
+        let ten_per_second = RateLimit {
+            requests: 10,
+            per_seconds: 1,
+        };
+        assert_eq!(
+            interval(&op(Some(ten_per_second))),
+            Duration::from_millis(100)
+        );
+    }
+
+    #[test]
+    fn hosts_become_origins() {
+        assert_eq!(origin("alerts.qikberry.com"), "https://alerts.qikberry.com");
+        assert_eq!(origin("http://127.0.0.1:4010/"), "http://127.0.0.1:4010");
+    }
+
+    #[test]
+    fn list_ids_come_from_data_or_the_first_list_inside_it() {
+        let flat = serde_json::json!({"data": [{"id": 5}]});
+        assert_eq!(first_item_id(&flat).as_deref(), Some("5"));
+        let nested = serde_json::json!({"data": {"webhooks": [{"id": "w1"}], "total": 1}});
+        assert_eq!(first_item_id(&nested).as_deref(), Some("w1"));
+        assert_eq!(first_item_id(&serde_json::json!({"data": []})), None);
+    }
+}

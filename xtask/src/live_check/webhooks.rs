@@ -3,8 +3,8 @@
 //!
 //! Accepted files: every `DIR/*.json` (sorted by name) holding one JSON object, either a
 //! recording `{"event": "<name>", "body": "<raw body as received>", …}` (what the webhook
-//! receiver example's `--record DIR` writes; `body` may also be the parsed JSON object, and
-//! other fields such as headers or timestamps are ignored), or a bare delivery body. The event
+//! receiver example's `--record DIR` writes; the raw body may also be under `raw_body` or `raw`,
+//! or be the parsed JSON object, and other fields such as headers or timestamps are ignored), or a bare delivery body. The event
 //! name is the recording's `event`, else the body's `event`. A body with an event is checked
 //! against the callback whose example or schema names that event; one without (the validation
 //! handshake, the flat SMS delivery report, smart-link visits) against the event-less callback
@@ -100,7 +100,10 @@ fn event_of(doc: &Value, content: &Value) -> Option<String> {
 
 /// Reads a recording: the event name and the delivery body.
 fn read_recording(value: &Value) -> Result<(Option<String>, Value), String> {
-    let body = match value.get("body") {
+    let raw = ["body", "raw_body", "raw"]
+        .iter()
+        .find_map(|key| value.get(*key));
+    let body = match raw {
         Some(Value::String(raw)) => {
             serde_json::from_str(raw).map_err(|e| format!("`body` is not JSON as received: {e}"))?
         }
@@ -177,4 +180,24 @@ pub fn check_dir(doc: &Value, dir: &Path) -> Result<Vec<Delivery>, String> {
         out.push(delivery);
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn recordings_are_read_defensively() {
+        let raw =
+            json!({"event": "sms:message:status", "raw_body": "{\"event\":\"x\",\"payload\":{}}"});
+        let (event, body) = read_recording(&raw).unwrap();
+        assert_eq!(event.as_deref(), Some("sms:message:status"));
+        assert_eq!(body, json!({"event": "x", "payload": {}}));
+        let bare = json!({"event": "rcs:message:in", "payload": {"a": 1}});
+        assert_eq!(read_recording(&bare).unwrap().1, bare);
+        let broken = json!({"body": "{not json"});
+        assert!(read_recording(&broken).unwrap_err().contains("not JSON"));
+        assert!(read_recording(&json!({"body": 3})).is_err());
+    }
 }
