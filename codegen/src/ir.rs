@@ -39,9 +39,9 @@ impl Ty {
 /// Where a generated type lives.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Module {
-    /// `gen/common.rs`, always compiled.
+    /// `api/common.rs`, always compiled.
     Common,
-    /// `gen/<tag>/types.rs`, compiled with the tag's feature.
+    /// `api/<tag>/types.rs`, compiled with the tag's feature.
     Tag(String),
 }
 

@@ -53,12 +53,13 @@ pub mod request;
 pub mod runtime;
 pub mod types;
 
-/// Code generated from `spec/qikberry.yaml` (product modules, re-exported at the crate root).
+// Code generated from `spec/qikberry.yaml` into `src/api/` (product modules and `common`),
+// private and re-exported once at the crate root: `qikberry::sms`, `qikberry::common`, ….
 #[rustfmt::skip]
 #[allow(missing_docs)]
-pub mod r#gen;
+mod api;
 #[allow(unused_imports)]
-pub use r#gen::*;
+pub use api::*;
 
 pub use client::{Client, ClientBuilder};
 pub use error::{Error, ErrorBody};

@@ -23,8 +23,8 @@ Tasks:
   live-check --webhooks DIR
                          check recorded webhook deliveries against the callback schemas
   regenerate             the main job: install the spec validators, lint the spec, regenerate
-                         generated/src/gen/, and type-check the crate with all features
-  generate [--check]     regenerate generated/src/gen/ from spec/qikberry.yaml
+                         generated/src/api/, and type-check the crate with all features
+  generate [--check]     regenerate generated/src/api/ from spec/qikberry.yaml
                          (--check: fail with a diff summary if the checked-in output drifted)
   spec-lint [FILE]       run every spec check; problems are named by JSON pointer
   spec-diff [--base REV | --old FILE] [--new FILE] [--format markdown|json] [--fail-on breaking]
