@@ -315,13 +315,25 @@ async fn sandbox_end_to_end() {
         "text format: {receipt:?}"
     );
     smpp_client.shutdown(Duration::from_secs(2)).await;
-    let log = sandbox.log();
+    // The SMSC logs the receipt once our answer to it arrives; the log may lag the receipt.
+    let echoed = |log: &str| {
+        log.lines().any(|l| {
+            l.contains("deliver_sm_resp")
+                && l.contains("\"pe_id\":\"1201159100000000001\"")
+                && l.contains("\"template_id\":\"1207161234567890123\"")
+                && l.contains("\"tm_id\":\"1702159100000000002\"")
+        })
+    };
+    for _ in 0..100 {
+        if echoed(&sandbox.log()) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     assert!(
-        log.lines().any(|l| l.contains("deliver_sm_resp")
-            && l.contains("\"pe_id\":\"1201159100000000001\"")
-            && l.contains("\"template_id\":\"1207161234567890123\"")
-            && l.contains("\"tm_id\":\"1702159100000000002\"")),
-        "receipt without the DLT TLVs:\n{log}"
+        echoed(&sandbox.log()),
+        "receipt without the DLT TLVs:\n{}",
+        sandbox.log()
     );
 
     // Clean shutdown: SIGTERM, exit 0, nothing listens any more.

@@ -12,7 +12,9 @@
 //! Each response is checked for status, content type and body (JSON Schema of the spec,
 //! compiled by [`schema`]); the report gives per operation: path confirmed (2xx), path wrong
 //! (404/405 with ids from a list call, or without path parameters), unauthorized (401/403),
-//! and every schema difference with its JSON pointer and a suggested spec change. Inferred
+//! and every schema difference with its JSON pointer and a suggested spec change; after all
+//! calls, the properties of every schema reached that no body carried are listed as "never
+//! present" (informational: a list page may simply not show an optional field). Inferred
 //! paths (`x-path-inferred`) that answered 2xx are listed as confirmable. Exit status: 0 no
 //! drift, 1 drift, 2 no drift seen but some operation could not be checked.
 //!
@@ -35,7 +37,7 @@ use crate::sandbox::operations::{self, DEFAULT_RATE, Operation};
 use crate::spec_lint::pointer;
 use crate::workspace;
 use redact::Redactor;
-use schema::{Difference, Schemas};
+use schema::{Difference, Presence, Schemas};
 
 const USAGE: &str = "\
 cargo xtask live-check --token TOKEN [--host HOST] [--only PRODUCT] [--format markdown|json]
@@ -195,6 +197,7 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
         .build()
         .into();
     let mut ids: BTreeMap<String, String> = BTreeMap::new();
+    let mut presence = Presence::default();
     let mut results = Vec::new();
     let mut last_call: Option<Instant> = None;
     for op in &ops {
@@ -218,7 +221,8 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
         };
         let result = check_one(&doc, &schemas, op, &requested, example_ids, call);
         let (checked, observed) = result;
-        if let Some(body) = &observed {
+        if let Some((schema_at, body)) = &observed {
+            presence.observe(&doc, schema_at, body);
             if let Some(id) = first_item_id(body) {
                 ids.insert(requested.split('?').next().unwrap_or("").to_string(), id);
             }
@@ -235,7 +239,11 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
         );
         results.push(checked);
     }
-    print!("{}", report::operations(&origin, &results, options.json));
+    let never_present = presence.never_present(&doc);
+    print!(
+        "{}",
+        report::operations(&origin, &results, &never_present, options.json)
+    );
     let drift = results.iter().any(Checked::drifted);
     let unchecked = results
         .iter()
@@ -436,8 +444,8 @@ struct Call<'a> {
     url: &'a str,
 }
 
-/// Calls one operation and checks the answer; also returns the parsed body for ids and
-/// recording.
+/// Calls one operation and checks the answer; also returns the schema pointer and the parsed
+/// body of a 2xx answer (for ids, field presence and recording).
 fn check_one(
     doc: &Value,
     schemas: &Schemas,
@@ -445,7 +453,7 @@ fn check_one(
     requested: &str,
     example_ids: bool,
     call: Call<'_>,
-) -> (Checked, Option<Value>) {
+) -> (Checked, Option<(String, Value)>) {
     let mut checked = Checked {
         requested: requested.to_string(),
         ..skipped(op, "")
@@ -536,7 +544,7 @@ fn check_one(
         }
     };
     checked.differences = [checked.differences, schemas.check(doc, &schema_at, &body)].concat();
-    (checked, Some(body))
+    (checked, Some((schema_at, body)))
 }
 
 /// Writes `DIR/<operationId>.json` with the redacted body.

@@ -16,8 +16,14 @@ fn outcome_text(outcome: Outcome) -> &'static str {
     }
 }
 
-/// The report for the operations checked against `origin`.
-pub fn operations(origin: &str, results: &[Checked], as_json: bool) -> String {
+/// The report for the operations checked against `origin`; `never_present` lists the spec
+/// properties no observed body carried.
+pub fn operations(
+    origin: &str,
+    results: &[Checked],
+    never_present: &[String],
+    as_json: bool,
+) -> String {
     let confirmable: Vec<&Checked> = results
         .iter()
         .filter(|r| r.path_inferred && r.outcome == Outcome::Confirmed)
@@ -38,6 +44,7 @@ pub fn operations(origin: &str, results: &[Checked], as_json: bool) -> String {
             },
             "operations": results,
             "confirmable_inferred_paths": confirmable.iter().map(|r| &r.operation).collect::<Vec<_>>(),
+            "never_present": never_present,
         });
         return serde_json::to_string_pretty(&value).unwrap_or_default() + "\n";
     }
@@ -101,6 +108,15 @@ pub fn operations(origin: &str, results: &[Checked], as_json: bool) -> String {
         );
         for r in confirmable {
             out.push_str(&format!("- `{}`: {} {}\n", r.operation, r.method, r.path));
+        }
+    }
+    if !never_present.is_empty() {
+        out.push_str(
+            "\n## Fields no response carried (informational)\n\nA field the API never sends may be \
+             wrong in the spec; an optional one may just be absent from these responses.\n\n",
+        );
+        for at in never_present {
+            out.push_str(&format!("- `{at}`\n"));
         }
     }
     out.push_str(&format!(

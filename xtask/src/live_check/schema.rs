@@ -7,7 +7,7 @@
 //! closed here (the spec itself keeps response schemas open); a `oneOf`/`anyOf` that no
 //! variant matches is explained by its closest variant (the one with the fewest errors).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use jsonschema::ValidationError;
 use jsonschema::error::ValidationErrorKind;
@@ -306,5 +306,101 @@ fn short(value: &Value) -> String {
         format!("{}…", text.chars().take(57).collect::<String>())
     } else {
         text
+    }
+}
+
+/// Which properties of which object schemas the observed bodies carried: after every call, the
+/// properties of a reached schema that no body had are the fields "never present".
+#[derive(Default)]
+pub struct Presence {
+    /// Object schema pointer → property names seen.
+    seen: BTreeMap<String, BTreeSet<String>>,
+}
+
+impl Presence {
+    /// Walks `value` along the spec schema at pointer `at` (following `$ref`s, the closest
+    /// `oneOf`/`anyOf` variant, `items` and `properties`).
+    pub fn observe(&mut self, doc: &Value, at: &str, value: &Value) {
+        if let Some(schema) = pointer::resolve(doc, at) {
+            self.walk(doc, schema, at.to_string(), value, 0);
+        }
+    }
+
+    fn walk(&mut self, doc: &Value, schema: &Value, at: String, value: &Value, depth: usize) {
+        if depth > 64 {
+            return;
+        }
+        if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
+            if let Some(target) = pointer::resolve(doc, reference) {
+                self.walk(doc, target, reference.to_string(), value, depth + 1);
+            }
+            return;
+        }
+        for keyword in ["oneOf", "anyOf"] {
+            if let Some(variants) = schema.get(keyword).and_then(Value::as_array) {
+                let best = variants
+                    .iter()
+                    .enumerate()
+                    .max_by_key(|(_, v)| overlap(doc, v, value));
+                if let Some((i, variant)) = best {
+                    let here = format!("{at}/{keyword}/{i}");
+                    self.walk(doc, variant, here, value, depth + 1);
+                }
+                return;
+            }
+        }
+        match value {
+            Value::Object(map) => {
+                let Some(properties) = schema.get("properties").and_then(Value::as_object) else {
+                    return;
+                };
+                let seen = self.seen.entry(at.clone()).or_default();
+                seen.extend(map.keys().filter(|k| properties.contains_key(*k)).cloned());
+                for (key, item) in map {
+                    if let Some(property) = properties.get(key) {
+                        let here = format!("{at}/properties/{}", pointer::escape(key));
+                        self.walk(doc, property, here, item, depth + 1);
+                    }
+                }
+            }
+            Value::Array(list) => {
+                if let Some(items) = schema.get("items") {
+                    for item in list {
+                        self.walk(doc, items, format!("{at}/items"), item, depth + 1);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Pointers of the properties of every reached object schema that no body carried.
+    pub fn never_present(&self, doc: &Value) -> Vec<String> {
+        let mut out = Vec::new();
+        for (at, seen) in &self.seen {
+            let properties = pointer::resolve(doc, at)
+                .and_then(|s| s.get("properties"))
+                .and_then(Value::as_object);
+            for name in properties.into_iter().flat_map(|p| p.keys()) {
+                if !seen.contains(name) {
+                    out.push(format!("{at}/properties/{}", pointer::escape(name)));
+                }
+            }
+        }
+        out
+    }
+}
+
+/// How well `value` fits a variant: shared property names for objects, 1 for a matching type.
+fn overlap(doc: &Value, variant: &Value, value: &Value) -> usize {
+    let variant = match variant.get("$ref").and_then(Value::as_str) {
+        Some(reference) => pointer::resolve(doc, reference).unwrap_or(variant),
+        None => variant,
+    };
+    match (value, variant.get("properties").and_then(Value::as_object)) {
+        (Value::Object(map), Some(properties)) => {
+            1 + map.keys().filter(|k| properties.contains_key(*k)).count()
+        }
+        _ => usize::from(variant.get("type").and_then(Value::as_str) == Some(json_type(value))),
     }
 }

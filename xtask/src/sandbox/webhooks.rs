@@ -252,8 +252,12 @@ impl Emitter {
     }
 }
 
+/// Held while a handshake runs, so a webhook is not asked twice at once.
+static HANDSHAKE: Mutex<()> = Mutex::new(());
+
 /// Runs the handshake unless done; whether the webhook is validated.
 fn ensure_validated(sender: &Path, hooks: &Mutex<Vec<Webhook>>, index: usize, n: u64) -> bool {
+    let _one_at_a_time = HANDSHAKE.lock().unwrap_or_else(|e| e.into_inner());
     let hook = hooks.lock().expect("webhook list")[index].clone();
     if hook.validated {
         return true;
