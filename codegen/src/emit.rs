@@ -163,12 +163,24 @@ impl<'a> Emitter<'a> {
             .request_side
             .contains(&def.name)
             .then(|| self.constructor(&name, fields, loc));
+        let secrets: Vec<&str> = fields
+            .iter()
+            .filter(|f| f.secret)
+            .map(|f| f.rust.as_str())
+            .collect();
+        let (debug, debug_impl) = if secrets.is_empty() {
+            (quote!(Debug,), quote!())
+        } else {
+            let all: Vec<String> = fields.iter().map(|f| f.rust.clone()).collect();
+            (quote!(), redacting_debug(&name, &all, &secrets))
+        };
         quote! {
             #doc
-            #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
+            #[derive(#debug Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
             pub struct #name {
                 #(#field_tokens)*
             }
+            #debug_impl
             #ctor
         }
     }
@@ -277,7 +289,7 @@ impl<'a> Emitter<'a> {
             };
             let fields: Vec<String> = if untagged { self.field_names(&v.ty) } else { Vec::new() };
             quote! {
-                C { name: #vname, sigs: #sigs, fields: &[#(#fields),*], de: |v| serde_json::from_value(v).map(Self::#id) },
+                C { name: #vname, sigs: #sigs, fields: &[#(#fields),*], de: |v| crate::drift::from_value(v).map(Self::#id) },
             }
         });
         let unknown = if response {
@@ -431,6 +443,9 @@ impl<'a> Emitter<'a> {
                 fn has_next(&self) -> bool {
                     crate::pagination::default_has_next(#next, self.current_page(), self.last_page())
                 }
+                fn next_link(&self) -> Option<&str> {
+                    #next
+                }
             }
         }
     }
@@ -530,13 +545,14 @@ impl<'a> Emitter<'a> {
         };
         let request = self.request_fn(op, &body)?;
         let (send_body, streams) = self.send_and_streams(op, &body, &ret, &exec)?;
-        let derive = body.clone.then(|| quote!(#[derive(Debug, Clone)]));
         let BuilderParts {
             fields,
             args,
             inits,
             setters,
         } = parts;
+        let (derive, debug_impl) = builder_derives(op, &builder, &fields, body.clone);
+        let operation = operation_static(op);
         let method_tokens = quote! {
             #method_doc
             pub fn #method(&self, #(#args),*) -> #builder {
@@ -559,6 +575,8 @@ impl<'a> Emitter<'a> {
                 }
                 #streams
             }
+            #debug_impl
+            #operation
         };
         Ok((method_tokens, builder_tokens))
     }
@@ -778,16 +796,10 @@ impl<'a> Emitter<'a> {
     /// The builder's private `fn request`, which builds the request without sending it (taking
     /// the page number for paginated operations; fallible when a body is encoded).
     fn request_fn(&self, op: &Op, body: &BodyPlan) -> Result<TokenStream> {
-        let http = format_ident!("{}", op.http);
-        let opid = &op.id;
-        let server = if op.v3 {
-            quote!(crate::request::Server::V3)
-        } else {
-            quote!(crate::request::Server::V2)
-        };
         let (path_lets, path_expr) = self.path_expr(op)?;
         let (links, use_each) = self.query_links(op);
-        let new_req = quote!(crate::request::Request::new(#opid, reqwest::Method::#http, #server, #path_expr));
+        let op_static = operation_ident(op);
+        let new_req = quote!(crate::request::Request::for_operation(&#op_static, #path_expr));
         Ok(match (&op.page, &op.page_param, &body.link) {
             (Some(_), Some(pp), _) => {
                 let pwire = &pp.wire;
@@ -876,10 +888,12 @@ impl<'a> Emitter<'a> {
         let hdoc = doc_raw(&hdoc_lines);
         let mut methods = Vec::new();
         let mut builders = Vec::new();
+        let mut statics = Vec::new();
         for op in self.api.ops.iter().filter(|o| o.tag == tag) {
             let (m, b) = self.op(op, &info.handle)?;
             methods.push(m);
             builders.push(b);
+            statics.push(operation_ident(op));
         }
         let filters = self
             .api
@@ -903,6 +917,9 @@ impl<'a> Emitter<'a> {
             impl #handle<'_> {
                 #(#methods)*
             }
+            /// Every operation of this tag, as the spec describes it (idempotency, secret
+            /// parameters, documented rate limit).
+            pub static OPERATIONS: &[&crate::request::Operation] = &[#(&#statics),*];
             #(#builders)*
             #(#filters)*
         })
@@ -1053,6 +1070,107 @@ fn op_docs(op: &Op, handle: &str) -> (TokenStream, TokenStream) {
 }
 
 /// `field: value`, or the shorthand `field` when the value is the same-named variable.
+/// The name of an operation's metadata static (`SMS_LIST_SENDERS`).
+fn operation_ident(op: &Op) -> proc_macro2::Ident {
+    ident(&op.id.to_ascii_uppercase())
+}
+
+/// The per-operation metadata static the request is built from (id, method, server, path
+/// template, `x-idempotent`, `x-secret` parameter names, `x-rate-limit`).
+fn operation_static(op: &Op) -> TokenStream {
+    let name = operation_ident(op);
+    let http = format_ident!("{}", op.http);
+    let server = if op.v3 {
+        quote!(crate::request::Server::V3)
+    } else {
+        quote!(crate::request::Server::V2)
+    };
+    let doc = format!(
+        "What the spec says about `{}` (see [`crate::request::Operation`]).",
+        op.id
+    );
+    let opid = &op.id;
+    let path = &op.path;
+    let idempotent = op.idempotent;
+    let secrets = &op.secret_params;
+    let rate_limit = match &op.rate_limit {
+        Some((requests, per, scope)) => {
+            let requests = proc_macro2::Literal::u32_unsuffixed(*requests);
+            let per = proc_macro2::Literal::u32_unsuffixed(*per);
+            quote!(Some(crate::request::RateLimit { requests: #requests, per_seconds: #per, scope: #scope }))
+        }
+        None => quote!(None),
+    };
+    quote! {
+        #[doc = #doc]
+        pub static #name: crate::request::Operation = crate::request::Operation {
+            id: #opid,
+            method: reqwest::Method::#http,
+            server: #server,
+            path: #path,
+            idempotent: #idempotent,
+            secret_params: &[#(#secrets),*],
+            rate_limit: #rate_limit,
+        };
+    }
+}
+
+/// Field names of a builder's `fields` tokens (`name: Type,`).
+fn field_names(fields: &[TokenStream]) -> Vec<String> {
+    fields
+        .iter()
+        .filter_map(|f| f.clone().into_iter().next())
+        .map(|t| t.to_string().trim_start_matches("r#").to_string())
+        .collect()
+}
+
+/// A `Debug` impl printing `[REDACTED]` for the `secret` fields (`x-secret`).
+fn redacting_debug(name: &proc_macro2::Ident, all: &[String], secret: &[&str]) -> TokenStream {
+    let label = name.to_string();
+    let entries = all.iter().map(|f| {
+        let id = ident(f);
+        let shown = id.to_string();
+        let shown = shown.trim_start_matches("r#");
+        if secret.contains(&f.as_str()) {
+            quote!(.field(#shown, &"[REDACTED]"))
+        } else {
+            quote!(.field(#shown, &self.#id))
+        }
+    });
+    quote! {
+        impl std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(#label) #(#entries)* .finish()
+            }
+        }
+    }
+}
+
+/// The builder's `#[derive]` and, when it holds `x-secret` parameters, a `Debug` impl that
+/// redacts them (builders with multipart file parts derive neither).
+fn builder_derives(
+    op: &Op,
+    builder: &proc_macro2::Ident,
+    fields: &[TokenStream],
+    clone: bool,
+) -> (TokenStream, TokenStream) {
+    let secret: Vec<&str> = op
+        .path_params
+        .iter()
+        .chain(&op.query)
+        .filter(|p| op.secret_params.contains(&p.wire))
+        .map(|p| p.rust.as_str())
+        .collect();
+    match (clone, secret.is_empty()) {
+        (false, _) => (quote!(), quote!()),
+        (true, true) => (quote!(#[derive(Debug, Clone)]), quote!()),
+        (true, false) => (
+            quote!(#[derive(Clone)]),
+            redacting_debug(builder, &field_names(fields), &secret),
+        ),
+    }
+}
+
 fn init(id: &proc_macro2::Ident, conv: TokenStream) -> TokenStream {
     if *id == conv.to_string() {
         quote!(#id)

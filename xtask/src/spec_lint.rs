@@ -26,6 +26,7 @@
 mod coverage;
 mod enums;
 pub(crate) mod examples;
+mod extensions;
 mod external;
 mod oneof;
 mod open;
@@ -231,6 +232,7 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
         let leaf_counts = oneof::check_leaf_counts(&doc, &mut problems);
         let one_ofs = oneof::check_tagging(&doc, &structure, &mut problems);
         open::check(&doc, &mut problems);
+        extensions::check(&doc, &mut problems);
         summary.push(format!(
             "{} operations ({} in the inventory)",
             coverage.operations, coverage.inventory
