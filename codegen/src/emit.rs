@@ -24,9 +24,12 @@ struct Emitter<'a> {
     api: &'a Api,
 }
 
+/// Doc attributes for `text`, else for `fallback`; nothing when both are empty (no filler: a
+/// missing description stays visible as a missing doc).
 fn docs(text: Option<&str>, fallback: &str) -> TokenStream {
     let lines = match text {
         Some(t) if !t.trim().is_empty() => doc_lines(t),
+        _ if fallback.is_empty() => return quote!(),
         _ => doc_lines(fallback),
     };
     let lines = lines.into_iter().map(|l| {
@@ -102,8 +105,7 @@ impl<'a> Emitter<'a> {
 
     fn type_def(&self, def: &TypeDef, loc: Loc<'_>) -> TokenStream {
         let name = ident(&def.name);
-        let fallback = format!("The `{}` model.", def.name);
-        let doc = docs(def.doc.as_deref(), &fallback);
+        let doc = docs(def.doc.as_deref(), "");
         match &def.kind {
             TypeKind::Enum(values) => {
                 let variants = values.iter().map(|(v, wire)| {
@@ -152,8 +154,7 @@ impl<'a> Emitter<'a> {
         let field_tokens = fields.iter().map(|f| {
             let id = ident(&f.rust);
             let ty = self.ty(&f.ty, loc);
-            let fallback = format!("`{}`", f.wire);
-            let fdoc = docs(f.doc.as_deref(), &fallback);
+            let fdoc = docs(f.doc.as_deref(), "");
             let wire = &f.wire;
             let rename = (f.rust != f.wire).then(|| quote!(rename = #wire,));
             if f.required && !f.nullable {
@@ -167,13 +168,25 @@ impl<'a> Emitter<'a> {
             }
         });
         let ctor = self.constructor(&name, fields, loc);
+        let secrets: Vec<&str> = fields
+            .iter()
+            .filter(|f| f.secret)
+            .map(|f| f.rust.as_str())
+            .collect();
+        let (debug, debug_impl) = if secrets.is_empty() {
+            (quote!(Debug,), quote!())
+        } else {
+            let all: Vec<String> = fields.iter().map(|f| f.rust.clone()).collect();
+            (quote!(), redacting_debug(&name, &all, &secrets))
+        };
         quote! {
             #doc
-            #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
+            #[derive(#debug Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
             #[non_exhaustive]
             pub struct #name {
                 #(#field_tokens)*
             }
+            #debug_impl
             #ctor
         }
     }
@@ -257,8 +270,7 @@ impl<'a> Emitter<'a> {
         let variants = o.variants.iter().map(|v| {
             let id = ident(&v.name);
             let ty = self.ty(&v.ty, loc);
-            let fallback = format!("The `{}` shape.", v.name);
-            let d = docs(v.doc.as_deref(), &fallback);
+            let d = docs(v.doc.as_deref(), "");
             quote!(#d #id(#ty),)
         });
         let unknown_variant = response.then(|| {
@@ -283,7 +295,7 @@ impl<'a> Emitter<'a> {
             };
             let fields: Vec<String> = if untagged { self.field_names(&v.ty) } else { Vec::new() };
             quote! {
-                C { name: #vname, sigs: #sigs, fields: &[#(#fields),*], de: |v| serde_json::from_value(v).map(Self::#id) },
+                C { name: #vname, sigs: #sigs, fields: &[#(#fields),*], de: |v| crate::drift::from_value(v).map(Self::#id) },
             }
         });
         let unknown = if response {
@@ -446,6 +458,9 @@ impl<'a> Emitter<'a> {
                 fn has_next(&self) -> bool {
                     crate::pagination::default_has_next(#next, self.current_page(), self.last_page())
                 }
+                fn next_link(&self) -> Option<&str> {
+                    #next
+                }
             }
         }
     }
@@ -478,10 +493,14 @@ impl<'a> Emitter<'a> {
         let fields = f.params.iter().map(|p| {
             let id = ident(&p.rust);
             let ty = self.ty(&p.ty, loc);
-            let fallback = format!("`{}`", p.wire);
-            let doc = docs(p.doc.as_deref(), &fallback);
             let wire = format!(" Sent as `{}`.", p.wire);
-            quote!(#doc #[doc = ""] #[doc = #wire] pub #id: Option<#ty>,)
+            match p.doc.as_deref().filter(|d| !d.trim().is_empty()) {
+                Some(d) => {
+                    let doc = docs(Some(d), "");
+                    quote!(#doc #[doc = ""] #[doc = #wire] pub #id: Option<#ty>,)
+                }
+                None => quote!(#[doc = #wire] pub #id: Option<#ty>,),
+            }
         });
         let setters = f.params.iter().map(|p| {
             let id = ident(&p.rust);
@@ -498,6 +517,7 @@ impl<'a> Emitter<'a> {
         quote! {
             #[doc = #d]
             #[derive(Debug, Clone, Default, PartialEq)]
+            #[non_exhaustive]
             pub struct #name {
                 #(#fields)*
             }
@@ -545,13 +565,14 @@ impl<'a> Emitter<'a> {
         };
         let request = self.request_fn(op, &body)?;
         let (send_body, streams) = self.send_and_streams(op, &body, &ret, &exec)?;
-        let derive = body.clone.then(|| quote!(#[derive(Debug, Clone)]));
         let BuilderParts {
             fields,
             args,
             inits,
             setters,
         } = parts;
+        let (derive, debug_impl) = builder_derives(op, &builder, &fields, body.clone);
+        let operation = operation_static(op);
         let method_tokens = quote! {
             #method_doc
             pub fn #method(&self, #(#args),*) -> #builder {
@@ -574,6 +595,8 @@ impl<'a> Emitter<'a> {
                 }
                 #streams
             }
+            #debug_impl
+            #operation
         };
         Ok((method_tokens, builder_tokens))
     }
@@ -793,16 +816,10 @@ impl<'a> Emitter<'a> {
     /// The builder's private `fn request`, which builds the request without sending it (taking
     /// the page number for paginated operations; fallible when a body is encoded).
     fn request_fn(&self, op: &Op, body: &BodyPlan) -> Result<TokenStream> {
-        let http = format_ident!("{}", op.http);
-        let opid = &op.id;
-        let server = if op.v3 {
-            quote!(crate::request::Server::V3)
-        } else {
-            quote!(crate::request::Server::V2)
-        };
         let (path_lets, path_expr) = self.path_expr(op)?;
         let (links, use_each) = self.query_links(op);
-        let new_req = quote!(crate::request::Request::new(#opid, reqwest::Method::#http, #server, #path_expr));
+        let op_static = operation_ident(op);
+        let new_req = quote!(crate::request::Request::for_operation(&#op_static, #path_expr));
         Ok(match (&op.page, &op.page_param, &body.link) {
             (Some(_), Some(pp), _) => {
                 let pwire = &pp.wire;
@@ -891,10 +908,12 @@ impl<'a> Emitter<'a> {
         let hdoc = doc_raw(&hdoc_lines);
         let mut methods = Vec::new();
         let mut builders = Vec::new();
+        let mut statics = Vec::new();
         for op in self.api.ops.iter().filter(|o| o.tag == tag) {
             let (m, b) = self.op(op, &info.handle)?;
             methods.push(m);
             builders.push(b);
+            statics.push(operation_ident(op));
         }
         let filters = self
             .api
@@ -918,6 +937,9 @@ impl<'a> Emitter<'a> {
             impl #handle<'_> {
                 #(#methods)*
             }
+            /// Every operation of this tag, as the spec describes it (idempotency, secret
+            /// parameters, documented rate limit).
+            pub static OPERATIONS: &[&crate::request::Operation] = &[#(&#statics),*];
             #(#builders)*
             #(#filters)*
         })
@@ -1025,6 +1047,39 @@ struct BodyPlan {
     link: Option<TokenStream>,
 }
 
+/// One Markdown list item per method argument: the required parameters with their
+/// descriptions, and the request body.
+fn argument_docs(op: &Op) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut item = |rust: &str, doc: Option<&str>| {
+        let text = doc.map(|d| doc_lines(d).join(" ")).unwrap_or_default();
+        if text.trim().is_empty() {
+            out.push(format!("- `{rust}`"));
+        } else {
+            out.push(format!("- `{rust}`: {}", text.trim()));
+        }
+    };
+    for p in op
+        .path_params
+        .iter()
+        .chain(op.query.iter().filter(|p| p.required))
+    {
+        item(&p.rust, p.doc.as_deref());
+    }
+    match &op.body {
+        Some(OpBody::Json { required: true, .. } | OpBody::Form { required: true, .. }) => {
+            item("body", Some("the request body."));
+        }
+        Some(OpBody::Multipart(fields)) => {
+            for f in fields.iter().filter(|f| f.param.required) {
+                item(&f.param.rust, f.param.doc.as_deref());
+            }
+        }
+        _ => {}
+    }
+    out
+}
+
 /// The docs of an operation's method and of its request builder.
 fn op_docs(op: &Op, handle: &str) -> (TokenStream, TokenStream) {
     let mut lines: Vec<String> = Vec::new();
@@ -1038,6 +1093,13 @@ fn op_docs(op: &Op, handle: &str) -> (TokenStream, TokenStream) {
         lines.extend(doc_lines(d));
     }
     if !lines.is_empty() {
+        lines.push(String::new());
+    }
+    let arguments = argument_docs(op);
+    if !arguments.is_empty() {
+        lines.push("# Arguments".into());
+        lines.push(String::new());
+        lines.extend(arguments);
         lines.push(String::new());
     }
     lines.push(format!(
@@ -1068,6 +1130,107 @@ fn op_docs(op: &Op, handle: &str) -> (TokenStream, TokenStream) {
 }
 
 /// `field: value`, or the shorthand `field` when the value is the same-named variable.
+/// The name of an operation's metadata static (`SMS_LIST_SENDERS`).
+fn operation_ident(op: &Op) -> proc_macro2::Ident {
+    ident(&op.id.to_ascii_uppercase())
+}
+
+/// The per-operation metadata static the request is built from (id, method, server, path
+/// template, `x-idempotent`, `x-secret` parameter names, `x-rate-limit`).
+fn operation_static(op: &Op) -> TokenStream {
+    let name = operation_ident(op);
+    let http = format_ident!("{}", op.http);
+    let server = if op.v3 {
+        quote!(crate::request::Server::V3)
+    } else {
+        quote!(crate::request::Server::V2)
+    };
+    let doc = format!(
+        "What the spec says about `{}` (see [`crate::request::Operation`]).",
+        op.id
+    );
+    let opid = &op.id;
+    let path = &op.path;
+    let idempotent = op.idempotent;
+    let secrets = &op.secret_params;
+    let rate_limit = match &op.rate_limit {
+        Some((requests, per, scope)) => {
+            let requests = proc_macro2::Literal::u32_unsuffixed(*requests);
+            let per = proc_macro2::Literal::u32_unsuffixed(*per);
+            quote!(Some(crate::request::RateLimit { requests: #requests, per_seconds: #per, scope: #scope }))
+        }
+        None => quote!(None),
+    };
+    quote! {
+        #[doc = #doc]
+        pub static #name: crate::request::Operation = crate::request::Operation {
+            id: #opid,
+            method: reqwest::Method::#http,
+            server: #server,
+            path: #path,
+            idempotent: #idempotent,
+            secret_params: &[#(#secrets),*],
+            rate_limit: #rate_limit,
+        };
+    }
+}
+
+/// Field names of a builder's `fields` tokens (`name: Type,`).
+fn field_names(fields: &[TokenStream]) -> Vec<String> {
+    fields
+        .iter()
+        .filter_map(|f| f.clone().into_iter().next())
+        .map(|t| t.to_string().trim_start_matches("r#").to_string())
+        .collect()
+}
+
+/// A `Debug` impl printing `[REDACTED]` for the `secret` fields (`x-secret`).
+fn redacting_debug(name: &proc_macro2::Ident, all: &[String], secret: &[&str]) -> TokenStream {
+    let label = name.to_string();
+    let entries = all.iter().map(|f| {
+        let id = ident(f);
+        let shown = id.to_string();
+        let shown = shown.trim_start_matches("r#");
+        if secret.contains(&f.as_str()) {
+            quote!(.field(#shown, &"[REDACTED]"))
+        } else {
+            quote!(.field(#shown, &self.#id))
+        }
+    });
+    quote! {
+        impl std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(#label) #(#entries)* .finish()
+            }
+        }
+    }
+}
+
+/// The builder's `#[derive]` and, when it holds `x-secret` parameters, a `Debug` impl that
+/// redacts them (builders with multipart file parts derive neither).
+fn builder_derives(
+    op: &Op,
+    builder: &proc_macro2::Ident,
+    fields: &[TokenStream],
+    clone: bool,
+) -> (TokenStream, TokenStream) {
+    let secret: Vec<&str> = op
+        .path_params
+        .iter()
+        .chain(&op.query)
+        .filter(|p| op.secret_params.contains(&p.wire))
+        .map(|p| p.rust.as_str())
+        .collect();
+    match (clone, secret.is_empty()) {
+        (false, _) => (quote!(), quote!()),
+        (true, true) => (quote!(#[derive(Debug, Clone)]), quote!()),
+        (true, false) => (
+            quote!(#[derive(Clone)]),
+            redacting_debug(builder, &field_names(fields), &secret),
+        ),
+    }
+}
+
 fn init(id: &proc_macro2::Ident, conv: TokenStream) -> TokenStream {
     if *id == conv.to_string() {
         quote!(#id)
@@ -1095,7 +1258,11 @@ pub(crate) fn emit(api: &Api, header: &str) -> Result<BTreeMap<PathBuf, String>>
     );
     files.insert(
         PathBuf::from("support.rs"),
-        format!("{header}{}", include_str!("../templates/support.rs")),
+        format!(
+            "// @generated by qikberry-codegen: copied from codegen/templates/support.rs. Do not edit.\n\
+             // Edit the template, then run `cargo xtask generate`.\n\n{}",
+            include_str!("../templates/support.rs")
+        ),
     );
     files.insert(
         PathBuf::from("common.rs"),

@@ -19,6 +19,7 @@
 mod emit;
 mod ir;
 mod names;
+mod probe;
 mod read;
 
 use std::collections::BTreeMap;
@@ -70,6 +71,14 @@ pub fn generate(spec: &OpenAPI) -> Result<Files, Error> {
          // Regenerate with `cargo xtask generate`.\n\n"
     );
     emit::emit(&api, &header)
+}
+
+/// The compile proof's strict user crate for a spec: the `lib.rs` of a crate that depends on the
+/// generated crate (as `qikberry`, with `futures-util`) and uses every generated item as strictly
+/// as a caller outside the crate may. It compiles against the crate generated from a later spec
+/// exactly when that spec kept the old API.
+pub fn generate_probe(spec: &OpenAPI) -> Result<String, Error> {
+    probe::probe(&read::read(spec)?)
 }
 
 /// Parses a spec from JSON text and generates; convenience for tools and tests.

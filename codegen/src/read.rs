@@ -381,12 +381,13 @@ impl<'a> Reader<'a> {
                         );
                     }
                     let ty = self.sref(p, &fptr, &format!("{hint}{}", pascal(wire)))?;
-                    let (nullable, fdoc) = match p {
+                    let (nullable, fdoc, secret) = match p {
                         SRef::Item(s) => (
                             s.schema_data.nullable,
                             non_empty(&s.schema_data.description),
+                            ext_true(&s.schema_data.extensions, "x-secret"),
                         ),
-                        SRef::Ref(_) => (false, None),
+                        SRef::Ref(_) => (false, None, false),
                     };
                     let single = match &ty {
                         Ty::Named(n) => match self.types.get(n).map(|t| &t.kind) {
@@ -405,6 +406,7 @@ impl<'a> Reader<'a> {
                         nullable,
                         doc: fdoc,
                         single,
+                        secret,
                     });
                 }
                 self.define(TypeDef {
@@ -866,6 +868,7 @@ fn read_op<'a>(
         });
     }
     check_builder_names(&sets, optr)?;
+    let secret_params = std::mem::take(&mut sets.secret);
     let filter = register_filter(filters, &names.tag, sets.filter, sets.filter_params)?;
     let mut path_params = sets.path;
     let rel = path_template(path, optr, &mut path_params)?;
@@ -906,7 +909,47 @@ fn read_op<'a>(
         inferred: ext_true(&op.extensions, "x-path-inferred"),
         summary: non_empty(&op.summary),
         description: non_empty(&op.description),
+        idempotent: idempotent(op, method, optr)?,
+        secret_params,
+        rate_limit: rate_limit(op.extensions.get("x-rate-limit"), optr)?,
     })
+}
+
+/// `x-idempotent` (when absent: GET/HEAD/PUT/DELETE/OPTIONS; spec-lint requires it).
+fn idempotent(op: &Operation, method: &str, optr: &str) -> Result<bool> {
+    match op.extensions.get("x-idempotent") {
+        Some(Value::Bool(b)) => Ok(*b),
+        Some(_) => err(
+            &format!("{optr}/x-idempotent"),
+            "x-idempotent must be true or false",
+        ),
+        None => Ok(matches!(
+            method,
+            "get" | "head" | "put" | "delete" | "options"
+        )),
+    }
+}
+
+/// `x-rate-limit: {requests, per-seconds, scope}`.
+fn rate_limit(v: Option<&Value>, optr: &str) -> Result<Option<(u32, u32, String)>> {
+    let Some(v) = v else { return Ok(None) };
+    let num = |k: &str| {
+        v.get(k)
+            .and_then(Value::as_u64)
+            .and_then(|n| u32::try_from(n).ok())
+            .filter(|n| *n > 0)
+    };
+    match (
+        num("requests"),
+        num("per-seconds"),
+        v.get("scope").and_then(Value::as_str),
+    ) {
+        (Some(r), Some(p), Some(s)) => Ok(Some((r, p, s.to_string()))),
+        _ => err(
+            &format!("{optr}/x-rate-limit"),
+            "x-rate-limit must be {requests: <integer ≥ 1>, per-seconds: <integer ≥ 1>, scope: <text>}",
+        ),
+    }
 }
 
 /// The names an operation gives the generated code.
@@ -1043,6 +1086,8 @@ struct ParamSets {
     filter: Option<(String, String)>,
     /// The page-number parameter of a paginated operation.
     page: Option<Param>,
+    /// Wire names of the parameters marked `x-secret`.
+    secret: Vec<String>,
 }
 
 /// Reads one parameter into the set it belongs to.
@@ -1064,6 +1109,9 @@ fn read_param<'a>(
     let group = filter_group(data, ptr)?;
     let wire = data.name.clone();
     let doc = non_empty(&data.description);
+    if ext_true(&data.extensions, "x-secret") {
+        sets.secret.push(wire.clone());
+    }
     let sptr = format!("{ptr}/schema");
     match p {
         Parameter::Path { .. } => {

@@ -46,11 +46,14 @@
 #![forbid(unsafe_code)]
 
 pub mod client;
+pub mod drift;
 pub mod error;
 pub mod multipart;
 pub mod pagination;
 pub mod request;
 pub mod runtime;
+#[cfg(feature = "auth")]
+pub mod token;
 pub mod types;
 
 // Code generated from `spec/qikberry.yaml` into `src/api/` (product modules and `common`),
@@ -62,7 +65,7 @@ mod api;
 pub use api::*;
 
 pub use client::{Client, ClientBuilder};
-pub use error::{Error, ErrorBody};
+pub use error::{Error, ErrorBody, RawBody, SentIds};
 #[cfg(feature = "tracing")]
 pub use runtime::TracingLayer;
 pub use runtime::{AuthMode, RateLimitLayer, RetryLayer};

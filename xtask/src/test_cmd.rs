@@ -34,6 +34,7 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
             vec![
                 "run".into(),
                 "--quiet".into(),
+                "--locked".into(),
                 "-p".into(),
                 "xtask".into(),
                 "--".into(),
@@ -43,7 +44,12 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
         (
             "workspace tests",
             [
-                vec!["test".into(), "--workspace".into(), "--all-features".into()],
+                vec![
+                    "test".into(),
+                    "--locked".into(),
+                    "--workspace".into(),
+                    "--all-features".into(),
+                ],
                 extra.clone(),
             ]
             .concat(),
@@ -52,6 +58,7 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
             "fuzz targets build",
             vec![
                 "build".into(),
+                "--locked".into(),
                 "--manifest-path".into(),
                 "generated/fuzz/Cargo.toml".into(),
                 "--bins".into(),
