@@ -170,7 +170,8 @@ fn write(path: &Path, text: &str) -> Result<(), String> {
 }
 
 /// Copies the hand-written part of the `generated` crate (manifest and `src/` without `api/`),
-/// renaming the package to `qikberry-<name>` and dropping its examples, benches and tests.
+/// renaming the package to `qikberry-<name>`, without default features, examples, benches and
+/// dev-dependencies.
 fn copy_crate(from: &Path, to: &Path, name: &str) -> Result<(), String> {
     let manifest = std::fs::read_to_string(from.join("Cargo.toml"))
         .map_err(|e| format!("cannot read the crate manifest: {e}"))?;
@@ -185,6 +186,10 @@ fn copy_crate(from: &Path, to: &Path, name: &str) -> Result<(), String> {
         }
         if line.starts_with("name = \"qikberry\"") {
             out.push_str(&format!("name = \"qikberry-{name}\"\n"));
+        } else if line.starts_with("default = ") {
+            // `cargo check --workspace` builds members with their defaults: the user crate
+            // enables the spec's products instead.
+            out.push_str("default = []\n");
         } else {
             out.push_str(line);
             out.push('\n');
