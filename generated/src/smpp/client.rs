@@ -203,8 +203,13 @@ impl fmt::Display for ConnectError {
 
 impl std::error::Error for ConnectError {}
 
-/// Why a submission did not produce a message id. Every variant says whether the PDU reached the
-/// socket ([`SubmitError::written`]): when it did not, the message was certainly not accepted.
+/// Why a submission did not produce a message id.
+///
+/// Every variant says whether the PDU may have reached the SMSC ([`SubmitError::written`]).
+/// "Not written" (`written: false`) means **certainly never sent**: the PDU was removed from the
+/// write queue before this error was reported and will never be written afterwards, so sending
+/// the message again cannot produce a duplicate. "Written" means the outcome is unknown: the
+/// SMSC may have accepted (and billed) it, so resending may deliver it twice.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SubmitError {
     /// The SMSC answered with an error status (after any throttling retries).
@@ -216,15 +221,16 @@ pub enum SubmitError {
         /// Description from the table.
         description: &'static str,
     },
-    /// No response within `request_timeout`; the message may or may not have been accepted
-    /// when `written` is true.
+    /// No response within `request_timeout`. `written: true`: the outcome is unknown;
+    /// `written: false`: the PDU was still queued and was withdrawn (certainly never sent).
     Timeout {
-        /// Whether the PDU was handed to the socket.
+        /// Whether the PDU may have reached the SMSC (`false`: certainly never sent).
         written: bool,
     },
-    /// The connection ended before the response; outcome unknown when `written` is true.
+    /// The connection ended before the response. `written: true`: the outcome is unknown;
+    /// `written: false`: certainly never sent.
     ConnectionLost {
-        /// Whether the PDU was handed to the socket.
+        /// Whether the PDU may have reached the SMSC (`false`: certainly never sent).
         written: bool,
         /// Why the connection ended.
         reason: String,
@@ -247,7 +253,8 @@ impl SubmitError {
             description: status.description(),
         }
     }
-    /// Whether the PDU was handed to the socket (if not, it was certainly not accepted).
+    /// Whether the PDU may have reached the SMSC. `false` means it certainly never did (and
+    /// never will): resending it is safe.
     pub fn written(&self) -> bool {
         match self {
             SubmitError::Rejected { .. } | SubmitError::Protocol(_) => true,
@@ -399,12 +406,13 @@ struct Inner {
     changed: Notify,
     events_tx: mpsc::Sender<Inbound>,
     events_rx: Mutex<Option<mpsc::Receiver<Inbound>>>,
-    events_taken: Arc<AtomicBool>,
     stop: watch::Sender<bool>,
     accepting: AtomicBool,
     active: AtomicUsize,
     reference: AtomicU8,
     supervisors: Mutex<Vec<tokio::task::JoinHandle<()>>>,
+    /// End of the drain period given to [`Client::shutdown`].
+    drain_deadline: Mutex<Option<Instant>>,
 }
 
 /// An SMPP client bound to one or more servers through a pool of sessions.
@@ -482,6 +490,18 @@ async fn open_stream(server: &Server, timeout: Duration) -> Result<(BoxRead, Box
 }
 
 impl Inner {
+    /// What is left of the shutdown drain period (`request_timeout` when the client was dropped
+    /// without [`Client::shutdown`]).
+    fn drain_left(&self) -> Duration {
+        let deadline = *self
+            .drain_deadline
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        deadline.map_or(self.config.request_timeout, |d| {
+            d.saturating_duration_since(Instant::now())
+        })
+    }
+
     fn settings(&self, label: String) -> SessionSettings {
         let c = &self.config;
         SessionSettings {
@@ -491,7 +511,6 @@ impl Inner {
             rate_limit: c.rate_limit,
             max_command_length: c.max_command_length,
             label,
-            events_taken: self.events_taken.clone(),
             coalesce: c.coalesce_writes,
         }
     }
@@ -557,6 +576,22 @@ impl Inner {
     }
 }
 
+/// Counts a submission as active until it resolves or its future is dropped.
+struct Active<'a>(&'a AtomicUsize);
+
+impl<'a> Active<'a> {
+    fn enter(n: &'a AtomicUsize) -> Self {
+        n.fetch_add(1, Ordering::SeqCst);
+        Active(n)
+    }
+}
+
+impl Drop for Active<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 struct CloseOnDrop(Option<Arc<Session>>);
 
 impl CloseOnDrop {
@@ -611,7 +646,7 @@ async fn supervise(
                     _ = session.closed() => {}
                     _ = stopped(&mut stop) => {
                         // Shutdown: drain what is in flight on this bind, then unbind.
-                        session.unbind(inner.config.request_timeout).await;
+                        session.unbind(inner.drain_left(), Client::UNBIND_WAIT).await;
                     }
                 }
                 inner
@@ -642,6 +677,10 @@ async fn supervise(
 }
 
 impl Client {
+    /// The shortest time a shutdown waits for each bind's unbind_resp, even with no drain time
+    /// left.
+    pub const UNBIND_WAIT: Duration = Duration::from_millis(500);
+
     /// Connect and bind to every configured server (`binds_per_server` each).
     ///
     /// Returns once at least one bind succeeded; binds that failed keep retrying in the
@@ -660,12 +699,12 @@ impl Client {
             changed: Notify::new(),
             events_tx,
             events_rx: Mutex::new(Some(events_rx)),
-            events_taken: Arc::new(AtomicBool::new(false)),
             stop,
             accepting: AtomicBool::new(true),
             active: AtomicUsize::new(0),
             reference: AtomicU8::new(0),
             supervisors: Mutex::new(Vec::new()),
+            drain_deadline: Mutex::new(None),
         });
         let mut firsts = Vec::new();
         for (si, server) in inner.config.servers.iter().enumerate() {
@@ -708,9 +747,13 @@ impl Client {
     }
 
     /// The stream of delivery receipts and MO messages from every bind. Returns `None` after the
-    /// first call. Every deliver_sm is acknowledged before it is queued here. Until the receiver
-    /// is taken, events beyond `event_capacity` are dropped (so an unused channel never stalls a
-    /// bind); once taken, a full channel slows the binds' readers (backpressure) instead.
+    /// first call.
+    ///
+    /// A deliver_sm / data_sm is acknowledged only once its event is queued here. When the
+    /// buffer (`Config::event_capacity`) is full — or the receiver was dropped — it is answered
+    /// with `ESME_RX_T_APPN` (temporary error) instead, so the SMSC redelivers it later. The
+    /// binds' readers never wait for this receiver: however slowly it is consumed, responses
+    /// and keepalives keep flowing.
     pub fn events(&self) -> Option<mpsc::Receiver<Inbound>> {
         let rx = self
             .inner
@@ -718,9 +761,6 @@ impl Client {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .take();
-        if rx.is_some() {
-            self.inner.events_taken.store(true, Ordering::SeqCst);
-        }
         rx
     }
 
@@ -794,11 +834,14 @@ impl Client {
 
     /// Submit one submit_sm and wait for its message id.
     ///
-    /// Resolves exactly once. Throttling (`ESME_RTHROTTLED`, `ESME_RMSGQFUL`) pauses the bind and
-    /// resubmits, up to `throttle_retries` times — safe, since those statuses mean the SMSC did
-    /// not accept the message. A PDU that never reached a socket (its bind dropped first) is sent
-    /// on another bind. A PDU that was written and then lost is *not* resent, as the SMSC may
-    /// have accepted it: the error says `written: true`.
+    /// Resolves exactly once. The only automatic resubmission is after throttling
+    /// (`ESME_RTHROTTLED`, `ESME_RMSGQFUL`): the bind pauses and the message is resubmitted, up to
+    /// `throttle_retries` times — safe, since those statuses mean the SMSC did not accept it.
+    /// A PDU that was still in the write queue when its bind closed was withdrawn from it (it
+    /// was never sent and never will be) and goes out on another bind. A PDU the writer had
+    /// taken is *never* resent, as the SMSC may have accepted it: the error says
+    /// `written: true`. Dropping this future withdraws the request: if the PDU was not written
+    /// yet it never will be, and its window slot is freed either way.
     pub async fn submit_sm(&self, sm: SubmitSm) -> Result<String, SubmitError> {
         self.submit_body(&Body::SubmitSm(sm)).await
     }
@@ -808,10 +851,8 @@ impl Client {
         if !self.inner.accepting.load(Ordering::SeqCst) {
             return Err(SubmitError::ShuttingDown);
         }
-        self.inner.active.fetch_add(1, Ordering::SeqCst);
-        let r = self.submit_inner(body).await;
-        self.inner.active.fetch_sub(1, Ordering::SeqCst);
-        r
+        let _active = Active::enter(&self.inner.active);
+        self.submit_inner(body).await
     }
 
     async fn submit_inner(&self, body: &Body) -> Result<String, SubmitError> {
@@ -910,12 +951,19 @@ impl Client {
     }
 
     /// Graceful shutdown: stop accepting new submissions, wait up to `drain` for the ones in
-    /// flight, unbind every session (waiting for unbind_resp or the server's close) and stop
-    /// reconnecting.
+    /// flight, unbind every session (waiting for unbind_resp or the server's close, at least
+    /// [`UNBIND_WAIT`](Self::UNBIND_WAIT) and at most `request_timeout`) and stop reconnecting.
+    /// Submissions still queued when a session closes are withdrawn and fail with
+    /// `written: false` (certainly never sent); those already written fail with `written: true`.
     pub async fn shutdown(&self, drain: Duration) {
         self.inner.accepting.store(false, Ordering::SeqCst);
         self.inner.changed.notify_waiters();
         let deadline = Instant::now() + drain;
+        *self
+            .inner
+            .drain_deadline
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = Some(deadline);
         while self.inner.active.load(Ordering::SeqCst) > 0 && Instant::now() < deadline {
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
