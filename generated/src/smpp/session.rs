@@ -456,7 +456,9 @@ impl Session {
             return;
         }
         self.unbinding.store(true, Ordering::SeqCst);
-        let wait = deadline.saturating_duration_since(Instant::now()).max(min_wait);
+        let wait = deadline
+            .saturating_duration_since(Instant::now())
+            .max(min_wait);
         // Dropping the request on timeout withdraws it like any other.
         let r = tokio::time::timeout(wait, self.request(&Body::Unbind, false)).await;
         debug!(session = %self.label, "unbind: {:?}", r.map(|r| r.map(|p| p.command_status)));

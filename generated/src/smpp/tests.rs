@@ -16,6 +16,8 @@ enum Act {
     Reply(Pdu),
     ReplyAfter(Duration, Pdu),
     Raw(Vec<u8>),
+    /// Send a request of the double's own after a delay (e.g. a redelivery).
+    SendAfter(Duration, Pdu),
     Close,
     Nothing,
 }
@@ -33,6 +35,26 @@ struct Stats {
     generic_nacks: AtomicUsize,
     accepted: Mutex<Vec<String>>,
     arrivals: Mutex<Vec<Instant>>,
+    /// Key ([`key_of`]) of every submit received, in order, over all connections.
+    received: Mutex<Vec<String>>,
+    /// Key of every submit answered with a message id.
+    accepted_keys: Mutex<Vec<String>>,
+    /// Status of every deliver_sm_resp from the client.
+    deliver_resp_status: Mutex<Vec<(u32, u32)>>,
+}
+
+/// The message a submit carries: its short_message, or its message_payload up to the first `|`.
+fn key_of(p: &Pdu) -> String {
+    let bytes = match &p.body {
+        Body::SubmitSm(sm) if sm.short_message.is_empty() => {
+            sm.tlvs.message_payload().unwrap_or_default()
+        }
+        Body::SubmitSm(sm) => &sm.short_message[..],
+        Body::DataSm(ds) => ds.tlvs.message_payload().unwrap_or_default(),
+        _ => &[],
+    };
+    let text = String::from_utf8_lossy(bytes);
+    text.split('|').next().unwrap_or_default().to_string()
 }
 
 type Handler = dyn Fn(&Stats, usize, &Pdu) -> Vec<Act> + Send + Sync;
@@ -42,6 +64,8 @@ struct Double {
     stats: Arc<Stats>,
     /// Send raw bytes to the most recent connection.
     inject: Arc<Mutex<Option<mpsc::UnboundedSender<Vec<u8>>>>>,
+    /// While set, the double does not read from its first connection (its socket buffers fill).
+    pause_first: Arc<std::sync::atomic::AtomicBool>,
 }
 
 struct Opts {
@@ -82,6 +106,7 @@ fn standard(
         Body::SubmitSm(_) | Body::DataSm(_) => {
             st.submits.fetch_add(1, Ordering::SeqCst);
             st.arrivals.lock().unwrap().push(Instant::now());
+            st.received.lock().unwrap().push(key_of(p));
             on_submit(st, conn, p)
         }
         Body::EnquireLinkResp => {
@@ -90,6 +115,8 @@ fn standard(
         }
         Body::DeliverSmResp(_) => {
             st.deliver_resps.fetch_add(1, Ordering::SeqCst);
+            let s = (p.sequence_number, p.command_status.0);
+            st.deliver_resp_status.lock().unwrap().push(s);
             vec![]
         }
         Body::GenericNack => {
@@ -104,6 +131,7 @@ fn ok_submit(st: &Stats, p: &Pdu) -> Pdu {
     let n = st.accepted.lock().unwrap().len() + 1;
     let id = format!("{:x}", 0x1000 + n);
     st.accepted.lock().unwrap().push(id.clone());
+    st.accepted_keys.lock().unwrap().push(key_of(p));
     resp(
         p,
         0,
@@ -119,7 +147,8 @@ async fn double(handler: Arc<Handler>, opts: Opts) -> Double {
     let addr = listener.local_addr().unwrap().to_string();
     let stats = Arc::new(Stats::default());
     let inject: Arc<Mutex<Option<mpsc::UnboundedSender<Vec<u8>>>>> = Arc::new(Mutex::new(None));
-    let (st, inj) = (stats.clone(), inject.clone());
+    let pause_first = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let (st, inj, pause) = (stats.clone(), inject.clone(), pause_first.clone());
     let dribble = opts.dribble;
     tokio::spawn(async move {
         loop {
@@ -129,14 +158,15 @@ async fn double(handler: Arc<Handler>, opts: Opts) -> Double {
             let conn = st.connections.fetch_add(1, Ordering::SeqCst);
             let (tx, rx) = mpsc::unbounded_channel::<Vec<u8>>();
             *inj.lock().unwrap() = Some(tx.clone());
+            let pause = (conn == 0).then(|| pause.clone());
             tokio::spawn(serve(
                 sock,
                 conn,
                 st.clone(),
                 handler.clone(),
-                tx,
-                rx,
+                (tx, rx),
                 dribble,
+                pause,
             ));
         }
     });
@@ -144,6 +174,7 @@ async fn double(handler: Arc<Handler>, opts: Opts) -> Double {
         addr,
         stats,
         inject,
+        pause_first,
     }
 }
 
@@ -152,9 +183,12 @@ async fn serve(
     conn: usize,
     st: Arc<Stats>,
     handler: Arc<Handler>,
-    tx: mpsc::UnboundedSender<Vec<u8>>,
-    mut rx: mpsc::UnboundedReceiver<Vec<u8>>,
+    (tx, mut rx): (
+        mpsc::UnboundedSender<Vec<u8>>,
+        mpsc::UnboundedReceiver<Vec<u8>>,
+    ),
     dribble: bool,
+    pause: Option<Arc<std::sync::atomic::AtomicBool>>,
 ) {
     let (mut rd, mut wr) = sock.into_split();
     let writer = tokio::spawn(async move {
@@ -187,6 +221,9 @@ async fn serve(
     });
     let mut buf = Vec::new();
     'conn: loop {
+        while pause.as_ref().is_some_and(|p| p.load(Ordering::SeqCst)) {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
         let mut chunk = [0u8; 4096];
         let n = match rd.read(&mut chunk).await {
             Ok(0) | Err(_) => break,
@@ -218,6 +255,13 @@ async fn serve(
                     }
                     Act::Raw(b) => {
                         let _ = tx.send(b);
+                    }
+                    Act::SendAfter(d, r) => {
+                        let tx = tx.clone();
+                        tokio::spawn(async move {
+                            tokio::time::sleep(d).await;
+                            let _ = tx.send(r.to_bytes().unwrap());
+                        });
                     }
                     Act::Close => {
                         let _ = tx.send(Vec::new());
@@ -258,6 +302,8 @@ fn sm(to: &str) -> SubmitSm {
         ..SubmitSm::default()
     }
 }
+
+mod faults;
 
 #[tokio::test]
 async fn window_is_respected_and_every_submit_resolves_once() {
