@@ -823,6 +823,7 @@ async fn data_sm_with_message_payload() {
 
 mod props {
     use super::super::pdu::*;
+    use super::super::session::{MAX_SEQUENCE, SeqAlloc};
     use super::super::text::{self, EncodingChoice};
     use super::super::tlv::{Tlv, Tlvs};
     use super::CommandStatus;
@@ -1070,6 +1071,27 @@ mod props {
                 joined.extend_from_slice(body);
             }
             prop_assert_eq!(text::decode(&joined, enc.data_coding()), t);
+        }
+
+        /// Starting anywhere near the wrap, with numbers held in flight and released at random,
+        /// allocation stays in 1..=0x7FFF_FFFF and never yields one still in flight.
+        #[test]
+        fn sequence_allocation_under_wrap_skips_numbers_in_flight(
+            back in 0u32..64,
+            held in proptest::collection::btree_set(prop_oneof![1u32..64, (MAX_SEQUENCE - 64)..=MAX_SEQUENCE], 0..60),
+            steps in proptest::collection::vec((any::<bool>(), any::<prop::sample::Index>()), 1..400),
+        ) {
+            let mut alloc = SeqAlloc::starting_at(MAX_SEQUENCE - back);
+            let mut in_flight: Vec<u32> = held.into_iter().collect();
+            for (release, pick) in steps {
+                if release && !in_flight.is_empty() {
+                    in_flight.swap_remove(pick.index(in_flight.len()));
+                }
+                let seq = alloc.allocate(|q| in_flight.contains(&q));
+                prop_assert!((1..=MAX_SEQUENCE).contains(&seq), "{} out of range", seq);
+                prop_assert!(!in_flight.contains(&seq), "{} is in flight", seq);
+                in_flight.push(seq);
+            }
         }
     }
 }
