@@ -72,5 +72,6 @@ pub use reqwest;
 
 #[cfg(feature = "smpp")]
 pub mod smpp;
+pub mod sms_text;
 #[cfg(feature = "webhook-events")]
 pub mod webhook;

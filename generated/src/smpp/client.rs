@@ -4,12 +4,13 @@ use super::pdu::{Bind, Body, SubmitSm};
 use super::receipt::Inbound;
 use super::session::{BoxRead, BoxWrite, Failure, Session, SessionSettings};
 use super::status::CommandStatus;
-use super::text::{self, EncodingChoice};
+use super::text::{self, ConcatRef, ConcatRefSize, EncodingChoice, TooManyParts};
 use super::tls::TlsOptions;
 use super::tlv::{Tlv, tag};
 use secrecy::{ExposeSecret, SecretString};
 use std::fmt;
-use std::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering};
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 use tokio::net::TcpStream;
@@ -108,7 +109,16 @@ pub struct Config {
     pub event_capacity: usize,
     /// Let concurrent submissions share one socket write (one scheduler turn of delay).
     pub coalesce_writes: bool,
+    /// Most parts one [`Client::send`] may split a text into; a longer text is refused before
+    /// anything is sent ([`SubmitError::TooManyParts`]). Capped at 255 by the UDH.
+    pub max_parts: usize,
+    /// Width of concatenation references: 8-bit (the reference's 153/67 table, the default) or
+    /// 16-bit (IEI 0x08; 152/66 per part, 65,536 references per destination).
+    pub concat_reference: ConcatRefSize,
 }
+
+/// Default for [`Config::max_parts`]: 10 parts (1,530 GSM-7 or 670 UCS-2 characters).
+pub const DEFAULT_MAX_PARTS: usize = 10;
 
 /// The gateway's hosts (plain port 3634, TLS port 3635).
 pub const QIKBERRY_HOSTS: [&str; 2] = ["smpp1.txtsms.me", "smpp2.txtsms.me"];
@@ -145,6 +155,8 @@ impl Config {
             max_command_length: super::pdu::DEFAULT_MAX_COMMAND_LENGTH,
             event_capacity: 65_536,
             coalesce_writes: true,
+            max_parts: DEFAULT_MAX_PARTS,
+            concat_reference: ConcatRefSize::Bits8,
         }
     }
 
@@ -243,6 +255,8 @@ pub enum SubmitError {
     Encode(String),
     /// The SMSC answered with something that is not a submit response.
     Protocol(String),
+    /// The text needs more parts than [`Config::max_parts`]; nothing was sent.
+    TooManyParts(TooManyParts),
 }
 
 impl SubmitError {
@@ -261,7 +275,10 @@ impl SubmitError {
             SubmitError::Timeout { written } | SubmitError::ConnectionLost { written, .. } => {
                 *written
             }
-            SubmitError::NotConnected | SubmitError::ShuttingDown | SubmitError::Encode(_) => false,
+            SubmitError::NotConnected
+            | SubmitError::ShuttingDown
+            | SubmitError::Encode(_)
+            | SubmitError::TooManyParts(_) => false,
         }
     }
     /// The SMSC's status, for [`SubmitError::Rejected`].
@@ -290,6 +307,7 @@ impl fmt::Display for SubmitError {
             SubmitError::ShuttingDown => f.write_str("client is shutting down"),
             SubmitError::Encode(e) => write!(f, "{e}"),
             SubmitError::Protocol(e) => write!(f, "protocol error: {e}"),
+            SubmitError::TooManyParts(e) => write!(f, "{e}"),
         }
     }
 }
@@ -344,10 +362,15 @@ impl Sms {
         }
     }
 
-    /// The submit_sm PDUs for this message (one per part), using `reference` for the UDH.
-    pub fn to_submit_sms(&self, reference: u8) -> Vec<SubmitSm> {
-        let (enc, parts) = text::split(&self.text, self.encoding, reference);
-        parts
+    /// The submit_sm PDUs for this message (one per part), using `reference` for the UDH;
+    /// refused when the text needs more than `max_parts` parts.
+    pub fn to_submit_sms(
+        &self,
+        reference: ConcatRef,
+        max_parts: usize,
+    ) -> Result<Vec<SubmitSm>, TooManyParts> {
+        let (enc, parts) = text::split(&self.text, self.encoding, reference, max_parts)?;
+        let sms = parts
             .into_iter()
             .map(|p| {
                 let mut sm = SubmitSm {
@@ -374,14 +397,15 @@ impl Sms {
                 }
                 sm
             })
-            .collect()
+            .collect();
+        Ok(sms)
     }
 }
 
 /// Failure of [`Client::send`] at one part: earlier parts may have been accepted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SendError {
-    /// 1-based part that failed.
+    /// 1-based part that failed; 0 when the text was refused before any part was sent.
     pub segment: usize,
     /// Number of parts.
     pub of: usize,
@@ -409,7 +433,11 @@ struct Inner {
     stop: watch::Sender<bool>,
     accepting: AtomicBool,
     active: AtomicUsize,
-    reference: AtomicU8,
+    /// Next concatenation reference per destination.
+    references: Mutex<HashMap<String, u16>>,
+    /// Where a new destination's references start (varies per client, so a restart does not
+    /// reuse the previous run's references from the start).
+    reference_seed: u16,
     supervisors: Mutex<Vec<tokio::task::JoinHandle<()>>>,
     /// End of the drain period given to [`Client::shutdown`].
     drain_deadline: Mutex<Option<Instant>>,
@@ -489,7 +517,31 @@ async fn open_stream(server: &Server, timeout: Duration) -> Result<(BoxRead, Box
     }
 }
 
+/// A per-process starting point for concatenation references.
+fn reference_seed() -> u16 {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    (nanos ^ (nanos >> 16)) as u16
+}
+
+/// Destinations remembered for concatenation references before the table starts over.
+const MAX_REFERENCE_DESTINATIONS: usize = 100_000;
+
 impl Inner {
+    /// The next concatenation reference for `to`: consecutive per destination, so two long
+    /// texts to one handset do not share a reference until 256 (or 65,536) later.
+    fn next_reference(&self, to: &str, size: ConcatRefSize) -> ConcatRef {
+        let mut refs = self.references.lock().unwrap_or_else(|p| p.into_inner());
+        if refs.len() >= MAX_REFERENCE_DESTINATIONS && !refs.contains_key(to) {
+            refs.clear();
+        }
+        let next = refs.entry(to.to_string()).or_insert(self.reference_seed);
+        let r = *next;
+        *next = next.wrapping_add(1);
+        ConcatRef::new(size, r)
+    }
+
     /// What is left of the shutdown drain period (`request_timeout` when the client was dropped
     /// without [`Client::shutdown`]).
     fn drain_left(&self) -> Duration {
@@ -702,7 +754,8 @@ impl Client {
             stop,
             accepting: AtomicBool::new(true),
             active: AtomicUsize::new(0),
-            reference: AtomicU8::new(0),
+            references: Mutex::new(HashMap::new()),
+            reference_seed: reference_seed(),
             supervisors: Mutex::new(Vec::new()),
             drain_deadline: Mutex::new(None),
         });
@@ -929,9 +982,26 @@ impl Client {
     /// let ids = client.send(&sms).await.unwrap();
     /// # }
     /// ```
+    ///
+    /// A text longer than [`Config::max_parts`] parts fails with
+    /// [`SubmitError::TooManyParts`] (`segment` 0) before anything is sent.
     pub async fn send(&self, sms: &Sms) -> Result<Vec<String>, SendError> {
-        let reference = self.inner.reference.fetch_add(1, Ordering::Relaxed);
-        let parts = sms.to_submit_sms(reference);
+        let cfg = &self.inner.config;
+        let size = cfg.concat_reference;
+        let needed = text::segments_with(&sms.text, sms.encoding, size).count;
+        let reference = if needed > 1 {
+            self.inner.next_reference(&sms.to, size)
+        } else {
+            ConcatRef::new(size, 0)
+        };
+        let parts = sms
+            .to_submit_sms(reference, cfg.max_parts)
+            .map_err(|e| SendError {
+                segment: 0,
+                of: e.parts,
+                accepted: Vec::new(),
+                error: SubmitError::TooManyParts(e),
+            })?;
         let of = parts.len();
         let mut ids = Vec::with_capacity(of);
         for (i, sm) in parts.into_iter().enumerate() {

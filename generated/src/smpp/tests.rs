@@ -39,6 +39,8 @@ struct Stats {
     received: Mutex<Vec<String>>,
     /// Key of every submit answered with a message id.
     accepted_keys: Mutex<Vec<String>>,
+    /// Destination and UDH of every concatenated part (filled by tests that want them).
+    parts: Mutex<Vec<(String, Vec<u8>)>>,
     /// Status of every deliver_sm_resp from the client.
     deliver_resp_status: Mutex<Vec<(u32, u32)>>,
 }
@@ -735,6 +737,70 @@ async fn long_text_goes_out_as_concatenated_parts() {
 }
 
 #[tokio::test]
+async fn too_many_parts_is_refused_before_anything_is_sent() {
+    let d = double(
+        standard(|st, _, p| vec![Act::Reply(ok_submit(st, p))]),
+        Opts { dribble: false },
+    )
+    .await;
+    let mut c = config(&[&d.addr]);
+    c.max_parts = 3;
+    let client = Client::connect(c).await.unwrap();
+    let e = client
+        .send(&Sms::new("QIKBRY", "919900000000", "a".repeat(153 * 3 + 1)))
+        .await
+        .unwrap_err();
+    assert_eq!((e.segment, e.of), (0, 4));
+    assert!(matches!(e.error, SubmitError::TooManyParts(_)) && !e.error.written());
+    assert!(e.to_string().contains("limit of 3"), "{e}");
+    assert_eq!(d.stats.submits.load(Ordering::SeqCst), 0);
+}
+
+/// The UDH of every part the double received, by destination.
+fn udhs(st: &Stats) -> Vec<(String, Vec<u8>)> {
+    st.parts.lock().unwrap().clone()
+}
+
+#[tokio::test]
+async fn concat_references_are_per_destination_and_16_bit_on_request() {
+    let d = double(
+        standard(|st, _, p| {
+            if let Body::SubmitSm(sm) = &p.body
+                && sm.esm_class & 0x40 != 0
+            {
+                let udh_len = usize::from(sm.short_message[0]) + 1;
+                let udh = sm.short_message[..udh_len].to_vec();
+                st.parts.lock().unwrap().push((sm.destination_addr.clone(), udh));
+            }
+            vec![Act::Reply(ok_submit(st, p))]
+        }),
+        Opts { dribble: false },
+    )
+    .await;
+    let client = Client::connect(config(&[&d.addr])).await.unwrap();
+    let long = "a".repeat(200);
+    for to in ["441", "442", "441"] {
+        client.send(&Sms::new("QIKBRY", to, long.clone())).await.unwrap();
+    }
+    let u = udhs(&d.stats);
+    assert_eq!(u.len(), 6);
+    // 8-bit: 05 00 03 ref count index; the two texts to 441 use consecutive references, the
+    // one to 442 starts where a new destination starts.
+    let r = |i: usize| u[i].1[3];
+    assert!(u.iter().all(|(_, h)| h[..3] == [5, 0, 3]));
+    assert_eq!(r(0), r(1));
+    assert_eq!(r(4), r(0).wrapping_add(1));
+    assert_eq!(r(2), r(0));
+    let mut c = config(&[&d.addr]);
+    c.concat_reference = ConcatRefSize::Bits16;
+    let client = Client::connect(c).await.unwrap();
+    let ids = client.send(&Sms::new("QIKBRY", "443", "a".repeat(305))).await.unwrap();
+    assert_eq!(ids.len(), 3);
+    let u = udhs(&d.stats);
+    assert!(u[6..].iter().all(|(_, h)| h[..3] == [6, 8, 4] && h[5] == 3));
+}
+
+#[tokio::test]
 async fn keepalive_is_not_blocked_by_a_full_window() {
     let d = double(standard(|_, _, _| vec![]), Opts { dribble: false }).await;
     let mut c = config(&[&d.addr]);
@@ -1054,7 +1120,7 @@ mod props {
         #[test]
         fn split_matches_segments(t in "[a-zA-Z0-9 €\\[\\]{}^жд😀é]{0,400}") {
             let info = text::segments(&t, EncodingChoice::Auto);
-            let (enc, parts) = text::split(&t, EncodingChoice::Auto, 9);
+            let (enc, parts) = text::split(&t, EncodingChoice::Auto, text::ConcatRef::Bits8(9), 255).unwrap();
             prop_assert_eq!(enc, info.encoding);
             prop_assert_eq!(parts.len(), info.count);
             let mut joined = Vec::new();
