@@ -14,8 +14,8 @@
 //! not all arrive in time, 64 bad arguments.
 
 use qikberry::smpp::{
-    Client, ConcatRef, Config, ConnectError, DEFAULT_MAX_PARTS, EncodingChoice, Inbound, Server, Sms,
-    TlsOptions, same_message_id,
+    Client, ConcatRef, Config, ConnectError, DEFAULT_MAX_PARTS, EncodingChoice, Inbound, Server,
+    Sms, TlsOptions, same_message_id,
 };
 use serde_json::json;
 use std::process::ExitCode;

@@ -529,7 +529,13 @@ mod tests {
         // Never more than a UDH can number, whatever the caller allows.
         let huge = "a".repeat(153 * 255 + 1);
         let e = split(&huge, EncodingChoice::Auto, ConcatRef::Bits8(1), usize::MAX).unwrap_err();
-        assert_eq!(e, TooManyParts { parts: 256, max: 255 });
+        assert_eq!(
+            e,
+            TooManyParts {
+                parts: 256,
+                max: 255
+            }
+        );
         assert!(e.to_string().contains("256 SMS parts"));
     }
 

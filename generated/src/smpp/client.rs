@@ -7,9 +7,10 @@ use super::status::CommandStatus;
 use super::text::{self, ConcatRef, ConcatRefSize, EncodingChoice, TooManyParts};
 use super::tls::TlsOptions;
 use super::tlv::{Tlv, tag};
+use crate::phone::{Address, AddressError};
 use secrecy::{ExposeSecret, SecretString};
-use std::fmt;
 use std::collections::HashMap;
+use std::fmt;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
@@ -317,9 +318,9 @@ impl std::error::Error for SubmitError {}
 /// A text message to send; split into parts as needed by [`Client::send`].
 #[derive(Debug, Clone, Default)]
 pub struct Sms {
-    /// Sender id or number.
+    /// Sender id or number (see [`Address`]).
     pub from: String,
-    /// Recipient (international format without `+`).
+    /// Recipient: E.164 digits without `+` (see [`crate::phone::PhoneNumber`]).
     pub to: String,
     /// The text.
     pub text: String,
@@ -333,31 +334,65 @@ pub struct Sms {
     pub template_id: Option<String>,
     /// India DLT telemarketer id (TLV 0x1402).
     pub tm_id: Option<String>,
-    /// Source address TON (5 = alphanumeric, 1 = international).
+    /// Source address TON (5 = alphanumeric, 1 = international, 6 = short code).
     pub source_addr_ton: u8,
     /// Source address NPI.
     pub source_addr_npi: u8,
-    /// Destination TON (default 1, international).
+    /// Destination TON (1 = international).
     pub dest_addr_ton: u8,
-    /// Destination NPI (default 1, ISDN).
+    /// Destination NPI (1 = ISDN).
     pub dest_addr_npi: u8,
 }
 
 impl Sms {
-    /// A message with receipts on; the source TON is 5 (alphanumeric) when `from` has letters,
-    /// otherwise 1 (international).
+    /// A message with receipts on, addresses read leniently: what [`Address::sender`] /
+    /// [`Address::recipient`] accept is normalised (`+91 99999-99999` → `919999999999`, TON 1
+    /// NPI 1; `QIKBRY` → TON 5 NPI 0; `56161` → short code, TON 6 NPI 0); anything else is sent
+    /// as given with TON 0 / NPI 0 (unknown) for the SMSC to judge. Use [`Sms::try_new`] to
+    /// get an error instead.
     pub fn new(from: impl Into<String>, to: impl Into<String>, text: impl Into<String>) -> Self {
-        let from = from.into();
-        let alpha = from.chars().any(|c| !c.is_ascii_digit());
+        let (from, to) = (from.into(), to.into());
+        let from = Address::sender(&from).map_err(|_| from);
+        let to = Address::recipient(&to).map_err(|_| to);
+        let mut sms = Sms {
+            text: text.into(),
+            registered_delivery: true,
+            ..Sms::default()
+        };
+        (sms.from, sms.source_addr_ton, sms.source_addr_npi) = lenient(from);
+        (sms.to, sms.dest_addr_ton, sms.dest_addr_npi) = lenient(to);
+        sms
+    }
+
+    /// Like [`Sms::new`], but a sender or recipient that is not a valid address is an error
+    /// naming the problem.
+    ///
+    /// ```
+    /// use qikberry::smpp::Sms;
+    /// let sms = Sms::try_new("QIKBRY", "+44 7700 900123", "hi")?;
+    /// assert_eq!((sms.to.as_str(), sms.dest_addr_ton), ("447700900123", 1));
+    /// assert!(Sms::try_new("QIKBRY", "07700 900123", "hi").is_err()); // no country code
+    /// # Ok::<(), qikberry::phone::AddressError>(())
+    /// ```
+    pub fn try_new(from: &str, to: &str, text: impl Into<String>) -> Result<Self, AddressError> {
+        Ok(Sms::from_addresses(
+            Address::sender(from)?,
+            Address::recipient(to)?,
+            text,
+        ))
+    }
+
+    /// A message with receipts on between two parsed addresses.
+    pub fn from_addresses(from: Address, to: Address, text: impl Into<String>) -> Self {
         Sms {
-            source_addr_ton: if alpha { 5 } else { 1 },
-            source_addr_npi: if alpha { 0 } else { 1 },
-            from,
+            source_addr_ton: from.ton(),
+            source_addr_npi: from.npi(),
+            from: from.into(),
+            dest_addr_ton: to.ton(),
+            dest_addr_npi: to.npi(),
             to: to.into(),
             text: text.into(),
             registered_delivery: true,
-            dest_addr_ton: 1,
-            dest_addr_npi: 1,
             ..Sms::default()
         }
     }
@@ -399,6 +434,14 @@ impl Sms {
             })
             .collect();
         Ok(sms)
+    }
+}
+
+/// An address with its TON/NPI, or the raw text with TON/NPI 0 (unknown).
+fn lenient(a: Result<Address, String>) -> (String, u8, u8) {
+    match a {
+        Ok(a) => (a.as_str().to_string(), a.ton(), a.npi()),
+        Err(raw) => (raw, 0, 0),
     }
 }
 

@@ -35,15 +35,16 @@ pub use crate::sms_text as text;
 pub mod tls;
 pub mod tlv;
 
+pub use crate::phone::{Address, AddressError, PhoneNumber};
+pub use crate::sms_text::{
+    ConcatRef, ConcatRefSize, Encoding, EncodingChoice, SegmentInfo, TooManyParts, segments,
+};
 pub use client::{
     Backoff, BindMode, Client, Config, ConnectError, DEFAULT_MAX_PARTS, QIKBERRY_HOSTS, SendError,
     Server, Sms, SubmitError,
 };
 pub use receipt::{DeliveryReceipt, Inbound, InboundMessage, MessageState, same_message_id};
 pub use status::CommandStatus;
-pub use crate::sms_text::{
-    ConcatRef, ConcatRefSize, Encoding, EncodingChoice, SegmentInfo, TooManyParts, segments,
-};
 pub use tls::TlsOptions;
 
 #[cfg(test)]

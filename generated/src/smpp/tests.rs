@@ -737,6 +737,47 @@ async fn long_text_goes_out_as_concatenated_parts() {
 }
 
 #[tokio::test]
+async fn plus_numbers_are_normalised_with_international_ton() {
+    let d = double(
+        standard(|st, _, p| {
+            if let Body::SubmitSm(sm) = &p.body {
+                let a = format!(
+                    "{}/{}/{} {}/{}/{}",
+                    sm.source_addr,
+                    sm.source_addr_ton,
+                    sm.source_addr_npi,
+                    sm.destination_addr,
+                    sm.dest_addr_ton,
+                    sm.dest_addr_npi
+                );
+                st.received.lock().unwrap().push(a);
+            }
+            vec![Act::Reply(ok_submit(st, p))]
+        }),
+        Opts { dribble: false },
+    )
+    .await;
+    let client = Client::connect(config(&[&d.addr])).await.unwrap();
+    client
+        .send(&Sms::new("+91 99999-99999", "0044 7700 900123", "a"))
+        .await
+        .unwrap();
+    client
+        .send(&Sms::new("QIKBRY", "+1 (415) 555-0101", "b"))
+        .await
+        .unwrap();
+    let got = d.stats.received.lock().unwrap().clone();
+    assert!(
+        got.contains(&"919999999999/1/1 447700900123/1/1".to_string()),
+        "{got:?}"
+    );
+    assert!(
+        got.contains(&"QIKBRY/5/0 14155550101/1/1".to_string()),
+        "{got:?}"
+    );
+}
+
+#[tokio::test]
 async fn too_many_parts_is_refused_before_anything_is_sent() {
     let d = double(
         standard(|st, _, p| vec![Act::Reply(ok_submit(st, p))]),
@@ -770,7 +811,10 @@ async fn concat_references_are_per_destination_and_16_bit_on_request() {
             {
                 let udh_len = usize::from(sm.short_message[0]) + 1;
                 let udh = sm.short_message[..udh_len].to_vec();
-                st.parts.lock().unwrap().push((sm.destination_addr.clone(), udh));
+                st.parts
+                    .lock()
+                    .unwrap()
+                    .push((sm.destination_addr.clone(), udh));
             }
             vec![Act::Reply(ok_submit(st, p))]
         }),
@@ -780,7 +824,10 @@ async fn concat_references_are_per_destination_and_16_bit_on_request() {
     let client = Client::connect(config(&[&d.addr])).await.unwrap();
     let long = "a".repeat(200);
     for to in ["441", "442", "441"] {
-        client.send(&Sms::new("QIKBRY", to, long.clone())).await.unwrap();
+        client
+            .send(&Sms::new("QIKBRY", to, long.clone()))
+            .await
+            .unwrap();
     }
     let u = udhs(&d.stats);
     assert_eq!(u.len(), 6);
@@ -794,7 +841,10 @@ async fn concat_references_are_per_destination_and_16_bit_on_request() {
     let mut c = config(&[&d.addr]);
     c.concat_reference = ConcatRefSize::Bits16;
     let client = Client::connect(c).await.unwrap();
-    let ids = client.send(&Sms::new("QIKBRY", "443", "a".repeat(305))).await.unwrap();
+    let ids = client
+        .send(&Sms::new("QIKBRY", "443", "a".repeat(305)))
+        .await
+        .unwrap();
     assert_eq!(ids.len(), 3);
     let u = udhs(&d.stats);
     assert!(u[6..].iter().all(|(_, h)| h[..3] == [6, 8, 4] && h[5] == 3));
