@@ -851,13 +851,11 @@ impl Client {
     /// binds' readers never wait for this receiver: however slowly it is consumed, responses
     /// and keepalives keep flowing.
     pub fn events(&self) -> Option<mpsc::Receiver<Inbound>> {
-        let rx = self
-            .inner
+        self.inner
             .events_rx
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .take();
-        rx
+            .take()
     }
 
     /// Number of currently bound sessions.
