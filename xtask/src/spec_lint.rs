@@ -17,7 +17,12 @@
 //!    `allOf`;
 //! 7. schemas the server sends (responses, webhook pushes) stay open (no
 //!    `additionalProperties: false`);
-//! 8. `openapi-spec-validator` and `redocly lint` (config `redocly.yaml`) accept the file; a
+//! 8. what the spec infers is flagged `x-inferred` where the generator sees it, and each
+//!    `x-exactly-one-of` rule is also stated as JSON Schema (`inferred`); the summary counts the
+//!    flags per product;
+//! 9. every parameter, top-level body field, enum value and response key the reference shows is in
+//!    the spec, or its difference is explained in `spec/reference-mismatches.tsv` (`reference`);
+//! 10. `openapi-spec-validator` and `redocly lint` (config `redocly.yaml`) accept the file; a
 //!    missing tool is a problem, never a skip.
 //!
 //! Problems print as `<JSON pointer>: <problem>` (sorted by check, then pointer) and the exit
@@ -27,6 +32,7 @@ mod coverage;
 mod enums;
 mod examples;
 mod external;
+mod inferred;
 mod oneof;
 mod open;
 mod parse;
@@ -67,6 +73,8 @@ pub enum Check {
     OneOf,
     /// Server-sent schemas stay open.
     Open,
+    /// Inferences flagged; exactly-one rules stated twice.
+    Inferred,
     /// Outside validators.
     External,
 }
@@ -231,6 +239,7 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
         let leaf_counts = oneof::check_leaf_counts(&doc, &mut problems);
         let one_ofs = oneof::check_tagging(&doc, &structure, &mut problems);
         open::check(&doc, &mut problems);
+        let inferred = inferred::check(&doc, &structure, &mut problems);
         summary.push(format!(
             "{} operations ({} in the inventory)",
             coverage.operations, coverage.inventory
@@ -252,6 +261,17 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
             oneof::LEAF_COUNTS.len()
         ));
         summary.push(format!("{} oneOfs", one_ofs.one_ofs));
+        let per_product: Vec<String> = inferred
+            .per_product
+            .iter()
+            .map(|(product, n)| format!("{product} {n}"))
+            .collect();
+        summary.push(format!(
+            "{} x-inferred ({}), {} exactly-one rules",
+            inferred.total,
+            per_product.join(", "),
+            inferred.exactly_one
+        ));
     }
     if let Some(running) = running {
         let external = external::finish(running, &mut problems);
