@@ -37,6 +37,7 @@ mod oneof;
 mod open;
 mod parse;
 mod pointer;
+mod reference;
 mod walk;
 
 use std::path::{Path, PathBuf};
@@ -75,6 +76,8 @@ pub enum Check {
     Open,
     /// Inferences flagged; exactly-one rules stated twice.
     Inferred,
+    /// The spec against the reference's facts.
+    Reference,
     /// Outside validators.
     External,
 }
@@ -240,6 +243,7 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
         let one_ofs = oneof::check_tagging(&doc, &structure, &mut problems);
         open::check(&doc, &mut problems);
         let inferred = inferred::check(&doc, &structure, &mut problems);
+        let reference = reference::check(&doc, &options.file, &mut problems);
         summary.push(format!(
             "{} operations ({} in the inventory)",
             coverage.operations, coverage.inventory
@@ -272,6 +276,24 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
             per_product.join(", "),
             inferred.exactly_one
         ));
+        if reference.ran {
+            summary.push(format!(
+                "{} reference facts compared ({} differences, all explained in {})",
+                reference.facts,
+                reference.explained,
+                reference::EXPLAINED
+            ));
+        } else {
+            summary.push(format!(
+                "reference comparison skipped (no {} beside the spec)",
+                reference::FACTS
+            ));
+        }
+        if options.verbose {
+            for m in &reference.mismatches {
+                out(&format!("{}: {}", m.pointer, m.what));
+            }
+        }
     }
     if let Some(running) = running {
         let external = external::finish(running, &mut problems);

@@ -117,11 +117,16 @@ fn check_exactly_one(at: &str, schema: &Value, rule: &Value, problems: &mut Prob
         .map(|l| l.iter().filter_map(Value::as_str).collect())
         .unwrap_or_default();
     for name in &names {
-        if schema.pointer(&format!("/properties/{}", pointer::escape(name))).is_none() {
+        if schema
+            .pointer(&format!("/properties/{}", pointer::escape(name)))
+            .is_none()
+        {
             fail(format!("`{name}` is not a property of this object"));
         }
         if required.contains(name) {
-            fail(format!("`{name}` is in `required`; a choice must be optional on its own"));
+            fail(format!(
+                "`{name}` is in `required`; a choice must be optional on its own"
+            ));
         }
     }
     let stated: Option<Vec<Vec<&str>>> = schema.get("oneOf").and_then(Value::as_array).map(|l| {
@@ -151,8 +156,14 @@ fn check_exactly_one(at: &str, schema: &Value, rule: &Value, problems: &mut Prob
 fn count_outside_schemas(doc: &Value) -> usize {
     let mut n = 0;
     for section in ["responses", "parameters"] {
-        if let Some(map) = doc.pointer(&format!("/components/{section}")).and_then(Value::as_object) {
-            n += map.values().filter(|v| v.get("x-inferred").is_some()).count();
+        if let Some(map) = doc
+            .pointer(&format!("/components/{section}"))
+            .and_then(Value::as_object)
+        {
+            n += map
+                .values()
+                .filter(|v| v.get("x-inferred").is_some())
+                .count();
         }
     }
     n
