@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use crate::Error;
 use crate::ir::*;
-use crate::names::{esc, pascal, snake};
+use crate::names::{WARNING_OPEN, esc, pascal, snake};
 
 type Result<T> = std::result::Result<T, Error>;
 
@@ -183,9 +183,15 @@ fn doc_with_inferred(
             );
         }
     };
+    let why = why
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
     let warning = format!(
-        "<div class=\"warning\">Inferred (<code>x-inferred</code>): not stated by the provider's reference. {}</div>",
-        why.replace('<', "&lt;").replace('>', "&gt;")
+        "{WARNING_OPEN}Inferred (<code>x-inferred</code>): not stated by the provider's reference. {why}</div>"
     );
     Ok(Some(match doc {
         Some(d) => format!("{d}\n\n{warning}"),

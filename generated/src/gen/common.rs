@@ -14,7 +14,7 @@ pub struct ErrorResponse {
     pub message: String,
     /// Validation failures keyed by field name (422 responses), when present.
     ///
-    /// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. The reference does not show an `errors` member; kept because Laravel-style 422 answers carry field errors under it.&lt;/div&gt;
+    /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference does not show an `errors` member; kept because Laravel-style 422 answers carry field errors under it.</div>
     #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<std::collections::BTreeMap<String, Vec<String>>>,
 }

@@ -59,7 +59,7 @@ pub struct AccountBalance {
 }
 /// Balance data: a list of per-service balances (the platform's sample) or an object (the form the reference shows, without listing its fields). Told apart by JSON type: an array vs an object.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. The reference shows `data` as an object; the platform's samples send a list. Both are accepted.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference shows `data` as an object; the platform's samples send a list. Both are accepted.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum AccountBalanceData {

@@ -13,7 +13,7 @@ pub struct AuthGenerateTokenResponse {
 }
 /// Envelope of `GET /auth/me`.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. The reference shows no answer for this call (intro examples only); an open object.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference shows no answer for this call (intro examples only); an open object.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AuthGetMeResponse {
     /// "OK" on success.
@@ -39,7 +39,7 @@ pub struct AuthRefreshTokenResponse {
 }
 /// The account the token belongs to. The reference shows the call but not the body, so only the envelope is pinned down; the account fields are passed through as they come.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. The reference shows no answer for this call (intro examples only); an open object.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference shows no answer for this call (intro examples only); an open object.</div>
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct AuthUser {
     /// `id`

@@ -34,7 +34,7 @@ pub struct ContactsAddContactIdentifierResponse {
 }
 /// A contact (subscriber) of the address book.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. The reference shows no fields of this object in answers; they are built from the request tables (all optional).&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference shows no fields of this object in answers; they are built from the request tables (all optional).</div>
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ContactsContact {
     /// `id`
@@ -470,7 +470,7 @@ pub struct ContactsGetTagResponse {
 }
 /// A way to reach a contact (email address, phone number, ...).
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. The reference shows no fields of this object in answers; they are built from the request tables (all optional).&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference shows no fields of this object in answers; they are built from the request tables (all optional).</div>
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ContactsIdentifier {
     /// `id`
@@ -494,7 +494,7 @@ pub struct ContactsIdentifier {
 }
 /// A bulk import of contacts. The reference collapses this object; the listed fields are the likely ones and all are optional.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. The reference shows no fields of this object in answers; they are built from the request tables (all optional).&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference shows no fields of this object in answers; they are built from the request tables (all optional).</div>
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ContactsImport {
     /// `id`
@@ -663,7 +663,7 @@ pub struct ContactsListTagsResponse {
 }
 /// A dynamic group of contacts defined by tags they have and tags they lack.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. The reference shows no fields of this object in answers; they are built from the request tables (all optional).&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference shows no fields of this object in answers; they are built from the request tables (all optional).</div>
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ContactsSegment {
     /// `id`
@@ -733,7 +733,7 @@ pub struct ContactsSegmentPage {
 }
 /// A tag that groups contacts.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. The reference shows no fields of this object in answers; they are built from the request tables (all optional).&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference shows no fields of this object in answers; they are built from the request tables (all optional).</div>
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ContactsTag {
     /// `id`

@@ -166,7 +166,7 @@ impl IntegrationsSendClevertapJsonRequest {
 }
 /// Answer of the CleverTap JSON send. The reference shows no response; this assumes the `POST /sms/send` style (`status`, `message`, `group_id`, `data`) and accepts string or numeric `status`.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. The reference shows no answer for the integration endpoints; modelled as the `/sms/send` answer.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference shows no answer for the integration endpoints; modelled as the `/sms/send` answer.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct IntegrationsSendClevertapJsonResponse {
     /// `status`
@@ -306,7 +306,7 @@ pub enum IntegrationsSendClevertapSmsRequestType {
 string_enum!(IntegrationsSendClevertapSmsRequestType { U = "U", N = "N", A = "A" });
 /// Answer of the CleverTap form send. The reference shows no response; this assumes the `POST /sms/send` style (`status`, `message`, `group_id`, `data`) and accepts string or numeric `status`.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. The reference shows no answer for the integration endpoints; modelled as the `/sms/send` answer.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference shows no answer for the integration endpoints; modelled as the `/sms/send` answer.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct IntegrationsSendClevertapSmsResponse {
     /// `status`
@@ -446,7 +446,7 @@ pub enum IntegrationsSendMoengageSmsRequestType {
 string_enum!(IntegrationsSendMoengageSmsRequestType { U = "U", N = "N", A = "A" });
 /// Answer of the MoEngage send. The reference shows no response; this assumes the `POST /sms/send` style (`status`, `message`, `group_id`, `data`) and accepts string or numeric `status`.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. The reference shows no answer for the integration endpoints; modelled as the `/sms/send` answer.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference shows no answer for the integration endpoints; modelled as the `/sms/send` answer.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct IntegrationsSendMoengageSmsResponse {
     /// `status`

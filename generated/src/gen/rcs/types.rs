@@ -3,7 +3,7 @@
 
 /// A rich card carrying a document. Horizontal cards take an `alignment` (LEFT/RIGHT); vertical cards a media `height` (SHORT: 3:1, 1440x480; MEDIUM: 2:1, 1440x720). Horizontal media is 3:4 at 768x1024.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. RCS templates other than text: the reference gives only the option names; the `{type, payload}` layout (`payload.suggestions[]`, `payload.card`, `payload.cards[]`) is inferred.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. RCS templates other than text: the reference gives only the option names; the `{type, payload}` layout (`payload.suggestions[]`, `payload.card`, `payload.cards[]`) is inferred.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RcsCardDocument {
     /// Card title.
@@ -108,7 +108,7 @@ string_enum!(
 );
 /// A rich card carrying an image. Horizontal cards take an `alignment` (LEFT/RIGHT); vertical cards a media `height` (SHORT: 3:1, 1440x480; MEDIUM: 2:1, 1440x720). Horizontal media is 3:4 at 768x1024.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. RCS templates other than text: the reference gives only the option names; the `{type, payload}` layout (`payload.suggestions[]`, `payload.card`, `payload.cards[]`) is inferred.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. RCS templates other than text: the reference gives only the option names; the `{type, payload}` layout (`payload.suggestions[]`, `payload.card`, `payload.cards[]`) is inferred.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RcsCardImage {
     /// Card title.
@@ -213,7 +213,7 @@ string_enum!(
 );
 /// A standalone rich card.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. The reference gives only the option name; the payload field names (`url`, `caption`, `thumbnail_url`, …) are inferred.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference gives only the option name; the payload field names (`url`, `caption`, `thumbnail_url`, …) are inferred.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RcsCardMessage {
     /// Message kind.
@@ -401,7 +401,7 @@ pub enum RcsCardMessageType {
 string_enum!(RcsCardMessageType { Card = "card" });
 /// A rich card carrying a video. Horizontal cards take an `alignment` (LEFT/RIGHT); vertical cards a media `height` (SHORT: 3:1, 1440x480; MEDIUM: 2:1, 1440x720). Horizontal media is 3:4 at 768x1024.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. RCS templates other than text: the reference gives only the option names; the `{type, payload}` layout (`payload.suggestions[]`, `payload.card`, `payload.cards[]`) is inferred.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. RCS templates other than text: the reference gives only the option names; the `{type, payload}` layout (`payload.suggestions[]`, `payload.card`, `payload.cards[]`) is inferred.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RcsCardVideo {
     /// Card title.
@@ -506,7 +506,7 @@ string_enum!(
 );
 /// One card of a carousel.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. RCS templates other than text: the reference gives only the option names; the `{type, payload}` layout (`payload.suggestions[]`, `payload.card`, `payload.cards[]`) is inferred.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. RCS templates other than text: the reference gives only the option names; the `{type, payload}` layout (`payload.suggestions[]`, `payload.card`, `payload.cards[]`) is inferred.</div>
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct RcsCarouselCard {
     /// Card title.
@@ -599,7 +599,7 @@ impl From<RcsMediaVideo> for RcsCarouselCardMedia {
 }
 /// A carousel of cards.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. The reference gives only the option name; the payload field names (`url`, `caption`, `thumbnail_url`, …) are inferred.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference gives only the option name; the payload field names (`url`, `caption`, `thumbnail_url`, …) are inferred.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RcsCarouselMessage {
     /// Message kind.
@@ -1027,7 +1027,7 @@ pub struct RcsGetUnsubscriberResponse {
 }
 /// An image message.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. The reference gives only the option name; the payload field names (`url`, `caption`, `thumbnail_url`, …) are inferred.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference gives only the option name; the payload field names (`url`, `caption`, `thumbnail_url`, …) are inferred.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RcsImageMessage {
     /// Message kind.
@@ -1333,7 +1333,7 @@ pub struct RcsListUnsubscribersResponse {
 }
 /// A document (for example a PDF) shared through a rich card.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. RCS templates other than text: the reference gives only the option names; the `{type, payload}` layout (`payload.suggestions[]`, `payload.card`, `payload.cards[]`) is inferred.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. RCS templates other than text: the reference gives only the option names; the `{type, payload}` layout (`payload.suggestions[]`, `payload.card`, `payload.cards[]`) is inferred.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RcsMediaDocument {
     /// Media kind.
@@ -1384,7 +1384,7 @@ pub enum RcsMediaDocumentType {
 string_enum!(RcsMediaDocumentType { Document = "document" });
 /// An image for a rich card: JPEG, JPG, PNG or GIF, at most 2 MB.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. RCS templates other than text: the reference gives only the option names; the `{type, payload}` layout (`payload.suggestions[]`, `payload.card`, `payload.cards[]`) is inferred.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. RCS templates other than text: the reference gives only the option names; the `{type, payload}` layout (`payload.suggestions[]`, `payload.card`, `payload.cards[]`) is inferred.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RcsMediaImage {
     /// Media kind.
@@ -1435,7 +1435,7 @@ pub enum RcsMediaImageType {
 string_enum!(RcsMediaImageType { Image = "image" });
 /// A video for a rich card: MP4, at most 10 MB.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. RCS templates other than text: the reference gives only the option names; the `{type, payload}` layout (`payload.suggestions[]`, `payload.card`, `payload.cards[]`) is inferred.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. RCS templates other than text: the reference gives only the option names; the `{type, payload}` layout (`payload.suggestions[]`, `payload.card`, `payload.cards[]`) is inferred.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RcsMediaVideo {
     /// Media kind.
@@ -1691,7 +1691,7 @@ impl From<Vec<String>> for RcsRecipientTo {
 }
 /// Sending card message: `message.type` is `card`.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape. The `message.payload` field names are inferred (the reference gives only the option name).&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape. The `message.payload` field names are inferred (the reference gives only the option name).</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RcsSendCard {
     /// Channels to send through.
@@ -1717,7 +1717,7 @@ impl RcsSendCard {
 }
 /// Sending carousel message: `message.type` is `carousel`.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape. The `message.payload` field names are inferred (the reference gives only the option name).&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape. The `message.payload` field names are inferred (the reference gives only the option name).</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RcsSendCarousel {
     /// Channels to send through.
@@ -1743,7 +1743,7 @@ impl RcsSendCarousel {
 }
 /// Sending image message: `message.type` is `image`.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape. The `message.payload` field names are inferred (the reference gives only the option name).&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape. The `message.payload` field names are inferred (the reference gives only the option name).</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RcsSendImage {
     /// Channels to send through.
@@ -1769,7 +1769,7 @@ impl RcsSendImage {
 }
 /// Sending interactive message: `message.type` is `interactive`.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RcsSendInteractive {
     /// Channels to send through.
@@ -1904,7 +1904,7 @@ pub struct RcsSendMessageResponse {
 }
 /// Send a stored template; give either `alias` or `id`.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. The reference requires `alias` when `id` is absent (and the reverse) and does not say what both at once means; the spec allows exactly one.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference requires `alias` when `id` is absent (and the reverse) and does not say what both at once means; the spec allows exactly one.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RcsSendTemplateRequest {
     /// Exactly one of `alias`, `id` (the body carries the one chosen).
@@ -1951,7 +1951,7 @@ pub struct RcsSendTemplateResponse {
 }
 /// Sending text message: `message.type` is `text`.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RcsSendText {
     /// Channels to send through.
@@ -1977,7 +1977,7 @@ impl RcsSendText {
 }
 /// Sending video message: `message.type` is `video`.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape. The `message.payload` field names are inferred (the reference gives only the option name).&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape. The `message.payload` field names are inferred (the reference gives only the option name).</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RcsSendVideo {
     /// Channels to send through.
@@ -2003,7 +2003,7 @@ impl RcsSendVideo {
 }
 /// A suggested reply or action attached to text, a card or an interactive message (same `{type, payload: {text, id, content}}` layout as the interactive message's choices).
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. RCS templates other than text: the reference gives only the option names; the `{type, payload}` layout (`payload.suggestions[]`, `payload.card`, `payload.cards[]`) is inferred.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. RCS templates other than text: the reference gives only the option names; the `{type, payload}` layout (`payload.suggestions[]`, `payload.card`, `payload.cards[]`) is inferred.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RcsSuggestion {
     /// Kind of suggestion content; `text` for a reply chip.
@@ -2112,7 +2112,7 @@ pub struct RcsTemplate {
 }
 /// A carousel of rich cards.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. RCS templates other than text: the reference gives only the option names; the `{type, payload}` layout (`payload.suggestions[]`, `payload.card`, `payload.cards[]`) is inferred.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. RCS templates other than text: the reference gives only the option names; the `{type, payload}` layout (`payload.suggestions[]`, `payload.card`, `payload.cards[]`) is inferred.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RcsTemplateCarousel {
     /// Template category.
@@ -2262,7 +2262,7 @@ impl From<serde_json::Map<String, serde_json::Value>> for RcsTemplatePayload {
 }
 /// A standalone rich card with document media and buttons.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. RCS templates other than text: the reference gives only the option names; the `{type, payload}` layout (`payload.suggestions[]`, `payload.card`, `payload.cards[]`) is inferred.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. RCS templates other than text: the reference gives only the option names; the `{type, payload}` layout (`payload.suggestions[]`, `payload.card`, `payload.cards[]`) is inferred.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RcsTemplateRichCardDocument {
     /// Template category.
@@ -2339,7 +2339,7 @@ pub enum RcsTemplateRichCardDocumentType {
 string_enum!(RcsTemplateRichCardDocumentType { Template = "template" });
 /// A standalone rich card with image media and buttons.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. RCS templates other than text: the reference gives only the option names; the `{type, payload}` layout (`payload.suggestions[]`, `payload.card`, `payload.cards[]`) is inferred.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. RCS templates other than text: the reference gives only the option names; the `{type, payload}` layout (`payload.suggestions[]`, `payload.card`, `payload.cards[]`) is inferred.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RcsTemplateRichCardImage {
     /// Template category.
@@ -2414,7 +2414,7 @@ pub enum RcsTemplateRichCardImageType {
 string_enum!(RcsTemplateRichCardImageType { Template = "template" });
 /// A standalone rich card with video media and buttons.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. RCS templates other than text: the reference gives only the option names; the `{type, payload}` layout (`payload.suggestions[]`, `payload.card`, `payload.cards[]`) is inferred.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. RCS templates other than text: the reference gives only the option names; the `{type, payload}` layout (`payload.suggestions[]`, `payload.card`, `payload.cards[]`) is inferred.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RcsTemplateRichCardVideo {
     /// Template category.
@@ -2578,7 +2578,7 @@ pub enum RcsTemplateTextType {
 string_enum!(RcsTemplateTextType { Template = "template" });
 /// A text template with suggested replies or actions.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. RCS templates other than text: the reference gives only the option names; the `{type, payload}` layout (`payload.suggestions[]`, `payload.card`, `payload.cards[]`) is inferred.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. RCS templates other than text: the reference gives only the option names; the `{type, payload}` layout (`payload.suggestions[]`, `payload.card`, `payload.cards[]`) is inferred.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RcsTemplateTextWithSuggestion {
     /// Template category.
@@ -3015,7 +3015,7 @@ pub struct RcsUpdateUnsubscriberResponse {
 }
 /// A video message.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. The reference gives only the option name; the payload field names (`url`, `caption`, `thumbnail_url`, …) are inferred.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference gives only the option name; the payload field names (`url`, `caption`, `thumbnail_url`, …) are inferred.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RcsVideoMessage {
     /// Message kind.

@@ -855,7 +855,7 @@ impl SmsSendDirect {
 }
 /// Body of `POST /sms/send`: one of six shapes. The wire format has no tag field; the shapes differ only in which optional fields they set: direct sets neither `type` nor `time`; auto-detect, normal and Unicode set `type` to `A`, `N` or `U` (and no `time`); scheduled sets `time` (`yyyy-mm-dd hh:mm:ss`, `type` optional); short link is a direct message whose text contains http(s) URLs, which the platform shortens. All share `sender`, `to`, `message`, `service` (required) and the optional `flash`, `custom`, `port`, `entity_id`, `template_id`, `max_units`, `webhook_id`, `meta`. The shapes exclude each other, so a body matches exactly one: direct, auto-detect, normal, Unicode and short link are closed (no fields beyond their own, so no `time`, and no `type` for direct and short link), a direct text has no http(s) URL and a short-link text has one.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. The reference has no wire field telling the SMS send options apart; the six shapes (closed, told apart by `type`/`time` and a URL in the text) are inferred.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference has no wire field telling the SMS send options apart; the six shapes (closed, told apart by `type`/`time` and a URL in the text) are inferred.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum SmsSendMessageRequest {
@@ -1417,7 +1417,7 @@ impl SmsSendShortLink {
 }
 /// Body of `POST /sms/send/template`. Give exactly one of `alias` and `id`.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. The reference requires `alias` when `id` is absent (and the reverse) and does not say what both at once means; the spec allows exactly one.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference requires `alias` when `id` is absent (and the reverse) and does not say what both at once means; the spec allows exactly one.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SmsSendTemplateMessageRequest {
     /// Exactly one of `alias`, `id` (the body carries the one chosen).
@@ -1930,7 +1930,7 @@ pub enum SmsTextLinkContentType {
 string_enum!(SmsTextLinkContentType { Text = "text" });
 /// Send a plain text message on the SMS channel.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SmsTextMessagePlain {
     /// Channel blocks (SMS).
@@ -1956,7 +1956,7 @@ impl SmsTextMessagePlain {
 }
 /// Send a text whose long URLs are condensed into short links before sending.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape. Short links have no wire field in the reference: this shape is a text message whose text holds an http(s) URL.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape. Short links have no wire field in the reference: this shape is a text message whose text holds an http(s) URL.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct SmsTextMessageShortLink {
     /// Channel blocks (SMS).
@@ -2097,7 +2097,7 @@ pub struct SmsUpdateSenderRequest {
     pub entity_name: Option<String>,
     /// The sender ID (sent by the platform's own samples, not in the reference's table).
     ///
-    /// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. Not in the reference; the platform's own edit-sender sample sends it.&lt;/div&gt;
+    /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. Not in the reference; the platform's own edit-sender sample sends it.</div>
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Short code of the service (product): `T` transactional SMS, `P` promotional SMS, `S` TransScrub SMS, `G` global SMS, `VOC` voice flow, `WAP` WhatsApp, `RCS` RCS, `VBR` Viber. Samples also use codes outside this list (`ENT`, `MKT`, `A2P`), so any string is accepted.
@@ -2169,7 +2169,7 @@ pub struct SmsUpdateTemplateRequest {
     pub name: Option<String>,
     /// Sender ID (sent by the platform's own samples, not in the reference's table).
     ///
-    /// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. Not in the reference; the platform's own edit-template samples send it.&lt;/div&gt;
+    /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. Not in the reference; the platform's own edit-template samples send it.</div>
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sender: Option<String>,
     /// DLT template ID.

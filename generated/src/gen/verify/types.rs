@@ -348,7 +348,7 @@ pub struct VerifyDirectChannelRcs {
     pub wait: Option<i64>,
     /// RCS template for the code.
     ///
-    /// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. The reference does not list `template` for a channel of a direct OTP send; it mirrors the profile channel field of the same name.&lt;/div&gt;
+    /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference does not list `template` for a channel of a direct OTP send; it mirrors the profile channel field of the same name.</div>
     #[serde(skip_serializing_if = "Option::is_none")]
     pub template: Option<String>,
 }
@@ -412,7 +412,7 @@ pub struct VerifyDirectChannelSms {
     pub wait: Option<i64>,
     /// SMS template for the code.
     ///
-    /// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. The reference does not list `template` for a channel of a direct OTP send; it mirrors the profile channel field of the same name.&lt;/div&gt;
+    /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference does not list `template` for a channel of a direct OTP send; it mirrors the profile channel field of the same name.</div>
     #[serde(skip_serializing_if = "Option::is_none")]
     pub template: Option<String>,
 }
@@ -460,7 +460,7 @@ pub enum VerifyDirectChannelSmsName {
 string_enum!(VerifyDirectChannelSmsName { Sms = "sms" });
 /// Viber delivery of the code.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. The reference does not list the fields of a Viber channel of a direct OTP send; `ttl` mirrors the Viber channel options.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference does not list the fields of a Viber channel of a direct OTP send; `ttl` mirrors the Viber channel options.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VerifyDirectChannelViber {
     /// Channel name.
@@ -524,7 +524,7 @@ pub enum VerifyDirectChannelViberName {
 string_enum!(VerifyDirectChannelViberName { Viber = "viber" });
 /// Engage (voice call) delivery of the code.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. The reference does not list the fields of a voice channel of a direct OTP send; `flow_id` and `language` mirror the Engage call shapes.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference does not list the fields of a voice channel of a direct OTP send; `flow_id` and `language` mirror the Engage call shapes.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VerifyDirectChannelVoice {
     /// Channel name.
@@ -613,7 +613,7 @@ pub struct VerifyDirectChannelWhatsapp {
     pub wait: Option<i64>,
     /// WhatsApp template for the code.
     ///
-    /// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. The reference does not list `template` for a channel of a direct OTP send; it mirrors the profile channel field of the same name.&lt;/div&gt;
+    /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference does not list `template` for a channel of a direct OTP send; it mirrors the profile channel field of the same name.</div>
     #[serde(skip_serializing_if = "Option::is_none")]
     pub template: Option<String>,
 }
@@ -993,7 +993,7 @@ pub enum VerifyProfileChannelSmsName {
 string_enum!(VerifyProfileChannelSmsName { Sms = "sms" });
 /// Read the OTP out in a voice call (text to speech).
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. The reference names this channel "text to speech"; the wire name `voice` is inferred.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference names this channel "text to speech"; the wire name `voice` is inferred.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VerifyProfileChannelTextToSpeech {
     /// Channel name.

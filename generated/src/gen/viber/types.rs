@@ -328,7 +328,7 @@ pub struct ViberDeleteUnsubscriberResponse {
 }
 /// A document attachment: any file with a valid MIME type that is not an image, audio or video. Field names of the payload are inferred (the reference does not show this shape).
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. Field names of the payload are inferred (the reference does not show this shape). The reference gives only the option name; the payload field names are inferred.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. Field names of the payload are inferred (the reference does not show this shape). The reference gives only the option name; the payload field names are inferred.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ViberFileMessage {
     /// Message type.
@@ -456,7 +456,7 @@ pub enum ViberImageHeaderType {
 string_enum!(ViberImageHeaderType { Image = "image" });
 /// A single image.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. The reference gives only the option name; the payload field names are inferred.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference gives only the option name; the payload field names are inferred.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ViberImageMessage {
     /// Message type.
@@ -496,7 +496,7 @@ pub enum ViberImageMessageType {
 string_enum!(ViberImageMessageType { Image = "image" });
 /// An image header, text body and a call-to-action button.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. The reference gives only the option name; the `type: interactive` layout and its payload fields are inferred.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference gives only the option name; the `type: interactive` layout and its payload fields are inferred.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ViberImageTextButtonMessage {
     /// Message type.
@@ -544,7 +544,7 @@ pub enum ViberImageTextButtonMessageType {
 string_enum!(ViberImageTextButtonMessageType { Interactive = "interactive" });
 /// An image header with a text body, no button.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. The reference gives only the option name; the `type: interactive` layout and its payload fields are inferred.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference gives only the option name; the `type: interactive` layout and its payload fields are inferred.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ViberImageTextMessage {
     /// Message type.
@@ -1114,7 +1114,7 @@ impl From<Vec<String>> for ViberRecipientTo {
 }
 /// A document: any attachment with a valid MIME type that is not an image, audio or video.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape. The `message.payload` field names (`url`, `filename`) are inferred (the reference gives only the option name).&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape. The `message.payload` field names (`url`, `filename`) are inferred (the reference gives only the option name).</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ViberSendFileMessage {
     /// Channel(s) the message goes out on.
@@ -1140,7 +1140,7 @@ impl ViberSendFileMessage {
 }
 /// An image message.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape. The `message.payload` field names (`url`) are inferred (the reference gives only the option name).&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape. The `message.payload` field names (`url`) are inferred (the reference gives only the option name).</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ViberSendImageMessage {
     /// Channel(s) the message goes out on.
@@ -1166,7 +1166,7 @@ impl ViberSendImageMessage {
 }
 /// An image, text and a call-to-action button.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ViberSendImageTextButtonMessage {
     /// Channel(s) the message goes out on.
@@ -1192,7 +1192,7 @@ impl ViberSendImageTextButtonMessage {
 }
 /// An image with accompanying text.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ViberSendImageTextMessage {
     /// Channel(s) the message goes out on.
@@ -1398,7 +1398,7 @@ pub struct ViberSendMessageResponse {
 }
 /// An image message inside a session the user opened.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ViberSendSessionImageMessage {
     /// Channel(s) the message goes out on.
@@ -1424,7 +1424,7 @@ impl ViberSendSessionImageMessage {
 }
 /// A text message inside a session the user opened.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ViberSendSessionTextMessage {
     /// Channel(s) the message goes out on.
@@ -1450,7 +1450,7 @@ impl ViberSendSessionTextMessage {
 }
 /// Sends a stored Viber template. Give either `alias` or `id` (one of them is required). Variables in the template are replaced from `data`.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. The reference requires `alias` when `id` is absent (and the reverse) and does not say what both at once means; the spec allows exactly one.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference requires `alias` when `id` is absent (and the reverse) and does not say what both at once means; the spec allows exactly one.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ViberSendTemplateRequest {
     /// Exactly one of `alias`, `id` (the body carries the one chosen).
@@ -1494,7 +1494,7 @@ pub struct ViberSendTemplateResponse {
 }
 /// Text with a call-to-action button.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ViberSendTextButtonMessage {
     /// Channel(s) the message goes out on.
@@ -1520,7 +1520,7 @@ impl ViberSendTextButtonMessage {
 }
 /// A plain text message.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ViberSendTextMessage {
     /// Channel(s) the message goes out on.
@@ -1546,7 +1546,7 @@ impl ViberSendTextMessage {
 }
 /// A video message.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape. The `message.payload` field names (`url`) are inferred (the reference gives only the option name).&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape. The `message.payload` field names (`url`) are inferred (the reference gives only the option name).</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ViberSendVideoMessage {
     /// Channel(s) the message goes out on.
@@ -1572,7 +1572,7 @@ impl ViberSendVideoMessage {
 }
 /// A video, text and a call-to-action button.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ViberSendVideoTextButtonMessage {
     /// Channel(s) the message goes out on.
@@ -1598,7 +1598,7 @@ impl ViberSendVideoTextButtonMessage {
 }
 /// A video with accompanying text.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ViberSendVideoTextMessage {
     /// Channel(s) the message goes out on.
@@ -1681,7 +1681,7 @@ impl ViberSessionChannel {
 }
 /// Per-channel options of a Viber session message.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. The reference does not say how session messages differ on the wire; `channels[].meta.category: session` is inferred.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference does not say how session messages differ on the wire; `channels[].meta.category: session` is inferred.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ViberSessionChannelMeta {
     /// Marks the message as a session message.
@@ -1987,7 +1987,7 @@ pub enum ViberTemplateFilterType {
 string_enum!(ViberTemplateFilterType { Text = "text" });
 /// Extra options for a template message (the reference does not list the fields; these mirror the channel options).
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. Extra options for a template message (the reference does not list the fields; these mirror the channel options).&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. Extra options for a template message (the reference does not list the fields; these mirror the channel options).</div>
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct ViberTemplateMeta {
     /// Your own identifier, echoed in responses, DLRs and webhooks.
@@ -2077,7 +2077,7 @@ pub enum ViberTextBodyType {
 string_enum!(ViberTextBodyType { Text = "text" });
 /// Text with a call-to-action button. An optional header may only be text.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. The reference gives only the option name; the `type: interactive` layout and its payload fields are inferred.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference gives only the option name; the `type: interactive` layout and its payload fields are inferred.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ViberTextButtonMessage {
     /// Message type.
@@ -2169,7 +2169,7 @@ pub enum ViberTextHeaderType {
 string_enum!(ViberTextHeaderType { Text = "text" });
 /// Plain text content.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. The reference gives only the option name; the payload field names are inferred.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference gives only the option name; the payload field names are inferred.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ViberTextMessage {
     /// Message type.
@@ -2487,7 +2487,7 @@ pub enum ViberVideoHeaderType {
 string_enum!(ViberVideoHeaderType { Video = "video" });
 /// A single video.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. The reference gives only the option name; the payload field names are inferred.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference gives only the option name; the payload field names are inferred.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ViberVideoMessage {
     /// Message type.
@@ -2527,7 +2527,7 @@ pub enum ViberVideoMessageType {
 string_enum!(ViberVideoMessageType { Video = "video" });
 /// A video header, text body and a call-to-action button.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. The reference gives only the option name; the `type: interactive` layout and its payload fields are inferred.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference gives only the option name; the `type: interactive` layout and its payload fields are inferred.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ViberVideoTextButtonMessage {
     /// Message type.
@@ -2575,7 +2575,7 @@ pub enum ViberVideoTextButtonMessageType {
 string_enum!(ViberVideoTextButtonMessageType { Interactive = "interactive" });
 /// A video header with a text body, no button.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. The reference gives only the option name; the `type: interactive` layout and its payload fields are inferred.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference gives only the option name; the `type: interactive` layout and its payload fields are inferred.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ViberVideoTextMessage {
     /// Message type.

@@ -125,7 +125,7 @@ impl VoiceBulkCallsSameAudio {
 }
 /// A receiver of a bulk call.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. The reference does not show bulk-call items; `{to}`, `{to, audio}` and `{to, variables}` are inferred from the single-call shapes.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference does not show bulk-call items; `{to}`, `{to, audio}` and `{to, variables}` are inferred from the single-call shapes.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VoiceBulkRecipient {
     /// Number to call, with country code.
@@ -139,7 +139,7 @@ impl VoiceBulkRecipient {
 }
 /// A receiver with its own audio file.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. The reference does not show bulk-call items; `{to}`, `{to, audio}` and `{to, variables}` are inferred from the single-call shapes.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference does not show bulk-call items; `{to}`, `{to, audio}` and `{to, variables}` are inferred from the single-call shapes.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VoiceBulkRecipientWithAudio {
     /// Number to call, with country code.
@@ -158,7 +158,7 @@ impl VoiceBulkRecipientWithAudio {
 }
 /// A receiver with its own flow variables.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. The reference does not show bulk-call items; `{to}`, `{to, audio}` and `{to, variables}` are inferred from the single-call shapes.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference does not show bulk-call items; `{to}`, `{to, audio}` and `{to, variables}` are inferred from the single-call shapes.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VoiceBulkRecipientWithVariables {
     /// Number to call, with country code.
@@ -595,7 +595,7 @@ pub struct VoiceClickToCallFlowId {
     pub duration: Option<String>,
     /// ID of the IVR flow (built in Engage &gt; Studio) the call connects to.
     ///
-    /// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. The reference says `to` is a flow ID and gives no format; the 1–9 digit pattern is inferred from its samples.&lt;/div&gt;
+    /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference says `to` is a flow ID and gives no format; the 1–9 digit pattern is inferred from its samples.</div>
     pub to: String,
     /// Not used by this shape (must be absent or empty); use the IVR-with-variables shape.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -689,7 +689,7 @@ pub struct VoiceClickToCallFlowIdWithVariables {
     pub duration: Option<String>,
     /// ID of the IVR flow (built in Engage &gt; Studio) the call connects to.
     ///
-    /// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. The reference says `to` is a flow ID and gives no format; the 1–9 digit pattern is inferred from its samples.&lt;/div&gt;
+    /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference says `to` is a flow ID and gives no format; the 1–9 digit pattern is inferred from its samples.</div>
     pub to: String,
     /// Values for the `{variable}` placeholders of the flow's text-to-speech play widget, keyed by variable name.
     pub variables: std::collections::BTreeMap<String, String>,
@@ -1538,7 +1538,7 @@ pub struct VoiceQueuedCall {
 }
 /// A call recording. The reference's sample list is empty, so only fields shared with the call log are listed; all are optional.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. The reference shows no fields of this object in answers; they are built from the request tables (all optional).&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference shows no fields of this object in answers; they are built from the request tables (all optional).</div>
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct VoiceRecording {
     /// Recording or call identifier.
@@ -1571,7 +1571,7 @@ pub struct VoiceSound {
 }
 /// Insert pauses at marked places of the text.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. `options` (with `break`) is required here although the reference marks `options` optional: this shape is defined by that option.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `options` (with `break`) is required here although the reference marks `options` optional: this shape is defined by that option.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VoiceTtsWithBreak {
     /// Bridge number the call is placed from.
@@ -1638,7 +1638,7 @@ impl VoiceTtsWithBreakOptionsBreak {
 }
 /// Choose the voice by gender and language instead of a voice id.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. `options` (with `gender` and `language`) is required here although the reference marks `options` optional: this shape is defined by that option.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `options` (with `gender` and `language`) is required here although the reference marks `options` optional: this shape is defined by that option.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VoiceTtsWithCustomVoice {
     /// Bridge number the call is placed from.
@@ -1699,7 +1699,7 @@ pub enum VoiceTtsWithCustomVoiceOptionsGender {
 string_enum!(VoiceTtsWithCustomVoiceOptionsGender { Male = "male", Female = "female" });
 /// Repeat the spoken text several times. The platform docs show no valid sample for this shape; the field name `iteration` is the best reading.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. The platform docs show no valid sample for this shape; the field name `iteration` is the best reading. `options` is required here although the reference marks it optional: this shape is defined by that option.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The platform docs show no valid sample for this shape; the field name `iteration` is the best reading. `options` is required here although the reference marks it optional: this shape is defined by that option.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VoiceTtsWithIteration {
     /// Bridge number the call is placed from.
@@ -1749,7 +1749,7 @@ impl VoiceTtsWithIterationOptions {
 }
 /// Speak with a chosen voice. Voices: Aditi (Hindi), Raveena (English, India), Amy (British), Kendra (US), Ayanda (South African) and the others of the VoiceId table.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. The reference marks `options` optional for every text-to-speech shape; a call without `options` (the platform's default voice) is put in this shape, the only one that does not need a key inside `options`.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference marks `options` optional for every text-to-speech shape; a call without `options` (the platform's default voice) is put in this shape, the only one that does not need a key inside `options`.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VoiceTtsWithVoiceId {
     /// Bridge number the call is placed from.

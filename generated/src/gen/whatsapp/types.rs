@@ -3,7 +3,7 @@
 
 /// Audio (audio/aac, audio/mp4, audio/amr, audio/mpeg, opus codecs; plain audio/ogg is not supported), at most 16 MB. Payload field names are inferred.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. Payload field names are inferred. Payload field names are inferred (the reference gives only the option name).&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. Payload field names are inferred. Payload field names are inferred (the reference gives only the option name).</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WhatsappAudioContent {
     /// Message type.
@@ -261,7 +261,7 @@ pub struct WhatsappCleanUnsubscribersResponse {
 }
 /// One shared contact (field names inferred from WhatsApp's contact message).
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. One shared contact (field names inferred from WhatsApp's contact message).&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. One shared contact (field names inferred from WhatsApp's contact message).</div>
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct WhatsappContactCard {
     /// `name`
@@ -391,7 +391,7 @@ impl WhatsappContactCardPhonesItem {
 }
 /// One or more contact cards. The payload layout is inferred.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. The payload layout is inferred.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The payload layout is inferred.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WhatsappContactContent {
     /// Message type.
@@ -677,7 +677,7 @@ pub struct WhatsappDeleteUnsubscriberResponse {
 }
 /// A document (any valid MIME type that is not image, audio or video), at most 100 MB. Payload field names are inferred.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. Payload field names are inferred. Payload field names are inferred (the reference gives only the option name).&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. Payload field names are inferred. Payload field names are inferred (the reference gives only the option name).</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WhatsappDocumentContent {
     /// Message type.
@@ -737,7 +737,7 @@ pub enum WhatsappDocumentContentType {
 string_enum!(WhatsappDocumentContentType { Document = "document" });
 /// Replacement for a document header. Payload field names are inferred.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. Payload field names are inferred.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. Payload field names are inferred.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WhatsappDocumentHeaderParams {
     /// Header kind.
@@ -1050,7 +1050,7 @@ pub enum WhatsappHeaderVideoContentType {
 string_enum!(WhatsappHeaderVideoContentType { Template = "template" });
 /// An image (jpg, jpeg, png), at most 5 MB. Payload field names are inferred.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. Payload field names are inferred.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. Payload field names are inferred.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WhatsappImageContent {
     /// Message type.
@@ -1101,7 +1101,7 @@ pub enum WhatsappImageContentType {
 string_enum!(WhatsappImageContentType { Image = "image" });
 /// Replacement for a image header. Payload field names are inferred.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. Payload field names are inferred.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. Payload field names are inferred.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WhatsappImageHeaderParams {
     /// Header kind.
@@ -1539,7 +1539,7 @@ pub struct WhatsappMediaAudioTemplate {
     pub number: String,
     /// Media content (audio). Field names inside are inferred; the reference does not show this shape.
     ///
-    /// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. Field names inside are inferred; the reference does not show this shape.&lt;/div&gt;
+    /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. Field names inside are inferred; the reference does not show this shape.</div>
     pub payload: WhatsappMediaAudioTemplatePayload,
     /// Template type.
     pub r#type: WhatsappMediaAudioTemplateType,
@@ -1591,7 +1591,7 @@ pub enum WhatsappMediaAudioTemplateLanguage {
 string_enum!(WhatsappMediaAudioTemplateLanguage { En = "en", EnUs = "en_US" });
 /// Media content (audio). Field names inside are inferred; the reference does not show this shape.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. Field names inside are inferred; the reference does not show this shape.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. Field names inside are inferred; the reference does not show this shape.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WhatsappMediaAudioTemplatePayload {
     /// Media kind.
@@ -1653,7 +1653,7 @@ pub struct WhatsappMediaDocumentTemplate {
     pub number: String,
     /// Media content (document). Field names inside are inferred; the reference does not show this shape.
     ///
-    /// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. Field names inside are inferred; the reference does not show this shape.&lt;/div&gt;
+    /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. Field names inside are inferred; the reference does not show this shape.</div>
     pub payload: WhatsappMediaDocumentTemplatePayload,
     /// Template type.
     pub r#type: WhatsappMediaDocumentTemplateType,
@@ -1706,7 +1706,7 @@ pub enum WhatsappMediaDocumentTemplateLanguage {
 string_enum!(WhatsappMediaDocumentTemplateLanguage { En = "en", EnUs = "en_US" });
 /// Media content (document). Field names inside are inferred; the reference does not show this shape.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. Field names inside are inferred; the reference does not show this shape.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. Field names inside are inferred; the reference does not show this shape.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WhatsappMediaDocumentTemplatePayload {
     /// Media kind.
@@ -1788,7 +1788,7 @@ pub struct WhatsappMediaImageTemplate {
     pub number: String,
     /// Media content (image). Field names inside are inferred; the reference does not show this shape.
     ///
-    /// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. Field names inside are inferred; the reference does not show this shape.&lt;/div&gt;
+    /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. Field names inside are inferred; the reference does not show this shape.</div>
     pub payload: WhatsappMediaImageTemplatePayload,
     /// Template type.
     pub r#type: WhatsappMediaImageTemplateType,
@@ -1840,7 +1840,7 @@ pub enum WhatsappMediaImageTemplateLanguage {
 string_enum!(WhatsappMediaImageTemplateLanguage { En = "en", EnUs = "en_US" });
 /// Media content (image). Field names inside are inferred; the reference does not show this shape.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. Field names inside are inferred; the reference does not show this shape.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. Field names inside are inferred; the reference does not show this shape.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WhatsappMediaImageTemplatePayload {
     /// Media kind.
@@ -1913,7 +1913,7 @@ pub struct WhatsappMediaVideoTemplate {
     pub number: String,
     /// Media content (video). Field names inside are inferred; the reference does not show this shape.
     ///
-    /// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. Field names inside are inferred; the reference does not show this shape.&lt;/div&gt;
+    /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. Field names inside are inferred; the reference does not show this shape.</div>
     pub payload: WhatsappMediaVideoTemplatePayload,
     /// Template type.
     pub r#type: WhatsappMediaVideoTemplateType,
@@ -1965,7 +1965,7 @@ pub enum WhatsappMediaVideoTemplateLanguage {
 string_enum!(WhatsappMediaVideoTemplateLanguage { En = "en", EnUs = "en_US" });
 /// Media content (video). Field names inside are inferred; the reference does not show this shape.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. Field names inside are inferred; the reference does not show this shape.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. Field names inside are inferred; the reference does not show this shape.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WhatsappMediaVideoTemplatePayload {
     /// Media kind.
@@ -2671,7 +2671,7 @@ pub enum WhatsappReplyChoiceType {
 string_enum!(WhatsappReplyChoiceType { Reply = "reply" });
 /// Audio (audio/aac, audio/mp4, audio/amr, audio/mpeg, opus codecs; plain audio/ogg is not supported), at most 16 MB. Payload field names are inferred.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape. Payload field names are inferred (the reference gives only the option name).&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape. Payload field names are inferred (the reference gives only the option name).</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WhatsappSendAudioMessage {
     /// Channel(s) the message goes out on.
@@ -2697,7 +2697,7 @@ impl WhatsappSendAudioMessage {
 }
 /// An authentication template; the single body variable is the code.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WhatsappSendAuthenticationMessage {
     /// Channel(s) the message goes out on.
@@ -2723,7 +2723,7 @@ impl WhatsappSendAuthenticationMessage {
 }
 /// Interactive quick-reply buttons.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WhatsappSendButtonsMessage {
     /// Channel(s) the message goes out on.
@@ -2749,7 +2749,7 @@ impl WhatsappSendButtonsMessage {
 }
 /// One or more contact cards. The payload layout is inferred.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WhatsappSendContactMessage {
     /// Channel(s) the message goes out on.
@@ -2775,7 +2775,7 @@ impl WhatsappSendContactMessage {
 }
 /// A document (any valid MIME type that is not image, audio or video), at most 100 MB. Payload field names are inferred.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape. Payload field names are inferred (the reference gives only the option name).&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape. Payload field names are inferred (the reference gives only the option name).</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WhatsappSendDocumentMessage {
     /// Channel(s) the message goes out on.
@@ -2801,7 +2801,7 @@ impl WhatsappSendDocumentMessage {
 }
 /// A non-service template with a document header and body variables.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WhatsappSendHeaderDocumentMessage {
     /// Channel(s) the message goes out on.
@@ -2827,7 +2827,7 @@ impl WhatsappSendHeaderDocumentMessage {
 }
 /// A non-service template with a image header and body variables.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WhatsappSendHeaderImageMessage {
     /// Channel(s) the message goes out on.
@@ -2853,7 +2853,7 @@ impl WhatsappSendHeaderImageMessage {
 }
 /// A non-service template with a text header and body variables.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WhatsappSendHeaderTextMessage {
     /// Channel(s) the message goes out on.
@@ -2879,7 +2879,7 @@ impl WhatsappSendHeaderTextMessage {
 }
 /// A non-service template with a video header and body variables.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WhatsappSendHeaderVideoMessage {
     /// Channel(s) the message goes out on.
@@ -2905,7 +2905,7 @@ impl WhatsappSendHeaderVideoMessage {
 }
 /// An image (jpg, jpeg, png), at most 5 MB. Payload field names are inferred.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WhatsappSendImageMessage {
     /// Channel(s) the message goes out on.
@@ -2931,7 +2931,7 @@ impl WhatsappSendImageMessage {
 }
 /// An interactive choice list.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WhatsappSendListMessage {
     /// Channel(s) the message goes out on.
@@ -2957,7 +2957,7 @@ impl WhatsappSendListMessage {
 }
 /// A map location.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WhatsappSendLocationMessage {
     /// Channel(s) the message goes out on.
@@ -3122,7 +3122,7 @@ pub struct WhatsappSendMessageResponse {
 }
 /// A non-service template without variables.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WhatsappSendNonVariableMessage {
     /// Channel(s) the message goes out on.
@@ -3148,7 +3148,7 @@ impl WhatsappSendNonVariableMessage {
 }
 /// A non-service template whose header and body variables are given as positional lists.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WhatsappSendTemplateMessage {
     /// Channel(s) the message goes out on.
@@ -3174,7 +3174,7 @@ impl WhatsappSendTemplateMessage {
 }
 /// Sends a stored service template. Give either `alias` or `id` (one of them is required). Variables in the template are replaced from `data`.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. The reference requires `alias` when `id` is absent (and the reverse) and does not say what both at once means; the spec allows exactly one.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference requires `alias` when `id` is absent (and the reverse) and does not say what both at once means; the spec allows exactly one.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WhatsappSendTemplateRequest {
     /// Exactly one of `alias`, `id` (the body carries the one chosen).
@@ -3223,7 +3223,7 @@ pub struct WhatsappSendTemplateResponse {
 }
 /// Text content.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WhatsappSendTextMessage {
     /// Channel(s) the message goes out on.
@@ -3249,7 +3249,7 @@ impl WhatsappSendTextMessage {
 }
 /// A video (video/mp4 or video/3gpp, H.264 video and AAC audio only), at most 16 MB. Payload field names are inferred.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape. Payload field names are inferred (the reference gives only the option name).&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape. Payload field names are inferred (the reference gives only the option name).</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WhatsappSendVideoMessage {
     /// Channel(s) the message goes out on.
@@ -3994,7 +3994,7 @@ pub enum WhatsappTemplateDocumentButtonType {
 string_enum!(WhatsappTemplateDocumentButtonType { Template = "template" });
 /// A template header showing a document. Payload field names are inferred.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. Payload field names are inferred.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. Payload field names are inferred.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WhatsappTemplateDocumentHeader {
     /// Header type.
@@ -4320,7 +4320,7 @@ pub enum WhatsappTemplateImageButtonType {
 string_enum!(WhatsappTemplateImageButtonType { Template = "template" });
 /// A template header showing an image. Payload field names are inferred.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. Payload field names are inferred.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. Payload field names are inferred.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WhatsappTemplateImageHeader {
     /// Header type.
@@ -4465,7 +4465,7 @@ pub enum WhatsappTemplateImageReplyType {
 string_enum!(WhatsappTemplateImageReplyType { Template = "template" });
 /// Extra options for a template message (the reference does not list the fields; these mirror the channel options).
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. Extra options for a template message (the reference does not list the fields; these mirror the channel options).&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. Extra options for a template message (the reference does not list the fields; these mirror the channel options).</div>
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct WhatsappTemplateMeta {
     /// Your own identifier, echoed in responses, DLRs and webhooks.
@@ -4588,7 +4588,7 @@ pub enum WhatsappTemplateOtpChoicesType {
 string_enum!(WhatsappTemplateOtpChoicesType { Otp = "otp" });
 /// Values for a template with variables, in one of two forms: header values (a list of strings) with any body values, or body values only (a template without header variables). The reference asks for `header_params` only when the template has header variables.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. The reference does not split this shape; a body-only template needs at least two body values here because one body value and no header is, on the wire, the authentication shape, and no values at all the non-variable shape.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference does not split this shape; a body-only template needs at least two body values here because one body value and no header is, on the wire, the authentication shape, and no values at all the non-variable shape.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 pub enum WhatsappTemplatePayload {
@@ -5099,7 +5099,7 @@ pub enum WhatsappTemplateVideoButtonType {
 string_enum!(WhatsappTemplateVideoButtonType { Template = "template" });
 /// A template header showing a video. Payload field names are inferred.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. Payload field names are inferred.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. Payload field names are inferred.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WhatsappTemplateVideoHeader {
     /// Header type.
@@ -5574,7 +5574,7 @@ pub struct WhatsappUpdateUnsubscriberResponse {
 }
 /// A video (video/mp4 or video/3gpp, H.264 video and AAC audio only), at most 16 MB. Payload field names are inferred.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. Payload field names are inferred. Payload field names are inferred (the reference gives only the option name).&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. Payload field names are inferred. Payload field names are inferred (the reference gives only the option name).</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WhatsappVideoContent {
     /// Message type.
@@ -5625,7 +5625,7 @@ pub enum WhatsappVideoContentType {
 string_enum!(WhatsappVideoContentType { Video = "video" });
 /// Replacement for a video header. Payload field names are inferred.
 ///
-/// &lt;div class="warning"&gt;Inferred (&lt;code&gt;x-inferred&lt;/code&gt;): not stated by the provider's reference. Payload field names are inferred.&lt;/div&gt;
+/// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. Payload field names are inferred.</div>
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct WhatsappVideoHeaderParams {
     /// Header kind.
