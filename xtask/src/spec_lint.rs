@@ -30,13 +30,14 @@
 
 mod coverage;
 mod enums;
-mod examples;
+pub(crate) mod examples;
+mod extensions;
 mod external;
 mod inferred;
 mod oneof;
 mod open;
-mod parse;
-mod pointer;
+pub(crate) mod parse;
+pub(crate) mod pointer;
 mod reference;
 mod walk;
 
@@ -242,6 +243,7 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
         let leaf_counts = oneof::check_leaf_counts(&doc, &mut problems);
         let one_ofs = oneof::check_tagging(&doc, &structure, &mut problems);
         open::check(&doc, &mut problems);
+        extensions::check(&doc, &mut problems);
         let inferred = inferred::check(&doc, &structure, &mut problems);
         let reference = reference::check(&doc, &options.file, &mut problems);
         summary.push(format!(
