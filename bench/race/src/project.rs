@@ -107,21 +107,20 @@ fn drop_non_json_bodies(spec: &mut Value, reductions: &mut Vec<String>) {
 
 /// Keeps the first of every group of string enum values that are equal ignoring case
 /// (progenitor cannot name two variants `male` and `Male`), recursing through the whole
-/// document. `pointer` is the JSON pointer of `node`, for the printed reduction.
+/// document; the matching entries of sibling `x-enum-*` lists (variant names, descriptions) go
+/// with them. `pointer` is the JSON pointer of `node`, for the printed reduction.
 fn dedupe_enums(node: &mut Value, pointer: &str, reductions: &mut Vec<String>) {
     match node {
         Value::Mapping(map) => {
+            if let Some(dropped) = dedupe_values(map, pointer, reductions) {
+                drop_parallel_entries(map, &dropped);
+            }
             for (k, v) in map.iter_mut() {
                 let key = match k {
                     Value::String(s) => s.replace('~', "~0").replace('/', "~1"),
                     other => format!("{other:?}"),
                 };
-                let here = format!("{pointer}/{key}");
-                if key == "enum" {
-                    dedupe_values(v, &here, reductions);
-                } else {
-                    dedupe_enums(v, &here, reductions);
-                }
+                dedupe_enums(v, &format!("{pointer}/{key}"), reductions);
             }
         }
         Value::Sequence(items) => {
@@ -133,26 +132,49 @@ fn dedupe_enums(node: &mut Value, pointer: &str, reductions: &mut Vec<String>) {
     }
 }
 
-fn dedupe_values(list: &mut Value, pointer: &str, reductions: &mut Vec<String>) {
-    let Some(items) = list.as_sequence_mut() else {
-        return;
-    };
+/// Deduplicates `map.enum`; returns the removed positions (in the original list), if any.
+fn dedupe_values(
+    map: &mut Mapping,
+    pointer: &str,
+    reductions: &mut Vec<String>,
+) -> Option<Vec<usize>> {
+    let items = map.get_mut("enum")?.as_sequence_mut()?;
     let mut seen: Vec<String> = Vec::new();
-    let mut removed = Vec::new();
-    items.retain(|v| {
-        let Some(s) = v.as_str() else { return true };
+    let mut dropped = Vec::new();
+    for (i, v) in items.iter().enumerate() {
+        let Some(s) = v.as_str() else { continue };
         let folded = s.to_lowercase();
         if seen.contains(&folded) {
-            removed.push(s.to_owned());
-            false
+            dropped.push(i);
         } else {
             seen.push(folded);
-            true
         }
-    });
-    if !removed.is_empty() {
-        reductions.push(format!(
-            "enum {pointer}: removed {removed:?} (equal to an earlier value ignoring case)"
-        ));
     }
+    if dropped.is_empty() {
+        return None;
+    }
+    let removed: Vec<&str> = dropped.iter().filter_map(|&i| items[i].as_str()).collect();
+    reductions.push(format!(
+        "enum {pointer}/enum: removed {removed:?} (equal to an earlier value ignoring case)"
+    ));
+    remove_positions(items, &dropped);
+    Some(dropped)
+}
+
+/// Removes the same positions from every `x-enum-*` list beside the enum.
+fn drop_parallel_entries(map: &mut Mapping, dropped: &[usize]) {
+    for (k, v) in map.iter_mut() {
+        let parallel = k.as_str().is_some_and(|k| k.starts_with("x-enum-"));
+        if let (true, Some(list)) = (parallel, v.as_sequence_mut()) {
+            remove_positions(list, dropped);
+        }
+    }
+}
+
+fn remove_positions(list: &mut Vec<Value>, positions: &[usize]) {
+    let mut i = 0;
+    list.retain(|_| {
+        i += 1;
+        !positions.contains(&(i - 1))
+    });
 }
