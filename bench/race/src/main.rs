@@ -361,8 +361,16 @@ fn report(r: &Report) {
         " s",
         false,
     );
+    let paired = |a: &[Sample], b: &[Sample]| {
+        median(a.iter().zip(b).map(|(a, b)| a.secs / b.secs).collect())
+    };
     println!(
-        "\nraw build seconds: qikberry {:?}, progenitor {:?}",
+        "\nmedian of the per-round ratios: build {:.2}×, check {:.2}×",
+        paired(&ours.build, &prog.build),
+        paired(&ours.check, &prog.check)
+    );
+    println!(
+        "raw build seconds: qikberry {:?}, progenitor {:?}",
         raw(&ours.build),
         raw(&prog.build)
     );
