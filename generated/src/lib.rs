@@ -46,22 +46,26 @@
 #![forbid(unsafe_code)]
 
 pub mod client;
+pub mod drift;
 pub mod error;
 pub mod multipart;
 pub mod pagination;
 pub mod request;
 pub mod runtime;
+#[cfg(feature = "auth")]
+pub mod token;
 pub mod types;
 
-/// Code generated from `spec/qikberry.yaml` (product modules, re-exported at the crate root).
+// Code generated from `spec/qikberry.yaml` into `src/api/` (product modules and `common`),
+// private and re-exported once at the crate root: `qikberry::sms`, `qikberry::common`, ….
 #[rustfmt::skip]
 #[allow(missing_docs)]
-pub mod r#gen;
+mod api;
 #[allow(unused_imports)]
-pub use r#gen::*;
+pub use api::*;
 
 pub use client::{Client, ClientBuilder};
-pub use error::{Error, ErrorBody};
+pub use error::{Error, ErrorBody, RawBody, SentIds};
 #[cfg(feature = "tracing")]
 pub use runtime::TracingLayer;
 pub use runtime::{AuthMode, RateLimitLayer, RetryLayer};

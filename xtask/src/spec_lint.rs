@@ -25,12 +25,13 @@
 
 mod coverage;
 mod enums;
-mod examples;
+pub(crate) mod examples;
+mod extensions;
 mod external;
 mod oneof;
 mod open;
-mod parse;
-mod pointer;
+pub(crate) mod parse;
+pub(crate) mod pointer;
 mod walk;
 
 use std::path::{Path, PathBuf};
@@ -231,6 +232,7 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
         let leaf_counts = oneof::check_leaf_counts(&doc, &mut problems);
         let one_ofs = oneof::check_tagging(&doc, &structure, &mut problems);
         open::check(&doc, &mut problems);
+        extensions::check(&doc, &mut problems);
         summary.push(format!(
             "{} operations ({} in the inventory)",
             coverage.operations, coverage.inventory
