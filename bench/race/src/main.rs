@@ -8,7 +8,7 @@
 //! Steps: install the pinned progenitor into `.tools/progenitor` when missing; build our
 //! generator (`target/release/xtask`); write the projection (every reduction printed); time
 //! both generators (alternating); count emitted lines; lay both crates out in one scratch
-//! workspace under `bench/race/target/work/` (ours = a copy of `generated/` with `src/gen/`
+//! workspace under `bench/race/target/work/` (ours = a copy of `generated/` with `src/api/`
 //! regenerated from the projection, all REST features); build their dependencies once; then,
 //! alternating the order every round, `cargo clean -p <crate>` + `cargo build -p <crate>` and
 //! `cargo clean -p <crate>` + `cargo check -p <crate>` with `CARGO_INCREMENTAL=0`. Prints
@@ -201,7 +201,7 @@ fn time_generators(race: &Race, runs: usize) -> Result<(Vec<Sample>, Vec<Sample>
     Ok((ours, prog))
 }
 
-/// The scratch workspace: `qikberry` (a copy of `generated/` whose `src/gen/` is the
+/// The scratch workspace: `qikberry` (a copy of `generated/` whose `src/api/` is the
 /// projection's output) and the progenitor crate, sharing one lock file (ours, copied) and one
 /// target folder.
 fn layout_workspace(race: &Race) -> Result<PathBuf, String> {
@@ -213,7 +213,7 @@ fn layout_workspace(race: &Race) -> Result<PathBuf, String> {
     for part in ["Cargo.toml", "src", "examples", "benches"] {
         measure::copy_tree(&race.root.join("generated").join(part), &ours.join(part))?;
     }
-    let gen_dir = ours.join("src/gen");
+    let gen_dir = ours.join("src/api");
     std::fs::remove_dir_all(&gen_dir).map_err(|e| e.to_string())?;
     measure::copy_tree(&race.work.join("gen-ours"), &gen_dir)?;
     measure::copy_tree(&race.work.join("gen-prog"), &ws.join("prog"))?;
