@@ -326,10 +326,7 @@ fn overhead(c: &mut Criterion) {
             drop(fx.rt.block_on(Fixture::ours_list(&fx.layered)))
         }),
     ];
-    for (group, calls, variants) in [
-        ("send_message", 50, &send),
-        ("list_senders_250", 5, &list),
-    ] {
+    for (group, calls, variants) in [("send_message", 50, &send), ("list_senders_250", 5, &list)] {
         println!(
             "{group}: interleaved rounds of {calls} calls, median ratio to reqwest and median µs per call over {ROUNDS} rounds; allocations per call"
         );
