@@ -213,7 +213,13 @@ async fn dropped_connection_mid_window_with_resubmission() {
     let d = double(
         standard(|st, _, p| {
             let key = key_of(p);
-            let attempts = st.received.lock().unwrap().iter().filter(|k| **k == key).count();
+            let attempts = st
+                .received
+                .lock()
+                .unwrap()
+                .iter()
+                .filter(|k| **k == key)
+                .count();
             if attempts == 1 {
                 let body = Body::SubmitSmResp(MessageIdResp::default());
                 vec![Act::Reply(resp(p, 0x58, body))]
@@ -240,7 +246,10 @@ async fn dropped_connection_mid_window_with_resubmission() {
     settle(&d.stats).await;
     let t = assert_exactly_once(&out, &d.stats, false);
     assert!(t.ok > 0, "{t:?}");
-    assert!(t.written > 0, "no submit was in flight when the connection dropped: {t:?}");
+    assert!(
+        t.written > 0,
+        "no submit was in flight when the connection dropped: {t:?}"
+    );
     assert_eq!(t.ok + t.written + t.not_written, 300);
     assert!(d.stats.connections.load(Ordering::SeqCst) >= 2);
 }
