@@ -14,7 +14,7 @@ use std::process::{Command, ExitCode};
 use serde_json::{Value, json};
 
 use crate::spec_diff::compare;
-use crate::spec_diff::rules::Severity;
+use crate::spec_diff::rules::{ChangeKind, Severity};
 use crate::workspace;
 
 /// One old/new pair to prove.
@@ -303,7 +303,11 @@ fn judge(
     println!("| pair | spec-diff | user crate against new crate | agree |\n|---|---|---|---|");
     for p in pairs {
         let changes = compare::diff(&olds[&p.old], &p.new);
-        let breaking = changes.iter().any(|c| c.severity == Severity::Breaking);
+        // Breaking in behaviour only (same Rust API, different requests or results): the user
+        // crate still compiles; every other breaking change must stop it.
+        let breaking = changes
+            .iter()
+            .any(|c| c.severity == Severity::Breaking && !behavioural(c.kind));
         if let Some(e) = rejected.get(&p.name) {
             // No crate to compile: the change cannot reach a user, who keeps the old crate.
             println!(
@@ -325,7 +329,11 @@ fn judge(
         println!(
             "| {} | {} | {} | {} |",
             p.name,
-            if breaking { "breaking" } else { "non-breaking" },
+            if breaking {
+                "breaking (API)"
+            } else {
+                "non-breaking (API)"
+            },
             match failed.get(&user) {
                 None => "compiles".to_string(),
                 Some(e) => format!("fails: {}", e.replace('|', "/")),
@@ -354,6 +362,22 @@ fn judge(
         }
         Ok(ExitCode::FAILURE)
     }
+}
+
+/// Breaking changes that keep every Rust signature: calls go elsewhere or behave differently.
+fn behavioural(kind: ChangeKind) -> bool {
+    matches!(
+        kind,
+        ChangeKind::OperationMoved
+            | ChangeKind::ServerChanged
+            | ChangeKind::ServerRemoved
+            | ChangeKind::SecuritySchemeRemoved
+            | ChangeKind::SecuritySchemeChanged
+            | ChangeKind::SecurityRequirementChanged
+            | ChangeKind::SuccessStatusCodeRemoved
+            | ChangeKind::ContentTypeRemoved
+            | ChangeKind::FormatChanged
+    )
 }
 
 /// Five mutations of the real spec, each on the first (by name) component schema that fits.
