@@ -46,6 +46,7 @@
 #![forbid(unsafe_code)]
 
 pub mod client;
+pub mod drift;
 pub mod error;
 pub mod multipart;
 pub mod pagination;

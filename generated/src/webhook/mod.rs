@@ -44,20 +44,20 @@ mod event;
 #[cfg(feature = "webhook-receiver")]
 mod receiver;
 mod status;
-mod types;
+pub(crate) mod types;
 pub mod verify;
 
 pub use dedupe::{
-    BoxFuture, DEFAULT_CAPACITY, DEFAULT_TTL, DedupeError, DedupeStore, InMemoryDedupe,
+    BoxFuture, Claim, DEFAULT_CLAIM_LEASE, DEFAULT_TTL, DedupeError, DedupeStore, InMemoryDedupe,
     RETRY_HORIZON,
 };
 pub use event::{
     ButtonReply, CallRecord, ContactChange, ContactEvent, Event, IdempotencyKey, InboundChannel,
     InboundMessage, InboundSender, InboundUser, LinkVisit, Location, Media, MessageContent,
-    MessageStatus, ParseError, SmsDeliveryReport, Unsubscription, UserInfo, names,
+    MessageStatus, ParseError, Parsed, SmsDeliveryReport, Unsubscription, UserInfo, names,
 };
 #[cfg(feature = "webhook-receiver")]
-pub use receiver::{DEFAULT_BODY_LIMIT, Receiver};
+pub use receiver::{DEFAULT_BODY_LIMIT, HandlerError, Receiver};
 pub use status::{
     CallStatus, ChannelStatus, OptOutScope, SMS_ERROR_CODES, SmsErrorCode, SmsStatus,
     sms_error_code, sms_error_code_num,
