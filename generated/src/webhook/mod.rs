@@ -64,6 +64,6 @@ pub use status::{
 };
 pub use types::{EventTime, Id};
 pub use verify::{
-    Delivery, IncomingRequest, Outcome, Rejection, SignatureFn, SignaturePolicy, SignatureScheme,
-    SignatureStatus, TestRequest, Verifier, encode_like_sender, sign_test_request,
+    Delivery, DeliveryHeaders, IncomingRequest, Outcome, Rejection, SignatureFn, SignaturePolicy,
+    SignatureScheme, SignatureStatus, TestRequest, Verifier, encode_like_sender, sign_test_request,
 };

@@ -267,6 +267,7 @@ async fn handle(
         query,
         authorization: header_str(&headers, "authorization"),
         signature: header_str(&headers, "signature"),
+        content_type: header_str(&headers, header::CONTENT_TYPE.as_str()),
         body: &bytes,
     };
     let delivery = match inner.verifier.process(&req) {

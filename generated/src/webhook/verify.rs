@@ -174,8 +174,23 @@ pub struct IncomingRequest<'a> {
     pub authorization: Option<&'a str>,
     /// The `Signature` header value, if any.
     pub signature: Option<&'a str>,
+    /// The `Content-Type` header value, if any (kept in [`Delivery::headers`]).
+    pub content_type: Option<&'a str>,
     /// The body exactly as received.
     pub body: &'a [u8],
+}
+
+/// The request headers of an accepted delivery, without secrets: enough to record and replay
+/// what arrived (e.g. the `webhook_receiver` example's `--record`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DeliveryHeaders {
+    /// `Content-Type`, as sent.
+    pub content_type: Option<String>,
+    /// `Signature`, as sent (a MAC of the body, not a secret).
+    pub signature: Option<String>,
+    /// Whether an `Authorization` header was present. Its value is the Bearer secret and is
+    /// never kept.
+    pub authorization: bool,
 }
 
 /// A verified, parsed event ready for your code.
@@ -189,6 +204,8 @@ pub struct Delivery {
     pub signature: SignatureStatus,
     /// The body exactly as received (members the typed event has no field for are here).
     pub body: bytes::Bytes,
+    /// The request headers, secrets left out.
+    pub headers: DeliveryHeaders,
     /// Every difference from the spec met while parsing (already reported to the verifier's
     /// [`DriftReporter`]).
     pub drift: Vec<Drift>,
@@ -532,6 +549,11 @@ impl Verifier {
             key,
             signature,
             body: bytes::Bytes::copy_from_slice(req.body),
+            headers: DeliveryHeaders {
+                content_type: req.content_type.map(str::to_owned),
+                signature: req.signature.map(str::to_owned),
+                authorization: req.authorization.is_some(),
+            },
             drift: parsed.drift,
         })))
     }
