@@ -68,6 +68,7 @@ fn bench(c: &mut Criterion) {
             authorization: Some(&bearer),
             signature: Some(&signature),
             body,
+            ..Default::default()
         };
         // Sanity: the case verifies and parses.
         assert!(

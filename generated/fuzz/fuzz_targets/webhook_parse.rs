@@ -27,6 +27,7 @@ fuzz_target!(|data: &[u8]| {
         authorization: None,
         signature: Some(&header),
         body,
+        ..Default::default()
     };
     if let Ok(Outcome::Event(d)) = verifier.process(&req) {
         assert_eq!(d.key, d.event.idempotency_key(body));

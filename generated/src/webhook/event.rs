@@ -220,24 +220,23 @@ impl Event {
         probe: &Probe<'_>,
         drift: &mut Vec<Drift>,
     ) -> Result<Event, ParseError> {
-        let (name, wrap): (&str, fn(&str, &mut Vec<Drift>) -> Result<Event, ParseError>) =
-            if probe.link_id.is_some() {
-                (names::LINK_VISIT, |t, d| {
-                    typed(t, names::LINK_VISIT, "", d).map(Event::LinkVisit)
-                })
-            } else if probe.identity.is_some() {
-                (names::CONTACTS_SUBSCRIBER_SUBSCRIPTION, |t, d| {
-                    typed(t, names::CONTACTS_SUBSCRIBER_SUBSCRIPTION, "", d).map(Event::Contact)
-                })
-            } else if probe.id.is_some() && probe.status.is_some() {
-                (names::SMS_MESSAGE_STATUS, |t, d| {
-                    typed(t, names::SMS_MESSAGE_STATUS, "", d).map(Event::SmsStatus)
-                })
-            } else {
-                let payload = whole(text)?;
-                let err = ParseError::UnrecognisedBody;
-                return Ok(unrecognised(String::new(), payload, "", err, drift));
-            };
+        let (name, wrap): (&str, FlatParser) = if probe.link_id.is_some() {
+            (names::LINK_VISIT, |t, d| {
+                typed(t, names::LINK_VISIT, "", d).map(Event::LinkVisit)
+            })
+        } else if probe.identity.is_some() {
+            (names::CONTACTS_SUBSCRIBER_SUBSCRIPTION, |t, d| {
+                typed(t, names::CONTACTS_SUBSCRIBER_SUBSCRIPTION, "", d).map(Event::Contact)
+            })
+        } else if probe.id.is_some() && probe.status.is_some() {
+            (names::SMS_MESSAGE_STATUS, |t, d| {
+                typed(t, names::SMS_MESSAGE_STATUS, "", d).map(Event::SmsStatus)
+            })
+        } else {
+            let payload = whole(text)?;
+            let err = ParseError::UnrecognisedBody;
+            return Ok(unrecognised(String::new(), payload, "", err, drift));
+        };
         match wrap(text, drift) {
             Ok(ev) => Ok(ev),
             Err(error) => Ok(unparsed(name, whole(text)?, error, drift)),
@@ -551,6 +550,9 @@ fn unrecognised(
     drift.push(Drift::new(event.clone(), pointer, kind));
     Event::Unknown { event, payload }
 }
+
+/// Parses one flat body form into its event.
+type FlatParser = fn(&str, &mut Vec<Drift>) -> Result<Event, ParseError>;
 
 /// An event and the drift met while parsing it; see [`Event::parse`].
 #[derive(Debug, Clone, PartialEq)]
