@@ -302,3 +302,17 @@ fn every_callback_example_in_the_spec_parses_typed() {
         );
     }
 }
+
+/// JSON with a member given twice (valid JSON; serde's derive refuses it) is still an event:
+/// the last duplicate wins, as in PHP, and the re-read is reported.
+#[test]
+fn duplicate_members_are_read_like_php_and_reported() {
+    let body = br#"{"event":"sms:message:status","payload":{"id":"x:1","status":"FAILED"},"payload":{"id":"x:1","status":"DELIVRD"}}"#;
+    let parsed = Event::parse(body).unwrap();
+    let Event::SmsStatus(r) = &parsed.event else {
+        panic!("{:?}", parsed.event)
+    };
+    assert_eq!(r.status, SmsStatus::Delivered);
+    assert_eq!(parsed.drift.len(), 1, "{:?}", parsed.drift);
+    assert!(matches!(&parsed.drift[0].kind, DriftKind::Lenient(w) if w.contains("duplicate")));
+}

@@ -193,8 +193,18 @@ impl Event {
                 drift,
             ));
         }
-        let probe: Probe<'_> =
-            serde_json::from_str(text).map_err(|e| ParseError::Syntax(e.to_string()))?;
+        match serde_json::from_str::<Probe<'_>>(text) {
+            Ok(probe) => Self::from_probe(text, &probe, drift),
+            Err(e) => Self::from_irregular(text, e, drift),
+        }
+    }
+
+    /// An object body: enveloped when it has `event`, flat otherwise.
+    fn from_probe(
+        text: &str,
+        probe: &Probe<'_>,
+        drift: &mut Vec<Drift>,
+    ) -> Result<Event, ParseError> {
         match probe.event {
             Some(ev) => match serde_json::from_str::<Cow<'_, str>>(ev.get()) {
                 Ok(name) => Ok(Self::from_envelope(&name, probe.payload, drift)),
@@ -209,8 +219,27 @@ impl Event {
                     ))
                 }
             },
-            None => Self::from_flat(text, &probe, drift),
+            None => Self::from_flat(text, probe, drift),
         }
+    }
+
+    /// Valid JSON the envelope probe refused (a member given twice, as a PHP array merge can
+    /// produce): parsed again from its normalised form (the last duplicate wins, as in PHP),
+    /// with a drift report. Not JSON at all: the syntax error.
+    fn from_irregular(
+        text: &str,
+        probe_error: serde_json::Error,
+        drift: &mut Vec<Drift>,
+    ) -> Result<Event, ParseError> {
+        let Ok(value) = serde_json::from_str::<Value>(text) else {
+            return Err(ParseError::Syntax(probe_error.to_string()));
+        };
+        let normalised = value.to_string();
+        let probe: Probe<'_> =
+            serde_json::from_str(&normalised).map_err(|e| ParseError::Syntax(e.to_string()))?;
+        let why = format!("body re-read after: {probe_error}");
+        drift.push(Drift::new("", "", DriftKind::Lenient(why)));
+        Self::from_probe(&normalised, &probe, drift)
     }
 
     /// A body without `event`: a link visit, a bare contact, a flat SMS delivery report, or
