@@ -75,7 +75,7 @@ impl<'a> Emitter<'a> {
     fn named(&self, n: &str, loc: Loc<'_>) -> TokenStream {
         let id = ident(n);
         match (self.api.modules.get(n), loc) {
-            (Some(Module::Common), Loc::Tag(_)) => quote!(crate::r#gen::common::#id),
+            (Some(Module::Common), Loc::Tag(_)) => quote!(crate::api::common::#id),
             _ => quote!(#id),
         }
     }
@@ -128,6 +128,72 @@ impl<'a> Emitter<'a> {
             }
             TypeKind::Struct(fields) => self.struct_def(def, fields, loc, doc),
             TypeKind::OneOf(o) => self.one_of_def(def, o, loc, doc),
+            TypeKind::Choice(variants) => self.choice_def(def, variants, loc, doc),
+        }
+    }
+
+    /// The public path (`qikberry::<module>::<Name>`) of a generated type, for doc tests.
+    fn public_path(&self, name: &str) -> String {
+        match self.api.modules.get(name) {
+            Some(Module::Tag(tag)) => format!("qikberry::{tag}::{name}"),
+            _ => format!("qikberry::common::{name}"),
+        }
+    }
+
+    /// An `x-exactly-one-of` choice: an externally tagged enum flattened into the structs that
+    /// use it, so each variant is one wire key. Its docs carry a doc test that builds a body by
+    /// choosing, and a `compile_fail` one showing that a body without a choice does not compile.
+    fn choice_def(
+        &self,
+        def: &TypeDef,
+        variants: &[(String, String, Ty)],
+        loc: Loc<'_>,
+        doc: TokenStream,
+    ) -> TokenStream {
+        let name = ident(&def.name);
+        let tokens = variants.iter().map(|(v, wire, ty)| {
+            let v = ident(v);
+            let ty = self.ty(ty, loc);
+            let d = format!(" The body carries `{wire}`.");
+            quote!(#[doc = #d] #[serde(rename = #wire)] #v(#ty),)
+        });
+        let user = self.api.types.iter().find_map(|(n, t)| match &t.kind {
+            TypeKind::Struct(fields) => fields
+                .iter()
+                .find(|f| f.flatten && f.ty == Ty::Named(def.name.clone()))
+                .map(|f| (n.clone(), f.rust.clone())),
+            _ => None,
+        });
+        let tests = user.zip(variants.last()).map(|((user, field), (v, _, _))| {
+            let (body, choice) = (self.public_path(&user), self.public_path(&def.name));
+            let lines: Vec<String> = vec![
+                "# Choosing is the only way to build a body".into(),
+                String::new(),
+                "```".into(),
+                format!("fn choose(body: {body}) -> {body} {{"),
+                format!("    {body} {{ {field}: {choice}::{v}(\"42\".into()), ..body }}"),
+                "}".into(),
+                "```".into(),
+                String::new(),
+                "A body without the choice is not expressible (this does not compile):".into(),
+                String::new(),
+                "```compile_fail".into(),
+                format!("fn neither(body: {body}) -> {body} {{"),
+                format!("    {body} {{ {field}: None, ..body }}"),
+                "}".into(),
+                "```".into(),
+            ];
+            doc_raw(&lines)
+        });
+        let blank = tests.is_some().then(|| quote!(#[doc = ""]));
+        quote! {
+            #doc
+            #blank
+            #tests
+            #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+            pub enum #name {
+                #(#tokens)*
+            }
         }
     }
 
@@ -148,7 +214,9 @@ impl<'a> Emitter<'a> {
             let fdoc = docs(f.doc.as_deref(), &fallback);
             let wire = &f.wire;
             let rename = (f.rust != f.wire).then(|| quote!(rename = #wire,));
-            if f.required && !f.nullable {
+            if f.flatten {
+                quote!(#fdoc #[serde(flatten)] pub #id: #ty,)
+            } else if f.required && !f.nullable {
                 let serde = rename.map(|r| quote!(#[serde(#r)]));
                 quote!(#fdoc #serde pub #id: #ty,)
             } else if f.required {
@@ -163,12 +231,24 @@ impl<'a> Emitter<'a> {
             .request_side
             .contains(&def.name)
             .then(|| self.constructor(&name, fields, loc));
+        let secrets: Vec<&str> = fields
+            .iter()
+            .filter(|f| f.secret)
+            .map(|f| f.rust.as_str())
+            .collect();
+        let (debug, debug_impl) = if secrets.is_empty() {
+            (quote!(Debug,), quote!())
+        } else {
+            let all: Vec<String> = fields.iter().map(|f| f.rust.clone()).collect();
+            (quote!(), redacting_debug(&name, &all, &secrets))
+        };
         quote! {
             #doc
-            #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
+            #[derive(#debug Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
             pub struct #name {
                 #(#field_tokens)*
             }
+            #debug_impl
             #ctor
         }
     }
@@ -277,7 +357,7 @@ impl<'a> Emitter<'a> {
             };
             let fields: Vec<String> = if untagged { self.field_names(&v.ty) } else { Vec::new() };
             quote! {
-                C { name: #vname, sigs: #sigs, fields: &[#(#fields),*], de: |v| serde_json::from_value(v).map(Self::#id) },
+                C { name: #vname, sigs: #sigs, fields: &[#(#fields),*], de: |v| crate::drift::from_value(v).map(Self::#id) },
             }
         });
         let unknown = if response {
@@ -297,8 +377,8 @@ impl<'a> Emitter<'a> {
             }
             impl<'de> serde::Deserialize<'de> for #name {
                 fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                    use crate::r#gen::support::Candidate as C;
-                    crate::r#gen::support::one_of(d, #type_name, #untagged, &[#(#cands)*], #unknown)
+                    use crate::api::support::Candidate as C;
+                    crate::api::support::one_of(d, #type_name, #untagged, &[#(#cands)*], #unknown)
                 }
             }
             #froms
@@ -309,7 +389,15 @@ impl<'a> Emitter<'a> {
         let mut out = Vec::new();
         let Ty::Named(ty) = ty else { return out };
         match self.api.types.get(ty).map(|t| &t.kind) {
-            Some(TypeKind::Struct(fields)) => out.extend(fields.iter().map(|f| f.wire.clone())),
+            Some(TypeKind::Struct(fields)) => {
+                for f in fields {
+                    if f.flatten {
+                        out.extend(self.choice_keys(&f.ty));
+                    } else {
+                        out.push(f.wire.clone());
+                    }
+                }
+            }
             Some(TypeKind::OneOf(o)) => {
                 for v in &o.variants {
                     for f in self.field_names(&v.ty) {
@@ -322,6 +410,17 @@ impl<'a> Emitter<'a> {
             _ => {}
         }
         out
+    }
+
+    /// The wire keys of a flattened choice.
+    fn choice_keys(&self, ty: &Ty) -> Vec<String> {
+        match ty {
+            Ty::Named(n) => match self.api.types.get(n).map(|t| &t.kind) {
+                Some(TypeKind::Choice(v)) => v.iter().map(|(_, wire, _)| wire.clone()).collect(),
+                _ => Vec::new(),
+            },
+            _ => Vec::new(),
+        }
     }
 
     /// `From<Payload>` for every payload type (nested ones included) that appears once.
@@ -392,9 +491,9 @@ impl<'a> Emitter<'a> {
                 };
                 let get = |f: Option<bool>, field: TokenStream| match f {
                     Some(true) => {
-                        quote!(crate::r#gen::support::page_no(#meta.and_then(|m| m.#field)))
+                        quote!(crate::api::support::page_no(#meta.and_then(|m| m.#field)))
                     }
-                    Some(false) => quote!(crate::r#gen::support::page_no(#meta.map(|m| m.#field))),
+                    Some(false) => quote!(crate::api::support::page_no(#meta.map(|m| m.#field))),
                     None => quote!(None),
                 };
                 (get(cur, quote!(current_page)), get(last, quote!(last_page)))
@@ -430,6 +529,9 @@ impl<'a> Emitter<'a> {
                 }
                 fn has_next(&self) -> bool {
                     crate::pagination::default_has_next(#next, self.current_page(), self.last_page())
+                }
+                fn next_link(&self) -> Option<&str> {
+                    #next
                 }
             }
         }
@@ -509,335 +611,35 @@ impl<'a> Emitter<'a> {
         }
     }
 
+    /// One operation: the method on the product handle and its request builder, assembled from
+    /// the steps below.
     fn op(&self, op: &Op, handle: &str) -> Result<(TokenStream, TokenStream)> {
         let loc = Loc::Tag(&op.tag);
         let method = ident(&op.method);
         let builder = ident(&op.builder);
-        let http = format_ident!("{}", op.http);
-        let opid = &op.id;
-        let server = if op.v3 {
-            quote!(crate::request::Server::V3)
-        } else {
-            quote!(crate::request::Server::V2)
+        let (method_doc, builder_doc) = op_docs(op, handle);
+        let mut parts = BuilderParts {
+            fields: vec![quote!(client: crate::Client,)],
+            args: Vec::new(),
+            inits: vec![quote!(client: self.client.clone())],
+            setters: Vec::new(),
         };
-
-        // Docs.
-        let mut lines: Vec<String> = Vec::new();
-        if let Some(s) = &op.summary {
-            lines.extend(doc_lines(s));
-        }
-        if let Some(d) = &op.description {
-            if !lines.is_empty() {
-                lines.push(String::new());
-            }
-            lines.extend(doc_lines(d));
-        }
-        if !lines.is_empty() {
-            lines.push(String::new());
-        }
-        lines.push(format!(
-            "`{} /{}` (operation `{}`).",
-            op.http, op.path, op.id
-        ));
-        if op.inferred {
-            lines.push(String::new());
-            lines.push("<div class=\"warning\">".into());
-            lines.push(String::new());
-            lines.push(
-                "**Unconfirmed path** (`x-path-inferred`): this operation's HTTP path was inferred from the \
-                 provider's reference, not confirmed by its public docs, so the call may fail with 404."
-                    .into(),
-            );
-            lines.push(String::new());
-            lines.push("</div>".into());
-        }
-        let method_doc = doc_raw(&lines);
-        let mut bdoc = vec![format!(
-            "Request builder for [`{handle}::{}`]: set optional parameters, then `.send().await`.",
-            op.method
-        )];
-        if op.inferred {
-            bdoc.push(String::new());
-            bdoc.push("<div class=\"warning\">Unconfirmed path (<code>x-path-inferred</code>): see the method's documentation.</div>".into());
-        }
-        let builder_doc = doc_raw(&bdoc);
-
-        let mut fields = vec![quote!(client: crate::Client,)];
-        let mut args = Vec::new();
-        let mut inits = vec![quote!(client: self.client.clone())];
-        let mut setters = Vec::new();
-        let setter =
-            |id: &proc_macro2::Ident, aty: TokenStream, conv: TokenStream, doc: TokenStream| {
-                quote! {
-                    #doc
-                    pub fn #id(mut self, #id: #aty) -> Self {
-                        self.#id = Some(#conv);
-                        self
-                    }
-                }
-            };
-        for p in op
-            .path_params
-            .iter()
-            .chain(op.query.iter().filter(|p| p.required))
-        {
-            let id = ident(&p.rust);
-            let ty = self.ty(&p.ty, loc);
-            let (aty, conv) = self.arg(&p.ty, loc, &id);
-            fields.push(quote!(#id: #ty,));
-            args.push(quote!(#id: #aty));
-            inits.push(init(&id, conv));
-        }
-        for p in op
-            .query
-            .iter()
-            .filter(|p| !p.required)
-            .chain(&op.page_param)
-        {
-            let id = ident(&p.rust);
-            let ty = self.ty(&p.ty, loc);
-            let (aty, conv) = self.arg(&p.ty, loc, &id);
-            fields.push(quote!(#id: Option<#ty>,));
-            inits.push(quote!(#id: None));
-            let fallback = format!("Sets the `{}` query parameter.", p.wire);
-            setters.push(setter(&id, aty, conv, docs(p.doc.as_deref(), &fallback)));
-        }
-        if let Some(f) = &op.filter {
-            let fty = ident(f);
-            fields.push(quote!(filter: #fty,));
-            inits.push(quote!(filter: #fty::new()));
-            setters.push(quote! {
-                /// Sets the list filters.
-                pub fn filter(mut self, filter: #fty) -> Self {
-                    self.filter = filter;
-                    self
-                }
-            });
-        }
-        let mut clone = true;
-        let mut body_stmts = Vec::new();
-        let mut body_link: Option<TokenStream> = None;
-        match &op.body {
-            None => {}
-            Some(OpBody::Json { ty, required } | OpBody::Form { ty, required }) => {
-                let t = self.ty(ty, loc);
-                let is_form = matches!(op.body, Some(OpBody::Form { .. }));
-                let make = |v: TokenStream| {
-                    if is_form {
-                        quote!(crate::request::Body::Form(crate::r#gen::support::form_fields(serde_json::to_value(#v)?)?))
-                    } else {
-                        quote!(crate::request::Body::Json(serde_json::to_value(#v)?))
-                    }
-                };
-                if *required {
-                    fields.push(quote!(body: #t,));
-                    args.push(quote!(body: impl Into<#t>));
-                    inits.push(quote!(body: body.into()));
-                    let b = make(quote!(&self.body));
-                    body_link = Some(quote!(.body(#b)));
-                } else {
-                    fields.push(quote!(body: Option<#t>,));
-                    inits.push(quote!(body: None));
-                    setters.push(quote! {
-                        /// Sets the request body.
-                        pub fn body(mut self, body: impl Into<#t>) -> Self {
-                            self.body = Some(body.into());
-                            self
-                        }
-                    });
-                    let b = make(quote!(body));
-                    body_link = Some(
-                        quote!(.body(match &self.body { Some(body) => #b, None => crate::request::Body::None })),
-                    );
-                }
-            }
-            Some(OpBody::Multipart(mfields)) => {
-                clone = false;
-                let mut parts = Vec::new();
-                for mf in mfields {
-                    let p = &mf.param;
-                    let id = ident(&p.rust);
-                    let wire = &p.wire;
-                    let (ty, aty, conv) = if mf.file {
-                        (
-                            quote!(crate::multipart::FilePart),
-                            quote!(crate::multipart::FilePart),
-                            quote!(#id),
-                        )
-                    } else {
-                        let (aty, conv) = self.arg(&p.ty, loc, &id);
-                        (self.ty(&p.ty, loc), aty, conv)
-                    };
-                    if p.required {
-                        fields.push(quote!(#id: #ty,));
-                        args.push(quote!(#id: #aty));
-                        inits.push(init(&id, conv));
-                    } else {
-                        fields.push(quote!(#id: Option<#ty>,));
-                        inits.push(quote!(#id: None));
-                        let fallback = format!("Sets the `{}` form field.", p.wire);
-                        setters.push(setter(&id, aty, conv, docs(p.doc.as_deref(), &fallback)));
-                    }
-                    parts.push(match (mf.file, p.required, &p.ty) {
-                        (true, true, _) => quote!(crate::r#gen::support::file_part(&mut parts, #wire, Some(self.#id));),
-                        (true, false, _) => quote!(crate::r#gen::support::file_part(&mut parts, #wire, self.#id);),
-                        (false, true, Ty::Vec(_)) => quote!(crate::r#gen::support::text_parts(&mut parts, #wire, Some(&self.#id));),
-                        (false, false, Ty::Vec(_)) => quote!(crate::r#gen::support::text_parts(&mut parts, #wire, self.#id.as_deref());),
-                        (false, true, _) => quote!(crate::r#gen::support::text_part(&mut parts, #wire, Some(&self.#id));),
-                        (false, false, _) => quote!(crate::r#gen::support::text_part(&mut parts, #wire, self.#id.as_ref());),
-                    });
-                }
-                body_stmts.push(quote! {
-                    let mut parts = Vec::new();
-                    #(#parts)*
-                    let req = req.body(crate::request::Body::Multipart(parts));
-                });
-            }
-        }
-
-        // Path: encoded segments bound to locals, then an inline-args `format!`.
-        let mut path_lets = Vec::new();
-        let path_expr = if op.path_params.is_empty() {
-            let p = &op.path;
-            quote!(#p.to_string())
-        } else {
-            let mut fmt = String::new();
-            let mut rest = op.path.as_str();
-            while let Some(start) = rest.find('{') {
-                fmt.push_str(rest.get(..start).unwrap_or(""));
-                let after = rest.get(start + 1..).unwrap_or("");
-                let end = after.find('}').unwrap_or(after.len());
-                let name = after.get(..end).unwrap_or("");
-                let p = op
-                    .path_params
-                    .iter()
-                    .find(|p| p.wire == name)
-                    .ok_or_else(|| {
-                        Error::new(
-                            "/paths",
-                            format!("internal: path parameter `{name}` vanished"),
-                        )
-                    })?;
-                let id = ident(&p.rust);
-                let local = format_ident!("p{}", path_lets.len());
-                path_lets.push(match p.ty {
-                    Ty::String => quote!(let #local = crate::request::encode_path_segment(&self.#id);),
-                    _ => quote!(let #local = crate::request::encode_path_segment(&self.#id.to_string());),
-                });
-                fmt.push_str(&format!("{{{local}}}"));
-                rest = after.get(end + 1..).unwrap_or("");
-            }
-            fmt.push_str(rest);
-            quote!(format!(#fmt))
-        };
-        let mut links = Vec::new();
-        for p in &op.query {
-            let id = ident(&p.rust);
-            links.push(self.query_link(p, quote!(self.#id), p.required));
-        }
-        if let Some(f) = op.filter.as_ref().and_then(|f| self.api.filters.get(f)) {
-            for p in &f.params {
-                let id = ident(&p.rust);
-                links.push(self.query_link(p, quote!(self.filter.#id), false));
-            }
-        }
-        let needs_each = op
-            .query
-            .iter()
-            .chain(
-                op.filter
-                    .as_ref()
-                    .and_then(|f| self.api.filters.get(f))
-                    .map(|f| f.params.as_slice())
-                    .unwrap_or_default(),
-            )
-            .any(|p| matches!(p.ty, Ty::Vec(_)));
-        let use_each = needs_each.then(|| {
-            quote!(
-                use crate::r#gen::support::QueryEach as _;
-            )
-        });
+        self.param_parts(op, loc, &mut parts);
+        let body = self.body_parts(op, loc, &mut parts);
         let (ret, exec) = match &op.response {
-            Some(t) => {
-                let t = self.ty(t, loc);
-                (t, quote!(execute))
-            }
+            Some(t) => (self.ty(t, loc), quote!(execute)),
             None => (quote!(()), quote!(execute_empty)),
         };
-        let new_req = quote!(crate::request::Request::new(#opid, reqwest::Method::#http, #server, #path_expr));
-        let (request_fn, send_body, streams) = match (&op.page, &op.page_param) {
-            (Some(info), Some(pp)) => {
-                let pwire = &pp.wire;
-                let item = self.ty(&info.item, loc);
-                let request_fn = quote! {
-                    fn request(&self, page: Option<i64>) -> crate::request::Request {
-                        #use_each
-                        #(#path_lets)*
-                        #new_req #(#links)* .query_opt(#pwire, page)
-                    }
-                };
-                let send = quote! {
-                    self.client.#exec(self.request(self.page)).await
-                };
-                let pid = ident(&pp.rust);
-                let streams = quote! {
-                    /// Streams every item of every page, fetching the next page lazily (starting at
-                    /// the page set with `page`, else 1).
-                    pub fn items(self) -> impl futures_util::Stream<Item = Result<#item, crate::Error>> + Send {
-                        let client = self.client.clone();
-                        let first = crate::r#gen::support::page_no(self.#pid).unwrap_or(1);
-                        crate::pagination::stream_items::<#ret>(client, move |page| self.request(i64::try_from(page).ok()), first)
-                    }
-                    /// Streams whole pages, fetching the next page lazily.
-                    pub fn pages(self) -> impl futures_util::Stream<Item = Result<#ret, crate::Error>> + Send {
-                        let client = self.client.clone();
-                        let first = crate::r#gen::support::page_no(self.#pid).unwrap_or(1);
-                        crate::pagination::stream_pages::<#ret>(client, move |page| self.request(i64::try_from(page).ok()), first)
-                    }
-                };
-                (request_fn, send, streams)
-            }
-            _ => match body_link {
-                Some(link) => {
-                    let request_fn = quote! {
-                        fn request(&self) -> Result<crate::request::Request, crate::Error> {
-                            #use_each
-                            #(#path_lets)*
-                            Ok(#new_req #(#links)* #link)
-                        }
-                    };
-                    (
-                        request_fn,
-                        quote!(self.client.#exec(self.request()?).await),
-                        quote!(),
-                    )
-                }
-                None => {
-                    let request_fn = quote! {
-                        fn request(&self) -> crate::request::Request {
-                            #use_each
-                            #(#path_lets)*
-                            #new_req #(#links)*
-                        }
-                    };
-                    let send = if body_stmts.is_empty() {
-                        quote!(self.client.#exec(self.request()).await)
-                    } else {
-                        quote! {
-                            let req = self.request();
-                            #(#body_stmts)*
-                            self.client.#exec(req).await
-                        }
-                    };
-                    (request_fn, send, quote!())
-                }
-            },
-        };
-        let derive = if clone {
-            quote!(#[derive(Debug, Clone)])
-        } else {
-            quote!()
-        };
+        let request = self.request_fn(op, &body)?;
+        let (send_body, streams) = self.send_and_streams(op, &body, &ret, &exec)?;
+        let BuilderParts {
+            fields,
+            args,
+            inits,
+            setters,
+        } = parts;
+        let (derive, debug_impl) = builder_derives(op, &builder, &fields, body.clone);
+        let operation = operation_static(op);
         let method_tokens = quote! {
             #method_doc
             pub fn #method(&self, #(#args),*) -> #builder {
@@ -853,15 +655,311 @@ impl<'a> Emitter<'a> {
             }
             impl #builder {
                 #(#setters)*
-                #request_fn
+                #request
                 /// Sends the request.
                 pub async fn send(self) -> Result<#ret, crate::Error> {
                     #send_body
                 }
                 #streams
             }
+            #debug_impl
+            #operation
         };
         Ok((method_tokens, builder_tokens))
+    }
+
+    /// Builder fields, method arguments and setters for the path, query and filter parameters.
+    fn param_parts(&self, op: &Op, loc: Loc<'_>, parts: &mut BuilderParts) {
+        for p in op
+            .path_params
+            .iter()
+            .chain(op.query.iter().filter(|p| p.required))
+        {
+            parts.param(self, p, loc, "query parameter");
+        }
+        for p in op
+            .query
+            .iter()
+            .filter(|p| !p.required)
+            .chain(&op.page_param)
+        {
+            parts.param(self, p, loc, "query parameter");
+        }
+        if let Some(f) = &op.filter {
+            let fty = ident(f);
+            parts.fields.push(quote!(filter: #fty,));
+            parts.inits.push(quote!(filter: #fty::new()));
+            parts.setters.push(quote! {
+                /// Sets the list filters.
+                pub fn filter(mut self, filter: #fty) -> Self {
+                    self.filter = filter;
+                    self
+                }
+            });
+        }
+    }
+
+    /// Builder parts for the request body, and how the body joins the request.
+    fn body_parts(&self, op: &Op, loc: Loc<'_>, parts: &mut BuilderParts) -> BodyPlan {
+        match &op.body {
+            None => BodyPlan {
+                clone: true,
+                stmts: None,
+                link: None,
+            },
+            Some(OpBody::Json { ty, required } | OpBody::Form { ty, required }) => {
+                let is_form = matches!(op.body, Some(OpBody::Form { .. }));
+                let link = self.encoded_body(ty, *required, is_form, loc, parts);
+                BodyPlan {
+                    clone: true,
+                    stmts: None,
+                    link: Some(link),
+                }
+            }
+            Some(OpBody::Multipart(mfields)) => BodyPlan {
+                clone: false,
+                stmts: Some(self.multipart_parts(mfields, loc, parts)),
+                link: None,
+            },
+        }
+    }
+
+    /// A JSON or form body: its field (argument or setter) and its `.body(…)` link.
+    fn encoded_body(
+        &self,
+        ty: &Ty,
+        required: bool,
+        is_form: bool,
+        loc: Loc<'_>,
+        parts: &mut BuilderParts,
+    ) -> TokenStream {
+        let t = self.ty(ty, loc);
+        let make = |v: TokenStream| {
+            if is_form {
+                quote!(crate::request::Body::Form(crate::api::support::form_fields(serde_json::to_value(#v)?)?))
+            } else {
+                quote!(crate::request::Body::Json(serde_json::to_value(#v)?))
+            }
+        };
+        if required {
+            parts.fields.push(quote!(body: #t,));
+            parts.args.push(quote!(body: impl Into<#t>));
+            parts.inits.push(quote!(body: body.into()));
+            let b = make(quote!(&self.body));
+            quote!(.body(#b))
+        } else {
+            parts.fields.push(quote!(body: Option<#t>,));
+            parts.inits.push(quote!(body: None));
+            parts.setters.push(quote! {
+                /// Sets the request body.
+                pub fn body(mut self, body: impl Into<#t>) -> Self {
+                    self.body = Some(body.into());
+                    self
+                }
+            });
+            let b = make(quote!(body));
+            quote!(.body(match &self.body { Some(body) => #b, None => crate::request::Body::None }))
+        }
+    }
+
+    /// A multipart body: one builder field per form field, and the statements that add the
+    /// parts to the request `req`.
+    fn multipart_parts(
+        &self,
+        mfields: &[MultipartField],
+        loc: Loc<'_>,
+        parts: &mut BuilderParts,
+    ) -> TokenStream {
+        let mut stmts = Vec::new();
+        for mf in mfields {
+            let p = &mf.param;
+            let id = ident(&p.rust);
+            let wire = &p.wire;
+            if mf.file {
+                let file = quote!(crate::multipart::FilePart);
+                parts.field(p, file.clone(), file, quote!(#id), "form field");
+            } else {
+                let (aty, conv) = self.arg(&p.ty, loc, &id);
+                parts.field(p, self.ty(&p.ty, loc), aty, conv, "form field");
+            }
+            stmts.push(match (mf.file, p.required, &p.ty) {
+                (true, true, _) => {
+                    quote!(crate::api::support::file_part(&mut parts, #wire, Some(self.#id));)
+                }
+                (true, false, _) => {
+                    quote!(crate::api::support::file_part(&mut parts, #wire, self.#id);)
+                }
+                (false, true, Ty::Vec(_)) => {
+                    quote!(crate::api::support::text_parts(&mut parts, #wire, Some(&self.#id));)
+                }
+                (false, false, Ty::Vec(_)) => {
+                    quote!(crate::api::support::text_parts(&mut parts, #wire, self.#id.as_deref());)
+                }
+                (false, true, _) => {
+                    quote!(crate::api::support::text_part(&mut parts, #wire, Some(&self.#id));)
+                }
+                (false, false, _) => {
+                    quote!(crate::api::support::text_part(&mut parts, #wire, self.#id.as_ref());)
+                }
+            });
+        }
+        quote! {
+            let mut parts = Vec::new();
+            #(#stmts)*
+            let req = req.body(crate::request::Body::Multipart(parts));
+        }
+    }
+
+    /// The path: encoded segments bound to locals, then an inline-args `format!`.
+    fn path_expr(&self, op: &Op) -> Result<(Vec<TokenStream>, TokenStream)> {
+        let mut path_lets = Vec::new();
+        if op.path_params.is_empty() {
+            let p = &op.path;
+            return Ok((path_lets, quote!(#p.to_string())));
+        }
+        let mut fmt = String::new();
+        let mut rest = op.path.as_str();
+        while let Some(start) = rest.find('{') {
+            fmt.push_str(rest.get(..start).unwrap_or(""));
+            let after = rest.get(start + 1..).unwrap_or("");
+            let end = after.find('}').unwrap_or(after.len());
+            let name = after.get(..end).unwrap_or("");
+            let p = op
+                .path_params
+                .iter()
+                .find(|p| p.wire == name)
+                .ok_or_else(|| {
+                    Error::new(
+                        "/paths",
+                        format!("internal: path parameter `{name}` vanished"),
+                    )
+                })?;
+            let id = ident(&p.rust);
+            let local = format_ident!("p{}", path_lets.len());
+            path_lets.push(match p.ty {
+                Ty::String => quote!(let #local = crate::request::encode_path_segment(&self.#id);),
+                _ => {
+                    quote!(let #local = crate::request::encode_path_segment(&self.#id.to_string());)
+                }
+            });
+            fmt.push_str(&format!("{{{local}}}"));
+            rest = after.get(end + 1..).unwrap_or("");
+        }
+        fmt.push_str(rest);
+        Ok((path_lets, quote!(format!(#fmt))))
+    }
+
+    /// The `.query…` links for the query and filter parameters, and the `use` their
+    /// list-valued parameters need.
+    fn query_links(&self, op: &Op) -> (Vec<TokenStream>, Option<TokenStream>) {
+        let filter_params = op
+            .filter
+            .as_ref()
+            .and_then(|f| self.api.filters.get(f))
+            .map(|f| f.params.as_slice())
+            .unwrap_or_default();
+        let mut links = Vec::new();
+        for p in &op.query {
+            let id = ident(&p.rust);
+            links.push(self.query_link(p, quote!(self.#id), p.required));
+        }
+        for p in filter_params {
+            let id = ident(&p.rust);
+            links.push(self.query_link(p, quote!(self.filter.#id), false));
+        }
+        let needs_each = op
+            .query
+            .iter()
+            .chain(filter_params)
+            .any(|p| matches!(p.ty, Ty::Vec(_)));
+        let use_each = needs_each.then(|| {
+            quote!(
+                use crate::api::support::QueryEach as _;
+            )
+        });
+        (links, use_each)
+    }
+
+    /// The builder's private `fn request`, which builds the request without sending it (taking
+    /// the page number for paginated operations; fallible when a body is encoded).
+    fn request_fn(&self, op: &Op, body: &BodyPlan) -> Result<TokenStream> {
+        let (path_lets, path_expr) = self.path_expr(op)?;
+        let (links, use_each) = self.query_links(op);
+        let op_static = operation_ident(op);
+        let new_req = quote!(crate::request::Request::for_operation(&#op_static, #path_expr));
+        Ok(match (&op.page, &op.page_param, &body.link) {
+            (Some(_), Some(pp), _) => {
+                let pwire = &pp.wire;
+                quote! {
+                    fn request(&self, page: Option<i64>) -> crate::request::Request {
+                        #use_each
+                        #(#path_lets)*
+                        #new_req #(#links)* .query_opt(#pwire, page)
+                    }
+                }
+            }
+            (_, _, Some(link)) => quote! {
+                fn request(&self) -> Result<crate::request::Request, crate::Error> {
+                    #use_each
+                    #(#path_lets)*
+                    Ok(#new_req #(#links)* #link)
+                }
+            },
+            (_, _, None) => quote! {
+                fn request(&self) -> crate::request::Request {
+                    #use_each
+                    #(#path_lets)*
+                    #new_req #(#links)*
+                }
+            },
+        })
+    }
+
+    /// The body of `send`, and the `items`/`pages` streams of a paginated operation.
+    fn send_and_streams(
+        &self,
+        op: &Op,
+        body: &BodyPlan,
+        ret: &TokenStream,
+        exec: &TokenStream,
+    ) -> Result<(TokenStream, TokenStream)> {
+        if let (Some(info), Some(pp)) = (&op.page, &op.page_param) {
+            let send = quote! {
+                self.client.#exec(self.request(self.page)).await
+            };
+            return Ok((send, self.streams(info, pp, ret, Loc::Tag(&op.tag))));
+        }
+        let send = match (&body.link, &body.stmts) {
+            (Some(_), _) => quote!(self.client.#exec(self.request()?).await),
+            (None, None) => quote!(self.client.#exec(self.request()).await),
+            (None, Some(stmts)) => quote! {
+                let req = self.request();
+                #stmts
+                self.client.#exec(req).await
+            },
+        };
+        Ok((send, quote!()))
+    }
+
+    /// `items()` and `pages()` of a paginated operation.
+    fn streams(&self, info: &PageInfo, pp: &Param, ret: &TokenStream, loc: Loc<'_>) -> TokenStream {
+        let item = self.ty(&info.item, loc);
+        let pid = ident(&pp.rust);
+        quote! {
+            /// Streams every item of every page, fetching the next page lazily (starting at
+            /// the page set with `page`, else 1).
+            pub fn items(self) -> impl futures_util::Stream<Item = Result<#item, crate::Error>> + Send {
+                let client = self.client.clone();
+                let first = crate::api::support::page_no(self.#pid).unwrap_or(1);
+                crate::pagination::stream_items::<#ret>(client, move |page| self.request(i64::try_from(page).ok()), first)
+            }
+            /// Streams whole pages, fetching the next page lazily.
+            pub fn pages(self) -> impl futures_util::Stream<Item = Result<#ret, crate::Error>> + Send {
+                let client = self.client.clone();
+                let first = crate::api::support::page_no(self.#pid).unwrap_or(1);
+                crate::pagination::stream_pages::<#ret>(client, move |page| self.request(i64::try_from(page).ok()), first)
+            }
+        }
     }
 
     fn tag_mod(&self, tag: &str, info: &TagInfo, has_types: bool) -> Result<TokenStream> {
@@ -877,10 +975,12 @@ impl<'a> Emitter<'a> {
         let hdoc = doc_raw(&hdoc_lines);
         let mut methods = Vec::new();
         let mut builders = Vec::new();
+        let mut statics = Vec::new();
         for op in self.api.ops.iter().filter(|o| o.tag == tag) {
             let (m, b) = self.op(op, &info.handle)?;
             methods.push(m);
             builders.push(b);
+            statics.push(operation_ident(op));
         }
         let filters = self
             .api
@@ -904,6 +1004,9 @@ impl<'a> Emitter<'a> {
             impl #handle<'_> {
                 #(#methods)*
             }
+            /// Every operation of this tag, as the spec describes it (idempotency, secret
+            /// parameters, documented rate limit).
+            pub static OPERATIONS: &[&crate::request::Operation] = &[#(&#statics),*];
             #(#builders)*
             #(#filters)*
         })
@@ -953,7 +1056,208 @@ impl<'a> Emitter<'a> {
     }
 }
 
+/// The fields, constructor arguments, field initialisers and setters of a request builder,
+/// collected parameter by parameter.
+struct BuilderParts {
+    fields: Vec<TokenStream>,
+    args: Vec<TokenStream>,
+    inits: Vec<TokenStream>,
+    setters: Vec<TokenStream>,
+}
+
+impl BuilderParts {
+    /// A path, query or page parameter: an argument when required, else a setter.
+    fn param(&mut self, e: &Emitter<'_>, p: &Param, loc: Loc<'_>, what: &str) {
+        let id = ident(&p.rust);
+        let (aty, conv) = e.arg(&p.ty, loc, &id);
+        self.field(p, e.ty(&p.ty, loc), aty, conv, what);
+    }
+
+    /// A builder field of type `ty`, set from an argument of type `aty` converted by `conv`:
+    /// a method argument when `p` is required, else an `Option` with a setter.
+    fn field(
+        &mut self,
+        p: &Param,
+        ty: TokenStream,
+        aty: TokenStream,
+        conv: TokenStream,
+        what: &str,
+    ) {
+        let id = ident(&p.rust);
+        if p.required {
+            self.fields.push(quote!(#id: #ty,));
+            self.args.push(quote!(#id: #aty));
+            self.inits.push(init(&id, conv));
+        } else {
+            self.fields.push(quote!(#id: Option<#ty>,));
+            self.inits.push(quote!(#id: None));
+            let fallback = format!("Sets the `{}` {what}.", p.wire);
+            let doc = docs(p.doc.as_deref(), &fallback);
+            self.setters.push(quote! {
+                #doc
+                pub fn #id(mut self, #id: #aty) -> Self {
+                    self.#id = Some(#conv);
+                    self
+                }
+            });
+        }
+    }
+}
+
+/// How a request body joins the request.
+struct BodyPlan {
+    /// Whether the builder can derive `Clone` (not with multipart file parts).
+    clone: bool,
+    /// Statements run in `send` that add a multipart body to `req`.
+    stmts: Option<TokenStream>,
+    /// The `.body(…)` link of an encoded body in `fn request`.
+    link: Option<TokenStream>,
+}
+
+/// The docs of an operation's method and of its request builder.
+fn op_docs(op: &Op, handle: &str) -> (TokenStream, TokenStream) {
+    let mut lines: Vec<String> = Vec::new();
+    if let Some(s) = &op.summary {
+        lines.extend(doc_lines(s));
+    }
+    if let Some(d) = &op.description {
+        if !lines.is_empty() {
+            lines.push(String::new());
+        }
+        lines.extend(doc_lines(d));
+    }
+    if !lines.is_empty() {
+        lines.push(String::new());
+    }
+    lines.push(format!(
+        "`{} /{}` (operation `{}`).",
+        op.http, op.path, op.id
+    ));
+    if op.inferred {
+        lines.push(String::new());
+        lines.push("<div class=\"warning\">".into());
+        lines.push(String::new());
+        lines.push(
+            "**Unconfirmed path** (`x-path-inferred`): this operation's HTTP path was inferred from the \
+             provider's reference, not confirmed by its public docs, so the call may fail with 404."
+                .into(),
+        );
+        lines.push(String::new());
+        lines.push("</div>".into());
+    }
+    let mut bdoc = vec![format!(
+        "Request builder for [`{handle}::{}`]: set optional parameters, then `.send().await`.",
+        op.method
+    )];
+    if op.inferred {
+        bdoc.push(String::new());
+        bdoc.push("<div class=\"warning\">Unconfirmed path (<code>x-path-inferred</code>): see the method's documentation.</div>".into());
+    }
+    (doc_raw(&lines), doc_raw(&bdoc))
+}
+
 /// `field: value`, or the shorthand `field` when the value is the same-named variable.
+/// The name of an operation's metadata static (`SMS_LIST_SENDERS`).
+fn operation_ident(op: &Op) -> proc_macro2::Ident {
+    ident(&op.id.to_ascii_uppercase())
+}
+
+/// The per-operation metadata static the request is built from (id, method, server, path
+/// template, `x-idempotent`, `x-secret` parameter names, `x-rate-limit`).
+fn operation_static(op: &Op) -> TokenStream {
+    let name = operation_ident(op);
+    let http = format_ident!("{}", op.http);
+    let server = if op.v3 {
+        quote!(crate::request::Server::V3)
+    } else {
+        quote!(crate::request::Server::V2)
+    };
+    let doc = format!(
+        "What the spec says about `{}` (see [`crate::request::Operation`]).",
+        op.id
+    );
+    let opid = &op.id;
+    let path = &op.path;
+    let idempotent = op.idempotent;
+    let secrets = &op.secret_params;
+    let rate_limit = match &op.rate_limit {
+        Some((requests, per, scope)) => {
+            let requests = proc_macro2::Literal::u32_unsuffixed(*requests);
+            let per = proc_macro2::Literal::u32_unsuffixed(*per);
+            quote!(Some(crate::request::RateLimit { requests: #requests, per_seconds: #per, scope: #scope }))
+        }
+        None => quote!(None),
+    };
+    quote! {
+        #[doc = #doc]
+        pub static #name: crate::request::Operation = crate::request::Operation {
+            id: #opid,
+            method: reqwest::Method::#http,
+            server: #server,
+            path: #path,
+            idempotent: #idempotent,
+            secret_params: &[#(#secrets),*],
+            rate_limit: #rate_limit,
+        };
+    }
+}
+
+/// Field names of a builder's `fields` tokens (`name: Type,`).
+fn field_names(fields: &[TokenStream]) -> Vec<String> {
+    fields
+        .iter()
+        .filter_map(|f| f.clone().into_iter().next())
+        .map(|t| t.to_string().trim_start_matches("r#").to_string())
+        .collect()
+}
+
+/// A `Debug` impl printing `[REDACTED]` for the `secret` fields (`x-secret`).
+fn redacting_debug(name: &proc_macro2::Ident, all: &[String], secret: &[&str]) -> TokenStream {
+    let label = name.to_string();
+    let entries = all.iter().map(|f| {
+        let id = ident(f);
+        let shown = id.to_string();
+        let shown = shown.trim_start_matches("r#");
+        if secret.contains(&f.as_str()) {
+            quote!(.field(#shown, &"[REDACTED]"))
+        } else {
+            quote!(.field(#shown, &self.#id))
+        }
+    });
+    quote! {
+        impl std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(#label) #(#entries)* .finish()
+            }
+        }
+    }
+}
+
+/// The builder's `#[derive]` and, when it holds `x-secret` parameters, a `Debug` impl that
+/// redacts them (builders with multipart file parts derive neither).
+fn builder_derives(
+    op: &Op,
+    builder: &proc_macro2::Ident,
+    fields: &[TokenStream],
+    clone: bool,
+) -> (TokenStream, TokenStream) {
+    let secret: Vec<&str> = op
+        .path_params
+        .iter()
+        .chain(&op.query)
+        .filter(|p| op.secret_params.contains(&p.wire))
+        .map(|p| p.rust.as_str())
+        .collect();
+    match (clone, secret.is_empty()) {
+        (false, _) => (quote!(), quote!()),
+        (true, true) => (quote!(#[derive(Debug, Clone)]), quote!()),
+        (true, false) => (
+            quote!(#[derive(Clone)]),
+            redacting_debug(builder, &field_names(fields), &secret),
+        ),
+    }
+}
+
 fn init(id: &proc_macro2::Ident, conv: TokenStream) -> TokenStream {
     if *id == conv.to_string() {
         quote!(#id)

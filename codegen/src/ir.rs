@@ -39,9 +39,9 @@ impl Ty {
 /// Where a generated type lives.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Module {
-    /// `gen/common.rs`, always compiled.
+    /// `api/common.rs`, always compiled.
     Common,
-    /// `gen/<tag>/types.rs`, compiled with the tag's feature.
+    /// `api/<tag>/types.rs`, compiled with the tag's feature.
     Tag(String),
 }
 
@@ -60,6 +60,9 @@ pub(crate) enum TypeKind {
     /// A string enum: (variant identifier, wire value).
     Enum(Vec<(String, String)>),
     OneOf(OneOf),
+    /// Exactly one of several properties (`x-exactly-one-of`): an externally tagged enum of
+    /// (variant identifier, wire name, value type), flattened into the struct that uses it.
+    Choice(Vec<(String, String, Ty)>),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -72,6 +75,10 @@ pub(crate) struct Field {
     pub doc: Option<String>,
     /// Set when the field's type is a string enum with exactly one value: (variant, wire value).
     pub single: Option<(String, String)>,
+    /// `#[serde(flatten)]`: the field is a [`TypeKind::Choice`] whose variants are the wire keys.
+    pub flatten: bool,
+    /// `x-secret: true`: `Debug` prints `[REDACTED]` instead of the value.
+    pub secret: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -155,6 +162,12 @@ pub(crate) struct Op {
     pub inferred: bool,
     pub summary: Option<String>,
     pub description: Option<String>,
+    /// `x-idempotent` (when absent: GET/HEAD/PUT/DELETE/OPTIONS).
+    pub idempotent: bool,
+    /// Wire names of the path/query parameters marked `x-secret`.
+    pub secret_params: Vec<String>,
+    /// `x-rate-limit`: (requests, per-seconds, scope).
+    pub rate_limit: Option<(u32, u32, String)>,
 }
 
 #[derive(Debug, Clone)]

@@ -1,6 +1,6 @@
 //! Spec in, Rust source out: the generator behind the `qikberry` crate.
 //!
-//! [`generate`] turns an OpenAPI 3.0 document into the files of `generated/src/gen/`, in three
+//! [`generate`] turns an OpenAPI 3.0 document into the files of `generated/src/api/`, in three
 //! phases (like progenitor/typify): reading the spec into an IR of operations and types
 //! (`read`), emitting the types, and emitting one request builder per operation (`emit`). It
 //! does no I/O and its output depends only on the spec: the same spec gives byte-identical files.
@@ -27,7 +27,7 @@ use std::path::PathBuf;
 
 pub use openapiv3::OpenAPI;
 
-/// Generated files, keyed by their path relative to `generated/src/gen/`.
+/// Generated files, keyed by their path relative to `generated/src/api/`.
 pub type Files = BTreeMap<PathBuf, String>;
 
 /// Why the spec could not be turned into code.
@@ -59,7 +59,7 @@ impl std::error::Error for Error {}
 /// The path of the spec as named in the generated files' headers.
 pub const SPEC_PATH: &str = "spec/qikberry.yaml";
 
-/// Generates the `gen/` module tree from a parsed spec.
+/// Generates the `api/` module tree from a parsed spec.
 pub fn generate(spec: &OpenAPI) -> Result<Files, Error> {
     let api = read::read(spec)?;
     let hash = serde_json::to_vec(spec)

@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use crate::Error;
 use crate::ir::*;
-use crate::names::{esc, pascal, snake};
+use crate::names::{WARNING_OPEN, esc, pascal, snake};
 
 type Result<T> = std::result::Result<T, Error>;
 
@@ -101,12 +101,6 @@ fn view(s: &Schema) -> View<'_> {
             if a.not.is_some() {
                 return View::Unsupported("not");
             }
-            if !a.one_of.is_empty() {
-                if !a.properties.is_empty() {
-                    return View::Unsupported("oneOf combined with properties");
-                }
-                return View::OneOf(&a.one_of);
-            }
             let object = || View::Object {
                 props: a
                     .properties
@@ -116,6 +110,17 @@ fn view(s: &Schema) -> View<'_> {
                 required: &a.required,
                 additional: a.additional_properties.as_ref(),
             };
+            if !a.one_of.is_empty() {
+                if !a.properties.is_empty() {
+                    // A oneOf of `required` lists beside the properties is a requiredness rule;
+                    // `x-exactly-one-of` gives it its Rust form (read with the object).
+                    if s.schema_data.extensions.contains_key(EXACTLY_ONE_OF) {
+                        return object();
+                    }
+                    return View::Unsupported("oneOf combined with properties");
+                }
+                return View::OneOf(&a.one_of);
+            }
             match a.typ.as_deref() {
                 Some("string") => View::Str {
                     enums: a
@@ -157,6 +162,79 @@ fn non_empty(s: &Option<String>) -> Option<String> {
     s.as_ref()
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty())
+}
+
+/// The extension naming a set of properties of which a body carries exactly one.
+const EXACTLY_ONE_OF: &str = "x-exactly-one-of";
+
+/// A description followed by the rustdoc warning box for `x-inferred: "<why>"`.
+fn doc_with_inferred(
+    doc: Option<String>,
+    ext: &indexmap::IndexMap<String, Value>,
+    pointer: &str,
+) -> Result<Option<String>> {
+    let why = match ext.get("x-inferred") {
+        None => return Ok(doc),
+        Some(Value::String(why)) if !why.trim().is_empty() => why.trim(),
+        Some(_) => {
+            return err(
+                &format!("{pointer}/x-inferred"),
+                "x-inferred must be a non-empty string (the reason)",
+            );
+        }
+    };
+    let why = why
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
+    let warning = format!(
+        "{WARNING_OPEN}Inferred (<code>x-inferred</code>): not stated by the provider's reference. {why}</div>"
+    );
+    Ok(Some(match doc {
+        Some(d) => format!("{d}\n\n{warning}"),
+        None => warning,
+    }))
+}
+
+/// `x-exactly-one-of: {name, field, properties}`: the Rust type name of the choice, the Rust
+/// field that holds it, and the properties it chooses between.
+struct ExactlyOne {
+    name: String,
+    field: String,
+    properties: Vec<String>,
+}
+
+fn exactly_one(
+    ext: &indexmap::IndexMap<String, Value>,
+    pointer: &str,
+) -> Result<Option<ExactlyOne>> {
+    let Some(v) = ext.get(EXACTLY_ONE_OF) else {
+        return Ok(None);
+    };
+    let at = format!("{pointer}/{EXACTLY_ONE_OF}");
+    let text = |key: &str| v.get(key).and_then(Value::as_str).map(str::to_string);
+    let properties: Option<Vec<String>> = v.get("properties").and_then(Value::as_array).map(|l| {
+        l.iter()
+            .filter_map(Value::as_str)
+            .map(str::to_string)
+            .collect()
+    });
+    match (text("name"), text("field"), properties) {
+        (Some(name), Some(field), Some(properties)) if properties.len() >= 2 => {
+            Ok(Some(ExactlyOne {
+                name,
+                field,
+                properties,
+            }))
+        }
+        _ => err(
+            &at,
+            "x-exactly-one-of needs `name` (Rust type), `field` (Rust field) and two or more `properties`",
+        ),
+    }
 }
 
 struct Reader<'a> {
@@ -268,7 +346,11 @@ impl<'a> Reader<'a> {
     }
 
     fn schema(&mut self, s: &'a Schema, pointer: &str, hint: &str) -> Result<Ty> {
-        let doc = non_empty(&s.schema_data.description);
+        let doc = doc_with_inferred(
+            non_empty(&s.schema_data.description),
+            &s.schema_data.extensions,
+            pointer,
+        )?;
         match view(s) {
             View::Str { enums, .. } if !enums.is_empty() => {
                 let mut values = Vec::new();
@@ -381,12 +463,17 @@ impl<'a> Reader<'a> {
                         );
                     }
                     let ty = self.sref(p, &fptr, &format!("{hint}{}", pascal(wire)))?;
-                    let (nullable, fdoc) = match p {
+                    let (nullable, fdoc, secret) = match p {
                         SRef::Item(s) => (
                             s.schema_data.nullable,
-                            non_empty(&s.schema_data.description),
+                            doc_with_inferred(
+                                non_empty(&s.schema_data.description),
+                                &s.schema_data.extensions,
+                                &fptr,
+                            )?,
+                            ext_true(&s.schema_data.extensions, "x-secret"),
                         ),
-                        SRef::Ref(_) => (false, None),
+                        SRef::Ref(_) => (false, None, false),
                     };
                     let single = match &ty {
                         Ty::Named(n) => match self.types.get(n).map(|t| &t.kind) {
@@ -405,7 +492,12 @@ impl<'a> Reader<'a> {
                         nullable,
                         doc: fdoc,
                         single,
+                        flatten: false,
+                        secret,
                     });
+                }
+                if let Some(rule) = exactly_one(&s.schema_data.extensions, pointer)? {
+                    self.choose_one(&mut fields, rule, pointer)?;
                 }
                 self.define(TypeDef {
                     name: hint.to_string(),
@@ -416,6 +508,71 @@ impl<'a> Reader<'a> {
             }
             View::OneOf(variants) => self.one_of(s, variants, pointer, hint, doc),
         }
+    }
+
+    /// Replaces the optional fields of an `x-exactly-one-of` rule by one required, flattened
+    /// field holding a [`TypeKind::Choice`] of them, so a body with none (or two) of them cannot
+    /// be built.
+    fn choose_one(
+        &mut self,
+        fields: &mut Vec<Field>,
+        rule: ExactlyOne,
+        pointer: &str,
+    ) -> Result<()> {
+        let at = format!("{pointer}/{EXACTLY_ONE_OF}");
+        let mut variants = Vec::new();
+        let mut docs = Vec::new();
+        let mut secret = false;
+        for wire in &rule.properties {
+            let Some(i) = fields.iter().position(|f| &f.wire == wire) else {
+                return err(&at, format!("`{wire}` is not a property of this object"));
+            };
+            let f = fields.remove(i);
+            if f.required {
+                return err(
+                    &at,
+                    format!("`{wire}` is required, so it cannot be one of several choices"),
+                );
+            }
+            docs.push(format!("`{wire}`"));
+            secret |= f.secret;
+            variants.push((pascal(wire), f.wire, f.ty));
+        }
+        let rust = snake(&rule.field);
+        if rust.is_empty() || fields.iter().any(|f| f.rust == rust) {
+            return err(
+                &at,
+                format!(
+                    "`field: {}` is empty or collides with another field",
+                    rule.field
+                ),
+            );
+        }
+        let doc = format!(
+            "Exactly one of {} (the body carries the one chosen).",
+            docs.join(", ")
+        );
+        let ty = self.define(TypeDef {
+            name: rule.name,
+            doc: Some(doc.clone()),
+            pointer: at,
+            kind: TypeKind::Choice(variants),
+        })?;
+        fields.insert(
+            0,
+            Field {
+                rust,
+                wire: rule.field,
+                ty,
+                required: true,
+                nullable: false,
+                doc: Some(doc),
+                single: None,
+                flatten: true,
+                secret,
+            },
+        );
+        Ok(())
     }
 
     fn is_scalar(&self, r: SRef<'a>, pointer: &str) -> Result<bool> {
@@ -798,6 +955,9 @@ pub(crate) fn read(spec: &OpenAPI) -> Result<Api> {
     place(r.types, ops, tags, filters, spec.info.title.clone())
 }
 
+/// Reads one operation into the IR, step by step: its names, its parameters (sorted into path,
+/// query, filter and page parameters), its path template, its request body and its success
+/// response.
 fn read_op<'a>(
     r: &mut Reader<'a>,
     path: &str,
@@ -807,6 +967,123 @@ fn read_op<'a>(
     optr: &str,
     filters: &mut BTreeMap<String, Filter>,
 ) -> Result<Op> {
+    let names = op_names(op, optr)?;
+    let params = merged_params(r, item, op, optr)?;
+    let paginated = is_paginated(op, optr)?;
+    let mut sets = ParamSets::default();
+    for (p, ptr) in &params {
+        read_param(r, p, ptr, paginated, &names.op_pascal, &mut sets)?;
+    }
+    if paginated && sets.page.is_none() {
+        sets.page = Some(Param {
+            wire: "page".into(),
+            rust: "page".into(),
+            ty: Ty::I64,
+            required: false,
+            doc: None,
+        });
+    }
+    check_builder_names(&sets, optr)?;
+    let secret_params = std::mem::take(&mut sets.secret);
+    let filter = register_filter(filters, &names.tag, sets.filter, sets.filter_params)?;
+    let mut path_params = sets.path;
+    let rel = path_template(path, optr, &mut path_params)?;
+    let body = request_body(r, op, optr, &names.op_pascal)?;
+    let response = success_response(r, op, optr, &names.op_pascal)?;
+    let page = if paginated {
+        Some(page_info(r, response.as_ref(), optr)?)
+    } else {
+        None
+    };
+    if page.is_some() && body.is_some() {
+        return err(
+            optr,
+            "unsupported construct: x-pagination on an operation with a request body",
+        );
+    }
+    let servers = if op.servers.is_empty() {
+        &item.servers
+    } else {
+        &op.servers
+    };
+    let v3 = servers.iter().any(|s| s.url.contains("/api/v3"));
+    Ok(Op {
+        id: names.id,
+        tag: names.tag,
+        method: names.method,
+        builder: names.builder,
+        http: method.to_ascii_uppercase(),
+        path: rel,
+        path_params,
+        query: sets.query,
+        filter,
+        page_param: sets.page,
+        body,
+        response,
+        v3,
+        page,
+        inferred: ext_true(&op.extensions, "x-path-inferred"),
+        summary: non_empty(&op.summary),
+        description: non_empty(&op.description),
+        idempotent: idempotent(op, method, optr)?,
+        secret_params,
+        rate_limit: rate_limit(op.extensions.get("x-rate-limit"), optr)?,
+    })
+}
+
+/// `x-idempotent` (when absent: GET/HEAD/PUT/DELETE/OPTIONS; spec-lint requires it).
+fn idempotent(op: &Operation, method: &str, optr: &str) -> Result<bool> {
+    match op.extensions.get("x-idempotent") {
+        Some(Value::Bool(b)) => Ok(*b),
+        Some(_) => err(
+            &format!("{optr}/x-idempotent"),
+            "x-idempotent must be true or false",
+        ),
+        None => Ok(matches!(
+            method,
+            "get" | "head" | "put" | "delete" | "options"
+        )),
+    }
+}
+
+/// `x-rate-limit: {requests, per-seconds, scope}`.
+fn rate_limit(v: Option<&Value>, optr: &str) -> Result<Option<(u32, u32, String)>> {
+    let Some(v) = v else { return Ok(None) };
+    let num = |k: &str| {
+        v.get(k)
+            .and_then(Value::as_u64)
+            .and_then(|n| u32::try_from(n).ok())
+            .filter(|n| *n > 0)
+    };
+    match (
+        num("requests"),
+        num("per-seconds"),
+        v.get("scope").and_then(Value::as_str),
+    ) {
+        (Some(r), Some(p), Some(s)) => Ok(Some((r, p, s.to_string()))),
+        _ => err(
+            &format!("{optr}/x-rate-limit"),
+            "x-rate-limit must be {requests: <integer ≥ 1>, per-seconds: <integer ≥ 1>, scope: <text>}",
+        ),
+    }
+}
+
+/// The names an operation gives the generated code.
+struct OpNames {
+    /// `operationId`.
+    id: String,
+    /// The one tag (product module and Cargo feature).
+    tag: String,
+    /// The method name: the snake-case `operationId` minus `<tag_snake>_`.
+    method: String,
+    /// The request builder's type name.
+    builder: String,
+    /// PascalCase `operationId`, the prefix of inline type names.
+    op_pascal: String,
+}
+
+/// Checks the `operationId` and the single tag and derives the method and builder names.
+fn op_names(op: &Operation, optr: &str) -> Result<OpNames> {
     let Some(id) = op.operation_id.clone() else {
         return err(optr, "operation has no operationId");
     };
@@ -828,20 +1105,33 @@ fn read_op<'a>(
     }
     let prefix = format!("{}_", snake(tag));
     let id_snake = snake(&id);
-    let method_name = id_snake
+    let method = id_snake
         .strip_prefix(&prefix)
         .unwrap_or(&id_snake)
         .to_string();
-    if method_name.is_empty() {
+    if method.is_empty() {
         return err(
             &format!("{optr}/operationId"),
             format!("operationId `{id}` leaves no method name after removing `{prefix}`"),
         );
     }
-    let builder = pascal(&method_name);
-    let op_pascal = pascal(&id);
+    Ok(OpNames {
+        builder: pascal(&method),
+        op_pascal: pascal(&id),
+        tag: tag.clone(),
+        method,
+        id,
+    })
+}
 
-    // Parameters: path-level first, operation-level overriding by (name, in).
+/// The operation's parameters with their pointers: path-level first, operation-level ones
+/// overriding by (name, in); `$ref`s to `#/components/parameters` resolved.
+fn merged_params<'a>(
+    r: &Reader<'a>,
+    item: &'a openapiv3::PathItem,
+    op: &'a Operation,
+    optr: &str,
+) -> Result<Vec<(&'a Parameter, String)>> {
     let mut params: Vec<(&'a Parameter, String)> = Vec::new();
     let pptr = optr
         .rsplit_once('/')
@@ -850,26 +1140,7 @@ fn read_op<'a>(
     for (list, base) in [(&item.parameters, pptr.as_str()), (&op.parameters, optr)] {
         for (i, p) in list.iter().enumerate() {
             let ptr = format!("{base}/parameters/{i}");
-            let p = match p {
-                ReferenceOr::Item(p) => p,
-                ReferenceOr::Reference { reference } => {
-                    let name = reference.strip_prefix("#/components/parameters/");
-                    let found = name
-                        .and_then(|n| r.spec.components.as_ref().and_then(|c| c.parameters.get(n)));
-                    match found {
-                        Some(ReferenceOr::Item(p)) => p,
-                        Some(ReferenceOr::Reference { .. }) => {
-                            return err(&ptr, "unsupported construct: $ref to a $ref parameter");
-                        }
-                        None => {
-                            return err(
-                                &ptr,
-                                format!("dangling $ref `{reference}`: no such parameter"),
-                            );
-                        }
-                    }
-                }
-            };
+            let p = resolve_param(r, p, &ptr)?;
             let key = |q: &Parameter| {
                 (
                     q.parameter_data_ref().name.clone(),
@@ -880,145 +1151,175 @@ fn read_op<'a>(
             params.push((p, ptr));
         }
     }
-    let paginated = match op.extensions.get("x-pagination") {
-        None => false,
-        Some(Value::String(s)) if s == "page" => true,
-        Some(other) => {
-            return err(
-                &format!("{optr}/x-pagination"),
-                format!("unsupported x-pagination `{other}` (only `page`)"),
-            );
+    Ok(params)
+}
+
+/// A parameter, following one `$ref` into `#/components/parameters`.
+fn resolve_param<'a>(
+    r: &Reader<'a>,
+    p: &'a ReferenceOr<Parameter>,
+    ptr: &str,
+) -> Result<&'a Parameter> {
+    let reference = match p {
+        ReferenceOr::Item(p) => return Ok(p),
+        ReferenceOr::Reference { reference } => reference,
+    };
+    let name = reference.strip_prefix("#/components/parameters/");
+    let found = name.and_then(|n| r.spec.components.as_ref().and_then(|c| c.parameters.get(n)));
+    match found {
+        Some(ReferenceOr::Item(p)) => Ok(p),
+        Some(ReferenceOr::Reference { .. }) => {
+            err(ptr, "unsupported construct: $ref to a $ref parameter")
+        }
+        None => err(
+            ptr,
+            format!("dangling $ref `{reference}`: no such parameter"),
+        ),
+    }
+}
+
+/// Whether the operation is marked `x-pagination: page`.
+fn is_paginated(op: &Operation, optr: &str) -> Result<bool> {
+    match op.extensions.get("x-pagination") {
+        None => Ok(false),
+        Some(Value::String(s)) if s == "page" => Ok(true),
+        Some(other) => err(
+            &format!("{optr}/x-pagination"),
+            format!("unsupported x-pagination `{other}` (only `page`)"),
+        ),
+    }
+}
+
+/// An operation's parameters sorted by the role they play in the request builder.
+#[derive(Default)]
+struct ParamSets {
+    path: Vec<Param>,
+    /// Query parameters outside any filter group (required ones become arguments).
+    query: Vec<Param>,
+    /// Optional query parameters of the `x-filter-group`.
+    filter_params: Vec<Param>,
+    /// The filter group's name and the pointer of its first parameter.
+    filter: Option<(String, String)>,
+    /// The page-number parameter of a paginated operation.
+    page: Option<Param>,
+    /// Wire names of the parameters marked `x-secret`.
+    secret: Vec<String>,
+}
+
+/// Reads one parameter into the set it belongs to.
+fn read_param<'a>(
+    r: &mut Reader<'a>,
+    p: &'a Parameter,
+    ptr: &String,
+    paginated: bool,
+    op_pascal: &str,
+    sets: &mut ParamSets,
+) -> Result<()> {
+    let data = p.parameter_data_ref();
+    let sref: SRef<'a> = match &data.format {
+        ParameterSchemaOrContent::Schema(s) => s.into(),
+        ParameterSchemaOrContent::Content(_) => {
+            return err(ptr, "unsupported construct: parameter with `content`");
         }
     };
-    let mut path_params = Vec::new();
-    let mut query = Vec::new();
-    let mut filter_params: Vec<Param> = Vec::new();
-    let mut filter_name: Option<(String, String)> = None;
-    let mut page_param = None;
-    for (p, ptr) in &params {
-        let data = p.parameter_data_ref();
-        let sref: SRef<'a> = match &data.format {
-            ParameterSchemaOrContent::Schema(s) => s.into(),
-            ParameterSchemaOrContent::Content(_) => {
-                return err(ptr, "unsupported construct: parameter with `content`");
-            }
-        };
-        let group = match data.extensions.get("x-filter-group") {
-            None => None,
-            Some(Value::String(g)) if !pascal(g).is_empty() => Some(pascal(g)),
-            Some(_) => {
+    let group = filter_group(data, ptr)?;
+    let wire = data.name.clone();
+    let doc = non_empty(&data.description);
+    if ext_true(&data.extensions, "x-secret") {
+        sets.secret.push(wire.clone());
+    }
+    let sptr = format!("{ptr}/schema");
+    match p {
+        Parameter::Path { .. } => {
+            let ty = r.sref(sref, &sptr, &format!("{op_pascal}{}", pascal(&wire)))?;
+            if !matches!(ty, Ty::String | Ty::I64) {
                 return err(
-                    &format!("{ptr}/x-filter-group"),
-                    "x-filter-group must be a PascalCase name",
+                    ptr,
+                    "unsupported construct: path parameter that is not a string or integer",
                 );
             }
-        };
-        let wire = data.name.clone();
-        let doc = non_empty(&data.description);
-        match p {
-            Parameter::Path { .. } => {
-                let rust = snake(&wire);
-                let ty = r.sref(
-                    sref,
-                    &format!("{ptr}/schema"),
-                    &format!("{op_pascal}{}", pascal(&wire)),
-                )?;
-                if !matches!(ty, Ty::String | Ty::I64) {
-                    return err(
-                        ptr,
-                        "unsupported construct: path parameter that is not a string or integer",
-                    );
-                }
-                path_params.push(Param {
-                    wire,
-                    rust,
-                    ty,
-                    required: true,
-                    doc,
-                });
-            }
-            Parameter::Query { .. } => {
-                let is_page =
-                    paginated && (wire == "page" || data.extensions.get("x-pagination").is_some());
-                match group {
-                    Some(g) if !data.required && !is_page => {
-                        let rust = filter_setter(&wire);
-                        let ty = r.sref(
-                            sref,
-                            &format!("{ptr}/schema"),
-                            &format!("{g}{}", pascal(&rust)),
-                        )?;
-                        if let Some((other, _)) = &filter_name
-                            && *other != g
-                        {
-                            return err(
-                                ptr,
-                                format!(
-                                    "one operation uses two filter groups, `{other}` and `{g}`"
-                                ),
-                            );
-                        }
-                        filter_name = Some((g, ptr.clone()));
-                        filter_params.push(Param {
-                            wire,
-                            rust,
-                            ty,
-                            required: false,
-                            doc,
-                        });
+            sets.path.push(Param {
+                rust: snake(&wire),
+                wire,
+                ty,
+                required: true,
+                doc,
+            });
+        }
+        Parameter::Query { .. } => {
+            let is_page =
+                paginated && (wire == "page" || data.extensions.get("x-pagination").is_some());
+            match group {
+                Some(g) if !data.required && !is_page => {
+                    let rust = filter_setter(&wire);
+                    let ty = r.sref(sref, &sptr, &format!("{g}{}", pascal(&rust)))?;
+                    if let Some((other, _)) = &sets.filter
+                        && *other != g
+                    {
+                        return err(
+                            ptr,
+                            format!("one operation uses two filter groups, `{other}` and `{g}`"),
+                        );
                     }
-                    _ => {
-                        let rust = snake(&wire);
-                        let ty = r.sref(
-                            sref,
-                            &format!("{ptr}/schema"),
-                            &format!("{op_pascal}{}", pascal(&wire)),
-                        )?;
-                        if matches!(ty, Ty::Map | Ty::Dict(_) | Ty::Value) {
-                            return err(
-                                ptr,
-                                "unsupported construct: object-valued query parameter",
-                            );
+                    sets.filter = Some((g, ptr.clone()));
+                    sets.filter_params.push(Param {
+                        wire,
+                        rust,
+                        ty,
+                        required: false,
+                        doc,
+                    });
+                }
+                _ => {
+                    let ty = r.sref(sref, &sptr, &format!("{op_pascal}{}", pascal(&wire)))?;
+                    if matches!(ty, Ty::Map | Ty::Dict(_) | Ty::Value) {
+                        return err(ptr, "unsupported construct: object-valued query parameter");
+                    }
+                    let param = Param {
+                        rust: snake(&wire),
+                        wire,
+                        ty,
+                        required: data.required,
+                        doc,
+                    };
+                    if is_page {
+                        if param.ty != Ty::I64 {
+                            return err(ptr, "the page parameter must be an integer");
                         }
-                        let param = Param {
-                            wire,
-                            rust,
-                            ty,
-                            required: data.required,
-                            doc,
-                        };
-                        if is_page {
-                            if param.ty != Ty::I64 {
-                                return err(ptr, "the page parameter must be an integer");
-                            }
-                            page_param = Some(param);
-                        } else {
-                            query.push(param);
-                        }
+                        sets.page = Some(param);
+                    } else {
+                        sets.query.push(param);
                     }
                 }
-            }
-            Parameter::Header { .. } | Parameter::Cookie { .. } => {
-                return err(ptr, "unsupported construct: header or cookie parameter");
             }
         }
+        Parameter::Header { .. } | Parameter::Cookie { .. } => {
+            return err(ptr, "unsupported construct: header or cookie parameter");
+        }
     }
-    if paginated && page_param.is_none() {
-        page_param = Some(Param {
-            wire: "page".into(),
-            rust: "page".into(),
-            ty: Ty::I64,
-            required: false,
-            doc: None,
-        });
+    Ok(())
+}
+
+/// The parameter's `x-filter-group`, as a PascalCase type name.
+fn filter_group(data: &openapiv3::ParameterData, ptr: &str) -> Result<Option<String>> {
+    match data.extensions.get("x-filter-group") {
+        None => Ok(None),
+        Some(Value::String(g)) if !pascal(g).is_empty() => Ok(Some(pascal(g))),
+        Some(_) => err(
+            &format!("{ptr}/x-filter-group"),
+            "x-filter-group must be a PascalCase name",
+        ),
     }
-    // Unique Rust names among the builder's own fields.
+}
+
+/// Rust names must be unique among the request builder's own fields.
+fn check_builder_names(sets: &ParamSets, optr: &str) -> Result<()> {
     let mut names: BTreeSet<&str> = [
         "client", "filter", "body", "send", "items", "pages", "request",
     ]
     .into_iter()
     .collect();
-    for p in path_params.iter().chain(&query).chain(&page_param) {
+    for p in sets.path.iter().chain(&sets.query).chain(&sets.page) {
         if p.rust.is_empty() || !names.insert(p.rust.as_str()) {
             return err(
                 optr,
@@ -1029,47 +1330,59 @@ fn read_op<'a>(
             );
         }
     }
-    let filter = match filter_name {
-        Some((g, fptr)) => {
-            let mut seen = BTreeSet::new();
-            for p in &filter_params {
-                if p.rust.is_empty() || p.rust == "new" || !seen.insert(p.rust.clone()) {
-                    return err(
-                        &fptr,
-                        format!(
-                            "name collision: filter parameter `{}` becomes the setter `{}`",
-                            p.wire, p.rust
-                        ),
-                    );
-                }
-            }
-            let f = Filter {
-                name: g.clone(),
-                tag: tag.clone(),
-                params: filter_params,
-                pointer: fptr.clone(),
-            };
-            match filters.get(&g) {
-                Some(existing) if existing.params != f.params || existing.tag != f.tag => {
-                    return err(
-                        &fptr,
-                        format!(
-                            "filter group `{g}` is used with different parameters at `{}`",
-                            existing.pointer
-                        ),
-                    );
-                }
-                Some(_) => {}
-                None => {
-                    filters.insert(g.clone(), f);
-                }
-            }
-            Some(g)
-        }
-        None => None,
-    };
+    Ok(())
+}
 
-    // Path template.
+/// Records the operation's filter group (one type per group, shared by the operations that use
+/// the same parameters) and returns its name.
+fn register_filter(
+    filters: &mut BTreeMap<String, Filter>,
+    tag: &str,
+    group: Option<(String, String)>,
+    params: Vec<Param>,
+) -> Result<Option<String>> {
+    let Some((g, fptr)) = group else {
+        return Ok(None);
+    };
+    let mut seen = BTreeSet::new();
+    for p in &params {
+        if p.rust.is_empty() || p.rust == "new" || !seen.insert(p.rust.clone()) {
+            return err(
+                &fptr,
+                format!(
+                    "name collision: filter parameter `{}` becomes the setter `{}`",
+                    p.wire, p.rust
+                ),
+            );
+        }
+    }
+    let f = Filter {
+        name: g.clone(),
+        tag: tag.to_string(),
+        params,
+        pointer: fptr.clone(),
+    };
+    match filters.get(&g) {
+        Some(existing) if existing.params != f.params || existing.tag != f.tag => {
+            return err(
+                &fptr,
+                format!(
+                    "filter group `{g}` is used with different parameters at `{}`",
+                    existing.pointer
+                ),
+            );
+        }
+        Some(_) => {}
+        None => {
+            filters.insert(g.clone(), f);
+        }
+    }
+    Ok(Some(g))
+}
+
+/// Checks that the path's `{placeholders}` and the path parameters match one to one, sorts the
+/// path parameters into path order and returns the path without its leading `/`.
+fn path_template(path: &str, optr: &str, path_params: &mut [Param]) -> Result<String> {
     let rel = path.trim_start_matches('/').to_string();
     let mut rest = rel.as_str();
     let mut used = Vec::new();
@@ -1085,7 +1398,7 @@ fn read_op<'a>(
         used.push(name.to_string());
         rest = after.get(end + 1..).unwrap_or("");
     }
-    for p in &path_params {
+    for p in path_params.iter() {
         if !used.contains(&p.wire) {
             return err(
                 optr,
@@ -1093,46 +1406,54 @@ fn read_op<'a>(
             );
         }
     }
-    // Keep path parameters in path order.
     path_params.sort_by_key(|p| used.iter().position(|u| *u == p.wire));
+    Ok(rel)
+}
 
-    // Request body.
-    let body = match &op.request_body {
-        None => None,
-        Some(b) => {
-            let bptr = format!("{optr}/requestBody");
-            let rb: &'a RequestBody = match b {
-                ReferenceOr::Item(b) => b,
-                ReferenceOr::Reference { reference } => {
-                    let name = reference.strip_prefix("#/components/requestBodies/");
-                    match name.and_then(|n| {
-                        r.spec
-                            .components
-                            .as_ref()
-                            .and_then(|c| c.request_bodies.get(n))
-                    }) {
-                        Some(ReferenceOr::Item(b)) => b,
-                        Some(_) => {
-                            return err(
-                                &bptr,
-                                "unsupported construct: $ref to a $ref request body",
-                            );
-                        }
-                        None => {
-                            return err(
-                                &bptr,
-                                format!("dangling $ref `{reference}`: no such request body"),
-                            );
-                        }
-                    }
+/// The operation's request body, following one `$ref` into `#/components/requestBodies`.
+fn request_body<'a>(
+    r: &mut Reader<'a>,
+    op: &'a Operation,
+    optr: &str,
+    op_pascal: &str,
+) -> Result<Option<OpBody>> {
+    let Some(b) = &op.request_body else {
+        return Ok(None);
+    };
+    let bptr = format!("{optr}/requestBody");
+    let rb: &'a RequestBody = match b {
+        ReferenceOr::Item(b) => b,
+        ReferenceOr::Reference { reference } => {
+            let name = reference.strip_prefix("#/components/requestBodies/");
+            match name.and_then(|n| {
+                r.spec
+                    .components
+                    .as_ref()
+                    .and_then(|c| c.request_bodies.get(n))
+            }) {
+                Some(ReferenceOr::Item(b)) => b,
+                Some(_) => {
+                    return err(&bptr, "unsupported construct: $ref to a $ref request body");
                 }
-            };
-            Some(read_body(r, rb, &bptr, &op_pascal)?)
+                None => {
+                    return err(
+                        &bptr,
+                        format!("dangling $ref `{reference}`: no such request body"),
+                    );
+                }
+            }
         }
     };
+    Ok(Some(read_body(r, rb, &bptr, op_pascal)?))
+}
 
-    // Success response.
-    let mut response = None;
+/// The type of the lowest 2xx response's JSON body (`None` for a response without content).
+fn success_response<'a>(
+    r: &mut Reader<'a>,
+    op: &'a Operation,
+    optr: &str,
+    op_pascal: &str,
+) -> Result<Option<Ty>> {
     let mut best: Option<(u16, &'a ReferenceOr<Response>, String)> = None;
     for (code, resp) in &op.responses.responses {
         let n = match code {
@@ -1143,79 +1464,45 @@ fn read_op<'a>(
             best = Some((n, resp, format!("{optr}/responses/{code}")));
         }
     }
-    if let Some((_, resp, rptr)) = best {
-        let resp: &'a Response = match resp {
-            ReferenceOr::Item(x) => x,
-            ReferenceOr::Reference { reference } => {
-                let name = reference.strip_prefix("#/components/responses/");
-                match name.and_then(|n| r.spec.components.as_ref().and_then(|c| c.responses.get(n)))
-                {
-                    Some(ReferenceOr::Item(x)) => x,
-                    Some(_) => return err(&rptr, "unsupported construct: $ref to a $ref response"),
-                    None => {
-                        return err(
-                            &rptr,
-                            format!("dangling $ref `{reference}`: no such response"),
-                        );
-                    }
-                }
-            }
-        };
-        let json = resp.content.iter().find(|(k, _)| is_json(k));
-        match json {
-            Some((k, mt)) => {
-                let sptr = format!("{rptr}/content/{}/schema", esc(k));
-                response = Some(match &mt.schema {
-                    Some(s) => r.sref(s.into(), &sptr, &format!("{op_pascal}Response"))?,
-                    None => Ty::Value,
-                });
-            }
-            None if resp.content.is_empty() => {}
-            None => {
-                return err(
-                    &rptr,
-                    "unsupported construct: success response without a JSON content type",
-                );
-            }
+    let Some((_, resp, rptr)) = best else {
+        return Ok(None);
+    };
+    let resp = resolve_response(r, resp, &rptr)?;
+    match resp.content.iter().find(|(k, _)| is_json(k)) {
+        Some((k, mt)) => {
+            let sptr = format!("{rptr}/content/{}/schema", esc(k));
+            Ok(Some(match &mt.schema {
+                Some(s) => r.sref(s.into(), &sptr, &format!("{op_pascal}Response"))?,
+                None => Ty::Value,
+            }))
         }
+        None if resp.content.is_empty() => Ok(None),
+        None => err(
+            &rptr,
+            "unsupported construct: success response without a JSON content type",
+        ),
     }
+}
 
-    let page = if paginated {
-        Some(page_info(r, response.as_ref(), optr)?)
-    } else {
-        None
+/// A response, following one `$ref` into `#/components/responses`.
+fn resolve_response<'a>(
+    r: &Reader<'a>,
+    resp: &'a ReferenceOr<Response>,
+    rptr: &str,
+) -> Result<&'a Response> {
+    let reference = match resp {
+        ReferenceOr::Item(x) => return Ok(x),
+        ReferenceOr::Reference { reference } => reference,
     };
-    if page.is_some() && body.is_some() {
-        return err(
-            optr,
-            "unsupported construct: x-pagination on an operation with a request body",
-        );
+    let name = reference.strip_prefix("#/components/responses/");
+    match name.and_then(|n| r.spec.components.as_ref().and_then(|c| c.responses.get(n))) {
+        Some(ReferenceOr::Item(x)) => Ok(x),
+        Some(_) => err(rptr, "unsupported construct: $ref to a $ref response"),
+        None => err(
+            rptr,
+            format!("dangling $ref `{reference}`: no such response"),
+        ),
     }
-    let servers = if op.servers.is_empty() {
-        &item.servers
-    } else {
-        &op.servers
-    };
-    let v3 = servers.iter().any(|s| s.url.contains("/api/v3"));
-    Ok(Op {
-        id,
-        tag: tag.clone(),
-        method: method_name,
-        builder,
-        http: method.to_ascii_uppercase(),
-        path: rel,
-        path_params,
-        query,
-        filter,
-        page_param,
-        body,
-        response,
-        v3,
-        page,
-        inferred: ext_true(&op.extensions, "x-path-inferred"),
-        summary: non_empty(&op.summary),
-        description: non_empty(&op.description),
-    })
 }
 
 /// `filter[name]` → `name`; `filter[created_at][from]` → `created_at_from`; `datetime[end_at]` →
@@ -1394,6 +1681,7 @@ fn place(
         match types.get(name).map(|t| &t.kind) {
             Some(TypeKind::Struct(fields)) => fields.iter().for_each(|f| f.ty.named(&mut out)),
             Some(TypeKind::OneOf(o)) => o.variants.iter().for_each(|v| v.ty.named(&mut out)),
+            Some(TypeKind::Choice(v)) => v.iter().for_each(|(_, _, ty)| ty.named(&mut out)),
             _ => {}
         }
         out

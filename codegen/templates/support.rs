@@ -45,7 +45,18 @@ macro_rules! string_enum {
         }
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
-                <::std::string::String as ::serde::Deserialize>::deserialize(d).map(Self::from)
+                let value = <::std::string::String as ::serde::Deserialize>::deserialize(d)?;
+                match Self::from(value.as_str()) {
+                    Self::Unknown(_) => {
+                        crate::drift::note(|| crate::drift::DriftKind::UnknownEnumValue {
+                            type_name: stringify!($name).to_owned(),
+                            value: value.clone(),
+                        })
+                        .map_err(::serde::de::Error::custom)?;
+                        Ok(Self::Unknown(value))
+                    }
+                    known => Ok(known),
+                }
             }
         }
     };
@@ -76,6 +87,12 @@ pub(crate) fn one_of<'de, D: serde::Deserializer<'de>, T: serde::Serialize>(
     pick(value, ty, untagged, cands, unknown).map_err(serde::de::Error::custom)
 }
 
+/// The `Unknown` fallback of a response oneOf: reported as drift, kept as raw JSON.
+fn unknown_shape<T>(ty: &str, value: Value, unknown: fn(Value) -> T) -> Result<T, String> {
+    crate::drift::note(|| crate::drift::DriftKind::UnknownShape { type_name: ty.to_owned() })?;
+    Ok(unknown(value))
+}
+
 fn pick<T: serde::Serialize>(
     value: Value,
     ty: &str,
@@ -95,7 +112,7 @@ fn pick<T: serde::Serialize>(
         }
         return match (best, unknown) {
             (Some((_, c)), _) => (c.de)(value).map_err(|e| format!("{ty} (as `{}`): {e}", c.name)),
-            (None, Some(u)) => Ok(u(value)),
+            (None, Some(u)) => unknown_shape(ty, value, u),
             (None, None) => {
                 let expected: Vec<String> = cands
                     .iter()
@@ -120,6 +137,8 @@ fn pick<T: serde::Serialize>(
     for c in cands {
         match (c.de)(value.clone()) {
             Ok(v) => accepted.push((c, v)),
+            // A drift report is locating its value: let the failure reach the caller.
+            Err(e) if crate::drift::locating_hit() => return Err(format!("{ty}: {e}")),
             Err(e) => tried.push(format!("`{}`: {e}", c.name)),
         }
     }
@@ -135,7 +154,7 @@ fn pick<T: serde::Serialize>(
     }
     match (best, unknown) {
         (Some((_, v)), _) => Ok(v),
-        (None, Some(u)) => Ok(u(value)),
+        (None, Some(u)) => unknown_shape(ty, value, u),
         (None, None) => Err(format!("{ty}: the value matches none of its shapes; tried {}", tried.join("; "))),
     }
 }

@@ -1,10 +1,14 @@
-//! Decoding a success response into a generated type: plain `serde_json` against
+//! Decoding a success response into a generated type: plain `serde_json` (what the client's
+//! decode was before drift reporting) against the client's decode now (`DriftLog::decode`: plain
+//! `serde_json` plus drift notes; `drift_fast` without the unknown-field pass, as between two
+//! sampled responses; `drift_checked` with it, as on a sampled response), and
 //! `serde_path_to_error` (which tracks the JSON path so a failure can name it), on list pages of
-//! growing size built from the spec's `sms_list_senders` sample sender.
+//! growing size built from the spec's `sms_list_senders` sample sender (no drift in it).
 //!
 //! `cargo bench -p qikberry --bench rest_decode -- --warm-up-time 1 --measurement-time 3`
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use qikberry::drift::{DriftLog, FieldCheck};
 use qikberry::sms::SmsListSendersResponse;
 use serde_json::json;
 
@@ -29,12 +33,31 @@ fn page(items: usize) -> Vec<u8> {
 
 fn decode(c: &mut Criterion) {
     let mut g = c.benchmark_group("decode_sms_list_senders");
+    let fast = DriftLog::new().with_field_check(FieldCheck::Never);
+    let checked = DriftLog::new().with_field_check(FieldCheck::Always);
     for items in [1usize, 25, 250] {
         let bytes = page(items);
         g.throughput(Throughput::Bytes(bytes.len() as u64));
         g.bench_with_input(BenchmarkId::new("serde_json", items), &bytes, |b, bytes| {
             b.iter(|| serde_json::from_slice::<SmsListSendersResponse>(bytes).expect("decode"))
         });
+        g.bench_with_input(BenchmarkId::new("drift_fast", items), &bytes, |b, bytes| {
+            b.iter(|| {
+                fast.decode::<SmsListSendersResponse>("sms_list_senders", bytes)
+                    .expect("decode")
+            })
+        });
+        g.bench_with_input(
+            BenchmarkId::new("drift_checked", items),
+            &bytes,
+            |b, bytes| {
+                b.iter(|| {
+                    checked
+                        .decode::<SmsListSendersResponse>("sms_list_senders", bytes)
+                        .expect("decode")
+                })
+            },
+        );
         g.bench_with_input(
             BenchmarkId::new("path_to_error", items),
             &bytes,

@@ -10,10 +10,12 @@ use secrecy::SecretString;
 use serde::de::DeserializeOwned;
 use url::Url;
 
+use crate::drift::{DriftLog, FieldCheck};
 use crate::error::{Error, ErrorBody};
 use crate::request::{Body, Request, Server, encode_query};
 use crate::runtime::{
-    AuthMode, Layer, Next, PreparedBody, PreparedRequest, Response, Transport, parse_retry_after,
+    AuthMode, Layer, Next, PreparedBody, PreparedRequest, Response, TokenCell, Transport,
+    parse_retry_after, redact_all,
 };
 
 /// Default base URL of the v2 API.
@@ -80,6 +82,10 @@ struct Inner {
     transport: Transport,
     layers: Vec<Arc<dyn Layer>>,
     timeout: Option<Duration>,
+    max_pages: u64,
+    #[cfg(feature = "auth")]
+    refresh: Option<crate::token::RefreshState>,
+    drift: DriftLog,
 }
 
 impl Client {
@@ -122,25 +128,135 @@ impl Client {
         self.inner.transport.auth_mode
     }
 
-    /// Builds the URL and body, runs the middleware chain and the HTTP call.
-    async fn run(&self, req: Request) -> Result<(&'static str, Response), Error> {
-        let op = req.operation_id;
-        let prepared = self.prepare(req)?;
+    /// Replaces the API token for every clone of this client, from the next request on: no
+    /// rebuild, the layers and their state (rate limits, retries) stay. Fails with
+    /// [`Error::Config`] when the token is empty or cannot be sent in a header.
+    ///
+    /// ```
+    /// let client = qikberry::Client::new("old-token");
+    /// let clone = client.clone();
+    /// client.set_token("new-token")?;   // `clone` sends "new-token" too
+    /// # Ok::<(), qikberry::Error>(())
+    /// ```
+    pub fn set_token(&self, token: impl Into<String>) -> Result<(), Error> {
+        let token = token.into();
+        check_token(&token)?;
+        self.inner.transport.token.set(SecretString::from(token));
+        Ok(())
+    }
+
+    /// The token holder shared by every clone.
+    #[cfg(feature = "auth")]
+    pub(crate) fn token_cell(&self) -> &TokenCell {
+        &self.inner.transport.token
+    }
+
+    /// A client like this one (same HTTP client and base URLs) with another token and no
+    /// layers or refresher: used to mint a token with a long-lived key.
+    #[cfg(feature = "auth")]
+    pub(crate) fn with_token(&self, token: SecretString) -> Result<Client, Error> {
+        use secrecy::ExposeSecret;
+        check_token(token.expose_secret())?;
         let inner = &*self.inner;
-        let resp = Next::new(&inner.layers, &inner.transport)
+        Ok(Client {
+            inner: Arc::new(Inner {
+                base_v2: inner.base_v2.clone(),
+                base_v3: inner.base_v3.clone(),
+                transport: Transport {
+                    http: inner.transport.http.clone(),
+                    token: TokenCell::new(token),
+                    auth_mode: inner.transport.auth_mode,
+                },
+                layers: Vec::new(),
+                timeout: inner.timeout,
+                max_pages: inner.max_pages,
+                refresh: None,
+                drift: DriftLog::new().with_field_check(FieldCheck::Never),
+            }),
+        })
+    }
+
+    /// Runs the middleware chain and the HTTP call.
+    async fn send_prepared(&self, prepared: PreparedRequest) -> Result<Response, Error> {
+        let inner = &*self.inner;
+        Next::new(&inner.layers, &inner.transport)
             .run(prepared)
-            .await?;
-        if !resp.status.is_success() {
-            return Err(self.api_error(op, resp));
+            .await
+    }
+
+    /// Builds the URL and body, runs the middleware chain and the HTTP call (renewing the token
+    /// first, or after a 401, when a [`TokenRefresh`](crate::token::TokenRefresh) is set).
+    async fn run(&self, req: Request) -> Result<Outcome, Error> {
+        let op = req.operation_id;
+        let secrets = req.secret_values();
+        #[cfg(feature = "auth")]
+        let refresh = self.inner.refresh.as_ref().filter(|r| r.applies(op));
+        #[cfg(feature = "auth")]
+        if let Some(r) = refresh {
+            r.renew_if_due(self).await?;
         }
-        Ok((op, resp))
+        let prepared = self.prepare(req)?;
+        #[cfg(feature = "auth")]
+        let again = match refresh {
+            Some(_) if prepared.is_idempotent() => prepared.try_clone(),
+            _ => None,
+        };
+        #[cfg(feature = "auth")]
+        let generation = self
+            .token_cell()
+            .generation
+            .load(std::sync::atomic::Ordering::SeqCst);
+        #[allow(unused_mut)]
+        let mut resp = self.send_prepared(prepared).await?;
+        #[cfg(feature = "auth")]
+        if let (Some(r), reqwest::StatusCode::UNAUTHORIZED) = (refresh, resp.status) {
+            r.renew(self, generation).await?;
+            if let Some(again) = again {
+                resp = self.send_prepared(again).await?;
+            }
+        }
+        let out = Outcome { op, secrets, resp };
+        if !out.resp.status.is_success() {
+            return Err(self.api_error(out));
+        }
+        Ok(out)
     }
 
     /// Sends a request and decodes a JSON response. Used by the generated code.
     #[doc(hidden)]
     pub async fn execute<T: DeserializeOwned>(&self, req: Request) -> Result<T, Error> {
-        let (op, resp) = self.run(req).await?;
-        self.decode(op, &resp.body)
+        let out = self.run(req).await?;
+        self.decode(out)
+    }
+
+    /// Sends a request and decodes it, with a fingerprint of the raw body (to notice a page
+    /// served twice).
+    pub(crate) async fn execute_fingerprinted<T: DeserializeOwned>(
+        &self,
+        req: Request,
+    ) -> Result<(T, u64), Error> {
+        use std::hash::{BuildHasher, BuildHasherDefault};
+        let out = self.run(req).await?;
+        let hasher = BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default();
+        let fingerprint = hasher.hash_one(&out.resp.body[..]);
+        self.decode(out).map(|v| (v, fingerprint))
+    }
+
+    /// The distinct drifts seen so far (the last
+    /// [`KEPT_REPORTS`](crate::drift::KEPT_REPORTS)), oldest first: where success responses
+    /// differed from the spec (see [`crate::drift`]).
+    pub fn drift_reports(&self) -> Vec<crate::drift::DriftReport> {
+        self.inner.drift.reports()
+    }
+
+    /// How many distinct drifts were reported since the client was built.
+    pub fn drift_count(&self) -> u64 {
+        self.inner.drift.count()
+    }
+
+    /// The cap on pages per paginated stream (see [`ClientBuilder::max_pages`]).
+    pub fn max_pages(&self) -> u64 {
+        self.inner.max_pages
     }
 
     /// Sends a request whose success response has no JSON body. Used by the generated code.
@@ -152,7 +268,7 @@ impl Client {
     /// Sends a request and returns the raw success response (status, headers, body bytes).
     #[doc(hidden)]
     pub async fn execute_raw(&self, req: Request) -> Result<Response, Error> {
-        self.run(req).await.map(|(_, r)| r)
+        self.run(req).await.map(|out| out.resp)
     }
 
     fn prepare(&self, req: Request) -> Result<PreparedRequest, Error> {
@@ -164,6 +280,7 @@ impl Client {
             query,
             body,
             idempotent,
+            operation,
         } = req;
         if path.starts_with('/')
             || path.split('/').any(|seg| {
@@ -214,18 +331,20 @@ impl Client {
             }
             Body::Multipart(parts) => PreparedBody::Multipart(parts),
         };
-        Ok(
-            PreparedRequest::new(operation_id, method, url, idempotent).with_parts(
-                headers,
-                body,
-                self.inner.timeout,
-            ),
-        )
+        Ok(PreparedRequest::new(operation_id, method, url, idempotent)
+            .with_operation(operation)
+            .with_parts(headers, body, self.inner.timeout))
     }
 
-    fn excerpt(&self, body: &[u8]) -> String {
+    /// Removes the token and the call's secret parameters from text shown to the user.
+    fn redact(&self, text: &str, secrets: &[String]) -> String {
+        let text = self.inner.transport.redact(text);
+        redact_all(&text, secrets.iter().map(String::as_str))
+    }
+
+    fn excerpt(&self, body: &[u8], secrets: &[String]) -> String {
         let text = String::from_utf8_lossy(body);
-        let redacted = self.inner.transport.redact(&text);
+        let redacted = self.redact(&text, secrets);
         let mut out: String = redacted.chars().take(EXCERPT_CHARS).collect();
         if redacted.chars().count() > EXCERPT_CHARS {
             out.push('…');
@@ -233,11 +352,12 @@ impl Client {
         out
     }
 
-    /// Decodes with plain `serde_json` (fast path); only when that fails, parses again with
-    /// path tracking to name the failing JSON path (tracking costs 1.4–1.8× on every success,
-    /// see BENCHMARKS.md).
-    fn decode<T: DeserializeOwned>(&self, op: &'static str, body: &[u8]) -> Result<T, Error> {
-        let plain = match serde_json::from_slice::<T>(body) {
+    /// Decodes with plain `serde_json` (fast path, drift noted on the side, see
+    /// [`crate::drift`]); only when that fails, parses again with path tracking to name the
+    /// failing JSON path (tracking costs 1.4–1.8× on every success, see BENCHMARKS.md).
+    fn decode<T: DeserializeOwned>(&self, out: Outcome) -> Result<T, Error> {
+        let body = &out.resp.body[..];
+        let plain = match self.inner.drift.decode::<T>(out.op, body) {
             Ok(v) => return Ok(v),
             Err(e) => e,
         };
@@ -248,22 +368,32 @@ impl Client {
             Ok(_) => (".".to_owned(), plain.to_string()),
         };
         Err(Error::Decode {
-            operation: op,
+            operation: out.op,
+            status: out.resp.status,
             path,
-            message: self.inner.transport.redact(&message),
-            excerpt: self.excerpt(body),
+            message: self.redact(&message, &out.secrets),
+            excerpt: self.excerpt(body, &out.secrets),
+            body: crate::error::RawBody::new(out.resp.body.clone()),
         })
     }
 
-    fn api_error(&self, op: &'static str, resp: Response) -> Error {
+    fn api_error(&self, out: Outcome) -> Error {
+        let resp = &out.resp;
         let retry_after = parse_retry_after(&resp.headers);
         let body = match serde_json::from_slice::<ErrorBody>(&resp.body) {
             Ok(mut b) => {
-                b.message = self.inner.transport.redact(&b.message);
+                b.message = self.redact(&b.message, &out.secrets);
+                if let Some(errors) = b.errors.as_mut() {
+                    for msgs in errors.values_mut() {
+                        for m in msgs.iter_mut() {
+                            *m = self.redact(m, &out.secrets);
+                        }
+                    }
+                }
                 b
             }
             Err(_) => ErrorBody {
-                message: self.excerpt(&resp.body),
+                message: self.excerpt(&resp.body, &out.secrets),
                 ..ErrorBody::default()
             },
         };
@@ -271,9 +401,30 @@ impl Client {
             status: resp.status,
             body: Box::new(body),
             retry_after,
-            operation: op,
+            operation: out.op,
         }
     }
+}
+
+/// A finished HTTP exchange and what is needed to report on it.
+struct Outcome {
+    op: &'static str,
+    /// Values of the call's `x-secret` parameters, redacted from excerpts.
+    secrets: Vec<String>,
+    resp: Response,
+}
+
+/// Refuses a token that is empty or cannot be sent in a header (without echoing it).
+fn check_token(token: &str) -> Result<(), Error> {
+    if token.trim().is_empty() {
+        return Err(Error::Config("the API token is empty".into()));
+    }
+    if HeaderValue::from_str(&format!("Bearer {token}")).is_err() {
+        return Err(Error::Config(
+            "the API token contains characters not allowed in a header".into(),
+        ));
+    }
+    Ok(())
 }
 
 impl fmt::Debug for Client {
@@ -285,6 +436,7 @@ impl fmt::Debug for Client {
             .field("auth_mode", &self.inner.transport.auth_mode)
             .field("timeout", &self.inner.timeout)
             .field("layers", &self.inner.layers.len())
+            .field("drift", &self.inner.drift)
             .finish()
     }
 }
@@ -324,6 +476,10 @@ pub struct ClientBuilder {
     http: Option<reqwest::Client>,
     layers: Vec<Arc<dyn Layer>>,
     host_from_env: bool,
+    max_pages: u64,
+    #[cfg(feature = "auth")]
+    refresh: Option<crate::token::TokenRefresh>,
+    drift: DriftLog,
 }
 
 impl Default for ClientBuilder {
@@ -338,6 +494,10 @@ impl Default for ClientBuilder {
             http: None,
             layers: Vec::new(),
             host_from_env: false,
+            max_pages: crate::pagination::DEFAULT_MAX_PAGES,
+            #[cfg(feature = "auth")]
+            refresh: None,
+            drift: DriftLog::new(),
         }
     }
 }
@@ -359,6 +519,7 @@ impl fmt::Debug for ClientBuilder {
             .field("custom_http_client", &self.http.is_some())
             .field("layers", &self.layers.len())
             .field("host_from_env", &self.host_from_env)
+            .field("max_pages", &self.max_pages)
             .finish()
     }
 }
@@ -453,6 +614,40 @@ impl ClientBuilder {
         self
     }
 
+    /// The most pages one `.items()` / `.pages()` stream fetches (default
+    /// [`DEFAULT_MAX_PAGES`](crate::pagination::DEFAULT_MAX_PAGES), at least 1); past it the
+    /// stream yields [`Error::Pagination`] and ends.
+    pub fn max_pages(mut self, max: u64) -> Self {
+        self.max_pages = max.max(1);
+        self
+    }
+
+    /// Calls `hook` with every new [`DriftReport`](crate::drift::DriftReport): a field, enum
+    /// value or shape the spec does not know, in a success response (see [`crate::drift`]).
+    /// Reports are also readable with [`Client::drift_reports`].
+    pub fn on_drift(
+        mut self,
+        hook: impl Fn(&crate::drift::DriftReport) + Send + Sync + 'static,
+    ) -> Self {
+        self.drift = self.drift.with_hook(hook);
+        self
+    }
+
+    /// How often success bodies are checked for unknown fields (default
+    /// [`FieldCheck::default`]: the first 16 of each operation, then one in 64).
+    pub fn field_check(mut self, check: FieldCheck) -> Self {
+        self.drift = self.drift.with_field_check(check);
+        self
+    }
+
+    /// Renews the token before it expires and after a 401 (feature `auth`; see
+    /// [`TokenRefresh`](crate::token::TokenRefresh)).
+    #[cfg(feature = "auth")]
+    pub fn refresh_token(mut self, refresh: crate::token::TokenRefresh) -> Self {
+        self.refresh = Some(refresh);
+        self
+    }
+
     /// Adds a middleware layer. Layers run in the order they are added, the first one
     /// outermost.
     pub fn layer(mut self, layer: impl Layer) -> Self {
@@ -492,15 +687,7 @@ impl ClientBuilder {
         };
         if validate {
             use secrecy::ExposeSecret;
-            let t = token.expose_secret();
-            if t.trim().is_empty() {
-                return Err(Error::Config("the API token is empty".into()));
-            }
-            if HeaderValue::from_str(&format!("Bearer {t}")).is_err() {
-                return Err(Error::Config(
-                    "the API token contains characters not allowed in a header".into(),
-                ));
-            }
+            check_token(token.expose_secret())?;
         }
         let parse = |what: &str, s: &str| -> Result<Url, Error> {
             let url =
@@ -554,11 +741,15 @@ impl ClientBuilder {
                 base_v3,
                 transport: Transport {
                     http,
-                    token,
+                    token: TokenCell::new(token),
                     auth_mode: self.auth_mode,
                 },
                 layers: self.layers,
                 timeout: self.timeout,
+                max_pages: self.max_pages,
+                #[cfg(feature = "auth")]
+                refresh: self.refresh.map(crate::token::RefreshState::new),
+                drift: self.drift,
             }),
         })
     }
@@ -705,8 +896,17 @@ mod tests {
         struct Env {
             data: Vec<Item>,
         }
-        let body = br#"{"data":[{"credits":1},{"credits":"sekrit-token"}]}"#;
-        let e = c.decode::<Env>("op", body).unwrap_err();
+        let resp = |body: &'static [u8]| Outcome {
+            op: "op",
+            secrets: vec!["otp-777".to_owned()],
+            resp: Response {
+                status: reqwest::StatusCode::OK,
+                headers: HeaderMap::new(),
+                body: Bytes::from_static(body),
+            },
+        };
+        let body = br#"{"data":[{"credits":1},{"credits":"sekrit-token","otp":"otp-777"}]}"#;
+        let e = c.decode::<Env>(resp(body)).unwrap_err();
         match &e {
             Error::Decode { path, excerpt, .. } => {
                 assert_eq!(path, "data[1].credits");
@@ -715,7 +915,10 @@ mod tests {
             other => panic!("{other:?}"),
         }
         assert!(!e.to_string().contains("sekrit"), "{e}");
-        let e = c.decode::<Env>("op", br#"{"data":[]} x"#).unwrap_err();
+        assert!(!e.to_string().contains("otp-777"), "{e}");
+        assert!(e.was_processed());
+        assert_eq!(e.raw_body(), Some(&body[..]));
+        let e = c.decode::<Env>(resp(br#"{"data":[]} x"#)).unwrap_err();
         assert!(matches!(e, Error::Decode { .. }), "{e}");
     }
 }

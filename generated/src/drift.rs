@@ -1,261 +1,548 @@
-//! Drift reports: where what the platform sent differs from what the spec says.
+//! Drift reports: where a server's JSON differs from the spec, with the operation (or webhook
+//! event) and the JSON pointer (RFC 6901) of the difference.
 //!
-//! Decoding is tolerant (a number where a string is documented, a zero date, an unknown status
-//! value, a member the spec does not list), but never silent: each difference becomes one
-//! [`Drift`] naming its source (an event or operation name), the [JSON pointer] of the value and
-//! the [`DriftKind`]. A [`DriftReporter`] hands each report to
+//! The client decodes leniently — unknown fields are ignored, unknown enum values kept as
+//! `Unknown(..)`, unknown `oneOf` shapes kept as raw JSON — and reports every such difference
+//! once: to a hook ([`ClientBuilder::on_drift`](crate::ClientBuilder::on_drift)), to a log
+//! readable without tracing ([`Client::drift_reports`](crate::Client::drift_reports)), and, with
+//! the `tracing` feature, as a `warn` event with target `qikberry::drift`.
 //!
-//! * a [`DriftCounter`] you can read at any time (no `tracing` needed),
-//! * an optional hook you install (`Fn(&Drift)`), e.g. to store samples or raise an alert,
-//! * a `tracing` event at `WARN` (target `qikberry::drift`) when the `tracing` feature is on.
+//! Cost: the success path decodes with plain `serde_json` exactly once. Unknown enum values and
+//! shapes raise a flag while decoding (a thread-local write, only when one is met); unknown
+//! fields are looked for with [`serde_ignored`] in a second pass that runs on a sample of
+//! responses ([`FieldCheck`]). Only when there is something new to report does a third pass
+//! find the pointer (once per source and unknown value: a value that recurs in every response,
+//! or in every item of a list, is located once, at its first place). Figures in BENCHMARKS.md.
 //!
+//! ```no_run
+//! # async fn demo() -> Result<(), qikberry::Error> {
+//! let client = qikberry::Client::builder()
+//!     .token_from_env()
+//!     .on_drift(|r| eprintln!("drift: {r}"))
+//!     .build()?;
+//! client.sms().list_senders().send().await?;
+//! for r in client.drift_reports() {
+//!     println!("{} {} {}", r.source, r.pointer, r.kind);
+//! }
+//! # Ok(())
+//! # }
 //! ```
-//! use qikberry::drift::{Drift, DriftKind, DriftReporter};
-//! use std::sync::{Arc, Mutex};
-//!
-//! let seen = Arc::new(Mutex::new(Vec::new()));
-//! let sink = seen.clone();
-//! let reporter = DriftReporter::new().hook(move |d: &Drift| sink.lock().unwrap().push(d.to_string()));
-//! reporter.report(&Drift::new("sms:message:status", "/payload/units", DriftKind::Lenient("string as integer".into())));
-//! assert_eq!(reporter.counter().snapshot().lenient, 1);
-//! assert_eq!(seen.lock().unwrap()[0], "sms:message:status at /payload/units: lenient: string as integer");
-//! ```
-//!
-//! [JSON pointer]: https://www.rfc-editor.org/rfc/rfc6901
 
+use std::cell::{Cell, RefCell};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::fmt;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 
-/// What kind of difference was met.
-#[derive(Debug, Clone, PartialEq, Eq)]
+use serde::de::DeserializeOwned;
+
+/// What differs from the spec.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DriftKind {
-    /// A member the typed model does not have (its value is kept in the raw body).
+    /// A field the spec does not declare (ignored by the typed value).
     UnknownField,
-    /// An enum value the spec does not list; the value as sent.
-    UnknownEnumValue(String),
-    /// A value accepted in a form the spec does not document, e.g. `"string as integer"`,
-    /// `"zero date as no time"`.
-    Lenient(String),
-    /// The value does not fit the typed model at all; the decode error. The whole payload was
-    /// handed on untyped.
-    Unparsed(String),
+    /// A string enum value the spec does not list (kept as `Unknown(..)`).
+    UnknownEnumValue {
+        /// The generated enum type.
+        type_name: String,
+        /// The value received.
+        value: String,
+    },
+    /// A `oneOf` value matching none of its shapes (kept as raw JSON in `Unknown(..)`).
+    UnknownShape {
+        /// The generated type.
+        type_name: String,
+    },
+    /// A value accepted through a documented leniency (e.g. a zero date read as "no time").
+    Lenient {
+        /// What was accepted.
+        detail: String,
+    },
+    /// A value that fits the typed model in no way (a webhook payload handed on untyped as
+    /// `Event::Unparsed`); the decode error.
+    Unparsed {
+        /// Why it did not fit.
+        error: String,
+    },
 }
 
 impl fmt::Display for DriftKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             DriftKind::UnknownField => f.write_str("unknown field"),
-            DriftKind::UnknownEnumValue(v) => write!(f, "unknown enum value {v:?}"),
-            DriftKind::Lenient(what) => write!(f, "lenient: {what}"),
-            DriftKind::Unparsed(err) => write!(f, "unparsed: {err}"),
+            DriftKind::UnknownEnumValue { type_name, value } => {
+                write!(f, "unknown {type_name} value {value:?}")
+            }
+            DriftKind::UnknownShape { type_name } => write!(f, "unknown {type_name} shape"),
+            DriftKind::Lenient { detail } => write!(f, "lenient: {detail}"),
+            DriftKind::Unparsed { error } => write!(f, "unparsed: {error}"),
         }
     }
 }
 
-/// One difference between the spec and what arrived.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Drift {
-    /// Where it came from: a webhook event name (`"voice:message:out"`) or an operation id.
+/// One difference between what the server sent and the spec.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct DriftReport {
+    /// The operationId (`sms_list_senders`) or webhook event name that carried it.
     pub source: String,
-    /// JSON pointer (RFC 6901) of the value inside the body, e.g. `/payload/deliv_time`; empty
-    /// for the whole body.
+    /// JSON pointer of the value (`/data/0/status`); `""` for the whole body or when the place
+    /// could not be determined (inside an untagged `oneOf`).
     pub pointer: String,
-    /// What was different.
+    /// What differs.
     pub kind: DriftKind,
 }
 
-impl Drift {
-    /// A report.
-    pub fn new(source: impl Into<String>, pointer: impl Into<String>, kind: DriftKind) -> Self {
-        Drift {
-            source: source.into(),
-            pointer: pointer.into(),
-            kind,
-        }
-    }
-}
-
-impl fmt::Display for Drift {
+impl fmt::Display for DriftReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let at = if self.pointer.is_empty() {
-            "(body)"
-        } else {
-            &self.pointer
-        };
-        write!(f, "{} at {}: {}", self.source, at, self.kind)
+        write!(f, "{}: {} at `{}`", self.source, self.kind, self.pointer)
     }
 }
 
-/// Appends one reference token to a JSON pointer, escaping `~` and `/` (RFC 6901).
-pub fn push_pointer_token(pointer: &mut String, token: &str) {
-    pointer.push('/');
-    for c in token.chars() {
-        match c {
-            '~' => pointer.push_str("~0"),
-            '/' => pointer.push_str("~1"),
-            c => pointer.push(c),
+/// How often responses are checked for unknown fields (the check decodes a second time, with
+/// [`serde_ignored`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum FieldCheck {
+    /// Every response.
+    Always,
+    /// The first `first` responses of each source, then one in `every`.
+    Sampled {
+        /// Responses always checked per source.
+        first: u32,
+        /// After those, one response in this many (at least 1).
+        every: u32,
+    },
+    /// Never (unknown enum values and shapes are still reported).
+    Never,
+}
+
+impl Default for FieldCheck {
+    /// `Sampled { first: 16, every: 64 }`: a systematic difference is seen on the first
+    /// responses; the steady state pays about 1/64 of a second decode.
+    fn default() -> Self {
+        FieldCheck::Sampled {
+            first: 16,
+            every: 64,
         }
     }
 }
 
-/// The JSON pointer of a [`serde_path_to_error::Path`] (`payload.items[2]` →
-/// `/payload/items/2`), under `prefix` (itself a pointer, or empty).
-pub fn pointer_of_path(prefix: &str, path: &serde_path_to_error::Path) -> String {
+/// How many distinct reports a [`DriftLog`] keeps (oldest dropped first).
+pub const KEPT_REPORTS: usize = 256;
+/// At most this many pointers are looked up per body (each costs one decode).
+const MAX_LOOKUPS: usize = 32;
+
+type Hook = Arc<dyn Fn(&DriftReport) + Send + Sync>;
+
+/// Where reports go: deduplicated (one report per source, kind and pointer, array indices
+/// aside), counted, kept (the last [`KEPT_REPORTS`]), passed to the hook and to `tracing`.
+#[derive(Default)]
+pub struct DriftLog {
+    hook: Option<Hook>,
+    field_check: FieldCheck,
+    state: Mutex<LogState>,
+}
+
+#[derive(Default)]
+struct LogState {
+    seen: HashSet<String>,
+    /// `source` + kind of the notes already located: a systematic unknown value costs the
+    /// locating decode once, not on every response.
+    located: HashSet<String>,
+    kept: VecDeque<DriftReport>,
+    total: u64,
+    checks: HashMap<String, u64>,
+}
+
+impl fmt::Debug for DriftLog {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DriftLog")
+            .field("hook", &self.hook.is_some())
+            .field("field_check", &self.field_check)
+            .field("reported", &self.count())
+            .finish()
+    }
+}
+
+/// The dedupe key: array indices become `*` (one report for a field missing in every item).
+fn dedupe_key(r: &DriftReport) -> String {
+    let pattern: Vec<&str> = r
+        .pointer
+        .split('/')
+        .map(|s| {
+            if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
+                "*"
+            } else {
+                s
+            }
+        })
+        .collect();
+    format!("{}\u{0}{}\u{0}{}", r.source, pattern.join("/"), r.kind)
+}
+
+impl DriftLog {
+    /// A log with the default [`FieldCheck`] and no hook.
+    pub fn new() -> Self {
+        DriftLog::default()
+    }
+
+    /// Calls `hook` with every new report.
+    pub fn with_hook(mut self, hook: impl Fn(&DriftReport) + Send + Sync + 'static) -> Self {
+        self.hook = Some(Arc::new(hook));
+        self
+    }
+
+    /// Sets how often bodies are checked for unknown fields.
+    pub fn with_field_check(mut self, check: FieldCheck) -> Self {
+        self.field_check = check;
+        self
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, LogState> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Records a report; `false` when the same drift was already reported.
+    pub fn record(&self, report: DriftReport) -> bool {
+        {
+            let mut st = self.lock();
+            if !st.seen.insert(dedupe_key(&report)) {
+                return false;
+            }
+            st.total += 1;
+            if st.kept.len() == KEPT_REPORTS {
+                st.kept.pop_front();
+            }
+            st.kept.push_back(report.clone());
+        }
+        #[cfg(feature = "tracing")]
+        tracing::warn!(
+            target: "qikberry::drift",
+            source = %report.source,
+            pointer = %report.pointer,
+            kind = %report.kind,
+            "the server's JSON differs from the spec"
+        );
+        if let Some(hook) = &self.hook {
+            hook(&report);
+        }
+        true
+    }
+
+    /// The distinct reports kept so far, oldest first.
+    pub fn reports(&self) -> Vec<DriftReport> {
+        self.lock().kept.iter().cloned().collect()
+    }
+
+    /// How many distinct drifts were reported in total.
+    pub fn count(&self) -> u64 {
+        self.lock().total
+    }
+
+    /// Whether this body of `source` is checked for unknown fields.
+    fn check_fields(&self, source: &str) -> bool {
+        match self.field_check {
+            FieldCheck::Always => true,
+            FieldCheck::Never => false,
+            FieldCheck::Sampled { first, every } => {
+                let mut st = self.lock();
+                let n = match st.checks.get_mut(source) {
+                    Some(n) => n,
+                    None => st.checks.entry(source.to_owned()).or_insert(0),
+                };
+                *n += 1;
+                *n <= u64::from(first) || *n % u64::from(every.max(1)) == 0
+            }
+        }
+    }
+
+    /// Decodes `body` as `T` with plain `serde_json` and reports its drift to this log. The
+    /// result is exactly `serde_json::from_slice`'s.
+    pub fn decode<T: DeserializeOwned>(
+        &self,
+        source: &str,
+        body: &[u8],
+    ) -> Result<T, serde_json::Error> {
+        let fields = self.check_fields(source);
+        let (value, notes) = collect_notes(fields, || serde_json::from_slice::<T>(body));
+        let value = value?;
+        if fields || !notes.is_empty() {
+            self.report::<T>(source, body, notes, fields);
+        }
+        Ok(value)
+    }
+
+    /// The slow path: finds the pointers of unknown fields and of each noted value.
+    fn report<T: DeserializeOwned>(
+        &self,
+        source: &str,
+        body: &[u8],
+        notes: Vec<(DriftKind, String)>,
+        fields: bool,
+    ) {
+        let mut found = Vec::new();
+        if fields {
+            let mut de = serde_json::Deserializer::from_slice(body);
+            let _ = serde_ignored::deserialize::<_, _, T>(&mut de, |path| {
+                found.push((ignored_pointer(&path), DriftKind::UnknownField));
+            });
+        }
+        let mut lookups = 0;
+        for (k, (kind, relative)) in notes.into_iter().enumerate() {
+            let key = format!("{source}\u{0}{kind}\u{0}{relative}");
+            if lookups == MAX_LOOKUPS || !self.lock().located.insert(key) {
+                continue;
+            }
+            lookups += 1;
+            let place = locate_note::<T>(body, k, fields).unwrap_or_default();
+            found.push((format!("{place}{relative}"), kind));
+        }
+        for (pointer, kind) in found {
+            self.record(DriftReport {
+                source: source.to_owned(),
+                pointer,
+                kind,
+            });
+        }
+    }
+}
+
+/// Escapes one JSON pointer segment (RFC 6901).
+fn escape(segment: &str) -> String {
+    segment.replace('~', "~0").replace('/', "~1")
+}
+
+/// The JSON pointer of a path reported by `serde_ignored`.
+pub(crate) fn ignored_pointer(path: &serde_ignored::Path<'_>) -> String {
+    use serde_ignored::Path;
+    match path {
+        Path::Root => String::new(),
+        Path::Seq { parent, index } => format!("{}/{index}", ignored_pointer(parent)),
+        Path::Map { parent, key } => format!("{}/{}", ignored_pointer(parent), escape(key)),
+        Path::Some { parent }
+        | Path::NewtypeStruct { parent }
+        | Path::NewtypeVariant { parent } => ignored_pointer(parent),
+    }
+}
+
+/// The JSON pointer of a path reported by `serde_path_to_error`.
+pub(crate) fn tracked_pointer(path: &serde_path_to_error::Path) -> String {
     use serde_path_to_error::Segment;
-    let mut out = prefix.to_owned();
-    for seg in path.iter() {
-        match seg {
-            Segment::Seq { index } => push_pointer_token(&mut out, &index.to_string()),
-            Segment::Map { key } => push_pointer_token(&mut out, key),
-            Segment::Enum { variant } => push_pointer_token(&mut out, variant),
-            Segment::Unknown => push_pointer_token(&mut out, "?"),
+    let mut out = String::new();
+    for segment in path.iter() {
+        match segment {
+            Segment::Seq { index } => out.push_str(&format!("/{index}")),
+            Segment::Map { key } => out.push_str(&format!("/{}", escape(key))),
+            Segment::Enum { variant } => out.push_str(&format!("/{}", escape(variant))),
+            Segment::Unknown => out.push_str("/?"),
         }
     }
     out
 }
 
-/// Counts of reports per kind, read with [`DriftCounter::snapshot`].
-#[derive(Debug, Default)]
-pub struct DriftCounter {
-    unknown_field: AtomicU64,
-    unknown_enum_value: AtomicU64,
-    lenient: AtomicU64,
-    unparsed: AtomicU64,
+/// Decodes again (with the same `fields` setting, so the notes come in the same order), failing
+/// at the `k`-th note, so that `serde_path_to_error` names its place.
+fn locate_note<T: DeserializeOwned>(body: &[u8], k: usize, fields: bool) -> Option<String> {
+    NOTES.with(|n| {
+        n.active.set(true);
+        n.fields.set(fields);
+        n.fail_at.set(k);
+        n.seen.set(0);
+        n.hit.set(false);
+    });
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let result = serde_path_to_error::deserialize::<_, T>(&mut de);
+    NOTES.with(|n| {
+        n.active.set(false);
+        n.fields.set(false);
+        n.fail_at.set(usize::MAX);
+        n.hit.set(false);
+    });
+    result.err().map(|e| tracked_pointer(e.path()))
 }
 
-/// A copy of a [`DriftCounter`]'s counts.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct DriftCounts {
-    /// [`DriftKind::UnknownField`] reports.
-    pub unknown_field: u64,
-    /// [`DriftKind::UnknownEnumValue`] reports.
-    pub unknown_enum_value: u64,
-    /// [`DriftKind::Lenient`] reports.
-    pub lenient: u64,
-    /// [`DriftKind::Unparsed`] reports.
-    pub unparsed: u64,
+struct Notes {
+    /// Whether a decode on this thread is collecting notes.
+    active: Cell<bool>,
+    /// Notes met so far in this decode.
+    seen: Cell<usize>,
+    /// Fail at this note (to locate it), `usize::MAX` for never.
+    fail_at: Cell<usize>,
+    /// The notes of a collecting decode: what, and where relative to the value that noted it
+    /// (`""` for the value itself; a field path inside a `oneOf` shape).
+    kinds: RefCell<Vec<(DriftKind, String)>>,
+    /// Whether `oneOf` shapes look for unknown fields in this decode.
+    fields: Cell<bool>,
+    /// Whether the locating decode reached the note it fails at.
+    hit: Cell<bool>,
 }
 
-impl DriftCounts {
-    /// All reports together.
-    pub fn total(&self) -> u64 {
-        self.unknown_field + self.unknown_enum_value + self.lenient + self.unparsed
-    }
-}
-
-impl DriftCounter {
-    /// Counts one report.
-    pub fn record(&self, kind: &DriftKind) {
-        let c = match kind {
-            DriftKind::UnknownField => &self.unknown_field,
-            DriftKind::UnknownEnumValue(_) => &self.unknown_enum_value,
-            DriftKind::Lenient(_) => &self.lenient,
-            DriftKind::Unparsed(_) => &self.unparsed,
-        };
-        c.fetch_add(1, Ordering::Relaxed);
-    }
-
-    /// The counts so far.
-    pub fn snapshot(&self) -> DriftCounts {
-        DriftCounts {
-            unknown_field: self.unknown_field.load(Ordering::Relaxed),
-            unknown_enum_value: self.unknown_enum_value.load(Ordering::Relaxed),
-            lenient: self.lenient.load(Ordering::Relaxed),
-            unparsed: self.unparsed.load(Ordering::Relaxed),
+thread_local! {
+    static NOTES: Notes = const {
+        Notes {
+            active: Cell::new(false),
+            seen: Cell::new(0),
+            fail_at: Cell::new(usize::MAX),
+            kinds: RefCell::new(Vec::new()),
+            fields: Cell::new(false),
+            hit: Cell::new(false),
         }
-    }
+    };
 }
 
-type Hook = dyn Fn(&Drift) + Send + Sync;
-
-/// Where drift reports go: a shared [`DriftCounter`], an optional hook and (feature `tracing`)
-/// a `tracing` event. Cheap to clone; clones share the counter and the hook.
-#[derive(Clone, Default)]
-pub struct DriftReporter {
-    counter: Arc<DriftCounter>,
-    hook: Option<Arc<Hook>>,
-}
-
-impl fmt::Debug for DriftReporter {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("DriftReporter")
-            .field("counts", &self.counter.snapshot())
-            .field("hook", &self.hook.is_some())
-            .finish()
-    }
-}
-
-impl DriftReporter {
-    /// A reporter with a fresh counter and no hook.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Calls `hook` for every report (after counting it). It runs on the decoding thread, so
-    /// keep it short.
-    pub fn hook(mut self, hook: impl Fn(&Drift) + Send + Sync + 'static) -> Self {
-        self.hook = Some(Arc::new(hook));
-        self
-    }
-
-    /// The counter (shared by every clone of this reporter).
-    pub fn counter(&self) -> &Arc<DriftCounter> {
-        &self.counter
-    }
-
-    /// Counts `drift`, calls the hook and emits the `tracing` event.
-    pub fn report(&self, drift: &Drift) {
-        self.counter.record(&drift.kind);
-        if let Some(h) = &self.hook {
-            h(drift);
+/// Runs a decode, collecting the notes raised inside it (on this thread); with `fields`, the
+/// `oneOf` shapes inside also look for unknown fields.
+fn collect_notes<R>(fields: bool, decode: impl FnOnce() -> R) -> (R, Vec<(DriftKind, String)>) {
+    NOTES.with(|n| {
+        n.active.set(true);
+        n.fields.set(fields);
+        n.seen.set(0);
+    });
+    let result = decode();
+    let kinds = NOTES.with(|n| {
+        n.active.set(false);
+        n.fields.set(false);
+        if n.seen.get() == 0 {
+            Vec::new()
+        } else {
+            std::mem::take(&mut *n.kinds.borrow_mut())
         }
-        #[cfg(feature = "tracing")]
-        tracing::warn!(
-            target: "qikberry::drift",
-            source = %drift.source,
-            pointer = %drift.pointer,
-            kind = %drift.kind,
-            "spec drift"
-        );
-    }
+    });
+    (result, kinds)
+}
 
-    /// Reports each of `drifts`.
-    pub fn report_all(&self, drifts: &[Drift]) {
-        for d in drifts {
-            self.report(d);
+/// Records a note at `relative` (see [`note`]).
+fn note_at(kind: impl FnOnce() -> DriftKind, relative: &str) -> Result<(), String> {
+    NOTES.with(|n| {
+        if !n.active.get() {
+            return Ok(());
         }
+        let k = n.seen.get();
+        n.seen.set(k + 1);
+        if n.fail_at.get() == k {
+            n.hit.set(true);
+            return Err(format!("drift #{k}: {}", kind()));
+        }
+        if n.fail_at.get() == usize::MAX {
+            n.kinds.borrow_mut().push((kind(), relative.to_owned()));
+        }
+        Ok(())
+    })
+}
+
+/// Called by `Deserialize` implementations when they take a lenient path (unknown enum value,
+/// unknown shape, …). Outside [`DriftLog::decode`] it does nothing. `Err` asks the caller to
+/// fail with that message: the locating pass uses it to learn the value's JSON path.
+pub fn note(kind: impl FnOnce() -> DriftKind) -> Result<(), String> {
+    note_at(kind, "")
+}
+
+/// Whether the current locating decode has failed on purpose (a `oneOf` that tries several
+/// shapes must then pass the failure on instead of trying the next shape).
+pub fn locating_hit() -> bool {
+    NOTES.with(|n| n.hit.get())
+}
+
+/// `serde_json::from_value` for a `oneOf` shape (used by the generated code): inside a
+/// [`DriftLog::decode`] that checks fields, it also notes the fields the shape ignores (a
+/// `oneOf` is decoded from a buffered value, which the outer unknown-field pass cannot see into).
+pub fn from_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, serde_json::Error> {
+    if !NOTES.with(|n| n.active.get() && n.fields.get()) {
+        return serde_json::from_value(value);
     }
+    let mut ignored = Vec::new();
+    let out = serde_ignored::deserialize(value, |path| ignored.push(ignored_pointer(&path)))?;
+    for relative in ignored {
+        note_at(|| DriftKind::UnknownField, &relative).map_err(serde::de::Error::custom)?;
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn pointer_escaping() {
-        let mut p = String::new();
-        push_pointer_token(&mut p, "a/b");
-        push_pointer_token(&mut p, "m~n");
-        assert_eq!(p, "/a~1b/m~0n");
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Item {
+        status: Status,
+    }
+
+    #[derive(Debug)]
+    #[allow(dead_code)]
+    enum Status {
+        Ok,
+        Unknown(String),
+    }
+
+    impl<'de> serde::Deserialize<'de> for Status {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            let s = String::deserialize(d)?;
+            if s == "ok" {
+                return Ok(Status::Ok);
+            }
+            note(|| DriftKind::UnknownEnumValue {
+                type_name: "Status".into(),
+                value: s.clone(),
+            })
+            .map_err(serde::de::Error::custom)?;
+            Ok(Status::Unknown(s))
+        }
+    }
+
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Page {
+        data: Vec<Item>,
     }
 
     #[test]
-    fn counts_per_kind() {
-        let r = DriftReporter::new();
-        r.report(&Drift::new("e", "/x", DriftKind::UnknownField));
-        r.report(&Drift::new(
-            "e",
-            "/y",
-            DriftKind::UnknownEnumValue("z".into()),
-        ));
-        r.report(&Drift::new("e", "", DriftKind::Unparsed("bad".into())));
-        let c = r.clone().counter().snapshot();
+    fn reports_unknown_fields_and_values_once_with_pointers() {
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let s2 = seen.clone();
+        let log = DriftLog::new()
+            .with_field_check(FieldCheck::Always)
+            .with_hook(move |r| s2.lock().unwrap().push(r.to_string()));
+        let body = br#"{"data":[{"status":"ok","x/y":1},{"status":"new"},{"status":"new","x/y":2}],"extra":true}"#;
+        let page: Page = log.decode("sms_list", body).unwrap();
+        assert_eq!(page.data.len(), 3);
+        let reports = log.reports();
+        let pointers: Vec<(&str, String)> = reports
+            .iter()
+            .map(|r| (r.pointer.as_str(), r.kind.to_string()))
+            .collect();
         assert_eq!(
-            (c.unknown_field, c.unknown_enum_value, c.unparsed, c.lenient),
-            (1, 1, 1, 0)
+            pointers,
+            vec![
+                ("/data/0/x~1y", "unknown field".to_owned()),
+                ("/extra", "unknown field".to_owned()),
+                ("/data/1/status", "unknown Status value \"new\"".to_owned()),
+            ]
         );
-        assert_eq!(c.total(), 3);
+        // Decoding the same drift again reports nothing new.
+        let _: Page = log.decode("sms_list", body).unwrap();
+        assert_eq!(log.count(), 3);
+        assert_eq!(seen.lock().unwrap().len(), 3);
+        // Outside a decode, notes are inert.
+        assert!(note(|| DriftKind::UnknownField).is_ok());
+    }
+
+    #[test]
+    fn clean_bodies_report_nothing_and_errors_pass_through() {
+        let log = DriftLog::new().with_field_check(FieldCheck::Always);
+        let _: Page = log.decode("op", br#"{"data":[{"status":"ok"}]}"#).unwrap();
+        assert_eq!(log.count(), 0);
+        assert!(log.decode::<Page>("op", br#"{"data":7}"#).is_err());
+    }
+
+    #[test]
+    fn sampling_checks_the_first_then_one_in_every() {
+        let log = DriftLog::new().with_field_check(FieldCheck::Sampled { first: 2, every: 3 });
+        let checked: Vec<bool> = (0..9).map(|_| log.check_fields("op")).collect();
+        assert_eq!(
+            checked,
+            [true, true, true, false, false, true, false, false, true]
+        );
+        assert!(log.check_fields("other"));
     }
 }

@@ -33,8 +33,9 @@ use crate::types::StringOrNumber;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// The API answered with a non-success HTTP status.
-    #[error("{operation}: HTTP {status}: {}", body.message)]
+    /// The API answered with a non-success HTTP status. `Display` shows the message and, for a
+    /// 422, every field error (`sms_send_message: HTTP 422 …: invalid; to: required`).
+    #[error("{operation}: HTTP {status}: {body}")]
     Api {
         /// HTTP status of the response.
         status: StatusCode,
@@ -56,19 +57,28 @@ pub enum Error {
         #[source]
         source: reqwest::Error,
     },
-    /// A success response whose body does not match the expected model.
+    /// A **success** (2xx) response whose body does not match the expected model.
+    ///
+    /// The server has processed the request ([`was_processed`](Error::was_processed) is `true`):
+    /// a send was accepted and billed. Do not repeat it; reconcile from the raw body instead
+    /// ([`raw_json`](Error::raw_json), [`sent_ids`](Error::sent_ids)).
     #[error(
-        "{operation}: cannot decode response at `{path}`: {message}; body starts with: {excerpt}"
+        "{operation}: HTTP {status} (request processed) but cannot decode response at `{path}`: {message}; body starts with: {excerpt}"
     )]
     Decode {
         /// The operationId of the call.
         operation: &'static str,
+        /// HTTP status of the response (always a 2xx).
+        status: StatusCode,
         /// JSON path of the failing value, e.g. `data[0].credits` (`.` for the root).
         path: String,
         /// What serde reported.
         message: String,
-        /// The first bytes of the body (the token, if ever echoed, is replaced by `[REDACTED]`).
+        /// The first characters of the body, with the token and the call's secret parameters
+        /// replaced by `[REDACTED]`.
         excerpt: String,
+        /// The complete response body, unmodified (its `Debug` prints only its length).
+        body: RawBody,
     },
     /// The request could not be encoded (a model that does not serialize to JSON, a file part
     /// that cannot be read).
@@ -80,6 +90,15 @@ pub enum Error {
     /// The client is misconfigured (no token, invalid base URL, invalid header value).
     #[error("configuration error: {0}")]
     Config(String),
+    /// A paginated stream stopped before the server's last page: it reached the
+    /// [`ClientBuilder::max_pages`](crate::ClientBuilder::max_pages) cap.
+    #[error("{operation}: pagination stopped: {message}")]
+    Pagination {
+        /// The operationId of the list.
+        operation: &'static str,
+        /// Why it stopped.
+        message: String,
+    },
     /// A middleware [`Layer`](crate::runtime::Layer) failed for its own reasons.
     #[error("{0}")]
     Layer(String),
@@ -153,13 +172,118 @@ impl Error {
         }
     }
 
+    /// `true` when the server answered 2xx, so the request **was processed** (a send accepted
+    /// and billed), even though this call returns an error: an [`Error::Decode`]. Never repeat
+    /// such a call; reconcile with [`sent_ids`](Self::sent_ids) or [`raw_json`](Self::raw_json).
+    /// `false` for every other variant (for transport errors and 5xx the outcome is unknown).
+    pub fn was_processed(&self) -> bool {
+        matches!(self, Error::Decode { .. })
+    }
+
+    /// The complete raw body of an [`Error::Decode`] (a 2xx response that did not fit its
+    /// model).
+    pub fn raw_body(&self) -> Option<&[u8]> {
+        match self {
+            Error::Decode { body, .. } => Some(body.as_bytes()),
+            _ => None,
+        }
+    }
+
+    /// The raw body of an [`Error::Decode`] parsed as untyped JSON (`None` when it is not JSON
+    /// or for other variants).
+    pub fn raw_json(&self) -> Option<serde_json::Value> {
+        serde_json::from_slice(self.raw_body()?).ok()
+    }
+
+    /// The identifiers a send returned, read from the raw body of an [`Error::Decode`], so that
+    /// a caller can reconcile a send whose typed response did not decode:
+    ///
+    /// ```no_run
+    /// # async fn demo(client: qikberry::Client, msg: qikberry::sms::SmsSendDirect) {
+    /// match client.sms().send_message(msg).send().await {
+    ///     Ok(sent) => println!("batch {:?}", sent.group_id),
+    ///     Err(e) if e.was_processed() => {
+    ///         // Accepted and billed: never resend. Keep the ids for delivery reports.
+    ///         let ids = e.sent_ids().unwrap_or_default();
+    ///         println!("batch {:?}, messages {:?}", ids.group_id, ids.message_ids);
+    ///     }
+    ///     Err(e) => eprintln!("{e}"),
+    /// }
+    /// # }
+    /// ```
+    pub fn sent_ids(&self) -> Option<SentIds> {
+        self.raw_json().map(|v| SentIds::from_json(&v))
+    }
+
     /// The operationId of the failed call, when known.
     pub fn operation(&self) -> Option<&'static str> {
         match self {
             Error::Api { operation, .. }
             | Error::Transport { operation, .. }
-            | Error::Decode { operation, .. } => Some(operation),
+            | Error::Decode { operation, .. }
+            | Error::Pagination { operation, .. } => Some(operation),
             _ => None,
+        }
+    }
+}
+
+/// The complete body of a response, kept in an error. `Debug` prints only its length (the body
+/// may hold personal data or secrets); read it with [`as_bytes`](Self::as_bytes).
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct RawBody(bytes::Bytes);
+
+impl RawBody {
+    /// Wraps response bytes.
+    pub fn new(body: bytes::Bytes) -> Self {
+        RawBody(body)
+    }
+    /// The bytes as received.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl fmt::Debug for RawBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "RawBody({} bytes)", self.0.len())
+    }
+}
+
+/// Identifiers found in the raw body of a send response (see [`Error::sent_ids`]).
+///
+/// Read leniently from the shapes the send operations document: a top-level `group_id`
+/// (string or number) and the `id` (or `message_id`) of each entry of `data` (an array or a
+/// single object).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SentIds {
+    /// The batch id (`group_id`), usable with the status operations.
+    pub group_id: Option<String>,
+    /// One id per accepted message, in body order.
+    pub message_ids: Vec<String>,
+}
+
+impl SentIds {
+    fn from_json(v: &serde_json::Value) -> SentIds {
+        fn text(v: Option<&serde_json::Value>) -> Option<String> {
+            match v? {
+                serde_json::Value::String(s) if !s.is_empty() => Some(s.clone()),
+                serde_json::Value::Number(n) => Some(n.to_string()),
+                _ => None,
+            }
+        }
+        let entry_id =
+            |e: &serde_json::Value| text(e.get("id")).or_else(|| text(e.get("message_id")));
+        let message_ids = match v.get("data") {
+            Some(serde_json::Value::Array(items)) => items.iter().filter_map(entry_id).collect(),
+            Some(obj @ serde_json::Value::Object(_)) => entry_id(obj).into_iter().collect(),
+            _ => Vec::new(),
+        };
+        let group_id =
+            text(v.get("group_id")).or_else(|| v.get("data").and_then(|d| text(d.get("group_id"))));
+        SentIds {
+            group_id,
+            message_ids,
         }
     }
 }
@@ -185,8 +309,8 @@ pub struct ErrorBody {
         deserialize_with = "lenient_code"
     )]
     pub code: Option<i64>,
-    /// Human-readable explanation.
-    #[serde(default)]
+    /// Human-readable explanation (a number or `null` on the wire becomes its text / empty).
+    #[serde(default, deserialize_with = "lenient_message")]
     pub message: String,
     /// Validation failures keyed by field name (422).
     #[serde(
@@ -204,6 +328,16 @@ fn lenient_code<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<i64>, D
         Some(serde_json::Value::Number(n)) => n.as_i64(),
         Some(serde_json::Value::String(s)) => s.trim().parse().ok(),
         _ => None,
+    })
+}
+
+/// `message` is a string, but a PHP sender may put a number or `null` there.
+fn lenient_message<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let v = Option::<serde_json::Value>::deserialize(d)?;
+    Ok(match v {
+        Some(serde_json::Value::String(s)) => s,
+        None | Some(serde_json::Value::Null) => String::new(),
+        Some(other) => other.to_string(),
     })
 }
 
@@ -265,6 +399,57 @@ mod tests {
         let b: ErrorBody = serde_json::from_value(json!({"status": 401})).unwrap();
         assert_eq!(b.status, Some(StringOrNumber::from(401i64)));
         assert_eq!(b.message, "");
+        let b: ErrorBody =
+            serde_json::from_value(json!({"status": null, "code": 500, "message": 42})).unwrap();
+        assert_eq!(
+            (b.status, b.code, b.message.as_str()),
+            (None, Some(500), "42")
+        );
+        let b: ErrorBody = serde_json::from_value(json!({"message": null})).unwrap();
+        assert_eq!(b.message, "");
+    }
+
+    #[test]
+    fn api_display_lists_field_errors() {
+        let e = Error::Api {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            body: Box::new(
+                serde_json::from_value(
+                    json!({"message": "invalid", "errors": {"to": ["required"]}}),
+                )
+                .unwrap(),
+            ),
+            retry_after: None,
+            operation: "sms_send_message",
+        };
+        assert_eq!(
+            e.to_string(),
+            "sms_send_message: HTTP 422 Unprocessable Entity: invalid; to: required"
+        );
+        assert!(!e.was_processed());
+    }
+
+    #[test]
+    fn sent_ids_from_raw_body() {
+        let raw = br#"{"status":"200","group_id":12345,"data":[{"id":"a:1","units":"x"},{"message_id":7}]}"#;
+        let e = Error::Decode {
+            operation: "sms_send_message",
+            status: StatusCode::OK,
+            path: "data[0].units".into(),
+            message: "bad".into(),
+            excerpt: String::new(),
+            body: RawBody::new(bytes::Bytes::from_static(raw)),
+        };
+        assert!(e.was_processed());
+        let ids = e.sent_ids().unwrap();
+        assert_eq!(ids.group_id.as_deref(), Some("12345"));
+        assert_eq!(ids.message_ids, vec!["a:1".to_owned(), "7".to_owned()]);
+        assert_eq!(e.raw_json().unwrap()["group_id"], 12345);
+        let dbg = format!("{e:?}");
+        assert!(
+            dbg.contains(&format!("RawBody({} bytes)", raw.len())),
+            "{dbg}"
+        );
     }
 
     #[test]

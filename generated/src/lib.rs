@@ -52,17 +52,20 @@ pub mod multipart;
 pub mod pagination;
 pub mod request;
 pub mod runtime;
+#[cfg(feature = "auth")]
+pub mod token;
 pub mod types;
 
-/// Code generated from `spec/qikberry.yaml` (product modules, re-exported at the crate root).
+// Code generated from `spec/qikberry.yaml` into `src/api/` (product modules and `common`),
+// private and re-exported once at the crate root: `qikberry::sms`, `qikberry::common`, ….
 #[rustfmt::skip]
 #[allow(missing_docs)]
-pub mod r#gen;
+mod api;
 #[allow(unused_imports)]
-pub use r#gen::*;
+pub use api::*;
 
 pub use client::{Client, ClientBuilder};
-pub use error::{Error, ErrorBody};
+pub use error::{Error, ErrorBody, RawBody, SentIds};
 #[cfg(feature = "tracing")]
 pub use runtime::TracingLayer;
 pub use runtime::{AuthMode, RateLimitLayer, RetryLayer};
@@ -71,7 +74,9 @@ pub use runtime::{AuthMode, RateLimitLayer, RetryLayer};
 /// custom [`runtime::Layer`]s), re-exported so that versions always match.
 pub use reqwest;
 
+pub mod phone;
 #[cfg(feature = "smpp")]
 pub mod smpp;
+pub mod sms_text;
 #[cfg(feature = "webhook-events")]
 pub mod webhook;

@@ -5,8 +5,15 @@
 //! pages) and `.pages()` (a stream of whole pages). Both are lazy: the next page is requested
 //! only when the previous one has been consumed, so at most one request is in flight and one
 //! page is held in memory.
+//!
+//! A misbehaving server cannot make a stream loop: it ends when the server serves a page number
+//! lower than the one asked for, when `links.next` points at the page just fetched (or an
+//! earlier one), or when a page's body repeats one already seen (a server that ignores `page`);
+//! a repeated page is not yielded again. After
+//! [`ClientBuilder::max_pages`](crate::ClientBuilder::max_pages) pages (default
+//! [`DEFAULT_MAX_PAGES`]) the stream yields [`Error::Pagination`] and ends.
 
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
 
 use futures_util::Stream;
 use futures_util::stream;
@@ -28,6 +35,24 @@ pub trait Paginated: DeserializeOwned + Send + 'static {
     fn last_page(&self) -> Option<u64>;
     /// Whether another page follows: `links.next` non-null, else `current_page < last_page`.
     fn has_next(&self) -> bool;
+    /// `links.next`, when the envelope has it (used to stop when it points back at the page just
+    /// fetched).
+    fn next_link(&self) -> Option<&str> {
+        None
+    }
+}
+
+/// The default cap on the pages one stream fetches (see
+/// [`ClientBuilder::max_pages`](crate::ClientBuilder::max_pages)).
+pub const DEFAULT_MAX_PAGES: u64 = 100_000;
+
+/// The `page` query parameter of a `links.next` URL (absolute or relative).
+fn page_of_link(link: &str) -> Option<u64> {
+    let query = link.split_once('?')?.1;
+    let query = query.split('#').next().unwrap_or("");
+    url::form_urlencoded::parse(query.as_bytes())
+        .find(|(k, _)| k == "page")
+        .and_then(|(_, v)| v.trim().parse().ok())
 }
 
 /// The usual `has_next` rule, for implementations of [`Paginated::has_next`]: a non-empty
@@ -43,22 +68,54 @@ struct PageState<F> {
     client: Client,
     make_request: F,
     next_page: Option<u64>,
+    /// Pages fetched so far, against the client's `max_pages`.
+    fetched: u64,
+    /// Fingerprints of the bodies seen, to notice a page served twice.
+    seen: HashSet<u64>,
 }
 
 impl<F: Fn(u64) -> Request> PageState<F> {
-    /// Fetches the next page, if any, and advances the cursor.
-    async fn fetch<R: Paginated>(&mut self) -> Option<Result<R, Error>> {
-        let page = self.next_page.take()?;
-        let result = self.client.execute::<R>((self.make_request)(page)).await;
-        if let Ok(r) = &result {
-            // Stop on an empty page or when the server reports no next page, and never go
-            // backwards (a server repeating the same page would otherwise loop forever).
-            let served = r.current_page().unwrap_or(page);
-            if r.has_next() && served >= page {
-                self.next_page = Some(served + 1);
-            }
+    fn new(client: Client, make_request: F, first_page: u64) -> Self {
+        PageState {
+            client,
+            make_request,
+            next_page: Some(first_page),
+            fetched: 0,
+            seen: HashSet::new(),
         }
-        Some(result)
+    }
+
+    /// Fetches the next page, if any, and advances the cursor. `Some(Ok(None))`: the server
+    /// served a page already seen, and the stream ends without yielding it again.
+    async fn fetch<R: Paginated>(&mut self) -> Option<Result<Option<R>, Error>> {
+        let page = self.next_page.take()?;
+        let req = (self.make_request)(page);
+        let max = self.client.max_pages();
+        if self.fetched >= max {
+            return Some(Err(Error::Pagination {
+                operation: req.operation_id,
+                message: format!("stopped after {max} pages (ClientBuilder::max_pages)"),
+            }));
+        }
+        self.fetched += 1;
+        let (r, fingerprint) = match self.client.execute_fingerprinted::<R>(req).await {
+            Ok(v) => v,
+            Err(e) => return Some(Err(e)),
+        };
+        if !self.seen.insert(fingerprint) {
+            return Some(Ok(None));
+        }
+        // Stop on an empty page or when the server reports no next page, and never go
+        // backwards or stand still (a server ignoring `page` would otherwise loop forever).
+        let served = r.current_page().unwrap_or(page);
+        let next_is_back = r
+            .next_link()
+            .and_then(page_of_link)
+            .is_some_and(|next| next <= page);
+        if r.has_next() && served >= page && !next_is_back {
+            self.next_page = Some(served + 1);
+        }
+        Some(Ok(Some(r)))
     }
 }
 
@@ -69,17 +126,16 @@ pub fn stream_pages<R: Paginated>(
     make_request: impl Fn(u64) -> Request + Send + Sync + 'static,
     first_page: u64,
 ) -> impl Stream<Item = Result<R, Error>> + Send {
-    let state = PageState {
-        client,
-        make_request,
-        next_page: Some(first_page),
-    };
+    let state = PageState::new(client, make_request, first_page);
     stream::unfold(state, |mut state| async move {
-        let page = state.fetch::<R>().await?;
-        if page.is_err() {
-            state.next_page = None;
+        match state.fetch::<R>().await? {
+            Ok(Some(page)) => Some((Ok(page), state)),
+            Ok(None) => None,
+            Err(e) => {
+                state.next_page = None;
+                Some((Err(e), state))
+            }
         }
-        Some((page, state))
     })
 }
 
@@ -93,11 +149,7 @@ pub fn stream_items<R: Paginated>(
     first_page: u64,
 ) -> impl Stream<Item = Result<R::Item, Error>> + Send {
     let state = (
-        PageState {
-            client,
-            make_request,
-            next_page: Some(first_page),
-        },
+        PageState::new(client, make_request, first_page),
         VecDeque::<R::Item>::new(),
     );
     stream::unfold(state, |(mut pages, mut buffer)| async move {
@@ -106,7 +158,8 @@ pub fn stream_items<R: Paginated>(
                 return Some((Ok(item), (pages, buffer)));
             }
             match pages.fetch::<R>().await? {
-                Ok(page) => {
+                Ok(None) => return None,
+                Ok(Some(page)) => {
                     let items = page.into_items();
                     if items.is_empty() {
                         pages.next_page = None;
@@ -133,5 +186,16 @@ mod tests {
         assert!(!default_has_next(None, Some(2), Some(2)));
         assert!(default_has_next(None, Some(1), Some(2)));
         assert!(!default_has_next(None, None, Some(2)));
+    }
+
+    #[test]
+    fn page_of_next_link() {
+        assert_eq!(page_of_link("https://x/api/v2/sms/senders?page=3"), Some(3));
+        assert_eq!(
+            page_of_link("/sms/senders?filter%5Bx%5D=1&page=12#f"),
+            Some(12)
+        );
+        assert_eq!(page_of_link("https://x/api/v2/sms/senders"), None);
+        assert_eq!(page_of_link("?page=abc"), None);
     }
 }

@@ -54,6 +54,77 @@ pub enum Body {
     Multipart(Vec<(String, Part)>),
 }
 
+/// A documented rate limit of an operation (`x-rate-limit` in the spec): at most `requests`
+/// calls per `per_seconds` seconds, shared with every operation of the same `scope`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct RateLimit {
+    /// Calls allowed per window.
+    pub requests: u32,
+    /// Window length in seconds.
+    pub per_seconds: u32,
+    /// Which calls share the budget, as the reference words it.
+    pub scope: &'static str,
+}
+
+/// What the spec says about one operation, emitted once per operation by the generator and
+/// attached to every [`Request`] of it: middleware reads it from
+/// [`PreparedRequest::operation`](crate::runtime::PreparedRequest::operation).
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Operation {
+    /// The operationId, e.g. `verify_check_otp`.
+    pub id: &'static str,
+    /// HTTP method.
+    pub method: reqwest::Method,
+    /// Which base URL the path is relative to.
+    pub server: Server,
+    /// Path template relative to the base URL, e.g. `verify/check/{otp_id}/{token}`: what logs
+    /// may show (the real path can hold secrets).
+    pub path: &'static str,
+    /// `x-idempotent`: whether repeating the call has no further effect. Sends, creates, OTP
+    /// checks and token minting are `false`, whatever their HTTP method.
+    pub idempotent: bool,
+    /// Wire names of the path and query parameters marked `x-secret` (their values never
+    /// appear in logs or error excerpts).
+    pub secret_params: &'static [&'static str],
+    /// `x-rate-limit`: the documented limit this operation counts against, if any.
+    pub rate_limit: Option<RateLimit>,
+}
+
+impl Operation {
+    /// Describes an operation (for hand-written requests and tests; the generated code builds
+    /// its values as statics).
+    pub const fn new(
+        id: &'static str,
+        method: reqwest::Method,
+        server: Server,
+        path: &'static str,
+        idempotent: bool,
+    ) -> Self {
+        Operation {
+            id,
+            method,
+            server,
+            path,
+            idempotent,
+            secret_params: &[],
+            rate_limit: None,
+        }
+    }
+
+    /// Sets the secret parameter names.
+    pub const fn secret_params(mut self, names: &'static [&'static str]) -> Self {
+        self.secret_params = names;
+        self
+    }
+
+    /// Sets the rate limit.
+    pub const fn rate_limit(mut self, limit: RateLimit) -> Self {
+        self.rate_limit = Some(limit);
+        self
+    }
+}
+
 /// One API call: operation, method, server, relative path, query and body.
 #[derive(Debug)]
 pub struct Request {
@@ -71,9 +142,11 @@ pub struct Request {
     pub query: Vec<(&'static str, String)>,
     /// The body.
     pub body: Body,
-    /// Whether the call may safely be repeated (GET/PUT/DELETE). POST is never retried: a
-    /// duplicated send is billed twice.
+    /// Whether the call may safely be repeated: the spec's `x-idempotent` for generated calls,
+    /// else derived from the method (GET/PUT/DELETE). A duplicated send is billed twice.
     pub idempotent: bool,
+    /// The spec's facts about the operation (`None` for hand-built requests).
+    pub operation: Option<&'static Operation>,
 }
 
 impl Request {
@@ -94,7 +167,53 @@ impl Request {
             query: Vec::new(),
             body: Body::None,
             idempotent,
+            operation: None,
         }
+    }
+
+    /// A request of a generated operation: id, method, server and idempotency come from `op`;
+    /// `path` is `op.path` with the parameters filled in (encoded with
+    /// [`encode_path_segment`]).
+    pub fn for_operation(op: &'static Operation, path: String) -> Self {
+        Request {
+            operation_id: op.id,
+            method: op.method.clone(),
+            server: op.server,
+            path,
+            query: Vec::new(),
+            body: Body::None,
+            idempotent: op.idempotent,
+            operation: Some(op),
+        }
+    }
+
+    /// The values of the parameters the spec marks `x-secret` (path segments matched against
+    /// the template, and query values), to be redacted wherever text about this call is shown.
+    pub fn secret_values(&self) -> Vec<String> {
+        let Some(op) = self.operation else {
+            return Vec::new();
+        };
+        if op.secret_params.is_empty() {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        for (template, actual) in op.path.split('/').zip(self.path.split('/')) {
+            let name = template.strip_prefix('{').and_then(|t| t.strip_suffix('}'));
+            if name.is_some_and(|n| op.secret_params.contains(&n)) && !actual.is_empty() {
+                out.push(actual.to_owned());
+                let decoded = percent_encoding::percent_decode_str(actual).decode_utf8_lossy();
+                if decoded != actual {
+                    out.push(decoded.into_owned());
+                }
+            }
+        }
+        for (name, value) in &self.query {
+            if op.secret_params.contains(name) && !value.is_empty() {
+                out.push(value.clone());
+                out.push(encode_query_component(value));
+            }
+        }
+        out
     }
 
     /// Adds a query parameter.
@@ -186,6 +305,38 @@ mod tests {
                 "{m}"
             );
         }
+    }
+
+    static CHECK: Operation = Operation::new(
+        "verify_check_otp",
+        Method::GET,
+        Server::V2,
+        "verify/check/{otp_id}/{token}",
+        false,
+    )
+    .secret_params(&["token", "pin"]);
+
+    #[test]
+    fn operation_metadata_decides_idempotency_and_secrets() {
+        let r =
+            Request::for_operation(&CHECK, "verify/check/abc/12%2034".into()).query("pin", "9 9");
+        assert!(!r.idempotent, "x-idempotent wins over the method");
+        assert_eq!(r.method, Method::GET);
+        assert_eq!(r.operation_id, "verify_check_otp");
+        assert_eq!(
+            r.secret_values(),
+            vec![
+                "12%2034".to_owned(),
+                "12 34".to_owned(),
+                "9 9".to_owned(),
+                "9%209".to_owned()
+            ]
+        );
+        assert!(
+            Request::new("x", Method::GET, Server::V2, "a/b".into())
+                .secret_values()
+                .is_empty()
+        );
     }
 
     #[test]

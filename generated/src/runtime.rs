@@ -52,7 +52,7 @@ use url::Url;
 
 use crate::Error;
 use crate::multipart::Part;
-use crate::request::encode_query_component;
+use crate::request::{Operation, encode_query_component};
 
 /// How the API token is sent.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -89,6 +89,7 @@ pub struct PreparedRequest {
     body: PreparedBody,
     idempotent: bool,
     timeout: Option<Duration>,
+    operation: Option<&'static Operation>,
 }
 
 impl PreparedRequest {
@@ -102,7 +103,14 @@ impl PreparedRequest {
             body: PreparedBody::Empty,
             idempotent,
             timeout: None,
+            operation: None,
         }
+    }
+
+    /// Attaches the spec's facts about the operation (done by the client for generated calls).
+    pub fn with_operation(mut self, operation: Option<&'static Operation>) -> Self {
+        self.operation = operation;
+        self
     }
 
     pub(crate) fn with_parts(
@@ -145,9 +153,27 @@ impl PreparedRequest {
     pub fn body(&self) -> &PreparedBody {
         &self.body
     }
-    /// Whether the call may be repeated safely (GET/PUT/DELETE). POST is never idempotent.
+    /// Whether the call may be repeated safely: the spec's `x-idempotent` for generated calls
+    /// (`verify_check_otp` and `auth_refresh_token` are GETs and still `false`), else derived
+    /// from the method.
     pub fn is_idempotent(&self) -> bool {
         self.idempotent
+    }
+    /// The spec's facts about the operation (path template, secrets, rate limit); `None` for
+    /// hand-built requests.
+    pub fn operation(&self) -> Option<&'static Operation> {
+        self.operation
+    }
+    /// The path template, e.g. `/api/v2/verify/check/{otp_id}/{token}`: the base URL's path
+    /// followed by the operation's template. What logs should show instead of
+    /// [`url`](Self::url)`().path()`, which may hold secrets. `None` for hand-built requests.
+    pub fn path_template(&self) -> Option<String> {
+        let op = self.operation?;
+        let path = self.url.path();
+        // The URL path ends with the filled-in template, which has as many segments.
+        let segments = op.path.split('/').count();
+        let base = path.rsplitn(segments + 1, '/').nth(segments).unwrap_or("");
+        Some(format!("{base}/{}", op.path))
     }
     /// The per-request timeout, if any.
     pub fn timeout(&self) -> Option<Duration> {
@@ -174,6 +200,7 @@ impl PreparedRequest {
             body,
             idempotent: self.idempotent,
             timeout: self.timeout,
+            operation: self.operation,
         })
     }
 }
@@ -240,20 +267,76 @@ impl std::fmt::Debug for Next<'_> {
 /// The innermost step: authentication and the HTTP call.
 pub(crate) struct Transport {
     pub(crate) http: reqwest::Client,
-    pub(crate) token: SecretString,
+    pub(crate) token: TokenCell,
     pub(crate) auth_mode: AuthMode,
 }
 
-impl Transport {
-    /// Replaces every occurrence of the token (raw or percent-encoded) with `[REDACTED]`.
-    pub(crate) fn redact(&self, text: &str) -> String {
-        let token = self.token.expose_secret();
-        if token.is_empty() {
-            return text.to_owned();
+/// The token every clone of a client sends, replaceable at run time
+/// ([`Client::set_token`](crate::Client::set_token)). The previous token is kept for
+/// redaction only (a late error body may still echo it).
+pub(crate) struct TokenCell {
+    tokens: std::sync::RwLock<(SecretString, Option<SecretString>)>,
+    /// Incremented by every [`set`](Self::set) (lets concurrent renewals notice each other).
+    pub(crate) generation: std::sync::atomic::AtomicU64,
+}
+
+impl TokenCell {
+    pub(crate) fn new(token: SecretString) -> Self {
+        TokenCell {
+            tokens: std::sync::RwLock::new((token, None)),
+            generation: std::sync::atomic::AtomicU64::new(0),
         }
-        let encoded = encode_query_component(token);
-        text.replace(token, "[REDACTED]")
-            .replace(&encoded, "[REDACTED]")
+    }
+
+    /// The current token.
+    pub(crate) fn current(&self) -> SecretString {
+        self.read().0.clone()
+    }
+
+    /// Replaces the token; the old one is remembered for redaction.
+    pub(crate) fn set(&self, token: SecretString) {
+        let mut guard = self
+            .tokens
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let old = std::mem::replace(&mut guard.0, token);
+        guard.1 = Some(old);
+        self.generation
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, (SecretString, Option<SecretString>)> {
+        self.tokens
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// Replaces every occurrence of each secret (raw or percent-encoded) with `[REDACTED]`.
+pub(crate) fn redact_all<'s>(text: &str, secrets: impl IntoIterator<Item = &'s str>) -> String {
+    let mut out = text.to_owned();
+    for secret in secrets {
+        if secret.is_empty() {
+            continue;
+        }
+        let encoded = encode_query_component(secret);
+        out = out
+            .replace(secret, "[REDACTED]")
+            .replace(&encoded, "[REDACTED]");
+    }
+    out
+}
+
+impl Transport {
+    /// Replaces every occurrence of the token (current and previous, raw or percent-encoded)
+    /// with `[REDACTED]`.
+    pub(crate) fn redact(&self, text: &str) -> String {
+        let tokens = self.token.read();
+        let previous = tokens.1.as_ref().map(|t| t.expose_secret());
+        redact_all(
+            text,
+            std::iter::once(tokens.0.expose_secret()).chain(previous),
+        )
     }
 
     async fn send(&self, req: PreparedRequest) -> Result<Response, Error> {
@@ -266,7 +349,8 @@ impl Transport {
             timeout,
             ..
         } = req;
-        let token = self.token.expose_secret();
+        let token = self.token.current();
+        let token = token.expose_secret();
         match self.auth_mode {
             AuthMode::Header => {
                 let mut value =
@@ -371,10 +455,14 @@ fn parse_http_date(s: &str) -> Option<SystemTime> {
     Some(SystemTime::UNIX_EPOCH + Duration::from_secs(secs))
 }
 
-/// Retries idempotent requests (GET/PUT/DELETE) on 429, 408 and 5xx responses and on connect
-/// errors/timeouts, with exponential backoff and jitter, honouring `Retry-After`.
+/// Retries idempotent requests on 429, 408 and 5xx responses and on connect errors/timeouts,
+/// with exponential backoff and jitter, honouring `Retry-After`.
 ///
-/// POST requests (sends, creates) are **never** retried: a duplicate SMS is billed twice.
+/// Idempotency comes from the spec (`x-idempotent`, see [`PreparedRequest::is_idempotent`]),
+/// not from the method: sends and creates (POST) and the GETs with effects
+/// (`verify_check_otp`, `verify_cancel_otp`, `auth_generate_token`, `auth_refresh_token`) are
+/// **never** repeated, whatever the response: a duplicate SMS is billed twice, an OTP can be
+/// checked once. POST and PATCH requests are never repeated either, even if flagged idempotent.
 ///
 /// ```
 /// use std::time::Duration;
@@ -463,6 +551,8 @@ impl Layer for RetryLayer {
         next: Next<'a>,
     ) -> BoxFuture<'a, Result<Response, Error>> {
         Box::pin(async move {
+            // Both must agree: the spec's decision and, as a second guard, a method that is not
+            // POST/PATCH (a POST wrongly flagged idempotent is still never repeated).
             let method_ok = !matches!(*req.method(), Method::POST | Method::PATCH);
             if !req.is_idempotent() || !method_ok || self.max_attempts <= 1 {
                 return next.run(req).await;
@@ -502,6 +592,12 @@ impl Layer for RetryLayer {
 /// Spaces requests out so that at most `max` of them start within any window of `per`
 /// (for example the platform's per-minute quota), waiting instead of failing with 429.
 ///
+/// Two ways to build it:
+/// - [`RateLimitLayer::new`]: one limit for every call;
+/// - [`RateLimitLayer::documented`]: the limits the spec documents (`x-rate-limit`, e.g. 1000
+///   GET requests per minute), applied only to the operations they cover, one shared window
+///   per documented scope; other calls pass straight through.
+///
 /// Requests wait in arrival order; the limit is shared by every clone of the client. Register
 /// it after a [`RetryLayer`] to count every attempt, before it to count calls.
 ///
@@ -512,22 +608,30 @@ impl Layer for RetryLayer {
 /// let client = qikberry::Client::builder()
 ///     .token("test-token")
 ///     .layer(RetryLayer::new())
-///     .layer(RateLimitLayer::new(60, Duration::from_secs(60)))
+///     .layer(RateLimitLayer::documented())
 ///     .build()?;
 /// # Ok::<(), qikberry::Error>(())
 /// ```
 #[derive(Debug)]
 pub struct RateLimitLayer {
+    /// The one window of [`new`](Self::new).
+    fixed: Option<Window>,
+    /// One window per documented scope ([`documented`](Self::documented)), created on first use.
+    per_scope: std::sync::Mutex<std::collections::HashMap<&'static str, Arc<Window>>>,
+}
+
+/// At most `max` starts within any `per`.
+#[derive(Debug)]
+struct Window {
     max: usize,
     per: Duration,
     /// Start times of the requests inside the current window, oldest first.
     starts: tokio::sync::Mutex<std::collections::VecDeque<tokio::time::Instant>>,
 }
 
-impl RateLimitLayer {
-    /// At most `max` requests (at least 1) per `per`.
-    pub fn new(max: usize, per: Duration) -> Self {
-        RateLimitLayer {
+impl Window {
+    fn new(max: usize, per: Duration) -> Self {
+        Window {
             max: max.max(1),
             per,
             starts: tokio::sync::Mutex::new(std::collections::VecDeque::new()),
@@ -556,6 +660,42 @@ impl RateLimitLayer {
     }
 }
 
+impl RateLimitLayer {
+    /// At most `max` requests (at least 1) per `per`, for every call.
+    pub fn new(max: usize, per: Duration) -> Self {
+        RateLimitLayer {
+            fixed: Some(Window::new(max, per)),
+            per_scope: Default::default(),
+        }
+    }
+
+    /// The limits documented in the spec (`x-rate-limit` of each operation): calls of
+    /// operations that share a scope share one window of `requests` per `per_seconds`; calls
+    /// without a documented limit (and hand-built requests) are not delayed.
+    pub fn documented() -> Self {
+        RateLimitLayer {
+            fixed: None,
+            per_scope: Default::default(),
+        }
+    }
+
+    /// The window this request counts against, if any.
+    fn window(&self, req: &PreparedRequest) -> Option<Arc<Window>> {
+        let limit = req.operation()?.rate_limit?;
+        let mut scopes = self
+            .per_scope
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let w = scopes.entry(limit.scope).or_insert_with(|| {
+            Arc::new(Window::new(
+                usize::try_from(limit.requests).unwrap_or(usize::MAX),
+                Duration::from_secs(u64::from(limit.per_seconds)),
+            ))
+        });
+        Some(w.clone())
+    }
+}
+
 impl Layer for RateLimitLayer {
     fn handle<'a>(
         &'a self,
@@ -563,16 +703,22 @@ impl Layer for RateLimitLayer {
         next: Next<'a>,
     ) -> BoxFuture<'a, Result<Response, Error>> {
         Box::pin(async move {
-            self.acquire().await;
+            if let Some(w) = &self.fixed {
+                w.acquire().await;
+            } else if let Some(w) = self.window(&req) {
+                w.acquire().await;
+            }
             next.run(req).await
         })
     }
 }
 
 /// Emits one `tracing` span per API call (feature `tracing`), named `qikberry.request`, with
-/// the fields `operation`, `method`, `path` (the query string is left out: it may hold phone
-/// numbers), and, when the call ends, `status` and `elapsed_ms`; failures (transport errors and
-/// non-2xx statuses) are logged as `warn` events inside the span.
+/// the fields `operation`, `method`, `path` — the path **template**
+/// (`/api/v2/verify/check/{otp_id}/{token}`), never the real path, which can hold an OTP; the
+/// query string is left out too (phone numbers) — and, when the call ends, `status` and
+/// `elapsed_ms`; failures (transport errors and non-2xx statuses) are logged as `warn` events
+/// inside the span. Hand-built requests without operation metadata show `path="?"`.
 ///
 /// Register it first to see one span per call, or after a [`RetryLayer`] to see one per attempt.
 /// The token is never recorded: layers do not see it.
@@ -600,7 +746,7 @@ impl Layer for TracingLayer {
             "qikberry.request",
             operation = req.operation_id(),
             method = %req.method(),
-            path = req.url().path(),
+            path = req.path_template().as_deref().unwrap_or("?"),
             status = tracing::field::Empty,
             elapsed_ms = tracing::field::Empty,
         );
@@ -678,12 +824,15 @@ mod tests {
     fn redacts_raw_and_encoded_token() {
         let t = Transport {
             http: reqwest::Client::new(),
-            token: SecretString::from("ab c/d"),
+            token: TokenCell::new(SecretString::from("ab c/d")),
             auth_mode: AuthMode::QueryParameter,
         };
         assert_eq!(
             t.redact("x ab c/d y access_token=ab%20c%2Fd"),
             "x [REDACTED] y access_token=[REDACTED]"
         );
+        t.token.set(SecretString::from("new"));
+        assert_eq!(t.redact("ab c/d new"), "[REDACTED] [REDACTED]");
+        assert_eq!(t.token.current().expose_secret(), "new");
     }
 }

@@ -1,7 +1,7 @@
 //! A spec with one extra operation regenerates into a crate that compiles and exposes it.
 //!
 //! The real spec gets one new operation (a tag that already exists, a path parameter, a filter
-//! group, an inline response object); the generator's output replaces `src/gen/` in a copy of the
+//! group, an inline response object); the generator's output replaces `src/api/` in a copy of the
 //! `generated/` crate (hand-written files included), and `cargo check` compiles that copy with a
 //! probe that calls the new method and reads its new response type. Compilation would fail if
 //! the operation, its filter or its response model were missing or named differently.
@@ -156,16 +156,16 @@ async fn codegen_fixture_probe(client: &crate::Client) -> Result<(), crate::Erro
 "#;
 
 /// Copies the `generated/` crate (hand-written files included) into a throw-away workspace under
-/// the target dir, replaces `src/gen/` with `files`, appends `probe` to `lib.rs` and runs
+/// the target dir, replaces `src/api/` with `files`, appends `probe` to `lib.rs` and runs
 /// `cargo check` with `features`.
 fn check_generated_crate(name: &str, files: &qikberry_codegen::Files, probe: &str, features: &str) {
     let root = workspace_root();
     let work = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
     let krate = work.join("generated");
     let _ = std::fs::remove_dir_all(&krate);
-    copy_dir(&root.join("generated"), &krate, &["target", "fuzz", "gen"]);
+    copy_dir(&root.join("generated"), &krate, &["target", "fuzz", "api"]);
     for (rel, text) in files {
-        let p = krate.join("src/gen").join(rel);
+        let p = krate.join("src/api").join(rel);
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
         std::fs::write(&p, text).unwrap();
     }

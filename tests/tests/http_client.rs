@@ -225,11 +225,16 @@ async fn malformed_success_body_names_json_path() {
     match &err {
         Error::Decode {
             operation,
+            status,
             path,
             message,
             excerpt,
+            body,
+            ..
         } => {
             assert_eq!(*operation, "test_op");
+            assert_eq!(status.as_u16(), 200);
+            assert_eq!(body.as_bytes(), br#"{"data":[{"id":1},{"id":"seven"}]}"#);
             assert_eq!(path, "data[1].id");
             assert!(message.contains("invalid type"), "{message}");
             assert!(excerpt.contains(r#"{"data":[{"id":1}"#), "{excerpt}");
@@ -237,6 +242,11 @@ async fn malformed_success_body_names_json_path() {
         other => panic!("expected Decode, got {other:?}"),
     }
     assert!(err.to_string().contains("data[1].id"), "{err}");
+    assert!(
+        err.was_processed(),
+        "a 2xx means the server processed the call"
+    );
+    assert_eq!(err.raw_json().unwrap()["data"][1]["id"], "seven");
     // Not JSON at all.
     server.expect(Expect {
         reply: Reply::raw(200, "text/html", "<html>maintenance</html>"),
@@ -776,8 +786,372 @@ async fn pagination_does_not_loop_on_a_stuck_server() {
         .try_collect()
         .await
         .unwrap();
-    assert_eq!(all, vec![1, 1]);
+    // The second body repeats the first byte for byte: it is not yielded again.
+    assert_eq!(all, vec![1]);
     assert_eq!(server.seen().len(), 2);
+}
+
+fn senders_page(next: Option<&str>, names: &[&str]) -> Reply {
+    let data: Vec<Value> = names.iter().map(|n| json!({"name": n})).collect();
+    // No `meta.current_page`: the client cannot tell which page it got.
+    Reply::json(
+        200,
+        &json!({"status": "OK", "message": "Senders", "data": data, "links": {"next": next}}),
+    )
+}
+
+async fn sender_names(c: &Client) -> Result<Vec<String>, Error> {
+    let items: Vec<qikberry::sms::SmsSender> = c.sms().list_senders().items().try_collect().await?;
+    Ok(items
+        .into_iter()
+        .map(|s| s.name.unwrap_or_default())
+        .collect())
+}
+
+#[tokio::test]
+async fn pagination_ends_when_the_server_ignores_page() {
+    // The server ignores `page`: every request gets page 1 again, with a next link and no
+    // meta.current_page. The stream must end after seeing the repeat, without duplicates.
+    let server = TestServer::start().await;
+    let c = client(&server);
+    for page in 1..=3 {
+        server.expect(Expect {
+            query: format!("page={page}"),
+            reply: senders_page(Some("https://x/api/v2/sms/senders?page=2"), &["A", "B"]),
+            ..get("sms/senders")
+        });
+    }
+    assert_eq!(sender_names(&c).await.unwrap(), vec!["A", "B"]);
+    assert_eq!(server.seen().len(), 2, "stops at the first repeated page");
+    assert!(server.failures().is_empty(), "{:?}", server.failures());
+    server.clear();
+
+    // A next link that points back at the page just fetched: one request only.
+    server.expect(Expect {
+        query: "page=1".into(),
+        reply: senders_page(Some("https://x/api/v2/sms/senders?page=1"), &["A"]),
+        ..get("sms/senders")
+    });
+    server.expect(get("sms/senders")); // must not be consumed
+    assert_eq!(sender_names(&c).await.unwrap(), vec!["A"]);
+    assert_eq!(server.pending(), 1);
+}
+
+#[tokio::test]
+async fn pagination_stops_at_max_pages_with_an_error() {
+    // Distinct pages forever (a server whose next link never ends): capped by max_pages.
+    let server = TestServer::start().await;
+    let c = Client::builder()
+        .token(TOKEN)
+        .host(server.origin())
+        .max_pages(3)
+        .build()
+        .unwrap();
+    for page in 1..=4 {
+        let next = format!("https://x/api/v2/sms/senders?page={}", page + 1);
+        server.expect(Expect {
+            query: format!("page={page}"),
+            reply: senders_page(Some(&next), &[&format!("S{page}")]),
+            ..get("sms/senders")
+        });
+    }
+    let all: Vec<Result<qikberry::sms::SmsSender, Error>> =
+        c.sms().list_senders().items().collect().await;
+    assert_eq!(all.len(), 4, "three pages of one item, then the error");
+    let err = all[3].as_ref().unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Pagination {
+                operation: "sms_list_senders",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(server.seen().len(), 3);
+    assert_eq!(server.pending(), 1);
+}
+
+/// Live instances of [`Counted`] (created by deserialization, gone when dropped).
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static MAX_LIVE: AtomicUsize = AtomicUsize::new(0);
+
+/// A list item that counts how many of it exist at once.
+struct Counted(u32);
+
+impl<'de> serde::Deserialize<'de> for Counted {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = u32::deserialize(d)?;
+        let live = LIVE.fetch_add(1, Ordering::SeqCst) + 1;
+        MAX_LIVE.fetch_max(live, Ordering::SeqCst);
+        Ok(Counted(v))
+    }
+}
+
+impl Drop for Counted {
+    fn drop(&mut self) {
+        LIVE.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct CountedPage {
+    data: Vec<Counted>,
+    meta: Meta,
+}
+
+impl Paginated for CountedPage {
+    type Item = Counted;
+    fn into_items(self) -> Vec<Counted> {
+        self.data
+    }
+    fn current_page(&self) -> Option<u64> {
+        Some(self.meta.current_page)
+    }
+    fn last_page(&self) -> Option<u64> {
+        Some(self.meta.last_page)
+    }
+    fn has_next(&self) -> bool {
+        default_has_next(None, self.current_page(), self.last_page())
+    }
+}
+
+#[tokio::test]
+async fn items_over_10_000_holds_one_page_in_memory() {
+    const PAGES: u32 = 100;
+    const PER_PAGE: u32 = 100;
+    let server = TestServer::start().await;
+    let c = client(&server);
+    for page in 1..=PAGES {
+        let data: Vec<u32> = ((page - 1) * PER_PAGE..page * PER_PAGE).collect();
+        server.expect(Expect {
+            query: format!("filter%5Bstatus%5D=active&page={page}"),
+            reply: Reply::json(
+                200,
+                &json!({"data": data, "meta": {"current_page": page, "last_page": PAGES}}),
+            ),
+            ..get("sms/senders")
+        });
+    }
+    let mut items = std::pin::pin!(stream_items::<CountedPage>(c, list_request, 1));
+    let mut next_expected = 0u32;
+    while let Some(item) = items.try_next().await.unwrap() {
+        assert_eq!(item.0, next_expected);
+        next_expected += 1;
+    }
+    assert_eq!(next_expected, PAGES * PER_PAGE);
+    assert!(server.failures().is_empty(), "{:?}", server.failures());
+    let max = MAX_LIVE.load(Ordering::SeqCst);
+    // Measured, not assumed: the peak number of items alive at once is one page (the page being
+    // decoded while the previous one is fully consumed), never two.
+    assert_eq!(max, PER_PAGE as usize, "peak live items");
+    assert_eq!(LIVE.load(Ordering::SeqCst), 0);
+}
+
+/// Answers `/verify/check/…` and `/auth/token/refresh` with 502, and counts attempts.
+#[tokio::test]
+async fn retry_layer_follows_x_idempotent_not_the_method() {
+    let server = TestServer::start().await;
+    let counter = Counter::default();
+    let c = retrying(&server.origin(), &counter);
+    let bad_gateway = || Reply::json(502, &json!({"message": "bad gateway"}));
+
+    // verify_check_otp is a GET, but a code can be checked once: never repeated.
+    server.expect(Expect {
+        reply: bad_gateway(),
+        ..get("verify/check/otp-1/123456")
+    });
+    server.expect(get("verify/check/otp-1/123456")); // must not be consumed
+    let err = c
+        .verify()
+        .check_otp("otp-1", "123456")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(502));
+    assert_eq!(counter.0.load(Ordering::SeqCst), 1);
+    assert_eq!(server.clear(), 1);
+
+    // auth_refresh_token (a GET under /api/v3) replaces the token: never repeated.
+    let refresh = Expect {
+        path: "/api/v3/auth/token/refresh".into(),
+        reply: bad_gateway(),
+        ..get("")
+    };
+    server.expect(refresh.clone());
+    server.expect(refresh);
+    let err = c.auth().refresh_token().send().await.unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(502));
+    assert_eq!(counter.0.load(Ordering::SeqCst), 2);
+    assert_eq!(server.clear(), 1);
+
+    // A list call is idempotent: the 502 is retried and the second answer returned.
+    server.expect(Expect {
+        reply: bad_gateway(),
+        ..get("sms/senders")
+    });
+    server.expect(Expect {
+        reply: senders_page(None, &["A"]),
+        ..get("sms/senders")
+    });
+    let page = c.sms().list_senders().send().await.unwrap();
+    assert_eq!(page.data.unwrap()[0].name.as_deref(), Some("A"));
+    assert_eq!(counter.0.load(Ordering::SeqCst), 4);
+    assert!(server.failures().is_empty(), "{:?}", server.failures());
+}
+
+#[tokio::test]
+async fn set_token_is_seen_by_every_clone_and_keeps_layers() {
+    let server = TestServer::start().await;
+    let counter = Counter::default();
+    let c = Client::builder()
+        .token(TOKEN)
+        .host(server.origin())
+        .layer(counter.clone())
+        .build()
+        .unwrap();
+    let clone = c.clone();
+    server.expect(Expect {
+        reply: senders_page(None, &[]),
+        ..get("sms/senders")
+    });
+    clone.sms().list_senders().send().await.unwrap();
+    c.set_token("rotated-token-2").unwrap();
+    for who in [&c, &clone] {
+        server.expect(Expect {
+            auth: Auth::Bearer("rotated-token-2".into()),
+            reply: senders_page(None, &[]),
+            ..get("sms/senders")
+        });
+        who.sms().list_senders().send().await.unwrap();
+    }
+    assert!(server.failures().is_empty(), "{:?}", server.failures());
+    assert_eq!(
+        counter.0.load(Ordering::SeqCst),
+        3,
+        "the same layer saw every call"
+    );
+    assert!(matches!(c.set_token(" "), Err(Error::Config(_))));
+    assert!(matches!(c.set_token("a\nb"), Err(Error::Config(_))));
+}
+
+/// A JWT whose `exp` claim is `exp` (seconds since the epoch); the signature is not checked.
+fn jwt(exp: u64, tag: &str) -> String {
+    use base64::Engine as _;
+    let claims = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .encode(format!(r#"{{"sub":"10","exp":{exp},"tag":"{tag}"}}"#));
+    format!("eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.{claims}.c2ln")
+}
+
+fn now_secs() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+}
+
+#[tokio::test]
+async fn refresher_renews_before_expiry_and_once_on_401() {
+    use qikberry::token::TokenRefresh;
+    let server = TestServer::start().await;
+    // Expires in 60 s, inside the 5-minute margin: the first call renews first.
+    let old = jwt(now_secs() + 60, "old");
+    let fresh = jwt(now_secs() + 3600, "fresh");
+    let c = Client::builder()
+        .token(old.clone())
+        .host(server.origin())
+        .refresh_token(TokenRefresh::new())
+        .build()
+        .unwrap();
+    let clone = c.clone();
+    server.expect(Expect {
+        path: "/api/v3/auth/token/refresh".into(),
+        auth: Auth::Bearer(old.clone()),
+        reply: Reply::json(
+            200,
+            &json!({"access_token": fresh, "expires_in": 3600, "token_type": "bearer"}),
+        ),
+        ..get("")
+    });
+    server.expect(Expect {
+        auth: Auth::Bearer(fresh.clone()),
+        reply: senders_page(None, &["A"]),
+        ..get("sms/senders")
+    });
+    clone.sms().list_senders().send().await.unwrap();
+    // Not due any more: no renewal on the next call, from the other clone.
+    server.expect(Expect {
+        auth: Auth::Bearer(fresh.clone()),
+        reply: senders_page(None, &["A"]),
+        ..get("sms/senders")
+    });
+    c.sms().list_senders().send().await.unwrap();
+    assert!(server.failures().is_empty(), "{:?}", server.failures());
+    assert_eq!(server.seen().len(), 3);
+
+    // A 401 on an idempotent call: renew once, repeat the call with the new token.
+    let newer = jwt(now_secs() + 3600, "newer");
+    let unauthorized = || Reply::json(401, &json!({"message": "Unauthenticated."}));
+    server.expect(Expect {
+        auth: Auth::Bearer(fresh.clone()),
+        reply: unauthorized(),
+        ..get("sms/senders")
+    });
+    server.expect(Expect {
+        path: "/api/v3/auth/token/refresh".into(),
+        auth: Auth::Bearer(fresh.clone()),
+        reply: Reply::json(
+            200,
+            &json!({"access_token": newer, "expires_in": 3600, "token_type": "bearer"}),
+        ),
+        ..get("")
+    });
+    server.expect(Expect {
+        auth: Auth::Bearer(newer.clone()),
+        reply: senders_page(None, &["B"]),
+        ..get("sms/senders")
+    });
+    let page = c.sms().list_senders().send().await.unwrap();
+    assert_eq!(page.data.unwrap()[0].name.as_deref(), Some("B"));
+
+    // A 401 on a non-idempotent call (a send): renewed, but the send is not repeated.
+    let newest = jwt(now_secs() + 3600, "newest");
+    server.expect(Expect {
+        method: "POST".into(),
+        auth: Auth::Bearer(newer.clone()),
+        body: BodyExpect::Any,
+        reply: unauthorized(),
+        ..get("sms/send")
+    });
+    server.expect(Expect {
+        path: "/api/v3/auth/token/refresh".into(),
+        auth: Auth::Bearer(newer.clone()),
+        reply: Reply::json(
+            200,
+            &json!({"access_token": newest, "expires_in": 3600, "token_type": "bearer"}),
+        ),
+        ..get("")
+    });
+    let msg = qikberry::sms::SmsSendDirect::new(
+        "TXTSMS",
+        qikberry::sms::SmsDestinations::from("919999999999".to_owned()),
+        "hi",
+        "T",
+    );
+    let err = c.sms().send_message(msg).send().await.unwrap_err();
+    assert!(err.is_unauthorized(), "{err:?}");
+    assert!(server.failures().is_empty(), "{:?}", server.failures());
+    assert_eq!(server.pending(), 0);
+    assert_eq!(server.seen().len(), 8, "the send went out exactly once");
+    // The clone sends the renewed token.
+    server.expect(Expect {
+        auth: Auth::Bearer(newest.clone()),
+        reply: senders_page(None, &[]),
+        ..get("sms/senders")
+    });
+    clone.sms().list_senders().send().await.unwrap();
+    assert!(server.failures().is_empty(), "{:?}", server.failures());
 }
 
 #[tokio::test]
@@ -873,4 +1247,75 @@ async fn rate_limit_layer_spaces_requests_out() {
     assert!(times[4] >= Duration::from_millis(3990), "{times:?}");
     assert_eq!(server.seen().len(), 5);
     assert!(server.failures().is_empty(), "{:?}", server.failures());
+}
+
+/// The innermost layer of a test: answers every call itself (no network) and counts them.
+#[derive(Clone, Default)]
+struct Answer(Arc<AtomicUsize>);
+
+impl Layer for Answer {
+    fn handle<'a>(
+        &'a self,
+        req: PreparedRequest,
+        _next: Next<'a>,
+    ) -> BoxFuture<'a, Result<Response, Error>> {
+        self.0.fetch_add(1, Ordering::SeqCst);
+        let body = if *req.method() == Method::POST {
+            json!({"status": 200, "message": "accepted"})
+        } else {
+            json!({"status": "OK", "message": "list"})
+        };
+        Box::pin(async move {
+            Ok(Response {
+                status: qikberry::reqwest::StatusCode::OK,
+                headers: Default::default(),
+                body: serde_json::to_vec(&body).unwrap().into(),
+            })
+        })
+    }
+}
+
+#[tokio::test]
+async fn documented_rate_limit_applies_the_spec_figures_to_gets_only() {
+    // The spec documents 1000 GET requests per minute (x-rate-limit on every GET).
+    let op = qikberry::sms::OPERATIONS
+        .iter()
+        .find(|o| o.id == "sms_list_senders")
+        .expect("operation metadata");
+    let limit = op
+        .rate_limit
+        .expect("sms_list_senders has a documented limit");
+    assert_eq!((limit.requests, limit.per_seconds), (1000, 60));
+
+    let answered = Answer::default();
+    let c = Client::builder()
+        .token(TOKEN)
+        .host("http://127.0.0.1:9")
+        .layer(qikberry::RateLimitLayer::documented())
+        .layer(answered.clone())
+        .build()
+        .unwrap();
+    for _ in 0..1000 {
+        c.sms().list_senders().send().await.unwrap();
+    }
+    assert_eq!(answered.0.load(Ordering::SeqCst), 1000);
+    // The 1001st GET waits for the window (a minute); a send (no documented limit) does not.
+    let blocked =
+        tokio::time::timeout(Duration::from_millis(300), c.sms().list_senders().send()).await;
+    assert!(
+        blocked.is_err(),
+        "the 1001st GET in a minute was not held back"
+    );
+    let msg = qikberry::sms::SmsSendDirect::new(
+        "TXTSMS",
+        qikberry::sms::SmsDestinations::from("919999999999".to_owned()),
+        "hi",
+        "T",
+    );
+    let sent = tokio::time::timeout(Duration::from_secs(10), c.sms().send_message(msg).send())
+        .await
+        .expect("a POST without x-rate-limit is not delayed")
+        .unwrap();
+    assert_eq!(sent.message, "accepted");
+    assert_eq!(answered.0.load(Ordering::SeqCst), 1001);
 }

@@ -111,7 +111,12 @@ async fn one_span_per_call_without_secrets() {
     for s in &spans {
         assert!(s.contains("operation=\"sms_get_sender\""), "{s}");
         assert!(s.contains("method=GET"), "{s}");
-        assert!(s.contains("path=\"/api/v2/sms/senders/s%201\""), "{s}");
+        // The path template, never the real path.
+        assert!(
+            s.contains("path=\"/api/v2/sms/senders/{sender_id}\""),
+            "{s}"
+        );
+        assert!(!s.contains("s%201"), "{s}");
     }
     assert!(
         lines
@@ -140,4 +145,78 @@ async fn one_span_per_call_without_secrets() {
         !text.contains("access_token"),
         "the query leaked into tracing: {text}"
     );
+}
+
+#[tokio::test]
+async fn an_otp_appears_nowhere_in_tracing_errors_or_debug() {
+    const OTP: &str = "918273";
+    let capture = Capture::default();
+    let _guard = tracing::dispatcher::set_default(&tracing::Dispatch::new(capture.clone()));
+    let server = TestServer::start().await;
+    let client = Client::builder()
+        .token(TOKEN)
+        .host(server.origin())
+        .layer(TracingLayer)
+        .layer(qikberry::RetryLayer::new())
+        .build()
+        .unwrap();
+    let check = |reply: Reply| Expect {
+        method: "GET".into(),
+        path: format!("/api/v2/verify/check/otp-9/{OTP}"),
+        query: String::new(),
+        auth: Auth::Bearer(TOKEN.into()),
+        body: BodyExpect::Empty,
+        reply,
+    };
+    let builder = client.verify().check_otp("otp-9", OTP);
+    let debug = format!("{builder:?}");
+    assert!(!debug.contains(OTP), "builder Debug shows the OTP: {debug}");
+    assert!(debug.contains("[REDACTED]"), "{debug}");
+
+    server.expect(check(Reply::json(
+        200,
+        &json!({"id": "otp-9", "status": "success"}),
+    )));
+    let ok = builder.send().await.unwrap();
+    assert_eq!(ok.id, "otp-9");
+    // A server echoing the code in an error, and in a success body that does not decode.
+    server.expect(check(Reply::json(
+        422,
+        &json!({"message": format!("code {OTP} is wrong"), "errors": {"token": [format!("{OTP} invalid")]}}),
+    )));
+    let api = client
+        .verify()
+        .check_otp("otp-9", OTP)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(api.is_validation(), "{api:?}");
+    server.expect(check(Reply::json(
+        200,
+        &json!({"id": 9, "status": "success", "echo": OTP}),
+    )));
+    let decode = client
+        .verify()
+        .check_otp("otp-9", OTP)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(decode.was_processed(), "{decode:?}");
+    assert!(server.failures().is_empty(), "{:?}", server.failures());
+    for text in [
+        api.to_string(),
+        format!("{api:?}"),
+        decode.to_string(),
+        format!("{decode:?}"),
+    ] {
+        assert!(!text.contains(OTP), "the OTP leaked into an error: {text}");
+    }
+    assert!(api.to_string().contains("[REDACTED]"), "{api}");
+
+    let text = capture.lines.lock().unwrap().join("\n");
+    assert!(
+        text.contains("path=\"/api/v2/verify/check/{otp_id}/{token}\""),
+        "{text}"
+    );
+    assert!(!text.contains(OTP), "the OTP leaked into tracing: {text}");
 }

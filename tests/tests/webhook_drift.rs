@@ -1,11 +1,12 @@
 //! Drift in webhook payloads: the forms the platform's PHP sender really produces parse into
 //! typed events, and every difference from the spec is reported once with its JSON pointer —
-//! as `Delivery::drift`, through the verifier's hook and counter, and as a `tracing` event.
+//! as `Delivery::drift`, in the verifier's `DriftLog` (hook, reports, count), and as a
+//! `tracing` event.
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use qikberry::drift::{Drift, DriftKind, DriftReporter};
+use qikberry::drift::{DriftKind, DriftLog, DriftReport as Drift};
 use qikberry::webhook::{
     CallStatus, ChannelStatus, Event, IncomingRequest, Outcome, ParseError, SmsStatus, Verifier,
 };
@@ -30,7 +31,10 @@ fn reports(drift: &[Drift]) -> Vec<(String, String)> {
 fn lenient(pointer: &str, what: &str) -> (String, String) {
     (
         pointer.to_owned(),
-        DriftKind::Lenient(what.into()).to_string(),
+        DriftKind::Lenient {
+            detail: what.into(),
+        }
+        .to_string(),
     )
 }
 
@@ -95,7 +99,11 @@ fn unknown_status_values_are_kept_and_reported() {
         vec![
             (
                 "/payload/status".to_owned(),
-                DriftKind::UnknownEnumValue("wobbling".into()).to_string()
+                DriftKind::UnknownEnumValue {
+                    type_name: "ChannelStatus".into(),
+                    value: "wobbling".into(),
+                }
+                .to_string()
             ),
             lenient("/payload/to", "number as string"),
         ]
@@ -110,7 +118,7 @@ fn unknown_status_values_are_kept_and_reported() {
         parsed
             .drift
             .iter()
-            .all(|d| !matches!(d.kind, DriftKind::UnknownEnumValue(_))),
+            .all(|d| !matches!(d.kind, DriftKind::UnknownEnumValue { .. })),
         "{:?}",
         parsed.drift
     );
@@ -142,7 +150,11 @@ fn unknown_and_unparsed_events_are_reported() {
         reports(&parsed.drift),
         vec![(
             "/event".to_owned(),
-            DriftKind::UnknownEnumValue("fax:message:in".into()).to_string()
+            DriftKind::UnknownEnumValue {
+                type_name: "WebhookEventName".into(),
+                value: "fax:message:in".into(),
+            }
+            .to_string()
         )]
     );
 
@@ -163,7 +175,7 @@ fn unknown_and_unparsed_events_are_reported() {
     assert!(matches!(error, ParseError::Payload { path, .. } if path == "/payload/id"));
     assert_eq!(parsed.drift.len(), 1);
     assert_eq!(parsed.drift[0].pointer, "/payload/id");
-    assert!(matches!(parsed.drift[0].kind, DriftKind::Unparsed(_)));
+    assert!(matches!(parsed.drift[0].kind, DriftKind::Unparsed { .. }));
 }
 
 #[test]
@@ -223,9 +235,9 @@ fn verifier_reports_to_hook_counter_and_tracing() {
     let verifier =
         Verifier::new()
             .bearer_secret("s3cret")
-            .drift_reporter(DriftReporter::new().hook(move |d: &Drift| {
+            .drift_log(Arc::new(DriftLog::new().with_hook(move |d: &Drift| {
                 sink.lock().unwrap().push(d.clone());
-            }));
+            })));
     let body = fixture("sms_dlr_flat_zero_date.json");
     let req = IncomingRequest {
         authorization: Some("Bearer s3cret"),
@@ -237,8 +249,15 @@ fn verifier_reports_to_hook_counter_and_tracing() {
     };
     assert_eq!(d.drift.len(), 4);
     assert_eq!(*hooked.lock().unwrap(), d.drift);
-    let counts = verifier.drift_counter().snapshot();
-    assert_eq!((counts.lenient, counts.total()), (4, 4));
+    assert_eq!(verifier.drift_reports().count(), 4);
+    assert_eq!(verifier.drift_reports().reports(), d.drift);
+    // The same drift again is in the delivery, but the log reports each drift once.
+    let Ok(Outcome::Event(again)) = verifier.process(&req) else {
+        panic!()
+    };
+    assert_eq!(again.drift.len(), 4);
+    assert_eq!(verifier.drift_reports().count(), 4);
+    assert_eq!(hooked.lock().unwrap().len(), 4);
     let lines = capture.0.lock().unwrap().clone();
     let drift_lines: Vec<_> = lines
         .iter()
@@ -314,5 +333,7 @@ fn duplicate_members_are_read_like_php_and_reported() {
     };
     assert_eq!(r.status, SmsStatus::Delivered);
     assert_eq!(parsed.drift.len(), 1, "{:?}", parsed.drift);
-    assert!(matches!(&parsed.drift[0].kind, DriftKind::Lenient(w) if w.contains("duplicate")));
+    assert!(
+        matches!(&parsed.drift[0].kind, DriftKind::Lenient { detail } if detail.contains("duplicate"))
+    );
 }

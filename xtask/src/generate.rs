@@ -1,4 +1,4 @@
-//! `cargo xtask generate [--check] [--spec FILE] [--out DIR]`: regenerate `generated/src/gen/`
+//! `cargo xtask generate [--check] [--spec FILE] [--out DIR]`: regenerate `generated/src/api/`
 //! from `spec/qikberry.yaml`, or (with `--check`) fail with a readable summary when the
 //! checked-in files differ from what the spec generates.
 
@@ -12,7 +12,7 @@ use crate::workspace;
 pub fn run(args: &[String]) -> Result<ExitCode, String> {
     let mut check = false;
     let mut spec_path = workspace::spec_path();
-    let mut out_dir = workspace::root().join("generated").join("src").join("gen");
+    let mut out_dir = workspace::root().join("generated").join("src").join("api");
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
         match arg.as_str() {

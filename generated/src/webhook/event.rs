@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 
 use super::status::{CallStatus, ChannelStatus, OptOutScope, SmsStatus};
 use super::types::{EventTime, Id, lenient, opt};
-use crate::drift::{Drift, DriftKind, pointer_of_path, push_pointer_token};
+use crate::drift::{DriftKind, DriftReport as Drift, ignored_pointer, tracked_pointer};
 
 /// Event names, exactly as the platform writes them in the envelope's `event` member.
 pub mod names {
@@ -238,7 +238,7 @@ impl Event {
         let probe: Probe<'_> =
             serde_json::from_str(&normalised).map_err(|e| ParseError::Syntax(e.to_string()))?;
         let why = format!("body re-read after: {probe_error}");
-        drift.push(Drift::new("", "", DriftKind::Lenient(why)));
+        drift.push(drift_report("", "", DriftKind::Lenient { detail: why }));
         Self::from_probe(&normalised, &probe, drift)
     }
 
@@ -494,16 +494,14 @@ fn typed<T: for<'de> Deserialize<'de>>(
     let value = {
         let mut de = serde_json::Deserializer::from_str(text);
         let mut on_ignored = |path: serde_ignored::Path<'_>| {
-            let mut pointer = prefix.to_owned();
-            push_ignored_path(&mut pointer, &path);
-            unknown.push(pointer);
+            unknown.push(format!("{prefix}{}", ignored_pointer(&path)));
         };
         let ignoring = serde_ignored::Deserializer::new(&mut de, &mut on_ignored);
         serde_path_to_error::deserialize::<_, T>(ignoring)
     };
     let value = value.map_err(|e| ParseError::Payload {
         event: event.to_owned(),
-        path: pointer_of_path(prefix, e.path()),
+        path: format!("{prefix}{}", tracked_pointer(e.path())),
         message: e.into_inner().to_string(),
     })?;
     let notes = lenient::count();
@@ -511,33 +509,28 @@ fn typed<T: for<'de> Deserialize<'de>>(
         lenient::begin(Some(i));
         let mut de = serde_json::Deserializer::from_str(text);
         if let Err(e) = serde_path_to_error::deserialize::<_, T>(&mut de) {
-            let kind =
-                lenient::failed().unwrap_or_else(|| DriftKind::Lenient(e.inner().to_string()));
-            drift.push(Drift::new(event, pointer_of_path(prefix, e.path()), kind));
+            let kind = lenient::failed().unwrap_or_else(|| DriftKind::Lenient {
+                detail: e.inner().to_string(),
+            });
+            drift.push(drift_report(
+                event,
+                format!("{prefix}{}", tracked_pointer(e.path())),
+                kind,
+            ));
         }
     }
     lenient::begin(None);
     for pointer in unknown {
-        drift.push(Drift::new(event, pointer, DriftKind::UnknownField));
+        drift.push(drift_report(event, pointer, DriftKind::UnknownField));
     }
     Ok(value)
 }
 
-fn push_ignored_path(out: &mut String, path: &serde_ignored::Path<'_>) {
-    use serde_ignored::Path;
-    match path {
-        Path::Root => {}
-        Path::Seq { parent, index } => {
-            push_ignored_path(out, parent);
-            push_pointer_token(out, &index.to_string());
-        }
-        Path::Map { parent, key } => {
-            push_ignored_path(out, parent);
-            push_pointer_token(out, key);
-        }
-        Path::Some { parent }
-        | Path::NewtypeStruct { parent }
-        | Path::NewtypeVariant { parent } => push_ignored_path(out, parent),
+fn drift_report(source: impl Into<String>, pointer: impl Into<String>, kind: DriftKind) -> Drift {
+    Drift {
+        source: source.into(),
+        pointer: pointer.into(),
+        kind,
     }
 }
 
@@ -552,10 +545,12 @@ fn unparsed(name: &str, payload: Value, error: ParseError, drift: &mut Vec<Drift
         ParseError::Payload { path, .. } => path.clone(),
         _ => String::new(),
     };
-    drift.push(Drift::new(
+    drift.push(drift_report(
         name,
         pointer,
-        DriftKind::Unparsed(error.to_string()),
+        DriftKind::Unparsed {
+            error: error.to_string(),
+        },
     ));
     Event::Unparsed {
         event: name.to_owned(),
@@ -573,10 +568,15 @@ fn unrecognised(
     drift: &mut Vec<Drift>,
 ) -> Event {
     let kind = match why {
-        ParseError::UnknownEvent => DriftKind::UnknownEnumValue(event.clone()),
-        other => DriftKind::Unparsed(other.to_string()),
+        ParseError::UnknownEvent => DriftKind::UnknownEnumValue {
+            type_name: "WebhookEventName".to_owned(),
+            value: event.clone(),
+        },
+        other => DriftKind::Unparsed {
+            error: other.to_string(),
+        },
     };
-    drift.push(Drift::new(event.clone(), pointer, kind));
+    drift.push(drift_report(event.clone(), pointer, kind));
     Event::Unknown { event, payload }
 }
 

@@ -199,7 +199,9 @@ pub(crate) mod lenient {
 
     /// [`note`] for a [`DriftKind::Lenient`] step described by `what`.
     pub(crate) fn step(what: &'static str) -> Result<(), String> {
-        note(|| DriftKind::Lenient(what.to_owned()))
+        note(|| DriftKind::Lenient {
+            detail: what.to_owned(),
+        })
     }
 }
 
@@ -542,7 +544,10 @@ macro_rules! wire_enum {
                 let v = $name::from_wire(s);
                 if let $name::Other(raw) = &v {
                     $crate::webhook::types::lenient::note(|| {
-                        $crate::drift::DriftKind::UnknownEnumValue(raw.clone())
+                        $crate::drift::DriftKind::UnknownEnumValue {
+                            type_name: stringify!($name).to_owned(),
+                            value: raw.clone(),
+                        }
                     })?;
                 }
                 Ok(v)

@@ -35,7 +35,7 @@ use sha2::{Digest, Sha256, Sha512};
 use subtle::ConstantTimeEq;
 
 use super::event::{Event, IdempotencyKey, ParseError};
-use crate::drift::{Drift, DriftCounter, DriftReporter};
+use crate::drift::{DriftLog, DriftReport};
 
 /// A user-supplied signature check: `(key, raw_body, signature_header) -> valid`.
 pub type SignatureFn = dyn Fn(&[u8], &[u8], &str) -> bool + Send + Sync;
@@ -206,9 +206,9 @@ pub struct Delivery {
     pub body: bytes::Bytes,
     /// The request headers, secrets left out.
     pub headers: DeliveryHeaders,
-    /// Every difference from the spec met while parsing (already reported to the verifier's
-    /// [`DriftReporter`]).
-    pub drift: Vec<Drift>,
+    /// Every difference from the spec met while parsing (also recorded in the verifier's
+    /// [`DriftLog`]).
+    pub drift: Vec<DriftReport>,
 }
 
 /// What a request turned out to be.
@@ -302,7 +302,7 @@ pub struct Verifier {
     sha256_macs: Vec<Hmac<Sha256>>,
     scheme: SignatureScheme,
     policy: Option<SignaturePolicy>,
-    drift: DriftReporter,
+    drift: Arc<DriftLog>,
 }
 
 impl fmt::Debug for Verifier {
@@ -349,16 +349,18 @@ impl Verifier {
         self
     }
 
-    /// Sends drift reports (unknown members, unknown values, lenient reads, unparsed events)
-    /// to `reporter` instead of a fresh one; see [`crate::drift`].
-    pub fn drift_reporter(mut self, reporter: DriftReporter) -> Self {
-        self.drift = reporter;
+    /// Records drift reports (unknown members, unknown values, lenient reads, unparsed
+    /// events) in `log` — e.g. one shared with your [`crate::Client`], or one built with
+    /// [`DriftLog::with_hook`] — instead of the verifier's own; see [`crate::drift`].
+    pub fn drift_log(mut self, log: Arc<DriftLog>) -> Self {
+        self.drift = log;
         self
     }
 
-    /// The drift counts of every event this verifier (and its clones) parsed.
-    pub fn drift_counter(&self) -> &Arc<DriftCounter> {
-        self.drift.counter()
+    /// The log of every distinct drift this verifier (and its clones) met: readable without
+    /// `tracing` ([`DriftLog::reports`], [`DriftLog::count`]).
+    pub fn drift_reports(&self) -> &Arc<DriftLog> {
+        &self.drift
     }
 
     /// Adds a key for the `Signature` header (per the reference, the webhook's id). Several
@@ -542,7 +544,9 @@ impl Verifier {
             }
         };
         let parsed = Event::parse(req.body)?;
-        self.drift.report_all(&parsed.drift);
+        for d in &parsed.drift {
+            self.drift.record(d.clone());
+        }
         let key = parsed.event.idempotency_key(req.body);
         Ok(Outcome::Event(Box::new(Delivery {
             event: parsed.event,

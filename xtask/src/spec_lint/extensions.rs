@@ -1,0 +1,148 @@
+//! The client's operation extensions are decisions, not decorations:
+//!
+//! - every operation says `x-idempotent: true|false` (whether repeating it has no further
+//!   effect; `RetryLayer` repeats only `true` ones, whatever the method);
+//! - `x-rate-limit`, where present, is `{requests: <n ≥ 1>, per-seconds: <n ≥ 1>, scope: <text>}`,
+//!   and an operation declares a `429` response exactly when it has one (the limit is what makes
+//!   a 429 possible);
+//! - `x-secret`, on a parameter or schema, is `true` (anything else is a typo that would leak).
+
+use serde_json::Value;
+
+use super::pointer::join;
+use super::walk;
+use super::{Check, Problems};
+
+fn check_rate_limit(limit: &Value, at: &str, problems: &mut Problems) {
+    let positive = |key: &str| {
+        limit
+            .get(key)
+            .and_then(Value::as_u64)
+            .is_some_and(|n| n >= 1)
+    };
+    let scope = limit
+        .get("scope")
+        .and_then(Value::as_str)
+        .is_some_and(|s| !s.trim().is_empty());
+    if !(limit.is_object() && positive("requests") && positive("per-seconds") && scope) {
+        problems.push(
+            Check::Coverage,
+            at.to_string(),
+            "x-rate-limit must be {requests: <integer ≥ 1>, per-seconds: <integer ≥ 1>, scope: <text>}"
+                .to_string(),
+        );
+    }
+}
+
+fn check_operation(op: &walk::Operation<'_>, problems: &mut Problems) {
+    let node = op.node;
+    if !node.get("x-idempotent").is_some_and(Value::is_boolean) {
+        problems.push(
+            Check::Coverage,
+            join(&op.pointer, "x-idempotent"),
+            format!(
+                "{} {}: every operation needs `x-idempotent: true|false` (false when repeating \
+                 the call has an effect: sends, creates, OTP checks, token minting)",
+                op.method.to_uppercase(),
+                op.path
+            ),
+        );
+    }
+    let limit = node.get("x-rate-limit");
+    if let Some(limit) = limit {
+        check_rate_limit(limit, &join(&op.pointer, "x-rate-limit"), problems);
+    }
+    let has_429 = node.get("responses").and_then(|r| r.get("429")).is_some();
+    if has_429 != limit.is_some() {
+        problems.push(
+            Check::Coverage,
+            join(&op.pointer, "responses"),
+            if has_429 {
+                "a 429 response without `x-rate-limit`: declare the documented limit or drop the 429"
+            } else {
+                "`x-rate-limit` without a 429 response"
+            }
+            .to_string(),
+        );
+    }
+}
+
+fn check_secret_flags(node: &Value, at: &str, problems: &mut Problems) {
+    match node {
+        Value::Object(map) => {
+            if let Some(flag) = map.get("x-secret")
+                && flag != &Value::Bool(true)
+            {
+                problems.push(
+                    Check::Coverage,
+                    join(at, "x-secret"),
+                    "x-secret must be `true` (or absent)".to_string(),
+                );
+            }
+            for (key, value) in map {
+                if key != "example" && key != "examples" {
+                    check_secret_flags(value, &join(at, key), problems);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                check_secret_flags(item, &super::pointer::join_index(at, i), problems);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Runs the checks over every operation and the whole document (`x-secret`).
+pub fn check(doc: &Value, problems: &mut Problems) {
+    for op in walk::operations(doc) {
+        check_operation(&op, problems);
+    }
+    check_secret_flags(doc, "#", problems);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn problems(doc: &Value) -> Vec<String> {
+        let mut p = Problems::default();
+        check(doc, &mut p);
+        p.0.iter().map(|p| p.pointer.clone()).collect()
+    }
+
+    #[test]
+    fn flags_missing_and_malformed_decisions() {
+        let limit = json!({"requests": 1000, "per-seconds": 60, "scope": "GETs"});
+        let doc = json!({"paths": {"/a": {
+            "get": {"x-idempotent": false, "x-rate-limit": limit, "responses": {"429": {}}},
+            "put": {"responses": {}},
+            "post": {"x-idempotent": "no", "responses": {"429": {}}},
+            "delete": {"x-idempotent": true, "x-rate-limit": {"requests": 0}, "responses": {"429": {}},
+                "parameters": [{"name": "t", "x-secret": "yes"}]}
+        }}});
+        assert_eq!(
+            problems(&doc),
+            vec![
+                "#/paths/~1a/put/x-idempotent",
+                "#/paths/~1a/post/x-idempotent",
+                "#/paths/~1a/post/responses",
+                "#/paths/~1a/delete/x-rate-limit",
+                "#/paths/~1a/delete/parameters/0/x-secret",
+            ]
+        );
+    }
+
+    #[test]
+    fn clean_operation_passes() {
+        let doc = json!({"paths": {"/a": {"get": {
+            "x-idempotent": true,
+            "x-rate-limit": {"requests": 1000, "per-seconds": 60, "scope": "GETs"},
+            "responses": {"429": {}},
+            "parameters": [{"name": "t", "x-secret": true}]
+        }}}});
+        assert!(problems(&doc).is_empty());
+    }
+}
