@@ -273,7 +273,11 @@ fn mutate(base: &Value, edits: &[(usize, u8, u32)], extra_member: bool) -> Vec<u
     serde_json::to_vec(&v).expect("serialize")
 }
 
-fn case() -> impl Strategy<Value = Vec<(usize, Vec<(usize, u8, u32)>, bool, u32)>> {
+/// One delivery of a case: (base index, edits (leaf, drift kind, salt), extra member, handler
+/// failures before success).
+type DeliveryPlan = (usize, Vec<(usize, u8, u32)>, bool, u32);
+
+fn case() -> impl Strategy<Value = Vec<DeliveryPlan>> {
     let edit = (any::<usize>(), any::<u8>(), 0u32..1000);
     let delivery = (
         any::<usize>(),
