@@ -460,7 +460,7 @@ enum TokenSource {
 ///     .auth_mode(AuthMode::Header)         // the default: Authorization: Bearer …
 ///     .timeout(Duration::from_secs(20))
 ///     .connect_timeout(Duration::from_secs(5))
-///     .layer(RetryLayer::new())            // retries GET/PUT/DELETE only, never a send
+///     .layer(RetryLayer::new())            // repeats idempotent calls only, never a send
 ///     .build()?;
 /// assert_eq!(client.base_url().as_str(), "https://sms.example-reseller.com/api/v2/");
 /// assert!(!format!("{client:?}").contains("your-token"));
