@@ -1,6 +1,7 @@
 //! Lists SMS sender IDs, walking every page as a stream.
 //!
 //! ```sh
+//! # no account? `cargo xtask sandbox` in another shell, then export what it prints
 //! export QIKBERRY_TOKEN=...
 //! export QIKBERRY_HOST=sms.your-reseller.com   # optional (white-label host)
 //! cargo run -p qikberry --example list_senders            # all senders
@@ -15,10 +16,13 @@ use futures_util::TryStreamExt;
 use qikberry::sms::SmsSenderFilter;
 use qikberry::{Client, RetryLayer};
 
+mod common;
+
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let name = std::env::args().nth(1);
 
+    common::require_token();
     let client = Client::builder()
         .token_from_env() // QIKBERRY_TOKEN
         .host_from_env() // QIKBERRY_HOST, if set (white-label host)

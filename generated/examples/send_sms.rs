@@ -1,6 +1,7 @@
 //! Sends one SMS with the REST API.
 //!
 //! ```sh
+//! # no account? `cargo xtask sandbox` in another shell, then export what it prints
 //! export QIKBERRY_TOKEN=...           # your API token (QIKBERRY_HOST=... for a white-label host)
 //! cargo run -p qikberry --example send_sms -- 919999999999 "Your OTP is 1234" TXTSMS T
 //! ```
@@ -15,6 +16,8 @@
 use qikberry::Client;
 use qikberry::sms::{SmsDestinations, SmsSendDirect};
 
+mod common;
+
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
@@ -26,6 +29,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let service = args.next().unwrap_or_else(|| "T".to_owned());
 
     // Reads QIKBERRY_TOKEN (and QIKBERRY_HOST if set).
+    common::require_token();
     let client = Client::from_env()?;
 
     let message = SmsSendDirect::new(sender, SmsDestinations::from(to), text, service);

@@ -1,6 +1,7 @@
 //! Sends an approved WhatsApp template message.
 //!
 //! ```sh
+//! # no account? `cargo xtask sandbox` in another shell, then export what it prints
 //! export QIKBERRY_TOKEN=...           # QIKBERRY_HOST=... for a white-label host
 //! cargo run -p qikberry --example send_whatsapp_template -- order_update 919999999999 name=Asha order=A-1042
 //! ```
@@ -12,6 +13,8 @@ use std::collections::BTreeMap;
 
 use qikberry::Client;
 use qikberry::whatsapp::{WhatsappSendTemplateRequest, WhatsappTemplateRecipient};
+
+mod common;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -29,6 +32,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         data.insert(name.to_owned(), value.to_owned());
     }
 
+    common::require_token();
     let client = Client::from_env()?;
     let request = WhatsappSendTemplateRequest::new(data, WhatsappTemplateRecipient::new(vec![to]))
         .alias(alias);

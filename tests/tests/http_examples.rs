@@ -174,3 +174,38 @@ async fn list_senders_example_walks_all_pages() {
     assert!(stdout.contains("3 senders"), "{stdout}");
     assert_eq!(server.pending(), 0);
 }
+
+/// Without `QIKBERRY_TOKEN`, every REST example says how to start the sandbox (and sends
+/// nothing: the server expects no request).
+#[tokio::test]
+async fn examples_without_a_token_explain_the_sandbox() {
+    let server = TestServer::start().await;
+    for (name, args) in [
+        ("send_sms", &["919999999999", "hi"][..]),
+        (
+            "send_whatsapp_template",
+            &["919999999999", "funny_video_2"][..],
+        ),
+        ("list_senders", &[][..]),
+    ] {
+        let out = Command::new(example(name))
+            .args(args)
+            .env_remove("QIKBERRY_TOKEN")
+            .env("QIKBERRY_HOST", server.origin())
+            .kill_on_drop(true)
+            .output()
+            .await
+            .expect("run example");
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{name}: {err}");
+        assert!(
+            err.contains("QIKBERRY_TOKEN is not set") && err.contains("    cargo xtask sandbox\n"),
+            "{name} printed: {err}"
+        );
+        assert!(
+            err.contains("export QIKBERRY_HOST=http://127.0.0.1:4010")
+                && err.contains("export QIKBERRY_TOKEN=sandbox-token"),
+            "{name} printed: {err}"
+        );
+    }
+}

@@ -4,94 +4,25 @@
 //! with an `sl-violations` header when a request breaks the spec — and the decoded response
 //! must equal the spec's (first) response example, which Prism serves.
 //!
-//! Prism comes from `cargo xtask test`, which installs it under `.tools/` and sets
-//! `QIKBERRY_TOOLS`.
+//! Prism runs as part of `cargo xtask sandbox` (the same Prism users try the client against),
+//! reached through the sandbox's proxy, which passes these root-relative paths through and
+//! checks the token (header or `access_token` query). Prism comes from `cargo xtask test`,
+//! which installs it under `.tools/` and sets `QIKBERRY_TOOLS`.
 
 #[path = "support/calls.rs"]
 mod calls;
 mod support;
 
-use std::net::TcpStream;
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use futures_util::future::BoxFuture;
 use qikberry::runtime::{Layer, Next, PreparedRequest, Response};
 use qikberry::{AuthMode, Client, Error};
 use support::contract;
 use support::ops::Ctx;
+use support::sandbox::Sandbox;
 use support::spec;
-
-/// The Prism process; killed when dropped.
-struct Prism {
-    child: Child,
-    port: u16,
-    log: PathBuf,
-}
-
-impl Drop for Prism {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn tools_dir() -> PathBuf {
-    std::env::var_os("QIKBERRY_TOOLS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| spec::workspace_root().join(".tools"))
-}
-
-fn free_port() -> u16 {
-    let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    l.local_addr().expect("addr").port()
-}
-
-fn start_prism() -> Prism {
-    let bin = tools_dir().join("node_modules/.bin/prism");
-    assert!(
-        bin.exists(),
-        "Prism not found at {} — run `cargo xtask test` to install it (or set QIKBERRY_TOOLS)",
-        bin.display()
-    );
-    let port = free_port();
-    let log =
-        std::env::temp_dir().join(format!("qikberry-prism-{}-{port}.log", std::process::id()));
-    let out = std::fs::File::create(&log).expect("prism log file");
-    let err = out.try_clone().expect("prism log file");
-    let child = Command::new(&bin)
-        .args(["mock", "-h", "127.0.0.1", "-p", &port.to_string()])
-        .arg(spec::spec_path())
-        .stdin(Stdio::null())
-        .stdout(out)
-        .stderr(err)
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {}: {e}", bin.display()));
-    let mut prism = Prism { child, port, log };
-    let deadline = Instant::now() + Duration::from_secs(90);
-    loop {
-        if let Ok(Some(status)) = prism.child.try_wait() {
-            panic!(
-                "prism exited with {status} before listening:\n{}",
-                std::fs::read_to_string(&prism.log).unwrap_or_default()
-            );
-        }
-        let log_text = std::fs::read_to_string(&prism.log).unwrap_or_default();
-        if log_text.contains("Prism is listening")
-            && TcpStream::connect(("127.0.0.1", prism.port)).is_ok()
-        {
-            return prism;
-        }
-        if Instant::now() > deadline {
-            let text = std::fs::read_to_string(&prism.log).unwrap_or_default();
-            prism.port = 0;
-            panic!("prism did not start listening within 90 s:\n{text}");
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    }
-}
 
 /// Keeps the `sl-violations` header of the last response (the middleware seam at work).
 #[derive(Clone, Default)]
@@ -131,8 +62,8 @@ async fn run_against_prism(mode: AuthMode) {
     let table = calls::all();
     contract::check_coverage(&ops, &table);
 
-    let prism = start_prism();
-    let origin = format!("http://127.0.0.1:{}/", prism.port);
+    let sandbox = Sandbox::start(&["--token", "prism-test-token"]);
+    let origin = format!("{}/", sandbox.var("QIKBERRY_HOST"));
     let violations = Violations::default();
     let client = Client::builder()
         .token("prism-test-token")
@@ -191,7 +122,7 @@ async fn run_against_prism(mode: AuthMode) {
         failures.is_empty(),
         "{} calls failed against Prism ({mode:?} auth; log: {}):\n{}",
         failures.len(),
-        prism.log.display(),
+        sandbox.log_path().display(),
         failures.join("\n")
     );
 }

@@ -3,7 +3,9 @@
 //! Each task lives in its own module and parses its own arguments; this file only dispatches.
 
 mod generate;
+mod live_check;
 mod regenerate;
+mod sandbox;
 mod spec_diff;
 mod spec_lint;
 mod test_cmd;
@@ -15,6 +17,11 @@ const HELP: &str = "\
 cargo xtask <task> [options]
 
 Tasks:
+  live-check --token T [--host H] [--only PRODUCT] [--format markdown|json] [--record DIR]
+                         call every read-only operation against a real account and report
+                         where the API departs from the spec (exit 1 on drift)
+  live-check --webhooks DIR
+                         check recorded webhook deliveries against the callback schemas
   regenerate             the main job: install the spec validators, lint the spec, regenerate
                          generated/src/api/, and type-check the crate with all features
   generate [--check]     regenerate generated/src/api/ from spec/qikberry.yaml
@@ -22,6 +29,9 @@ Tasks:
   spec-lint [FILE]       run every spec check; problems are named by JSON pointer
   spec-diff [--base REV | --old FILE] [--new FILE] [--format markdown|json] [--fail-on breaking]
                          classified diff between two versions of the spec
+  sandbox [--port N] [--smpp-port N] [--webhook-url URL] [--print-env] …
+                         a local stand-in for the platform (REST from the spec via Prism,
+                         SMPP, signed webhooks) on 127.0.0.1, until Ctrl-C
   test                   install the outside test tools into .tools/ and run the whole test suite
   help                   this text
 ";
@@ -34,9 +44,11 @@ fn main() -> ExitCode {
     };
     let result = match task.as_str() {
         "regenerate" => regenerate::run(rest),
+        "live-check" => live_check::run(rest),
         "generate" => generate::run(rest),
         "spec-lint" => spec_lint::run(rest),
         "spec-diff" => spec_diff::run(rest),
+        "sandbox" => sandbox::run(rest),
         "test" => test_cmd::run(rest),
         "help" | "--help" | "-h" => {
             print!("{HELP}");

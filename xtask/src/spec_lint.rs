@@ -25,13 +25,13 @@
 
 mod coverage;
 mod enums;
-mod examples;
+pub(crate) mod examples;
 mod extensions;
 mod external;
 mod oneof;
 mod open;
-mod parse;
-mod pointer;
+pub(crate) mod parse;
+pub(crate) mod pointer;
 mod walk;
 
 use std::path::{Path, PathBuf};

@@ -14,6 +14,8 @@
 //   dlr           "text" (receipt text with the id in decimal, response id in hex),
 //                 "tlv" (receipted_message_id + message_state TLVs, text too) or absent
 //   dlr_err       err code for receipts (default "000" with stat DELIVRD)
+//   echo_dlt      copy the submit's DLT TLVs (pe_id 0x1400, template_id 0x1401, tm_id 0x1402)
+//                 onto its receipt (the sandbox's gateway: `cargo xtask sandbox`)
 //   enquire_ms    send our own enquire_link this often
 //   mo            send one MO deliver_sm with this text after the bind
 //   quiet         print only the "listening" event (for benchmarks)
@@ -136,11 +138,15 @@ function onSession(session) {
         const now = new Date();
         const text = `id:${num} sub:001 dlvrd:${err === '000' ? '001' : '000'} submit date:${yymmddhhmm(now)} done date:${yymmddhhmm(now)} stat:${stat} err:${err} text:hello`;
         const dlr = { source_addr: pdu.destination_addr, destination_addr: pdu.source_addr, esm_class: 0x04, short_message: text };
+        if (opts.echo_dlt) {
+          for (const k of ['pe_id', 'template_id', 'tm_id']) if (pdu[k] !== undefined) dlr[k] = pdu[k];
+        }
         if (opts.dlr === 'tlv') {
           dlr.receipted_message_id = id;
           dlr.message_state = err === '000' ? 2 : 5;
         }
-        setTimeout(() => session.deliver_sm(dlr, () => log({ event: 'deliver_sm_resp', conn, id })), 5);
+        const echoed = opts.echo_dlt ? { pe_id: dlr.pe_id, template_id: dlr.template_id, tm_id: dlr.tm_id } : {};
+        setTimeout(() => session.deliver_sm(dlr, () => log({ event: 'deliver_sm_resp', conn, id, ...echoed })), 5);
       }
     };
     if (opts.resp_delay_ms) setTimeout(answer, opts.resp_delay_ms); else answer();

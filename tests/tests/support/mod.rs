@@ -4,6 +4,7 @@
 
 pub mod contract;
 pub mod ops;
+pub mod sandbox;
 pub mod server;
 pub mod spec;
 

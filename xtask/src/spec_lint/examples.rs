@@ -23,13 +23,36 @@ use super::{Check, Problems};
 
 const COMPONENT_PREFIX: &str = "#/components/schemas/";
 
-/// Converts OpenAPI 3.0 schemas into draft-7 JSON Schema.
-struct Converter<'a> {
+/// Converts OpenAPI 3.0 schemas into draft-7 JSON Schema (also used by `cargo xtask
+/// live-check` to validate real responses the same way examples are validated).
+pub(crate) struct Converter<'a> {
     doc: &'a Value,
 }
 
-impl Converter<'_> {
-    fn convert(&self, schema: &Value, depth: usize) -> Value {
+impl<'a> Converter<'a> {
+    /// A converter for schemas of `doc`.
+    pub(crate) fn new(doc: &'a Value) -> Self {
+        Converter { doc }
+    }
+
+    /// Every component schema of the document, converted, keyed by name (the `definitions` a
+    /// converted `#/components/schemas/X` reference points into).
+    pub(crate) fn component_definitions(&self) -> Map<String, Value> {
+        let mut definitions = Map::new();
+        if let Some(schemas) = self
+            .doc
+            .pointer("/components/schemas")
+            .and_then(Value::as_object)
+        {
+            for (name, schema) in schemas {
+                definitions.insert(name.clone(), self.convert(schema, 0));
+            }
+        }
+        definitions
+    }
+
+    /// `schema` converted to draft 7; component references become `#/definitions/<name>`.
+    pub(crate) fn convert(&self, schema: &Value, depth: usize) -> Value {
         let Some(map) = schema.as_object() else {
             // `true`/`false` or junk: keep booleans, accept anything otherwise.
             return if schema.is_boolean() {
@@ -171,16 +194,8 @@ pub struct Counts {
 
 /// Runs check 3.
 pub fn check(doc: &Value, structure: &Structure<'_>, problems: &mut Problems) -> Counts {
-    let converter = Converter { doc };
-    let mut definitions = Map::new();
-    if let Some(schemas) = doc
-        .pointer("/components/schemas")
-        .and_then(Value::as_object)
-    {
-        for (name, schema) in schemas {
-            definitions.insert(name.clone(), converter.convert(schema, 0));
-        }
-    }
+    let converter = Converter::new(doc);
+    let mut definitions = converter.component_definitions();
     let mut targets: Vec<Target<'_>> = Vec::new();
     let mut inline: BTreeMap<String, String> = BTreeMap::new();
     let mut schema_key =

@@ -1,0 +1,207 @@
+//! `cargo xtask sandbox`: a local stand-in for the whole platform on 127.0.0.1, built from the
+//! spec and the test suite's own peers.
+//!
+//! * **REST**: Stoplight Prism (`prism mock`, pinned in `xtask/tools/package.json` and installed
+//!   into `.tools/` when missing) serves the spec: it validates every request and answers from
+//!   the spec's examples. A small proxy in front of it ([`proxy`]) accepts the client's
+//!   `/api/v2/…` and `/api/v3/…` paths, checks the sandbox token (401 otherwise) and watches
+//!   what is accepted.
+//! * **Webhooks** ([`webhooks`]): every accepted send (SMS, WhatsApp, RCS, Viber, voice) is
+//!   followed by its `…:message:status` (voice: `voice:message:out`) event, built from the
+//!   spec's callback example with the ids and numbers of the response, delivered to every URL
+//!   registered through `POST /developer/webhooks` or given with `--webhook-url`, after the
+//!   validation handshake, signed by `tests/peers/webhook_sender.mjs` (Bearer secret,
+//!   `Signature` = lowercase hex HMAC-SHA256 of the raw body keyed by the webhook id).
+//! * **SMPP**: the npm `smpp` server of `tests/peers/smpp/smsc.js`: any credentials bind,
+//!   submits are answered, receipts are sent in the reference's text format with the DLT TLVs
+//!   (0x1400–0x1402) of the submit echoed.
+//!
+//! It prints the environment to use and serves until Ctrl-C (or SIGTERM), then kills its
+//! children. `--print-env` prints only the `KEY=value` lines on stdout (then `# ready`), for
+//! scripts and tests; everything else goes to stderr.
+
+mod children;
+pub(crate) mod http;
+pub(crate) mod operations;
+mod proxy;
+mod webhooks;
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::workspace;
+use children::Children;
+use webhooks::{Emitter, Webhook};
+
+/// Token the sandbox accepts unless `--token` says otherwise.
+pub const DEFAULT_TOKEN: &str = "sandbox-token";
+
+const USAGE: &str = "\
+cargo xtask sandbox [options]
+
+  --port N             REST port on 127.0.0.1 (default 4010; 0 = any free port)
+  --smpp-port N        SMPP port (default 2775; 0 = any free port)
+  --prism-port N       port of the Prism process behind the proxy (default: any free port)
+  --token T            the token clients must send (default sandbox-token)
+  --webhook-url URL    also deliver events to URL (repeatable); it is validated with the
+                       handshake first, signed with --webhook-id, Bearer --webhook-secret
+  --webhook-id ID      (default sandbox-webhook)
+  --webhook-secret S   (default sandbox-secret)
+  --webhook-validation-key K  (default sandbox-validation-key)
+  --print-env          print only KEY=value lines and `# ready` on stdout (for scripts)
+";
+
+/// Parsed command line.
+struct Options {
+    port: u16,
+    smpp_port: u16,
+    prism_port: u16,
+    token: String,
+    webhook_urls: Vec<String>,
+    webhook_id: String,
+    webhook_secret: String,
+    webhook_key: String,
+    print_env: bool,
+}
+
+fn parse_args(args: &[String]) -> Result<Options, String> {
+    let mut o = Options {
+        port: 4010,
+        smpp_port: 2775,
+        prism_port: 0,
+        token: DEFAULT_TOKEN.into(),
+        webhook_urls: Vec::new(),
+        webhook_id: "sandbox-webhook".into(),
+        webhook_secret: "sandbox-secret".into(),
+        webhook_key: "sandbox-validation-key".into(),
+        print_env: false,
+    };
+    let mut iter = args.iter();
+    while let Some(arg) = iter.next() {
+        let mut value = |name: &str| {
+            iter.next()
+                .cloned()
+                .ok_or_else(|| format!("`{name}` needs a value\n{USAGE}"))
+        };
+        let port = |text: String, name: &str| {
+            text.parse::<u16>()
+                .map_err(|_| format!("`{name}`: `{text}` is not a port number"))
+        };
+        match arg.as_str() {
+            "--port" => o.port = port(value(arg)?, arg)?,
+            "--smpp-port" => o.smpp_port = port(value(arg)?, arg)?,
+            "--prism-port" => o.prism_port = port(value(arg)?, arg)?,
+            "--token" => o.token = value(arg)?,
+            "--webhook-url" => o.webhook_urls.push(value(arg)?),
+            "--webhook-id" => o.webhook_id = value(arg)?,
+            "--webhook-secret" => o.webhook_secret = value(arg)?,
+            "--webhook-validation-key" => o.webhook_key = value(arg)?,
+            "--print-env" => o.print_env = true,
+            "--help" | "-h" => return Err(USAGE.to_string()),
+            other => return Err(format!("unknown option `{other}`\n{USAGE}")),
+        }
+    }
+    Ok(o)
+}
+
+/// The tools folder: `QIKBERRY_TOOLS` when set (what `cargo xtask test` sets), else `.tools/`.
+pub fn tools_dir() -> PathBuf {
+    std::env::var_os("QIKBERRY_TOOLS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace::root().join(".tools"))
+}
+
+/// Runs the task.
+pub fn run(args: &[String]) -> Result<ExitCode, String> {
+    let options = parse_args(args)?;
+    let started = Instant::now();
+    let root = workspace::root();
+    let tools = tools_dir();
+    if !tools.join("node_modules/.bin/prism").exists() || !tools.join("node_modules/smpp").exists()
+    {
+        eprintln!(
+            "sandbox: installing the pinned tools into {}",
+            tools.display()
+        );
+        crate::test_cmd::install_tools(&root, &tools)?;
+    }
+    let doc = operations::load_spec(&workspace::spec_path())?;
+    let ops = operations::all(&doc);
+    children::install_signal_handlers();
+
+    let listener = TcpListener::bind(("127.0.0.1", options.port))
+        .map_err(|e| format!("cannot listen on 127.0.0.1:{}: {e}", options.port))?;
+    let rest_port = listener.local_addr().map_err(|e| e.to_string())?.port();
+    let mut kids = Children::default();
+    let prism_port = kids.start_prism(&tools, options.prism_port)?;
+    let smpp_port = kids.start_smsc(&root, &tools, options.smpp_port)?;
+
+    let emitter = Arc::new(Emitter::new(&doc, &root));
+    for url in &options.webhook_urls {
+        emitter.add(Webhook::new(
+            url.clone(),
+            options.webhook_id.clone(),
+            Some(options.webhook_secret.clone()),
+            Some(options.webhook_key.clone()),
+        ));
+    }
+    let state = Arc::new(proxy::State {
+        ops,
+        token: options.token.clone(),
+        prism_port,
+        emitter,
+    });
+    proxy::serve(listener, state);
+
+    print_env(&options, rest_port, smpp_port);
+    eprintln!(
+        "sandbox: ready in {:.1} s; Ctrl-C stops it",
+        started.elapsed().as_secs_f64()
+    );
+    while !children::stop_requested() {
+        if let Some(which) = kids.exited() {
+            // Ctrl-C in a terminal reaches the children too; they may go first.
+            std::thread::sleep(Duration::from_millis(200));
+            if children::stop_requested() {
+                break;
+            }
+            return Err(format!("{which} exited; stopping the sandbox"));
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    eprintln!("sandbox: stopping");
+    drop(kids);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn print_env(o: &Options, rest_port: u16, smpp_port: u16) {
+    let mut lines = vec![
+        format!("QIKBERRY_HOST=http://127.0.0.1:{rest_port}"),
+        format!("QIKBERRY_TOKEN={}", o.token),
+        format!("QIKBERRY_SMPP_ADDR=127.0.0.1:{smpp_port}"),
+    ];
+    if !o.webhook_urls.is_empty() {
+        lines.push(format!("QIKBERRY_WEBHOOK_ID={}", o.webhook_id));
+        lines.push(format!("QIKBERRY_WEBHOOK_SECRET={}", o.webhook_secret));
+        lines.push(format!("QIKBERRY_WEBHOOK_VALIDATION_KEY={}", o.webhook_key));
+    }
+    if o.print_env {
+        for line in &lines {
+            println!("{line}");
+        }
+        println!("# ready");
+        return;
+    }
+    println!("The Qikberry sandbox is running. In another shell:\n");
+    for line in &lines {
+        println!("  export {line}");
+    }
+    println!(
+        "\n  cargo run -p qikberry --example send_sms -- 919999999999 \"Hello\"\n\n\
+         SMPP: any system_id/password binds at 127.0.0.1:{smpp_port} (plain, no TLS).\n\
+         Webhooks: register one with the webhooks API or restart with --webhook-url URL."
+    );
+}
