@@ -128,6 +128,72 @@ impl<'a> Emitter<'a> {
             }
             TypeKind::Struct(fields) => self.struct_def(def, fields, loc, doc),
             TypeKind::OneOf(o) => self.one_of_def(def, o, loc, doc),
+            TypeKind::Choice(variants) => self.choice_def(def, variants, loc, doc),
+        }
+    }
+
+    /// The public path (`qikberry::<module>::<Name>`) of a generated type, for doc tests.
+    fn public_path(&self, name: &str) -> String {
+        match self.api.modules.get(name) {
+            Some(Module::Tag(tag)) => format!("qikberry::{tag}::{name}"),
+            _ => format!("qikberry::common::{name}"),
+        }
+    }
+
+    /// An `x-exactly-one-of` choice: an externally tagged enum flattened into the structs that
+    /// use it, so each variant is one wire key. Its docs carry a doc test that builds a body by
+    /// choosing, and a `compile_fail` one showing that a body without a choice does not compile.
+    fn choice_def(
+        &self,
+        def: &TypeDef,
+        variants: &[(String, String, Ty)],
+        loc: Loc<'_>,
+        doc: TokenStream,
+    ) -> TokenStream {
+        let name = ident(&def.name);
+        let tokens = variants.iter().map(|(v, wire, ty)| {
+            let v = ident(v);
+            let ty = self.ty(ty, loc);
+            let d = format!(" The body carries `{wire}`.");
+            quote!(#[doc = #d] #[serde(rename = #wire)] #v(#ty),)
+        });
+        let user = self.api.types.iter().find_map(|(n, t)| match &t.kind {
+            TypeKind::Struct(fields) => fields
+                .iter()
+                .find(|f| f.flatten && f.ty == Ty::Named(def.name.clone()))
+                .map(|f| (n.clone(), f.rust.clone())),
+            _ => None,
+        });
+        let tests = user.zip(variants.last()).map(|((user, field), (v, _, _))| {
+            let (body, choice) = (self.public_path(&user), self.public_path(&def.name));
+            let lines: Vec<String> = vec![
+                "# Choosing is the only way to build a body".into(),
+                String::new(),
+                "```".into(),
+                format!("fn choose(body: {body}) -> {body} {{"),
+                format!("    {body} {{ {field}: {choice}::{v}(\"42\".into()), ..body }}"),
+                "}".into(),
+                "```".into(),
+                String::new(),
+                "A body without the choice is not expressible (this does not compile):".into(),
+                String::new(),
+                "```compile_fail".into(),
+                format!("fn neither(body: {body}) -> {body} {{"),
+                format!("    {body} {{ {field}: None, ..body }}"),
+                "}".into(),
+                "```".into(),
+            ];
+            doc_raw(&lines)
+        });
+        let blank = tests.is_some().then(|| quote!(#[doc = ""]));
+        quote! {
+            #doc
+            #blank
+            #tests
+            #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+            pub enum #name {
+                #(#tokens)*
+            }
         }
     }
 
@@ -148,7 +214,9 @@ impl<'a> Emitter<'a> {
             let fdoc = docs(f.doc.as_deref(), &fallback);
             let wire = &f.wire;
             let rename = (f.rust != f.wire).then(|| quote!(rename = #wire,));
-            if f.required && !f.nullable {
+            if f.flatten {
+                quote!(#fdoc #[serde(flatten)] pub #id: #ty,)
+            } else if f.required && !f.nullable {
                 let serde = rename.map(|r| quote!(#[serde(#r)]));
                 quote!(#fdoc #serde pub #id: #ty,)
             } else if f.required {
@@ -321,7 +389,15 @@ impl<'a> Emitter<'a> {
         let mut out = Vec::new();
         let Ty::Named(ty) = ty else { return out };
         match self.api.types.get(ty).map(|t| &t.kind) {
-            Some(TypeKind::Struct(fields)) => out.extend(fields.iter().map(|f| f.wire.clone())),
+            Some(TypeKind::Struct(fields)) => {
+                for f in fields {
+                    if f.flatten {
+                        out.extend(self.choice_keys(&f.ty));
+                    } else {
+                        out.push(f.wire.clone());
+                    }
+                }
+            }
             Some(TypeKind::OneOf(o)) => {
                 for v in &o.variants {
                     for f in self.field_names(&v.ty) {
@@ -334,6 +410,17 @@ impl<'a> Emitter<'a> {
             _ => {}
         }
         out
+    }
+
+    /// The wire keys of a flattened choice.
+    fn choice_keys(&self, ty: &Ty) -> Vec<String> {
+        match ty {
+            Ty::Named(n) => match self.api.types.get(n).map(|t| &t.kind) {
+                Some(TypeKind::Choice(v)) => v.iter().map(|(_, wire, _)| wire.clone()).collect(),
+                _ => Vec::new(),
+            },
+            _ => Vec::new(),
+        }
     }
 
     /// `From<Payload>` for every payload type (nested ones included) that appears once.

@@ -60,6 +60,9 @@ pub(crate) enum TypeKind {
     /// A string enum: (variant identifier, wire value).
     Enum(Vec<(String, String)>),
     OneOf(OneOf),
+    /// Exactly one of several properties (`x-exactly-one-of`): an externally tagged enum of
+    /// (variant identifier, wire name, value type), flattened into the struct that uses it.
+    Choice(Vec<(String, String, Ty)>),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -72,6 +75,8 @@ pub(crate) struct Field {
     pub doc: Option<String>,
     /// Set when the field's type is a string enum with exactly one value: (variant, wire value).
     pub single: Option<(String, String)>,
+    /// `#[serde(flatten)]`: the field is a [`TypeKind::Choice`] whose variants are the wire keys.
+    pub flatten: bool,
     /// `x-secret: true`: `Debug` prints `[REDACTED]` instead of the value.
     pub secret: bool,
 }

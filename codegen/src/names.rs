@@ -73,6 +73,9 @@ pub(crate) fn esc(key: &str) -> String {
 /// Turns a spec description into rustdoc lines that render as prose: no accidental code blocks
 /// (indentation removed, fences become ```` ```text ````), no accidental intra-doc links or HTML
 /// tags, bare URLs wrapped in `<…>`.
+/// How a rustdoc warning box opens; a doc line that is one whole box is kept as HTML.
+pub(crate) const WARNING_OPEN: &str = "<div class=\"warning\">";
+
 pub(crate) fn doc_lines(s: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut fence = false;
@@ -89,6 +92,11 @@ pub(crate) fn doc_lines(s: &str) -> Vec<String> {
         }
         if fence {
             out.push(line.to_string());
+            continue;
+        }
+        // The generator's own warning boxes (`x-inferred`) are HTML already escaped.
+        if t.starts_with(WARNING_OPEN) && t.ends_with("</div>") {
+            out.push(t.to_string());
             continue;
         }
         out.push(escape_inline(t));

@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use crate::Error;
 use crate::ir::*;
-use crate::names::{esc, pascal, snake};
+use crate::names::{WARNING_OPEN, esc, pascal, snake};
 
 type Result<T> = std::result::Result<T, Error>;
 
@@ -101,12 +101,6 @@ fn view(s: &Schema) -> View<'_> {
             if a.not.is_some() {
                 return View::Unsupported("not");
             }
-            if !a.one_of.is_empty() {
-                if !a.properties.is_empty() {
-                    return View::Unsupported("oneOf combined with properties");
-                }
-                return View::OneOf(&a.one_of);
-            }
             let object = || View::Object {
                 props: a
                     .properties
@@ -116,6 +110,17 @@ fn view(s: &Schema) -> View<'_> {
                 required: &a.required,
                 additional: a.additional_properties.as_ref(),
             };
+            if !a.one_of.is_empty() {
+                if !a.properties.is_empty() {
+                    // A oneOf of `required` lists beside the properties is a requiredness rule;
+                    // `x-exactly-one-of` gives it its Rust form (read with the object).
+                    if s.schema_data.extensions.contains_key(EXACTLY_ONE_OF) {
+                        return object();
+                    }
+                    return View::Unsupported("oneOf combined with properties");
+                }
+                return View::OneOf(&a.one_of);
+            }
             match a.typ.as_deref() {
                 Some("string") => View::Str {
                     enums: a
@@ -157,6 +162,79 @@ fn non_empty(s: &Option<String>) -> Option<String> {
     s.as_ref()
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty())
+}
+
+/// The extension naming a set of properties of which a body carries exactly one.
+const EXACTLY_ONE_OF: &str = "x-exactly-one-of";
+
+/// A description followed by the rustdoc warning box for `x-inferred: "<why>"`.
+fn doc_with_inferred(
+    doc: Option<String>,
+    ext: &indexmap::IndexMap<String, Value>,
+    pointer: &str,
+) -> Result<Option<String>> {
+    let why = match ext.get("x-inferred") {
+        None => return Ok(doc),
+        Some(Value::String(why)) if !why.trim().is_empty() => why.trim(),
+        Some(_) => {
+            return err(
+                &format!("{pointer}/x-inferred"),
+                "x-inferred must be a non-empty string (the reason)",
+            );
+        }
+    };
+    let why = why
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;");
+    let warning = format!(
+        "{WARNING_OPEN}Inferred (<code>x-inferred</code>): not stated by the provider's reference. {why}</div>"
+    );
+    Ok(Some(match doc {
+        Some(d) => format!("{d}\n\n{warning}"),
+        None => warning,
+    }))
+}
+
+/// `x-exactly-one-of: {name, field, properties}`: the Rust type name of the choice, the Rust
+/// field that holds it, and the properties it chooses between.
+struct ExactlyOne {
+    name: String,
+    field: String,
+    properties: Vec<String>,
+}
+
+fn exactly_one(
+    ext: &indexmap::IndexMap<String, Value>,
+    pointer: &str,
+) -> Result<Option<ExactlyOne>> {
+    let Some(v) = ext.get(EXACTLY_ONE_OF) else {
+        return Ok(None);
+    };
+    let at = format!("{pointer}/{EXACTLY_ONE_OF}");
+    let text = |key: &str| v.get(key).and_then(Value::as_str).map(str::to_string);
+    let properties: Option<Vec<String>> = v.get("properties").and_then(Value::as_array).map(|l| {
+        l.iter()
+            .filter_map(Value::as_str)
+            .map(str::to_string)
+            .collect()
+    });
+    match (text("name"), text("field"), properties) {
+        (Some(name), Some(field), Some(properties)) if properties.len() >= 2 => {
+            Ok(Some(ExactlyOne {
+                name,
+                field,
+                properties,
+            }))
+        }
+        _ => err(
+            &at,
+            "x-exactly-one-of needs `name` (Rust type), `field` (Rust field) and two or more `properties`",
+        ),
+    }
 }
 
 struct Reader<'a> {
@@ -268,7 +346,11 @@ impl<'a> Reader<'a> {
     }
 
     fn schema(&mut self, s: &'a Schema, pointer: &str, hint: &str) -> Result<Ty> {
-        let doc = non_empty(&s.schema_data.description);
+        let doc = doc_with_inferred(
+            non_empty(&s.schema_data.description),
+            &s.schema_data.extensions,
+            pointer,
+        )?;
         match view(s) {
             View::Str { enums, .. } if !enums.is_empty() => {
                 let mut values = Vec::new();
@@ -384,7 +466,11 @@ impl<'a> Reader<'a> {
                     let (nullable, fdoc, secret) = match p {
                         SRef::Item(s) => (
                             s.schema_data.nullable,
-                            non_empty(&s.schema_data.description),
+                            doc_with_inferred(
+                                non_empty(&s.schema_data.description),
+                                &s.schema_data.extensions,
+                                &fptr,
+                            )?,
                             ext_true(&s.schema_data.extensions, "x-secret"),
                         ),
                         SRef::Ref(_) => (false, None, false),
@@ -406,8 +492,12 @@ impl<'a> Reader<'a> {
                         nullable,
                         doc: fdoc,
                         single,
+                        flatten: false,
                         secret,
                     });
+                }
+                if let Some(rule) = exactly_one(&s.schema_data.extensions, pointer)? {
+                    self.choose_one(&mut fields, rule, pointer)?;
                 }
                 self.define(TypeDef {
                     name: hint.to_string(),
@@ -418,6 +508,71 @@ impl<'a> Reader<'a> {
             }
             View::OneOf(variants) => self.one_of(s, variants, pointer, hint, doc),
         }
+    }
+
+    /// Replaces the optional fields of an `x-exactly-one-of` rule by one required, flattened
+    /// field holding a [`TypeKind::Choice`] of them, so a body with none (or two) of them cannot
+    /// be built.
+    fn choose_one(
+        &mut self,
+        fields: &mut Vec<Field>,
+        rule: ExactlyOne,
+        pointer: &str,
+    ) -> Result<()> {
+        let at = format!("{pointer}/{EXACTLY_ONE_OF}");
+        let mut variants = Vec::new();
+        let mut docs = Vec::new();
+        let mut secret = false;
+        for wire in &rule.properties {
+            let Some(i) = fields.iter().position(|f| &f.wire == wire) else {
+                return err(&at, format!("`{wire}` is not a property of this object"));
+            };
+            let f = fields.remove(i);
+            if f.required {
+                return err(
+                    &at,
+                    format!("`{wire}` is required, so it cannot be one of several choices"),
+                );
+            }
+            docs.push(format!("`{wire}`"));
+            secret |= f.secret;
+            variants.push((pascal(wire), f.wire, f.ty));
+        }
+        let rust = snake(&rule.field);
+        if rust.is_empty() || fields.iter().any(|f| f.rust == rust) {
+            return err(
+                &at,
+                format!(
+                    "`field: {}` is empty or collides with another field",
+                    rule.field
+                ),
+            );
+        }
+        let doc = format!(
+            "Exactly one of {} (the body carries the one chosen).",
+            docs.join(", ")
+        );
+        let ty = self.define(TypeDef {
+            name: rule.name,
+            doc: Some(doc.clone()),
+            pointer: at,
+            kind: TypeKind::Choice(variants),
+        })?;
+        fields.insert(
+            0,
+            Field {
+                rust,
+                wire: rule.field,
+                ty,
+                required: true,
+                nullable: false,
+                doc: Some(doc),
+                single: None,
+                flatten: true,
+                secret,
+            },
+        );
+        Ok(())
     }
 
     fn is_scalar(&self, r: SRef<'a>, pointer: &str) -> Result<bool> {
@@ -1526,6 +1681,7 @@ fn place(
         match types.get(name).map(|t| &t.kind) {
             Some(TypeKind::Struct(fields)) => fields.iter().for_each(|f| f.ty.named(&mut out)),
             Some(TypeKind::OneOf(o)) => o.variants.iter().for_each(|v| v.ty.named(&mut out)),
+            Some(TypeKind::Choice(v)) => v.iter().for_each(|(_, _, ty)| ty.named(&mut out)),
             _ => {}
         }
         out

@@ -14,7 +14,8 @@
 //! not all arrive in time, 64 bad arguments.
 
 use qikberry::smpp::{
-    Client, Config, ConnectError, EncodingChoice, Inbound, Server, Sms, TlsOptions, same_message_id,
+    Client, ConcatRef, Config, ConnectError, DEFAULT_MAX_PARTS, EncodingChoice, Inbound, Server,
+    Sms, TlsOptions, same_message_id,
 };
 use serde_json::json;
 use std::process::ExitCode;
@@ -158,7 +159,14 @@ async fn main() -> ExitCode {
     sms.template_id = args.template_id;
     sms.tm_id = args.tm_id;
 
-    let parts = sms.to_submit_sms(rand_reference());
+    let parts = match sms.to_submit_sms(rand_reference(), DEFAULT_MAX_PARTS) {
+        Ok(parts) => parts,
+        Err(e) => {
+            eprintln!("{e}");
+            client.shutdown(Duration::from_secs(2)).await;
+            return ExitCode::from(1);
+        }
+    };
     let of = parts.len();
     let mut ids = Vec::with_capacity(of);
     for (i, part) in parts.into_iter().enumerate() {
@@ -207,10 +215,10 @@ async fn main() -> ExitCode {
 }
 
 /// A concatenation reference that differs between runs.
-fn rand_reference() -> u8 {
+fn rand_reference() -> ConcatRef {
     let nanos = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.subsec_nanos())
         .unwrap_or(0);
-    (nanos ^ (nanos >> 8) ^ std::process::id()) as u8
+    ConcatRef::Bits8((nanos ^ (nanos >> 8) ^ std::process::id()) as u8)
 }

@@ -74,7 +74,9 @@ pub use runtime::{AuthMode, RateLimitLayer, RetryLayer};
 /// custom [`runtime::Layer`]s), re-exported so that versions always match.
 pub use reqwest;
 
+pub mod phone;
 #[cfg(feature = "smpp")]
 pub mod smpp;
+pub mod sms_text;
 #[cfg(feature = "webhook-events")]
 pub mod webhook;

@@ -87,3 +87,30 @@ fn every_example_round_trips_through_its_generated_type() {
 fn unknown_operations_have_no_entry() {
     assert!(roundtrip("no_such_operation", Kind::Request, Value::Null).is_none());
 }
+
+/// The four template sends take exactly one of `alias`/`id` (`x-exactly-one-of`): the generated
+/// body holds a `TemplateRef` choice, so decoding a body with neither fails naming them, and a
+/// body built by id encodes `id` and no `alias`.
+#[test]
+fn template_send_needs_alias_or_id() {
+    use qikberry::common::TemplateRef;
+    use qikberry::sms::SmsSendTemplateMessageRequest;
+    use qikberry::whatsapp::WhatsappSendTemplateRequest;
+
+    let neither =
+        serde_json::json!({"data": {"name": "Demo"}, "recipient": {"to": ["9176XXXXXXXX"]}});
+    let err = serde_json::from_value::<SmsSendTemplateMessageRequest>(neither.clone())
+        .expect_err("a body with neither alias nor id must not decode");
+    assert!(err.to_string().contains("TemplateRef"), "{err}");
+    assert!(serde_json::from_value::<WhatsappSendTemplateRequest>(neither).is_err());
+
+    let mut by_id: SmsSendTemplateMessageRequest = serde_json::from_value(serde_json::json!({
+        "id": "b23769e6", "data": {"name": "Demo"}, "recipient": {"to": ["9176XXXXXXXX"]}
+    }))
+    .expect("by id decodes");
+    assert_eq!(by_id.template, TemplateRef::Id("b23769e6".into()));
+    by_id.template = TemplateRef::Alias("welcome".into());
+    let json = serde_json::to_value(&by_id).expect("encodes");
+    assert_eq!(json["alias"], "welcome");
+    assert!(json.get("id").is_none(), "{json}");
+}

@@ -384,3 +384,85 @@ async fn receipts_from_every_server_reach_one_consumer() {
         ids.remove(pos);
     }
 }
+
+/// A submit_sm to `to` carrying a 15,000-byte message_payload (under the npm server's 16 KiB
+/// PDU limit) so that the client's write queue backs up as soon as the server stops reading.
+fn bulky(to: &str) -> qikberry::smpp::pdu::SubmitSm {
+    use qikberry::smpp::tlv::{Tlv, Tlvs, tag};
+    let mut tlvs = Tlvs::new();
+    tlvs.push(Tlv::octets(tag::MESSAGE_PAYLOAD, vec![b'x'; 15_000]));
+    qikberry::smpp::pdu::SubmitSm {
+        source_addr: "QIKBRY".into(),
+        destination_addr: to.into(),
+        tlvs,
+        ..Default::default()
+    }
+}
+
+#[tokio::test]
+async fn smsc_unbind_mid_window_sends_nothing_twice() {
+    // At its 40th submit the server stops reading for 1.5 s and sends unbind: the client
+    // answers, closes that bind with hundreds of PDUs still queued, and sends those (and only
+    // those) on a new bind.
+    let smsc = Smsc::start(json!({"unbind_after": 40, "pause_ms": 1500, "quiet": false})).await;
+    let mut c = config(&[smsc.addr()]);
+    c.window = 1000;
+    let client = Client::connect(c).await.unwrap();
+    let handles: Vec<_> = (0..600)
+        .map(|i| {
+            let to = format!("4477009{i:05}");
+            let c = client.clone();
+            let sm = bulky(&to);
+            (to, tokio::spawn(async move { c.submit_sm(sm).await }))
+        })
+        .collect();
+    let mut outcomes = Vec::new();
+    for (to, h) in handles {
+        let r = tokio::time::timeout(Duration::from_secs(30), h)
+            .await
+            .unwrap_or_else(|_| panic!("{to}: no outcome"))
+            .unwrap();
+        outcomes.push((to, r));
+    }
+    // Let the paused connection's buffered bytes reach the server.
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let mut received = std::collections::HashMap::<String, usize>::new();
+    let mut on_new_bind = std::collections::HashSet::new();
+    for e in smsc.named("submit") {
+        let to = e["destination_addr"].as_str().unwrap().to_string();
+        if e["conn"].as_u64() != Some(0) {
+            on_new_bind.insert(to.clone());
+        }
+        *received.entry(to).or_default() += 1;
+    }
+    let (mut ok, mut written) = (0, 0);
+    for (to, r) in &outcomes {
+        assert!(
+            received.get(to).is_none_or(|n| *n == 1),
+            "{to} received twice"
+        );
+        match r {
+            Ok(_) => {
+                ok += 1;
+                assert_eq!(
+                    received.get(to),
+                    Some(&1),
+                    "{to} accepted but never received"
+                );
+            }
+            Err(e) if e.written() => written += 1,
+            Err(e) => assert_eq!(received.get(to), None, "{to} reported {e} but was received"),
+        }
+    }
+    assert!(!smsc.named("pause_and_unbind").is_empty());
+    assert!(smsc.named("connect").len() >= 2, "no second bind");
+    let resent = outcomes
+        .iter()
+        .filter(|(to, r)| r.is_ok() && on_new_bind.contains(to))
+        .count();
+    assert!(
+        resent > 0,
+        "no withdrawn PDU was sent on the new bind ({ok} ok)"
+    );
+    assert!(written > 0, "no PDU was in flight at the unbind");
+}

@@ -1,9 +1,10 @@
-//! `qikberry::smpp::segments` cross-checked against an independent counter, the npm package
+//! `qikberry::sms_text::segments` (the same function as `qikberry::smpp::segments`, compiled
+//! without the `smpp` feature) cross-checked against an independent counter, the npm package
 //! `sms-segments-calculator`, on a few hundred generated texts.
 
 mod smpp_common;
 
-use qikberry::smpp::{Encoding, EncodingChoice, segments};
+use qikberry::sms_text::{Encoding, EncodingChoice, segments};
 use std::io::Write;
 use std::process::{Command, Stdio};
 

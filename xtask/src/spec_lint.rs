@@ -17,8 +17,13 @@
 //!    `allOf`;
 //! 7. schemas the server sends (responses, webhook pushes) stay open (no
 //!    `additionalProperties: false`);
-//! 8. `openapi-spec-validator` and `redocly lint` (config `redocly.yaml`) accept the file; a
-//!    missing tool is a problem, never a skip.
+//! 8. what the spec infers is flagged `x-inferred` where the generator sees it, and each
+//!    `x-exactly-one-of` rule is also stated as JSON Schema (`inferred`); the summary counts the
+//!    flags per product;
+//! 9. every parameter, top-level body field, enum value and response key the reference shows is in
+//!    the spec, or its difference is explained in `spec/reference-mismatches.tsv` (`reference`);
+//! 10. `openapi-spec-validator` and `redocly lint` (config `redocly.yaml`) accept the file; a
+//!     missing tool is a problem, never a skip.
 //!
 //! Problems print as `<JSON pointer>: <problem>` (sorted by check, then pointer) and the exit
 //! code is 1; a clean run prints one summary line. Redocly warnings go to stderr.
@@ -28,10 +33,12 @@ mod enums;
 pub(crate) mod examples;
 mod extensions;
 mod external;
+mod inferred;
 mod oneof;
 mod open;
 pub(crate) mod parse;
 pub(crate) mod pointer;
+mod reference;
 mod walk;
 
 use std::path::{Path, PathBuf};
@@ -68,6 +75,10 @@ pub enum Check {
     OneOf,
     /// Server-sent schemas stay open.
     Open,
+    /// Inferences flagged; exactly-one rules stated twice.
+    Inferred,
+    /// The spec against the reference's facts.
+    Reference,
     /// Outside validators.
     External,
 }
@@ -233,6 +244,8 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
         let one_ofs = oneof::check_tagging(&doc, &structure, &mut problems);
         open::check(&doc, &mut problems);
         extensions::check(&doc, &mut problems);
+        let inferred = inferred::check(&doc, &structure, &mut problems);
+        let reference = reference::check(&doc, &options.file, &mut problems);
         summary.push(format!(
             "{} operations ({} in the inventory)",
             coverage.operations, coverage.inventory
@@ -254,6 +267,35 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
             oneof::LEAF_COUNTS.len()
         ));
         summary.push(format!("{} oneOfs", one_ofs.one_ofs));
+        let per_product: Vec<String> = inferred
+            .per_product
+            .iter()
+            .map(|(product, n)| format!("{product} {n}"))
+            .collect();
+        summary.push(format!(
+            "{} x-inferred ({}), {} exactly-one rules",
+            inferred.total,
+            per_product.join(", "),
+            inferred.exactly_one
+        ));
+        if reference.ran {
+            summary.push(format!(
+                "{} reference facts compared ({} differences, all explained in {})",
+                reference.facts,
+                reference.explained,
+                reference::EXPLAINED
+            ));
+        } else {
+            summary.push(format!(
+                "reference comparison skipped (no {} beside the spec)",
+                reference::FACTS
+            ));
+        }
+        if options.verbose {
+            for m in &reference.mismatches {
+                out(&format!("{}: {}", m.pointer, m.what));
+            }
+        }
     }
     if let Some(running) = running {
         let external = external::finish(running, &mut problems);

@@ -371,3 +371,182 @@ fn document_without_paths_is_one_problem_not_a_wall() {
     );
     assert!(stdout.lines().count() <= 3, "{stdout}");
 }
+
+// --- The workspace spec itself: inferences, exactly-one rules, the reference comparison. ---
+
+fn workspace_file(path: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(path)
+}
+
+fn workspace_text(path: &str) -> String {
+    std::fs::read_to_string(workspace_file(path))
+        .unwrap_or_else(|e| panic!("cannot read {path}: {e}"))
+}
+
+/// Lints a copy of the workspace spec (with the reference facts and `mismatches` beside it, as in
+/// `spec/`) against the workspace inventory and enums, without the outside validators.
+fn lint_workspace_copy(name: &str, spec_text: &str, mismatches: &str) -> (bool, String) {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("spec_lint_workspace")
+        .join(name);
+    std::fs::create_dir_all(&dir).expect("create scratch dir");
+    let spec = dir.join("qikberry.yaml");
+    std::fs::write(&spec, spec_text).expect("write spec copy");
+    std::fs::write(
+        dir.join("reference-facts.tsv"),
+        workspace_text("spec/reference-facts.tsv"),
+    )
+    .expect("write facts");
+    std::fs::write(dir.join("reference-mismatches.tsv"), mismatches).expect("write mismatches");
+    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .arg("spec-lint")
+        .arg(&spec)
+        .arg("--inventory")
+        .arg(workspace_file("spec/inventory.tsv"))
+        .arg("--enums")
+        .arg(workspace_file("spec/documented-enums.tsv"))
+        .arg("--no-external")
+        .output()
+        .expect("run xtask");
+    let text = format!(
+        "{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (output.status.success(), text)
+}
+
+fn assert_workspace_fails(
+    name: &str,
+    spec_text: &str,
+    mismatches: &str,
+    expected: &[(&str, &str)],
+) {
+    let (ok, text) = lint_workspace_copy(name, spec_text, mismatches);
+    assert!(!ok, "{name}: spec-lint passed a broken spec\n{text}");
+    for (pointer, fragment) in expected {
+        let prefix = format!("{pointer}: ");
+        assert!(
+            text.lines()
+                .any(|l| l.starts_with(&prefix) && l.contains(fragment)),
+            "{name}: no problem line `{pointer}: …{fragment}…` in\n{text}"
+        );
+    }
+}
+
+#[test]
+fn workspace_spec_passes_and_counts_inferences_per_product() {
+    let (ok, text) = lint_workspace_copy(
+        "clean",
+        &workspace_text("spec/qikberry.yaml"),
+        &workspace_text("spec/reference-mismatches.tsv"),
+    );
+    assert!(ok, "{text}");
+    for fragment in [
+        " x-inferred (",
+        "whatsapp ",
+        "4 exactly-one rules",
+        "reference facts compared (",
+        "all explained in reference-mismatches.tsv",
+    ] {
+        assert!(text.contains(fragment), "no `{fragment}` in\n{text}");
+    }
+}
+
+#[test]
+fn template_send_with_neither_alias_nor_id_is_refused() {
+    let spec = replace_once(
+        &workspace_text("spec/qikberry.yaml"),
+        "              by_id:\n                value:\n                  id: b23769e6-019f-48f4-aae9-ec00a5xxxxxx\n",
+        "              by_id:\n                value:\n",
+    );
+    assert_workspace_fails(
+        "neither_alias_nor_id",
+        &spec,
+        &workspace_text("spec/reference-mismatches.tsv"),
+        &[(
+            "#/paths/~1sms~1send~1template/post/requestBody/content/application~1json/examples/by_id/value",
+            "matches none of the 2 oneOf variants",
+        )],
+    );
+}
+
+#[test]
+fn exactly_one_rule_without_its_json_schema_form_is_reported() {
+    let spec = replace_once(
+        &workspace_text("spec/qikberry.yaml"),
+        "      - recipient\n      oneOf:\n      - required:\n        - alias\n      - required:\n        - id\n      x-exactly-one-of:\n        name: TemplateRef\n        field: template\n        properties:\n        - alias\n        - id\n      properties:\n        alias:\n          type: string\n          description: Alias of a registered template",
+        "      - recipient\n      x-exactly-one-of:\n        name: TemplateRef\n        field: template\n        properties:\n        - alias\n        - id\n      properties:\n        alias:\n          type: string\n          description: Alias of a registered template",
+    );
+    assert_workspace_fails(
+        "exactly_one_without_one_of",
+        &spec,
+        &workspace_text("spec/reference-mismatches.tsv"),
+        &[(
+            "#/components/schemas/SmsSendTemplateMessageRequest/x-exactly-one-of",
+            "oneOf: [{required: [alias]}, {required: [id]}]",
+        )],
+    );
+}
+
+#[test]
+fn description_that_says_inferred_needs_the_flag() {
+    let spec = replace_once(
+        &workspace_text("spec/qikberry.yaml"),
+        "      x-inferred: 'Payload field names are inferred.'\n      description: An image (jpg, jpeg, png), at most 5 MB. Payload field names are inferred.\n      required:\n      - type\n",
+        "      description: An image (jpg, jpeg, png), at most 5 MB. Payload field names are inferred.\n      required:\n      - type\n",
+    );
+    assert_workspace_fails(
+        "inferred_without_flag",
+        &spec,
+        &workspace_text("spec/reference-mismatches.tsv"),
+        &[(
+            "#/components/schemas/WhatsappImageContent",
+            "flag it with `x-inferred",
+        )],
+    );
+}
+
+#[test]
+fn reference_differences_need_an_explanation_and_stale_ones_are_reported() {
+    let explained = workspace_text("spec/reference-mismatches.tsv");
+    let line = explained
+        .lines()
+        .find(|l| l.starts_with("POST\t/sms/send\trequired\ttime\t"))
+        .expect("the scheduled-time explanation");
+    let mismatches = explained.replace(&format!("{line}\n"), "")
+        + "GET\t/sms/senders\tquery\tfilter[nope]\tan explanation of nothing\n";
+    // And one fact the spec loses: the sender list's name filter.
+    let spec = replace_once(
+        &workspace_text("spec/qikberry.yaml"),
+        "      - name: filter[name]\n        in: query\n        required: false\n        description: Only senders with this sender ID.",
+        "      - name: filter[sender]\n        in: query\n        required: false\n        description: Only senders with this sender ID.",
+    );
+    let (ok, text) = lint_workspace_copy("reference_differences_stale", &spec, &mismatches);
+    assert!(!ok, "{text}");
+    assert!(
+        text.lines().any(|l| l.contains("reference-mismatches.tsv:")
+            && l.contains("stale explanation")
+            && l.contains("filter[nope]")),
+        "no stale-explanation problem in\n{text}"
+    );
+    assert_workspace_fails(
+        "reference_differences",
+        &spec,
+        &mismatches,
+        &[
+            (
+                "#/components/schemas/SmsSendScheduled/properties/time",
+                "the reference marks `time` optional; the spec requires it",
+            ),
+            (
+                "#/paths/~1sms~1senders/get",
+                "query parameter `filter[name]` is missing",
+            ),
+            (
+                "#/paths/~1sms~1senders/get/parameters/0",
+                "`filter[sender]` is not in the reference",
+            ),
+        ],
+    );
+}

@@ -4,12 +4,14 @@ use super::pdu::{Bind, Body, SubmitSm};
 use super::receipt::Inbound;
 use super::session::{BoxRead, BoxWrite, Failure, Session, SessionSettings};
 use super::status::CommandStatus;
-use super::text::{self, EncodingChoice};
+use super::text::{self, ConcatRef, ConcatRefSize, EncodingChoice, TooManyParts};
 use super::tls::TlsOptions;
 use super::tlv::{Tlv, tag};
+use crate::phone::{Address, AddressError};
 use secrecy::{ExposeSecret, SecretString};
+use std::collections::HashMap;
 use std::fmt;
-use std::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 use tokio::net::TcpStream;
@@ -108,7 +110,16 @@ pub struct Config {
     pub event_capacity: usize,
     /// Let concurrent submissions share one socket write (one scheduler turn of delay).
     pub coalesce_writes: bool,
+    /// Most parts one [`Client::send`] may split a text into; a longer text is refused before
+    /// anything is sent ([`SubmitError::TooManyParts`]). Capped at 255 by the UDH.
+    pub max_parts: usize,
+    /// Width of concatenation references: 8-bit (the reference's 153/67 table, the default) or
+    /// 16-bit (IEI 0x08; 152/66 per part, 65,536 references per destination).
+    pub concat_reference: ConcatRefSize,
 }
+
+/// Default for [`Config::max_parts`]: 10 parts (1,530 GSM-7 or 670 UCS-2 characters).
+pub const DEFAULT_MAX_PARTS: usize = 10;
 
 /// The gateway's hosts (plain port 3634, TLS port 3635).
 pub const QIKBERRY_HOSTS: [&str; 2] = ["smpp1.txtsms.me", "smpp2.txtsms.me"];
@@ -145,6 +156,8 @@ impl Config {
             max_command_length: super::pdu::DEFAULT_MAX_COMMAND_LENGTH,
             event_capacity: 65_536,
             coalesce_writes: true,
+            max_parts: DEFAULT_MAX_PARTS,
+            concat_reference: ConcatRefSize::Bits8,
         }
     }
 
@@ -203,8 +216,13 @@ impl fmt::Display for ConnectError {
 
 impl std::error::Error for ConnectError {}
 
-/// Why a submission did not produce a message id. Every variant says whether the PDU reached the
-/// socket ([`SubmitError::written`]): when it did not, the message was certainly not accepted.
+/// Why a submission did not produce a message id.
+///
+/// Every variant says whether the PDU may have reached the SMSC ([`SubmitError::written`]).
+/// "Not written" (`written: false`) means **certainly never sent**: the PDU was removed from the
+/// write queue before this error was reported and will never be written afterwards, so sending
+/// the message again cannot produce a duplicate. "Written" means the outcome is unknown: the
+/// SMSC may have accepted (and billed) it, so resending may deliver it twice.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SubmitError {
     /// The SMSC answered with an error status (after any throttling retries).
@@ -216,15 +234,16 @@ pub enum SubmitError {
         /// Description from the table.
         description: &'static str,
     },
-    /// No response within `request_timeout`; the message may or may not have been accepted
-    /// when `written` is true.
+    /// No response within `request_timeout`. `written: true`: the outcome is unknown;
+    /// `written: false`: the PDU was still queued and was withdrawn (certainly never sent).
     Timeout {
-        /// Whether the PDU was handed to the socket.
+        /// Whether the PDU may have reached the SMSC (`false`: certainly never sent).
         written: bool,
     },
-    /// The connection ended before the response; outcome unknown when `written` is true.
+    /// The connection ended before the response. `written: true`: the outcome is unknown;
+    /// `written: false`: certainly never sent.
     ConnectionLost {
-        /// Whether the PDU was handed to the socket.
+        /// Whether the PDU may have reached the SMSC (`false`: certainly never sent).
         written: bool,
         /// Why the connection ended.
         reason: String,
@@ -237,6 +256,8 @@ pub enum SubmitError {
     Encode(String),
     /// The SMSC answered with something that is not a submit response.
     Protocol(String),
+    /// The text needs more parts than [`Config::max_parts`]; nothing was sent.
+    TooManyParts(TooManyParts),
 }
 
 impl SubmitError {
@@ -247,14 +268,18 @@ impl SubmitError {
             description: status.description(),
         }
     }
-    /// Whether the PDU was handed to the socket (if not, it was certainly not accepted).
+    /// Whether the PDU may have reached the SMSC. `false` means it certainly never did (and
+    /// never will): resending it is safe.
     pub fn written(&self) -> bool {
         match self {
             SubmitError::Rejected { .. } | SubmitError::Protocol(_) => true,
             SubmitError::Timeout { written } | SubmitError::ConnectionLost { written, .. } => {
                 *written
             }
-            SubmitError::NotConnected | SubmitError::ShuttingDown | SubmitError::Encode(_) => false,
+            SubmitError::NotConnected
+            | SubmitError::ShuttingDown
+            | SubmitError::Encode(_)
+            | SubmitError::TooManyParts(_) => false,
         }
     }
     /// The SMSC's status, for [`SubmitError::Rejected`].
@@ -283,6 +308,7 @@ impl fmt::Display for SubmitError {
             SubmitError::ShuttingDown => f.write_str("client is shutting down"),
             SubmitError::Encode(e) => write!(f, "{e}"),
             SubmitError::Protocol(e) => write!(f, "protocol error: {e}"),
+            SubmitError::TooManyParts(e) => write!(f, "{e}"),
         }
     }
 }
@@ -292,9 +318,9 @@ impl std::error::Error for SubmitError {}
 /// A text message to send; split into parts as needed by [`Client::send`].
 #[derive(Debug, Clone, Default)]
 pub struct Sms {
-    /// Sender id or number.
+    /// Sender id or number (see [`Address`]).
     pub from: String,
-    /// Recipient (international format without `+`).
+    /// Recipient: E.164 digits without `+` (see [`crate::phone::PhoneNumber`]).
     pub to: String,
     /// The text.
     pub text: String,
@@ -308,39 +334,78 @@ pub struct Sms {
     pub template_id: Option<String>,
     /// India DLT telemarketer id (TLV 0x1402).
     pub tm_id: Option<String>,
-    /// Source address TON (5 = alphanumeric, 1 = international).
+    /// Source address TON (5 = alphanumeric, 1 = international, 6 = short code).
     pub source_addr_ton: u8,
     /// Source address NPI.
     pub source_addr_npi: u8,
-    /// Destination TON (default 1, international).
+    /// Destination TON (1 = international).
     pub dest_addr_ton: u8,
-    /// Destination NPI (default 1, ISDN).
+    /// Destination NPI (1 = ISDN).
     pub dest_addr_npi: u8,
 }
 
 impl Sms {
-    /// A message with receipts on; the source TON is 5 (alphanumeric) when `from` has letters,
-    /// otherwise 1 (international).
+    /// A message with receipts on, addresses read leniently: what [`Address::sender`] /
+    /// [`Address::recipient`] accept is normalised (`+91 99999-99999` → `919999999999`, TON 1
+    /// NPI 1; `QIKBRY` → TON 5 NPI 0; `56161` → short code, TON 6 NPI 0); anything else is sent
+    /// as given with TON 0 / NPI 0 (unknown) for the SMSC to judge. Use [`Sms::try_new`] to
+    /// get an error instead.
     pub fn new(from: impl Into<String>, to: impl Into<String>, text: impl Into<String>) -> Self {
-        let from = from.into();
-        let alpha = from.chars().any(|c| !c.is_ascii_digit());
+        let (from, to) = (from.into(), to.into());
+        let from = Address::sender(&from).map_err(|_| from);
+        let to = Address::recipient(&to).map_err(|_| to);
+        let mut sms = Sms {
+            text: text.into(),
+            registered_delivery: true,
+            ..Sms::default()
+        };
+        (sms.from, sms.source_addr_ton, sms.source_addr_npi) = lenient(from);
+        (sms.to, sms.dest_addr_ton, sms.dest_addr_npi) = lenient(to);
+        sms
+    }
+
+    /// Like [`Sms::new`], but a sender or recipient that is not a valid address is an error
+    /// naming the problem.
+    ///
+    /// ```
+    /// use qikberry::smpp::Sms;
+    /// let sms = Sms::try_new("QIKBRY", "+44 7700 900123", "hi")?;
+    /// assert_eq!((sms.to.as_str(), sms.dest_addr_ton), ("447700900123", 1));
+    /// assert!(Sms::try_new("QIKBRY", "07700 900123", "hi").is_err()); // no country code
+    /// # Ok::<(), qikberry::phone::AddressError>(())
+    /// ```
+    pub fn try_new(from: &str, to: &str, text: impl Into<String>) -> Result<Self, AddressError> {
+        Ok(Sms::from_addresses(
+            Address::sender(from)?,
+            Address::recipient(to)?,
+            text,
+        ))
+    }
+
+    /// A message with receipts on between two parsed addresses.
+    pub fn from_addresses(from: Address, to: Address, text: impl Into<String>) -> Self {
         Sms {
-            source_addr_ton: if alpha { 5 } else { 1 },
-            source_addr_npi: if alpha { 0 } else { 1 },
-            from,
+            source_addr_ton: from.ton(),
+            source_addr_npi: from.npi(),
+            from: from.into(),
+            dest_addr_ton: to.ton(),
+            dest_addr_npi: to.npi(),
             to: to.into(),
             text: text.into(),
             registered_delivery: true,
-            dest_addr_ton: 1,
-            dest_addr_npi: 1,
             ..Sms::default()
         }
     }
 
-    /// The submit_sm PDUs for this message (one per part), using `reference` for the UDH.
-    pub fn to_submit_sms(&self, reference: u8) -> Vec<SubmitSm> {
-        let (enc, parts) = text::split(&self.text, self.encoding, reference);
-        parts
+    /// The submit_sm PDUs for this message (one per part), using `reference` for the UDH;
+    /// refused when the text needs more than `max_parts` parts.
+    pub fn to_submit_sms(
+        &self,
+        reference: ConcatRef,
+        max_parts: usize,
+    ) -> Result<Vec<SubmitSm>, TooManyParts> {
+        let (enc, parts) = text::split(&self.text, self.encoding, reference, max_parts)?;
+        let sms = parts
             .into_iter()
             .map(|p| {
                 let mut sm = SubmitSm {
@@ -367,14 +432,23 @@ impl Sms {
                 }
                 sm
             })
-            .collect()
+            .collect();
+        Ok(sms)
+    }
+}
+
+/// An address with its TON/NPI, or the raw text with TON/NPI 0 (unknown).
+fn lenient(a: Result<Address, String>) -> (String, u8, u8) {
+    match a {
+        Ok(a) => (a.as_str().to_string(), a.ton(), a.npi()),
+        Err(raw) => (raw, 0, 0),
     }
 }
 
 /// Failure of [`Client::send`] at one part: earlier parts may have been accepted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SendError {
-    /// 1-based part that failed.
+    /// 1-based part that failed; 0 when the text was refused before any part was sent.
     pub segment: usize,
     /// Number of parts.
     pub of: usize,
@@ -399,12 +473,17 @@ struct Inner {
     changed: Notify,
     events_tx: mpsc::Sender<Inbound>,
     events_rx: Mutex<Option<mpsc::Receiver<Inbound>>>,
-    events_taken: Arc<AtomicBool>,
     stop: watch::Sender<bool>,
     accepting: AtomicBool,
     active: AtomicUsize,
-    reference: AtomicU8,
+    /// Next concatenation reference per destination.
+    references: Mutex<HashMap<String, u16>>,
+    /// Where a new destination's references start (varies per client, so a restart does not
+    /// reuse the previous run's references from the start).
+    reference_seed: u16,
     supervisors: Mutex<Vec<tokio::task::JoinHandle<()>>>,
+    /// End of the drain period given to [`Client::shutdown`].
+    drain_deadline: Mutex<Option<Instant>>,
 }
 
 /// An SMPP client bound to one or more servers through a pool of sessions.
@@ -481,7 +560,43 @@ async fn open_stream(server: &Server, timeout: Duration) -> Result<(BoxRead, Box
     }
 }
 
+/// A per-process starting point for concatenation references.
+fn reference_seed() -> u16 {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    (nanos ^ (nanos >> 16)) as u16
+}
+
+/// Destinations remembered for concatenation references before the table starts over.
+const MAX_REFERENCE_DESTINATIONS: usize = 100_000;
+
 impl Inner {
+    /// The next concatenation reference for `to`: consecutive per destination, so two long
+    /// texts to one handset do not share a reference until 256 (or 65,536) later.
+    fn next_reference(&self, to: &str, size: ConcatRefSize) -> ConcatRef {
+        let mut refs = self.references.lock().unwrap_or_else(|p| p.into_inner());
+        if refs.len() >= MAX_REFERENCE_DESTINATIONS && !refs.contains_key(to) {
+            refs.clear();
+        }
+        let next = refs.entry(to.to_string()).or_insert(self.reference_seed);
+        let r = *next;
+        *next = next.wrapping_add(1);
+        ConcatRef::new(size, r)
+    }
+
+    /// What is left of the shutdown drain period (`request_timeout` when the client was dropped
+    /// without [`Client::shutdown`]).
+    fn drain_left(&self) -> Duration {
+        let deadline = *self
+            .drain_deadline
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        deadline.map_or(self.config.request_timeout, |d| {
+            d.saturating_duration_since(Instant::now())
+        })
+    }
+
     fn settings(&self, label: String) -> SessionSettings {
         let c = &self.config;
         SessionSettings {
@@ -491,7 +606,6 @@ impl Inner {
             rate_limit: c.rate_limit,
             max_command_length: c.max_command_length,
             label,
-            events_taken: self.events_taken.clone(),
             coalesce: c.coalesce_writes,
         }
     }
@@ -557,6 +671,22 @@ impl Inner {
     }
 }
 
+/// Counts a submission as active until it resolves or its future is dropped.
+struct Active<'a>(&'a AtomicUsize);
+
+impl<'a> Active<'a> {
+    fn enter(n: &'a AtomicUsize) -> Self {
+        n.fetch_add(1, Ordering::SeqCst);
+        Active(n)
+    }
+}
+
+impl Drop for Active<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 struct CloseOnDrop(Option<Arc<Session>>);
 
 impl CloseOnDrop {
@@ -611,7 +741,7 @@ async fn supervise(
                     _ = session.closed() => {}
                     _ = stopped(&mut stop) => {
                         // Shutdown: drain what is in flight on this bind, then unbind.
-                        session.unbind(inner.config.request_timeout).await;
+                        session.unbind(inner.drain_left(), Client::UNBIND_WAIT).await;
                     }
                 }
                 inner
@@ -642,6 +772,10 @@ async fn supervise(
 }
 
 impl Client {
+    /// The shortest time a shutdown waits for each bind's unbind_resp, even with no drain time
+    /// left.
+    pub const UNBIND_WAIT: Duration = Duration::from_millis(500);
+
     /// Connect and bind to every configured server (`binds_per_server` each).
     ///
     /// Returns once at least one bind succeeded; binds that failed keep retrying in the
@@ -660,12 +794,13 @@ impl Client {
             changed: Notify::new(),
             events_tx,
             events_rx: Mutex::new(Some(events_rx)),
-            events_taken: Arc::new(AtomicBool::new(false)),
             stop,
             accepting: AtomicBool::new(true),
             active: AtomicUsize::new(0),
-            reference: AtomicU8::new(0),
+            references: Mutex::new(HashMap::new()),
+            reference_seed: reference_seed(),
             supervisors: Mutex::new(Vec::new()),
+            drain_deadline: Mutex::new(None),
         });
         let mut firsts = Vec::new();
         for (si, server) in inner.config.servers.iter().enumerate() {
@@ -708,20 +843,19 @@ impl Client {
     }
 
     /// The stream of delivery receipts and MO messages from every bind. Returns `None` after the
-    /// first call. Every deliver_sm is acknowledged before it is queued here. Until the receiver
-    /// is taken, events beyond `event_capacity` are dropped (so an unused channel never stalls a
-    /// bind); once taken, a full channel slows the binds' readers (backpressure) instead.
+    /// first call.
+    ///
+    /// A deliver_sm / data_sm is acknowledged only once its event is queued here. When the
+    /// buffer (`Config::event_capacity`) is full — or the receiver was dropped — it is answered
+    /// with `ESME_RX_T_APPN` (temporary error) instead, so the SMSC redelivers it later. The
+    /// binds' readers never wait for this receiver: however slowly it is consumed, responses
+    /// and keepalives keep flowing.
     pub fn events(&self) -> Option<mpsc::Receiver<Inbound>> {
-        let rx = self
-            .inner
+        self.inner
             .events_rx
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .take();
-        if rx.is_some() {
-            self.inner.events_taken.store(true, Ordering::SeqCst);
-        }
-        rx
+            .take()
     }
 
     /// Number of currently bound sessions.
@@ -794,11 +928,14 @@ impl Client {
 
     /// Submit one submit_sm and wait for its message id.
     ///
-    /// Resolves exactly once. Throttling (`ESME_RTHROTTLED`, `ESME_RMSGQFUL`) pauses the bind and
-    /// resubmits, up to `throttle_retries` times — safe, since those statuses mean the SMSC did
-    /// not accept the message. A PDU that never reached a socket (its bind dropped first) is sent
-    /// on another bind. A PDU that was written and then lost is *not* resent, as the SMSC may
-    /// have accepted it: the error says `written: true`.
+    /// Resolves exactly once. The only automatic resubmission is after throttling
+    /// (`ESME_RTHROTTLED`, `ESME_RMSGQFUL`): the bind pauses and the message is resubmitted, up to
+    /// `throttle_retries` times — safe, since those statuses mean the SMSC did not accept it.
+    /// A PDU that was still in the write queue when its bind closed was withdrawn from it (it
+    /// was never sent and never will be) and goes out on another bind. A PDU the writer had
+    /// taken is *never* resent, as the SMSC may have accepted it: the error says
+    /// `written: true`. Dropping this future withdraws the request: if the PDU was not written
+    /// yet it never will be, and its window slot is freed either way.
     pub async fn submit_sm(&self, sm: SubmitSm) -> Result<String, SubmitError> {
         self.submit_body(&Body::SubmitSm(sm)).await
     }
@@ -808,10 +945,8 @@ impl Client {
         if !self.inner.accepting.load(Ordering::SeqCst) {
             return Err(SubmitError::ShuttingDown);
         }
-        self.inner.active.fetch_add(1, Ordering::SeqCst);
-        let r = self.submit_inner(body).await;
-        self.inner.active.fetch_sub(1, Ordering::SeqCst);
-        r
+        let _active = Active::enter(&self.inner.active);
+        self.submit_inner(body).await
     }
 
     async fn submit_inner(&self, body: &Body) -> Result<String, SubmitError> {
@@ -888,9 +1023,26 @@ impl Client {
     /// let ids = client.send(&sms).await.unwrap();
     /// # }
     /// ```
+    ///
+    /// A text longer than [`Config::max_parts`] parts fails with
+    /// [`SubmitError::TooManyParts`] (`segment` 0) before anything is sent.
     pub async fn send(&self, sms: &Sms) -> Result<Vec<String>, SendError> {
-        let reference = self.inner.reference.fetch_add(1, Ordering::Relaxed);
-        let parts = sms.to_submit_sms(reference);
+        let cfg = &self.inner.config;
+        let size = cfg.concat_reference;
+        let needed = text::segments_with(&sms.text, sms.encoding, size).count;
+        let reference = if needed > 1 {
+            self.inner.next_reference(&sms.to, size)
+        } else {
+            ConcatRef::new(size, 0)
+        };
+        let parts = sms
+            .to_submit_sms(reference, cfg.max_parts)
+            .map_err(|e| SendError {
+                segment: 0,
+                of: e.parts,
+                accepted: Vec::new(),
+                error: SubmitError::TooManyParts(e),
+            })?;
         let of = parts.len();
         let mut ids = Vec::with_capacity(of);
         for (i, sm) in parts.into_iter().enumerate() {
@@ -910,12 +1062,19 @@ impl Client {
     }
 
     /// Graceful shutdown: stop accepting new submissions, wait up to `drain` for the ones in
-    /// flight, unbind every session (waiting for unbind_resp or the server's close) and stop
-    /// reconnecting.
+    /// flight, unbind every session (waiting for unbind_resp or the server's close, at least
+    /// [`UNBIND_WAIT`](Self::UNBIND_WAIT) and at most `request_timeout`) and stop reconnecting.
+    /// Submissions still queued when a session closes are withdrawn and fail with
+    /// `written: false` (certainly never sent); those already written fail with `written: true`.
     pub async fn shutdown(&self, drain: Duration) {
         self.inner.accepting.store(false, Ordering::SeqCst);
         self.inner.changed.notify_waiters();
         let deadline = Instant::now() + drain;
+        *self
+            .inner
+            .drain_deadline
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = Some(deadline);
         while self.inner.active.load(Ordering::SeqCst) > 0 && Instant::now() < deadline {
             tokio::time::sleep(Duration::from_millis(5)).await;
         }

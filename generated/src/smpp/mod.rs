@@ -1,7 +1,8 @@
 //! Async SMPP 3.4 client for the Qikberry gateway (feature `smpp`).
 //!
 //! * [`pdu`] — the PDU codec (every ESME-relevant PDU, TLVs by name, unknown ones kept raw).
-//! * [`text`] — GSM 03.38 / Latin-1 / UCS-2 encoding and segment counting ([`segments`]).
+//! * [`text`] — GSM 03.38 / Latin-1 / UCS-2 encoding and segment counting ([`segments`]); the
+//!   same module as [`crate::sms_text`], which REST users get without this feature.
 //! * [`receipt`] — delivery receipts (TLVs first, tolerant text parsing) and MO messages.
 //! * [`Client`] — a pool of binds over several servers, with a request window, timeouts,
 //!   keepalive, reconnect with backoff, per-bind rate limit, throttling backoff, TLS and graceful
@@ -30,17 +31,20 @@ pub mod pdu;
 pub mod receipt;
 mod session;
 pub mod status;
-pub mod text;
+pub use crate::sms_text as text;
 pub mod tls;
 pub mod tlv;
 
+pub use crate::phone::{Address, AddressError, PhoneNumber};
+pub use crate::sms_text::{
+    ConcatRef, ConcatRefSize, Encoding, EncodingChoice, SegmentInfo, TooManyParts, segments,
+};
 pub use client::{
-    Backoff, BindMode, Client, Config, ConnectError, QIKBERRY_HOSTS, SendError, Server, Sms,
-    SubmitError,
+    Backoff, BindMode, Client, Config, ConnectError, DEFAULT_MAX_PARTS, QIKBERRY_HOSTS, SendError,
+    Server, Sms, SubmitError,
 };
 pub use receipt::{DeliveryReceipt, Inbound, InboundMessage, MessageState, same_message_id};
 pub use status::CommandStatus;
-pub use text::{Encoding, EncodingChoice, SegmentInfo, segments};
 pub use tls::TlsOptions;
 
 #[cfg(test)]

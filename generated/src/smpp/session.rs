@@ -4,22 +4,26 @@
 use super::pdu::{self, Body, MessageIdResp, Pdu};
 use super::receipt::{self, Inbound};
 use super::status::CommandStatus;
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::hash::{BuildHasherDefault, Hasher};
-use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
-use tokio::sync::{Semaphore, mpsc, oneshot, watch};
+use tokio::sync::{Notify, Semaphore, mpsc, oneshot, watch};
 use tracing::{debug, warn};
 
 pub(crate) type BoxRead = Box<dyn AsyncRead + Send + Unpin>;
 pub(crate) type BoxWrite = Box<dyn AsyncWrite + Send + Unpin>;
 
 /// Why a request did not get a response.
+///
+/// `written: false` is a guarantee, not a guess: the PDU was taken out of the write queue under
+/// the same lock the writer takes it from, so it can never reach the socket afterwards.
+/// `written: true` means the writer had taken it: it may have reached the SMSC.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Failure {
-    /// Never handed to the socket: safe to send elsewhere.
+    /// Never queued (the session was closed): safe to send elsewhere.
     NotSent(String),
     /// No response within the timeout.
     Timeout { written: bool },
@@ -51,13 +55,72 @@ type PendingMap = HashMap<u32, PendingEntry, BuildHasherDefault<SeqHasher>>;
 
 struct PendingEntry {
     tx: oneshot::Sender<Result<Pdu, Failure>>,
+    /// Set when the writer took the PDU out of the queue (it may have reached the SMSC).
     written: bool,
 }
 
-enum Outgoing {
-    Pdu { bytes: Vec<u8>, seq: Option<u32> },
-    Close,
+/// The largest sequence number SMPP 3.4 allows (the top bit is reserved).
+pub(crate) const MAX_SEQUENCE: u32 = 0x7FFF_FFFF;
+
+/// Sequence numbers in `1..=MAX_SEQUENCE`, wrapping, skipping any still in flight.
+#[derive(Debug, Clone)]
+pub(crate) struct SeqAlloc {
+    next: u32,
 }
+
+impl SeqAlloc {
+    /// Start at `first` (clamped into the valid range).
+    pub(crate) fn starting_at(first: u32) -> Self {
+        SeqAlloc {
+            next: first.clamp(1, MAX_SEQUENCE),
+        }
+    }
+
+    /// The next number for which `in_use` is false. Terminates as long as fewer than
+    /// `MAX_SEQUENCE` numbers are in use (a session has at most its window plus a few).
+    pub(crate) fn allocate(&mut self, in_use: impl Fn(u32) -> bool) -> u32 {
+        loop {
+            let seq = self.next;
+            self.next = if seq >= MAX_SEQUENCE { 1 } else { seq + 1 };
+            if !in_use(seq) {
+                return seq;
+            }
+        }
+    }
+}
+
+/// One encoded PDU waiting for the writer; `seq` is set for requests that await a response.
+struct Queued {
+    bytes: Vec<u8>,
+    seq: Option<u32>,
+}
+
+/// Requests in flight and the write queue, under one lock: moving a PDU from "queued" to
+/// "written" and withdrawing it as "not written" exclude each other.
+struct Core {
+    pending: PendingMap,
+    queue: VecDeque<Queued>,
+    seq: SeqAlloc,
+    /// No new requests; the writer stops once the queue is empty.
+    closed: bool,
+}
+
+/// What the writer should do after taking a batch.
+#[derive(PartialEq, Eq)]
+enum Take {
+    /// The queue is empty: wait for a wake-up.
+    Idle,
+    /// More is queued than one batch holds.
+    More,
+    /// The session is closed and nothing is left: write the batch and stop.
+    Done,
+}
+
+/// Largest write the writer assembles from queued PDUs.
+const MAX_BATCH: usize = 256 * 1024;
+
+/// How long a closed session's writer keeps trying to finish a write the peer does not read.
+const CLOSE_GRACE: Duration = Duration::from_secs(1);
 
 #[derive(Default)]
 struct Pace {
@@ -76,9 +139,6 @@ pub(crate) struct SessionSettings {
     pub rate_limit: Option<f64>,
     pub max_command_length: u32,
     pub label: String,
-    /// Whether the user holds the event receiver; until then a full channel drops events
-    /// instead of stalling the reader.
-    pub events_taken: Arc<AtomicBool>,
     /// Let other callers join a small write batch (one scheduler turn).
     pub coalesce: bool,
 }
@@ -86,10 +146,10 @@ pub(crate) struct SessionSettings {
 pub(crate) struct Session {
     pub(crate) label: String,
     settings: SessionSettings,
-    seq: AtomicU32,
-    pending: Mutex<PendingMap>,
+    core: Mutex<Core>,
+    /// Wakes the writer after something was queued or the session closed.
+    wake: Notify,
     window: Arc<Semaphore>,
-    out: mpsc::UnboundedSender<Outgoing>,
     closed: AtomicBool,
     /// Set once we sent unbind: EOF afterwards is a clean close.
     unbinding: AtomicBool,
@@ -102,6 +162,27 @@ pub(crate) struct Session {
     close_reason: Mutex<Option<String>>,
 }
 
+/// Withdraws a request whose caller stopped waiting (its future was dropped): the pending entry
+/// goes, and the PDU too if the writer has not taken it yet.
+struct InFlight<'a> {
+    session: &'a Session,
+    seq: Option<u32>,
+}
+
+impl InFlight<'_> {
+    fn disarm(mut self) {
+        self.seq = None;
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        if let Some(seq) = self.seq.take() {
+            self.session.withdraw(seq);
+        }
+    }
+}
+
 impl Session {
     /// Start reader, writer and keepalive tasks on a connected stream (not yet bound).
     pub(crate) fn start(
@@ -110,15 +191,18 @@ impl Session {
         settings: SessionSettings,
         events: mpsc::Sender<Inbound>,
     ) -> Arc<Session> {
-        let (out_tx, out_rx) = mpsc::unbounded_channel();
         let (closed_tx, _) = watch::channel(false);
         let s = Arc::new(Session {
             label: settings.label.clone(),
             window: Arc::new(Semaphore::new(settings.window.max(1))),
             settings,
-            seq: AtomicU32::new(0),
-            pending: Mutex::new(PendingMap::default()),
-            out: out_tx,
+            core: Mutex::new(Core {
+                pending: PendingMap::default(),
+                queue: VecDeque::new(),
+                seq: SeqAlloc::starting_at(1),
+                closed: false,
+            }),
+            wake: Notify::new(),
             closed: AtomicBool::new(false),
             unbinding: AtomicBool::new(false),
             closed_tx,
@@ -128,20 +212,14 @@ impl Session {
             paused: AtomicBool::new(false),
             close_reason: Mutex::new(None),
         });
-        tokio::spawn(writer_task(s.clone(), wr, out_rx));
+        tokio::spawn(writer_task(s.clone(), wr));
         tokio::spawn(reader_task(s.clone(), rd, events));
         tokio::spawn(keepalive_task(s.clone()));
         s
     }
 
-    fn lock_pending(&self) -> std::sync::MutexGuard<'_, PendingMap> {
-        self.pending.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    fn next_seq(&self) -> u32 {
-        // 1..=0x7FFFFFFF, wrapping.
-        let n = self.seq.fetch_add(1, Ordering::Relaxed);
-        (n % 0x7FFF_FFFF) + 1
+    fn lock_core(&self) -> std::sync::MutexGuard<'_, Core> {
+        self.core.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     pub(crate) fn is_closed(&self) -> bool {
@@ -154,7 +232,7 @@ impl Session {
     }
 
     pub(crate) fn in_flight(&self) -> usize {
-        self.lock_pending().len()
+        self.lock_core().pending.len()
     }
 
     /// Resolves when the session has closed.
@@ -216,7 +294,50 @@ impl Session {
         }
     }
 
+    /// Number `bytes` (an encoded request with sequence 0), register it as pending and queue it
+    /// for the writer, all under the core lock. Fails if the session is closed.
+    fn enqueue(
+        &self,
+        mut bytes: Vec<u8>,
+        tx: oneshot::Sender<Result<Pdu, Failure>>,
+    ) -> Result<u32, Failure> {
+        let mut guard = self.lock_core();
+        let core = &mut *guard;
+        if core.closed {
+            drop(guard);
+            return Err(Failure::NotSent(self.close_reason()));
+        }
+        let pending = &core.pending;
+        let seq = core.seq.allocate(|q| pending.contains_key(&q));
+        bytes[12..16].copy_from_slice(&seq.to_be_bytes());
+        core.pending
+            .insert(seq, PendingEntry { tx, written: false });
+        core.queue.push_back(Queued {
+            bytes,
+            seq: Some(seq),
+        });
+        drop(guard);
+        self.wake.notify_one();
+        Ok(seq)
+    }
+
+    /// Forget request `seq`. Returns whether it may have been written: `false` only when its
+    /// PDU was still queued and has now been removed, so it can never be sent.
+    fn withdraw(&self, seq: u32) -> bool {
+        let mut core = self.lock_core();
+        match core.pending.remove(&seq) {
+            Some(e) if !e.written => {
+                core.queue.retain(|q| q.seq != Some(seq));
+                false
+            }
+            _ => true,
+        }
+    }
+
     /// Send a request and wait for its response (or generic_nack).
+    ///
+    /// Dropping the returned future withdraws the request (window slot, pending entry, and the
+    /// PDU itself if it was not written yet).
     pub(crate) async fn request(&self, body: &Body, paced: bool) -> Result<Pdu, Failure> {
         // Keepalive and unbind never wait behind a full window: they are how a stuck link is
         // detected and how a session is closed.
@@ -231,53 +352,75 @@ impl Session {
         if paced {
             self.pace().await;
         }
-        if self.is_closed() {
-            return Err(Failure::NotSent(self.close_reason()));
-        }
-        let seq = self.next_seq();
         let mut bytes = Vec::with_capacity(96);
-        pdu::encode_borrowed(CommandStatus::OK, seq, body, &mut bytes).map_err(Failure::Encode)?;
-        let (tx, rx) = oneshot::channel();
-        self.lock_pending()
-            .insert(seq, PendingEntry { tx, written: false });
-        if self.is_closed()
-            || self
-                .out
-                .send(Outgoing::Pdu {
-                    bytes,
-                    seq: Some(seq),
-                })
-                .is_err()
-        {
-            self.lock_pending().remove(&seq);
-            return Err(Failure::NotSent(self.close_reason()));
-        }
-        let r = match tokio::time::timeout(self.settings.request_timeout, rx).await {
+        pdu::encode_borrowed(CommandStatus::OK, 0, body, &mut bytes).map_err(Failure::Encode)?;
+        let (tx, mut rx) = oneshot::channel();
+        let seq = self.enqueue(bytes, tx)?;
+        let guard = InFlight {
+            session: self,
+            seq: Some(seq),
+        };
+        let r = match tokio::time::timeout(self.settings.request_timeout, &mut rx).await {
             Ok(Ok(r)) => r,
             Ok(Err(_)) => Err(Failure::Lost {
                 written: true,
                 reason: self.close_reason(),
             }),
             Err(_) => {
-                let written = self.lock_pending().remove(&seq).is_none_or(|e| e.written);
-                Err(Failure::Timeout { written })
+                let written = self.withdraw(seq);
+                // The response may have been matched between the timer and the withdrawal.
+                match rx.try_recv() {
+                    Ok(r) => r,
+                    Err(_) => Err(Failure::Timeout { written }),
+                }
             }
         };
+        guard.disarm();
         drop(permit);
         r
     }
 
+    /// Queue a response (or other PDU nobody waits for).
     fn send_raw(&self, pdu: Pdu) {
         let mut bytes = Vec::with_capacity(32);
         match pdu.encode(&mut bytes) {
             Ok(()) => {
-                let _ = self.out.send(Outgoing::Pdu { bytes, seq: None });
+                self.lock_core()
+                    .queue
+                    .push_back(Queued { bytes, seq: None });
+                self.wake.notify_one();
             }
             Err(e) => warn!(session = %self.label, "cannot encode response: {e}"),
         }
     }
 
-    /// Close the connection; every caller in flight gets [`Failure::Lost`].
+    /// Move queued PDUs into `batch` (up to [`MAX_BATCH`]), marking requests as written.
+    fn take_batch(&self, batch: &mut Vec<u8>) -> Take {
+        let mut guard = self.lock_core();
+        let core = &mut *guard;
+        while batch.len() < MAX_BATCH {
+            let Some(q) = core.queue.pop_front() else {
+                return if core.closed { Take::Done } else { Take::Idle };
+            };
+            if let Some(seq) = q.seq
+                && let Some(e) = core.pending.get_mut(&seq)
+            {
+                e.written = true;
+            }
+            batch.extend_from_slice(&q.bytes);
+        }
+        if core.queue.is_empty() && core.closed {
+            Take::Done
+        } else if core.queue.is_empty() {
+            Take::Idle
+        } else {
+            Take::More
+        }
+    }
+
+    /// Close the connection: every caller in flight gets [`Failure::Lost`]; requests still in
+    /// the write queue are removed from it (and reported `written: false`). Responses already
+    /// queued (e.g. an unbind_resp) are still written before the socket is shut.
     pub(crate) fn shutdown(&self, reason: &str) {
         if self.closed.swap(true, Ordering::SeqCst) {
             return;
@@ -285,20 +428,26 @@ impl Session {
         debug!(session = %self.label, "closing: {reason}");
         *self.close_reason.lock().unwrap_or_else(|p| p.into_inner()) = Some(reason.to_string());
         self.window.close();
-        let drained: Vec<_> = self.lock_pending().drain().collect();
+        let drained: Vec<_> = {
+            let mut core = self.lock_core();
+            core.closed = true;
+            core.queue.retain(|q| q.seq.is_none());
+            core.pending.drain().collect()
+        };
+        self.wake.notify_one();
         for (_, e) in drained {
             let _ = e.tx.send(Err(Failure::Lost {
                 written: e.written,
                 reason: reason.to_string(),
             }));
         }
-        let _ = self.out.send(Outgoing::Close);
         self.closed_tx.send_replace(true);
     }
 
     /// Unbind politely: wait (up to `drain`) for in-flight requests, send unbind, wait for
-    /// unbind_resp or EOF, close.
-    pub(crate) async fn unbind(&self, drain: Duration) {
+    /// unbind_resp or EOF (what is left of `drain`, at least `min_wait`, at most the request
+    /// timeout), close.
+    pub(crate) async fn unbind(&self, drain: Duration, min_wait: Duration) {
         let deadline = Instant::now() + drain;
         while self.in_flight() > 0 && Instant::now() < deadline && !self.is_closed() {
             tokio::time::sleep(Duration::from_millis(5)).await;
@@ -307,66 +456,52 @@ impl Session {
             return;
         }
         self.unbinding.store(true, Ordering::SeqCst);
-        let r = self.request(&Body::Unbind, false).await;
-        debug!(session = %self.label, "unbind: {:?}", r.as_ref().map(|p| p.command_status));
+        let wait = deadline
+            .saturating_duration_since(Instant::now())
+            .max(min_wait);
+        // Dropping the request on timeout withdraws it like any other.
+        let r = tokio::time::timeout(wait, self.request(&Body::Unbind, false)).await;
+        debug!(session = %self.label, "unbind: {:?}", r.map(|r| r.map(|p| p.command_status)));
         self.shutdown("unbound");
     }
 }
 
-async fn writer_task(s: Arc<Session>, mut wr: BoxWrite, mut rx: mpsc::UnboundedReceiver<Outgoing>) {
+async fn writer_task(s: Arc<Session>, mut wr: BoxWrite) {
     let mut batch: Vec<u8> = Vec::with_capacity(64 * 1024);
-    let mut seqs: Vec<u32> = Vec::with_capacity(256);
-    'outer: while let Some(first) = rx.recv().await {
-        batch.clear();
-        seqs.clear();
-        let mut close = false;
-        let mut yielded = false;
-        let mut item = Some(first);
-        while let Some(o) = item.take() {
-            match o {
-                Outgoing::Pdu { bytes, seq } => {
-                    batch.extend_from_slice(&bytes);
-                    if let Some(q) = seq {
-                        seqs.push(q);
-                    }
-                }
-                Outgoing::Close => {
-                    close = true;
-                    break;
-                }
-            }
-            if batch.len() < 256 * 1024 {
-                item = rx.try_recv().ok();
-                if item.is_none() && !yielded && !close && s.settings.coalesce && batch.len() < 4096
-                {
-                    // Small batch while other requests are being prepared: give them one turn of
-                    // the scheduler so they share this write (fewer, fuller TCP segments).
-                    yielded = true;
-                    tokio::task::yield_now().await;
-                    item = rx.try_recv().ok();
-                }
-            }
+    let mut take = Take::Idle;
+    let mut closed_rx = s.closed_tx.subscribe();
+    loop {
+        if take == Take::Idle {
+            s.wake.notified().await;
         }
-        if !seqs.is_empty() {
-            let mut p = s.lock_pending();
-            for q in &seqs {
-                if let Some(e) = p.get_mut(q) {
-                    e.written = true;
-                }
-            }
+        batch.clear();
+        take = s.take_batch(&mut batch);
+        if take == Take::Idle && s.settings.coalesce && !batch.is_empty() && batch.len() < 4096 {
+            // Small batch while other requests are being prepared: give them one turn of the
+            // scheduler so they share this write (fewer, fuller TCP segments).
+            tokio::task::yield_now().await;
+            take = s.take_batch(&mut batch);
         }
         if !batch.is_empty() {
-            let r = async {
+            let write = async {
                 wr.write_all(&batch).await?;
                 wr.flush().await
-            }
-            .await;
+            };
+            // A peer that stopped reading must not keep a closed session's socket alive.
+            let closed = async {
+                let _ = closed_rx.wait_for(|c| *c).await;
+                tokio::time::sleep(CLOSE_GRACE).await;
+            };
+            let r = tokio::select! {
+                r = write => r,
+                _ = closed => Err(std::io::Error::other("session closed while the write was stuck")),
+            };
             if let Err(e) = r {
                 s.shutdown(&format!("write failed: {e}"));
-                break 'outer;
+                break;
             }
         }
-        if close {
+        if take == Take::Done {
             break;
         }
     }
@@ -386,7 +521,7 @@ async fn reader_task(s: Arc<Session>, mut rd: BoxRead, events: mpsc::Sender<Inbo
                 Ok(Some(len)) => {
                     let frame = &buf[start..start + len];
                     start += len;
-                    handle_frame(&s, frame, &events).await;
+                    handle_frame(&s, frame, &events);
                 }
                 Ok(None) => break,
                 Err(e) => break 'read format!("unrecoverable framing error: {e}"),
@@ -415,7 +550,9 @@ async fn reader_task(s: Arc<Session>, mut rd: BoxRead, events: mpsc::Sender<Inbo
     s.shutdown(&reason);
 }
 
-async fn handle_frame(s: &Arc<Session>, frame: &[u8], events: &mpsc::Sender<Inbound>) {
+/// Handle one frame. Never waits: responses resolve their callers, requests are answered by
+/// queueing a response.
+fn handle_frame(s: &Arc<Session>, frame: &[u8], events: &mpsc::Sender<Inbound>) {
     let pdu = match Pdu::decode(frame) {
         Ok(p) => p,
         Err(e) => {
@@ -423,7 +560,7 @@ async fn handle_frame(s: &Arc<Session>, frame: &[u8], events: &mpsc::Sender<Inbo
             let seq = u32::from_be_bytes([frame[12], frame[13], frame[14], frame[15]]);
             warn!(session = %s.label, "undecodable PDU: {e}");
             if id & 0x8000_0000 != 0 {
-                let entry = s.lock_pending().remove(&seq);
+                let entry = s.lock_core().pending.remove(&seq);
                 if let Some(entry) = entry {
                     let _ = entry.tx.send(Err(Failure::Lost {
                         written: true,
@@ -442,7 +579,7 @@ async fn handle_frame(s: &Arc<Session>, frame: &[u8], events: &mpsc::Sender<Inbo
         }
     };
     if pdu.body.is_response() {
-        let entry = s.lock_pending().remove(&pdu.sequence_number);
+        let entry = s.lock_core().pending.remove(&pdu.sequence_number);
         match entry {
             Some(e) => {
                 let _ = e.tx.send(Ok(pdu));
@@ -459,21 +596,14 @@ async fn handle_frame(s: &Arc<Session>, frame: &[u8], events: &mpsc::Sender<Inbo
             s.send_raw(Pdu::response(seq, CommandStatus::OK, Body::EnquireLinkResp))
         }
         Body::DeliverSm(d) => {
-            // Answer first, then process.
-            s.send_raw(Pdu::response(
-                seq,
-                CommandStatus::OK,
-                Body::DeliverSmResp(MessageIdResp::default()),
-            ));
-            deliver_event(s, events, receipt::classify_deliver_sm(&d)).await;
+            let status = queue_event(s, events, receipt::classify_deliver_sm(&d));
+            let body = Body::DeliverSmResp(MessageIdResp::default());
+            s.send_raw(Pdu::response(seq, status, body));
         }
         Body::DataSm(d) => {
-            s.send_raw(Pdu::response(
-                seq,
-                CommandStatus::OK,
-                Body::DataSmResp(MessageIdResp::default()),
-            ));
-            deliver_event(s, events, receipt::classify_data_sm(&d)).await;
+            let status = queue_event(s, events, receipt::classify_data_sm(&d));
+            let body = Body::DataSmResp(MessageIdResp::default());
+            s.send_raw(Pdu::response(seq, status, body));
         }
         Body::Unbind => {
             s.send_raw(Pdu::response(seq, CommandStatus::OK, Body::UnbindResp));
@@ -491,12 +621,20 @@ async fn handle_frame(s: &Arc<Session>, frame: &[u8], events: &mpsc::Sender<Inbo
     }
 }
 
-async fn deliver_event(s: &Session, events: &mpsc::Sender<Inbound>, ev: Inbound) {
-    if s.settings.events_taken.load(Ordering::Relaxed) {
-        // Backpressure: a slow consumer slows this bind's reader.
-        let _ = events.send(ev).await;
-    } else if events.try_send(ev).is_err() {
-        debug!(session = %s.label, "event channel full and nobody reading it; event dropped");
+/// Queue a receipt/MO message for the user without waiting, and choose the answer to the SMSC:
+/// OK once it is queued; `ESME_RX_T_APPN` (temporary error, the SMSC redelivers later) when the
+/// buffer is full or nobody will ever read it.
+fn queue_event(s: &Session, events: &mpsc::Sender<Inbound>, ev: Inbound) -> CommandStatus {
+    match events.try_send(ev) {
+        Ok(()) => CommandStatus::OK,
+        Err(e) => {
+            let why = match e {
+                mpsc::error::TrySendError::Full(_) => "full",
+                mpsc::error::TrySendError::Closed(_) => "closed",
+            };
+            debug!(session = %s.label, "event buffer {why}; answering ESME_RX_T_APPN");
+            CommandStatus::RECEIVER_TEMPORARY_ERROR
+        }
     }
 }
 

@@ -16,6 +16,8 @@ enum Act {
     Reply(Pdu),
     ReplyAfter(Duration, Pdu),
     Raw(Vec<u8>),
+    /// Send a request of the double's own after a delay (e.g. a redelivery).
+    SendAfter(Duration, Pdu),
     Close,
     Nothing,
 }
@@ -33,6 +35,28 @@ struct Stats {
     generic_nacks: AtomicUsize,
     accepted: Mutex<Vec<String>>,
     arrivals: Mutex<Vec<Instant>>,
+    /// Key ([`key_of`]) of every submit received, in order, over all connections.
+    received: Mutex<Vec<String>>,
+    /// Key of every submit answered with a message id.
+    accepted_keys: Mutex<Vec<String>>,
+    /// Destination and UDH of every concatenated part (filled by tests that want them).
+    parts: Mutex<Vec<(String, Vec<u8>)>>,
+    /// Status of every deliver_sm_resp from the client.
+    deliver_resp_status: Mutex<Vec<(u32, u32)>>,
+}
+
+/// The message a submit carries: its short_message, or its message_payload up to the first `|`.
+fn key_of(p: &Pdu) -> String {
+    let bytes = match &p.body {
+        Body::SubmitSm(sm) if sm.short_message.is_empty() => {
+            sm.tlvs.message_payload().unwrap_or_default()
+        }
+        Body::SubmitSm(sm) => &sm.short_message[..],
+        Body::DataSm(ds) => ds.tlvs.message_payload().unwrap_or_default(),
+        _ => &[],
+    };
+    let text = String::from_utf8_lossy(bytes);
+    text.split('|').next().unwrap_or_default().to_string()
 }
 
 type Handler = dyn Fn(&Stats, usize, &Pdu) -> Vec<Act> + Send + Sync;
@@ -42,6 +66,8 @@ struct Double {
     stats: Arc<Stats>,
     /// Send raw bytes to the most recent connection.
     inject: Arc<Mutex<Option<mpsc::UnboundedSender<Vec<u8>>>>>,
+    /// While set, the double does not read from its first connection (its socket buffers fill).
+    pause_first: Arc<std::sync::atomic::AtomicBool>,
 }
 
 struct Opts {
@@ -82,6 +108,7 @@ fn standard(
         Body::SubmitSm(_) | Body::DataSm(_) => {
             st.submits.fetch_add(1, Ordering::SeqCst);
             st.arrivals.lock().unwrap().push(Instant::now());
+            st.received.lock().unwrap().push(key_of(p));
             on_submit(st, conn, p)
         }
         Body::EnquireLinkResp => {
@@ -90,6 +117,8 @@ fn standard(
         }
         Body::DeliverSmResp(_) => {
             st.deliver_resps.fetch_add(1, Ordering::SeqCst);
+            let s = (p.sequence_number, p.command_status.0);
+            st.deliver_resp_status.lock().unwrap().push(s);
             vec![]
         }
         Body::GenericNack => {
@@ -104,6 +133,7 @@ fn ok_submit(st: &Stats, p: &Pdu) -> Pdu {
     let n = st.accepted.lock().unwrap().len() + 1;
     let id = format!("{:x}", 0x1000 + n);
     st.accepted.lock().unwrap().push(id.clone());
+    st.accepted_keys.lock().unwrap().push(key_of(p));
     resp(
         p,
         0,
@@ -119,7 +149,8 @@ async fn double(handler: Arc<Handler>, opts: Opts) -> Double {
     let addr = listener.local_addr().unwrap().to_string();
     let stats = Arc::new(Stats::default());
     let inject: Arc<Mutex<Option<mpsc::UnboundedSender<Vec<u8>>>>> = Arc::new(Mutex::new(None));
-    let (st, inj) = (stats.clone(), inject.clone());
+    let pause_first = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let (st, inj, pause) = (stats.clone(), inject.clone(), pause_first.clone());
     let dribble = opts.dribble;
     tokio::spawn(async move {
         loop {
@@ -129,14 +160,15 @@ async fn double(handler: Arc<Handler>, opts: Opts) -> Double {
             let conn = st.connections.fetch_add(1, Ordering::SeqCst);
             let (tx, rx) = mpsc::unbounded_channel::<Vec<u8>>();
             *inj.lock().unwrap() = Some(tx.clone());
+            let pause = (conn == 0).then(|| pause.clone());
             tokio::spawn(serve(
                 sock,
                 conn,
                 st.clone(),
                 handler.clone(),
-                tx,
-                rx,
+                (tx, rx),
                 dribble,
+                pause,
             ));
         }
     });
@@ -144,6 +176,7 @@ async fn double(handler: Arc<Handler>, opts: Opts) -> Double {
         addr,
         stats,
         inject,
+        pause_first,
     }
 }
 
@@ -152,9 +185,12 @@ async fn serve(
     conn: usize,
     st: Arc<Stats>,
     handler: Arc<Handler>,
-    tx: mpsc::UnboundedSender<Vec<u8>>,
-    mut rx: mpsc::UnboundedReceiver<Vec<u8>>,
+    (tx, mut rx): (
+        mpsc::UnboundedSender<Vec<u8>>,
+        mpsc::UnboundedReceiver<Vec<u8>>,
+    ),
     dribble: bool,
+    pause: Option<Arc<std::sync::atomic::AtomicBool>>,
 ) {
     let (mut rd, mut wr) = sock.into_split();
     let writer = tokio::spawn(async move {
@@ -187,6 +223,9 @@ async fn serve(
     });
     let mut buf = Vec::new();
     'conn: loop {
+        while pause.as_ref().is_some_and(|p| p.load(Ordering::SeqCst)) {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
         let mut chunk = [0u8; 4096];
         let n = match rd.read(&mut chunk).await {
             Ok(0) | Err(_) => break,
@@ -218,6 +257,13 @@ async fn serve(
                     }
                     Act::Raw(b) => {
                         let _ = tx.send(b);
+                    }
+                    Act::SendAfter(d, r) => {
+                        let tx = tx.clone();
+                        tokio::spawn(async move {
+                            tokio::time::sleep(d).await;
+                            let _ = tx.send(r.to_bytes().unwrap());
+                        });
                     }
                     Act::Close => {
                         let _ = tx.send(Vec::new());
@@ -258,6 +304,8 @@ fn sm(to: &str) -> SubmitSm {
         ..SubmitSm::default()
     }
 }
+
+mod faults;
 
 #[tokio::test]
 async fn window_is_respected_and_every_submit_resolves_once() {
@@ -689,6 +737,120 @@ async fn long_text_goes_out_as_concatenated_parts() {
 }
 
 #[tokio::test]
+async fn plus_numbers_are_normalised_with_international_ton() {
+    let d = double(
+        standard(|st, _, p| {
+            if let Body::SubmitSm(sm) = &p.body {
+                let a = format!(
+                    "{}/{}/{} {}/{}/{}",
+                    sm.source_addr,
+                    sm.source_addr_ton,
+                    sm.source_addr_npi,
+                    sm.destination_addr,
+                    sm.dest_addr_ton,
+                    sm.dest_addr_npi
+                );
+                st.received.lock().unwrap().push(a);
+            }
+            vec![Act::Reply(ok_submit(st, p))]
+        }),
+        Opts { dribble: false },
+    )
+    .await;
+    let client = Client::connect(config(&[&d.addr])).await.unwrap();
+    client
+        .send(&Sms::new("+91 99999-99999", "0044 7700 900123", "a"))
+        .await
+        .unwrap();
+    client
+        .send(&Sms::new("QIKBRY", "+1 (415) 555-0101", "b"))
+        .await
+        .unwrap();
+    let got = d.stats.received.lock().unwrap().clone();
+    assert!(
+        got.contains(&"919999999999/1/1 447700900123/1/1".to_string()),
+        "{got:?}"
+    );
+    assert!(
+        got.contains(&"QIKBRY/5/0 14155550101/1/1".to_string()),
+        "{got:?}"
+    );
+}
+
+#[tokio::test]
+async fn too_many_parts_is_refused_before_anything_is_sent() {
+    let d = double(
+        standard(|st, _, p| vec![Act::Reply(ok_submit(st, p))]),
+        Opts { dribble: false },
+    )
+    .await;
+    let mut c = config(&[&d.addr]);
+    c.max_parts = 3;
+    let client = Client::connect(c).await.unwrap();
+    let e = client
+        .send(&Sms::new("QIKBRY", "919900000000", "a".repeat(153 * 3 + 1)))
+        .await
+        .unwrap_err();
+    assert_eq!((e.segment, e.of), (0, 4));
+    assert!(matches!(e.error, SubmitError::TooManyParts(_)) && !e.error.written());
+    assert!(e.to_string().contains("limit of 3"), "{e}");
+    assert_eq!(d.stats.submits.load(Ordering::SeqCst), 0);
+}
+
+/// The UDH of every part the double received, by destination.
+fn udhs(st: &Stats) -> Vec<(String, Vec<u8>)> {
+    st.parts.lock().unwrap().clone()
+}
+
+#[tokio::test]
+async fn concat_references_are_per_destination_and_16_bit_on_request() {
+    let d = double(
+        standard(|st, _, p| {
+            if let Body::SubmitSm(sm) = &p.body
+                && sm.esm_class & 0x40 != 0
+            {
+                let udh_len = usize::from(sm.short_message[0]) + 1;
+                let udh = sm.short_message[..udh_len].to_vec();
+                st.parts
+                    .lock()
+                    .unwrap()
+                    .push((sm.destination_addr.clone(), udh));
+            }
+            vec![Act::Reply(ok_submit(st, p))]
+        }),
+        Opts { dribble: false },
+    )
+    .await;
+    let client = Client::connect(config(&[&d.addr])).await.unwrap();
+    let long = "a".repeat(200);
+    for to in ["441", "442", "441"] {
+        client
+            .send(&Sms::new("QIKBRY", to, long.clone()))
+            .await
+            .unwrap();
+    }
+    let u = udhs(&d.stats);
+    assert_eq!(u.len(), 6);
+    // 8-bit: 05 00 03 ref count index; the two texts to 441 use consecutive references, the
+    // one to 442 starts where a new destination starts.
+    let r = |i: usize| u[i].1[3];
+    assert!(u.iter().all(|(_, h)| h[..3] == [5, 0, 3]));
+    assert_eq!(r(0), r(1));
+    assert_eq!(r(4), r(0).wrapping_add(1));
+    assert_eq!(r(2), r(0));
+    let mut c = config(&[&d.addr]);
+    c.concat_reference = ConcatRefSize::Bits16;
+    let client = Client::connect(c).await.unwrap();
+    let ids = client
+        .send(&Sms::new("QIKBRY", "443", "a".repeat(305)))
+        .await
+        .unwrap();
+    assert_eq!(ids.len(), 3);
+    let u = udhs(&d.stats);
+    assert!(u[6..].iter().all(|(_, h)| h[..3] == [6, 8, 4] && h[5] == 3));
+}
+
+#[tokio::test]
 async fn keepalive_is_not_blocked_by_a_full_window() {
     let d = double(standard(|_, _, _| vec![]), Opts { dribble: false }).await;
     let mut c = config(&[&d.addr]);
@@ -777,6 +939,7 @@ async fn data_sm_with_message_payload() {
 
 mod props {
     use super::super::pdu::*;
+    use super::super::session::{MAX_SEQUENCE, SeqAlloc};
     use super::super::text::{self, EncodingChoice};
     use super::super::tlv::{Tlv, Tlvs};
     use super::CommandStatus;
@@ -1007,7 +1170,7 @@ mod props {
         #[test]
         fn split_matches_segments(t in "[a-zA-Z0-9 €\\[\\]{}^жд😀é]{0,400}") {
             let info = text::segments(&t, EncodingChoice::Auto);
-            let (enc, parts) = text::split(&t, EncodingChoice::Auto, 9);
+            let (enc, parts) = text::split(&t, EncodingChoice::Auto, text::ConcatRef::Bits8(9), 255).unwrap();
             prop_assert_eq!(enc, info.encoding);
             prop_assert_eq!(parts.len(), info.count);
             let mut joined = Vec::new();
@@ -1024,6 +1187,27 @@ mod props {
                 joined.extend_from_slice(body);
             }
             prop_assert_eq!(text::decode(&joined, enc.data_coding()), t);
+        }
+
+        /// Starting anywhere near the wrap, with numbers held in flight and released at random,
+        /// allocation stays in 1..=0x7FFF_FFFF and never yields one still in flight.
+        #[test]
+        fn sequence_allocation_under_wrap_skips_numbers_in_flight(
+            back in 0u32..64,
+            held in proptest::collection::btree_set(prop_oneof![1u32..64, (MAX_SEQUENCE - 64)..=MAX_SEQUENCE], 0..60),
+            steps in proptest::collection::vec((any::<bool>(), any::<prop::sample::Index>()), 1..400),
+        ) {
+            let mut alloc = SeqAlloc::starting_at(MAX_SEQUENCE - back);
+            let mut in_flight: Vec<u32> = held.into_iter().collect();
+            for (release, pick) in steps {
+                if release && !in_flight.is_empty() {
+                    in_flight.swap_remove(pick.index(in_flight.len()));
+                }
+                let seq = alloc.allocate(|q| in_flight.contains(&q));
+                prop_assert!((1..=MAX_SEQUENCE).contains(&seq), "{} out of range", seq);
+                prop_assert!(!in_flight.contains(&seq), "{} is in flight", seq);
+                in_flight.push(seq);
+            }
         }
     }
 }

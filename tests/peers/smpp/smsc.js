@@ -11,6 +11,8 @@
 //                 ESME_RTHROTTLED (0x58) and the message is not accepted
 //   drop_after    on the first connection, destroy the socket when this many submit_sm have
 //                 arrived (answers for the last ones are never sent)
+//   unbind_after  on the first connection, at this many submit_sm: stop reading the socket for
+//                 `pause_ms` (default 1500; the client's writes back up) and send `unbind`
 //   dlr           "text" (receipt text with the id in decimal, response id in hex),
 //                 "tlv" (receipted_message_id + message_state TLVs, text too) or absent
 //   dlr_err       err code for receipts (default "000" with stat DELIVRD)
@@ -109,6 +111,12 @@ function onSession(session) {
     if (!bound) {
       session.send(pdu.response({ command_status: smpp.ESME_RINVBNDSTS }));
       return;
+    }
+    if (opts.unbind_after && conn === 0 && submits === opts.unbind_after) {
+      log({ event: 'pause_and_unbind', conn, submits });
+      session.socket.pause();
+      session.unbind({}, () => log({ event: 'unbind_resp', conn }));
+      setTimeout(() => session.socket.resume(), opts.pause_ms || 1500);
     }
     if (opts.drop_after && conn === 0 && submits >= opts.drop_after) {
       log({ event: 'drop', conn, submits });

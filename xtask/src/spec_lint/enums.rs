@@ -94,7 +94,8 @@ struct Candidate {
 }
 
 /// Collects the enum sets reachable from a schema without entering object properties.
-fn enum_sets(
+/// The enums (and boolean types) at or below `schema`, each with its pointer.
+pub(super) fn enum_sets(
     doc: &Value,
     schema: &Value,
     at: &str,

@@ -231,6 +231,9 @@ pub fn check_tagging(doc: &Value, structure: &Structure<'_>, problems: &mut Prob
             continue;
         };
         one_ofs += 1;
+        if super::inferred::is_exactly_one_rule(schema) {
+            continue;
+        }
         let one_of_at = join(&at, "oneOf");
         if walk::is_lenient_scalar(schema) {
             for (i, variant) in variants.iter().enumerate() {

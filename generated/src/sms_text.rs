@@ -1,13 +1,18 @@
 //! Message text: GSM 03.38 (with the extension table), Latin-1 and UCS-2, segment counting and
 //! splitting into concatenated parts.
 //!
+//! Always compiled (no feature, no dependencies): REST users count parts with [`segments`]
+//! before sending; the SMPP client (`qikberry::smpp::text` is this module) splits with [`split`].
+//!
 //! Limits follow the gateway reference's "SMS Length Summary": a single message holds 160 GSM
 //! characters or 70 UCS-2 characters; a concatenated one holds 153 / 67 per part, because each
-//! part carries a 6-byte User Data Header (8-bit reference). Extension characters (`^{}\[~]|€` and
-//! form feed) take two septets and are never split across parts; neither is a UTF-16 surrogate pair.
+//! part carries a 6-byte User Data Header (8-bit reference). With 16-bit references
+//! ([`ConcatRefSize::Bits16`], IEI 0x08) the header is 7 bytes and a part holds 152 / 66.
+//! Extension characters (`^{}\[~]|€` and form feed) take two septets and are never split across
+//! parts; neither is a UTF-16 surrogate pair.
 //!
 //! ```
-//! use qikberry::smpp::text::{segments, Encoding, EncodingChoice};
+//! use qikberry::sms_text::{segments, Encoding, EncodingChoice};
 //!
 //! let info = segments("Hello world", EncodingChoice::Auto);
 //! assert_eq!((info.encoding, info.count), (Encoding::Gsm7, 1));
@@ -49,10 +54,16 @@ impl Encoding {
     }
     /// Units that fit in one part of a concatenated message (after the 6-byte UDH).
     pub fn part_limit(self) -> usize {
+        self.part_limit_for(ConcatRefSize::Bits8)
+    }
+    /// Units that fit in one part after the UDH for references of `size`: 153 / 134 / 67 with
+    /// 8-bit references, 152 / 133 / 66 with 16-bit ones.
+    pub fn part_limit_for(self, size: ConcatRefSize) -> usize {
+        let octets = 140 - size.udh_len();
         match self {
-            Encoding::Gsm7 => 153,
-            Encoding::Latin1 => 134,
-            Encoding::Ucs2 => 67,
+            Encoding::Gsm7 => octets * 8 / 7,
+            Encoding::Latin1 => octets,
+            Encoding::Ucs2 => octets / 2,
         }
     }
     /// A short name: `GSM-7`, `Latin-1`, `UCS-2`.
@@ -84,6 +95,85 @@ pub enum EncodingChoice {
     /// Force UCS-2.
     Ucs2,
 }
+
+/// Width of the concatenation reference in each part's User Data Header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum ConcatRefSize {
+    /// IEI 0x00, 8-bit reference: a 6-byte UDH (the reference's length table).
+    #[default]
+    Bits8,
+    /// IEI 0x08, 16-bit reference: a 7-byte UDH, one unit less per part, 65,536 references.
+    Bits16,
+}
+
+impl ConcatRefSize {
+    /// UDH length in octets, including its length byte.
+    pub fn udh_len(self) -> usize {
+        match self {
+            ConcatRefSize::Bits8 => 6,
+            ConcatRefSize::Bits16 => 7,
+        }
+    }
+}
+
+/// The concatenation reference shared by every part of one message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ConcatRef {
+    /// IEI 0x00: `05 00 03 <ref> <count> <index>`.
+    Bits8(u8),
+    /// IEI 0x08: `06 08 04 <ref hi> <ref lo> <count> <index>`.
+    Bits16(u16),
+}
+
+impl ConcatRef {
+    /// A reference of `size` built from the low bits of `n`.
+    pub fn new(size: ConcatRefSize, n: u16) -> Self {
+        match size {
+            ConcatRefSize::Bits8 => ConcatRef::Bits8(n as u8),
+            ConcatRefSize::Bits16 => ConcatRef::Bits16(n),
+        }
+    }
+    /// Its width.
+    pub fn size(self) -> ConcatRefSize {
+        match self {
+            ConcatRef::Bits8(_) => ConcatRefSize::Bits8,
+            ConcatRef::Bits16(_) => ConcatRefSize::Bits16,
+        }
+    }
+    fn udh(self, of: u8, index: u8) -> Vec<u8> {
+        match self {
+            ConcatRef::Bits8(r) => vec![0x05, 0x00, 0x03, r, of, index],
+            ConcatRef::Bits16(r) => {
+                let [hi, lo] = r.to_be_bytes();
+                vec![0x06, 0x08, 0x04, hi, lo, of, index]
+            }
+        }
+    }
+}
+
+/// The UDH counts parts in one octet: no message can have more.
+pub const MAX_PARTS: usize = 255;
+
+/// A text needs more parts than allowed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TooManyParts {
+    /// Parts the text needs.
+    pub parts: usize,
+    /// The limit in force.
+    pub max: usize,
+}
+
+impl fmt::Display for TooManyParts {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "text needs {} SMS parts, more than the limit of {}; nothing was sent",
+            self.parts, self.max
+        )
+    }
+}
+
+impl std::error::Error for TooManyParts {}
 
 /// Segment count and size of a text, as returned by [`segments`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -193,11 +283,17 @@ fn unit_len(c: char, enc: Encoding) -> usize {
     }
 }
 
-/// Count the parts `text` needs in the chosen encoding.
+/// Count the parts `text` needs in the chosen encoding (8-bit concatenation references, the
+/// reference's length table).
 ///
 /// This is the pricing function: one part is billed per returned `count`. Splitting follows
 /// [`split`], so the count always equals the number of parts actually sent.
 pub fn segments(text: &str, choice: EncodingChoice) -> SegmentInfo {
+    segments_with(text, choice, ConcatRefSize::Bits8)
+}
+
+/// Like [`segments`], for parts carrying references of `size`.
+pub fn segments_with(text: &str, choice: EncodingChoice, size: ConcatRefSize) -> SegmentInfo {
     let encoding = resolve(text, choice);
     let units: usize = text.chars().map(|c| unit_len(c, encoding)).sum();
     if units <= encoding.single_limit() {
@@ -209,7 +305,7 @@ pub fn segments(text: &str, choice: EncodingChoice) -> SegmentInfo {
         };
     }
     // Greedy packing that never splits a character's units across parts.
-    let limit = encoding.part_limit();
+    let limit = encoding.part_limit_for(size);
     let mut count = 1;
     let mut used = 0;
     for c in text.chars() {
@@ -301,32 +397,41 @@ pub struct Part {
     pub has_udh: bool,
 }
 
-/// Split `text` into encoded parts. With more than one part each starts with the 6-byte
-/// concatenation UDH `05 00 03 <reference> <count> <index>`.
-pub fn split(text: &str, choice: EncodingChoice, reference: u8) -> (Encoding, Vec<Part>) {
-    let info = segments(text, choice);
+/// Split `text` into encoded parts. With more than one part each starts with the
+/// concatenation UDH for `reference` (see [`ConcatRef`]).
+///
+/// Fails, before encoding anything, when the text needs more than `max_parts` parts (capped at
+/// [`MAX_PARTS`], the most a UDH can number).
+pub fn split(
+    text: &str,
+    choice: EncodingChoice,
+    reference: ConcatRef,
+    max_parts: usize,
+) -> Result<(Encoding, Vec<Part>), TooManyParts> {
+    let info = segments_with(text, choice, reference.size());
+    let max = max_parts.min(MAX_PARTS);
+    if info.count > max {
+        return Err(TooManyParts {
+            parts: info.count,
+            max,
+        });
+    }
     let enc = info.encoding;
     if info.count == 1 {
-        return (
-            enc,
-            vec![Part {
-                index: 1,
-                of: 1,
-                bytes: encode(text, enc),
-                has_udh: false,
-            }],
-        );
+        let part = Part {
+            index: 1,
+            of: 1,
+            bytes: encode(text, enc),
+            has_udh: false,
+        };
+        return Ok((enc, vec![part]));
     }
     let of = info.count;
     let mut parts = Vec::with_capacity(of);
     let mut cur = Vec::new();
     let mut used = 0;
-    let header = |index: usize| -> Vec<u8> {
-        // count and index fit in a byte for any text under 255 parts; clamp beyond that.
-        let of8 = u8::try_from(of).unwrap_or(255);
-        let idx8 = u8::try_from(index).unwrap_or(255);
-        vec![0x05, 0x00, 0x03, reference, of8, idx8]
-    };
+    // Both fit in an octet: `of <= MAX_PARTS` was checked above.
+    let header = |index: usize| reference.udh(of as u8, index as u8);
     for c in text.chars() {
         let n = unit_len(c, enc);
         if used + n > info.per_part {
@@ -353,7 +458,7 @@ pub fn split(text: &str, choice: EncodingChoice, reference: u8) -> (Encoding, Ve
         bytes,
         has_udh: true,
     });
-    (enc, parts)
+    Ok((enc, parts))
 }
 
 #[cfg(test)]
@@ -380,7 +485,7 @@ mod tests {
     fn escape_never_split() {
         // 152 plain + one extension char: 154 septets; the '€' must move whole to part 2.
         let text = format!("{}€{}", "a".repeat(152), "b".repeat(10));
-        let (enc, parts) = split(&text, EncodingChoice::Auto, 7);
+        let (enc, parts) = split(&text, EncodingChoice::Auto, ConcatRef::Bits8(7), 10).unwrap();
         assert_eq!(enc, Encoding::Gsm7);
         assert_eq!(parts.len(), 2);
         assert_eq!(parts[0].bytes.len(), 6 + 152);
@@ -392,12 +497,46 @@ mod tests {
     #[test]
     fn surrogate_pair_never_split() {
         let text = format!("{}😀xxxx", "ж".repeat(66));
-        let (enc, parts) = split(&text, EncodingChoice::Auto, 1);
+        let (enc, parts) = split(&text, EncodingChoice::Auto, ConcatRef::Bits8(1), 10).unwrap();
         assert_eq!(enc, Encoding::Ucs2);
         assert_eq!(parts.len(), 2);
         assert_eq!(parts[0].bytes.len(), 6 + 66 * 2);
         let joined: Vec<u8> = parts.iter().flat_map(|p| p.bytes[6..].to_vec()).collect();
         assert_eq!(decode(&joined, 8), text);
+    }
+
+    #[test]
+    fn sixteen_bit_references() {
+        // 152 septets per part with the 7-byte UDH: 153 characters need two parts.
+        let text = "a".repeat(153);
+        assert_eq!(segments(&text, EncodingChoice::Auto).count, 1);
+        let long = "a".repeat(305);
+        let info = segments_with(&long, EncodingChoice::Auto, ConcatRefSize::Bits16);
+        assert_eq!((info.count, info.per_part), (3, 152));
+        let (_, parts) = split(&long, EncodingChoice::Auto, ConcatRef::Bits16(0x1234), 3).unwrap();
+        assert_eq!(parts.len(), 3);
+        assert_eq!(&parts[2].bytes[..7], &[6, 8, 4, 0x12, 0x34, 3, 3]);
+        assert_eq!(parts[0].bytes.len(), 7 + 152);
+        assert_eq!(Encoding::Ucs2.part_limit_for(ConcatRefSize::Bits16), 66);
+        assert_eq!(Encoding::Latin1.part_limit_for(ConcatRefSize::Bits16), 133);
+    }
+
+    #[test]
+    fn too_many_parts_is_refused_before_encoding() {
+        let text = "a".repeat(153 * 3 + 1);
+        let r = split(&text, EncodingChoice::Auto, ConcatRef::Bits8(1), 3);
+        assert_eq!(r.unwrap_err(), TooManyParts { parts: 4, max: 3 });
+        // Never more than a UDH can number, whatever the caller allows.
+        let huge = "a".repeat(153 * 255 + 1);
+        let e = split(&huge, EncodingChoice::Auto, ConcatRef::Bits8(1), usize::MAX).unwrap_err();
+        assert_eq!(
+            e,
+            TooManyParts {
+                parts: 256,
+                max: 255
+            }
+        );
+        assert!(e.to_string().contains("256 SMS parts"));
     }
 
     #[test]

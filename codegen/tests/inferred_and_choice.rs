@@ -1,0 +1,124 @@
+//! `x-inferred` becomes a rustdoc warning box on the type or field, and `x-exactly-one-of` a
+//! choice enum flattened into the body (so a body with none of the choices cannot be built).
+
+fn spec(body: &str) -> String {
+    format!(
+        r#"
+openapi: 3.0.3
+info: {{title: T, version: "1"}}
+paths:
+  /things:
+    post:
+      operationId: sms_send_thing
+      tags: [sms]
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {{$ref: '#/components/schemas/Thing'}}
+      responses:
+        '200':
+          description: OK
+          content:
+            application/json:
+              schema: {{type: object, properties: {{status: {{type: string}}}}}}
+components:
+  schemas:
+    Thing:
+{body}
+"#
+    )
+}
+
+const THING: &str = r#"
+      type: object
+      description: A thing to send.
+      x-inferred: 'The reference does not show <this> shape.'
+      required: [data]
+      oneOf:
+      - required: [alias]
+      - required: [id]
+      x-exactly-one-of: {name: ThingRef, field: thing, properties: [alias, id]}
+      properties:
+        alias: {type: string, description: By alias.}
+        id: {type: string}
+        data:
+          type: string
+          description: The payload.
+          x-inferred: Guessed from a sample.
+"#;
+
+fn generate(yaml: &str) -> Result<String, qikberry_codegen::Error> {
+    let spec: qikberry_codegen::OpenAPI = serde_yaml::from_str(yaml).unwrap();
+    let files = qikberry_codegen::generate(&spec)?;
+    Ok(files.values().cloned().collect::<Vec<_>>().join("\n"))
+}
+
+#[test]
+fn inferred_schema_and_field_get_a_warning_box() {
+    let out = generate(&spec(THING)).unwrap();
+    assert!(
+        out.contains(
+            "/// <div class=\"warning\">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference does not show &lt;this&gt; shape.</div>\n#[derive"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("/// The payload.\n    ///\n    /// <div class=\"warning\">Inferred (<code>x-inferred</code>): not stated by the provider's reference. Guessed from a sample.</div>\n    pub data: String,"),
+        "{out}"
+    );
+}
+
+#[test]
+fn exactly_one_of_becomes_a_required_flattened_choice() {
+    let out = generate(&spec(THING)).unwrap();
+    assert!(
+        out.contains("#[serde(flatten)]\n    pub thing: ThingRef,"),
+        "{out}"
+    );
+    assert!(out.contains("pub enum ThingRef {"), "{out}");
+    assert!(
+        out.contains("#[serde(rename = \"alias\")]\n    Alias(String),"),
+        "{out}"
+    );
+    assert!(
+        out.contains("#[serde(rename = \"id\")]\n    Id(String),"),
+        "{out}"
+    );
+    // The choice is a constructor argument; neither `alias` nor `id` is a field of its own.
+    assert!(
+        out.contains("pub fn new(thing: ThingRef, data: impl Into<String>)"),
+        "{out}"
+    );
+    assert!(!out.contains("pub alias:"), "{out}");
+    assert!(out.contains("```compile_fail"), "{out}");
+}
+
+#[test]
+fn exactly_one_of_a_required_property_is_an_error_at_the_rule() {
+    let broken = THING.replace("required: [data]", "required: [data, alias]");
+    let e = generate(&spec(&broken)).unwrap_err();
+    assert_eq!(e.pointer, "#/components/schemas/Thing/x-exactly-one-of");
+    assert!(e.message.contains("`alias` is required"), "{e}");
+}
+
+#[test]
+fn exactly_one_of_without_names_is_an_error_at_the_rule() {
+    let broken = THING.replace(
+        "{name: ThingRef, field: thing, properties: [alias, id]}",
+        "[alias, id]",
+    );
+    let e = generate(&spec(&broken)).unwrap_err();
+    assert_eq!(e.pointer, "#/components/schemas/Thing/x-exactly-one-of");
+    assert!(e.message.contains("needs `name`"), "{e}");
+}
+
+#[test]
+fn inferred_without_a_reason_is_an_error() {
+    let broken = THING.replace("x-inferred: Guessed from a sample.", "x-inferred: true");
+    let e = generate(&spec(&broken)).unwrap_err();
+    assert_eq!(
+        e.pointer,
+        "#/components/schemas/Thing/properties/data/x-inferred"
+    );
+}
