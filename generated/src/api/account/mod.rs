@@ -69,6 +69,7 @@ pub static ACCOUNT_ADD_CREDITS: crate::request::Operation = crate::request::Oper
     path: "finance/credits",
     idempotent: false,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Request builder for [`Account::get_balance`]: set optional parameters, then `.send().await`.
@@ -97,6 +98,7 @@ pub static ACCOUNT_GET_BALANCE: crate::request::Operation = crate::request::Oper
     path: "finance/balance",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: Some(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,

@@ -75,6 +75,7 @@ pub static AUTH_GENERATE_TOKEN: crate::request::Operation = crate::request::Oper
     path: "auth/token/generate",
     idempotent: false,
     secret_params: &[],
+    secret_fields: &["access_token"],
     rate_limit: Some(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
@@ -104,6 +105,7 @@ pub static AUTH_GET_ME: crate::request::Operation = crate::request::Operation {
     path: "auth/me",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: Some(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
@@ -136,6 +138,7 @@ pub static AUTH_REFRESH_TOKEN: crate::request::Operation = crate::request::Opera
     path: "auth/token/refresh",
     idempotent: false,
     secret_params: &[],
+    secret_fields: &["access_token"],
     rate_limit: Some(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,

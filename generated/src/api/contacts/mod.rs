@@ -417,6 +417,7 @@ pub static CONTACTS_ADD_CONTACT_IDENTIFIER: crate::request::Operation = crate::r
     path: "contacts/{contact_id}/identifiers",
     idempotent: false,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Request builder for [`Contacts::create_contact`]: set optional parameters, then `.send().await`.
@@ -449,6 +450,7 @@ pub static CONTACTS_CREATE_CONTACT: crate::request::Operation = crate::request::
     path: "contacts",
     idempotent: false,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Request builder for [`Contacts::create_segment`]: set optional parameters, then `.send().await`.
@@ -481,6 +483,7 @@ pub static CONTACTS_CREATE_SEGMENT: crate::request::Operation = crate::request::
     path: "contacts/segments",
     idempotent: false,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Request builder for [`Contacts::create_tag`]: set optional parameters, then `.send().await`.
@@ -513,6 +516,7 @@ pub static CONTACTS_CREATE_TAG: crate::request::Operation = crate::request::Oper
     path: "contacts/tags",
     idempotent: false,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Request builder for [`Contacts::delete_contact`]: set optional parameters, then `.send().await`.
@@ -543,6 +547,7 @@ pub static CONTACTS_DELETE_CONTACT: crate::request::Operation = crate::request::
     path: "contacts/{contact_id}",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Request builder for [`Contacts::delete_contact_identifier`]: set optional parameters, then `.send().await`.
@@ -577,6 +582,7 @@ pub static CONTACTS_DELETE_CONTACT_IDENTIFIER: crate::request::Operation = crate
     path: "contacts/{contact_id}/identifiers/{identifier_id}",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Request builder for [`Contacts::delete_import`]: set optional parameters, then `.send().await`.
@@ -607,6 +613,7 @@ pub static CONTACTS_DELETE_IMPORT: crate::request::Operation = crate::request::O
     path: "contacts/import/subscribers/{import_id}",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Request builder for [`Contacts::delete_segment`]: set optional parameters, then `.send().await`.
@@ -637,6 +644,7 @@ pub static CONTACTS_DELETE_SEGMENT: crate::request::Operation = crate::request::
     path: "contacts/segments/{segment_id}",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Request builder for [`Contacts::delete_tag`]: set optional parameters, then `.send().await`.
@@ -667,6 +675,7 @@ pub static CONTACTS_DELETE_TAG: crate::request::Operation = crate::request::Oper
     path: "contacts/tags/{tag_id}",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Request builder for [`Contacts::get_contact`]: set optional parameters, then `.send().await`.
@@ -697,6 +706,7 @@ pub static CONTACTS_GET_CONTACT: crate::request::Operation = crate::request::Ope
     path: "contacts/{contact_id}",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: Some(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
@@ -735,6 +745,7 @@ pub static CONTACTS_GET_CONTACT_IDENTIFIER: crate::request::Operation = crate::r
     path: "contacts/{contact_id}/identifiers/{identifier_id}",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: Some(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
@@ -769,6 +780,7 @@ pub static CONTACTS_GET_IMPORT: crate::request::Operation = crate::request::Oper
     path: "contacts/import/subscribers/{import_id}",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: Some(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
@@ -803,6 +815,7 @@ pub static CONTACTS_GET_SEGMENT: crate::request::Operation = crate::request::Ope
     path: "contacts/segments/{segment_id}",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: Some(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
@@ -837,6 +850,7 @@ pub static CONTACTS_GET_TAG: crate::request::Operation = crate::request::Operati
     path: "contacts/tags/{tag_id}",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: Some(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
@@ -884,6 +898,7 @@ pub static CONTACTS_IMPORT_SUBSCRIBERS: crate::request::Operation = crate::reque
     path: "contacts/import/subscribers",
     idempotent: false,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Request builder for [`Contacts::list_contact_identifiers`]: set optional parameters, then `.send().await`.
@@ -948,6 +963,7 @@ pub static CONTACTS_LIST_CONTACT_IDENTIFIERS: crate::request::Operation = crate:
     path: "contacts/{contact_id}/identifiers",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: Some(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
@@ -1010,6 +1026,7 @@ pub static CONTACTS_LIST_CONTACTS: crate::request::Operation = crate::request::O
     path: "contacts",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: Some(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
@@ -1074,6 +1091,7 @@ pub static CONTACTS_LIST_IDENTIFIERS: crate::request::Operation = crate::request
     path: "contacts/identifiers",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: Some(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
@@ -1136,6 +1154,7 @@ pub static CONTACTS_LIST_IMPORTS: crate::request::Operation = crate::request::Op
     path: "contacts/import/subscribers",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: Some(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
@@ -1202,6 +1221,7 @@ pub static CONTACTS_LIST_SEGMENT_SUBSCRIBERS: crate::request::Operation = crate:
     path: "contacts/segments/{segment_id}/subscribers",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: Some(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
@@ -1241,6 +1261,7 @@ pub static CONTACTS_LIST_SEGMENTS: crate::request::Operation = crate::request::O
     path: "contacts/segments",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: Some(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
@@ -1303,6 +1324,7 @@ pub static CONTACTS_LIST_TAGS: crate::request::Operation = crate::request::Opera
     path: "contacts/tags",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: Some(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
@@ -1341,6 +1363,7 @@ pub static CONTACTS_UPDATE_CONTACT: crate::request::Operation = crate::request::
     path: "contacts/{contact_id}",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Request builder for [`Contacts::update_contact_identifier`]: set optional parameters, then `.send().await`.
@@ -1379,6 +1402,7 @@ pub static CONTACTS_UPDATE_CONTACT_IDENTIFIER: crate::request::Operation = crate
     path: "contacts/{contact_id}/identifiers/{identifier_id}",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Request builder for [`Contacts::update_segment`]: set optional parameters, then `.send().await`.
@@ -1413,6 +1437,7 @@ pub static CONTACTS_UPDATE_SEGMENT: crate::request::Operation = crate::request::
     path: "contacts/segments/{segment_id}",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Request builder for [`Contacts::update_tag`]: set optional parameters, then `.send().await`.
@@ -1447,5 +1472,6 @@ pub static CONTACTS_UPDATE_TAG: crate::request::Operation = crate::request::Oper
     path: "contacts/tags/{tag_id}",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };

@@ -93,6 +93,7 @@ pub static INTEGRATIONS_SEND_CLEVERTAP_JSON: crate::request::Operation = crate::
     path: "sms/clevertap/json",
     idempotent: false,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Request builder for [`Integrations::send_clevertap_sms`]: set optional parameters, then `.send().await`.
@@ -133,6 +134,7 @@ pub static INTEGRATIONS_SEND_CLEVERTAP_SMS: crate::request::Operation = crate::r
     path: "sms/clevertap/send",
     idempotent: false,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Request builder for [`Integrations::send_moengage_sms`]: set optional parameters, then `.send().await`.
@@ -173,5 +175,6 @@ pub static INTEGRATIONS_SEND_MOENGAGE_SMS: crate::request::Operation = crate::re
     path: "sms/moengage/send",
     idempotent: false,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };

@@ -263,6 +263,7 @@ pub static RCS_CLEAN_UNSUBSCRIBERS: crate::request::Operation = crate::request::
     path: "rcs/suppressions/unsubscribers",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Request builder for [`Rcs::create_template`]: set optional parameters, then `.send().await`.
@@ -295,6 +296,7 @@ pub static RCS_CREATE_TEMPLATE: crate::request::Operation = crate::request::Oper
     path: "rcs/templates",
     idempotent: false,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Request builder for [`Rcs::create_unsubscriber`]: set optional parameters, then `.send().await`.
@@ -327,6 +329,7 @@ pub static RCS_CREATE_UNSUBSCRIBER: crate::request::Operation = crate::request::
     path: "rcs/suppressions/unsubscribers",
     idempotent: false,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Request builder for [`Rcs::delete_template`]: set optional parameters, then `.send().await`.
@@ -357,6 +360,7 @@ pub static RCS_DELETE_TEMPLATE: crate::request::Operation = crate::request::Oper
     path: "rcs/templates/{template_id}",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Request builder for [`Rcs::delete_unsubscriber`]: set optional parameters, then `.send().await`.
@@ -387,6 +391,7 @@ pub static RCS_DELETE_UNSUBSCRIBER: crate::request::Operation = crate::request::
     path: "rcs/suppressions/unsubscribers/{unsubscriber_id}",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Request builder for [`Rcs::get_message_status`]: set optional parameters, then `.send().await`.
@@ -423,6 +428,7 @@ pub static RCS_GET_MESSAGE_STATUS: crate::request::Operation = crate::request::O
     path: "rcs/message/status",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: Some(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
@@ -457,6 +463,7 @@ pub static RCS_GET_TEMPLATE: crate::request::Operation = crate::request::Operati
     path: "rcs/templates/{template_id}",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: Some(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
@@ -491,6 +498,7 @@ pub static RCS_GET_UNSUBSCRIBER: crate::request::Operation = crate::request::Ope
     path: "rcs/suppressions/unsubscribers/{unsubscriber_id}",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: Some(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
@@ -527,6 +535,7 @@ pub static RCS_IMPORT_UNSUBSCRIBERS: crate::request::Operation = crate::request:
     path: "rcs/suppressions/unsubscribers/import",
     idempotent: false,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Request builder for [`Rcs::list_pricing`]: set optional parameters, then `.send().await`.
@@ -595,6 +604,7 @@ pub static RCS_LIST_PRICING: crate::request::Operation = crate::request::Operati
     path: "rcs/pricing",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: Some(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
@@ -667,6 +677,7 @@ pub static RCS_LIST_TEMPLATES: crate::request::Operation = crate::request::Opera
     path: "rcs/templates",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: Some(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
@@ -729,6 +740,7 @@ pub static RCS_LIST_UNSUBSCRIBERS: crate::request::Operation = crate::request::O
     path: "rcs/suppressions/unsubscribers",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: Some(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
@@ -765,6 +777,7 @@ pub static RCS_SEND_MESSAGE: crate::request::Operation = crate::request::Operati
     path: "rcs/message/send",
     idempotent: false,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Request builder for [`Rcs::send_template`]: set optional parameters, then `.send().await`.
@@ -797,6 +810,7 @@ pub static RCS_SEND_TEMPLATE: crate::request::Operation = crate::request::Operat
     path: "rcs/send/template",
     idempotent: false,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Request builder for [`Rcs::update_template`]: set optional parameters, then `.send().await`.
@@ -831,6 +845,7 @@ pub static RCS_UPDATE_TEMPLATE: crate::request::Operation = crate::request::Oper
     path: "rcs/templates/{template_id}",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Request builder for [`Rcs::update_unsubscriber`]: set optional parameters, then `.send().await`.
@@ -865,6 +880,7 @@ pub static RCS_UPDATE_UNSUBSCRIBER: crate::request::Operation = crate::request::
     path: "rcs/suppressions/unsubscribers/{unsubscriber_id}",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Filters (x-filter-group `RcsMessageStatusFilter`): set the ones you need, then pass it to the request builder's `filter`.

@@ -85,6 +85,7 @@ pub static SMART_LINKS_LIST_VISITS: crate::request::Operation = crate::request::
     path: "link/urls/{link_id}/visits",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: Some(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,

@@ -452,6 +452,7 @@ pub static SMS_CLEAN_BLOCKED_TEMPLATES: crate::request::Operation = crate::reque
     path: "sms/suppressions/templates",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Request builder for [`Sms::clean_unsubscribers`]: set optional parameters, then `.send().await`.
@@ -480,6 +481,7 @@ pub static SMS_CLEAN_UNSUBSCRIBERS: crate::request::Operation = crate::request::
     path: "sms/suppressions/unsubscribers",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Request builder for [`Sms::create_blocked_template`]: set optional parameters, then `.send().await`.
@@ -512,6 +514,7 @@ pub static SMS_CREATE_BLOCKED_TEMPLATE: crate::request::Operation = crate::reque
     path: "sms/suppressions/templates",
     idempotent: false,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Request builder for [`Sms::create_sender`]: set optional parameters, then `.send().await`.
@@ -544,6 +547,7 @@ pub static SMS_CREATE_SENDER: crate::request::Operation = crate::request::Operat
     path: "sms/senders",
     idempotent: false,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Request builder for [`Sms::create_template`]: set optional parameters, then `.send().await`.
@@ -576,6 +580,7 @@ pub static SMS_CREATE_TEMPLATE: crate::request::Operation = crate::request::Oper
     path: "sms/templates",
     idempotent: false,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Request builder for [`Sms::create_unsubscriber`]: set optional parameters, then `.send().await`.
@@ -608,6 +613,7 @@ pub static SMS_CREATE_UNSUBSCRIBER: crate::request::Operation = crate::request::
     path: "sms/suppressions/unsubscribers",
     idempotent: false,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Request builder for [`Sms::delete_blocked_template`]: set optional parameters, then `.send().await`.
@@ -638,6 +644,7 @@ pub static SMS_DELETE_BLOCKED_TEMPLATE: crate::request::Operation = crate::reque
     path: "sms/suppressions/templates/{blocked_template_id}",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Request builder for [`Sms::delete_sender`]: set optional parameters, then `.send().await`.
@@ -668,6 +675,7 @@ pub static SMS_DELETE_SENDER: crate::request::Operation = crate::request::Operat
     path: "sms/senders/{sender_id}",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Request builder for [`Sms::delete_template`]: set optional parameters, then `.send().await`.
@@ -698,6 +706,7 @@ pub static SMS_DELETE_TEMPLATE: crate::request::Operation = crate::request::Oper
     path: "sms/templates/{template_id}",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Request builder for [`Sms::delete_unsubscriber`]: set optional parameters, then `.send().await`.
@@ -728,6 +737,7 @@ pub static SMS_DELETE_UNSUBSCRIBER: crate::request::Operation = crate::request::
     path: "sms/suppressions/unsubscribers/{unsubscriber_id}",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Request builder for [`Sms::get_blocked_template`]: set optional parameters, then `.send().await`.
@@ -758,6 +768,7 @@ pub static SMS_GET_BLOCKED_TEMPLATE: crate::request::Operation = crate::request:
     path: "sms/suppressions/templates/{blocked_template_id}",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: Some(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
@@ -833,6 +844,7 @@ pub static SMS_GET_DELIVERY_STATUS: crate::request::Operation = crate::request::
     path: "sms/status",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: Some(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
@@ -867,6 +879,7 @@ pub static SMS_GET_SENDER: crate::request::Operation = crate::request::Operation
     path: "sms/senders/{sender_id}",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: Some(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
@@ -901,6 +914,7 @@ pub static SMS_GET_TEMPLATE: crate::request::Operation = crate::request::Operati
     path: "sms/templates/{template_id}",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: Some(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
@@ -935,6 +949,7 @@ pub static SMS_GET_UNSUBSCRIBER: crate::request::Operation = crate::request::Ope
     path: "sms/suppressions/unsubscribers/{unsubscriber_id}",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: Some(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
@@ -985,6 +1000,7 @@ pub static SMS_IMPORT_BLOCKED_TEMPLATES: crate::request::Operation = crate::requ
     path: "sms/suppressions/templates/import",
     idempotent: false,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Request builder for [`Sms::import_unsubscribers`]: set optional parameters, then `.send().await`.
@@ -1017,6 +1033,7 @@ pub static SMS_IMPORT_UNSUBSCRIBERS: crate::request::Operation = crate::request:
     path: "sms/suppressions/unsubscribers/import",
     idempotent: false,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Request builder for [`Sms::list_blocked_templates`]: set optional parameters, then `.send().await`.
@@ -1086,6 +1103,7 @@ pub static SMS_LIST_BLOCKED_TEMPLATES: crate::request::Operation = crate::reques
     path: "sms/suppressions/templates",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: Some(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
@@ -1157,6 +1175,7 @@ pub static SMS_LIST_PRICING: crate::request::Operation = crate::request::Operati
     path: "sms/pricing",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: Some(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
@@ -1226,6 +1245,7 @@ pub static SMS_LIST_SENDERS: crate::request::Operation = crate::request::Operati
     path: "sms/senders",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: Some(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
@@ -1295,6 +1315,7 @@ pub static SMS_LIST_TEMPLATES: crate::request::Operation = crate::request::Opera
     path: "sms/templates",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: Some(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
@@ -1368,6 +1389,7 @@ pub static SMS_LIST_UNSUBSCRIBERS: crate::request::Operation = crate::request::O
     path: "sms/suppressions/unsubscribers",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: Some(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
@@ -1404,6 +1426,7 @@ pub static SMS_SEND_MESSAGE: crate::request::Operation = crate::request::Operati
     path: "sms/send",
     idempotent: false,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Request builder for [`Sms::send_template_message`]: set optional parameters, then `.send().await`.
@@ -1436,6 +1459,7 @@ pub static SMS_SEND_TEMPLATE_MESSAGE: crate::request::Operation = crate::request
     path: "sms/send/template",
     idempotent: false,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Request builder for [`Sms::send_text_message`]: set optional parameters, then `.send().await`.
@@ -1468,6 +1492,7 @@ pub static SMS_SEND_TEXT_MESSAGE: crate::request::Operation = crate::request::Op
     path: "sms/message/send",
     idempotent: false,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Request builder for [`Sms::update_blocked_template`]: set optional parameters, then `.send().await`.
@@ -1502,6 +1527,7 @@ pub static SMS_UPDATE_BLOCKED_TEMPLATE: crate::request::Operation = crate::reque
     path: "sms/suppressions/templates/{blocked_template_id}",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Request builder for [`Sms::update_sender`]: set optional parameters, then `.send().await`.
@@ -1536,6 +1562,7 @@ pub static SMS_UPDATE_SENDER: crate::request::Operation = crate::request::Operat
     path: "sms/senders/{sender_id}",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Request builder for [`Sms::update_template`]: set optional parameters, then `.send().await`.
@@ -1570,6 +1597,7 @@ pub static SMS_UPDATE_TEMPLATE: crate::request::Operation = crate::request::Oper
     path: "sms/templates/{template_id}",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Request builder for [`Sms::update_unsubscriber`]: set optional parameters, then `.send().await`.
@@ -1604,6 +1632,7 @@ pub static SMS_UPDATE_UNSUBSCRIBER: crate::request::Operation = crate::request::
     path: "sms/suppressions/unsubscribers/{unsubscriber_id}",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Filters (x-filter-group `SmsBlockedTemplateFilter`): set the ones you need, then pass it to the request builder's `filter`.

@@ -105,6 +105,7 @@ pub static SUBSCRIPTIONS_CREATE_SUBSCRIPTION: crate::request::Operation = crate:
     path: "developer/subscriptions",
     idempotent: false,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Request builder for [`Subscriptions::delete_subscription`]: set optional parameters, then `.send().await`.
@@ -137,6 +138,7 @@ pub static SUBSCRIPTIONS_DELETE_SUBSCRIPTION: crate::request::Operation = crate:
     path: "developer/subscriptions/{subscription_id}",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Request builder for [`Subscriptions::get_subscription`]: set optional parameters, then `.send().await`.
@@ -169,6 +171,7 @@ pub static SUBSCRIPTIONS_GET_SUBSCRIPTION: crate::request::Operation = crate::re
     path: "developer/subscriptions/{subscription_id}",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: Some(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
@@ -233,6 +236,7 @@ pub static SUBSCRIPTIONS_LIST_SUBSCRIPTIONS: crate::request::Operation = crate::
     path: "developer/subscriptions",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: Some(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,

@@ -292,6 +292,7 @@ pub static VERIFY_ADD_PROFILE_CHANNELS: crate::request::Operation = crate::reque
     path: "verify/profiles/{profile_id}/channels",
     idempotent: false,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Request builder for [`Verify::cancel_otp`]: set optional parameters, then `.send().await`.
@@ -322,6 +323,7 @@ pub static VERIFY_CANCEL_OTP: crate::request::Operation = crate::request::Operat
     path: "verify/cancel/{otp_id}",
     idempotent: false,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: Some(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
@@ -367,6 +369,7 @@ pub static VERIFY_CHECK_OTP: crate::request::Operation = crate::request::Operati
     path: "verify/check/{otp_id}/{token}",
     idempotent: false,
     secret_params: &["token"],
+    secret_fields: &[],
     rate_limit: Some(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
@@ -405,6 +408,7 @@ pub static VERIFY_CREATE_PROFILE: crate::request::Operation = crate::request::Op
     path: "verify/profiles",
     idempotent: false,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Request builder for [`Verify::delete_profile`]: set optional parameters, then `.send().await`.
@@ -437,6 +441,7 @@ pub static VERIFY_DELETE_PROFILE: crate::request::Operation = crate::request::Op
     path: "verify/profiles/{profile_id}",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Request builder for [`Verify::delete_profile_channel`]: set optional parameters, then `.send().await`.
@@ -471,6 +476,7 @@ pub static VERIFY_DELETE_PROFILE_CHANNEL: crate::request::Operation = crate::req
     path: "verify/profiles/{profile_id}/channels/{channel_name}",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Request builder for [`Verify::get_profile`]: set optional parameters, then `.send().await`.
@@ -503,6 +509,7 @@ pub static VERIFY_GET_PROFILE: crate::request::Operation = crate::request::Opera
     path: "verify/profiles/{profile_id}",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: Some(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
@@ -576,6 +583,7 @@ pub static VERIFY_LIST_PROFILES: crate::request::Operation = crate::request::Ope
     path: "verify/profiles",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: Some(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
@@ -610,6 +618,7 @@ pub static VERIFY_SEARCH_OTP: crate::request::Operation = crate::request::Operat
     path: "verify/search/{otp_id}",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: Some(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
@@ -646,6 +655,7 @@ pub static VERIFY_SEND_OTP: crate::request::Operation = crate::request::Operatio
     path: "verify/send",
     idempotent: false,
     secret_params: &[],
+    secret_fields: &["token"],
     rate_limit: None,
 };
 /// Request builder for [`Verify::send_profile_otp`]: set optional parameters, then `.send().await`.
@@ -680,6 +690,7 @@ pub static VERIFY_SEND_PROFILE_OTP: crate::request::Operation = crate::request::
     path: "verify/profile/send",
     idempotent: false,
     secret_params: &[],
+    secret_fields: &["token"],
     rate_limit: None,
 };
 /// Request builder for [`Verify::update_profile`]: set optional parameters, then `.send().await`.
@@ -716,6 +727,7 @@ pub static VERIFY_UPDATE_PROFILE: crate::request::Operation = crate::request::Op
     path: "verify/profiles/{profile_id}",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Request builder for [`Verify::update_profile_channels`]: set optional parameters, then `.send().await`.
@@ -754,6 +766,7 @@ pub static VERIFY_UPDATE_PROFILE_CHANNELS: crate::request::Operation = crate::re
     path: "verify/profiles/{profile_id}/channels",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Filters (x-filter-group `VerifyProfileFilter`): set the ones you need, then pass it to the request builder's `filter`.

@@ -264,6 +264,7 @@ pub static VIBER_CLEAN_UNSUBSCRIBERS: crate::request::Operation = crate::request
     path: "viber/suppressions/unsubscribers",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Request builder for [`Viber::create_template`]: set optional parameters, then `.send().await`.
@@ -296,6 +297,7 @@ pub static VIBER_CREATE_TEMPLATE: crate::request::Operation = crate::request::Op
     path: "viber/templates",
     idempotent: false,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Request builder for [`Viber::create_unsubscriber`]: set optional parameters, then `.send().await`.
@@ -328,6 +330,7 @@ pub static VIBER_CREATE_UNSUBSCRIBER: crate::request::Operation = crate::request
     path: "viber/suppressions/unsubscribers",
     idempotent: false,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Request builder for [`Viber::delete_template`]: set optional parameters, then `.send().await`.
@@ -358,6 +361,7 @@ pub static VIBER_DELETE_TEMPLATE: crate::request::Operation = crate::request::Op
     path: "viber/templates/{template_id}",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Request builder for [`Viber::delete_unsubscriber`]: set optional parameters, then `.send().await`.
@@ -388,6 +392,7 @@ pub static VIBER_DELETE_UNSUBSCRIBER: crate::request::Operation = crate::request
     path: "viber/suppressions/unsubscribers/{unsubscriber_id}",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Request builder for [`Viber::get_message_status`]: set optional parameters, then `.send().await`.
@@ -430,6 +435,7 @@ pub static VIBER_GET_MESSAGE_STATUS: crate::request::Operation = crate::request:
     path: "viber/message/status",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: Some(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
@@ -464,6 +470,7 @@ pub static VIBER_GET_TEMPLATE: crate::request::Operation = crate::request::Opera
     path: "viber/templates/{template_id}",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: Some(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
@@ -498,6 +505,7 @@ pub static VIBER_GET_UNSUBSCRIBER: crate::request::Operation = crate::request::O
     path: "viber/suppressions/unsubscribers/{unsubscriber_id}",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: Some(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
@@ -534,6 +542,7 @@ pub static VIBER_IMPORT_UNSUBSCRIBERS: crate::request::Operation = crate::reques
     path: "viber/suppressions/unsubscribers/import",
     idempotent: false,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Request builder for [`Viber::list_pricing`]: set optional parameters, then `.send().await`.
@@ -602,6 +611,7 @@ pub static VIBER_LIST_PRICING: crate::request::Operation = crate::request::Opera
     path: "viber/pricing",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: Some(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
@@ -674,6 +684,7 @@ pub static VIBER_LIST_TEMPLATES: crate::request::Operation = crate::request::Ope
     path: "viber/templates",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: Some(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
@@ -738,6 +749,7 @@ pub static VIBER_LIST_UNSUBSCRIBERS: crate::request::Operation = crate::request:
     path: "viber/suppressions/unsubscribers",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: Some(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
@@ -774,6 +786,7 @@ pub static VIBER_SEND_MESSAGE: crate::request::Operation = crate::request::Opera
     path: "viber/message/send",
     idempotent: false,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Request builder for [`Viber::send_template`]: set optional parameters, then `.send().await`.
@@ -806,6 +819,7 @@ pub static VIBER_SEND_TEMPLATE: crate::request::Operation = crate::request::Oper
     path: "viber/send/template",
     idempotent: false,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Request builder for [`Viber::update_template`]: set optional parameters, then `.send().await`.
@@ -840,6 +854,7 @@ pub static VIBER_UPDATE_TEMPLATE: crate::request::Operation = crate::request::Op
     path: "viber/templates/{template_id}",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Request builder for [`Viber::update_unsubscriber`]: set optional parameters, then `.send().await`.
@@ -874,6 +889,7 @@ pub static VIBER_UPDATE_UNSUBSCRIBER: crate::request::Operation = crate::request
     path: "viber/suppressions/unsubscribers/{unsubscriber_id}",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Filters (x-filter-group `ViberPricingFilter`): set the ones you need, then pass it to the request builder's `filter`.

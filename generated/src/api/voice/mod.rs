@@ -270,6 +270,7 @@ pub static VOICE_CLEAN_UNSUBSCRIBERS: crate::request::Operation = crate::request
     path: "outgoing/suppressions/unsubscribers",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Request builder for [`Voice::create_bulk_calls`]: set optional parameters, then `.send().await`.
@@ -304,6 +305,7 @@ pub static VOICE_CREATE_BULK_CALLS: crate::request::Operation = crate::request::
     path: "outgoing/bulk",
     idempotent: false,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Request builder for [`Voice::create_call`]: set optional parameters, then `.send().await`.
@@ -336,6 +338,7 @@ pub static VOICE_CREATE_CALL: crate::request::Operation = crate::request::Operat
     path: "outgoing/send",
     idempotent: false,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Request builder for [`Voice::create_click_to_call`]: set optional parameters, then `.send().await`.
@@ -368,6 +371,7 @@ pub static VOICE_CREATE_CLICK_TO_CALL: crate::request::Operation = crate::reques
     path: "voice/c2c",
     idempotent: false,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Request builder for [`Voice::create_sound`]: set optional parameters, then `.send().await`.
@@ -407,6 +411,7 @@ pub static VOICE_CREATE_SOUND: crate::request::Operation = crate::request::Opera
     path: "voice/sounds",
     idempotent: false,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Request builder for [`Voice::create_tts_call`]: set optional parameters, then `.send().await`.
@@ -439,6 +444,7 @@ pub static VOICE_CREATE_TTS_CALL: crate::request::Operation = crate::request::Op
     path: "outgoing/tts",
     idempotent: false,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Request builder for [`Voice::create_unsubscriber`]: set optional parameters, then `.send().await`.
@@ -471,6 +477,7 @@ pub static VOICE_CREATE_UNSUBSCRIBER: crate::request::Operation = crate::request
     path: "outgoing/suppressions/unsubscribers",
     idempotent: false,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Request builder for [`Voice::delete_unsubscriber`]: set optional parameters, then `.send().await`.
@@ -501,6 +508,7 @@ pub static VOICE_DELETE_UNSUBSCRIBER: crate::request::Operation = crate::request
     path: "outgoing/suppressions/unsubscribers/{unsubscriber_id}",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Request builder for [`Voice::get_call_status`]: set optional parameters, then `.send().await`.
@@ -539,6 +547,7 @@ pub static VOICE_GET_CALL_STATUS: crate::request::Operation = crate::request::Op
     path: "outgoing/callstatus",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: Some(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
@@ -573,6 +582,7 @@ pub static VOICE_GET_UNSUBSCRIBER: crate::request::Operation = crate::request::O
     path: "outgoing/suppressions/unsubscribers/{unsubscriber_id}",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: Some(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
@@ -609,6 +619,7 @@ pub static VOICE_IMPORT_UNSUBSCRIBERS: crate::request::Operation = crate::reques
     path: "outgoing/suppressions/unsubscribers/import",
     idempotent: false,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Request builder for [`Voice::list_call_logs`]: set optional parameters, then `.send().await`.
@@ -674,6 +685,7 @@ pub static VOICE_LIST_CALL_LOGS: crate::request::Operation = crate::request::Ope
     path: "voice/calls",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: Some(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
@@ -746,6 +758,7 @@ pub static VOICE_LIST_PRICING: crate::request::Operation = crate::request::Opera
     path: "voice/pricing",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: Some(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
@@ -818,6 +831,7 @@ pub static VOICE_LIST_RECORDINGS: crate::request::Operation = crate::request::Op
     path: "voice/recordings",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: Some(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
@@ -893,6 +907,7 @@ pub static VOICE_LIST_UNSUBSCRIBERS: crate::request::Operation = crate::request:
     path: "outgoing/suppressions/unsubscribers",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: Some(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
@@ -931,6 +946,7 @@ pub static VOICE_UPDATE_UNSUBSCRIBER: crate::request::Operation = crate::request
     path: "outgoing/suppressions/unsubscribers/{unsubscriber_id}",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Filters (x-filter-group `VoiceCallLogFilter`): set the ones you need, then pass it to the request builder's `filter`.

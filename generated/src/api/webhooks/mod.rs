@@ -115,6 +115,7 @@ pub static WEBHOOKS_CREATE_WEBHOOK: crate::request::Operation = crate::request::
     path: "developer/webhooks",
     idempotent: false,
     secret_params: &[],
+    secret_fields: &["secret", "token"],
     rate_limit: None,
 };
 /// Request builder for [`Webhooks::delete_webhook`]: set optional parameters, then `.send().await`.
@@ -145,6 +146,7 @@ pub static WEBHOOKS_DELETE_WEBHOOK: crate::request::Operation = crate::request::
     path: "developer/webhooks/{webhook_id}",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Request builder for [`Webhooks::get_webhook`]: set optional parameters, then `.send().await`.
@@ -175,6 +177,7 @@ pub static WEBHOOKS_GET_WEBHOOK: crate::request::Operation = crate::request::Ope
     path: "developer/webhooks/{webhook_id}",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &["secret", "token"],
     rate_limit: Some(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
@@ -244,6 +247,7 @@ pub static WEBHOOKS_LIST_WEBHOOKS: crate::request::Operation = crate::request::O
     path: "developer/webhooks",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &["secret", "token"],
     rate_limit: Some(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
@@ -282,6 +286,7 @@ pub static WEBHOOKS_UPDATE_WEBHOOK: crate::request::Operation = crate::request::
     path: "developer/webhooks/{webhook_id}",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &["secret", "token"],
     rate_limit: None,
 };
 /// Filters (x-filter-group `WebhookFilter`): set the ones you need, then pass it to the request builder's `filter`.

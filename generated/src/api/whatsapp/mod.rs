@@ -239,6 +239,7 @@ pub static WHATSAPP_CLEAN_UNSUBSCRIBERS: crate::request::Operation = crate::requ
     path: "whatsapp/suppressions/unsubscribers",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Request builder for [`Whatsapp::create_template`]: set optional parameters, then `.send().await`.
@@ -271,6 +272,7 @@ pub static WHATSAPP_CREATE_TEMPLATE: crate::request::Operation = crate::request:
     path: "whatsapp/templates",
     idempotent: false,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Request builder for [`Whatsapp::create_unsubscriber`]: set optional parameters, then `.send().await`.
@@ -303,6 +305,7 @@ pub static WHATSAPP_CREATE_UNSUBSCRIBER: crate::request::Operation = crate::requ
     path: "whatsapp/suppressions/unsubscribers",
     idempotent: false,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Request builder for [`Whatsapp::delete_template`]: set optional parameters, then `.send().await`.
@@ -333,6 +336,7 @@ pub static WHATSAPP_DELETE_TEMPLATE: crate::request::Operation = crate::request:
     path: "whatsapp/templates/{template_id}",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Request builder for [`Whatsapp::delete_unsubscriber`]: set optional parameters, then `.send().await`.
@@ -363,6 +367,7 @@ pub static WHATSAPP_DELETE_UNSUBSCRIBER: crate::request::Operation = crate::requ
     path: "whatsapp/suppressions/unsubscribers/{unsubscriber_id}",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Request builder for [`Whatsapp::get_message_status`]: set optional parameters, then `.send().await`.
@@ -405,6 +410,7 @@ pub static WHATSAPP_GET_MESSAGE_STATUS: crate::request::Operation = crate::reque
     path: "whatsapp/message/status",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: Some(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
@@ -439,6 +445,7 @@ pub static WHATSAPP_GET_UNSUBSCRIBER: crate::request::Operation = crate::request
     path: "whatsapp/suppressions/unsubscribers/{unsubscriber_id}",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: Some(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
@@ -477,6 +484,7 @@ pub static WHATSAPP_IMPORT_UNSUBSCRIBERS: crate::request::Operation = crate::req
     path: "whatsapp/suppressions/unsubscribers/import",
     idempotent: false,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Request builder for [`Whatsapp::list_pricing`]: set optional parameters, then `.send().await`.
@@ -545,6 +553,7 @@ pub static WHATSAPP_LIST_PRICING: crate::request::Operation = crate::request::Op
     path: "whatsapp/pricing",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: Some(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
@@ -619,6 +628,7 @@ pub static WHATSAPP_LIST_TEMPLATES: crate::request::Operation = crate::request::
     path: "whatsapp/templates",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: Some(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
@@ -694,6 +704,7 @@ pub static WHATSAPP_LIST_UNSUBSCRIBERS: crate::request::Operation = crate::reque
     path: "whatsapp/suppressions/unsubscribers",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: Some(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
@@ -730,6 +741,7 @@ pub static WHATSAPP_SEND_MESSAGE: crate::request::Operation = crate::request::Op
     path: "whatsapp/message/send",
     idempotent: false,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Request builder for [`Whatsapp::send_template`]: set optional parameters, then `.send().await`.
@@ -762,6 +774,7 @@ pub static WHATSAPP_SEND_TEMPLATE: crate::request::Operation = crate::request::O
     path: "whatsapp/send/template",
     idempotent: false,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Request builder for [`Whatsapp::update_unsubscriber`]: set optional parameters, then `.send().await`.
@@ -796,6 +809,7 @@ pub static WHATSAPP_UPDATE_UNSUBSCRIBER: crate::request::Operation = crate::requ
     path: "whatsapp/suppressions/unsubscribers/{unsubscriber_id}",
     idempotent: true,
     secret_params: &[],
+    secret_fields: &[],
     rate_limit: None,
 };
 /// Filters (x-filter-group `WhatsappPricingFilter`): set the ones you need, then pass it to the request builder's `filter`.
