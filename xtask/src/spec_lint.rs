@@ -23,7 +23,7 @@
 //! 9. every parameter, top-level body field, enum value and response key the reference shows is in
 //!    the spec, or its difference is explained in `spec/reference-mismatches.tsv` (`reference`);
 //! 10. `openapi-spec-validator` and `redocly lint` (config `redocly.yaml`) accept the file; a
-//!    missing tool is a problem, never a skip.
+//!     missing tool is a problem, never a skip.
 //!
 //! Problems print as `<JSON pointer>: <problem>` (sorted by check, then pointer) and the exit
 //! code is 1; a clean run prints one summary line. Redocly warnings go to stderr.
