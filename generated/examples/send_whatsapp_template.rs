@@ -12,6 +12,7 @@
 use std::collections::BTreeMap;
 
 use qikberry::Client;
+use qikberry::common::TemplateRef;
 use qikberry::whatsapp::{WhatsappSendTemplateRequest, WhatsappTemplateRecipient};
 
 mod common;
@@ -34,8 +35,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     common::require_token();
     let client = Client::from_env()?;
-    let request = WhatsappSendTemplateRequest::new(data, WhatsappTemplateRecipient::new(vec![to]))
-        .alias(alias);
+    let request = WhatsappSendTemplateRequest::new(
+        TemplateRef::Alias(alias),
+        data,
+        WhatsappTemplateRecipient::new(vec![to]),
+    );
     let sent = client.whatsapp().send_template(request).send().await?;
     println!("{} ({})", sent.message, sent.status);
     for message in &sent.data {
