@@ -17,7 +17,7 @@
 //! let to = PhoneNumber::parse("+91 99999-99999")?;
 //! assert_eq!(to.as_str(), "919999999999");
 //! # #[cfg(feature = "sms")]
-//! let dest = qikberry::sms::types::SmsDestinations::SingleNumber(to.into());
+//! let dest = qikberry::sms::SmsDestinations::SingleNumber(to.into());
 //! assert!(PhoneNumber::parse("call me").is_err());
 //! # Ok::<(), qikberry::phone::AddressError>(())
 //! ```
