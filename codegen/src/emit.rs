@@ -661,7 +661,7 @@ impl<'a> Emitter<'a> {
             setters,
         } = parts;
         let (derive, debug_impl) = builder_derives(op, &builder, &fields, body.clone);
-        let operation = operation_static(op);
+        let operation = operation_static(op, &self.secret_fields(op));
         let method_tokens = quote! {
             #method_doc
             pub fn #method(&self, #(#args),*) -> #builder {
@@ -984,6 +984,41 @@ impl<'a> Emitter<'a> {
         }
     }
 
+    /// Wire names of the `x-secret` properties reachable from an operation's request body and
+    /// success response (their values are redacted from error excerpts).
+    fn secret_fields(&self, op: &Op) -> Vec<String> {
+        let mut todo: Vec<&Ty> = op.response.iter().collect();
+        if let Some(OpBody::Json { ty, .. } | OpBody::Form { ty, .. }) = &op.body {
+            todo.push(ty);
+        }
+        let mut names = Vec::new();
+        let mut seen = std::collections::BTreeSet::new();
+        while let Some(ty) = todo.pop() {
+            let mut named = Vec::new();
+            ty.named(&mut named);
+            for n in named {
+                if !seen.insert(n.clone()) {
+                    continue;
+                }
+                match self.api.types.get(&n).map(|t| &t.kind) {
+                    Some(TypeKind::Struct(fields)) => {
+                        for f in fields {
+                            if f.secret {
+                                names.push(f.wire.clone());
+                            }
+                            todo.push(&f.ty);
+                        }
+                    }
+                    Some(TypeKind::OneOf(o)) => todo.extend(o.variants.iter().map(|v| &v.ty)),
+                    _ => {}
+                }
+            }
+        }
+        names.sort();
+        names.dedup();
+        names
+    }
+
     fn tag_mod(&self, tag: &str, info: &TagInfo, has_types: bool) -> Result<TokenStream> {
         let handle = ident(&info.handle);
         let accessor = &info.module;
@@ -1226,7 +1261,7 @@ fn operation_ident(op: &Op) -> proc_macro2::Ident {
 
 /// The per-operation metadata static the request is built from (id, method, server, path
 /// template, `x-idempotent`, `x-secret` parameter names, `x-rate-limit`).
-fn operation_static(op: &Op) -> TokenStream {
+fn operation_static(op: &Op, secret_fields: &[String]) -> TokenStream {
     let name = operation_ident(op);
     let http = format_ident!("{}", op.http);
     let server = if op.v3 {
@@ -1259,6 +1294,7 @@ fn operation_static(op: &Op) -> TokenStream {
             path: #path,
             idempotent: #idempotent,
             secret_params: &[#(#secrets),*],
+            secret_fields: &[#(#secret_fields),*],
             rate_limit: #rate_limit,
         };
     }

@@ -114,7 +114,17 @@ fn view(s: &Schema) -> View<'_> {
                 if !a.properties.is_empty() {
                     // A oneOf of `required` lists beside the properties is a requiredness rule;
                     // `x-exactly-one-of` gives it its Rust form (read with the object).
-                    if s.schema_data.extensions.contains_key(EXACTLY_ONE_OF) {
+                    let bare_required = a.one_of.iter().all(|v| match v {
+                        ReferenceOr::Item(v) => match &v.schema_kind {
+                            SchemaKind::Any(r) => r.properties.is_empty() && !r.required.is_empty(),
+                            SchemaKind::Type(Type::Object(o)) => {
+                                o.properties.is_empty() && !o.required.is_empty()
+                            }
+                            _ => false,
+                        },
+                        ReferenceOr::Reference { .. } => false,
+                    });
+                    if bare_required || s.schema_data.extensions.contains_key(EXACTLY_ONE_OF) {
                         return object();
                     }
                     return View::Unsupported("oneOf combined with properties");

@@ -34,11 +34,19 @@ const THING: &str = r#"
       type: object
       description: A thing to send.
       x-inferred: 'The reference does not show <this> shape.'
-      required: [data]
+      required:
+      - data
       oneOf:
-      - required: [alias]
-      - required: [id]
-      x-exactly-one-of: {name: ThingRef, field: thing, properties: [alias, id]}
+      - required:
+        - alias
+      - required:
+        - id
+      x-exactly-one-of:
+        name: ThingRef
+        field: thing
+        properties:
+        - alias
+        - id
       properties:
         alias: {type: string, description: By alias.}
         id: {type: string}
@@ -96,7 +104,10 @@ fn exactly_one_of_becomes_a_required_flattened_choice() {
 
 #[test]
 fn exactly_one_of_a_required_property_is_an_error_at_the_rule() {
-    let broken = THING.replace("required: [data]", "required: [data, alias]");
+    let broken = THING.replace(
+        "      required:\n      - data\n",
+        "      required:\n      - data\n      - alias\n",
+    );
     let e = generate(&spec(&broken)).unwrap_err();
     assert_eq!(e.pointer, "#/components/schemas/Thing/x-exactly-one-of");
     assert!(e.message.contains("`alias` is required"), "{e}");
@@ -105,8 +116,8 @@ fn exactly_one_of_a_required_property_is_an_error_at_the_rule() {
 #[test]
 fn exactly_one_of_without_names_is_an_error_at_the_rule() {
     let broken = THING.replace(
-        "{name: ThingRef, field: thing, properties: [alias, id]}",
-        "[alias, id]",
+        "\n        name: ThingRef\n        field: thing\n        properties:\n        - alias\n        - id\n",
+        " [alias, id]\n",
     );
     let e = generate(&spec(&broken)).unwrap_err();
     assert_eq!(e.pointer, "#/components/schemas/Thing/x-exactly-one-of");

@@ -6,20 +6,62 @@
 //! ```
 //!
 //! Prints one JSON line per accepted event on stdout:
-//! `{"event": "...", "key": "...", "signature": "...", "payload": {...}}`. Rejected requests
-//! get their status code (400, 401, 413, 415) and print nothing on stdout. Diagnostics, including
-//! the bound address (`listening on 127.0.0.1:PORT`), go to stderr.
+//! `{"event": "...", "key": "...", "signature": "...", "payload": {...}, "drift": [...]}`.
+//! Rejected requests get their status code (400 for a body that is not JSON, 401, 413, 415) and
+//! print nothing on stdout. Diagnostics, including the bound address
+//! (`listening on 127.0.0.1:PORT`), go to stderr.
+//!
+//! # `--record DIR`
+//!
+//! Also writes every accepted delivery (duplicates excluded) to `DIR` as one JSON file, for
+//! `cargo xtask live-check --webhooks DIR` to validate against the spec's callback schemas.
+//! The event is acknowledged only after its file is written (the receiver's
+//! acknowledge-after-handler mode), so a full disk answers 500 and the platform redelivers.
+//! Files are named `<unix-ms>-<seq>-<event>.json` (`:` in the event name becomes `_`; `unknown`
+//! when the body had no name) and written atomically (a `.tmp` file renamed). Format
+//! (`qikberry-webhook-record/1`):
+//!
+//! ```json
+//! {
+//!   "format": "qikberry-webhook-record/1",
+//!   "received_at": "2026-12-01T07:00:00.123Z",
+//!   "event": "sms:message:status",
+//!   "key": "sms:message:status/b34e…:1/DELIVRD",
+//!   "signature": "valid",
+//!   "headers": {
+//!     "content-type": "application/json",
+//!     "signature": "5d1f…",
+//!     "authorization": "Bearer [REDACTED]"
+//!   },
+//!   "body": "{\"id\":\"b34e…\",…}",
+//!   "drift": [{"source": "sms:message:status", "pointer": "/deliv_time", "kind": "lenient: zero date as no time"}]
+//! }
+//! ```
+//!
+//! * `event` — the event name as parsed (`""` for an unrecognised flat body).
+//! * `signature` — `valid`, `invalid`, `missing` or `not-checked`.
+//! * `headers` — only the headers the receiver reads; absent ones are omitted. The Bearer
+//!   secret is never written: `authorization` is `"Bearer [REDACTED]"` when it was present.
+//!   The `Signature` value is a MAC of the body, not a secret.
+//! * `body` — the raw body exactly as received, as a string (the receiver accepts only UTF-8
+//!   JSON), so it can be parsed and re-verified byte for byte.
+//! * `drift` — what the client found different from the spec (see `qikberry::drift`).
 
 use std::io::Write as _;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
-use qikberry::webhook::{Receiver, SignatureStatus, Verifier};
+use qikberry::webhook::{Delivery, Receiver, SignatureStatus, Verifier};
+use serde_json::{Map, Value, json};
 
 struct Args {
     listen: String,
     validation_key: Option<String>,
     secret: Option<String>,
     webhook_id: Option<String>,
+    record: Option<PathBuf>,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -28,6 +70,7 @@ fn parse_args() -> Result<Args, String> {
         validation_key: None,
         secret: None,
         webhook_id: None,
+        record: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
@@ -46,10 +89,11 @@ fn parse_args() -> Result<Args, String> {
             "--validation-key" => args.validation_key = Some(value()?),
             "--secret" => args.secret = Some(value()?),
             "--webhook-id" => args.webhook_id = Some(value()?),
+            "--record" => args.record = Some(PathBuf::from(value()?)),
             "-h" | "--help" => {
                 return Err(
                     "usage: webhook_receiver [--listen ADDR] [--validation-key KEY] \
-                            [--secret SECRET] [--webhook-id ID]"
+                            [--secret SECRET] [--webhook-id ID] [--record DIR]"
                         .to_owned(),
                 );
             }
@@ -79,7 +123,24 @@ async fn main() -> ExitCode {
         // Per the reference the signature is keyed by the webhook id (scheme inferred).
         verifier = verifier.signature_key(id);
     }
-    let (receiver, mut events) = Receiver::with_channel(verifier, 1024);
+    if let Some(dir) = &args.record
+        && let Err(e) = std::fs::create_dir_all(dir)
+    {
+        eprintln!("cannot create {}: {e}", dir.display());
+        return ExitCode::from(1);
+    }
+    let record = args.record.map(Arc::new);
+    let seq = Arc::new(AtomicU64::new(0));
+    let receiver = Receiver::with_handler(verifier, move |d: Delivery| {
+        let (record, seq) = (record.clone(), seq.clone());
+        async move {
+            if let Some(dir) = record {
+                let n = seq.fetch_add(1, Ordering::Relaxed);
+                write_record(&dir, n, &d)?;
+            }
+            print_line(&d)
+        }
+    });
     let listener = match tokio::net::TcpListener::bind(&args.listen).await {
         Ok(l) => l,
         Err(e) => {
@@ -91,29 +152,75 @@ async fn main() -> ExitCode {
         Ok(a) => eprintln!("listening on {a}"),
         Err(e) => eprintln!("listening (address unknown: {e})"),
     }
-    tokio::spawn(async move {
-        let stdout = std::io::stdout();
-        while let Some(d) = events.recv().await {
-            let line = serde_json::json!({
-                "event": d.event.name(),
-                "key": d.key.as_str(),
-                "signature": match d.signature {
-                    SignatureStatus::Valid => "valid",
-                    SignatureStatus::Invalid => "invalid",
-                    SignatureStatus::Missing => "missing",
-                    SignatureStatus::NotChecked => "not-checked",
-                },
-                "payload": d.event.payload_json(),
-            });
-            let mut out = stdout.lock();
-            if writeln!(out, "{line}").and_then(|_| out.flush()).is_err() {
-                break;
-            }
-        }
-    });
     if let Err(e) = axum::serve(listener, receiver.router()).await {
         eprintln!("server error: {e}");
         return ExitCode::from(1);
     }
     ExitCode::SUCCESS
+}
+
+fn signature_word(s: SignatureStatus) -> &'static str {
+    match s {
+        SignatureStatus::Valid => "valid",
+        SignatureStatus::Invalid => "invalid",
+        SignatureStatus::Missing => "missing",
+        SignatureStatus::NotChecked => "not-checked",
+    }
+}
+
+fn drift_json(d: &Delivery) -> Value {
+    d.drift
+        .iter()
+        .map(|x| json!({ "source": x.source, "pointer": x.pointer, "kind": x.kind.to_string() }))
+        .collect()
+}
+
+/// One JSON line on stdout per accepted event.
+fn print_line(d: &Delivery) -> std::io::Result<()> {
+    let line = json!({
+        "event": d.event.name(),
+        "key": d.key.as_str(),
+        "signature": signature_word(d.signature),
+        "payload": d.event.payload_json(),
+        "drift": drift_json(d),
+    });
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{line}")?;
+    out.flush()
+}
+
+/// Writes one delivery as a `qikberry-webhook-record/1` file (see the module docs).
+fn write_record(dir: &Path, seq: u64, d: &Delivery) -> std::io::Result<()> {
+    let mut headers = Map::new();
+    if let Some(ct) = &d.headers.content_type {
+        headers.insert("content-type".into(), json!(ct));
+    }
+    if let Some(sig) = &d.headers.signature {
+        headers.insert("signature".into(), json!(sig));
+    }
+    if d.headers.authorization {
+        headers.insert("authorization".into(), json!("Bearer [REDACTED]"));
+    }
+    let now = jiff::Timestamp::now();
+    let record = json!({
+        "format": "qikberry-webhook-record/1",
+        "received_at": now.to_string(),
+        "event": d.event.name(),
+        "key": d.key.as_str(),
+        "signature": signature_word(d.signature),
+        "headers": headers,
+        "body": String::from_utf8_lossy(&d.body),
+        "drift": drift_json(d),
+    });
+    let name = match d.event.name() {
+        "" => "unknown".to_owned(),
+        n => n.replace(|c: char| !c.is_ascii_alphanumeric() && c != '-', "_"),
+    };
+    let file = dir.join(format!("{}-{seq:06}-{name}.json", now.as_millisecond()));
+    let tmp = file.with_extension("json.tmp");
+    std::fs::write(
+        &tmp,
+        serde_json::to_vec_pretty(&record).map_err(std::io::Error::other)?,
+    )?;
+    std::fs::rename(&tmp, &file)
 }

@@ -188,6 +188,7 @@ impl Client {
     /// first, or after a 401, when a [`TokenRefresh`](crate::token::TokenRefresh) is set).
     async fn run(&self, req: Request) -> Result<Outcome, Error> {
         let op = req.operation_id;
+        let operation = req.operation;
         let secrets = req.secret_values();
         #[cfg(feature = "auth")]
         let refresh = self.inner.refresh.as_ref().filter(|r| r.applies(op));
@@ -215,7 +216,14 @@ impl Client {
                 resp = self.send_prepared(again).await?;
             }
         }
-        let out = Outcome { op, secrets, resp };
+        let mut out = Outcome { op, secrets, resp };
+        if let Some(fields) = operation.map(|o| o.secret_fields).filter(|f| !f.is_empty()) {
+            // Secret values the server sent back (a minted token in a body that failed to
+            // decode) are redacted from excerpts too.
+            if let Ok(v) = serde_json::from_slice::<serde_json::Value>(&out.resp.body) {
+                crate::request::secret_field_values(&v, fields, &mut out.secrets);
+            }
+        }
         if !out.resp.status.is_success() {
             return Err(self.api_error(out));
         }
@@ -460,7 +468,7 @@ enum TokenSource {
 ///     .auth_mode(AuthMode::Header)         // the default: Authorization: Bearer …
 ///     .timeout(Duration::from_secs(20))
 ///     .connect_timeout(Duration::from_secs(5))
-///     .layer(RetryLayer::new())            // retries GET/PUT/DELETE only, never a send
+///     .layer(RetryLayer::new())            // repeats idempotent calls only, never a send
 ///     .build()?;
 /// assert_eq!(client.base_url().as_str(), "https://sms.example-reseller.com/api/v2/");
 /// assert!(!format!("{client:?}").contains("your-token"));

@@ -58,6 +58,12 @@ pub enum DriftKind {
         /// What was accepted.
         detail: String,
     },
+    /// A value that fits the typed model in no way (a webhook payload handed on untyped as
+    /// `Event::Unparsed`); the decode error.
+    Unparsed {
+        /// Why it did not fit.
+        error: String,
+    },
 }
 
 impl fmt::Display for DriftKind {
@@ -69,6 +75,7 @@ impl fmt::Display for DriftKind {
             }
             DriftKind::UnknownShape { type_name } => write!(f, "unknown {type_name} shape"),
             DriftKind::Lenient { detail } => write!(f, "lenient: {detail}"),
+            DriftKind::Unparsed { error } => write!(f, "unparsed: {error}"),
         }
     }
 }
@@ -257,29 +264,34 @@ impl DriftLog {
         body: &[u8],
     ) -> Result<T, serde_json::Error> {
         let fields = self.check_fields(source);
+        // The unknown-field pass runs first and drops its value, so that at most one decoded
+        // body is alive at a time (a page of a paginated list stays the only page in memory).
+        let unknown = if fields {
+            unknown_fields::<T>(body)
+        } else {
+            Vec::new()
+        };
         let (value, notes) = collect_notes(fields, || serde_json::from_slice::<T>(body));
         let value = value?;
-        if fields || !notes.is_empty() {
-            self.report::<T>(source, body, notes, fields);
+        if !unknown.is_empty() || !notes.is_empty() {
+            self.report::<T>(source, body, unknown, notes, fields);
         }
         Ok(value)
     }
 
-    /// The slow path: finds the pointers of unknown fields and of each noted value.
+    /// The slow path: records the unknown fields, and finds the pointer of each noted value.
     fn report<T: DeserializeOwned>(
         &self,
         source: &str,
         body: &[u8],
+        unknown: Vec<String>,
         notes: Vec<(DriftKind, String)>,
         fields: bool,
     ) {
-        let mut found = Vec::new();
-        if fields {
-            let mut de = serde_json::Deserializer::from_slice(body);
-            let _ = serde_ignored::deserialize::<_, _, T>(&mut de, |path| {
-                found.push((ignored_pointer(&path), DriftKind::UnknownField));
-            });
-        }
+        let mut found: Vec<(String, DriftKind)> = unknown
+            .into_iter()
+            .map(|p| (p, DriftKind::UnknownField))
+            .collect();
         let mut lookups = 0;
         for (k, (kind, relative)) in notes.into_iter().enumerate() {
             let key = format!("{source}\u{0}{kind}\u{0}{relative}");
@@ -300,13 +312,24 @@ impl DriftLog {
     }
 }
 
+/// The pointers of the fields `T` ignores in `body` (outside `oneOf` shapes, which note their
+/// own), found by decoding through [`serde_ignored`]; the decoded value is dropped at once.
+fn unknown_fields<T: DeserializeOwned>(body: &[u8]) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let _ = serde_ignored::deserialize::<_, _, T>(&mut de, |path| {
+        found.push(ignored_pointer(&path));
+    });
+    found
+}
+
 /// Escapes one JSON pointer segment (RFC 6901).
 fn escape(segment: &str) -> String {
     segment.replace('~', "~0").replace('/', "~1")
 }
 
 /// The JSON pointer of a path reported by `serde_ignored`.
-fn ignored_pointer(path: &serde_ignored::Path<'_>) -> String {
+pub(crate) fn ignored_pointer(path: &serde_ignored::Path<'_>) -> String {
     use serde_ignored::Path;
     match path {
         Path::Root => String::new(),
@@ -319,7 +342,7 @@ fn ignored_pointer(path: &serde_ignored::Path<'_>) -> String {
 }
 
 /// The JSON pointer of a path reported by `serde_path_to_error`.
-fn tracked_pointer(path: &serde_path_to_error::Path) -> String {
+pub(crate) fn tracked_pointer(path: &serde_path_to_error::Path) -> String {
     use serde_path_to_error::Segment;
     let mut out = String::new();
     for segment in path.iter() {

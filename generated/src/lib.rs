@@ -9,7 +9,7 @@
 //!
 //! let client = Client::builder()
 //!     .token_from_env()             // QIKBERRY_TOKEN
-//!     .layer(RetryLayer::new())     // retries GET/PUT/DELETE on 429/5xx; never a send
+//!     .layer(RetryLayer::new())     // repeats x-idempotent calls on 429/5xx; never a send
 //!     .build()?;
 //!
 //! // Send an SMS.

@@ -87,6 +87,9 @@ pub struct Operation {
     /// Wire names of the path and query parameters marked `x-secret` (their values never
     /// appear in logs or error excerpts).
     pub secret_params: &'static [&'static str],
+    /// Wire names of the `x-secret` properties of the request body and success response
+    /// models, at any depth (their values are redacted from error excerpts).
+    pub secret_fields: &'static [&'static str],
     /// `x-rate-limit`: the documented limit this operation counts against, if any.
     pub rate_limit: Option<RateLimit>,
 }
@@ -108,6 +111,7 @@ impl Operation {
             path,
             idempotent,
             secret_params: &[],
+            secret_fields: &[],
             rate_limit: None,
         }
     }
@@ -115,6 +119,12 @@ impl Operation {
     /// Sets the secret parameter names.
     pub const fn secret_params(mut self, names: &'static [&'static str]) -> Self {
         self.secret_params = names;
+        self
+    }
+
+    /// Sets the secret body/response property names.
+    pub const fn secret_fields(mut self, names: &'static [&'static str]) -> Self {
+        self.secret_fields = names;
         self
     }
 
@@ -193,7 +203,7 @@ impl Request {
         let Some(op) = self.operation else {
             return Vec::new();
         };
-        if op.secret_params.is_empty() {
+        if op.secret_params.is_empty() && op.secret_fields.is_empty() {
             return Vec::new();
         }
         let mut out = Vec::new();
@@ -212,6 +222,16 @@ impl Request {
                 out.push(value.clone());
                 out.push(encode_query_component(value));
             }
+        }
+        match &self.body {
+            Body::Json(v) => secret_field_values(v, op.secret_fields, &mut out),
+            Body::Form(fields) => out.extend(
+                fields
+                    .iter()
+                    .filter(|(k, v)| op.secret_fields.contains(&k.as_str()) && !v.is_empty())
+                    .map(|(_, v)| v.clone()),
+            ),
+            _ => {}
         }
         out
     }
@@ -246,6 +266,33 @@ impl Request {
     /// `filter%5Bname%5D=a%20b&page=2`; empty when there are no parameters.
     pub fn encoded_query(&self) -> String {
         encode_query(&self.query)
+    }
+}
+
+/// Collects the string (or number) values found under any of `names`, at any depth of `v`.
+pub(crate) fn secret_field_values(v: &serde_json::Value, names: &[&str], out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                match v {
+                    serde_json::Value::String(s)
+                        if !s.is_empty() && names.contains(&k.as_str()) =>
+                    {
+                        out.push(s.clone());
+                    }
+                    serde_json::Value::Number(n) if names.contains(&k.as_str()) => {
+                        out.push(n.to_string());
+                    }
+                    other => secret_field_values(other, names, out),
+                }
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for item in items {
+                secret_field_values(item, names, out);
+            }
+        }
+        _ => {}
     }
 }
 
@@ -314,7 +361,8 @@ mod tests {
         "verify/check/{otp_id}/{token}",
         false,
     )
-    .secret_params(&["token", "pin"]);
+    .secret_params(&["token", "pin"])
+    .secret_fields(&["secret"]);
 
     #[test]
     fn operation_metadata_decides_idempotency_and_secrets() {
@@ -337,6 +385,10 @@ mod tests {
                 .secret_values()
                 .is_empty()
         );
+        let r = Request::for_operation(&CHECK, "verify/check/a/b".into()).body(Body::Json(
+            serde_json::json!({"name": "n", "hook": [{"secret": "s3"}], "secret": ""}),
+        ));
+        assert_eq!(r.secret_values(), vec!["b".to_owned(), "s3".to_owned()]);
     }
 
     #[test]

@@ -11,6 +11,36 @@ use secrecy::{ExposeSecret, SecretString};
 
 use crate::client::Client;
 use crate::error::Error;
+use crate::request::{Operation, Request, Server};
+
+// The two token operations, built here rather than through the generated `auth` module so that
+// the core does not depend on generated signatures. Their spec entries say the same (v3 GETs,
+// `x-idempotent: false`, `access_token` is `x-secret`); renewals run about once an hour, so the
+// documented GET rate limit is not attached.
+static REFRESH: Operation = Operation::new(
+    "auth_refresh_token",
+    reqwest::Method::GET,
+    Server::V3,
+    "auth/token/refresh",
+    false,
+)
+.secret_fields(&["access_token"]);
+static GENERATE: Operation = Operation::new(
+    "auth_generate_token",
+    reqwest::Method::GET,
+    Server::V3,
+    "auth/token/generate",
+    false,
+)
+.secret_fields(&["access_token"]);
+
+/// The part of `AuthGenerateTokenResponse` / `AuthRefreshTokenResponse` a renewal needs (no
+/// `Debug`: it holds the token).
+#[derive(serde::Deserialize)]
+struct Renewed {
+    access_token: String,
+    expires_in: i64,
+}
 
 /// How a [`Client`] renews its token (register with
 /// [`ClientBuilder::refresh_token`](crate::ClientBuilder::refresh_token); feature `auth`).
@@ -139,30 +169,6 @@ impl RefreshState {
         self.renew(client, generation).await
     }
 
-    /// A new token and its lifetime in seconds: minted from the API key, else refreshed.
-    #[cfg(feature = "auth")]
-    async fn fetch(&self, client: &Client) -> Result<(String, i64), Error> {
-        Ok(match &self.config.api_key {
-            Some(key) => {
-                let minting = client.with_token(key.clone())?;
-                let t = minting.auth().generate_token().send().await?;
-                (t.access_token, t.expires_in)
-            }
-            None => {
-                let t = client.auth().refresh_token().send().await?;
-                (t.access_token, t.expires_in)
-            }
-        })
-    }
-
-    /// Without the `auth` feature there is no token endpoint to call.
-    #[cfg(not(feature = "auth"))]
-    async fn fetch(&self, _client: &Client) -> Result<(String, i64), Error> {
-        Err(Error::Config(
-            "token renewal needs the `auth` Cargo feature (the token endpoints)".into(),
-        ))
-    }
-
     /// Renews the token, unless another call already did since `generation` was read.
     pub(crate) fn renew<'a>(
         &'a self,
@@ -174,9 +180,19 @@ impl RefreshState {
             if client.token_cell().generation.load(Ordering::SeqCst) != generation {
                 return Ok(());
             }
-            let (token, expires_in) = self.fetch(client).await?;
-            client.set_token(token)?;
-            let secs = u64::try_from(expires_in).unwrap_or(0);
+            let renewed: Renewed = match &self.config.api_key {
+                Some(key) => {
+                    let minting = client.with_token(key.clone())?;
+                    let req = Request::for_operation(&GENERATE, GENERATE.path.to_owned());
+                    minting.execute(req).await?
+                }
+                None => {
+                    let req = Request::for_operation(&REFRESH, REFRESH.path.to_owned());
+                    client.execute(req).await?
+                }
+            };
+            client.set_token(renewed.access_token)?;
+            let secs = u64::try_from(renewed.expires_in).unwrap_or(0);
             *self
                 .expires_at
                 .lock()

@@ -1319,3 +1319,49 @@ async fn documented_rate_limit_applies_the_spec_figures_to_gets_only() {
     assert_eq!(sent.message, "accepted");
     assert_eq!(answered.0.load(Ordering::SeqCst), 1001);
 }
+
+#[tokio::test]
+async fn secret_body_and_response_fields_are_redacted_from_errors() {
+    let server = TestServer::start().await;
+    let c = client(&server);
+    // A minted token in a success body that does not decode (`expires_in` as text).
+    const MINTED: &str = "eyJminted.SECRET-JWT.sig";
+    server.expect(Expect {
+        path: "/api/v3/auth/token/generate".into(),
+        reply: Reply::json(
+            200,
+            &json!({"access_token": MINTED, "expires_in": "an hour", "token_type": "bearer"}),
+        ),
+        ..get("")
+    });
+    let err = c.auth().generate_token().send().await.unwrap_err();
+    assert!(err.was_processed(), "{err:?}");
+    for text in [err.to_string(), format!("{err:?}")] {
+        assert!(!text.contains("SECRET-JWT"), "minted token leaked: {text}");
+    }
+    // The raw body stays complete for the caller who needs it.
+    assert_eq!(err.raw_json().unwrap()["access_token"], MINTED);
+
+    // A webhook secret sent in the body and echoed in a 422.
+    const HOOK_SECRET: &str = "hook-SECRET-9f";
+    server.expect(Expect {
+        method: "POST".into(),
+        body: BodyExpect::Any,
+        reply: Reply::json(
+            422,
+            &json!({"message": format!("secret {HOOK_SECRET} too weak"),
+                    "errors": {"secret": [format!("{HOOK_SECRET} is weak")]}}),
+        ),
+        ..get("developer/webhooks")
+    });
+    let body =
+        qikberry::webhooks::WebhooksCreateWebhookRequest::new("hook", "https://example.com/h")
+            .secret(HOOK_SECRET);
+    assert!(!format!("{body:?}").contains(HOOK_SECRET), "{body:?}");
+    let err = c.webhooks().create_webhook(body).send().await.unwrap_err();
+    assert!(err.is_validation(), "{err:?}");
+    for text in [err.to_string(), format!("{err:?}")] {
+        assert!(!text.contains("SECRET-9f"), "webhook secret leaked: {text}");
+    }
+    assert!(server.failures().is_empty(), "{:?}", server.failures());
+}

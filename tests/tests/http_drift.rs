@@ -298,3 +298,38 @@ async fn unknown_enum_values_are_kept_and_reported_with_their_pointer() {
     );
     assert!(server.failures().is_empty(), "{:?}", server.failures());
 }
+
+#[tokio::test]
+async fn a_send_whose_response_does_not_decode_can_be_reconciled() {
+    let server = TestServer::start().await;
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let client = drift_client(&server, &seen);
+    // `units` as a string where the spec says integer: the SMS was accepted and billed.
+    let reply = json!({
+        "status": 200, "message": "1 numbers accepted for delivery.", "group_id": "g-77",
+        "data": [{"id": "m-1:1", "mobile": "919999999999", "units": "1"}]
+    });
+    server.expect(Expect {
+        method: "POST".into(),
+        path: "/api/v2/sms/send".into(),
+        query: String::new(),
+        auth: Auth::Bearer(TOKEN.into()),
+        body: BodyExpect::Any,
+        reply: Reply::json(200, &reply),
+    });
+    let msg = qikberry::sms::SmsSendDirect::new(
+        "TXTSMS",
+        qikberry::sms::SmsDestinations::from("919999999999".to_owned()),
+        "hi",
+        "T",
+    );
+    let err = client.sms().send_message(msg).send().await.unwrap_err();
+    assert!(err.was_processed(), "{err:?}");
+    assert!(err.to_string().contains("request processed"), "{err}");
+    assert!(err.to_string().contains("data[0].units"), "{err}");
+    let ids = err.sent_ids().expect("ids from the raw body");
+    assert_eq!(ids.group_id.as_deref(), Some("g-77"));
+    assert_eq!(ids.message_ids, vec!["m-1:1".to_owned()]);
+    assert_eq!(err.raw_json(), Some(reply));
+    assert!(server.failures().is_empty(), "{:?}", server.failures());
+}

@@ -55,8 +55,9 @@ struct Running {
     url: String,
 }
 
-async fn launch() -> Running {
+async fn launch(extra: &[&str]) -> Running {
     let mut child = Command::new(example_binary())
+        .args(extra)
         .args([
             "--listen",
             "127.0.0.1:0",
@@ -120,7 +121,7 @@ async fn post(url: &str, body: &[u8], auth: Option<&str>, sig: Option<&str>) -> 
 
 #[tokio::test]
 async fn example_binary_prints_one_line_per_accepted_event() {
-    let mut run = launch().await;
+    let mut run = launch(&[]).await;
     let bearer = format!("Bearer {SECRET}");
 
     // Handshake.
@@ -214,4 +215,65 @@ async fn example_binary_prints_one_line_per_accepted_event() {
 
     let _ = run.child.start_kill();
     let _ = run.child.wait().await;
+}
+
+/// `--record DIR` writes each accepted delivery as a `qikberry-webhook-record/1` file: the raw
+/// body byte for byte, the headers without the Bearer secret, and the drift found.
+#[tokio::test]
+async fn record_writes_one_redacted_file_per_accepted_delivery() {
+    let dir = std::env::temp_dir().join(format!("qikberry-record-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let dir_arg = dir.to_str().expect("utf-8 temp dir").to_owned();
+    let mut run = launch(&["--record", &dir_arg]).await;
+    let bearer = format!("Bearer {SECRET}");
+    let sent = [
+        fixture("voice_message_out_numeric.json"),
+        fixture("sms_dlr_flat_zero_date.json"),
+    ];
+    for body in &sent {
+        let sig = sign(WEBHOOK_ID, body);
+        assert_eq!(post(&run.url, body, Some(&bearer), Some(&sig)).await, 200);
+        next_line(&mut run).await;
+        // A duplicate is acknowledged and not recorded again.
+        assert_eq!(post(&run.url, body, Some(&bearer), Some(&sig)).await, 200);
+    }
+    // Rejected: not recorded.
+    assert_eq!(post(&run.url, &sent[0], None, None).await, 401);
+    let _ = run.child.start_kill();
+    let _ = run.child.wait().await;
+
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("record dir")
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 2, "{files:?}");
+    for (file, body) in files.iter().zip(&sent) {
+        let text = std::fs::read_to_string(file).unwrap();
+        assert!(
+            !text.contains(SECRET),
+            "secret leaked into {}",
+            file.display()
+        );
+        let rec: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(rec["format"], "qikberry-webhook-record/1");
+        assert_eq!(rec["body"].as_str().unwrap().as_bytes(), &body[..]);
+        assert_eq!(rec["headers"]["authorization"], "Bearer [REDACTED]");
+        assert_eq!(rec["headers"]["content-type"], "application/json");
+        assert_eq!(rec["headers"]["signature"], sign(WEBHOOK_ID, body));
+        assert_eq!(rec["signature"], "valid");
+        assert!(!rec["drift"].as_array().unwrap().is_empty());
+    }
+    let first: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&files[0]).unwrap()).unwrap();
+    assert_eq!(first["event"], "voice:message:out");
+    assert!(
+        first["drift"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["pointer"] == "/payload/bridge"),
+        "{first}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
 }

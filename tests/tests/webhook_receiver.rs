@@ -301,15 +301,24 @@ async fn bad_input_status_codes() {
     // Malformed JSON (correctly signed) → 400, with a message naming the problem.
     let r = post_signed(&url, &fixture("malformed.json")).await;
     assert_eq!(r.status(), 400);
-    // A known event with a wrong field type → 400 naming the JSON path.
-    let r = post_signed(&url, &fixture("bad_payload_type.json")).await;
-    assert_eq!(r.status(), 400);
-    let text = r.text().await.unwrap();
-    assert!(text.contains("payload.credits"), "{text}");
-    // Not an object → 400.
-    assert_eq!(post_signed(&url, b"[]").await.status(), 400);
     // Empty body → 400.
     assert_eq!(post_signed(&url, b"").await.status(), 400);
+    assert_nothing_delivered(&mut rx);
+
+    // Authenticated JSON is never refused: a known event with a wrong field type arrives as
+    // Unparsed (naming the JSON pointer), a non-object as Unknown.
+    let r = post_signed(&url, &fixture("bad_payload_type.json")).await;
+    assert_eq!(r.status(), 200);
+    let d = next(&mut rx).await;
+    let Event::Unparsed { event, error, .. } = &d.event else {
+        panic!("{:?}", d.event)
+    };
+    assert_eq!(event, "sms:message:status");
+    assert!(error.to_string().contains("/payload/credits"), "{error}");
+    assert_eq!(d.drift.len(), 1);
+    assert_eq!(d.drift[0].pointer, "/payload/credits");
+    assert_eq!(post_signed(&url, b"[]").await.status(), 200);
+    assert!(matches!(next(&mut rx).await.event, Event::Unknown { .. }));
 
     // Methods.
     let r = client().put(&url).send().await.unwrap();

@@ -7,12 +7,13 @@ use rust_decimal::Decimal;
 use serde::de::IgnoredAny;
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use serde_json::value::RawValue;
-use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 use super::status::{CallStatus, ChannelStatus, OptOutScope, SmsStatus};
-use super::types::{EventTime, Id, opt};
+use super::types::{EventTime, Id, lenient, opt};
+use crate::drift::{DriftKind, DriftReport as Drift, ignored_pointer, tracked_pointer};
 
 /// Event names, exactly as the platform writes them in the envelope's `event` member.
 pub mod names {
@@ -137,6 +138,17 @@ pub enum Event {
     Contact(ContactEvent),
     /// A smart-link visit (flat body with `link_id`).
     LinkVisit(LinkVisit),
+    /// A known event whose payload does not fit its typed struct (a field of an unexpected
+    /// type, a missing required member). Nothing is lost: the payload is kept as JSON with
+    /// the error naming the JSON pointer that did not fit.
+    Unparsed {
+        /// The event name (from the envelope, or the flat form that was recognised).
+        event: String,
+        /// The `payload` member (or the whole flat body); `null` when absent.
+        payload: Value,
+        /// Why it did not fit ([`ParseError::Payload`] names the pointer).
+        error: ParseError,
+    },
     /// An event this crate does not know; the payload is kept as raw JSON.
     Unknown {
         /// The `event` member as sent, or empty for an unrecognised flat body.
@@ -147,88 +159,175 @@ pub enum Event {
 }
 
 impl Event {
-    /// Parses a webhook body (both envelope forms, see the type-level docs).
-    ///
-    /// Verify the raw bytes *before* calling this (see [`super::Verifier`]); parsing never
-    /// panics, and errors name the failing JSON path.
+    /// Parses a webhook body (both envelope forms, see the type-level docs), dropping the
+    /// drift reports; see [`Event::parse`].
     pub fn from_slice(body: &[u8]) -> Result<Event, ParseError> {
+        Self::parse(body).map(|p| p.event)
+    }
+
+    /// Parses a webhook body and lists every difference from the spec met on the way.
+    ///
+    /// Verify the raw bytes *before* calling this (see [`super::Verifier`]). The only error is
+    /// a body that is not JSON ([`ParseError::Syntax`]): any JSON value becomes an event —
+    /// a known event whose payload does not fit its struct becomes [`Event::Unparsed`], an
+    /// unknown one [`Event::Unknown`] — so an authenticated delivery is never lost. Parsing
+    /// never panics.
+    pub fn parse(body: &[u8]) -> Result<Parsed, ParseError> {
+        let mut drift = Vec::new();
+        let event = Self::parse_into(body, &mut drift)?;
+        Ok(Parsed { event, drift })
+    }
+
+    fn parse_into(body: &[u8], drift: &mut Vec<Drift>) -> Result<Event, ParseError> {
         let first = body.iter().find(|b| !b.is_ascii_whitespace());
+        let text = std::str::from_utf8(body)
+            .map_err(|e| ParseError::Syntax(format!("invalid UTF-8: {e}")))?;
         if first != Some(&b'{') {
-            // Still report syntax errors as such.
-            if let Err(e) = serde_json::from_slice::<IgnoredAny>(body) {
-                return Err(ParseError::Syntax(e.to_string()));
-            }
-            return Err(ParseError::NotAnObject);
+            let payload: Value =
+                serde_json::from_str(text).map_err(|e| ParseError::Syntax(e.to_string()))?;
+            return Ok(unrecognised(
+                String::new(),
+                payload,
+                "",
+                ParseError::NotAnObject,
+                drift,
+            ));
         }
-        let probe: Probe<'_> =
-            serde_json::from_slice(body).map_err(|e| ParseError::Syntax(e.to_string()))?;
+        match serde_json::from_str::<Probe<'_>>(text) {
+            Ok(probe) => Self::from_probe(text, &probe, drift),
+            Err(e) => Self::from_irregular(text, e, drift),
+        }
+    }
+
+    /// An object body: enveloped when it has `event`, flat otherwise.
+    fn from_probe(
+        text: &str,
+        probe: &Probe<'_>,
+        drift: &mut Vec<Drift>,
+    ) -> Result<Event, ParseError> {
         match probe.event {
-            Some(ev) => {
-                let name: Cow<'_, str> = match serde_json::from_str::<Cow<'_, str>>(ev.get()) {
-                    Ok(n) => n,
-                    Err(_) => {
-                        return Err(ParseError::EventNotString);
-                    }
-                };
-                Self::from_envelope(&name, probe.payload)
-            }
-            None => {
-                let text = std::str::from_utf8(body)
-                    .map_err(|e| ParseError::Syntax(format!("invalid UTF-8: {e}")))?;
-                if probe.link_id.is_some() {
-                    typed(text, names::LINK_VISIT, "").map(Event::LinkVisit)
-                } else if probe.id.is_some() && probe.status.is_some() {
-                    typed(text, names::SMS_MESSAGE_STATUS, "").map(Event::SmsStatus)
-                } else {
-                    let payload: Value = serde_json::from_str(text)
-                        .map_err(|e| ParseError::Syntax(e.to_string()))?;
-                    Ok(Event::Unknown {
-                        event: String::new(),
+            Some(ev) => match serde_json::from_str::<Cow<'_, str>>(ev.get()) {
+                Ok(name) => Ok(Self::from_envelope(&name, probe.payload, drift)),
+                Err(_) => {
+                    let payload = whole(text)?;
+                    Ok(unrecognised(
+                        String::new(),
                         payload,
-                    })
+                        "/event",
+                        ParseError::EventNotString,
+                        drift,
+                    ))
                 }
-            }
+            },
+            None => Self::from_flat(text, probe, drift),
+        }
+    }
+
+    /// Valid JSON the envelope probe refused (a member given twice, as a PHP array merge can
+    /// produce): parsed again from its normalised form (the last duplicate wins, as in PHP),
+    /// with a drift report. Not JSON at all: the syntax error.
+    fn from_irregular(
+        text: &str,
+        probe_error: serde_json::Error,
+        drift: &mut Vec<Drift>,
+    ) -> Result<Event, ParseError> {
+        let Ok(value) = serde_json::from_str::<Value>(text) else {
+            return Err(ParseError::Syntax(probe_error.to_string()));
+        };
+        let normalised = value.to_string();
+        let probe: Probe<'_> =
+            serde_json::from_str(&normalised).map_err(|e| ParseError::Syntax(e.to_string()))?;
+        let why = format!("body re-read after: {probe_error}");
+        drift.push(drift_report("", "", DriftKind::Lenient { detail: why }));
+        Self::from_probe(&normalised, &probe, drift)
+    }
+
+    /// A body without `event`: a link visit, a bare contact, a flat SMS delivery report, or
+    /// something unknown.
+    fn from_flat(
+        text: &str,
+        probe: &Probe<'_>,
+        drift: &mut Vec<Drift>,
+    ) -> Result<Event, ParseError> {
+        let (name, wrap): (&str, FlatParser) = if probe.link_id.is_some() {
+            (names::LINK_VISIT, |t, d| {
+                typed(t, names::LINK_VISIT, "", d).map(Event::LinkVisit)
+            })
+        } else if probe.identity.is_some() {
+            (names::CONTACTS_SUBSCRIBER_SUBSCRIPTION, |t, d| {
+                typed(t, names::CONTACTS_SUBSCRIBER_SUBSCRIPTION, "", d).map(Event::Contact)
+            })
+        } else if probe.id.is_some() && probe.status.is_some() {
+            (names::SMS_MESSAGE_STATUS, |t, d| {
+                typed(t, names::SMS_MESSAGE_STATUS, "", d).map(Event::SmsStatus)
+            })
+        } else {
+            let payload = whole(text)?;
+            let err = ParseError::UnrecognisedBody;
+            return Ok(unrecognised(String::new(), payload, "", err, drift));
+        };
+        match wrap(text, drift) {
+            Ok(ev) => Ok(ev),
+            Err(error) => Ok(unparsed(name, whole(text)?, error, drift)),
         }
     }
 
     /// Parses an enveloped event whose name and payload have already been separated.
-    fn from_envelope(name: &str, payload: Option<&RawValue>) -> Result<Event, ParseError> {
+    fn from_envelope(name: &str, payload: Option<&RawValue>, drift: &mut Vec<Drift>) -> Event {
         use names::*;
         let Some(raw) = payload else {
+            let event = name.to_owned();
             if is_known(name) {
-                return Err(ParseError::MissingPayload {
-                    event: name.to_owned(),
-                });
+                let error = ParseError::MissingPayload {
+                    event: event.clone(),
+                };
+                return unparsed(name, Value::Null, error, drift);
             }
-            return Ok(Event::Unknown {
-                event: name.to_owned(),
-                payload: Value::Null,
-            });
+            return unrecognised(
+                event,
+                Value::Null,
+                "/event",
+                ParseError::UnknownEvent,
+                drift,
+            );
         };
         let p = raw.get();
-        let ev = match name {
-            SMS_MESSAGE_STATUS => Event::SmsStatus(typed(p, name, "payload")?),
-            SMS_UNSUBSCRIPTION => Event::SmsUnsubscription(typed(p, name, "payload")?),
-            WHATSAPP_MESSAGE_IN => Event::WhatsappIn(typed(p, name, "payload")?),
-            WHATSAPP_MESSAGE_STATUS => Event::WhatsappStatus(typed(p, name, "payload")?),
-            WHATSAPP_UNSUBSCRIPTION => Event::WhatsappUnsubscription(typed(p, name, "payload")?),
-            RCS_MESSAGE_IN => Event::RcsIn(typed(p, name, "payload")?),
-            RCS_MESSAGE_STATUS => Event::RcsStatus(typed(p, name, "payload")?),
-            RCS_UNSUBSCRIPTION => Event::RcsUnsubscription(typed(p, name, "payload")?),
-            VOICE_MESSAGE_OUT => Event::VoiceCall(typed(p, name, "payload")?),
-            VOICE_UNSUBSCRIPTION => Event::VoiceUnsubscription(typed(p, name, "payload")?),
-            VIBER_MESSAGE_STATUS => Event::ViberStatus(typed(p, name, "payload")?),
-            VIBER_MESSAGE_IN => Event::ViberIn(typed(p, name, "payload")?),
-            VIBER_UNSUBSCRIPTION => Event::ViberUnsubscription(typed(p, name, "payload")?),
-            VMN_MESSAGE_IN => Event::VmnIn(typed(p, name, "payload")?),
-            CONTACTS_SUBSCRIBER_SUBSCRIPTION => Event::Contact(typed(p, name, "payload")?),
-            LINK_VISIT => Event::LinkVisit(typed(p, name, "payload")?),
-            _ => Event::Unknown {
-                event: name.to_owned(),
-                payload: serde_json::from_str(p).map_err(|e| ParseError::Syntax(e.to_string()))?,
-            },
+        let d = &mut *drift;
+        let parsed = match name {
+            SMS_MESSAGE_STATUS => typed(p, name, "/payload", d).map(Event::SmsStatus),
+            SMS_UNSUBSCRIPTION => typed(p, name, "/payload", d).map(Event::SmsUnsubscription),
+            WHATSAPP_MESSAGE_IN => typed(p, name, "/payload", d).map(Event::WhatsappIn),
+            WHATSAPP_MESSAGE_STATUS => typed(p, name, "/payload", d).map(Event::WhatsappStatus),
+            WHATSAPP_UNSUBSCRIPTION => {
+                typed(p, name, "/payload", d).map(Event::WhatsappUnsubscription)
+            }
+            RCS_MESSAGE_IN => typed(p, name, "/payload", d).map(Event::RcsIn),
+            RCS_MESSAGE_STATUS => typed(p, name, "/payload", d).map(Event::RcsStatus),
+            RCS_UNSUBSCRIPTION => typed(p, name, "/payload", d).map(Event::RcsUnsubscription),
+            VOICE_MESSAGE_OUT => typed(p, name, "/payload", d).map(Event::VoiceCall),
+            VOICE_UNSUBSCRIPTION => typed(p, name, "/payload", d).map(Event::VoiceUnsubscription),
+            VIBER_MESSAGE_STATUS => typed(p, name, "/payload", d).map(Event::ViberStatus),
+            VIBER_MESSAGE_IN => typed(p, name, "/payload", d).map(Event::ViberIn),
+            VIBER_UNSUBSCRIPTION => typed(p, name, "/payload", d).map(Event::ViberUnsubscription),
+            VMN_MESSAGE_IN => typed(p, name, "/payload", d).map(Event::VmnIn),
+            CONTACTS_SUBSCRIBER_SUBSCRIPTION => typed(p, name, "/payload", d).map(Event::Contact),
+            LINK_VISIT => typed(p, name, "/payload", d).map(Event::LinkVisit),
+            _ => {
+                // The probe already checked the syntax of the whole body.
+                let payload = serde_json::from_str(p).unwrap_or(Value::Null);
+                let event = name.to_owned();
+                return unrecognised(event, payload, "/event", ParseError::UnknownEvent, drift);
+            }
         };
-        Ok(ev)
+        match parsed {
+            Ok(ev) => ev,
+            Err(error) => unparsed(
+                name,
+                serde_json::from_str(p).unwrap_or(Value::Null),
+                error,
+                drift,
+            ),
+        }
     }
 
     /// The event name (`"sms:message:status"`, …; [`names::LINK_VISIT`] for link visits; the
@@ -252,7 +351,7 @@ impl Event {
             Event::VmnIn(_) => VMN_MESSAGE_IN,
             Event::Contact(_) => CONTACTS_SUBSCRIBER_SUBSCRIPTION,
             Event::LinkVisit(_) => LINK_VISIT,
-            Event::Unknown { event, .. } => event,
+            Event::Unparsed { event, .. } | Event::Unknown { event, .. } => event,
         }
     }
 
@@ -290,7 +389,7 @@ impl Event {
                     .and_then(non_empty)
                     .map(|id| (id, u.receiver.clone()))
             }
-            Event::VoiceCall(c) => non_empty(&c.id).map(|id| {
+            Event::VoiceCall(c) => c.id.as_ref().and_then(non_empty).map(|id| {
                 let status = c.status.as_ref().map(|s| s.to_string());
                 (id, status)
             }),
@@ -308,7 +407,7 @@ impl Event {
                 .filter(|s| !s.is_empty())
                 .or_else(|| v.id.as_ref().and_then(non_empty))
                 .map(|id| (id, None)),
-            Event::Unknown { .. } => None,
+            Event::Unparsed { .. } | Event::Unknown { .. } => None,
         };
         let key = match parts {
             Some((id, Some(extra))) => format!("{name}/{id}/{extra}"),
@@ -338,7 +437,7 @@ impl Event {
             Event::VoiceCall(p) => j(p),
             Event::Contact(p) => j(p),
             Event::LinkVisit(p) => j(p),
-            Event::Unknown { payload, .. } => payload.clone(),
+            Event::Unparsed { payload, .. } | Event::Unknown { payload, .. } => payload.clone(),
         }
     }
 }
@@ -374,30 +473,123 @@ struct Probe<'a> {
     #[serde(default)]
     link_id: Option<IgnoredAny>,
     #[serde(default)]
+    identity: Option<IgnoredAny>,
+    #[serde(default)]
     id: Option<IgnoredAny>,
     #[serde(default)]
     status: Option<IgnoredAny>,
 }
 
+/// Parses `text` as `T`, adding a drift report (pointer under `prefix`) for every unknown
+/// member (found by `serde_ignored`) and every lenient step ([`lenient`]); the error of a
+/// payload that does not fit names its path.
 fn typed<T: for<'de> Deserialize<'de>>(
     text: &str,
     event: &str,
     prefix: &str,
+    drift: &mut Vec<Drift>,
 ) -> Result<T, ParseError> {
-    let mut de = serde_json::Deserializer::from_str(text);
-    serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let inner = e.path().to_string();
-        let path = match (prefix.is_empty(), inner.as_str()) {
-            (true, _) => inner.clone(),
-            (false, ".") => prefix.to_owned(),
-            (false, _) => format!("{prefix}.{inner}"),
+    let mut unknown: Vec<String> = Vec::new();
+    lenient::begin(None);
+    let value = {
+        let mut de = serde_json::Deserializer::from_str(text);
+        let mut on_ignored = |path: serde_ignored::Path<'_>| {
+            unknown.push(format!("{prefix}{}", ignored_pointer(&path)));
         };
-        ParseError::Payload {
-            event: event.to_owned(),
-            path,
-            message: e.into_inner().to_string(),
+        let ignoring = serde_ignored::Deserializer::new(&mut de, &mut on_ignored);
+        serde_path_to_error::deserialize::<_, T>(ignoring)
+    };
+    let value = value.map_err(|e| ParseError::Payload {
+        event: event.to_owned(),
+        path: format!("{prefix}{}", tracked_pointer(e.path())),
+        message: e.into_inner().to_string(),
+    })?;
+    let notes = lenient::count();
+    for i in 0..notes {
+        lenient::begin(Some(i));
+        let mut de = serde_json::Deserializer::from_str(text);
+        if let Err(e) = serde_path_to_error::deserialize::<_, T>(&mut de) {
+            let kind = lenient::failed().unwrap_or_else(|| DriftKind::Lenient {
+                detail: e.inner().to_string(),
+            });
+            drift.push(drift_report(
+                event,
+                format!("{prefix}{}", tracked_pointer(e.path())),
+                kind,
+            ));
         }
-    })
+    }
+    lenient::begin(None);
+    for pointer in unknown {
+        drift.push(drift_report(event, pointer, DriftKind::UnknownField));
+    }
+    Ok(value)
+}
+
+fn drift_report(source: impl Into<String>, pointer: impl Into<String>, kind: DriftKind) -> Drift {
+    Drift {
+        source: source.into(),
+        pointer: pointer.into(),
+        kind,
+    }
+}
+
+/// The whole body as a `Value` (its syntax was already checked).
+fn whole(text: &str) -> Result<Value, ParseError> {
+    serde_json::from_str(text).map_err(|e| ParseError::Syntax(e.to_string()))
+}
+
+/// A known event whose payload did not fit: [`Event::Unparsed`] plus its drift report.
+fn unparsed(name: &str, payload: Value, error: ParseError, drift: &mut Vec<Drift>) -> Event {
+    let pointer = match &error {
+        ParseError::Payload { path, .. } => path.clone(),
+        _ => String::new(),
+    };
+    drift.push(drift_report(
+        name,
+        pointer,
+        DriftKind::Unparsed {
+            error: error.to_string(),
+        },
+    ));
+    Event::Unparsed {
+        event: name.to_owned(),
+        payload,
+        error,
+    }
+}
+
+/// A body or event name this crate does not know: [`Event::Unknown`] plus its drift report.
+fn unrecognised(
+    event: String,
+    payload: Value,
+    pointer: &str,
+    why: ParseError,
+    drift: &mut Vec<Drift>,
+) -> Event {
+    let kind = match why {
+        ParseError::UnknownEvent => DriftKind::UnknownEnumValue {
+            type_name: "WebhookEventName".to_owned(),
+            value: event.clone(),
+        },
+        other => DriftKind::Unparsed {
+            error: other.to_string(),
+        },
+    };
+    drift.push(drift_report(event.clone(), pointer, kind));
+    Event::Unknown { event, payload }
+}
+
+/// Parses one flat body form into its event.
+type FlatParser = fn(&str, &mut Vec<Drift>) -> Result<Event, ParseError>;
+
+/// An event and the drift met while parsing it; see [`Event::parse`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Parsed {
+    /// The event.
+    pub event: Event,
+    /// One report per difference from the spec, in body order for each kind.
+    pub drift: Vec<Drift>,
 }
 
 /// Why a webhook body could not be parsed.
@@ -408,8 +600,14 @@ pub enum ParseError {
     #[error("webhook body is not valid JSON: {0}")]
     Syntax(String),
     /// The body is JSON but not an object.
-    #[error("webhook body must be a JSON object")]
+    #[error("webhook body is not a JSON object")]
     NotAnObject,
+    /// The body has no `event` member and matches none of the flat forms.
+    #[error("webhook body has no `event` and is no known flat payload")]
+    UnrecognisedBody,
+    /// The `event` names an event this crate does not know.
+    #[error("unknown event name")]
+    UnknownEvent,
     /// The `event` member is present but not a string.
     #[error("webhook body: `event` must be a string")]
     EventNotString,
@@ -420,11 +618,11 @@ pub enum ParseError {
         event: String,
     },
     /// The payload of a known event does not have the documented shape.
-    #[error("{event} payload: at `{path}`: {message}")]
+    #[error("{event} payload at `{path}`: {message}")]
     Payload {
         /// The event name.
         event: String,
-        /// JSON path of the failing value, e.g. `payload.status`.
+        /// JSON pointer of the failing value, e.g. `/payload/status`.
         path: String,
         /// What was wrong.
         message: String,
@@ -456,7 +654,8 @@ impl fmt::Display for IdempotencyKey {
 /// An SMS delivery report (`sms:message:status`), enveloped or flat.
 ///
 /// Field names follow the flat report in the reference's "Webhook Verification" section.
-/// Members the reference does not show are kept in [`SmsDeliveryReport::extra`].
+/// Members the reference does not show are reported as drift and stay in the raw body
+/// ([`super::Delivery::body`]).
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct SmsDeliveryReport {
@@ -512,9 +711,6 @@ pub struct SmsDeliveryReport {
     /// Operator code (e.g. `"RJ"`).
     #[serde(default, deserialize_with = "opt")]
     pub provider_code: Option<String>,
-    /// Members not listed above, as sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
 }
 
 impl SmsDeliveryReport {
@@ -556,9 +752,6 @@ pub struct MessageStatus {
     /// Your own identifier given at send time.
     #[serde(default, deserialize_with = "opt")]
     pub foreign_id: Option<String>,
-    /// Members not listed above, as sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
 }
 
 /// An inbound message (WhatsApp, RCS, Viber or a virtual mobile number).
@@ -568,7 +761,7 @@ pub struct InboundMessage {
     /// The platform's id for this message.
     pub id: Id,
     /// The channel(s) and the number or account it was sent to.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub channels: Vec<InboundChannel>,
     /// Who sent it. (The platform names this member `recipient`; it describes the sender.)
     #[serde(default)]
@@ -576,9 +769,6 @@ pub struct InboundMessage {
     /// The content.
     #[serde(default)]
     pub message: Option<MessageContent>,
-    /// Members not listed above, as sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
 }
 
 impl InboundMessage {
@@ -593,6 +783,15 @@ impl InboundMessage {
             _ => None,
         }
     }
+}
+
+/// A list the sender may write as `null`: read as empty.
+fn null_as_empty<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
 }
 
 /// The channel an inbound message came in on.
@@ -680,7 +879,7 @@ pub struct UserInfo {
 ///
 /// The reference only shows `text`; the media, location and button shapes follow the common
 /// field names of the channels (`url`, `caption`, `filename`, `mime_type`, `latitude`,
-/// `longitude`) and keep any other member in `extra`. Other types are kept raw in
+/// `longitude`); other members stay in the raw body. Other types are kept raw in
 /// [`MessageContent::Other`].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -746,9 +945,6 @@ pub struct Media {
     /// MIME type.
     #[serde(default, deserialize_with = "opt")]
     pub mime_type: Option<String>,
-    /// Members not listed above, as sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
 }
 
 /// A location shared in an inbound message.
@@ -767,9 +963,6 @@ pub struct Location {
     /// Address.
     #[serde(default, deserialize_with = "opt")]
     pub address: Option<String>,
-    /// Members not listed above, as sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
 }
 
 /// A button or quick-reply tap in an inbound message.
@@ -782,9 +975,6 @@ pub struct ButtonReply {
     /// The button's payload or postback data.
     #[serde(default, deserialize_with = "opt")]
     pub payload: Option<String>,
-    /// Members not listed above, as sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
 }
 
 #[derive(Deserialize, Serialize)]
@@ -871,7 +1061,7 @@ pub struct Unsubscription {
     #[serde(default, deserialize_with = "opt")]
     pub receiver: Option<String>,
     /// What it opted out of.
-    #[serde(rename = "type", default, deserialize_with = "opt_scope")]
+    #[serde(rename = "type", default, deserialize_with = "opt")]
     pub scope: Option<OptOutScope>,
     /// The sender, category, tag … opted out of (`*` for all).
     #[serde(default, deserialize_with = "opt")]
@@ -882,33 +1072,30 @@ pub struct Unsubscription {
     /// The platform's message, e.g. `"Unsubscriber created successfully"`.
     #[serde(default, deserialize_with = "opt")]
     pub status: Option<String>,
-    /// Members not listed above, as sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-}
-
-fn opt_scope<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<OptOutScope>, D::Error> {
-    let s: Option<String> = opt(d)?;
-    Ok(s.filter(|s| !s.is_empty())
-        .map(|s| OptOutScope::from_wire(&s)))
-}
-
-fn opt_call_status<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<CallStatus>, D::Error> {
-    let s: Option<String> = opt(d)?;
-    Ok(s.filter(|s| !s.is_empty())
-        .map(|s| CallStatus::from_wire(&s)))
 }
 
 /// A voice call detail record (`voice:message:out`).
 ///
 /// The reference collapses this payload; the fields follow the platform's call-status
 /// response (`id`, `mobile`, `caller_id`, `duration`, `pulsing`, `status`, `charges`, `dtmf`,
-/// `location`, `provider`, `start_at`, `end_at`). Anything else is kept in `extra`.
+/// `location`, `provider`, `start_at`, `end_at`) plus the `bridge`/`from`/`to` numbers the
+/// sender puts in a call push (strings or JSON numbers). Anything else is reported as drift
+/// and stays in the raw body.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct CallRecord {
     /// Call id returned when the call was placed (e.g. `"047d8cfc-…:1"`).
-    pub id: Id,
+    #[serde(default, deserialize_with = "opt")]
+    pub id: Option<Id>,
+    /// The bridge (DID) number the call went through.
+    #[serde(default, deserialize_with = "opt")]
+    pub bridge: Option<String>,
+    /// The calling number.
+    #[serde(default, deserialize_with = "opt")]
+    pub from: Option<String>,
+    /// The called number.
+    #[serde(default, deserialize_with = "opt")]
+    pub to: Option<String>,
     /// The called number.
     #[serde(default, deserialize_with = "opt")]
     pub mobile: Option<String>,
@@ -922,7 +1109,7 @@ pub struct CallRecord {
     #[serde(default, deserialize_with = "opt")]
     pub pulsing: Option<u32>,
     /// Call outcome.
-    #[serde(default, deserialize_with = "opt_call_status")]
+    #[serde(default, deserialize_with = "opt")]
     pub status: Option<CallStatus>,
     /// Charge, exactly as sent (`"0.1500"`).
     #[serde(default, deserialize_with = "opt")]
@@ -942,9 +1129,6 @@ pub struct CallRecord {
     /// Call end.
     #[serde(default, deserialize_with = "opt")]
     pub end_at: Option<EventTime>,
-    /// Members not listed above, as sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
 }
 
 impl CallRecord {
@@ -1005,9 +1189,6 @@ pub struct ContactEvent {
     /// The platform's message, e.g. `"Subscriber created successfully"`.
     #[serde(default, deserialize_with = "opt")]
     pub status: Option<String>,
-    /// Members not listed above, as sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
 }
 
 /// Whether a contact event is a creation or an update.
@@ -1112,7 +1293,4 @@ pub struct LinkVisit {
     /// When the visit happened.
     #[serde(default, deserialize_with = "opt")]
     pub created_at: Option<EventTime>,
-    /// Members not listed above, as sent.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
 }

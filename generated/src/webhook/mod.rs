@@ -1,15 +1,18 @@
 //! Webhook events the platform pushes to your URL: typed payloads, verification and a receiver.
 //!
 //! * [`Event`] — every event of the subscription table, smart-link visits, and
-//!   [`Event::Unknown`] for anything new; [`Event::from_slice`] reads both body forms (the
-//!   `{"event", "payload"}` envelope and the flat SMS delivery report / link visit).
+//!   [`Event::Unknown`] for anything new; [`Event::parse`] reads every body form (the
+//!   `{"event", "payload"}` envelope, the flat SMS delivery report, link visit and bare
+//!   contact) and never refuses JSON: a payload that does not fit is [`Event::Unparsed`].
+//!   Each difference from the spec is a [`crate::drift::Drift`] with its JSON pointer.
 //! * [`Verifier`] — the validation handshake, the `Authorization: Bearer` secret and the
 //!   `Signature` header (HMAC over the raw body; the scheme is an inference, see
 //!   "Signature scheme" below), with [`SignaturePolicy`] enforce / monitor / off.
-//! * [`InMemoryDedupe`] and the [`DedupeStore`] trait — drop retried duplicates by
-//!   [`IdempotencyKey`] for at least the ~31 h retry horizon.
+//! * [`InMemoryDedupe`] and the [`DedupeStore`] trait (claim / complete / release) — drop
+//!   retried duplicates by [`IdempotencyKey`] for 36 h, above the ~31 h retry horizon.
 //! * `Receiver` (feature `webhook-receiver`) — an axum router doing all of the above with the
-//!   right status codes and a fast 2xx.
+//!   right status codes: a fast 2xx, or (`Receiver::with_handler`) a 2xx only after your
+//!   handler succeeded and a 5xx (hence a redelivery) when it failed.
 //! * [`SMS_ERROR_CODES`] — the SMS delivery error-code table, with [`sms_error_code`].
 //!
 //! # Signature scheme
@@ -44,26 +47,26 @@ mod event;
 #[cfg(feature = "webhook-receiver")]
 mod receiver;
 mod status;
-mod types;
+pub(crate) mod types;
 pub mod verify;
 
 pub use dedupe::{
-    BoxFuture, DEFAULT_CAPACITY, DEFAULT_TTL, DedupeError, DedupeStore, InMemoryDedupe,
+    BoxFuture, Claim, DEFAULT_CLAIM_LEASE, DEFAULT_TTL, DedupeError, DedupeStore, InMemoryDedupe,
     RETRY_HORIZON,
 };
 pub use event::{
     ButtonReply, CallRecord, ContactChange, ContactEvent, Event, IdempotencyKey, InboundChannel,
     InboundMessage, InboundSender, InboundUser, LinkVisit, Location, Media, MessageContent,
-    MessageStatus, ParseError, SmsDeliveryReport, Unsubscription, UserInfo, names,
+    MessageStatus, ParseError, Parsed, SmsDeliveryReport, Unsubscription, UserInfo, names,
 };
 #[cfg(feature = "webhook-receiver")]
-pub use receiver::{DEFAULT_BODY_LIMIT, Receiver};
+pub use receiver::{DEFAULT_BODY_LIMIT, HandlerError, Receiver};
 pub use status::{
     CallStatus, ChannelStatus, OptOutScope, SMS_ERROR_CODES, SmsErrorCode, SmsStatus,
     sms_error_code, sms_error_code_num,
 };
 pub use types::{EventTime, Id};
 pub use verify::{
-    Delivery, IncomingRequest, Outcome, Rejection, SignatureFn, SignaturePolicy, SignatureScheme,
-    SignatureStatus, TestRequest, Verifier, encode_like_sender, sign_test_request,
+    Delivery, DeliveryHeaders, IncomingRequest, Outcome, Rejection, SignatureFn, SignaturePolicy,
+    SignatureScheme, SignatureStatus, TestRequest, Verifier, encode_like_sender, sign_test_request,
 };

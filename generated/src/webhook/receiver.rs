@@ -12,7 +12,7 @@ use futures_util::StreamExt;
 use serde_json::json;
 use tokio::sync::mpsc;
 
-use super::dedupe::{BoxFuture, DedupeStore, InMemoryDedupe};
+use super::dedupe::{BoxFuture, Claim, DedupeStore, InMemoryDedupe};
 use super::verify::{
     Delivery, IncomingRequest, Outcome, SignaturePolicy, SignatureStatus, Verifier,
 };
@@ -22,9 +22,15 @@ pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
 
 type Callback = dyn Fn(Delivery) -> BoxFuture<'static, ()> + Send + Sync;
 
+/// The error a handler of [`Receiver::with_handler`] returns to get a redelivery.
+pub type HandlerError = Box<dyn std::error::Error + Send + Sync>;
+
+type Handler = dyn Fn(Delivery) -> BoxFuture<'static, Result<(), HandlerError>> + Send + Sync;
+
 enum Sink {
     Channel(mpsc::Sender<Delivery>),
     Callback(Arc<Callback>),
+    Handler(Arc<Handler>),
 }
 
 struct Inner {
@@ -39,12 +45,26 @@ struct Inner {
 /// Per request: method (POST for events and the handshake; GET answers 200 when the Bearer
 /// secret passes, as a liveness probe), `Content-Length` over the limit → 413,
 /// `Content-Type` not JSON → 415, body over the limit → 413, then [`Verifier::process`]:
-/// handshake → `200 {"challenge": ...}`, bad or missing secret or signature → 401, malformed
-/// body → 400, unknown event → accepted as [`super::Event::Unknown`]. Accepted events are
-/// de-duplicated by [`super::IdempotencyKey`] (duplicates get 200 and are not handed on) and
-/// handed to your channel or callback without waiting for your code; the answer is a fast
-/// `200 {"status": "OK"}`. If the channel is full or closed the answer is 503 and the key is
-/// forgotten, so the platform's retry delivers the event later rather than losing it.
+/// handshake → `200 {"challenge": ...}`, bad or missing secret or signature → 401, a body
+/// that is not JSON → 400. **Every other authenticated delivery is accepted**: an unknown event
+/// as [`super::Event::Unknown`], a known one whose payload does not fit as
+/// [`super::Event::Unparsed`] (with its drift reported), so nothing the platform sends is
+/// answered 4xx and dropped.
+///
+/// Accepted events are de-duplicated by [`super::IdempotencyKey`] through a
+/// [`DedupeStore`] (default: [`InMemoryDedupe`], 36 h): a handled duplicate gets 200 and is not
+/// handed on; a duplicate arriving while the first copy is still being handled gets 503 (the
+/// platform retries later). Two ways to hand events on:
+///
+/// * **Fast ack** ([`Receiver::with_channel`], [`Receiver::with_callback`]): the event is
+///   queued or spawned and the answer is an immediate `200 {"status": "OK"}`. A full or closed
+///   channel answers 503 and releases the key, so the platform's retry delivers it later.
+///   What happens after the 200 is your code's business: a crash there loses the event.
+/// * **Acknowledge after the handler** ([`Receiver::with_handler`]): the answer waits for
+///   your handler's `Result`. `Ok` → 200 and the key is kept; `Err` or a panic → 500 and the
+///   key is released, so the platform redelivers and the handler runs again (at-least-once,
+///   exactly once per success). Keep the handler under the platform's 3-second timeout; a
+///   slower success still counts (the retry then finds the key done).
 ///
 /// ```no_run
 /// use qikberry::webhook::{Receiver, Verifier};
@@ -95,6 +115,33 @@ impl Receiver {
     {
         let cb: Arc<Callback> = Arc::new(move |d| Box::pin(callback(d)));
         Self::build(verifier, Sink::Callback(cb))
+    }
+
+    /// A receiver that acknowledges only after `handler(delivery)` returned `Ok`: an `Err` (or
+    /// a panic) answers 500, so the platform redelivers the event. The handler runs in its own
+    /// task, so a caller that hangs up does not cancel it halfway.
+    ///
+    /// ```no_run
+    /// use qikberry::webhook::{Receiver, Verifier};
+    ///
+    /// let receiver = Receiver::with_handler(Verifier::new().bearer_secret("s"), |d| async move {
+    ///     // store d.event in your database; an error makes the platform deliver it again
+    ///     println!("{} {}", d.event.name(), d.key);
+    ///     Ok::<(), std::io::Error>(())
+    /// });
+    /// let app = axum::Router::new().nest("/qikberry/webhook", receiver.router());
+    /// ```
+    pub fn with_handler<F, Fut, E>(verifier: Verifier, handler: F) -> Self
+    where
+        F: Fn(Delivery) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<(), E>> + Send + 'static,
+        E: Into<HandlerError> + 'static,
+    {
+        let h: Arc<Handler> = Arc::new(move |d| {
+            let fut = handler(d);
+            Box::pin(async move { fut.await.map_err(Into::into) })
+        });
+        Self::build(verifier, Sink::Handler(h))
     }
 
     fn build(verifier: Verifier, sink: Sink) -> Self {
@@ -220,6 +267,7 @@ async fn handle(
         query,
         authorization: header_str(&headers, "authorization"),
         signature: header_str(&headers, "signature"),
+        content_type: header_str(&headers, header::CONTENT_TYPE.as_str()),
         body: &bytes,
     };
     let delivery = match inner.verifier.process(&req) {
@@ -252,10 +300,13 @@ async fn handle(
         );
     }
     if let Some(store) = &inner.dedupe {
-        match store.insert_if_new(&delivery.key).await {
-            Ok(true) => {}
-            Ok(false) => {
+        match store.claim(&delivery.key).await {
+            Ok(Claim::New) => {}
+            Ok(Claim::Done) => {
                 return reply(StatusCode::OK, json!({ "status": "OK", "duplicate": true }));
+            }
+            Ok(Claim::InFlight) => {
+                return reject(StatusCode::SERVICE_UNAVAILABLE, "already being handled");
             }
             Err(e) => {
                 tracing::error!(error = %e, "webhook de-duplication store failed");
@@ -263,23 +314,50 @@ async fn handle(
             }
         }
     }
-    match &inner.sink {
+    let key = delivery.key.clone();
+    let handed_on = hand_on(&inner.sink, delivery).await;
+    let Some(store) = &inner.dedupe else {
+        return handed_on;
+    };
+    let settled = if handed_on.status().is_success() {
+        store.complete(&key).await
+    } else {
+        store.release(&key).await
+    };
+    if let Err(e) = settled {
+        tracing::error!(error = %e, "webhook de-duplication store failed");
+    }
+    handed_on
+}
+
+/// Gives the event to the user's code; the answer says whether it was taken.
+async fn hand_on(sink: &Sink, delivery: Delivery) -> Response {
+    match sink {
         Sink::Channel(tx) => {
             if let Err(e) = tx.try_send(delivery) {
                 let d = match e {
                     mpsc::error::TrySendError::Full(d) | mpsc::error::TrySendError::Closed(d) => d,
                 };
                 tracing::warn!(event = d.event.name(), "webhook consumer is not keeping up");
-                if let Some(store) = &inner.dedupe
-                    && let Err(e) = store.remove(&d.key).await
-                {
-                    tracing::error!(error = %e, "webhook de-duplication store failed");
-                }
                 return reject(StatusCode::SERVICE_UNAVAILABLE, "try again later");
             }
         }
         Sink::Callback(cb) => {
             tokio::spawn(cb(delivery));
+        }
+        Sink::Handler(h) => {
+            let name = delivery.event.name().to_owned();
+            match tokio::spawn(h(delivery)).await {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => {
+                    tracing::warn!(event = %name, error = %e, "webhook handler failed; asking for a redelivery");
+                    return reject(StatusCode::INTERNAL_SERVER_ERROR, "handler failed");
+                }
+                Err(_) => {
+                    tracing::error!(event = %name, "webhook handler panicked; asking for a redelivery");
+                    return reject(StatusCode::INTERNAL_SERVER_ERROR, "handler failed");
+                }
+            }
         }
     }
     reply(StatusCode::OK, json!({ "status": "OK" }))

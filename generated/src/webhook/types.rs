@@ -146,15 +146,80 @@ impl<'de> Deserialize<'de> for EventTime {
     }
 }
 
+/// Lenient-decoding bookkeeping for one typed parse on the current thread.
+///
+/// Every time a payload field is accepted in a form the spec does not document (see
+/// [`WireScalar`]) or a status value is unknown, the deserializer calls [`lenient::note`]. The
+/// first pass only counts; when the count is not zero, the parser replays the decode once per
+/// note with [`lenient::begin`]`(Some(i))`, which makes the `i`-th note fail, so that
+/// `serde_path_to_error` names its JSON path — drift costs extra work only when there is drift.
+pub(crate) mod lenient {
+    use std::cell::{Cell, RefCell};
+
+    use crate::drift::DriftKind;
+
+    thread_local! {
+        static COUNT: Cell<u32> = const { Cell::new(0) };
+        static FAIL_AT: Cell<u32> = const { Cell::new(u32::MAX) };
+        static FAILED: RefCell<Option<DriftKind>> = const { RefCell::new(None) };
+    }
+
+    /// Starts a decode: resets the count; `fail_at` makes that note (0-based) an error.
+    pub(crate) fn begin(fail_at: Option<u32>) {
+        COUNT.with(|c| c.set(0));
+        FAIL_AT.with(|f| f.set(fail_at.unwrap_or(u32::MAX)));
+        FAILED.with(|f| f.borrow_mut().take());
+    }
+
+    /// The notes counted since [`begin`].
+    pub(crate) fn count() -> u32 {
+        COUNT.with(Cell::get)
+    }
+
+    /// The kind of the note that was made to fail, if any.
+    pub(crate) fn failed() -> Option<DriftKind> {
+        FAILED.with(|f| f.borrow_mut().take())
+    }
+
+    /// Records one lenient step. Errors only during a replay, at the chosen note.
+    pub(crate) fn note(kind: impl FnOnce() -> DriftKind) -> Result<(), String> {
+        let n = COUNT.with(|c| {
+            let n = c.get();
+            c.set(n.saturating_add(1));
+            n
+        });
+        if FAIL_AT.with(Cell::get) == n {
+            let k = kind();
+            let msg = k.to_string();
+            FAILED.with(|f| *f.borrow_mut() = Some(k));
+            return Err(msg);
+        }
+        Ok(())
+    }
+
+    /// [`note`] for a [`DriftKind::Lenient`] step described by `what`.
+    pub(crate) fn step(what: &'static str) -> Result<(), String> {
+        note(|| DriftKind::Lenient {
+            detail: what.to_owned(),
+        })
+    }
+}
+
 /// A JSON scalar the platform may send in more than one form (string or number).
 ///
-/// Implemented for the payload field types; used through [`opt`] so that `null`, a missing
-/// field and (for non-string types) an empty string all read as `None`.
+/// Implemented for the payload field types; used through [`opt`] so that `null` and a missing
+/// field read as `None`, and (for non-string types) `""` and zero dates too. A form other than
+/// the type's documented one is accepted and noted as drift ([`lenient::note`]).
 pub(crate) trait WireScalar: Sized {
     /// What the type is, for error messages.
     const EXPECTED: &'static str;
     /// Whether `""` means "absent".
     const EMPTY_IS_NONE: bool = true;
+    /// Whether `s` means "absent" (and why, for the drift report). `""` when
+    /// [`WireScalar::EMPTY_IS_NONE`].
+    fn none_str(s: &str) -> Option<&'static str> {
+        (Self::EMPTY_IS_NONE && s.trim().is_empty()).then_some("empty string as no value")
+    }
     fn from_wire_str(s: &str) -> Result<Self, String>;
     fn from_wire_u64(n: u64) -> Result<Self, String> {
         Err(format!(
@@ -194,10 +259,29 @@ impl WireScalar for Id {
     fn from_wire_i64(n: i64) -> Result<Self, String> {
         Ok(Id::Text(n.to_string()))
     }
+    fn from_wire_f64(n: f64) -> Result<Self, String> {
+        lenient::step("fractional number as id")?;
+        Ok(Id::Text(n.to_string()))
+    }
+}
+
+/// The PHP/MySQL "no date" values the sender writes instead of `null`.
+fn is_zero_date(s: &str) -> bool {
+    let s = s.trim();
+    s.starts_with("0000-00-00") && s[10..].bytes().all(|b| b"0:. TZ".contains(&b))
 }
 
 impl WireScalar for EventTime {
     const EXPECTED: &'static str = "a timestamp string";
+    fn none_str(s: &str) -> Option<&'static str> {
+        if s.trim().is_empty() {
+            Some("empty string as no time")
+        } else if is_zero_date(s) {
+            Some("zero date as no time")
+        } else {
+            None
+        }
+    }
     fn from_wire_str(s: &str) -> Result<Self, String> {
         EventTime::parse(s)
     }
@@ -211,12 +295,15 @@ impl WireScalar for Decimal {
             .map_err(|e| format!("invalid decimal {s:?}: {e}"))
     }
     fn from_wire_u64(n: u64) -> Result<Self, String> {
+        lenient::step("number as decimal string")?;
         Ok(Decimal::from(n))
     }
     fn from_wire_i64(n: i64) -> Result<Self, String> {
+        lenient::step("number as decimal string")?;
         Ok(Decimal::from(n))
     }
     fn from_wire_f64(n: f64) -> Result<Self, String> {
+        lenient::step("number as decimal string")?;
         Decimal::try_from(n).map_err(|e| format!("invalid decimal {n}: {e}"))
     }
 }
@@ -224,9 +311,12 @@ impl WireScalar for Decimal {
 impl WireScalar for u32 {
     const EXPECTED: &'static str = "a non-negative integer";
     fn from_wire_str(s: &str) -> Result<Self, String> {
-        s.trim()
+        let n = s
+            .trim()
             .parse::<u32>()
-            .map_err(|_| format!("invalid integer {s:?}"))
+            .map_err(|_| format!("invalid integer {s:?}"))?;
+        lenient::step("string as integer")?;
+        Ok(n)
     }
     fn from_wire_u64(n: u64) -> Result<Self, String> {
         u32::try_from(n).map_err(|_| format!("integer {n} out of range"))
@@ -236,9 +326,12 @@ impl WireScalar for u32 {
 impl WireScalar for f64 {
     const EXPECTED: &'static str = "a number";
     fn from_wire_str(s: &str) -> Result<Self, String> {
-        s.trim()
+        let n = s
+            .trim()
             .parse::<f64>()
-            .map_err(|_| format!("invalid number {s:?}"))
+            .map_err(|_| format!("invalid number {s:?}"))?;
+        lenient::step("string as number")?;
+        Ok(n)
     }
     fn from_wire_u64(n: u64) -> Result<Self, String> {
         Ok(n as f64)
@@ -261,11 +354,13 @@ impl WireScalar for bool {
         }
     }
     fn from_wire_u64(n: u64) -> Result<Self, String> {
-        match n {
-            0 => Ok(false),
-            1 => Ok(true),
-            _ => Err(format!("invalid flag {n}")),
-        }
+        let b = match n {
+            0 => false,
+            1 => true,
+            _ => return Err(format!("invalid flag {n}")),
+        };
+        lenient::step("number as flag")?;
+        Ok(b)
     }
     fn from_wire_bool(b: bool) -> Result<Self, String> {
         Ok(b)
@@ -274,6 +369,9 @@ impl WireScalar for bool {
 
 impl WireScalar for jiff::civil::Date {
     const EXPECTED: &'static str = "a date `YYYY-MM-DD`";
+    fn none_str(s: &str) -> Option<&'static str> {
+        EventTime::none_str(s)
+    }
     fn from_wire_str(s: &str) -> Result<Self, String> {
         s.trim()
             .parse::<jiff::civil::Date>()
@@ -288,13 +386,20 @@ impl WireScalar for String {
         Ok(s.to_owned())
     }
     fn from_wire_u64(n: u64) -> Result<Self, String> {
+        lenient::step("number as string")?;
         Ok(n.to_string())
     }
     fn from_wire_i64(n: i64) -> Result<Self, String> {
+        lenient::step("number as string")?;
         Ok(n.to_string())
     }
     fn from_wire_f64(n: f64) -> Result<Self, String> {
+        lenient::step("number as string")?;
         Ok(n.to_string())
+    }
+    fn from_wire_bool(b: bool) -> Result<Self, String> {
+        lenient::step("boolean as string")?;
+        Ok(b.to_string())
     }
 }
 
@@ -339,7 +444,8 @@ impl<'de, T: WireScalar> Visitor<'de> for OptScalarVisitor<T> {
         d.deserialize_any(self)
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Option<T>, E> {
-        if T::EMPTY_IS_NONE && v.trim().is_empty() {
+        if let Some(what) = T::none_str(v) {
+            lenient::step(what).map_err(E::custom)?;
             return Ok(None);
         }
         T::from_wire_str(v).map(Some).map_err(E::custom)
@@ -356,6 +462,15 @@ impl<'de, T: WireScalar> Visitor<'de> for OptScalarVisitor<T> {
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<Option<T>, E> {
         T::from_wire_bool(v).map(Some).map_err(E::custom)
     }
+}
+
+/// Deserializes a required lenient scalar (see [`WireScalar`]).
+pub(crate) fn scalar<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: WireScalar,
+{
+    d.deserialize_any(ScalarVisitor::<T>(PhantomData))
 }
 
 /// `deserialize_with` helper for optional lenient scalars (see [`WireScalar`]).
@@ -423,19 +538,40 @@ macro_rules! wire_enum {
             }
         }
 
+        impl $name {
+            /// [`Self::from_wire`], noting an unknown value as drift.
+            fn from_wire_noted(s: &str) -> Result<Self, String> {
+                let v = $name::from_wire(s);
+                if let $name::Other(raw) = &v {
+                    $crate::webhook::types::lenient::note(|| {
+                        $crate::drift::DriftKind::UnknownEnumValue {
+                            type_name: stringify!($name).to_owned(),
+                            value: raw.clone(),
+                        }
+                    })?;
+                }
+                Ok(v)
+            }
+        }
+
+        impl $crate::webhook::types::WireScalar for $name {
+            const EXPECTED: &'static str = concat!("a ", stringify!($name), " string");
+            fn from_wire_str(s: &str) -> Result<Self, String> {
+                $name::from_wire_noted(s)
+            }
+            fn from_wire_u64(n: u64) -> Result<Self, String> {
+                $crate::webhook::types::lenient::step("number as status string")?;
+                $name::from_wire_noted(&n.to_string())
+            }
+            fn from_wire_i64(n: i64) -> Result<Self, String> {
+                $crate::webhook::types::lenient::step("number as status string")?;
+                $name::from_wire_noted(&n.to_string())
+            }
+        }
+
         impl<'de> ::serde::Deserialize<'de> for $name {
             fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                struct V;
-                impl<'de> ::serde::de::Visitor<'de> for V {
-                    type Value = $name;
-                    fn expecting(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                        f.write_str(concat!("a ", stringify!($name), " string"))
-                    }
-                    fn visit_str<E: ::serde::de::Error>(self, v: &str) -> Result<$name, E> {
-                        Ok($name::from_wire(v))
-                    }
-                }
-                d.deserialize_str(V)
+                $crate::webhook::types::scalar(d)
             }
         }
     };

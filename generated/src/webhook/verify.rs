@@ -35,6 +35,7 @@ use sha2::{Digest, Sha256, Sha512};
 use subtle::ConstantTimeEq;
 
 use super::event::{Event, IdempotencyKey, ParseError};
+use crate::drift::{DriftLog, DriftReport};
 
 /// A user-supplied signature check: `(key, raw_body, signature_header) -> valid`.
 pub type SignatureFn = dyn Fn(&[u8], &[u8], &str) -> bool + Send + Sync;
@@ -173,8 +174,23 @@ pub struct IncomingRequest<'a> {
     pub authorization: Option<&'a str>,
     /// The `Signature` header value, if any.
     pub signature: Option<&'a str>,
+    /// The `Content-Type` header value, if any (kept in [`Delivery::headers`]).
+    pub content_type: Option<&'a str>,
     /// The body exactly as received.
     pub body: &'a [u8],
+}
+
+/// The request headers of an accepted delivery, without secrets: enough to record and replay
+/// what arrived (e.g. the `webhook_receiver` example's `--record`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DeliveryHeaders {
+    /// `Content-Type`, as sent.
+    pub content_type: Option<String>,
+    /// `Signature`, as sent (a MAC of the body, not a secret).
+    pub signature: Option<String>,
+    /// Whether an `Authorization` header was present. Its value is the Bearer secret and is
+    /// never kept.
+    pub authorization: bool,
 }
 
 /// A verified, parsed event ready for your code.
@@ -186,6 +202,13 @@ pub struct Delivery {
     pub key: IdempotencyKey,
     /// What the signature check found.
     pub signature: SignatureStatus,
+    /// The body exactly as received (members the typed event has no field for are here).
+    pub body: bytes::Bytes,
+    /// The request headers, secrets left out.
+    pub headers: DeliveryHeaders,
+    /// Every difference from the spec met while parsing (also recorded in the verifier's
+    /// [`DriftLog`]).
+    pub drift: Vec<DriftReport>,
 }
 
 /// What a request turned out to be.
@@ -223,7 +246,7 @@ pub enum Rejection {
     /// The signature is enforced and did not verify. Answer 401.
     #[error("`Signature` header does not verify")]
     BadSignature,
-    /// The body is not a valid event. Answer 400.
+    /// The body is not JSON. Answer 400.
     #[error(transparent)]
     Parse(#[from] ParseError),
 }
@@ -270,20 +293,27 @@ impl Rejection {
 #[derive(Clone, Default)]
 pub struct Verifier {
     validation_keys: Vec<SecretString>,
-    bearer_secrets: Vec<SecretString>,
+    /// SHA-256 of each configured Bearer secret, computed once: a request costs one hash of
+    /// the presented token, compared in constant time with each digest.
+    bearer_digests: Vec<[u8; 32]>,
     signature_keys: Vec<SecretString>,
+    /// The keyed HMAC-SHA256 state of each signature key (the default scheme's key schedule
+    /// done once, cloned per request).
+    sha256_macs: Vec<Hmac<Sha256>>,
     scheme: SignatureScheme,
     policy: Option<SignaturePolicy>,
+    drift: Arc<DriftLog>,
 }
 
 impl fmt::Debug for Verifier {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Verifier")
             .field("validation_keys", &self.validation_keys.len())
-            .field("bearer_secrets", &self.bearer_secrets.len())
+            .field("bearer_secrets", &self.bearer_digests.len())
             .field("signature_keys", &self.signature_keys.len())
             .field("scheme", &self.scheme)
             .field("policy", &self.effective_policy())
+            .field("drift", &self.drift)
             .finish()
     }
 }
@@ -313,15 +343,35 @@ impl Verifier {
     /// Requires `Authorization: Bearer <secret>` on events; call again to accept several
     /// secrets (rotation, several webhooks pointing at one URL).
     pub fn bearer_secret(mut self, secret: impl Into<String>) -> Self {
-        self.bearer_secrets.push(SecretString::from(secret.into()));
+        let secret = SecretString::from(secret.into());
+        self.bearer_digests
+            .push(Sha256::digest(secret.expose_secret().as_bytes()).into());
         self
+    }
+
+    /// Records drift reports (unknown members, unknown values, lenient reads, unparsed
+    /// events) in `log` — e.g. one shared with your [`crate::Client`], or one built with
+    /// [`DriftLog::with_hook`] — instead of the verifier's own; see [`crate::drift`].
+    pub fn drift_log(mut self, log: Arc<DriftLog>) -> Self {
+        self.drift = log;
+        self
+    }
+
+    /// The log of every distinct drift this verifier (and its clones) met: readable without
+    /// `tracing` ([`DriftLog::reports`], [`DriftLog::count`]).
+    pub fn drift_reports(&self) -> &Arc<DriftLog> {
+        &self.drift
     }
 
     /// Adds a key for the `Signature` header (per the reference, the webhook's id). Several
     /// keys may be added; a signature valid under any of them passes. Adding a key switches
     /// the policy to [`SignaturePolicy::Enforce`] unless you set another one.
     pub fn signature_key(mut self, key: impl Into<String>) -> Self {
-        self.signature_keys.push(SecretString::from(key.into()));
+        let key = SecretString::from(key.into());
+        if let Ok(m) = <Hmac<Sha256> as Mac>::new_from_slice(key.expose_secret().as_bytes()) {
+            self.sha256_macs.push(m);
+        }
+        self.signature_keys.push(key);
         self
     }
 
@@ -360,6 +410,21 @@ impl Verifier {
             return SignatureStatus::Missing;
         };
         let mut ok = false;
+        if matches!(self.scheme, SignatureScheme::HmacSha256Hex) {
+            let mut expected = [0u8; 32];
+            if hex::decode_to_slice(sig.trim(), &mut expected).is_ok() {
+                for m in &self.sha256_macs {
+                    let mut m = m.clone();
+                    m.update(body);
+                    ok |= m.verify_slice(&expected).is_ok();
+                }
+            }
+            return if ok {
+                SignatureStatus::Valid
+            } else {
+                SignatureStatus::Invalid
+            };
+        }
         for k in &self.signature_keys {
             ok |= self.scheme.verify(k.expose_secret().as_bytes(), body, sig);
         }
@@ -373,7 +438,7 @@ impl Verifier {
     /// Checks the `Authorization` header against the configured Bearer secrets. `Ok` when none
     /// is configured.
     pub fn check_bearer(&self, authorization: Option<&str>) -> Result<(), Rejection> {
-        if self.bearer_secrets.is_empty() {
+        if self.bearer_digests.is_empty() {
             return Ok(());
         }
         let Some(value) = authorization else {
@@ -384,9 +449,10 @@ impl Verifier {
             Some((scheme, rest)) if scheme.eq_ignore_ascii_case("bearer") => rest.trim(),
             _ => return Err(Rejection::MissingBearer),
         };
+        let presented = Sha256::digest(token.as_bytes());
         let mut ok = false;
-        for s in &self.bearer_secrets {
-            ok |= secret_eq(s.expose_secret().as_bytes(), token.as_bytes());
+        for d in &self.bearer_digests {
+            ok |= bool::from(d.as_slice().ct_eq(presented.as_slice()));
         }
         if ok {
             Ok(())
@@ -446,7 +512,9 @@ impl Verifier {
             .ok_or(Rejection::HandshakeBody)
     }
 
-    /// Runs every check on a request and parses the event.
+    /// Runs every check on a request and parses the event. Every authenticated JSON body is
+    /// an event (see [`Event::parse`]); only a body that is not JSON is a
+    /// [`Rejection::Parse`].
     ///
     /// Order: handshake (see [`Verifier::is_handshake`]), Bearer secret, signature over the raw
     /// body, then [`Event::from_slice`]. The handshake is authenticated by the validation key
@@ -475,12 +543,22 @@ impl Verifier {
                 }
             }
         };
-        let event = Event::from_slice(req.body)?;
-        let key = event.idempotency_key(req.body);
+        let parsed = Event::parse(req.body)?;
+        for d in &parsed.drift {
+            self.drift.record(d.clone());
+        }
+        let key = parsed.event.idempotency_key(req.body);
         Ok(Outcome::Event(Box::new(Delivery {
-            event,
+            event: parsed.event,
             key,
             signature,
+            body: bytes::Bytes::copy_from_slice(req.body),
+            headers: DeliveryHeaders {
+                content_type: req.content_type.map(str::to_owned),
+                signature: req.signature.map(str::to_owned),
+                authorization: req.authorization.is_some(),
+            },
+            drift: parsed.drift,
         })))
     }
 }
