@@ -4,7 +4,7 @@
 //!   [`Event::Unknown`] for anything new; [`Event::parse`] reads every body form (the
 //!   `{"event", "payload"}` envelope, the flat SMS delivery report, link visit and bare
 //!   contact) and never refuses JSON: a payload that does not fit is [`Event::Unparsed`].
-//!   Each difference from the spec is a [`crate::drift::Drift`] with its JSON pointer.
+//!   Each difference from the spec is a [`crate::drift::DriftReport`] with its JSON pointer.
 //! * [`Verifier`] — the validation handshake, the `Authorization: Bearer` secret and the
 //!   `Signature` header (HMAC over the raw body; the scheme is an inference, see
 //!   "Signature scheme" below), with [`SignaturePolicy`] enforce / monitor / off.
