@@ -594,6 +594,35 @@ impl<'a> Cx<'a> {
         self.parameters(&site, o, n);
         self.request_body(&site, o, n, &ptr);
         self.responses(&site, o, n, &ptr);
+        self.callbacks(&site, o, n, &ptr);
+    }
+
+    /// Compares the bodies of the callbacks (webhook pushes) both sides declare. The platform
+    /// sends them and the `webhook` module parses them, so they are judged as responses.
+    /// A callback added or removed as a whole is not reported (no rule for it yet).
+    fn callbacks(&mut self, site: &Site, o: &Op<'a>, n: &Op<'a>, ptr: &str) {
+        let (oc, nc) = (members(o.op, "callbacks"), members(n.op, "callbacks"));
+        for (name, ocb) in oc {
+            let Some(ncb) = nc.get(name) else { continue };
+            let (ocb, ncb) = (resolve(self.old, ocb), resolve(self.new, ncb));
+            let cbptr = child(&child(ptr, "callbacks"), name);
+            for (expr, oitem) in ocb.as_object().into_iter().flatten() {
+                let Some(nitem) = ncb.get(expr) else { continue };
+                for (method, oop) in oitem.as_object().into_iter().flatten() {
+                    let Some(nop) = nitem.get(method) else {
+                        continue;
+                    };
+                    let body = |doc: &'a Value, op: &'a Value| {
+                        op.get("requestBody").map(|b| resolve(doc, b))
+                    };
+                    if let (Some(ob), Some(nb)) = (body(self.old, oop), body(self.new, nop)) {
+                        let bptr = child(&child(&child(&cbptr, expr), method), "requestBody");
+                        let what = format!("callback `{name}` body");
+                        self.content(site, Direction::Response, ob, nb, &bptr, &what);
+                    }
+                }
+            }
+        }
     }
 
     fn parameters(&mut self, site: &Site, o: &Op<'a>, n: &Op<'a>) {
@@ -1173,6 +1202,26 @@ mod tests {
     #[test]
     fn normalize_path_drops_parameter_names() {
         assert_eq!(normalize_path("/a/{id}/b/{x_y}"), "/a/{}/b/{}");
+    }
+
+    #[test]
+    fn callback_body_changes_are_reported_as_responses() {
+        let spec = |status: serde_json::Value| {
+            serde_json::json!({"paths": {"/webhooks": {"post": {
+                "operationId": "webhooks_create", "tags": ["webhooks"],
+                "responses": {"200": {"description": "ok"}},
+                "callbacks": {"status": {"{$request.body#/uri}": {"post": {
+                    "requestBody": {"content": {"application/json": {"schema": {
+                        "type": "object", "properties": {"status": status}}}}},
+                    "responses": {"200": {"description": "ok"}}}}}}}}}})
+        };
+        let old = spec(serde_json::json!({"type": "string"}));
+        let new = spec(serde_json::json!({"type": "integer"}));
+        let changes = diff(&old, &new);
+        assert_eq!(changes.len(), 1, "{changes:?}");
+        let pointer = &changes[0].pointer;
+        assert!(pointer.contains("/callbacks/status/"), "{pointer}");
+        assert!(diff(&old, &old).is_empty());
     }
 
     #[test]
