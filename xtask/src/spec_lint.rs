@@ -39,7 +39,7 @@ mod open;
 pub(crate) mod parse;
 pub(crate) mod pointer;
 mod reference;
-mod walk;
+pub(crate) mod walk;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

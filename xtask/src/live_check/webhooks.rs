@@ -16,7 +16,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::schema::{Difference, Schemas};
-use crate::spec_lint::pointer;
+use crate::spec_lint::{pointer, walk};
 
 /// One callback of the spec.
 struct Callback {
@@ -42,35 +42,26 @@ pub struct Delivery {
 
 fn callbacks(doc: &Value) -> Vec<Callback> {
     let mut out = Vec::new();
-    let Some(paths) = doc.get("paths").and_then(Value::as_object) else {
-        return out;
-    };
-    for (path, item) in paths {
-        let Some(item) = item.as_object() else {
+    for op in walk::operations(doc) {
+        let Some(cbs) = op.node.get("callbacks").and_then(Value::as_object) else {
             continue;
         };
-        for (method, op) in item {
-            let Some(cbs) = op.get("callbacks").and_then(Value::as_object) else {
-                continue;
-            };
-            for (name, cb) in cbs {
-                let Some(cb) = cb.as_object() else { continue };
-                for (expression, item) in cb {
-                    let Some(content) = item.pointer("/post/requestBody/content/application~1json")
-                    else {
-                        continue;
-                    };
-                    let base = ["paths", path, method, "callbacks", name, expression]
-                        .iter()
-                        .fold("#".to_string(), |p, s| pointer::join(&p, s));
-                    let schema =
-                        format!("{base}/post/requestBody/content/application~1json/schema");
-                    out.push(Callback {
-                        name: name.clone(),
-                        event: event_of(doc, content),
-                        schema,
-                    });
-                }
+        for (name, cb) in cbs {
+            let Some(cb) = cb.as_object() else { continue };
+            for (expression, item) in cb {
+                let Some(content) = item.pointer("/post/requestBody/content/application~1json")
+                else {
+                    continue;
+                };
+                let base = ["callbacks", name, expression]
+                    .iter()
+                    .fold(op.pointer.clone(), |p, s| pointer::join(&p, s));
+                let schema = format!("{base}/post/requestBody/content/application~1json/schema");
+                out.push(Callback {
+                    name: name.clone(),
+                    event: event_of(doc, content),
+                    schema,
+                });
             }
         }
     }

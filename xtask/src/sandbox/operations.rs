@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::spec_lint::{Problems, parse, pointer};
+use crate::spec_lint::{Problems, parse, pointer, walk};
 
 /// Loads the spec at `path` as JSON (YAML keys such as `200:` become strings).
 pub fn load_spec(path: &Path) -> Result<Value, String> {
@@ -83,55 +83,47 @@ pub fn all(doc: &Value) -> Vec<Operation> {
         .map(base_path)
         .unwrap_or_default();
     let mut out = Vec::new();
-    let Some(paths) = doc.get("paths").and_then(Value::as_object) else {
-        return out;
-    };
-    for (path, item) in paths {
-        let Some(item) = item.as_object() else {
-            continue;
-        };
-        for (method, op) in item {
-            if !matches!(
-                method.as_str(),
-                "get" | "put" | "post" | "delete" | "patch" | "head" | "options"
-            ) {
-                continue;
-            }
-            let id = op
-                .get("operationId")
+    for walk::Operation {
+        path,
+        method,
+        pointer,
+        node: op,
+    } in walk::operations(doc)
+    {
+        let id = op
+            .get("operationId")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        let idempotent = op.get("x-idempotent").and_then(Value::as_bool);
+        let read_only = method == "get"
+            && idempotent.unwrap_or_else(|| !NOT_REPEATABLE_GETS.contains(&id.as_str()));
+        let rate_limit = op.get("x-rate-limit").and_then(|r| {
+            Some(RateLimit {
+                requests: r.get("requests")?.as_u64()?.max(1),
+                per_seconds: r.get("per-seconds")?.as_u64()?,
+            })
+        });
+        let base = op
+            .pointer("/servers/0/url")
+            .and_then(Value::as_str)
+            .map(base_path)
+            .unwrap_or_else(|| default_base.clone());
+        out.push(Operation {
+            product: op
+                .pointer("/tags/0")
                 .and_then(Value::as_str)
                 .unwrap_or_default()
-                .to_string();
-            let idempotent = op.get("x-idempotent").and_then(Value::as_bool);
-            let read_only = method == "get"
-                && idempotent.unwrap_or_else(|| !NOT_REPEATABLE_GETS.contains(&id.as_str()));
-            let rate_limit = op.get("x-rate-limit").and_then(|r| {
-                Some(RateLimit {
-                    requests: r.get("requests")?.as_u64()?.max(1),
-                    per_seconds: r.get("per-seconds")?.as_u64()?,
-                })
-            });
-            let base = op
-                .pointer("/servers/0/url")
-                .and_then(Value::as_str)
-                .map(base_path)
-                .unwrap_or_else(|| default_base.clone());
-            out.push(Operation {
-                product: op
-                    .pointer("/tags/0")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_string(),
-                pointer: pointer::join(&pointer::join("#/paths", path), method),
-                path_inferred: op.get("x-path-inferred").and_then(Value::as_bool) == Some(true),
-                method: method.to_ascii_uppercase(),
-                path: path.clone(),
-                id,
-                read_only,
-                rate_limit,
-                base_path: base,
-            });
-        }
+                .to_string(),
+            pointer,
+            path_inferred: op.get("x-path-inferred").and_then(Value::as_bool) == Some(true),
+            method: method.to_ascii_uppercase(),
+            path: path.to_string(),
+            id,
+            read_only,
+            rate_limit,
+            base_path: base,
+        });
     }
     out
 }
