@@ -33,8 +33,8 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use crate::openapi::pointer;
 use crate::sandbox::operations::{self, DEFAULT_RATE, Operation};
-use crate::spec_lint::pointer;
 use crate::workspace;
 use redact::Redactor;
 use schema::{Difference, Presence, Schemas};

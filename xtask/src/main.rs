@@ -5,6 +5,7 @@
 mod compile_proof;
 mod generate;
 mod live_check;
+mod openapi;
 mod regenerate;
 mod sandbox;
 mod spec_diff;

@@ -37,7 +37,6 @@ mod inferred;
 mod oneof;
 mod open;
 pub(crate) mod parse;
-pub(crate) mod pointer;
 mod reference;
 pub(crate) mod walk;
 

@@ -102,9 +102,12 @@ pub fn install_tools(root: &Path, tools: &Path) -> Result<(), String> {
     }
     let venv = tools.join("venv");
     let python = venv.join("bin/python");
-    if !python.exists() {
+    // A venv cut short (an interrupted first run) has python but no pip: make it again.
+    if !venv.join("bin/pip").exists() {
         run_tool(
-            Command::new("python3").arg("-m").arg("venv").arg(&venv),
+            Command::new("python3")
+                .args(["-m", "venv", "--clear"])
+                .arg(&venv),
             "python3 -m venv .tools/venv",
         )?;
     }

@@ -14,8 +14,8 @@ use jsonschema::error::ValidationErrorKind;
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use crate::openapi::pointer;
 use crate::spec_lint::examples::Converter;
-use crate::spec_lint::pointer;
 
 const COMPONENTS: &str = "#/components/schemas/";
 
@@ -146,7 +146,7 @@ impl Schemas {
         let mut node = Some(&self.root);
         let mut skip_index = false;
         while let Some(raw) = segments.next() {
-            let segment = raw.replace("~1", "/").replace("~0", "~");
+            let segment = pointer::unescape(raw);
             if skip_index {
                 skip_index = false;
                 node = node.and_then(|n| n.get(segment.parse::<usize>().unwrap_or(usize::MAX)));

@@ -10,13 +10,14 @@
 //! handshake, the flat SMS delivery report, smart-link visits) against the event-less callback
 //! it matches best. An event the spec has no callback for is drift.
 
+use crate::openapi;
 use std::path::Path;
 
 use serde::Serialize;
 use serde_json::Value;
 
 use super::schema::{Difference, Schemas};
-use crate::spec_lint::{pointer, walk};
+use crate::openapi::pointer;
 
 /// One callback of the spec.
 struct Callback {
@@ -42,7 +43,7 @@ pub struct Delivery {
 
 fn callbacks(doc: &Value) -> Vec<Callback> {
     let mut out = Vec::new();
-    for op in walk::operations(doc) {
+    for op in openapi::operations(doc) {
         let Some(cbs) = op.node.get("callbacks").and_then(Value::as_object) else {
             continue;
         };

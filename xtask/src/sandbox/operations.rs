@@ -2,11 +2,13 @@
 //! product, whether repeating the call is harmless, the documented rate limit, and matching a
 //! concrete request path to its operation.
 
+use crate::openapi;
 use std::path::Path;
 
 use serde_json::Value;
 
-use crate::spec_lint::{Problems, parse, pointer, walk};
+use crate::openapi::pointer;
+use crate::spec_lint::{Problems, parse};
 
 /// Loads the spec at `path` as JSON (YAML keys such as `200:` become strings).
 pub fn load_spec(path: &Path) -> Result<Value, String> {
@@ -83,12 +85,13 @@ pub fn all(doc: &Value) -> Vec<Operation> {
         .map(base_path)
         .unwrap_or_default();
     let mut out = Vec::new();
-    for walk::Operation {
+    for openapi::Operation {
         path,
         method,
         pointer,
+        item: _,
         node: op,
-    } in walk::operations(doc)
+    } in openapi::operations(doc)
     {
         let id = op
             .get("operationId")

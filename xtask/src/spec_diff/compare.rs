@@ -6,10 +6,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::rules::{ChangeKind, Direction, Severity, classify};
-
-const METHODS: &[&str] = &[
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
+use crate::openapi::{self, pointer::follow, pointer::join, pointer::ref_name};
 
 /// One classified change.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -67,40 +64,11 @@ impl Site {
     }
 }
 
-fn escape(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
-}
-
-fn child(pointer: &str, segment: &str) -> String {
-    format!("{pointer}/{}", escape(segment))
-}
-
-/// Resolves a local `$ref` chain (bounded, so a self-referencing `$ref` cannot loop).
-fn resolve<'v>(doc: &'v Value, mut value: &'v Value) -> &'v Value {
-    for _ in 0..32 {
-        let Some(reference) = value.get("$ref").and_then(Value::as_str) else {
-            return value;
-        };
-        match reference.strip_prefix('#').and_then(|p| doc.pointer(p)) {
-            Some(target) => value = target,
-            None => return value,
-        }
-    }
-    value
-}
-
 /// The object under `key` of `value`, or an empty one: absent and empty compare alike.
 fn members<'v>(value: &'v Value, key: &str) -> &'v serde_json::Map<String, Value> {
     static EMPTY: std::sync::LazyLock<serde_json::Map<String, Value>> =
         std::sync::LazyLock::new(serde_json::Map::new);
     value.get(key).and_then(Value::as_object).unwrap_or(&EMPTY)
-}
-
-fn ref_name(value: &Value) -> Option<&str> {
-    value
-        .get("$ref")
-        .and_then(Value::as_str)
-        .and_then(|r| r.rsplit('/').next())
 }
 
 /// `/sms/senders/{sender_id}` → `/sms/senders/{}`: parameter names don't change the endpoint.
@@ -155,7 +123,7 @@ impl Op<'_> {
         )
     }
     fn pointer(&self) -> String {
-        child(&child("#/paths", &self.path), &self.method)
+        join(&join("#/paths", &self.path), &self.method)
     }
     fn key(&self) -> (String, String) {
         (self.method.clone(), normalize_path(&self.path))
@@ -163,27 +131,19 @@ impl Op<'_> {
 }
 
 fn operations(doc: &Value) -> Vec<Op<'_>> {
-    let mut ops = Vec::new();
-    if let Some(paths) = doc.get("paths").and_then(Value::as_object) {
-        for (path, item) in paths {
-            let item = resolve(doc, item);
-            for method in METHODS {
-                if let Some(op) = item.get(*method) {
-                    ops.push(Op {
-                        method: (*method).to_string(),
-                        path: path.clone(),
-                        item,
-                        op,
-                    });
-                }
-            }
-        }
-    }
-    ops
+    openapi::operations(doc)
+        .into_iter()
+        .map(|o| Op {
+            method: o.method.to_string(),
+            path: o.path.to_string(),
+            item: o.item,
+            op: o.node,
+        })
+        .collect()
 }
 
 fn describe_type(doc: &Value, schema: &Value) -> String {
-    let schema = resolve(doc, schema);
+    let schema = follow(doc, schema);
     if let Some(t) = schema.get("type").and_then(Value::as_str) {
         if t == "array" {
             let items = schema
@@ -211,14 +171,14 @@ fn describe_type(doc: &Value, schema: &Value) -> String {
 
 /// The JSON type shape of a schema for type-change detection: `type`, or the composition keyword.
 fn type_shape(doc: &Value, schema: &Value) -> String {
-    let schema = resolve(doc, schema);
+    let schema = follow(doc, schema);
     if let Some(t) = schema.get("type").and_then(Value::as_str) {
         return t.to_string();
     }
     for key in ["oneOf", "anyOf", "allOf"] {
         if let Some(list) = schema.get(key).and_then(Value::as_array) {
             let scalar = list.iter().all(|s| {
-                let s = resolve(doc, s);
+                let s = follow(doc, s);
                 matches!(
                     s.get("type").and_then(Value::as_str),
                     Some("string" | "integer" | "number" | "boolean")
@@ -227,7 +187,7 @@ fn type_shape(doc: &Value, schema: &Value) -> String {
             if scalar {
                 let mut types: Vec<&str> = list
                     .iter()
-                    .filter_map(|s| resolve(doc, s).get("type").and_then(Value::as_str))
+                    .filter_map(|s| follow(doc, s).get("type").and_then(Value::as_str))
                     .collect();
                 types.sort_unstable();
                 types.dedup();
@@ -263,7 +223,7 @@ fn required_set(schema: &Value) -> BTreeSet<String> {
 }
 
 fn is_nullable(doc: &Value, schema: &Value) -> bool {
-    resolve(doc, schema)
+    follow(doc, schema)
         .get("nullable")
         .and_then(Value::as_bool)
         .unwrap_or(false)
@@ -278,7 +238,7 @@ fn variant_labels<'v>(doc: &Value, list: &'v [Value]) -> BTreeMap<String, (usize
 
 /// A label for a oneOf variant that survives reordering: its title, its `$ref` name, or its index.
 fn variant_label(doc: &Value, variant: &Value, index: usize) -> String {
-    if let Some(title) = resolve(doc, variant).get("title").and_then(Value::as_str) {
+    if let Some(title) = follow(doc, variant).get("title").and_then(Value::as_str) {
         return title.to_string();
     }
     if let Some(name) = ref_name(variant) {
@@ -370,7 +330,7 @@ impl<'a> Cx<'a> {
         let (old, new) = (schemes(self.old), schemes(self.new));
         let site = Site::global();
         for (name, o) in &old {
-            let pointer = child("#/components/securitySchemes", name);
+            let pointer = join("#/components/securitySchemes", name);
             match new.get(name) {
                 None => self.push(
                     &site,
@@ -403,7 +363,7 @@ impl<'a> Cx<'a> {
                 &site,
                 ChangeKind::SecuritySchemeAdded,
                 None,
-                child("#/components/securitySchemes", name),
+                join("#/components/securitySchemes", name),
                 format!("security scheme `{name}` added"),
             );
         }
@@ -508,7 +468,7 @@ impl<'a> Cx<'a> {
                 &site,
                 ChangeKind::OperationRenamed,
                 None,
-                child(&ptr, "operationId"),
+                join(&ptr, "operationId"),
                 format!("operationId `{}` → `{}`", o.id(), n.id()),
             );
         }
@@ -517,7 +477,7 @@ impl<'a> Cx<'a> {
                 &site,
                 ChangeKind::OperationProductChanged,
                 None,
-                child(&ptr, "tags"),
+                join(&ptr, "tags"),
                 format!("product `{}` → `{}`", o.tag(), n.tag()),
             );
         }
@@ -553,7 +513,7 @@ impl<'a> Cx<'a> {
                 &site,
                 ChangeKind::PaginationAdded,
                 None,
-                child(&ptr, "x-pagination"),
+                join(&ptr, "x-pagination"),
                 "operation became paginated".into(),
             ),
             (true, false) => self.push(
@@ -580,14 +540,14 @@ impl<'a> Cx<'a> {
             &site,
             os.iter().collect(),
             ns.iter().collect(),
-            &child(&ptr, "servers"),
+            &join(&ptr, "servers"),
         );
         if o.op.get("security") != n.op.get("security") {
             self.push(
                 &site,
                 ChangeKind::SecurityRequirementChanged,
                 None,
-                child(&ptr, "security"),
+                join(&ptr, "security"),
                 "operation security requirement changed".into(),
             );
         }
@@ -604,8 +564,8 @@ impl<'a> Cx<'a> {
         let (oc, nc) = (members(o.op, "callbacks"), members(n.op, "callbacks"));
         for (name, ocb) in oc {
             let Some(ncb) = nc.get(name) else { continue };
-            let (ocb, ncb) = (resolve(self.old, ocb), resolve(self.new, ncb));
-            let cbptr = child(&child(ptr, "callbacks"), name);
+            let (ocb, ncb) = (follow(self.old, ocb), follow(self.new, ncb));
+            let cbptr = join(&join(ptr, "callbacks"), name);
             for (expr, oitem) in ocb.as_object().into_iter().flatten() {
                 let Some(nitem) = ncb.get(expr) else { continue };
                 for (method, oop) in oitem.as_object().into_iter().flatten() {
@@ -613,10 +573,10 @@ impl<'a> Cx<'a> {
                         continue;
                     };
                     let body = |doc: &'a Value, op: &'a Value| {
-                        op.get("requestBody").map(|b| resolve(doc, b))
+                        op.get("requestBody").map(|b| follow(doc, b))
                     };
                     if let (Some(ob), Some(nb)) = (body(self.old, oop), body(self.new, nop)) {
-                        let bptr = child(&child(&child(&cbptr, expr), method), "requestBody");
+                        let bptr = join(&join(&join(&cbptr, expr), method), "requestBody");
                         let what = format!("callback `{name}` body");
                         self.content(site, Direction::Response, ob, nb, &bptr, &what);
                     }
@@ -637,7 +597,7 @@ impl<'a> Cx<'a> {
                     .flatten()
                     .enumerate()
                 {
-                    let p = resolve(doc, p);
+                    let p = follow(doc, p);
                     let location = p
                         .get("in")
                         .and_then(Value::as_str)
@@ -658,7 +618,7 @@ impl<'a> Cx<'a> {
             };
             add(
                 op.item.get("parameters"),
-                format!("{}/parameters", child("#/paths", &op.path)),
+                format!("{}/parameters", join("#/paths", &op.path)),
             );
             add(
                 op.op.get("parameters"),
@@ -734,7 +694,7 @@ impl<'a> Cx<'a> {
                             Direction::Request,
                             os,
                             ns,
-                            &child(nptr, "schema"),
+                            &join(nptr, "schema"),
                             &pname(np),
                             false,
                             &mut seen,
@@ -763,15 +723,15 @@ impl<'a> Cx<'a> {
     }
 
     fn request_body(&mut self, site: &Site, o: &Op<'a>, n: &Op<'a>, ptr: &str) {
-        let body = |doc: &'a Value, op: &Op<'a>| op.op.get("requestBody").map(|b| resolve(doc, b));
-        let bptr = child(ptr, "requestBody");
+        let body = |doc: &'a Value, op: &Op<'a>| op.op.get("requestBody").map(|b| follow(doc, b));
+        let bptr = join(ptr, "requestBody");
         match (body(self.old, o), body(self.new, n)) {
             (None, None) => {}
             (Some(_), None) => self.push(
                 site,
                 ChangeKind::RequestBodyRemoved,
                 None,
-                child(&o.pointer(), "requestBody"),
+                join(&o.pointer(), "requestBody"),
                 "request body removed".into(),
             ),
             (None, Some(_)) => self.push(
@@ -809,9 +769,9 @@ impl<'a> Cx<'a> {
     ) {
         let oc = members(o, "content");
         let nc = members(n, "content");
-        let cptr = child(ptr, "content");
+        let cptr = join(ptr, "content");
         for (media, om) in oc {
-            let mptr = child(&cptr, media);
+            let mptr = join(&cptr, media);
             match nc.get(media) {
                 None => self.push(
                     site,
@@ -828,7 +788,7 @@ impl<'a> Cx<'a> {
                             dir,
                             os,
                             ns,
-                            &child(&mptr, "schema"),
+                            &join(&mptr, "schema"),
                             what,
                             false,
                             &mut seen,
@@ -842,7 +802,7 @@ impl<'a> Cx<'a> {
                 site,
                 ChangeKind::ContentTypeAdded,
                 Some(dir),
-                child(&cptr, media),
+                join(&cptr, media),
                 format!("{what}: content type `{media}` added"),
             );
         }
@@ -850,9 +810,9 @@ impl<'a> Cx<'a> {
 
     fn responses(&mut self, site: &Site, o: &Op<'a>, n: &Op<'a>, ptr: &str) {
         let (or, nr) = (members(o.op, "responses"), members(n.op, "responses"));
-        let rptr = child(ptr, "responses");
+        let rptr = join(ptr, "responses");
         for (code, oresp) in or {
-            let cptr = child(&rptr, code);
+            let cptr = join(&rptr, code);
             match nr.get(code) {
                 None => {
                     let success = code.starts_with('2');
@@ -865,12 +825,12 @@ impl<'a> Cx<'a> {
                         site,
                         kind,
                         Some(Direction::Response),
-                        child(&child(&o.pointer(), "responses"), code),
+                        join(&join(&o.pointer(), "responses"), code),
                         format!("status {code} removed"),
                     );
                 }
                 Some(nresp) => {
-                    let (oresp, nresp) = (resolve(self.old, oresp), resolve(self.new, nresp));
+                    let (oresp, nresp) = (follow(self.old, oresp), follow(self.new, nresp));
                     // Error bodies all decode into `Error::Api`; only success bodies shape Rust types.
                     if code.starts_with('2') {
                         self.content(
@@ -890,7 +850,7 @@ impl<'a> Cx<'a> {
                 site,
                 ChangeKind::StatusCodeAdded,
                 Some(Direction::Response),
-                child(&rptr, code),
+                join(&rptr, code),
                 format!("status {code} added"),
             );
         }
@@ -927,7 +887,7 @@ impl<'a> Cx<'a> {
             .map(str::to_string)
             .unwrap_or_else(|| ptr.to_string());
         let (old_doc, new_doc) = (self.old, self.new);
-        let (os, ns) = (resolve(old_doc, o), resolve(new_doc, n));
+        let (os, ns) = (follow(old_doc, o), follow(new_doc, n));
         let (ot, nt) = (type_shape(old_doc, os), type_shape(new_doc, ns));
         if ot != nt {
             self.push(
@@ -964,7 +924,7 @@ impl<'a> Cx<'a> {
                         site,
                         ChangeKind::EnumValueRemoved,
                         Some(dir),
-                        child(ptr, "enum"),
+                        join(ptr, "enum"),
                         format!("{what}: enum value {v} removed"),
                     );
                 }
@@ -973,7 +933,7 @@ impl<'a> Cx<'a> {
                         site,
                         ChangeKind::EnumValueAdded,
                         Some(dir),
-                        child(ptr, "enum"),
+                        join(ptr, "enum"),
                         format!("{what}: enum value {v} added"),
                     );
                 }
@@ -982,7 +942,7 @@ impl<'a> Cx<'a> {
                 site,
                 ChangeKind::EnumAdded,
                 Some(dir),
-                child(ptr, "enum"),
+                join(ptr, "enum"),
                 format!("{what}: now restricted to an enum"),
             ),
             (Some(_), None) => self.push(
@@ -1000,7 +960,7 @@ impl<'a> Cx<'a> {
                 dir,
                 oi,
                 ni,
-                &child(ptr, "items"),
+                &join(ptr, "items"),
                 &format!("{what}[]"),
                 true,
                 seen,
@@ -1015,7 +975,7 @@ impl<'a> Cx<'a> {
                 dir,
                 oa,
                 na,
-                &child(ptr, "additionalProperties"),
+                &join(ptr, "additionalProperties"),
                 &format!("{what}{{*}}"),
                 true,
                 seen,
@@ -1036,7 +996,7 @@ impl<'a> Cx<'a> {
                         site,
                         ChangeKind::DiscriminatorChanged,
                         Some(dir),
-                        child(ptr, "discriminator"),
+                        join(ptr, "discriminator"),
                         format!("{what}: discriminator changed"),
                     );
                 }
@@ -1052,7 +1012,7 @@ impl<'a> Cx<'a> {
                     dir,
                     a,
                     b,
-                    &child(&child(ptr, "allOf"), &i.to_string()),
+                    &join(&join(ptr, "allOf"), &i.to_string()),
                     what,
                     true,
                     seen,
@@ -1076,7 +1036,7 @@ impl<'a> Cx<'a> {
         let (ol, nl) = lists;
         let (old_doc, new_doc) = (self.old, self.new);
         let (om, nm) = (variant_labels(old_doc, ol), variant_labels(new_doc, nl));
-        let lptr = child(ptr, key);
+        let lptr = join(ptr, key);
         for (name, (_, ov)) in &om {
             match nm.get(name) {
                 None => self.push(
@@ -1091,7 +1051,7 @@ impl<'a> Cx<'a> {
                     dir,
                     ov,
                     nv,
-                    &child(&lptr, &ni.to_string()),
+                    &join(&lptr, &ni.to_string()),
                     &format!("{what} ({name})"),
                     true,
                     seen,
@@ -1104,7 +1064,7 @@ impl<'a> Cx<'a> {
                     site,
                     ChangeKind::OneOfVariantAdded,
                     Some(dir),
-                    child(&lptr, &ni.to_string()),
+                    join(&lptr, &ni.to_string()),
                     format!("{what}: variant `{name}` added"),
                 );
             }
@@ -1129,7 +1089,7 @@ impl<'a> Cx<'a> {
         }
         let (oreq, nreq) = (required_set(os), required_set(ns));
         let (old_doc, new_doc) = (self.old, self.new);
-        let pptr = child(ptr, "properties");
+        let pptr = join(ptr, "properties");
         for (name, oschema) in op {
             let field = format!("{what}.{name}");
             match np.get(name) {
@@ -1137,14 +1097,14 @@ impl<'a> Cx<'a> {
                     site,
                     ChangeKind::PropertyRemoved,
                     Some(dir),
-                    child(&pptr, name),
+                    join(&pptr, name),
                     format!("{field} removed"),
                 ),
                 Some(nschema) => {
                     // The generated field is `Option<T>` when not required or nullable.
                     let o_opt = !oreq.contains(name) || is_nullable(old_doc, oschema);
                     let n_opt = !nreq.contains(name) || is_nullable(new_doc, nschema);
-                    let fptr = child(&pptr, name);
+                    let fptr = join(&pptr, name);
                     match (o_opt, n_opt) {
                         (false, true) => self.push(
                             site,
@@ -1188,7 +1148,7 @@ impl<'a> Cx<'a> {
                 site,
                 kind,
                 Some(dir),
-                child(&pptr, name),
+                join(&pptr, name),
                 format!("{what}.{name} added ({how})"),
             );
         }
@@ -1222,12 +1182,5 @@ mod tests {
         let pointer = &changes[0].pointer;
         assert!(pointer.contains("/callbacks/status/"), "{pointer}");
         assert!(diff(&old, &old).is_empty());
-    }
-
-    #[test]
-    fn self_referencing_ref_terminates() {
-        let doc = serde_json::json!({"components": {"schemas": {"A": {"$ref": "#/components/schemas/A"}}}});
-        let a = serde_json::json!({"$ref": "#/components/schemas/A"});
-        let _ = resolve(&doc, &a);
     }
 }

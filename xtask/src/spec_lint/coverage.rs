@@ -2,14 +2,16 @@
 //! flags the inventory gives, and follow the operation conventions (one allowed tag, an
 //! `<tag_snake>_…` snake_case operationId, a summary and a description).
 
+use crate::openapi;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use serde_json::Value;
 
-use super::pointer::join;
-use super::walk::{self, Operation};
+use super::walk;
 use super::{Check, Problems};
+use crate::openapi::Operation;
+use crate::openapi::pointer::join;
 
 /// The 13 tags an operation may carry.
 pub const ALLOWED_TAGS: [&str; 13] = [
@@ -88,7 +90,7 @@ pub fn read_inventory(file: &Path, problems: &mut Problems) -> Vec<InventoryRow>
             continue;
         }
         let method = cols[0].to_ascii_lowercase();
-        if !walk::METHODS.contains(&method.as_str()) {
+        if !openapi::METHODS.contains(&method.as_str()) {
             problems.push(
                 Check::Coverage,
                 format!("{name}:{line}"),
@@ -146,7 +148,7 @@ pub fn check(doc: &Value, inventory_file: &Path, problems: &mut Problems) -> Cou
     let inventory = read_inventory(inventory_file, problems);
     check_declared_tags(doc, problems);
     let inv_name = inventory_file.display().to_string();
-    let ops = walk::operations(doc);
+    let ops = openapi::operations(doc);
 
     // Inventory keyed by method + normalised path.
     let mut by_key: BTreeMap<(String, String), &InventoryRow> = BTreeMap::new();
@@ -331,7 +333,7 @@ fn check_declared_tags(doc: &Value, problems: &mut Problems) {
             );
         }
     }
-    let used: BTreeSet<&str> = walk::operations(doc)
+    let used: BTreeSet<&str> = openapi::operations(doc)
         .iter()
         .filter_map(|op| op.node.get("tags").and_then(Value::as_array))
         .flatten()

@@ -10,14 +10,15 @@
 //! so `"1"` matches `1` and `"true"` matches `true` (the reference quotes everything); a
 //! `type: boolean` schema counts as the enum `[true, false]`.
 
+use crate::openapi;
 use std::collections::BTreeSet;
 use std::path::Path;
 
 use serde_json::Value;
 
-use super::pointer::{self, join, join_index};
 use super::walk::{self, Structure};
 use super::{Check, Problems};
+use crate::openapi::pointer::{self, join, join_index};
 
 /// One documented enum.
 struct Documented {
@@ -234,7 +235,7 @@ pub fn check(
 ) -> Counts {
     let list = read(file, problems);
     let list_name = file.display().to_string();
-    let operations = walk::operations(doc);
+    let operations = openapi::operations(doc);
     let mut matches = Vec::new();
     for entry in &list {
         let mut candidates = Vec::new();

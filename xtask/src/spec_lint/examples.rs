@@ -10,6 +10,7 @@
 //! `x-untagged: true` or `x-lenient-scalar: true` and has neither a discriminator nor a
 //! single-value enum property per variant: there the first match wins (so `anyOf`).
 
+use crate::openapi;
 use std::collections::BTreeMap;
 
 use jsonschema::ValidationError;
@@ -17,9 +18,9 @@ use jsonschema::error::ValidationErrorKind;
 use serde_json::{Map, Value, json};
 
 use super::oneof;
-use super::pointer::{self, join};
 use super::walk::{self, Structure};
 use super::{Check, Problems};
+use crate::openapi::pointer::{self, join};
 
 const COMPONENT_PREFIX: &str = "#/components/schemas/";
 
@@ -359,7 +360,7 @@ fn uncovered_shapes(
     map: &jsonschema::ValidatorMap,
 ) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    let operations = walk::operations(doc);
+    let operations = openapi::operations(doc);
     for (method, path, what, _) in oneof::LEAF_COUNTS {
         let Some(op) = operations
             .iter()

@@ -7,11 +7,11 @@
 //!   a 429 possible);
 //! - `x-secret`, on a parameter or schema, is `true` (anything else is a typo that would leak).
 
+use crate::openapi;
 use serde_json::Value;
 
-use super::pointer::join;
-use super::walk;
 use super::{Check, Problems};
+use crate::openapi::pointer::join;
 
 fn check_rate_limit(limit: &Value, at: &str, problems: &mut Problems) {
     let positive = |key: &str| {
@@ -34,7 +34,7 @@ fn check_rate_limit(limit: &Value, at: &str, problems: &mut Problems) {
     }
 }
 
-fn check_operation(op: &walk::Operation<'_>, problems: &mut Problems) {
+fn check_operation(op: &openapi::Operation<'_>, problems: &mut Problems) {
     let node = op.node;
     if !node.get("x-idempotent").is_some_and(Value::is_boolean) {
         problems.push(
@@ -87,7 +87,7 @@ fn check_secret_flags(node: &Value, at: &str, problems: &mut Problems) {
         }
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                check_secret_flags(item, &super::pointer::join_index(at, i), problems);
+                check_secret_flags(item, &crate::openapi::pointer::join_index(at, i), problems);
             }
         }
         _ => {}
@@ -96,7 +96,7 @@ fn check_secret_flags(node: &Value, at: &str, problems: &mut Problems) {
 
 /// Runs the checks over every operation and the whole document (`x-secret`).
 pub fn check(doc: &Value, problems: &mut Problems) {
-    for op in walk::operations(doc) {
+    for op in openapi::operations(doc) {
         check_operation(&op, problems);
     }
     check_secret_flags(doc, "#", problems);

@@ -155,7 +155,7 @@ fn instance_pointer(line: &str) -> Option<String> {
                 }
             }
         }
-        out = super::pointer::join(&out, &segment);
+        out = crate::openapi::pointer::join(&out, &segment);
     }
     Some(out)
 }

@@ -10,13 +10,14 @@
 //! - the count of `x-inferred` flags reachable from each product's operations (through `$ref`s),
 //!   for the summary line.
 
+use crate::openapi;
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use super::pointer::{self, join};
 use super::walk::{self, Structure};
 use super::{Check, Problems};
+use crate::openapi::pointer::{self, join};
 
 /// Words in a description that say the shape is not from the reference.
 const INFERRED_WORDS: [&str; 5] = [
@@ -172,7 +173,7 @@ fn count_outside_schemas(doc: &Value) -> usize {
 /// The distinct `x-inferred` flags each product's operations reach, following `$ref`s.
 fn per_product(doc: &Value) -> BTreeMap<String, usize> {
     let mut flags: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for op in walk::operations(doc) {
+    for op in openapi::operations(doc) {
         let product = op
             .node
             .get("tags")

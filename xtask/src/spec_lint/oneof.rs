@@ -1,13 +1,14 @@
 //! Checks 5 and 6: the request bodies with several shapes have exactly the documented number of
 //! leaf shapes, and every `oneOf` says how a reader tells its variants apart.
 
+use crate::openapi;
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use super::pointer::{self, join, join_index};
 use super::walk::{self, Structure};
 use super::{Check, Problems};
+use crate::openapi::pointer::{self, join, join_index};
 
 /// Expected number of leaf shapes (counted through nested `oneOf`s) of request bodies, keyed by
 /// method and path (path-parameter names do not matter), from the reference's options tables.
@@ -86,7 +87,7 @@ pub fn find_one_of<'a>(doc: &'a Value, schema: &'a Value, at: &str) -> Option<(S
 
 /// Runs check 5; returns how many of the listed operations were found and checked.
 pub fn check_leaf_counts(doc: &Value, problems: &mut Problems) -> usize {
-    let operations = walk::operations(doc);
+    let operations = openapi::operations(doc);
     let mut checked = 0;
     for (method, path, what, expected) in LEAF_COUNTS {
         // An absent operation is reported by the coverage check.

@@ -3,13 +3,13 @@
 //! a closed shape turns a new field into a decode failure or, inside a oneOf, into the wrong
 //! variant. Request bodies the client sends may be closed.
 
+use crate::openapi;
 use std::collections::BTreeSet;
 
 use serde_json::Value;
 
-use super::pointer::{self, join, join_index};
-use super::walk;
 use super::{Check, Problems};
+use crate::openapi::pointer::{self, join, join_index};
 
 fn visit(
     doc: &Value,
@@ -74,7 +74,7 @@ fn operation(
             continue;
         };
         for (expression, item) in callback.as_object().into_iter().flatten() {
-            for method in walk::METHODS {
+            for method in openapi::METHODS {
                 if let Some(pushed) = item.get(method).and_then(|o| o.get("requestBody")) {
                     let here = join(
                         &join(&join(&callback_at, expression), method),
@@ -90,7 +90,7 @@ fn operation(
 /// Runs the check over every operation.
 pub fn check(doc: &Value, problems: &mut Problems) {
     let mut seen = BTreeSet::new();
-    for op in walk::operations(doc) {
+    for op in openapi::operations(doc) {
         operation(doc, op.node, &op.pointer, &mut seen, problems);
     }
 }

@@ -3,8 +3,8 @@
 
 use serde_json::{Map, Number, Value};
 
-use super::pointer::{self, join, join_index};
 use super::{Check, Problems};
+use crate::openapi::pointer::{self, join, join_index};
 
 /// Loads YAML text into JSON, turning non-string mapping keys (`200:`) into strings.
 pub fn load_yaml(text: &str, problems: &mut Problems) -> Option<Value> {
@@ -194,7 +194,7 @@ fn children(node: &Value, at: &str, kind: Kind) -> Vec<(String, Kind)> {
     }
     match kind {
         Kind::PathItem => {
-            for method in super::walk::METHODS {
+            for method in crate::openapi::METHODS {
                 if node.get(method).is_some() {
                     out.push((join(at, method), Kind::Operation));
                 }

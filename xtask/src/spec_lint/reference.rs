@@ -23,6 +23,7 @@
 //! reported too. Both files sit beside the spec; without the facts file the check is skipped and
 //! the summary says so.
 
+use crate::openapi;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
@@ -31,9 +32,9 @@ use serde_json::Value;
 use super::enums::enum_sets;
 use super::inferred::is_exactly_one_rule;
 use super::oneof::leaves;
-use super::pointer::{self, join};
 use super::walk;
 use super::{Check, Problems};
+use crate::openapi::pointer::{self, join};
 
 /// The facts file, beside the spec.
 pub const FACTS: &str = "reference-facts.tsv";
@@ -193,8 +194,8 @@ fn explanations(file: &Path, problems: &mut Problems) -> BTreeMap<Key, usize> {
 }
 
 /// The spec's operations by `(METHOD, normalised path)`.
-fn operations(doc: &Value) -> BTreeMap<(String, String), walk::Operation<'_>> {
-    walk::operations(doc)
+fn operations(doc: &Value) -> BTreeMap<(String, String), openapi::Operation<'_>> {
+    openapi::operations(doc)
         .into_iter()
         .map(|op| {
             (
@@ -302,7 +303,7 @@ struct SpecOp<'a> {
 }
 
 impl<'a> SpecOp<'a> {
-    fn read(doc: &'a Value, op: &walk::Operation<'a>) -> Self {
+    fn read(doc: &'a Value, op: &openapi::Operation<'a>) -> Self {
         let mut me = SpecOp {
             pointer: op.pointer.clone(),
             path_params: 0,

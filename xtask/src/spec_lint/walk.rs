@@ -1,47 +1,10 @@
-//! Walks the OpenAPI document structure (as JSON): operations, the objects that carry a
-//! `schema` next to `example`/`examples` (parameters, headers, media types), and every schema
-//! node. `$ref`s are not followed here: every object is visited where it is defined.
+//! Walks the OpenAPI document structure (as JSON): the objects that carry a `schema` next to
+//! `example`/`examples` (parameters, headers, media types), and every schema node. `$ref`s are not followed here: every object is visited where it is defined.
 
 use serde_json::Value;
 
-use super::pointer::{join, join_index};
-
-/// HTTP methods an OpenAPI 3.0 path item can hold.
-pub const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
-
-/// One operation of the spec.
-pub struct Operation<'a> {
-    /// Path template as written (`/sms/senders/{sender_id}`).
-    pub path: &'a str,
-    /// Lower-case method.
-    pub method: &'static str,
-    /// `#/paths/…/<method>`.
-    pub pointer: String,
-    /// The operation object.
-    pub node: &'a Value,
-}
-
-/// Every operation, in document order.
-pub fn operations(doc: &Value) -> Vec<Operation<'_>> {
-    let mut out = Vec::new();
-    if let Some(paths) = doc.get("paths").and_then(Value::as_object) {
-        for (path, item) in paths {
-            for method in METHODS {
-                if let Some(node) = item.get(method) {
-                    out.push(Operation {
-                        path,
-                        method,
-                        pointer: join(&join("#/paths", path), method),
-                        node,
-                    });
-                }
-            }
-        }
-    }
-    out
-}
+use crate::openapi::operations::METHODS;
+use crate::openapi::pointer::{join, join_index};
 
 /// What kind of object carries a schema and its examples.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]

@@ -7,6 +7,11 @@ pub fn escape(segment: &str) -> String {
     segment.replace('~', "~0").replace('/', "~1")
 }
 
+/// Undoes [`escape`] on one reference token.
+pub fn unescape(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
+}
+
 /// Appends one unescaped segment to a pointer.
 pub fn join(base: &str, segment: &str) -> String {
     format!("{base}/{}", escape(segment))
@@ -49,7 +54,7 @@ pub fn segments(pointer: &str) -> Option<Vec<String>> {
     let rest = rest.strip_prefix('/')?;
     Some(
         rest.split('/')
-            .map(|s| percent_decode(s).replace("~1", "/").replace("~0", "~"))
+            .map(|s| unescape(&percent_decode(s)))
             .collect(),
     )
 }
@@ -84,6 +89,18 @@ pub fn deref<'a>(doc: &'a Value, node: &'a Value, pointer: &str) -> Option<(&'a 
     None
 }
 
+/// `node` with its `$ref` chain followed as far as it resolves: the node itself when it is not a
+/// reference, or when the chain dangles or loops (the caller then compares the `$ref` as written).
+pub fn follow<'a>(doc: &'a Value, node: &'a Value) -> &'a Value {
+    deref(doc, node, "#").map_or(node, |(target, _)| target)
+}
+
+/// The component name a `$ref` points at (`#/components/schemas/Sender` → `Sender`), unescaped.
+pub fn ref_name(node: &Value) -> Option<String> {
+    let target = node.get("$ref")?.as_str()?;
+    segments(target)?.pop()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -101,5 +118,21 @@ mod tests {
         );
         assert_eq!(resolve(&doc, "#/nope"), None);
         assert_eq!(resolve(&doc, "components/x"), None);
+    }
+
+    #[test]
+    fn follows_chains_and_stops_on_loops() {
+        let doc = json!({"components": {"schemas": {
+            "A": {"$ref": "#/components/schemas/A"},
+            "B": {"$ref": "#/components/schemas/C~1D"},
+            "C/D": {"type": "string"}
+        }}});
+        let looping = json!({"$ref": "#/components/schemas/A"});
+        assert_eq!(follow(&doc, &looping), &looping);
+        let chained = json!({"$ref": "#/components/schemas/B"});
+        assert_eq!(follow(&doc, &chained), &json!({"type": "string"}));
+        let slashed = json!({"$ref": "#/components/schemas/C~1D"});
+        assert_eq!(ref_name(&slashed).as_deref(), Some("C/D"));
+        assert_eq!(ref_name(&json!({"type": "string"})), None);
     }
 }
