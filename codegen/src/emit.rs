@@ -198,11 +198,13 @@ impl<'a> Emitter<'a> {
             doc_raw(&lines)
         });
         let blank = tests.is_some().then(|| quote!(#[doc = ""]));
+        let (de, de_gated) = self.deserialize_derive(&def.name);
         quote! {
             #doc
             #blank
             #tests
-            #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+            #[derive(Debug, Clone, PartialEq, serde::Serialize #de)]
+            #de_gated
             pub enum #name {
                 #(#tokens)*
             }
@@ -249,15 +251,30 @@ impl<'a> Emitter<'a> {
             let all: Vec<String> = fields.iter().map(|f| f.rust.clone()).collect();
             (quote!(), redacting_debug(&name, &all, &secrets))
         };
+        let (de, de_gated) = self.deserialize_derive(&def.name);
         quote! {
             #doc
-            #[derive(#debug Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
+            #[derive(#debug Clone, PartialEq, #default serde::Serialize #de)]
+            #de_gated
             #[non_exhaustive]
             pub struct #name {
                 #(#field_tokens)*
             }
             #debug_impl
             #ctor
+        }
+    }
+
+    /// The `Deserialize` derive of a model: in the derive list (`, serde::Deserialize`), or, for a
+    /// model the client only ever sends, as a `cfg_attr` behind the `deserialize-requests`
+    /// feature (nearly half of the crate's expanded code was decoders nothing calls).
+    fn deserialize_derive(&self, name: &str) -> (TokenStream, TokenStream) {
+        if self.api.request_only.contains(name) {
+            let gated =
+                quote!(#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]);
+            (quote!(), gated)
+        } else {
+            (quote!(, serde::Deserialize), quote!())
         }
     }
 
@@ -382,6 +399,11 @@ impl<'a> Emitter<'a> {
             "Non-exhaustive: the API may add shapes, so a `match` needs a `_` arm."
         };
         let matching = doc_raw(&[String::new(), matching.into()]);
+        let gate = self
+            .api
+            .request_only
+            .contains(&def.name)
+            .then(|| quote!(#[cfg(feature = "deserialize-requests")]));
         quote! {
             #doc
             #matching
@@ -392,6 +414,7 @@ impl<'a> Emitter<'a> {
                 #(#variants)*
                 #unknown_variant
             }
+            #gate
             impl<'de> serde::Deserialize<'de> for #name {
                 fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
                     use crate::api::support::Candidate as C;

@@ -185,6 +185,9 @@ pub(crate) struct Api {
     pub modules: BTreeMap<String, Module>,
     /// Types reachable from a response (their oneOfs keep an `Unknown` variant).
     pub response_side: BTreeSet<String>,
+    /// Types reachable only from what the client sends (bodies, parameters), never from a
+    /// response: their `Deserialize` is compiled only with the `deserialize-requests` feature.
+    pub request_only: BTreeSet<String>,
     pub ops: Vec<Op>,
     pub tags: BTreeMap<String, TagInfo>,
     pub filters: BTreeMap<String, Filter>,

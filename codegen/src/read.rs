@@ -1747,6 +1747,7 @@ fn place(
     };
     let mut reach: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut resp_roots = Vec::new();
+    let mut req_roots = Vec::new();
     for op in &ops {
         let mut roots = Vec::new();
         for p in op.path_params.iter().chain(&op.query).chain(&op.page_param) {
@@ -1764,6 +1765,7 @@ fn place(
             }
             None => {}
         }
+        req_roots.extend(roots.iter().cloned());
         if let Some(t) = &op.response {
             t.named(&mut roots);
             t.named(&mut resp_roots);
@@ -1859,10 +1861,15 @@ fn place(
         }
     }
     let response_side = closure(resp_roots);
+    let request_only = closure(req_roots)
+        .into_iter()
+        .filter(|n| !response_side.contains(n))
+        .collect();
     Ok(Api {
         types,
         modules,
         response_side,
+        request_only,
         ops,
         tags,
         filters,

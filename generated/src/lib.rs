@@ -41,7 +41,10 @@
 //! (retries, rate limiting, logging), which never see the token.
 //!
 //! Product modules are compiled only when their cargo feature is on (all are, by default,
-//! through the `rest` feature).
+//! through the `rest` feature). Models the client only ever sends (request bodies and their
+//! parts) implement `serde::Serialize`; their `serde::Deserialize` comes with the
+//! `deserialize-requests` feature, for reading request bodies back (fixtures, proxies). Response
+//! models always decode.
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
 

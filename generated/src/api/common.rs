@@ -608,7 +608,8 @@ impl SmsMessageReceipt {
 ///     body
 /// }
 /// ```
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 pub enum TemplateRef {
     /// The body carries `alias`.
     #[serde(rename = "alias")]

@@ -2,7 +2,8 @@
 // Regenerate with `cargo xtask generate`.
 
 /// Body of `POST /finance/credits`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct AccountAddCreditsRequest {
     /// Amount of credit to add, as a decimal string (e.g. `2.34`).

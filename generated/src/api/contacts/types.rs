@@ -2,7 +2,8 @@
 // Regenerate with `cargo xtask generate`.
 
 /// An identifier of a contact.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ContactsAddContactIdentifierRequest {
     /// Kind of identifier, e.g. `email` or `phone`.
@@ -254,7 +255,8 @@ impl ContactsContact {
     }
 }
 /// A new contact.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ContactsCreateContactRequest {
     /// Your own attributes of the contact (free-form key/value pairs).
@@ -460,7 +462,8 @@ impl ContactsCreateContactResponse {
     }
 }
 /// A new segment; define its tag rules with an edit.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ContactsCreateSegmentRequest {
     /// Segment name.
@@ -511,7 +514,8 @@ impl ContactsCreateSegmentResponse {
     }
 }
 /// A contact tag.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ContactsCreateTagRequest {
     /// Tag name.
@@ -1726,7 +1730,8 @@ impl ContactsTag {
     }
 }
 /// An identifier of a contact.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ContactsUpdateContactIdentifierRequest {
     /// Kind of identifier, e.g. `email` or `phone`.
@@ -1782,7 +1787,8 @@ impl ContactsUpdateContactIdentifierResponse {
     }
 }
 /// New values for a contact; fields left out are unchanged.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ContactsUpdateContactRequest {
     /// Your own attributes of the contact (free-form key/value pairs).
@@ -1952,7 +1958,8 @@ impl ContactsUpdateContactResponse {
     }
 }
 /// Name and tag rules of a segment.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ContactsUpdateSegmentRequest {
     /// Segment name.
@@ -2023,7 +2030,8 @@ impl ContactsUpdateSegmentResponse {
     }
 }
 /// A contact tag.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ContactsUpdateTagRequest {
     /// Tag name.

@@ -2,7 +2,8 @@
 // Regenerate with `cargo xtask generate`.
 
 /// One recipient of a CleverTap JSON send; fields override the root defaults.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct IntegrationsClevertapNode {
     /// Recipient number.
@@ -44,7 +45,8 @@ impl IntegrationsClevertapNode {
     }
 }
 /// Defaults applied to every node of a CleverTap JSON send.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct IntegrationsClevertapRoot {
     /// U = Unicode, N = normal, A = auto-detect.
@@ -153,7 +155,8 @@ pub enum IntegrationsClevertapRootType {
 }
 string_enum!(IntegrationsClevertapRootType { U = "U", N = "N", A = "A" });
 /// JSON body CleverTap posts to `/sms/clevertap/json`: `root` holds defaults, each of `nodes` one recipient.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct IntegrationsSendClevertapJsonRequest {
     pub root: IntegrationsClevertapRoot,
@@ -208,7 +211,8 @@ impl IntegrationsSendClevertapJsonResponse {
     }
 }
 /// Form body CleverTap's generic SMS provider posts to `/sms/clevertap/send`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct IntegrationsSendClevertapSmsRequest {
     /// Approved sender ID.
@@ -378,7 +382,8 @@ impl IntegrationsSendClevertapSmsResponse {
     }
 }
 /// Form body a MoEngage custom SMS connector posts to `/sms/moengage/send`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct IntegrationsSendMoengageSmsRequest {
     /// Approved sender ID.

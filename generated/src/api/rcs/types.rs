@@ -4,7 +4,8 @@
 /// A rich card carrying a document. Horizontal cards take an `alignment` (LEFT/RIGHT); vertical cards a media `height` (SHORT: 3:1, 1440x480; MEDIUM: 2:1, 1440x720). Horizontal media is 3:4 at 768x1024.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. RCS templates other than text: the reference gives only the option names; the `{type, payload}` layout (`payload.suggestions[]`, `payload.card`, `payload.cards[]`) is inferred.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsCardDocument {
     /// Card title.
@@ -118,7 +119,8 @@ string_enum!(
 /// A rich card carrying an image. Horizontal cards take an `alignment` (LEFT/RIGHT); vertical cards a media `height` (SHORT: 3:1, 1440x480; MEDIUM: 2:1, 1440x720). Horizontal media is 3:4 at 768x1024.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. RCS templates other than text: the reference gives only the option names; the `{type, payload}` layout (`payload.suggestions[]`, `payload.card`, `payload.cards[]`) is inferred.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsCardImage {
     /// Card title.
@@ -232,7 +234,8 @@ string_enum!(
 /// A standalone rich card.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference gives only the option name; the payload field names (`url`, `caption`, `thumbnail_url`, …) are inferred.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsCardMessage {
     /// Message kind.
@@ -248,7 +251,8 @@ impl RcsCardMessage {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsCardMessagePayload {
     /// Card title.
@@ -358,6 +362,7 @@ pub enum RcsCardMessagePayloadMedia {
     /// A document (for example a PDF) shared through a rich card.
     RcsMediaDocument(RcsMediaDocument),
 }
+#[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for RcsCardMessagePayloadMedia {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         use crate::api::support::Candidate as C;
@@ -435,7 +440,8 @@ string_enum!(RcsCardMessageType { Card = "card" });
 /// A rich card carrying a video. Horizontal cards take an `alignment` (LEFT/RIGHT); vertical cards a media `height` (SHORT: 3:1, 1440x480; MEDIUM: 2:1, 1440x720). Horizontal media is 3:4 at 768x1024.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. RCS templates other than text: the reference gives only the option names; the `{type, payload}` layout (`payload.suggestions[]`, `payload.card`, `payload.cards[]`) is inferred.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsCardVideo {
     /// Card title.
@@ -549,7 +555,8 @@ string_enum!(
 /// One card of a carousel.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. RCS templates other than text: the reference gives only the option names; the `{type, payload}` layout (`payload.suggestions[]`, `payload.card`, `payload.cards[]`) is inferred.</div>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsCarouselCard {
     /// Card title.
@@ -608,6 +615,7 @@ pub enum RcsCarouselCardMedia {
     /// A video for a rich card: MP4, at most 10 MB.
     RcsMediaVideo(RcsMediaVideo),
 }
+#[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for RcsCarouselCardMedia {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         use crate::api::support::Candidate as C;
@@ -646,7 +654,8 @@ impl From<RcsMediaVideo> for RcsCarouselCardMedia {
 /// A carousel of cards.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference gives only the option name; the payload field names (`url`, `caption`, `thumbnail_url`, …) are inferred.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsCarouselMessage {
     /// Message kind.
@@ -662,7 +671,8 @@ impl RcsCarouselMessage {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsCarouselMessagePayload {
     /// Cards the user swipes through.
@@ -687,7 +697,8 @@ pub enum RcsCarouselMessageType {
 }
 string_enum!(RcsCarouselMessageType { Carousel = "carousel" });
 /// A channel to send through. A `recipient` here applies to this channel only; the top-level `recipient` applies to all channels.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsChannel {
     /// Channel name.
@@ -783,6 +794,7 @@ pub enum RcsCreateTemplateRequest {
     /// A carousel of rich cards.
     CarouselTemplate(RcsTemplateCarousel),
 }
+#[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for RcsCreateTemplateRequest {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         use crate::api::support::Candidate as C;
@@ -957,7 +969,8 @@ impl RcsCreateTemplateResponse {
     }
 }
 /// Fields of a RCS suppression entry.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsCreateUnsubscriberRequest {
     /// Mobile number to suppress (with country code).
@@ -1281,7 +1294,8 @@ impl RcsGetUnsubscriberResponse {
 /// An image message.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference gives only the option name; the payload field names (`url`, `caption`, `thumbnail_url`, …) are inferred.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsImageMessage {
     /// Message kind.
@@ -1297,7 +1311,8 @@ impl RcsImageMessage {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsImageMessagePayload {
     /// Public URL of the image (JPEG, JPG, PNG or GIF, at most 2 MB).
@@ -1354,7 +1369,8 @@ impl RcsImportUnsubscribersResponse {
     }
 }
 /// A message with header, body, footer and clickable choices.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsInteractiveMessage {
     /// Message kind.
@@ -1370,7 +1386,8 @@ impl RcsInteractiveMessage {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsInteractiveMessagePayload {
     /// Optional category of the message.
@@ -1414,7 +1431,8 @@ impl RcsInteractiveMessagePayload {
         self
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsInteractiveMessagePayloadBody {
     /// Block kind.
@@ -1430,7 +1448,8 @@ impl RcsInteractiveMessagePayloadBody {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsInteractiveMessagePayloadBodyPayload {
     /// Text.
@@ -1454,7 +1473,8 @@ pub enum RcsInteractiveMessagePayloadBodyType {
     Unknown(String),
 }
 string_enum!(RcsInteractiveMessagePayloadBodyType { Text = "text" });
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsInteractiveMessagePayloadFooter {
     /// Block kind.
@@ -1470,7 +1490,8 @@ impl RcsInteractiveMessagePayloadFooter {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsInteractiveMessagePayloadFooterPayload {
     /// Text.
@@ -1494,7 +1515,8 @@ pub enum RcsInteractiveMessagePayloadFooterType {
     Unknown(String),
 }
 string_enum!(RcsInteractiveMessagePayloadFooterType { Text = "text" });
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsInteractiveMessagePayloadHeader {
     /// Block kind.
@@ -1510,7 +1532,8 @@ impl RcsInteractiveMessagePayloadHeader {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsInteractiveMessagePayloadHeaderPayload {
     /// Text.
@@ -1711,7 +1734,8 @@ impl RcsListUnsubscribersResponse {
 /// A document (for example a PDF) shared through a rich card.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. RCS templates other than text: the reference gives only the option names; the `{type, payload}` layout (`payload.suggestions[]`, `payload.card`, `payload.cards[]`) is inferred.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsMediaDocument {
     /// Media kind.
@@ -1727,7 +1751,8 @@ impl RcsMediaDocument {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsMediaDocumentPayload {
     /// Publicly reachable URL of the file (http or https).
@@ -1765,7 +1790,8 @@ string_enum!(RcsMediaDocumentType { Document = "document" });
 /// An image for a rich card: JPEG, JPG, PNG or GIF, at most 2 MB.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. RCS templates other than text: the reference gives only the option names; the `{type, payload}` layout (`payload.suggestions[]`, `payload.card`, `payload.cards[]`) is inferred.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsMediaImage {
     /// Media kind.
@@ -1781,7 +1807,8 @@ impl RcsMediaImage {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsMediaImagePayload {
     /// Publicly reachable URL of the file (http or https).
@@ -1819,7 +1846,8 @@ string_enum!(RcsMediaImageType { Image = "image" });
 /// A video for a rich card: MP4, at most 10 MB.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. RCS templates other than text: the reference gives only the option names; the `{type, payload}` layout (`payload.suggestions[]`, `payload.card`, `payload.cards[]`) is inferred.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsMediaVideo {
     /// Media kind.
@@ -1835,7 +1863,8 @@ impl RcsMediaVideo {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsMediaVideoPayload {
     /// Publicly reachable URL of the file (http or https).
@@ -2214,7 +2243,8 @@ impl RcsQueuedMessage {
     }
 }
 /// Receivers common to every channel.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsRecipient {
     pub to: RcsRecipientTo,
@@ -2235,6 +2265,7 @@ pub enum RcsRecipientTo {
     Text(String),
     List(Vec<String>),
 }
+#[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for RcsRecipientTo {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         use crate::api::support::Candidate as C;
@@ -2278,7 +2309,8 @@ impl From<Vec<String>> for RcsRecipientTo {
 /// Sending card message: `message.type` is `card`.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape. The `message.payload` field names are inferred (the reference gives only the option name).</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsSendCard {
     /// Channels to send through.
@@ -2303,7 +2335,8 @@ impl RcsSendCard {
 /// Sending carousel message: `message.type` is `carousel`.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape. The `message.payload` field names are inferred (the reference gives only the option name).</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsSendCarousel {
     /// Channels to send through.
@@ -2328,7 +2361,8 @@ impl RcsSendCarousel {
 /// Sending image message: `message.type` is `image`.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape. The `message.payload` field names are inferred (the reference gives only the option name).</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsSendImage {
     /// Channels to send through.
@@ -2353,7 +2387,8 @@ impl RcsSendImage {
 /// Sending interactive message: `message.type` is `interactive`.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsSendInteractive {
     /// Channels to send through.
@@ -2395,6 +2430,7 @@ pub enum RcsSendMessageRequest {
     /// Sending card message: `message.type` is `card`.
     SendingCardMessage(RcsSendCard),
 }
+#[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for RcsSendMessageRequest {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         use crate::api::support::Candidate as C;
@@ -2508,7 +2544,8 @@ impl RcsSendMessageResponse {
 /// Send a stored template; give either `alias` or `id`.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference requires `alias` when `id` is absent (and the reverse) and does not say what both at once means; the spec allows exactly one.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsSendTemplateRequest {
     /// Exactly one of `alias`, `id` (the body carries the one chosen).
@@ -2570,7 +2607,8 @@ impl RcsSendTemplateResponse {
 /// Sending text message: `message.type` is `text`.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsSendText {
     /// Channels to send through.
@@ -2595,7 +2633,8 @@ impl RcsSendText {
 /// Sending video message: `message.type` is `video`.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape. The `message.payload` field names are inferred (the reference gives only the option name).</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsSendVideo {
     /// Channels to send through.
@@ -2620,7 +2659,8 @@ impl RcsSendVideo {
 /// A suggested reply or action attached to text, a card or an interactive message (same `{type, payload: {text, id, content}}` layout as the interactive message's choices).
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. RCS templates other than text: the reference gives only the option names; the `{type, payload}` layout (`payload.suggestions[]`, `payload.card`, `payload.cards[]`) is inferred.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsSuggestion {
     /// Kind of suggestion content; `text` for a reply chip.
@@ -2636,7 +2676,8 @@ impl RcsSuggestion {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsSuggestionPayload {
     /// Label shown on the chip or button.
@@ -2810,7 +2851,8 @@ impl RcsTemplate {
 /// A carousel of rich cards.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. RCS templates other than text: the reference gives only the option names; the `{type, payload}` layout (`payload.suggestions[]`, `payload.card`, `payload.cards[]`) is inferred.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsTemplateCarousel {
     /// Template category.
@@ -2864,7 +2906,8 @@ pub enum RcsTemplateCarouselLanguage {
     Unknown(String),
 }
 string_enum!(RcsTemplateCarouselLanguage { Eu = "eu", EnUs = "en_US", En = "en" });
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsTemplateCarouselPayload {
     /// The cards of the carousel, swiped horizontally.
@@ -2971,7 +3014,8 @@ impl From<serde_json::Map<String, serde_json::Value>> for RcsTemplatePayload {
 /// A standalone rich card with document media and buttons.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. RCS templates other than text: the reference gives only the option names; the `{type, payload}` layout (`payload.suggestions[]`, `payload.card`, `payload.cards[]`) is inferred.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsTemplateRichCardDocument {
     /// Template category.
@@ -3027,7 +3071,8 @@ pub enum RcsTemplateRichCardDocumentLanguage {
 string_enum!(
     RcsTemplateRichCardDocumentLanguage { Eu = "eu", EnUs = "en_US", En = "en" }
 );
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsTemplateRichCardDocumentPayload {
     pub card: RcsCardDocument,
@@ -3053,7 +3098,8 @@ string_enum!(RcsTemplateRichCardDocumentType { Template = "template" });
 /// A standalone rich card with image media and buttons.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. RCS templates other than text: the reference gives only the option names; the `{type, payload}` layout (`payload.suggestions[]`, `payload.card`, `payload.cards[]`) is inferred.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsTemplateRichCardImage {
     /// Template category.
@@ -3107,7 +3153,8 @@ pub enum RcsTemplateRichCardImageLanguage {
     Unknown(String),
 }
 string_enum!(RcsTemplateRichCardImageLanguage { Eu = "eu", EnUs = "en_US", En = "en" });
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsTemplateRichCardImagePayload {
     pub card: RcsCardImage,
@@ -3133,7 +3180,8 @@ string_enum!(RcsTemplateRichCardImageType { Template = "template" });
 /// A standalone rich card with video media and buttons.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. RCS templates other than text: the reference gives only the option names; the `{type, payload}` layout (`payload.suggestions[]`, `payload.card`, `payload.cards[]`) is inferred.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsTemplateRichCardVideo {
     /// Template category.
@@ -3187,7 +3235,8 @@ pub enum RcsTemplateRichCardVideoLanguage {
     Unknown(String),
 }
 string_enum!(RcsTemplateRichCardVideoLanguage { Eu = "eu", EnUs = "en_US", En = "en" });
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsTemplateRichCardVideoPayload {
     pub card: RcsCardVideo,
@@ -3211,7 +3260,8 @@ pub enum RcsTemplateRichCardVideoType {
 }
 string_enum!(RcsTemplateRichCardVideoType { Template = "template" });
 /// A template whose content is plain text.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsTemplateText {
     /// Template category.
@@ -3276,7 +3326,8 @@ pub enum RcsTemplateTextLanguage {
     Unknown(String),
 }
 string_enum!(RcsTemplateTextLanguage { Eu = "eu", EnUs = "en_US", En = "en" });
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsTemplateTextPayload {
     pub body: RcsTextContent,
@@ -3310,7 +3361,8 @@ string_enum!(RcsTemplateTextType { Template = "template" });
 /// A text template with suggested replies or actions.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. RCS templates other than text: the reference gives only the option names; the `{type, payload}` layout (`payload.suggestions[]`, `payload.card`, `payload.cards[]`) is inferred.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsTemplateTextWithSuggestion {
     /// Template category.
@@ -3366,7 +3418,8 @@ pub enum RcsTemplateTextWithSuggestionLanguage {
 string_enum!(
     RcsTemplateTextWithSuggestionLanguage { Eu = "eu", EnUs = "en_US", En = "en" }
 );
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsTemplateTextWithSuggestionPayload {
     pub body: RcsTextContent,
@@ -3392,7 +3445,8 @@ pub enum RcsTemplateTextWithSuggestionType {
 }
 string_enum!(RcsTemplateTextWithSuggestionType { Template = "template" });
 /// A `{type: text, payload: {text}}` block.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsTextContent {
     /// Content kind.
@@ -3408,7 +3462,8 @@ impl RcsTextContent {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsTextContentPayload {
     /// The text. May contain `{{variable}}` placeholders in templates.
@@ -3433,7 +3488,8 @@ pub enum RcsTextContentType {
 }
 string_enum!(RcsTextContentType { Text = "text" });
 /// A plain text message.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsTextMessage {
     /// Message kind.
@@ -3449,7 +3505,8 @@ impl RcsTextMessage {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsTextMessagePayload {
     /// The text.
@@ -3540,7 +3597,8 @@ impl RcsUnsubscriber {
     }
 }
 /// New values of an RCS template.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsUpdateTemplateRequest {
     /// Template category (for example `PAYMENT_UPDATE` or `text_message`).
@@ -3577,7 +3635,8 @@ impl RcsUpdateTemplateRequest {
     }
 }
 /// New template content, laid out as in the creation shapes.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsUpdateTemplateRequestPayload {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -3637,6 +3696,7 @@ pub enum RcsUpdateTemplateRequestPayloadCard {
     /// A rich card carrying a document. Horizontal cards take an `alignment` (LEFT/RIGHT); vertical cards a media `height` (SHORT: 3:1, 1440x480; MEDIUM: 2:1, 1440x720). Horizontal media is 3:4 at 768x1024.
     RcsCardDocument(RcsCardDocument),
 }
+#[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for RcsUpdateTemplateRequestPayloadCard {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         use crate::api::support::Candidate as C;
@@ -3767,7 +3827,8 @@ impl RcsUpdateTemplateResponse {
     }
 }
 /// Fields of a RCS suppression entry.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsUpdateUnsubscriberRequest {
     /// Mobile number to suppress (with country code).
@@ -3861,7 +3922,8 @@ impl RcsUpdateUnsubscriberResponse {
 /// A video message.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference gives only the option name; the payload field names (`url`, `caption`, `thumbnail_url`, …) are inferred.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsVideoMessage {
     /// Message kind.
@@ -3877,7 +3939,8 @@ impl RcsVideoMessage {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsVideoMessagePayload {
     /// Public URL of the video (MP4, at most 10 MB).

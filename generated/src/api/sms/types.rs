@@ -123,7 +123,8 @@ impl SmsCleanUnsubscribersResponse {
     }
 }
 /// Body of `POST /sms/suppressions/templates`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SmsCreateBlockedTemplateRequest {
     /// "1" = blocked (active), "0" = inactive.
@@ -199,7 +200,8 @@ impl SmsCreateBlockedTemplateResponse {
     }
 }
 /// Body of `POST /sms/senders`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SmsCreateSenderRequest {
     /// Two-letter country code of the sender.
@@ -270,7 +272,8 @@ impl SmsCreateSenderResponse {
     }
 }
 /// Body of `POST /sms/templates`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SmsCreateTemplateRequest {
     /// Template text.
@@ -359,7 +362,8 @@ impl SmsCreateTemplateResponse {
     }
 }
 /// Body of `POST /sms/suppressions/unsubscribers`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SmsCreateUnsubscriberRequest {
     /// Number to suppress.
@@ -735,6 +739,7 @@ pub enum SmsDestinations {
     SingleNumber(String),
     ListOfNumbers(Vec<String>),
 }
+#[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for SmsDestinations {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         use crate::api::support::Candidate as C;
@@ -1648,7 +1653,8 @@ impl SmsPrice {
     }
 }
 /// `type: A`: let the platform detect normal (GSM) or Unicode text. Sent immediately (no `time`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SmsSendAutoDetect {
     /// An approved sender ID of the account.
@@ -1762,7 +1768,8 @@ pub enum SmsSendAutoDetectType {
 }
 string_enum!(SmsSendAutoDetectType { A = "A" });
 /// Send a message as is: no `type` (the platform's default handling), no schedule and no URL in the text (a text with a URL is the short-link shape). Closed (no other fields) so that exactly one shape matches a body.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SmsSendDirect {
     /// An approved sender ID of the account.
@@ -1882,6 +1889,7 @@ pub enum SmsSendMessageRequest {
     /// The text contains long URLs that the platform replaces with short links (visits are reported as smart-link visits). No `type` and no schedule.
     ShortLinkMessage(SmsSendShortLink),
 }
+#[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for SmsSendMessageRequest {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         use crate::api::support::Candidate as C;
@@ -2080,7 +2088,8 @@ impl SmsSendMessageResponse {
     }
 }
 /// Extra metadata attached to the message.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SmsSendMeta {
     /// Tags for reporting and tag-scoped opt-outs.
@@ -2110,7 +2119,8 @@ impl SmsSendMeta {
     }
 }
 /// `type: N`: send normal GSM text; characters outside the GSM set become `?`. Sent immediately (no `time`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SmsSendNormal {
     /// An approved sender ID of the account.
@@ -2224,7 +2234,8 @@ pub enum SmsSendNormalType {
 }
 string_enum!(SmsSendNormalType { N = "N" });
 /// Send at the given `time` instead of now; `type` may be given as well.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SmsSendScheduled {
     /// An approved sender ID of the account.
@@ -2352,7 +2363,8 @@ pub enum SmsSendScheduledType {
 }
 string_enum!(SmsSendScheduledType { U = "U", N = "N", A = "A" });
 /// The text contains long URLs that the platform replaces with short links (visits are reported as smart-link visits). No `type` and no schedule.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SmsSendShortLink {
     /// An approved sender ID of the account.
@@ -2453,7 +2465,8 @@ impl SmsSendShortLink {
 /// Body of `POST /sms/send/template`. Give exactly one of `alias` and `id`.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference requires `alias` when `id` is absent (and the reverse) and does not say what both at once means; the spec allows exactly one.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SmsSendTemplateMessageRequest {
     /// Exactly one of `alias`, `id` (the body carries the one chosen).
@@ -2534,6 +2547,7 @@ pub enum SmsSendTextMessageRequest {
     /// Send a text whose long URLs are condensed into short links before sending.
     TextMessageWithShortLink(SmsTextMessageShortLink),
 }
+#[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for SmsSendTextMessageRequest {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         use crate::api::support::Candidate as C;
@@ -2601,7 +2615,8 @@ impl SmsSendTextMessageResponse {
     }
 }
 /// `type: U`: send Unicode (UCS-2) text: 70 characters per SMS, 67 per part. Sent immediately (no `time`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SmsSendUnicode {
     /// An approved sender ID of the account.
@@ -3056,7 +3071,8 @@ impl SmsTemplate {
     }
 }
 /// Who receives a template message.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SmsTemplateRecipient {
     /// Recipient numbers with country code.
@@ -3075,7 +3091,8 @@ impl SmsTemplateRecipient {
     }
 }
 /// The SMS channel block of a channel-style send.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SmsTextChannel {
     /// Channel name.
@@ -3111,7 +3128,8 @@ impl SmsTextChannel {
     }
 }
 /// Channel options.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SmsTextChannelMeta {
     /// Tags.
@@ -3150,7 +3168,8 @@ pub enum SmsTextChannelName {
 }
 string_enum!(SmsTextChannelName { Sms = "sms" });
 /// Optional recipients only for this channel; the top-level `recipient` applies to every channel.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SmsTextChannelRecipient {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -3168,7 +3187,8 @@ impl SmsTextChannelRecipient {
     }
 }
 /// A plain text message.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SmsTextContent {
     /// Message type.
@@ -3186,7 +3206,8 @@ impl SmsTextContent {
     }
 }
 /// Message body.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SmsTextContentPayload {
     /// Text to send, without any http(s) URL (a text with a URL is the short-link shape).
@@ -3211,7 +3232,8 @@ pub enum SmsTextContentType {
 }
 string_enum!(SmsTextContentType { Text = "text" });
 /// A text message whose URLs are replaced by short links.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SmsTextLinkContent {
     /// Message type.
@@ -3229,7 +3251,8 @@ impl SmsTextLinkContent {
     }
 }
 /// Message body.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SmsTextLinkContentPayload {
     /// Text to send; contains at least one http(s) URL to shorten.
@@ -3256,7 +3279,8 @@ string_enum!(SmsTextLinkContentType { Text = "text" });
 /// Send a plain text message on the SMS channel.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SmsTextMessagePlain {
     /// Channel blocks (SMS).
@@ -3281,7 +3305,8 @@ impl SmsTextMessagePlain {
 /// Send a text whose long URLs are condensed into short links before sending.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape. Short links have no wire field in the reference: this shape is a text message whose text holds an http(s) URL.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SmsTextMessageShortLink {
     /// Channel blocks (SMS).
@@ -3304,7 +3329,8 @@ impl SmsTextMessageShortLink {
     }
 }
 /// Recipients common to all channels.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SmsTextRecipient {
     pub to: SmsDestinations,
@@ -3399,7 +3425,8 @@ string_enum!(
     SmsUnsubscriberFilterType { Tag = "tag", Sender = "sender", Service = "service" }
 );
 /// Body of `PUT /sms/suppressions/templates/{blocked_template_id}`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SmsUpdateBlockedTemplateRequest {
     /// "1" = blocked (active), "0" = inactive.
@@ -3481,7 +3508,8 @@ impl SmsUpdateBlockedTemplateResponse {
     }
 }
 /// Body of `PUT /sms/senders/{sender_id}`; all fields optional.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SmsUpdateSenderRequest {
     /// Two-letter country code of the sender.
@@ -3578,7 +3606,8 @@ impl SmsUpdateSenderResponse {
     }
 }
 /// Body of `PUT /sms/templates/{template_id}`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SmsUpdateTemplateRequest {
     /// Template text.
@@ -3710,7 +3739,8 @@ impl SmsUpdateTemplateResponse {
     }
 }
 /// Body of `PUT /sms/suppressions/unsubscribers/{unsubscriber_id}`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SmsUpdateUnsubscriberRequest {
     /// Number to suppress.

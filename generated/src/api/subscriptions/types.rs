@@ -69,7 +69,8 @@ impl Subscription {
     }
 }
 /// Body of `POST /developer/subscriptions`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SubscriptionsCreateSubscriptionRequest {
     pub event: crate::api::common::WebhookEventName,

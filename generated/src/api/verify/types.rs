@@ -2,7 +2,8 @@
 // Regenerate with `cargo xtask generate`.
 
 /// Channels of an omnichannel profile.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VerifyAddProfileChannelsRequest {
     /// Channels in any order and any number.
@@ -107,7 +108,8 @@ string_enum!(
     "expired", Invalid = "invalid", OtpAlreadyVerified = "OTP already verified" }
 );
 /// Fields of an omnichannel profile.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VerifyCreateProfileRequest {
     /// Profile name, alphanumeric characters only.
@@ -389,6 +391,7 @@ pub enum VerifyDirectChannel {
     /// RCS delivery of the code.
     VerifyDirectChannelRcs(VerifyDirectChannelRcs),
 }
+#[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for VerifyDirectChannel {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         use crate::api::support::Candidate as C;
@@ -465,7 +468,8 @@ impl From<VerifyDirectChannelRcs> for VerifyDirectChannel {
     }
 }
 /// RCS delivery of the code.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VerifyDirectChannelRcs {
     /// Channel name.
@@ -532,7 +536,8 @@ pub enum VerifyDirectChannelRcsName {
 }
 string_enum!(VerifyDirectChannelRcsName { Rcs = "rcs" });
 /// SMS delivery of the code.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VerifyDirectChannelSms {
     /// Channel name.
@@ -601,7 +606,8 @@ string_enum!(VerifyDirectChannelSmsName { Sms = "sms" });
 /// Viber delivery of the code.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference does not list the fields of a Viber channel of a direct OTP send; `ttl` mirrors the Viber channel options.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VerifyDirectChannelViber {
     /// Channel name.
@@ -668,7 +674,8 @@ string_enum!(VerifyDirectChannelViberName { Viber = "viber" });
 /// Engage (voice call) delivery of the code.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference does not list the fields of a voice channel of a direct OTP send; `flow_id` and `language` mirror the Engage call shapes.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VerifyDirectChannelVoice {
     /// Channel name.
@@ -741,7 +748,8 @@ pub enum VerifyDirectChannelVoiceName {
 }
 string_enum!(VerifyDirectChannelVoiceName { Voice = "voice" });
 /// WhatsApp delivery of the code.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VerifyDirectChannelWhatsapp {
     /// Channel name.
@@ -1031,7 +1039,8 @@ impl VerifyOtpAttempt {
     }
 }
 /// How the verification code is made and how long it lives.
-#[derive(Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VerifyOtpPayload {
     /// Number of digits of a generated code.
@@ -1249,6 +1258,7 @@ pub enum VerifyProfileChannelItem {
     /// Deliver the OTP by Viber.
     Viber(VerifyProfileChannelViber),
 }
+#[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for VerifyProfileChannelItem {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         use crate::api::support::Candidate as C;
@@ -1307,7 +1317,8 @@ impl From<VerifyProfileChannelViber> for VerifyProfileChannelItem {
     }
 }
 /// Deliver the OTP by SMS.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VerifyProfileChannelSms {
     /// Channel name.
@@ -1360,7 +1371,8 @@ string_enum!(VerifyProfileChannelSmsName { Sms = "sms" });
 /// Read the OTP out in a voice call (text to speech).
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference names this channel "text to speech"; the wire name `voice` is inferred.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VerifyProfileChannelTextToSpeech {
     /// Channel name.
@@ -1434,7 +1446,8 @@ pub enum VerifyProfileChannelTextToSpeechName {
 }
 string_enum!(VerifyProfileChannelTextToSpeechName { Voice = "voice" });
 /// Deliver the OTP by Viber.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VerifyProfileChannelViber {
     /// Channel name.
@@ -1500,7 +1513,8 @@ pub enum VerifyProfileChannelViberName {
 }
 string_enum!(VerifyProfileChannelViberName { Viber = "viber" });
 /// Deliver the OTP by a WhatsApp template.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VerifyProfileChannelWhatsapp {
     /// Channel name.
@@ -1564,7 +1578,8 @@ pub enum VerifyProfileFilterStatus {
 }
 string_enum!(VerifyProfileFilterStatus { V1 = "1", V0 = "0" });
 /// Who receives the code.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VerifyRecipient {
     /// Mobile number with country code.
@@ -1640,7 +1655,8 @@ impl VerifySearchOtpResponse {
     }
 }
 /// Send Engage OTP: one channel.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VerifySendEngageOtp {
     /// Exactly one channel.
@@ -1660,7 +1676,8 @@ impl VerifySendEngageOtp {
     }
 }
 /// Failover: the code goes out on the first channel and moves on to the next when delivery fails.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VerifySendFailoverOtp {
     /// Two or more channels tried in `order`, each after the previous one's `wait`.
@@ -1699,6 +1716,7 @@ pub enum VerifySendOtpRequest {
     /// Failover: the code goes out on the first channel and moves on to the next when delivery fails.
     FailoverForAllChannels(VerifySendFailoverOtp),
 }
+#[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for VerifySendOtpRequest {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         use crate::api::support::Candidate as C;
@@ -1833,7 +1851,8 @@ impl VerifySendOtpResponse {
     }
 }
 /// Send an OTP through a stored omnichannel profile.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VerifySendProfileOtpRequest {
     /// Name of the omnichannel profile to use.
@@ -1912,7 +1931,8 @@ impl VerifySendProfileOtpResponse {
     }
 }
 /// Send RCS OTP: one channel.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VerifySendRcsOtp {
     /// Exactly one channel.
@@ -1932,7 +1952,8 @@ impl VerifySendRcsOtp {
     }
 }
 /// Send SMS OTP: one channel.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VerifySendSmsOtp {
     /// Exactly one channel.
@@ -1952,7 +1973,8 @@ impl VerifySendSmsOtp {
     }
 }
 /// Send Viber OTP: one channel.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VerifySendViberOtp {
     /// Exactly one channel.
@@ -1972,7 +1994,8 @@ impl VerifySendViberOtp {
     }
 }
 /// Send WhatsApp OTP: one channel.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VerifySendWhatsappOtp {
     /// Exactly one channel.
@@ -1992,7 +2015,8 @@ impl VerifySendWhatsappOtp {
     }
 }
 /// Channels of an omnichannel profile.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VerifyUpdateProfileChannelsRequest {
     /// Channels in any order and any number.
@@ -2044,7 +2068,8 @@ impl VerifyUpdateProfileChannelsResponse {
     }
 }
 /// Fields of an omnichannel profile.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VerifyUpdateProfileRequest {
     /// Profile name, alphanumeric characters only.

@@ -2,7 +2,8 @@
 // Regenerate with `cargo xtask generate`.
 
 /// A call-to-action button opening a URL.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberButton {
     /// Choice type.
@@ -18,7 +19,8 @@ impl ViberButton {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberButtonPayload {
     /// Button caption.
@@ -48,7 +50,8 @@ pub enum ViberButtonType {
 }
 string_enum!(ViberButtonType { Button = "button" });
 /// The Viber channel a message goes out on.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberChannel {
     /// Channel name.
@@ -82,7 +85,8 @@ impl ViberChannel {
     }
 }
 /// Per-channel options of a Viber message.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberChannelMeta {
     /// Message category for billing/matching. Session messages use `session` (see the session shapes).
@@ -206,6 +210,7 @@ pub enum ViberCreateTemplateRequest {
     /// The promotional template shapes: Promotional video (`message.type` video), Promotional image (`message.type` image), Promotional image text button (`message.type` interactive), Promotional video text (`message.type` interactive), Promotional text button (`message.type` interactive), Promotional video text button (`message.type` interactive). They share `category: promotional` and differ in `message`: by `message.type`, and for `interactive` content by the header type (none/text, image, video) and by whether `message.payload.choices` holds buttons (required, at least one) or is absent/empty.
     PromotionalTemplates(ViberPromotionalTemplateRequest),
 }
+#[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for ViberCreateTemplateRequest {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         use crate::api::support::Candidate as C;
@@ -444,7 +449,8 @@ impl ViberDeleteUnsubscriberResponse {
 /// A document attachment: any file with a valid MIME type that is not an image, audio or video. Field names of the payload are inferred (the reference does not show this shape).
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. Field names of the payload are inferred (the reference does not show this shape). The reference gives only the option name; the payload field names are inferred.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberFileMessage {
     /// Message type.
@@ -460,7 +466,8 @@ impl ViberFileMessage {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberFileMessagePayload {
     /// Public URL of the file.
@@ -595,7 +602,8 @@ impl ViberGetUnsubscriberResponse {
     }
 }
 /// A header block showing an image.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberImageHeader {
     /// Header type.
@@ -611,7 +619,8 @@ impl ViberImageHeader {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberImageHeaderPayload {
     /// Public URL of the image.
@@ -638,7 +647,8 @@ string_enum!(ViberImageHeaderType { Image = "image" });
 /// A single image.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference gives only the option name; the payload field names are inferred.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberImageMessage {
     /// Message type.
@@ -654,7 +664,8 @@ impl ViberImageMessage {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberImageMessagePayload {
     /// Public URL of the image.
@@ -681,7 +692,8 @@ string_enum!(ViberImageMessageType { Image = "image" });
 /// An image header, text body and a call-to-action button.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference gives only the option name; the `type: interactive` layout and its payload fields are inferred.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberImageTextButtonMessage {
     /// Message type.
@@ -697,7 +709,8 @@ impl ViberImageTextButtonMessage {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberImageTextButtonMessagePayload {
     pub body: ViberTextBody,
@@ -730,7 +743,8 @@ string_enum!(ViberImageTextButtonMessageType { Interactive = "interactive" });
 /// An image header with a text body, no button.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference gives only the option name; the `type: interactive` layout and its payload fields are inferred.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberImageTextMessage {
     /// Message type.
@@ -746,7 +760,8 @@ impl ViberImageTextMessage {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberImageTextMessagePayload {
     pub body: ViberTextBody,
@@ -1196,7 +1211,8 @@ impl ViberPrice {
     }
 }
 /// Template for promotional messages with an image.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberPromotionalImageTemplate {
     /// Template name, without spaces.
@@ -1228,7 +1244,8 @@ pub enum ViberPromotionalImageTemplateCategory {
 }
 string_enum!(ViberPromotionalImageTemplateCategory { Promotional = "promotional" });
 /// Template for promotional messages with an image, text and a button.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberPromotionalImageTextButtonTemplate {
     /// Template name, without spaces.
@@ -1281,6 +1298,7 @@ pub enum ViberPromotionalTemplateRequest {
     /// Template for promotional messages with a video, text and a button.
     PromotionalVideoTextButton(ViberPromotionalVideoTextButtonTemplate),
 }
+#[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for ViberPromotionalTemplateRequest {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         use crate::api::support::Candidate as C;
@@ -1365,7 +1383,8 @@ impl From<ViberPromotionalVideoTextButtonTemplate> for ViberPromotionalTemplateR
     }
 }
 /// Template for promotional messages with text and a button.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberPromotionalTextButtonTemplate {
     /// Template name, without spaces.
@@ -1397,7 +1416,8 @@ pub enum ViberPromotionalTextButtonTemplateCategory {
 }
 string_enum!(ViberPromotionalTextButtonTemplateCategory { Promotional = "promotional" });
 /// Template for promotional messages with a video.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberPromotionalVideoTemplate {
     /// Template name, without spaces.
@@ -1429,7 +1449,8 @@ pub enum ViberPromotionalVideoTemplateCategory {
 }
 string_enum!(ViberPromotionalVideoTemplateCategory { Promotional = "promotional" });
 /// Template for promotional messages with a video, text and a button.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberPromotionalVideoTextButtonTemplate {
     /// Template name, without spaces.
@@ -1463,7 +1484,8 @@ string_enum!(
     ViberPromotionalVideoTextButtonTemplateCategory { Promotional = "promotional" }
 );
 /// Template for promotional messages with a video and text.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberPromotionalVideoTextTemplate {
     /// Template name, without spaces.
@@ -1495,7 +1517,8 @@ pub enum ViberPromotionalVideoTextTemplateCategory {
 }
 string_enum!(ViberPromotionalVideoTextTemplateCategory { Promotional = "promotional" });
 /// Who receives the Viber message: phone numbers in `to` and/or a contact segment in `group_id`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberRecipient {
     /// One phone number (with country code) or a list of them (a string vs an array).
@@ -1531,6 +1554,7 @@ pub enum ViberRecipientTo {
     SingleNumber(String),
     ListOfNumbers(Vec<String>),
 }
+#[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for ViberRecipientTo {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         use crate::api::support::Candidate as C;
@@ -1574,7 +1598,8 @@ impl From<Vec<String>> for ViberRecipientTo {
 /// A document: any attachment with a valid MIME type that is not an image, audio or video.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape. The `message.payload` field names (`url`, `filename`) are inferred (the reference gives only the option name).</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberSendFileMessage {
     /// Channel(s) the message goes out on.
@@ -1599,7 +1624,8 @@ impl ViberSendFileMessage {
 /// An image message.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape. The `message.payload` field names (`url`) are inferred (the reference gives only the option name).</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberSendImageMessage {
     /// Channel(s) the message goes out on.
@@ -1624,7 +1650,8 @@ impl ViberSendImageMessage {
 /// An image, text and a call-to-action button.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberSendImageTextButtonMessage {
     /// Channel(s) the message goes out on.
@@ -1649,7 +1676,8 @@ impl ViberSendImageTextButtonMessage {
 /// An image with accompanying text.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberSendImageTextMessage {
     /// Channel(s) the message goes out on.
@@ -1701,6 +1729,7 @@ pub enum ViberSendMessageRequest {
     /// An image message inside a session the user opened.
     SessionImageMessage(ViberSendSessionImageMessage),
 }
+#[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for ViberSendMessageRequest {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         use crate::api::support::Candidate as C;
@@ -1877,7 +1906,8 @@ impl ViberSendMessageResponse {
 /// An image message inside a session the user opened.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberSendSessionImageMessage {
     /// Channel(s) the message goes out on.
@@ -1902,7 +1932,8 @@ impl ViberSendSessionImageMessage {
 /// A text message inside a session the user opened.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberSendSessionTextMessage {
     /// Channel(s) the message goes out on.
@@ -1927,7 +1958,8 @@ impl ViberSendSessionTextMessage {
 /// Sends a stored Viber template. Give either `alias` or `id` (one of them is required). Variables in the template are replaced from `data`.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference requires `alias` when `id` is absent (and the reverse) and does not say what both at once means; the spec allows exactly one.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberSendTemplateRequest {
     /// Exactly one of `alias`, `id` (the body carries the one chosen).
@@ -1990,7 +2022,8 @@ impl ViberSendTemplateResponse {
 /// Text with a call-to-action button.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberSendTextButtonMessage {
     /// Channel(s) the message goes out on.
@@ -2015,7 +2048,8 @@ impl ViberSendTextButtonMessage {
 /// A plain text message.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberSendTextMessage {
     /// Channel(s) the message goes out on.
@@ -2040,7 +2074,8 @@ impl ViberSendTextMessage {
 /// A video message.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape. The `message.payload` field names (`url`) are inferred (the reference gives only the option name).</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberSendVideoMessage {
     /// Channel(s) the message goes out on.
@@ -2065,7 +2100,8 @@ impl ViberSendVideoMessage {
 /// A video, text and a call-to-action button.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberSendVideoTextButtonMessage {
     /// Channel(s) the message goes out on.
@@ -2090,7 +2126,8 @@ impl ViberSendVideoTextButtonMessage {
 /// A video with accompanying text.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberSendVideoTextMessage {
     /// Channel(s) the message goes out on.
@@ -2196,7 +2233,8 @@ impl ViberSentMessage {
     }
 }
 /// The Viber channel of a session message; `meta.category` must be `session`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberSessionChannel {
     /// Channel name.
@@ -2226,7 +2264,8 @@ impl ViberSessionChannel {
 /// Per-channel options of a Viber session message.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference does not say how session messages differ on the wire; `channels[].meta.category: session` is inferred.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberSessionChannelMeta {
     /// Marks the message as a session message.
@@ -2297,7 +2336,8 @@ pub enum ViberSessionChannelName {
 }
 string_enum!(ViberSessionChannelName { Viber = "viber" });
 /// Template for session messages carrying a file.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberSessionFileTemplate {
     /// Template name, without spaces.
@@ -2329,7 +2369,8 @@ pub enum ViberSessionFileTemplateCategory {
 }
 string_enum!(ViberSessionFileTemplateCategory { Session = "session" });
 /// Template for session messages carrying an image.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberSessionImageTemplate {
     /// Template name, without spaces.
@@ -2374,6 +2415,7 @@ pub enum ViberSessionTemplateRequest {
     /// Template for session messages carrying an image.
     SessionImage(ViberSessionImageTemplate),
 }
+#[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for ViberSessionTemplateRequest {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         use crate::api::support::Candidate as C;
@@ -2421,7 +2463,8 @@ impl From<ViberSessionImageTemplate> for ViberSessionTemplateRequest {
     }
 }
 /// Template for text messages sent inside a session (a conversation the user opened).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberSessionTextTemplate {
     /// Template name, without spaces.
@@ -2545,7 +2588,8 @@ impl ViberTemplate {
     }
 }
 /// Template content, in the same layout as the create shapes: `type` (`text`, `file`, `image`, `video` or `interactive`) and a `payload` matching that type.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberTemplateContent {
     /// Content type.
@@ -2620,7 +2664,8 @@ string_enum!(ViberTemplateFilterType { Text = "text" });
 /// Extra options for a template message (the reference does not list the fields; these mirror the channel options).
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. Extra options for a template message (the reference does not list the fields; these mirror the channel options).</div>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberTemplateMeta {
     /// Your own identifier, echoed in responses, DLRs and webhooks.
@@ -2659,7 +2704,8 @@ impl ViberTemplateMeta {
     }
 }
 /// Recipients of a Viber template message.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberTemplateRecipient {
     /// Phone numbers with country code.
@@ -2672,7 +2718,8 @@ impl ViberTemplateRecipient {
     }
 }
 /// A text block.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberTextBody {
     /// Block type.
@@ -2688,7 +2735,8 @@ impl ViberTextBody {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberTextBodyPayload {
     /// The text. Variables are written `{{name}}` in templates.
@@ -2715,7 +2763,8 @@ string_enum!(ViberTextBodyType { Text = "text" });
 /// Text with a call-to-action button. An optional header may only be text.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference gives only the option name; the `type: interactive` layout and its payload fields are inferred.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberTextButtonMessage {
     /// Message type.
@@ -2731,7 +2780,8 @@ impl ViberTextButtonMessage {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberTextButtonMessagePayload {
     pub body: ViberTextBody,
@@ -2768,7 +2818,8 @@ pub enum ViberTextButtonMessageType {
 }
 string_enum!(ViberTextButtonMessageType { Interactive = "interactive" });
 /// A text header block.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberTextHeader {
     /// Header type.
@@ -2784,7 +2835,8 @@ impl ViberTextHeader {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberTextHeaderPayload {
     /// Header text.
@@ -2811,7 +2863,8 @@ string_enum!(ViberTextHeaderType { Text = "text" });
 /// Plain text content.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference gives only the option name; the payload field names are inferred.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberTextMessage {
     /// Message type.
@@ -2827,7 +2880,8 @@ impl ViberTextMessage {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberTextMessagePayload {
     /// Message text (template variables as `{{name}}`).
@@ -2852,7 +2906,8 @@ pub enum ViberTextMessageType {
 }
 string_enum!(ViberTextMessageType { Text = "text" });
 /// Template for transactional messages carrying a file.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberTransactionalFileTemplate {
     /// Template name, without spaces.
@@ -2895,6 +2950,7 @@ pub enum ViberTransactionalTemplateRequest {
     /// Template for transactional messages carrying a file.
     TransactionalFile(ViberTransactionalFileTemplate),
 }
+#[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for ViberTransactionalTemplateRequest {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         use crate::api::support::Candidate as C;
@@ -2931,7 +2987,8 @@ impl From<ViberTransactionalFileTemplate> for ViberTransactionalTemplateRequest 
     }
 }
 /// Template for transactional text messages.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberTransactionalTextTemplate {
     /// Template name, without spaces.
@@ -3029,7 +3086,8 @@ impl ViberUnsubscriber {
     }
 }
 /// Fields sent to add or edit a Viber opt-out entry.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberUnsubscriberWrite {
     /// Phone number to suppress, with country code.
@@ -3083,7 +3141,8 @@ string_enum!(
     All = "all" }
 );
 /// New content for an existing Viber template. The name cannot be changed.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberUpdateTemplateRequest {
     /// Template category.
@@ -3192,7 +3251,8 @@ impl ViberUpdateUnsubscriberResponse {
     }
 }
 /// A header block showing a video.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberVideoHeader {
     /// Header type.
@@ -3208,7 +3268,8 @@ impl ViberVideoHeader {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberVideoHeaderPayload {
     /// Public URL of the video.
@@ -3235,7 +3296,8 @@ string_enum!(ViberVideoHeaderType { Video = "video" });
 /// A single video.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference gives only the option name; the payload field names are inferred.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberVideoMessage {
     /// Message type.
@@ -3251,7 +3313,8 @@ impl ViberVideoMessage {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberVideoMessagePayload {
     /// Public URL of the video.
@@ -3278,7 +3341,8 @@ string_enum!(ViberVideoMessageType { Video = "video" });
 /// A video header, text body and a call-to-action button.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference gives only the option name; the `type: interactive` layout and its payload fields are inferred.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberVideoTextButtonMessage {
     /// Message type.
@@ -3294,7 +3358,8 @@ impl ViberVideoTextButtonMessage {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberVideoTextButtonMessagePayload {
     pub body: ViberTextBody,
@@ -3327,7 +3392,8 @@ string_enum!(ViberVideoTextButtonMessageType { Interactive = "interactive" });
 /// A video header with a text body, no button.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference gives only the option name; the `type: interactive` layout and its payload fields are inferred.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberVideoTextMessage {
     /// Message type.
@@ -3343,7 +3409,8 @@ impl ViberVideoTextMessage {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberVideoTextMessagePayload {
     pub body: ViberTextBody,

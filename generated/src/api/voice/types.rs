@@ -2,7 +2,8 @@
 // Regenerate with `cargo xtask generate`.
 
 /// Play a different audio file to each receiver.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VoiceBulkCallsDifferentAudio {
     /// Bridge (caller) number.
@@ -41,7 +42,8 @@ impl VoiceBulkCallsDifferentAudio {
     }
 }
 /// Run one IVR flow (documented as a number) for every receiver with per-receiver variables.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VoiceBulkCallsFlowWithVariables {
     /// Bridge (caller) number.
@@ -83,7 +85,8 @@ impl VoiceBulkCallsFlowWithVariables {
     }
 }
 /// Play one audio file to every receiver.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VoiceBulkCallsSameAudio {
     /// Bridge (caller) number.
@@ -128,7 +131,8 @@ impl VoiceBulkCallsSameAudio {
 /// A receiver of a bulk call.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference does not show bulk-call items; `{to}`, `{to, audio}` and `{to, variables}` are inferred from the single-call shapes.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VoiceBulkRecipient {
     /// Number to call, with country code.
@@ -143,7 +147,8 @@ impl VoiceBulkRecipient {
 /// A receiver with its own audio file.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference does not show bulk-call items; `{to}`, `{to, audio}` and `{to, variables}` are inferred from the single-call shapes.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VoiceBulkRecipientWithAudio {
     /// Number to call, with country code.
@@ -163,7 +168,8 @@ impl VoiceBulkRecipientWithAudio {
 /// A receiver with its own flow variables.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference does not show bulk-call items; `{to}`, `{to, audio}` and `{to, variables}` are inferred from the single-call shapes.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VoiceBulkRecipientWithVariables {
     /// Number to call, with country code.
@@ -553,7 +559,8 @@ string_enum!(
     "RECEIVED", Missed = "MISSED", Completed = "COMPLETED" }
 );
 /// Play an audio file reachable by URL.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VoiceCallWithAudioFile {
     /// Bridge (DID) number the call is placed from.
@@ -605,7 +612,8 @@ impl VoiceCallWithAudioFile {
     }
 }
 /// Play a previously uploaded sound, by its id.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VoiceCallWithAudioId {
     /// Bridge (DID) number the call is placed from.
@@ -657,7 +665,8 @@ impl VoiceCallWithAudioId {
     }
 }
 /// Connect the callee to an IVR flow.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VoiceCallWithIvrId {
     /// Bridge (DID) number the call is placed from.
@@ -721,7 +730,8 @@ impl VoiceCallWithIvrId {
     }
 }
 /// Connect to an IVR flow whose text-to-speech widget contains placeholders such as `Hello {Name}, your otp is {otp}`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VoiceCallWithIvrIdAndVariables {
     /// Bridge (DID) number the call is placed from.
@@ -816,7 +826,8 @@ impl VoiceCleanUnsubscribersResponse {
     }
 }
 /// Connect `from` to an IVR flow; `to` is a flow id (at most 9 digits).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VoiceClickToCallFlowId {
     /// DID number the call is placed from.
@@ -913,7 +924,8 @@ pub enum VoiceClickToCallFlowIdRecord {
 }
 string_enum!(VoiceClickToCallFlowIdRecord { V0 = "0", V1 = "1" });
 /// Connect to an IVR flow whose prompts contain placeholders.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VoiceClickToCallFlowIdWithVariables {
     /// DID number the call is placed from.
@@ -1002,7 +1014,8 @@ pub enum VoiceClickToCallFlowIdWithVariablesRecord {
 }
 string_enum!(VoiceClickToCallFlowIdWithVariablesRecord { V0 = "0", V1 = "1" });
 /// Connect `from` to another phone number.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VoiceClickToCallMobile {
     /// DID number the call is placed from.
@@ -1098,6 +1111,7 @@ pub enum VoiceCreateBulkCallsRequest {
     /// Run one IVR flow (documented as a number) for every receiver with per-receiver variables.
     BulkCallsWithFlowIdAndVariables(VoiceBulkCallsFlowWithVariables),
 }
+#[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for VoiceCreateBulkCallsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         use crate::api::support::Candidate as C;
@@ -1223,6 +1237,7 @@ pub enum VoiceCreateCallRequest {
     /// Connect to an IVR flow whose text-to-speech widget contains placeholders such as `Hello {Name}, your otp is {otp}`.
     CreateOutgoingCallWithIvrIdAndVariables(VoiceCallWithIvrIdAndVariables),
 }
+#[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for VoiceCreateCallRequest {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         use crate::api::support::Candidate as C;
@@ -1377,6 +1392,7 @@ pub enum VoiceCreateClickToCallRequest {
     /// Connect to an IVR flow whose prompts contain placeholders.
     Click2CallWithFlowIdAndVariables(VoiceClickToCallFlowIdWithVariables),
 }
+#[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for VoiceCreateClickToCallRequest {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         use crate::api::support::Candidate as C;
@@ -1538,6 +1554,7 @@ pub enum VoiceCreateTtsCallRequest {
     /// Choose the voice by gender and language instead of a voice id.
     TextToSpeechWithCustomizedVoice(VoiceTtsWithCustomVoice),
 }
+#[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for VoiceCreateTtsCallRequest {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         use crate::api::support::Candidate as C;
@@ -1662,7 +1679,8 @@ impl VoiceCreateTtsCallResponse {
     }
 }
 /// Fields of a Engage (voice) suppression entry.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VoiceCreateUnsubscriberRequest {
     /// Mobile number to suppress (with country code).
@@ -2455,7 +2473,8 @@ impl VoiceSound {
 /// Insert pauses at marked places of the text.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `options` (with `break`) is required here although the reference marks `options` optional: this shape is defined by that option.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VoiceTtsWithBreak {
     /// Bridge number the call is placed from.
@@ -2484,7 +2503,8 @@ impl VoiceTtsWithBreak {
     }
 }
 /// Speech settings.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VoiceTtsWithBreakOptions {
     /// Language/locale of the speech, e.g. `en-US`.
@@ -2505,7 +2525,8 @@ impl VoiceTtsWithBreakOptions {
     }
 }
 /// Pauses inserted wherever the marker appears.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VoiceTtsWithBreakOptionsBreak {
     /// Marker in the text where a pause goes, e.g. `##`.
@@ -2525,7 +2546,8 @@ impl VoiceTtsWithBreakOptionsBreak {
 /// Choose the voice by gender and language instead of a voice id.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `options` (with `gender` and `language`) is required here although the reference marks `options` optional: this shape is defined by that option.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VoiceTtsWithCustomVoice {
     /// Bridge number the call is placed from.
@@ -2554,7 +2576,8 @@ impl VoiceTtsWithCustomVoice {
     }
 }
 /// Speech settings.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VoiceTtsWithCustomVoiceOptions {
     /// Language/locale of the speech, e.g. `en-US`.
@@ -2591,7 +2614,8 @@ string_enum!(VoiceTtsWithCustomVoiceOptionsGender { Male = "male", Female = "fem
 /// Repeat the spoken text several times. The platform docs show no valid sample for this shape; the field name `iteration` is the best reading.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The platform docs show no valid sample for this shape; the field name `iteration` is the best reading. `options` is required here although the reference marks it optional: this shape is defined by that option.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VoiceTtsWithIteration {
     /// Bridge number the call is placed from.
@@ -2620,7 +2644,8 @@ impl VoiceTtsWithIteration {
     }
 }
 /// Speech settings.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VoiceTtsWithIterationOptions {
     /// Language/locale of the speech, e.g. `en-US`.
@@ -2643,7 +2668,8 @@ impl VoiceTtsWithIterationOptions {
 /// Speak with a chosen voice. Voices: Aditi (Hindi), Raveena (English, India), Amy (British), Kendra (US), Ayanda (South African) and the others of the VoiceId table.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference marks `options` optional for every text-to-speech shape; a call without `options` (the platform's default voice) is put in this shape, the only one that does not need a key inside `options`.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VoiceTtsWithVoiceId {
     /// Bridge number the call is placed from.
@@ -2677,7 +2703,8 @@ impl VoiceTtsWithVoiceId {
     }
 }
 /// Speech settings.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VoiceTtsWithVoiceIdOptions {
     /// Voice used to speak the text (AWS Polly voices).
@@ -2869,7 +2896,8 @@ string_enum!(
     VoiceUnsubscriberFilterType { Tag = "tag", Sender = "sender", Service = "service" }
 );
 /// Fields of a Engage (voice) suppression entry.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VoiceUpdateUnsubscriberRequest {
     /// Mobile number to suppress (with country code).

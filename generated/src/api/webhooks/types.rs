@@ -99,7 +99,8 @@ impl Webhook {
     }
 }
 /// Body of `POST /developer/webhooks`.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WebhooksCreateWebhookRequest {
     /// Name of the new webhook.
@@ -315,7 +316,8 @@ impl WebhooksListWebhooksResponse {
     }
 }
 /// Body of `PUT /developer/webhooks/{webhook_id}`.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WebhooksUpdateWebhookRequest {
     /// New name of the webhook.

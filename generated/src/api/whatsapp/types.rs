@@ -4,7 +4,8 @@
 /// Audio (audio/aac, audio/mp4, audio/amr, audio/mpeg, opus codecs; plain audio/ogg is not supported), at most 16 MB. Payload field names are inferred.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. Payload field names are inferred. Payload field names are inferred (the reference gives only the option name).</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappAudioContent {
     /// Message type.
@@ -20,7 +21,8 @@ impl WhatsappAudioContent {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappAudioContentPayload {
     /// Public URL of the audio file.
@@ -45,7 +47,8 @@ pub enum WhatsappAudioContentType {
 }
 string_enum!(WhatsappAudioContentType { Audio = "audio" });
 /// An authentication template; the single body variable is the code.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappAuthenticationContent {
     /// Message type.
@@ -61,7 +64,8 @@ impl WhatsappAuthenticationContent {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappAuthenticationContentPayload {
     /// Alias name of the approved template.
@@ -107,7 +111,8 @@ pub enum WhatsappAuthenticationContentType {
 }
 string_enum!(WhatsappAuthenticationContentType { Template = "template" });
 /// Interactive quick-reply buttons.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappButtonsContent {
     /// Message type.
@@ -123,7 +128,8 @@ impl WhatsappButtonsContent {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappButtonsContentPayload {
     /// Interactive kind.
@@ -182,7 +188,8 @@ pub enum WhatsappButtonsContentType {
 }
 string_enum!(WhatsappButtonsContentType { Interactive = "interactive" });
 /// The WhatsApp channel a message goes out on.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappChannel {
     /// Channel name.
@@ -216,7 +223,8 @@ impl WhatsappChannel {
     }
 }
 /// Per-channel options of a WhatsApp message.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappChannelMeta {
     /// Tags for reporting.
@@ -294,7 +302,8 @@ impl WhatsappCleanUnsubscribersResponse {
 /// One shared contact (field names inferred from WhatsApp's contact message).
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. One shared contact (field names inferred from WhatsApp's contact message).</div>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappContactCard {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -329,7 +338,8 @@ impl WhatsappContactCard {
         self
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappContactCardEmailsItem {
     /// Email address.
@@ -355,7 +365,8 @@ impl WhatsappContactCardEmailsItem {
         self
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappContactCardName {
     /// Full name as displayed.
@@ -393,7 +404,8 @@ impl WhatsappContactCardName {
         self
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappContactCardPhonesItem {
     /// Phone number.
@@ -422,7 +434,8 @@ impl WhatsappContactCardPhonesItem {
 /// One or more contact cards. The payload layout is inferred.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The payload layout is inferred.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappContactContent {
     /// Message type.
@@ -438,7 +451,8 @@ impl WhatsappContactContent {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappContactContentPayload {
     pub contacts: Vec<WhatsappContactCard>,
@@ -473,6 +487,7 @@ pub enum WhatsappCreateTemplateRequest {
     /// Non-service templates (`is_conversation: false`, `type: template`, approved by Meta). They differ by `payload.header.type` (`text` or absent, `image`, `video`, `document`) and `payload.choices.type` (`actions` for call-to-action buttons, `reply` for quick replies); the authentication template has `category: authentication` and `payload.choices.type: otp`.
     NonServiceTemplates(WhatsappNonServiceTemplateRequest),
 }
+#[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for WhatsappCreateTemplateRequest {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         use crate::api::support::Candidate as C;
@@ -798,7 +813,8 @@ impl WhatsappDeleteUnsubscriberResponse {
 /// A document (any valid MIME type that is not image, audio or video), at most 100 MB. Payload field names are inferred.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. Payload field names are inferred. Payload field names are inferred (the reference gives only the option name).</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappDocumentContent {
     /// Message type.
@@ -814,7 +830,8 @@ impl WhatsappDocumentContent {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappDocumentContentPayload {
     /// Public URL of the document.
@@ -861,7 +878,8 @@ string_enum!(WhatsappDocumentContentType { Document = "document" });
 /// Replacement for a document header. Payload field names are inferred.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. Payload field names are inferred.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappDocumentHeaderParams {
     /// Header kind.
@@ -877,7 +895,8 @@ impl WhatsappDocumentHeaderParams {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappDocumentHeaderParamsPayload {
     /// Public URL of the document.
@@ -979,7 +998,8 @@ impl WhatsappGetUnsubscriberResponse {
     }
 }
 /// A non-service template with a document header and body variables.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappHeaderDocumentContent {
     /// Message type.
@@ -995,7 +1015,8 @@ impl WhatsappHeaderDocumentContent {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappHeaderDocumentContentPayload {
     /// Alias name of the approved template.
@@ -1040,7 +1061,8 @@ pub enum WhatsappHeaderDocumentContentType {
 }
 string_enum!(WhatsappHeaderDocumentContentType { Template = "template" });
 /// A non-service template with a image header and body variables.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappHeaderImageContent {
     /// Message type.
@@ -1056,7 +1078,8 @@ impl WhatsappHeaderImageContent {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappHeaderImageContentPayload {
     /// Alias name of the approved template.
@@ -1101,7 +1124,8 @@ pub enum WhatsappHeaderImageContentType {
 }
 string_enum!(WhatsappHeaderImageContentType { Template = "template" });
 /// A non-service template with a text header and body variables.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappHeaderTextContent {
     /// Message type.
@@ -1117,7 +1141,8 @@ impl WhatsappHeaderTextContent {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappHeaderTextContentPayload {
     /// Alias name of the approved template.
@@ -1162,7 +1187,8 @@ pub enum WhatsappHeaderTextContentType {
 }
 string_enum!(WhatsappHeaderTextContentType { Template = "template" });
 /// A non-service template with a video header and body variables.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappHeaderVideoContent {
     /// Message type.
@@ -1178,7 +1204,8 @@ impl WhatsappHeaderVideoContent {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappHeaderVideoContentPayload {
     /// Alias name of the approved template.
@@ -1225,7 +1252,8 @@ string_enum!(WhatsappHeaderVideoContentType { Template = "template" });
 /// An image (jpg, jpeg, png), at most 5 MB. Payload field names are inferred.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. Payload field names are inferred.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappImageContent {
     /// Message type.
@@ -1241,7 +1269,8 @@ impl WhatsappImageContent {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappImageContentPayload {
     /// Public URL of the image.
@@ -1279,7 +1308,8 @@ string_enum!(WhatsappImageContentType { Image = "image" });
 /// Replacement for a image header. Payload field names are inferred.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. Payload field names are inferred.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappImageHeaderParams {
     /// Header kind.
@@ -1295,7 +1325,8 @@ impl WhatsappImageHeaderParams {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappImageHeaderParamsPayload {
     /// Public URL of the image.
@@ -1350,7 +1381,8 @@ impl WhatsappImportUnsubscribersResponse {
     }
 }
 /// A service template holding a JSON document.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappJsonTemplate {
     /// Template category.
@@ -1425,7 +1457,8 @@ pub enum WhatsappJsonTemplateLanguage {
 }
 string_enum!(WhatsappJsonTemplateLanguage { En = "en", EnUs = "en_US" });
 /// JSON content.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappJsonTemplatePayload {
     /// Content type.
@@ -1467,7 +1500,8 @@ pub enum WhatsappJsonTemplateType {
 }
 string_enum!(WhatsappJsonTemplateType { Json = "json" });
 /// The list button (`button`) or a section of rows (`section`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappListChoice {
     /// Choice kind.
@@ -1483,7 +1517,8 @@ impl WhatsappListChoice {
         Self { r#type, payload }
     }
 }
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappListChoicePayload {
     /// Caption of the list button, or title of the section.
@@ -1523,7 +1558,8 @@ pub enum WhatsappListChoiceType {
 }
 string_enum!(WhatsappListChoiceType { Button = "button", Section = "section" });
 /// An interactive choice list.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappListContent {
     /// Message type.
@@ -1539,7 +1575,8 @@ impl WhatsappListContent {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappListContentPayload {
     /// Interactive kind.
@@ -1647,7 +1684,8 @@ impl WhatsappListPricingResponse {
     }
 }
 /// One selectable row of a list section.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappListRow {
     /// Row identifier returned when the user picks it.
@@ -1772,7 +1810,8 @@ impl WhatsappListUnsubscribersResponse {
     }
 }
 /// A map location.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappLocationContent {
     /// Message type.
@@ -1788,7 +1827,8 @@ impl WhatsappLocationContent {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappLocationContentPayload {
     /// Longitude in degrees.
@@ -1836,7 +1876,8 @@ pub enum WhatsappLocationContentType {
 }
 string_enum!(WhatsappLocationContentType { Location = "location" });
 /// A service template holding an audio clip.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappMediaAudioTemplate {
     /// Template category.
@@ -1910,7 +1951,8 @@ string_enum!(WhatsappMediaAudioTemplateLanguage { En = "en", EnUs = "en_US" });
 /// Media content (audio). Field names inside are inferred; the reference does not show this shape.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. Field names inside are inferred; the reference does not show this shape.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappMediaAudioTemplatePayload {
     /// Media kind.
@@ -1926,7 +1968,8 @@ impl WhatsappMediaAudioTemplatePayload {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappMediaAudioTemplatePayloadPayload {
     /// Public URL of the media.
@@ -1963,7 +2006,8 @@ pub enum WhatsappMediaAudioTemplateType {
 }
 string_enum!(WhatsappMediaAudioTemplateType { Media = "media" });
 /// A service template holding a document.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappMediaDocumentTemplate {
     /// Template category.
@@ -2038,7 +2082,8 @@ string_enum!(WhatsappMediaDocumentTemplateLanguage { En = "en", EnUs = "en_US" }
 /// Media content (document). Field names inside are inferred; the reference does not show this shape.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. Field names inside are inferred; the reference does not show this shape.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappMediaDocumentTemplatePayload {
     /// Media kind.
@@ -2054,7 +2099,8 @@ impl WhatsappMediaDocumentTemplatePayload {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappMediaDocumentTemplatePayloadPayload {
     /// Public URL of the media.
@@ -2111,7 +2157,8 @@ pub enum WhatsappMediaDocumentTemplateType {
 }
 string_enum!(WhatsappMediaDocumentTemplateType { Media = "media" });
 /// A service template holding an image.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappMediaImageTemplate {
     /// Template category.
@@ -2185,7 +2232,8 @@ string_enum!(WhatsappMediaImageTemplateLanguage { En = "en", EnUs = "en_US" });
 /// Media content (image). Field names inside are inferred; the reference does not show this shape.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. Field names inside are inferred; the reference does not show this shape.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappMediaImageTemplatePayload {
     /// Media kind.
@@ -2201,7 +2249,8 @@ impl WhatsappMediaImageTemplatePayload {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappMediaImageTemplatePayloadPayload {
     /// Public URL of the media.
@@ -2249,7 +2298,8 @@ pub enum WhatsappMediaImageTemplateType {
 }
 string_enum!(WhatsappMediaImageTemplateType { Media = "media" });
 /// A service template holding a video.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappMediaVideoTemplate {
     /// Template category.
@@ -2323,7 +2373,8 @@ string_enum!(WhatsappMediaVideoTemplateLanguage { En = "en", EnUs = "en_US" });
 /// Media content (video). Field names inside are inferred; the reference does not show this shape.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. Field names inside are inferred; the reference does not show this shape.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappMediaVideoTemplatePayload {
     /// Media kind.
@@ -2339,7 +2390,8 @@ impl WhatsappMediaVideoTemplatePayload {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappMediaVideoTemplatePayloadPayload {
     /// Public URL of the media.
@@ -2539,6 +2591,7 @@ pub enum WhatsappNonServiceMessageRequest {
     /// A non-service template without variables.
     SendNonVariableTemplateMessage(WhatsappSendNonVariableMessage),
 }
+#[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for WhatsappNonServiceMessageRequest {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         use crate::api::support::Candidate as C;
@@ -2681,6 +2734,7 @@ pub enum WhatsappNonServiceTemplateRequest {
     /// An authentication template whose body carries the code and whose button copies it.
     TemplateWithAuthenticationTypeCopyCode(WhatsappTemplateAuthenticationCopyCode),
 }
+#[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for WhatsappNonServiceTemplateRequest {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         use crate::api::support::Candidate as C;
@@ -2886,7 +2940,8 @@ impl From<WhatsappTemplateAuthenticationCopyCode> for WhatsappNonServiceTemplate
     }
 }
 /// A non-service template without variables.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappNonVariableContent {
     /// Message type.
@@ -2902,7 +2957,8 @@ impl WhatsappNonVariableContent {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappNonVariableContentPayload {
     /// Alias name of the approved template.
@@ -3071,7 +3127,8 @@ pub enum WhatsappPricingFilterStatus {
 }
 string_enum!(WhatsappPricingFilterStatus { V0 = "0", V1 = "1" });
 /// Who receives the WhatsApp message: phone numbers in `to` and/or a contact segment in `group_id`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappRecipient {
     /// One phone number (with country code) or a list of them (a string vs an array).
@@ -3107,6 +3164,7 @@ pub enum WhatsappRecipientTo {
     SingleNumber(String),
     ListOfNumbers(Vec<String>),
 }
+#[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for WhatsappRecipientTo {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         use crate::api::support::Candidate as C;
@@ -3148,7 +3206,8 @@ impl From<Vec<String>> for WhatsappRecipientTo {
     }
 }
 /// A quick-reply button.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappReplyChoice {
     /// Choice kind.
@@ -3164,7 +3223,8 @@ impl WhatsappReplyChoice {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappReplyChoicePayload {
     /// Identifier returned when the user taps it.
@@ -3196,7 +3256,8 @@ string_enum!(WhatsappReplyChoiceType { Reply = "reply" });
 /// Audio (audio/aac, audio/mp4, audio/amr, audio/mpeg, opus codecs; plain audio/ogg is not supported), at most 16 MB. Payload field names are inferred.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape. Payload field names are inferred (the reference gives only the option name).</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappSendAudioMessage {
     /// Channel(s) the message goes out on.
@@ -3221,7 +3282,8 @@ impl WhatsappSendAudioMessage {
 /// An authentication template; the single body variable is the code.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappSendAuthenticationMessage {
     /// Channel(s) the message goes out on.
@@ -3246,7 +3308,8 @@ impl WhatsappSendAuthenticationMessage {
 /// Interactive quick-reply buttons.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappSendButtonsMessage {
     /// Channel(s) the message goes out on.
@@ -3271,7 +3334,8 @@ impl WhatsappSendButtonsMessage {
 /// One or more contact cards. The payload layout is inferred.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappSendContactMessage {
     /// Channel(s) the message goes out on.
@@ -3296,7 +3360,8 @@ impl WhatsappSendContactMessage {
 /// A document (any valid MIME type that is not image, audio or video), at most 100 MB. Payload field names are inferred.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape. Payload field names are inferred (the reference gives only the option name).</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappSendDocumentMessage {
     /// Channel(s) the message goes out on.
@@ -3321,7 +3386,8 @@ impl WhatsappSendDocumentMessage {
 /// A non-service template with a document header and body variables.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappSendHeaderDocumentMessage {
     /// Channel(s) the message goes out on.
@@ -3346,7 +3412,8 @@ impl WhatsappSendHeaderDocumentMessage {
 /// A non-service template with a image header and body variables.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappSendHeaderImageMessage {
     /// Channel(s) the message goes out on.
@@ -3371,7 +3438,8 @@ impl WhatsappSendHeaderImageMessage {
 /// A non-service template with a text header and body variables.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappSendHeaderTextMessage {
     /// Channel(s) the message goes out on.
@@ -3396,7 +3464,8 @@ impl WhatsappSendHeaderTextMessage {
 /// A non-service template with a video header and body variables.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappSendHeaderVideoMessage {
     /// Channel(s) the message goes out on.
@@ -3421,7 +3490,8 @@ impl WhatsappSendHeaderVideoMessage {
 /// An image (jpg, jpeg, png), at most 5 MB. Payload field names are inferred.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappSendImageMessage {
     /// Channel(s) the message goes out on.
@@ -3446,7 +3516,8 @@ impl WhatsappSendImageMessage {
 /// An interactive choice list.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappSendListMessage {
     /// Channel(s) the message goes out on.
@@ -3471,7 +3542,8 @@ impl WhatsappSendListMessage {
 /// A map location.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappSendLocationMessage {
     /// Channel(s) the message goes out on.
@@ -3505,6 +3577,7 @@ pub enum WhatsappSendMessageRequest {
     /// Messages from a Meta-approved template (`message.type: template`). They differ in `message.payload`: `header_params` as a list of strings (template message), as an object whose `type` is `document`, `image`, `text` or `video` (header replacement shapes), or absent/empty; exactly one `body_params` value and no header values (authentication); no variables at all (non-variable).
     NonServiceTemplateMessages(WhatsappNonServiceMessageRequest),
 }
+#[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for WhatsappSendMessageRequest {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         use crate::api::support::Candidate as C;
@@ -3658,7 +3731,8 @@ impl WhatsappSendMessageResponse {
 /// A non-service template without variables.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappSendNonVariableMessage {
     /// Channel(s) the message goes out on.
@@ -3683,7 +3757,8 @@ impl WhatsappSendNonVariableMessage {
 /// A non-service template whose header and body variables are given as positional lists.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappSendTemplateMessage {
     /// Channel(s) the message goes out on.
@@ -3708,7 +3783,8 @@ impl WhatsappSendTemplateMessage {
 /// Sends a stored service template. Give either `alias` or `id` (one of them is required). Variables in the template are replaced from `data`.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference requires `alias` when `id` is absent (and the reverse) and does not say what both at once means; the spec allows exactly one.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappSendTemplateRequest {
     /// Exactly one of `alias`, `id` (the body carries the one chosen).
@@ -3776,7 +3852,8 @@ impl WhatsappSendTemplateResponse {
 /// Text content.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappSendTextMessage {
     /// Channel(s) the message goes out on.
@@ -3801,7 +3878,8 @@ impl WhatsappSendTextMessage {
 /// A video (video/mp4 or video/3gpp, H.264 video and AAC audio only), at most 16 MB. Payload field names are inferred.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape. Payload field names are inferred (the reference gives only the option name).</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappSendVideoMessage {
     /// Channel(s) the message goes out on.
@@ -3932,6 +4010,7 @@ pub enum WhatsappServiceMessageRequest {
     /// One or more contact cards. The payload layout is inferred.
     SendContactMessage(WhatsappSendContactMessage),
 }
+#[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for WhatsappServiceMessageRequest {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         use crate::api::support::Candidate as C;
@@ -4069,6 +4148,7 @@ pub enum WhatsappServiceTemplateRequest {
     /// A service template holding a document.
     MediaTypeWithDocument(WhatsappMediaDocumentTemplate),
 }
+#[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for WhatsappServiceTemplateRequest {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         use crate::api::support::Candidate as C;
@@ -4316,7 +4396,8 @@ impl WhatsappTemplate {
     }
 }
 /// A call-to-action button: `phone_number` (calls a number) or `url` (opens a website).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateAction {
     /// Button kind.
@@ -4382,7 +4463,8 @@ impl WhatsappTemplateAction {
     }
 }
 /// Call-to-action buttons of a template.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateActionChoices {
     /// Choice kind.
@@ -4441,7 +4523,8 @@ string_enum!(
     WhatsappTemplateActionWebsiteUrlType { Static = "Static", Dynamic = "Dynamic" }
 );
 /// An authentication template whose body carries the code and whose button copies it.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateAuthenticationCopyCode {
     /// Template category.
@@ -4510,7 +4593,8 @@ string_enum!(
     WhatsappTemplateAuthenticationCopyCodeLanguage { En = "en", EnUs = "en_US" }
 );
 /// Body and copy-code button.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateAuthenticationCopyCodePayload {
     pub body: WhatsappTemplateTextBlock,
@@ -4538,7 +4622,8 @@ pub enum WhatsappTemplateAuthenticationCopyCodeType {
 }
 string_enum!(WhatsappTemplateAuthenticationCopyCodeType { Template = "template" });
 /// A template with body variables and no header variables.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateBodyPayload {
     /// Alias name of the approved template.
@@ -4572,7 +4657,8 @@ impl WhatsappTemplateBodyPayload {
     }
 }
 /// A non-service template whose header and body variables are given as positional lists.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateContent {
     /// Message type.
@@ -4601,7 +4687,8 @@ pub enum WhatsappTemplateContentType {
 }
 string_enum!(WhatsappTemplateContentType { Template = "template" });
 /// A non-service template with a document header and call-to-action buttons.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateDocumentButton {
     /// Template category.
@@ -4672,7 +4759,8 @@ pub enum WhatsappTemplateDocumentButtonLanguage {
 }
 string_enum!(WhatsappTemplateDocumentButtonLanguage { En = "en", EnUs = "en_US" });
 /// Header, body, footer and buttons.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateDocumentButtonPayload {
     pub header: WhatsappTemplateDocumentHeader,
@@ -4716,7 +4804,8 @@ string_enum!(WhatsappTemplateDocumentButtonType { Template = "template" });
 /// A template header showing a document. Payload field names are inferred.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. Payload field names are inferred.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateDocumentHeader {
     /// Header type.
@@ -4732,7 +4821,8 @@ impl WhatsappTemplateDocumentHeader {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateDocumentHeaderPayload {
     /// Public URL of document sample.
@@ -4768,7 +4858,8 @@ pub enum WhatsappTemplateDocumentHeaderType {
 }
 string_enum!(WhatsappTemplateDocumentHeaderType { Document = "document" });
 /// A non-service template with a document header and quick-reply buttons.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateDocumentReply {
     /// Template category.
@@ -4839,7 +4930,8 @@ pub enum WhatsappTemplateDocumentReplyLanguage {
 }
 string_enum!(WhatsappTemplateDocumentReplyLanguage { En = "en", EnUs = "en_US" });
 /// Header, body, footer and buttons.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateDocumentReplyPayload {
     pub header: WhatsappTemplateDocumentHeader,
@@ -4916,7 +5008,8 @@ string_enum!(
     = "template" }
 );
 /// A template with header variables (and possibly body variables).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateHeaderPayload {
     /// Alias name of the approved template.
@@ -4950,7 +5043,8 @@ impl WhatsappTemplateHeaderPayload {
     }
 }
 /// A non-service template with a image header and call-to-action buttons.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateImageButton {
     /// Template category.
@@ -5020,7 +5114,8 @@ pub enum WhatsappTemplateImageButtonLanguage {
 }
 string_enum!(WhatsappTemplateImageButtonLanguage { En = "en", EnUs = "en_US" });
 /// Header, body, footer and buttons.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateImageButtonPayload {
     pub header: WhatsappTemplateImageHeader,
@@ -5064,7 +5159,8 @@ string_enum!(WhatsappTemplateImageButtonType { Template = "template" });
 /// A template header showing an image. Payload field names are inferred.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. Payload field names are inferred.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateImageHeader {
     /// Header type.
@@ -5080,7 +5176,8 @@ impl WhatsappTemplateImageHeader {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateImageHeaderPayload {
     /// Public URL of image sample.
@@ -5105,7 +5202,8 @@ pub enum WhatsappTemplateImageHeaderType {
 }
 string_enum!(WhatsappTemplateImageHeaderType { Image = "image" });
 /// A non-service template with a image header and quick-reply buttons.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateImageReply {
     /// Template category.
@@ -5175,7 +5273,8 @@ pub enum WhatsappTemplateImageReplyLanguage {
 }
 string_enum!(WhatsappTemplateImageReplyLanguage { En = "en", EnUs = "en_US" });
 /// Header, body, footer and buttons.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateImageReplyPayload {
     pub header: WhatsappTemplateImageHeader,
@@ -5219,7 +5318,8 @@ string_enum!(WhatsappTemplateImageReplyType { Template = "template" });
 /// Extra options for a template message (the reference does not list the fields; these mirror the channel options).
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. Extra options for a template message (the reference does not list the fields; these mirror the channel options).</div>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateMeta {
     /// Your own identifier, echoed in responses, DLRs and webhooks.
@@ -5249,7 +5349,8 @@ impl WhatsappTemplateMeta {
     }
 }
 /// The one-time-password button of an authentication template.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateOtpChoices {
     /// Choice kind.
@@ -5282,7 +5383,8 @@ impl WhatsappTemplateOtpChoices {
         self
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateOtpChoicesOtp {
     /// Button behaviour: copies the code.
@@ -5362,6 +5464,7 @@ pub enum WhatsappTemplatePayload {
     /// A template with body variables and no header variables.
     BodyValuesOnly(WhatsappTemplateBodyPayload),
 }
+#[cfg(feature = "deserialize-requests")]
 impl<'de> serde::Deserialize<'de> for WhatsappTemplatePayload {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         use crate::api::support::Candidate as C;
@@ -5398,7 +5501,8 @@ impl From<WhatsappTemplateBodyPayload> for WhatsappTemplatePayload {
     }
 }
 /// Recipients of a WhatsApp template message.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateRecipient {
     /// Phone numbers with country code.
@@ -5411,7 +5515,8 @@ impl WhatsappTemplateRecipient {
     }
 }
 /// Quick-reply buttons of a template.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateReplyChoices {
     /// Choice kind.
@@ -5427,7 +5532,8 @@ impl WhatsappTemplateReplyChoices {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateReplyChoicesReply {
     /// Reply kind.
@@ -5498,7 +5604,8 @@ pub enum WhatsappTemplateReplyChoicesType {
 }
 string_enum!(WhatsappTemplateReplyChoicesType { Reply = "reply" });
 /// A text block of a template; variables as `{{name}}` with sample values in `params`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateTextBlock {
     /// Block type.
@@ -5523,7 +5630,8 @@ impl WhatsappTemplateTextBlock {
         self
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateTextBlockPayload {
     /// The text.
@@ -5548,7 +5656,8 @@ pub enum WhatsappTemplateTextBlockType {
 }
 string_enum!(WhatsappTemplateTextBlockType { Text = "text" });
 /// A non-service template with a text header and call-to-action buttons. The header is optional and, when present, is text.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateTextButton {
     /// Template category.
@@ -5618,7 +5727,8 @@ pub enum WhatsappTemplateTextButtonLanguage {
 }
 string_enum!(WhatsappTemplateTextButtonLanguage { En = "en", EnUs = "en_US" });
 /// Header, body, footer and buttons.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateTextButtonPayload {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -5665,7 +5775,8 @@ pub enum WhatsappTemplateTextButtonType {
 }
 string_enum!(WhatsappTemplateTextButtonType { Template = "template" });
 /// A non-service template with a text header and quick-reply buttons. The header is optional and, when present, is text.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateTextReply {
     /// Template category.
@@ -5735,7 +5846,8 @@ pub enum WhatsappTemplateTextReplyLanguage {
 }
 string_enum!(WhatsappTemplateTextReplyLanguage { En = "en", EnUs = "en_US" });
 /// Header, body, footer and buttons.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateTextReplyPayload {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -5782,7 +5894,8 @@ pub enum WhatsappTemplateTextReplyType {
 }
 string_enum!(WhatsappTemplateTextReplyType { Template = "template" });
 /// A non-service template with a video header and call-to-action buttons.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateVideoButton {
     /// Template category.
@@ -5852,7 +5965,8 @@ pub enum WhatsappTemplateVideoButtonLanguage {
 }
 string_enum!(WhatsappTemplateVideoButtonLanguage { En = "en", EnUs = "en_US" });
 /// Header, body, footer and buttons.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateVideoButtonPayload {
     pub header: WhatsappTemplateVideoHeader,
@@ -5896,7 +6010,8 @@ string_enum!(WhatsappTemplateVideoButtonType { Template = "template" });
 /// A template header showing a video. Payload field names are inferred.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. Payload field names are inferred.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateVideoHeader {
     /// Header type.
@@ -5912,7 +6027,8 @@ impl WhatsappTemplateVideoHeader {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateVideoHeaderPayload {
     /// Public URL of video sample.
@@ -5937,7 +6053,8 @@ pub enum WhatsappTemplateVideoHeaderType {
 }
 string_enum!(WhatsappTemplateVideoHeaderType { Video = "video" });
 /// A non-service template with a video header and quick-reply buttons.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateVideoReply {
     /// Template category.
@@ -6007,7 +6124,8 @@ pub enum WhatsappTemplateVideoReplyLanguage {
 }
 string_enum!(WhatsappTemplateVideoReplyLanguage { En = "en", EnUs = "en_US" });
 /// Header, body, footer and buttons.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateVideoReplyPayload {
     pub header: WhatsappTemplateVideoHeader,
@@ -6049,7 +6167,8 @@ pub enum WhatsappTemplateVideoReplyType {
 }
 string_enum!(WhatsappTemplateVideoReplyType { Template = "template" });
 /// A text block (header, body or footer).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTextBlock {
     /// Block type.
@@ -6065,7 +6184,8 @@ impl WhatsappTextBlock {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTextBlockPayload {
     /// The text.
@@ -6090,7 +6210,8 @@ pub enum WhatsappTextBlockType {
 }
 string_enum!(WhatsappTextBlockType { Text = "text" });
 /// Text content.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTextContent {
     /// Message type.
@@ -6106,7 +6227,8 @@ impl WhatsappTextContent {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTextContentPayload {
     /// Message text.
@@ -6131,7 +6253,8 @@ pub enum WhatsappTextContentType {
 }
 string_enum!(WhatsappTextContentType { Text = "text" });
 /// Replacement for a text header.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTextHeaderParams {
     /// Header kind.
@@ -6147,7 +6270,8 @@ impl WhatsappTextHeaderParams {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTextHeaderParamsPayload {
     /// Replacement for the header variable.
@@ -6172,7 +6296,8 @@ pub enum WhatsappTextHeaderParamsType {
 }
 string_enum!(WhatsappTextHeaderParamsType { Text = "text" });
 /// A service template holding plain text.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTextTemplate {
     /// Template category.
@@ -6247,7 +6372,8 @@ pub enum WhatsappTextTemplateLanguage {
 }
 string_enum!(WhatsappTextTemplateLanguage { En = "en", EnUs = "en_US" });
 /// Text content.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTextTemplatePayload {
     /// Content type.
@@ -6263,7 +6389,8 @@ impl WhatsappTextTemplatePayload {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTextTemplatePayloadPayload {
     /// Template text; variables as `{{name}}`.
@@ -6384,7 +6511,8 @@ string_enum!(
     }
 );
 /// Fields sent to add or edit a WhatsApp opt-out entry.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappUnsubscriberWrite {
     /// Phone number to suppress, with country code.
@@ -6473,7 +6601,8 @@ impl WhatsappUpdateUnsubscriberResponse {
 /// A video (video/mp4 or video/3gpp, H.264 video and AAC audio only), at most 16 MB. Payload field names are inferred.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. Payload field names are inferred. Payload field names are inferred (the reference gives only the option name).</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappVideoContent {
     /// Message type.
@@ -6489,7 +6618,8 @@ impl WhatsappVideoContent {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappVideoContentPayload {
     /// Public URL of the video.
@@ -6527,7 +6657,8 @@ string_enum!(WhatsappVideoContentType { Video = "video" });
 /// Replacement for a video header. Payload field names are inferred.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. Payload field names are inferred.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappVideoHeaderParams {
     /// Header kind.
@@ -6543,7 +6674,8 @@ impl WhatsappVideoHeaderParams {
         }
     }
 }
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappVideoHeaderParamsPayload {
     /// Public URL of the video.
