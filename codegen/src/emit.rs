@@ -783,7 +783,7 @@ impl<'a> Emitter<'a> {
             if is_form {
                 quote!(crate::request::Body::Form(crate::api::support::form_fields(serde_json::to_value(#v)?)?))
             } else {
-                quote!(crate::request::Body::Json(serde_json::to_value(#v)?))
+                quote!(crate::request::Body::json(#v)?)
             }
         };
         if required {

@@ -326,6 +326,10 @@ impl Client {
                 headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
                 PreparedBody::Bytes(Bytes::from(serde_json::to_vec(&v)?))
             }
+            Body::JsonBytes(bytes) => {
+                headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+                PreparedBody::Bytes(bytes)
+            }
             Body::Form(fields) => {
                 headers.insert(
                     CONTENT_TYPE,

@@ -57,7 +57,7 @@ impl AddCredits {
                     &ACCOUNT_ADD_CREDITS,
                     "finance/credits".to_string(),
                 )
-                .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
+                .body(crate::request::Body::json(&self.body)?),
         )
     }
     /// Sends the request.

@@ -491,7 +491,7 @@ impl AddContactIdentifier {
                     &CONTACTS_ADD_CONTACT_IDENTIFIER,
                     format!("contacts/{p0}/identifiers"),
                 )
-                .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
+                .body(crate::request::Body::json(&self.body)?),
         )
     }
     /// Sends the request.
@@ -526,7 +526,7 @@ impl CreateContact {
                     &CONTACTS_CREATE_CONTACT,
                     "contacts".to_string(),
                 )
-                .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
+                .body(crate::request::Body::json(&self.body)?),
         )
     }
     /// Sends the request.
@@ -559,7 +559,7 @@ impl CreateSegment {
                     &CONTACTS_CREATE_SEGMENT,
                     "contacts/segments".to_string(),
                 )
-                .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
+                .body(crate::request::Body::json(&self.body)?),
         )
     }
     /// Sends the request.
@@ -592,7 +592,7 @@ impl CreateTag {
                     &CONTACTS_CREATE_TAG,
                     "contacts/tags".to_string(),
                 )
-                .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
+                .body(crate::request::Body::json(&self.body)?),
         )
     }
     /// Sends the request.
@@ -1439,7 +1439,7 @@ impl UpdateContact {
                     &CONTACTS_UPDATE_CONTACT,
                     format!("contacts/{p0}"),
                 )
-                .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
+                .body(crate::request::Body::json(&self.body)?),
         )
     }
     /// Sends the request.
@@ -1476,7 +1476,7 @@ impl UpdateContactIdentifier {
                     &CONTACTS_UPDATE_CONTACT_IDENTIFIER,
                     format!("contacts/{p0}/identifiers/{p1}"),
                 )
-                .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
+                .body(crate::request::Body::json(&self.body)?),
         )
     }
     /// Sends the request.
@@ -1513,7 +1513,7 @@ impl UpdateSegment {
                     &CONTACTS_UPDATE_SEGMENT,
                     format!("contacts/segments/{p0}"),
                 )
-                .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
+                .body(crate::request::Body::json(&self.body)?),
         )
     }
     /// Sends the request.
@@ -1548,7 +1548,7 @@ impl UpdateTag {
                     &CONTACTS_UPDATE_TAG,
                     format!("contacts/tags/{p0}"),
                 )
-                .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
+                .body(crate::request::Body::json(&self.body)?),
         )
     }
     /// Sends the request.

@@ -87,7 +87,7 @@ impl SendClevertapJson {
                     &INTEGRATIONS_SEND_CLEVERTAP_JSON,
                     "sms/clevertap/json".to_string(),
                 )
-                .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
+                .body(crate::request::Body::json(&self.body)?),
         )
     }
     /// Sends the request.

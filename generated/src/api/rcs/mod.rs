@@ -326,7 +326,7 @@ impl CreateTemplate {
                     &RCS_CREATE_TEMPLATE,
                     "rcs/templates".to_string(),
                 )
-                .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
+                .body(crate::request::Body::json(&self.body)?),
         )
     }
     /// Sends the request.
@@ -359,7 +359,7 @@ impl CreateUnsubscriber {
                     &RCS_CREATE_UNSUBSCRIBER,
                     "rcs/suppressions/unsubscribers".to_string(),
                 )
-                .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
+                .body(crate::request::Body::json(&self.body)?),
         )
     }
     /// Sends the request.
@@ -807,7 +807,7 @@ impl SendMessage {
                     &RCS_SEND_MESSAGE,
                     "rcs/message/send".to_string(),
                 )
-                .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
+                .body(crate::request::Body::json(&self.body)?),
         )
     }
     /// Sends the request.
@@ -840,7 +840,7 @@ impl SendTemplate {
                     &RCS_SEND_TEMPLATE,
                     "rcs/send/template".to_string(),
                 )
-                .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
+                .body(crate::request::Body::json(&self.body)?),
         )
     }
     /// Sends the request.
@@ -875,7 +875,7 @@ impl UpdateTemplate {
                     &RCS_UPDATE_TEMPLATE,
                     format!("rcs/templates/{p0}"),
                 )
-                .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
+                .body(crate::request::Body::json(&self.body)?),
         )
     }
     /// Sends the request.
@@ -910,7 +910,7 @@ impl UpdateUnsubscriber {
                     &RCS_UPDATE_UNSUBSCRIBER,
                     format!("rcs/suppressions/unsubscribers/{p0}"),
                 )
-                .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
+                .body(crate::request::Body::json(&self.body)?),
         )
     }
     /// Sends the request.

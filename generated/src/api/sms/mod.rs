@@ -586,7 +586,7 @@ impl CreateBlockedTemplate {
                     &SMS_CREATE_BLOCKED_TEMPLATE,
                     "sms/suppressions/templates".to_string(),
                 )
-                .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
+                .body(crate::request::Body::json(&self.body)?),
         )
     }
     /// Sends the request.
@@ -619,7 +619,7 @@ impl CreateSender {
                     &SMS_CREATE_SENDER,
                     "sms/senders".to_string(),
                 )
-                .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
+                .body(crate::request::Body::json(&self.body)?),
         )
     }
     /// Sends the request.
@@ -652,7 +652,7 @@ impl CreateTemplate {
                     &SMS_CREATE_TEMPLATE,
                     "sms/templates".to_string(),
                 )
-                .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
+                .body(crate::request::Body::json(&self.body)?),
         )
     }
     /// Sends the request.
@@ -685,7 +685,7 @@ impl CreateUnsubscriber {
                     &SMS_CREATE_UNSUBSCRIBER,
                     "sms/suppressions/unsubscribers".to_string(),
                 )
-                .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
+                .body(crate::request::Body::json(&self.body)?),
         )
     }
     /// Sends the request.
@@ -1498,7 +1498,7 @@ impl SendMessage {
                     &SMS_SEND_MESSAGE,
                     "sms/send".to_string(),
                 )
-                .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
+                .body(crate::request::Body::json(&self.body)?),
         )
     }
     /// Sends the request.
@@ -1531,7 +1531,7 @@ impl SendTemplateMessage {
                     &SMS_SEND_TEMPLATE_MESSAGE,
                     "sms/send/template".to_string(),
                 )
-                .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
+                .body(crate::request::Body::json(&self.body)?),
         )
     }
     /// Sends the request.
@@ -1564,7 +1564,7 @@ impl SendTextMessage {
                     &SMS_SEND_TEXT_MESSAGE,
                     "sms/message/send".to_string(),
                 )
-                .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
+                .body(crate::request::Body::json(&self.body)?),
         )
     }
     /// Sends the request.
@@ -1599,7 +1599,7 @@ impl UpdateBlockedTemplate {
                     &SMS_UPDATE_BLOCKED_TEMPLATE,
                     format!("sms/suppressions/templates/{p0}"),
                 )
-                .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
+                .body(crate::request::Body::json(&self.body)?),
         )
     }
     /// Sends the request.
@@ -1634,7 +1634,7 @@ impl UpdateSender {
                     &SMS_UPDATE_SENDER,
                     format!("sms/senders/{p0}"),
                 )
-                .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
+                .body(crate::request::Body::json(&self.body)?),
         )
     }
     /// Sends the request.
@@ -1669,7 +1669,7 @@ impl UpdateTemplate {
                     &SMS_UPDATE_TEMPLATE,
                     format!("sms/templates/{p0}"),
                 )
-                .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
+                .body(crate::request::Body::json(&self.body)?),
         )
     }
     /// Sends the request.
@@ -1704,7 +1704,7 @@ impl UpdateUnsubscriber {
                     &SMS_UPDATE_UNSUBSCRIBER,
                     format!("sms/suppressions/unsubscribers/{p0}"),
                 )
-                .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
+                .body(crate::request::Body::json(&self.body)?),
         )
     }
     /// Sends the request.

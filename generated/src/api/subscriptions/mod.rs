@@ -99,7 +99,7 @@ impl CreateSubscription {
                     &SUBSCRIPTIONS_CREATE_SUBSCRIPTION,
                     "developer/subscriptions".to_string(),
                 )
-                .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
+                .body(crate::request::Body::json(&self.body)?),
         )
     }
     /// Sends the request.

@@ -329,7 +329,7 @@ impl AddProfileChannels {
                     &VERIFY_ADD_PROFILE_CHANNELS,
                     format!("verify/profiles/{p0}/channels"),
                 )
-                .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
+                .body(crate::request::Body::json(&self.body)?),
         )
     }
     /// Sends the request.
@@ -445,7 +445,7 @@ impl CreateProfile {
                     &VERIFY_CREATE_PROFILE,
                     "verify/profiles".to_string(),
                 )
-                .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
+                .body(crate::request::Body::json(&self.body)?),
         )
     }
     /// Sends the request.
@@ -692,7 +692,7 @@ impl SendOtp {
                     &VERIFY_SEND_OTP,
                     "verify/send".to_string(),
                 )
-                .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
+                .body(crate::request::Body::json(&self.body)?),
         )
     }
     /// Sends the request.
@@ -727,7 +727,7 @@ impl SendProfileOtp {
                     &VERIFY_SEND_PROFILE_OTP,
                     "verify/profile/send".to_string(),
                 )
-                .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
+                .body(crate::request::Body::json(&self.body)?),
         )
     }
     /// Sends the request.
@@ -764,7 +764,7 @@ impl UpdateProfile {
                     &VERIFY_UPDATE_PROFILE,
                     format!("verify/profiles/{p0}"),
                 )
-                .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
+                .body(crate::request::Body::json(&self.body)?),
         )
     }
     /// Sends the request.
@@ -801,7 +801,7 @@ impl UpdateProfileChannels {
                     &VERIFY_UPDATE_PROFILE_CHANNELS,
                     format!("verify/profiles/{p0}/channels"),
                 )
-                .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
+                .body(crate::request::Body::json(&self.body)?),
         )
     }
     /// Sends the request.

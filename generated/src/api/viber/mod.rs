@@ -327,7 +327,7 @@ impl CreateTemplate {
                     &VIBER_CREATE_TEMPLATE,
                     "viber/templates".to_string(),
                 )
-                .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
+                .body(crate::request::Body::json(&self.body)?),
         )
     }
     /// Sends the request.
@@ -360,7 +360,7 @@ impl CreateUnsubscriber {
                     &VIBER_CREATE_UNSUBSCRIBER,
                     "viber/suppressions/unsubscribers".to_string(),
                 )
-                .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
+                .body(crate::request::Body::json(&self.body)?),
         )
     }
     /// Sends the request.
@@ -816,7 +816,7 @@ impl SendMessage {
                     &VIBER_SEND_MESSAGE,
                     "viber/message/send".to_string(),
                 )
-                .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
+                .body(crate::request::Body::json(&self.body)?),
         )
     }
     /// Sends the request.
@@ -849,7 +849,7 @@ impl SendTemplate {
                     &VIBER_SEND_TEMPLATE,
                     "viber/send/template".to_string(),
                 )
-                .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
+                .body(crate::request::Body::json(&self.body)?),
         )
     }
     /// Sends the request.
@@ -884,7 +884,7 @@ impl UpdateTemplate {
                     &VIBER_UPDATE_TEMPLATE,
                     format!("viber/templates/{p0}"),
                 )
-                .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
+                .body(crate::request::Body::json(&self.body)?),
         )
     }
     /// Sends the request.
@@ -919,7 +919,7 @@ impl UpdateUnsubscriber {
                     &VIBER_UPDATE_UNSUBSCRIBER,
                     format!("viber/suppressions/unsubscribers/{p0}"),
                 )
-                .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
+                .body(crate::request::Body::json(&self.body)?),
         )
     }
     /// Sends the request.

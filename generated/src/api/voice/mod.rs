@@ -330,7 +330,7 @@ impl CreateBulkCalls {
                     &VOICE_CREATE_BULK_CALLS,
                     "outgoing/bulk".to_string(),
                 )
-                .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
+                .body(crate::request::Body::json(&self.body)?),
         )
     }
     /// Sends the request.
@@ -363,7 +363,7 @@ impl CreateCall {
                     &VOICE_CREATE_CALL,
                     "outgoing/send".to_string(),
                 )
-                .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
+                .body(crate::request::Body::json(&self.body)?),
         )
     }
     /// Sends the request.
@@ -396,7 +396,7 @@ impl CreateClickToCall {
                     &VOICE_CREATE_CLICK_TO_CALL,
                     "voice/c2c".to_string(),
                 )
-                .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
+                .body(crate::request::Body::json(&self.body)?),
         )
     }
     /// Sends the request.
@@ -469,7 +469,7 @@ impl CreateTtsCall {
                     &VOICE_CREATE_TTS_CALL,
                     "outgoing/tts".to_string(),
                 )
-                .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
+                .body(crate::request::Body::json(&self.body)?),
         )
     }
     /// Sends the request.
@@ -502,7 +502,7 @@ impl CreateUnsubscriber {
                     &VOICE_CREATE_UNSUBSCRIBER,
                     "outgoing/suppressions/unsubscribers".to_string(),
                 )
-                .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
+                .body(crate::request::Body::json(&self.body)?),
         )
     }
     /// Sends the request.
@@ -971,7 +971,7 @@ impl UpdateUnsubscriber {
                     &VOICE_UPDATE_UNSUBSCRIBER,
                     format!("outgoing/suppressions/unsubscribers/{p0}"),
                 )
-                .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
+                .body(crate::request::Body::json(&self.body)?),
         )
     }
     /// Sends the request.

@@ -116,7 +116,7 @@ impl CreateWebhook {
                     &WEBHOOKS_CREATE_WEBHOOK,
                     "developer/webhooks".to_string(),
                 )
-                .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
+                .body(crate::request::Body::json(&self.body)?),
         )
     }
     /// Sends the request.
@@ -287,7 +287,7 @@ impl UpdateWebhook {
                     &WEBHOOKS_UPDATE_WEBHOOK,
                     format!("developer/webhooks/{p0}"),
                 )
-                .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
+                .body(crate::request::Body::json(&self.body)?),
         )
     }
     /// Sends the request.

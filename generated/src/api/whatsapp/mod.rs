@@ -293,7 +293,7 @@ impl CreateTemplate {
                     &WHATSAPP_CREATE_TEMPLATE,
                     "whatsapp/templates".to_string(),
                 )
-                .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
+                .body(crate::request::Body::json(&self.body)?),
         )
     }
     /// Sends the request.
@@ -326,7 +326,7 @@ impl CreateUnsubscriber {
                     &WHATSAPP_CREATE_UNSUBSCRIBER,
                     "whatsapp/suppressions/unsubscribers".to_string(),
                 )
-                .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
+                .body(crate::request::Body::json(&self.body)?),
         )
     }
     /// Sends the request.
@@ -762,7 +762,7 @@ impl SendMessage {
                     &WHATSAPP_SEND_MESSAGE,
                     "whatsapp/message/send".to_string(),
                 )
-                .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
+                .body(crate::request::Body::json(&self.body)?),
         )
     }
     /// Sends the request.
@@ -795,7 +795,7 @@ impl SendTemplate {
                     &WHATSAPP_SEND_TEMPLATE,
                     "whatsapp/send/template".to_string(),
                 )
-                .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
+                .body(crate::request::Body::json(&self.body)?),
         )
     }
     /// Sends the request.
@@ -830,7 +830,7 @@ impl UpdateUnsubscriber {
                     &WHATSAPP_UPDATE_UNSUBSCRIBER,
                     format!("whatsapp/suppressions/unsubscribers/{p0}"),
                 )
-                .body(crate::request::Body::Json(serde_json::to_value(&self.body)?)),
+                .body(crate::request::Body::json(&self.body)?),
         )
     }
     /// Sends the request.
