@@ -457,30 +457,47 @@ impl<'a> Cx<'a> {
         }
     }
 
+    /// Compares one operation present on both sides, step by step.
     fn operation_pair(&mut self, o: &Op<'a>, n: &Op<'a>) {
         let site = Site {
             product: n.tag(),
             operation: Some(n.label()),
         };
         let ptr = n.pointer();
+        self.operation_identity(&site, o, n, &ptr);
+        self.operation_path_inferred(&site, o, n, &ptr);
+        self.operation_pagination(&site, o, n, &ptr);
+        self.operation_servers_security(&site, o, n, &ptr);
+        self.parameters(&site, o, n);
+        self.request_body(&site, o, n, &ptr);
+        self.responses(&site, o, n, &ptr);
+        self.callbacks(&site, o, n, &ptr);
+    }
+
+    /// Reports a changed operationId and a changed product (first tag).
+    fn operation_identity(&mut self, site: &Site, o: &Op<'a>, n: &Op<'a>, ptr: &str) {
         if o.id() != n.id() {
             self.push(
-                &site,
+                site,
                 ChangeKind::OperationRenamed,
                 None,
-                join(&ptr, "operationId"),
+                join(ptr, "operationId"),
                 format!("operationId `{}` → `{}`", o.id(), n.id()),
             );
         }
         if o.tag() != n.tag() {
             self.push(
-                &site,
+                site,
                 ChangeKind::OperationProductChanged,
                 None,
-                join(&ptr, "tags"),
+                join(ptr, "tags"),
                 format!("product `{}` → `{}`", o.tag(), n.tag()),
             );
         }
+    }
+
+    /// Reports a path that became confirmed or became marked `x-path-inferred`.
+    fn operation_path_inferred(&mut self, site: &Site, o: &Op<'a>, n: &Op<'a>, ptr: &str) {
         let inferred = |op: &Op| {
             op.op
                 .get("x-path-inferred")
@@ -489,42 +506,50 @@ impl<'a> Cx<'a> {
         };
         match (inferred(o), inferred(n)) {
             (true, false) => self.push(
-                &site,
+                site,
                 ChangeKind::PathConfirmed,
                 None,
-                ptr.clone(),
+                ptr.to_string(),
                 format!(
                     "path confirmed (x-source: {})",
                     n.op.get("x-source").and_then(Value::as_str).unwrap_or("?")
                 ),
             ),
             (false, true) => self.push(
-                &site,
+                site,
                 ChangeKind::PathBecameInferred,
                 None,
-                ptr.clone(),
+                ptr.to_string(),
                 "path is now marked inferred".into(),
             ),
             _ => {}
         }
+    }
+
+    /// Reports `x-pagination` added to or removed from the operation.
+    fn operation_pagination(&mut self, site: &Site, o: &Op<'a>, n: &Op<'a>, ptr: &str) {
         let paginated = |op: &Op| op.op.get("x-pagination").is_some();
         match (paginated(o), paginated(n)) {
             (false, true) => self.push(
-                &site,
+                site,
                 ChangeKind::PaginationAdded,
                 None,
-                join(&ptr, "x-pagination"),
+                join(ptr, "x-pagination"),
                 "operation became paginated".into(),
             ),
             (true, false) => self.push(
-                &site,
+                site,
                 ChangeKind::PaginationRemoved,
                 None,
-                ptr.clone(),
+                ptr.to_string(),
                 "operation is no longer paginated".into(),
             ),
             _ => {}
         }
+    }
+
+    /// Compares operation-level servers and the operation's security requirement.
+    fn operation_servers_security(&mut self, site: &Site, o: &Op<'a>, n: &Op<'a>, ptr: &str) {
         // Operation-level servers (the v3 token endpoints) are compared like the global ones.
         let (os, ns): (Vec<Value>, Vec<Value>) = (
             o.op.get("servers")
@@ -537,24 +562,20 @@ impl<'a> Cx<'a> {
                 .unwrap_or_default(),
         );
         self.server_lists(
-            &site,
+            site,
             os.iter().collect(),
             ns.iter().collect(),
-            &join(&ptr, "servers"),
+            &join(ptr, "servers"),
         );
         if o.op.get("security") != n.op.get("security") {
             self.push(
-                &site,
+                site,
                 ChangeKind::SecurityRequirementChanged,
                 None,
-                join(&ptr, "security"),
+                join(ptr, "security"),
                 "operation security requirement changed".into(),
             );
         }
-        self.parameters(&site, o, n);
-        self.request_body(&site, o, n, &ptr);
-        self.responses(&site, o, n, &ptr);
-        self.callbacks(&site, o, n, &ptr);
     }
 
     /// Compares the bodies of the callbacks (webhook pushes) both sides declare. The platform
