@@ -247,6 +247,69 @@ fn variant_label(doc: &Value, variant: &Value, index: usize) -> String {
     format!("#{index}")
 }
 
+/// The parameters an operation takes, keyed `in:name` (path ones by position), each with its
+/// pointer. Path-level parameters apply to every operation of the path; operation-level ones win.
+fn collect_parameters<'v>(doc: &'v Value, op: &Op<'v>) -> BTreeMap<String, (&'v Value, String)> {
+    let mut by_key: BTreeMap<(String, String), (&'v Value, String)> = BTreeMap::new();
+    let mut path_index = 0usize;
+    let mut add = |list: Option<&'v Value>, base: String| {
+        for (i, p) in list
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            let p = follow(doc, p);
+            let location = p
+                .get("in")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string();
+            let mut name = p
+                .get("name")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string();
+            if location == "path" {
+                // Path parameters are matched by position, not by name.
+                name = format!("#{path_index}");
+                path_index += 1;
+            }
+            by_key.insert((location, name), (p, format!("{base}/{i}")));
+        }
+    };
+    add(
+        op.item.get("parameters"),
+        format!("{}/parameters", join("#/paths", &op.path)),
+    );
+    add(
+        op.op.get("parameters"),
+        format!("{}/parameters", op.pointer()),
+    );
+    let listed: Vec<(String, &'v Value, String)> = by_key
+        .into_iter()
+        .map(|((l, name), (p, pointer))| (format!("{l}:{name}"), p, pointer))
+        .collect();
+    listed
+        .into_iter()
+        .map(|(k, p, ptr)| (k, (p, ptr)))
+        .collect()
+}
+
+/// How messages name a parameter: its location, then its name in backticks.
+fn parameter_name(p: &Value) -> String {
+    format!(
+        "{} parameter `{}`",
+        p.get("in").and_then(Value::as_str).unwrap_or("?"),
+        p.get("name").and_then(Value::as_str).unwrap_or("?")
+    )
+}
+
+/// Whether a parameter is marked `required: true`.
+fn parameter_required(p: &Value) -> bool {
+    p.get("required").and_then(Value::as_bool).unwrap_or(false)
+}
+
 impl<'a> Cx<'a> {
     fn push(
         &mut self,
@@ -606,66 +669,10 @@ impl<'a> Cx<'a> {
         }
     }
 
+    /// Compares the parameters of one operation: removed and changed ones, then added ones.
     fn parameters(&mut self, site: &Site, o: &Op<'a>, n: &Op<'a>) {
-        // Path-level parameters apply to every operation of the path; operation-level ones win.
-        let collect = |doc: &'a Value, op: &Op<'a>| -> Vec<(String, &'a Value, String)> {
-            let mut by_key: BTreeMap<(String, String), (&'a Value, String)> = BTreeMap::new();
-            let mut path_index = 0usize;
-            let mut add = |list: Option<&'a Value>, base: String| {
-                for (i, p) in list
-                    .and_then(Value::as_array)
-                    .into_iter()
-                    .flatten()
-                    .enumerate()
-                {
-                    let p = follow(doc, p);
-                    let location = p
-                        .get("in")
-                        .and_then(Value::as_str)
-                        .unwrap_or("")
-                        .to_string();
-                    let mut name = p
-                        .get("name")
-                        .and_then(Value::as_str)
-                        .unwrap_or("")
-                        .to_string();
-                    if location == "path" {
-                        // Path parameters are matched by position, not by name.
-                        name = format!("#{path_index}");
-                        path_index += 1;
-                    }
-                    by_key.insert((location, name), (p, format!("{base}/{i}")));
-                }
-            };
-            add(
-                op.item.get("parameters"),
-                format!("{}/parameters", join("#/paths", &op.path)),
-            );
-            add(
-                op.op.get("parameters"),
-                format!("{}/parameters", op.pointer()),
-            );
-            by_key
-                .into_iter()
-                .map(|((l, name), (p, pointer))| (format!("{l}:{name}"), p, pointer))
-                .collect()
-        };
-        let old: BTreeMap<String, (&Value, String)> = collect(self.old, o)
-            .into_iter()
-            .map(|(k, p, ptr)| (k, (p, ptr)))
-            .collect();
-        let new: BTreeMap<String, (&Value, String)> = collect(self.new, n)
-            .into_iter()
-            .map(|(k, p, ptr)| (k, (p, ptr)))
-            .collect();
-        let pname = |p: &Value| {
-            format!(
-                "{} parameter `{}`",
-                p.get("in").and_then(Value::as_str).unwrap_or("?"),
-                p.get("name").and_then(Value::as_str).unwrap_or("?")
-            )
-        };
-        let required = |p: &Value| p.get("required").and_then(Value::as_bool).unwrap_or(false);
+        let old = collect_parameters(self.old, o);
+        let new = collect_parameters(self.new, n);
         for (key, (op_, optr)) in &old {
             match new.get(key) {
                 None => self.push(
@@ -673,73 +680,80 @@ impl<'a> Cx<'a> {
                     ChangeKind::ParameterRemoved,
                     None,
                     optr.clone(),
-                    format!("{} removed", pname(op_)),
+                    format!("{} removed", parameter_name(op_)),
                 ),
-                Some((np, nptr)) => {
-                    match (required(op_), required(np)) {
-                        (false, true) => self.push(
-                            site,
-                            ChangeKind::ParameterBecameRequired,
-                            None,
-                            nptr.clone(),
-                            format!("{} became required", pname(np)),
-                        ),
-                        (true, false) => self.push(
-                            site,
-                            ChangeKind::ParameterBecameOptional,
-                            None,
-                            nptr.clone(),
-                            format!("{} became optional", pname(np)),
-                        ),
-                        _ => {}
-                    }
-                    let group = |p: &Value| p.get("x-filter-group").cloned();
-                    if group(op_) != group(np) {
-                        self.push(
-                            site,
-                            ChangeKind::ParameterFilterGroupChanged,
-                            None,
-                            nptr.clone(),
-                            format!(
-                                "{}: filter group {} → {}",
-                                pname(np),
-                                group(op_).unwrap_or(Value::Null),
-                                group(np).unwrap_or(Value::Null)
-                            ),
-                        );
-                    }
-                    if let (Some(os), Some(ns)) = (op_.get("schema"), np.get("schema")) {
-                        let mut seen = HashSet::new();
-                        self.schema(
-                            site,
-                            Direction::Request,
-                            os,
-                            ns,
-                            &join(nptr, "schema"),
-                            &pname(np),
-                            false,
-                            &mut seen,
-                        );
-                    }
-                }
+                Some((np, nptr)) => self.parameter_pair(site, op_, np, nptr),
             }
         }
         for (key, (np, nptr)) in &new {
             if !old.contains_key(key) {
-                let kind = if required(np) {
+                let kind = if parameter_required(np) {
                     ChangeKind::RequiredParameterAdded
                 } else {
                     ChangeKind::OptionalParameterAdded
                 };
-                let what = if required(np) { "required" } else { "optional" };
+                let what = if parameter_required(np) {
+                    "required"
+                } else {
+                    "optional"
+                };
                 self.push(
                     site,
                     kind,
                     None,
                     nptr.clone(),
-                    format!("{} added ({what})", pname(np)),
+                    format!("{} added ({what})", parameter_name(np)),
                 );
             }
+        }
+    }
+
+    /// Compares one parameter present on both sides: requiredness, filter group, schema.
+    fn parameter_pair(&mut self, site: &Site, op_: &Value, np: &Value, nptr: &str) {
+        match (parameter_required(op_), parameter_required(np)) {
+            (false, true) => self.push(
+                site,
+                ChangeKind::ParameterBecameRequired,
+                None,
+                nptr.to_string(),
+                format!("{} became required", parameter_name(np)),
+            ),
+            (true, false) => self.push(
+                site,
+                ChangeKind::ParameterBecameOptional,
+                None,
+                nptr.to_string(),
+                format!("{} became optional", parameter_name(np)),
+            ),
+            _ => {}
+        }
+        let group = |p: &Value| p.get("x-filter-group").cloned();
+        if group(op_) != group(np) {
+            self.push(
+                site,
+                ChangeKind::ParameterFilterGroupChanged,
+                None,
+                nptr.to_string(),
+                format!(
+                    "{}: filter group {} → {}",
+                    parameter_name(np),
+                    group(op_).unwrap_or(Value::Null),
+                    group(np).unwrap_or(Value::Null)
+                ),
+            );
+        }
+        if let (Some(os), Some(ns)) = (op_.get("schema"), np.get("schema")) {
+            let mut seen = HashSet::new();
+            self.schema(
+                site,
+                Direction::Request,
+                os,
+                ns,
+                &join(nptr, "schema"),
+                &parameter_name(np),
+                false,
+                &mut seen,
+            );
         }
     }
 
