@@ -310,6 +310,20 @@ fn parameter_required(p: &Value) -> bool {
     p.get("required").and_then(Value::as_bool).unwrap_or(false)
 }
 
+/// The pointer to report a schema's changes under: that of the schema actually defining the
+/// element. Following a `$ref` moves the pointer into `#/components/...`, so it resolves in the
+/// document.
+fn defining_pointer(o: &Value, n: &Value, ptr: &str) -> String {
+    let followed = n
+        .get("$ref")
+        .or_else(|| o.get("$ref"))
+        .and_then(Value::as_str)
+        .filter(|r| r.starts_with("#/"));
+    followed
+        .map(str::to_string)
+        .unwrap_or_else(|| ptr.to_string())
+}
+
 impl<'a> Cx<'a> {
     fn push(
         &mut self,
@@ -911,16 +925,7 @@ impl<'a> Cx<'a> {
         {
             return;
         }
-        // Report under the pointer of the schema actually defining the element: following a
-        // `$ref` moves the pointer into `#/components/...`, so it resolves in the document.
-        let followed = n
-            .get("$ref")
-            .or_else(|| o.get("$ref"))
-            .and_then(Value::as_str)
-            .filter(|r| r.starts_with("#/"));
-        let ptr = &followed
-            .map(str::to_string)
-            .unwrap_or_else(|| ptr.to_string());
+        let ptr = &defining_pointer(o, n, ptr);
         let (old_doc, new_doc) = (self.old, self.new);
         let (os, ns) = (follow(old_doc, o), follow(new_doc, n));
         let (ot, nt) = (type_shape(old_doc, os), type_shape(new_doc, ns));
@@ -938,6 +943,23 @@ impl<'a> Cx<'a> {
             );
             return;
         }
+        self.schema_format(site, dir, os, ns, ptr, what);
+        self.schema_enum(site, dir, os, ns, ptr, what);
+        self.schema_containers(site, dir, os, ns, ptr, what, seen);
+        self.schema_compositions(site, dir, os, ns, ptr, what, seen);
+        self.properties(site, dir, os, ns, ptr, what, seen);
+    }
+
+    /// Reports a changed `format` of two resolved schemas.
+    fn schema_format(
+        &mut self,
+        site: &Site,
+        dir: Direction,
+        os: &Value,
+        ns: &Value,
+        ptr: &str,
+        what: &str,
+    ) {
         let fmt = |s: &Value| s.get("format").and_then(Value::as_str).map(str::to_string);
         if fmt(os) != fmt(ns) {
             self.push(
@@ -952,6 +974,18 @@ impl<'a> Cx<'a> {
                 ),
             );
         }
+    }
+
+    /// Reports enum values removed or added, and an enum restriction added or dropped.
+    fn schema_enum(
+        &mut self,
+        site: &Site,
+        dir: Direction,
+        os: &Value,
+        ns: &Value,
+        ptr: &str,
+        what: &str,
+    ) {
         match (enum_values(os), enum_values(ns)) {
             (Some(a), Some(b)) => {
                 for v in a.iter().filter(|v| !b.contains(v)) {
@@ -989,6 +1023,20 @@ impl<'a> Cx<'a> {
             ),
             (None, None) => {}
         }
+    }
+
+    /// Recurses into array `items` and object-valued `additionalProperties` present on both sides.
+    #[allow(clippy::too_many_arguments)]
+    fn schema_containers(
+        &mut self,
+        site: &Site,
+        dir: Direction,
+        os: &Value,
+        ns: &Value,
+        ptr: &str,
+        what: &str,
+        seen: &mut HashSet<(String, String)>,
+    ) {
         if let (Some(oi), Some(ni)) = (os.get("items"), ns.get("items")) {
             self.schema(
                 site,
@@ -1016,6 +1064,20 @@ impl<'a> Cx<'a> {
                 seen,
             );
         }
+    }
+
+    /// Compares `oneOf`/`anyOf` variants and discriminators, then `allOf` members by position.
+    #[allow(clippy::too_many_arguments)]
+    fn schema_compositions(
+        &mut self,
+        site: &Site,
+        dir: Direction,
+        os: &Value,
+        ns: &Value,
+        ptr: &str,
+        what: &str,
+        seen: &mut HashSet<(String, String)>,
+    ) {
         for key in ["oneOf", "anyOf"] {
             if let (Some(ol), Some(nl)) = (
                 os.get(key).and_then(Value::as_array),
@@ -1054,7 +1116,6 @@ impl<'a> Cx<'a> {
                 );
             }
         }
-        self.properties(site, dir, os, ns, ptr, what, seen);
     }
 
     #[allow(clippy::too_many_arguments)]
