@@ -355,6 +355,7 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// Reads one inline schema into a Rust type, defining named types as it goes.
     fn schema(&mut self, s: &'a Schema, pointer: &str, hint: &str) -> Result<Ty> {
         let doc = doc_with_inferred(
             non_empty(&s.schema_data.description),
@@ -363,55 +364,7 @@ impl<'a> Reader<'a> {
         )?;
         match view(s) {
             View::Str { enums, .. } if !enums.is_empty() => {
-                let mut values = Vec::new();
-                let mut seen = BTreeMap::new();
-                let varnames: Option<Vec<&str>> =
-                    match s.schema_data.extensions.get("x-enum-varnames") {
-                        None => None,
-                        Some(Value::Array(names)) if names.len() == enums.len() => {
-                            Some(names.iter().filter_map(Value::as_str).collect())
-                        }
-                        Some(_) => {
-                            return err(
-                                &format!("{pointer}/x-enum-varnames"),
-                                "x-enum-varnames must list one name per enum value",
-                            );
-                        }
-                    };
-                for (i, v) in enums.iter().enumerate() {
-                    let given = varnames.as_ref().and_then(|n| n.get(i)).copied();
-                    let mut name = pascal(given.unwrap_or(v));
-                    if name.is_empty() {
-                        name = format!("V{i}");
-                    }
-                    if name == "Unknown" {
-                        return err(
-                            pointer,
-                            format!(
-                                "enum value `{v}` would collide with the `Unknown` catch-all variant"
-                            ),
-                        );
-                    }
-                    if let Some(other) = seen.insert(name.clone(), v.clone()) {
-                        if &other == v {
-                            continue;
-                        }
-                        return err(
-                            &format!("{pointer}/enum/{i}"),
-                            format!(
-                                "name collision: enum values `{other}` and `{v}` both become the variant `{name}` \
-                                 (name the variants with `x-enum-varnames`)"
-                            ),
-                        );
-                    }
-                    values.push((name, v.clone()));
-                }
-                self.define(TypeDef {
-                    name: hint.to_string(),
-                    doc,
-                    pointer: pointer.to_string(),
-                    kind: TypeKind::Enum(values),
-                })
+                self.string_enum(s, enums, pointer, hint, doc)
             }
             View::Str { .. } => Ok(Ty::String),
             View::Int => Ok(Ty::I64),
@@ -431,93 +384,175 @@ impl<'a> Reader<'a> {
                 props,
                 required,
                 additional,
-            } => {
-                if props.is_empty() {
-                    return match additional {
-                        Some(AdditionalProperties::Schema(a)) => {
-                            let r: SRef<'a> = (&**a).into();
-                            Ok(Ty::Dict(Box::new(self.sref(
-                                r,
-                                &format!("{pointer}/additionalProperties"),
-                                &format!("{hint}Value"),
-                            )?)))
-                        }
-                        _ => Ok(Ty::Map),
-                    };
-                }
-                for r in required {
-                    if !props.iter().any(|(k, _)| k == r) {
-                        return err(
-                            &format!("{pointer}/required"),
-                            format!("required property `{r}` is not defined in `properties`"),
-                        );
-                    }
-                }
-                let mut fields: Vec<Field> = Vec::new();
-                for (wire, p) in props {
-                    let fptr = format!("{pointer}/properties/{}", esc(wire));
-                    let rust = snake(wire);
-                    if rust.is_empty() {
-                        return err(
-                            &fptr,
-                            format!("cannot derive a Rust field name from `{wire}`"),
-                        );
-                    }
-                    if let Some(other) = fields.iter().find(|f| f.rust == rust) {
-                        return err(
-                            &fptr,
-                            format!(
-                                "name collision: properties `{}` and `{wire}` both become the field `{rust}`",
-                                other.wire
-                            ),
-                        );
-                    }
-                    let ty = self.sref(p, &fptr, &format!("{hint}{}", pascal(wire)))?;
-                    let (nullable, fdoc, secret) = match p {
-                        SRef::Item(s) => (
-                            s.schema_data.nullable,
-                            doc_with_inferred(
-                                non_empty(&s.schema_data.description),
-                                &s.schema_data.extensions,
-                                &fptr,
-                            )?,
-                            ext_true(&s.schema_data.extensions, "x-secret"),
-                        ),
-                        SRef::Ref(_) => (false, None, false),
-                    };
-                    let single = match &ty {
-                        Ty::Named(n) => match self.types.get(n).map(|t| &t.kind) {
-                            Some(TypeKind::Enum(values)) if values.len() == 1 => {
-                                values.first().cloned()
-                            }
-                            _ => None,
-                        },
-                        _ => None,
-                    };
-                    fields.push(Field {
-                        rust,
-                        wire: wire.to_string(),
-                        ty,
-                        required: required.iter().any(|r| r == wire),
-                        nullable,
-                        doc: fdoc,
-                        single,
-                        flatten: false,
-                        secret,
-                    });
-                }
-                if let Some(rule) = exactly_one(&s.schema_data.extensions, pointer)? {
-                    self.choose_one(&mut fields, rule, pointer)?;
-                }
-                self.define(TypeDef {
-                    name: hint.to_string(),
-                    doc,
-                    pointer: pointer.to_string(),
-                    kind: TypeKind::Struct(fields),
-                })
-            }
+            } => self.object(s, props, required, additional, pointer, hint, doc),
             View::OneOf(variants) => self.one_of(s, variants, pointer, hint, doc),
         }
+    }
+
+    /// Defines a string enum, naming its variants (from `x-enum-varnames` if given).
+    fn string_enum(
+        &mut self,
+        s: &'a Schema,
+        enums: Vec<String>,
+        pointer: &str,
+        hint: &str,
+        doc: Option<String>,
+    ) -> Result<Ty> {
+        let mut values = Vec::new();
+        let mut seen = BTreeMap::new();
+        let varnames: Option<Vec<&str>> = match s.schema_data.extensions.get("x-enum-varnames") {
+            None => None,
+            Some(Value::Array(names)) if names.len() == enums.len() => {
+                Some(names.iter().filter_map(Value::as_str).collect())
+            }
+            Some(_) => {
+                return err(
+                    &format!("{pointer}/x-enum-varnames"),
+                    "x-enum-varnames must list one name per enum value",
+                );
+            }
+        };
+        for (i, v) in enums.iter().enumerate() {
+            let given = varnames.as_ref().and_then(|n| n.get(i)).copied();
+            let mut name = pascal(given.unwrap_or(v));
+            if name.is_empty() {
+                name = format!("V{i}");
+            }
+            if name == "Unknown" {
+                return err(
+                    pointer,
+                    format!("enum value `{v}` would collide with the `Unknown` catch-all variant"),
+                );
+            }
+            if let Some(other) = seen.insert(name.clone(), v.clone()) {
+                if &other == v {
+                    continue;
+                }
+                return err(
+                    &format!("{pointer}/enum/{i}"),
+                    format!(
+                        "name collision: enum values `{other}` and `{v}` both become the variant `{name}` \
+                         (name the variants with `x-enum-varnames`)"
+                    ),
+                );
+            }
+            values.push((name, v.clone()));
+        }
+        self.define(TypeDef {
+            name: hint.to_string(),
+            doc,
+            pointer: pointer.to_string(),
+            kind: TypeKind::Enum(values),
+        })
+    }
+
+    /// Reads an object schema: a map type without properties, else a struct of its fields.
+    #[allow(clippy::too_many_arguments)]
+    fn object(
+        &mut self,
+        s: &'a Schema,
+        props: Vec<(&'a str, SRef<'a>)>,
+        required: &'a [String],
+        additional: Option<&'a AdditionalProperties>,
+        pointer: &str,
+        hint: &str,
+        doc: Option<String>,
+    ) -> Result<Ty> {
+        if props.is_empty() {
+            return match additional {
+                Some(AdditionalProperties::Schema(a)) => {
+                    let r: SRef<'a> = (&**a).into();
+                    Ok(Ty::Dict(Box::new(self.sref(
+                        r,
+                        &format!("{pointer}/additionalProperties"),
+                        &format!("{hint}Value"),
+                    )?)))
+                }
+                _ => Ok(Ty::Map),
+            };
+        }
+        for r in required {
+            if !props.iter().any(|(k, _)| k == r) {
+                return err(
+                    &format!("{pointer}/required"),
+                    format!("required property `{r}` is not defined in `properties`"),
+                );
+            }
+        }
+        let mut fields: Vec<Field> = Vec::new();
+        for (wire, p) in props {
+            let field = self.field(&fields, wire, p, required, pointer, hint)?;
+            fields.push(field);
+        }
+        if let Some(rule) = exactly_one(&s.schema_data.extensions, pointer)? {
+            self.choose_one(&mut fields, rule, pointer)?;
+        }
+        self.define(TypeDef {
+            name: hint.to_string(),
+            doc,
+            pointer: pointer.to_string(),
+            kind: TypeKind::Struct(fields),
+        })
+    }
+
+    /// Reads property `wire` of an object into a field, checking its Rust name against `fields`.
+    fn field(
+        &mut self,
+        fields: &[Field],
+        wire: &'a str,
+        p: SRef<'a>,
+        required: &[String],
+        pointer: &str,
+        hint: &str,
+    ) -> Result<Field> {
+        let fptr = format!("{pointer}/properties/{}", esc(wire));
+        let rust = snake(wire);
+        if rust.is_empty() {
+            return err(
+                &fptr,
+                format!("cannot derive a Rust field name from `{wire}`"),
+            );
+        }
+        if let Some(other) = fields.iter().find(|f| f.rust == rust) {
+            return err(
+                &fptr,
+                format!(
+                    "name collision: properties `{}` and `{wire}` both become the field `{rust}`",
+                    other.wire
+                ),
+            );
+        }
+        let ty = self.sref(p, &fptr, &format!("{hint}{}", pascal(wire)))?;
+        let (nullable, fdoc, secret) = match p {
+            SRef::Item(s) => (
+                s.schema_data.nullable,
+                doc_with_inferred(
+                    non_empty(&s.schema_data.description),
+                    &s.schema_data.extensions,
+                    &fptr,
+                )?,
+                ext_true(&s.schema_data.extensions, "x-secret"),
+            ),
+            SRef::Ref(_) => (false, None, false),
+        };
+        let single = match &ty {
+            Ty::Named(n) => match self.types.get(n).map(|t| &t.kind) {
+                Some(TypeKind::Enum(values)) if values.len() == 1 => values.first().cloned(),
+                _ => None,
+            },
+            _ => None,
+        };
+        Ok(Field {
+            rust,
+            wire: wire.to_string(),
+            ty,
+            required: required.iter().any(|r| r == wire),
+            nullable,
+            doc: fdoc,
+            single,
+            flatten: false,
+            secret,
+        })
     }
 
     /// Replaces the optional fields of an `x-exactly-one-of` rule by one required, flattened
