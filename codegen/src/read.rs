@@ -628,6 +628,7 @@ impl<'a> Reader<'a> {
         ))
     }
 
+    /// Reads a oneOf: a lenient scalar, or a named enum of variants with their dispatch signatures.
     fn one_of(
         &mut self,
         s: &'a Schema,
@@ -639,6 +640,37 @@ impl<'a> Reader<'a> {
         if variants.is_empty() {
             return err(pointer, "empty oneOf");
         }
+        if let Some(ty) = self.scalar_one_of(s, variants, pointer)? {
+            return Ok(ty);
+        }
+        let untagged = ext_true(&s.schema_data.extensions, "x-untagged");
+        let (out, refs) = self.one_of_variants(variants, pointer, hint, untagged)?;
+        let signatures = if let Some(d) = &s.schema_data.discriminator {
+            Some(self.discriminator_signatures(d, &out, &refs, pointer)?)
+        } else if untagged {
+            None
+        } else {
+            Some(self.enum_field_signatures(&out, pointer)?)
+        };
+        self.define(TypeDef {
+            name: hint.to_string(),
+            doc,
+            pointer: pointer.to_string(),
+            kind: TypeKind::OneOf(OneOf {
+                variants: out,
+                signatures,
+            }),
+        })
+    }
+
+    /// A oneOf of scalars: `Some` type under `x-lenient-scalar`, an error without it; `None` when
+    /// the variants are not all scalars (and `x-lenient-scalar` is absent).
+    fn scalar_one_of(
+        &self,
+        s: &'a Schema,
+        variants: &'a [ReferenceOr<Schema>],
+        pointer: &str,
+    ) -> Result<Option<Ty>> {
         let mut all_scalar = true;
         for (i, v) in variants.iter().enumerate() {
             all_scalar &= self.is_scalar(v.into(), &format!("{pointer}/oneOf/{i}"))?;
@@ -654,11 +686,11 @@ impl<'a> Reader<'a> {
                     );
                 }
                 // A boolean among the shapes does not fit StringOrNumber: keep the raw JSON.
-                return Ok(if has_bool {
+                return Ok(Some(if has_bool {
                     Ty::Value
                 } else {
                     Ty::StringOrNumber
-                });
+                }));
             }
             return err(
                 pointer,
@@ -671,47 +703,24 @@ impl<'a> Reader<'a> {
                 "`x-lenient-scalar` on a oneOf whose variants are not all strings or numbers",
             );
         }
-        let untagged = ext_true(&s.schema_data.extensions, "x-untagged");
+        Ok(None)
+    }
+
+    /// Reads and names the variants of a oneOf; also returns each variant's `$ref` (if any).
+    #[allow(clippy::type_complexity)]
+    fn one_of_variants(
+        &mut self,
+        variants: &'a [ReferenceOr<Schema>],
+        pointer: &str,
+        hint: &str,
+        untagged: bool,
+    ) -> Result<(Vec<Variant>, Vec<Option<&'a str>>)> {
         let mut out: Vec<Variant> = Vec::new();
         let mut refs: Vec<Option<&str>> = Vec::new();
         for (i, v) in variants.iter().enumerate() {
             let vptr = format!("{pointer}/oneOf/{i}");
-            let (ty, title, fallback, vdoc) = match v {
-                ReferenceOr::Reference { reference } => {
-                    let (name, target) = self.schema_ref(reference, &vptr)?;
-                    let item = self.resolve(target.into(), &vptr)?;
-                    let ty = self.component(reference, &vptr)?;
-                    refs.push(Some(reference.as_str()));
-                    (
-                        ty,
-                        non_empty(&item.schema_data.title),
-                        Some(name.to_string()),
-                        non_empty(&item.schema_data.description),
-                    )
-                }
-                ReferenceOr::Item(item) => {
-                    let title = non_empty(&item.schema_data.title);
-                    let kind = match view(item) {
-                        View::Str { .. } => "Text",
-                        View::Int => "Integer",
-                        View::Num => "Number",
-                        View::Bool => "Boolean",
-                        View::Array(_) => "List",
-                        View::Object { .. } => "Object",
-                        View::OneOf(_) => "Choice",
-                        View::Any | View::Unsupported(_) => "Any",
-                    };
-                    let name = title.clone().unwrap_or_else(|| kind.to_string());
-                    let ty = self.schema(item, &vptr, &format!("{hint}{}", pascal(&name)))?;
-                    refs.push(None);
-                    (
-                        ty,
-                        Some(name),
-                        None,
-                        non_empty(&item.schema_data.description),
-                    )
-                }
-            };
+            let (ty, title, fallback, vdoc, reference) = self.one_of_variant(v, &vptr, hint)?;
+            refs.push(reference);
             let dispatchable = match &ty {
                 Ty::Named(tn) => matches!(
                     self.types.get(tn).map(|t| &t.kind),
@@ -744,106 +753,159 @@ impl<'a> Reader<'a> {
                 doc: vdoc,
             });
         }
-        let signatures = if let Some(d) = &s.schema_data.discriminator {
-            let p = &d.property_name;
-            for (value, target) in &d.mapping {
-                if !refs.contains(&Some(target.as_str())) {
-                    return err(
-                        &format!("{pointer}/discriminator/mapping/{}", esc(value)),
-                        format!(
-                            "discriminator mapping `{value}` points to `{target}`, which is not one of the oneOf's variants"
-                        ),
-                    );
-                }
+        Ok((out, refs))
+    }
+
+    /// One oneOf variant: its type, title, fallback name (the component's), doc and `$ref`.
+    #[allow(clippy::type_complexity)]
+    fn one_of_variant(
+        &mut self,
+        v: &'a ReferenceOr<Schema>,
+        vptr: &str,
+        hint: &str,
+    ) -> Result<(
+        Ty,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<&'a str>,
+    )> {
+        Ok(match v {
+            ReferenceOr::Reference { reference } => {
+                let (name, target) = self.schema_ref(reference, vptr)?;
+                let item = self.resolve(target.into(), vptr)?;
+                let ty = self.component(reference, vptr)?;
+                (
+                    ty,
+                    non_empty(&item.schema_data.title),
+                    Some(name.to_string()),
+                    non_empty(&item.schema_data.description),
+                    Some(reference.as_str()),
+                )
             }
-            let mut sigs = Vec::new();
-            let mut seen: BTreeMap<String, String> = BTreeMap::new();
-            for (i, v) in out.iter().enumerate() {
-                let mut values: Vec<String> = d
-                    .mapping
-                    .iter()
-                    .filter(|(_, t)| refs.get(i).copied().flatten() == Some(t.as_str()))
-                    .map(|(k, _)| k.clone())
-                    .collect();
-                if values.is_empty() {
-                    values = self.const_values(&v.ty, p);
-                    values.sort();
-                    values.dedup();
-                }
-                if values.is_empty()
-                    && let Some(Some(r)) = refs.get(i)
-                {
-                    values.push(r.rsplit('/').next().unwrap_or_default().to_string());
-                }
-                if values.is_empty() {
-                    return err(
-                        &format!("{pointer}/oneOf/{i}"),
-                        format!(
-                            "variant `{}` has no value for the discriminator `{p}`",
-                            v.name
-                        ),
-                    );
-                }
-                for val in &values {
-                    if let Some(other) = seen.insert(val.clone(), v.name.clone()) {
-                        return err(
-                            pointer,
-                            format!(
-                                "discriminator value `{val}` selects both `{other}` and `{}`",
-                                v.name
-                            ),
-                        );
-                    }
-                }
-                sigs.push(
-                    values
-                        .into_iter()
-                        .map(|val| vec![(p.clone(), val)])
-                        .collect(),
+            ReferenceOr::Item(item) => {
+                let title = non_empty(&item.schema_data.title);
+                let kind = match view(item) {
+                    View::Str { .. } => "Text",
+                    View::Int => "Integer",
+                    View::Num => "Number",
+                    View::Bool => "Boolean",
+                    View::Array(_) => "List",
+                    View::Object { .. } => "Object",
+                    View::OneOf(_) => "Choice",
+                    View::Any | View::Unsupported(_) => "Any",
+                };
+                let name = title.clone().unwrap_or_else(|| kind.to_string());
+                let ty = self.schema(item, vptr, &format!("{hint}{}", pascal(&name)))?;
+                (
+                    ty,
+                    Some(name),
+                    None,
+                    non_empty(&item.schema_data.description),
+                    None,
+                )
+            }
+        })
+    }
+
+    /// Per variant, the discriminator values selecting it (mapping, one-value enum, or `$ref` name).
+    fn discriminator_signatures(
+        &self,
+        d: &openapiv3::Discriminator,
+        out: &[Variant],
+        refs: &[Option<&str>],
+        pointer: &str,
+    ) -> Result<Vec<Vec<Signature>>> {
+        let p = &d.property_name;
+        for (value, target) in &d.mapping {
+            if !refs.contains(&Some(target.as_str())) {
+                return err(
+                    &format!("{pointer}/discriminator/mapping/{}", esc(value)),
+                    format!(
+                        "discriminator mapping `{value}` points to `{target}`, which is not one of the oneOf's variants"
+                    ),
                 );
             }
-            Some(sigs)
-        } else if untagged {
-            None
-        } else {
-            let mut sigs: Vec<Vec<Vec<(String, String)>>> = Vec::new();
-            for (i, v) in out.iter().enumerate() {
-                let vs = self.signatures(&v.ty);
-                if vs.is_empty() {
+        }
+        let mut sigs = Vec::new();
+        let mut seen: BTreeMap<String, String> = BTreeMap::new();
+        for (i, v) in out.iter().enumerate() {
+            let mut values: Vec<String> = d
+                .mapping
+                .iter()
+                .filter(|(_, t)| refs.get(i).copied().flatten() == Some(t.as_str()))
+                .map(|(k, _)| k.clone())
+                .collect();
+            if values.is_empty() {
+                values = self.const_values(&v.ty, p);
+                values.sort();
+                values.dedup();
+            }
+            if values.is_empty()
+                && let Some(Some(r)) = refs.get(i)
+            {
+                values.push(r.rsplit('/').next().unwrap_or_default().to_string());
+            }
+            if values.is_empty() {
+                return err(
+                    &format!("{pointer}/oneOf/{i}"),
+                    format!(
+                        "variant `{}` has no value for the discriminator `{p}`",
+                        v.name
+                    ),
+                );
+            }
+            for val in &values {
+                if let Some(other) = seen.insert(val.clone(), v.name.clone()) {
                     return err(
-                        &format!("{pointer}/oneOf/{i}"),
+                        pointer,
                         format!(
-                            "oneOf without a discriminator: variant `{}` has no single-value enum field to dispatch on; \
-                             add a `discriminator`, a single-value `enum` field, or `x-untagged: true`",
+                            "discriminator value `{val}` selects both `{other}` and `{}`",
                             v.name
                         ),
                     );
                 }
-                for (j, earlier) in sigs.iter().enumerate() {
-                    if vs.iter().any(|s| earlier.contains(s)) {
-                        let other = out.get(j).map(|o| o.name.as_str()).unwrap_or_default();
-                        return err(
-                            pointer,
-                            format!(
-                                "oneOf variants `{other}` and `{}` have the same single-value enum fields; they cannot be told apart (use a discriminator or x-untagged)",
-                                v.name
-                            ),
-                        );
-                    }
-                }
-                sigs.push(vs);
             }
-            Some(sigs)
-        };
-        self.define(TypeDef {
-            name: hint.to_string(),
-            doc,
-            pointer: pointer.to_string(),
-            kind: TypeKind::OneOf(OneOf {
-                variants: out,
-                signatures,
-            }),
-        })
+            sigs.push(
+                values
+                    .into_iter()
+                    .map(|val| vec![(p.clone(), val)])
+                    .collect(),
+            );
+        }
+        Ok(sigs)
+    }
+
+    /// Per variant, its single-value enum field signatures; they must tell the variants apart.
+    fn enum_field_signatures(&self, out: &[Variant], pointer: &str) -> Result<Vec<Vec<Signature>>> {
+        let mut sigs: Vec<Vec<Vec<(String, String)>>> = Vec::new();
+        for (i, v) in out.iter().enumerate() {
+            let vs = self.signatures(&v.ty);
+            if vs.is_empty() {
+                return err(
+                    &format!("{pointer}/oneOf/{i}"),
+                    format!(
+                        "oneOf without a discriminator: variant `{}` has no single-value enum field to dispatch on; \
+                         add a `discriminator`, a single-value `enum` field, or `x-untagged: true`",
+                        v.name
+                    ),
+                );
+            }
+            for (j, earlier) in sigs.iter().enumerate() {
+                if vs.iter().any(|s| earlier.contains(s)) {
+                    let other = out.get(j).map(|o| o.name.as_str()).unwrap_or_default();
+                    return err(
+                        pointer,
+                        format!(
+                            "oneOf variants `{other}` and `{}` have the same single-value enum fields; they cannot be told apart (use a discriminator or x-untagged)",
+                            v.name
+                        ),
+                    );
+                }
+            }
+            sigs.push(vs);
+        }
+        Ok(sigs)
     }
 
     /// The single values a type gives to field `p` (a struct's one-value enum field, or the
