@@ -355,6 +355,7 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// Reads one inline schema into a Rust type, defining named types as it goes.
     fn schema(&mut self, s: &'a Schema, pointer: &str, hint: &str) -> Result<Ty> {
         let doc = doc_with_inferred(
             non_empty(&s.schema_data.description),
@@ -363,55 +364,7 @@ impl<'a> Reader<'a> {
         )?;
         match view(s) {
             View::Str { enums, .. } if !enums.is_empty() => {
-                let mut values = Vec::new();
-                let mut seen = BTreeMap::new();
-                let varnames: Option<Vec<&str>> =
-                    match s.schema_data.extensions.get("x-enum-varnames") {
-                        None => None,
-                        Some(Value::Array(names)) if names.len() == enums.len() => {
-                            Some(names.iter().filter_map(Value::as_str).collect())
-                        }
-                        Some(_) => {
-                            return err(
-                                &format!("{pointer}/x-enum-varnames"),
-                                "x-enum-varnames must list one name per enum value",
-                            );
-                        }
-                    };
-                for (i, v) in enums.iter().enumerate() {
-                    let given = varnames.as_ref().and_then(|n| n.get(i)).copied();
-                    let mut name = pascal(given.unwrap_or(v));
-                    if name.is_empty() {
-                        name = format!("V{i}");
-                    }
-                    if name == "Unknown" {
-                        return err(
-                            pointer,
-                            format!(
-                                "enum value `{v}` would collide with the `Unknown` catch-all variant"
-                            ),
-                        );
-                    }
-                    if let Some(other) = seen.insert(name.clone(), v.clone()) {
-                        if &other == v {
-                            continue;
-                        }
-                        return err(
-                            &format!("{pointer}/enum/{i}"),
-                            format!(
-                                "name collision: enum values `{other}` and `{v}` both become the variant `{name}` \
-                                 (name the variants with `x-enum-varnames`)"
-                            ),
-                        );
-                    }
-                    values.push((name, v.clone()));
-                }
-                self.define(TypeDef {
-                    name: hint.to_string(),
-                    doc,
-                    pointer: pointer.to_string(),
-                    kind: TypeKind::Enum(values),
-                })
+                self.string_enum(s, enums, pointer, hint, doc)
             }
             View::Str { .. } => Ok(Ty::String),
             View::Int => Ok(Ty::I64),
@@ -431,93 +384,175 @@ impl<'a> Reader<'a> {
                 props,
                 required,
                 additional,
-            } => {
-                if props.is_empty() {
-                    return match additional {
-                        Some(AdditionalProperties::Schema(a)) => {
-                            let r: SRef<'a> = (&**a).into();
-                            Ok(Ty::Dict(Box::new(self.sref(
-                                r,
-                                &format!("{pointer}/additionalProperties"),
-                                &format!("{hint}Value"),
-                            )?)))
-                        }
-                        _ => Ok(Ty::Map),
-                    };
-                }
-                for r in required {
-                    if !props.iter().any(|(k, _)| k == r) {
-                        return err(
-                            &format!("{pointer}/required"),
-                            format!("required property `{r}` is not defined in `properties`"),
-                        );
-                    }
-                }
-                let mut fields: Vec<Field> = Vec::new();
-                for (wire, p) in props {
-                    let fptr = format!("{pointer}/properties/{}", esc(wire));
-                    let rust = snake(wire);
-                    if rust.is_empty() {
-                        return err(
-                            &fptr,
-                            format!("cannot derive a Rust field name from `{wire}`"),
-                        );
-                    }
-                    if let Some(other) = fields.iter().find(|f| f.rust == rust) {
-                        return err(
-                            &fptr,
-                            format!(
-                                "name collision: properties `{}` and `{wire}` both become the field `{rust}`",
-                                other.wire
-                            ),
-                        );
-                    }
-                    let ty = self.sref(p, &fptr, &format!("{hint}{}", pascal(wire)))?;
-                    let (nullable, fdoc, secret) = match p {
-                        SRef::Item(s) => (
-                            s.schema_data.nullable,
-                            doc_with_inferred(
-                                non_empty(&s.schema_data.description),
-                                &s.schema_data.extensions,
-                                &fptr,
-                            )?,
-                            ext_true(&s.schema_data.extensions, "x-secret"),
-                        ),
-                        SRef::Ref(_) => (false, None, false),
-                    };
-                    let single = match &ty {
-                        Ty::Named(n) => match self.types.get(n).map(|t| &t.kind) {
-                            Some(TypeKind::Enum(values)) if values.len() == 1 => {
-                                values.first().cloned()
-                            }
-                            _ => None,
-                        },
-                        _ => None,
-                    };
-                    fields.push(Field {
-                        rust,
-                        wire: wire.to_string(),
-                        ty,
-                        required: required.iter().any(|r| r == wire),
-                        nullable,
-                        doc: fdoc,
-                        single,
-                        flatten: false,
-                        secret,
-                    });
-                }
-                if let Some(rule) = exactly_one(&s.schema_data.extensions, pointer)? {
-                    self.choose_one(&mut fields, rule, pointer)?;
-                }
-                self.define(TypeDef {
-                    name: hint.to_string(),
-                    doc,
-                    pointer: pointer.to_string(),
-                    kind: TypeKind::Struct(fields),
-                })
-            }
+            } => self.object(s, props, required, additional, pointer, hint, doc),
             View::OneOf(variants) => self.one_of(s, variants, pointer, hint, doc),
         }
+    }
+
+    /// Defines a string enum, naming its variants (from `x-enum-varnames` if given).
+    fn string_enum(
+        &mut self,
+        s: &'a Schema,
+        enums: Vec<String>,
+        pointer: &str,
+        hint: &str,
+        doc: Option<String>,
+    ) -> Result<Ty> {
+        let mut values = Vec::new();
+        let mut seen = BTreeMap::new();
+        let varnames: Option<Vec<&str>> = match s.schema_data.extensions.get("x-enum-varnames") {
+            None => None,
+            Some(Value::Array(names)) if names.len() == enums.len() => {
+                Some(names.iter().filter_map(Value::as_str).collect())
+            }
+            Some(_) => {
+                return err(
+                    &format!("{pointer}/x-enum-varnames"),
+                    "x-enum-varnames must list one name per enum value",
+                );
+            }
+        };
+        for (i, v) in enums.iter().enumerate() {
+            let given = varnames.as_ref().and_then(|n| n.get(i)).copied();
+            let mut name = pascal(given.unwrap_or(v));
+            if name.is_empty() {
+                name = format!("V{i}");
+            }
+            if name == "Unknown" {
+                return err(
+                    pointer,
+                    format!("enum value `{v}` would collide with the `Unknown` catch-all variant"),
+                );
+            }
+            if let Some(other) = seen.insert(name.clone(), v.clone()) {
+                if &other == v {
+                    continue;
+                }
+                return err(
+                    &format!("{pointer}/enum/{i}"),
+                    format!(
+                        "name collision: enum values `{other}` and `{v}` both become the variant `{name}` \
+                         (name the variants with `x-enum-varnames`)"
+                    ),
+                );
+            }
+            values.push((name, v.clone()));
+        }
+        self.define(TypeDef {
+            name: hint.to_string(),
+            doc,
+            pointer: pointer.to_string(),
+            kind: TypeKind::Enum(values),
+        })
+    }
+
+    /// Reads an object schema: a map type without properties, else a struct of its fields.
+    #[allow(clippy::too_many_arguments)]
+    fn object(
+        &mut self,
+        s: &'a Schema,
+        props: Vec<(&'a str, SRef<'a>)>,
+        required: &'a [String],
+        additional: Option<&'a AdditionalProperties>,
+        pointer: &str,
+        hint: &str,
+        doc: Option<String>,
+    ) -> Result<Ty> {
+        if props.is_empty() {
+            return match additional {
+                Some(AdditionalProperties::Schema(a)) => {
+                    let r: SRef<'a> = (&**a).into();
+                    Ok(Ty::Dict(Box::new(self.sref(
+                        r,
+                        &format!("{pointer}/additionalProperties"),
+                        &format!("{hint}Value"),
+                    )?)))
+                }
+                _ => Ok(Ty::Map),
+            };
+        }
+        for r in required {
+            if !props.iter().any(|(k, _)| k == r) {
+                return err(
+                    &format!("{pointer}/required"),
+                    format!("required property `{r}` is not defined in `properties`"),
+                );
+            }
+        }
+        let mut fields: Vec<Field> = Vec::new();
+        for (wire, p) in props {
+            let field = self.field(&fields, wire, p, required, pointer, hint)?;
+            fields.push(field);
+        }
+        if let Some(rule) = exactly_one(&s.schema_data.extensions, pointer)? {
+            self.choose_one(&mut fields, rule, pointer)?;
+        }
+        self.define(TypeDef {
+            name: hint.to_string(),
+            doc,
+            pointer: pointer.to_string(),
+            kind: TypeKind::Struct(fields),
+        })
+    }
+
+    /// Reads property `wire` of an object into a field, checking its Rust name against `fields`.
+    fn field(
+        &mut self,
+        fields: &[Field],
+        wire: &'a str,
+        p: SRef<'a>,
+        required: &[String],
+        pointer: &str,
+        hint: &str,
+    ) -> Result<Field> {
+        let fptr = format!("{pointer}/properties/{}", esc(wire));
+        let rust = snake(wire);
+        if rust.is_empty() {
+            return err(
+                &fptr,
+                format!("cannot derive a Rust field name from `{wire}`"),
+            );
+        }
+        if let Some(other) = fields.iter().find(|f| f.rust == rust) {
+            return err(
+                &fptr,
+                format!(
+                    "name collision: properties `{}` and `{wire}` both become the field `{rust}`",
+                    other.wire
+                ),
+            );
+        }
+        let ty = self.sref(p, &fptr, &format!("{hint}{}", pascal(wire)))?;
+        let (nullable, fdoc, secret) = match p {
+            SRef::Item(s) => (
+                s.schema_data.nullable,
+                doc_with_inferred(
+                    non_empty(&s.schema_data.description),
+                    &s.schema_data.extensions,
+                    &fptr,
+                )?,
+                ext_true(&s.schema_data.extensions, "x-secret"),
+            ),
+            SRef::Ref(_) => (false, None, false),
+        };
+        let single = match &ty {
+            Ty::Named(n) => match self.types.get(n).map(|t| &t.kind) {
+                Some(TypeKind::Enum(values)) if values.len() == 1 => values.first().cloned(),
+                _ => None,
+            },
+            _ => None,
+        };
+        Ok(Field {
+            rust,
+            wire: wire.to_string(),
+            ty,
+            required: required.iter().any(|r| r == wire),
+            nullable,
+            doc: fdoc,
+            single,
+            flatten: false,
+            secret,
+        })
     }
 
     /// Replaces the optional fields of an `x-exactly-one-of` rule by one required, flattened
@@ -593,6 +628,7 @@ impl<'a> Reader<'a> {
         ))
     }
 
+    /// Reads a oneOf: a lenient scalar, or a named enum of variants with their dispatch signatures.
     fn one_of(
         &mut self,
         s: &'a Schema,
@@ -604,6 +640,37 @@ impl<'a> Reader<'a> {
         if variants.is_empty() {
             return err(pointer, "empty oneOf");
         }
+        if let Some(ty) = self.scalar_one_of(s, variants, pointer)? {
+            return Ok(ty);
+        }
+        let untagged = ext_true(&s.schema_data.extensions, "x-untagged");
+        let (out, refs) = self.one_of_variants(variants, pointer, hint, untagged)?;
+        let signatures = if let Some(d) = &s.schema_data.discriminator {
+            Some(self.discriminator_signatures(d, &out, &refs, pointer)?)
+        } else if untagged {
+            None
+        } else {
+            Some(self.enum_field_signatures(&out, pointer)?)
+        };
+        self.define(TypeDef {
+            name: hint.to_string(),
+            doc,
+            pointer: pointer.to_string(),
+            kind: TypeKind::OneOf(OneOf {
+                variants: out,
+                signatures,
+            }),
+        })
+    }
+
+    /// A oneOf of scalars: `Some` type under `x-lenient-scalar`, an error without it; `None` when
+    /// the variants are not all scalars (and `x-lenient-scalar` is absent).
+    fn scalar_one_of(
+        &self,
+        s: &'a Schema,
+        variants: &'a [ReferenceOr<Schema>],
+        pointer: &str,
+    ) -> Result<Option<Ty>> {
         let mut all_scalar = true;
         for (i, v) in variants.iter().enumerate() {
             all_scalar &= self.is_scalar(v.into(), &format!("{pointer}/oneOf/{i}"))?;
@@ -619,11 +686,11 @@ impl<'a> Reader<'a> {
                     );
                 }
                 // A boolean among the shapes does not fit StringOrNumber: keep the raw JSON.
-                return Ok(if has_bool {
+                return Ok(Some(if has_bool {
                     Ty::Value
                 } else {
                     Ty::StringOrNumber
-                });
+                }));
             }
             return err(
                 pointer,
@@ -636,47 +703,24 @@ impl<'a> Reader<'a> {
                 "`x-lenient-scalar` on a oneOf whose variants are not all strings or numbers",
             );
         }
-        let untagged = ext_true(&s.schema_data.extensions, "x-untagged");
+        Ok(None)
+    }
+
+    /// Reads and names the variants of a oneOf; also returns each variant's `$ref` (if any).
+    #[allow(clippy::type_complexity)]
+    fn one_of_variants(
+        &mut self,
+        variants: &'a [ReferenceOr<Schema>],
+        pointer: &str,
+        hint: &str,
+        untagged: bool,
+    ) -> Result<(Vec<Variant>, Vec<Option<&'a str>>)> {
         let mut out: Vec<Variant> = Vec::new();
         let mut refs: Vec<Option<&str>> = Vec::new();
         for (i, v) in variants.iter().enumerate() {
             let vptr = format!("{pointer}/oneOf/{i}");
-            let (ty, title, fallback, vdoc) = match v {
-                ReferenceOr::Reference { reference } => {
-                    let (name, target) = self.schema_ref(reference, &vptr)?;
-                    let item = self.resolve(target.into(), &vptr)?;
-                    let ty = self.component(reference, &vptr)?;
-                    refs.push(Some(reference.as_str()));
-                    (
-                        ty,
-                        non_empty(&item.schema_data.title),
-                        Some(name.to_string()),
-                        non_empty(&item.schema_data.description),
-                    )
-                }
-                ReferenceOr::Item(item) => {
-                    let title = non_empty(&item.schema_data.title);
-                    let kind = match view(item) {
-                        View::Str { .. } => "Text",
-                        View::Int => "Integer",
-                        View::Num => "Number",
-                        View::Bool => "Boolean",
-                        View::Array(_) => "List",
-                        View::Object { .. } => "Object",
-                        View::OneOf(_) => "Choice",
-                        View::Any | View::Unsupported(_) => "Any",
-                    };
-                    let name = title.clone().unwrap_or_else(|| kind.to_string());
-                    let ty = self.schema(item, &vptr, &format!("{hint}{}", pascal(&name)))?;
-                    refs.push(None);
-                    (
-                        ty,
-                        Some(name),
-                        None,
-                        non_empty(&item.schema_data.description),
-                    )
-                }
-            };
+            let (ty, title, fallback, vdoc, reference) = self.one_of_variant(v, &vptr, hint)?;
+            refs.push(reference);
             let dispatchable = match &ty {
                 Ty::Named(tn) => matches!(
                     self.types.get(tn).map(|t| &t.kind),
@@ -709,106 +753,159 @@ impl<'a> Reader<'a> {
                 doc: vdoc,
             });
         }
-        let signatures = if let Some(d) = &s.schema_data.discriminator {
-            let p = &d.property_name;
-            for (value, target) in &d.mapping {
-                if !refs.contains(&Some(target.as_str())) {
-                    return err(
-                        &format!("{pointer}/discriminator/mapping/{}", esc(value)),
-                        format!(
-                            "discriminator mapping `{value}` points to `{target}`, which is not one of the oneOf's variants"
-                        ),
-                    );
-                }
+        Ok((out, refs))
+    }
+
+    /// One oneOf variant: its type, title, fallback name (the component's), doc and `$ref`.
+    #[allow(clippy::type_complexity)]
+    fn one_of_variant(
+        &mut self,
+        v: &'a ReferenceOr<Schema>,
+        vptr: &str,
+        hint: &str,
+    ) -> Result<(
+        Ty,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        Option<&'a str>,
+    )> {
+        Ok(match v {
+            ReferenceOr::Reference { reference } => {
+                let (name, target) = self.schema_ref(reference, vptr)?;
+                let item = self.resolve(target.into(), vptr)?;
+                let ty = self.component(reference, vptr)?;
+                (
+                    ty,
+                    non_empty(&item.schema_data.title),
+                    Some(name.to_string()),
+                    non_empty(&item.schema_data.description),
+                    Some(reference.as_str()),
+                )
             }
-            let mut sigs = Vec::new();
-            let mut seen: BTreeMap<String, String> = BTreeMap::new();
-            for (i, v) in out.iter().enumerate() {
-                let mut values: Vec<String> = d
-                    .mapping
-                    .iter()
-                    .filter(|(_, t)| refs.get(i).copied().flatten() == Some(t.as_str()))
-                    .map(|(k, _)| k.clone())
-                    .collect();
-                if values.is_empty() {
-                    values = self.const_values(&v.ty, p);
-                    values.sort();
-                    values.dedup();
-                }
-                if values.is_empty()
-                    && let Some(Some(r)) = refs.get(i)
-                {
-                    values.push(r.rsplit('/').next().unwrap_or_default().to_string());
-                }
-                if values.is_empty() {
-                    return err(
-                        &format!("{pointer}/oneOf/{i}"),
-                        format!(
-                            "variant `{}` has no value for the discriminator `{p}`",
-                            v.name
-                        ),
-                    );
-                }
-                for val in &values {
-                    if let Some(other) = seen.insert(val.clone(), v.name.clone()) {
-                        return err(
-                            pointer,
-                            format!(
-                                "discriminator value `{val}` selects both `{other}` and `{}`",
-                                v.name
-                            ),
-                        );
-                    }
-                }
-                sigs.push(
-                    values
-                        .into_iter()
-                        .map(|val| vec![(p.clone(), val)])
-                        .collect(),
+            ReferenceOr::Item(item) => {
+                let title = non_empty(&item.schema_data.title);
+                let kind = match view(item) {
+                    View::Str { .. } => "Text",
+                    View::Int => "Integer",
+                    View::Num => "Number",
+                    View::Bool => "Boolean",
+                    View::Array(_) => "List",
+                    View::Object { .. } => "Object",
+                    View::OneOf(_) => "Choice",
+                    View::Any | View::Unsupported(_) => "Any",
+                };
+                let name = title.clone().unwrap_or_else(|| kind.to_string());
+                let ty = self.schema(item, vptr, &format!("{hint}{}", pascal(&name)))?;
+                (
+                    ty,
+                    Some(name),
+                    None,
+                    non_empty(&item.schema_data.description),
+                    None,
+                )
+            }
+        })
+    }
+
+    /// Per variant, the discriminator values selecting it (mapping, one-value enum, or `$ref` name).
+    fn discriminator_signatures(
+        &self,
+        d: &openapiv3::Discriminator,
+        out: &[Variant],
+        refs: &[Option<&str>],
+        pointer: &str,
+    ) -> Result<Vec<Vec<Signature>>> {
+        let p = &d.property_name;
+        for (value, target) in &d.mapping {
+            if !refs.contains(&Some(target.as_str())) {
+                return err(
+                    &format!("{pointer}/discriminator/mapping/{}", esc(value)),
+                    format!(
+                        "discriminator mapping `{value}` points to `{target}`, which is not one of the oneOf's variants"
+                    ),
                 );
             }
-            Some(sigs)
-        } else if untagged {
-            None
-        } else {
-            let mut sigs: Vec<Vec<Vec<(String, String)>>> = Vec::new();
-            for (i, v) in out.iter().enumerate() {
-                let vs = self.signatures(&v.ty);
-                if vs.is_empty() {
+        }
+        let mut sigs = Vec::new();
+        let mut seen: BTreeMap<String, String> = BTreeMap::new();
+        for (i, v) in out.iter().enumerate() {
+            let mut values: Vec<String> = d
+                .mapping
+                .iter()
+                .filter(|(_, t)| refs.get(i).copied().flatten() == Some(t.as_str()))
+                .map(|(k, _)| k.clone())
+                .collect();
+            if values.is_empty() {
+                values = self.const_values(&v.ty, p);
+                values.sort();
+                values.dedup();
+            }
+            if values.is_empty()
+                && let Some(Some(r)) = refs.get(i)
+            {
+                values.push(r.rsplit('/').next().unwrap_or_default().to_string());
+            }
+            if values.is_empty() {
+                return err(
+                    &format!("{pointer}/oneOf/{i}"),
+                    format!(
+                        "variant `{}` has no value for the discriminator `{p}`",
+                        v.name
+                    ),
+                );
+            }
+            for val in &values {
+                if let Some(other) = seen.insert(val.clone(), v.name.clone()) {
                     return err(
-                        &format!("{pointer}/oneOf/{i}"),
+                        pointer,
                         format!(
-                            "oneOf without a discriminator: variant `{}` has no single-value enum field to dispatch on; \
-                             add a `discriminator`, a single-value `enum` field, or `x-untagged: true`",
+                            "discriminator value `{val}` selects both `{other}` and `{}`",
                             v.name
                         ),
                     );
                 }
-                for (j, earlier) in sigs.iter().enumerate() {
-                    if vs.iter().any(|s| earlier.contains(s)) {
-                        let other = out.get(j).map(|o| o.name.as_str()).unwrap_or_default();
-                        return err(
-                            pointer,
-                            format!(
-                                "oneOf variants `{other}` and `{}` have the same single-value enum fields; they cannot be told apart (use a discriminator or x-untagged)",
-                                v.name
-                            ),
-                        );
-                    }
-                }
-                sigs.push(vs);
             }
-            Some(sigs)
-        };
-        self.define(TypeDef {
-            name: hint.to_string(),
-            doc,
-            pointer: pointer.to_string(),
-            kind: TypeKind::OneOf(OneOf {
-                variants: out,
-                signatures,
-            }),
-        })
+            sigs.push(
+                values
+                    .into_iter()
+                    .map(|val| vec![(p.clone(), val)])
+                    .collect(),
+            );
+        }
+        Ok(sigs)
+    }
+
+    /// Per variant, its single-value enum field signatures; they must tell the variants apart.
+    fn enum_field_signatures(&self, out: &[Variant], pointer: &str) -> Result<Vec<Vec<Signature>>> {
+        let mut sigs: Vec<Vec<Vec<(String, String)>>> = Vec::new();
+        for (i, v) in out.iter().enumerate() {
+            let vs = self.signatures(&v.ty);
+            if vs.is_empty() {
+                return err(
+                    &format!("{pointer}/oneOf/{i}"),
+                    format!(
+                        "oneOf without a discriminator: variant `{}` has no single-value enum field to dispatch on; \
+                         add a `discriminator`, a single-value `enum` field, or `x-untagged: true`",
+                        v.name
+                    ),
+                );
+            }
+            for (j, earlier) in sigs.iter().enumerate() {
+                if vs.iter().any(|s| earlier.contains(s)) {
+                    let other = out.get(j).map(|o| o.name.as_str()).unwrap_or_default();
+                    return err(
+                        pointer,
+                        format!(
+                            "oneOf variants `{other}` and `{}` have the same single-value enum fields; they cannot be told apart (use a discriminator or x-untagged)",
+                            v.name
+                        ),
+                    );
+                }
+            }
+            sigs.push(vs);
+        }
+        Ok(sigs)
     }
 
     /// The single values a type gives to field `p` (a struct's one-value enum field, or the

@@ -247,6 +247,83 @@ fn variant_label(doc: &Value, variant: &Value, index: usize) -> String {
     format!("#{index}")
 }
 
+/// The parameters an operation takes, keyed `in:name` (path ones by position), each with its
+/// pointer. Path-level parameters apply to every operation of the path; operation-level ones win.
+fn collect_parameters<'v>(doc: &'v Value, op: &Op<'v>) -> BTreeMap<String, (&'v Value, String)> {
+    let mut by_key: BTreeMap<(String, String), (&'v Value, String)> = BTreeMap::new();
+    let mut path_index = 0usize;
+    let mut add = |list: Option<&'v Value>, base: String| {
+        for (i, p) in list
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            let p = follow(doc, p);
+            let location = p
+                .get("in")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string();
+            let mut name = p
+                .get("name")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_string();
+            if location == "path" {
+                // Path parameters are matched by position, not by name.
+                name = format!("#{path_index}");
+                path_index += 1;
+            }
+            by_key.insert((location, name), (p, format!("{base}/{i}")));
+        }
+    };
+    add(
+        op.item.get("parameters"),
+        format!("{}/parameters", join("#/paths", &op.path)),
+    );
+    add(
+        op.op.get("parameters"),
+        format!("{}/parameters", op.pointer()),
+    );
+    let listed: Vec<(String, &'v Value, String)> = by_key
+        .into_iter()
+        .map(|((l, name), (p, pointer))| (format!("{l}:{name}"), p, pointer))
+        .collect();
+    listed
+        .into_iter()
+        .map(|(k, p, ptr)| (k, (p, ptr)))
+        .collect()
+}
+
+/// How messages name a parameter: its location, then its name in backticks.
+fn parameter_name(p: &Value) -> String {
+    format!(
+        "{} parameter `{}`",
+        p.get("in").and_then(Value::as_str).unwrap_or("?"),
+        p.get("name").and_then(Value::as_str).unwrap_or("?")
+    )
+}
+
+/// Whether a parameter is marked `required: true`.
+fn parameter_required(p: &Value) -> bool {
+    p.get("required").and_then(Value::as_bool).unwrap_or(false)
+}
+
+/// The pointer to report a schema's changes under: that of the schema actually defining the
+/// element. Following a `$ref` moves the pointer into `#/components/...`, so it resolves in the
+/// document.
+fn defining_pointer(o: &Value, n: &Value, ptr: &str) -> String {
+    let followed = n
+        .get("$ref")
+        .or_else(|| o.get("$ref"))
+        .and_then(Value::as_str)
+        .filter(|r| r.starts_with("#/"));
+    followed
+        .map(str::to_string)
+        .unwrap_or_else(|| ptr.to_string())
+}
+
 impl<'a> Cx<'a> {
     fn push(
         &mut self,
@@ -457,30 +534,47 @@ impl<'a> Cx<'a> {
         }
     }
 
+    /// Compares one operation present on both sides, step by step.
     fn operation_pair(&mut self, o: &Op<'a>, n: &Op<'a>) {
         let site = Site {
             product: n.tag(),
             operation: Some(n.label()),
         };
         let ptr = n.pointer();
+        self.operation_identity(&site, o, n, &ptr);
+        self.operation_path_inferred(&site, o, n, &ptr);
+        self.operation_pagination(&site, o, n, &ptr);
+        self.operation_servers_security(&site, o, n, &ptr);
+        self.parameters(&site, o, n);
+        self.request_body(&site, o, n, &ptr);
+        self.responses(&site, o, n, &ptr);
+        self.callbacks(&site, o, n, &ptr);
+    }
+
+    /// Reports a changed operationId and a changed product (first tag).
+    fn operation_identity(&mut self, site: &Site, o: &Op<'a>, n: &Op<'a>, ptr: &str) {
         if o.id() != n.id() {
             self.push(
-                &site,
+                site,
                 ChangeKind::OperationRenamed,
                 None,
-                join(&ptr, "operationId"),
+                join(ptr, "operationId"),
                 format!("operationId `{}` → `{}`", o.id(), n.id()),
             );
         }
         if o.tag() != n.tag() {
             self.push(
-                &site,
+                site,
                 ChangeKind::OperationProductChanged,
                 None,
-                join(&ptr, "tags"),
+                join(ptr, "tags"),
                 format!("product `{}` → `{}`", o.tag(), n.tag()),
             );
         }
+    }
+
+    /// Reports a path that became confirmed or became marked `x-path-inferred`.
+    fn operation_path_inferred(&mut self, site: &Site, o: &Op<'a>, n: &Op<'a>, ptr: &str) {
         let inferred = |op: &Op| {
             op.op
                 .get("x-path-inferred")
@@ -489,42 +583,50 @@ impl<'a> Cx<'a> {
         };
         match (inferred(o), inferred(n)) {
             (true, false) => self.push(
-                &site,
+                site,
                 ChangeKind::PathConfirmed,
                 None,
-                ptr.clone(),
+                ptr.to_string(),
                 format!(
                     "path confirmed (x-source: {})",
                     n.op.get("x-source").and_then(Value::as_str).unwrap_or("?")
                 ),
             ),
             (false, true) => self.push(
-                &site,
+                site,
                 ChangeKind::PathBecameInferred,
                 None,
-                ptr.clone(),
+                ptr.to_string(),
                 "path is now marked inferred".into(),
             ),
             _ => {}
         }
+    }
+
+    /// Reports `x-pagination` added to or removed from the operation.
+    fn operation_pagination(&mut self, site: &Site, o: &Op<'a>, n: &Op<'a>, ptr: &str) {
         let paginated = |op: &Op| op.op.get("x-pagination").is_some();
         match (paginated(o), paginated(n)) {
             (false, true) => self.push(
-                &site,
+                site,
                 ChangeKind::PaginationAdded,
                 None,
-                join(&ptr, "x-pagination"),
+                join(ptr, "x-pagination"),
                 "operation became paginated".into(),
             ),
             (true, false) => self.push(
-                &site,
+                site,
                 ChangeKind::PaginationRemoved,
                 None,
-                ptr.clone(),
+                ptr.to_string(),
                 "operation is no longer paginated".into(),
             ),
             _ => {}
         }
+    }
+
+    /// Compares operation-level servers and the operation's security requirement.
+    fn operation_servers_security(&mut self, site: &Site, o: &Op<'a>, n: &Op<'a>, ptr: &str) {
         // Operation-level servers (the v3 token endpoints) are compared like the global ones.
         let (os, ns): (Vec<Value>, Vec<Value>) = (
             o.op.get("servers")
@@ -537,24 +639,20 @@ impl<'a> Cx<'a> {
                 .unwrap_or_default(),
         );
         self.server_lists(
-            &site,
+            site,
             os.iter().collect(),
             ns.iter().collect(),
-            &join(&ptr, "servers"),
+            &join(ptr, "servers"),
         );
         if o.op.get("security") != n.op.get("security") {
             self.push(
-                &site,
+                site,
                 ChangeKind::SecurityRequirementChanged,
                 None,
-                join(&ptr, "security"),
+                join(ptr, "security"),
                 "operation security requirement changed".into(),
             );
         }
-        self.parameters(&site, o, n);
-        self.request_body(&site, o, n, &ptr);
-        self.responses(&site, o, n, &ptr);
-        self.callbacks(&site, o, n, &ptr);
     }
 
     /// Compares the bodies of the callbacks (webhook pushes) both sides declare. The platform
@@ -585,66 +683,10 @@ impl<'a> Cx<'a> {
         }
     }
 
+    /// Compares the parameters of one operation: removed and changed ones, then added ones.
     fn parameters(&mut self, site: &Site, o: &Op<'a>, n: &Op<'a>) {
-        // Path-level parameters apply to every operation of the path; operation-level ones win.
-        let collect = |doc: &'a Value, op: &Op<'a>| -> Vec<(String, &'a Value, String)> {
-            let mut by_key: BTreeMap<(String, String), (&'a Value, String)> = BTreeMap::new();
-            let mut path_index = 0usize;
-            let mut add = |list: Option<&'a Value>, base: String| {
-                for (i, p) in list
-                    .and_then(Value::as_array)
-                    .into_iter()
-                    .flatten()
-                    .enumerate()
-                {
-                    let p = follow(doc, p);
-                    let location = p
-                        .get("in")
-                        .and_then(Value::as_str)
-                        .unwrap_or("")
-                        .to_string();
-                    let mut name = p
-                        .get("name")
-                        .and_then(Value::as_str)
-                        .unwrap_or("")
-                        .to_string();
-                    if location == "path" {
-                        // Path parameters are matched by position, not by name.
-                        name = format!("#{path_index}");
-                        path_index += 1;
-                    }
-                    by_key.insert((location, name), (p, format!("{base}/{i}")));
-                }
-            };
-            add(
-                op.item.get("parameters"),
-                format!("{}/parameters", join("#/paths", &op.path)),
-            );
-            add(
-                op.op.get("parameters"),
-                format!("{}/parameters", op.pointer()),
-            );
-            by_key
-                .into_iter()
-                .map(|((l, name), (p, pointer))| (format!("{l}:{name}"), p, pointer))
-                .collect()
-        };
-        let old: BTreeMap<String, (&Value, String)> = collect(self.old, o)
-            .into_iter()
-            .map(|(k, p, ptr)| (k, (p, ptr)))
-            .collect();
-        let new: BTreeMap<String, (&Value, String)> = collect(self.new, n)
-            .into_iter()
-            .map(|(k, p, ptr)| (k, (p, ptr)))
-            .collect();
-        let pname = |p: &Value| {
-            format!(
-                "{} parameter `{}`",
-                p.get("in").and_then(Value::as_str).unwrap_or("?"),
-                p.get("name").and_then(Value::as_str).unwrap_or("?")
-            )
-        };
-        let required = |p: &Value| p.get("required").and_then(Value::as_bool).unwrap_or(false);
+        let old = collect_parameters(self.old, o);
+        let new = collect_parameters(self.new, n);
         for (key, (op_, optr)) in &old {
             match new.get(key) {
                 None => self.push(
@@ -652,73 +694,80 @@ impl<'a> Cx<'a> {
                     ChangeKind::ParameterRemoved,
                     None,
                     optr.clone(),
-                    format!("{} removed", pname(op_)),
+                    format!("{} removed", parameter_name(op_)),
                 ),
-                Some((np, nptr)) => {
-                    match (required(op_), required(np)) {
-                        (false, true) => self.push(
-                            site,
-                            ChangeKind::ParameterBecameRequired,
-                            None,
-                            nptr.clone(),
-                            format!("{} became required", pname(np)),
-                        ),
-                        (true, false) => self.push(
-                            site,
-                            ChangeKind::ParameterBecameOptional,
-                            None,
-                            nptr.clone(),
-                            format!("{} became optional", pname(np)),
-                        ),
-                        _ => {}
-                    }
-                    let group = |p: &Value| p.get("x-filter-group").cloned();
-                    if group(op_) != group(np) {
-                        self.push(
-                            site,
-                            ChangeKind::ParameterFilterGroupChanged,
-                            None,
-                            nptr.clone(),
-                            format!(
-                                "{}: filter group {} → {}",
-                                pname(np),
-                                group(op_).unwrap_or(Value::Null),
-                                group(np).unwrap_or(Value::Null)
-                            ),
-                        );
-                    }
-                    if let (Some(os), Some(ns)) = (op_.get("schema"), np.get("schema")) {
-                        let mut seen = HashSet::new();
-                        self.schema(
-                            site,
-                            Direction::Request,
-                            os,
-                            ns,
-                            &join(nptr, "schema"),
-                            &pname(np),
-                            false,
-                            &mut seen,
-                        );
-                    }
-                }
+                Some((np, nptr)) => self.parameter_pair(site, op_, np, nptr),
             }
         }
         for (key, (np, nptr)) in &new {
             if !old.contains_key(key) {
-                let kind = if required(np) {
+                let kind = if parameter_required(np) {
                     ChangeKind::RequiredParameterAdded
                 } else {
                     ChangeKind::OptionalParameterAdded
                 };
-                let what = if required(np) { "required" } else { "optional" };
+                let what = if parameter_required(np) {
+                    "required"
+                } else {
+                    "optional"
+                };
                 self.push(
                     site,
                     kind,
                     None,
                     nptr.clone(),
-                    format!("{} added ({what})", pname(np)),
+                    format!("{} added ({what})", parameter_name(np)),
                 );
             }
+        }
+    }
+
+    /// Compares one parameter present on both sides: requiredness, filter group, schema.
+    fn parameter_pair(&mut self, site: &Site, op_: &Value, np: &Value, nptr: &str) {
+        match (parameter_required(op_), parameter_required(np)) {
+            (false, true) => self.push(
+                site,
+                ChangeKind::ParameterBecameRequired,
+                None,
+                nptr.to_string(),
+                format!("{} became required", parameter_name(np)),
+            ),
+            (true, false) => self.push(
+                site,
+                ChangeKind::ParameterBecameOptional,
+                None,
+                nptr.to_string(),
+                format!("{} became optional", parameter_name(np)),
+            ),
+            _ => {}
+        }
+        let group = |p: &Value| p.get("x-filter-group").cloned();
+        if group(op_) != group(np) {
+            self.push(
+                site,
+                ChangeKind::ParameterFilterGroupChanged,
+                None,
+                nptr.to_string(),
+                format!(
+                    "{}: filter group {} → {}",
+                    parameter_name(np),
+                    group(op_).unwrap_or(Value::Null),
+                    group(np).unwrap_or(Value::Null)
+                ),
+            );
+        }
+        if let (Some(os), Some(ns)) = (op_.get("schema"), np.get("schema")) {
+            let mut seen = HashSet::new();
+            self.schema(
+                site,
+                Direction::Request,
+                os,
+                ns,
+                &join(nptr, "schema"),
+                &parameter_name(np),
+                false,
+                &mut seen,
+            );
         }
     }
 
@@ -876,16 +925,7 @@ impl<'a> Cx<'a> {
         {
             return;
         }
-        // Report under the pointer of the schema actually defining the element: following a
-        // `$ref` moves the pointer into `#/components/...`, so it resolves in the document.
-        let followed = n
-            .get("$ref")
-            .or_else(|| o.get("$ref"))
-            .and_then(Value::as_str)
-            .filter(|r| r.starts_with("#/"));
-        let ptr = &followed
-            .map(str::to_string)
-            .unwrap_or_else(|| ptr.to_string());
+        let ptr = &defining_pointer(o, n, ptr);
         let (old_doc, new_doc) = (self.old, self.new);
         let (os, ns) = (follow(old_doc, o), follow(new_doc, n));
         let (ot, nt) = (type_shape(old_doc, os), type_shape(new_doc, ns));
@@ -903,6 +943,23 @@ impl<'a> Cx<'a> {
             );
             return;
         }
+        self.schema_format(site, dir, os, ns, ptr, what);
+        self.schema_enum(site, dir, os, ns, ptr, what);
+        self.schema_containers(site, dir, os, ns, ptr, what, seen);
+        self.schema_compositions(site, dir, os, ns, ptr, what, seen);
+        self.properties(site, dir, os, ns, ptr, what, seen);
+    }
+
+    /// Reports a changed `format` of two resolved schemas.
+    fn schema_format(
+        &mut self,
+        site: &Site,
+        dir: Direction,
+        os: &Value,
+        ns: &Value,
+        ptr: &str,
+        what: &str,
+    ) {
         let fmt = |s: &Value| s.get("format").and_then(Value::as_str).map(str::to_string);
         if fmt(os) != fmt(ns) {
             self.push(
@@ -917,6 +974,18 @@ impl<'a> Cx<'a> {
                 ),
             );
         }
+    }
+
+    /// Reports enum values removed or added, and an enum restriction added or dropped.
+    fn schema_enum(
+        &mut self,
+        site: &Site,
+        dir: Direction,
+        os: &Value,
+        ns: &Value,
+        ptr: &str,
+        what: &str,
+    ) {
         match (enum_values(os), enum_values(ns)) {
             (Some(a), Some(b)) => {
                 for v in a.iter().filter(|v| !b.contains(v)) {
@@ -954,6 +1023,20 @@ impl<'a> Cx<'a> {
             ),
             (None, None) => {}
         }
+    }
+
+    /// Recurses into array `items` and object-valued `additionalProperties` present on both sides.
+    #[allow(clippy::too_many_arguments)]
+    fn schema_containers(
+        &mut self,
+        site: &Site,
+        dir: Direction,
+        os: &Value,
+        ns: &Value,
+        ptr: &str,
+        what: &str,
+        seen: &mut HashSet<(String, String)>,
+    ) {
         if let (Some(oi), Some(ni)) = (os.get("items"), ns.get("items")) {
             self.schema(
                 site,
@@ -981,6 +1064,20 @@ impl<'a> Cx<'a> {
                 seen,
             );
         }
+    }
+
+    /// Compares `oneOf`/`anyOf` variants and discriminators, then `allOf` members by position.
+    #[allow(clippy::too_many_arguments)]
+    fn schema_compositions(
+        &mut self,
+        site: &Site,
+        dir: Direction,
+        os: &Value,
+        ns: &Value,
+        ptr: &str,
+        what: &str,
+        seen: &mut HashSet<(String, String)>,
+    ) {
         for key in ["oneOf", "anyOf"] {
             if let (Some(ol), Some(nl)) = (
                 os.get(key).and_then(Value::as_array),
@@ -1019,7 +1116,6 @@ impl<'a> Cx<'a> {
                 );
             }
         }
-        self.properties(site, dir, os, ns, ptr, what, seen);
     }
 
     #[allow(clippy::too_many_arguments)]
