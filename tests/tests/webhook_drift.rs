@@ -63,6 +63,26 @@ fn voice_push_with_numeric_numbers_and_zero_end_time() {
 }
 
 #[test]
+fn pulsing_is_a_numeric_string_and_a_bare_number_is_drift() {
+    let documented = Event::parse(&fixture("voice_message_out.json")).unwrap();
+    let Event::VoiceCall(c) = &documented.event else {
+        panic!("{:?}", documented.event)
+    };
+    assert_eq!(c.pulsing, Some(30));
+    assert_eq!(reports(&documented.drift), vec![]);
+    let body = br#"{"event":"voice:message:out","payload":{"id":"a:1","pulsing":60}}"#;
+    let numeric = Event::parse(body).unwrap();
+    let Event::VoiceCall(c) = &numeric.event else {
+        panic!("{:?}", numeric.event)
+    };
+    assert_eq!(c.pulsing, Some(60));
+    assert_eq!(
+        reports(&numeric.drift),
+        vec![lenient("/payload/pulsing", "number as numeric string")]
+    );
+}
+
+#[test]
 fn flat_dlr_with_zero_date_zero_credits_and_string_units() {
     let parsed = Event::parse(&fixture("sms_dlr_flat_zero_date.json")).unwrap();
     let Event::SmsStatus(r) = &parsed.event else {

@@ -323,6 +323,34 @@ impl WireScalar for u32 {
     }
 }
 
+/// An integer the reference documents as a numeric string (`"pulsing": "30"`): the string is
+/// the expected form, a JSON number is accepted as drift.
+struct NumericString(u32);
+
+impl WireScalar for NumericString {
+    const EXPECTED: &'static str = "an integer as a string";
+    fn from_wire_str(s: &str) -> Result<Self, String> {
+        s.trim()
+            .parse::<u32>()
+            .map(NumericString)
+            .map_err(|_| format!("invalid integer {s:?}"))
+    }
+    fn from_wire_u64(n: u64) -> Result<Self, String> {
+        lenient::step("number as numeric string")?;
+        u32::try_from(n)
+            .map(NumericString)
+            .map_err(|_| format!("integer {n} out of range"))
+    }
+}
+
+/// `deserialize_with` helper for an optional integer documented as a numeric string.
+pub(crate) fn opt_numeric_string<'de, D>(d: D) -> Result<Option<u32>, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    Ok(opt::<D, NumericString>(d)?.map(|n| n.0))
+}
+
 impl WireScalar for f64 {
     const EXPECTED: &'static str = "a number";
     fn from_wire_str(s: &str) -> Result<Self, String> {
