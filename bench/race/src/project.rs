@@ -18,6 +18,7 @@ pub struct Projection {
 pub fn project(mut spec: Value) -> Projection {
     let mut reductions = Vec::new();
     drop_non_json_bodies(&mut spec, &mut reductions);
+    keep_first_success_response(&mut spec, &mut reductions);
     let mut enum_fixes = Vec::new();
     dedupe_enums(&mut spec, "#", &mut enum_fixes);
     reductions.extend(enum_fixes);
@@ -102,6 +103,48 @@ fn drop_non_json_bodies(spec: &mut Value, reductions: &mut Vec<String>) {
                 paths.remove(&key);
             }
         }
+    }
+}
+
+/// Removes every 2xx response after the first one of an operation (progenitor 0.15.1 asserts
+/// that an operation has at most one success type; our spec gives every operation a `202` with a
+/// free-form object besides its `200`). One line per distinct set of removed codes.
+fn keep_first_success_response(spec: &mut Value, reductions: &mut Vec<String>) {
+    let mut removed: std::collections::BTreeMap<Vec<String>, usize> = Default::default();
+    let Some(paths) = spec.get_mut("paths").and_then(Value::as_mapping_mut) else {
+        return;
+    };
+    for item in paths.values_mut().filter_map(Value::as_mapping_mut) {
+        for (key, op) in item.iter_mut() {
+            if !key.as_str().is_some_and(|m| METHODS.contains(&m)) {
+                continue;
+            }
+            let Some(responses) = op.get_mut("responses").and_then(Value::as_mapping_mut) else {
+                continue;
+            };
+            let success: Vec<Value> = responses
+                .keys()
+                .filter(|k| k.as_str().is_some_and(|c| c.starts_with('2')))
+                .cloned()
+                .collect();
+            let extra: Vec<String> = success
+                .iter()
+                .skip(1)
+                .filter_map(|k| k.as_str().map(str::to_owned))
+                .collect();
+            for code in &extra {
+                responses.remove(code.as_str());
+            }
+            if !extra.is_empty() {
+                *removed.entry(extra).or_default() += 1;
+            }
+        }
+    }
+    for (codes, count) in removed {
+        reductions.push(format!(
+            "removed the {} response(s) of {count} operations: progenitor allows one success type",
+            codes.join("/")
+        ));
     }
 }
 
