@@ -62,7 +62,6 @@ pub mod types;
 // Code generated from `spec/qikberry.yaml` into `src/api/` (product modules and `common`),
 // private and re-exported once at the crate root: `qikberry::sms`, `qikberry::common`, ….
 #[rustfmt::skip]
-#[allow(missing_docs)]
 mod api;
 #[allow(unused_imports)]
 pub use api::*;

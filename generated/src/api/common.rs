@@ -112,6 +112,7 @@ pub struct PaginationMeta {
     /// URL of the list without the page parameter.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub per_page: Option<crate::types::StringOrNumber>,
     /// Index of the last item on this page.
@@ -179,6 +180,7 @@ impl PaginationMeta {
         self
     }
 }
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct PaginationMetaLinksItem {
@@ -463,6 +465,7 @@ pub struct SmsMessageReceipt {
     /// Message length in characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub length: Option<i64>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub charges: Option<crate::types::StringOrNumber>,
     /// Your `custom` reference.
@@ -483,6 +486,7 @@ pub struct SmsMessageReceipt {
     /// Recipient number.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub credits: Option<crate::types::StringOrNumber>,
     /// Creation time.
@@ -622,6 +626,7 @@ pub enum TemplateRef {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct WebhookEventEnvelope {
+    #[allow(missing_docs)]
     pub event: WebhookEventName,
     /// Event-specific payload.
     pub payload: serde_json::Map<String, serde_json::Value>,

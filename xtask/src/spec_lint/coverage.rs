@@ -11,7 +11,7 @@ use serde_json::Value;
 use super::walk;
 use super::{Check, Problems};
 use crate::openapi::Operation;
-use crate::openapi::pointer::join;
+use crate::openapi::pointer::{join, join_index};
 
 /// The 13 tags an operation may carry.
 pub const ALLOWED_TAGS: [&str; 13] = [
@@ -184,7 +184,7 @@ pub fn check(doc: &Value, inventory_file: &Path, problems: &mut Problems) -> Cou
         } else {
             spec_keys.insert(key.clone(), op.pointer.clone());
         }
-        check_operation(op, problems);
+        check_operation(doc, op, problems);
         if let Some(id) = op.node.get("operationId").and_then(Value::as_str) {
             if let Some(other) = operation_ids.get(id) {
                 problems.push(
@@ -354,7 +354,7 @@ fn show(value: Option<&Value>) -> String {
     value.map_or_else(|| "missing".to_string(), Value::to_string)
 }
 
-fn check_operation(op: &Operation<'_>, problems: &mut Problems) {
+fn check_operation(doc: &Value, op: &Operation<'_>, problems: &mut Problems) {
     let node = op.node;
     let tags: Vec<&Value> = node
         .get("tags")
@@ -423,11 +423,72 @@ fn check_operation(op: &Operation<'_>, problems: &mut Problems) {
             );
         }
     }
+    check_parameter_descriptions(doc, op, problems);
+}
+
+/// Every parameter becomes a method argument (listed under "Arguments") or a builder setter, and
+/// its rustdoc is the parameter's description: a user needs one, so it is required. Schema
+/// properties are not: the generator marks each undocumented one `#[allow(missing_docs)]`.
+fn check_parameter_descriptions(doc: &Value, op: &Operation<'_>, problems: &mut Problems) {
+    let lists = [
+        (
+            op.item.get("parameters"),
+            op.pointer.rsplit_once('/').map_or("", |(p, _)| p),
+        ),
+        (op.node.get("parameters"), op.pointer.as_str()),
+    ];
+    for (list, owner) in lists {
+        let Some(list) = list.and_then(Value::as_array) else {
+            continue;
+        };
+        for (i, param) in list.iter().enumerate() {
+            let param = openapi::pointer::follow(doc, param);
+            let described = param
+                .get("description")
+                .and_then(Value::as_str)
+                .is_some_and(|s| !s.trim().is_empty());
+            if !described {
+                let name = param.get("name").and_then(Value::as_str).unwrap_or("?");
+                problems.push(
+                    Check::Coverage,
+                    join_index(&join(owner, "parameters"), i),
+                    format!("parameter {name:?} has no description (it is the argument's rustdoc)"),
+                );
+            }
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parameters_need_descriptions_wherever_they_are_defined() {
+        let doc = serde_json::json!({
+            "components": {"parameters": {"Page": {"name": "page", "in": "query"}}},
+            "paths": {"/a/{id}": {
+                "parameters": [{"name": "id", "in": "path", "description": "The id."}],
+                "get": {"parameters": [
+                    {"name": "q", "in": "query", "description": " "},
+                    {"$ref": "#/components/parameters/Page"},
+                    {"name": "ok", "in": "query", "description": "Fine."}
+                ]}
+            }}
+        });
+        let mut problems = Problems::default();
+        for op in openapi::operations(&doc) {
+            check_parameter_descriptions(&doc, &op, &mut problems);
+        }
+        let at: Vec<&str> = problems.0.iter().map(|p| p.pointer.as_str()).collect();
+        assert_eq!(
+            at,
+            [
+                "#/paths/~1a~1{id}/get/parameters/0",
+                "#/paths/~1a~1{id}/get/parameters/1"
+            ]
+        );
+    }
 
     #[test]
     fn snake_case() {

@@ -72,8 +72,10 @@ pub struct AccountBalance {
     /// 1 if the service is postpaid, 0 if prepaid.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub postpaid: Option<i64>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub credits: Option<crate::types::StringOrNumber>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub charges: Option<crate::types::StringOrNumber>,
 }
@@ -123,6 +125,7 @@ impl AccountBalance {
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum AccountBalanceData {
+    #[allow(missing_docs)]
     PerServiceBalances(Vec<AccountBalance>),
     /// The object form; its fields are not documented, so it is kept as raw JSON.
     BalanceObject(serde_json::Map<String, serde_json::Value>),
@@ -168,12 +171,14 @@ impl From<serde_json::Map<String, serde_json::Value>> for AccountBalanceData {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct AccountGetBalanceResponse {
+    #[allow(missing_docs)]
     pub status: crate::types::StringOrNumber,
     /// HTTP status repeated in the body.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Outcome.
     pub message: String,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<AccountBalanceData>,
 }

@@ -159,7 +159,9 @@ string_enum!(IntegrationsClevertapRootType { U = "U", N = "N", A = "A" });
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct IntegrationsSendClevertapJsonRequest {
+    #[allow(missing_docs)]
     pub root: IntegrationsClevertapRoot,
+    #[allow(missing_docs)]
     pub nodes: Vec<IntegrationsClevertapNode>,
 }
 impl IntegrationsSendClevertapJsonRequest {
@@ -177,12 +179,14 @@ impl IntegrationsSendClevertapJsonRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct IntegrationsSendClevertapJsonResponse {
+    #[allow(missing_docs)]
     pub status: crate::types::StringOrNumber,
     /// Outcome.
     pub message: String,
     /// ID of the batch.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::api::common::SmsMessageReceipt>>,
 }
@@ -348,12 +352,14 @@ string_enum!(IntegrationsSendClevertapSmsRequestType { U = "U", N = "N", A = "A"
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct IntegrationsSendClevertapSmsResponse {
+    #[allow(missing_docs)]
     pub status: crate::types::StringOrNumber,
     /// Outcome.
     pub message: String,
     /// ID of the batch.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::api::common::SmsMessageReceipt>>,
 }
@@ -519,12 +525,14 @@ string_enum!(IntegrationsSendMoengageSmsRequestType { U = "U", N = "N", A = "A" 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct IntegrationsSendMoengageSmsResponse {
+    #[allow(missing_docs)]
     pub status: crate::types::StringOrNumber,
     /// Outcome.
     pub message: String,
     /// ID of the batch.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::api::common::SmsMessageReceipt>>,
 }

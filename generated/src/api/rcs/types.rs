@@ -26,6 +26,7 @@ pub struct RcsCardDocument {
     /// Buttons shown under the card.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suggestions: Option<Vec<RcsSuggestion>>,
+    #[allow(missing_docs)]
     pub media: RcsMediaDocument,
 }
 impl RcsCardDocument {
@@ -141,6 +142,7 @@ pub struct RcsCardImage {
     /// Buttons shown under the card.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suggestions: Option<Vec<RcsSuggestion>>,
+    #[allow(missing_docs)]
     pub media: RcsMediaImage,
 }
 impl RcsCardImage {
@@ -240,6 +242,7 @@ string_enum!(
 pub struct RcsCardMessage {
     /// Message kind.
     pub r#type: RcsCardMessageType,
+    #[allow(missing_docs)]
     pub payload: RcsCardMessagePayload,
 }
 impl RcsCardMessage {
@@ -251,6 +254,7 @@ impl RcsCardMessage {
         }
     }
 }
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
@@ -462,6 +466,7 @@ pub struct RcsCardVideo {
     /// Buttons shown under the card.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suggestions: Option<Vec<RcsSuggestion>>,
+    #[allow(missing_docs)]
     pub media: RcsMediaVideo,
 }
 impl RcsCardVideo {
@@ -660,6 +665,7 @@ impl From<RcsMediaVideo> for RcsCarouselCardMedia {
 pub struct RcsCarouselMessage {
     /// Message kind.
     pub r#type: RcsCarouselMessageType,
+    #[allow(missing_docs)]
     pub payload: RcsCarouselMessagePayload,
 }
 impl RcsCarouselMessage {
@@ -671,6 +677,7 @@ impl RcsCarouselMessage {
         }
     }
 }
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
@@ -705,6 +712,7 @@ pub struct RcsChannel {
     pub name: RcsChannelName,
     /// Your RCS agent (bot) identifier.
     pub from: String,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recipient: Option<RcsRecipient>,
 }
@@ -941,6 +949,7 @@ pub struct RcsCreateTemplateResponse {
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<RcsTemplate>,
 }
@@ -1034,6 +1043,7 @@ pub struct RcsCreateUnsubscriberResponse {
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<RcsUnsubscriber>,
 }
@@ -1107,7 +1117,9 @@ impl RcsDeleteTemplateResponse {
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum RcsDeleteTemplateResponseData {
+    #[allow(missing_docs)]
     Integer(i64),
+    #[allow(missing_docs)]
     List(Vec<serde_json::Value>),
     /// A shape this version of the client does not know, kept as raw JSON.
     Unknown(serde_json::Value),
@@ -1194,6 +1206,7 @@ pub struct RcsGetMessageStatusResponse {
     pub status: crate::types::StringOrNumber,
     /// Human-readable outcome.
     pub message: String,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<RcsMessageStatus>>,
 }
@@ -1226,6 +1239,7 @@ pub struct RcsGetTemplateResponse {
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<RcsTemplate>,
 }
@@ -1264,6 +1278,7 @@ pub struct RcsGetUnsubscriberResponse {
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<RcsUnsubscriber>,
 }
@@ -1300,6 +1315,7 @@ impl RcsGetUnsubscriberResponse {
 pub struct RcsImageMessage {
     /// Message kind.
     pub r#type: RcsImageMessageType,
+    #[allow(missing_docs)]
     pub payload: RcsImageMessagePayload,
 }
 impl RcsImageMessage {
@@ -1311,6 +1327,7 @@ impl RcsImageMessage {
         }
     }
 }
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
@@ -1375,6 +1392,7 @@ impl RcsImportUnsubscribersResponse {
 pub struct RcsInteractiveMessage {
     /// Message kind.
     pub r#type: RcsInteractiveMessageType,
+    #[allow(missing_docs)]
     pub payload: RcsInteractiveMessagePayload,
 }
 impl RcsInteractiveMessage {
@@ -1386,6 +1404,7 @@ impl RcsInteractiveMessage {
         }
     }
 }
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
@@ -1393,9 +1412,12 @@ pub struct RcsInteractiveMessagePayload {
     /// Optional category of the message.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub header: Option<RcsInteractiveMessagePayloadHeader>,
+    #[allow(missing_docs)]
     pub body: RcsInteractiveMessagePayloadBody,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub footer: Option<RcsInteractiveMessagePayloadFooter>,
     /// Buttons the user can tap (reply chips).
@@ -1431,12 +1453,14 @@ impl RcsInteractiveMessagePayload {
         self
     }
 }
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsInteractiveMessagePayloadBody {
     /// Block kind.
     pub r#type: RcsInteractiveMessagePayloadBodyType,
+    #[allow(missing_docs)]
     pub payload: RcsInteractiveMessagePayloadBodyPayload,
 }
 impl RcsInteractiveMessagePayloadBody {
@@ -1448,6 +1472,7 @@ impl RcsInteractiveMessagePayloadBody {
         }
     }
 }
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
@@ -1473,12 +1498,14 @@ pub enum RcsInteractiveMessagePayloadBodyType {
     Unknown(String),
 }
 string_enum!(RcsInteractiveMessagePayloadBodyType { Text = "text" });
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsInteractiveMessagePayloadFooter {
     /// Block kind.
     pub r#type: RcsInteractiveMessagePayloadFooterType,
+    #[allow(missing_docs)]
     pub payload: RcsInteractiveMessagePayloadFooterPayload,
 }
 impl RcsInteractiveMessagePayloadFooter {
@@ -1490,6 +1517,7 @@ impl RcsInteractiveMessagePayloadFooter {
         }
     }
 }
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
@@ -1515,12 +1543,14 @@ pub enum RcsInteractiveMessagePayloadFooterType {
     Unknown(String),
 }
 string_enum!(RcsInteractiveMessagePayloadFooterType { Text = "text" });
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsInteractiveMessagePayloadHeader {
     /// Block kind.
     pub r#type: RcsInteractiveMessagePayloadHeaderType,
+    #[allow(missing_docs)]
     pub payload: RcsInteractiveMessagePayloadHeaderPayload,
 }
 impl RcsInteractiveMessagePayloadHeader {
@@ -1532,6 +1562,7 @@ impl RcsInteractiveMessagePayloadHeader {
         }
     }
 }
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
@@ -1580,10 +1611,13 @@ pub struct RcsListPricingResponse {
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<RcsPrice>>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<crate::api::common::PaginationLinks>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
 }
@@ -1634,10 +1668,13 @@ pub struct RcsListTemplatesResponse {
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<RcsTemplate>>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<crate::api::common::PaginationLinks>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
 }
@@ -1688,10 +1725,13 @@ pub struct RcsListUnsubscribersResponse {
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<RcsUnsubscriber>>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<crate::api::common::PaginationLinks>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
 }
@@ -1740,6 +1780,7 @@ impl RcsListUnsubscribersResponse {
 pub struct RcsMediaDocument {
     /// Media kind.
     pub r#type: RcsMediaDocumentType,
+    #[allow(missing_docs)]
     pub payload: RcsMediaDocumentPayload,
 }
 impl RcsMediaDocument {
@@ -1751,6 +1792,7 @@ impl RcsMediaDocument {
         }
     }
 }
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
@@ -1796,6 +1838,7 @@ string_enum!(RcsMediaDocumentType { Document = "document" });
 pub struct RcsMediaImage {
     /// Media kind.
     pub r#type: RcsMediaImageType,
+    #[allow(missing_docs)]
     pub payload: RcsMediaImagePayload,
 }
 impl RcsMediaImage {
@@ -1807,6 +1850,7 @@ impl RcsMediaImage {
         }
     }
 }
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
@@ -1852,6 +1896,7 @@ string_enum!(RcsMediaImageType { Image = "image" });
 pub struct RcsMediaVideo {
     /// Media kind.
     pub r#type: RcsMediaVideoType,
+    #[allow(missing_docs)]
     pub payload: RcsMediaVideoPayload,
 }
 impl RcsMediaVideo {
@@ -1863,6 +1908,7 @@ impl RcsMediaVideo {
         }
     }
 }
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
@@ -1918,6 +1964,7 @@ pub struct RcsMessageStatus {
     /// Delivery status.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<RcsMessageStatusStatus>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub credits: Option<crate::types::StringOrNumber>,
     /// When the message was accepted.
@@ -2047,8 +2094,10 @@ pub struct RcsPrice {
     /// Country name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub country_name: Option<String>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub calling_code: Option<crate::types::StringOrNumber>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sale_price: Option<crate::types::StringOrNumber>,
     /// Short code of the sub-service.
@@ -2063,6 +2112,7 @@ pub struct RcsPrice {
     /// Currency code of `sale_price`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::types::StringOrNumber>,
     /// When the price entry was created.
@@ -2175,6 +2225,7 @@ pub struct RcsQueuedMessage {
     /// Receiver.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub credits: Option<crate::types::StringOrNumber>,
     /// When the message was accepted.
@@ -2247,6 +2298,7 @@ impl RcsQueuedMessage {
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsRecipient {
+    #[allow(missing_docs)]
     pub to: RcsRecipientTo,
 }
 impl RcsRecipient {
@@ -2262,7 +2314,9 @@ impl RcsRecipient {
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum RcsRecipientTo {
+    #[allow(missing_docs)]
     Text(String),
+    #[allow(missing_docs)]
     List(Vec<String>),
 }
 #[cfg(feature = "deserialize-requests")]
@@ -2315,7 +2369,9 @@ impl From<Vec<String>> for RcsRecipientTo {
 pub struct RcsSendCard {
     /// Channels to send through.
     pub channels: Vec<RcsChannel>,
+    #[allow(missing_docs)]
     pub message: RcsCardMessage,
+    #[allow(missing_docs)]
     pub recipient: RcsRecipient,
 }
 impl RcsSendCard {
@@ -2341,7 +2397,9 @@ impl RcsSendCard {
 pub struct RcsSendCarousel {
     /// Channels to send through.
     pub channels: Vec<RcsChannel>,
+    #[allow(missing_docs)]
     pub message: RcsCarouselMessage,
+    #[allow(missing_docs)]
     pub recipient: RcsRecipient,
 }
 impl RcsSendCarousel {
@@ -2367,7 +2425,9 @@ impl RcsSendCarousel {
 pub struct RcsSendImage {
     /// Channels to send through.
     pub channels: Vec<RcsChannel>,
+    #[allow(missing_docs)]
     pub message: RcsImageMessage,
+    #[allow(missing_docs)]
     pub recipient: RcsRecipient,
 }
 impl RcsSendImage {
@@ -2393,7 +2453,9 @@ impl RcsSendImage {
 pub struct RcsSendInteractive {
     /// Channels to send through.
     pub channels: Vec<RcsChannel>,
+    #[allow(missing_docs)]
     pub message: RcsInteractiveMessage,
+    #[allow(missing_docs)]
     pub recipient: RcsRecipient,
 }
 impl RcsSendInteractive {
@@ -2520,6 +2582,7 @@ pub struct RcsSendMessageResponse {
     pub status: crate::types::StringOrNumber,
     /// Human-readable outcome.
     pub message: String,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<RcsQueuedMessage>>,
 }
@@ -2556,6 +2619,7 @@ pub struct RcsSendTemplateRequest {
     /// Additional metadata for the message.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<serde_json::Map<String, serde_json::Value>>,
+    #[allow(missing_docs)]
     pub recipient: RcsRecipient,
 }
 impl RcsSendTemplateRequest {
@@ -2586,6 +2650,7 @@ pub struct RcsSendTemplateResponse {
     pub status: i64,
     /// Human-readable outcome.
     pub message: String,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<RcsQueuedMessage>>,
 }
@@ -2613,7 +2678,9 @@ impl RcsSendTemplateResponse {
 pub struct RcsSendText {
     /// Channels to send through.
     pub channels: Vec<RcsChannel>,
+    #[allow(missing_docs)]
     pub message: RcsTextMessage,
+    #[allow(missing_docs)]
     pub recipient: RcsRecipient,
 }
 impl RcsSendText {
@@ -2639,7 +2706,9 @@ impl RcsSendText {
 pub struct RcsSendVideo {
     /// Channels to send through.
     pub channels: Vec<RcsChannel>,
+    #[allow(missing_docs)]
     pub message: RcsVideoMessage,
+    #[allow(missing_docs)]
     pub recipient: RcsRecipient,
 }
 impl RcsSendVideo {
@@ -2665,6 +2734,7 @@ impl RcsSendVideo {
 pub struct RcsSuggestion {
     /// Kind of suggestion content; `text` for a reply chip.
     pub r#type: String,
+    #[allow(missing_docs)]
     pub payload: RcsSuggestionPayload,
 }
 impl RcsSuggestion {
@@ -2676,6 +2746,7 @@ impl RcsSuggestion {
         }
     }
 }
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
@@ -2755,8 +2826,10 @@ pub struct RcsTemplate {
     /// Template content. The platform returns it as a JSON-encoded string; accept an object too.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payload: Option<RcsTemplatePayload>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::types::StringOrNumber>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_conversation: Option<crate::types::StringOrNumber>,
     /// Creation time.
@@ -2867,6 +2940,7 @@ pub struct RcsTemplateCarousel {
     pub number: String,
     /// Always `template` when creating.
     pub r#type: RcsTemplateCarouselType,
+    #[allow(missing_docs)]
     pub payload: RcsTemplateCarouselPayload,
 }
 impl RcsTemplateCarousel {
@@ -2906,6 +2980,7 @@ pub enum RcsTemplateCarouselLanguage {
     Unknown(String),
 }
 string_enum!(RcsTemplateCarouselLanguage { Eu = "eu", EnUs = "en_US", En = "en" });
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
@@ -2966,7 +3041,9 @@ string_enum!(RcsTemplateFilterType { Text = "text", Media = "media" });
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum RcsTemplatePayload {
+    #[allow(missing_docs)]
     Text(String),
+    #[allow(missing_docs)]
     Object(serde_json::Map<String, serde_json::Value>),
     /// A shape this version of the client does not know, kept as raw JSON.
     Unknown(serde_json::Value),
@@ -3030,6 +3107,7 @@ pub struct RcsTemplateRichCardDocument {
     pub number: String,
     /// Always `template` when creating.
     pub r#type: RcsTemplateRichCardDocumentType,
+    #[allow(missing_docs)]
     pub payload: RcsTemplateRichCardDocumentPayload,
 }
 impl RcsTemplateRichCardDocument {
@@ -3071,10 +3149,12 @@ pub enum RcsTemplateRichCardDocumentLanguage {
 string_enum!(
     RcsTemplateRichCardDocumentLanguage { Eu = "eu", EnUs = "en_US", En = "en" }
 );
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsTemplateRichCardDocumentPayload {
+    #[allow(missing_docs)]
     pub card: RcsCardDocument,
 }
 impl RcsTemplateRichCardDocumentPayload {
@@ -3114,6 +3194,7 @@ pub struct RcsTemplateRichCardImage {
     pub number: String,
     /// Always `template` when creating.
     pub r#type: RcsTemplateRichCardImageType,
+    #[allow(missing_docs)]
     pub payload: RcsTemplateRichCardImagePayload,
 }
 impl RcsTemplateRichCardImage {
@@ -3153,10 +3234,12 @@ pub enum RcsTemplateRichCardImageLanguage {
     Unknown(String),
 }
 string_enum!(RcsTemplateRichCardImageLanguage { Eu = "eu", EnUs = "en_US", En = "en" });
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsTemplateRichCardImagePayload {
+    #[allow(missing_docs)]
     pub card: RcsCardImage,
 }
 impl RcsTemplateRichCardImagePayload {
@@ -3196,6 +3279,7 @@ pub struct RcsTemplateRichCardVideo {
     pub number: String,
     /// Always `template` when creating.
     pub r#type: RcsTemplateRichCardVideoType,
+    #[allow(missing_docs)]
     pub payload: RcsTemplateRichCardVideoPayload,
 }
 impl RcsTemplateRichCardVideo {
@@ -3235,10 +3319,12 @@ pub enum RcsTemplateRichCardVideoLanguage {
     Unknown(String),
 }
 string_enum!(RcsTemplateRichCardVideoLanguage { Eu = "eu", EnUs = "en_US", En = "en" });
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsTemplateRichCardVideoPayload {
+    #[allow(missing_docs)]
     pub card: RcsCardVideo,
 }
 impl RcsTemplateRichCardVideoPayload {
@@ -3276,6 +3362,7 @@ pub struct RcsTemplateText {
     pub number: String,
     /// Always `template` when creating.
     pub r#type: RcsTemplateTextType,
+    #[allow(missing_docs)]
     pub payload: RcsTemplateTextPayload,
 }
 impl RcsTemplateText {
@@ -3326,10 +3413,12 @@ pub enum RcsTemplateTextLanguage {
     Unknown(String),
 }
 string_enum!(RcsTemplateTextLanguage { Eu = "eu", EnUs = "en_US", En = "en" });
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsTemplateTextPayload {
+    #[allow(missing_docs)]
     pub body: RcsTextContent,
     /// Not used by this shape (must be absent or empty); use the text with suggestion shape instead.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -3377,6 +3466,7 @@ pub struct RcsTemplateTextWithSuggestion {
     pub number: String,
     /// Always `template` when creating.
     pub r#type: RcsTemplateTextWithSuggestionType,
+    #[allow(missing_docs)]
     pub payload: RcsTemplateTextWithSuggestionPayload,
 }
 impl RcsTemplateTextWithSuggestion {
@@ -3418,10 +3508,12 @@ pub enum RcsTemplateTextWithSuggestionLanguage {
 string_enum!(
     RcsTemplateTextWithSuggestionLanguage { Eu = "eu", EnUs = "en_US", En = "en" }
 );
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsTemplateTextWithSuggestionPayload {
+    #[allow(missing_docs)]
     pub body: RcsTextContent,
     /// Suggested replies or actions shown under the text.
     pub suggestions: Vec<RcsSuggestion>,
@@ -3451,6 +3543,7 @@ string_enum!(RcsTemplateTextWithSuggestionType { Template = "template" });
 pub struct RcsTextContent {
     /// Content kind.
     pub r#type: RcsTextContentType,
+    #[allow(missing_docs)]
     pub payload: RcsTextContentPayload,
 }
 impl RcsTextContent {
@@ -3462,6 +3555,7 @@ impl RcsTextContent {
         }
     }
 }
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
@@ -3494,6 +3588,7 @@ string_enum!(RcsTextContentType { Text = "text" });
 pub struct RcsTextMessage {
     /// Message kind.
     pub r#type: RcsTextMessageType,
+    #[allow(missing_docs)]
     pub payload: RcsTextMessagePayload,
 }
 impl RcsTextMessage {
@@ -3505,6 +3600,7 @@ impl RcsTextMessage {
         }
     }
 }
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
@@ -3639,6 +3735,7 @@ impl RcsUpdateTemplateRequest {
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsUpdateTemplateRequestPayload {
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<RcsTextContent>,
     /// Suggested replies or actions.
@@ -3799,6 +3896,7 @@ pub struct RcsUpdateTemplateResponse {
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<RcsTemplate>,
 }
@@ -3892,6 +3990,7 @@ pub struct RcsUpdateUnsubscriberResponse {
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<RcsUnsubscriber>,
 }
@@ -3928,6 +4027,7 @@ impl RcsUpdateUnsubscriberResponse {
 pub struct RcsVideoMessage {
     /// Message kind.
     pub r#type: RcsVideoMessageType,
+    #[allow(missing_docs)]
     pub payload: RcsVideoMessagePayload,
 }
 impl RcsVideoMessage {
@@ -3939,6 +4039,7 @@ impl RcsVideoMessage {
         }
     }
 }
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]

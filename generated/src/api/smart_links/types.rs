@@ -8,8 +8,10 @@ pub struct SmartLinkVisit {
     /// Visit identifier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<crate::types::StringOrNumber>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub link_id: Option<crate::types::StringOrNumber>,
     /// IP address of the visitor.
@@ -60,6 +62,7 @@ pub struct SmartLinkVisit {
     /// Device model.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub device_model: Option<String>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub touch_enabled: Option<crate::types::StringOrNumber>,
     /// Latitude, when known.
@@ -330,10 +333,13 @@ pub struct SmartLinksListVisitsResponse {
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<SmartLinkVisit>>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<crate::api::common::PaginationLinks>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
 }

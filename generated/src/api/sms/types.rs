@@ -5,11 +5,13 @@
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SmsBlockedTemplate {
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<crate::types::StringOrNumber>,
     /// DLT template ID that is blocked.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::types::StringOrNumber>,
 }
@@ -172,6 +174,7 @@ pub struct SmsCreateBlockedTemplateResponse {
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<SmsBlockedTemplate>,
 }
@@ -244,6 +247,7 @@ pub struct SmsCreateSenderResponse {
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<SmsSender>,
 }
@@ -334,6 +338,7 @@ pub struct SmsCreateTemplateResponse {
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<SmsTemplate>,
 }
@@ -427,6 +432,7 @@ pub struct SmsCreateUnsubscriberResponse {
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<SmsUnsubscriber>,
 }
@@ -629,6 +635,7 @@ pub struct SmsDeliveryStatus {
     /// Recipient number.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mobile: Option<String>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<SmsDlrStatus>,
     /// SMS parts billed.
@@ -637,6 +644,7 @@ pub struct SmsDeliveryStatus {
     /// Length in characters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub length: Option<i64>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub charges: Option<crate::types::StringOrNumber>,
     /// Your `custom` reference.
@@ -737,6 +745,7 @@ impl SmsDeliveryStatus {
 pub enum SmsDestinations {
     /// One number, or several separated by commas.
     SingleNumber(String),
+    #[allow(missing_docs)]
     ListOfNumbers(Vec<String>),
 }
 #[cfg(feature = "deserialize-requests")]
@@ -1004,6 +1013,7 @@ pub struct SmsGetBlockedTemplateResponse {
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<SmsBlockedTemplate>,
 }
@@ -1035,16 +1045,20 @@ impl SmsGetBlockedTemplateResponse {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SmsGetDeliveryStatusResponse {
+    #[allow(missing_docs)]
     pub status: crate::types::StringOrNumber,
     /// HTTP status repeated in the body.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Outcome.
     pub message: String,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<SmsDeliveryStatus>>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<crate::api::common::PaginationLinks>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
 }
@@ -1095,6 +1109,7 @@ pub struct SmsGetSenderResponse {
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<SmsSender>,
 }
@@ -1133,6 +1148,7 @@ pub struct SmsGetTemplateResponse {
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<SmsTemplate>,
 }
@@ -1171,6 +1187,7 @@ pub struct SmsGetUnsubscriberResponse {
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<SmsUnsubscriber>,
 }
@@ -1293,10 +1310,13 @@ pub struct SmsListBlockedTemplatesResponse {
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<SmsBlockedTemplate>>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<crate::api::common::PaginationLinks>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
 }
@@ -1347,10 +1367,13 @@ pub struct SmsListPricingResponse {
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<SmsPrice>>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<crate::api::common::PaginationLinks>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
 }
@@ -1401,10 +1424,13 @@ pub struct SmsListSendersResponse {
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<SmsSender>>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<crate::api::common::PaginationLinks>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
 }
@@ -1455,10 +1481,13 @@ pub struct SmsListTemplatesResponse {
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<SmsTemplate>>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<crate::api::common::PaginationLinks>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
 }
@@ -1509,10 +1538,13 @@ pub struct SmsListUnsubscribersResponse {
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<SmsUnsubscriber>>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<crate::api::common::PaginationLinks>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
 }
@@ -1565,6 +1597,7 @@ pub struct SmsPrice {
     /// International calling code.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub calling_code: Option<i64>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sale_price: Option<crate::types::StringOrNumber>,
     /// Service short code.
@@ -1576,6 +1609,7 @@ pub struct SmsPrice {
     /// Currency code.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::types::StringOrNumber>,
     /// Creation time.
@@ -1659,6 +1693,7 @@ impl SmsPrice {
 pub struct SmsSendAutoDetect {
     /// An approved sender ID of the account.
     pub sender: String,
+    #[allow(missing_docs)]
     pub to: SmsDestinations,
     /// Message text.
     pub message: String,
@@ -1685,6 +1720,7 @@ pub struct SmsSendAutoDetect {
     /// Webhook that receives the delivery report; alternatively subscribe a webhook to `sms:message:status`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_id: Option<String>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<SmsSendMeta>,
     /// Encoding: U = Unicode, N = normal, A = auto-detect.
@@ -1774,6 +1810,7 @@ string_enum!(SmsSendAutoDetectType { A = "A" });
 pub struct SmsSendDirect {
     /// An approved sender ID of the account.
     pub sender: String,
+    #[allow(missing_docs)]
     pub to: SmsDestinations,
     /// Message text without any http(s) URL.
     pub message: String,
@@ -1800,6 +1837,7 @@ pub struct SmsSendDirect {
     /// Webhook that receives the delivery report; alternatively subscribe a webhook to `sms:message:status`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_id: Option<String>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<SmsSendMeta>,
 }
@@ -2063,6 +2101,7 @@ pub struct SmsSendMessageResponse {
     /// ID of the batch; usable as `group_id` in `GET /sms/status`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::api::common::SmsMessageReceipt>>,
 }
@@ -2125,6 +2164,7 @@ impl SmsSendMeta {
 pub struct SmsSendNormal {
     /// An approved sender ID of the account.
     pub sender: String,
+    #[allow(missing_docs)]
     pub to: SmsDestinations,
     /// Message text.
     pub message: String,
@@ -2151,6 +2191,7 @@ pub struct SmsSendNormal {
     /// Webhook that receives the delivery report; alternatively subscribe a webhook to `sms:message:status`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_id: Option<String>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<SmsSendMeta>,
     /// Encoding: U = Unicode, N = normal, A = auto-detect.
@@ -2240,6 +2281,7 @@ string_enum!(SmsSendNormalType { N = "N" });
 pub struct SmsSendScheduled {
     /// An approved sender ID of the account.
     pub sender: String,
+    #[allow(missing_docs)]
     pub to: SmsDestinations,
     /// Message text.
     pub message: String,
@@ -2266,6 +2308,7 @@ pub struct SmsSendScheduled {
     /// Webhook that receives the delivery report; alternatively subscribe a webhook to `sms:message:status`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_id: Option<String>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<SmsSendMeta>,
     /// Scheduled sending time, `yyyy-mm-dd hh:mm:ss`.
@@ -2369,6 +2412,7 @@ string_enum!(SmsSendScheduledType { U = "U", N = "N", A = "A" });
 pub struct SmsSendShortLink {
     /// An approved sender ID of the account.
     pub sender: String,
+    #[allow(missing_docs)]
     pub to: SmsDestinations,
     /// Message text containing at least one http(s) URL; each URL is replaced by a short link before sending.
     pub message: String,
@@ -2395,6 +2439,7 @@ pub struct SmsSendShortLink {
     /// Webhook that receives the delivery report; alternatively subscribe a webhook to `sms:message:status`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_id: Option<String>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<SmsSendMeta>,
 }
@@ -2474,8 +2519,10 @@ pub struct SmsSendTemplateMessageRequest {
     pub template: crate::api::common::TemplateRef,
     /// Values for the template's variables, by variable name (`{{name}}` in the template is replaced by `data.name`).
     pub data: std::collections::BTreeMap<String, String>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<SmsSendMeta>,
+    #[allow(missing_docs)]
     pub recipient: SmsTemplateRecipient,
 }
 impl SmsSendTemplateMessageRequest {
@@ -2502,12 +2549,14 @@ impl SmsSendTemplateMessageRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct SmsSendTemplateMessageResponse {
+    #[allow(missing_docs)]
     pub status: crate::types::StringOrNumber,
     /// Outcome.
     pub message: String,
     /// ID of the batch.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::api::common::SmsMessageReceipt>>,
 }
@@ -2593,6 +2642,7 @@ pub struct SmsSendTextMessageResponse {
     pub status: crate::types::StringOrNumber,
     /// Outcome.
     pub message: String,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::api::common::SmsMessageReceipt>>,
 }
@@ -2621,6 +2671,7 @@ impl SmsSendTextMessageResponse {
 pub struct SmsSendUnicode {
     /// An approved sender ID of the account.
     pub sender: String,
+    #[allow(missing_docs)]
     pub to: SmsDestinations,
     /// Message text.
     pub message: String,
@@ -2647,6 +2698,7 @@ pub struct SmsSendUnicode {
     /// Webhook that receives the delivery report; alternatively subscribe a webhook to `sms:message:status`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_id: Option<String>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<SmsSendMeta>,
     /// Encoding: U = Unicode, N = normal, A = auto-detect.
@@ -2739,6 +2791,7 @@ pub struct SmsSender {
     /// The sender ID itself, e.g. `SENDER`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service: Option<SmsSenderService>,
     /// Company the sender belongs to.
@@ -3172,6 +3225,7 @@ string_enum!(SmsTextChannelName { Sms = "sms" });
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SmsTextChannelRecipient {
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<SmsDestinations>,
 }
@@ -3285,7 +3339,9 @@ string_enum!(SmsTextLinkContentType { Text = "text" });
 pub struct SmsTextMessagePlain {
     /// Channel blocks (SMS).
     pub channels: Vec<SmsTextChannel>,
+    #[allow(missing_docs)]
     pub message: SmsTextContent,
+    #[allow(missing_docs)]
     pub recipient: SmsTextRecipient,
 }
 impl SmsTextMessagePlain {
@@ -3311,7 +3367,9 @@ impl SmsTextMessagePlain {
 pub struct SmsTextMessageShortLink {
     /// Channel blocks (SMS).
     pub channels: Vec<SmsTextChannel>,
+    #[allow(missing_docs)]
     pub message: SmsTextLinkContent,
+    #[allow(missing_docs)]
     pub recipient: SmsTextRecipient,
 }
 impl SmsTextMessageShortLink {
@@ -3333,6 +3391,7 @@ impl SmsTextMessageShortLink {
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SmsTextRecipient {
+    #[allow(missing_docs)]
     pub to: SmsDestinations,
 }
 impl SmsTextRecipient {
@@ -3480,6 +3539,7 @@ pub struct SmsUpdateBlockedTemplateResponse {
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<SmsBlockedTemplate>,
 }
@@ -3578,6 +3638,7 @@ pub struct SmsUpdateSenderResponse {
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<SmsSender>,
 }
@@ -3711,6 +3772,7 @@ pub struct SmsUpdateTemplateResponse {
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<SmsTemplate>,
 }
@@ -3804,6 +3866,7 @@ pub struct SmsUpdateUnsubscriberResponse {
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<SmsUnsubscriber>,
 }

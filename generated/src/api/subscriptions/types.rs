@@ -5,8 +5,10 @@
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct Subscription {
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<crate::types::StringOrNumber>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub event: Option<crate::api::common::WebhookEventName>,
     /// What the subscription applies to: `all`, or a specific identity such as `keyword:1` / `number:1`.
@@ -73,6 +75,7 @@ impl Subscription {
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SubscriptionsCreateSubscriptionRequest {
+    #[allow(missing_docs)]
     pub event: crate::api::common::WebhookEventName,
     /// Identity the subscription applies to, e.g. `all`.
     pub identity: String,
@@ -104,6 +107,7 @@ pub struct SubscriptionsCreateSubscriptionResponse {
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Subscription>,
 }
@@ -184,6 +188,7 @@ pub struct SubscriptionsGetSubscriptionResponse {
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Subscription>,
 }
@@ -222,10 +227,13 @@ pub struct SubscriptionsListSubscriptionsResponse {
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<Subscription>>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<crate::api::common::PaginationLinks>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
 }

@@ -194,6 +194,7 @@ impl VerifyCreateProfileResponse {
 pub enum VerifyCreateProfileResponseData {
     /// An omnichannel OTP profile: the ordered list of channels (with waits) an OTP goes through. `status` 1 active, 0 inactive.
     VerifyProfile(VerifyProfile),
+    #[allow(missing_docs)]
     List(Vec<VerifyProfile>),
     /// A shape this version of the client does not know, kept as raw JSON.
     Unknown(serde_json::Value),
@@ -327,6 +328,7 @@ impl VerifyDeleteProfileResponse {
 pub enum VerifyDeleteProfileResponseData {
     /// An omnichannel OTP profile: the ordered list of channels (with waits) an OTP goes through. `status` 1 active, 0 inactive.
     VerifyProfile(VerifyProfile),
+    #[allow(missing_docs)]
     List(Vec<VerifyProfile>),
     /// A shape this version of the client does not know, kept as raw JSON.
     Unknown(serde_json::Value),
@@ -477,6 +479,7 @@ pub struct VerifyDirectChannelRcs {
     /// Sender on this channel.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
+    #[allow(missing_docs)]
     pub recipient: VerifyRecipient,
     /// Position in the failover sequence, starting at 0.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -545,6 +548,7 @@ pub struct VerifyDirectChannelSms {
     /// Sender on this channel.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
+    #[allow(missing_docs)]
     pub recipient: VerifyRecipient,
     /// Position in the failover sequence, starting at 0.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -615,6 +619,7 @@ pub struct VerifyDirectChannelViber {
     /// Sender on this channel.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
+    #[allow(missing_docs)]
     pub recipient: VerifyRecipient,
     /// Position in the failover sequence, starting at 0.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -683,6 +688,7 @@ pub struct VerifyDirectChannelVoice {
     /// Sender on this channel.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
+    #[allow(missing_docs)]
     pub recipient: VerifyRecipient,
     /// Position in the failover sequence, starting at 0.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -690,6 +696,7 @@ pub struct VerifyDirectChannelVoice {
     /// Seconds to wait before the next channel.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub wait: Option<i64>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub flow_id: Option<crate::types::StringOrNumber>,
     /// Speech language, e.g. `en_US`.
@@ -757,6 +764,7 @@ pub struct VerifyDirectChannelWhatsapp {
     /// Sender on this channel.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
+    #[allow(missing_docs)]
     pub recipient: VerifyRecipient,
     /// Position in the failover sequence, starting at 0.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -863,6 +871,7 @@ impl VerifyGetProfileResponse {
 pub enum VerifyGetProfileResponseData {
     /// An omnichannel OTP profile: the ordered list of channels (with waits) an OTP goes through. `status` 1 active, 0 inactive.
     VerifyProfile(VerifyProfile),
+    #[allow(missing_docs)]
     List(Vec<VerifyProfile>),
     /// A shape this version of the client does not know, kept as raw JSON.
     Unknown(serde_json::Value),
@@ -920,10 +929,13 @@ pub struct VerifyListProfilesResponse {
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<VerifyProfile>>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<crate::api::common::PaginationLinks>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
 }
@@ -1111,11 +1123,13 @@ impl VerifyOtpPayload {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct VerifyProfile {
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<crate::types::StringOrNumber>,
     /// Profile name (alphanumeric).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::types::StringOrNumber>,
     /// Channels of the profile, in the order they are tried.
@@ -1175,6 +1189,7 @@ impl VerifyProfile {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct VerifyProfileChannel {
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<crate::types::StringOrNumber>,
     /// Channel name (`sms`, `whatsapp`, `voice`, `viber`).
@@ -1186,10 +1201,13 @@ pub struct VerifyProfileChannel {
     /// Template used on this channel.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub template: Option<String>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub wait: Option<crate::types::StringOrNumber>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<crate::types::StringOrNumber>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::types::StringOrNumber>,
 }
@@ -1388,6 +1406,7 @@ pub struct VerifyProfileChannelTextToSpeech {
     /// Seconds to wait for this channel before moving to the next one. After a voice channel the next channel needs at least 60 seconds.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub wait: Option<i64>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub flow_id: Option<crate::types::StringOrNumber>,
     /// Speech language, e.g. `en_US`.
@@ -1661,6 +1680,7 @@ impl VerifySearchOtpResponse {
 pub struct VerifySendEngageOtp {
     /// Exactly one channel.
     pub channels: Vec<VerifyDirectChannelVoice>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payload: Option<VerifyOtpPayload>,
 }
@@ -1682,6 +1702,7 @@ impl VerifySendEngageOtp {
 pub struct VerifySendFailoverOtp {
     /// Two or more channels tried in `order`, each after the previous one's `wait`.
     pub channels: Vec<VerifyDirectChannel>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payload: Option<VerifyOtpPayload>,
 }
@@ -1857,7 +1878,9 @@ impl VerifySendOtpResponse {
 pub struct VerifySendProfileOtpRequest {
     /// Name of the omnichannel profile to use.
     pub profile: String,
+    #[allow(missing_docs)]
     pub recipient: VerifyRecipient,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payload: Option<VerifyOtpPayload>,
 }
@@ -1937,6 +1960,7 @@ impl VerifySendProfileOtpResponse {
 pub struct VerifySendRcsOtp {
     /// Exactly one channel.
     pub channels: Vec<VerifyDirectChannelRcs>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payload: Option<VerifyOtpPayload>,
 }
@@ -1958,6 +1982,7 @@ impl VerifySendRcsOtp {
 pub struct VerifySendSmsOtp {
     /// Exactly one channel.
     pub channels: Vec<VerifyDirectChannelSms>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payload: Option<VerifyOtpPayload>,
 }
@@ -1979,6 +2004,7 @@ impl VerifySendSmsOtp {
 pub struct VerifySendViberOtp {
     /// Exactly one channel.
     pub channels: Vec<VerifyDirectChannelViber>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payload: Option<VerifyOtpPayload>,
 }
@@ -2000,6 +2026,7 @@ impl VerifySendViberOtp {
 pub struct VerifySendWhatsappOtp {
     /// Exactly one channel.
     pub channels: Vec<VerifyDirectChannelWhatsapp>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payload: Option<VerifyOtpPayload>,
 }
@@ -2154,6 +2181,7 @@ impl VerifyUpdateProfileResponse {
 pub enum VerifyUpdateProfileResponseData {
     /// An omnichannel OTP profile: the ordered list of channels (with waits) an OTP goes through. `status` 1 active, 0 inactive.
     VerifyProfile(VerifyProfile),
+    #[allow(missing_docs)]
     List(Vec<VerifyProfile>),
     /// A shape this version of the client does not know, kept as raw JSON.
     Unknown(serde_json::Value),

@@ -8,6 +8,7 @@
 pub struct ViberButton {
     /// Choice type.
     pub r#type: ViberButtonType,
+    #[allow(missing_docs)]
     pub payload: ViberButtonPayload,
 }
 impl ViberButton {
@@ -19,6 +20,7 @@ impl ViberButton {
         }
     }
 }
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
@@ -58,8 +60,10 @@ pub struct ViberChannel {
     pub name: ViberChannelName,
     /// Viber sender (service) identifier.
     pub from: String,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<ViberChannelMeta>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recipient: Option<ViberRecipient>,
 }
@@ -323,6 +327,7 @@ pub struct ViberCreateTemplateResponse {
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
+    #[allow(missing_docs)]
     pub data: ViberTemplate,
 }
 impl ViberCreateTemplateResponse {
@@ -356,6 +361,7 @@ pub struct ViberCreateUnsubscriberResponse {
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
+    #[allow(missing_docs)]
     pub data: ViberUnsubscriber,
 }
 impl ViberCreateUnsubscriberResponse {
@@ -455,6 +461,7 @@ impl ViberDeleteUnsubscriberResponse {
 pub struct ViberFileMessage {
     /// Message type.
     pub r#type: ViberFileMessageType,
+    #[allow(missing_docs)]
     pub payload: ViberFileMessagePayload,
 }
 impl ViberFileMessage {
@@ -466,6 +473,7 @@ impl ViberFileMessage {
         }
     }
 }
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
@@ -513,6 +521,7 @@ pub struct ViberGetMessageStatusResponse {
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
+    #[allow(missing_docs)]
     pub data: Vec<ViberMessageStatus>,
 }
 impl ViberGetMessageStatusResponse {
@@ -546,6 +555,7 @@ pub struct ViberGetTemplateResponse {
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
+    #[allow(missing_docs)]
     pub data: ViberTemplate,
 }
 impl ViberGetTemplateResponse {
@@ -579,6 +589,7 @@ pub struct ViberGetUnsubscriberResponse {
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
+    #[allow(missing_docs)]
     pub data: ViberUnsubscriber,
 }
 impl ViberGetUnsubscriberResponse {
@@ -608,6 +619,7 @@ impl ViberGetUnsubscriberResponse {
 pub struct ViberImageHeader {
     /// Header type.
     pub r#type: ViberImageHeaderType,
+    #[allow(missing_docs)]
     pub payload: ViberImageHeaderPayload,
 }
 impl ViberImageHeader {
@@ -619,6 +631,7 @@ impl ViberImageHeader {
         }
     }
 }
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
@@ -653,6 +666,7 @@ string_enum!(ViberImageHeaderType { Image = "image" });
 pub struct ViberImageMessage {
     /// Message type.
     pub r#type: ViberImageMessageType,
+    #[allow(missing_docs)]
     pub payload: ViberImageMessagePayload,
 }
 impl ViberImageMessage {
@@ -664,6 +678,7 @@ impl ViberImageMessage {
         }
     }
 }
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
@@ -698,6 +713,7 @@ string_enum!(ViberImageMessageType { Image = "image" });
 pub struct ViberImageTextButtonMessage {
     /// Message type.
     pub r#type: ViberImageTextButtonMessageType,
+    #[allow(missing_docs)]
     pub payload: ViberImageTextButtonMessagePayload,
 }
 impl ViberImageTextButtonMessage {
@@ -709,11 +725,14 @@ impl ViberImageTextButtonMessage {
         }
     }
 }
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberImageTextButtonMessagePayload {
+    #[allow(missing_docs)]
     pub body: ViberTextBody,
+    #[allow(missing_docs)]
     pub header: ViberImageHeader,
     /// The button(s) under the message.
     pub choices: Vec<ViberButton>,
@@ -749,6 +768,7 @@ string_enum!(ViberImageTextButtonMessageType { Interactive = "interactive" });
 pub struct ViberImageTextMessage {
     /// Message type.
     pub r#type: ViberImageTextMessageType,
+    #[allow(missing_docs)]
     pub payload: ViberImageTextMessagePayload,
 }
 impl ViberImageTextMessage {
@@ -760,11 +780,14 @@ impl ViberImageTextMessage {
         }
     }
 }
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberImageTextMessagePayload {
+    #[allow(missing_docs)]
     pub body: ViberTextBody,
+    #[allow(missing_docs)]
     pub header: ViberImageHeader,
     /// This shape carries no buttons; if present the list must be empty.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -838,9 +861,12 @@ pub struct ViberListPricingResponse {
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
+    #[allow(missing_docs)]
     pub data: Vec<ViberPrice>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<crate::api::common::PaginationLinks>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
 }
@@ -887,9 +913,12 @@ pub struct ViberListTemplatesResponse {
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
+    #[allow(missing_docs)]
     pub data: Vec<ViberTemplate>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<crate::api::common::PaginationLinks>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
 }
@@ -936,9 +965,12 @@ pub struct ViberListUnsubscribersResponse {
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
+    #[allow(missing_docs)]
     pub data: Vec<ViberUnsubscriber>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<crate::api::common::PaginationLinks>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
 }
@@ -990,6 +1022,7 @@ pub struct ViberMessageStatus {
     /// Recipient phone number.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub credits: Option<crate::types::StringOrNumber>,
     /// When the message was accepted.
@@ -1112,8 +1145,10 @@ pub struct ViberPrice {
     /// Country name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub country_name: Option<String>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub calling_code: Option<crate::types::StringOrNumber>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sale_price: Option<crate::types::StringOrNumber>,
     /// Short code of the sub-service (for example `VBI`, `WAI`).
@@ -1128,6 +1163,7 @@ pub struct ViberPrice {
     /// Currency code of `sale_price`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::types::StringOrNumber>,
     /// When the price entry was created.
@@ -1219,6 +1255,7 @@ pub struct ViberPromotionalImageTemplate {
     pub name: String,
     /// Template category.
     pub category: ViberPromotionalImageTemplateCategory,
+    #[allow(missing_docs)]
     pub message: ViberImageMessage,
 }
 impl ViberPromotionalImageTemplate {
@@ -1252,6 +1289,7 @@ pub struct ViberPromotionalImageTextButtonTemplate {
     pub name: String,
     /// Template category.
     pub category: ViberPromotionalImageTextButtonTemplateCategory,
+    #[allow(missing_docs)]
     pub message: ViberImageTextButtonMessage,
 }
 impl ViberPromotionalImageTextButtonTemplate {
@@ -1391,6 +1429,7 @@ pub struct ViberPromotionalTextButtonTemplate {
     pub name: String,
     /// Template category.
     pub category: ViberPromotionalTextButtonTemplateCategory,
+    #[allow(missing_docs)]
     pub message: ViberTextButtonMessage,
 }
 impl ViberPromotionalTextButtonTemplate {
@@ -1424,6 +1463,7 @@ pub struct ViberPromotionalVideoTemplate {
     pub name: String,
     /// Template category.
     pub category: ViberPromotionalVideoTemplateCategory,
+    #[allow(missing_docs)]
     pub message: ViberVideoMessage,
 }
 impl ViberPromotionalVideoTemplate {
@@ -1457,6 +1497,7 @@ pub struct ViberPromotionalVideoTextButtonTemplate {
     pub name: String,
     /// Template category.
     pub category: ViberPromotionalVideoTextButtonTemplateCategory,
+    #[allow(missing_docs)]
     pub message: ViberVideoTextButtonMessage,
 }
 impl ViberPromotionalVideoTextButtonTemplate {
@@ -1492,6 +1533,7 @@ pub struct ViberPromotionalVideoTextTemplate {
     pub name: String,
     /// Template category.
     pub category: ViberPromotionalVideoTextTemplateCategory,
+    #[allow(missing_docs)]
     pub message: ViberVideoTextMessage,
 }
 impl ViberPromotionalVideoTextTemplate {
@@ -1551,7 +1593,9 @@ impl ViberRecipient {
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum ViberRecipientTo {
+    #[allow(missing_docs)]
     SingleNumber(String),
+    #[allow(missing_docs)]
     ListOfNumbers(Vec<String>),
 }
 #[cfg(feature = "deserialize-requests")]
@@ -1604,7 +1648,9 @@ impl From<Vec<String>> for ViberRecipientTo {
 pub struct ViberSendFileMessage {
     /// Channel(s) the message goes out on.
     pub channels: Vec<ViberChannel>,
+    #[allow(missing_docs)]
     pub message: ViberFileMessage,
+    #[allow(missing_docs)]
     pub recipient: ViberRecipient,
 }
 impl ViberSendFileMessage {
@@ -1630,7 +1676,9 @@ impl ViberSendFileMessage {
 pub struct ViberSendImageMessage {
     /// Channel(s) the message goes out on.
     pub channels: Vec<ViberChannel>,
+    #[allow(missing_docs)]
     pub message: ViberImageMessage,
+    #[allow(missing_docs)]
     pub recipient: ViberRecipient,
 }
 impl ViberSendImageMessage {
@@ -1656,7 +1704,9 @@ impl ViberSendImageMessage {
 pub struct ViberSendImageTextButtonMessage {
     /// Channel(s) the message goes out on.
     pub channels: Vec<ViberChannel>,
+    #[allow(missing_docs)]
     pub message: ViberImageTextButtonMessage,
+    #[allow(missing_docs)]
     pub recipient: ViberRecipient,
 }
 impl ViberSendImageTextButtonMessage {
@@ -1682,7 +1732,9 @@ impl ViberSendImageTextButtonMessage {
 pub struct ViberSendImageTextMessage {
     /// Channel(s) the message goes out on.
     pub channels: Vec<ViberChannel>,
+    #[allow(missing_docs)]
     pub message: ViberImageTextMessage,
+    #[allow(missing_docs)]
     pub recipient: ViberRecipient,
 }
 impl ViberSendImageTextMessage {
@@ -1881,6 +1933,7 @@ pub struct ViberSendMessageResponse {
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
+    #[allow(missing_docs)]
     pub data: Vec<ViberSentMessage>,
 }
 impl ViberSendMessageResponse {
@@ -1912,7 +1965,9 @@ impl ViberSendMessageResponse {
 pub struct ViberSendSessionImageMessage {
     /// Channel(s) the message goes out on.
     pub channels: Vec<ViberSessionChannel>,
+    #[allow(missing_docs)]
     pub message: ViberImageMessage,
+    #[allow(missing_docs)]
     pub recipient: ViberRecipient,
 }
 impl ViberSendSessionImageMessage {
@@ -1938,7 +1993,9 @@ impl ViberSendSessionImageMessage {
 pub struct ViberSendSessionTextMessage {
     /// Channel(s) the message goes out on.
     pub channels: Vec<ViberSessionChannel>,
+    #[allow(missing_docs)]
     pub message: ViberTextMessage,
+    #[allow(missing_docs)]
     pub recipient: ViberRecipient,
 }
 impl ViberSendSessionTextMessage {
@@ -1967,7 +2024,9 @@ pub struct ViberSendTemplateRequest {
     pub template: crate::api::common::TemplateRef,
     /// Values for the template's variables, keyed by variable name (`{{name}}` → `name`).
     pub data: std::collections::BTreeMap<String, String>,
+    #[allow(missing_docs)]
     pub meta: ViberTemplateMeta,
+    #[allow(missing_docs)]
     pub recipient: ViberTemplateRecipient,
 }
 impl ViberSendTemplateRequest {
@@ -1997,6 +2056,7 @@ pub struct ViberSendTemplateResponse {
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
+    #[allow(missing_docs)]
     pub data: Vec<ViberSentMessage>,
 }
 impl ViberSendTemplateResponse {
@@ -2028,7 +2088,9 @@ impl ViberSendTemplateResponse {
 pub struct ViberSendTextButtonMessage {
     /// Channel(s) the message goes out on.
     pub channels: Vec<ViberChannel>,
+    #[allow(missing_docs)]
     pub message: ViberTextButtonMessage,
+    #[allow(missing_docs)]
     pub recipient: ViberRecipient,
 }
 impl ViberSendTextButtonMessage {
@@ -2054,7 +2116,9 @@ impl ViberSendTextButtonMessage {
 pub struct ViberSendTextMessage {
     /// Channel(s) the message goes out on.
     pub channels: Vec<ViberChannel>,
+    #[allow(missing_docs)]
     pub message: ViberTextMessage,
+    #[allow(missing_docs)]
     pub recipient: ViberRecipient,
 }
 impl ViberSendTextMessage {
@@ -2080,7 +2144,9 @@ impl ViberSendTextMessage {
 pub struct ViberSendVideoMessage {
     /// Channel(s) the message goes out on.
     pub channels: Vec<ViberChannel>,
+    #[allow(missing_docs)]
     pub message: ViberVideoMessage,
+    #[allow(missing_docs)]
     pub recipient: ViberRecipient,
 }
 impl ViberSendVideoMessage {
@@ -2106,7 +2172,9 @@ impl ViberSendVideoMessage {
 pub struct ViberSendVideoTextButtonMessage {
     /// Channel(s) the message goes out on.
     pub channels: Vec<ViberChannel>,
+    #[allow(missing_docs)]
     pub message: ViberVideoTextButtonMessage,
+    #[allow(missing_docs)]
     pub recipient: ViberRecipient,
 }
 impl ViberSendVideoTextButtonMessage {
@@ -2132,7 +2200,9 @@ impl ViberSendVideoTextButtonMessage {
 pub struct ViberSendVideoTextMessage {
     /// Channel(s) the message goes out on.
     pub channels: Vec<ViberChannel>,
+    #[allow(missing_docs)]
     pub message: ViberVideoTextMessage,
+    #[allow(missing_docs)]
     pub recipient: ViberRecipient,
 }
 impl ViberSendVideoTextMessage {
@@ -2165,6 +2235,7 @@ pub struct ViberSentMessage {
     /// Recipient phone number.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub credits: Option<crate::types::StringOrNumber>,
     /// When the message was accepted.
@@ -2241,7 +2312,9 @@ pub struct ViberSessionChannel {
     pub name: ViberSessionChannelName,
     /// Viber sender (service) identifier.
     pub from: String,
+    #[allow(missing_docs)]
     pub meta: ViberSessionChannelMeta,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recipient: Option<ViberRecipient>,
 }
@@ -2344,6 +2417,7 @@ pub struct ViberSessionFileTemplate {
     pub name: String,
     /// Template category.
     pub category: ViberSessionFileTemplateCategory,
+    #[allow(missing_docs)]
     pub message: ViberFileMessage,
 }
 impl ViberSessionFileTemplate {
@@ -2377,6 +2451,7 @@ pub struct ViberSessionImageTemplate {
     pub name: String,
     /// Template category.
     pub category: ViberSessionImageTemplateCategory,
+    #[allow(missing_docs)]
     pub message: ViberImageMessage,
 }
 impl ViberSessionImageTemplate {
@@ -2471,6 +2546,7 @@ pub struct ViberSessionTextTemplate {
     pub name: String,
     /// Template category.
     pub category: ViberSessionTextTemplateCategory,
+    #[allow(missing_docs)]
     pub message: ViberTextMessage,
 }
 impl ViberSessionTextTemplate {
@@ -2517,6 +2593,7 @@ pub struct ViberTemplate {
     /// Stored template content (a JSON string or an object).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payload: Option<serde_json::Value>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::types::StringOrNumber>,
     /// When the template was created.
@@ -2724,6 +2801,7 @@ impl ViberTemplateRecipient {
 pub struct ViberTextBody {
     /// Block type.
     pub r#type: ViberTextBodyType,
+    #[allow(missing_docs)]
     pub payload: ViberTextBodyPayload,
 }
 impl ViberTextBody {
@@ -2735,6 +2813,7 @@ impl ViberTextBody {
         }
     }
 }
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
@@ -2769,6 +2848,7 @@ string_enum!(ViberTextBodyType { Text = "text" });
 pub struct ViberTextButtonMessage {
     /// Message type.
     pub r#type: ViberTextButtonMessageType,
+    #[allow(missing_docs)]
     pub payload: ViberTextButtonMessagePayload,
 }
 impl ViberTextButtonMessage {
@@ -2780,11 +2860,14 @@ impl ViberTextButtonMessage {
         }
     }
 }
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberTextButtonMessagePayload {
+    #[allow(missing_docs)]
     pub body: ViberTextBody,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub header: Option<ViberTextHeader>,
     /// The button(s) under the message.
@@ -2824,6 +2907,7 @@ string_enum!(ViberTextButtonMessageType { Interactive = "interactive" });
 pub struct ViberTextHeader {
     /// Header type.
     pub r#type: ViberTextHeaderType,
+    #[allow(missing_docs)]
     pub payload: ViberTextHeaderPayload,
 }
 impl ViberTextHeader {
@@ -2835,6 +2919,7 @@ impl ViberTextHeader {
         }
     }
 }
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
@@ -2869,6 +2954,7 @@ string_enum!(ViberTextHeaderType { Text = "text" });
 pub struct ViberTextMessage {
     /// Message type.
     pub r#type: ViberTextMessageType,
+    #[allow(missing_docs)]
     pub payload: ViberTextMessagePayload,
 }
 impl ViberTextMessage {
@@ -2880,6 +2966,7 @@ impl ViberTextMessage {
         }
     }
 }
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
@@ -2914,6 +3001,7 @@ pub struct ViberTransactionalFileTemplate {
     pub name: String,
     /// Template category.
     pub category: ViberTransactionalFileTemplateCategory,
+    #[allow(missing_docs)]
     pub message: ViberFileMessage,
 }
 impl ViberTransactionalFileTemplate {
@@ -2995,6 +3083,7 @@ pub struct ViberTransactionalTextTemplate {
     pub name: String,
     /// Template category.
     pub category: ViberTransactionalTextTemplateCategory,
+    #[allow(missing_docs)]
     pub message: ViberTextMessage,
 }
 impl ViberTransactionalTextTemplate {
@@ -3147,6 +3236,7 @@ string_enum!(
 pub struct ViberUpdateTemplateRequest {
     /// Template category.
     pub category: ViberUpdateTemplateRequestCategory,
+    #[allow(missing_docs)]
     pub message: ViberTemplateContent,
     /// The template's existing name (cannot be changed).
     pub name: String,
@@ -3195,6 +3285,7 @@ pub struct ViberUpdateTemplateResponse {
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
+    #[allow(missing_docs)]
     pub data: ViberTemplate,
 }
 impl ViberUpdateTemplateResponse {
@@ -3228,6 +3319,7 @@ pub struct ViberUpdateUnsubscriberResponse {
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
+    #[allow(missing_docs)]
     pub data: ViberUnsubscriber,
 }
 impl ViberUpdateUnsubscriberResponse {
@@ -3257,6 +3349,7 @@ impl ViberUpdateUnsubscriberResponse {
 pub struct ViberVideoHeader {
     /// Header type.
     pub r#type: ViberVideoHeaderType,
+    #[allow(missing_docs)]
     pub payload: ViberVideoHeaderPayload,
 }
 impl ViberVideoHeader {
@@ -3268,6 +3361,7 @@ impl ViberVideoHeader {
         }
     }
 }
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
@@ -3302,6 +3396,7 @@ string_enum!(ViberVideoHeaderType { Video = "video" });
 pub struct ViberVideoMessage {
     /// Message type.
     pub r#type: ViberVideoMessageType,
+    #[allow(missing_docs)]
     pub payload: ViberVideoMessagePayload,
 }
 impl ViberVideoMessage {
@@ -3313,6 +3408,7 @@ impl ViberVideoMessage {
         }
     }
 }
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
@@ -3347,6 +3443,7 @@ string_enum!(ViberVideoMessageType { Video = "video" });
 pub struct ViberVideoTextButtonMessage {
     /// Message type.
     pub r#type: ViberVideoTextButtonMessageType,
+    #[allow(missing_docs)]
     pub payload: ViberVideoTextButtonMessagePayload,
 }
 impl ViberVideoTextButtonMessage {
@@ -3358,11 +3455,14 @@ impl ViberVideoTextButtonMessage {
         }
     }
 }
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberVideoTextButtonMessagePayload {
+    #[allow(missing_docs)]
     pub body: ViberTextBody,
+    #[allow(missing_docs)]
     pub header: ViberVideoHeader,
     /// The button(s) under the message.
     pub choices: Vec<ViberButton>,
@@ -3398,6 +3498,7 @@ string_enum!(ViberVideoTextButtonMessageType { Interactive = "interactive" });
 pub struct ViberVideoTextMessage {
     /// Message type.
     pub r#type: ViberVideoTextMessageType,
+    #[allow(missing_docs)]
     pub payload: ViberVideoTextMessagePayload,
 }
 impl ViberVideoTextMessage {
@@ -3409,11 +3510,14 @@ impl ViberVideoTextMessage {
         }
     }
 }
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberVideoTextMessagePayload {
+    #[allow(missing_docs)]
     pub body: ViberTextBody,
+    #[allow(missing_docs)]
     pub header: ViberVideoHeader,
     /// This shape carries no buttons; if present the list must be empty.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -54,6 +54,7 @@ pub struct VoiceBulkCallsFlowWithVariables {
     /// Webhook to notify about the calls; a subscription can replace it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_id: Option<String>,
+    #[allow(missing_docs)]
     pub flow_id: crate::types::StringOrNumber,
     /// Receivers with their variables.
     pub payload: Vec<VoiceBulkRecipientWithVariables>,
@@ -214,8 +215,10 @@ pub struct VoiceCallLog {
     /// Billable duration, `hh:mm:ss`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub billing: Option<String>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pulsing: Option<crate::types::StringOrNumber>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub charges: Option<crate::types::StringOrNumber>,
     /// Start time. Zone-less `YYYY-MM-DD hh:mm:ss`.
@@ -424,11 +427,13 @@ pub struct VoiceCallStatus {
     /// Duration, `hh:mm:ss`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub duration: Option<String>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pulsing: Option<crate::types::StringOrNumber>,
     /// Call status (see the call status table).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<VoiceCallStatusStatus>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub charges: Option<crate::types::StringOrNumber>,
     /// Digits pressed.
@@ -840,6 +845,7 @@ pub struct VoiceClickToCallFlowId {
     /// Redial attempts on unanswered calls.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attempts: Option<i64>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mid: Option<crate::types::StringOrNumber>,
     /// Webhook that receives the call data when the call ends; a subscription can replace it.
@@ -938,6 +944,7 @@ pub struct VoiceClickToCallFlowIdWithVariables {
     /// Redial attempts on unanswered calls.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attempts: Option<i64>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mid: Option<crate::types::StringOrNumber>,
     /// Webhook that receives the call data when the call ends; a subscription can replace it.
@@ -1028,6 +1035,7 @@ pub struct VoiceClickToCallMobile {
     /// Redial attempts on unanswered calls.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attempts: Option<i64>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mid: Option<crate::types::StringOrNumber>,
     /// Webhook that receives the call data when the call ends; a subscription can replace it.
@@ -1170,6 +1178,7 @@ impl From<VoiceBulkCallsFlowWithVariables> for VoiceCreateBulkCallsRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct VoiceCreateBulkCallsResponse {
+    #[allow(missing_docs)]
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code, when present.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1182,6 +1191,7 @@ pub struct VoiceCreateBulkCallsResponse {
     /// Number of calls queued, when present.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<VoiceQueuedCall>>,
 }
@@ -1327,6 +1337,7 @@ impl From<VoiceCallWithIvrIdAndVariables> for VoiceCreateCallRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct VoiceCreateCallResponse {
+    #[allow(missing_docs)]
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code, when present.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1339,6 +1350,7 @@ pub struct VoiceCreateCallResponse {
     /// Number of calls queued, when present.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<VoiceQueuedCall>>,
 }
@@ -1511,6 +1523,7 @@ pub struct VoiceCreateSoundResponse {
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<VoiceSound>,
 }
@@ -1627,6 +1640,7 @@ impl From<VoiceTtsWithCustomVoice> for VoiceCreateTtsCallRequest {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 pub struct VoiceCreateTtsCallResponse {
+    #[allow(missing_docs)]
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code, when present.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1639,6 +1653,7 @@ pub struct VoiceCreateTtsCallResponse {
     /// Number of calls queued, when present.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<VoiceQueuedCall>>,
 }
@@ -1744,6 +1759,7 @@ pub struct VoiceCreateUnsubscriberResponse {
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<VoiceUnsubscriber>,
 }
@@ -1818,6 +1834,7 @@ pub struct VoiceGetCallStatusResponse {
     pub status: i64,
     /// Human-readable outcome.
     pub message: String,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<VoiceCallStatus>>,
 }
@@ -1847,6 +1864,7 @@ pub struct VoiceGetUnsubscriberResponse {
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<VoiceUnsubscriber>,
 }
@@ -1906,10 +1924,13 @@ pub struct VoiceListCallLogsResponse {
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<VoiceCallLog>>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<crate::api::common::PaginationLinks>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
 }
@@ -1960,10 +1981,13 @@ pub struct VoiceListPricingResponse {
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<VoicePrice>>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<crate::api::common::PaginationLinks>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
 }
@@ -2014,10 +2038,13 @@ pub struct VoiceListRecordingsResponse {
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<VoiceRecording>>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<crate::api::common::PaginationLinks>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
 }
@@ -2068,10 +2095,13 @@ pub struct VoiceListUnsubscribersResponse {
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<VoiceUnsubscriber>>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<crate::api::common::PaginationLinks>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
 }
@@ -2121,8 +2151,10 @@ pub struct VoicePrice {
     /// Country name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub country_name: Option<String>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub calling_code: Option<crate::types::StringOrNumber>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sale_price: Option<crate::types::StringOrNumber>,
     /// Short code of the sub-service.
@@ -2137,6 +2169,7 @@ pub struct VoicePrice {
     /// Currency code of `sale_price`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::types::StringOrNumber>,
     /// When the price entry was created.
@@ -2249,10 +2282,13 @@ pub struct VoiceQueuedCall {
     /// Number being called.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mobile: Option<String>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub flow_id: Option<crate::types::StringOrNumber>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub credits: Option<crate::types::StringOrNumber>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub charges: Option<crate::types::StringOrNumber>,
     /// When the call was accepted.
@@ -2961,6 +2997,7 @@ pub struct VoiceUpdateUnsubscriberResponse {
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<VoiceUnsubscriber>,
 }

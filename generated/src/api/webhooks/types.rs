@@ -20,6 +20,7 @@ pub struct Webhook {
     /// Validation key used in the initial verification handshake (see `WebhookValidationRequest`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::types::StringOrNumber>,
     /// Creation time.
@@ -166,6 +167,7 @@ pub struct WebhooksCreateWebhookResponse {
     pub code: Option<i64>,
     /// Human-readable outcome.
     pub message: String,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Webhook>,
 }
@@ -240,6 +242,7 @@ pub struct WebhooksGetWebhookResponse {
     pub code: Option<i64>,
     /// Human-readable outcome.
     pub message: String,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Webhook>,
 }
@@ -275,10 +278,13 @@ pub struct WebhooksListWebhooksResponse {
     pub code: Option<i64>,
     /// Human-readable outcome.
     pub message: String,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<Webhook>>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<crate::api::common::PaginationLinks>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
 }
@@ -373,6 +379,7 @@ pub struct WebhooksUpdateWebhookResponse {
     pub code: Option<i64>,
     /// Human-readable outcome.
     pub message: String,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Webhook>,
 }

@@ -10,6 +10,7 @@
 pub struct WhatsappAudioContent {
     /// Message type.
     pub r#type: WhatsappAudioContentType,
+    #[allow(missing_docs)]
     pub payload: WhatsappAudioContentPayload,
 }
 impl WhatsappAudioContent {
@@ -21,6 +22,7 @@ impl WhatsappAudioContent {
         }
     }
 }
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
@@ -53,6 +55,7 @@ string_enum!(WhatsappAudioContentType { Audio = "audio" });
 pub struct WhatsappAuthenticationContent {
     /// Message type.
     pub r#type: WhatsappAuthenticationContentType,
+    #[allow(missing_docs)]
     pub payload: WhatsappAuthenticationContentPayload,
 }
 impl WhatsappAuthenticationContent {
@@ -64,6 +67,7 @@ impl WhatsappAuthenticationContent {
         }
     }
 }
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
@@ -117,6 +121,7 @@ string_enum!(WhatsappAuthenticationContentType { Template = "template" });
 pub struct WhatsappButtonsContent {
     /// Message type.
     pub r#type: WhatsappButtonsContentType,
+    #[allow(missing_docs)]
     pub payload: WhatsappButtonsContentPayload,
 }
 impl WhatsappButtonsContent {
@@ -128,17 +133,22 @@ impl WhatsappButtonsContent {
         }
     }
 }
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappButtonsContentPayload {
     /// Interactive kind.
     pub r#type: WhatsappButtonsContentPayloadType,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub header: Option<WhatsappTextBlock>,
+    #[allow(missing_docs)]
     pub body: WhatsappTextBlock,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub footer: Option<WhatsappTextBlock>,
+    #[allow(missing_docs)]
     pub choices: Vec<WhatsappReplyChoice>,
 }
 impl WhatsappButtonsContentPayload {
@@ -196,8 +206,10 @@ pub struct WhatsappChannel {
     pub name: WhatsappChannelName,
     /// Business number the message is sent from.
     pub from: String,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<WhatsappChannelMeta>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recipient: Option<WhatsappRecipient>,
 }
@@ -306,10 +318,13 @@ impl WhatsappCleanUnsubscribersResponse {
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappContactCard {
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<WhatsappContactCardName>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub phones: Option<Vec<WhatsappContactCardPhonesItem>>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub emails: Option<Vec<WhatsappContactCardEmailsItem>>,
 }
@@ -338,6 +353,7 @@ impl WhatsappContactCard {
         self
     }
 }
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
@@ -365,6 +381,7 @@ impl WhatsappContactCardEmailsItem {
         self
     }
 }
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
@@ -404,6 +421,7 @@ impl WhatsappContactCardName {
         self
     }
 }
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
@@ -440,6 +458,7 @@ impl WhatsappContactCardPhonesItem {
 pub struct WhatsappContactContent {
     /// Message type.
     pub r#type: WhatsappContactContentType,
+    #[allow(missing_docs)]
     pub payload: WhatsappContactContentPayload,
 }
 impl WhatsappContactContent {
@@ -451,10 +470,12 @@ impl WhatsappContactContent {
         }
     }
 }
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappContactContentPayload {
+    #[allow(missing_docs)]
     pub contacts: Vec<WhatsappContactCard>,
 }
 impl WhatsappContactContentPayload {
@@ -657,6 +678,7 @@ impl WhatsappCreateTemplateResponse {
 pub enum WhatsappCreateTemplateResponseData {
     /// A WhatsApp message template stored in the account.
     WhatsAppTemplate(WhatsappTemplate),
+    #[allow(missing_docs)]
     Empty(Vec<serde_json::Value>),
     /// A shape this version of the client does not know, kept as raw JSON.
     Unknown(serde_json::Value),
@@ -720,6 +742,7 @@ pub struct WhatsappCreateUnsubscriberResponse {
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
+    #[allow(missing_docs)]
     pub data: WhatsappUnsubscriber,
 }
 impl WhatsappCreateUnsubscriberResponse {
@@ -819,6 +842,7 @@ impl WhatsappDeleteUnsubscriberResponse {
 pub struct WhatsappDocumentContent {
     /// Message type.
     pub r#type: WhatsappDocumentContentType,
+    #[allow(missing_docs)]
     pub payload: WhatsappDocumentContentPayload,
 }
 impl WhatsappDocumentContent {
@@ -830,6 +854,7 @@ impl WhatsappDocumentContent {
         }
     }
 }
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
@@ -884,6 +909,7 @@ string_enum!(WhatsappDocumentContentType { Document = "document" });
 pub struct WhatsappDocumentHeaderParams {
     /// Header kind.
     pub r#type: WhatsappDocumentHeaderParamsType,
+    #[allow(missing_docs)]
     pub payload: WhatsappDocumentHeaderParamsPayload,
 }
 impl WhatsappDocumentHeaderParams {
@@ -895,6 +921,7 @@ impl WhatsappDocumentHeaderParams {
         }
     }
 }
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
@@ -942,6 +969,7 @@ pub struct WhatsappGetMessageStatusResponse {
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
+    #[allow(missing_docs)]
     pub data: Vec<WhatsappMessageStatus>,
 }
 impl WhatsappGetMessageStatusResponse {
@@ -975,6 +1003,7 @@ pub struct WhatsappGetUnsubscriberResponse {
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
+    #[allow(missing_docs)]
     pub data: WhatsappUnsubscriber,
 }
 impl WhatsappGetUnsubscriberResponse {
@@ -1004,6 +1033,7 @@ impl WhatsappGetUnsubscriberResponse {
 pub struct WhatsappHeaderDocumentContent {
     /// Message type.
     pub r#type: WhatsappHeaderDocumentContentType,
+    #[allow(missing_docs)]
     pub payload: WhatsappHeaderDocumentContentPayload,
 }
 impl WhatsappHeaderDocumentContent {
@@ -1015,6 +1045,7 @@ impl WhatsappHeaderDocumentContent {
         }
     }
 }
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
@@ -1023,6 +1054,7 @@ pub struct WhatsappHeaderDocumentContentPayload {
     pub name: String,
     /// Language code of the template (e.g. `en`).
     pub language: String,
+    #[allow(missing_docs)]
     pub header_params: WhatsappDocumentHeaderParams,
     /// Body variable values, in order.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1067,6 +1099,7 @@ string_enum!(WhatsappHeaderDocumentContentType { Template = "template" });
 pub struct WhatsappHeaderImageContent {
     /// Message type.
     pub r#type: WhatsappHeaderImageContentType,
+    #[allow(missing_docs)]
     pub payload: WhatsappHeaderImageContentPayload,
 }
 impl WhatsappHeaderImageContent {
@@ -1078,6 +1111,7 @@ impl WhatsappHeaderImageContent {
         }
     }
 }
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
@@ -1086,6 +1120,7 @@ pub struct WhatsappHeaderImageContentPayload {
     pub name: String,
     /// Language code of the template (e.g. `en`).
     pub language: String,
+    #[allow(missing_docs)]
     pub header_params: WhatsappImageHeaderParams,
     /// Body variable values, in order.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1130,6 +1165,7 @@ string_enum!(WhatsappHeaderImageContentType { Template = "template" });
 pub struct WhatsappHeaderTextContent {
     /// Message type.
     pub r#type: WhatsappHeaderTextContentType,
+    #[allow(missing_docs)]
     pub payload: WhatsappHeaderTextContentPayload,
 }
 impl WhatsappHeaderTextContent {
@@ -1141,6 +1177,7 @@ impl WhatsappHeaderTextContent {
         }
     }
 }
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
@@ -1149,6 +1186,7 @@ pub struct WhatsappHeaderTextContentPayload {
     pub name: String,
     /// Language code of the template (e.g. `en`).
     pub language: String,
+    #[allow(missing_docs)]
     pub header_params: WhatsappTextHeaderParams,
     /// Body variable values, in order.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1193,6 +1231,7 @@ string_enum!(WhatsappHeaderTextContentType { Template = "template" });
 pub struct WhatsappHeaderVideoContent {
     /// Message type.
     pub r#type: WhatsappHeaderVideoContentType,
+    #[allow(missing_docs)]
     pub payload: WhatsappHeaderVideoContentPayload,
 }
 impl WhatsappHeaderVideoContent {
@@ -1204,6 +1243,7 @@ impl WhatsappHeaderVideoContent {
         }
     }
 }
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
@@ -1212,6 +1252,7 @@ pub struct WhatsappHeaderVideoContentPayload {
     pub name: String,
     /// Language code of the template (e.g. `en`).
     pub language: String,
+    #[allow(missing_docs)]
     pub header_params: WhatsappVideoHeaderParams,
     /// Body variable values, in order.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -1258,6 +1299,7 @@ string_enum!(WhatsappHeaderVideoContentType { Template = "template" });
 pub struct WhatsappImageContent {
     /// Message type.
     pub r#type: WhatsappImageContentType,
+    #[allow(missing_docs)]
     pub payload: WhatsappImageContentPayload,
 }
 impl WhatsappImageContent {
@@ -1269,6 +1311,7 @@ impl WhatsappImageContent {
         }
     }
 }
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
@@ -1314,6 +1357,7 @@ string_enum!(WhatsappImageContentType { Image = "image" });
 pub struct WhatsappImageHeaderParams {
     /// Header kind.
     pub r#type: WhatsappImageHeaderParamsType,
+    #[allow(missing_docs)]
     pub payload: WhatsappImageHeaderParamsPayload,
 }
 impl WhatsappImageHeaderParams {
@@ -1325,6 +1369,7 @@ impl WhatsappImageHeaderParams {
         }
     }
 }
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
@@ -1506,6 +1551,7 @@ string_enum!(WhatsappJsonTemplateType { Json = "json" });
 pub struct WhatsappListChoice {
     /// Choice kind.
     pub r#type: WhatsappListChoiceType,
+    #[allow(missing_docs)]
     pub payload: WhatsappListChoicePayload,
 }
 impl WhatsappListChoice {
@@ -1517,6 +1563,7 @@ impl WhatsappListChoice {
         Self { r#type, payload }
     }
 }
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
@@ -1524,6 +1571,7 @@ pub struct WhatsappListChoicePayload {
     /// Caption of the list button, or title of the section.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rows: Option<Vec<WhatsappListRow>>,
 }
@@ -1564,6 +1612,7 @@ string_enum!(WhatsappListChoiceType { Button = "button", Section = "section" });
 pub struct WhatsappListContent {
     /// Message type.
     pub r#type: WhatsappListContentType,
+    #[allow(missing_docs)]
     pub payload: WhatsappListContentPayload,
 }
 impl WhatsappListContent {
@@ -1575,17 +1624,22 @@ impl WhatsappListContent {
         }
     }
 }
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappListContentPayload {
     /// Interactive kind.
     pub r#type: WhatsappListContentPayloadType,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub header: Option<WhatsappTextBlock>,
+    #[allow(missing_docs)]
     pub body: WhatsappTextBlock,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub footer: Option<WhatsappTextBlock>,
+    #[allow(missing_docs)]
     pub choices: Vec<WhatsappListChoice>,
 }
 impl WhatsappListContentPayload {
@@ -1645,9 +1699,12 @@ pub struct WhatsappListPricingResponse {
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
+    #[allow(missing_docs)]
     pub data: Vec<WhatsappPrice>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<crate::api::common::PaginationLinks>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
 }
@@ -1722,9 +1779,12 @@ pub struct WhatsappListTemplatesResponse {
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
+    #[allow(missing_docs)]
     pub data: Vec<WhatsappTemplate>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<crate::api::common::PaginationLinks>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
 }
@@ -1771,9 +1831,12 @@ pub struct WhatsappListUnsubscribersResponse {
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
+    #[allow(missing_docs)]
     pub data: Vec<WhatsappUnsubscriber>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<crate::api::common::PaginationLinks>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
 }
@@ -1816,6 +1879,7 @@ impl WhatsappListUnsubscribersResponse {
 pub struct WhatsappLocationContent {
     /// Message type.
     pub r#type: WhatsappLocationContentType,
+    #[allow(missing_docs)]
     pub payload: WhatsappLocationContentPayload,
 }
 impl WhatsappLocationContent {
@@ -1827,6 +1891,7 @@ impl WhatsappLocationContent {
         }
     }
 }
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
@@ -1957,6 +2022,7 @@ string_enum!(WhatsappMediaAudioTemplateLanguage { En = "en", EnUs = "en_US" });
 pub struct WhatsappMediaAudioTemplatePayload {
     /// Media kind.
     pub r#type: WhatsappMediaAudioTemplatePayloadType,
+    #[allow(missing_docs)]
     pub payload: WhatsappMediaAudioTemplatePayloadPayload,
 }
 impl WhatsappMediaAudioTemplatePayload {
@@ -1968,6 +2034,7 @@ impl WhatsappMediaAudioTemplatePayload {
         }
     }
 }
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
@@ -2088,6 +2155,7 @@ string_enum!(WhatsappMediaDocumentTemplateLanguage { En = "en", EnUs = "en_US" }
 pub struct WhatsappMediaDocumentTemplatePayload {
     /// Media kind.
     pub r#type: WhatsappMediaDocumentTemplatePayloadType,
+    #[allow(missing_docs)]
     pub payload: WhatsappMediaDocumentTemplatePayloadPayload,
 }
 impl WhatsappMediaDocumentTemplatePayload {
@@ -2099,6 +2167,7 @@ impl WhatsappMediaDocumentTemplatePayload {
         }
     }
 }
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
@@ -2238,6 +2307,7 @@ string_enum!(WhatsappMediaImageTemplateLanguage { En = "en", EnUs = "en_US" });
 pub struct WhatsappMediaImageTemplatePayload {
     /// Media kind.
     pub r#type: WhatsappMediaImageTemplatePayloadType,
+    #[allow(missing_docs)]
     pub payload: WhatsappMediaImageTemplatePayloadPayload,
 }
 impl WhatsappMediaImageTemplatePayload {
@@ -2249,6 +2319,7 @@ impl WhatsappMediaImageTemplatePayload {
         }
     }
 }
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
@@ -2379,6 +2450,7 @@ string_enum!(WhatsappMediaVideoTemplateLanguage { En = "en", EnUs = "en_US" });
 pub struct WhatsappMediaVideoTemplatePayload {
     /// Media kind.
     pub r#type: WhatsappMediaVideoTemplatePayloadType,
+    #[allow(missing_docs)]
     pub payload: WhatsappMediaVideoTemplatePayloadPayload,
 }
 impl WhatsappMediaVideoTemplatePayload {
@@ -2390,6 +2462,7 @@ impl WhatsappMediaVideoTemplatePayload {
         }
     }
 }
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
@@ -2454,6 +2527,7 @@ pub struct WhatsappMessageStatus {
     /// Recipient phone number.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub credits: Option<crate::types::StringOrNumber>,
     /// When the message was accepted.
@@ -2946,6 +3020,7 @@ impl From<WhatsappTemplateAuthenticationCopyCode> for WhatsappNonServiceTemplate
 pub struct WhatsappNonVariableContent {
     /// Message type.
     pub r#type: WhatsappNonVariableContentType,
+    #[allow(missing_docs)]
     pub payload: WhatsappNonVariableContentPayload,
 }
 impl WhatsappNonVariableContent {
@@ -2957,6 +3032,7 @@ impl WhatsappNonVariableContent {
         }
     }
 }
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
@@ -3015,8 +3091,10 @@ pub struct WhatsappPrice {
     /// Country name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub country_name: Option<String>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub calling_code: Option<crate::types::StringOrNumber>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sale_price: Option<crate::types::StringOrNumber>,
     /// Short code of the sub-service (for example `VBI`, `WAI`).
@@ -3031,6 +3109,7 @@ pub struct WhatsappPrice {
     /// Currency code of `sale_price`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::types::StringOrNumber>,
     /// When the price entry was created.
@@ -3161,7 +3240,9 @@ impl WhatsappRecipient {
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum WhatsappRecipientTo {
+    #[allow(missing_docs)]
     SingleNumber(String),
+    #[allow(missing_docs)]
     ListOfNumbers(Vec<String>),
 }
 #[cfg(feature = "deserialize-requests")]
@@ -3212,6 +3293,7 @@ impl From<Vec<String>> for WhatsappRecipientTo {
 pub struct WhatsappReplyChoice {
     /// Choice kind.
     pub r#type: WhatsappReplyChoiceType,
+    #[allow(missing_docs)]
     pub payload: WhatsappReplyChoicePayload,
 }
 impl WhatsappReplyChoice {
@@ -3223,6 +3305,7 @@ impl WhatsappReplyChoice {
         }
     }
 }
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
@@ -3262,7 +3345,9 @@ string_enum!(WhatsappReplyChoiceType { Reply = "reply" });
 pub struct WhatsappSendAudioMessage {
     /// Channel(s) the message goes out on.
     pub channels: Vec<WhatsappChannel>,
+    #[allow(missing_docs)]
     pub message: WhatsappAudioContent,
+    #[allow(missing_docs)]
     pub recipient: WhatsappRecipient,
 }
 impl WhatsappSendAudioMessage {
@@ -3288,7 +3373,9 @@ impl WhatsappSendAudioMessage {
 pub struct WhatsappSendAuthenticationMessage {
     /// Channel(s) the message goes out on.
     pub channels: Vec<WhatsappChannel>,
+    #[allow(missing_docs)]
     pub message: WhatsappAuthenticationContent,
+    #[allow(missing_docs)]
     pub recipient: WhatsappRecipient,
 }
 impl WhatsappSendAuthenticationMessage {
@@ -3314,7 +3401,9 @@ impl WhatsappSendAuthenticationMessage {
 pub struct WhatsappSendButtonsMessage {
     /// Channel(s) the message goes out on.
     pub channels: Vec<WhatsappChannel>,
+    #[allow(missing_docs)]
     pub message: WhatsappButtonsContent,
+    #[allow(missing_docs)]
     pub recipient: WhatsappRecipient,
 }
 impl WhatsappSendButtonsMessage {
@@ -3340,7 +3429,9 @@ impl WhatsappSendButtonsMessage {
 pub struct WhatsappSendContactMessage {
     /// Channel(s) the message goes out on.
     pub channels: Vec<WhatsappChannel>,
+    #[allow(missing_docs)]
     pub message: WhatsappContactContent,
+    #[allow(missing_docs)]
     pub recipient: WhatsappRecipient,
 }
 impl WhatsappSendContactMessage {
@@ -3366,7 +3457,9 @@ impl WhatsappSendContactMessage {
 pub struct WhatsappSendDocumentMessage {
     /// Channel(s) the message goes out on.
     pub channels: Vec<WhatsappChannel>,
+    #[allow(missing_docs)]
     pub message: WhatsappDocumentContent,
+    #[allow(missing_docs)]
     pub recipient: WhatsappRecipient,
 }
 impl WhatsappSendDocumentMessage {
@@ -3392,7 +3485,9 @@ impl WhatsappSendDocumentMessage {
 pub struct WhatsappSendHeaderDocumentMessage {
     /// Channel(s) the message goes out on.
     pub channels: Vec<WhatsappChannel>,
+    #[allow(missing_docs)]
     pub message: WhatsappHeaderDocumentContent,
+    #[allow(missing_docs)]
     pub recipient: WhatsappRecipient,
 }
 impl WhatsappSendHeaderDocumentMessage {
@@ -3418,7 +3513,9 @@ impl WhatsappSendHeaderDocumentMessage {
 pub struct WhatsappSendHeaderImageMessage {
     /// Channel(s) the message goes out on.
     pub channels: Vec<WhatsappChannel>,
+    #[allow(missing_docs)]
     pub message: WhatsappHeaderImageContent,
+    #[allow(missing_docs)]
     pub recipient: WhatsappRecipient,
 }
 impl WhatsappSendHeaderImageMessage {
@@ -3444,7 +3541,9 @@ impl WhatsappSendHeaderImageMessage {
 pub struct WhatsappSendHeaderTextMessage {
     /// Channel(s) the message goes out on.
     pub channels: Vec<WhatsappChannel>,
+    #[allow(missing_docs)]
     pub message: WhatsappHeaderTextContent,
+    #[allow(missing_docs)]
     pub recipient: WhatsappRecipient,
 }
 impl WhatsappSendHeaderTextMessage {
@@ -3470,7 +3569,9 @@ impl WhatsappSendHeaderTextMessage {
 pub struct WhatsappSendHeaderVideoMessage {
     /// Channel(s) the message goes out on.
     pub channels: Vec<WhatsappChannel>,
+    #[allow(missing_docs)]
     pub message: WhatsappHeaderVideoContent,
+    #[allow(missing_docs)]
     pub recipient: WhatsappRecipient,
 }
 impl WhatsappSendHeaderVideoMessage {
@@ -3496,7 +3597,9 @@ impl WhatsappSendHeaderVideoMessage {
 pub struct WhatsappSendImageMessage {
     /// Channel(s) the message goes out on.
     pub channels: Vec<WhatsappChannel>,
+    #[allow(missing_docs)]
     pub message: WhatsappImageContent,
+    #[allow(missing_docs)]
     pub recipient: WhatsappRecipient,
 }
 impl WhatsappSendImageMessage {
@@ -3522,7 +3625,9 @@ impl WhatsappSendImageMessage {
 pub struct WhatsappSendListMessage {
     /// Channel(s) the message goes out on.
     pub channels: Vec<WhatsappChannel>,
+    #[allow(missing_docs)]
     pub message: WhatsappListContent,
+    #[allow(missing_docs)]
     pub recipient: WhatsappRecipient,
 }
 impl WhatsappSendListMessage {
@@ -3548,7 +3653,9 @@ impl WhatsappSendListMessage {
 pub struct WhatsappSendLocationMessage {
     /// Channel(s) the message goes out on.
     pub channels: Vec<WhatsappChannel>,
+    #[allow(missing_docs)]
     pub message: WhatsappLocationContent,
+    #[allow(missing_docs)]
     pub recipient: WhatsappRecipient,
 }
 impl WhatsappSendLocationMessage {
@@ -3706,6 +3813,7 @@ pub struct WhatsappSendMessageResponse {
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
+    #[allow(missing_docs)]
     pub data: Vec<WhatsappSentMessage>,
 }
 impl WhatsappSendMessageResponse {
@@ -3737,7 +3845,9 @@ impl WhatsappSendMessageResponse {
 pub struct WhatsappSendNonVariableMessage {
     /// Channel(s) the message goes out on.
     pub channels: Vec<WhatsappChannel>,
+    #[allow(missing_docs)]
     pub message: WhatsappNonVariableContent,
+    #[allow(missing_docs)]
     pub recipient: WhatsappRecipient,
 }
 impl WhatsappSendNonVariableMessage {
@@ -3763,7 +3873,9 @@ impl WhatsappSendNonVariableMessage {
 pub struct WhatsappSendTemplateMessage {
     /// Channel(s) the message goes out on.
     pub channels: Vec<WhatsappChannel>,
+    #[allow(missing_docs)]
     pub message: WhatsappTemplateContent,
+    #[allow(missing_docs)]
     pub recipient: WhatsappRecipient,
 }
 impl WhatsappSendTemplateMessage {
@@ -3790,10 +3902,12 @@ pub struct WhatsappSendTemplateRequest {
     /// Exactly one of `alias`, `id` (the body carries the one chosen).
     #[serde(flatten)]
     pub template: crate::api::common::TemplateRef,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<WhatsappTemplateMeta>,
     /// Values for the template's variables, keyed by variable name (`{{name}}` → `name`).
     pub data: std::collections::BTreeMap<String, String>,
+    #[allow(missing_docs)]
     pub recipient: WhatsappTemplateRecipient,
 }
 impl WhatsappSendTemplateRequest {
@@ -3827,6 +3941,7 @@ pub struct WhatsappSendTemplateResponse {
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
+    #[allow(missing_docs)]
     pub data: Vec<WhatsappSentMessage>,
 }
 impl WhatsappSendTemplateResponse {
@@ -3858,7 +3973,9 @@ impl WhatsappSendTemplateResponse {
 pub struct WhatsappSendTextMessage {
     /// Channel(s) the message goes out on.
     pub channels: Vec<WhatsappChannel>,
+    #[allow(missing_docs)]
     pub message: WhatsappTextContent,
+    #[allow(missing_docs)]
     pub recipient: WhatsappRecipient,
 }
 impl WhatsappSendTextMessage {
@@ -3884,7 +4001,9 @@ impl WhatsappSendTextMessage {
 pub struct WhatsappSendVideoMessage {
     /// Channel(s) the message goes out on.
     pub channels: Vec<WhatsappChannel>,
+    #[allow(missing_docs)]
     pub message: WhatsappVideoContent,
+    #[allow(missing_docs)]
     pub recipient: WhatsappRecipient,
 }
 impl WhatsappSendVideoMessage {
@@ -3917,6 +4036,7 @@ pub struct WhatsappSentMessage {
     /// Recipient phone number.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub credits: Option<crate::types::StringOrNumber>,
     /// When the message was accepted.
@@ -4304,6 +4424,7 @@ pub struct WhatsappTemplate {
     /// Stored template content (a JSON string or an object).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payload: Option<serde_json::Value>,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::types::StringOrNumber>,
     /// Service (true) or non-service (false) template; sent as a boolean, a string (`"false"`) or 0/1.
@@ -4469,6 +4590,7 @@ impl WhatsappTemplateAction {
 pub struct WhatsappTemplateActionChoices {
     /// Choice kind.
     pub r#type: WhatsappTemplateActionChoicesType,
+    #[allow(missing_docs)]
     pub actions: Vec<WhatsappTemplateAction>,
 }
 impl WhatsappTemplateActionChoices {
@@ -4597,7 +4719,9 @@ string_enum!(
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateAuthenticationCopyCodePayload {
+    #[allow(missing_docs)]
     pub body: WhatsappTemplateTextBlock,
+    #[allow(missing_docs)]
     pub choices: WhatsappTemplateOtpChoices,
 }
 impl WhatsappTemplateAuthenticationCopyCodePayload {
@@ -4663,6 +4787,7 @@ impl WhatsappTemplateBodyPayload {
 pub struct WhatsappTemplateContent {
     /// Message type.
     pub r#type: WhatsappTemplateContentType,
+    #[allow(missing_docs)]
     pub payload: WhatsappTemplatePayload,
 }
 impl WhatsappTemplateContent {
@@ -4763,10 +4888,14 @@ string_enum!(WhatsappTemplateDocumentButtonLanguage { En = "en", EnUs = "en_US" 
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateDocumentButtonPayload {
+    #[allow(missing_docs)]
     pub header: WhatsappTemplateDocumentHeader,
+    #[allow(missing_docs)]
     pub body: WhatsappTemplateTextBlock,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub footer: Option<WhatsappTextBlock>,
+    #[allow(missing_docs)]
     pub choices: WhatsappTemplateActionChoices,
 }
 impl WhatsappTemplateDocumentButtonPayload {
@@ -4810,6 +4939,7 @@ string_enum!(WhatsappTemplateDocumentButtonType { Template = "template" });
 pub struct WhatsappTemplateDocumentHeader {
     /// Header type.
     pub r#type: WhatsappTemplateDocumentHeaderType,
+    #[allow(missing_docs)]
     pub payload: WhatsappTemplateDocumentHeaderPayload,
 }
 impl WhatsappTemplateDocumentHeader {
@@ -4821,6 +4951,7 @@ impl WhatsappTemplateDocumentHeader {
         }
     }
 }
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
@@ -4934,10 +5065,14 @@ string_enum!(WhatsappTemplateDocumentReplyLanguage { En = "en", EnUs = "en_US" }
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateDocumentReplyPayload {
+    #[allow(missing_docs)]
     pub header: WhatsappTemplateDocumentHeader,
+    #[allow(missing_docs)]
     pub body: WhatsappTemplateTextBlock,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub footer: Option<WhatsappTextBlock>,
+    #[allow(missing_docs)]
     pub choices: WhatsappTemplateReplyChoices,
 }
 impl WhatsappTemplateDocumentReplyPayload {
@@ -5118,10 +5253,14 @@ string_enum!(WhatsappTemplateImageButtonLanguage { En = "en", EnUs = "en_US" });
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateImageButtonPayload {
+    #[allow(missing_docs)]
     pub header: WhatsappTemplateImageHeader,
+    #[allow(missing_docs)]
     pub body: WhatsappTemplateTextBlock,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub footer: Option<WhatsappTextBlock>,
+    #[allow(missing_docs)]
     pub choices: WhatsappTemplateActionChoices,
 }
 impl WhatsappTemplateImageButtonPayload {
@@ -5165,6 +5304,7 @@ string_enum!(WhatsappTemplateImageButtonType { Template = "template" });
 pub struct WhatsappTemplateImageHeader {
     /// Header type.
     pub r#type: WhatsappTemplateImageHeaderType,
+    #[allow(missing_docs)]
     pub payload: WhatsappTemplateImageHeaderPayload,
 }
 impl WhatsappTemplateImageHeader {
@@ -5176,6 +5316,7 @@ impl WhatsappTemplateImageHeader {
         }
     }
 }
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
@@ -5277,10 +5418,14 @@ string_enum!(WhatsappTemplateImageReplyLanguage { En = "en", EnUs = "en_US" });
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateImageReplyPayload {
+    #[allow(missing_docs)]
     pub header: WhatsappTemplateImageHeader,
+    #[allow(missing_docs)]
     pub body: WhatsappTemplateTextBlock,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub footer: Option<WhatsappTextBlock>,
+    #[allow(missing_docs)]
     pub choices: WhatsappTemplateReplyChoices,
 }
 impl WhatsappTemplateImageReplyPayload {
@@ -5355,7 +5500,9 @@ impl WhatsappTemplateMeta {
 pub struct WhatsappTemplateOtpChoices {
     /// Choice kind.
     pub r#type: WhatsappTemplateOtpChoicesType,
+    #[allow(missing_docs)]
     pub otp: WhatsappTemplateOtpChoicesOtp,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub code_expire: Option<crate::types::StringOrNumber>,
     /// Whether to add the security recommendation ("do not share this code").
@@ -5383,6 +5530,7 @@ impl WhatsappTemplateOtpChoices {
         self
     }
 }
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
@@ -5521,6 +5669,7 @@ impl WhatsappTemplateRecipient {
 pub struct WhatsappTemplateReplyChoices {
     /// Choice kind.
     pub r#type: WhatsappTemplateReplyChoicesType,
+    #[allow(missing_docs)]
     pub reply: WhatsappTemplateReplyChoicesReply,
 }
 impl WhatsappTemplateReplyChoices {
@@ -5532,6 +5681,7 @@ impl WhatsappTemplateReplyChoices {
         }
     }
 }
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
@@ -5610,6 +5760,7 @@ string_enum!(WhatsappTemplateReplyChoicesType { Reply = "reply" });
 pub struct WhatsappTemplateTextBlock {
     /// Block type.
     pub r#type: WhatsappTemplateTextBlockType,
+    #[allow(missing_docs)]
     pub payload: WhatsappTemplateTextBlockPayload,
     /// Sample values for the variables in the text, in order.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -5630,6 +5781,7 @@ impl WhatsappTemplateTextBlock {
         self
     }
 }
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
@@ -5731,11 +5883,15 @@ string_enum!(WhatsappTemplateTextButtonLanguage { En = "en", EnUs = "en_US" });
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateTextButtonPayload {
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub header: Option<WhatsappTemplateTextBlock>,
+    #[allow(missing_docs)]
     pub body: WhatsappTemplateTextBlock,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub footer: Option<WhatsappTextBlock>,
+    #[allow(missing_docs)]
     pub choices: WhatsappTemplateActionChoices,
 }
 impl WhatsappTemplateTextButtonPayload {
@@ -5850,11 +6006,15 @@ string_enum!(WhatsappTemplateTextReplyLanguage { En = "en", EnUs = "en_US" });
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateTextReplyPayload {
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub header: Option<WhatsappTemplateTextBlock>,
+    #[allow(missing_docs)]
     pub body: WhatsappTemplateTextBlock,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub footer: Option<WhatsappTextBlock>,
+    #[allow(missing_docs)]
     pub choices: WhatsappTemplateReplyChoices,
 }
 impl WhatsappTemplateTextReplyPayload {
@@ -5969,10 +6129,14 @@ string_enum!(WhatsappTemplateVideoButtonLanguage { En = "en", EnUs = "en_US" });
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateVideoButtonPayload {
+    #[allow(missing_docs)]
     pub header: WhatsappTemplateVideoHeader,
+    #[allow(missing_docs)]
     pub body: WhatsappTemplateTextBlock,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub footer: Option<WhatsappTextBlock>,
+    #[allow(missing_docs)]
     pub choices: WhatsappTemplateActionChoices,
 }
 impl WhatsappTemplateVideoButtonPayload {
@@ -6016,6 +6180,7 @@ string_enum!(WhatsappTemplateVideoButtonType { Template = "template" });
 pub struct WhatsappTemplateVideoHeader {
     /// Header type.
     pub r#type: WhatsappTemplateVideoHeaderType,
+    #[allow(missing_docs)]
     pub payload: WhatsappTemplateVideoHeaderPayload,
 }
 impl WhatsappTemplateVideoHeader {
@@ -6027,6 +6192,7 @@ impl WhatsappTemplateVideoHeader {
         }
     }
 }
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
@@ -6128,10 +6294,14 @@ string_enum!(WhatsappTemplateVideoReplyLanguage { En = "en", EnUs = "en_US" });
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateVideoReplyPayload {
+    #[allow(missing_docs)]
     pub header: WhatsappTemplateVideoHeader,
+    #[allow(missing_docs)]
     pub body: WhatsappTemplateTextBlock,
+    #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub footer: Option<WhatsappTextBlock>,
+    #[allow(missing_docs)]
     pub choices: WhatsappTemplateReplyChoices,
 }
 impl WhatsappTemplateVideoReplyPayload {
@@ -6173,6 +6343,7 @@ string_enum!(WhatsappTemplateVideoReplyType { Template = "template" });
 pub struct WhatsappTextBlock {
     /// Block type.
     pub r#type: WhatsappTextBlockType,
+    #[allow(missing_docs)]
     pub payload: WhatsappTextBlockPayload,
 }
 impl WhatsappTextBlock {
@@ -6184,6 +6355,7 @@ impl WhatsappTextBlock {
         }
     }
 }
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
@@ -6216,6 +6388,7 @@ string_enum!(WhatsappTextBlockType { Text = "text" });
 pub struct WhatsappTextContent {
     /// Message type.
     pub r#type: WhatsappTextContentType,
+    #[allow(missing_docs)]
     pub payload: WhatsappTextContentPayload,
 }
 impl WhatsappTextContent {
@@ -6227,6 +6400,7 @@ impl WhatsappTextContent {
         }
     }
 }
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
@@ -6259,6 +6433,7 @@ string_enum!(WhatsappTextContentType { Text = "text" });
 pub struct WhatsappTextHeaderParams {
     /// Header kind.
     pub r#type: WhatsappTextHeaderParamsType,
+    #[allow(missing_docs)]
     pub payload: WhatsappTextHeaderParamsPayload,
 }
 impl WhatsappTextHeaderParams {
@@ -6270,6 +6445,7 @@ impl WhatsappTextHeaderParams {
         }
     }
 }
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
@@ -6378,6 +6554,7 @@ string_enum!(WhatsappTextTemplateLanguage { En = "en", EnUs = "en_US" });
 pub struct WhatsappTextTemplatePayload {
     /// Content type.
     pub r#type: WhatsappTextTemplatePayloadType,
+    #[allow(missing_docs)]
     pub payload: WhatsappTextTemplatePayloadPayload,
 }
 impl WhatsappTextTemplatePayload {
@@ -6389,6 +6566,7 @@ impl WhatsappTextTemplatePayload {
         }
     }
 }
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
@@ -6576,6 +6754,7 @@ pub struct WhatsappUpdateUnsubscriberResponse {
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
+    #[allow(missing_docs)]
     pub data: WhatsappUnsubscriber,
 }
 impl WhatsappUpdateUnsubscriberResponse {
@@ -6607,6 +6786,7 @@ impl WhatsappUpdateUnsubscriberResponse {
 pub struct WhatsappVideoContent {
     /// Message type.
     pub r#type: WhatsappVideoContentType,
+    #[allow(missing_docs)]
     pub payload: WhatsappVideoContentPayload,
 }
 impl WhatsappVideoContent {
@@ -6618,6 +6798,7 @@ impl WhatsappVideoContent {
         }
     }
 }
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
@@ -6663,6 +6844,7 @@ string_enum!(WhatsappVideoContentType { Video = "video" });
 pub struct WhatsappVideoHeaderParams {
     /// Header kind.
     pub r#type: WhatsappVideoHeaderParamsType,
+    #[allow(missing_docs)]
     pub payload: WhatsappVideoHeaderParamsPayload,
 }
 impl WhatsappVideoHeaderParams {
@@ -6674,6 +6856,7 @@ impl WhatsappVideoHeaderParams {
         }
     }
 }
+#[allow(missing_docs)]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
