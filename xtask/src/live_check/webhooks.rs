@@ -10,13 +10,13 @@
 //! handshake, the flat SMS delivery report, smart-link visits) against the event-less callback
 //! it matches best. An event the spec has no callback for is drift.
 
-use crate::openapi;
 use std::path::Path;
 
 use serde::Serialize;
 use serde_json::Value;
 
 use super::schema::{Difference, Schemas};
+use crate::openapi;
 use crate::openapi::pointer;
 
 /// One callback of the spec.

@@ -2,11 +2,11 @@
 //! product, whether repeating the call is harmless, the documented rate limit, and matching a
 //! concrete request path to its operation.
 
-use crate::openapi;
 use std::path::Path;
 
 use serde_json::Value;
 
+use crate::openapi;
 use crate::openapi::pointer;
 use crate::spec_lint::{Problems, parse};
 

@@ -2,7 +2,6 @@
 //! flags the inventory gives, and follow the operation conventions (one allowed tag, an
 //! `<tag_snake>_…` snake_case operationId, a summary and a description).
 
-use crate::openapi;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
@@ -10,6 +9,7 @@ use serde_json::Value;
 
 use super::walk;
 use super::{Check, Problems};
+use crate::openapi;
 use crate::openapi::Operation;
 use crate::openapi::pointer::{join, join_index};
 

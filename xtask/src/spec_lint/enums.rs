@@ -10,7 +10,6 @@
 //! so `"1"` matches `1` and `"true"` matches `true` (the reference quotes everything); a
 //! `type: boolean` schema counts as the enum `[true, false]`.
 
-use crate::openapi;
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -18,6 +17,7 @@ use serde_json::Value;
 
 use super::walk::{self, Structure};
 use super::{Check, Problems};
+use crate::openapi;
 use crate::openapi::pointer::{self, join, join_index};
 
 /// One documented enum.

@@ -10,7 +10,6 @@
 //! `x-untagged: true` or `x-lenient-scalar: true` and has neither a discriminator nor a
 //! single-value enum property per variant: there the first match wins (so `anyOf`).
 
-use crate::openapi;
 use std::collections::BTreeMap;
 
 use jsonschema::ValidationError;
@@ -20,6 +19,7 @@ use serde_json::{Map, Value, json};
 use super::oneof;
 use super::walk::{self, Structure};
 use super::{Check, Problems};
+use crate::openapi;
 use crate::openapi::pointer::{self, join};
 
 const COMPONENT_PREFIX: &str = "#/components/schemas/";

@@ -7,10 +7,10 @@
 //!   a 429 possible);
 //! - `x-secret`, on a parameter or schema, is `true` (anything else is a typo that would leak).
 
-use crate::openapi;
 use serde_json::Value;
 
 use super::{Check, Problems};
+use crate::openapi;
 use crate::openapi::pointer::join;
 
 fn check_rate_limit(limit: &Value, at: &str, problems: &mut Problems) {

@@ -10,13 +10,13 @@
 //! - the count of `x-inferred` flags reachable from each product's operations (through `$ref`s),
 //!   for the summary line.
 
-use crate::openapi;
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
 use super::walk::{self, Structure};
 use super::{Check, Problems};
+use crate::openapi;
 use crate::openapi::pointer::{self, join};
 
 /// Words in a description that say the shape is not from the reference.

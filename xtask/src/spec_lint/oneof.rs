@@ -1,13 +1,13 @@
 //! Checks 5 and 6: the request bodies with several shapes have exactly the documented number of
 //! leaf shapes, and every `oneOf` says how a reader tells its variants apart.
 
-use crate::openapi;
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
 use super::walk::{self, Structure};
 use super::{Check, Problems};
+use crate::openapi;
 use crate::openapi::pointer::{self, join, join_index};
 
 /// Expected number of leaf shapes (counted through nested `oneOf`s) of request bodies, keyed by

@@ -3,12 +3,12 @@
 //! a closed shape turns a new field into a decode failure or, inside a oneOf, into the wrong
 //! variant. Request bodies the client sends may be closed.
 
-use crate::openapi;
 use std::collections::BTreeSet;
 
 use serde_json::Value;
 
 use super::{Check, Problems};
+use crate::openapi;
 use crate::openapi::pointer::{self, join, join_index};
 
 fn visit(

@@ -23,7 +23,6 @@
 //! reported too. Both files sit beside the spec; without the facts file the check is skipped and
 //! the summary says so.
 
-use crate::openapi;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
@@ -34,6 +33,7 @@ use super::inferred::is_exactly_one_rule;
 use super::oneof::leaves;
 use super::walk;
 use super::{Check, Problems};
+use crate::openapi;
 use crate::openapi::pointer::{self, join};
 
 /// The facts file, beside the spec.
