@@ -13,11 +13,8 @@
 //!
 //! `cargo bench -p qikberry --bench request_overhead -- --warm-up-time 1 --measurement-time 3`
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
 
 use axum::Router;
 use axum::body::Bytes;
@@ -35,27 +32,8 @@ use qikberry::sms::{
 use serde_json::json;
 use tokio::runtime::Runtime;
 
-/// Counts every allocation (and reallocation) made by the process.
-struct Counting;
-
-static ALLOCS: AtomicU64 = AtomicU64::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCS.fetch_add(1, Ordering::Relaxed);
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        ALLOCS.fetch_add(1, Ordering::Relaxed);
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
-#[global_allocator]
-static GLOBAL: Counting = Counting;
+mod common;
+use common::{Call, Ratio, allocs_per_call, interleaved};
 
 const TOKEN: &str = "bench-token-0123456789";
 const SENDERS: usize = 250;
@@ -330,64 +308,19 @@ fn overhead(c: &mut Criterion) {
         println!(
             "{group}: interleaved rounds of {calls} calls, median ratio to reqwest and median µs per call over {ROUNDS} rounds; allocations per call"
         );
-        let ratios = interleaved(variants, calls);
-        for ((name, call), (ratio, us)) in variants.iter().zip(ratios) {
+        let ratios = interleaved(variants, calls, ROUNDS);
+        for ((name, call), Ratio { ratio, micros: us }) in variants.iter().zip(ratios) {
             let allocs = allocs_per_call(ALLOC_CALLS, call);
             println!("  {name:<24} {ratio:>6.3}x {us:>9.1} µs/call {allocs:>9.1} allocs");
         }
     }
 }
 
-/// One benchmarked call: a whole round trip, blocking on the bench runtime.
-type Call<'a> = &'a dyn Fn();
-
+/// Interleaved rounds per group.
 const ROUNDS: usize = 101;
 /// Calls averaged for the allocation count (enough that a one-off, such as a pool reconnect, does
 /// not dominate).
 const ALLOC_CALLS: u64 = 100;
-
-/// Same-run ratios robust to a loaded machine: every round times `calls` calls of each variant,
-/// rotating which goes first; the result is each variant's median over the rounds of its time
-/// divided by the first variant's time in the same round.
-fn interleaved(variants: &[(&str, Call)], calls: u64) -> Vec<(f64, f64)> {
-    let mut ratios = vec![Vec::new(); variants.len()];
-    let mut per_call = vec![Vec::new(); variants.len()];
-    for round in 0..ROUNDS {
-        let mut secs = vec![0.0; variants.len()];
-        for k in 0..variants.len() {
-            let i = (round + k) % variants.len();
-            let start = Instant::now();
-            for _ in 0..calls {
-                (variants[i].1)();
-            }
-            secs[i] = start.elapsed().as_secs_f64();
-            per_call[i].push(secs[i] * 1e6 / calls as f64);
-        }
-        for (i, r) in ratios.iter_mut().enumerate() {
-            r.push(secs[i] / secs[0]);
-        }
-    }
-    ratios
-        .into_iter()
-        .zip(per_call)
-        .map(|(r, us)| (median(r), median(us)))
-        .collect()
-}
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    v[v.len() / 2]
-}
-
-/// Allocations per call (client and server), averaged over `n` calls after a warm-up call.
-fn allocs_per_call(n: u64, call: Call) -> f64 {
-    call();
-    let before = ALLOCS.load(Ordering::Relaxed);
-    for _ in 0..n {
-        call();
-    }
-    (ALLOCS.load(Ordering::Relaxed) - before) as f64 / n as f64
-}
 
 criterion_group!(benches, overhead);
 criterion_main!(benches);

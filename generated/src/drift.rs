@@ -164,20 +164,31 @@ impl fmt::Debug for DriftLog {
     }
 }
 
-/// The dedupe key: array indices become `*` (one report for a field missing in every item).
-fn dedupe_key(r: &DriftReport) -> String {
-    let pattern: Vec<&str> = r
-        .pointer
-        .split('/')
-        .map(|s| {
-            if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
-                "*"
-            } else {
-                s
-            }
-        })
-        .collect();
-    format!("{}\u{0}{}\u{0}{}", r.source, pattern.join("/"), r.kind)
+/// Writes the dedupe key into `out`: array indices become `*` (one report for a field missing
+/// in every item).
+fn write_dedupe_key(r: &DriftReport, out: &mut String) {
+    use fmt::Write as _;
+    out.clear();
+    out.push_str(&r.source);
+    out.push('\u{0}');
+    for (i, segment) in r.pointer.split('/').enumerate() {
+        if i > 0 {
+            out.push('/');
+        }
+        if !segment.is_empty() && segment.bytes().all(|b| b.is_ascii_digit()) {
+            out.push('*');
+        } else {
+            out.push_str(segment);
+        }
+    }
+    out.push('\u{0}');
+    // Writing to a String cannot fail.
+    let _ = write!(out, "{}", r.kind);
+}
+
+thread_local! {
+    /// A reused buffer for dedupe keys: an already-seen drift costs no allocation.
+    static KEY_BUF: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
 }
 
 impl DriftLog {
@@ -204,16 +215,28 @@ impl DriftLog {
 
     /// Records a report; `false` when the same drift was already reported.
     pub fn record(&self, report: DriftReport) -> bool {
-        {
+        self.record_ref(&report)
+    }
+
+    /// Like [`DriftLog::record`], for a report the caller keeps: it is cloned only when new.
+    pub fn record_ref(&self, report: &DriftReport) -> bool {
+        let new = KEY_BUF.with(|buf| {
+            let mut key = buf.borrow_mut();
+            write_dedupe_key(report, &mut key);
             let mut st = self.lock();
-            if !st.seen.insert(dedupe_key(&report)) {
+            if st.seen.contains(key.as_str()) {
                 return false;
             }
+            st.seen.insert(key.clone());
             st.total += 1;
             if st.kept.len() == KEPT_REPORTS {
                 st.kept.pop_front();
             }
             st.kept.push_back(report.clone());
+            true
+        });
+        if !new {
+            return false;
         }
         #[cfg(feature = "tracing")]
         tracing::warn!(
@@ -224,7 +247,7 @@ impl DriftLog {
             "the server's JSON differs from the spec"
         );
         if let Some(hook) = &self.hook {
-            hook(&report);
+            hook(report);
         }
         true
     }

@@ -371,53 +371,69 @@ impl Event {
     /// assert_eq!(ev.idempotency_key(body).as_str(), "rcs:message:status/m1/delivered");
     /// ```
     pub fn idempotency_key(&self, raw_body: &[u8]) -> IdempotencyKey {
+        use fmt::Write as _;
         let name = self.name();
-        let parts: Option<(String, Option<String>)> = match self {
-            Event::SmsStatus(r) => non_empty(&r.id).map(|id| (id, Some(r.status.to_string()))),
+        // One allocation: the name, then the identifying fields or the body's digest.
+        let mut key = String::with_capacity(name.len() + 72);
+        key.push_str(name);
+        match self.identity() {
+            // Writing into a `String` cannot fail.
+            Some((id, Some(extra))) => drop(write!(key, "/{id}/{extra}")),
+            Some((id, None)) => drop(write!(key, "/{id}")),
+            None => {
+                let mut hex = [0u8; 64];
+                let digest = Sha256::digest(raw_body);
+                if hex::encode_to_slice(digest, &mut hex).is_ok() {
+                    key.push_str("/sha256:");
+                    key.push_str(std::str::from_utf8(&hex).unwrap_or_default());
+                }
+            }
+        }
+        IdempotencyKey(key)
+    }
+
+    /// The fields that identify one occurrence (see [`Event::idempotency_key`]): the id and,
+    /// for events a message sends several of, what tells them apart. `None` when absent.
+    fn identity(&self) -> Option<(&dyn fmt::Display, Option<&dyn fmt::Display>)> {
+        fn present(id: &Option<Id>) -> Option<&dyn fmt::Display> {
+            id.as_ref()
+                .filter(|id| !id.is_empty())
+                .map(|id| id as &dyn fmt::Display)
+        }
+        fn shown<T: fmt::Display>(t: &T) -> &dyn fmt::Display {
+            t
+        }
+        match self {
+            Event::SmsStatus(r) => {
+                (!r.id.is_empty()).then(|| (shown(&r.id), Some(shown(&r.status))))
+            }
             Event::WhatsappStatus(s) | Event::RcsStatus(s) | Event::ViberStatus(s) => {
-                non_empty(&s.id).map(|id| (id, Some(s.status.to_string())))
+                (!s.id.is_empty()).then(|| (shown(&s.id), Some(shown(&s.status))))
             }
             Event::WhatsappIn(m) | Event::RcsIn(m) | Event::ViberIn(m) | Event::VmnIn(m) => {
-                non_empty(&m.id).map(|id| (id, None))
+                (!m.id.is_empty()).then(|| (shown(&m.id), None))
             }
             Event::SmsUnsubscription(u)
             | Event::WhatsappUnsubscription(u)
             | Event::RcsUnsubscription(u)
             | Event::VoiceUnsubscription(u)
             | Event::ViberUnsubscription(u) => {
-                u.id.as_ref()
-                    .and_then(non_empty)
-                    .map(|id| (id, u.receiver.clone()))
+                present(&u.id).map(|id| (id, u.receiver.as_ref().map(shown)))
             }
-            Event::VoiceCall(c) => c.id.as_ref().and_then(non_empty).map(|id| {
-                let status = c.status.as_ref().map(|s| s.to_string());
-                (id, status)
-            }),
-            Event::Contact(c) => c.id.as_ref().and_then(non_empty).map(|id| {
-                let at = c
-                    .updated_at
-                    .or(c.created_at)
-                    .map(|t| t.to_string())
-                    .or_else(|| c.status.clone());
-                (id, at)
+            Event::VoiceCall(c) => present(&c.id).map(|id| (id, c.status.as_ref().map(shown))),
+            Event::Contact(c) => present(&c.id).map(|id| {
+                let at = c.updated_at.as_ref().or(c.created_at.as_ref()).map(shown);
+                (id, at.or_else(|| c.status.as_ref().map(shown)))
             }),
             Event::LinkVisit(v) => v
                 .visit_id
-                .clone()
+                .as_ref()
                 .filter(|s| !s.is_empty())
-                .or_else(|| v.id.as_ref().and_then(non_empty))
+                .map(shown)
+                .or_else(|| present(&v.id))
                 .map(|id| (id, None)),
             Event::Unparsed { .. } | Event::Unknown { .. } => None,
-        };
-        let key = match parts {
-            Some((id, Some(extra))) => format!("{name}/{id}/{extra}"),
-            Some((id, None)) => format!("{name}/{id}"),
-            None => {
-                let digest = Sha256::digest(raw_body);
-                format!("{name}/sha256:{}", hex::encode(digest))
-            }
-        };
-        IdempotencyKey(key)
+        }
     }
 
     /// The payload as JSON (the typed fields re-serialized; unknown members are kept).
@@ -449,14 +465,6 @@ impl Serialize for Event {
         m.serialize_entry("event", self.name())?;
         m.serialize_entry("payload", &self.payload_json())?;
         m.end()
-    }
-}
-
-fn non_empty(id: &Id) -> Option<String> {
-    if id.is_empty() {
-        None
-    } else {
-        Some(id.to_string())
     }
 }
 

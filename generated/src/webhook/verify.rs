@@ -141,6 +141,46 @@ pub(crate) fn secret_eq(a: &[u8], b: &[u8]) -> bool {
     bool::from(ha.as_slice().ct_eq(hb.as_slice()))
 }
 
+/// A configured Bearer secret, compared with a presented token in time that depends only on
+/// the presented token's length (which the sender knows), never on the secret's content or
+/// length. Cheaper than hashing the token per request: the secret is stored zero-padded to a
+/// power-of-two length and every presented byte is compared with one of it.
+struct PaddedSecret {
+    /// The secret, then zeros up to a power-of-two length (at least 1); zeroed on drop.
+    bytes: secrecy::SecretSlice<u8>,
+    len: u64,
+}
+
+impl Clone for PaddedSecret {
+    fn clone(&self) -> Self {
+        PaddedSecret {
+            bytes: self.bytes.expose_secret().to_vec().into(),
+            len: self.len,
+        }
+    }
+}
+
+impl PaddedSecret {
+    fn new(secret: &[u8]) -> Self {
+        let mut bytes = secret.to_vec();
+        bytes.resize(secret.len().max(1).next_power_of_two(), 0);
+        PaddedSecret {
+            bytes: bytes.into(),
+            len: secret.len() as u64,
+        }
+    }
+
+    fn matches(&self, presented: &[u8]) -> bool {
+        let padded = self.bytes.expose_secret();
+        let mask = padded.len() - 1;
+        let mut diff = 0u8;
+        for (i, &b) in presented.iter().enumerate() {
+            diff |= b ^ padded[i & mask];
+        }
+        bool::from(diff.ct_eq(&0) & self.len.ct_eq(&(presented.len() as u64)))
+    }
+}
+
 /// What to do with the `Signature` header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SignaturePolicy {
@@ -293,9 +333,8 @@ impl Rejection {
 #[derive(Clone, Default)]
 pub struct Verifier {
     validation_keys: Vec<SecretString>,
-    /// SHA-256 of each configured Bearer secret, computed once: a request costs one hash of
-    /// the presented token, compared in constant time with each digest.
-    bearer_digests: Vec<[u8; 32]>,
+    /// The configured Bearer secrets, each compared in constant time with the presented token.
+    bearer_secrets: Vec<PaddedSecret>,
     signature_keys: Vec<SecretString>,
     /// The keyed HMAC-SHA256 state of each signature key (the default scheme's key schedule
     /// done once, cloned per request).
@@ -309,7 +348,7 @@ impl fmt::Debug for Verifier {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Verifier")
             .field("validation_keys", &self.validation_keys.len())
-            .field("bearer_secrets", &self.bearer_digests.len())
+            .field("bearer_secrets", &self.bearer_secrets.len())
             .field("signature_keys", &self.signature_keys.len())
             .field("scheme", &self.scheme)
             .field("policy", &self.effective_policy())
@@ -344,8 +383,8 @@ impl Verifier {
     /// secrets (rotation, several webhooks pointing at one URL).
     pub fn bearer_secret(mut self, secret: impl Into<String>) -> Self {
         let secret = SecretString::from(secret.into());
-        self.bearer_digests
-            .push(Sha256::digest(secret.expose_secret().as_bytes()).into());
+        self.bearer_secrets
+            .push(PaddedSecret::new(secret.expose_secret().as_bytes()));
         self
     }
 
@@ -438,7 +477,7 @@ impl Verifier {
     /// Checks the `Authorization` header against the configured Bearer secrets. `Ok` when none
     /// is configured.
     pub fn check_bearer(&self, authorization: Option<&str>) -> Result<(), Rejection> {
-        if self.bearer_digests.is_empty() {
+        if self.bearer_secrets.is_empty() {
             return Ok(());
         }
         let Some(value) = authorization else {
@@ -449,10 +488,9 @@ impl Verifier {
             Some((scheme, rest)) if scheme.eq_ignore_ascii_case("bearer") => rest.trim(),
             _ => return Err(Rejection::MissingBearer),
         };
-        let presented = Sha256::digest(token.as_bytes());
         let mut ok = false;
-        for d in &self.bearer_digests {
-            ok |= bool::from(d.as_slice().ct_eq(presented.as_slice()));
+        for secret in &self.bearer_secrets {
+            ok |= secret.matches(token.as_bytes());
         }
         if ok {
             Ok(())
@@ -545,7 +583,7 @@ impl Verifier {
         };
         let parsed = Event::parse(req.body)?;
         for d in &parsed.drift {
-            self.drift.record(d.clone());
+            self.drift.record_ref(d);
         }
         let key = parsed.event.idempotency_key(req.body);
         Ok(Outcome::Event(Box::new(Delivery {
@@ -697,6 +735,52 @@ impl serde_json::ser::Formatter for PhpFormatter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn padded_secret_accepts_only_the_exact_secret() {
+        // 8 bytes pads to 8, 9 bytes to 16: a presented token longer than the padding wraps.
+        for secret in ["s3cr3t-8", "s3cr3t-9x", "a", ""] {
+            let padded = PaddedSecret::new(secret.as_bytes());
+            assert!(padded.matches(secret.as_bytes()), "{secret:?}");
+            let doubled = format!("{secret}{secret}");
+            let with_zero = format!("{secret}\0");
+            let mut flipped = secret.as_bytes().to_vec();
+            if let Some(last) = flipped.last_mut() {
+                *last ^= 1;
+            }
+            for wrong in [
+                doubled.as_bytes(),
+                with_zero.as_bytes(),
+                &flipped,
+                &secret.as_bytes()[..secret.len().saturating_sub(1)],
+            ] {
+                if wrong != secret.as_bytes() {
+                    assert!(!padded.matches(wrong), "{secret:?} vs {wrong:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn bearer_check_matches_any_configured_secret() {
+        let v = Verifier::new()
+            .bearer_secret("old")
+            .bearer_secret("new-secret");
+        assert!(v.check_bearer(Some("Bearer new-secret")).is_ok());
+        assert!(v.check_bearer(Some("bearer old")).is_ok());
+        assert!(matches!(
+            v.check_bearer(Some("Bearer new-secreT")),
+            Err(Rejection::WrongBearer)
+        ));
+        assert!(matches!(
+            v.check_bearer(Some("Bearer ol")),
+            Err(Rejection::WrongBearer)
+        ));
+        assert!(matches!(
+            v.check_bearer(None),
+            Err(Rejection::MissingBearer)
+        ));
+    }
 
     #[test]
     fn truncated_signature_is_rejected() {
