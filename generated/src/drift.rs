@@ -129,6 +129,8 @@ impl Default for FieldCheck {
 
 /// How many distinct reports a [`DriftLog`] keeps (oldest dropped first).
 pub const KEPT_REPORTS: usize = 256;
+/// How many of the last reports met are compared whole before a dedupe key is built.
+const RECENT_REPORTS: usize = 8;
 /// At most this many pointers are looked up per body (each costs one decode).
 const MAX_LOOKUPS: usize = 32;
 
@@ -150,6 +152,9 @@ struct LogState {
     /// locating decode once, not on every response.
     located: HashSet<String>,
     kept: VecDeque<DriftReport>,
+    /// The last few reports met (new or not), compared whole before any dedupe key is built:
+    /// a drift that repeats on every body costs a comparison, not a formatted key.
+    recent: VecDeque<DriftReport>,
     total: u64,
     checks: HashMap<String, u64>,
 }
@@ -221,9 +226,16 @@ impl DriftLog {
     /// Like [`DriftLog::record`], for a report the caller keeps: it is cloned only when new.
     pub fn record_ref(&self, report: &DriftReport) -> bool {
         let new = KEY_BUF.with(|buf| {
+            let mut st = self.lock();
+            if st.recent.contains(report) {
+                return false;
+            }
+            if st.recent.len() == RECENT_REPORTS {
+                st.recent.pop_front();
+            }
+            st.recent.push_back(report.clone());
             let mut key = buf.borrow_mut();
             write_dedupe_key(report, &mut key);
-            let mut st = self.lock();
             if st.seen.contains(key.as_str()) {
                 return false;
             }
@@ -572,6 +584,29 @@ mod tests {
         let _: Page = log.decode("op", br#"{"data":[{"status":"ok"}]}"#).unwrap();
         assert_eq!(log.count(), 0);
         assert!(log.decode::<Page>("op", br#"{"data":7}"#).is_err());
+    }
+
+    #[test]
+    fn record_dedupes_repeats_and_array_indices_but_not_new_drift() {
+        let report = |source: &str, pointer: &str| DriftReport {
+            source: source.to_owned(),
+            pointer: pointer.to_owned(),
+            kind: DriftKind::UnknownField,
+        };
+        let log = DriftLog::new();
+        assert!(log.record_ref(&report("op", "/data/0/x")));
+        for i in 0..20 {
+            // The same report (the recent-report path) and other indices (the key path).
+            assert!(!log.record_ref(&report("op", "/data/0/x")));
+            assert!(!log.record(report("op", &format!("/data/{i}/x"))));
+        }
+        // Evicted from the recent reports by others, still known by its key.
+        for i in 0..RECENT_REPORTS {
+            assert!(log.record(report(&format!("other{i}"), "/y")));
+        }
+        assert!(!log.record_ref(&report("op", "/data/0/x")));
+        assert!(log.record_ref(&report("op", "/data/0/z")));
+        assert_eq!(log.count(), 2 + RECENT_REPORTS as u64);
     }
 
     #[test]

@@ -349,12 +349,30 @@ fn unknown_event_keeps_payload() {
         panic!()
     };
     assert_eq!(event, "email:message:status");
-    assert_eq!(payload["reason"], "mailbox full");
+    assert_eq!(payload.to_value().unwrap()["reason"], "mailbox full");
     // Key falls back to the body hash.
     assert!(
         ev.idempotency_key(&body)
             .as_str()
             .starts_with("email:message:status/sha256:")
+    );
+}
+
+#[test]
+fn unknown_payload_keeps_every_byte_and_serializes_verbatim() {
+    // Precision beyond f64, member order, escapes: a Value would change all three.
+    let payload = r#"{"z":1.000000000000000000001,"a":"caf\u00e9 \/","n":[1e400]}"#;
+    let body = format!(r#"{{"event":"fax:message:in","payload":{payload}}}"#);
+    let ev = Event::from_slice(body.as_bytes()).unwrap();
+    let Event::Unknown { payload: raw, .. } = &ev else {
+        panic!("{ev:?}")
+    };
+    assert_eq!(raw.get(), payload);
+    assert_eq!(serde_json::to_string(&ev).unwrap(), body);
+    // An unrecognised flat body is kept whole, without its surrounding whitespace.
+    let ev = Event::from_slice(b" {\"odd\":true}\n").unwrap();
+    assert!(
+        matches!(&ev, Event::Unknown { event, payload } if event.is_empty() && payload.get() == r#"{"odd":true}"#)
     );
 }
 
@@ -379,7 +397,7 @@ fn only_non_json_is_an_error_everything_else_is_an_event() {
         }) => {
             assert_eq!(event, "sms:message:status");
             assert_eq!(path, "/payload/credits");
-            assert_eq!(payload["credits"], "two");
+            assert_eq!(payload.to_value().unwrap()["credits"], "two");
         }
         other => panic!("{other:?}"),
     }

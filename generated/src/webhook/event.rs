@@ -12,7 +12,7 @@ use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
 
 use super::status::{CallStatus, ChannelStatus, OptOutScope, SmsStatus};
-use super::types::{EventTime, Id, lenient, opt, opt_numeric_string};
+use super::types::{EventTime, Id, RawJson, lenient, opt, opt_numeric_string};
 use crate::drift::{DriftKind, DriftReport as Drift, ignored_pointer, tracked_pointer};
 
 /// Event names, exactly as the platform writes them in the envelope's `event` member.
@@ -144,8 +144,8 @@ pub enum Event {
     Unparsed {
         /// The event name (from the envelope, or the flat form that was recognised).
         event: String,
-        /// The `payload` member (or the whole flat body); `null` when absent.
-        payload: Value,
+        /// The `payload` member (or the whole flat body) as sent; `null` when absent.
+        payload: RawJson,
         /// Why it did not fit ([`ParseError::Payload`] names the pointer).
         error: ParseError,
     },
@@ -153,8 +153,8 @@ pub enum Event {
     Unknown {
         /// The `event` member as sent, or empty for an unrecognised flat body.
         event: String,
-        /// The `payload` member (or the whole flat body); `null` when absent.
-        payload: Value,
+        /// The `payload` member (or the whole flat body) as sent; `null` when absent.
+        payload: RawJson,
     },
 }
 
@@ -183,8 +183,7 @@ impl Event {
         let text = std::str::from_utf8(body)
             .map_err(|e| ParseError::Syntax(format!("invalid UTF-8: {e}")))?;
         if first != Some(&b'{') {
-            let payload: Value =
-                serde_json::from_str(text).map_err(|e| ParseError::Syntax(e.to_string()))?;
+            let payload = whole(text)?;
             return Ok(unrecognised(
                 String::new(),
                 payload,
@@ -281,11 +280,11 @@ impl Event {
                 let error = ParseError::MissingPayload {
                     event: event.clone(),
                 };
-                return unparsed(name, Value::Null, error, drift);
+                return unparsed(name, RawJson::null(), error, drift);
             }
             return unrecognised(
                 event,
-                Value::Null,
+                RawJson::null(),
                 "/event",
                 ParseError::UnknownEvent,
                 drift,
@@ -313,20 +312,14 @@ impl Event {
             CONTACTS_SUBSCRIBER_SUBSCRIPTION => typed(p, name, "/payload", d).map(Event::Contact),
             LINK_VISIT => typed(p, name, "/payload", d).map(Event::LinkVisit),
             _ => {
-                // The probe already checked the syntax of the whole body.
-                let payload = serde_json::from_str(p).unwrap_or(Value::Null);
+                let payload = RawJson::copied(raw);
                 let event = name.to_owned();
                 return unrecognised(event, payload, "/event", ParseError::UnknownEvent, drift);
             }
         };
         match parsed {
             Ok(ev) => ev,
-            Err(error) => unparsed(
-                name,
-                serde_json::from_str(p).unwrap_or(Value::Null),
-                error,
-                drift,
-            ),
+            Err(error) => unparsed(name, RawJson::copied(raw), error, drift),
         }
     }
 
@@ -436,7 +429,8 @@ impl Event {
         }
     }
 
-    /// The payload as JSON (the typed fields re-serialized; unknown members are kept).
+    /// The payload as JSON (the typed fields re-serialized; unknown members are kept; the raw
+    /// payload of [`Event::Unknown`] and [`Event::Unparsed`] decoded).
     pub fn payload_json(&self) -> Value {
         fn j<T: Serialize>(t: &T) -> Value {
             serde_json::to_value(t).unwrap_or(Value::Null)
@@ -453,7 +447,10 @@ impl Event {
             Event::VoiceCall(p) => j(p),
             Event::Contact(p) => j(p),
             Event::LinkVisit(p) => j(p),
-            Event::Unparsed { payload, .. } | Event::Unknown { payload, .. } => payload.clone(),
+            // The text was checked when the event was parsed, with the same nesting limit.
+            Event::Unparsed { payload, .. } | Event::Unknown { payload, .. } => {
+                payload.to_value().unwrap_or(Value::Null)
+            }
         }
     }
 }
@@ -463,7 +460,12 @@ impl Serialize for Event {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut m = s.serialize_map(Some(2))?;
         m.serialize_entry("event", self.name())?;
-        m.serialize_entry("payload", &self.payload_json())?;
+        match self {
+            Event::Unparsed { payload, .. } | Event::Unknown { payload, .. } => {
+                m.serialize_entry("payload", payload)?
+            }
+            _ => m.serialize_entry("payload", &self.payload_json())?,
+        }
         m.end()
     }
 }
@@ -562,13 +564,13 @@ fn drift_report(source: impl Into<String>, pointer: impl Into<String>, kind: Dri
     }
 }
 
-/// The whole body as a `Value` (its syntax was already checked).
-fn whole(text: &str) -> Result<Value, ParseError> {
-    serde_json::from_str(text).map_err(|e| ParseError::Syntax(e.to_string()))
+/// The whole body, kept as sent once its syntax is checked.
+fn whole(text: &str) -> Result<RawJson, ParseError> {
+    RawJson::parse(text).map_err(|e| ParseError::Syntax(e.to_string()))
 }
 
 /// A known event whose payload did not fit: [`Event::Unparsed`] plus its drift report.
-fn unparsed(name: &str, payload: Value, error: ParseError, drift: &mut Vec<Drift>) -> Event {
+fn unparsed(name: &str, payload: RawJson, error: ParseError, drift: &mut Vec<Drift>) -> Event {
     let pointer = match &error {
         ParseError::Payload { path, .. } => path.clone(),
         _ => String::new(),
@@ -590,7 +592,7 @@ fn unparsed(name: &str, payload: Value, error: ParseError, drift: &mut Vec<Drift
 /// A body or event name this crate does not know: [`Event::Unknown`] plus its drift report.
 fn unrecognised(
     event: String,
-    payload: Value,
+    payload: RawJson,
     pointer: &str,
     why: ParseError,
     drift: &mut Vec<Drift>,

@@ -65,7 +65,7 @@ pub use status::{
     CallStatus, ChannelStatus, OptOutScope, SMS_ERROR_CODES, SmsErrorCode, SmsStatus,
     sms_error_code, sms_error_code_num,
 };
-pub use types::{EventTime, Id};
+pub use types::{EventTime, Id, RawJson};
 pub use verify::{
     Delivery, DeliveryHeaders, IncomingRequest, Outcome, Rejection, SignatureFn, SignaturePolicy,
     SignatureScheme, SignatureStatus, TestRequest, Verifier, encode_like_sender, sign_test_request,

@@ -7,6 +7,103 @@ use std::marker::PhantomData;
 use rust_decimal::Decimal;
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
+use serde_json::value::RawValue;
+
+/// JSON kept exactly as the platform sent it: the payload of an event this crate could not
+/// type ([`super::Event::Unknown`], [`super::Event::Unparsed`]).
+///
+/// Nothing is decoded until you ask, so an event you do not handle costs a copy rather than a
+/// parse, and the text keeps every byte of the original (number precision, member order,
+/// escapes). Equality compares the text.
+///
+/// ```
+/// use qikberry::webhook::Event;
+/// let body = br#"{"event":"fax:message:in","payload":{"pages":3}}"#;
+/// let Event::Unknown { payload, .. } = Event::from_slice(body)? else {
+///     unreachable!()
+/// };
+/// assert_eq!(payload.get(), r#"{"pages":3}"#);
+/// assert_eq!(payload.to_value()?["pages"], 3);
+///
+/// #[derive(serde::Deserialize)]
+/// struct Fax {
+///     pages: u32,
+/// }
+/// assert_eq!(payload.deserialize::<Fax>()?.pages, 3);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone)]
+pub struct RawJson(Box<RawValue>);
+
+impl RawJson {
+    /// Checks that `text` is one JSON value and keeps it (surrounding whitespace dropped).
+    pub(crate) fn parse(text: &str) -> Result<Self, serde_json::Error> {
+        serde_json::from_str(text).map(RawJson)
+    }
+
+    /// A copy of an already checked value.
+    pub(crate) fn copied(raw: &RawValue) -> Self {
+        RawJson(raw.to_owned())
+    }
+
+    /// `null`, for an envelope without `payload`.
+    pub(crate) fn null() -> Self {
+        Self::copied(RawValue::NULL)
+    }
+
+    /// The JSON text, exactly as sent.
+    pub fn get(&self) -> &str {
+        self.0.get()
+    }
+
+    /// True when the value is `null` (e.g. an envelope without `payload`).
+    pub fn is_null(&self) -> bool {
+        self.get() == "null"
+    }
+
+    /// Decodes the text into `T` (any `Deserialize` type, such as your own struct for an event
+    /// this crate does not know yet).
+    pub fn deserialize<'a, T: Deserialize<'a>>(&'a self) -> Result<T, serde_json::Error> {
+        serde_json::from_str(self.get())
+    }
+
+    /// Decodes the text into a [`serde_json::Value`].
+    pub fn to_value(&self) -> Result<serde_json::Value, serde_json::Error> {
+        self.deserialize()
+    }
+
+    /// The inner [`RawValue`].
+    pub fn into_raw_value(self) -> Box<RawValue> {
+        self.0
+    }
+}
+
+impl fmt::Debug for RawJson {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.get())
+    }
+}
+
+impl fmt::Display for RawJson {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.get())
+    }
+}
+
+impl PartialEq for RawJson {
+    fn eq(&self, other: &Self) -> bool {
+        self.get() == other.get()
+    }
+}
+
+impl Eq for RawJson {}
+
+impl Serialize for RawJson {
+    /// Writes the text as it is (with `serde_json`).
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
 
 /// An identifier the platform sends sometimes as a JSON number (`436`) and sometimes as a
 /// string (`"d105a1ef-6728-4563-8b85-7f5356c8axxx"`).
