@@ -133,6 +133,35 @@ fn mac_eq<M: Mac + hmac::digest::KeyInit>(key: &[u8], body: &[u8], expected: &[u
     m.verify_slice(expected).is_ok()
 }
 
+/// Decodes 64 hex digits (either case) into 32 bytes; `false` for any other length or a
+/// non-hex character. (The header is public; only the comparison must not branch.)
+fn decode_hex_32(hex: &[u8], out: &mut [u8; 32]) -> bool {
+    fn digit(c: u8) -> u8 {
+        match c {
+            b'0'..=b'9' => c - b'0',
+            b'a'..=b'f' => c - b'a' + 10,
+            b'A'..=b'F' => c - b'A' + 10,
+            _ => 0xff,
+        }
+    }
+    if hex.len() != 64 {
+        return false;
+    }
+    let mut bad = 0u8;
+    for (byte, pair) in out.iter_mut().zip(hex.chunks_exact(2)) {
+        let (high, low) = (digit(pair[0]), digit(pair[1]));
+        bad |= (high | low) & 0xf0;
+        *byte = (high << 4) | (low & 0x0f);
+    }
+    bad == 0
+}
+
+/// Compares two MAC tags in constant time: every byte is looked at, one comparison at the end.
+fn tag_eq(a: &[u8; 32], b: &[u8; 32]) -> bool {
+    let diff = a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y));
+    bool::from(diff.ct_eq(&0))
+}
+
 /// Compares two secrets in constant time, without leaking their lengths (both sides are
 /// hashed to a fixed size first).
 pub(crate) fn secret_eq(a: &[u8], b: &[u8]) -> bool {
@@ -451,11 +480,11 @@ impl Verifier {
         let mut ok = false;
         if matches!(self.scheme, SignatureScheme::HmacSha256Hex) {
             let mut expected = [0u8; 32];
-            if hex::decode_to_slice(sig.trim(), &mut expected).is_ok() {
+            if decode_hex_32(sig.trim().as_bytes(), &mut expected) {
                 for m in &self.sha256_macs {
                     let mut m = m.clone();
                     m.update(body);
-                    ok |= m.verify_slice(&expected).is_ok();
+                    ok |= tag_eq(&m.finalize().into_bytes().into(), &expected);
                 }
             }
             return if ok {
@@ -735,6 +764,31 @@ impl serde_json::ser::Formatter for PhpFormatter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hex_tags_decode_in_either_case_and_compare_whole() {
+        let tag: [u8; 32] = std::array::from_fn(|i| (i * 37 + 5) as u8);
+        let mut out = [0u8; 32];
+        for text in [hex::encode(tag), hex::encode_upper(tag)] {
+            assert!(decode_hex_32(text.as_bytes(), &mut out));
+            assert_eq!(out, tag);
+        }
+        let good = hex::encode(tag);
+        for bad in [
+            &good[..62],
+            &good[..63],
+            "g".repeat(64).as_str(),
+            &format!("{good}00"),
+        ] {
+            assert!(!decode_hex_32(bad.as_bytes(), &mut out), "{bad}");
+        }
+        assert!(tag_eq(&tag, &tag));
+        for i in [0, 17, 31] {
+            let mut other = tag;
+            other[i] ^= 0x80;
+            assert!(!tag_eq(&tag, &other));
+        }
+    }
 
     #[test]
     fn padded_secret_accepts_only_the_exact_secret() {
