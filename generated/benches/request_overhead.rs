@@ -4,7 +4,9 @@
 //! round trip, and the allocation counts cover everything that runs for it).
 //!
 //! Cases: a small send (`client.sms().send_message(..).send()`) and a 250-sender list page
-//! decode (`client.sms().list_senders().send()`), each with no layers and with `RetryLayer`.
+//! decode (`client.sms().list_senders().send()`), each with no layers, with `RetryLayer`, and
+//! with the sampled unknown-field check off (`FieldCheck::Never`; the interleaved table only),
+//! which shows what that check costs.
 //! Before timing, the bench checks that both sides sent the same request (method, path, body,
 //! `Authorization`, `Content-Type`, `Accept`, `User-Agent`) and decoded the same value. After the
 //! criterion groups it prints, per variant, the median over 101 interleaved rounds of its time
@@ -24,6 +26,7 @@ use axum::routing::any;
 use axum::serve::ListenerExt;
 use criterion::{Criterion, criterion_group, criterion_main};
 use qikberry::Client;
+use qikberry::drift::FieldCheck;
 use qikberry::runtime::RetryLayer;
 use qikberry::sms::{
     SmsDestinations, SmsListSendersResponse, SmsSendDirect, SmsSendMessageRequest,
@@ -139,13 +142,14 @@ fn message() -> SmsSendMessageRequest {
 }
 
 /// Everything one benchmark run needs: the runtime (server spawned on it), our client with and
-/// without layers, and a plain reqwest client.
+/// without layers and without the unknown-field check, and a plain reqwest client.
 struct Fixture {
     rt: Runtime,
     addr: SocketAddr,
     seen: Arc<Mutex<Option<Seen>>>,
     bare: Client,
     layered: Client,
+    unchecked: Client,
     raw: reqwest::Client,
 }
 
@@ -172,18 +176,14 @@ impl Fixture {
         });
         rt.spawn(async move { axum::serve(listener, app).await.expect("serve") });
         let origin = format!("http://{addr}");
-        let ours = |layered: bool| {
-            let b = Client::builder().token(TOKEN).host(&origin);
-            let b = if layered {
-                b.layer(RetryLayer::new())
-            } else {
-                b
-            };
-            b.build().expect("client")
-        };
+        let builder = || Client::builder().token(TOKEN).host(&origin);
         Fixture {
-            bare: ours(false),
-            layered: ours(true),
+            bare: builder().build().expect("client"),
+            layered: builder().layer(RetryLayer::new()).build().expect("client"),
+            unchecked: builder()
+                .field_check(FieldCheck::Never)
+                .build()
+                .expect("client"),
             raw: reqwest::Client::new(),
             rt,
             addr,
@@ -286,7 +286,7 @@ fn overhead(c: &mut Criterion) {
     });
     g.finish();
 
-    let send: [(&str, Call); 3] = [
+    let send: [(&str, Call); 4] = [
         ("reqwest", &|| drop(fx.rt.block_on(fx.raw_send()))),
         ("qikberry", &|| {
             drop(fx.rt.block_on(Fixture::ours_send(&fx.bare)))
@@ -294,14 +294,20 @@ fn overhead(c: &mut Criterion) {
         ("qikberry_retry_layer", &|| {
             drop(fx.rt.block_on(Fixture::ours_send(&fx.layered)))
         }),
+        ("qikberry_no_field_check", &|| {
+            drop(fx.rt.block_on(Fixture::ours_send(&fx.unchecked)))
+        }),
     ];
-    let list: [(&str, Call); 3] = [
+    let list: [(&str, Call); 4] = [
         ("reqwest", &|| drop(fx.rt.block_on(fx.raw_list()))),
         ("qikberry", &|| {
             drop(fx.rt.block_on(Fixture::ours_list(&fx.bare)))
         }),
         ("qikberry_retry_layer", &|| {
             drop(fx.rt.block_on(Fixture::ours_list(&fx.layered)))
+        }),
+        ("qikberry_no_field_check", &|| {
+            drop(fx.rt.block_on(Fixture::ours_list(&fx.unchecked)))
         }),
     ];
     for (group, calls, variants) in [("send_message", 50, &send), ("list_senders_250", 5, &list)] {
