@@ -360,7 +360,30 @@ fn unknown_fields<T: DeserializeOwned>(body: &[u8]) -> Vec<String> {
 
 /// Escapes one JSON pointer segment (RFC 6901).
 fn escape(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
+    let mut out = String::with_capacity(segment.len());
+    push_escaped(&mut out, segment);
+    out
+}
+
+/// Appends `segment` to a JSON pointer: `/` then the segment with `~` and `/` escaped.
+#[cfg_attr(not(feature = "webhook-events"), allow(dead_code))]
+pub(crate) fn push_pointer_segment(pointer: &mut String, segment: &str) {
+    pointer.push('/');
+    push_escaped(pointer, segment);
+}
+
+fn push_escaped(out: &mut String, segment: &str) {
+    if !segment.contains(['~', '/']) {
+        out.push_str(segment);
+        return;
+    }
+    for c in segment.chars() {
+        match c {
+            '~' => out.push_str("~0"),
+            '/' => out.push_str("~1"),
+            c => out.push(c),
+        }
+    }
 }
 
 /// The JSON pointer of a path reported by `serde_ignored`.

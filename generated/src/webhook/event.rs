@@ -12,8 +12,9 @@ use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
 
 use super::status::{CallStatus, ChannelStatus, OptOutScope, SmsStatus};
-use super::types::{EventTime, Id, RawJson, lenient, opt, opt_numeric_string};
-use crate::drift::{DriftKind, DriftReport as Drift, ignored_pointer, tracked_pointer};
+use super::tracked;
+use super::types::{EventTime, Id, RawJson, opt, opt_numeric_string};
+use crate::drift::{DriftKind, DriftReport as Drift, tracked_pointer};
 
 /// Event names, exactly as the platform writes them in the envelope's `event` member.
 pub mod names {
@@ -490,60 +491,37 @@ struct Probe<'a> {
     status: Option<IgnoredAny>,
 }
 
-/// Parses `text` as `T`, adding a drift report (pointer under `prefix`) for every unknown
-/// member (found by `serde_ignored`) and every lenient step ([`lenient`]); the error of a
-/// payload that does not fit names its path.
-fn typed<T: for<'de> Deserialize<'de>>(
+/// Parses `text` as `T` in one pass ([`tracked`]), adding a drift report (pointer under `prefix`)
+/// for every unknown member and every lenient step ([`super::types::lenient`]); the error of a payload that
+/// does not fit names its path.
+fn typed<T: serde::de::DeserializeOwned>(
     text: &str,
     event: &str,
     prefix: &str,
     drift: &mut Vec<Drift>,
 ) -> Result<T, ParseError> {
-    let mut unknown: Vec<String> = Vec::new();
-    lenient::begin(None);
-    let decoded = {
-        let mut de = serde_json::Deserializer::from_str(text);
-        let mut on_ignored = |path: serde_ignored::Path<'_>| {
-            unknown.push(format!("{prefix}{}", ignored_pointer(&path)));
-        };
-        T::deserialize(serde_ignored::Deserializer::new(&mut de, &mut on_ignored))
-    };
+    let (decoded, found) = tracked::decode::<T>(text, prefix);
     let value = match decoded {
         Ok(value) => value,
         Err(first) => return Err(payload_error::<T>(text, event, prefix, first)),
     };
-    let notes = lenient::count();
-    for i in 0..notes {
-        lenient::begin(Some(i));
-        let mut de = serde_json::Deserializer::from_str(text);
-        if let Err(e) = serde_path_to_error::deserialize::<_, T>(&mut de) {
-            let kind = lenient::failed().unwrap_or_else(|| DriftKind::Lenient {
-                detail: e.inner().to_string(),
-            });
-            drift.push(drift_report(
-                event,
-                format!("{prefix}{}", tracked_pointer(e.path())),
-                kind,
-            ));
-        }
-    }
-    lenient::begin(None);
-    for pointer in unknown {
-        drift.push(drift_report(event, pointer, DriftKind::UnknownField));
-    }
+    drift.extend(
+        found
+            .into_iter()
+            .map(|(pointer, kind)| drift_report(event, pointer, kind)),
+    );
     Ok(value)
 }
 
 /// The error of a payload that does not fit, naming its JSON path. Path tracking costs about
 /// half again as much as the decode itself, so it runs only here, in a second decode after the
 /// first one failed.
-fn payload_error<T: for<'de> Deserialize<'de>>(
+fn payload_error<T: serde::de::DeserializeOwned>(
     text: &str,
     event: &str,
     prefix: &str,
     first: serde_json::Error,
 ) -> ParseError {
-    lenient::begin(None);
     let mut de = serde_json::Deserializer::from_str(text);
     let (path, message) = match serde_path_to_error::deserialize::<_, T>(&mut de) {
         Err(e) => (tracked_pointer(e.path()), e.into_inner().to_string()),

@@ -47,6 +47,7 @@ mod event;
 #[cfg(feature = "webhook-receiver")]
 mod receiver;
 mod status;
+mod tracked;
 pub(crate) mod types;
 pub mod verify;
 

@@ -243,54 +243,19 @@ impl<'de> Deserialize<'de> for EventTime {
     }
 }
 
-/// Lenient-decoding bookkeeping for one typed parse on the current thread.
+/// Lenient-decoding notes for the typed parse running on the current thread.
 ///
 /// Every time a payload field is accepted in a form the spec does not document (see
-/// [`WireScalar`]) or a status value is unknown, the deserializer calls [`lenient::note`]. The
-/// first pass only counts; when the count is not zero, the parser replays the decode once per
-/// note with [`lenient::begin`]`(Some(i))`, which makes the `i`-th note fail, so that
-/// `serde_path_to_error` names its JSON path — drift costs extra work only when there is drift.
+/// [`WireScalar`]) or a status value is unknown, the deserializer calls [`lenient::note`], which
+/// records the drift with the JSON pointer the decode is at ([`super::tracked`]), in the same
+/// single pass.
 pub(crate) mod lenient {
-    use std::cell::{Cell, RefCell};
-
     use crate::drift::DriftKind;
 
-    thread_local! {
-        static COUNT: Cell<u32> = const { Cell::new(0) };
-        static FAIL_AT: Cell<u32> = const { Cell::new(u32::MAX) };
-        static FAILED: RefCell<Option<DriftKind>> = const { RefCell::new(None) };
-    }
-
-    /// Starts a decode: resets the count; `fail_at` makes that note (0-based) an error.
-    pub(crate) fn begin(fail_at: Option<u32>) {
-        COUNT.with(|c| c.set(0));
-        FAIL_AT.with(|f| f.set(fail_at.unwrap_or(u32::MAX)));
-        FAILED.with(|f| f.borrow_mut().take());
-    }
-
-    /// The notes counted since [`begin`].
-    pub(crate) fn count() -> u32 {
-        COUNT.with(Cell::get)
-    }
-
-    /// The kind of the note that was made to fail, if any.
-    pub(crate) fn failed() -> Option<DriftKind> {
-        FAILED.with(|f| f.borrow_mut().take())
-    }
-
-    /// Records one lenient step. Errors only during a replay, at the chosen note.
+    /// Records one lenient step at the current pointer. Never fails; the `Result` lets the
+    /// call sites stay `note(..)?` in visitors.
     pub(crate) fn note(kind: impl FnOnce() -> DriftKind) -> Result<(), String> {
-        let n = COUNT.with(|c| {
-            let n = c.get();
-            c.set(n.saturating_add(1));
-            n
-        });
-        if FAIL_AT.with(Cell::get) == n {
-            let k = kind();
-            let msg = k.to_string();
-            FAILED.with(|f| *f.borrow_mut() = Some(k));
-            return Err(msg);
-        }
+        super::super::tracked::note(kind);
         Ok(())
     }
 
