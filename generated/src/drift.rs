@@ -159,6 +159,30 @@ struct LogState {
     checks: HashMap<String, u64>,
 }
 
+impl LogState {
+    /// Counts and keeps `report` if it is new; `key` is a reused buffer for its dedupe key.
+    fn admit(&mut self, report: &DriftReport, key: &mut String) -> bool {
+        if self.recent.contains(report) {
+            return false;
+        }
+        if self.recent.len() == RECENT_REPORTS {
+            self.recent.pop_front();
+        }
+        self.recent.push_back(report.clone());
+        write_dedupe_key(report, key);
+        if self.seen.contains(key.as_str()) {
+            return false;
+        }
+        self.seen.insert(key.clone());
+        self.total += 1;
+        if self.kept.len() == KEPT_REPORTS {
+            self.kept.pop_front();
+        }
+        self.kept.push_back(report.clone());
+        true
+    }
+}
+
 impl fmt::Debug for DriftLog {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("DriftLog")
@@ -225,31 +249,33 @@ impl DriftLog {
 
     /// Like [`DriftLog::record`], for a report the caller keeps: it is cloned only when new.
     pub fn record_ref(&self, report: &DriftReport) -> bool {
-        let new = KEY_BUF.with(|buf| {
-            let mut st = self.lock();
-            if st.recent.contains(report) {
-                return false;
-            }
-            if st.recent.len() == RECENT_REPORTS {
-                st.recent.pop_front();
-            }
-            st.recent.push_back(report.clone());
-            let mut key = buf.borrow_mut();
-            write_dedupe_key(report, &mut key);
-            if st.seen.contains(key.as_str()) {
-                return false;
-            }
-            st.seen.insert(key.clone());
-            st.total += 1;
-            if st.kept.len() == KEPT_REPORTS {
-                st.kept.pop_front();
-            }
-            st.kept.push_back(report.clone());
-            true
-        });
-        if !new {
-            return false;
+        self.record_all(std::slice::from_ref(report)) == 1
+    }
+
+    /// Records several reports under one lock (those of one body); returns how many were new.
+    pub fn record_all(&self, reports: &[DriftReport]) -> usize {
+        if reports.is_empty() {
+            return 0;
         }
+        // Allocates only when a report is new (rare once a drift has been seen).
+        let mut fresh = Vec::new();
+        KEY_BUF.with(|buf| {
+            let mut key = buf.borrow_mut();
+            let mut st = self.lock();
+            for (i, report) in reports.iter().enumerate() {
+                if st.admit(report, &mut key) {
+                    fresh.push(i);
+                }
+            }
+        });
+        for &i in &fresh {
+            self.announce(&reports[i]);
+        }
+        fresh.len()
+    }
+
+    /// Tells `tracing` and the hook about a new report.
+    fn announce(&self, report: &DriftReport) {
         #[cfg(feature = "tracing")]
         tracing::warn!(
             target: "qikberry::drift",
@@ -261,7 +287,6 @@ impl DriftLog {
         if let Some(hook) = &self.hook {
             hook(report);
         }
-        true
     }
 
     /// The distinct reports kept so far, oldest first.

@@ -611,9 +611,7 @@ impl Verifier {
             }
         };
         let parsed = Event::parse(req.body)?;
-        for d in &parsed.drift {
-            self.drift.record_ref(d);
-        }
+        self.drift.record_all(&parsed.drift);
         let key = parsed.event.idempotency_key(req.body);
         Ok(Outcome::Event(Box::new(Delivery {
             event: parsed.event,
