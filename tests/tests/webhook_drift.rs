@@ -357,3 +357,162 @@ fn duplicate_members_are_read_like_php_and_reported() {
         matches!(&parsed.drift[0].kind, DriftKind::Lenient { detail } if detail.contains("duplicate"))
     );
 }
+
+/// The fixtures that are events (not the handshake, not the deliberately broken body).
+const EVENT_FIXTURES: [&str; 25] = [
+    "bad_payload_type.json",
+    "contacts_bare.json",
+    "contacts_subscriber_created.json",
+    "contacts_subscriber_updated.json",
+    "link_visit.json",
+    "rcs_message_in.json",
+    "rcs_message_status.json",
+    "rcs_unsubscription.json",
+    "sms_dlr_flat.json",
+    "sms_dlr_flat_dlt_rejected.json",
+    "sms_dlr_flat_zero_date.json",
+    "sms_message_status.json",
+    "sms_message_status_escaped.json",
+    "sms_unsubscription.json",
+    "unknown_event.json",
+    "viber_message_in.json",
+    "viber_message_status.json",
+    "viber_unsubscription.json",
+    "vmn_message_in.json",
+    "voice_message_out.json",
+    "voice_message_out_numeric.json",
+    "voice_unsubscription.json",
+    "whatsapp_message_in.json",
+    "whatsapp_message_status.json",
+    "whatsapp_unsubscription.json",
+];
+
+/// One change of the kind the PHP sender (or a newer platform) makes to a body.
+#[derive(Clone, Debug)]
+enum Mutation {
+    /// A member the spec does not know, in the object picked by the index; the name may need
+    /// RFC 6901 escaping.
+    AddMember(usize, u16),
+    /// A string of digits picked by the index, sent as a number.
+    NumberForString(usize),
+    /// A timestamp picked by the index, sent as the zero date.
+    ZeroDate(usize),
+    /// The leaf picked by the index, sent as `null`.
+    Null(usize),
+}
+
+/// The JSON pointers of every object and every leaf below `v`, in document order.
+fn places(v: &serde_json::Value, at: String, objects: &mut Vec<String>, leaves: &mut Vec<String>) {
+    match v {
+        serde_json::Value::Object(m) => {
+            objects.push(at.clone());
+            for (k, child) in m {
+                let key = k.replace('~', "~0").replace('/', "~1");
+                places(child, format!("{at}/{key}"), objects, leaves);
+            }
+        }
+        serde_json::Value::Array(a) => {
+            for (i, child) in a.iter().enumerate() {
+                places(child, format!("{at}/{i}"), objects, leaves);
+            }
+        }
+        _ => leaves.push(at),
+    }
+}
+
+/// Applies `m` to `body`; returns the pointer of an added member.
+fn mutate(body: &mut serde_json::Value, m: &Mutation) -> Option<String> {
+    let (mut objects, mut leaves) = (Vec::new(), Vec::new());
+    places(body, String::new(), &mut objects, &mut leaves);
+    let leaf = |i: usize| leaves[i % leaves.len()].clone();
+    match *m {
+        Mutation::AddMember(i, n) => {
+            let at = objects[i % objects.len()].clone();
+            let name = match n % 3 {
+                0 => format!("zz_new_{n}"),
+                1 => format!("zz/new~{n}"),
+                _ => format!("zz é {n}"),
+            };
+            let pointer = format!("{at}/{}", name.replace('~', "~0").replace('/', "~1"));
+            let object = body.pointer_mut(&at)?.as_object_mut()?;
+            object.insert(name, serde_json::json!({"nested": [n]}));
+            Some(pointer)
+        }
+        Mutation::NumberForString(i) => {
+            let slot = body.pointer_mut(&leaf(i))?;
+            let digits = slot.as_str().filter(|s| {
+                !s.is_empty() && s.len() < 16 && s.bytes().all(|b| b.is_ascii_digit())
+            })?;
+            *slot = serde_json::Value::from(digits.parse::<u64>().ok()?);
+            None
+        }
+        Mutation::ZeroDate(i) => {
+            let slot = body.pointer_mut(&leaf(i))?;
+            let looks_like_time = slot
+                .as_str()
+                .is_some_and(|s| s.len() == 19 && s.as_bytes()[4] == b'-');
+            if looks_like_time {
+                *slot = "0000-00-00 00:00:00".into();
+            }
+            None
+        }
+        Mutation::Null(i) => {
+            *body.pointer_mut(&leaf(i))? = serde_json::Value::Null;
+            None
+        }
+    }
+}
+
+fn mutation() -> impl proptest::strategy::Strategy<Value = Mutation> {
+    use proptest::prelude::*;
+    prop_oneof![
+        (any::<usize>(), any::<u16>()).prop_map(|(i, n)| Mutation::AddMember(i, n)),
+        any::<usize>().prop_map(Mutation::NumberForString),
+        any::<usize>().prop_map(Mutation::ZeroDate),
+        any::<usize>().prop_map(Mutation::Null),
+    ]
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(400))]
+
+    /// Whatever the platform changes in a body, the parse keeps it (no error, no panic), every
+    /// drift report points at a value that exists in the body it came from, and a member added
+    /// at the top of a typed payload is reported as unknown at exactly its pointer.
+    #[test]
+    fn drift_pointers_resolve_in_the_body_they_came_from(
+        which in 0..EVENT_FIXTURES.len(),
+        mutations in proptest::collection::vec(mutation(), 0..6),
+    ) {
+        let mut body: serde_json::Value =
+            serde_json::from_slice(&fixture(EVENT_FIXTURES[which])).unwrap();
+        let added: Vec<String> = mutations.iter().filter_map(|m| mutate(&mut body, m)).collect();
+        let bytes = serde_json::to_vec(&body).unwrap();
+        let parsed = Event::parse(&bytes).unwrap();
+        for d in &parsed.drift {
+            proptest::prop_assert!(
+                d.pointer.is_empty() || body.pointer(&d.pointer).is_some(),
+                "{d:?} does not resolve in {body}"
+            );
+        }
+        if matches!(parsed.event, Event::Unknown { .. } | Event::Unparsed { .. }) {
+            return Ok(());
+        }
+        let root = if body.get("event").is_some() { "/payload" } else { "" };
+        for pointer in added {
+            let top_level = pointer
+                .strip_prefix(root)
+                .is_some_and(|rest| rest.matches('/').count() == 1);
+            if top_level {
+                proptest::prop_assert!(
+                    parsed
+                        .drift
+                        .iter()
+                        .any(|d| d.pointer == pointer && d.kind == DriftKind::UnknownField),
+                    "{pointer} not reported: {:?}",
+                    parsed.drift
+                );
+            }
+        }
+    }
+}
