@@ -12,9 +12,8 @@ use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
 
 use super::status::{CallStatus, ChannelStatus, OptOutScope, SmsStatus};
-use super::tracked;
 use super::types::{EventTime, Id, RawJson, opt, opt_numeric_string};
-use crate::drift::{DriftKind, DriftReport as Drift, tracked_pointer};
+use crate::drift::{DriftKind, DriftReport as Drift, track, tracked_pointer};
 
 /// Event names, exactly as the platform writes them in the envelope's `event` member.
 pub mod names {
@@ -491,7 +490,7 @@ struct Probe<'a> {
     status: Option<IgnoredAny>,
 }
 
-/// Parses `text` as `T` in one pass ([`tracked`]), adding a drift report (pointer under `prefix`)
+/// Parses `text` as `T` in one pass (`crate::drift::track`), adding a drift report (pointer under `prefix`)
 /// for every unknown member and every lenient step ([`super::types::lenient`]); the error of a payload that
 /// does not fit names its path.
 fn typed<T: serde::de::DeserializeOwned>(
@@ -500,7 +499,7 @@ fn typed<T: serde::de::DeserializeOwned>(
     prefix: &str,
     drift: &mut Vec<Drift>,
 ) -> Result<T, ParseError> {
-    let (decoded, found) = tracked::decode::<T>(text, prefix);
+    let (decoded, found) = track::decode::<T, _>(serde_json::de::StrRead::new(text), prefix, true);
     let value = match decoded {
         Ok(value) => value,
         Err(first) => return Err(payload_error::<T>(text, event, prefix, first)),

@@ -47,7 +47,6 @@ mod event;
 #[cfg(feature = "webhook-receiver")]
 mod receiver;
 mod status;
-mod tracked;
 pub(crate) mod types;
 pub mod verify;
 

@@ -247,7 +247,7 @@ impl<'de> Deserialize<'de> for EventTime {
 ///
 /// Every time a payload field is accepted in a form the spec does not document (see
 /// [`WireScalar`]) or a status value is unknown, the deserializer calls [`lenient::note`], which
-/// records the drift with the JSON pointer the decode is at ([`super::tracked`]), in the same
+/// records the drift with the JSON pointer the decode is at (`crate::drift::track`), in the same
 /// single pass.
 pub(crate) mod lenient {
     use crate::drift::DriftKind;
@@ -255,7 +255,7 @@ pub(crate) mod lenient {
     /// Records one lenient step at the current pointer. Never fails; the `Result` lets the
     /// call sites stay `note(..)?` in visitors.
     pub(crate) fn note(kind: impl FnOnce() -> DriftKind) -> Result<(), String> {
-        super::super::tracked::note(kind);
+        crate::drift::track::record(kind, "");
         Ok(())
     }
 

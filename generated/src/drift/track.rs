@@ -1,29 +1,33 @@
-//! One-pass drift bookkeeping for a typed payload decode.
+//! Drift located in the same pass as the decode.
 //!
-//! [`decode`] runs the payload's `Deserialize` through a wrapper that keeps the JSON pointer of
-//! the value being decoded in a thread-local buffer. So a lenient step noted anywhere inside
-//! ([`super::types::lenient`]) is recorded with its pointer at once, and every member the target
-//! type ignores is recorded too (what `serde_ignored` does, without a `String` per member). A
-//! body with drift costs the same single decode as one without.
+//! [`decode`] runs a type's `Deserialize` through a wrapper that keeps the JSON pointer of the
+//! value being decoded in a thread-local buffer. A lenient step noted anywhere inside
+//! ([`record`], called by [`super::note`] and the webhook payload types) is recorded with its
+//! pointer at once, and, when asked, every member the target type ignores is recorded too (what
+//! `serde_ignored` does, without a `String` per member). One decode finds every pointer, however
+//! many drifts the body has.
 //!
 //! The path is a `String` the wrappers append segments to and truncate back: a map remembers the
 //! length where its members start, a member's key is appended when it is read, and the length is
 //! restored after the member's value. Values decoded from a buffered form (an enum's variant
-//! content, a `serde_json::Value` a type inspects by hand) are not tracked inside: a note raised
-//! there carries the pointer of the value that was buffered.
+//! content, a `serde_json::Value` a `oneOf` inspects) are not tracked inside: a note raised there
+//! carries the pointer of the value that was buffered plus the path it gives itself.
 
 use std::cell::RefCell;
 use std::fmt;
 
+use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
-use crate::drift::{DriftKind, push_pointer_segment};
+use super::{DriftKind, push_pointer_segment};
 
 /// What one tracked decode on this thread has found so far.
 #[derive(Default)]
 struct State {
-    /// Whether a tracked decode is running (notes outside one are dropped).
+    /// Whether a tracked decode is running (notes outside one are not taken).
     active: bool,
+    /// Whether members the target type ignores are recorded.
+    fields: bool,
     /// The JSON pointer of the value being decoded (starting with the decode's prefix).
     path: String,
     /// Pointer and kind of every drift met, in body order.
@@ -34,42 +38,62 @@ thread_local! {
     static STATE: RefCell<State> = RefCell::new(State::default());
 }
 
-/// Decodes `text` as `T` in one pass, returning the drift met with pointers under `prefix`
-/// (`"/payload"` for an envelope, `""` for a flat body): lenient steps and ignored members.
-pub(crate) fn decode<T: de::DeserializeOwned>(
-    text: &str,
+/// Decodes `T` from `read` in one pass, returning the drift met, with pointers under `prefix`
+/// (`"/payload"` for a webhook envelope, `""` for a whole body): every lenient step and, with
+/// `fields`, every member `T` ignores. The result is exactly a plain decode's.
+pub(crate) fn decode<'de, T: Deserialize<'de>, R: serde_json::de::Read<'de>>(
+    read: R,
     prefix: &str,
+    fields: bool,
 ) -> (Result<T, serde_json::Error>, Vec<(String, DriftKind)>) {
     STATE.with(|s| {
         let mut s = s.borrow_mut();
         s.active = true;
+        s.fields = fields;
         s.path.clear();
         s.path.push_str(prefix);
         s.found.clear();
     });
-    let mut de = serde_json::Deserializer::from_str(text);
+    let mut de = serde_json::Deserializer::new(read);
     let result = T::deserialize(Tracked(&mut de)).and_then(|v| de.end().map(|()| v));
     let found = STATE.with(|s| {
         let mut s = s.borrow_mut();
         s.active = false;
+        s.fields = false;
         std::mem::take(&mut s.found)
     });
     (result, found)
 }
 
-/// Records a lenient step at the current pointer (nothing outside a tracked decode).
-pub(crate) fn note(kind: impl FnOnce() -> DriftKind) {
+/// Whether a tracked decode is running on this thread.
+pub(crate) fn active() -> bool {
+    STATE.with(|s| s.borrow().active)
+}
+
+/// Records a drift at the current pointer followed by `relative` (a path the caller adds, such
+/// as a field inside a buffered `oneOf` shape). Nothing outside a tracked decode.
+pub(crate) fn record(kind: impl FnOnce() -> DriftKind, relative: &str) {
     STATE.with(|s| {
         let mut s = s.borrow_mut();
         if s.active {
-            let pointer = s.path.clone();
+            let pointer = format!("{}{relative}", s.path);
             s.found.push((pointer, kind()));
         }
     });
 }
 
+/// Whether a tracked decode that records ignored members is running on this thread.
+pub(crate) fn fields_active() -> bool {
+    STATE.with(|s| {
+        let s = s.borrow();
+        s.active && s.fields
+    })
+}
+
 fn record_ignored() {
-    note(|| DriftKind::UnknownField);
+    if fields_active() {
+        record(|| DriftKind::UnknownField, "");
+    }
 }
 
 fn path_len() -> usize {
@@ -362,8 +386,6 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for KeyVisitor<V> {
 
 #[cfg(test)]
 mod tests {
-    use serde::Deserialize;
-
     use super::*;
 
     /// A string that notes a lenient step when it arrives as a number.
@@ -375,9 +397,12 @@ mod tests {
             match serde_json::Value::deserialize(d)? {
                 serde_json::Value::String(s) => Ok(Loose(s)),
                 other => {
-                    note(|| DriftKind::Lenient {
-                        detail: "number as string".into(),
-                    });
+                    record(
+                        || DriftKind::Lenient {
+                            detail: "number as string".into(),
+                        },
+                        "",
+                    );
                     Ok(Loose(other.to_string()))
                 }
             }
@@ -397,6 +422,14 @@ mod tests {
         owner: Option<Item>,
     }
 
+    fn decode_str<T: serde::de::DeserializeOwned>(
+        text: &str,
+        prefix: &str,
+        fields: bool,
+    ) -> (Result<T, serde_json::Error>, Vec<(String, DriftKind)>) {
+        decode(serde_json::de::StrRead::new(text), prefix, fields)
+    }
+
     fn pointers(found: &[(String, DriftKind)]) -> Vec<String> {
         found
             .iter()
@@ -408,7 +441,7 @@ mod tests {
     fn notes_and_ignored_members_get_their_pointers_in_one_pass() {
         let text = r#"{"items":[{"name":"a","tags":["x",2]},{"name":3,"a/b~":1}],
                        "extra":{"deep":[1]},"owner":{"name":4,"tags":[]}}"#;
-        let (value, found) = decode::<Body>(text, "/payload");
+        let (value, found) = decode_str::<Body>(text, "/payload", true);
         let value = value.unwrap();
         assert_eq!(value.items[1].name, Loose("3".into()));
         assert_eq!(
@@ -425,13 +458,17 @@ mod tests {
 
     #[test]
     fn errors_pass_through_and_notes_outside_a_decode_are_dropped() {
-        let (value, _) = decode::<Body>(r#"{"items":[{"tags":[]}]}"#, "");
+        let (value, _) = decode_str::<Body>(r#"{"items":[{"tags":[]}]}"#, "", true);
         let err = value.unwrap_err().to_string();
         assert!(err.contains("missing field `name`"), "{err}");
-        let (value, _) = decode::<Body>(r#"{"items":[]} x"#, "");
+        let (value, _) = decode_str::<Body>(r#"{"items":[]} x"#, "", true);
         assert!(value.is_err(), "trailing characters are refused");
-        note(|| DriftKind::UnknownField);
-        let (value, found) = decode::<Body>(r#"{"items":[]}"#, "");
+        record(|| DriftKind::UnknownField, "");
+        let (value, found) = decode_str::<Body>(r#"{"items":[]}"#, "", true);
         assert!(value.is_ok() && found.is_empty(), "{found:?}");
+        // Without `fields`, ignored members are not recorded; lenient steps still are.
+        let text = r#"{"items":[{"name":1,"x":2}],"owner":null}"#;
+        let (_, found) = decode_str::<Body>(text, "", false);
+        assert_eq!(pointers(&found), ["/items/0/name false"]);
     }
 }

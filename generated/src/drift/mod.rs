@@ -8,11 +8,13 @@
 //! the `tracing` feature, as a `warn` event with target `qikberry::drift`.
 //!
 //! Cost: the success path decodes with plain `serde_json` exactly once. Unknown enum values and
-//! shapes raise a flag while decoding (a thread-local write, only when one is met); unknown
-//! fields are looked for with [`serde_ignored`] in a second pass that runs on a sample of
-//! responses ([`FieldCheck`]). Only when there is something new to report does a third pass
-//! find the pointer (once per source and unknown value: a value that recurs in every response,
-//! or in every item of a list, is located once, at its first place). Figures in BENCHMARKS.md.
+//! shapes raise a flag while decoding (a thread-local write, only when one is met). On a sample
+//! of responses ([`FieldCheck`]) the body is instead decoded once through a path-tracking wrapper
+//! that also records every member the type ignores; every drift it meets is recorded with its
+//! pointer in that same pass. An unchecked response that raised a flag for something not yet
+//! located is decoded once more that way (once per source and unknown value: a value that
+//! recurs in every response, or in every item of a list, is located once). Figures in
+//! BENCHMARKS.md.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), qikberry::Error> {
@@ -98,8 +100,8 @@ impl fmt::Display for DriftReport {
     }
 }
 
-/// How often responses are checked for unknown fields (the check decodes a second time, with
-/// [`serde_ignored`]).
+/// How often responses are checked for unknown fields (a checked response is decoded through a
+/// path-tracking wrapper that sees every member the type skips, instead of plain `serde_json`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum FieldCheck {
@@ -131,8 +133,8 @@ impl Default for FieldCheck {
 pub const KEPT_REPORTS: usize = 256;
 /// How many of the last reports met are compared whole before a dedupe key is built.
 const RECENT_REPORTS: usize = 8;
-/// At most this many pointers are looked up per body (each costs one decode).
-const MAX_LOOKUPS: usize = 32;
+
+pub(crate) mod track;
 
 type Hook = Arc<dyn Fn(&DriftReport) + Send + Sync>;
 
@@ -316,74 +318,57 @@ impl DriftLog {
         }
     }
 
-    /// Decodes `body` as `T` with plain `serde_json` and reports its drift to this log. The
-    /// result is exactly `serde_json::from_slice`'s.
+    /// Decodes `body` as `T` and reports its drift to this log. The result is exactly
+    /// `serde_json::from_slice`'s.
     pub fn decode<T: DeserializeOwned>(
         &self,
         source: &str,
         body: &[u8],
     ) -> Result<T, serde_json::Error> {
-        let fields = self.check_fields(source);
-        // The unknown-field pass runs first and drops its value, so that at most one decoded
-        // body is alive at a time (a page of a paginated list stays the only page in memory).
-        let unknown = if fields {
-            unknown_fields::<T>(body)
-        } else {
-            Vec::new()
-        };
-        let (value, notes) = collect_notes(fields, || serde_json::from_slice::<T>(body));
+        if self.check_fields(source) {
+            let (value, found) = track::decode(serde_json::de::SliceRead::new(body), "", true);
+            self.record_found(source, found);
+            return value;
+        }
+        let (value, notes) = collect_notes(|| serde_json::from_slice::<T>(body));
         let value = value?;
-        if !unknown.is_empty() || !notes.is_empty() {
-            self.report::<T>(source, body, unknown, notes, fields);
+        if !notes.is_empty() && self.newly_noted(source, &notes) {
+            // The first value is still alive; this pass only locates (its value is dropped).
+            let (_, found) = track::decode::<T, _>(serde_json::de::SliceRead::new(body), "", false);
+            self.record_found(source, found);
         }
         Ok(value)
     }
 
-    /// The slow path: records the unknown fields, and finds the pointer of each noted value.
-    fn report<T: DeserializeOwned>(
-        &self,
-        source: &str,
-        body: &[u8],
-        unknown: Vec<String>,
-        notes: Vec<(DriftKind, String)>,
-        fields: bool,
-    ) {
-        let mut found: Vec<(String, DriftKind)> = unknown
-            .into_iter()
-            .map(|p| (p, DriftKind::UnknownField))
-            .collect();
-        let mut lookups = 0;
-        for (k, (kind, relative)) in notes.into_iter().enumerate() {
-            let key = format!("{source}\u{0}{kind}\u{0}{relative}");
-            if lookups == MAX_LOOKUPS || !self.lock().located.insert(key) {
-                continue;
-            }
-            lookups += 1;
-            let place = locate_note::<T>(body, k, fields).unwrap_or_default();
-            found.push((format!("{place}{relative}"), kind));
+    /// Whether any of `notes` was not located before for `source` (marking them all located).
+    fn newly_noted(&self, source: &str, notes: &[(DriftKind, String)]) -> bool {
+        let mut st = self.lock();
+        let mut new = false;
+        for (kind, relative) in notes {
+            new |= st
+                .located
+                .insert(format!("{source}\u{0}{kind}\u{0}{relative}"));
         }
-        for (pointer, kind) in found {
-            self.record(DriftReport {
+        new
+    }
+
+    /// Records what a tracked decode of `source` found.
+    fn record_found(&self, source: &str, found: Vec<(String, DriftKind)>) {
+        if found.is_empty() {
+            return;
+        }
+        let reports: Vec<DriftReport> = found
+            .into_iter()
+            .map(|(pointer, kind)| DriftReport {
                 source: source.to_owned(),
                 pointer,
                 kind,
-            });
-        }
+            })
+            .collect();
+        self.record_all(&reports);
     }
 }
 
-/// The pointers of the fields `T` ignores in `body` (outside `oneOf` shapes, which note their
-/// own), found by decoding through [`serde_ignored`]; the decoded value is dropped at once.
-fn unknown_fields<T: DeserializeOwned>(body: &[u8]) -> Vec<String> {
-    let mut found = Vec::new();
-    let mut de = serde_json::Deserializer::from_slice(body);
-    let _ = serde_ignored::deserialize::<_, _, T>(&mut de, |path| {
-        found.push(ignored_pointer(&path));
-    });
-    found
-}
-
-/// Escapes one JSON pointer segment (RFC 6901).
 fn escape(segment: &str) -> String {
     let mut out = String::with_capacity(segment.len());
     push_escaped(&mut out, segment);
@@ -391,7 +376,6 @@ fn escape(segment: &str) -> String {
 }
 
 /// Appends `segment` to a JSON pointer: `/` then the segment with `~` and `/` escaped.
-#[cfg_attr(not(feature = "webhook-events"), allow(dead_code))]
 pub(crate) fn push_pointer_segment(pointer: &mut String, segment: &str) {
     pointer.push('/');
     push_escaped(pointer, segment);
@@ -425,6 +409,7 @@ pub(crate) fn ignored_pointer(path: &serde_ignored::Path<'_>) -> String {
 }
 
 /// The JSON pointer of a path reported by `serde_path_to_error`.
+#[cfg(feature = "webhook-events")]
 pub(crate) fn tracked_pointer(path: &serde_path_to_error::Path) -> String {
     use serde_path_to_error::Segment;
     let mut out = String::new();
@@ -439,120 +424,68 @@ pub(crate) fn tracked_pointer(path: &serde_path_to_error::Path) -> String {
     out
 }
 
-/// Decodes again (with the same `fields` setting, so the notes come in the same order), failing
-/// at the `k`-th note, so that `serde_path_to_error` names its place.
-fn locate_note<T: DeserializeOwned>(body: &[u8], k: usize, fields: bool) -> Option<String> {
-    NOTES.with(|n| {
-        n.active.set(true);
-        n.fields.set(fields);
-        n.fail_at.set(k);
-        n.seen.set(0);
-        n.hit.set(false);
-    });
-    let mut de = serde_json::Deserializer::from_slice(body);
-    let result = serde_path_to_error::deserialize::<_, T>(&mut de);
-    NOTES.with(|n| {
-        n.active.set(false);
-        n.fields.set(false);
-        n.fail_at.set(usize::MAX);
-        n.hit.set(false);
-    });
-    result.err().map(|e| tracked_pointer(e.path()))
-}
-
 struct Notes {
-    /// Whether a decode on this thread is collecting notes.
+    /// Whether a plain decode on this thread is collecting notes.
     active: Cell<bool>,
-    /// Notes met so far in this decode.
-    seen: Cell<usize>,
-    /// Fail at this note (to locate it), `usize::MAX` for never.
-    fail_at: Cell<usize>,
-    /// The notes of a collecting decode: what, and where relative to the value that noted it
-    /// (`""` for the value itself; a field path inside a `oneOf` shape).
+    /// The notes of that decode: what, and where relative to the value that noted it (`""` for
+    /// the value itself; a field path inside a `oneOf` shape).
     kinds: RefCell<Vec<(DriftKind, String)>>,
-    /// Whether `oneOf` shapes look for unknown fields in this decode.
-    fields: Cell<bool>,
-    /// Whether the locating decode reached the note it fails at.
-    hit: Cell<bool>,
 }
 
 thread_local! {
     static NOTES: Notes = const {
         Notes {
             active: Cell::new(false),
-            seen: Cell::new(0),
-            fail_at: Cell::new(usize::MAX),
             kinds: RefCell::new(Vec::new()),
-            fields: Cell::new(false),
-            hit: Cell::new(false),
         }
     };
 }
 
-/// Runs a decode, collecting the notes raised inside it (on this thread); with `fields`, the
-/// `oneOf` shapes inside also look for unknown fields.
-fn collect_notes<R>(fields: bool, decode: impl FnOnce() -> R) -> (R, Vec<(DriftKind, String)>) {
-    NOTES.with(|n| {
-        n.active.set(true);
-        n.fields.set(fields);
-        n.seen.set(0);
-    });
+/// Runs a plain decode, collecting the notes raised inside it (on this thread), without their
+/// places.
+fn collect_notes<R>(decode: impl FnOnce() -> R) -> (R, Vec<(DriftKind, String)>) {
+    NOTES.with(|n| n.active.set(true));
     let result = decode();
     let kinds = NOTES.with(|n| {
         n.active.set(false);
-        n.fields.set(false);
-        if n.seen.get() == 0 {
-            Vec::new()
-        } else {
-            std::mem::take(&mut *n.kinds.borrow_mut())
-        }
+        std::mem::take(&mut *n.kinds.borrow_mut())
     });
     (result, kinds)
 }
 
-/// Records a note at `relative` (see [`note`]).
-fn note_at(kind: impl FnOnce() -> DriftKind, relative: &str) -> Result<(), String> {
+/// Records a note at `relative` (see [`note`]): with its pointer inside a tracked decode, as a
+/// flag to locate later inside a plain one.
+fn note_at(kind: impl FnOnce() -> DriftKind, relative: &str) {
+    if track::active() {
+        track::record(kind, relative);
+        return;
+    }
     NOTES.with(|n| {
-        if !n.active.get() {
-            return Ok(());
-        }
-        let k = n.seen.get();
-        n.seen.set(k + 1);
-        if n.fail_at.get() == k {
-            n.hit.set(true);
-            return Err(format!("drift #{k}: {}", kind()));
-        }
-        if n.fail_at.get() == usize::MAX {
+        if n.active.get() {
             n.kinds.borrow_mut().push((kind(), relative.to_owned()));
         }
-        Ok(())
-    })
+    });
 }
 
 /// Called by `Deserialize` implementations when they take a lenient path (unknown enum value,
-/// unknown shape, …). Outside [`DriftLog::decode`] it does nothing. `Err` asks the caller to
-/// fail with that message: the locating pass uses it to learn the value's JSON path.
+/// unknown shape, …). Outside [`DriftLog::decode`] it does nothing. Never fails; the `Result`
+/// lets generated visitors call it with `?`.
 pub fn note(kind: impl FnOnce() -> DriftKind) -> Result<(), String> {
-    note_at(kind, "")
-}
-
-/// Whether the current locating decode has failed on purpose (a `oneOf` that tries several
-/// shapes must then pass the failure on instead of trying the next shape).
-pub fn locating_hit() -> bool {
-    NOTES.with(|n| n.hit.get())
+    note_at(kind, "");
+    Ok(())
 }
 
 /// `serde_json::from_value` for a `oneOf` shape (used by the generated code): inside a
 /// [`DriftLog::decode`] that checks fields, it also notes the fields the shape ignores (a
-/// `oneOf` is decoded from a buffered value, which the outer unknown-field pass cannot see into).
+/// `oneOf` is decoded from a buffered value, which the tracked decode cannot see into).
 pub fn from_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, serde_json::Error> {
-    if !NOTES.with(|n| n.active.get() && n.fields.get()) {
+    if !track::fields_active() {
         return serde_json::from_value(value);
     }
     let mut ignored = Vec::new();
     let out = serde_ignored::deserialize(value, |path| ignored.push(ignored_pointer(&path)))?;
     for relative in ignored {
-        note_at(|| DriftKind::UnknownField, &relative).map_err(serde::de::Error::custom)?;
+        note_at(|| DriftKind::UnknownField, &relative);
     }
     Ok(out)
 }
@@ -612,10 +545,11 @@ mod tests {
             .collect();
         assert_eq!(
             pointers,
+            // In body order: one pass finds them all.
             vec![
                 ("/data/0/x~1y", "unknown field".to_owned()),
-                ("/extra", "unknown field".to_owned()),
                 ("/data/1/status", "unknown Status value \"new\"".to_owned()),
+                ("/extra", "unknown field".to_owned()),
             ]
         );
         // Decoding the same drift again reports nothing new.
@@ -632,6 +566,56 @@ mod tests {
         let _: Page = log.decode("op", br#"{"data":[{"status":"ok"}]}"#).unwrap();
         assert_eq!(log.count(), 0);
         assert!(log.decode::<Page>("op", br#"{"data":7}"#).is_err());
+    }
+
+    /// A `oneOf`-like value: buffered, then decoded from the `Value` with [`from_value`].
+    #[derive(Debug)]
+    struct Shape(#[allow(dead_code)] ShapeA);
+
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct ShapeA {
+        a: u32,
+    }
+
+    impl<'de> serde::Deserialize<'de> for Shape {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            let v = serde_json::Value::deserialize(d)?;
+            from_value(v).map(Shape).map_err(serde::de::Error::custom)
+        }
+    }
+
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Shapes {
+        items: Vec<Shape>,
+        #[serde(default)]
+        status: Option<Status>,
+    }
+
+    #[test]
+    fn buffered_shapes_report_their_fields_under_the_value_s_pointer() {
+        let body = br#"{"items":[{"a":1},{"a":2,"b":{"c":3}}],"status":"new"}"#;
+        let checked = DriftLog::new().with_field_check(FieldCheck::Always);
+        let _: Shapes = checked.decode("op", body).unwrap();
+        let found: Vec<String> = checked
+            .reports()
+            .iter()
+            .map(|r| r.pointer.clone())
+            .collect();
+        assert_eq!(found, ["/items/1/b", "/status"]);
+        // Unchecked: the unknown value is still located (once), the fields are not looked for.
+        let unchecked = DriftLog::new().with_field_check(FieldCheck::Never);
+        for _ in 0..3 {
+            let _: Shapes = unchecked.decode("op", body).unwrap();
+        }
+        let found: Vec<String> = unchecked
+            .reports()
+            .iter()
+            .map(|r| r.pointer.clone())
+            .collect();
+        assert_eq!(found, ["/status"]);
+        assert_eq!(unchecked.count(), 1);
     }
 
     #[test]
