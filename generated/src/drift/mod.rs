@@ -342,15 +342,24 @@ impl DriftLog {
     }
 
     /// Whether any of `notes` was not located before for `source` (marking them all located).
+    /// A note located before costs no allocation (the key is written into a reused buffer).
     fn newly_noted(&self, source: &str, notes: &[(DriftKind, String)]) -> bool {
-        let mut st = self.lock();
-        let mut new = false;
-        for (kind, relative) in notes {
-            new |= st
-                .located
-                .insert(format!("{source}\u{0}{kind}\u{0}{relative}"));
-        }
-        new
+        use fmt::Write as _;
+        KEY_BUF.with(|buf| {
+            let mut key = buf.borrow_mut();
+            let mut st = self.lock();
+            let mut new = false;
+            for (kind, relative) in notes {
+                key.clear();
+                // Writing into a `String` cannot fail.
+                let _ = write!(key, "{source}\u{0}{kind}\u{0}{relative}");
+                if !st.located.contains(key.as_str()) {
+                    st.located.insert(key.clone());
+                    new = true;
+                }
+            }
+            new
+        })
     }
 
     /// Records what a tracked decode of `source` found.
@@ -370,43 +379,44 @@ impl DriftLog {
     }
 }
 
-fn escape(segment: &str) -> String {
-    let mut out = String::with_capacity(segment.len());
-    push_escaped(&mut out, segment);
-    out
-}
-
 /// Appends `segment` to a JSON pointer: `/` then the segment with `~` and `/` escaped.
 pub(crate) fn push_pointer_segment(pointer: &mut String, segment: &str) {
     pointer.push('/');
-    push_escaped(pointer, segment);
-}
-
-fn push_escaped(out: &mut String, segment: &str) {
     if !segment.contains(['~', '/']) {
-        out.push_str(segment);
+        pointer.push_str(segment);
         return;
     }
     for c in segment.chars() {
         match c {
-            '~' => out.push_str("~0"),
-            '/' => out.push_str("~1"),
-            c => out.push(c),
+            '~' => pointer.push_str("~0"),
+            '/' => pointer.push_str("~1"),
+            c => pointer.push(c),
         }
     }
 }
 
 /// The JSON pointer of a path reported by `serde_ignored`.
-pub(crate) fn ignored_pointer(path: &serde_ignored::Path<'_>) -> String {
-    use serde_ignored::Path;
-    match path {
-        Path::Root => String::new(),
-        Path::Seq { parent, index } => format!("{}/{index}", ignored_pointer(parent)),
-        Path::Map { parent, key } => format!("{}/{}", ignored_pointer(parent), escape(key)),
-        Path::Some { parent }
-        | Path::NewtypeStruct { parent }
-        | Path::NewtypeVariant { parent } => ignored_pointer(parent),
+fn ignored_pointer(path: &serde_ignored::Path<'_>) -> String {
+    fn push(path: &serde_ignored::Path<'_>, out: &mut String) {
+        use serde_ignored::Path;
+        match path {
+            Path::Root => {}
+            Path::Seq { parent, index } => {
+                push(parent, out);
+                push_pointer_segment(out, &index.to_string());
+            }
+            Path::Map { parent, key } => {
+                push(parent, out);
+                push_pointer_segment(out, key);
+            }
+            Path::Some { parent }
+            | Path::NewtypeStruct { parent }
+            | Path::NewtypeVariant { parent } => push(parent, out),
+        }
     }
+    let mut out = String::new();
+    push(path, &mut out);
+    out
 }
 
 /// The JSON pointer of a path reported by `serde_path_to_error`.
@@ -416,9 +426,9 @@ pub(crate) fn tracked_pointer(path: &serde_path_to_error::Path) -> String {
     let mut out = String::new();
     for segment in path.iter() {
         match segment {
-            Segment::Seq { index } => out.push_str(&format!("/{index}")),
-            Segment::Map { key } => out.push_str(&format!("/{}", escape(key))),
-            Segment::Enum { variant } => out.push_str(&format!("/{}", escape(variant))),
+            Segment::Seq { index } => push_pointer_segment(&mut out, &index.to_string()),
+            Segment::Map { key } => push_pointer_segment(&mut out, key),
+            Segment::Enum { variant } => push_pointer_segment(&mut out, variant),
             Segment::Unknown => out.push_str("/?"),
         }
     }
@@ -594,28 +604,22 @@ mod tests {
         status: Option<Status>,
     }
 
+    fn pointers(log: &DriftLog) -> Vec<String> {
+        log.reports().into_iter().map(|r| r.pointer).collect()
+    }
+
     #[test]
     fn buffered_shapes_report_their_fields_under_the_value_s_pointer() {
         let body = br#"{"items":[{"a":1},{"a":2,"b":{"c":3}}],"status":"new"}"#;
         let checked = DriftLog::new().with_field_check(FieldCheck::Always);
         let _: Shapes = checked.decode("op", body).unwrap();
-        let found: Vec<String> = checked
-            .reports()
-            .iter()
-            .map(|r| r.pointer.clone())
-            .collect();
-        assert_eq!(found, ["/items/1/b", "/status"]);
+        assert_eq!(pointers(&checked), ["/items/1/b", "/status"]);
         // Unchecked: the unknown value is still located (once), the fields are not looked for.
         let unchecked = DriftLog::new().with_field_check(FieldCheck::Never);
         for _ in 0..3 {
             let _: Shapes = unchecked.decode("op", body).unwrap();
         }
-        let found: Vec<String> = unchecked
-            .reports()
-            .iter()
-            .map(|r| r.pointer.clone())
-            .collect();
-        assert_eq!(found, ["/status"]);
+        assert_eq!(pointers(&unchecked), ["/status"]);
         assert_eq!(unchecked.count(), 1);
     }
 

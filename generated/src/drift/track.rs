@@ -73,13 +73,7 @@ pub(crate) fn active() -> bool {
 /// Records a drift at the current pointer followed by `relative` (a path the caller adds, such
 /// as a field inside a buffered `oneOf` shape). Nothing outside a tracked decode.
 pub(crate) fn record(kind: impl FnOnce() -> DriftKind, relative: &str) {
-    STATE.with(|s| {
-        let mut s = s.borrow_mut();
-        if s.active {
-            let pointer = format!("{}{relative}", s.path);
-            s.found.push((pointer, kind()));
-        }
-    });
+    STATE.with(|s| s.borrow_mut().push_found(false, kind, relative));
 }
 
 /// Whether a tracked decode that records ignored members is running on this thread.
@@ -91,8 +85,20 @@ pub(crate) fn fields_active() -> bool {
 }
 
 fn record_ignored() {
-    if fields_active() {
-        record(|| DriftKind::UnknownField, "");
+    STATE.with(|s| {
+        s.borrow_mut()
+            .push_found(true, || DriftKind::UnknownField, "")
+    });
+}
+
+impl State {
+    /// Records `kind` at the current pointer plus `relative` if a tracked decode is running
+    /// (and, for an ignored member, records them).
+    fn push_found(&mut self, ignored: bool, kind: impl FnOnce() -> DriftKind, relative: &str) {
+        if self.active && (self.fields || !ignored) {
+            let pointer = format!("{}{relative}", self.path);
+            self.found.push((pointer, kind()));
+        }
     }
 }
 

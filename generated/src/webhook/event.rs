@@ -371,8 +371,12 @@ impl Event {
         key.push_str(name);
         match self.identity() {
             // Writing into a `String` cannot fail.
-            Some((id, Some(extra))) => drop(write!(key, "/{id}/{extra}")),
-            Some((id, None)) => drop(write!(key, "/{id}")),
+            Some((id, Some(extra))) => {
+                let _ = write!(key, "/{id}/{extra}");
+            }
+            Some((id, None)) => {
+                let _ = write!(key, "/{id}");
+            }
             None => {
                 let mut hex = [0u8; 64];
                 let digest = Sha256::digest(raw_body);

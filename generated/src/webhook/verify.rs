@@ -31,7 +31,7 @@ use hmac::{Hmac, Mac};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use serde_json::Value;
-use sha2::{Digest, Sha256, Sha512};
+use sha2::{Sha256, Sha512};
 use subtle::ConstantTimeEq;
 
 use super::event::{Event, IdempotencyKey, ParseError};
@@ -162,18 +162,10 @@ fn tag_eq(a: &[u8; 32], b: &[u8; 32]) -> bool {
     bool::from(diff.ct_eq(&0))
 }
 
-/// Compares two secrets in constant time, without leaking their lengths (both sides are
-/// hashed to a fixed size first).
-pub(crate) fn secret_eq(a: &[u8], b: &[u8]) -> bool {
-    let ha = Sha256::digest(a);
-    let hb = Sha256::digest(b);
-    bool::from(ha.as_slice().ct_eq(hb.as_slice()))
-}
-
-/// A configured Bearer secret, compared with a presented token in time that depends only on
-/// the presented token's length (which the sender knows), never on the secret's content or
-/// length. Cheaper than hashing the token per request: the secret is stored zero-padded to a
-/// power-of-two length and every presented byte is compared with one of it.
+/// A configured secret (a Bearer secret, a validation key), compared with a presented token in
+/// time that depends only on the presented token's length (which the sender knows), never on the
+/// secret's content or length. Cheaper than hashing the token per request: the secret is stored
+/// zero-padded to a power-of-two length and every presented byte is compared with one of it.
 struct PaddedSecret {
     /// The secret, then zeros up to a power-of-two length (at least 1); zeroed on drop.
     bytes: secrecy::SecretSlice<u8>,
@@ -361,7 +353,7 @@ impl Rejection {
 /// ```
 #[derive(Clone, Default)]
 pub struct Verifier {
-    validation_keys: Vec<SecretString>,
+    validation_keys: Vec<PaddedSecret>,
     /// The configured Bearer secrets, each compared in constant time with the presented token.
     bearer_secrets: Vec<PaddedSecret>,
     signature_keys: Vec<SecretString>,
@@ -404,7 +396,9 @@ impl Verifier {
 
     /// Accepts this validation key in the handshake (call again to accept several).
     pub fn validation_key(mut self, key: impl Into<String>) -> Self {
-        self.validation_keys.push(SecretString::from(key.into()));
+        let key = SecretString::from(key.into());
+        self.validation_keys
+            .push(PaddedSecret::new(key.expose_secret().as_bytes()));
         self
     }
 
@@ -531,7 +525,7 @@ impl Verifier {
     fn validation_key_matches(&self, candidate: &str) -> bool {
         let mut ok = false;
         for k in &self.validation_keys {
-            ok |= secret_eq(k.expose_secret().as_bytes(), candidate.as_bytes());
+            ok |= k.matches(candidate.as_bytes());
         }
         ok
     }
