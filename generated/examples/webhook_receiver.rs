@@ -152,7 +152,14 @@ async fn main() -> ExitCode {
         Ok(a) => eprintln!("listening on {a}"),
         Err(e) => eprintln!("listening (address unknown: {e})"),
     }
-    if let Err(e) = axum::serve(listener, receiver.router()).await {
+    let router = match receiver.router() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    if let Err(e) = axum::serve(listener, router).await {
         eprintln!("server error: {e}");
         return ExitCode::from(1);
     }

@@ -652,6 +652,14 @@ impl ClientBuilder {
         self
     }
 
+    /// Keeps wire values (unknown enum values, decode error texts) in drift reports; off by
+    /// default, as they may hold personal data (see
+    /// [`DriftLog::with_wire_values`](crate::drift::DriftLog::with_wire_values)).
+    pub fn drift_wire_values(mut self, keep: bool) -> Self {
+        self.drift = self.drift.with_wire_values(keep);
+        self
+    }
+
     /// Renews the token before it expires and after a 401 (feature `auth`; see
     /// [`TokenRefresh`](crate::token::TokenRefresh)).
     #[cfg(feature = "auth")]

@@ -31,7 +31,12 @@ async fn receiver(verifier: Verifier) -> (String, tokio_mpsc::Receiver<Delivery>
         .await
         .expect("bind");
     let addr = listener.local_addr().expect("addr");
-    let app = axum::Router::new().nest("/hook", receiver.router());
+    let app = axum::Router::new().nest(
+        "/hook",
+        receiver
+            .router()
+            .expect("the verifier authenticates events"),
+    );
     tokio::spawn(async move {
         let _ = axum::serve(listener, app).await;
     });

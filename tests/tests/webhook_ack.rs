@@ -10,7 +10,10 @@ use std::time::Duration;
 
 use hmac::{Hmac, Mac};
 use proptest::prelude::*;
-use qikberry::webhook::{Delivery, Event, Receiver, Verifier};
+use qikberry::webhook::{
+    BoxFuture, Claim, DedupeError, DedupeStore, Delivery, Event, IdempotencyKey, InMemoryDedupe,
+    Receiver, Verifier,
+};
 use serde_json::{Value, json};
 use sha2::Sha256;
 
@@ -43,7 +46,13 @@ async fn serve(receiver: Receiver) -> String {
         .expect("bind loopback");
     let addr = listener.local_addr().expect("local addr");
     tokio::spawn(async move {
-        let _ = axum::serve(listener, receiver.router()).await;
+        let _ = axum::serve(
+            listener,
+            receiver
+                .router()
+                .expect("the verifier authenticates events"),
+        )
+        .await;
     });
     format!("http://{addr}/")
 }
@@ -176,6 +185,128 @@ async fn a_duplicate_during_handling_is_told_to_retry_not_acknowledged() {
     gate.notify_one();
     assert_eq!(first.await.unwrap(), 200);
     assert_eq!(post(&client, &url, &body).await, 200);
+    assert_eq!(*handled.lock().unwrap(), 1);
+}
+
+/// Posts like the platform's sender, which hangs up when no answer came within `patience`.
+async fn post_with_patience(url: &str, body: &[u8], patience: Duration) -> Option<u16> {
+    let client = reqwest::Client::builder()
+        .timeout(patience)
+        .build()
+        .expect("client");
+    client
+        .post(url)
+        .header("content-type", "application/json")
+        .header("authorization", format!("Bearer {SECRET}"))
+        .header("signature", sign(body))
+        .body(body.to_vec())
+        .send()
+        .await
+        .ok()
+        .map(|r| r.status().as_u16())
+}
+
+/// Waits until `cond` holds (polling), at most 10 s.
+async fn eventually(what: &str, cond: impl Fn() -> bool) {
+    for _ in 0..1000 {
+        if cond() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("not within 10 s: {what}");
+}
+
+/// Issue 22: a handler slower than the sender's patience still counts. The sender hangs up
+/// (hyper drops the request future); the handler's success must still complete the key, so
+/// the retry is answered 200 and not handled again. Before the fix, `complete` never ran:
+/// retries got 503 for the whole claim lease, then the event was handled a second time.
+#[tokio::test]
+async fn a_slow_success_after_the_sender_hung_up_is_kept() {
+    let handled = Arc::new(Mutex::new(0u32));
+    let h = handled.clone();
+    let receiver = Receiver::with_handler(verifier(), move |_d: Delivery| {
+        let h = h.clone();
+        async move {
+            tokio::time::sleep(Duration::from_millis(400)).await;
+            *h.lock().unwrap() += 1;
+            Ok::<(), std::io::Error>(())
+        }
+    });
+    let url = serve(receiver).await;
+    let body = fixture("sms_message_status.json");
+    let first = post_with_patience(&url, &body, Duration::from_millis(100)).await;
+    assert_eq!(first, None, "the sender was meant to hang up");
+    eventually("the slow handler finished", || {
+        *handled.lock().unwrap() == 1
+    })
+    .await;
+    // The settle runs right after the handler; give it its turn, then retry like the platform.
+    let mut retry = 0;
+    for _ in 0..100 {
+        retry = post(&reqwest::Client::new(), &url, &body).await;
+        if retry != 503 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert_eq!(
+        retry, 200,
+        "the retry after a slow success must be acknowledged"
+    );
+    assert_eq!(*handled.lock().unwrap(), 1);
+}
+
+/// A user's store whose every step takes a while (a remote database): wraps the in-memory
+/// one with a delay before each call.
+struct SlowStore(InMemoryDedupe, Duration);
+
+impl DedupeStore for SlowStore {
+    fn claim<'a>(&'a self, key: &'a IdempotencyKey) -> BoxFuture<'a, Result<Claim, DedupeError>> {
+        Box::pin(async move {
+            tokio::time::sleep(self.1).await;
+            self.0.claim(key).await
+        })
+    }
+    fn complete<'a>(&'a self, key: &'a IdempotencyKey) -> BoxFuture<'a, Result<(), DedupeError>> {
+        Box::pin(async move {
+            tokio::time::sleep(self.1).await;
+            self.0.complete(key).await
+        })
+    }
+    fn release<'a>(&'a self, key: &'a IdempotencyKey) -> BoxFuture<'a, Result<(), DedupeError>> {
+        Box::pin(async move {
+            tokio::time::sleep(self.1).await;
+            self.0.release(key).await
+        })
+    }
+}
+
+/// Issue 22: the same gap between an async store's awaits. The handler is quick, the store
+/// slow: the sender hangs up while `complete` is pending. The key must still end up done.
+#[tokio::test]
+async fn a_hang_up_between_the_stores_awaits_still_settles() {
+    let handled = Arc::new(Mutex::new(0u32));
+    let h = handled.clone();
+    let receiver = Receiver::with_handler(verifier(), move |_d: Delivery| {
+        let h = h.clone();
+        async move {
+            *h.lock().unwrap() += 1;
+            Ok::<(), std::io::Error>(())
+        }
+    })
+    .dedupe(Arc::new(SlowStore(
+        InMemoryDedupe::default(),
+        Duration::from_millis(150),
+    )));
+    let url = serve(receiver).await;
+    let body = fixture("viber_message_status.json");
+    // Claim (150 ms) and handler done, `complete` (150 ms more) pending at the hang-up.
+    let first = post_with_patience(&url, &body, Duration::from_millis(220)).await;
+    assert_eq!(first, None, "the sender was meant to hang up");
+    eventually("the handler ran", || *handled.lock().unwrap() == 1).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(post(&reqwest::Client::new(), &url, &body).await, 200);
     assert_eq!(*handled.lock().unwrap(), 1);
 }
 

@@ -42,7 +42,12 @@ async fn serve(receiver: Receiver) -> String {
         .await
         .expect("bind loopback");
     let addr = listener.local_addr().expect("local addr");
-    let app = axum::Router::new().nest(MOUNT, receiver.router());
+    let app = axum::Router::new().nest(
+        MOUNT,
+        receiver
+            .router()
+            .expect("the verifier authenticates events"),
+    );
     tokio::spawn(async move {
         let _ = axum::serve(listener, app).await;
     });
@@ -323,8 +328,9 @@ async fn bad_input_status_codes() {
     // Methods.
     let r = client().put(&url).send().await.unwrap();
     assert_eq!(r.status(), 405);
+    // A GET without credentials is a health check (issue 22: was 401).
     let r = client().get(&url).send().await.unwrap();
-    assert_eq!(r.status(), 401);
+    assert_eq!(r.status(), 200);
     let r = client()
         .get(&url)
         .header("authorization", format!("Bearer {SECRET}"))
@@ -502,4 +508,115 @@ async fn node_sender_with_php_style_escaping_verifies() {
     assert_eq!(m.text(), Some("Ça marche ✓ https://example.com/x 😀"));
     assert_nothing_delivered(&mut rx);
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Sends raw HTTP/1.1 head + the first bytes of a body that never finishes, and reads the
+/// answer: a receiver that waits for the body before checking the Bearer secret never answers.
+async fn answer_to_unfinished_body(url: &str, authorization: Option<&str>) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let rest = url.strip_prefix("http://").expect("http url");
+    let (host, path) = rest.split_at(rest.find('/').expect("path"));
+    let mut stream = tokio::net::TcpStream::connect(host).await.expect("connect");
+    let auth = authorization
+        .map(|a| format!("authorization: {a}\r\n"))
+        .unwrap_or_default();
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nhost: {host}\r\ncontent-type: application/json\r\n\
+         content-length: 900000\r\n{auth}\r\n{{\"event\":"
+    );
+    stream.write_all(head.as_bytes()).await.expect("write");
+    let mut buf = vec![0u8; 4096];
+    let n = tokio::time::timeout(Duration::from_secs(5), stream.read(&mut buf))
+        .await
+        .expect("no answer within 5 s: the body was awaited before the Bearer check")
+        .expect("read");
+    String::from_utf8_lossy(&buf[..n]).into_owned()
+}
+
+/// Issue 22: the Bearer header is checked before the body is read (was: up to 1 MiB read and
+/// parsed first). The request below never finishes its body; only a check made from the
+/// headers can answer it.
+#[tokio::test]
+async fn bearer_is_checked_before_the_body_is_read() {
+    let (url, mut rx) = start(verifier()).await;
+    let answer = answer_to_unfinished_body(&url, None).await;
+    assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");
+    let answer = answer_to_unfinished_body(&url, Some("Bearer wrong")).await;
+    assert!(answer.starts_with("HTTP/1.1 401"), "{answer}");
+    assert_nothing_delivered(&mut rx);
+}
+
+/// Issue 22: a possible handshake (a `token` in the query) without a Bearer secret may send
+/// at most `HANDSHAKE_BODY_LIMIT` bytes; the right key and a small body still pass.
+#[tokio::test]
+async fn a_handshake_without_bearer_is_held_to_a_small_body() {
+    let (url, _rx) = start(verifier()).await;
+    let mut big = br#"{"validation_key":"9012XX","challenge":"c","pad":""#.to_vec();
+    big.resize(qikberry::webhook::HANDSHAKE_BODY_LIMIT + 100, b'x');
+    big.extend_from_slice(b"\"}");
+    let r = client()
+        .post(format!("{url}?token={VALIDATION_KEY}"))
+        .header("content-type", "application/json")
+        .body(big)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 413);
+    let r = client()
+        .post(format!("{url}?token={VALIDATION_KEY}"))
+        .header("content-type", "application/json")
+        .body(fixture("handshake.json"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+}
+
+/// Issue 22: a load balancer's health check (GET or HEAD, no credentials) gets 200 (was
+/// 401); with an `Authorization` header the secret is still checked.
+#[tokio::test]
+async fn health_checks_get_200_and_a_presented_secret_is_checked() {
+    let (url, _rx) = start(verifier()).await;
+    let r = client().get(&url).send().await.unwrap();
+    assert_eq!(r.status(), 200);
+    let v: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(v, serde_json::json!({"status": "OK"}));
+    assert_eq!(client().head(&url).send().await.unwrap().status(), 200);
+    let r = client()
+        .get(&url)
+        .header("authorization", format!("Bearer {SECRET}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let r = client()
+        .get(&url)
+        .header("authorization", "Bearer nope")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+}
+
+/// Issue 22: a verifier that authenticates no event is refused (was: accepted everything
+/// silently), unless the user opts out explicitly.
+#[test]
+fn a_receiver_without_any_secret_is_refused_unless_allowed() {
+    let refused = |v: Verifier| Receiver::with_channel(v, 1).0.router().is_err();
+    assert!(refused(Verifier::new()));
+    assert!(refused(Verifier::new().validation_key(VALIDATION_KEY)));
+    // A signature key that is only monitored authenticates nothing either.
+    assert!(refused(
+        Verifier::new()
+            .signature_key(WEBHOOK_ID)
+            .signature_policy(SignaturePolicy::Monitor)
+    ));
+    let err = Receiver::with_channel(Verifier::new(), 1)
+        .0
+        .router()
+        .unwrap_err();
+    assert!(err.to_string().contains("allow_unauthenticated"), "{err}");
+    assert!(!refused(Verifier::new().bearer_secret(SECRET)));
+    assert!(!refused(Verifier::new().signature_key(WEBHOOK_ID)));
+    assert!(!refused(Verifier::new().allow_unauthenticated()));
 }

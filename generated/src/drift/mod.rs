@@ -31,7 +31,7 @@
 //! ```
 
 use std::cell::{Cell, RefCell};
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{HashMap, VecDeque};
 use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -47,7 +47,8 @@ pub enum DriftKind {
     UnknownEnumValue {
         /// The generated enum type.
         type_name: String,
-        /// The value received.
+        /// The value received; empty in a [`DriftLog`]'s reports unless it keeps wire values
+        /// ([`DriftLog::with_wire_values`]).
         value: String,
     },
     /// A `oneOf` value matching none of its shapes (kept as raw JSON in `Unknown(..)`).
@@ -63,7 +64,8 @@ pub enum DriftKind {
     /// A value that fits the typed model in no way (a webhook payload handed on untyped as
     /// `Event::Unparsed`); the decode error.
     Unparsed {
-        /// Why it did not fit.
+        /// Why it did not fit (in a [`DriftLog`]'s reports, without the values it quoted
+        /// unless the log keeps wire values).
         error: String,
     },
 }
@@ -72,6 +74,9 @@ impl fmt::Display for DriftKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             DriftKind::UnknownField => f.write_str("unknown field"),
+            DriftKind::UnknownEnumValue { type_name, value } if value.is_empty() => {
+                write!(f, "unknown {type_name} value")
+            }
             DriftKind::UnknownEnumValue { type_name, value } => {
                 write!(f, "unknown {type_name} value {value:?}")
             }
@@ -130,59 +135,72 @@ impl Default for FieldCheck {
     }
 }
 
-/// How many distinct reports a [`DriftLog`] keeps (oldest dropped first).
+/// How many distinct reports a [`DriftLog`] keeps whole (oldest dropped first).
 pub const KEPT_REPORTS: usize = 256;
-/// How many of the last reports met are compared whole before a dedupe key is built.
-const RECENT_REPORTS: usize = 8;
+/// How many distinct drifts a [`DriftLog`] remembers as already reported (as 64-bit
+/// fingerprints, oldest forgotten first: a forgotten drift that recurs is reported again).
+pub const REMEMBERED_DRIFTS: usize = 4096;
+/// The longest pointer or text a kept report holds, in bytes (longer ones are cut at a
+/// character boundary and end with `…`).
+pub const MAX_REPORT_TEXT: usize = 256;
 
+mod fingerprint;
+mod scrub;
 pub(crate) mod track;
+
+pub use scrub::scrub_values;
 
 type Hook = Arc<dyn Fn(&DriftReport) + Send + Sync>;
 
-/// Where reports go: deduplicated (one report per source, kind and pointer, array indices
-/// aside), counted, kept (the last [`KEPT_REPORTS`]), passed to the hook and to `tracing`.
+/// Where reports go: deduplicated (one report per source, pointer and kind — array indices,
+/// values and positions aside), counted, kept, passed to the hook and to `tracing`.
+///
+/// **Bounded**: at most [`KEPT_REPORTS`] reports are kept (each at most about
+/// 3 × [`MAX_REPORT_TEXT`] bytes), [`REMEMBERED_DRIFTS`] fingerprints of reported drifts and
+/// as many of located notes (16 bytes each with their queue slot): under 1 MiB in all, however
+/// many bodies drift and however they differ.
+///
+/// **No wire values** by default: a report says *where* and *how* a body differs, never what
+/// it held. An unknown enum value is reported without the value, a decode error with its
+/// quoted values and positions removed ([`scrub_values`]). [`DriftLog::with_wire_values`]
+/// keeps them (cut to [`MAX_REPORT_TEXT`]) for a log that may hold personal data.
 #[derive(Default)]
 pub struct DriftLog {
     hook: Option<Hook>,
     field_check: FieldCheck,
+    wire_values: bool,
     state: Mutex<LogState>,
 }
 
 #[derive(Default)]
 struct LogState {
-    seen: HashSet<String>,
-    /// `source` + kind of the notes already located: a systematic unknown value costs the
-    /// locating decode once, not on every response.
-    located: HashSet<String>,
+    seen: fingerprint::Bounded,
+    /// Notes (source, kind, relative place) already located: a systematic unknown value costs
+    /// the locating decode once, not on every response.
+    located: fingerprint::Bounded,
     kept: VecDeque<DriftReport>,
-    /// The last few reports met (new or not), compared whole before any dedupe key is built:
-    /// a drift that repeats on every body costs a comparison, not a formatted key.
-    recent: VecDeque<DriftReport>,
     total: u64,
     checks: HashMap<String, u64>,
 }
 
 impl LogState {
-    /// Counts and keeps `report` if it is new; `key` is a reused buffer for its dedupe key.
-    fn admit(&mut self, report: &DriftReport, key: &mut String) -> bool {
-        if self.recent.contains(report) {
-            return false;
+    /// Counts and keeps `report` if it is new, as `shown` makes it; returns the kept copy.
+    fn admit(
+        &mut self,
+        report: &DriftReport,
+        shown: impl FnOnce(&DriftReport) -> DriftReport,
+    ) -> Option<DriftReport> {
+        // A fingerprint is a hash over borrowed parts: an already-seen drift allocates nothing.
+        if !self.seen.insert(fingerprint::of_report(report)) {
+            return None;
         }
-        if self.recent.len() == RECENT_REPORTS {
-            self.recent.pop_front();
-        }
-        self.recent.push_back(report.clone());
-        write_dedupe_key(report, key);
-        if self.seen.contains(key.as_str()) {
-            return false;
-        }
-        self.seen.insert(key.clone());
         self.total += 1;
         if self.kept.len() == KEPT_REPORTS {
             self.kept.pop_front();
         }
-        self.kept.push_back(report.clone());
-        true
+        let kept = shown(report);
+        self.kept.push_back(kept.clone());
+        Some(kept)
     }
 }
 
@@ -194,33 +212,6 @@ impl fmt::Debug for DriftLog {
             .field("reported", &self.count())
             .finish()
     }
-}
-
-/// Writes the dedupe key into `out`: array indices become `*` (one report for a field missing
-/// in every item).
-fn write_dedupe_key(r: &DriftReport, out: &mut String) {
-    use fmt::Write as _;
-    out.clear();
-    out.push_str(&r.source);
-    out.push('\u{0}');
-    for (i, segment) in r.pointer.split('/').enumerate() {
-        if i > 0 {
-            out.push('/');
-        }
-        if !segment.is_empty() && segment.bytes().all(|b| b.is_ascii_digit()) {
-            out.push('*');
-        } else {
-            out.push_str(segment);
-        }
-    }
-    out.push('\u{0}');
-    // Writing to a String cannot fail.
-    let _ = write!(out, "{}", r.kind);
-}
-
-thread_local! {
-    /// A reused buffer for dedupe keys: an already-seen drift costs no allocation.
-    static KEY_BUF: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
 }
 
 impl DriftLog {
@@ -239,6 +230,48 @@ impl DriftLog {
     pub fn with_field_check(mut self, check: FieldCheck) -> Self {
         self.field_check = check;
         self
+    }
+
+    /// Keeps wire values in reports: unknown enum values and decode errors as received (cut
+    /// to [`MAX_REPORT_TEXT`]). Off by default, as they may hold personal data (a phone
+    /// number, a message text) that would reach your logs.
+    pub fn with_wire_values(mut self, keep: bool) -> Self {
+        self.wire_values = keep;
+        self
+    }
+
+    /// The report as kept and shown: bounded, and without wire values unless asked for.
+    fn shown(&self, report: &DriftReport) -> DriftReport {
+        let kind = match &report.kind {
+            DriftKind::UnknownEnumValue { type_name, value } => DriftKind::UnknownEnumValue {
+                type_name: scrub::cut(type_name),
+                value: if self.wire_values {
+                    scrub::cut(value)
+                } else {
+                    String::new()
+                },
+            },
+            DriftKind::Unparsed { error } => DriftKind::Unparsed {
+                error: self.text(error),
+            },
+            DriftKind::Lenient { detail } => DriftKind::Lenient {
+                detail: self.text(detail),
+            },
+            other => other.clone(),
+        };
+        DriftReport {
+            source: scrub::cut(&report.source),
+            pointer: scrub::cut(&report.pointer),
+            kind,
+        }
+    }
+
+    fn text(&self, text: &str) -> String {
+        if self.wire_values {
+            scrub::cut(text)
+        } else {
+            scrub::cut(&scrub_values(text))
+        }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, LogState> {
@@ -262,17 +295,16 @@ impl DriftLog {
         }
         // Allocates only when a report is new (rare once a drift has been seen).
         let mut fresh = Vec::new();
-        KEY_BUF.with(|buf| {
-            let mut key = buf.borrow_mut();
+        {
             let mut st = self.lock();
-            for (i, report) in reports.iter().enumerate() {
-                if st.admit(report, &mut key) {
-                    fresh.push(i);
+            for report in reports {
+                if let Some(kept) = st.admit(report, |r| self.shown(r)) {
+                    fresh.push(kept);
                 }
             }
-        });
-        for &i in &fresh {
-            self.announce(&reports[i]);
+        }
+        for report in &fresh {
+            self.announce(report);
         }
         fresh.len()
     }
@@ -342,24 +374,17 @@ impl DriftLog {
     }
 
     /// Whether any of `notes` was not located before for `source` (marking them all located).
-    /// A note located before costs no allocation (the key is written into a reused buffer).
+    /// Notes are told apart by kind and place, never by value: a field whose every response
+    /// brings a new unknown value is located once.
     fn newly_noted(&self, source: &str, notes: &[(DriftKind, String)]) -> bool {
-        use fmt::Write as _;
-        KEY_BUF.with(|buf| {
-            let mut key = buf.borrow_mut();
-            let mut st = self.lock();
-            let mut new = false;
-            for (kind, relative) in notes {
-                key.clear();
-                // Writing into a `String` cannot fail.
-                let _ = write!(key, "{source}\u{0}{kind}\u{0}{relative}");
-                if !st.located.contains(key.as_str()) {
-                    st.located.insert(key.clone());
-                    new = true;
-                }
-            }
-            new
-        })
+        let mut st = self.lock();
+        let mut new = false;
+        for (kind, relative) in notes {
+            new |= st
+                .located
+                .insert(fingerprint::of_note(source, kind, relative));
+        }
+        new
     }
 
     /// Records what a tracked decode of `source` found.
@@ -545,6 +570,7 @@ mod tests {
         let s2 = seen.clone();
         let log = DriftLog::new()
             .with_field_check(FieldCheck::Always)
+            .with_wire_values(true)
             .with_hook(move |r| s2.lock().unwrap().push(r.to_string()));
         let body = br#"{"data":[{"status":"ok","x/y":1},{"status":"new"},{"status":"new","x/y":2}],"extra":true}"#;
         let page: Page = log.decode("sms_list", body).unwrap();
@@ -633,17 +659,109 @@ mod tests {
         let log = DriftLog::new();
         assert!(log.record_ref(&report("op", "/data/0/x")));
         for i in 0..20 {
-            // The same report (the recent-report path) and other indices (the key path).
+            // The same report and other indices of it.
             assert!(!log.record_ref(&report("op", "/data/0/x")));
             assert!(!log.record(report("op", &format!("/data/{i}/x"))));
         }
-        // Evicted from the recent reports by others, still known by its key.
-        for i in 0..RECENT_REPORTS {
+        // Others in between: still known by its fingerprint.
+        for i in 0..8 {
             assert!(log.record(report(&format!("other{i}"), "/y")));
         }
         assert!(!log.record_ref(&report("op", "/data/0/x")));
         assert!(log.record_ref(&report("op", "/data/0/z")));
-        assert_eq!(log.count(), 2 + RECENT_REPORTS as u64);
+        assert_eq!(log.count(), 2 + 8);
+    }
+
+    fn unparsed(source: &str, pointer: &str, error: &str) -> DriftReport {
+        DriftReport {
+            source: source.to_owned(),
+            pointer: pointer.to_owned(),
+            kind: DriftKind::Unparsed {
+                error: error.to_owned(),
+            },
+        }
+    }
+
+    /// Issue 22: one systematic change (a date format) was one new report, warn and hook call
+    /// per delivery, with the value in the text. Now: one report, no value.
+    #[test]
+    fn reports_are_keyed_without_values_or_positions_and_show_no_values() {
+        let calls = Arc::new(Mutex::new(Vec::new()));
+        let c2 = calls.clone();
+        let log = DriftLog::new().with_hook(move |r| c2.lock().unwrap().push(r.to_string()));
+        for i in 0..50 {
+            let error = format!(
+                "sms:message:status payload at `/payload/0/date`: invalid type: string \"+91 {i:05} 99999 / hi {i}\", expected a date at line 1 column {}",
+                40 + i
+            );
+            log.record(unparsed(
+                "sms:message:status",
+                &format!("/payload/{i}/date"),
+                &error,
+            ));
+        }
+        assert_eq!(log.count(), 1);
+        let shown = calls.lock().unwrap().clone();
+        assert_eq!(shown.len(), 1);
+        assert!(
+            !shown[0].contains("99999") && !shown[0].contains("hi "),
+            "{}",
+            shown[0]
+        );
+        assert!(!shown[0].contains("column"), "{}", shown[0]);
+        // Unknown enum values: one report per type and place, the value withheld.
+        for v in ["NEW1", "NEW2", "+919999999999"] {
+            log.record(DriftReport {
+                source: "op".into(),
+                pointer: "/status".into(),
+                kind: DriftKind::UnknownEnumValue {
+                    type_name: "Status".into(),
+                    value: v.into(),
+                },
+            });
+        }
+        assert_eq!(log.count(), 2);
+        assert_eq!(
+            log.reports()[1].to_string(),
+            "op: unknown Status value at `/status`"
+        );
+    }
+
+    #[test]
+    fn wire_values_are_kept_only_when_asked_for() {
+        let log = DriftLog::new().with_wire_values(true);
+        log.record(unparsed(
+            "e",
+            "/p",
+            "invalid type: string \"x1\", expected u64",
+        ));
+        assert_eq!(
+            log.reports()[0].kind.to_string(),
+            "unparsed: invalid type: string \"x1\", expected u64"
+        );
+    }
+
+    /// Issue 22: the log is bounded in count and memory, whatever the bodies bring.
+    #[test]
+    fn the_log_is_bounded() {
+        let log = DriftLog::new();
+        let long = "k".repeat(10_000);
+        for i in 0..(REMEMBERED_DRIFTS + 1000) {
+            log.record(DriftReport {
+                source: format!("op{i}"),
+                pointer: format!("/{long}"),
+                kind: DriftKind::UnknownEnumValue {
+                    type_name: "T".into(),
+                    value: long.clone(),
+                },
+            });
+        }
+        let st = log.lock();
+        assert_eq!(st.seen.len(), REMEMBERED_DRIFTS);
+        assert_eq!(st.kept.len(), KEPT_REPORTS);
+        for r in &st.kept {
+            assert!(r.pointer.len() <= MAX_REPORT_TEXT && r.source.len() <= MAX_REPORT_TEXT);
+        }
     }
 
     #[test]

@@ -83,6 +83,20 @@ pub enum Claim {
 ///     }
 /// }
 /// ```
+/// # What an implementation must guarantee
+///
+/// * `claim` is atomic: of two concurrent claims of one key (in one process or many), at most
+///   one gets [`Claim::New`]. A claim left unsettled (a crashed process) must expire after a
+///   lease longer than your handler's longest run, or the event is never handled again.
+/// * `complete` and `release` are idempotent and apply to a claim: `release` must not forget
+///   a key that is already done.
+/// * A `Done` key stays done for at least [`RETRY_HORIZON`] (the platform's retries).
+/// * An `Err` from `claim` is answered 503 (the platform retries later); from `complete` or
+///   `release` it is logged, and the claim's lease then decides.
+///
+/// The [`super::Receiver`] runs claim → hand-on → settle in a task of its own: a sender that
+/// hangs up does not cancel it between your awaits, so an implementation need not guard
+/// against being dropped halfway (it must still not block the runtime's threads).
 pub trait DedupeStore: Send + Sync {
     /// Atomically claims `key`: [`Claim::New`] when it was absent (or expired), otherwise what
     /// state it is in. Of two concurrent calls with one key, at most one gets `New`.

@@ -236,7 +236,11 @@ impl Event {
         let normalised = value.to_string();
         let probe: Probe<'_> =
             serde_json::from_str(&normalised).map_err(|e| ParseError::Syntax(e.to_string()))?;
-        let why = format!("body re-read after: {probe_error}");
+        // The detail identifies the drift, so it names no value and no position.
+        let why = format!(
+            "body re-read after: {}",
+            crate::drift::scrub_values(&probe_error.to_string())
+        );
         drift.push(drift_report("", "", DriftKind::Lenient { detail: why }));
         Self::from_probe(&normalised, &probe, drift)
     }

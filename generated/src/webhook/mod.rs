@@ -60,7 +60,9 @@ pub use event::{
     MessageStatus, ParseError, Parsed, SmsDeliveryReport, Unsubscription, UserInfo, names,
 };
 #[cfg(feature = "webhook-receiver")]
-pub use receiver::{DEFAULT_BODY_LIMIT, HandlerError, Receiver};
+pub use receiver::{
+    DEFAULT_BODY_LIMIT, HANDSHAKE_BODY_LIMIT, HandlerError, Receiver, UnauthenticatedReceiver,
+};
 pub use status::{
     CallStatus, ChannelStatus, OptOutScope, SMS_ERROR_CODES, SmsErrorCode, SmsStatus,
     sms_error_code, sms_error_code_num,

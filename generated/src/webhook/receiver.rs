@@ -14,11 +14,15 @@ use tokio::sync::mpsc;
 
 use super::dedupe::{BoxFuture, Claim, DedupeStore, InMemoryDedupe};
 use super::verify::{
-    Delivery, IncomingRequest, Outcome, SignaturePolicy, SignatureStatus, Verifier,
+    Delivery, IncomingRequest, Outcome, SignaturePolicy, SignatureStatus, Verifier, query_param,
 };
 
 /// The default body limit: 1 MiB.
 pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
+
+/// The body limit of a POST without a valid Bearer secret that may be a validation handshake
+/// (a `token` in its query): 8 KiB, enough for `{"validation_key": .., "challenge": ..}`.
+pub const HANDSHAKE_BODY_LIMIT: usize = 8 * 1024;
 
 type Callback = dyn Fn(Delivery) -> BoxFuture<'static, ()> + Send + Sync;
 
@@ -42,9 +46,12 @@ struct Inner {
 
 /// A webhook endpoint as an axum [`Router`].
 ///
-/// Per request: method (POST for events and the handshake; GET answers 200 when the Bearer
-/// secret passes, as a liveness probe), `Content-Length` over the limit → 413,
-/// `Content-Type` not JSON → 415, body over the limit → 413, then [`Verifier::process`]:
+/// Per request: method (POST for events and the handshake; GET/HEAD is a health check, see
+/// below), then, **from the headers alone, before any body is read**, the Bearer secret (a
+/// request without it → 401, unless its query carries `token` and it may be a validation
+/// handshake, whose body may then be at most [`HANDSHAKE_BODY_LIMIT`]), `Content-Length`
+/// over the limit → 413, `Content-Type` not JSON → 415, body over the limit → 413, then
+/// [`Verifier::process`]:
 /// handshake → `200 {"challenge": ...}`, bad or missing secret or signature → 401, a body
 /// that is not JSON → 400. **Every other authenticated delivery is accepted**: an unknown event
 /// as [`super::Event::Unknown`], a known one whose payload does not fit as
@@ -64,7 +71,13 @@ struct Inner {
 ///   your handler's `Result`. `Ok` → 200 and the key is kept; `Err` or a panic → 500 and the
 ///   key is released, so the platform redelivers and the handler runs again (at-least-once,
 ///   exactly once per success). Keep the handler under the platform's 3-second timeout; a
-///   slower success still counts (the retry then finds the key done).
+///   slower success still counts: claim, handler and settling run in a task of their own,
+///   which a caller hanging up does not cancel, so the retry finds the key done (200, not
+///   handled again) — or, while the handler still runs, in flight (503, retried later).
+///
+/// **Health checks**: GET or HEAD without an `Authorization` header answers `200
+/// {"status": "OK"}` (nothing about the configuration); with one, the Bearer secret is
+/// checked (200 or 401), to test the secret you gave the platform.
 ///
 /// ```no_run
 /// use qikberry::webhook::{Receiver, Verifier};
@@ -75,7 +88,7 @@ struct Inner {
 ///     .bearer_secret("1233XXX")
 ///     .signature_key("dd4b91af-167d-48e6-901d-ae181ff6e80d");
 /// let (receiver, mut events) = Receiver::with_channel(verifier, 1024);
-/// let app = axum::Router::new().nest("/qikberry/webhook", receiver.router());
+/// let app = axum::Router::new().nest("/qikberry/webhook", receiver.router().expect("secured"));
 /// tokio::spawn(async move {
 ///     while let Some(d) = events.recv().await {
 ///         println!("{} {}", d.event.name(), d.key);
@@ -129,7 +142,7 @@ impl Receiver {
     ///     println!("{} {}", d.event.name(), d.key);
     ///     Ok::<(), std::io::Error>(())
     /// });
-    /// let app = axum::Router::new().nest("/qikberry/webhook", receiver.router());
+    /// let app = axum::Router::new().nest("/qikberry/webhook", receiver.router().expect("secured"));
     /// ```
     pub fn with_handler<F, Fut, E>(verifier: Verifier, handler: F) -> Self
     where
@@ -175,12 +188,26 @@ impl Receiver {
 
     /// The router. It answers on every path, so mount it with `Router::nest`,
     /// `Router::nest_service` or `Router::route_service` at your webhook path.
-    pub fn router(self) -> Router {
-        Router::new()
+    ///
+    /// Refused when the verifier authenticates no event (no Bearer secret, no enforced
+    /// signature key), unless you said so with [`Verifier::allow_unauthenticated`].
+    pub fn router(self) -> Result<Router, UnauthenticatedReceiver> {
+        if !self.inner.verifier.may_serve() {
+            return Err(UnauthenticatedReceiver);
+        }
+        Ok(Router::new()
             .fallback(handle)
-            .with_state(Arc::new(self.inner))
+            .with_state(Arc::new(self.inner)))
     }
 }
+
+/// [`Receiver::router`] refused a verifier that authenticates no event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "the webhook Verifier authenticates no event (no bearer_secret, no enforced signature_key): \
+     anyone could post events; configure one, or call Verifier::allow_unauthenticated()"
+)]
+pub struct UnauthenticatedReceiver;
 
 fn reply(status: StatusCode, body: serde_json::Value) -> Response {
     (status, axum::Json(body)).into_response()
@@ -230,19 +257,17 @@ async fn handle(
 ) -> Response {
     let query = uri.query();
     if method == Method::GET || method == Method::HEAD {
-        return match inner
-            .verifier
-            .check_bearer(header_str(&headers, "authorization"))
-        {
-            Ok(()) => reply(StatusCode::OK, json!({ "status": "OK" })),
-            Err(r) => reject(StatusCode::UNAUTHORIZED, &r.to_string()),
-        };
+        return health(&inner.verifier, &headers);
     }
     if method != Method::POST {
         return reject(StatusCode::METHOD_NOT_ALLOWED, "use POST");
     }
+    let Some(limit) = body_limit_for(&inner, query, &headers) else {
+        // Do not tell an unauthenticated caller which check failed.
+        return reject(StatusCode::UNAUTHORIZED, "unauthorized");
+    };
     if let Some(len) = header_str(&headers, "content-length").and_then(|v| v.parse::<u64>().ok())
-        && len > inner.body_limit as u64
+        && len > limit as u64
     {
         return reject(StatusCode::PAYLOAD_TOO_LARGE, "body too large");
     }
@@ -252,7 +277,7 @@ async fn handle(
             "Content-Type must be application/json",
         );
     }
-    let bytes = match read_limited(body, inner.body_limit).await {
+    let bytes = match read_limited(body, limit).await {
         Ok(b) => b,
         Err(status) => {
             let msg = if status == StatusCode::PAYLOAD_TOO_LARGE {
@@ -299,35 +324,84 @@ async fn handle(
             "webhook signature did not verify (monitor mode: accepted)"
         );
     }
-    if let Some(store) = &inner.dedupe {
-        match store.claim(&delivery.key).await {
-            Ok(Claim::New) => {}
-            Ok(Claim::Done) => {
-                return reply(StatusCode::OK, json!({ "status": "OK", "duplicate": true }));
-            }
-            Ok(Claim::InFlight) => {
-                return reject(StatusCode::SERVICE_UNAVAILABLE, "already being handled");
-            }
-            Err(e) => {
-                tracing::error!(error = %e, "webhook de-duplication store failed");
-                return reject(StatusCode::SERVICE_UNAVAILABLE, "try again later");
-            }
+    // Claim, hand on and settle run in their own task: a caller that hangs up (the platform
+    // waits 3 s) drops this future, not the sequence, so a slow success is still recorded as
+    // done and its retries are acknowledged without being handled again.
+    let settle = tokio::spawn(claim_hand_on_settle(inner.clone(), delivery));
+    match settle.await {
+        Ok(response) => response,
+        Err(_) => {
+            tracing::error!("webhook delivery task panicked; asking for a redelivery");
+            reject(StatusCode::INTERNAL_SERVER_ERROR, "handler failed")
+        }
+    }
+}
+
+/// The de-duplicated hand-on of one authenticated delivery, from claim to settle. Runs to its
+/// end whatever happens to the HTTP request that carried it.
+async fn claim_hand_on_settle(inner: Arc<Inner>, delivery: Delivery) -> Response {
+    let Some(store) = &inner.dedupe else {
+        return hand_on(&inner.sink, delivery).await;
+    };
+    match store.claim(&delivery.key).await {
+        Ok(Claim::New) => {}
+        Ok(Claim::Done) => {
+            return reply(StatusCode::OK, json!({ "status": "OK", "duplicate": true }));
+        }
+        Ok(Claim::InFlight) => {
+            return reject(StatusCode::SERVICE_UNAVAILABLE, "already being handled");
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "webhook de-duplication store failed");
+            return reject(StatusCode::SERVICE_UNAVAILABLE, "try again later");
         }
     }
     let key = delivery.key.clone();
     let handed_on = hand_on(&inner.sink, delivery).await;
-    let Some(store) = &inner.dedupe else {
-        return handed_on;
-    };
     let settled = if handed_on.status().is_success() {
         store.complete(&key).await
     } else {
         store.release(&key).await
     };
     if let Err(e) = settled {
+        // A success is still answered 200: the platform then stops retrying, and the claim
+        // left behind only blocks redeliveries until its lease runs out.
         tracing::error!(error = %e, "webhook de-duplication store failed");
     }
     handed_on
+}
+
+/// The GET/HEAD answer: without an `Authorization` header, a health check (`200
+/// {"status": "OK"}`, which tells nothing about the configuration); with one, the Bearer
+/// secret is checked (200 or 401), so you can test the secret you gave the platform.
+fn health(verifier: &Verifier, headers: &HeaderMap) -> Response {
+    let Some(authorization) = header_str(headers, "authorization") else {
+        return reply(StatusCode::OK, json!({ "status": "OK" }));
+    };
+    match verifier.check_bearer(Some(authorization)) {
+        Ok(()) => reply(StatusCode::OK, json!({ "status": "OK" })),
+        Err(r) => reject(StatusCode::UNAUTHORIZED, &r.to_string()),
+    }
+}
+
+/// How much body a POST may send, decided from its headers before a byte is read: the
+/// configured limit when the Bearer secret passes; [`HANDSHAKE_BODY_LIMIT`] for a request
+/// that can only be a validation handshake (a `token` in the query, no valid Bearer);
+/// `None` (401) for anything else.
+fn body_limit_for(inner: &Inner, query: Option<&str>, headers: &HeaderMap) -> Option<usize> {
+    match inner
+        .verifier
+        .check_bearer(header_str(headers, "authorization"))
+    {
+        Ok(()) => Some(inner.body_limit),
+        Err(_) if query_param(query, "token").is_some() => {
+            Some(HANDSHAKE_BODY_LIMIT.min(inner.body_limit))
+        }
+        Err(r) => {
+            tracing::warn!(reason = %r, "webhook request rejected before its body was read");
+            None
+        }
+    }
 }
 
 /// Gives the event to the user's code; the answer says whether it was taken.

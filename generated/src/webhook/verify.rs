@@ -363,6 +363,8 @@ pub struct Verifier {
     scheme: SignatureScheme,
     policy: Option<SignaturePolicy>,
     drift: Arc<DriftLog>,
+    /// Set by [`Verifier::allow_unauthenticated`].
+    unauthenticated_ok: bool,
 }
 
 impl fmt::Debug for Verifier {
@@ -448,6 +450,28 @@ impl Verifier {
     pub fn signature_policy(mut self, policy: SignaturePolicy) -> Self {
         self.policy = Some(policy);
         self
+    }
+
+    /// Lets a [`super::Receiver`] serve this verifier although it authenticates no event (no
+    /// Bearer secret and no enforced signature key): anyone who knows the URL can then post
+    /// events. For a receiver behind your own authenticating proxy, or a local test.
+    pub fn allow_unauthenticated(mut self) -> Self {
+        self.unauthenticated_ok = true;
+        self
+    }
+
+    /// Whether events must prove where they come from: a Bearer secret is configured, or a
+    /// signature key under [`SignaturePolicy::Enforce`].
+    pub fn authenticates_events(&self) -> bool {
+        !self.bearer_secrets.is_empty()
+            || (!self.signature_keys.is_empty()
+                && self.effective_policy() == SignaturePolicy::Enforce)
+    }
+
+    /// Whether a receiver may serve this verifier: it authenticates events, or
+    /// [`Verifier::allow_unauthenticated`] was called.
+    pub(crate) fn may_serve(&self) -> bool {
+        self.unauthenticated_ok || self.authenticates_events()
     }
 
     /// The signature policy in force.

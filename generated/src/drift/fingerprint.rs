@@ -1,0 +1,80 @@
+//! What makes two drift reports "the same drift": source, pointer (array indices aside) and
+//! the kind's class (its type name, never a value or a position), as a 64-bit fingerprint;
+//! and a bounded set of fingerprints.
+
+use std::collections::{HashSet, VecDeque};
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+use super::{DriftKind, DriftReport, REMEMBERED_DRIFTS};
+
+/// Hashes what identifies `kind`: its variant and type name or fixed detail, not the value
+/// met nor a decode error's text (which quotes values and positions).
+fn hash_class(kind: &DriftKind, h: &mut DefaultHasher) {
+    std::mem::discriminant(kind).hash(h);
+    match kind {
+        DriftKind::UnknownEnumValue { type_name, .. } | DriftKind::UnknownShape { type_name } => {
+            type_name.hash(h)
+        }
+        DriftKind::Lenient { detail } => detail.hash(h),
+        DriftKind::UnknownField | DriftKind::Unparsed { .. } => {}
+    }
+}
+
+/// Hashes a JSON pointer with every all-digit segment (an array index) as `*`: one report for
+/// a field that differs in every item.
+fn hash_pointer(pointer: &str, h: &mut DefaultHasher) {
+    for segment in pointer.split('/') {
+        if !segment.is_empty() && segment.bytes().all(|b| b.is_ascii_digit()) {
+            "*".hash(h);
+        } else {
+            segment.hash(h);
+        }
+    }
+}
+
+/// The fingerprint a [`super::DriftLog`] dedupes reports by.
+pub(super) fn of_report(r: &DriftReport) -> u64 {
+    let mut h = DefaultHasher::new();
+    r.source.hash(&mut h);
+    hash_pointer(&r.pointer, &mut h);
+    hash_class(&r.kind, &mut h);
+    h.finish()
+}
+
+/// The fingerprint of a note raised by a plain decode of `source`, at `relative`.
+pub(super) fn of_note(source: &str, kind: &DriftKind, relative: &str) -> u64 {
+    let mut h = DefaultHasher::new();
+    1u8.hash(&mut h);
+    source.hash(&mut h);
+    hash_pointer(relative, &mut h);
+    hash_class(kind, &mut h);
+    h.finish()
+}
+
+/// A set of at most [`REMEMBERED_DRIFTS`] fingerprints; the oldest is forgotten first.
+#[derive(Default)]
+pub(super) struct Bounded {
+    set: HashSet<u64>,
+    order: VecDeque<u64>,
+}
+
+impl Bounded {
+    /// Adds `fingerprint`; `true` when it was not there.
+    pub(super) fn insert(&mut self, fingerprint: u64) -> bool {
+        if !self.set.insert(fingerprint) {
+            return false;
+        }
+        if self.order.len() == REMEMBERED_DRIFTS
+            && let Some(oldest) = self.order.pop_front()
+        {
+            self.set.remove(&oldest);
+        }
+        self.order.push_back(fingerprint);
+        true
+    }
+
+    #[cfg(test)]
+    pub(super) fn len(&self) -> usize {
+        self.set.len()
+    }
+}
