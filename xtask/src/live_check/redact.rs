@@ -28,9 +28,9 @@
 //! * **Error excerpts** ([`Redactor::excerpt`]): a JSON body is redacted as above, any other
 //!   text by the free-text rules, and only then cut to length, so nothing is split by the cut.
 //!
-//! Known limit: a free-text string under an allowed key keeps its words, so a name written
-//! into a `status` text would stay; the allowed keys were chosen as those that hold enum-like
-//! values in the spec.
+//! Known limits: a free-text string under an allowed key keeps its words, so a name written
+//! into a `status` text would stay (the allowed keys were chosen as those that hold enum-like
+//! values in the spec); likewise the words of an error body that is not JSON (an HTML page).
 
 mod secret;
 #[cfg(test)]
@@ -140,7 +140,9 @@ impl Redactor {
     fn kept(&self, scalar: &Value) -> Value {
         match scalar {
             Value::String(s) => Value::String(self.scrub(s)),
-            Value::Number(n) if n.as_i64().is_some_and(|i| i.abs() <= 999) => scalar.clone(),
+            Value::Number(n) if n.as_i64().is_some_and(|i| i.unsigned_abs() <= 999) => {
+                scalar.clone()
+            }
             Value::Number(n) => zero(n),
             other => other.clone(),
         }

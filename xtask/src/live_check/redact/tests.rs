@@ -64,7 +64,7 @@ fn objects_keep_their_shape() {
 fn allowed_fields_stay_everything_else_is_masked() {
     let got = redactor().redact(&json!({
         "code": 200, "status": "OK", "message": "Your OTP is 482913",
-        "meta": {"total": 17, "per_page": 15, "current_page": 1, "count": 123456},
+        "meta": {"total": 17, "per_page": 15, "current_page": 1, "count": 123456, "limit": i64::MIN},
         "data": {"type": "text", "channel": "sms", "state": "DELIVRD at 2024-03-10",
                  "code": "ERR 91234", "status": [1, "2"], "x-secret-ish": "plain"}
     }));
@@ -72,7 +72,7 @@ fn allowed_fields_stay_everything_else_is_masked() {
         got,
         json!({
             "code": 200, "status": "OK", "message": "[REDACTED]",
-            "meta": {"total": 17, "per_page": 15, "current_page": 1, "count": 0},
+            "meta": {"total": 17, "per_page": 15, "current_page": 1, "count": 0, "limit": 0},
             "data": {"type": "text", "channel": "sms", "state": "DELIVRD at 2024-03-10",
                      "code": "ERR XXXXX", "status": [1, "X"], "x-secret-ish": "[REDACTED]"}
         })
@@ -290,5 +290,19 @@ proptest! {
             let excerpt = r.excerpt(body.as_bytes(), cut);
             prop_assert_eq!(survivor(&excerpt, &leaks), None, "{}", excerpt);
         }
+    }
+}
+
+proptest! {
+    #[test]
+    fn any_text_is_redacted_without_panicking(
+        body in any::<Vec<u8>>(),
+        text in r#"([0-9a-fA-Fu@.:=&%+ TZ/"\\-]|é|.){0,80}"#,
+    ) {
+        let r = redactor();
+        let excerpt = r.excerpt(&body, 200);
+        prop_assert!(excerpt.chars().count() <= 200);
+        let _ = r.scrub(&text);
+        let _ = r.redact(&json!({ text.clone(): [text.clone(), {"status": text}] }));
     }
 }
