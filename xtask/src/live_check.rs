@@ -48,7 +48,8 @@ cargo xtask live-check --webhooks DIR [--format markdown|json] [--spec FILE]
   --host      API host (default alerts.qikberry.com), or an origin such as http://127.0.0.1:4010
               (or QIKBERRY_HOST)
   --only      only the operations of this product (tag), e.g. sms
-  --record    write each observed response, redacted, to DIR/<operationId>.json
+  --record    write each observed response to DIR/<operationId>.json, redacted: only
+              allow-listed fields (status, code, type, counts, ...) keep their value
   --webhooks  validate recorded webhook deliveries (DIR/*.json) against the callback schemas
 ";
 
@@ -187,7 +188,7 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
         .collect();
     let schemas = Schemas::compile(&doc, &pointers)?;
     let origin = origin(&options.host);
-    let redactor = Redactor::new(&doc);
+    let redactor = Redactor::new(&doc, [token.clone()]);
     if let Some(dir) = &options.record {
         std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     }
@@ -218,6 +219,7 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
             agent: &agent,
             token: &token,
             url: &url,
+            redactor: &redactor,
         };
         let result = check_one(&doc, &schemas, op, &requested, example_ids, call);
         let (checked, observed) = result;
@@ -437,11 +439,16 @@ fn first_item_id(body: &Value) -> Option<String> {
     }
 }
 
+/// The longest body excerpt in a note, in characters (cut after redaction).
+const NOTE_CHARS: usize = 200;
+
 /// How to make one call.
 struct Call<'a> {
     agent: &'a ureq::Agent,
     token: &'a str,
     url: &'a str,
+    /// Redacts the excerpts put into the report.
+    redactor: &'a Redactor,
 }
 
 /// Calls one operation and checks the answer; also returns the schema pointer and the parsed
@@ -469,7 +476,7 @@ fn check_one(
         Ok(r) => r,
         Err(e) => {
             checked.outcome = Outcome::Failed;
-            checked.note = Some(format!("no answer: {e}"));
+            checked.note = Some(call.redactor.mask_secrets(&format!("no answer: {e}")));
             return (checked, None);
         }
     };
@@ -497,12 +504,7 @@ fn check_one(
     if checked.outcome != Outcome::Confirmed {
         checked.note = Some(format!(
             "HTTP {status}: {}",
-            redact::redact_text(
-                &String::from_utf8_lossy(&bytes)
-                    .chars()
-                    .take(200)
-                    .collect::<String>()
-            )
+            call.redactor.excerpt(&bytes, NOTE_CHARS)
         ));
         return (checked, None);
     }
@@ -558,7 +560,7 @@ fn record(
     let entry = json!({
         "operation": checked.operation,
         "method": checked.method,
-        "path": redact::redact_text(&checked.requested),
+        "path": redactor.scrub(&checked.requested),
         "status": checked.status,
         "body": redactor.redact(body),
     });

@@ -17,7 +17,9 @@
 //!   (0x1400–0x1402) of the submit echoed.
 //!
 //! It prints the environment to use and serves until Ctrl-C (or SIGTERM), then kills its
-//! children. `--print-env` prints only the `KEY=value` lines on stdout (then `# ready`), for
+//! children; on Linux the children also die if xtask is killed outright
+//! ([`children::dies_with_xtask`]). Secrets reach children on stdin, never on a command line;
+//! temporary files come from `tempfile`. `--print-env` prints only the `KEY=value` lines on stdout (then `# ready`), for
 //! scripts and tests; everything else goes to stderr.
 
 mod children;

@@ -113,7 +113,7 @@ fn against_the_sandbox_no_drift_and_redacted_recordings() {
     check_redaction(&record);
 }
 
-/// The recordings keep their shape but lose e-mails, phone numbers, names and secrets.
+/// The recordings keep their shape but lose e-mails, phone numbers, names, ids and secrets.
 fn check_redaction(dir: &Path) {
     let contact: Value = serde_json::from_str(
         &std::fs::read_to_string(dir.join("contacts_get_contact.json")).unwrap(),
@@ -127,7 +127,12 @@ fn check_redaction(dir: &Path) {
         data["phone"].as_str().unwrap().ends_with("XXXXXX"),
         "{data}"
     );
-    assert_eq!(data["gender"], "female", "other fields stay");
+    // Only allow-listed fields keep their value; before the allow-list, `gender` stayed.
+    assert_eq!(contact["body"]["code"], 200, "allow-listed fields stay");
+    assert_eq!(contact["body"]["status"], "OK", "allow-listed fields stay");
+    assert_eq!(data["gender"], "[REDACTED]", "other fields are masked");
+    assert_eq!(data["birth_date"], "XXXX-XX-XX", "{data}");
+    assert_eq!(data["id"], 0, "ids are masked");
     let webhook: Value = serde_json::from_str(
         &std::fs::read_to_string(dir.join("webhooks_get_webhook.json")).unwrap(),
     )

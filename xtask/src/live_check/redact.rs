@@ -1,119 +1,198 @@
-//! Redaction of observed bodies before `--record` writes them, so they can serve as candidate
-//! spec examples without carrying secrets or personal data.
+//! Redaction of observed bodies before `--record` writes them and of the error excerpts of
+//! the report, so recordings can serve as candidate spec examples without carrying secrets or
+//! personal data.
 //!
-//! * **Secrets**: the value of every key that names one (`token`, `secret`, `password`,
-//!   `api_key`, `authorization`, `otp`, `pin`, or ending in `_token`, `_secret`, …) and of every property
-//!   the spec marks `x-secret: true` (by name) becomes `"[REDACTED]"`; `access_token=` / `token=`
-//!   in URLs inside strings loses its value.
-//! * **E-mail addresses** anywhere in a string become `redacted@example.com`.
-//! * **Phone numbers**: every run of 10–15 digits (optionally after `+`) in a string keeps its
-//!   first two digits (the country code) and the rest become `X`; a JSON integer of 10–15
-//!   digits becomes `91` followed by zeros (same length, still an integer). Timestamps written
-//!   as 10-digit numbers are redacted too: over-redacting is the safe side.
-//! * **Names**: person-name keys (`first_name`, `last_name`, `full_name`, `contact_name`,
-//!   `customer_name`, `username`, …), and `name` / `identity` in an object that also holds a phone number or
-//!   an e-mail address (a person or contact record), become `"Redacted Name"`.
+//! The rule is an **allow-list**: only fields that describe the API's own state are kept as
+//! sent, everything else is masked, whatever its name.
 //!
-//! Types and shapes are kept, so a redacted body still validates where the original did.
+//! * **Kept** ([`ALLOWED`], compared without case): status and error codes, enum-like words
+//!   (`status`, `state`, `code`, `type`, `kind`, `event`, `channel`, `category`, `direction`,
+//!   `encoding`, `language`, `currency`) and paging and counting fields (`success`, `count`,
+//!   `total`, `per_page`, `current_page`, `last_page`, `page`, `limit`, `offset`). Strings
+//!   under them still pass the free-text rules of [`text`] (their digits are masked, dates
+//!   stay); numbers are kept when they are integers of at most three digits (an HTTP code, an
+//!   enum value, a page number), else become `0`: a long `code` may be an OTP, a long `total`
+//!   says nothing the shape does not. `message` is *not* kept: the same key carries the SMS
+//!   text. No id is kept (a message id points at a person, a webhook `id` is its signature
+//!   key), nor any name the spec marks `x-secret: true`.
+//! * **Masked**, with a placeholder of the same JSON type: a string becomes
+//!   `redacted@example.com` when it is an e-mail address, `Redacted Name` under a key ending
+//!   in `name` or `identity`, the same number with its digits masked (`+65XXXXXXXX`) when it
+//!   is a phone number, else `[REDACTED]`; a number becomes `0` (`0.0` for a fraction).
+//!   Booleans and `null` are kept (one bit says nothing about anyone).
+//! * Objects and arrays keep their shape; object keys pass the free-text rules (a map keyed
+//!   by phone numbers loses them; keys that become equal get a `#2`, `#3` suffix).
+//! * **Secrets**: the literal value of the token (and any other secret given to
+//!   [`Redactor::new`]) is masked in every string and key, raw, JSON-escaped or
+//!   percent-encoded ([`secret`]), before anything else.
+//! * **Error excerpts** ([`Redactor::excerpt`]): a JSON body is redacted as above, any other
+//!   text by the free-text rules, and only then cut to length, so nothing is split by the cut.
+//!
+//! Known limits: a free-text string under an allowed key keeps its words, so a name written
+//! into a `status` text would stay (the allowed keys were chosen as those that hold enum-like
+//! values in the spec); likewise the words of an error body that is not JSON (an HTML page).
+
+mod secret;
+#[cfg(test)]
+mod tests;
+mod text;
 
 use std::collections::BTreeSet;
 
-use serde_json::Value;
+use serde_json::{Map, Number, Value};
 
-const SECRET_WORDS: &[&str] = &[
-    "token",
-    "secret",
-    "password",
-    "passwd",
-    "api_key",
-    "apikey",
-    "authorization",
-    "access_key",
-    "auth_key",
-    "otp",
-    "pin",
+use secret::Secrets;
+
+/// The field names kept as sent (lower case).
+pub const ALLOWED: &[&str] = &[
+    "status",
+    "state",
+    "code",
+    "status_code",
+    "error_code",
+    "type",
+    "kind",
+    "event",
+    "channel",
+    "category",
+    "direction",
+    "encoding",
+    "language",
+    "currency",
+    "success",
+    "count",
+    "total",
+    "per_page",
+    "current_page",
+    "last_page",
+    "page",
+    "limit",
+    "offset",
 ];
 
-const NAME_KEYS: &[&str] = &[
-    "first_name",
-    "last_name",
-    "middle_name",
-    "full_name",
-    "fname",
-    "lname",
-    "contact_name",
-    "customer_name",
-    "display_name",
-    "username",
-    "user_name",
-];
+/// Whether the field or query parameter `name` is allow-listed.
+pub fn allowed(name: &str) -> bool {
+    ALLOWED.iter().any(|a| a.eq_ignore_ascii_case(name))
+}
 
-/// Redacts with the secret property names of the spec (`x-secret: true`) added to the built-in
-/// list.
+/// What a masked string becomes unless a more specific placeholder fits.
+const MASKED: &str = secret::MASK;
+
+/// Redacts bodies and texts of one run: the allow-list, the spec's `x-secret` names and the
+/// run's literal secrets.
 pub struct Redactor {
     secret_names: BTreeSet<String>,
+    secrets: Secrets,
 }
 
 impl Redactor {
-    /// A redactor knowing the `x-secret` property and parameter names of `doc`.
-    pub fn new(doc: &Value) -> Self {
+    /// A redactor knowing the `x-secret` property and parameter names of `doc` and masking the
+    /// literal `secrets` (the token) wherever they appear.
+    pub fn new(doc: &Value, secrets: impl IntoIterator<Item = String>) -> Self {
         let mut secret_names = BTreeSet::new();
         collect_secret_names(doc, None, &mut secret_names);
-        Redactor { secret_names }
+        Redactor {
+            secret_names,
+            secrets: Secrets::new(secrets),
+        }
     }
 
-    fn is_secret_key(&self, key: &str) -> bool {
-        let lower = key.to_ascii_lowercase();
-        self.secret_names.contains(&lower)
-            || SECRET_WORDS
-                .iter()
-                .any(|w| lower == *w || lower.ends_with(&format!("_{w}")))
+    /// Whether the value of field `key` is kept as sent.
+    fn keeps(&self, key: &str) -> bool {
+        allowed(key) && !self.secret_names.contains(&key.to_ascii_lowercase())
     }
 
     /// A redacted copy of `value`.
     pub fn redact(&self, value: &Value) -> Value {
+        self.redact_under(None, value)
+    }
+
+    fn redact_under(&self, key: Option<&str>, value: &Value) -> Value {
         match value {
-            Value::Object(map) => {
-                let personal = map.iter().any(|(k, v)| {
-                    let k = k.to_ascii_lowercase();
-                    ["mobile", "phone", "email", "to", "msisdn"].contains(&k.as_str())
-                        || v.as_str()
-                            .is_some_and(|s| s.contains('@') && redact_text(s) != s)
-                });
-                let out = map
-                    .iter()
-                    .map(|(k, v)| {
-                        let lower = k.to_ascii_lowercase();
-                        let replaced = if self.is_secret_key(k) && !v.is_null() {
-                            match v {
-                                Value::Object(_) | Value::Array(_) => self.redact(v),
-                                _ => Value::String("[REDACTED]".into()),
-                            }
-                        } else if v.is_string()
-                            && (NAME_KEYS.contains(&lower.as_str())
-                                || (personal && ["name", "identity"].contains(&lower.as_str())))
-                        {
-                            Value::String("Redacted Name".into())
-                        } else {
-                            self.redact(v)
-                        };
-                        (k.clone(), replaced)
-                    })
-                    .collect();
-                Value::Object(out)
+            Value::Object(map) => Value::Object(self.redact_object(map)),
+            Value::Array(list) => {
+                Value::Array(list.iter().map(|v| self.redact_under(key, v)).collect())
             }
-            Value::Array(list) => Value::Array(list.iter().map(|v| self.redact(v)).collect()),
-            Value::String(s) => Value::String(redact_text(s)),
-            Value::Number(n) => match n.as_u64() {
-                Some(u) if (10..=15).contains(&u.to_string().len()) => {
-                    let digits = u.to_string().len();
-                    let masked = format!("91{}", "0".repeat(digits - 2));
-                    Value::Number(masked.parse::<u64>().unwrap_or(0).into())
-                }
-                _ => value.clone(),
+            Value::Null | Value::Bool(_) => value.clone(),
+            scalar => match key {
+                Some(k) if self.keeps(k) => self.kept(scalar),
+                _ => self.masked(key.unwrap_or(""), scalar),
             },
+        }
+    }
+
+    fn redact_object(&self, map: &Map<String, Value>) -> Map<String, Value> {
+        let mut out = Map::new();
+        for (key, value) in map {
+            let redacted = self.redact_under(Some(key), value);
+            let mut name = self.scrub(key);
+            let mut n = 1;
+            while out.contains_key(&name) {
+                n += 1;
+                name = format!("{}#{n}", self.scrub(key));
+            }
+            out.insert(name, redacted);
+        }
+        out
+    }
+
+    /// An allowed string or number: free-text rules, short integers.
+    fn kept(&self, scalar: &Value) -> Value {
+        match scalar {
+            Value::String(s) => Value::String(self.scrub(s)),
+            Value::Number(n) if n.as_i64().is_some_and(|i| i.unsigned_abs() <= 999) => {
+                scalar.clone()
+            }
+            Value::Number(n) => zero(n),
             other => other.clone(),
         }
+    }
+
+    /// A masked string or number: a placeholder of the same type.
+    fn masked(&self, key: &str, scalar: &Value) -> Value {
+        let lower = key.to_ascii_lowercase();
+        match scalar {
+            Value::String(s) if text::is_email(s) => "redacted@example.com".into(),
+            Value::String(_) if lower.ends_with("name") || lower == "identity" => {
+                "Redacted Name".into()
+            }
+            Value::String(s) if text::is_phone_like(s) => {
+                Value::String(text::mask_phone(&self.secrets.mask(s)))
+            }
+            Value::String(_) => MASKED.into(),
+            Value::Number(n) => zero(n),
+            other => other.clone(),
+        }
+    }
+
+    /// `text` with the secrets and then everything the free-text rules mask removed.
+    pub fn scrub(&self, text: &str) -> String {
+        text::scrub(&self.secrets.mask(text))
+    }
+
+    /// `text` with only the literal secrets masked (for transport errors, which carry no
+    /// body).
+    pub fn mask_secrets(&self, text: &str) -> String {
+        self.secrets.mask(text)
+    }
+
+    /// An excerpt of at most `max_chars` characters of a response body, redacted before it is
+    /// cut: a JSON body as [`Redactor::redact`] does, other text by the free-text rules.
+    pub fn excerpt(&self, body: &[u8], max_chars: usize) -> String {
+        let whole = match serde_json::from_slice::<Value>(body) {
+            Ok(value) => self.redact(&value).to_string(),
+            Err(_) => self.scrub(&String::from_utf8_lossy(body)),
+        };
+        whole.chars().take(max_chars).collect()
+    }
+}
+
+/// `0` of the same kind as `n` (`0.0` for a fraction).
+fn zero(n: &Number) -> Value {
+    if n.is_f64() {
+        Number::from_f64(0.0).map_or(Value::from(0), Value::Number)
+    } else {
+        Value::from(0)
     }
 }
 
@@ -134,136 +213,5 @@ fn collect_secret_names(node: &Value, key: Option<&str>, out: &mut BTreeSet<Stri
         }
         Value::Array(list) => list.iter().for_each(|v| collect_secret_names(v, None, out)),
         _ => {}
-    }
-}
-
-/// Redacts e-mail addresses, phone numbers and URL tokens inside one string.
-pub fn redact_text(text: &str) -> String {
-    let text = redact_url_tokens(text);
-    let text = redact_emails(&text);
-    redact_phones(&text)
-}
-
-fn redact_url_tokens(text: &str) -> String {
-    let mut out = text.to_string();
-    for key in ["access_token=", "token="] {
-        let mut from = 0;
-        while let Some(found) = out[from..].find(key) {
-            let start = from + found + key.len();
-            let end = out[start..]
-                .find(['&', ' ', '"', '#'])
-                .map_or(out.len(), |i| start + i);
-            out.replace_range(start..end, "REDACTED");
-            from = start + "REDACTED".len();
-        }
-    }
-    out
-}
-
-fn is_email_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || "._%+-".contains(c)
-}
-
-fn redact_emails(text: &str) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = String::new();
-    let mut i = 0;
-    while i < chars.len() {
-        if chars[i] == '@' {
-            let mut start = out.len();
-            while start > 0 && out[..start].chars().last().is_some_and(is_email_char) {
-                start -= out[..start].chars().last().map_or(1, char::len_utf8);
-            }
-            let mut end = i + 1;
-            while end < chars.len() && is_email_char(chars[end]) {
-                end += 1;
-            }
-            let domain: String = chars[i + 1..end].iter().collect();
-            let domain = domain.trim_end_matches('.');
-            if start < out.len() && domain.contains('.') {
-                out.truncate(start);
-                out.push_str("redacted@example.com");
-                i += 1 + domain.chars().count();
-                continue;
-            }
-        }
-        out.push(chars[i]);
-        i += 1;
-    }
-    out
-}
-
-fn redact_phones(text: &str) -> String {
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = String::new();
-    let mut i = 0;
-    while i < chars.len() {
-        if chars[i].is_ascii_digit() && (i == 0 || !chars[i - 1].is_ascii_alphanumeric()) {
-            let mut end = i;
-            while end < chars.len() && chars[end].is_ascii_digit() {
-                end += 1;
-            }
-            let len = end - i;
-            // A number may already be partly masked (`9189212693xx`).
-            let bounded = end == chars.len()
-                || !chars[end].is_ascii_alphanumeric()
-                || matches!(chars[end], 'x' | 'X');
-            if (10..=15).contains(&len) && bounded {
-                out.extend(&chars[i..i + 2]);
-                out.extend(std::iter::repeat_n('X', len - 2));
-                i = end;
-                continue;
-            }
-            out.extend(&chars[i..end]);
-            i = end;
-            continue;
-        }
-        out.push(chars[i]);
-        i += 1;
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn strings_lose_emails_phones_and_url_tokens() {
-        assert_eq!(
-            redact_text("mail jane.doe+x@corp.example.in now"),
-            "mail redacted@example.com now"
-        );
-        assert_eq!(redact_text("+919876543210"), "+91XXXXXXXXXX");
-        assert_eq!(redact_text("9189212693xx"), "91XXXXXXXXxx");
-        assert_eq!(redact_text("id ab9876543210"), "id ab9876543210");
-        assert_eq!(redact_text("2024-03-10 14:06:10"), "2024-03-10 14:06:10");
-        assert_eq!(
-            redact_text("https://x.test/a?access_token=abc&page=2"),
-            "https://x.test/a?access_token=REDACTED&page=2"
-        );
-        assert_eq!(redact_text("user@localhost"), "user@localhost");
-    }
-
-    #[test]
-    fn objects_keep_their_shape() {
-        let doc = json!({"components": {"schemas": {"W": {"properties": {"verification": {"type": "string", "x-secret": true}}}}}});
-        let r = Redactor::new(&doc);
-        let got = r.redact(&json!({
-            "data": [{"name": "Jane Doe", "mobile": 919876543210u64, "email": "jane@corp.in",
-                      "secret": "s3", "verification": "v", "first_name": "Jane", "status": 1}],
-            "sender": {"name": "TXTSMS"},
-            "access_token": null
-        }));
-        assert_eq!(
-            got,
-            json!({
-                "data": [{"name": "Redacted Name", "mobile": 910000000000u64, "email": "redacted@example.com",
-                          "secret": "[REDACTED]", "verification": "[REDACTED]", "first_name": "Redacted Name", "status": 1}],
-                "sender": {"name": "TXTSMS"},
-                "access_token": null
-            })
-        );
     }
 }

@@ -1,12 +1,15 @@
 //! The sandbox's child processes (Prism, the npm SMSC) and its Ctrl-C / SIGTERM handling.
-//! Children are killed and reaped when [`Children`] is dropped, on every exit path.
+//! Children are killed and reaped when [`Children`] is dropped, on every exit path; on Linux
+//! they also die when xtask is killed outright ([`dies_with_xtask`]).
 
 use std::io::{BufRead, BufReader};
 use std::net::TcpStream;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
+
+use tempfile::NamedTempFile;
 
 use crate::workspace;
 
@@ -32,6 +35,35 @@ pub fn stop_requested() -> bool {
     STOP.load(Ordering::SeqCst)
 }
 
+/// Makes the process `command` starts die with xtask, however xtask ends (even by SIGKILL,
+/// which runs no destructor): on Linux the child asks the kernel for SIGKILL when its parent
+/// thread exits (`prctl(PR_SET_PDEATHSIG)`, kept across `exec`), and kills itself if xtask
+/// was already gone before it asked. Children must be spawned from a thread that lives as long
+/// as they do (the main thread, or the thread that waits for them). Elsewhere a no-op: the
+/// drop of [`Children`] remains the only cleanup.
+pub fn dies_with_xtask(command: &mut Command) -> &mut Command {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::process::CommandExt;
+        // SAFETY: `getpid` has no preconditions.
+        let xtask = unsafe { libc::getpid() };
+        // SAFETY: the closure runs between fork and exec and only makes async-signal-safe
+        // calls (prctl, getppid, raise); it allocates nothing.
+        unsafe {
+            command.pre_exec(move || {
+                if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) == -1 {
+                    return Err(std::io::Error::last_os_error());
+                }
+                if libc::getppid() != xtask {
+                    libc::raise(libc::SIGKILL);
+                }
+                Ok(())
+            });
+        }
+    }
+    command
+}
+
 /// A port nobody listens on right now.
 fn free_port() -> Result<u16, String> {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
@@ -42,6 +74,9 @@ fn free_port() -> Result<u16, String> {
 #[derive(Default)]
 pub struct Children {
     running: Vec<(&'static str, Child)>,
+    /// The children's log files: unpredictable names, created exclusively (no symlink is
+    /// followed), removed on drop.
+    logs: Vec<NamedTempFile>,
 }
 
 impl Children {
@@ -49,13 +84,16 @@ impl Children {
     pub fn start_prism(&mut self, tools: &Path, port: u16) -> Result<u16, String> {
         let bin = tools.join("node_modules/.bin/prism");
         let port = if port == 0 { free_port()? } else { port };
-        let log = std::env::temp_dir().join(format!(
-            "qikberry-sandbox-prism-{}-{port}.log",
-            std::process::id()
-        ));
-        let out = std::fs::File::create(&log).map_err(|e| format!("{}: {e}", log.display()))?;
-        let err = out.try_clone().map_err(|e| e.to_string())?;
-        let child = Command::new(&bin)
+        let log = tempfile::Builder::new()
+            .prefix("qikberry-sandbox-prism-")
+            .suffix(".log")
+            .tempfile()
+            .map_err(|e| format!("cannot create the Prism log: {e}"))?;
+        let out = log.as_file().try_clone().map_err(|e| e.to_string())?;
+        let err = log.as_file().try_clone().map_err(|e| e.to_string())?;
+        let log_path = log.path().to_path_buf();
+        self.logs.push(log);
+        let child = dies_with_xtask(&mut Command::new(&bin))
             .args(["mock", "-h", "127.0.0.1", "-p", &port.to_string()])
             .arg(workspace::spec_path())
             .stdin(Stdio::null())
@@ -67,15 +105,21 @@ impl Children {
         let deadline = Instant::now() + Duration::from_secs(120);
         loop {
             if let Some(which) = self.exited() {
-                return Err(format!("{which} exited while starting:\n{}", read(&log)));
+                return Err(format!(
+                    "{which} exited while starting:\n{}",
+                    read(&log_path)
+                ));
             }
-            if read(&log).contains("Prism is listening")
+            if read(&log_path).contains("Prism is listening")
                 && TcpStream::connect(("127.0.0.1", port)).is_ok()
             {
                 return Ok(port);
             }
             if Instant::now() > deadline || stop_requested() {
-                return Err(format!("prism did not start within 120 s:\n{}", read(&log)));
+                return Err(format!(
+                    "prism did not start within 120 s:\n{}",
+                    read(&log_path)
+                ));
             }
             std::thread::sleep(Duration::from_millis(100));
         }
@@ -86,7 +130,7 @@ impl Children {
     pub fn start_smsc(&mut self, root: &Path, tools: &Path, port: u16) -> Result<u16, String> {
         let script = root.join("tests/peers/smpp/smsc.js");
         let options = serde_json::json!({"port": port, "dlr": "text", "echo_dlt": true});
-        let mut child = Command::new("node")
+        let mut child = dies_with_xtask(&mut Command::new("node"))
             .arg(&script)
             .arg(options.to_string())
             .env("QIKBERRY_TOOLS", tools)
@@ -136,6 +180,6 @@ impl Drop for Children {
     }
 }
 
-fn read(path: &PathBuf) -> String {
+fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_default()
 }

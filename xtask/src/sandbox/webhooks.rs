@@ -8,13 +8,15 @@
 //! has not yet is asked again before each delivery.
 
 use std::collections::BTreeMap;
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use serde_json::{Value, json};
 
+use super::children::dies_with_xtask;
 use super::operations::Operation;
 
 /// One registered webhook.
@@ -238,8 +240,8 @@ impl Emitter {
                     return;
                 }
                 let hook = hooks.lock().expect("webhook list")[index].clone();
-                for (i, event) in events.iter().enumerate() {
-                    let outcome = send(&sender, &hook, &hook.url, event, n * 1000 + i as u64);
+                for event in &events {
+                    let outcome = send(&sender, &hook, &hook.url, event);
                     eprintln!(
                         "sandbox: webhook {} -> {}: {}",
                         event.get("event").and_then(Value::as_str).unwrap_or("?"),
@@ -267,7 +269,7 @@ fn ensure_validated(sender: &Path, hooks: &Mutex<Vec<Webhook>>, index: usize, n:
     let separator = if hook.url.contains('?') { '&' } else { '?' };
     let url = format!("{}{separator}token={}", hook.url, percent(&key));
     let body = json!({"validation_key": key, "challenge": challenge});
-    let ok = match send(sender, &hook, &url, &body, n) {
+    let ok = match send(sender, &hook, &url, &body) {
         Ok((status, answer)) => {
             let echoed = serde_json::from_str::<Value>(&answer).ok().and_then(|v| {
                 v.get("challenge")
@@ -310,25 +312,30 @@ fn percent(text: &str) -> String {
 }
 
 /// Posts `body` to `url` through the signing peer; the status and response body.
-fn send(
-    sender: &Path,
-    hook: &Webhook,
-    url: &str,
-    body: &Value,
-    n: u64,
-) -> Result<(u16, String), String> {
-    let file = std::env::temp_dir().join(format!(
-        "qikberry-sandbox-webhook-{}-{n}.json",
-        std::process::id()
-    ));
-    std::fs::write(&file, body.to_string()).map_err(|e| format!("{}: {e}", file.display()))?;
-    let output = Command::new("node")
+///
+/// The job (URL with its validation token, signature key, Bearer secret, body) goes to node on
+/// its stdin, so no secret shows on a command line (`/proc/<pid>/cmdline` is readable by every
+/// user) or in a file.
+fn send(sender: &Path, hook: &Webhook, url: &str, body: &Value) -> Result<(u16, String), String> {
+    let job = json!({"url": url, "key": hook.id, "secret": hook.secret, "body": body});
+    let mut child = dies_with_xtask(&mut Command::new("node"))
         .arg(sender)
-        .args([url, &hook.id, hook.secret.as_deref().unwrap_or("-")])
-        .arg(&file)
-        .output();
-    let _ = std::fs::remove_file(&file);
-    let output = output.map_err(|e| format!("cannot run node: {e}"))?;
+        .arg("-")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run node: {e}"))?;
+    let written = child
+        .stdin
+        .take()
+        .map(|mut stdin| stdin.write_all(job.to_string().as_bytes()));
+    let output = child
+        .wait_with_output()
+        .map_err(|e| format!("cannot run node: {e}"))?;
+    if let Some(Err(e)) = written {
+        return Err(format!("cannot pass the job to node: {e}"));
+    }
     if !output.status.success() {
         return Err(String::from_utf8_lossy(&output.stderr).trim().to_string());
     }
