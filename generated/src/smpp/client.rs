@@ -474,8 +474,15 @@ struct Inner {
     events_tx: mpsc::Sender<Inbound>,
     events_rx: Mutex<Option<mpsc::Receiver<Inbound>>>,
     stop: watch::Sender<bool>,
+    /// New submissions are admitted (false from the moment a shutdown starts).
     accepting: AtomicBool,
+    /// Submissions admitted and not finished (a multi-part [`Client::send`] counts once, from
+    /// its first part to its last).
     active: AtomicUsize,
+    /// A [`Client::shutdown`] has started its task.
+    shutdown_started: AtomicBool,
+    /// Becomes true when that task has finished.
+    shutdown_done: watch::Sender<bool>,
     /// Next concatenation reference per destination.
     references: Mutex<HashMap<String, u16>>,
     /// Where a new destination's references start (varies per client, so a restart does not
@@ -797,6 +804,8 @@ impl Client {
             stop,
             accepting: AtomicBool::new(true),
             active: AtomicUsize::new(0),
+            shutdown_started: AtomicBool::new(false),
+            shutdown_done: watch::channel(false).0,
             references: Mutex::new(HashMap::new()),
             reference_seed: reference_seed(),
             supervisors: Mutex::new(Vec::new()),
@@ -908,13 +917,16 @@ impl Client {
         best.cloned()
     }
 
+    /// A bound session, waiting for one up to `deadline`. An admitted submission may wait while
+    /// a shutdown drains (a bind may come back); once the binds are being unbound there is
+    /// nothing to wait for.
     async fn session(&self, deadline: Instant) -> Result<Arc<Session>, SubmitError> {
         loop {
             let notified = self.inner.changed.notified();
             if let Some(s) = self.pick() {
                 return Ok(s);
             }
-            if !self.inner.accepting.load(Ordering::SeqCst) {
+            if *self.inner.stop.borrow() {
                 return Err(SubmitError::ShuttingDown);
             }
             if tokio::time::timeout_at(deadline.into(), notified)
@@ -942,11 +954,20 @@ impl Client {
 
     /// Like [`Client::submit_sm`] for a prepared body (submit_sm or data_sm).
     pub async fn submit_body(&self, body: &Body) -> Result<String, SubmitError> {
-        if !self.inner.accepting.load(Ordering::SeqCst) {
-            return Err(SubmitError::ShuttingDown);
-        }
-        let _active = Active::enter(&self.inner.active);
+        let _active = self.admit()?;
         self.submit_inner(body).await
+    }
+
+    /// Count a new submission as active, unless a shutdown has started. Counting first and
+    /// checking second means a shutdown that saw no active submission also stopped this one
+    /// from starting.
+    fn admit(&self) -> Result<Active<'_>, SubmitError> {
+        let active = Active::enter(&self.inner.active);
+        if self.inner.accepting.load(Ordering::SeqCst) {
+            Ok(active)
+        } else {
+            Err(SubmitError::ShuttingDown)
+        }
     }
 
     async fn submit_inner(&self, body: &Body) -> Result<String, SubmitError> {
@@ -1026,6 +1047,12 @@ impl Client {
     ///
     /// A text longer than [`Config::max_parts`] parts fails with
     /// [`SubmitError::TooManyParts`] (`segment` 0) before anything is sent.
+    ///
+    /// The parts of one text are one unit for [`Client::shutdown`]: a send admitted before the
+    /// shutdown started submits every remaining part during the drain (a handset that got some
+    /// parts should get all of them); a send that starts after it fails at part 1 with
+    /// [`SubmitError::ShuttingDown`] with nothing sent. Only when the drain period runs out
+    /// are the remaining parts refused.
     pub async fn send(&self, sms: &Sms) -> Result<Vec<String>, SendError> {
         let cfg = &self.inner.config;
         let size = cfg.concat_reference;
@@ -1044,9 +1071,15 @@ impl Client {
                 error: SubmitError::TooManyParts(e),
             })?;
         let of = parts.len();
+        let _unit = self.admit().map_err(|error| SendError {
+            segment: 1,
+            of,
+            accepted: Vec::new(),
+            error,
+        })?;
         let mut ids = Vec::with_capacity(of);
         for (i, sm) in parts.into_iter().enumerate() {
-            match self.submit_body(&Body::SubmitSm(sm)).await {
+            match self.submit_inner(&Body::SubmitSm(sm)).await {
                 Ok(id) => ids.push(id),
                 Err(error) => {
                     return Err(SendError {
@@ -1062,32 +1095,52 @@ impl Client {
     }
 
     /// Graceful shutdown: stop accepting new submissions, wait up to `drain` for the ones in
-    /// flight, unbind every session (waiting for unbind_resp or the server's close, at least
+    /// flight (a multi-part [`Client::send`] that has started counts until its last part is
+    /// answered), unbind every session (waiting for unbind_resp or the server's close, at least
     /// [`UNBIND_WAIT`](Self::UNBIND_WAIT) and at most `request_timeout`) and stop reconnecting.
     /// Submissions still queued when a session closes are withdrawn and fail with
     /// `written: false` (certainly never sent); those already written fail with `written: true`.
+    ///
+    /// Cancel-safe: the first call starts the shutdown in a task of its own, which runs to its
+    /// end whatever happens to this future; the future only waits for it. Dropping it midway
+    /// (e.g. under a timeout) therefore never leaves the client refusing submissions without
+    /// unbinding: the drain, the unbind and the stop still happen. Later calls wait for the same
+    /// shutdown (their `drain` is ignored).
     pub async fn shutdown(&self, drain: Duration) {
-        self.inner.accepting.store(false, Ordering::SeqCst);
-        self.inner.changed.notify_waiters();
-        let deadline = Instant::now() + drain;
-        *self
-            .inner
-            .drain_deadline
-            .lock()
-            .unwrap_or_else(|p| p.into_inner()) = Some(deadline);
-        while self.inner.active.load(Ordering::SeqCst) > 0 && Instant::now() < deadline {
-            tokio::time::sleep(Duration::from_millis(5)).await;
+        let mut done = self.inner.shutdown_done.subscribe();
+        if !self.inner.shutdown_started.swap(true, Ordering::SeqCst) {
+            // Refuse new submissions from this poll on, and start what finishes the job in the
+            // same step: there is no point at which the first is done and the second is not.
+            self.inner.accepting.store(false, Ordering::SeqCst);
+            self.inner.changed.notify_waiters();
+            let deadline = Instant::now() + drain;
+            *self
+                .inner
+                .drain_deadline
+                .lock()
+                .unwrap_or_else(|p| p.into_inner()) = Some(deadline);
+            tokio::spawn(finish_shutdown(self.inner.clone(), deadline));
         }
-        self.inner.stop.send_replace(true);
-        let handles: Vec<_> = self
-            .inner
-            .supervisors
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .drain(..)
-            .collect();
-        for h in handles {
-            let _ = h.await;
-        }
+        let _ = done.wait_for(|d| *d).await;
     }
+}
+
+/// The rest of [`Client::shutdown`], in its own task: drain, unbind, stop, then report done.
+async fn finish_shutdown(inner: Arc<Inner>, deadline: Instant) {
+    while inner.active.load(Ordering::SeqCst) > 0 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    inner.stop.send_replace(true);
+    // Submissions waiting for a bind re-check: there will be none.
+    inner.changed.notify_waiters();
+    let handles: Vec<_> = inner
+        .supervisors
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .drain(..)
+        .collect();
+    for h in handles {
+        let _ = h.await;
+    }
+    inner.shutdown_done.send_replace(true);
 }

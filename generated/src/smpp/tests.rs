@@ -306,6 +306,7 @@ fn sm(to: &str) -> SubmitSm {
 }
 
 mod faults;
+mod shutdown;
 
 #[tokio::test]
 async fn window_is_respected_and_every_submit_resolves_once() {
