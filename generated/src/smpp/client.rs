@@ -110,6 +110,11 @@ pub struct Config {
     pub event_capacity: usize,
     /// Let concurrent submissions share one socket write (one scheduler turn of delay).
     pub coalesce_writes: bool,
+    /// Once a bind is closing, how long it may still spend writing what it had started and
+    /// shutting its socket (TLS close_notify, then FIN) before the connection is simply dropped.
+    /// Bounds every socket close: an SMSC that stopped reading cannot keep a connection (and its
+    /// buffers) alive. Default 1 s.
+    pub close_timeout: Duration,
     /// Most parts one [`Client::send`] may split a text into; a longer text is refused before
     /// anything is sent ([`SubmitError::TooManyParts`]). Capped at 255 by the UDH.
     pub max_parts: usize,
@@ -156,6 +161,7 @@ impl Config {
             max_command_length: super::pdu::DEFAULT_MAX_COMMAND_LENGTH,
             event_capacity: 65_536,
             coalesce_writes: true,
+            close_timeout: Duration::from_secs(1),
             max_parts: DEFAULT_MAX_PARTS,
             concat_reference: ConcatRefSize::Bits8,
         }
@@ -614,6 +620,7 @@ impl Inner {
             max_command_length: c.max_command_length,
             label,
             coalesce: c.coalesce_writes,
+            close_timeout: c.close_timeout,
         }
     }
 

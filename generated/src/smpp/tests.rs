@@ -305,6 +305,7 @@ fn sm(to: &str) -> SubmitSm {
     }
 }
 
+mod closing;
 mod faults;
 mod shutdown;
 

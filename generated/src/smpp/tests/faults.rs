@@ -365,6 +365,7 @@ async fn timed_out_and_dropped_requests_are_withdrawn_from_the_queue() {
         max_command_length: 100_000,
         label: "pipe".into(),
         coalesce: false,
+        close_timeout: Duration::from_secs(1),
     };
     let (ev_tx, _ev_rx) = mpsc::channel(4);
     let s = Session::start(Box::new(rd), Box::new(wr), settings, ev_tx);
