@@ -1,5 +1,6 @@
 //! The pooled, reconnecting SMPP client.
 
+use super::events::EventSink;
 use super::pdu::{Bind, Body, SubmitSm};
 use super::receipt::Inbound;
 use super::session::{BoxRead, BoxWrite, Failure, Session, SessionSettings};
@@ -106,7 +107,16 @@ pub struct Config {
     pub throttle_retries: u32,
     /// Largest PDU accepted from the SMSC.
     pub max_command_length: u32,
-    /// Capacity of the receipt/MO channel (see [`Client::events`]).
+    /// How many receipts / MO messages wait for [`Client::events`]'s consumer (default
+    /// [`DEFAULT_EVENT_CAPACITY`]); when they are that many, further ones are answered with a
+    /// temporary error and the SMSC redelivers them later.
+    ///
+    /// Memory: the buffer grows with what it holds, up to this bound. A text delivery receipt
+    /// costs about 0.5 KiB (a 224-byte slot plus about eight small strings), so the default
+    /// bound is about 0.5 MiB of receipts. An MO message also keeps its raw bytes and its decoded
+    /// text (up to twice the raw size), and a PDU is at most `max_command_length` bytes: the
+    /// worst case is about `event_capacity × 3 × max_command_length` (≈ 215 MB with the
+    /// defaults, only if the SMSC sends a thousand maximal PDUs that the consumer does not read).
     pub event_capacity: usize,
     /// Let concurrent submissions share one socket write (one scheduler turn of delay).
     pub coalesce_writes: bool,
@@ -125,6 +135,10 @@ pub struct Config {
 
 /// Default for [`Config::max_parts`]: 10 parts (1,530 GSM-7 or 670 UCS-2 characters).
 pub const DEFAULT_MAX_PARTS: usize = 10;
+
+/// Default for [`Config::event_capacity`]: 1,024 events (about 0.5 MiB of delivery receipts; see
+/// the field for the worst case).
+pub const DEFAULT_EVENT_CAPACITY: usize = 1_024;
 
 /// The gateway's hosts (plain port 3634, TLS port 3635).
 pub const QIKBERRY_HOSTS: [&str; 2] = ["smpp1.txtsms.me", "smpp2.txtsms.me"];
@@ -159,7 +173,7 @@ impl Config {
             },
             throttle_retries: 10,
             max_command_length: super::pdu::DEFAULT_MAX_COMMAND_LENGTH,
-            event_capacity: 65_536,
+            event_capacity: DEFAULT_EVENT_CAPACITY,
             coalesce_writes: true,
             close_timeout: Duration::from_secs(1),
             max_parts: DEFAULT_MAX_PARTS,
@@ -477,7 +491,7 @@ struct Inner {
     sessions: RwLock<Vec<Arc<Session>>>,
     rr: AtomicUsize,
     changed: Notify,
-    events_tx: mpsc::Sender<Inbound>,
+    events: Arc<EventSink>,
     events_rx: Mutex<Option<mpsc::Receiver<Inbound>>>,
     stop: watch::Sender<bool>,
     /// New submissions are admitted (false from the moment a shutdown starts).
@@ -636,7 +650,7 @@ impl Inner {
         let (rd, wr) = open_stream(server, self.config.connect_timeout)
             .await
             .map_err(io)?;
-        let session = Session::start(rd, wr, self.settings(label), self.events_tx.clone());
+        let session = Session::start(rd, wr, self.settings(label), self.events.clone());
         let c = &self.config;
         let bind = Bind {
             system_id: c.system_id.clone(),
@@ -799,14 +813,14 @@ impl Client {
         if config.servers.is_empty() {
             return Err(ConnectError::NoServers);
         }
-        let (events_tx, events_rx) = mpsc::channel(config.event_capacity.max(1));
+        let (events, events_rx) = EventSink::new(config.event_capacity);
         let (stop, _) = watch::channel(false);
         let inner = Arc::new(Inner {
             config,
             sessions: RwLock::new(Vec::new()),
             rr: AtomicUsize::new(0),
             changed: Notify::new(),
-            events_tx,
+            events: Arc::new(events),
             events_rx: Mutex::new(Some(events_rx)),
             stop,
             accepting: AtomicBool::new(true),
@@ -861,17 +875,25 @@ impl Client {
     /// The stream of delivery receipts and MO messages from every bind. Returns `None` after the
     /// first call.
     ///
-    /// A deliver_sm / data_sm is acknowledged only once its event is queued here. When the
-    /// buffer (`Config::event_capacity`) is full — or the receiver was dropped — it is answered
-    /// with `ESME_RX_T_APPN` (temporary error) instead, so the SMSC redelivers it later. The
-    /// binds' readers never wait for this receiver: however slowly it is consumed, responses
-    /// and keepalives keep flowing.
+    /// A deliver_sm / data_sm is acknowledged (`ESME_ROK`) only once its event is queued here.
+    /// Until this method has been called, and whenever the buffer
+    /// ([`Config::event_capacity`]) is full or the receiver was dropped, it is answered with
+    /// `ESME_RX_T_APPN` (temporary error) instead and not kept: the SMSC keeps the receipt and
+    /// redelivers it later, so a client that never reads events never acknowledges one. Call
+    /// this right after [`Client::connect`] if you want receipts; any that arrived in between
+    /// come again on the SMSC's next attempt. The binds' readers never wait for this receiver:
+    /// however slowly it is consumed, responses and keepalives keep flowing.
     pub fn events(&self) -> Option<mpsc::Receiver<Inbound>> {
-        self.inner
+        let rx = self
+            .inner
             .events_rx
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .take()
+            .take();
+        if rx.is_some() {
+            self.inner.events.mark_taken();
+        }
+        rx
     }
 
     /// Number of currently bound sessions.

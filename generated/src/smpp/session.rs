@@ -1,8 +1,9 @@
 //! One bound SMPP connection: framing, sequence numbers, the request window, response matching,
 //! keepalive and unbind. [`super::Client`] pools several of these.
 
+use super::events::EventSink;
 use super::pdu::{self, Body, MessageIdResp, Pdu};
-use super::receipt::{self, Inbound};
+use super::receipt;
 use super::status::CommandStatus;
 use std::collections::{HashMap, VecDeque};
 use std::hash::{BuildHasherDefault, Hasher};
@@ -10,7 +11,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
-use tokio::sync::{Notify, Semaphore, mpsc, oneshot, watch};
+use tokio::sync::{Notify, Semaphore, oneshot, watch};
 use tracing::{debug, warn};
 
 pub(crate) type BoxRead = Box<dyn AsyncRead + Send + Unpin>;
@@ -191,7 +192,7 @@ impl Session {
         rd: BoxRead,
         wr: BoxWrite,
         settings: SessionSettings,
-        events: mpsc::Sender<Inbound>,
+        events: Arc<EventSink>,
     ) -> Arc<Session> {
         let (closed_tx, _) = watch::channel(false);
         let s = Arc::new(Session {
@@ -536,7 +537,7 @@ async fn within_close_deadline<T>(
     }
 }
 
-async fn reader_task(s: Arc<Session>, mut rd: BoxRead, events: mpsc::Sender<Inbound>) {
+async fn reader_task(s: Arc<Session>, mut rd: BoxRead, events: Arc<EventSink>) {
     let closed = s.closed();
     tokio::pin!(closed);
     let mut buf: Vec<u8> = Vec::with_capacity(64 * 1024);
@@ -580,7 +581,7 @@ async fn reader_task(s: Arc<Session>, mut rd: BoxRead, events: mpsc::Sender<Inbo
 
 /// Handle one frame. Never waits: responses resolve their callers, requests are answered by
 /// queueing a response.
-fn handle_frame(s: &Arc<Session>, frame: &[u8], events: &mpsc::Sender<Inbound>) {
+fn handle_frame(s: &Arc<Session>, frame: &[u8], events: &EventSink) {
     let pdu = match Pdu::decode(frame) {
         Ok(p) => p,
         Err(e) => {
@@ -624,12 +625,12 @@ fn handle_frame(s: &Arc<Session>, frame: &[u8], events: &mpsc::Sender<Inbound>) 
             s.send_raw(Pdu::response(seq, CommandStatus::OK, Body::EnquireLinkResp))
         }
         Body::DeliverSm(d) => {
-            let status = queue_event(s, events, receipt::classify_deliver_sm(&d));
+            let status = events.offer(&s.label, receipt::classify_deliver_sm(&d));
             let body = Body::DeliverSmResp(MessageIdResp::default());
             s.send_raw(Pdu::response(seq, status, body));
         }
         Body::DataSm(d) => {
-            let status = queue_event(s, events, receipt::classify_data_sm(&d));
+            let status = events.offer(&s.label, receipt::classify_data_sm(&d));
             let body = Body::DataSmResp(MessageIdResp::default());
             s.send_raw(Pdu::response(seq, status, body));
         }
@@ -646,23 +647,6 @@ fn handle_frame(s: &Arc<Session>, frame: &[u8], events: &mpsc::Sender<Inbound>) 
             CommandStatus::INVALID_COMMAND_ID,
             Body::GenericNack,
         )),
-    }
-}
-
-/// Queue a receipt/MO message for the user without waiting, and choose the answer to the SMSC:
-/// OK once it is queued; `ESME_RX_T_APPN` (temporary error, the SMSC redelivers later) when the
-/// buffer is full or nobody will ever read it.
-fn queue_event(s: &Session, events: &mpsc::Sender<Inbound>, ev: Inbound) -> CommandStatus {
-    match events.try_send(ev) {
-        Ok(()) => CommandStatus::OK,
-        Err(e) => {
-            let why = match e {
-                mpsc::error::TrySendError::Full(_) => "full",
-                mpsc::error::TrySendError::Closed(_) => "closed",
-            };
-            debug!(session = %s.label, "event buffer {why}; answering ESME_RX_T_APPN");
-            CommandStatus::RECEIVER_TEMPORARY_ERROR
-        }
     }
 }
 
