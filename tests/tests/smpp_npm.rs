@@ -167,6 +167,46 @@ async fn mo_messages_are_surfaced() {
 }
 
 #[tokio::test]
+async fn receipts_are_refused_until_events_are_taken() {
+    // The SMSC sends an MO right after the bind and retries it every 100 ms until acknowledged.
+    let smsc = Smsc::start(json!({"mo": "before anyone listens", "redeliver_ms": 100})).await;
+    let client = Client::connect(config(&[smsc.addr()])).await.unwrap();
+    // Nobody has taken the events: ESME_RX_T_APPN (0x64), the SMSC keeps the message.
+    let refused = smsc
+        .wait_for("deliver_sm_resp", 1, Duration::from_secs(5))
+        .await;
+    assert_eq!(refused[0]["status"], 0x64, "{refused:?}");
+    let mut events = client.events().unwrap();
+    let ev = tokio::time::timeout(Duration::from_secs(5), events.recv())
+        .await
+        .expect("the redelivered MO")
+        .unwrap();
+    let Inbound::Message(m) = ev else {
+        panic!("{ev:?}")
+    };
+    assert_eq!(m.text, "before anyone listens");
+    // Acknowledged once taken, and then no more retries.
+    let t0 = std::time::Instant::now();
+    while !smsc
+        .named("deliver_sm_resp")
+        .iter()
+        .any(|e| e["status"] == 0)
+    {
+        assert!(t0.elapsed() < Duration::from_secs(5), "{:?}", smsc.events());
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let answers = smsc.named("deliver_sm_resp");
+    assert_eq!(answers.last().unwrap()["status"], 0, "{answers:?}");
+    assert!(
+        answers[..answers.len() - 1]
+            .iter()
+            .all(|e| e["status"] == 0x64)
+    );
+    assert!(events.try_recv().is_err(), "the MO arrived twice");
+}
+
+#[tokio::test]
 async fn enquire_link_both_ways() {
     let smsc = Smsc::start(json!({"enquire_ms": 400})).await;
     let mut c = config(&[smsc.addr()]);

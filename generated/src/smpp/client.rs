@@ -1,5 +1,6 @@
 //! The pooled, reconnecting SMPP client.
 
+use super::events::EventSink;
 use super::pdu::{Bind, Body, SubmitSm};
 use super::receipt::Inbound;
 use super::session::{BoxRead, BoxWrite, Failure, Session, SessionSettings};
@@ -106,10 +107,24 @@ pub struct Config {
     pub throttle_retries: u32,
     /// Largest PDU accepted from the SMSC.
     pub max_command_length: u32,
-    /// Capacity of the receipt/MO channel (see [`Client::events`]).
+    /// How many receipts / MO messages wait for [`Client::events`]'s consumer (default
+    /// [`DEFAULT_EVENT_CAPACITY`]); when they are that many, further ones are answered with a
+    /// temporary error and the SMSC redelivers them later.
+    ///
+    /// Memory: the buffer grows with what it holds, up to this bound. A text delivery receipt
+    /// costs about 0.5 KiB (a 224-byte slot plus about eight small strings), so the default
+    /// bound is about 0.5 MiB of receipts. An MO message also keeps its raw bytes and its decoded
+    /// text (up to twice the raw size), and a PDU is at most `max_command_length` bytes: the
+    /// worst case is about `event_capacity × 3 × max_command_length` (≈ 215 MB with the
+    /// defaults, only if the SMSC sends a thousand maximal PDUs that the consumer does not read).
     pub event_capacity: usize,
     /// Let concurrent submissions share one socket write (one scheduler turn of delay).
     pub coalesce_writes: bool,
+    /// Once a bind is closing, how long it may still spend writing what it had started and
+    /// shutting its socket (TLS close_notify, then FIN) before the connection is simply dropped.
+    /// Bounds every socket close: an SMSC that stopped reading cannot keep a connection (and its
+    /// buffers) alive. Default 1 s.
+    pub close_timeout: Duration,
     /// Most parts one [`Client::send`] may split a text into; a longer text is refused before
     /// anything is sent ([`SubmitError::TooManyParts`]). Capped at 255 by the UDH.
     pub max_parts: usize,
@@ -120,6 +135,10 @@ pub struct Config {
 
 /// Default for [`Config::max_parts`]: 10 parts (1,530 GSM-7 or 670 UCS-2 characters).
 pub const DEFAULT_MAX_PARTS: usize = 10;
+
+/// Default for [`Config::event_capacity`]: 1,024 events (about 0.5 MiB of delivery receipts; see
+/// the field for the worst case).
+pub const DEFAULT_EVENT_CAPACITY: usize = 1_024;
 
 /// The gateway's hosts (plain port 3634, TLS port 3635).
 pub const QIKBERRY_HOSTS: [&str; 2] = ["smpp1.txtsms.me", "smpp2.txtsms.me"];
@@ -154,8 +173,9 @@ impl Config {
             },
             throttle_retries: 10,
             max_command_length: super::pdu::DEFAULT_MAX_COMMAND_LENGTH,
-            event_capacity: 65_536,
+            event_capacity: DEFAULT_EVENT_CAPACITY,
             coalesce_writes: true,
+            close_timeout: Duration::from_secs(1),
             max_parts: DEFAULT_MAX_PARTS,
             concat_reference: ConcatRefSize::Bits8,
         }
@@ -471,11 +491,18 @@ struct Inner {
     sessions: RwLock<Vec<Arc<Session>>>,
     rr: AtomicUsize,
     changed: Notify,
-    events_tx: mpsc::Sender<Inbound>,
+    events: Arc<EventSink>,
     events_rx: Mutex<Option<mpsc::Receiver<Inbound>>>,
     stop: watch::Sender<bool>,
+    /// New submissions are admitted (false from the moment a shutdown starts).
     accepting: AtomicBool,
+    /// Submissions admitted and not finished (a multi-part [`Client::send`] counts once, from
+    /// its first part to its last).
     active: AtomicUsize,
+    /// A [`Client::shutdown`] has started its task.
+    shutdown_started: AtomicBool,
+    /// Becomes true when that task has finished.
+    shutdown_done: watch::Sender<bool>,
     /// Next concatenation reference per destination.
     references: Mutex<HashMap<String, u16>>,
     /// Where a new destination's references start (varies per client, so a restart does not
@@ -607,6 +634,7 @@ impl Inner {
             max_command_length: c.max_command_length,
             label,
             coalesce: c.coalesce_writes,
+            close_timeout: c.close_timeout,
         }
     }
 
@@ -622,7 +650,7 @@ impl Inner {
         let (rd, wr) = open_stream(server, self.config.connect_timeout)
             .await
             .map_err(io)?;
-        let session = Session::start(rd, wr, self.settings(label), self.events_tx.clone());
+        let session = Session::start(rd, wr, self.settings(label), self.events.clone());
         let c = &self.config;
         let bind = Bind {
             system_id: c.system_id.clone(),
@@ -785,18 +813,20 @@ impl Client {
         if config.servers.is_empty() {
             return Err(ConnectError::NoServers);
         }
-        let (events_tx, events_rx) = mpsc::channel(config.event_capacity.max(1));
+        let (events, events_rx) = EventSink::new(config.event_capacity);
         let (stop, _) = watch::channel(false);
         let inner = Arc::new(Inner {
             config,
             sessions: RwLock::new(Vec::new()),
             rr: AtomicUsize::new(0),
             changed: Notify::new(),
-            events_tx,
+            events: Arc::new(events),
             events_rx: Mutex::new(Some(events_rx)),
             stop,
             accepting: AtomicBool::new(true),
             active: AtomicUsize::new(0),
+            shutdown_started: AtomicBool::new(false),
+            shutdown_done: watch::channel(false).0,
             references: Mutex::new(HashMap::new()),
             reference_seed: reference_seed(),
             supervisors: Mutex::new(Vec::new()),
@@ -845,17 +875,25 @@ impl Client {
     /// The stream of delivery receipts and MO messages from every bind. Returns `None` after the
     /// first call.
     ///
-    /// A deliver_sm / data_sm is acknowledged only once its event is queued here. When the
-    /// buffer (`Config::event_capacity`) is full — or the receiver was dropped — it is answered
-    /// with `ESME_RX_T_APPN` (temporary error) instead, so the SMSC redelivers it later. The
-    /// binds' readers never wait for this receiver: however slowly it is consumed, responses
-    /// and keepalives keep flowing.
+    /// A deliver_sm / data_sm is acknowledged (`ESME_ROK`) only once its event is queued here.
+    /// Until this method has been called, and whenever the buffer
+    /// ([`Config::event_capacity`]) is full or the receiver was dropped, it is answered with
+    /// `ESME_RX_T_APPN` (temporary error) instead and not kept: the SMSC keeps the receipt and
+    /// redelivers it later, so a client that never reads events never acknowledges one. Call
+    /// this right after [`Client::connect`] if you want receipts; any that arrived in between
+    /// come again on the SMSC's next attempt. The binds' readers never wait for this receiver:
+    /// however slowly it is consumed, responses and keepalives keep flowing.
     pub fn events(&self) -> Option<mpsc::Receiver<Inbound>> {
-        self.inner
+        let rx = self
+            .inner
             .events_rx
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .take()
+            .take();
+        if rx.is_some() {
+            self.inner.events.mark_taken();
+        }
+        rx
     }
 
     /// Number of currently bound sessions.
@@ -908,13 +946,16 @@ impl Client {
         best.cloned()
     }
 
+    /// A bound session, waiting for one up to `deadline`. An admitted submission may wait while
+    /// a shutdown drains (a bind may come back); once the binds are being unbound there is
+    /// nothing to wait for.
     async fn session(&self, deadline: Instant) -> Result<Arc<Session>, SubmitError> {
         loop {
             let notified = self.inner.changed.notified();
             if let Some(s) = self.pick() {
                 return Ok(s);
             }
-            if !self.inner.accepting.load(Ordering::SeqCst) {
+            if *self.inner.stop.borrow() {
                 return Err(SubmitError::ShuttingDown);
             }
             if tokio::time::timeout_at(deadline.into(), notified)
@@ -942,11 +983,20 @@ impl Client {
 
     /// Like [`Client::submit_sm`] for a prepared body (submit_sm or data_sm).
     pub async fn submit_body(&self, body: &Body) -> Result<String, SubmitError> {
-        if !self.inner.accepting.load(Ordering::SeqCst) {
-            return Err(SubmitError::ShuttingDown);
-        }
-        let _active = Active::enter(&self.inner.active);
+        let _active = self.admit()?;
         self.submit_inner(body).await
+    }
+
+    /// Count a new submission as active, unless a shutdown has started. Counting first and
+    /// checking second means a shutdown that saw no active submission also stopped this one
+    /// from starting.
+    fn admit(&self) -> Result<Active<'_>, SubmitError> {
+        let active = Active::enter(&self.inner.active);
+        if self.inner.accepting.load(Ordering::SeqCst) {
+            Ok(active)
+        } else {
+            Err(SubmitError::ShuttingDown)
+        }
     }
 
     async fn submit_inner(&self, body: &Body) -> Result<String, SubmitError> {
@@ -1026,6 +1076,12 @@ impl Client {
     ///
     /// A text longer than [`Config::max_parts`] parts fails with
     /// [`SubmitError::TooManyParts`] (`segment` 0) before anything is sent.
+    ///
+    /// The parts of one text are one unit for [`Client::shutdown`]: a send admitted before the
+    /// shutdown started submits every remaining part during the drain (a handset that got some
+    /// parts should get all of them); a send that starts after it fails at part 1 with
+    /// [`SubmitError::ShuttingDown`] with nothing sent. Only when the drain period runs out
+    /// are the remaining parts refused.
     pub async fn send(&self, sms: &Sms) -> Result<Vec<String>, SendError> {
         let cfg = &self.inner.config;
         let size = cfg.concat_reference;
@@ -1044,9 +1100,15 @@ impl Client {
                 error: SubmitError::TooManyParts(e),
             })?;
         let of = parts.len();
+        let _unit = self.admit().map_err(|error| SendError {
+            segment: 1,
+            of,
+            accepted: Vec::new(),
+            error,
+        })?;
         let mut ids = Vec::with_capacity(of);
         for (i, sm) in parts.into_iter().enumerate() {
-            match self.submit_body(&Body::SubmitSm(sm)).await {
+            match self.submit_inner(&Body::SubmitSm(sm)).await {
                 Ok(id) => ids.push(id),
                 Err(error) => {
                     return Err(SendError {
@@ -1062,32 +1124,52 @@ impl Client {
     }
 
     /// Graceful shutdown: stop accepting new submissions, wait up to `drain` for the ones in
-    /// flight, unbind every session (waiting for unbind_resp or the server's close, at least
+    /// flight (a multi-part [`Client::send`] that has started counts until its last part is
+    /// answered), unbind every session (waiting for unbind_resp or the server's close, at least
     /// [`UNBIND_WAIT`](Self::UNBIND_WAIT) and at most `request_timeout`) and stop reconnecting.
     /// Submissions still queued when a session closes are withdrawn and fail with
     /// `written: false` (certainly never sent); those already written fail with `written: true`.
+    ///
+    /// Cancel-safe: the first call starts the shutdown in a task of its own, which runs to its
+    /// end whatever happens to this future; the future only waits for it. Dropping it midway
+    /// (e.g. under a timeout) therefore never leaves the client refusing submissions without
+    /// unbinding: the drain, the unbind and the stop still happen. Later calls wait for the same
+    /// shutdown (their `drain` is ignored).
     pub async fn shutdown(&self, drain: Duration) {
-        self.inner.accepting.store(false, Ordering::SeqCst);
-        self.inner.changed.notify_waiters();
-        let deadline = Instant::now() + drain;
-        *self
-            .inner
-            .drain_deadline
-            .lock()
-            .unwrap_or_else(|p| p.into_inner()) = Some(deadline);
-        while self.inner.active.load(Ordering::SeqCst) > 0 && Instant::now() < deadline {
-            tokio::time::sleep(Duration::from_millis(5)).await;
+        let mut done = self.inner.shutdown_done.subscribe();
+        if !self.inner.shutdown_started.swap(true, Ordering::SeqCst) {
+            // Refuse new submissions from this poll on, and start what finishes the job in the
+            // same step: there is no point at which the first is done and the second is not.
+            self.inner.accepting.store(false, Ordering::SeqCst);
+            self.inner.changed.notify_waiters();
+            let deadline = Instant::now() + drain;
+            *self
+                .inner
+                .drain_deadline
+                .lock()
+                .unwrap_or_else(|p| p.into_inner()) = Some(deadline);
+            tokio::spawn(finish_shutdown(self.inner.clone(), deadline));
         }
-        self.inner.stop.send_replace(true);
-        let handles: Vec<_> = self
-            .inner
-            .supervisors
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .drain(..)
-            .collect();
-        for h in handles {
-            let _ = h.await;
-        }
+        let _ = done.wait_for(|d| *d).await;
     }
+}
+
+/// The rest of [`Client::shutdown`], in its own task: drain, unbind, stop, then report done.
+async fn finish_shutdown(inner: Arc<Inner>, deadline: Instant) {
+    while inner.active.load(Ordering::SeqCst) > 0 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    inner.stop.send_replace(true);
+    // Submissions waiting for a bind re-check: there will be none.
+    inner.changed.notify_waiters();
+    let handles: Vec<_> = inner
+        .supervisors
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .drain(..)
+        .collect();
+    for h in handles {
+        let _ = h.await;
+    }
+    inner.shutdown_done.send_replace(true);
 }

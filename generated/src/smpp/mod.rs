@@ -27,6 +27,7 @@
 //! ```
 
 mod client;
+mod events;
 pub mod pdu;
 pub mod receipt;
 mod session;
@@ -40,8 +41,8 @@ pub use crate::sms_text::{
     ConcatRef, ConcatRefSize, Encoding, EncodingChoice, SegmentInfo, TooManyParts, segments,
 };
 pub use client::{
-    Backoff, BindMode, Client, Config, ConnectError, DEFAULT_MAX_PARTS, QIKBERRY_HOSTS, SendError,
-    Server, Sms, SubmitError,
+    Backoff, BindMode, Client, Config, ConnectError, DEFAULT_EVENT_CAPACITY, DEFAULT_MAX_PARTS,
+    QIKBERRY_HOSTS, SendError, Server, Sms, SubmitError,
 };
 pub use receipt::{DeliveryReceipt, Inbound, InboundMessage, MessageState, same_message_id};
 pub use status::CommandStatus;

@@ -1,16 +1,17 @@
 //! One bound SMPP connection: framing, sequence numbers, the request window, response matching,
 //! keepalive and unbind. [`super::Client`] pools several of these.
 
+use super::events::EventSink;
 use super::pdu::{self, Body, MessageIdResp, Pdu};
-use super::receipt::{self, Inbound};
+use super::receipt;
 use super::status::CommandStatus;
 use std::collections::{HashMap, VecDeque};
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
-use tokio::sync::{Notify, Semaphore, mpsc, oneshot, watch};
+use tokio::sync::{Notify, Semaphore, oneshot, watch};
 use tracing::{debug, warn};
 
 pub(crate) type BoxRead = Box<dyn AsyncRead + Send + Unpin>;
@@ -119,9 +120,6 @@ enum Take {
 /// Largest write the writer assembles from queued PDUs.
 const MAX_BATCH: usize = 256 * 1024;
 
-/// How long a closed session's writer keeps trying to finish a write the peer does not read.
-const CLOSE_GRACE: Duration = Duration::from_secs(1);
-
 #[derive(Default)]
 struct Pace {
     /// GCRA theoretical arrival time.
@@ -141,6 +139,9 @@ pub(crate) struct SessionSettings {
     pub label: String,
     /// Let other callers join a small write batch (one scheduler turn).
     pub coalesce: bool,
+    /// How long after the session closed its writer may still spend finishing a write and
+    /// shutting the socket (TLS close_notify, FIN) before it drops the socket.
+    pub close_timeout: Duration,
 }
 
 pub(crate) struct Session {
@@ -154,6 +155,8 @@ pub(crate) struct Session {
     /// Set once we sent unbind: EOF afterwards is a clean close.
     unbinding: AtomicBool,
     closed_tx: watch::Sender<bool>,
+    /// When [`Session::shutdown`] ran: the writer's close deadline counts from here.
+    closed_at: OnceLock<Instant>,
     last_rx_ms: AtomicU64,
     epoch: Instant,
     pace: Mutex<Pace>,
@@ -189,7 +192,7 @@ impl Session {
         rd: BoxRead,
         wr: BoxWrite,
         settings: SessionSettings,
-        events: mpsc::Sender<Inbound>,
+        events: Arc<EventSink>,
     ) -> Arc<Session> {
         let (closed_tx, _) = watch::channel(false);
         let s = Arc::new(Session {
@@ -206,6 +209,7 @@ impl Session {
             closed: AtomicBool::new(false),
             unbinding: AtomicBool::new(false),
             closed_tx,
+            closed_at: OnceLock::new(),
             last_rx_ms: AtomicU64::new(0),
             epoch: Instant::now(),
             pace: Mutex::new(Pace::default()),
@@ -427,6 +431,7 @@ impl Session {
         }
         debug!(session = %self.label, "closing: {reason}");
         *self.close_reason.lock().unwrap_or_else(|p| p.into_inner()) = Some(reason.to_string());
+        let _ = self.closed_at.set(Instant::now());
         self.window.close();
         let drained: Vec<_> = {
             let mut core = self.lock_core();
@@ -487,15 +492,13 @@ async fn writer_task(s: Arc<Session>, mut wr: BoxWrite) {
                 wr.write_all(&batch).await?;
                 wr.flush().await
             };
-            // A peer that stopped reading must not keep a closed session's socket alive.
-            let closed = async {
-                let _ = closed_rx.wait_for(|c| *c).await;
-                tokio::time::sleep(CLOSE_GRACE).await;
-            };
-            let r = tokio::select! {
-                r = write => r,
-                _ = closed => Err(std::io::Error::other("session closed while the write was stuck")),
-            };
+            let r = within_close_deadline(&s, &mut closed_rx, write)
+                .await
+                .unwrap_or_else(|| {
+                    Err(std::io::Error::other(
+                        "session closed while the write was stuck",
+                    ))
+                });
             if let Err(e) = r {
                 s.shutdown(&format!("write failed: {e}"));
                 break;
@@ -505,10 +508,36 @@ async fn writer_task(s: Arc<Session>, mut wr: BoxWrite) {
             break;
         }
     }
-    let _ = wr.shutdown().await;
+    // The session is closed here. Shutting the socket writes too (TLS close_notify): a peer that
+    // stopped reading would hold it forever, so it gets what is left of the close deadline and
+    // is then dropped (the socket is closed without the courtesy).
+    if within_close_deadline(&s, &mut closed_rx, wr.shutdown())
+        .await
+        .is_none()
+    {
+        debug!(session = %s.label, "socket shutdown timed out; dropping the connection");
+    }
 }
 
-async fn reader_task(s: Arc<Session>, mut rd: BoxRead, events: mpsc::Sender<Inbound>) {
+/// Run `io` until it completes, or until `close_timeout` has passed since the session closed
+/// (`None`): a peer that stopped reading must not keep a closed session's socket alive.
+async fn within_close_deadline<T>(
+    s: &Session,
+    closed_rx: &mut watch::Receiver<bool>,
+    io: impl Future<Output = T>,
+) -> Option<T> {
+    let deadline = async {
+        let _ = closed_rx.wait_for(|c| *c).await;
+        let closed_at = s.closed_at.get().copied().unwrap_or_else(Instant::now);
+        tokio::time::sleep_until((closed_at + s.settings.close_timeout).into()).await;
+    };
+    tokio::select! {
+        r = io => Some(r),
+        _ = deadline => None,
+    }
+}
+
+async fn reader_task(s: Arc<Session>, mut rd: BoxRead, events: Arc<EventSink>) {
     let closed = s.closed();
     tokio::pin!(closed);
     let mut buf: Vec<u8> = Vec::with_capacity(64 * 1024);
@@ -552,7 +581,7 @@ async fn reader_task(s: Arc<Session>, mut rd: BoxRead, events: mpsc::Sender<Inbo
 
 /// Handle one frame. Never waits: responses resolve their callers, requests are answered by
 /// queueing a response.
-fn handle_frame(s: &Arc<Session>, frame: &[u8], events: &mpsc::Sender<Inbound>) {
+fn handle_frame(s: &Arc<Session>, frame: &[u8], events: &EventSink) {
     let pdu = match Pdu::decode(frame) {
         Ok(p) => p,
         Err(e) => {
@@ -596,12 +625,12 @@ fn handle_frame(s: &Arc<Session>, frame: &[u8], events: &mpsc::Sender<Inbound>) 
             s.send_raw(Pdu::response(seq, CommandStatus::OK, Body::EnquireLinkResp))
         }
         Body::DeliverSm(d) => {
-            let status = queue_event(s, events, receipt::classify_deliver_sm(&d));
+            let status = events.offer(&s.label, receipt::classify_deliver_sm(&d));
             let body = Body::DeliverSmResp(MessageIdResp::default());
             s.send_raw(Pdu::response(seq, status, body));
         }
         Body::DataSm(d) => {
-            let status = queue_event(s, events, receipt::classify_data_sm(&d));
+            let status = events.offer(&s.label, receipt::classify_data_sm(&d));
             let body = Body::DataSmResp(MessageIdResp::default());
             s.send_raw(Pdu::response(seq, status, body));
         }
@@ -618,23 +647,6 @@ fn handle_frame(s: &Arc<Session>, frame: &[u8], events: &mpsc::Sender<Inbound>) 
             CommandStatus::INVALID_COMMAND_ID,
             Body::GenericNack,
         )),
-    }
-}
-
-/// Queue a receipt/MO message for the user without waiting, and choose the answer to the SMSC:
-/// OK once it is queued; `ESME_RX_T_APPN` (temporary error, the SMSC redelivers later) when the
-/// buffer is full or nobody will ever read it.
-fn queue_event(s: &Session, events: &mpsc::Sender<Inbound>, ev: Inbound) -> CommandStatus {
-    match events.try_send(ev) {
-        Ok(()) => CommandStatus::OK,
-        Err(e) => {
-            let why = match e {
-                mpsc::error::TrySendError::Full(_) => "full",
-                mpsc::error::TrySendError::Closed(_) => "closed",
-            };
-            debug!(session = %s.label, "event buffer {why}; answering ESME_RX_T_APPN");
-            CommandStatus::RECEIVER_TEMPORARY_ERROR
-        }
     }
 }
 

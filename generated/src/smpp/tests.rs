@@ -305,7 +305,10 @@ fn sm(to: &str) -> SubmitSm {
     }
 }
 
+mod closing;
 mod faults;
+mod receipts;
+mod shutdown;
 
 #[tokio::test]
 async fn window_is_respected_and_every_submit_resolves_once() {
@@ -534,6 +537,8 @@ async fn receipts_are_acknowledged_first_and_matched_across_bases() {
     )
     .await;
     let client = Client::connect(config(&[&d.addr])).await.unwrap();
+    // Taken (receipts are accepted from now on) but not read yet.
+    let mut ev = client.events().unwrap();
     let id = client.submit_sm(sm("91")).await.unwrap();
     // deliver_sm_resp is sent before anyone reads the event.
     let t0 = Instant::now();
@@ -541,7 +546,6 @@ async fn receipts_are_acknowledged_first_and_matched_across_bases() {
         assert!(t0.elapsed() < Duration::from_secs(3), "no deliver_sm_resp");
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
-    let mut ev = client.events().unwrap();
     let Some(Inbound::Receipt(r)) = ev.recv().await else {
         panic!()
     };

@@ -20,6 +20,9 @@
 //                 onto its receipt (the sandbox's gateway: `cargo xtask sandbox`)
 //   enquire_ms    send our own enquire_link this often
 //   mo            send one MO deliver_sm with this text after the bind
+//   redeliver_ms  a deliver_sm answered with an error status is sent again after this delay
+//                 (default 200), as an SMSC keeps a receipt until it is acknowledged; every
+//                 answer is logged as {"event":"deliver_sm_resp","status":N,...}
 //   quiet         print only the "listening" event (for benchmarks)
 // Every event is printed to stdout as one JSON line.
 'use strict';
@@ -69,12 +72,23 @@ function onSession(session) {
   let submits = 0;
   let bound = false;
   let enquireTimer = null;
+  let closed = false;
   log({ event: 'connect', conn });
   session.on('error', (e) => log({ event: 'error', conn, message: String(e && e.message) }));
   session.on('close', () => {
+    closed = true;
     if (enquireTimer) clearInterval(enquireTimer);
     log({ event: 'close', conn });
   });
+  // Send a deliver_sm until the ESME acknowledges it (each attempt gets a fresh copy, as the
+  // package may rewrite the fields it is given).
+  const deliver = (fields, logged) => {
+    if (closed) return;
+    session.deliver_sm(Object.assign({}, fields), (resp) => {
+      log({ event: 'deliver_sm_resp', conn, status: resp.command_status, ...logged });
+      if (resp.command_status !== 0) setTimeout(() => deliver(fields, logged), opts.redeliver_ms || 200);
+    });
+  };
   const onBind = (pdu) => {
     if (opts.password !== undefined && pdu.password !== opts.password) {
       log({ event: 'bind_refused', conn, system_id: pdu.system_id });
@@ -90,8 +104,7 @@ function onSession(session) {
       }, opts.enquire_ms);
     }
     if (opts.mo) {
-      session.deliver_sm({ source_addr: '919811111111', destination_addr: 'QIKBRY', short_message: opts.mo }, () =>
-        log({ event: 'deliver_sm_resp', conn, kind: 'mo' }));
+      deliver({ source_addr: '919811111111', destination_addr: 'QIKBRY', short_message: opts.mo }, { kind: 'mo' });
     }
   };
   session.on('bind_transceiver', onBind);
@@ -154,7 +167,7 @@ function onSession(session) {
           dlr.message_state = err === '000' ? 2 : 5;
         }
         const echoed = opts.echo_dlt ? { pe_id: dlr.pe_id, template_id: dlr.template_id, tm_id: dlr.tm_id } : {};
-        setTimeout(() => session.deliver_sm(dlr, () => log({ event: 'deliver_sm_resp', conn, id, ...echoed })), 5);
+        setTimeout(() => deliver(dlr, { id, ...echoed }), 5);
       }
     };
     if (opts.resp_delay_ms) setTimeout(answer, opts.resp_delay_ms); else answer();

@@ -365,9 +365,10 @@ async fn timed_out_and_dropped_requests_are_withdrawn_from_the_queue() {
         max_command_length: 100_000,
         label: "pipe".into(),
         coalesce: false,
+        close_timeout: Duration::from_secs(1),
     };
-    let (ev_tx, _ev_rx) = mpsc::channel(4);
-    let s = Session::start(Box::new(rd), Box::new(wr), settings, ev_tx);
+    let (events, _ev_rx) = super::super::events::EventSink::new(4);
+    let s = Session::start(Box::new(rd), Box::new(wr), settings, Arc::new(events));
     let body = |k: &str| Body::SubmitSm(big(k, 4_000));
     let (first, second, third) = (body("first"), body("second"), body("third"));
     let (a, b) = tokio::join!(s.request(&first, false), async {
