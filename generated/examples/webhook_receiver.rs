@@ -46,14 +46,24 @@
 //! * `body` — the raw body exactly as received, as a string (the receiver accepts only UTF-8
 //!   JSON), so it can be parsed and re-verified byte for byte.
 //! * `drift` — what the client found different from the spec (see `qikberry::drift`).
+//!
+//! # Several replicas: `--dedupe URL`
+//!
+//! Replicas behind one load balancer must share their de-duplication store, or a retry that
+//! lands on another replica is handled again. `--dedupe redis://HOST:PORT/` (feature
+//! `dedupe-redis`) or `--dedupe "host=… user=… dbname=…"` / `postgresql://…` (feature
+//! `dedupe-postgres`) shares it; `--claim-lease-ms N` sets how long a claim of a replica that
+//! died mid-handler blocks redeliveries (default 10 minutes). `--handler-delay-ms N` makes the
+//! handler wait before it prints, to try slow handlers and crashes mid-handler.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
 
-use qikberry::webhook::{Delivery, Receiver, SignatureStatus, Verifier};
+use qikberry::webhook::{DedupeStore, Delivery, Receiver, SignatureStatus, Verifier};
 use serde_json::{Map, Value, json};
 
 struct Args {
@@ -62,6 +72,9 @@ struct Args {
     secret: Option<String>,
     webhook_id: Option<String>,
     record: Option<PathBuf>,
+    dedupe: Option<String>,
+    claim_lease_ms: Option<u64>,
+    handler_delay_ms: u64,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -71,6 +84,9 @@ fn parse_args() -> Result<Args, String> {
         secret: None,
         webhook_id: None,
         record: None,
+        dedupe: None,
+        claim_lease_ms: None,
+        handler_delay_ms: 0,
     };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
@@ -90,10 +106,14 @@ fn parse_args() -> Result<Args, String> {
             "--secret" => args.secret = Some(value()?),
             "--webhook-id" => args.webhook_id = Some(value()?),
             "--record" => args.record = Some(PathBuf::from(value()?)),
+            "--dedupe" => args.dedupe = Some(value()?),
+            "--claim-lease-ms" => args.claim_lease_ms = Some(number(&flag, &value()?)?),
+            "--handler-delay-ms" => args.handler_delay_ms = number(&flag, &value()?)?,
             "-h" | "--help" => {
                 return Err(
                     "usage: webhook_receiver [--listen ADDR] [--validation-key KEY] \
-                            [--secret SECRET] [--webhook-id ID] [--record DIR]"
+                            [--secret SECRET] [--webhook-id ID] [--record DIR] [--dedupe URL] \
+                            [--claim-lease-ms N] [--handler-delay-ms N]"
                         .to_owned(),
                 );
             }
@@ -103,10 +123,56 @@ fn parse_args() -> Result<Args, String> {
     Ok(args)
 }
 
+fn number(flag: &str, v: &str) -> Result<u64, String> {
+    v.parse()
+        .map_err(|_| format!("{flag} needs a whole number, got {v:?}"))
+}
+
+/// The shared store `--dedupe` names, or the receiver's own in-memory one.
+async fn dedupe_store(args: &Args) -> Result<Option<Arc<dyn DedupeStore>>, String> {
+    let Some(url) = &args.dedupe else {
+        return Ok(None);
+    };
+    let lease = args.claim_lease_ms.map(Duration::from_millis);
+    if url.starts_with("redis://") {
+        #[cfg(feature = "dedupe-redis")]
+        {
+            let mut store = qikberry::webhook::RedisDedupe::connect(url, "qikberry:webhook:")
+                .await
+                .map_err(|e| format!("--dedupe: {e}"))?;
+            if let Some(lease) = lease {
+                store = store.with_claim_lease(lease);
+            }
+            return Ok(Some(Arc::new(store)));
+        }
+        #[cfg(not(feature = "dedupe-redis"))]
+        return Err("--dedupe redis://…: built without the feature `dedupe-redis`".to_owned());
+    }
+    #[cfg(feature = "dedupe-postgres")]
+    {
+        let mut store = qikberry::webhook::PostgresDedupe::connect(url)
+            .await
+            .map_err(|e| format!("--dedupe: {e}"))?;
+        if let Some(lease) = lease {
+            store = store.with_claim_lease(lease);
+        }
+        Ok(Some(Arc::new(store)))
+    }
+    #[cfg(not(feature = "dedupe-postgres"))]
+    Err("--dedupe (PostgreSQL): built without the feature `dedupe-postgres`".to_owned())
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let args = match parse_args() {
         Ok(a) => a,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let dedupe = match dedupe_store(&args).await {
+        Ok(d) => d,
         Err(e) => {
             eprintln!("{e}");
             return ExitCode::from(2);
@@ -131,9 +197,13 @@ async fn main() -> ExitCode {
     }
     let record = args.record.map(Arc::new);
     let seq = Arc::new(AtomicU64::new(0));
+    let delay = Duration::from_millis(args.handler_delay_ms);
     let receiver = Receiver::with_handler(verifier, move |d: Delivery| {
         let (record, seq) = (record.clone(), seq.clone());
         async move {
+            if !delay.is_zero() {
+                tokio::time::sleep(delay).await;
+            }
             if let Some(dir) = record {
                 let n = seq.fetch_add(1, Ordering::Relaxed);
                 write_record(&dir, n, &d)?;
@@ -141,6 +211,10 @@ async fn main() -> ExitCode {
             print_line(&d)
         }
     });
+    let receiver = match dedupe {
+        Some(store) => receiver.dedupe(store),
+        None => receiver,
+    };
     let listener = match tokio::net::TcpListener::bind(&args.listen).await {
         Ok(l) => l,
         Err(e) => {

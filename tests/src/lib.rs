@@ -1,1 +1,4 @@
-//! Integration tests live in `tests/tests/`; this library is empty.
+//! Integration tests live in `tests/tests/`; this library holds what they and the test
+//! binaries share: real servers to talk to.
+
+pub mod servers;

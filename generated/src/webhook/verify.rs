@@ -470,6 +470,7 @@ impl Verifier {
 
     /// Whether a receiver may serve this verifier: it authenticates events, or
     /// [`Verifier::allow_unauthenticated`] was called.
+    #[cfg(feature = "webhook-receiver")]
     pub(crate) fn may_serve(&self) -> bool {
         self.unauthenticated_ok || self.authenticates_events()
     }
