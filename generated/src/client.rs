@@ -12,10 +12,11 @@ use url::Url;
 
 use crate::drift::{DriftLog, FieldCheck};
 use crate::error::{Error, ErrorBody};
+use crate::redact::redact_all;
 use crate::request::{Body, Request, Server, encode_query};
 use crate::runtime::{
     AuthMode, Layer, Next, PreparedBody, PreparedRequest, Response, TokenCell, Transport,
-    parse_retry_after, redact_all,
+    parse_retry_after,
 };
 
 /// Default base URL of the v2 API.

@@ -312,28 +312,13 @@ impl TokenCell {
     }
 }
 
-/// Replaces every occurrence of each secret (raw or percent-encoded) with `[REDACTED]`.
-pub(crate) fn redact_all<'s>(text: &str, secrets: impl IntoIterator<Item = &'s str>) -> String {
-    let mut out = text.to_owned();
-    for secret in secrets {
-        if secret.is_empty() {
-            continue;
-        }
-        let encoded = encode_query_component(secret);
-        out = out
-            .replace(secret, "[REDACTED]")
-            .replace(&encoded, "[REDACTED]");
-    }
-    out
-}
-
 impl Transport {
-    /// Replaces every occurrence of the token (current and previous, raw or percent-encoded)
-    /// with `[REDACTED]`.
+    /// Replaces every occurrence of the token (current and previous, in any encoding: see
+    /// the `redact` module) with `[REDACTED]`.
     pub(crate) fn redact(&self, text: &str) -> String {
         let tokens = self.token.read();
         let previous = tokens.1.as_ref().map(|t| t.expose_secret());
-        redact_all(
+        crate::redact::redact_all(
             text,
             std::iter::once(tokens.0.expose_secret()).chain(previous),
         )
