@@ -305,6 +305,32 @@ impl TokenCell {
             .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     }
 
+    /// The current token and its generation, read together.
+    #[cfg(feature = "auth")]
+    pub(crate) fn snapshot(&self) -> (SecretString, u64) {
+        let guard = self.read();
+        let generation = self.generation.load(std::sync::atomic::Ordering::SeqCst);
+        (guard.0.clone(), generation)
+    }
+
+    /// Replaces the token only if it is still the one of `generation` (a token set meanwhile,
+    /// by [`Client::set_token`](crate::Client::set_token) or a renewal, wins); returns the new
+    /// generation.
+    #[cfg(feature = "auth")]
+    pub(crate) fn set_if(&self, generation: u64, token: SecretString) -> Option<u64> {
+        use std::sync::atomic::Ordering;
+        let mut guard = self
+            .tokens
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if self.generation.load(Ordering::SeqCst) != generation {
+            return None;
+        }
+        let old = std::mem::replace(&mut guard.0, token);
+        guard.1 = Some(old);
+        Some(self.generation.fetch_add(1, Ordering::SeqCst) + 1)
+    }
+
     fn read(&self) -> std::sync::RwLockReadGuard<'_, (SecretString, Option<SecretString>)> {
         self.tokens
             .read()
