@@ -75,7 +75,8 @@ pub enum Error {
         /// What serde reported.
         message: String,
         /// The first characters of the body, with the token and the call's secret parameters
-        /// replaced by `[REDACTED]`.
+        /// replaced by `[REDACTED]` in whatever form the body holds them (raw, percent-encoded,
+        /// JSON-escaped such as `\/` or `\u002f`).
         excerpt: String,
         /// The complete response body, unmodified (its `Debug` prints only its length).
         body: RawBody,

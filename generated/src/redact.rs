@@ -25,13 +25,12 @@ pub(crate) fn redact_all<'s>(text: &str, secrets: impl IntoIterator<Item = &'s s
 
 /// `text` with every occurrence of `secret` masked, or `None` when there is none (no copy).
 fn redact_one(text: &str, secret: &str) -> Option<String> {
-    let first = secret.chars().next()?;
+    let mut matcher = Matcher::new(secret)?;
     let bytes = text.as_bytes();
-    let mut matcher = Matcher::new(secret);
     let mut out: Option<String> = None;
     let (mut copied, mut i) = (0, 0);
     while i < bytes.len() {
-        if may_start(bytes[i], first)
+        if matcher.may_start(bytes[i])
             && text.is_char_boundary(i)
             && let Some(end) = matcher.longest_at(bytes, i)
         {
@@ -48,67 +47,98 @@ fn redact_one(text: &str, secret: &str) -> Option<String> {
     Some(out)
 }
 
-/// Whether an encoding of `c` can begin with byte `b` (a cheap filter before matching).
-fn may_start(b: u8, c: char) -> bool {
-    let mut buf = [0u8; 4];
-    b == c.encode_utf8(&mut buf).as_bytes()[0] || b == b'\\' || b == b'%' || (b == b'+' && c == ' ')
+/// One character of a secret and its UTF-8 bytes.
+struct SecretChar {
+    c: char,
+    utf8: [u8; 4],
+    len: usize,
+}
+
+impl SecretChar {
+    fn utf8(&self) -> &[u8] {
+        &self.utf8[..self.len]
+    }
 }
 
 /// Matches a secret, each character in any encoding: the set of text positions reachable after
 /// each character (a small NFA, so mixed and ambiguous encodings cost no backtracking).
 struct Matcher {
-    secret: Vec<char>,
+    secret: Vec<SecretChar>,
     ends: Vec<usize>,
     next: Vec<usize>,
 }
 
 impl Matcher {
-    fn new(secret: &str) -> Self {
-        Matcher {
-            secret: secret.chars().collect(),
+    /// `None` for an empty secret.
+    fn new(secret: &str) -> Option<Self> {
+        let secret: Vec<SecretChar> = secret
+            .chars()
+            .map(|c| {
+                let mut utf8 = [0u8; 4];
+                let len = c.encode_utf8(&mut utf8).len();
+                SecretChar { c, utf8, len }
+            })
+            .collect();
+        (!secret.is_empty()).then(|| Matcher {
+            secret,
             ends: Vec::new(),
             next: Vec::new(),
-        }
+        })
+    }
+
+    /// Whether an encoding of the first character can begin with `b` (a cheap filter).
+    fn may_start(&self, b: u8) -> bool {
+        let first = &self.secret[0];
+        b == first.utf8[0] || b == b'\\' || b == b'%' || (b == b'+' && first.c == ' ')
     }
 
     /// The end of the longest occurrence starting at `start`, if any.
     fn longest_at(&mut self, text: &[u8], start: usize) -> Option<usize> {
         self.ends.clear();
         self.ends.push(start);
-        for &c in &self.secret {
+        for c in &self.secret {
             self.next.clear();
             for &p in &self.ends {
                 step(text, p, c, &mut self.next);
             }
-            if self.next.is_empty() {
-                return None;
+            match self.next.len() {
+                0 => return None,
+                1 => {}
+                _ => {
+                    self.next.sort_unstable();
+                    self.next.dedup();
+                }
             }
-            self.next.sort_unstable();
-            self.next.dedup();
             std::mem::swap(&mut self.ends, &mut self.next);
         }
-        self.ends.last().copied()
+        self.ends.iter().copied().max()
     }
 }
 
 /// Pushes the end of every encoding of `c` found at `p`.
-fn step(text: &[u8], p: usize, c: char, out: &mut Vec<usize>) {
+fn step(text: &[u8], p: usize, c: &SecretChar, out: &mut Vec<usize>) {
     let rest = &text[p.min(text.len())..];
-    let mut buf = [0u8; 4];
-    let utf8 = c.encode_utf8(&mut buf).as_bytes();
-    if rest.starts_with(utf8) {
-        out.push(p + utf8.len());
+    let Some(&first) = rest.first() else {
+        return;
+    };
+    if rest.starts_with(c.utf8()) {
+        out.push(p + c.len);
     }
-    if let Some((decoded, len)) = json_escape(rest)
-        && decoded == c
-    {
-        out.push(p + len);
-    }
-    if let Some(len) = percent_encoded(rest, utf8) {
-        out.push(p + len);
-    }
-    if c == ' ' && rest.first() == Some(&b'+') {
-        out.push(p + 1);
+    match first {
+        b'\\' => {
+            if let Some((decoded, len)) = json_escape(rest)
+                && decoded == c.c
+            {
+                out.push(p + len);
+            }
+        }
+        b'%' => {
+            if let Some(len) = percent_encoded(rest, c.utf8()) {
+                out.push(p + len);
+            }
+        }
+        b'+' if c.c == ' ' => out.push(p + 1),
+        _ => {}
     }
 }
 
