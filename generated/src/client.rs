@@ -12,10 +12,11 @@ use url::Url;
 
 use crate::drift::{DriftLog, FieldCheck};
 use crate::error::{Error, ErrorBody};
+use crate::redact::redact_all;
 use crate::request::{Body, Request, Server, encode_query};
 use crate::runtime::{
     AuthMode, Layer, Next, PreparedBody, PreparedRequest, Response, TokenCell, Transport,
-    parse_retry_after, redact_all,
+    parse_retry_after,
 };
 
 /// Default base URL of the v2 API.
@@ -151,6 +152,12 @@ impl Client {
         &self.inner.transport.token
     }
 
+    /// The token renewal state, when a [`TokenRefresh`](crate::token::TokenRefresh) is set.
+    #[cfg(feature = "auth")]
+    pub(crate) fn refresh_state(&self) -> Option<&crate::token::RefreshState> {
+        self.inner.refresh.as_ref()
+    }
+
     /// A client like this one (same HTTP client and base URLs) with another token and no
     /// layers or refresher: used to mint a token with a long-lived key.
     #[cfg(feature = "auth")]
@@ -194,7 +201,7 @@ impl Client {
         let refresh = self.inner.refresh.as_ref().filter(|r| r.applies(op));
         #[cfg(feature = "auth")]
         if let Some(r) = refresh {
-            r.renew_if_due(self).await?;
+            r.before_call(self).await?;
         }
         let prepared = self.prepare(req)?;
         #[cfg(feature = "auth")]
@@ -211,7 +218,7 @@ impl Client {
         let mut resp = self.send_prepared(prepared).await?;
         #[cfg(feature = "auth")]
         if let (Some(r), reqwest::StatusCode::UNAUTHORIZED) = (refresh, resp.status) {
-            r.renew(self, generation).await?;
+            r.after_unauthorized(self, generation).await?;
             if let Some(again) = again {
                 resp = self.send_prepared(again).await?;
             }
@@ -427,7 +434,7 @@ struct Outcome {
 }
 
 /// Refuses a token that is empty or cannot be sent in a header (without echoing it).
-fn check_token(token: &str) -> Result<(), Error> {
+pub(crate) fn check_token(token: &str) -> Result<(), Error> {
     if token.trim().is_empty() {
         return Err(Error::Config("the API token is empty".into()));
     }

@@ -75,7 +75,8 @@ pub enum Error {
         /// What serde reported.
         message: String,
         /// The first characters of the body, with the token and the call's secret parameters
-        /// replaced by `[REDACTED]`.
+        /// replaced by `[REDACTED]` in whatever form the body holds them (raw, percent-encoded,
+        /// JSON-escaped such as `\/` or `\u002f`).
         excerpt: String,
         /// The complete response body, unmodified (its `Debug` prints only its length).
         body: RawBody,
@@ -99,6 +100,19 @@ pub enum Error {
         /// Why it stopped.
         message: String,
     },
+    /// The access token has expired, or the API refused it, and renewing it failed (the
+    /// renewal configured with `ClientBuilder::refresh_token`, feature `auth`). `Display` says
+    /// what happened and what to do; [`source`](std::error::Error::source) is the failed
+    /// renewal's own error (the answer of `auth_refresh_token` or `auth_generate_token`).
+    /// [`is_unauthorized`](Error::is_unauthorized) is `true`.
+    #[error("{message}")]
+    TokenRenewal {
+        /// What happened and what to do.
+        message: String,
+        /// The error of the last renewal attempt, when there was one.
+        #[source]
+        source: Option<std::sync::Arc<Error>>,
+    },
     /// A middleware [`Layer`](crate::runtime::Layer) failed for its own reasons.
     #[error("{0}")]
     Layer(String),
@@ -118,9 +132,11 @@ impl Error {
         self.status() == Some(StatusCode::NOT_FOUND)
     }
 
-    /// `true` for HTTP 401 (missing, invalid or expired token).
+    /// `true` for HTTP 401 (missing, invalid or expired token), and for an
+    /// [`Error::TokenRenewal`] (no token the API accepts, and renewing it failed).
     pub fn is_unauthorized(&self) -> bool {
         self.status() == Some(StatusCode::UNAUTHORIZED)
+            || matches!(self, Error::TokenRenewal { .. })
     }
 
     /// `true` for HTTP 403.

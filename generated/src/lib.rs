@@ -53,6 +53,7 @@ pub mod drift;
 pub mod error;
 pub mod multipart;
 pub mod pagination;
+mod redact;
 pub mod request;
 pub mod runtime;
 #[cfg(feature = "auth")]

@@ -305,6 +305,32 @@ impl TokenCell {
             .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
     }
 
+    /// The current token and its generation, read together.
+    #[cfg(feature = "auth")]
+    pub(crate) fn snapshot(&self) -> (SecretString, u64) {
+        let guard = self.read();
+        let generation = self.generation.load(std::sync::atomic::Ordering::SeqCst);
+        (guard.0.clone(), generation)
+    }
+
+    /// Replaces the token only if it is still the one of `generation` (a token set meanwhile,
+    /// by [`Client::set_token`](crate::Client::set_token) or a renewal, wins); returns the new
+    /// generation.
+    #[cfg(feature = "auth")]
+    pub(crate) fn set_if(&self, generation: u64, token: SecretString) -> Option<u64> {
+        use std::sync::atomic::Ordering;
+        let mut guard = self
+            .tokens
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if self.generation.load(Ordering::SeqCst) != generation {
+            return None;
+        }
+        let old = std::mem::replace(&mut guard.0, token);
+        guard.1 = Some(old);
+        Some(self.generation.fetch_add(1, Ordering::SeqCst) + 1)
+    }
+
     fn read(&self) -> std::sync::RwLockReadGuard<'_, (SecretString, Option<SecretString>)> {
         self.tokens
             .read()
@@ -312,28 +338,13 @@ impl TokenCell {
     }
 }
 
-/// Replaces every occurrence of each secret (raw or percent-encoded) with `[REDACTED]`.
-pub(crate) fn redact_all<'s>(text: &str, secrets: impl IntoIterator<Item = &'s str>) -> String {
-    let mut out = text.to_owned();
-    for secret in secrets {
-        if secret.is_empty() {
-            continue;
-        }
-        let encoded = encode_query_component(secret);
-        out = out
-            .replace(secret, "[REDACTED]")
-            .replace(&encoded, "[REDACTED]");
-    }
-    out
-}
-
 impl Transport {
-    /// Replaces every occurrence of the token (current and previous, raw or percent-encoded)
-    /// with `[REDACTED]`.
+    /// Replaces every occurrence of the token (current and previous, in any encoding: see
+    /// the `redact` module) with `[REDACTED]`.
     pub(crate) fn redact(&self, text: &str) -> String {
         let tokens = self.token.read();
         let previous = tokens.1.as_ref().map(|t| t.expose_secret());
-        redact_all(
+        crate::redact::redact_all(
             text,
             std::iter::once(tokens.0.expose_secret()).chain(previous),
         )

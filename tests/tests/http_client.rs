@@ -1365,3 +1365,62 @@ async fn secret_body_and_response_fields_are_redacted_from_errors() {
     }
     assert!(server.failures().is_empty(), "{:?}", server.failures());
 }
+
+/// A PHP backend echoes the token JSON-escaped (`/` as `\/`, any character as `\u002f` or
+/// `\u002F`) in a 2xx body that does not decode: no form survives in the error.
+#[tokio::test]
+async fn a_json_escaped_token_is_redacted_from_decode_errors() {
+    let server = TestServer::start().await;
+    let c = client(&server);
+    let every_char: String = TOKEN
+        .chars()
+        .map(|c| format!("\\u{:04x}", c as u32))
+        .collect();
+    let forms = [
+        TOKEN.replace('/', r"\/"),
+        TOKEN.replace('/', r"\u002f"),
+        TOKEN.replace('/', r"\u002F").replace('+', r"\u002b"),
+        every_char.to_uppercase().replace("\\U", "\\u"),
+        TOKEN.replace('/', "%2f").replace('+', "%2B"),
+    ];
+    let body = format!(
+        r#"{{"credits":"{}","echo":["{}","{}","{}","{}"]}}"#,
+        forms[0], forms[1], forms[2], forms[3], forms[4]
+    );
+    server.expect(Expect {
+        reply: Reply::raw(200, "application/json", &body),
+        ..get("sms/balance")
+    });
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Balance {
+        credits: u32,
+    }
+    let err = c
+        .execute::<Balance>(req(Method::GET, "sms/balance"))
+        .await
+        .unwrap_err();
+    let Error::Decode {
+        excerpt, message, ..
+    } = &err
+    else {
+        panic!("{err:?}");
+    };
+    assert_eq!(excerpt.matches("[REDACTED]").count(), 5, "{excerpt}");
+    for text in [
+        excerpt.clone(),
+        message.clone(),
+        err.to_string(),
+        format!("{err:?}"),
+    ] {
+        assert_no_token(&text);
+        for form in &forms {
+            assert!(!text.contains(form.as_str()), "{form} survived in {text}");
+        }
+        assert!(
+            !text.contains(r"42\/x") && !text.contains("\\u002"),
+            "{text}"
+        );
+    }
+    assert!(server.failures().is_empty(), "{:?}", server.failures());
+}

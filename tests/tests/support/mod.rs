@@ -7,6 +7,8 @@ pub mod ops;
 pub mod sandbox;
 pub mod server;
 pub mod spec;
+pub mod token_platform;
+pub mod tracing_capture;
 
 use serde_json::Value;
 
