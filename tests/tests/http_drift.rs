@@ -292,11 +292,42 @@ async fn unknown_enum_values_are_kept_and_reported_with_their_pointer() {
     assert_eq!(reports.len(), 1, "{reports:?}");
     assert_eq!(reports[0].source, "verify_check_otp");
     assert_eq!(reports[0].pointer, "/status");
+    // Wire values are withheld by default (issue 22): the report says where and what type.
+    assert!(
+        matches!(&reports[0].kind, DriftKind::UnknownEnumValue { value, .. } if value.is_empty()),
+        "{reports:?}"
+    );
+    assert!(server.failures().is_empty(), "{:?}", server.failures());
+    // Opted in, the value is kept.
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let hook = seen.clone();
+    let client = Client::builder()
+        .token(TOKEN)
+        .host(server.origin())
+        .drift_wire_values(true)
+        .on_drift(move |r| hook.lock().unwrap().push(r.clone()))
+        .build()
+        .expect("client");
+    server.expect(Expect {
+        method: "GET".into(),
+        path: "/api/v2/verify/check/otp-1/000000".into(),
+        query: String::new(),
+        auth: Auth::Bearer(TOKEN.into()),
+        body: BodyExpect::Empty,
+        reply: Reply::json(200, &json!({"id": "otp-1", "status": "pending_review"})),
+    });
+    client
+        .verify()
+        .check_otp("otp-1", "000000")
+        .send()
+        .await
+        .unwrap();
+    let reports = client.drift_reports();
     assert!(
         matches!(&reports[0].kind, DriftKind::UnknownEnumValue { value, .. } if value == "pending_review"),
         "{reports:?}"
     );
-    assert!(server.failures().is_empty(), "{:?}", server.failures());
+    assert_eq!(seen.lock().unwrap().len(), 1);
 }
 
 #[tokio::test]

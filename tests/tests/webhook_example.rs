@@ -158,9 +158,11 @@ async fn example_binary_prints_one_line_per_accepted_event() {
         .await,
         400
     );
+    // Authenticated (the Bearer secret is checked first, from the headers), but not JSON.
     let r = reqwest::Client::new()
         .post(&run.url)
         .header("content-type", "text/plain")
+        .header("authorization", &bearer)
         .body("hi")
         .send()
         .await

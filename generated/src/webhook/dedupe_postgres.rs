@@ -36,7 +36,7 @@ const PURGE_EVERY: u64 = 1024;
 /// server through a tunnel or sidecar, or implement [`DedupeStore`] over your own pool.
 ///
 /// ```no_run
-/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// # async fn run() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
 /// use std::sync::Arc;
 /// use qikberry::webhook::{PostgresDedupe, Receiver, Verifier};
 ///

@@ -41,7 +41,7 @@ return 0
 /// which the receiver answers 503, so the platform retries — never 2xx without a success.
 ///
 /// ```no_run
-/// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+/// # async fn run() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
 /// use std::sync::Arc;
 /// use qikberry::webhook::{RedisDedupe, Receiver, Verifier};
 ///

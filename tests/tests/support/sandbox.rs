@@ -38,10 +38,12 @@ pub struct Sandbox {
 impl Sandbox {
     /// Starts `xtask sandbox --port 0 --smpp-port 0 --print-env <extra>` and waits until ready.
     pub fn start(extra: &[&str]) -> Sandbox {
+        // Named by a counter, never by the arguments (they may carry a webhook secret).
+        static STARTED: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
         let log = std::env::temp_dir().join(format!(
             "qikberry-sandbox-test-{}-{}.log",
             std::process::id(),
-            extra.join("_").replace(['/', ':'], "")
+            STARTED.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
         ));
         let mut child = Command::new(built("xtask"))
             .args(["sandbox", "--port", "0", "--smpp-port", "0", "--print-env"])
