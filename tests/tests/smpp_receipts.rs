@@ -156,17 +156,36 @@ async fn sigkilled_client_loses_no_acknowledged_receipt() {
     assert!(killed >= 1, "the client was never killed mid-run (raise N)");
 }
 
-/// One timed run: `n` receipts to one client in `mode`, no store; receipts per second from the
-/// first bind to the last acknowledgement.
-async fn rate(mode: &str, n: usize) -> f64 {
+/// One timed run: `n` receipts to one client in `mode`; receipts per second from the first bind
+/// to the last acknowledgement, and the client's CPU µs per receipt. No store, or with `SMPP_RATE_STORE=1` the same fsynced file
+/// store as the crash test.
+async fn rate(mode: &str, n: usize) -> (f64, f64) {
     let smsc = Smsc::start(json!({"receipts": {"count": n, "window": 64}, "quiet": true})).await;
-    let mut child = client(&smsc, &["--mode", mode]);
+    let store = std::env::temp_dir().join(format!("qikberry-smpp-rate-{}", std::process::id()));
+    let store = store.to_str().unwrap();
+    let mut args = vec!["--mode", mode];
+    if env_usize("SMPP_RATE_STORE", 0) == 1 {
+        args.extend(["--store", store]);
+    }
+    let mut child = client(&smsc, &args);
     let done = smsc
-        .wait_for("all_acked", 1, Duration::from_secs(120))
+        .wait_for("all_acked", 1, Duration::from_secs(300))
         .await;
+    let cpu = child.id().and_then(cpu_seconds).unwrap_or(f64::NAN);
     child.kill().await.unwrap();
+    let _ = std::fs::remove_file(store);
     let ms = done[0]["ms"].as_f64().unwrap().max(1.0);
-    n as f64 * 1000.0 / ms
+    (n as f64 * 1000.0 / ms, cpu * 1e6 / n as f64)
+}
+
+/// User + system CPU time of process `pid` so far (Linux `/proc`, 100 ticks per second).
+fn cpu_seconds(pid: u32) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let f: Vec<&str> = rest.split(' ').collect();
+    let ticks: f64 = f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -179,15 +198,18 @@ async fn receipts_per_second_handler_vs_queue() {
         queue.push(rate("queue", n).await);
         handler.push(rate("handler", n).await);
     }
-    let median = |v: &mut Vec<f64>| {
-        v.sort_by(f64::total_cmp);
-        v[v.len() / 2]
+    println!("queue rounds (receipts/s, CPU µs/receipt): {queue:.0?}");
+    println!("handler rounds (receipts/s, CPU µs/receipt): {handler:.0?}");
+    let median = |v: &[(f64, f64)], pick: fn(&(f64, f64)) -> f64| {
+        let mut x: Vec<f64> = v.iter().map(pick).collect();
+        x.sort_by(f64::total_cmp);
+        x[x.len() / 2]
     };
-    println!("queue rounds: {queue:.0?}");
-    println!("handler rounds: {handler:.0?}");
-    let (q, h) = (median(&mut queue), median(&mut handler));
+    let (q, h) = (median(&queue, |r| r.0), median(&handler, |r| r.0));
+    let (qc, hc) = (median(&queue, |r| r.1), median(&handler, |r| r.1));
     println!(
-        "receipts/s, {n} per round, median of {rounds}: queue {q:.0}, handler {h:.0} ({:.2}x)",
+        "medians of {rounds} rounds of {n}: queue {q:.0} receipts/s ({qc:.0} µs CPU each), \
+         handler {h:.0} receipts/s ({hc:.0} µs CPU each); handler/queue {:.2}x",
         h / q
     );
 }
