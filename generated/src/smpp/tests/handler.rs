@@ -212,3 +212,50 @@ async fn shutdown_sends_the_answer_of_a_running_handler_before_unbinding() {
     assert_eq!(statuses(&d), vec![(901, 0)]);
     assert_eq!(d.stats.unbinds.load(Ordering::SeqCst), 1);
 }
+
+#[tokio::test]
+async fn data_sm_from_the_smsc_gets_data_sm_resp_with_the_handler_verdict() {
+    let answers: Arc<Mutex<Vec<(u32, u32)>>> = Arc::default();
+    let inner = standard(|st, _, p| vec![Act::Reply(ok_submit(st, p))]);
+    let a = answers.clone();
+    let smsc: Arc<Handler> = Arc::new(move |st: &Stats, conn: usize, p: &Pdu| {
+        if matches!(p.body, Body::DataSmResp(_)) {
+            a.lock()
+                .unwrap()
+                .push((p.sequence_number, p.command_status.0));
+        }
+        inner(st, conn, p)
+    });
+    let d = double(smsc, Opts { dribble: false }).await;
+    let _client = Client::connect_with_handler(config(&[&d.addr]), |ev| async move {
+        match ev {
+            Inbound::Message(m) if m.text == "fail" => Err("no".into()),
+            _ => Ok::<(), HandlerError>(()),
+        }
+    })
+    .await
+    .unwrap();
+    let inject = d.inject.lock().unwrap().clone().unwrap();
+    for (seq, text) in [(951, "fail"), (952, "fine")] {
+        let mut tlvs = Tlvs::new();
+        tlvs.push(Tlv::octets(tag::MESSAGE_PAYLOAD, text.as_bytes().to_vec()));
+        let ds = pdu::DataSm {
+            source_addr: "919811111111".into(),
+            destination_addr: "QIK".into(),
+            tlvs,
+            ..pdu::DataSm::default()
+        };
+        inject
+            .send(Pdu::request(seq, Body::DataSm(ds)).to_bytes().unwrap())
+            .unwrap();
+    }
+    let a = answers.clone();
+    eventually("2 data_sm_resps", Duration::from_secs(3), move || {
+        a.lock().unwrap().len() == 2
+    })
+    .await;
+    let mut got = answers.lock().unwrap().clone();
+    got.sort();
+    assert_eq!(got, vec![(951, 0x64), (952, 0)]);
+    assert!(d.stats.deliver_resp_status.lock().unwrap().is_empty());
+}
