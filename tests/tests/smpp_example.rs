@@ -4,46 +4,10 @@ mod smpp_common;
 
 use serde_json::{Value, json};
 use smpp_common::Smsc;
-use std::path::PathBuf;
 use std::process::Command;
 
-/// The example binary: built by `cargo test --workspace` next to this test's binary; otherwise
-/// built here (in a separate target directory, so no lock is shared with the running cargo).
-fn example_binary() -> PathBuf {
-    let exe = std::env::current_exe().unwrap();
-    let profile_dir = exe.parent().and_then(|d| d.parent()).unwrap().to_path_buf();
-    let built = profile_dir
-        .join("examples")
-        .join(format!("smpp_send{}", std::env::consts::EXE_SUFFIX));
-    if built.exists() {
-        return built;
-    }
-    let target = profile_dir.join("smpp-example-build");
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../generated/Cargo.toml");
-    let status = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .args([
-            "build",
-            "--quiet",
-            "--example",
-            "smpp_send",
-            "--no-default-features",
-            "--features",
-            "smpp",
-            "--manifest-path",
-        ])
-        .arg(&manifest)
-        .env("CARGO_TARGET_DIR", &target)
-        .status()
-        .expect("cannot run cargo to build the smpp_send example");
-    assert!(status.success(), "building the smpp_send example failed");
-    target
-        .join("debug")
-        .join("examples")
-        .join(format!("smpp_send{}", std::env::consts::EXE_SUFFIX))
-}
-
 fn run(args: &[&str]) -> std::process::Output {
-    Command::new(example_binary())
+    Command::new(smpp_common::example_binary("smpp_send"))
         .args(args)
         .output()
         .expect("run smpp_send")

@@ -1,6 +1,6 @@
 //! The pooled, reconnecting SMPP client.
 
-use super::events::EventSink;
+use super::events::{EventSink, HandlerError, HandlerOptions, erase_handler};
 use super::pdu::{Bind, Body, SubmitSm};
 use super::receipt::Inbound;
 use super::session::{BoxRead, BoxWrite, Failure, Session, SessionSettings};
@@ -131,6 +131,9 @@ pub struct Config {
     /// Width of concatenation references: 8-bit (the reference's 153/67 table, the default) or
     /// 16-bit (IEI 0x08; 152/66 per part, 65,536 references per destination).
     pub concat_reference: ConcatRefSize,
+    /// Timeout, concurrency and error status of the receipt handler of
+    /// [`Client::connect_with_handler`] (unused by [`Client::connect`]).
+    pub handler: HandlerOptions,
 }
 
 /// Default for [`Config::max_parts`]: 10 parts (1,530 GSM-7 or 670 UCS-2 characters).
@@ -178,6 +181,7 @@ impl Config {
             close_timeout: Duration::from_secs(1),
             max_parts: DEFAULT_MAX_PARTS,
             concat_reference: ConcatRefSize::Bits8,
+            handler: HandlerOptions::default(),
         }
     }
 
@@ -810,10 +814,71 @@ impl Client {
     /// background with backoff. Fails only when every first attempt failed; the error of a
     /// refused bind carries its `command_status` (e.g. `ESME_RINVPASWD`).
     pub async fn connect(config: Config) -> Result<Client, ConnectError> {
+        let (events, events_rx) = EventSink::queue(config.event_capacity);
+        Client::connect_to(config, events, Some(events_rx)).await
+    }
+
+    /// Like [`Client::connect`], but every delivery receipt and MO message goes to `handler`,
+    /// and the SMSC's deliver_sm / data_sm is acknowledged only after the handler has finished
+    /// with it: store the message in `handler` and a crash can lose nothing the SMSC considers
+    /// delivered.
+    ///
+    /// * `Ok(())` → `ESME_ROK`: the SMSC forgets the message.
+    /// * `Err`, a panic, or no result within [`HandlerOptions::timeout`] (the call is then
+    ///   cancelled) → [`HandlerOptions::error_status`] (default `ESME_RX_T_APPN`, temporary):
+    ///   the SMSC keeps the message and delivers it again later.
+    /// * At most [`HandlerOptions::max_concurrent`] calls run at once over all binds; a message
+    ///   arriving when all are busy is answered with the error status at once (the SMSC
+    ///   redelivers it), the handler is not called.
+    ///
+    /// Each call runs in a task of its own and answers through the bind's writer: the binds'
+    /// readers never wait for a handler, so submit responses and enquire_links keep flowing
+    /// while handlers run. Delivery is at least once: a message whose handler succeeded but
+    /// whose `ESME_ROK` never reached the SMSC (a crash or a dropped connection in between)
+    /// comes again, so make the store idempotent (e.g. keyed by
+    /// [`DeliveryReceipt::message_id`](super::DeliveryReceipt::message_id)) or count such
+    /// duplicates. [`Client::shutdown`] waits, within its drain period, for running handlers
+    /// and sends their answers before unbinding. [`Client::events`] returns `None` on such a
+    /// client.
+    ///
+    /// ```no_run
+    /// use qikberry::smpp::{Client, Config, Inbound};
+    ///
+    /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+    /// let mut config = Config::qikberry("my_system_id", "secret", true);
+    /// config.handler.max_concurrent = 16;
+    /// let client = Client::connect_with_handler(config, |ev: Inbound| async move {
+    ///     if let Inbound::Receipt(r) = ev {
+    ///         // Write it to your database; an error has the SMSC deliver it again.
+    ///         println!("{} {:?}", r.message_id, r.state);
+    ///     }
+    ///     Ok::<(), std::io::Error>(())
+    /// })
+    /// .await?;
+    /// # client.shutdown(std::time::Duration::from_secs(5)).await;
+    /// # Ok(()) }
+    /// ```
+    pub async fn connect_with_handler<F, Fut, E>(
+        config: Config,
+        handler: F,
+    ) -> Result<Client, ConnectError>
+    where
+        F: Fn(Inbound) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<(), E>> + Send + 'static,
+        E: Into<HandlerError> + 'static,
+    {
+        let events = EventSink::handler(erase_handler(handler), config.handler);
+        Client::connect_to(config, events, None).await
+    }
+
+    async fn connect_to(
+        config: Config,
+        events: EventSink,
+        events_rx: Option<mpsc::Receiver<Inbound>>,
+    ) -> Result<Client, ConnectError> {
         if config.servers.is_empty() {
             return Err(ConnectError::NoServers);
         }
-        let (events, events_rx) = EventSink::new(config.event_capacity);
         let (stop, _) = watch::channel(false);
         let inner = Arc::new(Inner {
             config,
@@ -821,7 +886,7 @@ impl Client {
             rr: AtomicUsize::new(0),
             changed: Notify::new(),
             events: Arc::new(events),
-            events_rx: Mutex::new(Some(events_rx)),
+            events_rx: Mutex::new(events_rx),
             stop,
             accepting: AtomicBool::new(true),
             active: AtomicUsize::new(0),
@@ -872,8 +937,9 @@ impl Client {
         Err(first_err.unwrap_or(ConnectError::NoServers))
     }
 
-    /// The stream of delivery receipts and MO messages from every bind. Returns `None` after the
-    /// first call.
+    /// The stream of delivery receipts and MO messages from every bind (queue mode). Returns
+    /// `None` after the first call, and always on a client made by
+    /// [`Client::connect_with_handler`].
     ///
     /// A deliver_sm / data_sm is acknowledged (`ESME_ROK`) only once its event is queued here.
     /// Until this method has been called, and whenever the buffer
@@ -883,6 +949,10 @@ impl Client {
     /// this right after [`Client::connect`] if you want receipts; any that arrived in between
     /// come again on the SMSC's next attempt. The binds' readers never wait for this receiver:
     /// however slowly it is consumed, responses and keepalives keep flowing.
+    ///
+    /// An acknowledged event lives only in this process's memory until you store it: a crash
+    /// loses every event still in the buffer, and the SMSC does not resend what it saw
+    /// acknowledged. To acknowledge only stored events, use [`Client::connect_with_handler`].
     pub fn events(&self) -> Option<mpsc::Receiver<Inbound>> {
         let rx = self
             .inner

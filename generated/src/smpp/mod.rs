@@ -6,7 +6,9 @@
 //! * [`receipt`] — delivery receipts (TLVs first, tolerant text parsing) and MO messages.
 //! * [`Client`] — a pool of binds over several servers, with a request window, timeouts,
 //!   keepalive, reconnect with backoff, per-bind rate limit, throttling backoff, TLS and graceful
-//!   shutdown.
+//!   shutdown. Receipts and MO messages arrive on a channel ([`Client::events`], acknowledged
+//!   once queued) or go to your handler ([`Client::connect_with_handler`], acknowledged only
+//!   after it returned `Ok`, so a crash loses nothing the SMSC saw acknowledged).
 //!
 //! Gateway facts this module follows: servers `smpp1`/`smpp2.txtsms.me`, plain port 3634, TLS
 //! port 3635; `system_type` `"smpp"`; `interface_version` 0x34; enquire_link at least once a
@@ -43,6 +45,9 @@ pub use crate::sms_text::{
 pub use client::{
     Backoff, BindMode, Client, Config, ConnectError, DEFAULT_EVENT_CAPACITY, DEFAULT_MAX_PARTS,
     QIKBERRY_HOSTS, SendError, Server, Sms, SubmitError,
+};
+pub use events::{
+    DEFAULT_HANDLER_CONCURRENCY, DEFAULT_HANDLER_TIMEOUT, HandlerError, HandlerOptions,
 };
 pub use receipt::{DeliveryReceipt, Inbound, InboundMessage, MessageState, same_message_id};
 pub use status::CommandStatus;

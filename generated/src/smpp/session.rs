@@ -7,7 +7,7 @@ use super::receipt;
 use super::status::CommandStatus;
 use std::collections::{HashMap, VecDeque};
 use std::hash::{BuildHasherDefault, Hasher};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
@@ -163,6 +163,55 @@ pub(crate) struct Session {
     /// Fast-path flag: a throttling pause may be in force.
     paused: AtomicBool,
     close_reason: Mutex<Option<String>>,
+    /// Answers to deliver_sm / data_sm still owed (a [`Reply`] not yet sent): a graceful unbind
+    /// waits for them, so a handler that finishes during the drain is still acknowledged.
+    owed: AtomicUsize,
+}
+
+/// The answer owed to one deliver_sm / data_sm from the SMSC: sent at most once, through the
+/// session's writer, whenever [`super::events::EventSink`] decides (possibly from another
+/// task). Dropped unsent, nothing is answered and the SMSC redelivers after its own timeout.
+pub(crate) struct Reply {
+    session: Arc<Session>,
+    seq: u32,
+    data_sm: bool,
+}
+
+impl Reply {
+    fn new(session: &Arc<Session>, seq: u32, data_sm: bool) -> Reply {
+        session.owed.fetch_add(1, Ordering::SeqCst);
+        Reply {
+            session: session.clone(),
+            seq,
+            data_sm,
+        }
+    }
+
+    /// The bind's label, for logs.
+    pub(crate) fn label(&self) -> &str {
+        &self.session.label
+    }
+
+    /// Queue the response with `status` (nothing if the session has closed meanwhile: the SMSC
+    /// then redelivers the message on another bind).
+    pub(crate) fn send(self, status: CommandStatus) {
+        if self.session.is_closed() {
+            debug!(session = %self.session.label, seq = self.seq, "bind closed before the answer");
+            return;
+        }
+        let body = if self.data_sm {
+            Body::DataSmResp(MessageIdResp::default())
+        } else {
+            Body::DeliverSmResp(MessageIdResp::default())
+        };
+        self.session.send_raw(Pdu::response(self.seq, status, body));
+    }
+}
+
+impl Drop for Reply {
+    fn drop(&mut self) {
+        self.session.owed.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 /// Withdraws a request whose caller stopped waiting (its future was dropped): the pending entry
@@ -215,6 +264,7 @@ impl Session {
             pace: Mutex::new(Pace::default()),
             paused: AtomicBool::new(false),
             close_reason: Mutex::new(None),
+            owed: AtomicUsize::new(0),
         });
         tokio::spawn(writer_task(s.clone(), wr));
         tokio::spawn(reader_task(s.clone(), rd, events));
@@ -449,12 +499,14 @@ impl Session {
         self.closed_tx.send_replace(true);
     }
 
-    /// Unbind politely: wait (up to `drain`) for in-flight requests, send unbind, wait for
+    /// Unbind politely: wait (up to `drain`) for in-flight requests and for the answers still
+    /// owed to the SMSC's deliver_sm / data_sm (handlers running), send unbind, wait for
     /// unbind_resp or EOF (what is left of `drain`, at least `min_wait`, at most the request
     /// timeout), close.
     pub(crate) async fn unbind(&self, drain: Duration, min_wait: Duration) {
         let deadline = Instant::now() + drain;
-        while self.in_flight() > 0 && Instant::now() < deadline && !self.is_closed() {
+        let busy = || self.in_flight() > 0 || self.owed.load(Ordering::SeqCst) > 0;
+        while busy() && Instant::now() < deadline && !self.is_closed() {
             tokio::time::sleep(Duration::from_millis(5)).await;
         }
         if self.is_closed() {
@@ -580,7 +632,8 @@ async fn reader_task(s: Arc<Session>, mut rd: BoxRead, events: Arc<EventSink>) {
 }
 
 /// Handle one frame. Never waits: responses resolve their callers, requests are answered by
-/// queueing a response.
+/// queueing a response (deliver_sm / data_sm through [`EventSink::offer`], which may answer
+/// later from a handler's task).
 fn handle_frame(s: &Arc<Session>, frame: &[u8], events: &EventSink) {
     let pdu = match Pdu::decode(frame) {
         Ok(p) => p,
@@ -625,14 +678,12 @@ fn handle_frame(s: &Arc<Session>, frame: &[u8], events: &EventSink) {
             s.send_raw(Pdu::response(seq, CommandStatus::OK, Body::EnquireLinkResp))
         }
         Body::DeliverSm(d) => {
-            let status = events.offer(&s.label, receipt::classify_deliver_sm(&d));
-            let body = Body::DeliverSmResp(MessageIdResp::default());
-            s.send_raw(Pdu::response(seq, status, body));
+            let reply = Reply::new(s, seq, false);
+            events.offer(&s.label, receipt::classify_deliver_sm(&d), reply);
         }
         Body::DataSm(d) => {
-            let status = events.offer(&s.label, receipt::classify_data_sm(&d));
-            let body = Body::DataSmResp(MessageIdResp::default());
-            s.send_raw(Pdu::response(seq, status, body));
+            let reply = Reply::new(s, seq, true);
+            events.offer(&s.label, receipt::classify_data_sm(&d), reply);
         }
         Body::Unbind => {
             s.send_raw(Pdu::response(seq, CommandStatus::OK, Body::UnbindResp));

@@ -307,6 +307,7 @@ fn sm(to: &str) -> SubmitSm {
 
 mod closing;
 mod faults;
+mod handler;
 mod receipts;
 mod shutdown;
 

@@ -23,7 +23,15 @@
 //   redeliver_ms  a deliver_sm answered with an error status is sent again after this delay
 //                 (default 200), as an SMSC keeps a receipt until it is acknowledged; every
 //                 answer is logged as {"event":"deliver_sm_resp","status":N,...}
-//   quiet         print only the "listening" event (for benchmarks)
+//   receipts      {"count": N, "window": W (default 64)}: a pool of N delivery receipts (ids
+//                 100000 .. 100000+N-1) that outlives connections. Every bound session is sent
+//                 pending receipts, at most W unanswered at a time; an error answer puts the
+//                 receipt back after `redeliver_ms`, a closed connection puts back every
+//                 receipt it had not answered, so each is delivered until acknowledged. Logs
+//                 {"event":"acked","id":ID,"attempts":K} the first time a receipt is answered
+//                 ESME_ROK (K = times it was sent), and {"event":"all_acked","ms":T} once all
+//                 are (T = milliseconds since the first bind).
+//   quiet         print only the "listening" and "all_acked" events (for benchmarks)
 // Every event is printed to stdout as one JSON line.
 'use strict';
 const path = require('path');
@@ -41,7 +49,7 @@ smpp.addTLV('tm_id', { id: 0x1402, type: smpp.types.tlv.cstring });
 
 const opts = JSON.parse(process.argv[2] || '{}');
 const log = (o) => {
-  if (opts.quiet && o.event !== 'listening') return;
+  if (opts.quiet && o.event !== 'listening' && o.event !== 'all_acked') return;
   process.stdout.write(JSON.stringify(o) + '\n');
 };
 
@@ -62,6 +70,60 @@ function takeToken() {
   return false;
 }
 
+// The receipt pool of the `receipts` option (null without it).
+const pool = opts.receipts ? {
+  count: opts.receipts.count,
+  window: opts.receipts.window || 64,
+  pending: [],
+  acked: new Set(),
+  attempts: new Map(),
+  senders: new Set(),
+  firstBind: null,
+} : null;
+if (pool) for (let i = 0; i < pool.count; i++) pool.pending.push(String(100000 + i));
+
+// Every bound session's sender takes more pending receipts.
+function pumpAll() {
+  for (const send of pool.senders) send();
+}
+
+// The receipt sender of one bound session: returns [send, onClose].
+function poolSender(session, conn) {
+  const inflight = new Set();
+  let closed = false;
+  const now = () => yymmddhhmm(new Date());
+  const send = () => {
+    while (!closed && inflight.size < pool.window && pool.pending.length > 0) {
+      const id = pool.pending.shift();
+      inflight.add(id);
+      pool.attempts.set(id, (pool.attempts.get(id) || 0) + 1);
+      const text = `id:${id} sub:001 dlvrd:001 submit date:${now()} done date:${now()} stat:DELIVRD err:000 text:pool`;
+      session.deliver_sm({ source_addr: '919900000000', destination_addr: 'QIKBRY', esm_class: 0x04, short_message: text }, (resp) => {
+        if (!inflight.delete(id)) return;
+        if (resp.command_status === 0) {
+          if (!pool.acked.has(id)) {
+            pool.acked.add(id);
+            log({ event: 'acked', conn, id, attempts: pool.attempts.get(id) });
+            if (pool.acked.size === pool.count) log({ event: 'all_acked', ms: Date.now() - pool.firstBind });
+          }
+        } else {
+          setTimeout(() => { pool.pending.push(id); pumpAll(); }, opts.redeliver_ms || 200);
+        }
+        send();
+      });
+    }
+  };
+  const onClose = () => {
+    closed = true;
+    pool.senders.delete(send);
+    for (const id of inflight) pool.pending.push(id);
+    if (inflight.size > 0) log({ event: 'requeued', conn, count: inflight.size });
+    inflight.clear();
+    pumpAll();
+  };
+  return [send, onClose];
+}
+
 function yymmddhhmm(d) {
   const p = (n) => String(n).padStart(2, '0');
   return p(d.getUTCFullYear() % 100) + p(d.getUTCMonth() + 1) + p(d.getUTCDate()) + p(d.getUTCHours()) + p(d.getUTCMinutes());
@@ -75,8 +137,10 @@ function onSession(session) {
   let closed = false;
   log({ event: 'connect', conn });
   session.on('error', (e) => log({ event: 'error', conn, message: String(e && e.message) }));
+  let poolClose = null;
   session.on('close', () => {
     closed = true;
+    if (poolClose) poolClose();
     if (enquireTimer) clearInterval(enquireTimer);
     log({ event: 'close', conn });
   });
@@ -102,6 +166,13 @@ function onSession(session) {
       enquireTimer = setInterval(() => {
         session.enquire_link({}, () => log({ event: 'enquire_link_resp', conn }));
       }, opts.enquire_ms);
+    }
+    if (pool) {
+      if (pool.firstBind === null) pool.firstBind = Date.now();
+      const [send, onClose] = poolSender(session, conn);
+      poolClose = onClose;
+      pool.senders.add(send);
+      send();
     }
     if (opts.mo) {
       deliver({ source_addr: '919811111111', destination_addr: 'QIKBRY', short_message: opts.mo }, { kind: 'mo' });

@@ -367,7 +367,7 @@ async fn timed_out_and_dropped_requests_are_withdrawn_from_the_queue() {
         coalesce: false,
         close_timeout: Duration::from_secs(1),
     };
-    let (events, _ev_rx) = super::super::events::EventSink::new(4);
+    let (events, _ev_rx) = super::super::events::EventSink::queue(4);
     let s = Session::start(Box::new(rd), Box::new(wr), settings, Arc::new(events));
     let body = |k: &str| Body::SubmitSm(big(k, 4_000));
     let (first, second, third) = (body("first"), body("second"), body("third"));

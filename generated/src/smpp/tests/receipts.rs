@@ -3,7 +3,7 @@
 use super::shutdown::eventually;
 use super::*;
 
-fn receipt(seq: u32, id: &str) -> Vec<u8> {
+pub(super) fn receipt(seq: u32, id: &str) -> Vec<u8> {
     let text = format!(
         "id:{id} sub:001 dlvrd:001 submit date:2611251010 done date:2611251011 stat:DELIVRD err:000 text:"
     );
