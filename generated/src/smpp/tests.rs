@@ -307,6 +307,7 @@ fn sm(to: &str) -> SubmitSm {
 
 mod closing;
 mod faults;
+mod pacing;
 mod receipts;
 mod shutdown;
 
@@ -706,6 +707,7 @@ async fn failover_and_load_spreading_across_servers() {
 }
 
 #[tokio::test]
+#[allow(deprecated)] // the old per-bind `rate_limit`, kept as an alias
 async fn rate_limit_spaces_submissions() {
     let d = double(
         standard(|st, _, p| vec![Act::Reply(ok_submit(st, p))]),
