@@ -113,6 +113,17 @@ pub enum Error {
         #[source]
         source: Option<std::sync::Arc<Error>>,
     },
+    /// The call's [`RateLimiter`](crate::ratelimit::RateLimiter) could not decide (e.g. the
+    /// Redis of a shared `RedisLimiter` is unreachable): the request was **not sent**. Retry
+    /// later; sending unpaced would exceed the account rate.
+    #[error("{operation}: request not sent: {source}")]
+    RateLimit {
+        /// The operationId of the call.
+        operation: &'static str,
+        /// What the limiter reported.
+        #[source]
+        source: crate::ratelimit::RateLimitError,
+    },
     /// A middleware [`Layer`](crate::runtime::Layer) failed for its own reasons.
     #[error("{0}")]
     Layer(String),

@@ -38,7 +38,8 @@
 //! ([`Error::is_rate_limited`], [`Error::retry_after`], …).
 //!
 //! Every request passes through the [`runtime::Layer`]s registered on the [`ClientBuilder`]
-//! (retries, rate limiting, logging), which never see the token.
+//! (retries, rate limiting, logging), which never see the token. Rate limits can be one
+//! account-wide rate over many processes ([`ratelimit`], `RedisLimiter`).
 //!
 //! Product modules are compiled only when their cargo feature is on (all are, by default,
 //! through the `rest` feature). Models the client only ever sends (request bodies and their
@@ -53,6 +54,7 @@ pub mod drift;
 pub mod error;
 pub mod multipart;
 pub mod pagination;
+pub mod ratelimit;
 mod redact;
 pub mod request;
 pub mod runtime;

@@ -52,6 +52,7 @@ use url::Url;
 
 use crate::Error;
 use crate::multipart::Part;
+use crate::ratelimit::{RateLimiter, WindowLimiter};
 use crate::request::{Operation, encode_query_component};
 
 /// How the API token is sent.
@@ -603,11 +604,15 @@ impl Layer for RetryLayer {
 /// Spaces requests out so that at most `max` of them start within any window of `per`
 /// (for example the platform's per-minute quota), waiting instead of failing with 429.
 ///
-/// Two ways to build it:
-/// - [`RateLimitLayer::new`]: one limit for every call;
+/// Three ways to build it:
+/// - [`RateLimitLayer::new`]: one limit for every call, in this process;
 /// - [`RateLimitLayer::documented`]: the limits the spec documents (`x-rate-limit`, e.g. 1000
 ///   GET requests per minute), applied only to the operations they cover, one shared window
-///   per documented scope; other calls pass straight through.
+///   per documented scope, in this process; other calls pass straight through;
+/// - [`RateLimitLayer::shared`]: any [`RateLimiter`], e.g. a `RedisLimiter` (feature
+///   `ratelimit-redis`) that every process of the account uses — one account-wide rate, also
+///   shared with SMPP clients given the same limiter. If that limiter fails (Redis
+///   unreachable), the call fails with [`Error::RateLimit`] and is not sent.
 ///
 /// Requests wait in arrival order; the limit is shared by every clone of the client. Register
 /// it after a [`RetryLayer`] to count every attempt, before it to count calls.
@@ -625,57 +630,23 @@ impl Layer for RetryLayer {
 /// ```
 #[derive(Debug)]
 pub struct RateLimitLayer {
-    /// The one window of [`new`](Self::new).
-    fixed: Option<Window>,
+    /// The one limiter of [`new`](Self::new) and [`shared`](Self::shared).
+    fixed: Option<Arc<dyn RateLimiter>>,
     /// One window per documented scope ([`documented`](Self::documented)), created on first use.
-    per_scope: std::sync::Mutex<std::collections::HashMap<&'static str, Arc<Window>>>,
-}
-
-/// At most `max` starts within any `per`.
-#[derive(Debug)]
-struct Window {
-    max: usize,
-    per: Duration,
-    /// Start times of the requests inside the current window, oldest first.
-    starts: tokio::sync::Mutex<std::collections::VecDeque<tokio::time::Instant>>,
-}
-
-impl Window {
-    fn new(max: usize, per: Duration) -> Self {
-        Window {
-            max: max.max(1),
-            per,
-            starts: tokio::sync::Mutex::new(std::collections::VecDeque::new()),
-        }
-    }
-
-    async fn acquire(&self) {
-        // The lock is held while waiting, so waiters are served in arrival order.
-        let mut starts = self.starts.lock().await;
-        loop {
-            let now = tokio::time::Instant::now();
-            while starts
-                .front()
-                .is_some_and(|t| now.duration_since(*t) >= self.per)
-            {
-                starts.pop_front();
-            }
-            if starts.len() < self.max {
-                starts.push_back(now);
-                return;
-            }
-            if let Some(oldest) = starts.front().copied() {
-                tokio::time::sleep_until(oldest + self.per).await;
-            }
-        }
-    }
+    per_scope: std::sync::Mutex<std::collections::HashMap<&'static str, Arc<WindowLimiter>>>,
 }
 
 impl RateLimitLayer {
-    /// At most `max` requests (at least 1) per `per`, for every call.
+    /// At most `max` requests (at least 1) per `per`, for every call (a [`WindowLimiter`]).
     pub fn new(max: usize, per: Duration) -> Self {
+        Self::shared(Arc::new(WindowLimiter::new(max, per)))
+    }
+
+    /// Every call acquires one permit from `limiter`, which other clients, SMPP clients and
+    /// processes may share (see [`crate::ratelimit`]).
+    pub fn shared(limiter: Arc<dyn RateLimiter>) -> Self {
         RateLimitLayer {
-            fixed: Some(Window::new(max, per)),
+            fixed: Some(limiter),
             per_scope: Default::default(),
         }
     }
@@ -690,15 +661,18 @@ impl RateLimitLayer {
         }
     }
 
-    /// The window this request counts against, if any.
-    fn window(&self, req: &PreparedRequest) -> Option<Arc<Window>> {
+    /// The limiter this request counts against, if any.
+    fn limiter(&self, req: &PreparedRequest) -> Option<Arc<dyn RateLimiter>> {
+        if let Some(l) = &self.fixed {
+            return Some(l.clone());
+        }
         let limit = req.operation()?.rate_limit?;
         let mut scopes = self
             .per_scope
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         let w = scopes.entry(limit.scope).or_insert_with(|| {
-            Arc::new(Window::new(
+            Arc::new(WindowLimiter::new(
                 usize::try_from(limit.requests).unwrap_or(usize::MAX),
                 Duration::from_secs(u64::from(limit.per_seconds)),
             ))
@@ -714,10 +688,11 @@ impl Layer for RateLimitLayer {
         next: Next<'a>,
     ) -> BoxFuture<'a, Result<Response, Error>> {
         Box::pin(async move {
-            if let Some(w) = &self.fixed {
-                w.acquire().await;
-            } else if let Some(w) = self.window(&req) {
-                w.acquire().await;
+            if let Some(l) = self.limiter(&req) {
+                l.acquire(1).await.map_err(|source| Error::RateLimit {
+                    operation: req.operation_id(),
+                    source,
+                })?;
             }
             next.run(req).await
         })

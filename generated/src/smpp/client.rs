@@ -9,6 +9,7 @@ use super::text::{self, ConcatRef, ConcatRefSize, EncodingChoice, TooManyParts};
 use super::tls::TlsOptions;
 use super::tlv::{Tlv, tag};
 use crate::phone::{Address, AddressError};
+use crate::ratelimit::{LocalLimiter, Rate, RateLimiter};
 use secrecy::{ExposeSecret, SecretString};
 use std::collections::HashMap;
 use std::fmt;
@@ -97,8 +98,30 @@ pub struct Config {
     pub enquire_link_interval: Duration,
     /// TCP + TLS connect timeout.
     pub connect_timeout: Duration,
-    /// Messages per second per bind (`None` = unlimited).
+    /// Deprecated alias: the old per-bind figure. It now means
+    /// `messages_per_second = rate_limit × number of binds` (the same total, paced in
+    /// messages, over all binds together); ignored when
+    /// [`messages_per_second`](Self::messages_per_second) or
+    /// [`message_limiter`](Self::message_limiter) is set.
+    #[deprecated(note = "use `messages_per_second` (all binds together) or `message_limiter`")]
     pub rate_limit: Option<f64>,
+    /// SMS messages per second for this client, **all binds together** (`None` = unlimited):
+    /// an in-process [`LocalLimiter`](crate::ratelimit::LocalLimiter), evenly spaced. A
+    /// message is one submit_sm, i.e. one part of a text: [`Client::send`] acquires all the
+    /// parts of a text at once, before the first is sent, so a text is never held up halfway;
+    /// [`Client::submit_sm`] acquires one. Resubmissions after throttling are not counted again.
+    ///
+    /// Every bind draws from this one budget, so the rate is split across binds by itself and a
+    /// dropped bind's share goes to the others. Ignored when
+    /// [`message_limiter`](Self::message_limiter) is set.
+    pub messages_per_second: Option<f64>,
+    /// A limiter for the messages instead of [`messages_per_second`](Self::messages_per_second),
+    /// shared with whatever else holds it: other clients, a REST client's
+    /// [`RateLimitLayer::shared`](crate::RateLimitLayer::shared), and with a
+    /// `RedisLimiter` (feature `ratelimit-redis`) every process of the account — one
+    /// account-wide rate however many processes and binds send. If it fails (Redis
+    /// unreachable), the submission fails with [`SubmitError::RateLimit`], nothing sent.
+    pub message_limiter: Option<Arc<dyn RateLimiter>>,
     /// Delay between reconnect attempts.
     pub reconnect_backoff: Backoff,
     /// Delay before resubmitting after ESME_RTHROTTLED / ESME_RMSGQFUL.
@@ -148,7 +171,8 @@ pub const QIKBERRY_HOSTS: [&str; 2] = ["smpp1.txtsms.me", "smpp2.txtsms.me"];
 
 impl Config {
     /// Defaults for one account and the given servers: transceiver, window 10, 10 s timeout,
-    /// enquire_link after 30 s idle, one bind per server.
+    /// enquire_link after 30 s idle, one bind per server, no rate limit.
+    #[allow(deprecated)] // sets the deprecated `rate_limit`
     pub fn new(
         system_id: impl Into<String>,
         password: impl Into<String>,
@@ -166,6 +190,8 @@ impl Config {
             enquire_link_interval: Duration::from_secs(30),
             connect_timeout: Duration::from_secs(10),
             rate_limit: None,
+            messages_per_second: None,
+            message_limiter: None,
             reconnect_backoff: Backoff {
                 initial: Duration::from_millis(500),
                 max: Duration::from_secs(30),
@@ -282,6 +308,9 @@ pub enum SubmitError {
     Protocol(String),
     /// The text needs more parts than [`Config::max_parts`]; nothing was sent.
     TooManyParts(TooManyParts),
+    /// The [`Config::message_limiter`] could not decide (e.g. its Redis is unreachable);
+    /// nothing was sent. The text says why.
+    RateLimit(String),
 }
 
 impl SubmitError {
@@ -303,7 +332,8 @@ impl SubmitError {
             SubmitError::NotConnected
             | SubmitError::ShuttingDown
             | SubmitError::Encode(_)
-            | SubmitError::TooManyParts(_) => false,
+            | SubmitError::TooManyParts(_)
+            | SubmitError::RateLimit(_) => false,
         }
     }
     /// The SMSC's status, for [`SubmitError::Rejected`].
@@ -333,6 +363,7 @@ impl fmt::Display for SubmitError {
             SubmitError::Encode(e) => write!(f, "{e}"),
             SubmitError::Protocol(e) => write!(f, "protocol error: {e}"),
             SubmitError::TooManyParts(e) => write!(f, "{e}"),
+            SubmitError::RateLimit(e) => write!(f, "not sent: {e}"),
         }
     }
 }
@@ -492,6 +523,9 @@ impl std::error::Error for SendError {}
 
 struct Inner {
     config: Config,
+    /// Paces messages over every bind (from [`Config::message_limiter`] or
+    /// [`Config::messages_per_second`]).
+    limiter: Option<Arc<dyn RateLimiter>>,
     sessions: RwLock<Vec<Arc<Session>>>,
     rr: AtomicUsize,
     changed: Notify,
@@ -591,6 +625,20 @@ async fn open_stream(server: &Server, timeout: Duration) -> Result<(BoxRead, Box
     }
 }
 
+/// The limiter for [`Config`]'s message pacing: the shared one, else an in-process one for
+/// `messages_per_second` (or the deprecated per-bind `rate_limit` times the number of binds).
+fn message_limiter(c: &Config) -> Option<Arc<dyn RateLimiter>> {
+    if let Some(l) = &c.message_limiter {
+        return Some(l.clone());
+    }
+    let binds = c.servers.len() * c.binds_per_server.max(1);
+    #[allow(deprecated)]
+    let per_bind = c.rate_limit.map(|r| r * binds as f64);
+    let rate = c.messages_per_second.or(per_bind)?;
+    (rate.is_finite() && rate > 0.0)
+        .then(|| Arc::new(LocalLimiter::new(Rate::per_second(rate))) as Arc<dyn RateLimiter>)
+}
+
 /// A per-process starting point for concatenation references.
 fn reference_seed() -> u16 {
     let nanos = std::time::SystemTime::now()
@@ -634,7 +682,6 @@ impl Inner {
             window: c.window,
             request_timeout: c.request_timeout,
             enquire_link_interval: c.enquire_link_interval,
-            rate_limit: c.rate_limit,
             max_command_length: c.max_command_length,
             label,
             coalesce: c.coalesce_writes,
@@ -881,6 +928,7 @@ impl Client {
         }
         let (stop, _) = watch::channel(false);
         let inner = Arc::new(Inner {
+            limiter: message_limiter(&config),
             config,
             sessions: RwLock::new(Vec::new()),
             rr: AtomicUsize::new(0),
@@ -1054,7 +1102,19 @@ impl Client {
     /// Like [`Client::submit_sm`] for a prepared body (submit_sm or data_sm).
     pub async fn submit_body(&self, body: &Body) -> Result<String, SubmitError> {
         let _active = self.admit()?;
+        self.pace(1).await?;
         self.submit_inner(body).await
+    }
+
+    /// Waits for the message limiter to allow `parts` more messages.
+    async fn pace(&self, parts: usize) -> Result<(), SubmitError> {
+        match &self.inner.limiter {
+            Some(l) => l
+                .acquire(u32::try_from(parts).unwrap_or(u32::MAX))
+                .await
+                .map_err(|e| SubmitError::RateLimit(e.to_string())),
+            None => Ok(()),
+        }
     }
 
     /// Count a new submission as active, unless a shutdown has started. Counting first and
@@ -1171,6 +1231,13 @@ impl Client {
             })?;
         let of = parts.len();
         let _unit = self.admit().map_err(|error| SendError {
+            segment: 1,
+            of,
+            accepted: Vec::new(),
+            error,
+        })?;
+        // Every part at once, before the first: a text is never held up halfway.
+        self.pace(of).await.map_err(|error| SendError {
             segment: 1,
             of,
             accepted: Vec::new(),

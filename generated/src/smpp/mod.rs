@@ -5,10 +5,12 @@
 //!   same module as [`crate::sms_text`], which REST users get without this feature.
 //! * [`receipt`] — delivery receipts (TLVs first, tolerant text parsing) and MO messages.
 //! * [`Client`] — a pool of binds over several servers, with a request window, timeouts,
-//!   keepalive, reconnect with backoff, per-bind rate limit, throttling backoff, TLS and graceful
-//!   shutdown. Receipts and MO messages arrive on a channel ([`Client::events`], acknowledged
-//!   once queued) or go to your handler ([`Client::connect_with_handler`], acknowledged only
-//!   after it returned `Ok`, so a crash loses nothing the SMSC saw acknowledged).
+//!   keepalive, reconnect with backoff, a message rate over all binds (in process, or shared
+//!   with REST and other processes through a [`crate::ratelimit::RateLimiter`]), throttling
+//!   backoff, TLS and graceful shutdown. Receipts and MO messages arrive on a channel
+//!   ([`Client::events`], acknowledged once queued) or go to your handler
+//!   ([`Client::connect_with_handler`], acknowledged only after it returned `Ok`, so a crash
+//!   loses nothing the SMSC saw acknowledged).
 //!
 //! Gateway facts this module follows: servers `smpp1`/`smpp2.txtsms.me`, plain port 3634, TLS
 //! port 3635; `system_type` `"smpp"`; `interface_version` 0x34; enquire_link at least once a

@@ -122,8 +122,6 @@ const MAX_BATCH: usize = 256 * 1024;
 
 #[derive(Default)]
 struct Pace {
-    /// GCRA theoretical arrival time.
-    tat: Option<Instant>,
     /// Pause after a throttling response.
     paused_until: Option<Instant>,
 }
@@ -134,7 +132,6 @@ pub(crate) struct SessionSettings {
     pub window: usize,
     pub request_timeout: Duration,
     pub enquire_link_interval: Duration,
-    pub rate_limit: Option<f64>,
     pub max_command_length: u32,
     pub label: String,
     /// Let other callers join a small write batch (one scheduler turn).
@@ -318,9 +315,9 @@ impl Session {
         self.paused.store(true, Ordering::Relaxed);
     }
 
-    /// Wait for the rate limit and any throttling pause.
+    /// Wait for any throttling pause (the message rate is paced by the client, over all binds).
     async fn pace(&self) {
-        if self.settings.rate_limit.is_none() && !self.paused.load(Ordering::Relaxed) {
+        if !self.paused.load(Ordering::Relaxed) {
             return;
         }
         let wait = {
@@ -334,12 +331,6 @@ impl Session {
                     p.paused_until = None;
                     self.paused.store(false, Ordering::Relaxed);
                 }
-            }
-            if let Some(rate) = self.settings.rate_limit.filter(|r| *r > 0.0) {
-                let interval = Duration::from_secs_f64(1.0 / rate);
-                let tat = p.tat.map_or(at, |t| t.max(at));
-                p.tat = Some(tat + interval);
-                at = tat;
             }
             at.saturating_duration_since(now)
         };

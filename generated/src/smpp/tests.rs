@@ -308,6 +308,7 @@ fn sm(to: &str) -> SubmitSm {
 mod closing;
 mod faults;
 mod handler;
+mod pacing;
 mod receipts;
 mod shutdown;
 
@@ -707,6 +708,7 @@ async fn failover_and_load_spreading_across_servers() {
 }
 
 #[tokio::test]
+#[allow(deprecated)] // the old per-bind `rate_limit`, kept as an alias
 async fn rate_limit_spaces_submissions() {
     let d = double(
         standard(|st, _, p| vec![Act::Reply(ok_submit(st, p))]),

@@ -361,7 +361,6 @@ async fn timed_out_and_dropped_requests_are_withdrawn_from_the_queue() {
         window: 10,
         request_timeout: Duration::from_millis(200),
         enquire_link_interval: Duration::ZERO,
-        rate_limit: None,
         max_command_length: 100_000,
         label: "pipe".into(),
         coalesce: false,
