@@ -108,8 +108,14 @@ async fn three_processes_share_one_rate() {
         all.len(),
         mean * 100.0 / RATE as f64
     );
+    // The timestamps are when each worker woke up with its permit, not when the limiter
+    // granted it: a worker the OS wakes late (CI runs other tests beside this one) carries an
+    // earlier grant into a later window. The algorithm's own bound is RATE + BURST (210, met
+    // exactly in the runs recorded in BENCHMARKS.md); two permits of scheduling lateness are
+    // tolerated so that a loaded machine does not fail the test.
+    const LATE_WAKEUPS: u64 = 2;
     assert!(
-        max_window as u64 <= RATE + BURST,
+        max_window as u64 <= RATE + BURST + LATE_WAKEUPS,
         "{max_window} permits within one second"
     );
     assert!(mean >= 0.95 * RATE as f64, "mean {mean:.1}/s");
