@@ -52,6 +52,7 @@
 pub mod client;
 pub mod drift;
 pub mod error;
+pub mod metrics;
 pub mod multipart;
 pub mod pagination;
 pub mod ratelimit;

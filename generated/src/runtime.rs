@@ -351,7 +351,18 @@ impl Transport {
         )
     }
 
+    /// Sends one HTTP request, counted in the REST metrics.
     async fn send(&self, req: PreparedRequest) -> Result<Response, Error> {
+        let operation = req.operation_id();
+        let started = std::time::Instant::now();
+        let result = self.send_once(req).await;
+        let transport = matches!(result, Err(Error::Transport { .. }));
+        let status = result.as_ref().ok().map(|r| r.status.as_u16());
+        crate::metrics::rest_request(operation, status, transport, started.elapsed());
+        result
+    }
+
+    async fn send_once(&self, req: PreparedRequest) -> Result<Response, Error> {
         let PreparedRequest {
             operation_id,
             method,
@@ -594,6 +605,7 @@ impl Layer for RetryLayer {
                 if last {
                     return result;
                 }
+                crate::metrics::rest_retry(req.operation_id());
                 tokio::time::sleep(delay).await;
                 attempt += 1;
             }
@@ -689,7 +701,10 @@ impl Layer for RateLimitLayer {
     ) -> BoxFuture<'a, Result<Response, Error>> {
         Box::pin(async move {
             if let Some(l) = self.limiter(&req) {
-                l.acquire(1).await.map_err(|source| Error::RateLimit {
+                let started = std::time::Instant::now();
+                let acquired = l.acquire(1).await;
+                crate::metrics::rest_rate_limit_wait(started.elapsed());
+                acquired.map_err(|source| Error::RateLimit {
                     operation: req.operation_id(),
                     source,
                 })?;

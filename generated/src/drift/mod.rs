@@ -311,6 +311,7 @@ impl DriftLog {
 
     /// Tells `tracing` and the hook about a new report.
     fn announce(&self, report: &DriftReport) {
+        crate::metrics::drift_report(&report.source);
         #[cfg(feature = "tracing")]
         tracing::warn!(
             target: "qikberry::drift",

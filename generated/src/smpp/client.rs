@@ -786,6 +786,18 @@ async fn stopped(rx: &mut watch::Receiver<bool>) {
     let _ = rx.wait_for(|s| *s).await;
 }
 
+/// The `qikberry_smpp_submits_total` outcome of one submit.
+fn submit_outcome(result: &Result<String, SubmitError>) -> &'static str {
+    match result {
+        Ok(_) => "ok",
+        Err(SubmitError::Rejected { status, .. }) if status.is_transient_rejection() => "throttled",
+        Err(SubmitError::Rejected { .. }) => "rejected",
+        Err(SubmitError::Timeout { .. }) => "timeout",
+        Err(SubmitError::ConnectionLost { .. }) => "connection_lost",
+        Err(_) => "error",
+    }
+}
+
 async fn supervise(
     inner: Arc<Inner>,
     server: Server,
@@ -795,6 +807,7 @@ async fn supervise(
     let mut first = Some(first);
     let mut stop = inner.stop.subscribe();
     let mut attempt: u32 = 0;
+    let mut was_bound = false;
     loop {
         if *stop.borrow() {
             return;
@@ -806,6 +819,10 @@ async fn supervise(
         match r {
             Ok(session) => {
                 attempt = 0;
+                if was_bound {
+                    crate::metrics::smpp_reconnect();
+                }
+                was_bound = true;
                 if let Some(tx) = first.take() {
                     let _ = tx.send(Ok(()));
                 }
@@ -1129,15 +1146,27 @@ impl Client {
         }
     }
 
+    /// Submit one PDU (resubmitting while throttled), counted in the SMPP metrics.
     async fn submit_inner(&self, body: &Body) -> Result<String, SubmitError> {
+        let result = self.submit_until_answered(body).await;
+        crate::metrics::smpp_submit(submit_outcome(&result));
+        result
+    }
+
+    async fn submit_until_answered(&self, body: &Body) -> Result<String, SubmitError> {
         let cfg = &self.inner.config;
         let mut throttled = 0u32;
         let mut unsent = 0u32;
         loop {
             let session = self.session(Instant::now() + cfg.request_timeout).await?;
+            let started = Instant::now();
             match session.request(body, true).await {
                 Ok(p) => {
                     let status = p.command_status;
+                    crate::metrics::smpp_submit_duration(started.elapsed());
+                    if status.is_transient_rejection() {
+                        crate::metrics::smpp_throttle();
+                    }
                     match p.body {
                         Body::SubmitSmResp(m) | Body::DataSmResp(m) if status.is_ok() => {
                             return Ok(m.message_id);

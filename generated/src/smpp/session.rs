@@ -202,6 +202,7 @@ impl Reply {
             Body::DeliverSmResp(MessageIdResp::default())
         };
         self.session.send_raw(Pdu::response(self.seq, status, body));
+        crate::metrics::smpp_receipt_answered(status.is_ok());
     }
 }
 
@@ -394,6 +395,7 @@ impl Session {
                 Err(_) => return Err(Failure::NotSent(self.close_reason())),
             }
         };
+        let _slot = permit.as_ref().map(|_| crate::metrics::WindowSlot::taken());
         if paced {
             self.pace().await;
         }

@@ -16,6 +16,7 @@ use super::dedupe::{BoxFuture, Claim, DedupeStore, InMemoryDedupe};
 use super::verify::{
     Delivery, IncomingRequest, Outcome, SignaturePolicy, SignatureStatus, Verifier, query_param,
 };
+use crate::metrics::{self, webhook_outcome};
 
 /// The default body limit: 1 MiB.
 pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
@@ -259,6 +260,21 @@ async fn handle(
     if method == Method::GET || method == Method::HEAD {
         return health(&inner.verifier, &headers);
     }
+    let response = handle_post(inner, method, query, headers, body).await;
+    if response.status().is_client_error() {
+        metrics::webhook_delivery(webhook_outcome::REJECTED);
+    }
+    response
+}
+
+/// Everything but the health check: verify, then claim, hand on and settle.
+async fn handle_post(
+    inner: Arc<Inner>,
+    method: Method,
+    query: Option<&str>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
     if method != Method::POST {
         return reject(StatusCode::METHOD_NOT_ALLOWED, "use POST");
     }
@@ -331,6 +347,7 @@ async fn handle(
     match settle.await {
         Ok(response) => response,
         Err(_) => {
+            metrics::webhook_delivery(webhook_outcome::FAILED);
             tracing::error!("webhook delivery task panicked; asking for a redelivery");
             reject(StatusCode::INTERNAL_SERVER_ERROR, "handler failed")
         }
@@ -346,12 +363,15 @@ async fn claim_hand_on_settle(inner: Arc<Inner>, delivery: Delivery) -> Response
     match store.claim(&delivery.key).await {
         Ok(Claim::New) => {}
         Ok(Claim::Done) => {
+            metrics::webhook_delivery(webhook_outcome::DUPLICATE);
             return reply(StatusCode::OK, json!({ "status": "OK", "duplicate": true }));
         }
         Ok(Claim::InFlight) => {
+            metrics::webhook_delivery(webhook_outcome::IN_FLIGHT);
             return reject(StatusCode::SERVICE_UNAVAILABLE, "already being handled");
         }
         Err(e) => {
+            metrics::webhook_delivery(webhook_outcome::STORE_ERROR);
             tracing::error!(error = %e, "webhook de-duplication store failed");
             return reject(StatusCode::SERVICE_UNAVAILABLE, "try again later");
         }
@@ -404,8 +424,19 @@ fn body_limit_for(inner: &Inner, query: Option<&str>, headers: &HeaderMap) -> Op
     }
 }
 
-/// Gives the event to the user's code; the answer says whether it was taken.
+/// Gives the event to the user's code and counts the delivery as accepted or failed.
 async fn hand_on(sink: &Sink, delivery: Delivery) -> Response {
+    let response = give(sink, delivery).await;
+    metrics::webhook_delivery(if response.status().is_success() {
+        webhook_outcome::ACCEPTED
+    } else {
+        webhook_outcome::FAILED
+    });
+    response
+}
+
+/// Gives the event to the user's code; the answer says whether it was taken.
+async fn give(sink: &Sink, delivery: Delivery) -> Response {
     match sink {
         Sink::Channel(tx) => {
             if let Err(e) = tx.try_send(delivery) {
