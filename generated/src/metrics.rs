@@ -13,7 +13,7 @@
 //! | `qikberry_rest_retries_total` | counter | `operation` | Attempts repeated by `RetryLayer` (after a retryable status or a connect/timeout failure) |
 //! | `qikberry_rest_rate_limit_wait_seconds` | histogram | — | Time a REST call waited in `RateLimitLayer` for its permit (calls a limit applies to) |
 //! | `qikberry_smpp_submits_total` | counter | `outcome` | submit_sm / data_sm PDUs finished, by outcome: `ok`, `rejected` (an error status), `throttled` (still throttled after every resubmission), `timeout`, `connection_lost`, `error` (no bind, encoding, protocol, shutdown) |
-//! | `qikberry_smpp_submit_duration_seconds` | histogram | — | Time from handing a submit to a bind (including the wait for a window slot) to its response, for every response received |
+//! | `qikberry_smpp_submit_duration_seconds` | histogram | — | Time from handing a submit to a bind (including the waits for a window slot and for a throttling pause) to its response, for every response received |
 //! | `qikberry_smpp_window_in_flight` | gauge | — | Requests holding a window slot, over all binds of all clients |
 //! | `qikberry_smpp_throttles_total` | counter | — | Submit responses `ESME_RTHROTTLED` / `ESME_RMSGQFUL` (each pauses its bind) |
 //! | `qikberry_smpp_receipts_total` | counter | `answer` | deliver_sm / data_sm from the SMSC answered: `ok` (`ESME_ROK`) or `refused` (an error status: the SMSC redelivers) |
