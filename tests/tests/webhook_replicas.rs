@@ -1,6 +1,7 @@
 //! Three receiver replicas — real processes of the `webhook_receiver` example — sharing one
 //! dedupe store (a real Redis, then a real PostgreSQL). A sender delivers every event to two or
-//! three replicas at once, repeats each delivery until it is acknowledged (as the platform
+//! three replicas at once, signed as the platform signs (Bearer secret and `Signature` HMAC, both
+//! enforced), repeats each delivery until it is acknowledged (as the platform
 //! does on 503), and delivers every event once more later: every event must be handled exactly
 //! once over all replicas. A replica SIGKILLed mid-handler: its events are handled once, by
 //! another replica, after the claim lease.
@@ -20,6 +21,8 @@ use tokio::process::{Child, Command};
 use tokio::sync::Mutex;
 
 const SECRET: &str = "replica-secret";
+/// The webhook id: the key of the `Signature` header every replica enforces.
+const WEBHOOK_ID: &str = "5f0c2a8e-replica-webhook-id";
 const LEASE_MS: u64 = 1500;
 
 fn example_binary() -> std::path::PathBuf {
@@ -54,6 +57,7 @@ async fn replica(dedupe: &str, handler_delay_ms: u64) -> Replica {
             "--dedupe",
             dedupe,
         ])
+        .args(["--webhook-id", WEBHOOK_ID])
         .args(["--claim-lease-ms", &LEASE_MS.to_string()])
         .args(["--handler-delay-ms", &handler_delay_ms.to_string()])
         .stdout(Stdio::piped())
@@ -91,6 +95,15 @@ async fn replica(dedupe: &str, handler_delay_ms: u64) -> Replica {
     }
 }
 
+/// Lowercase hex HMAC-SHA256 of the body keyed by the webhook id, as the platform signs,
+/// computed here independently of the receiver's code.
+fn sign(body: &str) -> String {
+    use hmac::Mac;
+    let mut m = hmac::Hmac::<sha2::Sha256>::new_from_slice(WEBHOOK_ID.as_bytes()).expect("key");
+    m.update(body.as_bytes());
+    hex::encode(m.finalize().into_bytes())
+}
+
 fn body(id: usize) -> String {
     format!(r#"{{"event":"sms:message:status","payload":{{"id":"r{id}:1","status":"DELIVRD"}}}}"#)
 }
@@ -103,6 +116,7 @@ async fn deliver(client: &reqwest::Client, url: &str, body: &str) -> u32 {
             .post(url)
             .header("content-type", "application/json")
             .header("authorization", format!("Bearer {SECRET}"))
+            .header("signature", sign(body))
             .body(body.to_owned())
             .send()
             .await;
@@ -136,6 +150,17 @@ async fn exactly_once_over_three_replicas(dedupe: &str) {
     ];
     let urls: Vec<String> = replicas.iter().map(|r| r.url.clone()).collect();
     let client = reqwest::Client::new();
+    // The signature is enforced: a delivery signed with another key is refused.
+    let forged = client
+        .post(&urls[0])
+        .header("content-type", "application/json")
+        .header("authorization", format!("Bearer {SECRET}"))
+        .header("signature", "00".repeat(32))
+        .body(body(0))
+        .send()
+        .await
+        .expect("request");
+    assert_eq!(forged.status(), 401);
     // Each event to two or three replicas at once, 32 events in flight.
     futures_util::stream::iter(0..events)
         .for_each_concurrent(32, |i| {
@@ -190,6 +215,7 @@ async fn a_replica_killed_mid_handler(dedupe: &str) {
                 .post(&url)
                 .header("content-type", "application/json")
                 .header("authorization", format!("Bearer {SECRET}"))
+                .header("signature", sign(&body(100_000 + i)))
                 .body(body(100_000 + i))
                 .send()
                 .await

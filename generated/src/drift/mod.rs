@@ -157,8 +157,9 @@ type Hook = Arc<dyn Fn(&DriftReport) + Send + Sync>;
 ///
 /// **Bounded**: at most [`KEPT_REPORTS`] reports are kept (each at most about
 /// 3 × [`MAX_REPORT_TEXT`] bytes), [`REMEMBERED_DRIFTS`] fingerprints of reported drifts and
-/// as many of located notes (16 bytes each with their queue slot): under 1 MiB in all, however
-/// many bodies drift and however they differ.
+/// as many of located notes (16 bytes each with their queue slot), and the last 8 small
+/// reports met (for a quick repeat check): under 1 MiB in all, however many bodies drift and
+/// however they differ.
 ///
 /// **No wire values** by default: a report says *where* and *how* a body differs, never what
 /// it held. An unknown enum value is reported without the value, a decode error with its
@@ -179,8 +180,30 @@ struct LogState {
     /// the locating decode once, not on every response.
     located: fingerprint::Bounded,
     kept: VecDeque<DriftReport>,
+    /// The last few small reports met, compared whole before any fingerprint is computed: a
+    /// drift that repeats on every body costs a comparison. Reports over
+    /// [`RECENT_TEXT`] bytes are not kept here (the bound on this cache's memory).
+    recent: VecDeque<DriftReport>,
     total: u64,
     checks: HashMap<String, u64>,
+}
+
+/// How many recent reports are compared whole.
+const RECENT_REPORTS: usize = 8;
+/// The largest report (source, pointer and kind text together, in bytes) kept among the
+/// recent ones.
+const RECENT_TEXT: usize = 3 * MAX_REPORT_TEXT;
+
+/// The text a report holds, in bytes (what [`LogState::recent`] may cost).
+fn text_len(r: &DriftReport) -> usize {
+    let kind = match &r.kind {
+        DriftKind::UnknownEnumValue { type_name, value } => type_name.len() + value.len(),
+        DriftKind::UnknownShape { type_name } => type_name.len(),
+        DriftKind::Lenient { detail } => detail.len(),
+        DriftKind::Unparsed { error } => error.len(),
+        DriftKind::UnknownField => 0,
+    };
+    r.source.len() + r.pointer.len() + kind
 }
 
 impl LogState {
@@ -190,6 +213,15 @@ impl LogState {
         report: &DriftReport,
         shown: impl FnOnce(&DriftReport) -> DriftReport,
     ) -> Option<DriftReport> {
+        if self.recent.contains(report) {
+            return None;
+        }
+        if text_len(report) <= RECENT_TEXT {
+            if self.recent.len() == RECENT_REPORTS {
+                self.recent.pop_front();
+            }
+            self.recent.push_back(report.clone());
+        }
         // A fingerprint is a hash over borrowed parts: an already-seen drift allocates nothing.
         if !self.seen.insert(fingerprint::of_report(report)) {
             return None;
