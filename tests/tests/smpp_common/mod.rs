@@ -165,3 +165,28 @@ impl Smsc {
         let _ = self.child.kill().await;
     }
 }
+
+/// A whole number from the environment variable `name`, or `default`.
+pub fn env_usize(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// Starts the `smpp_receipts` example against `smsc` with extra arguments.
+pub fn receipts_client(smsc: &Smsc, extra: &[&str]) -> Child {
+    Command::new(example_binary("smpp_receipts"))
+        .args([
+            "--addr",
+            &smsc.addr(),
+            "--system-id",
+            "esme",
+            "--password",
+            "pw",
+        ])
+        .args(extra)
+        .kill_on_drop(true)
+        .spawn()
+        .expect("run the smpp_receipts example")
+}
