@@ -57,6 +57,8 @@ pub mod multipart;
 pub mod pagination;
 pub mod ratelimit;
 mod redact;
+#[cfg(any(feature = "dedupe-redis", feature = "ratelimit-redis"))]
+mod redis_conn;
 pub mod request;
 pub mod runtime;
 #[cfg(feature = "auth")]

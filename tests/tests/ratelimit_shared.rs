@@ -28,19 +28,10 @@ const RATE: u64 = 200;
 const BURST: u64 = 10;
 
 fn worker_binary() -> std::path::PathBuf {
-    let exe = std::env::current_exe().expect("current exe");
-    let bin = exe
-        .parent()
-        .and_then(|d| d.parent())
-        .expect("test binary lives in target/<profile>/deps")
-        .join("examples/ratelimit_worker");
-    assert!(
-        bin.exists(),
-        "{} not built: `cargo test --workspace --all-features` builds it (or `cargo build -p \
-         qikberry --features ratelimit-redis --example ratelimit_worker`)",
-        bin.display()
-    );
-    bin
+    qikberry_tests::built::example(
+        "ratelimit_worker",
+        "cargo build -p qikberry --features ratelimit-redis --example ratelimit_worker",
+    )
 }
 
 fn unix_ms() -> u64 {

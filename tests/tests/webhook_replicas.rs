@@ -26,18 +26,10 @@ const WEBHOOK_ID: &str = "5f0c2a8e-replica-webhook-id";
 const LEASE_MS: u64 = 1500;
 
 fn example_binary() -> std::path::PathBuf {
-    let exe = std::env::current_exe().expect("current exe");
-    let bin = exe
-        .parent()
-        .and_then(|d| d.parent())
-        .expect("test binary lives in target/<profile>/deps")
-        .join("examples/webhook_receiver");
-    assert!(
-        bin.exists(),
-        "{} not built: `cargo test --workspace --all-features` builds it",
-        bin.display()
-    );
-    bin
+    qikberry_tests::built::example(
+        "webhook_receiver",
+        "cargo build -p qikberry --all-features --example webhook_receiver",
+    )
 }
 
 /// One replica: its URL, and the keys its handler printed (filled by a reader task).

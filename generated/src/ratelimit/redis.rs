@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use futures_util::future::BoxFuture;
 use redis::Script;
-use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use redis::aio::ConnectionManager;
 
 use super::{Rate, RateLimitError, RateLimiter};
 
@@ -93,13 +93,7 @@ impl RedisLimiter {
         key: impl Into<String>,
         rate: Rate,
     ) -> Result<Self, RateLimitError> {
-        let client = redis::Client::open(url).map_err(unavailable)?;
-        // An outage must fail calls quickly, not hang them.
-        let config = ConnectionManagerConfig::new()
-            .set_connection_timeout(Some(REDIS_TIMEOUT))
-            .set_response_timeout(Some(REDIS_TIMEOUT))
-            .set_number_of_retries(1);
-        let conn = ConnectionManager::new_with_config(client, config)
+        let conn = crate::redis_conn::connect(url, REDIS_TIMEOUT)
             .await
             .map_err(unavailable)?;
         Ok(Self::with_connection(conn, key, rate))

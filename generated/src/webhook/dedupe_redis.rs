@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use redis::aio::ConnectionManager;
 use redis::{AsyncCommands, Script};
 
 use super::dedupe::{
@@ -77,13 +77,7 @@ impl std::fmt::Debug for RedisDedupe {
 impl RedisDedupe {
     /// Connects to `url` (`redis://[:password@]host:port/db`); keys start with `prefix`.
     pub async fn connect(url: &str, prefix: impl Into<String>) -> Result<Self, DedupeError> {
-        let client = redis::Client::open(url)?;
-        // An outage must fail calls quickly (503 to the platform), not hang them.
-        let config = ConnectionManagerConfig::new()
-            .set_connection_timeout(Some(STORE_TIMEOUT))
-            .set_response_timeout(Some(STORE_TIMEOUT))
-            .set_number_of_retries(1);
-        let conn = ConnectionManager::new_with_config(client, config).await?;
+        let conn = crate::redis_conn::connect(url, STORE_TIMEOUT).await?;
         Ok(Self::with_connection(conn, prefix))
     }
 
