@@ -1308,26 +1308,27 @@ fn operation_static(op: &Op, secret_fields: &[String]) -> TokenStream {
     let path = &op.path;
     let idempotent = op.idempotent;
     let secrets = &op.secret_params;
-    let rate_limit = match &op.rate_limit {
-        Some((requests, per, scope)) => {
-            let requests = proc_macro2::Literal::u32_unsuffixed(*requests);
-            let per = proc_macro2::Literal::u32_unsuffixed(*per);
-            quote!(Some(crate::request::RateLimit { requests: #requests, per_seconds: #per, scope: #scope }))
-        }
-        None => quote!(None),
-    };
+    let rate_limit = op.rate_limit.as_ref().map(|(requests, per, scope)| {
+        let requests = proc_macro2::Literal::u32_unsuffixed(*requests);
+        let per = proc_macro2::Literal::u32_unsuffixed(*per);
+        quote!(.rate_limit(crate::request::RateLimit { requests: #requests, per_seconds: #per, scope: #scope }))
+    });
+    // Built with the runtime's const constructor: `Operation` is `#[non_exhaustive]`.
+    let secret_params = (!secrets.is_empty()).then(|| quote!(.secret_params(&[#(#secrets),*])));
+    let secret_fields =
+        (!secret_fields.is_empty()).then(|| quote!(.secret_fields(&[#(#secret_fields),*])));
     quote! {
         #[doc = #doc]
-        pub static #name: crate::request::Operation = crate::request::Operation {
-            id: #opid,
-            method: reqwest::Method::#http,
-            server: #server,
-            path: #path,
-            idempotent: #idempotent,
-            secret_params: &[#(#secrets),*],
-            secret_fields: &[#(#secret_fields),*],
-            rate_limit: #rate_limit,
-        };
+        pub static #name: crate::request::Operation = crate::request::Operation::new(
+            #opid,
+            crate::reqwest::Method::#http,
+            #server,
+            #path,
+            #idempotent,
+        )
+        #secret_params
+        #secret_fields
+        #rate_limit;
     }
 }
 

@@ -3,7 +3,7 @@
 //! checks what they print.
 //!
 //! The binaries are built by `cargo test --workspace --all-features` (examples are built with the
-//! tests); when running this file alone, build them first with `cargo build -p qikberry --examples`.
+//! tests); when running this file alone, build them first with `cargo build -p qikberry-examples --examples`.
 
 mod support;
 
@@ -26,7 +26,7 @@ fn example(name: &str) -> PathBuf {
         .join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
     assert!(
         bin.exists(),
-        "example binary {} not built: run `cargo build -p qikberry --examples` (or `cargo test \
+        "example binary {} not built: run `cargo build -p qikberry-examples --examples` (or `cargo test \
          --workspace --all-features`, which builds it)",
         bin.display()
     );

@@ -30,7 +30,7 @@ const BURST: u64 = 10;
 fn worker_binary() -> std::path::PathBuf {
     qikberry_tests::built::example(
         "ratelimit_worker",
-        "cargo build -p qikberry --features ratelimit-redis --example ratelimit_worker",
+        "cargo build -p qikberry-examples --example ratelimit_worker",
     )
 }
 

@@ -10,7 +10,7 @@
 //! - SIGTERM stops it and its children (nothing listens on its ports any more).
 //!
 //! The xtask binary and the examples are built by `cargo test --workspace --all-features`;
-//! alone: `cargo build -p xtask && cargo build -p qikberry --examples --all-features`.
+//! alone: `cargo build -p xtask && cargo build -p qikberry-examples --examples --all-features`.
 
 use std::net::TcpStream;
 use std::process::Command;

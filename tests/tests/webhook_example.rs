@@ -2,7 +2,7 @@
 //!
 //! The binary is built by `cargo test --workspace --all-features` (examples are built with the
 //! tests); when run alone, build it first with
-//! `cargo build -p qikberry --features webhook-receiver --example webhook_receiver`.
+//! `cargo build -p qikberry-examples --example webhook_receiver`.
 
 use std::path::PathBuf;
 use std::process::Stdio;

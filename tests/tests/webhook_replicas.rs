@@ -28,7 +28,7 @@ const LEASE_MS: u64 = 1500;
 fn example_binary() -> std::path::PathBuf {
     qikberry_tests::built::example(
         "webhook_receiver",
-        "cargo build -p qikberry --all-features --example webhook_receiver",
+        "cargo build -p qikberry-examples --example webhook_receiver",
     )
 }
 

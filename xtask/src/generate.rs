@@ -1,6 +1,7 @@
-//! `cargo xtask generate [--check] [--spec FILE] [--out DIR]`: regenerate `generated/src/api/`
-//! from `spec/qikberry.yaml`, or (with `--check`) fail with a readable summary when the
-//! checked-in files differ from what the spec generates.
+//! `cargo xtask generate [--check] [--spec FILE] [--out DIR]`: regenerate the whole `generated/`
+//! crate (manifest, README, licenses, `src/lib.rs`, `src/api/`) from `spec/qikberry.yaml`, or
+//! (with `--check`) fail with a readable summary when any file there differs from what the spec
+//! generates, is missing, or was added by hand.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -12,7 +13,7 @@ use crate::workspace;
 pub fn run(args: &[String]) -> Result<ExitCode, String> {
     let mut check = false;
     let mut spec_path = workspace::spec_path();
-    let mut out_dir = workspace::root().join("generated").join("src").join("api");
+    let mut out_dir = workspace::root().join("generated");
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
         match arg.as_str() {

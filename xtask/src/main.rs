@@ -25,11 +25,11 @@ Tasks:
   live-check --webhooks DIR
                          check recorded webhook deliveries against the callback schemas
   regenerate             the main job: install the spec validators, lint the spec, regenerate
-                         generated/src/api/, and type-check the crate with all features
+                         generated/, and type-check the crate with all features
   compile-proof          compile a strict user crate of the old spec against the crate of the
                          new one for every spec-diff fixture pair and five mutations of the
                          real spec; fails where spec-diff's verdict and the compiler disagree
-  generate [--check]     regenerate generated/src/api/ from spec/qikberry.yaml
+  generate [--check]     regenerate the whole generated/ crate from spec/qikberry.yaml
                          (--check: fail with a diff summary if the checked-in output drifted)
   spec-lint [FILE]       run every spec check; problems are named by JSON pointer
   spec-diff [--base REV | --old FILE] [--new FILE] [--format markdown|json] [--fail-on breaking]

@@ -2,7 +2,7 @@
 //!
 //! 1. installs the outside spec validators into `.tools/` if they are missing (as `cargo xtask
 //!    test` does), 2. runs every spec check (`cargo xtask spec-lint`), 3. regenerates
-//!    `generated/src/api/` (`cargo xtask generate`), 4. type-checks the `qikberry` crate with all
+//!    `generated/` (`cargo xtask generate`), 4. type-checks the `qikberry` crate with all
 //!    features, its examples, tests and benches, so a spec change that generates broken code is
 //!    caught here and not by the first user.
 
@@ -39,7 +39,7 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
         return Err(format!("the regenerated crate does not build ({status})"));
     }
     eprintln!(
-        "xtask regenerate: done; review `git diff generated/src/api` and `cargo xtask spec-diff --base main`"
+        "xtask regenerate: done; review `git diff generated` and `cargo xtask spec-diff --base main`"
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -202,7 +202,7 @@ fn print_env(o: &Options, rest_port: u16, smpp_port: u16) {
         println!("  export {line}");
     }
     println!(
-        "\n  cargo run -p qikberry --example send_sms -- 919999999999 \"Hello\"\n\n\
+        "\n  cargo run -p qikberry-examples --example send_sms -- 919999999999 \"Hello\"\n\n\
          SMPP: any system_id/password binds at 127.0.0.1:{smpp_port} (plain, no TLS).\n\
          Webhooks: register one with the webhooks API or restart with --webhook-url URL."
     );

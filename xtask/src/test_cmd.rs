@@ -61,7 +61,7 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
                 "build".into(),
                 "--locked".into(),
                 "--manifest-path".into(),
-                "generated/fuzz/Cargo.toml".into(),
+                "fuzz/Cargo.toml".into(),
                 "--bins".into(),
             ],
         ),

@@ -66,16 +66,13 @@ impl AddCredits {
     }
 }
 ///What the spec says about `account_add_credits` (see [`crate::request::Operation`]).
-pub static ACCOUNT_ADD_CREDITS: crate::request::Operation = crate::request::Operation {
-    id: "account_add_credits",
-    method: reqwest::Method::POST,
-    server: crate::request::Server::V2,
-    path: "finance/credits",
-    idempotent: false,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static ACCOUNT_ADD_CREDITS: crate::request::Operation = crate::request::Operation::new(
+    "account_add_credits",
+    crate::reqwest::Method::POST,
+    crate::request::Server::V2,
+    "finance/credits",
+    false,
+);
 /// Request builder for [`Account::get_balance`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -95,17 +92,15 @@ impl GetBalance {
     }
 }
 ///What the spec says about `account_get_balance` (see [`crate::request::Operation`]).
-pub static ACCOUNT_GET_BALANCE: crate::request::Operation = crate::request::Operation {
-    id: "account_get_balance",
-    method: reqwest::Method::GET,
-    server: crate::request::Server::V2,
-    path: "finance/balance",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: Some(crate::request::RateLimit {
+pub static ACCOUNT_GET_BALANCE: crate::request::Operation = crate::request::Operation::new(
+        "account_get_balance",
+        crate::reqwest::Method::GET,
+        crate::request::Server::V2,
+        "finance/balance",
+        true,
+    )
+    .rate_limit(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
         scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-    }),
-};
+    });

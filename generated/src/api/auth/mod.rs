@@ -68,20 +68,19 @@ impl GenerateToken {
     }
 }
 ///What the spec says about `auth_generate_token` (see [`crate::request::Operation`]).
-pub static AUTH_GENERATE_TOKEN: crate::request::Operation = crate::request::Operation {
-    id: "auth_generate_token",
-    method: reqwest::Method::GET,
-    server: crate::request::Server::V3,
-    path: "auth/token/generate",
-    idempotent: false,
-    secret_params: &[],
-    secret_fields: &["access_token"],
-    rate_limit: Some(crate::request::RateLimit {
+pub static AUTH_GENERATE_TOKEN: crate::request::Operation = crate::request::Operation::new(
+        "auth_generate_token",
+        crate::reqwest::Method::GET,
+        crate::request::Server::V3,
+        "auth/token/generate",
+        false,
+    )
+    .secret_fields(&["access_token"])
+    .rate_limit(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
         scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-    }),
-};
+    });
 /// Request builder for [`Auth::get_me`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -98,20 +97,18 @@ impl GetMe {
     }
 }
 ///What the spec says about `auth_get_me` (see [`crate::request::Operation`]).
-pub static AUTH_GET_ME: crate::request::Operation = crate::request::Operation {
-    id: "auth_get_me",
-    method: reqwest::Method::GET,
-    server: crate::request::Server::V2,
-    path: "auth/me",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: Some(crate::request::RateLimit {
+pub static AUTH_GET_ME: crate::request::Operation = crate::request::Operation::new(
+        "auth_get_me",
+        crate::reqwest::Method::GET,
+        crate::request::Server::V2,
+        "auth/me",
+        true,
+    )
+    .rate_limit(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
         scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-    }),
-};
+    });
 /// Request builder for [`Auth::refresh_token`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -131,17 +128,16 @@ impl RefreshToken {
     }
 }
 ///What the spec says about `auth_refresh_token` (see [`crate::request::Operation`]).
-pub static AUTH_REFRESH_TOKEN: crate::request::Operation = crate::request::Operation {
-    id: "auth_refresh_token",
-    method: reqwest::Method::GET,
-    server: crate::request::Server::V3,
-    path: "auth/token/refresh",
-    idempotent: false,
-    secret_params: &[],
-    secret_fields: &["access_token"],
-    rate_limit: Some(crate::request::RateLimit {
+pub static AUTH_REFRESH_TOKEN: crate::request::Operation = crate::request::Operation::new(
+        "auth_refresh_token",
+        crate::reqwest::Method::GET,
+        crate::request::Server::V3,
+        "auth/token/refresh",
+        false,
+    )
+    .secret_fields(&["access_token"])
+    .rate_limit(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
         scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-    }),
-};
+    });

@@ -502,16 +502,13 @@ impl AddContactIdentifier {
     }
 }
 ///What the spec says about `contacts_add_contact_identifier` (see [`crate::request::Operation`]).
-pub static CONTACTS_ADD_CONTACT_IDENTIFIER: crate::request::Operation = crate::request::Operation {
-    id: "contacts_add_contact_identifier",
-    method: reqwest::Method::POST,
-    server: crate::request::Server::V2,
-    path: "contacts/{contact_id}/identifiers",
-    idempotent: false,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static CONTACTS_ADD_CONTACT_IDENTIFIER: crate::request::Operation = crate::request::Operation::new(
+    "contacts_add_contact_identifier",
+    crate::reqwest::Method::POST,
+    crate::request::Server::V2,
+    "contacts/{contact_id}/identifiers",
+    false,
+);
 /// Request builder for [`Contacts::create_contact`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -535,16 +532,13 @@ impl CreateContact {
     }
 }
 ///What the spec says about `contacts_create_contact` (see [`crate::request::Operation`]).
-pub static CONTACTS_CREATE_CONTACT: crate::request::Operation = crate::request::Operation {
-    id: "contacts_create_contact",
-    method: reqwest::Method::POST,
-    server: crate::request::Server::V2,
-    path: "contacts",
-    idempotent: false,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static CONTACTS_CREATE_CONTACT: crate::request::Operation = crate::request::Operation::new(
+    "contacts_create_contact",
+    crate::reqwest::Method::POST,
+    crate::request::Server::V2,
+    "contacts",
+    false,
+);
 /// Request builder for [`Contacts::create_segment`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -568,16 +562,13 @@ impl CreateSegment {
     }
 }
 ///What the spec says about `contacts_create_segment` (see [`crate::request::Operation`]).
-pub static CONTACTS_CREATE_SEGMENT: crate::request::Operation = crate::request::Operation {
-    id: "contacts_create_segment",
-    method: reqwest::Method::POST,
-    server: crate::request::Server::V2,
-    path: "contacts/segments",
-    idempotent: false,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static CONTACTS_CREATE_SEGMENT: crate::request::Operation = crate::request::Operation::new(
+    "contacts_create_segment",
+    crate::reqwest::Method::POST,
+    crate::request::Server::V2,
+    "contacts/segments",
+    false,
+);
 /// Request builder for [`Contacts::create_tag`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -601,16 +592,13 @@ impl CreateTag {
     }
 }
 ///What the spec says about `contacts_create_tag` (see [`crate::request::Operation`]).
-pub static CONTACTS_CREATE_TAG: crate::request::Operation = crate::request::Operation {
-    id: "contacts_create_tag",
-    method: reqwest::Method::POST,
-    server: crate::request::Server::V2,
-    path: "contacts/tags",
-    idempotent: false,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static CONTACTS_CREATE_TAG: crate::request::Operation = crate::request::Operation::new(
+    "contacts_create_tag",
+    crate::reqwest::Method::POST,
+    crate::request::Server::V2,
+    "contacts/tags",
+    false,
+);
 /// Request builder for [`Contacts::delete_contact`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -632,16 +620,13 @@ impl DeleteContact {
     }
 }
 ///What the spec says about `contacts_delete_contact` (see [`crate::request::Operation`]).
-pub static CONTACTS_DELETE_CONTACT: crate::request::Operation = crate::request::Operation {
-    id: "contacts_delete_contact",
-    method: reqwest::Method::DELETE,
-    server: crate::request::Server::V2,
-    path: "contacts/{contact_id}",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static CONTACTS_DELETE_CONTACT: crate::request::Operation = crate::request::Operation::new(
+    "contacts_delete_contact",
+    crate::reqwest::Method::DELETE,
+    crate::request::Server::V2,
+    "contacts/{contact_id}",
+    true,
+);
 /// Request builder for [`Contacts::delete_contact_identifier`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -667,16 +652,13 @@ impl DeleteContactIdentifier {
     }
 }
 ///What the spec says about `contacts_delete_contact_identifier` (see [`crate::request::Operation`]).
-pub static CONTACTS_DELETE_CONTACT_IDENTIFIER: crate::request::Operation = crate::request::Operation {
-    id: "contacts_delete_contact_identifier",
-    method: reqwest::Method::DELETE,
-    server: crate::request::Server::V2,
-    path: "contacts/{contact_id}/identifiers/{identifier_id}",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static CONTACTS_DELETE_CONTACT_IDENTIFIER: crate::request::Operation = crate::request::Operation::new(
+    "contacts_delete_contact_identifier",
+    crate::reqwest::Method::DELETE,
+    crate::request::Server::V2,
+    "contacts/{contact_id}/identifiers/{identifier_id}",
+    true,
+);
 /// Request builder for [`Contacts::delete_import`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -698,16 +680,13 @@ impl DeleteImport {
     }
 }
 ///What the spec says about `contacts_delete_import` (see [`crate::request::Operation`]).
-pub static CONTACTS_DELETE_IMPORT: crate::request::Operation = crate::request::Operation {
-    id: "contacts_delete_import",
-    method: reqwest::Method::DELETE,
-    server: crate::request::Server::V2,
-    path: "contacts/import/subscribers/{import_id}",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static CONTACTS_DELETE_IMPORT: crate::request::Operation = crate::request::Operation::new(
+    "contacts_delete_import",
+    crate::reqwest::Method::DELETE,
+    crate::request::Server::V2,
+    "contacts/import/subscribers/{import_id}",
+    true,
+);
 /// Request builder for [`Contacts::delete_segment`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -729,16 +708,13 @@ impl DeleteSegment {
     }
 }
 ///What the spec says about `contacts_delete_segment` (see [`crate::request::Operation`]).
-pub static CONTACTS_DELETE_SEGMENT: crate::request::Operation = crate::request::Operation {
-    id: "contacts_delete_segment",
-    method: reqwest::Method::DELETE,
-    server: crate::request::Server::V2,
-    path: "contacts/segments/{segment_id}",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static CONTACTS_DELETE_SEGMENT: crate::request::Operation = crate::request::Operation::new(
+    "contacts_delete_segment",
+    crate::reqwest::Method::DELETE,
+    crate::request::Server::V2,
+    "contacts/segments/{segment_id}",
+    true,
+);
 /// Request builder for [`Contacts::delete_tag`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -760,16 +736,13 @@ impl DeleteTag {
     }
 }
 ///What the spec says about `contacts_delete_tag` (see [`crate::request::Operation`]).
-pub static CONTACTS_DELETE_TAG: crate::request::Operation = crate::request::Operation {
-    id: "contacts_delete_tag",
-    method: reqwest::Method::DELETE,
-    server: crate::request::Server::V2,
-    path: "contacts/tags/{tag_id}",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static CONTACTS_DELETE_TAG: crate::request::Operation = crate::request::Operation::new(
+    "contacts_delete_tag",
+    crate::reqwest::Method::DELETE,
+    crate::request::Server::V2,
+    "contacts/tags/{tag_id}",
+    true,
+);
 /// Request builder for [`Contacts::get_contact`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -791,20 +764,18 @@ impl GetContact {
     }
 }
 ///What the spec says about `contacts_get_contact` (see [`crate::request::Operation`]).
-pub static CONTACTS_GET_CONTACT: crate::request::Operation = crate::request::Operation {
-    id: "contacts_get_contact",
-    method: reqwest::Method::GET,
-    server: crate::request::Server::V2,
-    path: "contacts/{contact_id}",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: Some(crate::request::RateLimit {
+pub static CONTACTS_GET_CONTACT: crate::request::Operation = crate::request::Operation::new(
+        "contacts_get_contact",
+        crate::reqwest::Method::GET,
+        crate::request::Server::V2,
+        "contacts/{contact_id}",
+        true,
+    )
+    .rate_limit(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
         scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-    }),
-};
+    });
 /// Request builder for [`Contacts::get_contact_identifier`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -830,20 +801,18 @@ impl GetContactIdentifier {
     }
 }
 ///What the spec says about `contacts_get_contact_identifier` (see [`crate::request::Operation`]).
-pub static CONTACTS_GET_CONTACT_IDENTIFIER: crate::request::Operation = crate::request::Operation {
-    id: "contacts_get_contact_identifier",
-    method: reqwest::Method::GET,
-    server: crate::request::Server::V2,
-    path: "contacts/{contact_id}/identifiers/{identifier_id}",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: Some(crate::request::RateLimit {
+pub static CONTACTS_GET_CONTACT_IDENTIFIER: crate::request::Operation = crate::request::Operation::new(
+        "contacts_get_contact_identifier",
+        crate::reqwest::Method::GET,
+        crate::request::Server::V2,
+        "contacts/{contact_id}/identifiers/{identifier_id}",
+        true,
+    )
+    .rate_limit(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
         scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-    }),
-};
+    });
 /// Request builder for [`Contacts::get_import`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -865,20 +834,18 @@ impl GetImport {
     }
 }
 ///What the spec says about `contacts_get_import` (see [`crate::request::Operation`]).
-pub static CONTACTS_GET_IMPORT: crate::request::Operation = crate::request::Operation {
-    id: "contacts_get_import",
-    method: reqwest::Method::GET,
-    server: crate::request::Server::V2,
-    path: "contacts/import/subscribers/{import_id}",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: Some(crate::request::RateLimit {
+pub static CONTACTS_GET_IMPORT: crate::request::Operation = crate::request::Operation::new(
+        "contacts_get_import",
+        crate::reqwest::Method::GET,
+        crate::request::Server::V2,
+        "contacts/import/subscribers/{import_id}",
+        true,
+    )
+    .rate_limit(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
         scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-    }),
-};
+    });
 /// Request builder for [`Contacts::get_segment`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -900,20 +867,18 @@ impl GetSegment {
     }
 }
 ///What the spec says about `contacts_get_segment` (see [`crate::request::Operation`]).
-pub static CONTACTS_GET_SEGMENT: crate::request::Operation = crate::request::Operation {
-    id: "contacts_get_segment",
-    method: reqwest::Method::GET,
-    server: crate::request::Server::V2,
-    path: "contacts/segments/{segment_id}",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: Some(crate::request::RateLimit {
+pub static CONTACTS_GET_SEGMENT: crate::request::Operation = crate::request::Operation::new(
+        "contacts_get_segment",
+        crate::reqwest::Method::GET,
+        crate::request::Server::V2,
+        "contacts/segments/{segment_id}",
+        true,
+    )
+    .rate_limit(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
         scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-    }),
-};
+    });
 /// Request builder for [`Contacts::get_tag`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -935,20 +900,18 @@ impl GetTag {
     }
 }
 ///What the spec says about `contacts_get_tag` (see [`crate::request::Operation`]).
-pub static CONTACTS_GET_TAG: crate::request::Operation = crate::request::Operation {
-    id: "contacts_get_tag",
-    method: reqwest::Method::GET,
-    server: crate::request::Server::V2,
-    path: "contacts/tags/{tag_id}",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: Some(crate::request::RateLimit {
+pub static CONTACTS_GET_TAG: crate::request::Operation = crate::request::Operation::new(
+        "contacts_get_tag",
+        crate::reqwest::Method::GET,
+        crate::request::Server::V2,
+        "contacts/tags/{tag_id}",
+        true,
+    )
+    .rate_limit(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
         scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-    }),
-};
+    });
 /// Request builder for [`Contacts::import_subscribers`]: set optional parameters, then `.send().await`.
 #[must_use = "a request builder does nothing until `.send().await`"]
 pub struct ImportSubscribers {
@@ -983,16 +946,13 @@ impl ImportSubscribers {
     }
 }
 ///What the spec says about `contacts_import_subscribers` (see [`crate::request::Operation`]).
-pub static CONTACTS_IMPORT_SUBSCRIBERS: crate::request::Operation = crate::request::Operation {
-    id: "contacts_import_subscribers",
-    method: reqwest::Method::POST,
-    server: crate::request::Server::V2,
-    path: "contacts/import/subscribers",
-    idempotent: false,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static CONTACTS_IMPORT_SUBSCRIBERS: crate::request::Operation = crate::request::Operation::new(
+    "contacts_import_subscribers",
+    crate::reqwest::Method::POST,
+    crate::request::Server::V2,
+    "contacts/import/subscribers",
+    false,
+);
 /// Request builder for [`Contacts::list_contact_identifiers`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -1048,20 +1008,18 @@ impl ListContactIdentifiers {
     }
 }
 ///What the spec says about `contacts_list_contact_identifiers` (see [`crate::request::Operation`]).
-pub static CONTACTS_LIST_CONTACT_IDENTIFIERS: crate::request::Operation = crate::request::Operation {
-    id: "contacts_list_contact_identifiers",
-    method: reqwest::Method::GET,
-    server: crate::request::Server::V2,
-    path: "contacts/{contact_id}/identifiers",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: Some(crate::request::RateLimit {
+pub static CONTACTS_LIST_CONTACT_IDENTIFIERS: crate::request::Operation = crate::request::Operation::new(
+        "contacts_list_contact_identifiers",
+        crate::reqwest::Method::GET,
+        crate::request::Server::V2,
+        "contacts/{contact_id}/identifiers",
+        true,
+    )
+    .rate_limit(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
         scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-    }),
-};
+    });
 /// Request builder for [`Contacts::list_contacts`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -1111,20 +1069,18 @@ impl ListContacts {
     }
 }
 ///What the spec says about `contacts_list_contacts` (see [`crate::request::Operation`]).
-pub static CONTACTS_LIST_CONTACTS: crate::request::Operation = crate::request::Operation {
-    id: "contacts_list_contacts",
-    method: reqwest::Method::GET,
-    server: crate::request::Server::V2,
-    path: "contacts",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: Some(crate::request::RateLimit {
+pub static CONTACTS_LIST_CONTACTS: crate::request::Operation = crate::request::Operation::new(
+        "contacts_list_contacts",
+        crate::reqwest::Method::GET,
+        crate::request::Server::V2,
+        "contacts",
+        true,
+    )
+    .rate_limit(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
         scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-    }),
-};
+    });
 /// Request builder for [`Contacts::list_identifiers`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -1176,20 +1132,18 @@ impl ListIdentifiers {
     }
 }
 ///What the spec says about `contacts_list_identifiers` (see [`crate::request::Operation`]).
-pub static CONTACTS_LIST_IDENTIFIERS: crate::request::Operation = crate::request::Operation {
-    id: "contacts_list_identifiers",
-    method: reqwest::Method::GET,
-    server: crate::request::Server::V2,
-    path: "contacts/identifiers",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: Some(crate::request::RateLimit {
+pub static CONTACTS_LIST_IDENTIFIERS: crate::request::Operation = crate::request::Operation::new(
+        "contacts_list_identifiers",
+        crate::reqwest::Method::GET,
+        crate::request::Server::V2,
+        "contacts/identifiers",
+        true,
+    )
+    .rate_limit(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
         scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-    }),
-};
+    });
 /// Request builder for [`Contacts::list_imports`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -1239,20 +1193,18 @@ impl ListImports {
     }
 }
 ///What the spec says about `contacts_list_imports` (see [`crate::request::Operation`]).
-pub static CONTACTS_LIST_IMPORTS: crate::request::Operation = crate::request::Operation {
-    id: "contacts_list_imports",
-    method: reqwest::Method::GET,
-    server: crate::request::Server::V2,
-    path: "contacts/import/subscribers",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: Some(crate::request::RateLimit {
+pub static CONTACTS_LIST_IMPORTS: crate::request::Operation = crate::request::Operation::new(
+        "contacts_list_imports",
+        crate::reqwest::Method::GET,
+        crate::request::Server::V2,
+        "contacts/import/subscribers",
+        true,
+    )
+    .rate_limit(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
         scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-    }),
-};
+    });
 /// Request builder for [`Contacts::list_segment_subscribers`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -1306,20 +1258,18 @@ impl ListSegmentSubscribers {
     }
 }
 ///What the spec says about `contacts_list_segment_subscribers` (see [`crate::request::Operation`]).
-pub static CONTACTS_LIST_SEGMENT_SUBSCRIBERS: crate::request::Operation = crate::request::Operation {
-    id: "contacts_list_segment_subscribers",
-    method: reqwest::Method::GET,
-    server: crate::request::Server::V2,
-    path: "contacts/segments/{segment_id}/subscribers",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: Some(crate::request::RateLimit {
+pub static CONTACTS_LIST_SEGMENT_SUBSCRIBERS: crate::request::Operation = crate::request::Operation::new(
+        "contacts_list_segment_subscribers",
+        crate::reqwest::Method::GET,
+        crate::request::Server::V2,
+        "contacts/segments/{segment_id}/subscribers",
+        true,
+    )
+    .rate_limit(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
         scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-    }),
-};
+    });
 /// Request builder for [`Contacts::list_segments`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -1346,20 +1296,18 @@ impl ListSegments {
     }
 }
 ///What the spec says about `contacts_list_segments` (see [`crate::request::Operation`]).
-pub static CONTACTS_LIST_SEGMENTS: crate::request::Operation = crate::request::Operation {
-    id: "contacts_list_segments",
-    method: reqwest::Method::GET,
-    server: crate::request::Server::V2,
-    path: "contacts/segments",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: Some(crate::request::RateLimit {
+pub static CONTACTS_LIST_SEGMENTS: crate::request::Operation = crate::request::Operation::new(
+        "contacts_list_segments",
+        crate::reqwest::Method::GET,
+        crate::request::Server::V2,
+        "contacts/segments",
+        true,
+    )
+    .rate_limit(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
         scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-    }),
-};
+    });
 /// Request builder for [`Contacts::list_tags`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -1409,20 +1357,18 @@ impl ListTags {
     }
 }
 ///What the spec says about `contacts_list_tags` (see [`crate::request::Operation`]).
-pub static CONTACTS_LIST_TAGS: crate::request::Operation = crate::request::Operation {
-    id: "contacts_list_tags",
-    method: reqwest::Method::GET,
-    server: crate::request::Server::V2,
-    path: "contacts/tags",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: Some(crate::request::RateLimit {
+pub static CONTACTS_LIST_TAGS: crate::request::Operation = crate::request::Operation::new(
+        "contacts_list_tags",
+        crate::reqwest::Method::GET,
+        crate::request::Server::V2,
+        "contacts/tags",
+        true,
+    )
+    .rate_limit(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
         scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-    }),
-};
+    });
 /// Request builder for [`Contacts::update_contact`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -1448,16 +1394,13 @@ impl UpdateContact {
     }
 }
 ///What the spec says about `contacts_update_contact` (see [`crate::request::Operation`]).
-pub static CONTACTS_UPDATE_CONTACT: crate::request::Operation = crate::request::Operation {
-    id: "contacts_update_contact",
-    method: reqwest::Method::PUT,
-    server: crate::request::Server::V2,
-    path: "contacts/{contact_id}",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static CONTACTS_UPDATE_CONTACT: crate::request::Operation = crate::request::Operation::new(
+    "contacts_update_contact",
+    crate::reqwest::Method::PUT,
+    crate::request::Server::V2,
+    "contacts/{contact_id}",
+    true,
+);
 /// Request builder for [`Contacts::update_contact_identifier`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -1487,16 +1430,13 @@ impl UpdateContactIdentifier {
     }
 }
 ///What the spec says about `contacts_update_contact_identifier` (see [`crate::request::Operation`]).
-pub static CONTACTS_UPDATE_CONTACT_IDENTIFIER: crate::request::Operation = crate::request::Operation {
-    id: "contacts_update_contact_identifier",
-    method: reqwest::Method::PUT,
-    server: crate::request::Server::V2,
-    path: "contacts/{contact_id}/identifiers/{identifier_id}",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static CONTACTS_UPDATE_CONTACT_IDENTIFIER: crate::request::Operation = crate::request::Operation::new(
+    "contacts_update_contact_identifier",
+    crate::reqwest::Method::PUT,
+    crate::request::Server::V2,
+    "contacts/{contact_id}/identifiers/{identifier_id}",
+    true,
+);
 /// Request builder for [`Contacts::update_segment`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -1522,16 +1462,13 @@ impl UpdateSegment {
     }
 }
 ///What the spec says about `contacts_update_segment` (see [`crate::request::Operation`]).
-pub static CONTACTS_UPDATE_SEGMENT: crate::request::Operation = crate::request::Operation {
-    id: "contacts_update_segment",
-    method: reqwest::Method::PUT,
-    server: crate::request::Server::V2,
-    path: "contacts/segments/{segment_id}",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static CONTACTS_UPDATE_SEGMENT: crate::request::Operation = crate::request::Operation::new(
+    "contacts_update_segment",
+    crate::reqwest::Method::PUT,
+    crate::request::Server::V2,
+    "contacts/segments/{segment_id}",
+    true,
+);
 /// Request builder for [`Contacts::update_tag`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -1557,13 +1494,10 @@ impl UpdateTag {
     }
 }
 ///What the spec says about `contacts_update_tag` (see [`crate::request::Operation`]).
-pub static CONTACTS_UPDATE_TAG: crate::request::Operation = crate::request::Operation {
-    id: "contacts_update_tag",
-    method: reqwest::Method::PUT,
-    server: crate::request::Server::V2,
-    path: "contacts/tags/{tag_id}",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static CONTACTS_UPDATE_TAG: crate::request::Operation = crate::request::Operation::new(
+    "contacts_update_tag",
+    crate::reqwest::Method::PUT,
+    crate::request::Server::V2,
+    "contacts/tags/{tag_id}",
+    true,
+);

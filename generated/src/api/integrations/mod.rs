@@ -98,16 +98,13 @@ impl SendClevertapJson {
     }
 }
 ///What the spec says about `integrations_send_clevertap_json` (see [`crate::request::Operation`]).
-pub static INTEGRATIONS_SEND_CLEVERTAP_JSON: crate::request::Operation = crate::request::Operation {
-    id: "integrations_send_clevertap_json",
-    method: reqwest::Method::POST,
-    server: crate::request::Server::V2,
-    path: "sms/clevertap/json",
-    idempotent: false,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static INTEGRATIONS_SEND_CLEVERTAP_JSON: crate::request::Operation = crate::request::Operation::new(
+    "integrations_send_clevertap_json",
+    crate::reqwest::Method::POST,
+    crate::request::Server::V2,
+    "sms/clevertap/json",
+    false,
+);
 /// Request builder for [`Integrations::send_clevertap_sms`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -139,16 +136,13 @@ impl SendClevertapSms {
     }
 }
 ///What the spec says about `integrations_send_clevertap_sms` (see [`crate::request::Operation`]).
-pub static INTEGRATIONS_SEND_CLEVERTAP_SMS: crate::request::Operation = crate::request::Operation {
-    id: "integrations_send_clevertap_sms",
-    method: reqwest::Method::POST,
-    server: crate::request::Server::V2,
-    path: "sms/clevertap/send",
-    idempotent: false,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static INTEGRATIONS_SEND_CLEVERTAP_SMS: crate::request::Operation = crate::request::Operation::new(
+    "integrations_send_clevertap_sms",
+    crate::reqwest::Method::POST,
+    crate::request::Server::V2,
+    "sms/clevertap/send",
+    false,
+);
 /// Request builder for [`Integrations::send_moengage_sms`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -180,13 +174,10 @@ impl SendMoengageSms {
     }
 }
 ///What the spec says about `integrations_send_moengage_sms` (see [`crate::request::Operation`]).
-pub static INTEGRATIONS_SEND_MOENGAGE_SMS: crate::request::Operation = crate::request::Operation {
-    id: "integrations_send_moengage_sms",
-    method: reqwest::Method::POST,
-    server: crate::request::Server::V2,
-    path: "sms/moengage/send",
-    idempotent: false,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static INTEGRATIONS_SEND_MOENGAGE_SMS: crate::request::Operation = crate::request::Operation::new(
+    "integrations_send_moengage_sms",
+    crate::reqwest::Method::POST,
+    crate::request::Server::V2,
+    "sms/moengage/send",
+    false,
+);

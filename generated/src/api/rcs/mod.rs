@@ -302,16 +302,13 @@ impl CleanUnsubscribers {
     }
 }
 ///What the spec says about `rcs_clean_unsubscribers` (see [`crate::request::Operation`]).
-pub static RCS_CLEAN_UNSUBSCRIBERS: crate::request::Operation = crate::request::Operation {
-    id: "rcs_clean_unsubscribers",
-    method: reqwest::Method::DELETE,
-    server: crate::request::Server::V2,
-    path: "rcs/suppressions/unsubscribers",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static RCS_CLEAN_UNSUBSCRIBERS: crate::request::Operation = crate::request::Operation::new(
+    "rcs_clean_unsubscribers",
+    crate::reqwest::Method::DELETE,
+    crate::request::Server::V2,
+    "rcs/suppressions/unsubscribers",
+    true,
+);
 /// Request builder for [`Rcs::create_template`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -335,16 +332,13 @@ impl CreateTemplate {
     }
 }
 ///What the spec says about `rcs_create_template` (see [`crate::request::Operation`]).
-pub static RCS_CREATE_TEMPLATE: crate::request::Operation = crate::request::Operation {
-    id: "rcs_create_template",
-    method: reqwest::Method::POST,
-    server: crate::request::Server::V2,
-    path: "rcs/templates",
-    idempotent: false,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static RCS_CREATE_TEMPLATE: crate::request::Operation = crate::request::Operation::new(
+    "rcs_create_template",
+    crate::reqwest::Method::POST,
+    crate::request::Server::V2,
+    "rcs/templates",
+    false,
+);
 /// Request builder for [`Rcs::create_unsubscriber`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -368,16 +362,13 @@ impl CreateUnsubscriber {
     }
 }
 ///What the spec says about `rcs_create_unsubscriber` (see [`crate::request::Operation`]).
-pub static RCS_CREATE_UNSUBSCRIBER: crate::request::Operation = crate::request::Operation {
-    id: "rcs_create_unsubscriber",
-    method: reqwest::Method::POST,
-    server: crate::request::Server::V2,
-    path: "rcs/suppressions/unsubscribers",
-    idempotent: false,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static RCS_CREATE_UNSUBSCRIBER: crate::request::Operation = crate::request::Operation::new(
+    "rcs_create_unsubscriber",
+    crate::reqwest::Method::POST,
+    crate::request::Server::V2,
+    "rcs/suppressions/unsubscribers",
+    false,
+);
 /// Request builder for [`Rcs::delete_template`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -399,16 +390,13 @@ impl DeleteTemplate {
     }
 }
 ///What the spec says about `rcs_delete_template` (see [`crate::request::Operation`]).
-pub static RCS_DELETE_TEMPLATE: crate::request::Operation = crate::request::Operation {
-    id: "rcs_delete_template",
-    method: reqwest::Method::DELETE,
-    server: crate::request::Server::V2,
-    path: "rcs/templates/{template_id}",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static RCS_DELETE_TEMPLATE: crate::request::Operation = crate::request::Operation::new(
+    "rcs_delete_template",
+    crate::reqwest::Method::DELETE,
+    crate::request::Server::V2,
+    "rcs/templates/{template_id}",
+    true,
+);
 /// Request builder for [`Rcs::delete_unsubscriber`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -430,16 +418,13 @@ impl DeleteUnsubscriber {
     }
 }
 ///What the spec says about `rcs_delete_unsubscriber` (see [`crate::request::Operation`]).
-pub static RCS_DELETE_UNSUBSCRIBER: crate::request::Operation = crate::request::Operation {
-    id: "rcs_delete_unsubscriber",
-    method: reqwest::Method::DELETE,
-    server: crate::request::Server::V2,
-    path: "rcs/suppressions/unsubscribers/{unsubscriber_id}",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static RCS_DELETE_UNSUBSCRIBER: crate::request::Operation = crate::request::Operation::new(
+    "rcs_delete_unsubscriber",
+    crate::reqwest::Method::DELETE,
+    crate::request::Server::V2,
+    "rcs/suppressions/unsubscribers/{unsubscriber_id}",
+    true,
+);
 /// Request builder for [`Rcs::get_message_status`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -467,20 +452,18 @@ impl GetMessageStatus {
     }
 }
 ///What the spec says about `rcs_get_message_status` (see [`crate::request::Operation`]).
-pub static RCS_GET_MESSAGE_STATUS: crate::request::Operation = crate::request::Operation {
-    id: "rcs_get_message_status",
-    method: reqwest::Method::GET,
-    server: crate::request::Server::V2,
-    path: "rcs/message/status",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: Some(crate::request::RateLimit {
+pub static RCS_GET_MESSAGE_STATUS: crate::request::Operation = crate::request::Operation::new(
+        "rcs_get_message_status",
+        crate::reqwest::Method::GET,
+        crate::request::Server::V2,
+        "rcs/message/status",
+        true,
+    )
+    .rate_limit(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
         scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-    }),
-};
+    });
 /// Request builder for [`Rcs::get_template`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -502,20 +485,18 @@ impl GetTemplate {
     }
 }
 ///What the spec says about `rcs_get_template` (see [`crate::request::Operation`]).
-pub static RCS_GET_TEMPLATE: crate::request::Operation = crate::request::Operation {
-    id: "rcs_get_template",
-    method: reqwest::Method::GET,
-    server: crate::request::Server::V2,
-    path: "rcs/templates/{template_id}",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: Some(crate::request::RateLimit {
+pub static RCS_GET_TEMPLATE: crate::request::Operation = crate::request::Operation::new(
+        "rcs_get_template",
+        crate::reqwest::Method::GET,
+        crate::request::Server::V2,
+        "rcs/templates/{template_id}",
+        true,
+    )
+    .rate_limit(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
         scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-    }),
-};
+    });
 /// Request builder for [`Rcs::get_unsubscriber`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -537,20 +518,18 @@ impl GetUnsubscriber {
     }
 }
 ///What the spec says about `rcs_get_unsubscriber` (see [`crate::request::Operation`]).
-pub static RCS_GET_UNSUBSCRIBER: crate::request::Operation = crate::request::Operation {
-    id: "rcs_get_unsubscriber",
-    method: reqwest::Method::GET,
-    server: crate::request::Server::V2,
-    path: "rcs/suppressions/unsubscribers/{unsubscriber_id}",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: Some(crate::request::RateLimit {
+pub static RCS_GET_UNSUBSCRIBER: crate::request::Operation = crate::request::Operation::new(
+        "rcs_get_unsubscriber",
+        crate::reqwest::Method::GET,
+        crate::request::Server::V2,
+        "rcs/suppressions/unsubscribers/{unsubscriber_id}",
+        true,
+    )
+    .rate_limit(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
         scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-    }),
-};
+    });
 /// Request builder for [`Rcs::import_unsubscribers`]: set optional parameters, then `.send().await`.
 #[must_use = "a request builder does nothing until `.send().await`"]
 pub struct ImportUnsubscribers {
@@ -574,16 +553,13 @@ impl ImportUnsubscribers {
     }
 }
 ///What the spec says about `rcs_import_unsubscribers` (see [`crate::request::Operation`]).
-pub static RCS_IMPORT_UNSUBSCRIBERS: crate::request::Operation = crate::request::Operation {
-    id: "rcs_import_unsubscribers",
-    method: reqwest::Method::POST,
-    server: crate::request::Server::V2,
-    path: "rcs/suppressions/unsubscribers/import",
-    idempotent: false,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static RCS_IMPORT_UNSUBSCRIBERS: crate::request::Operation = crate::request::Operation::new(
+    "rcs_import_unsubscribers",
+    crate::reqwest::Method::POST,
+    crate::request::Server::V2,
+    "rcs/suppressions/unsubscribers/import",
+    false,
+);
 /// Request builder for [`Rcs::list_pricing`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -643,20 +619,18 @@ impl ListPricing {
     }
 }
 ///What the spec says about `rcs_list_pricing` (see [`crate::request::Operation`]).
-pub static RCS_LIST_PRICING: crate::request::Operation = crate::request::Operation {
-    id: "rcs_list_pricing",
-    method: reqwest::Method::GET,
-    server: crate::request::Server::V2,
-    path: "rcs/pricing",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: Some(crate::request::RateLimit {
+pub static RCS_LIST_PRICING: crate::request::Operation = crate::request::Operation::new(
+        "rcs_list_pricing",
+        crate::reqwest::Method::GET,
+        crate::request::Server::V2,
+        "rcs/pricing",
+        true,
+    )
+    .rate_limit(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
         scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-    }),
-};
+    });
 /// Request builder for [`Rcs::list_templates`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -716,20 +690,18 @@ impl ListTemplates {
     }
 }
 ///What the spec says about `rcs_list_templates` (see [`crate::request::Operation`]).
-pub static RCS_LIST_TEMPLATES: crate::request::Operation = crate::request::Operation {
-    id: "rcs_list_templates",
-    method: reqwest::Method::GET,
-    server: crate::request::Server::V2,
-    path: "rcs/templates",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: Some(crate::request::RateLimit {
+pub static RCS_LIST_TEMPLATES: crate::request::Operation = crate::request::Operation::new(
+        "rcs_list_templates",
+        crate::reqwest::Method::GET,
+        crate::request::Server::V2,
+        "rcs/templates",
+        true,
+    )
+    .rate_limit(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
         scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-    }),
-};
+    });
 /// Request builder for [`Rcs::list_unsubscribers`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -779,20 +751,18 @@ impl ListUnsubscribers {
     }
 }
 ///What the spec says about `rcs_list_unsubscribers` (see [`crate::request::Operation`]).
-pub static RCS_LIST_UNSUBSCRIBERS: crate::request::Operation = crate::request::Operation {
-    id: "rcs_list_unsubscribers",
-    method: reqwest::Method::GET,
-    server: crate::request::Server::V2,
-    path: "rcs/suppressions/unsubscribers",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: Some(crate::request::RateLimit {
+pub static RCS_LIST_UNSUBSCRIBERS: crate::request::Operation = crate::request::Operation::new(
+        "rcs_list_unsubscribers",
+        crate::reqwest::Method::GET,
+        crate::request::Server::V2,
+        "rcs/suppressions/unsubscribers",
+        true,
+    )
+    .rate_limit(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
         scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-    }),
-};
+    });
 /// Request builder for [`Rcs::send_message`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -816,16 +786,13 @@ impl SendMessage {
     }
 }
 ///What the spec says about `rcs_send_message` (see [`crate::request::Operation`]).
-pub static RCS_SEND_MESSAGE: crate::request::Operation = crate::request::Operation {
-    id: "rcs_send_message",
-    method: reqwest::Method::POST,
-    server: crate::request::Server::V2,
-    path: "rcs/message/send",
-    idempotent: false,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static RCS_SEND_MESSAGE: crate::request::Operation = crate::request::Operation::new(
+    "rcs_send_message",
+    crate::reqwest::Method::POST,
+    crate::request::Server::V2,
+    "rcs/message/send",
+    false,
+);
 /// Request builder for [`Rcs::send_template`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -849,16 +816,13 @@ impl SendTemplate {
     }
 }
 ///What the spec says about `rcs_send_template` (see [`crate::request::Operation`]).
-pub static RCS_SEND_TEMPLATE: crate::request::Operation = crate::request::Operation {
-    id: "rcs_send_template",
-    method: reqwest::Method::POST,
-    server: crate::request::Server::V2,
-    path: "rcs/send/template",
-    idempotent: false,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static RCS_SEND_TEMPLATE: crate::request::Operation = crate::request::Operation::new(
+    "rcs_send_template",
+    crate::reqwest::Method::POST,
+    crate::request::Server::V2,
+    "rcs/send/template",
+    false,
+);
 /// Request builder for [`Rcs::update_template`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -884,16 +848,13 @@ impl UpdateTemplate {
     }
 }
 ///What the spec says about `rcs_update_template` (see [`crate::request::Operation`]).
-pub static RCS_UPDATE_TEMPLATE: crate::request::Operation = crate::request::Operation {
-    id: "rcs_update_template",
-    method: reqwest::Method::PUT,
-    server: crate::request::Server::V2,
-    path: "rcs/templates/{template_id}",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static RCS_UPDATE_TEMPLATE: crate::request::Operation = crate::request::Operation::new(
+    "rcs_update_template",
+    crate::reqwest::Method::PUT,
+    crate::request::Server::V2,
+    "rcs/templates/{template_id}",
+    true,
+);
 /// Request builder for [`Rcs::update_unsubscriber`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -919,16 +880,13 @@ impl UpdateUnsubscriber {
     }
 }
 ///What the spec says about `rcs_update_unsubscriber` (see [`crate::request::Operation`]).
-pub static RCS_UPDATE_UNSUBSCRIBER: crate::request::Operation = crate::request::Operation {
-    id: "rcs_update_unsubscriber",
-    method: reqwest::Method::PUT,
-    server: crate::request::Server::V2,
-    path: "rcs/suppressions/unsubscribers/{unsubscriber_id}",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static RCS_UPDATE_UNSUBSCRIBER: crate::request::Operation = crate::request::Operation::new(
+    "rcs_update_unsubscriber",
+    crate::reqwest::Method::PUT,
+    crate::request::Server::V2,
+    "rcs/suppressions/unsubscribers/{unsubscriber_id}",
+    true,
+);
 /// Filters (x-filter-group `RcsMessageStatusFilter`): set the ones you need, then pass it to the request builder's `filter`.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]

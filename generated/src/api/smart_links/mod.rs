@@ -82,17 +82,15 @@ impl ListVisits {
     }
 }
 ///What the spec says about `smart_links_list_visits` (see [`crate::request::Operation`]).
-pub static SMART_LINKS_LIST_VISITS: crate::request::Operation = crate::request::Operation {
-    id: "smart_links_list_visits",
-    method: reqwest::Method::GET,
-    server: crate::request::Server::V2,
-    path: "link/urls/{link_id}/visits",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: Some(crate::request::RateLimit {
+pub static SMART_LINKS_LIST_VISITS: crate::request::Operation = crate::request::Operation::new(
+        "smart_links_list_visits",
+        crate::reqwest::Method::GET,
+        crate::request::Server::V2,
+        "link/urls/{link_id}/visits",
+        true,
+    )
+    .rate_limit(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
         scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-    }),
-};
+    });

@@ -533,16 +533,13 @@ impl CleanBlockedTemplates {
     }
 }
 ///What the spec says about `sms_clean_blocked_templates` (see [`crate::request::Operation`]).
-pub static SMS_CLEAN_BLOCKED_TEMPLATES: crate::request::Operation = crate::request::Operation {
-    id: "sms_clean_blocked_templates",
-    method: reqwest::Method::DELETE,
-    server: crate::request::Server::V2,
-    path: "sms/suppressions/templates",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static SMS_CLEAN_BLOCKED_TEMPLATES: crate::request::Operation = crate::request::Operation::new(
+    "sms_clean_blocked_templates",
+    crate::reqwest::Method::DELETE,
+    crate::request::Server::V2,
+    "sms/suppressions/templates",
+    true,
+);
 /// Request builder for [`Sms::clean_unsubscribers`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -562,16 +559,13 @@ impl CleanUnsubscribers {
     }
 }
 ///What the spec says about `sms_clean_unsubscribers` (see [`crate::request::Operation`]).
-pub static SMS_CLEAN_UNSUBSCRIBERS: crate::request::Operation = crate::request::Operation {
-    id: "sms_clean_unsubscribers",
-    method: reqwest::Method::DELETE,
-    server: crate::request::Server::V2,
-    path: "sms/suppressions/unsubscribers",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static SMS_CLEAN_UNSUBSCRIBERS: crate::request::Operation = crate::request::Operation::new(
+    "sms_clean_unsubscribers",
+    crate::reqwest::Method::DELETE,
+    crate::request::Server::V2,
+    "sms/suppressions/unsubscribers",
+    true,
+);
 /// Request builder for [`Sms::create_blocked_template`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -595,16 +589,13 @@ impl CreateBlockedTemplate {
     }
 }
 ///What the spec says about `sms_create_blocked_template` (see [`crate::request::Operation`]).
-pub static SMS_CREATE_BLOCKED_TEMPLATE: crate::request::Operation = crate::request::Operation {
-    id: "sms_create_blocked_template",
-    method: reqwest::Method::POST,
-    server: crate::request::Server::V2,
-    path: "sms/suppressions/templates",
-    idempotent: false,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static SMS_CREATE_BLOCKED_TEMPLATE: crate::request::Operation = crate::request::Operation::new(
+    "sms_create_blocked_template",
+    crate::reqwest::Method::POST,
+    crate::request::Server::V2,
+    "sms/suppressions/templates",
+    false,
+);
 /// Request builder for [`Sms::create_sender`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -628,16 +619,13 @@ impl CreateSender {
     }
 }
 ///What the spec says about `sms_create_sender` (see [`crate::request::Operation`]).
-pub static SMS_CREATE_SENDER: crate::request::Operation = crate::request::Operation {
-    id: "sms_create_sender",
-    method: reqwest::Method::POST,
-    server: crate::request::Server::V2,
-    path: "sms/senders",
-    idempotent: false,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static SMS_CREATE_SENDER: crate::request::Operation = crate::request::Operation::new(
+    "sms_create_sender",
+    crate::reqwest::Method::POST,
+    crate::request::Server::V2,
+    "sms/senders",
+    false,
+);
 /// Request builder for [`Sms::create_template`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -661,16 +649,13 @@ impl CreateTemplate {
     }
 }
 ///What the spec says about `sms_create_template` (see [`crate::request::Operation`]).
-pub static SMS_CREATE_TEMPLATE: crate::request::Operation = crate::request::Operation {
-    id: "sms_create_template",
-    method: reqwest::Method::POST,
-    server: crate::request::Server::V2,
-    path: "sms/templates",
-    idempotent: false,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static SMS_CREATE_TEMPLATE: crate::request::Operation = crate::request::Operation::new(
+    "sms_create_template",
+    crate::reqwest::Method::POST,
+    crate::request::Server::V2,
+    "sms/templates",
+    false,
+);
 /// Request builder for [`Sms::create_unsubscriber`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -694,16 +679,13 @@ impl CreateUnsubscriber {
     }
 }
 ///What the spec says about `sms_create_unsubscriber` (see [`crate::request::Operation`]).
-pub static SMS_CREATE_UNSUBSCRIBER: crate::request::Operation = crate::request::Operation {
-    id: "sms_create_unsubscriber",
-    method: reqwest::Method::POST,
-    server: crate::request::Server::V2,
-    path: "sms/suppressions/unsubscribers",
-    idempotent: false,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static SMS_CREATE_UNSUBSCRIBER: crate::request::Operation = crate::request::Operation::new(
+    "sms_create_unsubscriber",
+    crate::reqwest::Method::POST,
+    crate::request::Server::V2,
+    "sms/suppressions/unsubscribers",
+    false,
+);
 /// Request builder for [`Sms::delete_blocked_template`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -725,16 +707,13 @@ impl DeleteBlockedTemplate {
     }
 }
 ///What the spec says about `sms_delete_blocked_template` (see [`crate::request::Operation`]).
-pub static SMS_DELETE_BLOCKED_TEMPLATE: crate::request::Operation = crate::request::Operation {
-    id: "sms_delete_blocked_template",
-    method: reqwest::Method::DELETE,
-    server: crate::request::Server::V2,
-    path: "sms/suppressions/templates/{blocked_template_id}",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static SMS_DELETE_BLOCKED_TEMPLATE: crate::request::Operation = crate::request::Operation::new(
+    "sms_delete_blocked_template",
+    crate::reqwest::Method::DELETE,
+    crate::request::Server::V2,
+    "sms/suppressions/templates/{blocked_template_id}",
+    true,
+);
 /// Request builder for [`Sms::delete_sender`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -756,16 +735,13 @@ impl DeleteSender {
     }
 }
 ///What the spec says about `sms_delete_sender` (see [`crate::request::Operation`]).
-pub static SMS_DELETE_SENDER: crate::request::Operation = crate::request::Operation {
-    id: "sms_delete_sender",
-    method: reqwest::Method::DELETE,
-    server: crate::request::Server::V2,
-    path: "sms/senders/{sender_id}",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static SMS_DELETE_SENDER: crate::request::Operation = crate::request::Operation::new(
+    "sms_delete_sender",
+    crate::reqwest::Method::DELETE,
+    crate::request::Server::V2,
+    "sms/senders/{sender_id}",
+    true,
+);
 /// Request builder for [`Sms::delete_template`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -787,16 +763,13 @@ impl DeleteTemplate {
     }
 }
 ///What the spec says about `sms_delete_template` (see [`crate::request::Operation`]).
-pub static SMS_DELETE_TEMPLATE: crate::request::Operation = crate::request::Operation {
-    id: "sms_delete_template",
-    method: reqwest::Method::DELETE,
-    server: crate::request::Server::V2,
-    path: "sms/templates/{template_id}",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static SMS_DELETE_TEMPLATE: crate::request::Operation = crate::request::Operation::new(
+    "sms_delete_template",
+    crate::reqwest::Method::DELETE,
+    crate::request::Server::V2,
+    "sms/templates/{template_id}",
+    true,
+);
 /// Request builder for [`Sms::delete_unsubscriber`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -818,16 +791,13 @@ impl DeleteUnsubscriber {
     }
 }
 ///What the spec says about `sms_delete_unsubscriber` (see [`crate::request::Operation`]).
-pub static SMS_DELETE_UNSUBSCRIBER: crate::request::Operation = crate::request::Operation {
-    id: "sms_delete_unsubscriber",
-    method: reqwest::Method::DELETE,
-    server: crate::request::Server::V2,
-    path: "sms/suppressions/unsubscribers/{unsubscriber_id}",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static SMS_DELETE_UNSUBSCRIBER: crate::request::Operation = crate::request::Operation::new(
+    "sms_delete_unsubscriber",
+    crate::reqwest::Method::DELETE,
+    crate::request::Server::V2,
+    "sms/suppressions/unsubscribers/{unsubscriber_id}",
+    true,
+);
 /// Request builder for [`Sms::get_blocked_template`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -849,20 +819,18 @@ impl GetBlockedTemplate {
     }
 }
 ///What the spec says about `sms_get_blocked_template` (see [`crate::request::Operation`]).
-pub static SMS_GET_BLOCKED_TEMPLATE: crate::request::Operation = crate::request::Operation {
-    id: "sms_get_blocked_template",
-    method: reqwest::Method::GET,
-    server: crate::request::Server::V2,
-    path: "sms/suppressions/templates/{blocked_template_id}",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: Some(crate::request::RateLimit {
+pub static SMS_GET_BLOCKED_TEMPLATE: crate::request::Operation = crate::request::Operation::new(
+        "sms_get_blocked_template",
+        crate::reqwest::Method::GET,
+        crate::request::Server::V2,
+        "sms/suppressions/templates/{blocked_template_id}",
+        true,
+    )
+    .rate_limit(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
         scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-    }),
-};
+    });
 /// Request builder for [`Sms::get_delivery_status`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -925,20 +893,18 @@ impl GetDeliveryStatus {
     }
 }
 ///What the spec says about `sms_get_delivery_status` (see [`crate::request::Operation`]).
-pub static SMS_GET_DELIVERY_STATUS: crate::request::Operation = crate::request::Operation {
-    id: "sms_get_delivery_status",
-    method: reqwest::Method::GET,
-    server: crate::request::Server::V2,
-    path: "sms/status",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: Some(crate::request::RateLimit {
+pub static SMS_GET_DELIVERY_STATUS: crate::request::Operation = crate::request::Operation::new(
+        "sms_get_delivery_status",
+        crate::reqwest::Method::GET,
+        crate::request::Server::V2,
+        "sms/status",
+        true,
+    )
+    .rate_limit(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
         scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-    }),
-};
+    });
 /// Request builder for [`Sms::get_sender`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -960,20 +926,18 @@ impl GetSender {
     }
 }
 ///What the spec says about `sms_get_sender` (see [`crate::request::Operation`]).
-pub static SMS_GET_SENDER: crate::request::Operation = crate::request::Operation {
-    id: "sms_get_sender",
-    method: reqwest::Method::GET,
-    server: crate::request::Server::V2,
-    path: "sms/senders/{sender_id}",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: Some(crate::request::RateLimit {
+pub static SMS_GET_SENDER: crate::request::Operation = crate::request::Operation::new(
+        "sms_get_sender",
+        crate::reqwest::Method::GET,
+        crate::request::Server::V2,
+        "sms/senders/{sender_id}",
+        true,
+    )
+    .rate_limit(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
         scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-    }),
-};
+    });
 /// Request builder for [`Sms::get_template`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -995,20 +959,18 @@ impl GetTemplate {
     }
 }
 ///What the spec says about `sms_get_template` (see [`crate::request::Operation`]).
-pub static SMS_GET_TEMPLATE: crate::request::Operation = crate::request::Operation {
-    id: "sms_get_template",
-    method: reqwest::Method::GET,
-    server: crate::request::Server::V2,
-    path: "sms/templates/{template_id}",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: Some(crate::request::RateLimit {
+pub static SMS_GET_TEMPLATE: crate::request::Operation = crate::request::Operation::new(
+        "sms_get_template",
+        crate::reqwest::Method::GET,
+        crate::request::Server::V2,
+        "sms/templates/{template_id}",
+        true,
+    )
+    .rate_limit(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
         scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-    }),
-};
+    });
 /// Request builder for [`Sms::get_unsubscriber`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -1030,20 +992,18 @@ impl GetUnsubscriber {
     }
 }
 ///What the spec says about `sms_get_unsubscriber` (see [`crate::request::Operation`]).
-pub static SMS_GET_UNSUBSCRIBER: crate::request::Operation = crate::request::Operation {
-    id: "sms_get_unsubscriber",
-    method: reqwest::Method::GET,
-    server: crate::request::Server::V2,
-    path: "sms/suppressions/unsubscribers/{unsubscriber_id}",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: Some(crate::request::RateLimit {
+pub static SMS_GET_UNSUBSCRIBER: crate::request::Operation = crate::request::Operation::new(
+        "sms_get_unsubscriber",
+        crate::reqwest::Method::GET,
+        crate::request::Server::V2,
+        "sms/suppressions/unsubscribers/{unsubscriber_id}",
+        true,
+    )
+    .rate_limit(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
         scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-    }),
-};
+    });
 /// Request builder for [`Sms::import_blocked_templates`]: set optional parameters, then `.send().await`.
 #[must_use = "a request builder does nothing until `.send().await`"]
 pub struct ImportBlockedTemplates {
@@ -1081,16 +1041,13 @@ impl ImportBlockedTemplates {
     }
 }
 ///What the spec says about `sms_import_blocked_templates` (see [`crate::request::Operation`]).
-pub static SMS_IMPORT_BLOCKED_TEMPLATES: crate::request::Operation = crate::request::Operation {
-    id: "sms_import_blocked_templates",
-    method: reqwest::Method::POST,
-    server: crate::request::Server::V2,
-    path: "sms/suppressions/templates/import",
-    idempotent: false,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static SMS_IMPORT_BLOCKED_TEMPLATES: crate::request::Operation = crate::request::Operation::new(
+    "sms_import_blocked_templates",
+    crate::reqwest::Method::POST,
+    crate::request::Server::V2,
+    "sms/suppressions/templates/import",
+    false,
+);
 /// Request builder for [`Sms::import_unsubscribers`]: set optional parameters, then `.send().await`.
 #[must_use = "a request builder does nothing until `.send().await`"]
 pub struct ImportUnsubscribers {
@@ -1114,16 +1071,13 @@ impl ImportUnsubscribers {
     }
 }
 ///What the spec says about `sms_import_unsubscribers` (see [`crate::request::Operation`]).
-pub static SMS_IMPORT_UNSUBSCRIBERS: crate::request::Operation = crate::request::Operation {
-    id: "sms_import_unsubscribers",
-    method: reqwest::Method::POST,
-    server: crate::request::Server::V2,
-    path: "sms/suppressions/unsubscribers/import",
-    idempotent: false,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static SMS_IMPORT_UNSUBSCRIBERS: crate::request::Operation = crate::request::Operation::new(
+    "sms_import_unsubscribers",
+    crate::reqwest::Method::POST,
+    crate::request::Server::V2,
+    "sms/suppressions/unsubscribers/import",
+    false,
+);
 /// Request builder for [`Sms::list_blocked_templates`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -1184,20 +1138,18 @@ impl ListBlockedTemplates {
     }
 }
 ///What the spec says about `sms_list_blocked_templates` (see [`crate::request::Operation`]).
-pub static SMS_LIST_BLOCKED_TEMPLATES: crate::request::Operation = crate::request::Operation {
-    id: "sms_list_blocked_templates",
-    method: reqwest::Method::GET,
-    server: crate::request::Server::V2,
-    path: "sms/suppressions/templates",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: Some(crate::request::RateLimit {
+pub static SMS_LIST_BLOCKED_TEMPLATES: crate::request::Operation = crate::request::Operation::new(
+        "sms_list_blocked_templates",
+        crate::reqwest::Method::GET,
+        crate::request::Server::V2,
+        "sms/suppressions/templates",
+        true,
+    )
+    .rate_limit(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
         scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-    }),
-};
+    });
 /// Request builder for [`Sms::list_pricing`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -1256,20 +1208,18 @@ impl ListPricing {
     }
 }
 ///What the spec says about `sms_list_pricing` (see [`crate::request::Operation`]).
-pub static SMS_LIST_PRICING: crate::request::Operation = crate::request::Operation {
-    id: "sms_list_pricing",
-    method: reqwest::Method::GET,
-    server: crate::request::Server::V2,
-    path: "sms/pricing",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: Some(crate::request::RateLimit {
+pub static SMS_LIST_PRICING: crate::request::Operation = crate::request::Operation::new(
+        "sms_list_pricing",
+        crate::reqwest::Method::GET,
+        crate::request::Server::V2,
+        "sms/pricing",
+        true,
+    )
+    .rate_limit(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
         scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-    }),
-};
+    });
 /// Request builder for [`Sms::list_senders`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -1326,20 +1276,18 @@ impl ListSenders {
     }
 }
 ///What the spec says about `sms_list_senders` (see [`crate::request::Operation`]).
-pub static SMS_LIST_SENDERS: crate::request::Operation = crate::request::Operation {
-    id: "sms_list_senders",
-    method: reqwest::Method::GET,
-    server: crate::request::Server::V2,
-    path: "sms/senders",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: Some(crate::request::RateLimit {
+pub static SMS_LIST_SENDERS: crate::request::Operation = crate::request::Operation::new(
+        "sms_list_senders",
+        crate::reqwest::Method::GET,
+        crate::request::Server::V2,
+        "sms/senders",
+        true,
+    )
+    .rate_limit(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
         scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-    }),
-};
+    });
 /// Request builder for [`Sms::list_templates`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -1396,20 +1344,18 @@ impl ListTemplates {
     }
 }
 ///What the spec says about `sms_list_templates` (see [`crate::request::Operation`]).
-pub static SMS_LIST_TEMPLATES: crate::request::Operation = crate::request::Operation {
-    id: "sms_list_templates",
-    method: reqwest::Method::GET,
-    server: crate::request::Server::V2,
-    path: "sms/templates",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: Some(crate::request::RateLimit {
+pub static SMS_LIST_TEMPLATES: crate::request::Operation = crate::request::Operation::new(
+        "sms_list_templates",
+        crate::reqwest::Method::GET,
+        crate::request::Server::V2,
+        "sms/templates",
+        true,
+    )
+    .rate_limit(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
         scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-    }),
-};
+    });
 /// Request builder for [`Sms::list_unsubscribers`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -1470,20 +1416,18 @@ impl ListUnsubscribers {
     }
 }
 ///What the spec says about `sms_list_unsubscribers` (see [`crate::request::Operation`]).
-pub static SMS_LIST_UNSUBSCRIBERS: crate::request::Operation = crate::request::Operation {
-    id: "sms_list_unsubscribers",
-    method: reqwest::Method::GET,
-    server: crate::request::Server::V2,
-    path: "sms/suppressions/unsubscribers",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: Some(crate::request::RateLimit {
+pub static SMS_LIST_UNSUBSCRIBERS: crate::request::Operation = crate::request::Operation::new(
+        "sms_list_unsubscribers",
+        crate::reqwest::Method::GET,
+        crate::request::Server::V2,
+        "sms/suppressions/unsubscribers",
+        true,
+    )
+    .rate_limit(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
         scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-    }),
-};
+    });
 /// Request builder for [`Sms::send_message`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -1507,16 +1451,13 @@ impl SendMessage {
     }
 }
 ///What the spec says about `sms_send_message` (see [`crate::request::Operation`]).
-pub static SMS_SEND_MESSAGE: crate::request::Operation = crate::request::Operation {
-    id: "sms_send_message",
-    method: reqwest::Method::POST,
-    server: crate::request::Server::V2,
-    path: "sms/send",
-    idempotent: false,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static SMS_SEND_MESSAGE: crate::request::Operation = crate::request::Operation::new(
+    "sms_send_message",
+    crate::reqwest::Method::POST,
+    crate::request::Server::V2,
+    "sms/send",
+    false,
+);
 /// Request builder for [`Sms::send_template_message`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -1540,16 +1481,13 @@ impl SendTemplateMessage {
     }
 }
 ///What the spec says about `sms_send_template_message` (see [`crate::request::Operation`]).
-pub static SMS_SEND_TEMPLATE_MESSAGE: crate::request::Operation = crate::request::Operation {
-    id: "sms_send_template_message",
-    method: reqwest::Method::POST,
-    server: crate::request::Server::V2,
-    path: "sms/send/template",
-    idempotent: false,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static SMS_SEND_TEMPLATE_MESSAGE: crate::request::Operation = crate::request::Operation::new(
+    "sms_send_template_message",
+    crate::reqwest::Method::POST,
+    crate::request::Server::V2,
+    "sms/send/template",
+    false,
+);
 /// Request builder for [`Sms::send_text_message`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -1573,16 +1511,13 @@ impl SendTextMessage {
     }
 }
 ///What the spec says about `sms_send_text_message` (see [`crate::request::Operation`]).
-pub static SMS_SEND_TEXT_MESSAGE: crate::request::Operation = crate::request::Operation {
-    id: "sms_send_text_message",
-    method: reqwest::Method::POST,
-    server: crate::request::Server::V2,
-    path: "sms/message/send",
-    idempotent: false,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static SMS_SEND_TEXT_MESSAGE: crate::request::Operation = crate::request::Operation::new(
+    "sms_send_text_message",
+    crate::reqwest::Method::POST,
+    crate::request::Server::V2,
+    "sms/message/send",
+    false,
+);
 /// Request builder for [`Sms::update_blocked_template`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -1608,16 +1543,13 @@ impl UpdateBlockedTemplate {
     }
 }
 ///What the spec says about `sms_update_blocked_template` (see [`crate::request::Operation`]).
-pub static SMS_UPDATE_BLOCKED_TEMPLATE: crate::request::Operation = crate::request::Operation {
-    id: "sms_update_blocked_template",
-    method: reqwest::Method::PUT,
-    server: crate::request::Server::V2,
-    path: "sms/suppressions/templates/{blocked_template_id}",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static SMS_UPDATE_BLOCKED_TEMPLATE: crate::request::Operation = crate::request::Operation::new(
+    "sms_update_blocked_template",
+    crate::reqwest::Method::PUT,
+    crate::request::Server::V2,
+    "sms/suppressions/templates/{blocked_template_id}",
+    true,
+);
 /// Request builder for [`Sms::update_sender`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -1643,16 +1575,13 @@ impl UpdateSender {
     }
 }
 ///What the spec says about `sms_update_sender` (see [`crate::request::Operation`]).
-pub static SMS_UPDATE_SENDER: crate::request::Operation = crate::request::Operation {
-    id: "sms_update_sender",
-    method: reqwest::Method::PUT,
-    server: crate::request::Server::V2,
-    path: "sms/senders/{sender_id}",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static SMS_UPDATE_SENDER: crate::request::Operation = crate::request::Operation::new(
+    "sms_update_sender",
+    crate::reqwest::Method::PUT,
+    crate::request::Server::V2,
+    "sms/senders/{sender_id}",
+    true,
+);
 /// Request builder for [`Sms::update_template`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -1678,16 +1607,13 @@ impl UpdateTemplate {
     }
 }
 ///What the spec says about `sms_update_template` (see [`crate::request::Operation`]).
-pub static SMS_UPDATE_TEMPLATE: crate::request::Operation = crate::request::Operation {
-    id: "sms_update_template",
-    method: reqwest::Method::PUT,
-    server: crate::request::Server::V2,
-    path: "sms/templates/{template_id}",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static SMS_UPDATE_TEMPLATE: crate::request::Operation = crate::request::Operation::new(
+    "sms_update_template",
+    crate::reqwest::Method::PUT,
+    crate::request::Server::V2,
+    "sms/templates/{template_id}",
+    true,
+);
 /// Request builder for [`Sms::update_unsubscriber`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -1713,16 +1639,13 @@ impl UpdateUnsubscriber {
     }
 }
 ///What the spec says about `sms_update_unsubscriber` (see [`crate::request::Operation`]).
-pub static SMS_UPDATE_UNSUBSCRIBER: crate::request::Operation = crate::request::Operation {
-    id: "sms_update_unsubscriber",
-    method: reqwest::Method::PUT,
-    server: crate::request::Server::V2,
-    path: "sms/suppressions/unsubscribers/{unsubscriber_id}",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static SMS_UPDATE_UNSUBSCRIBER: crate::request::Operation = crate::request::Operation::new(
+    "sms_update_unsubscriber",
+    crate::reqwest::Method::PUT,
+    crate::request::Server::V2,
+    "sms/suppressions/unsubscribers/{unsubscriber_id}",
+    true,
+);
 /// Filters (x-filter-group `SmsBlockedTemplateFilter`): set the ones you need, then pass it to the request builder's `filter`.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]

@@ -110,16 +110,13 @@ impl CreateSubscription {
     }
 }
 ///What the spec says about `subscriptions_create_subscription` (see [`crate::request::Operation`]).
-pub static SUBSCRIPTIONS_CREATE_SUBSCRIPTION: crate::request::Operation = crate::request::Operation {
-    id: "subscriptions_create_subscription",
-    method: reqwest::Method::POST,
-    server: crate::request::Server::V2,
-    path: "developer/subscriptions",
-    idempotent: false,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static SUBSCRIPTIONS_CREATE_SUBSCRIPTION: crate::request::Operation = crate::request::Operation::new(
+    "subscriptions_create_subscription",
+    crate::reqwest::Method::POST,
+    crate::request::Server::V2,
+    "developer/subscriptions",
+    false,
+);
 /// Request builder for [`Subscriptions::delete_subscription`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -143,16 +140,13 @@ impl DeleteSubscription {
     }
 }
 ///What the spec says about `subscriptions_delete_subscription` (see [`crate::request::Operation`]).
-pub static SUBSCRIPTIONS_DELETE_SUBSCRIPTION: crate::request::Operation = crate::request::Operation {
-    id: "subscriptions_delete_subscription",
-    method: reqwest::Method::DELETE,
-    server: crate::request::Server::V2,
-    path: "developer/subscriptions/{subscription_id}",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static SUBSCRIPTIONS_DELETE_SUBSCRIPTION: crate::request::Operation = crate::request::Operation::new(
+    "subscriptions_delete_subscription",
+    crate::reqwest::Method::DELETE,
+    crate::request::Server::V2,
+    "developer/subscriptions/{subscription_id}",
+    true,
+);
 /// Request builder for [`Subscriptions::get_subscription`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -176,20 +170,18 @@ impl GetSubscription {
     }
 }
 ///What the spec says about `subscriptions_get_subscription` (see [`crate::request::Operation`]).
-pub static SUBSCRIPTIONS_GET_SUBSCRIPTION: crate::request::Operation = crate::request::Operation {
-    id: "subscriptions_get_subscription",
-    method: reqwest::Method::GET,
-    server: crate::request::Server::V2,
-    path: "developer/subscriptions/{subscription_id}",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: Some(crate::request::RateLimit {
+pub static SUBSCRIPTIONS_GET_SUBSCRIPTION: crate::request::Operation = crate::request::Operation::new(
+        "subscriptions_get_subscription",
+        crate::reqwest::Method::GET,
+        crate::request::Server::V2,
+        "developer/subscriptions/{subscription_id}",
+        true,
+    )
+    .rate_limit(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
         scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-    }),
-};
+    });
 /// Request builder for [`Subscriptions::list_subscriptions`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -241,17 +233,15 @@ impl ListSubscriptions {
     }
 }
 ///What the spec says about `subscriptions_list_subscriptions` (see [`crate::request::Operation`]).
-pub static SUBSCRIPTIONS_LIST_SUBSCRIPTIONS: crate::request::Operation = crate::request::Operation {
-    id: "subscriptions_list_subscriptions",
-    method: reqwest::Method::GET,
-    server: crate::request::Server::V2,
-    path: "developer/subscriptions",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: Some(crate::request::RateLimit {
+pub static SUBSCRIPTIONS_LIST_SUBSCRIPTIONS: crate::request::Operation = crate::request::Operation::new(
+        "subscriptions_list_subscriptions",
+        crate::reqwest::Method::GET,
+        crate::request::Server::V2,
+        "developer/subscriptions",
+        true,
+    )
+    .rate_limit(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
         scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-    }),
-};
+    });

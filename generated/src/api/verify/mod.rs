@@ -338,16 +338,13 @@ impl AddProfileChannels {
     }
 }
 ///What the spec says about `verify_add_profile_channels` (see [`crate::request::Operation`]).
-pub static VERIFY_ADD_PROFILE_CHANNELS: crate::request::Operation = crate::request::Operation {
-    id: "verify_add_profile_channels",
-    method: reqwest::Method::POST,
-    server: crate::request::Server::V2,
-    path: "verify/profiles/{profile_id}/channels",
-    idempotent: false,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static VERIFY_ADD_PROFILE_CHANNELS: crate::request::Operation = crate::request::Operation::new(
+    "verify_add_profile_channels",
+    crate::reqwest::Method::POST,
+    crate::request::Server::V2,
+    "verify/profiles/{profile_id}/channels",
+    false,
+);
 /// Request builder for [`Verify::cancel_otp`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -369,20 +366,18 @@ impl CancelOtp {
     }
 }
 ///What the spec says about `verify_cancel_otp` (see [`crate::request::Operation`]).
-pub static VERIFY_CANCEL_OTP: crate::request::Operation = crate::request::Operation {
-    id: "verify_cancel_otp",
-    method: reqwest::Method::GET,
-    server: crate::request::Server::V2,
-    path: "verify/cancel/{otp_id}",
-    idempotent: false,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: Some(crate::request::RateLimit {
+pub static VERIFY_CANCEL_OTP: crate::request::Operation = crate::request::Operation::new(
+        "verify_cancel_otp",
+        crate::reqwest::Method::GET,
+        crate::request::Server::V2,
+        "verify/cancel/{otp_id}",
+        false,
+    )
+    .rate_limit(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
         scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-    }),
-};
+    });
 /// Request builder for [`Verify::check_otp`]: set optional parameters, then `.send().await`.
 #[derive(Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -415,20 +410,19 @@ impl std::fmt::Debug for CheckOtp {
     }
 }
 ///What the spec says about `verify_check_otp` (see [`crate::request::Operation`]).
-pub static VERIFY_CHECK_OTP: crate::request::Operation = crate::request::Operation {
-    id: "verify_check_otp",
-    method: reqwest::Method::GET,
-    server: crate::request::Server::V2,
-    path: "verify/check/{otp_id}/{token}",
-    idempotent: false,
-    secret_params: &["token"],
-    secret_fields: &[],
-    rate_limit: Some(crate::request::RateLimit {
+pub static VERIFY_CHECK_OTP: crate::request::Operation = crate::request::Operation::new(
+        "verify_check_otp",
+        crate::reqwest::Method::GET,
+        crate::request::Server::V2,
+        "verify/check/{otp_id}/{token}",
+        false,
+    )
+    .secret_params(&["token"])
+    .rate_limit(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
         scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-    }),
-};
+    });
 /// Request builder for [`Verify::create_profile`]: set optional parameters, then `.send().await`.
 ///
 /// <div class="warning">Unconfirmed path (<code>x-path-inferred</code>): see the method's documentation.</div>
@@ -454,16 +448,13 @@ impl CreateProfile {
     }
 }
 ///What the spec says about `verify_create_profile` (see [`crate::request::Operation`]).
-pub static VERIFY_CREATE_PROFILE: crate::request::Operation = crate::request::Operation {
-    id: "verify_create_profile",
-    method: reqwest::Method::POST,
-    server: crate::request::Server::V2,
-    path: "verify/profiles",
-    idempotent: false,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static VERIFY_CREATE_PROFILE: crate::request::Operation = crate::request::Operation::new(
+    "verify_create_profile",
+    crate::reqwest::Method::POST,
+    crate::request::Server::V2,
+    "verify/profiles",
+    false,
+);
 /// Request builder for [`Verify::delete_profile`]: set optional parameters, then `.send().await`.
 ///
 /// <div class="warning">Unconfirmed path (<code>x-path-inferred</code>): see the method's documentation.</div>
@@ -487,16 +478,13 @@ impl DeleteProfile {
     }
 }
 ///What the spec says about `verify_delete_profile` (see [`crate::request::Operation`]).
-pub static VERIFY_DELETE_PROFILE: crate::request::Operation = crate::request::Operation {
-    id: "verify_delete_profile",
-    method: reqwest::Method::DELETE,
-    server: crate::request::Server::V2,
-    path: "verify/profiles/{profile_id}",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static VERIFY_DELETE_PROFILE: crate::request::Operation = crate::request::Operation::new(
+    "verify_delete_profile",
+    crate::reqwest::Method::DELETE,
+    crate::request::Server::V2,
+    "verify/profiles/{profile_id}",
+    true,
+);
 /// Request builder for [`Verify::delete_profile_channel`]: set optional parameters, then `.send().await`.
 ///
 /// <div class="warning">Unconfirmed path (<code>x-path-inferred</code>): see the method's documentation.</div>
@@ -522,16 +510,13 @@ impl DeleteProfileChannel {
     }
 }
 ///What the spec says about `verify_delete_profile_channel` (see [`crate::request::Operation`]).
-pub static VERIFY_DELETE_PROFILE_CHANNEL: crate::request::Operation = crate::request::Operation {
-    id: "verify_delete_profile_channel",
-    method: reqwest::Method::DELETE,
-    server: crate::request::Server::V2,
-    path: "verify/profiles/{profile_id}/channels/{channel_name}",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static VERIFY_DELETE_PROFILE_CHANNEL: crate::request::Operation = crate::request::Operation::new(
+    "verify_delete_profile_channel",
+    crate::reqwest::Method::DELETE,
+    crate::request::Server::V2,
+    "verify/profiles/{profile_id}/channels/{channel_name}",
+    true,
+);
 /// Request builder for [`Verify::get_profile`]: set optional parameters, then `.send().await`.
 ///
 /// <div class="warning">Unconfirmed path (<code>x-path-inferred</code>): see the method's documentation.</div>
@@ -555,20 +540,18 @@ impl GetProfile {
     }
 }
 ///What the spec says about `verify_get_profile` (see [`crate::request::Operation`]).
-pub static VERIFY_GET_PROFILE: crate::request::Operation = crate::request::Operation {
-    id: "verify_get_profile",
-    method: reqwest::Method::GET,
-    server: crate::request::Server::V2,
-    path: "verify/profiles/{profile_id}",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: Some(crate::request::RateLimit {
+pub static VERIFY_GET_PROFILE: crate::request::Operation = crate::request::Operation::new(
+        "verify_get_profile",
+        crate::reqwest::Method::GET,
+        crate::request::Server::V2,
+        "verify/profiles/{profile_id}",
+        true,
+    )
+    .rate_limit(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
         scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-    }),
-};
+    });
 /// Request builder for [`Verify::list_profiles`]: set optional parameters, then `.send().await`.
 ///
 /// <div class="warning">Unconfirmed path (<code>x-path-inferred</code>): see the method's documentation.</div>
@@ -629,20 +612,18 @@ impl ListProfiles {
     }
 }
 ///What the spec says about `verify_list_profiles` (see [`crate::request::Operation`]).
-pub static VERIFY_LIST_PROFILES: crate::request::Operation = crate::request::Operation {
-    id: "verify_list_profiles",
-    method: reqwest::Method::GET,
-    server: crate::request::Server::V2,
-    path: "verify/profiles",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: Some(crate::request::RateLimit {
+pub static VERIFY_LIST_PROFILES: crate::request::Operation = crate::request::Operation::new(
+        "verify_list_profiles",
+        crate::reqwest::Method::GET,
+        crate::request::Server::V2,
+        "verify/profiles",
+        true,
+    )
+    .rate_limit(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
         scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-    }),
-};
+    });
 /// Request builder for [`Verify::search_otp`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -664,20 +645,18 @@ impl SearchOtp {
     }
 }
 ///What the spec says about `verify_search_otp` (see [`crate::request::Operation`]).
-pub static VERIFY_SEARCH_OTP: crate::request::Operation = crate::request::Operation {
-    id: "verify_search_otp",
-    method: reqwest::Method::GET,
-    server: crate::request::Server::V2,
-    path: "verify/search/{otp_id}",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: Some(crate::request::RateLimit {
+pub static VERIFY_SEARCH_OTP: crate::request::Operation = crate::request::Operation::new(
+        "verify_search_otp",
+        crate::reqwest::Method::GET,
+        crate::request::Server::V2,
+        "verify/search/{otp_id}",
+        true,
+    )
+    .rate_limit(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
         scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-    }),
-};
+    });
 /// Request builder for [`Verify::send_otp`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -701,16 +680,14 @@ impl SendOtp {
     }
 }
 ///What the spec says about `verify_send_otp` (see [`crate::request::Operation`]).
-pub static VERIFY_SEND_OTP: crate::request::Operation = crate::request::Operation {
-    id: "verify_send_otp",
-    method: reqwest::Method::POST,
-    server: crate::request::Server::V2,
-    path: "verify/send",
-    idempotent: false,
-    secret_params: &[],
-    secret_fields: &["token"],
-    rate_limit: None,
-};
+pub static VERIFY_SEND_OTP: crate::request::Operation = crate::request::Operation::new(
+        "verify_send_otp",
+        crate::reqwest::Method::POST,
+        crate::request::Server::V2,
+        "verify/send",
+        false,
+    )
+    .secret_fields(&["token"]);
 /// Request builder for [`Verify::send_profile_otp`]: set optional parameters, then `.send().await`.
 ///
 /// <div class="warning">Unconfirmed path (<code>x-path-inferred</code>): see the method's documentation.</div>
@@ -736,16 +713,14 @@ impl SendProfileOtp {
     }
 }
 ///What the spec says about `verify_send_profile_otp` (see [`crate::request::Operation`]).
-pub static VERIFY_SEND_PROFILE_OTP: crate::request::Operation = crate::request::Operation {
-    id: "verify_send_profile_otp",
-    method: reqwest::Method::POST,
-    server: crate::request::Server::V2,
-    path: "verify/profile/send",
-    idempotent: false,
-    secret_params: &[],
-    secret_fields: &["token"],
-    rate_limit: None,
-};
+pub static VERIFY_SEND_PROFILE_OTP: crate::request::Operation = crate::request::Operation::new(
+        "verify_send_profile_otp",
+        crate::reqwest::Method::POST,
+        crate::request::Server::V2,
+        "verify/profile/send",
+        false,
+    )
+    .secret_fields(&["token"]);
 /// Request builder for [`Verify::update_profile`]: set optional parameters, then `.send().await`.
 ///
 /// <div class="warning">Unconfirmed path (<code>x-path-inferred</code>): see the method's documentation.</div>
@@ -773,16 +748,13 @@ impl UpdateProfile {
     }
 }
 ///What the spec says about `verify_update_profile` (see [`crate::request::Operation`]).
-pub static VERIFY_UPDATE_PROFILE: crate::request::Operation = crate::request::Operation {
-    id: "verify_update_profile",
-    method: reqwest::Method::PUT,
-    server: crate::request::Server::V2,
-    path: "verify/profiles/{profile_id}",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static VERIFY_UPDATE_PROFILE: crate::request::Operation = crate::request::Operation::new(
+    "verify_update_profile",
+    crate::reqwest::Method::PUT,
+    crate::request::Server::V2,
+    "verify/profiles/{profile_id}",
+    true,
+);
 /// Request builder for [`Verify::update_profile_channels`]: set optional parameters, then `.send().await`.
 ///
 /// <div class="warning">Unconfirmed path (<code>x-path-inferred</code>): see the method's documentation.</div>
@@ -812,16 +784,13 @@ impl UpdateProfileChannels {
     }
 }
 ///What the spec says about `verify_update_profile_channels` (see [`crate::request::Operation`]).
-pub static VERIFY_UPDATE_PROFILE_CHANNELS: crate::request::Operation = crate::request::Operation {
-    id: "verify_update_profile_channels",
-    method: reqwest::Method::PUT,
-    server: crate::request::Server::V2,
-    path: "verify/profiles/{profile_id}/channels",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static VERIFY_UPDATE_PROFILE_CHANNELS: crate::request::Operation = crate::request::Operation::new(
+    "verify_update_profile_channels",
+    crate::reqwest::Method::PUT,
+    crate::request::Server::V2,
+    "verify/profiles/{profile_id}/channels",
+    true,
+);
 /// Filters (x-filter-group `VerifyProfileFilter`): set the ones you need, then pass it to the request builder's `filter`.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]

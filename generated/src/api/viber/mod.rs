@@ -303,16 +303,13 @@ impl CleanUnsubscribers {
     }
 }
 ///What the spec says about `viber_clean_unsubscribers` (see [`crate::request::Operation`]).
-pub static VIBER_CLEAN_UNSUBSCRIBERS: crate::request::Operation = crate::request::Operation {
-    id: "viber_clean_unsubscribers",
-    method: reqwest::Method::DELETE,
-    server: crate::request::Server::V2,
-    path: "viber/suppressions/unsubscribers",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static VIBER_CLEAN_UNSUBSCRIBERS: crate::request::Operation = crate::request::Operation::new(
+    "viber_clean_unsubscribers",
+    crate::reqwest::Method::DELETE,
+    crate::request::Server::V2,
+    "viber/suppressions/unsubscribers",
+    true,
+);
 /// Request builder for [`Viber::create_template`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -336,16 +333,13 @@ impl CreateTemplate {
     }
 }
 ///What the spec says about `viber_create_template` (see [`crate::request::Operation`]).
-pub static VIBER_CREATE_TEMPLATE: crate::request::Operation = crate::request::Operation {
-    id: "viber_create_template",
-    method: reqwest::Method::POST,
-    server: crate::request::Server::V2,
-    path: "viber/templates",
-    idempotent: false,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static VIBER_CREATE_TEMPLATE: crate::request::Operation = crate::request::Operation::new(
+    "viber_create_template",
+    crate::reqwest::Method::POST,
+    crate::request::Server::V2,
+    "viber/templates",
+    false,
+);
 /// Request builder for [`Viber::create_unsubscriber`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -369,16 +363,13 @@ impl CreateUnsubscriber {
     }
 }
 ///What the spec says about `viber_create_unsubscriber` (see [`crate::request::Operation`]).
-pub static VIBER_CREATE_UNSUBSCRIBER: crate::request::Operation = crate::request::Operation {
-    id: "viber_create_unsubscriber",
-    method: reqwest::Method::POST,
-    server: crate::request::Server::V2,
-    path: "viber/suppressions/unsubscribers",
-    idempotent: false,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static VIBER_CREATE_UNSUBSCRIBER: crate::request::Operation = crate::request::Operation::new(
+    "viber_create_unsubscriber",
+    crate::reqwest::Method::POST,
+    crate::request::Server::V2,
+    "viber/suppressions/unsubscribers",
+    false,
+);
 /// Request builder for [`Viber::delete_template`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -400,16 +391,13 @@ impl DeleteTemplate {
     }
 }
 ///What the spec says about `viber_delete_template` (see [`crate::request::Operation`]).
-pub static VIBER_DELETE_TEMPLATE: crate::request::Operation = crate::request::Operation {
-    id: "viber_delete_template",
-    method: reqwest::Method::DELETE,
-    server: crate::request::Server::V2,
-    path: "viber/templates/{template_id}",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static VIBER_DELETE_TEMPLATE: crate::request::Operation = crate::request::Operation::new(
+    "viber_delete_template",
+    crate::reqwest::Method::DELETE,
+    crate::request::Server::V2,
+    "viber/templates/{template_id}",
+    true,
+);
 /// Request builder for [`Viber::delete_unsubscriber`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -431,16 +419,13 @@ impl DeleteUnsubscriber {
     }
 }
 ///What the spec says about `viber_delete_unsubscriber` (see [`crate::request::Operation`]).
-pub static VIBER_DELETE_UNSUBSCRIBER: crate::request::Operation = crate::request::Operation {
-    id: "viber_delete_unsubscriber",
-    method: reqwest::Method::DELETE,
-    server: crate::request::Server::V2,
-    path: "viber/suppressions/unsubscribers/{unsubscriber_id}",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static VIBER_DELETE_UNSUBSCRIBER: crate::request::Operation = crate::request::Operation::new(
+    "viber_delete_unsubscriber",
+    crate::reqwest::Method::DELETE,
+    crate::request::Server::V2,
+    "viber/suppressions/unsubscribers/{unsubscriber_id}",
+    true,
+);
 /// Request builder for [`Viber::get_message_status`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -474,20 +459,18 @@ impl GetMessageStatus {
     }
 }
 ///What the spec says about `viber_get_message_status` (see [`crate::request::Operation`]).
-pub static VIBER_GET_MESSAGE_STATUS: crate::request::Operation = crate::request::Operation {
-    id: "viber_get_message_status",
-    method: reqwest::Method::GET,
-    server: crate::request::Server::V2,
-    path: "viber/message/status",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: Some(crate::request::RateLimit {
+pub static VIBER_GET_MESSAGE_STATUS: crate::request::Operation = crate::request::Operation::new(
+        "viber_get_message_status",
+        crate::reqwest::Method::GET,
+        crate::request::Server::V2,
+        "viber/message/status",
+        true,
+    )
+    .rate_limit(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
         scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-    }),
-};
+    });
 /// Request builder for [`Viber::get_template`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -509,20 +492,18 @@ impl GetTemplate {
     }
 }
 ///What the spec says about `viber_get_template` (see [`crate::request::Operation`]).
-pub static VIBER_GET_TEMPLATE: crate::request::Operation = crate::request::Operation {
-    id: "viber_get_template",
-    method: reqwest::Method::GET,
-    server: crate::request::Server::V2,
-    path: "viber/templates/{template_id}",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: Some(crate::request::RateLimit {
+pub static VIBER_GET_TEMPLATE: crate::request::Operation = crate::request::Operation::new(
+        "viber_get_template",
+        crate::reqwest::Method::GET,
+        crate::request::Server::V2,
+        "viber/templates/{template_id}",
+        true,
+    )
+    .rate_limit(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
         scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-    }),
-};
+    });
 /// Request builder for [`Viber::get_unsubscriber`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -544,20 +525,18 @@ impl GetUnsubscriber {
     }
 }
 ///What the spec says about `viber_get_unsubscriber` (see [`crate::request::Operation`]).
-pub static VIBER_GET_UNSUBSCRIBER: crate::request::Operation = crate::request::Operation {
-    id: "viber_get_unsubscriber",
-    method: reqwest::Method::GET,
-    server: crate::request::Server::V2,
-    path: "viber/suppressions/unsubscribers/{unsubscriber_id}",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: Some(crate::request::RateLimit {
+pub static VIBER_GET_UNSUBSCRIBER: crate::request::Operation = crate::request::Operation::new(
+        "viber_get_unsubscriber",
+        crate::reqwest::Method::GET,
+        crate::request::Server::V2,
+        "viber/suppressions/unsubscribers/{unsubscriber_id}",
+        true,
+    )
+    .rate_limit(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
         scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-    }),
-};
+    });
 /// Request builder for [`Viber::import_unsubscribers`]: set optional parameters, then `.send().await`.
 #[must_use = "a request builder does nothing until `.send().await`"]
 pub struct ImportUnsubscribers {
@@ -581,16 +560,13 @@ impl ImportUnsubscribers {
     }
 }
 ///What the spec says about `viber_import_unsubscribers` (see [`crate::request::Operation`]).
-pub static VIBER_IMPORT_UNSUBSCRIBERS: crate::request::Operation = crate::request::Operation {
-    id: "viber_import_unsubscribers",
-    method: reqwest::Method::POST,
-    server: crate::request::Server::V2,
-    path: "viber/suppressions/unsubscribers/import",
-    idempotent: false,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static VIBER_IMPORT_UNSUBSCRIBERS: crate::request::Operation = crate::request::Operation::new(
+    "viber_import_unsubscribers",
+    crate::reqwest::Method::POST,
+    crate::request::Server::V2,
+    "viber/suppressions/unsubscribers/import",
+    false,
+);
 /// Request builder for [`Viber::list_pricing`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -650,20 +626,18 @@ impl ListPricing {
     }
 }
 ///What the spec says about `viber_list_pricing` (see [`crate::request::Operation`]).
-pub static VIBER_LIST_PRICING: crate::request::Operation = crate::request::Operation {
-    id: "viber_list_pricing",
-    method: reqwest::Method::GET,
-    server: crate::request::Server::V2,
-    path: "viber/pricing",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: Some(crate::request::RateLimit {
+pub static VIBER_LIST_PRICING: crate::request::Operation = crate::request::Operation::new(
+        "viber_list_pricing",
+        crate::reqwest::Method::GET,
+        crate::request::Server::V2,
+        "viber/pricing",
+        true,
+    )
+    .rate_limit(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
         scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-    }),
-};
+    });
 /// Request builder for [`Viber::list_templates`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -723,20 +697,18 @@ impl ListTemplates {
     }
 }
 ///What the spec says about `viber_list_templates` (see [`crate::request::Operation`]).
-pub static VIBER_LIST_TEMPLATES: crate::request::Operation = crate::request::Operation {
-    id: "viber_list_templates",
-    method: reqwest::Method::GET,
-    server: crate::request::Server::V2,
-    path: "viber/templates",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: Some(crate::request::RateLimit {
+pub static VIBER_LIST_TEMPLATES: crate::request::Operation = crate::request::Operation::new(
+        "viber_list_templates",
+        crate::reqwest::Method::GET,
+        crate::request::Server::V2,
+        "viber/templates",
+        true,
+    )
+    .rate_limit(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
         scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-    }),
-};
+    });
 /// Request builder for [`Viber::list_unsubscribers`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -788,20 +760,18 @@ impl ListUnsubscribers {
     }
 }
 ///What the spec says about `viber_list_unsubscribers` (see [`crate::request::Operation`]).
-pub static VIBER_LIST_UNSUBSCRIBERS: crate::request::Operation = crate::request::Operation {
-    id: "viber_list_unsubscribers",
-    method: reqwest::Method::GET,
-    server: crate::request::Server::V2,
-    path: "viber/suppressions/unsubscribers",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: Some(crate::request::RateLimit {
+pub static VIBER_LIST_UNSUBSCRIBERS: crate::request::Operation = crate::request::Operation::new(
+        "viber_list_unsubscribers",
+        crate::reqwest::Method::GET,
+        crate::request::Server::V2,
+        "viber/suppressions/unsubscribers",
+        true,
+    )
+    .rate_limit(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
         scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-    }),
-};
+    });
 /// Request builder for [`Viber::send_message`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -825,16 +795,13 @@ impl SendMessage {
     }
 }
 ///What the spec says about `viber_send_message` (see [`crate::request::Operation`]).
-pub static VIBER_SEND_MESSAGE: crate::request::Operation = crate::request::Operation {
-    id: "viber_send_message",
-    method: reqwest::Method::POST,
-    server: crate::request::Server::V2,
-    path: "viber/message/send",
-    idempotent: false,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static VIBER_SEND_MESSAGE: crate::request::Operation = crate::request::Operation::new(
+    "viber_send_message",
+    crate::reqwest::Method::POST,
+    crate::request::Server::V2,
+    "viber/message/send",
+    false,
+);
 /// Request builder for [`Viber::send_template`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -858,16 +825,13 @@ impl SendTemplate {
     }
 }
 ///What the spec says about `viber_send_template` (see [`crate::request::Operation`]).
-pub static VIBER_SEND_TEMPLATE: crate::request::Operation = crate::request::Operation {
-    id: "viber_send_template",
-    method: reqwest::Method::POST,
-    server: crate::request::Server::V2,
-    path: "viber/send/template",
-    idempotent: false,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static VIBER_SEND_TEMPLATE: crate::request::Operation = crate::request::Operation::new(
+    "viber_send_template",
+    crate::reqwest::Method::POST,
+    crate::request::Server::V2,
+    "viber/send/template",
+    false,
+);
 /// Request builder for [`Viber::update_template`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -893,16 +857,13 @@ impl UpdateTemplate {
     }
 }
 ///What the spec says about `viber_update_template` (see [`crate::request::Operation`]).
-pub static VIBER_UPDATE_TEMPLATE: crate::request::Operation = crate::request::Operation {
-    id: "viber_update_template",
-    method: reqwest::Method::PUT,
-    server: crate::request::Server::V2,
-    path: "viber/templates/{template_id}",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static VIBER_UPDATE_TEMPLATE: crate::request::Operation = crate::request::Operation::new(
+    "viber_update_template",
+    crate::reqwest::Method::PUT,
+    crate::request::Server::V2,
+    "viber/templates/{template_id}",
+    true,
+);
 /// Request builder for [`Viber::update_unsubscriber`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -928,16 +889,13 @@ impl UpdateUnsubscriber {
     }
 }
 ///What the spec says about `viber_update_unsubscriber` (see [`crate::request::Operation`]).
-pub static VIBER_UPDATE_UNSUBSCRIBER: crate::request::Operation = crate::request::Operation {
-    id: "viber_update_unsubscriber",
-    method: reqwest::Method::PUT,
-    server: crate::request::Server::V2,
-    path: "viber/suppressions/unsubscribers/{unsubscriber_id}",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static VIBER_UPDATE_UNSUBSCRIBER: crate::request::Operation = crate::request::Operation::new(
+    "viber_update_unsubscriber",
+    crate::reqwest::Method::PUT,
+    crate::request::Server::V2,
+    "viber/suppressions/unsubscribers/{unsubscriber_id}",
+    true,
+);
 /// Filters (x-filter-group `ViberPricingFilter`): set the ones you need, then pass it to the request builder's `filter`.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]

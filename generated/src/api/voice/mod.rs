@@ -304,16 +304,13 @@ impl CleanUnsubscribers {
     }
 }
 ///What the spec says about `voice_clean_unsubscribers` (see [`crate::request::Operation`]).
-pub static VOICE_CLEAN_UNSUBSCRIBERS: crate::request::Operation = crate::request::Operation {
-    id: "voice_clean_unsubscribers",
-    method: reqwest::Method::DELETE,
-    server: crate::request::Server::V2,
-    path: "outgoing/suppressions/unsubscribers",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static VOICE_CLEAN_UNSUBSCRIBERS: crate::request::Operation = crate::request::Operation::new(
+    "voice_clean_unsubscribers",
+    crate::reqwest::Method::DELETE,
+    crate::request::Server::V2,
+    "outgoing/suppressions/unsubscribers",
+    true,
+);
 /// Request builder for [`Voice::create_bulk_calls`]: set optional parameters, then `.send().await`.
 ///
 /// <div class="warning">Unconfirmed path (<code>x-path-inferred</code>): see the method's documentation.</div>
@@ -339,16 +336,13 @@ impl CreateBulkCalls {
     }
 }
 ///What the spec says about `voice_create_bulk_calls` (see [`crate::request::Operation`]).
-pub static VOICE_CREATE_BULK_CALLS: crate::request::Operation = crate::request::Operation {
-    id: "voice_create_bulk_calls",
-    method: reqwest::Method::POST,
-    server: crate::request::Server::V2,
-    path: "outgoing/bulk",
-    idempotent: false,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static VOICE_CREATE_BULK_CALLS: crate::request::Operation = crate::request::Operation::new(
+    "voice_create_bulk_calls",
+    crate::reqwest::Method::POST,
+    crate::request::Server::V2,
+    "outgoing/bulk",
+    false,
+);
 /// Request builder for [`Voice::create_call`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -372,16 +366,13 @@ impl CreateCall {
     }
 }
 ///What the spec says about `voice_create_call` (see [`crate::request::Operation`]).
-pub static VOICE_CREATE_CALL: crate::request::Operation = crate::request::Operation {
-    id: "voice_create_call",
-    method: reqwest::Method::POST,
-    server: crate::request::Server::V2,
-    path: "outgoing/send",
-    idempotent: false,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static VOICE_CREATE_CALL: crate::request::Operation = crate::request::Operation::new(
+    "voice_create_call",
+    crate::reqwest::Method::POST,
+    crate::request::Server::V2,
+    "outgoing/send",
+    false,
+);
 /// Request builder for [`Voice::create_click_to_call`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -405,16 +396,13 @@ impl CreateClickToCall {
     }
 }
 ///What the spec says about `voice_create_click_to_call` (see [`crate::request::Operation`]).
-pub static VOICE_CREATE_CLICK_TO_CALL: crate::request::Operation = crate::request::Operation {
-    id: "voice_create_click_to_call",
-    method: reqwest::Method::POST,
-    server: crate::request::Server::V2,
-    path: "voice/c2c",
-    idempotent: false,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static VOICE_CREATE_CLICK_TO_CALL: crate::request::Operation = crate::request::Operation::new(
+    "voice_create_click_to_call",
+    crate::reqwest::Method::POST,
+    crate::request::Server::V2,
+    "voice/c2c",
+    false,
+);
 /// Request builder for [`Voice::create_sound`]: set optional parameters, then `.send().await`.
 #[must_use = "a request builder does nothing until `.send().await`"]
 pub struct CreateSound {
@@ -445,16 +433,13 @@ impl CreateSound {
     }
 }
 ///What the spec says about `voice_create_sound` (see [`crate::request::Operation`]).
-pub static VOICE_CREATE_SOUND: crate::request::Operation = crate::request::Operation {
-    id: "voice_create_sound",
-    method: reqwest::Method::POST,
-    server: crate::request::Server::V2,
-    path: "voice/sounds",
-    idempotent: false,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static VOICE_CREATE_SOUND: crate::request::Operation = crate::request::Operation::new(
+    "voice_create_sound",
+    crate::reqwest::Method::POST,
+    crate::request::Server::V2,
+    "voice/sounds",
+    false,
+);
 /// Request builder for [`Voice::create_tts_call`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -478,16 +463,13 @@ impl CreateTtsCall {
     }
 }
 ///What the spec says about `voice_create_tts_call` (see [`crate::request::Operation`]).
-pub static VOICE_CREATE_TTS_CALL: crate::request::Operation = crate::request::Operation {
-    id: "voice_create_tts_call",
-    method: reqwest::Method::POST,
-    server: crate::request::Server::V2,
-    path: "outgoing/tts",
-    idempotent: false,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static VOICE_CREATE_TTS_CALL: crate::request::Operation = crate::request::Operation::new(
+    "voice_create_tts_call",
+    crate::reqwest::Method::POST,
+    crate::request::Server::V2,
+    "outgoing/tts",
+    false,
+);
 /// Request builder for [`Voice::create_unsubscriber`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -511,16 +493,13 @@ impl CreateUnsubscriber {
     }
 }
 ///What the spec says about `voice_create_unsubscriber` (see [`crate::request::Operation`]).
-pub static VOICE_CREATE_UNSUBSCRIBER: crate::request::Operation = crate::request::Operation {
-    id: "voice_create_unsubscriber",
-    method: reqwest::Method::POST,
-    server: crate::request::Server::V2,
-    path: "outgoing/suppressions/unsubscribers",
-    idempotent: false,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static VOICE_CREATE_UNSUBSCRIBER: crate::request::Operation = crate::request::Operation::new(
+    "voice_create_unsubscriber",
+    crate::reqwest::Method::POST,
+    crate::request::Server::V2,
+    "outgoing/suppressions/unsubscribers",
+    false,
+);
 /// Request builder for [`Voice::delete_unsubscriber`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -542,16 +521,13 @@ impl DeleteUnsubscriber {
     }
 }
 ///What the spec says about `voice_delete_unsubscriber` (see [`crate::request::Operation`]).
-pub static VOICE_DELETE_UNSUBSCRIBER: crate::request::Operation = crate::request::Operation {
-    id: "voice_delete_unsubscriber",
-    method: reqwest::Method::DELETE,
-    server: crate::request::Server::V2,
-    path: "outgoing/suppressions/unsubscribers/{unsubscriber_id}",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static VOICE_DELETE_UNSUBSCRIBER: crate::request::Operation = crate::request::Operation::new(
+    "voice_delete_unsubscriber",
+    crate::reqwest::Method::DELETE,
+    crate::request::Server::V2,
+    "outgoing/suppressions/unsubscribers/{unsubscriber_id}",
+    true,
+);
 /// Request builder for [`Voice::get_call_status`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -581,20 +557,18 @@ impl GetCallStatus {
     }
 }
 ///What the spec says about `voice_get_call_status` (see [`crate::request::Operation`]).
-pub static VOICE_GET_CALL_STATUS: crate::request::Operation = crate::request::Operation {
-    id: "voice_get_call_status",
-    method: reqwest::Method::GET,
-    server: crate::request::Server::V2,
-    path: "outgoing/callstatus",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: Some(crate::request::RateLimit {
+pub static VOICE_GET_CALL_STATUS: crate::request::Operation = crate::request::Operation::new(
+        "voice_get_call_status",
+        crate::reqwest::Method::GET,
+        crate::request::Server::V2,
+        "outgoing/callstatus",
+        true,
+    )
+    .rate_limit(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
         scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-    }),
-};
+    });
 /// Request builder for [`Voice::get_unsubscriber`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -616,20 +590,18 @@ impl GetUnsubscriber {
     }
 }
 ///What the spec says about `voice_get_unsubscriber` (see [`crate::request::Operation`]).
-pub static VOICE_GET_UNSUBSCRIBER: crate::request::Operation = crate::request::Operation {
-    id: "voice_get_unsubscriber",
-    method: reqwest::Method::GET,
-    server: crate::request::Server::V2,
-    path: "outgoing/suppressions/unsubscribers/{unsubscriber_id}",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: Some(crate::request::RateLimit {
+pub static VOICE_GET_UNSUBSCRIBER: crate::request::Operation = crate::request::Operation::new(
+        "voice_get_unsubscriber",
+        crate::reqwest::Method::GET,
+        crate::request::Server::V2,
+        "outgoing/suppressions/unsubscribers/{unsubscriber_id}",
+        true,
+    )
+    .rate_limit(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
         scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-    }),
-};
+    });
 /// Request builder for [`Voice::import_unsubscribers`]: set optional parameters, then `.send().await`.
 #[must_use = "a request builder does nothing until `.send().await`"]
 pub struct ImportUnsubscribers {
@@ -653,16 +625,13 @@ impl ImportUnsubscribers {
     }
 }
 ///What the spec says about `voice_import_unsubscribers` (see [`crate::request::Operation`]).
-pub static VOICE_IMPORT_UNSUBSCRIBERS: crate::request::Operation = crate::request::Operation {
-    id: "voice_import_unsubscribers",
-    method: reqwest::Method::POST,
-    server: crate::request::Server::V2,
-    path: "outgoing/suppressions/unsubscribers/import",
-    idempotent: false,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static VOICE_IMPORT_UNSUBSCRIBERS: crate::request::Operation = crate::request::Operation::new(
+    "voice_import_unsubscribers",
+    crate::reqwest::Method::POST,
+    crate::request::Server::V2,
+    "outgoing/suppressions/unsubscribers/import",
+    false,
+);
 /// Request builder for [`Voice::list_call_logs`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -719,20 +688,18 @@ impl ListCallLogs {
     }
 }
 ///What the spec says about `voice_list_call_logs` (see [`crate::request::Operation`]).
-pub static VOICE_LIST_CALL_LOGS: crate::request::Operation = crate::request::Operation {
-    id: "voice_list_call_logs",
-    method: reqwest::Method::GET,
-    server: crate::request::Server::V2,
-    path: "voice/calls",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: Some(crate::request::RateLimit {
+pub static VOICE_LIST_CALL_LOGS: crate::request::Operation = crate::request::Operation::new(
+        "voice_list_call_logs",
+        crate::reqwest::Method::GET,
+        crate::request::Server::V2,
+        "voice/calls",
+        true,
+    )
+    .rate_limit(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
         scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-    }),
-};
+    });
 /// Request builder for [`Voice::list_pricing`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -792,20 +759,18 @@ impl ListPricing {
     }
 }
 ///What the spec says about `voice_list_pricing` (see [`crate::request::Operation`]).
-pub static VOICE_LIST_PRICING: crate::request::Operation = crate::request::Operation {
-    id: "voice_list_pricing",
-    method: reqwest::Method::GET,
-    server: crate::request::Server::V2,
-    path: "voice/pricing",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: Some(crate::request::RateLimit {
+pub static VOICE_LIST_PRICING: crate::request::Operation = crate::request::Operation::new(
+        "voice_list_pricing",
+        crate::reqwest::Method::GET,
+        crate::request::Server::V2,
+        "voice/pricing",
+        true,
+    )
+    .rate_limit(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
         scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-    }),
-};
+    });
 /// Request builder for [`Voice::list_recordings`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -865,20 +830,18 @@ impl ListRecordings {
     }
 }
 ///What the spec says about `voice_list_recordings` (see [`crate::request::Operation`]).
-pub static VOICE_LIST_RECORDINGS: crate::request::Operation = crate::request::Operation {
-    id: "voice_list_recordings",
-    method: reqwest::Method::GET,
-    server: crate::request::Server::V2,
-    path: "voice/recordings",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: Some(crate::request::RateLimit {
+pub static VOICE_LIST_RECORDINGS: crate::request::Operation = crate::request::Operation::new(
+        "voice_list_recordings",
+        crate::reqwest::Method::GET,
+        crate::request::Server::V2,
+        "voice/recordings",
+        true,
+    )
+    .rate_limit(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
         scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-    }),
-};
+    });
 /// Request builder for [`Voice::list_unsubscribers`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -941,20 +904,18 @@ impl ListUnsubscribers {
     }
 }
 ///What the spec says about `voice_list_unsubscribers` (see [`crate::request::Operation`]).
-pub static VOICE_LIST_UNSUBSCRIBERS: crate::request::Operation = crate::request::Operation {
-    id: "voice_list_unsubscribers",
-    method: reqwest::Method::GET,
-    server: crate::request::Server::V2,
-    path: "outgoing/suppressions/unsubscribers",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: Some(crate::request::RateLimit {
+pub static VOICE_LIST_UNSUBSCRIBERS: crate::request::Operation = crate::request::Operation::new(
+        "voice_list_unsubscribers",
+        crate::reqwest::Method::GET,
+        crate::request::Server::V2,
+        "outgoing/suppressions/unsubscribers",
+        true,
+    )
+    .rate_limit(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
         scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-    }),
-};
+    });
 /// Request builder for [`Voice::update_unsubscriber`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -980,16 +941,13 @@ impl UpdateUnsubscriber {
     }
 }
 ///What the spec says about `voice_update_unsubscriber` (see [`crate::request::Operation`]).
-pub static VOICE_UPDATE_UNSUBSCRIBER: crate::request::Operation = crate::request::Operation {
-    id: "voice_update_unsubscriber",
-    method: reqwest::Method::PUT,
-    server: crate::request::Server::V2,
-    path: "outgoing/suppressions/unsubscribers/{unsubscriber_id}",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static VOICE_UPDATE_UNSUBSCRIBER: crate::request::Operation = crate::request::Operation::new(
+    "voice_update_unsubscriber",
+    crate::reqwest::Method::PUT,
+    crate::request::Server::V2,
+    "outgoing/suppressions/unsubscribers/{unsubscriber_id}",
+    true,
+);
 /// Filters (x-filter-group `VoiceCallLogFilter`): set the ones you need, then pass it to the request builder's `filter`.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]

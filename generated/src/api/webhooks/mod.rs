@@ -125,16 +125,14 @@ impl CreateWebhook {
     }
 }
 ///What the spec says about `webhooks_create_webhook` (see [`crate::request::Operation`]).
-pub static WEBHOOKS_CREATE_WEBHOOK: crate::request::Operation = crate::request::Operation {
-    id: "webhooks_create_webhook",
-    method: reqwest::Method::POST,
-    server: crate::request::Server::V2,
-    path: "developer/webhooks",
-    idempotent: false,
-    secret_params: &[],
-    secret_fields: &["secret", "token"],
-    rate_limit: None,
-};
+pub static WEBHOOKS_CREATE_WEBHOOK: crate::request::Operation = crate::request::Operation::new(
+        "webhooks_create_webhook",
+        crate::reqwest::Method::POST,
+        crate::request::Server::V2,
+        "developer/webhooks",
+        false,
+    )
+    .secret_fields(&["secret", "token"]);
 /// Request builder for [`Webhooks::delete_webhook`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -156,16 +154,13 @@ impl DeleteWebhook {
     }
 }
 ///What the spec says about `webhooks_delete_webhook` (see [`crate::request::Operation`]).
-pub static WEBHOOKS_DELETE_WEBHOOK: crate::request::Operation = crate::request::Operation {
-    id: "webhooks_delete_webhook",
-    method: reqwest::Method::DELETE,
-    server: crate::request::Server::V2,
-    path: "developer/webhooks/{webhook_id}",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static WEBHOOKS_DELETE_WEBHOOK: crate::request::Operation = crate::request::Operation::new(
+    "webhooks_delete_webhook",
+    crate::reqwest::Method::DELETE,
+    crate::request::Server::V2,
+    "developer/webhooks/{webhook_id}",
+    true,
+);
 /// Request builder for [`Webhooks::get_webhook`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -187,20 +182,19 @@ impl GetWebhook {
     }
 }
 ///What the spec says about `webhooks_get_webhook` (see [`crate::request::Operation`]).
-pub static WEBHOOKS_GET_WEBHOOK: crate::request::Operation = crate::request::Operation {
-    id: "webhooks_get_webhook",
-    method: reqwest::Method::GET,
-    server: crate::request::Server::V2,
-    path: "developer/webhooks/{webhook_id}",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &["secret", "token"],
-    rate_limit: Some(crate::request::RateLimit {
+pub static WEBHOOKS_GET_WEBHOOK: crate::request::Operation = crate::request::Operation::new(
+        "webhooks_get_webhook",
+        crate::reqwest::Method::GET,
+        crate::request::Server::V2,
+        "developer/webhooks/{webhook_id}",
+        true,
+    )
+    .secret_fields(&["secret", "token"])
+    .rate_limit(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
         scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-    }),
-};
+    });
 /// Request builder for [`Webhooks::list_webhooks`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -257,20 +251,19 @@ impl ListWebhooks {
     }
 }
 ///What the spec says about `webhooks_list_webhooks` (see [`crate::request::Operation`]).
-pub static WEBHOOKS_LIST_WEBHOOKS: crate::request::Operation = crate::request::Operation {
-    id: "webhooks_list_webhooks",
-    method: reqwest::Method::GET,
-    server: crate::request::Server::V2,
-    path: "developer/webhooks",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &["secret", "token"],
-    rate_limit: Some(crate::request::RateLimit {
+pub static WEBHOOKS_LIST_WEBHOOKS: crate::request::Operation = crate::request::Operation::new(
+        "webhooks_list_webhooks",
+        crate::reqwest::Method::GET,
+        crate::request::Server::V2,
+        "developer/webhooks",
+        true,
+    )
+    .secret_fields(&["secret", "token"])
+    .rate_limit(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
         scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-    }),
-};
+    });
 /// Request builder for [`Webhooks::update_webhook`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -296,16 +289,14 @@ impl UpdateWebhook {
     }
 }
 ///What the spec says about `webhooks_update_webhook` (see [`crate::request::Operation`]).
-pub static WEBHOOKS_UPDATE_WEBHOOK: crate::request::Operation = crate::request::Operation {
-    id: "webhooks_update_webhook",
-    method: reqwest::Method::PUT,
-    server: crate::request::Server::V2,
-    path: "developer/webhooks/{webhook_id}",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &["secret", "token"],
-    rate_limit: None,
-};
+pub static WEBHOOKS_UPDATE_WEBHOOK: crate::request::Operation = crate::request::Operation::new(
+        "webhooks_update_webhook",
+        crate::reqwest::Method::PUT,
+        crate::request::Server::V2,
+        "developer/webhooks/{webhook_id}",
+        true,
+    )
+    .secret_fields(&["secret", "token"]);
 /// Filters (x-filter-group `WebhookFilter`): set the ones you need, then pass it to the request builder's `filter`.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]

@@ -269,16 +269,13 @@ impl CleanUnsubscribers {
     }
 }
 ///What the spec says about `whatsapp_clean_unsubscribers` (see [`crate::request::Operation`]).
-pub static WHATSAPP_CLEAN_UNSUBSCRIBERS: crate::request::Operation = crate::request::Operation {
-    id: "whatsapp_clean_unsubscribers",
-    method: reqwest::Method::DELETE,
-    server: crate::request::Server::V2,
-    path: "whatsapp/suppressions/unsubscribers",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static WHATSAPP_CLEAN_UNSUBSCRIBERS: crate::request::Operation = crate::request::Operation::new(
+    "whatsapp_clean_unsubscribers",
+    crate::reqwest::Method::DELETE,
+    crate::request::Server::V2,
+    "whatsapp/suppressions/unsubscribers",
+    true,
+);
 /// Request builder for [`Whatsapp::create_template`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -302,16 +299,13 @@ impl CreateTemplate {
     }
 }
 ///What the spec says about `whatsapp_create_template` (see [`crate::request::Operation`]).
-pub static WHATSAPP_CREATE_TEMPLATE: crate::request::Operation = crate::request::Operation {
-    id: "whatsapp_create_template",
-    method: reqwest::Method::POST,
-    server: crate::request::Server::V2,
-    path: "whatsapp/templates",
-    idempotent: false,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static WHATSAPP_CREATE_TEMPLATE: crate::request::Operation = crate::request::Operation::new(
+    "whatsapp_create_template",
+    crate::reqwest::Method::POST,
+    crate::request::Server::V2,
+    "whatsapp/templates",
+    false,
+);
 /// Request builder for [`Whatsapp::create_unsubscriber`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -335,16 +329,13 @@ impl CreateUnsubscriber {
     }
 }
 ///What the spec says about `whatsapp_create_unsubscriber` (see [`crate::request::Operation`]).
-pub static WHATSAPP_CREATE_UNSUBSCRIBER: crate::request::Operation = crate::request::Operation {
-    id: "whatsapp_create_unsubscriber",
-    method: reqwest::Method::POST,
-    server: crate::request::Server::V2,
-    path: "whatsapp/suppressions/unsubscribers",
-    idempotent: false,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static WHATSAPP_CREATE_UNSUBSCRIBER: crate::request::Operation = crate::request::Operation::new(
+    "whatsapp_create_unsubscriber",
+    crate::reqwest::Method::POST,
+    crate::request::Server::V2,
+    "whatsapp/suppressions/unsubscribers",
+    false,
+);
 /// Request builder for [`Whatsapp::delete_template`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -366,16 +357,13 @@ impl DeleteTemplate {
     }
 }
 ///What the spec says about `whatsapp_delete_template` (see [`crate::request::Operation`]).
-pub static WHATSAPP_DELETE_TEMPLATE: crate::request::Operation = crate::request::Operation {
-    id: "whatsapp_delete_template",
-    method: reqwest::Method::DELETE,
-    server: crate::request::Server::V2,
-    path: "whatsapp/templates/{template_id}",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static WHATSAPP_DELETE_TEMPLATE: crate::request::Operation = crate::request::Operation::new(
+    "whatsapp_delete_template",
+    crate::reqwest::Method::DELETE,
+    crate::request::Server::V2,
+    "whatsapp/templates/{template_id}",
+    true,
+);
 /// Request builder for [`Whatsapp::delete_unsubscriber`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -397,16 +385,13 @@ impl DeleteUnsubscriber {
     }
 }
 ///What the spec says about `whatsapp_delete_unsubscriber` (see [`crate::request::Operation`]).
-pub static WHATSAPP_DELETE_UNSUBSCRIBER: crate::request::Operation = crate::request::Operation {
-    id: "whatsapp_delete_unsubscriber",
-    method: reqwest::Method::DELETE,
-    server: crate::request::Server::V2,
-    path: "whatsapp/suppressions/unsubscribers/{unsubscriber_id}",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static WHATSAPP_DELETE_UNSUBSCRIBER: crate::request::Operation = crate::request::Operation::new(
+    "whatsapp_delete_unsubscriber",
+    crate::reqwest::Method::DELETE,
+    crate::request::Server::V2,
+    "whatsapp/suppressions/unsubscribers/{unsubscriber_id}",
+    true,
+);
 /// Request builder for [`Whatsapp::get_message_status`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -440,20 +425,18 @@ impl GetMessageStatus {
     }
 }
 ///What the spec says about `whatsapp_get_message_status` (see [`crate::request::Operation`]).
-pub static WHATSAPP_GET_MESSAGE_STATUS: crate::request::Operation = crate::request::Operation {
-    id: "whatsapp_get_message_status",
-    method: reqwest::Method::GET,
-    server: crate::request::Server::V2,
-    path: "whatsapp/message/status",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: Some(crate::request::RateLimit {
+pub static WHATSAPP_GET_MESSAGE_STATUS: crate::request::Operation = crate::request::Operation::new(
+        "whatsapp_get_message_status",
+        crate::reqwest::Method::GET,
+        crate::request::Server::V2,
+        "whatsapp/message/status",
+        true,
+    )
+    .rate_limit(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
         scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-    }),
-};
+    });
 /// Request builder for [`Whatsapp::get_unsubscriber`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -475,20 +458,18 @@ impl GetUnsubscriber {
     }
 }
 ///What the spec says about `whatsapp_get_unsubscriber` (see [`crate::request::Operation`]).
-pub static WHATSAPP_GET_UNSUBSCRIBER: crate::request::Operation = crate::request::Operation {
-    id: "whatsapp_get_unsubscriber",
-    method: reqwest::Method::GET,
-    server: crate::request::Server::V2,
-    path: "whatsapp/suppressions/unsubscribers/{unsubscriber_id}",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: Some(crate::request::RateLimit {
+pub static WHATSAPP_GET_UNSUBSCRIBER: crate::request::Operation = crate::request::Operation::new(
+        "whatsapp_get_unsubscriber",
+        crate::reqwest::Method::GET,
+        crate::request::Server::V2,
+        "whatsapp/suppressions/unsubscribers/{unsubscriber_id}",
+        true,
+    )
+    .rate_limit(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
         scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-    }),
-};
+    });
 /// Request builder for [`Whatsapp::import_unsubscribers`]: set optional parameters, then `.send().await`.
 #[must_use = "a request builder does nothing until `.send().await`"]
 pub struct ImportUnsubscribers {
@@ -514,16 +495,13 @@ impl ImportUnsubscribers {
     }
 }
 ///What the spec says about `whatsapp_import_unsubscribers` (see [`crate::request::Operation`]).
-pub static WHATSAPP_IMPORT_UNSUBSCRIBERS: crate::request::Operation = crate::request::Operation {
-    id: "whatsapp_import_unsubscribers",
-    method: reqwest::Method::POST,
-    server: crate::request::Server::V2,
-    path: "whatsapp/suppressions/unsubscribers/import",
-    idempotent: false,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static WHATSAPP_IMPORT_UNSUBSCRIBERS: crate::request::Operation = crate::request::Operation::new(
+    "whatsapp_import_unsubscribers",
+    crate::reqwest::Method::POST,
+    crate::request::Server::V2,
+    "whatsapp/suppressions/unsubscribers/import",
+    false,
+);
 /// Request builder for [`Whatsapp::list_pricing`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -583,20 +561,18 @@ impl ListPricing {
     }
 }
 ///What the spec says about `whatsapp_list_pricing` (see [`crate::request::Operation`]).
-pub static WHATSAPP_LIST_PRICING: crate::request::Operation = crate::request::Operation {
-    id: "whatsapp_list_pricing",
-    method: reqwest::Method::GET,
-    server: crate::request::Server::V2,
-    path: "whatsapp/pricing",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: Some(crate::request::RateLimit {
+pub static WHATSAPP_LIST_PRICING: crate::request::Operation = crate::request::Operation::new(
+        "whatsapp_list_pricing",
+        crate::reqwest::Method::GET,
+        crate::request::Server::V2,
+        "whatsapp/pricing",
+        true,
+    )
+    .rate_limit(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
         scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-    }),
-};
+    });
 /// Request builder for [`Whatsapp::list_templates`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -658,20 +634,18 @@ impl ListTemplates {
     }
 }
 ///What the spec says about `whatsapp_list_templates` (see [`crate::request::Operation`]).
-pub static WHATSAPP_LIST_TEMPLATES: crate::request::Operation = crate::request::Operation {
-    id: "whatsapp_list_templates",
-    method: reqwest::Method::GET,
-    server: crate::request::Server::V2,
-    path: "whatsapp/templates",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: Some(crate::request::RateLimit {
+pub static WHATSAPP_LIST_TEMPLATES: crate::request::Operation = crate::request::Operation::new(
+        "whatsapp_list_templates",
+        crate::reqwest::Method::GET,
+        crate::request::Server::V2,
+        "whatsapp/templates",
+        true,
+    )
+    .rate_limit(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
         scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-    }),
-};
+    });
 /// Request builder for [`Whatsapp::list_unsubscribers`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -734,20 +708,18 @@ impl ListUnsubscribers {
     }
 }
 ///What the spec says about `whatsapp_list_unsubscribers` (see [`crate::request::Operation`]).
-pub static WHATSAPP_LIST_UNSUBSCRIBERS: crate::request::Operation = crate::request::Operation {
-    id: "whatsapp_list_unsubscribers",
-    method: reqwest::Method::GET,
-    server: crate::request::Server::V2,
-    path: "whatsapp/suppressions/unsubscribers",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: Some(crate::request::RateLimit {
+pub static WHATSAPP_LIST_UNSUBSCRIBERS: crate::request::Operation = crate::request::Operation::new(
+        "whatsapp_list_unsubscribers",
+        crate::reqwest::Method::GET,
+        crate::request::Server::V2,
+        "whatsapp/suppressions/unsubscribers",
+        true,
+    )
+    .rate_limit(crate::request::RateLimit {
         requests: 1000,
         per_seconds: 60,
         scope: "every GET request of the account (reference, Rate Limits; Status and Balance APIs)",
-    }),
-};
+    });
 /// Request builder for [`Whatsapp::send_message`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -771,16 +743,13 @@ impl SendMessage {
     }
 }
 ///What the spec says about `whatsapp_send_message` (see [`crate::request::Operation`]).
-pub static WHATSAPP_SEND_MESSAGE: crate::request::Operation = crate::request::Operation {
-    id: "whatsapp_send_message",
-    method: reqwest::Method::POST,
-    server: crate::request::Server::V2,
-    path: "whatsapp/message/send",
-    idempotent: false,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static WHATSAPP_SEND_MESSAGE: crate::request::Operation = crate::request::Operation::new(
+    "whatsapp_send_message",
+    crate::reqwest::Method::POST,
+    crate::request::Server::V2,
+    "whatsapp/message/send",
+    false,
+);
 /// Request builder for [`Whatsapp::send_template`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -804,16 +773,13 @@ impl SendTemplate {
     }
 }
 ///What the spec says about `whatsapp_send_template` (see [`crate::request::Operation`]).
-pub static WHATSAPP_SEND_TEMPLATE: crate::request::Operation = crate::request::Operation {
-    id: "whatsapp_send_template",
-    method: reqwest::Method::POST,
-    server: crate::request::Server::V2,
-    path: "whatsapp/send/template",
-    idempotent: false,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static WHATSAPP_SEND_TEMPLATE: crate::request::Operation = crate::request::Operation::new(
+    "whatsapp_send_template",
+    crate::reqwest::Method::POST,
+    crate::request::Server::V2,
+    "whatsapp/send/template",
+    false,
+);
 /// Request builder for [`Whatsapp::update_unsubscriber`]: set optional parameters, then `.send().await`.
 #[derive(Debug, Clone)]
 #[must_use = "a request builder does nothing until `.send().await`"]
@@ -839,16 +805,13 @@ impl UpdateUnsubscriber {
     }
 }
 ///What the spec says about `whatsapp_update_unsubscriber` (see [`crate::request::Operation`]).
-pub static WHATSAPP_UPDATE_UNSUBSCRIBER: crate::request::Operation = crate::request::Operation {
-    id: "whatsapp_update_unsubscriber",
-    method: reqwest::Method::PUT,
-    server: crate::request::Server::V2,
-    path: "whatsapp/suppressions/unsubscribers/{unsubscriber_id}",
-    idempotent: true,
-    secret_params: &[],
-    secret_fields: &[],
-    rate_limit: None,
-};
+pub static WHATSAPP_UPDATE_UNSUBSCRIBER: crate::request::Operation = crate::request::Operation::new(
+    "whatsapp_update_unsubscriber",
+    crate::reqwest::Method::PUT,
+    crate::request::Server::V2,
+    "whatsapp/suppressions/unsubscribers/{unsubscriber_id}",
+    true,
+);
 /// Filters (x-filter-group `WhatsappPricingFilter`): set the ones you need, then pass it to the request builder's `filter`.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]

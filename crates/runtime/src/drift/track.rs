@@ -1,0 +1,480 @@
+//! Drift located in the same pass as the decode.
+//!
+//! [`decode`] runs a type's `Deserialize` through a wrapper that keeps the JSON pointer of the
+//! value being decoded in a thread-local buffer. A lenient step noted anywhere inside
+//! ([`record`], called by [`super::note`] and the webhook payload types) is recorded with its
+//! pointer at once, and, when asked, every member the target type ignores is recorded too (what
+//! `serde_ignored` does, without a `String` per member). One decode finds every pointer, however
+//! many drifts the body has.
+//!
+//! The path is a `String` the wrappers append segments to and truncate back: a map remembers the
+//! length where its members start, a member's key is appended when it is read, and the length is
+//! restored after the member's value. Values decoded from a buffered form (an enum's variant
+//! content, a `serde_json::Value` a `oneOf` inspects) are not tracked inside: a note raised there
+//! carries the pointer of the value that was buffered plus the path it gives itself.
+
+use std::cell::RefCell;
+use std::fmt;
+
+use serde::Deserialize;
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+
+use super::{DriftKind, push_pointer_segment};
+
+/// What one tracked decode on this thread has found so far.
+#[derive(Default)]
+struct State {
+    /// Whether a tracked decode is running (notes outside one are not taken).
+    active: bool,
+    /// Whether members the target type ignores are recorded.
+    fields: bool,
+    /// The JSON pointer of the value being decoded (starting with the decode's prefix).
+    path: String,
+    /// Pointer and kind of every drift met, in body order.
+    found: Vec<(String, DriftKind)>,
+}
+
+thread_local! {
+    static STATE: RefCell<State> = RefCell::new(State::default());
+}
+
+/// Decodes `T` from `read` in one pass, returning the drift met, with pointers under `prefix`
+/// (`"/payload"` for a webhook envelope, `""` for a whole body): every lenient step and, with
+/// `fields`, every member `T` ignores. The result is exactly a plain decode's.
+pub fn decode<'de, T: Deserialize<'de>, R: serde_json::de::Read<'de>>(
+    read: R,
+    prefix: &str,
+    fields: bool,
+) -> (Result<T, serde_json::Error>, Vec<(String, DriftKind)>) {
+    STATE.with(|s| {
+        let mut s = s.borrow_mut();
+        s.active = true;
+        s.fields = fields;
+        s.path.clear();
+        s.path.push_str(prefix);
+        s.found.clear();
+    });
+    let mut de = serde_json::Deserializer::new(read);
+    let result = T::deserialize(Tracked(&mut de)).and_then(|v| de.end().map(|()| v));
+    let found = STATE.with(|s| {
+        let mut s = s.borrow_mut();
+        s.active = false;
+        s.fields = false;
+        std::mem::take(&mut s.found)
+    });
+    (result, found)
+}
+
+/// Whether a tracked decode is running on this thread.
+pub fn active() -> bool {
+    STATE.with(|s| s.borrow().active)
+}
+
+/// Records a drift at the current pointer followed by `relative` (a path the caller adds, such
+/// as a field inside a buffered `oneOf` shape). Nothing outside a tracked decode.
+pub fn record(kind: impl FnOnce() -> DriftKind, relative: &str) {
+    STATE.with(|s| s.borrow_mut().push_found(false, kind, relative));
+}
+
+/// Whether a tracked decode that records ignored members is running on this thread.
+pub fn fields_active() -> bool {
+    STATE.with(|s| {
+        let s = s.borrow();
+        s.active && s.fields
+    })
+}
+
+fn record_ignored() {
+    STATE.with(|s| {
+        s.borrow_mut()
+            .push_found(true, || DriftKind::UnknownField, "")
+    });
+}
+
+impl State {
+    /// Records `kind` at the current pointer plus `relative` if a tracked decode is running
+    /// (and, for an ignored member, records them).
+    fn push_found(&mut self, ignored: bool, kind: impl FnOnce() -> DriftKind, relative: &str) {
+        if self.active && (self.fields || !ignored) {
+            let pointer = format!("{}{relative}", self.path);
+            self.found.push((pointer, kind()));
+        }
+    }
+}
+
+fn path_len() -> usize {
+    STATE.with(|s| s.borrow().path.len())
+}
+
+fn truncate_path(len: usize) {
+    STATE.with(|s| s.borrow_mut().path.truncate(len));
+}
+
+fn push_segment(segment: &str) {
+    STATE.with(|s| push_pointer_segment(&mut s.borrow_mut().path, segment));
+}
+
+fn push_display(segment: impl fmt::Display) {
+    use fmt::Write as _;
+    // Writing into a `String` cannot fail.
+    STATE.with(|s| {
+        let _ = write!(s.borrow_mut().path, "/{segment}");
+    });
+}
+
+/// Forwards `deserialize_*` methods to the inner deserializer, wrapping the visitor.
+macro_rules! forward_deserialize {
+    ($wrap:ident; $($method:ident($($arg:ident: $ty:ty),*);)*) => {
+        $(
+            fn $method<V: Visitor<'de>>(self, $($arg: $ty,)* visitor: V) -> Result<V::Value, Self::Error> {
+                self.0.$method($($arg,)* $wrap(visitor))
+            }
+        )*
+    };
+}
+
+/// The `deserialize_*` methods both wrappers forward (all but `deserialize_ignored_any`).
+macro_rules! forward_all_but_ignored {
+    ($wrap:ident) => {
+        forward_deserialize! { $wrap;
+            deserialize_any(); deserialize_bool(); deserialize_i8(); deserialize_i16();
+            deserialize_i32(); deserialize_i64(); deserialize_i128(); deserialize_u8();
+            deserialize_u16(); deserialize_u32(); deserialize_u64(); deserialize_u128();
+            deserialize_f32(); deserialize_f64(); deserialize_char(); deserialize_str();
+            deserialize_string(); deserialize_bytes(); deserialize_byte_buf(); deserialize_option();
+            deserialize_unit(); deserialize_unit_struct(name: &'static str);
+            deserialize_newtype_struct(name: &'static str); deserialize_seq();
+            deserialize_tuple(len: usize); deserialize_tuple_struct(name: &'static str, len: usize);
+            deserialize_map(); deserialize_struct(name: &'static str, fields: &'static [&'static str]);
+            deserialize_enum(name: &'static str, variants: &'static [&'static str]);
+            deserialize_identifier();
+        }
+    };
+}
+
+/// Forwards the scalar `visit_*` methods of a visitor wrapper, passing the value to the generic
+/// function `$hook` first.
+macro_rules! forward_visit {
+    ($hook:ident; $($method:ident($ty:ty);)*) => {
+        $(
+            fn $method<E: de::Error>(self, v: $ty) -> Result<Self::Value, E> {
+                $hook(&v);
+                self.0.$method(v)
+            }
+        )*
+    };
+}
+
+/// Forwards the `visit_*` methods that hand on nothing to track (`None`, unit, an enum's
+/// variant, which is not tracked inside).
+macro_rules! forward_visit_compound {
+    () => {
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            self.0.visit_none()
+        }
+
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            self.0.visit_unit()
+        }
+
+        fn visit_enum<A: de::EnumAccess<'de>>(self, data: A) -> Result<Self::Value, A::Error> {
+            self.0.visit_enum(data)
+        }
+    };
+}
+
+fn unchanged<T: ?Sized>(_: &T) {}
+
+fn key_display<T: fmt::Display>(v: &T) {
+    push_display(v);
+}
+
+fn key_str<T: AsRef<str>>(v: &T) {
+    push_segment(v.as_ref());
+}
+
+fn key_bytes<T: AsRef<[u8]>>(v: &T) {
+    push_segment(&String::from_utf8_lossy(v.as_ref()));
+}
+
+/// A deserializer that keeps the pointer of the value it produces.
+struct Tracked<D>(D);
+
+impl<'de, D: Deserializer<'de>> Deserializer<'de> for Tracked<D> {
+    type Error = D::Error;
+
+    forward_all_but_ignored!(Wrap);
+
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
+        record_ignored();
+        self.0.deserialize_ignored_any(visitor)
+    }
+
+    fn is_human_readable(&self) -> bool {
+        self.0.is_human_readable()
+    }
+}
+
+/// A visitor whose maps, sequences and options are tracked.
+struct Wrap<V>(V);
+
+impl<'de, V: Visitor<'de>> Visitor<'de> for Wrap<V> {
+    type Value = V::Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.expecting(f)
+    }
+
+    forward_visit! { unchanged;
+        visit_bool(bool); visit_i8(i8); visit_i16(i16); visit_i32(i32); visit_i64(i64);
+        visit_i128(i128); visit_u8(u8); visit_u16(u16); visit_u32(u32); visit_u64(u64);
+        visit_u128(u128); visit_f32(f32); visit_f64(f64); visit_char(char); visit_str(&str);
+        visit_borrowed_str(&'de str); visit_string(String); visit_bytes(&[u8]);
+        visit_borrowed_bytes(&'de [u8]); visit_byte_buf(Vec<u8>);
+    }
+    forward_visit_compound!();
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<V::Value, D::Error> {
+        self.0.visit_some(Tracked(d))
+    }
+
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<V::Value, D::Error> {
+        self.0.visit_newtype_struct(Tracked(d))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<V::Value, A::Error> {
+        let base = path_len();
+        self.0.visit_seq(Seq {
+            inner: seq,
+            base,
+            index: 0,
+        })
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
+        let base = path_len();
+        self.0.visit_map(Map { inner: map, base })
+    }
+}
+
+/// A sequence whose elements are tracked as `/0`, `/1`, ….
+struct Seq<A> {
+    inner: A,
+    base: usize,
+    index: usize,
+}
+
+impl<'de, A: SeqAccess<'de>> SeqAccess<'de> for Seq<A> {
+    type Error = A::Error;
+
+    fn next_element_seed<T: DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>, A::Error> {
+        truncate_path(self.base);
+        push_display(self.index);
+        self.index += 1;
+        let result = self.inner.next_element_seed(TrackedSeed(seed));
+        truncate_path(self.base);
+        result
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        self.inner.size_hint()
+    }
+}
+
+/// A map whose values are tracked under their keys.
+struct Map<A> {
+    inner: A,
+    base: usize,
+}
+
+impl<'de, A: MapAccess<'de>> MapAccess<'de> for Map<A> {
+    type Error = A::Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, A::Error> {
+        truncate_path(self.base);
+        self.inner.next_key_seed(KeySeed(seed))
+    }
+
+    fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, A::Error> {
+        let result = self.inner.next_value_seed(TrackedSeed(seed));
+        truncate_path(self.base);
+        result
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        self.inner.size_hint()
+    }
+}
+
+/// A seed whose value is tracked.
+struct TrackedSeed<S>(S);
+
+impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for TrackedSeed<S> {
+    type Value = S::Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<S::Value, D::Error> {
+        self.0.deserialize(Tracked(d))
+    }
+}
+
+/// A map key's seed: the key, as read, becomes the path's last segment.
+struct KeySeed<S>(S);
+
+impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for KeySeed<S> {
+    type Value = S::Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<S::Value, D::Error> {
+        self.0.deserialize(KeyDeserializer(d))
+    }
+}
+
+struct KeyDeserializer<D>(D);
+
+impl<'de, D: Deserializer<'de>> Deserializer<'de> for KeyDeserializer<D> {
+    type Error = D::Error;
+
+    forward_all_but_ignored!(KeyVisitor);
+
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
+        self.0.deserialize_ignored_any(KeyVisitor(visitor))
+    }
+
+    fn is_human_readable(&self) -> bool {
+        self.0.is_human_readable()
+    }
+}
+
+/// Appends the key it sees to the path, then hands it on.
+struct KeyVisitor<V>(V);
+
+impl<'de, V: Visitor<'de>> Visitor<'de> for KeyVisitor<V> {
+    type Value = V::Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.expecting(f)
+    }
+
+    forward_visit! { key_display;
+        visit_bool(bool); visit_i8(i8); visit_i16(i16); visit_i32(i32); visit_i64(i64);
+        visit_i128(i128); visit_u8(u8); visit_u16(u16); visit_u32(u32); visit_u64(u64);
+        visit_u128(u128); visit_f32(f32); visit_f64(f64); visit_char(char);
+    }
+    forward_visit! { key_str;
+        visit_str(&str); visit_borrowed_str(&'de str); visit_string(String);
+    }
+    forward_visit! { key_bytes;
+        visit_bytes(&[u8]); visit_borrowed_bytes(&'de [u8]); visit_byte_buf(Vec<u8>);
+    }
+    forward_visit_compound!();
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<V::Value, D::Error> {
+        self.0.visit_some(d)
+    }
+
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<V::Value, D::Error> {
+        self.0.visit_newtype_struct(d)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<V::Value, A::Error> {
+        self.0.visit_seq(seq)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
+        self.0.visit_map(map)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A string that notes a lenient step when it arrives as a number.
+    #[derive(Debug, PartialEq)]
+    struct Loose(String);
+
+    impl<'de> Deserialize<'de> for Loose {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            match serde_json::Value::deserialize(d)? {
+                serde_json::Value::String(s) => Ok(Loose(s)),
+                other => {
+                    record(
+                        || DriftKind::Lenient {
+                            detail: "number as string".into(),
+                        },
+                        "",
+                    );
+                    Ok(Loose(other.to_string()))
+                }
+            }
+        }
+    }
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    struct Item {
+        name: Loose,
+        #[serde(default)]
+        tags: Vec<Loose>,
+    }
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    struct Body {
+        items: Vec<Item>,
+        owner: Option<Item>,
+    }
+
+    fn decode_str<T: serde::de::DeserializeOwned>(
+        text: &str,
+        prefix: &str,
+        fields: bool,
+    ) -> (Result<T, serde_json::Error>, Vec<(String, DriftKind)>) {
+        decode(serde_json::de::StrRead::new(text), prefix, fields)
+    }
+
+    fn pointers(found: &[(String, DriftKind)]) -> Vec<String> {
+        found
+            .iter()
+            .map(|(p, k)| format!("{p} {}", matches!(k, DriftKind::UnknownField)))
+            .collect()
+    }
+
+    #[test]
+    fn notes_and_ignored_members_get_their_pointers_in_one_pass() {
+        let text = r#"{"items":[{"name":"a","tags":["x",2]},{"name":3,"a/b~":1}],
+                       "extra":{"deep":[1]},"owner":{"name":4,"tags":[]}}"#;
+        let (value, found) = decode_str::<Body>(text, "/payload", true);
+        let value = value.unwrap();
+        assert_eq!(value.items[1].name, Loose("3".into()));
+        assert_eq!(
+            pointers(&found),
+            [
+                "/payload/items/0/tags/1 false",
+                "/payload/items/1/name false",
+                "/payload/items/1/a~1b~0 true",
+                "/payload/extra true",
+                "/payload/owner/name false",
+            ]
+        );
+    }
+
+    #[test]
+    fn errors_pass_through_and_notes_outside_a_decode_are_dropped() {
+        let (value, _) = decode_str::<Body>(r#"{"items":[{"tags":[]}]}"#, "", true);
+        let err = value.unwrap_err().to_string();
+        assert!(err.contains("missing field `name`"), "{err}");
+        let (value, _) = decode_str::<Body>(r#"{"items":[]} x"#, "", true);
+        assert!(value.is_err(), "trailing characters are refused");
+        record(|| DriftKind::UnknownField, "");
+        let (value, found) = decode_str::<Body>(r#"{"items":[]}"#, "", true);
+        assert!(value.is_ok() && found.is_empty(), "{found:?}");
+        // Without `fields`, ignored members are not recorded; lenient steps still are.
+        let text = r#"{"items":[{"name":1,"x":2}],"owner":null}"#;
+        let (_, found) = decode_str::<Body>(text, "", false);
+        assert_eq!(pointers(&found), ["/items/0/name false"]);
+    }
+}
