@@ -73,6 +73,7 @@ impl Client {
 
     /// A client with the token from `QIKBERRY_TOKEN`, and the host from `QIKBERRY_HOST` when
     /// that is set (default hosts otherwise).
+    #[allow(clippy::result_large_err)] // the same `Error` every call returns
     pub fn from_env() -> Result<Client, Error> {
         qikberry_runtime::Client::from_env().map(Client)
     }

@@ -1,8 +1,8 @@
 //! A spec with one extra operation regenerates into a crate that compiles and exposes it.
 //!
 //! The real spec gets one new operation (a tag that already exists, a path parameter, a filter
-//! group, an inline response object); the generator's output replaces `src/api/` in a copy of the
-//! `generated/` crate (hand-written files included), and `cargo check` compiles that copy with a
+//! group, an inline response object); the generator's output (the whole `qikberry` crate) is
+//! written beside the hand-written crates, and `cargo check` compiles it with a
 //! probe that calls the new method and reads its new response type. Compilation would fail if
 //! the operation, its filter or its response model were missing or named differently.
 
@@ -14,24 +14,6 @@ fn workspace_root() -> PathBuf {
         .parent()
         .expect("tests/ sits below the workspace root")
         .to_path_buf()
-}
-
-fn copy_dir(from: &Path, to: &Path, skip: &[&str]) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let name = entry.file_name();
-        if skip.iter().any(|s| name == *s) {
-            continue;
-        }
-        let src = entry.path();
-        let dst = to.join(&name);
-        if src.is_dir() {
-            copy_dir(&src, &dst, &[]);
-        } else {
-            std::fs::copy(&src, &dst).unwrap();
-        }
-    }
 }
 
 const EXTRA_OPERATION: &str = r#"
@@ -92,7 +74,7 @@ fn spec_with_extra_operation_compiles_and_exposes_it() {
     let spec: qikberry_codegen::OpenAPI = serde_yaml::from_value(spec).unwrap();
     let files = qikberry_codegen::generate(&spec).expect("the extended spec generates");
     let sms = files
-        .get(Path::new("sms/mod.rs"))
+        .get(Path::new("src/api/sms/mod.rs"))
         .expect("an sms module is generated");
     assert!(
         sms.contains("pub fn get_codegen_probe("),
@@ -155,20 +137,20 @@ async fn codegen_fixture_probe(client: &crate::Client) -> Result<(), crate::Erro
 }
 "#;
 
-/// Copies the `generated/` crate (hand-written files included) into a throw-away workspace under
-/// the target dir, replaces `src/api/` with `files`, appends `probe` to `lib.rs` and runs
-/// `cargo check` with `features`.
+/// Writes the crate the generator made of `files` (manifest, `lib.rs`, `api/`) into a throw-away
+/// workspace under the target dir, beside the real hand-written crates (`crates/`, linked),
+/// appends `probe` to `lib.rs` and runs `cargo check` with `features`.
 fn check_generated_crate(name: &str, files: &qikberry_codegen::Files, probe: &str, features: &str) {
     let root = workspace_root();
     let work = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&work);
     let krate = work.join("generated");
-    let _ = std::fs::remove_dir_all(&krate);
-    copy_dir(&root.join("generated"), &krate, &["target", "fuzz", "api"]);
     for (rel, text) in files {
-        let p = krate.join("src/api").join(rel);
+        let p = krate.join(rel);
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
         std::fs::write(&p, text).unwrap();
     }
+    std::os::unix::fs::symlink(root.join("crates"), work.join("crates")).unwrap();
     let mut lib = std::fs::read_to_string(krate.join("src/lib.rs")).unwrap();
     lib.push_str(probe);
     std::fs::write(krate.join("src/lib.rs"), lib).unwrap();
@@ -177,7 +159,7 @@ fn check_generated_crate(name: &str, files: &qikberry_codegen::Files, probe: &st
         .lines()
         .find(|l| l.trim_start().starts_with("members"))
         .expect("the workspace manifest lists members");
-    let manifest = manifest.replace(members_line, "members = [\"generated\"]");
+    let manifest = manifest.replace(members_line, "members = [\"generated\", \"crates/*\"]");
     std::fs::write(work.join("Cargo.toml"), manifest).unwrap();
     std::fs::copy(root.join("Cargo.lock"), work.join("Cargo.lock")).unwrap();
 

@@ -110,9 +110,12 @@ fn write_workspace(
             Err(e) => return Err(format!("{name}: the generator rejects it: {e}")),
         };
         let lib = work.join("crates").join(format!("lib-{name}"));
-        copy_crate(&root.join("generated"), &lib, &name)?;
         for (rel, text) in &files {
-            write(&lib.join("src/api").join(rel), text)?;
+            let text = match rel.to_str() {
+                Some("Cargo.toml") => renamed_manifest(text, &name),
+                _ => text.clone(),
+            };
+            write(&lib.join(rel), &text)?;
         }
         let user = work.join("crates").join(format!("user-{name}"));
         // Only the products the spec has: the hand-written core uses `auth` when it is on.
@@ -129,6 +132,7 @@ fn write_workspace(
         members.push(format!("lib-{name}"));
         members.push(format!("user-{name}"));
     }
+    link_handwritten_crates(root, work)?;
     let manifest = std::fs::read_to_string(root.join("Cargo.toml"))
         .map_err(|e| format!("cannot read Cargo.toml: {e}"))?;
     let list: Vec<String> = members.iter().map(|m| format!("\"crates/{m}\"")).collect();
@@ -169,17 +173,15 @@ fn write(path: &Path, text: &str) -> Result<(), String> {
     std::fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
-/// Copies the hand-written part of the `generated` crate (manifest and `src/` without `api/`),
-/// renaming the package to `qikberry-<name>`, without default features, examples, benches and
-/// dev-dependencies.
-fn copy_crate(from: &Path, to: &Path, name: &str) -> Result<(), String> {
-    let manifest = std::fs::read_to_string(from.join("Cargo.toml"))
-        .map_err(|e| format!("cannot read the crate manifest: {e}"))?;
+/// The generated crate's manifest as package `qikberry-<name>`, without default features and
+/// dev-dependencies (`cargo check --workspace` builds members with their defaults: the user
+/// crate enables the spec's products instead).
+fn renamed_manifest(manifest: &str, name: &str) -> String {
     let mut out = String::new();
     let mut skip = false;
     for line in manifest.lines() {
         if line.starts_with('[') {
-            skip = matches!(line, "[[example]]" | "[[bench]]" | "[dev-dependencies]");
+            skip = line == "[dev-dependencies]";
         }
         if skip {
             continue;
@@ -187,33 +189,25 @@ fn copy_crate(from: &Path, to: &Path, name: &str) -> Result<(), String> {
         if line.starts_with("name = \"qikberry\"") {
             out.push_str(&format!("name = \"qikberry-{name}\"\n"));
         } else if line.starts_with("default = ") {
-            // `cargo check --workspace` builds members with their defaults: the user crate
-            // enables the spec's products instead.
             out.push_str("default = []\n");
         } else {
             out.push_str(line);
             out.push('\n');
         }
     }
-    write(&to.join("Cargo.toml"), &out)?;
-    let mut stack = vec![PathBuf::from("src")];
-    while let Some(rel) = stack.pop() {
-        let dir = from.join(&rel);
-        let entries =
-            std::fs::read_dir(&dir).map_err(|e| format!("cannot list {}: {e}", dir.display()))?;
-        for entry in entries.flatten() {
-            let path = entry.path();
-            let child = rel.join(entry.file_name());
-            if path.is_dir() {
-                if child != Path::new("src/api") {
-                    stack.push(child);
-                }
-            } else {
-                let text = std::fs::read_to_string(&path)
-                    .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-                write(&to.join(&child), &text)?;
-            }
-        }
+    out
+}
+
+/// Links the workspace's hand-written crates (`crates/runtime`, …) into the throw-away
+/// workspace, where the generated manifests' `workspace = true` dependencies find them.
+fn link_handwritten_crates(root: &Path, work: &Path) -> Result<(), String> {
+    let dir = root.join("crates");
+    let entries =
+        std::fs::read_dir(&dir).map_err(|e| format!("cannot list {}: {e}", dir.display()))?;
+    for entry in entries.flatten() {
+        let link = work.join("crates").join(entry.file_name());
+        std::os::unix::fs::symlink(entry.path(), &link)
+            .map_err(|e| format!("cannot link {}: {e}", link.display()))?;
     }
     Ok(())
 }

@@ -224,6 +224,49 @@ mod tests {
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
+    /// The real crate: `--check` covers every file of `generated/`, manifest and README
+    /// included, and a file added there by hand.
+    #[test]
+    fn check_fails_when_any_file_of_the_generated_crate_is_edited_or_added() {
+        let want = generate_files(&workspace::spec_path()).unwrap();
+        for must in [
+            "Cargo.toml",
+            "README.md",
+            "LICENSE-MIT",
+            "src/lib.rs",
+            "src/api/mod.rs",
+        ] {
+            assert!(
+                want.contains_key(Path::new(must)),
+                "{must} is not generated"
+            );
+        }
+        let dir = std::env::temp_dir().join(format!("xtask-generate-crate-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        write_files(&dir, &want).unwrap();
+        assert_eq!(check_files(&dir, &want).unwrap(), ExitCode::SUCCESS);
+        for edited in [
+            "Cargo.toml",
+            "README.md",
+            "src/lib.rs",
+            "src/api/sms/mod.rs",
+        ] {
+            let path = dir.join(edited);
+            let original = std::fs::read_to_string(&path).unwrap();
+            std::fs::write(&path, format!("{original}\n# edited by hand\n")).unwrap();
+            assert_eq!(
+                check_files(&dir, &want).unwrap(),
+                ExitCode::FAILURE,
+                "{edited}"
+            );
+            std::fs::write(&path, original).unwrap();
+        }
+        assert_eq!(check_files(&dir, &want).unwrap(), ExitCode::SUCCESS);
+        std::fs::write(dir.join("src/handwritten.rs"), "pub fn f() {}\n").unwrap();
+        assert_eq!(check_files(&dir, &want).unwrap(), ExitCode::FAILURE);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
     #[test]
     fn an_unreadable_spec_is_an_error() {
         let err = generate_files(Path::new("/nonexistent/qikberry.yaml")).unwrap_err();

@@ -12,18 +12,20 @@ mod api;
 #[allow(unused_imports)]
 pub use api::*;
 
-pub use qikberry_runtime::{drift, metrics, ratelimit, types};
-#[cfg(feature = "client")]
-pub use qikberry_runtime::{error, multipart, pagination, request, reqwest, runtime};
+#[cfg(all(feature = "client", feature = "tracing"))]
+pub use qikberry_runtime::TracingLayer;
 #[cfg(feature = "auth")]
 pub use qikberry_runtime::token;
 #[cfg(feature = "client")]
-pub use qikberry_runtime::{AuthMode, Error, ErrorBody, RateLimitLayer, RawBody, RetryLayer, SentIds};
-#[cfg(all(feature = "client", feature = "tracing"))]
-pub use qikberry_runtime::TracingLayer;
-pub use qikberry_text::{phone, sms_text};
+pub use qikberry_runtime::{
+    AuthMode, Error, ErrorBody, RateLimitLayer, RawBody, RetryLayer, SentIds,
+};
+pub use qikberry_runtime::{drift, metrics, ratelimit, types};
+#[cfg(feature = "client")]
+pub use qikberry_runtime::{error, multipart, pagination, request, reqwest, runtime};
 #[cfg(feature = "smpp")]
 pub use qikberry_smpp as smpp;
+pub use qikberry_text::{phone, sms_text};
 #[cfg(feature = "webhook-events")]
 pub use qikberry_webhook as webhook;
 
@@ -68,6 +70,7 @@ impl Client {
 
     /// A client with the token from `QIKBERRY_TOKEN`, and the host from `QIKBERRY_HOST` when
     /// that is set (default hosts otherwise).
+    #[allow(clippy::result_large_err)] // the same `Error` every call returns
     pub fn from_env() -> Result<Client, Error> {
         qikberry_runtime::Client::from_env().map(Client)
     }

@@ -8,7 +8,8 @@
     clippy::wrong_self_convention,
     clippy::doc_lazy_continuation,
     clippy::doc_overindented_list_items,
-    clippy::should_implement_trait
+    clippy::should_implement_trait,
+    clippy::result_large_err
 )]
 #[macro_use]
 mod support;
