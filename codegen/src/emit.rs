@@ -7,6 +7,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::Error;
+use crate::facts::RateLimit;
 use crate::ir::*;
 use crate::names::{doc_lines, ident};
 
@@ -667,7 +668,7 @@ impl<'a> Emitter<'a> {
     /// One operation: the method on the product handle and its request builder, assembled from
     /// the steps below.
     fn op(&self, op: &Op, handle: &str) -> Result<(TokenStream, TokenStream)> {
-        let loc = Loc::Tag(&op.tag);
+        let loc = Loc::Tag(&op.facts.tag);
         let method = ident(&op.method);
         let builder = ident(&op.builder);
         let (method_doc, builder_doc) = op_docs(op, handle);
@@ -980,7 +981,7 @@ impl<'a> Emitter<'a> {
             let send = quote! {
                 self.client.#exec(self.request(self.page)).await
             };
-            return Ok((send, self.streams(info, pp, ret, Loc::Tag(&op.tag))));
+            return Ok((send, self.streams(info, pp, ret, Loc::Tag(&op.facts.tag))));
         }
         let send = match (&body.link, &body.stmts) {
             (Some(_), _) => quote!(self.client.#exec(self.request()?).await),
@@ -1064,7 +1065,7 @@ impl<'a> Emitter<'a> {
         let mut methods = Vec::new();
         let mut builders = Vec::new();
         let mut statics = Vec::new();
-        for op in self.api.ops.iter().filter(|o| o.tag == tag) {
+        for op in self.api.ops.iter().filter(|o| o.facts.tag == tag) {
             let (m, b) = self.op(op, &info.handle)?;
             methods.push(m);
             builders.push(b);
@@ -1259,9 +1260,9 @@ fn op_docs(op: &Op, handle: &str) -> (TokenStream, TokenStream) {
     }
     lines.push(format!(
         "`{} /{}` (operation `{}`).",
-        op.http, op.path, op.id
+        op.facts.method, op.path, op.facts.id
     ));
-    if op.inferred {
+    if op.facts.path_inferred {
         lines.push(String::new());
         lines.push("<div class=\"warning\">".into());
         lines.push(String::new());
@@ -1277,7 +1278,7 @@ fn op_docs(op: &Op, handle: &str) -> (TokenStream, TokenStream) {
         "Request builder for [`{handle}::{}`]: set optional parameters, then `.send().await`.",
         op.method
     )];
-    if op.inferred {
+    if op.facts.path_inferred {
         bdoc.push(String::new());
         bdoc.push("<div class=\"warning\">Unconfirmed path (<code>x-path-inferred</code>): see the method's documentation.</div>".into());
     }
@@ -1287,31 +1288,35 @@ fn op_docs(op: &Op, handle: &str) -> (TokenStream, TokenStream) {
 /// `field: value`, or the shorthand `field` when the value is the same-named variable.
 /// The name of an operation's metadata static (`SMS_LIST_SENDERS`).
 fn operation_ident(op: &Op) -> proc_macro2::Ident {
-    ident(&op.id.to_ascii_uppercase())
+    ident(&op.facts.id.to_ascii_uppercase())
 }
 
 /// The per-operation metadata static the request is built from (id, method, server, path
 /// template, `x-idempotent`, `x-secret` parameter names, `x-rate-limit`).
 fn operation_static(op: &Op, secret_fields: &[String]) -> TokenStream {
     let name = operation_ident(op);
-    let http = format_ident!("{}", op.http);
-    let server = if op.v3 {
+    let http = format_ident!("{}", op.facts.method);
+    let server = if op.facts.base_path.starts_with("/api/v3") {
         quote!(crate::request::Server::V3)
     } else {
         quote!(crate::request::Server::V2)
     };
     let doc = format!(
         "What the spec says about `{}` (see [`crate::request::Operation`]).",
-        op.id
+        op.facts.id
     );
-    let opid = &op.id;
+    let opid = &op.facts.id;
     let path = &op.path;
-    let idempotent = op.idempotent;
+    let idempotent = op.facts.idempotent;
     let secrets = &op.secret_params;
-    let rate_limit = match &op.rate_limit {
-        Some((requests, per, scope)) => {
+    let rate_limit = match &op.facts.rate_limit {
+        Some(RateLimit {
+            requests,
+            per_seconds,
+            scope,
+        }) => {
             let requests = proc_macro2::Literal::u32_unsuffixed(*requests);
-            let per = proc_macro2::Literal::u32_unsuffixed(*per);
+            let per = proc_macro2::Literal::u32_unsuffixed(*per_seconds);
             quote!(Some(crate::request::RateLimit { requests: #requests, per_seconds: #per, scope: #scope }))
         }
         None => quote!(None),

@@ -219,8 +219,11 @@ impl Probe<'_> {
     /// The method with every argument, every setter, `send` bound to the response type, and
     /// the streams of a paginated operation.
     fn op_use(&self, op: &Op) -> TokenStream {
-        let name = format_ident!("call_{}", op.id.to_lowercase().replace(['-', '.'], "_"));
-        let Some(tag) = self.api.tags.get(&op.tag) else {
+        let name = format_ident!(
+            "call_{}",
+            op.facts.id.to_lowercase().replace(['-', '.'], "_")
+        );
+        let Some(tag) = self.api.tags.get(&op.facts.tag) else {
             return quote!();
         };
         let handle = ident(&tag.module);

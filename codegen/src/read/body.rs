@@ -62,7 +62,7 @@ pub(super) fn success_response<'a>(
     let resp = resolve_response(r, resp, &rptr)?;
     match resp.content.iter().find(|(k, _)| is_json(k)) {
         Some((k, mt)) => {
-            let sptr = format!("{rptr}/content/{}/schema", esc(k));
+            let sptr = format!("{rptr}/content/{}/schema", escape(k));
             Ok(Some(match &mt.schema {
                 Some(s) => r.sref(s.into(), &sptr, &format!("{op_pascal}Response"))?,
                 None => Ty::Value,
@@ -110,7 +110,7 @@ pub(super) fn read_body<'a>(
 ) -> Result<OpBody> {
     let required = rb.required;
     if let Some((k, mt)) = rb.content.iter().find(|(k, _)| is_json(k)) {
-        let sptr = format!("{bptr}/content/{}/schema", esc(k));
+        let sptr = format!("{bptr}/content/{}/schema", escape(k));
         let ty = match &mt.schema {
             Some(s) => r.sref(s.into(), &sptr, &format!("{op_pascal}Request"))?,
             None => Ty::Value,
@@ -151,7 +151,7 @@ pub(super) fn read_body<'a>(
         };
         let mut fields: Vec<MultipartField> = Vec::new();
         for (wire, p) in props {
-            let fptr = format!("{sptr}/properties/{}", esc(wire));
+            let fptr = format!("{sptr}/properties/{}", escape(wire));
             let ps = r.resolve(p, &fptr)?;
             let file = matches!(view(ps), View::Str { binary: true, .. });
             let ty = if file {

@@ -21,8 +21,10 @@ use openapiv3::{
 use serde_json::Value;
 
 use crate::Error;
+use crate::facts::{self, OperationFacts, RateLimit};
 use crate::ir::*;
-use crate::names::{WARNING_OPEN, esc, pascal, snake};
+use crate::names::{WARNING_OPEN, pascal, snake};
+use crate::pointer::escape;
 
 use body::*;
 use components::*;
@@ -61,7 +63,7 @@ pub(crate) fn read(spec: &OpenAPI) -> Result<Api> {
     let mut tags: BTreeMap<String, TagInfo> = BTreeMap::new();
     let mut modules_seen: BTreeMap<String, String> = BTreeMap::new();
     for (path, item) in spec.paths.iter() {
-        let pptr = format!("/paths/{}", esc(path));
+        let pptr = format!("/paths/{}", escape(path));
         let item = match item {
             ReferenceOr::Item(i) => i,
             ReferenceOr::Reference { .. } => {
@@ -71,33 +73,33 @@ pub(crate) fn read(spec: &OpenAPI) -> Result<Api> {
         for (method, op) in item.iter() {
             let optr = format!("{pptr}/{method}");
             let o = read_op(&mut r, path, method, item, op, &optr, &mut filters)?;
-            if !tags.contains_key(&o.tag) {
-                let module = snake(&o.tag);
+            if !tags.contains_key(&o.facts.tag) {
+                let module = snake(&o.facts.tag);
                 if module.is_empty() || matches!(module.as_str(), "common" | "support") {
                     return err(
                         &format!("{optr}/tags/0"),
-                        format!("tag `{}` cannot be a module name", o.tag),
+                        format!("tag `{}` cannot be a module name", o.facts.tag),
                     );
                 }
-                if let Some(other) = modules_seen.insert(module.clone(), o.tag.clone()) {
+                if let Some(other) = modules_seen.insert(module.clone(), o.facts.tag.clone()) {
                     return err(
                         &format!("{optr}/tags/0"),
                         format!(
                             "name collision: tags `{other}` and `{}` both become the module `{module}`",
-                            o.tag
+                            o.facts.tag
                         ),
                     );
                 }
                 let doc = spec
                     .tags
                     .iter()
-                    .find(|t| t.name == o.tag)
+                    .find(|t| t.name == o.facts.tag)
                     .and_then(|t| non_empty(&t.description));
                 tags.insert(
-                    o.tag.clone(),
+                    o.facts.tag.clone(),
                     TagInfo {
                         module,
-                        handle: pascal(&o.tag),
+                        handle: pascal(&o.facts.tag),
                         doc,
                     },
                 );
@@ -115,7 +117,7 @@ pub(crate) fn read(spec: &OpenAPI) -> Result<Api> {
             if r.comp.contains_key(name.as_str()) || callback_only.contains(name.as_str()) {
                 continue;
             }
-            let cptr = format!("/components/schemas/{}", esc(name));
+            let cptr = format!("/components/schemas/{}", escape(name));
             let has_binary = match r.resolve(SRef::Ref(&reference), &cptr) {
                 Ok(s) => match view(s) {
                     View::Object { props, .. } => props.iter().any(|(_, p)| {
@@ -132,17 +134,17 @@ pub(crate) fn read(spec: &OpenAPI) -> Result<Api> {
         }
     }
     // Operations sorted by tag, then method name; method names unique per tag.
-    ops.sort_by(|a, b| (&a.0.tag, &a.0.method).cmp(&(&b.0.tag, &b.0.method)));
+    ops.sort_by(|a, b| (&a.0.facts.tag, &a.0.method).cmp(&(&b.0.facts.tag, &b.0.method)));
     for pair in ops.windows(2) {
         if let [a, b] = pair
-            && a.0.tag == b.0.tag
+            && a.0.facts.tag == b.0.facts.tag
             && a.0.method == b.0.method
         {
             return err(
                 &b.1,
                 format!(
                     "name collision: operations `{}` and `{}` both become the method `{}`",
-                    a.0.id, b.0.id, b.0.method
+                    a.0.facts.id, b.0.facts.id, b.0.method
                 ),
             );
         }

@@ -203,7 +203,7 @@ impl<'a> Reader<'a> {
         for (value, target) in &d.mapping {
             if !refs.contains(&Some(target.as_str())) {
                 return err(
-                    &format!("{pointer}/discriminator/mapping/{}", esc(value)),
+                    &format!("{pointer}/discriminator/mapping/{}", escape(value)),
                     format!(
                         "discriminator mapping `{value}` points to `{target}`, which is not one of the oneOf's variants"
                     ),

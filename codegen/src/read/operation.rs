@@ -49,18 +49,10 @@ pub(super) fn read_op<'a>(
             "unsupported construct: x-pagination on an operation with a request body",
         );
     }
-    let servers = if op.servers.is_empty() {
-        &item.servers
-    } else {
-        &op.servers
-    };
-    let v3 = servers.iter().any(|s| s.url.contains("/api/v3"));
+    let facts = operation_facts(r.spec, path, method, item, op, optr, &names)?;
     Ok(Op {
-        id: names.id,
-        tag: names.tag,
         method: names.method,
         builder: names.builder,
-        http: method.to_ascii_uppercase(),
         path: rel,
         path_params,
         query: sets.query,
@@ -68,52 +60,51 @@ pub(super) fn read_op<'a>(
         page_param: sets.page,
         body,
         response,
-        v3,
         page,
-        inferred: ext_true(&op.extensions, "x-path-inferred"),
         summary: non_empty(&op.summary),
         description: non_empty(&op.description),
-        idempotent: idempotent(op, method, optr)?,
         secret_params,
-        rate_limit: rate_limit(op.extensions.get("x-rate-limit"), optr)?,
+        facts,
     })
 }
 
-/// `x-idempotent` (when absent: GET/HEAD/PUT/DELETE/OPTIONS; spec-lint requires it).
-pub(super) fn idempotent(op: &Operation, method: &str, optr: &str) -> Result<bool> {
-    match op.extensions.get("x-idempotent") {
-        Some(Value::Bool(b)) => Ok(*b),
-        Some(_) => err(
-            &format!("{optr}/x-idempotent"),
-            "x-idempotent must be true or false",
+/// What the spec decides about the operation: its identity, server, `x-idempotent`,
+/// `x-rate-limit` and `x-path-inferred`.
+fn operation_facts(
+    spec: &OpenAPI,
+    path: &str,
+    method: &str,
+    item: &openapiv3::PathItem,
+    op: &Operation,
+    optr: &str,
+    names: &OpNames,
+) -> Result<OperationFacts> {
+    let servers = [&op.servers, &item.servers, &spec.servers]
+        .into_iter()
+        .find(|s| !s.is_empty());
+    let base_path = servers
+        .and_then(|s| s.first())
+        .map(|s| facts::base_path(&s.url))
+        .unwrap_or_default();
+    let idempotent = facts::idempotent_from_extension(op.extensions.get("x-idempotent"), method)
+        .or_else(|m| err(&format!("{optr}/x-idempotent"), m))?;
+    let rate_limit = match op.extensions.get("x-rate-limit") {
+        None => None,
+        Some(v) => Some(
+            RateLimit::from_extension(v).or_else(|m| err(&format!("{optr}/x-rate-limit"), m))?,
         ),
-        None => Ok(matches!(
-            method,
-            "get" | "head" | "put" | "delete" | "options"
-        )),
-    }
-}
-
-/// `x-rate-limit: {requests, per-seconds, scope}`.
-pub(super) fn rate_limit(v: Option<&Value>, optr: &str) -> Result<Option<(u32, u32, String)>> {
-    let Some(v) = v else { return Ok(None) };
-    let num = |k: &str| {
-        v.get(k)
-            .and_then(Value::as_u64)
-            .and_then(|n| u32::try_from(n).ok())
-            .filter(|n| *n > 0)
     };
-    match (
-        num("requests"),
-        num("per-seconds"),
-        v.get("scope").and_then(Value::as_str),
-    ) {
-        (Some(r), Some(p), Some(s)) => Ok(Some((r, p, s.to_string()))),
-        _ => err(
-            &format!("{optr}/x-rate-limit"),
-            "x-rate-limit must be {requests: <integer ≥ 1>, per-seconds: <integer ≥ 1>, scope: <text>}",
-        ),
-    }
+    Ok(OperationFacts {
+        id: names.id.clone(),
+        tag: names.tag.clone(),
+        method: method.to_ascii_uppercase(),
+        path: path.to_string(),
+        pointer: format!("#{optr}"),
+        base_path,
+        idempotent,
+        rate_limit,
+        path_inferred: ext_true(&op.extensions, "x-path-inferred"),
+    })
 }
 
 /// The names an operation gives the generated code.

@@ -134,7 +134,7 @@ impl Reach {
                 t.named(&mut resp_roots);
             }
             for n in graph.closure(roots) {
-                tags.entry(n).or_default().insert(op.tag.clone());
+                tags.entry(n).or_default().insert(op.facts.tag.clone());
             }
         }
         let response_side = graph.closure(resp_roots);
@@ -181,7 +181,7 @@ pub(super) fn check_collisions(
 ) -> Result<()> {
     for op in ops {
         if let Some(Module::Tag(t)) = modules.get(&op.builder)
-            && *t == op.tag
+            && *t == op.facts.tag
         {
             return err(
                 types
@@ -190,7 +190,7 @@ pub(super) fn check_collisions(
                     .unwrap_or(""),
                 format!(
                     "name collision: schema type `{}` and the request builder of `{}`",
-                    op.builder, op.id
+                    op.builder, op.facts.id
                 ),
             );
         }
@@ -199,7 +199,7 @@ pub(super) fn check_collisions(
                 "/paths",
                 format!(
                     "name collision: filter group `{}` and the request builder of `{}`",
-                    op.builder, op.id
+                    op.builder, op.facts.id
                 ),
             );
         }

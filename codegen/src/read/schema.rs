@@ -92,7 +92,7 @@ impl<'a> Reader<'a> {
         if let Some(t) = self.comp.get(name) {
             return Ok(t.clone());
         }
-        let cptr = format!("/components/schemas/{}", esc(name));
+        let cptr = format!("/components/schemas/{}", escape(name));
         if self.active.iter().any(|a| a == name) {
             return err(&cptr, "recursive schemas are not supported");
         }
@@ -261,7 +261,7 @@ impl<'a> Reader<'a> {
         pointer: &str,
         hint: &str,
     ) -> Result<Field> {
-        let fptr = format!("{pointer}/properties/{}", esc(wire));
+        let fptr = format!("{pointer}/properties/{}", escape(wire));
         let rust = snake(wire);
         if rust.is_empty() {
             return err(
