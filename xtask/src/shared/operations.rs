@@ -1,142 +1,33 @@
-//! The spec's operations as the sandbox and live-check need them: method, path template,
-//! product, whether repeating the call is harmless, the documented rate limit, and matching a
-//! concrete request path to its operation.
-
-use std::path::Path;
+//! The spec's operations as the sandbox and live-check need them: the generator's operation
+//! facts ([`qikberry_codegen::operation_facts`]: method, path template, product, base path,
+//! `x-idempotent`, `x-rate-limit`), in document order, with the operation object they came from
+//! and matching a concrete request path to its operation.
 
 use serde_json::Value;
 
-use crate::openapi;
-use crate::openapi::pointer;
-use crate::spec_lint::{Problems, parse};
+use super::openapi::{self, pointer};
 
-/// Loads the spec at `path` as JSON (YAML keys such as `200:` become strings).
-pub fn load_spec(path: &Path) -> Result<Value, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    parse::load_yaml(&text, &mut Problems::default()).ok_or_else(|| {
-        format!(
-            "{} does not load (run `cargo xtask spec-lint` for details)",
-            path.display()
-        )
-    })
+/// One operation of the spec, as the generator reads it.
+pub type Operation = qikberry_codegen::OperationFacts;
+
+/// The facts of every operation of `doc`, in document order. Fails where the generator would:
+/// a tool acting on rules no generated client follows would check the wrong thing.
+pub fn facts(doc: &Value) -> Result<Vec<Operation>, String> {
+    let spec: qikberry_codegen::OpenAPI = serde_json::from_value(doc.clone())
+        .map_err(|e| format!("the spec is not an OpenAPI 3.0 document: {e}"))?;
+    let mut facts = qikberry_codegen::operation_facts(&spec)
+        .map_err(|e| format!("the generator rejects the spec: {e}"))?;
+    let order: Vec<String> = openapi::operations(doc)
+        .into_iter()
+        .map(|op| op.pointer)
+        .collect();
+    facts.sort_by_key(|op| order.iter().position(|p| *p == op.pointer));
+    Ok(facts)
 }
 
-/// Operations that are GETs but must not be called by live-check while the spec has no
-/// `x-idempotent` extension on them: each call has an effect (checks an OTP attempt, mints or
-/// refreshes a token, cancels an OTP).
-const NOT_REPEATABLE_GETS: &[&str] = &[
-    "verify_check_otp",
-    "auth_refresh_token",
-    "auth_generate_token",
-    "verify_cancel_otp",
-];
-
-/// Default rate limit when an operation has no `x-rate-limit`: the documented 1000 GET per minute.
-pub const DEFAULT_RATE: RateLimit = RateLimit {
-    requests: 1000,
-    per_seconds: 60,
-};
-
-/// `x-rate-limit` of an operation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RateLimit {
-    /// Requests allowed per window.
-    pub requests: u64,
-    /// Window length in seconds.
-    pub per_seconds: u64,
-}
-
-/// One operation of the spec.
-#[derive(Debug, Clone)]
-pub struct Operation {
-    /// `operationId`.
-    pub id: String,
-    /// Upper-case HTTP method.
-    pub method: String,
-    /// Path template, e.g. `/sms/senders/{sender_id}`.
-    pub path: String,
-    /// First tag (the product).
-    pub product: String,
-    /// JSON pointer of the operation object.
-    pub pointer: String,
-    /// `x-path-inferred: true`.
-    pub path_inferred: bool,
-    /// A GET whose repetition has no effect (from `x-idempotent` when present).
-    pub read_only: bool,
-    /// The operation's `x-rate-limit`, if any.
-    pub rate_limit: Option<RateLimit>,
-    /// The base path of its server (`/api/v2` or `/api/v3`).
-    pub base_path: String,
-}
-
-impl Operation {
-    /// The operation object in `doc`.
-    pub fn node<'a>(&self, doc: &'a Value) -> &'a Value {
-        pointer::resolve(doc, &self.pointer).unwrap_or(&Value::Null)
-    }
-}
-
-/// Every operation of `doc`, in spec order.
-pub fn all(doc: &Value) -> Vec<Operation> {
-    let default_base = doc
-        .pointer("/servers/0/url")
-        .and_then(Value::as_str)
-        .map(base_path)
-        .unwrap_or_default();
-    let mut out = Vec::new();
-    for openapi::Operation {
-        path,
-        method,
-        pointer,
-        item: _,
-        node: op,
-    } in openapi::operations(doc)
-    {
-        let id = op
-            .get("operationId")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string();
-        let idempotent = op.get("x-idempotent").and_then(Value::as_bool);
-        let read_only = method == "get"
-            && idempotent.unwrap_or_else(|| !NOT_REPEATABLE_GETS.contains(&id.as_str()));
-        let rate_limit = op.get("x-rate-limit").and_then(|r| {
-            Some(RateLimit {
-                requests: r.get("requests")?.as_u64()?.max(1),
-                per_seconds: r.get("per-seconds")?.as_u64()?,
-            })
-        });
-        let base = op
-            .pointer("/servers/0/url")
-            .and_then(Value::as_str)
-            .map(base_path)
-            .unwrap_or_else(|| default_base.clone());
-        out.push(Operation {
-            product: op
-                .pointer("/tags/0")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_string(),
-            pointer,
-            path_inferred: op.get("x-path-inferred").and_then(Value::as_bool) == Some(true),
-            method: method.to_ascii_uppercase(),
-            path: path.to_string(),
-            id,
-            read_only,
-            rate_limit,
-            base_path: base,
-        });
-    }
-    out
-}
-
-/// `/api/v2` from `https://{host}/api/v2`.
-fn base_path(url: &str) -> String {
-    let rest = url.split_once("://").map_or(url, |(_, r)| r);
-    rest.find('/')
-        .map(|i| rest[i..].trim_end_matches('/').to_string())
-        .unwrap_or_default()
+/// The operation object of `op` in `doc` (`null` when the pointer does not resolve).
+pub fn node<'a>(doc: &'a Value, op: &Operation) -> &'a Value {
+    pointer::resolve(doc, &op.pointer).unwrap_or(&Value::Null)
 }
 
 /// The operation for `method` and a concrete `path` (no query, base path already removed).
@@ -171,43 +62,72 @@ pub fn find<'a>(ops: &'a [Operation], method: &str, path: &str) -> Option<&'a Op
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::shared::{spec, workspace};
     use serde_json::json;
 
     fn doc() -> Value {
+        let get = |id: &str, tag: &str| json!({"operationId": id, "tags": [tag], "responses": {"204": {"description": "ok"}}});
         json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
             "servers": [{"url": "https://{host}/api/v2"}],
             "paths": {
-                "/contacts/{contact_id}": {"get": {"operationId": "contacts_get", "tags": ["contacts"]}},
-                "/contacts/tags": {"get": {"operationId": "tags_list", "tags": ["contacts"],
-                    "x-rate-limit": {"requests": 10, "per-seconds": 1}}},
-                "/verify/check/{a}/{b}": {"get": {"operationId": "verify_check_otp", "tags": ["verify"]}},
-                "/auth/token/refresh": {"get": {"operationId": "r", "x-idempotent": false,
-                    "servers": [{"url": "https://{host}/api/v3"}]}}
+                "/contacts/{contact_id}": {"get": get("contacts_get", "contacts"), "parameters": [
+                    {"name": "contact_id", "in": "path", "required": true, "schema": {"type": "string"}}
+                ]},
+                "/contacts/tags": {"get": get("contacts_list_tags", "contacts")},
+                "/auth/token/refresh": {"get": {"operationId": "auth_refresh", "tags": ["auth"],
+                    "x-idempotent": false, "servers": [{"url": "https://{host}/api/v3"}],
+                    "responses": {"204": {"description": "ok"}}}}
             }
         })
     }
 
     #[test]
-    fn literal_segments_win_and_read_only_follows_the_rules() {
-        let ops = all(&doc());
-        assert_eq!(find(&ops, "GET", "/contacts/tags").unwrap().id, "tags_list");
+    fn literal_segments_win_and_order_is_the_documents() {
+        let ops = facts(&doc()).unwrap();
+        let ids: Vec<&str> = ops.iter().map(|o| o.id.as_str()).collect();
+        assert_eq!(ids, ["contacts_get", "contacts_list_tags", "auth_refresh"]);
+        let found = |m, p| find(&ops, m, p).map(|o| o.id.as_str());
+        assert_eq!(found("GET", "/contacts/tags"), Some("contacts_list_tags"));
+        assert_eq!(found("GET", "/contacts/42"), Some("contacts_get"));
+        assert_eq!(found("POST", "/contacts/42"), None);
+        assert_eq!(node(&doc(), &ops[2])["x-idempotent"], json!(false));
+    }
+
+    /// The sandbox and live-check see the bundled spec exactly as the generator does: the GETs
+    /// with effects (OTP check and cancel, token minting and refresh) are not harmless reads.
+    #[test]
+    fn the_bundled_specs_facts_agree_with_the_generator() {
+        let doc = spec::load(&workspace::spec_path()).unwrap();
+        let ops = facts(&doc).unwrap();
+        assert_eq!(ops.len(), openapi::operations(&doc).len());
+        for op in &ops {
+            let node = node(&doc, op);
+            assert_eq!(node["operationId"], json!(op.id), "{}", op.pointer);
+            assert_eq!(node["x-idempotent"], json!(op.idempotent), "{}", op.id);
+            assert!(op.pointer.ends_with(&op.method.to_lowercase()), "{}", op.id);
+        }
+        let effectful: Vec<&str> = ops
+            .iter()
+            .filter(|o| o.method == "GET" && !o.is_harmless_read())
+            .map(|o| o.id.as_str())
+            .collect();
         assert_eq!(
-            find(&ops, "GET", "/contacts/42").unwrap().id,
-            "contacts_get"
+            effectful,
+            [
+                "auth_generate_token",
+                "auth_refresh_token",
+                "verify_check_otp",
+                "verify_cancel_otp"
+            ]
         );
-        assert!(find(&ops, "POST", "/contacts/42").is_none());
-        let by_id = |id: &str| ops.iter().find(|o| o.id == id).unwrap().clone();
-        assert!(by_id("contacts_get").read_only);
-        assert!(!by_id("verify_check_otp").read_only);
-        assert!(!by_id("r").read_only);
-        assert_eq!(by_id("r").base_path, "/api/v3");
-        assert_eq!(by_id("tags_list").base_path, "/api/v2");
+        let check = ops.iter().find(|o| o.id == "verify_check_otp").unwrap();
+        assert_eq!(node(&doc, check)["x-idempotent"], json!(false));
+        assert_eq!(check.rate_limit.as_ref().map(|r| r.requests), Some(1000));
         assert_eq!(
-            by_id("tags_list").rate_limit,
-            Some(RateLimit {
-                requests: 10,
-                per_seconds: 1
-            })
+            find(&ops, "GET", "/verify/check/1/2").map(|o| &o.id),
+            Some(&check.id)
         );
     }
 }
