@@ -50,24 +50,7 @@ pub(crate) fn probe(api: &Api) -> Result<String> {
 impl Probe<'_> {
     /// The path of a type as a user writes it.
     fn ty(&self, ty: &Ty) -> TokenStream {
-        match ty {
-            Ty::String => quote!(String),
-            Ty::I64 => quote!(i64),
-            Ty::F64 => quote!(f64),
-            Ty::Bool => quote!(bool),
-            Ty::Value => quote!(serde_json::Value),
-            Ty::Map => quote!(serde_json::Map<String, serde_json::Value>),
-            Ty::StringOrNumber => quote!(qikberry::types::StringOrNumber),
-            Ty::Vec(t) => {
-                let t = self.ty(t);
-                quote!(Vec<#t>)
-            }
-            Ty::Dict(t) => {
-                let t = self.ty(t);
-                quote!(std::collections::BTreeMap<String, #t>)
-            }
-            Ty::Named(n) => self.named(n),
-        }
+        crate::emit::rust_type(ty, &quote!(qikberry), &|n| self.named(n))
     }
 
     fn named(&self, n: &str) -> TokenStream {

@@ -66,26 +66,36 @@ fn doc_raw(lines: &[String]) -> TokenStream {
     quote! { #(#[doc = #lines])* }
 }
 
+/// The Rust type for `ty`, with the crate's own types under `krate` (`crate` inside the
+/// generated crate, `qikberry` for a user) and named types spelled by `named`.
+pub(crate) fn rust_type(
+    ty: &Ty,
+    krate: &TokenStream,
+    named: &dyn Fn(&str) -> TokenStream,
+) -> TokenStream {
+    match ty {
+        Ty::String => quote!(String),
+        Ty::I64 => quote!(i64),
+        Ty::F64 => quote!(f64),
+        Ty::Bool => quote!(bool),
+        Ty::Value => quote!(serde_json::Value),
+        Ty::Map => quote!(serde_json::Map<String, serde_json::Value>),
+        Ty::StringOrNumber => quote!(#krate::types::StringOrNumber),
+        Ty::Vec(t) => {
+            let t = rust_type(t, krate, named);
+            quote!(Vec<#t>)
+        }
+        Ty::Dict(t) => {
+            let t = rust_type(t, krate, named);
+            quote!(std::collections::BTreeMap<String, #t>)
+        }
+        Ty::Named(n) => named(n),
+    }
+}
+
 impl<'a> Emitter<'a> {
     fn ty(&self, ty: &Ty, loc: Loc<'_>) -> TokenStream {
-        match ty {
-            Ty::String => quote!(String),
-            Ty::I64 => quote!(i64),
-            Ty::F64 => quote!(f64),
-            Ty::Bool => quote!(bool),
-            Ty::Value => quote!(serde_json::Value),
-            Ty::Map => quote!(serde_json::Map<String, serde_json::Value>),
-            Ty::StringOrNumber => quote!(crate::types::StringOrNumber),
-            Ty::Vec(t) => {
-                let t = self.ty(t, loc);
-                quote!(Vec<#t>)
-            }
-            Ty::Dict(t) => {
-                let t = self.ty(t, loc);
-                quote!(std::collections::BTreeMap<String, #t>)
-            }
-            Ty::Named(n) => self.named(n, loc),
-        }
+        rust_type(ty, &quote!(crate), &|n| self.named(n, loc))
     }
 
     fn named(&self, n: &str, loc: Loc<'_>) -> TokenStream {
