@@ -1,9 +1,11 @@
-//! Component schemas that only callbacks use (the hand-written `webhook` module defines them).
+//! Component schemas no operation reaches: emitted too (into `common`), except the multipart-only
+//! ones and the webhook payloads that only callbacks use (the hand-written `webhook` module is
+//! their one definition).
 
 use super::*;
 
 /// The component schemas that operations' callbacks reach through `$ref`s (transitively).
-pub(super) fn callback_schemas(spec: &OpenAPI) -> BTreeSet<String> {
+fn callback_schemas(spec: &OpenAPI) -> BTreeSet<String> {
     let mut todo: Vec<Value> = Vec::new();
     for (_, item) in spec.paths.iter() {
         if let ReferenceOr::Item(item) = item {
@@ -36,4 +38,35 @@ pub(super) fn callback_schemas(spec: &OpenAPI) -> BTreeSet<String> {
         }
     }
     found
+}
+
+/// Defines the component schemas no operation has reached, except the callback-only and the
+/// multipart-only ones (those with a binary property).
+pub(super) fn read_unused_components(r: &mut Reader<'_>) -> Result<()> {
+    let spec = r.spec;
+    let callback_only = callback_schemas(spec);
+    let Some(c) = &spec.components else {
+        return Ok(());
+    };
+    for name in c.schemas.keys() {
+        let reference = format!("#/components/schemas/{name}");
+        if r.comp.contains_key(name.as_str()) || callback_only.contains(name.as_str()) {
+            continue;
+        }
+        let cptr = format!("/components/schemas/{}", escape(name));
+        let has_binary = match r.resolve(SRef::Ref(&reference), &cptr) {
+            Ok(s) => match view(s) {
+                View::Object { props, .. } => props.iter().any(|(_, p)| {
+                    r.resolve(*p, &cptr)
+                        .is_ok_and(|s| matches!(view(s), View::Str { binary: true, .. }))
+                }),
+                _ => false,
+            },
+            Err(_) => false,
+        };
+        if !has_binary {
+            r.component(&reference, &cptr)?;
+        }
+    }
+    Ok(())
 }

@@ -51,6 +51,8 @@ fn non_empty(s: &Option<String>) -> Option<String> {
         .filter(|s| !s.is_empty())
 }
 
+/// Reads the whole spec: every operation (with the types it reaches), the components no
+/// operation uses, then places the types in modules.
 pub(crate) fn read(spec: &OpenAPI) -> Result<Api> {
     let mut r = Reader {
         spec,
@@ -73,67 +75,58 @@ pub(crate) fn read(spec: &OpenAPI) -> Result<Api> {
         for (method, op) in item.iter() {
             let optr = format!("{pptr}/{method}");
             let o = read_op(&mut r, path, method, item, op, &optr, &mut filters)?;
-            if !tags.contains_key(&o.facts.tag) {
-                let module = snake(&o.facts.tag);
-                if module.is_empty() || matches!(module.as_str(), "common" | "support") {
-                    return err(
-                        &format!("{optr}/tags/0"),
-                        format!("tag `{}` cannot be a module name", o.facts.tag),
-                    );
-                }
-                if let Some(other) = modules_seen.insert(module.clone(), o.facts.tag.clone()) {
-                    return err(
-                        &format!("{optr}/tags/0"),
-                        format!(
-                            "name collision: tags `{other}` and `{}` both become the module `{module}`",
-                            o.facts.tag
-                        ),
-                    );
-                }
-                let doc = spec
-                    .tags
-                    .iter()
-                    .find(|t| t.name == o.facts.tag)
-                    .and_then(|t| non_empty(&t.description));
-                tags.insert(
-                    o.facts.tag.clone(),
-                    TagInfo {
-                        module,
-                        handle: pascal(&o.facts.tag),
-                        doc,
-                    },
-                );
-            }
+            register_tag(spec, &o.facts.tag, &optr, &mut tags, &mut modules_seen)?;
             ops.push((o, optr));
         }
     }
-    // Unused components are emitted too (into `common`), except the multipart-only ones and the
-    // webhook payloads that only callbacks use (the hand-written `webhook` module is their one
-    // definition).
-    let callback_only = callback_schemas(spec);
-    if let Some(c) = &spec.components {
-        for name in c.schemas.keys() {
-            let reference = format!("#/components/schemas/{name}");
-            if r.comp.contains_key(name.as_str()) || callback_only.contains(name.as_str()) {
-                continue;
-            }
-            let cptr = format!("/components/schemas/{}", escape(name));
-            let has_binary = match r.resolve(SRef::Ref(&reference), &cptr) {
-                Ok(s) => match view(s) {
-                    View::Object { props, .. } => props.iter().any(|(_, p)| {
-                        r.resolve(*p, &cptr)
-                            .is_ok_and(|s| matches!(view(s), View::Str { binary: true, .. }))
-                    }),
-                    _ => false,
-                },
-                Err(_) => false,
-            };
-            if !has_binary {
-                r.component(&reference, &cptr)?;
-            }
-        }
+    read_unused_components(&mut r)?;
+    let ops = sorted_ops(ops)?;
+    place(r.types, ops, tags, filters, spec.info.title.clone())
+}
+
+/// Records the tag of an operation as a product module the first time it is seen, rejecting tags
+/// that cannot be a module name or collide with another tag's.
+fn register_tag(
+    spec: &OpenAPI,
+    tag: &str,
+    optr: &str,
+    tags: &mut BTreeMap<String, TagInfo>,
+    modules_seen: &mut BTreeMap<String, String>,
+) -> Result<()> {
+    if tags.contains_key(tag) {
+        return Ok(());
     }
-    // Operations sorted by tag, then method name; method names unique per tag.
+    let module = snake(tag);
+    if module.is_empty() || matches!(module.as_str(), "common" | "support") {
+        return err(
+            &format!("{optr}/tags/0"),
+            format!("tag `{tag}` cannot be a module name"),
+        );
+    }
+    if let Some(other) = modules_seen.insert(module.clone(), tag.to_string()) {
+        return err(
+            &format!("{optr}/tags/0"),
+            format!("name collision: tags `{other}` and `{tag}` both become the module `{module}`"),
+        );
+    }
+    let doc = spec
+        .tags
+        .iter()
+        .find(|t| t.name == tag)
+        .and_then(|t| non_empty(&t.description));
+    tags.insert(
+        tag.to_string(),
+        TagInfo {
+            module,
+            handle: pascal(tag),
+            doc,
+        },
+    );
+    Ok(())
+}
+
+/// Operations sorted by tag, then method name; method names must be unique per tag.
+fn sorted_ops(mut ops: Vec<(Op, String)>) -> Result<Vec<Op>> {
     ops.sort_by(|a, b| (&a.0.facts.tag, &a.0.method).cmp(&(&b.0.facts.tag, &b.0.method)));
     for pair in ops.windows(2) {
         if let [a, b] = pair
@@ -149,6 +142,5 @@ pub(crate) fn read(spec: &OpenAPI) -> Result<Api> {
             );
         }
     }
-    let ops: Vec<Op> = ops.into_iter().map(|(o, _)| o).collect();
-    place(r.types, ops, tags, filters, spec.info.title.clone())
+    Ok(ops.into_iter().map(|(o, _)| o).collect())
 }
