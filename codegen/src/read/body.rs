@@ -102,6 +102,7 @@ pub(super) fn is_json(content_type: &str) -> bool {
     ct == "application/json" || ct.ends_with("+json")
 }
 
+/// A request body: JSON (any schema), a form (an object's fields) or multipart.
 pub(super) fn read_body<'a>(
     r: &mut Reader<'a>,
     rb: &'a RequestBody,
@@ -137,62 +138,7 @@ pub(super) fn read_body<'a>(
         let Some(s) = &mt.schema else {
             return err(&sptr, "multipart body without a schema");
         };
-        let s = r.resolve(s.into(), &sptr)?;
-        let View::Object {
-            props,
-            required: req,
-            ..
-        } = view(s)
-        else {
-            return err(
-                &sptr,
-                "unsupported construct: a multipart body must be an object",
-            );
-        };
-        let mut fields: Vec<MultipartField> = Vec::new();
-        for (wire, p) in props {
-            let fptr = format!("{sptr}/properties/{}", escape(wire));
-            let ps = r.resolve(p, &fptr)?;
-            let file = matches!(view(ps), View::Str { binary: true, .. });
-            let ty = if file {
-                Ty::String
-            } else {
-                r.sref(p, &fptr, &format!("{op_pascal}{}", pascal(wire)))?
-            };
-            if matches!(ty, Ty::Map | Ty::Dict(_)) {
-                return err(
-                    &fptr,
-                    "unsupported construct: object-valued multipart field",
-                );
-            }
-            if let Ty::Vec(inner) = &ty
-                && matches!(**inner, Ty::Vec(_) | Ty::Map | Ty::Dict(_) | Ty::Value)
-            {
-                return err(&fptr, "unsupported construct: nested array multipart field");
-            }
-            let rust = snake(wire);
-            if rust.is_empty()
-                || matches!(rust.as_str(), "client" | "send" | "request")
-                || fields.iter().any(|f| f.param.rust == rust)
-            {
-                return err(
-                    &fptr,
-                    format!("name collision: multipart field `{wire}` becomes `{rust}`"),
-                );
-            }
-            let doc = non_empty(&ps.schema_data.description);
-            fields.push(MultipartField {
-                param: Param {
-                    wire: wire.to_string(),
-                    rust,
-                    ty,
-                    required: req.iter().any(|x| x == wire),
-                    doc,
-                },
-                file,
-            });
-        }
-        return Ok(OpBody::Multipart(fields));
+        return multipart_body(r, s.into(), &sptr, op_pascal);
     }
     let kinds: Vec<&str> = rb.content.keys().map(String::as_str).collect();
     err(
@@ -201,6 +147,72 @@ pub(super) fn read_body<'a>(
     )
 }
 
+/// A multipart body: one field per property of its object schema (binary strings are files).
+fn multipart_body<'a>(
+    r: &mut Reader<'a>,
+    schema: SRef<'a>,
+    sptr: &str,
+    op_pascal: &str,
+) -> Result<OpBody> {
+    let s = r.resolve(schema, sptr)?;
+    let View::Object {
+        props,
+        required: req,
+        ..
+    } = view(s)
+    else {
+        return err(
+            sptr,
+            "unsupported construct: a multipart body must be an object",
+        );
+    };
+    let mut fields: Vec<MultipartField> = Vec::new();
+    for (wire, p) in props {
+        let fptr = format!("{sptr}/properties/{}", escape(wire));
+        let ps = r.resolve(p, &fptr)?;
+        let file = matches!(view(ps), View::Str { binary: true, .. });
+        let ty = if file {
+            Ty::String
+        } else {
+            r.sref(p, &fptr, &format!("{op_pascal}{}", pascal(wire)))?
+        };
+        if matches!(ty, Ty::Map | Ty::Dict(_)) {
+            return err(
+                &fptr,
+                "unsupported construct: object-valued multipart field",
+            );
+        }
+        if let Ty::Vec(inner) = &ty
+            && matches!(**inner, Ty::Vec(_) | Ty::Map | Ty::Dict(_) | Ty::Value)
+        {
+            return err(&fptr, "unsupported construct: nested array multipart field");
+        }
+        let rust = snake(wire);
+        if rust.is_empty()
+            || matches!(rust.as_str(), "client" | "send" | "request")
+            || fields.iter().any(|f| f.param.rust == rust)
+        {
+            return err(
+                &fptr,
+                format!("name collision: multipart field `{wire}` becomes `{rust}`"),
+            );
+        }
+        let doc = non_empty(&ps.schema_data.description);
+        fields.push(MultipartField {
+            param: Param {
+                wire: wire.to_string(),
+                rust,
+                ty,
+                required: req.iter().any(|x| x == wire),
+                doc,
+            },
+            file,
+        });
+    }
+    Ok(OpBody::Multipart(fields))
+}
+
+/// How to read the page envelope (`data`, `meta`, `links.next`) of a paginated response.
 pub(super) fn page_info(r: &Reader<'_>, response: Option<&Ty>, optr: &str) -> Result<PageInfo> {
     let bad = |m: &str| {
         err(
