@@ -1,7 +1,14 @@
 //! Request builders: one struct per operation with its constructor arguments, setters, body
 //! and derives (`Debug` redacts `x-secret` fields).
 
-use super::*;
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::operation_docs::op_docs;
+use super::request::operation_static;
+use super::{Emitter, Loc, Result, docs};
+use crate::ir::{MultipartField, Op, OpBody, Param, Ty};
+use crate::names::ident;
 
 impl<'a> Emitter<'a> {
     /// One `.query…(…)` link of the request chain (inside `fn request(&self)`).
@@ -75,7 +82,7 @@ impl<'a> Emitter<'a> {
     }
 
     /// Builder fields, method arguments and setters for the path, query and filter parameters.
-    pub(super) fn param_parts(&self, op: &Op, loc: Loc<'_>, parts: &mut BuilderParts) {
+    fn param_parts(&self, op: &Op, loc: Loc<'_>, parts: &mut BuilderParts) {
         for p in op
             .path_params
             .iter()
@@ -106,7 +113,7 @@ impl<'a> Emitter<'a> {
     }
 
     /// Builder parts for the request body, and how the body joins the request.
-    pub(super) fn body_parts(&self, op: &Op, loc: Loc<'_>, parts: &mut BuilderParts) -> BodyPlan {
+    fn body_parts(&self, op: &Op, loc: Loc<'_>, parts: &mut BuilderParts) -> BodyPlan {
         match &op.body {
             None => BodyPlan {
                 clone: true,
@@ -131,7 +138,7 @@ impl<'a> Emitter<'a> {
     }
 
     /// A JSON or form body: its field (argument or setter) and its `.body(…)` link.
-    pub(super) fn encoded_body(
+    fn encoded_body(
         &self,
         ty: &Ty,
         required: bool,
@@ -170,7 +177,7 @@ impl<'a> Emitter<'a> {
 
     /// A multipart body: one builder field per form field, and the statements that add the
     /// parts to the request `req`.
-    pub(super) fn multipart_parts(
+    fn multipart_parts(
         &self,
         mfields: &[MultipartField],
         loc: Loc<'_>,
@@ -219,11 +226,11 @@ impl<'a> Emitter<'a> {
 
 /// The fields, constructor arguments, field initialisers and setters of a request builder,
 /// collected parameter by parameter.
-pub(super) struct BuilderParts {
-    pub(super) fields: Vec<TokenStream>,
-    pub(super) args: Vec<TokenStream>,
-    pub(super) inits: Vec<TokenStream>,
-    pub(super) setters: Vec<TokenStream>,
+struct BuilderParts {
+    fields: Vec<TokenStream>,
+    args: Vec<TokenStream>,
+    inits: Vec<TokenStream>,
+    setters: Vec<TokenStream>,
 }
 
 impl BuilderParts {
@@ -312,7 +319,7 @@ pub(super) fn redacting_debug(
 
 /// The builder's `#[derive]` and, when it holds `x-secret` parameters, a `Debug` impl that
 /// redacts them (builders with multipart file parts derive neither).
-pub(super) fn builder_derives(
+fn builder_derives(
     op: &Op,
     builder: &proc_macro2::Ident,
     fields: &[TokenStream],

@@ -11,16 +11,11 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use crate::Error;
-use crate::facts::RateLimit;
-use crate::ir::*;
+use crate::ir::{Api, Module, Ty, TypeKind};
 use crate::names::{doc_lines, ident};
-
-use builder::*;
-use operation_docs::*;
-use request::*;
 
 type Result<T> = std::result::Result<T, Error>;
 

@@ -1,6 +1,12 @@
 //! Module files: a product's `mod.rs` (its handle, builders and filter types) and `api/mod.rs`.
 
-use super::*;
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::request::operation_ident;
+use super::{Emitter, Loc, Result, doc_raw};
+use crate::ir::TagInfo;
+use crate::names::{doc_lines, ident};
 
 impl<'a> Emitter<'a> {
     pub(super) fn tag_mod(

@@ -1,6 +1,11 @@
 //! oneOf types: the enum of variants, its dispatching `Deserialize`, and the conversions into it.
 
-use super::*;
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::{Emitter, Loc, doc_raw, docs};
+use crate::ir::{Api, OneOf, Ty, TypeDef, TypeKind};
+use crate::names::ident;
 
 impl<'a> Emitter<'a> {
     pub(super) fn one_of_def(
@@ -111,7 +116,7 @@ impl<'a> Emitter<'a> {
     }
 
     /// The wire keys of a flattened choice.
-    pub(super) fn choice_keys(&self, ty: &Ty) -> Vec<String> {
+    fn choice_keys(&self, ty: &Ty) -> Vec<String> {
         match ty {
             Ty::Named(n) => match self.api.types.get(n).map(|t| &t.kind) {
                 Some(TypeKind::Choice(v)) => v.iter().map(|(_, wire, _)| wire.clone()).collect(),
@@ -122,7 +127,7 @@ impl<'a> Emitter<'a> {
     }
 
     /// `From<Payload>` for every payload type (nested ones included) that appears once.
-    pub(super) fn conversions(&self, name: &str, o: &OneOf, loc: Loc<'_>) -> TokenStream {
+    fn conversions(&self, name: &str, o: &OneOf, loc: Loc<'_>) -> TokenStream {
         fn walk(api: &Api, o: &OneOf, first: Option<&str>, out: &mut Vec<(Ty, String, bool)>) {
             for v in &o.variants {
                 let f = first.unwrap_or(&v.name);

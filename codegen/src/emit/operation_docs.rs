@@ -1,10 +1,14 @@
 //! The rustdoc of an operation's method and of its request builder.
 
-use super::*;
+use proc_macro2::TokenStream;
+
+use super::doc_raw;
+use crate::ir::{Op, OpBody};
+use crate::names::doc_lines;
 
 /// One Markdown list item per method argument: the required parameters with their
 /// descriptions, and the request body.
-pub(super) fn argument_docs(op: &Op) -> Vec<String> {
+fn argument_docs(op: &Op) -> Vec<String> {
     let mut out = Vec::new();
     let mut item = |rust: &str, doc: Option<&str>| {
         let text = doc.map(|d| doc_lines(d).join(" ")).unwrap_or_default();

@@ -1,11 +1,19 @@
 //! Sending a request: the path and query it builds, `send()` and the page streams, and the
 //! per-operation metadata static (id, method, server, path, `x-idempotent`, secrets, rate limit).
 
-use super::*;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::builder::BodyPlan;
+use super::{Emitter, Loc, Result};
+use crate::Error;
+use crate::facts::RateLimit;
+use crate::ir::{Op, OpBody, PageInfo, Param, Ty, TypeKind};
+use crate::names::ident;
 
 impl<'a> Emitter<'a> {
     /// The path: encoded segments bound to locals, then an inline-args `format!`.
-    pub(super) fn path_expr(&self, op: &Op) -> Result<(Vec<TokenStream>, TokenStream)> {
+    fn path_expr(&self, op: &Op) -> Result<(Vec<TokenStream>, TokenStream)> {
         let mut path_lets = Vec::new();
         if op.path_params.is_empty() {
             let p = &op.path;
@@ -45,7 +53,7 @@ impl<'a> Emitter<'a> {
 
     /// The `.query…` links for the query and filter parameters, and the `use` their
     /// list-valued parameters need.
-    pub(super) fn query_links(&self, op: &Op) -> (Vec<TokenStream>, Option<TokenStream>) {
+    fn query_links(&self, op: &Op) -> (Vec<TokenStream>, Option<TokenStream>) {
         let filter_params = op
             .filter
             .as_ref()

@@ -1,10 +1,16 @@
 //! Types: structs with their constructors, string enums, `x-exactly-one-of` choices, the
 //! paginated responses' item streams, filter groups, and the `types.rs`/`common.rs` files.
 
-use super::*;
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::builder::{init, redacting_debug};
+use super::{Emitter, Loc, doc_raw, docs};
+use crate::ir::{Field, Filter, Module, PageInfo, Ty, TypeDef, TypeKind};
+use crate::names::ident;
 
 impl<'a> Emitter<'a> {
-    pub(super) fn type_def(&self, def: &TypeDef, loc: Loc<'_>) -> TokenStream {
+    fn type_def(&self, def: &TypeDef, loc: Loc<'_>) -> TokenStream {
         let name = ident(&def.name);
         let described = def.doc.as_deref().filter(|d| !d.trim().is_empty());
         let doc = match (&def.kind, described) {
@@ -49,7 +55,7 @@ impl<'a> Emitter<'a> {
     }
 
     /// The public path (`qikberry::<module>::<Name>`) of a generated type, for doc tests.
-    pub(super) fn public_path(&self, name: &str) -> String {
+    fn public_path(&self, name: &str) -> String {
         match self.api.modules.get(name) {
             Some(Module::Tag(tag)) => format!("qikberry::{tag}::{name}"),
             _ => format!("qikberry::common::{name}"),
@@ -59,7 +65,7 @@ impl<'a> Emitter<'a> {
     /// An `x-exactly-one-of` choice: an externally tagged enum flattened into the structs that
     /// use it, so each variant is one wire key. Its docs carry a doc test that builds a body by
     /// choosing, and a `compile_fail` one showing that a body without a choice does not compile.
-    pub(super) fn choice_def(
+    fn choice_def(
         &self,
         def: &TypeDef,
         variants: &[(String, String, Ty)],
@@ -117,7 +123,7 @@ impl<'a> Emitter<'a> {
         }
     }
 
-    pub(super) fn struct_def(
+    fn struct_def(
         &self,
         def: &TypeDef,
         fields: &[Field],
@@ -174,7 +180,7 @@ impl<'a> Emitter<'a> {
     /// The `Deserialize` derive of a model: in the derive list (`, serde::Deserialize`), or, for a
     /// model the client only ever sends, as a `cfg_attr` behind the `deserialize-requests`
     /// feature (nearly half of the crate's expanded code was decoders nothing calls).
-    pub(super) fn deserialize_derive(&self, name: &str) -> (TokenStream, TokenStream) {
+    fn deserialize_derive(&self, name: &str) -> (TokenStream, TokenStream) {
         if self.api.request_only.contains(name) {
             let gated =
                 quote!(#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]);
@@ -257,7 +263,7 @@ impl<'a> Emitter<'a> {
         }
     }
 
-    pub(super) fn paginated_impl(&self, ty: &str, info: &PageInfo, loc: Loc<'_>) -> TokenStream {
+    fn paginated_impl(&self, ty: &str, info: &PageInfo, loc: Loc<'_>) -> TokenStream {
         let name = self.named(ty, loc);
         let item = self.ty(&info.item, loc);
         let into_items = if info.data_optional {

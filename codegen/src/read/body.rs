@@ -1,6 +1,13 @@
 //! Request bodies (JSON, form, multipart), the success response and its pagination envelope.
 
-use super::*;
+use openapiv3::{Operation, ReferenceOr, RequestBody, Response, StatusCode};
+
+use super::schema::Reader;
+use super::view::{SRef, View, view};
+use super::{Result, err, non_empty};
+use crate::ir::{Field, MultipartField, OpBody, PageInfo, Param, Ty, TypeKind};
+use crate::names::{pascal, snake};
+use crate::pointer::escape;
 
 /// The operation's request body, following one `$ref` into `#/components/requestBodies`.
 pub(super) fn request_body<'a>(
@@ -77,7 +84,7 @@ pub(super) fn success_response<'a>(
 }
 
 /// A response, following one `$ref` into `#/components/responses`.
-pub(super) fn resolve_response<'a>(
+fn resolve_response<'a>(
     r: &Reader<'a>,
     resp: &'a ReferenceOr<Response>,
     rptr: &str,
@@ -97,13 +104,13 @@ pub(super) fn resolve_response<'a>(
     }
 }
 
-pub(super) fn is_json(content_type: &str) -> bool {
+fn is_json(content_type: &str) -> bool {
     let ct = content_type.split(';').next().unwrap_or("").trim();
     ct == "application/json" || ct.ends_with("+json")
 }
 
 /// A request body: JSON (any schema), a form (an object's fields) or multipart.
-pub(super) fn read_body<'a>(
+fn read_body<'a>(
     r: &mut Reader<'a>,
     rb: &'a RequestBody,
     bptr: &str,

@@ -2,7 +2,15 @@
 //! ones and the webhook payloads that only callbacks use (the hand-written `webhook` module is
 //! their one definition).
 
-use super::*;
+use std::collections::BTreeSet;
+
+use openapiv3::{OpenAPI, ReferenceOr};
+use serde_json::Value;
+
+use super::Result;
+use super::schema::Reader;
+use super::view::{SRef, View, view};
+use crate::pointer::escape;
 
 /// The component schemas that operations' callbacks reach through `$ref`s (transitively).
 fn callback_schemas(spec: &OpenAPI) -> BTreeSet<String> {

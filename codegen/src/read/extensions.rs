@@ -1,7 +1,10 @@
 //! Schema-level extensions that change the Rust form of a type: `x-inferred` (a warning box in
 //! the docs) and `x-exactly-one-of` (a choice between properties).
 
-use super::*;
+use serde_json::Value;
+
+use super::{Result, err};
+use crate::names::WARNING_OPEN;
 
 /// The extension naming a set of properties of which a body carries exactly one.
 pub(super) const EXACTLY_ONE_OF: &str = "x-exactly-one-of";

@@ -11,29 +11,19 @@ mod placement;
 mod schema;
 mod view;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
-use openapiv3::{
-    AdditionalProperties, OpenAPI, Operation, Parameter, ParameterSchemaOrContent, ReferenceOr,
-    RequestBody, Response, Schema, SchemaKind, StatusCode, StringFormat, Type,
-    VariantOrUnknownOrEmpty,
-};
+use openapiv3::{OpenAPI, ReferenceOr};
 use serde_json::Value;
 
 use crate::Error;
-use crate::facts::{self, OperationFacts, RateLimit};
-use crate::ir::*;
-use crate::names::{WARNING_OPEN, pascal, snake};
+use crate::ir::{Api, Filter, Op, TagInfo};
+use crate::names::{pascal, snake};
 use crate::pointer::escape;
-
-use body::*;
-use components::*;
-use extensions::*;
-use operation::*;
-use params::*;
-use placement::*;
-use schema::*;
-use view::*;
+use components::read_unused_components;
+use operation::read_op;
+use placement::place;
+use schema::Reader;
 
 type Result<T> = std::result::Result<T, Error>;
 

@@ -1,9 +1,18 @@
 //! oneOf schemas: lenient scalars, and enums of variants with the signatures that dispatch them.
 
-use super::*;
+use std::collections::BTreeMap;
+
+use openapiv3::{ReferenceOr, Schema};
+
+use super::schema::Reader;
+use super::view::{SRef, View, view};
+use super::{Result, err, ext_true, non_empty};
+use crate::ir::{OneOf, Signature, Ty, TypeDef, TypeKind, Variant};
+use crate::names::pascal;
+use crate::pointer::escape;
 
 impl<'a> Reader<'a> {
-    pub(super) fn is_scalar(&self, r: SRef<'a>, pointer: &str) -> Result<bool> {
+    fn is_scalar(&self, r: SRef<'a>, pointer: &str) -> Result<bool> {
         let s = self.resolve(r, pointer)?;
         Ok(matches!(
             view(s),
@@ -48,7 +57,7 @@ impl<'a> Reader<'a> {
 
     /// A oneOf of scalars: `Some` type under `x-lenient-scalar`, an error without it; `None` when
     /// the variants are not all scalars (and `x-lenient-scalar` is absent).
-    pub(super) fn scalar_one_of(
+    fn scalar_one_of(
         &self,
         s: &'a Schema,
         variants: &'a [ReferenceOr<Schema>],
@@ -91,7 +100,7 @@ impl<'a> Reader<'a> {
 
     /// Reads and names the variants of a oneOf; also returns each variant's `$ref` (if any).
     #[allow(clippy::type_complexity)]
-    pub(super) fn one_of_variants(
+    fn one_of_variants(
         &mut self,
         variants: &'a [ReferenceOr<Schema>],
         pointer: &str,
@@ -141,7 +150,7 @@ impl<'a> Reader<'a> {
 
     /// One oneOf variant: its type, title, fallback name (the component's), doc and `$ref`.
     #[allow(clippy::type_complexity)]
-    pub(super) fn one_of_variant(
+    fn one_of_variant(
         &mut self,
         v: &'a ReferenceOr<Schema>,
         vptr: &str,
@@ -192,7 +201,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Per variant, the discriminator values selecting it (mapping, one-value enum, or `$ref` name).
-    pub(super) fn discriminator_signatures(
+    fn discriminator_signatures(
         &self,
         d: &openapiv3::Discriminator,
         out: &[Variant],
@@ -260,11 +269,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Per variant, its single-value enum field signatures; they must tell the variants apart.
-    pub(super) fn enum_field_signatures(
-        &self,
-        out: &[Variant],
-        pointer: &str,
-    ) -> Result<Vec<Vec<Signature>>> {
+    fn enum_field_signatures(&self, out: &[Variant], pointer: &str) -> Result<Vec<Vec<Signature>>> {
         let mut sigs: Vec<Vec<Vec<(String, String)>>> = Vec::new();
         for (i, v) in out.iter().enumerate() {
             let vs = self.signatures(&v.ty);
@@ -297,7 +302,7 @@ impl<'a> Reader<'a> {
 
     /// The single values a type gives to field `p` (a struct's one-value enum field, or the
     /// union over a nested oneOf's variants).
-    pub(super) fn const_values(&self, ty: &Ty, p: &str) -> Vec<String> {
+    fn const_values(&self, ty: &Ty, p: &str) -> Vec<String> {
         let Ty::Named(ty) = ty else { return Vec::new() };
         match self.types.get(ty).map(|t| &t.kind) {
             Some(TypeKind::Struct(fields)) => fields
@@ -316,7 +321,7 @@ impl<'a> Reader<'a> {
 
     /// Signatures for dispatching to a type: its required single-value enum fields (else its
     /// optional ones); for a nested oneOf, the union of its variants' signatures.
-    pub(super) fn signatures(&self, ty: &Ty) -> Vec<Vec<(String, String)>> {
+    fn signatures(&self, ty: &Ty) -> Vec<Vec<(String, String)>> {
         let Ty::Named(ty) = ty else { return Vec::new() };
         match self.types.get(ty).map(|t| &t.kind) {
             Some(TypeKind::Struct(fields)) => {

@@ -1,7 +1,19 @@
 //! One operation into the IR: its names, extensions (`x-idempotent`, `x-rate-limit`), path
 //! template, parameters, body and response.
 
-use super::*;
+use std::collections::BTreeMap;
+
+use openapiv3::{OpenAPI, Operation};
+
+use super::body::{page_info, request_body, success_response};
+use super::params::{
+    ParamSets, check_builder_names, is_paginated, merged_params, read_param, register_filter,
+};
+use super::schema::Reader;
+use super::{Result, err, ext_true, non_empty};
+use crate::facts::{self, OperationFacts, RateLimit};
+use crate::ir::{Filter, Op, Param, Ty};
+use crate::names::{pascal, snake};
 
 /// Reads one operation into the IR, step by step: its names, its parameters (sorted into path,
 /// query, filter and page parameters), its path template, its request body and its success
@@ -108,21 +120,21 @@ fn operation_facts(
 }
 
 /// The names an operation gives the generated code.
-pub(super) struct OpNames {
+struct OpNames {
     /// `operationId`.
-    pub(super) id: String,
+    id: String,
     /// The one tag (product module and Cargo feature).
-    pub(super) tag: String,
+    tag: String,
     /// The method name: the snake-case `operationId` minus `<tag_snake>_`.
-    pub(super) method: String,
+    method: String,
     /// The request builder's type name.
-    pub(super) builder: String,
+    builder: String,
     /// PascalCase `operationId`, the prefix of inline type names.
-    pub(super) op_pascal: String,
+    op_pascal: String,
 }
 
 /// Checks the `operationId` and the single tag and derives the method and builder names.
-pub(super) fn op_names(op: &Operation, optr: &str) -> Result<OpNames> {
+fn op_names(op: &Operation, optr: &str) -> Result<OpNames> {
     let Some(id) = op.operation_id.clone() else {
         return err(optr, "operation has no operationId");
     };
@@ -165,7 +177,7 @@ pub(super) fn op_names(op: &Operation, optr: &str) -> Result<OpNames> {
 
 /// Checks that the path's `{placeholders}` and the path parameters match one to one, sorts the
 /// path parameters into path order and returns the path without its leading `/`.
-pub(super) fn path_template(path: &str, optr: &str, path_params: &mut [Param]) -> Result<String> {
+fn path_template(path: &str, optr: &str, path_params: &mut [Param]) -> Result<String> {
     let rel = path.trim_start_matches('/').to_string();
     let mut rest = rel.as_str();
     let mut used = Vec::new();

@@ -1,7 +1,16 @@
 //! An operation's parameters: merged from path and operation level, sorted into path, query,
 //! filter-group and page parameters, and checked for name collisions.
 
-use super::*;
+use std::collections::{BTreeMap, BTreeSet};
+
+use openapiv3::{Operation, Parameter, ParameterSchemaOrContent, ReferenceOr};
+use serde_json::Value;
+
+use super::schema::Reader;
+use super::view::SRef;
+use super::{Result, err, ext_true, non_empty};
+use crate::ir::{Filter, Param, Ty};
+use crate::names::{pascal, snake};
 
 /// The operation's parameters with their pointers: path-level first, operation-level ones
 /// overriding by (name, in); `$ref`s to `#/components/parameters` resolved.
@@ -34,7 +43,7 @@ pub(super) fn merged_params<'a>(
 }
 
 /// A parameter, following one `$ref` into `#/components/parameters`.
-pub(super) fn resolve_param<'a>(
+fn resolve_param<'a>(
     r: &Reader<'a>,
     p: &'a ReferenceOr<Parameter>,
     ptr: &str,
@@ -180,7 +189,7 @@ pub(super) fn read_param<'a>(
 }
 
 /// The parameter's `x-filter-group`, as a PascalCase type name.
-pub(super) fn filter_group(data: &openapiv3::ParameterData, ptr: &str) -> Result<Option<String>> {
+fn filter_group(data: &openapiv3::ParameterData, ptr: &str) -> Result<Option<String>> {
     match data.extensions.get("x-filter-group") {
         None => Ok(None),
         Some(Value::String(g)) if !pascal(g).is_empty() => Ok(Some(pascal(g))),
@@ -261,7 +270,7 @@ pub(super) fn register_filter(
 
 /// `filter[name]` → `name`; `filter[created_at][from]` → `created_at_from`; `datetime[end_at]` →
 /// `datetime_end_at`.
-pub(super) fn filter_setter(wire: &str) -> String {
+fn filter_setter(wire: &str) -> String {
     let inner = wire
         .strip_prefix("filter[")
         .map(|s| s.replacen(']', "", 1))

@@ -1,7 +1,10 @@
 //! Placing types in modules: the only tag that reaches a type, else `common`; which types only
 //! requests reach; and name collisions between types, builders, filters and handles.
 
-use super::*;
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::{Result, err};
+use crate::ir::{Api, Filter, Module, Op, OpBody, TagInfo, TypeDef, TypeKind};
 
 /// Decides the module of every type: the only tag that reaches it, else `common`; a type used by
 /// a `common` type is `common` too. Also records which types responses reach and which only
@@ -35,11 +38,11 @@ pub(super) fn place(
 }
 
 /// The "uses" edges between named types.
-pub(super) struct TypeGraph<'t>(&'t BTreeMap<String, TypeDef>);
+struct TypeGraph<'t>(&'t BTreeMap<String, TypeDef>);
 
 impl TypeGraph<'_> {
     /// The named types `name` uses directly.
-    pub(super) fn edges(&self, name: &str) -> Vec<String> {
+    fn edges(&self, name: &str) -> Vec<String> {
         let mut out = Vec::new();
         match self.0.get(name).map(|t| &t.kind) {
             Some(TypeKind::Struct(fields)) => fields.iter().for_each(|f| f.ty.named(&mut out)),
@@ -51,7 +54,7 @@ impl TypeGraph<'_> {
     }
 
     /// Every type reachable from `roots` (the roots included).
-    pub(super) fn closure(&self, roots: Vec<String>) -> BTreeSet<String> {
+    fn closure(&self, roots: Vec<String>) -> BTreeSet<String> {
         let mut seen = BTreeSet::new();
         let mut stack = roots;
         while let Some(n) = stack.pop() {
@@ -108,13 +111,13 @@ impl TypeGraph<'_> {
 }
 
 /// What the operations reach.
-pub(super) struct Reach {
+struct Reach {
     /// Type → the tags of the operations that use it (parameters, bodies, responses).
-    pub(super) tags: BTreeMap<String, BTreeSet<String>>,
+    tags: BTreeMap<String, BTreeSet<String>>,
     /// Types reachable from a response.
-    pub(super) response_side: BTreeSet<String>,
+    response_side: BTreeSet<String>,
     /// Types reachable from parameters or bodies and from no response.
-    pub(super) request_only: BTreeSet<String>,
+    request_only: BTreeSet<String>,
 }
 
 impl Reach {
@@ -152,7 +155,7 @@ impl Reach {
 }
 
 /// The named types an operation's parameters, filter and body use.
-pub(super) fn request_roots(op: &Op, filters: &BTreeMap<String, Filter>) -> Vec<String> {
+fn request_roots(op: &Op, filters: &BTreeMap<String, Filter>) -> Vec<String> {
     let mut roots = Vec::new();
     for p in op.path_params.iter().chain(&op.query).chain(&op.page_param) {
         p.ty.named(&mut roots);
@@ -172,7 +175,7 @@ pub(super) fn request_roots(op: &Op, filters: &BTreeMap<String, Filter>) -> Vec<
 
 /// Rejects a schema type named like a request builder or filter group of its module, a filter
 /// group named like a schema type, and a product handle named like any of them.
-pub(super) fn check_collisions(
+fn check_collisions(
     types: &BTreeMap<String, TypeDef>,
     modules: &BTreeMap<String, Module>,
     ops: &[Op],

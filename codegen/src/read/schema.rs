@@ -1,7 +1,17 @@
 //! Schemas into named Rust types: the reader's state, `$ref` resolution, objects, fields, string
 //! enums and `x-exactly-one-of` choices.
 
-use super::*;
+use std::collections::BTreeMap;
+
+use openapiv3::{AdditionalProperties, OpenAPI, ReferenceOr, Schema};
+use serde_json::Value;
+
+use super::extensions::{EXACTLY_ONE_OF, ExactlyOne, doc_with_inferred, exactly_one};
+use super::view::{SRef, View, view};
+use super::{Result, err, ext_true, non_empty};
+use crate::ir::{Field, Ty, TypeDef, TypeKind};
+use crate::names::{pascal, snake};
+use crate::pointer::escape;
 
 pub(super) struct Reader<'a> {
     pub(super) spec: &'a OpenAPI,
@@ -12,7 +22,7 @@ pub(super) struct Reader<'a> {
     pub(super) active: Vec<String>,
 }
 
-pub(super) const RESERVED_TYPE_NAMES: &[&str] = &[
+const RESERVED_TYPE_NAMES: &[&str] = &[
     "Option", "Result", "String", "Vec", "Box", "Self", "Some", "None", "Ok", "Err", "Default",
     "Client", "Error", "Value",
 ];
@@ -146,7 +156,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Defines a string enum, naming its variants (from `x-enum-varnames` if given).
-    pub(super) fn string_enum(
+    fn string_enum(
         &mut self,
         s: &'a Schema,
         enums: Vec<String>,
@@ -314,7 +324,7 @@ impl<'a> Reader<'a> {
     /// Replaces the optional fields of an `x-exactly-one-of` rule by one required, flattened
     /// field holding a [`TypeKind::Choice`] of them, so a body with none (or two) of them cannot
     /// be built.
-    pub(super) fn choose_one(
+    fn choose_one(
         &mut self,
         fields: &mut Vec<Field>,
         rule: ExactlyOne,

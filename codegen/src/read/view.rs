@@ -1,7 +1,13 @@
 //! A normalized look at a schema: `$ref` or inline, and the shapes the generator knows
 //! (openapiv3 puts unusual combinations into `Any`).
 
-use super::*;
+use openapiv3::{
+    AdditionalProperties, ReferenceOr, Schema, SchemaKind, StringFormat, Type,
+    VariantOrUnknownOrEmpty,
+};
+use serde_json::Value;
+
+use super::extensions::EXACTLY_ONE_OF;
 
 /// A schema position: a `$ref` string or an inline schema.
 #[derive(Clone, Copy)]
