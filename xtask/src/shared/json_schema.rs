@@ -79,77 +79,7 @@ impl<'a> Converter<'a> {
         }
         let mut out = Map::new();
         for (key, value) in map {
-            match key.as_str() {
-                "properties" => {
-                    let props: Map<String, Value> = value
-                        .as_object()
-                        .map(|m| {
-                            m.iter()
-                                .map(|(k, v)| (k.clone(), self.convert(v, depth + 1)))
-                                .collect()
-                        })
-                        .unwrap_or_default();
-                    out.insert(key.clone(), Value::Object(props));
-                }
-                "items" | "not" => {
-                    out.insert(key.clone(), self.convert(value, depth + 1));
-                }
-                "additionalProperties" => {
-                    let converted = if value.is_boolean() {
-                        value.clone()
-                    } else {
-                        self.convert(value, depth + 1)
-                    };
-                    out.insert(key.clone(), converted);
-                }
-                "oneOf" | "anyOf" | "allOf" => {
-                    let list: Vec<Value> = value
-                        .as_array()
-                        .map(|l| l.iter().map(|v| self.convert(v, depth + 1)).collect())
-                        .unwrap_or_default();
-                    let keyword = if key == "oneOf"
-                        && (one_of::is_untagged(schema) || one_of::is_lenient_scalar(schema))
-                        && !one_of::is_tagged(self.doc, schema)
-                    {
-                        "anyOf"
-                    } else {
-                        key.as_str()
-                    };
-                    out.insert(keyword.to_string(), Value::Array(list));
-                }
-                "exclusiveMinimum" | "exclusiveMaximum" => {
-                    if value.as_bool() == Some(true) {
-                        let bound = if key == "exclusiveMinimum" {
-                            "minimum"
-                        } else {
-                            "maximum"
-                        };
-                        if let Some(limit) = map.get(bound) {
-                            out.insert(key.clone(), limit.clone());
-                        }
-                    } else if value.is_number() {
-                        out.insert(key.clone(), value.clone());
-                    }
-                }
-                "minimum" | "maximum" => {
-                    let exclusive = if key == "minimum" {
-                        "exclusiveMinimum"
-                    } else {
-                        "exclusiveMaximum"
-                    };
-                    if map.get(exclusive).and_then(Value::as_bool) != Some(true) {
-                        out.insert(key.clone(), value.clone());
-                    }
-                }
-                "type" | "enum" | "format" | "required" | "minLength" | "maxLength" | "pattern"
-                | "minItems" | "maxItems" | "uniqueItems" | "minProperties" | "maxProperties"
-                | "multipleOf" | "title" => {
-                    out.insert(key.clone(), value.clone());
-                }
-                // nullable (handled below), discriminator, example, description, default,
-                // readOnly, writeOnly, deprecated, xml, externalDocs and x-* are annotations.
-                _ => {}
-            }
+            self.keyword(schema, map, key, value, depth, &mut out);
         }
         if nullable {
             if let Some(t) = out.get("type").and_then(Value::as_str).map(str::to_string) {
@@ -164,6 +94,90 @@ impl<'a> Converter<'a> {
             }
         }
         Value::Object(out)
+    }
+
+    /// Converts one keyword of the object schema `schema` (whose map is `map`) into `out`;
+    /// annotations are dropped.
+    fn keyword(
+        &self,
+        schema: &Value,
+        map: &Map<String, Value>,
+        key: &str,
+        value: &Value,
+        depth: usize,
+        out: &mut Map<String, Value>,
+    ) {
+        match key {
+            "properties" => {
+                let props: Map<String, Value> = value
+                    .as_object()
+                    .map(|m| {
+                        m.iter()
+                            .map(|(k, v)| (k.clone(), self.convert(v, depth + 1)))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                out.insert(key.to_string(), Value::Object(props));
+            }
+            "items" | "not" => {
+                out.insert(key.to_string(), self.convert(value, depth + 1));
+            }
+            "additionalProperties" => {
+                let converted = if value.is_boolean() {
+                    value.clone()
+                } else {
+                    self.convert(value, depth + 1)
+                };
+                out.insert(key.to_string(), converted);
+            }
+            "oneOf" | "anyOf" | "allOf" => {
+                let list: Vec<Value> = value
+                    .as_array()
+                    .map(|l| l.iter().map(|v| self.convert(v, depth + 1)).collect())
+                    .unwrap_or_default();
+                let keyword = if key == "oneOf"
+                    && (one_of::is_untagged(schema) || one_of::is_lenient_scalar(schema))
+                    && !one_of::is_tagged(self.doc, schema)
+                {
+                    "anyOf"
+                } else {
+                    key
+                };
+                out.insert(keyword.to_string(), Value::Array(list));
+            }
+            "exclusiveMinimum" | "exclusiveMaximum" => {
+                if value.as_bool() == Some(true) {
+                    let bound = if key == "exclusiveMinimum" {
+                        "minimum"
+                    } else {
+                        "maximum"
+                    };
+                    if let Some(limit) = map.get(bound) {
+                        out.insert(key.to_string(), limit.clone());
+                    }
+                } else if value.is_number() {
+                    out.insert(key.to_string(), value.clone());
+                }
+            }
+            "minimum" | "maximum" => {
+                let exclusive = if key == "minimum" {
+                    "exclusiveMinimum"
+                } else {
+                    "exclusiveMaximum"
+                };
+                if map.get(exclusive).and_then(Value::as_bool) != Some(true) {
+                    out.insert(key.to_string(), value.clone());
+                }
+            }
+            "type" | "enum" | "format" | "required" | "minLength" | "maxLength" | "pattern"
+            | "minItems" | "maxItems" | "uniqueItems" | "minProperties" | "maxProperties"
+            | "multipleOf" | "title" => {
+                out.insert(key.to_string(), value.clone());
+            }
+            // nullable (handled below), discriminator, example, description, default,
+            // readOnly, writeOnly, deprecated, xml, externalDocs and x-* are annotations.
+            _ => {}
+        }
     }
 }
 

@@ -456,7 +456,7 @@ mod tests {
             .unwrap_or_default();
         assert!(
             readme.contains(&rules_markdown()),
-            "README.md's spec-diff rule table differs from xtask/src/spec_diff/rules.rs; paste the output of `cargo xtask spec-diff --rules`"
+            "README.md's spec-diff rule table differs from xtask/src/shared/spec_changes/rules.rs; paste the output of `cargo xtask spec-diff --rules`"
         );
     }
 }
