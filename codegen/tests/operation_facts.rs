@@ -85,3 +85,21 @@ paths:
     let error = qikberry_codegen::operation_facts(&spec).unwrap_err();
     assert_eq!(error.pointer, "#/paths/~1a/get/x-rate-limit");
 }
+
+/// The extension readers the generator uses are the ones spec-lint applies to every operation.
+#[test]
+fn extension_readers_reject_what_the_client_cannot_follow() {
+    use serde_json::json;
+    let limit = |v| RateLimit::from_extension(&v);
+    assert!(limit(json!({"requests": 10, "per-seconds": 1, "scope": "all"})).is_ok());
+    assert!(limit(json!({"requests": 10, "per-seconds": 1, "scope": "  "})).is_err());
+    assert!(limit(json!({"requests": 10, "per-seconds": 0, "scope": "all"})).is_err());
+    assert!(
+        limit(json!({"requests": 5_000_000_000u64, "per-seconds": 1, "scope": "all"})).is_err()
+    );
+    let idempotent = qikberry_codegen::idempotent_from_extension;
+    assert_eq!(idempotent(Some(&json!(false)), "get"), Ok(false));
+    assert_eq!(idempotent(None, "get"), Ok(true));
+    assert_eq!(idempotent(None, "post"), Ok(false));
+    assert!(idempotent(Some(&json!("no")), "get").is_err());
+}
