@@ -1,8 +1,8 @@
 //! `cargo xtask regenerate`: the main job. Lint the spec, regenerate the client, build it.
 //!
-//! 1. installs the outside spec validators into the tools folder if they are missing (as `cargo xtask
-//!    test` does), 2. runs every spec check (`cargo xtask spec-lint`), 3. regenerates
-//!    `generated/src/api/` (`cargo xtask generate`), 4. type-checks the `qikberry` crate with all
+//! 1. installs the outside spec validators into the tools folder if they are missing (as
+//!    `cargo xtask test` does), 2. runs every spec check (`cargo xtask spec-lint`), 3. regenerates
+//!    `generated/src/api/` (`cargo xtask generate`), the two as child tasks, 4. type-checks the `qikberry` crate with all
 //!    features, its examples, tests and benches, so a spec change that generates broken code is
 //!    caught here and not by the first user.
 
