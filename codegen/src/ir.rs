@@ -145,11 +145,10 @@ pub(crate) struct PageInfo {
 
 #[derive(Debug, Clone)]
 pub(crate) struct Op {
-    pub id: String,
-    pub tag: String,
+    /// The Rust method name on the product handle.
     pub method: String,
     pub builder: String,
-    pub http: String,
+    /// The path template without its leading `/`.
     pub path: String,
     pub path_params: Vec<Param>,
     pub query: Vec<Param>,
@@ -157,17 +156,14 @@ pub(crate) struct Op {
     pub page_param: Option<Param>,
     pub body: Option<OpBody>,
     pub response: Option<Ty>,
-    pub v3: bool,
     pub page: Option<PageInfo>,
-    pub inferred: bool,
     pub summary: Option<String>,
     pub description: Option<String>,
-    /// `x-idempotent` (when absent: GET/HEAD/PUT/DELETE/OPTIONS).
-    pub idempotent: bool,
     /// Wire names of the path/query parameters marked `x-secret`.
     pub secret_params: Vec<String>,
-    /// `x-rate-limit`: (requests, per-seconds, scope).
-    pub rate_limit: Option<(u32, u32, String)>,
+    /// What the spec decides about the operation (id, tag, HTTP method, server, `x-idempotent`,
+    /// `x-rate-limit`, `x-path-inferred`); the tools read the same facts.
+    pub facts: crate::facts::OperationFacts,
 }
 
 #[derive(Debug, Clone)]

@@ -18,9 +18,11 @@
 #![warn(missing_docs)]
 
 mod emit;
+mod facts;
 mod ir;
 mod krate;
 mod names;
+pub mod pointer;
 mod probe;
 mod read;
 
@@ -28,6 +30,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::PathBuf;
 
+pub use facts::{OperationFacts, RateLimit, base_path, idempotent_from_extension};
 pub use openapiv3::OpenAPI;
 
 /// Generated files, keyed by their path relative to `generated/` (the whole `qikberry` crate:
@@ -88,6 +91,19 @@ pub fn generate(spec: &OpenAPI) -> Result<Files, Error> {
 /// exactly when that spec kept the old API.
 pub fn generate_probe(spec: &OpenAPI) -> Result<String, Error> {
     probe::probe(&read::read(spec)?)
+}
+
+/// What the spec decides about each operation (`operationId`, tag, method, path template,
+/// server base path, `x-idempotent`, `x-rate-limit`, `x-path-inferred`), exactly as the generated
+/// client is built from it, in the order of the generated code (by tag, then method name). Fails
+/// where [`generate`] would: tools that act on a spec the generator rejects would act on rules
+/// no client follows.
+pub fn operation_facts(spec: &OpenAPI) -> Result<Vec<OperationFacts>, Error> {
+    Ok(read::read(spec)?
+        .ops
+        .into_iter()
+        .map(|op| op.facts)
+        .collect())
 }
 
 /// Parses a spec from JSON text and generates; convenience for tools and tests.

@@ -65,11 +65,6 @@ pub(crate) fn ident(name: &str) -> Ident {
     }
 }
 
-/// JSON pointer escaping of one key.
-pub(crate) fn esc(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
-}
-
 /// Turns a spec description into rustdoc lines that render as prose: no accidental code blocks
 /// (indentation removed, fences become ```` ```text ````), no accidental intra-doc links or HTML
 /// tags, bare URLs wrapped in `<…>`.

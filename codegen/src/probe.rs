@@ -50,24 +50,7 @@ pub(crate) fn probe(api: &Api) -> Result<String> {
 impl Probe<'_> {
     /// The path of a type as a user writes it.
     fn ty(&self, ty: &Ty) -> TokenStream {
-        match ty {
-            Ty::String => quote!(String),
-            Ty::I64 => quote!(i64),
-            Ty::F64 => quote!(f64),
-            Ty::Bool => quote!(bool),
-            Ty::Value => quote!(serde_json::Value),
-            Ty::Map => quote!(serde_json::Map<String, serde_json::Value>),
-            Ty::StringOrNumber => quote!(qikberry::types::StringOrNumber),
-            Ty::Vec(t) => {
-                let t = self.ty(t);
-                quote!(Vec<#t>)
-            }
-            Ty::Dict(t) => {
-                let t = self.ty(t);
-                quote!(std::collections::BTreeMap<String, #t>)
-            }
-            Ty::Named(n) => self.named(n),
-        }
+        crate::emit::rust_type(ty, &quote!(qikberry), &|n| self.named(n))
     }
 
     fn named(&self, n: &str) -> TokenStream {
@@ -219,8 +202,11 @@ impl Probe<'_> {
     /// The method with every argument, every setter, `send` bound to the response type, and
     /// the streams of a paginated operation.
     fn op_use(&self, op: &Op) -> TokenStream {
-        let name = format_ident!("call_{}", op.id.to_lowercase().replace(['-', '.'], "_"));
-        let Some(tag) = self.api.tags.get(&op.tag) else {
+        let name = format_ident!(
+            "call_{}",
+            op.facts.id.to_lowercase().replace(['-', '.'], "_")
+        );
+        let Some(tag) = self.api.tags.get(&op.facts.tag) else {
             return quote!();
         };
         let handle = ident(&tag.module);

@@ -13,9 +13,9 @@ use std::process::{Command, ExitCode};
 
 use serde_json::{Value, json};
 
-use crate::spec_diff::compare;
-use crate::spec_diff::rules::{ChangeKind, Severity};
-use crate::workspace;
+use crate::shared::spec_changes::compare;
+use crate::shared::spec_changes::rules::{ChangeKind, Severity};
+use crate::shared::workspace;
 
 /// One old/new pair to prove.
 struct Pair {

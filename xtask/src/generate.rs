@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use crate::workspace;
+use crate::shared::workspace;
 
 /// Runs the task with its own arguments.
 pub fn run(args: &[String]) -> Result<ExitCode, String> {

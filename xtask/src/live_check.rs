@@ -1,9 +1,10 @@
 //! `cargo xtask live-check`: call every read-only operation of the spec against a real account
 //! and report where the API departs from the spec.
 //!
-//! Read-only means a GET whose repetition has no effect: `x-idempotent` decides when the
-//! operation has it; without it, every GET except those that check an OTP, cancel one, or mint
-//! or refresh a token (see `sandbox::operations`). Calls are spaced by the operation's
+//! Read-only means a GET whose repetition has no effect: a GET with `x-idempotent: true`, as the
+//! generator reads it (`qikberry_codegen::operation_facts`; spec-lint requires the extension on
+//! every operation, and the GETs that check or cancel an OTP or mint or refresh a token say
+//! `false`). Calls are spaced by the operation's
 //! `x-rate-limit` (default: the documented 1000 GET per minute). Path parameters come from
 //! the first item of the matching list call (`/sms/senders` → `{sender_id}`), else from the
 //! parameter's example; required query parameters from their example, default or first enum
@@ -33,9 +34,11 @@ use std::time::{Duration, Instant};
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::openapi::pointer;
-use crate::sandbox::operations::{self, DEFAULT_RATE, Operation};
-use crate::workspace;
+use crate::shared::openapi::pointer;
+use crate::shared::operations::{self, Operation};
+use crate::shared::spec;
+use crate::shared::workspace;
+use qikberry_codegen::RateLimit;
 use redact::Redactor;
 use schema::{Difference, Presence, Schemas};
 
@@ -154,7 +157,7 @@ impl Checked {
 /// Runs the task.
 pub fn run(args: &[String]) -> Result<ExitCode, String> {
     let options = parse_args(args)?;
-    let doc = operations::load_spec(&options.spec)?;
+    let doc = spec::load(&options.spec)?;
     if let Some(dir) = &options.webhooks {
         let results = webhooks::check_dir(&doc, dir)?;
         let drift = results
@@ -171,10 +174,10 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
         .token
         .clone()
         .ok_or_else(|| format!("no token: pass --token or set QIKBERRY_TOKEN\n{USAGE}"))?;
-    let mut ops: Vec<Operation> = operations::all(&doc)
+    let mut ops: Vec<Operation> = operations::facts(&doc)?
         .into_iter()
-        .filter(|op| op.read_only)
-        .filter(|op| options.only.as_ref().is_none_or(|p| &op.product == p))
+        .filter(Operation::is_harmless_read)
+        .filter(|op| options.only.as_ref().is_none_or(|p| &op.tag == p))
         .collect();
     if ops.is_empty() {
         return Err("no read-only operation selected (check --only)".into());
@@ -269,10 +272,17 @@ fn origin(host: &str) -> String {
     }
 }
 
+/// The rate limit of an operation without `x-rate-limit`: the documented 1000 GETs per minute.
+static DEFAULT_RATE: RateLimit = RateLimit {
+    requests: 1000,
+    per_seconds: 60,
+    scope: String::new(),
+};
+
 /// Time between two calls of this operation's rate limit.
 fn interval(op: &Operation) -> Duration {
-    let limit = op.rate_limit.unwrap_or(DEFAULT_RATE);
-    Duration::from_secs(limit.per_seconds) / u32::try_from(limit.requests).unwrap_or(u32::MAX)
+    let limit = op.rate_limit.as_ref().unwrap_or(&DEFAULT_RATE);
+    Duration::from_secs(u64::from(limit.per_seconds)) / limit.requests.max(1)
 }
 
 fn skipped(op: &Operation, why: &str) -> Checked {
@@ -291,7 +301,7 @@ fn skipped(op: &Operation, why: &str) -> Checked {
 
 /// The operation's parameters, `$ref`s resolved.
 fn parameters<'a>(doc: &'a Value, op: &Operation) -> Vec<&'a Value> {
-    let node = op.node(doc);
+    let node = operations::node(doc, op);
     let path_item = pointer::resolve(doc, op.pointer.rsplit_once('/').map_or("", |(p, _)| p));
     let listed = |n: Option<&'a Value>| {
         n.and_then(|n| n.get("parameters"))
@@ -395,7 +405,10 @@ fn percent(text: &str) -> String {
 /// `(status key, pointer of the JSON schema)` of each response of `op` with a JSON body.
 fn response_schemas(doc: &Value, op: &Operation) -> Vec<(String, String)> {
     let base = pointer::join(&op.pointer, "responses");
-    let Some(responses) = op.node(doc).get("responses").and_then(Value::as_object) else {
+    let Some(responses) = operations::node(doc, op)
+        .get("responses")
+        .and_then(Value::as_object)
+    else {
         return Vec::new();
     };
     responses
@@ -416,7 +429,7 @@ fn response_schemas(doc: &Value, op: &Operation) -> Vec<(String, String)> {
 
 /// The spec response key for `status`: exact, `2XX`, then `default`.
 fn response_for(doc: &Value, op: &Operation, status: u16) -> Option<String> {
-    let responses = op.node(doc).get("responses")?.as_object()?;
+    let responses = operations::node(doc, op).get("responses")?.as_object()?;
     let class = format!("{}XX", status / 100);
     [status.to_string(), class, "default".to_string()]
         .into_iter()
@@ -571,17 +584,16 @@ fn record(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sandbox::operations::RateLimit;
 
     fn op(rate_limit: Option<RateLimit>) -> Operation {
         Operation {
             id: "x".into(),
             method: "GET".into(),
             path: "/x".into(),
-            product: "sms".into(),
+            tag: "sms".into(),
             pointer: String::new(),
             path_inferred: false,
-            read_only: true,
+            idempotent: true,
             rate_limit,
             base_path: "/api/v2".into(),
         }
@@ -593,6 +605,7 @@ mod tests {
         let ten_per_second = RateLimit {
             requests: 10,
             per_seconds: 1,
+            scope: "all".into(),
         };
         assert_eq!(
             interval(&op(Some(ten_per_second))),

@@ -1,17 +1,17 @@
 //! `cargo xtask …`: the project's tasks. Run `cargo xtask help`.
 //!
 //! Each task lives in its own module and parses its own arguments; this file only dispatches.
+//! A task module imports only `shared` (what more than one task needs), never another task.
 
 mod compile_proof;
 mod generate;
 mod live_check;
-mod openapi;
 mod regenerate;
 mod sandbox;
+mod shared;
 mod spec_diff;
 mod spec_lint;
 mod test_cmd;
-mod workspace;
 
 use std::process::ExitCode;
 

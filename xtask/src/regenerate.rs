@@ -1,14 +1,15 @@
 //! `cargo xtask regenerate`: the main job. Lint the spec, regenerate the client, build it.
 //!
-//! 1. installs the outside spec validators into `.tools/` if they are missing (as `cargo xtask
-//!    test` does), 2. runs every spec check (`cargo xtask spec-lint`), 3. regenerates
-//!    `generated/` (`cargo xtask generate`), 4. type-checks the `qikberry` crate with all
+//! 1. installs the outside spec validators into the tools folder if they are missing (as
+//!    `cargo xtask test` does), 2. runs every spec check (`cargo xtask spec-lint`), 3. regenerates
+//!    `generated/` (`cargo xtask generate`), the two as child tasks, 4. type-checks the
+//!    `qikberry` crate with all
 //!    features, its examples, tests and benches, so a spec change that generates broken code is
 //!    caught here and not by the first user.
 
 use std::process::{Command, ExitCode};
 
-use crate::{generate, spec_lint, test_cmd, workspace};
+use crate::shared::{tools, workspace};
 
 /// Runs the task (it takes no options).
 pub fn run(args: &[String]) -> Result<ExitCode, String> {
@@ -18,15 +19,12 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
         ));
     }
     let root = workspace::root();
-    test_cmd::install_tools(&root, &root.join(".tools"))?;
-    // spec-lint finds the validators in `$QIKBERRY_TOOLS`, else in `.tools/`.
-    let lint = spec_lint::run(&[])?;
-    if lint != ExitCode::SUCCESS {
+    tools::install(&root, &workspace::tools_dir())?;
+    if !task("spec-lint")? {
         return Err("spec-lint found problems (listed above); fix spec/qikberry.yaml first".into());
     }
-    let generated = generate::run(&[])?;
-    if generated != ExitCode::SUCCESS {
-        return Ok(generated);
+    if !task("generate")? {
+        return Err("generate failed (see above)".into());
     }
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
     eprintln!("xtask regenerate: cargo check -p qikberry --all-targets --all-features");
@@ -42,4 +40,16 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
         "xtask regenerate: done; review `git diff generated` and `cargo xtask spec-diff --base main`"
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// Runs another xtask task (`cargo xtask <name>`) as a child of this very program, so the tasks
+/// stay apart; whether it succeeded.
+fn task(name: &str) -> Result<bool, String> {
+    let exe = std::env::current_exe().map_err(|e| format!("cannot find the xtask program: {e}"))?;
+    eprintln!("xtask regenerate: cargo xtask {name}");
+    let status = Command::new(exe)
+        .arg(name)
+        .status()
+        .map_err(|e| format!("could not start `cargo xtask {name}`: {e}"))?;
+    Ok(status.success())
 }

@@ -24,17 +24,15 @@
 
 mod children;
 pub(crate) mod http;
-pub(crate) mod operations;
 mod proxy;
 mod webhooks;
 
 use std::net::TcpListener;
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::workspace;
+use crate::shared::{operations, spec, tools, workspace};
 use children::Children;
 use webhooks::{Emitter, Webhook};
 
@@ -109,29 +107,22 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
     Ok(o)
 }
 
-/// The tools folder: `QIKBERRY_TOOLS` when set (what `cargo xtask test` sets), else `.tools/`.
-pub fn tools_dir() -> PathBuf {
-    std::env::var_os("QIKBERRY_TOOLS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace::root().join(".tools"))
-}
-
 /// Runs the task.
 pub fn run(args: &[String]) -> Result<ExitCode, String> {
     let options = parse_args(args)?;
     let started = Instant::now();
     let root = workspace::root();
-    let tools = tools_dir();
+    let tools = workspace::tools_dir();
     if !tools.join("node_modules/.bin/prism").exists() || !tools.join("node_modules/smpp").exists()
     {
         eprintln!(
             "sandbox: installing the pinned tools into {}",
             tools.display()
         );
-        crate::test_cmd::install_tools(&root, &tools)?;
+        tools::install(&root, &tools)?;
     }
-    let doc = operations::load_spec(&workspace::spec_path())?;
-    let ops = operations::all(&doc);
+    let doc = spec::load(&workspace::spec_path())?;
+    let ops = operations::facts(&doc)?;
     children::install_signal_handlers();
 
     let listener = TcpListener::bind(("127.0.0.1", options.port))

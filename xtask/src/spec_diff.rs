@@ -6,13 +6,11 @@
 //! ```
 //!
 //! Both documents are read as JSON values; `$ref`s are resolved while comparing, through nested
-//! schemas and `oneOf`s. Each change is classified by the table in [`rules`] from the point of view
+//! schemas and `oneOf`s. Each change is classified by the table in `shared::spec_changes::rules` from the point of view
 //! of a caller of the generated client. Unless `--no-api` is given, both specs are also run
 //! through the generator and the public Rust items of the two outputs are compared ([`api`]).
 
 pub mod api;
-pub mod compare;
-pub mod rules;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -20,9 +18,9 @@ use std::process::{Command, ExitCode};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::workspace;
-use compare::Change;
-use rules::Severity;
+use crate::shared::spec_changes::compare::{self, Change};
+use crate::shared::spec_changes::rules::{self, Severity};
+use crate::shared::workspace;
 
 /// The spec's path inside the repository, as git names it.
 const SPEC_IN_REPO: &str = "spec/qikberry.yaml";

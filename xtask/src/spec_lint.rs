@@ -30,20 +30,20 @@
 
 mod coverage;
 mod enums;
-pub(crate) mod examples;
+mod examples;
 mod extensions;
 mod external;
 mod inferred;
 mod oneof;
 mod open;
-pub(crate) mod parse;
+mod parse;
 mod reference;
-pub(crate) mod walk;
+mod walk;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use crate::workspace;
+use crate::shared::workspace;
 
 const USAGE: &str = "\
 cargo xtask spec-lint [FILE] [--inventory TSV] [--enums TSV] [--no-external]

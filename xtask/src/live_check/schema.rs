@@ -14,8 +14,8 @@ use jsonschema::error::ValidationErrorKind;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::openapi::pointer;
-use crate::spec_lint::examples::Converter;
+use crate::shared::json_schema::Converter;
+use crate::shared::openapi::pointer;
 
 const COMPONENTS: &str = "#/components/schemas/";
 

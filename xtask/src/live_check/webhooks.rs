@@ -16,8 +16,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::schema::{Difference, Schemas};
-use crate::openapi;
-use crate::openapi::pointer;
+use crate::shared::openapi;
+use crate::shared::openapi::pointer;
 
 /// One callback of the spec.
 struct Callback {

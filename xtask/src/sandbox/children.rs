@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use tempfile::NamedTempFile;
 
-use crate::workspace;
+use crate::shared::workspace;
 
 static STOP: AtomicBool = AtomicBool::new(false);
 

@@ -11,8 +11,8 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 use super::http::{self, Message};
-use super::operations::{self, Operation};
 use super::webhooks::Emitter;
+use crate::shared::operations::{self, Operation};
 
 /// What every connection needs.
 pub struct State {

@@ -17,7 +17,7 @@ use std::sync::{Arc, Mutex};
 use serde_json::{Value, json};
 
 use super::children::dies_with_xtask;
-use super::operations::Operation;
+use crate::shared::operations::Operation;
 
 /// One registered webhook.
 #[derive(Debug, Clone)]
@@ -63,13 +63,13 @@ pub fn event_for(op: &Operation) -> Option<String> {
     }
     let words: Vec<&str> = op.id.split('_').collect();
     let is_send = words.contains(&"send")
-        || (op.product == "voice" && words.last().is_some_and(|w| w.starts_with("call")));
+        || (op.tag == "voice" && words.last().is_some_and(|w| w.starts_with("call")));
     if !is_send {
         return None;
     }
-    match op.product.as_str() {
+    match op.tag.as_str() {
         "sms" | "integrations" => Some("sms:message:status".into()),
-        "whatsapp" | "rcs" | "viber" => Some(format!("{}:message:status", op.product)),
+        "whatsapp" | "rcs" | "viber" => Some(format!("{}:message:status", op.tag)),
         "voice" => Some("voice:message:out".into()),
         _ => None,
     }
@@ -359,10 +359,10 @@ mod tests {
             id: id.into(),
             method: method.into(),
             path: "/x".into(),
-            product: product.into(),
+            tag: product.into(),
             pointer: String::new(),
             path_inferred: false,
-            read_only: false,
+            idempotent: false,
             rate_limit: None,
             base_path: String::new(),
         }

@@ -9,9 +9,9 @@ use serde_json::Value;
 
 use super::walk;
 use super::{Check, Problems};
-use crate::openapi;
-use crate::openapi::Operation;
-use crate::openapi::pointer::{join, join_index};
+use crate::shared::openapi;
+use crate::shared::openapi::Operation;
+use crate::shared::openapi::pointer::{join, join_index};
 
 /// The 13 tags an operation may carry.
 pub const ALLOWED_TAGS: [&str; 13] = [

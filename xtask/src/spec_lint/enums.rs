@@ -17,8 +17,8 @@ use serde_json::Value;
 
 use super::walk::{self, Structure};
 use super::{Check, Problems};
-use crate::openapi;
-use crate::openapi::pointer::{self, join, join_index};
+use crate::shared::openapi;
+use crate::shared::openapi::pointer::{self, join, join_index};
 
 /// One documented enum.
 struct Documented {

@@ -2,13 +2,8 @@
 //!
 //! Every schema an example is checked against is converted from OpenAPI 3.0 to JSON Schema
 //! draft 7 and gathered, together with all component schemas, into one document under
-//! `definitions`; that document is compiled once. Conversion: `nullable: true` adds `null`;
-//! `#/components/schemas/X` refs become `#/definitions/X` (other refs are inlined);
-//! `discriminator`, `example`, `x-*` and other annotations are dropped; `format: binary` accepts
-//! anything; the boolean `exclusiveMinimum`/`exclusiveMaximum` of 3.0 become the numeric form;
-//! a `oneOf` stays a `oneOf` (exactly one variant must match) unless it is marked
-//! `x-untagged: true` or `x-lenient-scalar: true` and has neither a discriminator nor a
-//! single-value enum property per variant: there the first match wins (so `anyOf`).
+//! `definitions`; that document is compiled once. The conversion is `shared::json_schema`'s,
+//! the one live-check validates real responses with.
 
 use std::collections::BTreeMap;
 
@@ -19,162 +14,10 @@ use serde_json::{Map, Value, json};
 use super::oneof;
 use super::walk::{self, Structure};
 use super::{Check, Problems};
-use crate::openapi;
-use crate::openapi::pointer::{self, join};
-
-const COMPONENT_PREFIX: &str = "#/components/schemas/";
-
-/// Converts OpenAPI 3.0 schemas into draft-7 JSON Schema (also used by `cargo xtask
-/// live-check` to validate real responses the same way examples are validated).
-pub(crate) struct Converter<'a> {
-    doc: &'a Value,
-}
-
-impl<'a> Converter<'a> {
-    /// A converter for schemas of `doc`.
-    pub(crate) fn new(doc: &'a Value) -> Self {
-        Converter { doc }
-    }
-
-    /// Every component schema of the document, converted, keyed by name (the `definitions` a
-    /// converted `#/components/schemas/X` reference points into).
-    pub(crate) fn component_definitions(&self) -> Map<String, Value> {
-        let mut definitions = Map::new();
-        if let Some(schemas) = self
-            .doc
-            .pointer("/components/schemas")
-            .and_then(Value::as_object)
-        {
-            for (name, schema) in schemas {
-                definitions.insert(name.clone(), self.convert(schema, 0));
-            }
-        }
-        definitions
-    }
-
-    /// `schema` converted to draft 7; component references become `#/definitions/<name>`.
-    pub(crate) fn convert(&self, schema: &Value, depth: usize) -> Value {
-        let Some(map) = schema.as_object() else {
-            // `true`/`false` or junk: keep booleans, accept anything otherwise.
-            return if schema.is_boolean() {
-                schema.clone()
-            } else {
-                json!({})
-            };
-        };
-        if depth > 64 {
-            return json!({});
-        }
-        let nullable = map.get("nullable").and_then(Value::as_bool) == Some(true);
-        if let Some(reference) = map.get("$ref").and_then(Value::as_str) {
-            let converted = match reference.strip_prefix(COMPONENT_PREFIX) {
-                Some(name) if !name.contains('/') => {
-                    json!({ "$ref": format!("#/definitions/{name}") })
-                }
-                _ => match pointer::resolve(self.doc, reference) {
-                    Some(target) => self.convert(target, depth + 1),
-                    // Dangling: reported by the $ref check; accept anything here.
-                    None => json!({}),
-                },
-            };
-            return if nullable {
-                json!({ "anyOf": [converted, {"type": "null"}] })
-            } else {
-                converted
-            };
-        }
-        if map.get("format").and_then(Value::as_str) == Some("binary") {
-            return json!({});
-        }
-        let mut out = Map::new();
-        for (key, value) in map {
-            match key.as_str() {
-                "properties" => {
-                    let props: Map<String, Value> = value
-                        .as_object()
-                        .map(|m| {
-                            m.iter()
-                                .map(|(k, v)| (k.clone(), self.convert(v, depth + 1)))
-                                .collect()
-                        })
-                        .unwrap_or_default();
-                    out.insert(key.clone(), Value::Object(props));
-                }
-                "items" | "not" => {
-                    out.insert(key.clone(), self.convert(value, depth + 1));
-                }
-                "additionalProperties" => {
-                    let converted = if value.is_boolean() {
-                        value.clone()
-                    } else {
-                        self.convert(value, depth + 1)
-                    };
-                    out.insert(key.clone(), converted);
-                }
-                "oneOf" | "anyOf" | "allOf" => {
-                    let list: Vec<Value> = value
-                        .as_array()
-                        .map(|l| l.iter().map(|v| self.convert(v, depth + 1)).collect())
-                        .unwrap_or_default();
-                    let keyword = if key == "oneOf"
-                        && (walk::is_untagged(schema) || walk::is_lenient_scalar(schema))
-                        && !oneof::is_tagged(self.doc, schema)
-                    {
-                        "anyOf"
-                    } else {
-                        key.as_str()
-                    };
-                    out.insert(keyword.to_string(), Value::Array(list));
-                }
-                "exclusiveMinimum" | "exclusiveMaximum" => {
-                    if value.as_bool() == Some(true) {
-                        let bound = if key == "exclusiveMinimum" {
-                            "minimum"
-                        } else {
-                            "maximum"
-                        };
-                        if let Some(limit) = map.get(bound) {
-                            out.insert(key.clone(), limit.clone());
-                        }
-                    } else if value.is_number() {
-                        out.insert(key.clone(), value.clone());
-                    }
-                }
-                "minimum" | "maximum" => {
-                    let exclusive = if key == "minimum" {
-                        "exclusiveMinimum"
-                    } else {
-                        "exclusiveMaximum"
-                    };
-                    if map.get(exclusive).and_then(Value::as_bool) != Some(true) {
-                        out.insert(key.clone(), value.clone());
-                    }
-                }
-                "type" | "enum" | "format" | "required" | "minLength" | "maxLength" | "pattern"
-                | "minItems" | "maxItems" | "uniqueItems" | "minProperties" | "maxProperties"
-                | "multipleOf" | "title" => {
-                    out.insert(key.clone(), value.clone());
-                }
-                // nullable (handled below), discriminator, example, description, default,
-                // readOnly, writeOnly, deprecated, xml, externalDocs and x-* are annotations.
-                _ => {}
-            }
-        }
-        if nullable {
-            if let Some(t) = out.get("type").and_then(Value::as_str).map(str::to_string) {
-                out.insert("type".into(), json!([t, "null"]));
-                if let Some(Value::Array(values)) = out.get_mut("enum")
-                    && !values.contains(&Value::Null)
-                {
-                    values.push(Value::Null);
-                }
-            } else {
-                return json!({ "anyOf": [Value::Object(out), {"type": "null"}] });
-            }
-        }
-        Value::Object(out)
-    }
-}
+use crate::shared::json_schema::{COMPONENT_PREFIX, Converter};
+use crate::shared::one_of::leaves;
+use crate::shared::openapi;
+use crate::shared::openapi::pointer::{self, join};
 
 /// One example to validate.
 struct Target<'a> {
@@ -404,7 +247,7 @@ fn uncovered_shapes(
                 })
                 .map(|t| t.value)
                 .collect();
-            for (leaf_at, leaf) in oneof::leaves(doc, one_of, &at, 0) {
+            for (leaf_at, leaf) in leaves(doc, one_of, &at, 0) {
                 let Some(name) = leaf_at
                     .strip_prefix(COMPONENT_PREFIX)
                     .filter(|n| !n.contains('/'))
@@ -599,54 +442,5 @@ fn describe(error: &ValidationError<'_>, root: &Value, depth: usize) -> String {
                 text
             }
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn converts_nullable_refs_and_untagged() {
-        let doc = json!({"components": {"schemas": {"A": {"type": "string"}}}});
-        let c = Converter { doc: &doc };
-        assert_eq!(
-            c.convert(
-                &json!({"type": "string", "nullable": true, "enum": ["a"]}),
-                0
-            ),
-            json!({"type": ["string", "null"], "enum": ["a", null]})
-        );
-        assert_eq!(
-            c.convert(&json!({"$ref": "#/components/schemas/A"}), 0),
-            json!({"$ref": "#/definitions/A"})
-        );
-        // Untagged: the first match wins.
-        assert_eq!(
-            c.convert(
-                &json!({"oneOf": [{"type": "string"}], "x-untagged": true}),
-                0
-            ),
-            json!({"anyOf": [{"type": "string"}]})
-        );
-        // A discriminator (dropped from the output) keeps "exactly one" even when marked untagged.
-        assert_eq!(
-            c.convert(
-                &json!({"oneOf": [{"type": "string"}], "x-untagged": true, "discriminator": {}}),
-                0
-            ),
-            json!({"oneOf": [{"type": "string"}]})
-        );
-        assert_eq!(
-            c.convert(&json!({"type": "string", "format": "binary"}), 0),
-            json!({})
-        );
-        assert_eq!(
-            c.convert(
-                &json!({"type": "integer", "minimum": 1, "exclusiveMinimum": true}),
-                0
-            ),
-            json!({"type": "integer", "exclusiveMinimum": 1})
-        );
     }
 }

@@ -1,56 +1,44 @@
-//! The client's operation extensions are decisions, not decorations:
+//! The client's operation extensions are decisions, not decorations. Their values are read by the
+//! generator's own readers (`qikberry_codegen::idempotent_from_extension`,
+//! `qikberry_codegen::RateLimit::from_extension`), so spec-lint accepts exactly what the client is
+//! built from; on top of that:
 //!
 //! - every operation says `x-idempotent: true|false` (whether repeating it has no further
-//!   effect; `RetryLayer` repeats only `true` ones, whatever the method);
-//! - `x-rate-limit`, where present, is `{requests: <n ≥ 1>, per-seconds: <n ≥ 1>, scope: <text>}`,
-//!   and an operation declares a `429` response exactly when it has one (the limit is what makes
-//!   a 429 possible);
+//!   effect; `RetryLayer` repeats only `true` ones, whatever the method) rather than leaning on
+//!   the generator's default by method;
+//! - an operation declares a `429` response exactly when it has an `x-rate-limit` (the limit is
+//!   what makes a 429 possible);
 //! - `x-secret`, on a parameter or schema, is `true` (anything else is a typo that would leak).
 
 use serde_json::Value;
 
-use super::{Check, Problems};
-use crate::openapi;
-use crate::openapi::pointer::join;
+use qikberry_codegen::RateLimit;
 
-fn check_rate_limit(limit: &Value, at: &str, problems: &mut Problems) {
-    let positive = |key: &str| {
-        limit
-            .get(key)
-            .and_then(Value::as_u64)
-            .is_some_and(|n| n >= 1)
-    };
-    let scope = limit
-        .get("scope")
-        .and_then(Value::as_str)
-        .is_some_and(|s| !s.trim().is_empty());
-    if !(limit.is_object() && positive("requests") && positive("per-seconds") && scope) {
-        problems.push(
-            Check::Coverage,
-            at.to_string(),
-            "x-rate-limit must be {requests: <integer ≥ 1>, per-seconds: <integer ≥ 1>, scope: <text>}"
-                .to_string(),
-        );
-    }
-}
+use super::{Check, Problems};
+use crate::shared::openapi;
+use crate::shared::openapi::pointer::{join, join_index};
 
 fn check_operation(op: &openapi::Operation<'_>, problems: &mut Problems) {
     let node = op.node;
-    if !node.get("x-idempotent").is_some_and(Value::is_boolean) {
-        problems.push(
+    let idempotent = node.get("x-idempotent");
+    let at = join(&op.pointer, "x-idempotent");
+    match idempotent.map(|v| qikberry_codegen::idempotent_from_extension(Some(v), op.method)) {
+        None => problems.push(
             Check::Coverage,
-            join(&op.pointer, "x-idempotent"),
+            at,
             format!(
                 "{} {}: every operation needs `x-idempotent: true|false` (false when repeating \
                  the call has an effect: sends, creates, OTP checks, token minting)",
                 op.method.to_uppercase(),
                 op.path
             ),
-        );
+        ),
+        Some(Err(message)) => problems.push(Check::Coverage, at, message),
+        Some(Ok(_)) => {}
     }
     let limit = node.get("x-rate-limit");
-    if let Some(limit) = limit {
-        check_rate_limit(limit, &join(&op.pointer, "x-rate-limit"), problems);
+    if let Some(Err(message)) = limit.map(RateLimit::from_extension) {
+        problems.push(Check::Coverage, join(&op.pointer, "x-rate-limit"), message);
     }
     let has_429 = node.get("responses").and_then(|r| r.get("429")).is_some();
     if has_429 != limit.is_some() {
@@ -87,7 +75,7 @@ fn check_secret_flags(node: &Value, at: &str, problems: &mut Problems) {
         }
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                check_secret_flags(item, &crate::openapi::pointer::join_index(at, i), problems);
+                check_secret_flags(item, &join_index(at, i), problems);
             }
         }
         _ => {}

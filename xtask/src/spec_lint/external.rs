@@ -1,5 +1,5 @@
 //! Check 7: two independent validators, `openapi-spec-validator` (Python) and `redocly lint`
-//! (Node), installed into `.tools/` by `cargo xtask test`. A missing tool is a problem, never a
+//! (Node), installed into the tools folder (`.tools/`, or `QIKBERRY_TOOLS`) by `cargo xtask test`. A missing tool is a problem, never a
 //! silent skip.
 
 use std::path::{Path, PathBuf};
@@ -8,14 +8,7 @@ use std::process::{Child, Command, Output, Stdio};
 use serde_json::Value;
 
 use super::{Check, Problems};
-
-/// The tools directory: `$QIKBERRY_TOOLS`, else `<root>/.tools`.
-pub fn tools_dir(root: &Path) -> PathBuf {
-    match std::env::var_os("QIKBERRY_TOOLS") {
-        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
-        _ => root.join(".tools"),
-    }
-}
+use crate::shared::workspace;
 
 /// What the validators said, for the summary.
 #[derive(Default)]
@@ -35,7 +28,7 @@ pub struct Running {
 
 /// Starts both validators on `file`.
 pub fn start(root: &Path, file: &Path) -> Running {
-    let tools = tools_dir(root);
+    let tools = workspace::tools_dir();
     let validator_exe = tools
         .join("venv")
         .join("bin")
@@ -155,7 +148,7 @@ fn instance_pointer(line: &str) -> Option<String> {
                 }
             }
         }
-        out = crate::openapi::pointer::join(&out, &segment);
+        out = crate::shared::openapi::pointer::join(&out, &segment);
     }
     Some(out)
 }

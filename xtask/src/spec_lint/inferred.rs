@@ -16,8 +16,8 @@ use serde_json::Value;
 
 use super::walk::{self, Structure};
 use super::{Check, Problems};
-use crate::openapi;
-use crate::openapi::pointer::{self, join};
+use crate::shared::openapi;
+use crate::shared::openapi::pointer::{self, join};
 
 /// Words in a description that say the shape is not from the reference.
 const INFERRED_WORDS: [&str; 5] = [

@@ -1,14 +1,15 @@
 //! Checks 5 and 6: the request bodies with several shapes have exactly the documented number of
 //! leaf shapes, and every `oneOf` says how a reader tells its variants apart.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use serde_json::Value;
 
 use super::walk::{self, Structure};
 use super::{Check, Problems};
-use crate::openapi;
-use crate::openapi::pointer::{self, join, join_index};
+use crate::shared::one_of::{self, leaves, tagging_property, tags_of};
+use crate::shared::openapi;
+use crate::shared::openapi::pointer::{self, join, join_index};
 
 /// Expected number of leaf shapes (counted through nested `oneOf`s) of request bodies, keyed by
 /// method and path (path-parameter names do not matter), from the reference's options tables.
@@ -34,27 +35,6 @@ pub const LEAF_COUNTS: [(&str, &str, &str, usize); 14] = [
     ("post", "/whatsapp/message/send", "WhatsApp send", 16),
 ];
 
-/// The leaf schemas below `schema`: itself, or the leaves of each `oneOf` variant (through
-/// `$ref`s; `x-lenient-scalar` oneOfs count as one leaf). Each leaf comes with its pointer.
-pub fn leaves<'a>(
-    doc: &'a Value,
-    schema: &'a Value,
-    at: &str,
-    depth: usize,
-) -> Vec<(String, &'a Value)> {
-    let Some((schema, at)) = pointer::deref(doc, schema, at) else {
-        return Vec::new();
-    };
-    match schema.get("oneOf").and_then(Value::as_array) {
-        Some(list) if depth < 16 && !walk::is_lenient_scalar(schema) => list
-            .iter()
-            .enumerate()
-            .flat_map(|(i, sub)| leaves(doc, sub, &join_index(&join(&at, "oneOf"), i), depth + 1))
-            .collect(),
-        _ => vec![(at, schema)],
-    }
-}
-
 /// Finds the first non-scalar `oneOf` at or below `schema` (through `$ref`, `items` and
 /// properties, breadth first).
 pub fn find_one_of<'a>(doc: &'a Value, schema: &'a Value, at: &str) -> Option<(String, &'a Value)> {
@@ -70,7 +50,7 @@ pub fn find_one_of<'a>(doc: &'a Value, schema: &'a Value, at: &str) -> Option<(S
         if !seen.insert(at.clone()) {
             continue;
         }
-        if node.get("oneOf").is_some() && !walk::is_lenient_scalar(node) {
+        if node.get("oneOf").is_some() && !one_of::is_lenient_scalar(node) {
             return Some((at, node));
         }
         if let Some(items) = node.get("items") {
@@ -166,27 +146,6 @@ pub fn check_leaf_counts(doc: &Value, problems: &mut Problems) -> usize {
     checked
 }
 
-/// Single-value `enum`/`const` properties of a leaf: property → value (as text).
-fn tags_of(doc: &Value, leaf: &Value) -> BTreeMap<String, String> {
-    let mut out = BTreeMap::new();
-    if let Some(props) = leaf.get("properties").and_then(Value::as_object) {
-        for (name, sub) in props {
-            let Some((sub, _)) = pointer::deref(doc, sub, "#") else {
-                continue;
-            };
-            let single = match (sub.get("enum").and_then(Value::as_array), sub.get("const")) {
-                (Some(values), _) if values.len() == 1 => Some(&values[0]),
-                (_, Some(value)) => Some(value),
-                _ => None,
-            };
-            if let Some(value) = single {
-                out.insert(name.clone(), value.to_string());
-            }
-        }
-    }
-    out
-}
-
 fn is_scalar_variant(doc: &Value, variant: &Value) -> bool {
     let Some((variant, _)) = pointer::deref(doc, variant, "#") else {
         return false;
@@ -195,20 +154,6 @@ fn is_scalar_variant(doc: &Value, variant: &Value) -> bool {
         Some(t) => matches!(t, "string" | "integer" | "number" | "boolean"),
         None => variant.get("enum").is_some(),
     }
-}
-
-/// Does this `oneOf` say which variant a value is (a discriminator, or a single-value enum
-/// property that differs between variants)? Then a value must match exactly one variant.
-pub fn is_tagged(doc: &Value, schema: &Value) -> bool {
-    let Some(variants) = schema.get("oneOf").and_then(Value::as_array) else {
-        return false;
-    };
-    if schema.get("discriminator").is_some() {
-        return true;
-    }
-    let variant_leaves: Vec<Vec<(String, &Value)>> =
-        variants.iter().map(|v| leaves(doc, v, "#", 1)).collect();
-    tagging_property(doc, &variant_leaves).is_some()
 }
 
 /// Counts reported in the summary.
@@ -236,7 +181,7 @@ pub fn check_tagging(doc: &Value, structure: &Structure<'_>, problems: &mut Prob
             continue;
         }
         let one_of_at = join(&at, "oneOf");
-        if walk::is_lenient_scalar(schema) {
+        if one_of::is_lenient_scalar(schema) {
             for (i, variant) in variants.iter().enumerate() {
                 if !is_scalar_variant(doc, variant) {
                     problems.push(
@@ -267,7 +212,7 @@ pub fn check_tagging(doc: &Value, structure: &Structure<'_>, problems: &mut Prob
         if tagging_property(doc, &variant_leaves).is_some() {
             continue;
         }
-        if walk::is_untagged(schema) {
+        if one_of::is_untagged(schema) {
             let described = schema
                 .get("description")
                 .and_then(Value::as_str)
@@ -293,36 +238,6 @@ pub fn check_tagging(doc: &Value, structure: &Structure<'_>, problems: &mut Prob
         );
     }
     Counts { one_ofs }
-}
-
-/// A property that every leaf of every variant fixes to one value, with the values of different
-/// variants disjoint.
-pub fn tagging_property(doc: &Value, variant_leaves: &[Vec<(String, &Value)>]) -> Option<String> {
-    let per_variant: Vec<Vec<BTreeMap<String, String>>> = variant_leaves
-        .iter()
-        .map(|leaves| leaves.iter().map(|(_, leaf)| tags_of(doc, leaf)).collect())
-        .collect();
-    let first = per_variant.first()?.first()?;
-    'candidates: for name in first.keys() {
-        let mut owner: BTreeMap<&String, usize> = BTreeMap::new();
-        for (v, leaves) in per_variant.iter().enumerate() {
-            if leaves.is_empty() {
-                continue 'candidates;
-            }
-            for tags in leaves {
-                let Some(value) = tags.get(name) else {
-                    continue 'candidates;
-                };
-                if let Some(other) = owner.insert(value, v)
-                    && other != v
-                {
-                    continue 'candidates;
-                }
-            }
-        }
-        return Some(name.clone());
-    }
-    None
 }
 
 fn check_discriminator(

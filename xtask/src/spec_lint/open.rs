@@ -8,8 +8,8 @@ use std::collections::BTreeSet;
 use serde_json::Value;
 
 use super::{Check, Problems};
-use crate::openapi;
-use crate::openapi::pointer::{self, join, join_index};
+use crate::shared::openapi;
+use crate::shared::openapi::pointer::{self, join, join_index};
 
 fn visit(
     doc: &Value,

@@ -1,80 +1,21 @@
 //! Check 1: the YAML loads, the document parses with `openapiv3` (the crate the generator uses),
 //! and every `$ref` resolves inside the document.
 
-use serde_json::{Map, Number, Value};
+use serde_json::Value;
 
 use super::{Check, Problems};
-use crate::openapi::pointer::{self, join, join_index};
+use crate::shared::openapi::pointer::{self, join, join_index};
+use crate::shared::spec;
 
-/// Loads YAML text into JSON, turning non-string mapping keys (`200:`) into strings.
+/// Loads YAML text into JSON (see [`spec::from_yaml`]), reporting a failure as a parse problem.
 pub fn load_yaml(text: &str, problems: &mut Problems) -> Option<Value> {
-    let yaml: serde_yaml::Value = match serde_yaml::from_str(text) {
-        Ok(v) => v,
-        Err(e) => {
-            let at = e
-                .location()
-                .map(|l| format!(" at line {} column {}", l.line(), l.column()))
-                .unwrap_or_default();
-            problems.push(Check::Parse, "#", format!("YAML does not load{at}: {e}"));
-            return None;
-        }
-    };
-    let mut path = String::from("#");
-    match yaml_to_json(yaml, &mut path) {
+    match spec::from_yaml(text) {
         Ok(v) => Some(v),
         Err((at, message)) => {
             problems.push(Check::Parse, at, message);
             None
         }
     }
-}
-
-fn yaml_to_json(value: serde_yaml::Value, at: &mut String) -> Result<Value, (String, String)> {
-    use serde_yaml::Value as Y;
-    Ok(match value {
-        Y::Null => Value::Null,
-        Y::Bool(b) => Value::Bool(b),
-        Y::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                Value::from(i)
-            } else if let Some(u) = n.as_u64() {
-                Value::from(u)
-            } else {
-                let f = n.as_f64().unwrap_or(f64::NAN);
-                match Number::from_f64(f) {
-                    Some(num) => Value::Number(num),
-                    None => return Err((at.clone(), format!("number {n} has no JSON form"))),
-                }
-            }
-        }
-        Y::String(s) => Value::String(s),
-        Y::Sequence(items) => {
-            let mut out = Vec::with_capacity(items.len());
-            for (i, item) in items.into_iter().enumerate() {
-                let mut sub = join_index(at, i);
-                out.push(yaml_to_json(item, &mut sub)?);
-            }
-            Value::Array(out)
-        }
-        Y::Mapping(map) => {
-            let mut out = Map::new();
-            for (k, v) in map {
-                let key = match k {
-                    Y::String(s) => s,
-                    Y::Number(n) => n.to_string(),
-                    Y::Bool(b) => b.to_string(),
-                    other => {
-                        return Err((at.clone(), format!("mapping key {other:?} is not a scalar")));
-                    }
-                };
-                let mut sub = join(at, &key);
-                let converted = yaml_to_json(v, &mut sub)?;
-                out.insert(key, converted);
-            }
-            Value::Object(out)
-        }
-        Y::Tagged(tagged) => yaml_to_json(tagged.value, at)?,
-    })
 }
 
 /// Parses the YAML text with `openapiv3`; a failure is reported at the deepest object that
@@ -194,7 +135,7 @@ fn children(node: &Value, at: &str, kind: Kind) -> Vec<(String, Kind)> {
     }
     match kind {
         Kind::PathItem => {
-            for method in crate::openapi::METHODS {
+            for method in crate::shared::openapi::METHODS {
                 if node.get(method).is_some() {
                     out.push((join(at, method), Kind::Operation));
                 }

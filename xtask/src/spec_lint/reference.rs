@@ -30,11 +30,11 @@ use serde_json::Value;
 
 use super::enums::enum_sets;
 use super::inferred::is_exactly_one_rule;
-use super::oneof::leaves;
 use super::walk;
 use super::{Check, Problems};
-use crate::openapi;
-use crate::openapi::pointer::{self, join};
+use crate::shared::one_of::leaves;
+use crate::shared::openapi;
+use crate::shared::openapi::pointer::{self, join};
 
 /// The facts file, beside the spec.
 pub const FACTS: &str = "reference-facts.tsv";

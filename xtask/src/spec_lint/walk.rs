@@ -3,8 +3,8 @@
 
 use serde_json::Value;
 
-use crate::openapi::operations::METHODS;
-use crate::openapi::pointer::{join, join_index};
+use crate::shared::openapi::operations::METHODS;
+use crate::shared::openapi::pointer::{join, join_index};
 
 /// What kind of object carries a schema and its examples.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -256,14 +256,4 @@ pub fn normalise_path(path: &str) -> String {
         }
     }
     out
-}
-
-/// The `x-lenient-scalar: true` flag.
-pub fn is_lenient_scalar(schema: &Value) -> bool {
-    schema.get("x-lenient-scalar").and_then(Value::as_bool) == Some(true)
-}
-
-/// The `x-untagged: true` flag.
-pub fn is_untagged(schema: &Value) -> bool {
-    schema.get("x-untagged").and_then(Value::as_bool) == Some(true)
 }

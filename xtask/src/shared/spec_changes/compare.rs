@@ -6,7 +6,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use super::rules::{ChangeKind, Direction, Severity, classify};
-use crate::openapi::{self, pointer::follow, pointer::join, pointer::ref_name};
+use crate::shared::openapi::{self, pointer::follow, pointer::join, pointer::ref_name};
 
 /// One classified change.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]

@@ -2,15 +2,9 @@
 
 use serde_json::Value;
 
-/// Escapes one reference token (`~` → `~0`, `/` → `~1`).
-pub fn escape(segment: &str) -> String {
-    segment.replace('~', "~0").replace('/', "~1")
-}
-
-/// Undoes [`escape`] on one reference token.
-pub fn unescape(token: &str) -> String {
-    token.replace("~1", "/").replace("~0", "~")
-}
+/// The one escape of a reference token, shared with the generator (`~` → `~0`, `/` → `~1`), and
+/// its inverse.
+pub use qikberry_codegen::pointer::{escape, unescape};
 
 /// Appends one unescaped segment to a pointer.
 pub fn join(base: &str, segment: &str) -> String {

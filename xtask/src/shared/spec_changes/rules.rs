@@ -452,11 +452,11 @@ mod tests {
 
     #[test]
     fn readme_shows_the_same_table() {
-        let readme =
-            std::fs::read_to_string(crate::workspace::root().join("README.md")).unwrap_or_default();
+        let readme = std::fs::read_to_string(crate::shared::workspace::root().join("README.md"))
+            .unwrap_or_default();
         assert!(
             readme.contains(&rules_markdown()),
-            "README.md's spec-diff rule table differs from xtask/src/spec_diff/rules.rs; paste the output of `cargo xtask spec-diff --rules`"
+            "README.md's spec-diff rule table differs from xtask/src/shared/spec_changes/rules.rs; paste the output of `cargo xtask spec-diff --rules`"
         );
     }
 }

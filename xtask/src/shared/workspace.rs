@@ -14,3 +14,13 @@ pub fn root() -> PathBuf {
 pub fn spec_path() -> PathBuf {
     root().join("spec").join("qikberry.yaml")
 }
+
+/// The folder of the outside tools (Prism, Redocly, the spec validators, the test servers): the
+/// `QIKBERRY_TOOLS` environment variable when it is set and not empty, else `.tools/` at the
+/// workspace root. Every command that installs, starts or hands on the tools asks here.
+pub fn tools_dir() -> PathBuf {
+    match std::env::var_os("QIKBERRY_TOOLS") {
+        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
+        _ => root().join(".tools"),
+    }
+}

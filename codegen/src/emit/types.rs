@@ -1,0 +1,394 @@
+//! Types: structs with their constructors, string enums, `x-exactly-one-of` choices, the
+//! paginated responses' item streams, filter groups, and the `types.rs`/`common.rs` files.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::builder::{init, redacting_debug};
+use super::{Emitter, Loc, doc_raw, docs};
+use crate::ir::{Field, Filter, Module, PageInfo, Ty, TypeDef, TypeKind};
+use crate::names::ident;
+
+impl<'a> Emitter<'a> {
+    fn type_def(&self, def: &TypeDef, loc: Loc<'_>) -> TokenStream {
+        let name = ident(&def.name);
+        let described = def.doc.as_deref().filter(|d| !d.trim().is_empty());
+        let doc = match (&def.kind, described) {
+            // Enums and oneOfs always carry the forward-compatible `match` paragraph.
+            (TypeKind::Enum(_) | TypeKind::OneOf(_), None) => quote!(),
+            _ => docs(described, ""),
+        };
+        match &def.kind {
+            TypeKind::Enum(values) => {
+                let variants = values.iter().map(|(v, wire)| {
+                    let v = ident(v);
+                    let d = format!(" `{wire}`");
+                    quote!(#[doc = #d] #v,)
+                });
+                let pairs = values.iter().map(|(v, wire)| {
+                    let v = ident(v);
+                    quote!(#v = #wire)
+                });
+                let matching = doc_raw(&[
+                    String::new(),
+                    "Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values \
+                     this version does not know arrive as `Unknown`."
+                        .into(),
+                ]);
+                quote! {
+                    #doc
+                    #matching
+                    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+                    #[non_exhaustive]
+                    pub enum #name {
+                        #(#variants)*
+                        /// A value this version of the client does not know, kept as received.
+                        Unknown(String),
+                    }
+                    string_enum!(#name { #(#pairs),* });
+                }
+            }
+            TypeKind::Struct(fields) => self.struct_def(def, fields, loc, doc),
+            TypeKind::OneOf(o) => self.one_of_def(def, o, loc, doc),
+            TypeKind::Choice(variants) => self.choice_def(def, variants, loc, doc),
+        }
+    }
+
+    /// The public path (`qikberry::<module>::<Name>`) of a generated type, for doc tests.
+    fn public_path(&self, name: &str) -> String {
+        match self.api.modules.get(name) {
+            Some(Module::Tag(tag)) => format!("qikberry::{tag}::{name}"),
+            _ => format!("qikberry::common::{name}"),
+        }
+    }
+
+    /// An `x-exactly-one-of` choice: an externally tagged enum flattened into the structs that
+    /// use it, so each variant is one wire key. Its docs carry a doc test that builds a body by
+    /// choosing, and a `compile_fail` one showing that a body without a choice does not compile.
+    fn choice_def(
+        &self,
+        def: &TypeDef,
+        variants: &[(String, String, Ty)],
+        loc: Loc<'_>,
+        doc: TokenStream,
+    ) -> TokenStream {
+        let name = ident(&def.name);
+        let tokens = variants.iter().map(|(v, wire, ty)| {
+            let v = ident(v);
+            let ty = self.ty(ty, loc);
+            let d = format!(" The body carries `{wire}`.");
+            quote!(#[doc = #d] #[serde(rename = #wire)] #v(#ty),)
+        });
+        let user = self.api.types.iter().find_map(|(n, t)| match &t.kind {
+            TypeKind::Struct(fields) => fields
+                .iter()
+                .find(|f| f.flatten && f.ty == Ty::Named(def.name.clone()))
+                .map(|f| (n.clone(), f.rust.clone())),
+            _ => None,
+        });
+        let tests = user.zip(variants.last()).map(|((user, field), (v, _, _))| {
+            let (body, choice) = (self.public_path(&user), self.public_path(&def.name));
+            let lines: Vec<String> = vec![
+                "# Choosing is the only way to build a body".into(),
+                String::new(),
+                "```".into(),
+                format!("fn choose(mut body: {body}) -> {body} {{"),
+                format!("    body.{field} = {choice}::{v}(\"42\".into());"),
+                "    body".into(),
+                "}".into(),
+                "```".into(),
+                String::new(),
+                "A body without the choice is not expressible (this does not compile):".into(),
+                String::new(),
+                "```compile_fail".into(),
+                format!("fn neither(mut body: {body}) -> {body} {{"),
+                format!("    body.{field} = None;"),
+                "    body".into(),
+                "}".into(),
+                "```".into(),
+            ];
+            doc_raw(&lines)
+        });
+        let blank = tests.is_some().then(|| quote!(#[doc = ""]));
+        let (de, de_gated) = self.deserialize_derive(&def.name);
+        quote! {
+            #doc
+            #blank
+            #tests
+            #[derive(Debug, Clone, PartialEq, serde::Serialize #de)]
+            #de_gated
+            pub enum #name {
+                #(#tokens)*
+            }
+        }
+    }
+
+    fn struct_def(
+        &self,
+        def: &TypeDef,
+        fields: &[Field],
+        loc: Loc<'_>,
+        doc: TokenStream,
+    ) -> TokenStream {
+        let name = ident(&def.name);
+        let all_optional = fields.iter().all(|f| !f.required);
+        let default = all_optional.then(|| quote!(Default,));
+        let field_tokens = fields.iter().map(|f| {
+            let id = ident(&f.rust);
+            let ty = self.ty(&f.ty, loc);
+            let fdoc = docs(f.doc.as_deref(), "");
+            let wire = &f.wire;
+            let rename = (f.rust != f.wire).then(|| quote!(rename = #wire,));
+            if f.flatten {
+                quote!(#fdoc #[serde(flatten)] pub #id: #ty,)
+            } else if f.required && !f.nullable {
+                let serde = rename.map(|r| quote!(#[serde(#r)]));
+                quote!(#fdoc #serde pub #id: #ty,)
+            } else if f.required {
+                let serde = rename.map(|r| quote!(#[serde(#r)]));
+                quote!(#fdoc #serde pub #id: Option<#ty>,)
+            } else {
+                quote!(#fdoc #[serde(#rename skip_serializing_if = "Option::is_none")] pub #id: Option<#ty>,)
+            }
+        });
+        let ctor = self.constructor(&name, fields, loc);
+        let secrets: Vec<&str> = fields
+            .iter()
+            .filter(|f| f.secret)
+            .map(|f| f.rust.as_str())
+            .collect();
+        let (debug, debug_impl) = if secrets.is_empty() {
+            (quote!(Debug,), quote!())
+        } else {
+            let all: Vec<String> = fields.iter().map(|f| f.rust.clone()).collect();
+            (quote!(), redacting_debug(&name, &all, &secrets))
+        };
+        let (de, de_gated) = self.deserialize_derive(&def.name);
+        quote! {
+            #doc
+            #[derive(#debug Clone, PartialEq, #default serde::Serialize #de)]
+            #de_gated
+            #[non_exhaustive]
+            pub struct #name {
+                #(#field_tokens)*
+            }
+            #debug_impl
+            #ctor
+        }
+    }
+
+    /// The `Deserialize` derive of a model: in the derive list (`, serde::Deserialize`), or, for a
+    /// model the client only ever sends, as a `cfg_attr` behind the `deserialize-requests`
+    /// feature (nearly half of the crate's expanded code was decoders nothing calls).
+    fn deserialize_derive(&self, name: &str) -> (TokenStream, TokenStream) {
+        if self.api.request_only.contains(name) {
+            let gated =
+                quote!(#[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]);
+            (quote!(), gated)
+        } else {
+            (quote!(, serde::Deserialize), quote!())
+        }
+    }
+
+    /// `new(required…)` plus one setter per optional field: models are `#[non_exhaustive]`, so
+    /// this is how callers (and their tests, for response models) build them.
+    pub(super) fn constructor(
+        &self,
+        name: &proc_macro2::Ident,
+        fields: &[Field],
+        loc: Loc<'_>,
+    ) -> TokenStream {
+        let mut args = Vec::new();
+        let mut inits = Vec::new();
+        let mut setters = Vec::new();
+        for f in fields {
+            let id = ident(&f.rust);
+            let single = f.single.as_ref().map(|(v, _)| {
+                let ty = self.ty(&f.ty, loc);
+                let v = ident(v);
+                quote!(#ty::#v)
+            });
+            match (f.required, single) {
+                (_, Some(value)) if !f.required || !f.nullable => {
+                    if f.required {
+                        inits.push(quote!(#id: #value));
+                    } else {
+                        inits.push(quote!(#id: Some(#value)));
+                    }
+                }
+                (true, _) => {
+                    let (aty, conv) = self.arg(&f.ty, loc, &id);
+                    args.push(quote!(#id: #aty));
+                    if f.nullable {
+                        inits.push(quote!(#id: Some(#conv)));
+                    } else {
+                        inits.push(init(&id, conv));
+                    }
+                }
+                (false, _) => {
+                    inits.push(quote!(#id: None));
+                    if f.rust != "new" {
+                        let (aty, conv) = self.arg(&f.ty, loc, &id);
+                        let d = format!(" Sets `{}`.", f.wire);
+                        setters.push(quote! {
+                            #[doc = #d]
+                            pub fn #id(mut self, #id: #aty) -> Self {
+                                self.#id = Some(#conv);
+                                self
+                            }
+                        });
+                    }
+                }
+            }
+        }
+        let all_optional = fields.iter().all(|f| !f.required);
+        let default = (args.is_empty() && !all_optional).then(|| {
+            quote! {
+                impl Default for #name {
+                    fn default() -> Self {
+                        Self::new()
+                    }
+                }
+            }
+        });
+        quote! {
+            #default
+            impl #name {
+                /// Creates the model from its required fields; optional fields start empty.
+                pub fn new(#(#args),*) -> Self {
+                    Self { #(#inits),* }
+                }
+                #(#setters)*
+            }
+        }
+    }
+
+    fn paginated_impl(&self, ty: &str, info: &PageInfo, loc: Loc<'_>) -> TokenStream {
+        let name = self.named(ty, loc);
+        let item = self.ty(&info.item, loc);
+        let into_items = if info.data_optional {
+            quote!(self.data.unwrap_or_default())
+        } else {
+            quote!(self.data)
+        };
+        let (cur, last) = match info.meta {
+            Some((meta_opt, cur, last)) => {
+                let meta = if meta_opt {
+                    quote!(self.meta.as_ref())
+                } else {
+                    quote!(Some(&self.meta))
+                };
+                let get = |f: Option<bool>, field: TokenStream| match f {
+                    Some(true) => {
+                        quote!(crate::api::support::page_no(#meta.and_then(|m| m.#field)))
+                    }
+                    Some(false) => quote!(crate::api::support::page_no(#meta.map(|m| m.#field))),
+                    None => quote!(None),
+                };
+                (get(cur, quote!(current_page)), get(last, quote!(last_page)))
+            }
+            None => (quote!(None), quote!(None)),
+        };
+        let next = match info.next {
+            Some((links_opt, next_opt)) => {
+                let links = if links_opt {
+                    quote!(self.links.as_ref())
+                } else {
+                    quote!(Some(&self.links))
+                };
+                if next_opt {
+                    quote!(#links.and_then(|l| l.next.as_deref()))
+                } else {
+                    quote!(#links.map(|l| l.next.as_str()))
+                }
+            }
+            None => quote!(None),
+        };
+        quote! {
+            impl crate::pagination::Paginated for #name {
+                type Item = #item;
+                fn into_items(self) -> Vec<Self::Item> {
+                    #into_items
+                }
+                fn current_page(&self) -> Option<u64> {
+                    #cur
+                }
+                fn last_page(&self) -> Option<u64> {
+                    #last
+                }
+                fn has_next(&self) -> bool {
+                    crate::pagination::default_has_next(#next, self.current_page(), self.last_page())
+                }
+                fn next_link(&self) -> Option<&str> {
+                    #next
+                }
+            }
+        }
+    }
+
+    pub(super) fn types_file(&self, loc: Loc<'_>, module: &Module) -> TokenStream {
+        let mut items = Vec::new();
+        for (name, def) in &self.api.types {
+            if self.api.modules.get(name) == Some(module) {
+                items.push(self.type_def(def, loc));
+            }
+        }
+        let mut done = std::collections::BTreeSet::new();
+        for op in &self.api.ops {
+            if let (Some(info), Some(Ty::Named(r))) = (&op.page, &op.response)
+                && self.api.modules.get(r) == Some(module)
+                && done.insert(r.clone())
+            {
+                items.push(self.paginated_impl(r, info, loc));
+            }
+        }
+        quote!(#(#items)*)
+    }
+
+    pub(super) fn filter_def(&self, f: &Filter, loc: Loc<'_>) -> TokenStream {
+        let name = ident(&f.name);
+        let d = format!(
+            " Filters (x-filter-group `{}`): set the ones you need, then pass it to the request builder's `filter`.",
+            f.name
+        );
+        let fields = f.params.iter().map(|p| {
+            let id = ident(&p.rust);
+            let ty = self.ty(&p.ty, loc);
+            let wire = format!(" Sent as `{}`.", p.wire);
+            match p.doc.as_deref().filter(|d| !d.trim().is_empty()) {
+                Some(d) => {
+                    let doc = docs(Some(d), "");
+                    quote!(#doc #[doc = ""] #[doc = #wire] pub #id: Option<#ty>,)
+                }
+                None => quote!(#[doc = #wire] pub #id: Option<#ty>,),
+            }
+        });
+        let setters = f.params.iter().map(|p| {
+            let id = ident(&p.rust);
+            let (aty, conv) = self.arg(&p.ty, loc, &id);
+            let d = format!(" Sets `{}`.", p.wire);
+            quote! {
+                #[doc = #d]
+                pub fn #id(mut self, #id: #aty) -> Self {
+                    self.#id = Some(#conv);
+                    self
+                }
+            }
+        });
+        quote! {
+            #[doc = #d]
+            #[derive(Debug, Clone, Default, PartialEq)]
+            #[non_exhaustive]
+            pub struct #name {
+                #(#fields)*
+            }
+            impl #name {
+                /// An empty filter.
+                pub fn new() -> Self {
+                    Self::default()
+                }
+                #(#setters)*
+            }
+        }
+    }
+}

@@ -1,0 +1,388 @@
+//! Schemas into named Rust types: the reader's state, `$ref` resolution, objects, fields, string
+//! enums and `x-exactly-one-of` choices.
+
+use std::collections::BTreeMap;
+
+use openapiv3::{AdditionalProperties, OpenAPI, ReferenceOr, Schema};
+use serde_json::Value;
+
+use super::extensions::{EXACTLY_ONE_OF, ExactlyOne, doc_with_inferred, exactly_one};
+use super::view::{SRef, View, view};
+use super::{Result, err, ext_true, non_empty};
+use crate::ir::{Field, Ty, TypeDef, TypeKind};
+use crate::names::{pascal, snake};
+use crate::pointer::escape;
+
+pub(super) struct Reader<'a> {
+    pub(super) spec: &'a OpenAPI,
+    pub(super) types: BTreeMap<String, TypeDef>,
+    /// Component schema name → its Rust type (memo).
+    pub(super) comp: BTreeMap<String, Ty>,
+    /// Components being resolved (cycle detection).
+    pub(super) active: Vec<String>,
+}
+
+const RESERVED_TYPE_NAMES: &[&str] = &[
+    "Option", "Result", "String", "Vec", "Box", "Self", "Some", "None", "Ok", "Err", "Default",
+    "Client", "Error", "Value",
+];
+
+impl<'a> Reader<'a> {
+    pub(super) fn define(&mut self, def: TypeDef) -> Result<Ty> {
+        let name = def.name.clone();
+        if name.is_empty() {
+            return err(
+                &def.pointer,
+                "cannot derive a Rust type name from this schema's name",
+            );
+        }
+        if RESERVED_TYPE_NAMES.contains(&name.as_str()) {
+            return err(
+                &def.pointer,
+                format!("type name `{name}` collides with a Rust prelude or crate name"),
+            );
+        }
+        if let Some(existing) = self.types.get(&name) {
+            if existing.kind == def.kind {
+                return Ok(Ty::Named(name));
+            }
+            return err(
+                &def.pointer,
+                format!(
+                    "name collision: this schema and `{}` both become the Rust type `{name}`",
+                    existing.pointer
+                ),
+            );
+        }
+        self.types.insert(name.clone(), def);
+        Ok(Ty::Named(name))
+    }
+
+    pub(super) fn schema_ref(
+        &self,
+        reference: &str,
+        pointer: &str,
+    ) -> Result<(&'a str, &'a ReferenceOr<Schema>)> {
+        let Some(name) = reference.strip_prefix("#/components/schemas/") else {
+            return err(
+                pointer,
+                format!(
+                    "unsupported $ref `{reference}` (only #/components/schemas/… is supported here)"
+                ),
+            );
+        };
+        let spec: &'a OpenAPI = self.spec;
+        let found = spec
+            .components
+            .as_ref()
+            .and_then(|c| c.schemas.get_key_value(name));
+        match found {
+            Some((k, v)) => Ok((k.as_str(), v)),
+            None => err(
+                pointer,
+                format!("dangling $ref `{reference}`: no such schema"),
+            ),
+        }
+    }
+
+    /// Follows `$ref`s to the schema item (for structural inspection, not type definition).
+    pub(super) fn resolve(&self, r: SRef<'a>, pointer: &str) -> Result<&'a Schema> {
+        let mut r = r;
+        for _ in 0..32 {
+            match r {
+                SRef::Item(s) => return Ok(s),
+                SRef::Ref(reference) => r = self.schema_ref(reference, pointer)?.1.into(),
+            }
+        }
+        err(pointer, "$ref chain too long or cyclic")
+    }
+
+    pub(super) fn component(&mut self, reference: &str, pointer: &str) -> Result<Ty> {
+        let (name, target) = self.schema_ref(reference, pointer)?;
+        if let Some(t) = self.comp.get(name) {
+            return Ok(t.clone());
+        }
+        let cptr = format!("/components/schemas/{}", escape(name));
+        if self.active.iter().any(|a| a == name) {
+            return err(&cptr, "recursive schemas are not supported");
+        }
+        self.active.push(name.to_string());
+        let result = self.sref(target.into(), &cptr, &pascal(name));
+        self.active.pop();
+        let ty = result?;
+        self.comp.insert(name.to_string(), ty.clone());
+        Ok(ty)
+    }
+
+    pub(super) fn sref(&mut self, r: SRef<'a>, pointer: &str, hint: &str) -> Result<Ty> {
+        match r {
+            SRef::Ref(reference) => self.component(reference, pointer),
+            SRef::Item(s) => self.schema(s, pointer, hint),
+        }
+    }
+
+    /// Reads one inline schema into a Rust type, defining named types as it goes.
+    pub(super) fn schema(&mut self, s: &'a Schema, pointer: &str, hint: &str) -> Result<Ty> {
+        let doc = doc_with_inferred(
+            non_empty(&s.schema_data.description),
+            &s.schema_data.extensions,
+            pointer,
+        )?;
+        match view(s) {
+            View::Str { enums, .. } if !enums.is_empty() => {
+                self.string_enum(s, enums, pointer, hint, doc)
+            }
+            View::Str { .. } => Ok(Ty::String),
+            View::Int => Ok(Ty::I64),
+            View::Num => Ok(Ty::F64),
+            View::Bool => Ok(Ty::Bool),
+            View::Any => Ok(Ty::Value),
+            View::Unsupported(what) => err(pointer, format!("unsupported construct: {what}")),
+            View::Array(items) => match items {
+                Some(i) => Ok(Ty::Vec(Box::new(self.sref(
+                    i,
+                    &format!("{pointer}/items"),
+                    &format!("{hint}Item"),
+                )?))),
+                None => Ok(Ty::Vec(Box::new(Ty::Value))),
+            },
+            View::Object {
+                props,
+                required,
+                additional,
+            } => self.object(s, props, required, additional, pointer, hint, doc),
+            View::OneOf(variants) => self.one_of(s, variants, pointer, hint, doc),
+        }
+    }
+
+    /// Defines a string enum, naming its variants (from `x-enum-varnames` if given).
+    fn string_enum(
+        &mut self,
+        s: &'a Schema,
+        enums: Vec<String>,
+        pointer: &str,
+        hint: &str,
+        doc: Option<String>,
+    ) -> Result<Ty> {
+        let mut values = Vec::new();
+        let mut seen = BTreeMap::new();
+        let varnames: Option<Vec<&str>> = match s.schema_data.extensions.get("x-enum-varnames") {
+            None => None,
+            Some(Value::Array(names)) if names.len() == enums.len() => {
+                Some(names.iter().filter_map(Value::as_str).collect())
+            }
+            Some(_) => {
+                return err(
+                    &format!("{pointer}/x-enum-varnames"),
+                    "x-enum-varnames must list one name per enum value",
+                );
+            }
+        };
+        for (i, v) in enums.iter().enumerate() {
+            let given = varnames.as_ref().and_then(|n| n.get(i)).copied();
+            let mut name = pascal(given.unwrap_or(v));
+            if name.is_empty() {
+                name = format!("V{i}");
+            }
+            if name == "Unknown" {
+                return err(
+                    pointer,
+                    format!("enum value `{v}` would collide with the `Unknown` catch-all variant"),
+                );
+            }
+            if let Some(other) = seen.insert(name.clone(), v.clone()) {
+                if &other == v {
+                    continue;
+                }
+                return err(
+                    &format!("{pointer}/enum/{i}"),
+                    format!(
+                        "name collision: enum values `{other}` and `{v}` both become the variant `{name}` \
+                         (name the variants with `x-enum-varnames`)"
+                    ),
+                );
+            }
+            values.push((name, v.clone()));
+        }
+        self.define(TypeDef {
+            name: hint.to_string(),
+            doc,
+            pointer: pointer.to_string(),
+            kind: TypeKind::Enum(values),
+        })
+    }
+
+    /// Reads an object schema: a map type without properties, else a struct of its fields.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn object(
+        &mut self,
+        s: &'a Schema,
+        props: Vec<(&'a str, SRef<'a>)>,
+        required: &'a [String],
+        additional: Option<&'a AdditionalProperties>,
+        pointer: &str,
+        hint: &str,
+        doc: Option<String>,
+    ) -> Result<Ty> {
+        if props.is_empty() {
+            return match additional {
+                Some(AdditionalProperties::Schema(a)) => {
+                    let r: SRef<'a> = (&**a).into();
+                    Ok(Ty::Dict(Box::new(self.sref(
+                        r,
+                        &format!("{pointer}/additionalProperties"),
+                        &format!("{hint}Value"),
+                    )?)))
+                }
+                _ => Ok(Ty::Map),
+            };
+        }
+        for r in required {
+            if !props.iter().any(|(k, _)| k == r) {
+                return err(
+                    &format!("{pointer}/required"),
+                    format!("required property `{r}` is not defined in `properties`"),
+                );
+            }
+        }
+        let mut fields: Vec<Field> = Vec::new();
+        for (wire, p) in props {
+            let field = self.field(&fields, wire, p, required, pointer, hint)?;
+            fields.push(field);
+        }
+        if let Some(rule) = exactly_one(&s.schema_data.extensions, pointer)? {
+            self.choose_one(&mut fields, rule, pointer)?;
+        }
+        self.define(TypeDef {
+            name: hint.to_string(),
+            doc,
+            pointer: pointer.to_string(),
+            kind: TypeKind::Struct(fields),
+        })
+    }
+
+    /// Reads property `wire` of an object into a field, checking its Rust name against `fields`.
+    pub(super) fn field(
+        &mut self,
+        fields: &[Field],
+        wire: &'a str,
+        p: SRef<'a>,
+        required: &[String],
+        pointer: &str,
+        hint: &str,
+    ) -> Result<Field> {
+        let fptr = format!("{pointer}/properties/{}", escape(wire));
+        let rust = snake(wire);
+        if rust.is_empty() {
+            return err(
+                &fptr,
+                format!("cannot derive a Rust field name from `{wire}`"),
+            );
+        }
+        if let Some(other) = fields.iter().find(|f| f.rust == rust) {
+            return err(
+                &fptr,
+                format!(
+                    "name collision: properties `{}` and `{wire}` both become the field `{rust}`",
+                    other.wire
+                ),
+            );
+        }
+        let ty = self.sref(p, &fptr, &format!("{hint}{}", pascal(wire)))?;
+        let (nullable, fdoc, secret) = match p {
+            SRef::Item(s) => (
+                s.schema_data.nullable,
+                doc_with_inferred(
+                    non_empty(&s.schema_data.description),
+                    &s.schema_data.extensions,
+                    &fptr,
+                )?,
+                ext_true(&s.schema_data.extensions, "x-secret"),
+            ),
+            SRef::Ref(_) => (false, None, false),
+        };
+        let single = match &ty {
+            Ty::Named(n) => match self.types.get(n).map(|t| &t.kind) {
+                Some(TypeKind::Enum(values)) if values.len() == 1 => values.first().cloned(),
+                _ => None,
+            },
+            _ => None,
+        };
+        Ok(Field {
+            rust,
+            wire: wire.to_string(),
+            ty,
+            required: required.iter().any(|r| r == wire),
+            nullable,
+            doc: fdoc,
+            single,
+            flatten: false,
+            secret,
+        })
+    }
+
+    /// Replaces the optional fields of an `x-exactly-one-of` rule by one required, flattened
+    /// field holding a [`TypeKind::Choice`] of them, so a body with none (or two) of them cannot
+    /// be built.
+    fn choose_one(
+        &mut self,
+        fields: &mut Vec<Field>,
+        rule: ExactlyOne,
+        pointer: &str,
+    ) -> Result<()> {
+        let at = format!("{pointer}/{EXACTLY_ONE_OF}");
+        let mut variants = Vec::new();
+        let mut docs = Vec::new();
+        let mut secret = false;
+        for wire in &rule.properties {
+            let Some(i) = fields.iter().position(|f| &f.wire == wire) else {
+                return err(&at, format!("`{wire}` is not a property of this object"));
+            };
+            let f = fields.remove(i);
+            if f.required {
+                return err(
+                    &at,
+                    format!("`{wire}` is required, so it cannot be one of several choices"),
+                );
+            }
+            docs.push(format!("`{wire}`"));
+            secret |= f.secret;
+            variants.push((pascal(wire), f.wire, f.ty));
+        }
+        let rust = snake(&rule.field);
+        if rust.is_empty() || fields.iter().any(|f| f.rust == rust) {
+            return err(
+                &at,
+                format!(
+                    "`field: {}` is empty or collides with another field",
+                    rule.field
+                ),
+            );
+        }
+        let doc = format!(
+            "Exactly one of {} (the body carries the one chosen).",
+            docs.join(", ")
+        );
+        let ty = self.define(TypeDef {
+            name: rule.name,
+            doc: Some(doc.clone()),
+            pointer: at,
+            kind: TypeKind::Choice(variants),
+        })?;
+        fields.insert(
+            0,
+            Field {
+                rust,
+                wire: rule.field,
+                ty,
+                required: true,
+                nullable: false,
+                doc: Some(doc),
+                single: None,
+                flatten: true,
+                secret,
+            },
+        );
+        Ok(())
+    }
+}
