@@ -423,11 +423,11 @@ impl Sms {
     /// naming the problem.
     ///
     /// ```
-    /// use qikberry::smpp::Sms;
+    /// use qikberry_smpp::Sms;
     /// let sms = Sms::try_new("QIKBRY", "+44 7700 900123", "hi")?;
     /// assert_eq!((sms.to.as_str(), sms.dest_addr_ton), ("447700900123", 1));
     /// assert!(Sms::try_new("QIKBRY", "07700 900123", "hi").is_err()); // no country code
-    /// # Ok::<(), qikberry::phone::AddressError>(())
+    /// # Ok::<(), qikberry_smpp::AddressError>(())
     /// ```
     pub fn try_new(from: &str, to: &str, text: impl Into<String>) -> Result<Self, AddressError> {
         Ok(Sms::from_addresses(
@@ -558,7 +558,7 @@ struct Inner {
 /// every session arrive on one channel ([`Client::events`]).
 ///
 /// ```no_run
-/// use qikberry::smpp::{Client, Config, Sms};
+/// use qikberry_smpp::{Client, Config, Sms};
 ///
 /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 /// let client = Client::connect(Config::qikberry("my_system_id", "secret", true)).await?;
@@ -906,7 +906,7 @@ impl Client {
     /// client.
     ///
     /// ```no_run
-    /// use qikberry::smpp::{Client, Config, Inbound};
+    /// use qikberry_smpp::{Client, Config, Inbound};
     ///
     /// # async fn run() -> Result<(), Box<dyn std::error::Error>> {
     /// let mut config = Config::qikberry("my_system_id", "secret", true);
@@ -1225,8 +1225,8 @@ impl Client {
     /// Send a text message, split into parts as needed; returns one message id per part.
     ///
     /// ```no_run
-    /// # async fn f(client: qikberry::smpp::Client) {
-    /// use qikberry::smpp::Sms;
+    /// # async fn f(client: qikberry_smpp::Client) {
+    /// use qikberry_smpp::Sms;
     /// let mut sms = Sms::new("QIKBRY", "919999999999", "Hello");
     /// sms.pe_id = Some("1201159100000000001".into());
     /// let ids = client.send(&sms).await.unwrap();

@@ -5,7 +5,7 @@
 //! stream into PDUs and refuses absurd `command_length` values before anything is allocated.
 //!
 //! ```
-//! use qikberry::smpp::pdu::{Body, Pdu, SubmitSm};
+//! use qikberry_smpp::pdu::{Body, Pdu, SubmitSm};
 //!
 //! let pdu = Pdu::request(7, Body::SubmitSm(SubmitSm {
 //!     source_addr: "QIKBRY".into(),

@@ -1,7 +1,7 @@
 //! Delivery receipts and inbound (MO) messages carried by deliver_sm / data_sm.
 //!
 //! ```
-//! use qikberry::smpp::receipt::{parse_receipt_text, same_message_id};
+//! use qikberry_smpp::receipt::{parse_receipt_text, same_message_id};
 //!
 //! let r = parse_receipt_text(
 //!     "id:1A2B sub:001 dlvrd:001 submit date:2611251010 done date:261125101230 stat:DELIVRD err:000",

@@ -12,14 +12,13 @@
 //! REST models take `String`s; a [`PhoneNumber`] converts into one:
 //!
 //! ```
-//! use qikberry::phone::PhoneNumber;
+//! use qikberry_text::phone::PhoneNumber;
 //!
 //! let to = PhoneNumber::parse("+91 99999-99999")?;
 //! assert_eq!(to.as_str(), "919999999999");
-//! # #[cfg(feature = "sms")]
-//! let dest = qikberry::sms::SmsDestinations::SingleNumber(to.into());
+//! let field: String = to.into(); // e.g. `qikberry::sms::SmsDestinations::SingleNumber(field)`
 //! assert!(PhoneNumber::parse("call me").is_err());
-//! # Ok::<(), qikberry::phone::AddressError>(())
+//! # Ok::<(), qikberry_text::phone::AddressError>(())
 //! ```
 
 use std::fmt;

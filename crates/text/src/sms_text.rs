@@ -12,7 +12,7 @@
 //! parts; neither is a UTF-16 surrogate pair.
 //!
 //! ```
-//! use qikberry::sms_text::{segments, Encoding, EncodingChoice};
+//! use qikberry_text::sms_text::{segments, Encoding, EncodingChoice};
 //!
 //! let info = segments("Hello world", EncodingChoice::Auto);
 //! assert_eq!((info.encoding, info.count), (Encoding::Gsm7, 1));

@@ -60,7 +60,7 @@ pub enum Claim {
 /// `DELETE` of rows older than the retention (36 h).
 ///
 /// ```
-/// use qikberry::webhook::{BoxFuture, Claim, DedupeError, DedupeStore, IdempotencyKey};
+/// use qikberry_webhook::{BoxFuture, Claim, DedupeError, DedupeStore, IdempotencyKey};
 /// use std::collections::HashMap;
 /// use std::sync::Mutex;
 ///
@@ -124,7 +124,7 @@ pub trait DedupeStore: Send + Sync {
 /// [`DedupeStore`] to survive restarts or share it between instances.
 ///
 /// ```
-/// use qikberry::webhook::{IdempotencyKey, InMemoryDedupe};
+/// use qikberry_webhook::{IdempotencyKey, InMemoryDedupe};
 /// let d = InMemoryDedupe::default();
 /// let k = IdempotencyKey::new("sms:message:status/abc/DELIVRD");
 /// assert!(d.check_and_insert(&k));

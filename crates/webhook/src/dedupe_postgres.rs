@@ -38,7 +38,7 @@ const PURGE_EVERY: u64 = 1024;
 /// ```no_run
 /// # async fn run() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
 /// use std::sync::Arc;
-/// use qikberry::webhook::{PostgresDedupe, Receiver, Verifier};
+/// use qikberry_webhook::{PostgresDedupe, Receiver, Verifier};
 ///
 /// let dedupe = PostgresDedupe::connect("host=127.0.0.1 user=app dbname=app").await?;
 /// let receiver = Receiver::with_handler(Verifier::new().bearer_secret("s"), |d| async move {

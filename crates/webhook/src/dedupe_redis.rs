@@ -43,7 +43,7 @@ return 0
 /// ```no_run
 /// # async fn run() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
 /// use std::sync::Arc;
-/// use qikberry::webhook::{RedisDedupe, Receiver, Verifier};
+/// use qikberry_webhook::{RedisDedupe, Receiver, Verifier};
 ///
 /// let dedupe = RedisDedupe::connect("redis://127.0.0.1:6379/", "qikberry:webhook:").await?;
 /// let receiver = Receiver::with_handler(Verifier::new().bearer_secret("s"), |d| async move {

@@ -90,7 +90,7 @@ pub mod names {
 ///    event name and the whole body as payload.
 ///
 /// ```
-/// use qikberry::webhook::{Event, ChannelStatus};
+/// use qikberry_webhook::{Event, ChannelStatus};
 /// let body = br#"{"event":"whatsapp:message:status","payload":{"id":"a418","status":"read"}}"#;
 /// match Event::from_slice(body)? {
 ///     Event::WhatsappStatus(s) => assert_eq!(s.status, ChannelStatus::Read),
@@ -101,7 +101,7 @@ pub mod names {
 /// assert_eq!(ev.name(), "sms:message:status");
 /// let odd = br#"{"event":"fax:message:in","payload":{"pages":3}}"#;
 /// assert!(matches!(Event::from_slice(odd)?, Event::Unknown { .. }));
-/// # Ok::<(), qikberry::webhook::ParseError>(())
+/// # Ok::<(), qikberry_webhook::ParseError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -362,7 +362,7 @@ impl Event {
     /// sender repeats byte for byte on a retry.
     ///
     /// ```
-    /// use qikberry::webhook::Event;
+    /// use qikberry_webhook::Event;
     /// let body = br#"{"event":"rcs:message:status","payload":{"id":"m1","status":"delivered"}}"#;
     /// let ev = Event::from_slice(body).unwrap();
     /// assert_eq!(ev.idempotency_key(body).as_str(), "rcs:message:status/m1/delivered");

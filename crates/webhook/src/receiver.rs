@@ -81,7 +81,7 @@ struct Inner {
 /// checked (200 or 401), to test the secret you gave the platform.
 ///
 /// ```no_run
-/// use qikberry::webhook::{Receiver, Verifier};
+/// use qikberry_webhook::{Receiver, Verifier};
 ///
 /// # async fn run() -> std::io::Result<()> {
 /// let verifier = Verifier::new()
@@ -136,7 +136,7 @@ impl Receiver {
     /// task, so a caller that hangs up does not cancel it halfway.
     ///
     /// ```no_run
-    /// use qikberry::webhook::{Receiver, Verifier};
+    /// use qikberry_webhook::{Receiver, Verifier};
     ///
     /// let receiver = Receiver::with_handler(Verifier::new().bearer_secret("s"), |d| async move {
     ///     // store d.event in your database; an error makes the platform deliver it again

@@ -11,7 +11,7 @@ wire_enum! {
     /// intermediate state or a failure. Unknown values are kept in [`SmsStatus::Other`].
     ///
     /// ```
-    /// use qikberry::webhook::SmsStatus;
+    /// use qikberry_webhook::SmsStatus;
     /// let s = SmsStatus::from_wire("DLT-INV-TM-ID");
     /// assert!(s.is_dlt_rejection());
     /// assert!(!s.is_delivered());
@@ -191,7 +191,7 @@ impl SmsErrorCode {
 /// Looks up an SMS error code, given as a number (`782`) or as the table writes it (`"000"`).
 ///
 /// ```
-/// use qikberry::webhook::{sms_error_code, SmsStatus};
+/// use qikberry_webhook::{sms_error_code, SmsStatus};
 /// let c = sms_error_code("013").unwrap();
 /// assert_eq!(c.status(), SmsStatus::MobileOff);
 /// assert_eq!(sms_error_code("782").unwrap().status, "DLT-INV-TM-ID");

@@ -17,7 +17,7 @@ use serde_json::value::RawValue;
 /// escapes). Equality compares the text.
 ///
 /// ```
-/// use qikberry::webhook::Event;
+/// use qikberry_webhook::Event;
 /// let body = br#"{"event":"fax:message:in","payload":{"pages":3}}"#;
 /// let Event::Unknown { payload, .. } = Event::from_slice(body)? else {
 ///     unreachable!()
@@ -111,7 +111,7 @@ impl Serialize for RawJson {
 /// Both forms are kept as sent, so serializing an `Id` gives back the same JSON type.
 ///
 /// ```
-/// use qikberry::webhook::Id;
+/// use qikberry_webhook::Id;
 /// let a: Id = serde_json::from_str("436").unwrap();
 /// let b: Id = serde_json::from_str("\"436\"").unwrap();
 /// assert_eq!(a.to_string(), b.to_string());
@@ -165,7 +165,7 @@ impl<'de> Deserialize<'de> for Id {
 /// [`EventTime::to_timestamp`] with the zone your account is configured for.
 ///
 /// ```
-/// use qikberry::webhook::EventTime;
+/// use qikberry_webhook::EventTime;
 /// let civil = EventTime::parse("2021-04-09 16:27:51").unwrap();
 /// let exact = EventTime::parse("2021-06-18T14:48:06.886358Z").unwrap();
 /// assert!(matches!(civil, EventTime::Civil(_)));

@@ -327,7 +327,7 @@ impl Rejection {
 /// Secrets are held as [`SecretString`]s; `Debug` never prints them.
 ///
 /// ```
-/// use qikberry::webhook::{IncomingRequest, Outcome, Verifier, sign_test_request};
+/// use qikberry_webhook::{IncomingRequest, Outcome, Verifier, sign_test_request};
 ///
 /// let verifier = Verifier::new()
 ///     .validation_key("9012XX")
@@ -718,7 +718,7 @@ impl TestRequest {
 /// Pass bytes produced by [`encode_like_sender`] to also reproduce the sender's escaping.
 ///
 /// ```
-/// let t = qikberry::webhook::sign_test_request(b"{}", "key", None);
+/// let t = qikberry_webhook::sign_test_request(b"{}", "key", None);
 /// assert_eq!(t.signature.len(), 64);
 /// assert!(t.authorization.is_none());
 /// ```
@@ -740,7 +740,7 @@ pub fn sign_test_request(
 ///
 /// ```
 /// let v = serde_json::json!({"url": "https://x.example/a", "name": "José"});
-/// let bytes = qikberry::webhook::encode_like_sender(&v);
+/// let bytes = qikberry_webhook::encode_like_sender(&v);
 /// assert_eq!(bytes, br#"{"url":"https:\/\/x.example\/a","name":"Jos\u00e9"}"#);
 /// ```
 pub fn encode_like_sender(value: &Value) -> Vec<u8> {

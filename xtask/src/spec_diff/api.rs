@@ -118,9 +118,14 @@ fn generate(spec: &str) -> Result<BTreeMap<String, String>, String> {
         serde_yaml::from_str(spec).map_err(|e| format!("not an OpenAPI 3.0 document: {e}"))?;
     let files =
         qikberry_codegen::generate(&spec).map_err(|e| format!("the generator rejects it: {e}"))?;
+    // The emitted modules, keyed relative to `src/api/` (the crate's manifest, README and
+    // `lib.rs` are the same for every spec but the feature list, which Rust items do not show).
     Ok(files
         .into_iter()
-        .map(|(path, text)| (path.to_string_lossy().replace('\\', "/"), text))
+        .filter_map(|(path, text)| {
+            let api = path.strip_prefix("src/api").ok()?;
+            Some((api.to_string_lossy().replace('\\', "/"), text))
+        })
         .collect())
 }
 
