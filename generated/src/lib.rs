@@ -17,6 +17,8 @@ pub use api::*;
 
 #[cfg(all(feature = "client", feature = "tracing"))]
 pub use qikberry_runtime::TracingLayer;
+#[cfg(any(feature = "client", feature = "smpp"))]
+pub use qikberry_runtime::tls;
 #[cfg(feature = "auth")]
 pub use qikberry_runtime::token;
 #[cfg(feature = "client")]

@@ -184,7 +184,10 @@ impl Fixture {
                 .field_check(FieldCheck::Never)
                 .build()
                 .expect("client"),
-            raw: reqwest::Client::new(),
+            raw: qikberry::tls::http_client_builder()
+                .unwrap()
+                .build()
+                .unwrap(),
             rt,
             addr,
             seen,

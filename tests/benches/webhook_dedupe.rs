@@ -96,7 +96,8 @@ async fn main() {
     for (name, store) in &stores {
         urls.push((*name, serve(store.clone()).await));
     }
-    let client = reqwest::Client::builder()
+    let client = qikberry::tls::http_client_builder()
+        .unwrap()
         .pool_max_idle_per_host(64)
         .timeout(Duration::from_secs(30))
         .build()

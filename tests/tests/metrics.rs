@@ -121,7 +121,10 @@ async fn webhook_scenario() {
             .join("fixtures/webhooks/sms_message_status.json"),
     )
     .unwrap();
-    let http = reqwest::Client::new();
+    let http = qikberry::tls::http_client_builder()
+        .unwrap()
+        .build()
+        .unwrap();
     let post = |bearer: &'static str| {
         http.post(&url)
             .header("content-type", "application/json")

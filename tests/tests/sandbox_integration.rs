@@ -169,7 +169,7 @@ async fn sandbox_end_to_end() {
         .signature_key("dd4b91af-167d-48e6-901d-ae181ff6e80d") // the id Prism answers with
         .signature_policy(SignaturePolicy::Enforce);
     let (api_url, mut api_deliveries) = receiver(api_verifier).await;
-    let created = reqwest::Client::new()
+    let created = qikberry::tls::http_client_builder().unwrap().build().unwrap()
         .post(format!("{host}/api/v2/developer/webhooks"))
         .bearer_auth(&token)
         .json(&serde_json::json!({"name": "t", "uri": api_url, "secret": "api-secret", "token": "api-key", "status": "1"}))

@@ -136,7 +136,10 @@ fn key_of(body: &[u8]) -> String {
 async fn handler_failure_gets_500_then_the_redelivery_is_handled_once() {
     let ledger = Ledger::default();
     let url = serve(ledger.receiver()).await;
-    let client = reqwest::Client::new();
+    let client = qikberry::tls::http_client_builder()
+        .unwrap()
+        .build()
+        .unwrap();
     let body = fixture("rcs_message_status.json");
     let key = key_of(&body);
     // Fails once (Err), then panics once, then succeeds.
@@ -163,7 +166,10 @@ async fn a_duplicate_during_handling_is_told_to_retry_not_acknowledged() {
         }
     });
     let url = serve(receiver).await;
-    let client = reqwest::Client::new();
+    let client = qikberry::tls::http_client_builder()
+        .unwrap()
+        .build()
+        .unwrap();
     let body = fixture("whatsapp_message_status.json");
     let first = {
         let (client, url, body) = (client.clone(), url.clone(), body.clone());
@@ -190,7 +196,8 @@ async fn a_duplicate_during_handling_is_told_to_retry_not_acknowledged() {
 
 /// Posts like the platform's sender, which hangs up when no answer came within `patience`.
 async fn post_with_patience(url: &str, body: &[u8], patience: Duration) -> Option<u16> {
-    let client = reqwest::Client::builder()
+    let client = qikberry::tls::http_client_builder()
+        .unwrap()
         .timeout(patience)
         .build()
         .expect("client");
@@ -244,7 +251,15 @@ async fn a_slow_success_after_the_sender_hung_up_is_kept() {
     // The settle runs right after the handler; give it its turn, then retry like the platform.
     let mut retry = 0;
     for _ in 0..100 {
-        retry = post(&reqwest::Client::new(), &url, &body).await;
+        retry = post(
+            &qikberry::tls::http_client_builder()
+                .unwrap()
+                .build()
+                .unwrap(),
+            &url,
+            &body,
+        )
+        .await;
         if retry != 503 {
             break;
         }
@@ -306,7 +321,18 @@ async fn a_hang_up_between_the_stores_awaits_still_settles() {
     assert_eq!(first, None, "the sender was meant to hang up");
     eventually("the handler ran", || *handled.lock().unwrap() == 1).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(post(&reqwest::Client::new(), &url, &body).await, 200);
+    assert_eq!(
+        post(
+            &qikberry::tls::http_client_builder()
+                .unwrap()
+                .build()
+                .unwrap(),
+            &url,
+            &body
+        )
+        .await,
+        200
+    );
     assert_eq!(*handled.lock().unwrap(), 1);
 }
 
@@ -429,7 +455,7 @@ proptest! {
             let bases = bases();
             let ledger = Ledger::default();
             let url = serve(ledger.receiver()).await;
-            let client = reqwest::Client::new();
+            let client = qikberry::tls::http_client_builder().unwrap().build().unwrap();
             let mut expected: BTreeMap<String, Vec<u8>> = BTreeMap::new();
             let mut bodies = Vec::new();
             for (which, edits, extra, failures) in cases {

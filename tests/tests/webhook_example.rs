@@ -106,7 +106,10 @@ async fn next_line(r: &mut Running) -> serde_json::Value {
 }
 
 async fn post(url: &str, body: &[u8], auth: Option<&str>, sig: Option<&str>) -> u16 {
-    let mut rb = reqwest::Client::new()
+    let mut rb = qikberry::tls::http_client_builder()
+        .unwrap()
+        .build()
+        .unwrap()
         .post(url)
         .header("content-type", "application/json")
         .body(body.to_vec());
@@ -125,7 +128,10 @@ async fn example_binary_prints_one_line_per_accepted_event() {
     let bearer = format!("Bearer {SECRET}");
 
     // Handshake.
-    let r = reqwest::Client::new()
+    let r = qikberry::tls::http_client_builder()
+        .unwrap()
+        .build()
+        .unwrap()
         .post(format!("{}?token={VALIDATION_KEY}", run.url))
         .header("content-type", "application/json")
         .body(fixture("handshake.json"))
@@ -159,7 +165,10 @@ async fn example_binary_prints_one_line_per_accepted_event() {
         400
     );
     // Authenticated (the Bearer secret is checked first, from the headers), but not JSON.
-    let r = reqwest::Client::new()
+    let r = qikberry::tls::http_client_builder()
+        .unwrap()
+        .build()
+        .unwrap()
         .post(&run.url)
         .header("content-type", "text/plain")
         .header("authorization", &bearer)

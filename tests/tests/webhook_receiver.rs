@@ -60,7 +60,8 @@ async fn start(v: Verifier) -> (String, mpsc::Receiver<Delivery>) {
 }
 
 fn client() -> reqwest::Client {
-    reqwest::Client::builder()
+    qikberry::tls::http_client_builder()
+        .unwrap()
         .timeout(Duration::from_secs(20))
         .build()
         .expect("client")

@@ -141,7 +141,10 @@ async fn exactly_once_over_three_replicas(dedupe: &str) {
         replica(dedupe, 0).await,
     ];
     let urls: Vec<String> = replicas.iter().map(|r| r.url.clone()).collect();
-    let client = reqwest::Client::new();
+    let client = qikberry::tls::http_client_builder()
+        .unwrap()
+        .build()
+        .unwrap();
     // The signature is enforced: a delivery signed with another key is refused.
     let forged = client
         .post(&urls[0])
@@ -194,7 +197,8 @@ async fn exactly_once_over_three_replicas(dedupe: &str) {
 async fn a_replica_killed_mid_handler(dedupe: &str) {
     let mut slow = replica(dedupe, 60_000).await;
     let others = vec![replica(dedupe, 0).await, replica(dedupe, 0).await];
-    let impatient = reqwest::Client::builder()
+    let impatient = qikberry::tls::http_client_builder()
+        .unwrap()
         .timeout(Duration::from_millis(300))
         .build()
         .expect("client");
@@ -221,7 +225,10 @@ async fn a_replica_killed_mid_handler(dedupe: &str) {
     );
     slow.child.kill().await.expect("SIGKILL the slow replica");
     // The platform retries on the others: 503 while the dead claim's lease runs, then handled.
-    let client = reqwest::Client::new();
+    let client = qikberry::tls::http_client_builder()
+        .unwrap()
+        .build()
+        .unwrap();
     let started = std::time::Instant::now();
     futures_util::future::join_all((0..events).map(|i| {
         let (client, url) = (client.clone(), others[i % 2].url.clone());

@@ -159,7 +159,10 @@ async fn serve(store: Arc<dyn DedupeStore>, handled: Arc<AtomicU32>) -> String {
 async fn post(url: &str, id: &str) -> u16 {
     let body =
         format!(r#"{{"event":"sms:message:status","payload":{{"id":"{id}","status":"DELIVRD"}}}}"#);
-    reqwest::Client::new()
+    qikberry::tls::http_client_builder()
+        .unwrap()
+        .build()
+        .unwrap()
         .post(url)
         .header("content-type", "application/json")
         .header("authorization", format!("Bearer {SECRET}"))

@@ -631,6 +631,11 @@ impl<C> ClientBuilder<C> {
     /// [`timeout`](Self::timeout) still applies. The client built by default follows redirects
     /// only within the same origin (so a query-string token never travels to another host);
     /// give yours a similar redirect policy.
+    ///
+    /// Start from [`tls::http_client_builder`](crate::tls::http_client_builder): the crate's
+    /// reqwest is built without a crypto provider of its own (one crypto library, *ring*, for
+    /// every connection), so `reqwest::Client::new()` panics unless your program installs a
+    /// rustls provider itself.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -748,8 +753,9 @@ impl<C> ClientBuilder<C> {
             None => {
                 // Follow redirects only within the same origin: in query-token mode the token
                 // is part of the URL and must not travel to another host.
-                let mut b = reqwest::Client::builder().redirect(reqwest::redirect::Policy::custom(
-                    |attempt| {
+                let mut b = crate::tls::http_client_builder()
+                    .map_err(Error::Config)?
+                    .redirect(reqwest::redirect::Policy::custom(|attempt| {
                         let same_origin = attempt
                             .previous()
                             .last()
@@ -759,8 +765,7 @@ impl<C> ClientBuilder<C> {
                         } else {
                             attempt.stop()
                         }
-                    },
-                ));
+                    }));
                 if let Some(t) = self.connect_timeout {
                     b = b.connect_timeout(t);
                 }
@@ -846,7 +851,7 @@ mod tests {
         );
         let e = Client::builder()
             .token("t")
-            .http_client(reqwest::Client::new())
+            .http_client(crate::tls::http_client_builder().unwrap().build().unwrap())
             .connect_timeout(Duration::from_secs(1))
             .build()
             .unwrap_err();

@@ -20,6 +20,8 @@ pub mod metrics;
 pub mod ratelimit;
 #[cfg(feature = "redis")]
 pub mod redis_conn;
+#[cfg(feature = "tls")]
+pub mod tls;
 pub mod types;
 
 #[cfg(feature = "client")]

@@ -824,7 +824,7 @@ mod tests {
     #[test]
     fn redacts_raw_and_encoded_token() {
         let t = Transport {
-            http: reqwest::Client::new(),
+            http: crate::tls::http_client_builder().unwrap().build().unwrap(),
             token: TokenCell::new(SecretString::from("ab c/d")),
             auth_mode: AuthMode::QueryParameter,
         };

@@ -613,7 +613,8 @@ async fn open_stream(server: &Server, timeout: Duration) -> Result<(BoxRead, Box
                 .rsplit_once(':')
                 .map_or(server.addr.as_str(), |(h, _)| h);
             let host = host.trim_start_matches('[').trim_end_matches(']');
-            let connector = tokio_rustls::TlsConnector::from(opts.client_config()?);
+            let connector =
+                tokio_rustls::TlsConnector::from(std::sync::Arc::new(opts.client_config()?));
             let name = opts.server_name(host)?;
             let tls = tokio::time::timeout(timeout, connector.connect(name, tcp))
                 .await
