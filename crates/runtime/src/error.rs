@@ -325,6 +325,7 @@ impl From<serde_json::Error> for Error {
 
 /// The error envelope the API sends with 4xx/5xx responses.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ErrorBody {
     /// `"ERROR"`, `"FAIL"` or a numeric status, depending on the endpoint.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -77,6 +77,7 @@ impl Backoff {
 
 /// Client settings. Start from [`Config::new`] or [`Config::qikberry`] and adjust fields.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Config {
     /// Servers to bind to; every one gets `binds_per_server` binds.
     pub servers: Vec<Server>,
@@ -233,6 +234,7 @@ impl Config {
 
 /// Why [`Client::connect`] failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ConnectError {
     /// The SMSC refused the bind.
     Bind {
@@ -274,6 +276,7 @@ impl std::error::Error for ConnectError {}
 /// the message again cannot produce a duplicate. "Written" means the outcome is unknown: the
 /// SMSC may have accepted (and billed) it, so resending may deliver it twice.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum SubmitError {
     /// The SMSC answered with an error status (after any throttling retries).
     Rejected {
@@ -372,6 +375,7 @@ impl std::error::Error for SubmitError {}
 
 /// A text message to send; split into parts as needed by [`Client::send`].
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct Sms {
     /// Sender id or number (see [`Address`]).
     pub from: String,

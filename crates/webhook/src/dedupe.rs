@@ -39,6 +39,7 @@ pub type DedupeError = Box<dyn std::error::Error + Send + Sync>;
 
 /// What [`DedupeStore::claim`] found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Claim {
     /// The key was not known (or had expired): it is now claimed by the caller, who must
     /// later [`complete`](DedupeStore::complete) or [`release`](DedupeStore::release) it.

@@ -256,6 +256,7 @@ pub struct DeliveryHeaders {
 
 /// A verified, parsed event ready for your code.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Delivery {
     /// The event.
     pub event: Event,
@@ -274,6 +275,7 @@ pub struct Delivery {
 
 /// What a request turned out to be.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub enum Outcome {
     /// The validation handshake succeeded: answer `200 {"challenge": <challenge>}`.
     Handshake {
