@@ -118,7 +118,7 @@ pub struct Config {
     pub messages_per_second: Option<f64>,
     /// A limiter for the messages instead of [`messages_per_second`](Self::messages_per_second),
     /// shared with whatever else holds it: other clients, a REST client's
-    /// [`RateLimitLayer::shared`](crate::RateLimitLayer::shared), and with a
+    /// `qikberry::RateLimitLayer::shared`, and with a
     /// `RedisLimiter` (feature `ratelimit-redis`) every process of the account — one
     /// account-wide rate however many processes and binds send. If it fails (Redis
     /// unreachable), the submission fails with [`SubmitError::RateLimit`], nothing sent.

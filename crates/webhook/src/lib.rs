@@ -47,9 +47,11 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 // The runtime's shared parts, under the paths this crate has always used (`crate::drift`, …).
+use qikberry_runtime::drift;
+#[cfg(feature = "receiver")]
+use qikberry_runtime::metrics;
 #[cfg(feature = "dedupe-redis")]
 use qikberry_runtime::redis_conn;
-use qikberry_runtime::{drift, metrics};
 
 mod dedupe;
 #[cfg(feature = "dedupe-postgres")]

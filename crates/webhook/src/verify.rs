@@ -416,7 +416,7 @@ impl Verifier {
     }
 
     /// Records drift reports (unknown members, unknown values, lenient reads, unparsed
-    /// events) in `log` — e.g. one shared with your [`crate::Client`], or one built with
+    /// events) in `log` — e.g. one shared with your `qikberry::Client`, or one built with
     /// [`DriftLog::with_hook`] — instead of the verifier's own; see [`crate::drift`].
     pub fn drift_log(mut self, log: Arc<DriftLog>) -> Self {
         self.drift = log;
