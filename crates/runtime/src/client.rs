@@ -238,8 +238,9 @@ impl Client {
         Ok(out)
     }
 
-    /// Sends a request and decodes a JSON response. Used by the generated code.
-    #[doc(hidden)]
+    /// Sends `req` through the layers and decodes the JSON success body into `T`: what every
+    /// generated `.send()` calls, and the way to call an operation the spec does not describe
+    /// yet (build the [`Request`] by hand). Errors are [`Error`]s like any generated call's.
     pub async fn execute<T: DeserializeOwned>(&self, req: Request) -> Result<T, Error> {
         let out = self.run(req).await?;
         self.decode(out)
@@ -275,14 +276,14 @@ impl Client {
         self.inner.max_pages
     }
 
-    /// Sends a request whose success response has no JSON body. Used by the generated code.
-    #[doc(hidden)]
+    /// Sends `req` like [`execute`](Self::execute), for an operation whose success response
+    /// has no JSON body.
     pub async fn execute_empty(&self, req: Request) -> Result<(), Error> {
         self.run(req).await.map(|_| ())
     }
 
-    /// Sends a request and returns the raw success response (status, headers, body bytes).
-    #[doc(hidden)]
+    /// Sends `req` like [`execute`](Self::execute) and returns the raw success response
+    /// (status, headers, body bytes) undecoded, e.g. for a file download.
     pub async fn execute_raw(&self, req: Request) -> Result<Response, Error> {
         self.run(req).await.map(|out| out.resp)
     }
