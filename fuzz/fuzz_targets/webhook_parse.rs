@@ -1,6 +1,6 @@
 //! Fuzzes the webhook body parser and the verifier with arbitrary bytes.
 //!
-//! Run: `cargo +nightly fuzz run webhook_parse` (from `generated/`).
+//! Run: `cargo +nightly fuzz run webhook_parse` (from the repository root).
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
