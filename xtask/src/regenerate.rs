@@ -3,9 +3,9 @@
 //! 1. installs the outside spec validators into the tools folder if they are missing (as
 //!    `cargo xtask test` does), 2. runs every spec check (`cargo xtask spec-lint`), 3. regenerates
 //!    `generated/` (`cargo xtask generate`), the two as child tasks, 4. type-checks the
-//!    `qikberry` crate with all
-//!    features, its examples, tests and benches, so a spec change that generates broken code is
-//!    caught here and not by the first user.
+//!    `qikberry` crate with all features and what uses it (the examples, the integration tests
+//!    and benches), so a spec change that generates broken code is caught here and not by the
+//!    first user.
 
 use std::process::{Command, ExitCode};
 
@@ -27,9 +27,20 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
         return Err("generate failed (see above)".into());
     }
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
-    eprintln!("xtask regenerate: cargo check -p qikberry --all-targets --all-features");
+    let check = [
+        "check",
+        "-p",
+        "qikberry",
+        "-p",
+        "qikberry-examples",
+        "-p",
+        "qikberry-tests",
+        "--all-targets",
+        "--all-features",
+    ];
+    eprintln!("xtask regenerate: cargo {}", check.join(" "));
     let status = Command::new(cargo)
-        .args(["check", "-p", "qikberry", "--all-targets", "--all-features"])
+        .args(check)
         .current_dir(&root)
         .status()
         .map_err(|e| format!("could not start cargo: {e}"))?;
