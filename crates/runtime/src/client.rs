@@ -373,19 +373,20 @@ impl Client {
     }
 
     /// Decodes with plain `serde_json` (fast path, drift noted on the side, see
-    /// [`crate::drift`]); only when that fails, parses again with path tracking to name the
-    /// failing JSON path (tracking costs 1.4–1.8× on every success, see BENCHMARKS.md).
+    /// [`crate::drift`]); only when that fails, parses again through the drift tracker to name
+    /// the JSON pointer of the failing value (tracking costs 1.4–1.8× on every success, see
+    /// BENCHMARKS.md).
     fn decode<T: DeserializeOwned>(&self, out: Outcome) -> Result<T, Error> {
         let body = &out.resp.body[..];
         let plain = match self.inner.drift.decode::<T>(out.op, body) {
             Ok(v) => return Ok(v),
             Err(e) => e,
         };
-        let mut de = serde_json::Deserializer::from_slice(body);
-        let (path, message) = match serde_path_to_error::deserialize::<_, T>(&mut de) {
-            Err(e) => (e.path().to_string(), e.inner().to_string()),
-            // The value itself decodes: the failure is after it (trailing characters).
-            Ok(_) => (".".to_owned(), plain.to_string()),
+        let read = serde_json::de::SliceRead::new(body);
+        let (path, message) = match crate::drift::track::decode_at::<T, _>(read, "", false).0 {
+            Err(failure) => (failure.pointer, failure.error.to_string()),
+            // Only a plain decode failed (cannot happen: both run the same `Deserialize`).
+            Ok(_) => (String::new(), plain.to_string()),
         };
         Err(Error::Decode {
             operation: out.op,
@@ -942,7 +943,7 @@ mod tests {
         let e = c.decode::<Env>(resp(body)).unwrap_err();
         match &e {
             Error::Decode { path, excerpt, .. } => {
-                assert_eq!(path, "data[1].credits");
+                assert_eq!(path, "/data/1/credits");
                 assert!(excerpt.contains("[REDACTED]"));
             }
             other => panic!("{other:?}"),
