@@ -1,9 +1,13 @@
-//! Command ids and names, and [`Body`]: one variant per command.
+//! Command ids and names, and [`Body`]: one variant per command. The `commands!` table lists
+//! each command once (variant, body type, id, name); the enum, the id and name lookups and
+//! the dispatch to each body's reader and writer are generated from it.
 
 use super::bodies::{
     AlertNotification, Bind, BindResp, CancelSm, DataSm, DeliverSm, MessageIdResp, Outbind,
     QuerySm, QuerySmResp, ReplaceSm, SubmitSm,
 };
+use super::codec::{Reader, Writer};
+use super::error::{DecodeError, EncodeError};
 
 /// Command ids, by SMPP name.
 pub mod command_id {
@@ -59,102 +63,134 @@ pub mod command_id {
     pub const DATA_SM_RESP: u32 = 0x8000_0103;
 }
 
-/// The body of a PDU, one variant per command.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Body {
+/// Defines [`Body`], [`Body::command_id`], [`command_name`] and the body dispatch from one
+/// line per command: `Variant(BodyType) = ID, "name";` (no body type for empty bodies).
+macro_rules! commands {
+    (@pattern $variant:ident $binding:ident) => { Body::$variant };
+    (@pattern $variant:ident $binding:ident $body:ty) => { Body::$variant($binding) };
+    (@read $reader:ident $variant:ident) => { Body::$variant };
+    (@read $reader:ident $variant:ident $body:ty) => { Body::$variant(<$body>::read_from($reader)?) };
+    (@write $writer:ident $binding:ident) => { Ok(()) };
+    (@write $writer:ident $binding:ident $body:ty) => { $binding.write_to($writer) };
+    ($(
+        $(#[$doc:meta])*
+        $variant:ident $(($body:ty))? = $id:ident, $name:literal;
+    )*) => {
+        /// The body of a PDU, one variant per command.
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub enum Body {
+            $(
+                $(#[$doc])*
+                $variant $(($body))?,
+            )*
+            /// A command this codec does not model (e.g. submit_multi), kept raw.
+            Unknown {
+                /// Its command_id.
+                command_id: u32,
+                /// Its body bytes.
+                body: Vec<u8>,
+            },
+        }
+
+        impl Body {
+            /// The command_id of this body.
+            pub fn command_id(&self) -> u32 {
+                match self {
+                    $(commands!(@pattern $variant _b $($body)?) => command_id::$id,)*
+                    Body::Unknown { command_id, .. } => *command_id,
+                }
+            }
+
+            /// Reads the body of command `id` with that command's layout; `None` for a command
+            /// this codec does not model.
+            pub(super) fn read_known(
+                id: u32,
+                reader: &mut Reader<'_>,
+            ) -> Result<Option<Body>, DecodeError> {
+                Ok(Some(match id {
+                    $(command_id::$id => commands!(@read reader $variant $($body)?),)*
+                    _ => return Ok(None),
+                }))
+            }
+
+            /// Appends the fields of this body.
+            pub(super) fn write_fields(&self, writer: &mut Writer<'_>) -> Result<(), EncodeError> {
+                match self {
+                    $(commands!(@pattern $variant fields $($body)?) => {
+                        commands!(@write writer fields $($body)?)
+                    })*
+                    Body::Unknown { body, .. } => {
+                        writer.out.extend_from_slice(body);
+                        Ok(())
+                    }
+                }
+            }
+        }
+
+        /// The SMPP name of a command id, or `"unknown"`.
+        pub fn command_name(id: u32) -> &'static str {
+            match id {
+                $(command_id::$id => $name,)*
+                _ => "unknown",
+            }
+        }
+    };
+}
+
+commands! {
     /// generic_nack: a PDU was not understood (status says why).
-    GenericNack,
+    GenericNack = GENERIC_NACK, "generic_nack";
     /// bind_receiver.
-    BindReceiver(Bind),
+    BindReceiver(Bind) = BIND_RECEIVER, "bind_receiver";
     /// bind_receiver_resp.
-    BindReceiverResp(BindResp),
+    BindReceiverResp(BindResp) = BIND_RECEIVER_RESP, "bind_receiver_resp";
     /// bind_transmitter.
-    BindTransmitter(Bind),
+    BindTransmitter(Bind) = BIND_TRANSMITTER, "bind_transmitter";
     /// bind_transmitter_resp.
-    BindTransmitterResp(BindResp),
+    BindTransmitterResp(BindResp) = BIND_TRANSMITTER_RESP, "bind_transmitter_resp";
     /// bind_transceiver.
-    BindTransceiver(Bind),
+    BindTransceiver(Bind) = BIND_TRANSCEIVER, "bind_transceiver";
     /// bind_transceiver_resp.
-    BindTransceiverResp(BindResp),
+    BindTransceiverResp(BindResp) = BIND_TRANSCEIVER_RESP, "bind_transceiver_resp";
     /// outbind: the SMSC asks the ESME to bind.
-    Outbind(Outbind),
+    Outbind(Outbind) = OUTBIND, "outbind";
     /// unbind.
-    Unbind,
+    Unbind = UNBIND, "unbind";
     /// unbind_resp.
-    UnbindResp,
+    UnbindResp = UNBIND_RESP, "unbind_resp";
     /// submit_sm.
-    SubmitSm(SubmitSm),
+    SubmitSm(SubmitSm) = SUBMIT_SM, "submit_sm";
     /// submit_sm_resp (carries the message id).
-    SubmitSmResp(MessageIdResp),
+    SubmitSmResp(MessageIdResp) = SUBMIT_SM_RESP, "submit_sm_resp";
     /// deliver_sm: a delivery receipt or an MO message.
-    DeliverSm(DeliverSm),
+    DeliverSm(DeliverSm) = DELIVER_SM, "deliver_sm";
     /// deliver_sm_resp.
-    DeliverSmResp(MessageIdResp),
+    DeliverSmResp(MessageIdResp) = DELIVER_SM_RESP, "deliver_sm_resp";
     /// data_sm.
-    DataSm(DataSm),
+    DataSm(DataSm) = DATA_SM, "data_sm";
     /// data_sm_resp.
-    DataSmResp(MessageIdResp),
+    DataSmResp(MessageIdResp) = DATA_SM_RESP, "data_sm_resp";
     /// query_sm.
-    QuerySm(QuerySm),
+    QuerySm(QuerySm) = QUERY_SM, "query_sm";
     /// query_sm_resp.
-    QuerySmResp(QuerySmResp),
+    QuerySmResp(QuerySmResp) = QUERY_SM_RESP, "query_sm_resp";
     /// cancel_sm.
-    CancelSm(CancelSm),
+    CancelSm(CancelSm) = CANCEL_SM, "cancel_sm";
     /// cancel_sm_resp.
-    CancelSmResp,
+    CancelSmResp = CANCEL_SM_RESP, "cancel_sm_resp";
     /// replace_sm.
-    ReplaceSm(ReplaceSm),
+    ReplaceSm(ReplaceSm) = REPLACE_SM, "replace_sm";
     /// replace_sm_resp.
-    ReplaceSmResp,
+    ReplaceSmResp = REPLACE_SM_RESP, "replace_sm_resp";
     /// enquire_link (keepalive).
-    EnquireLink,
+    EnquireLink = ENQUIRE_LINK, "enquire_link";
     /// enquire_link_resp.
-    EnquireLinkResp,
+    EnquireLinkResp = ENQUIRE_LINK_RESP, "enquire_link_resp";
     /// alert_notification.
-    AlertNotification(AlertNotification),
-    /// A command this codec does not model (e.g. submit_multi), kept raw.
-    Unknown {
-        /// Its command_id.
-        command_id: u32,
-        /// Its body bytes.
-        body: Vec<u8>,
-    },
+    AlertNotification(AlertNotification) = ALERT_NOTIFICATION, "alert_notification";
 }
 
 impl Body {
-    /// The command_id of this body.
-    pub fn command_id(&self) -> u32 {
-        use command_id as c;
-        match self {
-            Body::GenericNack => c::GENERIC_NACK,
-            Body::BindReceiver(_) => c::BIND_RECEIVER,
-            Body::BindReceiverResp(_) => c::BIND_RECEIVER_RESP,
-            Body::BindTransmitter(_) => c::BIND_TRANSMITTER,
-            Body::BindTransmitterResp(_) => c::BIND_TRANSMITTER_RESP,
-            Body::BindTransceiver(_) => c::BIND_TRANSCEIVER,
-            Body::BindTransceiverResp(_) => c::BIND_TRANSCEIVER_RESP,
-            Body::Outbind(_) => c::OUTBIND,
-            Body::Unbind => c::UNBIND,
-            Body::UnbindResp => c::UNBIND_RESP,
-            Body::SubmitSm(_) => c::SUBMIT_SM,
-            Body::SubmitSmResp(_) => c::SUBMIT_SM_RESP,
-            Body::DeliverSm(_) => c::DELIVER_SM,
-            Body::DeliverSmResp(_) => c::DELIVER_SM_RESP,
-            Body::DataSm(_) => c::DATA_SM,
-            Body::DataSmResp(_) => c::DATA_SM_RESP,
-            Body::QuerySm(_) => c::QUERY_SM,
-            Body::QuerySmResp(_) => c::QUERY_SM_RESP,
-            Body::CancelSm(_) => c::CANCEL_SM,
-            Body::CancelSmResp => c::CANCEL_SM_RESP,
-            Body::ReplaceSm(_) => c::REPLACE_SM,
-            Body::ReplaceSmResp => c::REPLACE_SM_RESP,
-            Body::EnquireLink => c::ENQUIRE_LINK,
-            Body::EnquireLinkResp => c::ENQUIRE_LINK_RESP,
-            Body::AlertNotification(_) => c::ALERT_NOTIFICATION,
-            Body::Unknown { command_id, .. } => *command_id,
-        }
-    }
-
     /// The SMPP name of this command (`"submit_sm"`).
     pub fn name(&self) -> &'static str {
         command_name(self.command_id())
@@ -163,38 +199,5 @@ impl Body {
     /// Whether this is a response (high bit of command_id set).
     pub fn is_response(&self) -> bool {
         self.command_id() & 0x8000_0000 != 0
-    }
-}
-
-/// The SMPP name of a command id, or `"unknown"`.
-pub fn command_name(id: u32) -> &'static str {
-    use command_id as c;
-    match id {
-        c::GENERIC_NACK => "generic_nack",
-        c::BIND_RECEIVER => "bind_receiver",
-        c::BIND_RECEIVER_RESP => "bind_receiver_resp",
-        c::BIND_TRANSMITTER => "bind_transmitter",
-        c::BIND_TRANSMITTER_RESP => "bind_transmitter_resp",
-        c::BIND_TRANSCEIVER => "bind_transceiver",
-        c::BIND_TRANSCEIVER_RESP => "bind_transceiver_resp",
-        c::OUTBIND => "outbind",
-        c::UNBIND => "unbind",
-        c::UNBIND_RESP => "unbind_resp",
-        c::SUBMIT_SM => "submit_sm",
-        c::SUBMIT_SM_RESP => "submit_sm_resp",
-        c::DELIVER_SM => "deliver_sm",
-        c::DELIVER_SM_RESP => "deliver_sm_resp",
-        c::DATA_SM => "data_sm",
-        c::DATA_SM_RESP => "data_sm_resp",
-        c::QUERY_SM => "query_sm",
-        c::QUERY_SM_RESP => "query_sm_resp",
-        c::CANCEL_SM => "cancel_sm",
-        c::CANCEL_SM_RESP => "cancel_sm_resp",
-        c::REPLACE_SM => "replace_sm",
-        c::REPLACE_SM_RESP => "replace_sm_resp",
-        c::ENQUIRE_LINK => "enquire_link",
-        c::ENQUIRE_LINK_RESP => "enquire_link_resp",
-        c::ALERT_NOTIFICATION => "alert_notification",
-        _ => "unknown",
     }
 }

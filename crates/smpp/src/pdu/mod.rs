@@ -70,42 +70,17 @@ impl Pdu {
         let head = header::read(buf)?;
         let (id, status) = (head.command_id, head.command_status);
         let mut r = Reader::new(&buf[HEADER_LEN..], command_name(id));
-        use command_id as c;
-        // An error response may omit its body entirely (SMPP 3.4 §3.3).
+        // An error response may omit its body entirely (SMPP 3.4 §3.3); only query_sm_resp's
+        // reader would refuse that (the others read absent strings and TLVs as empty).
         let empty_error_resp = id & 0x8000_0000 != 0 && !status.is_ok() && r.at_end();
-        let body = match id {
-            c::GENERIC_NACK => Body::GenericNack,
-            c::BIND_RECEIVER => Body::BindReceiver(Bind::read_from(&mut r)?),
-            c::BIND_TRANSMITTER => Body::BindTransmitter(Bind::read_from(&mut r)?),
-            c::BIND_TRANSCEIVER => Body::BindTransceiver(Bind::read_from(&mut r)?),
-            c::BIND_RECEIVER_RESP => Body::BindReceiverResp(BindResp::read_from(&mut r)?),
-            c::BIND_TRANSMITTER_RESP => Body::BindTransmitterResp(BindResp::read_from(&mut r)?),
-            c::BIND_TRANSCEIVER_RESP => Body::BindTransceiverResp(BindResp::read_from(&mut r)?),
-            c::OUTBIND => Body::Outbind(Outbind::read_from(&mut r)?),
-            c::UNBIND => Body::Unbind,
-            c::UNBIND_RESP => Body::UnbindResp,
-            c::SUBMIT_SM => Body::SubmitSm(SubmitSm::read_from(&mut r)?),
-            c::DELIVER_SM => Body::DeliverSm(DeliverSm::read_from(&mut r)?),
-            c::SUBMIT_SM_RESP => Body::SubmitSmResp(MessageIdResp::read_from(&mut r)?),
-            c::DELIVER_SM_RESP => Body::DeliverSmResp(MessageIdResp::read_from(&mut r)?),
-            c::DATA_SM_RESP => Body::DataSmResp(MessageIdResp::read_from(&mut r)?),
-            c::DATA_SM => Body::DataSm(DataSm::read_from(&mut r)?),
-            c::QUERY_SM => Body::QuerySm(QuerySm::read_from(&mut r)?),
-            c::QUERY_SM_RESP if empty_error_resp => Body::QuerySmResp(QuerySmResp::default()),
-            c::QUERY_SM_RESP => Body::QuerySmResp(QuerySmResp::read_from(&mut r)?),
-            c::CANCEL_SM => Body::CancelSm(CancelSm::read_from(&mut r)?),
-            c::CANCEL_SM_RESP => Body::CancelSmResp,
-            c::REPLACE_SM => Body::ReplaceSm(ReplaceSm::read_from(&mut r)?),
-            c::REPLACE_SM_RESP => Body::ReplaceSmResp,
-            c::ENQUIRE_LINK => Body::EnquireLink,
-            c::ENQUIRE_LINK_RESP => Body::EnquireLinkResp,
-            c::ALERT_NOTIFICATION => Body::AlertNotification(AlertNotification::read_from(&mut r)?),
-            other => {
-                let body = r.take("body", r.remaining())?.to_vec();
-                Body::Unknown {
-                    command_id: other,
-                    body,
-                }
+        let body = if id == command_id::QUERY_SM_RESP && empty_error_resp {
+            Body::QuerySmResp(QuerySmResp::default())
+        } else if let Some(body) = Body::read_known(id, &mut r)? {
+            body
+        } else {
+            Body::Unknown {
+                command_id: id,
+                body: r.take("body", r.remaining())?.to_vec(),
             }
         };
         r.finish()?;
@@ -157,39 +132,16 @@ fn encode_parts(
         command: body.name(),
     };
     // An error response carries no body unless it has something to say.
-    let say = |empty: bool| command_status.is_ok() || !empty;
-    match body {
-        Body::GenericNack
-        | Body::Unbind
-        | Body::UnbindResp
-        | Body::CancelSmResp
-        | Body::ReplaceSmResp
-        | Body::EnquireLink
-        | Body::EnquireLinkResp => {}
-        Body::BindReceiver(b) | Body::BindTransmitter(b) | Body::BindTransceiver(b) => {
-            b.write_to(&mut w)?
-        }
-        Body::BindReceiverResp(b) | Body::BindTransmitterResp(b) | Body::BindTransceiverResp(b) => {
-            b.write_to(&mut w)?
-        }
-        Body::Outbind(o) => o.write_to(&mut w)?,
-        Body::SubmitSm(s) | Body::DeliverSm(s) => s.write_to(&mut w)?,
-        Body::SubmitSmResp(m) | Body::DeliverSmResp(m) | Body::DataSmResp(m) => {
-            if say(*m == MessageIdResp::default()) {
-                m.write_to(&mut w)?
+    let header_only = !command_status.is_ok()
+        && match body {
+            Body::SubmitSmResp(m) | Body::DeliverSmResp(m) | Body::DataSmResp(m) => {
+                *m == MessageIdResp::default()
             }
-        }
-        Body::DataSm(d) => d.write_to(&mut w)?,
-        Body::QuerySm(q) => q.write_to(&mut w)?,
-        Body::QuerySmResp(q) => {
-            if say(*q == QuerySmResp::default()) {
-                q.write_to(&mut w)?
-            }
-        }
-        Body::CancelSm(c) => c.write_to(&mut w)?,
-        Body::ReplaceSm(r) => r.write_to(&mut w)?,
-        Body::AlertNotification(a) => a.write_to(&mut w)?,
-        Body::Unknown { body, .. } => w.out.extend_from_slice(body),
+            Body::QuerySmResp(q) => *q == QuerySmResp::default(),
+            _ => false,
+        };
+    if !header_only {
+        body.write_fields(&mut w)?;
     }
     header::set_length(out, start, body.name())
 }
