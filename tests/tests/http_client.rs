@@ -235,13 +235,13 @@ async fn malformed_success_body_names_json_path() {
             assert_eq!(*operation, "test_op");
             assert_eq!(status.as_u16(), 200);
             assert_eq!(body.as_bytes(), br#"{"data":[{"id":1},{"id":"seven"}]}"#);
-            assert_eq!(path, "data[1].id");
+            assert_eq!(path, "/data/1/id");
             assert!(message.contains("invalid type"), "{message}");
             assert!(excerpt.contains(r#"{"data":[{"id":1}"#), "{excerpt}");
         }
         other => panic!("expected Decode, got {other:?}"),
     }
-    assert!(err.to_string().contains("data[1].id"), "{err}");
+    assert!(err.to_string().contains("at `/data/1/id`"), "{err}");
     assert!(
         err.was_processed(),
         "a 2xx means the server processed the call"

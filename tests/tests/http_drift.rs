@@ -355,7 +355,7 @@ async fn a_send_whose_response_does_not_decode_can_be_reconciled() {
     let err = client.sms().send_message(msg).send().await.unwrap_err();
     assert!(err.was_processed(), "{err:?}");
     assert!(err.to_string().contains("request processed"), "{err}");
-    assert!(err.to_string().contains("data[0].units"), "{err}");
+    assert!(err.to_string().contains("at `/data/0/units`"), "{err}");
     let ids = err.sent_ids().expect("ids from the raw body");
     assert_eq!(ids.group_id.as_deref(), Some("g-77"));
     assert_eq!(ids.message_ids, vec!["m-1:1".to_owned()]);

@@ -70,7 +70,8 @@ pub enum Error {
         operation: &'static str,
         /// HTTP status of the response (always a 2xx).
         status: StatusCode,
-        /// JSON path of the failing value, e.g. `data[0].credits` (`.` for the root).
+        /// JSON pointer (RFC 6901) of the failing value, e.g. `/data/0/credits` (empty for
+        /// the whole body): the same syntax as [`DriftReport::pointer`](crate::drift::DriftReport::pointer).
         path: String,
         /// What serde reported.
         message: String,
@@ -463,7 +464,7 @@ mod tests {
         let e = Error::Decode {
             operation: "sms_send_message",
             status: StatusCode::OK,
-            path: "data[0].units".into(),
+            path: "/data/0/units".into(),
             message: "bad".into(),
             excerpt: String::new(),
             body: RawBody::new(bytes::Bytes::from_static(raw)),

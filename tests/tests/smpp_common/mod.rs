@@ -40,39 +40,13 @@ pub fn peer_script(name: &str) -> PathBuf {
         .join(name)
 }
 
-/// The binary of example `name` (an SMPP example of `generated/examples/`).
-///
-/// `$QIKBERRY_EXAMPLES_DIR` when set (e.g. `target/release/examples` for measurements);
-/// otherwise the one `cargo test --workspace` builds next to the test binary; otherwise built
-/// here (in a separate target directory, so no lock is shared with the running cargo).
+/// The example `name`, built by `cargo test --workspace --all-features` (or in
+/// `$QIKBERRY_EXAMPLES_DIR`, e.g. a release build for measurements).
 pub fn example_binary(name: &str) -> PathBuf {
-    let file = format!("{name}{}", std::env::consts::EXE_SUFFIX);
-    if let Some(dir) = std::env::var_os("QIKBERRY_EXAMPLES_DIR") {
-        return PathBuf::from(dir).join(file);
-    }
-    let exe = std::env::current_exe().unwrap();
-    let profile_dir = exe.parent().and_then(|d| d.parent()).unwrap().to_path_buf();
-    let built = profile_dir.join("examples").join(&file);
-    if built.exists() {
-        return built;
-    }
-    let target = profile_dir.join("smpp-example-build");
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../generated/Cargo.toml");
-    let status =
-        std::process::Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-            .args(["build", "--quiet", "--example", name])
-            .args([
-                "--no-default-features",
-                "--features",
-                "smpp",
-                "--manifest-path",
-            ])
-            .arg(&manifest)
-            .env("CARGO_TARGET_DIR", &target)
-            .status()
-            .unwrap_or_else(|e| panic!("cannot run cargo to build the {name} example: {e}"));
-    assert!(status.success(), "building the {name} example failed");
-    target.join("debug").join("examples").join(file)
+    qikberry_tests::built::example(
+        name,
+        &format!("cargo build -p qikberry-examples --example {name}"),
+    )
 }
 
 /// A running npm-smpp SMSC.

@@ -176,7 +176,7 @@ pub struct DriftLog {
 #[derive(Default)]
 struct LogState {
     seen: fingerprint::Bounded,
-    /// Notes (source, kind, relative place) already located: a systematic unknown value costs
+    /// Notes (source, kind) already located: a systematic unknown value costs
     /// the locating decode once, not on every response.
     located: fingerprint::Bounded,
     kept: VecDeque<DriftReport>,
@@ -407,15 +407,13 @@ impl DriftLog {
     }
 
     /// Whether any of `notes` was not located before for `source` (marking them all located).
-    /// Notes are told apart by kind and place, never by value: a field whose every response
+    /// Notes are told apart by kind, never by value: a field whose every response
     /// brings a new unknown value is located once.
-    fn newly_noted(&self, source: &str, notes: &[(DriftKind, String)]) -> bool {
+    fn newly_noted(&self, source: &str, notes: &[DriftKind]) -> bool {
         let mut st = self.lock();
         let mut new = false;
-        for (kind, relative) in notes {
-            new |= st
-                .located
-                .insert(fingerprint::of_note(source, kind, relative));
+        for kind in notes {
+            new |= st.located.insert(fingerprint::of_note(source, kind));
         }
         new
     }
@@ -453,31 +451,9 @@ pub(crate) fn push_pointer_segment(pointer: &mut String, segment: &str) {
     }
 }
 
-/// The JSON pointer of a path reported by `serde_ignored`.
-fn ignored_pointer(path: &serde_ignored::Path<'_>) -> String {
-    fn push(path: &serde_ignored::Path<'_>, out: &mut String) {
-        use serde_ignored::Path;
-        match path {
-            Path::Root => {}
-            Path::Seq { parent, index } => {
-                push(parent, out);
-                push_pointer_segment(out, &index.to_string());
-            }
-            Path::Map { parent, key } => {
-                push(parent, out);
-                push_pointer_segment(out, key);
-            }
-            Path::Some { parent }
-            | Path::NewtypeStruct { parent }
-            | Path::NewtypeVariant { parent } => push(parent, out),
-        }
-    }
-    let mut out = String::new();
-    push(path, &mut out);
-    out
-}
-
-/// The JSON pointer of a path reported by `serde_path_to_error`.
+/// The JSON pointer of a path reported by `serde_path_to_error`. Transitional: the webhook
+/// crate still locates payload failures this way; [`track::decode_at`] reports the same
+/// pointer from the one tracker, and this function goes when nothing calls it.
 #[doc(hidden)]
 pub fn tracked_pointer(path: &serde_path_to_error::Path) -> String {
     use serde_path_to_error::Segment;
@@ -496,9 +472,8 @@ pub fn tracked_pointer(path: &serde_path_to_error::Path) -> String {
 struct Notes {
     /// Whether a plain decode on this thread is collecting notes.
     active: Cell<bool>,
-    /// The notes of that decode: what, and where relative to the value that noted it (`""` for
-    /// the value itself; a field path inside a `oneOf` shape).
-    kinds: RefCell<Vec<(DriftKind, String)>>,
+    /// The notes of that decode (what, not where).
+    kinds: RefCell<Vec<DriftKind>>,
 }
 
 thread_local! {
@@ -512,7 +487,7 @@ thread_local! {
 
 /// Runs a plain decode, collecting the notes raised inside it (on this thread), without their
 /// places.
-fn collect_notes<R>(decode: impl FnOnce() -> R) -> (R, Vec<(DriftKind, String)>) {
+fn collect_notes<R>(decode: impl FnOnce() -> R) -> (R, Vec<DriftKind>) {
     NOTES.with(|n| n.active.set(true));
     let result = decode();
     let kinds = NOTES.with(|n| {
@@ -522,41 +497,30 @@ fn collect_notes<R>(decode: impl FnOnce() -> R) -> (R, Vec<(DriftKind, String)>)
     (result, kinds)
 }
 
-/// Records a note at `relative` (see [`note`]): with its pointer inside a tracked decode, as a
-/// flag to locate later inside a plain one.
-fn note_at(kind: impl FnOnce() -> DriftKind, relative: &str) {
-    if track::active() {
-        track::record(kind, relative);
-        return;
-    }
-    NOTES.with(|n| {
-        if n.active.get() {
-            n.kinds.borrow_mut().push((kind(), relative.to_owned()));
-        }
-    });
-}
-
 /// Called by `Deserialize` implementations when they take a lenient path (unknown enum value,
 /// unknown shape, …). Outside [`DriftLog::decode`] it does nothing. Never fails; the `Result`
 /// lets generated visitors call it with `?`.
 pub fn note(kind: impl FnOnce() -> DriftKind) -> Result<(), String> {
-    note_at(kind, "");
+    // Inside a tracked decode the note gets its pointer at once; inside a plain one it is a
+    // flag, located later.
+    if track::active() {
+        track::record(kind, "");
+        return Ok(());
+    }
+    NOTES.with(|n| {
+        if n.active.get() {
+            n.kinds.borrow_mut().push(kind());
+        }
+    });
     Ok(())
 }
 
-/// `serde_json::from_value` for a `oneOf` shape (used by the generated code): inside a
-/// [`DriftLog::decode`] that checks fields, it also notes the fields the shape ignores (a
-/// `oneOf` is decoded from a buffered value, which the tracked decode cannot see into).
+/// `serde_json::from_value` for a `oneOf` shape (used by the generated code). Inside a
+/// tracked decode (see [`DriftLog::decode`]) the shape is decoded through the same tracker as
+/// the rest of the body ([`track::decode_value`]), so what it ignores or notes is located
+/// under the shape's own pointer.
 pub fn from_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, serde_json::Error> {
-    if !track::fields_active() {
-        return serde_json::from_value(value);
-    }
-    let mut ignored = Vec::new();
-    let out = serde_ignored::deserialize(value, |path| ignored.push(ignored_pointer(&path)))?;
-    for relative in ignored {
-        note_at(|| DriftKind::UnknownField, &relative);
-    }
-    Ok(out)
+    track::decode_value(value)
 }
 
 #[cfg(test)]

@@ -1,17 +1,19 @@
-//! Drift located in the same pass as the decode.
+//! The one JSON path tracker: drift, ignored members and decode failures located in the same
+//! pass as the decode, as JSON pointers (RFC 6901).
 //!
-//! [`decode`] runs a type's `Deserialize` through a wrapper that keeps the JSON pointer of the
+//! [`decode_at`] runs a type's `Deserialize` through a wrapper that keeps the JSON pointer of the
 //! value being decoded in a thread-local buffer. A lenient step noted anywhere inside
 //! ([`record`], called by [`super::note`] and the webhook payload types) is recorded with its
-//! pointer at once, and, when asked, every member the target type ignores is recorded too (what
-//! `serde_ignored` does, without a `String` per member). One decode finds every pointer, however
-//! many drifts the body has.
+//! pointer at once, and, when asked, every member the target type ignores is recorded too,
+//! without a `String` per member. One decode finds every pointer, however many drifts the body
+//! has; when it fails, the pointer of the innermost failing value comes with the error.
 //!
 //! The path is a `String` the wrappers append segments to and truncate back: a map remembers the
 //! length where its members start, a member's key is appended when it is read, and the length is
-//! restored after the member's value. Values decoded from a buffered form (an enum's variant
-//! content, a `serde_json::Value` a `oneOf` inspects) are not tracked inside: a note raised there
-//! carries the pointer of the value that was buffered plus the path it gives itself.
+//! restored after the member's value. A `oneOf` shape decoded from its buffered
+//! `serde_json::Value` ([`decode_value`]) goes through the same wrappers, under the shape's
+//! pointer. Other values decoded from a buffered form (an enum's variant content) are not
+//! tracked inside: a note raised there carries the pointer of the value that was buffered.
 
 use std::cell::RefCell;
 use std::fmt;
@@ -32,20 +34,34 @@ struct State {
     path: String,
     /// Pointer and kind of every drift met, in body order.
     found: Vec<(String, DriftKind)>,
+    /// The pointer of the innermost value whose decode failed, once an error is on its way out.
+    failed_at: Option<String>,
 }
 
 thread_local! {
     static STATE: RefCell<State> = RefCell::new(State::default());
 }
 
+/// A tracked decode that failed: serde's error and the JSON pointer (RFC 6901) of the value it
+/// failed at (the decode's prefix itself when the failure is not inside a member or element,
+/// e.g. trailing characters).
+#[derive(Debug)]
+pub struct Failure {
+    /// The pointer of the failing value, under the decode's prefix (`/data/3/credits`).
+    pub pointer: String,
+    /// What serde reported.
+    pub error: serde_json::Error,
+}
+
 /// Decodes `T` from `read` in one pass, returning the drift met, with pointers under `prefix`
 /// (`"/payload"` for a webhook envelope, `""` for a whole body): every lenient step and, with
-/// `fields`, every member `T` ignores. The result is exactly a plain decode's.
-pub fn decode<'de, T: Deserialize<'de>, R: serde_json::de::Read<'de>>(
+/// `fields`, every member `T` ignores. The result is exactly a plain decode's; a failure
+/// carries the pointer of the value that failed.
+pub fn decode_at<'de, T: Deserialize<'de>, R: serde_json::de::Read<'de>>(
     read: R,
     prefix: &str,
     fields: bool,
-) -> (Result<T, serde_json::Error>, Vec<(String, DriftKind)>) {
+) -> (Result<T, Failure>, Vec<(String, DriftKind)>) {
     STATE.with(|s| {
         let mut s = s.borrow_mut();
         s.active = true;
@@ -53,16 +69,56 @@ pub fn decode<'de, T: Deserialize<'de>, R: serde_json::de::Read<'de>>(
         s.path.clear();
         s.path.push_str(prefix);
         s.found.clear();
+        s.failed_at = None;
     });
     let mut de = serde_json::Deserializer::new(read);
     let result = T::deserialize(Tracked(&mut de)).and_then(|v| de.end().map(|()| v));
-    let found = STATE.with(|s| {
+    let (found, failed_at) = STATE.with(|s| {
         let mut s = s.borrow_mut();
         s.active = false;
         s.fields = false;
-        std::mem::take(&mut s.found)
+        (std::mem::take(&mut s.found), s.failed_at.take())
+    });
+    let result = result.map_err(|error| Failure {
+        pointer: failed_at.unwrap_or_else(|| prefix.to_owned()),
+        error,
     });
     (result, found)
+}
+
+/// [`decode_at`] without the pointer of a failure.
+pub fn decode<'de, T: Deserialize<'de>, R: serde_json::de::Read<'de>>(
+    read: R,
+    prefix: &str,
+    fields: bool,
+) -> (Result<T, serde_json::Error>, Vec<(String, DriftKind)>) {
+    let (result, found) = decode_at(read, prefix, fields);
+    (result.map_err(|f| f.error), found)
+}
+
+/// Decodes `T` from a buffered `value` inside the running tracked decode, as if it were read
+/// in place: its members get their pointers under the current one, and the drift it records
+/// is kept only if it decodes (a `oneOf` tries shapes that fail). Outside a tracked decode it
+/// is `serde_json::from_value`.
+pub fn decode_value<T: serde::de::DeserializeOwned>(
+    value: serde_json::Value,
+) -> Result<T, serde_json::Error> {
+    if !active() {
+        return serde_json::from_value(value);
+    }
+    let (found, failed_at) = STATE.with(|s| {
+        let s = s.borrow();
+        (s.found.len(), s.failed_at.clone())
+    });
+    let result = T::deserialize(Tracked(value));
+    if result.is_err() {
+        STATE.with(|s| {
+            let mut s = s.borrow_mut();
+            s.found.truncate(found);
+            s.failed_at = failed_at;
+        });
+    }
+    result
 }
 
 /// Whether a tracked decode is running on this thread.
@@ -74,14 +130,6 @@ pub fn active() -> bool {
 /// as a field inside a buffered `oneOf` shape). Nothing outside a tracked decode.
 pub fn record(kind: impl FnOnce() -> DriftKind, relative: &str) {
     STATE.with(|s| s.borrow_mut().push_found(false, kind, relative));
-}
-
-/// Whether a tracked decode that records ignored members is running on this thread.
-pub fn fields_active() -> bool {
-    STATE.with(|s| {
-        let s = s.borrow();
-        s.active && s.fields
-    })
 }
 
 fn record_ignored() {
@@ -108,6 +156,19 @@ fn path_len() -> usize {
 
 fn truncate_path(len: usize) {
     STATE.with(|s| s.borrow_mut().path.truncate(len));
+}
+
+/// Ends a member or element that started at path length `base`: a failure is remembered at
+/// the pointer it happened (the innermost one: the first on its way out). The path is then cut
+/// back to `base`.
+fn end_value<T, E>(base: usize, result: &Result<T, E>) {
+    STATE.with(|s| {
+        let mut s = s.borrow_mut();
+        if result.is_err() && s.failed_at.is_none() {
+            s.failed_at = Some(s.path.clone());
+        }
+        s.path.truncate(base);
+    });
 }
 
 fn push_segment(segment: &str) {
@@ -275,7 +336,7 @@ impl<'de, A: SeqAccess<'de>> SeqAccess<'de> for Seq<A> {
         push_display(self.index);
         self.index += 1;
         let result = self.inner.next_element_seed(TrackedSeed(seed));
-        truncate_path(self.base);
+        end_value(self.base, &result);
         result
     }
 
@@ -298,12 +359,17 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Map<A> {
         seed: K,
     ) -> Result<Option<K::Value>, A::Error> {
         truncate_path(self.base);
-        self.inner.next_key_seed(KeySeed(seed))
+        let result = self.inner.next_key_seed(KeySeed(seed));
+        if result.is_err() {
+            // Keeps the key just read in the pointer of a refused key.
+            end_value(path_len(), &result);
+        }
+        result
     }
 
     fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, A::Error> {
         let result = self.inner.next_value_seed(TrackedSeed(seed));
-        truncate_path(self.base);
+        end_value(self.base, &result);
         result
     }
 
@@ -476,5 +542,79 @@ mod tests {
         let text = r#"{"items":[{"name":1,"x":2}],"owner":null}"#;
         let (_, found) = decode_str::<Body>(text, "", false);
         assert_eq!(pointers(&found), ["/items/0/name false"]);
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Strict {
+        n: u32,
+    }
+
+    fn failure_pointer<T: serde::de::DeserializeOwned + fmt::Debug>(
+        text: &str,
+        prefix: &str,
+    ) -> String {
+        let (value, _) = decode_at::<T, _>(serde_json::de::StrRead::new(text), prefix, true);
+        value.expect_err("the decode fails").pointer
+    }
+
+    #[test]
+    fn a_failure_carries_the_pointer_of_the_innermost_failing_value() {
+        type Items = std::collections::BTreeMap<String, Vec<Strict>>;
+        let text = r#"{"ok":[{"n":1}],"a/b~":[{"n":1},{"n":"x"}]}"#;
+        assert_eq!(failure_pointer::<Items>(text, ""), "/a~1b~0/1/n");
+        // A missing member is the failure of the object that lacks it.
+        assert_eq!(
+            failure_pointer::<Items>(r#"{"x":[{}]}"#, "/payload"),
+            "/payload/x/0"
+        );
+        // Nothing inside failed: the pointer is the prefix (the whole value).
+        assert_eq!(
+            failure_pointer::<Items>(r#"{"x":[]} x"#, "/payload"),
+            "/payload"
+        );
+        assert_eq!(failure_pointer::<Items>("[]", ""), "");
+    }
+
+    /// A `oneOf`-like value: `Strict` when the buffered value fits, else kept raw.
+    #[derive(Debug)]
+    #[allow(dead_code)]
+    enum Either {
+        Strict(Strict),
+        Raw(serde_json::Value),
+    }
+
+    impl<'de> Deserialize<'de> for Either {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            let v = serde_json::Value::deserialize(d)?;
+            Ok(match decode_value::<Strict>(v.clone()) {
+                Ok(s) => Either::Strict(s),
+                Err(_) => Either::Raw(v),
+            })
+        }
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Shapes {
+        first: Either,
+        second: Strict,
+    }
+
+    #[test]
+    fn buffered_shapes_are_tracked_and_a_failed_attempt_leaves_nothing_behind() {
+        let fits = r#"{"first":{"n":1,"extra":1},"second":{"n":2}}"#;
+        let (value, found) = decode_str::<Shapes>(fits, "", true);
+        assert!(matches!(value.unwrap().first, Either::Strict(_)));
+        assert_eq!(pointers(&found), ["/first/extra true"]);
+        // The first shape fails inside (`/first/n`) and is recovered from; the decode then
+        // fails at `/second/n`, and the failed attempt's ignored member is not reported.
+        let text = r#"{"first":{"extra":1,"n":"x"},"second":{"n":"y"}}"#;
+        let (value, found) = decode_at::<Shapes, _>(serde_json::de::StrRead::new(text), "", true);
+        assert_eq!(value.unwrap_err().pointer, "/second/n");
+        assert!(found.is_empty(), "{found:?}");
+        // Outside a tracked decode it is `serde_json::from_value`.
+        let plain: Strict = decode_value(serde_json::json!({"n": 3})).unwrap();
+        assert_eq!(plain.n, 3);
     }
 }
