@@ -12,7 +12,7 @@ use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
 
 use super::status::{CallStatus, ChannelStatus, OptOutScope, SmsStatus};
-use super::types::{EventTime, Id, RawJson, opt, opt_numeric_string};
+use super::types::{EventTime, Id, RawJson, opt, opt_date, opt_decimal, opt_numeric_string};
 use crate::drift::{DriftKind, DriftReport as Drift, track, tracked_pointer};
 
 /// Event names, exactly as the platform writes them in the envelope's `event` member.
@@ -682,7 +682,7 @@ pub struct SmsDeliveryReport {
     /// Delivery status; see [`SmsStatus::error_codes`] for what a failure means.
     pub status: SmsStatus,
     /// Credits charged, exactly as sent (`"2.0000"` keeps its four decimals).
-    #[serde(default, deserialize_with = "opt")]
+    #[serde(default, deserialize_with = "opt_decimal")]
     pub credits: Option<Decimal>,
     /// Number of SMS parts.
     #[serde(default, deserialize_with = "opt")]
@@ -1127,7 +1127,7 @@ pub struct CallRecord {
     #[serde(default, deserialize_with = "opt")]
     pub status: Option<CallStatus>,
     /// Charge, exactly as sent (`"0.1500"`).
-    #[serde(default, deserialize_with = "opt")]
+    #[serde(default, deserialize_with = "opt_decimal")]
     pub charges: Option<Decimal>,
     /// Keys pressed, if any.
     #[serde(default, deserialize_with = "opt")]
@@ -1187,7 +1187,7 @@ pub struct ContactEvent {
     #[serde(default, deserialize_with = "opt")]
     pub gender: Option<String>,
     /// Birth date.
-    #[serde(default, deserialize_with = "opt")]
+    #[serde(default, deserialize_with = "opt_date")]
     pub birth_date: Option<jiff::civil::Date>,
     /// Company.
     #[serde(default, deserialize_with = "opt")]
