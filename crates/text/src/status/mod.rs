@@ -217,6 +217,79 @@ mod tests {
         }
     }
 
+    /// Every value of the spec's `SmsDlrStatus` enum, which the generated REST enum had a
+    /// variant for before the schema became this type (`x-rust-type`).
+    const REST_VALUES: &[&str] = &[
+        "DELIVRD",
+        "INVALID-SUB",
+        "ABSENT-SUB",
+        "HANDSET-ERR",
+        "BARRED",
+        "NET-ERR",
+        "MEMEXEC",
+        "FAILED",
+        "MOB-OFF",
+        "HANDSET-BUSY",
+        "SERIES-BLK",
+        "EXPIRED",
+        "UNDELIV",
+        "SERIES-BLOCK",
+        "NO-CREDITS",
+        "NO-ACCOUNT",
+        "SERVER-ERR",
+        "INV-NUMBER",
+        "SPAM",
+        "DNDNUMB",
+        "BLACKLST",
+        "SNDR-BLOCK",
+        "TEMPLATE-NOT-FOUND",
+        "INV-TEMPLATE",
+        "INV-SENDER",
+        "NOT-OPTIN",
+        "OPTOUT-REJ",
+        "PROMO-TMOUT",
+        "REJECTED",
+        "NOTALLOWED",
+        "DUPLICATE",
+        "THROTTLED",
+        "REJ-MULTIPART",
+        "DLT-REJECTED",
+        "DLT-INV-TMID",
+        "DLT-INV-ENTITY",
+        "DLT-INV-TM-ID",
+        "DLT-TM-VAR-EXECEED",
+        "DLT-ENTITY-NOT-FOUND",
+        "DLT-TM-BLACKLST",
+        "DLT-ENTITY-BLACKLST",
+        "DLT-HEADER-INACTIVE",
+        "DLT-TM-INACTIVE",
+        "DLT-SENDER-NOT-REG-TM",
+        "INV-PROVISION",
+        "INV-SERVICE",
+        "INV-SCHEDULE",
+        "AWAITING-DLR",
+        "TIMEOUT-DLR",
+        "SCHEDULED",
+        "ENROUTE",
+        "EN_ROUTE",
+        "DELIVERED",
+        "DELETED",
+        "UNDELIVERABLE",
+    ];
+
+    #[test]
+    fn every_value_the_rest_model_knew_is_known() {
+        for v in REST_VALUES {
+            let s = SmsStatus::from_wire(v);
+            assert!(!matches!(s, SmsStatus::Unknown(_)), "{v} reads as Unknown");
+            let decoded: SmsStatus = serde_json::from_value(serde_json::json!(v)).unwrap();
+            assert_eq!(decoded, s);
+        }
+        let new: SmsStatus = serde_json::from_str(r#""NEW-STATE""#).unwrap();
+        assert_eq!(new, SmsStatus::Unknown("NEW-STATE".into()));
+        assert_eq!(serde_json::to_string(&new).unwrap(), r#""NEW-STATE""#);
+    }
+
     #[test]
     fn smpp_receipt_words_read_as_their_states() {
         let read = |w| SmsStatus::from_wire(w);
