@@ -291,6 +291,43 @@ mod tests {
     }
 
     #[test]
+    fn an_unknown_or_case_folded_value_is_reported_as_drift_with_its_pointer() {
+        use qikberry_runtime::drift::{DriftKind, DriftLog};
+        #[derive(serde::Deserialize)]
+        struct Report {
+            #[allow(dead_code)]
+            status: SmsStatus,
+        }
+        let log = DriftLog::new().with_wire_values(true);
+        let body = br#"[{"status":"DELIVRD"},{"status":"NEW-STATE"},{"status":"delivrd"}]"#;
+        let reports: Vec<Report> = log.decode("sms_status", body).unwrap();
+        assert_eq!(reports.len(), 3);
+        let found: Vec<(String, DriftKind)> = log
+            .reports()
+            .into_iter()
+            .map(|r| (r.pointer, r.kind))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    "/1/status".to_owned(),
+                    DriftKind::UnknownEnumValue {
+                        type_name: "SmsStatus".into(),
+                        value: "NEW-STATE".into(),
+                    }
+                ),
+                (
+                    "/2/status".to_owned(),
+                    DriftKind::Lenient {
+                        detail: "enum value in another letter case".into(),
+                    }
+                ),
+            ]
+        );
+    }
+
+    #[test]
     fn smpp_receipt_words_read_as_their_states() {
         let read = |w| SmsStatus::from_wire(w);
         assert_eq!(read("DELIVRD"), SmsStatus::Delivered);
