@@ -63,6 +63,9 @@ pub(crate) enum TypeKind {
     /// Exactly one of several properties (`x-exactly-one-of`): an externally tagged enum of
     /// (variant identifier, wire name, value type), flattened into the struct that uses it.
     Choice(Vec<(String, String, Ty)>),
+    /// A type defined outside the generated crate (`x-rust-type`), emitted as a type alias of
+    /// this absolute path (`::qikberry_text::status::SmsStatus`).
+    Extern(String),
 }
 
 #[derive(Debug, Clone, PartialEq)]

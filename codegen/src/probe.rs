@@ -94,6 +94,7 @@ impl Probe<'_> {
                     }
                 }
             }
+            TypeKind::Extern(_) => quote!(fn #f(_: #t) {}),
             TypeKind::Choice(variants) => {
                 let arms = variants.iter().map(|(v, _, ty)| {
                     let id = ident(v);

@@ -1,66 +1,12 @@
-//! Support code shared by the generated modules: string enums that keep unknown values, oneOf
-//! decoding that reports every shape it tried, and small body/query helpers.
+//! Support code shared by the generated modules: oneOf decoding that reports every shape it
+//! tried, and small body/query helpers. (String enums that keep unknown values are the
+//! runtime's `qikberry_runtime::open_enum!`.)
 #![allow(dead_code)]
 
 use serde_json::Value;
 
 use crate::multipart::Part;
 use crate::request::Request;
-
-/// Implements `as_str`, `Display`, `From<&str>`, `From<String>`, `Serialize` and `Deserialize`
-/// for a string enum whose last variant is `Unknown(String)`.
-macro_rules! string_enum {
-    ($name:ident { $($variant:ident = $wire:literal),* $(,)? }) => {
-        impl $name {
-            /// The value as sent on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    $(Self::$variant => $wire,)*
-                    Self::Unknown(other) => other,
-                }
-            }
-        }
-        impl ::std::fmt::Display for $name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-        impl ::std::convert::From<&str> for $name {
-            fn from(value: &str) -> Self {
-                match value {
-                    $($wire => Self::$variant,)*
-                    other => Self::Unknown(other.to_owned()),
-                }
-            }
-        }
-        impl ::std::convert::From<::std::string::String> for $name {
-            fn from(value: ::std::string::String) -> Self {
-                Self::from(value.as_str())
-            }
-        }
-        impl ::serde::Serialize for $name {
-            fn serialize<S: ::serde::Serializer>(&self, s: S) -> ::std::result::Result<S::Ok, S::Error> {
-                s.serialize_str(self.as_str())
-            }
-        }
-        impl<'de> ::serde::Deserialize<'de> for $name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> ::std::result::Result<Self, D::Error> {
-                let value = <::std::string::String as ::serde::Deserialize>::deserialize(d)?;
-                match Self::from(value.as_str()) {
-                    Self::Unknown(_) => {
-                        crate::drift::note(|| crate::drift::DriftKind::UnknownEnumValue {
-                            type_name: stringify!($name).to_owned(),
-                            value: value.clone(),
-                        })
-                        .map_err(::serde::de::Error::custom)?;
-                        Ok(Self::Unknown(value))
-                    }
-                    known => Ok(known),
-                }
-            }
-        }
-    };
-}
 
 /// One shape a oneOf value can take.
 pub(crate) struct Candidate<T> {

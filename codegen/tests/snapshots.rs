@@ -63,7 +63,7 @@ fn constructs_fixture_contains_each_construct() {
     // Lenient scalars, enums keep unknown values.
     assert!(sms_types.contains("pub flash: Option<crate::types::StringOrNumber>"));
     assert!(
-        sms_types.contains("string_enum!(\n    SmsSenderStatus"),
+        sms_types.contains("qikberry_runtime::open_enum!(\n    impl SmsSenderStatus"),
         "{sms_types}"
     );
     // Bodies.

@@ -113,7 +113,7 @@ fn unknown_status_values_are_kept_and_reported() {
     let Event::ViberStatus(s) = &parsed.event else {
         panic!("{:?}", parsed.event)
     };
-    assert_eq!(s.status, ChannelStatus::Other("wobbling".into()));
+    assert_eq!(s.status, ChannelStatus::Unknown("wobbling".into()));
     assert_eq!(
         reports(&parsed.drift),
         vec![

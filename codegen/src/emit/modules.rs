@@ -97,7 +97,6 @@ impl<'a> Emitter<'a> {
                 clippy::should_implement_trait,
                 clippy::result_large_err
             )]
-            #[macro_use]
             mod support;
             /// Models used by several tags (always compiled).
             pub mod common;

@@ -45,12 +45,13 @@ impl<'a> Emitter<'a> {
                         /// A value this version of the client does not know, kept as received.
                         Unknown(String),
                     }
-                    string_enum!(#name { #(#pairs),* });
+                    qikberry_runtime::open_enum!(impl #name { #(#pairs),* });
                 }
             }
             TypeKind::Struct(fields) => self.struct_def(def, fields, loc, doc),
             TypeKind::OneOf(o) => self.one_of_def(def, o, loc, doc),
             TypeKind::Choice(variants) => self.choice_def(def, variants, loc, doc),
+            TypeKind::Extern(path) => extern_def(def, path),
         }
     }
 
@@ -390,5 +391,21 @@ impl<'a> Emitter<'a> {
                 #(#setters)*
             }
         }
+    }
+}
+
+/// An `x-rust-type` schema: an alias of the named type, whose own docs describe it (the spec's
+/// description is not copied).
+fn extern_def(def: &TypeDef, path: &str) -> TokenStream {
+    let name = ident(&def.name);
+    let segments = path.split("::").filter(|s| !s.is_empty()).map(ident);
+    let doc = doc_raw(&[format!(
+        "The spec's `{}` schema is [`{}`] (`x-rust-type`); see its docs for the values.",
+        def.name,
+        path.trim_start_matches("::")
+    )]);
+    quote! {
+        #doc
+        pub type #name = #(::#segments)*;
     }
 }

@@ -1,5 +1,6 @@
 //! Schema-level extensions that change the Rust form of a type: `x-inferred` (a warning box in
-//! the docs) and `x-exactly-one-of` (a choice between properties).
+//! the docs), `x-exactly-one-of` (a choice between properties) and `x-rust-type` (a type
+//! defined in one of the generated crate's dependencies instead of a generated one).
 
 use serde_json::Value;
 
@@ -77,4 +78,67 @@ pub(super) fn exactly_one(
             "x-exactly-one-of needs `name` (Rust type), `field` (Rust field) and two or more `properties`",
         ),
     }
+}
+
+/// The extension mapping a schema to a Rust type of one of the generated crate's dependencies.
+pub(super) const RUST_TYPE: &str = "x-rust-type";
+
+/// `x-rust-type: {crate: <package>, path: <::absolute::path>}` (typify's extension, without
+/// its `version`: the version is the workspace's): the schema is that type. `path` must start
+/// with the crate's name (`-` as `_`) and name a type by identifiers only; `crate` must be a
+/// non-optional dependency of the generated crate (`codegen/templates/crate/manifest.toml`), so
+/// the type is there whatever features are on. Returns the path.
+pub(super) fn rust_type(
+    ext: &indexmap::IndexMap<String, Value>,
+    pointer: &str,
+) -> Result<Option<String>> {
+    let Some(v) = ext.get(RUST_TYPE) else {
+        return Ok(None);
+    };
+    let at = format!("{pointer}/{RUST_TYPE}");
+    let text = |key: &str| v.get(key).and_then(Value::as_str);
+    let (Some(krate), Some(path)) = (text("crate"), text("path")) else {
+        return err(
+            &at,
+            "x-rust-type needs `crate` (a dependency of the generated crate) and `path`              (`::crate_name::module::Type`)",
+        );
+    };
+    if !generated_dependencies().any(|d| d == krate) {
+        return err(
+            &at,
+            format!(
+                "crate `{krate}` is not a non-optional dependency of the generated crate (codegen/templates/crate/manifest.toml)"
+            ),
+        );
+    }
+    let segments: Vec<&str> = path.strip_prefix("::").unwrap_or("").split("::").collect();
+    let rust_name = krate.replace('-', "_");
+    let identifiers = segments.iter().all(|s| {
+        let mut chars = s.chars();
+        chars
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+    });
+    if segments.len() < 2 || segments[0] != rust_name || !identifiers {
+        return err(
+            &at,
+            format!("path `{path}` must be `::{rust_name}::…::Type` (identifiers only)"),
+        );
+    }
+    Ok(Some(path.to_string()))
+}
+
+/// The packages the generated crate always depends on (its manifest template's
+/// `[dependencies]` without `optional = true`).
+fn generated_dependencies() -> impl Iterator<Item = &'static str> {
+    include_str!("../../templates/crate/manifest.toml")
+        .split("\n[")
+        .find(|section| section.starts_with("dependencies]"))
+        .unwrap_or_default()
+        .lines()
+        .skip(1)
+        .filter(|line| !line.contains("optional = true") && !line.trim_start().starts_with('#'))
+        .filter_map(|line| line.split(['.', ' ', '=']).next())
+        .filter(|name| !name.is_empty())
 }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use openapiv3::{AdditionalProperties, OpenAPI, ReferenceOr, Schema};
 use serde_json::Value;
 
-use super::extensions::{EXACTLY_ONE_OF, ExactlyOne, doc_with_inferred, exactly_one};
+use super::extensions::{EXACTLY_ONE_OF, ExactlyOne, doc_with_inferred, exactly_one, rust_type};
 use super::view::{SRef, View, view};
 use super::{Result, err, ext_true, non_empty};
 use crate::ir::{Field, Ty, TypeDef, TypeKind};
@@ -128,6 +128,14 @@ impl<'a> Reader<'a> {
             &s.schema_data.extensions,
             pointer,
         )?;
+        if let Some(path) = rust_type(&s.schema_data.extensions, pointer)? {
+            return self.define(TypeDef {
+                name: hint.to_string(),
+                doc,
+                pointer: pointer.to_string(),
+                kind: TypeKind::Extern(path),
+            });
+        }
         match view(s) {
             View::Str { enums, .. } if !enums.is_empty() => {
                 self.string_enum(s, enums, pointer, hint, doc)

@@ -17,6 +17,7 @@
 
 pub mod drift;
 pub mod metrics;
+mod open_enum;
 pub mod ratelimit;
 #[cfg(feature = "redis")]
 pub mod redis_conn;
@@ -49,6 +50,13 @@ pub use error::{Error, ErrorBody, RawBody, SentIds};
 pub use runtime::TracingLayer;
 #[cfg(feature = "client")]
 pub use runtime::{AuthMode, RateLimitLayer, RetryLayer};
+
+/// What the exported macros (`open_enum!`) name through `$crate`, so that their callers need no
+/// `serde` dependency of their own. Not part of the public API.
+#[doc(hidden)]
+pub mod __private {
+    pub use serde;
+}
 
 /// The HTTP client crate this client is built on (for [`ClientBuilder::http_client`] and
 /// custom [`runtime::Layer`]s), re-exported so that versions always match.

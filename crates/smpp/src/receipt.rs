@@ -11,6 +11,8 @@
 //! assert!(same_message_id("1A2B", "6699")); // hex on one side, decimal on the other
 //! ```
 
+use qikberry_text::status::{SmsErrorCode, SmsStatus, sms_error_code};
+
 use super::pdu::{DataSm, SubmitSm};
 use super::text;
 
@@ -52,141 +54,51 @@ impl MessageState {
             o => Self::Other(o),
         }
     }
-    /// From the receipt text's `stat:` word (`DELIVRD`, `UNDELIV`, …).
+    /// From the receipt text's `stat:` word (`DELIVRD`, `UNDELIV`, …), read as a
+    /// [`SmsStatus`] first (any letter case, the reference's spellings).
     pub fn from_stat(stat: &str) -> Option<Self> {
-        Some(match stat.to_ascii_uppercase().as_str() {
-            "ENROUTE" => Self::Enroute,
-            "DELIVRD" | "DELIVERED" => Self::Delivered,
-            "EXPIRED" => Self::Expired,
-            "DELETED" => Self::Deleted,
-            "UNDELIV" | "UNDELIVERABLE" => Self::Undeliverable,
-            "ACCEPTD" | "ACCEPTED" => Self::Accepted,
-            "UNKNOWN" => Self::Unknown,
-            "REJECTD" | "REJECTED" => Self::Rejected,
+        Self::from_status(&SmsStatus::from_wire(stat))
+    }
+
+    /// The SMPP state of a delivery status, for the statuses that are SMPP states.
+    pub fn from_status(status: &SmsStatus) -> Option<Self> {
+        Some(match status {
+            SmsStatus::Enroute => Self::Enroute,
+            SmsStatus::Delivered | SmsStatus::DeliveredLong => Self::Delivered,
+            SmsStatus::Expired => Self::Expired,
+            SmsStatus::Deleted => Self::Deleted,
+            SmsStatus::Undelivered | SmsStatus::Undeliverable => Self::Undeliverable,
+            SmsStatus::Accepted => Self::Accepted,
+            SmsStatus::StateUnknown => Self::Unknown,
+            SmsStatus::Rejected => Self::Rejected,
             _ => return None,
         })
     }
-    /// Whether no further receipt will follow.
+
+    /// The delivery status this state is ([`stat_word`]'s spelling read as a [`SmsStatus`];
+    /// values outside SMPP 3.4 read as `UNKNOWN`).
+    pub fn status(self) -> SmsStatus {
+        SmsStatus::from_wire(stat_word(self))
+    }
+
+    /// Whether no further receipt will follow ([`SmsStatus::is_final`]).
     pub fn is_final(self) -> bool {
-        !matches!(self, Self::Enroute | Self::Accepted | Self::Unknown)
+        self.status().is_final()
     }
 }
 
-/// One row of the gateway's delivery error-code table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DeliveryError {
-    /// Three-digit code as printed in the receipt's `err:` field.
-    pub code: u16,
-    /// Status word (`DELIVRD`, `ABSENT-SUB`, `DLT-REJECTED`, …).
-    pub status: &'static str,
-    /// What it means.
-    pub description: &'static str,
-}
+/// One row of the gateway's delivery error-code table: the shared
+/// [`qikberry_text::status::SmsErrorCode`], under the name this crate has always used.
+pub type DeliveryError = SmsErrorCode;
 
-/// The gateway's delivery error codes (000 DELIVRD … 792 INV-SCHEDULE).
-pub const DELIVERY_ERRORS: &[DeliveryError] = {
-    const fn e(code: u16, status: &'static str, description: &'static str) -> DeliveryError {
-        DeliveryError {
-            code,
-            status,
-            description,
-        }
-    }
-    &[
-        e(0, "DELIVRD", "Delivered to the handset"),
-        e(1, "INVALID-SUB", "Unidentified subscriber"),
-        e(2, "INVALID-SUB", "Illegal subscriber"),
-        e(3, "ABSENT-SUB", "Unidentified subscriber"),
-        e(4, "HANDSET-ERR", "Illegal equipment"),
-        e(5, "BARRED", "SMS prohibited for this subscriber"),
-        e(6, "HANDSET-ERR", "Handset does not support SMS"),
-        e(
-            7,
-            "HANDSET-ERR",
-            "Handset reported an error while receiving",
-        ),
-        e(8, "NET-ERR", "Facility not supported"),
-        e(9, "MEMEXEC", "Handset memory full"),
-        e(10, "ABSENT-SUB", "Subscriber absent"),
-        e(11, "FAILED", "SMSC system failure"),
-        e(12, "NET-ERR", "Gateway MSC error"),
-        e(13, "MOB-OFF", "Handset switched off"),
-        e(14, "FAILED", "Undelivered because of roaming limitations"),
-        e(15, "INVALID-SUB", "Unidentified subscriber"),
-        e(16, "HANDSET-BUSY", "Subscriber busy"),
-        e(17, "NET-ERR", "Resources unavailable at the GMSC"),
-        e(18, "SERIES-BLK", "Number series blocked"),
-        e(19, "NET-ERR", "Submission error or invalid input data"),
-        e(20, "BARRED", "Closed user group reject"),
-        e(21, "EXPIRED", "Delivery timed out"),
-        e(34, "UNDELIV", "Unknown error"),
-        e(45, "FAILED", "Unknown error"),
-        e(99, "UNDELIV", "Unknown error"),
-        e(
-            400,
-            "SERIES-BLOCK",
-            "Number series temporarily or permanently blocked",
-        ),
-        e(401, "NO-CREDITS", "Credit exhausted"),
-        e(402, "NO-ACCOUNT", "Invalid account"),
-        e(403, "SERVER-ERR", "Unknown error"),
-        e(404, "INV-NUMBER", "Invalid destination number"),
-        e(405, "SERVER-ERR", "ESME client error"),
-        e(406, "SERVER-ERR", "ESME client error"),
-        e(407, "SPAM", "Illegal content"),
-        e(
-            408,
-            "DNDNUMB",
-            "Number registered in the do-not-disturb registry",
-        ),
-        e(430, "SERVER-ERR", "Unknown error"),
-        e(431, "SERVER-ERR", "Unknown error"),
-        e(432, "SERVER-ERR", "Unknown error"),
-        e(433, "SERVER-ERR", "Unknown error"),
-        e(450, "BLACKLST", "Number blocklisted for messages"),
-        e(451, "SNDR-BLOCK", "Sender id blocked"),
-        e(452, "TEMPLATE-NOT-FOUND", "No matching template"),
-        e(453, "INV-TEMPLATE", "Template not allotted to this ESME"),
-        e(454, "INV-SENDER", "Sender id not allotted to this ESME"),
-        e(455, "NOT-OPTIN", "Number not in the opt-in list"),
-        e(456, "OPTOUT-REJ", "Number opted out of messages"),
-        e(457, "PROMO-TMOUT", "Promotional time window exceeded"),
-        e(458, "REJECTED", "Unknown error"),
-        e(459, "NOTALLOWED", "Country not allowed"),
-        e(460, "DUPLICATE", "Same content already sent"),
-        e(461, "UNDELIV", "Unknown error"),
-        e(462, "FAILED", "Unknown error"),
-        e(463, "THROTTLED", "Maximum send limit reached"),
-        e(777, "DLT-REJECTED", "Invalid sender id or template (DLT)"),
-        e(778, "REJ-MULTIPART", "Not all parts reached the handset"),
-        e(780, "DLT-INV-TMID", "Invalid DLT telemarketer id"),
-        e(781, "DLT-INV-ENTITY", "Invalid DLT entity id"),
-        e(782, "DLT-INV-TM-ID", "Invalid DLT template id"),
-        e(
-            783,
-            "DLT-TM-VAR-EXECEED",
-            "Template variable longer than 30 characters",
-        ),
-        e(784, "DLT-ENTITY-NOT-FOUND", "Entity id not found"),
-        e(785, "DLT-TM-BLACKLST", "Template id blocklisted"),
-        e(786, "DLT-ENTITY-BLACKLST", "Entity id blocklisted"),
-        e(787, "DLT-HEADER-INACTIVE", "Sender inactive"),
-        e(788, "DLT-TM-INACTIVE", "Template inactive"),
-        e(
-            789,
-            "DLT-SENDER-NOT-REG-TM",
-            "Sender not registered for the template",
-        ),
-        e(790, "INV-PROVISION", "Invalid sender provisioning"),
-        e(791, "INV-SERVICE", "Invalid service type"),
-        e(792, "INV-SCHEDULE", "Invalid schedule"),
-    ]
-};
+/// The gateway's delivery error codes (000 DELIVRD … 792 INV-SCHEDULE): the shared
+/// [`qikberry_text::status::SMS_ERROR_CODES`].
+pub use qikberry_text::status::SMS_ERROR_CODES as DELIVERY_ERRORS;
 
-/// Look up a delivery error code (`"000"`, `"34"`, `"792"`).
+/// Look up a delivery error code (`"000"`, `"34"`, `"792"`); see
+/// [`qikberry_text::status::sms_error_code`].
 pub fn delivery_error(code: &str) -> Option<&'static DeliveryError> {
-    let n: u16 = code.trim().parse().ok()?;
-    DELIVERY_ERRORS.iter().find(|e| e.code == n)
+    sms_error_code(code)
 }
 
 /// A receipt date (`YYMMDDhhmm` or `YYMMDDhhmmss`), kept as the SMSC wrote it (no time zone).
@@ -236,7 +148,8 @@ impl ReceiptDate {
 pub struct DeliveryReceipt {
     /// The SMSC message id this receipt is for (compare with [`same_message_id`]).
     pub message_id: String,
-    /// State, from the `message_state` TLV or the `stat:` word.
+    /// State, from the `message_state` TLV or the `stat:` word; [`Self::status`] is the
+    /// shared delivery status.
     pub state: Option<MessageState>,
     /// The `stat:` word (`DELIVRD`); derived from `state` when there is no text.
     pub stat: String,
@@ -261,6 +174,21 @@ pub struct DeliveryReceipt {
 }
 
 impl DeliveryReceipt {
+    /// The delivery status: the `stat:` word (as sent, or derived from the `message_state`
+    /// TLV) read as the shared [`SmsStatus`] — `DELIVRD` → `Delivered`, `UNDELIV` →
+    /// `Undelivered`, `EXPIRED` → `Expired`, `REJECTD` → `Rejected`, `ACCEPTD` → `Accepted`,
+    /// `UNKNOWN` → `StateUnknown`, the gateway's table words (`ABSENT-SUB`, `DLT-REJECTED`, …)
+    /// → their variants, any other word → `Unknown`. When the `message_state` TLV names a
+    /// different SMPP state than the word, the TLV wins (as it does for [`Self::state`]).
+    pub fn status(&self) -> SmsStatus {
+        let from_text = SmsStatus::from_wire(&self.stat);
+        match self.state {
+            Some(state) if MessageState::from_status(&from_text).is_some_and(|t| t != state) => {
+                state.status()
+            }
+            _ => from_text,
+        }
+    }
     /// The row of the gateway's error table for `err`, if known.
     pub fn error(&self) -> Option<&'static DeliveryError> {
         delivery_error(&self.err)
@@ -352,6 +280,7 @@ pub fn parse_receipt_text(text: &str) -> Option<DeliveryReceipt> {
     })
 }
 
+/// The receipt text's `stat:` word for a `message_state` (SMPP 3.4 appendix B).
 fn stat_word(s: MessageState) -> &'static str {
     match s {
         MessageState::Enroute => "ENROUTE",
@@ -511,6 +440,8 @@ mod tests {
         .unwrap();
         assert_eq!(r.message_id, "12345");
         assert_eq!(r.state, Some(MessageState::Undeliverable));
+        assert_eq!(r.status(), SmsStatus::Undelivered);
+        assert!(r.status().is_final());
         assert_eq!(r.error().unwrap().status, "MOB-OFF");
         assert_eq!(r.done_date.unwrap().minute, 12);
         assert_eq!(r.submit_date.unwrap().second, 1);
@@ -540,6 +471,9 @@ mod tests {
         };
         assert_eq!(r.message_id, "abc");
         assert_eq!(r.state, Some(MessageState::Delivered));
+        // The text's `stat:` is kept as sent; the TLV decides `state` and `status()`.
+        assert_eq!(r.stat, "UNDELIV");
+        assert_eq!(r.status(), SmsStatus::Delivered);
         assert_eq!(r.err, "001");
         let mo = SubmitSm {
             short_message: b"hi there".to_vec(),

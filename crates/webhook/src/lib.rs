@@ -13,7 +13,8 @@
 //! * `Receiver` (feature `receiver`; `webhook-receiver` in `qikberry`) — an axum router doing all of the above with the
 //!   right status codes: a fast 2xx, or (`Receiver::with_handler`) a 2xx only after your
 //!   handler succeeded and a 5xx (hence a redelivery) when it failed.
-//! * [`SMS_ERROR_CODES`] — the SMS delivery error-code table, with [`sms_error_code`].
+//! * [`SMS_ERROR_CODES`] — the SMS delivery error-code table, with [`sms_error_code`], and
+//!   [`SmsStatus`]: `qikberry_text::status`'s, re-exported (REST and SMPP use the same ones).
 //!
 //! # Signature scheme
 //!

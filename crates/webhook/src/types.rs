@@ -1,11 +1,12 @@
-//! Scalar types shared by the event payloads: ids, timestamps, lenient numbers and the
-//! `wire_enum!` helper that builds status enums with an `Other` fallback.
+//! Scalar types of the event payloads: raw JSON, ids and timestamps, and how the payload
+//! fields this crate types read leniently (the runtime's [`WireScalar`], implemented here for
+//! ids, timestamps, decimal amounts, dates and numeric strings).
 
 use std::fmt;
-use std::marker::PhantomData;
 
+pub(crate) use qikberry_runtime::types::{WireScalar, lenient, opt, scalar};
 use rust_decimal::Decimal;
-use serde::de::{self, Deserializer, Visitor};
+use serde::de::Deserializer;
 use serde::{Deserialize, Serialize, Serializer};
 use serde_json::value::RawValue;
 
@@ -152,7 +153,7 @@ impl Serialize for Id {
 
 impl<'de> Deserialize<'de> for Id {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(ScalarVisitor::<Id>(PhantomData))
+        scalar(d)
     }
 }
 
@@ -239,73 +240,7 @@ impl Serialize for EventTime {
 
 impl<'de> Deserialize<'de> for EventTime {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(ScalarVisitor::<EventTime>(PhantomData))
-    }
-}
-
-/// Lenient-decoding notes for the typed parse running on the current thread.
-///
-/// Every time a payload field is accepted in a form the spec does not document (see
-/// [`WireScalar`]) or a status value is unknown, the deserializer calls [`lenient::note`], which
-/// records the drift with the JSON pointer the decode is at (`crate::drift::track`), in the same
-/// single pass.
-pub(crate) mod lenient {
-    use crate::drift::DriftKind;
-
-    /// Records one lenient step at the current pointer. Never fails; the `Result` lets the
-    /// call sites stay `note(..)?` in visitors.
-    pub(crate) fn note(kind: impl FnOnce() -> DriftKind) -> Result<(), String> {
-        crate::drift::track::record(kind, "");
-        Ok(())
-    }
-
-    /// [`note`] for a [`DriftKind::Lenient`] step described by `what`.
-    pub(crate) fn step(what: &'static str) -> Result<(), String> {
-        note(|| DriftKind::Lenient {
-            detail: what.to_owned(),
-        })
-    }
-}
-
-/// A JSON scalar the platform may send in more than one form (string or number).
-///
-/// Implemented for the payload field types; used through [`opt`] so that `null` and a missing
-/// field read as `None`, and (for non-string types) `""` and zero dates too. A form other than
-/// the type's documented one is accepted and noted as drift ([`lenient::note`]).
-pub(crate) trait WireScalar: Sized {
-    /// What the type is, for error messages.
-    const EXPECTED: &'static str;
-    /// Whether `""` means "absent".
-    const EMPTY_IS_NONE: bool = true;
-    /// Whether `s` means "absent" (and why, for the drift report). `""` when
-    /// [`WireScalar::EMPTY_IS_NONE`].
-    fn none_str(s: &str) -> Option<&'static str> {
-        (Self::EMPTY_IS_NONE && s.trim().is_empty()).then_some("empty string as no value")
-    }
-    fn from_wire_str(s: &str) -> Result<Self, String>;
-    fn from_wire_u64(n: u64) -> Result<Self, String> {
-        Err(format!(
-            "unexpected number {n}, expected {}",
-            Self::EXPECTED
-        ))
-    }
-    fn from_wire_i64(n: i64) -> Result<Self, String> {
-        Err(format!(
-            "unexpected number {n}, expected {}",
-            Self::EXPECTED
-        ))
-    }
-    fn from_wire_f64(n: f64) -> Result<Self, String> {
-        Err(format!(
-            "unexpected number {n}, expected {}",
-            Self::EXPECTED
-        ))
-    }
-    fn from_wire_bool(b: bool) -> Result<Self, String> {
-        Err(format!(
-            "unexpected boolean {b}, expected {}",
-            Self::EXPECTED
-        ))
+        scalar(d)
     }
 }
 
@@ -322,7 +257,7 @@ impl WireScalar for Id {
         Ok(Id::Text(n.to_string()))
     }
     fn from_wire_f64(n: f64) -> Result<Self, String> {
-        lenient::step("fractional number as id")?;
+        lenient("fractional number as id")?;
         Ok(Id::Text(n.to_string()))
     }
 }
@@ -349,42 +284,6 @@ impl WireScalar for EventTime {
     }
 }
 
-impl WireScalar for Decimal {
-    const EXPECTED: &'static str = "a decimal amount";
-    fn from_wire_str(s: &str) -> Result<Self, String> {
-        s.trim()
-            .parse::<Decimal>()
-            .map_err(|e| format!("invalid decimal {s:?}: {e}"))
-    }
-    fn from_wire_u64(n: u64) -> Result<Self, String> {
-        lenient::step("number as decimal string")?;
-        Ok(Decimal::from(n))
-    }
-    fn from_wire_i64(n: i64) -> Result<Self, String> {
-        lenient::step("number as decimal string")?;
-        Ok(Decimal::from(n))
-    }
-    fn from_wire_f64(n: f64) -> Result<Self, String> {
-        lenient::step("number as decimal string")?;
-        Decimal::try_from(n).map_err(|e| format!("invalid decimal {n}: {e}"))
-    }
-}
-
-impl WireScalar for u32 {
-    const EXPECTED: &'static str = "a non-negative integer";
-    fn from_wire_str(s: &str) -> Result<Self, String> {
-        let n = s
-            .trim()
-            .parse::<u32>()
-            .map_err(|_| format!("invalid integer {s:?}"))?;
-        lenient::step("string as integer")?;
-        Ok(n)
-    }
-    fn from_wire_u64(n: u64) -> Result<Self, String> {
-        u32::try_from(n).map_err(|_| format!("integer {n} out of range"))
-    }
-}
-
 /// An integer the reference documents as a numeric string (`"pulsing": "30"`): the string is
 /// the expected form, a JSON number is accepted as drift.
 struct NumericString(u32);
@@ -398,7 +297,7 @@ impl WireScalar for NumericString {
             .map_err(|_| format!("invalid integer {s:?}"))
     }
     fn from_wire_u64(n: u64) -> Result<Self, String> {
-        lenient::step("number as numeric string")?;
+        lenient("number as numeric string")?;
         u32::try_from(n)
             .map(NumericString)
             .map_err(|_| format!("integer {n} out of range"))
@@ -413,51 +312,42 @@ where
     Ok(opt::<D, NumericString>(d)?.map(|n| n.0))
 }
 
-impl WireScalar for f64 {
-    const EXPECTED: &'static str = "a number";
+/// A decimal amount (`"2.0000"`); a JSON number is accepted as drift.
+struct WireDecimal(Decimal);
+
+impl WireScalar for WireDecimal {
+    const EXPECTED: &'static str = "a decimal amount";
     fn from_wire_str(s: &str) -> Result<Self, String> {
-        let n = s
-            .trim()
-            .parse::<f64>()
-            .map_err(|_| format!("invalid number {s:?}"))?;
-        lenient::step("string as number")?;
-        Ok(n)
+        s.trim()
+            .parse::<Decimal>()
+            .map(WireDecimal)
+            .map_err(|e| format!("invalid decimal {s:?}: {e}"))
     }
     fn from_wire_u64(n: u64) -> Result<Self, String> {
-        Ok(n as f64)
+        lenient("number as decimal string")?;
+        Ok(WireDecimal(Decimal::from(n)))
     }
     fn from_wire_i64(n: i64) -> Result<Self, String> {
-        Ok(n as f64)
+        lenient("number as decimal string")?;
+        Ok(WireDecimal(Decimal::from(n)))
     }
     fn from_wire_f64(n: f64) -> Result<Self, String> {
-        Ok(n)
+        lenient("number as decimal string")?;
+        Decimal::try_from(n)
+            .map(WireDecimal)
+            .map_err(|e| format!("invalid decimal {n}: {e}"))
     }
 }
 
-impl WireScalar for bool {
-    const EXPECTED: &'static str = "a flag (0/1 or true/false)";
-    fn from_wire_str(s: &str) -> Result<Self, String> {
-        match s.trim() {
-            "1" | "true" | "TRUE" | "True" => Ok(true),
-            "0" | "false" | "FALSE" | "False" => Ok(false),
-            other => Err(format!("invalid flag {other:?}")),
-        }
-    }
-    fn from_wire_u64(n: u64) -> Result<Self, String> {
-        let b = match n {
-            0 => false,
-            1 => true,
-            _ => return Err(format!("invalid flag {n}")),
-        };
-        lenient::step("number as flag")?;
-        Ok(b)
-    }
-    fn from_wire_bool(b: bool) -> Result<Self, String> {
-        Ok(b)
-    }
+/// `deserialize_with` helper for an optional decimal amount.
+pub(crate) fn opt_decimal<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
+    Ok(opt::<D, WireDecimal>(d)?.map(|n| n.0))
 }
 
-impl WireScalar for jiff::civil::Date {
+/// A calendar date `YYYY-MM-DD`; `""` and zero dates read as absent.
+struct WireDate(jiff::civil::Date);
+
+impl WireScalar for WireDate {
     const EXPECTED: &'static str = "a date `YYYY-MM-DD`";
     fn none_str(s: &str) -> Option<&'static str> {
         EventTime::none_str(s)
@@ -465,209 +355,17 @@ impl WireScalar for jiff::civil::Date {
     fn from_wire_str(s: &str) -> Result<Self, String> {
         s.trim()
             .parse::<jiff::civil::Date>()
+            .map(WireDate)
             .map_err(|_| format!("invalid date {s:?}: expected `YYYY-MM-DD`"))
     }
 }
 
-impl WireScalar for String {
-    const EXPECTED: &'static str = "a string";
-    const EMPTY_IS_NONE: bool = false;
-    fn from_wire_str(s: &str) -> Result<Self, String> {
-        Ok(s.to_owned())
-    }
-    fn from_wire_u64(n: u64) -> Result<Self, String> {
-        lenient::step("number as string")?;
-        Ok(n.to_string())
-    }
-    fn from_wire_i64(n: i64) -> Result<Self, String> {
-        lenient::step("number as string")?;
-        Ok(n.to_string())
-    }
-    fn from_wire_f64(n: f64) -> Result<Self, String> {
-        lenient::step("number as string")?;
-        Ok(n.to_string())
-    }
-    fn from_wire_bool(b: bool) -> Result<Self, String> {
-        lenient::step("boolean as string")?;
-        Ok(b.to_string())
-    }
+/// `deserialize_with` helper for an optional calendar date.
+pub(crate) fn opt_date<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<jiff::civil::Date>, D::Error> {
+    Ok(opt::<D, WireDate>(d)?.map(|n| n.0))
 }
-
-struct ScalarVisitor<T>(PhantomData<T>);
-
-impl<'de, T: WireScalar> Visitor<'de> for ScalarVisitor<T> {
-    type Value = T;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(T::EXPECTED)
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
-        T::from_wire_str(v).map_err(E::custom)
-    }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<T, E> {
-        T::from_wire_u64(v).map_err(E::custom)
-    }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<T, E> {
-        T::from_wire_i64(v).map_err(E::custom)
-    }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<T, E> {
-        T::from_wire_f64(v).map_err(E::custom)
-    }
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<T, E> {
-        T::from_wire_bool(v).map_err(E::custom)
-    }
-}
-
-struct OptScalarVisitor<T>(PhantomData<T>);
-
-impl<'de, T: WireScalar> Visitor<'de> for OptScalarVisitor<T> {
-    type Value = Option<T>;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} or null", T::EXPECTED)
-    }
-    fn visit_none<E: de::Error>(self) -> Result<Option<T>, E> {
-        Ok(None)
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<Option<T>, E> {
-        Ok(None)
-    }
-    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Option<T>, D::Error> {
-        d.deserialize_any(self)
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Option<T>, E> {
-        if let Some(what) = T::none_str(v) {
-            lenient::step(what).map_err(E::custom)?;
-            return Ok(None);
-        }
-        T::from_wire_str(v).map(Some).map_err(E::custom)
-    }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Option<T>, E> {
-        T::from_wire_u64(v).map(Some).map_err(E::custom)
-    }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Option<T>, E> {
-        T::from_wire_i64(v).map(Some).map_err(E::custom)
-    }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Option<T>, E> {
-        T::from_wire_f64(v).map(Some).map_err(E::custom)
-    }
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Option<T>, E> {
-        T::from_wire_bool(v).map(Some).map_err(E::custom)
-    }
-}
-
-/// Deserializes a required lenient scalar (see [`WireScalar`]).
-pub(crate) fn scalar<'de, D, T>(d: D) -> Result<T, D::Error>
-where
-    D: Deserializer<'de>,
-    T: WireScalar,
-{
-    d.deserialize_any(ScalarVisitor::<T>(PhantomData))
-}
-
-/// `deserialize_with` helper for optional lenient scalars (see [`WireScalar`]).
-pub(crate) fn opt<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: WireScalar,
-{
-    d.deserialize_option(OptScalarVisitor::<T>(PhantomData))
-}
-
-/// Builds a status enum whose unknown values land in `Other(String)` instead of failing.
-macro_rules! wire_enum {
-    (
-        $(#[$meta:meta])*
-        pub enum $name:ident {
-            $( $(#[$vmeta:meta])* $variant:ident = $wire:literal $(| $alias:literal)* ),* $(,)?
-        }
-    ) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-        pub enum $name {
-            $( $(#[$vmeta])* $variant, )*
-            /// A value this version of the crate does not know, kept exactly as sent.
-            Other(String),
-        }
-
-        impl $name {
-            /// Every known variant with its wire spelling.
-            pub const KNOWN: &'static [(&'static str, $name)] = &[ $( ($wire, $name::$variant) ),* ];
-
-            /// The value as it travels on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    $( $name::$variant => $wire, )*
-                    $name::Other(s) => s,
-                }
-            }
-
-            /// Reads a wire value; never fails (an unknown value becomes `Other`). Matching is
-            /// exact first, then ASCII case-insensitive.
-            pub fn from_wire(s: &str) -> Self {
-                $( if s == $wire $(|| s == $alias)* { return $name::$variant; } )*
-                $( if s.eq_ignore_ascii_case($wire) $(|| s.eq_ignore_ascii_case($alias))* { return $name::$variant; } )*
-                $name::Other(s.to_owned())
-            }
-        }
-
-        impl ::std::fmt::Display for $name {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl ::std::str::FromStr for $name {
-            type Err = ::std::convert::Infallible;
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
-                Ok($name::from_wire(s))
-            }
-        }
-
-        impl ::serde::Serialize for $name {
-            fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.serialize_str(self.as_str())
-            }
-        }
-
-        impl $name {
-            /// [`Self::from_wire`], noting an unknown value as drift.
-            fn from_wire_noted(s: &str) -> Result<Self, String> {
-                let v = $name::from_wire(s);
-                if let $name::Other(raw) = &v {
-                    $crate::types::lenient::note(|| {
-                        $crate::drift::DriftKind::UnknownEnumValue {
-                            type_name: stringify!($name).to_owned(),
-                            value: raw.clone(),
-                        }
-                    })?;
-                }
-                Ok(v)
-            }
-        }
-
-        impl $crate::types::WireScalar for $name {
-            const EXPECTED: &'static str = concat!("a ", stringify!($name), " string");
-            fn from_wire_str(s: &str) -> Result<Self, String> {
-                $name::from_wire_noted(s)
-            }
-            fn from_wire_u64(n: u64) -> Result<Self, String> {
-                $crate::types::lenient::step("number as status string")?;
-                $name::from_wire_noted(&n.to_string())
-            }
-            fn from_wire_i64(n: i64) -> Result<Self, String> {
-                $crate::types::lenient::step("number as status string")?;
-                $name::from_wire_noted(&n.to_string())
-            }
-        }
-
-        impl<'de> ::serde::Deserialize<'de> for $name {
-            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                $crate::types::scalar(d)
-            }
-        }
-    };
-}
-
-pub(crate) use wire_enum;
 
 #[cfg(test)]
 mod tests {
@@ -675,7 +373,7 @@ mod tests {
 
     #[derive(Deserialize)]
     struct T {
-        #[serde(default, deserialize_with = "opt")]
+        #[serde(default, deserialize_with = "opt_decimal")]
         amount: Option<Decimal>,
         #[serde(default, deserialize_with = "opt")]
         when: Option<EventTime>,

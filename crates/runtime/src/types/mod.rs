@@ -1,8 +1,14 @@
-//! Small shared value types used by the generated models.
+//! The lenient wire types shared by the generated models, the webhook events and the SMS status:
+//! [`StringOrNumber`], and [`WireScalar`] with its `deserialize_with` helpers ([`scalar`],
+//! [`opt`]) — the one way this workspace accepts a scalar in a form other than its documented one.
 
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize};
+
+mod scalar;
+
+pub use scalar::{WireScalar, lenient, opt, scalar};
 
 /// A scalar the API sends either as a JSON string or as a JSON number.
 ///
@@ -23,7 +29,7 @@ use serde::{Deserialize, Serialize};
 /// assert_eq!(status.as_i64(), Some(1));
 /// assert_eq!(status.as_str(), None);
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(untagged)]
 pub enum StringOrNumber {
     /// The value arrived as a JSON string.
@@ -62,6 +68,31 @@ impl StringOrNumber {
     /// `true` when the value arrived as a JSON number.
     pub fn is_number(&self) -> bool {
         matches!(self, StringOrNumber::Number(_))
+    }
+}
+
+impl WireScalar for StringOrNumber {
+    const EXPECTED: &'static str = "a StringOrNumber (a JSON string or number)";
+    const EMPTY_IS_NONE: bool = false;
+    fn from_wire_str(s: &str) -> Result<Self, String> {
+        Ok(StringOrNumber::String(s.to_owned()))
+    }
+    fn from_wire_u64(n: u64) -> Result<Self, String> {
+        Ok(StringOrNumber::from(n))
+    }
+    fn from_wire_i64(n: i64) -> Result<Self, String> {
+        Ok(StringOrNumber::from(n))
+    }
+    fn from_wire_f64(n: f64) -> Result<Self, String> {
+        StringOrNumber::from_f64(n).ok_or_else(|| format!("number {n} is not finite"))
+    }
+}
+
+impl<'de> Deserialize<'de> for StringOrNumber {
+    /// Either JSON form, kept as received; anything else (null, booleans, arrays, objects) is an
+    /// error naming `StringOrNumber`.
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        scalar(d)
     }
 }
 

@@ -1,0 +1,167 @@
+//! `open_enum!`: the one definition of a string enum that keeps values it does not know.
+//!
+//! Used by the generated models (one per spec `enum`), the webhook statuses and the SMS
+//! delivery status (`qikberry_text::status::SmsStatus`).
+
+/// Declares a string enum whose unknown values land in `Unknown(String)` instead of failing.
+///
+/// ```
+/// qikberry_runtime::open_enum! {
+///     /// A traffic light.
+///     pub enum Light {
+///         /// Go.
+///         Green = "green",
+///         /// Stop (`red`, also sent as `stop`).
+///         Red = "red" | "stop",
+///     }
+/// }
+/// assert_eq!(Light::from_wire("stop"), Light::Red);
+/// assert_eq!(Light::from_wire("RED").as_str(), "red");
+/// assert_eq!(Light::from_wire("blue"), Light::Unknown("blue".into()));
+/// let l: Light = serde_json::from_str(r#""green""#).unwrap();
+/// assert_eq!(serde_json::to_string(&l).unwrap(), r#""green""#);
+/// ```
+///
+/// Each variant is `Name = "wire"`, optionally followed by `| "alias"` spellings that read as the
+/// same variant (the first spelling is the one written back). The macro adds the derives
+/// (`Debug, Clone, PartialEq, Eq, Hash`), the `Unknown(String)` variant, `KNOWN`, `as_str`,
+/// `from_wire`, `Display`, `FromStr`, `From<&str>`, `From<String>`, `Serialize` and a
+/// `Deserialize` through [`WireScalar`](crate::types::WireScalar).
+///
+/// The generated models declare the enum themselves (with their own docs and the same
+/// `Unknown(String)` last variant) and use the second form, which adds only the impls:
+/// `open_enum!(impl Name { Variant = "wire", … });`.
+///
+/// Reading is exact first, then ASCII case-insensitive. In a deserialization that reports
+/// drift, a value matched only case-insensitively is noted as [`DriftKind::Lenient`], an unknown
+/// one as [`DriftKind::UnknownEnumValue`], and a number where a string belongs as lenient too
+/// (it is read as its decimal text).
+///
+/// [`DriftKind::Lenient`]: crate::drift::DriftKind::Lenient
+/// [`DriftKind::UnknownEnumValue`]: crate::drift::DriftKind::UnknownEnumValue
+#[doc(hidden)]
+#[macro_export]
+macro_rules! open_enum {
+    (
+        $(#[$meta:meta])*
+        $vis:vis enum $name:ident {
+            $( $(#[$vmeta:meta])* $variant:ident = $wire:literal $(| $alias:literal)* ),* $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        $vis enum $name {
+            $( $(#[$vmeta])* $variant, )*
+            /// A value this version does not know, kept exactly as received.
+            Unknown(::std::string::String),
+        }
+        $crate::open_enum!(impl $name { $( $variant = $wire $(| $alias)* ),* });
+    };
+    (impl $name:ident { $( $variant:ident = $wire:literal $(| $alias:literal)* ),* $(,)? }) => {
+        impl $name {
+            /// Every known variant with the spelling written back.
+            pub const KNOWN: &'static [(&'static str, $name)] = &[ $( ($wire, $name::$variant) ),* ];
+
+            /// The value as it travels on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $( $name::$variant => $wire, )*
+                    $name::Unknown(s) => s,
+                }
+            }
+
+            /// Reads a wire value; never fails (an unknown value becomes `Unknown`). Matching is
+            /// exact first, then ASCII case-insensitive.
+            pub fn from_wire(s: &str) -> Self {
+                Self::exact(s)
+                    .or_else(|| Self::folded(s))
+                    .unwrap_or_else(|| $name::Unknown(s.to_owned()))
+            }
+
+            fn exact(s: &str) -> ::std::option::Option<Self> {
+                $( if s == $wire $(|| s == $alias)* { return Some($name::$variant); } )*
+                None
+            }
+
+            fn folded(s: &str) -> ::std::option::Option<Self> {
+                $( if s.eq_ignore_ascii_case($wire) $(|| s.eq_ignore_ascii_case($alias))* {
+                    return Some($name::$variant);
+                } )*
+                None
+            }
+
+            /// [`Self::from_wire`], noting a case-folded or unknown value as drift.
+            fn from_wire_noted(s: &str) -> ::std::result::Result<Self, ::std::string::String> {
+                if let Some(v) = Self::exact(s) {
+                    return Ok(v);
+                }
+                if let Some(v) = Self::folded(s) {
+                    $crate::types::lenient("enum value in another letter case")?;
+                    return Ok(v);
+                }
+                $crate::drift::note(|| $crate::drift::DriftKind::UnknownEnumValue {
+                    type_name: stringify!($name).to_owned(),
+                    value: s.to_owned(),
+                })?;
+                Ok($name::Unknown(s.to_owned()))
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::std::str::FromStr for $name {
+            type Err = ::std::convert::Infallible;
+            fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
+                Ok($name::from_wire(s))
+            }
+        }
+
+        impl ::std::convert::From<&str> for $name {
+            fn from(value: &str) -> Self {
+                $name::from_wire(value)
+            }
+        }
+
+        impl ::std::convert::From<::std::string::String> for $name {
+            fn from(value: ::std::string::String) -> Self {
+                $name::from_wire(&value)
+            }
+        }
+
+        impl $crate::__private::serde::Serialize for $name {
+            fn serialize<S: $crate::__private::serde::Serializer>(
+                &self,
+                s: S,
+            ) -> ::std::result::Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl $crate::types::WireScalar for $name {
+            const EXPECTED: &'static str = concat!("a ", stringify!($name), " string");
+            fn from_wire_str(s: &str) -> ::std::result::Result<Self, ::std::string::String> {
+                $name::from_wire_noted(s)
+            }
+            fn from_wire_u64(n: u64) -> ::std::result::Result<Self, ::std::string::String> {
+                $crate::types::lenient("number as enum string")?;
+                $name::from_wire_noted(&n.to_string())
+            }
+            fn from_wire_i64(n: i64) -> ::std::result::Result<Self, ::std::string::String> {
+                $crate::types::lenient("number as enum string")?;
+                $name::from_wire_noted(&n.to_string())
+            }
+        }
+
+        impl<'de> $crate::__private::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::__private::serde::Deserializer<'de>>(
+                d: D,
+            ) -> ::std::result::Result<Self, D::Error> {
+                $crate::types::scalar(d)
+            }
+        }
+    };
+}
