@@ -451,24 +451,6 @@ pub(crate) fn push_pointer_segment(pointer: &mut String, segment: &str) {
     }
 }
 
-/// The JSON pointer of a path reported by `serde_path_to_error`. Transitional: the webhook
-/// crate still locates payload failures this way; [`track::decode_at`] reports the same
-/// pointer from the one tracker, and this function goes when nothing calls it.
-#[doc(hidden)]
-pub fn tracked_pointer(path: &serde_path_to_error::Path) -> String {
-    use serde_path_to_error::Segment;
-    let mut out = String::new();
-    for segment in path.iter() {
-        match segment {
-            Segment::Seq { index } => push_pointer_segment(&mut out, &index.to_string()),
-            Segment::Map { key } => push_pointer_segment(&mut out, key),
-            Segment::Enum { variant } => push_pointer_segment(&mut out, variant),
-            Segment::Unknown => out.push_str("/?"),
-        }
-    }
-    out
-}
-
 struct Notes {
     /// Whether a plain decode on this thread is collecting notes.
     active: Cell<bool>,

@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 
 use super::status::{CallStatus, ChannelStatus, OptOutScope, SmsStatus};
 use super::types::{EventTime, Id, RawJson, opt, opt_date, opt_decimal, opt_numeric_string};
-use crate::drift::{DriftKind, DriftReport as Drift, track, tracked_pointer};
+use crate::drift::{DriftKind, DriftReport as Drift, track};
 
 mod inbound;
 mod key;

@@ -195,45 +195,26 @@ struct Probe<'a> {
 
 /// Parses `text` as `T` in one pass (`crate::drift::track`), adding a drift report (pointer under `prefix`)
 /// for every unknown member and every lenient step ([`super::types::lenient`]); the error of a payload that
-/// does not fit names its path.
+/// does not fit names the JSON pointer of the value that failed, from the same pass.
 fn typed<T: serde::de::DeserializeOwned>(
     text: &str,
     event: &str,
     prefix: &str,
     drift: &mut Vec<Drift>,
 ) -> Result<T, ParseError> {
-    let (decoded, found) = track::decode::<T, _>(serde_json::de::StrRead::new(text), prefix, true);
-    let value = match decoded {
-        Ok(value) => value,
-        Err(first) => return Err(payload_error::<T>(text, event, prefix, first)),
-    };
+    let (decoded, found) =
+        track::decode_at::<T, _>(serde_json::de::StrRead::new(text), prefix, true);
+    let value = decoded.map_err(|failure| ParseError::Payload {
+        event: event.to_owned(),
+        path: failure.pointer,
+        message: failure.error.to_string(),
+    })?;
     drift.extend(
         found
             .into_iter()
             .map(|(pointer, kind)| drift_report(event, pointer, kind)),
     );
     Ok(value)
-}
-
-/// The error of a payload that does not fit, naming its JSON path. Path tracking costs about
-/// half again as much as the decode itself, so it runs only here, in a second decode after the
-/// first one failed.
-fn payload_error<T: serde::de::DeserializeOwned>(
-    text: &str,
-    event: &str,
-    prefix: &str,
-    first: serde_json::Error,
-) -> ParseError {
-    let mut de = serde_json::Deserializer::from_str(text);
-    let (path, message) = match serde_path_to_error::deserialize::<_, T>(&mut de) {
-        Err(e) => (tracked_pointer(e.path()), e.into_inner().to_string()),
-        Ok(_) => (String::new(), first.to_string()),
-    };
-    ParseError::Payload {
-        event: event.to_owned(),
-        path: format!("{prefix}{path}"),
-        message,
-    }
 }
 
 fn drift_report(source: impl Into<String>, pointer: impl Into<String>, kind: DriftKind) -> Drift {
