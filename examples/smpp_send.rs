@@ -201,7 +201,8 @@ async fn main() -> ExitCode {
                         );
                     }
                 }
-                Ok(Some(Inbound::Message(_))) => {}
+                // MO messages, and whatever a later SMPP version adds.
+                Ok(Some(_)) => {}
                 Ok(None) | Err(_) => {
                     eprintln!("timed out waiting for {} receipt(s)", waiting.len());
                     code = ExitCode::from(3);

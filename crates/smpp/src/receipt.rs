@@ -145,6 +145,7 @@ impl ReceiptDate {
 
 /// A delivery receipt, from TLVs where present and the receipt text otherwise.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct DeliveryReceipt {
     /// The SMSC message id this receipt is for (compare with [`same_message_id`]).
     pub message_id: String,
@@ -201,6 +202,7 @@ impl DeliveryReceipt {
 
 /// An inbound (mobile-originated) message.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct InboundMessage {
     /// Sender (the subscriber).
     pub source_addr: String,
@@ -296,6 +298,7 @@ fn stat_word(s: MessageState) -> &'static str {
 
 /// What a deliver_sm / data_sm from the SMSC carries.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Inbound {
     /// A delivery receipt.
     Receipt(DeliveryReceipt),
