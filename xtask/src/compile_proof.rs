@@ -132,7 +132,6 @@ fn write_workspace(
         members.push(format!("lib-{name}"));
         members.push(format!("user-{name}"));
     }
-    link_handwritten_crates(root, work)?;
     let manifest = std::fs::read_to_string(root.join("Cargo.toml"))
         .map_err(|e| format!("cannot read Cargo.toml: {e}"))?;
     let list: Vec<String> = members.iter().map(|m| format!("\"crates/{m}\"")).collect();
@@ -142,7 +141,7 @@ fn write_workspace(
             if l.trim_start().starts_with("members") {
                 format!("members = [{}]", list.join(", "))
             } else {
-                l.to_string()
+                handwritten_at(l, root)
             }
         })
         .collect::<Vec<_>>()
@@ -198,18 +197,14 @@ fn renamed_manifest(manifest: &str, name: &str) -> String {
     out
 }
 
-/// Links the workspace's hand-written crates (`crates/runtime`, …) into the throw-away
-/// workspace, where the generated manifests' `workspace = true` dependencies find them.
-fn link_handwritten_crates(root: &Path, work: &Path) -> Result<(), String> {
-    let dir = root.join("crates");
-    let entries =
-        std::fs::read_dir(&dir).map_err(|e| format!("cannot list {}: {e}", dir.display()))?;
-    for entry in entries.flatten() {
-        let link = work.join("crates").join(entry.file_name());
-        std::os::unix::fs::symlink(entry.path(), &link)
-            .map_err(|e| format!("cannot link {}: {e}", link.display()))?;
-    }
-    Ok(())
+/// A line of the workspace manifest with the hand-written crates' paths (`path = "crates/…"`)
+/// made absolute: the generated manifests' `workspace = true` dependencies then reach the real
+/// crates, which stay members of their own workspace (so their dev-dependencies are not loaded).
+fn handwritten_at(line: &str, root: &Path) -> String {
+    line.replace(
+        "path = \"crates/",
+        &format!("path = \"{}/crates/", root.display()),
+    )
 }
 
 /// `cargo check` of every member at once (`--keep-going`); returns the members that failed,
