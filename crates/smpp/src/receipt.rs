@@ -75,7 +75,7 @@ impl MessageState {
         })
     }
 
-    /// The delivery status this state is ([`stat_word`]'s spelling read as a [`SmsStatus`];
+    /// The delivery status this state is (its receipt `stat:` word read as a [`SmsStatus`];
     /// values outside SMPP 3.4 read as `UNKNOWN`).
     pub fn status(self) -> SmsStatus {
         SmsStatus::from_wire(stat_word(self))

@@ -12,7 +12,7 @@ impl Event {
 
     /// Parses a webhook body and lists every difference from the spec met on the way.
     ///
-    /// Verify the raw bytes *before* calling this (see [`super::Verifier`]). The only error is
+    /// Verify the raw bytes *before* calling this (see [`crate::Verifier`]). The only error is
     /// a body that is not JSON ([`ParseError::Syntax`]): any JSON value becomes an event —
     /// a known event whose payload does not fit its struct becomes [`Event::Unparsed`], an
     /// unknown one [`Event::Unknown`] — so an authenticated delivery is never lost. Parsing
@@ -194,7 +194,7 @@ struct Probe<'a> {
 }
 
 /// Parses `text` as `T` in one pass (`crate::drift::track`), adding a drift report (pointer under `prefix`)
-/// for every unknown member and every lenient step ([`super::types::lenient`]); the error of a payload that
+/// for every unknown member and every lenient step ([`crate::types::lenient`]); the error of a payload that
 /// does not fit names the JSON pointer of the value that failed, from the same pass.
 fn typed<T: serde::de::DeserializeOwned>(
     text: &str,

@@ -6,7 +6,7 @@ use super::*;
 ///
 /// Field names follow the flat report in the reference's "Webhook Verification" section.
 /// Members the reference does not show are reported as drift and stay in the raw body
-/// ([`super::Delivery::body`]).
+/// ([`crate::Delivery::body`]).
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[non_exhaustive]
 pub struct SmsDeliveryReport {
