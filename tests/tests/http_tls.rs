@@ -85,3 +85,16 @@ async fn a_trusted_certificate_completes_the_call() {
     let balance = client.account().get_balance().send().await.unwrap();
     assert_eq!(balance.message, "Balance");
 }
+
+/// A plain `reqwest::Client::new()` for `.http_client(..)`, made after `Client::builder()`:
+/// reqwest carries no crypto provider of its own here, and would panic without the process
+/// default that building a `ClientBuilder` installs.
+#[tokio::test]
+async fn a_plain_reqwest_client_made_after_the_builder_works() {
+    let (peer, _cert) = start("plain");
+    let builder = builder(&peer);
+    let client = builder.http_client(reqwest::Client::new()).build().unwrap();
+    // Its own TLS setup (the system roots) refuses the test certificate: a handshake, not a panic.
+    let err = client.account().get_balance().send().await.unwrap_err();
+    assert!(matches!(err, qikberry::Error::Transport { .. }), "{err}");
+}

@@ -22,6 +22,17 @@ pub fn provider() -> Arc<CryptoProvider> {
     Arc::new(rustls::crypto::ring::default_provider())
 }
 
+/// Makes *ring* the process-wide default rustls provider when the program has not chosen one,
+/// so that a `reqwest::Client::new()` of your own works too (reqwest is built here without a
+/// provider of its own and panics without a default). A default you installed is kept.
+/// [`ClientBuilder::default`](crate::ClientBuilder) calls this.
+pub fn install_default_provider() {
+    if CryptoProvider::get_default().is_none() {
+        // Err only when another thread installed one in between: that one stays.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    }
+}
+
 /// A `reqwest::ClientBuilder` with this module's TLS setup (the system's roots), to start a
 /// client of your own for [`ClientBuilder::http_client`](crate::ClientBuilder::http_client).
 ///

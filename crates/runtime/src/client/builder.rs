@@ -59,6 +59,7 @@ pub struct ClientBuilder<C = Client> {
 
 impl<C> Default for ClientBuilder<C> {
     fn default() -> Self {
+        crate::tls::install_default_provider();
         ClientBuilder {
             base_v2: DEFAULT_BASE_URL.to_owned(),
             base_v3: DEFAULT_V3_BASE_URL.to_owned(),
@@ -186,10 +187,12 @@ impl<C> ClientBuilder<C> {
     /// only within the same origin (so a query-string token never travels to another host);
     /// give yours a similar redirect policy.
     ///
-    /// Start from [`tls::http_client_builder`](crate::tls::http_client_builder): the crate's
-    /// reqwest is built without a crypto provider of its own (one crypto library, *ring*, for
-    /// every connection), so `reqwest::Client::new()` panics unless your program installs a
-    /// rustls provider itself.
+    /// The crate's reqwest is built without a crypto provider of its own (one crypto library,
+    /// *ring*, for every connection): building a `ClientBuilder` makes *ring* the process
+    /// default when your program has not installed one
+    /// ([`tls::install_default_provider`](crate::tls::install_default_provider)), so a
+    /// `reqwest::Client::new()` made after it works; [`tls::http_client_builder`](crate::tls::http_client_builder)
+    /// starts a client with the crate's TLS setup whatever the default.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
