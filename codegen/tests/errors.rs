@@ -279,3 +279,35 @@ fn undeclared_path_parameter() {
     assert_eq!(e.pointer, "#/paths/~1things~1{thing_id}/get");
     assert!(e.message.contains("thing_id"), "{e}");
 }
+
+#[test]
+fn an_enum_value_named_like_the_catch_all_gets_a_variant_of_its_own() {
+    let schemas = r#"
+    Thing:
+      type: object
+      properties:
+        state: {type: string, enum: [DELIVERED, UNKNOWN]}
+"#;
+    let spec: qikberry_codegen::OpenAPI =
+        serde_yaml::from_str(&base(&op_with_body("#/components/schemas/Thing"), schemas)).unwrap();
+    let files = qikberry_codegen::generate(&spec).expect("`UNKNOWN` is a value like any other");
+    let code: String = files.values().cloned().collect();
+    assert!(code.contains("UnknownValue = \"UNKNOWN\""), "{code}");
+    assert!(code.contains("Unknown(String)"), "the catch-all stays");
+}
+
+#[test]
+fn x_enum_varnames_may_not_take_the_catch_all_name() {
+    let schemas = r#"
+    Thing:
+      type: object
+      properties:
+        state: {type: string, enum: [a, b], x-enum-varnames: [A, Unknown]}
+"#;
+    let e = generate_err(&base(&op_with_body("#/components/schemas/Thing"), schemas));
+    assert_eq!(
+        e.pointer,
+        "#/components/schemas/Thing/properties/state/x-enum-varnames/1"
+    );
+    assert!(e.message.contains("catch-all"), "{e}");
+}

@@ -13,6 +13,9 @@ use crate::ir::{Field, Ty, TypeDef, TypeKind};
 use crate::names::{pascal, snake};
 use crate::pointer::escape;
 
+/// The variant every generated enum keeps values it does not know in (`open_enum!`'s).
+const CATCH_ALL: &str = "Unknown";
+
 pub(super) struct Reader<'a> {
     pub(super) spec: &'a OpenAPI,
     pub(super) types: BTreeMap<String, TypeDef>,
@@ -192,11 +195,18 @@ impl<'a> Reader<'a> {
             if name.is_empty() {
                 name = format!("V{i}");
             }
-            if name == "Unknown" {
-                return err(
-                    pointer,
-                    format!("enum value `{v}` would collide with the `Unknown` catch-all variant"),
-                );
+            if name == CATCH_ALL {
+                if given.is_some() {
+                    return err(
+                        &format!("{pointer}/x-enum-varnames/{i}"),
+                        format!(
+                            "`{CATCH_ALL}` is the catch-all variant of every enum; choose another name for `{v}`"
+                        ),
+                    );
+                }
+                // A wire value such as `UNKNOWN` keeps the catch-all free: it becomes
+                // `UnknownValue` (a further collision is reported below, with its pointer).
+                name = format!("{CATCH_ALL}Value");
             }
             if let Some(other) = seen.insert(name.clone(), v.clone()) {
                 if &other == v {

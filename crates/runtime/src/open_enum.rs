@@ -165,3 +165,28 @@ macro_rules! open_enum {
         }
     };
 }
+
+#[cfg(test)]
+mod tests {
+    crate::open_enum! {
+        /// A status whose wire values include the catch-all's name, as the generator names it.
+        enum State {
+            /// `DELIVERED`.
+            Delivered = "DELIVERED",
+            /// The wire value `UNKNOWN`: a known value, not the catch-all.
+            UnknownValue = "UNKNOWN",
+        }
+    }
+
+    #[test]
+    fn the_wire_value_unknown_is_known_and_the_catch_all_keeps_the_rest() {
+        assert_eq!(State::from_wire("UNKNOWN"), State::UnknownValue);
+        assert_eq!(State::UnknownValue.as_str(), "UNKNOWN");
+        assert_eq!(
+            State::from_wire("EXPIRED"),
+            State::Unknown("EXPIRED".into())
+        );
+        let read: State = serde_json::from_str(r#""UNKNOWN""#).unwrap();
+        assert_eq!(serde_json::to_string(&read).unwrap(), r#""UNKNOWN""#);
+    }
+}
