@@ -167,6 +167,7 @@ macro_rules! open_enum {
 }
 
 #[cfg(test)]
+#[allow(dead_code)] // the macro's whole API, of which the test uses a part
 mod tests {
     crate::open_enum! {
         /// A status whose wire values include the catch-all's name, as the generator names it.
