@@ -23,7 +23,7 @@
 
 mod redact;
 mod report;
-mod schema;
+pub(crate) mod schema;
 mod webhooks;
 
 use std::collections::BTreeMap;

@@ -22,9 +22,17 @@
 //! temporary files come from `tempfile`. `--print-env` prints only the `KEY=value` lines on stdout (then `# ready`), for
 //! scripts and tests; everything else goes to stderr.
 
+mod admin;
 mod children;
+mod faults;
 pub(crate) mod http;
 mod proxy;
+mod receipts;
+mod sends;
+mod sms;
+mod smsc_events;
+mod store;
+mod validate;
 mod webhooks;
 
 use std::net::TcpListener;
@@ -32,8 +40,12 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use serde_json::{Value, json};
+
 use crate::shared::{operations, spec, tools, workspace};
 use children::Children;
+use faults::{Bucket, parse_probability, parse_rate};
+use smsc_events::SmscEvents;
 use webhooks::{Emitter, Webhook};
 
 /// Token the sandbox accepts unless `--token` says otherwise.
@@ -52,6 +64,24 @@ cargo xtask sandbox [options]
   --webhook-secret S   (default sandbox-secret)
   --webhook-validation-key K  (default sandbox-validation-key)
   --print-env          print only KEY=value lines and `# ready` on stdout (for scripts)
+  --quiet              no log line per request or SMPP message (high-volume runs)
+
+Fault injection (REST sends: SMS, WhatsApp, RCS, Viber, voice; all draws seeded):
+  --throttle N/s       above N sends per second, answer 429 with Retry-After (seconds)
+  --fail-rate P        answer this share of sends 500 without accepting them (0..1)
+  --drop-after-accept P  accept and record this share of sends, then close the connection
+                       without answering (reconcile them with GET /sms/status?cid=)
+  --receipt-delay MS   delivery receipts (webhook, status query, SMPP) come this long after
+                       acceptance (default 500); the status is AWAITING-DLR until then
+  --receipt-fail-rate P  this share of receipts says UNDELIV (REST) / UNDELIV err 001 (SMPP)
+  --seed N             seed of every draw (default 0): the same seed and requests give the
+                       same faults, whatever the order of concurrent requests
+SMPP faults:
+  --smpp-throttle N/s  above N submit_sm per second, answer ESME_RTHROTTLED (0x58)
+  --smpp-unbind-every N  after every N-th accepted submit_sm, the SMSC sends unbind
+
+Counting (same token): GET /__sandbox/stats, /__sandbox/messages?cid=|group_id=|id=|mobile=,
+  /__sandbox/smpp[?ref=R | ?destination=D&text=T] (SMPP texts carry a reference as `ref:R`).
 ";
 
 /// Parsed command line.
@@ -65,6 +95,10 @@ struct Options {
     webhook_secret: String,
     webhook_key: String,
     print_env: bool,
+    quiet: bool,
+    faults: faults::Settings,
+    smpp_throttle: Option<f64>,
+    smpp_unbind_every: Option<u64>,
 }
 
 fn parse_args(args: &[String]) -> Result<Options, String> {
@@ -78,6 +112,13 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
         webhook_secret: "sandbox-secret".into(),
         webhook_key: "sandbox-validation-key".into(),
         print_env: false,
+        quiet: false,
+        faults: faults::Settings {
+            receipt_delay: Duration::from_millis(500),
+            ..faults::Settings::default()
+        },
+        smpp_throttle: None,
+        smpp_unbind_every: None,
     };
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
@@ -90,6 +131,10 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
             text.parse::<u16>()
                 .map_err(|_| format!("`{name}`: `{text}` is not a port number"))
         };
+        let number = |text: String, name: &str| {
+            text.parse::<u64>()
+                .map_err(|_| format!("`{name}`: `{text}` is not a whole number"))
+        };
         match arg.as_str() {
             "--port" => o.port = port(value(arg)?, arg)?,
             "--smpp-port" => o.smpp_port = port(value(arg)?, arg)?,
@@ -100,6 +145,24 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
             "--webhook-secret" => o.webhook_secret = value(arg)?,
             "--webhook-validation-key" => o.webhook_key = value(arg)?,
             "--print-env" => o.print_env = true,
+            "--quiet" => o.quiet = true,
+            "--throttle" => o.faults.throttle = Some(parse_rate(&value(arg)?)?),
+            "--fail-rate" => o.faults.fail_rate = parse_probability(&value(arg)?, arg)?,
+            "--drop-after-accept" => {
+                o.faults.drop_after_accept = parse_probability(&value(arg)?, arg)?;
+            }
+            "--receipt-delay" => {
+                o.faults.receipt_delay = Duration::from_millis(number(value(arg)?, arg)?);
+            }
+            "--receipt-fail-rate" => {
+                o.faults.receipt_fail_rate = parse_probability(&value(arg)?, arg)?;
+            }
+            "--seed" => o.faults.seed = number(value(arg)?, arg)?,
+            "--smpp-throttle" => o.smpp_throttle = Some(parse_rate(&value(arg)?)?),
+            "--smpp-unbind-every" => match number(value(arg)?, arg)? {
+                0 => return Err("`--smpp-unbind-every`: give a count above 0".into()),
+                n => o.smpp_unbind_every = Some(n),
+            },
             "--help" | "-h" => return Err(USAGE.to_string()),
             other => return Err(format!("unknown option `{other}`\n{USAGE}")),
         }
@@ -130,7 +193,19 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
     let rest_port = listener.local_addr().map_err(|e| e.to_string())?.port();
     let mut kids = Children::default();
     let prism_port = kids.start_prism(&tools, options.prism_port)?;
-    let smpp_port = kids.start_smsc(&root, &tools, options.smpp_port)?;
+    let smsc = Arc::new(SmscEvents::default());
+    let counts = smsc.clone();
+    let quiet = options.quiet;
+    let smpp_port = kids.start_smsc(&root, &tools, &smsc_options(&options), move |line| {
+        let name = counts.observe(line);
+        let routine = matches!(
+            name.as_deref(),
+            Some("submit" | "receipt" | "deliver_sm_resp")
+        );
+        if !(quiet && routine) {
+            eprintln!("sandbox smpp: {line}");
+        }
+    })?;
 
     let emitter = Arc::new(Emitter::new(&doc, &root));
     for url in &options.webhook_urls {
@@ -141,11 +216,22 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
             Some(options.webhook_key.clone()),
         ));
     }
+    let sms_send = ops
+        .iter()
+        .find(|op| op.id == "sms_send_message")
+        .ok_or("the spec has no `sms_send_message` operation")?;
     let state = Arc::new(proxy::State {
+        sms_send: validate::RequestSchema::compile(&doc, sms_send)?,
         ops,
         token: options.token.clone(),
         prism_port,
+        receipts: receipts::Receipts::start(emitter.clone()),
         emitter,
+        store: store::Store::default(),
+        bucket: options.faults.throttle.map(Bucket::new),
+        faults: options.faults.clone(),
+        smsc,
+        quiet,
     });
     proxy::serve(listener, state);
 
@@ -168,6 +254,22 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
     eprintln!("sandbox: stopping");
     drop(kids);
     Ok(ExitCode::SUCCESS)
+}
+
+/// The SMSC's JSON options: text receipts echoing the DLT TLVs, and the SMPP faults.
+fn smsc_options(o: &Options) -> Value {
+    let mut smsc = json!({
+        "port": o.smpp_port, "dlr": "text", "echo_dlt": true, "seed": o.faults.seed,
+        "receipt_delay_ms": o.faults.receipt_delay.as_millis() as u64,
+        "receipt_fail_rate": o.faults.receipt_fail_rate,
+    });
+    if let Some(rate) = o.smpp_throttle {
+        smsc["throttle"] = json!({"capacity": rate.max(1.0), "per_second": rate});
+    }
+    if let Some(n) = o.smpp_unbind_every {
+        smsc["unbind_every"] = json!(n);
+    }
+    smsc
 }
 
 fn print_env(o: &Options, rest_port: u16, smpp_port: u16) {

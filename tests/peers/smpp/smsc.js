@@ -16,6 +16,12 @@
 //   dlr           "text" (receipt text with the id in decimal, response id in hex),
 //                 "tlv" (receipted_message_id + message_state TLVs, text too) or absent
 //   dlr_err       err code for receipts (default "000" with stat DELIVRD)
+//   receipt_delay_ms  send each receipt this long after the submit_sm_resp (default 5)
+//   receipt_fail_rate share of receipts (0..1) that say stat:UNDELIV err:001 instead; which
+//                 ones depends only on `seed` and the message id (so on the order of submits)
+//   seed          seed of the receipt_fail_rate draws (default 0)
+//   unbind_every  after every N-th accepted submit_sm (across connections) the SMSC sends
+//                 unbind on that session and closes it once answered (logs "server_unbind")
 //   echo_dlt      copy the submit's DLT TLVs (pe_id 0x1400, template_id 0x1401, tm_id 0x1402)
 //                 onto its receipt (the sandbox's gateway: `cargo xtask sandbox`)
 //   enquire_ms    send our own enquire_link this often
@@ -31,6 +37,7 @@
 //                 {"event":"acked","id":ID,"attempts":K} the first time a receipt is answered
 //                 ESME_ROK (K = times it was sent), and {"event":"all_acked","ms":T} once all
 //                 are (T = milliseconds since the first bind).
+//   Every receipt sent is logged once as {"event":"receipt","id":ID,"stat":STAT}.
 //   quiet         print only the "listening" and "all_acked" events (for benchmarks)
 // Every event is printed to stdout as one JSON line.
 'use strict';
@@ -55,6 +62,17 @@ const log = (o) => {
 
 let nextId = 0x5000;
 let connections = 0;
+let accepted = 0;
+
+// Whether the draw for `key` (with probability p) comes out true: a hash of the seed and the key.
+function draw(p, key) {
+  if (!p) return false;
+  let h = (opts.seed || 0) ^ 0x811c9dc5;
+  for (const c of String(key)) h = Math.imul(h ^ c.charCodeAt(0), 0x01000193);
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return ((h ^ (h >>> 16)) >>> 0) / 4294967296 < p;
+}
 let tokens = opts.throttle ? opts.throttle.capacity : 0;
 let lastRefill = Date.now();
 
@@ -124,6 +142,31 @@ function poolSender(session, conn) {
   return [send, onClose];
 }
 
+// Sessions bound to receive (transceiver, receiver), and the deliver_sm each has not answered.
+const receivers = new Set();
+const inflightOf = new Map();
+
+// Send a deliver_sm until an ESME acknowledges it: through `preferred` while it is bound,
+// else through any bound receiver (waiting for one); each attempt gets a fresh copy, as the
+// package may rewrite the fields it is given. A session that closes hands its unanswered
+// deliver_sm to the others.
+function deliverVia(preferred, fields, logged) {
+  const session = preferred && receivers.has(preferred) ? preferred : receivers.values().next().value;
+  if (!session) {
+    setTimeout(() => deliverVia(null, fields, logged), opts.redeliver_ms || 200);
+    return;
+  }
+  const entry = [fields, logged];
+  if (!inflightOf.has(session)) inflightOf.set(session, new Set());
+  inflightOf.get(session).add(entry);
+  session.deliver_sm(Object.assign({}, fields), (resp) => {
+    const inflight = inflightOf.get(session);
+    if (inflight) inflight.delete(entry);
+    log({ event: 'deliver_sm_resp', status: resp.command_status, ...logged });
+    if (resp.command_status !== 0) setTimeout(() => deliverVia(session, fields, logged), opts.redeliver_ms || 200);
+  });
+}
+
 function yymmddhhmm(d) {
   const p = (n) => String(n).padStart(2, '0');
   return p(d.getUTCFullYear() % 100) + p(d.getUTCMonth() + 1) + p(d.getUTCDate()) + p(d.getUTCHours()) + p(d.getUTCMinutes());
@@ -140,19 +183,17 @@ function onSession(session) {
   let poolClose = null;
   session.on('close', () => {
     closed = true;
+    receivers.delete(session);
+    const unanswered = inflightOf.get(session) || [];
+    inflightOf.delete(session);
+    for (const [fields, logged] of unanswered) deliverVia(null, fields, logged);
     if (poolClose) poolClose();
     if (enquireTimer) clearInterval(enquireTimer);
     log({ event: 'close', conn });
   });
   // Send a deliver_sm until the ESME acknowledges it (each attempt gets a fresh copy, as the
   // package may rewrite the fields it is given).
-  const deliver = (fields, logged) => {
-    if (closed) return;
-    session.deliver_sm(Object.assign({}, fields), (resp) => {
-      log({ event: 'deliver_sm_resp', conn, status: resp.command_status, ...logged });
-      if (resp.command_status !== 0) setTimeout(() => deliver(fields, logged), opts.redeliver_ms || 200);
-    });
-  };
+  const deliver = (fields, logged) => deliverVia(session, fields, logged);
   const onBind = (pdu) => {
     if (opts.password !== undefined && pdu.password !== opts.password) {
       log({ event: 'bind_refused', conn, system_id: pdu.system_id });
@@ -160,6 +201,7 @@ function onSession(session) {
       return;
     }
     bound = true;
+    if (pdu.command !== 'bind_transmitter') receivers.add(session);
     log({ event: 'bind', conn, command: pdu.command, system_id: pdu.system_id, system_type: pdu.system_type, interface_version: pdu.interface_version });
     session.send(pdu.response({ system_id: 'npm-smsc', sc_interface_version: opts.bind_version || 0x34 }));
     if (opts.enquire_ms) {
@@ -222,10 +264,17 @@ function onSession(session) {
       udh: sm.udh ? sm.udh.map((u) => Buffer.from(u).toString('hex')) : [],
       pe_id: pdu.pe_id, template_id: pdu.template_id, tm_id: pdu.tm_id,
     });
+    accepted++;
+    const unbindNow = opts.unbind_every && accepted % opts.unbind_every === 0;
     const answer = () => {
       session.send(pdu.response({ message_id: id }));
+      if (unbindNow) {
+        log({ event: 'server_unbind', conn, accepted });
+        receivers.delete(session);
+        session.unbind({}, () => session.close());
+      }
       if (opts.dlr && pdu.registered_delivery) {
-        const err = opts.dlr_err || '000';
+        const err = draw(opts.receipt_fail_rate, id) ? '001' : (opts.dlr_err || '000');
         const stat = err === '000' ? 'DELIVRD' : 'UNDELIV';
         const now = new Date();
         const text = `id:${num} sub:001 dlvrd:${err === '000' ? '001' : '000'} submit date:${yymmddhhmm(now)} done date:${yymmddhhmm(now)} stat:${stat} err:${err} text:hello`;
@@ -238,7 +287,10 @@ function onSession(session) {
           dlr.message_state = err === '000' ? 2 : 5;
         }
         const echoed = opts.echo_dlt ? { pe_id: dlr.pe_id, template_id: dlr.template_id, tm_id: dlr.tm_id } : {};
-        setTimeout(() => deliver(dlr, { id, ...echoed }), 5);
+        setTimeout(() => {
+          log({ event: 'receipt', conn, id, stat });
+          deliver(dlr, { id, ...echoed });
+        }, opts.receipt_delay_ms === undefined ? 5 : opts.receipt_delay_ms);
       }
     };
     if (opts.resp_delay_ms) setTimeout(answer, opts.resp_delay_ms); else answer();

@@ -262,7 +262,10 @@ impl Schemas {
 }
 
 /// Replaces `oneOf`/`anyOf` failures by the errors of their closest variant.
-fn flatten<'e>(error: &'e ValidationError<'static>, out: &mut Vec<&'e ValidationError<'static>>) {
+pub(crate) fn flatten<'e>(
+    error: &'e ValidationError<'static>,
+    out: &mut Vec<&'e ValidationError<'static>>,
+) {
     let context = match error.kind() {
         ValidationErrorKind::OneOfNotValid { context } | ValidationErrorKind::AnyOf { context } => {
             context

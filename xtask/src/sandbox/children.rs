@@ -125,11 +125,16 @@ impl Children {
         }
     }
 
-    /// Starts the npm SMSC (`tests/peers/smpp/smsc.js`) with text receipts echoing the DLT
-    /// TLVs; returns the port it listens on. Its event lines are copied to stderr.
-    pub fn start_smsc(&mut self, root: &Path, tools: &Path, port: u16) -> Result<u16, String> {
+    /// Starts the npm SMSC (`tests/peers/smpp/smsc.js`) with `options` (its JSON argument);
+    /// returns the port it listens on. Its later event lines go to `on_line`.
+    pub fn start_smsc(
+        &mut self,
+        root: &Path,
+        tools: &Path,
+        options: &serde_json::Value,
+        on_line: impl Fn(&str) + Send + 'static,
+    ) -> Result<u16, String> {
         let script = root.join("tests/peers/smpp/smsc.js");
-        let options = serde_json::json!({"port": port, "dlr": "text", "echo_dlt": true});
         let mut child = dies_with_xtask(&mut Command::new("node"))
             .arg(&script)
             .arg(options.to_string())
@@ -154,7 +159,7 @@ impl Children {
             .ok_or_else(|| format!("the SMPP server did not report a port: {first}"))?;
         std::thread::spawn(move || {
             for line in lines.map_while(Result::ok) {
-                eprintln!("sandbox smpp: {line}");
+                on_line(&line);
             }
         });
         Ok(port)

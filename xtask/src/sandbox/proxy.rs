@@ -1,17 +1,27 @@
 //! The loopback proxy in front of Prism: accepts the client's `/api/v2/…` and `/api/v3/…`
 //! paths (Prism serves the spec's paths without the server's base path), answers 401 unless
-//! the sandbox token comes as `Authorization: Bearer` or `?access_token=`, forwards everything
-//! else unchanged, and tells the webhook emitter about every accepted (2xx) operation.
+//! the sandbox token comes as `Authorization: Bearer` or `?access_token=`, sends the send
+//! operations down [`super::sends`] (faults, records, fresh ids), answers `GET /sms/status`
+//! from the records ([`super::sms`]) and the `/__sandbox/` endpoints ([`super::admin`]),
+//! forwards everything else unchanged and tells the webhook emitter about every accepted
+//! (2xx) webhook creation.
 
 use std::io::BufReader;
-use std::net::{TcpListener, TcpStream};
+use std::net::{Shutdown, TcpListener, TcpStream};
 use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::{Value, json};
 
+use super::faults::{Bucket, Settings};
 use super::http::{self, Message};
-use super::webhooks::Emitter;
+use super::receipts::Receipts;
+use super::sms::{error, json_response};
+use super::smsc_events::SmscEvents;
+use super::store::Store;
+use super::validate::RequestSchema;
+use super::webhooks::{Emitter, event_for};
+use super::{admin, sends, sms};
 use crate::shared::operations::{self, Operation};
 
 /// What every connection needs.
@@ -24,6 +34,28 @@ pub struct State {
     pub prism_port: u16,
     /// Delivers the webhook events.
     pub emitter: Arc<Emitter>,
+    /// What was accepted, and the counters.
+    pub store: Store,
+    /// The fault settings.
+    pub faults: Settings,
+    /// `--throttle`'s bucket.
+    pub bucket: Option<Bucket>,
+    /// The request schema of `POST /sms/send`, which the sandbox answers itself.
+    pub sms_send: RequestSchema,
+    /// The SMS receipts waiting for their time.
+    pub receipts: Arc<Receipts>,
+    /// The SMSC's counts.
+    pub smsc: Arc<SmscEvents>,
+    /// `--quiet`: no line per request.
+    pub quiet: bool,
+}
+
+/// What to do with a request.
+pub enum Reply {
+    /// Answer it.
+    Answer(Message),
+    /// Close the connection without an answer (`--drop-after-accept`).
+    Drop,
 }
 
 /// Accepts connections on a background thread, one thread per connection.
@@ -37,6 +69,7 @@ pub fn serve(listener: TcpListener, state: Arc<State>) {
 }
 
 fn connection(stream: TcpStream, state: &State) {
+    let _ = stream.set_nodelay(true);
     let Ok(mut writer) = stream.try_clone() else {
         return;
     };
@@ -46,21 +79,22 @@ fn connection(stream: TcpStream, state: &State) {
             Ok(Some(request)) => request,
             Ok(None) => return,
             Err(e) => {
-                let body = json!({"status": "error", "code": 400, "message": e.to_string()});
-                let _ = http::write(&mut writer, &json_response(400, &body), true);
+                let _ = http::write(&mut writer, &error(400, &e.to_string()), true);
                 return;
             }
         };
         let close = request.wants_close();
-        let response = handle(state, &request);
+        let response = match handle(state, &request) {
+            Reply::Answer(response) => response,
+            Reply::Drop => {
+                let _ = writer.shutdown(Shutdown::Both);
+                return;
+            }
+        };
         if http::write(&mut writer, &response, close).is_err() || close {
             return;
         }
     }
-}
-
-fn json_response(status: u16, body: &Value) -> Message {
-    Message::response(status, "application/json", body.to_string().into_bytes())
 }
 
 /// `/api/v2/sms/send` → `/sms/send` (other paths unchanged).
@@ -88,22 +122,60 @@ fn authorized(request: &Message, query: &str, token: &str) -> bool {
             .any(|(k, v)| k == "access_token" && v == token)
 }
 
-fn handle(state: &State, request: &Message) -> Message {
+fn handle(state: &State, request: &Message) -> Reply {
     let target = request.target();
-    let (path, query) = target.split_once('?').unwrap_or((target, ""));
-    let path = strip_base(path);
+    let (full_path, query) = target.split_once('?').unwrap_or((target, ""));
+    let path = strip_base(full_path);
     let op = operations::find(&state.ops, request.method(), path);
-    let name = op.map_or("no such operation", |op| op.id.as_str());
+    let name = if path.starts_with(admin::PREFIX) {
+        "sandbox admin"
+    } else {
+        op.map_or("no such operation", |op| op.id.as_str())
+    };
     if !authorized(request, query, &state.token) {
         eprintln!(
             "sandbox: {} {target} -> 401 ({name}; the sandbox token is missing or wrong)",
             request.method()
         );
-        return json_response(
-            401,
-            &json!({"status": "error", "code": 401, "message": "Unauthenticated."}),
+        return Reply::Answer(error(401, "Unauthenticated."));
+    }
+    let reply = if path.starts_with(admin::PREFIX) {
+        Reply::Answer(admin::handle(state, request.method(), path, query))
+    } else if let Some(op) = op.filter(|op| event_for(op).is_some()) {
+        sends::handle(state, op, request, || prism(state, request, path, query))
+    } else if op.is_some_and(|op| op.id == "sms_get_delivery_status") {
+        let host = request.header("host").unwrap_or("127.0.0.1");
+        Reply::Answer(sms::status(
+            &state.store,
+            query,
+            &format!("http://{host}{full_path}"),
+        ))
+    } else {
+        let response = prism(state, request, path, query);
+        if let Some(op) = op
+            && (200..300).contains(&response.status())
+        {
+            let sent: Value = serde_json::from_slice(&request.body).unwrap_or(Value::Null);
+            let answer: Value = serde_json::from_slice(&response.body).unwrap_or(Value::Null);
+            state.emitter.observe(op, &sent, &answer);
+        }
+        Reply::Answer(response)
+    };
+    if !state.quiet {
+        let outcome = match &reply {
+            Reply::Answer(response) => response.status().to_string(),
+            Reply::Drop => "dropped after accepting".into(),
+        };
+        eprintln!(
+            "sandbox: {} {target} -> {outcome} ({name})",
+            request.method()
         );
     }
+    reply
+}
+
+/// Prism's answer to `request` at `path` (base path removed), or a 502 naming the failure.
+fn prism(state: &State, request: &Message, path: &str, query: &str) -> Message {
     let mut upstream = Message {
         start: format!(
             "{} {path}{}{query} HTTP/1.1",
@@ -114,29 +186,12 @@ fn handle(state: &State, request: &Message) -> Message {
         body: request.body.clone(),
     };
     upstream.set_header("Host", &format!("127.0.0.1:{}", state.prism_port));
-    let response = match forward(state.prism_port, &upstream) {
-        Ok(response) => response,
-        Err(e) => {
-            eprintln!("sandbox: {} {target} -> 502 ({e})", request.method());
-            return json_response(
-                502,
-                &json!({"status": "error", "code": 502, "message": format!("prism: {e}")}),
-            );
-        }
-    };
-    let status = response.status();
-    eprintln!(
-        "sandbox: {} {target} -> {status} ({name})",
-        request.method()
-    );
-    if let Some(op) = op
-        && (200..300).contains(&status)
-    {
-        let sent: Value = serde_json::from_slice(&request.body).unwrap_or(Value::Null);
-        let answer: Value = serde_json::from_slice(&response.body).unwrap_or(Value::Null);
-        state.emitter.observe(op, &sent, &answer);
-    }
-    response
+    forward(state.prism_port, &upstream).unwrap_or_else(|e| {
+        json_response(
+            502,
+            &json!({"status": "error", "code": 502, "message": format!("prism: {e}")}),
+        )
+    })
 }
 
 fn forward(port: u16, request: &Message) -> std::io::Result<Message> {

@@ -112,7 +112,7 @@ fn templates(doc: &Value) -> BTreeMap<String, Value> {
 
 /// The numbers a send request addresses: `to` (a comma-separated string or a list),
 /// `recipient.to`, or the `to` of each element of `payload` / `nodes` (bulk shapes).
-fn recipients(request: &Value) -> Vec<String> {
+pub fn recipients(request: &Value) -> Vec<String> {
     fn numbers(value: Option<&Value>) -> Vec<String> {
         match value {
             Some(Value::String(s)) => s.split(',').map(|n| n.trim().to_string()).collect(),
@@ -230,7 +230,22 @@ impl Emitter {
             eprintln!("sandbox: no callback example for `{name}` in the spec; nothing delivered");
             return;
         };
-        let events = events(template, request, response);
+        self.deliver(events(template, request, response));
+    }
+
+    /// Whether any webhook is registered (events for none are not built).
+    pub fn has_hooks(&self) -> bool {
+        !self.hooks.lock().expect("webhook list").is_empty()
+    }
+
+    /// The callback example of the spec for the event `name`.
+    pub fn template(&self, name: &str) -> Option<&Value> {
+        self.templates.get(name)
+    }
+
+    /// Delivers `events` to every registered webhook (in the background, in order, after the
+    /// handshake).
+    pub fn deliver(&self, events: Vec<Value>) {
         let count = self.hooks.lock().expect("webhook list").len();
         for index in 0..count {
             let (sender, hooks, events) = (self.sender.clone(), self.hooks.clone(), events.clone());
