@@ -1,11 +1,14 @@
 //! `cargo xtask sandbox`: a local stand-in for the whole platform on 127.0.0.1, built from the
 //! spec and the test suite's own peers.
 //!
-//! * **REST**: Stoplight Prism (`prism mock`, pinned in `xtask/tools/package.json` and installed
-//!   into `.tools/` when missing) serves the spec: it validates every request and answers from
-//!   the spec's examples. A small proxy in front of it ([`proxy`]) accepts the client's
-//!   `/api/v2/…` and `/api/v3/…` paths, checks the sandbox token (401 otherwise) and watches
-//!   what is accepted.
+//! * **REST**: a small proxy ([`proxy`]) accepts the client's `/api/v2/…` and `/api/v3/…`
+//!   paths and checks the sandbox token (401 otherwise). Send operations go through
+//!   [`sends`] (fault injection, records in [`store`]); `POST /sms/send` and `GET /sms/status`
+//!   are answered by the sandbox itself ([`sms`], requests validated by [`validate`]) from what
+//!   it accepted, so a status query by `cid` or `group_id` returns *your* messages; everything
+//!   else goes to Stoplight Prism (`prism mock`, pinned in `xtask/tools/package.json` and
+//!   installed into `.tools/` when missing), which validates the request and answers from the
+//!   spec's examples. `/__sandbox/…` ([`admin`]) counts what was accepted.
 //! * **Webhooks** ([`webhooks`]): every accepted send (SMS, WhatsApp, RCS, Viber, voice) is
 //!   followed by its `…:message:status` (voice: `voice:message:out`) event, built from the
 //!   spec's callback example with the ids and numbers of the response, delivered to every URL
@@ -14,7 +17,8 @@
 //!   `Signature` = lowercase hex HMAC-SHA256 of the raw body keyed by the webhook id).
 //! * **SMPP**: the npm `smpp` server of `tests/peers/smpp/smsc.js`: any credentials bind,
 //!   submits are answered, receipts are sent in the reference's text format with the DLT TLVs
-//!   (0x1400–0x1402) of the submit echoed.
+//!   (0x1400–0x1402) of the submit echoed; its event lines are counted ([`smsc_events`]).
+//! * **Receipts** ([`receipts`]): SMS status events at each message's receipt time.
 //!
 //! It prints the environment to use and serves until Ctrl-C (or SIGTERM), then kills its
 //! children; on Linux the children also die if xtask is killed outright
