@@ -162,7 +162,7 @@ function deliverVia(preferred, fields, logged) {
   session.deliver_sm(Object.assign({}, fields), (resp) => {
     const inflight = inflightOf.get(session);
     if (inflight) inflight.delete(entry);
-    log({ event: 'deliver_sm_resp', status: resp.command_status, ...logged });
+    log({ event: 'deliver_sm_resp', conn: session.qikberryConn, status: resp.command_status, ...logged });
     if (resp.command_status !== 0) setTimeout(() => deliverVia(session, fields, logged), opts.redeliver_ms || 200);
   });
 }
@@ -174,6 +174,7 @@ function yymmddhhmm(d) {
 
 function onSession(session) {
   const conn = connections++;
+  session.qikberryConn = conn;
   let submits = 0;
   let bound = false;
   let enquireTimer = null;
