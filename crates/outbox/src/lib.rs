@@ -22,7 +22,7 @@
 //! * Stores: [`SqliteStore`] (feature `sqlite`, default: one file, several processes) and
 //!   `PostgresStore` (feature `postgres`: many machines, `FOR UPDATE SKIP LOCKED`), one
 //!   schema with versioned migrations ([`SCHEMA_VERSION`]).
-//! * Transports: `RestTransport` over a [`RestApi`](crate::rest::RestApi) (feature `rest`;
+//! * Transports: `RestTransport` over a `RestApi` (feature `rest`;
 //!   `qikberry::Client` implements it with `qikberry`'s feature `outbox`) and `SmppTransport`
 //!   (feature `smpp`). Reports: `StatusEvent::from(&SmsDeliveryReport)` (feature `webhook`)
 //!   and `StatusEvent::from(&DeliveryReceipt)` (feature `smpp`).
@@ -102,14 +102,14 @@ pub use event::{Applied, StatusEvent};
 pub use message::{Enqueued, Message, NewMessage};
 pub use outbox::{CHANGES_CAPACITY, Outbox};
 pub use state::State;
-#[cfg(feature = "postgres")]
-pub use store::PostgresStore;
-#[cfg(feature = "sqlite")]
-pub use store::SqliteStore;
 pub use store::{
     Accepted, Change, Channel, Claimed, Decision, Doubt, MessageState, Outcome, Part, Resolution,
     SCHEMA_VERSION, Store, Summary,
 };
+#[cfg(feature = "sqlite")]
+pub use store::{BUSY_TIMEOUT, SqliteStore};
+#[cfg(feature = "postgres")]
+pub use store::{DEFAULT_CONNECTIONS, PostgresStore};
 pub use transport::{Found, Transport};
 pub use worker::{Report, Worker, WorkerConfig};
 

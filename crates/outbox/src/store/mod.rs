@@ -29,9 +29,9 @@ mod track;
 
 pub use migrate::SCHEMA_VERSION;
 #[cfg(feature = "postgres")]
-pub use postgres::PostgresStore;
+pub use postgres::{DEFAULT_CONNECTIONS, PostgresStore};
 #[cfg(feature = "sqlite")]
-pub use sqlite::SqliteStore;
+pub use sqlite::{BUSY_TIMEOUT, SqliteStore};
 
 /// Which transport sent a message: it decides what a send in doubt becomes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
