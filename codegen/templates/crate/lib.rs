@@ -31,6 +31,9 @@ pub use qikberry_text::{phone, sms_text};
 #[cfg(feature = "webhook-events")]
 pub use qikberry_webhook as webhook;
 
+#[cfg(feature = "outbox")]
+pub mod outbox;
+
 /// The client and its builder: [`Client`] with one handle per product, and the runtime's
 /// builder options and helpers.
 #[cfg(feature = "client")]
