@@ -93,7 +93,10 @@ impl SmscBuilder {
 
     fn on_submit(&self, st: &Stats, p: &Pdu, sequence: &AtomicU32) -> Vec<Act> {
         let n = st.submits.load(Ordering::SeqCst);
-        if self.throttle_every.is_some_and(|every| n % every == 0) {
+        if self
+            .throttle_every
+            .is_some_and(|every| n.is_multiple_of(every))
+        {
             let body = Body::SubmitSmResp(Default::default());
             return vec![Act::Reply(resp(p, THROTTLED, body))];
         }
