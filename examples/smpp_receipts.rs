@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! cargo run -p qikberry-examples --example smpp_receipts -- \
-//!   --addr HOST:PORT --system-id ID --password PW \
+//!   --addr HOST:PORT --system-id ID [--password PW, or QIKBERRY_SMPP_PASSWORD in the environment] \
 //!   [--store FILE] [--no-fsync] [--mode handler|queue] [--concurrency N]
 //! ```
 //!
@@ -22,7 +22,7 @@ use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-const USAGE: &str = "usage: smpp_receipts --addr HOST:PORT --system-id ID --password PW \
+const USAGE: &str = "usage: smpp_receipts --addr HOST:PORT --system-id ID [--password PW, or QIKBERRY_SMPP_PASSWORD in the environment] \
 [--store FILE] [--no-fsync] [--mode handler|queue] [--concurrency N]";
 
 struct Args {
@@ -39,7 +39,8 @@ fn parse(argv: &[String]) -> Result<Args, String> {
     let mut a = Args {
         addr: String::new(),
         system_id: String::new(),
-        password: String::new(),
+        // From the environment first: a `--password` on the command line is visible in `ps`.
+        password: std::env::var("QIKBERRY_SMPP_PASSWORD").unwrap_or_default(),
         store: None,
         fsync: true,
         handler: true,

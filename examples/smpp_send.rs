@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! cargo run -p qikberry-examples --example smpp_send -- \
-//!   --addr smpp1.txtsms.me:3635 --tls --system-id ID --password PW \
+//!   --addr smpp1.txtsms.me:3635 --tls --system-id ID [--password PW, or QIKBERRY_SMPP_PASSWORD in the environment] \
 //!   --from QIKBRY --to 919999999999 --text "Hello" \
 //!   [--pe-id ID] [--template-id ID] [--tm-id ID] \
 //!   [--data-coding auto|gsm|latin1|ucs2] [--wait-dlr SECONDS] [--tls-insecure]
@@ -37,7 +37,7 @@ struct Args {
     wait_dlr: Option<u64>,
 }
 
-const USAGE: &str = "usage: smpp_send --addr HOST:PORT --system-id ID --password PW [--tls] [--tls-insecure] \
+const USAGE: &str = "usage: smpp_send --addr HOST:PORT --system-id ID [--password PW, or QIKBERRY_SMPP_PASSWORD in the environment] [--tls] [--tls-insecure] \
 --from SENDER --to NUMBER --text TEXT [--pe-id ID] [--template-id ID] [--tm-id ID] \
 [--data-coding auto|gsm|latin1|ucs2] [--wait-dlr SECONDS]";
 
@@ -45,7 +45,8 @@ fn parse(argv: &[String]) -> Result<Args, String> {
     let mut a = Args {
         addr: String::new(),
         system_id: String::new(),
-        password: String::new(),
+        // From the environment first: a `--password` on the command line is visible in `ps`.
+        password: std::env::var("QIKBERRY_SMPP_PASSWORD").unwrap_or_default(),
         tls: false,
         tls_insecure: false,
         from: String::new(),

@@ -80,8 +80,9 @@ struct Args {
 fn parse_args() -> Result<Args, String> {
     let mut args = Args {
         listen: "127.0.0.1:8080".to_owned(),
-        validation_key: None,
-        secret: None,
+        // From the environment first: `--secret` / `--validation-key` are visible in `ps`.
+        validation_key: std::env::var("QIKBERRY_WEBHOOK_VALIDATION_KEY").ok(),
+        secret: std::env::var("QIKBERRY_WEBHOOK_SECRET").ok(),
         webhook_id: None,
         record: None,
         dedupe: None,
@@ -112,7 +113,8 @@ fn parse_args() -> Result<Args, String> {
             "-h" | "--help" => {
                 return Err(
                     "usage: webhook_receiver [--listen ADDR] [--validation-key KEY] \
-                            [--secret SECRET] [--webhook-id ID] [--record DIR] [--dedupe URL] \
+                            [--secret SECRET] (or QIKBERRY_WEBHOOK_VALIDATION_KEY, QIKBERRY_WEBHOOK_SECRET; \
+                            flags are visible in ps) [--webhook-id ID] [--record DIR] [--dedupe URL] \
                             [--claim-lease-ms N] [--handler-delay-ms N]"
                         .to_owned(),
                 );

@@ -191,4 +191,44 @@ pub(crate) struct Api {
     pub tags: BTreeMap<String, TagInfo>,
     pub filters: BTreeMap<String, Filter>,
     pub title: String,
+    /// Methods generated beside a struct's `new`, by the struct's Rust name.
+    pub conveniences: BTreeMap<String, Vec<Convenience>>,
+    /// Each operation's example answer, in the order of `ops` (the `spec_examples` table).
+    pub examples: Vec<SpecExample>,
+}
+
+/// A method generated beside a struct's `new` and setters (`read::conveniences`).
+#[derive(Debug, Clone)]
+pub(crate) enum Convenience {
+    /// `x-predicates`: `pub fn <name>(&self) -> bool`, true when the string-enum field `field`
+    /// holds one of the enum's `variants`.
+    Predicate {
+        name: String,
+        doc: String,
+        field: String,
+        optional: bool,
+        enum_type: String,
+        variants: Vec<String>,
+    },
+    /// The only required field is an array of at most one item (`maxItems: 1`):
+    /// `pub fn <name>(item) -> Self` builds the model from that one item.
+    SingleItem {
+        name: String,
+        wire: String,
+        item: Ty,
+    },
+}
+
+/// One operation's example answer from the spec: the first 2xx response of the operation and
+/// that response's first example (`example`, else the first of `examples`).
+#[derive(Debug, Clone)]
+pub(crate) struct SpecExample {
+    pub operation: String,
+    /// Upper-case HTTP method.
+    pub method: String,
+    /// The server's base path followed by the path template (`/api/v2/sms/senders/{sender_id}`).
+    pub path: String,
+    pub status: u16,
+    /// The example body as compact JSON; `None` when the response has no JSON example.
+    pub body: Option<String>,
 }

@@ -27,6 +27,23 @@ pub(crate) fn pascal(s: &str) -> String {
     }
 }
 
+/// The variant name of a oneOf shape whose title gave `from_title`, spelled like the shape's
+/// type `type_name` when that type's name ends with the same words in another letter case
+/// (title `Send WhatsApp OTP`, type `VerifySendWhatsappOtp` → `SendWhatsappOtp`, not
+/// `SendWhatsAppOtp`), so a variant and the type it wraps never disagree on spelling.
+pub(crate) fn agreeing_variant_name(from_title: &str, type_name: &str) -> String {
+    let cut = type_name.len().checked_sub(from_title.len());
+    match cut.and_then(|at| type_name.get(at..)) {
+        Some(tail)
+            if tail.eq_ignore_ascii_case(from_title)
+                && tail.starts_with(|c: char| c.is_ascii_uppercase()) =>
+        {
+            tail.to_string()
+        }
+        _ => from_title.to_string(),
+    }
+}
+
 /// `snake_case`, made a valid identifier start (`1x` → `n1x`). Empty when nothing is left.
 pub(crate) fn snake(s: &str) -> String {
     let p = s.to_snake_case();
@@ -190,5 +207,12 @@ mod tests {
         assert_eq!(pascal("1"), "V1");
         assert_eq!(snake("filter[name]"), "filter_name");
         assert_eq!(pascal("Unicode message"), "UnicodeMessage");
+        assert_eq!(
+            agreeing_variant_name("SendWhatsAppOtp", "VerifySendWhatsappOtp"),
+            "SendWhatsappOtp"
+        );
+        assert_eq!(agreeing_variant_name("Direct", "SmsSendDirect"), "Direct");
+        assert_eq!(agreeing_variant_name("Other", "SmsSendDirect"), "Other");
+        assert_eq!(agreeing_variant_name("Sendx", "Verifysendx"), "Sendx");
     }
 }

@@ -311,3 +311,64 @@ fn x_enum_varnames_may_not_take_the_catch_all_name() {
     );
     assert!(e.message.contains("catch-all"), "{e}");
 }
+
+/// A model with an `x-predicates` list as given, on a string-enum `status` and a free `note`.
+fn with_predicates(predicates: &str) -> String {
+    base(
+        &op_with_body("#/components/schemas/Check"),
+        &format!(
+            r#"
+    Check:
+      type: object
+      required: [status]
+      x-predicates: {predicates}
+      properties:
+        status: {{type: string, enum: [success, invalid]}}
+        note: {{type: string}}
+"#
+        ),
+    )
+}
+
+#[test]
+fn predicate_errors_name_the_entry() {
+    let at = "#/components/schemas/Check/x-predicates";
+    let cases = [
+        ("{name: x}", at.to_string(), "must be a list"),
+        (
+            "[{name: ok, field: status, values: [success]}]",
+            format!("{at}/0"),
+            "description",
+        ),
+        (
+            "[{name: IsOk, field: status, values: [success], description: d}]",
+            format!("{at}/0/name"),
+            "snake_case",
+        ),
+        (
+            "[{name: ok, field: missing, values: [success], description: d}]",
+            format!("{at}/0/field"),
+            "not a property",
+        ),
+        (
+            "[{name: ok, field: note, values: [success], description: d}]",
+            format!("{at}/0/field"),
+            "not a string enum",
+        ),
+        (
+            "[{name: ok, field: status, values: [success, gone], description: d}]",
+            format!("{at}/0/values/1"),
+            "not a value",
+        ),
+        (
+            "[{name: note, field: status, values: [success], description: d}]",
+            "#/components/schemas/Check".to_string(),
+            "name collision",
+        ),
+    ];
+    for (predicates, pointer, message) in cases {
+        let e = generate_err(&with_predicates(predicates));
+        assert_eq!(e.pointer, pointer, "{predicates}: {e}");
+        assert!(e.message.contains(message), "{predicates}: {e}");
+    }
+}

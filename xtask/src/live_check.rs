@@ -43,17 +43,20 @@ use redact::Redactor;
 use schema::{Difference, Presence, Schemas};
 
 const USAGE: &str = "\
-cargo xtask live-check --token TOKEN [--host HOST] [--only PRODUCT] [--format markdown|json]
+QIKBERRY_TOKEN=… cargo xtask live-check [--host HOST] [--only PRODUCT] [--format markdown|json]
                        [--record DIR] [--spec FILE]
 cargo xtask live-check --webhooks DIR [--format markdown|json] [--spec FILE]
 
-  --token     API token (or QIKBERRY_TOKEN)
+  QIKBERRY_TOKEN  the API token (read from the environment; `--token TOKEN` also works but puts
+              the token on the command line, visible in `ps` and shell history)
   --host      API host (default alerts.qikberry.com), or an origin such as http://127.0.0.1:4010
               (or QIKBERRY_HOST)
   --only      only the operations of this product (tag), e.g. sms
   --record    write each observed response to DIR/<operationId>.json, redacted: only
               allow-listed fields (status, code, type, counts, ...) keep their value
   --webhooks  validate recorded webhook deliveries (DIR/*.json) against the callback schemas
+  --format    markdown (default) or json (stable field names)
+  --spec      the spec to check against (default spec/qikberry.yaml)
 ";
 
 /// Parsed command line.

@@ -22,6 +22,21 @@ use crate::shared::spec_changes::compare::{self, Change};
 use crate::shared::spec_changes::rules::{self, Severity};
 use crate::shared::workspace;
 
+/// `cargo xtask spec-diff --help`.
+const USAGE: &str = "\
+cargo xtask spec-diff (--base REV | --old FILE) [--new FILE] [--format markdown|json]
+                      [--fail-on breaking] [--no-api]
+cargo xtask spec-diff --rules
+
+  --base REV          compare against spec/qikberry.yaml at a git revision (e.g. main)
+  --old FILE          compare against a spec file instead
+  --new FILE          the changed spec (default: the working tree's spec/qikberry.yaml)
+  --format            markdown (default) or json (stable field names)
+  --fail-on breaking  exit non-zero when any change is breaking
+  --no-api            leave out the section on the generated crate's public Rust items
+  --rules             print the change rules table and exit
+";
+
 /// The spec's path inside the repository, as git names it.
 const SPEC_IN_REPO: &str = "spec/qikberry.yaml";
 
@@ -81,9 +96,10 @@ fn parse(args: &[String]) -> Result<Options, String> {
             },
             "--no-api" => o.api = false,
             "--rules" => o.rules = true,
+            "--help" | "-h" => return Err(USAGE.to_string()),
             other => {
                 return Err(format!(
-                    "unknown option `{other}` for `cargo xtask spec-diff`"
+                    "unknown option `{other}` for `cargo xtask spec-diff`\n{USAGE}"
                 ));
             }
         }

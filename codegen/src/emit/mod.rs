@@ -1,6 +1,8 @@
 //! Phases 2 and 3: IR → Rust tokens (types, then operations) → formatted files.
 
 mod builder;
+mod conveniences;
+mod examples;
 mod modules;
 mod one_of;
 mod operation_docs;
@@ -146,6 +148,10 @@ pub(crate) fn emit(api: &Api, header: &str) -> Result<BTreeMap<PathBuf, String>>
              // Edit the template, then run `cargo xtask generate`.\n\n{}",
             include_str!("../../templates/support.rs")
         ),
+    );
+    files.insert(
+        PathBuf::from("spec_examples.rs"),
+        format(e.spec_examples(), header, "spec_examples.rs")?,
     );
     files.insert(
         PathBuf::from("common.rs"),

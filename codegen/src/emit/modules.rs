@@ -100,6 +100,8 @@ impl<'a> Emitter<'a> {
             mod support;
             /// Models used by several tags (always compiled).
             pub mod common;
+            #[cfg(feature = "testkit-examples")]
+            pub mod spec_examples;
             #(#mods)*
             impl crate::Client {
                 #(#accessors)*

@@ -332,6 +332,7 @@ impl<'a> Emitter<'a> {
         for (name, def) in &self.api.types {
             if self.api.modules.get(name) == Some(module) {
                 items.push(self.type_def(def, loc));
+                items.push(self.conveniences(name, loc));
             }
         }
         let mut done = std::collections::BTreeSet::new();

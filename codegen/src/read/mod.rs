@@ -3,6 +3,8 @@
 
 mod body;
 mod components;
+mod conveniences;
+mod examples;
 mod extensions;
 mod one_of;
 mod operation;
@@ -71,7 +73,12 @@ pub(crate) fn read(spec: &OpenAPI) -> Result<Api> {
     }
     read_unused_components(&mut r)?;
     let ops = sorted_ops(ops)?;
-    place(r.types, ops, tags, filters, spec.info.title.clone())
+    let mut api = place(r.types, ops, tags, filters, spec.info.title.clone())?;
+    let doc = serde_json::to_value(spec)
+        .map_err(|e| Error::new("", format!("cannot read the spec as JSON: {e}")))?;
+    api.conveniences = conveniences::read(&doc, &api)?;
+    api.examples = examples::read(spec, &api.ops)?;
+    Ok(api)
 }
 
 /// Records the tag of an operation as a product module the first time it is seen, rejecting tags

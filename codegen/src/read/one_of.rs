@@ -8,7 +8,7 @@ use super::schema::Reader;
 use super::view::{SRef, View, view};
 use super::{Result, err, ext_true, non_empty};
 use crate::ir::{OneOf, Signature, Ty, TypeDef, TypeKind, Variant};
-use crate::names::pascal;
+use crate::names::{agreeing_variant_name, pascal};
 use crate::pointer::escape;
 
 impl<'a> Reader<'a> {
@@ -127,6 +127,10 @@ impl<'a> Reader<'a> {
                 );
             }
             let name = pascal(title.as_deref().or(fallback.as_deref()).unwrap_or_default());
+            let name = match &ty {
+                Ty::Named(type_name) => agreeing_variant_name(&name, type_name),
+                _ => name,
+            };
             if name.is_empty() || name == "Unknown" {
                 return err(
                     &vptr,

@@ -34,6 +34,8 @@ pub(super) fn place(
         tags,
         filters,
         title,
+        conveniences: BTreeMap::new(),
+        examples: Vec::new(),
     })
 }
 

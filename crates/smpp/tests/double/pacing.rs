@@ -2,8 +2,8 @@
 //! text acquired together, a limiter shared by several clients, and a failing limiter.
 
 use super::*;
-use crate::ratelimit::{LocalLimiter, Rate, RateLimitError, RateLimiter};
 use futures_util::future::BoxFuture;
+use qikberry_runtime::ratelimit::{LocalLimiter, Rate, RateLimitError, RateLimiter};
 
 async fn answering_double() -> Double {
     double(

@@ -26,7 +26,7 @@ fn watching(store: Store, seen_at_answer: Arc<Mutex<Vec<usize>>>) -> Arc<Handler
 fn id_of(ev: &Inbound) -> String {
     match ev {
         Inbound::Receipt(r) => r.message_id.clone(),
-        Inbound::Message(_) => "mo".into(),
+        _ => "mo".into(),
     }
 }
 
