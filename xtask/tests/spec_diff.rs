@@ -218,7 +218,7 @@ fn output_is_byte_identical_across_runs() {
 }
 
 #[test]
-fn markdown_puts_breaking_changes_first_grouped_by_product() {
+fn markdown_puts_a_summary_table_first_then_breaking_changes_folded() {
     let dir = tempdir();
     let base = fixtures().join("base.yaml");
     let mut doc: Value = serde_yaml::from_str(&std::fs::read_to_string(&base).unwrap()).unwrap();
@@ -236,12 +236,14 @@ fn markdown_puts_breaking_changes_first_grouped_by_product() {
         "--no-api",
     ]);
     let text = String::from_utf8(out.stdout).unwrap();
-    let breaking = text.find("## Breaking changes").expect("breaking section");
+    let table = text.find("| sms | 1 | 1 | 0 |").expect("sms row of the summary table");
+    let breaking = text
+        .find("<details><summary>Breaking changes (1)")
+        .expect("breaking section");
     let non_breaking = text
-        .find("## Non-breaking changes")
+        .find("<details><summary>Non-breaking changes (1)")
         .expect("non-breaking section");
-    assert!(breaking < non_breaking, "{text}");
-    assert!(text.contains("### sms"), "{text}");
+    assert!(table < breaking && breaking < non_breaking, "{text}");
     assert!(text.contains("POST /sms/send (sms_send_message)"), "{text}");
 }
 
