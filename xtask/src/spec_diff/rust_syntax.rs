@@ -40,7 +40,8 @@ pub fn pretty(tokens: &str) -> String {
         out.push_str(t);
         prev = t;
     }
-    public_paths(&out)
+    // A trailing comma the generator's formatting left in an argument list.
+    public_paths(&out.replace(",)", ")").replace(", )", ")"))
 }
 
 /// Whether a space separates two adjacent tokens.

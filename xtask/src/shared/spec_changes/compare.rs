@@ -660,7 +660,7 @@ impl<'a> Cx<'a> {
                 None,
                 ptr.to_string(),
                 format!(
-                    "path confirmed (x-source: {})",
+                    "path confirmed (x-source `{}`)",
                     n.op.get("x-source").and_then(Value::as_str).unwrap_or("?")
                 ),
             ),
