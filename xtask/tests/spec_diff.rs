@@ -702,3 +702,52 @@ fn x_mutations(real: &Value) -> Vec<Mutation> {
     );
     out
 }
+
+/// The CI workflow that posts the report parses as YAML and runs spec-diff against the pull
+/// request's base with `--fail-on breaking`, uploads and posts the report.
+#[test]
+fn spec_diff_workflow_is_well_formed() {
+    let path = root().join(".github/workflows/spec-diff.yml");
+    let text = std::fs::read_to_string(&path).expect(".github/workflows/spec-diff.yml");
+    let wf: Value = serde_yaml::from_str(&text).expect("workflow is YAML");
+    assert!(
+        wf["on"]["pull_request"].is_object(),
+        "runs on pull requests"
+    );
+    assert_eq!(wf["permissions"]["pull-requests"], "write");
+    let jobs = wf["jobs"].as_object().expect("jobs");
+    assert!(!jobs.is_empty());
+    for (name, job) in jobs {
+        assert!(job["runs-on"].is_string(), "{name}: runs-on");
+        let steps = job["steps"].as_array().expect("steps");
+        for s in steps {
+            assert!(
+                s.get("uses").is_some() != s.get("run").is_some(),
+                "{name}: a step has exactly one of uses/run: {s}"
+            );
+        }
+        let runs: Vec<&str> = steps.iter().filter_map(|s| s["run"].as_str()).collect();
+        assert!(runs.iter().any(|r| {
+            r.contains("cargo xtask spec-diff --base \"origin/${{ github.base_ref }}\"")
+                && r.contains("--fail-on breaking")
+        }));
+        assert!(runs.iter().any(|r| r.contains("gh pr comment")));
+        assert!(steps.iter().any(|s| {
+            s["uses"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("actions/upload-artifact@"))
+        }));
+        let checkout = steps
+            .iter()
+            .find(|s| {
+                s["uses"]
+                    .as_str()
+                    .is_some_and(|u| u.starts_with("actions/checkout@"))
+            })
+            .expect("checkout");
+        assert_eq!(
+            checkout["with"]["fetch-depth"], 0,
+            "the base revision must be fetched"
+        );
+    }
+}
