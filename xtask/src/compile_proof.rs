@@ -14,7 +14,7 @@ use std::process::{Command, ExitCode};
 use serde_json::{Value, json};
 
 use crate::shared::spec_changes::compare;
-use crate::shared::spec_changes::rules::{ChangeKind, Severity};
+use crate::shared::spec_changes::rules::Severity;
 use crate::shared::workspace;
 
 /// One old/new pair to prove.
@@ -296,7 +296,7 @@ fn judge(
         // crate still compiles; every other breaking change must stop it.
         let breaking = changes
             .iter()
-            .any(|c| c.severity == Severity::Breaking && !behavioural(c.kind));
+            .any(|c| c.severity == Severity::Breaking && !c.behaviour_only);
         if let Some(e) = rejected.get(&p.name) {
             // No crate to compile: the change cannot reach a user, who keeps the old crate.
             println!(
@@ -351,22 +351,6 @@ fn judge(
         }
         Ok(ExitCode::FAILURE)
     }
-}
-
-/// Breaking changes that keep every Rust signature: calls go elsewhere or behave differently.
-fn behavioural(kind: ChangeKind) -> bool {
-    matches!(
-        kind,
-        ChangeKind::OperationMoved
-            | ChangeKind::ServerChanged
-            | ChangeKind::ServerRemoved
-            | ChangeKind::SecuritySchemeRemoved
-            | ChangeKind::SecuritySchemeChanged
-            | ChangeKind::SecurityRequirementChanged
-            | ChangeKind::SuccessStatusCodeRemoved
-            | ChangeKind::ContentTypeRemoved
-            | ChangeKind::FormatChanged
-    )
 }
 
 /// Five mutations of the real spec, each on the first (by name) component schema that fits.

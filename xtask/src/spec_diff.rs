@@ -9,8 +9,14 @@
 //! schemas and `oneOf`s. Each change is classified by the table in `shared::spec_changes::rules` from the point of view
 //! of a caller of the generated client. Unless `--no-api` is given, both specs are also run
 //! through the generator and the public Rust items of the two outputs are compared ([`api`]).
+//! The report groups one change made at many places into one entry ([`group`]), says which
+//! version the generated crate must take and gives its changelog entry ([`release`]).
 
 pub mod api;
+mod group;
+mod markdown;
+mod release;
+mod rust_syntax;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -19,6 +25,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::shared::spec_changes::compare::{self, Change};
+
 use crate::shared::spec_changes::rules::{self, Severity};
 use crate::shared::workspace;
 
@@ -182,6 +189,10 @@ pub struct Report {
     pub summary: Summary,
     /// Every change, breaking first, then by product, operation and pointer.
     pub changes: Vec<Change>,
+    /// The changes grouped: one entry per distinct change with the places it applies to.
+    pub groups: Vec<group::Group>,
+    /// The version bump and changelog entry the change implies.
+    pub release: release::Release,
     /// What the change does to the generated crate's public API (absent with `--no-api`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rust_api: Option<api::ApiDiff>,
@@ -196,6 +207,8 @@ pub struct Summary {
     pub non_breaking: usize,
     /// Informational lines.
     pub info: usize,
+    /// Breaking changes of the generated Rust API (items removed or changed, features removed).
+    pub rust_api_breaking: usize,
 }
 
 /// Builds the report for two loaded specs.
@@ -210,65 +223,35 @@ pub fn report(old: &LoadedSpec, new: &LoadedSpec, with_api: bool) -> Report {
         }
     }
     let rust_api = with_api.then(|| api::diff(&old.text, &new.text));
+    summary.rust_api_breaking = rust_api.as_ref().map_or(0, api::ApiDiff::breaking);
+    let groups = group::group(&changes);
+    let release = release::release(&crate_version(), &groups, rust_api.as_ref());
     Report {
         old: old.label.clone(),
         new: new.label.clone(),
         summary,
         changes,
+        groups,
+        release,
         rust_api,
     }
 }
 
-/// Renders the report for a review: breaking changes first, grouped by product.
+/// The version the crates share (`[workspace.package] version`), `0.0.0` when unreadable.
+fn crate_version() -> String {
+    let manifest =
+        std::fs::read_to_string(workspace::root().join("Cargo.toml")).unwrap_or_default();
+    manifest
+        .lines()
+        .find_map(|l| l.strip_prefix("version = \""))
+        .and_then(|v| v.split('"').next())
+        .unwrap_or("0.0.0")
+        .to_string()
+}
+
+/// Renders the report for a review (see [`markdown`]).
 pub fn markdown(r: &Report) -> String {
-    let mut out = format!("# Spec diff: `{}` → `{}`\n\n", r.old, r.new);
-    out.push_str(&format!(
-        "**{} breaking**, {} non-breaking, {} info.\n",
-        r.summary.breaking, r.summary.non_breaking, r.summary.info
-    ));
-    for severity in [Severity::Breaking, Severity::NonBreaking, Severity::Info] {
-        let of: Vec<&Change> = r
-            .changes
-            .iter()
-            .filter(|c| c.severity == severity)
-            .collect();
-        if of.is_empty() {
-            continue;
-        }
-        let title = match severity {
-            Severity::Breaking => "Breaking changes",
-            Severity::NonBreaking => "Non-breaking changes",
-            Severity::Info => "For information",
-        };
-        out.push_str(&format!("\n## {title}\n"));
-        let mut product = None;
-        for c in of {
-            if product != Some(&c.product) {
-                out.push_str(&format!("\n### {}\n\n", c.product));
-                product = Some(&c.product);
-            }
-            let op = c
-                .operation
-                .as_deref()
-                .map(|o| format!("`{o}`: "))
-                .unwrap_or_default();
-            let kind = serde_json::to_value(c.kind)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default();
-            out.push_str(&format!(
-                "- {op}{} — `{kind}` at `{}`\n",
-                c.message, c.pointer
-            ));
-        }
-    }
-    if r.changes.is_empty() {
-        out.push_str("\nNo changes that affect the generated client.\n");
-    }
-    if let Some(api) = &r.rust_api {
-        out.push_str(&api.markdown());
-    }
-    out
+    markdown::render(r)
 }
 
 /// Runs the task.
@@ -293,8 +276,11 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
             println!("{text}");
         }
     }
-    if o.fail_on_breaking && r.summary.breaking > 0 {
-        eprintln!("spec-diff: {} breaking change(s)", r.summary.breaking);
+    if o.fail_on_breaking && r.summary.breaking + r.summary.rust_api_breaking > 0 {
+        eprintln!(
+            "spec-diff: {} breaking change(s) in the spec, {} in the generated Rust API",
+            r.summary.breaking, r.summary.rust_api_breaking
+        );
         return Ok(ExitCode::FAILURE);
     }
     Ok(ExitCode::SUCCESS)

@@ -2,7 +2,9 @@
 //!
 //! Both specs go through the generator; the public items of the two outputs (structs and their
 //! public fields, enums and their variants, public functions and methods with their signatures,
-//! type aliases, traits, consts) are listed with `syn` and compared by path.
+//! type aliases, traits, consts) are listed with `syn` and compared by path. Paths and types are
+//! printed as a user of the crate writes them (`qikberry::common::TemplateRef`,
+//! `Option<String>`), and the crate's Cargo features are compared too.
 
 use std::collections::BTreeMap;
 
@@ -18,47 +20,26 @@ pub struct ApiDiff {
     pub removed: Vec<String>,
     /// Items in both whose signature changed, as `path: old → new`.
     pub changed: Vec<String>,
+    /// Cargo features of the generated crate only in the old output (breaking: builds naming
+    /// them fail).
+    pub features_removed: Vec<String>,
+    /// Cargo features only in the new output.
+    pub features_added: Vec<String>,
     /// Set when the generator could not run on one side; the lists are then empty.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
 }
 
 impl ApiDiff {
-    /// Markdown section for the review.
-    pub fn markdown(&self) -> String {
-        let mut out = String::from("\n## Generated Rust API\n\n");
-        if let Some(e) = &self.error {
-            out.push_str(&format!("Could not compare the generated code: {e}\n"));
-            return out;
-        }
-        if self.added.is_empty() && self.removed.is_empty() && self.changed.is_empty() {
-            out.push_str("No public item of the generated crate changes.\n");
-            return out;
-        }
-        out.push_str(&format!(
-            "{} removed, {} changed, {} added.\n",
-            self.removed.len(),
-            self.changed.len(),
-            self.added.len()
-        ));
-        for (title, list) in [
-            ("Removed", &self.removed),
-            ("Changed", &self.changed),
-            ("Added", &self.added),
-        ] {
-            if list.is_empty() {
-                continue;
-            }
-            out.push_str(&format!(
-                "\n<details><summary>{title} ({})</summary>\n\n",
-                list.len()
-            ));
-            for item in list {
-                out.push_str(&format!("- `{item}`\n"));
-            }
-            out.push_str("\n</details>\n");
-        }
-        out
+    /// Rust-API breaks: items removed or changed, features removed (`--fail-on breaking` counts
+    /// them beside the spec-level ones).
+    pub fn breaking(&self) -> usize {
+        self.removed.len() + self.changed.len() + self.features_removed.len()
+    }
+
+    /// Whether nothing public changed.
+    pub fn is_empty(&self) -> bool {
+        self.breaking() + self.added.len() + self.features_added.len() == 0
     }
 }
 
@@ -91,7 +72,35 @@ pub fn diff(old_spec: &str, new_spec: &str) -> ApiDiff {
             };
         }
     };
-    compare_items(&old_items, &new_items)
+    let mut d = compare_items(&old_items, &new_items);
+    let (of, nf) = (features(old_spec), features(new_spec));
+    d.features_removed = of.difference(&nf).cloned().collect();
+    d.features_added = nf.difference(&of).cloned().collect();
+    d
+}
+
+/// The Cargo features of the crate generated from a spec (empty when it does not generate).
+fn features(spec: &str) -> std::collections::BTreeSet<String> {
+    let Ok(spec) = serde_yaml::from_str::<qikberry_codegen::OpenAPI>(spec) else {
+        return Default::default();
+    };
+    let Ok(files) = qikberry_codegen::generate(&spec) else {
+        return Default::default();
+    };
+    let manifest = files
+        .iter()
+        .find(|(p, _)| p.to_str() == Some("Cargo.toml"))
+        .map(|(_, t)| t.as_str())
+        .unwrap_or("");
+    manifest
+        .split("\n[")
+        .find(|s| s.starts_with("features]"))
+        .unwrap_or("")
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split_once('=').map(|(k, _)| k.trim().to_string()))
+        .filter(|k| !k.is_empty() && !k.starts_with('#'))
+        .collect()
 }
 
 /// Compares two item maps (`path → signature`).
@@ -129,8 +138,9 @@ fn generate(spec: &str) -> Result<BTreeMap<String, String>, String> {
         .collect())
 }
 
+/// A syntax node printed as a developer writes it, with the crate's public paths.
 fn tokens(t: &impl ToTokens) -> String {
-    t.to_token_stream().to_string()
+    super::rust_syntax::pretty(&t.to_token_stream().to_string())
 }
 
 fn is_pub(vis: &syn::Visibility) -> bool {
@@ -145,9 +155,15 @@ pub fn public_items(files: &BTreeMap<String, String>) -> Result<BTreeMap<String,
             syn::parse_file(text).map_err(|e| format!("generated {path} does not parse: {e}"))?;
         let module = path
             .trim_end_matches(".rs")
-            .trim_end_matches("/mod")
+            .trim_end_matches("mod")
+            .trim_end_matches('/')
             .replace('/', "::");
-        items(&module, &file.items, &mut out);
+        // `support` is private; `types` modules are re-exported by their product module.
+        if module == "support" {
+            continue;
+        }
+        let public = super::rust_syntax::public_module(&module);
+        items(&public, &file.items, &mut out);
     }
     Ok(out)
 }
@@ -190,14 +206,17 @@ fn items(module: &str, list: &[syn::Item], out: &mut BTreeMap<String, String>) {
             }
             syn::Item::Impl(i) if i.trait_.is_none() => {
                 let self_ty = tokens(&i.self_ty);
+                let self_ty = self_ty.split('<').next().unwrap_or("").trim();
+                let owner = if self_ty.starts_with("qikberry::") {
+                    self_ty.to_string()
+                } else {
+                    format!("{module}::{self_ty}")
+                };
                 for member in &i.items {
                     if let syn::ImplItem::Fn(f) = member
                         && is_pub(&f.vis)
                     {
-                        out.insert(
-                            format!("{module}::{self_ty}::{}", f.sig.ident),
-                            tokens(&f.sig),
-                        );
+                        out.insert(format!("{owner}::{}", f.sig.ident), tokens(&f.sig));
                     }
                 }
             }
@@ -221,11 +240,14 @@ mod tests {
             "pub struct A { pub x: Option<u32> } impl A { pub fn go(&self) {} pub fn more(&self) {} } pub enum E { One }".to_string(),
         )]);
         let d = compare_items(&public_items(&old).unwrap(), &public_items(&new).unwrap());
-        assert_eq!(d.removed, vec!["sms::E::Two: ".to_string()]);
+        assert_eq!(d.removed, vec!["qikberry::sms::E::Two: ".to_string()]);
         assert_eq!(
             d.changed,
-            vec!["sms::A.x: u32 → Option < u32 >".to_string()]
+            vec!["qikberry::sms::A.x: u32 → Option<u32>".to_string()]
         );
-        assert_eq!(d.added, vec!["sms::A::more: fn more (& self)".to_string()]);
+        assert_eq!(
+            d.added,
+            vec!["qikberry::sms::A::more: fn more(&self)".to_string()]
+        );
     }
 }

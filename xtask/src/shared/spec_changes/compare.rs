@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use serde::Serialize;
 use serde_json::Value;
 
-use super::rules::{ChangeKind, Direction, Severity, classify};
+use super::rules::{ChangeKind, Direction, Severity, behavioural, classify};
 use crate::shared::openapi::{self, pointer::follow, pointer::join, pointer::ref_name};
 
 /// One classified change.
@@ -24,6 +24,38 @@ pub struct Change {
     pub pointer: String,
     /// One line for a reviewer.
     pub message: String,
+    /// Where inside the operation (`response 200`, `request body`, `callback \`x\` body`), or
+    /// empty: `message` without it is the same for every place the change applies to.
+    pub within: String,
+    /// `true` when no Rust signature changes (the calls behave differently, or only an error
+    /// body or the documentation changes); `false` when the generated types change.
+    pub behaviour_only: bool,
+}
+
+impl Change {
+    /// The change without its place: equal for one change applied at many places (the
+    /// envelope's `code` of every response), so the report can group them.
+    pub fn what(&self) -> &str {
+        self.message[self.within.len()..].trim_start_matches(['.', ':', ' '])
+    }
+}
+
+/// Splits the location prefix (`response 200`, `request body`, `callback `x` body`) off a
+/// message; returns its length.
+fn within_len(message: &str) -> usize {
+    if let Some(rest) = message.strip_prefix("response ") {
+        let code = rest.find(['.', ':', ' ', '[', '{']).unwrap_or(rest.len());
+        return "response ".len() + code;
+    }
+    if message.starts_with("request body") {
+        return "request body".len();
+    }
+    if message.starts_with("callback `")
+        && let Some(end) = message.find("` body")
+    {
+        return end + "` body".len();
+    }
+    0
 }
 
 /// Compares `old` and `new`; the result is sorted and free of duplicates.
@@ -42,17 +74,20 @@ pub fn diff(old: &Value, new: &Value) -> Vec<Change> {
     out
 }
 
-struct Cx<'a> {
-    old: &'a Value,
-    new: &'a Value,
+/// The comparison in progress: both documents and the changes found so far.
+pub(super) struct Cx<'a> {
+    pub(super) old: &'a Value,
+    pub(super) new: &'a Value,
     out: Vec<Change>,
 }
 
 /// Where the change being reported belongs.
 #[derive(Clone)]
-struct Site {
+pub(super) struct Site {
     product: String,
     operation: Option<String>,
+    /// Inside an error response: its body decodes into `Error::Api`, no generated type.
+    error_body: bool,
 }
 
 impl Site {
@@ -60,6 +95,14 @@ impl Site {
         Site {
             product: "(global)".into(),
             operation: None,
+            error_body: false,
+        }
+    }
+    fn of(op: &Op) -> Self {
+        Site {
+            product: op.tag(),
+            operation: Some(op.label()),
+            error_body: false,
         }
     }
 }
@@ -176,6 +219,9 @@ fn type_shape(doc: &Value, schema: &Value) -> String {
         return t.to_string();
     }
     for key in ["oneOf", "anyOf", "allOf"] {
+        if key == "oneOf" && required_lists(schema).is_some() {
+            continue;
+        }
         if let Some(list) = schema.get(key).and_then(Value::as_array) {
             let scalar = list.iter().all(|s| {
                 let s = follow(doc, s);
@@ -200,6 +246,24 @@ fn type_shape(doc: &Value, schema: &Value) -> String {
         return "object".into();
     }
     String::new()
+}
+
+/// The property lists of a `oneOf` whose members only list `required` properties (`oneOf:
+/// [{required: [alias]}, {required: [id]}]`): a constraint on the object, not a choice of types.
+pub(super) fn required_lists(schema: &Value) -> Option<BTreeSet<Vec<String>>> {
+    let list = schema.get("oneOf")?.as_array()?;
+    let constraint_only = |m: &Value| {
+        m.as_object()
+            .is_some_and(|o| o.contains_key("required") && o.keys().all(|k| k == "required"))
+    };
+    if list.is_empty() || !list.iter().all(constraint_only) {
+        return None;
+    }
+    Some(
+        list.iter()
+            .map(|m| required_set(m).into_iter().collect())
+            .collect(),
+    )
 }
 
 fn enum_values(schema: &Value) -> Option<Vec<String>> {
@@ -296,6 +360,23 @@ fn collect_parameters<'v>(doc: &'v Value, op: &Op<'v>) -> BTreeMap<String, (&'v 
         .collect()
 }
 
+/// A callback's `METHOD expression` pairs, sorted: where and how the platform pushes the event.
+fn callback_shape(cb: &Value) -> Vec<String> {
+    let mut out: Vec<String> = cb
+        .as_object()
+        .into_iter()
+        .flatten()
+        .flat_map(|(expr, item)| {
+            item.as_object()
+                .into_iter()
+                .flatten()
+                .map(move |(m, _)| format!("{} {expr}", m.to_uppercase()))
+        })
+        .collect();
+    out.sort();
+    out
+}
+
 /// How messages name a parameter: its location, then its name in backticks.
 fn parameter_name(p: &Value) -> String {
     format!(
@@ -325,7 +406,7 @@ fn defining_pointer(o: &Value, n: &Value, ptr: &str) -> String {
 }
 
 impl<'a> Cx<'a> {
-    fn push(
+    pub(super) fn push(
         &mut self,
         site: &Site,
         kind: ChangeKind,
@@ -339,7 +420,9 @@ impl<'a> Cx<'a> {
             operation: site.operation.clone(),
             kind,
             pointer,
+            within: message[..within_len(&message)].to_string(),
             message,
+            behaviour_only: site.error_body || behavioural(kind),
         });
     }
 
@@ -478,10 +561,7 @@ impl<'a> Cx<'a> {
                 .get(old_op.id())
                 .filter(|n| !old_by_key.contains_key(&n.key()))
             {
-                let site = Site {
-                    product: moved.tag(),
-                    operation: Some(moved.label()),
-                };
+                let site = Site::of(moved);
                 self.push(
                     &site,
                     ChangeKind::OperationMoved,
@@ -498,10 +578,7 @@ impl<'a> Cx<'a> {
                 );
                 self.operation_pair(old_op, moved);
             } else {
-                let site = Site {
-                    product: old_op.tag(),
-                    operation: Some(old_op.label()),
-                };
+                let site = Site::of(old_op);
                 self.push(
                     &site,
                     ChangeKind::OperationRemoved,
@@ -519,10 +596,7 @@ impl<'a> Cx<'a> {
                 .get(new_op.id())
                 .is_some_and(|o| !new_by_key.contains_key(&o.key()));
             if !moved_here {
-                let site = Site {
-                    product: new_op.tag(),
-                    operation: Some(new_op.label()),
-                };
+                let site = Site::of(new_op);
                 self.push(
                     &site,
                     ChangeKind::OperationAdded,
@@ -536,10 +610,7 @@ impl<'a> Cx<'a> {
 
     /// Compares one operation present on both sides, step by step.
     fn operation_pair(&mut self, o: &Op<'a>, n: &Op<'a>) {
-        let site = Site {
-            product: n.tag(),
-            operation: Some(n.label()),
-        };
+        let site = Site::of(n);
         let ptr = n.pointer();
         self.operation_identity(&site, o, n, &ptr);
         self.operation_path_inferred(&site, o, n, &ptr);
@@ -549,6 +620,7 @@ impl<'a> Cx<'a> {
         self.request_body(&site, o, n, &ptr);
         self.responses(&site, o, n, &ptr);
         self.callbacks(&site, o, n, &ptr);
+        self.operation_extensions(&site, (o.op, n.op), (&o.method, &n.method), &ptr);
     }
 
     /// Reports a changed operationId and a changed product (first tag).
@@ -588,7 +660,7 @@ impl<'a> Cx<'a> {
                 None,
                 ptr.to_string(),
                 format!(
-                    "path confirmed (x-source: {})",
+                    "path confirmed (x-source `{}`)",
                     n.op.get("x-source").and_then(Value::as_str).unwrap_or("?")
                 ),
             ),
@@ -655,15 +727,34 @@ impl<'a> Cx<'a> {
         }
     }
 
-    /// Compares the bodies of the callbacks (webhook pushes) both sides declare. The platform
-    /// sends them and the `webhook` module parses them, so they are judged as responses.
-    /// A callback added or removed as a whole is not reported (no rule for it yet).
+    /// Compares the callbacks (webhook pushes) as whole events: added, removed, or pushed to
+    /// another expression or method; then the bodies of the events both sides declare. The
+    /// platform sends them and the `webhook` module parses them, so they are judged as responses.
     fn callbacks(&mut self, site: &Site, o: &Op<'a>, n: &Op<'a>, ptr: &str) {
         let (oc, nc) = (members(o.op, "callbacks"), members(n.op, "callbacks"));
+        let cbs = join(ptr, "callbacks");
         for (name, ocb) in oc {
-            let Some(ncb) = nc.get(name) else { continue };
+            let Some(ncb) = nc.get(name) else {
+                let at = join(&join(&o.pointer(), "callbacks"), name);
+                self.push(
+                    site,
+                    ChangeKind::CallbackRemoved,
+                    None,
+                    at,
+                    format!("callback `{name}` removed"),
+                );
+                continue;
+            };
             let (ocb, ncb) = (follow(self.old, ocb), follow(self.new, ncb));
-            let cbptr = join(&join(ptr, "callbacks"), name);
+            let cbptr = join(&cbs, name);
+            if callback_shape(ocb) != callback_shape(ncb) {
+                let (a, b) = (
+                    callback_shape(ocb).join(", "),
+                    callback_shape(ncb).join(", "),
+                );
+                let msg = format!("callback `{name}`: pushed as {a} → {b}");
+                self.push(site, ChangeKind::CallbackChanged, None, cbptr.clone(), msg);
+            }
             for (expr, oitem) in ocb.as_object().into_iter().flatten() {
                 let Some(nitem) = ncb.get(expr) else { continue };
                 for (method, oop) in oitem.as_object().into_iter().flatten() {
@@ -680,6 +771,16 @@ impl<'a> Cx<'a> {
                     }
                 }
             }
+        }
+        for name in nc.keys().filter(|k| !oc.contains_key(*k)) {
+            let at = join(&cbs, name);
+            self.push(
+                site,
+                ChangeKind::CallbackAdded,
+                None,
+                at,
+                format!("callback `{name}` added"),
+            );
         }
     }
 
@@ -741,6 +842,7 @@ impl<'a> Cx<'a> {
             ),
             _ => {}
         }
+        self.parameter_extensions(site, (op_, np), nptr, &parameter_name(np));
         let group = |p: &Value| p.get("x-filter-group").cloned();
         if group(op_) != group(np) {
             self.push(
@@ -857,42 +959,57 @@ impl<'a> Cx<'a> {
         }
     }
 
+    /// Compares the responses by status code, error ones like success ones (their bodies decode
+    /// into `Error::Api`, so a change there alters what callers read from it, not a Rust type).
+    /// A code removed while its range (`500` → `5XX`) appears is compared with the range.
     fn responses(&mut self, site: &Site, o: &Op<'a>, n: &Op<'a>, ptr: &str) {
         let (or, nr) = (members(o.op, "responses"), members(n.op, "responses"));
         let rptr = join(ptr, "responses");
         for (code, oresp) in or {
-            let cptr = join(&rptr, code);
-            match nr.get(code) {
-                None => {
-                    let success = code.starts_with('2');
-                    let kind = if success {
-                        ChangeKind::SuccessStatusCodeRemoved
-                    } else {
-                        ChangeKind::ErrorStatusCodeRemoved
-                    };
-                    self.push(
-                        site,
-                        kind,
-                        Some(Direction::Response),
-                        join(&join(&o.pointer(), "responses"), code),
-                        format!("status {code} removed"),
-                    );
-                }
-                Some(nresp) => {
-                    let (oresp, nresp) = (follow(self.old, oresp), follow(self.new, nresp));
-                    // Error bodies all decode into `Error::Api`; only success bodies shape Rust types.
-                    if code.starts_with('2') {
-                        self.content(
-                            site,
-                            Direction::Response,
-                            oresp,
-                            nresp,
-                            &cptr,
-                            &format!("response {code}"),
-                        );
-                    }
-                }
+            let range = format!("{}XX", &code[..1.min(code.len())]);
+            let (ncode, nresp) = match nr.get(code) {
+                Some(r) => (code.as_str(), Some(r)),
+                None => (
+                    range.as_str(),
+                    nr.get(&range).filter(|_| !or.contains_key(&range)),
+                ),
+            };
+            if ncode != code || nresp.is_none() {
+                let kind = if code.starts_with('2') {
+                    ChangeKind::SuccessStatusCodeRemoved
+                } else {
+                    ChangeKind::ErrorStatusCodeRemoved
+                };
+                self.push(
+                    site,
+                    kind,
+                    Some(Direction::Response),
+                    join(&join(&o.pointer(), "responses"), code),
+                    format!("status {code} removed"),
+                );
             }
+            let Some(nresp) = nresp else { continue };
+            let (oresp, nresp) = (follow(self.old, oresp), follow(self.new, nresp));
+            let site = &Site {
+                error_body: !code.starts_with('2'),
+                ..site.clone()
+            };
+            let cptr = join(&rptr, ncode);
+            self.inferred_mark(
+                site,
+                Some(Direction::Response),
+                (oresp, nresp),
+                &cptr,
+                &format!("response {code}"),
+            );
+            self.content(
+                site,
+                Direction::Response,
+                oresp,
+                nresp,
+                &cptr,
+                &format!("response {code}"),
+            );
         }
         for code in nr.keys().filter(|c| !or.contains_key(*c)) {
             self.push(
@@ -945,6 +1062,8 @@ impl<'a> Cx<'a> {
         }
         self.schema_format(site, dir, os, ns, ptr, what);
         self.schema_enum(site, dir, os, ns, ptr, what);
+        self.schema_extensions(site, dir, (os, ns), ptr, what);
+        self.required_alternatives(site, dir, (os, ns), ptr, what);
         self.schema_containers(site, dir, os, ns, ptr, what, seen);
         self.schema_compositions(site, dir, os, ns, ptr, what, seen);
         self.properties(site, dir, os, ns, ptr, what, seen);
@@ -998,9 +1117,15 @@ impl<'a> Cx<'a> {
                     );
                 }
                 for v in b.iter().filter(|v| !a.contains(v)) {
+                    // The generator names the variant `UnknownValue`: `Unknown` is the catch-all.
+                    let catch_all = v.trim_matches('"').eq_ignore_ascii_case("unknown");
                     self.push(
                         site,
-                        ChangeKind::EnumValueAdded,
+                        if catch_all {
+                            ChangeKind::EnumValueAddedNamedLikeCatchAll
+                        } else {
+                            ChangeKind::EnumValueAdded
+                        },
                         Some(dir),
                         join(ptr, "enum"),
                         format!("{what}: enum value {v} added"),
@@ -1082,7 +1207,9 @@ impl<'a> Cx<'a> {
             if let (Some(ol), Some(nl)) = (
                 os.get(key).and_then(Value::as_array),
                 ns.get(key).and_then(Value::as_array),
-            ) {
+            ) && required_lists(os).is_none()
+                && required_lists(ns).is_none()
+            {
                 self.variants(site, dir, (ol, nl), key, ptr, what, seen);
                 let disc = |s: &Value| {
                     s.get("discriminator")
@@ -1103,18 +1230,51 @@ impl<'a> Cx<'a> {
             os.get("allOf").and_then(Value::as_array),
             ns.get("allOf").and_then(Value::as_array),
         ) {
-            for (i, (a, b)) in ol.iter().zip(nl.iter()).enumerate() {
-                self.schema(
+            self.all_of(site, dir, (ol, nl), ptr, what, seen);
+        }
+    }
+
+    /// Compares `allOf` members matched by title, `$ref` name or position: members added and
+    /// removed, and the members both sides have.
+    #[allow(clippy::too_many_arguments)]
+    fn all_of(
+        &mut self,
+        site: &Site,
+        dir: Direction,
+        lists: (&Vec<Value>, &Vec<Value>),
+        ptr: &str,
+        what: &str,
+        seen: &mut HashSet<(String, String)>,
+    ) {
+        let (old_doc, new_doc) = (self.old, self.new);
+        let (om, nm) = (
+            variant_labels(old_doc, lists.0),
+            variant_labels(new_doc, lists.1),
+        );
+        let lptr = join(ptr, "allOf");
+        for (name, (oi, ov)) in &om {
+            match nm.get(name) {
+                None => self.push(
                     site,
-                    dir,
-                    a,
-                    b,
-                    &join(&join(ptr, "allOf"), &i.to_string()),
-                    what,
-                    true,
-                    seen,
-                );
+                    ChangeKind::AllOfMemberRemoved,
+                    Some(dir),
+                    join(&lptr, &oi.to_string()),
+                    format!("{what}: allOf member `{name}` removed"),
+                ),
+                Some((ni, nv)) => {
+                    let at = join(&lptr, &ni.to_string());
+                    self.schema(site, dir, ov, nv, &at, what, true, seen)
+                }
             }
+        }
+        for (name, (ni, _)) in nm.iter().filter(|(k, _)| !om.contains_key(*k)) {
+            self.push(
+                site,
+                ChangeKind::AllOfMemberAdded,
+                Some(dir),
+                join(&lptr, &ni.to_string()),
+                format!("{what}: allOf member `{name}` added"),
+            );
         }
     }
 

@@ -108,6 +108,31 @@ pub enum ChangeKind {
     OneOfVariantAdded,
     OneOfVariantRemoved,
     DiscriminatorChanged,
+    RequiredAlternativesAdded,
+    RequiredAlternativesRemoved,
+    RequiredAlternativesChanged,
+    AllOfMemberAdded,
+    AllOfMemberRemoved,
+    EnumValueAddedNamedLikeCatchAll,
+    CallbackAdded,
+    CallbackRemoved,
+    CallbackChanged,
+    IdempotentBecameTrue,
+    IdempotentBecameFalse,
+    RateLimitAdded,
+    RateLimitRemoved,
+    RateLimitChanged,
+    SecretAdded,
+    SecretRemoved,
+    ExactlyOneOfAdded,
+    ExactlyOneOfRemoved,
+    ExactlyOneOfChanged,
+    EnumVarnamesChanged,
+    UntaggedChanged,
+    LenientScalarChanged,
+    RustTypeChanged,
+    PaginationChanged,
+    InferredMarkChanged,
 }
 
 /// One row of the rule table.
@@ -397,6 +422,156 @@ pub const RULES: &[Rule] = &[
         response: B,
         why: "variants are told apart differently on the wire",
     },
+    Rule {
+        kind: K::RequiredAlternativesAdded,
+        request: B,
+        response: N,
+        why: "a `oneOf` of `required` lists: a body must carry exactly one of the properties (validators refuse none or both); the Rust side follows `x-exactly-one-of`",
+    },
+    Rule {
+        kind: K::RequiredAlternativesRemoved,
+        request: N,
+        response: B,
+        why: "the exactly-one guarantee goes: a response may now carry none or both of the properties",
+    },
+    Rule {
+        kind: K::RequiredAlternativesChanged,
+        request: B,
+        response: B,
+        why: "the properties a body must carry exactly one of changed",
+    },
+    Rule {
+        kind: K::AllOfMemberAdded,
+        request: N,
+        response: N,
+        why: "the model gains the member's properties (each property is reported on its own: a required one is breaking)",
+    },
+    Rule {
+        kind: K::AllOfMemberRemoved,
+        request: B,
+        response: B,
+        why: "the model loses the member's properties: their fields disappear",
+    },
+    Rule {
+        kind: K::EnumValueAddedNamedLikeCatchAll,
+        request: N,
+        response: N,
+        why: "a new variant `UnknownValue` (the catch-all keeps the name `Unknown`): the wire value `UNKNOWN` stops landing in `Unknown(..)`",
+    },
+    Rule {
+        kind: K::CallbackAdded,
+        request: N,
+        response: N,
+        why: "the platform may push a new event to your webhook URL",
+    },
+    Rule {
+        kind: K::CallbackRemoved,
+        request: B,
+        response: B,
+        why: "the platform stops pushing the event: code waiting for it never hears of it",
+    },
+    Rule {
+        kind: K::CallbackChanged,
+        request: B,
+        response: B,
+        why: "the event is pushed to another URL expression or with another HTTP method",
+    },
+    Rule {
+        kind: K::IdempotentBecameTrue,
+        request: B,
+        response: B,
+        why: "`x-idempotent` → true: the client starts retrying the call on 5xx, 429 and timeouts, so a call with an effect (a send, a charge, an OTP check) may run twice",
+    },
+    Rule {
+        kind: K::IdempotentBecameFalse,
+        request: N,
+        response: N,
+        why: "`x-idempotent` → false: the client stops retrying the call; a transient failure reaches the caller as an error",
+    },
+    Rule {
+        kind: K::RateLimitAdded,
+        request: N,
+        response: N,
+        why: "`x-rate-limit` added: `RateLimitLayer` paces the calls to the documented limit",
+    },
+    Rule {
+        kind: K::RateLimitRemoved,
+        request: N,
+        response: N,
+        why: "`x-rate-limit` removed: the client stops pacing the calls (the server may answer 429)",
+    },
+    Rule {
+        kind: K::RateLimitChanged,
+        request: N,
+        response: N,
+        why: "`x-rate-limit` changed: `RateLimitLayer` paces the calls to the new limit",
+    },
+    Rule {
+        kind: K::SecretAdded,
+        request: N,
+        response: N,
+        why: "`x-secret` added: the value is redacted in `Debug` output, logs and drift reports",
+    },
+    Rule {
+        kind: K::SecretRemoved,
+        request: B,
+        response: B,
+        why: "`x-secret` removed: the value (a password, an OTP, a token) starts appearing in `Debug` output, logs and drift reports",
+    },
+    Rule {
+        kind: K::ExactlyOneOfAdded,
+        request: B,
+        response: B,
+        why: "`x-exactly-one-of` added: the properties' fields and setters are replaced by one required choice (`TemplateRef::Alias(..)` or `TemplateRef::Id(..)`)",
+    },
+    Rule {
+        kind: K::ExactlyOneOfRemoved,
+        request: B,
+        response: B,
+        why: "`x-exactly-one-of` removed: the choice type disappears; the properties come back as fields",
+    },
+    Rule {
+        kind: K::ExactlyOneOfChanged,
+        request: B,
+        response: B,
+        why: "`x-exactly-one-of` changed: the choice type or its field is renamed, or its alternatives change",
+    },
+    Rule {
+        kind: K::EnumVarnamesChanged,
+        request: B,
+        response: B,
+        why: "`x-enum-varnames` changed: Rust variants of the enum are renamed",
+    },
+    Rule {
+        kind: K::UntaggedChanged,
+        request: B,
+        response: B,
+        why: "`x-untagged` changed: the oneOf's variants are told apart differently when decoding (first shape that fits vs their properties)",
+    },
+    Rule {
+        kind: K::LenientScalarChanged,
+        request: B,
+        response: B,
+        why: "`x-lenient-scalar` changed: the value's Rust type moves between `StringOrNumber` and a plain scalar",
+    },
+    Rule {
+        kind: K::RustTypeChanged,
+        request: B,
+        response: B,
+        why: "`x-rust-type` changed: the value's Rust type becomes (or stops being) a type of another crate",
+    },
+    Rule {
+        kind: K::PaginationChanged,
+        request: B,
+        response: B,
+        why: "`x-pagination` changed: the `items()`/`pages()` streams read another parameter",
+    },
+    Rule {
+        kind: K::InferredMarkChanged,
+        request: I,
+        response: I,
+        why: "`x-inferred` added, removed or reworded: the \"Inferred\" warning box of the rustdoc changes",
+    },
 ];
 
 /// The severity of `kind` in `direction` (changes without a direction use the request column).
@@ -409,6 +584,41 @@ pub fn classify(kind: ChangeKind, direction: Option<Direction>) -> Severity {
         // unlisted kind must never be reported as harmless.
         (None, _) => Severity::Breaking,
     }
+}
+
+/// Changes that keep every Rust signature: calls go elsewhere or behave differently, or only
+/// the documentation changes. `cargo xtask compile-proof` expects the user crate to compile.
+pub fn behavioural(kind: ChangeKind) -> bool {
+    use ChangeKind as K;
+    matches!(
+        kind,
+        K::OperationMoved
+            | K::ServerChanged
+            | K::ServerRemoved
+            | K::SecuritySchemeRemoved
+            | K::SecuritySchemeChanged
+            | K::SecurityRequirementChanged
+            | K::SuccessStatusCodeRemoved
+            | K::ContentTypeRemoved
+            | K::FormatChanged
+            | K::RequiredAlternativesAdded
+            | K::RequiredAlternativesRemoved
+            | K::RequiredAlternativesChanged
+            | K::CallbackAdded
+            | K::CallbackRemoved
+            | K::CallbackChanged
+            | K::IdempotentBecameTrue
+            | K::IdempotentBecameFalse
+            | K::RateLimitAdded
+            | K::RateLimitRemoved
+            | K::RateLimitChanged
+            | K::SecretAdded
+            | K::SecretRemoved
+            | K::UntaggedChanged
+            | K::InferredMarkChanged
+            | K::PathConfirmed
+            | K::PathBecameInferred
+    )
 }
 
 /// The rule table as Markdown, for the README.
@@ -445,7 +655,7 @@ mod tests {
         // The last variant's discriminant + 1 is the number of variants.
         assert_eq!(
             kinds.len(),
-            ChangeKind::DiscriminatorChanged as usize + 1,
+            ChangeKind::InferredMarkChanged as usize + 1,
             "a kind has no rule"
         );
     }
