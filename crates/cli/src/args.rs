@@ -38,7 +38,11 @@ pub enum Command {
 pub struct StoreArgs {
     /// The outbox: `sqlite:PATH` (one machine) or `postgres://user@host/db` (many machines;
     /// the password from the URL or PGPASSWORD; never printed).
-    #[arg(long, env = "QIKBERRY_OUTBOX_STORE", default_value = "sqlite:qikberry-outbox.db")]
+    #[arg(
+        long,
+        env = "QIKBERRY_OUTBOX_STORE",
+        default_value = "sqlite:qikberry-outbox.db"
+    )]
     pub store: String,
 }
 
@@ -92,7 +96,11 @@ pub struct ResumeArgs {
 #[derive(Debug, Clone, Args)]
 pub struct StatusArgs {
     /// A campaign's counts per state.
-    #[arg(long, conflicts_with = "reference", required_unless_present = "reference")]
+    #[arg(
+        long,
+        conflicts_with = "reference",
+        required_unless_present = "reference"
+    )]
     pub campaign: Option<String>,
     /// One message, by the reference it was enqueued with.
     #[arg(long)]
@@ -146,7 +154,12 @@ pub struct RunArgs {
     pub rate: Option<f64>,
     /// Shares `--rate` with every process using the same Redis (`redis://[:password@]host/db`)
     /// instead of pacing this process alone.
-    #[arg(long, env = "QIKBERRY_REDIS_URL", requires = "rate", hide_env_values = true)]
+    #[arg(
+        long,
+        env = "QIKBERRY_REDIS_URL",
+        requires = "rate",
+        hide_env_values = true
+    )]
     pub redis: Option<String>,
     /// The Redis key of the shared rate (every process sharing it names it alike).
     #[arg(long, default_value = "qikberry:outbox:rate")]
@@ -185,7 +198,9 @@ fn parse_rate(s: &str) -> Result<f64, String> {
     let n = s.strip_suffix("/s").unwrap_or(s).trim();
     match n.parse::<f64>() {
         Ok(r) if r.is_finite() && r > 0.0 => Ok(r),
-        _ => Err(format!("`{s}`: expected a positive number per second, like 200/s")),
+        _ => Err(format!(
+            "`{s}`: expected a positive number per second, like 200/s"
+        )),
     }
 }
 

@@ -31,10 +31,15 @@ pub struct Counts {
 impl Counts {
     /// The counts of a store summary.
     pub fn of(s: &Summary) -> Counts {
-        let failed = [State::Failed, State::Expired, State::Rejected, State::Undeliverable]
-            .into_iter()
-            .map(|st| s.get(st))
-            .sum::<u64>();
+        let failed = [
+            State::Failed,
+            State::Expired,
+            State::Rejected,
+            State::Undeliverable,
+        ]
+        .into_iter()
+        .map(|st| s.get(st))
+        .sum::<u64>();
         let delivered = s.get(State::Delivered);
         let awaiting = s.get(State::Submitted);
         let refused = s.get(State::Refused);

@@ -55,7 +55,9 @@ pub fn read(path: &Path, format: Format, from: Option<&str>) -> Result<Vec<NewMe
     let mut seen = HashSet::new();
     let mut out = Vec::with_capacity(rows.len());
     for (line, row) in rows {
-        out.push(message(line, row, from, &mut seen).map_err(|e| format!("{}: {e}", path.display()))?);
+        out.push(
+            message(line, row, from, &mut seen).map_err(|e| format!("{}: {e}", path.display()))?,
+        );
     }
     Ok(out)
 }
@@ -66,12 +68,19 @@ fn message(
     default_from: Option<&str>,
     seen: &mut HashSet<String>,
 ) -> Result<NewMessage, String> {
-    let required = [("reference", &row.reference), ("to", &row.to), ("text", &row.text)];
+    let required = [
+        ("reference", &row.reference),
+        ("to", &row.to),
+        ("text", &row.text),
+    ];
     if let Some((field, _)) = required.iter().find(|(_, v)| v.trim().is_empty()) {
         return Err(format!("line {line}: `{field}` is empty"));
     }
     if !seen.insert(row.reference.clone()) {
-        return Err(format!("line {line}: reference `{}` appears twice", row.reference));
+        return Err(format!(
+            "line {line}: reference `{}` appears twice",
+            row.reference
+        ));
     }
     let from = match row.from.filter(|f| !f.is_empty()) {
         Some(f) => f,
@@ -88,7 +97,9 @@ fn message(
 }
 
 fn read_csv(file: std::fs::File) -> Result<Vec<(u64, Row)>, String> {
-    let mut reader = csv::ReaderBuilder::new().trim(csv::Trim::Headers).from_reader(file);
+    let mut reader = csv::ReaderBuilder::new()
+        .trim(csv::Trim::Headers)
+        .from_reader(file);
     let headers = reader
         .headers()
         .map_err(|e| format!("line 1: {}", csv_error(&e)))?
@@ -147,7 +158,10 @@ mod tests {
 
     #[test]
     fn csv_with_quotes_and_default_sender() {
-        let p = file("a.csv", "reference,to,text\nr1,9199,\"Hi, there\"\nr2,9198,Bye\n");
+        let p = file(
+            "a.csv",
+            "reference,to,text\nr1,9199,\"Hi, there\"\nr2,9198,Bye\n",
+        );
         let m = read(&p, Format::Csv, Some("QIK")).unwrap();
         assert_eq!(m.len(), 2);
         assert_eq!(m[0].message.text, "Hi, there");
@@ -159,7 +173,10 @@ mod tests {
         let p = file("b.csv", "reference,to,text\nr1,9199,Hi\nr2,,Bye\n");
         let e = read(&p, Format::Csv, Some("QIK")).unwrap_err();
         assert!(e.contains("line 3") && e.contains("`to`"), "{e}");
-        let p = file("c.jsonl", "{\"reference\":\"r1\",\"to\":\"1\",\"text\":\"x\",\"from\":\"A\"}\n{\"reference\":\"r1\",\"to\":\"1\",\"text\":\"y\",\"from\":\"A\"}\n");
+        let p = file(
+            "c.jsonl",
+            "{\"reference\":\"r1\",\"to\":\"1\",\"text\":\"x\",\"from\":\"A\"}\n{\"reference\":\"r1\",\"to\":\"1\",\"text\":\"y\",\"from\":\"A\"}\n",
+        );
         let e = read(&p, Format::Jsonl, None).unwrap_err();
         assert!(e.contains("line 2") && e.contains("twice"), "{e}");
         let p = file("d.jsonl", "{\"reference\":\"r1\",\"text\":\"x\"}\n");
@@ -175,6 +192,9 @@ mod tests {
         assert_eq!(format_of(Path::new("a.CSV"), None), Ok(Format::Csv));
         assert_eq!(format_of(Path::new("a.ndjson"), None), Ok(Format::Jsonl));
         assert!(format_of(Path::new("a.txt"), None).is_err());
-        assert_eq!(format_of(Path::new("a.txt"), Some(Format::Csv)), Ok(Format::Csv));
+        assert_eq!(
+            format_of(Path::new("a.txt"), Some(Format::Csv)),
+            Ok(Format::Csv)
+        );
     }
 }

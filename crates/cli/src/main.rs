@@ -49,7 +49,10 @@ use args::{Cli, Command, RunArgs, SendArgs};
 
 fn main() {
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(r) => r,
         Err(e) => fail(&format!("cannot start the runtime: {e}")),
     };
@@ -69,15 +72,23 @@ async fn dispatch(command: Command) -> Result<i32, String> {
         Command::Send(args) => send(args).await,
         Command::Resume(args) => {
             let outbox = store::open(&args.run.store.store).await?;
-            let total = outbox.summary(Some(&args.campaign)).await.map_err(|e| e.to_string())?;
+            let total = outbox
+                .summary(Some(&args.campaign))
+                .await
+                .map_err(|e| e.to_string())?;
             if total.total() == 0 {
-                return Err(format!("no campaign named `{}` in this store", args.campaign));
+                return Err(format!(
+                    "no campaign named `{}` in this store",
+                    args.campaign
+                ));
             }
             work(&outbox, &args.campaign, &args.run).await
         }
         Command::Status(args) => {
             let outbox = store::open(&args.store.store).await?;
-            status::show(&outbox, &args).await.map(|()| summary::EXIT_DONE)
+            status::show(&outbox, &args)
+                .await
+                .map(|()| summary::EXIT_DONE)
         }
     }
 }

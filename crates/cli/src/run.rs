@@ -36,7 +36,13 @@ pub async fn run(outbox: &Outbox, campaign: &str, args: &RunArgs) -> Result<Fini
     let limiter = limiter(args).await?;
     let sending = Sending::connect(args, outbox, campaign, limiter).await?;
     let workers: Vec<Arc<Worker>> = (0..args.workers)
-        .map(|i| Arc::new(Worker::new(outbox, sending.transport.clone(), config(args, &sending, i))))
+        .map(|i| {
+            Arc::new(Worker::new(
+                outbox,
+                sending.transport.clone(),
+                config(args, &sending, i),
+            ))
+        })
         .collect();
     let mut tasks = JoinSet::new();
     for w in &workers {
@@ -60,13 +66,21 @@ pub async fn run(outbox: &Outbox, campaign: &str, args: &RunArgs) -> Result<Fini
     }
     let elapsed = start.elapsed();
     sending.close(DRAIN).await;
-    let summary = outbox.summary(Some(campaign)).await.map_err(|e| e.to_string())?;
+    let summary = outbox
+        .summary(Some(campaign))
+        .await
+        .map_err(|e| e.to_string())?;
     progress.update(&Counts::of(&summary));
     progress.finish();
     if let Some(e) = failure {
         return Err(e);
     }
-    Ok(Finished { report, summary, elapsed, interrupted: watched == Ok(true) })
+    Ok(Finished {
+        report,
+        summary,
+        elapsed,
+        interrupted: watched == Ok(true),
+    })
 }
 
 /// Polls the store until the campaign is done (`Ok(false)`), Ctrl-C (`Ok(true)`; a second

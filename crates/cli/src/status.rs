@@ -19,7 +19,10 @@ pub async fn show(outbox: &Outbox, args: &StatusArgs) -> Result<(), String> {
         return Ok(());
     }
     let campaign = args.campaign.as_deref().unwrap_or_default();
-    let summary = outbox.summary(Some(campaign)).await.map_err(|e| e.to_string())?;
+    let summary = outbox
+        .summary(Some(campaign))
+        .await
+        .map_err(|e| e.to_string())?;
     if summary.total() == 0 {
         return Err(format!("no campaign named `{campaign}` in this store"));
     }
@@ -60,14 +63,19 @@ fn message_text(s: &MessageState) -> String {
         s.reference,
         opt(s.campaign.as_deref()),
         s.state,
-        s.status.as_ref().map_or("-".to_owned(), ToString::to_string),
+        s.status
+            .as_ref()
+            .map_or("-".to_owned(), ToString::to_string),
         s.message.to,
         s.attempts,
         opt(s.last_error.as_deref()),
         opt(s.group_id.as_deref()),
     );
     for (i, p) in s.parts.iter().enumerate() {
-        let status = p.status.as_ref().map_or("-".to_owned(), ToString::to_string);
+        let status = p
+            .status
+            .as_ref()
+            .map_or("-".to_owned(), ToString::to_string);
         out.push_str(&format!("part {}      {} {status}\n", i + 1, p.message_id));
     }
     out

@@ -15,7 +15,11 @@ pub const EXIT_INCOMPLETE: i32 = 2;
 /// The exit code of a finished run.
 pub fn exit_code(f: &Finished) -> i32 {
     let c = Counts::of(&f.summary);
-    if c.unknown + c.queued + c.sending == 0 { EXIT_DONE } else { EXIT_INCOMPLETE }
+    if c.unknown + c.queued + c.sending == 0 {
+        EXIT_DONE
+    } else {
+        EXIT_INCOMPLETE
+    }
 }
 
 /// The messages this run sent per second (accepted, refused or in doubt after a send).

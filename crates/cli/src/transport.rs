@@ -35,14 +35,22 @@ impl Sending {
     ) -> Result<Sending, String> {
         match args.via {
             Via::Rest => {
-                let client = qikberry::Client::from_env().map_err(|e| {
-                    format!("REST client (QIKBERRY_TOKEN, QIKBERRY_HOST): {e}")
-                })?;
+                let client = qikberry::Client::from_env()
+                    .map_err(|e| format!("REST client (QIKBERRY_TOKEN, QIKBERRY_HOST): {e}"))?;
                 let transport: Arc<dyn Transport> = Arc::new(RestTransport::new(client));
                 let statuses = args.wait_final.then(|| {
-                    tokio::spawn(pull_statuses(outbox.clone(), transport.clone(), campaign.to_owned()))
+                    tokio::spawn(pull_statuses(
+                        outbox.clone(),
+                        transport.clone(),
+                        campaign.to_owned(),
+                    ))
                 });
-                Ok(Sending { transport, worker_limiter: limiter, smpp: None, statuses })
+                Ok(Sending {
+                    transport,
+                    worker_limiter: limiter,
+                    smpp: None,
+                    statuses,
+                })
             }
             Via::Smpp => {
                 let client = connect_smpp(args, limiter).await?;
@@ -50,7 +58,12 @@ impl Sending {
                     .events()
                     .map(|events| tokio::spawn(apply_receipts(outbox.clone(), events)));
                 let transport = Arc::new(SmppTransport::new(client.clone()));
-                Ok(Sending { transport, worker_limiter: None, smpp: Some(client), statuses })
+                Ok(Sending {
+                    transport,
+                    worker_limiter: None,
+                    smpp: Some(client),
+                    statuses,
+                })
             }
         }
     }
@@ -70,8 +83,14 @@ async fn connect_smpp(
     args: &RunArgs,
     limiter: Option<Arc<dyn RateLimiter>>,
 ) -> Result<smpp::Client, String> {
-    let addr = args.smpp_addr.as_deref().ok_or("--via smpp needs --smpp-addr host:port")?;
-    let system_id = args.system_id.as_deref().ok_or("--via smpp needs --system-id")?;
+    let addr = args
+        .smpp_addr
+        .as_deref()
+        .ok_or("--via smpp needs --smpp-addr host:port")?;
+    let system_id = args
+        .system_id
+        .as_deref()
+        .ok_or("--via smpp needs --system-id")?;
     let password = std::env::var(SMPP_PASSWORD_VAR)
         .map_err(|_| format!("--via smpp needs the password in {SMPP_PASSWORD_VAR}"))?;
     let mut config = smpp::Config::new(system_id, password, vec![smpp::Server::plain(addr)]);
@@ -101,7 +120,10 @@ const PULL_BATCH: usize = 500;
 /// applies the statuses found.
 async fn pull_statuses(outbox: Outbox, transport: Arc<dyn Transport>, campaign: String) {
     loop {
-        let refs = match outbox.list(State::Submitted, Some(&campaign), PULL_BATCH).await {
+        let refs = match outbox
+            .list(State::Submitted, Some(&campaign), PULL_BATCH)
+            .await
+        {
             Ok(refs) => refs,
             Err(e) => {
                 eprintln!("qikberry-outbox: status pull: {e}");
@@ -112,10 +134,13 @@ async fn pull_statuses(outbox: Outbox, transport: Arc<dyn Transport>, campaign: 
             .for_each_concurrent(PULL_CONCURRENCY, |reference| {
                 let (outbox, transport) = (&outbox, &transport);
                 async move {
-                    let Ok(found) = transport.lookup(&reference).await else { return };
+                    let Ok(found) = transport.lookup(&reference).await else {
+                        return;
+                    };
                     for f in found {
                         if let Some(status) = f.status {
-                            let event = StatusEvent::new(f.message_id, status).reference(&*reference);
+                            let event =
+                                StatusEvent::new(f.message_id, status).reference(&*reference);
                             let _ = outbox.apply(event).await;
                         }
                     }

@@ -40,8 +40,22 @@ fn cli(sandbox: &Sandbox) -> Command {
 /// settled within seconds.
 fn run_flags(store: &str) -> Vec<String> {
     let flags = [
-        "--store", store, "--workers", "2", "--concurrency", "4", "--rate", "400/s",
-        "--lease", "1.5", "--grace", "1.5", "--lookup-interval", "0.3", "--quiet", "--json",
+        "--store",
+        store,
+        "--workers",
+        "2",
+        "--concurrency",
+        "4",
+        "--rate",
+        "400/s",
+        "--lease",
+        "1.5",
+        "--grace",
+        "1.5",
+        "--lookup-interval",
+        "0.3",
+        "--quiet",
+        "--json",
     ];
     flags.iter().map(|s| s.to_string()).collect()
 }
@@ -68,12 +82,31 @@ fn output_within(mut cmd: Command, limit: Duration) -> Output {
     let mut child = Killed(child);
     let started = Instant::now();
     while child.0.try_wait().expect("wait").is_none() {
-        assert!(started.elapsed() < limit, "{cmd:?} still running after {limit:?}");
+        assert!(
+            started.elapsed() < limit,
+            "{cmd:?} still running after {limit:?}"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
-    let mut out = Output { status: child.0.wait().expect("status"), stdout: Vec::new(), stderr: Vec::new() };
-    child.0.stdout.take().expect("piped").read_to_end(&mut out.stdout).expect("stdout");
-    child.0.stderr.take().expect("piped").read_to_end(&mut out.stderr).expect("stderr");
+    let mut out = Output {
+        status: child.0.wait().expect("status"),
+        stdout: Vec::new(),
+        stderr: Vec::new(),
+    };
+    child
+        .0
+        .stdout
+        .take()
+        .expect("piped")
+        .read_to_end(&mut out.stdout)
+        .expect("stdout");
+    child
+        .0
+        .stderr
+        .take()
+        .expect("piped")
+        .read_to_end(&mut out.stderr)
+        .expect("stderr");
     out
 }
 
@@ -101,23 +134,33 @@ fn status(sandbox: &Sandbox, store: &str) -> Value {
 
 /// `GET` on the sandbox, as JSON (plain HTTP/1.0 over loopback).
 fn sandbox_get(sandbox: &Sandbox, path: &str) -> Value {
-    let host = sandbox.var("QIKBERRY_HOST").trim_start_matches("http://").to_owned();
+    let host = sandbox
+        .var("QIKBERRY_HOST")
+        .trim_start_matches("http://")
+        .to_owned();
     let mut s = std::net::TcpStream::connect(&host).expect("connect to the sandbox");
-    s.set_read_timeout(Some(Duration::from_secs(20))).expect("timeout");
+    s.set_read_timeout(Some(Duration::from_secs(20)))
+        .expect("timeout");
     let token = sandbox.var("QIKBERRY_TOKEN");
     write!(s, "GET {path} HTTP/1.0\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n\r\n")
         .expect("write");
     let mut answer = String::new();
     s.read_to_string(&mut answer).expect("read");
     let (head, body) = answer.split_once("\r\n\r\n").expect("an HTTP answer");
-    assert!(head.starts_with("HTTP/1.1 200") || head.starts_with("HTTP/1.0 200"), "{head}");
+    assert!(
+        head.starts_with("HTTP/1.1 200") || head.starts_with("HTTP/1.0 200"),
+        "{head}"
+    );
     serde_json::from_str(body).unwrap_or_else(|e| panic!("{path}: {e}: {body}"))
 }
 
 fn write_csv(dir: &Path) -> PathBuf {
     let mut csv = String::from("reference,to,text\n");
     for i in 0..MESSAGES {
-        csv.push_str(&format!("ref-{i:04},9199{i:08},\"Hello {i}, your code is {}\"\n", 1000 + i));
+        csv.push_str(&format!(
+            "ref-{i:04},9199{i:08},\"Hello {i}, your code is {}\"\n",
+            1000 + i
+        ));
     }
     let path = dir.join("campaign.csv");
     std::fs::write(&path, csv).expect("write the CSV");
@@ -127,8 +170,15 @@ fn write_csv(dir: &Path) -> PathBuf {
 #[test]
 fn a_campaign_killed_midway_and_resumed_reaches_the_platform_exactly_once() {
     let sandbox = Sandbox::start(&[
-        "--quiet", "--seed", "29", "--drop-after-accept", "0.03", "--receipt-delay", "1",
-        "--receipt-fail-rate", "0.1",
+        "--quiet",
+        "--seed",
+        "29",
+        "--drop-after-accept",
+        "0.03",
+        "--receipt-delay",
+        "1",
+        "--receipt-fail-rate",
+        "0.1",
     ]);
     let dir = std::env::temp_dir().join(format!("qikberry-cli-test-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -148,11 +198,15 @@ fn a_campaign_killed_midway_and_resumed_reaches_the_platform_exactly_once() {
         .expect("start send");
     let mut sender = Killed(sender);
     let accepted_at_kill = loop {
-        assert!(started.elapsed() < Duration::from_secs(30), "send never got under way");
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "send never got under way"
+        );
         if let Some(code) = sender.0.try_wait().expect("wait") {
             panic!("send ended before the kill ({code}): the test must kill it midway");
         }
-        let accepted = try_status(&sandbox, &store).map_or(0, |s| s["accepted"].as_u64().unwrap_or(0));
+        let accepted =
+            try_status(&sandbox, &store).map_or(0, |s| s["accepted"].as_u64().unwrap_or(0));
         if accepted >= 200 {
             sender.0.kill().expect("SIGKILL the sender");
             sender.0.wait().expect("reap");
@@ -163,34 +217,61 @@ fn a_campaign_killed_midway_and_resumed_reaches_the_platform_exactly_once() {
     let send_secs = started.elapsed().as_secs_f64();
     let after_kill = status(&sandbox, &store);
     let left = after_kill["accepted"].as_u64().unwrap();
-    assert!(left < MESSAGES as u64, "everything was accepted before the kill: {after_kill}");
+    assert!(
+        left < MESSAGES as u64,
+        "everything was accepted before the kill: {after_kill}"
+    );
     assert_eq!(after_kill["total"], MESSAGES, "{after_kill}");
 
     // Resume until every message has a final status.
     let resumed_at = Instant::now();
     let mut resume = cli(&sandbox);
-    resume.args(["resume", "--campaign", CAMPAIGN, "--wait-final"]).args(run_flags(&store));
+    resume
+        .args(["resume", "--campaign", CAMPAIGN, "--wait-final"])
+        .args(run_flags(&store));
     let out = output_within(resume, Duration::from_secs(60));
     let resume_secs = resumed_at.elapsed().as_secs_f64();
     let summary = json_of(&out);
     assert_eq!(out.status.code(), Some(0), "{summary}");
 
     let stats = sandbox_get(&sandbox, "/__sandbox/stats");
-    let by_ref = stats["accepted_by_custom"].as_object().expect("accepted_by_custom");
+    let by_ref = stats["accepted_by_custom"]
+        .as_object()
+        .expect("accepted_by_custom");
     for i in 0..MESSAGES {
         let reference = format!("ref-{i:04}");
-        assert_eq!(by_ref.get(&reference), Some(&Value::from(1)), "{reference}: {stats}");
+        assert_eq!(
+            by_ref.get(&reference),
+            Some(&Value::from(1)),
+            "{reference}: {stats}"
+        );
     }
     assert_eq!(by_ref.len(), MESSAGES, "{stats}");
-    assert_eq!(stats["duplicates"], serde_json::json!({}), "resent blind: {stats}");
+    assert_eq!(
+        stats["duplicates"],
+        serde_json::json!({}),
+        "resent blind: {stats}"
+    );
     let dropped = stats["sends"]["dropped"].as_u64().unwrap();
-    assert!(dropped > 0, "no send was dropped after accept: the doubt path was not run: {stats}");
+    assert!(
+        dropped > 0,
+        "no send was dropped after accept: the doubt path was not run: {stats}"
+    );
 
     // The summary's counts are what the sandbox saw.
     assert_eq!(summary["total"], MESSAGES);
-    assert_eq!(summary["accepted"], stats["sends"]["messages"], "{summary}\n{stats}");
-    assert_eq!(summary["delivered"], stats["receipts"]["delivered"], "{summary}\n{stats}");
-    assert_eq!(summary["failed"], stats["receipts"]["failed"], "{summary}\n{stats}");
+    assert_eq!(
+        summary["accepted"], stats["sends"]["messages"],
+        "{summary}\n{stats}"
+    );
+    assert_eq!(
+        summary["delivered"], stats["receipts"]["delivered"],
+        "{summary}\n{stats}"
+    );
+    assert_eq!(
+        summary["failed"], stats["receipts"]["failed"],
+        "{summary}\n{stats}"
+    );
     for field in ["unknown", "queued", "refused"] {
         assert_eq!(summary[field], 0, "{field}: {summary}");
     }
