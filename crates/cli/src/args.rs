@@ -41,6 +41,7 @@ pub struct StoreArgs {
     #[arg(
         long,
         env = "QIKBERRY_OUTBOX_STORE",
+        hide_env_values = true,
         default_value = "sqlite:qikberry-outbox.db"
     )]
     pub store: String,
