@@ -38,7 +38,7 @@ const BATCH: u64 = 32;
 const CAMPAIGN: &str = "crash";
 
 /// One test at a time: each starts its own sandbox, store and four workers.
-static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 fn messages() -> usize {
     std::env::var("OUTBOX_CRASH_N")
@@ -306,7 +306,7 @@ async fn kill_until_settled(outbox: &Outbox, workers: &mut Workers, n: usize) ->
 }
 
 async fn crash_test(db: Db, transport: Transport) {
-    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let _serial = SERIAL.lock().await;
     let n = messages();
     let outbox = Outbox::new(db.store.clone());
     let sandbox = Sandbox::start(&["--quiet", "--drop-after-accept", "0.01", "--seed", "29"]);
