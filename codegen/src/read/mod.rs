@@ -3,11 +3,13 @@
 
 mod body;
 mod components;
+mod compose;
 mod extensions;
 mod one_of;
 mod operation;
 mod params;
 mod placement;
+mod recursion;
 mod schema;
 mod view;
 
@@ -49,6 +51,7 @@ pub(crate) fn read(spec: &OpenAPI) -> Result<Api> {
         types: BTreeMap::new(),
         comp: BTreeMap::new(),
         active: Vec::new(),
+        recursive: BTreeMap::new(),
     };
     let mut ops = Vec::new();
     let mut filters: BTreeMap<String, Filter> = BTreeMap::new();
@@ -70,6 +73,7 @@ pub(crate) fn read(spec: &OpenAPI) -> Result<Api> {
         }
     }
     read_unused_components(&mut r)?;
+    recursion::box_cycles(&mut r.types);
     let ops = sorted_ops(ops)?;
     place(r.types, ops, tags, filters, spec.info.title.clone())
 }
