@@ -272,3 +272,15 @@ fn a_one_of_with_a_discriminator_needs_object_variants() {
     assert_eq!(e.pointer, "#/components/schemas/Thing/oneOf/1");
     assert!(e.message.contains("discriminator"), "{e}");
 }
+
+#[test]
+fn a_schema_that_is_only_itself_has_no_rust_type() {
+    let schemas = r#"
+    Thing:
+      allOf:
+        - {$ref: '#/components/schemas/Thing'}
+"#;
+    let e = generate_err(&base(&op_with_body("#/components/schemas/Thing"), schemas));
+    assert_eq!(e.pointer, "#/components/schemas/Thing");
+    assert!(e.message.contains("recursive"), "{e}");
+}

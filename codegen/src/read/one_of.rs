@@ -76,9 +76,9 @@ impl<'a> Reader<'a> {
         for (i, v) in variants.iter().enumerate() {
             all_scalar &= self.is_scalar(v.into(), &format!("{pointer}/{kw}/{i}"))?;
         }
-        let lenient = kw == "anyOf" || ext_true(&s.schema_data.extensions, "x-lenient-scalar");
+        let flagged = ext_true(&s.schema_data.extensions, "x-lenient-scalar");
         if all_scalar {
-            if lenient {
+            if flagged || kw == "anyOf" {
                 let mut has_bool = false;
                 for (i, v) in variants.iter().enumerate() {
                     has_bool |= matches!(
@@ -98,7 +98,7 @@ impl<'a> Reader<'a> {
                 "a oneOf of scalars needs `x-lenient-scalar: true` (it becomes StringOrNumber)",
             );
         }
-        if lenient {
+        if flagged {
             return err(
                 pointer,
                 "`x-lenient-scalar` on a oneOf whose variants are not all strings or numbers",

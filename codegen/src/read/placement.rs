@@ -158,7 +158,13 @@ impl Reach {
 /// The named types an operation's parameters, filter and body use.
 fn request_roots(op: &Op, filters: &BTreeMap<String, Filter>) -> Vec<String> {
     let mut roots = Vec::new();
-    for p in op.path_params.iter().chain(&op.query).chain(&op.page_param) {
+    for p in op
+        .path_params
+        .iter()
+        .chain(&op.query)
+        .chain(&op.page_param)
+        .chain(&op.headers)
+    {
         p.ty.named(&mut roots);
     }
     if let Some(f) = op.filter.as_ref().and_then(|f| filters.get(f)) {

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::ir::{Ty, TypeDef, TypeKind};
 
-/// The named types `def` holds inline (not inside a `Vec` or map).
+/// The named types `def` holds inline (not inside a `Vec`, a map or a `Box`).
 fn inline_edges(def: &TypeDef) -> Vec<&str> {
     fn inline(ty: &Ty) -> Option<&str> {
         match ty {
@@ -19,7 +19,11 @@ fn inline_edges(def: &TypeDef) -> Vec<&str> {
         }
     }
     match &def.kind {
-        TypeKind::Struct(fields) => fields.iter().filter_map(|f| inline(&f.ty)).collect(),
+        TypeKind::Struct(fields) => fields
+            .iter()
+            .filter(|f| !f.boxed)
+            .filter_map(|f| inline(&f.ty))
+            .collect(),
         TypeKind::OneOf(o) => o.variants.iter().filter_map(|v| inline(&v.ty)).collect(),
         TypeKind::Choice(v) => v.iter().filter_map(|(_, _, ty)| inline(ty)).collect(),
         _ => Vec::new(),
@@ -39,9 +43,16 @@ fn reachable<'t>(types: &'t BTreeMap<String, TypeDef>, start: &'t str) -> BTreeS
     seen
 }
 
-/// Marks `boxed` every struct field and oneOf variant whose inline type leads back to the type
-/// that holds it.
+/// Marks `boxed` every struct field whose inline type leads back to the struct that holds it,
+/// then every oneOf variant that still does (a cycle made of oneOfs alone): `Expr::Negation`
+/// stays inline when `Negation.not` is boxed.
 pub(super) fn box_cycles(types: &mut BTreeMap<String, TypeDef>) {
+    box_where(types, true);
+    box_where(types, false);
+}
+
+/// One pass of [`box_cycles`]: struct fields (`structs`) or oneOf variants.
+fn box_where(types: &mut BTreeMap<String, TypeDef>, structs: bool) {
     let cyclic: BTreeSet<String> = types
         .keys()
         .filter(|n| reachable(types, n).contains(n.as_str()))
@@ -69,12 +80,12 @@ pub(super) fn box_cycles(types: &mut BTreeMap<String, TypeDef>) {
             continue;
         }
         match &mut def.kind {
-            TypeKind::Struct(fields) => {
+            TypeKind::Struct(fields) if structs => {
                 for f in fields.iter_mut().filter(|f| !f.flatten) {
                     f.boxed = leads_back(name, &f.ty);
                 }
             }
-            TypeKind::OneOf(o) => {
+            TypeKind::OneOf(o) if !structs => {
                 for v in &mut o.variants {
                     v.boxed = leads_back(name, &v.ty);
                 }

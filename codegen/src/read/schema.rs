@@ -126,11 +126,14 @@ impl<'a> Reader<'a> {
         let result = self.sref(target.into(), &cptr, &rust);
         self.active.pop();
         let ty = result?;
-        if self.recursive.contains_key(name) && ty != Ty::Named(rust.clone()) {
+        if self.recursive.contains_key(name)
+            && (ty != Ty::Named(rust.clone()) || !self.types.contains_key(&rust))
+        {
             return err(
                 &cptr,
-                "a recursive schema must be an object, oneOf, anyOf or allOf (a list or map \
-                 that contains itself has no Rust type)",
+                "a recursive schema must be an object, oneOf, anyOf or allOf with content of \
+                 its own (a list or map that contains itself, or a schema that is only itself, \
+                 has no Rust type)",
             );
         }
         self.comp.insert(name.to_string(), ty.clone());
