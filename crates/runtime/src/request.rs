@@ -408,8 +408,10 @@ mod tests {
 
     #[test]
     fn operation_metadata_decides_idempotency_and_secrets() {
-        let r =
-            Request::for_operation(&CHECK, "verify/check/abc/12%2034".into()).query("pin", "9 9");
+        let r = Request::for_operation(&CHECK, "verify/check/abc/12%2034".into())
+            .query("pin", "9 9")
+            .header("token", "h-1")
+            .header("X-Other", "shown");
         assert!(!r.idempotent, "x-idempotent wins over the method");
         assert_eq!(r.method, Method::GET);
         assert_eq!(r.operation_id, "verify_check_otp");
@@ -419,7 +421,9 @@ mod tests {
                 "12%2034".to_owned(),
                 "12 34".to_owned(),
                 "9 9".to_owned(),
-                "9%209".to_owned()
+                "9%209".to_owned(),
+                "h-1".to_owned(),
+                "h-1".to_owned()
             ]
         );
         assert!(
