@@ -1,19 +1,8 @@
 //! Specs the generator cannot represent are errors that name the JSON pointer of the problem.
 
-fn base(paths: &str, schemas: &str) -> String {
-    format!(
-        r#"
-openapi: 3.0.3
-info: {{title: T, version: "1"}}
-paths:
-{paths}
-components:
-  schemas:
-    Okay: {{type: object, properties: {{id: {{type: string}}}}}}
-{schemas}
-"#
-    )
-}
+mod support;
+
+use support::spec as base;
 
 fn op_with_body(schema_ref: &str) -> String {
     format!(

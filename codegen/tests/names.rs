@@ -16,20 +16,9 @@
 
 use qikberry_codegen::Files;
 
-fn spec(paths: &str, schemas: &str) -> String {
-    format!(
-        r#"
-openapi: 3.0.3
-info: {{title: T, version: "1"}}
-paths:
-{paths}
-components:
-  schemas:
-    Okay: {{type: object, properties: {{id: {{type: string}}}}}}
-{schemas}
-"#
-    )
-}
+mod support;
+
+use support::spec;
 
 const POST_THING: &str = r#"
   /things:

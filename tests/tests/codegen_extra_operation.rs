@@ -58,20 +58,7 @@ async fn codegen_extra_operation_probe(client: &crate::Client) -> Result<(), cra
 
 #[test]
 fn spec_with_extra_operation_compiles_and_exposes_it() {
-    let root = workspace_root();
-    let spec_text = std::fs::read_to_string(root.join("spec/qikberry.yaml")).unwrap();
-    let mut spec: serde_yaml::Value = serde_yaml::from_str(&spec_text).unwrap();
-    let extra: serde_yaml::Value = serde_yaml::from_str(EXTRA_OPERATION).unwrap();
-    let paths = spec
-        .get_mut("paths")
-        .and_then(serde_yaml::Value::as_mapping_mut)
-        .expect("the spec has paths");
-    assert!(
-        paths
-            .insert("/sms/codegen-probes/{probe_id}".into(), extra)
-            .is_none()
-    );
-    let spec: qikberry_codegen::OpenAPI = serde_yaml::from_value(spec).unwrap();
+    let spec = extended_spec("/sms/codegen-probes/{probe_id}", EXTRA_OPERATION, &[]);
     let files = qikberry_codegen::generate(&spec).expect("the extended spec generates");
     let sms = files
         .get(Path::new("src/api/sms/mod.rs"))
@@ -163,22 +150,11 @@ async fn codegen_new_constructs_probe(client: &crate::Client) -> Result<(), crat
 
 #[test]
 fn spec_with_new_constructs_compiles_and_exposes_them() {
-    let root = workspace_root();
-    let spec_text = std::fs::read_to_string(root.join("spec/qikberry.yaml")).unwrap();
-    let mut spec: serde_yaml::Value = serde_yaml::from_str(&spec_text).unwrap();
-    let op: serde_yaml::Value = serde_yaml::from_str(NEW_CONSTRUCTS).unwrap();
-    spec["paths"]
-        .as_mapping_mut()
-        .expect("the spec has paths")
-        .insert("/sms/codegen-constructs/{kind}".into(), op);
-    spec["components"]["schemas"]
-        .as_mapping_mut()
-        .expect("the spec has schemas")
-        .insert(
-            "SmsCodegenNode".into(),
-            serde_yaml::from_str(RECURSIVE_SCHEMA).unwrap(),
-        );
-    let spec: qikberry_codegen::OpenAPI = serde_yaml::from_value(spec).unwrap();
+    let spec = extended_spec(
+        "/sms/codegen-constructs/{kind}",
+        NEW_CONSTRUCTS,
+        &[("SmsCodegenNode", RECURSIVE_SCHEMA)],
+    );
     let files = qikberry_codegen::generate(&spec).expect("the extended spec generates");
     let sms = &files[Path::new("src/api/sms/mod.rs")];
     assert!(sms.contains(".header(\"Idempotency-Key\", &self.idempotency_key)"));
@@ -242,6 +218,28 @@ async fn codegen_fixture_probe(client: &crate::Client) -> Result<(), crate::Erro
     Ok(())
 }
 "#;
+
+/// The real spec with one more path item (`path` → `item`, YAML) and component schemas
+/// (name, YAML); neither may exist already.
+fn extended_spec(path: &str, item: &str, schemas: &[(&str, &str)]) -> qikberry_codegen::OpenAPI {
+    let root = workspace_root();
+    let spec_text = std::fs::read_to_string(root.join("spec/qikberry.yaml")).unwrap();
+    let mut spec: serde_yaml::Value = serde_yaml::from_str(&spec_text).unwrap();
+    let item: serde_yaml::Value = serde_yaml::from_str(item).unwrap();
+    let paths = spec["paths"].as_mapping_mut().expect("the spec has paths");
+    assert!(paths.insert(path.into(), item).is_none(), "{path} is new");
+    for (name, schema) in schemas {
+        let all = spec["components"]["schemas"]
+            .as_mapping_mut()
+            .expect("the spec has schemas");
+        let schema: serde_yaml::Value = serde_yaml::from_str(schema).unwrap();
+        assert!(
+            all.insert((*name).into(), schema).is_none(),
+            "{name} is new"
+        );
+    }
+    serde_yaml::from_value(spec).unwrap()
+}
 
 /// Writes the crate the generator made of `files` (manifest, `lib.rs`, `api/`) into a throw-away
 /// workspace under the target dir, using the real hand-written crates (`crates/`),
