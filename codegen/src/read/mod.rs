@@ -3,6 +3,7 @@
 
 mod body;
 mod components;
+mod compose;
 mod conveniences;
 mod examples;
 mod extensions;
@@ -10,6 +11,7 @@ mod one_of;
 mod operation;
 mod params;
 mod placement;
+mod recursion;
 mod schema;
 mod view;
 
@@ -51,6 +53,7 @@ pub(crate) fn read(spec: &OpenAPI) -> Result<Api> {
         types: BTreeMap::new(),
         comp: BTreeMap::new(),
         active: Vec::new(),
+        recursive: BTreeMap::new(),
     };
     let mut ops = Vec::new();
     let mut filters: BTreeMap<String, Filter> = BTreeMap::new();
@@ -72,6 +75,7 @@ pub(crate) fn read(spec: &OpenAPI) -> Result<Api> {
         }
     }
     read_unused_components(&mut r)?;
+    recursion::box_cycles(&mut r.types);
     let ops = sorted_ops(ops)?;
     let mut api = place(r.types, ops, tags, filters, spec.info.title.clone())?;
     let doc = serde_json::to_value(spec)
