@@ -1,9 +1,10 @@
 //! The sending side: enqueue, claim, lease, record outcomes, give back, expire into doubt,
 //! and settle doubts.
 
+use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
-use super::sql::{Tx, Val, ms, now_ms};
+use super::sql::{Tx, Val, ms, now_ms, values_rows};
 use super::{Accepted, Change, Channel, Claimed, Doubt, Outcome, Resolution, track};
 use crate::error::{Error, Result};
 use crate::message::{Enqueued, Message, NewMessage};
@@ -138,16 +139,40 @@ pub(super) async fn renew<T: Tx>(tx: &mut T, worker: &str, lease: Duration) -> R
     .await
 }
 
+/// Rows per set-based statement: bounds the parameters of one statement and the variants of
+/// it that a connection prepares.
+pub(super) const CHUNK: usize = 64;
+
+/// Records the outcomes: the accepted ones (nearly all of them) set-based, a few statements
+/// per [`CHUNK`] whatever its size; the others one by one. Changes come in the outcomes' order.
 pub(super) async fn record<T: Tx>(
     tx: &mut T,
     outcomes: &[(Claimed, Outcome)],
 ) -> Result<Vec<Change>> {
+    let accepted: Vec<_> = outcomes
+        .iter()
+        .filter_map(|(c, o)| match o {
+            Outcome::Accepted(a) => Some((c.id, c.attempt, a)),
+            _ => None,
+        })
+        .collect();
     let mut changes = Vec::new();
+    for chunk in accepted.chunks(CHUNK) {
+        changes.extend(submitted_many(tx, chunk).await?);
+    }
     for (claim, outcome) in outcomes {
-        if let Some(change) = record_one(tx, claim.id, claim.attempt, outcome).await? {
+        if !matches!(outcome, Outcome::Accepted(_))
+            && let Some(change) = record_one(tx, claim.id, claim.attempt, outcome).await?
+        {
             changes.push(change);
         }
     }
+    let position: HashMap<&str, usize> = outcomes
+        .iter()
+        .enumerate()
+        .map(|(i, (c, _))| (c.reference.as_str(), i))
+        .collect();
+    changes.sort_by_key(|c| position.get(c.reference.as_str()).copied());
     Ok(changes)
 }
 
@@ -226,26 +251,57 @@ pub(super) async fn submitted<T: Tx>(
     attempt: i64,
     accepted: &Accepted,
 ) -> Result<Option<Change>> {
-    let now = now_ms();
-    let rows = tx
-        .query(
-            "UPDATE outbox_messages SET state = 'submitted', group_id = $1, lease_until = NULL, \
-             in_doubt_since = NULL, recon_after = NULL, last_error = NULL, updated_at = $2 \
-             WHERE id = $3 AND attempts = $4 AND state IN ('sending', 'reconciling', 'unknown') \
-             RETURNING reference",
-            &[
-                accepted.group_id.clone().into(),
-                now.into(),
-                id.into(),
-                attempt.into(),
-            ],
-        )
-        .await?;
-    if rows.is_empty() {
-        return Ok(None);
+    Ok(submitted_many(tx, &[(id, attempt, accepted)]).await?.pop())
+}
+
+/// [`submitted`] for many claims `(id, attempt, accepted)` at once, in five statements: one
+/// `UPDATE … FROM (VALUES …)` that moves only the claims still current (same attempt, not
+/// settled since) to submitted, one multi-row insert of their parts, one look for pending
+/// reports, and the state combined from the parts (read, then written). Returns the changes of
+/// the claims that were current.
+pub(super) async fn submitted_many<T: Tx>(
+    tx: &mut T,
+    claims: &[(i64, i64, &Accepted)],
+) -> Result<Vec<Change>> {
+    if claims.is_empty() {
+        return Ok(Vec::new());
     }
-    track::add_parts(tx, id, &accepted.message_ids).await?;
-    track::refresh(tx, id).await.map(Some)
+    let sql = format!(
+        "WITH v (id, attempt, group_id) AS (VALUES {}) \
+         UPDATE outbox_messages SET state = 'submitted', group_id = v.group_id, lease_until = NULL, \
+         in_doubt_since = NULL, recon_after = NULL, last_error = NULL, updated_at = $1 \
+         FROM v WHERE outbox_messages.id = v.id AND outbox_messages.attempts = v.attempt \
+         AND outbox_messages.state IN ('sending', 'reconciling', 'unknown') \
+         RETURNING outbox_messages.id",
+        values_rows(claims.len(), &["BIGINT", "BIGINT", "TEXT"], 2)
+    );
+    let mut params = vec![Val::from(now_ms())];
+    for (id, attempt, accepted) in claims {
+        params.extend([
+            (*id).into(),
+            (*attempt).into(),
+            accepted.group_id.clone().into(),
+        ]);
+    }
+    let rows = tx.query(&sql, &params).await?;
+    let updated = rows
+        .iter()
+        .map(|r| r.int(0))
+        .collect::<Result<HashSet<_>>>()?;
+    let current: Vec<_> = claims
+        .iter()
+        .filter(|(id, _, _)| updated.contains(id))
+        .collect();
+    if current.is_empty() {
+        return Ok(Vec::new());
+    }
+    let parts: Vec<_> = current
+        .iter()
+        .map(|(id, _, a)| (*id, a.message_ids.as_slice()))
+        .collect();
+    track::add_parts_many(tx, &parts).await?;
+    let ids: Vec<i64> = current.iter().map(|(id, _, _)| *id).collect();
+    track::refresh_many(tx, &ids).await
 }
 
 pub(super) async fn release<T: Tx>(tx: &mut T, worker: &str, claims: &[Claimed]) -> Result<u64> {

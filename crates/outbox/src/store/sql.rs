@@ -168,3 +168,29 @@ pub(crate) fn now_ms() -> i64 {
 pub(crate) fn ms(d: std::time::Duration) -> i64 {
     i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
 }
+
+/// `$first, $first+1, …`: `n` numbered placeholders (an `IN (…)` list).
+pub(crate) fn placeholders(n: usize, first: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The rows of a `VALUES` list: `rows` rows of one placeholder per column type in `types`
+/// (`BIGINT` or `TEXT`), numbered from `$first`, each cast to its type (PostgreSQL cannot
+/// infer the type of a parameter in `VALUES`; SQLite reads the cast as an affinity).
+pub(crate) fn values_rows(rows: usize, types: &[&str], first: usize) -> String {
+    (0..rows)
+        .map(|r| {
+            let cols = types
+                .iter()
+                .enumerate()
+                .map(|(c, t)| format!("CAST(${} AS {t})", first + r * types.len() + c))
+                .collect::<Vec<_>>()
+                .join(", ");
+            format!("({cols})")
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}

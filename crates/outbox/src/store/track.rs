@@ -1,10 +1,12 @@
 //! The tracking side: a message's parts, delivery reports applied to them (in any order, any
 //! number of times), and the message's state combined from its parts.
 
+use std::collections::{BTreeSet, HashMap, HashSet};
+
 use qikberry_text::status::SmsStatus;
 
 use super::send::parse_state;
-use super::sql::{Row, Tx, Val, now_ms};
+use super::sql::{Row, Tx, Val, now_ms, placeholders, values_rows};
 use super::{Accepted, Change, send};
 use crate::error::Result;
 use crate::event::{Applied, StatusEvent, normal_key, platform_keys};
@@ -20,47 +22,70 @@ fn keys3(id: &str) -> [Val; 3] {
 
 /// Adds parts (after the existing ones) and applies the reports that were waiting for them.
 pub(super) async fn add_parts<T: Tx>(tx: &mut T, message: i64, ids: &[String]) -> Result<()> {
-    if ids.is_empty() {
+    add_parts_many(tx, &[(message, ids)]).await
+}
+
+/// [`add_parts`] for many messages `(message, ids)`: one multi-row insert (numbered after each
+/// message's existing parts, as the statement found them), one look for pending reports, and
+/// only for those found, the report applied and deleted.
+pub(super) async fn add_parts_many<T: Tx>(tx: &mut T, items: &[(i64, &[String])]) -> Result<()> {
+    let rows: Vec<(i64, i64, &String)> = items
+        .iter()
+        .flat_map(|(message, ids)| (0..).zip(ids.iter()).map(|(n, id)| (*message, n, id)))
+        .collect();
+    if rows.is_empty() {
         return Ok(());
     }
-    let now = now_ms();
-    let rows = tx
-        .query(
-            "SELECT COUNT(*) FROM outbox_parts WHERE message_id = $1",
-            &[message.into()],
-        )
-        .await?;
-    let first = rows.first().map(|r| r.int(0)).transpose()?.unwrap_or(0);
-    for (n, id) in (first..).zip(ids) {
-        let key = normal_key(id);
-        tx.exec(
-            "INSERT INTO outbox_parts (message_id, part_no, platform_id, platform_key, updated_at) \
-             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (message_id, platform_key) DO NOTHING",
-            &[
-                message.into(),
-                n.into(),
-                id.as_str().into(),
-                key.clone().into(),
-                now.into(),
-            ],
-        )
-        .await?;
-        let [a, b, c] = keys3(id);
-        let pending = tx
-            .query(
-                "SELECT id, status, event_at FROM outbox_pending \
-                 WHERE platform_key IN ($1, $2, $3) ORDER BY id",
-                &[a, b, c],
-            )
-            .await?;
+    let sql = format!(
+        "WITH v (message_id, n, platform_id, platform_key) AS (VALUES {}) \
+         INSERT INTO outbox_parts (message_id, part_no, platform_id, platform_key, updated_at) \
+         SELECT v.message_id, v.n + (SELECT COUNT(*) FROM outbox_parts p \
+         WHERE p.message_id = v.message_id), v.platform_id, v.platform_key, $1 FROM v \
+         WHERE true ON CONFLICT (message_id, platform_key) DO NOTHING",
+        values_rows(rows.len(), &["BIGINT", "BIGINT", "TEXT", "TEXT"], 2)
+    );
+    let mut params = vec![Val::from(now_ms())];
+    for (message, n, id) in &rows {
+        params.extend([
+            (*message).into(),
+            (*n).into(),
+            id.as_str().into(),
+            normal_key(id).into(),
+        ]);
+    }
+    tx.exec(&sql, &params).await?;
+    apply_pending(tx, &rows).await
+}
+
+/// Applies (then deletes) the pending reports for the parts just added, `(message, n, id)`, in
+/// the order they arrived, each to the first part whose id it matches.
+async fn apply_pending<T: Tx>(tx: &mut T, parts: &[(i64, i64, &String)]) -> Result<()> {
+    let keys: Vec<Val> = parts
+        .iter()
+        .flat_map(|(_, _, id)| platform_keys(id))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .map(Val::from)
+        .collect();
+    let sql = format!(
+        "SELECT id, platform_key, status, event_at FROM outbox_pending \
+         WHERE platform_key IN ({}) ORDER BY id",
+        placeholders(keys.len(), 1)
+    );
+    let pending = tx.query(&sql, &keys).await?;
+    let mut used = HashSet::new();
+    for (message, _, id) in parts {
+        let keys = platform_keys(id);
         for p in &pending {
-            let status = SmsStatus::from_wire(&p.text(1)?);
-            update_part(tx, message, &key, &status, p.opt_int(2)?).await?;
-            tx.exec(
-                "DELETE FROM outbox_pending WHERE id = $1",
-                &[p.int(0)?.into()],
-            )
-            .await?;
+            let pid = p.int(0)?;
+            if used.contains(&pid) || !keys.contains(&p.text(1)?) {
+                continue;
+            }
+            let status = SmsStatus::from_wire(&p.text(2)?);
+            update_part(tx, *message, &normal_key(id), &status, p.opt_int(3)?).await?;
+            tx.exec("DELETE FROM outbox_pending WHERE id = $1", &[pid.into()])
+                .await?;
+            used.insert(pid);
         }
     }
     Ok(())
@@ -113,40 +138,50 @@ async fn update_part<T: Tx>(
 /// Combines a submitted message's parts into its state, stores it, and returns the message's
 /// current state and status.
 pub(super) async fn refresh<T: Tx>(tx: &mut T, message: i64) -> Result<Change> {
-    let parts = tx
-        .query(
-            "SELECT status FROM outbox_parts WHERE message_id = $1 ORDER BY part_no",
-            &[message.into()],
-        )
-        .await?;
-    let statuses = parts
-        .iter()
-        .map(|p| Ok(p.opt_text(0)?.map(|s| SmsStatus::from_wire(&s))))
-        .collect::<Result<Vec<_>>>()?;
-    let combined = combine(statuses.iter().map(Option::as_ref));
+    refresh_many(tx, &[message])
+        .await?
+        .pop()
+        .ok_or_else(|| crate::Error::Store(format!("message {message} vanished")))
+}
+
+/// [`refresh`] for many messages, in two statements: their parts read at once, then one
+/// `UPDATE … FROM (VALUES …)` that stores the combined state of those still submitted and
+/// returns every message's state and status.
+pub(super) async fn refresh_many<T: Tx>(tx: &mut T, messages: &[i64]) -> Result<Vec<Change>> {
+    let ids: Vec<Val> = messages.iter().map(|m| Val::from(*m)).collect();
+    let sql = format!(
+        "SELECT message_id, status FROM outbox_parts WHERE message_id IN ({}) \
+         ORDER BY message_id, part_no",
+        placeholders(ids.len(), 1)
+    );
+    let mut statuses: HashMap<i64, Vec<Option<SmsStatus>>> = HashMap::new();
+    for p in tx.query(&sql, &ids).await? {
+        let status = p.opt_text(1)?.map(|s| SmsStatus::from_wire(&s));
+        statuses.entry(p.int(0)?).or_default().push(status);
+    }
     let now = now_ms();
-    let final_at = combined.is_final().then_some(now);
-    tx.exec(
-        "UPDATE outbox_messages SET state = $1, final_at = $2, updated_at = $3 \
-         WHERE id = $4 AND state = 'submitted'",
-        &[
-            combined.as_str().into(),
-            final_at.into(),
-            now.into(),
-            message.into(),
-        ],
-    )
-    .await?;
-    let rows = tx
-        .query(
-            "SELECT reference, state, status FROM outbox_messages WHERE id = $1",
-            &[message.into()],
-        )
-        .await?;
-    let row = rows
-        .first()
-        .ok_or_else(|| crate::Error::Store(format!("message {message} vanished")))?;
-    change_of(row)
+    let sql = format!(
+        "WITH v (id, state, final_at) AS (VALUES {}) \
+         UPDATE outbox_messages SET \
+         final_at = CASE WHEN outbox_messages.state = 'submitted' THEN v.final_at ELSE outbox_messages.final_at END, \
+         updated_at = CASE WHEN outbox_messages.state = 'submitted' THEN $1 ELSE outbox_messages.updated_at END, \
+         state = CASE WHEN outbox_messages.state = 'submitted' THEN v.state ELSE outbox_messages.state END \
+         FROM v WHERE outbox_messages.id = v.id \
+         RETURNING outbox_messages.reference, outbox_messages.state, outbox_messages.status",
+        values_rows(messages.len(), &["BIGINT", "TEXT", "BIGINT"], 2)
+    );
+    let mut params = vec![Val::from(now)];
+    for m in messages {
+        let parts = statuses.get(m).map(Vec::as_slice).unwrap_or_default();
+        let combined = combine(parts.iter().map(Option::as_ref));
+        let final_at = combined.is_final().then_some(now);
+        params.extend([(*m).into(), combined.as_str().into(), final_at.into()]);
+    }
+    tx.query(&sql, &params)
+        .await?
+        .iter()
+        .map(change_of)
+        .collect()
 }
 
 fn change_of(row: &Row) -> Result<Change> {
