@@ -6,6 +6,9 @@ mod examples;
 mod modules;
 mod one_of;
 mod operation_docs;
+mod phone;
+
+pub(crate) use phone::PHONE_INPUT;
 mod request;
 mod types;
 
@@ -112,6 +115,9 @@ impl<'a> Emitter<'a> {
                 Some(TypeKind::OneOf(_))
             )
         };
+        if let Some(arg) = self.phone_arg(ty, loc, name) {
+            return arg;
+        }
         match ty {
             Ty::String => (quote!(impl Into<String>), quote!(#name.into())),
             // oneOfs convert from each of their shapes.

@@ -165,8 +165,14 @@ impl<'a> Emitter<'a> {
                         }
                     }
                 });
+                let phone = if *nested {
+                    TokenStream::new()
+                } else {
+                    self.phone_conversions(&name_id, &v, t)
+                };
                 quote! {
                     #from_str
+                    #phone
                     impl From<#ty> for #name_id {
                         fn from(value: #ty) -> Self {
                             #conv

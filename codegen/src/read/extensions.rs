@@ -126,7 +126,29 @@ pub(super) fn rust_type(
             format!("path `{path}` must be `::{rust_name}::…::Type` (identifiers only)"),
         );
     }
+    phone_marker(ext, pointer, path)?;
     Ok(Some(path.to_string()))
+}
+
+/// The marker of the phone-number schema; the generator gives its fields text-accepting
+/// arguments and conversions (`emit/phone.rs`).
+const PHONE_MARKER: &str = "x-phone-number";
+
+/// `x-phone-number` and an `x-rust-type` of the phone type go together: the marker states the
+/// wire rule, the type enforces it, and one without the other is an error at the marker.
+fn phone_marker(ext: &indexmap::IndexMap<String, Value>, pointer: &str, path: &str) -> Result<()> {
+    let marked = ext.contains_key(PHONE_MARKER);
+    let phone_type = path == crate::emit::PHONE_INPUT;
+    if marked != phone_type {
+        return err(
+            &format!("{pointer}/{PHONE_MARKER}"),
+            format!(
+                "`{PHONE_MARKER}` goes with `x-rust-type` path `{}` and the path with the marker",
+                crate::emit::PHONE_INPUT
+            ),
+        );
+    }
+    Ok(())
 }
 
 /// The packages the generated crate always depends on (its manifest template's
