@@ -473,25 +473,25 @@ fn template_send_with_neither_alias_nor_id_is_refused() {
         &workspace_text("spec/reference-mismatches.tsv"),
         &[(
             "#/paths/~1sms~1send~1template/post/requestBody/content/application~1json/examples/by_id/value",
-            "matches none of the 2 oneOf variants",
+            "not valid under any of the schemas listed in the 'anyOf' keyword",
         )],
     );
 }
 
 #[test]
-fn exactly_one_rule_without_its_json_schema_form_is_reported() {
+fn at_least_one_rule_without_its_json_schema_form_is_reported() {
     let spec = replace_once(
         &workspace_text("spec/qikberry.yaml"),
-        "      - recipient\n      oneOf:\n      - required:\n        - alias\n      - required:\n        - id\n      x-exactly-one-of:\n        name: TemplateRef\n        field: template\n        properties:\n        - alias\n        - id\n      properties:\n        alias:\n          type: string\n          description: Alias of a registered template",
-        "      - recipient\n      x-exactly-one-of:\n        name: TemplateRef\n        field: template\n        properties:\n        - alias\n        - id\n      properties:\n        alias:\n          type: string\n          description: Alias of a registered template",
+        "      - recipient\n      anyOf:\n      - required:\n        - alias\n      - required:\n        - id\n      x-at-least-one-of:\n        name: TemplateRef\n        field: template\n        properties:\n        - alias\n        - id\n      properties:\n        alias:\n          type: string\n          description: Alias of a registered template",
+        "      - recipient\n      x-at-least-one-of:\n        name: TemplateRef\n        field: template\n        properties:\n        - alias\n        - id\n      properties:\n        alias:\n          type: string\n          description: Alias of a registered template",
     );
     assert_workspace_fails(
-        "exactly_one_without_one_of",
+        "at_least_one_without_any_of",
         &spec,
         &workspace_text("spec/reference-mismatches.tsv"),
         &[(
-            "#/components/schemas/SmsSendTemplateMessageRequest/x-exactly-one-of",
-            "oneOf: [{required: [alias]}, {required: [id]}]",
+            "#/components/schemas/SmsSendTemplateMessageRequest/x-at-least-one-of",
+            "anyOf: [{required: [alias]}, {required: [id]}]",
         )],
     );
 }

@@ -1,5 +1,6 @@
 //! Phases 2 and 3: IR → Rust tokens (types, then operations) → formatted files.
 
+mod at_least_one;
 mod builder;
 mod conveniences;
 mod examples;

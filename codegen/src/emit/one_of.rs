@@ -119,7 +119,9 @@ impl<'a> Emitter<'a> {
     fn choice_keys(&self, ty: &Ty) -> Vec<String> {
         match ty {
             Ty::Named(n) => match self.api.types.get(n).map(|t| &t.kind) {
-                Some(TypeKind::Choice(v)) => v.iter().map(|(_, wire, _)| wire.clone()).collect(),
+                Some(TypeKind::Choice(v) | TypeKind::AtLeastOne(v)) => {
+                    v.iter().map(|(_, wire, _)| wire.clone()).collect()
+                }
                 _ => Vec::new(),
             },
             _ => Vec::new(),

@@ -54,10 +54,20 @@ pub(super) fn exactly_one(
     ext: &indexmap::IndexMap<String, Value>,
     pointer: &str,
 ) -> Result<Option<ExactlyOne>> {
-    let Some(v) = ext.get(EXACTLY_ONE_OF) else {
+    requiredness_rule(ext, EXACTLY_ONE_OF, pointer)
+}
+
+/// Reads a requiredness rule `{name, field, properties}` under extension `key`
+/// (`x-exactly-one-of`, `x-at-least-one-of`).
+pub(super) fn requiredness_rule(
+    ext: &indexmap::IndexMap<String, Value>,
+    key: &str,
+    pointer: &str,
+) -> Result<Option<ExactlyOne>> {
+    let Some(v) = ext.get(key) else {
         return Ok(None);
     };
-    let at = format!("{pointer}/{EXACTLY_ONE_OF}");
+    let at = format!("{pointer}/{key}");
     let text = |key: &str| v.get(key).and_then(Value::as_str).map(str::to_string);
     let properties: Option<Vec<String>> = v.get("properties").and_then(Value::as_array).map(|l| {
         l.iter()
@@ -75,7 +85,9 @@ pub(super) fn exactly_one(
         }
         _ => err(
             &at,
-            "x-exactly-one-of needs `name` (Rust type), `field` (Rust field) and two or more `properties`",
+            format!(
+                "{key} needs `name` (Rust type), `field` (Rust field) and two or more `properties`"
+            ),
         ),
     }
 }

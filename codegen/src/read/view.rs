@@ -84,7 +84,10 @@ pub(super) fn view(s: &Schema) -> View<'_> {
             if !a.all_of.is_empty() {
                 return View::Unsupported("allOf");
             }
-            if !a.any_of.is_empty() {
+            if !a.any_of.is_empty()
+                && (a.properties.is_empty()
+                    || !super::at_least_one::is_rule(&s.schema_data.extensions, &a.any_of))
+            {
                 return View::Unsupported("anyOf");
             }
             if a.not.is_some() {
@@ -103,16 +106,7 @@ pub(super) fn view(s: &Schema) -> View<'_> {
                 if !a.properties.is_empty() {
                     // A oneOf of `required` lists beside the properties is a requiredness rule;
                     // `x-exactly-one-of` gives it its Rust form (read with the object).
-                    let bare_required = a.one_of.iter().all(|v| match v {
-                        ReferenceOr::Item(v) => match &v.schema_kind {
-                            SchemaKind::Any(r) => r.properties.is_empty() && !r.required.is_empty(),
-                            SchemaKind::Type(Type::Object(o)) => {
-                                o.properties.is_empty() && !o.required.is_empty()
-                            }
-                            _ => false,
-                        },
-                        ReferenceOr::Reference { .. } => false,
-                    });
+                    let bare_required = super::at_least_one::all_bare_required(&a.one_of);
                     if bare_required || s.schema_data.extensions.contains_key(EXACTLY_ONE_OF) {
                         return object();
                     }
