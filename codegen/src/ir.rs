@@ -59,6 +59,8 @@ pub(crate) enum TypeKind {
     Struct(Vec<Field>),
     /// A string enum: (variant identifier, wire value).
     Enum(Vec<(String, String)>),
+    /// An integer enum: (variant identifier, wire value); unknown values are kept as `i64`.
+    IntEnum(Vec<(String, i64)>),
     OneOf(OneOf),
     /// Exactly one of several properties (`x-exactly-one-of`): an externally tagged enum of
     /// (variant identifier, wire name, value type), flattened into the struct that uses it.
@@ -86,6 +88,21 @@ pub(crate) struct Field {
     pub flatten: bool,
     /// `x-secret: true`: `Debug` prints `[REDACTED]` instead of the value.
     pub secret: bool,
+    /// The field's named type contains this struct again without a `Vec` or map in between (a
+    /// recursive schema): stored as `Box<T>`.
+    pub boxed: bool,
+}
+
+impl Field {
+    /// The name of the field's setter on the model: the field's name, except `set_new` for a
+    /// field named `new` (the constructor keeps its name).
+    pub(crate) fn setter(&self) -> String {
+        if self.rust == "new" {
+            "set_new".to_string()
+        } else {
+            self.rust.clone()
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -105,9 +122,11 @@ pub(crate) struct Variant {
     /// The payload type (a struct or another oneOf; any type in an untagged oneOf).
     pub ty: Ty,
     pub doc: Option<String>,
+    /// The payload contains this oneOf again without a `Vec` or map in between: `Box<T>`.
+    pub boxed: bool,
 }
 
-/// A query or path parameter (or a multipart text field).
+/// A query, path or header parameter (or a multipart text field).
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Param {
     pub wire: String,
@@ -163,6 +182,8 @@ pub(crate) struct Op {
     pub path: String,
     pub path_params: Vec<Param>,
     pub query: Vec<Param>,
+    /// Header parameters (required ones become arguments, optional ones setters).
+    pub headers: Vec<Param>,
     pub filter: Option<String>,
     pub page_param: Option<Param>,
     pub body: Option<OpBody>,
@@ -170,11 +191,32 @@ pub(crate) struct Op {
     pub page: Option<PageInfo>,
     pub summary: Option<String>,
     pub description: Option<String>,
-    /// Wire names of the path/query parameters marked `x-secret`.
+    /// Wire names of the path/query/header parameters marked `x-secret`.
     pub secret_params: Vec<String>,
     /// What the spec decides about the operation (id, tag, HTTP method, server, `x-idempotent`,
     /// `x-rate-limit`, `x-path-inferred`); the tools read the same facts.
     pub facts: crate::facts::OperationFacts,
+}
+
+impl Op {
+    /// The parameters that are the method's arguments, in order: path, required query,
+    /// required header.
+    pub(crate) fn required_params(&self) -> impl Iterator<Item = &Param> {
+        self.path_params
+            .iter()
+            .chain(self.query.iter().filter(|p| p.required))
+            .chain(self.headers.iter().filter(|p| p.required))
+    }
+
+    /// The parameters set with the builder's setters, in order: optional query, page,
+    /// optional header.
+    pub(crate) fn optional_params(&self) -> impl Iterator<Item = &Param> {
+        self.query
+            .iter()
+            .filter(|p| !p.required)
+            .chain(&self.page_param)
+            .chain(self.headers.iter().filter(|p| !p.required))
+    }
 }
 
 #[derive(Debug, Clone)]

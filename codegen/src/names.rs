@@ -82,6 +82,37 @@ pub(crate) fn ident(name: &str) -> Ident {
     }
 }
 
+/// Makes the Rust names of `items` (`(rust name, wire value)`) unique, deterministically and
+/// independently of the order the spec lists them in: among wire values that become the same
+/// name, the smallest wire value (by byte order) keeps it and the others get the first free
+/// `<name><sep><n>` for n = 2, 3, … in wire-value order (`in-progress` and `in_progress` become
+/// `InProgress` and `InProgress2`; fields `in_progress` and `in_progress_2`). Wire values that are
+/// equal keep equal names (the caller drops repeats).
+pub(crate) fn dedupe(items: &mut [(String, String)], sep: &str) {
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by(|&a, &b| (&items[a].0, &items[a].1).cmp(&(&items[b].0, &items[b].1)));
+    let mut taken: std::collections::BTreeSet<String> =
+        items.iter().map(|(n, _)| n.clone()).collect();
+    let mut kept: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
+    for i in order {
+        let (name, wire) = (items[i].0.clone(), items[i].1.clone());
+        match kept.get(&name) {
+            None => {
+                kept.insert(name, wire);
+            }
+            Some(first) if *first == wire => {}
+            Some(_) => {
+                let fresh = (2..)
+                    .map(|n| format!("{name}{sep}{n}"))
+                    .find(|c| !taken.contains(c))
+                    .unwrap_or_default();
+                taken.insert(fresh.clone());
+                items[i].0 = fresh;
+            }
+        }
+    }
+}
+
 /// Turns a spec description into rustdoc lines that render as prose: no accidental code blocks
 /// (indentation removed, fences become ```` ```text ````), no accidental intra-doc links or HTML
 /// tags, bare URLs wrapped in `<…>`.
@@ -214,5 +245,26 @@ mod tests {
         assert_eq!(agreeing_variant_name("Direct", "SmsSendDirect"), "Direct");
         assert_eq!(agreeing_variant_name("Other", "SmsSendDirect"), "Other");
         assert_eq!(agreeing_variant_name("Sendx", "Verifysendx"), "Sendx");
+    }
+
+    #[test]
+    fn dedupe_is_deterministic_whatever_the_order() {
+        let mut a = vec![
+            ("InProgress".to_string(), "in_progress".to_string()),
+            ("InProgress".to_string(), "in-progress".to_string()),
+            ("InProgress2".to_string(), "x".to_string()),
+        ];
+        dedupe(&mut a, "");
+        assert_eq!(a[0].0, "InProgress3");
+        assert_eq!(a[1].0, "InProgress");
+        let mut b = vec![
+            ("InProgress".to_string(), "in-progress".to_string()),
+            ("InProgress".to_string(), "in_progress".to_string()),
+        ];
+        dedupe(&mut b, "_");
+        assert_eq!(
+            (b[0].0.as_str(), b[1].0.as_str()),
+            ("InProgress", "InProgress_2")
+        );
     }
 }

@@ -94,6 +94,19 @@ impl Probe<'_> {
                     }
                 }
             }
+            TypeKind::IntEnum(values) => {
+                let builds = values.iter().map(|(v, _)| {
+                    let v = ident(v);
+                    quote!(let _: #t = #t::#v;)
+                });
+                quote! {
+                    fn #f(x: #t) {
+                        #(#builds)*
+                        let _: i64 = x.value();
+                        let _: #t = #t::from(any::<i64>());
+                    }
+                }
+            }
             TypeKind::Extern(_) | TypeKind::AtLeastOne(_) => quote!(fn #f(_: #t) {}),
             TypeKind::Choice(variants) => {
                 let arms = variants.iter().map(|(v, _, ty)| {
@@ -118,14 +131,18 @@ impl Probe<'_> {
             }
             TypeKind::OneOf(o) => {
                 let response = self.api.response_side.contains(&def.name);
+                let payload = |v: &crate::ir::Variant| {
+                    let vt = self.ty(&v.ty);
+                    if v.boxed { quote!(Box<#vt>) } else { vt }
+                };
                 let arms = o.variants.iter().map(|v| {
                     let id = ident(&v.name);
-                    let vt = self.ty(&v.ty);
+                    let vt = payload(v);
                     quote!(#t::#id(p) => { let _: #vt = p; })
                 });
                 let builds = o.variants.iter().map(|v| {
                     let id = ident(&v.name);
-                    let vt = self.ty(&v.ty);
+                    let vt = payload(v);
                     quote!(let _: #t = #t::#id(any::<#vt>());)
                 });
                 let unknown =
@@ -155,9 +172,15 @@ impl Probe<'_> {
             let constant = field.single.is_some() && (!field.required || !field.nullable);
             if field.required && !constant {
                 args.push(quote!(any::<#base>()));
-            } else if !field.required && !constant && field.rust != "new" {
-                setters.push(quote!(.#id(any::<#base>())));
+            } else if !field.required && !constant {
+                let setter = ident(&field.setter());
+                setters.push(quote!(.#setter(any::<#base>())));
             }
+            let base = if field.boxed {
+                quote!(Box<#base>)
+            } else {
+                base
+            };
             let read = if field.required && !field.nullable {
                 base
             } else {
@@ -214,20 +237,11 @@ impl Probe<'_> {
         let method = ident(&op.method);
         let mut args = Vec::new();
         let mut setters = Vec::new();
-        for p in op
-            .path_params
-            .iter()
-            .chain(op.query.iter().filter(|p| p.required))
-        {
+        for p in op.required_params() {
             let ty = self.ty(&p.ty);
             args.push(quote!(any::<#ty>()));
         }
-        for p in op
-            .query
-            .iter()
-            .filter(|p| !p.required)
-            .chain(&op.page_param)
-        {
+        for p in op.optional_params() {
             let id = ident(&p.rust);
             let ty = self.ty(&p.ty);
             setters.push(quote!(.#id(any::<#ty>())));

@@ -58,20 +58,7 @@ async fn codegen_extra_operation_probe(client: &crate::Client) -> Result<(), cra
 
 #[test]
 fn spec_with_extra_operation_compiles_and_exposes_it() {
-    let root = workspace_root();
-    let spec_text = std::fs::read_to_string(root.join("spec/qikberry.yaml")).unwrap();
-    let mut spec: serde_yaml::Value = serde_yaml::from_str(&spec_text).unwrap();
-    let extra: serde_yaml::Value = serde_yaml::from_str(EXTRA_OPERATION).unwrap();
-    let paths = spec
-        .get_mut("paths")
-        .and_then(serde_yaml::Value::as_mapping_mut)
-        .expect("the spec has paths");
-    assert!(
-        paths
-            .insert("/sms/codegen-probes/{probe_id}".into(), extra)
-            .is_none()
-    );
-    let spec: qikberry_codegen::OpenAPI = serde_yaml::from_value(spec).unwrap();
+    let spec = extended_spec("/sms/codegen-probes/{probe_id}", EXTRA_OPERATION, &[]);
     let files = qikberry_codegen::generate(&spec).expect("the extended spec generates");
     let sms = files
         .get(Path::new("src/api/sms/mod.rs"))
@@ -82,6 +69,101 @@ fn spec_with_extra_operation_compiles_and_exposes_it() {
     );
 
     check_generated_crate("codegen-extra-operation", &files, PROBE, "sms");
+}
+
+/// The constructs real API changes bring (issue 28), added to the real spec in one new
+/// operation of an existing tag: a required secret header and an optional one, an enum path
+/// parameter, an integer enum query parameter, an `allOf` body (a `$ref` plus properties), an
+/// `anyOf` field, a recursive schema, nullable fields and a typed map in the response.
+const NEW_CONSTRUCTS: &str = r#"
+post:
+  operationId: sms_create_codegen_construct
+  tags: [sms]
+  summary: Probe operation added by the codegen test
+  parameters:
+    - {name: kind, in: path, required: true, schema: {type: string, enum: [alpha, beta]}}
+    - {name: Idempotency-Key, in: header, required: true, x-secret: true, schema: {type: string}}
+    - {name: X-Trace-Id, in: header, schema: {type: string}}
+    - {name: level, in: query, schema: {type: integer, enum: [1, 2, 3]}}
+  requestBody:
+    required: true
+    content:
+      application/json:
+        schema:
+          allOf:
+            - {$ref: '#/components/schemas/SmsSender'}
+            - type: object
+              required: [label]
+              properties:
+                label: {type: string}
+                amount: {anyOf: [{type: string}, {type: number}]}
+  responses:
+    '200':
+      description: The probe.
+      content:
+        application/json:
+          schema:
+            type: object
+            required: [node, note]
+            properties:
+              node: {$ref: '#/components/schemas/SmsCodegenNode'}
+              note: {type: string, nullable: true}
+              comment: {type: string, nullable: true}
+              counts: {type: object, additionalProperties: {type: integer}}
+"#;
+
+/// A recursive component for `NEW_CONSTRUCTS` (its response `node` refers to it).
+const RECURSIVE_SCHEMA: &str = r#"
+type: object
+required: [name]
+properties:
+  name: {type: string}
+  parent: {$ref: '#/components/schemas/SmsCodegenNode'}
+  children:
+    type: array
+    items: {$ref: '#/components/schemas/SmsCodegenNode'}
+"#;
+
+const NEW_CONSTRUCTS_PROBE: &str = r#"
+#[allow(dead_code)]
+async fn codegen_new_constructs_probe(client: &crate::Client) -> Result<(), crate::Error> {
+    use crate::sms::*;
+    let body = SmsCreateCodegenConstructRequest::new("label").amount(crate::types::StringOrNumber::String("1.5".into()));
+    let response: SmsCreateCodegenConstructResponse = client
+        .sms()
+        .create_codegen_construct(SmsCreateCodegenConstructKind::Beta, "idem-1", body)
+        .x_trace_id("t-1")
+        .level(2)
+        .send()
+        .await?;
+    let _note: Option<String> = response.note;
+    let _comment: Option<String> = response.comment;
+    let _counts: Option<std::collections::BTreeMap<String, i64>> = response.counts;
+    let node = SmsCodegenNode::new("leaf").parent(SmsCodegenNode::new("root"));
+    let _node: SmsCodegenNode = response.node;
+    let _parent: Option<Box<SmsCodegenNode>> = node.parent;
+    let _children: Option<Vec<SmsCodegenNode>> = node.children;
+    let _level: SmsCreateCodegenConstructLevel = SmsCreateCodegenConstructLevel::V3;
+    Ok(())
+}
+"#;
+
+#[test]
+fn spec_with_new_constructs_compiles_and_exposes_them() {
+    let spec = extended_spec(
+        "/sms/codegen-constructs/{kind}",
+        NEW_CONSTRUCTS,
+        &[("SmsCodegenNode", RECURSIVE_SCHEMA)],
+    );
+    let files = qikberry_codegen::generate(&spec).expect("the extended spec generates");
+    let sms = &files[Path::new("src/api/sms/mod.rs")];
+    assert!(sms.contains(".header(\"Idempotency-Key\", &self.idempotency_key)"));
+    check_generated_crate(
+        "codegen-new-constructs",
+        &files,
+        NEW_CONSTRUCTS_PROBE,
+        "sms",
+    );
 }
 
 /// The fixture spec that covers every construct the generator supports also generates a crate
@@ -136,6 +218,28 @@ async fn codegen_fixture_probe(client: &crate::Client) -> Result<(), crate::Erro
     Ok(())
 }
 "#;
+
+/// The real spec with one more path item (`path` → `item`, YAML) and component schemas
+/// (name, YAML); neither may exist already.
+fn extended_spec(path: &str, item: &str, schemas: &[(&str, &str)]) -> qikberry_codegen::OpenAPI {
+    let root = workspace_root();
+    let spec_text = std::fs::read_to_string(root.join("spec/qikberry.yaml")).unwrap();
+    let mut spec: serde_yaml::Value = serde_yaml::from_str(&spec_text).unwrap();
+    let item: serde_yaml::Value = serde_yaml::from_str(item).unwrap();
+    let paths = spec["paths"].as_mapping_mut().expect("the spec has paths");
+    assert!(paths.insert(path.into(), item).is_none(), "{path} is new");
+    for (name, schema) in schemas {
+        let all = spec["components"]["schemas"]
+            .as_mapping_mut()
+            .expect("the spec has schemas");
+        let schema: serde_yaml::Value = serde_yaml::from_str(schema).unwrap();
+        assert!(
+            all.insert((*name).into(), schema).is_none(),
+            "{name} is new"
+        );
+    }
+    serde_yaml::from_value(spec).unwrap()
+}
 
 /// Writes the crate the generator made of `files` (manifest, `lib.rs`, `api/`) into a throw-away
 /// workspace under the target dir, using the real hand-written crates (`crates/`),

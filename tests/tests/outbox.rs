@@ -466,6 +466,8 @@ async fn an_smpp_send_in_doubt_is_parked_and_never_resent(db: &Db) {
             .filter(|s| s["destination_addr"] == dest)
             .count()
     };
+    // The SMSC logs a submit after answering it: wait for the one expected before counting.
+    smsc.wait_for("submit", 1, Duration::from_secs(5)).await;
     assert_eq!((to("919900000001"), to("919900000002")), (0, 1));
     assert_eq!(
         outbox.state("p1").await.unwrap().unwrap().state,
@@ -496,6 +498,7 @@ async fn an_smpp_send_in_doubt_is_parked_and_never_resent(db: &Db) {
     ));
     assert_eq!(outbox.resend("p1").await.unwrap().state, State::Queued);
     assert_eq!(worker.send_batch().await.unwrap().accepted, 1);
+    smsc.wait_for("submit", 2, Duration::from_secs(5)).await;
     assert_eq!(to("919900000001"), 1);
     let s = outbox.state("p1").await.unwrap().unwrap();
     assert_eq!((s.state, s.attempts), (State::Submitted, 2));

@@ -62,7 +62,7 @@ async fn run_against_prism(mode: AuthMode) {
     let table = calls::all();
     contract::check_coverage(&ops, &table);
 
-    let sandbox = Sandbox::start(&["--token", "prism-test-token"]);
+    let sandbox = Sandbox::start(&["--token", "prism-test-token", "--stateless"]);
     let origin = format!("{}/", sandbox.var("QIKBERRY_HOST"));
     let violations = Violations::default();
     let client = Client::builder()

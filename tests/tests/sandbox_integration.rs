@@ -397,17 +397,7 @@ fn sms_with_reference(to: &str, custom: &str) -> SmsSendDirect {
 
 /// `GET <host><path>` with the sandbox token, as JSON (status and body).
 async fn get_json(sandbox: &Sandbox, path: &str) -> (u16, serde_json::Value) {
-    let response = qikberry::tls::http_client_builder()
-        .unwrap()
-        .build()
-        .unwrap()
-        .get(format!("{}{path}", sandbox.var("QIKBERRY_HOST")))
-        .bearer_auth(sandbox.var("QIKBERRY_TOKEN"))
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("GET {path}: {e}\n{}", sandbox.log()));
-    let status = response.status().as_u16();
-    (status, response.json().await.expect("JSON answer"))
+    sandbox.get_json(path).await
 }
 
 /// The status query by `cid`, through the generated client.

@@ -1,7 +1,14 @@
-//! `cargo xtask generate [--check] [--spec FILE] [--out DIR]`: regenerate the whole `generated/`
-//! crate (manifest, README, licenses, `src/lib.rs`, `src/api/`) from `spec/qikberry.yaml`, or
-//! (with `--check`) fail with a readable summary when any file there differs from what the spec
+//! `cargo xtask generate [--check] [--spec FILE] [--out DIR] [--crate-name NAME]
+//! [--runtime-path DIR | --runtime-version REQ]`: regenerate the whole `generated/` crate
+//! (manifest, README, licenses, `src/lib.rs`, `src/api/`) from `spec/qikberry.yaml`, or (with
+//! `--check`) fail with a readable summary when any file there differs from what the spec
 //! generates, is missing, or was added by hand.
+//!
+//! With `--spec FILE` naming any other spec, it writes a crate of its own for that spec into
+//! `--out DIR` (required then): a manifest with one Cargo feature per tag that depends only on
+//! `qikberry-runtime` (by `--runtime-path`, default this workspace's `crates/runtime`, or by
+//! `--runtime-version`), `src/lib.rs`, a README and the modules. The package is named
+//! `--crate-name`, else after the spec's title (`Twilio - Verify` → `twilio-verify`).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -13,21 +20,47 @@ use crate::shared::workspace;
 pub fn run(args: &[String]) -> Result<ExitCode, String> {
     let mut check = false;
     let mut spec_path = workspace::spec_path();
-    let mut out_dir = workspace::root().join("generated");
+    let mut out_dir = None;
+    let mut name = None;
+    let mut runtime = None;
     let mut iter = args.iter();
     while let Some(arg) = iter.next() {
+        let mut value = |what: &str| {
+            iter.next()
+                .cloned()
+                .ok_or_else(|| format!("{arg} needs {what}"))
+        };
         match arg.as_str() {
             "--check" => check = true,
-            "--spec" => spec_path = PathBuf::from(iter.next().ok_or("--spec needs a file")?),
-            "--out" => out_dir = PathBuf::from(iter.next().ok_or("--out needs a directory")?),
+            "--spec" => spec_path = PathBuf::from(value("a file")?),
+            "--out" => out_dir = Some(PathBuf::from(value("a directory")?)),
+            "--crate-name" => name = Some(value("a package name")?),
+            "--runtime-path" => {
+                runtime = Some(qikberry_codegen::RuntimeSource::Path(value("a directory")?));
+            }
+            "--runtime-version" => {
+                runtime = Some(qikberry_codegen::RuntimeSource::Version(value(
+                    "a version requirement",
+                )?));
+            }
             other => {
                 return Err(format!(
-                    "unknown option `{other}` for `cargo xtask generate` (use --check, --spec FILE, --out DIR)"
+                    "unknown option `{other}` for `cargo xtask generate` (use --check, --spec FILE, \
+                     --out DIR, --crate-name NAME, --runtime-path DIR, --runtime-version REQ)"
                 ));
             }
         }
     }
-    let files = generate_files(&spec_path)?;
+    let ours = is_workspace_spec(&spec_path);
+    let files = if ours {
+        generate_files(&spec_path)?
+    } else {
+        if out_dir.is_none() {
+            return Err("--spec with another spec than spec/qikberry.yaml needs --out DIR".into());
+        }
+        generate_crate_files(&spec_path, name, runtime)?
+    };
+    let out_dir = out_dir.unwrap_or_else(|| workspace::root().join("generated"));
     if check {
         check_files(&out_dir, &files)
     } else {
@@ -43,16 +76,71 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
 
 /// Reads and parses the spec (YAML or JSON) and runs the generator.
 pub fn generate_files(spec_path: &Path) -> Result<qikberry_codegen::Files, String> {
+    let spec = read_spec(spec_path)?;
+    qikberry_codegen::generate(&spec)
+        .map_err(|e| format!("cannot generate code from {}: {e}", spec_path.display()))
+}
+
+/// Reads and parses a spec (YAML or JSON).
+fn read_spec(spec_path: &Path) -> Result<qikberry_codegen::OpenAPI, String> {
     let text = std::fs::read_to_string(spec_path)
         .map_err(|e| format!("cannot read the spec {}: {e}", spec_path.display()))?;
-    let spec: qikberry_codegen::OpenAPI = serde_yaml::from_str(&text).map_err(|e| {
+    serde_yaml::from_str(&text).map_err(|e| {
         format!(
             "{} is not a valid OpenAPI 3.0 document: {e}",
             spec_path.display()
         )
-    })?;
-    qikberry_codegen::generate(&spec)
+    })
+}
+
+/// Whether `spec` is this workspace's `spec/qikberry.yaml` (the `qikberry` crate is generated
+/// from it; any other spec gets a crate of its own).
+fn is_workspace_spec(spec: &Path) -> bool {
+    let ours = workspace::spec_path();
+    match (spec.canonicalize(), ours.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => spec == ours,
+    }
+}
+
+/// The crate of its own for a foreign spec (see the module docs).
+pub fn generate_crate_files(
+    spec_path: &Path,
+    name: Option<String>,
+    runtime: Option<qikberry_codegen::RuntimeSource>,
+) -> Result<qikberry_codegen::Files, String> {
+    let spec = read_spec(spec_path)?;
+    let name = name.unwrap_or_else(|| package_name(&spec.info.title));
+    let runtime = runtime.unwrap_or_else(|| {
+        qikberry_codegen::RuntimeSource::Path(
+            workspace::root()
+                .join("crates/runtime")
+                .display()
+                .to_string(),
+        )
+    });
+    let options = qikberry_codegen::CrateOptions {
+        name,
+        spec_label: spec_path.display().to_string(),
+        runtime,
+    };
+    qikberry_codegen::generate_crate(&spec, &options)
         .map_err(|e| format!("cannot generate code from {}: {e}", spec_path.display()))
+}
+
+/// A Cargo package name from a spec title: lower-case ASCII words joined by `-`
+/// (`Twilio - Verify` → `twilio-verify`), `api-client` when nothing is left.
+fn package_name(title: &str) -> String {
+    let words: Vec<String> = title
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect();
+    match words.first() {
+        Some(first) if first.starts_with(|c: char| c.is_ascii_alphabetic()) => words.join("-"),
+        Some(_) => format!("api-{}", words.join("-")),
+        None => "api-client".to_string(),
+    }
 }
 
 /// Every file under `dir`, relative to it.
@@ -271,6 +359,13 @@ mod tests {
     fn an_unreadable_spec_is_an_error() {
         let err = generate_files(Path::new("/nonexistent/qikberry.yaml")).unwrap_err();
         assert!(err.contains("cannot read the spec"), "{err}");
+    }
+
+    #[test]
+    fn package_names_come_from_the_title() {
+        assert_eq!(package_name("Twilio - Verify"), "twilio-verify");
+        assert_eq!(package_name("2nd API"), "api-2nd-api");
+        assert_eq!(package_name("  "), "api-client");
     }
 
     #[test]

@@ -69,6 +69,8 @@ cargo xtask sandbox [options]
   --webhook-validation-key K  (default sandbox-validation-key)
   --print-env          print only KEY=value lines and `# ready` on stdout (for scripts)
   --quiet              no log line per request or SMPP message (high-volume runs)
+  --stateless          Prism answers every operation from the spec's examples (SMS sends and
+                       status queries too; nothing remembered): for contract tests
 
 Fault injection (REST sends: SMS, WhatsApp, RCS, Viber, voice; all draws seeded):
   --throttle N/s       above N sends per second, answer 429 with Retry-After (seconds)
@@ -100,6 +102,7 @@ struct Options {
     webhook_key: String,
     print_env: bool,
     quiet: bool,
+    stateless: bool,
     faults: faults::Settings,
     smpp_throttle: Option<f64>,
     smpp_unbind_every: Option<u64>,
@@ -117,6 +120,7 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
         webhook_key: "sandbox-validation-key".into(),
         print_env: false,
         quiet: false,
+        stateless: false,
         faults: faults::Settings {
             receipt_delay: Duration::from_millis(500),
             ..faults::Settings::default()
@@ -150,6 +154,7 @@ fn parse_args(args: &[String]) -> Result<Options, String> {
             "--webhook-validation-key" => o.webhook_key = value(arg)?,
             "--print-env" => o.print_env = true,
             "--quiet" => o.quiet = true,
+            "--stateless" => o.stateless = true,
             "--throttle" => o.faults.throttle = Some(parse_rate(&value(arg)?)?),
             "--fail-rate" => o.faults.fail_rate = parse_probability(&value(arg)?, arg)?,
             "--drop-after-accept" => {
@@ -236,6 +241,7 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
         faults: options.faults.clone(),
         smsc,
         quiet,
+        stateless: options.stateless,
     });
     proxy::serve(listener, state);
 

@@ -83,20 +83,13 @@ impl<'a> Emitter<'a> {
 
     /// Builder fields, method arguments and setters for the path, query and filter parameters.
     fn param_parts(&self, op: &Op, loc: Loc<'_>, parts: &mut BuilderParts) {
-        for p in op
-            .path_params
-            .iter()
-            .chain(op.query.iter().filter(|p| p.required))
-        {
-            parts.param(self, p, loc, "query parameter");
-        }
-        for p in op
-            .query
-            .iter()
-            .filter(|p| !p.required)
-            .chain(&op.page_param)
-        {
-            parts.param(self, p, loc, "query parameter");
+        for p in op.required_params().chain(op.optional_params()) {
+            let what = if op.headers.contains(p) {
+                "header"
+            } else {
+                "query parameter"
+            };
+            parts.param(self, p, loc, what);
         }
         if let Some(f) = &op.filter {
             let fty = ident(f);
@@ -329,6 +322,7 @@ fn builder_derives(
         .path_params
         .iter()
         .chain(&op.query)
+        .chain(&op.headers)
         .filter(|p| op.secret_params.contains(&p.wire))
         .map(|p| p.rust.as_str())
         .collect();

@@ -113,7 +113,7 @@ impl<'a> Emitter<'a> {
         let one_of = |n: &str| {
             matches!(
                 self.api.types.get(n).map(|t| &t.kind),
-                Some(TypeKind::OneOf(_))
+                Some(TypeKind::OneOf(_) | TypeKind::IntEnum(_))
             )
         };
         if let Some(arg) = self.phone_arg(ty, loc, name) {
@@ -121,7 +121,7 @@ impl<'a> Emitter<'a> {
         }
         match ty {
             Ty::String => (quote!(impl Into<String>), quote!(#name.into())),
-            // oneOfs convert from each of their shapes.
+            // oneOfs convert from each of their shapes, integer enums from their integer.
             Ty::Named(n) if one_of(n) => {
                 let t = self.ty(ty, loc);
                 (quote!(impl Into<#t>), quote!(#name.into()))

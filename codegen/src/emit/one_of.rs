@@ -20,6 +20,7 @@ impl<'a> Emitter<'a> {
         let variants = o.variants.iter().map(|v| {
             let id = ident(&v.name);
             let ty = self.ty(&v.ty, loc);
+            let ty = if v.boxed { quote!(Box<#ty>) } else { ty };
             let d = docs(v.doc.as_deref(), "");
             quote!(#d #id(#ty),)
         });
@@ -44,8 +45,13 @@ impl<'a> Emitter<'a> {
                 None => quote!(&[]),
             };
             let fields: Vec<String> = if untagged { self.field_names(&v.ty) } else { Vec::new() };
+            let make = if v.boxed {
+                quote!(|x| Self::#id(Box::new(x)))
+            } else {
+                quote!(Self::#id)
+            };
             quote! {
-                C { name: #vname, sigs: #sigs, fields: &[#(#fields),*], de: |v| crate::drift::from_value(v).map(Self::#id) },
+                C { name: #vname, sigs: #sigs, fields: &[#(#fields),*], de: |v| crate::drift::from_value(v).map(#make) },
             }
         });
         let unknown = if response {
@@ -130,32 +136,40 @@ impl<'a> Emitter<'a> {
 
     /// `From<Payload>` for every payload type (nested ones included) that appears once.
     fn conversions(&self, name: &str, o: &OneOf, loc: Loc<'_>) -> TokenStream {
-        fn walk(api: &Api, o: &OneOf, first: Option<&str>, out: &mut Vec<(Ty, String, bool)>) {
+        type Leaf = (Ty, String, bool, bool);
+        fn walk(api: &Api, o: &OneOf, first: Option<(&str, bool)>, out: &mut Vec<Leaf>) {
             for v in &o.variants {
-                let f = first.unwrap_or(&v.name);
-                out.push((v.ty.clone(), f.to_string(), first.is_some()));
+                let (f, boxed) = first.unwrap_or((&v.name, v.boxed));
+                out.push((v.ty.clone(), f.to_string(), first.is_some(), boxed));
+                // A recursive oneOf's nested conversions would go round the cycle.
                 if let Ty::Named(n) = &v.ty
+                    && !v.boxed
                     && let Some(TypeKind::OneOf(inner)) = api.types.get(n).map(|t| &t.kind)
                 {
-                    walk(api, inner, Some(f), out);
+                    walk(api, inner, Some((f, boxed)), out);
                 }
             }
         }
-        // (payload type, outermost variant, nested?)
-        let mut leaves: Vec<(Ty, String, bool)> = Vec::new();
+        // (payload type, outermost variant, nested?, outermost variant boxed?)
+        let mut leaves: Vec<Leaf> = Vec::new();
         walk(self.api, o, None, &mut leaves);
         let name_id = ident(name);
         let own = Ty::Named(name.to_string());
         let impls = leaves
             .iter()
-            .filter(|(t, _, _)| leaves.iter().filter(|(u, _, _)| u == t).count() == 1 && *t != own)
-            .map(|(t, v, nested)| {
+            .filter(|(t, ..)| leaves.iter().filter(|(u, ..)| u == t).count() == 1 && *t != own)
+            .map(|(t, v, nested, boxed)| {
                 let ty = self.ty(t, loc);
                 let v = ident(v);
-                let conv = if *nested {
-                    quote!(Self::#v(value.into()))
+                let value = if *nested {
+                    quote!(value.into())
                 } else {
-                    quote!(Self::#v(value))
+                    quote!(value)
+                };
+                let conv = if *boxed {
+                    quote!(Self::#v(Box::new(#value)))
+                } else {
+                    quote!(Self::#v(#value))
                 };
                 // A text shape also accepts `&str`.
                 let from_str = (*t == Ty::String).then(|| {

@@ -51,8 +51,8 @@ impl<'a> Emitter<'a> {
         Ok((path_lets, quote!(format!(#fmt))))
     }
 
-    /// The `.query…` links for the query and filter parameters, and the `use` their
-    /// list-valued parameters need.
+    /// The `.query…` links for the query and filter parameters, the `.header…` links for the
+    /// header parameters, and the `use` the list-valued parameters need.
     fn query_links(&self, op: &Op) -> (Vec<TokenStream>, Option<TokenStream>) {
         let filter_params = op
             .filter
@@ -68,6 +68,15 @@ impl<'a> Emitter<'a> {
         for p in filter_params {
             let id = ident(&p.rust);
             links.push(self.query_link(p, quote!(self.filter.#id), false));
+        }
+        for p in &op.headers {
+            let id = ident(&p.rust);
+            let wire = &p.wire;
+            links.push(if p.required {
+                quote!(.header(#wire, &self.#id))
+            } else {
+                quote!(.header_opt(#wire, self.#id.as_ref()))
+            });
         }
         let needs_each = op
             .query

@@ -15,26 +15,17 @@ impl<'a> Emitter<'a> {
         let described = def.doc.as_deref().filter(|d| !d.trim().is_empty());
         let doc = match (&def.kind, described) {
             // Enums and oneOfs always carry the forward-compatible `match` paragraph.
-            (TypeKind::Enum(_) | TypeKind::OneOf(_), None) => quote!(),
+            (TypeKind::Enum(_) | TypeKind::IntEnum(_) | TypeKind::OneOf(_), None) => quote!(),
             _ => docs(described, ""),
         };
         match &def.kind {
             TypeKind::Enum(values) => {
-                let variants = values.iter().map(|(v, wire)| {
-                    let v = ident(v);
-                    let d = format!(" `{wire}`");
-                    quote!(#[doc = #d] #v,)
-                });
+                let variants = enum_variants(values);
                 let pairs = values.iter().map(|(v, wire)| {
                     let v = ident(v);
                     quote!(#v = #wire)
                 });
-                let matching = doc_raw(&[
-                    String::new(),
-                    "Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values \
-                     this version does not know arrive as `Unknown`."
-                        .into(),
-                ]);
+                let matching = open_enum_doc();
                 quote! {
                     #doc
                     #matching
@@ -48,6 +39,7 @@ impl<'a> Emitter<'a> {
                     qikberry_runtime::open_enum!(impl #name { #(#pairs),* });
                 }
             }
+            TypeKind::IntEnum(values) => int_enum_def(&name, values, doc),
             TypeKind::Struct(fields) => self.struct_def(def, fields, loc, doc),
             TypeKind::OneOf(o) => self.one_of_def(def, o, loc, doc),
             TypeKind::Choice(variants) => self.choice_def(def, variants, loc, doc),
@@ -137,7 +129,7 @@ impl<'a> Emitter<'a> {
         let default = all_optional.then(|| quote!(Default,));
         let field_tokens = fields.iter().map(|f| {
             let id = ident(&f.rust);
-            let ty = self.ty(&f.ty, loc);
+            let ty = self.field_ty(f, loc);
             let fdoc = docs(f.doc.as_deref(), "");
             let wire = &f.wire;
             let rename = (f.rust != f.wire).then(|| quote!(rename = #wire,));
@@ -220,6 +212,7 @@ impl<'a> Emitter<'a> {
                 }
                 (true, _) => {
                     let (aty, conv) = self.arg(&f.ty, loc, &id);
+                    let conv = boxed(f.boxed, conv);
                     args.push(quote!(#id: #aty));
                     if f.nullable {
                         inits.push(quote!(#id: Some(#conv)));
@@ -229,17 +222,17 @@ impl<'a> Emitter<'a> {
                 }
                 (false, _) => {
                     inits.push(quote!(#id: None));
-                    if f.rust != "new" {
-                        let (aty, conv) = self.arg(&f.ty, loc, &id);
-                        let d = format!(" Sets `{}`.", f.wire);
-                        setters.push(quote! {
-                            #[doc = #d]
-                            pub fn #id(mut self, #id: #aty) -> Self {
-                                self.#id = Some(#conv);
-                                self
-                            }
-                        });
-                    }
+                    let setter = ident(&f.setter());
+                    let (aty, conv) = self.arg(&f.ty, loc, &id);
+                    let conv = boxed(f.boxed, conv);
+                    let d = format!(" Sets `{}`.", f.wire);
+                    setters.push(quote! {
+                        #[doc = #d]
+                        pub fn #setter(mut self, #id: #aty) -> Self {
+                            self.#id = Some(#conv);
+                            self
+                        }
+                    });
                 }
             }
         }
@@ -263,6 +256,12 @@ impl<'a> Emitter<'a> {
                 #(#setters)*
             }
         }
+    }
+
+    /// A struct field's type without its `Option`: `Box<T>` for a recursive one.
+    pub(super) fn field_ty(&self, f: &Field, loc: Loc<'_>) -> TokenStream {
+        let ty = self.ty(&f.ty, loc);
+        if f.boxed { quote!(Box<#ty>) } else { ty }
     }
 
     fn paginated_impl(&self, ty: &str, info: &PageInfo, loc: Loc<'_>) -> TokenStream {
@@ -427,4 +426,58 @@ fn extern_def(def: &TypeDef, path: &str) -> TokenStream {
         #doc
         pub type #name = #(::#segments)*;
     }
+}
+
+/// `Box::new(conv)` for a boxed (recursive) field or variant, else `conv`.
+pub(super) fn boxed(boxed: bool, conv: TokenStream) -> TokenStream {
+    if boxed { quote!(Box::new(#conv)) } else { conv }
+}
+
+/// An integer enum: the variants, `Unknown(i64)`, and `open_int_enum!`'s impls.
+fn int_enum_def(
+    name: &proc_macro2::Ident,
+    values: &[(String, i64)],
+    doc: TokenStream,
+) -> TokenStream {
+    let variants = enum_variants(values);
+    let pairs = values.iter().map(|(v, wire)| {
+        let v = ident(v);
+        let wire = proc_macro2::Literal::i64_unsuffixed(*wire);
+        quote!(#v = #wire)
+    });
+    let matching = open_enum_doc();
+    quote! {
+        #doc
+        #matching
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+            /// A value this version of the client does not know, kept as received.
+            Unknown(i64),
+        }
+        qikberry_runtime::open_int_enum!(impl #name { #(#pairs),* });
+    }
+}
+
+/// An enum's known variants, each documented with its wire value.
+fn enum_variants<W: std::fmt::Display>(values: &[(String, W)]) -> Vec<TokenStream> {
+    values
+        .iter()
+        .map(|(v, wire)| {
+            let v = ident(v);
+            let d = format!(" `{wire}`");
+            quote!(#[doc = #d] #v,)
+        })
+        .collect()
+}
+
+/// The paragraph every open enum's docs end with.
+fn open_enum_doc() -> TokenStream {
+    doc_raw(&[
+        String::new(),
+        "Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this \
+         version does not know arrive as `Unknown`."
+            .into(),
+    ])
 }

@@ -4,6 +4,7 @@
 mod at_least_one;
 mod body;
 mod components;
+mod compose;
 mod conveniences;
 mod examples;
 mod extensions;
@@ -11,6 +12,7 @@ mod one_of;
 mod operation;
 mod params;
 mod placement;
+mod recursion;
 mod schema;
 mod view;
 
@@ -52,6 +54,7 @@ pub(crate) fn read(spec: &OpenAPI) -> Result<Api> {
         types: BTreeMap::new(),
         comp: BTreeMap::new(),
         active: Vec::new(),
+        recursive: BTreeMap::new(),
     };
     let mut ops = Vec::new();
     let mut filters: BTreeMap<String, Filter> = BTreeMap::new();
@@ -73,6 +76,7 @@ pub(crate) fn read(spec: &OpenAPI) -> Result<Api> {
         }
     }
     read_unused_components(&mut r)?;
+    recursion::box_cycles(&mut r.types);
     let ops = sorted_ops(ops)?;
     let mut api = place(r.types, ops, tags, filters, spec.info.title.clone())?;
     let doc = serde_json::to_value(spec)

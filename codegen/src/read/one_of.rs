@@ -16,11 +16,15 @@ impl<'a> Reader<'a> {
         let s = self.resolve(r, pointer)?;
         Ok(matches!(
             view(s),
-            View::Str { binary: false, .. } | View::Int | View::Num | View::Bool
+            View::Str { binary: false, .. } | View::Int | View::IntEnum(_) | View::Num | View::Bool
         ))
     }
 
-    /// Reads a oneOf: a lenient scalar, or a named enum of variants with their dispatch signatures.
+    /// Reads a oneOf (`any_of: false`) or an anyOf whose members are not all objects
+    /// (`any_of: true`): a lenient scalar, or a named enum of variants with their dispatch
+    /// signatures. An anyOf is always lenient: scalars become `StringOrNumber` without
+    /// `x-lenient-scalar`, and other members are tried in order (`x-untagged`), since a value may
+    /// match several of them.
     pub(super) fn one_of(
         &mut self,
         s: &'a Schema,
@@ -28,21 +32,25 @@ impl<'a> Reader<'a> {
         pointer: &str,
         hint: &str,
         doc: Option<String>,
+        any_of: bool,
     ) -> Result<Ty> {
+        let kw = if any_of { "anyOf" } else { "oneOf" };
         if variants.is_empty() {
-            return err(pointer, "empty oneOf");
+            return err(pointer, format!("empty {kw}"));
         }
-        if let Some(ty) = self.scalar_one_of(s, variants, pointer)? {
+        if let Some(ty) = self.scalar_one_of(s, variants, pointer, kw)? {
             return Ok(ty);
         }
-        let untagged = ext_true(&s.schema_data.extensions, "x-untagged");
-        let (out, refs) = self.one_of_variants(variants, pointer, hint, untagged)?;
+        let untagged = any_of || ext_true(&s.schema_data.extensions, "x-untagged");
+        // Only a discriminator needs every variant to be an object (or a nested oneOf).
+        let any_shape = untagged || s.schema_data.discriminator.is_none();
+        let (out, refs) = self.one_of_variants(variants, pointer, hint, any_shape, kw)?;
         let signatures = if let Some(d) = &s.schema_data.discriminator {
             Some(self.discriminator_signatures(d, &out, &refs, pointer)?)
         } else if untagged {
             None
         } else {
-            Some(self.enum_field_signatures(&out, pointer)?)
+            self.enum_field_signatures(&out)
         };
         self.define(TypeDef {
             name: hint.to_string(),
@@ -62,18 +70,19 @@ impl<'a> Reader<'a> {
         s: &'a Schema,
         variants: &'a [ReferenceOr<Schema>],
         pointer: &str,
+        kw: &str,
     ) -> Result<Option<Ty>> {
         let mut all_scalar = true;
         for (i, v) in variants.iter().enumerate() {
-            all_scalar &= self.is_scalar(v.into(), &format!("{pointer}/oneOf/{i}"))?;
+            all_scalar &= self.is_scalar(v.into(), &format!("{pointer}/{kw}/{i}"))?;
         }
-        let lenient = ext_true(&s.schema_data.extensions, "x-lenient-scalar");
+        let flagged = ext_true(&s.schema_data.extensions, "x-lenient-scalar");
         if all_scalar {
-            if lenient {
+            if flagged || kw == "anyOf" {
                 let mut has_bool = false;
                 for (i, v) in variants.iter().enumerate() {
                     has_bool |= matches!(
-                        view(self.resolve(v.into(), &format!("{pointer}/oneOf/{i}"))?),
+                        view(self.resolve(v.into(), &format!("{pointer}/{kw}/{i}"))?),
                         View::Bool
                     );
                 }
@@ -89,7 +98,7 @@ impl<'a> Reader<'a> {
                 "a oneOf of scalars needs `x-lenient-scalar: true` (it becomes StringOrNumber)",
             );
         }
-        if lenient {
+        if flagged {
             return err(
                 pointer,
                 "`x-lenient-scalar` on a oneOf whose variants are not all strings or numbers",
@@ -106,12 +115,15 @@ impl<'a> Reader<'a> {
         pointer: &str,
         hint: &str,
         untagged: bool,
+        kw: &str,
     ) -> Result<(Vec<Variant>, Vec<Option<&'a str>>)> {
         let mut out: Vec<Variant> = Vec::new();
         let mut refs: Vec<Option<&str>> = Vec::new();
         for (i, v) in variants.iter().enumerate() {
-            let vptr = format!("{pointer}/oneOf/{i}");
-            let (ty, title, fallback, vdoc, reference) = self.one_of_variant(v, &vptr, hint)?;
+            let vptr = format!("{pointer}/{kw}/{i}");
+            let taken: Vec<&str> = out.iter().map(|o| o.name.as_str()).collect();
+            let (ty, title, fallback, vdoc, reference) =
+                self.one_of_variant(v, &vptr, hint, &taken, i)?;
             refs.push(reference);
             let dispatchable = match &ty {
                 Ty::Named(tn) => matches!(
@@ -123,30 +135,28 @@ impl<'a> Reader<'a> {
             if !dispatchable && !untagged {
                 return err(
                     &vptr,
-                    "a oneOf variant must be an object or a nested oneOf unless the oneOf is `x-untagged` (scalars: use x-lenient-scalar)",
+                    "a variant of a oneOf with a discriminator must be an object or a nested oneOf",
                 );
             }
-            let name = pascal(title.as_deref().or(fallback.as_deref()).unwrap_or_default());
-            let name = match &ty {
-                Ty::Named(type_name) => agreeing_variant_name(&name, type_name),
-                _ => name,
+            // The type's own spelling wins over a title differing only in case; then the
+            // catch-all and sibling collisions are resolved.
+            let base = pascal(title.as_deref().or(fallback.as_deref()).unwrap_or_default());
+            let base = match &ty {
+                Ty::Named(type_name) => agreeing_variant_name(&base, type_name),
+                _ => base,
             };
-            if name.is_empty() || name == "Unknown" {
+            let name = variant_name(Some(&base), &taken, i);
+            if name.is_empty() {
                 return err(
                     &vptr,
                     "cannot derive a variant name from this variant's title",
-                );
-            }
-            if out.iter().any(|o| o.name == name) {
-                return err(
-                    &vptr,
-                    format!("name collision: two oneOf variants become `{name}`"),
                 );
             }
             out.push(Variant {
                 name,
                 ty,
                 doc: vdoc,
+                boxed: false,
             });
         }
         Ok((out, refs))
@@ -159,6 +169,8 @@ impl<'a> Reader<'a> {
         v: &'a ReferenceOr<Schema>,
         vptr: &str,
         hint: &str,
+        taken: &[&str],
+        index: usize,
     ) -> Result<(
         Ty,
         Option<String>,
@@ -183,16 +195,17 @@ impl<'a> Reader<'a> {
                 let title = non_empty(&item.schema_data.title);
                 let kind = match view(item) {
                     View::Str { .. } => "Text",
-                    View::Int => "Integer",
+                    View::Int | View::IntEnum(_) => "Integer",
                     View::Num => "Number",
                     View::Bool => "Boolean",
                     View::Array(_) => "List",
                     View::Object { .. } => "Object",
-                    View::OneOf(_) => "Choice",
+                    View::OneOf(_) | View::AnyOf(_) => "Choice",
+                    View::AllOf(_) => "Object",
                     View::Any | View::Unsupported(_) => "Any",
                 };
-                let name = title.clone().unwrap_or_else(|| kind.to_string());
-                let ty = self.schema(item, vptr, &format!("{hint}{}", pascal(&name)))?;
+                let name = variant_name(Some(title.as_deref().unwrap_or(kind)), taken, index);
+                let ty = self.schema(item, vptr, &format!("{hint}{name}"))?;
                 (
                     ty,
                     Some(name),
@@ -272,36 +285,24 @@ impl<'a> Reader<'a> {
         Ok(sigs)
     }
 
-    /// Per variant, its single-value enum field signatures; they must tell the variants apart.
-    fn enum_field_signatures(&self, out: &[Variant], pointer: &str) -> Result<Vec<Vec<Signature>>> {
+    /// Per variant, the single-value enum fields that select it; `None` when a variant has
+    /// none, or two variants have the same: such a oneOf is tried variant by variant, in order,
+    /// as if it were `x-untagged` (OpenAPI's own rule, exactly one shape matches, cannot be
+    /// checked more cheaply).
+    fn enum_field_signatures(&self, out: &[Variant]) -> Option<Vec<Vec<Signature>>> {
         let mut sigs: Vec<Vec<Vec<(String, String)>>> = Vec::new();
-        for (i, v) in out.iter().enumerate() {
+        for v in out {
             let vs = self.signatures(&v.ty);
-            if vs.is_empty() {
-                return err(
-                    &format!("{pointer}/oneOf/{i}"),
-                    format!(
-                        "oneOf without a discriminator: variant `{}` has no single-value enum field to dispatch on; \
-                         add a `discriminator`, a single-value `enum` field, or `x-untagged: true`",
-                        v.name
-                    ),
-                );
-            }
-            for (j, earlier) in sigs.iter().enumerate() {
-                if vs.iter().any(|s| earlier.contains(s)) {
-                    let other = out.get(j).map(|o| o.name.as_str()).unwrap_or_default();
-                    return err(
-                        pointer,
-                        format!(
-                            "oneOf variants `{other}` and `{}` have the same single-value enum fields; they cannot be told apart (use a discriminator or x-untagged)",
-                            v.name
-                        ),
-                    );
-                }
+            if vs.is_empty()
+                || sigs
+                    .iter()
+                    .any(|earlier| vs.iter().any(|s| earlier.contains(s)))
+            {
+                return None;
             }
             sigs.push(vs);
         }
-        Ok(sigs)
+        Some(sigs)
     }
 
     /// The single values a type gives to field `p` (a struct's one-value enum field, or the
@@ -357,4 +358,19 @@ impl<'a> Reader<'a> {
             _ => Vec::new(),
         }
     }
+}
+
+/// A variant's name: PascalCase of its title (or component name, or kind), kept clear of the
+/// catch-all (`Unknown` becomes `UnknownValue`) and, when an earlier variant already has it,
+/// suffixed with the variant's 1-based position (`Object`, `Object2`): deterministic for a given
+/// spec, since the variants' order is the order they are tried in.
+fn variant_name(base: Option<&str>, taken: &[&str], index: usize) -> String {
+    let mut name = pascal(base.unwrap_or_default());
+    if name == "Unknown" {
+        name = "UnknownValue".to_string();
+    }
+    if taken.contains(&name.as_str()) {
+        name = format!("{name}{}", index + 1);
+    }
+    name
 }

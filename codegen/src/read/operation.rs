@@ -7,7 +7,7 @@ use openapiv3::{OpenAPI, Operation};
 
 use super::body::{page_info, request_body, success_response};
 use super::params::{
-    ParamSets, check_builder_names, is_paginated, merged_params, read_param, register_filter,
+    ParamSets, is_paginated, merged_params, read_param, register_filter, resolve_builder_names,
 };
 use super::schema::Reader;
 use super::{Result, err, ext_true, non_empty};
@@ -27,7 +27,7 @@ pub(super) fn read_op<'a>(
     optr: &str,
     filters: &mut BTreeMap<String, Filter>,
 ) -> Result<Op> {
-    let names = op_names(op, optr)?;
+    let names = op_names(op, method, path, optr)?;
     let params = merged_params(r, item, op, optr)?;
     let paginated = is_paginated(op, optr)?;
     let mut sets = ParamSets::default();
@@ -43,7 +43,7 @@ pub(super) fn read_op<'a>(
             doc: None,
         });
     }
-    check_builder_names(&sets, optr)?;
+    resolve_builder_names(&mut sets, optr)?;
     let secret_params = std::mem::take(&mut sets.secret);
     let filter = register_filter(filters, &names.tag, sets.filter, sets.filter_params)?;
     let mut path_params = sets.path;
@@ -68,6 +68,7 @@ pub(super) fn read_op<'a>(
         path: rel,
         path_params,
         query: sets.query,
+        headers: sets.headers,
         filter,
         page_param: sets.page,
         body,
@@ -133,28 +134,55 @@ struct OpNames {
     op_pascal: String,
 }
 
-/// Checks the `operationId` and the single tag and derives the method and builder names.
-fn op_names(op: &Operation, optr: &str) -> Result<OpNames> {
-    let Some(id) = op.operation_id.clone() else {
-        return err(optr, "operation has no operationId");
+/// Cargo features the generated manifests define besides the tags': a tag of that name gets the
+/// suffix `_api` (`default` → `default_api`).
+const RESERVED_FEATURES: &[&str] = &[
+    "default",
+    "all",
+    "rest",
+    "client",
+    "tracing",
+    "deserialize-requests",
+    "metrics",
+    "smpp",
+    "webhook-events",
+    "webhook-receiver",
+    "dedupe-redis",
+    "dedupe-postgres",
+    "ratelimit-redis",
+];
+
+/// The module (and Cargo feature) of operations without a tag.
+pub(crate) const DEFAULT_TAG: &str = "operations";
+
+/// Derives the method and builder names from the `operationId` and the tag.
+///
+/// Defaults for specs written without this generator's conventions: without `operationId`,
+/// the name comes from the HTTP method and path (`get /v2/Forms/{FormType}` →
+/// `get_v2_forms_form_type`); without a tag, the operation goes to the module `operations`;
+/// with several, to the first one's. A tag that is not a valid Cargo feature name (spaces,
+/// punctuation) becomes its snake_case form (`Pet Store` → `pet_store`), and one named like a
+/// feature of the generated manifest (`default`, `client`, …) gets the suffix `_api`.
+fn op_names(op: &Operation, method_name: &str, path: &str, optr: &str) -> Result<OpNames> {
+    let id = match &op.operation_id {
+        Some(id) => id.clone(),
+        None => snake(&format!("{method_name} {path}")),
     };
-    let [tag] = op.tags.as_slice() else {
-        return err(
-            &format!("{optr}/tags"),
-            "an operation needs exactly one tag (it selects the product module and Cargo feature)",
-        );
+    let mut tag = match op.tags.first() {
+        None => DEFAULT_TAG.to_string(),
+        Some(t) if is_feature_name(t) => t.clone(),
+        Some(t) => snake(t),
     };
-    if tag.is_empty()
-        || !tag
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-    {
+    if RESERVED_FEATURES.contains(&tag.as_str()) {
+        tag = format!("{tag}_api");
+    }
+    if !is_feature_name(&tag) {
         return err(
             &format!("{optr}/tags/0"),
-            format!("tag `{tag}` is not a valid Cargo feature name"),
+            format!("tag `{tag}` cannot be made a Cargo feature name"),
         );
     }
-    let prefix = format!("{}_", snake(tag));
+    let prefix = format!("{}_", snake(&tag));
     let id_snake = snake(&id);
     let method = id_snake
         .strip_prefix(&prefix)
@@ -169,10 +197,18 @@ fn op_names(op: &Operation, optr: &str) -> Result<OpNames> {
     Ok(OpNames {
         builder: pascal(&method),
         op_pascal: pascal(&id),
-        tag: tag.clone(),
+        tag,
         method,
         id,
     })
+}
+
+/// Whether `tag` can be a Cargo feature name as it is.
+fn is_feature_name(tag: &str) -> bool {
+    !tag.is_empty()
+        && tag
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
 /// Checks that the path's `{placeholders}` and the path parameters match one to one, sorts the

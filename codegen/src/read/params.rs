@@ -1,7 +1,7 @@
 //! An operation's parameters: merged from path and operation level, sorted into path, query,
 //! filter-group and page parameters, and checked for name collisions.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use openapiv3::{Operation, Parameter, ParameterSchemaOrContent, ReferenceOr};
 use serde_json::Value;
@@ -9,8 +9,8 @@ use serde_json::Value;
 use super::schema::Reader;
 use super::view::SRef;
 use super::{Result, err, ext_true, non_empty};
-use crate::ir::{Filter, Param, Ty};
-use crate::names::{pascal, snake};
+use crate::ir::{Filter, Param, Ty, TypeKind};
+use crate::names::{dedupe, pascal, snake};
 
 /// The operation's parameters with their pointers: path-level first, operation-level ones
 /// overriding by (name, in); `$ref`s to `#/components/parameters` resolved.
@@ -90,6 +90,8 @@ pub(super) struct ParamSets {
     pub(super) filter: Option<(String, String)>,
     /// The page-number parameter of a paginated operation.
     pub(super) page: Option<Param>,
+    /// Header parameters.
+    pub(super) headers: Vec<Param>,
     /// Wire names of the parameters marked `x-secret`.
     pub(super) secret: Vec<String>,
 }
@@ -120,10 +122,11 @@ pub(super) fn read_param<'a>(
     match p {
         Parameter::Path { .. } => {
             let ty = r.sref(sref, &sptr, &format!("{op_pascal}{}", pascal(&wire)))?;
-            if !matches!(ty, Ty::String | Ty::I64) {
+            if !is_scalar_param(r, &ty) {
                 return err(
                     ptr,
-                    "unsupported construct: path parameter that is not a string or integer",
+                    "unsupported construct: path parameter that is not a string, number, boolean \
+                     or enum",
                 );
             }
             sets.path.push(Param {
@@ -181,8 +184,32 @@ pub(super) fn read_param<'a>(
                 }
             }
         }
-        Parameter::Header { .. } | Parameter::Cookie { .. } => {
-            return err(ptr, "unsupported construct: header or cookie parameter");
+        Parameter::Header { .. } => {
+            let ty = r.sref(sref, &sptr, &format!("{op_pascal}{}", pascal(&wire)))?;
+            if !is_scalar_param(r, &ty) {
+                return err(
+                    ptr,
+                    "unsupported construct: header parameter that is not a string, number, \
+                     boolean or enum",
+                );
+            }
+            sets.headers.push(Param {
+                rust: snake(&wire),
+                wire,
+                ty,
+                required: data.required,
+                doc,
+            });
+        }
+        Parameter::Cookie { .. } => {
+            return err(
+                ptr,
+                format!(
+                    "unsupported construct: cookie parameter `{wire}` (the generated client \
+                     sends no cookies; drop it from the spec and add the `Cookie` header in a \
+                     layer or a custom `http_client`)"
+                ),
+            );
         }
     }
     Ok(())
@@ -200,25 +227,58 @@ fn filter_group(data: &openapiv3::ParameterData, ptr: &str) -> Result<Option<Str
     }
 }
 
-/// Rust names must be unique among the request builder's own fields.
-pub(super) fn check_builder_names(sets: &ParamSets, optr: &str) -> Result<()> {
-    let mut names: BTreeSet<&str> = [
-        "client", "filter", "body", "send", "items", "pages", "request",
-    ]
-    .into_iter()
-    .collect();
-    for p in sets.path.iter().chain(&sets.query).chain(&sets.page) {
-        if p.rust.is_empty() || !names.insert(p.rust.as_str()) {
+/// The request builder's own names (its fields and methods), which no parameter may take.
+const BUILDER_NAMES: &[&str] = &[
+    "client", "filter", "body", "send", "items", "pages", "request",
+];
+
+/// Makes the parameters' Rust names unique among the request builder's fields and methods,
+/// deterministically: a parameter named like one of the builder's own names gets the suffix
+/// `_param` (`body` → `body_param`), and parameters whose names coincide (`in-progress` in the
+/// query, `in_progress` in a header) are told apart as in `names::dedupe` (`in_progress`,
+/// `in_progress_2`, by wire name).
+pub(super) fn resolve_builder_names(sets: &mut ParamSets, optr: &str) -> Result<()> {
+    let params = sets
+        .path
+        .iter_mut()
+        .chain(&mut sets.query)
+        .chain(&mut sets.page)
+        .chain(&mut sets.headers);
+    let mut all: Vec<&mut Param> = params.collect();
+    for p in all.iter_mut() {
+        if p.rust.is_empty() {
             return err(
                 optr,
-                format!(
-                    "name collision: parameter `{}` becomes `{}`, which is empty or already taken",
-                    p.wire, p.rust
-                ),
+                format!("cannot derive a Rust name from parameter `{}`", p.wire),
             );
         }
+        if BUILDER_NAMES.contains(&p.rust.as_str()) {
+            p.rust = format!("{}_param", p.rust);
+        }
+    }
+    // Same wire name in two places (`id` in the path and in a header) must still differ.
+    let mut names: Vec<(String, String)> = all
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.rust.clone(), format!("{}\u{0}{i}", p.wire)))
+        .collect();
+    dedupe(&mut names, "_");
+    for (p, (rust, _)) in all.iter_mut().zip(names) {
+        p.rust = rust;
     }
     Ok(())
+}
+
+/// Whether a parameter of type `ty` has one text form (a scalar or an enum).
+fn is_scalar_param(r: &Reader<'_>, ty: &Ty) -> bool {
+    match ty {
+        Ty::String | Ty::I64 | Ty::F64 | Ty::Bool => true,
+        Ty::Named(n) => matches!(
+            r.types.get(n).map(|t| &t.kind),
+            Some(TypeKind::Enum(_) | TypeKind::IntEnum(_))
+        ),
+        _ => false,
+    }
 }
 
 /// Records the operation's filter group (one type per group, shared by the operations that use
@@ -232,17 +292,29 @@ pub(super) fn register_filter(
     let Some((g, fptr)) = group else {
         return Ok(None);
     };
-    let mut seen = BTreeSet::new();
-    for p in &params {
-        if p.rust.is_empty() || p.rust == "new" || !seen.insert(p.rust.clone()) {
+    let mut params = params;
+    for p in params.iter_mut() {
+        if p.rust.is_empty() {
             return err(
                 &fptr,
                 format!(
-                    "name collision: filter parameter `{}` becomes the setter `{}`",
-                    p.wire, p.rust
+                    "cannot derive a setter name from filter parameter `{}`",
+                    p.wire
                 ),
             );
         }
+        // The filter's constructor keeps its name.
+        if p.rust == "new" {
+            p.rust = "new_param".to_string();
+        }
+    }
+    let mut names: Vec<(String, String)> = params
+        .iter()
+        .map(|p| (p.rust.clone(), p.wire.clone()))
+        .collect();
+    dedupe(&mut names, "_");
+    for (p, (rust, _)) in params.iter_mut().zip(names) {
+        p.rust = rust;
     }
     let f = Filter {
         name: g.clone(),

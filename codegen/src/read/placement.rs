@@ -11,14 +11,15 @@ use crate::ir::{Api, Filter, Module, Op, OpBody, TagInfo, TypeDef, TypeKind};
 /// requests reach, and rejects names that collide.
 pub(super) fn place(
     types: BTreeMap<String, TypeDef>,
-    ops: Vec<Op>,
-    tags: BTreeMap<String, TagInfo>,
+    mut ops: Vec<Op>,
+    mut tags: BTreeMap<String, TagInfo>,
     filters: BTreeMap<String, Filter>,
     title: String,
 ) -> Result<Api> {
     let graph = TypeGraph(&types);
     let reach = Reach::of(&graph, &ops, &filters);
     let modules = graph.modules(&reach.tags);
+    rename_colliding(&types, &mut ops, &mut tags, &filters);
     check_collisions(&types, &modules, &ops, &tags, &filters)?;
     let Reach {
         response_side,
@@ -161,7 +162,13 @@ impl Reach {
 /// The named types an operation's parameters, filter and body use.
 fn request_roots(op: &Op, filters: &BTreeMap<String, Filter>) -> Vec<String> {
     let mut roots = Vec::new();
-    for p in op.path_params.iter().chain(&op.query).chain(&op.page_param) {
+    for p in op
+        .path_params
+        .iter()
+        .chain(&op.query)
+        .chain(&op.page_param)
+        .chain(&op.headers)
+    {
         p.ty.named(&mut roots);
     }
     if let Some(f) = op.filter.as_ref().and_then(|f| filters.get(f)) {
@@ -175,6 +182,32 @@ fn request_roots(op: &Op, filters: &BTreeMap<String, Filter>) -> Vec<String> {
         None => {}
     }
     roots
+}
+
+/// Gives way to the schema types, deterministically: a request builder named like a schema
+/// type or filter group gets the suffix `Builder` (`FetchForm` → `FetchFormBuilder`), and a
+/// product handle named like a type, filter group or builder the suffix `Api`
+/// (`VerifyV2Form` → `VerifyV2FormApi`). What still collides is reported by
+/// [`check_collisions`].
+fn rename_colliding(
+    types: &BTreeMap<String, TypeDef>,
+    ops: &mut [Op],
+    tags: &mut BTreeMap<String, TagInfo>,
+    filters: &BTreeMap<String, Filter>,
+) {
+    for op in ops.iter_mut() {
+        if types.contains_key(&op.builder) || filters.contains_key(&op.builder) {
+            op.builder = format!("{}Builder", op.builder);
+        }
+    }
+    for t in tags.values_mut() {
+        if types.contains_key(&t.handle)
+            || filters.contains_key(&t.handle)
+            || ops.iter().any(|o| o.builder == t.handle)
+        {
+            t.handle = format!("{}Api", t.handle);
+        }
+    }
 }
 
 /// Rejects a schema type named like a request builder or filter group of its module, a filter

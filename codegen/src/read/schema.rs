@@ -10,7 +10,7 @@ use super::extensions::{EXACTLY_ONE_OF, ExactlyOne, doc_with_inferred, exactly_o
 use super::view::{SRef, View, view};
 use super::{Result, err, ext_true, non_empty};
 use crate::ir::{Field, Ty, TypeDef, TypeKind};
-use crate::names::{pascal, snake};
+use crate::names::{dedupe, pascal, snake};
 use crate::pointer::escape;
 
 /// The variant every generated enum keeps values it does not know in (`open_enum!`'s).
@@ -23,6 +23,9 @@ pub(super) struct Reader<'a> {
     pub(super) comp: BTreeMap<String, Ty>,
     /// Components being resolved (cycle detection).
     pub(super) active: Vec<String>,
+    /// Components referenced while being resolved (recursive schemas): the type name handed
+    /// out for the reference, which the finished component must turn out to have.
+    pub(super) recursive: BTreeMap<String, String>,
 }
 
 const RESERVED_TYPE_NAMES: &[&str] = &[
@@ -30,19 +33,25 @@ const RESERVED_TYPE_NAMES: &[&str] = &[
     "Client", "Error", "Value",
 ];
 
+/// The Rust type name for a schema named `hint`: a name the generated code itself needs
+/// (`Error`, `Client`, `Value`, the prelude's) gets the suffix `Model` (`ErrorModel`), so a
+/// spec's `Error` schema is generated rather than refused.
+pub(super) fn type_name(hint: &str) -> String {
+    if RESERVED_TYPE_NAMES.contains(&hint) {
+        format!("{hint}Model")
+    } else {
+        hint.to_string()
+    }
+}
+
 impl<'a> Reader<'a> {
-    pub(super) fn define(&mut self, def: TypeDef) -> Result<Ty> {
+    pub(super) fn define(&mut self, mut def: TypeDef) -> Result<Ty> {
+        def.name = type_name(&def.name);
         let name = def.name.clone();
         if name.is_empty() {
             return err(
                 &def.pointer,
                 "cannot derive a Rust type name from this schema's name",
-            );
-        }
-        if RESERVED_TYPE_NAMES.contains(&name.as_str()) {
-            return err(
-                &def.pointer,
-                format!("type name `{name}` collides with a Rust prelude or crate name"),
             );
         }
         if let Some(existing) = self.types.get(&name) {
@@ -106,13 +115,27 @@ impl<'a> Reader<'a> {
             return Ok(t.clone());
         }
         let cptr = format!("/components/schemas/{}", escape(name));
+        let rust = type_name(&pascal(name));
         if self.active.iter().any(|a| a == name) {
-            return err(&cptr, "recursive schemas are not supported");
+            // A recursive schema: the reference names the type being defined; `Box` goes
+            // where the cycle needs it once every type is read (`recursion::box_cycles`).
+            self.recursive.insert(name.to_string(), rust.clone());
+            return Ok(Ty::Named(rust));
         }
         self.active.push(name.to_string());
-        let result = self.sref(target.into(), &cptr, &pascal(name));
+        let result = self.sref(target.into(), &cptr, &rust);
         self.active.pop();
         let ty = result?;
+        if self.recursive.contains_key(name)
+            && (ty != Ty::Named(rust.clone()) || !self.types.contains_key(&rust))
+        {
+            return err(
+                &cptr,
+                "a recursive schema must be an object, oneOf, anyOf or allOf with content of \
+                 its own (a list or map that contains itself, or a schema that is only itself, \
+                 has no Rust type)",
+            );
+        }
         self.comp.insert(name.to_string(), ty.clone());
         Ok(ty)
     }
@@ -145,6 +168,9 @@ impl<'a> Reader<'a> {
             }
             View::Str { .. } => Ok(Ty::String),
             View::Int => Ok(Ty::I64),
+            View::IntEnum(values) => self.int_enum(s, values, pointer, hint, doc),
+            View::AllOf(members) => self.all_of(s, members, pointer, hint, doc),
+            View::AnyOf(members) => self.any_of(s, members, pointer, hint, doc),
             View::Num => Ok(Ty::F64),
             View::Bool => Ok(Ty::Bool),
             View::Any => Ok(Ty::Value),
@@ -162,7 +188,7 @@ impl<'a> Reader<'a> {
                 required,
                 additional,
             } => self.object(s, props, required, additional, pointer, hint, doc),
-            View::OneOf(variants) => self.one_of(s, variants, pointer, hint, doc),
+            View::OneOf(variants) => self.one_of(s, variants, pointer, hint, doc, false),
         }
     }
 
@@ -175,20 +201,8 @@ impl<'a> Reader<'a> {
         hint: &str,
         doc: Option<String>,
     ) -> Result<Ty> {
-        let mut values = Vec::new();
-        let mut seen = BTreeMap::new();
-        let varnames: Option<Vec<&str>> = match s.schema_data.extensions.get("x-enum-varnames") {
-            None => None,
-            Some(Value::Array(names)) if names.len() == enums.len() => {
-                Some(names.iter().filter_map(Value::as_str).collect())
-            }
-            Some(_) => {
-                return err(
-                    &format!("{pointer}/x-enum-varnames"),
-                    "x-enum-varnames must list one name per enum value",
-                );
-            }
-        };
+        let mut values: Vec<(String, String)> = Vec::new();
+        let varnames = enum_varnames(s, enums.len(), pointer)?;
         for (i, v) in enums.iter().enumerate() {
             let given = varnames.as_ref().and_then(|n| n.get(i)).copied();
             let mut name = pascal(given.unwrap_or(v));
@@ -205,28 +219,70 @@ impl<'a> Reader<'a> {
                     );
                 }
                 // A wire value such as `UNKNOWN` keeps the catch-all free: it becomes
-                // `UnknownValue` (a further collision is reported below, with its pointer).
+                // `UnknownValue`.
                 name = format!("{CATCH_ALL}Value");
             }
-            if let Some(other) = seen.insert(name.clone(), v.clone()) {
-                if &other == v {
-                    continue;
-                }
-                return err(
-                    &format!("{pointer}/enum/{i}"),
-                    format!(
-                        "name collision: enum values `{other}` and `{v}` both become the variant `{name}` \
-                         (name the variants with `x-enum-varnames`)"
-                    ),
-                );
+            if values.iter().any(|(_, w)| w == v) {
+                continue;
             }
             values.push((name, v.clone()));
         }
+        // Values that become the same variant (`in-progress`, `in_progress`) are told apart
+        // by a suffix (see `names::dedupe`).
+        dedupe(&mut values, "");
         self.define(TypeDef {
             name: hint.to_string(),
             doc,
             pointer: pointer.to_string(),
             kind: TypeKind::Enum(values),
+        })
+    }
+
+    /// Defines an integer enum: variants from `x-enum-varnames`, else `V<n>` (`Minus<n>` for a
+    /// negative value); unknown integers are kept (the open fallback, as for string enums).
+    fn int_enum(
+        &mut self,
+        s: &'a Schema,
+        enums: Vec<i64>,
+        pointer: &str,
+        hint: &str,
+        doc: Option<String>,
+    ) -> Result<Ty> {
+        let varnames = enum_varnames(s, enums.len(), pointer)?;
+        let mut named: Vec<(String, String)> = Vec::new();
+        for (i, v) in enums.iter().enumerate() {
+            if enums.get(..i).is_some_and(|before| before.contains(v)) {
+                continue;
+            }
+            let given = varnames.as_ref().and_then(|n| n.get(i)).map(|n| pascal(n));
+            let mut name = given.filter(|n| !n.is_empty()).unwrap_or_else(|| {
+                if *v < 0 {
+                    format!("Minus{}", v.unsigned_abs())
+                } else {
+                    format!("V{v}")
+                }
+            });
+            if name == CATCH_ALL {
+                name = format!("{CATCH_ALL}Value");
+            }
+            named.push((name, v.to_string()));
+        }
+        dedupe(&mut named, "");
+        let values = named
+            .into_iter()
+            .zip(
+                enums
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, v)| !enums.get(..*i).is_some_and(|before| before.contains(v))),
+            )
+            .map(|((name, _), (_, v))| (name, *v))
+            .collect();
+        self.define(TypeDef {
+            name: hint.to_string(),
+            doc,
+            pointer: pointer.to_string(),
+            kind: TypeKind::IntEnum(values),
         })
     }
 
@@ -236,7 +292,7 @@ impl<'a> Reader<'a> {
         &mut self,
         s: &'a Schema,
         props: Vec<(&'a str, SRef<'a>)>,
-        required: &'a [String],
+        required: &[String],
         additional: Option<&'a AdditionalProperties>,
         pointer: &str,
         hint: &str,
@@ -263,9 +319,16 @@ impl<'a> Reader<'a> {
                 );
             }
         }
+        // Properties that become the same field (`in-progress`, `in_progress`) are told
+        // apart by a suffix (see `names::dedupe`).
+        let mut names: Vec<(String, String)> = props
+            .iter()
+            .map(|(w, _)| (snake(w), w.to_string()))
+            .collect();
+        dedupe(&mut names, "_");
         let mut fields: Vec<Field> = Vec::new();
-        for (wire, p) in props {
-            let field = self.field(&fields, wire, p, required, pointer, hint)?;
+        for ((wire, p), (rust, _)) in props.into_iter().zip(names) {
+            let field = self.field(rust, wire, p, required, pointer, hint)?;
             fields.push(field);
         }
         if let Some(rule) = exactly_one(&s.schema_data.extensions, pointer)? {
@@ -282,10 +345,10 @@ impl<'a> Reader<'a> {
         })
     }
 
-    /// Reads property `wire` of an object into a field, checking its Rust name against `fields`.
+    /// Reads property `wire` of an object into the field `rust`.
     pub(super) fn field(
         &mut self,
-        fields: &[Field],
+        rust: String,
         wire: &'a str,
         p: SRef<'a>,
         required: &[String],
@@ -293,20 +356,10 @@ impl<'a> Reader<'a> {
         hint: &str,
     ) -> Result<Field> {
         let fptr = format!("{pointer}/properties/{}", escape(wire));
-        let rust = snake(wire);
         if rust.is_empty() {
             return err(
                 &fptr,
                 format!("cannot derive a Rust field name from `{wire}`"),
-            );
-        }
-        if let Some(other) = fields.iter().find(|f| f.rust == rust) {
-            return err(
-                &fptr,
-                format!(
-                    "name collision: properties `{}` and `{wire}` both become the field `{rust}`",
-                    other.wire
-                ),
             );
         }
         let ty = self.sref(p, &fptr, &format!("{hint}{}", pascal(wire)))?;
@@ -339,6 +392,7 @@ impl<'a> Reader<'a> {
             single,
             flatten: false,
             secret,
+            boxed: false,
         })
     }
 
@@ -418,8 +472,23 @@ impl<'a> Reader<'a> {
                 single: None,
                 flatten: true,
                 secret,
+                boxed: false,
             },
         );
         Ok(())
+    }
+}
+
+/// The schema's `x-enum-varnames`, which must name each of its `count` enum values.
+fn enum_varnames<'s>(s: &'s Schema, count: usize, pointer: &str) -> Result<Option<Vec<&'s str>>> {
+    match s.schema_data.extensions.get("x-enum-varnames") {
+        None => Ok(None),
+        Some(Value::Array(names)) if names.len() == count => {
+            Ok(Some(names.iter().filter_map(Value::as_str).collect()))
+        }
+        Some(_) => err(
+            &format!("{pointer}/x-enum-varnames"),
+            "x-enum-varnames must list one name per enum value",
+        ),
     }
 }

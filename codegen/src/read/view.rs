@@ -41,6 +41,8 @@ pub(super) enum View<'a> {
         binary: bool,
     },
     Int,
+    /// An integer with `enum` values.
+    IntEnum(Vec<i64>),
     Num,
     Bool,
     Object {
@@ -50,6 +52,10 @@ pub(super) enum View<'a> {
     },
     Array(Option<SRef<'a>>),
     OneOf(&'a [ReferenceOr<Schema>]),
+    /// `allOf` members (the schema's own properties, if any, are read beside them).
+    AllOf(&'a [ReferenceOr<Schema>]),
+    /// `anyOf` members.
+    AnyOf(&'a [ReferenceOr<Schema>]),
     Unsupported(&'static str),
     Any,
 }
@@ -63,6 +69,9 @@ pub(super) fn view(s: &Schema) -> View<'_> {
                 VariantOrUnknownOrEmpty::Item(StringFormat::Binary)
             ),
         },
+        SchemaKind::Type(Type::Integer(t)) if !t.enumeration.is_empty() => {
+            View::IntEnum(t.enumeration.iter().flatten().copied().collect())
+        }
         SchemaKind::Type(Type::Integer(_)) => View::Int,
         SchemaKind::Type(Type::Number(_)) => View::Num,
         SchemaKind::Type(Type::Boolean(_)) => View::Bool,
@@ -77,31 +86,28 @@ pub(super) fn view(s: &Schema) -> View<'_> {
         },
         SchemaKind::Type(Type::Array(a)) => View::Array(a.items.as_ref().map(Into::into)),
         SchemaKind::OneOf { one_of } => View::OneOf(one_of),
-        SchemaKind::AllOf { .. } => View::Unsupported("allOf"),
-        SchemaKind::AnyOf { .. } => View::Unsupported("anyOf"),
+        SchemaKind::AllOf { all_of } => View::AllOf(all_of),
+        SchemaKind::AnyOf { any_of } => View::AnyOf(any_of),
         SchemaKind::Not { .. } => View::Unsupported("not"),
         SchemaKind::Any(a) => {
             if !a.all_of.is_empty() {
-                return View::Unsupported("allOf");
+                return View::AllOf(&a.all_of);
+            }
+            // An `anyOf` alone is a composition; beside `properties` it must be the
+            // at-least-one rule on required lists (read with the object), else the properties
+            // would be lost.
+            if !a.any_of.is_empty() && a.properties.is_empty() {
+                return View::AnyOf(&a.any_of);
             }
             if !a.any_of.is_empty()
-                && (a.properties.is_empty()
-                    || !super::at_least_one::is_rule(&s.schema_data.extensions, &a.any_of))
+                && !super::at_least_one::is_rule(&s.schema_data.extensions, &a.any_of)
             {
-                return View::Unsupported("anyOf");
+                return View::Unsupported("anyOf beside properties (only as x-at-least-one-of)");
             }
             if a.not.is_some() {
                 return View::Unsupported("not");
             }
-            let object = || View::Object {
-                props: a
-                    .properties
-                    .iter()
-                    .map(|(k, v)| (k.as_str(), v.into()))
-                    .collect(),
-                required: &a.required,
-                additional: a.additional_properties.as_ref(),
-            };
+            let object = || any_object(a);
             if !a.one_of.is_empty() {
                 if !a.properties.is_empty() {
                     // A oneOf of `required` lists beside the properties is a requiredness rule;
@@ -123,7 +129,14 @@ pub(super) fn view(s: &Schema) -> View<'_> {
                         .collect(),
                     binary: a.format.as_deref() == Some("binary"),
                 },
-                Some("integer") => View::Int,
+                Some("integer") => {
+                    let ints: Vec<i64> = a.enumeration.iter().filter_map(Value::as_i64).collect();
+                    if ints.is_empty() {
+                        View::Int
+                    } else {
+                        View::IntEnum(ints)
+                    }
+                }
                 Some("number") => View::Num,
                 Some("boolean") => View::Bool,
                 Some("object") => object(),
@@ -144,5 +157,29 @@ pub(super) fn view(s: &Schema) -> View<'_> {
                 None => View::Any,
             }
         }
+    }
+}
+
+/// The properties, `required` list and `additionalProperties` a schema states itself beside an
+/// `allOf` (openapiv3 reads such a schema as `Any`); `None` when it states no properties.
+pub(super) fn own_object(s: &Schema) -> Option<View<'_>> {
+    match &s.schema_kind {
+        SchemaKind::Any(a) if !a.properties.is_empty() || !a.required.is_empty() => {
+            Some(any_object(a))
+        }
+        _ => None,
+    }
+}
+
+/// The object part of a schema openapiv3 reads as `Any`.
+fn any_object(a: &openapiv3::AnySchema) -> View<'_> {
+    View::Object {
+        props: a
+            .properties
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.into()))
+            .collect(),
+        required: &a.required,
+        additional: a.additional_properties.as_ref(),
     }
 }

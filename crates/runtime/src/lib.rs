@@ -18,6 +18,7 @@
 pub mod drift;
 pub mod metrics;
 mod open_enum;
+mod open_int_enum;
 pub mod ratelimit;
 #[cfg(feature = "redis")]
 pub mod redis_conn;

@@ -112,8 +112,8 @@ pub struct Operation {
     /// `x-idempotent`: whether repeating the call has no further effect. Sends, creates, OTP
     /// checks and token minting are `false`, whatever their HTTP method.
     pub idempotent: bool,
-    /// Wire names of the path and query parameters marked `x-secret` (their values never
-    /// appear in logs or error excerpts).
+    /// Wire names of the path, query and header parameters marked `x-secret` (their values
+    /// never appear in logs or error excerpts).
     pub secret_params: &'static [&'static str],
     /// Wire names of the `x-secret` properties of the request body and success response
     /// models, at any depth (their values are redacted from error excerpts).
@@ -178,6 +178,10 @@ pub struct Request {
     /// Query parameters with their raw wire names (`filter[name]`); names and values are
     /// percent-encoded when the URL is built.
     pub query: Vec<(&'static str, String)>,
+    /// Header parameters with their wire names (`Idempotency-Key`), sent as given after the
+    /// client's own headers; a name or value that is not valid in a header is an
+    /// [`Error::Encode`](crate::Error::Encode) when the request is prepared.
+    pub headers: Vec<(&'static str, String)>,
     /// The body.
     pub body: Body,
     /// Whether the call may safely be repeated: the spec's `x-idempotent` for generated calls,
@@ -203,6 +207,7 @@ impl Request {
             server,
             path,
             query: Vec::new(),
+            headers: Vec::new(),
             body: Body::None,
             idempotent,
             operation: None,
@@ -219,6 +224,7 @@ impl Request {
             server: op.server,
             path,
             query: Vec::new(),
+            headers: Vec::new(),
             body: Body::None,
             idempotent: op.idempotent,
             operation: Some(op),
@@ -245,7 +251,7 @@ impl Request {
                 }
             }
         }
-        for (name, value) in &self.query {
+        for (name, value) in self.query.iter().chain(&self.headers) {
             if op.secret_params.contains(name) && !value.is_empty() {
                 out.push(value.clone());
                 out.push(encode_query_component(value));
@@ -282,6 +288,20 @@ impl Request {
             self.query.push((name, v.to_string()));
         }
         self
+    }
+
+    /// Adds a header parameter (`name` as the spec spells it).
+    pub fn header(mut self, name: &'static str, value: impl ToString) -> Self {
+        self.headers.push((name, value.to_string()));
+        self
+    }
+
+    /// Adds a header parameter if `value` is `Some`.
+    pub fn header_opt(self, name: &'static str, value: Option<impl ToString>) -> Self {
+        match value {
+            Some(v) => self.header(name, v),
+            None => self,
+        }
     }
 
     /// Sets the body.
@@ -400,8 +420,10 @@ mod tests {
 
     #[test]
     fn operation_metadata_decides_idempotency_and_secrets() {
-        let r =
-            Request::for_operation(&CHECK, "verify/check/abc/12%2034".into()).query("pin", "9 9");
+        let r = Request::for_operation(&CHECK, "verify/check/abc/12%2034".into())
+            .query("pin", "9 9")
+            .header("token", "h-1")
+            .header("X-Other", "shown");
         assert!(!r.idempotent, "x-idempotent wins over the method");
         assert_eq!(r.method, Method::GET);
         assert_eq!(r.operation_id, "verify_check_otp");
@@ -411,7 +433,9 @@ mod tests {
                 "12%2034".to_owned(),
                 "12 34".to_owned(),
                 "9 9".to_owned(),
-                "9%209".to_owned()
+                "9%209".to_owned(),
+                "h-1".to_owned(),
+                "h-1".to_owned()
             ]
         );
         assert!(

@@ -5,6 +5,7 @@
 pub mod contract;
 pub mod ops;
 pub mod sandbox;
+pub mod sandbox_http;
 pub mod server;
 pub mod spec;
 pub mod token_platform;

@@ -48,6 +48,8 @@ pub struct State {
     pub smsc: Arc<SmscEvents>,
     /// `--quiet`: no line per request.
     pub quiet: bool,
+    /// `--stateless`: Prism answers everything from the spec's examples.
+    pub stateless: bool,
 }
 
 /// What to do with a request.
@@ -141,9 +143,12 @@ fn handle(state: &State, request: &Message) -> Reply {
     }
     let reply = if path.starts_with(admin::PREFIX) {
         Reply::Answer(admin::handle(state, request.method(), path, query))
-    } else if let Some(op) = op.filter(|op| event_for(op).is_some()) {
+    } else if let Some(op) = op.filter(|op| !state.stateless && event_for(op).is_some()) {
         sends::handle(state, op, request, || prism(state, request, path, query))
-    } else if op.is_some_and(|op| op.id == "sms_get_delivery_status") {
+    } else if !state.stateless
+        && op.is_some_and(|op| op.id == "sms_get_delivery_status")
+        && sms::has_filter(query)
+    {
         let host = request.header("host").unwrap_or("127.0.0.1");
         Reply::Answer(sms::status(
             &state.store,

@@ -118,6 +118,17 @@ pub fn accept(store: &Store, faults: &Settings, body: &Value) -> Accepted {
     }
 }
 
+/// The query parameters that select delivery reports (`page` only pages them).
+const FILTER_KEYS: [&str; 5] = ["id", "mobile", "cid", "group_id", "date"];
+
+/// Whether `query` selects reports by one of [`FILTER_KEYS`]. A query without any is left to
+/// Prism: the spec requires none of them, so the sandbox must not refuse it.
+pub fn has_filter(query: &str) -> bool {
+    http::query_pairs(query)
+        .into_iter()
+        .any(|(key, _)| FILTER_KEYS.contains(&key.as_str()))
+}
+
 /// Answers `GET /sms/status?…` from the recorded messages. A query matching nothing gets the
 /// spec's success envelope with an empty `data`; `group_id` and `date` queries are paginated
 /// (100 per page, with `links` and `meta`).

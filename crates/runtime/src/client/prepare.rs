@@ -1,7 +1,7 @@
 //! Building a [`PreparedRequest`] from a generated [`Request`]: URL, query, headers, body.
 
 use bytes::Bytes;
-use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderValue, USER_AGENT};
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
 
 use super::Client;
 use crate::error::Error;
@@ -17,6 +17,7 @@ impl Client {
             server,
             path,
             query,
+            headers: params,
             body,
             idempotent,
             operation,
@@ -51,6 +52,14 @@ impl Client {
             USER_AGENT,
             HeaderValue::from_static(concat!("qikberry-rs/", env!("CARGO_PKG_VERSION"))),
         );
+        for (name, value) in params {
+            let bad = |what: &str| Error::Encode {
+                message: format!("{operation_id}: header parameter `{name}` has an invalid {what}"),
+            };
+            let header = HeaderName::from_bytes(name.as_bytes()).map_err(|_| bad("name"))?;
+            let value = HeaderValue::from_str(&value).map_err(|_| bad("value"))?;
+            headers.insert(header, value);
+        }
         let body = match body {
             Body::None => PreparedBody::Empty,
             Body::Json(v) => {
@@ -127,6 +136,32 @@ mod tests {
             PreparedBody::Bytes(b) => assert_eq!(&b[..], b"a+b=c%26d"),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn header_parameters_are_sent_and_bad_ones_refused_without_their_value() {
+        let c = client();
+        let r = Request::new("x", Method::POST, Server::V2, "x".into())
+            .header("Idempotency-Key", "k-1")
+            .header_opt("X-Absent", None::<String>)
+            .header_opt("X-Count", Some(3));
+        let p = c.prepare(r).unwrap();
+        assert_eq!(p.headers()["idempotency-key"], "k-1");
+        assert_eq!(p.headers()["x-count"], "3");
+        assert!(p.headers().get("x-absent").is_none());
+        let r = Request::new("x", Method::POST, Server::V2, "x".into())
+            .header("X-Token", "secret\nvalue");
+        match c.prepare(r) {
+            Err(Error::Encode { message }) => {
+                assert!(
+                    message.contains("`X-Token`") && !message.contains("secret"),
+                    "{message}"
+                )
+            }
+            other => panic!("{other:?}"),
+        }
+        let r = Request::new("x", Method::POST, Server::V2, "x".into()).header("bad name", "v");
+        assert!(matches!(c.prepare(r), Err(Error::Encode { .. })));
     }
 
     #[test]

@@ -1661,7 +1661,7 @@ pub struct SmsBlockedTemplateFilter {
     /// Status of the block entry (0 or 1).
     ///
     /// Sent as `filter[status]`.
-    pub status: Option<i64>,
+    pub status: Option<SmsBlockedTemplateFilterStatus>,
 }
 impl SmsBlockedTemplateFilter {
     /// An empty filter.
@@ -1679,8 +1679,8 @@ impl SmsBlockedTemplateFilter {
         self
     }
     /// Sets `filter[status]`.
-    pub fn status(mut self, status: i64) -> Self {
-        self.status = Some(status);
+    pub fn status(mut self, status: impl Into<SmsBlockedTemplateFilterStatus>) -> Self {
+        self.status = Some(status.into());
         self
     }
 }
@@ -1755,7 +1755,7 @@ pub struct SmsPricingFilter {
     /// Status of the price entry (0 or 1).
     ///
     /// Sent as `filter[status]`.
-    pub status: Option<i64>,
+    pub status: Option<SmsPricingFilterStatus>,
 }
 impl SmsPricingFilter {
     /// An empty filter.
@@ -1773,8 +1773,8 @@ impl SmsPricingFilter {
         self
     }
     /// Sets `filter[status]`.
-    pub fn status(mut self, status: i64) -> Self {
-        self.status = Some(status);
+    pub fn status(mut self, status: impl Into<SmsPricingFilterStatus>) -> Self {
+        self.status = Some(status.into());
         self
     }
 }

@@ -40,6 +40,19 @@ impl SmsBlockedTemplate {
         self
     }
 }
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SmsBlockedTemplateFilterStatus {
+    /// `0`
+    V0,
+    /// `1`
+    V1,
+    /// A value this version of the client does not know, kept as received.
+    Unknown(i64),
+}
+qikberry_runtime::open_int_enum!(impl SmsBlockedTemplateFilterStatus { V0 = 0, V1 = 1 });
 /// Clean-up acknowledgement; `data` is empty.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -1504,6 +1517,19 @@ impl SmsPrice {
         self
     }
 }
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SmsPricingFilterStatus {
+    /// `0`
+    V0,
+    /// `1`
+    V1,
+    /// A value this version of the client does not know, kept as received.
+    Unknown(i64),
+}
+qikberry_runtime::open_int_enum!(impl SmsPricingFilterStatus { V0 = 0, V1 = 1 });
 /// `type: A`: let the platform detect normal (GSM) or Unicode text. Sent immediately (no `time`).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
@@ -2641,7 +2667,7 @@ pub struct SmsSender {
     pub purpose: Option<i64>,
     /// Approval status: 0 = pending, 1 = approved, 2 = rejected.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<i64>,
+    pub status: Option<SmsSenderStatus>,
     /// Creation time.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
@@ -2725,8 +2751,8 @@ impl SmsSender {
         self
     }
     /// Sets `status`.
-    pub fn status(mut self, status: i64) -> Self {
-        self.status = Some(status);
+    pub fn status(mut self, status: impl Into<SmsSenderStatus>) -> Self {
+        self.status = Some(status.into());
         self
     }
     /// Sets `created_at`.
@@ -2779,6 +2805,22 @@ impl SmsSenderService {
         self
     }
 }
+/// Approval status: 0 = pending, 1 = approved, 2 = rejected.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SmsSenderStatus {
+    /// `0`
+    V0,
+    /// `1`
+    V1,
+    /// `2`
+    V2,
+    /// A value this version of the client does not know, kept as received.
+    Unknown(i64),
+}
+qikberry_runtime::open_int_enum!(impl SmsSenderStatus { V0 = 0, V1 = 1, V2 = 2 });
 /// A registered (DLT) SMS template. Variables in the body are written `{{1}}`, `{{2}}` or `{{name}}`.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]

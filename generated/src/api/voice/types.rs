@@ -758,7 +758,7 @@ pub struct VoiceCallWithAudioFile {
     pub name: Option<String>,
     /// Minutes to wait before retrying an unanswered call; 0 (the default) means no retry.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub interval: Option<i64>,
+    pub interval: Option<VoiceCallWithAudioFileInterval>,
     /// Webhook to notify about the call (see Create Webhook); a subscription can replace it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_id: Option<String>,
@@ -787,8 +787,11 @@ impl VoiceCallWithAudioFile {
         self
     }
     /// Sets `interval`.
-    pub fn interval(mut self, interval: i64) -> Self {
-        self.interval = Some(interval);
+    pub fn interval(
+        mut self,
+        interval: impl Into<VoiceCallWithAudioFileInterval>,
+    ) -> Self {
+        self.interval = Some(interval.into());
         self
     }
     /// Sets `webhook_id`.
@@ -797,6 +800,31 @@ impl VoiceCallWithAudioFile {
         self
     }
 }
+/// Minutes to wait before retrying an unanswered call; 0 (the default) means no retry.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum VoiceCallWithAudioFileInterval {
+    /// `0`
+    V0,
+    /// `5`
+    V5,
+    /// `15`
+    V15,
+    /// `30`
+    V30,
+    /// `45`
+    V45,
+    /// `60`
+    V60,
+    /// A value this version of the client does not know, kept as received.
+    Unknown(i64),
+}
+qikberry_runtime::open_int_enum!(
+    impl VoiceCallWithAudioFileInterval { V0 = 0, V5 = 5, V15 = 15, V30 = 30, V45 = 45,
+    V60 = 60 }
+);
 /// Play a previously uploaded sound, by its id.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
@@ -811,7 +839,7 @@ pub struct VoiceCallWithAudioId {
     pub name: Option<String>,
     /// Minutes to wait before retrying an unanswered call; 0 (the default) means no retry.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub interval: Option<i64>,
+    pub interval: Option<VoiceCallWithAudioIdInterval>,
     /// Webhook to notify about the call (see Create Webhook); a subscription can replace it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_id: Option<String>,
@@ -840,8 +868,11 @@ impl VoiceCallWithAudioId {
         self
     }
     /// Sets `interval`.
-    pub fn interval(mut self, interval: i64) -> Self {
-        self.interval = Some(interval);
+    pub fn interval(
+        mut self,
+        interval: impl Into<VoiceCallWithAudioIdInterval>,
+    ) -> Self {
+        self.interval = Some(interval.into());
         self
     }
     /// Sets `webhook_id`.
@@ -850,6 +881,31 @@ impl VoiceCallWithAudioId {
         self
     }
 }
+/// Minutes to wait before retrying an unanswered call; 0 (the default) means no retry.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum VoiceCallWithAudioIdInterval {
+    /// `0`
+    V0,
+    /// `5`
+    V5,
+    /// `15`
+    V15,
+    /// `30`
+    V30,
+    /// `45`
+    V45,
+    /// `60`
+    V60,
+    /// A value this version of the client does not know, kept as received.
+    Unknown(i64),
+}
+qikberry_runtime::open_int_enum!(
+    impl VoiceCallWithAudioIdInterval { V0 = 0, V5 = 5, V15 = 15, V30 = 30, V45 = 45, V60
+    = 60 }
+);
 /// Connect the callee to an IVR flow.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
@@ -864,7 +920,7 @@ pub struct VoiceCallWithIvrId {
     pub name: Option<String>,
     /// Minutes to wait before retrying an unanswered call; 0 (the default) means no retry.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub interval: Option<i64>,
+    pub interval: Option<VoiceCallWithIvrIdInterval>,
     /// Webhook to notify about the call (see Create Webhook); a subscription can replace it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_id: Option<String>,
@@ -897,8 +953,8 @@ impl VoiceCallWithIvrId {
         self
     }
     /// Sets `interval`.
-    pub fn interval(mut self, interval: i64) -> Self {
-        self.interval = Some(interval);
+    pub fn interval(mut self, interval: impl Into<VoiceCallWithIvrIdInterval>) -> Self {
+        self.interval = Some(interval.into());
         self
     }
     /// Sets `webhook_id`.
@@ -929,7 +985,7 @@ pub struct VoiceCallWithIvrIdAndVariables {
     pub name: Option<String>,
     /// Minutes to wait before retrying an unanswered call; 0 (the default) means no retry.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub interval: Option<i64>,
+    pub interval: Option<VoiceCallWithIvrIdAndVariablesInterval>,
     /// Webhook to notify about the call (see Create Webhook); a subscription can replace it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_id: Option<String>,
@@ -962,8 +1018,11 @@ impl VoiceCallWithIvrIdAndVariables {
         self
     }
     /// Sets `interval`.
-    pub fn interval(mut self, interval: i64) -> Self {
-        self.interval = Some(interval);
+    pub fn interval(
+        mut self,
+        interval: impl Into<VoiceCallWithIvrIdAndVariablesInterval>,
+    ) -> Self {
+        self.interval = Some(interval.into());
         self
     }
     /// Sets `webhook_id`.
@@ -972,6 +1031,56 @@ impl VoiceCallWithIvrIdAndVariables {
         self
     }
 }
+/// Minutes to wait before retrying an unanswered call; 0 (the default) means no retry.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum VoiceCallWithIvrIdAndVariablesInterval {
+    /// `0`
+    V0,
+    /// `5`
+    V5,
+    /// `15`
+    V15,
+    /// `30`
+    V30,
+    /// `45`
+    V45,
+    /// `60`
+    V60,
+    /// A value this version of the client does not know, kept as received.
+    Unknown(i64),
+}
+qikberry_runtime::open_int_enum!(
+    impl VoiceCallWithIvrIdAndVariablesInterval { V0 = 0, V5 = 5, V15 = 15, V30 = 30, V45
+    = 45, V60 = 60 }
+);
+/// Minutes to wait before retrying an unanswered call; 0 (the default) means no retry.
+///
+/// Non-exhaustive: the API may add values, so a `match` needs a `_` arm; values this version does not know arrive as `Unknown`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum VoiceCallWithIvrIdInterval {
+    /// `0`
+    V0,
+    /// `5`
+    V5,
+    /// `15`
+    V15,
+    /// `30`
+    V30,
+    /// `45`
+    V45,
+    /// `60`
+    V60,
+    /// A value this version of the client does not know, kept as received.
+    Unknown(i64),
+}
+qikberry_runtime::open_int_enum!(
+    impl VoiceCallWithIvrIdInterval { V0 = 0, V5 = 5, V15 = 15, V30 = 30, V45 = 45, V60 =
+    60 }
+);
 /// Answer to a delete: an empty `data` list.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
