@@ -13,6 +13,10 @@ expanded to the seven unsubscriber titles). Per operation it records, one fact a
               the first shape's fields; a field whose name the reference lost is `(unnamed)`)
   enum        the `Enum:`/`Value:` values of a parameter or body field (JSON array)
   response    a top-level key of the response sample
+  type, default, code, limit, sample-request, sample-response, sample-event
+              the deeper facts of reference_deep.py (types and defaults of those fields, the
+              HTTP status table, the limits stated in prose, every wire sample of wire-shapes.md
+              as JSON), checked by `reference_facts.py --check [SPEC]` (reference_check.py)
 
 Output columns: method, path, kind, name, detail, ref_line (1-based line of the fact).
 """
@@ -20,6 +24,9 @@ import json
 import re
 import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+import reference_deep  # noqa: E402
 
 UNSUBSCRIBER_TITLES = [
     ("GET", "", "View All Unsubscribers"),
@@ -123,6 +130,11 @@ def facts(lines, method, path, lo, hi):
                     out.append(("body", name, "required" if required else "optional", at))
                 if enum_values is not None:
                     out.append(("enum", name, json.dumps(enum_values, ensure_ascii=False), at))
+                base, default = reference_deep.field_details(para)
+                if section != "path" and name != UNNAMED and base:
+                    out.append(("type", name, base, at))
+                if section != "path" and name != UNNAMED and default is not None:
+                    out.append(("default", name, default, at))
         if section == "Response samples":
             for k, line in enumerate(para):
                 m = RESPONSE_KEY.match(line)
@@ -163,6 +175,12 @@ def field_header(para):
 
 
 def main():
+    if sys.argv[1:2] == ["--check"]:
+        import reference_check
+        here = Path(__file__).parent
+        spec = Path(sys.argv[2]) if len(sys.argv) > 2 else here / "qikberry.yaml"
+        sys.exit(reference_check.run(spec, spec.parent / "reference-facts.tsv",
+                                     spec.parent / "reference-mismatches.tsv"))
     ref = Path(sys.argv[1] if len(sys.argv) > 1 else "/work/shared/reference")
     lines = (ref / "qikberry-api-docs.txt").read_text().split("\n")
     ops = rows((ref / "operations.md").read_text())
@@ -172,6 +190,10 @@ def main():
     for method, path, lo, hi in align(lines, ops):
         for fact in facts(lines, method, path, lo, hi):
             print("\t".join(str(x) for x in fact))
+    wire = (ref / "wire-shapes.md").read_text()
+    deep = reference_deep.code_facts(lines) + reference_deep.limit_facts() + reference_deep.sample_facts(wire)
+    for fact in deep:
+        print("\t".join(str(x) for x in fact))
 
 
 if __name__ == "__main__":

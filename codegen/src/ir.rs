@@ -65,6 +65,10 @@ pub(crate) enum TypeKind {
     /// Exactly one of several properties (`x-exactly-one-of`): an externally tagged enum of
     /// (variant identifier, wire name, value type), flattened into the struct that uses it.
     Choice(Vec<(String, String, Ty)>),
+    /// One, the other or both of two properties (`x-at-least-one-of`): (variant identifier,
+    /// wire name, value type) of each, flattened into the struct that uses it; the Rust enum
+    /// adds a both-variant.
+    AtLeastOne(Vec<(String, String, Ty)>),
     /// A type defined outside the generated crate (`x-rust-type`), emitted as a type alias of
     /// this absolute path (`::qikberry_text::status::SmsStatus`).
     Extern(String),
@@ -158,6 +162,10 @@ pub(crate) struct MultipartField {
 pub(crate) struct PageInfo {
     pub item: Ty,
     pub data_optional: bool,
+    /// `data` is a oneOf of the item list and a paginator object holding it in its own `data`
+    /// (the platform's form of some answers): (oneOf type, list variant, paginator variant,
+    /// paginator's `data` optional?).
+    pub nested: Option<(String, String, String, bool)>,
     /// `meta` field: (optional?, current_page optional?, last_page optional?); a missing
     /// `current_page`/`last_page` field is `None`.
     pub meta: Option<(bool, Option<bool>, Option<bool>)>,

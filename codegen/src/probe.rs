@@ -107,7 +107,7 @@ impl Probe<'_> {
                     }
                 }
             }
-            TypeKind::Extern(_) => quote!(fn #f(_: #t) {}),
+            TypeKind::Extern(_) | TypeKind::AtLeastOne(_) => quote!(fn #f(_: #t) {}),
             TypeKind::Choice(variants) => {
                 let arms = variants.iter().map(|(v, _, ty)| {
                     let id = ident(v);

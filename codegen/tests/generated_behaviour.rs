@@ -75,21 +75,29 @@ fn untagged_one_of_tries_every_shape_and_reports_each() {
 
 #[test]
 fn untagged_scalar_or_array_decodes_by_json_type() {
-    let one: SmsDestinations = serde_json::from_value(json!("14155550101,14155550102")).unwrap();
-    assert_eq!(
-        one,
-        SmsDestinations::SingleNumber("14155550101,14155550102".into())
-    );
+    let one: SmsDestinations = serde_json::from_value(json!("+14155550101")).unwrap();
+    assert_eq!(one, SmsDestinations::E164Number("14155550101".into()));
     let many: SmsDestinations = serde_json::from_value(json!(["14155550101"])).unwrap();
-    assert_eq!(
-        many,
-        SmsDestinations::ListOfNumbers(vec!["14155550101".into()])
-    );
+    assert_eq!(many, SmsDestinations::from(vec!["14155550101"]));
     assert_eq!(serde_json::to_value(&many).unwrap(), json!(["14155550101"]));
-    assert!(serde_json::from_value::<SmsDestinations>(json!(5)).is_err());
+    assert!(serde_json::from_value::<SmsDestinations>(json!(true)).is_err());
     assert_eq!(
-        SmsDestinations::from("14155550101"),
-        SmsDestinations::SingleNumber("14155550101".into())
+        SmsDestinations::from("+1 415 555-0101"),
+        SmsDestinations::E164Number("14155550101".into())
+    );
+}
+
+#[test]
+fn phone_number_fields_take_text_or_a_phone_number_and_send_digits() {
+    let typed = qikberry::phone::PhoneNumber::parse("0044 7700 900123").unwrap();
+    let to = SmsDestinations::from(vec![typed]);
+    assert_eq!(serde_json::to_value(&to).unwrap(), json!(["447700900123"]));
+    // A text that is no number is kept until serialisation, which names the problem.
+    let bad = SmsDestinations::from("12ab");
+    let err = serde_json::to_string(&bad).unwrap_err().to_string();
+    assert!(
+        err.contains("\"12ab\"") && err.contains("not a digit"),
+        "{err}"
     );
 }
 

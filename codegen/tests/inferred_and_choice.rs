@@ -133,3 +133,54 @@ fn inferred_without_a_reason_is_an_error() {
         "#/components/schemas/Thing/properties/data/x-inferred"
     );
 }
+
+/// `THING` with its rule as `x-at-least-one-of` (an `anyOf` of the `required` lists).
+fn at_least_one() -> String {
+    THING
+        .replace("      oneOf:\n", "      anyOf:\n")
+        .replace("x-exactly-one-of:", "x-at-least-one-of:")
+}
+
+#[test]
+fn at_least_one_of_becomes_an_enum_with_a_both_variant_and_serde_by_hand() {
+    let out = generate(&spec(&at_least_one())).unwrap();
+    assert!(
+        out.contains("#[serde(flatten)]\n    pub thing: ThingRef,"),
+        "{out}"
+    );
+    assert!(out.contains("pub enum ThingRef {"), "{out}");
+    assert!(out.contains("    Alias(String),\n"), "{out}");
+    assert!(out.contains("    Id(String),\n"), "{out}");
+    assert!(out.contains("    AliasAndId {"), "{out}");
+    assert!(
+        out.contains("impl serde::Serialize for ThingRef {"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "\"ThingRef: the body carries neither `alias` nor `id` (at least one is required)\""
+        ),
+        "{out}"
+    );
+    assert!(!out.contains("pub alias:"), "{out}");
+}
+
+#[test]
+fn at_least_one_of_takes_exactly_two_properties() {
+    let three = at_least_one()
+        .replace(
+            "        - id\n      properties:",
+            "        - id\n        - data\n      properties:",
+        )
+        .replace("      required:\n      - data\n", "");
+    let e = generate(&spec(&three)).unwrap_err();
+    assert_eq!(e.pointer, "#/components/schemas/Thing/x-at-least-one-of");
+    assert!(e.message.contains("exactly two"), "{e}");
+}
+
+#[test]
+fn an_any_of_beside_properties_without_the_rule_is_refused() {
+    let bare = at_least_one().replace("x-at-least-one-of:", "x-unrelated:");
+    let e = generate(&spec(&bare)).unwrap_err();
+    assert!(e.message.contains("anyOf"), "{e}");
+}

@@ -92,17 +92,18 @@ async fn send_sms_example() {
         "{stdout}"
     );
 
-    // A validation failure: exit code 1, the field errors on stderr.
+    // A validation failure on the server: exit code 1, the field errors on stderr. (A number
+    // that cannot be one, such as "1", never leaves the client: see http_phone_numbers.rs.)
     server.expect(post(
         "sms/send",
-        json!({"sender": "X", "to": "1", "message": "m", "service": "T"}),
+        json!({"sender": "X", "to": "447700900123", "message": "m", "service": "T"}),
         Reply::json(
             422,
             &json!({"status": "FAIL", "code": 422, "message": "The given data was invalid.",
                     "errors": {"to": ["The to must be a valid mobile number."]}}),
         ),
     ));
-    let out = run(&server, "send_sms", &["1", "m", "X"]).await;
+    let out = run(&server, "send_sms", &["447700900123", "m", "X"]).await;
     let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("The given data was invalid."), "{stderr}");

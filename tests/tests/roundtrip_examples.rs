@@ -88,9 +88,9 @@ fn unknown_operations_have_no_entry() {
     assert!(roundtrip("no_such_operation", Kind::Request, Value::Null).is_none());
 }
 
-/// The four template sends take exactly one of `alias`/`id` (`x-exactly-one-of`): the generated
-/// body holds a `TemplateRef` choice, so decoding a body with neither fails naming them, and a
-/// body built by id encodes `id` and no `alias`.
+/// The four template sends take `alias`, `id` or both (`x-at-least-one-of`): the generated body
+/// holds a `TemplateRef`, so decoding a body with neither fails naming them, a body with both
+/// decodes to `AliasAndId`, and a body built by id encodes `id` and no `alias`.
 #[test]
 fn template_send_needs_alias_or_id() {
     use qikberry::common::TemplateRef;
@@ -98,14 +98,14 @@ fn template_send_needs_alias_or_id() {
     use qikberry::whatsapp::WhatsappSendTemplateRequest;
 
     let neither =
-        serde_json::json!({"data": {"name": "Demo"}, "recipient": {"to": ["9176XXXXXXXX"]}});
+        serde_json::json!({"data": {"name": "Demo"}, "recipient": {"to": ["919000000001"]}});
     let err = serde_json::from_value::<SmsSendTemplateMessageRequest>(neither.clone())
         .expect_err("a body with neither alias nor id must not decode");
     assert!(err.to_string().contains("TemplateRef"), "{err}");
     assert!(serde_json::from_value::<WhatsappSendTemplateRequest>(neither).is_err());
 
     let mut by_id: SmsSendTemplateMessageRequest = serde_json::from_value(serde_json::json!({
-        "id": "b23769e6", "data": {"name": "Demo"}, "recipient": {"to": ["9176XXXXXXXX"]}
+        "id": "b23769e6", "data": {"name": "Demo"}, "recipient": {"to": ["919000000001"]}
     }))
     .expect("by id decodes");
     assert_eq!(by_id.template, TemplateRef::Id("b23769e6".into()));
@@ -113,4 +113,51 @@ fn template_send_needs_alias_or_id() {
     let json = serde_json::to_value(&by_id).expect("encodes");
     assert_eq!(json["alias"], "welcome");
     assert!(json.get("id").is_none(), "{json}");
+}
+
+/// Each alone and both together decode (all four template sends), and each encodes back to the
+/// same keys.
+#[test]
+fn template_send_takes_alias_id_or_both() {
+    use qikberry::common::TemplateRef;
+    use qikberry::rcs::RcsSendTemplateRequest;
+    use qikberry::sms::SmsSendTemplateMessageRequest;
+
+    let body = |keys: serde_json::Value| {
+        let mut b =
+            serde_json::json!({"data": {"name": "Demo"}, "recipient": {"to": ["919000000001"]}});
+        b.as_object_mut()
+            .unwrap()
+            .extend(keys.as_object().unwrap().clone());
+        b
+    };
+    let cases = [
+        (
+            serde_json::json!({"alias": "welcome"}),
+            TemplateRef::Alias("welcome".into()),
+        ),
+        (
+            serde_json::json!({"id": "b23769e6"}),
+            TemplateRef::Id("b23769e6".into()),
+        ),
+        (
+            serde_json::json!({"alias": "welcome", "id": "b23769e6"}),
+            TemplateRef::AliasAndId {
+                alias: "welcome".into(),
+                id: "b23769e6".into(),
+            },
+        ),
+    ];
+    for (keys, want) in cases {
+        let sms: SmsSendTemplateMessageRequest =
+            serde_json::from_value(body(keys.clone())).unwrap_or_else(|e| panic!("{keys}: {e}"));
+        assert_eq!(sms.template, want, "{keys}");
+        let json = serde_json::to_value(&sms).unwrap();
+        for k in ["alias", "id"] {
+            assert_eq!(json.get(k), keys.get(k), "{k} of {keys} re-encoded: {json}");
+        }
+        let rcs: RcsSendTemplateRequest =
+            serde_json::from_value(body(keys.clone())).unwrap_or_else(|e| panic!("{keys}: {e}"));
+        assert_eq!(rcs.template, want, "{keys}");
+    }
 }

@@ -719,3 +719,37 @@ fn truncated_and_corrupted_fixtures_never_panic() {
         }
     }
 }
+
+/// The platform's samples of the `*:unsubscription` pushes (wire-shapes.md `event/index`, lines
+/// 1287 (SMS, UUID id) and 1371 (RCS, numeric id)) are bare records without the envelope: they
+/// parse to [`Event::Unsubscription`] with every field, not to a flat SMS delivery report
+/// (they also carry `id` and `status`) and not to `Unknown`.
+#[test]
+fn bare_unsubscription_records_from_the_platform_samples_parse() {
+    let Event::Unsubscription(u) = parse("unsubscription_bare_sms.json") else {
+        panic!("expected a bare unsubscription");
+    };
+    assert_eq!(
+        u.id,
+        Some(Id::Text("d105a1ef-6728-4563-8b85-7f5356c8axxx".into()))
+    );
+    assert_eq!(u.receiver.as_deref(), Some("917002088xxx"));
+    assert_eq!(u.scope, Some(OptOutScope::Sender));
+    assert_eq!(u.value.as_deref(), Some("Demo12"));
+    assert_eq!(
+        u.status.as_deref(),
+        Some("Unsubscriber created successfully")
+    );
+    let parsed = Event::parse(&fixture("unsubscription_bare_rcs.json")).unwrap();
+    assert!(parsed.drift.is_empty(), "{:?}", parsed.drift);
+    let Event::Unsubscription(u) = &parsed.event else {
+        panic!("expected a bare unsubscription, got {:?}", parsed.event);
+    };
+    assert_eq!(u.id, Some(Id::Number(73)));
+    assert_eq!(u.scope, Some(OptOutScope::All));
+    assert_eq!(parsed.event.name(), names::UNSUBSCRIPTION);
+    // Re-serialized in the envelope form, the record is the payload.
+    let json = serde_json::to_value(&parsed.event).unwrap();
+    assert_eq!(json["event"], "unsubscription");
+    assert_eq!(json["payload"]["receiver"], "917002088xxx");
+}

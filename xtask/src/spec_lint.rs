@@ -22,6 +22,8 @@
 //!    flags per product;
 //! 9. every parameter, top-level body field, enum value and response key the reference shows is in
 //!    the spec, or its difference is explained in `spec/reference-mismatches.tsv` (`reference`);
+//!    field types and defaults, the HTTP status table, the prose limits and every wire sample
+//!    are compared by `spec/reference_facts.py --check` (`deep`), which prints counts per class;
 //! 10. `openapi-spec-validator` and `redocly lint` (config `redocly.yaml`) accept the file; a
 //!     missing tool is a problem, never a skip.
 //!
@@ -29,6 +31,7 @@
 //! code is 1; a clean run prints one summary line. Redocly warnings go to stderr.
 
 mod coverage;
+mod deep;
 mod enums;
 mod examples;
 mod extensions;
@@ -245,6 +248,7 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
         extensions::check(&doc, &mut problems);
         let inferred = inferred::check(&doc, &structure, &mut problems);
         let reference = reference::check(&doc, &options.file, &mut problems);
+        let deep = deep::check(&options.file, &mut problems);
         summary.push(format!(
             "{} operations ({} in the inventory)",
             coverage.operations, coverage.inventory
@@ -289,6 +293,9 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
                 "reference comparison skipped (no {} beside the spec)",
                 reference::FACTS
             ));
+        }
+        if !deep.is_empty() {
+            summary.push(format!("deep reference comparison ({})", deep.join("; ")));
         }
         if options.verbose {
             for m in &reference.mismatches {

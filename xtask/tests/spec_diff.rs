@@ -605,17 +605,18 @@ fn x_mutations(real: &Value) -> Vec<Mutation> {
                 .remove("x-secret");
         },
     );
-    let e = schema_with("x-exactly-one-of");
+    // The real spec's choices are `x-at-least-one-of` since issue 24 (same rule family).
+    let e = schema_with("x-at-least-one-of");
     with(
-        "x-exactly-one-of",
+        "x-at-least-one-of",
         "exactly-one-of-removed",
         "breaking",
-        "x-exactly-one-of removed",
+        "x-at-least-one-of removed",
         &|d| {
             d["components"]["schemas"][&e]
                 .as_object_mut()
                 .unwrap()
-                .remove("x-exactly-one-of");
+                .remove("x-at-least-one-of");
         },
     );
     let (vs, vp) = prop_with("x-enum-varnames");

@@ -386,17 +386,24 @@ fn workspace_text(path: &str) -> String {
 /// Lints a copy of the workspace spec (with the reference facts and `mismatches` beside it, as in
 /// `spec/`) against the workspace inventory and enums, without the outside validators.
 fn lint_workspace_copy(name: &str, spec_text: &str, mismatches: &str) -> (bool, String) {
+    let facts = workspace_text("spec/reference-facts.tsv");
+    lint_copy_with_facts(name, spec_text, mismatches, &facts)
+}
+
+/// As [`lint_workspace_copy`], with `facts` as the reference facts beside the spec.
+fn lint_copy_with_facts(
+    name: &str,
+    spec_text: &str,
+    mismatches: &str,
+    facts: &str,
+) -> (bool, String) {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
         .join("spec_lint_workspace")
         .join(name);
     std::fs::create_dir_all(&dir).expect("create scratch dir");
     let spec = dir.join("qikberry.yaml");
     std::fs::write(&spec, spec_text).expect("write spec copy");
-    std::fs::write(
-        dir.join("reference-facts.tsv"),
-        workspace_text("spec/reference-facts.tsv"),
-    )
-    .expect("write facts");
+    std::fs::write(dir.join("reference-facts.tsv"), facts).expect("write facts");
     std::fs::write(dir.join("reference-mismatches.tsv"), mismatches).expect("write mismatches");
     let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
         .arg("spec-lint")
@@ -466,25 +473,25 @@ fn template_send_with_neither_alias_nor_id_is_refused() {
         &workspace_text("spec/reference-mismatches.tsv"),
         &[(
             "#/paths/~1sms~1send~1template/post/requestBody/content/application~1json/examples/by_id/value",
-            "matches none of the 2 oneOf variants",
+            "not valid under any of the schemas listed in the 'anyOf' keyword",
         )],
     );
 }
 
 #[test]
-fn exactly_one_rule_without_its_json_schema_form_is_reported() {
+fn at_least_one_rule_without_its_json_schema_form_is_reported() {
     let spec = replace_once(
         &workspace_text("spec/qikberry.yaml"),
-        "      - recipient\n      oneOf:\n      - required:\n        - alias\n      - required:\n        - id\n      x-exactly-one-of:\n        name: TemplateRef\n        field: template\n        properties:\n        - alias\n        - id\n      properties:\n        alias:\n          type: string\n          description: Alias of a registered template",
-        "      - recipient\n      x-exactly-one-of:\n        name: TemplateRef\n        field: template\n        properties:\n        - alias\n        - id\n      properties:\n        alias:\n          type: string\n          description: Alias of a registered template",
+        "      - recipient\n      anyOf:\n      - required:\n        - alias\n      - required:\n        - id\n      x-at-least-one-of:\n        name: TemplateRef\n        field: template\n        properties:\n        - alias\n        - id\n      properties:\n        alias:\n          type: string\n          description: Alias of a registered template",
+        "      - recipient\n      x-at-least-one-of:\n        name: TemplateRef\n        field: template\n        properties:\n        - alias\n        - id\n      properties:\n        alias:\n          type: string\n          description: Alias of a registered template",
     );
     assert_workspace_fails(
-        "exactly_one_without_one_of",
+        "at_least_one_without_any_of",
         &spec,
         &workspace_text("spec/reference-mismatches.tsv"),
         &[(
-            "#/components/schemas/SmsSendTemplateMessageRequest/x-exactly-one-of",
-            "oneOf: [{required: [alias]}, {required: [id]}]",
+            "#/components/schemas/SmsSendTemplateMessageRequest/x-at-least-one-of",
+            "anyOf: [{required: [alias]}, {required: [id]}]",
         )],
     );
 }
@@ -549,4 +556,73 @@ fn reference_differences_need_an_explanation_and_stale_ones_are_reported() {
             ),
         ],
     );
+}
+
+/// Lints the workspace spec with `facts` as the reference facts beside it.
+fn lint_with_facts(name: &str, facts: &str) -> (bool, String) {
+    lint_copy_with_facts(
+        name,
+        &workspace_text("spec/qikberry.yaml"),
+        &workspace_text("spec/reference-mismatches.tsv"),
+        facts,
+    )
+}
+
+/// A class of facts, how one fact of it is changed, and what the problem then says.
+type MutationCase = (&'static str, fn(&str) -> String, &'static str);
+
+#[test]
+fn deep_comparison_counts_each_class_and_catches_one_changed_fact_of_each() {
+    let facts = workspace_text("spec/reference-facts.tsv");
+    let (ok, text) = lint_with_facts("deep_clean", &facts);
+    assert!(ok, "{text}");
+    for class in [
+        "type:",
+        "default:",
+        "code:",
+        "limit:",
+        "sample-request:",
+        "sample-response:",
+        "sample-event:",
+    ] {
+        assert!(
+            text.contains(&format!("{class} ")),
+            "no count for {class}\n{text}"
+        );
+    }
+    // (class, how the fact changes, what the problem says)
+    let cases: [MutationCase; 7] = [
+        ("type", |_| "boolean".into(), "types it boolean"),
+        ("default", |_| "\"7\"".into(), "defaults it to \"7\""),
+        ("code", |_| "I'm a teapot".into(), ""),
+        ("limit", |d| format!("{d}{d}"), "expected"),
+        ("sample-request", |_| "[]".into(), "wire-shapes line"),
+        ("sample-response", |_| "[]".into(), "wire-shapes line"),
+        ("sample-event", |_| "[]".into(), "matches no webhook schema"),
+    ];
+    for (class, change, says) in cases {
+        let mut done = false;
+        let mutated: Vec<String> = facts
+            .lines()
+            .map(|line| {
+                let mut cells: Vec<String> = line.split('\t').map(str::to_string).collect();
+                let explained = workspace_text("spec/reference-mismatches.tsv")
+                    .lines()
+                    .any(|l| cells.len() == 6 && l.starts_with(&cells[..4].join("\t")));
+                if !done && cells.len() == 6 && cells[2] == class && !explained {
+                    done = true;
+                    if class == "code" {
+                        cells[3] = "418".into();
+                    }
+                    cells[4] = change(&cells[4]);
+                }
+                cells.join("\t")
+            })
+            .collect();
+        assert!(done, "no {class} fact to change");
+        let (ok, text) = lint_with_facts(&format!("deep_{class}"), &mutated.join("\n"));
+        assert!(!ok, "{class}: a changed fact passed\n{text}");
+        let needle = if class == "code" { "HTTP 418" } else { says };
+        assert!(text.contains(needle), "{class}: no `{needle}` in\n{text}");
+    }
 }

@@ -1,11 +1,15 @@
 //! Phases 2 and 3: IR → Rust tokens (types, then operations) → formatted files.
 
+mod at_least_one;
 mod builder;
 mod conveniences;
 mod examples;
 mod modules;
 mod one_of;
 mod operation_docs;
+mod phone;
+
+pub(crate) use phone::PHONE_INPUT;
 mod request;
 mod types;
 
@@ -112,6 +116,9 @@ impl<'a> Emitter<'a> {
                 Some(TypeKind::OneOf(_) | TypeKind::IntEnum(_))
             )
         };
+        if let Some(arg) = self.phone_arg(ty, loc, name) {
+            return arg;
+        }
         match ty {
             Ty::String => (quote!(impl Into<String>), quote!(#name.into())),
             // oneOfs convert from each of their shapes, integer enums from their integer.

@@ -125,7 +125,9 @@ impl<'a> Emitter<'a> {
     fn choice_keys(&self, ty: &Ty) -> Vec<String> {
         match ty {
             Ty::Named(n) => match self.api.types.get(n).map(|t| &t.kind) {
-                Some(TypeKind::Choice(v)) => v.iter().map(|(_, wire, _)| wire.clone()).collect(),
+                Some(TypeKind::Choice(v) | TypeKind::AtLeastOne(v)) => {
+                    v.iter().map(|(_, wire, _)| wire.clone()).collect()
+                }
                 _ => Vec::new(),
             },
             _ => Vec::new(),
@@ -179,8 +181,14 @@ impl<'a> Emitter<'a> {
                         }
                     }
                 });
+                let phone = if *nested {
+                    TokenStream::new()
+                } else {
+                    self.phone_conversions(&name_id, &v, t)
+                };
                 quote! {
                     #from_str
+                    #phone
                     impl From<#ty> for #name_id {
                         fn from(value: #ty) -> Self {
                             #conv

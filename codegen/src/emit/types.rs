@@ -43,6 +43,7 @@ impl<'a> Emitter<'a> {
             TypeKind::Struct(fields) => self.struct_def(def, fields, loc, doc),
             TypeKind::OneOf(o) => self.one_of_def(def, o, loc, doc),
             TypeKind::Choice(variants) => self.choice_def(def, variants, loc, doc),
+            TypeKind::AtLeastOne(variants) => self.at_least_one_def(def, variants, loc, doc),
             TypeKind::Extern(path) => extern_def(def, path),
         }
     }
@@ -266,10 +267,27 @@ impl<'a> Emitter<'a> {
     fn paginated_impl(&self, ty: &str, info: &PageInfo, loc: Loc<'_>) -> TokenStream {
         let name = self.named(ty, loc);
         let item = self.ty(&info.item, loc);
-        let into_items = if info.data_optional {
-            quote!(self.data.unwrap_or_default())
-        } else {
+        let data = if info.data_optional {
             quote!(self.data)
+        } else {
+            quote!(Some(self.data))
+        };
+        let into_items = match &info.nested {
+            None if info.data_optional => quote!(self.data.unwrap_or_default()),
+            None => quote!(self.data),
+            Some((one_of, list, page, inner_optional)) => {
+                let (one_of, list, page) = (self.named(one_of, loc), ident(list), ident(page));
+                let inner = if *inner_optional {
+                    quote!(p.data.unwrap_or_default())
+                } else {
+                    quote!(p.data)
+                };
+                quote!(match #data {
+                    Some(#one_of::#list(items)) => items,
+                    Some(#one_of::#page(p)) => #inner,
+                    _ => Vec::new(),
+                })
+            }
         };
         let (cur, last) = match info.meta {
             Some((meta_opt, cur, last)) => {

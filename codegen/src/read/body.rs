@@ -219,6 +219,33 @@ fn multipart_body<'a>(
     Ok(OpBody::Multipart(fields))
 }
 
+/// `data` as a oneOf of exactly two variants: the item list, and an object whose `data` is the
+/// same list (a paginator object). Returns the item type and the `PageInfo::nested` tuple.
+fn list_or_paginator(r: &Reader<'_>, ty: &Ty) -> Option<(Ty, (String, String, String, bool))> {
+    let Ty::Named(name) = ty else { return None };
+    let Some(TypeKind::OneOf(o)) = r.types.get(name).map(|t| &t.kind) else {
+        return None;
+    };
+    let [list, page] = o.variants.as_slice() else {
+        return None;
+    };
+    let Ty::Vec(item) = &list.ty else { return None };
+    let Ty::Named(page_ty) = &page.ty else {
+        return None;
+    };
+    let Some(TypeKind::Struct(fields)) = r.types.get(page_ty).map(|t| &t.kind) else {
+        return None;
+    };
+    let inner = fields
+        .iter()
+        .find(|f| f.wire == "data" && f.ty == list.ty)?;
+    let optional = !inner.required || inner.nullable;
+    Some((
+        (**item).clone(),
+        (name.clone(), list.name.clone(), page.name.clone(), optional),
+    ))
+}
+
 /// How to read the page envelope (`data`, `meta`, `links.next`) of a paginated response.
 pub(super) fn page_info(r: &Reader<'_>, response: Option<&Ty>, optr: &str) -> Result<PageInfo> {
     let bad = |m: &str| {
@@ -242,8 +269,12 @@ pub(super) fn page_info(r: &Reader<'_>, response: Option<&Ty>, optr: &str) -> Re
     let Some(data) = top.iter().find(|f| f.wire == "data") else {
         return bad("no `data` field");
     };
-    let Ty::Vec(item) = &data.ty else {
-        return bad("`data` is not an array");
+    let (item, nested) = match &data.ty {
+        Ty::Vec(item) => ((**item).clone(), None),
+        ty => match list_or_paginator(r, ty) {
+            Some((item, nested)) => (item, Some(nested)),
+            None => return bad("`data` is not an array"),
+        },
     };
     let opt = |f: &Field| !f.required || f.nullable;
     let meta = top.iter().find(|f| f.wire == "meta").and_then(|m| {
@@ -261,8 +292,9 @@ pub(super) fn page_info(r: &Reader<'_>, response: Option<&Ty>, optr: &str) -> Re
         Some((opt(l), opt(n)))
     });
     Ok(PageInfo {
-        item: (**item).clone(),
+        item,
         data_optional: opt(data),
+        nested,
         meta,
         next,
     })

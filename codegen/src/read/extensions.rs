@@ -54,10 +54,20 @@ pub(super) fn exactly_one(
     ext: &indexmap::IndexMap<String, Value>,
     pointer: &str,
 ) -> Result<Option<ExactlyOne>> {
-    let Some(v) = ext.get(EXACTLY_ONE_OF) else {
+    requiredness_rule(ext, EXACTLY_ONE_OF, pointer)
+}
+
+/// Reads a requiredness rule `{name, field, properties}` under extension `key`
+/// (`x-exactly-one-of`, `x-at-least-one-of`).
+pub(super) fn requiredness_rule(
+    ext: &indexmap::IndexMap<String, Value>,
+    key: &str,
+    pointer: &str,
+) -> Result<Option<ExactlyOne>> {
+    let Some(v) = ext.get(key) else {
         return Ok(None);
     };
-    let at = format!("{pointer}/{EXACTLY_ONE_OF}");
+    let at = format!("{pointer}/{key}");
     let text = |key: &str| v.get(key).and_then(Value::as_str).map(str::to_string);
     let properties: Option<Vec<String>> = v.get("properties").and_then(Value::as_array).map(|l| {
         l.iter()
@@ -75,7 +85,9 @@ pub(super) fn exactly_one(
         }
         _ => err(
             &at,
-            "x-exactly-one-of needs `name` (Rust type), `field` (Rust field) and two or more `properties`",
+            format!(
+                "{key} needs `name` (Rust type), `field` (Rust field) and two or more `properties`"
+            ),
         ),
     }
 }
@@ -126,7 +138,29 @@ pub(super) fn rust_type(
             format!("path `{path}` must be `::{rust_name}::…::Type` (identifiers only)"),
         );
     }
+    phone_marker(ext, pointer, path)?;
     Ok(Some(path.to_string()))
+}
+
+/// The marker of the phone-number schema; the generator gives its fields text-accepting
+/// arguments and conversions (`emit/phone.rs`).
+const PHONE_MARKER: &str = "x-phone-number";
+
+/// `x-phone-number` and an `x-rust-type` of the phone type go together: the marker states the
+/// wire rule, the type enforces it, and one without the other is an error at the marker.
+fn phone_marker(ext: &indexmap::IndexMap<String, Value>, pointer: &str, path: &str) -> Result<()> {
+    let marked = ext.contains_key(PHONE_MARKER);
+    let phone_type = path == crate::emit::PHONE_INPUT;
+    if marked != phone_type {
+        return err(
+            &format!("{pointer}/{PHONE_MARKER}"),
+            format!(
+                "`{PHONE_MARKER}` goes with `x-rust-type` path `{}` and the path with the marker",
+                crate::emit::PHONE_INPUT
+            ),
+        );
+    }
+    Ok(())
 }
 
 /// The packages the generated crate always depends on (its manifest template's

@@ -1,6 +1,7 @@
 //! Phase 1: spec → IR. Resolves `$ref`s, names every type, decides oneOf dispatch, and places
 //! each type in the module of the only tag that uses it (or in `common`).
 
+mod at_least_one;
 mod body;
 mod components;
 mod compose;

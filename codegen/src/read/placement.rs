@@ -50,7 +50,9 @@ impl TypeGraph<'_> {
         match self.0.get(name).map(|t| &t.kind) {
             Some(TypeKind::Struct(fields)) => fields.iter().for_each(|f| f.ty.named(&mut out)),
             Some(TypeKind::OneOf(o)) => o.variants.iter().for_each(|v| v.ty.named(&mut out)),
-            Some(TypeKind::Choice(v)) => v.iter().for_each(|(_, _, ty)| ty.named(&mut out)),
+            Some(TypeKind::Choice(v) | TypeKind::AtLeastOne(v)) => {
+                v.iter().for_each(|(_, _, ty)| ty.named(&mut out))
+            }
             _ => {}
         }
         out

@@ -334,6 +334,9 @@ impl<'a> Reader<'a> {
         if let Some(rule) = exactly_one(&s.schema_data.extensions, pointer)? {
             self.choose_one(&mut fields, rule, pointer)?;
         }
+        if let Some(rule) = super::at_least_one::at_least_one(&s.schema_data.extensions, pointer)? {
+            self.choose_at_least_one(&mut fields, rule, pointer)?;
+        }
         self.define(TypeDef {
             name: hint.to_string(),
             doc,
@@ -403,8 +406,28 @@ impl<'a> Reader<'a> {
         pointer: &str,
     ) -> Result<()> {
         let at = format!("{pointer}/{EXACTLY_ONE_OF}");
+        let doc = |wires: &[String]| {
+            let names: Vec<String> = wires.iter().map(|w| format!("`{w}`")).collect();
+            format!(
+                "Exactly one of {} (the body carries the one chosen).",
+                names.join(", ")
+            )
+        };
+        self.replace_by_rule(fields, rule, at, doc, TypeKind::Choice)
+    }
+
+    /// Replaces the optional fields a requiredness rule names (`at`: the rule's pointer) by one
+    /// required, flattened field whose type `kind` builds from (variant, wire name, type) of
+    /// each; `doc` writes the docs of the type and the field from the wire names.
+    pub(super) fn replace_by_rule(
+        &mut self,
+        fields: &mut Vec<Field>,
+        rule: ExactlyOne,
+        at: String,
+        doc: impl FnOnce(&[String]) -> String,
+        kind: fn(Vec<(String, String, Ty)>) -> TypeKind,
+    ) -> Result<()> {
         let mut variants = Vec::new();
-        let mut docs = Vec::new();
         let mut secret = false;
         for wire in &rule.properties {
             let Some(i) = fields.iter().position(|f| &f.wire == wire) else {
@@ -417,7 +440,6 @@ impl<'a> Reader<'a> {
                     format!("`{wire}` is required, so it cannot be one of several choices"),
                 );
             }
-            docs.push(format!("`{wire}`"));
             secret |= f.secret;
             variants.push((pascal(wire), f.wire, f.ty));
         }
@@ -431,15 +453,12 @@ impl<'a> Reader<'a> {
                 ),
             );
         }
-        let doc = format!(
-            "Exactly one of {} (the body carries the one chosen).",
-            docs.join(", ")
-        );
+        let doc = doc(&rule.properties);
         let ty = self.define(TypeDef {
             name: rule.name,
             doc: Some(doc.clone()),
             pointer: at,
-            kind: TypeKind::Choice(variants),
+            kind: kind(variants),
         })?;
         fields.insert(
             0,

@@ -93,8 +93,16 @@ pub(super) fn view(s: &Schema) -> View<'_> {
             if !a.all_of.is_empty() {
                 return View::AllOf(&a.all_of);
             }
-            if !a.any_of.is_empty() {
+            // An `anyOf` alone is a composition; beside `properties` it must be the
+            // at-least-one rule on required lists (read with the object), else the properties
+            // would be lost.
+            if !a.any_of.is_empty() && a.properties.is_empty() {
                 return View::AnyOf(&a.any_of);
+            }
+            if !a.any_of.is_empty()
+                && !super::at_least_one::is_rule(&s.schema_data.extensions, &a.any_of)
+            {
+                return View::Unsupported("anyOf beside properties (only as x-at-least-one-of)");
             }
             if a.not.is_some() {
                 return View::Unsupported("not");
@@ -104,16 +112,7 @@ pub(super) fn view(s: &Schema) -> View<'_> {
                 if !a.properties.is_empty() {
                     // A oneOf of `required` lists beside the properties is a requiredness rule;
                     // `x-exactly-one-of` gives it its Rust form (read with the object).
-                    let bare_required = a.one_of.iter().all(|v| match v {
-                        ReferenceOr::Item(v) => match &v.schema_kind {
-                            SchemaKind::Any(r) => r.properties.is_empty() && !r.required.is_empty(),
-                            SchemaKind::Type(Type::Object(o)) => {
-                                o.properties.is_empty() && !o.required.is_empty()
-                            }
-                            _ => false,
-                        },
-                        ReferenceOr::Reference { .. } => false,
-                    });
+                    let bare_required = super::at_least_one::all_bare_required(&a.one_of);
                     if bare_required || s.schema_data.extensions.contains_key(EXACTLY_ONE_OF) {
                         return object();
                     }

@@ -65,8 +65,20 @@ impl Body {
     /// let body = qikberry::request::Body::json(&serde_json::json!({"name": "TXTSMS"})).unwrap();
     /// assert!(matches!(body, qikberry::request::Body::JsonBytes(b) if &b[..] == br#"{"name":"TXTSMS"}"#));
     /// ```
+    ///
+    /// A value that refuses to serialise (such as an invalid phone number in a generated model)
+    /// gives an error that starts with the path of the field at fault: `` `recipient.to[0]`: … ``.
     pub fn json<T: serde::Serialize + ?Sized>(value: &T) -> Result<Self, serde_json::Error> {
-        Ok(Body::JsonBytes(serde_json::to_vec(value)?.into()))
+        let mut bytes = Vec::with_capacity(128);
+        let mut serializer = serde_json::Serializer::new(&mut bytes);
+        serde_path_to_error::serialize(value, &mut serializer).map_err(|e| {
+            let path = e.path().to_string();
+            <serde_json::Error as serde::ser::Error>::custom(format!(
+                "`{path}`: {}",
+                e.into_inner()
+            ))
+        })?;
+        Ok(Body::JsonBytes(bytes.into()))
     }
 }
 

@@ -6,5 +6,6 @@
 #![forbid(unsafe_code)]
 
 pub mod phone;
+pub mod phone_input;
 pub mod sms_text;
 pub mod status;

@@ -9,20 +9,24 @@
 //! Always compiled (no feature). Checks are structural (digits, length, no trunk prefix); they do
 //! not know each country's numbering plan.
 //!
-//! REST models take `String`s; a [`PhoneNumber`] converts into one:
+//! REST models take a [`PhoneInput`] for every number field of a request (built from a
+//! [`PhoneNumber`], `&str` or `String`; see [`crate::phone_input`]); a [`PhoneNumber`] also
+//! converts into a `String`:
 //!
 //! ```
 //! use qikberry_text::phone::PhoneNumber;
 //!
 //! let to = PhoneNumber::parse("+91 99999-99999")?;
 //! assert_eq!(to.as_str(), "919999999999");
-//! let field: String = to.into(); // e.g. `qikberry::sms::SmsDestinations::SingleNumber(field)`
+//! let field: String = to.into();
 //! assert!(PhoneNumber::parse("call me").is_err());
 //! # Ok::<(), qikberry_text::phone::AddressError>(())
 //! ```
 
 use std::fmt;
 use std::str::FromStr;
+
+pub use crate::phone_input::PhoneInput;
 
 /// Fewest digits accepted for an international number (country code included).
 pub const MIN_DIGITS: usize = 7;

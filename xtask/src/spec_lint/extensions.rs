@@ -6,8 +6,8 @@
 //! - every operation says `x-idempotent: true|false` (whether repeating it has no further
 //!   effect; `RetryLayer` repeats only `true` ones, whatever the method) rather than leaning on
 //!   the generator's default by method;
-//! - an operation declares a `429` response exactly when it has an `x-rate-limit` (the limit is
-//!   what makes a 429 possible);
+//! - every operation declares a `429` response (rate limits apply to every request; an
+//!   `x-rate-limit` states the documented limit where there is one);
 //! - `x-secret`, on a parameter or schema, is `true` (anything else is a typo that would leak).
 
 use serde_json::Value;
@@ -40,17 +40,15 @@ fn check_operation(op: &openapi::Operation<'_>, problems: &mut Problems) {
     if let Some(Err(message)) = limit.map(RateLimit::from_extension) {
         problems.push(Check::Coverage, join(&op.pointer, "x-rate-limit"), message);
     }
+    // Rate limits apply to every request (reference lines 76-82, 113): every operation declares
+    // the shared 429, whether or not its limit is documented (`x-rate-limit`).
     let has_429 = node.get("responses").and_then(|r| r.get("429")).is_some();
-    if has_429 != limit.is_some() {
+    if !has_429 {
         problems.push(
             Check::Coverage,
             join(&op.pointer, "responses"),
-            if has_429 {
-                "a 429 response without `x-rate-limit`: declare the documented limit or drop the 429"
-            } else {
-                "`x-rate-limit` without a 429 response"
-            }
-            .to_string(),
+            "no 429 response: every operation declares `$ref: '#/components/responses/TooManyRequests'`"
+                .to_string(),
         );
     }
 }

@@ -7,6 +7,7 @@
 //! - every `x-exactly-one-of: {name, field, properties}` sits on an object that defines those
 //!   optional properties and carries the JSON Schema form of the rule (`oneOf` of one
 //!   `required: [p]` per property, in order), so validators enforce what the Rust type encodes;
+//!   likewise `x-at-least-one-of` with an `anyOf` of the same lists (one, the other or both);
 //! - the count of `x-inferred` flags reachable from each product's operations (through `$ref`s),
 //!   for the summary line.
 
@@ -31,24 +32,32 @@ const INFERRED_WORDS: [&str; 5] = [
 /// The extension of a requiredness rule "exactly one of these properties".
 pub const EXACTLY_ONE_OF: &str = "x-exactly-one-of";
 
+/// The extension of a requiredness rule "at least one of these properties".
+pub const AT_LEAST_ONE_OF: &str = "x-at-least-one-of";
+
+/// Each requiredness-rule extension with the JSON Schema keyword that states it for validators.
+const RULES: [(&str, &str); 2] = [(EXACTLY_ONE_OF, "oneOf"), (AT_LEAST_ONE_OF, "anyOf")];
+
 /// What the check found, for the summary line.
 pub struct Counts {
     /// `x-inferred` flags per product (first tag of each operation that reaches them).
     pub per_product: BTreeMap<String, usize>,
     /// `x-inferred` flags in the whole document.
     pub total: usize,
-    /// `x-exactly-one-of` rules.
+    /// `x-exactly-one-of` and `x-at-least-one-of` rules.
     pub exactly_one: usize,
 }
 
-/// True for the `oneOf` that states an `x-exactly-one-of` rule (variants are bare `required`
-/// lists); check 6 accepts it without a discriminator.
+/// True for the `oneOf` (`anyOf`) that states an `x-exactly-one-of` (`x-at-least-one-of`) rule
+/// (variants are bare `required` lists); check 6 accepts it without a discriminator.
 pub fn is_exactly_one_rule(schema: &Value) -> bool {
-    schema.get(EXACTLY_ONE_OF).is_some()
-        && schema
-            .get("oneOf")
-            .and_then(Value::as_array)
-            .is_some_and(|variants| variants.iter().all(is_bare_required))
+    RULES.iter().any(|(key, keyword)| {
+        schema.get(*key).is_some()
+            && schema
+                .get(*keyword)
+                .and_then(Value::as_array)
+                .is_some_and(|variants| variants.iter().all(is_bare_required))
+    })
 }
 
 fn is_bare_required(variant: &Value) -> bool {
@@ -78,9 +87,11 @@ pub fn check(doc: &Value, structure: &Structure<'_>, problems: &mut Problems) ->
                 "the description says this is inferred; flag it with `x-inferred: \"<why>\"` so the generated docs warn".to_string(),
             );
         }
-        if let Some(rule) = schema.get(EXACTLY_ONE_OF) {
-            exactly_one += 1;
-            check_exactly_one(&at, schema, rule, problems);
+        for (key, keyword) in RULES {
+            if let Some(rule) = schema.get(key) {
+                exactly_one += 1;
+                check_exactly_one(&at, schema, (key, keyword), rule, problems);
+            }
         }
     }
     total += count_outside_schemas(doc);
@@ -99,8 +110,15 @@ fn says_inferred(schema: &Value) -> bool {
     INFERRED_WORDS.iter().any(|w| text.contains(w))
 }
 
-fn check_exactly_one(at: &str, schema: &Value, rule: &Value, problems: &mut Problems) {
-    let rule_at = join(at, EXACTLY_ONE_OF);
+/// Checks one requiredness rule: `kind` is (extension, JSON Schema keyword stating it).
+fn check_exactly_one(
+    at: &str,
+    schema: &Value,
+    (key, keyword): (&str, &str),
+    rule: &Value,
+    problems: &mut Problems,
+) {
+    let rule_at = join(at, key);
     let mut fail = |message: String| problems.push(Check::Inferred, rule_at.clone(), message);
     let names: Vec<&str> = rule
         .get("properties")
@@ -130,7 +148,7 @@ fn check_exactly_one(at: &str, schema: &Value, rule: &Value, problems: &mut Prob
             ));
         }
     }
-    let stated: Option<Vec<Vec<&str>>> = schema.get("oneOf").and_then(Value::as_array).map(|l| {
+    let stated: Option<Vec<Vec<&str>>> = schema.get(keyword).and_then(Value::as_array).map(|l| {
         l.iter()
             .map(|v| {
                 v.get("required")
@@ -143,7 +161,7 @@ fn check_exactly_one(at: &str, schema: &Value, rule: &Value, problems: &mut Prob
     let expected: Vec<Vec<&str>> = names.iter().map(|n| vec![*n]).collect();
     if stated.as_ref() != Some(&expected) || !is_exactly_one_rule(schema) {
         fail(format!(
-            "the object must state the rule for validators as `oneOf: [{}]`",
+            "the object must state the rule for validators as `{keyword}: [{}]`",
             names
                 .iter()
                 .map(|n| format!("{{required: [{n}]}}"))

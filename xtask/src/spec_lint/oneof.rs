@@ -30,8 +30,8 @@ pub const LEAF_COUNTS: [(&str, &str, &str, usize); 14] = [
         4,
     ),
     ("post", "/viber/templates", "Viber template", 11),
-    ("post", "/viber/message/send", "Viber send", 11),
-    ("post", "/whatsapp/templates", "WhatsApp template", 15),
+    ("post", "/viber/message/send", "Viber send", 12),
+    ("post", "/whatsapp/templates", "WhatsApp template", 16),
     ("post", "/whatsapp/message/send", "WhatsApp send", 16),
 ];
 

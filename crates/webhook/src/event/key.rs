@@ -69,7 +69,8 @@ impl Event {
             | Event::WhatsappUnsubscription(u)
             | Event::RcsUnsubscription(u)
             | Event::VoiceUnsubscription(u)
-            | Event::ViberUnsubscription(u) => {
+            | Event::ViberUnsubscription(u)
+            | Event::Unsubscription(u) => {
                 present(&u.id).map(|id| (id, u.receiver.as_ref().map(shown)))
             }
             Event::VoiceCall(c) => present(&c.id).map(|id| (id, c.status.as_ref().map(shown))),

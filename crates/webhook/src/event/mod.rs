@@ -46,7 +46,9 @@ pub use payload::{
 /// 2. If it has a member `event` whose value is a string, it is an envelope: the name picks
 ///    the variant and `payload` is parsed as that variant's struct. A name this crate does not
 ///    know gives [`Event::Unknown`] with the raw payload (never an error).
-/// 3. Otherwise it is flat: with a `link_id` member it is a [`LinkVisit`]; with `id` and
+/// 3. Otherwise it is flat: with a `link_id` member it is a [`LinkVisit`]; with a `receiver`
+///    member it is a bare opt-out record ([`Event::Unsubscription`], the form the platform's
+///    samples show for every `*:unsubscription` push); with `id` and
 ///    `status` members it is an [`SmsDeliveryReport`] (the same struct the enveloped
 ///    `sms:message:status` carries); anything else is [`Event::Unknown`] with an empty
 ///    event name and the whole body as payload.
@@ -100,6 +102,10 @@ pub enum Event {
     Contact(ContactEvent),
     /// A smart-link visit (flat body with `link_id`).
     LinkVisit(LinkVisit),
+    /// A bare opt-out record (flat body with `receiver`): a `*:unsubscription` push sent
+    /// without its envelope, as the platform's samples show it. The body does not name the
+    /// channel; the webhook it arrived on does.
+    Unsubscription(Unsubscription),
     /// A known event whose payload does not fit its typed struct (a field of an unexpected
     /// type, a missing required member). Nothing is lost: the payload is kept as JSON with
     /// the error naming the JSON pointer that did not fit.
@@ -142,6 +148,7 @@ impl Event {
             Event::VmnIn(_) => VMN_MESSAGE_IN,
             Event::Contact(_) => CONTACTS_SUBSCRIBER_SUBSCRIPTION,
             Event::LinkVisit(_) => LINK_VISIT,
+            Event::Unsubscription(_) => UNSUBSCRIPTION,
             Event::Unparsed { event, .. } | Event::Unknown { event, .. } => event,
         }
     }
@@ -158,7 +165,8 @@ impl Event {
             | Event::WhatsappUnsubscription(p)
             | Event::RcsUnsubscription(p)
             | Event::VoiceUnsubscription(p)
-            | Event::ViberUnsubscription(p) => j(p),
+            | Event::ViberUnsubscription(p)
+            | Event::Unsubscription(p) => j(p),
             Event::WhatsappIn(p) | Event::RcsIn(p) | Event::ViberIn(p) | Event::VmnIn(p) => j(p),
             Event::WhatsappStatus(p) | Event::RcsStatus(p) | Event::ViberStatus(p) => j(p),
             Event::VoiceCall(p) => j(p),

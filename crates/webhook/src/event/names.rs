@@ -34,6 +34,11 @@ pub const CONTACTS_SUBSCRIBER_SUBSCRIPTION: &str = "contacts:subscriber:subscrip
 /// one this crate uses for it.
 pub const LINK_VISIT: &str = "link:visit";
 
+/// A bare opt-out record (the platform's samples of every `*:unsubscription` push show it
+/// without the envelope, so the body does not say which channel); the name is the one this
+/// crate uses for it. Tell the channel by the webhook the push arrived on.
+pub const UNSUBSCRIPTION: &str = "unsubscription";
+
 /// The 15 event names of the reference's subscription table, in its order.
 pub const SUBSCRIBABLE: [&str; 15] = [
     SMS_MESSAGE_STATUS,

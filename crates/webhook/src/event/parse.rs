@@ -90,8 +90,8 @@ impl Event {
         Self::from_probe(&normalised, &probe, drift)
     }
 
-    /// A body without `event`: a link visit, a bare contact, a flat SMS delivery report, or
-    /// something unknown.
+    /// A body without `event`: a link visit, a bare opt-out record, a bare contact, a flat SMS
+    /// delivery report, or something unknown.
     fn from_flat(
         text: &str,
         probe: &Probe<'_>,
@@ -104,6 +104,10 @@ impl Event {
         } else if probe.identity.is_some() {
             (names::CONTACTS_SUBSCRIBER_SUBSCRIPTION, |t, d| {
                 typed(t, names::CONTACTS_SUBSCRIBER_SUBSCRIPTION, "", d).map(Event::Contact)
+            })
+        } else if probe.receiver.is_some() {
+            (names::UNSUBSCRIPTION, |t, d| {
+                typed(t, names::UNSUBSCRIPTION, "", d).map(Event::Unsubscription)
             })
         } else if probe.id.is_some() && probe.status.is_some() {
             (names::SMS_MESSAGE_STATUS, |t, d| {
@@ -191,6 +195,8 @@ struct Probe<'a> {
     id: Option<IgnoredAny>,
     #[serde(default)]
     status: Option<IgnoredAny>,
+    #[serde(default)]
+    receiver: Option<IgnoredAny>,
 }
 
 /// Parses `text` as `T` in one pass (`crate::drift::track`), adding a drift report (pointer under `prefix`)

@@ -158,8 +158,20 @@ impl Cx<'_> {
         ptr: &str,
         what: &str,
     ) {
-        let key = "x-exactly-one-of";
-        let (a, b) = (ext(schemas.0, key), ext(schemas.1, key));
+        // Both choice extensions give the same kind of type: `x-at-least-one-of` only adds the
+        // variant carrying both properties. One replaced by the other is a changed choice.
+        let choice = |s: &'_ Value| -> (&'static str, Value) {
+            for key in ["x-exactly-one-of", "x-at-least-one-of"] {
+                let v = ext(s, key);
+                if !v.is_null() {
+                    return (key, v.clone());
+                }
+            }
+            ("x-exactly-one-of", Value::Null)
+        };
+        let ((key_a, a), (key_b, b)) = (choice(schemas.0), choice(schemas.1));
+        let (a, b) = (&a, &b);
+        let key = if b.is_null() { key_a } else { key_b };
         let describe = |v: &Value| {
             let text = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or("?").to_string();
             let props: Vec<String> = v
@@ -186,9 +198,9 @@ impl Cx<'_> {
                 ChangeKind::ExactlyOneOfRemoved,
                 format!("{key} removed: {}", describe(a)),
             ),
-            _ if a != b => (
+            _ if a != b || key_a != key_b => (
                 ChangeKind::ExactlyOneOfChanged,
-                format!("{key}: {} → {}", describe(a), describe(b)),
+                format!("{key_a}: {} → {key_b}: {}", describe(a), describe(b)),
             ),
             _ => return,
         };

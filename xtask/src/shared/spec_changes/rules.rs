@@ -534,7 +534,7 @@ pub const RULES: &[Rule] = &[
         kind: K::ExactlyOneOfChanged,
         request: B,
         response: B,
-        why: "`x-exactly-one-of` changed: the choice type or its field is renamed, or its alternatives change",
+        why: "`x-exactly-one-of` changed (or replaced by `x-at-least-one-of`, which adds the variant carrying both properties): the choice type or its field is renamed, or its alternatives change",
     },
     Rule {
         kind: K::EnumVarnamesChanged,

@@ -1,0 +1,116 @@
+//! Phone-number fields of the generated REST models over real HTTP on 127.0.0.1: what people
+//! type (`+91 90000-00001`) leaves the machine as the reference's digits, and a text that cannot
+//! be a number stops `send()` with an error naming the field before any request is made.
+
+mod support;
+
+use std::collections::BTreeMap;
+
+use qikberry::common::TemplateRef;
+use qikberry::phone::{PhoneInput, PhoneNumber};
+use qikberry::sms::{SmsSendDirect, SmsSendTemplateMessageRequest, SmsTemplateRecipient};
+use qikberry::{Client, Error};
+use serde_json::json;
+use support::server::{Auth, BodyExpect, Expect, Reply, TestServer};
+
+const TOKEN: &str = "phone-token-1";
+
+fn client(server: &TestServer) -> Client {
+    Client::builder()
+        .token(TOKEN)
+        .host(server.origin())
+        .build()
+        .unwrap()
+}
+
+fn expect_post(path: &str, body: serde_json::Value, reply: serde_json::Value) -> Expect {
+    Expect {
+        method: "POST".into(),
+        path: format!("/api/v2/{path}"),
+        query: String::new(),
+        auth: Auth::Bearer(TOKEN.into()),
+        body: BodyExpect::Json(body),
+        reply: Reply::json(200, &reply),
+    }
+}
+
+#[tokio::test]
+async fn a_typed_number_goes_out_as_e164_digits() {
+    let server = TestServer::start().await;
+    server.expect(expect_post(
+        "sms/send",
+        json!({"sender": "QIKBRY", "to": "919000000001", "message": "hi", "service": "T"}),
+        json!({"status": 200, "message": "Message Sent", "data": []}),
+    ));
+    client(&server)
+        .sms()
+        .send_message(SmsSendDirect::new("QIKBRY", "+91 90000-00001", "hi", "T"))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(server.seen().len(), 1);
+    assert!(server.failures().is_empty(), "{:?}", server.failures());
+}
+
+#[tokio::test]
+async fn a_recipient_list_takes_text_and_phone_numbers_alike() {
+    let server = TestServer::start().await;
+    server.expect(expect_post(
+        "sms/send/template",
+        json!({"alias": "otp", "data": {"otp": "1234"},
+               "recipient": {"to": ["919000000001", "447700900123"]}}),
+        json!({"status": "OK", "code": 200, "message": "Message Sent", "data": []}),
+    ));
+    let typed = PhoneNumber::parse("0044 7700 900123").unwrap();
+    let recipient =
+        SmsTemplateRecipient::new().to([PhoneInput::from("+91 90000 00001"), typed.into()]);
+    let body = SmsSendTemplateMessageRequest::new(
+        TemplateRef::Alias("otp".into()),
+        BTreeMap::from([("otp".to_string(), "1234".to_string())]),
+        recipient,
+    );
+    client(&server)
+        .sms()
+        .send_template_message(body)
+        .send()
+        .await
+        .expect("send");
+    assert!(server.failures().is_empty(), "{:?}", server.failures());
+}
+
+#[tokio::test]
+async fn an_invalid_number_fails_naming_the_field_and_nothing_is_sent() {
+    let server = TestServer::start().await;
+    let err = client(&server)
+        .sms()
+        .send_message(SmsSendDirect::new("QIKBRY", "12ab", "hi", "T"))
+        .send()
+        .await
+        .unwrap_err();
+    let Error::Encode { message } = &err else {
+        panic!("expected an encoding error, got {err:?}");
+    };
+    assert!(
+        message.starts_with("`to`: phone number \"12ab\""),
+        "{message}"
+    );
+    // Nested in a list: the path names the list.
+    let recipient = SmsTemplateRecipient::new().to(["919000000001", "call me"]);
+    let body = SmsSendTemplateMessageRequest::new(
+        TemplateRef::Alias("otp".into()),
+        BTreeMap::new(),
+        recipient,
+    );
+    let err = client(&server)
+        .sms()
+        .send_template_message(body)
+        .send()
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("`recipient.to`: phone number \"call me\""),
+        "{err}"
+    );
+    assert!(server.seen().is_empty(), "nothing may leave the machine");
+}

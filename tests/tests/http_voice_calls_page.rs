@@ -1,0 +1,88 @@
+//! `GET /voice/calls` answers with the call list in `data` (the reference) or with a paginator
+//! object in `data` (the platform's sample, wire-shapes.md `voice/logs`, lines 3216-3253): the
+//! generated client decodes both over real HTTP on 127.0.0.1, and its item stream yields the
+//! calls of either.
+
+mod support;
+
+use futures_util::TryStreamExt;
+use qikberry::Client;
+use qikberry::voice::{VoiceCallLog, VoiceCallLogData};
+use serde_json::{Value, json};
+use support::server::{Auth, BodyExpect, Expect, Reply, TestServer};
+
+const TOKEN: &str = "voice-calls-token-1";
+
+fn call(id: &str) -> Value {
+    json!({"id": id, "call_from": "917989532456", "call_to": "918068287601", "status": "RECEIVED",
+           "duration": "00:00:12", "pulsing": "30", "charges": "0.0150", "dtmf": null, "audio": null})
+}
+
+fn expect(query: &str, reply: Value) -> Expect {
+    Expect {
+        method: "GET".into(),
+        path: "/api/v2/voice/calls".into(),
+        query: query.into(),
+        auth: Auth::Bearer(TOKEN.into()),
+        body: BodyExpect::Empty,
+        reply: Reply::json(200, &reply),
+    }
+}
+
+fn client(server: &TestServer) -> Client {
+    Client::builder()
+        .token(TOKEN)
+        .host(server.origin())
+        .build()
+        .unwrap()
+}
+
+async fn ids(c: &Client) -> Vec<String> {
+    let calls: Vec<VoiceCallLog> = c
+        .voice()
+        .list_call_logs()
+        .items()
+        .try_collect()
+        .await
+        .expect("items");
+    calls
+        .into_iter()
+        .map(|c| c.id.unwrap_or_default())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_paginator_object_in_data_decodes_and_streams() {
+    let server = TestServer::start().await;
+    let page = json!({"status": "OK", "data": {
+        "current_page": 1, "data": [call("c839b4c4"), call("d9e0a1b2")],
+        "first_page_url": "https://alerts.example/api/v2/voice/calls?page=1", "from": 1,
+        "last_page": 1, "last_page_url": "https://alerts.example/api/v2/voice/calls?page=1",
+        "next_page_url": null, "path": "https://alerts.example/api/v2/voice/calls", "per_page": 15,
+        "prev_page_url": null, "to": 2, "total": 2}});
+    server.expect(expect("", page.clone()));
+    let c = client(&server);
+    let answer = c.voice().list_call_logs().send().await.expect("decodes");
+    let Some(VoiceCallLogData::PaginatorObject(p)) = &answer.data else {
+        panic!("expected the paginator object, got {:?}", answer.data);
+    };
+    assert_eq!((p.total, p.per_page), (Some(2), Some(15)));
+    assert!(answer.message.is_none());
+    server.expect(expect("page=1", page));
+    assert_eq!(ids(&c).await, ["c839b4c4", "d9e0a1b2"]);
+    assert!(server.failures().is_empty(), "{:?}", server.failures());
+}
+
+#[tokio::test]
+async fn the_call_list_in_data_still_decodes_and_streams() {
+    let server = TestServer::start().await;
+    let page = json!({"status": "OK", "code": 200, "message": "OK", "data": [call("c839b4c4")],
+        "meta": {"current_page": 1, "last_page": 1}});
+    server.expect(expect("", page.clone()));
+    let c = client(&server);
+    let answer = c.voice().list_call_logs().send().await.expect("decodes");
+    assert!(matches!(answer.data, Some(VoiceCallLogData::CallList(ref l)) if l.len() == 1));
+    server.expect(expect("page=1", page));
+    assert_eq!(ids(&c).await, ["c839b4c4"]);
+    assert!(server.failures().is_empty(), "{:?}", server.failures());
+}
