@@ -193,11 +193,16 @@ async fn two_connections_never_claim_the_same_message(db: &Db) {
                 return ids;
             }
             ids.extend(got.iter().map(|c| c.id));
+            // Give the other claimer its turn: the test needs both to claim (SQLite's writers
+            // take turns; a claimer alone on a core could take all 300 before the other starts).
+            tokio::time::sleep(Duration::from_millis(1)).await;
         }
     };
+    // Both stores open before either claims (opening one while the other claims raced).
+    let (store_a, store_b) = (db.open().await, db.open().await);
     let (a, b) = tokio::join!(
-        tokio::spawn(claimer(db.open().await, "a")),
-        tokio::spawn(claimer(db.open().await, "b"))
+        tokio::spawn(claimer(store_a, "a")),
+        tokio::spawn(claimer(store_b, "b"))
     );
     let (a, b) = (a.unwrap(), b.unwrap());
     let (sa, sb): (HashSet<_>, HashSet<_>) = (a.iter().collect(), b.iter().collect());

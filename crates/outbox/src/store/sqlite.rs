@@ -61,7 +61,7 @@ impl SqliteStore {
         let conn = blocking(move || {
             let conn = Connection::open(&p)?;
             conn.busy_timeout(BUSY_TIMEOUT)?;
-            conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))?;
+            wal_mode(&conn)?;
             conn.execute_batch("PRAGMA synchronous = NORMAL")?;
             Ok(SqliteConn(conn))
         })
@@ -118,6 +118,21 @@ fn now_or_never<F: Future>(f: F) -> Result<F::Output> {
         Poll::Pending => Err(Error::Store(
             "internal: a SQLite operation waited on something asynchronous".into(),
         )),
+    }
+}
+
+/// Switches `conn` to WAL. Changing the journal mode takes the file's exclusive lock and does
+/// not wait on the busy handler, so several processes opening a new file at once see
+/// `database is locked`: it is tried again for up to [`BUSY_TIMEOUT`].
+fn wal_mode(conn: &Connection) -> rusqlite::Result<()> {
+    let started = std::time::Instant::now();
+    loop {
+        match conn.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(())) {
+            Err(e) if busy(&e) && started.elapsed() < BUSY_TIMEOUT => {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            result => return result,
+        }
     }
 }
 

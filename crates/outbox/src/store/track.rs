@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use qikberry_text::status::SmsStatus;
 
 use super::send::parse_state;
-use super::sql::{Row, Tx, Val, now_ms, placeholders, values_rows};
+use super::sql::{Dialect, Row, Tx, Val, now_ms, placeholders, values_rows};
 use super::{Accepted, Change, send};
 use crate::error::Result;
 use crate::event::{Applied, StatusEvent, normal_key, platform_keys};
@@ -18,6 +18,30 @@ fn keys3(id: &str) -> [Val; 3] {
     let keys = platform_keys(id);
     let k = |i: usize| Val::from(keys.get(i).or(keys.first()).cloned().unwrap_or_default());
     [k(0), k(1), k(2)]
+}
+
+/// Serialises, between PostgreSQL transactions, recording parts and applying reports for the
+/// same platform ids (every lookup form of each, in one order, so two batches never deadlock).
+/// Without it a report and its submit's answer recorded at the same moment by two workers each
+/// miss the other (each looks before the other commits): the report waits in `outbox_pending`
+/// forever and the message stays `submitted`. SQLite needs none: its writers are serialised.
+async fn lock_platform_ids<T: Tx>(tx: &mut T, ids: &[&str]) -> Result<()> {
+    if tx.dialect() != Dialect::Postgres {
+        return Ok(());
+    }
+    let keys: BTreeSet<String> = ids.iter().flat_map(|id| platform_keys(id)).collect();
+    if keys.is_empty() {
+        return Ok(());
+    }
+    let sql = format!(
+        "SELECT pg_advisory_xact_lock(hashtext(k)) FROM \
+         (SELECT k FROM (VALUES {}) AS t (k) ORDER BY k) AS s",
+        values_rows(keys.len(), &["TEXT"], 1)
+    );
+    let params: Vec<Val> = keys.into_iter().map(Val::from).collect();
+    // `exec`: the rows (of type `void`) are not read.
+    tx.exec(&sql, &params).await?;
+    Ok(())
 }
 
 /// Adds parts (after the existing ones) and applies the reports that were waiting for them.
@@ -36,6 +60,8 @@ pub(super) async fn add_parts_many<T: Tx>(tx: &mut T, items: &[(i64, &[String])]
     if rows.is_empty() {
         return Ok(());
     }
+    let ids: Vec<&str> = rows.iter().map(|(_, _, id)| id.as_str()).collect();
+    lock_platform_ids(tx, &ids).await?;
     let sql = format!(
         "WITH v (message_id, n, platform_id, platform_key) AS (VALUES {}) \
          INSERT INTO outbox_parts (message_id, part_no, platform_id, platform_key, updated_at) \
@@ -196,6 +222,7 @@ fn change_of(row: &Row) -> Result<Change> {
 /// message in doubt, it settles that message as submitted with this id; else it waits in
 /// `outbox_pending` for the id to be recorded.
 pub(super) async fn apply<T: Tx>(tx: &mut T, event: &StatusEvent) -> Result<Applied> {
+    lock_platform_ids(tx, &[&event.message_id]).await?;
     let [a, b, c] = keys3(&event.message_id);
     let rows = tx
         .query(
