@@ -2,7 +2,7 @@
 //! submits, answers delivery receipts (delivered or failed, after a delay) when asked for,
 //! throttles every n-th submit and sends `unbind` on request or after n submits.
 //!
-//! It is built on [`double`], the programmable SMSC the `qikberry-smpp` crate's own fault tests
+//! It is built on [`mod@double`], the programmable SMSC the `qikberry-smpp` crate's own fault tests
 //! use: a handler decides, PDU by PDU, what the server answers.
 
 pub mod double;

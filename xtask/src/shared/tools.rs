@@ -27,7 +27,6 @@ pub fn install(root: &Path, tools: &Path) -> Result<(), String> {
         )?;
     }
     install_debian_packages(tools)?;
-    install_semver_checks(tools)?;
     let venv = tools.join("venv");
     let python = venv.join("bin/python");
     // A venv cut short (an interrupted first run) has python but no pip: make it again.
@@ -107,45 +106,6 @@ fn install_debian_packages(tools: &Path) -> Result<(), String> {
         )?;
     }
     std::fs::write(&stamp, wanted).map_err(|e| format!("cannot write {}: {e}", stamp.display()))
-}
-
-/// The cargo-semver-checks release whose rustdoc-JSON support matches the toolchain
-/// (`rust-toolchain`/`rustc -V` 1.95: rustdoc JSON format of trustfall-rustdoc-adapter v57–v61).
-pub const SEMVER_CHECKS_VERSION: &str = "0.51.0";
-
-/// Puts `cargo-semver-checks` into `tools/bin`. Building it takes minutes, so the built binary
-/// is kept outside the clone, keyed by version (`${XDG_CACHE_HOME:-~/.cache}/qikberry-tools/`),
-/// and built there with `cargo install --locked` only when missing.
-fn install_semver_checks(tools: &Path) -> Result<(), String> {
-    let cache = std::env::var_os("XDG_CACHE_HOME")
-        .map(std::path::PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cache")))
-        .ok_or("neither XDG_CACHE_HOME nor HOME is set: no cache for cargo-semver-checks")?
-        .join("qikberry-tools")
-        .join(format!("cargo-semver-checks-{SEMVER_CHECKS_VERSION}"));
-    let built = cache.join("bin/cargo-semver-checks");
-    if !built.exists() {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        run_tool(
-            Command::new(cargo)
-                .args(["install", "--locked", "--version", SEMVER_CHECKS_VERSION])
-                .arg("cargo-semver-checks")
-                .arg("--root")
-                .arg(&cache),
-            "cargo install cargo-semver-checks (once per version, cached)",
-        )?;
-    }
-    let bin = tools.join("bin");
-    std::fs::create_dir_all(&bin).map_err(|e| format!("cannot create {}: {e}", bin.display()))?;
-    let target = bin.join("cargo-semver-checks");
-    let _ = std::fs::remove_file(&target);
-    std::fs::copy(&built, &target).map(|_| ()).map_err(|e| {
-        format!(
-            "cannot copy {} to {}: {e}",
-            built.display(),
-            target.display()
-        )
-    })
 }
 
 fn run_tool(command: &mut Command, what: &str) -> Result<(), String> {
