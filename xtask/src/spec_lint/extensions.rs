@@ -113,8 +113,8 @@ mod tests {
             problems(&doc),
             vec![
                 "#/paths/~1a/put/x-idempotent",
+                "#/paths/~1a/put/responses",
                 "#/paths/~1a/post/x-idempotent",
-                "#/paths/~1a/post/responses",
                 "#/paths/~1a/delete/x-rate-limit",
                 "#/paths/~1a/delete/parameters/0/x-secret",
             ]

@@ -86,8 +86,9 @@ pub(super) struct Cx<'a> {
 pub(super) struct Site {
     product: String,
     operation: Option<String>,
-    /// Inside an error response: its body decodes into `Error::Api`, no generated type.
-    error_body: bool,
+    /// Inside an error response (its body decodes into `Error::Api`) or a callback body (the
+    /// events are `qikberry-webhook`'s hand-written types): no generated type changes.
+    untyped_body: bool,
 }
 
 impl Site {
@@ -95,14 +96,14 @@ impl Site {
         Site {
             product: "(global)".into(),
             operation: None,
-            error_body: false,
+            untyped_body: false,
         }
     }
     fn of(op: &Op) -> Self {
         Site {
             product: op.tag(),
             operation: Some(op.label()),
-            error_body: false,
+            untyped_body: false,
         }
     }
 }
@@ -422,7 +423,7 @@ impl<'a> Cx<'a> {
             pointer,
             within: message[..within_len(&message)].to_string(),
             message,
-            behaviour_only: site.error_body || behavioural(kind),
+            behaviour_only: site.untyped_body || behavioural(kind),
         });
     }
 
@@ -767,7 +768,11 @@ impl<'a> Cx<'a> {
                     if let (Some(ob), Some(nb)) = (body(self.old, oop), body(self.new, nop)) {
                         let bptr = join(&join(&join(&cbptr, expr), method), "requestBody");
                         let what = format!("callback `{name}` body");
-                        self.content(site, Direction::Response, ob, nb, &bptr, &what);
+                        let body_site = Site {
+                            untyped_body: true,
+                            ..site.clone()
+                        };
+                        self.content(&body_site, Direction::Response, ob, nb, &bptr, &what);
                     }
                 }
             }
@@ -991,7 +996,7 @@ impl<'a> Cx<'a> {
             let Some(nresp) = nresp else { continue };
             let (oresp, nresp) = (follow(self.old, oresp), follow(self.new, nresp));
             let site = &Site {
-                error_body: !code.starts_with('2'),
+                untyped_body: !code.starts_with('2'),
                 ..site.clone()
             };
             let cptr = join(&rptr, ncode);
