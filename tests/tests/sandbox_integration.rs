@@ -188,7 +188,7 @@ async fn sandbox_end_to_end() {
         .sms()
         .send_message(SmsSendDirect::new(
             "TXTSMS",
-            SmsDestinations::from("919811111111,919822222222".to_owned()),
+            SmsDestinations::from(vec!["919811111111", "919822222222"]),
             "Second",
             "T",
         ))
@@ -384,13 +384,8 @@ fn client_for(sandbox: &Sandbox) -> Client {
 }
 
 /// An SMS to `to` with the reference `custom`.
-fn sms_with_reference(to: &str, custom: &str) -> SmsSendDirect {
-    let mut sms = SmsSendDirect::new(
-        "TXTSMS",
-        SmsDestinations::from(to.to_owned()),
-        "Your order is on its way",
-        "T",
-    );
+fn sms_with_reference(to: impl Into<SmsDestinations>, custom: &str) -> SmsSendDirect {
+    let mut sms = SmsSendDirect::new("TXTSMS", to.into(), "Your order is on its way", "T");
     sms.custom = Some(custom.into());
     sms
 }
@@ -427,7 +422,7 @@ async fn a_status_query_by_cid_or_group_id_returns_the_accepted_messages() {
     let sent = client
         .sms()
         .send_message(sms_with_reference(
-            "919811100001,919811100002",
+            vec!["919811100001", "919811100002"],
             "order-7731",
         ))
         .send()
