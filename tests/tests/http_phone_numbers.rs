@@ -34,6 +34,14 @@ fn expect_post(path: &str, body: serde_json::Value, reply: serde_json::Value) ->
     }
 }
 
+/// Asserts that `err` is an encoding error whose message starts with `start`.
+fn assert_encode_error(err: &Error, start: &str) {
+    let Error::Encode { message } = err else {
+        panic!("expected an encoding error, got {err:?}");
+    };
+    assert!(message.starts_with(start), "{message}");
+}
+
 #[tokio::test]
 async fn a_typed_number_goes_out_as_e164_digits() {
     let server = TestServer::start().await;
@@ -87,13 +95,7 @@ async fn an_invalid_number_fails_naming_the_field_and_nothing_is_sent() {
         .send()
         .await
         .unwrap_err();
-    let Error::Encode { message } = &err else {
-        panic!("expected an encoding error, got {err:?}");
-    };
-    assert!(
-        message.starts_with("`to`: phone number \"12ab\""),
-        "{message}"
-    );
+    assert_encode_error(&err, "`to`: phone number \"12ab\"");
     // Nested in a list: the path names the list.
     let recipient = SmsTemplateRecipient::new().to(["919000000001", "call me"]);
     let body = SmsSendTemplateMessageRequest::new(
@@ -113,4 +115,54 @@ async fn an_invalid_number_fails_naming_the_field_and_nothing_is_sent() {
         "{err}"
     );
     assert!(server.seen().is_empty(), "nothing may leave the machine");
+}
+
+#[tokio::test]
+async fn a_number_filter_goes_out_as_digits_and_a_bad_one_stops_the_query() {
+    use futures_util::StreamExt;
+    use qikberry::sms::SmsDeliveryStatusFilter;
+
+    let server = TestServer::start().await;
+    server.expect(Expect {
+        method: "GET".into(),
+        path: "/api/v2/sms/status".into(),
+        query: "mobile=919000000001".into(),
+        auth: Auth::Bearer(TOKEN.into()),
+        body: BodyExpect::Empty,
+        reply: Reply::json(200, &json!({"status": 200, "message": "OK", "data": []})),
+    });
+    let client = client(&server);
+    let sms = client.sms();
+    let filter = SmsDeliveryStatusFilter::new().mobile("+91 90000-00001");
+    sms.get_delivery_status()
+        .filter(filter)
+        .send()
+        .await
+        .expect("status");
+    assert_eq!(server.seen().len(), 1);
+    assert!(server.failures().is_empty(), "{:?}", server.failures());
+
+    let bad = SmsDeliveryStatusFilter::new().mobile("12ab");
+    let err = sms
+        .get_delivery_status()
+        .filter(bad.clone())
+        .send()
+        .await
+        .unwrap_err();
+    assert_encode_error(
+        &err,
+        "sms_get_delivery_status: `mobile`: phone number \"12ab\"",
+    );
+    // The paginated stream ends on the same error, without a request.
+    let items: Vec<_> = sms
+        .get_delivery_status()
+        .filter(bad)
+        .items()
+        .collect()
+        .await;
+    assert!(
+        matches!(items.as_slice(), [Err(Error::Encode { .. })]),
+        "{items:?}"
+    );
+    assert_eq!(server.seen().len(), 1, "nothing more may leave the machine");
 }

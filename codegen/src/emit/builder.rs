@@ -15,6 +15,15 @@ impl<'a> Emitter<'a> {
     pub(super) fn query_link(&self, p: &Param, value: TokenStream, required: bool) -> TokenStream {
         let wire = &p.wire;
         let copy = matches!(p.ty, Ty::I64 | Ty::F64 | Ty::Bool);
+        // A phone number goes as its digits; one that did not parse fails the request, naming
+        // the parameter, before anything is sent.
+        if self.is_phone(&p.ty) {
+            return if required {
+                quote!(.query_checked(#wire, Some(#value.digits_for(#wire))))
+            } else {
+                quote!(.query_checked(#wire, #value.as_ref().map(|v| v.digits_for(#wire))))
+            };
+        }
         match (&p.ty, required) {
             (Ty::Vec(_), true) => quote!(.query_each(#wire, Some(&#value))),
             (Ty::Vec(_), false) => quote!(.query_each(#wire, #value.as_deref())),

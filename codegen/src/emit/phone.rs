@@ -1,7 +1,7 @@
 //! Phone-number fields (`x-phone-number` schemas, mapped by `x-rust-type` to
 //! [`PHONE_INPUT`]): arguments that take text or a `PhoneNumber`, `From` conversions of the
-//! oneOfs that hold them. (Query parameters that filter by number keep plain text: see the
-//! spec's `x-phone-number` parameters.)
+//! oneOfs that hold them. Query parameters of that schema go out as their digits through
+//! `Request::query_checked` (see `query_link`), so a bad one fails before sending.
 
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;

@@ -189,6 +189,9 @@ pub struct Request {
     pub idempotent: bool,
     /// The spec's facts about the operation (`None` for hand-built requests).
     pub operation: Option<&'static Operation>,
+    /// Why a value given to [`Request::query_checked`] was refused; preparing the request
+    /// then fails with [`Error::Encode`](crate::Error::Encode), before anything is sent.
+    pub(crate) refused: Option<String>,
 }
 
 impl Request {
@@ -211,6 +214,7 @@ impl Request {
             body: Body::None,
             idempotent,
             operation: None,
+            refused: None,
         }
     }
 
@@ -228,6 +232,7 @@ impl Request {
             body: Body::None,
             idempotent: op.idempotent,
             operation: Some(op),
+            refused: None,
         }
     }
 
@@ -288,6 +293,42 @@ impl Request {
             self.query.push((name, v.to_string()));
         }
         self
+    }
+
+    /// Adds a query parameter whose value was checked when it was given (a phone number
+    /// filter): `Some(Err(why))` adds nothing and makes the request fail when it is prepared,
+    /// with an [`Error::Encode`](crate::Error::Encode) that carries `why` (the first refusal
+    /// wins); `None` adds nothing.
+    ///
+    /// ```
+    /// use qikberry::request::{Request, Server};
+    ///
+    /// let r = Request::new("x", qikberry::reqwest::Method::GET, Server::V2, "sms/status".into())
+    ///     .query_checked("mobile", Some(Ok("919000000001")))
+    ///     .query_checked("cid", None);
+    /// assert_eq!(r.encoded_query(), "mobile=919000000001");
+    /// assert_eq!(r.refused(), None);
+    /// let r = r.query_checked("mobile", Some(Err("`mobile`: not a number".into())));
+    /// assert_eq!(r.refused(), Some("`mobile`: not a number"));
+    /// ```
+    pub fn query_checked(
+        mut self,
+        name: &'static str,
+        value: Option<Result<&str, String>>,
+    ) -> Self {
+        match value {
+            Some(Ok(v)) => self.query.push((name, v.to_owned())),
+            Some(Err(why)) => {
+                self.refused.get_or_insert(why);
+            }
+            None => {}
+        }
+        self
+    }
+
+    /// Why a value given to [`Request::query_checked`] was refused, if one was.
+    pub fn refused(&self) -> Option<&str> {
+        self.refused.as_deref()
     }
 
     /// Adds a header parameter (`name` as the spec spells it).

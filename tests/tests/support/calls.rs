@@ -130,7 +130,7 @@ pub fn all() -> Vec<Call> {
             .send()),
         call!(
             "sms_list_unsubscribers",
-            "filter%5Bid%5D=a%20b%26c&filter%5Biso%5D=a%20b%26c&filter%5Breceiver%5D=a%20b%26c&filter%5Btype%5D=tag&filter%5Bvalue%5D=a%20b%26c&page=2",
+            "filter%5Bid%5D=a%20b%26c&filter%5Biso%5D=a%20b%26c&filter%5Breceiver%5D=919000000001&filter%5Btype%5D=tag&filter%5Bvalue%5D=a%20b%26c&page=2",
             [],
             |c, x| c
                 .sms()
@@ -139,7 +139,7 @@ pub fn all() -> Vec<Call> {
                     qikberry::sms::SmsUnsubscriberFilter::new()
                         .id("a b&c")
                         .iso("a b&c")
-                        .receiver("a b&c")
+                        .receiver("+91 90000-00001")
                         .r#type("tag".into())
                         .value("a b&c")
                 )
@@ -237,7 +237,7 @@ pub fn all() -> Vec<Call> {
             .send()),
         call!(
             "sms_get_delivery_status",
-            "id=a%20b%26c&mobile=a%20b%26c&cid=a%20b%26c&date=2024-01-31&group_id=a%20b%26c&page=2",
+            "id=a%20b%26c&mobile=919000000001&cid=a%20b%26c&date=2024-01-31&group_id=a%20b%26c&page=2",
             [],
             |c, x| c
                 .sms()
@@ -245,7 +245,7 @@ pub fn all() -> Vec<Call> {
                 .filter(
                     qikberry::sms::SmsDeliveryStatusFilter::new()
                         .id("a b&c")
-                        .mobile("a b&c")
+                        .mobile("+91 90000-00001")
                         .cid("a b&c")
                         .date("2024-01-31")
                         .group_id("a b&c")
@@ -370,7 +370,7 @@ pub fn all() -> Vec<Call> {
             .send()),
         call!(
             "rcs_get_message_status",
-            "id=a%20b%26c&mobile=a%20b%26c",
+            "id=a%20b%26c&mobile=919000000001",
             [],
             |c, x| c
                 .rcs()
@@ -378,7 +378,7 @@ pub fn all() -> Vec<Call> {
                 .filter(
                     qikberry::rcs::RcsMessageStatusFilter::new()
                         .id("a b&c")
-                        .mobile("a b&c")
+                        .mobile("+91 90000-00001")
                 )
                 .send()
         ),
@@ -406,7 +406,7 @@ pub fn all() -> Vec<Call> {
             .send()),
         call!(
             "voice_list_unsubscribers",
-            "filter%5Bid%5D=a%20b%26c&filter%5Biso%5D=a%20b%26c&filter%5Breceiver%5D=a%20b%26c&filter%5Btype%5D=tag&filter%5Bvalue%5D=a%20b%26c&page=2",
+            "filter%5Bid%5D=a%20b%26c&filter%5Biso%5D=a%20b%26c&filter%5Breceiver%5D=919000000001&filter%5Btype%5D=tag&filter%5Bvalue%5D=a%20b%26c&page=2",
             [],
             |c, x| c
                 .voice()
@@ -415,7 +415,7 @@ pub fn all() -> Vec<Call> {
                     qikberry::voice::VoiceUnsubscriberFilter::new()
                         .id("a b&c")
                         .iso("a b&c")
-                        .receiver("a b&c")
+                        .receiver("+91 90000-00001")
                         .r#type("tag".into())
                         .value("a b&c")
                 )
@@ -495,7 +495,7 @@ pub fn all() -> Vec<Call> {
         ),
         call!(
             "voice_get_call_status",
-            "id=a%20b%26c&cid=a%20b%26c&date=2024-01-31&mobile=a%20b%26c",
+            "id=a%20b%26c&cid=a%20b%26c&date=2024-01-31&mobile=919000000001",
             [],
             |c, x| c
                 .voice()
@@ -505,7 +505,7 @@ pub fn all() -> Vec<Call> {
                         .id("a b&c")
                         .cid("a b&c")
                         .date("2024-01-31")
-                        .mobile("a b&c")
+                        .mobile("+91 90000-00001")
                 )
                 .send()
         ),
@@ -812,13 +812,13 @@ pub fn all() -> Vec<Call> {
             .send()),
         call!(
             "viber_get_message_status",
-            "id=a%20b%26c&mobile=a%20b%26c",
+            "id=a%20b%26c&mobile=919000000001",
             [],
             |c, x| c
                 .viber()
                 .get_message_status()
                 .id("a b&c")
-                .mobile("a b&c")
+                .mobile("+91 90000-00001")
                 .send()
         ),
         call!(
@@ -865,7 +865,7 @@ pub fn all() -> Vec<Call> {
             .send()),
         call!(
             "whatsapp_list_unsubscribers",
-            "filter%5Bid%5D=a%20b%26c&filter%5Biso%5D=a%20b%26c&filter%5Breceiver%5D=a%20b%26c&filter%5Btype%5D=tag&filter%5Bvalue%5D=a%20b%26c&page=2",
+            "filter%5Bid%5D=a%20b%26c&filter%5Biso%5D=a%20b%26c&filter%5Breceiver%5D=919000000001&filter%5Btype%5D=tag&filter%5Bvalue%5D=a%20b%26c&page=2",
             [],
             |c, x| c
                 .whatsapp()
@@ -874,7 +874,7 @@ pub fn all() -> Vec<Call> {
                     qikberry::whatsapp::WhatsappUnsubscriberFilter::new()
                         .id("a b&c")
                         .iso("a b&c")
-                        .receiver("a b&c")
+                        .receiver("+91 90000-00001")
                         .r#type("tag".into())
                         .value("a b&c")
                 )
@@ -918,13 +918,13 @@ pub fn all() -> Vec<Call> {
             .send()),
         call!(
             "whatsapp_get_message_status",
-            "id=a%20b%26c&mobile=a%20b%26c",
+            "id=a%20b%26c&mobile=919000000001",
             [],
             |c, x| c
                 .whatsapp()
                 .get_message_status()
                 .id("a b&c")
-                .mobile("a b&c")
+                .mobile("+91 90000-00001")
                 .send()
         ),
         call!(

@@ -21,7 +21,13 @@ impl Client {
             body,
             idempotent,
             operation,
+            refused,
         } = req;
+        if let Some(why) = refused {
+            return Err(Error::Encode {
+                message: format!("{operation_id}: {why}"),
+            });
+        }
         if path.starts_with('/')
             || path.split('/').any(|seg| {
                 matches!(
@@ -162,6 +168,29 @@ mod tests {
         }
         let r = Request::new("x", Method::POST, Server::V2, "x".into()).header("bad name", "v");
         assert!(matches!(c.prepare(r), Err(Error::Encode { .. })));
+    }
+
+    #[test]
+    fn prepare_fails_on_a_refused_query_value() {
+        let c = client();
+        let r = Request::new(
+            "sms_get_delivery_status",
+            Method::GET,
+            Server::V2,
+            "sms/status".into(),
+        )
+        .query_checked(
+            "mobile",
+            Some(Err("`mobile`: phone number \"12ab\"".into())),
+        )
+        .query_checked("cid", Some(Ok("c-1")));
+        match c.prepare(r) {
+            Err(Error::Encode { message }) => assert_eq!(
+                message,
+                "sms_get_delivery_status: `mobile`: phone number \"12ab\""
+            ),
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]
