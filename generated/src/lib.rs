@@ -84,6 +84,9 @@ impl Client {
     }
 }
 
+// The client newtype's conversions, from codegen/templates/client_impls.rs (shared by every
+// generated crate's `lib.rs`).
+
 #[cfg(feature = "client")]
 impl std::ops::Deref for Client {
     type Target = qikberry_runtime::Client;

@@ -37,26 +37,3 @@ impl Client {
         ClientBuilder::default()
     }
 }
-
-#[cfg(feature = "client")]
-impl std::ops::Deref for Client {
-    type Target = qikberry_runtime::Client;
-
-    fn deref(&self) -> &qikberry_runtime::Client {
-        &self.0
-    }
-}
-
-#[cfg(feature = "client")]
-impl From<qikberry_runtime::Client> for Client {
-    fn from(inner: qikberry_runtime::Client) -> Client {
-        Client(inner)
-    }
-}
-
-#[cfg(feature = "client")]
-impl std::fmt::Debug for Client {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        self.0.fmt(f)
-    }
-}
