@@ -157,15 +157,34 @@ pub(crate) struct MultipartField {
     pub file: bool,
 }
 
+/// A paginator object inside `data` (Laravel's form: `current_page`, `last_page`,
+/// `next_page_url` beside the items), one variant of a oneOf whose other variant is the list.
+#[derive(Debug, Clone)]
+pub(crate) struct NestedPage {
+    /// The oneOf type of `data`.
+    pub one_of: String,
+    /// Its list variant.
+    pub list: String,
+    /// Its paginator variant.
+    pub page: String,
+    /// Whether the paginator's own `data` is optional.
+    pub inner_optional: bool,
+    /// The paginator's integer `current_page` (`Some(optional?)`), if it has one.
+    pub current_page: Option<bool>,
+    /// The paginator's integer `last_page`, likewise.
+    pub last_page: Option<bool>,
+    /// The paginator's string `next_page_url`, likewise.
+    pub next_page_url: Option<bool>,
+}
+
 /// How to read the pagination envelope of a `x-pagination: page` response.
 #[derive(Debug, Clone)]
 pub(crate) struct PageInfo {
     pub item: Ty,
     pub data_optional: bool,
     /// `data` is a oneOf of the item list and a paginator object holding it in its own `data`
-    /// (the platform's form of some answers): (oneOf type, list variant, paginator variant,
-    /// paginator's `data` optional?).
-    pub nested: Option<(String, String, String, bool)>,
+    /// (the platform's form of some answers).
+    pub nested: Option<NestedPage>,
     /// `meta` field: (optional?, current_page optional?, last_page optional?); a missing
     /// `current_page`/`last_page` field is `None`.
     pub meta: Option<(bool, Option<bool>, Option<bool>)>,

@@ -1,7 +1,8 @@
 //! `GET /voice/calls` answers with the call list in `data` (the reference) or with a paginator
 //! object in `data` (the platform's sample, wire-shapes.md `voice/logs`, lines 3216-3253): the
 //! generated client decodes both over real HTTP on 127.0.0.1, and its item stream yields the
-//! calls of either.
+//! calls of either, following the paginator's own `current_page`/`last_page`/`next_page_url`
+//! from page to page.
 
 mod support;
 
@@ -70,6 +71,28 @@ async fn the_paginator_object_in_data_decodes_and_streams() {
     assert!(answer.message.is_none());
     server.expect(expect("page=1", page));
     assert_eq!(ids(&c).await, ["c839b4c4", "d9e0a1b2"]);
+    assert!(server.failures().is_empty(), "{:?}", server.failures());
+}
+
+/// A paginator object for page `page` of `last` holding `calls`, its `next_page_url` set
+/// while a page follows.
+fn paginator(page: u64, last: u64, calls: Vec<Value>) -> Value {
+    let url = |p: u64| format!("https://alerts.example/api/v2/voice/calls?page={p}");
+    json!({"status": "OK", "data": {
+        "current_page": page, "data": calls, "first_page_url": url(1), "last_page": last,
+        "last_page_url": url(last), "next_page_url": (page < last).then(|| url(page + 1)),
+        "path": "https://alerts.example/api/v2/voice/calls", "per_page": 1,
+        "prev_page_url": (page > 1).then(|| url(page - 1))}})
+}
+
+#[tokio::test]
+async fn the_item_stream_follows_the_paginator_object_to_its_last_page() {
+    let server = TestServer::start().await;
+    server.expect(expect("page=1", paginator(1, 3, vec![call("c1")])));
+    server.expect(expect("page=2", paginator(2, 3, vec![call("c2")])));
+    server.expect(expect("page=3", paginator(3, 3, vec![call("c3")])));
+    assert_eq!(ids(&client(&server)).await, ["c1", "c2", "c3"]);
+    assert_eq!(server.seen().len(), 3);
     assert!(server.failures().is_empty(), "{:?}", server.failures());
 }
 

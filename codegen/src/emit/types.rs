@@ -6,7 +6,7 @@ use quote::quote;
 
 use super::builder::{init, redacting_debug};
 use super::{Emitter, Loc, doc_raw, docs};
-use crate::ir::{Field, Filter, Module, PageInfo, Ty, TypeDef, TypeKind};
+use crate::ir::{Field, Filter, Module, NestedPage, PageInfo, Ty, TypeDef, TypeKind};
 use crate::names::ident;
 
 impl<'a> Emitter<'a> {
@@ -275,9 +275,10 @@ impl<'a> Emitter<'a> {
         let into_items = match &info.nested {
             None if info.data_optional => quote!(self.data.unwrap_or_default()),
             None => quote!(self.data),
-            Some((one_of, list, page, inner_optional)) => {
-                let (one_of, list, page) = (self.named(one_of, loc), ident(list), ident(page));
-                let inner = if *inner_optional {
+            Some(n) => {
+                let (one_of, list, page) =
+                    (self.named(&n.one_of, loc), ident(&n.list), ident(&n.page));
+                let inner = if n.inner_optional {
                     quote!(p.data.unwrap_or_default())
                 } else {
                     quote!(p.data)
@@ -289,7 +290,7 @@ impl<'a> Emitter<'a> {
                 })
             }
         };
-        let (cur, last) = match info.meta {
+        let (mut cur, mut last) = match info.meta {
             Some((meta_opt, cur, last)) => {
                 let meta = if meta_opt {
                     quote!(self.meta.as_ref())
@@ -307,7 +308,7 @@ impl<'a> Emitter<'a> {
             }
             None => (quote!(None), quote!(None)),
         };
-        let next = match info.next {
+        let mut next = match info.next {
             Some((links_opt, next_opt)) => {
                 let links = if links_opt {
                     quote!(self.links.as_ref())
@@ -322,6 +323,12 @@ impl<'a> Emitter<'a> {
             }
             None => quote!(None),
         };
+        if let Some(n) = &info.nested {
+            let from_page = self.nested_page_position(info, n, loc);
+            cur = from_page(cur, n.current_page, "current_page");
+            last = from_page(last, n.last_page, "last_page");
+            next = from_page(next, n.next_page_url, "next_page_url");
+        }
         quote! {
             impl crate::pagination::Paginated for #name {
                 type Item = #item;
@@ -340,6 +347,44 @@ impl<'a> Emitter<'a> {
                 fn next_link(&self) -> Option<&str> {
                     #next
                 }
+            }
+        }
+    }
+
+    /// For a paginator object inside `data`: a function that falls back from the envelope's
+    /// value (`meta.current_page`, `meta.last_page`, `links.next`) to the paginator's field of
+    /// that position (`current_page`, `last_page`, `next_page_url`) when the answer came in
+    /// that form, so a stream follows the paginator's pages too.
+    fn nested_page_position(
+        &self,
+        info: &PageInfo,
+        n: &NestedPage,
+        loc: Loc<'_>,
+    ) -> impl Fn(TokenStream, Option<bool>, &str) -> TokenStream {
+        let data = if info.data_optional {
+            quote!(self.data.as_ref())
+        } else {
+            quote!(Some(&self.data))
+        };
+        let (one_of, page) = (self.named(&n.one_of, loc), ident(&n.page));
+        move |outer: TokenStream, field: Option<bool>, wire: &str| {
+            let Some(optional) = field else { return outer };
+            let name = ident(wire);
+            // `next_page_url` is text; the page numbers go through `page_no`.
+            let value = match (wire == "next_page_url", optional) {
+                (true, true) => quote!(p.#name.as_deref()),
+                (true, false) => quote!(Some(p.#name.as_str())),
+                (false, true) => quote!(crate::api::support::page_no(p.#name)),
+                (false, false) => quote!(crate::api::support::page_no(Some(p.#name))),
+            };
+            let inner = quote!(match #data {
+                Some(#one_of::#page(p)) => #value,
+                _ => None,
+            });
+            if outer.to_string() == "None" {
+                inner
+            } else {
+                quote!(#outer.or_else(|| #inner))
             }
         }
     }

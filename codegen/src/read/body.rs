@@ -5,7 +5,7 @@ use openapiv3::{Operation, ReferenceOr, RequestBody, Response, StatusCode};
 use super::schema::Reader;
 use super::view::{SRef, View, view};
 use super::{Result, err, non_empty};
-use crate::ir::{Field, MultipartField, OpBody, PageInfo, Param, Ty, TypeKind};
+use crate::ir::{Field, MultipartField, NestedPage, OpBody, PageInfo, Param, Ty, TypeKind};
 use crate::names::{pascal, snake};
 use crate::pointer::escape;
 
@@ -220,8 +220,8 @@ fn multipart_body<'a>(
 }
 
 /// `data` as a oneOf of exactly two variants: the item list, and an object whose `data` is the
-/// same list (a paginator object). Returns the item type and the `PageInfo::nested` tuple.
-fn list_or_paginator(r: &Reader<'_>, ty: &Ty) -> Option<(Ty, (String, String, String, bool))> {
+/// same list (a paginator object). Returns the item type and how to read the paginator.
+fn list_or_paginator(r: &Reader<'_>, ty: &Ty) -> Option<(Ty, NestedPage)> {
     let Ty::Named(name) = ty else { return None };
     let Some(TypeKind::OneOf(o)) = r.types.get(name).map(|t| &t.kind) else {
         return None;
@@ -236,14 +236,26 @@ fn list_or_paginator(r: &Reader<'_>, ty: &Ty) -> Option<(Ty, (String, String, St
     let Some(TypeKind::Struct(fields)) = r.types.get(page_ty).map(|t| &t.kind) else {
         return None;
     };
+    let opt = |f: &Field| !f.required || f.nullable;
     let inner = fields
         .iter()
         .find(|f| f.wire == "data" && f.ty == list.ty)?;
-    let optional = !inner.required || inner.nullable;
-    Some((
-        (**item).clone(),
-        (name.clone(), list.name.clone(), page.name.clone(), optional),
-    ))
+    let field = |wire: &str, ty: Ty| {
+        fields
+            .iter()
+            .find(|f| f.wire == wire && f.ty == ty)
+            .map(opt)
+    };
+    let nested = NestedPage {
+        one_of: name.clone(),
+        list: list.name.clone(),
+        page: page.name.clone(),
+        inner_optional: opt(inner),
+        current_page: field("current_page", Ty::I64),
+        last_page: field("last_page", Ty::I64),
+        next_page_url: field("next_page_url", Ty::String),
+    };
+    Some(((**item).clone(), nested))
 }
 
 /// How to read the page envelope (`data`, `meta`, `links.next`) of a paginated response.
