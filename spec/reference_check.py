@@ -3,6 +3,18 @@
 Prints `<class>: <compared> compared, <exact> exact, <explained> explained` per class and each
 unexplained difference as `<pointer>: <what> (explain `method path kind name` …)`; exit code 1
 when there is one, or when an explanation of these kinds matches no difference (stale).
+
+A wire sample (fact kind `sample`) is validated as what spec/reference-samples.tsv says it is
+(reference_samples.py): a request body, an operation's answer or a push, each against that one
+schema. A sample the samples file does not map, a row of it that maps no sample or names another
+section, and a target the spec lacks are problems too (the last can be explained).
+
+Placeholders: the samples redact digits as `x` (`9198xxxxxxxx`, `12xxxxx`); before validation a
+run of two or more `x`/`X` right after a digit becomes as many `0`s, so a redacted number is
+checked as a number (type, pattern, length) instead of being excused. Request samples also carry
+Postman variables (`{{receiver}}`, which wire-shapes.md calls placeholders); an error on a
+string holding one is not a difference. A value listing the possible values of a field
+(`"sent|delivered|read|failed|deleted"` in the status pushes) is validated once per listed value.
 """
 import copy
 import json
@@ -13,13 +25,9 @@ from pathlib import Path
 import jsonschema
 import yaml
 
-from reference_deep import DEEP_KINDS
-
-PARAM = re.compile(r"\{[^}]*\}|:\w+")
-
-
-def norm(path):
-    return PARAM.sub("{}", path.rstrip("/"))
+import reference_samples
+from reference_deep import CLASSES, DEEP_KINDS
+from reference_samples import norm
 
 
 def to_json_schema(node):
@@ -40,19 +48,59 @@ def to_json_schema(node):
     return out
 
 
-PLACEHOLDER = re.compile(r"\{\{.*\}\}|[0-9][xX]{3,}")
+VARIABLE = re.compile(r"\{\{.*\}\}")
+REDACTED = re.compile(r"(?<=[0-9])[xX]{2,}")
+
+
+def unredact(value):
+    """`value` with every redacted digit run (`9198xxxxxxxx`) as zeros (`919800000000`)."""
+    if isinstance(value, str):
+        return REDACTED.sub(lambda m: "0" * len(m.group(0)), value)
+    if isinstance(value, list):
+        return [unredact(v) for v in value]
+    if isinstance(value, dict):
+        return {k: unredact(v) for k, v in value.items()}
+    return value
+
+
+ALTERNATIVES = re.compile(r"^[a-z]+(\|[a-z]+)+$")
+
+
+def variants(value, i=None):
+    """The sample once per listed value of its `a|b|c` strings (the i-th of each; the last when a
+    list is shorter), or just the sample when it lists none."""
+    if i is None:
+        widest = max(listed(value), default=1)
+        return [variants(value, n) for n in range(widest)]
+    if isinstance(value, str) and ALTERNATIVES.match(value):
+        options = value.split("|")
+        return options[min(i, len(options) - 1)]
+    if isinstance(value, list):
+        return [variants(v, i) for v in value]
+    if isinstance(value, dict):
+        return {k: variants(v, i) for k, v in value.items()}
+    return value
+
+
+def listed(value):
+    """How many values each `a|b|c` string of `value` lists."""
+    if isinstance(value, str) and ALTERNATIVES.match(value):
+        yield len(value.split("|"))
+    elif isinstance(value, (list, dict)):
+        for v in value.values() if isinstance(value, dict) else value:
+            yield from listed(v)
 
 
 def only_placeholders(error):
-    """True when the error is only about placeholder values (`{{receiver}}`, `9189195xxxxx`),
-    which wire-shapes.md says the samples use; in a oneOf/anyOf, some alternative must fail
-    on placeholders alone."""
+    """True when the error is only about a Postman variable (`{{receiver}}`), which
+    wire-shapes.md says the request samples use; in a oneOf/anyOf, some alternative must fail
+    on variables alone."""
     if error.validator in ("oneOf", "anyOf") and error.context:
         groups = {}
         for e in error.context:
             groups.setdefault(e.relative_schema_path[0], []).append(e)
         return any(all(only_placeholders(e) for e in g) for g in groups.values())
-    return isinstance(error.instance, str) and bool(PLACEHOLDER.search(error.instance))
+    return isinstance(error.instance, str) and bool(VARIABLE.search(error.instance))
 
 
 class Spec:
@@ -84,25 +132,9 @@ class Spec:
         root = dict(self.schema_root)
         root["$ref"] = pointer
         validator = jsonschema.Draft7Validator(root)
-        return sorted(f"{'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message[:160]}"
-                      for e in validator.iter_errors(value) if not only_placeholders(e))
-
-    def body_pointer(self, key):
-        path, method, op = self.ops[key]
-        at = "#/paths/" + path.replace("~", "~0").replace("/", "~1") + "/" + method
-        if "application/json" in op.get("requestBody", {}).get("content", {}):
-            return at + "/requestBody/content/application~1json/schema"
-        return None
-
-    def response_pointer(self, key):
-        path, method, op = self.ops[key]
-        at = "#/paths/" + path.replace("~", "~0").replace("/", "~1") + "/" + method + "/responses/200"
-        response = self.deref(op["responses"].get("200"))
-        if not response or "application/json" not in response.get("content", {}):
-            return None
-        if "$ref" in op["responses"]["200"]:
-            at = op["responses"]["200"]["$ref"]
-        return at + "/content/application~1json/schema"
+        return sorted({f"{'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message[:160]}"
+                       for v in variants(unredact(value))
+                       for e in validator.iter_errors(v) if not only_placeholders(e)})
 
     def leaves(self, schema):
         schema = self.deref(schema)
@@ -165,18 +197,16 @@ def check_fact(spec, fact):
         if isinstance(node, dict) and node.get(name) == value:
             return None
         return (path, f"reference line {line}: `{name}: {value}` expected, the spec has {node.get(name) if isinstance(node, dict) else 'no such schema'}")
-    value = json.loads(detail)
-    if kind == "sample-event":
-        names = [n for n in spec.doc["components"]["schemas"] if n.startswith("Webhook")]
-        if any(not spec.validate(value, f"#/components/schemas/{n}") for n in names):
-            return None
-        return ("#/components/schemas/Webhook*", f"wire-shapes line {line} ({name}) matches no webhook schema")
-    if key not in spec.ops:
-        return ("#/paths", f"wire-shapes line {line} ({name}): no operation {method} {path}")
-    pointer = spec.body_pointer(key) if kind == "sample-request" else spec.response_pointer(key)
+    raise ValueError(f"unknown fact kind {kind}")
+
+
+def check_sample(spec, fact, target):
+    """None when the sample validates against its target's schema, else (pointer, what)."""
+    line, name = fact[5], fact[3]
+    pointer, missing = reference_samples.pointer(spec, target)
     if pointer is None:
-        return "skip"
-    errors = spec.validate(value, pointer)
+        return ("#/components" if target.event else "#/paths", f"wire-shapes line {line} ({name}): {missing}")
+    errors = spec.validate(json.loads(fact[4]), pointer)
     if not errors:
         return None
     return (pointer, f"wire-shapes line {line} ({name}): " + "; ".join(errors[:3]))
@@ -186,36 +216,64 @@ def explanations(file):
     out = {}
     for n, line in enumerate(Path(file).read_text().split("\n"), 1):
         cells = line.split("\t")
-        if line.startswith("#") or len(cells) != 5 or cells[2] not in DEEP_KINDS:
+        if line.startswith("#") or len(cells) != 5 or cells[2] not in CLASSES:
             continue
         out[tuple(cells[:4])] = n
     return out
 
 
+def facts(file):
+    """The rows of the facts file this half owns."""
+    for row in Path(file).read_text().split("\n"):
+        cells = row.split("\t")
+        if not row.startswith("#") and len(cells) == 6 and cells[2] in DEEP_KINDS:
+            yield cells
+
+
+def judge(spec, cells, samples, problems):
+    """(class, explanation key, result) of one fact; None when it is out of reach."""
+    if cells[2] != "sample":
+        result = check_fact(spec, cells)
+        return None if result == "skip" else (cells[2], tuple(cells[:4]), result)
+    line, name = int(cells[5]), cells[3]
+    if line not in samples:
+        problems.append(f"spec/reference-samples.tsv: wire-shapes line {line} ({name}) is not mapped: "
+                        "say whether it is a request, a response or an event, and of what")
+        return None
+    section, target, _ = samples.pop(line)
+    if section != name:
+        problems.append(f"spec/reference-samples.tsv: wire-shapes line {line} is `{name}`, the row says `{section}`")
+        return None
+    return target.kind, target.key(name), check_sample(spec, cells, target)
+
+
 def run(spec_file, facts_file, explained_file):
     spec = Spec(yaml.safe_load(Path(spec_file).read_text()))
     explained = explanations(explained_file)
-    used, problems, counts = set(), [], {k: [0, 0, 0] for k in DEEP_KINDS}
-    for row in Path(facts_file).read_text().split("\n"):
-        cells = row.split("\t")
-        if row.startswith("#") or len(cells) != 6 or cells[2] not in DEEP_KINDS:
+    samples_file = Path(spec_file).parent / "reference-samples.tsv"
+    samples, malformed = reference_samples.read(samples_file)
+    problems = [f"{where}: {what}" for where, what in malformed]
+    used, counts = set(), {k: [0, 0, 0] for k in CLASSES}
+    for cells in facts(facts_file):
+        judged = judge(spec, cells, samples, problems)
+        if judged is None:
             continue
-        result = check_fact(spec, cells)
-        if result == "skip":
-            continue
-        c = counts[cells[2]]
+        kind, key, result = judged
+        c = counts[kind]
         c[0] += 1
         if result is None:
             c[1] += 1
             continue
-        keys = [tuple(cells[:4]), ("*", "*", cells[2], cells[3])]
+        keys = [key, ("*", "*", kind, key[3])]
         hit = next((k for k in keys if k in explained), None)
         if hit:
             used.add(hit)
             c[2] += 1
         else:
-            problems.append(f"{result[0]}: {result[1]} (explain `{' '.join(cells[:4])}` in "
+            problems.append(f"{result[0]}: {result[1]} (explain `{' '.join(key)}` in "
                             f"spec/reference-mismatches.tsv or fix the spec)")
+    for line, (section, _, n) in sorted(samples.items()):
+        problems.append(f"{samples_file}:{n}: stale row: wire-shapes line {line} ({section}) is no sample")
     for key, n in explained.items():
         if key not in used:
             problems.append(f"{explained_file}:{n}: stale explanation: nothing differs on `{' '.join(key)}`")

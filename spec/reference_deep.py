@@ -3,15 +3,19 @@ defaults, the HTTP status code table, the limits the reference states in words, 
 platform's wire samples (`wire-shapes.md`), extracted as facts and checked against the spec.
 
 Extraction adds rows to spec/reference-facts.tsv (kinds `type`, `default`, `code`, `limit`,
-`sample-request`, `sample-response`, `sample-event`); `--check` validates the spec against every
-row of those kinds (the Rust side of spec-lint compares the other kinds), prints one
-`class compared exact explained` line per class and exits 1 on any difference that
+`sample`); `--check` validates the spec against every row of those kinds (the Rust side of
+spec-lint compares the other kinds; a `sample` is validated as what spec/reference-samples.tsv
+says it is: a request, a response or an event), prints one
+`class compared exact explained` line per class (`sample-request`, `sample-response` and
+`sample-event` for the samples) and exits 1 on any difference that
 spec/reference-mismatches.tsv does not explain (or on an explanation that matches nothing).
 """
 import json
 import re
 
-DEEP_KINDS = ("type", "default", "code", "limit", "sample-request", "sample-response", "sample-event")
+# The fact kinds this half owns, and the classes it counts (a `sample` counts as its mapped class).
+DEEP_KINDS = ("type", "default", "code", "limit", "sample")
+CLASSES = ("type", "default", "code", "limit", "sample-request", "sample-response", "sample-event")
 BASE_TYPE = re.compile(r"^(string|integer|number|boolean|object|array|Array of \w+)")
 DEFAULT = re.compile(r"^Default: (.*)$")
 CODE_ROW = re.compile(r"^(\d{3}|5xx) (.+)$")
@@ -158,20 +162,15 @@ def sections(text):
 
 
 def sample_facts(text):
+    """One `sample` fact per JSON block of wire-shapes.md: the section's own endpoint line (or
+    `* *`), the section name, the JSON and the line of the block's closing fence. What each
+    sample is (a request, a response or an event, and of what) is not guessed here: the curated
+    spec/reference-samples.tsv says it, keyed by that line (see reference_samples.py)."""
     out = []
-    secs = sections(text)
-    endpoints = {name: ep for part, name, ep, _, _ in secs if part == "request" and ep}
-    for part, name, ep, blocks, at in secs:
-        ep = ep or endpoints.get(name)
+    for part, name, ep, blocks, at in sections(text):
+        method, path = (ep[0], "/" + ep[1]) if ep else ("*", "*")
         for block, line in blocks:
             value = block_json(block)
-            if value is None:
-                continue
-            if part == "request" and ep:
-                kind, method, path = "sample-request", ep[0], "/" + ep[1]
-            elif ep:
-                kind, method, path = "sample-response", ep[0], "/" + ep[1]
-            else:
-                kind, method, path = "sample-event", "*", "*"
-            out.append((method, path, kind, name, json.dumps(value, ensure_ascii=False), line))
+            if value is not None:
+                out.append((method, path, "sample", name, json.dumps(value, ensure_ascii=False), line))
     return out

@@ -397,6 +397,18 @@ fn lint_copy_with_facts(
     mismatches: &str,
     facts: &str,
 ) -> (bool, String) {
+    let samples = workspace_text("spec/reference-samples.tsv");
+    lint_copy_with_samples(name, spec_text, mismatches, facts, &samples)
+}
+
+/// As [`lint_copy_with_facts`], with `samples` as the wire-sample mapping beside the spec.
+fn lint_copy_with_samples(
+    name: &str,
+    spec_text: &str,
+    mismatches: &str,
+    facts: &str,
+    samples: &str,
+) -> (bool, String) {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
         .join("spec_lint_workspace")
         .join(name);
@@ -405,6 +417,7 @@ fn lint_copy_with_facts(
     std::fs::write(&spec, spec_text).expect("write spec copy");
     std::fs::write(dir.join("reference-facts.tsv"), facts).expect("write facts");
     std::fs::write(dir.join("reference-mismatches.tsv"), mismatches).expect("write mismatches");
+    std::fs::write(dir.join("reference-samples.tsv"), samples).expect("write samples");
     let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
         .arg("spec-lint")
         .arg(&spec)
@@ -571,6 +584,51 @@ fn lint_with_facts(name: &str, facts: &str) -> (bool, String) {
 /// A class of facts, how one fact of it is changed, and what the problem then says.
 type MutationCase = (&'static str, fn(&str) -> String, &'static str);
 
+/// `facts` with the first fact of `kind` (not explained) changed by `change`; `code` facts get
+/// the code 418 as well.
+fn mutate_first(facts: &str, kind: &str, change: fn(&str) -> String) -> String {
+    let explained = workspace_text("spec/reference-mismatches.tsv");
+    let mut done = false;
+    let mutated: Vec<String> = facts
+        .lines()
+        .map(|line| {
+            let mut cells: Vec<String> = line.split('\t').map(str::to_string).collect();
+            let is_explained = explained
+                .lines()
+                .any(|l| cells.len() == 6 && l.starts_with(&cells[..4].join("\t")));
+            if !done && cells.len() == 6 && cells[2] == kind && !is_explained {
+                done = true;
+                if kind == "code" {
+                    cells[3] = "418".into();
+                }
+                cells[4] = change(&cells[4]);
+            }
+            cells.join("\t")
+        })
+        .collect();
+    assert!(done, "no {kind} fact to change");
+    mutated.join("\n")
+}
+
+/// `facts` with the JSON of the wire sample closing at wire-shapes `line` edited (`from` → `to`).
+fn mutate_sample(facts: &str, line: &str, from: &str, to: &str) -> String {
+    let suffix = format!("\t{line}");
+    let mut done = false;
+    let mutated: Vec<String> = facts
+        .lines()
+        .map(|l| {
+            if l.contains("\tsample\t") && l.ends_with(&suffix) && l.contains(from) {
+                done = true;
+                l.replacen(from, to, 1)
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    assert!(done, "no sample at wire-shapes line {line} holding {from}");
+    mutated.join("\n")
+}
+
 #[test]
 fn deep_comparison_counts_each_class_and_catches_one_changed_fact_of_each() {
     let facts = workspace_text("spec/reference-facts.tsv");
@@ -591,38 +649,95 @@ fn deep_comparison_counts_each_class_and_catches_one_changed_fact_of_each() {
         );
     }
     // (class, how the fact changes, what the problem says)
-    let cases: [MutationCase; 7] = [
+    let cases: [MutationCase; 4] = [
         ("type", |_| "boolean".into(), "types it boolean"),
         ("default", |_| "\"7\"".into(), "defaults it to \"7\""),
-        ("code", |_| "I'm a teapot".into(), ""),
+        ("code", |_| "I'm a teapot".into(), "HTTP 418"),
         ("limit", |d| format!("{d}{d}"), "expected"),
-        ("sample-request", |_| "[]".into(), "wire-shapes line"),
-        ("sample-response", |_| "[]".into(), "wire-shapes line"),
-        ("sample-event", |_| "[]".into(), "matches no webhook schema"),
     ];
     for (class, change, says) in cases {
-        let mut done = false;
-        let mutated: Vec<String> = facts
-            .lines()
-            .map(|line| {
-                let mut cells: Vec<String> = line.split('\t').map(str::to_string).collect();
-                let explained = workspace_text("spec/reference-mismatches.tsv")
-                    .lines()
-                    .any(|l| cells.len() == 6 && l.starts_with(&cells[..4].join("\t")));
-                if !done && cells.len() == 6 && cells[2] == class && !explained {
-                    done = true;
-                    if class == "code" {
-                        cells[3] = "418".into();
-                    }
-                    cells[4] = change(&cells[4]);
-                }
-                cells.join("\t")
-            })
-            .collect();
-        assert!(done, "no {class} fact to change");
-        let (ok, text) = lint_with_facts(&format!("deep_{class}"), &mutated.join("\n"));
+        let mutated = mutate_first(&facts, class, change);
+        let (ok, text) = lint_with_facts(&format!("deep_{class}"), &mutated);
         assert!(!ok, "{class}: a changed fact passed\n{text}");
-        let needle = if class == "code" { "HTTP 418" } else { says };
-        assert!(text.contains(needle), "{class}: no `{needle}` in\n{text}");
+        assert!(text.contains(says), "{class}: no `{says}` in\n{text}");
+    }
+    // One sample of each class, a field's type changed, is caught against its own target
+    // (reference-samples.tsv): the sender list answer (which once passed as "some webhook"), the
+    // add-credits body and the bare SMS unsubscription push.
+    let samples = [
+        (
+            "2245",
+            "\"name\": \"SENDER\"",
+            "\"name\": 7",
+            "#/paths/~1sms~1senders/get/responses/200/",
+            "data/0/name: 7 is not of type 'string'",
+        ),
+        (
+            "18",
+            "\"credits\": \"2.34\"",
+            "\"credits\": []",
+            "#/paths/~1finance~1credits/post/requestBody/",
+            "credits: [] is not of type 'string'",
+        ),
+        (
+            "1288",
+            "\"receiver\": \"917002088xxx\"",
+            "\"receiver\": []",
+            "#/paths/~1developer~1webhooks/post/callbacks/sms_unsubscription/",
+            "wire-shapes line 1288",
+        ),
+    ];
+    for (line, from, to, pointer, says) in samples {
+        let mutated = mutate_sample(&facts, line, from, to);
+        let (ok, text) = lint_with_facts(&format!("deep_sample_{line}"), &mutated);
+        assert!(!ok, "sample {line}: a changed sample passed\n{text}");
+        assert!(
+            text.lines()
+                .any(|l| l.starts_with(pointer) && l.contains(says)),
+            "sample {line}: no `{pointer}…{says}` in\n{text}"
+        );
+    }
+}
+
+#[test]
+fn every_wire_sample_needs_a_row_naming_a_target_the_spec_has() {
+    let samples = workspace_text("spec/reference-samples.tsv");
+    let row = |line: &str| {
+        samples
+            .lines()
+            .find(|l| l.starts_with(&format!("{line}\t")))
+            .unwrap_or_else(|| panic!("no row for wire-shapes line {line}"))
+            .to_string()
+    };
+    let (list, credits) = (row("2245"), row("1242"));
+    let broken = samples
+        // The sender list answer loses its row; the add-credits answer is pointed at an
+        // operation and the DLR push at a callback the spec does not have.
+        .replace(&format!("{list}\n"), "")
+        .replace(
+            &credits,
+            &credits.replace("POST /finance/credits", "POST /finance/debits"),
+        )
+        .replace(
+            "event sms_delivery_report_flat",
+            "event sms_delivery_report_flatt",
+        )
+        + "9999\tnowhere\tresponse GET /sms/senders\t\n3000\tsms/bulk\tresponse bogus\t\n";
+    let (ok, text) = lint_copy_with_samples(
+        "samples_mapping",
+        &workspace_text("spec/qikberry.yaml"),
+        &workspace_text("spec/reference-mismatches.tsv"),
+        &workspace_text("spec/reference-facts.tsv"),
+        &broken,
+    );
+    assert!(!ok, "{text}");
+    for says in [
+        "wire-shapes line 2245 (sms/senders/index) is not mapped",
+        "wire-shapes line 1242 (account/add-credits): no operation POST /finance/debits",
+        "wire-shapes line 1279 (event/index): no callback or schema `sms_delivery_report_flatt`",
+        "stale row: wire-shapes line 9999 (nowhere) is no sample",
+        "`response bogus` is not",
+    ] {
+        assert!(text.contains(says), "no `{says}` in\n{text}");
     }
 }

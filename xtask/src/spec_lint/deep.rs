@@ -1,11 +1,14 @@
 //! Check 9b: the deeper reference comparison, run by `spec/reference_facts.py --check` in the
 //! tools' Python (`jsonschema` validates the wire samples): field types and defaults, the HTTP
 //! status table, the limits the reference states in prose and every sample of `wire-shapes.md`
-//! (the `type`, `default`, `code`, `limit` and `sample-*` rows of the facts file beside the
-//! spec). The script prints `class: N compared, N exact, N explained` per class and one
-//! `<pointer>: <problem>` line per unexplained difference or stale explanation. A missing Python
-//! is a problem, never a skip; without a facts file beside the spec the check is skipped, as the
-//! names comparison is.
+//! (the `type`, `default`, `code`, `limit` and `sample` rows of the facts file beside the spec).
+//! Each sample is validated as what `reference-samples.tsv` beside the spec says it is: a
+//! request body, one operation's answer (for a status) or one push, against that schema alone;
+//! a sample without a row, a row without a sample and a target the spec lacks are problems. The
+//! script prints `class: N compared, N exact, N explained` per class (the samples count as
+//! `sample-request`, `sample-response`, `sample-event`) and one `<pointer>: <problem>` line per
+//! unexplained difference or stale explanation. A missing Python is a problem, never a skip;
+//! without a facts file beside the spec the check is skipped, as the names comparison is.
 
 use std::path::Path;
 use std::process::Command;
@@ -14,7 +17,8 @@ use super::reference::FACTS;
 use super::{Check, Problems};
 use crate::shared::workspace;
 
-/// The kinds of facts this check owns (the names comparison leaves them alone).
+/// The classes this check counts and explains (the names comparison leaves their explanations
+/// alone; the facts of the `sample-*` classes are the `sample` rows, which it ignores too).
 pub const DEEP_KINDS: &[&str] = &[
     "type",
     "default",
