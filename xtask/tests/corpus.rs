@@ -2,7 +2,8 @@
 //! construct for construct, what peers' public specs use, plus `composition.yaml`) goes through
 //! `cargo xtask generate --spec FILE --out DIR` as a user would run it: each spec becomes a crate
 //! of its own that depends only on `qikberry-runtime`, and all of them compile (`cargo check`,
-//! every tag's feature on). The composition crate then runs its decode tests
+//! every tag's feature on); `fixtures/standalone/phone_numbers.yaml` adds a spec whose
+//! `x-rust-type` names `qikberry-text`, which its manifest must then depend on. The composition crate then runs its decode tests
 //! (`fixtures/composition_decode.rs`: JSON in, value out, and out again; headers, an enum path
 //! parameter and an integer enum query parameter on the wire of a loopback server).
 
@@ -21,6 +22,8 @@ fn corpus() -> Vec<PathBuf> {
         .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
         .collect();
     specs.sort();
+    // A spec naming another crate of this workspace in `x-rust-type` (its manifest must list it).
+    specs.push(root().join("xtask/tests/fixtures/standalone/phone_numbers.yaml"));
     specs
 }
 
