@@ -9,6 +9,11 @@
 //! rate of the same round. Then the store's own cost per message (enqueue in batches of 1,000 +
 //! claim 64 at a time + record accepted), no transport, on SQLite and PostgreSQL.
 //!
+//! `OUTBOX_BENCH_DELAY_MS` (default 0) makes the fake answer each send after that many
+//! milliseconds, as a real platform does (tens of ms): the workers are then bound by latency, not
+//! by CPU, and direct sends keep as many in flight as the four workers together (4 × 16), so
+//! the direct rate is the limit that latency sets. At 0 direct keeps 16 in flight.
+//!
 //! `QIKBERRY_TOOLS=… cargo bench -p qikberry-tests --bench outbox` (PostgreSQL from
 //! `$QIKBERRY_TOOLS`, as in the tests).
 
@@ -38,8 +43,12 @@ fn env_or(key: &str, default: usize) -> usize {
         .unwrap_or(default)
 }
 
-/// The fake platform: every send accepted with the same fixed answer.
-async fn fake() -> String {
+/// Sends in flight per worker (`WorkerConfig`'s default), and the most workers in a variant.
+const IN_FLIGHT: usize = 16;
+const MOST_WORKERS: usize = 4;
+
+/// The fake platform: every send accepted with the same fixed answer, after `delay`.
+async fn fake(delay: Duration) -> String {
     let body = json!({
         "status": 200, "message": "1 numbers accepted for delivery.",
         "group_id": "1a772ff9-26ff-4e2c-9921-93ba453ef967",
@@ -52,7 +61,12 @@ async fn fake() -> String {
         "/api/v2/sms/send",
         post(move || {
             let reply = reply.clone();
-            async move { ([("content-type", "application/json")], reply) }
+            async move {
+                if !delay.is_zero() {
+                    tokio::time::sleep(delay).await;
+                }
+                ([("content-type", "application/json")], reply)
+            }
         }),
     );
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -78,11 +92,11 @@ async fn enqueue(store: &Arc<dyn Store>, prefix: &str, n: usize) {
     }
 }
 
-/// Direct sends, 16 in flight: seconds for `n`.
-async fn direct(client: &Client, n: usize) -> f64 {
+/// Direct sends, `in_flight` at once: seconds for `n`.
+async fn direct(client: &Client, n: usize, in_flight: usize) -> f64 {
     let start = Instant::now();
     futures_util::stream::iter(0..n)
-        .for_each_concurrent(16, |i| async move {
+        .for_each_concurrent(in_flight, |i| async move {
             let body = SmsSendDirect::new(
                 "TXTSMS",
                 SmsDestinations::from(format!("9199{i:08}")),
@@ -148,7 +162,23 @@ async fn store_cost(store: &Arc<dyn Store>, prefix: &str, n: usize) -> (f64, f64
 
 type Open<'a> = &'a dyn Fn(usize) -> futures_util::future::BoxFuture<'static, Arc<dyn Store>>;
 
-async fn bench_store(name: &str, open: Open<'_>, client: &Client, n: usize, rounds: usize) {
+/// What every store's run shares: the client of the fake, messages per variant, rounds, and
+/// the direct sends' in-flight count.
+struct Run {
+    client: Client,
+    n: usize,
+    rounds: usize,
+    direct_in_flight: usize,
+}
+
+async fn bench_store(name: &str, open: Open<'_>, run: &Run) {
+    let Run {
+        client,
+        n,
+        rounds,
+        direct_in_flight,
+    } = run;
+    let (n, rounds) = (*n, *rounds);
     let variants = [
         "direct",
         "outbox 1 worker",
@@ -157,12 +187,13 @@ async fn bench_store(name: &str, open: Open<'_>, client: &Client, n: usize, roun
     ];
     let mut rates = vec![Vec::new(); variants.len()];
     let mut ratios = vec![Vec::new(); variants.len()];
+    let mut per_worker = vec![Vec::new(); variants.len()];
     for round in 0..rounds {
         let mut secs = [0.0; 4];
         for k in 0..variants.len() {
             let i = (round + k) % variants.len();
             secs[i] = if i == 0 {
-                direct(client, n).await
+                direct(client, n, *direct_in_flight).await
             } else {
                 let workers = 1 << (i - 1);
                 let store = open(round * 10 + i).await;
@@ -176,13 +207,20 @@ async fn bench_store(name: &str, open: Open<'_>, client: &Client, n: usize, roun
         for i in 0..variants.len() {
             rates[i].push(n as f64 / secs[i]);
             ratios[i].push(secs[0] / secs[i]);
+            per_worker[i].push(secs[1] / secs[i]);
         }
     }
-    println!("\n{name}: {n} messages per variant, median of {rounds} rounds");
-    println!("{:<18} {:>10} {:>14}", "variant", "msg/s", "÷ direct");
+    println!(
+        "\n{name}: {n} messages per variant, median of {rounds} rounds, direct {direct_in_flight} in flight"
+    );
+    println!(
+        "{:<18} {:>10} {:>10} {:>12}",
+        "variant", "msg/s", "÷ direct", "÷ 1 worker"
+    );
     for (i, v) in variants.iter().enumerate() {
-        let (rate, ratio) = (median(rates[i].clone()), median(ratios[i].clone()));
-        println!("{v:<18} {rate:>10.0} {ratio:>14.2}");
+        let rate = median(rates[i].clone());
+        let (ratio, scale) = (median(ratios[i].clone()), median(per_worker[i].clone()));
+        println!("{v:<18} {rate:>10.0} {ratio:>10.2} {scale:>12.2}");
     }
     let store = open(999).await;
     let (enq, sent) = store_cost(&store, "cost", n).await;
@@ -195,13 +233,26 @@ async fn bench_store(name: &str, open: Open<'_>, client: &Client, n: usize, roun
 fn main() {
     let n = env_or("OUTBOX_BENCH_N", 3_000);
     let rounds = env_or("OUTBOX_BENCH_ROUNDS", 5);
+    let delay = Duration::from_millis(env_or("OUTBOX_BENCH_DELAY_MS", 0) as u64);
+    let direct_in_flight = if delay.is_zero() {
+        IN_FLIGHT
+    } else {
+        IN_FLIGHT * MOST_WORKERS
+    };
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .unwrap();
     rt.block_on(async {
-        let host = fake().await;
+        let host = fake(delay).await;
         let client = Client::builder().token("bench").host(host).build().unwrap();
+        println!("fake answers after {delay:?}");
+        let run = Run {
+            client,
+            n,
+            rounds,
+            direct_in_flight,
+        };
         let dir = std::env::temp_dir().join(format!("outbox-bench-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let d = dir.clone();
@@ -211,7 +262,7 @@ fn main() {
                 async move { Arc::new(SqliteStore::open(file).await.unwrap()) as Arc<dyn Store> },
             ) as futures_util::future::BoxFuture<'static, _>
         };
-        bench_store("SQLite", &sqlite, &client, n, rounds).await;
+        bench_store("SQLite", &sqlite, &run).await;
         std::fs::remove_dir_all(&dir).ok();
 
         let pg = Postgres::start();
@@ -222,6 +273,6 @@ fn main() {
                 Arc::new(PostgresStore::connect(&config).await.unwrap()) as Arc<dyn Store>
             }) as futures_util::future::BoxFuture<'static, _>
         };
-        bench_store("PostgreSQL", &postgres, &client, n, rounds).await;
+        bench_store("PostgreSQL", &postgres, &run).await;
     });
 }

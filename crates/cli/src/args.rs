@@ -31,6 +31,12 @@ pub enum Command {
     Resume(ResumeArgs),
     /// Shows a campaign's counts per state, or one message by its reference.
     Status(StatusArgs),
+    /// Lists the messages parked as unknown (an SMPP send that may have reached the SMSC
+    /// without an answer): they wait for your decision (`resolve`), never resent on their own.
+    Parked(ParkedArgs),
+    /// Decides about one parked message: `--resend` (it may arrive twice; recorded as your
+    /// decision; `resume` sends it) or `--mark-failed` (given up).
+    Resolve(ResolveArgs),
 }
 
 /// Where the outbox lives.
@@ -110,6 +116,52 @@ pub struct StatusArgs {
     #[command(flatten)]
     pub store: StoreArgs,
     /// Output.
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// `parked`.
+#[derive(Debug, Clone, Args)]
+pub struct ParkedArgs {
+    /// Only this campaign's parked messages (all of them when absent).
+    #[arg(long)]
+    pub campaign: Option<String>,
+    /// At most this many, oldest first.
+    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..))]
+    pub limit: u32,
+    /// Where the outbox lives.
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Output (`--json`: one JSON array of the messages, as `status --reference` shows them).
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// `resolve`.
+#[derive(Debug, Clone, Args)]
+#[command(group(clap::ArgGroup::new("decision").required(true).args(["resend", "mark_failed"])))]
+pub struct ResolveArgs {
+    /// The parked message's reference.
+    pub reference: String,
+    /// Queue it again, knowing the first send may have reached the SMSC (it may arrive twice).
+    /// Only a message parked as unknown can be resent.
+    #[arg(long)]
+    pub resend: bool,
+    /// Give it up: it becomes failed, with `--note` as its last error. Also for a REST message
+    /// still being looked up by reference.
+    #[arg(long)]
+    pub mark_failed: bool,
+    /// The reason recorded with `--mark-failed`.
+    #[arg(
+        long,
+        requires = "mark_failed",
+        default_value = "marked failed by the user (qikberry-outbox resolve)"
+    )]
+    pub note: String,
+    /// Where the outbox lives.
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Output (`--json`: the message afterwards, as `status --reference` shows it).
     #[command(flatten)]
     pub output: OutputArgs,
 }

@@ -6,6 +6,8 @@
 //! qikberry-outbox status --campaign spring          # counts per state (--json)
 //! qikberry-outbox status --reference order-1        # one message, its parts and statuses
 //! qikberry-outbox resume --campaign spring          # after Ctrl-C or a crash
+//! qikberry-outbox parked --campaign spring          # SMPP sends parked as unknown
+//! qikberry-outbox resolve order-7 --resend          # your decision: send again (or --mark-failed)
 //! ```
 //!
 //! * `send` reads a CSV (header `reference,to,text`, optional `from`, `service`,
@@ -28,6 +30,11 @@
 //! * Ctrl-C: no new sends, the sends under way are recorded, the summary says how to resume.
 //!   A second Ctrl-C quits at once (exit 130; `resume` settles the rest).
 //!
+//! * `parked` lists the messages parked as unknown (an SMPP send that may have reached the SMSC
+//!   without an answer); they are never resent on their own. `resolve REF --resend` queues one
+//!   again (recorded as your decision: it may arrive twice; `resume` sends it), `resolve REF
+//!   --mark-failed [--note TEXT]` gives it up.
+//!
 //! Exit codes: 0 every message sent (or refused), 2 some in doubt or left to send, 1 an error.
 
 #![forbid(unsafe_code)]
@@ -35,6 +42,7 @@
 mod args;
 mod counts;
 mod input;
+mod parked;
 mod progress;
 mod run;
 mod status;
@@ -46,6 +54,7 @@ use clap::Parser;
 use qikberry::outbox::Outbox;
 
 use args::{Cli, Command, RunArgs, SendArgs};
+use summary::EXIT_DONE;
 
 fn main() {
     let cli = Cli::parse();
@@ -86,9 +95,15 @@ async fn dispatch(command: Command) -> Result<i32, String> {
         }
         Command::Status(args) => {
             let outbox = store::open(&args.store.store).await?;
-            status::show(&outbox, &args)
-                .await
-                .map(|()| summary::EXIT_DONE)
+            status::show(&outbox, &args).await.map(|()| EXIT_DONE)
+        }
+        Command::Parked(args) => {
+            let outbox = store::open(&args.store.store).await?;
+            parked::list(&outbox, &args).await.map(|()| EXIT_DONE)
+        }
+        Command::Resolve(args) => {
+            let outbox = store::open(&args.store.store).await?;
+            parked::resolve(&outbox, &args).await.map(|()| EXIT_DONE)
         }
     }
 }

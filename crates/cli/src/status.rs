@@ -40,7 +40,8 @@ pub async fn show(outbox: &Outbox, args: &StatusArgs) -> Result<(), String> {
     Ok(())
 }
 
-fn message_json(s: &MessageState) -> Value {
+/// One message as JSON (`status --reference --json`, `parked --json`, `resolve --json`).
+pub fn message_json(s: &MessageState) -> Value {
     let parts: Vec<Value> = s
         .parts
         .iter()
@@ -56,7 +57,8 @@ fn message_json(s: &MessageState) -> Value {
     })
 }
 
-fn message_text(s: &MessageState) -> String {
+/// One message as aligned `name value` lines, one line per part.
+pub fn message_text(s: &MessageState) -> String {
     let opt = |v: Option<&str>| v.unwrap_or("-").to_owned();
     let mut out = format!(
         "reference   {}\ncampaign    {}\nstate       {}\nstatus      {}\nto          {}\nattempts    {}\nlast error  {}\ngroup id    {}\n",

@@ -290,3 +290,146 @@ fn a_campaign_killed_midway_and_resumed_reaches_the_platform_exactly_once() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Runs the CLI with `args` (no sandbox needed for the store-only commands) and returns its
+/// output.
+fn run_cli(sandbox: &Sandbox, args: &[&str]) -> Output {
+    let mut cmd = cli(sandbox);
+    cmd.args(args);
+    output_within(cmd, Duration::from_secs(30))
+}
+
+/// Three messages of campaign `parked`, each claimed for SMPP and recorded as unknown (what a
+/// worker records when a `submit_sm` was written and no answer came): parked.
+fn park_three(db: &Path) {
+    use qikberry::outbox::{Channel, Message, NewMessage, Outcome, SqliteStore, Store};
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        let store = SqliteStore::open(db).await.expect("open the store");
+        let messages = (1..=3)
+            .map(|i| {
+                let m = Message::new("QIKBRY", format!("91990000000{i}"), format!("parked {i}"));
+                NewMessage::new(format!("p-{i}"), m)
+            })
+            .collect();
+        store
+            .enqueue(Some("parked".into()), messages)
+            .await
+            .expect("enqueue");
+        let lease = Duration::from_secs(60);
+        let claims = store
+            .claim("test".into(), Channel::Smpp, 3, lease)
+            .await
+            .expect("claim");
+        assert_eq!(claims.len(), 3);
+        let unknown = |c| {
+            let error = "submit_sm written, the connection closed before its answer".into();
+            let outcome = Outcome::Unknown {
+                error,
+                accepted_parts: Vec::new(),
+            };
+            (c, outcome)
+        };
+        store
+            .record(claims.into_iter().map(unknown).collect())
+            .await
+            .expect("record unknown");
+    });
+}
+
+fn references(parked: &Value) -> Vec<&str> {
+    let list = parked.as_array().expect("a JSON array");
+    list.iter()
+        .map(|m| m["reference"].as_str().unwrap())
+        .collect()
+}
+
+#[test]
+fn parked_messages_are_listed_and_resent_or_failed_only_on_the_users_decision() {
+    let sandbox = Sandbox::start(&["--quiet", "--seed", "29"]);
+    let dir = std::env::temp_dir().join(format!("qikberry-cli-parked-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let db = dir.join("outbox.db");
+    park_three(&db);
+    let store = format!("sqlite:{}", db.display());
+    let store_flags = ["--store", &store, "--json"];
+    let parked = |sandbox: &Sandbox| {
+        let out = run_cli(
+            sandbox,
+            &[&["parked", "--campaign", "parked"], &store_flags[..]].concat(),
+        );
+        assert!(out.status.success(), "{out:?}");
+        json_of(&out)
+    };
+    let listed = parked(&sandbox);
+    assert_eq!(references(&listed), ["p-1", "p-2", "p-3"], "{listed}");
+    assert_eq!(listed[0]["state"], "unknown", "{listed}");
+
+    // Nothing is resent without a decision: resume sends nothing, and says some are in doubt.
+    let resume = ["resume", "--campaign", "parked", "--quiet", "--lease", "2"];
+    let out = run_cli(&sandbox, &[&resume[..], &store_flags[..]].concat());
+    assert_eq!(out.status.code(), Some(2), "{}", json_of(&out));
+    let stats = sandbox_get(&sandbox, "/__sandbox/stats");
+    assert_eq!(
+        stats["sends"]["requests"], 0,
+        "sent without a decision: {stats}"
+    );
+
+    // p-1 given up with a note, p-2 resent (recorded as the user's decision).
+    let note = "checked with the SMSC: not delivered";
+    let fail = ["resolve", "p-1", "--mark-failed", "--note", note];
+    let out = run_cli(&sandbox, &[&fail[..], &store_flags[..]].concat());
+    let failed = json_of(&out);
+    assert!(out.status.success(), "{failed}");
+    assert_eq!(
+        (&failed["state"], &failed["last_error"]),
+        (&"failed".into(), &note.into())
+    );
+    let out = run_cli(
+        &sandbox,
+        &[&["resolve", "p-2", "--resend"], &store_flags[..]].concat(),
+    );
+    let resent = json_of(&out);
+    assert!(out.status.success(), "{resent}");
+    assert_eq!(resent["state"], "queued", "{resent}");
+    assert!(
+        resent["last_error"]
+            .as_str()
+            .unwrap()
+            .contains("user's decision"),
+        "{resent}"
+    );
+    // A message no longer parked cannot be resent; no decision at all is refused.
+    let out = run_cli(
+        &sandbox,
+        &[&["resolve", "p-1", "--resend"], &store_flags[..]].concat(),
+    );
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("p-1"),
+        "{out:?}"
+    );
+    let out = run_cli(&sandbox, &[&["resolve", "p-3"], &store_flags[..]].concat());
+    assert!(!out.status.success(), "{out:?}");
+
+    // resume sends p-2 (and only p-2) to the platform; p-3 stays parked.
+    let out = run_cli(&sandbox, &[&resume[..], &store_flags[..]].concat());
+    let summary = json_of(&out);
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "p-3 is still in doubt: {summary}"
+    );
+    let stats = sandbox_get(&sandbox, "/__sandbox/stats");
+    let by_ref = stats["accepted_by_custom"]
+        .as_object()
+        .expect("accepted_by_custom");
+    assert_eq!(by_ref.len(), 1, "{stats}");
+    assert_eq!(by_ref.get("p-2"), Some(&Value::from(1)), "{stats}");
+    assert_eq!(references(&parked(&sandbox)), ["p-3"]);
+    let _ = std::fs::remove_dir_all(&dir);
+}
