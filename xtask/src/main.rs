@@ -28,7 +28,9 @@ Tasks:
                          generated/, and type-check the crate with all features
   compile-proof          compile a strict user crate of the old spec against the crate of the
                          new one for every spec-diff fixture pair and five mutations of the
-                         real spec; fails where spec-diff's verdict and the compiler disagree
+                         real spec, and run cargo-semver-checks on both crates; fails where
+                         spec-diff's verdict and the compiler or the oracle disagree (unless a
+                         documented limit)
   generate [--check]     regenerate the whole generated/ crate from spec/qikberry.yaml
                          (--check: fail with a diff summary if the checked-in output drifted)
   spec-lint [FILE]       run every spec check; problems are named by JSON pointer

@@ -1,6 +1,7 @@
 //! `cargo xtask test`: install the outside tools the tests talk to, then run every test.
 //!
-//! The tools (see `shared::tools`) are installed into the tools folder: `QIKBERRY_TOOLS` when set,
+//! The tools (see `shared::tools`, with `cargo-semver-checks` for `cargo xtask compile-proof`)
+//! are installed into the tools folder: `QIKBERRY_TOOLS` when set,
 //! else `.tools/` (git-ignored). Tests find them through the `QIKBERRY_TOOLS` environment
 //! variable, which this task sets, and fail, never skip, when one is missing.
 
@@ -24,6 +25,8 @@ pub fn run(args: &[String]) -> Result<ExitCode, String> {
     }
     if install {
         tools::install(&root, &tools_dir)?;
+        // compile-proof's oracle (run after the tests by `.ci/run`).
+        tools::semver_checks::install(&tools_dir, &tools::semver_checks::cache()?)?;
     }
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
     let steps: Vec<(&str, Vec<String>)> = vec![

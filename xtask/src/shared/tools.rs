@@ -2,10 +2,12 @@
 //! Redocly, openapi-diff, the npm `smpp` server, an SMS segment counter,
 //! `openapi-spec-validator`, PostgreSQL and Redis) into the tools folder
 //! ([`super::workspace::tools_dir`]), from the pinned lists in `xtask/tools/` and Debian's
-//! packages.
+//! packages; [`semver_checks`] (compile-proof's oracle, which only the test command installs).
 
 use std::path::Path;
 use std::process::Command;
+
+pub(crate) mod semver_checks;
 
 /// Installs the pinned npm and PyPI tools into `tools` (idempotent: skips what is already there).
 pub fn install(root: &Path, tools: &Path) -> Result<(), String> {
