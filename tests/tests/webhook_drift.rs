@@ -32,7 +32,7 @@ fn lenient(pointer: &str, what: &str) -> (String, String) {
     (
         pointer.to_owned(),
         DriftKind::Lenient {
-            detail: what.into(),
+            detail: what.to_owned().into(),
         }
         .to_string(),
     )

@@ -354,7 +354,7 @@ fn unknown_event_keeps_payload() {
     assert!(
         ev.idempotency_key(&body)
             .as_str()
-            .starts_with("email:message:status/sha256:")
+            .starts_with("email:message:status/xxh3-128:")
     );
 }
 

@@ -222,7 +222,7 @@ async fn example_binary_prints_one_line_per_accepted_event() {
     );
     let line = next_line(&mut run).await;
     assert_eq!(line["event"], "email:message:status");
-    assert!(line["key"].as_str().unwrap().contains("sha256:"));
+    assert!(line["key"].as_str().unwrap().contains("/xxh3-128:"));
 
     let _ = run.child.start_kill();
     let _ = run.child.wait().await;

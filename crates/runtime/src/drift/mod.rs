@@ -30,6 +30,7 @@
 //! # }
 //! ```
 
+use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
 use std::collections::{HashMap, VecDeque};
 use std::fmt;
@@ -58,8 +59,9 @@ pub enum DriftKind {
     },
     /// A value accepted through a documented leniency (e.g. a zero date read as "no time").
     Lenient {
-        /// What was accepted.
-        detail: String,
+        /// What was accepted: a fixed description (`"number as string"`), borrowed — a body
+        /// with several lenient values allocates no text for them.
+        detail: Cow<'static, str>,
     },
     /// A value that fits the typed model in no way (a webhook payload handed on untyped as
     /// `Event::Unparsed`); the decode error.
@@ -90,8 +92,10 @@ impl fmt::Display for DriftKind {
 /// One difference between what the server sent and the spec.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct DriftReport {
-    /// The operationId (`sms_list_senders`) or webhook event name that carried it.
-    pub source: String,
+    /// The operationId (`sms_list_senders`) or webhook event name that carried it; borrowed
+    /// when it is one the crate knows (every report of a known webhook event), so a report
+    /// allocates only its pointer.
+    pub source: Cow<'static, str>,
     /// JSON pointer of the value (`/data/0/status`); `""` for the whole body or when the place
     /// could not be determined (inside an untagged `oneOf`).
     pub pointer: String,
@@ -287,12 +291,12 @@ impl DriftLog {
                 error: self.text(error),
             },
             DriftKind::Lenient { detail } => DriftKind::Lenient {
-                detail: self.text(detail),
+                detail: self.text(detail).into(),
             },
             other => other.clone(),
         };
         DriftReport {
-            source: scrub::cut(&report.source),
+            source: scrub::cut(&report.source).into(),
             pointer: scrub::cut(&report.pointer),
             kind,
         }
@@ -426,7 +430,7 @@ impl DriftLog {
         let reports: Vec<DriftReport> = found
             .into_iter()
             .map(|(pointer, kind)| DriftReport {
-                source: source.to_owned(),
+                source: source.to_owned().into(),
                 pointer,
                 kind,
             })
@@ -631,7 +635,7 @@ mod tests {
     #[test]
     fn record_dedupes_repeats_and_array_indices_but_not_new_drift() {
         let report = |source: &str, pointer: &str| DriftReport {
-            source: source.to_owned(),
+            source: source.to_owned().into(),
             pointer: pointer.to_owned(),
             kind: DriftKind::UnknownField,
         };
@@ -653,7 +657,7 @@ mod tests {
 
     fn unparsed(source: &str, pointer: &str, error: &str) -> DriftReport {
         DriftReport {
-            source: source.to_owned(),
+            source: source.to_owned().into(),
             pointer: pointer.to_owned(),
             kind: DriftKind::Unparsed {
                 error: error.to_owned(),
@@ -727,7 +731,7 @@ mod tests {
         let long = "k".repeat(10_000);
         for i in 0..(REMEMBERED_DRIFTS + 1000) {
             log.record(DriftReport {
-                source: format!("op{i}"),
+                source: format!("op{i}").into(),
                 pointer: format!("/{long}"),
                 kind: DriftKind::UnknownEnumValue {
                     type_name: "T".into(),

@@ -144,7 +144,10 @@ impl State {
     /// (and, for an ignored member, records them).
     fn push_found(&mut self, ignored: bool, kind: impl FnOnce() -> DriftKind, relative: &str) {
         if self.active && (self.fields || !ignored) {
-            let pointer = format!("{}{relative}", self.path);
+            // Two copies into an exact-size string (`format!` costs a formatter run).
+            let mut pointer = String::with_capacity(self.path.len() + relative.len());
+            pointer.push_str(&self.path);
+            pointer.push_str(relative);
             self.found.push((pointer, kind()));
         }
     }

@@ -14,7 +14,7 @@ use crate::drift::{self, DriftKind};
 /// decode it does nothing. Never fails; the `Result` lets visitors call it with `?`.
 pub fn lenient(what: &'static str) -> Result<(), String> {
     drift::note(|| DriftKind::Lenient {
-        detail: what.to_owned(),
+        detail: what.into(),
     })
 }
 

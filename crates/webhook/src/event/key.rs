@@ -9,8 +9,10 @@ impl Event {
     /// plus the status for status updates and call records (a message goes through several
     /// statuses, each its own event), the id for inbound messages and opt-outs, the id plus
     /// `updated_at` for contact changes, the visit id for link visits. When those fields are
-    /// missing (and for [`Event::Unknown`]) the key is the SHA-256 of the raw body, which the
-    /// sender repeats byte for byte on a retry.
+    /// missing (and for [`Event::Unknown`] and [`Event::Unparsed`]) the key is a 128-bit digest
+    /// of the raw body, which the sender repeats byte for byte on a retry:
+    /// `<event>/xxh3-128:<32 hex digits>` (see [`body_digest`] for why that hash, and for the
+    /// change from the `/sha256:` keys of earlier versions during a rolling deploy).
     ///
     /// ```
     /// use qikberry_webhook::Event;
@@ -22,7 +24,7 @@ impl Event {
         use fmt::Write as _;
         let name = self.name();
         // One allocation: the name, then the identifying fields or the body's digest.
-        let mut key = String::with_capacity(name.len() + 72);
+        let mut key = String::with_capacity(name.len() + 48);
         key.push_str(name);
         match self.identity() {
             // Writing into a `String` cannot fail.
@@ -33,10 +35,9 @@ impl Event {
                 let _ = write!(key, "/{id}");
             }
             None => {
-                let mut hex = [0u8; 64];
-                let digest = Sha256::digest(raw_body);
-                if hex::encode_to_slice(digest, &mut hex).is_ok() {
-                    key.push_str("/sha256:");
+                let mut hex = [0u8; 32];
+                if hex::encode_to_slice(body_digest(raw_body).to_be_bytes(), &mut hex).is_ok() {
+                    key.push_str(BODY_DIGEST_PREFIX);
                     key.push_str(std::str::from_utf8(&hex).unwrap_or_default());
                 }
             }
@@ -87,6 +88,60 @@ impl Event {
                 .map(|id| (id, None)),
             Event::Unparsed { .. } | Event::Unknown { .. } => None,
         }
+    }
+}
+
+/// What separates the event name from the body digest in a key of an id-less body.
+const BODY_DIGEST_PREFIX: &str = "/xxh3-128:";
+
+/// The digest of a raw body that names an id-less event occurrence: XXH3-128 (seed 0, the
+/// default secret), written big-endian as `xxhsum -H2` prints it.
+///
+/// **Stable.** The key is shared by receiver replicas through Redis or Postgres and outlives a
+/// process (the platform retries for about 31 hours), so it must be the same in every process
+/// and every version: XXH3's output is fixed by its specification (stable since xxHash 0.8.0),
+/// takes no per-process key (a `RandomState`-keyed hasher would give each replica its own
+/// keys), and the unit test `body_digest_is_the_published_xxh3_128` pins it to the reference
+/// vector. Changing it changes every id-less key (see below).
+///
+/// **Collision-safe for this use.** Accidental collisions of two distinct bodies are
+/// negligible at 128 bits (about 10^-15 after 10^12 bodies within one retention window).
+/// XXH3 is not built to resist an adversary who *chooses* bodies to collide, but only
+/// authenticated bodies get a key: the [`crate::Verifier`] checks the HMAC signature (or the
+/// Bearer secret) first and refuses to run without one unless told to. Whoever can deliver a
+/// body that passes can inject any event outright, which is worse than making one collide;
+/// the platform itself has no reason to. A key-based de-duplication store also hashes the key
+/// again (SHA-256, 128 bits kept) before storing it, so stored rows name no event data.
+/// It replaced a SHA-256 of the body, which cost a sixth of a `serde_json::Value` parse of a
+/// 225-byte body on the verify path (BENCHMARKS.md, "Webhooks").
+///
+/// **Rolling deploy from a version with `/sha256:` keys.** Only id-less bodies are affected
+/// (unknown and unparsed events, call records and opt-outs without an `id`). While replicas of
+/// both versions take deliveries, a retry of such a body that reaches a replica of the other
+/// version than the first attempt did is not recognised and is handled a second time (at most
+/// once per version). Bodies with an id keep their keys. A handler that must never see such a
+/// body twice should switch all replicas at once or drain the old ones first; otherwise the
+/// window closes when the last old replica stops.
+fn body_digest(raw_body: &[u8]) -> u128 {
+    xxhash_rust::xxh3::xxh3_128(raw_body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The digest is XXH3-128 as specified: the reference implementation's vector for the empty
+    /// input (`xxhsum -H2 /dev/null`), and a key pinned for one body. A change here changes
+    /// the de-duplication key of every id-less event shared between replicas and versions.
+    #[test]
+    fn body_digest_is_the_published_xxh3_128() {
+        assert_eq!(body_digest(b""), 0x99aa06d3014798d86001c324468d497f);
+        let body = br#"{"event":"fax:message:in","payload":{"n":1}}"#;
+        let key = Event::from_slice(body).unwrap().idempotency_key(body);
+        assert_eq!(
+            key.as_str(),
+            "fax:message:in/xxh3-128:203c54c278c298796c93d28d46e6b75b"
+        );
     }
 }
 

@@ -10,7 +10,6 @@ use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use serde_json::value::RawValue;
-use sha2::{Digest, Sha256};
 
 use super::status::{CallStatus, ChannelStatus, OptOutScope, SmsStatus};
 use super::types::{EventTime, Id, RawJson, opt, opt_date, opt_decimal, opt_numeric_string};

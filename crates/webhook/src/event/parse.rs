@@ -86,7 +86,11 @@ impl Event {
             "body re-read after: {}",
             crate::drift::scrub_values(&probe_error.to_string())
         );
-        drift.push(drift_report("", "", DriftKind::Lenient { detail: why }));
+        drift.push(drift_report(
+            "",
+            "",
+            DriftKind::Lenient { detail: why.into() },
+        ));
         Self::from_probe(&normalised, &probe, drift)
     }
 
@@ -145,30 +149,36 @@ impl Event {
         };
         let p = raw.get();
         let d = &mut *drift;
-        let parsed = match name {
-            SMS_MESSAGE_STATUS => typed(p, name, "/payload", d).map(Event::SmsStatus),
-            SMS_UNSUBSCRIPTION => typed(p, name, "/payload", d).map(Event::SmsUnsubscription),
-            WHATSAPP_MESSAGE_IN => typed(p, name, "/payload", d).map(Event::WhatsappIn),
-            WHATSAPP_MESSAGE_STATUS => typed(p, name, "/payload", d).map(Event::WhatsappStatus),
-            WHATSAPP_UNSUBSCRIPTION => {
-                typed(p, name, "/payload", d).map(Event::WhatsappUnsubscription)
-            }
-            RCS_MESSAGE_IN => typed(p, name, "/payload", d).map(Event::RcsIn),
-            RCS_MESSAGE_STATUS => typed(p, name, "/payload", d).map(Event::RcsStatus),
-            RCS_UNSUBSCRIPTION => typed(p, name, "/payload", d).map(Event::RcsUnsubscription),
-            VOICE_MESSAGE_OUT => typed(p, name, "/payload", d).map(Event::VoiceCall),
-            VOICE_UNSUBSCRIPTION => typed(p, name, "/payload", d).map(Event::VoiceUnsubscription),
-            VIBER_MESSAGE_STATUS => typed(p, name, "/payload", d).map(Event::ViberStatus),
-            VIBER_MESSAGE_IN => typed(p, name, "/payload", d).map(Event::ViberIn),
-            VIBER_UNSUBSCRIPTION => typed(p, name, "/payload", d).map(Event::ViberUnsubscription),
-            VMN_MESSAGE_IN => typed(p, name, "/payload", d).map(Event::VmnIn),
-            CONTACTS_SUBSCRIBER_SUBSCRIPTION => typed(p, name, "/payload", d).map(Event::Contact),
-            LINK_VISIT => typed(p, name, "/payload", d).map(Event::LinkVisit),
-            _ => {
-                let payload = RawJson::copied(raw);
-                let event = name.to_owned();
-                return unrecognised(event, payload, "/event", ParseError::UnknownEvent, drift);
-            }
+        // One arm per event, naming it by its constant (so its drift reports borrow the name).
+        macro_rules! payloads {
+            ($($event:ident => $variant:path),* $(,)?) => {
+                match name {
+                    $($event => typed(p, $event, "/payload", d).map($variant),)*
+                    _ => {
+                        let payload = RawJson::copied(raw);
+                        let event = name.to_owned();
+                        return unrecognised(event, payload, "/event", ParseError::UnknownEvent, drift);
+                    }
+                }
+            };
+        }
+        let parsed = payloads! {
+            SMS_MESSAGE_STATUS => Event::SmsStatus,
+            SMS_UNSUBSCRIPTION => Event::SmsUnsubscription,
+            WHATSAPP_MESSAGE_IN => Event::WhatsappIn,
+            WHATSAPP_MESSAGE_STATUS => Event::WhatsappStatus,
+            WHATSAPP_UNSUBSCRIPTION => Event::WhatsappUnsubscription,
+            RCS_MESSAGE_IN => Event::RcsIn,
+            RCS_MESSAGE_STATUS => Event::RcsStatus,
+            RCS_UNSUBSCRIPTION => Event::RcsUnsubscription,
+            VOICE_MESSAGE_OUT => Event::VoiceCall,
+            VOICE_UNSUBSCRIPTION => Event::VoiceUnsubscription,
+            VIBER_MESSAGE_STATUS => Event::ViberStatus,
+            VIBER_MESSAGE_IN => Event::ViberIn,
+            VIBER_UNSUBSCRIPTION => Event::ViberUnsubscription,
+            VMN_MESSAGE_IN => Event::VmnIn,
+            CONTACTS_SUBSCRIBER_SUBSCRIPTION => Event::Contact,
+            LINK_VISIT => Event::LinkVisit,
         };
         match parsed {
             Ok(ev) => ev,
@@ -204,7 +214,7 @@ struct Probe<'a> {
 /// does not fit names the JSON pointer of the value that failed, from the same pass.
 fn typed<T: serde::de::DeserializeOwned>(
     text: &str,
-    event: &str,
+    event: &'static str,
     prefix: &str,
     drift: &mut Vec<Drift>,
 ) -> Result<T, ParseError> {
@@ -223,7 +233,11 @@ fn typed<T: serde::de::DeserializeOwned>(
     Ok(value)
 }
 
-fn drift_report(source: impl Into<String>, pointer: impl Into<String>, kind: DriftKind) -> Drift {
+fn drift_report(
+    source: impl Into<Cow<'static, str>>,
+    pointer: impl Into<String>,
+    kind: DriftKind,
+) -> Drift {
     Drift {
         source: source.into(),
         pointer: pointer.into(),
@@ -243,7 +257,7 @@ fn unparsed(name: &str, payload: RawJson, error: ParseError, drift: &mut Vec<Dri
         _ => String::new(),
     };
     drift.push(drift_report(
-        name,
+        name.to_owned(),
         pointer,
         DriftKind::Unparsed {
             error: error.to_string(),
