@@ -384,7 +384,7 @@ impl<'a> Emitter<'a> {
             if outer.to_string() == "None" {
                 inner
             } else {
-                quote!(#outer.or_else(|| #inner))
+                quote!(#outer.or(#inner))
             }
         }
     }

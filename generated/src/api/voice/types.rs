@@ -3350,21 +3350,25 @@ impl crate::pagination::Paginated for VoiceListCallLogsResponse {
     }
     fn current_page(&self) -> Option<u64> {
         crate::api::support::page_no(self.meta.as_ref().and_then(|m| m.current_page))
-            .or_else(|| match self.data.as_ref() {
-                Some(VoiceCallLogData::PaginatorObject(p)) => {
-                    crate::api::support::page_no(p.current_page)
-                }
-                _ => None,
-            })
+            .or(
+                match self.data.as_ref() {
+                    Some(VoiceCallLogData::PaginatorObject(p)) => {
+                        crate::api::support::page_no(p.current_page)
+                    }
+                    _ => None,
+                },
+            )
     }
     fn last_page(&self) -> Option<u64> {
         crate::api::support::page_no(self.meta.as_ref().and_then(|m| m.last_page))
-            .or_else(|| match self.data.as_ref() {
-                Some(VoiceCallLogData::PaginatorObject(p)) => {
-                    crate::api::support::page_no(p.last_page)
-                }
-                _ => None,
-            })
+            .or(
+                match self.data.as_ref() {
+                    Some(VoiceCallLogData::PaginatorObject(p)) => {
+                        crate::api::support::page_no(p.last_page)
+                    }
+                    _ => None,
+                },
+            )
     }
     fn has_next(&self) -> bool {
         crate::pagination::default_has_next(
@@ -3372,12 +3376,14 @@ impl crate::pagination::Paginated for VoiceListCallLogsResponse {
                 .links
                 .as_ref()
                 .and_then(|l| l.next.as_deref())
-                .or_else(|| match self.data.as_ref() {
-                    Some(VoiceCallLogData::PaginatorObject(p)) => {
-                        p.next_page_url.as_deref()
-                    }
-                    _ => None,
-                }),
+                .or(
+                    match self.data.as_ref() {
+                        Some(VoiceCallLogData::PaginatorObject(p)) => {
+                            p.next_page_url.as_deref()
+                        }
+                        _ => None,
+                    },
+                ),
             self.current_page(),
             self.last_page(),
         )
@@ -3386,10 +3392,14 @@ impl crate::pagination::Paginated for VoiceListCallLogsResponse {
         self.links
             .as_ref()
             .and_then(|l| l.next.as_deref())
-            .or_else(|| match self.data.as_ref() {
-                Some(VoiceCallLogData::PaginatorObject(p)) => p.next_page_url.as_deref(),
-                _ => None,
-            })
+            .or(
+                match self.data.as_ref() {
+                    Some(VoiceCallLogData::PaginatorObject(p)) => {
+                        p.next_page_url.as_deref()
+                    }
+                    _ => None,
+                },
+            )
     }
 }
 impl crate::pagination::Paginated for VoiceListPricingResponse {
