@@ -8,9 +8,10 @@
 //! Steps: install the pinned progenitor into `.tools/progenitor` when missing (or use
 //! `--progenitor BIN`); build our generator (`xtask`, release); write the projection (every
 //! reduction printed); time both generators (alternating); count emitted lines; lay out one
-//! scratch workspace under `bench/race/target/work/ws` (its own target folder): our crate
-//! exactly as `cargo xtask generate --spec <projection> --out <dir> --crate-name qikberry`
-//! writes it (every REST product on `qikberry-runtime` by path), progenitor's
+//! scratch workspace under `bench/race/target/work/ws` (its own target folder): the
+//! `qikberry` crate as users get it (`generated/` whole, with `src/api` as `cargo xtask generate
+//! --spec <projection> --out <dir>` writes it, path dependencies on this checkout's
+//! `crates/*`; default features = every REST product), progenitor's
 //! (`--interface builder`), and user binaries that call every operation (or every SMS
 //! operation) once through each typed API ([`user`]); build everything once; then, alternating
 //! the order every round, each scenario of [`SCENARIOS`]: `cargo clean -p <client> [-p <user>]`
@@ -18,6 +19,7 @@
 //! median of the per-round ratios and peak memory.
 
 mod builds;
+mod manifest;
 mod measure;
 mod project;
 mod user;
@@ -266,8 +268,8 @@ static SCENARIOS: [Scenario; 6] = [
     },
 ];
 
-/// The scratch workspace `bench/race/target/work/ws`: our crate exactly as `xtask generate`
-/// wrote it for the projection (a crate on `qikberry-runtime` by path), progenitor's crate,
+/// The scratch workspace `bench/race/target/work/ws`: the `qikberry` crate users depend on
+/// (see below), progenitor's crate,
 /// and the four user crates. Its own lock file and target folder; cargo's default profiles
 /// (what a user's project has).
 fn layout_workspace(race: &Race) -> Result<(PathBuf, usize), String> {
@@ -276,7 +278,23 @@ fn layout_workspace(race: &Race) -> Result<(PathBuf, usize), String> {
         let _ = std::fs::remove_dir_all(ws.join(dir));
     }
     std::fs::create_dir_all(&ws).map_err(|e| e.to_string())?;
-    measure::copy_tree(&race.work.join("gen-ours"), &ws.join("qikberry"))?;
+    // Ours: `generated/` whole (the crate users depend on: its manifest, lib.rs, outbox
+    // glue), its `src/api` as the generator writes it for the projection, path deps on the
+    // hand-written crates of this checkout.
+    let ours = ws.join("qikberry");
+    for part in ["src/lib.rs", "src/outbox.rs", "README.md"] {
+        measure::copy_tree(&race.root.join("generated").join(part), &ours.join(part))?;
+    }
+    measure::copy_tree(&race.work.join("gen-ours/src/api"), &ours.join("src/api"))?;
+    let read =
+        |p: PathBuf| std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()));
+    let member = read(race.root.join("generated/Cargo.toml"))?;
+    let root_manifest = read(race.root.join("Cargo.toml"))?;
+    std::fs::write(
+        ours.join("Cargo.toml"),
+        manifest::standalone(&member, &root_manifest, &race.root),
+    )
+    .map_err(|e| e.to_string())?;
     measure::copy_tree(&race.work.join("gen-prog"), &ws.join("prog"))?;
     let ours_dep = |features: &str| format!("{OUR_CRATE} = {{ path = \"../qikberry\"{features} }}");
     let prog_dep = format!("{PROG_CRATE} = {{ path = \"../prog\" }}");

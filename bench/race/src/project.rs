@@ -237,10 +237,10 @@ pub fn operation_ids_of_tag(
                 .get("tags")
                 .and_then(|t| t.get(0))
                 .and_then(Value::as_str);
-            if first == Some(tag) {
-                if let Some(id) = op.get("operationId").and_then(Value::as_str) {
-                    ids.insert(id.to_owned());
-                }
+            if first == Some(tag)
+                && let Some(id) = op.get("operationId").and_then(Value::as_str)
+            {
+                ids.insert(id.to_owned());
             }
         }
     }
