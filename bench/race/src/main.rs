@@ -5,21 +5,29 @@
 //! cargo run --release --manifest-path bench/race/Cargo.toml -- [--runs N] [--gen-runs N] [--project-only]
 //! ```
 //!
-//! Steps: install the pinned progenitor into `.tools/progenitor` when missing; build our
-//! generator (`target/release/xtask`); write the projection (every reduction printed); time
-//! both generators (alternating); count emitted lines; lay both crates out in one scratch
-//! workspace under `bench/race/target/work/` (ours = a copy of `generated/` with `src/api/`
-//! regenerated from the projection, all REST features); build their dependencies once; then,
-//! alternating the order every round, `cargo clean -p <crate>` + `cargo build -p <crate>` and
-//! `cargo clean -p <crate>` + `cargo check -p <crate>` with `CARGO_INCREMENTAL=0`. Prints
-//! medians and same-run ratios per operation.
+//! Steps: install the pinned progenitor into `.tools/progenitor` when missing (or use
+//! `--progenitor BIN`); build our generator (`xtask`, release); write the projection (every
+//! reduction printed); time both generators (alternating); count emitted lines; lay out one
+//! scratch workspace under `bench/race/target/work/ws` (its own target folder): the
+//! `qikberry` crate as users get it (`generated/` whole, with `src/api` as `cargo xtask generate
+//! --spec <projection> --out <dir>` writes it, path dependencies on this checkout's
+//! `crates/*`; default features = every REST product), progenitor's
+//! (`--interface builder`), and user binaries that call every operation (or every SMS
+//! operation) once through each typed API ([`user`]); build everything once; then, alternating
+//! the order every round, each scenario of [`SCENARIOS`]: `cargo clean -p <client> [-p <user>]`
+//! and `cargo build|check -p <client or user>` with `CARGO_INCREMENTAL=0`. Prints medians, the
+//! median of the per-round ratios and peak memory.
 
+mod builds;
+mod manifest;
 mod measure;
 mod project;
+mod user;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use builds::Scenario;
 use measure::{Sample, median, run_timed};
 
 const PROGENITOR_VERSION: &str = "0.15.1";
@@ -31,6 +39,8 @@ struct Options {
     gen_runs: usize,
     /// Only write and print the projection (no install, no timing).
     project_only: bool,
+    /// A `cargo-progenitor` binary to use instead of `.tools/progenitor`.
+    progenitor: Option<PathBuf>,
 }
 
 fn parse_args() -> Result<Options, String> {
@@ -38,6 +48,7 @@ fn parse_args() -> Result<Options, String> {
         runs: 5,
         gen_runs: 10,
         project_only: false,
+        progenitor: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -51,9 +62,12 @@ fn parse_args() -> Result<Options, String> {
             "--runs" => o.runs = number("--runs")?,
             "--gen-runs" => o.gen_runs = number("--gen-runs")?,
             "--project-only" => o.project_only = true,
+            "--progenitor" => {
+                o.progenitor = Some(args.next().ok_or("--progenitor needs a path")?.into());
+            }
             other => {
                 return Err(format!(
-                    "unknown option {other} (use --runs N, --gen-runs N, --project-only)"
+                    "unknown option {other} (use --runs N, --gen-runs N, --project-only, --progenitor BIN)"
                 ));
             }
         }
@@ -92,7 +106,10 @@ fn run() -> Result<(), String> {
         return Ok(());
     }
     let race = Race {
-        progenitor: ensure_progenitor(&root)?,
+        progenitor: match opts.progenitor {
+            Some(bin) => bin,
+            None => ensure_progenitor(&root)?,
+        },
         xtask: build_xtask(&root)?,
         spec: work.join("spec.yaml"),
         root,
@@ -102,10 +119,11 @@ fn run() -> Result<(), String> {
     let (gen_ours, gen_prog) = time_generators(&race, opts.gen_runs)?;
     let lines_ours = measure::rust_lines(&race.work.join("gen-ours"))?;
     let lines_prog = measure::rust_lines(&race.work.join("gen-prog/src"))?;
-    let ws = layout_workspace(&race)?;
-    let builds = time_builds(&ws, opts.runs)?;
+    let (ws, sms_operations) = layout_workspace(&race)?;
+    let builds = builds::time(&ws, &SCENARIOS, opts.runs)?;
     report(&Report {
         operations,
+        sms_operations,
         generation: (gen_ours, gen_prog),
         lines: (lines_ours, lines_prog),
         builds,
@@ -139,7 +157,9 @@ fn build_xtask(root: &Path) -> Result<PathBuf, String> {
     cmd.current_dir(root)
         .args(["build", "--release", "-q", "-p", "xtask"]);
     measure::check(&mut cmd)?;
-    Ok(root.join("target/release/xtask"))
+    let target =
+        std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root.join("target"), PathBuf::from);
+    Ok(target.join("release/xtask"))
 }
 
 /// Writes the projection next to the work files, prints its reductions, returns the number of
@@ -169,7 +189,8 @@ fn ours_generate(race: &Race) -> Command {
         .arg("--spec")
         .arg(&race.spec)
         .arg("--out")
-        .arg(race.work.join("gen-ours"));
+        .arg(race.work.join("gen-ours"))
+        .args(["--crate-name", OUR_CRATE]);
     cmd
 }
 
@@ -201,186 +222,174 @@ fn time_generators(race: &Race, runs: usize) -> Result<(Vec<Sample>, Vec<Sample>
     Ok((ours, prog))
 }
 
-/// The scratch workspace: `qikberry` (a copy of `generated/` whose `src/api/` is the
-/// projection's output) and the progenitor crate, sharing one lock file (ours, copied) and one
-/// target folder.
-fn layout_workspace(race: &Race) -> Result<PathBuf, String> {
+/// The user crates and the scratch workspace around them.
+const USER_OURS: &str = "user-qikberry";
+const USER_PROG: &str = "user-progenitor";
+const SMS_OURS: &str = "user-qikberry-sms";
+const SMS_PROG: &str = "user-progenitor-sms";
+
+/// What is timed, in this order every round.
+static SCENARIOS: [Scenario; 6] = [
+    Scenario {
+        name: "library build (debug)",
+        verb: "build",
+        release: false,
+        packages: [&[OUR_CRATE], &[PROG_CRATE]],
+    },
+    Scenario {
+        name: "library check",
+        verb: "check",
+        release: false,
+        packages: [&[OUR_CRATE], &[PROG_CRATE]],
+    },
+    Scenario {
+        name: "user crate build, release",
+        verb: "build",
+        release: true,
+        packages: [&[OUR_CRATE, USER_OURS], &[PROG_CRATE, USER_PROG]],
+    },
+    Scenario {
+        name: "user crate build, debug",
+        verb: "build",
+        release: false,
+        packages: [&[OUR_CRATE, USER_OURS], &[PROG_CRATE, USER_PROG]],
+    },
+    Scenario {
+        name: "user crate check",
+        verb: "check",
+        release: false,
+        packages: [&[OUR_CRATE, USER_OURS], &[PROG_CRATE, USER_PROG]],
+    },
+    Scenario {
+        name: "SMS-only user build, debug",
+        verb: "build",
+        release: false,
+        packages: [&[OUR_CRATE, SMS_OURS], &[PROG_CRATE, SMS_PROG]],
+    },
+];
+
+/// The scratch workspace `bench/race/target/work/ws`: the `qikberry` crate users depend on
+/// (see below), progenitor's crate,
+/// and the four user crates. Its own lock file and target folder; cargo's default profiles
+/// (what a user's project has).
+fn layout_workspace(race: &Race) -> Result<(PathBuf, usize), String> {
     let ws = race.work.join("ws");
-    let ours = ws.join(OUR_CRATE);
-    let _ = std::fs::remove_dir_all(&ours);
-    let _ = std::fs::remove_dir_all(ws.join("prog"));
+    for dir in ["qikberry", "prog", USER_OURS, USER_PROG, SMS_OURS, SMS_PROG] {
+        let _ = std::fs::remove_dir_all(ws.join(dir));
+    }
     std::fs::create_dir_all(&ws).map_err(|e| e.to_string())?;
-    for part in ["Cargo.toml", "src", "examples", "benches"] {
+    // Ours: `generated/` whole (the crate users depend on: its manifest, lib.rs, outbox
+    // glue), its `src/api` as the generator writes it for the projection, path deps on the
+    // hand-written crates of this checkout.
+    let ours = ws.join("qikberry");
+    for part in ["src/lib.rs", "src/outbox.rs", "README.md"] {
         measure::copy_tree(&race.root.join("generated").join(part), &ours.join(part))?;
     }
-    let gen_dir = ours.join("src/api");
-    std::fs::remove_dir_all(&gen_dir).map_err(|e| e.to_string())?;
-    measure::copy_tree(&race.work.join("gen-ours"), &gen_dir)?;
+    measure::copy_tree(&race.work.join("gen-ours/src/api"), &ours.join("src/api"))?;
+    let read =
+        |p: PathBuf| std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()));
+    let member = read(race.root.join("generated/Cargo.toml"))?;
+    let root_manifest = read(race.root.join("Cargo.toml"))?;
+    std::fs::write(
+        ours.join("Cargo.toml"),
+        manifest::standalone(&member, &root_manifest, &race.root),
+    )
+    .map_err(|e| e.to_string())?;
     measure::copy_tree(&race.work.join("gen-prog"), &ws.join("prog"))?;
-    let manifest =
-        std::fs::read_to_string(race.root.join("Cargo.toml")).map_err(|e| e.to_string())?;
-    let manifest = manifest
-        .lines()
-        .map(|l| {
-            if l.starts_with("members") {
-                "members = [\"qikberry\", \"prog\"]"
-            } else {
-                l
-            }
-        })
-        .collect::<Vec<_>>()
-        .join("\n");
-    std::fs::write(ws.join("Cargo.toml"), manifest + "\n").map_err(|e| e.to_string())?;
-    std::fs::copy(race.root.join("Cargo.lock"), ws.join("Cargo.lock"))
-        .map_err(|e| e.to_string())?;
-    Ok(ws)
-}
-
-/// Median samples of one crate.
-#[derive(Default)]
-struct CrateTimes {
-    build: Vec<Sample>,
-    check: Vec<Sample>,
-}
-
-fn cargo(ws: &Path, verb: &str, krate: &str) -> Command {
-    let mut cmd = Command::new("cargo");
-    cmd.current_dir(ws)
-        .env("CARGO_INCREMENTAL", "0")
-        .args([verb, "-q", "-p", krate]);
-    cmd
-}
-
-/// Builds and checks everything once (dependencies, and proof that both crates compile), then
-/// times `runs` rounds of clean + build and clean + check per crate, alternating the order.
-fn time_builds(ws: &Path, runs: usize) -> Result<[CrateTimes; 2], String> {
-    let crates = [OUR_CRATE, PROG_CRATE];
-    for krate in crates {
-        for verb in ["build", "check"] {
-            eprintln!("race: warm-up cargo {verb} -p {krate}");
-            measure::check(&mut cargo(ws, verb, krate))?;
-        }
+    let ours_dep = |features: &str| format!("{OUR_CRATE} = {{ path = \"../qikberry\"{features} }}");
+    let prog_dep = format!("{PROG_CRATE} = {{ path = \"../prog\" }}");
+    let ours_client = ("qikberry::Client", "qikberry::Client::new(\"token\")");
+    let prog_client = (
+        "qikberry_progenitor::Client",
+        "qikberry_progenitor::Client::new(\"http://localhost\")",
+    );
+    let api = ws.join("qikberry/src/api");
+    let prog_lib =
+        std::fs::read_to_string(ws.join("prog/src/lib.rs")).map_err(|e| e.to_string())?;
+    let all_ours = user::ours(&api, "qikberry", None)?;
+    let all_prog = user::progenitor(&prog_lib, "qikberry_progenitor", None);
+    let sms_ours = user::ours(&api, "qikberry", Some(&["sms"]))?;
+    let sms_ids = project::operation_ids_of_tag(&race.spec, "sms")?;
+    let sms_prog = user::progenitor(&prog_lib, "qikberry_progenitor", Some(&sms_ids));
+    println!(
+        "user crates: {} / {} calls (qikberry / progenitor), SMS-only {} / {}",
+        all_ours.len(),
+        all_prog.len(),
+        sms_ours.len(),
+        sms_prog.len()
+    );
+    if all_ours.len() != all_prog.len() || sms_ours.len() != sms_prog.len() {
+        return Err("the user crates do not call the same number of operations".into());
     }
-    let mut times = [CrateTimes::default(), CrateTimes::default()];
-    for round in 0..runs {
-        let order = if round % 2 == 0 { [0, 1] } else { [1, 0] };
-        for verb in ["build", "check"] {
-            for &i in &order {
-                measure::check(&mut cargo(ws, "clean", crates[i]))?;
-                let s = run_timed(&mut cargo(ws, verb, crates[i]))?;
-                eprintln!(
-                    "race: round {} {verb} {}: {:.2} s, {} MB peak",
-                    round + 1,
-                    crates[i],
-                    s.secs,
-                    s.peak_kb / 1024
-                );
-                let t = &mut times[i];
-                if verb == "build" {
-                    &mut t.build
-                } else {
-                    &mut t.check
-                }
-                .push(s);
-            }
-        }
+    user::write_crate(
+        &ws.join(USER_OURS),
+        USER_OURS,
+        &ours_dep(""),
+        ours_client,
+        &all_ours,
+    )?;
+    user::write_crate(
+        &ws.join(USER_PROG),
+        USER_PROG,
+        &prog_dep,
+        prog_client,
+        &all_prog,
+    )?;
+    let sms_features = ", default-features = false, features = [\"sms\"]";
+    user::write_crate(
+        &ws.join(SMS_OURS),
+        SMS_OURS,
+        &ours_dep(sms_features),
+        ours_client,
+        &sms_ours,
+    )?;
+    user::write_crate(
+        &ws.join(SMS_PROG),
+        SMS_PROG,
+        &prog_dep,
+        prog_client,
+        &sms_prog,
+    )?;
+    let manifest = format!(
+        "[workspace]\nresolver = \"3\"\nmembers = [\"qikberry\", \"prog\", \"{USER_OURS}\", \
+         \"{USER_PROG}\", \"{SMS_OURS}\", \"{SMS_PROG}\"]\n"
+    );
+    std::fs::write(ws.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
+    if !ws.join("Cargo.lock").exists() {
+        std::fs::copy(race.root.join("Cargo.lock"), ws.join("Cargo.lock"))
+            .map_err(|e| e.to_string())?;
     }
-    Ok(times)
-}
-
-struct Report {
-    operations: usize,
-    generation: (Vec<Sample>, Vec<Sample>),
-    lines: (usize, usize),
-    builds: [CrateTimes; 2],
+    Ok((ws, sms_ours.len()))
 }
 
 fn report(r: &Report) {
     let ops = r.operations as f64;
     println!(
-        "\nsame-run medians, {} operations on both sides:",
-        r.operations
+        "\nsame-run medians, {} operations on both sides ({} in the SMS-only user):",
+        r.operations, r.sms_operations
     );
+    let secs = |v: &[Sample]| median(v.iter().map(|s| s.secs).collect());
     println!(
         "| figure | qikberry | progenitor {PROGENITOR_VERSION} builder | qikberry ÷ progenitor |"
     );
     println!("|---|---:|---:|---:|");
-    let secs = |v: &[Sample]| median(v.iter().map(|s| s.secs).collect());
-    let mb = |v: &[Sample]| median(v.iter().map(|s| s.peak_kb as f64 / 1024.0).collect());
-    let row = |name: &str, a: f64, b: f64, unit: &str, per_op: bool| {
-        let (a, b) = if per_op { (a / ops, b / ops) } else { (a, b) };
-        println!("| {name} | {a:.3}{unit} | {b:.3}{unit} | {:.2}× |", a / b);
-    };
-    let [ours, prog] = &r.builds;
-    row(
-        "generate (s, whole process)",
-        secs(&r.generation.0),
-        secs(&r.generation.1),
-        " s",
-        false,
-    );
-    row(
-        "emitted lines per operation",
-        r.lines.0 as f64,
-        r.lines.1 as f64,
-        "",
-        true,
-    );
-    row(
-        "crate build per operation",
-        secs(&ours.build),
-        secs(&prog.build),
-        " s",
-        true,
-    );
-    row(
-        "crate build, total",
-        secs(&ours.build),
-        secs(&prog.build),
-        " s",
-        false,
-    );
-    row(
-        "peak memory of that build",
-        mb(&ours.build),
-        mb(&prog.build),
-        " MB",
-        false,
-    );
-    row(
-        "cargo check per operation",
-        secs(&ours.check),
-        secs(&prog.check),
-        " s",
-        true,
-    );
-    row(
-        "cargo check, total",
-        secs(&ours.check),
-        secs(&prog.check),
-        " s",
-        false,
-    );
-    let paired = |a: &[Sample], b: &[Sample]| {
-        median(a.iter().zip(b).map(|(a, b)| a.secs / b.secs).collect())
-    };
+    let (g0, g1) = (secs(&r.generation.0), secs(&r.generation.1));
     println!(
-        "\nmedian of the per-round ratios: build {:.2}×, check {:.2}×",
-        paired(&ours.build, &prog.build),
-        paired(&ours.check, &prog.check)
+        "| generate (whole process) | {g0:.3} s | {g1:.3} s | {:.2}× |",
+        g0 / g1
     );
+    let (l0, l1) = (r.lines.0 as f64 / ops, r.lines.1 as f64 / ops);
     println!(
-        "raw build seconds: qikberry {:?}, progenitor {:?}",
-        raw(&ours.build),
-        raw(&prog.build)
+        "| emitted lines per operation | {l0:.0} | {l1:.0} | {:.2}× |\n",
+        l0 / l1
     );
-    println!(
-        "raw check seconds: qikberry {:?}, progenitor {:?}",
-        raw(&ours.check),
-        raw(&prog.check)
-    );
+    builds::report(&r.builds);
 }
 
-fn raw(v: &[Sample]) -> Vec<String> {
-    v.iter().map(|s| format!("{:.2}", s.secs)).collect()
+struct Report {
+    operations: usize,
+    sms_operations: usize,
+    generation: (Vec<Sample>, Vec<Sample>),
+    lines: (usize, usize),
+    builds: Vec<builds::Times>,
 }

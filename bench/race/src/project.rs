@@ -221,3 +221,28 @@ fn remove_positions(list: &mut Vec<Value>, positions: &[usize]) {
         !positions.contains(&(i - 1))
     });
 }
+
+/// The `operationId`s whose first tag is `tag`, read from the written projection.
+pub fn operation_ids_of_tag(
+    projection: &std::path::Path,
+    tag: &str,
+) -> Result<std::collections::BTreeSet<String>, String> {
+    let text = std::fs::read_to_string(projection)
+        .map_err(|e| format!("{}: {e}", projection.display()))?;
+    let spec: Value = serde_yaml::from_str(&text).map_err(|e| e.to_string())?;
+    let mut ids = std::collections::BTreeSet::new();
+    for item in paths(&spec).into_iter().flat_map(|p| p.values()) {
+        for (_, op) in item.as_mapping().into_iter().flat_map(operations) {
+            let first = op
+                .get("tags")
+                .and_then(|t| t.get(0))
+                .and_then(Value::as_str);
+            if first == Some(tag)
+                && let Some(id) = op.get("operationId").and_then(Value::as_str)
+            {
+                ids.insert(id.to_owned());
+            }
+        }
+    }
+    Ok(ids)
+}
