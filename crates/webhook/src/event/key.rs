@@ -11,8 +11,10 @@ impl Event {
     /// `updated_at` for contact changes, the visit id for link visits. When those fields are
     /// missing (and for [`Event::Unknown`] and [`Event::Unparsed`]) the key is a 128-bit digest
     /// of the raw body, which the sender repeats byte for byte on a retry:
-    /// `<event>/xxh3-128:<32 hex digits>` (see [`body_digest`] for why that hash, and for the
-    /// change from the `/sha256:` keys of earlier versions during a rolling deploy).
+    /// `<event>/xxh3-128:<32 hex digits>`, XXH3-128 of the body: the same in every process and
+    /// version, and the body is authenticated before it gets a key. Earlier versions used
+    /// `/sha256:` keys: during a rolling deploy a retry of an id-less body that reaches the
+    /// other version is handled once more (see the CHANGELOG).
     ///
     /// ```
     /// use qikberry_webhook::Event;
