@@ -20,23 +20,8 @@ use support::server::{Auth, BodyExpect, Expect, PartExpect, Reply, TestServer};
 
 const TOKEN: &str = "tok-SECRET-42/x+y";
 
-fn client(server: &TestServer) -> Client {
-    Client::builder()
-        .token(TOKEN)
-        .host(server.origin())
-        .build()
-        .expect("client")
-}
-
 fn get(path: &str) -> Expect {
-    Expect {
-        method: "GET".into(),
-        path: format!("/api/v2/{path}"),
-        query: String::new(),
-        auth: Auth::Bearer(TOKEN.into()),
-        body: BodyExpect::Empty,
-        reply: Reply::json(200, &json!({})),
-    }
+    Expect::get(path, "", TOKEN, Reply::json(200, &json!({})))
 }
 
 fn req(method: Method, path: &str) -> Request {
@@ -56,7 +41,8 @@ async fn success_decodes_and_checks_request() {
         reply: Reply::json(200, &json!({"status": "OK", "data": [1, 2]})),
         ..get("sms/senders")
     });
-    let v: Value = client(&server)
+    let v: Value = server
+        .client(TOKEN)
         .execute(
             req(Method::GET, "sms/senders")
                 .query("filter[name]", "a b")
@@ -106,7 +92,7 @@ async fn v3_server_and_path_encoding() {
 #[tokio::test]
 async fn api_errors_map_status_and_body() {
     let server = TestServer::start().await;
-    let c = client(&server);
+    let c = server.client(TOKEN);
     let cases = [
         (
             401,
@@ -187,7 +173,8 @@ async fn non_json_error_body_becomes_message_excerpt() {
         reply: Reply::raw(502, "text/html", &html),
         ..get("sms/senders")
     });
-    let err = client(&server)
+    let err = server
+        .client(TOKEN)
         .execute::<Value>(req(Method::GET, "sms/senders"))
         .await
         .unwrap_err();
@@ -218,7 +205,8 @@ async fn malformed_success_body_names_json_path() {
         reply: Reply::json(200, &json!({"data": [{"id": 1}, {"id": "seven"}]})),
         ..get("sms/senders")
     });
-    let err = client(&server)
+    let err = server
+        .client(TOKEN)
         .execute::<Envelope>(req(Method::GET, "sms/senders"))
         .await
         .unwrap_err();
@@ -252,7 +240,8 @@ async fn malformed_success_body_names_json_path() {
         reply: Reply::raw(200, "text/html", "<html>maintenance</html>"),
         ..get("sms/senders")
     });
-    let err = client(&server)
+    let err = server
+        .client(TOKEN)
         .execute::<Envelope>(req(Method::GET, "sms/senders"))
         .await
         .unwrap_err();
@@ -573,7 +562,7 @@ async fn layers_see_requests_without_the_token() {
 #[tokio::test]
 async fn form_and_multipart_bodies() {
     let server = TestServer::start().await;
-    let c = client(&server);
+    let c = server.client(TOKEN);
     server.expect(Expect {
         method: "POST".into(),
         body: BodyExpect::Form(vec![
@@ -706,7 +695,7 @@ fn list_request(page: u64) -> Request {
 #[tokio::test]
 async fn pagination_streams_are_lazy_and_complete() {
     let server = TestServer::start().await;
-    let c = client(&server);
+    let c = server.client(TOKEN);
     for (page, items) in [(1u64, vec![1u32, 2]), (2, vec![3, 4]), (3, vec![5])] {
         server.expect(Expect {
             query: format!("filter%5Bstatus%5D=active&page={page}"),
@@ -749,7 +738,7 @@ async fn pagination_streams_are_lazy_and_complete() {
 #[tokio::test]
 async fn pagination_stops_after_an_error() {
     let server = TestServer::start().await;
-    let c = client(&server);
+    let c = server.client(TOKEN);
     server.expect(Expect {
         query: "filter%5Bstatus%5D=active&page=1".into(),
         reply: page_reply(1, 3, &[1]),
@@ -771,7 +760,7 @@ async fn pagination_stops_after_an_error() {
 async fn pagination_does_not_loop_on_a_stuck_server() {
     // A server that always answers "page 1 of 5" with a next link: the stream must end.
     let server = TestServer::start().await;
-    let c = client(&server);
+    let c = server.client(TOKEN);
     server.expect(Expect {
         query: "filter%5Bstatus%5D=active&page=1".into(),
         reply: page_reply(1, 5, &[1]),
@@ -813,7 +802,7 @@ async fn pagination_ends_when_the_server_ignores_page() {
     // The server ignores `page`: every request gets page 1 again, with a next link and no
     // meta.current_page. The stream must end after seeing the repeat, without duplicates.
     let server = TestServer::start().await;
-    let c = client(&server);
+    let c = server.client(TOKEN);
     for page in 1..=3 {
         server.expect(Expect {
             query: format!("page={page}"),
@@ -922,7 +911,7 @@ async fn items_over_10_000_holds_one_page_in_memory() {
     const PAGES: u32 = 100;
     const PER_PAGE: u32 = 100;
     let server = TestServer::start().await;
-    let c = client(&server);
+    let c = server.client(TOKEN);
     for page in 1..=PAGES {
         let data: Vec<u32> = ((page - 1) * PER_PAGE..page * PER_PAGE).collect();
         server.expect(Expect {
@@ -1323,7 +1312,7 @@ async fn documented_rate_limit_applies_the_spec_figures_to_gets_only() {
 #[tokio::test]
 async fn secret_body_and_response_fields_are_redacted_from_errors() {
     let server = TestServer::start().await;
-    let c = client(&server);
+    let c = server.client(TOKEN);
     // A minted token in a success body that does not decode (`expires_in` as text).
     const MINTED: &str = "eyJminted.SECRET-JWT.sig";
     server.expect(Expect {
@@ -1371,7 +1360,7 @@ async fn secret_body_and_response_fields_are_redacted_from_errors() {
 #[tokio::test]
 async fn a_json_escaped_token_is_redacted_from_decode_errors() {
     let server = TestServer::start().await;
-    let c = client(&server);
+    let c = server.client(TOKEN);
     let every_char: String = TOKEN
         .chars()
         .map(|c| format!("\\u{:04x}", c as u32))

@@ -10,7 +10,7 @@ mod support;
 use std::path::PathBuf;
 
 use serde_json::{Value, json};
-use support::server::{Auth, BodyExpect, Expect, Reply, TestServer};
+use support::server::{Expect, Reply, TestServer};
 use tokio::process::Command;
 
 const TOKEN: &str = "example-token-9";
@@ -51,14 +51,7 @@ async fn run(server: &TestServer, name: &str, args: &[&str]) -> std::process::Ou
 }
 
 fn post(path: &str, body: Value, reply: Reply) -> Expect {
-    Expect {
-        method: "POST".into(),
-        path: format!("/api/v2/{path}"),
-        query: String::new(),
-        auth: Auth::Bearer(TOKEN.into()),
-        body: BodyExpect::Json(body),
-        reply,
-    }
+    Expect::post_json(path, body, TOKEN, reply)
 }
 
 fn text(b: &[u8]) -> String {
@@ -152,18 +145,16 @@ async fn list_senders_example_walks_all_pages() {
             .map(|n| json!({"id": n, "name": n, "entity_name": format!("{n} LTD"), "status": 1}))
             .collect();
         let next = (page == 1).then_some("https://x/api/v2/sms/senders?page=2");
-        server.expect(Expect {
-            method: "GET".into(),
-            path: "/api/v2/sms/senders".into(),
-            query: format!("filter%5Bname%5D=BANK&page={page}"),
-            auth: Auth::Bearer(TOKEN.into()),
-            body: BodyExpect::Empty,
-            reply: Reply::json(
+        server.expect(Expect::get(
+            "sms/senders",
+            &format!("filter%5Bname%5D=BANK&page={page}"),
+            TOKEN,
+            Reply::json(
                 200,
                 &json!({"status": "OK", "code": 200, "message": "Senders List", "data": data,
                         "links": {"next": next}, "meta": {"current_page": page, "last_page": 2}}),
             ),
-        });
+        ));
     }
     let out = run(&server, "list_senders", &["BANK"]).await;
     let stdout = text(&out.stdout);

@@ -14,23 +14,8 @@ use support::server::{Auth, BodyExpect, Expect, Reply, TestServer};
 
 const TOKEN: &str = "gen-token-1";
 
-fn client(server: &TestServer) -> Client {
-    Client::builder()
-        .token(TOKEN)
-        .host(server.origin())
-        .build()
-        .unwrap()
-}
-
 fn expect_get(path: &str, query: &str, reply: Reply) -> Expect {
-    Expect {
-        method: "GET".into(),
-        path: format!("/api/v2/{path}"),
-        query: query.into(),
-        auth: Auth::Bearer(TOKEN.into()),
-        body: BodyExpect::Empty,
-        reply,
-    }
+    Expect::get(path, query, TOKEN, reply)
 }
 
 /// A page of `sms_list_senders` in the spec example's shape.
@@ -63,7 +48,7 @@ async fn generated_items_walk_every_page_lazily() {
             Reply::json(200, &senders_page(*page, 3, names)),
         ));
     }
-    let c = client(&server);
+    let c = server.client(TOKEN);
     let stream = c
         .sms()
         .list_senders()
@@ -112,7 +97,8 @@ async fn generated_call_maps_api_errors() {
             &json!({"status": "ERROR", "code": 404, "message": "Sender not found"}),
         ),
     ));
-    let err = client(&server)
+    let err = server
+        .client(TOKEN)
         .sms()
         .get_sender("nope/1")
         .send()

@@ -6,32 +6,17 @@ mod support;
 
 use std::collections::BTreeMap;
 
+use qikberry::Error;
 use qikberry::common::TemplateRef;
 use qikberry::phone::{PhoneInput, PhoneNumber};
 use qikberry::sms::{SmsSendDirect, SmsSendTemplateMessageRequest, SmsTemplateRecipient};
-use qikberry::{Client, Error};
 use serde_json::json;
-use support::server::{Auth, BodyExpect, Expect, Reply, TestServer};
+use support::server::{Expect, Reply, TestServer};
 
 const TOKEN: &str = "phone-token-1";
 
-fn client(server: &TestServer) -> Client {
-    Client::builder()
-        .token(TOKEN)
-        .host(server.origin())
-        .build()
-        .unwrap()
-}
-
 fn expect_post(path: &str, body: serde_json::Value, reply: serde_json::Value) -> Expect {
-    Expect {
-        method: "POST".into(),
-        path: format!("/api/v2/{path}"),
-        query: String::new(),
-        auth: Auth::Bearer(TOKEN.into()),
-        body: BodyExpect::Json(body),
-        reply: Reply::json(200, &reply),
-    }
+    Expect::post_json(path, body, TOKEN, Reply::json(200, &reply))
 }
 
 /// Asserts that `err` is an encoding error whose message starts with `start`.
@@ -50,7 +35,8 @@ async fn a_typed_number_goes_out_as_e164_digits() {
         json!({"sender": "QIKBRY", "to": "919000000001", "message": "hi", "service": "T"}),
         json!({"status": 200, "message": "Message Sent", "data": []}),
     ));
-    client(&server)
+    server
+        .client(TOKEN)
         .sms()
         .send_message(SmsSendDirect::new("QIKBRY", "+91 90000-00001", "hi", "T"))
         .send()
@@ -77,7 +63,8 @@ async fn a_recipient_list_takes_text_and_phone_numbers_alike() {
         BTreeMap::from([("otp".to_string(), "1234".to_string())]),
         recipient,
     );
-    client(&server)
+    server
+        .client(TOKEN)
         .sms()
         .send_template_message(body)
         .send()
@@ -89,7 +76,8 @@ async fn a_recipient_list_takes_text_and_phone_numbers_alike() {
 #[tokio::test]
 async fn an_invalid_number_fails_naming_the_field_and_nothing_is_sent() {
     let server = TestServer::start().await;
-    let err = client(&server)
+    let err = server
+        .client(TOKEN)
         .sms()
         .send_message(SmsSendDirect::new("QIKBRY", "12ab", "hi", "T"))
         .send()
@@ -103,7 +91,8 @@ async fn an_invalid_number_fails_naming_the_field_and_nothing_is_sent() {
         BTreeMap::new(),
         recipient,
     );
-    let err = client(&server)
+    let err = server
+        .client(TOKEN)
         .sms()
         .send_template_message(body)
         .send()
@@ -123,15 +112,13 @@ async fn a_number_filter_goes_out_as_digits_and_a_bad_one_stops_the_query() {
     use qikberry::sms::SmsDeliveryStatusFilter;
 
     let server = TestServer::start().await;
-    server.expect(Expect {
-        method: "GET".into(),
-        path: "/api/v2/sms/status".into(),
-        query: "mobile=919000000001".into(),
-        auth: Auth::Bearer(TOKEN.into()),
-        body: BodyExpect::Empty,
-        reply: Reply::json(200, &json!({"status": 200, "message": "OK", "data": []})),
-    });
-    let client = client(&server);
+    server.expect(Expect::get(
+        "sms/status",
+        "mobile=919000000001",
+        TOKEN,
+        Reply::json(200, &json!({"status": 200, "message": "OK", "data": []})),
+    ));
+    let client = server.client(TOKEN);
     let sms = client.sms();
     let filter = SmsDeliveryStatusFilter::new().mobile("+91 90000-00001");
     sms.get_delivery_status()

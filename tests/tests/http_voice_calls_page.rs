@@ -10,7 +10,7 @@ use futures_util::TryStreamExt;
 use qikberry::Client;
 use qikberry::voice::{VoiceCallLog, VoiceCallLogData};
 use serde_json::{Value, json};
-use support::server::{Auth, BodyExpect, Expect, Reply, TestServer};
+use support::server::{Expect, Reply, TestServer};
 
 const TOKEN: &str = "voice-calls-token-1";
 
@@ -20,22 +20,7 @@ fn call(id: &str) -> Value {
 }
 
 fn expect(query: &str, reply: Value) -> Expect {
-    Expect {
-        method: "GET".into(),
-        path: "/api/v2/voice/calls".into(),
-        query: query.into(),
-        auth: Auth::Bearer(TOKEN.into()),
-        body: BodyExpect::Empty,
-        reply: Reply::json(200, &reply),
-    }
-}
-
-fn client(server: &TestServer) -> Client {
-    Client::builder()
-        .token(TOKEN)
-        .host(server.origin())
-        .build()
-        .unwrap()
+    Expect::get("voice/calls", query, TOKEN, Reply::json(200, &reply))
 }
 
 async fn ids(c: &Client) -> Vec<String> {
@@ -62,7 +47,7 @@ async fn the_paginator_object_in_data_decodes_and_streams() {
         "next_page_url": null, "path": "https://alerts.example/api/v2/voice/calls", "per_page": 15,
         "prev_page_url": null, "to": 2, "total": 2}});
     server.expect(expect("", page.clone()));
-    let c = client(&server);
+    let c = server.client(TOKEN);
     let answer = c.voice().list_call_logs().send().await.expect("decodes");
     let Some(VoiceCallLogData::PaginatorObject(p)) = &answer.data else {
         panic!("expected the paginator object, got {:?}", answer.data);
@@ -91,7 +76,7 @@ async fn the_item_stream_follows_the_paginator_object_to_its_last_page() {
     server.expect(expect("page=1", paginator(1, 3, vec![call("c1")])));
     server.expect(expect("page=2", paginator(2, 3, vec![call("c2")])));
     server.expect(expect("page=3", paginator(3, 3, vec![call("c3")])));
-    assert_eq!(ids(&client(&server)).await, ["c1", "c2", "c3"]);
+    assert_eq!(ids(&server.client(TOKEN)).await, ["c1", "c2", "c3"]);
     assert_eq!(server.seen().len(), 3);
     assert!(server.failures().is_empty(), "{:?}", server.failures());
 }
@@ -102,7 +87,7 @@ async fn the_call_list_in_data_still_decodes_and_streams() {
     let page = json!({"status": "OK", "code": 200, "message": "OK", "data": [call("c839b4c4")],
         "meta": {"current_page": 1, "last_page": 1}});
     server.expect(expect("", page.clone()));
-    let c = client(&server);
+    let c = server.client(TOKEN);
     let answer = c.voice().list_call_logs().send().await.expect("decodes");
     assert!(matches!(answer.data, Some(VoiceCallLogData::CallList(ref l)) if l.len() == 1));
     server.expect(expect("page=1", page));

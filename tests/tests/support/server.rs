@@ -100,6 +100,33 @@ pub struct Expect {
     pub reply: Reply,
 }
 
+impl Expect {
+    /// `GET /api/v2/{path}?{query}` with `token` as a Bearer header and no body.
+    pub fn get(path: &str, query: &str, token: &str, reply: Reply) -> Expect {
+        Expect {
+            method: "GET".into(),
+            path: format!("/api/v2/{path}"),
+            query: query.into(),
+            auth: Auth::Bearer(token.into()),
+            body: BodyExpect::Empty,
+            reply,
+        }
+    }
+
+    /// `POST /api/v2/{path}` with `token` as a Bearer header and a JSON body equivalent to
+    /// `body`.
+    pub fn post_json(path: &str, body: Value, token: &str, reply: Reply) -> Expect {
+        Expect {
+            method: "POST".into(),
+            path: format!("/api/v2/{path}"),
+            query: String::new(),
+            auth: Auth::Bearer(token.into()),
+            body: BodyExpect::Json(body),
+            reply,
+        }
+    }
+}
+
 /// A request as received.
 #[derive(Clone, Debug)]
 pub struct Seen {
@@ -131,6 +158,15 @@ impl Drop for TestServer {
 }
 
 impl TestServer {
+    /// A client of the generated crate with `token`, sending to this server.
+    pub fn client(&self, token: &str) -> qikberry::Client {
+        qikberry::Client::builder()
+            .token(token)
+            .host(self.origin())
+            .build()
+            .expect("client")
+    }
+
     pub async fn start() -> TestServer {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
