@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use futures_util::future::BoxFuture;
 use futures_util::{StreamExt, TryStreamExt};
+use qikberry::client::{Exchange, ResponseBody};
 use qikberry::multipart::{FilePart, Part};
 use qikberry::pagination::{Paginated, default_has_next, stream_items, stream_pages};
 use qikberry::request::{Body, Request, Server};
@@ -657,6 +658,13 @@ struct Meta {
     last_page: u64,
 }
 
+/// Its decoder, compiled here once (as the generated crate does for its response types).
+impl ResponseBody for Page {
+    fn decode(exchange: Exchange) -> Result<Self, Error> {
+        exchange.json()
+    }
+}
+
 impl Paginated for Page {
     type Item = u32;
     fn into_items(self) -> Vec<u32> {
@@ -888,6 +896,12 @@ impl Drop for Counted {
 struct CountedPage {
     data: Vec<Counted>,
     meta: Meta,
+}
+
+impl ResponseBody for CountedPage {
+    fn decode(exchange: Exchange) -> Result<Self, Error> {
+        exchange.json()
+    }
 }
 
 impl Paginated for CountedPage {

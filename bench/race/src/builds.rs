@@ -17,6 +17,9 @@ pub struct Scenario {
     pub release: bool,
     /// Packages cleaned first (the last one is built), ours then progenitor's.
     pub packages: [&'static [&'static str]; 2],
+    /// Build the package untimed before cleaning, so that everything not cleaned (the client,
+    /// for a user crate alone) is built, whatever the previous scenario cleaned.
+    pub warm: bool,
 }
 
 /// The samples of one scenario, ours then progenitor's.
@@ -68,6 +71,9 @@ pub fn time(ws: &Path, scenarios: &'static [Scenario], runs: usize) -> Result<Ve
         for t in times.iter_mut() {
             let s = t.scenario;
             for side in order {
+                if s.warm {
+                    measure::check(&mut cargo(ws, s.verb, s.release, &[built(s, side)]))?;
+                }
                 measure::check(&mut cargo(ws, "clean", s.release, s.packages[side]))?;
                 let sample = run_timed(&mut cargo(ws, s.verb, s.release, &[built(s, side)]))?;
                 eprintln!(

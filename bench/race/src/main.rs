@@ -229,42 +229,78 @@ const SMS_OURS: &str = "user-qikberry-sms";
 const SMS_PROG: &str = "user-progenitor-sms";
 
 /// What is timed, in this order every round.
-static SCENARIOS: [Scenario; 6] = [
+static SCENARIOS: [Scenario; 10] = [
     Scenario {
         name: "library build (debug)",
         verb: "build",
         release: false,
         packages: [&[OUR_CRATE], &[PROG_CRATE]],
+        warm: false,
+    },
+    Scenario {
+        name: "library build (release)",
+        verb: "build",
+        release: true,
+        packages: [&[OUR_CRATE], &[PROG_CRATE]],
+        warm: false,
     },
     Scenario {
         name: "library check",
         verb: "check",
         release: false,
         packages: [&[OUR_CRATE], &[PROG_CRATE]],
+        warm: false,
+    },
+    // The build a user waits for after editing their own code: the client is built already.
+    Scenario {
+        name: "user crate alone, release",
+        verb: "build",
+        release: true,
+        packages: [&[USER_OURS], &[USER_PROG]],
+        warm: true,
     },
     Scenario {
-        name: "user crate build, release",
+        name: "user crate alone, debug",
+        verb: "build",
+        release: false,
+        packages: [&[USER_OURS], &[USER_PROG]],
+        warm: true,
+    },
+    Scenario {
+        name: "user crate alone, check",
+        verb: "check",
+        release: false,
+        packages: [&[USER_OURS], &[USER_PROG]],
+        warm: true,
+    },
+    // From clean: the client and the user crate.
+    Scenario {
+        name: "user crate + library build, release",
         verb: "build",
         release: true,
         packages: [&[OUR_CRATE, USER_OURS], &[PROG_CRATE, USER_PROG]],
+        warm: false,
     },
     Scenario {
-        name: "user crate build, debug",
+        name: "user crate + library build, debug",
         verb: "build",
         release: false,
         packages: [&[OUR_CRATE, USER_OURS], &[PROG_CRATE, USER_PROG]],
+        warm: false,
     },
     Scenario {
-        name: "user crate check",
+        name: "user crate + library check",
         verb: "check",
         release: false,
         packages: [&[OUR_CRATE, USER_OURS], &[PROG_CRATE, USER_PROG]],
+        warm: false,
     },
     Scenario {
-        name: "SMS-only user build, debug",
+        name: "SMS-only user + library build, debug",
         verb: "build",
         release: false,
         packages: [&[OUR_CRATE, SMS_OURS], &[PROG_CRATE, SMS_PROG]],
+        warm: false,
     },
 ];
 

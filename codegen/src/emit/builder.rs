@@ -49,6 +49,7 @@ impl<'a> Emitter<'a> {
         self.param_parts(op, loc, &mut parts);
         let body = self.body_parts(op, loc, &mut parts);
         let (ret, exec) = match &op.response {
+            Some(t) if self.decoded_here(op).is_some() => (self.ty(t, loc), quote!(execute_body)),
             Some(t) => (self.ty(t, loc), quote!(execute)),
             None => (quote!(()), quote!(execute_empty)),
         };

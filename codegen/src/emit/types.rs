@@ -406,7 +406,32 @@ impl<'a> Emitter<'a> {
                 items.push(self.paginated_impl(r, info, loc));
             }
         }
+        let mut done = std::collections::BTreeSet::new();
+        for r in self.api.ops.iter().filter_map(|op| self.decoded_here(op)) {
+            if self.api.modules.get(r) == Some(module) && done.insert(r) {
+                let name = ident(r);
+                items.push(quote! {
+                    impl qikberry_runtime::client::ResponseBody for #name {
+                        fn decode(exchange: qikberry_runtime::client::Exchange) -> Result<Self, crate::Error> {
+                            exchange.json()
+                        }
+                    }
+                });
+            }
+        }
         quote!(#(#items)*)
+    }
+
+    /// The response type of `op` when this crate defines it, so that its decoder is compiled
+    /// here once (`ResponseBody`) rather than in every crate that awaits the call.
+    pub(super) fn decoded_here<'o>(&self, op: &'o crate::ir::Op) -> Option<&'o str> {
+        match &op.response {
+            Some(Ty::Named(r)) => match self.api.types.get(r).map(|t| &t.kind) {
+                Some(TypeKind::Extern(_)) | None => None,
+                Some(_) => Some(r),
+            },
+            _ => None,
+        }
     }
 
     pub(super) fn filter_def(&self, f: &Filter, loc: Loc<'_>) -> TokenStream {

@@ -15,16 +15,14 @@
 
 use std::collections::{HashSet, VecDeque};
 
-use futures_util::Stream;
-use futures_util::stream;
-use serde::de::DeserializeOwned;
-
-use crate::client::Client;
+use crate::client::{Client, ResponseBody};
 use crate::error::Error;
 use crate::request::Request;
+use futures_util::Stream;
+use futures_util::stream;
 
 /// A page of a paginated list (implemented by the generated list envelopes).
-pub trait Paginated: DeserializeOwned + Send + 'static {
+pub trait Paginated: ResponseBody + Send + 'static {
     /// The list's item type.
     type Item: Send + 'static;
     /// The items of this page.

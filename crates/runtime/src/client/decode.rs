@@ -10,14 +10,67 @@ use crate::runtime::{Response, parse_retry_after};
 
 const EXCERPT_CHARS: usize = 200;
 
-/// A finished HTTP exchange and what is needed to report on it.
-pub(super) struct Outcome {
+/// A finished HTTP exchange with a success status, waiting to be decoded: what a
+/// [`ResponseBody`] implementation receives. Opaque; decode it with [`Exchange::json`].
+pub struct Exchange {
+    /// The client that made the call (its drift log and what it redacts).
+    pub(super) client: Client,
     /// The operationId of the call.
     pub(super) op: &'static str,
     /// Values of the call's `x-secret` parameters, redacted from excerpts.
     pub(super) secrets: Vec<String>,
     /// The response.
     pub(super) resp: Response,
+}
+
+impl std::fmt::Debug for Exchange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The body may hold personal data and the secrets are secret: neither is shown.
+        f.debug_struct("Exchange")
+            .field("operation", &self.op)
+            .field("status", &self.resp.status)
+            .field("body_bytes", &self.resp.body.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Exchange {
+    /// Decodes the JSON success body as `T`: with plain `serde_json` (fast path, drift noted on
+    /// the side and reported to the client's log, see [`crate::drift`]); only when that fails,
+    /// parses again through the drift tracker to name the JSON pointer of the failing value
+    /// (tracking every success would cost more than the plain decode: `drift_checked` against
+    /// `plain` in BENCHMARKS.md's `rest_decode`). A failure is an [`Error::Decode`] with the raw
+    /// body kept and secrets redacted from its message and excerpt.
+    pub fn json<T: DeserializeOwned>(self) -> Result<T, Error> {
+        self.client.decode(&self)
+    }
+}
+
+/// A success body whose decoder is compiled once, in the crate that defines the type.
+///
+/// The generated crate implements it for every operation's response type as
+/// `exchange.json()`. The method is not generic, so the type's `Deserialize` (and every nested
+/// model's) is compiled into that crate once, and not again into each crate that awaits a
+/// `.send()` (an `async fn` is compiled where it is polled). [`Client::execute_body`] is the call
+/// that uses it; [`Client::execute`] takes any `DeserializeOwned` type instead.
+///
+/// ```
+/// use qikberry_runtime::client::{Exchange, ResponseBody};
+///
+/// #[derive(serde::Deserialize)]
+/// struct Balance {
+///     credits: f64,
+/// }
+///
+/// impl ResponseBody for Balance {
+///     fn decode(exchange: Exchange) -> Result<Self, qikberry_runtime::Error> {
+///         exchange.json()
+///     }
+/// }
+/// ```
+pub trait ResponseBody: Sized {
+    /// Decodes the success body of `exchange` (usually [`Exchange::json`]).
+    fn decode(exchange: Exchange) -> Result<Self, Error>;
 }
 
 impl Client {
@@ -37,11 +90,8 @@ impl Client {
         out
     }
 
-    /// Decodes with plain `serde_json` (fast path, drift noted on the side, see
-    /// [`crate::drift`]); only when that fails, parses again through the drift tracker to name
-    /// the JSON pointer of the failing value (tracking every success would cost more than the
-    /// plain decode: `drift_checked` against `plain` in BENCHMARKS.md's `rest_decode`).
-    pub(super) fn decode<T: DeserializeOwned>(&self, out: Outcome) -> Result<T, Error> {
+    /// [`Exchange::json`].
+    fn decode<T: DeserializeOwned>(&self, out: &Exchange) -> Result<T, Error> {
         let body = &out.resp.body[..];
         let plain = match self.inner.drift.decode::<T>(out.op, body) {
             Ok(v) => return Ok(v),
@@ -63,7 +113,7 @@ impl Client {
         })
     }
 
-    pub(super) fn api_error(&self, out: Outcome) -> Error {
+    pub(super) fn api_error(&self, out: Exchange) -> Error {
         let resp = &out.resp;
         let retry_after = parse_retry_after(&resp.headers);
         let body = match serde_json::from_slice::<ErrorBody>(&resp.body) {
@@ -112,7 +162,8 @@ mod tests {
         struct Env {
             data: Vec<Item>,
         }
-        let resp = |body: &'static [u8]| Outcome {
+        let resp = |body: &'static [u8]| Exchange {
+            client: c.clone(),
             op: "op",
             secrets: vec!["otp-777".to_owned()],
             resp: Response {
@@ -122,7 +173,7 @@ mod tests {
             },
         };
         let body = br#"{"data":[{"credits":1},{"credits":"sekrit-token","otp":"otp-777"}]}"#;
-        let e = c.decode::<Env>(resp(body)).unwrap_err();
+        let e = resp(body).json::<Env>().unwrap_err();
         match &e {
             Error::Decode { path, excerpt, .. } => {
                 assert_eq!(path, "/data/1/credits");
@@ -134,7 +185,7 @@ mod tests {
         assert!(!e.to_string().contains("otp-777"), "{e}");
         assert!(e.was_processed());
         assert_eq!(e.raw_body(), Some(&body[..]));
-        let e = c.decode::<Env>(resp(br#"{"data":[]} x"#)).unwrap_err();
+        let e = resp(br#"{"data":[]} x"#).json::<Env>().unwrap_err();
         assert!(matches!(e, Error::Decode { .. }), "{e}");
     }
 }

@@ -9,6 +9,8 @@ mod prepare;
 pub use builder::ClientBuilder;
 
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -25,7 +27,10 @@ use crate::request::Request;
 #[cfg(feature = "auth")]
 use crate::runtime::TokenCell;
 use crate::runtime::{AuthMode, Layer, Next, PreparedRequest, Response, Transport};
-use decode::Outcome;
+pub use decode::{Exchange, ResponseBody};
+
+/// The future of one exchange ([`Client::call`]).
+type CallFuture<'a> = Pin<Box<dyn Future<Output = Result<Exchange, Error>> + Send + 'a>>;
 
 /// Default base URL of the v2 API.
 pub const DEFAULT_BASE_URL: &str = "https://alerts.qikberry.com/api/v2/";
@@ -199,7 +204,7 @@ impl Client {
 
     /// Builds the URL and body, runs the middleware chain and the HTTP call (renewing the token
     /// first, or after a 401, when a [`TokenRefresh`](crate::token::TokenRefresh) is set).
-    async fn run(&self, req: Request) -> Result<Outcome, Error> {
+    async fn run(&self, req: Request) -> Result<Exchange, Error> {
         let op = req.operation_id;
         let operation = req.operation;
         let secrets = req.secret_values();
@@ -229,7 +234,12 @@ impl Client {
                 resp = self.send_prepared(again).await?;
             }
         }
-        let mut out = Outcome { op, secrets, resp };
+        let mut out = Exchange {
+            client: self.clone(),
+            op,
+            secrets,
+            resp,
+        };
         if let Some(fields) = operation.map(|o| o.secret_fields).filter(|f| !f.is_empty()) {
             // Secret values the server sent back (a minted token in a body that failed to
             // decode) are redacted from excerpts too.
@@ -243,25 +253,37 @@ impl Client {
         Ok(out)
     }
 
-    /// Sends `req` through the layers and decodes the JSON success body into `T`: what every
-    /// generated `.send()` calls, and the way to call an operation the spec does not describe
-    /// yet (build the [`Request`] by hand). Errors are [`Error`]s like any generated call's.
+    /// [`run`](Self::run) as one boxed future. Not generic, so the whole exchange (layers,
+    /// transport, token renewal) is compiled once, here, instead of in every crate that awaits
+    /// a generated `.send()`.
+    fn call(&self, req: Request) -> CallFuture<'_> {
+        Box::pin(self.run(req))
+    }
+
+    /// Sends `req` through the layers and decodes the JSON success body into `T`: the way to call
+    /// an operation the spec does not describe yet (build the [`Request`] by hand). Errors are
+    /// [`Error`]s like any generated call's.
     pub async fn execute<T: DeserializeOwned>(&self, req: Request) -> Result<T, Error> {
-        let out = self.run(req).await?;
-        self.decode(out)
+        self.call(req).await?.json()
+    }
+
+    /// [`execute`](Self::execute) for a type whose decoder is compiled where it is defined
+    /// ([`ResponseBody`]): what every generated `.send()` with a JSON response calls.
+    pub async fn execute_body<T: ResponseBody>(&self, req: Request) -> Result<T, Error> {
+        T::decode(self.call(req).await?)
     }
 
     /// Sends a request and decodes it, with a fingerprint of the raw body (to notice a page
     /// served twice).
-    pub(crate) async fn execute_fingerprinted<T: DeserializeOwned>(
+    pub(crate) async fn execute_fingerprinted<T: ResponseBody>(
         &self,
         req: Request,
     ) -> Result<(T, u64), Error> {
         use std::hash::{BuildHasher, BuildHasherDefault};
-        let out = self.run(req).await?;
+        let out = self.call(req).await?;
         let hasher = BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default();
         let fingerprint = hasher.hash_one(&out.resp.body[..]);
-        self.decode(out).map(|v| (v, fingerprint))
+        T::decode(out).map(|v| (v, fingerprint))
     }
 
     /// The distinct drifts seen so far (the last
@@ -284,13 +306,13 @@ impl Client {
     /// Sends `req` like [`execute`](Self::execute), for an operation whose success response
     /// has no JSON body.
     pub async fn execute_empty(&self, req: Request) -> Result<(), Error> {
-        self.run(req).await.map(|_| ())
+        self.call(req).await.map(|_| ())
     }
 
     /// Sends `req` like [`execute`](Self::execute) and returns the raw success response
     /// (status, headers, body bytes) undecoded, e.g. for a file download.
     pub async fn execute_raw(&self, req: Request) -> Result<Response, Error> {
-        self.run(req).await.map(|out| out.resp)
+        self.call(req).await.map(|out| out.resp)
     }
 }
 

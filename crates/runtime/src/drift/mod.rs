@@ -389,7 +389,8 @@ impl DriftLog {
     }
 
     /// Decodes `body` as `T` and reports its drift to this log. The result is exactly
-    /// `serde_json::from_slice`'s.
+    /// `serde_json::from_slice`'s. Every pass (plain, locating, checking fields) runs one and
+    /// the same instantiation of `T`'s `Deserialize`, see [`track::decode_plain`].
     pub fn decode<T: DeserializeOwned>(
         &self,
         source: &str,
@@ -400,7 +401,8 @@ impl DriftLog {
             self.record_found(source, found);
             return value;
         }
-        let (value, notes) = collect_notes(|| serde_json::from_slice::<T>(body));
+        let plain = || track::decode_plain::<T, _>(serde_json::de::SliceRead::new(body));
+        let (value, notes) = collect_notes(plain);
         let value = value?;
         if !notes.is_empty() && self.newly_noted(source, &notes) {
             // The first value is still alive; this pass only locates (its value is dropped).

@@ -71,8 +71,7 @@ pub fn decode_at<'de, T: Deserialize<'de>, R: serde_json::de::Read<'de>>(
         s.found.clear();
         s.failed_at = None;
     });
-    let mut de = serde_json::Deserializer::new(read);
-    let result = T::deserialize(Tracked(&mut de)).and_then(|v| de.end().map(|()| v));
+    let result = pass(read, true);
     let (found, failed_at) = STATE.with(|s| {
         let mut s = s.borrow_mut();
         s.active = false;
@@ -84,6 +83,25 @@ pub fn decode_at<'de, T: Deserialize<'de>, R: serde_json::de::Read<'de>>(
         error,
     });
     (result, found)
+}
+
+/// Decodes `T` from `read` without tracking: exactly `serde_json`'s result, at about its cost.
+/// It runs the same `Deserialize` instantiation as [`decode_at`] (the wrappers pass straight
+/// through), so a type decoded both ways is compiled once, not once per way.
+pub fn decode_plain<'de, T: Deserialize<'de>, R: serde_json::de::Read<'de>>(
+    read: R,
+) -> Result<T, serde_json::Error> {
+    pass(read, false)
+}
+
+/// One decode of `T` through the wrappers, tracking or not (`on`).
+fn pass<'de, T: Deserialize<'de>, R: serde_json::de::Read<'de>>(
+    read: R,
+    on: bool,
+) -> Result<T, serde_json::Error> {
+    let mut de = serde_json::Deserializer::new(read);
+    let value = T::deserialize(Tracked(&mut de, on))?;
+    de.end().map(|()| value)
 }
 
 /// [`decode_at`] without the pointer of a failure.
@@ -99,18 +117,18 @@ pub fn decode<'de, T: Deserialize<'de>, R: serde_json::de::Read<'de>>(
 /// Decodes `T` from a buffered `value` inside the running tracked decode, as if it were read
 /// in place: its members get their pointers under the current one, and the drift it records
 /// is kept only if it decodes (a `oneOf` tries shapes that fail). Outside a tracked decode it
-/// is `serde_json::from_value`.
+/// is `serde_json::from_value` (through the same, pass-through, wrappers).
 pub fn decode_value<T: serde::de::DeserializeOwned>(
     value: serde_json::Value,
 ) -> Result<T, serde_json::Error> {
     if !active() {
-        return serde_json::from_value(value);
+        return T::deserialize(Tracked(value, false));
     }
     let (found, failed_at) = STATE.with(|s| {
         let s = s.borrow();
         (s.found.len(), s.failed_at.clone())
     });
-    let result = T::deserialize(Tracked(value));
+    let result = T::deserialize(Tracked(value, true));
     if result.is_err() {
         STATE.with(|s| {
             let mut s = s.borrow_mut();
@@ -186,12 +204,13 @@ fn push_display(segment: impl fmt::Display) {
     });
 }
 
-/// Forwards `deserialize_*` methods to the inner deserializer, wrapping the visitor.
+/// Forwards `deserialize_*` methods to the inner deserializer, wrapping the visitor (and
+/// passing on whether the pass tracks).
 macro_rules! forward_deserialize {
     ($wrap:ident; $($method:ident($($arg:ident: $ty:ty),*);)*) => {
         $(
             fn $method<V: Visitor<'de>>(self, $($arg: $ty,)* visitor: V) -> Result<V::Value, Self::Error> {
-                self.0.$method($($arg,)* $wrap(visitor))
+                self.0.$method($($arg,)* $wrap(visitor, self.1))
             }
         )*
     };
@@ -222,7 +241,9 @@ macro_rules! forward_visit {
     ($hook:ident; $($method:ident($ty:ty);)*) => {
         $(
             fn $method<E: de::Error>(self, v: $ty) -> Result<Self::Value, E> {
-                $hook(&v);
+                if self.1 {
+                    $hook(&v);
+                }
                 self.0.$method(v)
             }
         )*
@@ -262,7 +283,9 @@ fn key_bytes<T: AsRef<[u8]>>(v: &T) {
 }
 
 /// A deserializer that keeps the pointer of the value it produces.
-struct Tracked<D>(D);
+/// A deserializer whose values are tracked (`.1`: this pass tracks; when it does not, every
+/// wrapper passes straight through, so plain and tracked passes share one instantiation).
+struct Tracked<D>(D, bool);
 
 impl<'de, D: Deserializer<'de>> Deserializer<'de> for Tracked<D> {
     type Error = D::Error;
@@ -270,7 +293,9 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Tracked<D> {
     forward_all_but_ignored!(Wrap);
 
     fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
-        record_ignored();
+        if self.1 {
+            record_ignored();
+        }
         self.0.deserialize_ignored_any(visitor)
     }
 
@@ -280,7 +305,7 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Tracked<D> {
 }
 
 /// A visitor whose maps, sequences and options are tracked.
-struct Wrap<V>(V);
+struct Wrap<V>(V, bool);
 
 impl<'de, V: Visitor<'de>> Visitor<'de> for Wrap<V> {
     type Value = V::Value;
@@ -299,25 +324,30 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Wrap<V> {
     forward_visit_compound!();
 
     fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<V::Value, D::Error> {
-        self.0.visit_some(Tracked(d))
+        self.0.visit_some(Tracked(d, self.1))
     }
 
     fn visit_newtype_struct<D: Deserializer<'de>>(self, d: D) -> Result<V::Value, D::Error> {
-        self.0.visit_newtype_struct(Tracked(d))
+        self.0.visit_newtype_struct(Tracked(d, self.1))
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<V::Value, A::Error> {
-        let base = path_len();
+        let base = if self.1 { path_len() } else { 0 };
         self.0.visit_seq(Seq {
             inner: seq,
             base,
             index: 0,
+            on: self.1,
         })
     }
 
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
-        let base = path_len();
-        self.0.visit_map(Map { inner: map, base })
+        let base = if self.1 { path_len() } else { 0 };
+        self.0.visit_map(Map {
+            inner: map,
+            base,
+            on: self.1,
+        })
     }
 }
 
@@ -326,6 +356,8 @@ struct Seq<A> {
     inner: A,
     base: usize,
     index: usize,
+    /// Whether this pass tracks.
+    on: bool,
 }
 
 impl<'de, A: SeqAccess<'de>> SeqAccess<'de> for Seq<A> {
@@ -335,10 +367,13 @@ impl<'de, A: SeqAccess<'de>> SeqAccess<'de> for Seq<A> {
         &mut self,
         seed: T,
     ) -> Result<Option<T::Value>, A::Error> {
+        if !self.on {
+            return self.inner.next_element_seed(TrackedSeed(seed, false));
+        }
         truncate_path(self.base);
         push_display(self.index);
         self.index += 1;
-        let result = self.inner.next_element_seed(TrackedSeed(seed));
+        let result = self.inner.next_element_seed(TrackedSeed(seed, true));
         end_value(self.base, &result);
         result
     }
@@ -352,6 +387,8 @@ impl<'de, A: SeqAccess<'de>> SeqAccess<'de> for Seq<A> {
 struct Map<A> {
     inner: A,
     base: usize,
+    /// Whether this pass tracks.
+    on: bool,
 }
 
 impl<'de, A: MapAccess<'de>> MapAccess<'de> for Map<A> {
@@ -361,8 +398,11 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Map<A> {
         &mut self,
         seed: K,
     ) -> Result<Option<K::Value>, A::Error> {
+        if !self.on {
+            return self.inner.next_key_seed(KeySeed(seed, false));
+        }
         truncate_path(self.base);
-        let result = self.inner.next_key_seed(KeySeed(seed));
+        let result = self.inner.next_key_seed(KeySeed(seed, true));
         if result.is_err() {
             // Keeps the key just read in the pointer of a refused key.
             end_value(path_len(), &result);
@@ -371,7 +411,10 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Map<A> {
     }
 
     fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, A::Error> {
-        let result = self.inner.next_value_seed(TrackedSeed(seed));
+        if !self.on {
+            return self.inner.next_value_seed(TrackedSeed(seed, false));
+        }
+        let result = self.inner.next_value_seed(TrackedSeed(seed, true));
         end_value(self.base, &result);
         result
     }
@@ -382,28 +425,28 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Map<A> {
 }
 
 /// A seed whose value is tracked.
-struct TrackedSeed<S>(S);
+struct TrackedSeed<S>(S, bool);
 
 impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for TrackedSeed<S> {
     type Value = S::Value;
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<S::Value, D::Error> {
-        self.0.deserialize(Tracked(d))
+        self.0.deserialize(Tracked(d, self.1))
     }
 }
 
 /// A map key's seed: the key, as read, becomes the path's last segment.
-struct KeySeed<S>(S);
+struct KeySeed<S>(S, bool);
 
 impl<'de, S: DeserializeSeed<'de>> DeserializeSeed<'de> for KeySeed<S> {
     type Value = S::Value;
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<S::Value, D::Error> {
-        self.0.deserialize(KeyDeserializer(d))
+        self.0.deserialize(KeyDeserializer(d, self.1))
     }
 }
 
-struct KeyDeserializer<D>(D);
+struct KeyDeserializer<D>(D, bool);
 
 impl<'de, D: Deserializer<'de>> Deserializer<'de> for KeyDeserializer<D> {
     type Error = D::Error;
@@ -411,7 +454,7 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for KeyDeserializer<D> {
     forward_all_but_ignored!(KeyVisitor);
 
     fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
-        self.0.deserialize_ignored_any(KeyVisitor(visitor))
+        self.0.deserialize_ignored_any(KeyVisitor(visitor, self.1))
     }
 
     fn is_human_readable(&self) -> bool {
@@ -420,7 +463,7 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for KeyDeserializer<D> {
 }
 
 /// Appends the key it sees to the path, then hands it on.
-struct KeyVisitor<V>(V);
+struct KeyVisitor<V>(V, bool);
 
 impl<'de, V: Visitor<'de>> Visitor<'de> for KeyVisitor<V> {
     type Value = V::Value;

@@ -62,7 +62,7 @@ impl AddCredits {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<AccountAddCreditsResponse, crate::Error> {
-        self.client.execute(self.request()?).await
+        self.client.execute_body(self.request()?).await
     }
 }
 ///What the spec says about `account_add_credits` (see [`crate::request::Operation`]).
@@ -88,7 +88,7 @@ impl GetBalance {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<AccountGetBalanceResponse, crate::Error> {
-        self.client.execute(self.request()).await
+        self.client.execute_body(self.request()).await
     }
 }
 ///What the spec says about `account_get_balance` (see [`crate::request::Operation`]).

@@ -206,3 +206,17 @@ impl AccountGetBalanceResponse {
         self
     }
 }
+impl qikberry_runtime::client::ResponseBody for AccountAddCreditsResponse {
+    fn decode(
+        exchange: qikberry_runtime::client::Exchange,
+    ) -> Result<Self, crate::Error> {
+        exchange.json()
+    }
+}
+impl qikberry_runtime::client::ResponseBody for AccountGetBalanceResponse {
+    fn decode(
+        exchange: qikberry_runtime::client::Exchange,
+    ) -> Result<Self, crate::Error> {
+        exchange.json()
+    }
+}

@@ -64,7 +64,7 @@ impl GenerateToken {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<AuthGenerateTokenResponse, crate::Error> {
-        self.client.execute(self.request()).await
+        self.client.execute_body(self.request()).await
     }
 }
 ///What the spec says about `auth_generate_token` (see [`crate::request::Operation`]).
@@ -93,7 +93,7 @@ impl GetMe {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<AuthGetMeResponse, crate::Error> {
-        self.client.execute(self.request()).await
+        self.client.execute_body(self.request()).await
     }
 }
 ///What the spec says about `auth_get_me` (see [`crate::request::Operation`]).
@@ -124,7 +124,7 @@ impl RefreshToken {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<AuthRefreshTokenResponse, crate::Error> {
-        self.client.execute(self.request()).await
+        self.client.execute_body(self.request()).await
     }
 }
 ///What the spec says about `auth_refresh_token` (see [`crate::request::Operation`]).

@@ -498,7 +498,7 @@ impl AddContactIdentifier {
     pub async fn send(
         self,
     ) -> Result<ContactsAddContactIdentifierResponse, crate::Error> {
-        self.client.execute(self.request()?).await
+        self.client.execute_body(self.request()?).await
     }
 }
 ///What the spec says about `contacts_add_contact_identifier` (see [`crate::request::Operation`]).
@@ -528,7 +528,7 @@ impl CreateContact {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<ContactsCreateContactResponse, crate::Error> {
-        self.client.execute(self.request()?).await
+        self.client.execute_body(self.request()?).await
     }
 }
 ///What the spec says about `contacts_create_contact` (see [`crate::request::Operation`]).
@@ -558,7 +558,7 @@ impl CreateSegment {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<ContactsCreateSegmentResponse, crate::Error> {
-        self.client.execute(self.request()?).await
+        self.client.execute_body(self.request()?).await
     }
 }
 ///What the spec says about `contacts_create_segment` (see [`crate::request::Operation`]).
@@ -588,7 +588,7 @@ impl CreateTag {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<ContactsCreateTagResponse, crate::Error> {
-        self.client.execute(self.request()?).await
+        self.client.execute_body(self.request()?).await
     }
 }
 ///What the spec says about `contacts_create_tag` (see [`crate::request::Operation`]).
@@ -616,7 +616,7 @@ impl DeleteContact {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<ContactsDeleteContactResponse, crate::Error> {
-        self.client.execute(self.request()).await
+        self.client.execute_body(self.request()).await
     }
 }
 ///What the spec says about `contacts_delete_contact` (see [`crate::request::Operation`]).
@@ -648,7 +648,7 @@ impl DeleteContactIdentifier {
     pub async fn send(
         self,
     ) -> Result<ContactsDeleteContactIdentifierResponse, crate::Error> {
-        self.client.execute(self.request()).await
+        self.client.execute_body(self.request()).await
     }
 }
 ///What the spec says about `contacts_delete_contact_identifier` (see [`crate::request::Operation`]).
@@ -676,7 +676,7 @@ impl DeleteImport {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<ContactsDeleteImportResponse, crate::Error> {
-        self.client.execute(self.request()).await
+        self.client.execute_body(self.request()).await
     }
 }
 ///What the spec says about `contacts_delete_import` (see [`crate::request::Operation`]).
@@ -704,7 +704,7 @@ impl DeleteSegment {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<ContactsDeleteSegmentResponse, crate::Error> {
-        self.client.execute(self.request()).await
+        self.client.execute_body(self.request()).await
     }
 }
 ///What the spec says about `contacts_delete_segment` (see [`crate::request::Operation`]).
@@ -732,7 +732,7 @@ impl DeleteTag {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<ContactsDeleteTagResponse, crate::Error> {
-        self.client.execute(self.request()).await
+        self.client.execute_body(self.request()).await
     }
 }
 ///What the spec says about `contacts_delete_tag` (see [`crate::request::Operation`]).
@@ -760,7 +760,7 @@ impl GetContact {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<ContactsGetContactResponse, crate::Error> {
-        self.client.execute(self.request()).await
+        self.client.execute_body(self.request()).await
     }
 }
 ///What the spec says about `contacts_get_contact` (see [`crate::request::Operation`]).
@@ -797,7 +797,7 @@ impl GetContactIdentifier {
     pub async fn send(
         self,
     ) -> Result<ContactsGetContactIdentifierResponse, crate::Error> {
-        self.client.execute(self.request()).await
+        self.client.execute_body(self.request()).await
     }
 }
 ///What the spec says about `contacts_get_contact_identifier` (see [`crate::request::Operation`]).
@@ -830,7 +830,7 @@ impl GetImport {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<ContactsGetImportResponse, crate::Error> {
-        self.client.execute(self.request()).await
+        self.client.execute_body(self.request()).await
     }
 }
 ///What the spec says about `contacts_get_import` (see [`crate::request::Operation`]).
@@ -863,7 +863,7 @@ impl GetSegment {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<ContactsGetSegmentResponse, crate::Error> {
-        self.client.execute(self.request()).await
+        self.client.execute_body(self.request()).await
     }
 }
 ///What the spec says about `contacts_get_segment` (see [`crate::request::Operation`]).
@@ -896,7 +896,7 @@ impl GetTag {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<ContactsGetTagResponse, crate::Error> {
-        self.client.execute(self.request()).await
+        self.client.execute_body(self.request()).await
     }
 }
 ///What the spec says about `contacts_get_tag` (see [`crate::request::Operation`]).
@@ -942,7 +942,7 @@ impl ImportSubscribers {
             self.replace_tags.as_ref(),
         );
         let req = req.body(crate::request::Body::Multipart(parts));
-        self.client.execute(req).await
+        self.client.execute_body(req).await
     }
 }
 ///What the spec says about `contacts_import_subscribers` (see [`crate::request::Operation`]).
@@ -979,7 +979,7 @@ impl ListContactIdentifiers {
     pub async fn send(
         self,
     ) -> Result<ContactsListContactIdentifiersResponse, crate::Error> {
-        self.client.execute(self.request(self.page)).await
+        self.client.execute_body(self.request(self.page)).await
     }
     /// Streams every item of every page, fetching the next page lazily (starting at
     /// the page set with `page`, else 1).
@@ -1042,7 +1042,7 @@ impl ListContacts {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<ContactsListContactsResponse, crate::Error> {
-        self.client.execute(self.request(self.page)).await
+        self.client.execute_body(self.request(self.page)).await
     }
     /// Streams every item of every page, fetching the next page lazily (starting at
     /// the page set with `page`, else 1).
@@ -1103,7 +1103,7 @@ impl ListIdentifiers {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<ContactsListIdentifiersResponse, crate::Error> {
-        self.client.execute(self.request(self.page)).await
+        self.client.execute_body(self.request(self.page)).await
     }
     /// Streams every item of every page, fetching the next page lazily (starting at
     /// the page set with `page`, else 1).
@@ -1166,7 +1166,7 @@ impl ListImports {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<ContactsListImportsResponse, crate::Error> {
-        self.client.execute(self.request(self.page)).await
+        self.client.execute_body(self.request(self.page)).await
     }
     /// Streams every item of every page, fetching the next page lazily (starting at
     /// the page set with `page`, else 1).
@@ -1231,7 +1231,7 @@ impl ListSegmentSubscribers {
     pub async fn send(
         self,
     ) -> Result<ContactsListSegmentSubscribersResponse, crate::Error> {
-        self.client.execute(self.request(self.page)).await
+        self.client.execute_body(self.request(self.page)).await
     }
     /// Streams every item of every page, fetching the next page lazily (starting at
     /// the page set with `page`, else 1).
@@ -1292,7 +1292,7 @@ impl ListSegments {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<ContactsListSegmentsResponse, crate::Error> {
-        self.client.execute(self.request()).await
+        self.client.execute_body(self.request()).await
     }
 }
 ///What the spec says about `contacts_list_segments` (see [`crate::request::Operation`]).
@@ -1330,7 +1330,7 @@ impl ListTags {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<ContactsListTagsResponse, crate::Error> {
-        self.client.execute(self.request(self.page)).await
+        self.client.execute_body(self.request(self.page)).await
     }
     /// Streams every item of every page, fetching the next page lazily (starting at
     /// the page set with `page`, else 1).
@@ -1390,7 +1390,7 @@ impl UpdateContact {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<ContactsUpdateContactResponse, crate::Error> {
-        self.client.execute(self.request()?).await
+        self.client.execute_body(self.request()?).await
     }
 }
 ///What the spec says about `contacts_update_contact` (see [`crate::request::Operation`]).
@@ -1426,7 +1426,7 @@ impl UpdateContactIdentifier {
     pub async fn send(
         self,
     ) -> Result<ContactsUpdateContactIdentifierResponse, crate::Error> {
-        self.client.execute(self.request()?).await
+        self.client.execute_body(self.request()?).await
     }
 }
 ///What the spec says about `contacts_update_contact_identifier` (see [`crate::request::Operation`]).
@@ -1458,7 +1458,7 @@ impl UpdateSegment {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<ContactsUpdateSegmentResponse, crate::Error> {
-        self.client.execute(self.request()?).await
+        self.client.execute_body(self.request()?).await
     }
 }
 ///What the spec says about `contacts_update_segment` (see [`crate::request::Operation`]).
@@ -1490,7 +1490,7 @@ impl UpdateTag {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<ContactsUpdateTagResponse, crate::Error> {
-        self.client.execute(self.request()?).await
+        self.client.execute_body(self.request()?).await
     }
 }
 ///What the spec says about `contacts_update_tag` (see [`crate::request::Operation`]).

@@ -2260,3 +2260,185 @@ impl crate::pagination::Paginated for ContactsListTagsResponse {
         self.links.as_ref().and_then(|l| l.next.as_deref())
     }
 }
+impl qikberry_runtime::client::ResponseBody for ContactsAddContactIdentifierResponse {
+    fn decode(
+        exchange: qikberry_runtime::client::Exchange,
+    ) -> Result<Self, crate::Error> {
+        exchange.json()
+    }
+}
+impl qikberry_runtime::client::ResponseBody for ContactsCreateContactResponse {
+    fn decode(
+        exchange: qikberry_runtime::client::Exchange,
+    ) -> Result<Self, crate::Error> {
+        exchange.json()
+    }
+}
+impl qikberry_runtime::client::ResponseBody for ContactsCreateSegmentResponse {
+    fn decode(
+        exchange: qikberry_runtime::client::Exchange,
+    ) -> Result<Self, crate::Error> {
+        exchange.json()
+    }
+}
+impl qikberry_runtime::client::ResponseBody for ContactsCreateTagResponse {
+    fn decode(
+        exchange: qikberry_runtime::client::Exchange,
+    ) -> Result<Self, crate::Error> {
+        exchange.json()
+    }
+}
+impl qikberry_runtime::client::ResponseBody for ContactsDeleteContactResponse {
+    fn decode(
+        exchange: qikberry_runtime::client::Exchange,
+    ) -> Result<Self, crate::Error> {
+        exchange.json()
+    }
+}
+impl qikberry_runtime::client::ResponseBody for ContactsDeleteContactIdentifierResponse {
+    fn decode(
+        exchange: qikberry_runtime::client::Exchange,
+    ) -> Result<Self, crate::Error> {
+        exchange.json()
+    }
+}
+impl qikberry_runtime::client::ResponseBody for ContactsDeleteImportResponse {
+    fn decode(
+        exchange: qikberry_runtime::client::Exchange,
+    ) -> Result<Self, crate::Error> {
+        exchange.json()
+    }
+}
+impl qikberry_runtime::client::ResponseBody for ContactsDeleteSegmentResponse {
+    fn decode(
+        exchange: qikberry_runtime::client::Exchange,
+    ) -> Result<Self, crate::Error> {
+        exchange.json()
+    }
+}
+impl qikberry_runtime::client::ResponseBody for ContactsDeleteTagResponse {
+    fn decode(
+        exchange: qikberry_runtime::client::Exchange,
+    ) -> Result<Self, crate::Error> {
+        exchange.json()
+    }
+}
+impl qikberry_runtime::client::ResponseBody for ContactsGetContactResponse {
+    fn decode(
+        exchange: qikberry_runtime::client::Exchange,
+    ) -> Result<Self, crate::Error> {
+        exchange.json()
+    }
+}
+impl qikberry_runtime::client::ResponseBody for ContactsGetContactIdentifierResponse {
+    fn decode(
+        exchange: qikberry_runtime::client::Exchange,
+    ) -> Result<Self, crate::Error> {
+        exchange.json()
+    }
+}
+impl qikberry_runtime::client::ResponseBody for ContactsGetImportResponse {
+    fn decode(
+        exchange: qikberry_runtime::client::Exchange,
+    ) -> Result<Self, crate::Error> {
+        exchange.json()
+    }
+}
+impl qikberry_runtime::client::ResponseBody for ContactsGetSegmentResponse {
+    fn decode(
+        exchange: qikberry_runtime::client::Exchange,
+    ) -> Result<Self, crate::Error> {
+        exchange.json()
+    }
+}
+impl qikberry_runtime::client::ResponseBody for ContactsGetTagResponse {
+    fn decode(
+        exchange: qikberry_runtime::client::Exchange,
+    ) -> Result<Self, crate::Error> {
+        exchange.json()
+    }
+}
+impl qikberry_runtime::client::ResponseBody for ContactsImportSubscribersResponse {
+    fn decode(
+        exchange: qikberry_runtime::client::Exchange,
+    ) -> Result<Self, crate::Error> {
+        exchange.json()
+    }
+}
+impl qikberry_runtime::client::ResponseBody for ContactsListContactIdentifiersResponse {
+    fn decode(
+        exchange: qikberry_runtime::client::Exchange,
+    ) -> Result<Self, crate::Error> {
+        exchange.json()
+    }
+}
+impl qikberry_runtime::client::ResponseBody for ContactsListContactsResponse {
+    fn decode(
+        exchange: qikberry_runtime::client::Exchange,
+    ) -> Result<Self, crate::Error> {
+        exchange.json()
+    }
+}
+impl qikberry_runtime::client::ResponseBody for ContactsListIdentifiersResponse {
+    fn decode(
+        exchange: qikberry_runtime::client::Exchange,
+    ) -> Result<Self, crate::Error> {
+        exchange.json()
+    }
+}
+impl qikberry_runtime::client::ResponseBody for ContactsListImportsResponse {
+    fn decode(
+        exchange: qikberry_runtime::client::Exchange,
+    ) -> Result<Self, crate::Error> {
+        exchange.json()
+    }
+}
+impl qikberry_runtime::client::ResponseBody for ContactsListSegmentSubscribersResponse {
+    fn decode(
+        exchange: qikberry_runtime::client::Exchange,
+    ) -> Result<Self, crate::Error> {
+        exchange.json()
+    }
+}
+impl qikberry_runtime::client::ResponseBody for ContactsListSegmentsResponse {
+    fn decode(
+        exchange: qikberry_runtime::client::Exchange,
+    ) -> Result<Self, crate::Error> {
+        exchange.json()
+    }
+}
+impl qikberry_runtime::client::ResponseBody for ContactsListTagsResponse {
+    fn decode(
+        exchange: qikberry_runtime::client::Exchange,
+    ) -> Result<Self, crate::Error> {
+        exchange.json()
+    }
+}
+impl qikberry_runtime::client::ResponseBody for ContactsUpdateContactResponse {
+    fn decode(
+        exchange: qikberry_runtime::client::Exchange,
+    ) -> Result<Self, crate::Error> {
+        exchange.json()
+    }
+}
+impl qikberry_runtime::client::ResponseBody for ContactsUpdateContactIdentifierResponse {
+    fn decode(
+        exchange: qikberry_runtime::client::Exchange,
+    ) -> Result<Self, crate::Error> {
+        exchange.json()
+    }
+}
+impl qikberry_runtime::client::ResponseBody for ContactsUpdateSegmentResponse {
+    fn decode(
+        exchange: qikberry_runtime::client::Exchange,
+    ) -> Result<Self, crate::Error> {
+        exchange.json()
+    }
+}
+impl qikberry_runtime::client::ResponseBody for ContactsUpdateTagResponse {
+    fn decode(
+        exchange: qikberry_runtime::client::Exchange,
+    ) -> Result<Self, crate::Error> {
+        exchange.json()
+    }
+}

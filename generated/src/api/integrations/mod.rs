@@ -94,7 +94,7 @@ impl SendClevertapJson {
     pub async fn send(
         self,
     ) -> Result<IntegrationsSendClevertapJsonResponse, crate::Error> {
-        self.client.execute(self.request()?).await
+        self.client.execute_body(self.request()?).await
     }
 }
 ///What the spec says about `integrations_send_clevertap_json` (see [`crate::request::Operation`]).
@@ -132,7 +132,7 @@ impl SendClevertapSms {
     pub async fn send(
         self,
     ) -> Result<IntegrationsSendClevertapSmsResponse, crate::Error> {
-        self.client.execute(self.request()?).await
+        self.client.execute_body(self.request()?).await
     }
 }
 ///What the spec says about `integrations_send_clevertap_sms` (see [`crate::request::Operation`]).
@@ -170,7 +170,7 @@ impl SendMoengageSms {
     pub async fn send(
         self,
     ) -> Result<IntegrationsSendMoengageSmsResponse, crate::Error> {
-        self.client.execute(self.request()?).await
+        self.client.execute_body(self.request()?).await
     }
 }
 ///What the spec says about `integrations_send_moengage_sms` (see [`crate::request::Operation`]).

@@ -572,3 +572,24 @@ impl IntegrationsSendMoengageSmsResponse {
         self
     }
 }
+impl qikberry_runtime::client::ResponseBody for IntegrationsSendClevertapJsonResponse {
+    fn decode(
+        exchange: qikberry_runtime::client::Exchange,
+    ) -> Result<Self, crate::Error> {
+        exchange.json()
+    }
+}
+impl qikberry_runtime::client::ResponseBody for IntegrationsSendClevertapSmsResponse {
+    fn decode(
+        exchange: qikberry_runtime::client::Exchange,
+    ) -> Result<Self, crate::Error> {
+        exchange.json()
+    }
+}
+impl qikberry_runtime::client::ResponseBody for IntegrationsSendMoengageSmsResponse {
+    fn decode(
+        exchange: qikberry_runtime::client::Exchange,
+    ) -> Result<Self, crate::Error> {
+        exchange.json()
+    }
+}

@@ -298,7 +298,7 @@ impl CleanUnsubscribers {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<RcsCleanUnsubscribersResponse, crate::Error> {
-        self.client.execute(self.request()).await
+        self.client.execute_body(self.request()).await
     }
 }
 ///What the spec says about `rcs_clean_unsubscribers` (see [`crate::request::Operation`]).
@@ -328,7 +328,7 @@ impl CreateTemplate {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<RcsCreateTemplateResponse, crate::Error> {
-        self.client.execute(self.request()?).await
+        self.client.execute_body(self.request()?).await
     }
 }
 ///What the spec says about `rcs_create_template` (see [`crate::request::Operation`]).
@@ -358,7 +358,7 @@ impl CreateUnsubscriber {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<RcsCreateUnsubscriberResponse, crate::Error> {
-        self.client.execute(self.request()?).await
+        self.client.execute_body(self.request()?).await
     }
 }
 ///What the spec says about `rcs_create_unsubscriber` (see [`crate::request::Operation`]).
@@ -386,7 +386,7 @@ impl DeleteTemplate {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<RcsDeleteTemplateResponse, crate::Error> {
-        self.client.execute(self.request()).await
+        self.client.execute_body(self.request()).await
     }
 }
 ///What the spec says about `rcs_delete_template` (see [`crate::request::Operation`]).
@@ -414,7 +414,7 @@ impl DeleteUnsubscriber {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<RcsDeleteUnsubscriberResponse, crate::Error> {
-        self.client.execute(self.request()).await
+        self.client.execute_body(self.request()).await
     }
 }
 ///What the spec says about `rcs_delete_unsubscriber` (see [`crate::request::Operation`]).
@@ -451,7 +451,7 @@ impl GetMessageStatus {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<RcsGetMessageStatusResponse, crate::Error> {
-        self.client.execute(self.request()).await
+        self.client.execute_body(self.request()).await
     }
 }
 ///What the spec says about `rcs_get_message_status` (see [`crate::request::Operation`]).
@@ -484,7 +484,7 @@ impl GetTemplate {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<RcsGetTemplateResponse, crate::Error> {
-        self.client.execute(self.request()).await
+        self.client.execute_body(self.request()).await
     }
 }
 ///What the spec says about `rcs_get_template` (see [`crate::request::Operation`]).
@@ -517,7 +517,7 @@ impl GetUnsubscriber {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<RcsGetUnsubscriberResponse, crate::Error> {
-        self.client.execute(self.request()).await
+        self.client.execute_body(self.request()).await
     }
 }
 ///What the spec says about `rcs_get_unsubscriber` (see [`crate::request::Operation`]).
@@ -552,7 +552,7 @@ impl ImportUnsubscribers {
         let mut parts = Vec::new();
         crate::api::support::file_part(&mut parts, "file", Some(self.file));
         let req = req.body(crate::request::Body::Multipart(parts));
-        self.client.execute(req).await
+        self.client.execute_body(req).await
     }
 }
 ///What the spec says about `rcs_import_unsubscribers` (see [`crate::request::Operation`]).
@@ -595,7 +595,7 @@ impl ListPricing {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<RcsListPricingResponse, crate::Error> {
-        self.client.execute(self.request(self.page)).await
+        self.client.execute_body(self.request(self.page)).await
     }
     /// Streams every item of every page, fetching the next page lazily (starting at
     /// the page set with `page`, else 1).
@@ -666,7 +666,7 @@ impl ListTemplates {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<RcsListTemplatesResponse, crate::Error> {
-        self.client.execute(self.request(self.page)).await
+        self.client.execute_body(self.request(self.page)).await
     }
     /// Streams every item of every page, fetching the next page lazily (starting at
     /// the page set with `page`, else 1).
@@ -727,7 +727,7 @@ impl ListUnsubscribers {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<RcsListUnsubscribersResponse, crate::Error> {
-        self.client.execute(self.request(self.page)).await
+        self.client.execute_body(self.request(self.page)).await
     }
     /// Streams every item of every page, fetching the next page lazily (starting at
     /// the page set with `page`, else 1).
@@ -785,7 +785,7 @@ impl SendMessage {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<RcsSendMessageResponse, crate::Error> {
-        self.client.execute(self.request()?).await
+        self.client.execute_body(self.request()?).await
     }
 }
 ///What the spec says about `rcs_send_message` (see [`crate::request::Operation`]).
@@ -815,7 +815,7 @@ impl SendTemplate {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<RcsSendTemplateResponse, crate::Error> {
-        self.client.execute(self.request()?).await
+        self.client.execute_body(self.request()?).await
     }
 }
 ///What the spec says about `rcs_send_template` (see [`crate::request::Operation`]).
@@ -847,7 +847,7 @@ impl UpdateTemplate {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<RcsUpdateTemplateResponse, crate::Error> {
-        self.client.execute(self.request()?).await
+        self.client.execute_body(self.request()?).await
     }
 }
 ///What the spec says about `rcs_update_template` (see [`crate::request::Operation`]).
@@ -879,7 +879,7 @@ impl UpdateUnsubscriber {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<RcsUpdateUnsubscriberResponse, crate::Error> {
-        self.client.execute(self.request()?).await
+        self.client.execute_body(self.request()?).await
     }
 }
 ///What the spec says about `rcs_update_unsubscriber` (see [`crate::request::Operation`]).

@@ -4228,3 +4228,115 @@ impl crate::pagination::Paginated for RcsListUnsubscribersResponse {
         self.links.as_ref().and_then(|l| l.next.as_deref())
     }
 }
+impl qikberry_runtime::client::ResponseBody for RcsCleanUnsubscribersResponse {
+    fn decode(
+        exchange: qikberry_runtime::client::Exchange,
+    ) -> Result<Self, crate::Error> {
+        exchange.json()
+    }
+}
+impl qikberry_runtime::client::ResponseBody for RcsCreateTemplateResponse {
+    fn decode(
+        exchange: qikberry_runtime::client::Exchange,
+    ) -> Result<Self, crate::Error> {
+        exchange.json()
+    }
+}
+impl qikberry_runtime::client::ResponseBody for RcsCreateUnsubscriberResponse {
+    fn decode(
+        exchange: qikberry_runtime::client::Exchange,
+    ) -> Result<Self, crate::Error> {
+        exchange.json()
+    }
+}
+impl qikberry_runtime::client::ResponseBody for RcsDeleteTemplateResponse {
+    fn decode(
+        exchange: qikberry_runtime::client::Exchange,
+    ) -> Result<Self, crate::Error> {
+        exchange.json()
+    }
+}
+impl qikberry_runtime::client::ResponseBody for RcsDeleteUnsubscriberResponse {
+    fn decode(
+        exchange: qikberry_runtime::client::Exchange,
+    ) -> Result<Self, crate::Error> {
+        exchange.json()
+    }
+}
+impl qikberry_runtime::client::ResponseBody for RcsGetMessageStatusResponse {
+    fn decode(
+        exchange: qikberry_runtime::client::Exchange,
+    ) -> Result<Self, crate::Error> {
+        exchange.json()
+    }
+}
+impl qikberry_runtime::client::ResponseBody for RcsGetTemplateResponse {
+    fn decode(
+        exchange: qikberry_runtime::client::Exchange,
+    ) -> Result<Self, crate::Error> {
+        exchange.json()
+    }
+}
+impl qikberry_runtime::client::ResponseBody for RcsGetUnsubscriberResponse {
+    fn decode(
+        exchange: qikberry_runtime::client::Exchange,
+    ) -> Result<Self, crate::Error> {
+        exchange.json()
+    }
+}
+impl qikberry_runtime::client::ResponseBody for RcsImportUnsubscribersResponse {
+    fn decode(
+        exchange: qikberry_runtime::client::Exchange,
+    ) -> Result<Self, crate::Error> {
+        exchange.json()
+    }
+}
+impl qikberry_runtime::client::ResponseBody for RcsListPricingResponse {
+    fn decode(
+        exchange: qikberry_runtime::client::Exchange,
+    ) -> Result<Self, crate::Error> {
+        exchange.json()
+    }
+}
+impl qikberry_runtime::client::ResponseBody for RcsListTemplatesResponse {
+    fn decode(
+        exchange: qikberry_runtime::client::Exchange,
+    ) -> Result<Self, crate::Error> {
+        exchange.json()
+    }
+}
+impl qikberry_runtime::client::ResponseBody for RcsListUnsubscribersResponse {
+    fn decode(
+        exchange: qikberry_runtime::client::Exchange,
+    ) -> Result<Self, crate::Error> {
+        exchange.json()
+    }
+}
+impl qikberry_runtime::client::ResponseBody for RcsSendMessageResponse {
+    fn decode(
+        exchange: qikberry_runtime::client::Exchange,
+    ) -> Result<Self, crate::Error> {
+        exchange.json()
+    }
+}
+impl qikberry_runtime::client::ResponseBody for RcsSendTemplateResponse {
+    fn decode(
+        exchange: qikberry_runtime::client::Exchange,
+    ) -> Result<Self, crate::Error> {
+        exchange.json()
+    }
+}
+impl qikberry_runtime::client::ResponseBody for RcsUpdateTemplateResponse {
+    fn decode(
+        exchange: qikberry_runtime::client::Exchange,
+    ) -> Result<Self, crate::Error> {
+        exchange.json()
+    }
+}
+impl qikberry_runtime::client::ResponseBody for RcsUpdateUnsubscriberResponse {
+    fn decode(
+        exchange: qikberry_runtime::client::Exchange,
+    ) -> Result<Self, crate::Error> {
+        exchange.json()
+    }
+}

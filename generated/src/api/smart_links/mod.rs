@@ -55,7 +55,7 @@ impl ListVisits {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<SmartLinksListVisitsResponse, crate::Error> {
-        self.client.execute(self.request(self.page)).await
+        self.client.execute_body(self.request(self.page)).await
     }
     /// Streams every item of every page, fetching the next page lazily (starting at
     /// the page set with `page`, else 1).

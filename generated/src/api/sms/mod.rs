@@ -529,7 +529,7 @@ impl CleanBlockedTemplates {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<SmsCleanBlockedTemplatesResponse, crate::Error> {
-        self.client.execute(self.request()).await
+        self.client.execute_body(self.request()).await
     }
 }
 ///What the spec says about `sms_clean_blocked_templates` (see [`crate::request::Operation`]).
@@ -555,7 +555,7 @@ impl CleanUnsubscribers {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<SmsCleanUnsubscribersResponse, crate::Error> {
-        self.client.execute(self.request()).await
+        self.client.execute_body(self.request()).await
     }
 }
 ///What the spec says about `sms_clean_unsubscribers` (see [`crate::request::Operation`]).
@@ -585,7 +585,7 @@ impl CreateBlockedTemplate {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<SmsCreateBlockedTemplateResponse, crate::Error> {
-        self.client.execute(self.request()?).await
+        self.client.execute_body(self.request()?).await
     }
 }
 ///What the spec says about `sms_create_blocked_template` (see [`crate::request::Operation`]).
@@ -615,7 +615,7 @@ impl CreateSender {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<SmsCreateSenderResponse, crate::Error> {
-        self.client.execute(self.request()?).await
+        self.client.execute_body(self.request()?).await
     }
 }
 ///What the spec says about `sms_create_sender` (see [`crate::request::Operation`]).
@@ -645,7 +645,7 @@ impl CreateTemplate {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<SmsCreateTemplateResponse, crate::Error> {
-        self.client.execute(self.request()?).await
+        self.client.execute_body(self.request()?).await
     }
 }
 ///What the spec says about `sms_create_template` (see [`crate::request::Operation`]).
@@ -675,7 +675,7 @@ impl CreateUnsubscriber {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<SmsCreateUnsubscriberResponse, crate::Error> {
-        self.client.execute(self.request()?).await
+        self.client.execute_body(self.request()?).await
     }
 }
 ///What the spec says about `sms_create_unsubscriber` (see [`crate::request::Operation`]).
@@ -703,7 +703,7 @@ impl DeleteBlockedTemplate {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<SmsDeleteBlockedTemplateResponse, crate::Error> {
-        self.client.execute(self.request()).await
+        self.client.execute_body(self.request()).await
     }
 }
 ///What the spec says about `sms_delete_blocked_template` (see [`crate::request::Operation`]).
@@ -731,7 +731,7 @@ impl DeleteSender {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<SmsDeleteSenderResponse, crate::Error> {
-        self.client.execute(self.request()).await
+        self.client.execute_body(self.request()).await
     }
 }
 ///What the spec says about `sms_delete_sender` (see [`crate::request::Operation`]).
@@ -759,7 +759,7 @@ impl DeleteTemplate {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<SmsDeleteTemplateResponse, crate::Error> {
-        self.client.execute(self.request()).await
+        self.client.execute_body(self.request()).await
     }
 }
 ///What the spec says about `sms_delete_template` (see [`crate::request::Operation`]).
@@ -787,7 +787,7 @@ impl DeleteUnsubscriber {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<SmsDeleteUnsubscriberResponse, crate::Error> {
-        self.client.execute(self.request()).await
+        self.client.execute_body(self.request()).await
     }
 }
 ///What the spec says about `sms_delete_unsubscriber` (see [`crate::request::Operation`]).
@@ -815,7 +815,7 @@ impl GetBlockedTemplate {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<SmsGetBlockedTemplateResponse, crate::Error> {
-        self.client.execute(self.request()).await
+        self.client.execute_body(self.request()).await
     }
 }
 ///What the spec says about `sms_get_blocked_template` (see [`crate::request::Operation`]).
@@ -867,7 +867,7 @@ impl GetDeliveryStatus {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<SmsGetDeliveryStatusResponse, crate::Error> {
-        self.client.execute(self.request(self.page)).await
+        self.client.execute_body(self.request(self.page)).await
     }
     /// Streams every item of every page, fetching the next page lazily (starting at
     /// the page set with `page`, else 1).
@@ -925,7 +925,7 @@ impl GetSender {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<SmsGetSenderResponse, crate::Error> {
-        self.client.execute(self.request()).await
+        self.client.execute_body(self.request()).await
     }
 }
 ///What the spec says about `sms_get_sender` (see [`crate::request::Operation`]).
@@ -958,7 +958,7 @@ impl GetTemplate {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<SmsGetTemplateResponse, crate::Error> {
-        self.client.execute(self.request()).await
+        self.client.execute_body(self.request()).await
     }
 }
 ///What the spec says about `sms_get_template` (see [`crate::request::Operation`]).
@@ -991,7 +991,7 @@ impl GetUnsubscriber {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<SmsGetUnsubscriberResponse, crate::Error> {
-        self.client.execute(self.request()).await
+        self.client.execute_body(self.request()).await
     }
 }
 ///What the spec says about `sms_get_unsubscriber` (see [`crate::request::Operation`]).
@@ -1040,7 +1040,7 @@ impl ImportBlockedTemplates {
         crate::api::support::text_part(&mut parts, "caption", self.caption.as_ref());
         crate::api::support::text_part(&mut parts, "filename", self.filename.as_ref());
         let req = req.body(crate::request::Body::Multipart(parts));
-        self.client.execute(req).await
+        self.client.execute_body(req).await
     }
 }
 ///What the spec says about `sms_import_blocked_templates` (see [`crate::request::Operation`]).
@@ -1070,7 +1070,7 @@ impl ImportUnsubscribers {
         let mut parts = Vec::new();
         crate::api::support::file_part(&mut parts, "file", Some(self.file));
         let req = req.body(crate::request::Body::Multipart(parts));
-        self.client.execute(req).await
+        self.client.execute_body(req).await
     }
 }
 ///What the spec says about `sms_import_unsubscribers` (see [`crate::request::Operation`]).
@@ -1112,7 +1112,7 @@ impl ListBlockedTemplates {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<SmsListBlockedTemplatesResponse, crate::Error> {
-        self.client.execute(self.request(self.page)).await
+        self.client.execute_body(self.request(self.page)).await
     }
     /// Streams every item of every page, fetching the next page lazily (starting at
     /// the page set with `page`, else 1).
@@ -1184,7 +1184,7 @@ impl ListPricing {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<SmsListPricingResponse, crate::Error> {
-        self.client.execute(self.request(self.page)).await
+        self.client.execute_body(self.request(self.page)).await
     }
     /// Streams every item of every page, fetching the next page lazily (starting at
     /// the page set with `page`, else 1).
@@ -1252,7 +1252,7 @@ impl ListSenders {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<SmsListSendersResponse, crate::Error> {
-        self.client.execute(self.request(self.page)).await
+        self.client.execute_body(self.request(self.page)).await
     }
     /// Streams every item of every page, fetching the next page lazily (starting at
     /// the page set with `page`, else 1).
@@ -1320,7 +1320,7 @@ impl ListTemplates {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<SmsListTemplatesResponse, crate::Error> {
-        self.client.execute(self.request(self.page)).await
+        self.client.execute_body(self.request(self.page)).await
     }
     /// Streams every item of every page, fetching the next page lazily (starting at
     /// the page set with `page`, else 1).
@@ -1395,7 +1395,7 @@ impl ListUnsubscribers {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<SmsListUnsubscribersResponse, crate::Error> {
-        self.client.execute(self.request(self.page)).await
+        self.client.execute_body(self.request(self.page)).await
     }
     /// Streams every item of every page, fetching the next page lazily (starting at
     /// the page set with `page`, else 1).
@@ -1453,7 +1453,7 @@ impl SendMessage {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<SmsSendMessageResponse, crate::Error> {
-        self.client.execute(self.request()?).await
+        self.client.execute_body(self.request()?).await
     }
 }
 ///What the spec says about `sms_send_message` (see [`crate::request::Operation`]).
@@ -1483,7 +1483,7 @@ impl SendTemplateMessage {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<SmsSendTemplateMessageResponse, crate::Error> {
-        self.client.execute(self.request()?).await
+        self.client.execute_body(self.request()?).await
     }
 }
 ///What the spec says about `sms_send_template_message` (see [`crate::request::Operation`]).
@@ -1513,7 +1513,7 @@ impl SendTextMessage {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<SmsSendTextMessageResponse, crate::Error> {
-        self.client.execute(self.request()?).await
+        self.client.execute_body(self.request()?).await
     }
 }
 ///What the spec says about `sms_send_text_message` (see [`crate::request::Operation`]).
@@ -1545,7 +1545,7 @@ impl UpdateBlockedTemplate {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<SmsUpdateBlockedTemplateResponse, crate::Error> {
-        self.client.execute(self.request()?).await
+        self.client.execute_body(self.request()?).await
     }
 }
 ///What the spec says about `sms_update_blocked_template` (see [`crate::request::Operation`]).
@@ -1577,7 +1577,7 @@ impl UpdateSender {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<SmsUpdateSenderResponse, crate::Error> {
-        self.client.execute(self.request()?).await
+        self.client.execute_body(self.request()?).await
     }
 }
 ///What the spec says about `sms_update_sender` (see [`crate::request::Operation`]).
@@ -1609,7 +1609,7 @@ impl UpdateTemplate {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<SmsUpdateTemplateResponse, crate::Error> {
-        self.client.execute(self.request()?).await
+        self.client.execute_body(self.request()?).await
     }
 }
 ///What the spec says about `sms_update_template` (see [`crate::request::Operation`]).
@@ -1641,7 +1641,7 @@ impl UpdateUnsubscriber {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<SmsUpdateUnsubscriberResponse, crate::Error> {
-        self.client.execute(self.request()?).await
+        self.client.execute_body(self.request()?).await
     }
 }
 ///What the spec says about `sms_update_unsubscriber` (see [`crate::request::Operation`]).

@@ -106,7 +106,7 @@ impl CreateSubscription {
     pub async fn send(
         self,
     ) -> Result<SubscriptionsCreateSubscriptionResponse, crate::Error> {
-        self.client.execute(self.request()?).await
+        self.client.execute_body(self.request()?).await
     }
 }
 ///What the spec says about `subscriptions_create_subscription` (see [`crate::request::Operation`]).
@@ -136,7 +136,7 @@ impl DeleteSubscription {
     pub async fn send(
         self,
     ) -> Result<SubscriptionsDeleteSubscriptionResponse, crate::Error> {
-        self.client.execute(self.request()).await
+        self.client.execute_body(self.request()).await
     }
 }
 ///What the spec says about `subscriptions_delete_subscription` (see [`crate::request::Operation`]).
@@ -166,7 +166,7 @@ impl GetSubscription {
     pub async fn send(
         self,
     ) -> Result<SubscriptionsGetSubscriptionResponse, crate::Error> {
-        self.client.execute(self.request()).await
+        self.client.execute_body(self.request()).await
     }
 }
 ///What the spec says about `subscriptions_get_subscription` (see [`crate::request::Operation`]).
@@ -206,7 +206,7 @@ impl ListSubscriptions {
     pub async fn send(
         self,
     ) -> Result<SubscriptionsListSubscriptionsResponse, crate::Error> {
-        self.client.execute(self.request(self.page)).await
+        self.client.execute_body(self.request(self.page)).await
     }
     /// Streams every item of every page, fetching the next page lazily (starting at
     /// the page set with `page`, else 1).

@@ -295,3 +295,31 @@ impl crate::pagination::Paginated for SubscriptionsListSubscriptionsResponse {
         self.links.as_ref().and_then(|l| l.next.as_deref())
     }
 }
+impl qikberry_runtime::client::ResponseBody for SubscriptionsCreateSubscriptionResponse {
+    fn decode(
+        exchange: qikberry_runtime::client::Exchange,
+    ) -> Result<Self, crate::Error> {
+        exchange.json()
+    }
+}
+impl qikberry_runtime::client::ResponseBody for SubscriptionsDeleteSubscriptionResponse {
+    fn decode(
+        exchange: qikberry_runtime::client::Exchange,
+    ) -> Result<Self, crate::Error> {
+        exchange.json()
+    }
+}
+impl qikberry_runtime::client::ResponseBody for SubscriptionsGetSubscriptionResponse {
+    fn decode(
+        exchange: qikberry_runtime::client::Exchange,
+    ) -> Result<Self, crate::Error> {
+        exchange.json()
+    }
+}
+impl qikberry_runtime::client::ResponseBody for SubscriptionsListSubscriptionsResponse {
+    fn decode(
+        exchange: qikberry_runtime::client::Exchange,
+    ) -> Result<Self, crate::Error> {
+        exchange.json()
+    }
+}

@@ -334,7 +334,7 @@ impl AddProfileChannels {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<VerifyAddProfileChannelsResponse, crate::Error> {
-        self.client.execute(self.request()?).await
+        self.client.execute_body(self.request()?).await
     }
 }
 ///What the spec says about `verify_add_profile_channels` (see [`crate::request::Operation`]).
@@ -362,7 +362,7 @@ impl CancelOtp {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<VerifyCancelOtpResponse, crate::Error> {
-        self.client.execute(self.request()).await
+        self.client.execute_body(self.request()).await
     }
 }
 ///What the spec says about `verify_cancel_otp` (see [`crate::request::Operation`]).
@@ -397,7 +397,7 @@ impl CheckOtp {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<VerifyCheckOtpResponse, crate::Error> {
-        self.client.execute(self.request()).await
+        self.client.execute_body(self.request()).await
     }
 }
 impl std::fmt::Debug for CheckOtp {
@@ -444,7 +444,7 @@ impl CreateProfile {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<VerifyCreateProfileResponse, crate::Error> {
-        self.client.execute(self.request()?).await
+        self.client.execute_body(self.request()?).await
     }
 }
 ///What the spec says about `verify_create_profile` (see [`crate::request::Operation`]).
@@ -474,7 +474,7 @@ impl DeleteProfile {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<VerifyDeleteProfileResponse, crate::Error> {
-        self.client.execute(self.request()).await
+        self.client.execute_body(self.request()).await
     }
 }
 ///What the spec says about `verify_delete_profile` (see [`crate::request::Operation`]).
@@ -506,7 +506,7 @@ impl DeleteProfileChannel {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<VerifyDeleteProfileChannelResponse, crate::Error> {
-        self.client.execute(self.request()).await
+        self.client.execute_body(self.request()).await
     }
 }
 ///What the spec says about `verify_delete_profile_channel` (see [`crate::request::Operation`]).
@@ -536,7 +536,7 @@ impl GetProfile {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<VerifyGetProfileResponse, crate::Error> {
-        self.client.execute(self.request()).await
+        self.client.execute_body(self.request()).await
     }
 }
 ///What the spec says about `verify_get_profile` (see [`crate::request::Operation`]).
@@ -585,7 +585,7 @@ impl ListProfiles {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<VerifyListProfilesResponse, crate::Error> {
-        self.client.execute(self.request(self.page)).await
+        self.client.execute_body(self.request(self.page)).await
     }
     /// Streams every item of every page, fetching the next page lazily (starting at
     /// the page set with `page`, else 1).
@@ -641,7 +641,7 @@ impl SearchOtp {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<VerifySearchOtpResponse, crate::Error> {
-        self.client.execute(self.request()).await
+        self.client.execute_body(self.request()).await
     }
 }
 ///What the spec says about `verify_search_otp` (see [`crate::request::Operation`]).
@@ -676,7 +676,7 @@ impl SendOtp {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<VerifySendOtpResponse, crate::Error> {
-        self.client.execute(self.request()?).await
+        self.client.execute_body(self.request()?).await
     }
 }
 ///What the spec says about `verify_send_otp` (see [`crate::request::Operation`]).
@@ -709,7 +709,7 @@ impl SendProfileOtp {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<VerifySendProfileOtpResponse, crate::Error> {
-        self.client.execute(self.request()?).await
+        self.client.execute_body(self.request()?).await
     }
 }
 ///What the spec says about `verify_send_profile_otp` (see [`crate::request::Operation`]).
@@ -744,7 +744,7 @@ impl UpdateProfile {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<VerifyUpdateProfileResponse, crate::Error> {
-        self.client.execute(self.request()?).await
+        self.client.execute_body(self.request()?).await
     }
 }
 ///What the spec says about `verify_update_profile` (see [`crate::request::Operation`]).
@@ -780,7 +780,7 @@ impl UpdateProfileChannels {
     pub async fn send(
         self,
     ) -> Result<VerifyUpdateProfileChannelsResponse, crate::Error> {
-        self.client.execute(self.request()?).await
+        self.client.execute_body(self.request()?).await
     }
 }
 ///What the spec says about `verify_update_profile_channels` (see [`crate::request::Operation`]).

@@ -299,7 +299,7 @@ impl CleanUnsubscribers {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<ViberCleanUnsubscribersResponse, crate::Error> {
-        self.client.execute(self.request()).await
+        self.client.execute_body(self.request()).await
     }
 }
 ///What the spec says about `viber_clean_unsubscribers` (see [`crate::request::Operation`]).
@@ -329,7 +329,7 @@ impl CreateTemplate {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<ViberCreateTemplateResponse, crate::Error> {
-        self.client.execute(self.request()?).await
+        self.client.execute_body(self.request()?).await
     }
 }
 ///What the spec says about `viber_create_template` (see [`crate::request::Operation`]).
@@ -359,7 +359,7 @@ impl CreateUnsubscriber {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<ViberCreateUnsubscriberResponse, crate::Error> {
-        self.client.execute(self.request()?).await
+        self.client.execute_body(self.request()?).await
     }
 }
 ///What the spec says about `viber_create_unsubscriber` (see [`crate::request::Operation`]).
@@ -387,7 +387,7 @@ impl DeleteTemplate {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<ViberDeleteTemplateResponse, crate::Error> {
-        self.client.execute(self.request()).await
+        self.client.execute_body(self.request()).await
     }
 }
 ///What the spec says about `viber_delete_template` (see [`crate::request::Operation`]).
@@ -415,7 +415,7 @@ impl DeleteUnsubscriber {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<ViberDeleteUnsubscriberResponse, crate::Error> {
-        self.client.execute(self.request()).await
+        self.client.execute_body(self.request()).await
     }
 }
 ///What the spec says about `viber_delete_unsubscriber` (see [`crate::request::Operation`]).
@@ -458,7 +458,7 @@ impl GetMessageStatus {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<ViberGetMessageStatusResponse, crate::Error> {
-        self.client.execute(self.request()).await
+        self.client.execute_body(self.request()).await
     }
 }
 ///What the spec says about `viber_get_message_status` (see [`crate::request::Operation`]).
@@ -491,7 +491,7 @@ impl GetTemplate {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<ViberGetTemplateResponse, crate::Error> {
-        self.client.execute(self.request()).await
+        self.client.execute_body(self.request()).await
     }
 }
 ///What the spec says about `viber_get_template` (see [`crate::request::Operation`]).
@@ -524,7 +524,7 @@ impl GetUnsubscriber {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<ViberGetUnsubscriberResponse, crate::Error> {
-        self.client.execute(self.request()).await
+        self.client.execute_body(self.request()).await
     }
 }
 ///What the spec says about `viber_get_unsubscriber` (see [`crate::request::Operation`]).
@@ -559,7 +559,7 @@ impl ImportUnsubscribers {
         let mut parts = Vec::new();
         crate::api::support::file_part(&mut parts, "file", Some(self.file));
         let req = req.body(crate::request::Body::Multipart(parts));
-        self.client.execute(req).await
+        self.client.execute_body(req).await
     }
 }
 ///What the spec says about `viber_import_unsubscribers` (see [`crate::request::Operation`]).
@@ -602,7 +602,7 @@ impl ListPricing {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<ViberListPricingResponse, crate::Error> {
-        self.client.execute(self.request(self.page)).await
+        self.client.execute_body(self.request(self.page)).await
     }
     /// Streams every item of every page, fetching the next page lazily (starting at
     /// the page set with `page`, else 1).
@@ -673,7 +673,7 @@ impl ListTemplates {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<ViberListTemplatesResponse, crate::Error> {
-        self.client.execute(self.request(self.page)).await
+        self.client.execute_body(self.request(self.page)).await
     }
     /// Streams every item of every page, fetching the next page lazily (starting at
     /// the page set with `page`, else 1).
@@ -734,7 +734,7 @@ impl ListUnsubscribers {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<ViberListUnsubscribersResponse, crate::Error> {
-        self.client.execute(self.request(self.page)).await
+        self.client.execute_body(self.request(self.page)).await
     }
     /// Streams every item of every page, fetching the next page lazily (starting at
     /// the page set with `page`, else 1).
@@ -794,7 +794,7 @@ impl SendMessage {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<ViberSendMessageResponse, crate::Error> {
-        self.client.execute(self.request()?).await
+        self.client.execute_body(self.request()?).await
     }
 }
 ///What the spec says about `viber_send_message` (see [`crate::request::Operation`]).
@@ -824,7 +824,7 @@ impl SendTemplate {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<ViberSendTemplateResponse, crate::Error> {
-        self.client.execute(self.request()?).await
+        self.client.execute_body(self.request()?).await
     }
 }
 ///What the spec says about `viber_send_template` (see [`crate::request::Operation`]).
@@ -856,7 +856,7 @@ impl UpdateTemplate {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<ViberUpdateTemplateResponse, crate::Error> {
-        self.client.execute(self.request()?).await
+        self.client.execute_body(self.request()?).await
     }
 }
 ///What the spec says about `viber_update_template` (see [`crate::request::Operation`]).
@@ -888,7 +888,7 @@ impl UpdateUnsubscriber {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<ViberUpdateUnsubscriberResponse, crate::Error> {
-        self.client.execute(self.request()?).await
+        self.client.execute_body(self.request()?).await
     }
 }
 ///What the spec says about `viber_update_unsubscriber` (see [`crate::request::Operation`]).

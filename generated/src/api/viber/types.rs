@@ -3807,3 +3807,115 @@ impl crate::pagination::Paginated for ViberListUnsubscribersResponse {
         self.links.as_ref().and_then(|l| l.next.as_deref())
     }
 }
+impl qikberry_runtime::client::ResponseBody for ViberCleanUnsubscribersResponse {
+    fn decode(
+        exchange: qikberry_runtime::client::Exchange,
+    ) -> Result<Self, crate::Error> {
+        exchange.json()
+    }
+}
+impl qikberry_runtime::client::ResponseBody for ViberCreateTemplateResponse {
+    fn decode(
+        exchange: qikberry_runtime::client::Exchange,
+    ) -> Result<Self, crate::Error> {
+        exchange.json()
+    }
+}
+impl qikberry_runtime::client::ResponseBody for ViberCreateUnsubscriberResponse {
+    fn decode(
+        exchange: qikberry_runtime::client::Exchange,
+    ) -> Result<Self, crate::Error> {
+        exchange.json()
+    }
+}
+impl qikberry_runtime::client::ResponseBody for ViberDeleteTemplateResponse {
+    fn decode(
+        exchange: qikberry_runtime::client::Exchange,
+    ) -> Result<Self, crate::Error> {
+        exchange.json()
+    }
+}
+impl qikberry_runtime::client::ResponseBody for ViberDeleteUnsubscriberResponse {
+    fn decode(
+        exchange: qikberry_runtime::client::Exchange,
+    ) -> Result<Self, crate::Error> {
+        exchange.json()
+    }
+}
+impl qikberry_runtime::client::ResponseBody for ViberGetMessageStatusResponse {
+    fn decode(
+        exchange: qikberry_runtime::client::Exchange,
+    ) -> Result<Self, crate::Error> {
+        exchange.json()
+    }
+}
+impl qikberry_runtime::client::ResponseBody for ViberGetTemplateResponse {
+    fn decode(
+        exchange: qikberry_runtime::client::Exchange,
+    ) -> Result<Self, crate::Error> {
+        exchange.json()
+    }
+}
+impl qikberry_runtime::client::ResponseBody for ViberGetUnsubscriberResponse {
+    fn decode(
+        exchange: qikberry_runtime::client::Exchange,
+    ) -> Result<Self, crate::Error> {
+        exchange.json()
+    }
+}
+impl qikberry_runtime::client::ResponseBody for ViberImportUnsubscribersResponse {
+    fn decode(
+        exchange: qikberry_runtime::client::Exchange,
+    ) -> Result<Self, crate::Error> {
+        exchange.json()
+    }
+}
+impl qikberry_runtime::client::ResponseBody for ViberListPricingResponse {
+    fn decode(
+        exchange: qikberry_runtime::client::Exchange,
+    ) -> Result<Self, crate::Error> {
+        exchange.json()
+    }
+}
+impl qikberry_runtime::client::ResponseBody for ViberListTemplatesResponse {
+    fn decode(
+        exchange: qikberry_runtime::client::Exchange,
+    ) -> Result<Self, crate::Error> {
+        exchange.json()
+    }
+}
+impl qikberry_runtime::client::ResponseBody for ViberListUnsubscribersResponse {
+    fn decode(
+        exchange: qikberry_runtime::client::Exchange,
+    ) -> Result<Self, crate::Error> {
+        exchange.json()
+    }
+}
+impl qikberry_runtime::client::ResponseBody for ViberSendMessageResponse {
+    fn decode(
+        exchange: qikberry_runtime::client::Exchange,
+    ) -> Result<Self, crate::Error> {
+        exchange.json()
+    }
+}
+impl qikberry_runtime::client::ResponseBody for ViberSendTemplateResponse {
+    fn decode(
+        exchange: qikberry_runtime::client::Exchange,
+    ) -> Result<Self, crate::Error> {
+        exchange.json()
+    }
+}
+impl qikberry_runtime::client::ResponseBody for ViberUpdateTemplateResponse {
+    fn decode(
+        exchange: qikberry_runtime::client::Exchange,
+    ) -> Result<Self, crate::Error> {
+        exchange.json()
+    }
+}
+impl qikberry_runtime::client::ResponseBody for ViberUpdateUnsubscriberResponse {
+    fn decode(
+        exchange: qikberry_runtime::client::Exchange,
+    ) -> Result<Self, crate::Error> {
+        exchange.json()
+    }
+}

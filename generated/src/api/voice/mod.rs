@@ -300,7 +300,7 @@ impl CleanUnsubscribers {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<VoiceCleanUnsubscribersResponse, crate::Error> {
-        self.client.execute(self.request()).await
+        self.client.execute_body(self.request()).await
     }
 }
 ///What the spec says about `voice_clean_unsubscribers` (see [`crate::request::Operation`]).
@@ -332,7 +332,7 @@ impl CreateBulkCalls {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<VoiceCreateBulkCallsResponse, crate::Error> {
-        self.client.execute(self.request()?).await
+        self.client.execute_body(self.request()?).await
     }
 }
 ///What the spec says about `voice_create_bulk_calls` (see [`crate::request::Operation`]).
@@ -362,7 +362,7 @@ impl CreateCall {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<VoiceCreateCallResponse, crate::Error> {
-        self.client.execute(self.request()?).await
+        self.client.execute_body(self.request()?).await
     }
 }
 ///What the spec says about `voice_create_call` (see [`crate::request::Operation`]).
@@ -392,7 +392,7 @@ impl CreateClickToCall {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<VoiceCreateClickToCallResponse, crate::Error> {
-        self.client.execute(self.request()?).await
+        self.client.execute_body(self.request()?).await
     }
 }
 ///What the spec says about `voice_create_click_to_call` (see [`crate::request::Operation`]).
@@ -429,7 +429,7 @@ impl CreateSound {
         crate::api::support::file_part(&mut parts, "audio", Some(self.audio));
         crate::api::support::text_part(&mut parts, "name", self.name.as_ref());
         let req = req.body(crate::request::Body::Multipart(parts));
-        self.client.execute(req).await
+        self.client.execute_body(req).await
     }
 }
 ///What the spec says about `voice_create_sound` (see [`crate::request::Operation`]).
@@ -459,7 +459,7 @@ impl CreateTtsCall {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<VoiceCreateTtsCallResponse, crate::Error> {
-        self.client.execute(self.request()?).await
+        self.client.execute_body(self.request()?).await
     }
 }
 ///What the spec says about `voice_create_tts_call` (see [`crate::request::Operation`]).
@@ -489,7 +489,7 @@ impl CreateUnsubscriber {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<VoiceCreateUnsubscriberResponse, crate::Error> {
-        self.client.execute(self.request()?).await
+        self.client.execute_body(self.request()?).await
     }
 }
 ///What the spec says about `voice_create_unsubscriber` (see [`crate::request::Operation`]).
@@ -517,7 +517,7 @@ impl DeleteUnsubscriber {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<VoiceDeleteUnsubscriberResponse, crate::Error> {
-        self.client.execute(self.request()).await
+        self.client.execute_body(self.request()).await
     }
 }
 ///What the spec says about `voice_delete_unsubscriber` (see [`crate::request::Operation`]).
@@ -556,7 +556,7 @@ impl GetCallStatus {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<VoiceGetCallStatusResponse, crate::Error> {
-        self.client.execute(self.request()).await
+        self.client.execute_body(self.request()).await
     }
 }
 ///What the spec says about `voice_get_call_status` (see [`crate::request::Operation`]).
@@ -589,7 +589,7 @@ impl GetUnsubscriber {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<VoiceGetUnsubscriberResponse, crate::Error> {
-        self.client.execute(self.request()).await
+        self.client.execute_body(self.request()).await
     }
 }
 ///What the spec says about `voice_get_unsubscriber` (see [`crate::request::Operation`]).
@@ -624,7 +624,7 @@ impl ImportUnsubscribers {
         let mut parts = Vec::new();
         crate::api::support::file_part(&mut parts, "file", Some(self.file));
         let req = req.body(crate::request::Body::Multipart(parts));
-        self.client.execute(req).await
+        self.client.execute_body(req).await
     }
 }
 ///What the spec says about `voice_import_unsubscribers` (see [`crate::request::Operation`]).
@@ -664,7 +664,7 @@ impl ListCallLogs {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<VoiceListCallLogsResponse, crate::Error> {
-        self.client.execute(self.request(self.page)).await
+        self.client.execute_body(self.request(self.page)).await
     }
     /// Streams every item of every page, fetching the next page lazily (starting at
     /// the page set with `page`, else 1).
@@ -735,7 +735,7 @@ impl ListPricing {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<VoiceListPricingResponse, crate::Error> {
-        self.client.execute(self.request(self.page)).await
+        self.client.execute_body(self.request(self.page)).await
     }
     /// Streams every item of every page, fetching the next page lazily (starting at
     /// the page set with `page`, else 1).
@@ -806,7 +806,7 @@ impl ListRecordings {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<VoiceListRecordingsResponse, crate::Error> {
-        self.client.execute(self.request(self.page)).await
+        self.client.execute_body(self.request(self.page)).await
     }
     /// Streams every item of every page, fetching the next page lazily (starting at
     /// the page set with `page`, else 1).
@@ -881,7 +881,7 @@ impl ListUnsubscribers {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<VoiceListUnsubscribersResponse, crate::Error> {
-        self.client.execute(self.request(self.page)).await
+        self.client.execute_body(self.request(self.page)).await
     }
     /// Streams every item of every page, fetching the next page lazily (starting at
     /// the page set with `page`, else 1).
@@ -943,7 +943,7 @@ impl UpdateUnsubscriber {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<VoiceUpdateUnsubscriberResponse, crate::Error> {
-        self.client.execute(self.request()?).await
+        self.client.execute_body(self.request()?).await
     }
 }
 ///What the spec says about `voice_update_unsubscriber` (see [`crate::request::Operation`]).

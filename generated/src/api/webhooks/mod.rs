@@ -121,7 +121,7 @@ impl CreateWebhook {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<WebhooksCreateWebhookResponse, crate::Error> {
-        self.client.execute(self.request()?).await
+        self.client.execute_body(self.request()?).await
     }
 }
 ///What the spec says about `webhooks_create_webhook` (see [`crate::request::Operation`]).
@@ -150,7 +150,7 @@ impl DeleteWebhook {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<WebhooksDeleteWebhookResponse, crate::Error> {
-        self.client.execute(self.request()).await
+        self.client.execute_body(self.request()).await
     }
 }
 ///What the spec says about `webhooks_delete_webhook` (see [`crate::request::Operation`]).
@@ -178,7 +178,7 @@ impl GetWebhook {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<WebhooksGetWebhookResponse, crate::Error> {
-        self.client.execute(self.request()).await
+        self.client.execute_body(self.request()).await
     }
 }
 ///What the spec says about `webhooks_get_webhook` (see [`crate::request::Operation`]).
@@ -224,7 +224,7 @@ impl ListWebhooks {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<WebhooksListWebhooksResponse, crate::Error> {
-        self.client.execute(self.request(self.page)).await
+        self.client.execute_body(self.request(self.page)).await
     }
     /// Streams every item of every page, fetching the next page lazily (starting at
     /// the page set with `page`, else 1).
@@ -285,7 +285,7 @@ impl UpdateWebhook {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<WebhooksUpdateWebhookResponse, crate::Error> {
-        self.client.execute(self.request()?).await
+        self.client.execute_body(self.request()?).await
     }
 }
 ///What the spec says about `webhooks_update_webhook` (see [`crate::request::Operation`]).

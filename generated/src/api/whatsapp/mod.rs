@@ -265,7 +265,7 @@ impl CleanUnsubscribers {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<WhatsappCleanUnsubscribersResponse, crate::Error> {
-        self.client.execute(self.request()).await
+        self.client.execute_body(self.request()).await
     }
 }
 ///What the spec says about `whatsapp_clean_unsubscribers` (see [`crate::request::Operation`]).
@@ -295,7 +295,7 @@ impl CreateTemplate {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<WhatsappCreateTemplateResponse, crate::Error> {
-        self.client.execute(self.request()?).await
+        self.client.execute_body(self.request()?).await
     }
 }
 ///What the spec says about `whatsapp_create_template` (see [`crate::request::Operation`]).
@@ -325,7 +325,7 @@ impl CreateUnsubscriber {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<WhatsappCreateUnsubscriberResponse, crate::Error> {
-        self.client.execute(self.request()?).await
+        self.client.execute_body(self.request()?).await
     }
 }
 ///What the spec says about `whatsapp_create_unsubscriber` (see [`crate::request::Operation`]).
@@ -353,7 +353,7 @@ impl DeleteTemplate {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<WhatsappDeleteTemplateResponse, crate::Error> {
-        self.client.execute(self.request()).await
+        self.client.execute_body(self.request()).await
     }
 }
 ///What the spec says about `whatsapp_delete_template` (see [`crate::request::Operation`]).
@@ -381,7 +381,7 @@ impl DeleteUnsubscriber {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<WhatsappDeleteUnsubscriberResponse, crate::Error> {
-        self.client.execute(self.request()).await
+        self.client.execute_body(self.request()).await
     }
 }
 ///What the spec says about `whatsapp_delete_unsubscriber` (see [`crate::request::Operation`]).
@@ -424,7 +424,7 @@ impl GetMessageStatus {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<WhatsappGetMessageStatusResponse, crate::Error> {
-        self.client.execute(self.request()).await
+        self.client.execute_body(self.request()).await
     }
 }
 ///What the spec says about `whatsapp_get_message_status` (see [`crate::request::Operation`]).
@@ -457,7 +457,7 @@ impl GetUnsubscriber {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<WhatsappGetUnsubscriberResponse, crate::Error> {
-        self.client.execute(self.request()).await
+        self.client.execute_body(self.request()).await
     }
 }
 ///What the spec says about `whatsapp_get_unsubscriber` (see [`crate::request::Operation`]).
@@ -494,7 +494,7 @@ impl ImportUnsubscribers {
         let mut parts = Vec::new();
         crate::api::support::file_part(&mut parts, "file", Some(self.file));
         let req = req.body(crate::request::Body::Multipart(parts));
-        self.client.execute(req).await
+        self.client.execute_body(req).await
     }
 }
 ///What the spec says about `whatsapp_import_unsubscribers` (see [`crate::request::Operation`]).
@@ -537,7 +537,7 @@ impl ListPricing {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<WhatsappListPricingResponse, crate::Error> {
-        self.client.execute(self.request(self.page)).await
+        self.client.execute_body(self.request(self.page)).await
     }
     /// Streams every item of every page, fetching the next page lazily (starting at
     /// the page set with `page`, else 1).
@@ -608,7 +608,7 @@ impl ListTemplates {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<WhatsappListTemplatesResponse, crate::Error> {
-        self.client.execute(self.request(self.page)).await
+        self.client.execute_body(self.request(self.page)).await
     }
     /// Streams every item of every page, fetching the next page lazily (starting at
     /// the page set with `page`, else 1).
@@ -685,7 +685,7 @@ impl ListUnsubscribers {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<WhatsappListUnsubscribersResponse, crate::Error> {
-        self.client.execute(self.request(self.page)).await
+        self.client.execute_body(self.request(self.page)).await
     }
     /// Streams every item of every page, fetching the next page lazily (starting at
     /// the page set with `page`, else 1).
@@ -745,7 +745,7 @@ impl SendMessage {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<WhatsappSendMessageResponse, crate::Error> {
-        self.client.execute(self.request()?).await
+        self.client.execute_body(self.request()?).await
     }
 }
 ///What the spec says about `whatsapp_send_message` (see [`crate::request::Operation`]).
@@ -775,7 +775,7 @@ impl SendTemplate {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<WhatsappSendTemplateResponse, crate::Error> {
-        self.client.execute(self.request()?).await
+        self.client.execute_body(self.request()?).await
     }
 }
 ///What the spec says about `whatsapp_send_template` (see [`crate::request::Operation`]).
@@ -807,7 +807,7 @@ impl UpdateUnsubscriber {
     }
     /// Sends the request.
     pub async fn send(self) -> Result<WhatsappUpdateUnsubscriberResponse, crate::Error> {
-        self.client.execute(self.request()?).await
+        self.client.execute_body(self.request()?).await
     }
 }
 ///What the spec says about `whatsapp_update_unsubscriber` (see [`crate::request::Operation`]).
