@@ -15,8 +15,9 @@
 //! (`--interface builder`), and user binaries that call every operation (or every SMS
 //! operation) once through each typed API ([`user`]); build everything once; then, alternating
 //! the order every round, each scenario of [`SCENARIOS`]: `cargo clean -p <client> [-p <user>]`
-//! and `cargo build|check -p <client or user>` with `CARGO_INCREMENTAL=0`. Prints medians, the
-//! median of the per-round ratios and peak memory.
+//! (or, for a user crate alone, `-p <user>` after an untimed build that leaves the client
+//! built) and `cargo build|check -p <client or user>` with `CARGO_INCREMENTAL=0`. Prints
+//! medians, the median of the per-round ratios and peak memory.
 
 mod builds;
 mod manifest;
