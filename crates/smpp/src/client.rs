@@ -2,6 +2,7 @@
 
 use super::events::{EventSink, HandlerError, HandlerOptions, erase_handler};
 use super::pdu::{Bind, Body, SubmitSm};
+use super::quickack::QuickAck;
 use super::receipt::Inbound;
 use super::session::{BoxRead, BoxWrite, Failure, Session, SessionSettings};
 use super::status::CommandStatus;
@@ -600,16 +601,20 @@ impl fmt::Debug for Client {
     }
 }
 
-async fn open_stream(server: &Server, timeout: Duration) -> Result<(BoxRead, BoxWrite), String> {
+async fn open_stream(
+    server: &Server,
+    timeout: Duration,
+) -> Result<(BoxRead, BoxWrite, QuickAck), String> {
     let tcp = tokio::time::timeout(timeout, TcpStream::connect(&server.addr))
         .await
         .map_err(|_| "connect timed out".to_string())?
         .map_err(|e| e.to_string())?;
     let _ = tcp.set_nodelay(true);
+    let ack = QuickAck::of(&tcp).unwrap_or_else(|_| QuickAck::none());
     match &server.tls {
         None => {
             let (r, w) = tcp.into_split();
-            Ok((Box::new(r), Box::new(w)))
+            Ok((Box::new(r), Box::new(w), ack))
         }
         Some(opts) => {
             let host = server
@@ -625,7 +630,7 @@ async fn open_stream(server: &Server, timeout: Duration) -> Result<(BoxRead, Box
                 .map_err(|_| "TLS handshake timed out".to_string())?
                 .map_err(|e| format!("TLS handshake: {e}"))?;
             let (r, w) = tokio::io::split(tls);
-            Ok((Box::new(r), Box::new(w)))
+            Ok((Box::new(r), Box::new(w), ack))
         }
     }
 }
@@ -703,10 +708,10 @@ impl Inner {
             server: server.addr.clone(),
             message,
         };
-        let (rd, wr) = open_stream(server, self.config.connect_timeout)
+        let (rd, wr, ack) = open_stream(server, self.config.connect_timeout)
             .await
             .map_err(io)?;
-        let session = Session::start(rd, wr, self.settings(label), self.events.clone());
+        let session = Session::start((rd, wr, ack), self.settings(label), self.events.clone());
         let c = &self.config;
         let bind = Bind {
             system_id: c.system_id.clone(),

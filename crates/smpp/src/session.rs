@@ -3,6 +3,7 @@
 
 use super::events::EventSink;
 use super::pdu::{self, Body, MessageIdResp, Pdu};
+use super::quickack::QuickAck;
 use super::receipt;
 use super::status::CommandStatus;
 use std::collections::{HashMap, VecDeque};
@@ -236,8 +237,7 @@ impl Drop for InFlight<'_> {
 impl Session {
     /// Start reader, writer and keepalive tasks on a connected stream (not yet bound).
     pub(crate) fn start(
-        rd: BoxRead,
-        wr: BoxWrite,
+        (rd, wr, ack): (BoxRead, BoxWrite, QuickAck),
         settings: SessionSettings,
         events: Arc<EventSink>,
     ) -> Arc<Session> {
@@ -265,7 +265,7 @@ impl Session {
             owed: AtomicUsize::new(0),
         });
         tokio::spawn(writer_task(s.clone(), wr));
-        tokio::spawn(reader_task(s.clone(), rd, events));
+        tokio::spawn(reader_task(s.clone(), rd, ack, events));
         tokio::spawn(keepalive_task(s.clone()));
         s
     }
@@ -582,7 +582,7 @@ async fn within_close_deadline<T>(
     }
 }
 
-async fn reader_task(s: Arc<Session>, mut rd: BoxRead, events: Arc<EventSink>) {
+async fn reader_task(s: Arc<Session>, mut rd: BoxRead, ack: QuickAck, events: Arc<EventSink>) {
     let closed = s.closed();
     tokio::pin!(closed);
     let mut buf: Vec<u8> = Vec::with_capacity(64 * 1024);
@@ -603,6 +603,11 @@ async fn reader_task(s: Arc<Session>, mut rd: BoxRead, events: Arc<EventSink>) {
         }
         if start > 0 {
             buf.drain(..start);
+            if s.in_flight() > 0 {
+                // More responses are owed: do not let a delayed ACK hold them at an SMSC that
+                // uses Nagle's algorithm.
+                ack.now();
+            }
         }
         if buf.capacity() - buf.len() < 4096 {
             buf.reserve(64 * 1024);

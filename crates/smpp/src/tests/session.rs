@@ -2,6 +2,7 @@
 
 use crate::events::EventSink;
 use crate::pdu::{Body, SubmitSm};
+use crate::quickack::QuickAck;
 use crate::session::{Failure, Session, SessionSettings};
 use crate::tlv::{Tlv, Tlvs, tag};
 use std::sync::Arc;
@@ -39,7 +40,11 @@ async fn timed_out_and_dropped_requests_are_withdrawn_from_the_queue() {
         close_timeout: Duration::from_secs(1),
     };
     let (events, _ev_rx) = EventSink::queue(4);
-    let s = Session::start(Box::new(rd), Box::new(wr), settings, Arc::new(events));
+    let s = Session::start(
+        (Box::new(rd), Box::new(wr), QuickAck::none()),
+        settings,
+        Arc::new(events),
+    );
     let body = |k: &str| Body::SubmitSm(big(k, 4_000));
     let (first, second, third) = (body("first"), body("second"), body("third"));
     let (a, b) = tokio::join!(s.request(&first, false), async {
