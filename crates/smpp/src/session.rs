@@ -442,27 +442,32 @@ impl Session {
     }
 
     /// Move queued PDUs into `batch` (up to [`MAX_BATCH`]), marking requests as written.
-    fn take_batch(&self, batch: &mut Vec<u8>) -> Take {
+    /// Also says whether requests other than those just taken are awaiting responses (their
+    /// callers, once answered, are likely to submit again soon).
+    fn take_batch(&self, batch: &mut Vec<u8>) -> (Take, bool) {
         let mut guard = self.lock_core();
         let core = &mut *guard;
-        while batch.len() < MAX_BATCH {
+        let mut taken = 0;
+        let take = loop {
+            if batch.len() >= MAX_BATCH {
+                break if core.queue.is_empty() {
+                    if core.closed { Take::Done } else { Take::Idle }
+                } else {
+                    Take::More
+                };
+            }
             let Some(q) = core.queue.pop_front() else {
-                return if core.closed { Take::Done } else { Take::Idle };
+                break if core.closed { Take::Done } else { Take::Idle };
             };
             if let Some(seq) = q.seq
                 && let Some(e) = core.pending.get_mut(&seq)
             {
                 e.written = true;
+                taken += 1;
             }
             batch.extend_from_slice(&q.bytes);
-        }
-        if core.queue.is_empty() && core.closed {
-            Take::Done
-        } else if core.queue.is_empty() {
-            Take::Idle
-        } else {
-            Take::More
-        }
+        };
+        (take, core.pending.len() > taken)
     }
 
     /// Close the connection: every caller in flight gets [`Failure::Lost`]; requests still in
@@ -525,12 +530,20 @@ async fn writer_task(s: Arc<Session>, mut wr: BoxWrite) {
             s.wake.notified().await;
         }
         batch.clear();
-        take = s.take_batch(&mut batch);
-        if take == Take::Idle && s.settings.coalesce && !batch.is_empty() && batch.len() < 4096 {
-            // Small batch while other requests are being prepared: give them one turn of the
-            // scheduler so they share this write (fewer, fuller TCP segments).
+        let others_in_flight;
+        (take, others_in_flight) = s.take_batch(&mut batch);
+        if take == Take::Idle
+            && s.settings.coalesce
+            && others_in_flight
+            && !batch.is_empty()
+            && batch.len() < 4096
+        {
+            // Small batch while other requests are in flight, whose callers are about to submit
+            // again as their responses come in: give them one turn of the scheduler so they
+            // share this write (fewer, fuller TCP segments). With nothing else in flight
+            // (window 1) nobody would join, and the turn would cost a wake-up of its own.
             tokio::task::yield_now().await;
-            take = s.take_batch(&mut batch);
+            take = s.take_batch(&mut batch).0;
         }
         if !batch.is_empty() {
             let write = async {
