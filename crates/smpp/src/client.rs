@@ -1091,10 +1091,14 @@ impl Client {
         best.cloned()
     }
 
-    /// A bound session, waiting for one up to `deadline`. An admitted submission may wait while
-    /// a shutdown drains (a bind may come back); once the binds are being unbound there is
-    /// nothing to wait for.
-    async fn session(&self, deadline: Instant) -> Result<Arc<Session>, SubmitError> {
+    /// A bound session, waiting for one up to `wait` (the clock is read only if it must wait).
+    /// An admitted submission may wait while a shutdown drains (a bind may come back); once the
+    /// binds are being unbound there is nothing to wait for.
+    async fn session(&self, wait: Duration) -> Result<Arc<Session>, SubmitError> {
+        if let Some(s) = self.pick() {
+            return Ok(s);
+        }
+        let deadline = Instant::now() + wait;
         loop {
             let notified = self.inner.changed.notified();
             if let Some(s) = self.pick() {
@@ -1168,12 +1172,15 @@ impl Client {
         let mut throttled = 0u32;
         let mut unsent = 0u32;
         loop {
-            let session = self.session(Instant::now() + cfg.request_timeout).await?;
-            let started = Instant::now();
+            let session = self.session(cfg.request_timeout).await?;
+            // Without the metrics feature nothing records the duration: skip the clock.
+            let started = cfg!(feature = "metrics").then(Instant::now);
             match session.request(body, true).await {
                 Ok(p) => {
                     let status = p.command_status;
-                    crate::metrics::smpp_submit_duration(started.elapsed());
+                    if let Some(t) = started {
+                        crate::metrics::smpp_submit_duration(t.elapsed());
+                    }
                     if status.is_transient_rejection() {
                         crate::metrics::smpp_throttle();
                     }
