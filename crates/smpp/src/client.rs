@@ -94,7 +94,9 @@ pub struct Config {
     pub binds_per_server: usize,
     /// Maximum requests in flight per bind.
     pub window: usize,
-    /// How long to wait for each response.
+    /// How long to wait for each response. Checked by one sweep per bind every sixteenth of
+    /// it (not a timer per request): a request times out after at least this long and, unless
+    /// the runtime is overloaded, at most an eighth longer.
     pub request_timeout: Duration,
     /// Send enquire_link after this much silence (the gateway wants one per minute).
     pub enquire_link_interval: Duration,

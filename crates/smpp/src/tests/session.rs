@@ -47,12 +47,19 @@ async fn timed_out_and_dropped_requests_are_withdrawn_from_the_queue() {
     );
     let body = |k: &str| Body::SubmitSm(big(k, 4_000));
     let (first, second, third) = (body("first"), body("second"), body("third"));
+    let t0 = std::time::Instant::now();
     let (a, b) = tokio::join!(s.request(&first, false), async {
         tokio::task::yield_now().await;
         s.request(&second, false).await
     });
     assert_eq!(a.unwrap_err(), Failure::Timeout { written: true });
     assert_eq!(b.unwrap_err(), Failure::Timeout { written: false });
+    // The timeout sweep never times a request out early.
+    assert!(
+        t0.elapsed() >= Duration::from_millis(200),
+        "{:?}",
+        t0.elapsed()
+    );
     // A caller that stops waiting (future dropped) withdraws its request as well.
     let third = tokio::time::timeout(Duration::from_millis(50), s.request(&third, false));
     assert!(third.await.is_err());
