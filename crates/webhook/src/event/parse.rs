@@ -59,7 +59,12 @@ impl Event {
         drift: &mut Vec<Drift>,
     ) -> Result<Event, ParseError> {
         match probe.event {
-            Some(ev) => match event_name(ev) {
+            Some(ev) => match probe
+                .name
+                .as_deref()
+                .map(Cow::Borrowed)
+                .or_else(|| event_name(ev))
+            {
                 Some(name) => Ok(Self::from_envelope(&name, probe.payload, drift)),
                 None => {
                     let payload = whole(text)?;

@@ -27,6 +27,9 @@ pub(super) struct Probe<'a> {
     pub(super) status: Option<IgnoredAny>,
     #[serde(default)]
     pub(super) receiver: Option<IgnoredAny>,
+    /// The name in `event`, when [`Probe::read_typed`] has read it (so it is read once).
+    #[serde(skip)]
+    pub(super) name: Option<Cow<'a, str>>,
 }
 
 impl<'a> Probe<'a> {
@@ -125,6 +128,7 @@ impl<'de> Visitor<'de> for OnePass<'_> {
             id: None,
             status: None,
             receiver: None,
+            name: None,
         };
         let mut seen = [false; 8];
         while let Some(member) = map.next_key::<Member>()? {
@@ -133,16 +137,19 @@ impl<'de> Visitor<'de> for OnePass<'_> {
             }
             match member {
                 Member::Event => probe.event = map.next_value()?,
-                Member::Payload => match probe.event.and_then(event_name) {
-                    Some(name) if is_known(&name) => {
-                        let seed = InStream {
-                            name: &name,
-                            drift: &mut *self.drift,
-                        };
-                        *self.typed = Some(map.next_value_seed(seed)?);
+                Member::Payload => {
+                    probe.name = probe.event.and_then(event_name);
+                    match &probe.name {
+                        Some(name) if is_known(name) => {
+                            let seed = InStream {
+                                name,
+                                drift: &mut *self.drift,
+                            };
+                            *self.typed = Some(map.next_value_seed(seed)?);
+                        }
+                        _ => probe.payload = map.next_value()?,
                     }
-                    _ => probe.payload = map.next_value()?,
-                },
+                }
                 Member::LinkId => probe.link_id = map.next_value()?,
                 Member::Identity => probe.identity = map.next_value()?,
                 Member::Id => probe.id = map.next_value()?,
