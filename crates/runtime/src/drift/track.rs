@@ -62,6 +62,36 @@ pub fn decode_at<'de, T: Deserialize<'de>, R: serde_json::de::Read<'de>>(
     prefix: &str,
     fields: bool,
 ) -> (Result<T, Failure>, Vec<(String, DriftKind)>) {
+    begin(prefix, fields);
+    let result = pass(read, true);
+    let (found, failed_at) = finish();
+    let result = result.map_err(|error| Failure {
+        pointer: failed_at.unwrap_or_else(|| prefix.to_owned()),
+        error,
+    });
+    (result, found)
+}
+
+/// Decodes `T` from `d`, a deserializer standing at one value inside a larger document (the
+/// `payload` member a map visitor has reached), tracked as by [`decode_at`] with pointers under
+/// `prefix`; a failure's pointer is not kept. With `D = &mut serde_json::Deserializer<R>`,
+/// which is what `serde_json`'s own map access hands a seed, `T`'s `Deserialize` runs in the
+/// same instantiation as in [`decode_at`] and [`decode_plain`] for that `R`.
+pub fn decode_inside<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
+    d: D,
+    prefix: &str,
+    fields: bool,
+) -> (Result<T, D::Error>, Found) {
+    begin(prefix, fields);
+    let result = T::deserialize(Tracked(d, true));
+    (result, finish().0)
+}
+
+/// Pointer and kind of each drift a tracked decode found, in body order.
+type Found = Vec<(String, DriftKind)>;
+
+/// Starts a tracked decode on this thread, its pointers under `prefix`.
+fn begin(prefix: &str, fields: bool) {
     STATE.with(|s| {
         let mut s = s.borrow_mut();
         s.active = true;
@@ -71,18 +101,16 @@ pub fn decode_at<'de, T: Deserialize<'de>, R: serde_json::de::Read<'de>>(
         s.found.clear();
         s.failed_at = None;
     });
-    let result = pass(read, true);
-    let (found, failed_at) = STATE.with(|s| {
+}
+
+/// Ends the tracked decode: the drift it found and the pointer of its failure, if any.
+fn finish() -> (Found, Option<String>) {
+    STATE.with(|s| {
         let mut s = s.borrow_mut();
         s.active = false;
         s.fields = false;
         (std::mem::take(&mut s.found), s.failed_at.take())
-    });
-    let result = result.map_err(|error| Failure {
-        pointer: failed_at.unwrap_or_else(|| prefix.to_owned()),
-        error,
-    });
-    (result, found)
+    })
 }
 
 /// Decodes `T` from `read` without tracking: exactly `serde_json`'s result, at about its cost.
