@@ -152,19 +152,29 @@ pub fn decode_value<T: serde::de::DeserializeOwned>(
     if !active() {
         return T::deserialize(Tracked(value, false));
     }
-    let (found, failed_at) = STATE.with(|s| {
-        let s = s.borrow();
-        (s.found.len(), s.failed_at.clone())
-    });
+    let mark = mark();
     let result = T::deserialize(Tracked(value, true));
     if result.is_err() {
-        STATE.with(|s| {
-            let mut s = s.borrow_mut();
-            s.found.truncate(found);
-            s.failed_at = failed_at;
-        });
+        rewind(mark);
     }
     result
+}
+
+/// Where the running tracked decode stands: how many drifts it found, and its failure.
+fn mark() -> (usize, Option<String>) {
+    STATE.with(|s| {
+        let s = s.borrow();
+        (s.found.len(), s.failed_at.clone())
+    })
+}
+
+/// Forgets what the running tracked decode found after `mark` (a `oneOf` shape that failed).
+fn rewind((found, failed_at): (usize, Option<String>)) {
+    STATE.with(|s| {
+        let mut s = s.borrow_mut();
+        s.found.truncate(found);
+        s.failed_at = failed_at;
+    });
 }
 
 /// Whether a tracked decode is running on this thread.
@@ -174,27 +184,33 @@ pub fn active() -> bool {
 
 /// Records a drift at the current pointer followed by `relative` (a path the caller adds, such
 /// as a field inside a buffered `oneOf` shape). Nothing outside a tracked decode.
+/// (`kind` is only called inside one; the rest is not generic, so each caller's closure costs
+/// a few instructions.)
 pub fn record(kind: impl FnOnce() -> DriftKind, relative: &str) {
+    if active() {
+        record_kind(kind(), relative);
+    }
+}
+
+/// [`record`] with the kind built.
+pub(super) fn record_kind(kind: DriftKind, relative: &str) {
     STATE.with(|s| s.borrow_mut().push_found(false, kind, relative));
 }
 
 fn record_ignored() {
-    STATE.with(|s| {
-        s.borrow_mut()
-            .push_found(true, || DriftKind::UnknownField, "")
-    });
+    STATE.with(|s| s.borrow_mut().push_found(true, DriftKind::UnknownField, ""));
 }
 
 impl State {
     /// Records `kind` at the current pointer plus `relative` if a tracked decode is running
     /// (and, for an ignored member, records them).
-    fn push_found(&mut self, ignored: bool, kind: impl FnOnce() -> DriftKind, relative: &str) {
+    fn push_found(&mut self, ignored: bool, kind: DriftKind, relative: &str) {
         if self.active && (self.fields || !ignored) {
             // Two copies into an exact-size string (`format!` costs a formatter run).
             let mut pointer = String::with_capacity(self.path.len() + relative.len());
             pointer.push_str(&self.path);
             pointer.push_str(relative);
-            self.found.push((pointer, kind()));
+            self.found.push((pointer, kind));
         }
     }
 }
@@ -209,11 +225,11 @@ fn truncate_path(len: usize) {
 
 /// Ends a member or element that started at path length `base`: a failure is remembered at
 /// the pointer it happened (the innermost one: the first on its way out). The path is then cut
-/// back to `base`.
-fn end_value<T, E>(base: usize, result: &Result<T, E>) {
+/// back to `base`. Not generic over the value: it runs for every member of every type.
+fn end_value(base: usize, failed: bool) {
     STATE.with(|s| {
         let mut s = s.borrow_mut();
-        if result.is_err() && s.failed_at.is_none() {
+        if failed && s.failed_at.is_none() {
             s.failed_at = Some(s.path.clone());
         }
         s.path.truncate(base);
@@ -402,7 +418,7 @@ impl<'de, A: SeqAccess<'de>> SeqAccess<'de> for Seq<A> {
         push_display(self.index);
         self.index += 1;
         let result = self.inner.next_element_seed(TrackedSeed(seed, true));
-        end_value(self.base, &result);
+        end_value(self.base, result.is_err());
         result
     }
 
@@ -433,7 +449,7 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Map<A> {
         let result = self.inner.next_key_seed(KeySeed(seed, true));
         if result.is_err() {
             // Keeps the key just read in the pointer of a refused key.
-            end_value(path_len(), &result);
+            end_value(path_len(), result.is_err());
         }
         result
     }
@@ -443,7 +459,7 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Map<A> {
             return self.inner.next_value_seed(TrackedSeed(seed, false));
         }
         let result = self.inner.next_value_seed(TrackedSeed(seed, true));
-        end_value(self.base, &result);
+        end_value(self.base, result.is_err());
         result
     }
 
