@@ -2,6 +2,7 @@
 
 use super::events::{EventSink, HandlerError, HandlerOptions, erase_handler};
 use super::pdu::{Bind, Body, SubmitSm};
+use super::quickack::QuickAck;
 use super::receipt::Inbound;
 use super::session::{BoxRead, BoxWrite, Failure, Session, SessionSettings};
 use super::status::CommandStatus;
@@ -93,7 +94,9 @@ pub struct Config {
     pub binds_per_server: usize,
     /// Maximum requests in flight per bind.
     pub window: usize,
-    /// How long to wait for each response.
+    /// How long to wait for each response. Checked by one sweep per bind every sixteenth of
+    /// it (not a timer per request): a request times out after at least this long and, unless
+    /// the runtime is overloaded, at most an eighth longer.
     pub request_timeout: Duration,
     /// Send enquire_link after this much silence (the gateway wants one per minute).
     pub enquire_link_interval: Duration,
@@ -600,16 +603,20 @@ impl fmt::Debug for Client {
     }
 }
 
-async fn open_stream(server: &Server, timeout: Duration) -> Result<(BoxRead, BoxWrite), String> {
+async fn open_stream(
+    server: &Server,
+    timeout: Duration,
+) -> Result<(BoxRead, BoxWrite, QuickAck), String> {
     let tcp = tokio::time::timeout(timeout, TcpStream::connect(&server.addr))
         .await
         .map_err(|_| "connect timed out".to_string())?
         .map_err(|e| e.to_string())?;
     let _ = tcp.set_nodelay(true);
+    let ack = QuickAck::of(&tcp).unwrap_or_else(|_| QuickAck::none());
     match &server.tls {
         None => {
             let (r, w) = tcp.into_split();
-            Ok((Box::new(r), Box::new(w)))
+            Ok((Box::new(r), Box::new(w), ack))
         }
         Some(opts) => {
             let host = server
@@ -625,7 +632,7 @@ async fn open_stream(server: &Server, timeout: Duration) -> Result<(BoxRead, Box
                 .map_err(|_| "TLS handshake timed out".to_string())?
                 .map_err(|e| format!("TLS handshake: {e}"))?;
             let (r, w) = tokio::io::split(tls);
-            Ok((Box::new(r), Box::new(w)))
+            Ok((Box::new(r), Box::new(w), ack))
         }
     }
 }
@@ -703,10 +710,10 @@ impl Inner {
             server: server.addr.clone(),
             message,
         };
-        let (rd, wr) = open_stream(server, self.config.connect_timeout)
+        let (rd, wr, ack) = open_stream(server, self.config.connect_timeout)
             .await
             .map_err(io)?;
-        let session = Session::start(rd, wr, self.settings(label), self.events.clone());
+        let session = Session::start((rd, wr, ack), self.settings(label), self.events.clone());
         let c = &self.config;
         let bind = Bind {
             system_id: c.system_id.clone(),
@@ -1086,10 +1093,14 @@ impl Client {
         best.cloned()
     }
 
-    /// A bound session, waiting for one up to `deadline`. An admitted submission may wait while
-    /// a shutdown drains (a bind may come back); once the binds are being unbound there is
-    /// nothing to wait for.
-    async fn session(&self, deadline: Instant) -> Result<Arc<Session>, SubmitError> {
+    /// A bound session, waiting for one up to `wait` (the clock is read only if it must wait).
+    /// An admitted submission may wait while a shutdown drains (a bind may come back); once the
+    /// binds are being unbound there is nothing to wait for.
+    async fn session(&self, wait: Duration) -> Result<Arc<Session>, SubmitError> {
+        if let Some(s) = self.pick() {
+            return Ok(s);
+        }
+        let deadline = Instant::now() + wait;
         loop {
             let notified = self.inner.changed.notified();
             if let Some(s) = self.pick() {
@@ -1163,12 +1174,15 @@ impl Client {
         let mut throttled = 0u32;
         let mut unsent = 0u32;
         loop {
-            let session = self.session(Instant::now() + cfg.request_timeout).await?;
-            let started = Instant::now();
+            let session = self.session(cfg.request_timeout).await?;
+            // Without the metrics feature nothing records the duration: skip the clock.
+            let started = cfg!(feature = "metrics").then(Instant::now);
             match session.request(body, true).await {
                 Ok(p) => {
                     let status = p.command_status;
-                    crate::metrics::smpp_submit_duration(started.elapsed());
+                    if let Some(t) = started {
+                        crate::metrics::smpp_submit_duration(t.elapsed());
+                    }
                     if status.is_transient_rejection() {
                         crate::metrics::smpp_throttle();
                     }

@@ -41,6 +41,7 @@ use qikberry_text::{phone, sms_text};
 mod client;
 mod events;
 pub mod pdu;
+mod quickack;
 pub mod receipt;
 mod session;
 pub mod status;

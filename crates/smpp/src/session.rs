@@ -3,6 +3,7 @@
 
 use super::events::EventSink;
 use super::pdu::{self, Body, MessageIdResp, Pdu};
+use super::quickack::QuickAck;
 use super::receipt;
 use super::status::CommandStatus;
 use std::collections::{HashMap, VecDeque};
@@ -58,6 +59,8 @@ struct PendingEntry {
     tx: oneshot::Sender<Result<Pdu, Failure>>,
     /// Set when the writer took the PDU out of the queue (it may have reached the SMSC).
     written: bool,
+    /// The tick of the session's timeout sweep at which the request times out.
+    expires: u64,
 }
 
 /// The largest sequence number SMPP 3.4 allows (the top bit is reserved).
@@ -106,6 +109,18 @@ struct Core {
     closed: bool,
 }
 
+impl Core {
+    /// Remove request `seq`: its entry, and its PDU too if the writer has not taken it (then
+    /// `written` is false and it can never be sent).
+    fn withdraw(&mut self, seq: u32) -> Option<PendingEntry> {
+        let e = self.pending.remove(&seq)?;
+        if !e.written {
+            self.queue.retain(|q| q.seq != Some(seq));
+        }
+        Some(e)
+    }
+}
+
 /// What the writer should do after taking a batch.
 #[derive(PartialEq, Eq)]
 enum Take {
@@ -141,6 +156,26 @@ pub(crate) struct SessionSettings {
     pub close_timeout: Duration,
 }
 
+impl SessionSettings {
+    /// The period of the timeout sweep ([`sweep_task`]): a sixteenth of the request timeout
+    /// (at least 1 ms).
+    fn sweep_period(&self) -> Duration {
+        (self.request_timeout / 16).max(Duration::from_millis(1))
+    }
+
+    /// Sweep ticks from queueing a request to its timeout: one more than the timeout spans, as
+    /// the current tick may be nearly over. A request thus times out no earlier than
+    /// `request_timeout` after it was queued and, on a scheduler that is on time, at most two
+    /// periods (an eighth of the timeout) later.
+    fn timeout_ticks(&self) -> u64 {
+        let ticks = self
+            .request_timeout
+            .as_nanos()
+            .div_ceil(self.sweep_period().as_nanos());
+        u64::try_from(ticks).unwrap_or(u64::MAX / 2) + 1
+    }
+}
+
 pub(crate) struct Session {
     pub(crate) label: String,
     settings: SessionSettings,
@@ -163,6 +198,11 @@ pub(crate) struct Session {
     /// Answers to deliver_sm / data_sm still owed (a [`Reply`] not yet sent): a graceful unbind
     /// waits for them, so a handler that finishes during the drain is still acknowledged.
     owed: AtomicUsize,
+    /// Ticks of the timeout sweep so far: requests time out by tick ([`sweep_task`]), one timer
+    /// per session instead of one per request.
+    tick: AtomicU64,
+    /// [`SessionSettings::timeout_ticks`], computed once.
+    timeout_ticks: u64,
 }
 
 /// The answer owed to one deliver_sm / data_sm from the SMSC: sent at most once, through the
@@ -236,12 +276,12 @@ impl Drop for InFlight<'_> {
 impl Session {
     /// Start reader, writer and keepalive tasks on a connected stream (not yet bound).
     pub(crate) fn start(
-        rd: BoxRead,
-        wr: BoxWrite,
+        (rd, wr, ack): (BoxRead, BoxWrite, QuickAck),
         settings: SessionSettings,
         events: Arc<EventSink>,
     ) -> Arc<Session> {
         let (closed_tx, _) = watch::channel(false);
+        let settings_timeout_ticks = settings.timeout_ticks();
         let s = Arc::new(Session {
             label: settings.label.clone(),
             window: Arc::new(Semaphore::new(settings.window.max(1))),
@@ -263,10 +303,13 @@ impl Session {
             paused: AtomicBool::new(false),
             close_reason: Mutex::new(None),
             owed: AtomicUsize::new(0),
+            tick: AtomicU64::new(0),
+            timeout_ticks: settings_timeout_ticks,
         });
         tokio::spawn(writer_task(s.clone(), wr));
-        tokio::spawn(reader_task(s.clone(), rd, events));
+        tokio::spawn(reader_task(s.clone(), rd, ack, events));
         tokio::spawn(keepalive_task(s.clone()));
+        tokio::spawn(sweep_task(s.clone()));
         s
     }
 
@@ -356,8 +399,15 @@ impl Session {
         let pending = &core.pending;
         let seq = core.seq.allocate(|q| pending.contains_key(&q));
         bytes[12..16].copy_from_slice(&seq.to_be_bytes());
-        core.pending
-            .insert(seq, PendingEntry { tx, written: false });
+        let expires = self.tick.load(Ordering::SeqCst) + self.timeout_ticks;
+        core.pending.insert(
+            seq,
+            PendingEntry {
+                tx,
+                written: false,
+                expires,
+            },
+        );
         core.queue.push_back(Queued {
             bytes,
             seq: Some(seq),
@@ -370,13 +420,28 @@ impl Session {
     /// Forget request `seq`. Returns whether it may have been written: `false` only when its
     /// PDU was still queued and has now been removed, so it can never be sent.
     fn withdraw(&self, seq: u32) -> bool {
-        let mut core = self.lock_core();
-        match core.pending.remove(&seq) {
-            Some(e) if !e.written => {
-                core.queue.retain(|q| q.seq != Some(seq));
-                false
-            }
-            _ => true,
+        self.lock_core().withdraw(seq).is_none_or(|e| e.written)
+    }
+
+    /// Time out every request whose expiry tick has come: its entry goes (and its PDU, if the
+    /// writer has not taken it) and its caller gets [`Failure::Timeout`].
+    fn expire(&self, tick: u64) {
+        let expired: Vec<PendingEntry> = {
+            let mut guard = self.lock_core();
+            let core = &mut *guard;
+            let due: Vec<u32> = core
+                .pending
+                .iter()
+                .filter(|(_, e)| e.expires <= tick)
+                .map(|(&seq, _)| seq)
+                .collect();
+            due.into_iter()
+                .filter_map(|seq| core.withdraw(seq))
+                .collect()
+        };
+        for e in expired {
+            let written = e.written;
+            let _ = e.tx.send(Err(Failure::Timeout { written }));
         }
     }
 
@@ -401,27 +466,20 @@ impl Session {
         }
         let mut bytes = Vec::with_capacity(96);
         pdu::encode_borrowed(CommandStatus::OK, 0, body, &mut bytes).map_err(Failure::Encode)?;
-        let (tx, mut rx) = oneshot::channel();
+        let (tx, rx) = oneshot::channel();
         let seq = self.enqueue(bytes, tx)?;
         let guard = InFlight {
             session: self,
             seq: Some(seq),
         };
-        let r = match tokio::time::timeout(self.settings.request_timeout, &mut rx).await {
-            Ok(Ok(r)) => r,
-            Ok(Err(_)) => Err(Failure::Lost {
+        // Answered exactly once, by whoever removes the pending entry under the core lock: the
+        // reader (the response), the timeout sweep, or shutdown.
+        let r = rx.await.unwrap_or_else(|_| {
+            Err(Failure::Lost {
                 written: true,
                 reason: self.close_reason(),
-            }),
-            Err(_) => {
-                let written = self.withdraw(seq);
-                // The response may have been matched between the timer and the withdrawal.
-                match rx.try_recv() {
-                    Ok(r) => r,
-                    Err(_) => Err(Failure::Timeout { written }),
-                }
-            }
-        };
+            })
+        });
         guard.disarm();
         drop(permit);
         r
@@ -442,27 +500,32 @@ impl Session {
     }
 
     /// Move queued PDUs into `batch` (up to [`MAX_BATCH`]), marking requests as written.
-    fn take_batch(&self, batch: &mut Vec<u8>) -> Take {
+    /// Also says whether requests other than those just taken are awaiting responses (their
+    /// callers, once answered, are likely to submit again soon).
+    fn take_batch(&self, batch: &mut Vec<u8>) -> (Take, bool) {
         let mut guard = self.lock_core();
         let core = &mut *guard;
-        while batch.len() < MAX_BATCH {
+        let mut taken = 0;
+        let take = loop {
+            if batch.len() >= MAX_BATCH {
+                break if core.queue.is_empty() {
+                    if core.closed { Take::Done } else { Take::Idle }
+                } else {
+                    Take::More
+                };
+            }
             let Some(q) = core.queue.pop_front() else {
-                return if core.closed { Take::Done } else { Take::Idle };
+                break if core.closed { Take::Done } else { Take::Idle };
             };
             if let Some(seq) = q.seq
                 && let Some(e) = core.pending.get_mut(&seq)
             {
                 e.written = true;
+                taken += 1;
             }
             batch.extend_from_slice(&q.bytes);
-        }
-        if core.queue.is_empty() && core.closed {
-            Take::Done
-        } else if core.queue.is_empty() {
-            Take::Idle
-        } else {
-            Take::More
-        }
+        };
+        (take, core.pending.len() > taken)
     }
 
     /// Close the connection: every caller in flight gets [`Failure::Lost`]; requests still in
@@ -525,12 +588,20 @@ async fn writer_task(s: Arc<Session>, mut wr: BoxWrite) {
             s.wake.notified().await;
         }
         batch.clear();
-        take = s.take_batch(&mut batch);
-        if take == Take::Idle && s.settings.coalesce && !batch.is_empty() && batch.len() < 4096 {
-            // Small batch while other requests are being prepared: give them one turn of the
-            // scheduler so they share this write (fewer, fuller TCP segments).
+        let others_in_flight;
+        (take, others_in_flight) = s.take_batch(&mut batch);
+        if take == Take::Idle
+            && s.settings.coalesce
+            && others_in_flight
+            && !batch.is_empty()
+            && batch.len() < 4096
+        {
+            // Small batch while other requests are in flight, whose callers are about to submit
+            // again as their responses come in: give them one turn of the scheduler so they
+            // share this write (fewer, fuller TCP segments). With nothing else in flight
+            // (window 1) nobody would join, and the turn would cost a wake-up of its own.
             tokio::task::yield_now().await;
-            take = s.take_batch(&mut batch);
+            take = s.take_batch(&mut batch).0;
         }
         if !batch.is_empty() {
             let write = async {
@@ -582,7 +653,7 @@ async fn within_close_deadline<T>(
     }
 }
 
-async fn reader_task(s: Arc<Session>, mut rd: BoxRead, events: Arc<EventSink>) {
+async fn reader_task(s: Arc<Session>, mut rd: BoxRead, ack: QuickAck, events: Arc<EventSink>) {
     let closed = s.closed();
     tokio::pin!(closed);
     let mut buf: Vec<u8> = Vec::with_capacity(64 * 1024);
@@ -603,6 +674,11 @@ async fn reader_task(s: Arc<Session>, mut rd: BoxRead, events: Arc<EventSink>) {
         }
         if start > 0 {
             buf.drain(..start);
+            if s.in_flight() > 0 {
+                // More responses are owed: do not let a delayed ACK hold them at an SMSC that
+                // uses Nagle's algorithm.
+                ack.now();
+            }
         }
         if buf.capacity() - buf.len() < 4096 {
             buf.reserve(64 * 1024);
@@ -691,6 +767,23 @@ fn handle_frame(s: &Arc<Session>, frame: &[u8], events: &EventSink) {
             CommandStatus::INVALID_COMMAND_ID,
             Body::GenericNack,
         )),
+    }
+}
+
+/// Advances the session's tick every [`SessionSettings::sweep_period`] and times out the
+/// requests it makes due, until the session closes.
+async fn sweep_task(s: Arc<Session>) {
+    let period = s.settings.sweep_period();
+    let closed = s.closed();
+    tokio::pin!(closed);
+    loop {
+        tokio::select! {
+            // A late wake-up only makes timeouts later, never earlier.
+            _ = tokio::time::sleep(period) => {}
+            _ = &mut closed => return,
+        }
+        let tick = s.tick.fetch_add(1, Ordering::SeqCst) + 1;
+        s.expire(tick);
     }
 }
 

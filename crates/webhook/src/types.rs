@@ -186,7 +186,14 @@ impl EventTime {
     /// Parses either documented form. The error names the value that did not parse.
     pub fn parse(s: &str) -> Result<Self, String> {
         let t = s.trim();
-        if let Ok(ts) = t.parse::<jiff::Timestamp>() {
+        // An instant needs an offset (`Z`, `+hh`, `-hh`, or U+2212), which follows the date;
+        // without any of those after the date the instant parse would fail (and build an
+        // error), so the civil form is tried alone.
+        let may_have_offset = t
+            .bytes()
+            .skip(10)
+            .any(|b| matches!(b, b'Z' | b'z' | b'+' | b'-') || !b.is_ascii());
+        if may_have_offset && let Ok(ts) = t.parse::<jiff::Timestamp>() {
             return Ok(EventTime::Instant(ts));
         }
         match t.parse::<jiff::civil::DateTime>() {
@@ -391,5 +398,30 @@ mod tests {
         assert!(t.amount.is_none());
         assert_eq!(t.units, Some(3));
         assert!(serde_json::from_str::<T>(r#"{"when":"yesterday"}"#).is_err());
+    }
+
+    /// Every form reads as it did when the instant parse was always tried first (only a time
+    /// without any offset character skips it).
+    #[test]
+    fn event_time_reads_as_with_the_instant_parse_tried_first() {
+        for s in [
+            "2021-04-09 16:27:51",
+            "2021-04-09T16:27:51.5",
+            "2021-04-09 16:27:51+02:00",
+            "2021-04-09 16:27:51-02",
+            "2021-04-09T16:27:51z",
+            "2021-04-09T16:27:51\u{2212}02:00",
+            " 2021-06-18T14:48:06.886358Z ",
+        ] {
+            let t = s.trim();
+            let expected = match t.parse::<jiff::Timestamp>() {
+                Ok(ts) => Some(EventTime::Instant(ts)),
+                Err(_) => t
+                    .parse::<jiff::civil::DateTime>()
+                    .ok()
+                    .map(EventTime::Civil),
+            };
+            assert_eq!(EventTime::parse(s).ok(), expected, "{s}");
+        }
     }
 }

@@ -90,7 +90,8 @@ impl Client {
         out
     }
 
-    /// [`Exchange::json`].
+    /// [`Exchange::json`]. Only the two decodes are generic; the failure is reported by
+    /// [`decode_error`](Self::decode_error), compiled once.
     fn decode<T: DeserializeOwned>(&self, out: &Exchange) -> Result<T, Error> {
         let body = &out.resp.body[..];
         let plain = match self.inner.drift.decode::<T>(out.op, body) {
@@ -98,19 +99,33 @@ impl Client {
             Err(e) => e,
         };
         let read = serde_json::de::SliceRead::new(body);
-        let (path, message) = match crate::drift::track::decode_at::<T, _>(read, "", false).0 {
-            Err(failure) => (failure.pointer, failure.error.to_string()),
-            // Only a plain decode failed (cannot happen: both run the same `Deserialize`).
-            Ok(_) => (String::new(), plain.to_string()),
+        let located = crate::drift::track::decode_at::<T, _>(read, "", false)
+            .0
+            .err();
+        Err(self.decode_error(out, plain, located))
+    }
+
+    /// The [`Error::Decode`] of a body that did not decode: the pointer and message of the
+    /// tracked pass (`located`), else the plain pass's message (`plain`; both run the same
+    /// `Deserialize`, so the tracked pass fails too).
+    fn decode_error(
+        &self,
+        out: &Exchange,
+        plain: serde_json::Error,
+        located: Option<crate::drift::track::Failure>,
+    ) -> Error {
+        let (path, message) = match located {
+            Some(failure) => (failure.pointer, failure.error.to_string()),
+            None => (String::new(), plain.to_string()),
         };
-        Err(Error::Decode {
+        Error::Decode {
             operation: out.op,
             status: out.resp.status,
             path,
             message: self.redact(&message, &out.secrets),
-            excerpt: self.excerpt(body, &out.secrets),
+            excerpt: self.excerpt(&out.resp.body, &out.secrets),
             body: crate::error::RawBody::new(out.resp.body.clone()),
-        })
+        }
     }
 
     pub(super) fn api_error(&self, out: Exchange) -> Error {

@@ -401,15 +401,21 @@ impl DriftLog {
             self.record_found(source, found);
             return value;
         }
-        let plain = || track::decode_plain::<T, _>(serde_json::de::SliceRead::new(body));
-        let (value, notes) = collect_notes(plain);
-        let value = value?;
-        if !notes.is_empty() && self.newly_noted(source, &notes) {
+        start_notes();
+        let value = track::decode_plain::<T, _>(serde_json::de::SliceRead::new(body));
+        if self.notes_to_locate(source, value.is_ok()) {
             // The first value is still alive; this pass only locates (its value is dropped).
             let (_, found) = track::decode::<T, _>(serde_json::de::SliceRead::new(body), "", false);
             self.record_found(source, found);
         }
-        Ok(value)
+        value
+    }
+
+    /// Ends the notes of a plain decode of `source`: whether it succeeded (`decoded`) and
+    /// raised a note not located before, so a locating pass must follow.
+    fn notes_to_locate(&self, source: &str, decoded: bool) -> bool {
+        let notes = take_notes();
+        decoded && !notes.is_empty() && self.newly_noted(source, &notes)
     }
 
     /// Whether any of `notes` was not located before for `source` (marking them all located).
@@ -473,34 +479,45 @@ thread_local! {
     };
 }
 
-/// Runs a plain decode, collecting the notes raised inside it (on this thread), without their
-/// places.
-fn collect_notes<R>(decode: impl FnOnce() -> R) -> (R, Vec<DriftKind>) {
+/// Starts collecting the notes a plain decode on this thread raises (what, not where).
+/// Not generic, like [`take_notes`]: `DriftLog::decode` runs for every response type.
+fn start_notes() {
     NOTES.with(|n| n.active.set(true));
-    let result = decode();
-    let kinds = NOTES.with(|n| {
+}
+
+/// Stops collecting and returns the notes raised since [`start_notes`].
+fn take_notes() -> Vec<DriftKind> {
+    NOTES.with(|n| {
         n.active.set(false);
         std::mem::take(&mut *n.kinds.borrow_mut())
-    });
-    (result, kinds)
+    })
 }
 
 /// Called by `Deserialize` implementations when they take a lenient path (unknown enum value,
 /// unknown shape, …). Outside [`DriftLog::decode`] it does nothing. Never fails; the `Result`
 /// lets generated visitors call it with `?`.
 pub fn note(kind: impl FnOnce() -> DriftKind) -> Result<(), String> {
-    // Inside a tracked decode the note gets its pointer at once; inside a plain one it is a
-    // flag, located later.
-    if track::active() {
-        track::record(kind, "");
-        return Ok(());
+    // `kind` is called only when someone listens; the rest is not generic (every lenient
+    // value of every type calls this with its own closure).
+    if noting() {
+        push_note(kind());
     }
-    NOTES.with(|n| {
-        if n.active.get() {
-            n.kinds.borrow_mut().push(kind());
-        }
-    });
     Ok(())
+}
+
+/// Whether a tracked or a plain decode on this thread takes notes.
+fn noting() -> bool {
+    track::active() || NOTES.with(|n| n.active.get())
+}
+
+/// Inside a tracked decode the note gets its pointer at once; inside a plain one it is a flag,
+/// located later.
+fn push_note(kind: DriftKind) {
+    if track::active() {
+        track::record_kind(kind, "");
+    } else {
+        NOTES.with(|n| n.kinds.borrow_mut().push(kind));
+    }
 }
 
 /// `serde_json::from_value` for a `oneOf` shape (used by the generated code). Inside a

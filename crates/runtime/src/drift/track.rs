@@ -62,6 +62,36 @@ pub fn decode_at<'de, T: Deserialize<'de>, R: serde_json::de::Read<'de>>(
     prefix: &str,
     fields: bool,
 ) -> (Result<T, Failure>, Vec<(String, DriftKind)>) {
+    begin(prefix, fields);
+    let result = pass(read, true);
+    let (found, failed_at) = finish();
+    let result = result.map_err(|error| Failure {
+        pointer: failed_at.unwrap_or_else(|| prefix.to_owned()),
+        error,
+    });
+    (result, found)
+}
+
+/// Decodes `T` from `d`, a deserializer standing at one value inside a larger document (the
+/// `payload` member a map visitor has reached), tracked as by [`decode_at`] with pointers under
+/// `prefix`; a failure's pointer is not kept. With `D = &mut serde_json::Deserializer<R>`,
+/// which is what `serde_json`'s own map access hands a seed, `T`'s `Deserialize` runs in the
+/// same instantiation as in [`decode_at`] and [`decode_plain`] for that `R`.
+pub fn decode_inside<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
+    d: D,
+    prefix: &str,
+    fields: bool,
+) -> (Result<T, D::Error>, Found) {
+    begin(prefix, fields);
+    let result = T::deserialize(Tracked(d, true));
+    (result, finish().0)
+}
+
+/// Pointer and kind of each drift a tracked decode found, in body order.
+type Found = Vec<(String, DriftKind)>;
+
+/// Starts a tracked decode on this thread, its pointers under `prefix`.
+fn begin(prefix: &str, fields: bool) {
     STATE.with(|s| {
         let mut s = s.borrow_mut();
         s.active = true;
@@ -71,18 +101,16 @@ pub fn decode_at<'de, T: Deserialize<'de>, R: serde_json::de::Read<'de>>(
         s.found.clear();
         s.failed_at = None;
     });
-    let result = pass(read, true);
-    let (found, failed_at) = STATE.with(|s| {
+}
+
+/// Ends the tracked decode: the drift it found and the pointer of its failure, if any.
+fn finish() -> (Found, Option<String>) {
+    STATE.with(|s| {
         let mut s = s.borrow_mut();
         s.active = false;
         s.fields = false;
         (std::mem::take(&mut s.found), s.failed_at.take())
-    });
-    let result = result.map_err(|error| Failure {
-        pointer: failed_at.unwrap_or_else(|| prefix.to_owned()),
-        error,
-    });
-    (result, found)
+    })
 }
 
 /// Decodes `T` from `read` without tracking: exactly `serde_json`'s result, at about its cost.
@@ -124,19 +152,29 @@ pub fn decode_value<T: serde::de::DeserializeOwned>(
     if !active() {
         return T::deserialize(Tracked(value, false));
     }
-    let (found, failed_at) = STATE.with(|s| {
-        let s = s.borrow();
-        (s.found.len(), s.failed_at.clone())
-    });
+    let mark = mark();
     let result = T::deserialize(Tracked(value, true));
     if result.is_err() {
-        STATE.with(|s| {
-            let mut s = s.borrow_mut();
-            s.found.truncate(found);
-            s.failed_at = failed_at;
-        });
+        rewind(mark);
     }
     result
+}
+
+/// Where the running tracked decode stands: how many drifts it found, and its failure.
+fn mark() -> (usize, Option<String>) {
+    STATE.with(|s| {
+        let s = s.borrow();
+        (s.found.len(), s.failed_at.clone())
+    })
+}
+
+/// Forgets what the running tracked decode found after `mark` (a `oneOf` shape that failed).
+fn rewind((found, failed_at): (usize, Option<String>)) {
+    STATE.with(|s| {
+        let mut s = s.borrow_mut();
+        s.found.truncate(found);
+        s.failed_at = failed_at;
+    });
 }
 
 /// Whether a tracked decode is running on this thread.
@@ -146,27 +184,33 @@ pub fn active() -> bool {
 
 /// Records a drift at the current pointer followed by `relative` (a path the caller adds, such
 /// as a field inside a buffered `oneOf` shape). Nothing outside a tracked decode.
+/// (`kind` is only called inside one; the rest is not generic, so each caller's closure costs
+/// a few instructions.)
 pub fn record(kind: impl FnOnce() -> DriftKind, relative: &str) {
+    if active() {
+        record_kind(kind(), relative);
+    }
+}
+
+/// [`record`] with the kind built.
+pub(super) fn record_kind(kind: DriftKind, relative: &str) {
     STATE.with(|s| s.borrow_mut().push_found(false, kind, relative));
 }
 
 fn record_ignored() {
-    STATE.with(|s| {
-        s.borrow_mut()
-            .push_found(true, || DriftKind::UnknownField, "")
-    });
+    STATE.with(|s| s.borrow_mut().push_found(true, DriftKind::UnknownField, ""));
 }
 
 impl State {
     /// Records `kind` at the current pointer plus `relative` if a tracked decode is running
     /// (and, for an ignored member, records them).
-    fn push_found(&mut self, ignored: bool, kind: impl FnOnce() -> DriftKind, relative: &str) {
+    fn push_found(&mut self, ignored: bool, kind: DriftKind, relative: &str) {
         if self.active && (self.fields || !ignored) {
             // Two copies into an exact-size string (`format!` costs a formatter run).
             let mut pointer = String::with_capacity(self.path.len() + relative.len());
             pointer.push_str(&self.path);
             pointer.push_str(relative);
-            self.found.push((pointer, kind()));
+            self.found.push((pointer, kind));
         }
     }
 }
@@ -181,11 +225,11 @@ fn truncate_path(len: usize) {
 
 /// Ends a member or element that started at path length `base`: a failure is remembered at
 /// the pointer it happened (the innermost one: the first on its way out). The path is then cut
-/// back to `base`.
-fn end_value<T, E>(base: usize, result: &Result<T, E>) {
+/// back to `base`. Not generic over the value: it runs for every member of every type.
+fn end_value(base: usize, failed: bool) {
     STATE.with(|s| {
         let mut s = s.borrow_mut();
-        if result.is_err() && s.failed_at.is_none() {
+        if failed && s.failed_at.is_none() {
             s.failed_at = Some(s.path.clone());
         }
         s.path.truncate(base);
@@ -374,7 +418,7 @@ impl<'de, A: SeqAccess<'de>> SeqAccess<'de> for Seq<A> {
         push_display(self.index);
         self.index += 1;
         let result = self.inner.next_element_seed(TrackedSeed(seed, true));
-        end_value(self.base, &result);
+        end_value(self.base, result.is_err());
         result
     }
 
@@ -405,7 +449,7 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Map<A> {
         let result = self.inner.next_key_seed(KeySeed(seed, true));
         if result.is_err() {
             // Keeps the key just read in the pointer of a refused key.
-            end_value(path_len(), &result);
+            end_value(path_len(), result.is_err());
         }
         result
     }
@@ -415,7 +459,7 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Map<A> {
             return self.inner.next_value_seed(TrackedSeed(seed, false));
         }
         let result = self.inner.next_value_seed(TrackedSeed(seed, true));
-        end_value(self.base, &result);
+        end_value(self.base, result.is_err());
         result
     }
 

@@ -2,6 +2,7 @@
 
 use crate::events::EventSink;
 use crate::pdu::{Body, SubmitSm};
+use crate::quickack::QuickAck;
 use crate::session::{Failure, Session, SessionSettings};
 use crate::tlv::{Tlv, Tlvs, tag};
 use std::sync::Arc;
@@ -39,15 +40,26 @@ async fn timed_out_and_dropped_requests_are_withdrawn_from_the_queue() {
         close_timeout: Duration::from_secs(1),
     };
     let (events, _ev_rx) = EventSink::queue(4);
-    let s = Session::start(Box::new(rd), Box::new(wr), settings, Arc::new(events));
+    let s = Session::start(
+        (Box::new(rd), Box::new(wr), QuickAck::none()),
+        settings,
+        Arc::new(events),
+    );
     let body = |k: &str| Body::SubmitSm(big(k, 4_000));
     let (first, second, third) = (body("first"), body("second"), body("third"));
+    let t0 = std::time::Instant::now();
     let (a, b) = tokio::join!(s.request(&first, false), async {
         tokio::task::yield_now().await;
         s.request(&second, false).await
     });
     assert_eq!(a.unwrap_err(), Failure::Timeout { written: true });
     assert_eq!(b.unwrap_err(), Failure::Timeout { written: false });
+    // The timeout sweep never times a request out early.
+    assert!(
+        t0.elapsed() >= Duration::from_millis(200),
+        "{:?}",
+        t0.elapsed()
+    );
     // A caller that stops waiting (future dropped) withdraws its request as well.
     let third = tokio::time::timeout(Duration::from_millis(50), s.request(&third, false));
     assert!(third.await.is_err());

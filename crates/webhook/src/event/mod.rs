@@ -20,6 +20,7 @@ mod key;
 pub mod names;
 mod parse;
 mod payload;
+mod probe;
 
 pub use inbound::{
     ButtonReply, InboundChannel, InboundMessage, InboundSender, InboundUser, Location, Media,

@@ -1,6 +1,7 @@
 //! Parsing a webhook body into an [`Event`]: both envelope forms, the flat bodies, and a
 //! drift report for every difference from the spec.
 
+use super::probe::{Probe, event_name};
 use super::*;
 
 impl Event {
@@ -37,6 +38,14 @@ impl Event {
                 drift,
             ));
         }
+        // One pass settles most bodies; the rest are read the reference way.
+        let mut typed = None;
+        if let Some(probe) = Probe::read_typed(text, drift, &mut typed) {
+            return match typed {
+                Some(event) => Ok(event),
+                None => Self::from_probe(text, &probe, drift),
+            };
+        }
         match serde_json::from_str::<Probe<'_>>(text) {
             Ok(probe) => Self::from_probe(text, &probe, drift),
             Err(e) => Self::from_irregular(text, e, drift),
@@ -44,15 +53,20 @@ impl Event {
     }
 
     /// An object body: enveloped when it has `event`, flat otherwise.
-    fn from_probe(
+    pub(super) fn from_probe(
         text: &str,
         probe: &Probe<'_>,
         drift: &mut Vec<Drift>,
     ) -> Result<Event, ParseError> {
         match probe.event {
-            Some(ev) => match serde_json::from_str::<Cow<'_, str>>(ev.get()) {
-                Ok(name) => Ok(Self::from_envelope(&name, probe.payload, drift)),
-                Err(_) => {
+            Some(ev) => match probe
+                .name
+                .as_deref()
+                .map(Cow::Borrowed)
+                .or_else(|| event_name(ev))
+            {
+                Some(name) => Ok(Self::from_envelope(&name, probe.payload, drift)),
+                None => {
                     let payload = whole(text)?;
                     Ok(unrecognised(
                         String::new(),
@@ -130,7 +144,6 @@ impl Event {
 
     /// Parses an enveloped event whose name and payload have already been separated.
     fn from_envelope(name: &str, payload: Option<&RawValue>, drift: &mut Vec<Drift>) -> Event {
-        use names::*;
         let Some(raw) = payload else {
             let event = name.to_owned();
             if is_known(name) {
@@ -147,23 +160,49 @@ impl Event {
                 drift,
             );
         };
-        let p = raw.get();
-        let d = &mut *drift;
-        // One arm per event, naming it by its constant (so its drift reports borrow the name).
-        macro_rules! payloads {
-            ($($event:ident => $variant:path),* $(,)?) => {
-                match name {
-                    $($event => typed(p, $event, "/payload", d).map($variant),)*
-                    _ => {
-                        let payload = RawJson::copied(raw);
-                        let event = name.to_owned();
-                        return unrecognised(event, payload, "/event", ParseError::UnknownEvent, drift);
-                    }
-                }
-            };
+        let from_text = FromText {
+            text: raw.get(),
+            drift: &mut *drift,
+        };
+        let Some(parsed) = decode_payload(name, from_text) else {
+            let payload = RawJson::copied(raw);
+            let event = name.to_owned();
+            return unrecognised(event, payload, "/event", ParseError::UnknownEvent, drift);
+        };
+        match parsed {
+            Ok(ev) => ev,
+            Err(error) => unparsed(name, RawJson::copied(raw), error, drift),
         }
-        let parsed = payloads! {
-            SMS_MESSAGE_STATUS => Event::SmsStatus,
+    }
+}
+
+/// How [`decode_payload`] decodes a payload as its event's type: from the payload's text
+/// ([`FromText`]) or from the body's deserializer standing at it (`probe`).
+pub(super) trait PayloadDecoder {
+    /// What a payload that does not fit gives.
+    type Error;
+    /// Decodes the payload of `event` as `T`, pushing its drift reports.
+    fn decode<T: serde::de::DeserializeOwned>(self, event: &'static str) -> Result<T, Self::Error>;
+}
+
+/// The payload of the known event `name` decoded by `decoder` as that event's type; `None`
+/// for a name this crate does not know (exactly those [`is_known`] refuses).
+pub(super) fn decode_payload<P: PayloadDecoder>(
+    name: &str,
+    decoder: P,
+) -> Option<Result<Event, P::Error>> {
+    use names::*;
+    // One arm per event, naming it by its constant (so its drift reports borrow the name).
+    macro_rules! payloads {
+        ($($event:ident => $variant:path),* $(,)?) => {
+            match name {
+                $($event => Some(decoder.decode($event).map($variant)),)*
+                _ => None,
+            }
+        };
+    }
+    payloads! {
+        SMS_MESSAGE_STATUS => Event::SmsStatus,
             SMS_UNSUBSCRIPTION => Event::SmsUnsubscription,
             WHATSAPP_MESSAGE_IN => Event::WhatsappIn,
             WHATSAPP_MESSAGE_STATUS => Event::WhatsappStatus,
@@ -179,34 +218,26 @@ impl Event {
             VMN_MESSAGE_IN => Event::VmnIn,
             CONTACTS_SUBSCRIBER_SUBSCRIPTION => Event::Contact,
             LINK_VISIT => Event::LinkVisit,
-        };
-        match parsed {
-            Ok(ev) => ev,
-            Err(error) => unparsed(name, RawJson::copied(raw), error, drift),
-        }
     }
 }
 
-fn is_known(name: &str) -> bool {
-    names::SUBSCRIBABLE.contains(&name) || name == names::LINK_VISIT
+/// A [`PayloadDecoder`] reading a payload's own text (see [`typed`]).
+struct FromText<'t, 'd> {
+    text: &'t str,
+    drift: &'d mut Vec<Drift>,
 }
 
-#[derive(Deserialize)]
-struct Probe<'a> {
-    #[serde(borrow, default)]
-    event: Option<&'a RawValue>,
-    #[serde(borrow, default)]
-    payload: Option<&'a RawValue>,
-    #[serde(default)]
-    link_id: Option<IgnoredAny>,
-    #[serde(default)]
-    identity: Option<IgnoredAny>,
-    #[serde(default)]
-    id: Option<IgnoredAny>,
-    #[serde(default)]
-    status: Option<IgnoredAny>,
-    #[serde(default)]
-    receiver: Option<IgnoredAny>,
+impl PayloadDecoder for FromText<'_, '_> {
+    type Error = ParseError;
+
+    fn decode<T: serde::de::DeserializeOwned>(self, event: &'static str) -> Result<T, ParseError> {
+        typed(self.text, event, "/payload", self.drift)
+    }
+}
+
+/// Whether `name` is an event this crate types.
+pub(super) fn is_known(name: &str) -> bool {
+    names::SUBSCRIBABLE.contains(&name) || name == names::LINK_VISIT
 }
 
 /// Parses `text` as `T` in one pass (`crate::drift::track`), adding a drift report (pointer under `prefix`)
@@ -225,12 +256,21 @@ fn typed<T: serde::de::DeserializeOwned>(
         path: failure.pointer,
         message: failure.error.to_string(),
     })?;
+    push_reports(event, found, drift);
+    Ok(value)
+}
+
+/// Adds the drift a tracked decode of `event`'s payload found to `drift`.
+pub(super) fn push_reports(
+    event: &'static str,
+    found: Vec<(String, DriftKind)>,
+    drift: &mut Vec<Drift>,
+) {
     drift.extend(
         found
             .into_iter()
             .map(|(pointer, kind)| drift_report(event, pointer, kind)),
     );
-    Ok(value)
 }
 
 fn drift_report(
