@@ -56,6 +56,7 @@ pub use runtime::{AuthMode, RateLimitLayer, RetryLayer};
 /// `serde` dependency of their own. Not part of the public API.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::open_enum::support as open_enum;
     pub use serde;
 }
 

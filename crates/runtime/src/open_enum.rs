@@ -70,40 +70,32 @@ macro_rules! open_enum {
                 }
             }
 
+            /// Every spelling read, aliases included, in the order of [`Self::SPELLING_VALUES`].
+            const SPELLINGS: &'static [&'static str] = &[ $( $wire, $( $alias, )* )* ];
+
+            /// The variant each of [`Self::SPELLINGS`] reads as.
+            const SPELLING_VALUES: &'static [$name] =
+                &[ $( $name::$variant, $( $crate::__open_enum_same!($alias, $name::$variant), )* )* ];
+
             /// Reads a wire value; never fails (an unknown value becomes `Unknown`). Matching is
             /// exact first, then ASCII case-insensitive.
             pub fn from_wire(s: &str) -> Self {
-                Self::exact(s)
-                    .or_else(|| Self::folded(s))
-                    .unwrap_or_else(|| $name::Unknown(s.to_owned()))
+                let found = $crate::__private::open_enum::find(Self::SPELLINGS, s);
+                Self::known_or_unknown(found.map(|(index, _)| index), s)
             }
 
-            fn exact(s: &str) -> ::std::option::Option<Self> {
-                $( if s == $wire $(|| s == $alias)* { return Some($name::$variant); } )*
-                None
-            }
-
-            fn folded(s: &str) -> ::std::option::Option<Self> {
-                $( if s.eq_ignore_ascii_case($wire) $(|| s.eq_ignore_ascii_case($alias))* {
-                    return Some($name::$variant);
-                } )*
-                None
+            /// The variant at `index` of [`Self::SPELLINGS`], else `Unknown(s)`.
+            fn known_or_unknown(index: ::std::option::Option<usize>, s: &str) -> Self {
+                match index.and_then(|i| Self::SPELLING_VALUES.get(i)) {
+                    Some(v) => v.clone(),
+                    None => $name::Unknown(s.to_owned()),
+                }
             }
 
             /// [`Self::from_wire`], noting a case-folded or unknown value as drift.
             fn from_wire_noted(s: &str) -> ::std::result::Result<Self, ::std::string::String> {
-                if let Some(v) = Self::exact(s) {
-                    return Ok(v);
-                }
-                if let Some(v) = Self::folded(s) {
-                    $crate::types::lenient("enum value in another letter case")?;
-                    return Ok(v);
-                }
-                $crate::drift::note(|| $crate::drift::DriftKind::UnknownEnumValue {
-                    type_name: stringify!($name).to_owned(),
-                    value: s.to_owned(),
-                })?;
-                Ok($name::Unknown(s.to_owned()))
+                let found = $crate::__private::open_enum::read(Self::SPELLINGS, stringify!($name), s)?;
+                Ok(Self::known_or_unknown(found, s))
             }
         }
 
@@ -147,12 +139,10 @@ macro_rules! open_enum {
                 $name::from_wire_noted(s)
             }
             fn from_wire_u64(n: u64) -> ::std::result::Result<Self, ::std::string::String> {
-                $crate::types::lenient("number as enum string")?;
-                $name::from_wire_noted(&n.to_string())
+                $name::from_wire_noted(&$crate::__private::open_enum::number_text(n)?)
             }
             fn from_wire_i64(n: i64) -> ::std::result::Result<Self, ::std::string::String> {
-                $crate::types::lenient("number as enum string")?;
-                $name::from_wire_noted(&n.to_string())
+                $name::from_wire_noted(&$crate::__private::open_enum::number_text(n)?)
             }
         }
 
@@ -164,6 +154,56 @@ macro_rules! open_enum {
             }
         }
     };
+}
+
+/// Expands to its second argument: repeats a variant once per alias spelling.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! __open_enum_same {
+    ($alias:literal, $value:expr) => {
+        $value
+    };
+}
+
+/// The reading every open enum shares, compiled once (the macro's expansion keeps only its
+/// tables and the index-to-variant step).
+pub mod support {
+    use crate::drift::{DriftKind, note};
+    use crate::types::lenient;
+
+    /// The index of `s` among `spellings`, exact first, then ASCII case-insensitive (`true`).
+    pub fn find(spellings: &[&str], s: &str) -> Option<(usize, bool)> {
+        if let Some(i) = spellings.iter().position(|w| *w == s) {
+            return Some((i, false));
+        }
+        let folded = spellings.iter().position(|w| w.eq_ignore_ascii_case(s));
+        folded.map(|i| (i, true))
+    }
+
+    /// [`find`] inside a decode: a case-folded match is noted as lenient, no match as an
+    /// unknown value of `type_name` (`None`).
+    pub fn read(spellings: &[&str], type_name: &str, s: &str) -> Result<Option<usize>, String> {
+        match find(spellings, s) {
+            Some((i, false)) => Ok(Some(i)),
+            Some((i, true)) => {
+                lenient("enum value in another letter case")?;
+                Ok(Some(i))
+            }
+            None => {
+                note(|| DriftKind::UnknownEnumValue {
+                    type_name: type_name.to_owned(),
+                    value: s.to_owned(),
+                })?;
+                Ok(None)
+            }
+        }
+    }
+
+    /// The decimal text of a number sent where an enum string belongs (noted as lenient).
+    pub fn number_text(n: impl std::fmt::Display) -> Result<String, String> {
+        lenient("number as enum string")?;
+        Ok(n.to_string())
+    }
 }
 
 #[cfg(test)]

@@ -90,19 +90,25 @@ impl Client {
         out
     }
 
-    /// [`Exchange::json`]. Only the two decodes are generic; the failure is reported by
-    /// [`decode_error`](Self::decode_error), compiled once.
+    /// [`Exchange::json`]. Only the decode itself is generic; locating a failure (a second,
+    /// tracked pass run through a function pointer) and reporting it are compiled once.
     fn decode<T: DeserializeOwned>(&self, out: &Exchange) -> Result<T, Error> {
-        let body = &out.resp.body[..];
-        let plain = match self.inner.drift.decode::<T>(out.op, body) {
-            Ok(v) => return Ok(v),
-            Err(e) => e,
-        };
-        let read = serde_json::de::SliceRead::new(body);
-        let located = crate::drift::track::decode_at::<T, _>(read, "", false)
-            .0
-            .err();
-        Err(self.decode_error(out, plain, located))
+        match self.inner.drift.decode::<T>(out.op, &out.resp.body) {
+            Ok(v) => Ok(v),
+            Err(plain) => Err(self.decode_failed(out, plain, crate::drift::track::locate::<T>)),
+        }
+    }
+
+    /// The error of a body whose plain decode failed: `locate` runs the tracked pass that
+    /// names the failing value's pointer.
+    fn decode_failed(
+        &self,
+        out: &Exchange,
+        plain: serde_json::Error,
+        locate: crate::drift::track::Locate,
+    ) -> Error {
+        let located = crate::drift::track::run_located(&out.resp.body, false, locate).0;
+        self.decode_error(out, plain, located)
     }
 
     /// The [`Error::Decode`] of a body that did not decode: the pointer and message of the

@@ -396,19 +396,44 @@ impl DriftLog {
         source: &str,
         body: &[u8],
     ) -> Result<T, serde_json::Error> {
-        if self.check_fields(source) {
-            let (value, found) = track::decode(serde_json::de::SliceRead::new(body), "", true);
-            self.record_found(source, found);
-            return value;
-        }
-        start_notes();
-        let value = track::decode_plain::<T, _>(serde_json::de::SliceRead::new(body));
-        if self.notes_to_locate(source, value.is_ok()) {
-            // The first value is still alive; this pass only locates (its value is dropped).
-            let (_, found) = track::decode::<T, _>(serde_json::de::SliceRead::new(body), "", false);
-            self.record_found(source, found);
-        }
+        let tracked = self.begin_decode(source);
+        let value = track::decode_body::<T>(body, tracked);
+        self.end_decode(source, tracked, value.is_ok(), body, track::locate::<T>);
         value
+    }
+
+    /// Starts a decode of `source`: tracked, recording ignored members, when this one is
+    /// sampled for the field check (returns `true`), else plain with notes taken.
+    fn begin_decode(&self, source: &str) -> bool {
+        let tracked = self.check_fields(source);
+        if tracked {
+            track::begin("", true);
+        } else {
+            start_notes();
+        }
+        tracked
+    }
+
+    /// Ends a decode that [`begin_decode`](Self::begin_decode) started: records what a tracked
+    /// one found, or locates (with `locate`, a second pass) the notes of a plain one that are
+    /// new.
+    fn end_decode(
+        &self,
+        source: &str,
+        tracked: bool,
+        decoded: bool,
+        body: &[u8],
+        locate: track::Locate,
+    ) {
+        let found = if tracked {
+            track::finish().0
+        } else if self.notes_to_locate(source, decoded) {
+            // The first value is still alive; this pass only locates (its value is dropped).
+            track::run_located(body, false, locate).1
+        } else {
+            return;
+        };
+        self.record_found(source, found);
     }
 
     /// Ends the notes of a plain decode of `source`: whether it succeeded (`decoded`) and

@@ -88,10 +88,41 @@ pub fn decode_inside<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
 }
 
 /// Pointer and kind of each drift a tracked decode found, in body order.
-type Found = Vec<(String, DriftKind)>;
+pub(crate) type Found = Vec<(String, DriftKind)>;
+
+/// A tracked pass of one type over a whole body, its value dropped: how the non-generic code
+/// around a decode runs the pass again to locate a failure or a note (see [`locate`]).
+pub(crate) type Locate = fn(&[u8]) -> Result<(), serde_json::Error>;
+
+/// The [`Locate`] of `T`: a pass that tracks, the value dropped. With [`decode_body`], the only
+/// code a response type instantiates; the rest of a decode is compiled once.
+pub(crate) fn locate<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<(), serde_json::Error> {
+    pass::<T, _>(serde_json::de::SliceRead::new(body), true).map(drop)
+}
+
+/// Decodes `T` from a whole body, tracking when `on` (inside [`begin`] … [`finish`]).
+pub(crate) fn decode_body<T: serde::de::DeserializeOwned>(
+    body: &[u8],
+    on: bool,
+) -> Result<T, serde_json::Error> {
+    pass(serde_json::de::SliceRead::new(body), on)
+}
+
+/// Runs `locate` over `body` as a tracked decode from the root: the failure, with its
+/// pointer, and the drift found.
+pub(crate) fn run_located(body: &[u8], fields: bool, locate: Locate) -> (Option<Failure>, Found) {
+    begin("", fields);
+    let result = locate(body);
+    let (found, failed_at) = finish();
+    let failure = result.err().map(|error| Failure {
+        pointer: failed_at.unwrap_or_default(),
+        error,
+    });
+    (failure, found)
+}
 
 /// Starts a tracked decode on this thread, its pointers under `prefix`.
-fn begin(prefix: &str, fields: bool) {
+pub(crate) fn begin(prefix: &str, fields: bool) {
     STATE.with(|s| {
         let mut s = s.borrow_mut();
         s.active = true;
@@ -104,7 +135,7 @@ fn begin(prefix: &str, fields: bool) {
 }
 
 /// Ends the tracked decode: the drift it found and the pointer of its failure, if any.
-fn finish() -> (Found, Option<String>) {
+pub(crate) fn finish() -> (Found, Option<String>) {
     STATE.with(|s| {
         let mut s = s.borrow_mut();
         s.active = false;
@@ -260,7 +291,8 @@ macro_rules! forward_deserialize {
     };
 }
 
-/// The `deserialize_*` methods both wrappers forward (all but `deserialize_ignored_any`).
+/// The `deserialize_*` methods both wrappers forward (all but `deserialize_ignored_any` and
+/// `deserialize_struct`).
 macro_rules! forward_all_but_ignored {
     ($wrap:ident) => {
         forward_deserialize! { $wrap;
@@ -272,8 +304,7 @@ macro_rules! forward_all_but_ignored {
             deserialize_unit(); deserialize_unit_struct(name: &'static str);
             deserialize_newtype_struct(name: &'static str); deserialize_seq();
             deserialize_tuple(len: usize); deserialize_tuple_struct(name: &'static str, len: usize);
-            deserialize_map(); deserialize_struct(name: &'static str, fields: &'static [&'static str]);
-            deserialize_enum(name: &'static str, variants: &'static [&'static str]);
+            deserialize_map(); deserialize_enum(name: &'static str, variants: &'static [&'static str]);
             deserialize_identifier();
         }
     };
@@ -335,6 +366,19 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Tracked<D> {
     type Error = D::Error;
 
     forward_all_but_ignored!(Wrap);
+
+    /// A struct is read from a JSON object only (`deserialize_map`), its member names as text
+    /// ([`StructMap`]): the derived visitor's `visit_seq` (a struct written as an array, which
+    /// the API never sends) and the field-name visitors' deserializer code are then not
+    /// compiled for each struct.
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, D::Error> {
+        self.0.deserialize_map(StructVisitor(visitor, self.1))
+    }
 
     fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
         if self.1 {
@@ -468,6 +512,125 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for Map<A> {
     }
 }
 
+/// A struct's visitor: takes an object only (anything else is refused with the struct's own
+/// `expecting`), whose members it reads through [`StructMap`].
+struct StructVisitor<V>(V, bool);
+
+impl<'de, V: Visitor<'de>> Visitor<'de> for StructVisitor<V> {
+    type Value = V::Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.expecting(f)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
+        let base = if self.1 { path_len() } else { 0 };
+        self.0.visit_map(StructMap(Map {
+            inner: map,
+            base,
+            on: self.1,
+        }))
+    }
+}
+
+/// A struct's members: each name is read as text, once per deserializer (not per struct),
+/// and handed to the struct's field-name seed as a string; values are tracked as a [`Map`]'s.
+struct StructMap<A>(Map<A>);
+
+impl<'de, A: MapAccess<'de>> StructMap<A> {
+    /// Reads the next member's name into the path (once per deserializer, not per struct).
+    fn next_name(&mut self) -> Result<Option<Name<'de>>, A::Error> {
+        let map = &mut self.0;
+        if map.on {
+            truncate_path(map.base);
+        }
+        let name = map.inner.next_key_seed(MemberName);
+        if let (true, Ok(Some(name))) = (map.on, &name) {
+            push_segment(name.as_str());
+        }
+        name.map_err(|e| refused_key(map.on, e))
+    }
+}
+
+impl<'de, A: MapAccess<'de>> MapAccess<'de> for StructMap<A> {
+    type Error = A::Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, A::Error> {
+        let Some(name) = self.next_name()? else {
+            return Ok(None);
+        };
+        match seed.deserialize(de::value::StrDeserializer::<A::Error>::new(name.as_str())) {
+            Ok(field) => Ok(Some(field)),
+            Err(e) => Err(refused_key(self.0.on, e)),
+        }
+    }
+
+    fn next_value_seed<S: DeserializeSeed<'de>>(&mut self, seed: S) -> Result<S::Value, A::Error> {
+        self.0.next_value_seed(seed)
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        self.0.size_hint()
+    }
+}
+
+/// Remembers a refused member name's pointer (the name just read kept in it) as the failure's.
+fn refused_key<E>(on: bool, e: E) -> E {
+    if on {
+        end_value(path_len(), true);
+    }
+    e
+}
+
+/// A member name as read: borrowed from the body unless it had escapes.
+enum Name<'de> {
+    Borrowed(&'de str),
+    Owned(String),
+}
+
+impl Name<'_> {
+    fn as_str(&self) -> &str {
+        match self {
+            Name::Borrowed(s) => s,
+            Name::Owned(s) => s,
+        }
+    }
+}
+
+/// Reads a member name as a [`Name`].
+struct MemberName;
+
+impl<'de> DeserializeSeed<'de> for MemberName {
+    type Value = Name<'de>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Name<'de>, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for MemberName {
+    type Value = Name<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a member name")
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Name<'de>, E> {
+        Ok(Name::Borrowed(v))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Name<'de>, E> {
+        Ok(Name::Owned(v.to_owned()))
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Name<'de>, E> {
+        Ok(Name::Owned(v))
+    }
+}
+
 /// A seed whose value is tracked.
 struct TrackedSeed<S>(S, bool);
 
@@ -496,6 +659,9 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for KeyDeserializer<D> {
     type Error = D::Error;
 
     forward_all_but_ignored!(KeyVisitor);
+    forward_deserialize! { KeyVisitor;
+        deserialize_struct(name: &'static str, fields: &'static [&'static str]);
+    }
 
     fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
         self.0.deserialize_ignored_any(KeyVisitor(visitor, self.1))
@@ -664,6 +830,25 @@ mod tests {
             "/payload"
         );
         assert_eq!(failure_pointer::<Items>("[]", ""), "");
+    }
+
+    #[test]
+    fn a_struct_is_read_from_an_object_whose_names_may_be_escaped() {
+        // `"\u006e"` is `"n"`: a name with escapes is read into its own string.
+        let (value, _) = decode_str::<Strict>(r#"{"\u006e":5}"#, "", true);
+        assert_eq!(value.unwrap().n, 5);
+        let (value, found) = decode_str::<Strict>(r#"{"x\u002fy":1,"n":1}"#, "", true);
+        assert!(value.is_ok());
+        assert_eq!(pointers(&found), ["/x~1y true"]);
+        // A struct written as an array is refused, naming the struct (serde's derive would
+        // take it positionally; the API never sends it).
+        let plain = decode_plain::<Strict, _>(serde_json::de::StrRead::new("[5]"));
+        let err = plain.unwrap_err().to_string();
+        assert!(
+            err.contains("invalid type: sequence, expected struct Strict"),
+            "{err}"
+        );
+        assert_eq!(failure_pointer::<Vec<Strict>>(r#"[{"n":1},[1]]"#, ""), "/1");
     }
 
     /// A `oneOf`-like value: `Strict` when the buffered value fits, else kept raw.
