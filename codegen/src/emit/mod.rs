@@ -3,6 +3,7 @@
 mod at_least_one;
 mod builder;
 mod conveniences;
+mod deserialize;
 mod examples;
 mod modules;
 mod one_of;

@@ -157,7 +157,11 @@ impl<'a> Emitter<'a> {
             let all: Vec<String> = fields.iter().map(|f| f.rust.clone()).collect();
             (quote!(), redacting_debug(&name, &all, &secrets))
         };
-        let (de, de_gated) = self.deserialize_derive(&def.name);
+        let (mut de, de_gated) = self.deserialize_derive(&def.name);
+        let written = (!de.is_empty() && !fields.iter().any(|f| f.flatten)).then(|| {
+            de = quote!();
+            super::deserialize::struct_deserialize(&name, fields)
+        });
         quote! {
             #doc
             #[derive(#debug Clone, PartialEq, #default serde::Serialize #de)]
@@ -166,6 +170,7 @@ impl<'a> Emitter<'a> {
             pub struct #name {
                 #(#field_tokens)*
             }
+            #written
             #debug_impl
             #ctor
         }

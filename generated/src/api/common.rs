@@ -4,7 +4,7 @@
 /// The spec's `E164Number` schema is [`qikberry_text::phone::PhoneInput`] (`x-rust-type`); see its docs for the values.
 pub type E164Number = ::qikberry_text::phone::PhoneInput;
 /// The error envelope returned with 4xx and 5xx responses.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ErrorResponse {
     /// Error type; the reference says `OK` or `200` is success and any other value a failure.
@@ -20,6 +20,46 @@ pub struct ErrorResponse {
     /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference does not show an `errors` member; kept because Laravel-style 422 answers carry field errors under it.</div>
     #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<std::collections::BTreeMap<String, Vec<String>>>,
+}
+impl<'de> serde::Deserialize<'de> for ErrorResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "errors"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ErrorResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ErrorResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ErrorResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "errors")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(ErrorResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    errors: __fields::finish(__f3, "errors")?,
+                })
+            }
+        }
+        d.deserialize_struct("ErrorResponse", __FIELDS, __Visitor)
+    }
 }
 impl ErrorResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -51,7 +91,7 @@ impl ErrorResponse {
     }
 }
 /// Links to neighbouring pages of a paginated list.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct PaginationLinks {
     /// URL of the first page.
@@ -66,6 +106,46 @@ pub struct PaginationLinks {
     /// URL of the next page, null on the last page.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for PaginationLinks {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["first", "last", "prev", "next"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = PaginationLinks;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PaginationLinks")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<PaginationLinks, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "first")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "last")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "prev")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "next")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(PaginationLinks {
+                    first: __fields::finish(__f0, "first")?,
+                    last: __fields::finish(__f1, "last")?,
+                    prev: __fields::finish(__f2, "prev")?,
+                    next: __fields::finish(__f3, "next")?,
+                })
+            }
+        }
+        d.deserialize_struct("PaginationLinks", __FIELDS, __Visitor)
+    }
 }
 impl PaginationLinks {
     /// Creates the model from its required fields; optional fields start empty.
@@ -99,7 +179,7 @@ impl PaginationLinks {
     }
 }
 /// Position of this page within a paginated list.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct PaginationMeta {
     /// Number of this page.
@@ -126,6 +206,73 @@ pub struct PaginationMeta {
     /// Numbered page links for a pager widget.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<PaginationMetaLinksItem>>,
+}
+impl<'de> serde::Deserialize<'de> for PaginationMeta {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &[
+            "current_page",
+            "from",
+            "last_page",
+            "path",
+            "per_page",
+            "to",
+            "total",
+            "links",
+        ];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = PaginationMeta;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PaginationMeta")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<PaginationMeta, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                let mut __f4 = None;
+                let mut __f5 = None;
+                let mut __f6 = None;
+                let mut __f7 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => {
+                            __fields::read_once(&mut __map, &mut __f0, "current_page")?
+                        }
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "from")?,
+                        Some(2) => {
+                            __fields::read_once(&mut __map, &mut __f2, "last_page")?
+                        }
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "path")?,
+                        Some(4) => {
+                            __fields::read_once(&mut __map, &mut __f4, "per_page")?
+                        }
+                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "to")?,
+                        Some(6) => __fields::read_once(&mut __map, &mut __f6, "total")?,
+                        Some(7) => __fields::read_once(&mut __map, &mut __f7, "links")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(PaginationMeta {
+                    current_page: __fields::finish(__f0, "current_page")?,
+                    from: __fields::finish(__f1, "from")?,
+                    last_page: __fields::finish(__f2, "last_page")?,
+                    path: __fields::finish(__f3, "path")?,
+                    per_page: __fields::finish(__f4, "per_page")?,
+                    to: __fields::finish(__f5, "to")?,
+                    total: __fields::finish(__f6, "total")?,
+                    links: __fields::finish(__f7, "links")?,
+                })
+            }
+        }
+        d.deserialize_struct("PaginationMeta", __FIELDS, __Visitor)
+    }
 }
 impl PaginationMeta {
     /// Creates the model from its required fields; optional fields start empty.
@@ -183,7 +330,7 @@ impl PaginationMeta {
     }
 }
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct PaginationMetaLinksItem {
     /// URL of that page; null when there is none.
@@ -195,6 +342,43 @@ pub struct PaginationMetaLinksItem {
     /// Whether this is the current page.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
+}
+impl<'de> serde::Deserialize<'de> for PaginationMetaLinksItem {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["url", "label", "active"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = PaginationMetaLinksItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct PaginationMetaLinksItem")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<PaginationMetaLinksItem, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "url")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "label")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "active")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(PaginationMetaLinksItem {
+                    url: __fields::finish(__f0, "url")?,
+                    label: __fields::finish(__f1, "label")?,
+                    active: __fields::finish(__f2, "active")?,
+                })
+            }
+        }
+        d.deserialize_struct("PaginationMetaLinksItem", __FIELDS, __Visitor)
+    }
 }
 impl PaginationMetaLinksItem {
     /// Creates the model from its required fields; optional fields start empty.
@@ -379,7 +563,7 @@ qikberry_runtime::open_enum!(
     "790", V791 = "791", V792 = "792" }
 );
 /// One accepted message in a send response. `POST /sms/send` answers with the `mobile`/`units`/`submitted_at` fields; the channel-style sends answer with `channel`/`from`/`to`/`credits`/`created_at`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct SmsMessageReceipt {
     /// Message ID; the part after `:` numbers the recipients of one request.
@@ -427,6 +611,107 @@ pub struct SmsMessageReceipt {
     /// Your own message reference, if given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub foreign_id: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for SmsMessageReceipt {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &[
+            "id",
+            "mobile",
+            "status",
+            "units",
+            "length",
+            "charges",
+            "customid",
+            "iso_code",
+            "submitted_at",
+            "channel",
+            "from",
+            "to",
+            "credits",
+            "created_at",
+            "foreign_id",
+        ];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = SmsMessageReceipt;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SmsMessageReceipt")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<SmsMessageReceipt, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                let mut __f4 = None;
+                let mut __f5 = None;
+                let mut __f6 = None;
+                let mut __f7 = None;
+                let mut __f8 = None;
+                let mut __f9 = None;
+                let mut __f10 = None;
+                let mut __f11 = None;
+                let mut __f12 = None;
+                let mut __f13 = None;
+                let mut __f14 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "mobile")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "status")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "units")?,
+                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "length")?,
+                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "charges")?,
+                        Some(6) => {
+                            __fields::read_once(&mut __map, &mut __f6, "customid")?
+                        }
+                        Some(7) => {
+                            __fields::read_once(&mut __map, &mut __f7, "iso_code")?
+                        }
+                        Some(8) => {
+                            __fields::read_once(&mut __map, &mut __f8, "submitted_at")?
+                        }
+                        Some(9) => __fields::read_once(&mut __map, &mut __f9, "channel")?,
+                        Some(10) => __fields::read_once(&mut __map, &mut __f10, "from")?,
+                        Some(11) => __fields::read_once(&mut __map, &mut __f11, "to")?,
+                        Some(12) => {
+                            __fields::read_once(&mut __map, &mut __f12, "credits")?
+                        }
+                        Some(13) => {
+                            __fields::read_once(&mut __map, &mut __f13, "created_at")?
+                        }
+                        Some(14) => {
+                            __fields::read_once(&mut __map, &mut __f14, "foreign_id")?
+                        }
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(SmsMessageReceipt {
+                    id: __fields::finish(__f0, "id")?,
+                    mobile: __fields::finish(__f1, "mobile")?,
+                    status: __fields::finish(__f2, "status")?,
+                    units: __fields::finish(__f3, "units")?,
+                    length: __fields::finish(__f4, "length")?,
+                    charges: __fields::finish(__f5, "charges")?,
+                    customid: __fields::finish(__f6, "customid")?,
+                    iso_code: __fields::finish(__f7, "iso_code")?,
+                    submitted_at: __fields::finish(__f8, "submitted_at")?,
+                    channel: __fields::finish(__f9, "channel")?,
+                    from: __fields::finish(__f10, "from")?,
+                    to: __fields::finish(__f11, "to")?,
+                    credits: __fields::finish(__f12, "credits")?,
+                    created_at: __fields::finish(__f13, "created_at")?,
+                    foreign_id: __fields::finish(__f14, "foreign_id")?,
+                })
+            }
+        }
+        d.deserialize_struct("SmsMessageReceipt", __FIELDS, __Visitor)
+    }
 }
 impl SmsMessageReceipt {
     /// Creates the model from its required fields; optional fields start empty.
@@ -585,13 +870,47 @@ impl<'de> serde::Deserialize<'de> for TemplateRef {
     }
 }
 /// Body of an event pushed to a subscribed webhook: the event name and its payload. The push is a POST with `Content-Type: application/json`. When signing is configured it carries a `Signature` header; the reference says it is computed with the webhook ID as the secret (the sender behaves like an HMAC-SHA256 over the raw body, lowercase hex, so verify against the raw bytes, never re-serialized JSON). When the webhook has a `secret`, it arrives as `Authorization: Bearer <secret>`. Answer with any 2xx within 3 seconds; otherwise the push is retried with growing delays (10 s, 100 s, 1000 s, … up to 100,000 s).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct WebhookEventEnvelope {
     #[allow(missing_docs)]
     pub event: WebhookEventName,
     /// Event-specific payload.
     pub payload: serde_json::Map<String, serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for WebhookEventEnvelope {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["event", "payload"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = WebhookEventEnvelope;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WebhookEventEnvelope")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<WebhookEventEnvelope, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "event")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "payload")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(WebhookEventEnvelope {
+                    event: __fields::finish(__f0, "event")?,
+                    payload: __fields::finish(__f1, "payload")?,
+                })
+            }
+        }
+        d.deserialize_struct("WebhookEventEnvelope", __FIELDS, __Visitor)
+    }
 }
 impl WebhookEventEnvelope {
     /// Creates the model from its required fields; optional fields start empty.

@@ -6,6 +6,7 @@ use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize};
 
+pub mod fields;
 mod scalar;
 
 pub use scalar::{WireScalar, lenient, opt, scalar};

@@ -30,7 +30,7 @@ impl AccountAddCreditsRequest {
     }
 }
 /// Answer of `POST /finance/credits`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct AccountAddCreditsResponse {
     /// "OK" on success.
@@ -40,6 +40,43 @@ pub struct AccountAddCreditsResponse {
     pub code: Option<crate::types::StringOrNumber>,
     /// Outcome.
     pub message: String,
+}
+impl<'de> serde::Deserialize<'de> for AccountAddCreditsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = AccountAddCreditsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AccountAddCreditsResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<AccountAddCreditsResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(AccountAddCreditsResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                })
+            }
+        }
+        d.deserialize_struct("AccountAddCreditsResponse", __FIELDS, __Visitor)
+    }
 }
 impl AccountAddCreditsResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -60,7 +97,7 @@ impl AccountAddCreditsResponse {
     }
 }
 /// Balance of one service (product) of the account.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct AccountBalance {
     /// Service short code, e.g. `MKT`, `A2P`.
@@ -78,6 +115,51 @@ pub struct AccountBalance {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub charges: Option<crate::types::StringOrNumber>,
+}
+impl<'de> serde::Deserialize<'de> for AccountBalance {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["service", "name", "postpaid", "credits", "charges"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = AccountBalance;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AccountBalance")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<AccountBalance, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                let mut __f4 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "service")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "name")?,
+                        Some(2) => {
+                            __fields::read_once(&mut __map, &mut __f2, "postpaid")?
+                        }
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "credits")?,
+                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "charges")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(AccountBalance {
+                    service: __fields::finish(__f0, "service")?,
+                    name: __fields::finish(__f1, "name")?,
+                    postpaid: __fields::finish(__f2, "postpaid")?,
+                    credits: __fields::finish(__f3, "credits")?,
+                    charges: __fields::finish(__f4, "charges")?,
+                })
+            }
+        }
+        d.deserialize_struct("AccountBalance", __FIELDS, __Visitor)
+    }
 }
 impl AccountBalance {
     /// Creates the model from its required fields; optional fields start empty.
@@ -168,7 +250,7 @@ impl From<serde_json::Map<String, serde_json::Value>> for AccountBalanceData {
     }
 }
 /// Answer of `GET /finance/balance`. The reference shows `status: "OK"` with `code` and an object `data` whose fields are not shown; the platform's sample shows `status: 200` and `data` as a list of per-service balances. Both forms of `data` are accepted.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct AccountGetBalanceResponse {
     #[allow(missing_docs)]
@@ -181,6 +263,46 @@ pub struct AccountGetBalanceResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<AccountBalanceData>,
+}
+impl<'de> serde::Deserialize<'de> for AccountGetBalanceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = AccountGetBalanceResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AccountGetBalanceResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<AccountGetBalanceResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(AccountGetBalanceResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("AccountGetBalanceResponse", __FIELDS, __Visitor)
+    }
 }
 impl AccountGetBalanceResponse {
     /// Creates the model from its required fields; optional fields start empty.

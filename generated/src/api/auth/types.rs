@@ -2,7 +2,7 @@
 // Regenerate with `cargo xtask generate`.
 
 /// The newly generated access token. This body has no `status`/`message` envelope.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct AuthGenerateTokenResponse {
     /// The bearer token (a JWT) to send as `Authorization: Bearer <token>`.
@@ -11,6 +11,49 @@ pub struct AuthGenerateTokenResponse {
     pub expires_in: i64,
     /// Token scheme; the reference shows `bearer`.
     pub token_type: String,
+}
+impl<'de> serde::Deserialize<'de> for AuthGenerateTokenResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["access_token", "expires_in", "token_type"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = AuthGenerateTokenResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AuthGenerateTokenResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<AuthGenerateTokenResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => {
+                            __fields::read_once(&mut __map, &mut __f0, "access_token")?
+                        }
+                        Some(1) => {
+                            __fields::read_once(&mut __map, &mut __f1, "expires_in")?
+                        }
+                        Some(2) => {
+                            __fields::read_once(&mut __map, &mut __f2, "token_type")?
+                        }
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(AuthGenerateTokenResponse {
+                    access_token: __fields::finish(__f0, "access_token")?,
+                    expires_in: __fields::finish(__f1, "expires_in")?,
+                    token_type: __fields::finish(__f2, "token_type")?,
+                })
+            }
+        }
+        d.deserialize_struct("AuthGenerateTokenResponse", __FIELDS, __Visitor)
+    }
 }
 impl std::fmt::Debug for AuthGenerateTokenResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -38,7 +81,7 @@ impl AuthGenerateTokenResponse {
 /// Envelope of `GET /auth/me`.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference shows no answer for this call (intro examples only); an open object.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct AuthGetMeResponse {
     /// "OK" on success.
@@ -51,6 +94,46 @@ pub struct AuthGetMeResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<AuthUser>,
+}
+impl<'de> serde::Deserialize<'de> for AuthGetMeResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = AuthGetMeResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AuthGetMeResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<AuthGetMeResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(AuthGetMeResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("AuthGetMeResponse", __FIELDS, __Visitor)
+    }
 }
 impl AuthGetMeResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -77,7 +160,7 @@ impl AuthGetMeResponse {
     }
 }
 /// The refreshed access token. This body has no `status`/`message` envelope.
-#[derive(Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct AuthRefreshTokenResponse {
     /// The bearer token (a JWT) to send as `Authorization: Bearer <token>`.
@@ -86,6 +169,49 @@ pub struct AuthRefreshTokenResponse {
     pub expires_in: i64,
     /// Token scheme; the reference shows `bearer`.
     pub token_type: String,
+}
+impl<'de> serde::Deserialize<'de> for AuthRefreshTokenResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["access_token", "expires_in", "token_type"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = AuthRefreshTokenResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AuthRefreshTokenResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<AuthRefreshTokenResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => {
+                            __fields::read_once(&mut __map, &mut __f0, "access_token")?
+                        }
+                        Some(1) => {
+                            __fields::read_once(&mut __map, &mut __f1, "expires_in")?
+                        }
+                        Some(2) => {
+                            __fields::read_once(&mut __map, &mut __f2, "token_type")?
+                        }
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(AuthRefreshTokenResponse {
+                    access_token: __fields::finish(__f0, "access_token")?,
+                    expires_in: __fields::finish(__f1, "expires_in")?,
+                    token_type: __fields::finish(__f2, "token_type")?,
+                })
+            }
+        }
+        d.deserialize_struct("AuthRefreshTokenResponse", __FIELDS, __Visitor)
+    }
 }
 impl std::fmt::Debug for AuthRefreshTokenResponse {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -113,7 +239,7 @@ impl AuthRefreshTokenResponse {
 /// The account the token belongs to. The reference shows the call but not the body, so only the envelope is pinned down; the account fields are passed through as they come.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference shows no answer for this call (intro examples only); an open object.</div>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct AuthUser {
     #[allow(missing_docs)]
@@ -128,6 +254,48 @@ pub struct AuthUser {
     /// E-mail address, when present.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for AuthUser {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["id", "name", "username", "email"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = AuthUser;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct AuthUser")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<AuthUser, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "name")?,
+                        Some(2) => {
+                            __fields::read_once(&mut __map, &mut __f2, "username")?
+                        }
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "email")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(AuthUser {
+                    id: __fields::finish(__f0, "id")?,
+                    name: __fields::finish(__f1, "name")?,
+                    username: __fields::finish(__f2, "username")?,
+                    email: __fields::finish(__f3, "email")?,
+                })
+            }
+        }
+        d.deserialize_struct("AuthUser", __FIELDS, __Visitor)
+    }
 }
 impl AuthUser {
     /// Creates the model from its required fields; optional fields start empty.

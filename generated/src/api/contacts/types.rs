@@ -21,7 +21,7 @@ impl ContactsAddContactIdentifierRequest {
     }
 }
 /// One identifier.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ContactsAddContactIdentifierResponse {
     /// Outcome marker, `"OK"` on success.
@@ -34,6 +34,46 @@ pub struct ContactsAddContactIdentifierResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<ContactsIdentifier>,
+}
+impl<'de> serde::Deserialize<'de> for ContactsAddContactIdentifierResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ContactsAddContactIdentifierResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ContactsAddContactIdentifierResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ContactsAddContactIdentifierResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(ContactsAddContactIdentifierResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("ContactsAddContactIdentifierResponse", __FIELDS, __Visitor)
+    }
 }
 impl ContactsAddContactIdentifierResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -62,7 +102,7 @@ impl ContactsAddContactIdentifierResponse {
 /// A contact (subscriber) of the address book.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference shows no fields of this object in answers; they are built from the request tables (all optional).</div>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct ContactsContact {
     #[allow(missing_docs)]
@@ -125,6 +165,141 @@ pub struct ContactsContact {
     /// Last change.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for ContactsContact {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &[
+            "id",
+            "identity",
+            "email",
+            "phone",
+            "first_name",
+            "middle_name",
+            "last_name",
+            "gender",
+            "birth_date",
+            "company",
+            "country",
+            "region",
+            "city",
+            "locality",
+            "postal_code",
+            "attributes",
+            "tags",
+            "identifiers",
+            "created_at",
+            "updated_at",
+        ];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ContactsContact;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ContactsContact")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ContactsContact, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                let mut __f4 = None;
+                let mut __f5 = None;
+                let mut __f6 = None;
+                let mut __f7 = None;
+                let mut __f8 = None;
+                let mut __f9 = None;
+                let mut __f10 = None;
+                let mut __f11 = None;
+                let mut __f12 = None;
+                let mut __f13 = None;
+                let mut __f14 = None;
+                let mut __f15 = None;
+                let mut __f16 = None;
+                let mut __f17 = None;
+                let mut __f18 = None;
+                let mut __f19 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
+                        Some(1) => {
+                            __fields::read_once(&mut __map, &mut __f1, "identity")?
+                        }
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "email")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "phone")?,
+                        Some(4) => {
+                            __fields::read_once(&mut __map, &mut __f4, "first_name")?
+                        }
+                        Some(5) => {
+                            __fields::read_once(&mut __map, &mut __f5, "middle_name")?
+                        }
+                        Some(6) => {
+                            __fields::read_once(&mut __map, &mut __f6, "last_name")?
+                        }
+                        Some(7) => __fields::read_once(&mut __map, &mut __f7, "gender")?,
+                        Some(8) => {
+                            __fields::read_once(&mut __map, &mut __f8, "birth_date")?
+                        }
+                        Some(9) => __fields::read_once(&mut __map, &mut __f9, "company")?,
+                        Some(10) => {
+                            __fields::read_once(&mut __map, &mut __f10, "country")?
+                        }
+                        Some(11) => {
+                            __fields::read_once(&mut __map, &mut __f11, "region")?
+                        }
+                        Some(12) => __fields::read_once(&mut __map, &mut __f12, "city")?,
+                        Some(13) => {
+                            __fields::read_once(&mut __map, &mut __f13, "locality")?
+                        }
+                        Some(14) => {
+                            __fields::read_once(&mut __map, &mut __f14, "postal_code")?
+                        }
+                        Some(15) => {
+                            __fields::read_once(&mut __map, &mut __f15, "attributes")?
+                        }
+                        Some(16) => __fields::read_once(&mut __map, &mut __f16, "tags")?,
+                        Some(17) => {
+                            __fields::read_once(&mut __map, &mut __f17, "identifiers")?
+                        }
+                        Some(18) => {
+                            __fields::read_once(&mut __map, &mut __f18, "created_at")?
+                        }
+                        Some(19) => {
+                            __fields::read_once(&mut __map, &mut __f19, "updated_at")?
+                        }
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(ContactsContact {
+                    id: __fields::finish(__f0, "id")?,
+                    identity: __fields::finish(__f1, "identity")?,
+                    email: __fields::finish(__f2, "email")?,
+                    phone: __fields::finish(__f3, "phone")?,
+                    first_name: __fields::finish(__f4, "first_name")?,
+                    middle_name: __fields::finish(__f5, "middle_name")?,
+                    last_name: __fields::finish(__f6, "last_name")?,
+                    gender: __fields::finish(__f7, "gender")?,
+                    birth_date: __fields::finish(__f8, "birth_date")?,
+                    company: __fields::finish(__f9, "company")?,
+                    country: __fields::finish(__f10, "country")?,
+                    region: __fields::finish(__f11, "region")?,
+                    city: __fields::finish(__f12, "city")?,
+                    locality: __fields::finish(__f13, "locality")?,
+                    postal_code: __fields::finish(__f14, "postal_code")?,
+                    attributes: __fields::finish(__f15, "attributes")?,
+                    tags: __fields::finish(__f16, "tags")?,
+                    identifiers: __fields::finish(__f17, "identifiers")?,
+                    created_at: __fields::finish(__f18, "created_at")?,
+                    updated_at: __fields::finish(__f19, "updated_at")?,
+                })
+            }
+        }
+        d.deserialize_struct("ContactsContact", __FIELDS, __Visitor)
+    }
 }
 impl ContactsContact {
     /// Creates the model from its required fields; optional fields start empty.
@@ -429,7 +604,7 @@ qikberry_runtime::open_enum!(
     MaleCapitalized = "Male", FemaleCapitalized = "Female" }
 );
 /// One contact.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ContactsCreateContactResponse {
     /// Outcome marker, `"OK"` on success.
@@ -442,6 +617,46 @@ pub struct ContactsCreateContactResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<ContactsContact>,
+}
+impl<'de> serde::Deserialize<'de> for ContactsCreateContactResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ContactsCreateContactResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ContactsCreateContactResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ContactsCreateContactResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(ContactsCreateContactResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("ContactsCreateContactResponse", __FIELDS, __Visitor)
+    }
 }
 impl ContactsCreateContactResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -482,7 +697,7 @@ impl ContactsCreateSegmentRequest {
     }
 }
 /// One segment.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ContactsCreateSegmentResponse {
     /// Outcome marker, `"OK"` on success.
@@ -495,6 +710,46 @@ pub struct ContactsCreateSegmentResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<ContactsSegment>,
+}
+impl<'de> serde::Deserialize<'de> for ContactsCreateSegmentResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ContactsCreateSegmentResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ContactsCreateSegmentResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ContactsCreateSegmentResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(ContactsCreateSegmentResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("ContactsCreateSegmentResponse", __FIELDS, __Visitor)
+    }
 }
 impl ContactsCreateSegmentResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -535,7 +790,7 @@ impl ContactsCreateTagRequest {
     }
 }
 /// One tag.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ContactsCreateTagResponse {
     /// Outcome marker, `"OK"` on success.
@@ -548,6 +803,46 @@ pub struct ContactsCreateTagResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<ContactsTag>,
+}
+impl<'de> serde::Deserialize<'de> for ContactsCreateTagResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ContactsCreateTagResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ContactsCreateTagResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ContactsCreateTagResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(ContactsCreateTagResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("ContactsCreateTagResponse", __FIELDS, __Visitor)
+    }
 }
 impl ContactsCreateTagResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -574,7 +869,7 @@ impl ContactsCreateTagResponse {
     }
 }
 /// Answer to a delete: an empty `data` list.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ContactsDeleteContactIdentifierResponse {
     /// Outcome marker, `"OK"` on success.
@@ -587,6 +882,50 @@ pub struct ContactsDeleteContactIdentifierResponse {
     /// Always empty.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<serde_json::Value>>,
+}
+impl<'de> serde::Deserialize<'de> for ContactsDeleteContactIdentifierResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ContactsDeleteContactIdentifierResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ContactsDeleteContactIdentifierResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ContactsDeleteContactIdentifierResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(ContactsDeleteContactIdentifierResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct(
+            "ContactsDeleteContactIdentifierResponse",
+            __FIELDS,
+            __Visitor,
+        )
+    }
 }
 impl ContactsDeleteContactIdentifierResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -613,7 +952,7 @@ impl ContactsDeleteContactIdentifierResponse {
     }
 }
 /// Answer to a delete: an empty `data` list.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ContactsDeleteContactResponse {
     /// Outcome marker, `"OK"` on success.
@@ -626,6 +965,46 @@ pub struct ContactsDeleteContactResponse {
     /// Always empty.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<serde_json::Value>>,
+}
+impl<'de> serde::Deserialize<'de> for ContactsDeleteContactResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ContactsDeleteContactResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ContactsDeleteContactResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ContactsDeleteContactResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(ContactsDeleteContactResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("ContactsDeleteContactResponse", __FIELDS, __Visitor)
+    }
 }
 impl ContactsDeleteContactResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -652,7 +1031,7 @@ impl ContactsDeleteContactResponse {
     }
 }
 /// Answer to a delete: an empty `data` list.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ContactsDeleteImportResponse {
     /// Outcome marker, `"OK"` on success.
@@ -665,6 +1044,46 @@ pub struct ContactsDeleteImportResponse {
     /// Always empty.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<serde_json::Value>>,
+}
+impl<'de> serde::Deserialize<'de> for ContactsDeleteImportResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ContactsDeleteImportResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ContactsDeleteImportResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ContactsDeleteImportResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(ContactsDeleteImportResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("ContactsDeleteImportResponse", __FIELDS, __Visitor)
+    }
 }
 impl ContactsDeleteImportResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -691,7 +1110,7 @@ impl ContactsDeleteImportResponse {
     }
 }
 /// Answer to a delete: an empty `data` list.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ContactsDeleteSegmentResponse {
     /// Outcome marker, `"OK"` on success.
@@ -704,6 +1123,46 @@ pub struct ContactsDeleteSegmentResponse {
     /// Always empty.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<serde_json::Value>>,
+}
+impl<'de> serde::Deserialize<'de> for ContactsDeleteSegmentResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ContactsDeleteSegmentResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ContactsDeleteSegmentResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ContactsDeleteSegmentResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(ContactsDeleteSegmentResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("ContactsDeleteSegmentResponse", __FIELDS, __Visitor)
+    }
 }
 impl ContactsDeleteSegmentResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -730,7 +1189,7 @@ impl ContactsDeleteSegmentResponse {
     }
 }
 /// Answer to a delete: an empty `data` list.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ContactsDeleteTagResponse {
     /// Outcome marker, `"OK"` on success.
@@ -743,6 +1202,46 @@ pub struct ContactsDeleteTagResponse {
     /// Always empty.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<serde_json::Value>>,
+}
+impl<'de> serde::Deserialize<'de> for ContactsDeleteTagResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ContactsDeleteTagResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ContactsDeleteTagResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ContactsDeleteTagResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(ContactsDeleteTagResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("ContactsDeleteTagResponse", __FIELDS, __Visitor)
+    }
 }
 impl ContactsDeleteTagResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -769,7 +1268,7 @@ impl ContactsDeleteTagResponse {
     }
 }
 /// One identifier.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ContactsGetContactIdentifierResponse {
     /// Outcome marker, `"OK"` on success.
@@ -782,6 +1281,46 @@ pub struct ContactsGetContactIdentifierResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<ContactsIdentifier>,
+}
+impl<'de> serde::Deserialize<'de> for ContactsGetContactIdentifierResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ContactsGetContactIdentifierResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ContactsGetContactIdentifierResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ContactsGetContactIdentifierResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(ContactsGetContactIdentifierResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("ContactsGetContactIdentifierResponse", __FIELDS, __Visitor)
+    }
 }
 impl ContactsGetContactIdentifierResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -808,7 +1347,7 @@ impl ContactsGetContactIdentifierResponse {
     }
 }
 /// One contact.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ContactsGetContactResponse {
     /// Outcome marker, `"OK"` on success.
@@ -821,6 +1360,46 @@ pub struct ContactsGetContactResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<ContactsContact>,
+}
+impl<'de> serde::Deserialize<'de> for ContactsGetContactResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ContactsGetContactResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ContactsGetContactResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ContactsGetContactResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(ContactsGetContactResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("ContactsGetContactResponse", __FIELDS, __Visitor)
+    }
 }
 impl ContactsGetContactResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -847,7 +1426,7 @@ impl ContactsGetContactResponse {
     }
 }
 /// One contact import.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ContactsGetImportResponse {
     /// Outcome marker, `"OK"` on success.
@@ -860,6 +1439,46 @@ pub struct ContactsGetImportResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<ContactsImport>,
+}
+impl<'de> serde::Deserialize<'de> for ContactsGetImportResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ContactsGetImportResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ContactsGetImportResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ContactsGetImportResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(ContactsGetImportResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("ContactsGetImportResponse", __FIELDS, __Visitor)
+    }
 }
 impl ContactsGetImportResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -886,7 +1505,7 @@ impl ContactsGetImportResponse {
     }
 }
 /// One segment.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ContactsGetSegmentResponse {
     /// Outcome marker, `"OK"` on success.
@@ -899,6 +1518,46 @@ pub struct ContactsGetSegmentResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<ContactsSegment>,
+}
+impl<'de> serde::Deserialize<'de> for ContactsGetSegmentResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ContactsGetSegmentResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ContactsGetSegmentResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ContactsGetSegmentResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(ContactsGetSegmentResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("ContactsGetSegmentResponse", __FIELDS, __Visitor)
+    }
 }
 impl ContactsGetSegmentResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -925,7 +1584,7 @@ impl ContactsGetSegmentResponse {
     }
 }
 /// One tag.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ContactsGetTagResponse {
     /// Outcome marker, `"OK"` on success.
@@ -938,6 +1597,46 @@ pub struct ContactsGetTagResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<ContactsTag>,
+}
+impl<'de> serde::Deserialize<'de> for ContactsGetTagResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ContactsGetTagResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ContactsGetTagResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ContactsGetTagResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(ContactsGetTagResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("ContactsGetTagResponse", __FIELDS, __Visitor)
+    }
 }
 impl ContactsGetTagResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -966,7 +1665,7 @@ impl ContactsGetTagResponse {
 /// A way to reach a contact (email address, phone number, ...).
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference shows no fields of this object in answers; they are built from the request tables (all optional).</div>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct ContactsIdentifier {
     #[allow(missing_docs)]
@@ -987,6 +1686,65 @@ pub struct ContactsIdentifier {
     /// Last change.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for ContactsIdentifier {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &[
+            "id",
+            "subscriber_id",
+            "type",
+            "value",
+            "created_at",
+            "updated_at",
+        ];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ContactsIdentifier;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ContactsIdentifier")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ContactsIdentifier, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                let mut __f4 = None;
+                let mut __f5 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
+                        Some(1) => {
+                            __fields::read_once(&mut __map, &mut __f1, "subscriber_id")?
+                        }
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "type")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "value")?,
+                        Some(4) => {
+                            __fields::read_once(&mut __map, &mut __f4, "created_at")?
+                        }
+                        Some(5) => {
+                            __fields::read_once(&mut __map, &mut __f5, "updated_at")?
+                        }
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(ContactsIdentifier {
+                    id: __fields::finish(__f0, "id")?,
+                    subscriber_id: __fields::finish(__f1, "subscriber_id")?,
+                    r#type: __fields::finish(__f2, "type")?,
+                    value: __fields::finish(__f3, "value")?,
+                    created_at: __fields::finish(__f4, "created_at")?,
+                    updated_at: __fields::finish(__f5, "updated_at")?,
+                })
+            }
+        }
+        d.deserialize_struct("ContactsIdentifier", __FIELDS, __Visitor)
+    }
 }
 impl ContactsIdentifier {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1034,7 +1792,7 @@ impl ContactsIdentifier {
 /// A bulk import of contacts. The reference collapses this object; the listed fields are the likely ones and all are optional.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference shows no fields of this object in answers; they are built from the request tables (all optional).</div>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct ContactsImport {
     #[allow(missing_docs)]
@@ -1055,6 +1813,63 @@ pub struct ContactsImport {
     /// When the import started.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for ContactsImport {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &[
+            "id",
+            "file",
+            "status",
+            "total",
+            "imported",
+            "created_at",
+        ];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ContactsImport;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ContactsImport")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ContactsImport, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                let mut __f4 = None;
+                let mut __f5 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "file")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "status")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "total")?,
+                        Some(4) => {
+                            __fields::read_once(&mut __map, &mut __f4, "imported")?
+                        }
+                        Some(5) => {
+                            __fields::read_once(&mut __map, &mut __f5, "created_at")?
+                        }
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(ContactsImport {
+                    id: __fields::finish(__f0, "id")?,
+                    file: __fields::finish(__f1, "file")?,
+                    status: __fields::finish(__f2, "status")?,
+                    total: __fields::finish(__f3, "total")?,
+                    imported: __fields::finish(__f4, "imported")?,
+                    created_at: __fields::finish(__f5, "created_at")?,
+                })
+            }
+        }
+        d.deserialize_struct("ContactsImport", __FIELDS, __Visitor)
+    }
 }
 impl ContactsImport {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1100,7 +1915,7 @@ impl ContactsImport {
     }
 }
 /// One contact import.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ContactsImportSubscribersResponse {
     /// Outcome marker, `"OK"` on success.
@@ -1113,6 +1928,46 @@ pub struct ContactsImportSubscribersResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<ContactsImport>,
+}
+impl<'de> serde::Deserialize<'de> for ContactsImportSubscribersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ContactsImportSubscribersResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ContactsImportSubscribersResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ContactsImportSubscribersResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(ContactsImportSubscribersResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("ContactsImportSubscribersResponse", __FIELDS, __Visitor)
+    }
 }
 impl ContactsImportSubscribersResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1139,7 +1994,7 @@ impl ContactsImportSubscribersResponse {
     }
 }
 /// A page of identifiers.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ContactsListContactIdentifiersResponse {
     /// Outcome marker, `"OK"` on success.
@@ -1158,6 +2013,63 @@ pub struct ContactsListContactIdentifiersResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
+}
+impl<'de> serde::Deserialize<'de> for ContactsListContactIdentifiersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &[
+            "status",
+            "code",
+            "message",
+            "data",
+            "links",
+            "meta",
+        ];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ContactsListContactIdentifiersResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ContactsListContactIdentifiersResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ContactsListContactIdentifiersResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                let mut __f4 = None;
+                let mut __f5 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "links")?,
+                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "meta")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(ContactsListContactIdentifiersResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                    links: __fields::finish(__f4, "links")?,
+                    meta: __fields::finish(__f5, "meta")?,
+                })
+            }
+        }
+        d.deserialize_struct(
+            "ContactsListContactIdentifiersResponse",
+            __FIELDS,
+            __Visitor,
+        )
+    }
 }
 impl ContactsListContactIdentifiersResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1196,7 +2108,7 @@ impl ContactsListContactIdentifiersResponse {
     }
 }
 /// A page of contacts.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ContactsListContactsResponse {
     /// Outcome marker, `"OK"` on success.
@@ -1215,6 +2127,59 @@ pub struct ContactsListContactsResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
+}
+impl<'de> serde::Deserialize<'de> for ContactsListContactsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &[
+            "status",
+            "code",
+            "message",
+            "data",
+            "links",
+            "meta",
+        ];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ContactsListContactsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ContactsListContactsResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ContactsListContactsResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                let mut __f4 = None;
+                let mut __f5 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "links")?,
+                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "meta")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(ContactsListContactsResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                    links: __fields::finish(__f4, "links")?,
+                    meta: __fields::finish(__f5, "meta")?,
+                })
+            }
+        }
+        d.deserialize_struct("ContactsListContactsResponse", __FIELDS, __Visitor)
+    }
 }
 impl ContactsListContactsResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1253,7 +2218,7 @@ impl ContactsListContactsResponse {
     }
 }
 /// A page of identifiers.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ContactsListIdentifiersResponse {
     /// Outcome marker, `"OK"` on success.
@@ -1272,6 +2237,59 @@ pub struct ContactsListIdentifiersResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
+}
+impl<'de> serde::Deserialize<'de> for ContactsListIdentifiersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &[
+            "status",
+            "code",
+            "message",
+            "data",
+            "links",
+            "meta",
+        ];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ContactsListIdentifiersResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ContactsListIdentifiersResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ContactsListIdentifiersResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                let mut __f4 = None;
+                let mut __f5 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "links")?,
+                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "meta")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(ContactsListIdentifiersResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                    links: __fields::finish(__f4, "links")?,
+                    meta: __fields::finish(__f5, "meta")?,
+                })
+            }
+        }
+        d.deserialize_struct("ContactsListIdentifiersResponse", __FIELDS, __Visitor)
+    }
 }
 impl ContactsListIdentifiersResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1310,7 +2328,7 @@ impl ContactsListIdentifiersResponse {
     }
 }
 /// A page of contact imports.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ContactsListImportsResponse {
     /// Outcome marker, `"OK"` on success.
@@ -1329,6 +2347,59 @@ pub struct ContactsListImportsResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
+}
+impl<'de> serde::Deserialize<'de> for ContactsListImportsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &[
+            "status",
+            "code",
+            "message",
+            "data",
+            "links",
+            "meta",
+        ];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ContactsListImportsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ContactsListImportsResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ContactsListImportsResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                let mut __f4 = None;
+                let mut __f5 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "links")?,
+                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "meta")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(ContactsListImportsResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                    links: __fields::finish(__f4, "links")?,
+                    meta: __fields::finish(__f5, "meta")?,
+                })
+            }
+        }
+        d.deserialize_struct("ContactsListImportsResponse", __FIELDS, __Visitor)
+    }
 }
 impl ContactsListImportsResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1367,7 +2438,7 @@ impl ContactsListImportsResponse {
     }
 }
 /// A page of contacts in a segment.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ContactsListSegmentSubscribersResponse {
     /// Outcome marker, `"OK"` on success.
@@ -1386,6 +2457,63 @@ pub struct ContactsListSegmentSubscribersResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
+}
+impl<'de> serde::Deserialize<'de> for ContactsListSegmentSubscribersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &[
+            "status",
+            "code",
+            "message",
+            "data",
+            "links",
+            "meta",
+        ];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ContactsListSegmentSubscribersResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ContactsListSegmentSubscribersResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ContactsListSegmentSubscribersResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                let mut __f4 = None;
+                let mut __f5 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "links")?,
+                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "meta")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(ContactsListSegmentSubscribersResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                    links: __fields::finish(__f4, "links")?,
+                    meta: __fields::finish(__f5, "meta")?,
+                })
+            }
+        }
+        d.deserialize_struct(
+            "ContactsListSegmentSubscribersResponse",
+            __FIELDS,
+            __Visitor,
+        )
+    }
 }
 impl ContactsListSegmentSubscribersResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1424,7 +2552,7 @@ impl ContactsListSegmentSubscribersResponse {
     }
 }
 /// Segments, with paging details inside `data`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ContactsListSegmentsResponse {
     /// Numeric HTTP-like status, 200 on success.
@@ -1434,6 +2562,43 @@ pub struct ContactsListSegmentsResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<ContactsSegmentPage>,
+}
+impl<'de> serde::Deserialize<'de> for ContactsListSegmentsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ContactsListSegmentsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ContactsListSegmentsResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ContactsListSegmentsResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "message")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(ContactsListSegmentsResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    message: __fields::finish(__f1, "message")?,
+                    data: __fields::finish(__f2, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("ContactsListSegmentsResponse", __FIELDS, __Visitor)
+    }
 }
 impl ContactsListSegmentsResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1454,7 +2619,7 @@ impl ContactsListSegmentsResponse {
     }
 }
 /// A page of tags.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ContactsListTagsResponse {
     /// Outcome marker, `"OK"` on success.
@@ -1473,6 +2638,59 @@ pub struct ContactsListTagsResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
+}
+impl<'de> serde::Deserialize<'de> for ContactsListTagsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &[
+            "status",
+            "code",
+            "message",
+            "data",
+            "links",
+            "meta",
+        ];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ContactsListTagsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ContactsListTagsResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ContactsListTagsResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                let mut __f4 = None;
+                let mut __f5 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "links")?,
+                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "meta")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(ContactsListTagsResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                    links: __fields::finish(__f4, "links")?,
+                    meta: __fields::finish(__f5, "meta")?,
+                })
+            }
+        }
+        d.deserialize_struct("ContactsListTagsResponse", __FIELDS, __Visitor)
+    }
 }
 impl ContactsListTagsResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1513,7 +2731,7 @@ impl ContactsListTagsResponse {
 /// A dynamic group of contacts defined by tags they have and tags they lack.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference shows no fields of this object in answers; they are built from the request tables (all optional).</div>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct ContactsSegment {
     #[allow(missing_docs)]
@@ -1540,6 +2758,93 @@ pub struct ContactsSegment {
     /// Last change.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for ContactsSegment {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &[
+            "id",
+            "name",
+            "positive_tags",
+            "positive_tags_operator",
+            "negative_tags",
+            "negative_tags_operator",
+            "created_at",
+            "updated_at",
+        ];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ContactsSegment;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ContactsSegment")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ContactsSegment, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                let mut __f4 = None;
+                let mut __f5 = None;
+                let mut __f6 = None;
+                let mut __f7 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "name")?,
+                        Some(2) => {
+                            __fields::read_once(&mut __map, &mut __f2, "positive_tags")?
+                        }
+                        Some(3) => {
+                            __fields::read_once(
+                                &mut __map,
+                                &mut __f3,
+                                "positive_tags_operator",
+                            )?
+                        }
+                        Some(4) => {
+                            __fields::read_once(&mut __map, &mut __f4, "negative_tags")?
+                        }
+                        Some(5) => {
+                            __fields::read_once(
+                                &mut __map,
+                                &mut __f5,
+                                "negative_tags_operator",
+                            )?
+                        }
+                        Some(6) => {
+                            __fields::read_once(&mut __map, &mut __f6, "created_at")?
+                        }
+                        Some(7) => {
+                            __fields::read_once(&mut __map, &mut __f7, "updated_at")?
+                        }
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(ContactsSegment {
+                    id: __fields::finish(__f0, "id")?,
+                    name: __fields::finish(__f1, "name")?,
+                    positive_tags: __fields::finish(__f2, "positive_tags")?,
+                    positive_tags_operator: __fields::finish(
+                        __f3,
+                        "positive_tags_operator",
+                    )?,
+                    negative_tags: __fields::finish(__f4, "negative_tags")?,
+                    negative_tags_operator: __fields::finish(
+                        __f5,
+                        "negative_tags_operator",
+                    )?,
+                    created_at: __fields::finish(__f6, "created_at")?,
+                    updated_at: __fields::finish(__f7, "updated_at")?,
+                })
+            }
+        }
+        d.deserialize_struct("ContactsSegment", __FIELDS, __Visitor)
+    }
 }
 impl ContactsSegment {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1603,7 +2908,7 @@ impl ContactsSegment {
     }
 }
 /// Segments with paging fields inline (the older paginator layout: `data.data[]`, `data.current_page`).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct ContactsSegmentPage {
     /// Number of this page.
@@ -1642,6 +2947,97 @@ pub struct ContactsSegmentPage {
     /// Number of segments.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
+}
+impl<'de> serde::Deserialize<'de> for ContactsSegmentPage {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &[
+            "current_page",
+            "data",
+            "first_page_url",
+            "from",
+            "last_page",
+            "last_page_url",
+            "next_page_url",
+            "path",
+            "per_page",
+            "prev_page_url",
+            "to",
+            "total",
+        ];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ContactsSegmentPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ContactsSegmentPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ContactsSegmentPage, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                let mut __f4 = None;
+                let mut __f5 = None;
+                let mut __f6 = None;
+                let mut __f7 = None;
+                let mut __f8 = None;
+                let mut __f9 = None;
+                let mut __f10 = None;
+                let mut __f11 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => {
+                            __fields::read_once(&mut __map, &mut __f0, "current_page")?
+                        }
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "data")?,
+                        Some(2) => {
+                            __fields::read_once(&mut __map, &mut __f2, "first_page_url")?
+                        }
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "from")?,
+                        Some(4) => {
+                            __fields::read_once(&mut __map, &mut __f4, "last_page")?
+                        }
+                        Some(5) => {
+                            __fields::read_once(&mut __map, &mut __f5, "last_page_url")?
+                        }
+                        Some(6) => {
+                            __fields::read_once(&mut __map, &mut __f6, "next_page_url")?
+                        }
+                        Some(7) => __fields::read_once(&mut __map, &mut __f7, "path")?,
+                        Some(8) => {
+                            __fields::read_once(&mut __map, &mut __f8, "per_page")?
+                        }
+                        Some(9) => {
+                            __fields::read_once(&mut __map, &mut __f9, "prev_page_url")?
+                        }
+                        Some(10) => __fields::read_once(&mut __map, &mut __f10, "to")?,
+                        Some(11) => __fields::read_once(&mut __map, &mut __f11, "total")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(ContactsSegmentPage {
+                    current_page: __fields::finish(__f0, "current_page")?,
+                    data: __fields::finish(__f1, "data")?,
+                    first_page_url: __fields::finish(__f2, "first_page_url")?,
+                    from: __fields::finish(__f3, "from")?,
+                    last_page: __fields::finish(__f4, "last_page")?,
+                    last_page_url: __fields::finish(__f5, "last_page_url")?,
+                    next_page_url: __fields::finish(__f6, "next_page_url")?,
+                    path: __fields::finish(__f7, "path")?,
+                    per_page: __fields::finish(__f8, "per_page")?,
+                    prev_page_url: __fields::finish(__f9, "prev_page_url")?,
+                    to: __fields::finish(__f10, "to")?,
+                    total: __fields::finish(__f11, "total")?,
+                })
+            }
+        }
+        d.deserialize_struct("ContactsSegmentPage", __FIELDS, __Visitor)
+    }
 }
 impl ContactsSegmentPage {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1725,7 +3121,7 @@ impl ContactsSegmentPage {
 /// A tag that groups contacts.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference shows no fields of this object in answers; they are built from the request tables (all optional).</div>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct ContactsTag {
     #[allow(missing_docs)]
@@ -1740,6 +3136,50 @@ pub struct ContactsTag {
     /// Last change.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for ContactsTag {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["id", "name", "created_at", "updated_at"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ContactsTag;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ContactsTag")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ContactsTag, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "name")?,
+                        Some(2) => {
+                            __fields::read_once(&mut __map, &mut __f2, "created_at")?
+                        }
+                        Some(3) => {
+                            __fields::read_once(&mut __map, &mut __f3, "updated_at")?
+                        }
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(ContactsTag {
+                    id: __fields::finish(__f0, "id")?,
+                    name: __fields::finish(__f1, "name")?,
+                    created_at: __fields::finish(__f2, "created_at")?,
+                    updated_at: __fields::finish(__f3, "updated_at")?,
+                })
+            }
+        }
+        d.deserialize_struct("ContactsTag", __FIELDS, __Visitor)
+    }
 }
 impl ContactsTag {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1792,7 +3232,7 @@ impl ContactsUpdateContactIdentifierRequest {
     }
 }
 /// One identifier.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ContactsUpdateContactIdentifierResponse {
     /// Outcome marker, `"OK"` on success.
@@ -1805,6 +3245,50 @@ pub struct ContactsUpdateContactIdentifierResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<ContactsIdentifier>,
+}
+impl<'de> serde::Deserialize<'de> for ContactsUpdateContactIdentifierResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ContactsUpdateContactIdentifierResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ContactsUpdateContactIdentifierResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ContactsUpdateContactIdentifierResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(ContactsUpdateContactIdentifierResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct(
+            "ContactsUpdateContactIdentifierResponse",
+            __FIELDS,
+            __Visitor,
+        )
+    }
 }
 impl ContactsUpdateContactIdentifierResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1964,7 +3448,7 @@ impl ContactsUpdateContactRequest {
     }
 }
 /// One contact.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ContactsUpdateContactResponse {
     /// Outcome marker, `"OK"` on success.
@@ -1977,6 +3461,46 @@ pub struct ContactsUpdateContactResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<ContactsContact>,
+}
+impl<'de> serde::Deserialize<'de> for ContactsUpdateContactResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ContactsUpdateContactResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ContactsUpdateContactResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ContactsUpdateContactResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(ContactsUpdateContactResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("ContactsUpdateContactResponse", __FIELDS, __Visitor)
+    }
 }
 impl ContactsUpdateContactResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2037,7 +3561,7 @@ impl ContactsUpdateSegmentRequest {
     }
 }
 /// One segment.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ContactsUpdateSegmentResponse {
     /// Outcome marker, `"OK"` on success.
@@ -2050,6 +3574,46 @@ pub struct ContactsUpdateSegmentResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<ContactsSegment>,
+}
+impl<'de> serde::Deserialize<'de> for ContactsUpdateSegmentResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ContactsUpdateSegmentResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ContactsUpdateSegmentResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ContactsUpdateSegmentResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(ContactsUpdateSegmentResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("ContactsUpdateSegmentResponse", __FIELDS, __Visitor)
+    }
 }
 impl ContactsUpdateSegmentResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2090,7 +3654,7 @@ impl ContactsUpdateTagRequest {
     }
 }
 /// One tag.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ContactsUpdateTagResponse {
     /// Outcome marker, `"OK"` on success.
@@ -2103,6 +3667,46 @@ pub struct ContactsUpdateTagResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<ContactsTag>,
+}
+impl<'de> serde::Deserialize<'de> for ContactsUpdateTagResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ContactsUpdateTagResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ContactsUpdateTagResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ContactsUpdateTagResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(ContactsUpdateTagResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("ContactsUpdateTagResponse", __FIELDS, __Visitor)
+    }
 }
 impl ContactsUpdateTagResponse {
     /// Creates the model from its required fields; optional fields start empty.

@@ -180,7 +180,7 @@ impl IntegrationsSendClevertapJsonRequest {
 /// Answer of the CleverTap JSON send. The reference shows no response; this assumes the `POST /sms/send` style (`status`, `message`, `group_id`, `data`) and accepts string or numeric `status`.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference shows no answer for the integration endpoints; modelled as the `/sms/send` answer.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct IntegrationsSendClevertapJsonResponse {
     #[allow(missing_docs)]
@@ -193,6 +193,52 @@ pub struct IntegrationsSendClevertapJsonResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::api::common::SmsMessageReceipt>>,
+}
+impl<'de> serde::Deserialize<'de> for IntegrationsSendClevertapJsonResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "message", "group_id", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = IntegrationsSendClevertapJsonResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct IntegrationsSendClevertapJsonResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<IntegrationsSendClevertapJsonResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "message")?,
+                        Some(2) => {
+                            __fields::read_once(&mut __map, &mut __f2, "group_id")?
+                        }
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(IntegrationsSendClevertapJsonResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    message: __fields::finish(__f1, "message")?,
+                    group_id: __fields::finish(__f2, "group_id")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct(
+            "IntegrationsSendClevertapJsonResponse",
+            __FIELDS,
+            __Visitor,
+        )
+    }
 }
 impl IntegrationsSendClevertapJsonResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -357,7 +403,7 @@ qikberry_runtime::open_enum!(
 /// Answer of the CleverTap form send. The reference shows no response; this assumes the `POST /sms/send` style (`status`, `message`, `group_id`, `data`) and accepts string or numeric `status`.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference shows no answer for the integration endpoints; modelled as the `/sms/send` answer.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct IntegrationsSendClevertapSmsResponse {
     #[allow(missing_docs)]
@@ -370,6 +416,48 @@ pub struct IntegrationsSendClevertapSmsResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::api::common::SmsMessageReceipt>>,
+}
+impl<'de> serde::Deserialize<'de> for IntegrationsSendClevertapSmsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "message", "group_id", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = IntegrationsSendClevertapSmsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct IntegrationsSendClevertapSmsResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<IntegrationsSendClevertapSmsResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "message")?,
+                        Some(2) => {
+                            __fields::read_once(&mut __map, &mut __f2, "group_id")?
+                        }
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(IntegrationsSendClevertapSmsResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    message: __fields::finish(__f1, "message")?,
+                    group_id: __fields::finish(__f2, "group_id")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("IntegrationsSendClevertapSmsResponse", __FIELDS, __Visitor)
+    }
 }
 impl IntegrationsSendClevertapSmsResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -534,7 +622,7 @@ qikberry_runtime::open_enum!(
 /// Answer of the MoEngage send. The reference shows no response; this assumes the `POST /sms/send` style (`status`, `message`, `group_id`, `data`) and accepts string or numeric `status`.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference shows no answer for the integration endpoints; modelled as the `/sms/send` answer.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct IntegrationsSendMoengageSmsResponse {
     #[allow(missing_docs)]
@@ -547,6 +635,48 @@ pub struct IntegrationsSendMoengageSmsResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::api::common::SmsMessageReceipt>>,
+}
+impl<'de> serde::Deserialize<'de> for IntegrationsSendMoengageSmsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "message", "group_id", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = IntegrationsSendMoengageSmsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct IntegrationsSendMoengageSmsResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<IntegrationsSendMoengageSmsResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "message")?,
+                        Some(2) => {
+                            __fields::read_once(&mut __map, &mut __f2, "group_id")?
+                        }
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(IntegrationsSendMoengageSmsResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    message: __fields::finish(__f1, "message")?,
+                    group_id: __fields::finish(__f2, "group_id")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("IntegrationsSendMoengageSmsResponse", __FIELDS, __Visitor)
+    }
 }
 impl IntegrationsSendMoengageSmsResponse {
     /// Creates the model from its required fields; optional fields start empty.

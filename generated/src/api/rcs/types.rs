@@ -761,7 +761,7 @@ pub enum RcsChannelName {
 }
 qikberry_runtime::open_enum!(impl RcsChannelName { Rcs = "rcs" });
 /// Answer to a delete: an empty `data` list.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RcsCleanUnsubscribersResponse {
     /// Outcome marker, `"OK"` on success.
@@ -774,6 +774,46 @@ pub struct RcsCleanUnsubscribersResponse {
     /// Always empty.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<serde_json::Value>>,
+}
+impl<'de> serde::Deserialize<'de> for RcsCleanUnsubscribersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = RcsCleanUnsubscribersResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RcsCleanUnsubscribersResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<RcsCleanUnsubscribersResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(RcsCleanUnsubscribersResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("RcsCleanUnsubscribersResponse", __FIELDS, __Visitor)
+    }
 }
 impl RcsCleanUnsubscribersResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -956,7 +996,7 @@ impl From<RcsTemplateCarousel> for RcsCreateTemplateRequest {
     }
 }
 /// One RCS template.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RcsCreateTemplateResponse {
     /// Outcome marker, `"OK"` on success.
@@ -969,6 +1009,46 @@ pub struct RcsCreateTemplateResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<RcsTemplate>,
+}
+impl<'de> serde::Deserialize<'de> for RcsCreateTemplateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = RcsCreateTemplateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RcsCreateTemplateResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<RcsCreateTemplateResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(RcsCreateTemplateResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("RcsCreateTemplateResponse", __FIELDS, __Visitor)
+    }
 }
 impl RcsCreateTemplateResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1050,7 +1130,7 @@ qikberry_runtime::open_enum!(
     "sender", All = "all" }
 );
 /// One RCS unsubscriber.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RcsCreateUnsubscriberResponse {
     /// Outcome marker, `"OK"` on success.
@@ -1063,6 +1143,46 @@ pub struct RcsCreateUnsubscriberResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<RcsUnsubscriber>,
+}
+impl<'de> serde::Deserialize<'de> for RcsCreateUnsubscriberResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = RcsCreateUnsubscriberResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RcsCreateUnsubscriberResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<RcsCreateUnsubscriberResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(RcsCreateUnsubscriberResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("RcsCreateUnsubscriberResponse", __FIELDS, __Visitor)
+    }
 }
 impl RcsCreateUnsubscriberResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1089,7 +1209,7 @@ impl RcsCreateUnsubscriberResponse {
     }
 }
 /// Answer to a template delete.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RcsDeleteTemplateResponse {
     /// Outcome marker, `"OK"` on success.
@@ -1102,6 +1222,46 @@ pub struct RcsDeleteTemplateResponse {
     /// The reference shows the number of deleted rows (`1`); the platform docs show an empty list.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<RcsDeleteTemplateResponseData>,
+}
+impl<'de> serde::Deserialize<'de> for RcsDeleteTemplateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = RcsDeleteTemplateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RcsDeleteTemplateResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<RcsDeleteTemplateResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(RcsDeleteTemplateResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("RcsDeleteTemplateResponse", __FIELDS, __Visitor)
+    }
 }
 impl RcsDeleteTemplateResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1177,7 +1337,7 @@ impl From<Vec<serde_json::Value>> for RcsDeleteTemplateResponseData {
     }
 }
 /// Answer to a delete: an empty `data` list.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RcsDeleteUnsubscriberResponse {
     /// Outcome marker, `"OK"` on success.
@@ -1190,6 +1350,46 @@ pub struct RcsDeleteUnsubscriberResponse {
     /// Always empty.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<serde_json::Value>>,
+}
+impl<'de> serde::Deserialize<'de> for RcsDeleteUnsubscriberResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = RcsDeleteUnsubscriberResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RcsDeleteUnsubscriberResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<RcsDeleteUnsubscriberResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(RcsDeleteUnsubscriberResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("RcsDeleteUnsubscriberResponse", __FIELDS, __Visitor)
+    }
 }
 impl RcsDeleteUnsubscriberResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1216,7 +1416,7 @@ impl RcsDeleteUnsubscriberResponse {
     }
 }
 /// Delivery reports of matching RCS messages.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RcsGetMessageStatusResponse {
     /// Outcome marker, `"OK"` on success.
@@ -1226,6 +1426,43 @@ pub struct RcsGetMessageStatusResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<RcsMessageStatus>>,
+}
+impl<'de> serde::Deserialize<'de> for RcsGetMessageStatusResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = RcsGetMessageStatusResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RcsGetMessageStatusResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<RcsGetMessageStatusResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "message")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(RcsGetMessageStatusResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    message: __fields::finish(__f1, "message")?,
+                    data: __fields::finish(__f2, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("RcsGetMessageStatusResponse", __FIELDS, __Visitor)
+    }
 }
 impl RcsGetMessageStatusResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1246,7 +1483,7 @@ impl RcsGetMessageStatusResponse {
     }
 }
 /// One RCS template.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RcsGetTemplateResponse {
     /// Outcome marker, `"OK"` on success.
@@ -1259,6 +1496,46 @@ pub struct RcsGetTemplateResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<RcsTemplate>,
+}
+impl<'de> serde::Deserialize<'de> for RcsGetTemplateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = RcsGetTemplateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RcsGetTemplateResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<RcsGetTemplateResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(RcsGetTemplateResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("RcsGetTemplateResponse", __FIELDS, __Visitor)
+    }
 }
 impl RcsGetTemplateResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1285,7 +1562,7 @@ impl RcsGetTemplateResponse {
     }
 }
 /// One RCS unsubscriber.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RcsGetUnsubscriberResponse {
     /// Outcome marker, `"OK"` on success.
@@ -1298,6 +1575,46 @@ pub struct RcsGetUnsubscriberResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<RcsUnsubscriber>,
+}
+impl<'de> serde::Deserialize<'de> for RcsGetUnsubscriberResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = RcsGetUnsubscriberResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RcsGetUnsubscriberResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<RcsGetUnsubscriberResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(RcsGetUnsubscriberResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("RcsGetUnsubscriberResponse", __FIELDS, __Visitor)
+    }
 }
 impl RcsGetUnsubscriberResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1382,13 +1699,47 @@ pub enum RcsImageMessageType {
 }
 qikberry_runtime::open_enum!(impl RcsImageMessageType { Image = "image" });
 /// Acknowledgement that the uploaded file was accepted for asynchronous import.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RcsImportUnsubscribersResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// Human-readable outcome.
     pub message: String,
+}
+impl<'de> serde::Deserialize<'de> for RcsImportUnsubscribersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "message"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = RcsImportUnsubscribersResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RcsImportUnsubscribersResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<RcsImportUnsubscribersResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "message")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(RcsImportUnsubscribersResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    message: __fields::finish(__f1, "message")?,
+                })
+            }
+        }
+        d.deserialize_struct("RcsImportUnsubscribersResponse", __FIELDS, __Visitor)
+    }
 }
 impl RcsImportUnsubscribersResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1626,7 +1977,7 @@ qikberry_runtime::open_enum!(
     impl RcsInteractiveMessageType { Interactive = "interactive" }
 );
 /// A page of RCS prices.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RcsListPricingResponse {
     /// Outcome marker, `"OK"` on success.
@@ -1645,6 +1996,59 @@ pub struct RcsListPricingResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
+}
+impl<'de> serde::Deserialize<'de> for RcsListPricingResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &[
+            "status",
+            "code",
+            "message",
+            "data",
+            "links",
+            "meta",
+        ];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = RcsListPricingResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RcsListPricingResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<RcsListPricingResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                let mut __f4 = None;
+                let mut __f5 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "links")?,
+                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "meta")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(RcsListPricingResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                    links: __fields::finish(__f4, "links")?,
+                    meta: __fields::finish(__f5, "meta")?,
+                })
+            }
+        }
+        d.deserialize_struct("RcsListPricingResponse", __FIELDS, __Visitor)
+    }
 }
 impl RcsListPricingResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1683,7 +2087,7 @@ impl RcsListPricingResponse {
     }
 }
 /// A page of RCS templates.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RcsListTemplatesResponse {
     /// Outcome marker, `"OK"` on success.
@@ -1702,6 +2106,59 @@ pub struct RcsListTemplatesResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
+}
+impl<'de> serde::Deserialize<'de> for RcsListTemplatesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &[
+            "status",
+            "code",
+            "message",
+            "data",
+            "links",
+            "meta",
+        ];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = RcsListTemplatesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RcsListTemplatesResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<RcsListTemplatesResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                let mut __f4 = None;
+                let mut __f5 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "links")?,
+                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "meta")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(RcsListTemplatesResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                    links: __fields::finish(__f4, "links")?,
+                    meta: __fields::finish(__f5, "meta")?,
+                })
+            }
+        }
+        d.deserialize_struct("RcsListTemplatesResponse", __FIELDS, __Visitor)
+    }
 }
 impl RcsListTemplatesResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1740,7 +2197,7 @@ impl RcsListTemplatesResponse {
     }
 }
 /// A page of RCS unsubscribers.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RcsListUnsubscribersResponse {
     /// Outcome marker, `"OK"` on success.
@@ -1759,6 +2216,59 @@ pub struct RcsListUnsubscribersResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
+}
+impl<'de> serde::Deserialize<'de> for RcsListUnsubscribersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &[
+            "status",
+            "code",
+            "message",
+            "data",
+            "links",
+            "meta",
+        ];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = RcsListUnsubscribersResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RcsListUnsubscribersResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<RcsListUnsubscribersResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                let mut __f4 = None;
+                let mut __f5 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "links")?,
+                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "meta")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(RcsListUnsubscribersResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                    links: __fields::finish(__f4, "links")?,
+                    meta: __fields::finish(__f5, "meta")?,
+                })
+            }
+        }
+        d.deserialize_struct("RcsListUnsubscribersResponse", __FIELDS, __Visitor)
+    }
 }
 impl RcsListUnsubscribersResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1971,7 +2481,7 @@ pub enum RcsMediaVideoType {
 }
 qikberry_runtime::open_enum!(impl RcsMediaVideoType { Video = "video" });
 /// Delivery state of an RCS message. Status values: queued, dispatched, sent, delivered, read, deleted (deleted or expired in the app), failed, blacklist (sender block-listed), offline (device offline), rejected (device rejected it), expired (end device unreachable).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct RcsMessageStatus {
     /// Message identifier.
@@ -2004,6 +2514,81 @@ pub struct RcsMessageStatus {
     /// Your own reference.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub foreign_id: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for RcsMessageStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &[
+            "id",
+            "channel",
+            "from",
+            "to",
+            "status",
+            "credits",
+            "created_at",
+            "delivered_at",
+            "read_at",
+            "foreign_id",
+        ];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = RcsMessageStatus;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RcsMessageStatus")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<RcsMessageStatus, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                let mut __f4 = None;
+                let mut __f5 = None;
+                let mut __f6 = None;
+                let mut __f7 = None;
+                let mut __f8 = None;
+                let mut __f9 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "channel")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "from")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "to")?,
+                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "status")?,
+                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "credits")?,
+                        Some(6) => {
+                            __fields::read_once(&mut __map, &mut __f6, "created_at")?
+                        }
+                        Some(7) => {
+                            __fields::read_once(&mut __map, &mut __f7, "delivered_at")?
+                        }
+                        Some(8) => __fields::read_once(&mut __map, &mut __f8, "read_at")?,
+                        Some(9) => {
+                            __fields::read_once(&mut __map, &mut __f9, "foreign_id")?
+                        }
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(RcsMessageStatus {
+                    id: __fields::finish(__f0, "id")?,
+                    channel: __fields::finish(__f1, "channel")?,
+                    from: __fields::finish(__f2, "from")?,
+                    to: __fields::finish(__f3, "to")?,
+                    status: __fields::finish(__f4, "status")?,
+                    credits: __fields::finish(__f5, "credits")?,
+                    created_at: __fields::finish(__f6, "created_at")?,
+                    delivered_at: __fields::finish(__f7, "delivered_at")?,
+                    read_at: __fields::finish(__f8, "read_at")?,
+                    foreign_id: __fields::finish(__f9, "foreign_id")?,
+                })
+            }
+        }
+        d.deserialize_struct("RcsMessageStatus", __FIELDS, __Visitor)
+    }
 }
 impl RcsMessageStatus {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2110,7 +2695,7 @@ qikberry_runtime::open_enum!(
     Expired = "expired" }
 );
 /// Price of RCS traffic to one country. `sale_price` is a decimal string (masked as `***` in the reference); `status` is 1 for active, 0 for inactive.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct RcsPrice {
     /// ISO 3166-1 alpha-2 country code.
@@ -2146,6 +2731,95 @@ pub struct RcsPrice {
     /// When the price entry was last changed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for RcsPrice {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &[
+            "iso",
+            "country_name",
+            "calling_code",
+            "sale_price",
+            "sub_service",
+            "service",
+            "service_name",
+            "currency",
+            "status",
+            "created_at",
+            "updated_at",
+        ];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = RcsPrice;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RcsPrice")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<RcsPrice, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                let mut __f4 = None;
+                let mut __f5 = None;
+                let mut __f6 = None;
+                let mut __f7 = None;
+                let mut __f8 = None;
+                let mut __f9 = None;
+                let mut __f10 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "iso")?,
+                        Some(1) => {
+                            __fields::read_once(&mut __map, &mut __f1, "country_name")?
+                        }
+                        Some(2) => {
+                            __fields::read_once(&mut __map, &mut __f2, "calling_code")?
+                        }
+                        Some(3) => {
+                            __fields::read_once(&mut __map, &mut __f3, "sale_price")?
+                        }
+                        Some(4) => {
+                            __fields::read_once(&mut __map, &mut __f4, "sub_service")?
+                        }
+                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "service")?,
+                        Some(6) => {
+                            __fields::read_once(&mut __map, &mut __f6, "service_name")?
+                        }
+                        Some(7) => {
+                            __fields::read_once(&mut __map, &mut __f7, "currency")?
+                        }
+                        Some(8) => __fields::read_once(&mut __map, &mut __f8, "status")?,
+                        Some(9) => {
+                            __fields::read_once(&mut __map, &mut __f9, "created_at")?
+                        }
+                        Some(10) => {
+                            __fields::read_once(&mut __map, &mut __f10, "updated_at")?
+                        }
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(RcsPrice {
+                    iso: __fields::finish(__f0, "iso")?,
+                    country_name: __fields::finish(__f1, "country_name")?,
+                    calling_code: __fields::finish(__f2, "calling_code")?,
+                    sale_price: __fields::finish(__f3, "sale_price")?,
+                    sub_service: __fields::finish(__f4, "sub_service")?,
+                    service: __fields::finish(__f5, "service")?,
+                    service_name: __fields::finish(__f6, "service_name")?,
+                    currency: __fields::finish(__f7, "currency")?,
+                    status: __fields::finish(__f8, "status")?,
+                    created_at: __fields::finish(__f9, "created_at")?,
+                    updated_at: __fields::finish(__f10, "updated_at")?,
+                })
+            }
+        }
+        d.deserialize_struct("RcsPrice", __FIELDS, __Visitor)
+    }
 }
 impl RcsPrice {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2237,7 +2911,7 @@ qikberry_runtime::open_enum!(
     impl RcsPricingFilterStatus { Inactive = "0", Active = "1" }
 );
 /// A message accepted for delivery.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct RcsQueuedMessage {
     /// Message identifier, used for status look-ups.
@@ -2264,6 +2938,71 @@ pub struct RcsQueuedMessage {
     /// Your own reference, when given.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub foreign_id: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for RcsQueuedMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &[
+            "id",
+            "channel",
+            "from",
+            "to",
+            "credits",
+            "created_at",
+            "status",
+            "foreign_id",
+        ];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = RcsQueuedMessage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RcsQueuedMessage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<RcsQueuedMessage, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                let mut __f4 = None;
+                let mut __f5 = None;
+                let mut __f6 = None;
+                let mut __f7 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "channel")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "from")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "to")?,
+                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "credits")?,
+                        Some(5) => {
+                            __fields::read_once(&mut __map, &mut __f5, "created_at")?
+                        }
+                        Some(6) => __fields::read_once(&mut __map, &mut __f6, "status")?,
+                        Some(7) => {
+                            __fields::read_once(&mut __map, &mut __f7, "foreign_id")?
+                        }
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(RcsQueuedMessage {
+                    id: __fields::finish(__f0, "id")?,
+                    channel: __fields::finish(__f1, "channel")?,
+                    from: __fields::finish(__f2, "from")?,
+                    to: __fields::finish(__f3, "to")?,
+                    credits: __fields::finish(__f4, "credits")?,
+                    created_at: __fields::finish(__f5, "created_at")?,
+                    status: __fields::finish(__f6, "status")?,
+                    foreign_id: __fields::finish(__f7, "foreign_id")?,
+                })
+            }
+        }
+        d.deserialize_struct("RcsQueuedMessage", __FIELDS, __Visitor)
+    }
 }
 impl RcsQueuedMessage {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2627,7 +3366,7 @@ impl From<RcsSendCard> for RcsSendMessageRequest {
     }
 }
 /// Messages queued for delivery.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RcsSendMessageResponse {
     /// Outcome marker, `"OK"` on success.
@@ -2637,6 +3376,43 @@ pub struct RcsSendMessageResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<RcsQueuedMessage>>,
+}
+impl<'de> serde::Deserialize<'de> for RcsSendMessageResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = RcsSendMessageResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RcsSendMessageResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<RcsSendMessageResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "message")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(RcsSendMessageResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    message: __fields::finish(__f1, "message")?,
+                    data: __fields::finish(__f2, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("RcsSendMessageResponse", __FIELDS, __Visitor)
+    }
 }
 impl RcsSendMessageResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2695,7 +3471,7 @@ impl RcsSendTemplateRequest {
     }
 }
 /// Template messages queued for delivery.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RcsSendTemplateResponse {
     /// Numeric HTTP-like status, 200 on success.
@@ -2705,6 +3481,43 @@ pub struct RcsSendTemplateResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<RcsQueuedMessage>>,
+}
+impl<'de> serde::Deserialize<'de> for RcsSendTemplateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = RcsSendTemplateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RcsSendTemplateResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<RcsSendTemplateResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "message")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(RcsSendTemplateResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    message: __fields::finish(__f1, "message")?,
+                    data: __fields::finish(__f2, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("RcsSendTemplateResponse", __FIELDS, __Visitor)
+    }
 }
 impl RcsSendTemplateResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2854,7 +3667,7 @@ impl RcsSuggestionPayload {
     }
 }
 /// An RCS template. `status`: 1 approved, 2 pending, 0 draft. `is_conversation`: 1 for a service (conversational) template, 0 otherwise.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct RcsTemplate {
     /// Template identifier (UUID).
@@ -2893,6 +3706,97 @@ pub struct RcsTemplate {
     /// Last change.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for RcsTemplate {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &[
+            "id",
+            "name",
+            "number",
+            "alias",
+            "type",
+            "category",
+            "language",
+            "payload",
+            "status",
+            "is_conversation",
+            "created_at",
+            "updated_at",
+        ];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = RcsTemplate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RcsTemplate")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<RcsTemplate, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                let mut __f4 = None;
+                let mut __f5 = None;
+                let mut __f6 = None;
+                let mut __f7 = None;
+                let mut __f8 = None;
+                let mut __f9 = None;
+                let mut __f10 = None;
+                let mut __f11 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "name")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "number")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "alias")?,
+                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "type")?,
+                        Some(5) => {
+                            __fields::read_once(&mut __map, &mut __f5, "category")?
+                        }
+                        Some(6) => {
+                            __fields::read_once(&mut __map, &mut __f6, "language")?
+                        }
+                        Some(7) => __fields::read_once(&mut __map, &mut __f7, "payload")?,
+                        Some(8) => __fields::read_once(&mut __map, &mut __f8, "status")?,
+                        Some(9) => {
+                            __fields::read_once(
+                                &mut __map,
+                                &mut __f9,
+                                "is_conversation",
+                            )?
+                        }
+                        Some(10) => {
+                            __fields::read_once(&mut __map, &mut __f10, "created_at")?
+                        }
+                        Some(11) => {
+                            __fields::read_once(&mut __map, &mut __f11, "updated_at")?
+                        }
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(RcsTemplate {
+                    id: __fields::finish(__f0, "id")?,
+                    name: __fields::finish(__f1, "name")?,
+                    number: __fields::finish(__f2, "number")?,
+                    alias: __fields::finish(__f3, "alias")?,
+                    r#type: __fields::finish(__f4, "type")?,
+                    category: __fields::finish(__f5, "category")?,
+                    language: __fields::finish(__f6, "language")?,
+                    payload: __fields::finish(__f7, "payload")?,
+                    status: __fields::finish(__f8, "status")?,
+                    is_conversation: __fields::finish(__f9, "is_conversation")?,
+                    created_at: __fields::finish(__f10, "created_at")?,
+                    updated_at: __fields::finish(__f11, "updated_at")?,
+                })
+            }
+        }
+        d.deserialize_struct("RcsTemplate", __FIELDS, __Visitor)
+    }
 }
 impl RcsTemplate {
     /// Creates the model from its required fields; optional fields start empty.
@@ -3704,7 +4608,7 @@ pub enum RcsTextMessageType {
 }
 qikberry_runtime::open_enum!(impl RcsTextMessageType { Text = "text" });
 /// A number on the RCS suppression list (unsubscribers).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct RcsUnsubscriber {
     /// Identifier of the suppression entry (UUID).
@@ -3725,6 +4629,63 @@ pub struct RcsUnsubscriber {
     /// When the entry was created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for RcsUnsubscriber {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &[
+            "id",
+            "iso",
+            "receiver",
+            "type",
+            "value",
+            "created_at",
+        ];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = RcsUnsubscriber;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RcsUnsubscriber")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<RcsUnsubscriber, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                let mut __f4 = None;
+                let mut __f5 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "iso")?,
+                        Some(2) => {
+                            __fields::read_once(&mut __map, &mut __f2, "receiver")?
+                        }
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "type")?,
+                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "value")?,
+                        Some(5) => {
+                            __fields::read_once(&mut __map, &mut __f5, "created_at")?
+                        }
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(RcsUnsubscriber {
+                    id: __fields::finish(__f0, "id")?,
+                    iso: __fields::finish(__f1, "iso")?,
+                    receiver: __fields::finish(__f2, "receiver")?,
+                    r#type: __fields::finish(__f3, "type")?,
+                    value: __fields::finish(__f4, "value")?,
+                    created_at: __fields::finish(__f5, "created_at")?,
+                })
+            }
+        }
+        d.deserialize_struct("RcsUnsubscriber", __FIELDS, __Visitor)
+    }
 }
 impl RcsUnsubscriber {
     /// Creates the model from its required fields; optional fields start empty.
@@ -3963,7 +4924,7 @@ qikberry_runtime::open_enum!(
     = "media", Template = "template" }
 );
 /// One RCS template.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RcsUpdateTemplateResponse {
     /// Outcome marker, `"OK"` on success.
@@ -3976,6 +4937,46 @@ pub struct RcsUpdateTemplateResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<RcsTemplate>,
+}
+impl<'de> serde::Deserialize<'de> for RcsUpdateTemplateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = RcsUpdateTemplateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RcsUpdateTemplateResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<RcsUpdateTemplateResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(RcsUpdateTemplateResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("RcsUpdateTemplateResponse", __FIELDS, __Visitor)
+    }
 }
 impl RcsUpdateTemplateResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -4057,7 +5058,7 @@ qikberry_runtime::open_enum!(
     "sender", All = "all" }
 );
 /// One RCS unsubscriber.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RcsUpdateUnsubscriberResponse {
     /// Outcome marker, `"OK"` on success.
@@ -4070,6 +5071,46 @@ pub struct RcsUpdateUnsubscriberResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<RcsUnsubscriber>,
+}
+impl<'de> serde::Deserialize<'de> for RcsUpdateUnsubscriberResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = RcsUpdateUnsubscriberResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct RcsUpdateUnsubscriberResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<RcsUpdateUnsubscriberResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(RcsUpdateUnsubscriberResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("RcsUpdateUnsubscriberResponse", __FIELDS, __Visitor)
+    }
 }
 impl RcsUpdateUnsubscriberResponse {
     /// Creates the model from its required fields; optional fields start empty.

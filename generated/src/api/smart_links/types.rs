@@ -2,7 +2,7 @@
 // Regenerate with `cargo xtask generate`.
 
 /// One recorded opening of a smart link, with device and location details.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct SmartLinkVisit {
     /// Visit identifier.
@@ -107,6 +107,235 @@ pub struct SmartLinkVisit {
     /// Receiver the link was sent to.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mobile: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for SmartLinkVisit {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &[
+            "id",
+            "user_id",
+            "link_id",
+            "client_ip",
+            "scheme",
+            "host",
+            "query_string",
+            "user_agent",
+            "browser",
+            "browser_version",
+            "browser_lang",
+            "browser_engine",
+            "resolution",
+            "platform",
+            "platform_version",
+            "platform_name",
+            "device_type",
+            "device_brand",
+            "device_model",
+            "touch_enabled",
+            "latitude",
+            "longitude",
+            "country",
+            "country_code",
+            "region",
+            "city",
+            "zipcode",
+            "timezone",
+            "options",
+            "created_at",
+            "visit_id",
+            "token",
+            "message_id",
+            "mobile",
+        ];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = SmartLinkVisit;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SmartLinkVisit")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<SmartLinkVisit, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                let mut __f4 = None;
+                let mut __f5 = None;
+                let mut __f6 = None;
+                let mut __f7 = None;
+                let mut __f8 = None;
+                let mut __f9 = None;
+                let mut __f10 = None;
+                let mut __f11 = None;
+                let mut __f12 = None;
+                let mut __f13 = None;
+                let mut __f14 = None;
+                let mut __f15 = None;
+                let mut __f16 = None;
+                let mut __f17 = None;
+                let mut __f18 = None;
+                let mut __f19 = None;
+                let mut __f20 = None;
+                let mut __f21 = None;
+                let mut __f22 = None;
+                let mut __f23 = None;
+                let mut __f24 = None;
+                let mut __f25 = None;
+                let mut __f26 = None;
+                let mut __f27 = None;
+                let mut __f28 = None;
+                let mut __f29 = None;
+                let mut __f30 = None;
+                let mut __f31 = None;
+                let mut __f32 = None;
+                let mut __f33 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "user_id")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "link_id")?,
+                        Some(3) => {
+                            __fields::read_once(&mut __map, &mut __f3, "client_ip")?
+                        }
+                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "scheme")?,
+                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "host")?,
+                        Some(6) => {
+                            __fields::read_once(&mut __map, &mut __f6, "query_string")?
+                        }
+                        Some(7) => {
+                            __fields::read_once(&mut __map, &mut __f7, "user_agent")?
+                        }
+                        Some(8) => __fields::read_once(&mut __map, &mut __f8, "browser")?,
+                        Some(9) => {
+                            __fields::read_once(
+                                &mut __map,
+                                &mut __f9,
+                                "browser_version",
+                            )?
+                        }
+                        Some(10) => {
+                            __fields::read_once(&mut __map, &mut __f10, "browser_lang")?
+                        }
+                        Some(11) => {
+                            __fields::read_once(
+                                &mut __map,
+                                &mut __f11,
+                                "browser_engine",
+                            )?
+                        }
+                        Some(12) => {
+                            __fields::read_once(&mut __map, &mut __f12, "resolution")?
+                        }
+                        Some(13) => {
+                            __fields::read_once(&mut __map, &mut __f13, "platform")?
+                        }
+                        Some(14) => {
+                            __fields::read_once(
+                                &mut __map,
+                                &mut __f14,
+                                "platform_version",
+                            )?
+                        }
+                        Some(15) => {
+                            __fields::read_once(&mut __map, &mut __f15, "platform_name")?
+                        }
+                        Some(16) => {
+                            __fields::read_once(&mut __map, &mut __f16, "device_type")?
+                        }
+                        Some(17) => {
+                            __fields::read_once(&mut __map, &mut __f17, "device_brand")?
+                        }
+                        Some(18) => {
+                            __fields::read_once(&mut __map, &mut __f18, "device_model")?
+                        }
+                        Some(19) => {
+                            __fields::read_once(&mut __map, &mut __f19, "touch_enabled")?
+                        }
+                        Some(20) => {
+                            __fields::read_once(&mut __map, &mut __f20, "latitude")?
+                        }
+                        Some(21) => {
+                            __fields::read_once(&mut __map, &mut __f21, "longitude")?
+                        }
+                        Some(22) => {
+                            __fields::read_once(&mut __map, &mut __f22, "country")?
+                        }
+                        Some(23) => {
+                            __fields::read_once(&mut __map, &mut __f23, "country_code")?
+                        }
+                        Some(24) => {
+                            __fields::read_once(&mut __map, &mut __f24, "region")?
+                        }
+                        Some(25) => __fields::read_once(&mut __map, &mut __f25, "city")?,
+                        Some(26) => {
+                            __fields::read_once(&mut __map, &mut __f26, "zipcode")?
+                        }
+                        Some(27) => {
+                            __fields::read_once(&mut __map, &mut __f27, "timezone")?
+                        }
+                        Some(28) => {
+                            __fields::read_once(&mut __map, &mut __f28, "options")?
+                        }
+                        Some(29) => {
+                            __fields::read_once(&mut __map, &mut __f29, "created_at")?
+                        }
+                        Some(30) => {
+                            __fields::read_once(&mut __map, &mut __f30, "visit_id")?
+                        }
+                        Some(31) => __fields::read_once(&mut __map, &mut __f31, "token")?,
+                        Some(32) => {
+                            __fields::read_once(&mut __map, &mut __f32, "message_id")?
+                        }
+                        Some(33) => {
+                            __fields::read_once(&mut __map, &mut __f33, "mobile")?
+                        }
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(SmartLinkVisit {
+                    id: __fields::finish(__f0, "id")?,
+                    user_id: __fields::finish(__f1, "user_id")?,
+                    link_id: __fields::finish(__f2, "link_id")?,
+                    client_ip: __fields::finish(__f3, "client_ip")?,
+                    scheme: __fields::finish(__f4, "scheme")?,
+                    host: __fields::finish(__f5, "host")?,
+                    query_string: __fields::finish(__f6, "query_string")?,
+                    user_agent: __fields::finish(__f7, "user_agent")?,
+                    browser: __fields::finish(__f8, "browser")?,
+                    browser_version: __fields::finish(__f9, "browser_version")?,
+                    browser_lang: __fields::finish(__f10, "browser_lang")?,
+                    browser_engine: __fields::finish(__f11, "browser_engine")?,
+                    resolution: __fields::finish(__f12, "resolution")?,
+                    platform: __fields::finish(__f13, "platform")?,
+                    platform_version: __fields::finish(__f14, "platform_version")?,
+                    platform_name: __fields::finish(__f15, "platform_name")?,
+                    device_type: __fields::finish(__f16, "device_type")?,
+                    device_brand: __fields::finish(__f17, "device_brand")?,
+                    device_model: __fields::finish(__f18, "device_model")?,
+                    touch_enabled: __fields::finish(__f19, "touch_enabled")?,
+                    latitude: __fields::finish(__f20, "latitude")?,
+                    longitude: __fields::finish(__f21, "longitude")?,
+                    country: __fields::finish(__f22, "country")?,
+                    country_code: __fields::finish(__f23, "country_code")?,
+                    region: __fields::finish(__f24, "region")?,
+                    city: __fields::finish(__f25, "city")?,
+                    zipcode: __fields::finish(__f26, "zipcode")?,
+                    timezone: __fields::finish(__f27, "timezone")?,
+                    options: __fields::finish(__f28, "options")?,
+                    created_at: __fields::finish(__f29, "created_at")?,
+                    visit_id: __fields::finish(__f30, "visit_id")?,
+                    token: __fields::finish(__f31, "token")?,
+                    message_id: __fields::finish(__f32, "message_id")?,
+                    mobile: __fields::finish(__f33, "mobile")?,
+                })
+            }
+        }
+        d.deserialize_struct("SmartLinkVisit", __FIELDS, __Visitor)
+    }
 }
 impl SmartLinkVisit {
     /// Creates the model from its required fields; optional fields start empty.
@@ -323,7 +552,7 @@ impl SmartLinkVisit {
     }
 }
 /// A page of smart link visits.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SmartLinksListVisitsResponse {
     /// Outcome marker, `"OK"` on success.
@@ -342,6 +571,59 @@ pub struct SmartLinksListVisitsResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
+}
+impl<'de> serde::Deserialize<'de> for SmartLinksListVisitsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &[
+            "status",
+            "code",
+            "message",
+            "data",
+            "links",
+            "meta",
+        ];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = SmartLinksListVisitsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SmartLinksListVisitsResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<SmartLinksListVisitsResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                let mut __f4 = None;
+                let mut __f5 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "links")?,
+                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "meta")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(SmartLinksListVisitsResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                    links: __fields::finish(__f4, "links")?,
+                    meta: __fields::finish(__f5, "meta")?,
+                })
+            }
+        }
+        d.deserialize_struct("SmartLinksListVisitsResponse", __FIELDS, __Visitor)
+    }
 }
 impl SmartLinksListVisitsResponse {
     /// Creates the model from its required fields; optional fields start empty.

@@ -2,7 +2,7 @@
 // Regenerate with `cargo xtask generate`.
 
 /// A DLT template ID on the block list; messages using it are rejected while `status` is 1.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct SmsBlockedTemplate {
     #[allow(missing_docs)]
@@ -14,6 +14,45 @@ pub struct SmsBlockedTemplate {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::types::StringOrNumber>,
+}
+impl<'de> serde::Deserialize<'de> for SmsBlockedTemplate {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["id", "template_id", "status"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = SmsBlockedTemplate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SmsBlockedTemplate")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<SmsBlockedTemplate, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
+                        Some(1) => {
+                            __fields::read_once(&mut __map, &mut __f1, "template_id")?
+                        }
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "status")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(SmsBlockedTemplate {
+                    id: __fields::finish(__f0, "id")?,
+                    template_id: __fields::finish(__f1, "template_id")?,
+                    status: __fields::finish(__f2, "status")?,
+                })
+            }
+        }
+        d.deserialize_struct("SmsBlockedTemplate", __FIELDS, __Visitor)
+    }
 }
 impl SmsBlockedTemplate {
     /// Creates the model from its required fields; optional fields start empty.
@@ -54,7 +93,7 @@ pub enum SmsBlockedTemplateFilterStatus {
 }
 qikberry_runtime::open_int_enum!(impl SmsBlockedTemplateFilterStatus { V0 = 0, V1 = 1 });
 /// Clean-up acknowledgement; `data` is empty.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SmsCleanBlockedTemplatesResponse {
     /// "OK" on success.
@@ -67,6 +106,46 @@ pub struct SmsCleanBlockedTemplatesResponse {
     /// Always empty for this operation.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+}
+impl<'de> serde::Deserialize<'de> for SmsCleanBlockedTemplatesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = SmsCleanBlockedTemplatesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SmsCleanBlockedTemplatesResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<SmsCleanBlockedTemplatesResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(SmsCleanBlockedTemplatesResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("SmsCleanBlockedTemplatesResponse", __FIELDS, __Visitor)
+    }
 }
 impl SmsCleanBlockedTemplatesResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -96,7 +175,7 @@ impl SmsCleanBlockedTemplatesResponse {
     }
 }
 /// Clean-up acknowledgement; `data` is empty.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SmsCleanUnsubscribersResponse {
     /// "OK" on success.
@@ -109,6 +188,46 @@ pub struct SmsCleanUnsubscribersResponse {
     /// Always empty for this operation.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+}
+impl<'de> serde::Deserialize<'de> for SmsCleanUnsubscribersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = SmsCleanUnsubscribersResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SmsCleanUnsubscribersResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<SmsCleanUnsubscribersResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(SmsCleanUnsubscribersResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("SmsCleanUnsubscribersResponse", __FIELDS, __Visitor)
+    }
 }
 impl SmsCleanUnsubscribersResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -179,7 +298,7 @@ qikberry_runtime::open_enum!(
     impl SmsCreateBlockedTemplateRequestStatus { Active = "1", Inactive = "0" }
 );
 /// The created block entry.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SmsCreateBlockedTemplateResponse {
     /// "OK" on success.
@@ -192,6 +311,46 @@ pub struct SmsCreateBlockedTemplateResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<SmsBlockedTemplate>,
+}
+impl<'de> serde::Deserialize<'de> for SmsCreateBlockedTemplateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = SmsCreateBlockedTemplateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SmsCreateBlockedTemplateResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<SmsCreateBlockedTemplateResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(SmsCreateBlockedTemplateResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("SmsCreateBlockedTemplateResponse", __FIELDS, __Visitor)
+    }
 }
 impl SmsCreateBlockedTemplateResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -252,7 +411,7 @@ impl SmsCreateSenderRequest {
     }
 }
 /// The created sender.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SmsCreateSenderResponse {
     /// "OK" on success.
@@ -265,6 +424,46 @@ pub struct SmsCreateSenderResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<SmsSender>,
+}
+impl<'de> serde::Deserialize<'de> for SmsCreateSenderResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = SmsCreateSenderResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SmsCreateSenderResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<SmsCreateSenderResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(SmsCreateSenderResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("SmsCreateSenderResponse", __FIELDS, __Visitor)
+    }
 }
 impl SmsCreateSenderResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -345,7 +544,7 @@ qikberry_runtime::open_enum!(
     impl SmsCreateTemplateRequestType { T = "T", P = "P", Si = "SI", Se = "SE" }
 );
 /// The created template.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SmsCreateTemplateResponse {
     /// "OK" on success.
@@ -358,6 +557,46 @@ pub struct SmsCreateTemplateResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<SmsTemplate>,
+}
+impl<'de> serde::Deserialize<'de> for SmsCreateTemplateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = SmsCreateTemplateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SmsCreateTemplateResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<SmsCreateTemplateResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(SmsCreateTemplateResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("SmsCreateTemplateResponse", __FIELDS, __Visitor)
+    }
 }
 impl SmsCreateTemplateResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -439,7 +678,7 @@ qikberry_runtime::open_enum!(
     "sender", All = "all" }
 );
 /// The created unsubscriber.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SmsCreateUnsubscriberResponse {
     /// "OK" on success.
@@ -452,6 +691,46 @@ pub struct SmsCreateUnsubscriberResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<SmsUnsubscriber>,
+}
+impl<'de> serde::Deserialize<'de> for SmsCreateUnsubscriberResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = SmsCreateUnsubscriberResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SmsCreateUnsubscriberResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<SmsCreateUnsubscriberResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(SmsCreateUnsubscriberResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("SmsCreateUnsubscriberResponse", __FIELDS, __Visitor)
+    }
 }
 impl SmsCreateUnsubscriberResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -478,7 +757,7 @@ impl SmsCreateUnsubscriberResponse {
     }
 }
 /// Deletion acknowledgement; `data` is empty.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SmsDeleteBlockedTemplateResponse {
     /// "OK" on success.
@@ -491,6 +770,46 @@ pub struct SmsDeleteBlockedTemplateResponse {
     /// Always empty for this operation.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+}
+impl<'de> serde::Deserialize<'de> for SmsDeleteBlockedTemplateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = SmsDeleteBlockedTemplateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SmsDeleteBlockedTemplateResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<SmsDeleteBlockedTemplateResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(SmsDeleteBlockedTemplateResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("SmsDeleteBlockedTemplateResponse", __FIELDS, __Visitor)
+    }
 }
 impl SmsDeleteBlockedTemplateResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -520,7 +839,7 @@ impl SmsDeleteBlockedTemplateResponse {
     }
 }
 /// Deletion acknowledgement; `data` is empty.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SmsDeleteSenderResponse {
     /// "OK" on success.
@@ -533,6 +852,46 @@ pub struct SmsDeleteSenderResponse {
     /// Always empty for this operation.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+}
+impl<'de> serde::Deserialize<'de> for SmsDeleteSenderResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = SmsDeleteSenderResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SmsDeleteSenderResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<SmsDeleteSenderResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(SmsDeleteSenderResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("SmsDeleteSenderResponse", __FIELDS, __Visitor)
+    }
 }
 impl SmsDeleteSenderResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -562,7 +921,7 @@ impl SmsDeleteSenderResponse {
     }
 }
 /// Deletion acknowledgement. Unlike other deletes, `data` is a number (1 in the reference) in the reference and an empty array in the platform's samples.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SmsDeleteTemplateResponse {
     /// "OK" on success.
@@ -575,6 +934,46 @@ pub struct SmsDeleteTemplateResponse {
     /// Any JSON: 1 in the reference's sample, `[]` in the platform's.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Value>,
+}
+impl<'de> serde::Deserialize<'de> for SmsDeleteTemplateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = SmsDeleteTemplateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SmsDeleteTemplateResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<SmsDeleteTemplateResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(SmsDeleteTemplateResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("SmsDeleteTemplateResponse", __FIELDS, __Visitor)
+    }
 }
 impl SmsDeleteTemplateResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -601,7 +1000,7 @@ impl SmsDeleteTemplateResponse {
     }
 }
 /// Deletion acknowledgement; `data` is empty.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SmsDeleteUnsubscriberResponse {
     /// "OK" on success.
@@ -614,6 +1013,46 @@ pub struct SmsDeleteUnsubscriberResponse {
     /// Always empty for this operation.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+}
+impl<'de> serde::Deserialize<'de> for SmsDeleteUnsubscriberResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = SmsDeleteUnsubscriberResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SmsDeleteUnsubscriberResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<SmsDeleteUnsubscriberResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(SmsDeleteUnsubscriberResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("SmsDeleteUnsubscriberResponse", __FIELDS, __Visitor)
+    }
 }
 impl SmsDeleteUnsubscriberResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -643,7 +1082,7 @@ impl SmsDeleteUnsubscriberResponse {
     }
 }
 /// Delivery status of one message.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct SmsDeliveryStatus {
     /// Message ID.
@@ -679,6 +1118,87 @@ pub struct SmsDeliveryStatus {
     /// Delivery time, `yyyy-mm-dd hh:mm:ss`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub delivered_at: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for SmsDeliveryStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &[
+            "id",
+            "mobile",
+            "status",
+            "units",
+            "length",
+            "charges",
+            "custom",
+            "location",
+            "provider",
+            "submitted_at",
+            "delivered_at",
+        ];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = SmsDeliveryStatus;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SmsDeliveryStatus")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<SmsDeliveryStatus, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                let mut __f4 = None;
+                let mut __f5 = None;
+                let mut __f6 = None;
+                let mut __f7 = None;
+                let mut __f8 = None;
+                let mut __f9 = None;
+                let mut __f10 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "mobile")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "status")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "units")?,
+                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "length")?,
+                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "charges")?,
+                        Some(6) => __fields::read_once(&mut __map, &mut __f6, "custom")?,
+                        Some(7) => {
+                            __fields::read_once(&mut __map, &mut __f7, "location")?
+                        }
+                        Some(8) => {
+                            __fields::read_once(&mut __map, &mut __f8, "provider")?
+                        }
+                        Some(9) => {
+                            __fields::read_once(&mut __map, &mut __f9, "submitted_at")?
+                        }
+                        Some(10) => {
+                            __fields::read_once(&mut __map, &mut __f10, "delivered_at")?
+                        }
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(SmsDeliveryStatus {
+                    id: __fields::finish(__f0, "id")?,
+                    mobile: __fields::finish(__f1, "mobile")?,
+                    status: __fields::finish(__f2, "status")?,
+                    units: __fields::finish(__f3, "units")?,
+                    length: __fields::finish(__f4, "length")?,
+                    charges: __fields::finish(__f5, "charges")?,
+                    custom: __fields::finish(__f6, "custom")?,
+                    location: __fields::finish(__f7, "location")?,
+                    provider: __fields::finish(__f8, "provider")?,
+                    submitted_at: __fields::finish(__f9, "submitted_at")?,
+                    delivered_at: __fields::finish(__f10, "delivered_at")?,
+                })
+            }
+        }
+        d.deserialize_struct("SmsDeliveryStatus", __FIELDS, __Visitor)
+    }
 }
 impl SmsDeliveryStatus {
     /// Creates the model from its required fields; optional fields start empty.
@@ -834,7 +1354,7 @@ impl From<Vec<crate::api::common::E164Number>> for SmsDestinations {
 /// The spec's `SmsDlrStatus` schema is [`qikberry_text::status::SmsStatus`] (`x-rust-type`); see its docs for the values.
 pub type SmsDlrStatus = ::qikberry_text::status::SmsStatus;
 /// One block entry.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SmsGetBlockedTemplateResponse {
     /// "OK" on success.
@@ -847,6 +1367,46 @@ pub struct SmsGetBlockedTemplateResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<SmsBlockedTemplate>,
+}
+impl<'de> serde::Deserialize<'de> for SmsGetBlockedTemplateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = SmsGetBlockedTemplateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SmsGetBlockedTemplateResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<SmsGetBlockedTemplateResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(SmsGetBlockedTemplateResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("SmsGetBlockedTemplateResponse", __FIELDS, __Visitor)
+    }
 }
 impl SmsGetBlockedTemplateResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -873,7 +1433,7 @@ impl SmsGetBlockedTemplateResponse {
     }
 }
 /// Answer of `GET /sms/status`. The reference shows `status: "OK"` with `code`, the platform `status: 200`. `links`/`meta` are present when querying by `group_id` or `date` (at most 100 records per page).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SmsGetDeliveryStatusResponse {
     #[allow(missing_docs)]
@@ -892,6 +1452,59 @@ pub struct SmsGetDeliveryStatusResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
+}
+impl<'de> serde::Deserialize<'de> for SmsGetDeliveryStatusResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &[
+            "status",
+            "code",
+            "message",
+            "data",
+            "links",
+            "meta",
+        ];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = SmsGetDeliveryStatusResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SmsGetDeliveryStatusResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<SmsGetDeliveryStatusResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                let mut __f4 = None;
+                let mut __f5 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "links")?,
+                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "meta")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(SmsGetDeliveryStatusResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                    links: __fields::finish(__f4, "links")?,
+                    meta: __fields::finish(__f5, "meta")?,
+                })
+            }
+        }
+        d.deserialize_struct("SmsGetDeliveryStatusResponse", __FIELDS, __Visitor)
+    }
 }
 impl SmsGetDeliveryStatusResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -930,7 +1543,7 @@ impl SmsGetDeliveryStatusResponse {
     }
 }
 /// One sender.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SmsGetSenderResponse {
     /// "OK" on success.
@@ -943,6 +1556,46 @@ pub struct SmsGetSenderResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<SmsSender>,
+}
+impl<'de> serde::Deserialize<'de> for SmsGetSenderResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = SmsGetSenderResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SmsGetSenderResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<SmsGetSenderResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(SmsGetSenderResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("SmsGetSenderResponse", __FIELDS, __Visitor)
+    }
 }
 impl SmsGetSenderResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -969,7 +1622,7 @@ impl SmsGetSenderResponse {
     }
 }
 /// One template.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SmsGetTemplateResponse {
     /// "OK" on success.
@@ -982,6 +1635,46 @@ pub struct SmsGetTemplateResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<SmsTemplate>,
+}
+impl<'de> serde::Deserialize<'de> for SmsGetTemplateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = SmsGetTemplateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SmsGetTemplateResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<SmsGetTemplateResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(SmsGetTemplateResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("SmsGetTemplateResponse", __FIELDS, __Visitor)
+    }
 }
 impl SmsGetTemplateResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1008,7 +1701,7 @@ impl SmsGetTemplateResponse {
     }
 }
 /// One unsubscriber.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SmsGetUnsubscriberResponse {
     /// "OK" on success.
@@ -1021,6 +1714,46 @@ pub struct SmsGetUnsubscriberResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<SmsUnsubscriber>,
+}
+impl<'de> serde::Deserialize<'de> for SmsGetUnsubscriberResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = SmsGetUnsubscriberResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SmsGetUnsubscriberResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<SmsGetUnsubscriberResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(SmsGetUnsubscriberResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("SmsGetUnsubscriberResponse", __FIELDS, __Visitor)
+    }
 }
 impl SmsGetUnsubscriberResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1047,7 +1780,7 @@ impl SmsGetUnsubscriberResponse {
     }
 }
 /// Import acknowledgement; the file is processed in the background.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SmsImportBlockedTemplatesResponse {
     /// "OK" on success.
@@ -1060,6 +1793,46 @@ pub struct SmsImportBlockedTemplatesResponse {
     /// Always empty for this operation.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+}
+impl<'de> serde::Deserialize<'de> for SmsImportBlockedTemplatesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = SmsImportBlockedTemplatesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SmsImportBlockedTemplatesResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<SmsImportBlockedTemplatesResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(SmsImportBlockedTemplatesResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("SmsImportBlockedTemplatesResponse", __FIELDS, __Visitor)
+    }
 }
 impl SmsImportBlockedTemplatesResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1089,7 +1862,7 @@ impl SmsImportBlockedTemplatesResponse {
     }
 }
 /// Import acknowledgement; the file is processed in the background.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SmsImportUnsubscribersResponse {
     /// "OK" on success.
@@ -1102,6 +1875,46 @@ pub struct SmsImportUnsubscribersResponse {
     /// Always empty for this operation.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+}
+impl<'de> serde::Deserialize<'de> for SmsImportUnsubscribersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = SmsImportUnsubscribersResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SmsImportUnsubscribersResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<SmsImportUnsubscribersResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(SmsImportUnsubscribersResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("SmsImportUnsubscribersResponse", __FIELDS, __Visitor)
+    }
 }
 impl SmsImportUnsubscribersResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1131,7 +1944,7 @@ impl SmsImportUnsubscribersResponse {
     }
 }
 /// Paginated list of blocked templates.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SmsListBlockedTemplatesResponse {
     /// "OK" on success.
@@ -1150,6 +1963,59 @@ pub struct SmsListBlockedTemplatesResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
+}
+impl<'de> serde::Deserialize<'de> for SmsListBlockedTemplatesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &[
+            "status",
+            "code",
+            "message",
+            "data",
+            "links",
+            "meta",
+        ];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = SmsListBlockedTemplatesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SmsListBlockedTemplatesResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<SmsListBlockedTemplatesResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                let mut __f4 = None;
+                let mut __f5 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "links")?,
+                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "meta")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(SmsListBlockedTemplatesResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                    links: __fields::finish(__f4, "links")?,
+                    meta: __fields::finish(__f5, "meta")?,
+                })
+            }
+        }
+        d.deserialize_struct("SmsListBlockedTemplatesResponse", __FIELDS, __Visitor)
+    }
 }
 impl SmsListBlockedTemplatesResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1188,7 +2054,7 @@ impl SmsListBlockedTemplatesResponse {
     }
 }
 /// Paginated price list.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SmsListPricingResponse {
     /// "OK" on success.
@@ -1207,6 +2073,59 @@ pub struct SmsListPricingResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
+}
+impl<'de> serde::Deserialize<'de> for SmsListPricingResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &[
+            "status",
+            "code",
+            "message",
+            "data",
+            "links",
+            "meta",
+        ];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = SmsListPricingResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SmsListPricingResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<SmsListPricingResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                let mut __f4 = None;
+                let mut __f5 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "links")?,
+                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "meta")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(SmsListPricingResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                    links: __fields::finish(__f4, "links")?,
+                    meta: __fields::finish(__f5, "meta")?,
+                })
+            }
+        }
+        d.deserialize_struct("SmsListPricingResponse", __FIELDS, __Visitor)
+    }
 }
 impl SmsListPricingResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1245,7 +2164,7 @@ impl SmsListPricingResponse {
     }
 }
 /// Paginated list of sender IDs.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SmsListSendersResponse {
     /// "OK" on success.
@@ -1264,6 +2183,59 @@ pub struct SmsListSendersResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
+}
+impl<'de> serde::Deserialize<'de> for SmsListSendersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &[
+            "status",
+            "code",
+            "message",
+            "data",
+            "links",
+            "meta",
+        ];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = SmsListSendersResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SmsListSendersResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<SmsListSendersResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                let mut __f4 = None;
+                let mut __f5 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "links")?,
+                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "meta")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(SmsListSendersResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                    links: __fields::finish(__f4, "links")?,
+                    meta: __fields::finish(__f5, "meta")?,
+                })
+            }
+        }
+        d.deserialize_struct("SmsListSendersResponse", __FIELDS, __Visitor)
+    }
 }
 impl SmsListSendersResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1302,7 +2274,7 @@ impl SmsListSendersResponse {
     }
 }
 /// Paginated list of templates.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SmsListTemplatesResponse {
     /// "OK" on success.
@@ -1321,6 +2293,59 @@ pub struct SmsListTemplatesResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
+}
+impl<'de> serde::Deserialize<'de> for SmsListTemplatesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &[
+            "status",
+            "code",
+            "message",
+            "data",
+            "links",
+            "meta",
+        ];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = SmsListTemplatesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SmsListTemplatesResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<SmsListTemplatesResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                let mut __f4 = None;
+                let mut __f5 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "links")?,
+                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "meta")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(SmsListTemplatesResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                    links: __fields::finish(__f4, "links")?,
+                    meta: __fields::finish(__f5, "meta")?,
+                })
+            }
+        }
+        d.deserialize_struct("SmsListTemplatesResponse", __FIELDS, __Visitor)
+    }
 }
 impl SmsListTemplatesResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1359,7 +2384,7 @@ impl SmsListTemplatesResponse {
     }
 }
 /// Paginated list of unsubscribers.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SmsListUnsubscribersResponse {
     /// "OK" on success.
@@ -1378,6 +2403,59 @@ pub struct SmsListUnsubscribersResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
+}
+impl<'de> serde::Deserialize<'de> for SmsListUnsubscribersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &[
+            "status",
+            "code",
+            "message",
+            "data",
+            "links",
+            "meta",
+        ];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = SmsListUnsubscribersResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SmsListUnsubscribersResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<SmsListUnsubscribersResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                let mut __f4 = None;
+                let mut __f5 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "links")?,
+                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "meta")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(SmsListUnsubscribersResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                    links: __fields::finish(__f4, "links")?,
+                    meta: __fields::finish(__f5, "meta")?,
+                })
+            }
+        }
+        d.deserialize_struct("SmsListUnsubscribersResponse", __FIELDS, __Visitor)
+    }
 }
 impl SmsListUnsubscribersResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1416,7 +2494,7 @@ impl SmsListUnsubscribersResponse {
     }
 }
 /// Price of SMS to one country for one service.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct SmsPrice {
     /// ISO country code.
@@ -1449,6 +2527,89 @@ pub struct SmsPrice {
     /// Last update time.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for SmsPrice {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &[
+            "iso",
+            "country_name",
+            "calling_code",
+            "sale_price",
+            "service",
+            "service_name",
+            "currency",
+            "status",
+            "created_at",
+            "updated_at",
+        ];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = SmsPrice;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SmsPrice")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<SmsPrice, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                let mut __f4 = None;
+                let mut __f5 = None;
+                let mut __f6 = None;
+                let mut __f7 = None;
+                let mut __f8 = None;
+                let mut __f9 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "iso")?,
+                        Some(1) => {
+                            __fields::read_once(&mut __map, &mut __f1, "country_name")?
+                        }
+                        Some(2) => {
+                            __fields::read_once(&mut __map, &mut __f2, "calling_code")?
+                        }
+                        Some(3) => {
+                            __fields::read_once(&mut __map, &mut __f3, "sale_price")?
+                        }
+                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "service")?,
+                        Some(5) => {
+                            __fields::read_once(&mut __map, &mut __f5, "service_name")?
+                        }
+                        Some(6) => {
+                            __fields::read_once(&mut __map, &mut __f6, "currency")?
+                        }
+                        Some(7) => __fields::read_once(&mut __map, &mut __f7, "status")?,
+                        Some(8) => {
+                            __fields::read_once(&mut __map, &mut __f8, "created_at")?
+                        }
+                        Some(9) => {
+                            __fields::read_once(&mut __map, &mut __f9, "updated_at")?
+                        }
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(SmsPrice {
+                    iso: __fields::finish(__f0, "iso")?,
+                    country_name: __fields::finish(__f1, "country_name")?,
+                    calling_code: __fields::finish(__f2, "calling_code")?,
+                    sale_price: __fields::finish(__f3, "sale_price")?,
+                    service: __fields::finish(__f4, "service")?,
+                    service_name: __fields::finish(__f5, "service_name")?,
+                    currency: __fields::finish(__f6, "currency")?,
+                    status: __fields::finish(__f7, "status")?,
+                    created_at: __fields::finish(__f8, "created_at")?,
+                    updated_at: __fields::finish(__f9, "updated_at")?,
+                })
+            }
+        }
+        d.deserialize_struct("SmsPrice", __FIELDS, __Visitor)
+    }
 }
 impl SmsPrice {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1935,7 +3096,7 @@ impl From<SmsSendShortLink> for SmsSendMessageRequest {
     }
 }
 /// Answer of `POST /sms/send`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SmsSendMessageResponse {
     /// 200 on success.
@@ -1948,6 +3109,48 @@ pub struct SmsSendMessageResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::api::common::SmsMessageReceipt>>,
+}
+impl<'de> serde::Deserialize<'de> for SmsSendMessageResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "message", "group_id", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = SmsSendMessageResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SmsSendMessageResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<SmsSendMessageResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "message")?,
+                        Some(2) => {
+                            __fields::read_once(&mut __map, &mut __f2, "group_id")?
+                        }
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(SmsSendMessageResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    message: __fields::finish(__f1, "message")?,
+                    group_id: __fields::finish(__f2, "group_id")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("SmsSendMessageResponse", __FIELDS, __Visitor)
+    }
 }
 impl SmsSendMessageResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2393,7 +3596,7 @@ impl SmsSendTemplateMessageRequest {
     }
 }
 /// Answer of `POST /sms/send/template`. The reference shows the numeric `status: 200` style with `group_id`; the platform's samples show `status: "OK"` with channel-style receipts.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SmsSendTemplateMessageResponse {
     #[allow(missing_docs)]
@@ -2406,6 +3609,48 @@ pub struct SmsSendTemplateMessageResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::api::common::SmsMessageReceipt>>,
+}
+impl<'de> serde::Deserialize<'de> for SmsSendTemplateMessageResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "message", "group_id", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = SmsSendTemplateMessageResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SmsSendTemplateMessageResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<SmsSendTemplateMessageResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "message")?,
+                        Some(2) => {
+                            __fields::read_once(&mut __map, &mut __f2, "group_id")?
+                        }
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(SmsSendTemplateMessageResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    message: __fields::finish(__f1, "message")?,
+                    group_id: __fields::finish(__f2, "group_id")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("SmsSendTemplateMessageResponse", __FIELDS, __Visitor)
+    }
 }
 impl SmsSendTemplateMessageResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2482,7 +3727,7 @@ impl From<SmsTextMessageShortLink> for SmsSendTextMessageRequest {
     }
 }
 /// Answer of `POST /sms/message/send`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SmsSendTextMessageResponse {
     /// "OK" on success.
@@ -2492,6 +3737,43 @@ pub struct SmsSendTextMessageResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::api::common::SmsMessageReceipt>>,
+}
+impl<'de> serde::Deserialize<'de> for SmsSendTextMessageResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = SmsSendTextMessageResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SmsSendTextMessageResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<SmsSendTextMessageResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "message")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(SmsSendTextMessageResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    message: __fields::finish(__f1, "message")?,
+                    data: __fields::finish(__f2, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("SmsSendTextMessageResponse", __FIELDS, __Visitor)
+    }
 }
 impl SmsSendTextMessageResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2629,7 +3911,7 @@ pub enum SmsSendUnicodeType {
 }
 qikberry_runtime::open_enum!(impl SmsSendUnicodeType { U = "U" });
 /// An SMS sender ID (header) registered on the account.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct SmsSender {
     /// Sender record ID (UUID).
@@ -2674,6 +3956,107 @@ pub struct SmsSender {
     /// Last update time.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for SmsSender {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &[
+            "id",
+            "name",
+            "service",
+            "entity_name",
+            "entity_id",
+            "header_id",
+            "iso",
+            "message",
+            "document",
+            "is_open",
+            "purpose",
+            "status",
+            "created_at",
+            "updated_at",
+        ];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = SmsSender;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SmsSender")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<SmsSender, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                let mut __f4 = None;
+                let mut __f5 = None;
+                let mut __f6 = None;
+                let mut __f7 = None;
+                let mut __f8 = None;
+                let mut __f9 = None;
+                let mut __f10 = None;
+                let mut __f11 = None;
+                let mut __f12 = None;
+                let mut __f13 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "name")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "service")?,
+                        Some(3) => {
+                            __fields::read_once(&mut __map, &mut __f3, "entity_name")?
+                        }
+                        Some(4) => {
+                            __fields::read_once(&mut __map, &mut __f4, "entity_id")?
+                        }
+                        Some(5) => {
+                            __fields::read_once(&mut __map, &mut __f5, "header_id")?
+                        }
+                        Some(6) => __fields::read_once(&mut __map, &mut __f6, "iso")?,
+                        Some(7) => __fields::read_once(&mut __map, &mut __f7, "message")?,
+                        Some(8) => {
+                            __fields::read_once(&mut __map, &mut __f8, "document")?
+                        }
+                        Some(9) => __fields::read_once(&mut __map, &mut __f9, "is_open")?,
+                        Some(10) => {
+                            __fields::read_once(&mut __map, &mut __f10, "purpose")?
+                        }
+                        Some(11) => {
+                            __fields::read_once(&mut __map, &mut __f11, "status")?
+                        }
+                        Some(12) => {
+                            __fields::read_once(&mut __map, &mut __f12, "created_at")?
+                        }
+                        Some(13) => {
+                            __fields::read_once(&mut __map, &mut __f13, "updated_at")?
+                        }
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(SmsSender {
+                    id: __fields::finish(__f0, "id")?,
+                    name: __fields::finish(__f1, "name")?,
+                    service: __fields::finish(__f2, "service")?,
+                    entity_name: __fields::finish(__f3, "entity_name")?,
+                    entity_id: __fields::finish(__f4, "entity_id")?,
+                    header_id: __fields::finish(__f5, "header_id")?,
+                    iso: __fields::finish(__f6, "iso")?,
+                    message: __fields::finish(__f7, "message")?,
+                    document: __fields::finish(__f8, "document")?,
+                    is_open: __fields::finish(__f9, "is_open")?,
+                    purpose: __fields::finish(__f10, "purpose")?,
+                    status: __fields::finish(__f11, "status")?,
+                    created_at: __fields::finish(__f12, "created_at")?,
+                    updated_at: __fields::finish(__f13, "updated_at")?,
+                })
+            }
+        }
+        d.deserialize_struct("SmsSender", __FIELDS, __Visitor)
+    }
 }
 impl SmsSender {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2767,7 +4150,7 @@ impl SmsSender {
     }
 }
 /// The service (product) a sender ID belongs to.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct SmsSenderService {
     /// Service ID.
@@ -2779,6 +4162,45 @@ pub struct SmsSenderService {
     /// Service short code, e.g. `G`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for SmsSenderService {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["id", "display_name", "name"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = SmsSenderService;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SmsSenderService")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<SmsSenderService, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
+                        Some(1) => {
+                            __fields::read_once(&mut __map, &mut __f1, "display_name")?
+                        }
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "name")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(SmsSenderService {
+                    id: __fields::finish(__f0, "id")?,
+                    display_name: __fields::finish(__f1, "display_name")?,
+                    name: __fields::finish(__f2, "name")?,
+                })
+            }
+        }
+        d.deserialize_struct("SmsSenderService", __FIELDS, __Visitor)
+    }
 }
 impl SmsSenderService {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2822,7 +4244,7 @@ pub enum SmsSenderStatus {
 }
 qikberry_runtime::open_int_enum!(impl SmsSenderStatus { V0 = 0, V1 = 1, V2 = 2 });
 /// A registered (DLT) SMS template. Variables in the body are written `{{1}}`, `{{2}}` or `{{name}}`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct SmsTemplate {
     /// Template record ID (UUID).
@@ -2876,6 +4298,125 @@ pub struct SmsTemplate {
     /// Last update time.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for SmsTemplate {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &[
+            "id",
+            "sender_id",
+            "template_id",
+            "template_type",
+            "sender",
+            "name",
+            "alias",
+            "body",
+            "content",
+            "body_length",
+            "match_count",
+            "percentage",
+            "is_complete",
+            "is_english",
+            "status",
+            "created_at",
+            "updated_at",
+        ];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = SmsTemplate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SmsTemplate")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<SmsTemplate, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                let mut __f4 = None;
+                let mut __f5 = None;
+                let mut __f6 = None;
+                let mut __f7 = None;
+                let mut __f8 = None;
+                let mut __f9 = None;
+                let mut __f10 = None;
+                let mut __f11 = None;
+                let mut __f12 = None;
+                let mut __f13 = None;
+                let mut __f14 = None;
+                let mut __f15 = None;
+                let mut __f16 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
+                        Some(1) => {
+                            __fields::read_once(&mut __map, &mut __f1, "sender_id")?
+                        }
+                        Some(2) => {
+                            __fields::read_once(&mut __map, &mut __f2, "template_id")?
+                        }
+                        Some(3) => {
+                            __fields::read_once(&mut __map, &mut __f3, "template_type")?
+                        }
+                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "sender")?,
+                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "name")?,
+                        Some(6) => __fields::read_once(&mut __map, &mut __f6, "alias")?,
+                        Some(7) => __fields::read_once(&mut __map, &mut __f7, "body")?,
+                        Some(8) => __fields::read_once(&mut __map, &mut __f8, "content")?,
+                        Some(9) => {
+                            __fields::read_once(&mut __map, &mut __f9, "body_length")?
+                        }
+                        Some(10) => {
+                            __fields::read_once(&mut __map, &mut __f10, "match_count")?
+                        }
+                        Some(11) => {
+                            __fields::read_once(&mut __map, &mut __f11, "percentage")?
+                        }
+                        Some(12) => {
+                            __fields::read_once(&mut __map, &mut __f12, "is_complete")?
+                        }
+                        Some(13) => {
+                            __fields::read_once(&mut __map, &mut __f13, "is_english")?
+                        }
+                        Some(14) => {
+                            __fields::read_once(&mut __map, &mut __f14, "status")?
+                        }
+                        Some(15) => {
+                            __fields::read_once(&mut __map, &mut __f15, "created_at")?
+                        }
+                        Some(16) => {
+                            __fields::read_once(&mut __map, &mut __f16, "updated_at")?
+                        }
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(SmsTemplate {
+                    id: __fields::finish(__f0, "id")?,
+                    sender_id: __fields::finish(__f1, "sender_id")?,
+                    template_id: __fields::finish(__f2, "template_id")?,
+                    template_type: __fields::finish(__f3, "template_type")?,
+                    sender: __fields::finish(__f4, "sender")?,
+                    name: __fields::finish(__f5, "name")?,
+                    alias: __fields::finish(__f6, "alias")?,
+                    body: __fields::finish(__f7, "body")?,
+                    content: __fields::finish(__f8, "content")?,
+                    body_length: __fields::finish(__f9, "body_length")?,
+                    match_count: __fields::finish(__f10, "match_count")?,
+                    percentage: __fields::finish(__f11, "percentage")?,
+                    is_complete: __fields::finish(__f12, "is_complete")?,
+                    is_english: __fields::finish(__f13, "is_english")?,
+                    status: __fields::finish(__f14, "status")?,
+                    created_at: __fields::finish(__f15, "created_at")?,
+                    updated_at: __fields::finish(__f16, "updated_at")?,
+                })
+            }
+        }
+        d.deserialize_struct("SmsTemplate", __FIELDS, __Visitor)
+    }
 }
 impl SmsTemplate {
     /// Creates the model from its required fields; optional fields start empty.
@@ -3267,7 +4808,7 @@ impl SmsTextRecipient {
     }
 }
 /// A number on the SMS suppression (opt-out) list, scoped by `type`/`value`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct SmsUnsubscriber {
     /// Unsubscriber ID (UUID).
@@ -3288,6 +4829,63 @@ pub struct SmsUnsubscriber {
     /// Creation time.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for SmsUnsubscriber {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &[
+            "id",
+            "iso",
+            "receiver",
+            "type",
+            "value",
+            "created_at",
+        ];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = SmsUnsubscriber;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SmsUnsubscriber")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<SmsUnsubscriber, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                let mut __f4 = None;
+                let mut __f5 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "iso")?,
+                        Some(2) => {
+                            __fields::read_once(&mut __map, &mut __f2, "receiver")?
+                        }
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "type")?,
+                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "value")?,
+                        Some(5) => {
+                            __fields::read_once(&mut __map, &mut __f5, "created_at")?
+                        }
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(SmsUnsubscriber {
+                    id: __fields::finish(__f0, "id")?,
+                    iso: __fields::finish(__f1, "iso")?,
+                    receiver: __fields::finish(__f2, "receiver")?,
+                    r#type: __fields::finish(__f3, "type")?,
+                    value: __fields::finish(__f4, "value")?,
+                    created_at: __fields::finish(__f5, "created_at")?,
+                })
+            }
+        }
+        d.deserialize_struct("SmsUnsubscriber", __FIELDS, __Visitor)
+    }
 }
 impl SmsUnsubscriber {
     /// Creates the model from its required fields; optional fields start empty.
@@ -3398,7 +4996,7 @@ qikberry_runtime::open_enum!(
     impl SmsUpdateBlockedTemplateRequestStatus { Active = "1", Inactive = "0" }
 );
 /// The updated block entry.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SmsUpdateBlockedTemplateResponse {
     /// "OK" on success.
@@ -3411,6 +5009,46 @@ pub struct SmsUpdateBlockedTemplateResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<SmsBlockedTemplate>,
+}
+impl<'de> serde::Deserialize<'de> for SmsUpdateBlockedTemplateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = SmsUpdateBlockedTemplateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SmsUpdateBlockedTemplateResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<SmsUpdateBlockedTemplateResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(SmsUpdateBlockedTemplateResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("SmsUpdateBlockedTemplateResponse", __FIELDS, __Visitor)
+    }
 }
 impl SmsUpdateBlockedTemplateResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -3497,7 +5135,7 @@ impl SmsUpdateSenderRequest {
     }
 }
 /// The updated sender.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SmsUpdateSenderResponse {
     /// "OK" on success.
@@ -3510,6 +5148,46 @@ pub struct SmsUpdateSenderResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<SmsSender>,
+}
+impl<'de> serde::Deserialize<'de> for SmsUpdateSenderResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = SmsUpdateSenderResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SmsUpdateSenderResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<SmsUpdateSenderResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(SmsUpdateSenderResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("SmsUpdateSenderResponse", __FIELDS, __Visitor)
+    }
 }
 impl SmsUpdateSenderResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -3635,7 +5313,7 @@ qikberry_runtime::open_enum!(
     impl SmsUpdateTemplateRequestType { T = "T", P = "P", Si = "SI", Se = "SE" }
 );
 /// The updated template.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SmsUpdateTemplateResponse {
     /// "OK" on success.
@@ -3648,6 +5326,46 @@ pub struct SmsUpdateTemplateResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<SmsTemplate>,
+}
+impl<'de> serde::Deserialize<'de> for SmsUpdateTemplateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = SmsUpdateTemplateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SmsUpdateTemplateResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<SmsUpdateTemplateResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(SmsUpdateTemplateResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("SmsUpdateTemplateResponse", __FIELDS, __Visitor)
+    }
 }
 impl SmsUpdateTemplateResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -3729,7 +5447,7 @@ qikberry_runtime::open_enum!(
     "sender", All = "all" }
 );
 /// The updated unsubscriber.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SmsUpdateUnsubscriberResponse {
     /// "OK" on success.
@@ -3742,6 +5460,46 @@ pub struct SmsUpdateUnsubscriberResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<SmsUnsubscriber>,
+}
+impl<'de> serde::Deserialize<'de> for SmsUpdateUnsubscriberResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = SmsUpdateUnsubscriberResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SmsUpdateUnsubscriberResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<SmsUpdateUnsubscriberResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(SmsUpdateUnsubscriberResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("SmsUpdateUnsubscriberResponse", __FIELDS, __Visitor)
+    }
 }
 impl SmsUpdateUnsubscriberResponse {
     /// Creates the model from its required fields; optional fields start empty.

@@ -2,7 +2,7 @@
 // Regenerate with `cargo xtask generate`.
 
 /// A subscription: routes one event type to a webhook (or, for `vmn:message:in`, to a flow).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct Subscription {
     #[allow(missing_docs)]
@@ -23,6 +23,65 @@ pub struct Subscription {
     /// Creation time.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for Subscription {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &[
+            "id",
+            "event",
+            "identity",
+            "payload",
+            "webhook_id",
+            "created_at",
+        ];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = Subscription;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Subscription")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<Subscription, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                let mut __f4 = None;
+                let mut __f5 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "event")?,
+                        Some(2) => {
+                            __fields::read_once(&mut __map, &mut __f2, "identity")?
+                        }
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "payload")?,
+                        Some(4) => {
+                            __fields::read_once(&mut __map, &mut __f4, "webhook_id")?
+                        }
+                        Some(5) => {
+                            __fields::read_once(&mut __map, &mut __f5, "created_at")?
+                        }
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(Subscription {
+                    id: __fields::finish(__f0, "id")?,
+                    event: __fields::finish(__f1, "event")?,
+                    identity: __fields::finish(__f2, "identity")?,
+                    payload: __fields::finish(__f3, "payload")?,
+                    webhook_id: __fields::finish(__f4, "webhook_id")?,
+                    created_at: __fields::finish(__f5, "created_at")?,
+                })
+            }
+        }
+        d.deserialize_struct("Subscription", __FIELDS, __Visitor)
+    }
 }
 impl Subscription {
     /// Creates the model from its required fields; optional fields start empty.
@@ -97,7 +156,7 @@ impl SubscriptionsCreateSubscriptionRequest {
     }
 }
 /// The created subscription.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SubscriptionsCreateSubscriptionResponse {
     /// "OK" on success.
@@ -110,6 +169,50 @@ pub struct SubscriptionsCreateSubscriptionResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Subscription>,
+}
+impl<'de> serde::Deserialize<'de> for SubscriptionsCreateSubscriptionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = SubscriptionsCreateSubscriptionResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SubscriptionsCreateSubscriptionResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<SubscriptionsCreateSubscriptionResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(SubscriptionsCreateSubscriptionResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct(
+            "SubscriptionsCreateSubscriptionResponse",
+            __FIELDS,
+            __Visitor,
+        )
+    }
 }
 impl SubscriptionsCreateSubscriptionResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -136,7 +239,7 @@ impl SubscriptionsCreateSubscriptionResponse {
     }
 }
 /// Deletion acknowledgement; `data` is empty.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SubscriptionsDeleteSubscriptionResponse {
     /// "OK" on success.
@@ -149,6 +252,50 @@ pub struct SubscriptionsDeleteSubscriptionResponse {
     /// Always empty for this operation.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+}
+impl<'de> serde::Deserialize<'de> for SubscriptionsDeleteSubscriptionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = SubscriptionsDeleteSubscriptionResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SubscriptionsDeleteSubscriptionResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<SubscriptionsDeleteSubscriptionResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(SubscriptionsDeleteSubscriptionResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct(
+            "SubscriptionsDeleteSubscriptionResponse",
+            __FIELDS,
+            __Visitor,
+        )
+    }
 }
 impl SubscriptionsDeleteSubscriptionResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -178,7 +325,7 @@ impl SubscriptionsDeleteSubscriptionResponse {
     }
 }
 /// One subscription.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SubscriptionsGetSubscriptionResponse {
     /// "OK" on success.
@@ -191,6 +338,46 @@ pub struct SubscriptionsGetSubscriptionResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Subscription>,
+}
+impl<'de> serde::Deserialize<'de> for SubscriptionsGetSubscriptionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = SubscriptionsGetSubscriptionResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SubscriptionsGetSubscriptionResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<SubscriptionsGetSubscriptionResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(SubscriptionsGetSubscriptionResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("SubscriptionsGetSubscriptionResponse", __FIELDS, __Visitor)
+    }
 }
 impl SubscriptionsGetSubscriptionResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -217,7 +404,7 @@ impl SubscriptionsGetSubscriptionResponse {
     }
 }
 /// Paginated list of subscriptions.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SubscriptionsListSubscriptionsResponse {
     /// "OK" on success.
@@ -236,6 +423,63 @@ pub struct SubscriptionsListSubscriptionsResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
+}
+impl<'de> serde::Deserialize<'de> for SubscriptionsListSubscriptionsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &[
+            "status",
+            "code",
+            "message",
+            "data",
+            "links",
+            "meta",
+        ];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = SubscriptionsListSubscriptionsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct SubscriptionsListSubscriptionsResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<SubscriptionsListSubscriptionsResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                let mut __f4 = None;
+                let mut __f5 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "links")?,
+                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "meta")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(SubscriptionsListSubscriptionsResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                    links: __fields::finish(__f4, "links")?,
+                    meta: __fields::finish(__f5, "meta")?,
+                })
+            }
+        }
+        d.deserialize_struct(
+            "SubscriptionsListSubscriptionsResponse",
+            __FIELDS,
+            __Visitor,
+        )
+    }
 }
 impl SubscriptionsListSubscriptionsResponse {
     /// Creates the model from its required fields; optional fields start empty.

@@ -18,7 +18,7 @@ impl VerifyAddProfileChannelsRequest {
     }
 }
 /// Answer to a profile channel change.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerifyAddProfileChannelsResponse {
     /// Outcome marker, `"OK"` on success.
@@ -31,6 +31,46 @@ pub struct VerifyAddProfileChannelsResponse {
     /// The profile or channel, as returned by the platform.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Map<String, serde_json::Value>>,
+}
+impl<'de> serde::Deserialize<'de> for VerifyAddProfileChannelsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = VerifyAddProfileChannelsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VerifyAddProfileChannelsResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<VerifyAddProfileChannelsResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(VerifyAddProfileChannelsResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("VerifyAddProfileChannelsResponse", __FIELDS, __Visitor)
+    }
 }
 impl VerifyAddProfileChannelsResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -57,13 +97,47 @@ impl VerifyAddProfileChannelsResponse {
     }
 }
 /// Outcome of a cancellation (no envelope).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerifyCancelOtpResponse {
     /// Verification id.
     pub id: String,
     /// Outcome, `success` when cancelled.
     pub status: crate::types::StringOrNumber,
+}
+impl<'de> serde::Deserialize<'de> for VerifyCancelOtpResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["id", "status"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = VerifyCancelOtpResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VerifyCancelOtpResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<VerifyCancelOtpResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "status")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(VerifyCancelOtpResponse {
+                    id: __fields::finish(__f0, "id")?,
+                    status: __fields::finish(__f1, "status")?,
+                })
+            }
+        }
+        d.deserialize_struct("VerifyCancelOtpResponse", __FIELDS, __Visitor)
+    }
 }
 impl VerifyCancelOtpResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -72,13 +146,47 @@ impl VerifyCancelOtpResponse {
     }
 }
 /// Outcome of a code check (no envelope). Failures also answer HTTP 200 with a status other than `success`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerifyCheckOtpResponse {
     /// Verification id.
     pub id: String,
     /// Outcome: success; failed (unknown id); expired; invalid (wrong code); `OTP already verified`.
     pub status: VerifyCheckOtpResponseStatus,
+}
+impl<'de> serde::Deserialize<'de> for VerifyCheckOtpResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["id", "status"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = VerifyCheckOtpResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VerifyCheckOtpResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<VerifyCheckOtpResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "status")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(VerifyCheckOtpResponse {
+                    id: __fields::finish(__f0, "id")?,
+                    status: __fields::finish(__f1, "status")?,
+                })
+            }
+        }
+        d.deserialize_struct("VerifyCheckOtpResponse", __FIELDS, __Visitor)
+    }
 }
 impl VerifyCheckOtpResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -157,7 +265,7 @@ qikberry_runtime::open_enum!(
     impl VerifyCreateProfileRequestStatus { Active = "1", Inactive = "0" }
 );
 /// One omnichannel profile.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerifyCreateProfileResponse {
     /// Outcome marker, `"OK"` on success.
@@ -170,6 +278,46 @@ pub struct VerifyCreateProfileResponse {
     /// The profile. The reference's samples show an object for create/edit/delete and a list for view-by-id.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<VerifyCreateProfileResponseData>,
+}
+impl<'de> serde::Deserialize<'de> for VerifyCreateProfileResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = VerifyCreateProfileResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VerifyCreateProfileResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<VerifyCreateProfileResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(VerifyCreateProfileResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("VerifyCreateProfileResponse", __FIELDS, __Visitor)
+    }
 }
 impl VerifyCreateProfileResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -252,7 +400,7 @@ impl From<Vec<VerifyProfile>> for VerifyCreateProfileResponseData {
     }
 }
 /// Answer to a profile channel change.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerifyDeleteProfileChannelResponse {
     /// Outcome marker, `"OK"` on success.
@@ -265,6 +413,46 @@ pub struct VerifyDeleteProfileChannelResponse {
     /// The profile or channel, as returned by the platform.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Map<String, serde_json::Value>>,
+}
+impl<'de> serde::Deserialize<'de> for VerifyDeleteProfileChannelResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = VerifyDeleteProfileChannelResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VerifyDeleteProfileChannelResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<VerifyDeleteProfileChannelResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(VerifyDeleteProfileChannelResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("VerifyDeleteProfileChannelResponse", __FIELDS, __Visitor)
+    }
 }
 impl VerifyDeleteProfileChannelResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -291,7 +479,7 @@ impl VerifyDeleteProfileChannelResponse {
     }
 }
 /// One omnichannel profile.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerifyDeleteProfileResponse {
     /// Outcome marker, `"OK"` on success.
@@ -304,6 +492,46 @@ pub struct VerifyDeleteProfileResponse {
     /// The profile. The reference's samples show an object for create/edit/delete and a list for view-by-id.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<VerifyDeleteProfileResponseData>,
+}
+impl<'de> serde::Deserialize<'de> for VerifyDeleteProfileResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = VerifyDeleteProfileResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VerifyDeleteProfileResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<VerifyDeleteProfileResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(VerifyDeleteProfileResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("VerifyDeleteProfileResponse", __FIELDS, __Visitor)
+    }
 }
 impl VerifyDeleteProfileResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -836,7 +1064,7 @@ qikberry_runtime::open_enum!(
     impl VerifyDirectChannelWhatsappName { Whatsapp = "whatsapp" }
 );
 /// One omnichannel profile.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerifyGetProfileResponse {
     /// Outcome marker, `"OK"` on success.
@@ -849,6 +1077,46 @@ pub struct VerifyGetProfileResponse {
     /// The profile. The reference's samples show an object for create/edit/delete and a list for view-by-id.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<VerifyGetProfileResponseData>,
+}
+impl<'de> serde::Deserialize<'de> for VerifyGetProfileResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = VerifyGetProfileResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VerifyGetProfileResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<VerifyGetProfileResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(VerifyGetProfileResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("VerifyGetProfileResponse", __FIELDS, __Visitor)
+    }
 }
 impl VerifyGetProfileResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -931,7 +1199,7 @@ impl From<Vec<VerifyProfile>> for VerifyGetProfileResponseData {
     }
 }
 /// A page of omnichannel profiles.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerifyListProfilesResponse {
     /// Outcome marker, `"OK"` on success.
@@ -950,6 +1218,59 @@ pub struct VerifyListProfilesResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
+}
+impl<'de> serde::Deserialize<'de> for VerifyListProfilesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &[
+            "status",
+            "code",
+            "message",
+            "data",
+            "links",
+            "meta",
+        ];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = VerifyListProfilesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VerifyListProfilesResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<VerifyListProfilesResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                let mut __f4 = None;
+                let mut __f5 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "links")?,
+                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "meta")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(VerifyListProfilesResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                    links: __fields::finish(__f4, "links")?,
+                    meta: __fields::finish(__f5, "meta")?,
+                })
+            }
+        }
+        d.deserialize_struct("VerifyListProfilesResponse", __FIELDS, __Visitor)
+    }
 }
 impl VerifyListProfilesResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -988,7 +1309,7 @@ impl VerifyListProfilesResponse {
     }
 }
 /// One delivery attempt of a verification.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerifyOtpAttempt {
     /// Delivery attempt id.
@@ -1012,6 +1333,67 @@ pub struct VerifyOtpAttempt {
     /// Delivery status.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for VerifyOtpAttempt {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &[
+            "id",
+            "to",
+            "from",
+            "channel",
+            "event_id",
+            "created_at",
+            "status",
+        ];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = VerifyOtpAttempt;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VerifyOtpAttempt")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<VerifyOtpAttempt, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                let mut __f4 = None;
+                let mut __f5 = None;
+                let mut __f6 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "to")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "from")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "channel")?,
+                        Some(4) => {
+                            __fields::read_once(&mut __map, &mut __f4, "event_id")?
+                        }
+                        Some(5) => {
+                            __fields::read_once(&mut __map, &mut __f5, "created_at")?
+                        }
+                        Some(6) => __fields::read_once(&mut __map, &mut __f6, "status")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(VerifyOtpAttempt {
+                    id: __fields::finish(__f0, "id")?,
+                    to: __fields::finish(__f1, "to")?,
+                    from: __fields::finish(__f2, "from")?,
+                    channel: __fields::finish(__f3, "channel")?,
+                    event_id: __fields::finish(__f4, "event_id")?,
+                    created_at: __fields::finish(__f5, "created_at")?,
+                    status: __fields::finish(__f6, "status")?,
+                })
+            }
+        }
+        d.deserialize_struct("VerifyOtpAttempt", __FIELDS, __Visitor)
+    }
 }
 impl VerifyOtpAttempt {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1132,7 +1514,7 @@ impl VerifyOtpPayload {
     }
 }
 /// An omnichannel OTP profile: the ordered list of channels (with waits) an OTP goes through. `status` 1 active, 0 inactive.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerifyProfile {
     #[allow(missing_docs)]
@@ -1153,6 +1535,65 @@ pub struct VerifyProfile {
     /// Last change.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for VerifyProfile {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &[
+            "id",
+            "name",
+            "status",
+            "channels",
+            "created_at",
+            "updated_at",
+        ];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = VerifyProfile;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VerifyProfile")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<VerifyProfile, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                let mut __f4 = None;
+                let mut __f5 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "name")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "status")?,
+                        Some(3) => {
+                            __fields::read_once(&mut __map, &mut __f3, "channels")?
+                        }
+                        Some(4) => {
+                            __fields::read_once(&mut __map, &mut __f4, "created_at")?
+                        }
+                        Some(5) => {
+                            __fields::read_once(&mut __map, &mut __f5, "updated_at")?
+                        }
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(VerifyProfile {
+                    id: __fields::finish(__f0, "id")?,
+                    name: __fields::finish(__f1, "name")?,
+                    status: __fields::finish(__f2, "status")?,
+                    channels: __fields::finish(__f3, "channels")?,
+                    created_at: __fields::finish(__f4, "created_at")?,
+                    updated_at: __fields::finish(__f5, "updated_at")?,
+                })
+            }
+        }
+        d.deserialize_struct("VerifyProfile", __FIELDS, __Visitor)
+    }
 }
 impl VerifyProfile {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1198,7 +1639,7 @@ impl VerifyProfile {
     }
 }
 /// A channel configured in an omnichannel profile: its order, the seconds to wait before the next channel, its status and template.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerifyProfileChannel {
     #[allow(missing_docs)]
@@ -1222,6 +1663,65 @@ pub struct VerifyProfileChannel {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::types::StringOrNumber>,
+}
+impl<'de> serde::Deserialize<'de> for VerifyProfileChannel {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &[
+            "id",
+            "name",
+            "from",
+            "template",
+            "wait",
+            "order",
+            "status",
+        ];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = VerifyProfileChannel;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VerifyProfileChannel")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<VerifyProfileChannel, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                let mut __f4 = None;
+                let mut __f5 = None;
+                let mut __f6 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "name")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "from")?,
+                        Some(3) => {
+                            __fields::read_once(&mut __map, &mut __f3, "template")?
+                        }
+                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "wait")?,
+                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "order")?,
+                        Some(6) => __fields::read_once(&mut __map, &mut __f6, "status")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(VerifyProfileChannel {
+                    id: __fields::finish(__f0, "id")?,
+                    name: __fields::finish(__f1, "name")?,
+                    from: __fields::finish(__f2, "from")?,
+                    template: __fields::finish(__f3, "template")?,
+                    wait: __fields::finish(__f4, "wait")?,
+                    order: __fields::finish(__f5, "order")?,
+                    status: __fields::finish(__f6, "status")?,
+                })
+            }
+        }
+        d.deserialize_struct("VerifyProfileChannel", __FIELDS, __Visitor)
+    }
 }
 impl VerifyProfileChannel {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1629,7 +2129,7 @@ impl VerifyRecipient {
     }
 }
 /// A verification and its delivery attempts (no envelope).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerifySearchOtpResponse {
     /// Verification id.
@@ -1651,6 +2151,71 @@ pub struct VerifySearchOtpResponse {
     /// Delivery attempts per channel.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub channels: Option<Vec<VerifyOtpAttempt>>,
+}
+impl<'de> serde::Deserialize<'de> for VerifySearchOtpResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &[
+            "id",
+            "to",
+            "reference",
+            "status",
+            "created_at",
+            "expire_at",
+            "channels",
+        ];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = VerifySearchOtpResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VerifySearchOtpResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<VerifySearchOtpResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                let mut __f4 = None;
+                let mut __f5 = None;
+                let mut __f6 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "to")?,
+                        Some(2) => {
+                            __fields::read_once(&mut __map, &mut __f2, "reference")?
+                        }
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "status")?,
+                        Some(4) => {
+                            __fields::read_once(&mut __map, &mut __f4, "created_at")?
+                        }
+                        Some(5) => {
+                            __fields::read_once(&mut __map, &mut __f5, "expire_at")?
+                        }
+                        Some(6) => {
+                            __fields::read_once(&mut __map, &mut __f6, "channels")?
+                        }
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(VerifySearchOtpResponse {
+                    id: __fields::finish(__f0, "id")?,
+                    to: __fields::finish(__f1, "to")?,
+                    reference: __fields::finish(__f2, "reference")?,
+                    status: __fields::finish(__f3, "status")?,
+                    created_at: __fields::finish(__f4, "created_at")?,
+                    expire_at: __fields::finish(__f5, "expire_at")?,
+                    channels: __fields::finish(__f6, "channels")?,
+                })
+            }
+        }
+        d.deserialize_struct("VerifySearchOtpResponse", __FIELDS, __Visitor)
+    }
 }
 impl VerifySearchOtpResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1842,7 +2407,7 @@ impl From<VerifySendFailoverOtp> for VerifySendOtpRequest {
     }
 }
 /// A verification that was started (no envelope).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerifySendOtpResponse {
     /// Verification id, used to check, search or cancel.
@@ -1861,6 +2426,65 @@ pub struct VerifySendOtpResponse {
     /// When the code expires. Zone-less `YYYY-MM-DD hh:mm:ss`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expire_at: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for VerifySendOtpResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &[
+            "id",
+            "status",
+            "to",
+            "foreign_id",
+            "created_at",
+            "expire_at",
+        ];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = VerifySendOtpResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VerifySendOtpResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<VerifySendOtpResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                let mut __f4 = None;
+                let mut __f5 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "status")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "to")?,
+                        Some(3) => {
+                            __fields::read_once(&mut __map, &mut __f3, "foreign_id")?
+                        }
+                        Some(4) => {
+                            __fields::read_once(&mut __map, &mut __f4, "created_at")?
+                        }
+                        Some(5) => {
+                            __fields::read_once(&mut __map, &mut __f5, "expire_at")?
+                        }
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(VerifySendOtpResponse {
+                    id: __fields::finish(__f0, "id")?,
+                    status: __fields::finish(__f1, "status")?,
+                    to: __fields::finish(__f2, "to")?,
+                    foreign_id: __fields::finish(__f3, "foreign_id")?,
+                    created_at: __fields::finish(__f4, "created_at")?,
+                    expire_at: __fields::finish(__f5, "expire_at")?,
+                })
+            }
+        }
+        d.deserialize_struct("VerifySendOtpResponse", __FIELDS, __Visitor)
+    }
 }
 impl VerifySendOtpResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1924,7 +2548,7 @@ impl VerifySendProfileOtpRequest {
     }
 }
 /// A verification that was started (no envelope).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerifySendProfileOtpResponse {
     /// Verification id, used to check, search or cancel.
@@ -1943,6 +2567,65 @@ pub struct VerifySendProfileOtpResponse {
     /// When the code expires. Zone-less `YYYY-MM-DD hh:mm:ss`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub expire_at: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for VerifySendProfileOtpResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &[
+            "id",
+            "status",
+            "to",
+            "foreign_id",
+            "created_at",
+            "expire_at",
+        ];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = VerifySendProfileOtpResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VerifySendProfileOtpResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<VerifySendProfileOtpResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                let mut __f4 = None;
+                let mut __f5 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "status")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "to")?,
+                        Some(3) => {
+                            __fields::read_once(&mut __map, &mut __f3, "foreign_id")?
+                        }
+                        Some(4) => {
+                            __fields::read_once(&mut __map, &mut __f4, "created_at")?
+                        }
+                        Some(5) => {
+                            __fields::read_once(&mut __map, &mut __f5, "expire_at")?
+                        }
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(VerifySendProfileOtpResponse {
+                    id: __fields::finish(__f0, "id")?,
+                    status: __fields::finish(__f1, "status")?,
+                    to: __fields::finish(__f2, "to")?,
+                    foreign_id: __fields::finish(__f3, "foreign_id")?,
+                    created_at: __fields::finish(__f4, "created_at")?,
+                    expire_at: __fields::finish(__f5, "expire_at")?,
+                })
+            }
+        }
+        d.deserialize_struct("VerifySendProfileOtpResponse", __FIELDS, __Visitor)
+    }
 }
 impl VerifySendProfileOtpResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2104,7 +2787,7 @@ impl VerifyUpdateProfileChannelsRequest {
     }
 }
 /// Answer to a profile channel change.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerifyUpdateProfileChannelsResponse {
     /// Outcome marker, `"OK"` on success.
@@ -2117,6 +2800,46 @@ pub struct VerifyUpdateProfileChannelsResponse {
     /// The profile or channel, as returned by the platform.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Map<String, serde_json::Value>>,
+}
+impl<'de> serde::Deserialize<'de> for VerifyUpdateProfileChannelsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = VerifyUpdateProfileChannelsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VerifyUpdateProfileChannelsResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<VerifyUpdateProfileChannelsResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(VerifyUpdateProfileChannelsResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("VerifyUpdateProfileChannelsResponse", __FIELDS, __Visitor)
+    }
 }
 impl VerifyUpdateProfileChannelsResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2184,7 +2907,7 @@ qikberry_runtime::open_enum!(
     impl VerifyUpdateProfileRequestStatus { Active = "1", Inactive = "0" }
 );
 /// One omnichannel profile.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerifyUpdateProfileResponse {
     /// Outcome marker, `"OK"` on success.
@@ -2197,6 +2920,46 @@ pub struct VerifyUpdateProfileResponse {
     /// The profile. The reference's samples show an object for create/edit/delete and a list for view-by-id.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<VerifyUpdateProfileResponseData>,
+}
+impl<'de> serde::Deserialize<'de> for VerifyUpdateProfileResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = VerifyUpdateProfileResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VerifyUpdateProfileResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<VerifyUpdateProfileResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(VerifyUpdateProfileResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("VerifyUpdateProfileResponse", __FIELDS, __Visitor)
+    }
 }
 impl VerifyUpdateProfileResponse {
     /// Creates the model from its required fields; optional fields start empty.

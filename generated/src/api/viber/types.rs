@@ -167,7 +167,7 @@ pub enum ViberChannelName {
 }
 qikberry_runtime::open_enum!(impl ViberChannelName { Viber = "viber" });
 /// Confirmation that the list was emptied.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ViberCleanUnsubscribersResponse {
     /// Outcome marker, `"OK"` on success.
@@ -182,6 +182,46 @@ pub struct ViberCleanUnsubscribersResponse {
     /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. Optional: the reference's sample answer carries `data` (an empty list), the platform's own sample (wire-shapes.md line 2965) has none; a client must accept both.</div>
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<serde_json::Value>>,
+}
+impl<'de> serde::Deserialize<'de> for ViberCleanUnsubscribersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ViberCleanUnsubscribersResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ViberCleanUnsubscribersResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ViberCleanUnsubscribersResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(ViberCleanUnsubscribersResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("ViberCleanUnsubscribersResponse", __FIELDS, __Visitor)
+    }
 }
 impl ViberCleanUnsubscribersResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -324,7 +364,7 @@ impl From<ViberPromotionalVideoTextButtonTemplate> for ViberCreateTemplateReques
     }
 }
 /// The created Viber template.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ViberCreateTemplateResponse {
     /// Outcome marker, `"OK"` on success.
@@ -336,6 +376,46 @@ pub struct ViberCreateTemplateResponse {
     pub message: String,
     #[allow(missing_docs)]
     pub data: ViberTemplate,
+}
+impl<'de> serde::Deserialize<'de> for ViberCreateTemplateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ViberCreateTemplateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ViberCreateTemplateResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ViberCreateTemplateResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(ViberCreateTemplateResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("ViberCreateTemplateResponse", __FIELDS, __Visitor)
+    }
 }
 impl ViberCreateTemplateResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -358,7 +438,7 @@ impl ViberCreateTemplateResponse {
     }
 }
 /// The created opt-out entry.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ViberCreateUnsubscriberResponse {
     /// Outcome marker, `"OK"` on success.
@@ -370,6 +450,46 @@ pub struct ViberCreateUnsubscriberResponse {
     pub message: String,
     #[allow(missing_docs)]
     pub data: ViberUnsubscriber,
+}
+impl<'de> serde::Deserialize<'de> for ViberCreateUnsubscriberResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ViberCreateUnsubscriberResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ViberCreateUnsubscriberResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ViberCreateUnsubscriberResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(ViberCreateUnsubscriberResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("ViberCreateUnsubscriberResponse", __FIELDS, __Visitor)
+    }
 }
 impl ViberCreateUnsubscriberResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -392,7 +512,7 @@ impl ViberCreateUnsubscriberResponse {
     }
 }
 /// Confirmation of the deletion.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ViberDeleteTemplateResponse {
     /// Outcome marker, `"OK"` on success.
@@ -407,6 +527,46 @@ pub struct ViberDeleteTemplateResponse {
     /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. Optional: the reference's sample answer carries `data` (an empty list), the platform's own sample (wire-shapes.md line 3029) has none; a client must accept both.</div>
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<serde_json::Value>>,
+}
+impl<'de> serde::Deserialize<'de> for ViberDeleteTemplateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ViberDeleteTemplateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ViberDeleteTemplateResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ViberDeleteTemplateResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(ViberDeleteTemplateResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("ViberDeleteTemplateResponse", __FIELDS, __Visitor)
+    }
 }
 impl ViberDeleteTemplateResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -433,7 +593,7 @@ impl ViberDeleteTemplateResponse {
     }
 }
 /// Confirmation of the deletion.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ViberDeleteUnsubscriberResponse {
     /// Outcome marker, `"OK"` on success.
@@ -448,6 +608,46 @@ pub struct ViberDeleteUnsubscriberResponse {
     /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. Optional: the reference's sample answer carries `data` (an empty list), the platform's own sample (wire-shapes.md line 2972) has none; a client must accept both.</div>
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<serde_json::Value>>,
+}
+impl<'de> serde::Deserialize<'de> for ViberDeleteUnsubscriberResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ViberDeleteUnsubscriberResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ViberDeleteUnsubscriberResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ViberDeleteUnsubscriberResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(ViberDeleteUnsubscriberResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("ViberDeleteUnsubscriberResponse", __FIELDS, __Visitor)
+    }
 }
 impl ViberDeleteUnsubscriberResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -532,7 +732,7 @@ pub enum ViberFileMessageType {
 }
 qikberry_runtime::open_enum!(impl ViberFileMessageType { File = "file" });
 /// Delivery states of the matching messages.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ViberGetMessageStatusResponse {
     /// `"OK"`, or the HTTP status as a string (`"200"`).
@@ -544,6 +744,46 @@ pub struct ViberGetMessageStatusResponse {
     pub message: String,
     #[allow(missing_docs)]
     pub data: Vec<ViberMessageStatus>,
+}
+impl<'de> serde::Deserialize<'de> for ViberGetMessageStatusResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ViberGetMessageStatusResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ViberGetMessageStatusResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ViberGetMessageStatusResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(ViberGetMessageStatusResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("ViberGetMessageStatusResponse", __FIELDS, __Visitor)
+    }
 }
 impl ViberGetMessageStatusResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -566,7 +806,7 @@ impl ViberGetMessageStatusResponse {
     }
 }
 /// One Viber template.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ViberGetTemplateResponse {
     /// Outcome marker, `"OK"` on success.
@@ -578,6 +818,46 @@ pub struct ViberGetTemplateResponse {
     pub message: String,
     #[allow(missing_docs)]
     pub data: ViberTemplate,
+}
+impl<'de> serde::Deserialize<'de> for ViberGetTemplateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ViberGetTemplateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ViberGetTemplateResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ViberGetTemplateResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(ViberGetTemplateResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("ViberGetTemplateResponse", __FIELDS, __Visitor)
+    }
 }
 impl ViberGetTemplateResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -600,7 +880,7 @@ impl ViberGetTemplateResponse {
     }
 }
 /// One opt-out entry.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ViberGetUnsubscriberResponse {
     /// Outcome marker, `"OK"` on success.
@@ -612,6 +892,46 @@ pub struct ViberGetUnsubscriberResponse {
     pub message: String,
     #[allow(missing_docs)]
     pub data: ViberUnsubscriber,
+}
+impl<'de> serde::Deserialize<'de> for ViberGetUnsubscriberResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ViberGetUnsubscriberResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ViberGetUnsubscriberResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ViberGetUnsubscriberResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(ViberGetUnsubscriberResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("ViberGetUnsubscriberResponse", __FIELDS, __Visitor)
+    }
 }
 impl ViberGetUnsubscriberResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -846,7 +1166,7 @@ qikberry_runtime::open_enum!(
     impl ViberImageTextMessageType { Interactive = "interactive" }
 );
 /// The file was accepted; receivers are imported in the background.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ViberImportUnsubscribersResponse {
     /// Outcome marker, `"OK"` on success.
@@ -856,6 +1176,43 @@ pub struct ViberImportUnsubscribersResponse {
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
+}
+impl<'de> serde::Deserialize<'de> for ViberImportUnsubscribersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ViberImportUnsubscribersResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ViberImportUnsubscribersResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ViberImportUnsubscribersResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(ViberImportUnsubscribersResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                })
+            }
+        }
+        d.deserialize_struct("ViberImportUnsubscribersResponse", __FIELDS, __Visitor)
+    }
 }
 impl ViberImportUnsubscribersResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -876,7 +1233,7 @@ impl ViberImportUnsubscribersResponse {
     }
 }
 /// A page of Viber prices.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ViberListPricingResponse {
     /// Outcome marker, `"OK"` on success.
@@ -894,6 +1251,59 @@ pub struct ViberListPricingResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
+}
+impl<'de> serde::Deserialize<'de> for ViberListPricingResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &[
+            "status",
+            "code",
+            "message",
+            "data",
+            "links",
+            "meta",
+        ];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ViberListPricingResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ViberListPricingResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ViberListPricingResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                let mut __f4 = None;
+                let mut __f5 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "links")?,
+                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "meta")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(ViberListPricingResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                    links: __fields::finish(__f4, "links")?,
+                    meta: __fields::finish(__f5, "meta")?,
+                })
+            }
+        }
+        d.deserialize_struct("ViberListPricingResponse", __FIELDS, __Visitor)
+    }
 }
 impl ViberListPricingResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -928,7 +1338,7 @@ impl ViberListPricingResponse {
     }
 }
 /// A page of Viber templates.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ViberListTemplatesResponse {
     /// Outcome marker, `"OK"` on success.
@@ -946,6 +1356,59 @@ pub struct ViberListTemplatesResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
+}
+impl<'de> serde::Deserialize<'de> for ViberListTemplatesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &[
+            "status",
+            "code",
+            "message",
+            "data",
+            "links",
+            "meta",
+        ];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ViberListTemplatesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ViberListTemplatesResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ViberListTemplatesResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                let mut __f4 = None;
+                let mut __f5 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "links")?,
+                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "meta")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(ViberListTemplatesResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                    links: __fields::finish(__f4, "links")?,
+                    meta: __fields::finish(__f5, "meta")?,
+                })
+            }
+        }
+        d.deserialize_struct("ViberListTemplatesResponse", __FIELDS, __Visitor)
+    }
 }
 impl ViberListTemplatesResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -980,7 +1443,7 @@ impl ViberListTemplatesResponse {
     }
 }
 /// A page of Viber opt-out entries.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ViberListUnsubscribersResponse {
     /// Outcome marker, `"OK"` on success.
@@ -998,6 +1461,59 @@ pub struct ViberListUnsubscribersResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
+}
+impl<'de> serde::Deserialize<'de> for ViberListUnsubscribersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &[
+            "status",
+            "code",
+            "message",
+            "data",
+            "links",
+            "meta",
+        ];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ViberListUnsubscribersResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ViberListUnsubscribersResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ViberListUnsubscribersResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                let mut __f4 = None;
+                let mut __f5 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "links")?,
+                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "meta")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(ViberListUnsubscribersResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                    links: __fields::finish(__f4, "links")?,
+                    meta: __fields::finish(__f5, "meta")?,
+                })
+            }
+        }
+        d.deserialize_struct("ViberListUnsubscribersResponse", __FIELDS, __Visitor)
+    }
 }
 impl ViberListUnsubscribersResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1032,7 +1548,7 @@ impl ViberListUnsubscribersResponse {
     }
 }
 /// Delivery state of one Viber message.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct ViberMessageStatus {
     /// Message identifier.
@@ -1065,6 +1581,81 @@ pub struct ViberMessageStatus {
     /// When the recipient read the message.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub read_at: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for ViberMessageStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &[
+            "id",
+            "channel",
+            "from",
+            "to",
+            "credits",
+            "created_at",
+            "foreign_id",
+            "status",
+            "delivered_at",
+            "read_at",
+        ];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ViberMessageStatus;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ViberMessageStatus")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ViberMessageStatus, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                let mut __f4 = None;
+                let mut __f5 = None;
+                let mut __f6 = None;
+                let mut __f7 = None;
+                let mut __f8 = None;
+                let mut __f9 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "channel")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "from")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "to")?,
+                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "credits")?,
+                        Some(5) => {
+                            __fields::read_once(&mut __map, &mut __f5, "created_at")?
+                        }
+                        Some(6) => {
+                            __fields::read_once(&mut __map, &mut __f6, "foreign_id")?
+                        }
+                        Some(7) => __fields::read_once(&mut __map, &mut __f7, "status")?,
+                        Some(8) => {
+                            __fields::read_once(&mut __map, &mut __f8, "delivered_at")?
+                        }
+                        Some(9) => __fields::read_once(&mut __map, &mut __f9, "read_at")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(ViberMessageStatus {
+                    id: __fields::finish(__f0, "id")?,
+                    channel: __fields::finish(__f1, "channel")?,
+                    from: __fields::finish(__f2, "from")?,
+                    to: __fields::finish(__f3, "to")?,
+                    credits: __fields::finish(__f4, "credits")?,
+                    created_at: __fields::finish(__f5, "created_at")?,
+                    foreign_id: __fields::finish(__f6, "foreign_id")?,
+                    status: __fields::finish(__f7, "status")?,
+                    delivered_at: __fields::finish(__f8, "delivered_at")?,
+                    read_at: __fields::finish(__f9, "read_at")?,
+                })
+            }
+        }
+        d.deserialize_struct("ViberMessageStatus", __FIELDS, __Visitor)
+    }
 }
 impl ViberMessageStatus {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1162,7 +1753,7 @@ qikberry_runtime::open_enum!(
     "deleted" }
 );
 /// Price of the Viber service for one country.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct ViberPrice {
     /// ISO 3166-1 alpha-2 country code.
@@ -1198,6 +1789,95 @@ pub struct ViberPrice {
     /// When the price entry was last changed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for ViberPrice {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &[
+            "iso",
+            "country_name",
+            "calling_code",
+            "sale_price",
+            "sub_service",
+            "service",
+            "service_name",
+            "currency",
+            "status",
+            "created_at",
+            "updated_at",
+        ];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ViberPrice;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ViberPrice")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ViberPrice, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                let mut __f4 = None;
+                let mut __f5 = None;
+                let mut __f6 = None;
+                let mut __f7 = None;
+                let mut __f8 = None;
+                let mut __f9 = None;
+                let mut __f10 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "iso")?,
+                        Some(1) => {
+                            __fields::read_once(&mut __map, &mut __f1, "country_name")?
+                        }
+                        Some(2) => {
+                            __fields::read_once(&mut __map, &mut __f2, "calling_code")?
+                        }
+                        Some(3) => {
+                            __fields::read_once(&mut __map, &mut __f3, "sale_price")?
+                        }
+                        Some(4) => {
+                            __fields::read_once(&mut __map, &mut __f4, "sub_service")?
+                        }
+                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "service")?,
+                        Some(6) => {
+                            __fields::read_once(&mut __map, &mut __f6, "service_name")?
+                        }
+                        Some(7) => {
+                            __fields::read_once(&mut __map, &mut __f7, "currency")?
+                        }
+                        Some(8) => __fields::read_once(&mut __map, &mut __f8, "status")?,
+                        Some(9) => {
+                            __fields::read_once(&mut __map, &mut __f9, "created_at")?
+                        }
+                        Some(10) => {
+                            __fields::read_once(&mut __map, &mut __f10, "updated_at")?
+                        }
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(ViberPrice {
+                    iso: __fields::finish(__f0, "iso")?,
+                    country_name: __fields::finish(__f1, "country_name")?,
+                    calling_code: __fields::finish(__f2, "calling_code")?,
+                    sale_price: __fields::finish(__f3, "sale_price")?,
+                    sub_service: __fields::finish(__f4, "sub_service")?,
+                    service: __fields::finish(__f5, "service")?,
+                    service_name: __fields::finish(__f6, "service_name")?,
+                    currency: __fields::finish(__f7, "currency")?,
+                    status: __fields::finish(__f8, "status")?,
+                    created_at: __fields::finish(__f9, "created_at")?,
+                    updated_at: __fields::finish(__f10, "updated_at")?,
+                })
+            }
+        }
+        d.deserialize_struct("ViberPrice", __FIELDS, __Visitor)
+    }
 }
 impl ViberPrice {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1995,7 +2675,7 @@ impl From<ViberSendTemplateTypeMessage> for ViberSendMessageRequest {
     }
 }
 /// The queued messages, one per recipient.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ViberSendMessageResponse {
     /// Outcome marker, `"OK"` on success.
@@ -2007,6 +2687,46 @@ pub struct ViberSendMessageResponse {
     pub message: String,
     #[allow(missing_docs)]
     pub data: Vec<ViberSentMessage>,
+}
+impl<'de> serde::Deserialize<'de> for ViberSendMessageResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ViberSendMessageResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ViberSendMessageResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ViberSendMessageResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(ViberSendMessageResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("ViberSendMessageResponse", __FIELDS, __Visitor)
+    }
 }
 impl ViberSendMessageResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2118,7 +2838,7 @@ impl ViberSendTemplateRequest {
     }
 }
 /// The queued messages, one per recipient.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ViberSendTemplateResponse {
     /// Outcome marker, `"OK"` on success.
@@ -2130,6 +2850,46 @@ pub struct ViberSendTemplateResponse {
     pub message: String,
     #[allow(missing_docs)]
     pub data: Vec<ViberSentMessage>,
+}
+impl<'de> serde::Deserialize<'de> for ViberSendTemplateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ViberSendTemplateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ViberSendTemplateResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ViberSendTemplateResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(ViberSendTemplateResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("ViberSendTemplateResponse", __FIELDS, __Visitor)
+    }
 }
 impl ViberSendTemplateResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2320,7 +3080,7 @@ impl ViberSendVideoTextMessage {
     }
 }
 /// One Viber message accepted for delivery (one per recipient).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct ViberSentMessage {
     /// Message identifier; use it with the DLR endpoint and to match webhook events.
@@ -2347,6 +3107,71 @@ pub struct ViberSentMessage {
     /// Your own identifier, echoed from `meta.foreign_id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub foreign_id: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for ViberSentMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &[
+            "id",
+            "channel",
+            "from",
+            "to",
+            "credits",
+            "created_at",
+            "status",
+            "foreign_id",
+        ];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ViberSentMessage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ViberSentMessage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ViberSentMessage, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                let mut __f4 = None;
+                let mut __f5 = None;
+                let mut __f6 = None;
+                let mut __f7 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "channel")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "from")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "to")?,
+                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "credits")?,
+                        Some(5) => {
+                            __fields::read_once(&mut __map, &mut __f5, "created_at")?
+                        }
+                        Some(6) => __fields::read_once(&mut __map, &mut __f6, "status")?,
+                        Some(7) => {
+                            __fields::read_once(&mut __map, &mut __f7, "foreign_id")?
+                        }
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(ViberSentMessage {
+                    id: __fields::finish(__f0, "id")?,
+                    channel: __fields::finish(__f1, "channel")?,
+                    from: __fields::finish(__f2, "from")?,
+                    to: __fields::finish(__f3, "to")?,
+                    credits: __fields::finish(__f4, "credits")?,
+                    created_at: __fields::finish(__f5, "created_at")?,
+                    status: __fields::finish(__f6, "status")?,
+                    foreign_id: __fields::finish(__f7, "foreign_id")?,
+                })
+            }
+        }
+        d.deserialize_struct("ViberSentMessage", __FIELDS, __Visitor)
+    }
 }
 impl ViberSentMessage {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2680,7 +3505,7 @@ qikberry_runtime::open_enum!(
     impl ViberSessionTextTemplateCategory { Session = "session" }
 );
 /// A Viber message template stored in the account.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct ViberTemplate {
     /// Template identifier (UUID).
@@ -2710,6 +3535,77 @@ pub struct ViberTemplate {
     /// When the template was last changed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for ViberTemplate {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &[
+            "id",
+            "name",
+            "alias",
+            "type",
+            "category",
+            "payload",
+            "status",
+            "created_at",
+            "updated_at",
+        ];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ViberTemplate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ViberTemplate")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ViberTemplate, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                let mut __f4 = None;
+                let mut __f5 = None;
+                let mut __f6 = None;
+                let mut __f7 = None;
+                let mut __f8 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "name")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "alias")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "type")?,
+                        Some(4) => {
+                            __fields::read_once(&mut __map, &mut __f4, "category")?
+                        }
+                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "payload")?,
+                        Some(6) => __fields::read_once(&mut __map, &mut __f6, "status")?,
+                        Some(7) => {
+                            __fields::read_once(&mut __map, &mut __f7, "created_at")?
+                        }
+                        Some(8) => {
+                            __fields::read_once(&mut __map, &mut __f8, "updated_at")?
+                        }
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(ViberTemplate {
+                    id: __fields::finish(__f0, "id")?,
+                    name: __fields::finish(__f1, "name")?,
+                    alias: __fields::finish(__f2, "alias")?,
+                    r#type: __fields::finish(__f3, "type")?,
+                    category: __fields::finish(__f4, "category")?,
+                    payload: __fields::finish(__f5, "payload")?,
+                    status: __fields::finish(__f6, "status")?,
+                    created_at: __fields::finish(__f7, "created_at")?,
+                    updated_at: __fields::finish(__f8, "updated_at")?,
+                })
+            }
+        }
+        d.deserialize_struct("ViberTemplate", __FIELDS, __Visitor)
+    }
 }
 impl ViberTemplate {
     /// Creates the model from its required fields; optional fields start empty.
@@ -3296,7 +4192,7 @@ qikberry_runtime::open_enum!(
     impl ViberTransactionalTextTemplateCategory { Transactional = "transactional" }
 );
 /// One receiver on the Viber suppression (opt-out) list.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct ViberUnsubscriber {
     /// Identifier of the entry (numeric string or UUID).
@@ -3317,6 +4213,63 @@ pub struct ViberUnsubscriber {
     /// When the entry was created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for ViberUnsubscriber {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &[
+            "id",
+            "iso",
+            "receiver",
+            "type",
+            "value",
+            "created_at",
+        ];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ViberUnsubscriber;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ViberUnsubscriber")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ViberUnsubscriber, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                let mut __f4 = None;
+                let mut __f5 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "iso")?,
+                        Some(2) => {
+                            __fields::read_once(&mut __map, &mut __f2, "receiver")?
+                        }
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "type")?,
+                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "value")?,
+                        Some(5) => {
+                            __fields::read_once(&mut __map, &mut __f5, "created_at")?
+                        }
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(ViberUnsubscriber {
+                    id: __fields::finish(__f0, "id")?,
+                    iso: __fields::finish(__f1, "iso")?,
+                    receiver: __fields::finish(__f2, "receiver")?,
+                    r#type: __fields::finish(__f3, "type")?,
+                    value: __fields::finish(__f4, "value")?,
+                    created_at: __fields::finish(__f5, "created_at")?,
+                })
+            }
+        }
+        d.deserialize_struct("ViberUnsubscriber", __FIELDS, __Visitor)
+    }
 }
 impl ViberUnsubscriber {
     /// Creates the model from its required fields; optional fields start empty.
@@ -3462,7 +4415,7 @@ qikberry_runtime::open_enum!(
     Promotional = "promotional", Session = "session" }
 );
 /// The updated Viber template.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ViberUpdateTemplateResponse {
     /// Outcome marker, `"OK"` on success.
@@ -3474,6 +4427,46 @@ pub struct ViberUpdateTemplateResponse {
     pub message: String,
     #[allow(missing_docs)]
     pub data: ViberTemplate,
+}
+impl<'de> serde::Deserialize<'de> for ViberUpdateTemplateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ViberUpdateTemplateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ViberUpdateTemplateResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ViberUpdateTemplateResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(ViberUpdateTemplateResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("ViberUpdateTemplateResponse", __FIELDS, __Visitor)
+    }
 }
 impl ViberUpdateTemplateResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -3496,7 +4489,7 @@ impl ViberUpdateTemplateResponse {
     }
 }
 /// The updated opt-out entry.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ViberUpdateUnsubscriberResponse {
     /// Outcome marker, `"OK"` on success.
@@ -3508,6 +4501,46 @@ pub struct ViberUpdateUnsubscriberResponse {
     pub message: String,
     #[allow(missing_docs)]
     pub data: ViberUnsubscriber,
+}
+impl<'de> serde::Deserialize<'de> for ViberUpdateUnsubscriberResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = ViberUpdateUnsubscriberResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct ViberUpdateUnsubscriberResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<ViberUpdateUnsubscriberResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(ViberUpdateUnsubscriberResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("ViberUpdateUnsubscriberResponse", __FIELDS, __Visitor)
+    }
 }
 impl ViberUpdateUnsubscriberResponse {
     /// Creates the model from its required fields; optional fields start empty.

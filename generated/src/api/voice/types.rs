@@ -191,7 +191,7 @@ impl VoiceBulkRecipientWithVariables {
     }
 }
 /// One voice call in the call log.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct VoiceCallLog {
     /// Call identifier.
@@ -254,6 +254,131 @@ pub struct VoiceCallLog {
     /// Caller name from contacts.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for VoiceCallLog {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &[
+            "id",
+            "call_from",
+            "call_to",
+            "service",
+            "bridge",
+            "status",
+            "duration",
+            "billing",
+            "pulsing",
+            "charges",
+            "start_at",
+            "end_at",
+            "hangup_by",
+            "dtmf",
+            "location",
+            "region",
+            "provider",
+            "notes",
+            "audio",
+            "name",
+        ];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = VoiceCallLog;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VoiceCallLog")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<VoiceCallLog, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                let mut __f4 = None;
+                let mut __f5 = None;
+                let mut __f6 = None;
+                let mut __f7 = None;
+                let mut __f8 = None;
+                let mut __f9 = None;
+                let mut __f10 = None;
+                let mut __f11 = None;
+                let mut __f12 = None;
+                let mut __f13 = None;
+                let mut __f14 = None;
+                let mut __f15 = None;
+                let mut __f16 = None;
+                let mut __f17 = None;
+                let mut __f18 = None;
+                let mut __f19 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
+                        Some(1) => {
+                            __fields::read_once(&mut __map, &mut __f1, "call_from")?
+                        }
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "call_to")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "service")?,
+                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "bridge")?,
+                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "status")?,
+                        Some(6) => {
+                            __fields::read_once(&mut __map, &mut __f6, "duration")?
+                        }
+                        Some(7) => __fields::read_once(&mut __map, &mut __f7, "billing")?,
+                        Some(8) => __fields::read_once(&mut __map, &mut __f8, "pulsing")?,
+                        Some(9) => __fields::read_once(&mut __map, &mut __f9, "charges")?,
+                        Some(10) => {
+                            __fields::read_once(&mut __map, &mut __f10, "start_at")?
+                        }
+                        Some(11) => {
+                            __fields::read_once(&mut __map, &mut __f11, "end_at")?
+                        }
+                        Some(12) => {
+                            __fields::read_once(&mut __map, &mut __f12, "hangup_by")?
+                        }
+                        Some(13) => __fields::read_once(&mut __map, &mut __f13, "dtmf")?,
+                        Some(14) => {
+                            __fields::read_once(&mut __map, &mut __f14, "location")?
+                        }
+                        Some(15) => {
+                            __fields::read_once(&mut __map, &mut __f15, "region")?
+                        }
+                        Some(16) => {
+                            __fields::read_once(&mut __map, &mut __f16, "provider")?
+                        }
+                        Some(17) => __fields::read_once(&mut __map, &mut __f17, "notes")?,
+                        Some(18) => __fields::read_once(&mut __map, &mut __f18, "audio")?,
+                        Some(19) => __fields::read_once(&mut __map, &mut __f19, "name")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(VoiceCallLog {
+                    id: __fields::finish(__f0, "id")?,
+                    call_from: __fields::finish(__f1, "call_from")?,
+                    call_to: __fields::finish(__f2, "call_to")?,
+                    service: __fields::finish(__f3, "service")?,
+                    bridge: __fields::finish(__f4, "bridge")?,
+                    status: __fields::finish(__f5, "status")?,
+                    duration: __fields::finish(__f6, "duration")?,
+                    billing: __fields::finish(__f7, "billing")?,
+                    pulsing: __fields::finish(__f8, "pulsing")?,
+                    charges: __fields::finish(__f9, "charges")?,
+                    start_at: __fields::finish(__f10, "start_at")?,
+                    end_at: __fields::finish(__f11, "end_at")?,
+                    hangup_by: __fields::finish(__f12, "hangup_by")?,
+                    dtmf: __fields::finish(__f13, "dtmf")?,
+                    location: __fields::finish(__f14, "location")?,
+                    region: __fields::finish(__f15, "region")?,
+                    provider: __fields::finish(__f16, "provider")?,
+                    notes: __fields::finish(__f17, "notes")?,
+                    audio: __fields::finish(__f18, "audio")?,
+                    name: __fields::finish(__f19, "name")?,
+                })
+            }
+        }
+        d.deserialize_struct("VoiceCallLog", __FIELDS, __Visitor)
+    }
 }
 impl VoiceCallLog {
     /// Creates the model from its required fields; optional fields start empty.
@@ -447,7 +572,7 @@ impl From<VoiceCallLogPage> for VoiceCallLogData {
     }
 }
 /// One page of call log entries with its paging fields, as the platform's sample sends it inside `data`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VoiceCallLogPage {
     /// Number of this page (from 1).
@@ -485,6 +610,97 @@ pub struct VoiceCallLogPage {
     /// Number of entries in all pages.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
+}
+impl<'de> serde::Deserialize<'de> for VoiceCallLogPage {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &[
+            "current_page",
+            "data",
+            "first_page_url",
+            "from",
+            "last_page",
+            "last_page_url",
+            "next_page_url",
+            "path",
+            "per_page",
+            "prev_page_url",
+            "to",
+            "total",
+        ];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = VoiceCallLogPage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VoiceCallLogPage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<VoiceCallLogPage, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                let mut __f4 = None;
+                let mut __f5 = None;
+                let mut __f6 = None;
+                let mut __f7 = None;
+                let mut __f8 = None;
+                let mut __f9 = None;
+                let mut __f10 = None;
+                let mut __f11 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => {
+                            __fields::read_once(&mut __map, &mut __f0, "current_page")?
+                        }
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "data")?,
+                        Some(2) => {
+                            __fields::read_once(&mut __map, &mut __f2, "first_page_url")?
+                        }
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "from")?,
+                        Some(4) => {
+                            __fields::read_once(&mut __map, &mut __f4, "last_page")?
+                        }
+                        Some(5) => {
+                            __fields::read_once(&mut __map, &mut __f5, "last_page_url")?
+                        }
+                        Some(6) => {
+                            __fields::read_once(&mut __map, &mut __f6, "next_page_url")?
+                        }
+                        Some(7) => __fields::read_once(&mut __map, &mut __f7, "path")?,
+                        Some(8) => {
+                            __fields::read_once(&mut __map, &mut __f8, "per_page")?
+                        }
+                        Some(9) => {
+                            __fields::read_once(&mut __map, &mut __f9, "prev_page_url")?
+                        }
+                        Some(10) => __fields::read_once(&mut __map, &mut __f10, "to")?,
+                        Some(11) => __fields::read_once(&mut __map, &mut __f11, "total")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(VoiceCallLogPage {
+                    current_page: __fields::finish(__f0, "current_page")?,
+                    data: __fields::finish(__f1, "data")?,
+                    first_page_url: __fields::finish(__f2, "first_page_url")?,
+                    from: __fields::finish(__f3, "from")?,
+                    last_page: __fields::finish(__f4, "last_page")?,
+                    last_page_url: __fields::finish(__f5, "last_page_url")?,
+                    next_page_url: __fields::finish(__f6, "next_page_url")?,
+                    path: __fields::finish(__f7, "path")?,
+                    per_page: __fields::finish(__f8, "per_page")?,
+                    prev_page_url: __fields::finish(__f9, "prev_page_url")?,
+                    to: __fields::finish(__f10, "to")?,
+                    total: __fields::finish(__f11, "total")?,
+                })
+            }
+        }
+        d.deserialize_struct("VoiceCallLogPage", __FIELDS, __Visitor)
+    }
 }
 impl VoiceCallLogPage {
     /// Creates the model from its required fields; optional fields start empty.
@@ -593,7 +809,7 @@ qikberry_runtime::open_enum!(
     "RECEIVED", Missed = "MISSED", Completed = "COMPLETED" }
 );
 /// State of an outgoing call.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct VoiceCallStatus {
     /// Call identifier.
@@ -632,6 +848,95 @@ pub struct VoiceCallStatus {
     /// End time. Zone-less `YYYY-MM-DD hh:mm:ss`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub end_at: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for VoiceCallStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &[
+            "id",
+            "mobile",
+            "caller_id",
+            "duration",
+            "pulsing",
+            "status",
+            "charges",
+            "dtmf",
+            "location",
+            "provider",
+            "start_at",
+            "end_at",
+        ];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = VoiceCallStatus;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VoiceCallStatus")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<VoiceCallStatus, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                let mut __f4 = None;
+                let mut __f5 = None;
+                let mut __f6 = None;
+                let mut __f7 = None;
+                let mut __f8 = None;
+                let mut __f9 = None;
+                let mut __f10 = None;
+                let mut __f11 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "mobile")?,
+                        Some(2) => {
+                            __fields::read_once(&mut __map, &mut __f2, "caller_id")?
+                        }
+                        Some(3) => {
+                            __fields::read_once(&mut __map, &mut __f3, "duration")?
+                        }
+                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "pulsing")?,
+                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "status")?,
+                        Some(6) => __fields::read_once(&mut __map, &mut __f6, "charges")?,
+                        Some(7) => __fields::read_once(&mut __map, &mut __f7, "dtmf")?,
+                        Some(8) => {
+                            __fields::read_once(&mut __map, &mut __f8, "location")?
+                        }
+                        Some(9) => {
+                            __fields::read_once(&mut __map, &mut __f9, "provider")?
+                        }
+                        Some(10) => {
+                            __fields::read_once(&mut __map, &mut __f10, "start_at")?
+                        }
+                        Some(11) => {
+                            __fields::read_once(&mut __map, &mut __f11, "end_at")?
+                        }
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(VoiceCallStatus {
+                    id: __fields::finish(__f0, "id")?,
+                    mobile: __fields::finish(__f1, "mobile")?,
+                    caller_id: __fields::finish(__f2, "caller_id")?,
+                    duration: __fields::finish(__f3, "duration")?,
+                    pulsing: __fields::finish(__f4, "pulsing")?,
+                    status: __fields::finish(__f5, "status")?,
+                    charges: __fields::finish(__f6, "charges")?,
+                    dtmf: __fields::finish(__f7, "dtmf")?,
+                    location: __fields::finish(__f8, "location")?,
+                    provider: __fields::finish(__f9, "provider")?,
+                    start_at: __fields::finish(__f10, "start_at")?,
+                    end_at: __fields::finish(__f11, "end_at")?,
+                })
+            }
+        }
+        d.deserialize_struct("VoiceCallStatus", __FIELDS, __Visitor)
+    }
 }
 impl VoiceCallStatus {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1082,7 +1387,7 @@ qikberry_runtime::open_int_enum!(
     60 }
 );
 /// Answer to a delete: an empty `data` list.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VoiceCleanUnsubscribersResponse {
     /// Outcome marker, `"OK"` on success.
@@ -1095,6 +1400,46 @@ pub struct VoiceCleanUnsubscribersResponse {
     /// Always empty.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<serde_json::Value>>,
+}
+impl<'de> serde::Deserialize<'de> for VoiceCleanUnsubscribersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = VoiceCleanUnsubscribersResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VoiceCleanUnsubscribersResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<VoiceCleanUnsubscribersResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(VoiceCleanUnsubscribersResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("VoiceCleanUnsubscribersResponse", __FIELDS, __Visitor)
+    }
 }
 impl VoiceCleanUnsubscribersResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1473,7 +1818,7 @@ impl From<VoiceBulkCallsFlowWithVariables> for VoiceCreateBulkCallsRequest {
     }
 }
 /// Calls queued for dialling. `status` is `"OK"` in the reference's samples and `200` in older platform samples.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VoiceCreateBulkCallsResponse {
     #[allow(missing_docs)]
@@ -1492,6 +1837,61 @@ pub struct VoiceCreateBulkCallsResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<VoiceQueuedCall>>,
+}
+impl<'de> serde::Deserialize<'de> for VoiceCreateBulkCallsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &[
+            "status",
+            "code",
+            "message",
+            "group_id",
+            "total",
+            "data",
+        ];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = VoiceCreateBulkCallsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VoiceCreateBulkCallsResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<VoiceCreateBulkCallsResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                let mut __f4 = None;
+                let mut __f5 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => {
+                            __fields::read_once(&mut __map, &mut __f3, "group_id")?
+                        }
+                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "total")?,
+                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(VoiceCreateBulkCallsResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    group_id: __fields::finish(__f3, "group_id")?,
+                    total: __fields::finish(__f4, "total")?,
+                    data: __fields::finish(__f5, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("VoiceCreateBulkCallsResponse", __FIELDS, __Visitor)
+    }
 }
 impl VoiceCreateBulkCallsResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1632,7 +2032,7 @@ impl From<VoiceCallWithIvrIdAndVariables> for VoiceCreateCallRequest {
     }
 }
 /// Calls queued for dialling. `status` is `"OK"` in the reference's samples and `200` in older platform samples.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VoiceCreateCallResponse {
     #[allow(missing_docs)]
@@ -1651,6 +2051,61 @@ pub struct VoiceCreateCallResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<VoiceQueuedCall>>,
+}
+impl<'de> serde::Deserialize<'de> for VoiceCreateCallResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &[
+            "status",
+            "code",
+            "message",
+            "group_id",
+            "total",
+            "data",
+        ];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = VoiceCreateCallResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VoiceCreateCallResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<VoiceCreateCallResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                let mut __f4 = None;
+                let mut __f5 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => {
+                            __fields::read_once(&mut __map, &mut __f3, "group_id")?
+                        }
+                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "total")?,
+                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(VoiceCreateCallResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    group_id: __fields::finish(__f3, "group_id")?,
+                    total: __fields::finish(__f4, "total")?,
+                    data: __fields::finish(__f5, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("VoiceCreateCallResponse", __FIELDS, __Visitor)
+    }
 }
 impl VoiceCreateCallResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1784,7 +2239,7 @@ impl From<VoiceClickToCallFlowIdWithVariables> for VoiceCreateClickToCallRequest
     }
 }
 /// Answer to a click-to-call request.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VoiceCreateClickToCallResponse {
     /// Numeric HTTP-like status, 200 on success.
@@ -1794,6 +2249,43 @@ pub struct VoiceCreateClickToCallResponse {
     /// Identifier of the call.
     #[serde(rename = "callId", skip_serializing_if = "Option::is_none")]
     pub call_id: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for VoiceCreateClickToCallResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "message", "callId"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = VoiceCreateClickToCallResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VoiceCreateClickToCallResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<VoiceCreateClickToCallResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "message")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "callId")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(VoiceCreateClickToCallResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    message: __fields::finish(__f1, "message")?,
+                    call_id: __fields::finish(__f2, "callId")?,
+                })
+            }
+        }
+        d.deserialize_struct("VoiceCreateClickToCallResponse", __FIELDS, __Visitor)
+    }
 }
 impl VoiceCreateClickToCallResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1814,7 +2306,7 @@ impl VoiceCreateClickToCallResponse {
     }
 }
 /// The uploaded sound.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VoiceCreateSoundResponse {
     /// Outcome marker, `"OK"` on success.
@@ -1827,6 +2319,46 @@ pub struct VoiceCreateSoundResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<VoiceSound>,
+}
+impl<'de> serde::Deserialize<'de> for VoiceCreateSoundResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = VoiceCreateSoundResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VoiceCreateSoundResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<VoiceCreateSoundResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(VoiceCreateSoundResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("VoiceCreateSoundResponse", __FIELDS, __Visitor)
+    }
 }
 impl VoiceCreateSoundResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1938,7 +2470,7 @@ impl From<VoiceTtsWithCustomVoice> for VoiceCreateTtsCallRequest {
     }
 }
 /// Calls queued for dialling. `status` is `"OK"` in the reference's samples and `200` in older platform samples.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VoiceCreateTtsCallResponse {
     #[allow(missing_docs)]
@@ -1957,6 +2489,61 @@ pub struct VoiceCreateTtsCallResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<VoiceQueuedCall>>,
+}
+impl<'de> serde::Deserialize<'de> for VoiceCreateTtsCallResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &[
+            "status",
+            "code",
+            "message",
+            "group_id",
+            "total",
+            "data",
+        ];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = VoiceCreateTtsCallResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VoiceCreateTtsCallResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<VoiceCreateTtsCallResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                let mut __f4 = None;
+                let mut __f5 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => {
+                            __fields::read_once(&mut __map, &mut __f3, "group_id")?
+                        }
+                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "total")?,
+                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(VoiceCreateTtsCallResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    group_id: __fields::finish(__f3, "group_id")?,
+                    total: __fields::finish(__f4, "total")?,
+                    data: __fields::finish(__f5, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("VoiceCreateTtsCallResponse", __FIELDS, __Visitor)
+    }
 }
 impl VoiceCreateTtsCallResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2050,7 +2637,7 @@ qikberry_runtime::open_enum!(
     "sender", All = "all" }
 );
 /// One Engage (voice) unsubscriber.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VoiceCreateUnsubscriberResponse {
     /// Outcome marker, `"OK"` on success.
@@ -2063,6 +2650,46 @@ pub struct VoiceCreateUnsubscriberResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<VoiceUnsubscriber>,
+}
+impl<'de> serde::Deserialize<'de> for VoiceCreateUnsubscriberResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = VoiceCreateUnsubscriberResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VoiceCreateUnsubscriberResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<VoiceCreateUnsubscriberResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(VoiceCreateUnsubscriberResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("VoiceCreateUnsubscriberResponse", __FIELDS, __Visitor)
+    }
 }
 impl VoiceCreateUnsubscriberResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2089,7 +2716,7 @@ impl VoiceCreateUnsubscriberResponse {
     }
 }
 /// Answer to a delete: an empty `data` list.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VoiceDeleteUnsubscriberResponse {
     /// Outcome marker, `"OK"` on success.
@@ -2102,6 +2729,46 @@ pub struct VoiceDeleteUnsubscriberResponse {
     /// Always empty.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<serde_json::Value>>,
+}
+impl<'de> serde::Deserialize<'de> for VoiceDeleteUnsubscriberResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = VoiceDeleteUnsubscriberResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VoiceDeleteUnsubscriberResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<VoiceDeleteUnsubscriberResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(VoiceDeleteUnsubscriberResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("VoiceDeleteUnsubscriberResponse", __FIELDS, __Visitor)
+    }
 }
 impl VoiceDeleteUnsubscriberResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2128,7 +2795,7 @@ impl VoiceDeleteUnsubscriberResponse {
     }
 }
 /// Status of matching outgoing calls.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VoiceGetCallStatusResponse {
     /// Numeric HTTP-like status, 200 on success.
@@ -2138,6 +2805,43 @@ pub struct VoiceGetCallStatusResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<VoiceCallStatus>>,
+}
+impl<'de> serde::Deserialize<'de> for VoiceGetCallStatusResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = VoiceGetCallStatusResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VoiceGetCallStatusResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<VoiceGetCallStatusResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "message")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(VoiceGetCallStatusResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    message: __fields::finish(__f1, "message")?,
+                    data: __fields::finish(__f2, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("VoiceGetCallStatusResponse", __FIELDS, __Visitor)
+    }
 }
 impl VoiceGetCallStatusResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2158,7 +2862,7 @@ impl VoiceGetCallStatusResponse {
     }
 }
 /// One Engage (voice) unsubscriber.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VoiceGetUnsubscriberResponse {
     /// Outcome marker, `"OK"` on success.
@@ -2171,6 +2875,46 @@ pub struct VoiceGetUnsubscriberResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<VoiceUnsubscriber>,
+}
+impl<'de> serde::Deserialize<'de> for VoiceGetUnsubscriberResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = VoiceGetUnsubscriberResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VoiceGetUnsubscriberResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<VoiceGetUnsubscriberResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(VoiceGetUnsubscriberResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("VoiceGetUnsubscriberResponse", __FIELDS, __Visitor)
+    }
 }
 impl VoiceGetUnsubscriberResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2197,13 +2941,47 @@ impl VoiceGetUnsubscriberResponse {
     }
 }
 /// Acknowledgement that the uploaded file was accepted for asynchronous import.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VoiceImportUnsubscribersResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// Human-readable outcome.
     pub message: String,
+}
+impl<'de> serde::Deserialize<'de> for VoiceImportUnsubscribersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "message"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = VoiceImportUnsubscribersResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VoiceImportUnsubscribersResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<VoiceImportUnsubscribersResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "message")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(VoiceImportUnsubscribersResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    message: __fields::finish(__f1, "message")?,
+                })
+            }
+        }
+        d.deserialize_struct("VoiceImportUnsubscribersResponse", __FIELDS, __Visitor)
+    }
 }
 impl VoiceImportUnsubscribersResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2220,7 +2998,7 @@ impl VoiceImportUnsubscribersResponse {
 /// A page of call log entries.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` optional: the reference's answers carry it, the platform's own sample of this answer (wire-shapes.md `voice/logs`, line 3216) has none.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VoiceListCallLogsResponse {
     /// Outcome marker, `"OK"` on success.
@@ -2240,6 +3018,59 @@ pub struct VoiceListCallLogsResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
+}
+impl<'de> serde::Deserialize<'de> for VoiceListCallLogsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &[
+            "status",
+            "code",
+            "message",
+            "data",
+            "links",
+            "meta",
+        ];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = VoiceListCallLogsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VoiceListCallLogsResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<VoiceListCallLogsResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                let mut __f4 = None;
+                let mut __f5 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "links")?,
+                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "meta")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(VoiceListCallLogsResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                    links: __fields::finish(__f4, "links")?,
+                    meta: __fields::finish(__f5, "meta")?,
+                })
+            }
+        }
+        d.deserialize_struct("VoiceListCallLogsResponse", __FIELDS, __Visitor)
+    }
 }
 impl VoiceListCallLogsResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2280,7 +3111,7 @@ impl VoiceListCallLogsResponse {
     }
 }
 /// A page of Engage (voice) prices.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VoiceListPricingResponse {
     /// Outcome marker, `"OK"` on success.
@@ -2299,6 +3130,59 @@ pub struct VoiceListPricingResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
+}
+impl<'de> serde::Deserialize<'de> for VoiceListPricingResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &[
+            "status",
+            "code",
+            "message",
+            "data",
+            "links",
+            "meta",
+        ];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = VoiceListPricingResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VoiceListPricingResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<VoiceListPricingResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                let mut __f4 = None;
+                let mut __f5 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "links")?,
+                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "meta")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(VoiceListPricingResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                    links: __fields::finish(__f4, "links")?,
+                    meta: __fields::finish(__f5, "meta")?,
+                })
+            }
+        }
+        d.deserialize_struct("VoiceListPricingResponse", __FIELDS, __Visitor)
+    }
 }
 impl VoiceListPricingResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2337,7 +3221,7 @@ impl VoiceListPricingResponse {
     }
 }
 /// A page of call recordings.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VoiceListRecordingsResponse {
     /// Outcome marker, `"OK"` on success.
@@ -2356,6 +3240,59 @@ pub struct VoiceListRecordingsResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
+}
+impl<'de> serde::Deserialize<'de> for VoiceListRecordingsResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &[
+            "status",
+            "code",
+            "message",
+            "data",
+            "links",
+            "meta",
+        ];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = VoiceListRecordingsResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VoiceListRecordingsResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<VoiceListRecordingsResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                let mut __f4 = None;
+                let mut __f5 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "links")?,
+                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "meta")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(VoiceListRecordingsResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                    links: __fields::finish(__f4, "links")?,
+                    meta: __fields::finish(__f5, "meta")?,
+                })
+            }
+        }
+        d.deserialize_struct("VoiceListRecordingsResponse", __FIELDS, __Visitor)
+    }
 }
 impl VoiceListRecordingsResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2394,7 +3331,7 @@ impl VoiceListRecordingsResponse {
     }
 }
 /// A page of Engage (voice) unsubscribers.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VoiceListUnsubscribersResponse {
     /// Outcome marker, `"OK"` on success.
@@ -2413,6 +3350,59 @@ pub struct VoiceListUnsubscribersResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
+}
+impl<'de> serde::Deserialize<'de> for VoiceListUnsubscribersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &[
+            "status",
+            "code",
+            "message",
+            "data",
+            "links",
+            "meta",
+        ];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = VoiceListUnsubscribersResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VoiceListUnsubscribersResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<VoiceListUnsubscribersResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                let mut __f4 = None;
+                let mut __f5 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "links")?,
+                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "meta")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(VoiceListUnsubscribersResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                    links: __fields::finish(__f4, "links")?,
+                    meta: __fields::finish(__f5, "meta")?,
+                })
+            }
+        }
+        d.deserialize_struct("VoiceListUnsubscribersResponse", __FIELDS, __Visitor)
+    }
 }
 impl VoiceListUnsubscribersResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2451,7 +3441,7 @@ impl VoiceListUnsubscribersResponse {
     }
 }
 /// Price of Engage (voice) traffic to one country. `sale_price` is a decimal string (masked as `***` in the reference); `status` is 1 for active, 0 for inactive.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct VoicePrice {
     /// ISO 3166-1 alpha-2 country code.
@@ -2487,6 +3477,95 @@ pub struct VoicePrice {
     /// When the price entry was last changed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for VoicePrice {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &[
+            "iso",
+            "country_name",
+            "calling_code",
+            "sale_price",
+            "sub_service",
+            "service",
+            "service_name",
+            "currency",
+            "status",
+            "created_at",
+            "updated_at",
+        ];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = VoicePrice;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VoicePrice")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<VoicePrice, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                let mut __f4 = None;
+                let mut __f5 = None;
+                let mut __f6 = None;
+                let mut __f7 = None;
+                let mut __f8 = None;
+                let mut __f9 = None;
+                let mut __f10 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "iso")?,
+                        Some(1) => {
+                            __fields::read_once(&mut __map, &mut __f1, "country_name")?
+                        }
+                        Some(2) => {
+                            __fields::read_once(&mut __map, &mut __f2, "calling_code")?
+                        }
+                        Some(3) => {
+                            __fields::read_once(&mut __map, &mut __f3, "sale_price")?
+                        }
+                        Some(4) => {
+                            __fields::read_once(&mut __map, &mut __f4, "sub_service")?
+                        }
+                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "service")?,
+                        Some(6) => {
+                            __fields::read_once(&mut __map, &mut __f6, "service_name")?
+                        }
+                        Some(7) => {
+                            __fields::read_once(&mut __map, &mut __f7, "currency")?
+                        }
+                        Some(8) => __fields::read_once(&mut __map, &mut __f8, "status")?,
+                        Some(9) => {
+                            __fields::read_once(&mut __map, &mut __f9, "created_at")?
+                        }
+                        Some(10) => {
+                            __fields::read_once(&mut __map, &mut __f10, "updated_at")?
+                        }
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(VoicePrice {
+                    iso: __fields::finish(__f0, "iso")?,
+                    country_name: __fields::finish(__f1, "country_name")?,
+                    calling_code: __fields::finish(__f2, "calling_code")?,
+                    sale_price: __fields::finish(__f3, "sale_price")?,
+                    sub_service: __fields::finish(__f4, "sub_service")?,
+                    service: __fields::finish(__f5, "service")?,
+                    service_name: __fields::finish(__f6, "service_name")?,
+                    currency: __fields::finish(__f7, "currency")?,
+                    status: __fields::finish(__f8, "status")?,
+                    created_at: __fields::finish(__f9, "created_at")?,
+                    updated_at: __fields::finish(__f10, "updated_at")?,
+                })
+            }
+        }
+        d.deserialize_struct("VoicePrice", __FIELDS, __Visitor)
+    }
 }
 impl VoicePrice {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2578,7 +3657,7 @@ qikberry_runtime::open_enum!(
     impl VoicePricingFilterStatus { Inactive = "0", Active = "1" }
 );
 /// A call accepted for dialling. The platform's samples show two layouts (with `credits` and `created_at`, or with `charges` and `submitted_at`); all fields are optional.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct VoiceQueuedCall {
     /// Call identifier, used for status look-ups.
@@ -2626,6 +3705,113 @@ pub struct VoiceQueuedCall {
     /// Current state, `queued` right after the request.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for VoiceQueuedCall {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &[
+            "id",
+            "channel",
+            "caller_id",
+            "mobile",
+            "flow_id",
+            "credits",
+            "charges",
+            "created_at",
+            "submitted_at",
+            "foreign_id",
+            "customid",
+            "customid1",
+            "iso_code",
+            "options",
+            "status",
+        ];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = VoiceQueuedCall;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VoiceQueuedCall")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<VoiceQueuedCall, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                let mut __f4 = None;
+                let mut __f5 = None;
+                let mut __f6 = None;
+                let mut __f7 = None;
+                let mut __f8 = None;
+                let mut __f9 = None;
+                let mut __f10 = None;
+                let mut __f11 = None;
+                let mut __f12 = None;
+                let mut __f13 = None;
+                let mut __f14 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "channel")?,
+                        Some(2) => {
+                            __fields::read_once(&mut __map, &mut __f2, "caller_id")?
+                        }
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "mobile")?,
+                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "flow_id")?,
+                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "credits")?,
+                        Some(6) => __fields::read_once(&mut __map, &mut __f6, "charges")?,
+                        Some(7) => {
+                            __fields::read_once(&mut __map, &mut __f7, "created_at")?
+                        }
+                        Some(8) => {
+                            __fields::read_once(&mut __map, &mut __f8, "submitted_at")?
+                        }
+                        Some(9) => {
+                            __fields::read_once(&mut __map, &mut __f9, "foreign_id")?
+                        }
+                        Some(10) => {
+                            __fields::read_once(&mut __map, &mut __f10, "customid")?
+                        }
+                        Some(11) => {
+                            __fields::read_once(&mut __map, &mut __f11, "customid1")?
+                        }
+                        Some(12) => {
+                            __fields::read_once(&mut __map, &mut __f12, "iso_code")?
+                        }
+                        Some(13) => {
+                            __fields::read_once(&mut __map, &mut __f13, "options")?
+                        }
+                        Some(14) => {
+                            __fields::read_once(&mut __map, &mut __f14, "status")?
+                        }
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(VoiceQueuedCall {
+                    id: __fields::finish(__f0, "id")?,
+                    channel: __fields::finish(__f1, "channel")?,
+                    caller_id: __fields::finish(__f2, "caller_id")?,
+                    mobile: __fields::finish(__f3, "mobile")?,
+                    flow_id: __fields::finish(__f4, "flow_id")?,
+                    credits: __fields::finish(__f5, "credits")?,
+                    charges: __fields::finish(__f6, "charges")?,
+                    created_at: __fields::finish(__f7, "created_at")?,
+                    submitted_at: __fields::finish(__f8, "submitted_at")?,
+                    foreign_id: __fields::finish(__f9, "foreign_id")?,
+                    customid: __fields::finish(__f10, "customid")?,
+                    customid1: __fields::finish(__f11, "customid1")?,
+                    iso_code: __fields::finish(__f12, "iso_code")?,
+                    options: __fields::finish(__f13, "options")?,
+                    status: __fields::finish(__f14, "status")?,
+                })
+            }
+        }
+        d.deserialize_struct("VoiceQueuedCall", __FIELDS, __Visitor)
+    }
 }
 impl VoiceQueuedCall {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2730,7 +3916,7 @@ impl VoiceQueuedCall {
 /// A call recording. The reference's sample list is empty, so only fields shared with the call log are listed; all are optional.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference shows no fields of this object in answers; they are built from the request tables (all optional).</div>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct VoiceRecording {
     /// Recording or call identifier.
@@ -2754,6 +3940,69 @@ pub struct VoiceRecording {
     /// When the recording was made. Zone-less `YYYY-MM-DD hh:mm:ss`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for VoiceRecording {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &[
+            "id",
+            "call_from",
+            "call_to",
+            "bridge",
+            "duration",
+            "audio",
+            "created_at",
+        ];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = VoiceRecording;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VoiceRecording")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<VoiceRecording, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                let mut __f4 = None;
+                let mut __f5 = None;
+                let mut __f6 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
+                        Some(1) => {
+                            __fields::read_once(&mut __map, &mut __f1, "call_from")?
+                        }
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "call_to")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "bridge")?,
+                        Some(4) => {
+                            __fields::read_once(&mut __map, &mut __f4, "duration")?
+                        }
+                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "audio")?,
+                        Some(6) => {
+                            __fields::read_once(&mut __map, &mut __f6, "created_at")?
+                        }
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(VoiceRecording {
+                    id: __fields::finish(__f0, "id")?,
+                    call_from: __fields::finish(__f1, "call_from")?,
+                    call_to: __fields::finish(__f2, "call_to")?,
+                    bridge: __fields::finish(__f3, "bridge")?,
+                    duration: __fields::finish(__f4, "duration")?,
+                    audio: __fields::finish(__f5, "audio")?,
+                    created_at: __fields::finish(__f6, "created_at")?,
+                })
+            }
+        }
+        d.deserialize_struct("VoiceRecording", __FIELDS, __Visitor)
+    }
 }
 impl VoiceRecording {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2805,11 +4054,42 @@ impl VoiceRecording {
     }
 }
 /// An uploaded sound file.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VoiceSound {
     /// Sound identifier, usable as `audio` in outgoing calls.
     pub id: String,
+}
+impl<'de> serde::Deserialize<'de> for VoiceSound {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["id"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = VoiceSound;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VoiceSound")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<VoiceSound, A::Error> {
+                let mut __f0 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(VoiceSound {
+                    id: __fields::finish(__f0, "id")?,
+                })
+            }
+        }
+        d.deserialize_struct("VoiceSound", __FIELDS, __Visitor)
+    }
 }
 impl VoiceSound {
     /// Creates the model from its required fields; optional fields start empty.
@@ -3162,7 +4442,7 @@ qikberry_runtime::open_enum!(
     Filiz = "Filiz", Gwyneth = "Gwyneth" }
 );
 /// A number on the Engage (voice) suppression list (unsubscribers).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct VoiceUnsubscriber {
     /// Identifier of the suppression entry (UUID).
@@ -3183,6 +4463,63 @@ pub struct VoiceUnsubscriber {
     /// When the entry was created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for VoiceUnsubscriber {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &[
+            "id",
+            "iso",
+            "receiver",
+            "type",
+            "value",
+            "created_at",
+        ];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = VoiceUnsubscriber;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VoiceUnsubscriber")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<VoiceUnsubscriber, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                let mut __f4 = None;
+                let mut __f5 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "iso")?,
+                        Some(2) => {
+                            __fields::read_once(&mut __map, &mut __f2, "receiver")?
+                        }
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "type")?,
+                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "value")?,
+                        Some(5) => {
+                            __fields::read_once(&mut __map, &mut __f5, "created_at")?
+                        }
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(VoiceUnsubscriber {
+                    id: __fields::finish(__f0, "id")?,
+                    iso: __fields::finish(__f1, "iso")?,
+                    receiver: __fields::finish(__f2, "receiver")?,
+                    r#type: __fields::finish(__f3, "type")?,
+                    value: __fields::finish(__f4, "value")?,
+                    created_at: __fields::finish(__f5, "created_at")?,
+                })
+            }
+        }
+        d.deserialize_struct("VoiceUnsubscriber", __FIELDS, __Visitor)
+    }
 }
 impl VoiceUnsubscriber {
     /// Creates the model from its required fields; optional fields start empty.
@@ -3301,7 +4638,7 @@ qikberry_runtime::open_enum!(
     "sender", All = "all" }
 );
 /// One Engage (voice) unsubscriber.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VoiceUpdateUnsubscriberResponse {
     /// Outcome marker, `"OK"` on success.
@@ -3314,6 +4651,46 @@ pub struct VoiceUpdateUnsubscriberResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<VoiceUnsubscriber>,
+}
+impl<'de> serde::Deserialize<'de> for VoiceUpdateUnsubscriberResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = VoiceUpdateUnsubscriberResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct VoiceUpdateUnsubscriberResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<VoiceUpdateUnsubscriberResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(VoiceUpdateUnsubscriberResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("VoiceUpdateUnsubscriberResponse", __FIELDS, __Visitor)
+    }
 }
 impl VoiceUpdateUnsubscriberResponse {
     /// Creates the model from its required fields; optional fields start empty.

@@ -2,7 +2,7 @@
 // Regenerate with `cargo xtask generate`.
 
 /// A webhook: an HTTPS endpoint of yours that the platform POSTs events to. The reference lists the fields (ID, name, URI, secret, verification token, status, timestamps) without a full sample.
-#[derive(Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct Webhook {
     /// Webhook ID (a UUID); pass it as `webhook_id` in send requests or subscriptions.
@@ -29,6 +29,71 @@ pub struct Webhook {
     /// Last update time.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for Webhook {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &[
+            "id",
+            "name",
+            "uri",
+            "secret",
+            "token",
+            "status",
+            "created_at",
+            "updated_at",
+        ];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = Webhook;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct Webhook")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<Webhook, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                let mut __f4 = None;
+                let mut __f5 = None;
+                let mut __f6 = None;
+                let mut __f7 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "name")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "uri")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "secret")?,
+                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "token")?,
+                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "status")?,
+                        Some(6) => {
+                            __fields::read_once(&mut __map, &mut __f6, "created_at")?
+                        }
+                        Some(7) => {
+                            __fields::read_once(&mut __map, &mut __f7, "updated_at")?
+                        }
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(Webhook {
+                    id: __fields::finish(__f0, "id")?,
+                    name: __fields::finish(__f1, "name")?,
+                    uri: __fields::finish(__f2, "uri")?,
+                    secret: __fields::finish(__f3, "secret")?,
+                    token: __fields::finish(__f4, "token")?,
+                    status: __fields::finish(__f5, "status")?,
+                    created_at: __fields::finish(__f6, "created_at")?,
+                    updated_at: __fields::finish(__f7, "updated_at")?,
+                })
+            }
+        }
+        d.deserialize_struct("Webhook", __FIELDS, __Visitor)
+    }
 }
 impl std::fmt::Debug for Webhook {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -157,7 +222,7 @@ impl WebhooksCreateWebhookRequest {
     }
 }
 /// The created webhook.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct WebhooksCreateWebhookResponse {
     /// "OK" on success.
@@ -170,6 +235,46 @@ pub struct WebhooksCreateWebhookResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Webhook>,
+}
+impl<'de> serde::Deserialize<'de> for WebhooksCreateWebhookResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = WebhooksCreateWebhookResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WebhooksCreateWebhookResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<WebhooksCreateWebhookResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(WebhooksCreateWebhookResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("WebhooksCreateWebhookResponse", __FIELDS, __Visitor)
+    }
 }
 impl WebhooksCreateWebhookResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -196,7 +301,7 @@ impl WebhooksCreateWebhookResponse {
     }
 }
 /// Deletion acknowledgement; `data` is empty.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct WebhooksDeleteWebhookResponse {
     /// "OK" on success.
@@ -209,6 +314,46 @@ pub struct WebhooksDeleteWebhookResponse {
     /// Always empty for this operation.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+}
+impl<'de> serde::Deserialize<'de> for WebhooksDeleteWebhookResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = WebhooksDeleteWebhookResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WebhooksDeleteWebhookResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<WebhooksDeleteWebhookResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(WebhooksDeleteWebhookResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("WebhooksDeleteWebhookResponse", __FIELDS, __Visitor)
+    }
 }
 impl WebhooksDeleteWebhookResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -238,7 +383,7 @@ impl WebhooksDeleteWebhookResponse {
     }
 }
 /// One webhook.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct WebhooksGetWebhookResponse {
     /// "OK" on success.
@@ -251,6 +396,46 @@ pub struct WebhooksGetWebhookResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Webhook>,
+}
+impl<'de> serde::Deserialize<'de> for WebhooksGetWebhookResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = WebhooksGetWebhookResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WebhooksGetWebhookResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<WebhooksGetWebhookResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(WebhooksGetWebhookResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("WebhooksGetWebhookResponse", __FIELDS, __Visitor)
+    }
 }
 impl WebhooksGetWebhookResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -277,7 +462,7 @@ impl WebhooksGetWebhookResponse {
     }
 }
 /// Paginated list of webhooks.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct WebhooksListWebhooksResponse {
     /// "OK" on success.
@@ -296,6 +481,59 @@ pub struct WebhooksListWebhooksResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
+}
+impl<'de> serde::Deserialize<'de> for WebhooksListWebhooksResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &[
+            "status",
+            "code",
+            "message",
+            "data",
+            "links",
+            "meta",
+        ];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = WebhooksListWebhooksResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WebhooksListWebhooksResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<WebhooksListWebhooksResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                let mut __f4 = None;
+                let mut __f5 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "links")?,
+                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "meta")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(WebhooksListWebhooksResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                    links: __fields::finish(__f4, "links")?,
+                    meta: __fields::finish(__f5, "meta")?,
+                })
+            }
+        }
+        d.deserialize_struct("WebhooksListWebhooksResponse", __FIELDS, __Visitor)
+    }
 }
 impl WebhooksListWebhooksResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -381,7 +619,7 @@ impl WebhooksUpdateWebhookRequest {
     }
 }
 /// The updated webhook.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct WebhooksUpdateWebhookResponse {
     /// "OK" on success.
@@ -394,6 +632,46 @@ pub struct WebhooksUpdateWebhookResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Webhook>,
+}
+impl<'de> serde::Deserialize<'de> for WebhooksUpdateWebhookResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = WebhooksUpdateWebhookResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WebhooksUpdateWebhookResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<WebhooksUpdateWebhookResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(WebhooksUpdateWebhookResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("WebhooksUpdateWebhookResponse", __FIELDS, __Visitor)
+    }
 }
 impl WebhooksUpdateWebhookResponse {
     /// Creates the model from its required fields; optional fields start empty.

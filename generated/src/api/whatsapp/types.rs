@@ -282,7 +282,7 @@ pub enum WhatsappChannelName {
 }
 qikberry_runtime::open_enum!(impl WhatsappChannelName { Whatsapp = "whatsapp" });
 /// Confirmation that the list was emptied.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct WhatsappCleanUnsubscribersResponse {
     /// Outcome marker, `"OK"` on success.
@@ -297,6 +297,46 @@ pub struct WhatsappCleanUnsubscribersResponse {
     /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. Optional: the reference's sample answer carries `data` (an empty list), the platform's own sample (wire-shapes.md line 3484) has none; a client must accept both.</div>
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<serde_json::Value>>,
+}
+impl<'de> serde::Deserialize<'de> for WhatsappCleanUnsubscribersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = WhatsappCleanUnsubscribersResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WhatsappCleanUnsubscribersResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<WhatsappCleanUnsubscribersResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(WhatsappCleanUnsubscribersResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("WhatsappCleanUnsubscribersResponse", __FIELDS, __Visitor)
+    }
 }
 impl WhatsappCleanUnsubscribersResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -671,7 +711,7 @@ impl From<WhatsappMediaTemplateApprovalRequest> for WhatsappCreateTemplateReques
     }
 }
 /// The created WhatsApp template (some shapes answer with an empty `data` list).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct WhatsappCreateTemplateResponse {
     /// Outcome marker, `"OK"` on success.
@@ -683,6 +723,46 @@ pub struct WhatsappCreateTemplateResponse {
     pub message: String,
     /// The new template, or an empty list.
     pub data: WhatsappCreateTemplateResponseData,
+}
+impl<'de> serde::Deserialize<'de> for WhatsappCreateTemplateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = WhatsappCreateTemplateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WhatsappCreateTemplateResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<WhatsappCreateTemplateResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(WhatsappCreateTemplateResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("WhatsappCreateTemplateResponse", __FIELDS, __Visitor)
+    }
 }
 impl WhatsappCreateTemplateResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -767,7 +847,7 @@ impl From<Vec<serde_json::Value>> for WhatsappCreateTemplateResponseData {
     }
 }
 /// The created opt-out entry.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct WhatsappCreateUnsubscriberResponse {
     /// Outcome marker, `"OK"` on success.
@@ -779,6 +859,46 @@ pub struct WhatsappCreateUnsubscriberResponse {
     pub message: String,
     #[allow(missing_docs)]
     pub data: WhatsappUnsubscriber,
+}
+impl<'de> serde::Deserialize<'de> for WhatsappCreateUnsubscriberResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = WhatsappCreateUnsubscriberResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WhatsappCreateUnsubscriberResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<WhatsappCreateUnsubscriberResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(WhatsappCreateUnsubscriberResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("WhatsappCreateUnsubscriberResponse", __FIELDS, __Visitor)
+    }
 }
 impl WhatsappCreateUnsubscriberResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -801,7 +921,7 @@ impl WhatsappCreateUnsubscriberResponse {
     }
 }
 /// Confirmation of the deletion.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct WhatsappDeleteTemplateResponse {
     /// Outcome marker, `"OK"` on success.
@@ -816,6 +936,46 @@ pub struct WhatsappDeleteTemplateResponse {
     /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. Optional: the reference's sample answer carries `data` (an empty list), the platform's own sample (wire-shapes.md line 3565) has none; a client must accept both.</div>
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<serde_json::Value>>,
+}
+impl<'de> serde::Deserialize<'de> for WhatsappDeleteTemplateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = WhatsappDeleteTemplateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WhatsappDeleteTemplateResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<WhatsappDeleteTemplateResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(WhatsappDeleteTemplateResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("WhatsappDeleteTemplateResponse", __FIELDS, __Visitor)
+    }
 }
 impl WhatsappDeleteTemplateResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -842,7 +1002,7 @@ impl WhatsappDeleteTemplateResponse {
     }
 }
 /// Confirmation of the deletion.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct WhatsappDeleteUnsubscriberResponse {
     /// Outcome marker, `"OK"` on success.
@@ -857,6 +1017,46 @@ pub struct WhatsappDeleteUnsubscriberResponse {
     /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. Optional: the reference's sample answer carries `data` (an empty list), the platform's own sample (wire-shapes.md line 3491) has none; a client must accept both.</div>
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<serde_json::Value>>,
+}
+impl<'de> serde::Deserialize<'de> for WhatsappDeleteUnsubscriberResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = WhatsappDeleteUnsubscriberResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WhatsappDeleteUnsubscriberResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<WhatsappDeleteUnsubscriberResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(WhatsappDeleteUnsubscriberResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("WhatsappDeleteUnsubscriberResponse", __FIELDS, __Visitor)
+    }
 }
 impl WhatsappDeleteUnsubscriberResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1010,7 +1210,7 @@ qikberry_runtime::open_enum!(
     impl WhatsappDocumentHeaderParamsType { Document = "document" }
 );
 /// Delivery states of the matching messages.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct WhatsappGetMessageStatusResponse {
     /// `"OK"`, or the HTTP status as a string (`"200"`).
@@ -1022,6 +1222,46 @@ pub struct WhatsappGetMessageStatusResponse {
     pub message: String,
     #[allow(missing_docs)]
     pub data: Vec<WhatsappMessageStatus>,
+}
+impl<'de> serde::Deserialize<'de> for WhatsappGetMessageStatusResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = WhatsappGetMessageStatusResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WhatsappGetMessageStatusResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<WhatsappGetMessageStatusResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(WhatsappGetMessageStatusResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("WhatsappGetMessageStatusResponse", __FIELDS, __Visitor)
+    }
 }
 impl WhatsappGetMessageStatusResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1044,7 +1284,7 @@ impl WhatsappGetMessageStatusResponse {
     }
 }
 /// One opt-out entry.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct WhatsappGetUnsubscriberResponse {
     /// Outcome marker, `"OK"` on success.
@@ -1056,6 +1296,46 @@ pub struct WhatsappGetUnsubscriberResponse {
     pub message: String,
     #[allow(missing_docs)]
     pub data: WhatsappUnsubscriber,
+}
+impl<'de> serde::Deserialize<'de> for WhatsappGetUnsubscriberResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = WhatsappGetUnsubscriberResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WhatsappGetUnsubscriberResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<WhatsappGetUnsubscriberResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(WhatsappGetUnsubscriberResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("WhatsappGetUnsubscriberResponse", __FIELDS, __Visitor)
+    }
 }
 impl WhatsappGetUnsubscriberResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1455,7 +1735,7 @@ pub enum WhatsappImageHeaderParamsType {
 }
 qikberry_runtime::open_enum!(impl WhatsappImageHeaderParamsType { Image = "image" });
 /// The file was accepted; receivers are imported in the background.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct WhatsappImportUnsubscribersResponse {
     /// Outcome marker, `"OK"` on success.
@@ -1465,6 +1745,43 @@ pub struct WhatsappImportUnsubscribersResponse {
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
+}
+impl<'de> serde::Deserialize<'de> for WhatsappImportUnsubscribersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = WhatsappImportUnsubscribersResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WhatsappImportUnsubscribersResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<WhatsappImportUnsubscribersResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(WhatsappImportUnsubscribersResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                })
+            }
+        }
+        d.deserialize_struct("WhatsappImportUnsubscribersResponse", __FIELDS, __Visitor)
+    }
 }
 impl WhatsappImportUnsubscribersResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1754,7 +2071,7 @@ qikberry_runtime::open_enum!(
     impl WhatsappListContentType { Interactive = "interactive" }
 );
 /// A page of WhatsApp prices.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct WhatsappListPricingResponse {
     /// Outcome marker, `"OK"` on success.
@@ -1772,6 +2089,59 @@ pub struct WhatsappListPricingResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
+}
+impl<'de> serde::Deserialize<'de> for WhatsappListPricingResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &[
+            "status",
+            "code",
+            "message",
+            "data",
+            "links",
+            "meta",
+        ];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = WhatsappListPricingResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WhatsappListPricingResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<WhatsappListPricingResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                let mut __f4 = None;
+                let mut __f5 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "links")?,
+                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "meta")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(WhatsappListPricingResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                    links: __fields::finish(__f4, "links")?,
+                    meta: __fields::finish(__f5, "meta")?,
+                })
+            }
+        }
+        d.deserialize_struct("WhatsappListPricingResponse", __FIELDS, __Visitor)
+    }
 }
 impl WhatsappListPricingResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1834,7 +2204,7 @@ impl WhatsappListRow {
     }
 }
 /// A page of WhatsApp templates.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct WhatsappListTemplatesResponse {
     /// Outcome marker, `"OK"` on success.
@@ -1852,6 +2222,59 @@ pub struct WhatsappListTemplatesResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
+}
+impl<'de> serde::Deserialize<'de> for WhatsappListTemplatesResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &[
+            "status",
+            "code",
+            "message",
+            "data",
+            "links",
+            "meta",
+        ];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = WhatsappListTemplatesResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WhatsappListTemplatesResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<WhatsappListTemplatesResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                let mut __f4 = None;
+                let mut __f5 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "links")?,
+                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "meta")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(WhatsappListTemplatesResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                    links: __fields::finish(__f4, "links")?,
+                    meta: __fields::finish(__f5, "meta")?,
+                })
+            }
+        }
+        d.deserialize_struct("WhatsappListTemplatesResponse", __FIELDS, __Visitor)
+    }
 }
 impl WhatsappListTemplatesResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1886,7 +2309,7 @@ impl WhatsappListTemplatesResponse {
     }
 }
 /// A page of WhatsApp opt-out entries.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct WhatsappListUnsubscribersResponse {
     /// Outcome marker, `"OK"` on success.
@@ -1904,6 +2327,59 @@ pub struct WhatsappListUnsubscribersResponse {
     #[allow(missing_docs)]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
+}
+impl<'de> serde::Deserialize<'de> for WhatsappListUnsubscribersResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &[
+            "status",
+            "code",
+            "message",
+            "data",
+            "links",
+            "meta",
+        ];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = WhatsappListUnsubscribersResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WhatsappListUnsubscribersResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<WhatsappListUnsubscribersResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                let mut __f4 = None;
+                let mut __f5 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "links")?,
+                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "meta")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(WhatsappListUnsubscribersResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                    links: __fields::finish(__f4, "links")?,
+                    meta: __fields::finish(__f5, "meta")?,
+                })
+            }
+        }
+        d.deserialize_struct("WhatsappListUnsubscribersResponse", __FIELDS, __Visitor)
+    }
 }
 impl WhatsappListUnsubscribersResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2798,7 +3274,7 @@ pub enum WhatsappMediaVideoTemplateType {
 }
 qikberry_runtime::open_enum!(impl WhatsappMediaVideoTemplateType { Media = "media" });
 /// Delivery state of one WhatsApp message.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct WhatsappMessageStatus {
     /// Message identifier.
@@ -2831,6 +3307,81 @@ pub struct WhatsappMessageStatus {
     /// When the recipient read the message.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub read_at: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for WhatsappMessageStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &[
+            "id",
+            "channel",
+            "from",
+            "to",
+            "credits",
+            "created_at",
+            "foreign_id",
+            "status",
+            "delivered_at",
+            "read_at",
+        ];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = WhatsappMessageStatus;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WhatsappMessageStatus")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<WhatsappMessageStatus, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                let mut __f4 = None;
+                let mut __f5 = None;
+                let mut __f6 = None;
+                let mut __f7 = None;
+                let mut __f8 = None;
+                let mut __f9 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "channel")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "from")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "to")?,
+                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "credits")?,
+                        Some(5) => {
+                            __fields::read_once(&mut __map, &mut __f5, "created_at")?
+                        }
+                        Some(6) => {
+                            __fields::read_once(&mut __map, &mut __f6, "foreign_id")?
+                        }
+                        Some(7) => __fields::read_once(&mut __map, &mut __f7, "status")?,
+                        Some(8) => {
+                            __fields::read_once(&mut __map, &mut __f8, "delivered_at")?
+                        }
+                        Some(9) => __fields::read_once(&mut __map, &mut __f9, "read_at")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(WhatsappMessageStatus {
+                    id: __fields::finish(__f0, "id")?,
+                    channel: __fields::finish(__f1, "channel")?,
+                    from: __fields::finish(__f2, "from")?,
+                    to: __fields::finish(__f3, "to")?,
+                    credits: __fields::finish(__f4, "credits")?,
+                    created_at: __fields::finish(__f5, "created_at")?,
+                    foreign_id: __fields::finish(__f6, "foreign_id")?,
+                    status: __fields::finish(__f7, "status")?,
+                    delivered_at: __fields::finish(__f8, "delivered_at")?,
+                    read_at: __fields::finish(__f9, "read_at")?,
+                })
+            }
+        }
+        d.deserialize_struct("WhatsappMessageStatus", __FIELDS, __Visitor)
+    }
 }
 impl WhatsappMessageStatus {
     /// Creates the model from its required fields; optional fields start empty.
@@ -3370,7 +3921,7 @@ qikberry_runtime::open_enum!(
     impl WhatsappNonVariableContentType { Template = "template" }
 );
 /// Price of the WhatsApp service for one country.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct WhatsappPrice {
     /// ISO 3166-1 alpha-2 country code.
@@ -3406,6 +3957,95 @@ pub struct WhatsappPrice {
     /// When the price entry was last changed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for WhatsappPrice {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &[
+            "iso",
+            "country_name",
+            "calling_code",
+            "sale_price",
+            "sub_service",
+            "service",
+            "service_name",
+            "currency",
+            "status",
+            "created_at",
+            "updated_at",
+        ];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = WhatsappPrice;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WhatsappPrice")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<WhatsappPrice, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                let mut __f4 = None;
+                let mut __f5 = None;
+                let mut __f6 = None;
+                let mut __f7 = None;
+                let mut __f8 = None;
+                let mut __f9 = None;
+                let mut __f10 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "iso")?,
+                        Some(1) => {
+                            __fields::read_once(&mut __map, &mut __f1, "country_name")?
+                        }
+                        Some(2) => {
+                            __fields::read_once(&mut __map, &mut __f2, "calling_code")?
+                        }
+                        Some(3) => {
+                            __fields::read_once(&mut __map, &mut __f3, "sale_price")?
+                        }
+                        Some(4) => {
+                            __fields::read_once(&mut __map, &mut __f4, "sub_service")?
+                        }
+                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "service")?,
+                        Some(6) => {
+                            __fields::read_once(&mut __map, &mut __f6, "service_name")?
+                        }
+                        Some(7) => {
+                            __fields::read_once(&mut __map, &mut __f7, "currency")?
+                        }
+                        Some(8) => __fields::read_once(&mut __map, &mut __f8, "status")?,
+                        Some(9) => {
+                            __fields::read_once(&mut __map, &mut __f9, "created_at")?
+                        }
+                        Some(10) => {
+                            __fields::read_once(&mut __map, &mut __f10, "updated_at")?
+                        }
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(WhatsappPrice {
+                    iso: __fields::finish(__f0, "iso")?,
+                    country_name: __fields::finish(__f1, "country_name")?,
+                    calling_code: __fields::finish(__f2, "calling_code")?,
+                    sale_price: __fields::finish(__f3, "sale_price")?,
+                    sub_service: __fields::finish(__f4, "sub_service")?,
+                    service: __fields::finish(__f5, "service")?,
+                    service_name: __fields::finish(__f6, "service_name")?,
+                    currency: __fields::finish(__f7, "currency")?,
+                    status: __fields::finish(__f8, "status")?,
+                    created_at: __fields::finish(__f9, "created_at")?,
+                    updated_at: __fields::finish(__f10, "updated_at")?,
+                })
+            }
+        }
+        d.deserialize_struct("WhatsappPrice", __FIELDS, __Visitor)
+    }
 }
 impl WhatsappPrice {
     /// Creates the model from its required fields; optional fields start empty.
@@ -4118,7 +4758,7 @@ impl From<WhatsappSendNonVariableMessage> for WhatsappSendMessageRequest {
     }
 }
 /// The queued messages, one per recipient.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct WhatsappSendMessageResponse {
     /// Outcome marker, `"OK"` on success.
@@ -4130,6 +4770,46 @@ pub struct WhatsappSendMessageResponse {
     pub message: String,
     #[allow(missing_docs)]
     pub data: Vec<WhatsappSentMessage>,
+}
+impl<'de> serde::Deserialize<'de> for WhatsappSendMessageResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = WhatsappSendMessageResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WhatsappSendMessageResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<WhatsappSendMessageResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(WhatsappSendMessageResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("WhatsappSendMessageResponse", __FIELDS, __Visitor)
+    }
 }
 impl WhatsappSendMessageResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -4246,7 +4926,7 @@ impl WhatsappSendTemplateRequest {
     }
 }
 /// The queued messages, one per recipient.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct WhatsappSendTemplateResponse {
     /// Outcome marker, `"OK"` on success.
@@ -4258,6 +4938,46 @@ pub struct WhatsappSendTemplateResponse {
     pub message: String,
     #[allow(missing_docs)]
     pub data: Vec<WhatsappSentMessage>,
+}
+impl<'de> serde::Deserialize<'de> for WhatsappSendTemplateResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = WhatsappSendTemplateResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WhatsappSendTemplateResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<WhatsappSendTemplateResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(WhatsappSendTemplateResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("WhatsappSendTemplateResponse", __FIELDS, __Visitor)
+    }
 }
 impl WhatsappSendTemplateResponse {
     /// Creates the model from its required fields; optional fields start empty.
@@ -4336,7 +5056,7 @@ impl WhatsappSendVideoMessage {
     }
 }
 /// One WhatsApp message accepted for delivery (one per recipient).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct WhatsappSentMessage {
     /// Message identifier; use it with the DLR endpoint and to match webhook events.
@@ -4363,6 +5083,71 @@ pub struct WhatsappSentMessage {
     /// Your own identifier, echoed from `meta.foreign_id`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub foreign_id: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for WhatsappSentMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &[
+            "id",
+            "channel",
+            "from",
+            "to",
+            "credits",
+            "created_at",
+            "status",
+            "foreign_id",
+        ];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = WhatsappSentMessage;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WhatsappSentMessage")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<WhatsappSentMessage, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                let mut __f4 = None;
+                let mut __f5 = None;
+                let mut __f6 = None;
+                let mut __f7 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "channel")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "from")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "to")?,
+                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "credits")?,
+                        Some(5) => {
+                            __fields::read_once(&mut __map, &mut __f5, "created_at")?
+                        }
+                        Some(6) => __fields::read_once(&mut __map, &mut __f6, "status")?,
+                        Some(7) => {
+                            __fields::read_once(&mut __map, &mut __f7, "foreign_id")?
+                        }
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(WhatsappSentMessage {
+                    id: __fields::finish(__f0, "id")?,
+                    channel: __fields::finish(__f1, "channel")?,
+                    from: __fields::finish(__f2, "from")?,
+                    to: __fields::finish(__f3, "to")?,
+                    credits: __fields::finish(__f4, "credits")?,
+                    created_at: __fields::finish(__f5, "created_at")?,
+                    status: __fields::finish(__f6, "status")?,
+                    foreign_id: __fields::finish(__f7, "foreign_id")?,
+                })
+            }
+        }
+        d.deserialize_struct("WhatsappSentMessage", __FIELDS, __Visitor)
+    }
 }
 impl WhatsappSentMessage {
     /// Creates the model from its required fields; optional fields start empty.
@@ -4712,7 +5497,7 @@ impl From<WhatsappMediaDocumentTemplate> for WhatsappServiceTemplateRequest {
     }
 }
 /// A WhatsApp message template stored in the account.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct WhatsappTemplate {
     /// Template identifier (UUID).
@@ -4751,6 +5536,97 @@ pub struct WhatsappTemplate {
     /// When the template was last changed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for WhatsappTemplate {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &[
+            "id",
+            "name",
+            "alias",
+            "number",
+            "type",
+            "category",
+            "language",
+            "payload",
+            "status",
+            "is_conversation",
+            "created_at",
+            "updated_at",
+        ];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = WhatsappTemplate;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WhatsappTemplate")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<WhatsappTemplate, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                let mut __f4 = None;
+                let mut __f5 = None;
+                let mut __f6 = None;
+                let mut __f7 = None;
+                let mut __f8 = None;
+                let mut __f9 = None;
+                let mut __f10 = None;
+                let mut __f11 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "name")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "alias")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "number")?,
+                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "type")?,
+                        Some(5) => {
+                            __fields::read_once(&mut __map, &mut __f5, "category")?
+                        }
+                        Some(6) => {
+                            __fields::read_once(&mut __map, &mut __f6, "language")?
+                        }
+                        Some(7) => __fields::read_once(&mut __map, &mut __f7, "payload")?,
+                        Some(8) => __fields::read_once(&mut __map, &mut __f8, "status")?,
+                        Some(9) => {
+                            __fields::read_once(
+                                &mut __map,
+                                &mut __f9,
+                                "is_conversation",
+                            )?
+                        }
+                        Some(10) => {
+                            __fields::read_once(&mut __map, &mut __f10, "created_at")?
+                        }
+                        Some(11) => {
+                            __fields::read_once(&mut __map, &mut __f11, "updated_at")?
+                        }
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(WhatsappTemplate {
+                    id: __fields::finish(__f0, "id")?,
+                    name: __fields::finish(__f1, "name")?,
+                    alias: __fields::finish(__f2, "alias")?,
+                    number: __fields::finish(__f3, "number")?,
+                    r#type: __fields::finish(__f4, "type")?,
+                    category: __fields::finish(__f5, "category")?,
+                    language: __fields::finish(__f6, "language")?,
+                    payload: __fields::finish(__f7, "payload")?,
+                    status: __fields::finish(__f8, "status")?,
+                    is_conversation: __fields::finish(__f9, "is_conversation")?,
+                    created_at: __fields::finish(__f10, "created_at")?,
+                    updated_at: __fields::finish(__f11, "updated_at")?,
+                })
+            }
+        }
+        d.deserialize_struct("WhatsappTemplate", __FIELDS, __Visitor)
+    }
 }
 impl WhatsappTemplate {
     /// Creates the model from its required fields; optional fields start empty.
@@ -6983,7 +7859,7 @@ pub enum WhatsappTextTemplateType {
 }
 qikberry_runtime::open_enum!(impl WhatsappTextTemplateType { Text = "text" });
 /// One receiver on the WhatsApp suppression (opt-out) list.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct WhatsappUnsubscriber {
     /// Identifier of the entry (numeric string or UUID).
@@ -7004,6 +7880,63 @@ pub struct WhatsappUnsubscriber {
     /// When the entry was created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
+}
+impl<'de> serde::Deserialize<'de> for WhatsappUnsubscriber {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &[
+            "id",
+            "iso",
+            "receiver",
+            "type",
+            "value",
+            "created_at",
+        ];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = WhatsappUnsubscriber;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WhatsappUnsubscriber")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<WhatsappUnsubscriber, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                let mut __f4 = None;
+                let mut __f5 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "iso")?,
+                        Some(2) => {
+                            __fields::read_once(&mut __map, &mut __f2, "receiver")?
+                        }
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "type")?,
+                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "value")?,
+                        Some(5) => {
+                            __fields::read_once(&mut __map, &mut __f5, "created_at")?
+                        }
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(WhatsappUnsubscriber {
+                    id: __fields::finish(__f0, "id")?,
+                    iso: __fields::finish(__f1, "iso")?,
+                    receiver: __fields::finish(__f2, "receiver")?,
+                    r#type: __fields::finish(__f3, "type")?,
+                    value: __fields::finish(__f4, "value")?,
+                    created_at: __fields::finish(__f5, "created_at")?,
+                })
+            }
+        }
+        d.deserialize_struct("WhatsappUnsubscriber", __FIELDS, __Visitor)
+    }
 }
 impl WhatsappUnsubscriber {
     /// Creates the model from its required fields; optional fields start empty.
@@ -7122,7 +8055,7 @@ qikberry_runtime::open_enum!(
     "sender", All = "all" }
 );
 /// The updated opt-out entry.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct WhatsappUpdateUnsubscriberResponse {
     /// Outcome marker, `"OK"` on success.
@@ -7134,6 +8067,46 @@ pub struct WhatsappUpdateUnsubscriberResponse {
     pub message: String,
     #[allow(missing_docs)]
     pub data: WhatsappUnsubscriber,
+}
+impl<'de> serde::Deserialize<'de> for WhatsappUpdateUnsubscriberResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use qikberry_runtime::types::fields as __fields;
+        const __FIELDS: &[&str] = &["status", "code", "message", "data"];
+        struct __Visitor;
+        impl<'de> serde::de::Visitor<'de> for __Visitor {
+            type Value = WhatsappUpdateUnsubscriberResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("struct WhatsappUpdateUnsubscriberResponse")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut __map: A,
+            ) -> Result<WhatsappUpdateUnsubscriberResponse, A::Error> {
+                let mut __f0 = None;
+                let mut __f1 = None;
+                let mut __f2 = None;
+                let mut __f3 = None;
+                while let Some(index) = __map
+                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
+                {
+                    match index {
+                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
+                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
+                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
+                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
+                        _ => __fields::skip(&mut __map)?,
+                    }
+                }
+                Ok(WhatsappUpdateUnsubscriberResponse {
+                    status: __fields::finish(__f0, "status")?,
+                    code: __fields::finish(__f1, "code")?,
+                    message: __fields::finish(__f2, "message")?,
+                    data: __fields::finish(__f3, "data")?,
+                })
+            }
+        }
+        d.deserialize_struct("WhatsappUpdateUnsubscriberResponse", __FIELDS, __Visitor)
+    }
 }
 impl WhatsappUpdateUnsubscriberResponse {
     /// Creates the model from its required fields; optional fields start empty.
