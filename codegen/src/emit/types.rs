@@ -157,11 +157,7 @@ impl<'a> Emitter<'a> {
             let all: Vec<String> = fields.iter().map(|f| f.rust.clone()).collect();
             (quote!(), redacting_debug(&name, &all, &secrets))
         };
-        let (mut de, de_gated) = self.deserialize_derive(&def.name);
-        let written = (!de.is_empty() && !fields.iter().any(|f| f.flatten)).then(|| {
-            de = quote!();
-            super::deserialize::struct_deserialize(&name, fields)
-        });
+        let (de, de_gated, written) = self.struct_deserialize(&def.name, &name, fields);
         quote! {
             #doc
             #[derive(#debug Clone, PartialEq, #default serde::Serialize #de)]
@@ -187,6 +183,23 @@ impl<'a> Emitter<'a> {
         } else {
             (quote!(, serde::Deserialize), quote!())
         }
+    }
+
+    /// A struct model's `Deserialize`: written out (`emit/deserialize.rs`, the third part)
+    /// when the model is decoded and has no flattened member; else as for any model
+    /// (`deserialize_derive`).
+    fn struct_deserialize(
+        &self,
+        def_name: &str,
+        name: &proc_macro2::Ident,
+        fields: &[Field],
+    ) -> (TokenStream, TokenStream, TokenStream) {
+        let (de, de_gated) = self.deserialize_derive(def_name);
+        if de.is_empty() || fields.iter().any(|f| f.flatten) {
+            return (de, de_gated, quote!());
+        }
+        let written = super::deserialize::struct_deserialize(name, fields);
+        (quote!(), de_gated, written)
     }
 
     /// `new(required…)` plus one setter per optional field: models are `#[non_exhaustive]`, so
