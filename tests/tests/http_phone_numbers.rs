@@ -84,7 +84,7 @@ async fn an_invalid_number_fails_naming_the_field_and_nothing_is_sent() {
         .await
         .unwrap_err();
     assert_encode_error(&err, "`to`: phone number \"12ab\"");
-    // Nested in a list: the path names the list.
+    // Nested in a list: the path names the element.
     let recipient = SmsTemplateRecipient::new().to(["919000000001", "call me"]);
     let body = SmsSendTemplateMessageRequest::new(
         TemplateRef::Alias("otp".into()),
@@ -100,7 +100,7 @@ async fn an_invalid_number_fails_naming_the_field_and_nothing_is_sent() {
         .unwrap_err()
         .to_string();
     assert!(
-        err.contains("`recipient.to`: phone number \"call me\""),
+        err.contains("`recipient.to[1]`: phone number \"call me\""),
         "{err}"
     );
     assert!(server.seen().is_empty(), "nothing may leave the machine");

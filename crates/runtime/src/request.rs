@@ -8,6 +8,8 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 use crate::multipart::Part;
 
+mod json_prefix;
+
 /// Which API base URL an operation lives under.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Server {
@@ -70,15 +72,23 @@ impl Body {
     /// gives an error that starts with the path of the field at fault: `` `recipient.to[0]`: … ``.
     pub fn json<T: serde::Serialize + ?Sized>(value: &T) -> Result<Self, serde_json::Error> {
         let mut bytes = Vec::with_capacity(128);
-        let mut serializer = serde_json::Serializer::new(&mut bytes);
-        serde_path_to_error::serialize(value, &mut serializer).map_err(|e| {
-            let path = e.path().to_string();
-            <serde_json::Error as serde::ser::Error>::custom(format!(
-                "`{path}`: {}",
-                e.into_inner()
-            ))
-        })?;
-        Ok(Body::JsonBytes(bytes.into()))
+        let written = value.serialize(&mut serde_json::Serializer::new(&mut bytes));
+        Body::from_written(written, bytes)
+    }
+
+    /// The body `bytes` holds, or the serialiser's error prefixed with the path of the value it
+    /// stopped at (not generic: compiled once, not once per model).
+    fn from_written(
+        written: Result<(), serde_json::Error>,
+        bytes: Vec<u8>,
+    ) -> Result<Self, serde_json::Error> {
+        match written {
+            Ok(()) => Ok(Body::JsonBytes(bytes.into())),
+            Err(e) => Err(<serde_json::Error as serde::ser::Error>::custom(format!(
+                "`{}`: {e}",
+                json_prefix::path_at_end(&bytes)
+            ))),
+        }
     }
 }
 
