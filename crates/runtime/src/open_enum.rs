@@ -92,7 +92,9 @@ macro_rules! open_enum {
                 }
             }
 
-            /// [`Self::from_wire`], noting a case-folded or unknown value as drift.
+            /// [`Self::from_wire`], noting a case-folded or unknown value as drift. Never
+            /// inlined: the string and number readers share this one copy.
+            #[inline(never)]
             fn from_wire_noted(s: &str) -> ::std::result::Result<Self, ::std::string::String> {
                 let found = $crate::__private::open_enum::read(Self::SPELLINGS, stringify!($name), s)?;
                 Ok(Self::known_or_unknown(found, s))
@@ -139,10 +141,10 @@ macro_rules! open_enum {
                 $name::from_wire_noted(s)
             }
             fn from_wire_u64(n: u64) -> ::std::result::Result<Self, ::std::string::String> {
-                $name::from_wire_noted(&$crate::__private::open_enum::number_text(n)?)
+                $name::from_wire_noted(&$crate::__private::open_enum::number_text(n.into())?)
             }
             fn from_wire_i64(n: i64) -> ::std::result::Result<Self, ::std::string::String> {
-                $name::from_wire_noted(&$crate::__private::open_enum::number_text(n)?)
+                $name::from_wire_noted(&$crate::__private::open_enum::number_text(n.into())?)
             }
         }
 
@@ -199,8 +201,9 @@ pub mod support {
         }
     }
 
-    /// The decimal text of a number sent where an enum string belongs (noted as lenient).
-    pub fn number_text(n: impl std::fmt::Display) -> Result<String, String> {
+    /// The decimal text of a number sent where an enum string belongs (noted as lenient). Not
+    /// generic, so it is compiled here once instead of inlined into every enum.
+    pub fn number_text(n: i128) -> Result<String, String> {
         lenient("number as enum string")?;
         Ok(n.to_string())
     }
@@ -229,5 +232,37 @@ mod tests {
         );
         let read: State = serde_json::from_str(r#""UNKNOWN""#).unwrap();
         assert_eq!(serde_json::to_string(&read).unwrap(), r#""UNKNOWN""#);
+    }
+
+    crate::open_enum! {
+        /// Codes the platform documents as strings and sometimes sends as numbers.
+        enum Code {
+            /// `1`.
+            One = "1",
+            /// `-1`.
+            MinusOne = "-1",
+        }
+    }
+
+    #[test]
+    fn a_number_is_read_as_its_decimal_text_and_noted_as_lenient() {
+        use crate::drift::DriftKind;
+        let (read, found) = crate::drift::track::decode::<Vec<Code>, _>(
+            serde_json::de::SliceRead::new(b"[1, -1, 7]"),
+            "",
+            false,
+        );
+        assert_eq!(
+            read.unwrap(),
+            [Code::One, Code::MinusOne, Code::Unknown("7".into())]
+        );
+        let at: Vec<(&str, bool)> = found
+            .iter()
+            .map(|(at, kind)| (at.as_str(), matches!(kind, DriftKind::Lenient { .. })))
+            .collect();
+        assert_eq!(
+            at,
+            [("/0", true), ("/1", true), ("/2", true), ("/2", false)]
+        );
     }
 }
