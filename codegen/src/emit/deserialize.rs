@@ -60,6 +60,9 @@ pub(super) fn struct_deserialize(name: &Ident, fields: &[Field]) -> TokenStream 
                     fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                         f.write_str(#expecting)
                     }
+                    // Out of line: a model nested in several responses is compiled once,
+                    // not inlined into each response's decode (release builds).
+                    #[inline(never)]
                     fn visit_map<A: serde::de::MapAccess<'de>>(
                         self,
                         mut __map: A,

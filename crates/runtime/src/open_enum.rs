@@ -92,9 +92,7 @@ macro_rules! open_enum {
                 }
             }
 
-            /// [`Self::from_wire`], noting a case-folded or unknown value as drift. Never
-            /// inlined: the string and number readers share this one copy.
-            #[inline(never)]
+            /// [`Self::from_wire`], noting a case-folded or unknown value as drift.
             fn from_wire_noted(s: &str) -> ::std::result::Result<Self, ::std::string::String> {
                 let found = $crate::__private::open_enum::read(Self::SPELLINGS, stringify!($name), s)?;
                 Ok(Self::known_or_unknown(found, s))
@@ -137,14 +135,9 @@ macro_rules! open_enum {
 
         impl $crate::types::WireScalar for $name {
             const EXPECTED: &'static str = concat!("a ", stringify!($name), " string");
+            const NUMBER_AS_TEXT: Option<&'static str> = Some("number as enum string");
             fn from_wire_str(s: &str) -> ::std::result::Result<Self, ::std::string::String> {
                 $name::from_wire_noted(s)
-            }
-            fn from_wire_u64(n: u64) -> ::std::result::Result<Self, ::std::string::String> {
-                $name::from_wire_noted(&$crate::__private::open_enum::number_text(n.into())?)
-            }
-            fn from_wire_i64(n: i64) -> ::std::result::Result<Self, ::std::string::String> {
-                $name::from_wire_noted(&$crate::__private::open_enum::number_text(n.into())?)
             }
         }
 
@@ -199,13 +192,6 @@ pub mod support {
                 Ok(None)
             }
         }
-    }
-
-    /// The decimal text of a number sent where an enum string belongs (noted as lenient). Not
-    /// generic, so it is compiled here once instead of inlined into every enum.
-    pub fn number_text(n: i128) -> Result<String, String> {
-        lenient("number as enum string")?;
-        Ok(n.to_string())
     }
 }
 

@@ -36,6 +36,12 @@ pub trait WireScalar: Sized {
     fn none_str(s: &str) -> Option<&'static str> {
         (Self::EMPTY_IS_NONE && s.trim().is_empty()).then_some("empty string as no value")
     }
+    /// When set, a JSON integer is read as its decimal text through
+    /// [`from_wire_str`](Self::from_wire_str) and noted as lenient with this description, and
+    /// [`from_wire_u64`](Self::from_wire_u64) and [`from_wire_i64`](Self::from_wire_i64) are not
+    /// called (the open enums: their numbers share the string reading instead of each enum
+    /// compiling two more functions).
+    const NUMBER_AS_TEXT: Option<&'static str> = None;
     /// Reads a JSON string.
     fn from_wire_str(s: &str) -> Result<Self, String>;
     /// Reads a non-negative JSON integer.
@@ -143,6 +149,16 @@ impl WireScalar for String {
     }
 }
 
+/// Reads the integer `n` as its decimal text with `read`, noted as lenient (`what`).
+fn number_as_text<T>(
+    n: i128,
+    what: &'static str,
+    read: fn(&str) -> Result<T, String>,
+) -> Result<T, String> {
+    lenient(what)?;
+    read(&n.to_string())
+}
+
 struct ScalarVisitor<T>(PhantomData<T>);
 
 impl<'de, T: WireScalar> Visitor<'de> for ScalarVisitor<T> {
@@ -154,10 +170,18 @@ impl<'de, T: WireScalar> Visitor<'de> for ScalarVisitor<T> {
         T::from_wire_str(v).map_err(E::custom)
     }
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<T, E> {
-        T::from_wire_u64(v).map_err(E::custom)
+        match T::NUMBER_AS_TEXT {
+            Some(what) => number_as_text(v.into(), what, T::from_wire_str),
+            None => T::from_wire_u64(v),
+        }
+        .map_err(E::custom)
     }
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<T, E> {
-        T::from_wire_i64(v).map_err(E::custom)
+        match T::NUMBER_AS_TEXT {
+            Some(what) => number_as_text(v.into(), what, T::from_wire_str),
+            None => T::from_wire_i64(v),
+        }
+        .map_err(E::custom)
     }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<T, E> {
         T::from_wire_f64(v).map_err(E::custom)

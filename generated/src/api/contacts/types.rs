@@ -45,6 +45,7 @@ impl<'de> serde::Deserialize<'de> for ContactsAddContactIdentifierResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ContactsAddContactIdentifierResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -197,6 +198,7 @@ impl<'de> serde::Deserialize<'de> for ContactsContact {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ContactsContact")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -628,6 +630,7 @@ impl<'de> serde::Deserialize<'de> for ContactsCreateContactResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ContactsCreateContactResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -721,6 +724,7 @@ impl<'de> serde::Deserialize<'de> for ContactsCreateSegmentResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ContactsCreateSegmentResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -814,6 +818,7 @@ impl<'de> serde::Deserialize<'de> for ContactsCreateTagResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ContactsCreateTagResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -893,6 +898,7 @@ impl<'de> serde::Deserialize<'de> for ContactsDeleteContactIdentifierResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ContactsDeleteContactIdentifierResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -976,6 +982,7 @@ impl<'de> serde::Deserialize<'de> for ContactsDeleteContactResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ContactsDeleteContactResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -1055,6 +1062,7 @@ impl<'de> serde::Deserialize<'de> for ContactsDeleteImportResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ContactsDeleteImportResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -1134,6 +1142,7 @@ impl<'de> serde::Deserialize<'de> for ContactsDeleteSegmentResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ContactsDeleteSegmentResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -1213,6 +1222,7 @@ impl<'de> serde::Deserialize<'de> for ContactsDeleteTagResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ContactsDeleteTagResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -1292,6 +1302,7 @@ impl<'de> serde::Deserialize<'de> for ContactsGetContactIdentifierResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ContactsGetContactIdentifierResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -1371,6 +1382,7 @@ impl<'de> serde::Deserialize<'de> for ContactsGetContactResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ContactsGetContactResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -1450,6 +1462,7 @@ impl<'de> serde::Deserialize<'de> for ContactsGetImportResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ContactsGetImportResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -1529,6 +1542,7 @@ impl<'de> serde::Deserialize<'de> for ContactsGetSegmentResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ContactsGetSegmentResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -1608,6 +1622,7 @@ impl<'de> serde::Deserialize<'de> for ContactsGetTagResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ContactsGetTagResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -1704,6 +1719,7 @@ impl<'de> serde::Deserialize<'de> for ContactsIdentifier {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ContactsIdentifier")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -1831,6 +1847,7 @@ impl<'de> serde::Deserialize<'de> for ContactsImport {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ContactsImport")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -1939,6 +1956,7 @@ impl<'de> serde::Deserialize<'de> for ContactsImportSubscribersResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ContactsImportSubscribersResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -2031,6 +2049,7 @@ impl<'de> serde::Deserialize<'de> for ContactsListContactIdentifiersResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ContactsListContactIdentifiersResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -2145,6 +2164,7 @@ impl<'de> serde::Deserialize<'de> for ContactsListContactsResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ContactsListContactsResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -2255,6 +2275,7 @@ impl<'de> serde::Deserialize<'de> for ContactsListIdentifiersResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ContactsListIdentifiersResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -2365,6 +2386,7 @@ impl<'de> serde::Deserialize<'de> for ContactsListImportsResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ContactsListImportsResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -2475,6 +2497,7 @@ impl<'de> serde::Deserialize<'de> for ContactsListSegmentSubscribersResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ContactsListSegmentSubscribersResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -2573,6 +2596,7 @@ impl<'de> serde::Deserialize<'de> for ContactsListSegmentsResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ContactsListSegmentsResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -2656,6 +2680,7 @@ impl<'de> serde::Deserialize<'de> for ContactsListTagsResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ContactsListTagsResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -2778,6 +2803,7 @@ impl<'de> serde::Deserialize<'de> for ContactsSegment {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ContactsSegment")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -2971,6 +2997,7 @@ impl<'de> serde::Deserialize<'de> for ContactsSegmentPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ContactsSegmentPage")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -3147,6 +3174,7 @@ impl<'de> serde::Deserialize<'de> for ContactsTag {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ContactsTag")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -3256,6 +3284,7 @@ impl<'de> serde::Deserialize<'de> for ContactsUpdateContactIdentifierResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ContactsUpdateContactIdentifierResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -3472,6 +3501,7 @@ impl<'de> serde::Deserialize<'de> for ContactsUpdateContactResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ContactsUpdateContactResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -3585,6 +3615,7 @@ impl<'de> serde::Deserialize<'de> for ContactsUpdateSegmentResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ContactsUpdateSegmentResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -3678,6 +3709,7 @@ impl<'de> serde::Deserialize<'de> for ContactsUpdateTagResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ContactsUpdateTagResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,

@@ -204,6 +204,7 @@ impl<'de> serde::Deserialize<'de> for IntegrationsSendClevertapJsonResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct IntegrationsSendClevertapJsonResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -427,6 +428,7 @@ impl<'de> serde::Deserialize<'de> for IntegrationsSendClevertapSmsResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct IntegrationsSendClevertapSmsResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -646,6 +648,7 @@ impl<'de> serde::Deserialize<'de> for IntegrationsSendMoengageSmsResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct IntegrationsSendMoengageSmsResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,

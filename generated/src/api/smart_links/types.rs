@@ -153,6 +153,7 @@ impl<'de> serde::Deserialize<'de> for SmartLinkVisit {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SmartLinkVisit")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -589,6 +590,7 @@ impl<'de> serde::Deserialize<'de> for SmartLinksListVisitsResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SmartLinksListVisitsResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,

@@ -25,6 +25,7 @@ impl<'de> serde::Deserialize<'de> for SmsBlockedTemplate {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SmsBlockedTemplate")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -117,6 +118,7 @@ impl<'de> serde::Deserialize<'de> for SmsCleanBlockedTemplatesResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SmsCleanBlockedTemplatesResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -199,6 +201,7 @@ impl<'de> serde::Deserialize<'de> for SmsCleanUnsubscribersResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SmsCleanUnsubscribersResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -322,6 +325,7 @@ impl<'de> serde::Deserialize<'de> for SmsCreateBlockedTemplateResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SmsCreateBlockedTemplateResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -435,6 +439,7 @@ impl<'de> serde::Deserialize<'de> for SmsCreateSenderResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SmsCreateSenderResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -568,6 +573,7 @@ impl<'de> serde::Deserialize<'de> for SmsCreateTemplateResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SmsCreateTemplateResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -702,6 +708,7 @@ impl<'de> serde::Deserialize<'de> for SmsCreateUnsubscriberResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SmsCreateUnsubscriberResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -781,6 +788,7 @@ impl<'de> serde::Deserialize<'de> for SmsDeleteBlockedTemplateResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SmsDeleteBlockedTemplateResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -863,6 +871,7 @@ impl<'de> serde::Deserialize<'de> for SmsDeleteSenderResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SmsDeleteSenderResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -945,6 +954,7 @@ impl<'de> serde::Deserialize<'de> for SmsDeleteTemplateResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SmsDeleteTemplateResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -1024,6 +1034,7 @@ impl<'de> serde::Deserialize<'de> for SmsDeleteUnsubscriberResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SmsDeleteUnsubscriberResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -1141,6 +1152,7 @@ impl<'de> serde::Deserialize<'de> for SmsDeliveryStatus {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SmsDeliveryStatus")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -1378,6 +1390,7 @@ impl<'de> serde::Deserialize<'de> for SmsGetBlockedTemplateResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SmsGetBlockedTemplateResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -1470,6 +1483,7 @@ impl<'de> serde::Deserialize<'de> for SmsGetDeliveryStatusResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SmsGetDeliveryStatusResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -1567,6 +1581,7 @@ impl<'de> serde::Deserialize<'de> for SmsGetSenderResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SmsGetSenderResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -1646,6 +1661,7 @@ impl<'de> serde::Deserialize<'de> for SmsGetTemplateResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SmsGetTemplateResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -1725,6 +1741,7 @@ impl<'de> serde::Deserialize<'de> for SmsGetUnsubscriberResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SmsGetUnsubscriberResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -1804,6 +1821,7 @@ impl<'de> serde::Deserialize<'de> for SmsImportBlockedTemplatesResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SmsImportBlockedTemplatesResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -1886,6 +1904,7 @@ impl<'de> serde::Deserialize<'de> for SmsImportUnsubscribersResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SmsImportUnsubscribersResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -1981,6 +2000,7 @@ impl<'de> serde::Deserialize<'de> for SmsListBlockedTemplatesResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SmsListBlockedTemplatesResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -2091,6 +2111,7 @@ impl<'de> serde::Deserialize<'de> for SmsListPricingResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SmsListPricingResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -2201,6 +2222,7 @@ impl<'de> serde::Deserialize<'de> for SmsListSendersResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SmsListSendersResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -2311,6 +2333,7 @@ impl<'de> serde::Deserialize<'de> for SmsListTemplatesResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SmsListTemplatesResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -2421,6 +2444,7 @@ impl<'de> serde::Deserialize<'de> for SmsListUnsubscribersResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SmsListUnsubscribersResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -2549,6 +2573,7 @@ impl<'de> serde::Deserialize<'de> for SmsPrice {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SmsPrice")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -3120,6 +3145,7 @@ impl<'de> serde::Deserialize<'de> for SmsSendMessageResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SmsSendMessageResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -3620,6 +3646,7 @@ impl<'de> serde::Deserialize<'de> for SmsSendTemplateMessageResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SmsSendTemplateMessageResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -3748,6 +3775,7 @@ impl<'de> serde::Deserialize<'de> for SmsSendTextMessageResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SmsSendTextMessageResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -3982,6 +4010,7 @@ impl<'de> serde::Deserialize<'de> for SmsSender {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SmsSender")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -4173,6 +4202,7 @@ impl<'de> serde::Deserialize<'de> for SmsSenderService {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SmsSenderService")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -4327,6 +4357,7 @@ impl<'de> serde::Deserialize<'de> for SmsTemplate {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SmsTemplate")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -4847,6 +4878,7 @@ impl<'de> serde::Deserialize<'de> for SmsUnsubscriber {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SmsUnsubscriber")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -5020,6 +5052,7 @@ impl<'de> serde::Deserialize<'de> for SmsUpdateBlockedTemplateResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SmsUpdateBlockedTemplateResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -5159,6 +5192,7 @@ impl<'de> serde::Deserialize<'de> for SmsUpdateSenderResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SmsUpdateSenderResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -5337,6 +5371,7 @@ impl<'de> serde::Deserialize<'de> for SmsUpdateTemplateResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SmsUpdateTemplateResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -5471,6 +5506,7 @@ impl<'de> serde::Deserialize<'de> for SmsUpdateUnsubscriberResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SmsUpdateUnsubscriberResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,

@@ -41,6 +41,7 @@ impl<'de> serde::Deserialize<'de> for Subscription {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Subscription")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -180,6 +181,7 @@ impl<'de> serde::Deserialize<'de> for SubscriptionsCreateSubscriptionResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SubscriptionsCreateSubscriptionResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -263,6 +265,7 @@ impl<'de> serde::Deserialize<'de> for SubscriptionsDeleteSubscriptionResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SubscriptionsDeleteSubscriptionResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -349,6 +352,7 @@ impl<'de> serde::Deserialize<'de> for SubscriptionsGetSubscriptionResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SubscriptionsGetSubscriptionResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -441,6 +445,7 @@ impl<'de> serde::Deserialize<'de> for SubscriptionsListSubscriptionsResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct SubscriptionsListSubscriptionsResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,

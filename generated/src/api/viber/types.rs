@@ -193,6 +193,7 @@ impl<'de> serde::Deserialize<'de> for ViberCleanUnsubscribersResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ViberCleanUnsubscribersResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -387,6 +388,7 @@ impl<'de> serde::Deserialize<'de> for ViberCreateTemplateResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ViberCreateTemplateResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -461,6 +463,7 @@ impl<'de> serde::Deserialize<'de> for ViberCreateUnsubscriberResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ViberCreateUnsubscriberResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -538,6 +541,7 @@ impl<'de> serde::Deserialize<'de> for ViberDeleteTemplateResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ViberDeleteTemplateResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -619,6 +623,7 @@ impl<'de> serde::Deserialize<'de> for ViberDeleteUnsubscriberResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ViberDeleteUnsubscriberResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -755,6 +760,7 @@ impl<'de> serde::Deserialize<'de> for ViberGetMessageStatusResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ViberGetMessageStatusResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -829,6 +835,7 @@ impl<'de> serde::Deserialize<'de> for ViberGetTemplateResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ViberGetTemplateResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -903,6 +910,7 @@ impl<'de> serde::Deserialize<'de> for ViberGetUnsubscriberResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ViberGetUnsubscriberResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -1187,6 +1195,7 @@ impl<'de> serde::Deserialize<'de> for ViberImportUnsubscribersResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ViberImportUnsubscribersResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -1269,6 +1278,7 @@ impl<'de> serde::Deserialize<'de> for ViberListPricingResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ViberListPricingResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -1374,6 +1384,7 @@ impl<'de> serde::Deserialize<'de> for ViberListTemplatesResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ViberListTemplatesResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -1479,6 +1490,7 @@ impl<'de> serde::Deserialize<'de> for ViberListUnsubscribersResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ViberListUnsubscribersResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -1603,6 +1615,7 @@ impl<'de> serde::Deserialize<'de> for ViberMessageStatus {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ViberMessageStatus")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -1812,6 +1825,7 @@ impl<'de> serde::Deserialize<'de> for ViberPrice {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ViberPrice")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -2698,6 +2712,7 @@ impl<'de> serde::Deserialize<'de> for ViberSendMessageResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ViberSendMessageResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -2861,6 +2876,7 @@ impl<'de> serde::Deserialize<'de> for ViberSendTemplateResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ViberSendTemplateResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -3127,6 +3143,7 @@ impl<'de> serde::Deserialize<'de> for ViberSentMessage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ViberSentMessage")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -3556,6 +3573,7 @@ impl<'de> serde::Deserialize<'de> for ViberTemplate {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ViberTemplate")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -4231,6 +4249,7 @@ impl<'de> serde::Deserialize<'de> for ViberUnsubscriber {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ViberUnsubscriber")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -4438,6 +4457,7 @@ impl<'de> serde::Deserialize<'de> for ViberUpdateTemplateResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ViberUpdateTemplateResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -4512,6 +4532,7 @@ impl<'de> serde::Deserialize<'de> for ViberUpdateUnsubscriberResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct ViberUpdateUnsubscriberResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,

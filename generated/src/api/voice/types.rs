@@ -286,6 +286,7 @@ impl<'de> serde::Deserialize<'de> for VoiceCallLog {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VoiceCallLog")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -634,6 +635,7 @@ impl<'de> serde::Deserialize<'de> for VoiceCallLogPage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VoiceCallLogPage")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -872,6 +874,7 @@ impl<'de> serde::Deserialize<'de> for VoiceCallStatus {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VoiceCallStatus")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -1411,6 +1414,7 @@ impl<'de> serde::Deserialize<'de> for VoiceCleanUnsubscribersResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VoiceCleanUnsubscribersResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -1855,6 +1859,7 @@ impl<'de> serde::Deserialize<'de> for VoiceCreateBulkCallsResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VoiceCreateBulkCallsResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -2069,6 +2074,7 @@ impl<'de> serde::Deserialize<'de> for VoiceCreateCallResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VoiceCreateCallResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -2260,6 +2266,7 @@ impl<'de> serde::Deserialize<'de> for VoiceCreateClickToCallResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VoiceCreateClickToCallResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -2330,6 +2337,7 @@ impl<'de> serde::Deserialize<'de> for VoiceCreateSoundResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VoiceCreateSoundResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -2507,6 +2515,7 @@ impl<'de> serde::Deserialize<'de> for VoiceCreateTtsCallResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VoiceCreateTtsCallResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -2661,6 +2670,7 @@ impl<'de> serde::Deserialize<'de> for VoiceCreateUnsubscriberResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VoiceCreateUnsubscriberResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -2740,6 +2750,7 @@ impl<'de> serde::Deserialize<'de> for VoiceDeleteUnsubscriberResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VoiceDeleteUnsubscriberResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -2816,6 +2827,7 @@ impl<'de> serde::Deserialize<'de> for VoiceGetCallStatusResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VoiceGetCallStatusResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -2886,6 +2898,7 @@ impl<'de> serde::Deserialize<'de> for VoiceGetUnsubscriberResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VoiceGetUnsubscriberResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -2959,6 +2972,7 @@ impl<'de> serde::Deserialize<'de> for VoiceImportUnsubscribersResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VoiceImportUnsubscribersResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -3036,6 +3050,7 @@ impl<'de> serde::Deserialize<'de> for VoiceListCallLogsResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VoiceListCallLogsResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -3148,6 +3163,7 @@ impl<'de> serde::Deserialize<'de> for VoiceListPricingResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VoiceListPricingResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -3258,6 +3274,7 @@ impl<'de> serde::Deserialize<'de> for VoiceListRecordingsResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VoiceListRecordingsResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -3368,6 +3385,7 @@ impl<'de> serde::Deserialize<'de> for VoiceListUnsubscribersResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VoiceListUnsubscribersResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -3500,6 +3518,7 @@ impl<'de> serde::Deserialize<'de> for VoicePrice {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VoicePrice")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -3732,6 +3751,7 @@ impl<'de> serde::Deserialize<'de> for VoiceQueuedCall {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VoiceQueuedCall")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -3959,6 +3979,7 @@ impl<'de> serde::Deserialize<'de> for VoiceRecording {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VoiceRecording")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -4070,6 +4091,7 @@ impl<'de> serde::Deserialize<'de> for VoiceSound {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VoiceSound")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -4481,6 +4503,7 @@ impl<'de> serde::Deserialize<'de> for VoiceUnsubscriber {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VoiceUnsubscriber")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -4662,6 +4685,7 @@ impl<'de> serde::Deserialize<'de> for VoiceUpdateUnsubscriberResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct VoiceUpdateUnsubscriberResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,

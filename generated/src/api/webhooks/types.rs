@@ -49,6 +49,7 @@ impl<'de> serde::Deserialize<'de> for Webhook {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct Webhook")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -246,6 +247,7 @@ impl<'de> serde::Deserialize<'de> for WebhooksCreateWebhookResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WebhooksCreateWebhookResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -325,6 +327,7 @@ impl<'de> serde::Deserialize<'de> for WebhooksDeleteWebhookResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WebhooksDeleteWebhookResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -407,6 +410,7 @@ impl<'de> serde::Deserialize<'de> for WebhooksGetWebhookResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WebhooksGetWebhookResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -499,6 +503,7 @@ impl<'de> serde::Deserialize<'de> for WebhooksListWebhooksResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WebhooksListWebhooksResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -643,6 +648,7 @@ impl<'de> serde::Deserialize<'de> for WebhooksUpdateWebhookResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WebhooksUpdateWebhookResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,

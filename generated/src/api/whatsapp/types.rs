@@ -308,6 +308,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappCleanUnsubscribersResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WhatsappCleanUnsubscribersResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -734,6 +735,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappCreateTemplateResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WhatsappCreateTemplateResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -870,6 +872,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappCreateUnsubscriberResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WhatsappCreateUnsubscriberResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -947,6 +950,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappDeleteTemplateResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WhatsappDeleteTemplateResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -1028,6 +1032,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappDeleteUnsubscriberResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WhatsappDeleteUnsubscriberResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -1233,6 +1238,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappGetMessageStatusResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WhatsappGetMessageStatusResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -1307,6 +1313,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappGetUnsubscriberResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WhatsappGetUnsubscriberResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -1756,6 +1763,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappImportUnsubscribersResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WhatsappImportUnsubscribersResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -2107,6 +2115,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappListPricingResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WhatsappListPricingResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -2240,6 +2249,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappListTemplatesResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WhatsappListTemplatesResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -2345,6 +2355,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappListUnsubscribersResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WhatsappListUnsubscribersResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -3329,6 +3340,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappMessageStatus {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WhatsappMessageStatus")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -3980,6 +3992,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappPrice {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WhatsappPrice")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -4781,6 +4794,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappSendMessageResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WhatsappSendMessageResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -4949,6 +4963,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappSendTemplateResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WhatsappSendTemplateResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -5103,6 +5118,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappSentMessage {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WhatsappSentMessage")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -5560,6 +5576,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappTemplate {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WhatsappTemplate")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -7898,6 +7915,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappUnsubscriber {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WhatsappUnsubscriber")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
@@ -8078,6 +8096,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappUpdateUnsubscriberResponse {
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("struct WhatsappUpdateUnsubscriberResponse")
             }
+            #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
                 mut __map: A,
