@@ -149,14 +149,16 @@ impl WireScalar for String {
     }
 }
 
-/// Reads the integer `n` as its decimal text with `read`, noted as lenient (`what`).
-fn number_as_text<T>(
-    n: i128,
-    what: &'static str,
-    read: fn(&str) -> Result<T, String>,
-) -> Result<T, String> {
-    lenient(what)?;
-    read(&n.to_string())
+/// Reads the JSON integer `n`: as its decimal text through `from_wire_str` when `T` says so
+/// ([`WireScalar::NUMBER_AS_TEXT`], noted as lenient), else with `exact`.
+fn integer<T: WireScalar>(n: i128, exact: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
+    match T::NUMBER_AS_TEXT {
+        Some(what) => {
+            lenient(what)?;
+            T::from_wire_str(&n.to_string())
+        }
+        None => exact(),
+    }
 }
 
 struct ScalarVisitor<T>(PhantomData<T>);
@@ -170,18 +172,10 @@ impl<'de, T: WireScalar> Visitor<'de> for ScalarVisitor<T> {
         T::from_wire_str(v).map_err(E::custom)
     }
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<T, E> {
-        match T::NUMBER_AS_TEXT {
-            Some(what) => number_as_text(v.into(), what, T::from_wire_str),
-            None => T::from_wire_u64(v),
-        }
-        .map_err(E::custom)
+        integer(v.into(), || T::from_wire_u64(v)).map_err(E::custom)
     }
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<T, E> {
-        match T::NUMBER_AS_TEXT {
-            Some(what) => number_as_text(v.into(), what, T::from_wire_str),
-            None => T::from_wire_i64(v),
-        }
-        .map_err(E::custom)
+        integer(v.into(), || T::from_wire_i64(v)).map_err(E::custom)
     }
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<T, E> {
         T::from_wire_f64(v).map_err(E::custom)
