@@ -1,7 +1,9 @@
 //! A struct model's `Deserialize`, written out instead of derived: the member names are matched
 //! by the runtime's `types::fields::FieldIndex` (compiled once per deserializer, where the
 //! derive adds a `__Field` enum and its visitor to every model) and the model is read from a
-//! map only (the derive also compiles a `visit_seq` per model, for arrays the API never sends).
+//! map only (the derive also compiles a `visit_seq` per model, for arrays the API never sends),
+//! through the runtime's `MapReader`, which keeps the first error: one call per member and no
+//! `?` of its own.
 
 use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
@@ -16,38 +18,48 @@ pub(super) fn struct_deserialize(name: &Ident, fields: &[Field]) -> TokenStream 
     let slots: Vec<Ident> = (0..fields.len()).map(|i| format_ident!("__f{i}")).collect();
     let expecting = format!("struct {name}");
     let type_name = name.to_string();
-    let read = if fields.is_empty() {
+    let arms = slots
+        .iter()
+        .zip(&wires)
+        .enumerate()
+        .map(|(i, (slot, wire))| {
+            let i = proc_macro2::Literal::usize_unsuffixed(i);
+            quote!(Some(#i) => __r.read(&mut #slot, #wire),)
+        });
+    let walk = if fields.is_empty() {
         quote! {
-            while __map.next_key_seed(__fields::FieldIndex(__FIELDS))?.is_some() {
-                __fields::skip(&mut __map)?;
+            while __r.next_key().is_some() {
+                __r.skip();
             }
         }
     } else {
-        let arms = slots
-            .iter()
-            .zip(&wires)
-            .enumerate()
-            .map(|(i, (slot, wire))| {
-                let i = proc_macro2::Literal::usize_unsuffixed(i);
-                quote!(Some(#i) => __fields::read_once(&mut __map, &mut #slot, #wire)?,)
-            });
         quote! {
-            #(let mut #slots = None;)*
-            while let Some(index) = __map.next_key_seed(__fields::FieldIndex(__FIELDS))? {
+            while let Some(index) = __r.next_key() {
                 match index {
                     #(#arms)*
-                    _ => __fields::skip(&mut __map)?,
+                    _ => __r.skip(),
                 }
             }
         }
     };
+    let read = quote! {
+        #(let mut #slots = None;)*
+        let mut __r = __fields::MapReader::new(__map, __FIELDS);
+        #walk
+        __r.end()?;
+    };
+    // An `Option` field is `None` when missing; any other field is serde's `missing field`.
     let inits = fields
         .iter()
         .zip(&slots)
         .zip(&wires)
         .map(|((f, slot), wire)| {
             let id = crate::names::ident(&f.rust);
-            quote!(#id: __fields::finish(#slot, #wire)?,)
+            if f.required && !f.nullable {
+                quote!(#id: __fields::finish(#slot, #wire)?,)
+            } else {
+                quote!(#id: __fields::or_none(#slot),)
+            }
         });
     quote! {
         impl<'de> serde::Deserialize<'de> for #name {
@@ -65,7 +77,7 @@ pub(super) fn struct_deserialize(name: &Ident, fields: &[Field]) -> TokenStream 
                     #[inline(never)]
                     fn visit_map<A: serde::de::MapAccess<'de>>(
                         self,
-                        mut __map: A,
+                        __map: A,
                     ) -> Result<#name, A::Error> {
                         #read
                         Ok(#name { #(#inits)* })

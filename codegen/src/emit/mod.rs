@@ -12,6 +12,7 @@ mod phone;
 
 pub(crate) use phone::PHONE_INPUT;
 mod request;
+mod serialize;
 mod types;
 
 use std::collections::BTreeMap;

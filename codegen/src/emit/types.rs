@@ -127,23 +127,52 @@ impl<'a> Emitter<'a> {
         let name = ident(&def.name);
         let all_optional = fields.iter().all(|f| !f.required);
         let default = all_optional.then(|| quote!(Default,));
+        let (de, de_gated, written) = self.struct_deserialize(&def.name, &name, fields);
+        // A flattened member needs serde's derive (a map, not a struct); every other model's
+        // `Serialize` is written out (`emit/serialize.rs`) and its field attributes serve only
+        // a derived `Deserialize`.
+        let flattened = fields.iter().any(|f| f.flatten);
+        let (ser, ser_written) = if flattened {
+            (quote!(serde::Serialize), quote!())
+        } else {
+            (quote!(), super::serialize::struct_serialize(&name, fields))
+        };
+        // A rename for the derived `Deserialize`, if there is one (a written one needs none).
+        let de_rename = |wire: &str| {
+            if !de.is_empty() {
+                quote!(#[serde(rename = #wire)])
+            } else if !de_gated.is_empty() {
+                quote!(#[cfg_attr(feature = "deserialize-requests", serde(rename = #wire))])
+            } else {
+                quote!()
+            }
+        };
         let field_tokens = fields.iter().map(|f| {
             let id = ident(&f.rust);
             let ty = self.field_ty(f, loc);
             let fdoc = docs(f.doc.as_deref(), "");
             let wire = &f.wire;
-            let rename = (f.rust != f.wire).then(|| quote!(rename = #wire,));
-            if f.flatten {
-                quote!(#fdoc #[serde(flatten)] pub #id: #ty,)
-            } else if f.required && !f.nullable {
-                let serde = rename.map(|r| quote!(#[serde(#r)]));
-                quote!(#fdoc #serde pub #id: #ty,)
-            } else if f.required {
-                let serde = rename.map(|r| quote!(#[serde(#r)]));
-                quote!(#fdoc #serde pub #id: Option<#ty>,)
+            let renamed = f.rust != f.wire;
+            let ty = if f.required && !f.nullable {
+                ty
             } else {
-                quote!(#fdoc #[serde(#rename skip_serializing_if = "Option::is_none")] pub #id: Option<#ty>,)
-            }
+                quote!(Option<#ty>)
+            };
+            let attr = if flattened {
+                let rename = renamed.then(|| quote!(rename = #wire,));
+                if f.flatten {
+                    quote!(#[serde(flatten)])
+                } else if f.required {
+                    rename.map(|r| quote!(#[serde(#r)])).unwrap_or_default()
+                } else {
+                    quote!(#[serde(#rename skip_serializing_if = "Option::is_none")])
+                }
+            } else if renamed {
+                de_rename(wire)
+            } else {
+                quote!()
+            };
+            quote!(#fdoc #attr pub #id: #ty,)
         });
         let ctor = self.constructor(&name, fields, loc);
         let secrets: Vec<&str> = fields
@@ -157,15 +186,15 @@ impl<'a> Emitter<'a> {
             let all: Vec<String> = fields.iter().map(|f| f.rust.clone()).collect();
             (quote!(), redacting_debug(&name, &all, &secrets))
         };
-        let (de, de_gated, written) = self.struct_deserialize(&def.name, &name, fields);
         quote! {
             #doc
-            #[derive(#debug Clone, PartialEq, #default serde::Serialize #de)]
+            #[derive(#debug Clone, PartialEq, #default #ser #de)]
             #de_gated
             #[non_exhaustive]
             pub struct #name {
                 #(#field_tokens)*
             }
+            #ser_written
             #written
             #debug_impl
             #ctor

@@ -4,22 +4,34 @@
 /// The spec's `E164Number` schema is [`qikberry_text::phone::PhoneInput`] (`x-rust-type`); see its docs for the values.
 pub type E164Number = ::qikberry_text::phone::PhoneInput;
 /// The error envelope returned with 4xx and 5xx responses.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ErrorResponse {
     /// Error type; the reference says `OK` or `200` is success and any other value a failure.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::types::StringOrNumber>,
     /// HTTP-like status code repeated in the body, when present.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// Human-readable explanation of the failure.
     pub message: String,
     /// Validation failures keyed by field name (422 responses), when present.
     ///
     /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference does not show an `errors` member; kept because Laravel-style 422 answers carry field errors under it.</div>
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<std::collections::BTreeMap<String, Vec<String>>>,
+}
+impl serde::Serialize for ErrorResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ErrorResponse",
+            1,
+            &[self.status.is_some(), self.code.is_some(), self.errors.is_some()],
+        )?;
+        __m.optional("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("errors", &self.errors);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ErrorResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -34,28 +46,28 @@ impl<'de> serde::Deserialize<'de> for ErrorResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<ErrorResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "errors")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "errors"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(ErrorResponse {
-                    status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    status: __fields::or_none(__f0),
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    errors: __fields::finish(__f3, "errors")?,
+                    errors: __fields::or_none(__f3),
                 })
             }
         }
@@ -92,21 +104,37 @@ impl ErrorResponse {
     }
 }
 /// Links to neighbouring pages of a paginated list.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PaginationLinks {
     /// URL of the first page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first: Option<String>,
     /// URL of the last page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last: Option<String>,
     /// URL of the previous page, null on the first page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prev: Option<String>,
     /// URL of the next page, null on the last page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next: Option<String>,
+}
+impl serde::Serialize for PaginationLinks {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "PaginationLinks",
+            0,
+            &[
+                self.first.is_some(),
+                self.last.is_some(),
+                self.prev.is_some(),
+                self.next.is_some(),
+            ],
+        )?;
+        __m.optional("first", &self.first);
+        __m.optional("last", &self.last);
+        __m.optional("prev", &self.prev);
+        __m.optional("next", &self.next);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for PaginationLinks {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -121,28 +149,28 @@ impl<'de> serde::Deserialize<'de> for PaginationLinks {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<PaginationLinks, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "first")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "last")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "prev")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "next")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "first"),
+                        Some(1) => __r.read(&mut __f1, "last"),
+                        Some(2) => __r.read(&mut __f2, "prev"),
+                        Some(3) => __r.read(&mut __f3, "next"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(PaginationLinks {
-                    first: __fields::finish(__f0, "first")?,
-                    last: __fields::finish(__f1, "last")?,
-                    prev: __fields::finish(__f2, "prev")?,
-                    next: __fields::finish(__f3, "next")?,
+                    first: __fields::or_none(__f0),
+                    last: __fields::or_none(__f1),
+                    prev: __fields::or_none(__f2),
+                    next: __fields::or_none(__f3),
                 })
             }
         }
@@ -181,33 +209,53 @@ impl PaginationLinks {
     }
 }
 /// Position of this page within a paginated list.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PaginationMeta {
     /// Number of this page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub current_page: Option<i64>,
     /// Index of the first item on this page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<i64>,
     /// Number of the last page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_page: Option<i64>,
     /// URL of the list without the page parameter.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub per_page: Option<crate::types::StringOrNumber>,
     /// Index of the last item on this page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<i64>,
     /// Number of items across all pages.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
     /// Numbered page links for a pager widget.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<Vec<PaginationMetaLinksItem>>,
+}
+impl serde::Serialize for PaginationMeta {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "PaginationMeta",
+            0,
+            &[
+                self.current_page.is_some(),
+                self.from.is_some(),
+                self.last_page.is_some(),
+                self.path.is_some(),
+                self.per_page.is_some(),
+                self.to.is_some(),
+                self.total.is_some(),
+                self.links.is_some(),
+            ],
+        )?;
+        __m.optional("current_page", &self.current_page);
+        __m.optional("from", &self.from);
+        __m.optional("last_page", &self.last_page);
+        __m.optional("path", &self.path);
+        __m.optional("per_page", &self.per_page);
+        __m.optional("to", &self.to);
+        __m.optional("total", &self.total);
+        __m.optional("links", &self.links);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for PaginationMeta {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -231,7 +279,7 @@ impl<'de> serde::Deserialize<'de> for PaginationMeta {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<PaginationMeta, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
@@ -241,36 +289,30 @@ impl<'de> serde::Deserialize<'de> for PaginationMeta {
                 let mut __f5 = None;
                 let mut __f6 = None;
                 let mut __f7 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => {
-                            __fields::read_once(&mut __map, &mut __f0, "current_page")?
-                        }
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "from")?,
-                        Some(2) => {
-                            __fields::read_once(&mut __map, &mut __f2, "last_page")?
-                        }
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "path")?,
-                        Some(4) => {
-                            __fields::read_once(&mut __map, &mut __f4, "per_page")?
-                        }
-                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "to")?,
-                        Some(6) => __fields::read_once(&mut __map, &mut __f6, "total")?,
-                        Some(7) => __fields::read_once(&mut __map, &mut __f7, "links")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "current_page"),
+                        Some(1) => __r.read(&mut __f1, "from"),
+                        Some(2) => __r.read(&mut __f2, "last_page"),
+                        Some(3) => __r.read(&mut __f3, "path"),
+                        Some(4) => __r.read(&mut __f4, "per_page"),
+                        Some(5) => __r.read(&mut __f5, "to"),
+                        Some(6) => __r.read(&mut __f6, "total"),
+                        Some(7) => __r.read(&mut __f7, "links"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(PaginationMeta {
-                    current_page: __fields::finish(__f0, "current_page")?,
-                    from: __fields::finish(__f1, "from")?,
-                    last_page: __fields::finish(__f2, "last_page")?,
-                    path: __fields::finish(__f3, "path")?,
-                    per_page: __fields::finish(__f4, "per_page")?,
-                    to: __fields::finish(__f5, "to")?,
-                    total: __fields::finish(__f6, "total")?,
-                    links: __fields::finish(__f7, "links")?,
+                    current_page: __fields::or_none(__f0),
+                    from: __fields::or_none(__f1),
+                    last_page: __fields::or_none(__f2),
+                    path: __fields::or_none(__f3),
+                    per_page: __fields::or_none(__f4),
+                    to: __fields::or_none(__f5),
+                    total: __fields::or_none(__f6),
+                    links: __fields::or_none(__f7),
                 })
             }
         }
@@ -333,18 +375,29 @@ impl PaginationMeta {
     }
 }
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PaginationMetaLinksItem {
     /// URL of that page; null when there is none.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Text of the link: a page number, or previous/next.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// Whether this is the current page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
+}
+impl serde::Serialize for PaginationMetaLinksItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "PaginationMetaLinksItem",
+            0,
+            &[self.url.is_some(), self.label.is_some(), self.active.is_some()],
+        )?;
+        __m.optional("url", &self.url);
+        __m.optional("label", &self.label);
+        __m.optional("active", &self.active);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for PaginationMetaLinksItem {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -359,25 +412,25 @@ impl<'de> serde::Deserialize<'de> for PaginationMetaLinksItem {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<PaginationMetaLinksItem, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "url")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "label")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "active")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "url"),
+                        Some(1) => __r.read(&mut __f1, "label"),
+                        Some(2) => __r.read(&mut __f2, "active"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(PaginationMetaLinksItem {
-                    url: __fields::finish(__f0, "url")?,
-                    label: __fields::finish(__f1, "label")?,
-                    active: __fields::finish(__f2, "active")?,
+                    url: __fields::or_none(__f0),
+                    label: __fields::or_none(__f1),
+                    active: __fields::or_none(__f2),
                 })
             }
         }
@@ -567,54 +620,81 @@ qikberry_runtime::open_enum!(
     "790", V791 = "791", V792 = "792" }
 );
 /// One accepted message in a send response. `POST /sms/send` answers with the `mobile`/`units`/`submitted_at` fields; the channel-style sends answer with `channel`/`from`/`to`/`credits`/`created_at`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SmsMessageReceipt {
     /// Message ID; the part after `:` numbers the recipients of one request.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Recipient number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mobile: Option<String>,
     /// Initial status, e.g. `AWAITING-DLR` (see `SmsDlrStatus`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Number of SMS parts billed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<i64>,
     /// Message length in characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub length: Option<i64>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub charges: Option<crate::types::StringOrNumber>,
     /// Your `custom` reference.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub customid: Option<String>,
     /// Country of the recipient.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub iso_code: Option<String>,
     /// Submission time, `yyyy-mm-dd hh:mm:ss`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub submitted_at: Option<String>,
     /// Channel, `sms`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub channel: Option<String>,
     /// Sender ID used.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
     /// Recipient number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub credits: Option<crate::types::StringOrNumber>,
     /// Creation time.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Your own message reference, if given.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub foreign_id: Option<String>,
+}
+impl serde::Serialize for SmsMessageReceipt {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "SmsMessageReceipt",
+            0,
+            &[
+                self.id.is_some(),
+                self.mobile.is_some(),
+                self.status.is_some(),
+                self.units.is_some(),
+                self.length.is_some(),
+                self.charges.is_some(),
+                self.customid.is_some(),
+                self.iso_code.is_some(),
+                self.submitted_at.is_some(),
+                self.channel.is_some(),
+                self.from.is_some(),
+                self.to.is_some(),
+                self.credits.is_some(),
+                self.created_at.is_some(),
+                self.foreign_id.is_some(),
+            ],
+        )?;
+        __m.optional("id", &self.id);
+        __m.optional("mobile", &self.mobile);
+        __m.optional("status", &self.status);
+        __m.optional("units", &self.units);
+        __m.optional("length", &self.length);
+        __m.optional("charges", &self.charges);
+        __m.optional("customid", &self.customid);
+        __m.optional("iso_code", &self.iso_code);
+        __m.optional("submitted_at", &self.submitted_at);
+        __m.optional("channel", &self.channel);
+        __m.optional("from", &self.from);
+        __m.optional("to", &self.to);
+        __m.optional("credits", &self.credits);
+        __m.optional("created_at", &self.created_at);
+        __m.optional("foreign_id", &self.foreign_id);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for SmsMessageReceipt {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -645,7 +725,7 @@ impl<'de> serde::Deserialize<'de> for SmsMessageReceipt {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<SmsMessageReceipt, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
@@ -662,56 +742,44 @@ impl<'de> serde::Deserialize<'de> for SmsMessageReceipt {
                 let mut __f12 = None;
                 let mut __f13 = None;
                 let mut __f14 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "mobile")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "status")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "units")?,
-                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "length")?,
-                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "charges")?,
-                        Some(6) => {
-                            __fields::read_once(&mut __map, &mut __f6, "customid")?
-                        }
-                        Some(7) => {
-                            __fields::read_once(&mut __map, &mut __f7, "iso_code")?
-                        }
-                        Some(8) => {
-                            __fields::read_once(&mut __map, &mut __f8, "submitted_at")?
-                        }
-                        Some(9) => __fields::read_once(&mut __map, &mut __f9, "channel")?,
-                        Some(10) => __fields::read_once(&mut __map, &mut __f10, "from")?,
-                        Some(11) => __fields::read_once(&mut __map, &mut __f11, "to")?,
-                        Some(12) => {
-                            __fields::read_once(&mut __map, &mut __f12, "credits")?
-                        }
-                        Some(13) => {
-                            __fields::read_once(&mut __map, &mut __f13, "created_at")?
-                        }
-                        Some(14) => {
-                            __fields::read_once(&mut __map, &mut __f14, "foreign_id")?
-                        }
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "id"),
+                        Some(1) => __r.read(&mut __f1, "mobile"),
+                        Some(2) => __r.read(&mut __f2, "status"),
+                        Some(3) => __r.read(&mut __f3, "units"),
+                        Some(4) => __r.read(&mut __f4, "length"),
+                        Some(5) => __r.read(&mut __f5, "charges"),
+                        Some(6) => __r.read(&mut __f6, "customid"),
+                        Some(7) => __r.read(&mut __f7, "iso_code"),
+                        Some(8) => __r.read(&mut __f8, "submitted_at"),
+                        Some(9) => __r.read(&mut __f9, "channel"),
+                        Some(10) => __r.read(&mut __f10, "from"),
+                        Some(11) => __r.read(&mut __f11, "to"),
+                        Some(12) => __r.read(&mut __f12, "credits"),
+                        Some(13) => __r.read(&mut __f13, "created_at"),
+                        Some(14) => __r.read(&mut __f14, "foreign_id"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(SmsMessageReceipt {
-                    id: __fields::finish(__f0, "id")?,
-                    mobile: __fields::finish(__f1, "mobile")?,
-                    status: __fields::finish(__f2, "status")?,
-                    units: __fields::finish(__f3, "units")?,
-                    length: __fields::finish(__f4, "length")?,
-                    charges: __fields::finish(__f5, "charges")?,
-                    customid: __fields::finish(__f6, "customid")?,
-                    iso_code: __fields::finish(__f7, "iso_code")?,
-                    submitted_at: __fields::finish(__f8, "submitted_at")?,
-                    channel: __fields::finish(__f9, "channel")?,
-                    from: __fields::finish(__f10, "from")?,
-                    to: __fields::finish(__f11, "to")?,
-                    credits: __fields::finish(__f12, "credits")?,
-                    created_at: __fields::finish(__f13, "created_at")?,
-                    foreign_id: __fields::finish(__f14, "foreign_id")?,
+                    id: __fields::or_none(__f0),
+                    mobile: __fields::or_none(__f1),
+                    status: __fields::or_none(__f2),
+                    units: __fields::or_none(__f3),
+                    length: __fields::or_none(__f4),
+                    charges: __fields::or_none(__f5),
+                    customid: __fields::or_none(__f6),
+                    iso_code: __fields::or_none(__f7),
+                    submitted_at: __fields::or_none(__f8),
+                    channel: __fields::or_none(__f9),
+                    from: __fields::or_none(__f10),
+                    to: __fields::or_none(__f11),
+                    credits: __fields::or_none(__f12),
+                    created_at: __fields::or_none(__f13),
+                    foreign_id: __fields::or_none(__f14),
                 })
             }
         }
@@ -875,13 +943,26 @@ impl<'de> serde::Deserialize<'de> for TemplateRef {
     }
 }
 /// Body of an event pushed to a subscribed webhook: the event name and its payload. The push is a POST with `Content-Type: application/json`. When signing is configured it carries a `Signature` header; the reference says it is computed with the webhook ID as the secret (the sender behaves like an HMAC-SHA256 over the raw body, lowercase hex, so verify against the raw bytes, never re-serialized JSON). When the webhook has a `secret`, it arrives as `Authorization: Bearer <secret>`. Answer with any 2xx within 3 seconds; otherwise the push is retried with growing delays (10 s, 100 s, 1000 s, … up to 100,000 s).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct WebhookEventEnvelope {
     #[allow(missing_docs)]
     pub event: WebhookEventName,
     /// Event-specific payload.
     pub payload: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for WebhookEventEnvelope {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WebhookEventEnvelope",
+            2,
+            &[],
+        )?;
+        __m.field("event", &self.event);
+        __m.field("payload", &self.payload);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for WebhookEventEnvelope {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -896,19 +977,19 @@ impl<'de> serde::Deserialize<'de> for WebhookEventEnvelope {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<WebhookEventEnvelope, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "event")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "payload")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "event"),
+                        Some(1) => __r.read(&mut __f1, "payload"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(WebhookEventEnvelope {
                     event: __fields::finish(__f0, "event")?,
                     payload: __fields::finish(__f1, "payload")?,

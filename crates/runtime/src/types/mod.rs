@@ -7,6 +7,7 @@ use std::fmt;
 use serde::{Deserialize, Deserializer, Serialize};
 
 pub mod fields;
+pub mod members;
 mod scalar;
 
 pub use scalar::{WireScalar, lenient, opt, scalar};

@@ -2,17 +2,30 @@
 // Regenerate with `cargo xtask generate`.
 
 /// Body of `POST /finance/credits`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct AccountAddCreditsRequest {
     /// Amount of credit to add, as a decimal string (e.g. `2.34`).
     pub credits: String,
     /// Service short code to credit; empty for the default. Short code of the service (product): `T` transactional SMS, `P` promotional SMS, `S` TransScrub SMS, `G` global SMS, `VOC` voice flow, `WAP` WhatsApp, `RCS` RCS, `VBR` Viber. Samples also use codes outside this list (`ENT`, `MKT`, `A2P`), so any string is accepted.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
     /// User (customer) to credit.
     pub username: String,
+}
+impl serde::Serialize for AccountAddCreditsRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "AccountAddCreditsRequest",
+            2,
+            &[self.service.is_some()],
+        )?;
+        __m.field("credits", &self.credits);
+        __m.optional("service", &self.service);
+        __m.field("username", &self.username);
+        __m.end()
+    }
 }
 impl AccountAddCreditsRequest {
     /// Creates the model from its required fields; optional fields start empty.
@@ -30,16 +43,29 @@ impl AccountAddCreditsRequest {
     }
 }
 /// Answer of `POST /finance/credits`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccountAddCreditsResponse {
     /// "OK" on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP status repeated in the body, when present.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Outcome.
     pub message: String,
+}
+impl serde::Serialize for AccountAddCreditsResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "AccountAddCreditsResponse",
+            2,
+            &[self.code.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for AccountAddCreditsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -54,24 +80,24 @@ impl<'de> serde::Deserialize<'de> for AccountAddCreditsResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<AccountAddCreditsResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(AccountAddCreditsResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
                 })
             }
@@ -98,24 +124,41 @@ impl AccountAddCreditsResponse {
     }
 }
 /// Balance of one service (product) of the account.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AccountBalance {
     /// Service short code, e.g. `MKT`, `A2P`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
     /// Service name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// 1 if the service is postpaid, 0 if prepaid.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub postpaid: Option<i64>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub credits: Option<crate::types::StringOrNumber>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub charges: Option<crate::types::StringOrNumber>,
+}
+impl serde::Serialize for AccountBalance {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "AccountBalance",
+            0,
+            &[
+                self.service.is_some(),
+                self.name.is_some(),
+                self.postpaid.is_some(),
+                self.credits.is_some(),
+                self.charges.is_some(),
+            ],
+        )?;
+        __m.optional("service", &self.service);
+        __m.optional("name", &self.name);
+        __m.optional("postpaid", &self.postpaid);
+        __m.optional("credits", &self.credits);
+        __m.optional("charges", &self.charges);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for AccountBalance {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -130,33 +173,31 @@ impl<'de> serde::Deserialize<'de> for AccountBalance {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<AccountBalance, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
                 let mut __f4 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "service")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "name")?,
-                        Some(2) => {
-                            __fields::read_once(&mut __map, &mut __f2, "postpaid")?
-                        }
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "credits")?,
-                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "charges")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "service"),
+                        Some(1) => __r.read(&mut __f1, "name"),
+                        Some(2) => __r.read(&mut __f2, "postpaid"),
+                        Some(3) => __r.read(&mut __f3, "credits"),
+                        Some(4) => __r.read(&mut __f4, "charges"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(AccountBalance {
-                    service: __fields::finish(__f0, "service")?,
-                    name: __fields::finish(__f1, "name")?,
-                    postpaid: __fields::finish(__f2, "postpaid")?,
-                    credits: __fields::finish(__f3, "credits")?,
-                    charges: __fields::finish(__f4, "charges")?,
+                    service: __fields::or_none(__f0),
+                    name: __fields::or_none(__f1),
+                    postpaid: __fields::or_none(__f2),
+                    credits: __fields::or_none(__f3),
+                    charges: __fields::or_none(__f4),
                 })
             }
         }
@@ -252,19 +293,32 @@ impl From<serde_json::Map<String, serde_json::Value>> for AccountBalanceData {
     }
 }
 /// Answer of `GET /finance/balance`. The reference shows `status: "OK"` with `code` and an object `data` whose fields are not shown; the platform's sample shows `status: 200` and `data` as a list of per-service balances. Both forms of `data` are accepted.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AccountGetBalanceResponse {
     #[allow(missing_docs)]
     pub status: crate::types::StringOrNumber,
     /// HTTP status repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Outcome.
     pub message: String,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<AccountBalanceData>,
+}
+impl serde::Serialize for AccountGetBalanceResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "AccountGetBalanceResponse",
+            2,
+            &[self.code.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for AccountGetBalanceResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -279,28 +333,28 @@ impl<'de> serde::Deserialize<'de> for AccountGetBalanceResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<AccountGetBalanceResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(AccountGetBalanceResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
+                    data: __fields::or_none(__f3),
                 })
             }
         }

@@ -2,7 +2,7 @@
 // Regenerate with `cargo xtask generate`.
 
 /// The newly generated access token. This body has no `status`/`message` envelope.
-#[derive(Clone, PartialEq, serde::Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AuthGenerateTokenResponse {
     /// The bearer token (a JWT) to send as `Authorization: Bearer <token>`.
@@ -11,6 +11,20 @@ pub struct AuthGenerateTokenResponse {
     pub expires_in: i64,
     /// Token scheme; the reference shows `bearer`.
     pub token_type: String,
+}
+impl serde::Serialize for AuthGenerateTokenResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "AuthGenerateTokenResponse",
+            3,
+            &[],
+        )?;
+        __m.field("access_token", &self.access_token);
+        __m.field("expires_in", &self.expires_in);
+        __m.field("token_type", &self.token_type);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for AuthGenerateTokenResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -25,27 +39,21 @@ impl<'de> serde::Deserialize<'de> for AuthGenerateTokenResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<AuthGenerateTokenResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => {
-                            __fields::read_once(&mut __map, &mut __f0, "access_token")?
-                        }
-                        Some(1) => {
-                            __fields::read_once(&mut __map, &mut __f1, "expires_in")?
-                        }
-                        Some(2) => {
-                            __fields::read_once(&mut __map, &mut __f2, "token_type")?
-                        }
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "access_token"),
+                        Some(1) => __r.read(&mut __f1, "expires_in"),
+                        Some(2) => __r.read(&mut __f2, "token_type"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(AuthGenerateTokenResponse {
                     access_token: __fields::finish(__f0, "access_token")?,
                     expires_in: __fields::finish(__f1, "expires_in")?,
@@ -82,19 +90,32 @@ impl AuthGenerateTokenResponse {
 /// Envelope of `GET /auth/me`.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference shows no answer for this call (intro examples only); an open object.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AuthGetMeResponse {
     /// "OK" on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP status repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<AuthUser>,
+}
+impl serde::Serialize for AuthGetMeResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "AuthGetMeResponse",
+            2,
+            &[self.code.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for AuthGetMeResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -109,28 +130,28 @@ impl<'de> serde::Deserialize<'de> for AuthGetMeResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<AuthGetMeResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(AuthGetMeResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
+                    data: __fields::or_none(__f3),
                 })
             }
         }
@@ -162,7 +183,7 @@ impl AuthGetMeResponse {
     }
 }
 /// The refreshed access token. This body has no `status`/`message` envelope.
-#[derive(Clone, PartialEq, serde::Serialize)]
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AuthRefreshTokenResponse {
     /// The bearer token (a JWT) to send as `Authorization: Bearer <token>`.
@@ -171,6 +192,20 @@ pub struct AuthRefreshTokenResponse {
     pub expires_in: i64,
     /// Token scheme; the reference shows `bearer`.
     pub token_type: String,
+}
+impl serde::Serialize for AuthRefreshTokenResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "AuthRefreshTokenResponse",
+            3,
+            &[],
+        )?;
+        __m.field("access_token", &self.access_token);
+        __m.field("expires_in", &self.expires_in);
+        __m.field("token_type", &self.token_type);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for AuthRefreshTokenResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -185,27 +220,21 @@ impl<'de> serde::Deserialize<'de> for AuthRefreshTokenResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<AuthRefreshTokenResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => {
-                            __fields::read_once(&mut __map, &mut __f0, "access_token")?
-                        }
-                        Some(1) => {
-                            __fields::read_once(&mut __map, &mut __f1, "expires_in")?
-                        }
-                        Some(2) => {
-                            __fields::read_once(&mut __map, &mut __f2, "token_type")?
-                        }
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "access_token"),
+                        Some(1) => __r.read(&mut __f1, "expires_in"),
+                        Some(2) => __r.read(&mut __f2, "token_type"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(AuthRefreshTokenResponse {
                     access_token: __fields::finish(__f0, "access_token")?,
                     expires_in: __fields::finish(__f1, "expires_in")?,
@@ -242,21 +271,37 @@ impl AuthRefreshTokenResponse {
 /// The account the token belongs to. The reference shows the call but not the body, so only the envelope is pinned down; the account fields are passed through as they come.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference shows no answer for this call (intro examples only); an open object.</div>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct AuthUser {
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<crate::types::StringOrNumber>,
     /// Account holder name, when present.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Login name, when present.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// E-mail address, when present.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+}
+impl serde::Serialize for AuthUser {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "AuthUser",
+            0,
+            &[
+                self.id.is_some(),
+                self.name.is_some(),
+                self.username.is_some(),
+                self.email.is_some(),
+            ],
+        )?;
+        __m.optional("id", &self.id);
+        __m.optional("name", &self.name);
+        __m.optional("username", &self.username);
+        __m.optional("email", &self.email);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for AuthUser {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -271,30 +316,28 @@ impl<'de> serde::Deserialize<'de> for AuthUser {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<AuthUser, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "name")?,
-                        Some(2) => {
-                            __fields::read_once(&mut __map, &mut __f2, "username")?
-                        }
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "email")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "id"),
+                        Some(1) => __r.read(&mut __f1, "name"),
+                        Some(2) => __r.read(&mut __f2, "username"),
+                        Some(3) => __r.read(&mut __f3, "email"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(AuthUser {
-                    id: __fields::finish(__f0, "id")?,
-                    name: __fields::finish(__f1, "name")?,
-                    username: __fields::finish(__f2, "username")?,
-                    email: __fields::finish(__f3, "email")?,
+                    id: __fields::or_none(__f0),
+                    name: __fields::or_none(__f1),
+                    username: __fields::or_none(__f2),
+                    email: __fields::or_none(__f3),
                 })
             }
         }

@@ -2,7 +2,7 @@
 // Regenerate with `cargo xtask generate`.
 
 /// An identifier of a contact.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ContactsAddContactIdentifierRequest {
@@ -10,6 +10,19 @@ pub struct ContactsAddContactIdentifierRequest {
     pub r#type: String,
     /// The identifier value.
     pub value: String,
+}
+impl serde::Serialize for ContactsAddContactIdentifierRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ContactsAddContactIdentifierRequest",
+            2,
+            &[],
+        )?;
+        __m.field("type", &self.r#type);
+        __m.field("value", &self.value);
+        __m.end()
+    }
 }
 impl ContactsAddContactIdentifierRequest {
     /// Creates the model from its required fields; optional fields start empty.
@@ -21,19 +34,32 @@ impl ContactsAddContactIdentifierRequest {
     }
 }
 /// One identifier.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ContactsAddContactIdentifierResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<ContactsIdentifier>,
+}
+impl serde::Serialize for ContactsAddContactIdentifierResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ContactsAddContactIdentifierResponse",
+            2,
+            &[self.code.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ContactsAddContactIdentifierResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -48,28 +74,28 @@ impl<'de> serde::Deserialize<'de> for ContactsAddContactIdentifierResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<ContactsAddContactIdentifierResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(ContactsAddContactIdentifierResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
+                    data: __fields::or_none(__f3),
                 })
             }
         }
@@ -103,69 +129,101 @@ impl ContactsAddContactIdentifierResponse {
 /// A contact (subscriber) of the address book.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference shows no fields of this object in answers; they are built from the request tables (all optional).</div>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ContactsContact {
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<crate::types::StringOrNumber>,
     /// Your unique identity for the contact.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub identity: Option<String>,
     /// Email address.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Phone number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// First name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// Middle name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub middle_name: Option<String>,
     /// Last name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// Gender.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gender: Option<String>,
     /// Birth date, `yyyy-mm-dd`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub birth_date: Option<String>,
     /// Company.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
     /// Country.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// Region.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// City.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// Locality.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub locality: Option<String>,
     /// Postal code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub postal_code: Option<String>,
     /// Your own attributes of the contact.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attributes: Option<serde_json::Map<String, serde_json::Value>>,
     /// Tags of the contact (names or tag objects).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<serde_json::Value>>,
     /// Identifiers of the contact, when included.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub identifiers: Option<Vec<ContactsIdentifier>>,
     /// Creation time.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Last change.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+}
+impl serde::Serialize for ContactsContact {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ContactsContact",
+            0,
+            &[
+                self.id.is_some(),
+                self.identity.is_some(),
+                self.email.is_some(),
+                self.phone.is_some(),
+                self.first_name.is_some(),
+                self.middle_name.is_some(),
+                self.last_name.is_some(),
+                self.gender.is_some(),
+                self.birth_date.is_some(),
+                self.company.is_some(),
+                self.country.is_some(),
+                self.region.is_some(),
+                self.city.is_some(),
+                self.locality.is_some(),
+                self.postal_code.is_some(),
+                self.attributes.is_some(),
+                self.tags.is_some(),
+                self.identifiers.is_some(),
+                self.created_at.is_some(),
+                self.updated_at.is_some(),
+            ],
+        )?;
+        __m.optional("id", &self.id);
+        __m.optional("identity", &self.identity);
+        __m.optional("email", &self.email);
+        __m.optional("phone", &self.phone);
+        __m.optional("first_name", &self.first_name);
+        __m.optional("middle_name", &self.middle_name);
+        __m.optional("last_name", &self.last_name);
+        __m.optional("gender", &self.gender);
+        __m.optional("birth_date", &self.birth_date);
+        __m.optional("company", &self.company);
+        __m.optional("country", &self.country);
+        __m.optional("region", &self.region);
+        __m.optional("city", &self.city);
+        __m.optional("locality", &self.locality);
+        __m.optional("postal_code", &self.postal_code);
+        __m.optional("attributes", &self.attributes);
+        __m.optional("tags", &self.tags);
+        __m.optional("identifiers", &self.identifiers);
+        __m.optional("created_at", &self.created_at);
+        __m.optional("updated_at", &self.updated_at);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ContactsContact {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -201,7 +259,7 @@ impl<'de> serde::Deserialize<'de> for ContactsContact {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<ContactsContact, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
@@ -223,80 +281,54 @@ impl<'de> serde::Deserialize<'de> for ContactsContact {
                 let mut __f17 = None;
                 let mut __f18 = None;
                 let mut __f19 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
-                        Some(1) => {
-                            __fields::read_once(&mut __map, &mut __f1, "identity")?
-                        }
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "email")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "phone")?,
-                        Some(4) => {
-                            __fields::read_once(&mut __map, &mut __f4, "first_name")?
-                        }
-                        Some(5) => {
-                            __fields::read_once(&mut __map, &mut __f5, "middle_name")?
-                        }
-                        Some(6) => {
-                            __fields::read_once(&mut __map, &mut __f6, "last_name")?
-                        }
-                        Some(7) => __fields::read_once(&mut __map, &mut __f7, "gender")?,
-                        Some(8) => {
-                            __fields::read_once(&mut __map, &mut __f8, "birth_date")?
-                        }
-                        Some(9) => __fields::read_once(&mut __map, &mut __f9, "company")?,
-                        Some(10) => {
-                            __fields::read_once(&mut __map, &mut __f10, "country")?
-                        }
-                        Some(11) => {
-                            __fields::read_once(&mut __map, &mut __f11, "region")?
-                        }
-                        Some(12) => __fields::read_once(&mut __map, &mut __f12, "city")?,
-                        Some(13) => {
-                            __fields::read_once(&mut __map, &mut __f13, "locality")?
-                        }
-                        Some(14) => {
-                            __fields::read_once(&mut __map, &mut __f14, "postal_code")?
-                        }
-                        Some(15) => {
-                            __fields::read_once(&mut __map, &mut __f15, "attributes")?
-                        }
-                        Some(16) => __fields::read_once(&mut __map, &mut __f16, "tags")?,
-                        Some(17) => {
-                            __fields::read_once(&mut __map, &mut __f17, "identifiers")?
-                        }
-                        Some(18) => {
-                            __fields::read_once(&mut __map, &mut __f18, "created_at")?
-                        }
-                        Some(19) => {
-                            __fields::read_once(&mut __map, &mut __f19, "updated_at")?
-                        }
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "id"),
+                        Some(1) => __r.read(&mut __f1, "identity"),
+                        Some(2) => __r.read(&mut __f2, "email"),
+                        Some(3) => __r.read(&mut __f3, "phone"),
+                        Some(4) => __r.read(&mut __f4, "first_name"),
+                        Some(5) => __r.read(&mut __f5, "middle_name"),
+                        Some(6) => __r.read(&mut __f6, "last_name"),
+                        Some(7) => __r.read(&mut __f7, "gender"),
+                        Some(8) => __r.read(&mut __f8, "birth_date"),
+                        Some(9) => __r.read(&mut __f9, "company"),
+                        Some(10) => __r.read(&mut __f10, "country"),
+                        Some(11) => __r.read(&mut __f11, "region"),
+                        Some(12) => __r.read(&mut __f12, "city"),
+                        Some(13) => __r.read(&mut __f13, "locality"),
+                        Some(14) => __r.read(&mut __f14, "postal_code"),
+                        Some(15) => __r.read(&mut __f15, "attributes"),
+                        Some(16) => __r.read(&mut __f16, "tags"),
+                        Some(17) => __r.read(&mut __f17, "identifiers"),
+                        Some(18) => __r.read(&mut __f18, "created_at"),
+                        Some(19) => __r.read(&mut __f19, "updated_at"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(ContactsContact {
-                    id: __fields::finish(__f0, "id")?,
-                    identity: __fields::finish(__f1, "identity")?,
-                    email: __fields::finish(__f2, "email")?,
-                    phone: __fields::finish(__f3, "phone")?,
-                    first_name: __fields::finish(__f4, "first_name")?,
-                    middle_name: __fields::finish(__f5, "middle_name")?,
-                    last_name: __fields::finish(__f6, "last_name")?,
-                    gender: __fields::finish(__f7, "gender")?,
-                    birth_date: __fields::finish(__f8, "birth_date")?,
-                    company: __fields::finish(__f9, "company")?,
-                    country: __fields::finish(__f10, "country")?,
-                    region: __fields::finish(__f11, "region")?,
-                    city: __fields::finish(__f12, "city")?,
-                    locality: __fields::finish(__f13, "locality")?,
-                    postal_code: __fields::finish(__f14, "postal_code")?,
-                    attributes: __fields::finish(__f15, "attributes")?,
-                    tags: __fields::finish(__f16, "tags")?,
-                    identifiers: __fields::finish(__f17, "identifiers")?,
-                    created_at: __fields::finish(__f18, "created_at")?,
-                    updated_at: __fields::finish(__f19, "updated_at")?,
+                    id: __fields::or_none(__f0),
+                    identity: __fields::or_none(__f1),
+                    email: __fields::or_none(__f2),
+                    phone: __fields::or_none(__f3),
+                    first_name: __fields::or_none(__f4),
+                    middle_name: __fields::or_none(__f5),
+                    last_name: __fields::or_none(__f6),
+                    gender: __fields::or_none(__f7),
+                    birth_date: __fields::or_none(__f8),
+                    company: __fields::or_none(__f9),
+                    country: __fields::or_none(__f10),
+                    region: __fields::or_none(__f11),
+                    city: __fields::or_none(__f12),
+                    locality: __fields::or_none(__f13),
+                    postal_code: __fields::or_none(__f14),
+                    attributes: __fields::or_none(__f15),
+                    tags: __fields::or_none(__f16),
+                    identifiers: __fields::or_none(__f17),
+                    created_at: __fields::or_none(__f18),
+                    updated_at: __fields::or_none(__f19),
                 })
             }
         }
@@ -434,56 +466,84 @@ impl ContactsContact {
     }
 }
 /// A new contact.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ContactsCreateContactRequest {
     /// Your own attributes of the contact (free-form key/value pairs).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attributes: Option<serde_json::Map<String, serde_json::Value>>,
     /// Birth date.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub birth_date: Option<String>,
     /// Email address.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// First name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// Middle name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub middle_name: Option<String>,
     /// Gender. The reference lists `male` and `female`; the platform docs also send `Female`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gender: Option<ContactsCreateContactRequestGender>,
     /// Your unique identity for the contact, without spaces.
     pub identity: String,
     /// Last name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// Company.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
     /// Country.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// Region.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// City.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// Locality.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub locality: Option<String>,
     #[allow(missing_docs)]
     pub phone: crate::api::common::E164Number,
     /// Postal code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub postal_code: Option<String>,
     /// Tag names to attach.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
+}
+impl serde::Serialize for ContactsCreateContactRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ContactsCreateContactRequest",
+            2,
+            &[
+                self.attributes.is_some(),
+                self.birth_date.is_some(),
+                self.email.is_some(),
+                self.first_name.is_some(),
+                self.middle_name.is_some(),
+                self.gender.is_some(),
+                self.last_name.is_some(),
+                self.company.is_some(),
+                self.country.is_some(),
+                self.region.is_some(),
+                self.city.is_some(),
+                self.locality.is_some(),
+                self.postal_code.is_some(),
+                self.tags.is_some(),
+            ],
+        )?;
+        __m.optional("attributes", &self.attributes);
+        __m.optional("birth_date", &self.birth_date);
+        __m.optional("email", &self.email);
+        __m.optional("first_name", &self.first_name);
+        __m.optional("middle_name", &self.middle_name);
+        __m.optional("gender", &self.gender);
+        __m.field("identity", &self.identity);
+        __m.optional("last_name", &self.last_name);
+        __m.optional("company", &self.company);
+        __m.optional("country", &self.country);
+        __m.optional("region", &self.region);
+        __m.optional("city", &self.city);
+        __m.optional("locality", &self.locality);
+        __m.field("phone", &self.phone);
+        __m.optional("postal_code", &self.postal_code);
+        __m.optional("tags", &self.tags);
+        __m.end()
+    }
 }
 impl ContactsCreateContactRequest {
     /// Creates the model from its required fields; optional fields start empty.
@@ -606,19 +666,32 @@ qikberry_runtime::open_enum!(
     MaleCapitalized = "Male", FemaleCapitalized = "Female" }
 );
 /// One contact.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ContactsCreateContactResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<ContactsContact>,
+}
+impl serde::Serialize for ContactsCreateContactResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ContactsCreateContactResponse",
+            2,
+            &[self.code.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ContactsCreateContactResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -633,28 +706,28 @@ impl<'de> serde::Deserialize<'de> for ContactsCreateContactResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<ContactsCreateContactResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(ContactsCreateContactResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
+                    data: __fields::or_none(__f3),
                 })
             }
         }
@@ -686,12 +759,24 @@ impl ContactsCreateContactResponse {
     }
 }
 /// A new segment; define its tag rules with an edit.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ContactsCreateSegmentRequest {
     /// Segment name.
     pub name: String,
+}
+impl serde::Serialize for ContactsCreateSegmentRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ContactsCreateSegmentRequest",
+            1,
+            &[],
+        )?;
+        __m.field("name", &self.name);
+        __m.end()
+    }
 }
 impl ContactsCreateSegmentRequest {
     /// Creates the model from its required fields; optional fields start empty.
@@ -700,19 +785,32 @@ impl ContactsCreateSegmentRequest {
     }
 }
 /// One segment.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ContactsCreateSegmentResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<ContactsSegment>,
+}
+impl serde::Serialize for ContactsCreateSegmentResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ContactsCreateSegmentResponse",
+            2,
+            &[self.code.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ContactsCreateSegmentResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -727,28 +825,28 @@ impl<'de> serde::Deserialize<'de> for ContactsCreateSegmentResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<ContactsCreateSegmentResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(ContactsCreateSegmentResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
+                    data: __fields::or_none(__f3),
                 })
             }
         }
@@ -780,12 +878,24 @@ impl ContactsCreateSegmentResponse {
     }
 }
 /// A contact tag.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ContactsCreateTagRequest {
     /// Tag name.
     pub name: String,
+}
+impl serde::Serialize for ContactsCreateTagRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ContactsCreateTagRequest",
+            1,
+            &[],
+        )?;
+        __m.field("name", &self.name);
+        __m.end()
+    }
 }
 impl ContactsCreateTagRequest {
     /// Creates the model from its required fields; optional fields start empty.
@@ -794,19 +904,32 @@ impl ContactsCreateTagRequest {
     }
 }
 /// One tag.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ContactsCreateTagResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<ContactsTag>,
+}
+impl serde::Serialize for ContactsCreateTagResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ContactsCreateTagResponse",
+            2,
+            &[self.code.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ContactsCreateTagResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -821,28 +944,28 @@ impl<'de> serde::Deserialize<'de> for ContactsCreateTagResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<ContactsCreateTagResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(ContactsCreateTagResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
+                    data: __fields::or_none(__f3),
                 })
             }
         }
@@ -874,19 +997,32 @@ impl ContactsCreateTagResponse {
     }
 }
 /// Answer to a delete: an empty `data` list.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ContactsDeleteContactIdentifierResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     /// Always empty.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<serde_json::Value>>,
+}
+impl serde::Serialize for ContactsDeleteContactIdentifierResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ContactsDeleteContactIdentifierResponse",
+            2,
+            &[self.code.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ContactsDeleteContactIdentifierResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -901,28 +1037,28 @@ impl<'de> serde::Deserialize<'de> for ContactsDeleteContactIdentifierResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<ContactsDeleteContactIdentifierResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(ContactsDeleteContactIdentifierResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
+                    data: __fields::or_none(__f3),
                 })
             }
         }
@@ -958,19 +1094,32 @@ impl ContactsDeleteContactIdentifierResponse {
     }
 }
 /// Answer to a delete: an empty `data` list.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ContactsDeleteContactResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     /// Always empty.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<serde_json::Value>>,
+}
+impl serde::Serialize for ContactsDeleteContactResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ContactsDeleteContactResponse",
+            2,
+            &[self.code.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ContactsDeleteContactResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -985,28 +1134,28 @@ impl<'de> serde::Deserialize<'de> for ContactsDeleteContactResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<ContactsDeleteContactResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(ContactsDeleteContactResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
+                    data: __fields::or_none(__f3),
                 })
             }
         }
@@ -1038,19 +1187,32 @@ impl ContactsDeleteContactResponse {
     }
 }
 /// Answer to a delete: an empty `data` list.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ContactsDeleteImportResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     /// Always empty.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<serde_json::Value>>,
+}
+impl serde::Serialize for ContactsDeleteImportResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ContactsDeleteImportResponse",
+            2,
+            &[self.code.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ContactsDeleteImportResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -1065,28 +1227,28 @@ impl<'de> serde::Deserialize<'de> for ContactsDeleteImportResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<ContactsDeleteImportResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(ContactsDeleteImportResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
+                    data: __fields::or_none(__f3),
                 })
             }
         }
@@ -1118,19 +1280,32 @@ impl ContactsDeleteImportResponse {
     }
 }
 /// Answer to a delete: an empty `data` list.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ContactsDeleteSegmentResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     /// Always empty.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<serde_json::Value>>,
+}
+impl serde::Serialize for ContactsDeleteSegmentResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ContactsDeleteSegmentResponse",
+            2,
+            &[self.code.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ContactsDeleteSegmentResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -1145,28 +1320,28 @@ impl<'de> serde::Deserialize<'de> for ContactsDeleteSegmentResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<ContactsDeleteSegmentResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(ContactsDeleteSegmentResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
+                    data: __fields::or_none(__f3),
                 })
             }
         }
@@ -1198,19 +1373,32 @@ impl ContactsDeleteSegmentResponse {
     }
 }
 /// Answer to a delete: an empty `data` list.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ContactsDeleteTagResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     /// Always empty.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<serde_json::Value>>,
+}
+impl serde::Serialize for ContactsDeleteTagResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ContactsDeleteTagResponse",
+            2,
+            &[self.code.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ContactsDeleteTagResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -1225,28 +1413,28 @@ impl<'de> serde::Deserialize<'de> for ContactsDeleteTagResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<ContactsDeleteTagResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(ContactsDeleteTagResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
+                    data: __fields::or_none(__f3),
                 })
             }
         }
@@ -1278,19 +1466,32 @@ impl ContactsDeleteTagResponse {
     }
 }
 /// One identifier.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ContactsGetContactIdentifierResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<ContactsIdentifier>,
+}
+impl serde::Serialize for ContactsGetContactIdentifierResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ContactsGetContactIdentifierResponse",
+            2,
+            &[self.code.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ContactsGetContactIdentifierResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -1305,28 +1506,28 @@ impl<'de> serde::Deserialize<'de> for ContactsGetContactIdentifierResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<ContactsGetContactIdentifierResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(ContactsGetContactIdentifierResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
+                    data: __fields::or_none(__f3),
                 })
             }
         }
@@ -1358,19 +1559,32 @@ impl ContactsGetContactIdentifierResponse {
     }
 }
 /// One contact.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ContactsGetContactResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<ContactsContact>,
+}
+impl serde::Serialize for ContactsGetContactResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ContactsGetContactResponse",
+            2,
+            &[self.code.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ContactsGetContactResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -1385,28 +1599,28 @@ impl<'de> serde::Deserialize<'de> for ContactsGetContactResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<ContactsGetContactResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(ContactsGetContactResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
+                    data: __fields::or_none(__f3),
                 })
             }
         }
@@ -1438,19 +1652,32 @@ impl ContactsGetContactResponse {
     }
 }
 /// One contact import.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ContactsGetImportResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<ContactsImport>,
+}
+impl serde::Serialize for ContactsGetImportResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ContactsGetImportResponse",
+            2,
+            &[self.code.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ContactsGetImportResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -1465,28 +1692,28 @@ impl<'de> serde::Deserialize<'de> for ContactsGetImportResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<ContactsGetImportResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(ContactsGetImportResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
+                    data: __fields::or_none(__f3),
                 })
             }
         }
@@ -1518,19 +1745,32 @@ impl ContactsGetImportResponse {
     }
 }
 /// One segment.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ContactsGetSegmentResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<ContactsSegment>,
+}
+impl serde::Serialize for ContactsGetSegmentResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ContactsGetSegmentResponse",
+            2,
+            &[self.code.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ContactsGetSegmentResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -1545,28 +1785,28 @@ impl<'de> serde::Deserialize<'de> for ContactsGetSegmentResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<ContactsGetSegmentResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(ContactsGetSegmentResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
+                    data: __fields::or_none(__f3),
                 })
             }
         }
@@ -1598,19 +1838,32 @@ impl ContactsGetSegmentResponse {
     }
 }
 /// One tag.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ContactsGetTagResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<ContactsTag>,
+}
+impl serde::Serialize for ContactsGetTagResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ContactsGetTagResponse",
+            2,
+            &[self.code.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ContactsGetTagResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -1625,28 +1878,28 @@ impl<'de> serde::Deserialize<'de> for ContactsGetTagResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<ContactsGetTagResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(ContactsGetTagResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
+                    data: __fields::or_none(__f3),
                 })
             }
         }
@@ -1680,27 +1933,45 @@ impl ContactsGetTagResponse {
 /// A way to reach a contact (email address, phone number, ...).
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference shows no fields of this object in answers; they are built from the request tables (all optional).</div>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ContactsIdentifier {
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<crate::types::StringOrNumber>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subscriber_id: Option<crate::types::StringOrNumber>,
     /// Kind of identifier, e.g. `email` or `phone`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// The identifier value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// Creation time.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Last change.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+}
+impl serde::Serialize for ContactsIdentifier {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ContactsIdentifier",
+            0,
+            &[
+                self.id.is_some(),
+                self.subscriber_id.is_some(),
+                self.r#type.is_some(),
+                self.value.is_some(),
+                self.created_at.is_some(),
+                self.updated_at.is_some(),
+            ],
+        )?;
+        __m.optional("id", &self.id);
+        __m.optional("subscriber_id", &self.subscriber_id);
+        __m.optional("type", &self.r#type);
+        __m.optional("value", &self.value);
+        __m.optional("created_at", &self.created_at);
+        __m.optional("updated_at", &self.updated_at);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ContactsIdentifier {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -1722,7 +1993,7 @@ impl<'de> serde::Deserialize<'de> for ContactsIdentifier {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<ContactsIdentifier, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
@@ -1730,32 +2001,26 @@ impl<'de> serde::Deserialize<'de> for ContactsIdentifier {
                 let mut __f3 = None;
                 let mut __f4 = None;
                 let mut __f5 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
-                        Some(1) => {
-                            __fields::read_once(&mut __map, &mut __f1, "subscriber_id")?
-                        }
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "type")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "value")?,
-                        Some(4) => {
-                            __fields::read_once(&mut __map, &mut __f4, "created_at")?
-                        }
-                        Some(5) => {
-                            __fields::read_once(&mut __map, &mut __f5, "updated_at")?
-                        }
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "id"),
+                        Some(1) => __r.read(&mut __f1, "subscriber_id"),
+                        Some(2) => __r.read(&mut __f2, "type"),
+                        Some(3) => __r.read(&mut __f3, "value"),
+                        Some(4) => __r.read(&mut __f4, "created_at"),
+                        Some(5) => __r.read(&mut __f5, "updated_at"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(ContactsIdentifier {
-                    id: __fields::finish(__f0, "id")?,
-                    subscriber_id: __fields::finish(__f1, "subscriber_id")?,
-                    r#type: __fields::finish(__f2, "type")?,
-                    value: __fields::finish(__f3, "value")?,
-                    created_at: __fields::finish(__f4, "created_at")?,
-                    updated_at: __fields::finish(__f5, "updated_at")?,
+                    id: __fields::or_none(__f0),
+                    subscriber_id: __fields::or_none(__f1),
+                    r#type: __fields::or_none(__f2),
+                    value: __fields::or_none(__f3),
+                    created_at: __fields::or_none(__f4),
+                    updated_at: __fields::or_none(__f5),
                 })
             }
         }
@@ -1808,27 +2073,45 @@ impl ContactsIdentifier {
 /// A bulk import of contacts. The reference collapses this object; the listed fields are the likely ones and all are optional.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference shows no fields of this object in answers; they are built from the request tables (all optional).</div>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ContactsImport {
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<crate::types::StringOrNumber>,
     /// Name of the uploaded file.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub file: Option<String>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::types::StringOrNumber>,
     /// Rows in the file.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
     /// Rows imported.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub imported: Option<i64>,
     /// When the import started.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
+}
+impl serde::Serialize for ContactsImport {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ContactsImport",
+            0,
+            &[
+                self.id.is_some(),
+                self.file.is_some(),
+                self.status.is_some(),
+                self.total.is_some(),
+                self.imported.is_some(),
+                self.created_at.is_some(),
+            ],
+        )?;
+        __m.optional("id", &self.id);
+        __m.optional("file", &self.file);
+        __m.optional("status", &self.status);
+        __m.optional("total", &self.total);
+        __m.optional("imported", &self.imported);
+        __m.optional("created_at", &self.created_at);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ContactsImport {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -1850,7 +2133,7 @@ impl<'de> serde::Deserialize<'de> for ContactsImport {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<ContactsImport, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
@@ -1858,30 +2141,26 @@ impl<'de> serde::Deserialize<'de> for ContactsImport {
                 let mut __f3 = None;
                 let mut __f4 = None;
                 let mut __f5 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "file")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "status")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "total")?,
-                        Some(4) => {
-                            __fields::read_once(&mut __map, &mut __f4, "imported")?
-                        }
-                        Some(5) => {
-                            __fields::read_once(&mut __map, &mut __f5, "created_at")?
-                        }
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "id"),
+                        Some(1) => __r.read(&mut __f1, "file"),
+                        Some(2) => __r.read(&mut __f2, "status"),
+                        Some(3) => __r.read(&mut __f3, "total"),
+                        Some(4) => __r.read(&mut __f4, "imported"),
+                        Some(5) => __r.read(&mut __f5, "created_at"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(ContactsImport {
-                    id: __fields::finish(__f0, "id")?,
-                    file: __fields::finish(__f1, "file")?,
-                    status: __fields::finish(__f2, "status")?,
-                    total: __fields::finish(__f3, "total")?,
-                    imported: __fields::finish(__f4, "imported")?,
-                    created_at: __fields::finish(__f5, "created_at")?,
+                    id: __fields::or_none(__f0),
+                    file: __fields::or_none(__f1),
+                    status: __fields::or_none(__f2),
+                    total: __fields::or_none(__f3),
+                    imported: __fields::or_none(__f4),
+                    created_at: __fields::or_none(__f5),
                 })
             }
         }
@@ -1932,19 +2211,32 @@ impl ContactsImport {
     }
 }
 /// One contact import.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ContactsImportSubscribersResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<ContactsImport>,
+}
+impl serde::Serialize for ContactsImportSubscribersResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ContactsImportSubscribersResponse",
+            2,
+            &[self.code.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ContactsImportSubscribersResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -1959,28 +2251,28 @@ impl<'de> serde::Deserialize<'de> for ContactsImportSubscribersResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<ContactsImportSubscribersResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(ContactsImportSubscribersResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
+                    data: __fields::or_none(__f3),
                 })
             }
         }
@@ -2012,25 +2304,43 @@ impl ContactsImportSubscribersResponse {
     }
 }
 /// A page of identifiers.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ContactsListContactIdentifiersResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<ContactsIdentifier>>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<crate::api::common::PaginationLinks>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
+}
+impl serde::Serialize for ContactsListContactIdentifiersResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ContactsListContactIdentifiersResponse",
+            2,
+            &[
+                self.code.is_some(),
+                self.data.is_some(),
+                self.links.is_some(),
+                self.meta.is_some(),
+            ],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.optional("links", &self.links);
+        __m.optional("meta", &self.meta);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ContactsListContactIdentifiersResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -2052,7 +2362,7 @@ impl<'de> serde::Deserialize<'de> for ContactsListContactIdentifiersResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<ContactsListContactIdentifiersResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
@@ -2060,26 +2370,26 @@ impl<'de> serde::Deserialize<'de> for ContactsListContactIdentifiersResponse {
                 let mut __f3 = None;
                 let mut __f4 = None;
                 let mut __f5 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "links")?,
-                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "meta")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        Some(4) => __r.read(&mut __f4, "links"),
+                        Some(5) => __r.read(&mut __f5, "meta"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(ContactsListContactIdentifiersResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
-                    links: __fields::finish(__f4, "links")?,
-                    meta: __fields::finish(__f5, "meta")?,
+                    data: __fields::or_none(__f3),
+                    links: __fields::or_none(__f4),
+                    meta: __fields::or_none(__f5),
                 })
             }
         }
@@ -2127,25 +2437,43 @@ impl ContactsListContactIdentifiersResponse {
     }
 }
 /// A page of contacts.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ContactsListContactsResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<ContactsContact>>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<crate::api::common::PaginationLinks>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
+}
+impl serde::Serialize for ContactsListContactsResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ContactsListContactsResponse",
+            2,
+            &[
+                self.code.is_some(),
+                self.data.is_some(),
+                self.links.is_some(),
+                self.meta.is_some(),
+            ],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.optional("links", &self.links);
+        __m.optional("meta", &self.meta);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ContactsListContactsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -2167,7 +2495,7 @@ impl<'de> serde::Deserialize<'de> for ContactsListContactsResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<ContactsListContactsResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
@@ -2175,26 +2503,26 @@ impl<'de> serde::Deserialize<'de> for ContactsListContactsResponse {
                 let mut __f3 = None;
                 let mut __f4 = None;
                 let mut __f5 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "links")?,
-                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "meta")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        Some(4) => __r.read(&mut __f4, "links"),
+                        Some(5) => __r.read(&mut __f5, "meta"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(ContactsListContactsResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
-                    links: __fields::finish(__f4, "links")?,
-                    meta: __fields::finish(__f5, "meta")?,
+                    data: __fields::or_none(__f3),
+                    links: __fields::or_none(__f4),
+                    meta: __fields::or_none(__f5),
                 })
             }
         }
@@ -2238,25 +2566,43 @@ impl ContactsListContactsResponse {
     }
 }
 /// A page of identifiers.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ContactsListIdentifiersResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<ContactsIdentifier>>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<crate::api::common::PaginationLinks>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
+}
+impl serde::Serialize for ContactsListIdentifiersResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ContactsListIdentifiersResponse",
+            2,
+            &[
+                self.code.is_some(),
+                self.data.is_some(),
+                self.links.is_some(),
+                self.meta.is_some(),
+            ],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.optional("links", &self.links);
+        __m.optional("meta", &self.meta);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ContactsListIdentifiersResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -2278,7 +2624,7 @@ impl<'de> serde::Deserialize<'de> for ContactsListIdentifiersResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<ContactsListIdentifiersResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
@@ -2286,26 +2632,26 @@ impl<'de> serde::Deserialize<'de> for ContactsListIdentifiersResponse {
                 let mut __f3 = None;
                 let mut __f4 = None;
                 let mut __f5 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "links")?,
-                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "meta")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        Some(4) => __r.read(&mut __f4, "links"),
+                        Some(5) => __r.read(&mut __f5, "meta"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(ContactsListIdentifiersResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
-                    links: __fields::finish(__f4, "links")?,
-                    meta: __fields::finish(__f5, "meta")?,
+                    data: __fields::or_none(__f3),
+                    links: __fields::or_none(__f4),
+                    meta: __fields::or_none(__f5),
                 })
             }
         }
@@ -2349,25 +2695,43 @@ impl ContactsListIdentifiersResponse {
     }
 }
 /// A page of contact imports.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ContactsListImportsResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<ContactsImport>>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<crate::api::common::PaginationLinks>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
+}
+impl serde::Serialize for ContactsListImportsResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ContactsListImportsResponse",
+            2,
+            &[
+                self.code.is_some(),
+                self.data.is_some(),
+                self.links.is_some(),
+                self.meta.is_some(),
+            ],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.optional("links", &self.links);
+        __m.optional("meta", &self.meta);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ContactsListImportsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -2389,7 +2753,7 @@ impl<'de> serde::Deserialize<'de> for ContactsListImportsResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<ContactsListImportsResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
@@ -2397,26 +2761,26 @@ impl<'de> serde::Deserialize<'de> for ContactsListImportsResponse {
                 let mut __f3 = None;
                 let mut __f4 = None;
                 let mut __f5 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "links")?,
-                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "meta")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        Some(4) => __r.read(&mut __f4, "links"),
+                        Some(5) => __r.read(&mut __f5, "meta"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(ContactsListImportsResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
-                    links: __fields::finish(__f4, "links")?,
-                    meta: __fields::finish(__f5, "meta")?,
+                    data: __fields::or_none(__f3),
+                    links: __fields::or_none(__f4),
+                    meta: __fields::or_none(__f5),
                 })
             }
         }
@@ -2460,25 +2824,43 @@ impl ContactsListImportsResponse {
     }
 }
 /// A page of contacts in a segment.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ContactsListSegmentSubscribersResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<ContactsContact>>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<crate::api::common::PaginationLinks>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
+}
+impl serde::Serialize for ContactsListSegmentSubscribersResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ContactsListSegmentSubscribersResponse",
+            2,
+            &[
+                self.code.is_some(),
+                self.data.is_some(),
+                self.links.is_some(),
+                self.meta.is_some(),
+            ],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.optional("links", &self.links);
+        __m.optional("meta", &self.meta);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ContactsListSegmentSubscribersResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -2500,7 +2882,7 @@ impl<'de> serde::Deserialize<'de> for ContactsListSegmentSubscribersResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<ContactsListSegmentSubscribersResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
@@ -2508,26 +2890,26 @@ impl<'de> serde::Deserialize<'de> for ContactsListSegmentSubscribersResponse {
                 let mut __f3 = None;
                 let mut __f4 = None;
                 let mut __f5 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "links")?,
-                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "meta")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        Some(4) => __r.read(&mut __f4, "links"),
+                        Some(5) => __r.read(&mut __f5, "meta"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(ContactsListSegmentSubscribersResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
-                    links: __fields::finish(__f4, "links")?,
-                    meta: __fields::finish(__f5, "meta")?,
+                    data: __fields::or_none(__f3),
+                    links: __fields::or_none(__f4),
+                    meta: __fields::or_none(__f5),
                 })
             }
         }
@@ -2575,7 +2957,7 @@ impl ContactsListSegmentSubscribersResponse {
     }
 }
 /// Segments, with paging details inside `data`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ContactsListSegmentsResponse {
     /// Numeric HTTP-like status, 200 on success.
@@ -2583,8 +2965,21 @@ pub struct ContactsListSegmentsResponse {
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<ContactsSegmentPage>,
+}
+impl serde::Serialize for ContactsListSegmentsResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ContactsListSegmentsResponse",
+            2,
+            &[self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ContactsListSegmentsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -2599,25 +2994,25 @@ impl<'de> serde::Deserialize<'de> for ContactsListSegmentsResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<ContactsListSegmentsResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "message")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "message"),
+                        Some(2) => __r.read(&mut __f2, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(ContactsListSegmentsResponse {
                     status: __fields::finish(__f0, "status")?,
                     message: __fields::finish(__f1, "message")?,
-                    data: __fields::finish(__f2, "data")?,
+                    data: __fields::or_none(__f2),
                 })
             }
         }
@@ -2643,25 +3038,43 @@ impl ContactsListSegmentsResponse {
     }
 }
 /// A page of tags.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ContactsListTagsResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<ContactsTag>>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<crate::api::common::PaginationLinks>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
+}
+impl serde::Serialize for ContactsListTagsResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ContactsListTagsResponse",
+            2,
+            &[
+                self.code.is_some(),
+                self.data.is_some(),
+                self.links.is_some(),
+                self.meta.is_some(),
+            ],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.optional("links", &self.links);
+        __m.optional("meta", &self.meta);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ContactsListTagsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -2683,7 +3096,7 @@ impl<'de> serde::Deserialize<'de> for ContactsListTagsResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<ContactsListTagsResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
@@ -2691,26 +3104,26 @@ impl<'de> serde::Deserialize<'de> for ContactsListTagsResponse {
                 let mut __f3 = None;
                 let mut __f4 = None;
                 let mut __f5 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "links")?,
-                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "meta")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        Some(4) => __r.read(&mut __f4, "links"),
+                        Some(5) => __r.read(&mut __f5, "meta"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(ContactsListTagsResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
-                    links: __fields::finish(__f4, "links")?,
-                    meta: __fields::finish(__f5, "meta")?,
+                    data: __fields::or_none(__f3),
+                    links: __fields::or_none(__f4),
+                    meta: __fields::or_none(__f5),
                 })
             }
         }
@@ -2756,33 +3169,53 @@ impl ContactsListTagsResponse {
 /// A dynamic group of contacts defined by tags they have and tags they lack.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference shows no fields of this object in answers; they are built from the request tables (all optional).</div>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ContactsSegment {
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<crate::types::StringOrNumber>,
     /// Segment name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Contacts must carry these tags.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub positive_tags: Option<Vec<String>>,
     /// Whether `any` or `all` positive tags must match.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub positive_tags_operator: Option<String>,
     /// Contacts must not carry these tags.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub negative_tags: Option<Vec<String>>,
     /// Whether `any` or `all` negative tags exclude a contact.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub negative_tags_operator: Option<String>,
     /// Creation time.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Last change.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+}
+impl serde::Serialize for ContactsSegment {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ContactsSegment",
+            0,
+            &[
+                self.id.is_some(),
+                self.name.is_some(),
+                self.positive_tags.is_some(),
+                self.positive_tags_operator.is_some(),
+                self.negative_tags.is_some(),
+                self.negative_tags_operator.is_some(),
+                self.created_at.is_some(),
+                self.updated_at.is_some(),
+            ],
+        )?;
+        __m.optional("id", &self.id);
+        __m.optional("name", &self.name);
+        __m.optional("positive_tags", &self.positive_tags);
+        __m.optional("positive_tags_operator", &self.positive_tags_operator);
+        __m.optional("negative_tags", &self.negative_tags);
+        __m.optional("negative_tags_operator", &self.negative_tags_operator);
+        __m.optional("created_at", &self.created_at);
+        __m.optional("updated_at", &self.updated_at);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ContactsSegment {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -2806,7 +3239,7 @@ impl<'de> serde::Deserialize<'de> for ContactsSegment {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<ContactsSegment, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
@@ -2816,56 +3249,30 @@ impl<'de> serde::Deserialize<'de> for ContactsSegment {
                 let mut __f5 = None;
                 let mut __f6 = None;
                 let mut __f7 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "name")?,
-                        Some(2) => {
-                            __fields::read_once(&mut __map, &mut __f2, "positive_tags")?
-                        }
-                        Some(3) => {
-                            __fields::read_once(
-                                &mut __map,
-                                &mut __f3,
-                                "positive_tags_operator",
-                            )?
-                        }
-                        Some(4) => {
-                            __fields::read_once(&mut __map, &mut __f4, "negative_tags")?
-                        }
-                        Some(5) => {
-                            __fields::read_once(
-                                &mut __map,
-                                &mut __f5,
-                                "negative_tags_operator",
-                            )?
-                        }
-                        Some(6) => {
-                            __fields::read_once(&mut __map, &mut __f6, "created_at")?
-                        }
-                        Some(7) => {
-                            __fields::read_once(&mut __map, &mut __f7, "updated_at")?
-                        }
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "id"),
+                        Some(1) => __r.read(&mut __f1, "name"),
+                        Some(2) => __r.read(&mut __f2, "positive_tags"),
+                        Some(3) => __r.read(&mut __f3, "positive_tags_operator"),
+                        Some(4) => __r.read(&mut __f4, "negative_tags"),
+                        Some(5) => __r.read(&mut __f5, "negative_tags_operator"),
+                        Some(6) => __r.read(&mut __f6, "created_at"),
+                        Some(7) => __r.read(&mut __f7, "updated_at"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(ContactsSegment {
-                    id: __fields::finish(__f0, "id")?,
-                    name: __fields::finish(__f1, "name")?,
-                    positive_tags: __fields::finish(__f2, "positive_tags")?,
-                    positive_tags_operator: __fields::finish(
-                        __f3,
-                        "positive_tags_operator",
-                    )?,
-                    negative_tags: __fields::finish(__f4, "negative_tags")?,
-                    negative_tags_operator: __fields::finish(
-                        __f5,
-                        "negative_tags_operator",
-                    )?,
-                    created_at: __fields::finish(__f6, "created_at")?,
-                    updated_at: __fields::finish(__f7, "updated_at")?,
+                    id: __fields::or_none(__f0),
+                    name: __fields::or_none(__f1),
+                    positive_tags: __fields::or_none(__f2),
+                    positive_tags_operator: __fields::or_none(__f3),
+                    negative_tags: __fields::or_none(__f4),
+                    negative_tags_operator: __fields::or_none(__f5),
+                    created_at: __fields::or_none(__f6),
+                    updated_at: __fields::or_none(__f7),
                 })
             }
         }
@@ -2934,45 +3341,69 @@ impl ContactsSegment {
     }
 }
 /// Segments with paging fields inline (the older paginator layout: `data.data[]`, `data.current_page`).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ContactsSegmentPage {
     /// Number of this page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub current_page: Option<i64>,
     /// Segments on this page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<ContactsSegment>>,
     /// URL of the first page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_page_url: Option<String>,
     /// Index of the first item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<i64>,
     /// Number of the last page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_page: Option<i64>,
     /// URL of the last page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_page_url: Option<String>,
     /// URL of the next page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_url: Option<String>,
     /// URL without the page parameter.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub per_page: Option<crate::types::StringOrNumber>,
     /// URL of the previous page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prev_page_url: Option<String>,
     /// Index of the last item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<i64>,
     /// Number of segments.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
+}
+impl serde::Serialize for ContactsSegmentPage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ContactsSegmentPage",
+            0,
+            &[
+                self.current_page.is_some(),
+                self.data.is_some(),
+                self.first_page_url.is_some(),
+                self.from.is_some(),
+                self.last_page.is_some(),
+                self.last_page_url.is_some(),
+                self.next_page_url.is_some(),
+                self.path.is_some(),
+                self.per_page.is_some(),
+                self.prev_page_url.is_some(),
+                self.to.is_some(),
+                self.total.is_some(),
+            ],
+        )?;
+        __m.optional("current_page", &self.current_page);
+        __m.optional("data", &self.data);
+        __m.optional("first_page_url", &self.first_page_url);
+        __m.optional("from", &self.from);
+        __m.optional("last_page", &self.last_page);
+        __m.optional("last_page_url", &self.last_page_url);
+        __m.optional("next_page_url", &self.next_page_url);
+        __m.optional("path", &self.path);
+        __m.optional("per_page", &self.per_page);
+        __m.optional("prev_page_url", &self.prev_page_url);
+        __m.optional("to", &self.to);
+        __m.optional("total", &self.total);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ContactsSegmentPage {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -3000,7 +3431,7 @@ impl<'de> serde::Deserialize<'de> for ContactsSegmentPage {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<ContactsSegmentPage, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
@@ -3014,52 +3445,38 @@ impl<'de> serde::Deserialize<'de> for ContactsSegmentPage {
                 let mut __f9 = None;
                 let mut __f10 = None;
                 let mut __f11 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => {
-                            __fields::read_once(&mut __map, &mut __f0, "current_page")?
-                        }
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "data")?,
-                        Some(2) => {
-                            __fields::read_once(&mut __map, &mut __f2, "first_page_url")?
-                        }
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "from")?,
-                        Some(4) => {
-                            __fields::read_once(&mut __map, &mut __f4, "last_page")?
-                        }
-                        Some(5) => {
-                            __fields::read_once(&mut __map, &mut __f5, "last_page_url")?
-                        }
-                        Some(6) => {
-                            __fields::read_once(&mut __map, &mut __f6, "next_page_url")?
-                        }
-                        Some(7) => __fields::read_once(&mut __map, &mut __f7, "path")?,
-                        Some(8) => {
-                            __fields::read_once(&mut __map, &mut __f8, "per_page")?
-                        }
-                        Some(9) => {
-                            __fields::read_once(&mut __map, &mut __f9, "prev_page_url")?
-                        }
-                        Some(10) => __fields::read_once(&mut __map, &mut __f10, "to")?,
-                        Some(11) => __fields::read_once(&mut __map, &mut __f11, "total")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "current_page"),
+                        Some(1) => __r.read(&mut __f1, "data"),
+                        Some(2) => __r.read(&mut __f2, "first_page_url"),
+                        Some(3) => __r.read(&mut __f3, "from"),
+                        Some(4) => __r.read(&mut __f4, "last_page"),
+                        Some(5) => __r.read(&mut __f5, "last_page_url"),
+                        Some(6) => __r.read(&mut __f6, "next_page_url"),
+                        Some(7) => __r.read(&mut __f7, "path"),
+                        Some(8) => __r.read(&mut __f8, "per_page"),
+                        Some(9) => __r.read(&mut __f9, "prev_page_url"),
+                        Some(10) => __r.read(&mut __f10, "to"),
+                        Some(11) => __r.read(&mut __f11, "total"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(ContactsSegmentPage {
-                    current_page: __fields::finish(__f0, "current_page")?,
-                    data: __fields::finish(__f1, "data")?,
-                    first_page_url: __fields::finish(__f2, "first_page_url")?,
-                    from: __fields::finish(__f3, "from")?,
-                    last_page: __fields::finish(__f4, "last_page")?,
-                    last_page_url: __fields::finish(__f5, "last_page_url")?,
-                    next_page_url: __fields::finish(__f6, "next_page_url")?,
-                    path: __fields::finish(__f7, "path")?,
-                    per_page: __fields::finish(__f8, "per_page")?,
-                    prev_page_url: __fields::finish(__f9, "prev_page_url")?,
-                    to: __fields::finish(__f10, "to")?,
-                    total: __fields::finish(__f11, "total")?,
+                    current_page: __fields::or_none(__f0),
+                    data: __fields::or_none(__f1),
+                    first_page_url: __fields::or_none(__f2),
+                    from: __fields::or_none(__f3),
+                    last_page: __fields::or_none(__f4),
+                    last_page_url: __fields::or_none(__f5),
+                    next_page_url: __fields::or_none(__f6),
+                    path: __fields::or_none(__f7),
+                    per_page: __fields::or_none(__f8),
+                    prev_page_url: __fields::or_none(__f9),
+                    to: __fields::or_none(__f10),
+                    total: __fields::or_none(__f11),
                 })
             }
         }
@@ -3148,21 +3565,37 @@ impl ContactsSegmentPage {
 /// A tag that groups contacts.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference shows no fields of this object in answers; they are built from the request tables (all optional).</div>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ContactsTag {
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<crate::types::StringOrNumber>,
     /// Tag name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Creation time.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Last change.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+}
+impl serde::Serialize for ContactsTag {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ContactsTag",
+            0,
+            &[
+                self.id.is_some(),
+                self.name.is_some(),
+                self.created_at.is_some(),
+                self.updated_at.is_some(),
+            ],
+        )?;
+        __m.optional("id", &self.id);
+        __m.optional("name", &self.name);
+        __m.optional("created_at", &self.created_at);
+        __m.optional("updated_at", &self.updated_at);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ContactsTag {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -3177,32 +3610,28 @@ impl<'de> serde::Deserialize<'de> for ContactsTag {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<ContactsTag, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "name")?,
-                        Some(2) => {
-                            __fields::read_once(&mut __map, &mut __f2, "created_at")?
-                        }
-                        Some(3) => {
-                            __fields::read_once(&mut __map, &mut __f3, "updated_at")?
-                        }
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "id"),
+                        Some(1) => __r.read(&mut __f1, "name"),
+                        Some(2) => __r.read(&mut __f2, "created_at"),
+                        Some(3) => __r.read(&mut __f3, "updated_at"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(ContactsTag {
-                    id: __fields::finish(__f0, "id")?,
-                    name: __fields::finish(__f1, "name")?,
-                    created_at: __fields::finish(__f2, "created_at")?,
-                    updated_at: __fields::finish(__f3, "updated_at")?,
+                    id: __fields::or_none(__f0),
+                    name: __fields::or_none(__f1),
+                    created_at: __fields::or_none(__f2),
+                    updated_at: __fields::or_none(__f3),
                 })
             }
         }
@@ -3241,7 +3670,7 @@ impl ContactsTag {
     }
 }
 /// An identifier of a contact.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ContactsUpdateContactIdentifierRequest {
@@ -3249,6 +3678,19 @@ pub struct ContactsUpdateContactIdentifierRequest {
     pub r#type: String,
     /// The identifier value.
     pub value: String,
+}
+impl serde::Serialize for ContactsUpdateContactIdentifierRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ContactsUpdateContactIdentifierRequest",
+            2,
+            &[],
+        )?;
+        __m.field("type", &self.r#type);
+        __m.field("value", &self.value);
+        __m.end()
+    }
 }
 impl ContactsUpdateContactIdentifierRequest {
     /// Creates the model from its required fields; optional fields start empty.
@@ -3260,19 +3702,32 @@ impl ContactsUpdateContactIdentifierRequest {
     }
 }
 /// One identifier.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ContactsUpdateContactIdentifierResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<ContactsIdentifier>,
+}
+impl serde::Serialize for ContactsUpdateContactIdentifierResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ContactsUpdateContactIdentifierResponse",
+            2,
+            &[self.code.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ContactsUpdateContactIdentifierResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -3287,28 +3742,28 @@ impl<'de> serde::Deserialize<'de> for ContactsUpdateContactIdentifierResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<ContactsUpdateContactIdentifierResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(ContactsUpdateContactIdentifierResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
+                    data: __fields::or_none(__f3),
                 })
             }
         }
@@ -3344,49 +3799,74 @@ impl ContactsUpdateContactIdentifierResponse {
     }
 }
 /// New values for a contact; fields left out are unchanged.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ContactsUpdateContactRequest {
     /// Your own attributes of the contact (free-form key/value pairs).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attributes: Option<serde_json::Map<String, serde_json::Value>>,
     /// Email address.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// First name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// Middle name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub middle_name: Option<String>,
     /// Last name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// Company.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
     /// Country.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// Region.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// City.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// Locality.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub locality: Option<String>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<crate::api::common::E164Number>,
     /// Postal code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub postal_code: Option<String>,
     /// Tag names to attach.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
+}
+impl serde::Serialize for ContactsUpdateContactRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ContactsUpdateContactRequest",
+            0,
+            &[
+                self.attributes.is_some(),
+                self.email.is_some(),
+                self.first_name.is_some(),
+                self.middle_name.is_some(),
+                self.last_name.is_some(),
+                self.company.is_some(),
+                self.country.is_some(),
+                self.region.is_some(),
+                self.city.is_some(),
+                self.locality.is_some(),
+                self.phone.is_some(),
+                self.postal_code.is_some(),
+                self.tags.is_some(),
+            ],
+        )?;
+        __m.optional("attributes", &self.attributes);
+        __m.optional("email", &self.email);
+        __m.optional("first_name", &self.first_name);
+        __m.optional("middle_name", &self.middle_name);
+        __m.optional("last_name", &self.last_name);
+        __m.optional("company", &self.company);
+        __m.optional("country", &self.country);
+        __m.optional("region", &self.region);
+        __m.optional("city", &self.city);
+        __m.optional("locality", &self.locality);
+        __m.optional("phone", &self.phone);
+        __m.optional("postal_code", &self.postal_code);
+        __m.optional("tags", &self.tags);
+        __m.end()
+    }
 }
 impl ContactsUpdateContactRequest {
     /// Creates the model from its required fields; optional fields start empty.
@@ -3477,19 +3957,32 @@ impl ContactsUpdateContactRequest {
     }
 }
 /// One contact.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ContactsUpdateContactResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<ContactsContact>,
+}
+impl serde::Serialize for ContactsUpdateContactResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ContactsUpdateContactResponse",
+            2,
+            &[self.code.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ContactsUpdateContactResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -3504,28 +3997,28 @@ impl<'de> serde::Deserialize<'de> for ContactsUpdateContactResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<ContactsUpdateContactResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(ContactsUpdateContactResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
+                    data: __fields::or_none(__f3),
                 })
             }
         }
@@ -3557,7 +4050,7 @@ impl ContactsUpdateContactResponse {
     }
 }
 /// Name and tag rules of a segment.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ContactsUpdateSegmentRequest {
@@ -3571,6 +4064,22 @@ pub struct ContactsUpdateSegmentRequest {
     pub positive_tags: Vec<String>,
     /// How positive tags combine, e.g. `any`.
     pub positive_tags_operator: String,
+}
+impl serde::Serialize for ContactsUpdateSegmentRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ContactsUpdateSegmentRequest",
+            5,
+            &[],
+        )?;
+        __m.field("name", &self.name);
+        __m.field("negative_tags", &self.negative_tags);
+        __m.field("negative_tags_operator", &self.negative_tags_operator);
+        __m.field("positive_tags", &self.positive_tags);
+        __m.field("positive_tags_operator", &self.positive_tags_operator);
+        __m.end()
+    }
 }
 impl ContactsUpdateSegmentRequest {
     /// Creates the model from its required fields; optional fields start empty.
@@ -3591,19 +4100,32 @@ impl ContactsUpdateSegmentRequest {
     }
 }
 /// One segment.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ContactsUpdateSegmentResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<ContactsSegment>,
+}
+impl serde::Serialize for ContactsUpdateSegmentResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ContactsUpdateSegmentResponse",
+            2,
+            &[self.code.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ContactsUpdateSegmentResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -3618,28 +4140,28 @@ impl<'de> serde::Deserialize<'de> for ContactsUpdateSegmentResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<ContactsUpdateSegmentResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(ContactsUpdateSegmentResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
+                    data: __fields::or_none(__f3),
                 })
             }
         }
@@ -3671,12 +4193,24 @@ impl ContactsUpdateSegmentResponse {
     }
 }
 /// A contact tag.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ContactsUpdateTagRequest {
     /// Tag name.
     pub name: String,
+}
+impl serde::Serialize for ContactsUpdateTagRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ContactsUpdateTagRequest",
+            1,
+            &[],
+        )?;
+        __m.field("name", &self.name);
+        __m.end()
+    }
 }
 impl ContactsUpdateTagRequest {
     /// Creates the model from its required fields; optional fields start empty.
@@ -3685,19 +4219,32 @@ impl ContactsUpdateTagRequest {
     }
 }
 /// One tag.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ContactsUpdateTagResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<ContactsTag>,
+}
+impl serde::Serialize for ContactsUpdateTagResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ContactsUpdateTagResponse",
+            2,
+            &[self.code.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ContactsUpdateTagResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -3712,28 +4259,28 @@ impl<'de> serde::Deserialize<'de> for ContactsUpdateTagResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<ContactsUpdateTagResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(ContactsUpdateTagResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
+                    data: __fields::or_none(__f3),
                 })
             }
         }

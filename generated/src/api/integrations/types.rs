@@ -2,21 +2,33 @@
 // Regenerate with `cargo xtask generate`.
 
 /// One recipient of a CleverTap JSON send; fields override the root defaults.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct IntegrationsClevertapNode {
     /// Recipient number.
     pub to: String,
     /// Your reference for this message.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom: Option<String>,
     /// Sender ID for this recipient.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sender: Option<String>,
     /// Text for this recipient.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+impl serde::Serialize for IntegrationsClevertapNode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "IntegrationsClevertapNode",
+            1,
+            &[self.custom.is_some(), self.sender.is_some(), self.message.is_some()],
+        )?;
+        __m.field("to", &self.to);
+        __m.optional("custom", &self.custom);
+        __m.optional("sender", &self.sender);
+        __m.optional("message", &self.message);
+        __m.end()
+    }
 }
 impl IntegrationsClevertapNode {
     /// Creates the model from its required fields; optional fields start empty.
@@ -47,37 +59,58 @@ impl IntegrationsClevertapNode {
 /// Defaults applied to every node of a CleverTap JSON send.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference shows `root` only in its JSON sample (qikberry-api-docs.txt lines 8286-8292: `type`, `flash`, `sender`, `message`, `service`) without a table; the other fields are the form send's optional parameters (lines 8270-8279), assumed to apply as defaults too.</div>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct IntegrationsClevertapRoot {
     /// U = Unicode, N = normal, A = auto-detect.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<IntegrationsClevertapRootType>,
     /// Flash SMS: 1 = shown immediately on screen, 0 = normal. Documented as a number with values "1"/"0", sent as 1/0.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub flash: Option<crate::types::StringOrNumber>,
     /// Default sender ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sender: Option<String>,
     /// Default text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Short code of the service (product): `T` transactional SMS, `P` promotional SMS, `S` TransScrub SMS, `G` global SMS, `VOC` voice flow, `WAP` WhatsApp, `RCS` RCS, `VBR` Viber. Samples also use codes outside this list (`ENT`, `MKT`, `A2P`), so any string is accepted.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
     /// Webhook that receives delivery reports.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_id: Option<String>,
     /// Scheduled time `yyyy-mm-dd hh:mm:ss`, or empty to send now.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time: Option<String>,
     /// DLT principal entity ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
     /// DLT template ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
+}
+impl serde::Serialize for IntegrationsClevertapRoot {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "IntegrationsClevertapRoot",
+            0,
+            &[
+                self.r#type.is_some(),
+                self.flash.is_some(),
+                self.sender.is_some(),
+                self.message.is_some(),
+                self.service.is_some(),
+                self.webhook_id.is_some(),
+                self.time.is_some(),
+                self.entity_id.is_some(),
+                self.template_id.is_some(),
+            ],
+        )?;
+        __m.optional("type", &self.r#type);
+        __m.optional("flash", &self.flash);
+        __m.optional("sender", &self.sender);
+        __m.optional("message", &self.message);
+        __m.optional("service", &self.service);
+        __m.optional("webhook_id", &self.webhook_id);
+        __m.optional("time", &self.time);
+        __m.optional("entity_id", &self.entity_id);
+        __m.optional("template_id", &self.template_id);
+        __m.end()
+    }
 }
 impl IntegrationsClevertapRoot {
     /// Creates the model from its required fields; optional fields start empty.
@@ -159,7 +192,7 @@ qikberry_runtime::open_enum!(
     impl IntegrationsClevertapRootType { U = "U", N = "N", A = "A" }
 );
 /// JSON body CleverTap posts to `/sms/clevertap/json`: `root` holds defaults, each of `nodes` one recipient.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct IntegrationsSendClevertapJsonRequest {
@@ -167,6 +200,19 @@ pub struct IntegrationsSendClevertapJsonRequest {
     pub root: IntegrationsClevertapRoot,
     #[allow(missing_docs)]
     pub nodes: Vec<IntegrationsClevertapNode>,
+}
+impl serde::Serialize for IntegrationsSendClevertapJsonRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "IntegrationsSendClevertapJsonRequest",
+            2,
+            &[],
+        )?;
+        __m.field("root", &self.root);
+        __m.field("nodes", &self.nodes);
+        __m.end()
+    }
 }
 impl IntegrationsSendClevertapJsonRequest {
     /// Creates the model from its required fields; optional fields start empty.
@@ -180,7 +226,7 @@ impl IntegrationsSendClevertapJsonRequest {
 /// Answer of the CleverTap JSON send. The reference shows no response; this assumes the `POST /sms/send` style (`status`, `message`, `group_id`, `data`) and accepts string or numeric `status`.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference shows no answer for the integration endpoints; modelled as the `/sms/send` answer.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct IntegrationsSendClevertapJsonResponse {
     #[allow(missing_docs)]
@@ -188,11 +234,24 @@ pub struct IntegrationsSendClevertapJsonResponse {
     /// Outcome.
     pub message: String,
     /// ID of the batch.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::api::common::SmsMessageReceipt>>,
+}
+impl serde::Serialize for IntegrationsSendClevertapJsonResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "IntegrationsSendClevertapJsonResponse",
+            2,
+            &[self.group_id.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.field("message", &self.message);
+        __m.optional("group_id", &self.group_id);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for IntegrationsSendClevertapJsonResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -207,30 +266,28 @@ impl<'de> serde::Deserialize<'de> for IntegrationsSendClevertapJsonResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<IntegrationsSendClevertapJsonResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "message")?,
-                        Some(2) => {
-                            __fields::read_once(&mut __map, &mut __f2, "group_id")?
-                        }
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "message"),
+                        Some(2) => __r.read(&mut __f2, "group_id"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(IntegrationsSendClevertapJsonResponse {
                     status: __fields::finish(__f0, "status")?,
                     message: __fields::finish(__f1, "message")?,
-                    group_id: __fields::finish(__f2, "group_id")?,
-                    data: __fields::finish(__f3, "data")?,
+                    group_id: __fields::or_none(__f2),
+                    data: __fields::or_none(__f3),
                 })
             }
         }
@@ -266,7 +323,7 @@ impl IntegrationsSendClevertapJsonResponse {
     }
 }
 /// Form body CleverTap's generic SMS provider posts to `/sms/clevertap/send`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct IntegrationsSendClevertapSmsRequest {
@@ -279,29 +336,53 @@ pub struct IntegrationsSendClevertapSmsRequest {
     /// Transactional, promotional or other: Short code of the service (product): `T` transactional SMS, `P` promotional SMS, `S` TransScrub SMS, `G` global SMS, `VOC` voice flow, `WAP` WhatsApp, `RCS` RCS, `VBR` Viber. Samples also use codes outside this list (`ENT`, `MKT`, `A2P`), so any string is accepted.
     pub service: String,
     /// Principal entity ID registered on the DLT portal.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
     /// Template ID registered on the DLT portal.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
     /// Webhook that receives the delivery report.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_id: Option<String>,
     /// Scheduled sending time, `yyyy-mm-dd hh:mm:ss`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time: Option<String>,
     /// U = Unicode, N = normal, A = auto-detect.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<IntegrationsSendClevertapSmsRequestType>,
     /// 1 = flash SMS, 0 = normal.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub flash: Option<IntegrationsSendClevertapSmsRequestFlash>,
     /// Your own unique reference.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom: Option<String>,
     /// Port the SMS is delivered to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<String>,
+}
+impl serde::Serialize for IntegrationsSendClevertapSmsRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "IntegrationsSendClevertapSmsRequest",
+            4,
+            &[
+                self.entity_id.is_some(),
+                self.template_id.is_some(),
+                self.webhook_id.is_some(),
+                self.time.is_some(),
+                self.r#type.is_some(),
+                self.flash.is_some(),
+                self.custom.is_some(),
+                self.port.is_some(),
+            ],
+        )?;
+        __m.field("sender", &self.sender);
+        __m.field("to", &self.to);
+        __m.field("message", &self.message);
+        __m.field("service", &self.service);
+        __m.optional("entity_id", &self.entity_id);
+        __m.optional("template_id", &self.template_id);
+        __m.optional("webhook_id", &self.webhook_id);
+        __m.optional("time", &self.time);
+        __m.optional("type", &self.r#type);
+        __m.optional("flash", &self.flash);
+        __m.optional("custom", &self.custom);
+        __m.optional("port", &self.port);
+        __m.end()
+    }
 }
 impl IntegrationsSendClevertapSmsRequest {
     /// Creates the model from its required fields; optional fields start empty.
@@ -404,7 +485,7 @@ qikberry_runtime::open_enum!(
 /// Answer of the CleverTap form send. The reference shows no response; this assumes the `POST /sms/send` style (`status`, `message`, `group_id`, `data`) and accepts string or numeric `status`.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference shows no answer for the integration endpoints; modelled as the `/sms/send` answer.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct IntegrationsSendClevertapSmsResponse {
     #[allow(missing_docs)]
@@ -412,11 +493,24 @@ pub struct IntegrationsSendClevertapSmsResponse {
     /// Outcome.
     pub message: String,
     /// ID of the batch.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::api::common::SmsMessageReceipt>>,
+}
+impl serde::Serialize for IntegrationsSendClevertapSmsResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "IntegrationsSendClevertapSmsResponse",
+            2,
+            &[self.group_id.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.field("message", &self.message);
+        __m.optional("group_id", &self.group_id);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for IntegrationsSendClevertapSmsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -431,30 +525,28 @@ impl<'de> serde::Deserialize<'de> for IntegrationsSendClevertapSmsResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<IntegrationsSendClevertapSmsResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "message")?,
-                        Some(2) => {
-                            __fields::read_once(&mut __map, &mut __f2, "group_id")?
-                        }
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "message"),
+                        Some(2) => __r.read(&mut __f2, "group_id"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(IntegrationsSendClevertapSmsResponse {
                     status: __fields::finish(__f0, "status")?,
                     message: __fields::finish(__f1, "message")?,
-                    group_id: __fields::finish(__f2, "group_id")?,
-                    data: __fields::finish(__f3, "data")?,
+                    group_id: __fields::or_none(__f2),
+                    data: __fields::or_none(__f3),
                 })
             }
         }
@@ -486,7 +578,7 @@ impl IntegrationsSendClevertapSmsResponse {
     }
 }
 /// Form body a MoEngage custom SMS connector posts to `/sms/moengage/send`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct IntegrationsSendMoengageSmsRequest {
@@ -499,29 +591,53 @@ pub struct IntegrationsSendMoengageSmsRequest {
     /// Transactional, promotional or other: Short code of the service (product): `T` transactional SMS, `P` promotional SMS, `S` TransScrub SMS, `G` global SMS, `VOC` voice flow, `WAP` WhatsApp, `RCS` RCS, `VBR` Viber. Samples also use codes outside this list (`ENT`, `MKT`, `A2P`), so any string is accepted.
     pub service: String,
     /// Principal entity ID registered on the DLT portal.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
     /// Template ID registered on the DLT portal.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
     /// Webhook that receives the delivery report.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_id: Option<String>,
     /// Scheduled sending time, `yyyy-mm-dd hh:mm:ss`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub time: Option<String>,
     /// U = Unicode, N = normal, A = auto-detect.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<IntegrationsSendMoengageSmsRequestType>,
     /// 1 = flash SMS, 0 = normal.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub flash: Option<IntegrationsSendMoengageSmsRequestFlash>,
     /// Your own unique reference.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom: Option<String>,
     /// Port the SMS is delivered to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<String>,
+}
+impl serde::Serialize for IntegrationsSendMoengageSmsRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "IntegrationsSendMoengageSmsRequest",
+            4,
+            &[
+                self.entity_id.is_some(),
+                self.template_id.is_some(),
+                self.webhook_id.is_some(),
+                self.time.is_some(),
+                self.r#type.is_some(),
+                self.flash.is_some(),
+                self.custom.is_some(),
+                self.port.is_some(),
+            ],
+        )?;
+        __m.field("sender", &self.sender);
+        __m.field("to", &self.to);
+        __m.field("message", &self.message);
+        __m.field("service", &self.service);
+        __m.optional("entity_id", &self.entity_id);
+        __m.optional("template_id", &self.template_id);
+        __m.optional("webhook_id", &self.webhook_id);
+        __m.optional("time", &self.time);
+        __m.optional("type", &self.r#type);
+        __m.optional("flash", &self.flash);
+        __m.optional("custom", &self.custom);
+        __m.optional("port", &self.port);
+        __m.end()
+    }
 }
 impl IntegrationsSendMoengageSmsRequest {
     /// Creates the model from its required fields; optional fields start empty.
@@ -624,7 +740,7 @@ qikberry_runtime::open_enum!(
 /// Answer of the MoEngage send. The reference shows no response; this assumes the `POST /sms/send` style (`status`, `message`, `group_id`, `data`) and accepts string or numeric `status`.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference shows no answer for the integration endpoints; modelled as the `/sms/send` answer.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct IntegrationsSendMoengageSmsResponse {
     #[allow(missing_docs)]
@@ -632,11 +748,24 @@ pub struct IntegrationsSendMoengageSmsResponse {
     /// Outcome.
     pub message: String,
     /// ID of the batch.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::api::common::SmsMessageReceipt>>,
+}
+impl serde::Serialize for IntegrationsSendMoengageSmsResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "IntegrationsSendMoengageSmsResponse",
+            2,
+            &[self.group_id.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.field("message", &self.message);
+        __m.optional("group_id", &self.group_id);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for IntegrationsSendMoengageSmsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -651,30 +780,28 @@ impl<'de> serde::Deserialize<'de> for IntegrationsSendMoengageSmsResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<IntegrationsSendMoengageSmsResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "message")?,
-                        Some(2) => {
-                            __fields::read_once(&mut __map, &mut __f2, "group_id")?
-                        }
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "message"),
+                        Some(2) => __r.read(&mut __f2, "group_id"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(IntegrationsSendMoengageSmsResponse {
                     status: __fields::finish(__f0, "status")?,
                     message: __fields::finish(__f1, "message")?,
-                    group_id: __fields::finish(__f2, "group_id")?,
-                    data: __fields::finish(__f3, "data")?,
+                    group_id: __fields::or_none(__f2),
+                    data: __fields::or_none(__f3),
                 })
             }
         }

@@ -4,30 +4,49 @@
 /// A rich card carrying a document. Horizontal cards take an `alignment` (LEFT/RIGHT); vertical cards a media `height` (SHORT: 3:1, 1440x480; MEDIUM: 2:1, 1440x720). Horizontal media is 3:4 at 768x1024.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. RCS templates other than text: the reference gives only the option names; the `{type, payload}` layout (`payload.suggestions[]`, `payload.card`, `payload.cards[]`) is inferred.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsCardDocument {
     /// Card title.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Card text under the title.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Card layout.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub orientation: Option<RcsCardDocumentOrientation>,
     /// Media side for a horizontal card.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub alignment: Option<RcsCardDocumentAlignment>,
     /// Media height for a vertical card.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub height: Option<RcsCardDocumentHeight>,
     /// Buttons shown under the card.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub suggestions: Option<Vec<RcsSuggestion>>,
     #[allow(missing_docs)]
     pub media: RcsMediaDocument,
+}
+impl serde::Serialize for RcsCardDocument {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "RcsCardDocument",
+            1,
+            &[
+                self.title.is_some(),
+                self.description.is_some(),
+                self.orientation.is_some(),
+                self.alignment.is_some(),
+                self.height.is_some(),
+                self.suggestions.is_some(),
+            ],
+        )?;
+        __m.optional("title", &self.title);
+        __m.optional("description", &self.description);
+        __m.optional("orientation", &self.orientation);
+        __m.optional("alignment", &self.alignment);
+        __m.optional("height", &self.height);
+        __m.optional("suggestions", &self.suggestions);
+        __m.field("media", &self.media);
+        __m.end()
+    }
 }
 impl RcsCardDocument {
     /// Creates the model from its required fields; optional fields start empty.
@@ -124,30 +143,49 @@ qikberry_runtime::open_enum!(
 /// A rich card carrying an image. Horizontal cards take an `alignment` (LEFT/RIGHT); vertical cards a media `height` (SHORT: 3:1, 1440x480; MEDIUM: 2:1, 1440x720). Horizontal media is 3:4 at 768x1024.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. RCS templates other than text: the reference gives only the option names; the `{type, payload}` layout (`payload.suggestions[]`, `payload.card`, `payload.cards[]`) is inferred.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsCardImage {
     /// Card title.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Card text under the title.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Card layout.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub orientation: Option<RcsCardImageOrientation>,
     /// Media side for a horizontal card.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub alignment: Option<RcsCardImageAlignment>,
     /// Media height for a vertical card.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub height: Option<RcsCardImageHeight>,
     /// Buttons shown under the card.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub suggestions: Option<Vec<RcsSuggestion>>,
     #[allow(missing_docs)]
     pub media: RcsMediaImage,
+}
+impl serde::Serialize for RcsCardImage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "RcsCardImage",
+            1,
+            &[
+                self.title.is_some(),
+                self.description.is_some(),
+                self.orientation.is_some(),
+                self.alignment.is_some(),
+                self.height.is_some(),
+                self.suggestions.is_some(),
+            ],
+        )?;
+        __m.optional("title", &self.title);
+        __m.optional("description", &self.description);
+        __m.optional("orientation", &self.orientation);
+        __m.optional("alignment", &self.alignment);
+        __m.optional("height", &self.height);
+        __m.optional("suggestions", &self.suggestions);
+        __m.field("media", &self.media);
+        __m.end()
+    }
 }
 impl RcsCardImage {
     /// Creates the model from its required fields; optional fields start empty.
@@ -244,7 +282,7 @@ qikberry_runtime::open_enum!(
 /// A standalone rich card.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference gives only the option name; the payload field names (`url`, `caption`, `thumbnail_url`, …) are inferred.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsCardMessage {
@@ -252,6 +290,19 @@ pub struct RcsCardMessage {
     pub r#type: RcsCardMessageType,
     #[allow(missing_docs)]
     pub payload: RcsCardMessagePayload,
+}
+impl serde::Serialize for RcsCardMessage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "RcsCardMessage",
+            2,
+            &[],
+        )?;
+        __m.field("type", &self.r#type);
+        __m.field("payload", &self.payload);
+        __m.end()
+    }
 }
 impl RcsCardMessage {
     /// Creates the model from its required fields; optional fields start empty.
@@ -263,30 +314,49 @@ impl RcsCardMessage {
     }
 }
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsCardMessagePayload {
     /// Card title.
     pub title: String,
     /// Card text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Card layout.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub orientation: Option<RcsCardMessagePayloadOrientation>,
     /// Media side for a horizontal card.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub alignment: Option<RcsCardMessagePayloadAlignment>,
     /// Media height for a vertical card.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub height: Option<RcsCardMessagePayloadHeight>,
     /// Media of the card.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub media: Option<RcsCardMessagePayloadMedia>,
     /// Buttons under the card.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub suggestions: Option<Vec<RcsSuggestion>>,
+}
+impl serde::Serialize for RcsCardMessagePayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "RcsCardMessagePayload",
+            1,
+            &[
+                self.description.is_some(),
+                self.orientation.is_some(),
+                self.alignment.is_some(),
+                self.height.is_some(),
+                self.media.is_some(),
+                self.suggestions.is_some(),
+            ],
+        )?;
+        __m.field("title", &self.title);
+        __m.optional("description", &self.description);
+        __m.optional("orientation", &self.orientation);
+        __m.optional("alignment", &self.alignment);
+        __m.optional("height", &self.height);
+        __m.optional("media", &self.media);
+        __m.optional("suggestions", &self.suggestions);
+        __m.end()
+    }
 }
 impl RcsCardMessagePayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -457,30 +527,49 @@ qikberry_runtime::open_enum!(impl RcsCardMessageType { Card = "card" });
 /// A rich card carrying a video. Horizontal cards take an `alignment` (LEFT/RIGHT); vertical cards a media `height` (SHORT: 3:1, 1440x480; MEDIUM: 2:1, 1440x720). Horizontal media is 3:4 at 768x1024.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. RCS templates other than text: the reference gives only the option names; the `{type, payload}` layout (`payload.suggestions[]`, `payload.card`, `payload.cards[]`) is inferred.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsCardVideo {
     /// Card title.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Card text under the title.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Card layout.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub orientation: Option<RcsCardVideoOrientation>,
     /// Media side for a horizontal card.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub alignment: Option<RcsCardVideoAlignment>,
     /// Media height for a vertical card.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub height: Option<RcsCardVideoHeight>,
     /// Buttons shown under the card.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub suggestions: Option<Vec<RcsSuggestion>>,
     #[allow(missing_docs)]
     pub media: RcsMediaVideo,
+}
+impl serde::Serialize for RcsCardVideo {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "RcsCardVideo",
+            1,
+            &[
+                self.title.is_some(),
+                self.description.is_some(),
+                self.orientation.is_some(),
+                self.alignment.is_some(),
+                self.height.is_some(),
+                self.suggestions.is_some(),
+            ],
+        )?;
+        __m.optional("title", &self.title);
+        __m.optional("description", &self.description);
+        __m.optional("orientation", &self.orientation);
+        __m.optional("alignment", &self.alignment);
+        __m.optional("height", &self.height);
+        __m.optional("suggestions", &self.suggestions);
+        __m.field("media", &self.media);
+        __m.end()
+    }
 }
 impl RcsCardVideo {
     /// Creates the model from its required fields; optional fields start empty.
@@ -577,22 +666,38 @@ qikberry_runtime::open_enum!(
 /// One card of a carousel.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. RCS templates other than text: the reference gives only the option names; the `{type, payload}` layout (`payload.suggestions[]`, `payload.card`, `payload.cards[]`) is inferred.</div>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsCarouselCard {
     /// Card title.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     /// Card text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Image or video of this card.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub media: Option<RcsCarouselCardMedia>,
     /// Buttons of this card.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub suggestions: Option<Vec<RcsSuggestion>>,
+}
+impl serde::Serialize for RcsCarouselCard {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "RcsCarouselCard",
+            0,
+            &[
+                self.title.is_some(),
+                self.description.is_some(),
+                self.media.is_some(),
+                self.suggestions.is_some(),
+            ],
+        )?;
+        __m.optional("title", &self.title);
+        __m.optional("description", &self.description);
+        __m.optional("media", &self.media);
+        __m.optional("suggestions", &self.suggestions);
+        __m.end()
+    }
 }
 impl RcsCarouselCard {
     /// Creates the model from its required fields; optional fields start empty.
@@ -676,7 +781,7 @@ impl From<RcsMediaVideo> for RcsCarouselCardMedia {
 /// A carousel of cards.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference gives only the option name; the payload field names (`url`, `caption`, `thumbnail_url`, …) are inferred.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsCarouselMessage {
@@ -684,6 +789,19 @@ pub struct RcsCarouselMessage {
     pub r#type: RcsCarouselMessageType,
     #[allow(missing_docs)]
     pub payload: RcsCarouselMessagePayload,
+}
+impl serde::Serialize for RcsCarouselMessage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "RcsCarouselMessage",
+            2,
+            &[],
+        )?;
+        __m.field("type", &self.r#type);
+        __m.field("payload", &self.payload);
+        __m.end()
+    }
 }
 impl RcsCarouselMessage {
     /// Creates the model from its required fields; optional fields start empty.
@@ -695,12 +813,24 @@ impl RcsCarouselMessage {
     }
 }
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsCarouselMessagePayload {
     /// Cards the user swipes through.
     pub cards: Vec<RcsCarouselCard>,
+}
+impl serde::Serialize for RcsCarouselMessagePayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "RcsCarouselMessagePayload",
+            1,
+            &[],
+        )?;
+        __m.field("cards", &self.cards);
+        __m.end()
+    }
 }
 impl RcsCarouselMessagePayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -721,7 +851,7 @@ pub enum RcsCarouselMessageType {
 }
 qikberry_runtime::open_enum!(impl RcsCarouselMessageType { Carousel = "carousel" });
 /// A channel to send through. A `recipient` here applies to this channel only; the top-level `recipient` applies to all channels.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsChannel {
@@ -730,8 +860,21 @@ pub struct RcsChannel {
     /// Your RCS agent (bot) identifier.
     pub from: String,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub recipient: Option<RcsRecipient>,
+}
+impl serde::Serialize for RcsChannel {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "RcsChannel",
+            2,
+            &[self.recipient.is_some()],
+        )?;
+        __m.field("name", &self.name);
+        __m.field("from", &self.from);
+        __m.optional("recipient", &self.recipient);
+        __m.end()
+    }
 }
 impl RcsChannel {
     /// Creates the model from its required fields; optional fields start empty.
@@ -761,19 +904,32 @@ pub enum RcsChannelName {
 }
 qikberry_runtime::open_enum!(impl RcsChannelName { Rcs = "rcs" });
 /// Answer to a delete: an empty `data` list.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RcsCleanUnsubscribersResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     /// Always empty.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<serde_json::Value>>,
+}
+impl serde::Serialize for RcsCleanUnsubscribersResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "RcsCleanUnsubscribersResponse",
+            2,
+            &[self.code.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for RcsCleanUnsubscribersResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -788,28 +944,28 @@ impl<'de> serde::Deserialize<'de> for RcsCleanUnsubscribersResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<RcsCleanUnsubscribersResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(RcsCleanUnsubscribersResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
+                    data: __fields::or_none(__f3),
                 })
             }
         }
@@ -997,19 +1153,32 @@ impl From<RcsTemplateCarousel> for RcsCreateTemplateRequest {
     }
 }
 /// One RCS template.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RcsCreateTemplateResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<RcsTemplate>,
+}
+impl serde::Serialize for RcsCreateTemplateResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "RcsCreateTemplateResponse",
+            2,
+            &[self.code.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for RcsCreateTemplateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -1024,28 +1193,28 @@ impl<'de> serde::Deserialize<'de> for RcsCreateTemplateResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<RcsCreateTemplateResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(RcsCreateTemplateResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
+                    data: __fields::or_none(__f3),
                 })
             }
         }
@@ -1077,18 +1246,30 @@ impl RcsCreateTemplateResponse {
     }
 }
 /// Fields of a RCS suppression entry.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsCreateUnsubscriberRequest {
     #[allow(missing_docs)]
     pub receiver: crate::api::common::E164Number,
     /// Scope of the suppression.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<RcsCreateUnsubscriberRequestType>,
     /// Value that goes with `type` (tag name, product code or sender); empty for `all`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+}
+impl serde::Serialize for RcsCreateUnsubscriberRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "RcsCreateUnsubscriberRequest",
+            1,
+            &[self.r#type.is_some(), self.value.is_some()],
+        )?;
+        __m.field("receiver", &self.receiver);
+        __m.optional("type", &self.r#type);
+        __m.optional("value", &self.value);
+        __m.end()
+    }
 }
 impl RcsCreateUnsubscriberRequest {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1132,19 +1313,32 @@ qikberry_runtime::open_enum!(
     "sender", All = "all" }
 );
 /// One RCS unsubscriber.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RcsCreateUnsubscriberResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<RcsUnsubscriber>,
+}
+impl serde::Serialize for RcsCreateUnsubscriberResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "RcsCreateUnsubscriberResponse",
+            2,
+            &[self.code.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for RcsCreateUnsubscriberResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -1159,28 +1353,28 @@ impl<'de> serde::Deserialize<'de> for RcsCreateUnsubscriberResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<RcsCreateUnsubscriberResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(RcsCreateUnsubscriberResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
+                    data: __fields::or_none(__f3),
                 })
             }
         }
@@ -1212,19 +1406,32 @@ impl RcsCreateUnsubscriberResponse {
     }
 }
 /// Answer to a template delete.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RcsDeleteTemplateResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     /// The reference shows the number of deleted rows (`1`); the platform docs show an empty list.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<RcsDeleteTemplateResponseData>,
+}
+impl serde::Serialize for RcsDeleteTemplateResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "RcsDeleteTemplateResponse",
+            2,
+            &[self.code.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for RcsDeleteTemplateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -1239,28 +1446,28 @@ impl<'de> serde::Deserialize<'de> for RcsDeleteTemplateResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<RcsDeleteTemplateResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(RcsDeleteTemplateResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
+                    data: __fields::or_none(__f3),
                 })
             }
         }
@@ -1341,19 +1548,32 @@ impl From<Vec<serde_json::Value>> for RcsDeleteTemplateResponseData {
     }
 }
 /// Answer to a delete: an empty `data` list.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RcsDeleteUnsubscriberResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     /// Always empty.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<serde_json::Value>>,
+}
+impl serde::Serialize for RcsDeleteUnsubscriberResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "RcsDeleteUnsubscriberResponse",
+            2,
+            &[self.code.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for RcsDeleteUnsubscriberResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -1368,28 +1588,28 @@ impl<'de> serde::Deserialize<'de> for RcsDeleteUnsubscriberResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<RcsDeleteUnsubscriberResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(RcsDeleteUnsubscriberResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
+                    data: __fields::or_none(__f3),
                 })
             }
         }
@@ -1421,7 +1641,7 @@ impl RcsDeleteUnsubscriberResponse {
     }
 }
 /// Delivery reports of matching RCS messages.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RcsGetMessageStatusResponse {
     /// Outcome marker, `"OK"` on success.
@@ -1429,8 +1649,21 @@ pub struct RcsGetMessageStatusResponse {
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<RcsMessageStatus>>,
+}
+impl serde::Serialize for RcsGetMessageStatusResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "RcsGetMessageStatusResponse",
+            2,
+            &[self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for RcsGetMessageStatusResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -1445,25 +1678,25 @@ impl<'de> serde::Deserialize<'de> for RcsGetMessageStatusResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<RcsGetMessageStatusResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "message")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "message"),
+                        Some(2) => __r.read(&mut __f2, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(RcsGetMessageStatusResponse {
                     status: __fields::finish(__f0, "status")?,
                     message: __fields::finish(__f1, "message")?,
-                    data: __fields::finish(__f2, "data")?,
+                    data: __fields::or_none(__f2),
                 })
             }
         }
@@ -1489,19 +1722,32 @@ impl RcsGetMessageStatusResponse {
     }
 }
 /// One RCS template.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RcsGetTemplateResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<RcsTemplate>,
+}
+impl serde::Serialize for RcsGetTemplateResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "RcsGetTemplateResponse",
+            2,
+            &[self.code.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for RcsGetTemplateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -1516,28 +1762,28 @@ impl<'de> serde::Deserialize<'de> for RcsGetTemplateResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<RcsGetTemplateResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(RcsGetTemplateResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
+                    data: __fields::or_none(__f3),
                 })
             }
         }
@@ -1569,19 +1815,32 @@ impl RcsGetTemplateResponse {
     }
 }
 /// One RCS unsubscriber.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RcsGetUnsubscriberResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<RcsUnsubscriber>,
+}
+impl serde::Serialize for RcsGetUnsubscriberResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "RcsGetUnsubscriberResponse",
+            2,
+            &[self.code.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for RcsGetUnsubscriberResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -1596,28 +1855,28 @@ impl<'de> serde::Deserialize<'de> for RcsGetUnsubscriberResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<RcsGetUnsubscriberResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(RcsGetUnsubscriberResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
+                    data: __fields::or_none(__f3),
                 })
             }
         }
@@ -1651,7 +1910,7 @@ impl RcsGetUnsubscriberResponse {
 /// An image message.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference gives only the option name; the payload field names (`url`, `caption`, `thumbnail_url`, …) are inferred.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsImageMessage {
@@ -1659,6 +1918,19 @@ pub struct RcsImageMessage {
     pub r#type: RcsImageMessageType,
     #[allow(missing_docs)]
     pub payload: RcsImageMessagePayload,
+}
+impl serde::Serialize for RcsImageMessage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "RcsImageMessage",
+            2,
+            &[],
+        )?;
+        __m.field("type", &self.r#type);
+        __m.field("payload", &self.payload);
+        __m.end()
+    }
 }
 impl RcsImageMessage {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1670,15 +1942,27 @@ impl RcsImageMessage {
     }
 }
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsImageMessagePayload {
     /// Public URL of the image (JPEG, JPG, PNG or GIF, at most 2 MB).
     pub url: String,
     /// Optional text shown with the image.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub caption: Option<String>,
+}
+impl serde::Serialize for RcsImageMessagePayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "RcsImageMessagePayload",
+            1,
+            &[self.caption.is_some()],
+        )?;
+        __m.field("url", &self.url);
+        __m.optional("caption", &self.caption);
+        __m.end()
+    }
 }
 impl RcsImageMessagePayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1707,13 +1991,26 @@ pub enum RcsImageMessageType {
 }
 qikberry_runtime::open_enum!(impl RcsImageMessageType { Image = "image" });
 /// Acknowledgement that the uploaded file was accepted for asynchronous import.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RcsImportUnsubscribersResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// Human-readable outcome.
     pub message: String,
+}
+impl serde::Serialize for RcsImportUnsubscribersResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "RcsImportUnsubscribersResponse",
+            2,
+            &[],
+        )?;
+        __m.field("status", &self.status);
+        __m.field("message", &self.message);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for RcsImportUnsubscribersResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -1728,19 +2025,19 @@ impl<'de> serde::Deserialize<'de> for RcsImportUnsubscribersResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<RcsImportUnsubscribersResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "message")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "message"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(RcsImportUnsubscribersResponse {
                     status: __fields::finish(__f0, "status")?,
                     message: __fields::finish(__f1, "message")?,
@@ -1763,7 +2060,7 @@ impl RcsImportUnsubscribersResponse {
     }
 }
 /// A message with header, body, footer and clickable choices.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsInteractiveMessage {
@@ -1771,6 +2068,19 @@ pub struct RcsInteractiveMessage {
     pub r#type: RcsInteractiveMessageType,
     #[allow(missing_docs)]
     pub payload: RcsInteractiveMessagePayload,
+}
+impl serde::Serialize for RcsInteractiveMessage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "RcsInteractiveMessage",
+            2,
+            &[],
+        )?;
+        __m.field("type", &self.r#type);
+        __m.field("payload", &self.payload);
+        __m.end()
+    }
 }
 impl RcsInteractiveMessage {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1782,23 +2092,36 @@ impl RcsInteractiveMessage {
     }
 }
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsInteractiveMessagePayload {
     /// Optional category of the message.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub header: Option<RcsInteractiveMessagePayloadHeader>,
     #[allow(missing_docs)]
     pub body: RcsInteractiveMessagePayloadBody,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub footer: Option<RcsInteractiveMessagePayloadFooter>,
     /// Buttons the user can tap (reply chips).
     pub choices: Vec<RcsSuggestion>,
+}
+impl serde::Serialize for RcsInteractiveMessagePayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "RcsInteractiveMessagePayload",
+            2,
+            &[self.category.is_some(), self.header.is_some(), self.footer.is_some()],
+        )?;
+        __m.optional("category", &self.category);
+        __m.optional("header", &self.header);
+        __m.field("body", &self.body);
+        __m.optional("footer", &self.footer);
+        __m.field("choices", &self.choices);
+        __m.end()
+    }
 }
 impl RcsInteractiveMessagePayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1831,7 +2154,7 @@ impl RcsInteractiveMessagePayload {
     }
 }
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsInteractiveMessagePayloadBody {
@@ -1839,6 +2162,19 @@ pub struct RcsInteractiveMessagePayloadBody {
     pub r#type: RcsInteractiveMessagePayloadBodyType,
     #[allow(missing_docs)]
     pub payload: RcsInteractiveMessagePayloadBodyPayload,
+}
+impl serde::Serialize for RcsInteractiveMessagePayloadBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "RcsInteractiveMessagePayloadBody",
+            2,
+            &[],
+        )?;
+        __m.field("type", &self.r#type);
+        __m.field("payload", &self.payload);
+        __m.end()
+    }
 }
 impl RcsInteractiveMessagePayloadBody {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1850,12 +2186,24 @@ impl RcsInteractiveMessagePayloadBody {
     }
 }
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsInteractiveMessagePayloadBodyPayload {
     /// Text.
     pub text: String,
+}
+impl serde::Serialize for RcsInteractiveMessagePayloadBodyPayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "RcsInteractiveMessagePayloadBodyPayload",
+            1,
+            &[],
+        )?;
+        __m.field("text", &self.text);
+        __m.end()
+    }
 }
 impl RcsInteractiveMessagePayloadBodyPayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1878,7 +2226,7 @@ qikberry_runtime::open_enum!(
     impl RcsInteractiveMessagePayloadBodyType { Text = "text" }
 );
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsInteractiveMessagePayloadFooter {
@@ -1886,6 +2234,19 @@ pub struct RcsInteractiveMessagePayloadFooter {
     pub r#type: RcsInteractiveMessagePayloadFooterType,
     #[allow(missing_docs)]
     pub payload: RcsInteractiveMessagePayloadFooterPayload,
+}
+impl serde::Serialize for RcsInteractiveMessagePayloadFooter {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "RcsInteractiveMessagePayloadFooter",
+            2,
+            &[],
+        )?;
+        __m.field("type", &self.r#type);
+        __m.field("payload", &self.payload);
+        __m.end()
+    }
 }
 impl RcsInteractiveMessagePayloadFooter {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1897,12 +2258,24 @@ impl RcsInteractiveMessagePayloadFooter {
     }
 }
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsInteractiveMessagePayloadFooterPayload {
     /// Text.
     pub text: String,
+}
+impl serde::Serialize for RcsInteractiveMessagePayloadFooterPayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "RcsInteractiveMessagePayloadFooterPayload",
+            1,
+            &[],
+        )?;
+        __m.field("text", &self.text);
+        __m.end()
+    }
 }
 impl RcsInteractiveMessagePayloadFooterPayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1925,7 +2298,7 @@ qikberry_runtime::open_enum!(
     impl RcsInteractiveMessagePayloadFooterType { Text = "text" }
 );
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsInteractiveMessagePayloadHeader {
@@ -1933,6 +2306,19 @@ pub struct RcsInteractiveMessagePayloadHeader {
     pub r#type: RcsInteractiveMessagePayloadHeaderType,
     #[allow(missing_docs)]
     pub payload: RcsInteractiveMessagePayloadHeaderPayload,
+}
+impl serde::Serialize for RcsInteractiveMessagePayloadHeader {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "RcsInteractiveMessagePayloadHeader",
+            2,
+            &[],
+        )?;
+        __m.field("type", &self.r#type);
+        __m.field("payload", &self.payload);
+        __m.end()
+    }
 }
 impl RcsInteractiveMessagePayloadHeader {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1944,12 +2330,24 @@ impl RcsInteractiveMessagePayloadHeader {
     }
 }
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsInteractiveMessagePayloadHeaderPayload {
     /// Text.
     pub text: String,
+}
+impl serde::Serialize for RcsInteractiveMessagePayloadHeaderPayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "RcsInteractiveMessagePayloadHeaderPayload",
+            1,
+            &[],
+        )?;
+        __m.field("text", &self.text);
+        __m.end()
+    }
 }
 impl RcsInteractiveMessagePayloadHeaderPayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1986,25 +2384,43 @@ qikberry_runtime::open_enum!(
     impl RcsInteractiveMessageType { Interactive = "interactive" }
 );
 /// A page of RCS prices.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RcsListPricingResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<RcsPrice>>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<crate::api::common::PaginationLinks>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
+}
+impl serde::Serialize for RcsListPricingResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "RcsListPricingResponse",
+            2,
+            &[
+                self.code.is_some(),
+                self.data.is_some(),
+                self.links.is_some(),
+                self.meta.is_some(),
+            ],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.optional("links", &self.links);
+        __m.optional("meta", &self.meta);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for RcsListPricingResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -2026,7 +2442,7 @@ impl<'de> serde::Deserialize<'de> for RcsListPricingResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<RcsListPricingResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
@@ -2034,26 +2450,26 @@ impl<'de> serde::Deserialize<'de> for RcsListPricingResponse {
                 let mut __f3 = None;
                 let mut __f4 = None;
                 let mut __f5 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "links")?,
-                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "meta")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        Some(4) => __r.read(&mut __f4, "links"),
+                        Some(5) => __r.read(&mut __f5, "meta"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(RcsListPricingResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
-                    links: __fields::finish(__f4, "links")?,
-                    meta: __fields::finish(__f5, "meta")?,
+                    data: __fields::or_none(__f3),
+                    links: __fields::or_none(__f4),
+                    meta: __fields::or_none(__f5),
                 })
             }
         }
@@ -2097,25 +2513,43 @@ impl RcsListPricingResponse {
     }
 }
 /// A page of RCS templates.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RcsListTemplatesResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<RcsTemplate>>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<crate::api::common::PaginationLinks>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
+}
+impl serde::Serialize for RcsListTemplatesResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "RcsListTemplatesResponse",
+            2,
+            &[
+                self.code.is_some(),
+                self.data.is_some(),
+                self.links.is_some(),
+                self.meta.is_some(),
+            ],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.optional("links", &self.links);
+        __m.optional("meta", &self.meta);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for RcsListTemplatesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -2137,7 +2571,7 @@ impl<'de> serde::Deserialize<'de> for RcsListTemplatesResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<RcsListTemplatesResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
@@ -2145,26 +2579,26 @@ impl<'de> serde::Deserialize<'de> for RcsListTemplatesResponse {
                 let mut __f3 = None;
                 let mut __f4 = None;
                 let mut __f5 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "links")?,
-                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "meta")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        Some(4) => __r.read(&mut __f4, "links"),
+                        Some(5) => __r.read(&mut __f5, "meta"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(RcsListTemplatesResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
-                    links: __fields::finish(__f4, "links")?,
-                    meta: __fields::finish(__f5, "meta")?,
+                    data: __fields::or_none(__f3),
+                    links: __fields::or_none(__f4),
+                    meta: __fields::or_none(__f5),
                 })
             }
         }
@@ -2208,25 +2642,43 @@ impl RcsListTemplatesResponse {
     }
 }
 /// A page of RCS unsubscribers.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RcsListUnsubscribersResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<RcsUnsubscriber>>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<crate::api::common::PaginationLinks>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
+}
+impl serde::Serialize for RcsListUnsubscribersResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "RcsListUnsubscribersResponse",
+            2,
+            &[
+                self.code.is_some(),
+                self.data.is_some(),
+                self.links.is_some(),
+                self.meta.is_some(),
+            ],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.optional("links", &self.links);
+        __m.optional("meta", &self.meta);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for RcsListUnsubscribersResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -2248,7 +2700,7 @@ impl<'de> serde::Deserialize<'de> for RcsListUnsubscribersResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<RcsListUnsubscribersResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
@@ -2256,26 +2708,26 @@ impl<'de> serde::Deserialize<'de> for RcsListUnsubscribersResponse {
                 let mut __f3 = None;
                 let mut __f4 = None;
                 let mut __f5 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "links")?,
-                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "meta")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        Some(4) => __r.read(&mut __f4, "links"),
+                        Some(5) => __r.read(&mut __f5, "meta"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(RcsListUnsubscribersResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
-                    links: __fields::finish(__f4, "links")?,
-                    meta: __fields::finish(__f5, "meta")?,
+                    data: __fields::or_none(__f3),
+                    links: __fields::or_none(__f4),
+                    meta: __fields::or_none(__f5),
                 })
             }
         }
@@ -2321,7 +2773,7 @@ impl RcsListUnsubscribersResponse {
 /// A document (for example a PDF) shared through a rich card.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. RCS templates other than text: the reference gives only the option names; the `{type, payload}` layout (`payload.suggestions[]`, `payload.card`, `payload.cards[]`) is inferred.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsMediaDocument {
@@ -2329,6 +2781,19 @@ pub struct RcsMediaDocument {
     pub r#type: RcsMediaDocumentType,
     #[allow(missing_docs)]
     pub payload: RcsMediaDocumentPayload,
+}
+impl serde::Serialize for RcsMediaDocument {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "RcsMediaDocument",
+            2,
+            &[],
+        )?;
+        __m.field("type", &self.r#type);
+        __m.field("payload", &self.payload);
+        __m.end()
+    }
 }
 impl RcsMediaDocument {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2340,15 +2805,27 @@ impl RcsMediaDocument {
     }
 }
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsMediaDocumentPayload {
     /// Publicly reachable URL of the file (http or https).
     pub url: String,
     /// Optional thumbnail shown while the media loads (40 to 100 kB).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub thumbnail_url: Option<String>,
+}
+impl serde::Serialize for RcsMediaDocumentPayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "RcsMediaDocumentPayload",
+            1,
+            &[self.thumbnail_url.is_some()],
+        )?;
+        __m.field("url", &self.url);
+        __m.optional("thumbnail_url", &self.thumbnail_url);
+        __m.end()
+    }
 }
 impl RcsMediaDocumentPayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2379,7 +2856,7 @@ qikberry_runtime::open_enum!(impl RcsMediaDocumentType { Document = "document" }
 /// An image for a rich card: JPEG, JPG, PNG or GIF, at most 2 MB.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. RCS templates other than text: the reference gives only the option names; the `{type, payload}` layout (`payload.suggestions[]`, `payload.card`, `payload.cards[]`) is inferred.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsMediaImage {
@@ -2387,6 +2864,19 @@ pub struct RcsMediaImage {
     pub r#type: RcsMediaImageType,
     #[allow(missing_docs)]
     pub payload: RcsMediaImagePayload,
+}
+impl serde::Serialize for RcsMediaImage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "RcsMediaImage",
+            2,
+            &[],
+        )?;
+        __m.field("type", &self.r#type);
+        __m.field("payload", &self.payload);
+        __m.end()
+    }
 }
 impl RcsMediaImage {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2398,15 +2888,27 @@ impl RcsMediaImage {
     }
 }
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsMediaImagePayload {
     /// Publicly reachable URL of the file (http or https).
     pub url: String,
     /// Optional thumbnail shown while the media loads (40 to 100 kB).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub thumbnail_url: Option<String>,
+}
+impl serde::Serialize for RcsMediaImagePayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "RcsMediaImagePayload",
+            1,
+            &[self.thumbnail_url.is_some()],
+        )?;
+        __m.field("url", &self.url);
+        __m.optional("thumbnail_url", &self.thumbnail_url);
+        __m.end()
+    }
 }
 impl RcsMediaImagePayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2437,7 +2939,7 @@ qikberry_runtime::open_enum!(impl RcsMediaImageType { Image = "image" });
 /// A video for a rich card: MP4, at most 10 MB.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. RCS templates other than text: the reference gives only the option names; the `{type, payload}` layout (`payload.suggestions[]`, `payload.card`, `payload.cards[]`) is inferred.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsMediaVideo {
@@ -2445,6 +2947,19 @@ pub struct RcsMediaVideo {
     pub r#type: RcsMediaVideoType,
     #[allow(missing_docs)]
     pub payload: RcsMediaVideoPayload,
+}
+impl serde::Serialize for RcsMediaVideo {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "RcsMediaVideo",
+            2,
+            &[],
+        )?;
+        __m.field("type", &self.r#type);
+        __m.field("payload", &self.payload);
+        __m.end()
+    }
 }
 impl RcsMediaVideo {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2456,15 +2971,27 @@ impl RcsMediaVideo {
     }
 }
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsMediaVideoPayload {
     /// Publicly reachable URL of the file (http or https).
     pub url: String,
     /// Optional thumbnail shown while the media loads (40 to 100 kB).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub thumbnail_url: Option<String>,
+}
+impl serde::Serialize for RcsMediaVideoPayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "RcsMediaVideoPayload",
+            1,
+            &[self.thumbnail_url.is_some()],
+        )?;
+        __m.field("url", &self.url);
+        __m.optional("thumbnail_url", &self.thumbnail_url);
+        __m.end()
+    }
 }
 impl RcsMediaVideoPayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2493,39 +3020,61 @@ pub enum RcsMediaVideoType {
 }
 qikberry_runtime::open_enum!(impl RcsMediaVideoType { Video = "video" });
 /// Delivery state of an RCS message. Status values: queued, dispatched, sent, delivered, read, deleted (deleted or expired in the app), failed, blacklist (sender block-listed), offline (device offline), rejected (device rejected it), expired (end device unreachable).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RcsMessageStatus {
     /// Message identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Channel (`rcs`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub channel: Option<String>,
     /// Sending agent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
     /// Receiver.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
     /// Delivery status.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<RcsMessageStatusStatus>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub credits: Option<crate::types::StringOrNumber>,
     /// When the message was accepted.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// When it was delivered.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub delivered_at: Option<String>,
     /// When it was read.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub read_at: Option<String>,
     /// Your own reference.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub foreign_id: Option<String>,
+}
+impl serde::Serialize for RcsMessageStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "RcsMessageStatus",
+            0,
+            &[
+                self.id.is_some(),
+                self.channel.is_some(),
+                self.from.is_some(),
+                self.to.is_some(),
+                self.status.is_some(),
+                self.credits.is_some(),
+                self.created_at.is_some(),
+                self.delivered_at.is_some(),
+                self.read_at.is_some(),
+                self.foreign_id.is_some(),
+            ],
+        )?;
+        __m.optional("id", &self.id);
+        __m.optional("channel", &self.channel);
+        __m.optional("from", &self.from);
+        __m.optional("to", &self.to);
+        __m.optional("status", &self.status);
+        __m.optional("credits", &self.credits);
+        __m.optional("created_at", &self.created_at);
+        __m.optional("delivered_at", &self.delivered_at);
+        __m.optional("read_at", &self.read_at);
+        __m.optional("foreign_id", &self.foreign_id);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for RcsMessageStatus {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -2551,7 +3100,7 @@ impl<'de> serde::Deserialize<'de> for RcsMessageStatus {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<RcsMessageStatus, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
@@ -2563,40 +3112,34 @@ impl<'de> serde::Deserialize<'de> for RcsMessageStatus {
                 let mut __f7 = None;
                 let mut __f8 = None;
                 let mut __f9 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "channel")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "from")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "to")?,
-                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "status")?,
-                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "credits")?,
-                        Some(6) => {
-                            __fields::read_once(&mut __map, &mut __f6, "created_at")?
-                        }
-                        Some(7) => {
-                            __fields::read_once(&mut __map, &mut __f7, "delivered_at")?
-                        }
-                        Some(8) => __fields::read_once(&mut __map, &mut __f8, "read_at")?,
-                        Some(9) => {
-                            __fields::read_once(&mut __map, &mut __f9, "foreign_id")?
-                        }
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "id"),
+                        Some(1) => __r.read(&mut __f1, "channel"),
+                        Some(2) => __r.read(&mut __f2, "from"),
+                        Some(3) => __r.read(&mut __f3, "to"),
+                        Some(4) => __r.read(&mut __f4, "status"),
+                        Some(5) => __r.read(&mut __f5, "credits"),
+                        Some(6) => __r.read(&mut __f6, "created_at"),
+                        Some(7) => __r.read(&mut __f7, "delivered_at"),
+                        Some(8) => __r.read(&mut __f8, "read_at"),
+                        Some(9) => __r.read(&mut __f9, "foreign_id"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(RcsMessageStatus {
-                    id: __fields::finish(__f0, "id")?,
-                    channel: __fields::finish(__f1, "channel")?,
-                    from: __fields::finish(__f2, "from")?,
-                    to: __fields::finish(__f3, "to")?,
-                    status: __fields::finish(__f4, "status")?,
-                    credits: __fields::finish(__f5, "credits")?,
-                    created_at: __fields::finish(__f6, "created_at")?,
-                    delivered_at: __fields::finish(__f7, "delivered_at")?,
-                    read_at: __fields::finish(__f8, "read_at")?,
-                    foreign_id: __fields::finish(__f9, "foreign_id")?,
+                    id: __fields::or_none(__f0),
+                    channel: __fields::or_none(__f1),
+                    from: __fields::or_none(__f2),
+                    to: __fields::or_none(__f3),
+                    status: __fields::or_none(__f4),
+                    credits: __fields::or_none(__f5),
+                    created_at: __fields::or_none(__f6),
+                    delivered_at: __fields::or_none(__f7),
+                    read_at: __fields::or_none(__f8),
+                    foreign_id: __fields::or_none(__f9),
                 })
             }
         }
@@ -2708,42 +3251,65 @@ qikberry_runtime::open_enum!(
     Expired = "expired" }
 );
 /// Price of RCS traffic to one country. `sale_price` is a decimal string (masked as `***` in the reference); `status` is 1 for active, 0 for inactive.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RcsPrice {
     /// ISO 3166-1 alpha-2 country code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub iso: Option<String>,
     /// Country name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country_name: Option<String>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub calling_code: Option<crate::types::StringOrNumber>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sale_price: Option<crate::types::StringOrNumber>,
     /// Short code of the sub-service.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sub_service: Option<String>,
     /// Short code of the service.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
     /// Display name of the service.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_name: Option<String>,
     /// Currency code of `sale_price`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::types::StringOrNumber>,
     /// When the price entry was created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// When the price entry was last changed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+}
+impl serde::Serialize for RcsPrice {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "RcsPrice",
+            0,
+            &[
+                self.iso.is_some(),
+                self.country_name.is_some(),
+                self.calling_code.is_some(),
+                self.sale_price.is_some(),
+                self.sub_service.is_some(),
+                self.service.is_some(),
+                self.service_name.is_some(),
+                self.currency.is_some(),
+                self.status.is_some(),
+                self.created_at.is_some(),
+                self.updated_at.is_some(),
+            ],
+        )?;
+        __m.optional("iso", &self.iso);
+        __m.optional("country_name", &self.country_name);
+        __m.optional("calling_code", &self.calling_code);
+        __m.optional("sale_price", &self.sale_price);
+        __m.optional("sub_service", &self.sub_service);
+        __m.optional("service", &self.service);
+        __m.optional("service_name", &self.service_name);
+        __m.optional("currency", &self.currency);
+        __m.optional("status", &self.status);
+        __m.optional("created_at", &self.created_at);
+        __m.optional("updated_at", &self.updated_at);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for RcsPrice {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -2770,7 +3336,7 @@ impl<'de> serde::Deserialize<'de> for RcsPrice {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<RcsPrice, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
@@ -2783,52 +3349,36 @@ impl<'de> serde::Deserialize<'de> for RcsPrice {
                 let mut __f8 = None;
                 let mut __f9 = None;
                 let mut __f10 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "iso")?,
-                        Some(1) => {
-                            __fields::read_once(&mut __map, &mut __f1, "country_name")?
-                        }
-                        Some(2) => {
-                            __fields::read_once(&mut __map, &mut __f2, "calling_code")?
-                        }
-                        Some(3) => {
-                            __fields::read_once(&mut __map, &mut __f3, "sale_price")?
-                        }
-                        Some(4) => {
-                            __fields::read_once(&mut __map, &mut __f4, "sub_service")?
-                        }
-                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "service")?,
-                        Some(6) => {
-                            __fields::read_once(&mut __map, &mut __f6, "service_name")?
-                        }
-                        Some(7) => {
-                            __fields::read_once(&mut __map, &mut __f7, "currency")?
-                        }
-                        Some(8) => __fields::read_once(&mut __map, &mut __f8, "status")?,
-                        Some(9) => {
-                            __fields::read_once(&mut __map, &mut __f9, "created_at")?
-                        }
-                        Some(10) => {
-                            __fields::read_once(&mut __map, &mut __f10, "updated_at")?
-                        }
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "iso"),
+                        Some(1) => __r.read(&mut __f1, "country_name"),
+                        Some(2) => __r.read(&mut __f2, "calling_code"),
+                        Some(3) => __r.read(&mut __f3, "sale_price"),
+                        Some(4) => __r.read(&mut __f4, "sub_service"),
+                        Some(5) => __r.read(&mut __f5, "service"),
+                        Some(6) => __r.read(&mut __f6, "service_name"),
+                        Some(7) => __r.read(&mut __f7, "currency"),
+                        Some(8) => __r.read(&mut __f8, "status"),
+                        Some(9) => __r.read(&mut __f9, "created_at"),
+                        Some(10) => __r.read(&mut __f10, "updated_at"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(RcsPrice {
-                    iso: __fields::finish(__f0, "iso")?,
-                    country_name: __fields::finish(__f1, "country_name")?,
-                    calling_code: __fields::finish(__f2, "calling_code")?,
-                    sale_price: __fields::finish(__f3, "sale_price")?,
-                    sub_service: __fields::finish(__f4, "sub_service")?,
-                    service: __fields::finish(__f5, "service")?,
-                    service_name: __fields::finish(__f6, "service_name")?,
-                    currency: __fields::finish(__f7, "currency")?,
-                    status: __fields::finish(__f8, "status")?,
-                    created_at: __fields::finish(__f9, "created_at")?,
-                    updated_at: __fields::finish(__f10, "updated_at")?,
+                    iso: __fields::or_none(__f0),
+                    country_name: __fields::or_none(__f1),
+                    calling_code: __fields::or_none(__f2),
+                    sale_price: __fields::or_none(__f3),
+                    sub_service: __fields::or_none(__f4),
+                    service: __fields::or_none(__f5),
+                    service_name: __fields::or_none(__f6),
+                    currency: __fields::or_none(__f7),
+                    status: __fields::or_none(__f8),
+                    created_at: __fields::or_none(__f9),
+                    updated_at: __fields::or_none(__f10),
                 })
             }
         }
@@ -2925,33 +3475,53 @@ qikberry_runtime::open_enum!(
     impl RcsPricingFilterStatus { Inactive = "0", Active = "1" }
 );
 /// A message accepted for delivery.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RcsQueuedMessage {
     /// Message identifier, used for status look-ups.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Channel used (`rcs`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub channel: Option<String>,
     /// Agent the message goes out from.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
     /// Receiver.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub credits: Option<crate::types::StringOrNumber>,
     /// When the message was accepted.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Current status, `queued` right after sending.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Your own reference, when given.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub foreign_id: Option<String>,
+}
+impl serde::Serialize for RcsQueuedMessage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "RcsQueuedMessage",
+            0,
+            &[
+                self.id.is_some(),
+                self.channel.is_some(),
+                self.from.is_some(),
+                self.to.is_some(),
+                self.credits.is_some(),
+                self.created_at.is_some(),
+                self.status.is_some(),
+                self.foreign_id.is_some(),
+            ],
+        )?;
+        __m.optional("id", &self.id);
+        __m.optional("channel", &self.channel);
+        __m.optional("from", &self.from);
+        __m.optional("to", &self.to);
+        __m.optional("credits", &self.credits);
+        __m.optional("created_at", &self.created_at);
+        __m.optional("status", &self.status);
+        __m.optional("foreign_id", &self.foreign_id);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for RcsQueuedMessage {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -2975,7 +3545,7 @@ impl<'de> serde::Deserialize<'de> for RcsQueuedMessage {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<RcsQueuedMessage, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
@@ -2985,34 +3555,30 @@ impl<'de> serde::Deserialize<'de> for RcsQueuedMessage {
                 let mut __f5 = None;
                 let mut __f6 = None;
                 let mut __f7 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "channel")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "from")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "to")?,
-                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "credits")?,
-                        Some(5) => {
-                            __fields::read_once(&mut __map, &mut __f5, "created_at")?
-                        }
-                        Some(6) => __fields::read_once(&mut __map, &mut __f6, "status")?,
-                        Some(7) => {
-                            __fields::read_once(&mut __map, &mut __f7, "foreign_id")?
-                        }
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "id"),
+                        Some(1) => __r.read(&mut __f1, "channel"),
+                        Some(2) => __r.read(&mut __f2, "from"),
+                        Some(3) => __r.read(&mut __f3, "to"),
+                        Some(4) => __r.read(&mut __f4, "credits"),
+                        Some(5) => __r.read(&mut __f5, "created_at"),
+                        Some(6) => __r.read(&mut __f6, "status"),
+                        Some(7) => __r.read(&mut __f7, "foreign_id"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(RcsQueuedMessage {
-                    id: __fields::finish(__f0, "id")?,
-                    channel: __fields::finish(__f1, "channel")?,
-                    from: __fields::finish(__f2, "from")?,
-                    to: __fields::finish(__f3, "to")?,
-                    credits: __fields::finish(__f4, "credits")?,
-                    created_at: __fields::finish(__f5, "created_at")?,
-                    status: __fields::finish(__f6, "status")?,
-                    foreign_id: __fields::finish(__f7, "foreign_id")?,
+                    id: __fields::or_none(__f0),
+                    channel: __fields::or_none(__f1),
+                    from: __fields::or_none(__f2),
+                    to: __fields::or_none(__f3),
+                    credits: __fields::or_none(__f4),
+                    created_at: __fields::or_none(__f5),
+                    status: __fields::or_none(__f6),
+                    foreign_id: __fields::or_none(__f7),
                 })
             }
         }
@@ -3075,12 +3641,24 @@ impl RcsQueuedMessage {
     }
 }
 /// Receivers common to every channel.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsRecipient {
     #[allow(missing_docs)]
     pub to: RcsRecipientTo,
+}
+impl serde::Serialize for RcsRecipient {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "RcsRecipient",
+            1,
+            &[],
+        )?;
+        __m.field("to", &self.to);
+        __m.end()
+    }
 }
 impl RcsRecipient {
     /// Creates the model from its required fields; optional fields start empty.
@@ -3169,7 +3747,7 @@ impl From<Vec<crate::api::common::E164Number>> for RcsRecipientTo {
 /// Sending card message: `message.type` is `card`.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape. The `message.payload` field names are inferred (the reference gives only the option name).</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsSendCard {
@@ -3179,6 +3757,15 @@ pub struct RcsSendCard {
     pub message: RcsCardMessage,
     #[allow(missing_docs)]
     pub recipient: RcsRecipient,
+}
+impl serde::Serialize for RcsSendCard {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(s, "RcsSendCard", 3, &[])?;
+        __m.field("channels", &self.channels);
+        __m.field("message", &self.message);
+        __m.field("recipient", &self.recipient);
+        __m.end()
+    }
 }
 impl RcsSendCard {
     /// Creates the model from its required fields; optional fields start empty.
@@ -3197,7 +3784,7 @@ impl RcsSendCard {
 /// Sending carousel message: `message.type` is `carousel`.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape. The `message.payload` field names are inferred (the reference gives only the option name).</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsSendCarousel {
@@ -3207,6 +3794,20 @@ pub struct RcsSendCarousel {
     pub message: RcsCarouselMessage,
     #[allow(missing_docs)]
     pub recipient: RcsRecipient,
+}
+impl serde::Serialize for RcsSendCarousel {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "RcsSendCarousel",
+            3,
+            &[],
+        )?;
+        __m.field("channels", &self.channels);
+        __m.field("message", &self.message);
+        __m.field("recipient", &self.recipient);
+        __m.end()
+    }
 }
 impl RcsSendCarousel {
     /// Creates the model from its required fields; optional fields start empty.
@@ -3225,7 +3826,7 @@ impl RcsSendCarousel {
 /// Sending image message: `message.type` is `image`.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape. The `message.payload` field names are inferred (the reference gives only the option name).</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsSendImage {
@@ -3235,6 +3836,20 @@ pub struct RcsSendImage {
     pub message: RcsImageMessage,
     #[allow(missing_docs)]
     pub recipient: RcsRecipient,
+}
+impl serde::Serialize for RcsSendImage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "RcsSendImage",
+            3,
+            &[],
+        )?;
+        __m.field("channels", &self.channels);
+        __m.field("message", &self.message);
+        __m.field("recipient", &self.recipient);
+        __m.end()
+    }
 }
 impl RcsSendImage {
     /// Creates the model from its required fields; optional fields start empty.
@@ -3253,7 +3868,7 @@ impl RcsSendImage {
 /// Sending interactive message: `message.type` is `interactive`.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsSendInteractive {
@@ -3263,6 +3878,20 @@ pub struct RcsSendInteractive {
     pub message: RcsInteractiveMessage,
     #[allow(missing_docs)]
     pub recipient: RcsRecipient,
+}
+impl serde::Serialize for RcsSendInteractive {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "RcsSendInteractive",
+            3,
+            &[],
+        )?;
+        __m.field("channels", &self.channels);
+        __m.field("message", &self.message);
+        __m.field("recipient", &self.recipient);
+        __m.end()
+    }
 }
 impl RcsSendInteractive {
     /// Creates the model from its required fields; optional fields start empty.
@@ -3381,7 +4010,7 @@ impl From<RcsSendCard> for RcsSendMessageRequest {
     }
 }
 /// Messages queued for delivery.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RcsSendMessageResponse {
     /// Outcome marker, `"OK"` on success.
@@ -3389,8 +4018,21 @@ pub struct RcsSendMessageResponse {
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<RcsQueuedMessage>>,
+}
+impl serde::Serialize for RcsSendMessageResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "RcsSendMessageResponse",
+            2,
+            &[self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for RcsSendMessageResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -3405,25 +4047,25 @@ impl<'de> serde::Deserialize<'de> for RcsSendMessageResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<RcsSendMessageResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "message")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "message"),
+                        Some(2) => __r.read(&mut __f2, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(RcsSendMessageResponse {
                     status: __fields::finish(__f0, "status")?,
                     message: __fields::finish(__f1, "message")?,
-                    data: __fields::finish(__f2, "data")?,
+                    data: __fields::or_none(__f2),
                 })
             }
         }
@@ -3487,7 +4129,7 @@ impl RcsSendTemplateRequest {
     }
 }
 /// Template messages queued for delivery.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RcsSendTemplateResponse {
     /// Numeric HTTP-like status, 200 on success.
@@ -3495,8 +4137,21 @@ pub struct RcsSendTemplateResponse {
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<RcsQueuedMessage>>,
+}
+impl serde::Serialize for RcsSendTemplateResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "RcsSendTemplateResponse",
+            2,
+            &[self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for RcsSendTemplateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -3511,25 +4166,25 @@ impl<'de> serde::Deserialize<'de> for RcsSendTemplateResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<RcsSendTemplateResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "message")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "message"),
+                        Some(2) => __r.read(&mut __f2, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(RcsSendTemplateResponse {
                     status: __fields::finish(__f0, "status")?,
                     message: __fields::finish(__f1, "message")?,
-                    data: __fields::finish(__f2, "data")?,
+                    data: __fields::or_none(__f2),
                 })
             }
         }
@@ -3557,7 +4212,7 @@ impl RcsSendTemplateResponse {
 /// Sending text message: `message.type` is `text`.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsSendText {
@@ -3567,6 +4222,15 @@ pub struct RcsSendText {
     pub message: RcsTextMessage,
     #[allow(missing_docs)]
     pub recipient: RcsRecipient,
+}
+impl serde::Serialize for RcsSendText {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(s, "RcsSendText", 3, &[])?;
+        __m.field("channels", &self.channels);
+        __m.field("message", &self.message);
+        __m.field("recipient", &self.recipient);
+        __m.end()
+    }
 }
 impl RcsSendText {
     /// Creates the model from its required fields; optional fields start empty.
@@ -3585,7 +4249,7 @@ impl RcsSendText {
 /// Sending video message: `message.type` is `video`.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape. The `message.payload` field names are inferred (the reference gives only the option name).</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsSendVideo {
@@ -3595,6 +4259,20 @@ pub struct RcsSendVideo {
     pub message: RcsVideoMessage,
     #[allow(missing_docs)]
     pub recipient: RcsRecipient,
+}
+impl serde::Serialize for RcsSendVideo {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "RcsSendVideo",
+            3,
+            &[],
+        )?;
+        __m.field("channels", &self.channels);
+        __m.field("message", &self.message);
+        __m.field("recipient", &self.recipient);
+        __m.end()
+    }
 }
 impl RcsSendVideo {
     /// Creates the model from its required fields; optional fields start empty.
@@ -3613,7 +4291,7 @@ impl RcsSendVideo {
 /// A suggested reply or action attached to text, a card or an interactive message (same `{type, payload: {text, id, content}}` layout as the interactive message's choices).
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. RCS templates other than text: the reference gives only the option names; the `{type, payload}` layout (`payload.suggestions[]`, `payload.card`, `payload.cards[]`) is inferred.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsSuggestion {
@@ -3621,6 +4299,19 @@ pub struct RcsSuggestion {
     pub r#type: String,
     #[allow(missing_docs)]
     pub payload: RcsSuggestionPayload,
+}
+impl serde::Serialize for RcsSuggestion {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "RcsSuggestion",
+            2,
+            &[],
+        )?;
+        __m.field("type", &self.r#type);
+        __m.field("payload", &self.payload);
+        __m.end()
+    }
 }
 impl RcsSuggestion {
     /// Creates the model from its required fields; optional fields start empty.
@@ -3632,24 +4323,41 @@ impl RcsSuggestion {
     }
 }
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsSuggestionPayload {
     /// Label shown on the chip or button.
     pub text: String,
     /// Your identifier for the choice, echoed back when the user taps it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Postback content sent back when the user taps it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
     /// URL to open, for an open-URL action.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Number to dial, for a dial action.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
+}
+impl serde::Serialize for RcsSuggestionPayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "RcsSuggestionPayload",
+            1,
+            &[
+                self.id.is_some(),
+                self.content.is_some(),
+                self.url.is_some(),
+                self.phone.is_some(),
+            ],
+        )?;
+        __m.field("text", &self.text);
+        __m.optional("id", &self.id);
+        __m.optional("content", &self.content);
+        __m.optional("url", &self.url);
+        __m.optional("phone", &self.phone);
+        __m.end()
+    }
 }
 impl RcsSuggestionPayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -3684,45 +4392,69 @@ impl RcsSuggestionPayload {
     }
 }
 /// An RCS template. `status`: 1 approved, 2 pending, 0 draft. `is_conversation`: 1 for a service (conversational) template, 0 otherwise.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RcsTemplate {
     /// Template identifier (UUID).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Template name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// RCS agent number the template belongs to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
     /// Alias usable instead of the id when sending.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub alias: Option<String>,
     /// Template type as stored (`template`, or `text`/`interactive`/`media`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Category as stored, e.g. `TEXT_MESSAGE` or `carousel`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
     /// Language as stored (a display name such as `English`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
     /// Template content. The platform returns it as a JSON-encoded string; accept an object too.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payload: Option<RcsTemplatePayload>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::types::StringOrNumber>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_conversation: Option<crate::types::StringOrNumber>,
     /// Creation time.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Last change.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+}
+impl serde::Serialize for RcsTemplate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "RcsTemplate",
+            0,
+            &[
+                self.id.is_some(),
+                self.name.is_some(),
+                self.number.is_some(),
+                self.alias.is_some(),
+                self.r#type.is_some(),
+                self.category.is_some(),
+                self.language.is_some(),
+                self.payload.is_some(),
+                self.status.is_some(),
+                self.is_conversation.is_some(),
+                self.created_at.is_some(),
+                self.updated_at.is_some(),
+            ],
+        )?;
+        __m.optional("id", &self.id);
+        __m.optional("name", &self.name);
+        __m.optional("number", &self.number);
+        __m.optional("alias", &self.alias);
+        __m.optional("type", &self.r#type);
+        __m.optional("category", &self.category);
+        __m.optional("language", &self.language);
+        __m.optional("payload", &self.payload);
+        __m.optional("status", &self.status);
+        __m.optional("is_conversation", &self.is_conversation);
+        __m.optional("created_at", &self.created_at);
+        __m.optional("updated_at", &self.updated_at);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for RcsTemplate {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -3750,7 +4482,7 @@ impl<'de> serde::Deserialize<'de> for RcsTemplate {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<RcsTemplate, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
@@ -3764,52 +4496,38 @@ impl<'de> serde::Deserialize<'de> for RcsTemplate {
                 let mut __f9 = None;
                 let mut __f10 = None;
                 let mut __f11 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "name")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "number")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "alias")?,
-                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "type")?,
-                        Some(5) => {
-                            __fields::read_once(&mut __map, &mut __f5, "category")?
-                        }
-                        Some(6) => {
-                            __fields::read_once(&mut __map, &mut __f6, "language")?
-                        }
-                        Some(7) => __fields::read_once(&mut __map, &mut __f7, "payload")?,
-                        Some(8) => __fields::read_once(&mut __map, &mut __f8, "status")?,
-                        Some(9) => {
-                            __fields::read_once(
-                                &mut __map,
-                                &mut __f9,
-                                "is_conversation",
-                            )?
-                        }
-                        Some(10) => {
-                            __fields::read_once(&mut __map, &mut __f10, "created_at")?
-                        }
-                        Some(11) => {
-                            __fields::read_once(&mut __map, &mut __f11, "updated_at")?
-                        }
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "id"),
+                        Some(1) => __r.read(&mut __f1, "name"),
+                        Some(2) => __r.read(&mut __f2, "number"),
+                        Some(3) => __r.read(&mut __f3, "alias"),
+                        Some(4) => __r.read(&mut __f4, "type"),
+                        Some(5) => __r.read(&mut __f5, "category"),
+                        Some(6) => __r.read(&mut __f6, "language"),
+                        Some(7) => __r.read(&mut __f7, "payload"),
+                        Some(8) => __r.read(&mut __f8, "status"),
+                        Some(9) => __r.read(&mut __f9, "is_conversation"),
+                        Some(10) => __r.read(&mut __f10, "created_at"),
+                        Some(11) => __r.read(&mut __f11, "updated_at"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(RcsTemplate {
-                    id: __fields::finish(__f0, "id")?,
-                    name: __fields::finish(__f1, "name")?,
-                    number: __fields::finish(__f2, "number")?,
-                    alias: __fields::finish(__f3, "alias")?,
-                    r#type: __fields::finish(__f4, "type")?,
-                    category: __fields::finish(__f5, "category")?,
-                    language: __fields::finish(__f6, "language")?,
-                    payload: __fields::finish(__f7, "payload")?,
-                    status: __fields::finish(__f8, "status")?,
-                    is_conversation: __fields::finish(__f9, "is_conversation")?,
-                    created_at: __fields::finish(__f10, "created_at")?,
-                    updated_at: __fields::finish(__f11, "updated_at")?,
+                    id: __fields::or_none(__f0),
+                    name: __fields::or_none(__f1),
+                    number: __fields::or_none(__f2),
+                    alias: __fields::or_none(__f3),
+                    r#type: __fields::or_none(__f4),
+                    category: __fields::or_none(__f5),
+                    language: __fields::or_none(__f6),
+                    payload: __fields::or_none(__f7),
+                    status: __fields::or_none(__f8),
+                    is_conversation: __fields::or_none(__f9),
+                    created_at: __fields::or_none(__f10),
+                    updated_at: __fields::or_none(__f11),
                 })
             }
         }
@@ -3901,7 +4619,7 @@ impl RcsTemplate {
 /// A carousel of rich cards.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. RCS templates other than text: the reference gives only the option names; the `{type, payload}` layout (`payload.suggestions[]`, `payload.card`, `payload.cards[]`) is inferred.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsTemplateCarousel {
@@ -3919,6 +4637,24 @@ pub struct RcsTemplateCarousel {
     pub r#type: RcsTemplateCarouselType,
     #[allow(missing_docs)]
     pub payload: RcsTemplateCarouselPayload,
+}
+impl serde::Serialize for RcsTemplateCarousel {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "RcsTemplateCarousel",
+            7,
+            &[],
+        )?;
+        __m.field("category", &self.category);
+        __m.field("is_conversation", &self.is_conversation);
+        __m.field("language", &self.language);
+        __m.field("name", &self.name);
+        __m.field("number", &self.number);
+        __m.field("type", &self.r#type);
+        __m.field("payload", &self.payload);
+        __m.end()
+    }
 }
 impl RcsTemplateCarousel {
     /// Creates the model from its required fields; optional fields start empty.
@@ -3960,12 +4696,24 @@ qikberry_runtime::open_enum!(
     impl RcsTemplateCarouselLanguage { Eu = "eu", EnUs = "en_US", En = "en" }
 );
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsTemplateCarouselPayload {
     /// The cards of the carousel, swiped horizontally.
     pub cards: Vec<RcsCarouselCard>,
+}
+impl serde::Serialize for RcsTemplateCarouselPayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "RcsTemplateCarouselPayload",
+            1,
+            &[],
+        )?;
+        __m.field("cards", &self.cards);
+        __m.end()
+    }
 }
 impl RcsTemplateCarouselPayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -4074,7 +4822,7 @@ impl From<serde_json::Map<String, serde_json::Value>> for RcsTemplatePayload {
 /// A standalone rich card with document media and buttons.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. RCS templates other than text: the reference gives only the option names; the `{type, payload}` layout (`payload.suggestions[]`, `payload.card`, `payload.cards[]`) is inferred.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsTemplateRichCardDocument {
@@ -4092,6 +4840,24 @@ pub struct RcsTemplateRichCardDocument {
     pub r#type: RcsTemplateRichCardDocumentType,
     #[allow(missing_docs)]
     pub payload: RcsTemplateRichCardDocumentPayload,
+}
+impl serde::Serialize for RcsTemplateRichCardDocument {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "RcsTemplateRichCardDocument",
+            7,
+            &[],
+        )?;
+        __m.field("category", &self.category);
+        __m.field("is_conversation", &self.is_conversation);
+        __m.field("language", &self.language);
+        __m.field("name", &self.name);
+        __m.field("number", &self.number);
+        __m.field("type", &self.r#type);
+        __m.field("payload", &self.payload);
+        __m.end()
+    }
 }
 impl RcsTemplateRichCardDocument {
     /// Creates the model from its required fields; optional fields start empty.
@@ -4133,12 +4899,24 @@ qikberry_runtime::open_enum!(
     impl RcsTemplateRichCardDocumentLanguage { Eu = "eu", EnUs = "en_US", En = "en" }
 );
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsTemplateRichCardDocumentPayload {
     #[allow(missing_docs)]
     pub card: RcsCardDocument,
+}
+impl serde::Serialize for RcsTemplateRichCardDocumentPayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "RcsTemplateRichCardDocumentPayload",
+            1,
+            &[],
+        )?;
+        __m.field("card", &self.card);
+        __m.end()
+    }
 }
 impl RcsTemplateRichCardDocumentPayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -4163,7 +4941,7 @@ qikberry_runtime::open_enum!(
 /// A standalone rich card with image media and buttons.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. RCS templates other than text: the reference gives only the option names; the `{type, payload}` layout (`payload.suggestions[]`, `payload.card`, `payload.cards[]`) is inferred.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsTemplateRichCardImage {
@@ -4181,6 +4959,24 @@ pub struct RcsTemplateRichCardImage {
     pub r#type: RcsTemplateRichCardImageType,
     #[allow(missing_docs)]
     pub payload: RcsTemplateRichCardImagePayload,
+}
+impl serde::Serialize for RcsTemplateRichCardImage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "RcsTemplateRichCardImage",
+            7,
+            &[],
+        )?;
+        __m.field("category", &self.category);
+        __m.field("is_conversation", &self.is_conversation);
+        __m.field("language", &self.language);
+        __m.field("name", &self.name);
+        __m.field("number", &self.number);
+        __m.field("type", &self.r#type);
+        __m.field("payload", &self.payload);
+        __m.end()
+    }
 }
 impl RcsTemplateRichCardImage {
     /// Creates the model from its required fields; optional fields start empty.
@@ -4222,12 +5018,24 @@ qikberry_runtime::open_enum!(
     impl RcsTemplateRichCardImageLanguage { Eu = "eu", EnUs = "en_US", En = "en" }
 );
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsTemplateRichCardImagePayload {
     #[allow(missing_docs)]
     pub card: RcsCardImage,
+}
+impl serde::Serialize for RcsTemplateRichCardImagePayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "RcsTemplateRichCardImagePayload",
+            1,
+            &[],
+        )?;
+        __m.field("card", &self.card);
+        __m.end()
+    }
 }
 impl RcsTemplateRichCardImagePayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -4252,7 +5060,7 @@ qikberry_runtime::open_enum!(
 /// A standalone rich card with video media and buttons.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. RCS templates other than text: the reference gives only the option names; the `{type, payload}` layout (`payload.suggestions[]`, `payload.card`, `payload.cards[]`) is inferred.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsTemplateRichCardVideo {
@@ -4270,6 +5078,24 @@ pub struct RcsTemplateRichCardVideo {
     pub r#type: RcsTemplateRichCardVideoType,
     #[allow(missing_docs)]
     pub payload: RcsTemplateRichCardVideoPayload,
+}
+impl serde::Serialize for RcsTemplateRichCardVideo {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "RcsTemplateRichCardVideo",
+            7,
+            &[],
+        )?;
+        __m.field("category", &self.category);
+        __m.field("is_conversation", &self.is_conversation);
+        __m.field("language", &self.language);
+        __m.field("name", &self.name);
+        __m.field("number", &self.number);
+        __m.field("type", &self.r#type);
+        __m.field("payload", &self.payload);
+        __m.end()
+    }
 }
 impl RcsTemplateRichCardVideo {
     /// Creates the model from its required fields; optional fields start empty.
@@ -4311,12 +5137,24 @@ qikberry_runtime::open_enum!(
     impl RcsTemplateRichCardVideoLanguage { Eu = "eu", EnUs = "en_US", En = "en" }
 );
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsTemplateRichCardVideoPayload {
     #[allow(missing_docs)]
     pub card: RcsCardVideo,
+}
+impl serde::Serialize for RcsTemplateRichCardVideoPayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "RcsTemplateRichCardVideoPayload",
+            1,
+            &[],
+        )?;
+        __m.field("card", &self.card);
+        __m.end()
+    }
 }
 impl RcsTemplateRichCardVideoPayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -4339,7 +5177,7 @@ qikberry_runtime::open_enum!(
     impl RcsTemplateRichCardVideoType { Template = "template" }
 );
 /// A template whose content is plain text.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsTemplateText {
@@ -4357,6 +5195,24 @@ pub struct RcsTemplateText {
     pub r#type: RcsTemplateTextType,
     #[allow(missing_docs)]
     pub payload: RcsTemplateTextPayload,
+}
+impl serde::Serialize for RcsTemplateText {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "RcsTemplateText",
+            7,
+            &[],
+        )?;
+        __m.field("category", &self.category);
+        __m.field("is_conversation", &self.is_conversation);
+        __m.field("language", &self.language);
+        __m.field("name", &self.name);
+        __m.field("number", &self.number);
+        __m.field("type", &self.r#type);
+        __m.field("payload", &self.payload);
+        __m.end()
+    }
 }
 impl RcsTemplateText {
     /// Creates the model from its required fields; optional fields start empty.
@@ -4411,15 +5267,27 @@ qikberry_runtime::open_enum!(
     impl RcsTemplateTextLanguage { Eu = "eu", EnUs = "en_US", En = "en" }
 );
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsTemplateTextPayload {
     #[allow(missing_docs)]
     pub body: RcsTextContent,
     /// Not used by this shape (must be absent or empty); use the text with suggestion shape instead.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub suggestions: Option<Vec<RcsSuggestion>>,
+}
+impl serde::Serialize for RcsTemplateTextPayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "RcsTemplateTextPayload",
+            1,
+            &[self.suggestions.is_some()],
+        )?;
+        __m.field("body", &self.body);
+        __m.optional("suggestions", &self.suggestions);
+        __m.end()
+    }
 }
 impl RcsTemplateTextPayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -4447,7 +5315,7 @@ qikberry_runtime::open_enum!(impl RcsTemplateTextType { Template = "template" })
 /// A text template with suggested replies or actions.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. RCS templates other than text: the reference gives only the option names; the `{type, payload}` layout (`payload.suggestions[]`, `payload.card`, `payload.cards[]`) is inferred.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsTemplateTextWithSuggestion {
@@ -4465,6 +5333,24 @@ pub struct RcsTemplateTextWithSuggestion {
     pub r#type: RcsTemplateTextWithSuggestionType,
     #[allow(missing_docs)]
     pub payload: RcsTemplateTextWithSuggestionPayload,
+}
+impl serde::Serialize for RcsTemplateTextWithSuggestion {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "RcsTemplateTextWithSuggestion",
+            7,
+            &[],
+        )?;
+        __m.field("category", &self.category);
+        __m.field("is_conversation", &self.is_conversation);
+        __m.field("language", &self.language);
+        __m.field("name", &self.name);
+        __m.field("number", &self.number);
+        __m.field("type", &self.r#type);
+        __m.field("payload", &self.payload);
+        __m.end()
+    }
 }
 impl RcsTemplateTextWithSuggestion {
     /// Creates the model from its required fields; optional fields start empty.
@@ -4506,7 +5392,7 @@ qikberry_runtime::open_enum!(
     impl RcsTemplateTextWithSuggestionLanguage { Eu = "eu", EnUs = "en_US", En = "en" }
 );
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsTemplateTextWithSuggestionPayload {
@@ -4514,6 +5400,19 @@ pub struct RcsTemplateTextWithSuggestionPayload {
     pub body: RcsTextContent,
     /// Suggested replies or actions shown under the text.
     pub suggestions: Vec<RcsSuggestion>,
+}
+impl serde::Serialize for RcsTemplateTextWithSuggestionPayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "RcsTemplateTextWithSuggestionPayload",
+            2,
+            &[],
+        )?;
+        __m.field("body", &self.body);
+        __m.field("suggestions", &self.suggestions);
+        __m.end()
+    }
 }
 impl RcsTemplateTextWithSuggestionPayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -4536,7 +5435,7 @@ qikberry_runtime::open_enum!(
     impl RcsTemplateTextWithSuggestionType { Template = "template" }
 );
 /// A `{type: text, payload: {text}}` block.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsTextContent {
@@ -4544,6 +5443,19 @@ pub struct RcsTextContent {
     pub r#type: RcsTextContentType,
     #[allow(missing_docs)]
     pub payload: RcsTextContentPayload,
+}
+impl serde::Serialize for RcsTextContent {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "RcsTextContent",
+            2,
+            &[],
+        )?;
+        __m.field("type", &self.r#type);
+        __m.field("payload", &self.payload);
+        __m.end()
+    }
 }
 impl RcsTextContent {
     /// Creates the model from its required fields; optional fields start empty.
@@ -4555,12 +5467,24 @@ impl RcsTextContent {
     }
 }
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsTextContentPayload {
     /// The text. May contain `{{variable}}` placeholders in templates.
     pub text: String,
+}
+impl serde::Serialize for RcsTextContentPayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "RcsTextContentPayload",
+            1,
+            &[],
+        )?;
+        __m.field("text", &self.text);
+        __m.end()
+    }
 }
 impl RcsTextContentPayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -4581,7 +5505,7 @@ pub enum RcsTextContentType {
 }
 qikberry_runtime::open_enum!(impl RcsTextContentType { Text = "text" });
 /// A plain text message.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsTextMessage {
@@ -4589,6 +5513,19 @@ pub struct RcsTextMessage {
     pub r#type: RcsTextMessageType,
     #[allow(missing_docs)]
     pub payload: RcsTextMessagePayload,
+}
+impl serde::Serialize for RcsTextMessage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "RcsTextMessage",
+            2,
+            &[],
+        )?;
+        __m.field("type", &self.r#type);
+        __m.field("payload", &self.payload);
+        __m.end()
+    }
 }
 impl RcsTextMessage {
     /// Creates the model from its required fields; optional fields start empty.
@@ -4600,12 +5537,24 @@ impl RcsTextMessage {
     }
 }
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsTextMessagePayload {
     /// The text.
     pub text: String,
+}
+impl serde::Serialize for RcsTextMessagePayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "RcsTextMessagePayload",
+            1,
+            &[],
+        )?;
+        __m.field("text", &self.text);
+        __m.end()
+    }
 }
 impl RcsTextMessagePayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -4626,27 +5575,45 @@ pub enum RcsTextMessageType {
 }
 qikberry_runtime::open_enum!(impl RcsTextMessageType { Text = "text" });
 /// A number on the RCS suppression list (unsubscribers).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RcsUnsubscriber {
     /// Identifier of the suppression entry (UUID).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// ISO 3166-1 alpha-2 country of the receiver, derived by the platform.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub iso: Option<String>,
     /// Suppressed mobile number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub receiver: Option<String>,
     /// Scope of the suppression (`tag`, `product`, `sender`, `all`, ...).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Value for the scope, for example the tag name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// When the entry was created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
+}
+impl serde::Serialize for RcsUnsubscriber {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "RcsUnsubscriber",
+            0,
+            &[
+                self.id.is_some(),
+                self.iso.is_some(),
+                self.receiver.is_some(),
+                self.r#type.is_some(),
+                self.value.is_some(),
+                self.created_at.is_some(),
+            ],
+        )?;
+        __m.optional("id", &self.id);
+        __m.optional("iso", &self.iso);
+        __m.optional("receiver", &self.receiver);
+        __m.optional("type", &self.r#type);
+        __m.optional("value", &self.value);
+        __m.optional("created_at", &self.created_at);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for RcsUnsubscriber {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -4668,7 +5635,7 @@ impl<'de> serde::Deserialize<'de> for RcsUnsubscriber {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<RcsUnsubscriber, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
@@ -4676,30 +5643,26 @@ impl<'de> serde::Deserialize<'de> for RcsUnsubscriber {
                 let mut __f3 = None;
                 let mut __f4 = None;
                 let mut __f5 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "iso")?,
-                        Some(2) => {
-                            __fields::read_once(&mut __map, &mut __f2, "receiver")?
-                        }
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "type")?,
-                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "value")?,
-                        Some(5) => {
-                            __fields::read_once(&mut __map, &mut __f5, "created_at")?
-                        }
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "id"),
+                        Some(1) => __r.read(&mut __f1, "iso"),
+                        Some(2) => __r.read(&mut __f2, "receiver"),
+                        Some(3) => __r.read(&mut __f3, "type"),
+                        Some(4) => __r.read(&mut __f4, "value"),
+                        Some(5) => __r.read(&mut __f5, "created_at"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(RcsUnsubscriber {
-                    id: __fields::finish(__f0, "id")?,
-                    iso: __fields::finish(__f1, "iso")?,
-                    receiver: __fields::finish(__f2, "receiver")?,
-                    r#type: __fields::finish(__f3, "type")?,
-                    value: __fields::finish(__f4, "value")?,
-                    created_at: __fields::finish(__f5, "created_at")?,
+                    id: __fields::or_none(__f0),
+                    iso: __fields::or_none(__f1),
+                    receiver: __fields::or_none(__f2),
+                    r#type: __fields::or_none(__f3),
+                    value: __fields::or_none(__f4),
+                    created_at: __fields::or_none(__f5),
                 })
             }
         }
@@ -4750,7 +5713,7 @@ impl RcsUnsubscriber {
     }
 }
 /// New values of an RCS template.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsUpdateTemplateRequest {
@@ -4766,6 +5729,23 @@ pub struct RcsUpdateTemplateRequest {
     pub payload: RcsUpdateTemplateRequestPayload,
     /// Template type. The reference lists `text`, `interactive` and `media`; the platform docs send `template`.
     pub r#type: RcsUpdateTemplateRequestType,
+}
+impl serde::Serialize for RcsUpdateTemplateRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "RcsUpdateTemplateRequest",
+            6,
+            &[],
+        )?;
+        __m.field("category", &self.category);
+        __m.field("language", &self.language);
+        __m.field("name", &self.name);
+        __m.field("number", &self.number);
+        __m.field("payload", &self.payload);
+        __m.field("type", &self.r#type);
+        __m.end()
+    }
 }
 impl RcsUpdateTemplateRequest {
     /// Creates the model from its required fields; optional fields start empty.
@@ -4788,22 +5768,38 @@ impl RcsUpdateTemplateRequest {
     }
 }
 /// New template content, laid out as in the creation shapes.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsUpdateTemplateRequestPayload {
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<RcsTextContent>,
     /// Suggested replies or actions.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub suggestions: Option<Vec<RcsSuggestion>>,
     /// A rich card (image, video or document media).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub card: Option<RcsUpdateTemplateRequestPayloadCard>,
     /// Carousel cards.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cards: Option<Vec<RcsCarouselCard>>,
+}
+impl serde::Serialize for RcsUpdateTemplateRequestPayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "RcsUpdateTemplateRequestPayload",
+            0,
+            &[
+                self.body.is_some(),
+                self.suggestions.is_some(),
+                self.card.is_some(),
+                self.cards.is_some(),
+            ],
+        )?;
+        __m.optional("body", &self.body);
+        __m.optional("suggestions", &self.suggestions);
+        __m.optional("card", &self.card);
+        __m.optional("cards", &self.cards);
+        __m.end()
+    }
 }
 impl RcsUpdateTemplateRequestPayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -4943,19 +5939,32 @@ qikberry_runtime::open_enum!(
     = "media", Template = "template" }
 );
 /// One RCS template.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RcsUpdateTemplateResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<RcsTemplate>,
+}
+impl serde::Serialize for RcsUpdateTemplateResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "RcsUpdateTemplateResponse",
+            2,
+            &[self.code.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for RcsUpdateTemplateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -4970,28 +5979,28 @@ impl<'de> serde::Deserialize<'de> for RcsUpdateTemplateResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<RcsUpdateTemplateResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(RcsUpdateTemplateResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
+                    data: __fields::or_none(__f3),
                 })
             }
         }
@@ -5023,18 +6032,30 @@ impl RcsUpdateTemplateResponse {
     }
 }
 /// Fields of a RCS suppression entry.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsUpdateUnsubscriberRequest {
     #[allow(missing_docs)]
     pub receiver: crate::api::common::E164Number,
     /// Scope of the suppression.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<RcsUpdateUnsubscriberRequestType>,
     /// Value that goes with `type` (tag name, product code or sender); empty for `all`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+}
+impl serde::Serialize for RcsUpdateUnsubscriberRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "RcsUpdateUnsubscriberRequest",
+            1,
+            &[self.r#type.is_some(), self.value.is_some()],
+        )?;
+        __m.field("receiver", &self.receiver);
+        __m.optional("type", &self.r#type);
+        __m.optional("value", &self.value);
+        __m.end()
+    }
 }
 impl RcsUpdateUnsubscriberRequest {
     /// Creates the model from its required fields; optional fields start empty.
@@ -5078,19 +6099,32 @@ qikberry_runtime::open_enum!(
     "sender", All = "all" }
 );
 /// One RCS unsubscriber.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RcsUpdateUnsubscriberResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<RcsUnsubscriber>,
+}
+impl serde::Serialize for RcsUpdateUnsubscriberResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "RcsUpdateUnsubscriberResponse",
+            2,
+            &[self.code.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for RcsUpdateUnsubscriberResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -5105,28 +6139,28 @@ impl<'de> serde::Deserialize<'de> for RcsUpdateUnsubscriberResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<RcsUpdateUnsubscriberResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(RcsUpdateUnsubscriberResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
+                    data: __fields::or_none(__f3),
                 })
             }
         }
@@ -5160,7 +6194,7 @@ impl RcsUpdateUnsubscriberResponse {
 /// A video message.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference gives only the option name; the payload field names (`url`, `caption`, `thumbnail_url`, …) are inferred.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsVideoMessage {
@@ -5168,6 +6202,19 @@ pub struct RcsVideoMessage {
     pub r#type: RcsVideoMessageType,
     #[allow(missing_docs)]
     pub payload: RcsVideoMessagePayload,
+}
+impl serde::Serialize for RcsVideoMessage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "RcsVideoMessage",
+            2,
+            &[],
+        )?;
+        __m.field("type", &self.r#type);
+        __m.field("payload", &self.payload);
+        __m.end()
+    }
 }
 impl RcsVideoMessage {
     /// Creates the model from its required fields; optional fields start empty.
@@ -5179,18 +6226,30 @@ impl RcsVideoMessage {
     }
 }
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct RcsVideoMessagePayload {
     /// Public URL of the video (MP4, at most 10 MB).
     pub url: String,
     /// Optional thumbnail.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub thumbnail_url: Option<String>,
     /// Optional text shown with the video.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub caption: Option<String>,
+}
+impl serde::Serialize for RcsVideoMessagePayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "RcsVideoMessagePayload",
+            1,
+            &[self.thumbnail_url.is_some(), self.caption.is_some()],
+        )?;
+        __m.field("url", &self.url);
+        __m.optional("thumbnail_url", &self.thumbnail_url);
+        __m.optional("caption", &self.caption);
+        __m.end()
+    }
 }
 impl RcsVideoMessagePayload {
     /// Creates the model from its required fields; optional fields start empty.

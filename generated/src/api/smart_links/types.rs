@@ -2,111 +2,157 @@
 // Regenerate with `cargo xtask generate`.
 
 /// One recorded opening of a smart link, with device and location details.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SmartLinkVisit {
     /// Visit identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<crate::types::StringOrNumber>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub link_id: Option<crate::types::StringOrNumber>,
     /// IP address of the visitor.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_ip: Option<String>,
     /// URL scheme.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scheme: Option<String>,
     /// Host visited.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub host: Option<String>,
     /// Query string of the visit.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub query_string: Option<String>,
     /// Browser user agent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_agent: Option<String>,
     /// Browser name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub browser: Option<String>,
     /// Browser version.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub browser_version: Option<String>,
     /// Browser language.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub browser_lang: Option<String>,
     /// Rendering engine.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub browser_engine: Option<String>,
     /// Screen resolution.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resolution: Option<String>,
     /// Operating system.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub platform: Option<String>,
     /// Operating system version.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub platform_version: Option<String>,
     /// Operating system family.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub platform_name: Option<String>,
     /// Device class, e.g. desktop or mobile.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub device_type: Option<String>,
     /// Device maker.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub device_brand: Option<String>,
     /// Device model.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub device_model: Option<String>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub touch_enabled: Option<crate::types::StringOrNumber>,
     /// Latitude, when known.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub latitude: Option<String>,
     /// Longitude, when known.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub longitude: Option<String>,
     /// Country name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
     /// Country code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
     /// Region.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// City.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// Postal code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub zipcode: Option<String>,
     /// Time zone.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
     /// Extra data, usually null.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub options: Option<serde_json::Map<String, serde_json::Value>>,
     /// When the visit happened. Zone-less `YYYY-MM-DD hh:mm:ss`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Visit identifier (UUID).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub visit_id: Option<String>,
     /// Short-link token that was opened.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
     /// Message the link was sent in.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message_id: Option<String>,
     /// Receiver the link was sent to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mobile: Option<String>,
+}
+impl serde::Serialize for SmartLinkVisit {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "SmartLinkVisit",
+            0,
+            &[
+                self.id.is_some(),
+                self.user_id.is_some(),
+                self.link_id.is_some(),
+                self.client_ip.is_some(),
+                self.scheme.is_some(),
+                self.host.is_some(),
+                self.query_string.is_some(),
+                self.user_agent.is_some(),
+                self.browser.is_some(),
+                self.browser_version.is_some(),
+                self.browser_lang.is_some(),
+                self.browser_engine.is_some(),
+                self.resolution.is_some(),
+                self.platform.is_some(),
+                self.platform_version.is_some(),
+                self.platform_name.is_some(),
+                self.device_type.is_some(),
+                self.device_brand.is_some(),
+                self.device_model.is_some(),
+                self.touch_enabled.is_some(),
+                self.latitude.is_some(),
+                self.longitude.is_some(),
+                self.country.is_some(),
+                self.country_code.is_some(),
+                self.region.is_some(),
+                self.city.is_some(),
+                self.zipcode.is_some(),
+                self.timezone.is_some(),
+                self.options.is_some(),
+                self.created_at.is_some(),
+                self.visit_id.is_some(),
+                self.token.is_some(),
+                self.message_id.is_some(),
+                self.mobile.is_some(),
+            ],
+        )?;
+        __m.optional("id", &self.id);
+        __m.optional("user_id", &self.user_id);
+        __m.optional("link_id", &self.link_id);
+        __m.optional("client_ip", &self.client_ip);
+        __m.optional("scheme", &self.scheme);
+        __m.optional("host", &self.host);
+        __m.optional("query_string", &self.query_string);
+        __m.optional("user_agent", &self.user_agent);
+        __m.optional("browser", &self.browser);
+        __m.optional("browser_version", &self.browser_version);
+        __m.optional("browser_lang", &self.browser_lang);
+        __m.optional("browser_engine", &self.browser_engine);
+        __m.optional("resolution", &self.resolution);
+        __m.optional("platform", &self.platform);
+        __m.optional("platform_version", &self.platform_version);
+        __m.optional("platform_name", &self.platform_name);
+        __m.optional("device_type", &self.device_type);
+        __m.optional("device_brand", &self.device_brand);
+        __m.optional("device_model", &self.device_model);
+        __m.optional("touch_enabled", &self.touch_enabled);
+        __m.optional("latitude", &self.latitude);
+        __m.optional("longitude", &self.longitude);
+        __m.optional("country", &self.country);
+        __m.optional("country_code", &self.country_code);
+        __m.optional("region", &self.region);
+        __m.optional("city", &self.city);
+        __m.optional("zipcode", &self.zipcode);
+        __m.optional("timezone", &self.timezone);
+        __m.optional("options", &self.options);
+        __m.optional("created_at", &self.created_at);
+        __m.optional("visit_id", &self.visit_id);
+        __m.optional("token", &self.token);
+        __m.optional("message_id", &self.message_id);
+        __m.optional("mobile", &self.mobile);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for SmartLinkVisit {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -156,7 +202,7 @@ impl<'de> serde::Deserialize<'de> for SmartLinkVisit {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<SmartLinkVisit, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
@@ -192,146 +238,82 @@ impl<'de> serde::Deserialize<'de> for SmartLinkVisit {
                 let mut __f31 = None;
                 let mut __f32 = None;
                 let mut __f33 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "user_id")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "link_id")?,
-                        Some(3) => {
-                            __fields::read_once(&mut __map, &mut __f3, "client_ip")?
-                        }
-                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "scheme")?,
-                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "host")?,
-                        Some(6) => {
-                            __fields::read_once(&mut __map, &mut __f6, "query_string")?
-                        }
-                        Some(7) => {
-                            __fields::read_once(&mut __map, &mut __f7, "user_agent")?
-                        }
-                        Some(8) => __fields::read_once(&mut __map, &mut __f8, "browser")?,
-                        Some(9) => {
-                            __fields::read_once(
-                                &mut __map,
-                                &mut __f9,
-                                "browser_version",
-                            )?
-                        }
-                        Some(10) => {
-                            __fields::read_once(&mut __map, &mut __f10, "browser_lang")?
-                        }
-                        Some(11) => {
-                            __fields::read_once(
-                                &mut __map,
-                                &mut __f11,
-                                "browser_engine",
-                            )?
-                        }
-                        Some(12) => {
-                            __fields::read_once(&mut __map, &mut __f12, "resolution")?
-                        }
-                        Some(13) => {
-                            __fields::read_once(&mut __map, &mut __f13, "platform")?
-                        }
-                        Some(14) => {
-                            __fields::read_once(
-                                &mut __map,
-                                &mut __f14,
-                                "platform_version",
-                            )?
-                        }
-                        Some(15) => {
-                            __fields::read_once(&mut __map, &mut __f15, "platform_name")?
-                        }
-                        Some(16) => {
-                            __fields::read_once(&mut __map, &mut __f16, "device_type")?
-                        }
-                        Some(17) => {
-                            __fields::read_once(&mut __map, &mut __f17, "device_brand")?
-                        }
-                        Some(18) => {
-                            __fields::read_once(&mut __map, &mut __f18, "device_model")?
-                        }
-                        Some(19) => {
-                            __fields::read_once(&mut __map, &mut __f19, "touch_enabled")?
-                        }
-                        Some(20) => {
-                            __fields::read_once(&mut __map, &mut __f20, "latitude")?
-                        }
-                        Some(21) => {
-                            __fields::read_once(&mut __map, &mut __f21, "longitude")?
-                        }
-                        Some(22) => {
-                            __fields::read_once(&mut __map, &mut __f22, "country")?
-                        }
-                        Some(23) => {
-                            __fields::read_once(&mut __map, &mut __f23, "country_code")?
-                        }
-                        Some(24) => {
-                            __fields::read_once(&mut __map, &mut __f24, "region")?
-                        }
-                        Some(25) => __fields::read_once(&mut __map, &mut __f25, "city")?,
-                        Some(26) => {
-                            __fields::read_once(&mut __map, &mut __f26, "zipcode")?
-                        }
-                        Some(27) => {
-                            __fields::read_once(&mut __map, &mut __f27, "timezone")?
-                        }
-                        Some(28) => {
-                            __fields::read_once(&mut __map, &mut __f28, "options")?
-                        }
-                        Some(29) => {
-                            __fields::read_once(&mut __map, &mut __f29, "created_at")?
-                        }
-                        Some(30) => {
-                            __fields::read_once(&mut __map, &mut __f30, "visit_id")?
-                        }
-                        Some(31) => __fields::read_once(&mut __map, &mut __f31, "token")?,
-                        Some(32) => {
-                            __fields::read_once(&mut __map, &mut __f32, "message_id")?
-                        }
-                        Some(33) => {
-                            __fields::read_once(&mut __map, &mut __f33, "mobile")?
-                        }
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "id"),
+                        Some(1) => __r.read(&mut __f1, "user_id"),
+                        Some(2) => __r.read(&mut __f2, "link_id"),
+                        Some(3) => __r.read(&mut __f3, "client_ip"),
+                        Some(4) => __r.read(&mut __f4, "scheme"),
+                        Some(5) => __r.read(&mut __f5, "host"),
+                        Some(6) => __r.read(&mut __f6, "query_string"),
+                        Some(7) => __r.read(&mut __f7, "user_agent"),
+                        Some(8) => __r.read(&mut __f8, "browser"),
+                        Some(9) => __r.read(&mut __f9, "browser_version"),
+                        Some(10) => __r.read(&mut __f10, "browser_lang"),
+                        Some(11) => __r.read(&mut __f11, "browser_engine"),
+                        Some(12) => __r.read(&mut __f12, "resolution"),
+                        Some(13) => __r.read(&mut __f13, "platform"),
+                        Some(14) => __r.read(&mut __f14, "platform_version"),
+                        Some(15) => __r.read(&mut __f15, "platform_name"),
+                        Some(16) => __r.read(&mut __f16, "device_type"),
+                        Some(17) => __r.read(&mut __f17, "device_brand"),
+                        Some(18) => __r.read(&mut __f18, "device_model"),
+                        Some(19) => __r.read(&mut __f19, "touch_enabled"),
+                        Some(20) => __r.read(&mut __f20, "latitude"),
+                        Some(21) => __r.read(&mut __f21, "longitude"),
+                        Some(22) => __r.read(&mut __f22, "country"),
+                        Some(23) => __r.read(&mut __f23, "country_code"),
+                        Some(24) => __r.read(&mut __f24, "region"),
+                        Some(25) => __r.read(&mut __f25, "city"),
+                        Some(26) => __r.read(&mut __f26, "zipcode"),
+                        Some(27) => __r.read(&mut __f27, "timezone"),
+                        Some(28) => __r.read(&mut __f28, "options"),
+                        Some(29) => __r.read(&mut __f29, "created_at"),
+                        Some(30) => __r.read(&mut __f30, "visit_id"),
+                        Some(31) => __r.read(&mut __f31, "token"),
+                        Some(32) => __r.read(&mut __f32, "message_id"),
+                        Some(33) => __r.read(&mut __f33, "mobile"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(SmartLinkVisit {
-                    id: __fields::finish(__f0, "id")?,
-                    user_id: __fields::finish(__f1, "user_id")?,
-                    link_id: __fields::finish(__f2, "link_id")?,
-                    client_ip: __fields::finish(__f3, "client_ip")?,
-                    scheme: __fields::finish(__f4, "scheme")?,
-                    host: __fields::finish(__f5, "host")?,
-                    query_string: __fields::finish(__f6, "query_string")?,
-                    user_agent: __fields::finish(__f7, "user_agent")?,
-                    browser: __fields::finish(__f8, "browser")?,
-                    browser_version: __fields::finish(__f9, "browser_version")?,
-                    browser_lang: __fields::finish(__f10, "browser_lang")?,
-                    browser_engine: __fields::finish(__f11, "browser_engine")?,
-                    resolution: __fields::finish(__f12, "resolution")?,
-                    platform: __fields::finish(__f13, "platform")?,
-                    platform_version: __fields::finish(__f14, "platform_version")?,
-                    platform_name: __fields::finish(__f15, "platform_name")?,
-                    device_type: __fields::finish(__f16, "device_type")?,
-                    device_brand: __fields::finish(__f17, "device_brand")?,
-                    device_model: __fields::finish(__f18, "device_model")?,
-                    touch_enabled: __fields::finish(__f19, "touch_enabled")?,
-                    latitude: __fields::finish(__f20, "latitude")?,
-                    longitude: __fields::finish(__f21, "longitude")?,
-                    country: __fields::finish(__f22, "country")?,
-                    country_code: __fields::finish(__f23, "country_code")?,
-                    region: __fields::finish(__f24, "region")?,
-                    city: __fields::finish(__f25, "city")?,
-                    zipcode: __fields::finish(__f26, "zipcode")?,
-                    timezone: __fields::finish(__f27, "timezone")?,
-                    options: __fields::finish(__f28, "options")?,
-                    created_at: __fields::finish(__f29, "created_at")?,
-                    visit_id: __fields::finish(__f30, "visit_id")?,
-                    token: __fields::finish(__f31, "token")?,
-                    message_id: __fields::finish(__f32, "message_id")?,
-                    mobile: __fields::finish(__f33, "mobile")?,
+                    id: __fields::or_none(__f0),
+                    user_id: __fields::or_none(__f1),
+                    link_id: __fields::or_none(__f2),
+                    client_ip: __fields::or_none(__f3),
+                    scheme: __fields::or_none(__f4),
+                    host: __fields::or_none(__f5),
+                    query_string: __fields::or_none(__f6),
+                    user_agent: __fields::or_none(__f7),
+                    browser: __fields::or_none(__f8),
+                    browser_version: __fields::or_none(__f9),
+                    browser_lang: __fields::or_none(__f10),
+                    browser_engine: __fields::or_none(__f11),
+                    resolution: __fields::or_none(__f12),
+                    platform: __fields::or_none(__f13),
+                    platform_version: __fields::or_none(__f14),
+                    platform_name: __fields::or_none(__f15),
+                    device_type: __fields::or_none(__f16),
+                    device_brand: __fields::or_none(__f17),
+                    device_model: __fields::or_none(__f18),
+                    touch_enabled: __fields::or_none(__f19),
+                    latitude: __fields::or_none(__f20),
+                    longitude: __fields::or_none(__f21),
+                    country: __fields::or_none(__f22),
+                    country_code: __fields::or_none(__f23),
+                    region: __fields::or_none(__f24),
+                    city: __fields::or_none(__f25),
+                    zipcode: __fields::or_none(__f26),
+                    timezone: __fields::or_none(__f27),
+                    options: __fields::or_none(__f28),
+                    created_at: __fields::or_none(__f29),
+                    visit_id: __fields::or_none(__f30),
+                    token: __fields::or_none(__f31),
+                    message_id: __fields::or_none(__f32),
+                    mobile: __fields::or_none(__f33),
                 })
             }
         }
@@ -553,25 +535,43 @@ impl SmartLinkVisit {
     }
 }
 /// A page of smart link visits.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SmartLinksListVisitsResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<SmartLinkVisit>>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<crate::api::common::PaginationLinks>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
+}
+impl serde::Serialize for SmartLinksListVisitsResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "SmartLinksListVisitsResponse",
+            2,
+            &[
+                self.code.is_some(),
+                self.data.is_some(),
+                self.links.is_some(),
+                self.meta.is_some(),
+            ],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.optional("links", &self.links);
+        __m.optional("meta", &self.meta);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for SmartLinksListVisitsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -593,7 +593,7 @@ impl<'de> serde::Deserialize<'de> for SmartLinksListVisitsResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<SmartLinksListVisitsResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
@@ -601,26 +601,26 @@ impl<'de> serde::Deserialize<'de> for SmartLinksListVisitsResponse {
                 let mut __f3 = None;
                 let mut __f4 = None;
                 let mut __f5 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "links")?,
-                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "meta")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        Some(4) => __r.read(&mut __f4, "links"),
+                        Some(5) => __r.read(&mut __f5, "meta"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(SmartLinksListVisitsResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
-                    links: __fields::finish(__f4, "links")?,
-                    meta: __fields::finish(__f5, "meta")?,
+                    data: __fields::or_none(__f3),
+                    links: __fields::or_none(__f4),
+                    meta: __fields::or_none(__f5),
                 })
             }
         }

@@ -2,18 +2,29 @@
 // Regenerate with `cargo xtask generate`.
 
 /// A DLT template ID on the block list; messages using it are rejected while `status` is 1.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SmsBlockedTemplate {
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<crate::types::StringOrNumber>,
     /// DLT template ID that is blocked.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::types::StringOrNumber>,
+}
+impl serde::Serialize for SmsBlockedTemplate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "SmsBlockedTemplate",
+            0,
+            &[self.id.is_some(), self.template_id.is_some(), self.status.is_some()],
+        )?;
+        __m.optional("id", &self.id);
+        __m.optional("template_id", &self.template_id);
+        __m.optional("status", &self.status);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for SmsBlockedTemplate {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -28,27 +39,25 @@ impl<'de> serde::Deserialize<'de> for SmsBlockedTemplate {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<SmsBlockedTemplate, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
-                        Some(1) => {
-                            __fields::read_once(&mut __map, &mut __f1, "template_id")?
-                        }
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "status")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "id"),
+                        Some(1) => __r.read(&mut __f1, "template_id"),
+                        Some(2) => __r.read(&mut __f2, "status"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(SmsBlockedTemplate {
-                    id: __fields::finish(__f0, "id")?,
-                    template_id: __fields::finish(__f1, "template_id")?,
-                    status: __fields::finish(__f2, "status")?,
+                    id: __fields::or_none(__f0),
+                    template_id: __fields::or_none(__f1),
+                    status: __fields::or_none(__f2),
                 })
             }
         }
@@ -94,19 +103,32 @@ pub enum SmsBlockedTemplateFilterStatus {
 }
 qikberry_runtime::open_int_enum!(impl SmsBlockedTemplateFilterStatus { V0 = 0, V1 = 1 });
 /// Clean-up acknowledgement; `data` is empty.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SmsCleanBlockedTemplatesResponse {
     /// "OK" on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP status repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     /// Always empty for this operation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+}
+impl serde::Serialize for SmsCleanBlockedTemplatesResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "SmsCleanBlockedTemplatesResponse",
+            2,
+            &[self.code.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for SmsCleanBlockedTemplatesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -121,28 +143,28 @@ impl<'de> serde::Deserialize<'de> for SmsCleanBlockedTemplatesResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<SmsCleanBlockedTemplatesResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(SmsCleanBlockedTemplatesResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
+                    data: __fields::or_none(__f3),
                 })
             }
         }
@@ -177,19 +199,32 @@ impl SmsCleanBlockedTemplatesResponse {
     }
 }
 /// Clean-up acknowledgement; `data` is empty.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SmsCleanUnsubscribersResponse {
     /// "OK" on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP status repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     /// Always empty for this operation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+}
+impl serde::Serialize for SmsCleanUnsubscribersResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "SmsCleanUnsubscribersResponse",
+            2,
+            &[self.code.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for SmsCleanUnsubscribersResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -204,28 +239,28 @@ impl<'de> serde::Deserialize<'de> for SmsCleanUnsubscribersResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<SmsCleanUnsubscribersResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(SmsCleanUnsubscribersResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
+                    data: __fields::or_none(__f3),
                 })
             }
         }
@@ -260,15 +295,27 @@ impl SmsCleanUnsubscribersResponse {
     }
 }
 /// Body of `POST /sms/suppressions/templates`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SmsCreateBlockedTemplateRequest {
     /// "1" = blocked (active), "0" = inactive.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<SmsCreateBlockedTemplateRequestStatus>,
     /// DLT template ID to block.
     pub template_id: String,
+}
+impl serde::Serialize for SmsCreateBlockedTemplateRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "SmsCreateBlockedTemplateRequest",
+            1,
+            &[self.status.is_some()],
+        )?;
+        __m.optional("status", &self.status);
+        __m.field("template_id", &self.template_id);
+        __m.end()
+    }
 }
 impl SmsCreateBlockedTemplateRequest {
     /// Creates the model from its required fields; optional fields start empty.
@@ -301,19 +348,32 @@ qikberry_runtime::open_enum!(
     impl SmsCreateBlockedTemplateRequestStatus { Active = "1", Inactive = "0" }
 );
 /// The created block entry.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SmsCreateBlockedTemplateResponse {
     /// "OK" on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP status repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<SmsBlockedTemplate>,
+}
+impl serde::Serialize for SmsCreateBlockedTemplateResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "SmsCreateBlockedTemplateResponse",
+            2,
+            &[self.code.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for SmsCreateBlockedTemplateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -328,28 +388,28 @@ impl<'de> serde::Deserialize<'de> for SmsCreateBlockedTemplateResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<SmsCreateBlockedTemplateResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(SmsCreateBlockedTemplateResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
+                    data: __fields::or_none(__f3),
                 })
             }
         }
@@ -381,7 +441,7 @@ impl SmsCreateBlockedTemplateResponse {
     }
 }
 /// Body of `POST /sms/senders`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SmsCreateSenderRequest {
@@ -395,6 +455,22 @@ pub struct SmsCreateSenderRequest {
     pub name: String,
     /// Short code of the service (product): `T` transactional SMS, `P` promotional SMS, `S` TransScrub SMS, `G` global SMS, `VOC` voice flow, `WAP` WhatsApp, `RCS` RCS, `VBR` Viber. Samples also use codes outside this list (`ENT`, `MKT`, `A2P`), so any string is accepted.
     pub service: String,
+}
+impl serde::Serialize for SmsCreateSenderRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "SmsCreateSenderRequest",
+            5,
+            &[],
+        )?;
+        __m.field("country_code", &self.country_code);
+        __m.field("entity_id", &self.entity_id);
+        __m.field("entity_name", &self.entity_name);
+        __m.field("name", &self.name);
+        __m.field("service", &self.service);
+        __m.end()
+    }
 }
 impl SmsCreateSenderRequest {
     /// Creates the model from its required fields; optional fields start empty.
@@ -415,19 +491,32 @@ impl SmsCreateSenderRequest {
     }
 }
 /// The created sender.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SmsCreateSenderResponse {
     /// "OK" on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP status repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<SmsSender>,
+}
+impl serde::Serialize for SmsCreateSenderResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "SmsCreateSenderResponse",
+            2,
+            &[self.code.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for SmsCreateSenderResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -442,28 +531,28 @@ impl<'de> serde::Deserialize<'de> for SmsCreateSenderResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<SmsCreateSenderResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(SmsCreateSenderResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
+                    data: __fields::or_none(__f3),
                 })
             }
         }
@@ -495,7 +584,7 @@ impl SmsCreateSenderResponse {
     }
 }
 /// Body of `POST /sms/templates`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SmsCreateTemplateRequest {
@@ -509,6 +598,22 @@ pub struct SmsCreateTemplateRequest {
     pub template_id: String,
     /// Template type: `T` transactional, `P` promotional, `SI` service implicit, `SE` service explicit.
     pub r#type: SmsCreateTemplateRequestType,
+}
+impl serde::Serialize for SmsCreateTemplateRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "SmsCreateTemplateRequest",
+            5,
+            &[],
+        )?;
+        __m.field("body", &self.body);
+        __m.field("name", &self.name);
+        __m.field("sender", &self.sender);
+        __m.field("template_id", &self.template_id);
+        __m.field("type", &self.r#type);
+        __m.end()
+    }
 }
 impl SmsCreateTemplateRequest {
     /// Creates the model from its required fields; optional fields start empty.
@@ -549,19 +654,32 @@ qikberry_runtime::open_enum!(
     impl SmsCreateTemplateRequestType { T = "T", P = "P", Si = "SI", Se = "SE" }
 );
 /// The created template.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SmsCreateTemplateResponse {
     /// "OK" on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP status repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<SmsTemplate>,
+}
+impl serde::Serialize for SmsCreateTemplateResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "SmsCreateTemplateResponse",
+            2,
+            &[self.code.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for SmsCreateTemplateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -576,28 +694,28 @@ impl<'de> serde::Deserialize<'de> for SmsCreateTemplateResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<SmsCreateTemplateResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(SmsCreateTemplateResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
+                    data: __fields::or_none(__f3),
                 })
             }
         }
@@ -629,18 +747,30 @@ impl SmsCreateTemplateResponse {
     }
 }
 /// Body of `POST /sms/suppressions/unsubscribers`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SmsCreateUnsubscriberRequest {
     #[allow(missing_docs)]
     pub receiver: crate::api::common::E164Number,
     /// Scope of the opt-out.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<SmsCreateUnsubscriberRequestType>,
     /// Value for the scope (e.g. the tag).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+}
+impl serde::Serialize for SmsCreateUnsubscriberRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "SmsCreateUnsubscriberRequest",
+            1,
+            &[self.r#type.is_some(), self.value.is_some()],
+        )?;
+        __m.field("receiver", &self.receiver);
+        __m.optional("type", &self.r#type);
+        __m.optional("value", &self.value);
+        __m.end()
+    }
 }
 impl SmsCreateUnsubscriberRequest {
     /// Creates the model from its required fields; optional fields start empty.
@@ -684,19 +814,32 @@ qikberry_runtime::open_enum!(
     "sender", All = "all" }
 );
 /// The created unsubscriber.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SmsCreateUnsubscriberResponse {
     /// "OK" on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP status repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<SmsUnsubscriber>,
+}
+impl serde::Serialize for SmsCreateUnsubscriberResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "SmsCreateUnsubscriberResponse",
+            2,
+            &[self.code.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for SmsCreateUnsubscriberResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -711,28 +854,28 @@ impl<'de> serde::Deserialize<'de> for SmsCreateUnsubscriberResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<SmsCreateUnsubscriberResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(SmsCreateUnsubscriberResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
+                    data: __fields::or_none(__f3),
                 })
             }
         }
@@ -764,19 +907,32 @@ impl SmsCreateUnsubscriberResponse {
     }
 }
 /// Deletion acknowledgement; `data` is empty.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SmsDeleteBlockedTemplateResponse {
     /// "OK" on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP status repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     /// Always empty for this operation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+}
+impl serde::Serialize for SmsDeleteBlockedTemplateResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "SmsDeleteBlockedTemplateResponse",
+            2,
+            &[self.code.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for SmsDeleteBlockedTemplateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -791,28 +947,28 @@ impl<'de> serde::Deserialize<'de> for SmsDeleteBlockedTemplateResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<SmsDeleteBlockedTemplateResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(SmsDeleteBlockedTemplateResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
+                    data: __fields::or_none(__f3),
                 })
             }
         }
@@ -847,19 +1003,32 @@ impl SmsDeleteBlockedTemplateResponse {
     }
 }
 /// Deletion acknowledgement; `data` is empty.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SmsDeleteSenderResponse {
     /// "OK" on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP status repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     /// Always empty for this operation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+}
+impl serde::Serialize for SmsDeleteSenderResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "SmsDeleteSenderResponse",
+            2,
+            &[self.code.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for SmsDeleteSenderResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -874,28 +1043,28 @@ impl<'de> serde::Deserialize<'de> for SmsDeleteSenderResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<SmsDeleteSenderResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(SmsDeleteSenderResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
+                    data: __fields::or_none(__f3),
                 })
             }
         }
@@ -930,19 +1099,32 @@ impl SmsDeleteSenderResponse {
     }
 }
 /// Deletion acknowledgement. Unlike other deletes, `data` is a number (1 in the reference) in the reference and an empty array in the platform's samples.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SmsDeleteTemplateResponse {
     /// "OK" on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP status repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     /// Any JSON: 1 in the reference's sample, `[]` in the platform's.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Value>,
+}
+impl serde::Serialize for SmsDeleteTemplateResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "SmsDeleteTemplateResponse",
+            2,
+            &[self.code.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for SmsDeleteTemplateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -957,28 +1139,28 @@ impl<'de> serde::Deserialize<'de> for SmsDeleteTemplateResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<SmsDeleteTemplateResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(SmsDeleteTemplateResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
+                    data: __fields::or_none(__f3),
                 })
             }
         }
@@ -1010,19 +1192,32 @@ impl SmsDeleteTemplateResponse {
     }
 }
 /// Deletion acknowledgement; `data` is empty.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SmsDeleteUnsubscriberResponse {
     /// "OK" on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP status repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     /// Always empty for this operation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+}
+impl serde::Serialize for SmsDeleteUnsubscriberResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "SmsDeleteUnsubscriberResponse",
+            2,
+            &[self.code.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for SmsDeleteUnsubscriberResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -1037,28 +1232,28 @@ impl<'de> serde::Deserialize<'de> for SmsDeleteUnsubscriberResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<SmsDeleteUnsubscriberResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(SmsDeleteUnsubscriberResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
+                    data: __fields::or_none(__f3),
                 })
             }
         }
@@ -1093,42 +1288,65 @@ impl SmsDeleteUnsubscriberResponse {
     }
 }
 /// Delivery status of one message.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SmsDeliveryStatus {
     /// Message ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Recipient number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mobile: Option<String>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<SmsDlrStatus>,
     /// SMS parts billed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub units: Option<i64>,
     /// Length in characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub length: Option<i64>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub charges: Option<crate::types::StringOrNumber>,
     /// Your `custom` reference.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom: Option<String>,
     /// Country/circle of the recipient.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
     /// Operator of the recipient.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
     /// Submission time, `yyyy-mm-dd hh:mm:ss`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub submitted_at: Option<String>,
     /// Delivery time, `yyyy-mm-dd hh:mm:ss`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub delivered_at: Option<String>,
+}
+impl serde::Serialize for SmsDeliveryStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "SmsDeliveryStatus",
+            0,
+            &[
+                self.id.is_some(),
+                self.mobile.is_some(),
+                self.status.is_some(),
+                self.units.is_some(),
+                self.length.is_some(),
+                self.charges.is_some(),
+                self.custom.is_some(),
+                self.location.is_some(),
+                self.provider.is_some(),
+                self.submitted_at.is_some(),
+                self.delivered_at.is_some(),
+            ],
+        )?;
+        __m.optional("id", &self.id);
+        __m.optional("mobile", &self.mobile);
+        __m.optional("status", &self.status);
+        __m.optional("units", &self.units);
+        __m.optional("length", &self.length);
+        __m.optional("charges", &self.charges);
+        __m.optional("custom", &self.custom);
+        __m.optional("location", &self.location);
+        __m.optional("provider", &self.provider);
+        __m.optional("submitted_at", &self.submitted_at);
+        __m.optional("delivered_at", &self.delivered_at);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for SmsDeliveryStatus {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -1155,7 +1373,7 @@ impl<'de> serde::Deserialize<'de> for SmsDeliveryStatus {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<SmsDeliveryStatus, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
@@ -1168,44 +1386,36 @@ impl<'de> serde::Deserialize<'de> for SmsDeliveryStatus {
                 let mut __f8 = None;
                 let mut __f9 = None;
                 let mut __f10 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "mobile")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "status")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "units")?,
-                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "length")?,
-                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "charges")?,
-                        Some(6) => __fields::read_once(&mut __map, &mut __f6, "custom")?,
-                        Some(7) => {
-                            __fields::read_once(&mut __map, &mut __f7, "location")?
-                        }
-                        Some(8) => {
-                            __fields::read_once(&mut __map, &mut __f8, "provider")?
-                        }
-                        Some(9) => {
-                            __fields::read_once(&mut __map, &mut __f9, "submitted_at")?
-                        }
-                        Some(10) => {
-                            __fields::read_once(&mut __map, &mut __f10, "delivered_at")?
-                        }
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "id"),
+                        Some(1) => __r.read(&mut __f1, "mobile"),
+                        Some(2) => __r.read(&mut __f2, "status"),
+                        Some(3) => __r.read(&mut __f3, "units"),
+                        Some(4) => __r.read(&mut __f4, "length"),
+                        Some(5) => __r.read(&mut __f5, "charges"),
+                        Some(6) => __r.read(&mut __f6, "custom"),
+                        Some(7) => __r.read(&mut __f7, "location"),
+                        Some(8) => __r.read(&mut __f8, "provider"),
+                        Some(9) => __r.read(&mut __f9, "submitted_at"),
+                        Some(10) => __r.read(&mut __f10, "delivered_at"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(SmsDeliveryStatus {
-                    id: __fields::finish(__f0, "id")?,
-                    mobile: __fields::finish(__f1, "mobile")?,
-                    status: __fields::finish(__f2, "status")?,
-                    units: __fields::finish(__f3, "units")?,
-                    length: __fields::finish(__f4, "length")?,
-                    charges: __fields::finish(__f5, "charges")?,
-                    custom: __fields::finish(__f6, "custom")?,
-                    location: __fields::finish(__f7, "location")?,
-                    provider: __fields::finish(__f8, "provider")?,
-                    submitted_at: __fields::finish(__f9, "submitted_at")?,
-                    delivered_at: __fields::finish(__f10, "delivered_at")?,
+                    id: __fields::or_none(__f0),
+                    mobile: __fields::or_none(__f1),
+                    status: __fields::or_none(__f2),
+                    units: __fields::or_none(__f3),
+                    length: __fields::or_none(__f4),
+                    charges: __fields::or_none(__f5),
+                    custom: __fields::or_none(__f6),
+                    location: __fields::or_none(__f7),
+                    provider: __fields::or_none(__f8),
+                    submitted_at: __fields::or_none(__f9),
+                    delivered_at: __fields::or_none(__f10),
                 })
             }
         }
@@ -1366,19 +1576,32 @@ impl From<Vec<crate::api::common::E164Number>> for SmsDestinations {
 /// The spec's `SmsDlrStatus` schema is [`qikberry_text::status::SmsStatus`] (`x-rust-type`); see its docs for the values.
 pub type SmsDlrStatus = ::qikberry_text::status::SmsStatus;
 /// One block entry.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SmsGetBlockedTemplateResponse {
     /// "OK" on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP status repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<SmsBlockedTemplate>,
+}
+impl serde::Serialize for SmsGetBlockedTemplateResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "SmsGetBlockedTemplateResponse",
+            2,
+            &[self.code.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for SmsGetBlockedTemplateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -1393,28 +1616,28 @@ impl<'de> serde::Deserialize<'de> for SmsGetBlockedTemplateResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<SmsGetBlockedTemplateResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(SmsGetBlockedTemplateResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
+                    data: __fields::or_none(__f3),
                 })
             }
         }
@@ -1446,25 +1669,43 @@ impl SmsGetBlockedTemplateResponse {
     }
 }
 /// Answer of `GET /sms/status`. The reference shows `status: "OK"` with `code`, the platform `status: 200`. `links`/`meta` are present when querying by `group_id` or `date` (at most 100 records per page).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SmsGetDeliveryStatusResponse {
     #[allow(missing_docs)]
     pub status: crate::types::StringOrNumber,
     /// HTTP status repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Outcome.
     pub message: String,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<SmsDeliveryStatus>>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<crate::api::common::PaginationLinks>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
+}
+impl serde::Serialize for SmsGetDeliveryStatusResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "SmsGetDeliveryStatusResponse",
+            2,
+            &[
+                self.code.is_some(),
+                self.data.is_some(),
+                self.links.is_some(),
+                self.meta.is_some(),
+            ],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.optional("links", &self.links);
+        __m.optional("meta", &self.meta);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for SmsGetDeliveryStatusResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -1486,7 +1727,7 @@ impl<'de> serde::Deserialize<'de> for SmsGetDeliveryStatusResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<SmsGetDeliveryStatusResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
@@ -1494,26 +1735,26 @@ impl<'de> serde::Deserialize<'de> for SmsGetDeliveryStatusResponse {
                 let mut __f3 = None;
                 let mut __f4 = None;
                 let mut __f5 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "links")?,
-                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "meta")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        Some(4) => __r.read(&mut __f4, "links"),
+                        Some(5) => __r.read(&mut __f5, "meta"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(SmsGetDeliveryStatusResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
-                    links: __fields::finish(__f4, "links")?,
-                    meta: __fields::finish(__f5, "meta")?,
+                    data: __fields::or_none(__f3),
+                    links: __fields::or_none(__f4),
+                    meta: __fields::or_none(__f5),
                 })
             }
         }
@@ -1557,19 +1798,32 @@ impl SmsGetDeliveryStatusResponse {
     }
 }
 /// One sender.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SmsGetSenderResponse {
     /// "OK" on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP status repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<SmsSender>,
+}
+impl serde::Serialize for SmsGetSenderResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "SmsGetSenderResponse",
+            2,
+            &[self.code.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for SmsGetSenderResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -1584,28 +1838,28 @@ impl<'de> serde::Deserialize<'de> for SmsGetSenderResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<SmsGetSenderResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(SmsGetSenderResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
+                    data: __fields::or_none(__f3),
                 })
             }
         }
@@ -1637,19 +1891,32 @@ impl SmsGetSenderResponse {
     }
 }
 /// One template.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SmsGetTemplateResponse {
     /// "OK" on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP status repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<SmsTemplate>,
+}
+impl serde::Serialize for SmsGetTemplateResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "SmsGetTemplateResponse",
+            2,
+            &[self.code.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for SmsGetTemplateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -1664,28 +1931,28 @@ impl<'de> serde::Deserialize<'de> for SmsGetTemplateResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<SmsGetTemplateResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(SmsGetTemplateResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
+                    data: __fields::or_none(__f3),
                 })
             }
         }
@@ -1717,19 +1984,32 @@ impl SmsGetTemplateResponse {
     }
 }
 /// One unsubscriber.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SmsGetUnsubscriberResponse {
     /// "OK" on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP status repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<SmsUnsubscriber>,
+}
+impl serde::Serialize for SmsGetUnsubscriberResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "SmsGetUnsubscriberResponse",
+            2,
+            &[self.code.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for SmsGetUnsubscriberResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -1744,28 +2024,28 @@ impl<'de> serde::Deserialize<'de> for SmsGetUnsubscriberResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<SmsGetUnsubscriberResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(SmsGetUnsubscriberResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
+                    data: __fields::or_none(__f3),
                 })
             }
         }
@@ -1797,19 +2077,32 @@ impl SmsGetUnsubscriberResponse {
     }
 }
 /// Import acknowledgement; the file is processed in the background.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SmsImportBlockedTemplatesResponse {
     /// "OK" on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP status repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     /// Always empty for this operation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+}
+impl serde::Serialize for SmsImportBlockedTemplatesResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "SmsImportBlockedTemplatesResponse",
+            2,
+            &[self.code.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for SmsImportBlockedTemplatesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -1824,28 +2117,28 @@ impl<'de> serde::Deserialize<'de> for SmsImportBlockedTemplatesResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<SmsImportBlockedTemplatesResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(SmsImportBlockedTemplatesResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
+                    data: __fields::or_none(__f3),
                 })
             }
         }
@@ -1880,19 +2173,32 @@ impl SmsImportBlockedTemplatesResponse {
     }
 }
 /// Import acknowledgement; the file is processed in the background.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SmsImportUnsubscribersResponse {
     /// "OK" on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP status repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     /// Always empty for this operation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+}
+impl serde::Serialize for SmsImportUnsubscribersResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "SmsImportUnsubscribersResponse",
+            2,
+            &[self.code.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for SmsImportUnsubscribersResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -1907,28 +2213,28 @@ impl<'de> serde::Deserialize<'de> for SmsImportUnsubscribersResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<SmsImportUnsubscribersResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(SmsImportUnsubscribersResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
+                    data: __fields::or_none(__f3),
                 })
             }
         }
@@ -1963,25 +2269,43 @@ impl SmsImportUnsubscribersResponse {
     }
 }
 /// Paginated list of blocked templates.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SmsListBlockedTemplatesResponse {
     /// "OK" on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP status repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<SmsBlockedTemplate>>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<crate::api::common::PaginationLinks>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
+}
+impl serde::Serialize for SmsListBlockedTemplatesResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "SmsListBlockedTemplatesResponse",
+            2,
+            &[
+                self.code.is_some(),
+                self.data.is_some(),
+                self.links.is_some(),
+                self.meta.is_some(),
+            ],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.optional("links", &self.links);
+        __m.optional("meta", &self.meta);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for SmsListBlockedTemplatesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -2003,7 +2327,7 @@ impl<'de> serde::Deserialize<'de> for SmsListBlockedTemplatesResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<SmsListBlockedTemplatesResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
@@ -2011,26 +2335,26 @@ impl<'de> serde::Deserialize<'de> for SmsListBlockedTemplatesResponse {
                 let mut __f3 = None;
                 let mut __f4 = None;
                 let mut __f5 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "links")?,
-                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "meta")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        Some(4) => __r.read(&mut __f4, "links"),
+                        Some(5) => __r.read(&mut __f5, "meta"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(SmsListBlockedTemplatesResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
-                    links: __fields::finish(__f4, "links")?,
-                    meta: __fields::finish(__f5, "meta")?,
+                    data: __fields::or_none(__f3),
+                    links: __fields::or_none(__f4),
+                    meta: __fields::or_none(__f5),
                 })
             }
         }
@@ -2074,25 +2398,43 @@ impl SmsListBlockedTemplatesResponse {
     }
 }
 /// Paginated price list.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SmsListPricingResponse {
     /// "OK" on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP status repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<SmsPrice>>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<crate::api::common::PaginationLinks>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
+}
+impl serde::Serialize for SmsListPricingResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "SmsListPricingResponse",
+            2,
+            &[
+                self.code.is_some(),
+                self.data.is_some(),
+                self.links.is_some(),
+                self.meta.is_some(),
+            ],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.optional("links", &self.links);
+        __m.optional("meta", &self.meta);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for SmsListPricingResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -2114,7 +2456,7 @@ impl<'de> serde::Deserialize<'de> for SmsListPricingResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<SmsListPricingResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
@@ -2122,26 +2464,26 @@ impl<'de> serde::Deserialize<'de> for SmsListPricingResponse {
                 let mut __f3 = None;
                 let mut __f4 = None;
                 let mut __f5 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "links")?,
-                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "meta")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        Some(4) => __r.read(&mut __f4, "links"),
+                        Some(5) => __r.read(&mut __f5, "meta"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(SmsListPricingResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
-                    links: __fields::finish(__f4, "links")?,
-                    meta: __fields::finish(__f5, "meta")?,
+                    data: __fields::or_none(__f3),
+                    links: __fields::or_none(__f4),
+                    meta: __fields::or_none(__f5),
                 })
             }
         }
@@ -2185,25 +2527,43 @@ impl SmsListPricingResponse {
     }
 }
 /// Paginated list of sender IDs.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SmsListSendersResponse {
     /// "OK" on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP status repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<SmsSender>>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<crate::api::common::PaginationLinks>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
+}
+impl serde::Serialize for SmsListSendersResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "SmsListSendersResponse",
+            2,
+            &[
+                self.code.is_some(),
+                self.data.is_some(),
+                self.links.is_some(),
+                self.meta.is_some(),
+            ],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.optional("links", &self.links);
+        __m.optional("meta", &self.meta);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for SmsListSendersResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -2225,7 +2585,7 @@ impl<'de> serde::Deserialize<'de> for SmsListSendersResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<SmsListSendersResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
@@ -2233,26 +2593,26 @@ impl<'de> serde::Deserialize<'de> for SmsListSendersResponse {
                 let mut __f3 = None;
                 let mut __f4 = None;
                 let mut __f5 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "links")?,
-                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "meta")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        Some(4) => __r.read(&mut __f4, "links"),
+                        Some(5) => __r.read(&mut __f5, "meta"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(SmsListSendersResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
-                    links: __fields::finish(__f4, "links")?,
-                    meta: __fields::finish(__f5, "meta")?,
+                    data: __fields::or_none(__f3),
+                    links: __fields::or_none(__f4),
+                    meta: __fields::or_none(__f5),
                 })
             }
         }
@@ -2296,25 +2656,43 @@ impl SmsListSendersResponse {
     }
 }
 /// Paginated list of templates.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SmsListTemplatesResponse {
     /// "OK" on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP status repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<SmsTemplate>>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<crate::api::common::PaginationLinks>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
+}
+impl serde::Serialize for SmsListTemplatesResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "SmsListTemplatesResponse",
+            2,
+            &[
+                self.code.is_some(),
+                self.data.is_some(),
+                self.links.is_some(),
+                self.meta.is_some(),
+            ],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.optional("links", &self.links);
+        __m.optional("meta", &self.meta);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for SmsListTemplatesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -2336,7 +2714,7 @@ impl<'de> serde::Deserialize<'de> for SmsListTemplatesResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<SmsListTemplatesResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
@@ -2344,26 +2722,26 @@ impl<'de> serde::Deserialize<'de> for SmsListTemplatesResponse {
                 let mut __f3 = None;
                 let mut __f4 = None;
                 let mut __f5 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "links")?,
-                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "meta")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        Some(4) => __r.read(&mut __f4, "links"),
+                        Some(5) => __r.read(&mut __f5, "meta"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(SmsListTemplatesResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
-                    links: __fields::finish(__f4, "links")?,
-                    meta: __fields::finish(__f5, "meta")?,
+                    data: __fields::or_none(__f3),
+                    links: __fields::or_none(__f4),
+                    meta: __fields::or_none(__f5),
                 })
             }
         }
@@ -2407,25 +2785,43 @@ impl SmsListTemplatesResponse {
     }
 }
 /// Paginated list of unsubscribers.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SmsListUnsubscribersResponse {
     /// "OK" on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP status repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<SmsUnsubscriber>>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<crate::api::common::PaginationLinks>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
+}
+impl serde::Serialize for SmsListUnsubscribersResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "SmsListUnsubscribersResponse",
+            2,
+            &[
+                self.code.is_some(),
+                self.data.is_some(),
+                self.links.is_some(),
+                self.meta.is_some(),
+            ],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.optional("links", &self.links);
+        __m.optional("meta", &self.meta);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for SmsListUnsubscribersResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -2447,7 +2843,7 @@ impl<'de> serde::Deserialize<'de> for SmsListUnsubscribersResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<SmsListUnsubscribersResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
@@ -2455,26 +2851,26 @@ impl<'de> serde::Deserialize<'de> for SmsListUnsubscribersResponse {
                 let mut __f3 = None;
                 let mut __f4 = None;
                 let mut __f5 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "links")?,
-                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "meta")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        Some(4) => __r.read(&mut __f4, "links"),
+                        Some(5) => __r.read(&mut __f5, "meta"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(SmsListUnsubscribersResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
-                    links: __fields::finish(__f4, "links")?,
-                    meta: __fields::finish(__f5, "meta")?,
+                    data: __fields::or_none(__f3),
+                    links: __fields::or_none(__f4),
+                    meta: __fields::or_none(__f5),
                 })
             }
         }
@@ -2518,39 +2914,61 @@ impl SmsListUnsubscribersResponse {
     }
 }
 /// Price of SMS to one country for one service.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SmsPrice {
     /// ISO country code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub iso: Option<String>,
     /// Country name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country_name: Option<String>,
     /// International calling code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub calling_code: Option<i64>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sale_price: Option<crate::types::StringOrNumber>,
     /// Service short code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
     /// Service name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_name: Option<String>,
     /// Currency code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::types::StringOrNumber>,
     /// Creation time.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Last update time.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+}
+impl serde::Serialize for SmsPrice {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "SmsPrice",
+            0,
+            &[
+                self.iso.is_some(),
+                self.country_name.is_some(),
+                self.calling_code.is_some(),
+                self.sale_price.is_some(),
+                self.service.is_some(),
+                self.service_name.is_some(),
+                self.currency.is_some(),
+                self.status.is_some(),
+                self.created_at.is_some(),
+                self.updated_at.is_some(),
+            ],
+        )?;
+        __m.optional("iso", &self.iso);
+        __m.optional("country_name", &self.country_name);
+        __m.optional("calling_code", &self.calling_code);
+        __m.optional("sale_price", &self.sale_price);
+        __m.optional("service", &self.service);
+        __m.optional("service_name", &self.service_name);
+        __m.optional("currency", &self.currency);
+        __m.optional("status", &self.status);
+        __m.optional("created_at", &self.created_at);
+        __m.optional("updated_at", &self.updated_at);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for SmsPrice {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -2576,7 +2994,7 @@ impl<'de> serde::Deserialize<'de> for SmsPrice {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<SmsPrice, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
@@ -2588,48 +3006,34 @@ impl<'de> serde::Deserialize<'de> for SmsPrice {
                 let mut __f7 = None;
                 let mut __f8 = None;
                 let mut __f9 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "iso")?,
-                        Some(1) => {
-                            __fields::read_once(&mut __map, &mut __f1, "country_name")?
-                        }
-                        Some(2) => {
-                            __fields::read_once(&mut __map, &mut __f2, "calling_code")?
-                        }
-                        Some(3) => {
-                            __fields::read_once(&mut __map, &mut __f3, "sale_price")?
-                        }
-                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "service")?,
-                        Some(5) => {
-                            __fields::read_once(&mut __map, &mut __f5, "service_name")?
-                        }
-                        Some(6) => {
-                            __fields::read_once(&mut __map, &mut __f6, "currency")?
-                        }
-                        Some(7) => __fields::read_once(&mut __map, &mut __f7, "status")?,
-                        Some(8) => {
-                            __fields::read_once(&mut __map, &mut __f8, "created_at")?
-                        }
-                        Some(9) => {
-                            __fields::read_once(&mut __map, &mut __f9, "updated_at")?
-                        }
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "iso"),
+                        Some(1) => __r.read(&mut __f1, "country_name"),
+                        Some(2) => __r.read(&mut __f2, "calling_code"),
+                        Some(3) => __r.read(&mut __f3, "sale_price"),
+                        Some(4) => __r.read(&mut __f4, "service"),
+                        Some(5) => __r.read(&mut __f5, "service_name"),
+                        Some(6) => __r.read(&mut __f6, "currency"),
+                        Some(7) => __r.read(&mut __f7, "status"),
+                        Some(8) => __r.read(&mut __f8, "created_at"),
+                        Some(9) => __r.read(&mut __f9, "updated_at"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(SmsPrice {
-                    iso: __fields::finish(__f0, "iso")?,
-                    country_name: __fields::finish(__f1, "country_name")?,
-                    calling_code: __fields::finish(__f2, "calling_code")?,
-                    sale_price: __fields::finish(__f3, "sale_price")?,
-                    service: __fields::finish(__f4, "service")?,
-                    service_name: __fields::finish(__f5, "service_name")?,
-                    currency: __fields::finish(__f6, "currency")?,
-                    status: __fields::finish(__f7, "status")?,
-                    created_at: __fields::finish(__f8, "created_at")?,
-                    updated_at: __fields::finish(__f9, "updated_at")?,
+                    iso: __fields::or_none(__f0),
+                    country_name: __fields::or_none(__f1),
+                    calling_code: __fields::or_none(__f2),
+                    sale_price: __fields::or_none(__f3),
+                    service: __fields::or_none(__f4),
+                    service_name: __fields::or_none(__f5),
+                    currency: __fields::or_none(__f6),
+                    status: __fields::or_none(__f7),
+                    created_at: __fields::or_none(__f8),
+                    updated_at: __fields::or_none(__f9),
                 })
             }
         }
@@ -2717,7 +3121,7 @@ pub enum SmsPricingFilterStatus {
 }
 qikberry_runtime::open_int_enum!(impl SmsPricingFilterStatus { V0 = 0, V1 = 1 });
 /// `type: A`: let the platform detect normal (GSM) or Unicode text. Sent immediately (no `time`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SmsSendAutoDetect {
@@ -2730,31 +3134,56 @@ pub struct SmsSendAutoDetect {
     /// Short code of the service (product): `T` transactional SMS, `P` promotional SMS, `S` TransScrub SMS, `G` global SMS, `VOC` voice flow, `WAP` WhatsApp, `RCS` RCS, `VBR` Viber. Samples also use codes outside this list (`ENT`, `MKT`, `A2P`), so any string is accepted.
     pub service: String,
     /// Flash SMS: 1 = shown immediately on screen, 0 = normal. Documented as a number with values "1"/"0", sent as 1/0.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub flash: Option<crate::types::StringOrNumber>,
     /// Your own reference for the message, echoed in delivery reports (`cid`/`custom`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom: Option<String>,
     /// Port the SMS is delivered to on the handset.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<String>,
     /// Principal entity ID registered on the DLT portal.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
     /// Template ID registered on the DLT portal.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
     /// Maximum number of SMS parts (units) the message may use.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_units: Option<crate::types::StringOrNumber>,
     /// Webhook that receives the delivery report; alternatively subscribe a webhook to `sms:message:status`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_id: Option<String>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<SmsSendMeta>,
     /// Encoding: U = Unicode, N = normal, A = auto-detect.
     pub r#type: SmsSendAutoDetectType,
+}
+impl serde::Serialize for SmsSendAutoDetect {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "SmsSendAutoDetect",
+            5,
+            &[
+                self.flash.is_some(),
+                self.custom.is_some(),
+                self.port.is_some(),
+                self.entity_id.is_some(),
+                self.template_id.is_some(),
+                self.max_units.is_some(),
+                self.webhook_id.is_some(),
+                self.meta.is_some(),
+            ],
+        )?;
+        __m.field("sender", &self.sender);
+        __m.field("to", &self.to);
+        __m.field("message", &self.message);
+        __m.field("service", &self.service);
+        __m.optional("flash", &self.flash);
+        __m.optional("custom", &self.custom);
+        __m.optional("port", &self.port);
+        __m.optional("entity_id", &self.entity_id);
+        __m.optional("template_id", &self.template_id);
+        __m.optional("max_units", &self.max_units);
+        __m.optional("webhook_id", &self.webhook_id);
+        __m.optional("meta", &self.meta);
+        __m.field("type", &self.r#type);
+        __m.end()
+    }
 }
 impl SmsSendAutoDetect {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2834,7 +3263,7 @@ pub enum SmsSendAutoDetectType {
 }
 qikberry_runtime::open_enum!(impl SmsSendAutoDetectType { A = "A" });
 /// Send a message as is: no `type` (the platform's default handling), no schedule and no URL in the text (a text with a URL is the short-link shape). Closed (no other fields) so that exactly one shape matches a body.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SmsSendDirect {
@@ -2847,29 +3276,53 @@ pub struct SmsSendDirect {
     /// Short code of the service (product): `T` transactional SMS, `P` promotional SMS, `S` TransScrub SMS, `G` global SMS, `VOC` voice flow, `WAP` WhatsApp, `RCS` RCS, `VBR` Viber. Samples also use codes outside this list (`ENT`, `MKT`, `A2P`), so any string is accepted.
     pub service: String,
     /// Flash SMS: 1 = shown immediately on screen, 0 = normal. Documented as a number with values "1"/"0", sent as 1/0.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub flash: Option<crate::types::StringOrNumber>,
     /// Your own reference for the message, echoed in delivery reports (`cid`/`custom`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom: Option<String>,
     /// Port the SMS is delivered to on the handset.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<String>,
     /// Principal entity ID registered on the DLT portal.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
     /// Template ID registered on the DLT portal.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
     /// Maximum number of SMS parts (units) the message may use.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_units: Option<crate::types::StringOrNumber>,
     /// Webhook that receives the delivery report; alternatively subscribe a webhook to `sms:message:status`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_id: Option<String>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<SmsSendMeta>,
+}
+impl serde::Serialize for SmsSendDirect {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "SmsSendDirect",
+            4,
+            &[
+                self.flash.is_some(),
+                self.custom.is_some(),
+                self.port.is_some(),
+                self.entity_id.is_some(),
+                self.template_id.is_some(),
+                self.max_units.is_some(),
+                self.webhook_id.is_some(),
+                self.meta.is_some(),
+            ],
+        )?;
+        __m.field("sender", &self.sender);
+        __m.field("to", &self.to);
+        __m.field("message", &self.message);
+        __m.field("service", &self.service);
+        __m.optional("flash", &self.flash);
+        __m.optional("custom", &self.custom);
+        __m.optional("port", &self.port);
+        __m.optional("entity_id", &self.entity_id);
+        __m.optional("template_id", &self.template_id);
+        __m.optional("max_units", &self.max_units);
+        __m.optional("webhook_id", &self.webhook_id);
+        __m.optional("meta", &self.meta);
+        __m.end()
+    }
 }
 impl SmsSendDirect {
     /// Creates the model from its required fields; optional fields start empty.
@@ -3121,7 +3574,7 @@ impl From<SmsSendShortLink> for SmsSendMessageRequest {
     }
 }
 /// Answer of `POST /sms/send`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SmsSendMessageResponse {
     /// 200 on success.
@@ -3129,11 +3582,24 @@ pub struct SmsSendMessageResponse {
     /// e.g. `1 numbers accepted for delivery.`
     pub message: String,
     /// ID of the batch; usable as `group_id` in `GET /sms/status`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::api::common::SmsMessageReceipt>>,
+}
+impl serde::Serialize for SmsSendMessageResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "SmsSendMessageResponse",
+            2,
+            &[self.group_id.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.field("message", &self.message);
+        __m.optional("group_id", &self.group_id);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for SmsSendMessageResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -3148,30 +3614,28 @@ impl<'de> serde::Deserialize<'de> for SmsSendMessageResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<SmsSendMessageResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "message")?,
-                        Some(2) => {
-                            __fields::read_once(&mut __map, &mut __f2, "group_id")?
-                        }
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "message"),
+                        Some(2) => __r.read(&mut __f2, "group_id"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(SmsSendMessageResponse {
                     status: __fields::finish(__f0, "status")?,
                     message: __fields::finish(__f1, "message")?,
-                    group_id: __fields::finish(__f2, "group_id")?,
-                    data: __fields::finish(__f3, "data")?,
+                    group_id: __fields::or_none(__f2),
+                    data: __fields::or_none(__f3),
                 })
             }
         }
@@ -3203,16 +3667,27 @@ impl SmsSendMessageResponse {
     }
 }
 /// Extra metadata attached to the message.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SmsSendMeta {
     /// Tags for reporting and tag-scoped opt-outs.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// Webhook that receives the delivery report (template sends carry it here).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_id: Option<String>,
+}
+impl serde::Serialize for SmsSendMeta {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "SmsSendMeta",
+            0,
+            &[self.tags.is_some(), self.webhook_id.is_some()],
+        )?;
+        __m.optional("tags", &self.tags);
+        __m.optional("webhook_id", &self.webhook_id);
+        __m.end()
+    }
 }
 impl SmsSendMeta {
     /// Creates the model from its required fields; optional fields start empty.
@@ -3234,7 +3709,7 @@ impl SmsSendMeta {
     }
 }
 /// `type: N`: send normal GSM text; characters outside the GSM set become `?`. Sent immediately (no `time`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SmsSendNormal {
@@ -3247,31 +3722,56 @@ pub struct SmsSendNormal {
     /// Short code of the service (product): `T` transactional SMS, `P` promotional SMS, `S` TransScrub SMS, `G` global SMS, `VOC` voice flow, `WAP` WhatsApp, `RCS` RCS, `VBR` Viber. Samples also use codes outside this list (`ENT`, `MKT`, `A2P`), so any string is accepted.
     pub service: String,
     /// Flash SMS: 1 = shown immediately on screen, 0 = normal. Documented as a number with values "1"/"0", sent as 1/0.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub flash: Option<crate::types::StringOrNumber>,
     /// Your own reference for the message, echoed in delivery reports (`cid`/`custom`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom: Option<String>,
     /// Port the SMS is delivered to on the handset.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<String>,
     /// Principal entity ID registered on the DLT portal.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
     /// Template ID registered on the DLT portal.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
     /// Maximum number of SMS parts (units) the message may use.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_units: Option<crate::types::StringOrNumber>,
     /// Webhook that receives the delivery report; alternatively subscribe a webhook to `sms:message:status`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_id: Option<String>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<SmsSendMeta>,
     /// Encoding: U = Unicode, N = normal, A = auto-detect.
     pub r#type: SmsSendNormalType,
+}
+impl serde::Serialize for SmsSendNormal {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "SmsSendNormal",
+            5,
+            &[
+                self.flash.is_some(),
+                self.custom.is_some(),
+                self.port.is_some(),
+                self.entity_id.is_some(),
+                self.template_id.is_some(),
+                self.max_units.is_some(),
+                self.webhook_id.is_some(),
+                self.meta.is_some(),
+            ],
+        )?;
+        __m.field("sender", &self.sender);
+        __m.field("to", &self.to);
+        __m.field("message", &self.message);
+        __m.field("service", &self.service);
+        __m.optional("flash", &self.flash);
+        __m.optional("custom", &self.custom);
+        __m.optional("port", &self.port);
+        __m.optional("entity_id", &self.entity_id);
+        __m.optional("template_id", &self.template_id);
+        __m.optional("max_units", &self.max_units);
+        __m.optional("webhook_id", &self.webhook_id);
+        __m.optional("meta", &self.meta);
+        __m.field("type", &self.r#type);
+        __m.end()
+    }
 }
 impl SmsSendNormal {
     /// Creates the model from its required fields; optional fields start empty.
@@ -3351,7 +3851,7 @@ pub enum SmsSendNormalType {
 }
 qikberry_runtime::open_enum!(impl SmsSendNormalType { N = "N" });
 /// Send at the given `time` instead of now; `type` may be given as well.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SmsSendScheduled {
@@ -3364,34 +3864,60 @@ pub struct SmsSendScheduled {
     /// Short code of the service (product): `T` transactional SMS, `P` promotional SMS, `S` TransScrub SMS, `G` global SMS, `VOC` voice flow, `WAP` WhatsApp, `RCS` RCS, `VBR` Viber. Samples also use codes outside this list (`ENT`, `MKT`, `A2P`), so any string is accepted.
     pub service: String,
     /// Flash SMS: 1 = shown immediately on screen, 0 = normal. Documented as a number with values "1"/"0", sent as 1/0.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub flash: Option<crate::types::StringOrNumber>,
     /// Your own reference for the message, echoed in delivery reports (`cid`/`custom`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom: Option<String>,
     /// Port the SMS is delivered to on the handset.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<String>,
     /// Principal entity ID registered on the DLT portal.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
     /// Template ID registered on the DLT portal.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
     /// Maximum number of SMS parts (units) the message may use.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_units: Option<crate::types::StringOrNumber>,
     /// Webhook that receives the delivery report; alternatively subscribe a webhook to `sms:message:status`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_id: Option<String>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<SmsSendMeta>,
     /// Scheduled sending time, `yyyy-mm-dd hh:mm:ss`.
     pub time: String,
     /// Encoding: U = Unicode, N = normal, A = auto-detect.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<SmsSendScheduledType>,
+}
+impl serde::Serialize for SmsSendScheduled {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "SmsSendScheduled",
+            5,
+            &[
+                self.flash.is_some(),
+                self.custom.is_some(),
+                self.port.is_some(),
+                self.entity_id.is_some(),
+                self.template_id.is_some(),
+                self.max_units.is_some(),
+                self.webhook_id.is_some(),
+                self.meta.is_some(),
+                self.r#type.is_some(),
+            ],
+        )?;
+        __m.field("sender", &self.sender);
+        __m.field("to", &self.to);
+        __m.field("message", &self.message);
+        __m.field("service", &self.service);
+        __m.optional("flash", &self.flash);
+        __m.optional("custom", &self.custom);
+        __m.optional("port", &self.port);
+        __m.optional("entity_id", &self.entity_id);
+        __m.optional("template_id", &self.template_id);
+        __m.optional("max_units", &self.max_units);
+        __m.optional("webhook_id", &self.webhook_id);
+        __m.optional("meta", &self.meta);
+        __m.field("time", &self.time);
+        __m.optional("type", &self.r#type);
+        __m.end()
+    }
 }
 impl SmsSendScheduled {
     /// Creates the model from its required fields; optional fields start empty.
@@ -3482,7 +4008,7 @@ pub enum SmsSendScheduledType {
 }
 qikberry_runtime::open_enum!(impl SmsSendScheduledType { U = "U", N = "N", A = "A" });
 /// The text contains long URLs that the platform replaces with short links (visits are reported as smart-link visits). No `type` and no schedule.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SmsSendShortLink {
@@ -3495,29 +4021,53 @@ pub struct SmsSendShortLink {
     /// Short code of the service (product): `T` transactional SMS, `P` promotional SMS, `S` TransScrub SMS, `G` global SMS, `VOC` voice flow, `WAP` WhatsApp, `RCS` RCS, `VBR` Viber. Samples also use codes outside this list (`ENT`, `MKT`, `A2P`), so any string is accepted.
     pub service: String,
     /// Flash SMS: 1 = shown immediately on screen, 0 = normal. Documented as a number with values "1"/"0", sent as 1/0.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub flash: Option<crate::types::StringOrNumber>,
     /// Your own reference for the message, echoed in delivery reports (`cid`/`custom`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom: Option<String>,
     /// Port the SMS is delivered to on the handset.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<String>,
     /// Principal entity ID registered on the DLT portal.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
     /// Template ID registered on the DLT portal.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
     /// Maximum number of SMS parts (units) the message may use.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_units: Option<crate::types::StringOrNumber>,
     /// Webhook that receives the delivery report; alternatively subscribe a webhook to `sms:message:status`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_id: Option<String>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<SmsSendMeta>,
+}
+impl serde::Serialize for SmsSendShortLink {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "SmsSendShortLink",
+            4,
+            &[
+                self.flash.is_some(),
+                self.custom.is_some(),
+                self.port.is_some(),
+                self.entity_id.is_some(),
+                self.template_id.is_some(),
+                self.max_units.is_some(),
+                self.webhook_id.is_some(),
+                self.meta.is_some(),
+            ],
+        )?;
+        __m.field("sender", &self.sender);
+        __m.field("to", &self.to);
+        __m.field("message", &self.message);
+        __m.field("service", &self.service);
+        __m.optional("flash", &self.flash);
+        __m.optional("custom", &self.custom);
+        __m.optional("port", &self.port);
+        __m.optional("entity_id", &self.entity_id);
+        __m.optional("template_id", &self.template_id);
+        __m.optional("max_units", &self.max_units);
+        __m.optional("webhook_id", &self.webhook_id);
+        __m.optional("meta", &self.meta);
+        __m.end()
+    }
 }
 impl SmsSendShortLink {
     /// Creates the model from its required fields; optional fields start empty.
@@ -3622,7 +4172,7 @@ impl SmsSendTemplateMessageRequest {
     }
 }
 /// Answer of `POST /sms/send/template`. The reference shows the numeric `status: 200` style with `group_id`; the platform's samples show `status: "OK"` with channel-style receipts.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SmsSendTemplateMessageResponse {
     #[allow(missing_docs)]
@@ -3630,11 +4180,24 @@ pub struct SmsSendTemplateMessageResponse {
     /// Outcome.
     pub message: String,
     /// ID of the batch.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::api::common::SmsMessageReceipt>>,
+}
+impl serde::Serialize for SmsSendTemplateMessageResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "SmsSendTemplateMessageResponse",
+            2,
+            &[self.group_id.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.field("message", &self.message);
+        __m.optional("group_id", &self.group_id);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for SmsSendTemplateMessageResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -3649,30 +4212,28 @@ impl<'de> serde::Deserialize<'de> for SmsSendTemplateMessageResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<SmsSendTemplateMessageResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "message")?,
-                        Some(2) => {
-                            __fields::read_once(&mut __map, &mut __f2, "group_id")?
-                        }
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "message"),
+                        Some(2) => __r.read(&mut __f2, "group_id"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(SmsSendTemplateMessageResponse {
                     status: __fields::finish(__f0, "status")?,
                     message: __fields::finish(__f1, "message")?,
-                    group_id: __fields::finish(__f2, "group_id")?,
-                    data: __fields::finish(__f3, "data")?,
+                    group_id: __fields::or_none(__f2),
+                    data: __fields::or_none(__f3),
                 })
             }
         }
@@ -3754,7 +4315,7 @@ impl From<SmsTextMessageShortLink> for SmsSendTextMessageRequest {
     }
 }
 /// Answer of `POST /sms/message/send`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SmsSendTextMessageResponse {
     /// "OK" on success.
@@ -3762,8 +4323,21 @@ pub struct SmsSendTextMessageResponse {
     /// Outcome.
     pub message: String,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<crate::api::common::SmsMessageReceipt>>,
+}
+impl serde::Serialize for SmsSendTextMessageResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "SmsSendTextMessageResponse",
+            2,
+            &[self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for SmsSendTextMessageResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -3778,25 +4352,25 @@ impl<'de> serde::Deserialize<'de> for SmsSendTextMessageResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<SmsSendTextMessageResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "message")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "message"),
+                        Some(2) => __r.read(&mut __f2, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(SmsSendTextMessageResponse {
                     status: __fields::finish(__f0, "status")?,
                     message: __fields::finish(__f1, "message")?,
-                    data: __fields::finish(__f2, "data")?,
+                    data: __fields::or_none(__f2),
                 })
             }
         }
@@ -3822,7 +4396,7 @@ impl SmsSendTextMessageResponse {
     }
 }
 /// `type: U`: send Unicode (UCS-2) text: 70 characters per SMS, 67 per part. Sent immediately (no `time`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SmsSendUnicode {
@@ -3835,31 +4409,56 @@ pub struct SmsSendUnicode {
     /// Short code of the service (product): `T` transactional SMS, `P` promotional SMS, `S` TransScrub SMS, `G` global SMS, `VOC` voice flow, `WAP` WhatsApp, `RCS` RCS, `VBR` Viber. Samples also use codes outside this list (`ENT`, `MKT`, `A2P`), so any string is accepted.
     pub service: String,
     /// Flash SMS: 1 = shown immediately on screen, 0 = normal. Documented as a number with values "1"/"0", sent as 1/0.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub flash: Option<crate::types::StringOrNumber>,
     /// Your own reference for the message, echoed in delivery reports (`cid`/`custom`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom: Option<String>,
     /// Port the SMS is delivered to on the handset.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<String>,
     /// Principal entity ID registered on the DLT portal.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
     /// Template ID registered on the DLT portal.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
     /// Maximum number of SMS parts (units) the message may use.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_units: Option<crate::types::StringOrNumber>,
     /// Webhook that receives the delivery report; alternatively subscribe a webhook to `sms:message:status`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_id: Option<String>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<SmsSendMeta>,
     /// Encoding: U = Unicode, N = normal, A = auto-detect.
     pub r#type: SmsSendUnicodeType,
+}
+impl serde::Serialize for SmsSendUnicode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "SmsSendUnicode",
+            5,
+            &[
+                self.flash.is_some(),
+                self.custom.is_some(),
+                self.port.is_some(),
+                self.entity_id.is_some(),
+                self.template_id.is_some(),
+                self.max_units.is_some(),
+                self.webhook_id.is_some(),
+                self.meta.is_some(),
+            ],
+        )?;
+        __m.field("sender", &self.sender);
+        __m.field("to", &self.to);
+        __m.field("message", &self.message);
+        __m.field("service", &self.service);
+        __m.optional("flash", &self.flash);
+        __m.optional("custom", &self.custom);
+        __m.optional("port", &self.port);
+        __m.optional("entity_id", &self.entity_id);
+        __m.optional("template_id", &self.template_id);
+        __m.optional("max_units", &self.max_units);
+        __m.optional("webhook_id", &self.webhook_id);
+        __m.optional("meta", &self.meta);
+        __m.field("type", &self.r#type);
+        __m.end()
+    }
 }
 impl SmsSendUnicode {
     /// Creates the model from its required fields; optional fields start empty.
@@ -3939,51 +4538,77 @@ pub enum SmsSendUnicodeType {
 }
 qikberry_runtime::open_enum!(impl SmsSendUnicodeType { U = "U" });
 /// An SMS sender ID (header) registered on the account.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SmsSender {
     /// Sender record ID (UUID).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The sender ID itself, e.g. `SENDER`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service: Option<SmsSenderService>,
     /// Company the sender belongs to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_name: Option<String>,
     /// DLT principal entity ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
     /// DLT header ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub header_id: Option<String>,
     /// ISO 3166-1 alpha-2 country code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub iso: Option<String>,
     /// Remark attached to the sender, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Supporting document, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub document: Option<String>,
     /// Whether the sender is open (1) or not (0).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_open: Option<i64>,
     /// Purpose code of the sender.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub purpose: Option<i64>,
     /// Approval status: 0 = pending, 1 = approved, 2 = rejected.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<SmsSenderStatus>,
     /// Creation time.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Last update time.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+}
+impl serde::Serialize for SmsSender {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "SmsSender",
+            0,
+            &[
+                self.id.is_some(),
+                self.name.is_some(),
+                self.service.is_some(),
+                self.entity_name.is_some(),
+                self.entity_id.is_some(),
+                self.header_id.is_some(),
+                self.iso.is_some(),
+                self.message.is_some(),
+                self.document.is_some(),
+                self.is_open.is_some(),
+                self.purpose.is_some(),
+                self.status.is_some(),
+                self.created_at.is_some(),
+                self.updated_at.is_some(),
+            ],
+        )?;
+        __m.optional("id", &self.id);
+        __m.optional("name", &self.name);
+        __m.optional("service", &self.service);
+        __m.optional("entity_name", &self.entity_name);
+        __m.optional("entity_id", &self.entity_id);
+        __m.optional("header_id", &self.header_id);
+        __m.optional("iso", &self.iso);
+        __m.optional("message", &self.message);
+        __m.optional("document", &self.document);
+        __m.optional("is_open", &self.is_open);
+        __m.optional("purpose", &self.purpose);
+        __m.optional("status", &self.status);
+        __m.optional("created_at", &self.created_at);
+        __m.optional("updated_at", &self.updated_at);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for SmsSender {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -4013,7 +4638,7 @@ impl<'de> serde::Deserialize<'de> for SmsSender {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<SmsSender, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
@@ -4029,58 +4654,42 @@ impl<'de> serde::Deserialize<'de> for SmsSender {
                 let mut __f11 = None;
                 let mut __f12 = None;
                 let mut __f13 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "name")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "service")?,
-                        Some(3) => {
-                            __fields::read_once(&mut __map, &mut __f3, "entity_name")?
-                        }
-                        Some(4) => {
-                            __fields::read_once(&mut __map, &mut __f4, "entity_id")?
-                        }
-                        Some(5) => {
-                            __fields::read_once(&mut __map, &mut __f5, "header_id")?
-                        }
-                        Some(6) => __fields::read_once(&mut __map, &mut __f6, "iso")?,
-                        Some(7) => __fields::read_once(&mut __map, &mut __f7, "message")?,
-                        Some(8) => {
-                            __fields::read_once(&mut __map, &mut __f8, "document")?
-                        }
-                        Some(9) => __fields::read_once(&mut __map, &mut __f9, "is_open")?,
-                        Some(10) => {
-                            __fields::read_once(&mut __map, &mut __f10, "purpose")?
-                        }
-                        Some(11) => {
-                            __fields::read_once(&mut __map, &mut __f11, "status")?
-                        }
-                        Some(12) => {
-                            __fields::read_once(&mut __map, &mut __f12, "created_at")?
-                        }
-                        Some(13) => {
-                            __fields::read_once(&mut __map, &mut __f13, "updated_at")?
-                        }
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "id"),
+                        Some(1) => __r.read(&mut __f1, "name"),
+                        Some(2) => __r.read(&mut __f2, "service"),
+                        Some(3) => __r.read(&mut __f3, "entity_name"),
+                        Some(4) => __r.read(&mut __f4, "entity_id"),
+                        Some(5) => __r.read(&mut __f5, "header_id"),
+                        Some(6) => __r.read(&mut __f6, "iso"),
+                        Some(7) => __r.read(&mut __f7, "message"),
+                        Some(8) => __r.read(&mut __f8, "document"),
+                        Some(9) => __r.read(&mut __f9, "is_open"),
+                        Some(10) => __r.read(&mut __f10, "purpose"),
+                        Some(11) => __r.read(&mut __f11, "status"),
+                        Some(12) => __r.read(&mut __f12, "created_at"),
+                        Some(13) => __r.read(&mut __f13, "updated_at"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(SmsSender {
-                    id: __fields::finish(__f0, "id")?,
-                    name: __fields::finish(__f1, "name")?,
-                    service: __fields::finish(__f2, "service")?,
-                    entity_name: __fields::finish(__f3, "entity_name")?,
-                    entity_id: __fields::finish(__f4, "entity_id")?,
-                    header_id: __fields::finish(__f5, "header_id")?,
-                    iso: __fields::finish(__f6, "iso")?,
-                    message: __fields::finish(__f7, "message")?,
-                    document: __fields::finish(__f8, "document")?,
-                    is_open: __fields::finish(__f9, "is_open")?,
-                    purpose: __fields::finish(__f10, "purpose")?,
-                    status: __fields::finish(__f11, "status")?,
-                    created_at: __fields::finish(__f12, "created_at")?,
-                    updated_at: __fields::finish(__f13, "updated_at")?,
+                    id: __fields::or_none(__f0),
+                    name: __fields::or_none(__f1),
+                    service: __fields::or_none(__f2),
+                    entity_name: __fields::or_none(__f3),
+                    entity_id: __fields::or_none(__f4),
+                    header_id: __fields::or_none(__f5),
+                    iso: __fields::or_none(__f6),
+                    message: __fields::or_none(__f7),
+                    document: __fields::or_none(__f8),
+                    is_open: __fields::or_none(__f9),
+                    purpose: __fields::or_none(__f10),
+                    status: __fields::or_none(__f11),
+                    created_at: __fields::or_none(__f12),
+                    updated_at: __fields::or_none(__f13),
                 })
             }
         }
@@ -4179,18 +4788,29 @@ impl SmsSender {
     }
 }
 /// The service (product) a sender ID belongs to.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SmsSenderService {
     /// Service ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<i64>,
     /// Display name, e.g. `Global SMS`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Service short code, e.g. `G`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+impl serde::Serialize for SmsSenderService {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "SmsSenderService",
+            0,
+            &[self.id.is_some(), self.display_name.is_some(), self.name.is_some()],
+        )?;
+        __m.optional("id", &self.id);
+        __m.optional("display_name", &self.display_name);
+        __m.optional("name", &self.name);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for SmsSenderService {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -4205,27 +4825,25 @@ impl<'de> serde::Deserialize<'de> for SmsSenderService {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<SmsSenderService, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
-                        Some(1) => {
-                            __fields::read_once(&mut __map, &mut __f1, "display_name")?
-                        }
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "name")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "id"),
+                        Some(1) => __r.read(&mut __f1, "display_name"),
+                        Some(2) => __r.read(&mut __f2, "name"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(SmsSenderService {
-                    id: __fields::finish(__f0, "id")?,
-                    display_name: __fields::finish(__f1, "display_name")?,
-                    name: __fields::finish(__f2, "name")?,
+                    id: __fields::or_none(__f0),
+                    display_name: __fields::or_none(__f1),
+                    name: __fields::or_none(__f2),
                 })
             }
         }
@@ -4274,60 +4892,89 @@ pub enum SmsSenderStatus {
 }
 qikberry_runtime::open_int_enum!(impl SmsSenderStatus { V0 = 0, V1 = 1, V2 = 2 });
 /// A registered (DLT) SMS template. Variables in the body are written `{{1}}`, `{{2}}` or `{{name}}`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SmsTemplate {
     /// Template record ID (UUID).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// ID of the sender the template is bound to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sender_id: Option<String>,
     /// DLT template ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
     /// Type in words, e.g. `Transactional`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub template_type: Option<String>,
     /// Sender ID name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sender: Option<String>,
     /// Template name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Alias used to send by name (`POST /sms/send/template`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub alias: Option<String>,
     /// Template text with variables.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
     /// Processed content, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
     /// Length of the body in characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub body_length: Option<i64>,
     /// Number of messages matched against the template.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub match_count: Option<i64>,
     /// Match percentage.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub percentage: Option<f64>,
     /// Whether the template is complete (1) or not (0).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_complete: Option<i64>,
     /// 1 if the template is English (GSM) text, 0 otherwise.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_english: Option<i64>,
     /// Template status (1 = active).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<i64>,
     /// Creation time.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Last update time.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+}
+impl serde::Serialize for SmsTemplate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "SmsTemplate",
+            0,
+            &[
+                self.id.is_some(),
+                self.sender_id.is_some(),
+                self.template_id.is_some(),
+                self.template_type.is_some(),
+                self.sender.is_some(),
+                self.name.is_some(),
+                self.alias.is_some(),
+                self.body.is_some(),
+                self.content.is_some(),
+                self.body_length.is_some(),
+                self.match_count.is_some(),
+                self.percentage.is_some(),
+                self.is_complete.is_some(),
+                self.is_english.is_some(),
+                self.status.is_some(),
+                self.created_at.is_some(),
+                self.updated_at.is_some(),
+            ],
+        )?;
+        __m.optional("id", &self.id);
+        __m.optional("sender_id", &self.sender_id);
+        __m.optional("template_id", &self.template_id);
+        __m.optional("template_type", &self.template_type);
+        __m.optional("sender", &self.sender);
+        __m.optional("name", &self.name);
+        __m.optional("alias", &self.alias);
+        __m.optional("body", &self.body);
+        __m.optional("content", &self.content);
+        __m.optional("body_length", &self.body_length);
+        __m.optional("match_count", &self.match_count);
+        __m.optional("percentage", &self.percentage);
+        __m.optional("is_complete", &self.is_complete);
+        __m.optional("is_english", &self.is_english);
+        __m.optional("status", &self.status);
+        __m.optional("created_at", &self.created_at);
+        __m.optional("updated_at", &self.updated_at);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for SmsTemplate {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -4360,7 +5007,7 @@ impl<'de> serde::Deserialize<'de> for SmsTemplate {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<SmsTemplate, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
@@ -4379,70 +5026,48 @@ impl<'de> serde::Deserialize<'de> for SmsTemplate {
                 let mut __f14 = None;
                 let mut __f15 = None;
                 let mut __f16 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
-                        Some(1) => {
-                            __fields::read_once(&mut __map, &mut __f1, "sender_id")?
-                        }
-                        Some(2) => {
-                            __fields::read_once(&mut __map, &mut __f2, "template_id")?
-                        }
-                        Some(3) => {
-                            __fields::read_once(&mut __map, &mut __f3, "template_type")?
-                        }
-                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "sender")?,
-                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "name")?,
-                        Some(6) => __fields::read_once(&mut __map, &mut __f6, "alias")?,
-                        Some(7) => __fields::read_once(&mut __map, &mut __f7, "body")?,
-                        Some(8) => __fields::read_once(&mut __map, &mut __f8, "content")?,
-                        Some(9) => {
-                            __fields::read_once(&mut __map, &mut __f9, "body_length")?
-                        }
-                        Some(10) => {
-                            __fields::read_once(&mut __map, &mut __f10, "match_count")?
-                        }
-                        Some(11) => {
-                            __fields::read_once(&mut __map, &mut __f11, "percentage")?
-                        }
-                        Some(12) => {
-                            __fields::read_once(&mut __map, &mut __f12, "is_complete")?
-                        }
-                        Some(13) => {
-                            __fields::read_once(&mut __map, &mut __f13, "is_english")?
-                        }
-                        Some(14) => {
-                            __fields::read_once(&mut __map, &mut __f14, "status")?
-                        }
-                        Some(15) => {
-                            __fields::read_once(&mut __map, &mut __f15, "created_at")?
-                        }
-                        Some(16) => {
-                            __fields::read_once(&mut __map, &mut __f16, "updated_at")?
-                        }
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "id"),
+                        Some(1) => __r.read(&mut __f1, "sender_id"),
+                        Some(2) => __r.read(&mut __f2, "template_id"),
+                        Some(3) => __r.read(&mut __f3, "template_type"),
+                        Some(4) => __r.read(&mut __f4, "sender"),
+                        Some(5) => __r.read(&mut __f5, "name"),
+                        Some(6) => __r.read(&mut __f6, "alias"),
+                        Some(7) => __r.read(&mut __f7, "body"),
+                        Some(8) => __r.read(&mut __f8, "content"),
+                        Some(9) => __r.read(&mut __f9, "body_length"),
+                        Some(10) => __r.read(&mut __f10, "match_count"),
+                        Some(11) => __r.read(&mut __f11, "percentage"),
+                        Some(12) => __r.read(&mut __f12, "is_complete"),
+                        Some(13) => __r.read(&mut __f13, "is_english"),
+                        Some(14) => __r.read(&mut __f14, "status"),
+                        Some(15) => __r.read(&mut __f15, "created_at"),
+                        Some(16) => __r.read(&mut __f16, "updated_at"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(SmsTemplate {
-                    id: __fields::finish(__f0, "id")?,
-                    sender_id: __fields::finish(__f1, "sender_id")?,
-                    template_id: __fields::finish(__f2, "template_id")?,
-                    template_type: __fields::finish(__f3, "template_type")?,
-                    sender: __fields::finish(__f4, "sender")?,
-                    name: __fields::finish(__f5, "name")?,
-                    alias: __fields::finish(__f6, "alias")?,
-                    body: __fields::finish(__f7, "body")?,
-                    content: __fields::finish(__f8, "content")?,
-                    body_length: __fields::finish(__f9, "body_length")?,
-                    match_count: __fields::finish(__f10, "match_count")?,
-                    percentage: __fields::finish(__f11, "percentage")?,
-                    is_complete: __fields::finish(__f12, "is_complete")?,
-                    is_english: __fields::finish(__f13, "is_english")?,
-                    status: __fields::finish(__f14, "status")?,
-                    created_at: __fields::finish(__f15, "created_at")?,
-                    updated_at: __fields::finish(__f16, "updated_at")?,
+                    id: __fields::or_none(__f0),
+                    sender_id: __fields::or_none(__f1),
+                    template_id: __fields::or_none(__f2),
+                    template_type: __fields::or_none(__f3),
+                    sender: __fields::or_none(__f4),
+                    name: __fields::or_none(__f5),
+                    alias: __fields::or_none(__f6),
+                    body: __fields::or_none(__f7),
+                    content: __fields::or_none(__f8),
+                    body_length: __fields::or_none(__f9),
+                    match_count: __fields::or_none(__f10),
+                    percentage: __fields::or_none(__f11),
+                    is_complete: __fields::or_none(__f12),
+                    is_english: __fields::or_none(__f13),
+                    status: __fields::or_none(__f14),
+                    created_at: __fields::or_none(__f15),
+                    updated_at: __fields::or_none(__f16),
                 })
             }
         }
@@ -4559,13 +5184,24 @@ impl SmsTemplate {
     }
 }
 /// Who receives a template message.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SmsTemplateRecipient {
     /// Recipient numbers with country code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<Vec<crate::api::common::E164Number>>,
+}
+impl serde::Serialize for SmsTemplateRecipient {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "SmsTemplateRecipient",
+            0,
+            &[self.to.is_some()],
+        )?;
+        __m.optional("to", &self.to);
+        __m.end()
+    }
 }
 impl SmsTemplateRecipient {
     /// Creates the model from its required fields; optional fields start empty.
@@ -4582,7 +5218,7 @@ impl SmsTemplateRecipient {
     }
 }
 /// The SMS channel block of a channel-style send.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SmsTextChannel {
@@ -4591,11 +5227,24 @@ pub struct SmsTextChannel {
     /// Sender ID.
     pub from: String,
     /// Channel options.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<SmsTextChannelMeta>,
     /// Optional recipients only for this channel; the top-level `recipient` applies to every channel.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub recipient: Option<SmsTextChannelRecipient>,
+}
+impl serde::Serialize for SmsTextChannel {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "SmsTextChannel",
+            2,
+            &[self.meta.is_some(), self.recipient.is_some()],
+        )?;
+        __m.field("name", &self.name);
+        __m.field("from", &self.from);
+        __m.optional("meta", &self.meta);
+        __m.optional("recipient", &self.recipient);
+        __m.end()
+    }
 }
 impl SmsTextChannel {
     /// Creates the model from its required fields; optional fields start empty.
@@ -4619,16 +5268,27 @@ impl SmsTextChannel {
     }
 }
 /// Channel options.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SmsTextChannelMeta {
     /// Tags.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// Short code of the service (product): `T` transactional SMS, `P` promotional SMS, `S` TransScrub SMS, `G` global SMS, `VOC` voice flow, `WAP` WhatsApp, `RCS` RCS, `VBR` Viber. Samples also use codes outside this list (`ENT`, `MKT`, `A2P`), so any string is accepted.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
+}
+impl serde::Serialize for SmsTextChannelMeta {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "SmsTextChannelMeta",
+            0,
+            &[self.tags.is_some(), self.service.is_some()],
+        )?;
+        __m.optional("tags", &self.tags);
+        __m.optional("service", &self.service);
+        __m.end()
+    }
 }
 impl SmsTextChannelMeta {
     /// Creates the model from its required fields; optional fields start empty.
@@ -4659,13 +5319,24 @@ pub enum SmsTextChannelName {
 }
 qikberry_runtime::open_enum!(impl SmsTextChannelName { Sms = "sms" });
 /// Optional recipients only for this channel; the top-level `recipient` applies to every channel.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SmsTextChannelRecipient {
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<SmsDestinations>,
+}
+impl serde::Serialize for SmsTextChannelRecipient {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "SmsTextChannelRecipient",
+            0,
+            &[self.to.is_some()],
+        )?;
+        __m.optional("to", &self.to);
+        __m.end()
+    }
 }
 impl SmsTextChannelRecipient {
     /// Creates the model from its required fields; optional fields start empty.
@@ -4679,7 +5350,7 @@ impl SmsTextChannelRecipient {
     }
 }
 /// A plain text message.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SmsTextContent {
@@ -4687,6 +5358,19 @@ pub struct SmsTextContent {
     pub r#type: SmsTextContentType,
     /// Message body.
     pub payload: SmsTextContentPayload,
+}
+impl serde::Serialize for SmsTextContent {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "SmsTextContent",
+            2,
+            &[],
+        )?;
+        __m.field("type", &self.r#type);
+        __m.field("payload", &self.payload);
+        __m.end()
+    }
 }
 impl SmsTextContent {
     /// Creates the model from its required fields; optional fields start empty.
@@ -4698,12 +5382,24 @@ impl SmsTextContent {
     }
 }
 /// Message body.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SmsTextContentPayload {
     /// Text to send, without any http(s) URL (a text with a URL is the short-link shape).
     pub text: String,
+}
+impl serde::Serialize for SmsTextContentPayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "SmsTextContentPayload",
+            1,
+            &[],
+        )?;
+        __m.field("text", &self.text);
+        __m.end()
+    }
 }
 impl SmsTextContentPayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -4724,7 +5420,7 @@ pub enum SmsTextContentType {
 }
 qikberry_runtime::open_enum!(impl SmsTextContentType { Text = "text" });
 /// A text message whose URLs are replaced by short links.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SmsTextLinkContent {
@@ -4732,6 +5428,19 @@ pub struct SmsTextLinkContent {
     pub r#type: SmsTextLinkContentType,
     /// Message body.
     pub payload: SmsTextLinkContentPayload,
+}
+impl serde::Serialize for SmsTextLinkContent {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "SmsTextLinkContent",
+            2,
+            &[],
+        )?;
+        __m.field("type", &self.r#type);
+        __m.field("payload", &self.payload);
+        __m.end()
+    }
 }
 impl SmsTextLinkContent {
     /// Creates the model from its required fields; optional fields start empty.
@@ -4743,12 +5452,24 @@ impl SmsTextLinkContent {
     }
 }
 /// Message body.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SmsTextLinkContentPayload {
     /// Text to send; contains at least one http(s) URL to shorten.
     pub text: String,
+}
+impl serde::Serialize for SmsTextLinkContentPayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "SmsTextLinkContentPayload",
+            1,
+            &[],
+        )?;
+        __m.field("text", &self.text);
+        __m.end()
+    }
 }
 impl SmsTextLinkContentPayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -4771,7 +5492,7 @@ qikberry_runtime::open_enum!(impl SmsTextLinkContentType { Text = "text" });
 /// Send a plain text message on the SMS channel.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SmsTextMessagePlain {
@@ -4781,6 +5502,20 @@ pub struct SmsTextMessagePlain {
     pub message: SmsTextContent,
     #[allow(missing_docs)]
     pub recipient: SmsTextRecipient,
+}
+impl serde::Serialize for SmsTextMessagePlain {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "SmsTextMessagePlain",
+            3,
+            &[],
+        )?;
+        __m.field("channels", &self.channels);
+        __m.field("message", &self.message);
+        __m.field("recipient", &self.recipient);
+        __m.end()
+    }
 }
 impl SmsTextMessagePlain {
     /// Creates the model from its required fields; optional fields start empty.
@@ -4799,7 +5534,7 @@ impl SmsTextMessagePlain {
 /// Send a text whose long URLs are condensed into short links before sending.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape. Short links have no wire field in the reference: this shape is a text message whose text holds an http(s) URL.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SmsTextMessageShortLink {
@@ -4809,6 +5544,20 @@ pub struct SmsTextMessageShortLink {
     pub message: SmsTextLinkContent,
     #[allow(missing_docs)]
     pub recipient: SmsTextRecipient,
+}
+impl serde::Serialize for SmsTextMessageShortLink {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "SmsTextMessageShortLink",
+            3,
+            &[],
+        )?;
+        __m.field("channels", &self.channels);
+        __m.field("message", &self.message);
+        __m.field("recipient", &self.recipient);
+        __m.end()
+    }
 }
 impl SmsTextMessageShortLink {
     /// Creates the model from its required fields; optional fields start empty.
@@ -4825,12 +5574,24 @@ impl SmsTextMessageShortLink {
     }
 }
 /// Recipients common to all channels.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SmsTextRecipient {
     #[allow(missing_docs)]
     pub to: SmsDestinations,
+}
+impl serde::Serialize for SmsTextRecipient {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "SmsTextRecipient",
+            1,
+            &[],
+        )?;
+        __m.field("to", &self.to);
+        __m.end()
+    }
 }
 impl SmsTextRecipient {
     /// Creates the model from its required fields; optional fields start empty.
@@ -4839,27 +5600,45 @@ impl SmsTextRecipient {
     }
 }
 /// A number on the SMS suppression (opt-out) list, scoped by `type`/`value`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SmsUnsubscriber {
     /// Unsubscriber ID (UUID).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// ISO country code of the number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub iso: Option<String>,
     /// The suppressed mobile number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub receiver: Option<String>,
     /// Scope of the opt-out (`tag`, `product`, `sender`, `service` or `all`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Value for the scope, e.g. the tag or sender name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// Creation time.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
+}
+impl serde::Serialize for SmsUnsubscriber {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "SmsUnsubscriber",
+            0,
+            &[
+                self.id.is_some(),
+                self.iso.is_some(),
+                self.receiver.is_some(),
+                self.r#type.is_some(),
+                self.value.is_some(),
+                self.created_at.is_some(),
+            ],
+        )?;
+        __m.optional("id", &self.id);
+        __m.optional("iso", &self.iso);
+        __m.optional("receiver", &self.receiver);
+        __m.optional("type", &self.r#type);
+        __m.optional("value", &self.value);
+        __m.optional("created_at", &self.created_at);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for SmsUnsubscriber {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -4881,7 +5660,7 @@ impl<'de> serde::Deserialize<'de> for SmsUnsubscriber {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<SmsUnsubscriber, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
@@ -4889,30 +5668,26 @@ impl<'de> serde::Deserialize<'de> for SmsUnsubscriber {
                 let mut __f3 = None;
                 let mut __f4 = None;
                 let mut __f5 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "iso")?,
-                        Some(2) => {
-                            __fields::read_once(&mut __map, &mut __f2, "receiver")?
-                        }
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "type")?,
-                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "value")?,
-                        Some(5) => {
-                            __fields::read_once(&mut __map, &mut __f5, "created_at")?
-                        }
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "id"),
+                        Some(1) => __r.read(&mut __f1, "iso"),
+                        Some(2) => __r.read(&mut __f2, "receiver"),
+                        Some(3) => __r.read(&mut __f3, "type"),
+                        Some(4) => __r.read(&mut __f4, "value"),
+                        Some(5) => __r.read(&mut __f5, "created_at"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(SmsUnsubscriber {
-                    id: __fields::finish(__f0, "id")?,
-                    iso: __fields::finish(__f1, "iso")?,
-                    receiver: __fields::finish(__f2, "receiver")?,
-                    r#type: __fields::finish(__f3, "type")?,
-                    value: __fields::finish(__f4, "value")?,
-                    created_at: __fields::finish(__f5, "created_at")?,
+                    id: __fields::or_none(__f0),
+                    iso: __fields::or_none(__f1),
+                    receiver: __fields::or_none(__f2),
+                    r#type: __fields::or_none(__f3),
+                    value: __fields::or_none(__f4),
+                    created_at: __fields::or_none(__f5),
                 })
             }
         }
@@ -4981,16 +5756,27 @@ qikberry_runtime::open_enum!(
     }
 );
 /// Body of `PUT /sms/suppressions/templates/{blocked_template_id}`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SmsUpdateBlockedTemplateRequest {
     /// "1" = blocked (active), "0" = inactive.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<SmsUpdateBlockedTemplateRequestStatus>,
     /// DLT template ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub template_id: Option<String>,
+}
+impl serde::Serialize for SmsUpdateBlockedTemplateRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "SmsUpdateBlockedTemplateRequest",
+            0,
+            &[self.status.is_some(), self.template_id.is_some()],
+        )?;
+        __m.optional("status", &self.status);
+        __m.optional("template_id", &self.template_id);
+        __m.end()
+    }
 }
 impl SmsUpdateBlockedTemplateRequest {
     /// Creates the model from its required fields; optional fields start empty.
@@ -5028,19 +5814,32 @@ qikberry_runtime::open_enum!(
     impl SmsUpdateBlockedTemplateRequestStatus { Active = "1", Inactive = "0" }
 );
 /// The updated block entry.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SmsUpdateBlockedTemplateResponse {
     /// "OK" on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP status repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<SmsBlockedTemplate>,
+}
+impl serde::Serialize for SmsUpdateBlockedTemplateResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "SmsUpdateBlockedTemplateResponse",
+            2,
+            &[self.code.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for SmsUpdateBlockedTemplateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -5055,28 +5854,28 @@ impl<'de> serde::Deserialize<'de> for SmsUpdateBlockedTemplateResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<SmsUpdateBlockedTemplateResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(SmsUpdateBlockedTemplateResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
+                    data: __fields::or_none(__f3),
                 })
             }
         }
@@ -5108,27 +5907,44 @@ impl SmsUpdateBlockedTemplateResponse {
     }
 }
 /// Body of `PUT /sms/senders/{sender_id}`; all fields optional.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SmsUpdateSenderRequest {
     /// Two-letter country code of the sender.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
     /// DLT entity ID.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_id: Option<String>,
     /// Company the sender belongs to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub entity_name: Option<String>,
     /// The sender ID (sent by the platform's own samples, not in the reference's table).
     ///
     /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. Not in the reference; the platform's own edit-sender sample sends it.</div>
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Short code of the service (product): `T` transactional SMS, `P` promotional SMS, `S` TransScrub SMS, `G` global SMS, `VOC` voice flow, `WAP` WhatsApp, `RCS` RCS, `VBR` Viber. Samples also use codes outside this list (`ENT`, `MKT`, `A2P`), so any string is accepted.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
+}
+impl serde::Serialize for SmsUpdateSenderRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "SmsUpdateSenderRequest",
+            0,
+            &[
+                self.country_code.is_some(),
+                self.entity_id.is_some(),
+                self.entity_name.is_some(),
+                self.name.is_some(),
+                self.service.is_some(),
+            ],
+        )?;
+        __m.optional("country_code", &self.country_code);
+        __m.optional("entity_id", &self.entity_id);
+        __m.optional("entity_name", &self.entity_name);
+        __m.optional("name", &self.name);
+        __m.optional("service", &self.service);
+        __m.end()
+    }
 }
 impl SmsUpdateSenderRequest {
     /// Creates the model from its required fields; optional fields start empty.
@@ -5168,19 +5984,32 @@ impl SmsUpdateSenderRequest {
     }
 }
 /// The updated sender.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SmsUpdateSenderResponse {
     /// "OK" on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP status repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<SmsSender>,
+}
+impl serde::Serialize for SmsUpdateSenderResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "SmsUpdateSenderResponse",
+            2,
+            &[self.code.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for SmsUpdateSenderResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -5195,28 +6024,28 @@ impl<'de> serde::Deserialize<'de> for SmsUpdateSenderResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<SmsUpdateSenderResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(SmsUpdateSenderResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
+                    data: __fields::or_none(__f3),
                 })
             }
         }
@@ -5248,29 +6077,47 @@ impl SmsUpdateSenderResponse {
     }
 }
 /// Body of `PUT /sms/templates/{template_id}`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SmsUpdateTemplateRequest {
     /// Template text.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
     /// "1" if the template is English text, "0" otherwise.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_english: Option<SmsUpdateTemplateRequestIsEnglish>,
     /// Name to refer to the template by.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Sender ID (sent by the platform's own samples, not in the reference's table).
     ///
     /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. Not in the reference; the platform's own edit-template samples send it.</div>
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sender: Option<String>,
     /// DLT template ID.
     pub template_id: String,
     /// Template type: `T` transactional, `P` promotional, `SI` service implicit, `SE` service explicit.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<SmsUpdateTemplateRequestType>,
+}
+impl serde::Serialize for SmsUpdateTemplateRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "SmsUpdateTemplateRequest",
+            1,
+            &[
+                self.body.is_some(),
+                self.is_english.is_some(),
+                self.name.is_some(),
+                self.sender.is_some(),
+                self.r#type.is_some(),
+            ],
+        )?;
+        __m.optional("body", &self.body);
+        __m.optional("is_english", &self.is_english);
+        __m.optional("name", &self.name);
+        __m.optional("sender", &self.sender);
+        __m.field("template_id", &self.template_id);
+        __m.optional("type", &self.r#type);
+        __m.end()
+    }
 }
 impl SmsUpdateTemplateRequest {
     /// Creates the model from its required fields; optional fields start empty.
@@ -5347,19 +6194,32 @@ qikberry_runtime::open_enum!(
     impl SmsUpdateTemplateRequestType { T = "T", P = "P", Si = "SI", Se = "SE" }
 );
 /// The updated template.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SmsUpdateTemplateResponse {
     /// "OK" on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP status repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<SmsTemplate>,
+}
+impl serde::Serialize for SmsUpdateTemplateResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "SmsUpdateTemplateResponse",
+            2,
+            &[self.code.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for SmsUpdateTemplateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -5374,28 +6234,28 @@ impl<'de> serde::Deserialize<'de> for SmsUpdateTemplateResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<SmsUpdateTemplateResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(SmsUpdateTemplateResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
+                    data: __fields::or_none(__f3),
                 })
             }
         }
@@ -5427,18 +6287,30 @@ impl SmsUpdateTemplateResponse {
     }
 }
 /// Body of `PUT /sms/suppressions/unsubscribers/{unsubscriber_id}`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SmsUpdateUnsubscriberRequest {
     #[allow(missing_docs)]
     pub receiver: crate::api::common::E164Number,
     /// Scope of the opt-out.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<SmsUpdateUnsubscriberRequestType>,
     /// Value for the scope (e.g. the tag).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+}
+impl serde::Serialize for SmsUpdateUnsubscriberRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "SmsUpdateUnsubscriberRequest",
+            1,
+            &[self.r#type.is_some(), self.value.is_some()],
+        )?;
+        __m.field("receiver", &self.receiver);
+        __m.optional("type", &self.r#type);
+        __m.optional("value", &self.value);
+        __m.end()
+    }
 }
 impl SmsUpdateUnsubscriberRequest {
     /// Creates the model from its required fields; optional fields start empty.
@@ -5482,19 +6354,32 @@ qikberry_runtime::open_enum!(
     "sender", All = "all" }
 );
 /// The updated unsubscriber.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SmsUpdateUnsubscriberResponse {
     /// "OK" on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP status repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<SmsUnsubscriber>,
+}
+impl serde::Serialize for SmsUpdateUnsubscriberResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "SmsUpdateUnsubscriberResponse",
+            2,
+            &[self.code.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for SmsUpdateUnsubscriberResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -5509,28 +6394,28 @@ impl<'de> serde::Deserialize<'de> for SmsUpdateUnsubscriberResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<SmsUpdateUnsubscriberResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(SmsUpdateUnsubscriberResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
+                    data: __fields::or_none(__f3),
                 })
             }
         }

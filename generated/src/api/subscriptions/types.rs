@@ -2,27 +2,45 @@
 // Regenerate with `cargo xtask generate`.
 
 /// A subscription: routes one event type to a webhook (or, for `vmn:message:in`, to a flow).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Subscription {
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<crate::types::StringOrNumber>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub event: Option<crate::api::common::WebhookEventName>,
     /// What the subscription applies to: `all`, or a specific identity such as `keyword:1` / `number:1`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub identity: Option<String>,
     /// Extra subscription settings; empty or null in every sample.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payload: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
     /// The webhook that receives the events (or `flow:<id>` for flows).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_id: Option<String>,
     /// Creation time.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
+}
+impl serde::Serialize for Subscription {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "Subscription",
+            0,
+            &[
+                self.id.is_some(),
+                self.event.is_some(),
+                self.identity.is_some(),
+                self.payload.is_some(),
+                self.webhook_id.is_some(),
+                self.created_at.is_some(),
+            ],
+        )?;
+        __m.optional("id", &self.id);
+        __m.optional("event", &self.event);
+        __m.optional("identity", &self.identity);
+        __m.optional("payload", &self.payload);
+        __m.optional("webhook_id", &self.webhook_id);
+        __m.optional("created_at", &self.created_at);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for Subscription {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -44,7 +62,7 @@ impl<'de> serde::Deserialize<'de> for Subscription {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<Subscription, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
@@ -52,32 +70,26 @@ impl<'de> serde::Deserialize<'de> for Subscription {
                 let mut __f3 = None;
                 let mut __f4 = None;
                 let mut __f5 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "event")?,
-                        Some(2) => {
-                            __fields::read_once(&mut __map, &mut __f2, "identity")?
-                        }
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "payload")?,
-                        Some(4) => {
-                            __fields::read_once(&mut __map, &mut __f4, "webhook_id")?
-                        }
-                        Some(5) => {
-                            __fields::read_once(&mut __map, &mut __f5, "created_at")?
-                        }
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "id"),
+                        Some(1) => __r.read(&mut __f1, "event"),
+                        Some(2) => __r.read(&mut __f2, "identity"),
+                        Some(3) => __r.read(&mut __f3, "payload"),
+                        Some(4) => __r.read(&mut __f4, "webhook_id"),
+                        Some(5) => __r.read(&mut __f5, "created_at"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(Subscription {
-                    id: __fields::finish(__f0, "id")?,
-                    event: __fields::finish(__f1, "event")?,
-                    identity: __fields::finish(__f2, "identity")?,
-                    payload: __fields::finish(__f3, "payload")?,
-                    webhook_id: __fields::finish(__f4, "webhook_id")?,
-                    created_at: __fields::finish(__f5, "created_at")?,
+                    id: __fields::or_none(__f0),
+                    event: __fields::or_none(__f1),
+                    identity: __fields::or_none(__f2),
+                    payload: __fields::or_none(__f3),
+                    webhook_id: __fields::or_none(__f4),
+                    created_at: __fields::or_none(__f5),
                 })
             }
         }
@@ -131,7 +143,7 @@ impl Subscription {
     }
 }
 /// Body of `POST /developer/subscriptions`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct SubscriptionsCreateSubscriptionRequest {
@@ -141,6 +153,20 @@ pub struct SubscriptionsCreateSubscriptionRequest {
     pub identity: String,
     /// ID of an existing webhook.
     pub webhook_id: String,
+}
+impl serde::Serialize for SubscriptionsCreateSubscriptionRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "SubscriptionsCreateSubscriptionRequest",
+            3,
+            &[],
+        )?;
+        __m.field("event", &self.event);
+        __m.field("identity", &self.identity);
+        __m.field("webhook_id", &self.webhook_id);
+        __m.end()
+    }
 }
 impl SubscriptionsCreateSubscriptionRequest {
     /// Creates the model from its required fields; optional fields start empty.
@@ -157,19 +183,32 @@ impl SubscriptionsCreateSubscriptionRequest {
     }
 }
 /// The created subscription.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SubscriptionsCreateSubscriptionResponse {
     /// "OK" on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP status repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Subscription>,
+}
+impl serde::Serialize for SubscriptionsCreateSubscriptionResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "SubscriptionsCreateSubscriptionResponse",
+            2,
+            &[self.code.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for SubscriptionsCreateSubscriptionResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -184,28 +223,28 @@ impl<'de> serde::Deserialize<'de> for SubscriptionsCreateSubscriptionResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<SubscriptionsCreateSubscriptionResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(SubscriptionsCreateSubscriptionResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
+                    data: __fields::or_none(__f3),
                 })
             }
         }
@@ -241,19 +280,32 @@ impl SubscriptionsCreateSubscriptionResponse {
     }
 }
 /// Deletion acknowledgement; `data` is empty.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SubscriptionsDeleteSubscriptionResponse {
     /// "OK" on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP status repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     /// Always empty for this operation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+}
+impl serde::Serialize for SubscriptionsDeleteSubscriptionResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "SubscriptionsDeleteSubscriptionResponse",
+            2,
+            &[self.code.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for SubscriptionsDeleteSubscriptionResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -268,28 +320,28 @@ impl<'de> serde::Deserialize<'de> for SubscriptionsDeleteSubscriptionResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<SubscriptionsDeleteSubscriptionResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(SubscriptionsDeleteSubscriptionResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
+                    data: __fields::or_none(__f3),
                 })
             }
         }
@@ -328,19 +380,32 @@ impl SubscriptionsDeleteSubscriptionResponse {
     }
 }
 /// One subscription.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SubscriptionsGetSubscriptionResponse {
     /// "OK" on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP status repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Subscription>,
+}
+impl serde::Serialize for SubscriptionsGetSubscriptionResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "SubscriptionsGetSubscriptionResponse",
+            2,
+            &[self.code.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for SubscriptionsGetSubscriptionResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -355,28 +420,28 @@ impl<'de> serde::Deserialize<'de> for SubscriptionsGetSubscriptionResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<SubscriptionsGetSubscriptionResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(SubscriptionsGetSubscriptionResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
+                    data: __fields::or_none(__f3),
                 })
             }
         }
@@ -408,25 +473,43 @@ impl SubscriptionsGetSubscriptionResponse {
     }
 }
 /// Paginated list of subscriptions.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SubscriptionsListSubscriptionsResponse {
     /// "OK" on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP status repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<Subscription>>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<crate::api::common::PaginationLinks>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
+}
+impl serde::Serialize for SubscriptionsListSubscriptionsResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "SubscriptionsListSubscriptionsResponse",
+            2,
+            &[
+                self.code.is_some(),
+                self.data.is_some(),
+                self.links.is_some(),
+                self.meta.is_some(),
+            ],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.optional("links", &self.links);
+        __m.optional("meta", &self.meta);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for SubscriptionsListSubscriptionsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -448,7 +531,7 @@ impl<'de> serde::Deserialize<'de> for SubscriptionsListSubscriptionsResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<SubscriptionsListSubscriptionsResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
@@ -456,26 +539,26 @@ impl<'de> serde::Deserialize<'de> for SubscriptionsListSubscriptionsResponse {
                 let mut __f3 = None;
                 let mut __f4 = None;
                 let mut __f5 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "links")?,
-                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "meta")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        Some(4) => __r.read(&mut __f4, "links"),
+                        Some(5) => __r.read(&mut __f5, "meta"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(SubscriptionsListSubscriptionsResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
-                    links: __fields::finish(__f4, "links")?,
-                    meta: __fields::finish(__f5, "meta")?,
+                    data: __fields::or_none(__f3),
+                    links: __fields::or_none(__f4),
+                    meta: __fields::or_none(__f5),
                 })
             }
         }

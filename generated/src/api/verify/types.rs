@@ -4,12 +4,24 @@
 /// Channels of an omnichannel profile.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `channels` required with at least one item: the reference's add-channels table lists `channels` without saying it is required or may be empty; a request adding no channel has no effect, so the spec asks for one or more.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VerifyAddProfileChannelsRequest {
     /// Channels in any order and any number.
     pub channels: Vec<VerifyProfileChannelItem>,
+}
+impl serde::Serialize for VerifyAddProfileChannelsRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VerifyAddProfileChannelsRequest",
+            1,
+            &[],
+        )?;
+        __m.field("channels", &self.channels);
+        __m.end()
+    }
 }
 impl VerifyAddProfileChannelsRequest {
     /// Creates the model from its required fields; optional fields start empty.
@@ -18,19 +30,32 @@ impl VerifyAddProfileChannelsRequest {
     }
 }
 /// Answer to a profile channel change.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VerifyAddProfileChannelsResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     /// The profile or channel, as returned by the platform.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Map<String, serde_json::Value>>,
+}
+impl serde::Serialize for VerifyAddProfileChannelsResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VerifyAddProfileChannelsResponse",
+            2,
+            &[self.code.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for VerifyAddProfileChannelsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -45,28 +70,28 @@ impl<'de> serde::Deserialize<'de> for VerifyAddProfileChannelsResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<VerifyAddProfileChannelsResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(VerifyAddProfileChannelsResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
+                    data: __fields::or_none(__f3),
                 })
             }
         }
@@ -98,13 +123,26 @@ impl VerifyAddProfileChannelsResponse {
     }
 }
 /// Outcome of a cancellation (no envelope).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VerifyCancelOtpResponse {
     /// Verification id.
     pub id: String,
     /// Outcome, `success` when cancelled.
     pub status: crate::types::StringOrNumber,
+}
+impl serde::Serialize for VerifyCancelOtpResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VerifyCancelOtpResponse",
+            2,
+            &[],
+        )?;
+        __m.field("id", &self.id);
+        __m.field("status", &self.status);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for VerifyCancelOtpResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -119,19 +157,19 @@ impl<'de> serde::Deserialize<'de> for VerifyCancelOtpResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<VerifyCancelOtpResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "status")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "id"),
+                        Some(1) => __r.read(&mut __f1, "status"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(VerifyCancelOtpResponse {
                     id: __fields::finish(__f0, "id")?,
                     status: __fields::finish(__f1, "status")?,
@@ -148,13 +186,26 @@ impl VerifyCancelOtpResponse {
     }
 }
 /// Outcome of a code check (no envelope). Failures also answer HTTP 200 with a status other than `success`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VerifyCheckOtpResponse {
     /// Verification id.
     pub id: String,
     /// Outcome: success; failed (unknown id); expired; invalid (wrong code); `OTP already verified`.
     pub status: VerifyCheckOtpResponseStatus,
+}
+impl serde::Serialize for VerifyCheckOtpResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VerifyCheckOtpResponse",
+            2,
+            &[],
+        )?;
+        __m.field("id", &self.id);
+        __m.field("status", &self.status);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for VerifyCheckOtpResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -169,19 +220,19 @@ impl<'de> serde::Deserialize<'de> for VerifyCheckOtpResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<VerifyCheckOtpResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "status")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "id"),
+                        Some(1) => __r.read(&mut __f1, "status"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(VerifyCheckOtpResponse {
                     id: __fields::finish(__f0, "id")?,
                     status: __fields::finish(__f1, "status")?,
@@ -227,15 +278,27 @@ qikberry_runtime::open_enum!(
     "expired", Invalid = "invalid", OtpAlreadyVerified = "OTP already verified" }
 );
 /// Fields of an omnichannel profile.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VerifyCreateProfileRequest {
     /// Profile name, alphanumeric characters only.
     pub name: String,
     /// 1 active (default), 0 inactive.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<VerifyCreateProfileRequestStatus>,
+}
+impl serde::Serialize for VerifyCreateProfileRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VerifyCreateProfileRequest",
+            1,
+            &[self.status.is_some()],
+        )?;
+        __m.field("name", &self.name);
+        __m.optional("status", &self.status);
+        __m.end()
+    }
 }
 impl VerifyCreateProfileRequest {
     /// Creates the model from its required fields; optional fields start empty.
@@ -268,19 +331,32 @@ qikberry_runtime::open_enum!(
     impl VerifyCreateProfileRequestStatus { Active = "1", Inactive = "0" }
 );
 /// One omnichannel profile.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VerifyCreateProfileResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     /// The profile. The reference's samples show an object for create/edit/delete and a list for view-by-id.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<VerifyCreateProfileResponseData>,
+}
+impl serde::Serialize for VerifyCreateProfileResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VerifyCreateProfileResponse",
+            2,
+            &[self.code.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for VerifyCreateProfileResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -295,28 +371,28 @@ impl<'de> serde::Deserialize<'de> for VerifyCreateProfileResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<VerifyCreateProfileResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(VerifyCreateProfileResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
+                    data: __fields::or_none(__f3),
                 })
             }
         }
@@ -404,19 +480,32 @@ impl From<Vec<VerifyProfile>> for VerifyCreateProfileResponseData {
     }
 }
 /// Answer to a profile channel change.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VerifyDeleteProfileChannelResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     /// The profile or channel, as returned by the platform.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Map<String, serde_json::Value>>,
+}
+impl serde::Serialize for VerifyDeleteProfileChannelResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VerifyDeleteProfileChannelResponse",
+            2,
+            &[self.code.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for VerifyDeleteProfileChannelResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -431,28 +520,28 @@ impl<'de> serde::Deserialize<'de> for VerifyDeleteProfileChannelResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<VerifyDeleteProfileChannelResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(VerifyDeleteProfileChannelResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
+                    data: __fields::or_none(__f3),
                 })
             }
         }
@@ -484,19 +573,32 @@ impl VerifyDeleteProfileChannelResponse {
     }
 }
 /// One omnichannel profile.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VerifyDeleteProfileResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     /// The profile. The reference's samples show an object for create/edit/delete and a list for view-by-id.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<VerifyDeleteProfileResponseData>,
+}
+impl serde::Serialize for VerifyDeleteProfileResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VerifyDeleteProfileResponse",
+            2,
+            &[self.code.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for VerifyDeleteProfileResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -511,28 +613,28 @@ impl<'de> serde::Deserialize<'de> for VerifyDeleteProfileResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<VerifyDeleteProfileResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(VerifyDeleteProfileResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
+                    data: __fields::or_none(__f3),
                 })
             }
         }
@@ -714,28 +816,46 @@ impl From<VerifyDirectChannelRcs> for VerifyDirectChannel {
     }
 }
 /// RCS delivery of the code.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VerifyDirectChannelRcs {
     /// Channel name.
     pub name: VerifyDirectChannelRcsName,
     /// Sender on this channel.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
     #[allow(missing_docs)]
     pub recipient: VerifyRecipient,
     /// Position in the failover sequence, starting at 0.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<i64>,
     /// Seconds to wait before the next channel.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub wait: Option<i64>,
     /// RCS template for the code.
     ///
     /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference does not list `template` for a channel of a direct OTP send; it mirrors the profile channel field of the same name.</div>
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub template: Option<String>,
+}
+impl serde::Serialize for VerifyDirectChannelRcs {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VerifyDirectChannelRcs",
+            2,
+            &[
+                self.from.is_some(),
+                self.order.is_some(),
+                self.wait.is_some(),
+                self.template.is_some(),
+            ],
+        )?;
+        __m.field("name", &self.name);
+        __m.optional("from", &self.from);
+        __m.field("recipient", &self.recipient);
+        __m.optional("order", &self.order);
+        __m.optional("wait", &self.wait);
+        __m.optional("template", &self.template);
+        __m.end()
+    }
 }
 impl VerifyDirectChannelRcs {
     /// Creates the model from its required fields; optional fields start empty.
@@ -783,28 +903,46 @@ pub enum VerifyDirectChannelRcsName {
 }
 qikberry_runtime::open_enum!(impl VerifyDirectChannelRcsName { Rcs = "rcs" });
 /// SMS delivery of the code.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VerifyDirectChannelSms {
     /// Channel name.
     pub name: VerifyDirectChannelSmsName,
     /// Sender on this channel.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
     #[allow(missing_docs)]
     pub recipient: VerifyRecipient,
     /// Position in the failover sequence, starting at 0.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<i64>,
     /// Seconds to wait before the next channel.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub wait: Option<i64>,
     /// SMS template for the code.
     ///
     /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference does not list `template` for a channel of a direct OTP send; it mirrors the profile channel field of the same name.</div>
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub template: Option<String>,
+}
+impl serde::Serialize for VerifyDirectChannelSms {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VerifyDirectChannelSms",
+            2,
+            &[
+                self.from.is_some(),
+                self.order.is_some(),
+                self.wait.is_some(),
+                self.template.is_some(),
+            ],
+        )?;
+        __m.field("name", &self.name);
+        __m.optional("from", &self.from);
+        __m.field("recipient", &self.recipient);
+        __m.optional("order", &self.order);
+        __m.optional("wait", &self.wait);
+        __m.optional("template", &self.template);
+        __m.end()
+    }
 }
 impl VerifyDirectChannelSms {
     /// Creates the model from its required fields; optional fields start empty.
@@ -854,26 +992,44 @@ qikberry_runtime::open_enum!(impl VerifyDirectChannelSmsName { Sms = "sms" });
 /// Viber delivery of the code.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference does not list the fields of a Viber channel of a direct OTP send; `ttl` mirrors the Viber channel options.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VerifyDirectChannelViber {
     /// Channel name.
     pub name: VerifyDirectChannelViberName,
     /// Sender on this channel.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
     #[allow(missing_docs)]
     pub recipient: VerifyRecipient,
     /// Position in the failover sequence, starting at 0.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<i64>,
     /// Seconds to wait before the next channel.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub wait: Option<i64>,
     /// Seconds the message stays deliverable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ttl: Option<i64>,
+}
+impl serde::Serialize for VerifyDirectChannelViber {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VerifyDirectChannelViber",
+            2,
+            &[
+                self.from.is_some(),
+                self.order.is_some(),
+                self.wait.is_some(),
+                self.ttl.is_some(),
+            ],
+        )?;
+        __m.field("name", &self.name);
+        __m.optional("from", &self.from);
+        __m.field("recipient", &self.recipient);
+        __m.optional("order", &self.order);
+        __m.optional("wait", &self.wait);
+        __m.optional("ttl", &self.ttl);
+        __m.end()
+    }
 }
 impl VerifyDirectChannelViber {
     /// Creates the model from its required fields; optional fields start empty.
@@ -923,29 +1079,48 @@ qikberry_runtime::open_enum!(impl VerifyDirectChannelViberName { Viber = "viber"
 /// Engage (voice call) delivery of the code.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference does not list the fields of a voice channel of a direct OTP send; `flow_id` and `language` mirror the Engage call shapes.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VerifyDirectChannelVoice {
     /// Channel name.
     pub name: VerifyDirectChannelVoiceName,
     /// Sender on this channel.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
     #[allow(missing_docs)]
     pub recipient: VerifyRecipient,
     /// Position in the failover sequence, starting at 0.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<i64>,
     /// Seconds to wait before the next channel.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub wait: Option<i64>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub flow_id: Option<crate::types::StringOrNumber>,
     /// Speech language, e.g. `en_US`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
+}
+impl serde::Serialize for VerifyDirectChannelVoice {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VerifyDirectChannelVoice",
+            2,
+            &[
+                self.from.is_some(),
+                self.order.is_some(),
+                self.wait.is_some(),
+                self.flow_id.is_some(),
+                self.language.is_some(),
+            ],
+        )?;
+        __m.field("name", &self.name);
+        __m.optional("from", &self.from);
+        __m.field("recipient", &self.recipient);
+        __m.optional("order", &self.order);
+        __m.optional("wait", &self.wait);
+        __m.optional("flow_id", &self.flow_id);
+        __m.optional("language", &self.language);
+        __m.end()
+    }
 }
 impl VerifyDirectChannelVoice {
     /// Creates the model from its required fields; optional fields start empty.
@@ -999,28 +1174,46 @@ pub enum VerifyDirectChannelVoiceName {
 }
 qikberry_runtime::open_enum!(impl VerifyDirectChannelVoiceName { Voice = "voice" });
 /// WhatsApp delivery of the code.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VerifyDirectChannelWhatsapp {
     /// Channel name.
     pub name: VerifyDirectChannelWhatsappName,
     /// Sender on this channel.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
     #[allow(missing_docs)]
     pub recipient: VerifyRecipient,
     /// Position in the failover sequence, starting at 0.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<i64>,
     /// Seconds to wait before the next channel.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub wait: Option<i64>,
     /// WhatsApp template for the code.
     ///
     /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference does not list `template` for a channel of a direct OTP send; it mirrors the profile channel field of the same name.</div>
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub template: Option<String>,
+}
+impl serde::Serialize for VerifyDirectChannelWhatsapp {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VerifyDirectChannelWhatsapp",
+            2,
+            &[
+                self.from.is_some(),
+                self.order.is_some(),
+                self.wait.is_some(),
+                self.template.is_some(),
+            ],
+        )?;
+        __m.field("name", &self.name);
+        __m.optional("from", &self.from);
+        __m.field("recipient", &self.recipient);
+        __m.optional("order", &self.order);
+        __m.optional("wait", &self.wait);
+        __m.optional("template", &self.template);
+        __m.end()
+    }
 }
 impl VerifyDirectChannelWhatsapp {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1070,19 +1263,32 @@ qikberry_runtime::open_enum!(
     impl VerifyDirectChannelWhatsappName { Whatsapp = "whatsapp" }
 );
 /// One omnichannel profile.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VerifyGetProfileResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     /// The profile. The reference's samples show an object for create/edit/delete and a list for view-by-id.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<VerifyGetProfileResponseData>,
+}
+impl serde::Serialize for VerifyGetProfileResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VerifyGetProfileResponse",
+            2,
+            &[self.code.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for VerifyGetProfileResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -1097,28 +1303,28 @@ impl<'de> serde::Deserialize<'de> for VerifyGetProfileResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<VerifyGetProfileResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(VerifyGetProfileResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
+                    data: __fields::or_none(__f3),
                 })
             }
         }
@@ -1206,25 +1412,43 @@ impl From<Vec<VerifyProfile>> for VerifyGetProfileResponseData {
     }
 }
 /// A page of omnichannel profiles.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VerifyListProfilesResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<VerifyProfile>>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<crate::api::common::PaginationLinks>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
+}
+impl serde::Serialize for VerifyListProfilesResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VerifyListProfilesResponse",
+            2,
+            &[
+                self.code.is_some(),
+                self.data.is_some(),
+                self.links.is_some(),
+                self.meta.is_some(),
+            ],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.optional("links", &self.links);
+        __m.optional("meta", &self.meta);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for VerifyListProfilesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -1246,7 +1470,7 @@ impl<'de> serde::Deserialize<'de> for VerifyListProfilesResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<VerifyListProfilesResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
@@ -1254,26 +1478,26 @@ impl<'de> serde::Deserialize<'de> for VerifyListProfilesResponse {
                 let mut __f3 = None;
                 let mut __f4 = None;
                 let mut __f5 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "links")?,
-                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "meta")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        Some(4) => __r.read(&mut __f4, "links"),
+                        Some(5) => __r.read(&mut __f5, "meta"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(VerifyListProfilesResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
-                    links: __fields::finish(__f4, "links")?,
-                    meta: __fields::finish(__f5, "meta")?,
+                    data: __fields::or_none(__f3),
+                    links: __fields::or_none(__f4),
+                    meta: __fields::or_none(__f5),
                 })
             }
         }
@@ -1317,30 +1541,49 @@ impl VerifyListProfilesResponse {
     }
 }
 /// One delivery attempt of a verification.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct VerifyOtpAttempt {
     /// Delivery attempt id.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Receiver.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
     /// Sender.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
     /// Channel used.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub channel: Option<String>,
     /// Message id on that channel.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_id: Option<String>,
     /// When the attempt was made. Zone-less `YYYY-MM-DD hh:mm:ss`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Delivery status.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+}
+impl serde::Serialize for VerifyOtpAttempt {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VerifyOtpAttempt",
+            0,
+            &[
+                self.id.is_some(),
+                self.to.is_some(),
+                self.from.is_some(),
+                self.channel.is_some(),
+                self.event_id.is_some(),
+                self.created_at.is_some(),
+                self.status.is_some(),
+            ],
+        )?;
+        __m.optional("id", &self.id);
+        __m.optional("to", &self.to);
+        __m.optional("from", &self.from);
+        __m.optional("channel", &self.channel);
+        __m.optional("event_id", &self.event_id);
+        __m.optional("created_at", &self.created_at);
+        __m.optional("status", &self.status);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for VerifyOtpAttempt {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -1363,7 +1606,7 @@ impl<'de> serde::Deserialize<'de> for VerifyOtpAttempt {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<VerifyOtpAttempt, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
@@ -1372,32 +1615,28 @@ impl<'de> serde::Deserialize<'de> for VerifyOtpAttempt {
                 let mut __f4 = None;
                 let mut __f5 = None;
                 let mut __f6 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "to")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "from")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "channel")?,
-                        Some(4) => {
-                            __fields::read_once(&mut __map, &mut __f4, "event_id")?
-                        }
-                        Some(5) => {
-                            __fields::read_once(&mut __map, &mut __f5, "created_at")?
-                        }
-                        Some(6) => __fields::read_once(&mut __map, &mut __f6, "status")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "id"),
+                        Some(1) => __r.read(&mut __f1, "to"),
+                        Some(2) => __r.read(&mut __f2, "from"),
+                        Some(3) => __r.read(&mut __f3, "channel"),
+                        Some(4) => __r.read(&mut __f4, "event_id"),
+                        Some(5) => __r.read(&mut __f5, "created_at"),
+                        Some(6) => __r.read(&mut __f6, "status"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(VerifyOtpAttempt {
-                    id: __fields::finish(__f0, "id")?,
-                    to: __fields::finish(__f1, "to")?,
-                    from: __fields::finish(__f2, "from")?,
-                    channel: __fields::finish(__f3, "channel")?,
-                    event_id: __fields::finish(__f4, "event_id")?,
-                    created_at: __fields::finish(__f5, "created_at")?,
-                    status: __fields::finish(__f6, "status")?,
+                    id: __fields::or_none(__f0),
+                    to: __fields::or_none(__f1),
+                    from: __fields::or_none(__f2),
+                    channel: __fields::or_none(__f3),
+                    event_id: __fields::or_none(__f4),
+                    created_at: __fields::or_none(__f5),
+                    status: __fields::or_none(__f6),
                 })
             }
         }
@@ -1454,25 +1693,42 @@ impl VerifyOtpAttempt {
     }
 }
 /// How the verification code is made and how long it lives.
-#[derive(Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Clone, PartialEq, Default)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VerifyOtpPayload {
     /// Number of digits of a generated code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub length: Option<i64>,
     /// Seconds the code stays valid.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub timeout: Option<i64>,
     /// Your own code to send instead of a generated one.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
     /// IP address of the end user asking for the code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
     /// Your own reference, echoed back.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub foreign_id: Option<String>,
+}
+impl serde::Serialize for VerifyOtpPayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VerifyOtpPayload",
+            0,
+            &[
+                self.length.is_some(),
+                self.timeout.is_some(),
+                self.token.is_some(),
+                self.ip_address.is_some(),
+                self.foreign_id.is_some(),
+            ],
+        )?;
+        __m.optional("length", &self.length);
+        __m.optional("timeout", &self.timeout);
+        __m.optional("token", &self.token);
+        __m.optional("ip_address", &self.ip_address);
+        __m.optional("foreign_id", &self.foreign_id);
+        __m.end()
+    }
 }
 impl std::fmt::Debug for VerifyOtpPayload {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -1523,27 +1779,45 @@ impl VerifyOtpPayload {
     }
 }
 /// An omnichannel OTP profile: the ordered list of channels (with waits) an OTP goes through. `status` 1 active, 0 inactive.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct VerifyProfile {
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<crate::types::StringOrNumber>,
     /// Profile name (alphanumeric).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::types::StringOrNumber>,
     /// Channels of the profile, in the order they are tried.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub channels: Option<Vec<VerifyProfileChannel>>,
     /// Creation time.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Last change.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+}
+impl serde::Serialize for VerifyProfile {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VerifyProfile",
+            0,
+            &[
+                self.id.is_some(),
+                self.name.is_some(),
+                self.status.is_some(),
+                self.channels.is_some(),
+                self.created_at.is_some(),
+                self.updated_at.is_some(),
+            ],
+        )?;
+        __m.optional("id", &self.id);
+        __m.optional("name", &self.name);
+        __m.optional("status", &self.status);
+        __m.optional("channels", &self.channels);
+        __m.optional("created_at", &self.created_at);
+        __m.optional("updated_at", &self.updated_at);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for VerifyProfile {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -1565,7 +1839,7 @@ impl<'de> serde::Deserialize<'de> for VerifyProfile {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<VerifyProfile, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
@@ -1573,32 +1847,26 @@ impl<'de> serde::Deserialize<'de> for VerifyProfile {
                 let mut __f3 = None;
                 let mut __f4 = None;
                 let mut __f5 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "name")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "status")?,
-                        Some(3) => {
-                            __fields::read_once(&mut __map, &mut __f3, "channels")?
-                        }
-                        Some(4) => {
-                            __fields::read_once(&mut __map, &mut __f4, "created_at")?
-                        }
-                        Some(5) => {
-                            __fields::read_once(&mut __map, &mut __f5, "updated_at")?
-                        }
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "id"),
+                        Some(1) => __r.read(&mut __f1, "name"),
+                        Some(2) => __r.read(&mut __f2, "status"),
+                        Some(3) => __r.read(&mut __f3, "channels"),
+                        Some(4) => __r.read(&mut __f4, "created_at"),
+                        Some(5) => __r.read(&mut __f5, "updated_at"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(VerifyProfile {
-                    id: __fields::finish(__f0, "id")?,
-                    name: __fields::finish(__f1, "name")?,
-                    status: __fields::finish(__f2, "status")?,
-                    channels: __fields::finish(__f3, "channels")?,
-                    created_at: __fields::finish(__f4, "created_at")?,
-                    updated_at: __fields::finish(__f5, "updated_at")?,
+                    id: __fields::or_none(__f0),
+                    name: __fields::or_none(__f1),
+                    status: __fields::or_none(__f2),
+                    channels: __fields::or_none(__f3),
+                    created_at: __fields::or_none(__f4),
+                    updated_at: __fields::or_none(__f5),
                 })
             }
         }
@@ -1649,30 +1917,49 @@ impl VerifyProfile {
     }
 }
 /// A channel configured in an omnichannel profile: its order, the seconds to wait before the next channel, its status and template.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct VerifyProfileChannel {
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<crate::types::StringOrNumber>,
     /// Channel name (`sms`, `whatsapp`, `voice`, `viber`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Sender used on this channel.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
     /// Template used on this channel.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub template: Option<String>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub wait: Option<crate::types::StringOrNumber>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<crate::types::StringOrNumber>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::types::StringOrNumber>,
+}
+impl serde::Serialize for VerifyProfileChannel {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VerifyProfileChannel",
+            0,
+            &[
+                self.id.is_some(),
+                self.name.is_some(),
+                self.from.is_some(),
+                self.template.is_some(),
+                self.wait.is_some(),
+                self.order.is_some(),
+                self.status.is_some(),
+            ],
+        )?;
+        __m.optional("id", &self.id);
+        __m.optional("name", &self.name);
+        __m.optional("from", &self.from);
+        __m.optional("template", &self.template);
+        __m.optional("wait", &self.wait);
+        __m.optional("order", &self.order);
+        __m.optional("status", &self.status);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for VerifyProfileChannel {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -1695,7 +1982,7 @@ impl<'de> serde::Deserialize<'de> for VerifyProfileChannel {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<VerifyProfileChannel, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
@@ -1704,30 +1991,28 @@ impl<'de> serde::Deserialize<'de> for VerifyProfileChannel {
                 let mut __f4 = None;
                 let mut __f5 = None;
                 let mut __f6 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "name")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "from")?,
-                        Some(3) => {
-                            __fields::read_once(&mut __map, &mut __f3, "template")?
-                        }
-                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "wait")?,
-                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "order")?,
-                        Some(6) => __fields::read_once(&mut __map, &mut __f6, "status")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "id"),
+                        Some(1) => __r.read(&mut __f1, "name"),
+                        Some(2) => __r.read(&mut __f2, "from"),
+                        Some(3) => __r.read(&mut __f3, "template"),
+                        Some(4) => __r.read(&mut __f4, "wait"),
+                        Some(5) => __r.read(&mut __f5, "order"),
+                        Some(6) => __r.read(&mut __f6, "status"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(VerifyProfileChannel {
-                    id: __fields::finish(__f0, "id")?,
-                    name: __fields::finish(__f1, "name")?,
-                    from: __fields::finish(__f2, "from")?,
-                    template: __fields::finish(__f3, "template")?,
-                    wait: __fields::finish(__f4, "wait")?,
-                    order: __fields::finish(__f5, "order")?,
-                    status: __fields::finish(__f6, "status")?,
+                    id: __fields::or_none(__f0),
+                    name: __fields::or_none(__f1),
+                    from: __fields::or_none(__f2),
+                    template: __fields::or_none(__f3),
+                    wait: __fields::or_none(__f4),
+                    order: __fields::or_none(__f5),
+                    status: __fields::or_none(__f6),
                 })
             }
         }
@@ -1858,7 +2143,7 @@ impl From<VerifyProfileChannelViber> for VerifyProfileChannelItem {
     }
 }
 /// Deliver the OTP by SMS.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VerifyProfileChannelSms {
@@ -1869,11 +2154,25 @@ pub struct VerifyProfileChannelSms {
     /// Template to send on this channel.
     pub template: String,
     /// Position of the channel in the sequence, starting at 0.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<i64>,
     /// Seconds to wait for this channel before moving to the next one. After a voice channel the next channel needs at least 60 seconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub wait: Option<i64>,
+}
+impl serde::Serialize for VerifyProfileChannelSms {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VerifyProfileChannelSms",
+            3,
+            &[self.order.is_some(), self.wait.is_some()],
+        )?;
+        __m.field("name", &self.name);
+        __m.field("from", &self.from);
+        __m.field("template", &self.template);
+        __m.optional("order", &self.order);
+        __m.optional("wait", &self.wait);
+        __m.end()
+    }
 }
 impl VerifyProfileChannelSms {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1912,7 +2211,7 @@ qikberry_runtime::open_enum!(impl VerifyProfileChannelSmsName { Sms = "sms" });
 /// Read the OTP out in a voice call (text to speech).
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference names this channel "text to speech"; the wire name `voice` is inferred.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VerifyProfileChannelTextToSpeech {
@@ -1921,20 +2220,39 @@ pub struct VerifyProfileChannelTextToSpeech {
     /// Sender on this channel.
     pub from: String,
     /// Template to send on this channel.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub template: Option<String>,
     /// Position of the channel in the sequence, starting at 0.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<i64>,
     /// Seconds to wait for this channel before moving to the next one. After a voice channel the next channel needs at least 60 seconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub wait: Option<i64>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub flow_id: Option<crate::types::StringOrNumber>,
     /// Speech language, e.g. `en_US`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
+}
+impl serde::Serialize for VerifyProfileChannelTextToSpeech {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VerifyProfileChannelTextToSpeech",
+            2,
+            &[
+                self.template.is_some(),
+                self.order.is_some(),
+                self.wait.is_some(),
+                self.flow_id.is_some(),
+                self.language.is_some(),
+            ],
+        )?;
+        __m.field("name", &self.name);
+        __m.field("from", &self.from);
+        __m.optional("template", &self.template);
+        __m.optional("order", &self.order);
+        __m.optional("wait", &self.wait);
+        __m.optional("flow_id", &self.flow_id);
+        __m.optional("language", &self.language);
+        __m.end()
+    }
 }
 impl VerifyProfileChannelTextToSpeech {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1990,7 +2308,7 @@ qikberry_runtime::open_enum!(
     impl VerifyProfileChannelTextToSpeechName { Voice = "voice" }
 );
 /// Deliver the OTP by Viber.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VerifyProfileChannelViber {
@@ -1999,17 +2317,35 @@ pub struct VerifyProfileChannelViber {
     /// Sender on this channel.
     pub from: String,
     /// Template to send on this channel.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub template: Option<String>,
     /// Position of the channel in the sequence, starting at 0.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<i64>,
     /// Seconds to wait for this channel before moving to the next one. After a voice channel the next channel needs at least 60 seconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub wait: Option<i64>,
     /// Seconds the Viber message stays deliverable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ttl: Option<i64>,
+}
+impl serde::Serialize for VerifyProfileChannelViber {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VerifyProfileChannelViber",
+            2,
+            &[
+                self.template.is_some(),
+                self.order.is_some(),
+                self.wait.is_some(),
+                self.ttl.is_some(),
+            ],
+        )?;
+        __m.field("name", &self.name);
+        __m.field("from", &self.from);
+        __m.optional("template", &self.template);
+        __m.optional("order", &self.order);
+        __m.optional("wait", &self.wait);
+        __m.optional("ttl", &self.ttl);
+        __m.end()
+    }
 }
 impl VerifyProfileChannelViber {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2057,7 +2393,7 @@ pub enum VerifyProfileChannelViberName {
 }
 qikberry_runtime::open_enum!(impl VerifyProfileChannelViberName { Viber = "viber" });
 /// Deliver the OTP by a WhatsApp template.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VerifyProfileChannelWhatsapp {
@@ -2068,11 +2404,25 @@ pub struct VerifyProfileChannelWhatsapp {
     /// Template to send on this channel.
     pub template: String,
     /// Position of the channel in the sequence, starting at 0.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub order: Option<i64>,
     /// Seconds to wait for this channel before moving to the next one. After a voice channel the next channel needs at least 60 seconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub wait: Option<i64>,
+}
+impl serde::Serialize for VerifyProfileChannelWhatsapp {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VerifyProfileChannelWhatsapp",
+            3,
+            &[self.order.is_some(), self.wait.is_some()],
+        )?;
+        __m.field("name", &self.name);
+        __m.field("from", &self.from);
+        __m.field("template", &self.template);
+        __m.optional("order", &self.order);
+        __m.optional("wait", &self.wait);
+        __m.end()
+    }
 }
 impl VerifyProfileChannelWhatsapp {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2126,12 +2476,24 @@ qikberry_runtime::open_enum!(
     impl VerifyProfileFilterStatus { Active = "1", Inactive = "0" }
 );
 /// Who receives the code.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VerifyRecipient {
     #[allow(missing_docs)]
     pub to: crate::api::common::E164Number,
+}
+impl serde::Serialize for VerifyRecipient {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VerifyRecipient",
+            1,
+            &[],
+        )?;
+        __m.field("to", &self.to);
+        __m.end()
+    }
 }
 impl VerifyRecipient {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2140,28 +2502,47 @@ impl VerifyRecipient {
     }
 }
 /// A verification and its delivery attempts (no envelope).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VerifySearchOtpResponse {
     /// Verification id.
     pub id: String,
     /// Receiver.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
     /// Your reference.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reference: Option<String>,
     /// State of the verification (`sent`, `success`, ...).
     pub status: crate::types::StringOrNumber,
     /// When it was created. Zone-less `YYYY-MM-DD hh:mm:ss`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// When it expires. Zone-less `YYYY-MM-DD hh:mm:ss`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expire_at: Option<String>,
     /// Delivery attempts per channel.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub channels: Option<Vec<VerifyOtpAttempt>>,
+}
+impl serde::Serialize for VerifySearchOtpResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VerifySearchOtpResponse",
+            2,
+            &[
+                self.to.is_some(),
+                self.reference.is_some(),
+                self.created_at.is_some(),
+                self.expire_at.is_some(),
+                self.channels.is_some(),
+            ],
+        )?;
+        __m.field("id", &self.id);
+        __m.optional("to", &self.to);
+        __m.optional("reference", &self.reference);
+        __m.field("status", &self.status);
+        __m.optional("created_at", &self.created_at);
+        __m.optional("expire_at", &self.expire_at);
+        __m.optional("channels", &self.channels);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for VerifySearchOtpResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -2184,7 +2565,7 @@ impl<'de> serde::Deserialize<'de> for VerifySearchOtpResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<VerifySearchOtpResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
@@ -2193,36 +2574,28 @@ impl<'de> serde::Deserialize<'de> for VerifySearchOtpResponse {
                 let mut __f4 = None;
                 let mut __f5 = None;
                 let mut __f6 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "to")?,
-                        Some(2) => {
-                            __fields::read_once(&mut __map, &mut __f2, "reference")?
-                        }
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "status")?,
-                        Some(4) => {
-                            __fields::read_once(&mut __map, &mut __f4, "created_at")?
-                        }
-                        Some(5) => {
-                            __fields::read_once(&mut __map, &mut __f5, "expire_at")?
-                        }
-                        Some(6) => {
-                            __fields::read_once(&mut __map, &mut __f6, "channels")?
-                        }
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "id"),
+                        Some(1) => __r.read(&mut __f1, "to"),
+                        Some(2) => __r.read(&mut __f2, "reference"),
+                        Some(3) => __r.read(&mut __f3, "status"),
+                        Some(4) => __r.read(&mut __f4, "created_at"),
+                        Some(5) => __r.read(&mut __f5, "expire_at"),
+                        Some(6) => __r.read(&mut __f6, "channels"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(VerifySearchOtpResponse {
                     id: __fields::finish(__f0, "id")?,
-                    to: __fields::finish(__f1, "to")?,
-                    reference: __fields::finish(__f2, "reference")?,
+                    to: __fields::or_none(__f1),
+                    reference: __fields::or_none(__f2),
                     status: __fields::finish(__f3, "status")?,
-                    created_at: __fields::finish(__f4, "created_at")?,
-                    expire_at: __fields::finish(__f5, "expire_at")?,
-                    channels: __fields::finish(__f6, "channels")?,
+                    created_at: __fields::or_none(__f4),
+                    expire_at: __fields::or_none(__f5),
+                    channels: __fields::or_none(__f6),
                 })
             }
         }
@@ -2269,15 +2642,27 @@ impl VerifySearchOtpResponse {
     }
 }
 /// Send Engage OTP: one channel.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VerifySendEngageOtp {
     /// Exactly one channel.
     pub channels: Vec<VerifyDirectChannelVoice>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payload: Option<VerifyOtpPayload>,
+}
+impl serde::Serialize for VerifySendEngageOtp {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VerifySendEngageOtp",
+            1,
+            &[self.payload.is_some()],
+        )?;
+        __m.field("channels", &self.channels);
+        __m.optional("payload", &self.payload);
+        __m.end()
+    }
 }
 impl VerifySendEngageOtp {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2297,15 +2682,27 @@ impl VerifySendEngageOtp {
     }
 }
 /// Failover: the code goes out on the first channel and moves on to the next when delivery fails.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VerifySendFailoverOtp {
     /// Two or more channels tried in `order`, each after the previous one's `wait`.
     pub channels: Vec<VerifyDirectChannel>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payload: Option<VerifyOtpPayload>,
+}
+impl serde::Serialize for VerifySendFailoverOtp {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VerifySendFailoverOtp",
+            1,
+            &[self.payload.is_some()],
+        )?;
+        __m.field("channels", &self.channels);
+        __m.optional("payload", &self.payload);
+        __m.end()
+    }
 }
 impl VerifySendFailoverOtp {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2419,7 +2816,7 @@ impl From<VerifySendFailoverOtp> for VerifySendOtpRequest {
     }
 }
 /// A verification that was started (no envelope).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VerifySendOtpResponse {
     /// Verification id, used to check, search or cancel.
@@ -2427,17 +2824,35 @@ pub struct VerifySendOtpResponse {
     /// State of the verification, `sent` after sending.
     pub status: crate::types::StringOrNumber,
     /// Receiver.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
     /// Your reference.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub foreign_id: Option<String>,
     /// When the code was sent. Zone-less `YYYY-MM-DD hh:mm:ss`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// When the code expires. Zone-less `YYYY-MM-DD hh:mm:ss`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expire_at: Option<String>,
+}
+impl serde::Serialize for VerifySendOtpResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VerifySendOtpResponse",
+            2,
+            &[
+                self.to.is_some(),
+                self.foreign_id.is_some(),
+                self.created_at.is_some(),
+                self.expire_at.is_some(),
+            ],
+        )?;
+        __m.field("id", &self.id);
+        __m.field("status", &self.status);
+        __m.optional("to", &self.to);
+        __m.optional("foreign_id", &self.foreign_id);
+        __m.optional("created_at", &self.created_at);
+        __m.optional("expire_at", &self.expire_at);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for VerifySendOtpResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -2459,7 +2874,7 @@ impl<'de> serde::Deserialize<'de> for VerifySendOtpResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<VerifySendOtpResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
@@ -2467,32 +2882,26 @@ impl<'de> serde::Deserialize<'de> for VerifySendOtpResponse {
                 let mut __f3 = None;
                 let mut __f4 = None;
                 let mut __f5 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "status")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "to")?,
-                        Some(3) => {
-                            __fields::read_once(&mut __map, &mut __f3, "foreign_id")?
-                        }
-                        Some(4) => {
-                            __fields::read_once(&mut __map, &mut __f4, "created_at")?
-                        }
-                        Some(5) => {
-                            __fields::read_once(&mut __map, &mut __f5, "expire_at")?
-                        }
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "id"),
+                        Some(1) => __r.read(&mut __f1, "status"),
+                        Some(2) => __r.read(&mut __f2, "to"),
+                        Some(3) => __r.read(&mut __f3, "foreign_id"),
+                        Some(4) => __r.read(&mut __f4, "created_at"),
+                        Some(5) => __r.read(&mut __f5, "expire_at"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(VerifySendOtpResponse {
                     id: __fields::finish(__f0, "id")?,
                     status: __fields::finish(__f1, "status")?,
-                    to: __fields::finish(__f2, "to")?,
-                    foreign_id: __fields::finish(__f3, "foreign_id")?,
-                    created_at: __fields::finish(__f4, "created_at")?,
-                    expire_at: __fields::finish(__f5, "expire_at")?,
+                    to: __fields::or_none(__f2),
+                    foreign_id: __fields::or_none(__f3),
+                    created_at: __fields::or_none(__f4),
+                    expire_at: __fields::or_none(__f5),
                 })
             }
         }
@@ -2533,7 +2942,7 @@ impl VerifySendOtpResponse {
     }
 }
 /// Send an OTP through a stored omnichannel profile.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VerifySendProfileOtpRequest {
@@ -2542,8 +2951,21 @@ pub struct VerifySendProfileOtpRequest {
     #[allow(missing_docs)]
     pub recipient: VerifyRecipient,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payload: Option<VerifyOtpPayload>,
+}
+impl serde::Serialize for VerifySendProfileOtpRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VerifySendProfileOtpRequest",
+            2,
+            &[self.payload.is_some()],
+        )?;
+        __m.field("profile", &self.profile);
+        __m.field("recipient", &self.recipient);
+        __m.optional("payload", &self.payload);
+        __m.end()
+    }
 }
 impl VerifySendProfileOtpRequest {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2561,7 +2983,7 @@ impl VerifySendProfileOtpRequest {
     }
 }
 /// A verification that was started (no envelope).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VerifySendProfileOtpResponse {
     /// Verification id, used to check, search or cancel.
@@ -2569,17 +2991,35 @@ pub struct VerifySendProfileOtpResponse {
     /// State of the verification, `sent` after sending.
     pub status: crate::types::StringOrNumber,
     /// Receiver.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
     /// Your reference.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub foreign_id: Option<String>,
     /// When the code was sent. Zone-less `YYYY-MM-DD hh:mm:ss`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// When the code expires. Zone-less `YYYY-MM-DD hh:mm:ss`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expire_at: Option<String>,
+}
+impl serde::Serialize for VerifySendProfileOtpResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VerifySendProfileOtpResponse",
+            2,
+            &[
+                self.to.is_some(),
+                self.foreign_id.is_some(),
+                self.created_at.is_some(),
+                self.expire_at.is_some(),
+            ],
+        )?;
+        __m.field("id", &self.id);
+        __m.field("status", &self.status);
+        __m.optional("to", &self.to);
+        __m.optional("foreign_id", &self.foreign_id);
+        __m.optional("created_at", &self.created_at);
+        __m.optional("expire_at", &self.expire_at);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for VerifySendProfileOtpResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -2601,7 +3041,7 @@ impl<'de> serde::Deserialize<'de> for VerifySendProfileOtpResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<VerifySendProfileOtpResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
@@ -2609,32 +3049,26 @@ impl<'de> serde::Deserialize<'de> for VerifySendProfileOtpResponse {
                 let mut __f3 = None;
                 let mut __f4 = None;
                 let mut __f5 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "status")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "to")?,
-                        Some(3) => {
-                            __fields::read_once(&mut __map, &mut __f3, "foreign_id")?
-                        }
-                        Some(4) => {
-                            __fields::read_once(&mut __map, &mut __f4, "created_at")?
-                        }
-                        Some(5) => {
-                            __fields::read_once(&mut __map, &mut __f5, "expire_at")?
-                        }
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "id"),
+                        Some(1) => __r.read(&mut __f1, "status"),
+                        Some(2) => __r.read(&mut __f2, "to"),
+                        Some(3) => __r.read(&mut __f3, "foreign_id"),
+                        Some(4) => __r.read(&mut __f4, "created_at"),
+                        Some(5) => __r.read(&mut __f5, "expire_at"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(VerifySendProfileOtpResponse {
                     id: __fields::finish(__f0, "id")?,
                     status: __fields::finish(__f1, "status")?,
-                    to: __fields::finish(__f2, "to")?,
-                    foreign_id: __fields::finish(__f3, "foreign_id")?,
-                    created_at: __fields::finish(__f4, "created_at")?,
-                    expire_at: __fields::finish(__f5, "expire_at")?,
+                    to: __fields::or_none(__f2),
+                    foreign_id: __fields::or_none(__f3),
+                    created_at: __fields::or_none(__f4),
+                    expire_at: __fields::or_none(__f5),
                 })
             }
         }
@@ -2675,15 +3109,27 @@ impl VerifySendProfileOtpResponse {
     }
 }
 /// Send RCS OTP: one channel.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VerifySendRcsOtp {
     /// Exactly one channel.
     pub channels: Vec<VerifyDirectChannelRcs>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payload: Option<VerifyOtpPayload>,
+}
+impl serde::Serialize for VerifySendRcsOtp {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VerifySendRcsOtp",
+            1,
+            &[self.payload.is_some()],
+        )?;
+        __m.field("channels", &self.channels);
+        __m.optional("payload", &self.payload);
+        __m.end()
+    }
 }
 impl VerifySendRcsOtp {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2703,15 +3149,27 @@ impl VerifySendRcsOtp {
     }
 }
 /// Send SMS OTP: one channel.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VerifySendSmsOtp {
     /// Exactly one channel.
     pub channels: Vec<VerifyDirectChannelSms>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payload: Option<VerifyOtpPayload>,
+}
+impl serde::Serialize for VerifySendSmsOtp {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VerifySendSmsOtp",
+            1,
+            &[self.payload.is_some()],
+        )?;
+        __m.field("channels", &self.channels);
+        __m.optional("payload", &self.payload);
+        __m.end()
+    }
 }
 impl VerifySendSmsOtp {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2731,15 +3189,27 @@ impl VerifySendSmsOtp {
     }
 }
 /// Send Viber OTP: one channel.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VerifySendViberOtp {
     /// Exactly one channel.
     pub channels: Vec<VerifyDirectChannelViber>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payload: Option<VerifyOtpPayload>,
+}
+impl serde::Serialize for VerifySendViberOtp {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VerifySendViberOtp",
+            1,
+            &[self.payload.is_some()],
+        )?;
+        __m.field("channels", &self.channels);
+        __m.optional("payload", &self.payload);
+        __m.end()
+    }
 }
 impl VerifySendViberOtp {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2759,15 +3229,27 @@ impl VerifySendViberOtp {
     }
 }
 /// Send WhatsApp OTP: one channel.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VerifySendWhatsappOtp {
     /// Exactly one channel.
     pub channels: Vec<VerifyDirectChannelWhatsapp>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payload: Option<VerifyOtpPayload>,
+}
+impl serde::Serialize for VerifySendWhatsappOtp {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VerifySendWhatsappOtp",
+            1,
+            &[self.payload.is_some()],
+        )?;
+        __m.field("channels", &self.channels);
+        __m.optional("payload", &self.payload);
+        __m.end()
+    }
 }
 impl VerifySendWhatsappOtp {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2787,12 +3269,24 @@ impl VerifySendWhatsappOtp {
     }
 }
 /// Channels of an omnichannel profile.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VerifyUpdateProfileChannelsRequest {
     /// Channels in any order and any number.
     pub channels: Vec<VerifyProfileChannelItem>,
+}
+impl serde::Serialize for VerifyUpdateProfileChannelsRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VerifyUpdateProfileChannelsRequest",
+            1,
+            &[],
+        )?;
+        __m.field("channels", &self.channels);
+        __m.end()
+    }
 }
 impl VerifyUpdateProfileChannelsRequest {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2801,19 +3295,32 @@ impl VerifyUpdateProfileChannelsRequest {
     }
 }
 /// Answer to a profile channel change.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VerifyUpdateProfileChannelsResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     /// The profile or channel, as returned by the platform.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<serde_json::Map<String, serde_json::Value>>,
+}
+impl serde::Serialize for VerifyUpdateProfileChannelsResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VerifyUpdateProfileChannelsResponse",
+            2,
+            &[self.code.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for VerifyUpdateProfileChannelsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -2828,28 +3335,28 @@ impl<'de> serde::Deserialize<'de> for VerifyUpdateProfileChannelsResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<VerifyUpdateProfileChannelsResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(VerifyUpdateProfileChannelsResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
+                    data: __fields::or_none(__f3),
                 })
             }
         }
@@ -2881,15 +3388,27 @@ impl VerifyUpdateProfileChannelsResponse {
     }
 }
 /// Fields of an omnichannel profile.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VerifyUpdateProfileRequest {
     /// Profile name, alphanumeric characters only.
     pub name: String,
     /// 1 active (default), 0 inactive.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<VerifyUpdateProfileRequestStatus>,
+}
+impl serde::Serialize for VerifyUpdateProfileRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VerifyUpdateProfileRequest",
+            1,
+            &[self.status.is_some()],
+        )?;
+        __m.field("name", &self.name);
+        __m.optional("status", &self.status);
+        __m.end()
+    }
 }
 impl VerifyUpdateProfileRequest {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2922,19 +3441,32 @@ qikberry_runtime::open_enum!(
     impl VerifyUpdateProfileRequestStatus { Active = "1", Inactive = "0" }
 );
 /// One omnichannel profile.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VerifyUpdateProfileResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     /// The profile. The reference's samples show an object for create/edit/delete and a list for view-by-id.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<VerifyUpdateProfileResponseData>,
+}
+impl serde::Serialize for VerifyUpdateProfileResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VerifyUpdateProfileResponse",
+            2,
+            &[self.code.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for VerifyUpdateProfileResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -2949,28 +3481,28 @@ impl<'de> serde::Deserialize<'de> for VerifyUpdateProfileResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<VerifyUpdateProfileResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(VerifyUpdateProfileResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
+                    data: __fields::or_none(__f3),
                 })
             }
         }

@@ -2,7 +2,7 @@
 // Regenerate with `cargo xtask generate`.
 
 /// A call-to-action button opening a URL.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberButton {
@@ -10,6 +10,14 @@ pub struct ViberButton {
     pub r#type: ViberButtonType,
     #[allow(missing_docs)]
     pub payload: ViberButtonPayload,
+}
+impl serde::Serialize for ViberButton {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(s, "ViberButton", 2, &[])?;
+        __m.field("type", &self.r#type);
+        __m.field("payload", &self.payload);
+        __m.end()
+    }
 }
 impl ViberButton {
     /// Creates the model from its required fields; optional fields start empty.
@@ -21,7 +29,7 @@ impl ViberButton {
     }
 }
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberButtonPayload {
@@ -29,6 +37,19 @@ pub struct ViberButtonPayload {
     pub title: String,
     /// Address the button opens.
     pub url: String,
+}
+impl serde::Serialize for ViberButtonPayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberButtonPayload",
+            2,
+            &[],
+        )?;
+        __m.field("title", &self.title);
+        __m.field("url", &self.url);
+        __m.end()
+    }
 }
 impl ViberButtonPayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -52,7 +73,7 @@ pub enum ViberButtonType {
 }
 qikberry_runtime::open_enum!(impl ViberButtonType { Button = "button" });
 /// The Viber channel a message goes out on.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberChannel {
@@ -61,11 +82,24 @@ pub struct ViberChannel {
     /// Viber sender (service) identifier.
     pub from: String,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<ViberChannelMeta>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub recipient: Option<ViberRecipient>,
+}
+impl serde::Serialize for ViberChannel {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberChannel",
+            2,
+            &[self.meta.is_some(), self.recipient.is_some()],
+        )?;
+        __m.field("name", &self.name);
+        __m.field("from", &self.from);
+        __m.optional("meta", &self.meta);
+        __m.optional("recipient", &self.recipient);
+        __m.end()
+    }
 }
 impl ViberChannel {
     /// Creates the model from its required fields; optional fields start empty.
@@ -89,22 +123,38 @@ impl ViberChannel {
     }
 }
 /// Per-channel options of a Viber message.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberChannelMeta {
     /// Message category for billing/matching. Session messages use `session` (see the session shapes).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<ViberChannelMetaCategory>,
     /// Your own identifier, echoed in responses, DLRs and webhooks.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub foreign_id: Option<String>,
     /// Time to live of the message, in seconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ttl: Option<i64>,
     /// Tags for reporting.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
+}
+impl serde::Serialize for ViberChannelMeta {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberChannelMeta",
+            0,
+            &[
+                self.category.is_some(),
+                self.foreign_id.is_some(),
+                self.ttl.is_some(),
+                self.tags.is_some(),
+            ],
+        )?;
+        __m.optional("category", &self.category);
+        __m.optional("foreign_id", &self.foreign_id);
+        __m.optional("ttl", &self.ttl);
+        __m.optional("tags", &self.tags);
+        __m.end()
+    }
 }
 impl ViberChannelMeta {
     /// Creates the model from its required fields; optional fields start empty.
@@ -167,21 +217,34 @@ pub enum ViberChannelName {
 }
 qikberry_runtime::open_enum!(impl ViberChannelName { Viber = "viber" });
 /// Confirmation that the list was emptied.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ViberCleanUnsubscribersResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     /// Always empty for this operation.
     ///
     /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. Optional: the reference's sample answer carries `data` (an empty list), the platform's own sample (wire-shapes.md line 2965) has none; a client must accept both.</div>
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<serde_json::Value>>,
+}
+impl serde::Serialize for ViberCleanUnsubscribersResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberCleanUnsubscribersResponse",
+            2,
+            &[self.code.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ViberCleanUnsubscribersResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -196,28 +259,28 @@ impl<'de> serde::Deserialize<'de> for ViberCleanUnsubscribersResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<ViberCleanUnsubscribersResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(ViberCleanUnsubscribersResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
+                    data: __fields::or_none(__f3),
                 })
             }
         }
@@ -365,18 +428,32 @@ impl From<ViberPromotionalVideoTextButtonTemplate> for ViberCreateTemplateReques
     }
 }
 /// The created Viber template.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ViberCreateTemplateResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
     pub data: ViberTemplate,
+}
+impl serde::Serialize for ViberCreateTemplateResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberCreateTemplateResponse",
+            3,
+            &[self.code.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.field("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ViberCreateTemplateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -391,26 +468,26 @@ impl<'de> serde::Deserialize<'de> for ViberCreateTemplateResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<ViberCreateTemplateResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(ViberCreateTemplateResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
                     data: __fields::finish(__f3, "data")?,
                 })
@@ -440,18 +517,32 @@ impl ViberCreateTemplateResponse {
     }
 }
 /// The created opt-out entry.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ViberCreateUnsubscriberResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
     pub data: ViberUnsubscriber,
+}
+impl serde::Serialize for ViberCreateUnsubscriberResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberCreateUnsubscriberResponse",
+            3,
+            &[self.code.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.field("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ViberCreateUnsubscriberResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -466,26 +557,26 @@ impl<'de> serde::Deserialize<'de> for ViberCreateUnsubscriberResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<ViberCreateUnsubscriberResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(ViberCreateUnsubscriberResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
                     data: __fields::finish(__f3, "data")?,
                 })
@@ -515,21 +606,34 @@ impl ViberCreateUnsubscriberResponse {
     }
 }
 /// Confirmation of the deletion.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ViberDeleteTemplateResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     /// Always empty for this operation.
     ///
     /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. Optional: the reference's sample answer carries `data` (an empty list), the platform's own sample (wire-shapes.md line 3029) has none; a client must accept both.</div>
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<serde_json::Value>>,
+}
+impl serde::Serialize for ViberDeleteTemplateResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberDeleteTemplateResponse",
+            2,
+            &[self.code.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ViberDeleteTemplateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -544,28 +648,28 @@ impl<'de> serde::Deserialize<'de> for ViberDeleteTemplateResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<ViberDeleteTemplateResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(ViberDeleteTemplateResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
+                    data: __fields::or_none(__f3),
                 })
             }
         }
@@ -597,21 +701,34 @@ impl ViberDeleteTemplateResponse {
     }
 }
 /// Confirmation of the deletion.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ViberDeleteUnsubscriberResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     /// Always empty for this operation.
     ///
     /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. Optional: the reference's sample answer carries `data` (an empty list), the platform's own sample (wire-shapes.md line 2972) has none; a client must accept both.</div>
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<serde_json::Value>>,
+}
+impl serde::Serialize for ViberDeleteUnsubscriberResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberDeleteUnsubscriberResponse",
+            2,
+            &[self.code.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ViberDeleteUnsubscriberResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -626,28 +743,28 @@ impl<'de> serde::Deserialize<'de> for ViberDeleteUnsubscriberResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<ViberDeleteUnsubscriberResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(ViberDeleteUnsubscriberResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
+                    data: __fields::or_none(__f3),
                 })
             }
         }
@@ -681,7 +798,7 @@ impl ViberDeleteUnsubscriberResponse {
 /// A document attachment: any file with a valid MIME type that is not an image, audio or video. Field names of the payload are inferred (the reference does not show this shape).
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. Field names of the payload are inferred (the reference does not show this shape). The reference gives only the option name; the payload field names are inferred.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberFileMessage {
@@ -689,6 +806,19 @@ pub struct ViberFileMessage {
     pub r#type: ViberFileMessageType,
     #[allow(missing_docs)]
     pub payload: ViberFileMessagePayload,
+}
+impl serde::Serialize for ViberFileMessage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberFileMessage",
+            2,
+            &[],
+        )?;
+        __m.field("type", &self.r#type);
+        __m.field("payload", &self.payload);
+        __m.end()
+    }
 }
 impl ViberFileMessage {
     /// Creates the model from its required fields; optional fields start empty.
@@ -700,15 +830,27 @@ impl ViberFileMessage {
     }
 }
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberFileMessagePayload {
     /// Public URL of the file.
     pub url: String,
     /// File name shown to the recipient, with extension.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filename: Option<String>,
+}
+impl serde::Serialize for ViberFileMessagePayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberFileMessagePayload",
+            1,
+            &[self.filename.is_some()],
+        )?;
+        __m.field("url", &self.url);
+        __m.optional("filename", &self.filename);
+        __m.end()
+    }
 }
 impl ViberFileMessagePayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -737,18 +879,32 @@ pub enum ViberFileMessageType {
 }
 qikberry_runtime::open_enum!(impl ViberFileMessageType { File = "file" });
 /// Delivery states of the matching messages.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ViberGetMessageStatusResponse {
     /// `"OK"`, or the HTTP status as a string (`"200"`).
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
     pub data: Vec<ViberMessageStatus>,
+}
+impl serde::Serialize for ViberGetMessageStatusResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberGetMessageStatusResponse",
+            3,
+            &[self.code.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.field("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ViberGetMessageStatusResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -763,26 +919,26 @@ impl<'de> serde::Deserialize<'de> for ViberGetMessageStatusResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<ViberGetMessageStatusResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(ViberGetMessageStatusResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
                     data: __fields::finish(__f3, "data")?,
                 })
@@ -812,18 +968,32 @@ impl ViberGetMessageStatusResponse {
     }
 }
 /// One Viber template.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ViberGetTemplateResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
     pub data: ViberTemplate,
+}
+impl serde::Serialize for ViberGetTemplateResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberGetTemplateResponse",
+            3,
+            &[self.code.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.field("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ViberGetTemplateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -838,26 +1008,26 @@ impl<'de> serde::Deserialize<'de> for ViberGetTemplateResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<ViberGetTemplateResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(ViberGetTemplateResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
                     data: __fields::finish(__f3, "data")?,
                 })
@@ -887,18 +1057,32 @@ impl ViberGetTemplateResponse {
     }
 }
 /// One opt-out entry.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ViberGetUnsubscriberResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
     pub data: ViberUnsubscriber,
+}
+impl serde::Serialize for ViberGetUnsubscriberResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberGetUnsubscriberResponse",
+            3,
+            &[self.code.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.field("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ViberGetUnsubscriberResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -913,26 +1097,26 @@ impl<'de> serde::Deserialize<'de> for ViberGetUnsubscriberResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<ViberGetUnsubscriberResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(ViberGetUnsubscriberResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
                     data: __fields::finish(__f3, "data")?,
                 })
@@ -962,7 +1146,7 @@ impl ViberGetUnsubscriberResponse {
     }
 }
 /// A header block showing an image.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberImageHeader {
@@ -970,6 +1154,19 @@ pub struct ViberImageHeader {
     pub r#type: ViberImageHeaderType,
     #[allow(missing_docs)]
     pub payload: ViberImageHeaderPayload,
+}
+impl serde::Serialize for ViberImageHeader {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberImageHeader",
+            2,
+            &[],
+        )?;
+        __m.field("type", &self.r#type);
+        __m.field("payload", &self.payload);
+        __m.end()
+    }
 }
 impl ViberImageHeader {
     /// Creates the model from its required fields; optional fields start empty.
@@ -981,12 +1178,24 @@ impl ViberImageHeader {
     }
 }
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberImageHeaderPayload {
     /// Public URL of the image.
     pub url: String,
+}
+impl serde::Serialize for ViberImageHeaderPayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberImageHeaderPayload",
+            1,
+            &[],
+        )?;
+        __m.field("url", &self.url);
+        __m.end()
+    }
 }
 impl ViberImageHeaderPayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1009,7 +1218,7 @@ qikberry_runtime::open_enum!(impl ViberImageHeaderType { Image = "image" });
 /// A single image.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference gives only the option name; the payload field names are inferred.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberImageMessage {
@@ -1017,6 +1226,19 @@ pub struct ViberImageMessage {
     pub r#type: ViberImageMessageType,
     #[allow(missing_docs)]
     pub payload: ViberImageMessagePayload,
+}
+impl serde::Serialize for ViberImageMessage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberImageMessage",
+            2,
+            &[],
+        )?;
+        __m.field("type", &self.r#type);
+        __m.field("payload", &self.payload);
+        __m.end()
+    }
 }
 impl ViberImageMessage {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1028,12 +1250,24 @@ impl ViberImageMessage {
     }
 }
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberImageMessagePayload {
     /// Public URL of the image.
     pub url: String,
+}
+impl serde::Serialize for ViberImageMessagePayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberImageMessagePayload",
+            1,
+            &[],
+        )?;
+        __m.field("url", &self.url);
+        __m.end()
+    }
 }
 impl ViberImageMessagePayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1056,7 +1290,7 @@ qikberry_runtime::open_enum!(impl ViberImageMessageType { Image = "image" });
 /// An image header, text body and a call-to-action button.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference gives only the option name; the `type: interactive` layout and its payload fields are inferred.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberImageTextButtonMessage {
@@ -1064,6 +1298,19 @@ pub struct ViberImageTextButtonMessage {
     pub r#type: ViberImageTextButtonMessageType,
     #[allow(missing_docs)]
     pub payload: ViberImageTextButtonMessagePayload,
+}
+impl serde::Serialize for ViberImageTextButtonMessage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberImageTextButtonMessage",
+            2,
+            &[],
+        )?;
+        __m.field("type", &self.r#type);
+        __m.field("payload", &self.payload);
+        __m.end()
+    }
 }
 impl ViberImageTextButtonMessage {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1075,7 +1322,7 @@ impl ViberImageTextButtonMessage {
     }
 }
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberImageTextButtonMessagePayload {
@@ -1085,6 +1332,20 @@ pub struct ViberImageTextButtonMessagePayload {
     pub header: ViberImageHeader,
     /// The button(s) under the message.
     pub choices: Vec<ViberButton>,
+}
+impl serde::Serialize for ViberImageTextButtonMessagePayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberImageTextButtonMessagePayload",
+            3,
+            &[],
+        )?;
+        __m.field("body", &self.body);
+        __m.field("header", &self.header);
+        __m.field("choices", &self.choices);
+        __m.end()
+    }
 }
 impl ViberImageTextButtonMessagePayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1113,7 +1374,7 @@ qikberry_runtime::open_enum!(
 /// An image header with a text body, no button.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference gives only the option name; the `type: interactive` layout and its payload fields are inferred.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberImageTextMessage {
@@ -1121,6 +1382,19 @@ pub struct ViberImageTextMessage {
     pub r#type: ViberImageTextMessageType,
     #[allow(missing_docs)]
     pub payload: ViberImageTextMessagePayload,
+}
+impl serde::Serialize for ViberImageTextMessage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberImageTextMessage",
+            2,
+            &[],
+        )?;
+        __m.field("type", &self.r#type);
+        __m.field("payload", &self.payload);
+        __m.end()
+    }
 }
 impl ViberImageTextMessage {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1132,7 +1406,7 @@ impl ViberImageTextMessage {
     }
 }
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberImageTextMessagePayload {
@@ -1141,8 +1415,21 @@ pub struct ViberImageTextMessagePayload {
     #[allow(missing_docs)]
     pub header: ViberImageHeader,
     /// This shape carries no buttons; if present the list must be empty.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub choices: Option<Vec<ViberButton>>,
+}
+impl serde::Serialize for ViberImageTextMessagePayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberImageTextMessagePayload",
+            2,
+            &[self.choices.is_some()],
+        )?;
+        __m.field("body", &self.body);
+        __m.field("header", &self.header);
+        __m.optional("choices", &self.choices);
+        __m.end()
+    }
 }
 impl ViberImageTextMessagePayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1174,16 +1461,29 @@ qikberry_runtime::open_enum!(
     impl ViberImageTextMessageType { Interactive = "interactive" }
 );
 /// The file was accepted; receivers are imported in the background.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ViberImportUnsubscribersResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
+}
+impl serde::Serialize for ViberImportUnsubscribersResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberImportUnsubscribersResponse",
+            2,
+            &[self.code.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ViberImportUnsubscribersResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -1198,24 +1498,24 @@ impl<'de> serde::Deserialize<'de> for ViberImportUnsubscribersResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<ViberImportUnsubscribersResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(ViberImportUnsubscribersResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
                 })
             }
@@ -1242,24 +1542,38 @@ impl ViberImportUnsubscribersResponse {
     }
 }
 /// A page of Viber prices.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ViberListPricingResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
     pub data: Vec<ViberPrice>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<crate::api::common::PaginationLinks>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
+}
+impl serde::Serialize for ViberListPricingResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberListPricingResponse",
+            3,
+            &[self.code.is_some(), self.links.is_some(), self.meta.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.field("data", &self.data);
+        __m.optional("links", &self.links);
+        __m.optional("meta", &self.meta);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ViberListPricingResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -1281,7 +1595,7 @@ impl<'de> serde::Deserialize<'de> for ViberListPricingResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<ViberListPricingResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
@@ -1289,26 +1603,26 @@ impl<'de> serde::Deserialize<'de> for ViberListPricingResponse {
                 let mut __f3 = None;
                 let mut __f4 = None;
                 let mut __f5 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "links")?,
-                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "meta")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        Some(4) => __r.read(&mut __f4, "links"),
+                        Some(5) => __r.read(&mut __f5, "meta"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(ViberListPricingResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
                     data: __fields::finish(__f3, "data")?,
-                    links: __fields::finish(__f4, "links")?,
-                    meta: __fields::finish(__f5, "meta")?,
+                    links: __fields::or_none(__f4),
+                    meta: __fields::or_none(__f5),
                 })
             }
         }
@@ -1348,24 +1662,38 @@ impl ViberListPricingResponse {
     }
 }
 /// A page of Viber templates.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ViberListTemplatesResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
     pub data: Vec<ViberTemplate>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<crate::api::common::PaginationLinks>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
+}
+impl serde::Serialize for ViberListTemplatesResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberListTemplatesResponse",
+            3,
+            &[self.code.is_some(), self.links.is_some(), self.meta.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.field("data", &self.data);
+        __m.optional("links", &self.links);
+        __m.optional("meta", &self.meta);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ViberListTemplatesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -1387,7 +1715,7 @@ impl<'de> serde::Deserialize<'de> for ViberListTemplatesResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<ViberListTemplatesResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
@@ -1395,26 +1723,26 @@ impl<'de> serde::Deserialize<'de> for ViberListTemplatesResponse {
                 let mut __f3 = None;
                 let mut __f4 = None;
                 let mut __f5 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "links")?,
-                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "meta")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        Some(4) => __r.read(&mut __f4, "links"),
+                        Some(5) => __r.read(&mut __f5, "meta"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(ViberListTemplatesResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
                     data: __fields::finish(__f3, "data")?,
-                    links: __fields::finish(__f4, "links")?,
-                    meta: __fields::finish(__f5, "meta")?,
+                    links: __fields::or_none(__f4),
+                    meta: __fields::or_none(__f5),
                 })
             }
         }
@@ -1454,24 +1782,38 @@ impl ViberListTemplatesResponse {
     }
 }
 /// A page of Viber opt-out entries.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ViberListUnsubscribersResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
     pub data: Vec<ViberUnsubscriber>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<crate::api::common::PaginationLinks>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
+}
+impl serde::Serialize for ViberListUnsubscribersResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberListUnsubscribersResponse",
+            3,
+            &[self.code.is_some(), self.links.is_some(), self.meta.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.field("data", &self.data);
+        __m.optional("links", &self.links);
+        __m.optional("meta", &self.meta);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ViberListUnsubscribersResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -1493,7 +1835,7 @@ impl<'de> serde::Deserialize<'de> for ViberListUnsubscribersResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<ViberListUnsubscribersResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
@@ -1501,26 +1843,26 @@ impl<'de> serde::Deserialize<'de> for ViberListUnsubscribersResponse {
                 let mut __f3 = None;
                 let mut __f4 = None;
                 let mut __f5 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "links")?,
-                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "meta")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        Some(4) => __r.read(&mut __f4, "links"),
+                        Some(5) => __r.read(&mut __f5, "meta"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(ViberListUnsubscribersResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
                     data: __fields::finish(__f3, "data")?,
-                    links: __fields::finish(__f4, "links")?,
-                    meta: __fields::finish(__f5, "meta")?,
+                    links: __fields::or_none(__f4),
+                    meta: __fields::or_none(__f5),
                 })
             }
         }
@@ -1560,39 +1902,61 @@ impl ViberListUnsubscribersResponse {
     }
 }
 /// Delivery state of one Viber message.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ViberMessageStatus {
     /// Message identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Channel name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub channel: Option<String>,
     /// Sender the message went out from.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
     /// Recipient phone number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub credits: Option<crate::types::StringOrNumber>,
     /// When the message was accepted.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Your own identifier given at send time.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub foreign_id: Option<String>,
     /// Delivery state: `queued` (accepted by the API), `sent` (handed to Viber), `delivered`, `read` (opened in the app), `expired` (deleted or expired in the app), `failed`. `deleted` is not in the status table but appears in the status webhook, so it is accepted too.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<ViberMessageStatusStatus>,
     /// When the message was delivered (`YYYY-MM-DD HH:MM:SS` or RFC 3339).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub delivered_at: Option<String>,
     /// When the recipient read the message.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub read_at: Option<String>,
+}
+impl serde::Serialize for ViberMessageStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberMessageStatus",
+            0,
+            &[
+                self.id.is_some(),
+                self.channel.is_some(),
+                self.from.is_some(),
+                self.to.is_some(),
+                self.credits.is_some(),
+                self.created_at.is_some(),
+                self.foreign_id.is_some(),
+                self.status.is_some(),
+                self.delivered_at.is_some(),
+                self.read_at.is_some(),
+            ],
+        )?;
+        __m.optional("id", &self.id);
+        __m.optional("channel", &self.channel);
+        __m.optional("from", &self.from);
+        __m.optional("to", &self.to);
+        __m.optional("credits", &self.credits);
+        __m.optional("created_at", &self.created_at);
+        __m.optional("foreign_id", &self.foreign_id);
+        __m.optional("status", &self.status);
+        __m.optional("delivered_at", &self.delivered_at);
+        __m.optional("read_at", &self.read_at);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ViberMessageStatus {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -1618,7 +1982,7 @@ impl<'de> serde::Deserialize<'de> for ViberMessageStatus {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<ViberMessageStatus, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
@@ -1630,40 +1994,34 @@ impl<'de> serde::Deserialize<'de> for ViberMessageStatus {
                 let mut __f7 = None;
                 let mut __f8 = None;
                 let mut __f9 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "channel")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "from")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "to")?,
-                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "credits")?,
-                        Some(5) => {
-                            __fields::read_once(&mut __map, &mut __f5, "created_at")?
-                        }
-                        Some(6) => {
-                            __fields::read_once(&mut __map, &mut __f6, "foreign_id")?
-                        }
-                        Some(7) => __fields::read_once(&mut __map, &mut __f7, "status")?,
-                        Some(8) => {
-                            __fields::read_once(&mut __map, &mut __f8, "delivered_at")?
-                        }
-                        Some(9) => __fields::read_once(&mut __map, &mut __f9, "read_at")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "id"),
+                        Some(1) => __r.read(&mut __f1, "channel"),
+                        Some(2) => __r.read(&mut __f2, "from"),
+                        Some(3) => __r.read(&mut __f3, "to"),
+                        Some(4) => __r.read(&mut __f4, "credits"),
+                        Some(5) => __r.read(&mut __f5, "created_at"),
+                        Some(6) => __r.read(&mut __f6, "foreign_id"),
+                        Some(7) => __r.read(&mut __f7, "status"),
+                        Some(8) => __r.read(&mut __f8, "delivered_at"),
+                        Some(9) => __r.read(&mut __f9, "read_at"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(ViberMessageStatus {
-                    id: __fields::finish(__f0, "id")?,
-                    channel: __fields::finish(__f1, "channel")?,
-                    from: __fields::finish(__f2, "from")?,
-                    to: __fields::finish(__f3, "to")?,
-                    credits: __fields::finish(__f4, "credits")?,
-                    created_at: __fields::finish(__f5, "created_at")?,
-                    foreign_id: __fields::finish(__f6, "foreign_id")?,
-                    status: __fields::finish(__f7, "status")?,
-                    delivered_at: __fields::finish(__f8, "delivered_at")?,
-                    read_at: __fields::finish(__f9, "read_at")?,
+                    id: __fields::or_none(__f0),
+                    channel: __fields::or_none(__f1),
+                    from: __fields::or_none(__f2),
+                    to: __fields::or_none(__f3),
+                    credits: __fields::or_none(__f4),
+                    created_at: __fields::or_none(__f5),
+                    foreign_id: __fields::or_none(__f6),
+                    status: __fields::or_none(__f7),
+                    delivered_at: __fields::or_none(__f8),
+                    read_at: __fields::or_none(__f9),
                 })
             }
         }
@@ -1766,42 +2124,65 @@ qikberry_runtime::open_enum!(
     "deleted" }
 );
 /// Price of the Viber service for one country.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ViberPrice {
     /// ISO 3166-1 alpha-2 country code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub iso: Option<String>,
     /// Country name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country_name: Option<String>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub calling_code: Option<crate::types::StringOrNumber>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sale_price: Option<crate::types::StringOrNumber>,
     /// Short code of the sub-service (for example `VBI`, `WAI`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sub_service: Option<String>,
     /// Short code of the service (for example `VBR`, `WAP`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
     /// Display name of the service.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_name: Option<String>,
     /// Currency code of `sale_price`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::types::StringOrNumber>,
     /// When the price entry was created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// When the price entry was last changed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+}
+impl serde::Serialize for ViberPrice {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberPrice",
+            0,
+            &[
+                self.iso.is_some(),
+                self.country_name.is_some(),
+                self.calling_code.is_some(),
+                self.sale_price.is_some(),
+                self.sub_service.is_some(),
+                self.service.is_some(),
+                self.service_name.is_some(),
+                self.currency.is_some(),
+                self.status.is_some(),
+                self.created_at.is_some(),
+                self.updated_at.is_some(),
+            ],
+        )?;
+        __m.optional("iso", &self.iso);
+        __m.optional("country_name", &self.country_name);
+        __m.optional("calling_code", &self.calling_code);
+        __m.optional("sale_price", &self.sale_price);
+        __m.optional("sub_service", &self.sub_service);
+        __m.optional("service", &self.service);
+        __m.optional("service_name", &self.service_name);
+        __m.optional("currency", &self.currency);
+        __m.optional("status", &self.status);
+        __m.optional("created_at", &self.created_at);
+        __m.optional("updated_at", &self.updated_at);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ViberPrice {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -1828,7 +2209,7 @@ impl<'de> serde::Deserialize<'de> for ViberPrice {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<ViberPrice, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
@@ -1841,52 +2222,36 @@ impl<'de> serde::Deserialize<'de> for ViberPrice {
                 let mut __f8 = None;
                 let mut __f9 = None;
                 let mut __f10 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "iso")?,
-                        Some(1) => {
-                            __fields::read_once(&mut __map, &mut __f1, "country_name")?
-                        }
-                        Some(2) => {
-                            __fields::read_once(&mut __map, &mut __f2, "calling_code")?
-                        }
-                        Some(3) => {
-                            __fields::read_once(&mut __map, &mut __f3, "sale_price")?
-                        }
-                        Some(4) => {
-                            __fields::read_once(&mut __map, &mut __f4, "sub_service")?
-                        }
-                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "service")?,
-                        Some(6) => {
-                            __fields::read_once(&mut __map, &mut __f6, "service_name")?
-                        }
-                        Some(7) => {
-                            __fields::read_once(&mut __map, &mut __f7, "currency")?
-                        }
-                        Some(8) => __fields::read_once(&mut __map, &mut __f8, "status")?,
-                        Some(9) => {
-                            __fields::read_once(&mut __map, &mut __f9, "created_at")?
-                        }
-                        Some(10) => {
-                            __fields::read_once(&mut __map, &mut __f10, "updated_at")?
-                        }
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "iso"),
+                        Some(1) => __r.read(&mut __f1, "country_name"),
+                        Some(2) => __r.read(&mut __f2, "calling_code"),
+                        Some(3) => __r.read(&mut __f3, "sale_price"),
+                        Some(4) => __r.read(&mut __f4, "sub_service"),
+                        Some(5) => __r.read(&mut __f5, "service"),
+                        Some(6) => __r.read(&mut __f6, "service_name"),
+                        Some(7) => __r.read(&mut __f7, "currency"),
+                        Some(8) => __r.read(&mut __f8, "status"),
+                        Some(9) => __r.read(&mut __f9, "created_at"),
+                        Some(10) => __r.read(&mut __f10, "updated_at"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(ViberPrice {
-                    iso: __fields::finish(__f0, "iso")?,
-                    country_name: __fields::finish(__f1, "country_name")?,
-                    calling_code: __fields::finish(__f2, "calling_code")?,
-                    sale_price: __fields::finish(__f3, "sale_price")?,
-                    sub_service: __fields::finish(__f4, "sub_service")?,
-                    service: __fields::finish(__f5, "service")?,
-                    service_name: __fields::finish(__f6, "service_name")?,
-                    currency: __fields::finish(__f7, "currency")?,
-                    status: __fields::finish(__f8, "status")?,
-                    created_at: __fields::finish(__f9, "created_at")?,
-                    updated_at: __fields::finish(__f10, "updated_at")?,
+                    iso: __fields::or_none(__f0),
+                    country_name: __fields::or_none(__f1),
+                    calling_code: __fields::or_none(__f2),
+                    sale_price: __fields::or_none(__f3),
+                    sub_service: __fields::or_none(__f4),
+                    service: __fields::or_none(__f5),
+                    service_name: __fields::or_none(__f6),
+                    currency: __fields::or_none(__f7),
+                    status: __fields::or_none(__f8),
+                    created_at: __fields::or_none(__f9),
+                    updated_at: __fields::or_none(__f10),
                 })
             }
         }
@@ -1967,7 +2332,7 @@ impl ViberPrice {
     }
 }
 /// Template for promotional messages with an image.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberPromotionalImageTemplate {
@@ -1977,6 +2342,20 @@ pub struct ViberPromotionalImageTemplate {
     pub category: ViberPromotionalImageTemplateCategory,
     #[allow(missing_docs)]
     pub message: ViberImageMessage,
+}
+impl serde::Serialize for ViberPromotionalImageTemplate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberPromotionalImageTemplate",
+            3,
+            &[],
+        )?;
+        __m.field("name", &self.name);
+        __m.field("category", &self.category);
+        __m.field("message", &self.message);
+        __m.end()
+    }
 }
 impl ViberPromotionalImageTemplate {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2003,7 +2382,7 @@ qikberry_runtime::open_enum!(
     impl ViberPromotionalImageTemplateCategory { Promotional = "promotional" }
 );
 /// Template for promotional messages with an image, text and a button.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberPromotionalImageTextButtonTemplate {
@@ -2013,6 +2392,20 @@ pub struct ViberPromotionalImageTextButtonTemplate {
     pub category: ViberPromotionalImageTextButtonTemplateCategory,
     #[allow(missing_docs)]
     pub message: ViberImageTextButtonMessage,
+}
+impl serde::Serialize for ViberPromotionalImageTextButtonTemplate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberPromotionalImageTextButtonTemplate",
+            3,
+            &[],
+        )?;
+        __m.field("name", &self.name);
+        __m.field("category", &self.category);
+        __m.field("message", &self.message);
+        __m.end()
+    }
 }
 impl ViberPromotionalImageTextButtonTemplate {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2143,7 +2536,7 @@ impl From<ViberPromotionalVideoTextButtonTemplate> for ViberPromotionalTemplateR
     }
 }
 /// Template for promotional messages with text and a button.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberPromotionalTextButtonTemplate {
@@ -2153,6 +2546,20 @@ pub struct ViberPromotionalTextButtonTemplate {
     pub category: ViberPromotionalTextButtonTemplateCategory,
     #[allow(missing_docs)]
     pub message: ViberTextButtonMessage,
+}
+impl serde::Serialize for ViberPromotionalTextButtonTemplate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberPromotionalTextButtonTemplate",
+            3,
+            &[],
+        )?;
+        __m.field("name", &self.name);
+        __m.field("category", &self.category);
+        __m.field("message", &self.message);
+        __m.end()
+    }
 }
 impl ViberPromotionalTextButtonTemplate {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2179,7 +2586,7 @@ qikberry_runtime::open_enum!(
     impl ViberPromotionalTextButtonTemplateCategory { Promotional = "promotional" }
 );
 /// Template for promotional messages with a video.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberPromotionalVideoTemplate {
@@ -2189,6 +2596,20 @@ pub struct ViberPromotionalVideoTemplate {
     pub category: ViberPromotionalVideoTemplateCategory,
     #[allow(missing_docs)]
     pub message: ViberVideoMessage,
+}
+impl serde::Serialize for ViberPromotionalVideoTemplate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberPromotionalVideoTemplate",
+            3,
+            &[],
+        )?;
+        __m.field("name", &self.name);
+        __m.field("category", &self.category);
+        __m.field("message", &self.message);
+        __m.end()
+    }
 }
 impl ViberPromotionalVideoTemplate {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2215,7 +2636,7 @@ qikberry_runtime::open_enum!(
     impl ViberPromotionalVideoTemplateCategory { Promotional = "promotional" }
 );
 /// Template for promotional messages with a video, text and a button.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberPromotionalVideoTextButtonTemplate {
@@ -2225,6 +2646,20 @@ pub struct ViberPromotionalVideoTextButtonTemplate {
     pub category: ViberPromotionalVideoTextButtonTemplateCategory,
     #[allow(missing_docs)]
     pub message: ViberVideoTextButtonMessage,
+}
+impl serde::Serialize for ViberPromotionalVideoTextButtonTemplate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberPromotionalVideoTextButtonTemplate",
+            3,
+            &[],
+        )?;
+        __m.field("name", &self.name);
+        __m.field("category", &self.category);
+        __m.field("message", &self.message);
+        __m.end()
+    }
 }
 impl ViberPromotionalVideoTextButtonTemplate {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2251,7 +2686,7 @@ qikberry_runtime::open_enum!(
     impl ViberPromotionalVideoTextButtonTemplateCategory { Promotional = "promotional" }
 );
 /// Template for promotional messages with a video and text.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberPromotionalVideoTextTemplate {
@@ -2261,6 +2696,20 @@ pub struct ViberPromotionalVideoTextTemplate {
     pub category: ViberPromotionalVideoTextTemplateCategory,
     #[allow(missing_docs)]
     pub message: ViberVideoTextMessage,
+}
+impl serde::Serialize for ViberPromotionalVideoTextTemplate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberPromotionalVideoTextTemplate",
+            3,
+            &[],
+        )?;
+        __m.field("name", &self.name);
+        __m.field("category", &self.category);
+        __m.field("message", &self.message);
+        __m.end()
+    }
 }
 impl ViberPromotionalVideoTextTemplate {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2287,16 +2736,27 @@ qikberry_runtime::open_enum!(
     impl ViberPromotionalVideoTextTemplateCategory { Promotional = "promotional" }
 );
 /// Who receives the Viber message: phone numbers in `to` and/or a contact segment in `group_id`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberRecipient {
     /// One phone number (with country code) or a list of them (a string vs an array).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<ViberRecipientTo>,
     /// Identifier of a contact segment whose members all receive the message.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
+}
+impl serde::Serialize for ViberRecipient {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberRecipient",
+            0,
+            &[self.to.is_some(), self.group_id.is_some()],
+        )?;
+        __m.optional("to", &self.to);
+        __m.optional("group_id", &self.group_id);
+        __m.end()
+    }
 }
 impl ViberRecipient {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2395,7 +2855,7 @@ impl From<Vec<crate::api::common::E164Number>> for ViberRecipientTo {
 /// A document: any attachment with a valid MIME type that is not an image, audio or video.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape. The `message.payload` field names (`url`, `filename`) are inferred (the reference gives only the option name).</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberSendFileMessage {
@@ -2405,6 +2865,20 @@ pub struct ViberSendFileMessage {
     pub message: ViberFileMessage,
     #[allow(missing_docs)]
     pub recipient: ViberRecipient,
+}
+impl serde::Serialize for ViberSendFileMessage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberSendFileMessage",
+            3,
+            &[],
+        )?;
+        __m.field("channels", &self.channels);
+        __m.field("message", &self.message);
+        __m.field("recipient", &self.recipient);
+        __m.end()
+    }
 }
 impl ViberSendFileMessage {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2423,7 +2897,7 @@ impl ViberSendFileMessage {
 /// An image message.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape. The `message.payload` field names (`url`) are inferred (the reference gives only the option name).</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberSendImageMessage {
@@ -2433,6 +2907,20 @@ pub struct ViberSendImageMessage {
     pub message: ViberImageMessage,
     #[allow(missing_docs)]
     pub recipient: ViberRecipient,
+}
+impl serde::Serialize for ViberSendImageMessage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberSendImageMessage",
+            3,
+            &[],
+        )?;
+        __m.field("channels", &self.channels);
+        __m.field("message", &self.message);
+        __m.field("recipient", &self.recipient);
+        __m.end()
+    }
 }
 impl ViberSendImageMessage {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2451,7 +2939,7 @@ impl ViberSendImageMessage {
 /// An image, text and a call-to-action button.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberSendImageTextButtonMessage {
@@ -2461,6 +2949,20 @@ pub struct ViberSendImageTextButtonMessage {
     pub message: ViberImageTextButtonMessage,
     #[allow(missing_docs)]
     pub recipient: ViberRecipient,
+}
+impl serde::Serialize for ViberSendImageTextButtonMessage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberSendImageTextButtonMessage",
+            3,
+            &[],
+        )?;
+        __m.field("channels", &self.channels);
+        __m.field("message", &self.message);
+        __m.field("recipient", &self.recipient);
+        __m.end()
+    }
 }
 impl ViberSendImageTextButtonMessage {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2479,7 +2981,7 @@ impl ViberSendImageTextButtonMessage {
 /// An image with accompanying text.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberSendImageTextMessage {
@@ -2489,6 +2991,20 @@ pub struct ViberSendImageTextMessage {
     pub message: ViberImageTextMessage,
     #[allow(missing_docs)]
     pub recipient: ViberRecipient,
+}
+impl serde::Serialize for ViberSendImageTextMessage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberSendImageTextMessage",
+            3,
+            &[],
+        )?;
+        __m.field("channels", &self.channels);
+        __m.field("message", &self.message);
+        __m.field("recipient", &self.recipient);
+        __m.end()
+    }
 }
 impl ViberSendImageTextMessage {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2689,18 +3205,32 @@ impl From<ViberSendTemplateTypeMessage> for ViberSendMessageRequest {
     }
 }
 /// The queued messages, one per recipient.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ViberSendMessageResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
     pub data: Vec<ViberSentMessage>,
+}
+impl serde::Serialize for ViberSendMessageResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberSendMessageResponse",
+            3,
+            &[self.code.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.field("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ViberSendMessageResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -2715,26 +3245,26 @@ impl<'de> serde::Deserialize<'de> for ViberSendMessageResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<ViberSendMessageResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(ViberSendMessageResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
                     data: __fields::finish(__f3, "data")?,
                 })
@@ -2766,7 +3296,7 @@ impl ViberSendMessageResponse {
 /// An image message inside a session the user opened.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberSendSessionImageMessage {
@@ -2776,6 +3306,20 @@ pub struct ViberSendSessionImageMessage {
     pub message: ViberImageMessage,
     #[allow(missing_docs)]
     pub recipient: ViberRecipient,
+}
+impl serde::Serialize for ViberSendSessionImageMessage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberSendSessionImageMessage",
+            3,
+            &[],
+        )?;
+        __m.field("channels", &self.channels);
+        __m.field("message", &self.message);
+        __m.field("recipient", &self.recipient);
+        __m.end()
+    }
 }
 impl ViberSendSessionImageMessage {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2794,7 +3338,7 @@ impl ViberSendSessionImageMessage {
 /// A text message inside a session the user opened.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberSendSessionTextMessage {
@@ -2804,6 +3348,20 @@ pub struct ViberSendSessionTextMessage {
     pub message: ViberTextMessage,
     #[allow(missing_docs)]
     pub recipient: ViberRecipient,
+}
+impl serde::Serialize for ViberSendSessionTextMessage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberSendSessionTextMessage",
+            3,
+            &[],
+        )?;
+        __m.field("channels", &self.channels);
+        __m.field("message", &self.message);
+        __m.field("recipient", &self.recipient);
+        __m.end()
+    }
 }
 impl ViberSendSessionTextMessage {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2853,18 +3411,32 @@ impl ViberSendTemplateRequest {
     }
 }
 /// The queued messages, one per recipient.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ViberSendTemplateResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
     pub data: Vec<ViberSentMessage>,
+}
+impl serde::Serialize for ViberSendTemplateResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberSendTemplateResponse",
+            3,
+            &[self.code.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.field("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ViberSendTemplateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -2879,26 +3451,26 @@ impl<'de> serde::Deserialize<'de> for ViberSendTemplateResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<ViberSendTemplateResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(ViberSendTemplateResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
                     data: __fields::finish(__f3, "data")?,
                 })
@@ -2930,7 +3502,7 @@ impl ViberSendTemplateResponse {
 /// A message built from a registered template named in `message.payload`, its variables filled from `body_params` in order.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. Not in the reference's Viber send table: the platform's own sample (wire-shapes.md `viber/send_message/template_type`, lines 788-800) sends `message.type: template` with `payload.name`, `payload.namespace` and `payload.body_params`. `name` is required (a template must be named); the others are optional, as the sample does not say.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberSendTemplateTypeMessage {
@@ -2940,6 +3512,20 @@ pub struct ViberSendTemplateTypeMessage {
     pub message: ViberTemplateTypeMessage,
     #[allow(missing_docs)]
     pub recipient: ViberRecipient,
+}
+impl serde::Serialize for ViberSendTemplateTypeMessage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberSendTemplateTypeMessage",
+            3,
+            &[],
+        )?;
+        __m.field("channels", &self.channels);
+        __m.field("message", &self.message);
+        __m.field("recipient", &self.recipient);
+        __m.end()
+    }
 }
 impl ViberSendTemplateTypeMessage {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2958,7 +3544,7 @@ impl ViberSendTemplateTypeMessage {
 /// Text with a call-to-action button.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberSendTextButtonMessage {
@@ -2968,6 +3554,20 @@ pub struct ViberSendTextButtonMessage {
     pub message: ViberTextButtonMessage,
     #[allow(missing_docs)]
     pub recipient: ViberRecipient,
+}
+impl serde::Serialize for ViberSendTextButtonMessage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberSendTextButtonMessage",
+            3,
+            &[],
+        )?;
+        __m.field("channels", &self.channels);
+        __m.field("message", &self.message);
+        __m.field("recipient", &self.recipient);
+        __m.end()
+    }
 }
 impl ViberSendTextButtonMessage {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2986,7 +3586,7 @@ impl ViberSendTextButtonMessage {
 /// A plain text message.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberSendTextMessage {
@@ -2996,6 +3596,20 @@ pub struct ViberSendTextMessage {
     pub message: ViberTextMessage,
     #[allow(missing_docs)]
     pub recipient: ViberRecipient,
+}
+impl serde::Serialize for ViberSendTextMessage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberSendTextMessage",
+            3,
+            &[],
+        )?;
+        __m.field("channels", &self.channels);
+        __m.field("message", &self.message);
+        __m.field("recipient", &self.recipient);
+        __m.end()
+    }
 }
 impl ViberSendTextMessage {
     /// Creates the model from its required fields; optional fields start empty.
@@ -3014,7 +3628,7 @@ impl ViberSendTextMessage {
 /// A video message.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape. The `message.payload` field names (`url`) are inferred (the reference gives only the option name).</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberSendVideoMessage {
@@ -3024,6 +3638,20 @@ pub struct ViberSendVideoMessage {
     pub message: ViberVideoMessage,
     #[allow(missing_docs)]
     pub recipient: ViberRecipient,
+}
+impl serde::Serialize for ViberSendVideoMessage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberSendVideoMessage",
+            3,
+            &[],
+        )?;
+        __m.field("channels", &self.channels);
+        __m.field("message", &self.message);
+        __m.field("recipient", &self.recipient);
+        __m.end()
+    }
 }
 impl ViberSendVideoMessage {
     /// Creates the model from its required fields; optional fields start empty.
@@ -3042,7 +3670,7 @@ impl ViberSendVideoMessage {
 /// A video, text and a call-to-action button.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberSendVideoTextButtonMessage {
@@ -3052,6 +3680,20 @@ pub struct ViberSendVideoTextButtonMessage {
     pub message: ViberVideoTextButtonMessage,
     #[allow(missing_docs)]
     pub recipient: ViberRecipient,
+}
+impl serde::Serialize for ViberSendVideoTextButtonMessage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberSendVideoTextButtonMessage",
+            3,
+            &[],
+        )?;
+        __m.field("channels", &self.channels);
+        __m.field("message", &self.message);
+        __m.field("recipient", &self.recipient);
+        __m.end()
+    }
 }
 impl ViberSendVideoTextButtonMessage {
     /// Creates the model from its required fields; optional fields start empty.
@@ -3070,7 +3712,7 @@ impl ViberSendVideoTextButtonMessage {
 /// A video with accompanying text.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberSendVideoTextMessage {
@@ -3080,6 +3722,20 @@ pub struct ViberSendVideoTextMessage {
     pub message: ViberVideoTextMessage,
     #[allow(missing_docs)]
     pub recipient: ViberRecipient,
+}
+impl serde::Serialize for ViberSendVideoTextMessage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberSendVideoTextMessage",
+            3,
+            &[],
+        )?;
+        __m.field("channels", &self.channels);
+        __m.field("message", &self.message);
+        __m.field("recipient", &self.recipient);
+        __m.end()
+    }
 }
 impl ViberSendVideoTextMessage {
     /// Creates the model from its required fields; optional fields start empty.
@@ -3096,33 +3752,53 @@ impl ViberSendVideoTextMessage {
     }
 }
 /// One Viber message accepted for delivery (one per recipient).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ViberSentMessage {
     /// Message identifier; use it with the DLR endpoint and to match webhook events.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Channel name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub channel: Option<String>,
     /// Sender the message goes out from.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
     /// Recipient phone number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub credits: Option<crate::types::StringOrNumber>,
     /// When the message was accepted.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Initial status, normally `queued`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Your own identifier, echoed from `meta.foreign_id`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub foreign_id: Option<String>,
+}
+impl serde::Serialize for ViberSentMessage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberSentMessage",
+            0,
+            &[
+                self.id.is_some(),
+                self.channel.is_some(),
+                self.from.is_some(),
+                self.to.is_some(),
+                self.credits.is_some(),
+                self.created_at.is_some(),
+                self.status.is_some(),
+                self.foreign_id.is_some(),
+            ],
+        )?;
+        __m.optional("id", &self.id);
+        __m.optional("channel", &self.channel);
+        __m.optional("from", &self.from);
+        __m.optional("to", &self.to);
+        __m.optional("credits", &self.credits);
+        __m.optional("created_at", &self.created_at);
+        __m.optional("status", &self.status);
+        __m.optional("foreign_id", &self.foreign_id);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ViberSentMessage {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -3146,7 +3822,7 @@ impl<'de> serde::Deserialize<'de> for ViberSentMessage {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<ViberSentMessage, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
@@ -3156,34 +3832,30 @@ impl<'de> serde::Deserialize<'de> for ViberSentMessage {
                 let mut __f5 = None;
                 let mut __f6 = None;
                 let mut __f7 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "channel")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "from")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "to")?,
-                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "credits")?,
-                        Some(5) => {
-                            __fields::read_once(&mut __map, &mut __f5, "created_at")?
-                        }
-                        Some(6) => __fields::read_once(&mut __map, &mut __f6, "status")?,
-                        Some(7) => {
-                            __fields::read_once(&mut __map, &mut __f7, "foreign_id")?
-                        }
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "id"),
+                        Some(1) => __r.read(&mut __f1, "channel"),
+                        Some(2) => __r.read(&mut __f2, "from"),
+                        Some(3) => __r.read(&mut __f3, "to"),
+                        Some(4) => __r.read(&mut __f4, "credits"),
+                        Some(5) => __r.read(&mut __f5, "created_at"),
+                        Some(6) => __r.read(&mut __f6, "status"),
+                        Some(7) => __r.read(&mut __f7, "foreign_id"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(ViberSentMessage {
-                    id: __fields::finish(__f0, "id")?,
-                    channel: __fields::finish(__f1, "channel")?,
-                    from: __fields::finish(__f2, "from")?,
-                    to: __fields::finish(__f3, "to")?,
-                    credits: __fields::finish(__f4, "credits")?,
-                    created_at: __fields::finish(__f5, "created_at")?,
-                    status: __fields::finish(__f6, "status")?,
-                    foreign_id: __fields::finish(__f7, "foreign_id")?,
+                    id: __fields::or_none(__f0),
+                    channel: __fields::or_none(__f1),
+                    from: __fields::or_none(__f2),
+                    to: __fields::or_none(__f3),
+                    credits: __fields::or_none(__f4),
+                    created_at: __fields::or_none(__f5),
+                    status: __fields::or_none(__f6),
+                    foreign_id: __fields::or_none(__f7),
                 })
             }
         }
@@ -3246,7 +3918,7 @@ impl ViberSentMessage {
     }
 }
 /// The Viber channel of a session message; `meta.category` must be `session`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberSessionChannel {
@@ -3257,8 +3929,22 @@ pub struct ViberSessionChannel {
     #[allow(missing_docs)]
     pub meta: ViberSessionChannelMeta,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub recipient: Option<ViberRecipient>,
+}
+impl serde::Serialize for ViberSessionChannel {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberSessionChannel",
+            3,
+            &[self.recipient.is_some()],
+        )?;
+        __m.field("name", &self.name);
+        __m.field("from", &self.from);
+        __m.field("meta", &self.meta);
+        __m.optional("recipient", &self.recipient);
+        __m.end()
+    }
 }
 impl ViberSessionChannel {
     /// Creates the model from its required fields; optional fields start empty.
@@ -3279,21 +3965,33 @@ impl ViberSessionChannel {
 /// Per-channel options of a Viber session message.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference does not say how session messages differ on the wire; `channels[].meta.category: session` is inferred.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberSessionChannelMeta {
     /// Marks the message as a session message.
     pub category: ViberSessionChannelMetaCategory,
     /// Your own identifier, echoed in responses, DLRs and webhooks.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub foreign_id: Option<String>,
     /// Time to live of the message, in seconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ttl: Option<i64>,
     /// Tags for reporting.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
+}
+impl serde::Serialize for ViberSessionChannelMeta {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberSessionChannelMeta",
+            1,
+            &[self.foreign_id.is_some(), self.ttl.is_some(), self.tags.is_some()],
+        )?;
+        __m.field("category", &self.category);
+        __m.optional("foreign_id", &self.foreign_id);
+        __m.optional("ttl", &self.ttl);
+        __m.optional("tags", &self.tags);
+        __m.end()
+    }
 }
 impl Default for ViberSessionChannelMeta {
     fn default() -> Self {
@@ -3353,7 +4051,7 @@ pub enum ViberSessionChannelName {
 }
 qikberry_runtime::open_enum!(impl ViberSessionChannelName { Viber = "viber" });
 /// Template for session messages carrying a file.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberSessionFileTemplate {
@@ -3363,6 +4061,20 @@ pub struct ViberSessionFileTemplate {
     pub category: ViberSessionFileTemplateCategory,
     #[allow(missing_docs)]
     pub message: ViberFileMessage,
+}
+impl serde::Serialize for ViberSessionFileTemplate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberSessionFileTemplate",
+            3,
+            &[],
+        )?;
+        __m.field("name", &self.name);
+        __m.field("category", &self.category);
+        __m.field("message", &self.message);
+        __m.end()
+    }
 }
 impl ViberSessionFileTemplate {
     /// Creates the model from its required fields; optional fields start empty.
@@ -3389,7 +4101,7 @@ qikberry_runtime::open_enum!(
     impl ViberSessionFileTemplateCategory { Session = "session" }
 );
 /// Template for session messages carrying an image.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberSessionImageTemplate {
@@ -3399,6 +4111,20 @@ pub struct ViberSessionImageTemplate {
     pub category: ViberSessionImageTemplateCategory,
     #[allow(missing_docs)]
     pub message: ViberImageMessage,
+}
+impl serde::Serialize for ViberSessionImageTemplate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberSessionImageTemplate",
+            3,
+            &[],
+        )?;
+        __m.field("name", &self.name);
+        __m.field("category", &self.category);
+        __m.field("message", &self.message);
+        __m.end()
+    }
 }
 impl ViberSessionImageTemplate {
     /// Creates the model from its required fields; optional fields start empty.
@@ -3486,7 +4212,7 @@ impl From<ViberSessionImageTemplate> for ViberSessionTemplateRequest {
     }
 }
 /// Template for text messages sent inside a session (a conversation the user opened).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberSessionTextTemplate {
@@ -3496,6 +4222,20 @@ pub struct ViberSessionTextTemplate {
     pub category: ViberSessionTextTemplateCategory,
     #[allow(missing_docs)]
     pub message: ViberTextMessage,
+}
+impl serde::Serialize for ViberSessionTextTemplate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberSessionTextTemplate",
+            3,
+            &[],
+        )?;
+        __m.field("name", &self.name);
+        __m.field("category", &self.category);
+        __m.field("message", &self.message);
+        __m.end()
+    }
 }
 impl ViberSessionTextTemplate {
     /// Creates the model from its required fields; optional fields start empty.
@@ -3522,36 +4262,57 @@ qikberry_runtime::open_enum!(
     impl ViberSessionTextTemplateCategory { Session = "session" }
 );
 /// A Viber message template stored in the account.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ViberTemplate {
     /// Template identifier (UUID).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Template name as created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Unique alias generated from the name; usable instead of the id when sending.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub alias: Option<String>,
     /// Content type of the template (for example `text`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Template category: `transactional`, `promotional` or `session`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
     /// Stored template content (a JSON string or an object).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payload: Option<serde_json::Value>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::types::StringOrNumber>,
     /// When the template was created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// When the template was last changed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+}
+impl serde::Serialize for ViberTemplate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberTemplate",
+            0,
+            &[
+                self.id.is_some(),
+                self.name.is_some(),
+                self.alias.is_some(),
+                self.r#type.is_some(),
+                self.category.is_some(),
+                self.payload.is_some(),
+                self.status.is_some(),
+                self.created_at.is_some(),
+                self.updated_at.is_some(),
+            ],
+        )?;
+        __m.optional("id", &self.id);
+        __m.optional("name", &self.name);
+        __m.optional("alias", &self.alias);
+        __m.optional("type", &self.r#type);
+        __m.optional("category", &self.category);
+        __m.optional("payload", &self.payload);
+        __m.optional("status", &self.status);
+        __m.optional("created_at", &self.created_at);
+        __m.optional("updated_at", &self.updated_at);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ViberTemplate {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -3576,7 +4337,7 @@ impl<'de> serde::Deserialize<'de> for ViberTemplate {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<ViberTemplate, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
@@ -3587,38 +4348,32 @@ impl<'de> serde::Deserialize<'de> for ViberTemplate {
                 let mut __f6 = None;
                 let mut __f7 = None;
                 let mut __f8 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "name")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "alias")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "type")?,
-                        Some(4) => {
-                            __fields::read_once(&mut __map, &mut __f4, "category")?
-                        }
-                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "payload")?,
-                        Some(6) => __fields::read_once(&mut __map, &mut __f6, "status")?,
-                        Some(7) => {
-                            __fields::read_once(&mut __map, &mut __f7, "created_at")?
-                        }
-                        Some(8) => {
-                            __fields::read_once(&mut __map, &mut __f8, "updated_at")?
-                        }
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "id"),
+                        Some(1) => __r.read(&mut __f1, "name"),
+                        Some(2) => __r.read(&mut __f2, "alias"),
+                        Some(3) => __r.read(&mut __f3, "type"),
+                        Some(4) => __r.read(&mut __f4, "category"),
+                        Some(5) => __r.read(&mut __f5, "payload"),
+                        Some(6) => __r.read(&mut __f6, "status"),
+                        Some(7) => __r.read(&mut __f7, "created_at"),
+                        Some(8) => __r.read(&mut __f8, "updated_at"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(ViberTemplate {
-                    id: __fields::finish(__f0, "id")?,
-                    name: __fields::finish(__f1, "name")?,
-                    alias: __fields::finish(__f2, "alias")?,
-                    r#type: __fields::finish(__f3, "type")?,
-                    category: __fields::finish(__f4, "category")?,
-                    payload: __fields::finish(__f5, "payload")?,
-                    status: __fields::finish(__f6, "status")?,
-                    created_at: __fields::finish(__f7, "created_at")?,
-                    updated_at: __fields::finish(__f8, "updated_at")?,
+                    id: __fields::or_none(__f0),
+                    name: __fields::or_none(__f1),
+                    alias: __fields::or_none(__f2),
+                    r#type: __fields::or_none(__f3),
+                    category: __fields::or_none(__f4),
+                    payload: __fields::or_none(__f5),
+                    status: __fields::or_none(__f6),
+                    created_at: __fields::or_none(__f7),
+                    updated_at: __fields::or_none(__f8),
                 })
             }
         }
@@ -3687,15 +4442,27 @@ impl ViberTemplate {
     }
 }
 /// Template content, in the same layout as the create shapes: `type` (`text`, `file`, `image`, `video` or `interactive`) and a `payload` matching that type.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberTemplateContent {
     /// Content type.
     pub r#type: ViberTemplateContentType,
     /// Content for the chosen type (see the create shapes).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payload: Option<serde_json::Map<String, serde_json::Value>>,
+}
+impl serde::Serialize for ViberTemplateContent {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberTemplateContent",
+            1,
+            &[self.payload.is_some()],
+        )?;
+        __m.field("type", &self.r#type);
+        __m.optional("payload", &self.payload);
+        __m.end()
+    }
 }
 impl ViberTemplateContent {
     /// Creates the model from its required fields; optional fields start empty.
@@ -3765,19 +4532,30 @@ qikberry_runtime::open_enum!(impl ViberTemplateFilterType { Text = "text" });
 /// Extra options for a template message (the reference does not list the fields; these mirror the channel options).
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. Extra options for a template message (the reference does not list the fields; these mirror the channel options).</div>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberTemplateMeta {
     /// Your own identifier, echoed in responses, DLRs and webhooks.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub foreign_id: Option<String>,
     /// Tags for reporting.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// Time to live of the message, in seconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ttl: Option<i64>,
+}
+impl serde::Serialize for ViberTemplateMeta {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberTemplateMeta",
+            0,
+            &[self.foreign_id.is_some(), self.tags.is_some(), self.ttl.is_some()],
+        )?;
+        __m.optional("foreign_id", &self.foreign_id);
+        __m.optional("tags", &self.tags);
+        __m.optional("ttl", &self.ttl);
+        __m.end()
+    }
 }
 impl ViberTemplateMeta {
     /// Creates the model from its required fields; optional fields start empty.
@@ -3805,12 +4583,24 @@ impl ViberTemplateMeta {
     }
 }
 /// Recipients of a Viber template message.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberTemplateRecipient {
     /// Phone numbers with country code.
     pub to: Vec<crate::api::common::E164Number>,
+}
+impl serde::Serialize for ViberTemplateRecipient {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberTemplateRecipient",
+            1,
+            &[],
+        )?;
+        __m.field("to", &self.to);
+        __m.end()
+    }
 }
 impl ViberTemplateRecipient {
     /// Creates the model from its required fields; optional fields start empty.
@@ -3823,7 +4613,7 @@ impl ViberTemplateRecipient {
     }
 }
 /// A registered template by name: `message.type: template`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberTemplateTypeMessage {
@@ -3831,6 +4621,19 @@ pub struct ViberTemplateTypeMessage {
     pub r#type: ViberTemplateTypeMessageType,
     #[allow(missing_docs)]
     pub payload: ViberTemplateTypeMessagePayload,
+}
+impl serde::Serialize for ViberTemplateTypeMessage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberTemplateTypeMessage",
+            2,
+            &[],
+        )?;
+        __m.field("type", &self.r#type);
+        __m.field("payload", &self.payload);
+        __m.end()
+    }
 }
 impl ViberTemplateTypeMessage {
     /// Creates the model from its required fields; optional fields start empty.
@@ -3842,18 +4645,30 @@ impl ViberTemplateTypeMessage {
     }
 }
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberTemplateTypeMessagePayload {
     /// Name of the registered template.
     pub name: String,
     /// Namespace of the template (the platform's sample repeats the name).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub namespace: Option<String>,
     /// Values of the template's body variables, in order.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub body_params: Option<Vec<String>>,
+}
+impl serde::Serialize for ViberTemplateTypeMessagePayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberTemplateTypeMessagePayload",
+            1,
+            &[self.namespace.is_some(), self.body_params.is_some()],
+        )?;
+        __m.field("name", &self.name);
+        __m.optional("namespace", &self.namespace);
+        __m.optional("body_params", &self.body_params);
+        __m.end()
+    }
 }
 impl ViberTemplateTypeMessagePayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -3890,7 +4705,7 @@ qikberry_runtime::open_enum!(
     impl ViberTemplateTypeMessageType { Template = "template" }
 );
 /// A text block.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberTextBody {
@@ -3898,6 +4713,19 @@ pub struct ViberTextBody {
     pub r#type: ViberTextBodyType,
     #[allow(missing_docs)]
     pub payload: ViberTextBodyPayload,
+}
+impl serde::Serialize for ViberTextBody {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberTextBody",
+            2,
+            &[],
+        )?;
+        __m.field("type", &self.r#type);
+        __m.field("payload", &self.payload);
+        __m.end()
+    }
 }
 impl ViberTextBody {
     /// Creates the model from its required fields; optional fields start empty.
@@ -3909,12 +4737,24 @@ impl ViberTextBody {
     }
 }
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberTextBodyPayload {
     /// The text. Variables are written `{{name}}` in templates.
     pub text: String,
+}
+impl serde::Serialize for ViberTextBodyPayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberTextBodyPayload",
+            1,
+            &[],
+        )?;
+        __m.field("text", &self.text);
+        __m.end()
+    }
 }
 impl ViberTextBodyPayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -3937,7 +4777,7 @@ qikberry_runtime::open_enum!(impl ViberTextBodyType { Text = "text" });
 /// Text with a call-to-action button. An optional header may only be text.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference gives only the option name; the `type: interactive` layout and its payload fields are inferred.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberTextButtonMessage {
@@ -3945,6 +4785,19 @@ pub struct ViberTextButtonMessage {
     pub r#type: ViberTextButtonMessageType,
     #[allow(missing_docs)]
     pub payload: ViberTextButtonMessagePayload,
+}
+impl serde::Serialize for ViberTextButtonMessage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberTextButtonMessage",
+            2,
+            &[],
+        )?;
+        __m.field("type", &self.r#type);
+        __m.field("payload", &self.payload);
+        __m.end()
+    }
 }
 impl ViberTextButtonMessage {
     /// Creates the model from its required fields; optional fields start empty.
@@ -3956,17 +4809,30 @@ impl ViberTextButtonMessage {
     }
 }
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberTextButtonMessagePayload {
     #[allow(missing_docs)]
     pub body: ViberTextBody,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub header: Option<ViberTextHeader>,
     /// The button(s) under the message.
     pub choices: Vec<ViberButton>,
+}
+impl serde::Serialize for ViberTextButtonMessagePayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberTextButtonMessagePayload",
+            2,
+            &[self.header.is_some()],
+        )?;
+        __m.field("body", &self.body);
+        __m.optional("header", &self.header);
+        __m.field("choices", &self.choices);
+        __m.end()
+    }
 }
 impl ViberTextButtonMessagePayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -3998,7 +4864,7 @@ qikberry_runtime::open_enum!(
     impl ViberTextButtonMessageType { Interactive = "interactive" }
 );
 /// A text header block.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberTextHeader {
@@ -4006,6 +4872,19 @@ pub struct ViberTextHeader {
     pub r#type: ViberTextHeaderType,
     #[allow(missing_docs)]
     pub payload: ViberTextHeaderPayload,
+}
+impl serde::Serialize for ViberTextHeader {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberTextHeader",
+            2,
+            &[],
+        )?;
+        __m.field("type", &self.r#type);
+        __m.field("payload", &self.payload);
+        __m.end()
+    }
 }
 impl ViberTextHeader {
     /// Creates the model from its required fields; optional fields start empty.
@@ -4017,12 +4896,24 @@ impl ViberTextHeader {
     }
 }
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberTextHeaderPayload {
     /// Header text.
     pub text: String,
+}
+impl serde::Serialize for ViberTextHeaderPayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberTextHeaderPayload",
+            1,
+            &[],
+        )?;
+        __m.field("text", &self.text);
+        __m.end()
+    }
 }
 impl ViberTextHeaderPayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -4045,7 +4936,7 @@ qikberry_runtime::open_enum!(impl ViberTextHeaderType { Text = "text" });
 /// Plain text content.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference gives only the option name; the payload field names are inferred.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberTextMessage {
@@ -4053,6 +4944,19 @@ pub struct ViberTextMessage {
     pub r#type: ViberTextMessageType,
     #[allow(missing_docs)]
     pub payload: ViberTextMessagePayload,
+}
+impl serde::Serialize for ViberTextMessage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberTextMessage",
+            2,
+            &[],
+        )?;
+        __m.field("type", &self.r#type);
+        __m.field("payload", &self.payload);
+        __m.end()
+    }
 }
 impl ViberTextMessage {
     /// Creates the model from its required fields; optional fields start empty.
@@ -4064,12 +4968,24 @@ impl ViberTextMessage {
     }
 }
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberTextMessagePayload {
     /// Message text (template variables as `{{name}}`).
     pub text: String,
+}
+impl serde::Serialize for ViberTextMessagePayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberTextMessagePayload",
+            1,
+            &[],
+        )?;
+        __m.field("text", &self.text);
+        __m.end()
+    }
 }
 impl ViberTextMessagePayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -4090,7 +5006,7 @@ pub enum ViberTextMessageType {
 }
 qikberry_runtime::open_enum!(impl ViberTextMessageType { Text = "text" });
 /// Template for transactional messages carrying a file.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberTransactionalFileTemplate {
@@ -4100,6 +5016,20 @@ pub struct ViberTransactionalFileTemplate {
     pub category: ViberTransactionalFileTemplateCategory,
     #[allow(missing_docs)]
     pub message: ViberFileMessage,
+}
+impl serde::Serialize for ViberTransactionalFileTemplate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberTransactionalFileTemplate",
+            3,
+            &[],
+        )?;
+        __m.field("name", &self.name);
+        __m.field("category", &self.category);
+        __m.field("message", &self.message);
+        __m.end()
+    }
 }
 impl ViberTransactionalFileTemplate {
     /// Creates the model from its required fields; optional fields start empty.
@@ -4174,7 +5104,7 @@ impl From<ViberTransactionalFileTemplate> for ViberTransactionalTemplateRequest 
     }
 }
 /// Template for transactional text messages.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberTransactionalTextTemplate {
@@ -4184,6 +5114,20 @@ pub struct ViberTransactionalTextTemplate {
     pub category: ViberTransactionalTextTemplateCategory,
     #[allow(missing_docs)]
     pub message: ViberTextMessage,
+}
+impl serde::Serialize for ViberTransactionalTextTemplate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberTransactionalTextTemplate",
+            3,
+            &[],
+        )?;
+        __m.field("name", &self.name);
+        __m.field("category", &self.category);
+        __m.field("message", &self.message);
+        __m.end()
+    }
 }
 impl ViberTransactionalTextTemplate {
     /// Creates the model from its required fields; optional fields start empty.
@@ -4210,27 +5154,45 @@ qikberry_runtime::open_enum!(
     impl ViberTransactionalTextTemplateCategory { Transactional = "transactional" }
 );
 /// One receiver on the Viber suppression (opt-out) list.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ViberUnsubscriber {
     /// Identifier of the entry (numeric string or UUID).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// ISO 3166-1 alpha-2 country code derived from the receiver.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub iso: Option<String>,
     /// The suppressed phone number, with country code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub receiver: Option<String>,
     /// Scope of the opt-out (for example `tag`); the API echoes what was stored.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Value for the scope in `type` (for example the tag name).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// When the entry was created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
+}
+impl serde::Serialize for ViberUnsubscriber {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberUnsubscriber",
+            0,
+            &[
+                self.id.is_some(),
+                self.iso.is_some(),
+                self.receiver.is_some(),
+                self.r#type.is_some(),
+                self.value.is_some(),
+                self.created_at.is_some(),
+            ],
+        )?;
+        __m.optional("id", &self.id);
+        __m.optional("iso", &self.iso);
+        __m.optional("receiver", &self.receiver);
+        __m.optional("type", &self.r#type);
+        __m.optional("value", &self.value);
+        __m.optional("created_at", &self.created_at);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ViberUnsubscriber {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -4252,7 +5214,7 @@ impl<'de> serde::Deserialize<'de> for ViberUnsubscriber {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<ViberUnsubscriber, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
@@ -4260,30 +5222,26 @@ impl<'de> serde::Deserialize<'de> for ViberUnsubscriber {
                 let mut __f3 = None;
                 let mut __f4 = None;
                 let mut __f5 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "iso")?,
-                        Some(2) => {
-                            __fields::read_once(&mut __map, &mut __f2, "receiver")?
-                        }
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "type")?,
-                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "value")?,
-                        Some(5) => {
-                            __fields::read_once(&mut __map, &mut __f5, "created_at")?
-                        }
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "id"),
+                        Some(1) => __r.read(&mut __f1, "iso"),
+                        Some(2) => __r.read(&mut __f2, "receiver"),
+                        Some(3) => __r.read(&mut __f3, "type"),
+                        Some(4) => __r.read(&mut __f4, "value"),
+                        Some(5) => __r.read(&mut __f5, "created_at"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(ViberUnsubscriber {
-                    id: __fields::finish(__f0, "id")?,
-                    iso: __fields::finish(__f1, "iso")?,
-                    receiver: __fields::finish(__f2, "receiver")?,
-                    r#type: __fields::finish(__f3, "type")?,
-                    value: __fields::finish(__f4, "value")?,
-                    created_at: __fields::finish(__f5, "created_at")?,
+                    id: __fields::or_none(__f0),
+                    iso: __fields::or_none(__f1),
+                    receiver: __fields::or_none(__f2),
+                    r#type: __fields::or_none(__f3),
+                    value: __fields::or_none(__f4),
+                    created_at: __fields::or_none(__f5),
                 })
             }
         }
@@ -4334,18 +5292,30 @@ impl ViberUnsubscriber {
     }
 }
 /// Fields sent to add or edit a Viber opt-out entry.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberUnsubscriberWrite {
     #[allow(missing_docs)]
     pub receiver: crate::api::common::E164Number,
     /// Scope of the opt-out: `tag`, `category`, `account`, `all`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ViberUnsubscriberWriteType>,
     /// Value for the chosen scope (for example the tag name); may be empty.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+}
+impl serde::Serialize for ViberUnsubscriberWrite {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberUnsubscriberWrite",
+            1,
+            &[self.r#type.is_some(), self.value.is_some()],
+        )?;
+        __m.field("receiver", &self.receiver);
+        __m.optional("type", &self.r#type);
+        __m.optional("value", &self.value);
+        __m.end()
+    }
 }
 impl ViberUnsubscriberWrite {
     /// Creates the model from its required fields; optional fields start empty.
@@ -4389,7 +5359,7 @@ qikberry_runtime::open_enum!(
     "account", All = "all" }
 );
 /// New content for an existing Viber template. The name cannot be changed.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberUpdateTemplateRequest {
@@ -4399,6 +5369,20 @@ pub struct ViberUpdateTemplateRequest {
     pub message: ViberTemplateContent,
     /// The template's existing name (cannot be changed).
     pub name: String,
+}
+impl serde::Serialize for ViberUpdateTemplateRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberUpdateTemplateRequest",
+            3,
+            &[],
+        )?;
+        __m.field("category", &self.category);
+        __m.field("message", &self.message);
+        __m.field("name", &self.name);
+        __m.end()
+    }
 }
 impl ViberUpdateTemplateRequest {
     /// Creates the model from its required fields; optional fields start empty.
@@ -4434,18 +5418,32 @@ qikberry_runtime::open_enum!(
     Promotional = "promotional", Session = "session" }
 );
 /// The updated Viber template.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ViberUpdateTemplateResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
     pub data: ViberTemplate,
+}
+impl serde::Serialize for ViberUpdateTemplateResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberUpdateTemplateResponse",
+            3,
+            &[self.code.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.field("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ViberUpdateTemplateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -4460,26 +5458,26 @@ impl<'de> serde::Deserialize<'de> for ViberUpdateTemplateResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<ViberUpdateTemplateResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(ViberUpdateTemplateResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
                     data: __fields::finish(__f3, "data")?,
                 })
@@ -4509,18 +5507,32 @@ impl ViberUpdateTemplateResponse {
     }
 }
 /// The updated opt-out entry.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ViberUpdateUnsubscriberResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
     pub data: ViberUnsubscriber,
+}
+impl serde::Serialize for ViberUpdateUnsubscriberResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberUpdateUnsubscriberResponse",
+            3,
+            &[self.code.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.field("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for ViberUpdateUnsubscriberResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -4535,26 +5547,26 @@ impl<'de> serde::Deserialize<'de> for ViberUpdateUnsubscriberResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<ViberUpdateUnsubscriberResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(ViberUpdateUnsubscriberResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
                     data: __fields::finish(__f3, "data")?,
                 })
@@ -4584,7 +5596,7 @@ impl ViberUpdateUnsubscriberResponse {
     }
 }
 /// A header block showing a video.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberVideoHeader {
@@ -4592,6 +5604,19 @@ pub struct ViberVideoHeader {
     pub r#type: ViberVideoHeaderType,
     #[allow(missing_docs)]
     pub payload: ViberVideoHeaderPayload,
+}
+impl serde::Serialize for ViberVideoHeader {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberVideoHeader",
+            2,
+            &[],
+        )?;
+        __m.field("type", &self.r#type);
+        __m.field("payload", &self.payload);
+        __m.end()
+    }
 }
 impl ViberVideoHeader {
     /// Creates the model from its required fields; optional fields start empty.
@@ -4603,12 +5628,24 @@ impl ViberVideoHeader {
     }
 }
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberVideoHeaderPayload {
     /// Public URL of the video.
     pub url: String,
+}
+impl serde::Serialize for ViberVideoHeaderPayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberVideoHeaderPayload",
+            1,
+            &[],
+        )?;
+        __m.field("url", &self.url);
+        __m.end()
+    }
 }
 impl ViberVideoHeaderPayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -4631,7 +5668,7 @@ qikberry_runtime::open_enum!(impl ViberVideoHeaderType { Video = "video" });
 /// A single video.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference gives only the option name; the payload field names are inferred.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberVideoMessage {
@@ -4639,6 +5676,19 @@ pub struct ViberVideoMessage {
     pub r#type: ViberVideoMessageType,
     #[allow(missing_docs)]
     pub payload: ViberVideoMessagePayload,
+}
+impl serde::Serialize for ViberVideoMessage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberVideoMessage",
+            2,
+            &[],
+        )?;
+        __m.field("type", &self.r#type);
+        __m.field("payload", &self.payload);
+        __m.end()
+    }
 }
 impl ViberVideoMessage {
     /// Creates the model from its required fields; optional fields start empty.
@@ -4650,12 +5700,24 @@ impl ViberVideoMessage {
     }
 }
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberVideoMessagePayload {
     /// Public URL of the video.
     pub url: String,
+}
+impl serde::Serialize for ViberVideoMessagePayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberVideoMessagePayload",
+            1,
+            &[],
+        )?;
+        __m.field("url", &self.url);
+        __m.end()
+    }
 }
 impl ViberVideoMessagePayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -4678,7 +5740,7 @@ qikberry_runtime::open_enum!(impl ViberVideoMessageType { Video = "video" });
 /// A video header, text body and a call-to-action button.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference gives only the option name; the `type: interactive` layout and its payload fields are inferred.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberVideoTextButtonMessage {
@@ -4686,6 +5748,19 @@ pub struct ViberVideoTextButtonMessage {
     pub r#type: ViberVideoTextButtonMessageType,
     #[allow(missing_docs)]
     pub payload: ViberVideoTextButtonMessagePayload,
+}
+impl serde::Serialize for ViberVideoTextButtonMessage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberVideoTextButtonMessage",
+            2,
+            &[],
+        )?;
+        __m.field("type", &self.r#type);
+        __m.field("payload", &self.payload);
+        __m.end()
+    }
 }
 impl ViberVideoTextButtonMessage {
     /// Creates the model from its required fields; optional fields start empty.
@@ -4697,7 +5772,7 @@ impl ViberVideoTextButtonMessage {
     }
 }
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberVideoTextButtonMessagePayload {
@@ -4707,6 +5782,20 @@ pub struct ViberVideoTextButtonMessagePayload {
     pub header: ViberVideoHeader,
     /// The button(s) under the message.
     pub choices: Vec<ViberButton>,
+}
+impl serde::Serialize for ViberVideoTextButtonMessagePayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberVideoTextButtonMessagePayload",
+            3,
+            &[],
+        )?;
+        __m.field("body", &self.body);
+        __m.field("header", &self.header);
+        __m.field("choices", &self.choices);
+        __m.end()
+    }
 }
 impl ViberVideoTextButtonMessagePayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -4735,7 +5824,7 @@ qikberry_runtime::open_enum!(
 /// A video header with a text body, no button.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference gives only the option name; the `type: interactive` layout and its payload fields are inferred.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberVideoTextMessage {
@@ -4743,6 +5832,19 @@ pub struct ViberVideoTextMessage {
     pub r#type: ViberVideoTextMessageType,
     #[allow(missing_docs)]
     pub payload: ViberVideoTextMessagePayload,
+}
+impl serde::Serialize for ViberVideoTextMessage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberVideoTextMessage",
+            2,
+            &[],
+        )?;
+        __m.field("type", &self.r#type);
+        __m.field("payload", &self.payload);
+        __m.end()
+    }
 }
 impl ViberVideoTextMessage {
     /// Creates the model from its required fields; optional fields start empty.
@@ -4754,7 +5856,7 @@ impl ViberVideoTextMessage {
     }
 }
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct ViberVideoTextMessagePayload {
@@ -4763,8 +5865,21 @@ pub struct ViberVideoTextMessagePayload {
     #[allow(missing_docs)]
     pub header: ViberVideoHeader,
     /// This shape carries no buttons; if present the list must be empty.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub choices: Option<Vec<ViberButton>>,
+}
+impl serde::Serialize for ViberVideoTextMessagePayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "ViberVideoTextMessagePayload",
+            2,
+            &[self.choices.is_some()],
+        )?;
+        __m.field("body", &self.body);
+        __m.field("header", &self.header);
+        __m.optional("choices", &self.choices);
+        __m.end()
+    }
 }
 impl ViberVideoTextMessagePayload {
     /// Creates the model from its required fields; optional fields start empty.

@@ -2,20 +2,33 @@
 // Regenerate with `cargo xtask generate`.
 
 /// Play a different audio file to each receiver.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VoiceBulkCallsDifferentAudio {
     /// Bridge (caller) number.
     pub bridge: String,
     /// Campaign name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Webhook to notify about the calls; a subscription can replace it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_id: Option<String>,
     /// Receivers with their audio.
     pub payload: Vec<VoiceBulkRecipientWithAudio>,
+}
+impl serde::Serialize for VoiceBulkCallsDifferentAudio {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VoiceBulkCallsDifferentAudio",
+            2,
+            &[self.name.is_some(), self.webhook_id.is_some()],
+        )?;
+        __m.field("bridge", &self.bridge);
+        __m.optional("name", &self.name);
+        __m.optional("webhook_id", &self.webhook_id);
+        __m.field("payload", &self.payload);
+        __m.end()
+    }
 }
 impl VoiceBulkCallsDifferentAudio {
     /// Creates the model from its required fields; optional fields start empty.
@@ -42,22 +55,36 @@ impl VoiceBulkCallsDifferentAudio {
     }
 }
 /// Run one IVR flow (documented as a number) for every receiver with per-receiver variables.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VoiceBulkCallsFlowWithVariables {
     /// Bridge (caller) number.
     pub bridge: String,
     /// Campaign name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Webhook to notify about the calls; a subscription can replace it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_id: Option<String>,
     #[allow(missing_docs)]
     pub flow_id: crate::types::StringOrNumber,
     /// Receivers with their variables.
     pub payload: Vec<VoiceBulkRecipientWithVariables>,
+}
+impl serde::Serialize for VoiceBulkCallsFlowWithVariables {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VoiceBulkCallsFlowWithVariables",
+            3,
+            &[self.name.is_some(), self.webhook_id.is_some()],
+        )?;
+        __m.field("bridge", &self.bridge);
+        __m.optional("name", &self.name);
+        __m.optional("webhook_id", &self.webhook_id);
+        __m.field("flow_id", &self.flow_id);
+        __m.field("payload", &self.payload);
+        __m.end()
+    }
 }
 impl VoiceBulkCallsFlowWithVariables {
     /// Creates the model from its required fields; optional fields start empty.
@@ -86,22 +113,36 @@ impl VoiceBulkCallsFlowWithVariables {
     }
 }
 /// Play one audio file to every receiver.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VoiceBulkCallsSameAudio {
     /// Bridge (caller) number.
     pub bridge: String,
     /// Campaign name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Webhook to notify about the calls; a subscription can replace it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_id: Option<String>,
     /// Public URL (http or https) of the audio played to everyone; upload it under Reach &gt; Sounds.
     pub audio: String,
     /// Receivers.
     pub payload: Vec<VoiceBulkRecipient>,
+}
+impl serde::Serialize for VoiceBulkCallsSameAudio {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VoiceBulkCallsSameAudio",
+            3,
+            &[self.name.is_some(), self.webhook_id.is_some()],
+        )?;
+        __m.field("bridge", &self.bridge);
+        __m.optional("name", &self.name);
+        __m.optional("webhook_id", &self.webhook_id);
+        __m.field("audio", &self.audio);
+        __m.field("payload", &self.payload);
+        __m.end()
+    }
 }
 impl VoiceBulkCallsSameAudio {
     /// Creates the model from its required fields; optional fields start empty.
@@ -132,12 +173,24 @@ impl VoiceBulkCallsSameAudio {
 /// A receiver of a bulk call.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference does not show bulk-call items; `{to}`, `{to, audio}` and `{to, variables}` are inferred from the single-call shapes.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VoiceBulkRecipient {
     #[allow(missing_docs)]
     pub to: crate::api::common::E164Number,
+}
+impl serde::Serialize for VoiceBulkRecipient {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VoiceBulkRecipient",
+            1,
+            &[],
+        )?;
+        __m.field("to", &self.to);
+        __m.end()
+    }
 }
 impl VoiceBulkRecipient {
     /// Creates the model from its required fields; optional fields start empty.
@@ -148,7 +201,7 @@ impl VoiceBulkRecipient {
 /// A receiver with its own audio file.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference does not show bulk-call items; `{to}`, `{to, audio}` and `{to, variables}` are inferred from the single-call shapes.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VoiceBulkRecipientWithAudio {
@@ -156,6 +209,19 @@ pub struct VoiceBulkRecipientWithAudio {
     pub to: crate::api::common::E164Number,
     /// Public URL of this receiver's audio file (http or https).
     pub audio: String,
+}
+impl serde::Serialize for VoiceBulkRecipientWithAudio {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VoiceBulkRecipientWithAudio",
+            2,
+            &[],
+        )?;
+        __m.field("to", &self.to);
+        __m.field("audio", &self.audio);
+        __m.end()
+    }
 }
 impl VoiceBulkRecipientWithAudio {
     /// Creates the model from its required fields; optional fields start empty.
@@ -172,7 +238,7 @@ impl VoiceBulkRecipientWithAudio {
 /// A receiver with its own flow variables.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference does not show bulk-call items; `{to}`, `{to, audio}` and `{to, variables}` are inferred from the single-call shapes.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VoiceBulkRecipientWithVariables {
@@ -180,6 +246,19 @@ pub struct VoiceBulkRecipientWithVariables {
     pub to: crate::api::common::E164Number,
     /// Values for the flow's placeholders for this receiver.
     pub variables: std::collections::BTreeMap<String, String>,
+}
+impl serde::Serialize for VoiceBulkRecipientWithVariables {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VoiceBulkRecipientWithVariables",
+            2,
+            &[],
+        )?;
+        __m.field("to", &self.to);
+        __m.field("variables", &self.variables);
+        __m.end()
+    }
 }
 impl VoiceBulkRecipientWithVariables {
     /// Creates the model from its required fields; optional fields start empty.
@@ -191,69 +270,101 @@ impl VoiceBulkRecipientWithVariables {
     }
 }
 /// One voice call in the call log.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct VoiceCallLog {
     /// Call identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Caller number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub call_from: Option<String>,
     /// Called number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub call_to: Option<String>,
     /// Service or country code of the call.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
     /// DID (bridge) number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bridge: Option<String>,
     /// Call status: ANSWER answered, BUSY busy, NOANSWER rang out, CANCEL caller hung up first, CONGESTION number not recognised, CHANUNAVAIL channel unavailable, RECEIVED/MISSED received without forwarding, COMPLETED second leg answered.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<VoiceCallLogStatus>,
     /// Duration including ring time, `hh:mm:ss`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration: Option<String>,
     /// Billable duration, `hh:mm:ss`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub billing: Option<String>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pulsing: Option<crate::types::StringOrNumber>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub charges: Option<crate::types::StringOrNumber>,
     /// Start time. Zone-less `YYYY-MM-DD hh:mm:ss`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_at: Option<String>,
     /// End time. Zone-less `YYYY-MM-DD hh:mm:ss`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_at: Option<String>,
     /// Who hung up first.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub hangup_by: Option<String>,
     /// Digits pressed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dtmf: Option<String>,
     /// Country code of the caller.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
     /// Region code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// Operator code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
     /// Notes on the call.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
     /// Recording URL.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub audio: Option<String>,
     /// Caller name from contacts.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+}
+impl serde::Serialize for VoiceCallLog {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VoiceCallLog",
+            0,
+            &[
+                self.id.is_some(),
+                self.call_from.is_some(),
+                self.call_to.is_some(),
+                self.service.is_some(),
+                self.bridge.is_some(),
+                self.status.is_some(),
+                self.duration.is_some(),
+                self.billing.is_some(),
+                self.pulsing.is_some(),
+                self.charges.is_some(),
+                self.start_at.is_some(),
+                self.end_at.is_some(),
+                self.hangup_by.is_some(),
+                self.dtmf.is_some(),
+                self.location.is_some(),
+                self.region.is_some(),
+                self.provider.is_some(),
+                self.notes.is_some(),
+                self.audio.is_some(),
+                self.name.is_some(),
+            ],
+        )?;
+        __m.optional("id", &self.id);
+        __m.optional("call_from", &self.call_from);
+        __m.optional("call_to", &self.call_to);
+        __m.optional("service", &self.service);
+        __m.optional("bridge", &self.bridge);
+        __m.optional("status", &self.status);
+        __m.optional("duration", &self.duration);
+        __m.optional("billing", &self.billing);
+        __m.optional("pulsing", &self.pulsing);
+        __m.optional("charges", &self.charges);
+        __m.optional("start_at", &self.start_at);
+        __m.optional("end_at", &self.end_at);
+        __m.optional("hangup_by", &self.hangup_by);
+        __m.optional("dtmf", &self.dtmf);
+        __m.optional("location", &self.location);
+        __m.optional("region", &self.region);
+        __m.optional("provider", &self.provider);
+        __m.optional("notes", &self.notes);
+        __m.optional("audio", &self.audio);
+        __m.optional("name", &self.name);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for VoiceCallLog {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -289,7 +400,7 @@ impl<'de> serde::Deserialize<'de> for VoiceCallLog {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<VoiceCallLog, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
@@ -311,70 +422,54 @@ impl<'de> serde::Deserialize<'de> for VoiceCallLog {
                 let mut __f17 = None;
                 let mut __f18 = None;
                 let mut __f19 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
-                        Some(1) => {
-                            __fields::read_once(&mut __map, &mut __f1, "call_from")?
-                        }
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "call_to")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "service")?,
-                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "bridge")?,
-                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "status")?,
-                        Some(6) => {
-                            __fields::read_once(&mut __map, &mut __f6, "duration")?
-                        }
-                        Some(7) => __fields::read_once(&mut __map, &mut __f7, "billing")?,
-                        Some(8) => __fields::read_once(&mut __map, &mut __f8, "pulsing")?,
-                        Some(9) => __fields::read_once(&mut __map, &mut __f9, "charges")?,
-                        Some(10) => {
-                            __fields::read_once(&mut __map, &mut __f10, "start_at")?
-                        }
-                        Some(11) => {
-                            __fields::read_once(&mut __map, &mut __f11, "end_at")?
-                        }
-                        Some(12) => {
-                            __fields::read_once(&mut __map, &mut __f12, "hangup_by")?
-                        }
-                        Some(13) => __fields::read_once(&mut __map, &mut __f13, "dtmf")?,
-                        Some(14) => {
-                            __fields::read_once(&mut __map, &mut __f14, "location")?
-                        }
-                        Some(15) => {
-                            __fields::read_once(&mut __map, &mut __f15, "region")?
-                        }
-                        Some(16) => {
-                            __fields::read_once(&mut __map, &mut __f16, "provider")?
-                        }
-                        Some(17) => __fields::read_once(&mut __map, &mut __f17, "notes")?,
-                        Some(18) => __fields::read_once(&mut __map, &mut __f18, "audio")?,
-                        Some(19) => __fields::read_once(&mut __map, &mut __f19, "name")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "id"),
+                        Some(1) => __r.read(&mut __f1, "call_from"),
+                        Some(2) => __r.read(&mut __f2, "call_to"),
+                        Some(3) => __r.read(&mut __f3, "service"),
+                        Some(4) => __r.read(&mut __f4, "bridge"),
+                        Some(5) => __r.read(&mut __f5, "status"),
+                        Some(6) => __r.read(&mut __f6, "duration"),
+                        Some(7) => __r.read(&mut __f7, "billing"),
+                        Some(8) => __r.read(&mut __f8, "pulsing"),
+                        Some(9) => __r.read(&mut __f9, "charges"),
+                        Some(10) => __r.read(&mut __f10, "start_at"),
+                        Some(11) => __r.read(&mut __f11, "end_at"),
+                        Some(12) => __r.read(&mut __f12, "hangup_by"),
+                        Some(13) => __r.read(&mut __f13, "dtmf"),
+                        Some(14) => __r.read(&mut __f14, "location"),
+                        Some(15) => __r.read(&mut __f15, "region"),
+                        Some(16) => __r.read(&mut __f16, "provider"),
+                        Some(17) => __r.read(&mut __f17, "notes"),
+                        Some(18) => __r.read(&mut __f18, "audio"),
+                        Some(19) => __r.read(&mut __f19, "name"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(VoiceCallLog {
-                    id: __fields::finish(__f0, "id")?,
-                    call_from: __fields::finish(__f1, "call_from")?,
-                    call_to: __fields::finish(__f2, "call_to")?,
-                    service: __fields::finish(__f3, "service")?,
-                    bridge: __fields::finish(__f4, "bridge")?,
-                    status: __fields::finish(__f5, "status")?,
-                    duration: __fields::finish(__f6, "duration")?,
-                    billing: __fields::finish(__f7, "billing")?,
-                    pulsing: __fields::finish(__f8, "pulsing")?,
-                    charges: __fields::finish(__f9, "charges")?,
-                    start_at: __fields::finish(__f10, "start_at")?,
-                    end_at: __fields::finish(__f11, "end_at")?,
-                    hangup_by: __fields::finish(__f12, "hangup_by")?,
-                    dtmf: __fields::finish(__f13, "dtmf")?,
-                    location: __fields::finish(__f14, "location")?,
-                    region: __fields::finish(__f15, "region")?,
-                    provider: __fields::finish(__f16, "provider")?,
-                    notes: __fields::finish(__f17, "notes")?,
-                    audio: __fields::finish(__f18, "audio")?,
-                    name: __fields::finish(__f19, "name")?,
+                    id: __fields::or_none(__f0),
+                    call_from: __fields::or_none(__f1),
+                    call_to: __fields::or_none(__f2),
+                    service: __fields::or_none(__f3),
+                    bridge: __fields::or_none(__f4),
+                    status: __fields::or_none(__f5),
+                    duration: __fields::or_none(__f6),
+                    billing: __fields::or_none(__f7),
+                    pulsing: __fields::or_none(__f8),
+                    charges: __fields::or_none(__f9),
+                    start_at: __fields::or_none(__f10),
+                    end_at: __fields::or_none(__f11),
+                    hangup_by: __fields::or_none(__f12),
+                    dtmf: __fields::or_none(__f13),
+                    location: __fields::or_none(__f14),
+                    region: __fields::or_none(__f15),
+                    provider: __fields::or_none(__f16),
+                    notes: __fields::or_none(__f17),
+                    audio: __fields::or_none(__f18),
+                    name: __fields::or_none(__f19),
                 })
             }
         }
@@ -573,44 +668,68 @@ impl From<VoiceCallLogPage> for VoiceCallLogData {
     }
 }
 /// One page of call log entries with its paging fields, as the platform's sample sends it inside `data`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VoiceCallLogPage {
     /// Number of this page (from 1).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub current_page: Option<i64>,
     /// The entries of this page.
     pub data: Vec<VoiceCallLog>,
     /// URL of the first page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_page_url: Option<String>,
     /// Position of the first entry of this page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<i64>,
     /// Number of the last page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_page: Option<i64>,
     /// URL of the last page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_page_url: Option<String>,
     /// URL of the next page; null on the last.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_url: Option<String>,
     /// URL of the list without the page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
     /// Entries per page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub per_page: Option<i64>,
     /// URL of the previous page; null on the first.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub prev_page_url: Option<String>,
     /// Position of the last entry of this page.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<i64>,
     /// Number of entries in all pages.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
+}
+impl serde::Serialize for VoiceCallLogPage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VoiceCallLogPage",
+            1,
+            &[
+                self.current_page.is_some(),
+                self.first_page_url.is_some(),
+                self.from.is_some(),
+                self.last_page.is_some(),
+                self.last_page_url.is_some(),
+                self.next_page_url.is_some(),
+                self.path.is_some(),
+                self.per_page.is_some(),
+                self.prev_page_url.is_some(),
+                self.to.is_some(),
+                self.total.is_some(),
+            ],
+        )?;
+        __m.optional("current_page", &self.current_page);
+        __m.field("data", &self.data);
+        __m.optional("first_page_url", &self.first_page_url);
+        __m.optional("from", &self.from);
+        __m.optional("last_page", &self.last_page);
+        __m.optional("last_page_url", &self.last_page_url);
+        __m.optional("next_page_url", &self.next_page_url);
+        __m.optional("path", &self.path);
+        __m.optional("per_page", &self.per_page);
+        __m.optional("prev_page_url", &self.prev_page_url);
+        __m.optional("to", &self.to);
+        __m.optional("total", &self.total);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for VoiceCallLogPage {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -638,7 +757,7 @@ impl<'de> serde::Deserialize<'de> for VoiceCallLogPage {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<VoiceCallLogPage, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
@@ -652,52 +771,38 @@ impl<'de> serde::Deserialize<'de> for VoiceCallLogPage {
                 let mut __f9 = None;
                 let mut __f10 = None;
                 let mut __f11 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => {
-                            __fields::read_once(&mut __map, &mut __f0, "current_page")?
-                        }
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "data")?,
-                        Some(2) => {
-                            __fields::read_once(&mut __map, &mut __f2, "first_page_url")?
-                        }
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "from")?,
-                        Some(4) => {
-                            __fields::read_once(&mut __map, &mut __f4, "last_page")?
-                        }
-                        Some(5) => {
-                            __fields::read_once(&mut __map, &mut __f5, "last_page_url")?
-                        }
-                        Some(6) => {
-                            __fields::read_once(&mut __map, &mut __f6, "next_page_url")?
-                        }
-                        Some(7) => __fields::read_once(&mut __map, &mut __f7, "path")?,
-                        Some(8) => {
-                            __fields::read_once(&mut __map, &mut __f8, "per_page")?
-                        }
-                        Some(9) => {
-                            __fields::read_once(&mut __map, &mut __f9, "prev_page_url")?
-                        }
-                        Some(10) => __fields::read_once(&mut __map, &mut __f10, "to")?,
-                        Some(11) => __fields::read_once(&mut __map, &mut __f11, "total")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "current_page"),
+                        Some(1) => __r.read(&mut __f1, "data"),
+                        Some(2) => __r.read(&mut __f2, "first_page_url"),
+                        Some(3) => __r.read(&mut __f3, "from"),
+                        Some(4) => __r.read(&mut __f4, "last_page"),
+                        Some(5) => __r.read(&mut __f5, "last_page_url"),
+                        Some(6) => __r.read(&mut __f6, "next_page_url"),
+                        Some(7) => __r.read(&mut __f7, "path"),
+                        Some(8) => __r.read(&mut __f8, "per_page"),
+                        Some(9) => __r.read(&mut __f9, "prev_page_url"),
+                        Some(10) => __r.read(&mut __f10, "to"),
+                        Some(11) => __r.read(&mut __f11, "total"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(VoiceCallLogPage {
-                    current_page: __fields::finish(__f0, "current_page")?,
+                    current_page: __fields::or_none(__f0),
                     data: __fields::finish(__f1, "data")?,
-                    first_page_url: __fields::finish(__f2, "first_page_url")?,
-                    from: __fields::finish(__f3, "from")?,
-                    last_page: __fields::finish(__f4, "last_page")?,
-                    last_page_url: __fields::finish(__f5, "last_page_url")?,
-                    next_page_url: __fields::finish(__f6, "next_page_url")?,
-                    path: __fields::finish(__f7, "path")?,
-                    per_page: __fields::finish(__f8, "per_page")?,
-                    prev_page_url: __fields::finish(__f9, "prev_page_url")?,
-                    to: __fields::finish(__f10, "to")?,
-                    total: __fields::finish(__f11, "total")?,
+                    first_page_url: __fields::or_none(__f2),
+                    from: __fields::or_none(__f3),
+                    last_page: __fields::or_none(__f4),
+                    last_page_url: __fields::or_none(__f5),
+                    next_page_url: __fields::or_none(__f6),
+                    path: __fields::or_none(__f7),
+                    per_page: __fields::or_none(__f8),
+                    prev_page_url: __fields::or_none(__f9),
+                    to: __fields::or_none(__f10),
+                    total: __fields::or_none(__f11),
                 })
             }
         }
@@ -811,45 +916,69 @@ qikberry_runtime::open_enum!(
     "RECEIVED", Missed = "MISSED", Completed = "COMPLETED" }
 );
 /// State of an outgoing call.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct VoiceCallStatus {
     /// Call identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Called number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mobile: Option<String>,
     /// Number shown to the callee.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub caller_id: Option<String>,
     /// Duration, `hh:mm:ss`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration: Option<String>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pulsing: Option<crate::types::StringOrNumber>,
     /// Call status (see the call status table).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<VoiceCallStatusStatus>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub charges: Option<crate::types::StringOrNumber>,
     /// Digits pressed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dtmf: Option<String>,
     /// Country code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub location: Option<String>,
     /// Operator code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
     /// Start time. Zone-less `YYYY-MM-DD hh:mm:ss`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub start_at: Option<String>,
     /// End time. Zone-less `YYYY-MM-DD hh:mm:ss`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub end_at: Option<String>,
+}
+impl serde::Serialize for VoiceCallStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VoiceCallStatus",
+            0,
+            &[
+                self.id.is_some(),
+                self.mobile.is_some(),
+                self.caller_id.is_some(),
+                self.duration.is_some(),
+                self.pulsing.is_some(),
+                self.status.is_some(),
+                self.charges.is_some(),
+                self.dtmf.is_some(),
+                self.location.is_some(),
+                self.provider.is_some(),
+                self.start_at.is_some(),
+                self.end_at.is_some(),
+            ],
+        )?;
+        __m.optional("id", &self.id);
+        __m.optional("mobile", &self.mobile);
+        __m.optional("caller_id", &self.caller_id);
+        __m.optional("duration", &self.duration);
+        __m.optional("pulsing", &self.pulsing);
+        __m.optional("status", &self.status);
+        __m.optional("charges", &self.charges);
+        __m.optional("dtmf", &self.dtmf);
+        __m.optional("location", &self.location);
+        __m.optional("provider", &self.provider);
+        __m.optional("start_at", &self.start_at);
+        __m.optional("end_at", &self.end_at);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for VoiceCallStatus {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -877,7 +1006,7 @@ impl<'de> serde::Deserialize<'de> for VoiceCallStatus {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<VoiceCallStatus, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
@@ -891,50 +1020,38 @@ impl<'de> serde::Deserialize<'de> for VoiceCallStatus {
                 let mut __f9 = None;
                 let mut __f10 = None;
                 let mut __f11 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "mobile")?,
-                        Some(2) => {
-                            __fields::read_once(&mut __map, &mut __f2, "caller_id")?
-                        }
-                        Some(3) => {
-                            __fields::read_once(&mut __map, &mut __f3, "duration")?
-                        }
-                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "pulsing")?,
-                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "status")?,
-                        Some(6) => __fields::read_once(&mut __map, &mut __f6, "charges")?,
-                        Some(7) => __fields::read_once(&mut __map, &mut __f7, "dtmf")?,
-                        Some(8) => {
-                            __fields::read_once(&mut __map, &mut __f8, "location")?
-                        }
-                        Some(9) => {
-                            __fields::read_once(&mut __map, &mut __f9, "provider")?
-                        }
-                        Some(10) => {
-                            __fields::read_once(&mut __map, &mut __f10, "start_at")?
-                        }
-                        Some(11) => {
-                            __fields::read_once(&mut __map, &mut __f11, "end_at")?
-                        }
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "id"),
+                        Some(1) => __r.read(&mut __f1, "mobile"),
+                        Some(2) => __r.read(&mut __f2, "caller_id"),
+                        Some(3) => __r.read(&mut __f3, "duration"),
+                        Some(4) => __r.read(&mut __f4, "pulsing"),
+                        Some(5) => __r.read(&mut __f5, "status"),
+                        Some(6) => __r.read(&mut __f6, "charges"),
+                        Some(7) => __r.read(&mut __f7, "dtmf"),
+                        Some(8) => __r.read(&mut __f8, "location"),
+                        Some(9) => __r.read(&mut __f9, "provider"),
+                        Some(10) => __r.read(&mut __f10, "start_at"),
+                        Some(11) => __r.read(&mut __f11, "end_at"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(VoiceCallStatus {
-                    id: __fields::finish(__f0, "id")?,
-                    mobile: __fields::finish(__f1, "mobile")?,
-                    caller_id: __fields::finish(__f2, "caller_id")?,
-                    duration: __fields::finish(__f3, "duration")?,
-                    pulsing: __fields::finish(__f4, "pulsing")?,
-                    status: __fields::finish(__f5, "status")?,
-                    charges: __fields::finish(__f6, "charges")?,
-                    dtmf: __fields::finish(__f7, "dtmf")?,
-                    location: __fields::finish(__f8, "location")?,
-                    provider: __fields::finish(__f9, "provider")?,
-                    start_at: __fields::finish(__f10, "start_at")?,
-                    end_at: __fields::finish(__f11, "end_at")?,
+                    id: __fields::or_none(__f0),
+                    mobile: __fields::or_none(__f1),
+                    caller_id: __fields::or_none(__f2),
+                    duration: __fields::or_none(__f3),
+                    pulsing: __fields::or_none(__f4),
+                    status: __fields::or_none(__f5),
+                    charges: __fields::or_none(__f6),
+                    dtmf: __fields::or_none(__f7),
+                    location: __fields::or_none(__f8),
+                    provider: __fields::or_none(__f9),
+                    start_at: __fields::or_none(__f10),
+                    end_at: __fields::or_none(__f11),
                 })
             }
         }
@@ -1053,7 +1170,7 @@ qikberry_runtime::open_enum!(
     "RECEIVED", Missed = "MISSED", Completed = "COMPLETED" }
 );
 /// Play an audio file reachable by URL.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VoiceCallWithAudioFile {
@@ -1062,16 +1179,30 @@ pub struct VoiceCallWithAudioFile {
     #[allow(missing_docs)]
     pub to: crate::api::common::E164Number,
     /// Campaign name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Minutes to wait before retrying an unanswered call; 0 (the default) means no retry.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub interval: Option<VoiceCallWithAudioFileInterval>,
     /// Webhook to notify about the call (see Create Webhook); a subscription can replace it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_id: Option<String>,
     /// Public URL of the audio file to play (http or https).
     pub audio: String,
+}
+impl serde::Serialize for VoiceCallWithAudioFile {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VoiceCallWithAudioFile",
+            3,
+            &[self.name.is_some(), self.interval.is_some(), self.webhook_id.is_some()],
+        )?;
+        __m.field("bridge", &self.bridge);
+        __m.field("to", &self.to);
+        __m.optional("name", &self.name);
+        __m.optional("interval", &self.interval);
+        __m.optional("webhook_id", &self.webhook_id);
+        __m.field("audio", &self.audio);
+        __m.end()
+    }
 }
 impl VoiceCallWithAudioFile {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1134,7 +1265,7 @@ qikberry_runtime::open_int_enum!(
     V60 = 60 }
 );
 /// Play a previously uploaded sound, by its id.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VoiceCallWithAudioId {
@@ -1143,16 +1274,30 @@ pub struct VoiceCallWithAudioId {
     #[allow(missing_docs)]
     pub to: crate::api::common::E164Number,
     /// Campaign name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Minutes to wait before retrying an unanswered call; 0 (the default) means no retry.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub interval: Option<VoiceCallWithAudioIdInterval>,
     /// Webhook to notify about the call (see Create Webhook); a subscription can replace it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_id: Option<String>,
     /// ID of a sound uploaded with Create Sound File (not a URL).
     pub audio: String,
+}
+impl serde::Serialize for VoiceCallWithAudioId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VoiceCallWithAudioId",
+            3,
+            &[self.name.is_some(), self.interval.is_some(), self.webhook_id.is_some()],
+        )?;
+        __m.field("bridge", &self.bridge);
+        __m.field("to", &self.to);
+        __m.optional("name", &self.name);
+        __m.optional("interval", &self.interval);
+        __m.optional("webhook_id", &self.webhook_id);
+        __m.field("audio", &self.audio);
+        __m.end()
+    }
 }
 impl VoiceCallWithAudioId {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1215,7 +1360,7 @@ qikberry_runtime::open_int_enum!(
     = 60 }
 );
 /// Connect the callee to an IVR flow.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VoiceCallWithIvrId {
@@ -1224,19 +1369,38 @@ pub struct VoiceCallWithIvrId {
     #[allow(missing_docs)]
     pub to: crate::api::common::E164Number,
     /// Campaign name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Minutes to wait before retrying an unanswered call; 0 (the default) means no retry.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub interval: Option<VoiceCallWithIvrIdInterval>,
     /// Webhook to notify about the call (see Create Webhook); a subscription can replace it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_id: Option<String>,
     /// ID of the IVR flow built in Engage &gt; Studio.
     pub flow_id: String,
     /// Not used by this shape (must be absent or empty); use the IVR-with-variables shape.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub variables: Option<serde_json::Map<String, serde_json::Value>>,
+}
+impl serde::Serialize for VoiceCallWithIvrId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VoiceCallWithIvrId",
+            3,
+            &[
+                self.name.is_some(),
+                self.interval.is_some(),
+                self.webhook_id.is_some(),
+                self.variables.is_some(),
+            ],
+        )?;
+        __m.field("bridge", &self.bridge);
+        __m.field("to", &self.to);
+        __m.optional("name", &self.name);
+        __m.optional("interval", &self.interval);
+        __m.optional("webhook_id", &self.webhook_id);
+        __m.field("flow_id", &self.flow_id);
+        __m.optional("variables", &self.variables);
+        __m.end()
+    }
 }
 impl VoiceCallWithIvrId {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1280,7 +1444,7 @@ impl VoiceCallWithIvrId {
     }
 }
 /// Connect to an IVR flow whose text-to-speech widget contains placeholders such as `Hello {Name}, your otp is {otp}`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VoiceCallWithIvrIdAndVariables {
@@ -1289,18 +1453,33 @@ pub struct VoiceCallWithIvrIdAndVariables {
     #[allow(missing_docs)]
     pub to: crate::api::common::E164Number,
     /// Campaign name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Minutes to wait before retrying an unanswered call; 0 (the default) means no retry.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub interval: Option<VoiceCallWithIvrIdAndVariablesInterval>,
     /// Webhook to notify about the call (see Create Webhook); a subscription can replace it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_id: Option<String>,
     /// ID of the IVR flow built in Engage &gt; Studio.
     pub flow_id: String,
     /// Values for the `{variable}` placeholders of the flow's text-to-speech play widget, keyed by variable name.
     pub variables: std::collections::BTreeMap<String, String>,
+}
+impl serde::Serialize for VoiceCallWithIvrIdAndVariables {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VoiceCallWithIvrIdAndVariables",
+            4,
+            &[self.name.is_some(), self.interval.is_some(), self.webhook_id.is_some()],
+        )?;
+        __m.field("bridge", &self.bridge);
+        __m.field("to", &self.to);
+        __m.optional("name", &self.name);
+        __m.optional("interval", &self.interval);
+        __m.optional("webhook_id", &self.webhook_id);
+        __m.field("flow_id", &self.flow_id);
+        __m.field("variables", &self.variables);
+        __m.end()
+    }
 }
 impl VoiceCallWithIvrIdAndVariables {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1390,19 +1569,32 @@ qikberry_runtime::open_int_enum!(
     60 }
 );
 /// Answer to a delete: an empty `data` list.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VoiceCleanUnsubscribersResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     /// Always empty.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<serde_json::Value>>,
+}
+impl serde::Serialize for VoiceCleanUnsubscribersResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VoiceCleanUnsubscribersResponse",
+            2,
+            &[self.code.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for VoiceCleanUnsubscribersResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -1417,28 +1609,28 @@ impl<'de> serde::Deserialize<'de> for VoiceCleanUnsubscribersResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<VoiceCleanUnsubscribersResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(VoiceCleanUnsubscribersResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
+                    data: __fields::or_none(__f3),
                 })
             }
         }
@@ -1470,7 +1662,7 @@ impl VoiceCleanUnsubscribersResponse {
     }
 }
 /// Connect `from` to an IVR flow; `to` is a flow id (at most 9 digits).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VoiceClickToCallFlowId {
@@ -1479,27 +1671,48 @@ pub struct VoiceClickToCallFlowId {
     #[allow(missing_docs)]
     pub from: crate::api::common::E164Number,
     /// Record the conversation: 1 yes, 0 no.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub record: Option<VoiceClickToCallFlowIdRecord>,
     /// Redial attempts on unanswered calls.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attempts: Option<i64>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mid: Option<crate::types::StringOrNumber>,
     /// Webhook that receives the call data when the call ends; a subscription can replace it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_id: Option<String>,
     /// Call duration limit in minutes, `none` for no limit.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration: Option<String>,
     /// ID of the IVR flow (built in Engage &gt; Studio) the call connects to.
     ///
     /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference says `to` is a flow ID and gives no format; the 1–9 digit pattern is inferred from its samples.</div>
     pub to: String,
     /// Not used by this shape (must be absent or empty); use the IVR-with-variables shape.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub variables: Option<serde_json::Map<String, serde_json::Value>>,
+}
+impl serde::Serialize for VoiceClickToCallFlowId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VoiceClickToCallFlowId",
+            3,
+            &[
+                self.record.is_some(),
+                self.attempts.is_some(),
+                self.mid.is_some(),
+                self.webhook_id.is_some(),
+                self.duration.is_some(),
+                self.variables.is_some(),
+            ],
+        )?;
+        __m.field("bridge", &self.bridge);
+        __m.field("from", &self.from);
+        __m.optional("record", &self.record);
+        __m.optional("attempts", &self.attempts);
+        __m.optional("mid", &self.mid);
+        __m.optional("webhook_id", &self.webhook_id);
+        __m.optional("duration", &self.duration);
+        __m.field("to", &self.to);
+        __m.optional("variables", &self.variables);
+        __m.end()
+    }
 }
 impl VoiceClickToCallFlowId {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1571,7 +1784,7 @@ qikberry_runtime::open_enum!(
     impl VoiceClickToCallFlowIdRecord { DoNotRecord = "0", Record = "1" }
 );
 /// Connect to an IVR flow whose prompts contain placeholders.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VoiceClickToCallFlowIdWithVariables {
@@ -1580,19 +1793,14 @@ pub struct VoiceClickToCallFlowIdWithVariables {
     #[allow(missing_docs)]
     pub from: crate::api::common::E164Number,
     /// Record the conversation: 1 yes, 0 no.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub record: Option<VoiceClickToCallFlowIdWithVariablesRecord>,
     /// Redial attempts on unanswered calls.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attempts: Option<i64>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mid: Option<crate::types::StringOrNumber>,
     /// Webhook that receives the call data when the call ends; a subscription can replace it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_id: Option<String>,
     /// Call duration limit in minutes, `none` for no limit.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration: Option<String>,
     /// ID of the IVR flow (built in Engage &gt; Studio) the call connects to.
     ///
@@ -1602,6 +1810,32 @@ pub struct VoiceClickToCallFlowIdWithVariables {
     ///
     /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference describes Click2Call "with flow ID and variables" (qikberry-api-docs.txt lines 4381-4391) but names no field; `variables` (placeholder name to value) is inferred.</div>
     pub variables: std::collections::BTreeMap<String, String>,
+}
+impl serde::Serialize for VoiceClickToCallFlowIdWithVariables {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VoiceClickToCallFlowIdWithVariables",
+            4,
+            &[
+                self.record.is_some(),
+                self.attempts.is_some(),
+                self.mid.is_some(),
+                self.webhook_id.is_some(),
+                self.duration.is_some(),
+            ],
+        )?;
+        __m.field("bridge", &self.bridge);
+        __m.field("from", &self.from);
+        __m.optional("record", &self.record);
+        __m.optional("attempts", &self.attempts);
+        __m.optional("mid", &self.mid);
+        __m.optional("webhook_id", &self.webhook_id);
+        __m.optional("duration", &self.duration);
+        __m.field("to", &self.to);
+        __m.field("variables", &self.variables);
+        __m.end()
+    }
 }
 impl VoiceClickToCallFlowIdWithVariables {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1666,7 +1900,7 @@ qikberry_runtime::open_enum!(
     impl VoiceClickToCallFlowIdWithVariablesRecord { DoNotRecord = "0", Record = "1" }
 );
 /// Connect `from` to another phone number.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VoiceClickToCallMobile {
@@ -1675,22 +1909,42 @@ pub struct VoiceClickToCallMobile {
     #[allow(missing_docs)]
     pub from: crate::api::common::E164Number,
     /// Record the conversation: 1 yes, 0 no.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub record: Option<VoiceClickToCallMobileRecord>,
     /// Redial attempts on unanswered calls.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attempts: Option<i64>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mid: Option<crate::types::StringOrNumber>,
     /// Webhook that receives the call data when the call ends; a subscription can replace it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub webhook_id: Option<String>,
     /// Call duration limit in minutes, `none` for no limit.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration: Option<String>,
     #[allow(missing_docs)]
     pub to: crate::api::common::E164Number,
+}
+impl serde::Serialize for VoiceClickToCallMobile {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VoiceClickToCallMobile",
+            3,
+            &[
+                self.record.is_some(),
+                self.attempts.is_some(),
+                self.mid.is_some(),
+                self.webhook_id.is_some(),
+                self.duration.is_some(),
+            ],
+        )?;
+        __m.field("bridge", &self.bridge);
+        __m.field("from", &self.from);
+        __m.optional("record", &self.record);
+        __m.optional("attempts", &self.attempts);
+        __m.optional("mid", &self.mid);
+        __m.optional("webhook_id", &self.webhook_id);
+        __m.optional("duration", &self.duration);
+        __m.field("to", &self.to);
+        __m.end()
+    }
 }
 impl VoiceClickToCallMobile {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1822,25 +2076,43 @@ impl From<VoiceBulkCallsFlowWithVariables> for VoiceCreateBulkCallsRequest {
     }
 }
 /// Calls queued for dialling. `status` is `"OK"` in the reference's samples and `200` in older platform samples.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VoiceCreateBulkCallsResponse {
     #[allow(missing_docs)]
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code, when present.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     /// Identifier of the batch, when several calls were queued.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// Number of calls queued, when present.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<VoiceQueuedCall>>,
+}
+impl serde::Serialize for VoiceCreateBulkCallsResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VoiceCreateBulkCallsResponse",
+            2,
+            &[
+                self.code.is_some(),
+                self.group_id.is_some(),
+                self.total.is_some(),
+                self.data.is_some(),
+            ],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("group_id", &self.group_id);
+        __m.optional("total", &self.total);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for VoiceCreateBulkCallsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -1862,7 +2134,7 @@ impl<'de> serde::Deserialize<'de> for VoiceCreateBulkCallsResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<VoiceCreateBulkCallsResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
@@ -1870,28 +2142,26 @@ impl<'de> serde::Deserialize<'de> for VoiceCreateBulkCallsResponse {
                 let mut __f3 = None;
                 let mut __f4 = None;
                 let mut __f5 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => {
-                            __fields::read_once(&mut __map, &mut __f3, "group_id")?
-                        }
-                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "total")?,
-                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "group_id"),
+                        Some(4) => __r.read(&mut __f4, "total"),
+                        Some(5) => __r.read(&mut __f5, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(VoiceCreateBulkCallsResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    group_id: __fields::finish(__f3, "group_id")?,
-                    total: __fields::finish(__f4, "total")?,
-                    data: __fields::finish(__f5, "data")?,
+                    group_id: __fields::or_none(__f3),
+                    total: __fields::or_none(__f4),
+                    data: __fields::or_none(__f5),
                 })
             }
         }
@@ -2037,25 +2307,43 @@ impl From<VoiceCallWithIvrIdAndVariables> for VoiceCreateCallRequest {
     }
 }
 /// Calls queued for dialling. `status` is `"OK"` in the reference's samples and `200` in older platform samples.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VoiceCreateCallResponse {
     #[allow(missing_docs)]
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code, when present.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     /// Identifier of the batch, when several calls were queued.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// Number of calls queued, when present.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<VoiceQueuedCall>>,
+}
+impl serde::Serialize for VoiceCreateCallResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VoiceCreateCallResponse",
+            2,
+            &[
+                self.code.is_some(),
+                self.group_id.is_some(),
+                self.total.is_some(),
+                self.data.is_some(),
+            ],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("group_id", &self.group_id);
+        __m.optional("total", &self.total);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for VoiceCreateCallResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -2077,7 +2365,7 @@ impl<'de> serde::Deserialize<'de> for VoiceCreateCallResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<VoiceCreateCallResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
@@ -2085,28 +2373,26 @@ impl<'de> serde::Deserialize<'de> for VoiceCreateCallResponse {
                 let mut __f3 = None;
                 let mut __f4 = None;
                 let mut __f5 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => {
-                            __fields::read_once(&mut __map, &mut __f3, "group_id")?
-                        }
-                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "total")?,
-                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "group_id"),
+                        Some(4) => __r.read(&mut __f4, "total"),
+                        Some(5) => __r.read(&mut __f5, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(VoiceCreateCallResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    group_id: __fields::finish(__f3, "group_id")?,
-                    total: __fields::finish(__f4, "total")?,
-                    data: __fields::finish(__f5, "data")?,
+                    group_id: __fields::or_none(__f3),
+                    total: __fields::or_none(__f4),
+                    data: __fields::or_none(__f5),
                 })
             }
         }
@@ -2245,7 +2531,7 @@ impl From<VoiceClickToCallFlowIdWithVariables> for VoiceCreateClickToCallRequest
     }
 }
 /// Answer to a click-to-call request.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VoiceCreateClickToCallResponse {
     /// Numeric HTTP-like status, 200 on success.
@@ -2253,8 +2539,21 @@ pub struct VoiceCreateClickToCallResponse {
     /// Human-readable outcome.
     pub message: String,
     /// Identifier of the call.
-    #[serde(rename = "callId", skip_serializing_if = "Option::is_none")]
     pub call_id: Option<String>,
+}
+impl serde::Serialize for VoiceCreateClickToCallResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VoiceCreateClickToCallResponse",
+            2,
+            &[self.call_id.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.field("message", &self.message);
+        __m.optional("callId", &self.call_id);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for VoiceCreateClickToCallResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -2269,25 +2568,25 @@ impl<'de> serde::Deserialize<'de> for VoiceCreateClickToCallResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<VoiceCreateClickToCallResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "message")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "callId")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "message"),
+                        Some(2) => __r.read(&mut __f2, "callId"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(VoiceCreateClickToCallResponse {
                     status: __fields::finish(__f0, "status")?,
                     message: __fields::finish(__f1, "message")?,
-                    call_id: __fields::finish(__f2, "callId")?,
+                    call_id: __fields::or_none(__f2),
                 })
             }
         }
@@ -2313,19 +2612,32 @@ impl VoiceCreateClickToCallResponse {
     }
 }
 /// The uploaded sound.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VoiceCreateSoundResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<VoiceSound>,
+}
+impl serde::Serialize for VoiceCreateSoundResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VoiceCreateSoundResponse",
+            2,
+            &[self.code.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for VoiceCreateSoundResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -2340,28 +2652,28 @@ impl<'de> serde::Deserialize<'de> for VoiceCreateSoundResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<VoiceCreateSoundResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(VoiceCreateSoundResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
+                    data: __fields::or_none(__f3),
                 })
             }
         }
@@ -2478,25 +2790,43 @@ impl From<VoiceTtsWithCustomVoice> for VoiceCreateTtsCallRequest {
     }
 }
 /// Calls queued for dialling. `status` is `"OK"` in the reference's samples and `200` in older platform samples.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VoiceCreateTtsCallResponse {
     #[allow(missing_docs)]
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code, when present.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     /// Identifier of the batch, when several calls were queued.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
     /// Number of calls queued, when present.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<VoiceQueuedCall>>,
+}
+impl serde::Serialize for VoiceCreateTtsCallResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VoiceCreateTtsCallResponse",
+            2,
+            &[
+                self.code.is_some(),
+                self.group_id.is_some(),
+                self.total.is_some(),
+                self.data.is_some(),
+            ],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("group_id", &self.group_id);
+        __m.optional("total", &self.total);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for VoiceCreateTtsCallResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -2518,7 +2848,7 @@ impl<'de> serde::Deserialize<'de> for VoiceCreateTtsCallResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<VoiceCreateTtsCallResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
@@ -2526,28 +2856,26 @@ impl<'de> serde::Deserialize<'de> for VoiceCreateTtsCallResponse {
                 let mut __f3 = None;
                 let mut __f4 = None;
                 let mut __f5 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => {
-                            __fields::read_once(&mut __map, &mut __f3, "group_id")?
-                        }
-                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "total")?,
-                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "group_id"),
+                        Some(4) => __r.read(&mut __f4, "total"),
+                        Some(5) => __r.read(&mut __f5, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(VoiceCreateTtsCallResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    group_id: __fields::finish(__f3, "group_id")?,
-                    total: __fields::finish(__f4, "total")?,
-                    data: __fields::finish(__f5, "data")?,
+                    group_id: __fields::or_none(__f3),
+                    total: __fields::or_none(__f4),
+                    data: __fields::or_none(__f5),
                 })
             }
         }
@@ -2591,18 +2919,30 @@ impl VoiceCreateTtsCallResponse {
     }
 }
 /// Fields of a Engage (voice) suppression entry.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VoiceCreateUnsubscriberRequest {
     #[allow(missing_docs)]
     pub receiver: crate::api::common::E164Number,
     /// Scope of the suppression.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<VoiceCreateUnsubscriberRequestType>,
     /// Value that goes with `type` (tag name, product code or sender); empty for `all`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+}
+impl serde::Serialize for VoiceCreateUnsubscriberRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VoiceCreateUnsubscriberRequest",
+            1,
+            &[self.r#type.is_some(), self.value.is_some()],
+        )?;
+        __m.field("receiver", &self.receiver);
+        __m.optional("type", &self.r#type);
+        __m.optional("value", &self.value);
+        __m.end()
+    }
 }
 impl VoiceCreateUnsubscriberRequest {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2646,19 +2986,32 @@ qikberry_runtime::open_enum!(
     "sender", All = "all" }
 );
 /// One Engage (voice) unsubscriber.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VoiceCreateUnsubscriberResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<VoiceUnsubscriber>,
+}
+impl serde::Serialize for VoiceCreateUnsubscriberResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VoiceCreateUnsubscriberResponse",
+            2,
+            &[self.code.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for VoiceCreateUnsubscriberResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -2673,28 +3026,28 @@ impl<'de> serde::Deserialize<'de> for VoiceCreateUnsubscriberResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<VoiceCreateUnsubscriberResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(VoiceCreateUnsubscriberResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
+                    data: __fields::or_none(__f3),
                 })
             }
         }
@@ -2726,19 +3079,32 @@ impl VoiceCreateUnsubscriberResponse {
     }
 }
 /// Answer to a delete: an empty `data` list.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VoiceDeleteUnsubscriberResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     /// Always empty.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<serde_json::Value>>,
+}
+impl serde::Serialize for VoiceDeleteUnsubscriberResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VoiceDeleteUnsubscriberResponse",
+            2,
+            &[self.code.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for VoiceDeleteUnsubscriberResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -2753,28 +3119,28 @@ impl<'de> serde::Deserialize<'de> for VoiceDeleteUnsubscriberResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<VoiceDeleteUnsubscriberResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(VoiceDeleteUnsubscriberResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
+                    data: __fields::or_none(__f3),
                 })
             }
         }
@@ -2806,7 +3172,7 @@ impl VoiceDeleteUnsubscriberResponse {
     }
 }
 /// Status of matching outgoing calls.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VoiceGetCallStatusResponse {
     /// Numeric HTTP-like status, 200 on success.
@@ -2814,8 +3180,21 @@ pub struct VoiceGetCallStatusResponse {
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<VoiceCallStatus>>,
+}
+impl serde::Serialize for VoiceGetCallStatusResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VoiceGetCallStatusResponse",
+            2,
+            &[self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for VoiceGetCallStatusResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -2830,25 +3209,25 @@ impl<'de> serde::Deserialize<'de> for VoiceGetCallStatusResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<VoiceGetCallStatusResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "message")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "message"),
+                        Some(2) => __r.read(&mut __f2, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(VoiceGetCallStatusResponse {
                     status: __fields::finish(__f0, "status")?,
                     message: __fields::finish(__f1, "message")?,
-                    data: __fields::finish(__f2, "data")?,
+                    data: __fields::or_none(__f2),
                 })
             }
         }
@@ -2874,19 +3253,32 @@ impl VoiceGetCallStatusResponse {
     }
 }
 /// One Engage (voice) unsubscriber.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VoiceGetUnsubscriberResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<VoiceUnsubscriber>,
+}
+impl serde::Serialize for VoiceGetUnsubscriberResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VoiceGetUnsubscriberResponse",
+            2,
+            &[self.code.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for VoiceGetUnsubscriberResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -2901,28 +3293,28 @@ impl<'de> serde::Deserialize<'de> for VoiceGetUnsubscriberResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<VoiceGetUnsubscriberResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(VoiceGetUnsubscriberResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
+                    data: __fields::or_none(__f3),
                 })
             }
         }
@@ -2954,13 +3346,26 @@ impl VoiceGetUnsubscriberResponse {
     }
 }
 /// Acknowledgement that the uploaded file was accepted for asynchronous import.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VoiceImportUnsubscribersResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// Human-readable outcome.
     pub message: String,
+}
+impl serde::Serialize for VoiceImportUnsubscribersResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VoiceImportUnsubscribersResponse",
+            2,
+            &[],
+        )?;
+        __m.field("status", &self.status);
+        __m.field("message", &self.message);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for VoiceImportUnsubscribersResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -2975,19 +3380,19 @@ impl<'de> serde::Deserialize<'de> for VoiceImportUnsubscribersResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<VoiceImportUnsubscribersResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "message")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "message"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(VoiceImportUnsubscribersResponse {
                     status: __fields::finish(__f0, "status")?,
                     message: __fields::finish(__f1, "message")?,
@@ -3012,26 +3417,44 @@ impl VoiceImportUnsubscribersResponse {
 /// A page of call log entries.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` optional: the reference's answers carry it, the platform's own sample of this answer (wire-shapes.md `voice/logs`, line 3216) has none.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VoiceListCallLogsResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<VoiceCallLogData>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<crate::api::common::PaginationLinks>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
+}
+impl serde::Serialize for VoiceListCallLogsResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VoiceListCallLogsResponse",
+            1,
+            &[
+                self.code.is_some(),
+                self.message.is_some(),
+                self.data.is_some(),
+                self.links.is_some(),
+                self.meta.is_some(),
+            ],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.optional("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.optional("links", &self.links);
+        __m.optional("meta", &self.meta);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for VoiceListCallLogsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -3053,7 +3476,7 @@ impl<'de> serde::Deserialize<'de> for VoiceListCallLogsResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<VoiceListCallLogsResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
@@ -3061,26 +3484,26 @@ impl<'de> serde::Deserialize<'de> for VoiceListCallLogsResponse {
                 let mut __f3 = None;
                 let mut __f4 = None;
                 let mut __f5 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "links")?,
-                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "meta")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        Some(4) => __r.read(&mut __f4, "links"),
+                        Some(5) => __r.read(&mut __f5, "meta"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(VoiceListCallLogsResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
-                    message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
-                    links: __fields::finish(__f4, "links")?,
-                    meta: __fields::finish(__f5, "meta")?,
+                    code: __fields::or_none(__f1),
+                    message: __fields::or_none(__f2),
+                    data: __fields::or_none(__f3),
+                    links: __fields::or_none(__f4),
+                    meta: __fields::or_none(__f5),
                 })
             }
         }
@@ -3126,25 +3549,43 @@ impl VoiceListCallLogsResponse {
     }
 }
 /// A page of Engage (voice) prices.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VoiceListPricingResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<VoicePrice>>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<crate::api::common::PaginationLinks>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
+}
+impl serde::Serialize for VoiceListPricingResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VoiceListPricingResponse",
+            2,
+            &[
+                self.code.is_some(),
+                self.data.is_some(),
+                self.links.is_some(),
+                self.meta.is_some(),
+            ],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.optional("links", &self.links);
+        __m.optional("meta", &self.meta);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for VoiceListPricingResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -3166,7 +3607,7 @@ impl<'de> serde::Deserialize<'de> for VoiceListPricingResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<VoiceListPricingResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
@@ -3174,26 +3615,26 @@ impl<'de> serde::Deserialize<'de> for VoiceListPricingResponse {
                 let mut __f3 = None;
                 let mut __f4 = None;
                 let mut __f5 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "links")?,
-                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "meta")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        Some(4) => __r.read(&mut __f4, "links"),
+                        Some(5) => __r.read(&mut __f5, "meta"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(VoiceListPricingResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
-                    links: __fields::finish(__f4, "links")?,
-                    meta: __fields::finish(__f5, "meta")?,
+                    data: __fields::or_none(__f3),
+                    links: __fields::or_none(__f4),
+                    meta: __fields::or_none(__f5),
                 })
             }
         }
@@ -3237,25 +3678,43 @@ impl VoiceListPricingResponse {
     }
 }
 /// A page of call recordings.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VoiceListRecordingsResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<VoiceRecording>>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<crate::api::common::PaginationLinks>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
+}
+impl serde::Serialize for VoiceListRecordingsResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VoiceListRecordingsResponse",
+            2,
+            &[
+                self.code.is_some(),
+                self.data.is_some(),
+                self.links.is_some(),
+                self.meta.is_some(),
+            ],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.optional("links", &self.links);
+        __m.optional("meta", &self.meta);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for VoiceListRecordingsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -3277,7 +3736,7 @@ impl<'de> serde::Deserialize<'de> for VoiceListRecordingsResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<VoiceListRecordingsResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
@@ -3285,26 +3744,26 @@ impl<'de> serde::Deserialize<'de> for VoiceListRecordingsResponse {
                 let mut __f3 = None;
                 let mut __f4 = None;
                 let mut __f5 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "links")?,
-                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "meta")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        Some(4) => __r.read(&mut __f4, "links"),
+                        Some(5) => __r.read(&mut __f5, "meta"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(VoiceListRecordingsResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
-                    links: __fields::finish(__f4, "links")?,
-                    meta: __fields::finish(__f5, "meta")?,
+                    data: __fields::or_none(__f3),
+                    links: __fields::or_none(__f4),
+                    meta: __fields::or_none(__f5),
                 })
             }
         }
@@ -3348,25 +3807,43 @@ impl VoiceListRecordingsResponse {
     }
 }
 /// A page of Engage (voice) unsubscribers.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VoiceListUnsubscribersResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<VoiceUnsubscriber>>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<crate::api::common::PaginationLinks>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
+}
+impl serde::Serialize for VoiceListUnsubscribersResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VoiceListUnsubscribersResponse",
+            2,
+            &[
+                self.code.is_some(),
+                self.data.is_some(),
+                self.links.is_some(),
+                self.meta.is_some(),
+            ],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.optional("links", &self.links);
+        __m.optional("meta", &self.meta);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for VoiceListUnsubscribersResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -3388,7 +3865,7 @@ impl<'de> serde::Deserialize<'de> for VoiceListUnsubscribersResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<VoiceListUnsubscribersResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
@@ -3396,26 +3873,26 @@ impl<'de> serde::Deserialize<'de> for VoiceListUnsubscribersResponse {
                 let mut __f3 = None;
                 let mut __f4 = None;
                 let mut __f5 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "links")?,
-                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "meta")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        Some(4) => __r.read(&mut __f4, "links"),
+                        Some(5) => __r.read(&mut __f5, "meta"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(VoiceListUnsubscribersResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
-                    links: __fields::finish(__f4, "links")?,
-                    meta: __fields::finish(__f5, "meta")?,
+                    data: __fields::or_none(__f3),
+                    links: __fields::or_none(__f4),
+                    meta: __fields::or_none(__f5),
                 })
             }
         }
@@ -3459,42 +3936,65 @@ impl VoiceListUnsubscribersResponse {
     }
 }
 /// Price of Engage (voice) traffic to one country. `sale_price` is a decimal string (masked as `***` in the reference); `status` is 1 for active, 0 for inactive.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct VoicePrice {
     /// ISO 3166-1 alpha-2 country code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub iso: Option<String>,
     /// Country name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country_name: Option<String>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub calling_code: Option<crate::types::StringOrNumber>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sale_price: Option<crate::types::StringOrNumber>,
     /// Short code of the sub-service.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sub_service: Option<String>,
     /// Short code of the service.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
     /// Display name of the service.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_name: Option<String>,
     /// Currency code of `sale_price`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::types::StringOrNumber>,
     /// When the price entry was created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// When the price entry was last changed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+}
+impl serde::Serialize for VoicePrice {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VoicePrice",
+            0,
+            &[
+                self.iso.is_some(),
+                self.country_name.is_some(),
+                self.calling_code.is_some(),
+                self.sale_price.is_some(),
+                self.sub_service.is_some(),
+                self.service.is_some(),
+                self.service_name.is_some(),
+                self.currency.is_some(),
+                self.status.is_some(),
+                self.created_at.is_some(),
+                self.updated_at.is_some(),
+            ],
+        )?;
+        __m.optional("iso", &self.iso);
+        __m.optional("country_name", &self.country_name);
+        __m.optional("calling_code", &self.calling_code);
+        __m.optional("sale_price", &self.sale_price);
+        __m.optional("sub_service", &self.sub_service);
+        __m.optional("service", &self.service);
+        __m.optional("service_name", &self.service_name);
+        __m.optional("currency", &self.currency);
+        __m.optional("status", &self.status);
+        __m.optional("created_at", &self.created_at);
+        __m.optional("updated_at", &self.updated_at);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for VoicePrice {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -3521,7 +4021,7 @@ impl<'de> serde::Deserialize<'de> for VoicePrice {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<VoicePrice, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
@@ -3534,52 +4034,36 @@ impl<'de> serde::Deserialize<'de> for VoicePrice {
                 let mut __f8 = None;
                 let mut __f9 = None;
                 let mut __f10 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "iso")?,
-                        Some(1) => {
-                            __fields::read_once(&mut __map, &mut __f1, "country_name")?
-                        }
-                        Some(2) => {
-                            __fields::read_once(&mut __map, &mut __f2, "calling_code")?
-                        }
-                        Some(3) => {
-                            __fields::read_once(&mut __map, &mut __f3, "sale_price")?
-                        }
-                        Some(4) => {
-                            __fields::read_once(&mut __map, &mut __f4, "sub_service")?
-                        }
-                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "service")?,
-                        Some(6) => {
-                            __fields::read_once(&mut __map, &mut __f6, "service_name")?
-                        }
-                        Some(7) => {
-                            __fields::read_once(&mut __map, &mut __f7, "currency")?
-                        }
-                        Some(8) => __fields::read_once(&mut __map, &mut __f8, "status")?,
-                        Some(9) => {
-                            __fields::read_once(&mut __map, &mut __f9, "created_at")?
-                        }
-                        Some(10) => {
-                            __fields::read_once(&mut __map, &mut __f10, "updated_at")?
-                        }
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "iso"),
+                        Some(1) => __r.read(&mut __f1, "country_name"),
+                        Some(2) => __r.read(&mut __f2, "calling_code"),
+                        Some(3) => __r.read(&mut __f3, "sale_price"),
+                        Some(4) => __r.read(&mut __f4, "sub_service"),
+                        Some(5) => __r.read(&mut __f5, "service"),
+                        Some(6) => __r.read(&mut __f6, "service_name"),
+                        Some(7) => __r.read(&mut __f7, "currency"),
+                        Some(8) => __r.read(&mut __f8, "status"),
+                        Some(9) => __r.read(&mut __f9, "created_at"),
+                        Some(10) => __r.read(&mut __f10, "updated_at"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(VoicePrice {
-                    iso: __fields::finish(__f0, "iso")?,
-                    country_name: __fields::finish(__f1, "country_name")?,
-                    calling_code: __fields::finish(__f2, "calling_code")?,
-                    sale_price: __fields::finish(__f3, "sale_price")?,
-                    sub_service: __fields::finish(__f4, "sub_service")?,
-                    service: __fields::finish(__f5, "service")?,
-                    service_name: __fields::finish(__f6, "service_name")?,
-                    currency: __fields::finish(__f7, "currency")?,
-                    status: __fields::finish(__f8, "status")?,
-                    created_at: __fields::finish(__f9, "created_at")?,
-                    updated_at: __fields::finish(__f10, "updated_at")?,
+                    iso: __fields::or_none(__f0),
+                    country_name: __fields::or_none(__f1),
+                    calling_code: __fields::or_none(__f2),
+                    sale_price: __fields::or_none(__f3),
+                    sub_service: __fields::or_none(__f4),
+                    service: __fields::or_none(__f5),
+                    service_name: __fields::or_none(__f6),
+                    currency: __fields::or_none(__f7),
+                    status: __fields::or_none(__f8),
+                    created_at: __fields::or_none(__f9),
+                    updated_at: __fields::or_none(__f10),
                 })
             }
         }
@@ -3676,54 +4160,81 @@ qikberry_runtime::open_enum!(
     impl VoicePricingFilterStatus { Inactive = "0", Active = "1" }
 );
 /// A call accepted for dialling. The platform's samples show two layouts (with `credits` and `created_at`, or with `charges` and `submitted_at`); all fields are optional.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct VoiceQueuedCall {
     /// Call identifier, used for status look-ups.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Channel (`outgoing`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub channel: Option<String>,
     /// Number the call is placed from.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub caller_id: Option<String>,
     /// Number being called.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mobile: Option<String>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub flow_id: Option<crate::types::StringOrNumber>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub credits: Option<crate::types::StringOrNumber>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub charges: Option<crate::types::StringOrNumber>,
     /// When the call was accepted.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// When the call was accepted (older answer layout). Zone-less `YYYY-MM-DD hh:mm:ss`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub submitted_at: Option<String>,
     /// Your own reference.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub foreign_id: Option<String>,
     /// Your custom id.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub customid: Option<String>,
     /// Second custom id.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub customid1: Option<String>,
     /// Country of the number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub iso_code: Option<String>,
     /// Options echoed back, usually null.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub options: Option<serde_json::Map<String, serde_json::Value>>,
     /// Current state, `queued` right after the request.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
+}
+impl serde::Serialize for VoiceQueuedCall {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VoiceQueuedCall",
+            0,
+            &[
+                self.id.is_some(),
+                self.channel.is_some(),
+                self.caller_id.is_some(),
+                self.mobile.is_some(),
+                self.flow_id.is_some(),
+                self.credits.is_some(),
+                self.charges.is_some(),
+                self.created_at.is_some(),
+                self.submitted_at.is_some(),
+                self.foreign_id.is_some(),
+                self.customid.is_some(),
+                self.customid1.is_some(),
+                self.iso_code.is_some(),
+                self.options.is_some(),
+                self.status.is_some(),
+            ],
+        )?;
+        __m.optional("id", &self.id);
+        __m.optional("channel", &self.channel);
+        __m.optional("caller_id", &self.caller_id);
+        __m.optional("mobile", &self.mobile);
+        __m.optional("flow_id", &self.flow_id);
+        __m.optional("credits", &self.credits);
+        __m.optional("charges", &self.charges);
+        __m.optional("created_at", &self.created_at);
+        __m.optional("submitted_at", &self.submitted_at);
+        __m.optional("foreign_id", &self.foreign_id);
+        __m.optional("customid", &self.customid);
+        __m.optional("customid1", &self.customid1);
+        __m.optional("iso_code", &self.iso_code);
+        __m.optional("options", &self.options);
+        __m.optional("status", &self.status);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for VoiceQueuedCall {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -3754,7 +4265,7 @@ impl<'de> serde::Deserialize<'de> for VoiceQueuedCall {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<VoiceQueuedCall, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
@@ -3771,62 +4282,44 @@ impl<'de> serde::Deserialize<'de> for VoiceQueuedCall {
                 let mut __f12 = None;
                 let mut __f13 = None;
                 let mut __f14 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "channel")?,
-                        Some(2) => {
-                            __fields::read_once(&mut __map, &mut __f2, "caller_id")?
-                        }
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "mobile")?,
-                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "flow_id")?,
-                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "credits")?,
-                        Some(6) => __fields::read_once(&mut __map, &mut __f6, "charges")?,
-                        Some(7) => {
-                            __fields::read_once(&mut __map, &mut __f7, "created_at")?
-                        }
-                        Some(8) => {
-                            __fields::read_once(&mut __map, &mut __f8, "submitted_at")?
-                        }
-                        Some(9) => {
-                            __fields::read_once(&mut __map, &mut __f9, "foreign_id")?
-                        }
-                        Some(10) => {
-                            __fields::read_once(&mut __map, &mut __f10, "customid")?
-                        }
-                        Some(11) => {
-                            __fields::read_once(&mut __map, &mut __f11, "customid1")?
-                        }
-                        Some(12) => {
-                            __fields::read_once(&mut __map, &mut __f12, "iso_code")?
-                        }
-                        Some(13) => {
-                            __fields::read_once(&mut __map, &mut __f13, "options")?
-                        }
-                        Some(14) => {
-                            __fields::read_once(&mut __map, &mut __f14, "status")?
-                        }
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "id"),
+                        Some(1) => __r.read(&mut __f1, "channel"),
+                        Some(2) => __r.read(&mut __f2, "caller_id"),
+                        Some(3) => __r.read(&mut __f3, "mobile"),
+                        Some(4) => __r.read(&mut __f4, "flow_id"),
+                        Some(5) => __r.read(&mut __f5, "credits"),
+                        Some(6) => __r.read(&mut __f6, "charges"),
+                        Some(7) => __r.read(&mut __f7, "created_at"),
+                        Some(8) => __r.read(&mut __f8, "submitted_at"),
+                        Some(9) => __r.read(&mut __f9, "foreign_id"),
+                        Some(10) => __r.read(&mut __f10, "customid"),
+                        Some(11) => __r.read(&mut __f11, "customid1"),
+                        Some(12) => __r.read(&mut __f12, "iso_code"),
+                        Some(13) => __r.read(&mut __f13, "options"),
+                        Some(14) => __r.read(&mut __f14, "status"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(VoiceQueuedCall {
-                    id: __fields::finish(__f0, "id")?,
-                    channel: __fields::finish(__f1, "channel")?,
-                    caller_id: __fields::finish(__f2, "caller_id")?,
-                    mobile: __fields::finish(__f3, "mobile")?,
-                    flow_id: __fields::finish(__f4, "flow_id")?,
-                    credits: __fields::finish(__f5, "credits")?,
-                    charges: __fields::finish(__f6, "charges")?,
-                    created_at: __fields::finish(__f7, "created_at")?,
-                    submitted_at: __fields::finish(__f8, "submitted_at")?,
-                    foreign_id: __fields::finish(__f9, "foreign_id")?,
-                    customid: __fields::finish(__f10, "customid")?,
-                    customid1: __fields::finish(__f11, "customid1")?,
-                    iso_code: __fields::finish(__f12, "iso_code")?,
-                    options: __fields::finish(__f13, "options")?,
-                    status: __fields::finish(__f14, "status")?,
+                    id: __fields::or_none(__f0),
+                    channel: __fields::or_none(__f1),
+                    caller_id: __fields::or_none(__f2),
+                    mobile: __fields::or_none(__f3),
+                    flow_id: __fields::or_none(__f4),
+                    credits: __fields::or_none(__f5),
+                    charges: __fields::or_none(__f6),
+                    created_at: __fields::or_none(__f7),
+                    submitted_at: __fields::or_none(__f8),
+                    foreign_id: __fields::or_none(__f9),
+                    customid: __fields::or_none(__f10),
+                    customid1: __fields::or_none(__f11),
+                    iso_code: __fields::or_none(__f12),
+                    options: __fields::or_none(__f13),
+                    status: __fields::or_none(__f14),
                 })
             }
         }
@@ -3936,30 +4429,49 @@ impl VoiceQueuedCall {
 /// A call recording. The reference's sample list is empty, so only fields shared with the call log are listed; all are optional.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference shows no fields of this object in answers; they are built from the request tables (all optional).</div>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct VoiceRecording {
     /// Recording or call identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Caller number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub call_from: Option<String>,
     /// Called number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub call_to: Option<String>,
     /// DID (bridge) number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bridge: Option<String>,
     /// Length, `hh:mm:ss`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub duration: Option<String>,
     /// URL of the recording.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub audio: Option<String>,
     /// When the recording was made. Zone-less `YYYY-MM-DD hh:mm:ss`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
+}
+impl serde::Serialize for VoiceRecording {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VoiceRecording",
+            0,
+            &[
+                self.id.is_some(),
+                self.call_from.is_some(),
+                self.call_to.is_some(),
+                self.bridge.is_some(),
+                self.duration.is_some(),
+                self.audio.is_some(),
+                self.created_at.is_some(),
+            ],
+        )?;
+        __m.optional("id", &self.id);
+        __m.optional("call_from", &self.call_from);
+        __m.optional("call_to", &self.call_to);
+        __m.optional("bridge", &self.bridge);
+        __m.optional("duration", &self.duration);
+        __m.optional("audio", &self.audio);
+        __m.optional("created_at", &self.created_at);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for VoiceRecording {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -3982,7 +4494,7 @@ impl<'de> serde::Deserialize<'de> for VoiceRecording {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<VoiceRecording, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
@@ -3991,34 +4503,28 @@ impl<'de> serde::Deserialize<'de> for VoiceRecording {
                 let mut __f4 = None;
                 let mut __f5 = None;
                 let mut __f6 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
-                        Some(1) => {
-                            __fields::read_once(&mut __map, &mut __f1, "call_from")?
-                        }
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "call_to")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "bridge")?,
-                        Some(4) => {
-                            __fields::read_once(&mut __map, &mut __f4, "duration")?
-                        }
-                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "audio")?,
-                        Some(6) => {
-                            __fields::read_once(&mut __map, &mut __f6, "created_at")?
-                        }
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "id"),
+                        Some(1) => __r.read(&mut __f1, "call_from"),
+                        Some(2) => __r.read(&mut __f2, "call_to"),
+                        Some(3) => __r.read(&mut __f3, "bridge"),
+                        Some(4) => __r.read(&mut __f4, "duration"),
+                        Some(5) => __r.read(&mut __f5, "audio"),
+                        Some(6) => __r.read(&mut __f6, "created_at"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(VoiceRecording {
-                    id: __fields::finish(__f0, "id")?,
-                    call_from: __fields::finish(__f1, "call_from")?,
-                    call_to: __fields::finish(__f2, "call_to")?,
-                    bridge: __fields::finish(__f3, "bridge")?,
-                    duration: __fields::finish(__f4, "duration")?,
-                    audio: __fields::finish(__f5, "audio")?,
-                    created_at: __fields::finish(__f6, "created_at")?,
+                    id: __fields::or_none(__f0),
+                    call_from: __fields::or_none(__f1),
+                    call_to: __fields::or_none(__f2),
+                    bridge: __fields::or_none(__f3),
+                    duration: __fields::or_none(__f4),
+                    audio: __fields::or_none(__f5),
+                    created_at: __fields::or_none(__f6),
                 })
             }
         }
@@ -4075,11 +4581,18 @@ impl VoiceRecording {
     }
 }
 /// An uploaded sound file.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VoiceSound {
     /// Sound identifier, usable as `audio` in outgoing calls.
     pub id: String,
+}
+impl serde::Serialize for VoiceSound {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(s, "VoiceSound", 1, &[])?;
+        __m.field("id", &self.id);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for VoiceSound {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -4094,17 +4607,17 @@ impl<'de> serde::Deserialize<'de> for VoiceSound {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<VoiceSound, A::Error> {
                 let mut __f0 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "id"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(VoiceSound {
                     id: __fields::finish(__f0, "id")?,
                 })
@@ -4122,7 +4635,7 @@ impl VoiceSound {
 /// Insert pauses at marked places of the text.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `options` (with `break`) is required here although the reference marks `options` optional: this shape is defined by that option.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VoiceTtsWithBreak {
@@ -4134,6 +4647,21 @@ pub struct VoiceTtsWithBreak {
     pub text: String,
     /// Speech settings.
     pub options: VoiceTtsWithBreakOptions,
+}
+impl serde::Serialize for VoiceTtsWithBreak {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VoiceTtsWithBreak",
+            4,
+            &[],
+        )?;
+        __m.field("bridge", &self.bridge);
+        __m.field("to", &self.to);
+        __m.field("text", &self.text);
+        __m.field("options", &self.options);
+        __m.end()
+    }
 }
 impl VoiceTtsWithBreak {
     /// Creates the model from its required fields; optional fields start empty.
@@ -4152,15 +4680,27 @@ impl VoiceTtsWithBreak {
     }
 }
 /// Speech settings.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VoiceTtsWithBreakOptions {
     /// Language/locale of the speech, e.g. `en-US`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
     /// Pauses inserted wherever the marker appears.
     pub r#break: VoiceTtsWithBreakOptionsBreak,
+}
+impl serde::Serialize for VoiceTtsWithBreakOptions {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VoiceTtsWithBreakOptions",
+            1,
+            &[self.language.is_some()],
+        )?;
+        __m.optional("language", &self.language);
+        __m.field("break", &self.r#break);
+        __m.end()
+    }
 }
 impl VoiceTtsWithBreakOptions {
     /// Creates the model from its required fields; optional fields start empty.
@@ -4174,7 +4714,7 @@ impl VoiceTtsWithBreakOptions {
     }
 }
 /// Pauses inserted wherever the marker appears.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VoiceTtsWithBreakOptionsBreak {
@@ -4182,6 +4722,19 @@ pub struct VoiceTtsWithBreakOptionsBreak {
     pub identifier: String,
     /// Length of each pause in seconds.
     pub time: i64,
+}
+impl serde::Serialize for VoiceTtsWithBreakOptionsBreak {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VoiceTtsWithBreakOptionsBreak",
+            2,
+            &[],
+        )?;
+        __m.field("identifier", &self.identifier);
+        __m.field("time", &self.time);
+        __m.end()
+    }
 }
 impl VoiceTtsWithBreakOptionsBreak {
     /// Creates the model from its required fields; optional fields start empty.
@@ -4195,7 +4748,7 @@ impl VoiceTtsWithBreakOptionsBreak {
 /// Choose the voice by gender and language instead of a voice id.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `options` (with `gender` and `language`) is required here although the reference marks `options` optional: this shape is defined by that option.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VoiceTtsWithCustomVoice {
@@ -4207,6 +4760,21 @@ pub struct VoiceTtsWithCustomVoice {
     pub text: String,
     /// Speech settings.
     pub options: VoiceTtsWithCustomVoiceOptions,
+}
+impl serde::Serialize for VoiceTtsWithCustomVoice {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VoiceTtsWithCustomVoice",
+            4,
+            &[],
+        )?;
+        __m.field("bridge", &self.bridge);
+        __m.field("to", &self.to);
+        __m.field("text", &self.text);
+        __m.field("options", &self.options);
+        __m.end()
+    }
 }
 impl VoiceTtsWithCustomVoice {
     /// Creates the model from its required fields; optional fields start empty.
@@ -4225,7 +4793,7 @@ impl VoiceTtsWithCustomVoice {
     }
 }
 /// Speech settings.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VoiceTtsWithCustomVoiceOptions {
@@ -4233,6 +4801,19 @@ pub struct VoiceTtsWithCustomVoiceOptions {
     pub language: String,
     /// Voice gender.
     pub gender: VoiceTtsWithCustomVoiceOptionsGender,
+}
+impl serde::Serialize for VoiceTtsWithCustomVoiceOptions {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VoiceTtsWithCustomVoiceOptions",
+            2,
+            &[],
+        )?;
+        __m.field("language", &self.language);
+        __m.field("gender", &self.gender);
+        __m.end()
+    }
 }
 impl VoiceTtsWithCustomVoiceOptions {
     /// Creates the model from its required fields; optional fields start empty.
@@ -4265,7 +4846,7 @@ qikberry_runtime::open_enum!(
 /// Repeat the spoken text several times. The platform docs show no valid sample for this shape; the field name `iteration` is the best reading.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The platform docs show no valid sample for this shape; the field name `iteration` is the best reading. `options` is required here although the reference marks it optional: this shape is defined by that option.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VoiceTtsWithIteration {
@@ -4277,6 +4858,21 @@ pub struct VoiceTtsWithIteration {
     pub text: String,
     /// Speech settings.
     pub options: VoiceTtsWithIterationOptions,
+}
+impl serde::Serialize for VoiceTtsWithIteration {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VoiceTtsWithIteration",
+            4,
+            &[],
+        )?;
+        __m.field("bridge", &self.bridge);
+        __m.field("to", &self.to);
+        __m.field("text", &self.text);
+        __m.field("options", &self.options);
+        __m.end()
+    }
 }
 impl VoiceTtsWithIteration {
     /// Creates the model from its required fields; optional fields start empty.
@@ -4295,15 +4891,27 @@ impl VoiceTtsWithIteration {
     }
 }
 /// Speech settings.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VoiceTtsWithIterationOptions {
     /// Language/locale of the speech, e.g. `en-US`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
     /// How many times the text is spoken.
     pub iteration: i64,
+}
+impl serde::Serialize for VoiceTtsWithIterationOptions {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VoiceTtsWithIterationOptions",
+            1,
+            &[self.language.is_some()],
+        )?;
+        __m.optional("language", &self.language);
+        __m.field("iteration", &self.iteration);
+        __m.end()
+    }
 }
 impl VoiceTtsWithIterationOptions {
     /// Creates the model from its required fields; optional fields start empty.
@@ -4319,7 +4927,7 @@ impl VoiceTtsWithIterationOptions {
 /// Speak with a chosen voice. Voices: Aditi (Hindi), Raveena (English, India), Amy (British), Kendra (US), Ayanda (South African) and the others of the VoiceId table.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The reference marks `options` optional for every text-to-speech shape; a call without `options` (the platform's default voice) is put in this shape, the only one that does not need a key inside `options`.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VoiceTtsWithVoiceId {
@@ -4330,8 +4938,22 @@ pub struct VoiceTtsWithVoiceId {
     /// Text spoken to the callee once the call is answered.
     pub text: String,
     /// Speech settings.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub options: Option<VoiceTtsWithVoiceIdOptions>,
+}
+impl serde::Serialize for VoiceTtsWithVoiceId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VoiceTtsWithVoiceId",
+            3,
+            &[self.options.is_some()],
+        )?;
+        __m.field("bridge", &self.bridge);
+        __m.field("to", &self.to);
+        __m.field("text", &self.text);
+        __m.optional("options", &self.options);
+        __m.end()
+    }
 }
 impl VoiceTtsWithVoiceId {
     /// Creates the model from its required fields; optional fields start empty.
@@ -4354,12 +4976,24 @@ impl VoiceTtsWithVoiceId {
     }
 }
 /// Speech settings.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VoiceTtsWithVoiceIdOptions {
     /// Voice used to speak the text (AWS Polly voices).
     pub voiceid: VoiceTtsWithVoiceIdOptionsVoiceid,
+}
+impl serde::Serialize for VoiceTtsWithVoiceIdOptions {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VoiceTtsWithVoiceIdOptions",
+            1,
+            &[],
+        )?;
+        __m.field("voiceid", &self.voiceid);
+        __m.end()
+    }
 }
 impl VoiceTtsWithVoiceIdOptions {
     /// Creates the model from its required fields; optional fields start empty.
@@ -4464,27 +5098,45 @@ qikberry_runtime::open_enum!(
     Filiz = "Filiz", Gwyneth = "Gwyneth" }
 );
 /// A number on the Engage (voice) suppression list (unsubscribers).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct VoiceUnsubscriber {
     /// Identifier of the suppression entry (UUID).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// ISO 3166-1 alpha-2 country of the receiver, derived by the platform.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub iso: Option<String>,
     /// Suppressed mobile number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub receiver: Option<String>,
     /// Scope of the suppression (`tag`, `product`, `sender`, `all`, ...).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Value for the scope, for example the tag name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// When the entry was created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
+}
+impl serde::Serialize for VoiceUnsubscriber {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VoiceUnsubscriber",
+            0,
+            &[
+                self.id.is_some(),
+                self.iso.is_some(),
+                self.receiver.is_some(),
+                self.r#type.is_some(),
+                self.value.is_some(),
+                self.created_at.is_some(),
+            ],
+        )?;
+        __m.optional("id", &self.id);
+        __m.optional("iso", &self.iso);
+        __m.optional("receiver", &self.receiver);
+        __m.optional("type", &self.r#type);
+        __m.optional("value", &self.value);
+        __m.optional("created_at", &self.created_at);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for VoiceUnsubscriber {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -4506,7 +5158,7 @@ impl<'de> serde::Deserialize<'de> for VoiceUnsubscriber {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<VoiceUnsubscriber, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
@@ -4514,30 +5166,26 @@ impl<'de> serde::Deserialize<'de> for VoiceUnsubscriber {
                 let mut __f3 = None;
                 let mut __f4 = None;
                 let mut __f5 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "iso")?,
-                        Some(2) => {
-                            __fields::read_once(&mut __map, &mut __f2, "receiver")?
-                        }
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "type")?,
-                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "value")?,
-                        Some(5) => {
-                            __fields::read_once(&mut __map, &mut __f5, "created_at")?
-                        }
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "id"),
+                        Some(1) => __r.read(&mut __f1, "iso"),
+                        Some(2) => __r.read(&mut __f2, "receiver"),
+                        Some(3) => __r.read(&mut __f3, "type"),
+                        Some(4) => __r.read(&mut __f4, "value"),
+                        Some(5) => __r.read(&mut __f5, "created_at"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(VoiceUnsubscriber {
-                    id: __fields::finish(__f0, "id")?,
-                    iso: __fields::finish(__f1, "iso")?,
-                    receiver: __fields::finish(__f2, "receiver")?,
-                    r#type: __fields::finish(__f3, "type")?,
-                    value: __fields::finish(__f4, "value")?,
-                    created_at: __fields::finish(__f5, "created_at")?,
+                    id: __fields::or_none(__f0),
+                    iso: __fields::or_none(__f1),
+                    receiver: __fields::or_none(__f2),
+                    r#type: __fields::or_none(__f3),
+                    value: __fields::or_none(__f4),
+                    created_at: __fields::or_none(__f5),
                 })
             }
         }
@@ -4606,18 +5254,30 @@ qikberry_runtime::open_enum!(
     "service" }
 );
 /// Fields of a Engage (voice) suppression entry.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct VoiceUpdateUnsubscriberRequest {
     #[allow(missing_docs)]
     pub receiver: crate::api::common::E164Number,
     /// Scope of the suppression.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<VoiceUpdateUnsubscriberRequestType>,
     /// Value that goes with `type` (tag name, product code or sender); empty for `all`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+}
+impl serde::Serialize for VoiceUpdateUnsubscriberRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VoiceUpdateUnsubscriberRequest",
+            1,
+            &[self.r#type.is_some(), self.value.is_some()],
+        )?;
+        __m.field("receiver", &self.receiver);
+        __m.optional("type", &self.r#type);
+        __m.optional("value", &self.value);
+        __m.end()
+    }
 }
 impl VoiceUpdateUnsubscriberRequest {
     /// Creates the model from its required fields; optional fields start empty.
@@ -4661,19 +5321,32 @@ qikberry_runtime::open_enum!(
     "sender", All = "all" }
 );
 /// One Engage (voice) unsubscriber.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VoiceUpdateUnsubscriberResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<VoiceUnsubscriber>,
+}
+impl serde::Serialize for VoiceUpdateUnsubscriberResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "VoiceUpdateUnsubscriberResponse",
+            2,
+            &[self.code.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for VoiceUpdateUnsubscriberResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -4688,28 +5361,28 @@ impl<'de> serde::Deserialize<'de> for VoiceUpdateUnsubscriberResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<VoiceUpdateUnsubscriberResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(VoiceUpdateUnsubscriberResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
+                    data: __fields::or_none(__f3),
                 })
             }
         }

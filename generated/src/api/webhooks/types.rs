@@ -2,33 +2,53 @@
 // Regenerate with `cargo xtask generate`.
 
 /// A webhook: an HTTPS endpoint of yours that the platform POSTs events to. The reference lists the fields (ID, name, URI, secret, verification token, status, timestamps) without a full sample.
-#[derive(Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Webhook {
     /// Webhook ID (a UUID); pass it as `webhook_id` in send requests or subscriptions.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Name of the webhook.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// URL that receives the POST requests.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub uri: Option<String>,
     /// Secret sent back as `Authorization: Bearer <secret>` on every push, when configured.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// Validation key used in the initial verification handshake (see `WebhookValidationRequest`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::types::StringOrNumber>,
     /// Creation time.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Last update time.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+}
+impl serde::Serialize for Webhook {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "Webhook",
+            0,
+            &[
+                self.id.is_some(),
+                self.name.is_some(),
+                self.uri.is_some(),
+                self.secret.is_some(),
+                self.token.is_some(),
+                self.status.is_some(),
+                self.created_at.is_some(),
+                self.updated_at.is_some(),
+            ],
+        )?;
+        __m.optional("id", &self.id);
+        __m.optional("name", &self.name);
+        __m.optional("uri", &self.uri);
+        __m.optional("secret", &self.secret);
+        __m.optional("token", &self.token);
+        __m.optional("status", &self.status);
+        __m.optional("created_at", &self.created_at);
+        __m.optional("updated_at", &self.updated_at);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for Webhook {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -52,7 +72,7 @@ impl<'de> serde::Deserialize<'de> for Webhook {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<Webhook, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
@@ -62,34 +82,30 @@ impl<'de> serde::Deserialize<'de> for Webhook {
                 let mut __f5 = None;
                 let mut __f6 = None;
                 let mut __f7 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "name")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "uri")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "secret")?,
-                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "token")?,
-                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "status")?,
-                        Some(6) => {
-                            __fields::read_once(&mut __map, &mut __f6, "created_at")?
-                        }
-                        Some(7) => {
-                            __fields::read_once(&mut __map, &mut __f7, "updated_at")?
-                        }
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "id"),
+                        Some(1) => __r.read(&mut __f1, "name"),
+                        Some(2) => __r.read(&mut __f2, "uri"),
+                        Some(3) => __r.read(&mut __f3, "secret"),
+                        Some(4) => __r.read(&mut __f4, "token"),
+                        Some(5) => __r.read(&mut __f5, "status"),
+                        Some(6) => __r.read(&mut __f6, "created_at"),
+                        Some(7) => __r.read(&mut __f7, "updated_at"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(Webhook {
-                    id: __fields::finish(__f0, "id")?,
-                    name: __fields::finish(__f1, "name")?,
-                    uri: __fields::finish(__f2, "uri")?,
-                    secret: __fields::finish(__f3, "secret")?,
-                    token: __fields::finish(__f4, "token")?,
-                    status: __fields::finish(__f5, "status")?,
-                    created_at: __fields::finish(__f6, "created_at")?,
-                    updated_at: __fields::finish(__f7, "updated_at")?,
+                    id: __fields::or_none(__f0),
+                    name: __fields::or_none(__f1),
+                    uri: __fields::or_none(__f2),
+                    secret: __fields::or_none(__f3),
+                    token: __fields::or_none(__f4),
+                    status: __fields::or_none(__f5),
+                    created_at: __fields::or_none(__f6),
+                    updated_at: __fields::or_none(__f7),
                 })
             }
         }
@@ -166,23 +182,36 @@ impl Webhook {
     }
 }
 /// Body of `POST /developer/webhooks`.
-#[derive(Clone, PartialEq, serde::Serialize)]
+#[derive(Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WebhooksCreateWebhookRequest {
     /// Name of the new webhook.
     pub name: String,
     /// Optional secret; the platform sends it as a Bearer token in the `Authorization` header of each push.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
     /// 1 = active, 0 = inactive. Documented as a number with the values "1"/"0"; both spellings are accepted.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::types::StringOrNumber>,
     /// Validation key for the initial verification challenge; sent to the URL as `?token=`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
     /// URL of your server that receives the webhook POST requests.
     pub uri: String,
+}
+impl serde::Serialize for WebhooksCreateWebhookRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WebhooksCreateWebhookRequest",
+            2,
+            &[self.secret.is_some(), self.status.is_some(), self.token.is_some()],
+        )?;
+        __m.field("name", &self.name);
+        __m.optional("secret", &self.secret);
+        __m.optional("status", &self.status);
+        __m.optional("token", &self.token);
+        __m.field("uri", &self.uri);
+        __m.end()
+    }
 }
 impl std::fmt::Debug for WebhooksCreateWebhookRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -223,19 +252,32 @@ impl WebhooksCreateWebhookRequest {
     }
 }
 /// The created webhook.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct WebhooksCreateWebhookResponse {
     /// "OK" on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP status repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Webhook>,
+}
+impl serde::Serialize for WebhooksCreateWebhookResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WebhooksCreateWebhookResponse",
+            2,
+            &[self.code.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for WebhooksCreateWebhookResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -250,28 +292,28 @@ impl<'de> serde::Deserialize<'de> for WebhooksCreateWebhookResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<WebhooksCreateWebhookResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(WebhooksCreateWebhookResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
+                    data: __fields::or_none(__f3),
                 })
             }
         }
@@ -303,19 +345,32 @@ impl WebhooksCreateWebhookResponse {
     }
 }
 /// Deletion acknowledgement; `data` is empty.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct WebhooksDeleteWebhookResponse {
     /// "OK" on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP status repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// Human-readable outcome.
     pub message: String,
     /// Always empty for this operation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+}
+impl serde::Serialize for WebhooksDeleteWebhookResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WebhooksDeleteWebhookResponse",
+            2,
+            &[self.code.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for WebhooksDeleteWebhookResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -330,28 +385,28 @@ impl<'de> serde::Deserialize<'de> for WebhooksDeleteWebhookResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<WebhooksDeleteWebhookResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(WebhooksDeleteWebhookResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
+                    data: __fields::or_none(__f3),
                 })
             }
         }
@@ -386,19 +441,32 @@ impl WebhooksDeleteWebhookResponse {
     }
 }
 /// One webhook.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct WebhooksGetWebhookResponse {
     /// "OK" on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP status repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Webhook>,
+}
+impl serde::Serialize for WebhooksGetWebhookResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WebhooksGetWebhookResponse",
+            2,
+            &[self.code.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for WebhooksGetWebhookResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -413,28 +481,28 @@ impl<'de> serde::Deserialize<'de> for WebhooksGetWebhookResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<WebhooksGetWebhookResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(WebhooksGetWebhookResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
+                    data: __fields::or_none(__f3),
                 })
             }
         }
@@ -466,25 +534,43 @@ impl WebhooksGetWebhookResponse {
     }
 }
 /// Paginated list of webhooks.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct WebhooksListWebhooksResponse {
     /// "OK" on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP status repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<Webhook>>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<crate::api::common::PaginationLinks>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
+}
+impl serde::Serialize for WebhooksListWebhooksResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WebhooksListWebhooksResponse",
+            2,
+            &[
+                self.code.is_some(),
+                self.data.is_some(),
+                self.links.is_some(),
+                self.meta.is_some(),
+            ],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.optional("links", &self.links);
+        __m.optional("meta", &self.meta);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for WebhooksListWebhooksResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -506,7 +592,7 @@ impl<'de> serde::Deserialize<'de> for WebhooksListWebhooksResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<WebhooksListWebhooksResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
@@ -514,26 +600,26 @@ impl<'de> serde::Deserialize<'de> for WebhooksListWebhooksResponse {
                 let mut __f3 = None;
                 let mut __f4 = None;
                 let mut __f5 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "links")?,
-                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "meta")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        Some(4) => __r.read(&mut __f4, "links"),
+                        Some(5) => __r.read(&mut __f5, "meta"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(WebhooksListWebhooksResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
-                    links: __fields::finish(__f4, "links")?,
-                    meta: __fields::finish(__f5, "meta")?,
+                    data: __fields::or_none(__f3),
+                    links: __fields::or_none(__f4),
+                    meta: __fields::or_none(__f5),
                 })
             }
         }
@@ -577,7 +663,7 @@ impl WebhooksListWebhooksResponse {
     }
 }
 /// Body of `PUT /developer/webhooks/{webhook_id}`.
-#[derive(Clone, PartialEq, serde::Serialize)]
+#[derive(Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WebhooksUpdateWebhookRequest {
@@ -586,11 +672,24 @@ pub struct WebhooksUpdateWebhookRequest {
     /// URL of your server that receives the webhook POST requests.
     pub uri: String,
     /// 1 = active, 0 = inactive. Documented as a number with the values "1"/"0"; both spellings are accepted.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::types::StringOrNumber>,
     /// Secret sent as a Bearer token with every push.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
+}
+impl serde::Serialize for WebhooksUpdateWebhookRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WebhooksUpdateWebhookRequest",
+            2,
+            &[self.status.is_some(), self.secret.is_some()],
+        )?;
+        __m.field("name", &self.name);
+        __m.field("uri", &self.uri);
+        __m.optional("status", &self.status);
+        __m.optional("secret", &self.secret);
+        __m.end()
+    }
 }
 impl std::fmt::Debug for WebhooksUpdateWebhookRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -624,19 +723,32 @@ impl WebhooksUpdateWebhookRequest {
     }
 }
 /// The updated webhook.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct WebhooksUpdateWebhookResponse {
     /// "OK" on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP status repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Webhook>,
+}
+impl serde::Serialize for WebhooksUpdateWebhookResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WebhooksUpdateWebhookResponse",
+            2,
+            &[self.code.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for WebhooksUpdateWebhookResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -651,28 +763,28 @@ impl<'de> serde::Deserialize<'de> for WebhooksUpdateWebhookResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<WebhooksUpdateWebhookResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(WebhooksUpdateWebhookResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
+                    data: __fields::or_none(__f3),
                 })
             }
         }

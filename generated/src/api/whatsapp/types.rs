@@ -4,7 +4,7 @@
 /// Audio (audio/aac, audio/mp4, audio/amr, audio/mpeg, opus codecs; plain audio/ogg is not supported), at most 16 MB. Payload field names are inferred.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. Payload field names are inferred. Payload field names are inferred (the reference gives only the option name).</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappAudioContent {
@@ -12,6 +12,19 @@ pub struct WhatsappAudioContent {
     pub r#type: WhatsappAudioContentType,
     #[allow(missing_docs)]
     pub payload: WhatsappAudioContentPayload,
+}
+impl serde::Serialize for WhatsappAudioContent {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappAudioContent",
+            2,
+            &[],
+        )?;
+        __m.field("type", &self.r#type);
+        __m.field("payload", &self.payload);
+        __m.end()
+    }
 }
 impl WhatsappAudioContent {
     /// Creates the model from its required fields; optional fields start empty.
@@ -23,12 +36,24 @@ impl WhatsappAudioContent {
     }
 }
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappAudioContentPayload {
     /// Public URL of the audio file.
     pub url: String,
+}
+impl serde::Serialize for WhatsappAudioContentPayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappAudioContentPayload",
+            1,
+            &[],
+        )?;
+        __m.field("url", &self.url);
+        __m.end()
+    }
 }
 impl WhatsappAudioContentPayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -49,7 +74,7 @@ pub enum WhatsappAudioContentType {
 }
 qikberry_runtime::open_enum!(impl WhatsappAudioContentType { Audio = "audio" });
 /// An authentication template; the single body variable is the code.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappAuthenticationContent {
@@ -57,6 +82,19 @@ pub struct WhatsappAuthenticationContent {
     pub r#type: WhatsappAuthenticationContentType,
     #[allow(missing_docs)]
     pub payload: WhatsappAuthenticationContentPayload,
+}
+impl serde::Serialize for WhatsappAuthenticationContent {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappAuthenticationContent",
+            2,
+            &[],
+        )?;
+        __m.field("type", &self.r#type);
+        __m.field("payload", &self.payload);
+        __m.end()
+    }
 }
 impl WhatsappAuthenticationContent {
     /// Creates the model from its required fields; optional fields start empty.
@@ -68,7 +106,7 @@ impl WhatsappAuthenticationContent {
     }
 }
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappAuthenticationContentPayload {
@@ -79,8 +117,22 @@ pub struct WhatsappAuthenticationContentPayload {
     /// The code to deliver.
     pub body_params: Vec<String>,
     /// Authentication templates have no header variables; leave out.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub header_params: Option<Vec<String>>,
+}
+impl serde::Serialize for WhatsappAuthenticationContentPayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappAuthenticationContentPayload",
+            3,
+            &[self.header_params.is_some()],
+        )?;
+        __m.field("name", &self.name);
+        __m.field("language", &self.language);
+        __m.field("body_params", &self.body_params);
+        __m.optional("header_params", &self.header_params);
+        __m.end()
+    }
 }
 impl WhatsappAuthenticationContentPayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -117,7 +169,7 @@ qikberry_runtime::open_enum!(
     impl WhatsappAuthenticationContentType { Template = "template" }
 );
 /// Interactive quick-reply buttons.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappButtonsContent {
@@ -125,6 +177,19 @@ pub struct WhatsappButtonsContent {
     pub r#type: WhatsappButtonsContentType,
     #[allow(missing_docs)]
     pub payload: WhatsappButtonsContentPayload,
+}
+impl serde::Serialize for WhatsappButtonsContent {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappButtonsContent",
+            2,
+            &[],
+        )?;
+        __m.field("type", &self.r#type);
+        __m.field("payload", &self.payload);
+        __m.end()
+    }
 }
 impl WhatsappButtonsContent {
     /// Creates the model from its required fields; optional fields start empty.
@@ -136,22 +201,36 @@ impl WhatsappButtonsContent {
     }
 }
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappButtonsContentPayload {
     /// Interactive kind.
     pub r#type: WhatsappButtonsContentPayloadType,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub header: Option<WhatsappTextBlock>,
     #[allow(missing_docs)]
     pub body: WhatsappTextBlock,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub footer: Option<WhatsappTextBlock>,
     #[allow(missing_docs)]
     pub choices: Vec<WhatsappReplyChoice>,
+}
+impl serde::Serialize for WhatsappButtonsContentPayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappButtonsContentPayload",
+            3,
+            &[self.header.is_some(), self.footer.is_some()],
+        )?;
+        __m.field("type", &self.r#type);
+        __m.optional("header", &self.header);
+        __m.field("body", &self.body);
+        __m.optional("footer", &self.footer);
+        __m.field("choices", &self.choices);
+        __m.end()
+    }
 }
 impl WhatsappButtonsContentPayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -202,7 +281,7 @@ qikberry_runtime::open_enum!(
     impl WhatsappButtonsContentType { Interactive = "interactive" }
 );
 /// The WhatsApp channel a message goes out on.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappChannel {
@@ -211,11 +290,24 @@ pub struct WhatsappChannel {
     /// Business number the message is sent from.
     pub from: String,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<WhatsappChannelMeta>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub recipient: Option<WhatsappRecipient>,
+}
+impl serde::Serialize for WhatsappChannel {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappChannel",
+            2,
+            &[self.meta.is_some(), self.recipient.is_some()],
+        )?;
+        __m.field("name", &self.name);
+        __m.field("from", &self.from);
+        __m.optional("meta", &self.meta);
+        __m.optional("recipient", &self.recipient);
+        __m.end()
+    }
 }
 impl WhatsappChannel {
     /// Creates the model from its required fields; optional fields start empty.
@@ -239,16 +331,27 @@ impl WhatsappChannel {
     }
 }
 /// Per-channel options of a WhatsApp message.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappChannelMeta {
     /// Tags for reporting.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
     /// Your own identifier, echoed in responses, DLRs and webhooks.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub foreign_id: Option<String>,
+}
+impl serde::Serialize for WhatsappChannelMeta {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappChannelMeta",
+            0,
+            &[self.tags.is_some(), self.foreign_id.is_some()],
+        )?;
+        __m.optional("tags", &self.tags);
+        __m.optional("foreign_id", &self.foreign_id);
+        __m.end()
+    }
 }
 impl WhatsappChannelMeta {
     /// Creates the model from its required fields; optional fields start empty.
@@ -282,21 +385,34 @@ pub enum WhatsappChannelName {
 }
 qikberry_runtime::open_enum!(impl WhatsappChannelName { Whatsapp = "whatsapp" });
 /// Confirmation that the list was emptied.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct WhatsappCleanUnsubscribersResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     /// Always empty for this operation.
     ///
     /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. Optional: the reference's sample answer carries `data` (an empty list), the platform's own sample (wire-shapes.md line 3484) has none; a client must accept both.</div>
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<serde_json::Value>>,
+}
+impl serde::Serialize for WhatsappCleanUnsubscribersResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappCleanUnsubscribersResponse",
+            2,
+            &[self.code.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for WhatsappCleanUnsubscribersResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -311,28 +427,28 @@ impl<'de> serde::Deserialize<'de> for WhatsappCleanUnsubscribersResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<WhatsappCleanUnsubscribersResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(WhatsappCleanUnsubscribersResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
+                    data: __fields::or_none(__f3),
                 })
             }
         }
@@ -366,19 +482,30 @@ impl WhatsappCleanUnsubscribersResponse {
 /// One shared contact (field names inferred from WhatsApp's contact message).
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. One shared contact (field names inferred from WhatsApp's contact message).</div>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappContactCard {
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<WhatsappContactCardName>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub phones: Option<Vec<WhatsappContactCardPhonesItem>>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub emails: Option<Vec<WhatsappContactCardEmailsItem>>,
+}
+impl serde::Serialize for WhatsappContactCard {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappContactCard",
+            0,
+            &[self.name.is_some(), self.phones.is_some(), self.emails.is_some()],
+        )?;
+        __m.optional("name", &self.name);
+        __m.optional("phones", &self.phones);
+        __m.optional("emails", &self.emails);
+        __m.end()
+    }
 }
 impl WhatsappContactCard {
     /// Creates the model from its required fields; optional fields start empty.
@@ -406,16 +533,27 @@ impl WhatsappContactCard {
     }
 }
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappContactCardEmailsItem {
     /// Email address.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Label, e.g. `WORK`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
+}
+impl serde::Serialize for WhatsappContactCardEmailsItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappContactCardEmailsItem",
+            0,
+            &[self.email.is_some(), self.r#type.is_some()],
+        )?;
+        __m.optional("email", &self.email);
+        __m.optional("type", &self.r#type);
+        __m.end()
+    }
 }
 impl WhatsappContactCardEmailsItem {
     /// Creates the model from its required fields; optional fields start empty.
@@ -434,19 +572,34 @@ impl WhatsappContactCardEmailsItem {
     }
 }
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappContactCardName {
     /// Full name as displayed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub formatted_name: Option<String>,
     /// First name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// Last name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
+}
+impl serde::Serialize for WhatsappContactCardName {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappContactCardName",
+            0,
+            &[
+                self.formatted_name.is_some(),
+                self.first_name.is_some(),
+                self.last_name.is_some(),
+            ],
+        )?;
+        __m.optional("formatted_name", &self.formatted_name);
+        __m.optional("first_name", &self.first_name);
+        __m.optional("last_name", &self.last_name);
+        __m.end()
+    }
 }
 impl WhatsappContactCardName {
     /// Creates the model from its required fields; optional fields start empty.
@@ -474,16 +627,27 @@ impl WhatsappContactCardName {
     }
 }
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappContactCardPhonesItem {
     /// Phone number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// Label, e.g. `WORK`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
+}
+impl serde::Serialize for WhatsappContactCardPhonesItem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappContactCardPhonesItem",
+            0,
+            &[self.phone.is_some(), self.r#type.is_some()],
+        )?;
+        __m.optional("phone", &self.phone);
+        __m.optional("type", &self.r#type);
+        __m.end()
+    }
 }
 impl WhatsappContactCardPhonesItem {
     /// Creates the model from its required fields; optional fields start empty.
@@ -504,7 +668,7 @@ impl WhatsappContactCardPhonesItem {
 /// One or more contact cards. The payload layout is inferred.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The payload layout is inferred.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappContactContent {
@@ -512,6 +676,19 @@ pub struct WhatsappContactContent {
     pub r#type: WhatsappContactContentType,
     #[allow(missing_docs)]
     pub payload: WhatsappContactContentPayload,
+}
+impl serde::Serialize for WhatsappContactContent {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappContactContent",
+            2,
+            &[],
+        )?;
+        __m.field("type", &self.r#type);
+        __m.field("payload", &self.payload);
+        __m.end()
+    }
 }
 impl WhatsappContactContent {
     /// Creates the model from its required fields; optional fields start empty.
@@ -523,12 +700,24 @@ impl WhatsappContactContent {
     }
 }
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappContactContentPayload {
     #[allow(missing_docs)]
     pub contacts: Vec<WhatsappContactCard>,
+}
+impl serde::Serialize for WhatsappContactContentPayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappContactContentPayload",
+            1,
+            &[],
+        )?;
+        __m.field("contacts", &self.contacts);
+        __m.end()
+    }
 }
 impl WhatsappContactContentPayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -712,18 +901,32 @@ impl From<WhatsappMediaTemplateApprovalRequest> for WhatsappCreateTemplateReques
     }
 }
 /// The created WhatsApp template (some shapes answer with an empty `data` list).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct WhatsappCreateTemplateResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     /// The new template, or an empty list.
     pub data: WhatsappCreateTemplateResponseData,
+}
+impl serde::Serialize for WhatsappCreateTemplateResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappCreateTemplateResponse",
+            3,
+            &[self.code.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.field("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for WhatsappCreateTemplateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -738,26 +941,26 @@ impl<'de> serde::Deserialize<'de> for WhatsappCreateTemplateResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<WhatsappCreateTemplateResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(WhatsappCreateTemplateResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
                     data: __fields::finish(__f3, "data")?,
                 })
@@ -849,18 +1052,32 @@ impl From<Vec<serde_json::Value>> for WhatsappCreateTemplateResponseData {
     }
 }
 /// The created opt-out entry.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct WhatsappCreateUnsubscriberResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
     pub data: WhatsappUnsubscriber,
+}
+impl serde::Serialize for WhatsappCreateUnsubscriberResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappCreateUnsubscriberResponse",
+            3,
+            &[self.code.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.field("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for WhatsappCreateUnsubscriberResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -875,26 +1092,26 @@ impl<'de> serde::Deserialize<'de> for WhatsappCreateUnsubscriberResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<WhatsappCreateUnsubscriberResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(WhatsappCreateUnsubscriberResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
                     data: __fields::finish(__f3, "data")?,
                 })
@@ -924,21 +1141,34 @@ impl WhatsappCreateUnsubscriberResponse {
     }
 }
 /// Confirmation of the deletion.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct WhatsappDeleteTemplateResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     /// Always empty for this operation.
     ///
     /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. Optional: the reference's sample answer carries `data` (an empty list), the platform's own sample (wire-shapes.md line 3565) has none; a client must accept both.</div>
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<serde_json::Value>>,
+}
+impl serde::Serialize for WhatsappDeleteTemplateResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappDeleteTemplateResponse",
+            2,
+            &[self.code.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for WhatsappDeleteTemplateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -953,28 +1183,28 @@ impl<'de> serde::Deserialize<'de> for WhatsappDeleteTemplateResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<WhatsappDeleteTemplateResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(WhatsappDeleteTemplateResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
+                    data: __fields::or_none(__f3),
                 })
             }
         }
@@ -1006,21 +1236,34 @@ impl WhatsappDeleteTemplateResponse {
     }
 }
 /// Confirmation of the deletion.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct WhatsappDeleteUnsubscriberResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     /// Always empty for this operation.
     ///
     /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. Optional: the reference's sample answer carries `data` (an empty list), the platform's own sample (wire-shapes.md line 3491) has none; a client must accept both.</div>
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<Vec<serde_json::Value>>,
+}
+impl serde::Serialize for WhatsappDeleteUnsubscriberResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappDeleteUnsubscriberResponse",
+            2,
+            &[self.code.is_some(), self.data.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.optional("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for WhatsappDeleteUnsubscriberResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -1035,28 +1278,28 @@ impl<'de> serde::Deserialize<'de> for WhatsappDeleteUnsubscriberResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<WhatsappDeleteUnsubscriberResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(WhatsappDeleteUnsubscriberResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
-                    data: __fields::finish(__f3, "data")?,
+                    data: __fields::or_none(__f3),
                 })
             }
         }
@@ -1090,7 +1333,7 @@ impl WhatsappDeleteUnsubscriberResponse {
 /// A document (any valid MIME type that is not image, audio or video), at most 100 MB. Payload field names are inferred.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. Payload field names are inferred. Payload field names are inferred (the reference gives only the option name).</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappDocumentContent {
@@ -1098,6 +1341,19 @@ pub struct WhatsappDocumentContent {
     pub r#type: WhatsappDocumentContentType,
     #[allow(missing_docs)]
     pub payload: WhatsappDocumentContentPayload,
+}
+impl serde::Serialize for WhatsappDocumentContent {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappDocumentContent",
+            2,
+            &[],
+        )?;
+        __m.field("type", &self.r#type);
+        __m.field("payload", &self.payload);
+        __m.end()
+    }
 }
 impl WhatsappDocumentContent {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1109,18 +1365,30 @@ impl WhatsappDocumentContent {
     }
 }
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappDocumentContentPayload {
     /// Public URL of the document.
     pub url: String,
     /// File name shown to the recipient.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filename: Option<String>,
     /// Caption under the document.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub caption: Option<String>,
+}
+impl serde::Serialize for WhatsappDocumentContentPayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappDocumentContentPayload",
+            1,
+            &[self.filename.is_some(), self.caption.is_some()],
+        )?;
+        __m.field("url", &self.url);
+        __m.optional("filename", &self.filename);
+        __m.optional("caption", &self.caption);
+        __m.end()
+    }
 }
 impl WhatsappDocumentContentPayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1157,7 +1425,7 @@ qikberry_runtime::open_enum!(impl WhatsappDocumentContentType { Document = "docu
 /// Replacement for a document header. Payload field names are inferred.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. Payload field names are inferred.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappDocumentHeaderParams {
@@ -1165,6 +1433,19 @@ pub struct WhatsappDocumentHeaderParams {
     pub r#type: WhatsappDocumentHeaderParamsType,
     #[allow(missing_docs)]
     pub payload: WhatsappDocumentHeaderParamsPayload,
+}
+impl serde::Serialize for WhatsappDocumentHeaderParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappDocumentHeaderParams",
+            2,
+            &[],
+        )?;
+        __m.field("type", &self.r#type);
+        __m.field("payload", &self.payload);
+        __m.end()
+    }
 }
 impl WhatsappDocumentHeaderParams {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1176,15 +1457,27 @@ impl WhatsappDocumentHeaderParams {
     }
 }
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappDocumentHeaderParamsPayload {
     /// Public URL of the document.
     pub url: String,
     /// File name shown to the recipient.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filename: Option<String>,
+}
+impl serde::Serialize for WhatsappDocumentHeaderParamsPayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappDocumentHeaderParamsPayload",
+            1,
+            &[self.filename.is_some()],
+        )?;
+        __m.field("url", &self.url);
+        __m.optional("filename", &self.filename);
+        __m.end()
+    }
 }
 impl WhatsappDocumentHeaderParamsPayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1215,18 +1508,32 @@ qikberry_runtime::open_enum!(
     impl WhatsappDocumentHeaderParamsType { Document = "document" }
 );
 /// Delivery states of the matching messages.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct WhatsappGetMessageStatusResponse {
     /// `"OK"`, or the HTTP status as a string (`"200"`).
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
     pub data: Vec<WhatsappMessageStatus>,
+}
+impl serde::Serialize for WhatsappGetMessageStatusResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappGetMessageStatusResponse",
+            3,
+            &[self.code.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.field("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for WhatsappGetMessageStatusResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -1241,26 +1548,26 @@ impl<'de> serde::Deserialize<'de> for WhatsappGetMessageStatusResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<WhatsappGetMessageStatusResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(WhatsappGetMessageStatusResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
                     data: __fields::finish(__f3, "data")?,
                 })
@@ -1290,18 +1597,32 @@ impl WhatsappGetMessageStatusResponse {
     }
 }
 /// One opt-out entry.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct WhatsappGetUnsubscriberResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
     pub data: WhatsappUnsubscriber,
+}
+impl serde::Serialize for WhatsappGetUnsubscriberResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappGetUnsubscriberResponse",
+            3,
+            &[self.code.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.field("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for WhatsappGetUnsubscriberResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -1316,26 +1637,26 @@ impl<'de> serde::Deserialize<'de> for WhatsappGetUnsubscriberResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<WhatsappGetUnsubscriberResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(WhatsappGetUnsubscriberResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
                     data: __fields::finish(__f3, "data")?,
                 })
@@ -1365,7 +1686,7 @@ impl WhatsappGetUnsubscriberResponse {
     }
 }
 /// A non-service template with a document header and body variables.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappHeaderDocumentContent {
@@ -1373,6 +1694,19 @@ pub struct WhatsappHeaderDocumentContent {
     pub r#type: WhatsappHeaderDocumentContentType,
     #[allow(missing_docs)]
     pub payload: WhatsappHeaderDocumentContentPayload,
+}
+impl serde::Serialize for WhatsappHeaderDocumentContent {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappHeaderDocumentContent",
+            2,
+            &[],
+        )?;
+        __m.field("type", &self.r#type);
+        __m.field("payload", &self.payload);
+        __m.end()
+    }
 }
 impl WhatsappHeaderDocumentContent {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1384,7 +1718,7 @@ impl WhatsappHeaderDocumentContent {
     }
 }
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappHeaderDocumentContentPayload {
@@ -1395,8 +1729,22 @@ pub struct WhatsappHeaderDocumentContentPayload {
     #[allow(missing_docs)]
     pub header_params: WhatsappDocumentHeaderParams,
     /// Body variable values, in order.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub body_params: Option<Vec<String>>,
+}
+impl serde::Serialize for WhatsappHeaderDocumentContentPayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappHeaderDocumentContentPayload",
+            3,
+            &[self.body_params.is_some()],
+        )?;
+        __m.field("name", &self.name);
+        __m.field("language", &self.language);
+        __m.field("header_params", &self.header_params);
+        __m.optional("body_params", &self.body_params);
+        __m.end()
+    }
 }
 impl WhatsappHeaderDocumentContentPayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1433,7 +1781,7 @@ qikberry_runtime::open_enum!(
     impl WhatsappHeaderDocumentContentType { Template = "template" }
 );
 /// A non-service template with a image header and body variables.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappHeaderImageContent {
@@ -1441,6 +1789,19 @@ pub struct WhatsappHeaderImageContent {
     pub r#type: WhatsappHeaderImageContentType,
     #[allow(missing_docs)]
     pub payload: WhatsappHeaderImageContentPayload,
+}
+impl serde::Serialize for WhatsappHeaderImageContent {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappHeaderImageContent",
+            2,
+            &[],
+        )?;
+        __m.field("type", &self.r#type);
+        __m.field("payload", &self.payload);
+        __m.end()
+    }
 }
 impl WhatsappHeaderImageContent {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1452,7 +1813,7 @@ impl WhatsappHeaderImageContent {
     }
 }
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappHeaderImageContentPayload {
@@ -1463,8 +1824,22 @@ pub struct WhatsappHeaderImageContentPayload {
     #[allow(missing_docs)]
     pub header_params: WhatsappImageHeaderParams,
     /// Body variable values, in order.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub body_params: Option<Vec<String>>,
+}
+impl serde::Serialize for WhatsappHeaderImageContentPayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappHeaderImageContentPayload",
+            3,
+            &[self.body_params.is_some()],
+        )?;
+        __m.field("name", &self.name);
+        __m.field("language", &self.language);
+        __m.field("header_params", &self.header_params);
+        __m.optional("body_params", &self.body_params);
+        __m.end()
+    }
 }
 impl WhatsappHeaderImageContentPayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1501,7 +1876,7 @@ qikberry_runtime::open_enum!(
     impl WhatsappHeaderImageContentType { Template = "template" }
 );
 /// A non-service template with a text header and body variables.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappHeaderTextContent {
@@ -1509,6 +1884,19 @@ pub struct WhatsappHeaderTextContent {
     pub r#type: WhatsappHeaderTextContentType,
     #[allow(missing_docs)]
     pub payload: WhatsappHeaderTextContentPayload,
+}
+impl serde::Serialize for WhatsappHeaderTextContent {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappHeaderTextContent",
+            2,
+            &[],
+        )?;
+        __m.field("type", &self.r#type);
+        __m.field("payload", &self.payload);
+        __m.end()
+    }
 }
 impl WhatsappHeaderTextContent {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1520,7 +1908,7 @@ impl WhatsappHeaderTextContent {
     }
 }
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappHeaderTextContentPayload {
@@ -1531,8 +1919,22 @@ pub struct WhatsappHeaderTextContentPayload {
     #[allow(missing_docs)]
     pub header_params: WhatsappTextHeaderParams,
     /// Body variable values, in order.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub body_params: Option<Vec<String>>,
+}
+impl serde::Serialize for WhatsappHeaderTextContentPayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappHeaderTextContentPayload",
+            3,
+            &[self.body_params.is_some()],
+        )?;
+        __m.field("name", &self.name);
+        __m.field("language", &self.language);
+        __m.field("header_params", &self.header_params);
+        __m.optional("body_params", &self.body_params);
+        __m.end()
+    }
 }
 impl WhatsappHeaderTextContentPayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1569,7 +1971,7 @@ qikberry_runtime::open_enum!(
     impl WhatsappHeaderTextContentType { Template = "template" }
 );
 /// A non-service template with a video header and body variables.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappHeaderVideoContent {
@@ -1577,6 +1979,19 @@ pub struct WhatsappHeaderVideoContent {
     pub r#type: WhatsappHeaderVideoContentType,
     #[allow(missing_docs)]
     pub payload: WhatsappHeaderVideoContentPayload,
+}
+impl serde::Serialize for WhatsappHeaderVideoContent {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappHeaderVideoContent",
+            2,
+            &[],
+        )?;
+        __m.field("type", &self.r#type);
+        __m.field("payload", &self.payload);
+        __m.end()
+    }
 }
 impl WhatsappHeaderVideoContent {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1588,7 +2003,7 @@ impl WhatsappHeaderVideoContent {
     }
 }
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappHeaderVideoContentPayload {
@@ -1599,8 +2014,22 @@ pub struct WhatsappHeaderVideoContentPayload {
     #[allow(missing_docs)]
     pub header_params: WhatsappVideoHeaderParams,
     /// Body variable values, in order.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub body_params: Option<Vec<String>>,
+}
+impl serde::Serialize for WhatsappHeaderVideoContentPayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappHeaderVideoContentPayload",
+            3,
+            &[self.body_params.is_some()],
+        )?;
+        __m.field("name", &self.name);
+        __m.field("language", &self.language);
+        __m.field("header_params", &self.header_params);
+        __m.optional("body_params", &self.body_params);
+        __m.end()
+    }
 }
 impl WhatsappHeaderVideoContentPayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1639,7 +2068,7 @@ qikberry_runtime::open_enum!(
 /// An image (jpg, jpeg, png), at most 5 MB. Payload field names are inferred.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. Payload field names are inferred.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappImageContent {
@@ -1647,6 +2076,19 @@ pub struct WhatsappImageContent {
     pub r#type: WhatsappImageContentType,
     #[allow(missing_docs)]
     pub payload: WhatsappImageContentPayload,
+}
+impl serde::Serialize for WhatsappImageContent {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappImageContent",
+            2,
+            &[],
+        )?;
+        __m.field("type", &self.r#type);
+        __m.field("payload", &self.payload);
+        __m.end()
+    }
 }
 impl WhatsappImageContent {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1658,15 +2100,27 @@ impl WhatsappImageContent {
     }
 }
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappImageContentPayload {
     /// Public URL of the image.
     pub url: String,
     /// Caption under the image.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub caption: Option<String>,
+}
+impl serde::Serialize for WhatsappImageContentPayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappImageContentPayload",
+            1,
+            &[self.caption.is_some()],
+        )?;
+        __m.field("url", &self.url);
+        __m.optional("caption", &self.caption);
+        __m.end()
+    }
 }
 impl WhatsappImageContentPayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1697,7 +2151,7 @@ qikberry_runtime::open_enum!(impl WhatsappImageContentType { Image = "image" });
 /// Replacement for a image header. Payload field names are inferred.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. Payload field names are inferred.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappImageHeaderParams {
@@ -1705,6 +2159,19 @@ pub struct WhatsappImageHeaderParams {
     pub r#type: WhatsappImageHeaderParamsType,
     #[allow(missing_docs)]
     pub payload: WhatsappImageHeaderParamsPayload,
+}
+impl serde::Serialize for WhatsappImageHeaderParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappImageHeaderParams",
+            2,
+            &[],
+        )?;
+        __m.field("type", &self.r#type);
+        __m.field("payload", &self.payload);
+        __m.end()
+    }
 }
 impl WhatsappImageHeaderParams {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1716,12 +2183,24 @@ impl WhatsappImageHeaderParams {
     }
 }
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappImageHeaderParamsPayload {
     /// Public URL of the image.
     pub url: String,
+}
+impl serde::Serialize for WhatsappImageHeaderParamsPayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappImageHeaderParamsPayload",
+            1,
+            &[],
+        )?;
+        __m.field("url", &self.url);
+        __m.end()
+    }
 }
 impl WhatsappImageHeaderParamsPayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1742,16 +2221,29 @@ pub enum WhatsappImageHeaderParamsType {
 }
 qikberry_runtime::open_enum!(impl WhatsappImageHeaderParamsType { Image = "image" });
 /// The file was accepted; receivers are imported in the background.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct WhatsappImportUnsubscribersResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
+}
+impl serde::Serialize for WhatsappImportUnsubscribersResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappImportUnsubscribersResponse",
+            2,
+            &[self.code.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for WhatsappImportUnsubscribersResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -1766,24 +2258,24 @@ impl<'de> serde::Deserialize<'de> for WhatsappImportUnsubscribersResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<WhatsappImportUnsubscribersResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(WhatsappImportUnsubscribersResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
                 })
             }
@@ -1810,7 +2302,7 @@ impl WhatsappImportUnsubscribersResponse {
     }
 }
 /// A service template holding a JSON document.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappJsonTemplate {
@@ -1825,10 +2317,27 @@ pub struct WhatsappJsonTemplate {
     /// Business number with country code prefix.
     pub number: String,
     /// JSON content.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payload: Option<WhatsappJsonTemplatePayload>,
     /// Template type.
     pub r#type: WhatsappJsonTemplateType,
+}
+impl serde::Serialize for WhatsappJsonTemplate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappJsonTemplate",
+            6,
+            &[self.payload.is_some()],
+        )?;
+        __m.field("category", &self.category);
+        __m.field("is_conversation", &self.is_conversation);
+        __m.field("name", &self.name);
+        __m.field("language", &self.language);
+        __m.field("number", &self.number);
+        __m.optional("payload", &self.payload);
+        __m.field("type", &self.r#type);
+        __m.end()
+    }
 }
 impl WhatsappJsonTemplate {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1888,7 +2397,7 @@ qikberry_runtime::open_enum!(
     impl WhatsappJsonTemplateLanguage { En = "en", EnUs = "en_US" }
 );
 /// JSON content.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappJsonTemplatePayload {
@@ -1896,6 +2405,19 @@ pub struct WhatsappJsonTemplatePayload {
     pub r#type: WhatsappJsonTemplatePayloadType,
     /// Free-form JSON stored as the template.
     pub payload: serde_json::Map<String, serde_json::Value>,
+}
+impl serde::Serialize for WhatsappJsonTemplatePayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappJsonTemplatePayload",
+            2,
+            &[],
+        )?;
+        __m.field("type", &self.r#type);
+        __m.field("payload", &self.payload);
+        __m.end()
+    }
 }
 impl WhatsappJsonTemplatePayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1931,7 +2453,7 @@ pub enum WhatsappJsonTemplateType {
 }
 qikberry_runtime::open_enum!(impl WhatsappJsonTemplateType { Json = "json" });
 /// The list button (`button`) or a section of rows (`section`).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappListChoice {
@@ -1939,6 +2461,19 @@ pub struct WhatsappListChoice {
     pub r#type: WhatsappListChoiceType,
     #[allow(missing_docs)]
     pub payload: WhatsappListChoicePayload,
+}
+impl serde::Serialize for WhatsappListChoice {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappListChoice",
+            2,
+            &[],
+        )?;
+        __m.field("type", &self.r#type);
+        __m.field("payload", &self.payload);
+        __m.end()
+    }
 }
 impl WhatsappListChoice {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1950,16 +2485,27 @@ impl WhatsappListChoice {
     }
 }
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappListChoicePayload {
     /// Caption of the list button, or title of the section.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rows: Option<Vec<WhatsappListRow>>,
+}
+impl serde::Serialize for WhatsappListChoicePayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappListChoicePayload",
+            0,
+            &[self.title.is_some(), self.rows.is_some()],
+        )?;
+        __m.optional("title", &self.title);
+        __m.optional("rows", &self.rows);
+        __m.end()
+    }
 }
 impl WhatsappListChoicePayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -1994,7 +2540,7 @@ qikberry_runtime::open_enum!(
     impl WhatsappListChoiceType { Button = "button", Section = "section" }
 );
 /// An interactive choice list.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappListContent {
@@ -2002,6 +2548,19 @@ pub struct WhatsappListContent {
     pub r#type: WhatsappListContentType,
     #[allow(missing_docs)]
     pub payload: WhatsappListContentPayload,
+}
+impl serde::Serialize for WhatsappListContent {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappListContent",
+            2,
+            &[],
+        )?;
+        __m.field("type", &self.r#type);
+        __m.field("payload", &self.payload);
+        __m.end()
+    }
 }
 impl WhatsappListContent {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2013,22 +2572,36 @@ impl WhatsappListContent {
     }
 }
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappListContentPayload {
     /// Interactive kind.
     pub r#type: WhatsappListContentPayloadType,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub header: Option<WhatsappTextBlock>,
     #[allow(missing_docs)]
     pub body: WhatsappTextBlock,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub footer: Option<WhatsappTextBlock>,
     #[allow(missing_docs)]
     pub choices: Vec<WhatsappListChoice>,
+}
+impl serde::Serialize for WhatsappListContentPayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappListContentPayload",
+            3,
+            &[self.header.is_some(), self.footer.is_some()],
+        )?;
+        __m.field("type", &self.r#type);
+        __m.optional("header", &self.header);
+        __m.field("body", &self.body);
+        __m.optional("footer", &self.footer);
+        __m.field("choices", &self.choices);
+        __m.end()
+    }
 }
 impl WhatsappListContentPayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2079,24 +2652,38 @@ qikberry_runtime::open_enum!(
     impl WhatsappListContentType { Interactive = "interactive" }
 );
 /// A page of WhatsApp prices.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct WhatsappListPricingResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
     pub data: Vec<WhatsappPrice>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<crate::api::common::PaginationLinks>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
+}
+impl serde::Serialize for WhatsappListPricingResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappListPricingResponse",
+            3,
+            &[self.code.is_some(), self.links.is_some(), self.meta.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.field("data", &self.data);
+        __m.optional("links", &self.links);
+        __m.optional("meta", &self.meta);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for WhatsappListPricingResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -2118,7 +2705,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappListPricingResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<WhatsappListPricingResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
@@ -2126,26 +2713,26 @@ impl<'de> serde::Deserialize<'de> for WhatsappListPricingResponse {
                 let mut __f3 = None;
                 let mut __f4 = None;
                 let mut __f5 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "links")?,
-                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "meta")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        Some(4) => __r.read(&mut __f4, "links"),
+                        Some(5) => __r.read(&mut __f5, "meta"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(WhatsappListPricingResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
                     data: __fields::finish(__f3, "data")?,
-                    links: __fields::finish(__f4, "links")?,
-                    meta: __fields::finish(__f5, "meta")?,
+                    links: __fields::or_none(__f4),
+                    meta: __fields::or_none(__f5),
                 })
             }
         }
@@ -2185,7 +2772,7 @@ impl WhatsappListPricingResponse {
     }
 }
 /// One selectable row of a list section.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappListRow {
@@ -2194,8 +2781,21 @@ pub struct WhatsappListRow {
     /// Row title.
     pub title: String,
     /// Row description.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+}
+impl serde::Serialize for WhatsappListRow {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappListRow",
+            2,
+            &[self.description.is_some()],
+        )?;
+        __m.field("id", &self.id);
+        __m.field("title", &self.title);
+        __m.optional("description", &self.description);
+        __m.end()
+    }
 }
 impl WhatsappListRow {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2213,24 +2813,38 @@ impl WhatsappListRow {
     }
 }
 /// A page of WhatsApp templates.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct WhatsappListTemplatesResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
     pub data: Vec<WhatsappTemplate>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<crate::api::common::PaginationLinks>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
+}
+impl serde::Serialize for WhatsappListTemplatesResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappListTemplatesResponse",
+            3,
+            &[self.code.is_some(), self.links.is_some(), self.meta.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.field("data", &self.data);
+        __m.optional("links", &self.links);
+        __m.optional("meta", &self.meta);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for WhatsappListTemplatesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -2252,7 +2866,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappListTemplatesResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<WhatsappListTemplatesResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
@@ -2260,26 +2874,26 @@ impl<'de> serde::Deserialize<'de> for WhatsappListTemplatesResponse {
                 let mut __f3 = None;
                 let mut __f4 = None;
                 let mut __f5 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "links")?,
-                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "meta")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        Some(4) => __r.read(&mut __f4, "links"),
+                        Some(5) => __r.read(&mut __f5, "meta"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(WhatsappListTemplatesResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
                     data: __fields::finish(__f3, "data")?,
-                    links: __fields::finish(__f4, "links")?,
-                    meta: __fields::finish(__f5, "meta")?,
+                    links: __fields::or_none(__f4),
+                    meta: __fields::or_none(__f5),
                 })
             }
         }
@@ -2319,24 +2933,38 @@ impl WhatsappListTemplatesResponse {
     }
 }
 /// A page of WhatsApp opt-out entries.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct WhatsappListUnsubscribersResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
     pub data: Vec<WhatsappUnsubscriber>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub links: Option<crate::api::common::PaginationLinks>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<crate::api::common::PaginationMeta>,
+}
+impl serde::Serialize for WhatsappListUnsubscribersResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappListUnsubscribersResponse",
+            3,
+            &[self.code.is_some(), self.links.is_some(), self.meta.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.field("data", &self.data);
+        __m.optional("links", &self.links);
+        __m.optional("meta", &self.meta);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for WhatsappListUnsubscribersResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -2358,7 +2986,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappListUnsubscribersResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<WhatsappListUnsubscribersResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
@@ -2366,26 +2994,26 @@ impl<'de> serde::Deserialize<'de> for WhatsappListUnsubscribersResponse {
                 let mut __f3 = None;
                 let mut __f4 = None;
                 let mut __f5 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "links")?,
-                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "meta")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        Some(4) => __r.read(&mut __f4, "links"),
+                        Some(5) => __r.read(&mut __f5, "meta"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(WhatsappListUnsubscribersResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
                     data: __fields::finish(__f3, "data")?,
-                    links: __fields::finish(__f4, "links")?,
-                    meta: __fields::finish(__f5, "meta")?,
+                    links: __fields::or_none(__f4),
+                    meta: __fields::or_none(__f5),
                 })
             }
         }
@@ -2425,7 +3053,7 @@ impl WhatsappListUnsubscribersResponse {
     }
 }
 /// A map location.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappLocationContent {
@@ -2433,6 +3061,19 @@ pub struct WhatsappLocationContent {
     pub r#type: WhatsappLocationContentType,
     #[allow(missing_docs)]
     pub payload: WhatsappLocationContentPayload,
+}
+impl serde::Serialize for WhatsappLocationContent {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappLocationContent",
+            2,
+            &[],
+        )?;
+        __m.field("type", &self.r#type);
+        __m.field("payload", &self.payload);
+        __m.end()
+    }
 }
 impl WhatsappLocationContent {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2444,7 +3085,7 @@ impl WhatsappLocationContent {
     }
 }
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappLocationContentPayload {
@@ -2453,11 +3094,24 @@ pub struct WhatsappLocationContentPayload {
     /// Latitude in degrees.
     pub latitude: f64,
     /// Name of the place.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Address of the place.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<String>,
+}
+impl serde::Serialize for WhatsappLocationContentPayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappLocationContentPayload",
+            2,
+            &[self.name.is_some(), self.address.is_some()],
+        )?;
+        __m.field("longitude", &self.longitude);
+        __m.field("latitude", &self.latitude);
+        __m.optional("name", &self.name);
+        __m.optional("address", &self.address);
+        __m.end()
+    }
 }
 impl WhatsappLocationContentPayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2493,7 +3147,7 @@ pub enum WhatsappLocationContentType {
 }
 qikberry_runtime::open_enum!(impl WhatsappLocationContentType { Location = "location" });
 /// A service template holding an audio clip.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappMediaAudioTemplate {
@@ -2513,6 +3167,24 @@ pub struct WhatsappMediaAudioTemplate {
     pub payload: WhatsappMediaAudioTemplatePayload,
     /// Template type.
     pub r#type: WhatsappMediaAudioTemplateType,
+}
+impl serde::Serialize for WhatsappMediaAudioTemplate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappMediaAudioTemplate",
+            7,
+            &[],
+        )?;
+        __m.field("category", &self.category);
+        __m.field("is_conversation", &self.is_conversation);
+        __m.field("name", &self.name);
+        __m.field("language", &self.language);
+        __m.field("number", &self.number);
+        __m.field("payload", &self.payload);
+        __m.field("type", &self.r#type);
+        __m.end()
+    }
 }
 impl WhatsappMediaAudioTemplate {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2571,7 +3243,7 @@ qikberry_runtime::open_enum!(
 /// Media content (audio). Field names inside are inferred; the reference does not show this shape.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. Field names inside are inferred; the reference does not show this shape.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappMediaAudioTemplatePayload {
@@ -2579,6 +3251,19 @@ pub struct WhatsappMediaAudioTemplatePayload {
     pub r#type: WhatsappMediaAudioTemplatePayloadType,
     #[allow(missing_docs)]
     pub payload: WhatsappMediaAudioTemplatePayloadPayload,
+}
+impl serde::Serialize for WhatsappMediaAudioTemplatePayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappMediaAudioTemplatePayload",
+            2,
+            &[],
+        )?;
+        __m.field("type", &self.r#type);
+        __m.field("payload", &self.payload);
+        __m.end()
+    }
 }
 impl WhatsappMediaAudioTemplatePayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2590,12 +3275,24 @@ impl WhatsappMediaAudioTemplatePayload {
     }
 }
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappMediaAudioTemplatePayloadPayload {
     /// Public URL of the media.
     pub url: String,
+}
+impl serde::Serialize for WhatsappMediaAudioTemplatePayloadPayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappMediaAudioTemplatePayloadPayload",
+            1,
+            &[],
+        )?;
+        __m.field("url", &self.url);
+        __m.end()
+    }
 }
 impl WhatsappMediaAudioTemplatePayloadPayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2630,7 +3327,7 @@ pub enum WhatsappMediaAudioTemplateType {
 }
 qikberry_runtime::open_enum!(impl WhatsappMediaAudioTemplateType { Media = "media" });
 /// A service template holding a document.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappMediaDocumentTemplate {
@@ -2650,6 +3347,24 @@ pub struct WhatsappMediaDocumentTemplate {
     pub payload: WhatsappMediaDocumentTemplatePayload,
     /// Template type.
     pub r#type: WhatsappMediaDocumentTemplateType,
+}
+impl serde::Serialize for WhatsappMediaDocumentTemplate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappMediaDocumentTemplate",
+            7,
+            &[],
+        )?;
+        __m.field("category", &self.category);
+        __m.field("is_conversation", &self.is_conversation);
+        __m.field("name", &self.name);
+        __m.field("language", &self.language);
+        __m.field("number", &self.number);
+        __m.field("payload", &self.payload);
+        __m.field("type", &self.r#type);
+        __m.end()
+    }
 }
 impl WhatsappMediaDocumentTemplate {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2708,7 +3423,7 @@ qikberry_runtime::open_enum!(
 /// Media content (document). Field names inside are inferred; the reference does not show this shape.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. Field names inside are inferred; the reference does not show this shape.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappMediaDocumentTemplatePayload {
@@ -2716,6 +3431,19 @@ pub struct WhatsappMediaDocumentTemplatePayload {
     pub r#type: WhatsappMediaDocumentTemplatePayloadType,
     #[allow(missing_docs)]
     pub payload: WhatsappMediaDocumentTemplatePayloadPayload,
+}
+impl serde::Serialize for WhatsappMediaDocumentTemplatePayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappMediaDocumentTemplatePayload",
+            2,
+            &[],
+        )?;
+        __m.field("type", &self.r#type);
+        __m.field("payload", &self.payload);
+        __m.end()
+    }
 }
 impl WhatsappMediaDocumentTemplatePayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2727,18 +3455,30 @@ impl WhatsappMediaDocumentTemplatePayload {
     }
 }
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappMediaDocumentTemplatePayloadPayload {
     /// Public URL of the media.
     pub url: String,
     /// Caption shown with the media.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub caption: Option<String>,
     /// File name shown to the recipient.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filename: Option<String>,
+}
+impl serde::Serialize for WhatsappMediaDocumentTemplatePayloadPayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappMediaDocumentTemplatePayloadPayload",
+            1,
+            &[self.caption.is_some(), self.filename.is_some()],
+        )?;
+        __m.field("url", &self.url);
+        __m.optional("caption", &self.caption);
+        __m.optional("filename", &self.filename);
+        __m.end()
+    }
 }
 impl WhatsappMediaDocumentTemplatePayloadPayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2787,7 +3527,7 @@ pub enum WhatsappMediaDocumentTemplateType {
 }
 qikberry_runtime::open_enum!(impl WhatsappMediaDocumentTemplateType { Media = "media" });
 /// A service template holding an image.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappMediaImageTemplate {
@@ -2807,6 +3547,24 @@ pub struct WhatsappMediaImageTemplate {
     pub payload: WhatsappMediaImageTemplatePayload,
     /// Template type.
     pub r#type: WhatsappMediaImageTemplateType,
+}
+impl serde::Serialize for WhatsappMediaImageTemplate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappMediaImageTemplate",
+            7,
+            &[],
+        )?;
+        __m.field("category", &self.category);
+        __m.field("is_conversation", &self.is_conversation);
+        __m.field("name", &self.name);
+        __m.field("language", &self.language);
+        __m.field("number", &self.number);
+        __m.field("payload", &self.payload);
+        __m.field("type", &self.r#type);
+        __m.end()
+    }
 }
 impl WhatsappMediaImageTemplate {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2865,7 +3623,7 @@ qikberry_runtime::open_enum!(
 /// Media content (image). Field names inside are inferred; the reference does not show this shape.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. Field names inside are inferred; the reference does not show this shape.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappMediaImageTemplatePayload {
@@ -2873,6 +3631,19 @@ pub struct WhatsappMediaImageTemplatePayload {
     pub r#type: WhatsappMediaImageTemplatePayloadType,
     #[allow(missing_docs)]
     pub payload: WhatsappMediaImageTemplatePayloadPayload,
+}
+impl serde::Serialize for WhatsappMediaImageTemplatePayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappMediaImageTemplatePayload",
+            2,
+            &[],
+        )?;
+        __m.field("type", &self.r#type);
+        __m.field("payload", &self.payload);
+        __m.end()
+    }
 }
 impl WhatsappMediaImageTemplatePayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2884,15 +3655,27 @@ impl WhatsappMediaImageTemplatePayload {
     }
 }
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappMediaImageTemplatePayloadPayload {
     /// Public URL of the media.
     pub url: String,
     /// Caption shown with the media.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub caption: Option<String>,
+}
+impl serde::Serialize for WhatsappMediaImageTemplatePayloadPayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappMediaImageTemplatePayloadPayload",
+            1,
+            &[self.caption.is_some()],
+        )?;
+        __m.field("url", &self.url);
+        __m.optional("caption", &self.caption);
+        __m.end()
+    }
 }
 impl WhatsappMediaImageTemplatePayloadPayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -2937,7 +3720,7 @@ qikberry_runtime::open_enum!(impl WhatsappMediaImageTemplateType { Media = "medi
 /// A template (header, body, footer, quick replies) submitted to Meta for approval, with the template itself nested in `payload.payload`.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. Not in the reference's create-template table: the platform's own sample (wire-shapes.md `whatsapp/templates/create`, lines 1143-1166) sends `type: mediatemplate`, `meta_approval: true` and the template in `payload.payload`. Required fields follow the sample's top level and the reference's other templates (`name`, `category`, `language`, `number`); `meta_approval` is optional as its absence is not described.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappMediaTemplateApprovalRequest {
@@ -2950,12 +3733,29 @@ pub struct WhatsappMediaTemplateApprovalRequest {
     /// Template language.
     pub language: WhatsappMediaTemplateApprovalRequestLanguage,
     /// `true`: submit the template to Meta for approval.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta_approval: Option<bool>,
     /// Business number with country code prefix.
     pub number: String,
     /// The template, tagged `mediatemplate` again.
     pub payload: WhatsappMediaTemplateApprovalRequestPayload,
+}
+impl serde::Serialize for WhatsappMediaTemplateApprovalRequest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappMediaTemplateApprovalRequest",
+            6,
+            &[self.meta_approval.is_some()],
+        )?;
+        __m.field("type", &self.r#type);
+        __m.field("name", &self.name);
+        __m.field("category", &self.category);
+        __m.field("language", &self.language);
+        __m.optional("meta_approval", &self.meta_approval);
+        __m.field("number", &self.number);
+        __m.field("payload", &self.payload);
+        __m.end()
+    }
 }
 impl WhatsappMediaTemplateApprovalRequest {
     /// Creates the model from its required fields; optional fields start empty.
@@ -3016,7 +3816,7 @@ qikberry_runtime::open_enum!(
     impl WhatsappMediaTemplateApprovalRequestLanguage { En = "en", EnUs = "en_US" }
 );
 /// The template, tagged `mediatemplate` again.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappMediaTemplateApprovalRequestPayload {
@@ -3024,6 +3824,19 @@ pub struct WhatsappMediaTemplateApprovalRequestPayload {
     pub r#type: WhatsappMediaTemplateApprovalRequestPayloadType,
     /// Name, language, parameters and blocks of the template.
     pub payload: WhatsappMediaTemplateApprovalRequestPayloadPayload,
+}
+impl serde::Serialize for WhatsappMediaTemplateApprovalRequestPayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappMediaTemplateApprovalRequestPayload",
+            2,
+            &[],
+        )?;
+        __m.field("type", &self.r#type);
+        __m.field("payload", &self.payload);
+        __m.end()
+    }
 }
 impl WhatsappMediaTemplateApprovalRequestPayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -3035,32 +3848,52 @@ impl WhatsappMediaTemplateApprovalRequestPayload {
     }
 }
 /// Name, language, parameters and blocks of the template.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappMediaTemplateApprovalRequestPayloadPayload {
     /// Name of the template at Meta.
     pub name: String,
     /// Template language.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
     /// Sample values of the body variables, in order.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub body_params: Option<Vec<String>>,
     /// Sample values of the header variables, in order.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub header_params: Option<Vec<String>>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub header: Option<WhatsappTemplateTextBlock>,
     #[allow(missing_docs)]
     pub body: WhatsappTemplateTextBlock,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub footer: Option<WhatsappTextBlock>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub choices: Option<WhatsappTemplateReplyChoices>,
+}
+impl serde::Serialize for WhatsappMediaTemplateApprovalRequestPayloadPayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappMediaTemplateApprovalRequestPayloadPayload",
+            2,
+            &[
+                self.language.is_some(),
+                self.body_params.is_some(),
+                self.header_params.is_some(),
+                self.header.is_some(),
+                self.footer.is_some(),
+                self.choices.is_some(),
+            ],
+        )?;
+        __m.field("name", &self.name);
+        __m.optional("language", &self.language);
+        __m.optional("body_params", &self.body_params);
+        __m.optional("header_params", &self.header_params);
+        __m.optional("header", &self.header);
+        __m.field("body", &self.body);
+        __m.optional("footer", &self.footer);
+        __m.optional("choices", &self.choices);
+        __m.end()
+    }
 }
 impl WhatsappMediaTemplateApprovalRequestPayloadPayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -3137,7 +3970,7 @@ qikberry_runtime::open_enum!(
     impl WhatsappMediaTemplateApprovalRequestType { Mediatemplate = "mediatemplate" }
 );
 /// A service template holding a video.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappMediaVideoTemplate {
@@ -3157,6 +3990,24 @@ pub struct WhatsappMediaVideoTemplate {
     pub payload: WhatsappMediaVideoTemplatePayload,
     /// Template type.
     pub r#type: WhatsappMediaVideoTemplateType,
+}
+impl serde::Serialize for WhatsappMediaVideoTemplate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappMediaVideoTemplate",
+            7,
+            &[],
+        )?;
+        __m.field("category", &self.category);
+        __m.field("is_conversation", &self.is_conversation);
+        __m.field("name", &self.name);
+        __m.field("language", &self.language);
+        __m.field("number", &self.number);
+        __m.field("payload", &self.payload);
+        __m.field("type", &self.r#type);
+        __m.end()
+    }
 }
 impl WhatsappMediaVideoTemplate {
     /// Creates the model from its required fields; optional fields start empty.
@@ -3215,7 +4066,7 @@ qikberry_runtime::open_enum!(
 /// Media content (video). Field names inside are inferred; the reference does not show this shape.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. Field names inside are inferred; the reference does not show this shape.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappMediaVideoTemplatePayload {
@@ -3223,6 +4074,19 @@ pub struct WhatsappMediaVideoTemplatePayload {
     pub r#type: WhatsappMediaVideoTemplatePayloadType,
     #[allow(missing_docs)]
     pub payload: WhatsappMediaVideoTemplatePayloadPayload,
+}
+impl serde::Serialize for WhatsappMediaVideoTemplatePayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappMediaVideoTemplatePayload",
+            2,
+            &[],
+        )?;
+        __m.field("type", &self.r#type);
+        __m.field("payload", &self.payload);
+        __m.end()
+    }
 }
 impl WhatsappMediaVideoTemplatePayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -3234,15 +4098,27 @@ impl WhatsappMediaVideoTemplatePayload {
     }
 }
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappMediaVideoTemplatePayloadPayload {
     /// Public URL of the media.
     pub url: String,
     /// Caption shown with the media.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub caption: Option<String>,
+}
+impl serde::Serialize for WhatsappMediaVideoTemplatePayloadPayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappMediaVideoTemplatePayloadPayload",
+            1,
+            &[self.caption.is_some()],
+        )?;
+        __m.field("url", &self.url);
+        __m.optional("caption", &self.caption);
+        __m.end()
+    }
 }
 impl WhatsappMediaVideoTemplatePayloadPayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -3285,39 +4161,61 @@ pub enum WhatsappMediaVideoTemplateType {
 }
 qikberry_runtime::open_enum!(impl WhatsappMediaVideoTemplateType { Media = "media" });
 /// Delivery state of one WhatsApp message.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct WhatsappMessageStatus {
     /// Message identifier.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Channel name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub channel: Option<String>,
     /// Sender the message went out from.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
     /// Recipient phone number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub credits: Option<crate::types::StringOrNumber>,
     /// When the message was accepted.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Your own identifier given at send time.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub foreign_id: Option<String>,
     /// Delivery state: `queued` (accepted by the API), `dispatched` (passed to WhatsApp's servers), `sent`, `delivered`, `read`, `deleted` (deleted or expired in the app), `failed`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<WhatsappMessageStatusStatus>,
     /// When the message was delivered (`YYYY-MM-DD HH:MM:SS` or RFC 3339).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub delivered_at: Option<String>,
     /// When the recipient read the message.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub read_at: Option<String>,
+}
+impl serde::Serialize for WhatsappMessageStatus {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappMessageStatus",
+            0,
+            &[
+                self.id.is_some(),
+                self.channel.is_some(),
+                self.from.is_some(),
+                self.to.is_some(),
+                self.credits.is_some(),
+                self.created_at.is_some(),
+                self.foreign_id.is_some(),
+                self.status.is_some(),
+                self.delivered_at.is_some(),
+                self.read_at.is_some(),
+            ],
+        )?;
+        __m.optional("id", &self.id);
+        __m.optional("channel", &self.channel);
+        __m.optional("from", &self.from);
+        __m.optional("to", &self.to);
+        __m.optional("credits", &self.credits);
+        __m.optional("created_at", &self.created_at);
+        __m.optional("foreign_id", &self.foreign_id);
+        __m.optional("status", &self.status);
+        __m.optional("delivered_at", &self.delivered_at);
+        __m.optional("read_at", &self.read_at);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for WhatsappMessageStatus {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -3343,7 +4241,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappMessageStatus {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<WhatsappMessageStatus, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
@@ -3355,40 +4253,34 @@ impl<'de> serde::Deserialize<'de> for WhatsappMessageStatus {
                 let mut __f7 = None;
                 let mut __f8 = None;
                 let mut __f9 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "channel")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "from")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "to")?,
-                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "credits")?,
-                        Some(5) => {
-                            __fields::read_once(&mut __map, &mut __f5, "created_at")?
-                        }
-                        Some(6) => {
-                            __fields::read_once(&mut __map, &mut __f6, "foreign_id")?
-                        }
-                        Some(7) => __fields::read_once(&mut __map, &mut __f7, "status")?,
-                        Some(8) => {
-                            __fields::read_once(&mut __map, &mut __f8, "delivered_at")?
-                        }
-                        Some(9) => __fields::read_once(&mut __map, &mut __f9, "read_at")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "id"),
+                        Some(1) => __r.read(&mut __f1, "channel"),
+                        Some(2) => __r.read(&mut __f2, "from"),
+                        Some(3) => __r.read(&mut __f3, "to"),
+                        Some(4) => __r.read(&mut __f4, "credits"),
+                        Some(5) => __r.read(&mut __f5, "created_at"),
+                        Some(6) => __r.read(&mut __f6, "foreign_id"),
+                        Some(7) => __r.read(&mut __f7, "status"),
+                        Some(8) => __r.read(&mut __f8, "delivered_at"),
+                        Some(9) => __r.read(&mut __f9, "read_at"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(WhatsappMessageStatus {
-                    id: __fields::finish(__f0, "id")?,
-                    channel: __fields::finish(__f1, "channel")?,
-                    from: __fields::finish(__f2, "from")?,
-                    to: __fields::finish(__f3, "to")?,
-                    credits: __fields::finish(__f4, "credits")?,
-                    created_at: __fields::finish(__f5, "created_at")?,
-                    foreign_id: __fields::finish(__f6, "foreign_id")?,
-                    status: __fields::finish(__f7, "status")?,
-                    delivered_at: __fields::finish(__f8, "delivered_at")?,
-                    read_at: __fields::finish(__f9, "read_at")?,
+                    id: __fields::or_none(__f0),
+                    channel: __fields::or_none(__f1),
+                    from: __fields::or_none(__f2),
+                    to: __fields::or_none(__f3),
+                    credits: __fields::or_none(__f4),
+                    created_at: __fields::or_none(__f5),
+                    foreign_id: __fields::or_none(__f6),
+                    status: __fields::or_none(__f7),
+                    delivered_at: __fields::or_none(__f8),
+                    read_at: __fields::or_none(__f9),
                 })
             }
         }
@@ -3863,7 +4755,7 @@ impl From<WhatsappTemplateAuthenticationCopyCode> for WhatsappNonServiceTemplate
     }
 }
 /// A non-service template without variables.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappNonVariableContent {
@@ -3871,6 +4763,19 @@ pub struct WhatsappNonVariableContent {
     pub r#type: WhatsappNonVariableContentType,
     #[allow(missing_docs)]
     pub payload: WhatsappNonVariableContentPayload,
+}
+impl serde::Serialize for WhatsappNonVariableContent {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappNonVariableContent",
+            2,
+            &[],
+        )?;
+        __m.field("type", &self.r#type);
+        __m.field("payload", &self.payload);
+        __m.end()
+    }
 }
 impl WhatsappNonVariableContent {
     /// Creates the model from its required fields; optional fields start empty.
@@ -3882,7 +4787,7 @@ impl WhatsappNonVariableContent {
     }
 }
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappNonVariableContentPayload {
@@ -3891,11 +4796,24 @@ pub struct WhatsappNonVariableContentPayload {
     /// Language code of the template (e.g. `en`).
     pub language: String,
     /// No variables; leave out.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub body_params: Option<Vec<String>>,
     /// No variables; leave out.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub header_params: Option<Vec<String>>,
+}
+impl serde::Serialize for WhatsappNonVariableContentPayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappNonVariableContentPayload",
+            2,
+            &[self.body_params.is_some(), self.header_params.is_some()],
+        )?;
+        __m.field("name", &self.name);
+        __m.field("language", &self.language);
+        __m.optional("body_params", &self.body_params);
+        __m.optional("header_params", &self.header_params);
+        __m.end()
+    }
 }
 impl WhatsappNonVariableContentPayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -3933,42 +4851,65 @@ qikberry_runtime::open_enum!(
     impl WhatsappNonVariableContentType { Template = "template" }
 );
 /// Price of the WhatsApp service for one country.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct WhatsappPrice {
     /// ISO 3166-1 alpha-2 country code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub iso: Option<String>,
     /// Country name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country_name: Option<String>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub calling_code: Option<crate::types::StringOrNumber>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sale_price: Option<crate::types::StringOrNumber>,
     /// Short code of the sub-service (for example `VBI`, `WAI`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sub_service: Option<String>,
     /// Short code of the service (for example `VBR`, `WAP`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
     /// Display name of the service.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_name: Option<String>,
     /// Currency code of `sale_price`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::types::StringOrNumber>,
     /// When the price entry was created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// When the price entry was last changed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+}
+impl serde::Serialize for WhatsappPrice {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappPrice",
+            0,
+            &[
+                self.iso.is_some(),
+                self.country_name.is_some(),
+                self.calling_code.is_some(),
+                self.sale_price.is_some(),
+                self.sub_service.is_some(),
+                self.service.is_some(),
+                self.service_name.is_some(),
+                self.currency.is_some(),
+                self.status.is_some(),
+                self.created_at.is_some(),
+                self.updated_at.is_some(),
+            ],
+        )?;
+        __m.optional("iso", &self.iso);
+        __m.optional("country_name", &self.country_name);
+        __m.optional("calling_code", &self.calling_code);
+        __m.optional("sale_price", &self.sale_price);
+        __m.optional("sub_service", &self.sub_service);
+        __m.optional("service", &self.service);
+        __m.optional("service_name", &self.service_name);
+        __m.optional("currency", &self.currency);
+        __m.optional("status", &self.status);
+        __m.optional("created_at", &self.created_at);
+        __m.optional("updated_at", &self.updated_at);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for WhatsappPrice {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -3995,7 +4936,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappPrice {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<WhatsappPrice, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
@@ -4008,52 +4949,36 @@ impl<'de> serde::Deserialize<'de> for WhatsappPrice {
                 let mut __f8 = None;
                 let mut __f9 = None;
                 let mut __f10 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "iso")?,
-                        Some(1) => {
-                            __fields::read_once(&mut __map, &mut __f1, "country_name")?
-                        }
-                        Some(2) => {
-                            __fields::read_once(&mut __map, &mut __f2, "calling_code")?
-                        }
-                        Some(3) => {
-                            __fields::read_once(&mut __map, &mut __f3, "sale_price")?
-                        }
-                        Some(4) => {
-                            __fields::read_once(&mut __map, &mut __f4, "sub_service")?
-                        }
-                        Some(5) => __fields::read_once(&mut __map, &mut __f5, "service")?,
-                        Some(6) => {
-                            __fields::read_once(&mut __map, &mut __f6, "service_name")?
-                        }
-                        Some(7) => {
-                            __fields::read_once(&mut __map, &mut __f7, "currency")?
-                        }
-                        Some(8) => __fields::read_once(&mut __map, &mut __f8, "status")?,
-                        Some(9) => {
-                            __fields::read_once(&mut __map, &mut __f9, "created_at")?
-                        }
-                        Some(10) => {
-                            __fields::read_once(&mut __map, &mut __f10, "updated_at")?
-                        }
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "iso"),
+                        Some(1) => __r.read(&mut __f1, "country_name"),
+                        Some(2) => __r.read(&mut __f2, "calling_code"),
+                        Some(3) => __r.read(&mut __f3, "sale_price"),
+                        Some(4) => __r.read(&mut __f4, "sub_service"),
+                        Some(5) => __r.read(&mut __f5, "service"),
+                        Some(6) => __r.read(&mut __f6, "service_name"),
+                        Some(7) => __r.read(&mut __f7, "currency"),
+                        Some(8) => __r.read(&mut __f8, "status"),
+                        Some(9) => __r.read(&mut __f9, "created_at"),
+                        Some(10) => __r.read(&mut __f10, "updated_at"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(WhatsappPrice {
-                    iso: __fields::finish(__f0, "iso")?,
-                    country_name: __fields::finish(__f1, "country_name")?,
-                    calling_code: __fields::finish(__f2, "calling_code")?,
-                    sale_price: __fields::finish(__f3, "sale_price")?,
-                    sub_service: __fields::finish(__f4, "sub_service")?,
-                    service: __fields::finish(__f5, "service")?,
-                    service_name: __fields::finish(__f6, "service_name")?,
-                    currency: __fields::finish(__f7, "currency")?,
-                    status: __fields::finish(__f8, "status")?,
-                    created_at: __fields::finish(__f9, "created_at")?,
-                    updated_at: __fields::finish(__f10, "updated_at")?,
+                    iso: __fields::or_none(__f0),
+                    country_name: __fields::or_none(__f1),
+                    calling_code: __fields::or_none(__f2),
+                    sale_price: __fields::or_none(__f3),
+                    sub_service: __fields::or_none(__f4),
+                    service: __fields::or_none(__f5),
+                    service_name: __fields::or_none(__f6),
+                    currency: __fields::or_none(__f7),
+                    status: __fields::or_none(__f8),
+                    created_at: __fields::or_none(__f9),
+                    updated_at: __fields::or_none(__f10),
                 })
             }
         }
@@ -4149,16 +5074,27 @@ qikberry_runtime::open_enum!(
     impl WhatsappPricingFilterStatus { Inactive = "0", Active = "1" }
 );
 /// Who receives the WhatsApp message: phone numbers in `to` and/or a contact segment in `group_id`.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappRecipient {
     /// One phone number (with country code) or a list of them (a string vs an array).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<WhatsappRecipientTo>,
     /// Identifier of a contact segment whose members all receive the message.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub group_id: Option<String>,
+}
+impl serde::Serialize for WhatsappRecipient {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappRecipient",
+            0,
+            &[self.to.is_some(), self.group_id.is_some()],
+        )?;
+        __m.optional("to", &self.to);
+        __m.optional("group_id", &self.group_id);
+        __m.end()
+    }
 }
 impl WhatsappRecipient {
     /// Creates the model from its required fields; optional fields start empty.
@@ -4255,7 +5191,7 @@ impl From<Vec<crate::api::common::E164Number>> for WhatsappRecipientTo {
     }
 }
 /// A quick-reply button.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappReplyChoice {
@@ -4263,6 +5199,19 @@ pub struct WhatsappReplyChoice {
     pub r#type: WhatsappReplyChoiceType,
     #[allow(missing_docs)]
     pub payload: WhatsappReplyChoicePayload,
+}
+impl serde::Serialize for WhatsappReplyChoice {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappReplyChoice",
+            2,
+            &[],
+        )?;
+        __m.field("type", &self.r#type);
+        __m.field("payload", &self.payload);
+        __m.end()
+    }
 }
 impl WhatsappReplyChoice {
     /// Creates the model from its required fields; optional fields start empty.
@@ -4274,7 +5223,7 @@ impl WhatsappReplyChoice {
     }
 }
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappReplyChoicePayload {
@@ -4282,6 +5231,19 @@ pub struct WhatsappReplyChoicePayload {
     pub id: String,
     /// Button caption.
     pub title: String,
+}
+impl serde::Serialize for WhatsappReplyChoicePayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappReplyChoicePayload",
+            2,
+            &[],
+        )?;
+        __m.field("id", &self.id);
+        __m.field("title", &self.title);
+        __m.end()
+    }
 }
 impl WhatsappReplyChoicePayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -4307,7 +5269,7 @@ qikberry_runtime::open_enum!(impl WhatsappReplyChoiceType { Reply = "reply" });
 /// Audio (audio/aac, audio/mp4, audio/amr, audio/mpeg, opus codecs; plain audio/ogg is not supported), at most 16 MB. Payload field names are inferred.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape. Payload field names are inferred (the reference gives only the option name).</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappSendAudioMessage {
@@ -4317,6 +5279,20 @@ pub struct WhatsappSendAudioMessage {
     pub message: WhatsappAudioContent,
     #[allow(missing_docs)]
     pub recipient: WhatsappRecipient,
+}
+impl serde::Serialize for WhatsappSendAudioMessage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappSendAudioMessage",
+            3,
+            &[],
+        )?;
+        __m.field("channels", &self.channels);
+        __m.field("message", &self.message);
+        __m.field("recipient", &self.recipient);
+        __m.end()
+    }
 }
 impl WhatsappSendAudioMessage {
     /// Creates the model from its required fields; optional fields start empty.
@@ -4335,7 +5311,7 @@ impl WhatsappSendAudioMessage {
 /// An authentication template; the single body variable is the code.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappSendAuthenticationMessage {
@@ -4345,6 +5321,20 @@ pub struct WhatsappSendAuthenticationMessage {
     pub message: WhatsappAuthenticationContent,
     #[allow(missing_docs)]
     pub recipient: WhatsappRecipient,
+}
+impl serde::Serialize for WhatsappSendAuthenticationMessage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappSendAuthenticationMessage",
+            3,
+            &[],
+        )?;
+        __m.field("channels", &self.channels);
+        __m.field("message", &self.message);
+        __m.field("recipient", &self.recipient);
+        __m.end()
+    }
 }
 impl WhatsappSendAuthenticationMessage {
     /// Creates the model from its required fields; optional fields start empty.
@@ -4363,7 +5353,7 @@ impl WhatsappSendAuthenticationMessage {
 /// Interactive quick-reply buttons.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappSendButtonsMessage {
@@ -4373,6 +5363,20 @@ pub struct WhatsappSendButtonsMessage {
     pub message: WhatsappButtonsContent,
     #[allow(missing_docs)]
     pub recipient: WhatsappRecipient,
+}
+impl serde::Serialize for WhatsappSendButtonsMessage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappSendButtonsMessage",
+            3,
+            &[],
+        )?;
+        __m.field("channels", &self.channels);
+        __m.field("message", &self.message);
+        __m.field("recipient", &self.recipient);
+        __m.end()
+    }
 }
 impl WhatsappSendButtonsMessage {
     /// Creates the model from its required fields; optional fields start empty.
@@ -4391,7 +5395,7 @@ impl WhatsappSendButtonsMessage {
 /// One or more contact cards. The payload layout is inferred.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappSendContactMessage {
@@ -4401,6 +5405,20 @@ pub struct WhatsappSendContactMessage {
     pub message: WhatsappContactContent,
     #[allow(missing_docs)]
     pub recipient: WhatsappRecipient,
+}
+impl serde::Serialize for WhatsappSendContactMessage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappSendContactMessage",
+            3,
+            &[],
+        )?;
+        __m.field("channels", &self.channels);
+        __m.field("message", &self.message);
+        __m.field("recipient", &self.recipient);
+        __m.end()
+    }
 }
 impl WhatsappSendContactMessage {
     /// Creates the model from its required fields; optional fields start empty.
@@ -4419,7 +5437,7 @@ impl WhatsappSendContactMessage {
 /// A document (any valid MIME type that is not image, audio or video), at most 100 MB. Payload field names are inferred.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape. Payload field names are inferred (the reference gives only the option name).</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappSendDocumentMessage {
@@ -4429,6 +5447,20 @@ pub struct WhatsappSendDocumentMessage {
     pub message: WhatsappDocumentContent,
     #[allow(missing_docs)]
     pub recipient: WhatsappRecipient,
+}
+impl serde::Serialize for WhatsappSendDocumentMessage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappSendDocumentMessage",
+            3,
+            &[],
+        )?;
+        __m.field("channels", &self.channels);
+        __m.field("message", &self.message);
+        __m.field("recipient", &self.recipient);
+        __m.end()
+    }
 }
 impl WhatsappSendDocumentMessage {
     /// Creates the model from its required fields; optional fields start empty.
@@ -4447,7 +5479,7 @@ impl WhatsappSendDocumentMessage {
 /// A non-service template with a document header and body variables.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappSendHeaderDocumentMessage {
@@ -4457,6 +5489,20 @@ pub struct WhatsappSendHeaderDocumentMessage {
     pub message: WhatsappHeaderDocumentContent,
     #[allow(missing_docs)]
     pub recipient: WhatsappRecipient,
+}
+impl serde::Serialize for WhatsappSendHeaderDocumentMessage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappSendHeaderDocumentMessage",
+            3,
+            &[],
+        )?;
+        __m.field("channels", &self.channels);
+        __m.field("message", &self.message);
+        __m.field("recipient", &self.recipient);
+        __m.end()
+    }
 }
 impl WhatsappSendHeaderDocumentMessage {
     /// Creates the model from its required fields; optional fields start empty.
@@ -4475,7 +5521,7 @@ impl WhatsappSendHeaderDocumentMessage {
 /// A non-service template with a image header and body variables.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappSendHeaderImageMessage {
@@ -4485,6 +5531,20 @@ pub struct WhatsappSendHeaderImageMessage {
     pub message: WhatsappHeaderImageContent,
     #[allow(missing_docs)]
     pub recipient: WhatsappRecipient,
+}
+impl serde::Serialize for WhatsappSendHeaderImageMessage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappSendHeaderImageMessage",
+            3,
+            &[],
+        )?;
+        __m.field("channels", &self.channels);
+        __m.field("message", &self.message);
+        __m.field("recipient", &self.recipient);
+        __m.end()
+    }
 }
 impl WhatsappSendHeaderImageMessage {
     /// Creates the model from its required fields; optional fields start empty.
@@ -4503,7 +5563,7 @@ impl WhatsappSendHeaderImageMessage {
 /// A non-service template with a text header and body variables.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappSendHeaderTextMessage {
@@ -4513,6 +5573,20 @@ pub struct WhatsappSendHeaderTextMessage {
     pub message: WhatsappHeaderTextContent,
     #[allow(missing_docs)]
     pub recipient: WhatsappRecipient,
+}
+impl serde::Serialize for WhatsappSendHeaderTextMessage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappSendHeaderTextMessage",
+            3,
+            &[],
+        )?;
+        __m.field("channels", &self.channels);
+        __m.field("message", &self.message);
+        __m.field("recipient", &self.recipient);
+        __m.end()
+    }
 }
 impl WhatsappSendHeaderTextMessage {
     /// Creates the model from its required fields; optional fields start empty.
@@ -4531,7 +5605,7 @@ impl WhatsappSendHeaderTextMessage {
 /// A non-service template with a video header and body variables.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappSendHeaderVideoMessage {
@@ -4541,6 +5615,20 @@ pub struct WhatsappSendHeaderVideoMessage {
     pub message: WhatsappHeaderVideoContent,
     #[allow(missing_docs)]
     pub recipient: WhatsappRecipient,
+}
+impl serde::Serialize for WhatsappSendHeaderVideoMessage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappSendHeaderVideoMessage",
+            3,
+            &[],
+        )?;
+        __m.field("channels", &self.channels);
+        __m.field("message", &self.message);
+        __m.field("recipient", &self.recipient);
+        __m.end()
+    }
 }
 impl WhatsappSendHeaderVideoMessage {
     /// Creates the model from its required fields; optional fields start empty.
@@ -4559,7 +5647,7 @@ impl WhatsappSendHeaderVideoMessage {
 /// An image (jpg, jpeg, png), at most 5 MB. Payload field names are inferred.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappSendImageMessage {
@@ -4569,6 +5657,20 @@ pub struct WhatsappSendImageMessage {
     pub message: WhatsappImageContent,
     #[allow(missing_docs)]
     pub recipient: WhatsappRecipient,
+}
+impl serde::Serialize for WhatsappSendImageMessage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappSendImageMessage",
+            3,
+            &[],
+        )?;
+        __m.field("channels", &self.channels);
+        __m.field("message", &self.message);
+        __m.field("recipient", &self.recipient);
+        __m.end()
+    }
 }
 impl WhatsappSendImageMessage {
     /// Creates the model from its required fields; optional fields start empty.
@@ -4587,7 +5689,7 @@ impl WhatsappSendImageMessage {
 /// An interactive choice list.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappSendListMessage {
@@ -4597,6 +5699,20 @@ pub struct WhatsappSendListMessage {
     pub message: WhatsappListContent,
     #[allow(missing_docs)]
     pub recipient: WhatsappRecipient,
+}
+impl serde::Serialize for WhatsappSendListMessage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappSendListMessage",
+            3,
+            &[],
+        )?;
+        __m.field("channels", &self.channels);
+        __m.field("message", &self.message);
+        __m.field("recipient", &self.recipient);
+        __m.end()
+    }
 }
 impl WhatsappSendListMessage {
     /// Creates the model from its required fields; optional fields start empty.
@@ -4615,7 +5731,7 @@ impl WhatsappSendListMessage {
 /// A map location.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappSendLocationMessage {
@@ -4625,6 +5741,20 @@ pub struct WhatsappSendLocationMessage {
     pub message: WhatsappLocationContent,
     #[allow(missing_docs)]
     pub recipient: WhatsappRecipient,
+}
+impl serde::Serialize for WhatsappSendLocationMessage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappSendLocationMessage",
+            3,
+            &[],
+        )?;
+        __m.field("channels", &self.channels);
+        __m.field("message", &self.message);
+        __m.field("recipient", &self.recipient);
+        __m.end()
+    }
 }
 impl WhatsappSendLocationMessage {
     /// Creates the model from its required fields; optional fields start empty.
@@ -4771,18 +5901,32 @@ impl From<WhatsappSendNonVariableMessage> for WhatsappSendMessageRequest {
     }
 }
 /// The queued messages, one per recipient.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct WhatsappSendMessageResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
     pub data: Vec<WhatsappSentMessage>,
+}
+impl serde::Serialize for WhatsappSendMessageResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappSendMessageResponse",
+            3,
+            &[self.code.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.field("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for WhatsappSendMessageResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -4797,26 +5941,26 @@ impl<'de> serde::Deserialize<'de> for WhatsappSendMessageResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<WhatsappSendMessageResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(WhatsappSendMessageResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
                     data: __fields::finish(__f3, "data")?,
                 })
@@ -4848,7 +5992,7 @@ impl WhatsappSendMessageResponse {
 /// A non-service template without variables.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappSendNonVariableMessage {
@@ -4858,6 +6002,20 @@ pub struct WhatsappSendNonVariableMessage {
     pub message: WhatsappNonVariableContent,
     #[allow(missing_docs)]
     pub recipient: WhatsappRecipient,
+}
+impl serde::Serialize for WhatsappSendNonVariableMessage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappSendNonVariableMessage",
+            3,
+            &[],
+        )?;
+        __m.field("channels", &self.channels);
+        __m.field("message", &self.message);
+        __m.field("recipient", &self.recipient);
+        __m.end()
+    }
 }
 impl WhatsappSendNonVariableMessage {
     /// Creates the model from its required fields; optional fields start empty.
@@ -4876,7 +6034,7 @@ impl WhatsappSendNonVariableMessage {
 /// A non-service template whose header and body variables are given as positional lists.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappSendTemplateMessage {
@@ -4886,6 +6044,20 @@ pub struct WhatsappSendTemplateMessage {
     pub message: WhatsappTemplateContent,
     #[allow(missing_docs)]
     pub recipient: WhatsappRecipient,
+}
+impl serde::Serialize for WhatsappSendTemplateMessage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappSendTemplateMessage",
+            3,
+            &[],
+        )?;
+        __m.field("channels", &self.channels);
+        __m.field("message", &self.message);
+        __m.field("recipient", &self.recipient);
+        __m.end()
+    }
 }
 impl WhatsappSendTemplateMessage {
     /// Creates the model from its required fields; optional fields start empty.
@@ -4940,18 +6112,32 @@ impl WhatsappSendTemplateRequest {
     }
 }
 /// The queued messages, one per recipient.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct WhatsappSendTemplateResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
     pub data: Vec<WhatsappSentMessage>,
+}
+impl serde::Serialize for WhatsappSendTemplateResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappSendTemplateResponse",
+            3,
+            &[self.code.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.field("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for WhatsappSendTemplateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -4966,26 +6152,26 @@ impl<'de> serde::Deserialize<'de> for WhatsappSendTemplateResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<WhatsappSendTemplateResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(WhatsappSendTemplateResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
                     data: __fields::finish(__f3, "data")?,
                 })
@@ -5017,7 +6203,7 @@ impl WhatsappSendTemplateResponse {
 /// Text content.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappSendTextMessage {
@@ -5027,6 +6213,20 @@ pub struct WhatsappSendTextMessage {
     pub message: WhatsappTextContent,
     #[allow(missing_docs)]
     pub recipient: WhatsappRecipient,
+}
+impl serde::Serialize for WhatsappSendTextMessage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappSendTextMessage",
+            3,
+            &[],
+        )?;
+        __m.field("channels", &self.channels);
+        __m.field("message", &self.message);
+        __m.field("recipient", &self.recipient);
+        __m.end()
+    }
 }
 impl WhatsappSendTextMessage {
     /// Creates the model from its required fields; optional fields start empty.
@@ -5045,7 +6245,7 @@ impl WhatsappSendTextMessage {
 /// A video (video/mp4 or video/3gpp, H.264 video and AAC audio only), at most 16 MB. Payload field names are inferred.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. `message` is required here although the reference marks it optional: the shapes of this request body are told apart by `message.type`, so a body without `message` would match no single shape. Payload field names are inferred (the reference gives only the option name).</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappSendVideoMessage {
@@ -5055,6 +6255,20 @@ pub struct WhatsappSendVideoMessage {
     pub message: WhatsappVideoContent,
     #[allow(missing_docs)]
     pub recipient: WhatsappRecipient,
+}
+impl serde::Serialize for WhatsappSendVideoMessage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappSendVideoMessage",
+            3,
+            &[],
+        )?;
+        __m.field("channels", &self.channels);
+        __m.field("message", &self.message);
+        __m.field("recipient", &self.recipient);
+        __m.end()
+    }
 }
 impl WhatsappSendVideoMessage {
     /// Creates the model from its required fields; optional fields start empty.
@@ -5071,33 +6285,53 @@ impl WhatsappSendVideoMessage {
     }
 }
 /// One WhatsApp message accepted for delivery (one per recipient).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct WhatsappSentMessage {
     /// Message identifier; use it with the DLR endpoint and to match webhook events.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Channel name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub channel: Option<String>,
     /// Sender the message goes out from.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
     /// Recipient phone number.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub credits: Option<crate::types::StringOrNumber>,
     /// When the message was accepted.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// Initial status, normally `queued`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// Your own identifier, echoed from `meta.foreign_id`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub foreign_id: Option<String>,
+}
+impl serde::Serialize for WhatsappSentMessage {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappSentMessage",
+            0,
+            &[
+                self.id.is_some(),
+                self.channel.is_some(),
+                self.from.is_some(),
+                self.to.is_some(),
+                self.credits.is_some(),
+                self.created_at.is_some(),
+                self.status.is_some(),
+                self.foreign_id.is_some(),
+            ],
+        )?;
+        __m.optional("id", &self.id);
+        __m.optional("channel", &self.channel);
+        __m.optional("from", &self.from);
+        __m.optional("to", &self.to);
+        __m.optional("credits", &self.credits);
+        __m.optional("created_at", &self.created_at);
+        __m.optional("status", &self.status);
+        __m.optional("foreign_id", &self.foreign_id);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for WhatsappSentMessage {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -5121,7 +6355,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappSentMessage {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<WhatsappSentMessage, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
@@ -5131,34 +6365,30 @@ impl<'de> serde::Deserialize<'de> for WhatsappSentMessage {
                 let mut __f5 = None;
                 let mut __f6 = None;
                 let mut __f7 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "channel")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "from")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "to")?,
-                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "credits")?,
-                        Some(5) => {
-                            __fields::read_once(&mut __map, &mut __f5, "created_at")?
-                        }
-                        Some(6) => __fields::read_once(&mut __map, &mut __f6, "status")?,
-                        Some(7) => {
-                            __fields::read_once(&mut __map, &mut __f7, "foreign_id")?
-                        }
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "id"),
+                        Some(1) => __r.read(&mut __f1, "channel"),
+                        Some(2) => __r.read(&mut __f2, "from"),
+                        Some(3) => __r.read(&mut __f3, "to"),
+                        Some(4) => __r.read(&mut __f4, "credits"),
+                        Some(5) => __r.read(&mut __f5, "created_at"),
+                        Some(6) => __r.read(&mut __f6, "status"),
+                        Some(7) => __r.read(&mut __f7, "foreign_id"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(WhatsappSentMessage {
-                    id: __fields::finish(__f0, "id")?,
-                    channel: __fields::finish(__f1, "channel")?,
-                    from: __fields::finish(__f2, "from")?,
-                    to: __fields::finish(__f3, "to")?,
-                    credits: __fields::finish(__f4, "credits")?,
-                    created_at: __fields::finish(__f5, "created_at")?,
-                    status: __fields::finish(__f6, "status")?,
-                    foreign_id: __fields::finish(__f7, "foreign_id")?,
+                    id: __fields::or_none(__f0),
+                    channel: __fields::or_none(__f1),
+                    from: __fields::or_none(__f2),
+                    to: __fields::or_none(__f3),
+                    credits: __fields::or_none(__f4),
+                    created_at: __fields::or_none(__f5),
+                    status: __fields::or_none(__f6),
+                    foreign_id: __fields::or_none(__f7),
                 })
             }
         }
@@ -5513,45 +6743,69 @@ impl From<WhatsappMediaDocumentTemplate> for WhatsappServiceTemplateRequest {
     }
 }
 /// A WhatsApp message template stored in the account.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct WhatsappTemplate {
     /// Template identifier (UUID).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Template name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Alias usable instead of the id when sending.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub alias: Option<String>,
     /// Business number the template belongs to.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub number: Option<String>,
     /// Template type (`text`, `json`, `media`, `template`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Template category (`marketing`, `utility`, `authentication`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
     /// Template language code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
     /// Stored template content (a JSON string or an object).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payload: Option<serde_json::Value>,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<crate::types::StringOrNumber>,
     /// Service (true) or non-service (false) template; sent as a boolean, a string (`"false"`) or 0/1.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_conversation: Option<serde_json::Value>,
     /// When the template was created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
     /// When the template was last changed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<String>,
+}
+impl serde::Serialize for WhatsappTemplate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappTemplate",
+            0,
+            &[
+                self.id.is_some(),
+                self.name.is_some(),
+                self.alias.is_some(),
+                self.number.is_some(),
+                self.r#type.is_some(),
+                self.category.is_some(),
+                self.language.is_some(),
+                self.payload.is_some(),
+                self.status.is_some(),
+                self.is_conversation.is_some(),
+                self.created_at.is_some(),
+                self.updated_at.is_some(),
+            ],
+        )?;
+        __m.optional("id", &self.id);
+        __m.optional("name", &self.name);
+        __m.optional("alias", &self.alias);
+        __m.optional("number", &self.number);
+        __m.optional("type", &self.r#type);
+        __m.optional("category", &self.category);
+        __m.optional("language", &self.language);
+        __m.optional("payload", &self.payload);
+        __m.optional("status", &self.status);
+        __m.optional("is_conversation", &self.is_conversation);
+        __m.optional("created_at", &self.created_at);
+        __m.optional("updated_at", &self.updated_at);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for WhatsappTemplate {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -5579,7 +6833,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappTemplate {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<WhatsappTemplate, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
@@ -5593,52 +6847,38 @@ impl<'de> serde::Deserialize<'de> for WhatsappTemplate {
                 let mut __f9 = None;
                 let mut __f10 = None;
                 let mut __f11 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "name")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "alias")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "number")?,
-                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "type")?,
-                        Some(5) => {
-                            __fields::read_once(&mut __map, &mut __f5, "category")?
-                        }
-                        Some(6) => {
-                            __fields::read_once(&mut __map, &mut __f6, "language")?
-                        }
-                        Some(7) => __fields::read_once(&mut __map, &mut __f7, "payload")?,
-                        Some(8) => __fields::read_once(&mut __map, &mut __f8, "status")?,
-                        Some(9) => {
-                            __fields::read_once(
-                                &mut __map,
-                                &mut __f9,
-                                "is_conversation",
-                            )?
-                        }
-                        Some(10) => {
-                            __fields::read_once(&mut __map, &mut __f10, "created_at")?
-                        }
-                        Some(11) => {
-                            __fields::read_once(&mut __map, &mut __f11, "updated_at")?
-                        }
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "id"),
+                        Some(1) => __r.read(&mut __f1, "name"),
+                        Some(2) => __r.read(&mut __f2, "alias"),
+                        Some(3) => __r.read(&mut __f3, "number"),
+                        Some(4) => __r.read(&mut __f4, "type"),
+                        Some(5) => __r.read(&mut __f5, "category"),
+                        Some(6) => __r.read(&mut __f6, "language"),
+                        Some(7) => __r.read(&mut __f7, "payload"),
+                        Some(8) => __r.read(&mut __f8, "status"),
+                        Some(9) => __r.read(&mut __f9, "is_conversation"),
+                        Some(10) => __r.read(&mut __f10, "created_at"),
+                        Some(11) => __r.read(&mut __f11, "updated_at"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(WhatsappTemplate {
-                    id: __fields::finish(__f0, "id")?,
-                    name: __fields::finish(__f1, "name")?,
-                    alias: __fields::finish(__f2, "alias")?,
-                    number: __fields::finish(__f3, "number")?,
-                    r#type: __fields::finish(__f4, "type")?,
-                    category: __fields::finish(__f5, "category")?,
-                    language: __fields::finish(__f6, "language")?,
-                    payload: __fields::finish(__f7, "payload")?,
-                    status: __fields::finish(__f8, "status")?,
-                    is_conversation: __fields::finish(__f9, "is_conversation")?,
-                    created_at: __fields::finish(__f10, "created_at")?,
-                    updated_at: __fields::finish(__f11, "updated_at")?,
+                    id: __fields::or_none(__f0),
+                    name: __fields::or_none(__f1),
+                    alias: __fields::or_none(__f2),
+                    number: __fields::or_none(__f3),
+                    r#type: __fields::or_none(__f4),
+                    category: __fields::or_none(__f5),
+                    language: __fields::or_none(__f6),
+                    payload: __fields::or_none(__f7),
+                    status: __fields::or_none(__f8),
+                    is_conversation: __fields::or_none(__f9),
+                    created_at: __fields::or_none(__f10),
+                    updated_at: __fields::or_none(__f11),
                 })
             }
         }
@@ -5725,27 +6965,45 @@ impl WhatsappTemplate {
     }
 }
 /// A call-to-action button: `phone_number` (calls a number) or `url` (opens a website).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateAction {
     /// Button kind.
     pub r#type: WhatsappTemplateActionType,
     /// Caption of a `phone_number` button.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_number_text: Option<String>,
     /// Number a `phone_number` button calls, with `+` and country code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
     /// Whether the URL of a `url` button is fixed (`Static`) or ends in a variable (`Dynamic`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub website_url_type: Option<WhatsappTemplateActionWebsiteUrlType>,
     /// Caption of a `url` button.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub website_button_text: Option<String>,
     /// Address a `url` button opens.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub website_url: Option<String>,
+}
+impl serde::Serialize for WhatsappTemplateAction {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappTemplateAction",
+            1,
+            &[
+                self.phone_number_text.is_some(),
+                self.phone_number.is_some(),
+                self.website_url_type.is_some(),
+                self.website_button_text.is_some(),
+                self.website_url.is_some(),
+            ],
+        )?;
+        __m.field("type", &self.r#type);
+        __m.optional("phone_number_text", &self.phone_number_text);
+        __m.optional("phone_number", &self.phone_number);
+        __m.optional("website_url_type", &self.website_url_type);
+        __m.optional("website_button_text", &self.website_button_text);
+        __m.optional("website_url", &self.website_url);
+        __m.end()
+    }
 }
 impl WhatsappTemplateAction {
     /// Creates the model from its required fields; optional fields start empty.
@@ -5792,7 +7050,7 @@ impl WhatsappTemplateAction {
     }
 }
 /// Call-to-action buttons of a template.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateActionChoices {
@@ -5800,6 +7058,19 @@ pub struct WhatsappTemplateActionChoices {
     pub r#type: WhatsappTemplateActionChoicesType,
     #[allow(missing_docs)]
     pub actions: Vec<WhatsappTemplateAction>,
+}
+impl serde::Serialize for WhatsappTemplateActionChoices {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappTemplateActionChoices",
+            2,
+            &[],
+        )?;
+        __m.field("type", &self.r#type);
+        __m.field("actions", &self.actions);
+        __m.end()
+    }
 }
 impl WhatsappTemplateActionChoices {
     /// Creates the model from its required fields; optional fields start empty.
@@ -5857,7 +7128,7 @@ qikberry_runtime::open_enum!(
     impl WhatsappTemplateActionWebsiteUrlType { Static = "Static", Dynamic = "Dynamic" }
 );
 /// An authentication template whose body carries the code and whose button copies it.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateAuthenticationCopyCode {
@@ -5875,6 +7146,24 @@ pub struct WhatsappTemplateAuthenticationCopyCode {
     pub payload: WhatsappTemplateAuthenticationCopyCodePayload,
     /// Template type.
     pub r#type: WhatsappTemplateAuthenticationCopyCodeType,
+}
+impl serde::Serialize for WhatsappTemplateAuthenticationCopyCode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappTemplateAuthenticationCopyCode",
+            7,
+            &[],
+        )?;
+        __m.field("category", &self.category);
+        __m.field("is_conversation", &self.is_conversation);
+        __m.field("name", &self.name);
+        __m.field("language", &self.language);
+        __m.field("number", &self.number);
+        __m.field("payload", &self.payload);
+        __m.field("type", &self.r#type);
+        __m.end()
+    }
 }
 impl WhatsappTemplateAuthenticationCopyCode {
     /// Creates the model from its required fields; optional fields start empty.
@@ -5928,7 +7217,7 @@ qikberry_runtime::open_enum!(
     impl WhatsappTemplateAuthenticationCopyCodeLanguage { En = "en", EnUs = "en_US" }
 );
 /// Body and copy-code button.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateAuthenticationCopyCodePayload {
@@ -5936,6 +7225,19 @@ pub struct WhatsappTemplateAuthenticationCopyCodePayload {
     pub body: WhatsappTemplateTextBlock,
     #[allow(missing_docs)]
     pub choices: WhatsappTemplateOtpChoices,
+}
+impl serde::Serialize for WhatsappTemplateAuthenticationCopyCodePayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappTemplateAuthenticationCopyCodePayload",
+            2,
+            &[],
+        )?;
+        __m.field("body", &self.body);
+        __m.field("choices", &self.choices);
+        __m.end()
+    }
 }
 impl WhatsappTemplateAuthenticationCopyCodePayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -5961,7 +7263,7 @@ qikberry_runtime::open_enum!(
     impl WhatsappTemplateAuthenticationCopyCodeType { Template = "template" }
 );
 /// A template with body variables and no header variables.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateBodyPayload {
@@ -5972,8 +7274,22 @@ pub struct WhatsappTemplateBodyPayload {
     /// Body variable values, in order (two or more; a single value is the authentication shape).
     pub body_params: Vec<String>,
     /// The template has no header variables; leave out.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub header_params: Option<Vec<String>>,
+}
+impl serde::Serialize for WhatsappTemplateBodyPayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappTemplateBodyPayload",
+            3,
+            &[self.header_params.is_some()],
+        )?;
+        __m.field("name", &self.name);
+        __m.field("language", &self.language);
+        __m.field("body_params", &self.body_params);
+        __m.optional("header_params", &self.header_params);
+        __m.end()
+    }
 }
 impl WhatsappTemplateBodyPayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -5996,7 +7312,7 @@ impl WhatsappTemplateBodyPayload {
     }
 }
 /// A non-service template whose header and body variables are given as positional lists.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateContent {
@@ -6004,6 +7320,19 @@ pub struct WhatsappTemplateContent {
     pub r#type: WhatsappTemplateContentType,
     #[allow(missing_docs)]
     pub payload: WhatsappTemplatePayload,
+}
+impl serde::Serialize for WhatsappTemplateContent {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappTemplateContent",
+            2,
+            &[],
+        )?;
+        __m.field("type", &self.r#type);
+        __m.field("payload", &self.payload);
+        __m.end()
+    }
 }
 impl WhatsappTemplateContent {
     /// Creates the model from its required fields; optional fields start empty.
@@ -6027,7 +7356,7 @@ pub enum WhatsappTemplateContentType {
 }
 qikberry_runtime::open_enum!(impl WhatsappTemplateContentType { Template = "template" });
 /// A non-service template with a document header and call-to-action buttons.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateDocumentButton {
@@ -6045,6 +7374,24 @@ pub struct WhatsappTemplateDocumentButton {
     pub payload: WhatsappTemplateDocumentButtonPayload,
     /// Template type.
     pub r#type: WhatsappTemplateDocumentButtonType,
+}
+impl serde::Serialize for WhatsappTemplateDocumentButton {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappTemplateDocumentButton",
+            7,
+            &[],
+        )?;
+        __m.field("category", &self.category);
+        __m.field("is_conversation", &self.is_conversation);
+        __m.field("name", &self.name);
+        __m.field("language", &self.language);
+        __m.field("number", &self.number);
+        __m.field("payload", &self.payload);
+        __m.field("type", &self.r#type);
+        __m.end()
+    }
 }
 impl WhatsappTemplateDocumentButton {
     /// Creates the model from its required fields; optional fields start empty.
@@ -6101,7 +7448,7 @@ qikberry_runtime::open_enum!(
     impl WhatsappTemplateDocumentButtonLanguage { En = "en", EnUs = "en_US" }
 );
 /// Header, body, footer and buttons.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateDocumentButtonPayload {
@@ -6110,10 +7457,24 @@ pub struct WhatsappTemplateDocumentButtonPayload {
     #[allow(missing_docs)]
     pub body: WhatsappTemplateTextBlock,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub footer: Option<WhatsappTextBlock>,
     #[allow(missing_docs)]
     pub choices: WhatsappTemplateActionChoices,
+}
+impl serde::Serialize for WhatsappTemplateDocumentButtonPayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappTemplateDocumentButtonPayload",
+            3,
+            &[self.footer.is_some()],
+        )?;
+        __m.field("header", &self.header);
+        __m.field("body", &self.body);
+        __m.optional("footer", &self.footer);
+        __m.field("choices", &self.choices);
+        __m.end()
+    }
 }
 impl WhatsappTemplateDocumentButtonPayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -6152,7 +7513,7 @@ qikberry_runtime::open_enum!(
 /// A template header showing a document. Payload field names are inferred.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. Payload field names are inferred.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateDocumentHeader {
@@ -6160,6 +7521,19 @@ pub struct WhatsappTemplateDocumentHeader {
     pub r#type: WhatsappTemplateDocumentHeaderType,
     #[allow(missing_docs)]
     pub payload: WhatsappTemplateDocumentHeaderPayload,
+}
+impl serde::Serialize for WhatsappTemplateDocumentHeader {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappTemplateDocumentHeader",
+            2,
+            &[],
+        )?;
+        __m.field("type", &self.r#type);
+        __m.field("payload", &self.payload);
+        __m.end()
+    }
 }
 impl WhatsappTemplateDocumentHeader {
     /// Creates the model from its required fields; optional fields start empty.
@@ -6171,15 +7545,27 @@ impl WhatsappTemplateDocumentHeader {
     }
 }
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateDocumentHeaderPayload {
     /// Public URL of document sample.
     pub url: String,
     /// File name shown to the recipient.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub filename: Option<String>,
+}
+impl serde::Serialize for WhatsappTemplateDocumentHeaderPayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappTemplateDocumentHeaderPayload",
+            1,
+            &[self.filename.is_some()],
+        )?;
+        __m.field("url", &self.url);
+        __m.optional("filename", &self.filename);
+        __m.end()
+    }
 }
 impl WhatsappTemplateDocumentHeaderPayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -6210,7 +7596,7 @@ qikberry_runtime::open_enum!(
     impl WhatsappTemplateDocumentHeaderType { Document = "document" }
 );
 /// A non-service template with a document header and quick-reply buttons.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateDocumentReply {
@@ -6228,6 +7614,24 @@ pub struct WhatsappTemplateDocumentReply {
     pub payload: WhatsappTemplateDocumentReplyPayload,
     /// Template type.
     pub r#type: WhatsappTemplateDocumentReplyType,
+}
+impl serde::Serialize for WhatsappTemplateDocumentReply {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappTemplateDocumentReply",
+            7,
+            &[],
+        )?;
+        __m.field("category", &self.category);
+        __m.field("is_conversation", &self.is_conversation);
+        __m.field("name", &self.name);
+        __m.field("language", &self.language);
+        __m.field("number", &self.number);
+        __m.field("payload", &self.payload);
+        __m.field("type", &self.r#type);
+        __m.end()
+    }
 }
 impl WhatsappTemplateDocumentReply {
     /// Creates the model from its required fields; optional fields start empty.
@@ -6284,7 +7688,7 @@ qikberry_runtime::open_enum!(
     impl WhatsappTemplateDocumentReplyLanguage { En = "en", EnUs = "en_US" }
 );
 /// Header, body, footer and buttons.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateDocumentReplyPayload {
@@ -6293,10 +7697,24 @@ pub struct WhatsappTemplateDocumentReplyPayload {
     #[allow(missing_docs)]
     pub body: WhatsappTemplateTextBlock,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub footer: Option<WhatsappTextBlock>,
     #[allow(missing_docs)]
     pub choices: WhatsappTemplateReplyChoices,
+}
+impl serde::Serialize for WhatsappTemplateDocumentReplyPayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappTemplateDocumentReplyPayload",
+            3,
+            &[self.footer.is_some()],
+        )?;
+        __m.field("header", &self.header);
+        __m.field("body", &self.body);
+        __m.optional("footer", &self.footer);
+        __m.field("choices", &self.choices);
+        __m.end()
+    }
 }
 impl WhatsappTemplateDocumentReplyPayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -6370,7 +7788,7 @@ qikberry_runtime::open_enum!(
     Template = "template" }
 );
 /// A template with header variables (and possibly body variables).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateHeaderPayload {
@@ -6381,8 +7799,22 @@ pub struct WhatsappTemplateHeaderPayload {
     /// Header variable values, in order.
     pub header_params: Vec<String>,
     /// Body variable values, in order.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub body_params: Option<Vec<String>>,
+}
+impl serde::Serialize for WhatsappTemplateHeaderPayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappTemplateHeaderPayload",
+            3,
+            &[self.body_params.is_some()],
+        )?;
+        __m.field("name", &self.name);
+        __m.field("language", &self.language);
+        __m.field("header_params", &self.header_params);
+        __m.optional("body_params", &self.body_params);
+        __m.end()
+    }
 }
 impl WhatsappTemplateHeaderPayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -6405,7 +7837,7 @@ impl WhatsappTemplateHeaderPayload {
     }
 }
 /// A non-service template with a image header and call-to-action buttons.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateImageButton {
@@ -6423,6 +7855,24 @@ pub struct WhatsappTemplateImageButton {
     pub payload: WhatsappTemplateImageButtonPayload,
     /// Template type.
     pub r#type: WhatsappTemplateImageButtonType,
+}
+impl serde::Serialize for WhatsappTemplateImageButton {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappTemplateImageButton",
+            7,
+            &[],
+        )?;
+        __m.field("category", &self.category);
+        __m.field("is_conversation", &self.is_conversation);
+        __m.field("name", &self.name);
+        __m.field("language", &self.language);
+        __m.field("number", &self.number);
+        __m.field("payload", &self.payload);
+        __m.field("type", &self.r#type);
+        __m.end()
+    }
 }
 impl WhatsappTemplateImageButton {
     /// Creates the model from its required fields; optional fields start empty.
@@ -6479,7 +7929,7 @@ qikberry_runtime::open_enum!(
     impl WhatsappTemplateImageButtonLanguage { En = "en", EnUs = "en_US" }
 );
 /// Header, body, footer and buttons.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateImageButtonPayload {
@@ -6488,10 +7938,24 @@ pub struct WhatsappTemplateImageButtonPayload {
     #[allow(missing_docs)]
     pub body: WhatsappTemplateTextBlock,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub footer: Option<WhatsappTextBlock>,
     #[allow(missing_docs)]
     pub choices: WhatsappTemplateActionChoices,
+}
+impl serde::Serialize for WhatsappTemplateImageButtonPayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappTemplateImageButtonPayload",
+            3,
+            &[self.footer.is_some()],
+        )?;
+        __m.field("header", &self.header);
+        __m.field("body", &self.body);
+        __m.optional("footer", &self.footer);
+        __m.field("choices", &self.choices);
+        __m.end()
+    }
 }
 impl WhatsappTemplateImageButtonPayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -6530,7 +7994,7 @@ qikberry_runtime::open_enum!(
 /// A template header showing an image. Payload field names are inferred.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. Payload field names are inferred.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateImageHeader {
@@ -6538,6 +8002,19 @@ pub struct WhatsappTemplateImageHeader {
     pub r#type: WhatsappTemplateImageHeaderType,
     #[allow(missing_docs)]
     pub payload: WhatsappTemplateImageHeaderPayload,
+}
+impl serde::Serialize for WhatsappTemplateImageHeader {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappTemplateImageHeader",
+            2,
+            &[],
+        )?;
+        __m.field("type", &self.r#type);
+        __m.field("payload", &self.payload);
+        __m.end()
+    }
 }
 impl WhatsappTemplateImageHeader {
     /// Creates the model from its required fields; optional fields start empty.
@@ -6549,12 +8026,24 @@ impl WhatsappTemplateImageHeader {
     }
 }
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateImageHeaderPayload {
     /// Public URL of image sample.
     pub url: String,
+}
+impl serde::Serialize for WhatsappTemplateImageHeaderPayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappTemplateImageHeaderPayload",
+            1,
+            &[],
+        )?;
+        __m.field("url", &self.url);
+        __m.end()
+    }
 }
 impl WhatsappTemplateImageHeaderPayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -6575,7 +8064,7 @@ pub enum WhatsappTemplateImageHeaderType {
 }
 qikberry_runtime::open_enum!(impl WhatsappTemplateImageHeaderType { Image = "image" });
 /// A non-service template with a image header and quick-reply buttons.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateImageReply {
@@ -6593,6 +8082,24 @@ pub struct WhatsappTemplateImageReply {
     pub payload: WhatsappTemplateImageReplyPayload,
     /// Template type.
     pub r#type: WhatsappTemplateImageReplyType,
+}
+impl serde::Serialize for WhatsappTemplateImageReply {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappTemplateImageReply",
+            7,
+            &[],
+        )?;
+        __m.field("category", &self.category);
+        __m.field("is_conversation", &self.is_conversation);
+        __m.field("name", &self.name);
+        __m.field("language", &self.language);
+        __m.field("number", &self.number);
+        __m.field("payload", &self.payload);
+        __m.field("type", &self.r#type);
+        __m.end()
+    }
 }
 impl WhatsappTemplateImageReply {
     /// Creates the model from its required fields; optional fields start empty.
@@ -6649,7 +8156,7 @@ qikberry_runtime::open_enum!(
     impl WhatsappTemplateImageReplyLanguage { En = "en", EnUs = "en_US" }
 );
 /// Header, body, footer and buttons.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateImageReplyPayload {
@@ -6658,10 +8165,24 @@ pub struct WhatsappTemplateImageReplyPayload {
     #[allow(missing_docs)]
     pub body: WhatsappTemplateTextBlock,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub footer: Option<WhatsappTextBlock>,
     #[allow(missing_docs)]
     pub choices: WhatsappTemplateReplyChoices,
+}
+impl serde::Serialize for WhatsappTemplateImageReplyPayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappTemplateImageReplyPayload",
+            3,
+            &[self.footer.is_some()],
+        )?;
+        __m.field("header", &self.header);
+        __m.field("body", &self.body);
+        __m.optional("footer", &self.footer);
+        __m.field("choices", &self.choices);
+        __m.end()
+    }
 }
 impl WhatsappTemplateImageReplyPayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -6700,16 +8221,27 @@ qikberry_runtime::open_enum!(
 /// Extra options for a template message (the reference does not list the fields; these mirror the channel options).
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. Extra options for a template message (the reference does not list the fields; these mirror the channel options).</div>
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateMeta {
     /// Your own identifier, echoed in responses, DLRs and webhooks.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub foreign_id: Option<String>,
     /// Tags for reporting.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,
+}
+impl serde::Serialize for WhatsappTemplateMeta {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappTemplateMeta",
+            0,
+            &[self.foreign_id.is_some(), self.tags.is_some()],
+        )?;
+        __m.optional("foreign_id", &self.foreign_id);
+        __m.optional("tags", &self.tags);
+        __m.end()
+    }
 }
 impl WhatsappTemplateMeta {
     /// Creates the model from its required fields; optional fields start empty.
@@ -6731,7 +8263,7 @@ impl WhatsappTemplateMeta {
     }
 }
 /// The one-time-password button of an authentication template.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateOtpChoices {
@@ -6740,11 +8272,24 @@ pub struct WhatsappTemplateOtpChoices {
     #[allow(missing_docs)]
     pub otp: WhatsappTemplateOtpChoicesOtp,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code_expire: Option<crate::types::StringOrNumber>,
     /// Whether to add the security recommendation ("do not share this code").
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub security: Option<WhatsappTemplateOtpChoicesSecurity>,
+}
+impl serde::Serialize for WhatsappTemplateOtpChoices {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappTemplateOtpChoices",
+            2,
+            &[self.code_expire.is_some(), self.security.is_some()],
+        )?;
+        __m.field("type", &self.r#type);
+        __m.field("otp", &self.otp);
+        __m.optional("code_expire", &self.code_expire);
+        __m.optional("security", &self.security);
+        __m.end()
+    }
 }
 impl WhatsappTemplateOtpChoices {
     /// Creates the model from its required fields; optional fields start empty.
@@ -6768,15 +8313,27 @@ impl WhatsappTemplateOtpChoices {
     }
 }
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateOtpChoicesOtp {
     /// Button behaviour: copies the code.
     pub otp_type: WhatsappTemplateOtpChoicesOtpOtpType,
     /// Caption of the copy-code button.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
+}
+impl serde::Serialize for WhatsappTemplateOtpChoicesOtp {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappTemplateOtpChoicesOtp",
+            1,
+            &[self.text.is_some()],
+        )?;
+        __m.field("otp_type", &self.otp_type);
+        __m.optional("text", &self.text);
+        __m.end()
+    }
 }
 impl Default for WhatsappTemplateOtpChoicesOtp {
     fn default() -> Self {
@@ -6890,12 +8447,24 @@ impl From<WhatsappTemplateBodyPayload> for WhatsappTemplatePayload {
     }
 }
 /// Recipients of a WhatsApp template message.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateRecipient {
     /// Phone numbers with country code.
     pub to: Vec<crate::api::common::E164Number>,
+}
+impl serde::Serialize for WhatsappTemplateRecipient {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappTemplateRecipient",
+            1,
+            &[],
+        )?;
+        __m.field("to", &self.to);
+        __m.end()
+    }
 }
 impl WhatsappTemplateRecipient {
     /// Creates the model from its required fields; optional fields start empty.
@@ -6908,7 +8477,7 @@ impl WhatsappTemplateRecipient {
     }
 }
 /// Quick-reply buttons of a template.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateReplyChoices {
@@ -6916,6 +8485,19 @@ pub struct WhatsappTemplateReplyChoices {
     pub r#type: WhatsappTemplateReplyChoicesType,
     #[allow(missing_docs)]
     pub reply: WhatsappTemplateReplyChoicesReply,
+}
+impl serde::Serialize for WhatsappTemplateReplyChoices {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappTemplateReplyChoices",
+            2,
+            &[],
+        )?;
+        __m.field("type", &self.r#type);
+        __m.field("reply", &self.reply);
+        __m.end()
+    }
 }
 impl WhatsappTemplateReplyChoices {
     /// Creates the model from its required fields; optional fields start empty.
@@ -6927,23 +8509,39 @@ impl WhatsappTemplateReplyChoices {
     }
 }
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateReplyChoicesReply {
     /// Reply kind.
     pub r#type: WhatsappTemplateReplyChoicesReplyType,
     /// Caption of the first reply button.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quick_reply1: Option<String>,
     /// Caption of the second reply button.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quick_reply2: Option<String>,
     /// Caption of the third reply button.
     ///
     /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. The platform's samples (wire-shapes.md `whatsapp/templates/create`, line 1166) show `quick_reply1` and `quick_reply2` only; a third by the same naming follows WhatsApp's limit of three quick replies.</div>
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quick_reply3: Option<String>,
+}
+impl serde::Serialize for WhatsappTemplateReplyChoicesReply {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappTemplateReplyChoicesReply",
+            1,
+            &[
+                self.quick_reply1.is_some(),
+                self.quick_reply2.is_some(),
+                self.quick_reply3.is_some(),
+            ],
+        )?;
+        __m.field("type", &self.r#type);
+        __m.optional("quick_reply1", &self.quick_reply1);
+        __m.optional("quick_reply2", &self.quick_reply2);
+        __m.optional("quick_reply3", &self.quick_reply3);
+        __m.end()
+    }
 }
 impl Default for WhatsappTemplateReplyChoicesReply {
     fn default() -> Self {
@@ -7003,7 +8601,7 @@ pub enum WhatsappTemplateReplyChoicesType {
 }
 qikberry_runtime::open_enum!(impl WhatsappTemplateReplyChoicesType { Reply = "reply" });
 /// A text block of a template; variables as `{{name}}` with sample values in `params`.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateTextBlock {
@@ -7012,8 +8610,21 @@ pub struct WhatsappTemplateTextBlock {
     #[allow(missing_docs)]
     pub payload: WhatsappTemplateTextBlockPayload,
     /// Sample values for the variables in the text, in order.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub params: Option<Vec<String>>,
+}
+impl serde::Serialize for WhatsappTemplateTextBlock {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappTemplateTextBlock",
+            2,
+            &[self.params.is_some()],
+        )?;
+        __m.field("type", &self.r#type);
+        __m.field("payload", &self.payload);
+        __m.optional("params", &self.params);
+        __m.end()
+    }
 }
 impl WhatsappTemplateTextBlock {
     /// Creates the model from its required fields; optional fields start empty.
@@ -7031,12 +8642,24 @@ impl WhatsappTemplateTextBlock {
     }
 }
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateTextBlockPayload {
     /// The text.
     pub text: String,
+}
+impl serde::Serialize for WhatsappTemplateTextBlockPayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappTemplateTextBlockPayload",
+            1,
+            &[],
+        )?;
+        __m.field("text", &self.text);
+        __m.end()
+    }
 }
 impl WhatsappTemplateTextBlockPayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -7057,7 +8680,7 @@ pub enum WhatsappTemplateTextBlockType {
 }
 qikberry_runtime::open_enum!(impl WhatsappTemplateTextBlockType { Text = "text" });
 /// A non-service template with a text header and call-to-action buttons. The header is optional and, when present, is text.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateTextButton {
@@ -7075,6 +8698,24 @@ pub struct WhatsappTemplateTextButton {
     pub payload: WhatsappTemplateTextButtonPayload,
     /// Template type.
     pub r#type: WhatsappTemplateTextButtonType,
+}
+impl serde::Serialize for WhatsappTemplateTextButton {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappTemplateTextButton",
+            7,
+            &[],
+        )?;
+        __m.field("category", &self.category);
+        __m.field("is_conversation", &self.is_conversation);
+        __m.field("name", &self.name);
+        __m.field("language", &self.language);
+        __m.field("number", &self.number);
+        __m.field("payload", &self.payload);
+        __m.field("type", &self.r#type);
+        __m.end()
+    }
 }
 impl WhatsappTemplateTextButton {
     /// Creates the model from its required fields; optional fields start empty.
@@ -7131,20 +8772,33 @@ qikberry_runtime::open_enum!(
     impl WhatsappTemplateTextButtonLanguage { En = "en", EnUs = "en_US" }
 );
 /// Header, body, footer and buttons.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateTextButtonPayload {
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub header: Option<WhatsappTemplateTextBlock>,
     #[allow(missing_docs)]
     pub body: WhatsappTemplateTextBlock,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub footer: Option<WhatsappTextBlock>,
     #[allow(missing_docs)]
     pub choices: WhatsappTemplateActionChoices,
+}
+impl serde::Serialize for WhatsappTemplateTextButtonPayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappTemplateTextButtonPayload",
+            2,
+            &[self.header.is_some(), self.footer.is_some()],
+        )?;
+        __m.optional("header", &self.header);
+        __m.field("body", &self.body);
+        __m.optional("footer", &self.footer);
+        __m.field("choices", &self.choices);
+        __m.end()
+    }
 }
 impl WhatsappTemplateTextButtonPayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -7185,7 +8839,7 @@ qikberry_runtime::open_enum!(
     impl WhatsappTemplateTextButtonType { Template = "template" }
 );
 /// A non-service template with a text header and quick-reply buttons. The header is optional and, when present, is text.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateTextReply {
@@ -7203,6 +8857,24 @@ pub struct WhatsappTemplateTextReply {
     pub payload: WhatsappTemplateTextReplyPayload,
     /// Template type.
     pub r#type: WhatsappTemplateTextReplyType,
+}
+impl serde::Serialize for WhatsappTemplateTextReply {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappTemplateTextReply",
+            7,
+            &[],
+        )?;
+        __m.field("category", &self.category);
+        __m.field("is_conversation", &self.is_conversation);
+        __m.field("name", &self.name);
+        __m.field("language", &self.language);
+        __m.field("number", &self.number);
+        __m.field("payload", &self.payload);
+        __m.field("type", &self.r#type);
+        __m.end()
+    }
 }
 impl WhatsappTemplateTextReply {
     /// Creates the model from its required fields; optional fields start empty.
@@ -7259,20 +8931,33 @@ qikberry_runtime::open_enum!(
     impl WhatsappTemplateTextReplyLanguage { En = "en", EnUs = "en_US" }
 );
 /// Header, body, footer and buttons.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateTextReplyPayload {
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub header: Option<WhatsappTemplateTextBlock>,
     #[allow(missing_docs)]
     pub body: WhatsappTemplateTextBlock,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub footer: Option<WhatsappTextBlock>,
     #[allow(missing_docs)]
     pub choices: WhatsappTemplateReplyChoices,
+}
+impl serde::Serialize for WhatsappTemplateTextReplyPayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappTemplateTextReplyPayload",
+            2,
+            &[self.header.is_some(), self.footer.is_some()],
+        )?;
+        __m.optional("header", &self.header);
+        __m.field("body", &self.body);
+        __m.optional("footer", &self.footer);
+        __m.field("choices", &self.choices);
+        __m.end()
+    }
 }
 impl WhatsappTemplateTextReplyPayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -7313,7 +8998,7 @@ qikberry_runtime::open_enum!(
     impl WhatsappTemplateTextReplyType { Template = "template" }
 );
 /// A non-service template with a video header and call-to-action buttons.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateVideoButton {
@@ -7331,6 +9016,24 @@ pub struct WhatsappTemplateVideoButton {
     pub payload: WhatsappTemplateVideoButtonPayload,
     /// Template type.
     pub r#type: WhatsappTemplateVideoButtonType,
+}
+impl serde::Serialize for WhatsappTemplateVideoButton {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappTemplateVideoButton",
+            7,
+            &[],
+        )?;
+        __m.field("category", &self.category);
+        __m.field("is_conversation", &self.is_conversation);
+        __m.field("name", &self.name);
+        __m.field("language", &self.language);
+        __m.field("number", &self.number);
+        __m.field("payload", &self.payload);
+        __m.field("type", &self.r#type);
+        __m.end()
+    }
 }
 impl WhatsappTemplateVideoButton {
     /// Creates the model from its required fields; optional fields start empty.
@@ -7387,7 +9090,7 @@ qikberry_runtime::open_enum!(
     impl WhatsappTemplateVideoButtonLanguage { En = "en", EnUs = "en_US" }
 );
 /// Header, body, footer and buttons.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateVideoButtonPayload {
@@ -7396,10 +9099,24 @@ pub struct WhatsappTemplateVideoButtonPayload {
     #[allow(missing_docs)]
     pub body: WhatsappTemplateTextBlock,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub footer: Option<WhatsappTextBlock>,
     #[allow(missing_docs)]
     pub choices: WhatsappTemplateActionChoices,
+}
+impl serde::Serialize for WhatsappTemplateVideoButtonPayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappTemplateVideoButtonPayload",
+            3,
+            &[self.footer.is_some()],
+        )?;
+        __m.field("header", &self.header);
+        __m.field("body", &self.body);
+        __m.optional("footer", &self.footer);
+        __m.field("choices", &self.choices);
+        __m.end()
+    }
 }
 impl WhatsappTemplateVideoButtonPayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -7438,7 +9155,7 @@ qikberry_runtime::open_enum!(
 /// A template header showing a video. Payload field names are inferred.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. Payload field names are inferred.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateVideoHeader {
@@ -7446,6 +9163,19 @@ pub struct WhatsappTemplateVideoHeader {
     pub r#type: WhatsappTemplateVideoHeaderType,
     #[allow(missing_docs)]
     pub payload: WhatsappTemplateVideoHeaderPayload,
+}
+impl serde::Serialize for WhatsappTemplateVideoHeader {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappTemplateVideoHeader",
+            2,
+            &[],
+        )?;
+        __m.field("type", &self.r#type);
+        __m.field("payload", &self.payload);
+        __m.end()
+    }
 }
 impl WhatsappTemplateVideoHeader {
     /// Creates the model from its required fields; optional fields start empty.
@@ -7457,12 +9187,24 @@ impl WhatsappTemplateVideoHeader {
     }
 }
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateVideoHeaderPayload {
     /// Public URL of video sample.
     pub url: String,
+}
+impl serde::Serialize for WhatsappTemplateVideoHeaderPayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappTemplateVideoHeaderPayload",
+            1,
+            &[],
+        )?;
+        __m.field("url", &self.url);
+        __m.end()
+    }
 }
 impl WhatsappTemplateVideoHeaderPayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -7483,7 +9225,7 @@ pub enum WhatsappTemplateVideoHeaderType {
 }
 qikberry_runtime::open_enum!(impl WhatsappTemplateVideoHeaderType { Video = "video" });
 /// A non-service template with a video header and quick-reply buttons.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateVideoReply {
@@ -7501,6 +9243,24 @@ pub struct WhatsappTemplateVideoReply {
     pub payload: WhatsappTemplateVideoReplyPayload,
     /// Template type.
     pub r#type: WhatsappTemplateVideoReplyType,
+}
+impl serde::Serialize for WhatsappTemplateVideoReply {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappTemplateVideoReply",
+            7,
+            &[],
+        )?;
+        __m.field("category", &self.category);
+        __m.field("is_conversation", &self.is_conversation);
+        __m.field("name", &self.name);
+        __m.field("language", &self.language);
+        __m.field("number", &self.number);
+        __m.field("payload", &self.payload);
+        __m.field("type", &self.r#type);
+        __m.end()
+    }
 }
 impl WhatsappTemplateVideoReply {
     /// Creates the model from its required fields; optional fields start empty.
@@ -7557,7 +9317,7 @@ qikberry_runtime::open_enum!(
     impl WhatsappTemplateVideoReplyLanguage { En = "en", EnUs = "en_US" }
 );
 /// Header, body, footer and buttons.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTemplateVideoReplyPayload {
@@ -7566,10 +9326,24 @@ pub struct WhatsappTemplateVideoReplyPayload {
     #[allow(missing_docs)]
     pub body: WhatsappTemplateTextBlock,
     #[allow(missing_docs)]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub footer: Option<WhatsappTextBlock>,
     #[allow(missing_docs)]
     pub choices: WhatsappTemplateReplyChoices,
+}
+impl serde::Serialize for WhatsappTemplateVideoReplyPayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappTemplateVideoReplyPayload",
+            3,
+            &[self.footer.is_some()],
+        )?;
+        __m.field("header", &self.header);
+        __m.field("body", &self.body);
+        __m.optional("footer", &self.footer);
+        __m.field("choices", &self.choices);
+        __m.end()
+    }
 }
 impl WhatsappTemplateVideoReplyPayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -7606,7 +9380,7 @@ qikberry_runtime::open_enum!(
     impl WhatsappTemplateVideoReplyType { Template = "template" }
 );
 /// A text block (header, body or footer).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTextBlock {
@@ -7614,6 +9388,19 @@ pub struct WhatsappTextBlock {
     pub r#type: WhatsappTextBlockType,
     #[allow(missing_docs)]
     pub payload: WhatsappTextBlockPayload,
+}
+impl serde::Serialize for WhatsappTextBlock {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappTextBlock",
+            2,
+            &[],
+        )?;
+        __m.field("type", &self.r#type);
+        __m.field("payload", &self.payload);
+        __m.end()
+    }
 }
 impl WhatsappTextBlock {
     /// Creates the model from its required fields; optional fields start empty.
@@ -7625,12 +9412,24 @@ impl WhatsappTextBlock {
     }
 }
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTextBlockPayload {
     /// The text.
     pub text: String,
+}
+impl serde::Serialize for WhatsappTextBlockPayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappTextBlockPayload",
+            1,
+            &[],
+        )?;
+        __m.field("text", &self.text);
+        __m.end()
+    }
 }
 impl WhatsappTextBlockPayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -7651,7 +9450,7 @@ pub enum WhatsappTextBlockType {
 }
 qikberry_runtime::open_enum!(impl WhatsappTextBlockType { Text = "text" });
 /// Text content.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTextContent {
@@ -7659,6 +9458,19 @@ pub struct WhatsappTextContent {
     pub r#type: WhatsappTextContentType,
     #[allow(missing_docs)]
     pub payload: WhatsappTextContentPayload,
+}
+impl serde::Serialize for WhatsappTextContent {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappTextContent",
+            2,
+            &[],
+        )?;
+        __m.field("type", &self.r#type);
+        __m.field("payload", &self.payload);
+        __m.end()
+    }
 }
 impl WhatsappTextContent {
     /// Creates the model from its required fields; optional fields start empty.
@@ -7670,12 +9482,24 @@ impl WhatsappTextContent {
     }
 }
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTextContentPayload {
     /// Message text.
     pub text: String,
+}
+impl serde::Serialize for WhatsappTextContentPayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappTextContentPayload",
+            1,
+            &[],
+        )?;
+        __m.field("text", &self.text);
+        __m.end()
+    }
 }
 impl WhatsappTextContentPayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -7696,7 +9520,7 @@ pub enum WhatsappTextContentType {
 }
 qikberry_runtime::open_enum!(impl WhatsappTextContentType { Text = "text" });
 /// Replacement for a text header.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTextHeaderParams {
@@ -7704,6 +9528,19 @@ pub struct WhatsappTextHeaderParams {
     pub r#type: WhatsappTextHeaderParamsType,
     #[allow(missing_docs)]
     pub payload: WhatsappTextHeaderParamsPayload,
+}
+impl serde::Serialize for WhatsappTextHeaderParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappTextHeaderParams",
+            2,
+            &[],
+        )?;
+        __m.field("type", &self.r#type);
+        __m.field("payload", &self.payload);
+        __m.end()
+    }
 }
 impl WhatsappTextHeaderParams {
     /// Creates the model from its required fields; optional fields start empty.
@@ -7715,12 +9552,24 @@ impl WhatsappTextHeaderParams {
     }
 }
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTextHeaderParamsPayload {
     /// Replacement for the header variable.
     pub text: String,
+}
+impl serde::Serialize for WhatsappTextHeaderParamsPayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappTextHeaderParamsPayload",
+            1,
+            &[],
+        )?;
+        __m.field("text", &self.text);
+        __m.end()
+    }
 }
 impl WhatsappTextHeaderParamsPayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -7741,7 +9590,7 @@ pub enum WhatsappTextHeaderParamsType {
 }
 qikberry_runtime::open_enum!(impl WhatsappTextHeaderParamsType { Text = "text" });
 /// A service template holding plain text.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTextTemplate {
@@ -7756,10 +9605,27 @@ pub struct WhatsappTextTemplate {
     /// Business number with country code prefix.
     pub number: String,
     /// Text content.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payload: Option<WhatsappTextTemplatePayload>,
     /// Template type.
     pub r#type: WhatsappTextTemplateType,
+}
+impl serde::Serialize for WhatsappTextTemplate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappTextTemplate",
+            6,
+            &[self.payload.is_some()],
+        )?;
+        __m.field("category", &self.category);
+        __m.field("is_conversation", &self.is_conversation);
+        __m.field("name", &self.name);
+        __m.field("language", &self.language);
+        __m.field("number", &self.number);
+        __m.optional("payload", &self.payload);
+        __m.field("type", &self.r#type);
+        __m.end()
+    }
 }
 impl WhatsappTextTemplate {
     /// Creates the model from its required fields; optional fields start empty.
@@ -7819,7 +9685,7 @@ qikberry_runtime::open_enum!(
     impl WhatsappTextTemplateLanguage { En = "en", EnUs = "en_US" }
 );
 /// Text content.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTextTemplatePayload {
@@ -7827,6 +9693,19 @@ pub struct WhatsappTextTemplatePayload {
     pub r#type: WhatsappTextTemplatePayloadType,
     #[allow(missing_docs)]
     pub payload: WhatsappTextTemplatePayloadPayload,
+}
+impl serde::Serialize for WhatsappTextTemplatePayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappTextTemplatePayload",
+            2,
+            &[],
+        )?;
+        __m.field("type", &self.r#type);
+        __m.field("payload", &self.payload);
+        __m.end()
+    }
 }
 impl WhatsappTextTemplatePayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -7838,12 +9717,24 @@ impl WhatsappTextTemplatePayload {
     }
 }
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappTextTemplatePayloadPayload {
     /// Template text; variables as `{{name}}`.
     pub text: String,
+}
+impl serde::Serialize for WhatsappTextTemplatePayloadPayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappTextTemplatePayloadPayload",
+            1,
+            &[],
+        )?;
+        __m.field("text", &self.text);
+        __m.end()
+    }
 }
 impl WhatsappTextTemplatePayloadPayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -7876,27 +9767,45 @@ pub enum WhatsappTextTemplateType {
 }
 qikberry_runtime::open_enum!(impl WhatsappTextTemplateType { Text = "text" });
 /// One receiver on the WhatsApp suppression (opt-out) list.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct WhatsappUnsubscriber {
     /// Identifier of the entry (numeric string or UUID).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// ISO 3166-1 alpha-2 country code derived from the receiver.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub iso: Option<String>,
     /// The suppressed phone number, with country code.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub receiver: Option<String>,
     /// Scope of the opt-out (for example `tag`); the API echoes what was stored.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Value for the scope in `type` (for example the tag name).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// When the entry was created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<String>,
+}
+impl serde::Serialize for WhatsappUnsubscriber {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappUnsubscriber",
+            0,
+            &[
+                self.id.is_some(),
+                self.iso.is_some(),
+                self.receiver.is_some(),
+                self.r#type.is_some(),
+                self.value.is_some(),
+                self.created_at.is_some(),
+            ],
+        )?;
+        __m.optional("id", &self.id);
+        __m.optional("iso", &self.iso);
+        __m.optional("receiver", &self.receiver);
+        __m.optional("type", &self.r#type);
+        __m.optional("value", &self.value);
+        __m.optional("created_at", &self.created_at);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for WhatsappUnsubscriber {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -7918,7 +9827,7 @@ impl<'de> serde::Deserialize<'de> for WhatsappUnsubscriber {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<WhatsappUnsubscriber, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
@@ -7926,30 +9835,26 @@ impl<'de> serde::Deserialize<'de> for WhatsappUnsubscriber {
                 let mut __f3 = None;
                 let mut __f4 = None;
                 let mut __f5 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "id")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "iso")?,
-                        Some(2) => {
-                            __fields::read_once(&mut __map, &mut __f2, "receiver")?
-                        }
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "type")?,
-                        Some(4) => __fields::read_once(&mut __map, &mut __f4, "value")?,
-                        Some(5) => {
-                            __fields::read_once(&mut __map, &mut __f5, "created_at")?
-                        }
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "id"),
+                        Some(1) => __r.read(&mut __f1, "iso"),
+                        Some(2) => __r.read(&mut __f2, "receiver"),
+                        Some(3) => __r.read(&mut __f3, "type"),
+                        Some(4) => __r.read(&mut __f4, "value"),
+                        Some(5) => __r.read(&mut __f5, "created_at"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(WhatsappUnsubscriber {
-                    id: __fields::finish(__f0, "id")?,
-                    iso: __fields::finish(__f1, "iso")?,
-                    receiver: __fields::finish(__f2, "receiver")?,
-                    r#type: __fields::finish(__f3, "type")?,
-                    value: __fields::finish(__f4, "value")?,
-                    created_at: __fields::finish(__f5, "created_at")?,
+                    id: __fields::or_none(__f0),
+                    iso: __fields::or_none(__f1),
+                    receiver: __fields::or_none(__f2),
+                    r#type: __fields::or_none(__f3),
+                    value: __fields::or_none(__f4),
+                    created_at: __fields::or_none(__f5),
                 })
             }
         }
@@ -8018,18 +9923,30 @@ qikberry_runtime::open_enum!(
     "service" }
 );
 /// Fields sent to add or edit a WhatsApp opt-out entry.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappUnsubscriberWrite {
     #[allow(missing_docs)]
     pub receiver: crate::api::common::E164Number,
     /// Scope of the opt-out: `tag`, `product`, `sender`, `all`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<WhatsappUnsubscriberWriteType>,
     /// Value for the chosen scope (for example the tag name); may be empty.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+}
+impl serde::Serialize for WhatsappUnsubscriberWrite {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappUnsubscriberWrite",
+            1,
+            &[self.r#type.is_some(), self.value.is_some()],
+        )?;
+        __m.field("receiver", &self.receiver);
+        __m.optional("type", &self.r#type);
+        __m.optional("value", &self.value);
+        __m.end()
+    }
 }
 impl WhatsappUnsubscriberWrite {
     /// Creates the model from its required fields; optional fields start empty.
@@ -8073,18 +9990,32 @@ qikberry_runtime::open_enum!(
     "sender", All = "all" }
 );
 /// The updated opt-out entry.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct WhatsappUpdateUnsubscriberResponse {
     /// Outcome marker, `"OK"` on success.
     pub status: crate::types::StringOrNumber,
     /// HTTP-like status code repeated in the body.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<crate::types::StringOrNumber>,
     /// Human-readable outcome.
     pub message: String,
     #[allow(missing_docs)]
     pub data: WhatsappUnsubscriber,
+}
+impl serde::Serialize for WhatsappUpdateUnsubscriberResponse {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappUpdateUnsubscriberResponse",
+            3,
+            &[self.code.is_some()],
+        )?;
+        __m.field("status", &self.status);
+        __m.optional("code", &self.code);
+        __m.field("message", &self.message);
+        __m.field("data", &self.data);
+        __m.end()
+    }
 }
 impl<'de> serde::Deserialize<'de> for WhatsappUpdateUnsubscriberResponse {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -8099,26 +10030,26 @@ impl<'de> serde::Deserialize<'de> for WhatsappUpdateUnsubscriberResponse {
             #[inline(never)]
             fn visit_map<A: serde::de::MapAccess<'de>>(
                 self,
-                mut __map: A,
+                __map: A,
             ) -> Result<WhatsappUpdateUnsubscriberResponse, A::Error> {
                 let mut __f0 = None;
                 let mut __f1 = None;
                 let mut __f2 = None;
                 let mut __f3 = None;
-                while let Some(index) = __map
-                    .next_key_seed(__fields::FieldIndex(__FIELDS))?
-                {
+                let mut __r = __fields::MapReader::new(__map, __FIELDS);
+                while let Some(index) = __r.next_key() {
                     match index {
-                        Some(0) => __fields::read_once(&mut __map, &mut __f0, "status")?,
-                        Some(1) => __fields::read_once(&mut __map, &mut __f1, "code")?,
-                        Some(2) => __fields::read_once(&mut __map, &mut __f2, "message")?,
-                        Some(3) => __fields::read_once(&mut __map, &mut __f3, "data")?,
-                        _ => __fields::skip(&mut __map)?,
+                        Some(0) => __r.read(&mut __f0, "status"),
+                        Some(1) => __r.read(&mut __f1, "code"),
+                        Some(2) => __r.read(&mut __f2, "message"),
+                        Some(3) => __r.read(&mut __f3, "data"),
+                        _ => __r.skip(),
                     }
                 }
+                __r.end()?;
                 Ok(WhatsappUpdateUnsubscriberResponse {
                     status: __fields::finish(__f0, "status")?,
-                    code: __fields::finish(__f1, "code")?,
+                    code: __fields::or_none(__f1),
                     message: __fields::finish(__f2, "message")?,
                     data: __fields::finish(__f3, "data")?,
                 })
@@ -8150,7 +10081,7 @@ impl WhatsappUpdateUnsubscriberResponse {
 /// A video (video/mp4 or video/3gpp, H.264 video and AAC audio only), at most 16 MB. Payload field names are inferred.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. Payload field names are inferred. Payload field names are inferred (the reference gives only the option name).</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappVideoContent {
@@ -8158,6 +10089,19 @@ pub struct WhatsappVideoContent {
     pub r#type: WhatsappVideoContentType,
     #[allow(missing_docs)]
     pub payload: WhatsappVideoContentPayload,
+}
+impl serde::Serialize for WhatsappVideoContent {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappVideoContent",
+            2,
+            &[],
+        )?;
+        __m.field("type", &self.r#type);
+        __m.field("payload", &self.payload);
+        __m.end()
+    }
 }
 impl WhatsappVideoContent {
     /// Creates the model from its required fields; optional fields start empty.
@@ -8169,15 +10113,27 @@ impl WhatsappVideoContent {
     }
 }
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappVideoContentPayload {
     /// Public URL of the video.
     pub url: String,
     /// Caption under the video.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub caption: Option<String>,
+}
+impl serde::Serialize for WhatsappVideoContentPayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappVideoContentPayload",
+            1,
+            &[self.caption.is_some()],
+        )?;
+        __m.field("url", &self.url);
+        __m.optional("caption", &self.caption);
+        __m.end()
+    }
 }
 impl WhatsappVideoContentPayload {
     /// Creates the model from its required fields; optional fields start empty.
@@ -8208,7 +10164,7 @@ qikberry_runtime::open_enum!(impl WhatsappVideoContentType { Video = "video" });
 /// Replacement for a video header. Payload field names are inferred.
 ///
 /// <div class="warning">Inferred (<code>x-inferred</code>): not stated by the provider's reference. Payload field names are inferred.</div>
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappVideoHeaderParams {
@@ -8216,6 +10172,19 @@ pub struct WhatsappVideoHeaderParams {
     pub r#type: WhatsappVideoHeaderParamsType,
     #[allow(missing_docs)]
     pub payload: WhatsappVideoHeaderParamsPayload,
+}
+impl serde::Serialize for WhatsappVideoHeaderParams {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappVideoHeaderParams",
+            2,
+            &[],
+        )?;
+        __m.field("type", &self.r#type);
+        __m.field("payload", &self.payload);
+        __m.end()
+    }
 }
 impl WhatsappVideoHeaderParams {
     /// Creates the model from its required fields; optional fields start empty.
@@ -8227,12 +10196,24 @@ impl WhatsappVideoHeaderParams {
     }
 }
 #[allow(missing_docs)]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "deserialize-requests", derive(serde::Deserialize))]
 #[non_exhaustive]
 pub struct WhatsappVideoHeaderParamsPayload {
     /// Public URL of the video.
     pub url: String,
+}
+impl serde::Serialize for WhatsappVideoHeaderParamsPayload {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut __m = qikberry_runtime::types::members::begin(
+            s,
+            "WhatsappVideoHeaderParamsPayload",
+            1,
+            &[],
+        )?;
+        __m.field("url", &self.url);
+        __m.end()
+    }
 }
 impl WhatsappVideoHeaderParamsPayload {
     /// Creates the model from its required fields; optional fields start empty.
