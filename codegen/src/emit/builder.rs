@@ -48,13 +48,32 @@ impl<'a> Emitter<'a> {
         };
         self.param_parts(op, loc, &mut parts);
         let body = self.body_parts(op, loc, &mut parts);
-        let (ret, exec) = match &op.response {
-            Some(t) if self.decoded_here(op).is_some() => (self.ty(t, loc), quote!(execute_body)),
-            Some(t) => (self.ty(t, loc), quote!(execute)),
-            None => (quote!(()), quote!(execute_empty)),
+        // A response type decoded in this crate is awaited through the runtime's one named
+        // future (`Sending`), not through a state machine per operation.
+        let (ret, exec, named) = match &op.response {
+            Some(t) if self.decoded_here(op).is_some() => {
+                (self.ty(t, loc), quote!(send_body), true)
+            }
+            Some(t) => (self.ty(t, loc), quote!(execute), false),
+            None => (quote!(()), quote!(execute_empty), false),
         };
         let request = self.request_fn(op, &body)?;
-        let (send_body, streams) = self.send_and_streams(op, &body, &ret, &exec)?;
+        let (send_body, streams) = self.send_and_streams(op, &body, &ret, (&exec, named))?;
+        let send_fn = if named {
+            quote! {
+                /// Sends the request: nothing is sent until the returned future is awaited.
+                pub fn send(self) -> qikberry_runtime::client::Sending<#ret> {
+                    #send_body
+                }
+            }
+        } else {
+            quote! {
+                /// Sends the request.
+                pub async fn send(self) -> Result<#ret, crate::Error> {
+                    #send_body
+                }
+            }
+        };
         let BuilderParts {
             fields,
             args,
@@ -79,10 +98,7 @@ impl<'a> Emitter<'a> {
             impl #builder {
                 #(#setters)*
                 #request
-                /// Sends the request.
-                pub async fn send(self) -> Result<#ret, crate::Error> {
-                    #send_body
-                }
+                #send_fn
                 #streams
             }
             #debug_impl

@@ -126,28 +126,38 @@ impl<'a> Emitter<'a> {
         })
     }
 
-    /// The body of `send`, and the `items`/`pages` streams of a paginated operation.
+    /// The body of `send`, and the `items`/`pages` streams of a paginated operation. With a
+    /// `named` future, `send` is a plain `fn` returning `exec`'s future (the runtime's
+    /// `Sending`, given the request or the error building it met); else an `async fn` that
+    /// awaits `exec`.
     pub(super) fn send_and_streams(
         &self,
         op: &Op,
         body: &BodyPlan,
         ret: &TokenStream,
-        exec: &TokenStream,
+        (exec, named): (&TokenStream, bool),
     ) -> Result<(TokenStream, TokenStream)> {
+        let call = |req: TokenStream, fallible: bool| match (named, fallible) {
+            (true, true) => quote!(self.client.#exec(#req)),
+            (true, false) => quote!(self.client.#exec(Ok(#req))),
+            (false, true) => quote!(self.client.#exec(#req?).await),
+            (false, false) => quote!(self.client.#exec(#req).await),
+        };
         if let (Some(info), Some(pp)) = (&op.page, &op.page_param) {
-            let send = quote! {
-                self.client.#exec(self.request(self.page)).await
-            };
+            let send = call(quote!(self.request(self.page)), false);
             return Ok((send, self.streams(info, pp, ret, Loc::Tag(&op.facts.tag))));
         }
         let send = match (&body.link, &body.stmts) {
-            (Some(_), _) => quote!(self.client.#exec(self.request()?).await),
-            (None, None) => quote!(self.client.#exec(self.request()).await),
-            (None, Some(stmts)) => quote! {
-                let req = self.request();
-                #stmts
-                self.client.#exec(req).await
-            },
+            (Some(_), _) => call(quote!(self.request()), true),
+            (None, None) => call(quote!(self.request()), false),
+            (None, Some(stmts)) => {
+                let call = call(quote!(req), false);
+                quote! {
+                    let req = self.request();
+                    #stmts
+                    #call
+                }
+            }
         };
         Ok((send, quote!()))
     }

@@ -5,6 +5,7 @@
 mod builder;
 mod decode;
 mod prepare;
+mod sending;
 
 pub use builder::ClientBuilder;
 
@@ -28,6 +29,7 @@ use crate::request::Request;
 use crate::runtime::TokenCell;
 use crate::runtime::{AuthMode, Layer, Next, PreparedRequest, Response, Transport};
 pub use decode::{Exchange, ResponseBody};
+pub use sending::Sending;
 
 /// The future of one exchange ([`Client::call`]).
 type CallFuture<'a> = Pin<Box<dyn Future<Output = Result<Exchange, Error>> + Send + 'a>>;

@@ -60,9 +60,9 @@ impl AddCredits {
                 .body(crate::request::Body::json(&self.body)?),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<AccountAddCreditsResponse, crate::Error> {
-        self.client.execute_body(self.request()?).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(self) -> qikberry_runtime::client::Sending<AccountAddCreditsResponse> {
+        self.client.send_body(self.request())
     }
 }
 ///What the spec says about `account_add_credits` (see [`crate::request::Operation`]).
@@ -86,9 +86,9 @@ impl GetBalance {
             "finance/balance".to_string(),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<AccountGetBalanceResponse, crate::Error> {
-        self.client.execute_body(self.request()).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(self) -> qikberry_runtime::client::Sending<AccountGetBalanceResponse> {
+        self.client.send_body(Ok(self.request()))
     }
 }
 ///What the spec says about `account_get_balance` (see [`crate::request::Operation`]).

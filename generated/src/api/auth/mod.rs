@@ -62,9 +62,9 @@ impl GenerateToken {
             "auth/token/generate".to_string(),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<AuthGenerateTokenResponse, crate::Error> {
-        self.client.execute_body(self.request()).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(self) -> qikberry_runtime::client::Sending<AuthGenerateTokenResponse> {
+        self.client.send_body(Ok(self.request()))
     }
 }
 ///What the spec says about `auth_generate_token` (see [`crate::request::Operation`]).
@@ -91,9 +91,9 @@ impl GetMe {
     fn request(&self) -> crate::request::Request {
         crate::request::Request::for_operation(&AUTH_GET_ME, "auth/me".to_string())
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<AuthGetMeResponse, crate::Error> {
-        self.client.execute_body(self.request()).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(self) -> qikberry_runtime::client::Sending<AuthGetMeResponse> {
+        self.client.send_body(Ok(self.request()))
     }
 }
 ///What the spec says about `auth_get_me` (see [`crate::request::Operation`]).
@@ -122,9 +122,9 @@ impl RefreshToken {
             "auth/token/refresh".to_string(),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<AuthRefreshTokenResponse, crate::Error> {
-        self.client.execute_body(self.request()).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(self) -> qikberry_runtime::client::Sending<AuthRefreshTokenResponse> {
+        self.client.send_body(Ok(self.request()))
     }
 }
 ///What the spec says about `auth_refresh_token` (see [`crate::request::Operation`]).

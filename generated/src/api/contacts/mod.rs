@@ -494,11 +494,11 @@ impl AddContactIdentifier {
                 .body(crate::request::Body::json(&self.body)?),
         )
     }
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
         self,
-    ) -> Result<ContactsAddContactIdentifierResponse, crate::Error> {
-        self.client.execute_body(self.request()?).await
+    ) -> qikberry_runtime::client::Sending<ContactsAddContactIdentifierResponse> {
+        self.client.send_body(self.request())
     }
 }
 ///What the spec says about `contacts_add_contact_identifier` (see [`crate::request::Operation`]).
@@ -526,9 +526,11 @@ impl CreateContact {
                 .body(crate::request::Body::json(&self.body)?),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<ContactsCreateContactResponse, crate::Error> {
-        self.client.execute_body(self.request()?).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> qikberry_runtime::client::Sending<ContactsCreateContactResponse> {
+        self.client.send_body(self.request())
     }
 }
 ///What the spec says about `contacts_create_contact` (see [`crate::request::Operation`]).
@@ -556,9 +558,11 @@ impl CreateSegment {
                 .body(crate::request::Body::json(&self.body)?),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<ContactsCreateSegmentResponse, crate::Error> {
-        self.client.execute_body(self.request()?).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> qikberry_runtime::client::Sending<ContactsCreateSegmentResponse> {
+        self.client.send_body(self.request())
     }
 }
 ///What the spec says about `contacts_create_segment` (see [`crate::request::Operation`]).
@@ -586,9 +590,9 @@ impl CreateTag {
                 .body(crate::request::Body::json(&self.body)?),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<ContactsCreateTagResponse, crate::Error> {
-        self.client.execute_body(self.request()?).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(self) -> qikberry_runtime::client::Sending<ContactsCreateTagResponse> {
+        self.client.send_body(self.request())
     }
 }
 ///What the spec says about `contacts_create_tag` (see [`crate::request::Operation`]).
@@ -614,9 +618,11 @@ impl DeleteContact {
             format!("contacts/{p0}"),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<ContactsDeleteContactResponse, crate::Error> {
-        self.client.execute_body(self.request()).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> qikberry_runtime::client::Sending<ContactsDeleteContactResponse> {
+        self.client.send_body(Ok(self.request()))
     }
 }
 ///What the spec says about `contacts_delete_contact` (see [`crate::request::Operation`]).
@@ -644,11 +650,11 @@ impl DeleteContactIdentifier {
             format!("contacts/{p0}/identifiers/{p1}"),
         )
     }
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
         self,
-    ) -> Result<ContactsDeleteContactIdentifierResponse, crate::Error> {
-        self.client.execute_body(self.request()).await
+    ) -> qikberry_runtime::client::Sending<ContactsDeleteContactIdentifierResponse> {
+        self.client.send_body(Ok(self.request()))
     }
 }
 ///What the spec says about `contacts_delete_contact_identifier` (see [`crate::request::Operation`]).
@@ -674,9 +680,11 @@ impl DeleteImport {
             format!("contacts/import/subscribers/{p0}"),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<ContactsDeleteImportResponse, crate::Error> {
-        self.client.execute_body(self.request()).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> qikberry_runtime::client::Sending<ContactsDeleteImportResponse> {
+        self.client.send_body(Ok(self.request()))
     }
 }
 ///What the spec says about `contacts_delete_import` (see [`crate::request::Operation`]).
@@ -702,9 +710,11 @@ impl DeleteSegment {
             format!("contacts/segments/{p0}"),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<ContactsDeleteSegmentResponse, crate::Error> {
-        self.client.execute_body(self.request()).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> qikberry_runtime::client::Sending<ContactsDeleteSegmentResponse> {
+        self.client.send_body(Ok(self.request()))
     }
 }
 ///What the spec says about `contacts_delete_segment` (see [`crate::request::Operation`]).
@@ -730,9 +740,9 @@ impl DeleteTag {
             format!("contacts/tags/{p0}"),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<ContactsDeleteTagResponse, crate::Error> {
-        self.client.execute_body(self.request()).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(self) -> qikberry_runtime::client::Sending<ContactsDeleteTagResponse> {
+        self.client.send_body(Ok(self.request()))
     }
 }
 ///What the spec says about `contacts_delete_tag` (see [`crate::request::Operation`]).
@@ -758,9 +768,9 @@ impl GetContact {
             format!("contacts/{p0}"),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<ContactsGetContactResponse, crate::Error> {
-        self.client.execute_body(self.request()).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(self) -> qikberry_runtime::client::Sending<ContactsGetContactResponse> {
+        self.client.send_body(Ok(self.request()))
     }
 }
 ///What the spec says about `contacts_get_contact` (see [`crate::request::Operation`]).
@@ -793,11 +803,11 @@ impl GetContactIdentifier {
             format!("contacts/{p0}/identifiers/{p1}"),
         )
     }
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
         self,
-    ) -> Result<ContactsGetContactIdentifierResponse, crate::Error> {
-        self.client.execute_body(self.request()).await
+    ) -> qikberry_runtime::client::Sending<ContactsGetContactIdentifierResponse> {
+        self.client.send_body(Ok(self.request()))
     }
 }
 ///What the spec says about `contacts_get_contact_identifier` (see [`crate::request::Operation`]).
@@ -828,9 +838,9 @@ impl GetImport {
             format!("contacts/import/subscribers/{p0}"),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<ContactsGetImportResponse, crate::Error> {
-        self.client.execute_body(self.request()).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(self) -> qikberry_runtime::client::Sending<ContactsGetImportResponse> {
+        self.client.send_body(Ok(self.request()))
     }
 }
 ///What the spec says about `contacts_get_import` (see [`crate::request::Operation`]).
@@ -861,9 +871,9 @@ impl GetSegment {
             format!("contacts/segments/{p0}"),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<ContactsGetSegmentResponse, crate::Error> {
-        self.client.execute_body(self.request()).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(self) -> qikberry_runtime::client::Sending<ContactsGetSegmentResponse> {
+        self.client.send_body(Ok(self.request()))
     }
 }
 ///What the spec says about `contacts_get_segment` (see [`crate::request::Operation`]).
@@ -894,9 +904,9 @@ impl GetTag {
             format!("contacts/tags/{p0}"),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<ContactsGetTagResponse, crate::Error> {
-        self.client.execute_body(self.request()).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(self) -> qikberry_runtime::client::Sending<ContactsGetTagResponse> {
+        self.client.send_body(Ok(self.request()))
     }
 }
 ///What the spec says about `contacts_get_tag` (see [`crate::request::Operation`]).
@@ -931,8 +941,10 @@ impl ImportSubscribers {
             "contacts/import/subscribers".to_string(),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<ContactsImportSubscribersResponse, crate::Error> {
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> qikberry_runtime::client::Sending<ContactsImportSubscribersResponse> {
         let req = self.request();
         let mut parts = Vec::new();
         crate::api::support::file_part(&mut parts, "file", Some(self.file));
@@ -942,7 +954,7 @@ impl ImportSubscribers {
             self.replace_tags.as_ref(),
         );
         let req = req.body(crate::request::Body::Multipart(parts));
-        self.client.execute_body(req).await
+        self.client.send_body(Ok(req))
     }
 }
 ///What the spec says about `contacts_import_subscribers` (see [`crate::request::Operation`]).
@@ -975,11 +987,11 @@ impl ListContactIdentifiers {
             )
             .query_opt("page", page)
     }
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
         self,
-    ) -> Result<ContactsListContactIdentifiersResponse, crate::Error> {
-        self.client.execute_body(self.request(self.page)).await
+    ) -> qikberry_runtime::client::Sending<ContactsListContactIdentifiersResponse> {
+        self.client.send_body(Ok(self.request(self.page)))
     }
     /// Streams every item of every page, fetching the next page lazily (starting at
     /// the page set with `page`, else 1).
@@ -1040,9 +1052,11 @@ impl ListContacts {
             )
             .query_opt("page", page)
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<ContactsListContactsResponse, crate::Error> {
-        self.client.execute_body(self.request(self.page)).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> qikberry_runtime::client::Sending<ContactsListContactsResponse> {
+        self.client.send_body(Ok(self.request(self.page)))
     }
     /// Streams every item of every page, fetching the next page lazily (starting at
     /// the page set with `page`, else 1).
@@ -1101,9 +1115,11 @@ impl ListIdentifiers {
             )
             .query_opt("page", page)
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<ContactsListIdentifiersResponse, crate::Error> {
-        self.client.execute_body(self.request(self.page)).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> qikberry_runtime::client::Sending<ContactsListIdentifiersResponse> {
+        self.client.send_body(Ok(self.request(self.page)))
     }
     /// Streams every item of every page, fetching the next page lazily (starting at
     /// the page set with `page`, else 1).
@@ -1164,9 +1180,9 @@ impl ListImports {
             )
             .query_opt("page", page)
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<ContactsListImportsResponse, crate::Error> {
-        self.client.execute_body(self.request(self.page)).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(self) -> qikberry_runtime::client::Sending<ContactsListImportsResponse> {
+        self.client.send_body(Ok(self.request(self.page)))
     }
     /// Streams every item of every page, fetching the next page lazily (starting at
     /// the page set with `page`, else 1).
@@ -1227,11 +1243,11 @@ impl ListSegmentSubscribers {
             )
             .query_opt("page", page)
     }
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
         self,
-    ) -> Result<ContactsListSegmentSubscribersResponse, crate::Error> {
-        self.client.execute_body(self.request(self.page)).await
+    ) -> qikberry_runtime::client::Sending<ContactsListSegmentSubscribersResponse> {
+        self.client.send_body(Ok(self.request(self.page)))
     }
     /// Streams every item of every page, fetching the next page lazily (starting at
     /// the page set with `page`, else 1).
@@ -1290,9 +1306,11 @@ impl ListSegments {
             )
             .query_opt("page", self.page.as_ref())
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<ContactsListSegmentsResponse, crate::Error> {
-        self.client.execute_body(self.request()).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> qikberry_runtime::client::Sending<ContactsListSegmentsResponse> {
+        self.client.send_body(Ok(self.request()))
     }
 }
 ///What the spec says about `contacts_list_segments` (see [`crate::request::Operation`]).
@@ -1328,9 +1346,9 @@ impl ListTags {
             )
             .query_opt("page", page)
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<ContactsListTagsResponse, crate::Error> {
-        self.client.execute_body(self.request(self.page)).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(self) -> qikberry_runtime::client::Sending<ContactsListTagsResponse> {
+        self.client.send_body(Ok(self.request(self.page)))
     }
     /// Streams every item of every page, fetching the next page lazily (starting at
     /// the page set with `page`, else 1).
@@ -1388,9 +1406,11 @@ impl UpdateContact {
                 .body(crate::request::Body::json(&self.body)?),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<ContactsUpdateContactResponse, crate::Error> {
-        self.client.execute_body(self.request()?).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> qikberry_runtime::client::Sending<ContactsUpdateContactResponse> {
+        self.client.send_body(self.request())
     }
 }
 ///What the spec says about `contacts_update_contact` (see [`crate::request::Operation`]).
@@ -1422,11 +1442,11 @@ impl UpdateContactIdentifier {
                 .body(crate::request::Body::json(&self.body)?),
         )
     }
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
         self,
-    ) -> Result<ContactsUpdateContactIdentifierResponse, crate::Error> {
-        self.client.execute_body(self.request()?).await
+    ) -> qikberry_runtime::client::Sending<ContactsUpdateContactIdentifierResponse> {
+        self.client.send_body(self.request())
     }
 }
 ///What the spec says about `contacts_update_contact_identifier` (see [`crate::request::Operation`]).
@@ -1456,9 +1476,11 @@ impl UpdateSegment {
                 .body(crate::request::Body::json(&self.body)?),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<ContactsUpdateSegmentResponse, crate::Error> {
-        self.client.execute_body(self.request()?).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> qikberry_runtime::client::Sending<ContactsUpdateSegmentResponse> {
+        self.client.send_body(self.request())
     }
 }
 ///What the spec says about `contacts_update_segment` (see [`crate::request::Operation`]).
@@ -1488,9 +1510,9 @@ impl UpdateTag {
                 .body(crate::request::Body::json(&self.body)?),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<ContactsUpdateTagResponse, crate::Error> {
-        self.client.execute_body(self.request()?).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(self) -> qikberry_runtime::client::Sending<ContactsUpdateTagResponse> {
+        self.client.send_body(self.request())
     }
 }
 ///What the spec says about `contacts_update_tag` (see [`crate::request::Operation`]).

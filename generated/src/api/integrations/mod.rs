@@ -90,11 +90,11 @@ impl SendClevertapJson {
                 .body(crate::request::Body::json(&self.body)?),
         )
     }
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
         self,
-    ) -> Result<IntegrationsSendClevertapJsonResponse, crate::Error> {
-        self.client.execute_body(self.request()?).await
+    ) -> qikberry_runtime::client::Sending<IntegrationsSendClevertapJsonResponse> {
+        self.client.send_body(self.request())
     }
 }
 ///What the spec says about `integrations_send_clevertap_json` (see [`crate::request::Operation`]).
@@ -128,11 +128,11 @@ impl SendClevertapSms {
                 ),
         )
     }
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
         self,
-    ) -> Result<IntegrationsSendClevertapSmsResponse, crate::Error> {
-        self.client.execute_body(self.request()?).await
+    ) -> qikberry_runtime::client::Sending<IntegrationsSendClevertapSmsResponse> {
+        self.client.send_body(self.request())
     }
 }
 ///What the spec says about `integrations_send_clevertap_sms` (see [`crate::request::Operation`]).
@@ -166,11 +166,11 @@ impl SendMoengageSms {
                 ),
         )
     }
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
         self,
-    ) -> Result<IntegrationsSendMoengageSmsResponse, crate::Error> {
-        self.client.execute_body(self.request()?).await
+    ) -> qikberry_runtime::client::Sending<IntegrationsSendMoengageSmsResponse> {
+        self.client.send_body(self.request())
     }
 }
 ///What the spec says about `integrations_send_moengage_sms` (see [`crate::request::Operation`]).

@@ -296,9 +296,11 @@ impl CleanUnsubscribers {
             "rcs/suppressions/unsubscribers".to_string(),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<RcsCleanUnsubscribersResponse, crate::Error> {
-        self.client.execute_body(self.request()).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> qikberry_runtime::client::Sending<RcsCleanUnsubscribersResponse> {
+        self.client.send_body(Ok(self.request()))
     }
 }
 ///What the spec says about `rcs_clean_unsubscribers` (see [`crate::request::Operation`]).
@@ -326,9 +328,9 @@ impl CreateTemplate {
                 .body(crate::request::Body::json(&self.body)?),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<RcsCreateTemplateResponse, crate::Error> {
-        self.client.execute_body(self.request()?).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(self) -> qikberry_runtime::client::Sending<RcsCreateTemplateResponse> {
+        self.client.send_body(self.request())
     }
 }
 ///What the spec says about `rcs_create_template` (see [`crate::request::Operation`]).
@@ -356,9 +358,11 @@ impl CreateUnsubscriber {
                 .body(crate::request::Body::json(&self.body)?),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<RcsCreateUnsubscriberResponse, crate::Error> {
-        self.client.execute_body(self.request()?).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> qikberry_runtime::client::Sending<RcsCreateUnsubscriberResponse> {
+        self.client.send_body(self.request())
     }
 }
 ///What the spec says about `rcs_create_unsubscriber` (see [`crate::request::Operation`]).
@@ -384,9 +388,9 @@ impl DeleteTemplate {
             format!("rcs/templates/{p0}"),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<RcsDeleteTemplateResponse, crate::Error> {
-        self.client.execute_body(self.request()).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(self) -> qikberry_runtime::client::Sending<RcsDeleteTemplateResponse> {
+        self.client.send_body(Ok(self.request()))
     }
 }
 ///What the spec says about `rcs_delete_template` (see [`crate::request::Operation`]).
@@ -412,9 +416,11 @@ impl DeleteUnsubscriber {
             format!("rcs/suppressions/unsubscribers/{p0}"),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<RcsDeleteUnsubscriberResponse, crate::Error> {
-        self.client.execute_body(self.request()).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> qikberry_runtime::client::Sending<RcsDeleteUnsubscriberResponse> {
+        self.client.send_body(Ok(self.request()))
     }
 }
 ///What the spec says about `rcs_delete_unsubscriber` (see [`crate::request::Operation`]).
@@ -449,9 +455,9 @@ impl GetMessageStatus {
                 self.filter.mobile.as_ref().map(|v| v.digits_for("mobile")),
             )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<RcsGetMessageStatusResponse, crate::Error> {
-        self.client.execute_body(self.request()).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(self) -> qikberry_runtime::client::Sending<RcsGetMessageStatusResponse> {
+        self.client.send_body(Ok(self.request()))
     }
 }
 ///What the spec says about `rcs_get_message_status` (see [`crate::request::Operation`]).
@@ -482,9 +488,9 @@ impl GetTemplate {
             format!("rcs/templates/{p0}"),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<RcsGetTemplateResponse, crate::Error> {
-        self.client.execute_body(self.request()).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(self) -> qikberry_runtime::client::Sending<RcsGetTemplateResponse> {
+        self.client.send_body(Ok(self.request()))
     }
 }
 ///What the spec says about `rcs_get_template` (see [`crate::request::Operation`]).
@@ -515,9 +521,9 @@ impl GetUnsubscriber {
             format!("rcs/suppressions/unsubscribers/{p0}"),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<RcsGetUnsubscriberResponse, crate::Error> {
-        self.client.execute_body(self.request()).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(self) -> qikberry_runtime::client::Sending<RcsGetUnsubscriberResponse> {
+        self.client.send_body(Ok(self.request()))
     }
 }
 ///What the spec says about `rcs_get_unsubscriber` (see [`crate::request::Operation`]).
@@ -546,13 +552,15 @@ impl ImportUnsubscribers {
             "rcs/suppressions/unsubscribers/import".to_string(),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<RcsImportUnsubscribersResponse, crate::Error> {
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> qikberry_runtime::client::Sending<RcsImportUnsubscribersResponse> {
         let req = self.request();
         let mut parts = Vec::new();
         crate::api::support::file_part(&mut parts, "file", Some(self.file));
         let req = req.body(crate::request::Body::Multipart(parts));
-        self.client.execute_body(req).await
+        self.client.send_body(Ok(req))
     }
 }
 ///What the spec says about `rcs_import_unsubscribers` (see [`crate::request::Operation`]).
@@ -593,9 +601,9 @@ impl ListPricing {
             .query_opt("filter[status]", self.filter.status.as_ref())
             .query_opt("page", page)
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<RcsListPricingResponse, crate::Error> {
-        self.client.execute_body(self.request(self.page)).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(self) -> qikberry_runtime::client::Sending<RcsListPricingResponse> {
+        self.client.send_body(Ok(self.request(self.page)))
     }
     /// Streams every item of every page, fetching the next page lazily (starting at
     /// the page set with `page`, else 1).
@@ -664,9 +672,9 @@ impl ListTemplates {
             .query_opt("filter[status]", self.filter.status.as_ref())
             .query_opt("page", page)
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<RcsListTemplatesResponse, crate::Error> {
-        self.client.execute_body(self.request(self.page)).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(self) -> qikberry_runtime::client::Sending<RcsListTemplatesResponse> {
+        self.client.send_body(Ok(self.request(self.page)))
     }
     /// Streams every item of every page, fetching the next page lazily (starting at
     /// the page set with `page`, else 1).
@@ -725,9 +733,11 @@ impl ListUnsubscribers {
             )
             .query_opt("page", page)
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<RcsListUnsubscribersResponse, crate::Error> {
-        self.client.execute_body(self.request(self.page)).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> qikberry_runtime::client::Sending<RcsListUnsubscribersResponse> {
+        self.client.send_body(Ok(self.request(self.page)))
     }
     /// Streams every item of every page, fetching the next page lazily (starting at
     /// the page set with `page`, else 1).
@@ -783,9 +793,9 @@ impl SendMessage {
                 .body(crate::request::Body::json(&self.body)?),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<RcsSendMessageResponse, crate::Error> {
-        self.client.execute_body(self.request()?).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(self) -> qikberry_runtime::client::Sending<RcsSendMessageResponse> {
+        self.client.send_body(self.request())
     }
 }
 ///What the spec says about `rcs_send_message` (see [`crate::request::Operation`]).
@@ -813,9 +823,9 @@ impl SendTemplate {
                 .body(crate::request::Body::json(&self.body)?),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<RcsSendTemplateResponse, crate::Error> {
-        self.client.execute_body(self.request()?).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(self) -> qikberry_runtime::client::Sending<RcsSendTemplateResponse> {
+        self.client.send_body(self.request())
     }
 }
 ///What the spec says about `rcs_send_template` (see [`crate::request::Operation`]).
@@ -845,9 +855,9 @@ impl UpdateTemplate {
                 .body(crate::request::Body::json(&self.body)?),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<RcsUpdateTemplateResponse, crate::Error> {
-        self.client.execute_body(self.request()?).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(self) -> qikberry_runtime::client::Sending<RcsUpdateTemplateResponse> {
+        self.client.send_body(self.request())
     }
 }
 ///What the spec says about `rcs_update_template` (see [`crate::request::Operation`]).
@@ -877,9 +887,11 @@ impl UpdateUnsubscriber {
                 .body(crate::request::Body::json(&self.body)?),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<RcsUpdateUnsubscriberResponse, crate::Error> {
-        self.client.execute_body(self.request()?).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> qikberry_runtime::client::Sending<RcsUpdateUnsubscriberResponse> {
+        self.client.send_body(self.request())
     }
 }
 ///What the spec says about `rcs_update_unsubscriber` (see [`crate::request::Operation`]).

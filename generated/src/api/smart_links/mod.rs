@@ -53,9 +53,11 @@ impl ListVisits {
             )
             .query_opt("page", page)
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<SmartLinksListVisitsResponse, crate::Error> {
-        self.client.execute_body(self.request(self.page)).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> qikberry_runtime::client::Sending<SmartLinksListVisitsResponse> {
+        self.client.send_body(Ok(self.request(self.page)))
     }
     /// Streams every item of every page, fetching the next page lazily (starting at
     /// the page set with `page`, else 1).

@@ -527,9 +527,11 @@ impl CleanBlockedTemplates {
             "sms/suppressions/templates".to_string(),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<SmsCleanBlockedTemplatesResponse, crate::Error> {
-        self.client.execute_body(self.request()).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> qikberry_runtime::client::Sending<SmsCleanBlockedTemplatesResponse> {
+        self.client.send_body(Ok(self.request()))
     }
 }
 ///What the spec says about `sms_clean_blocked_templates` (see [`crate::request::Operation`]).
@@ -553,9 +555,11 @@ impl CleanUnsubscribers {
             "sms/suppressions/unsubscribers".to_string(),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<SmsCleanUnsubscribersResponse, crate::Error> {
-        self.client.execute_body(self.request()).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> qikberry_runtime::client::Sending<SmsCleanUnsubscribersResponse> {
+        self.client.send_body(Ok(self.request()))
     }
 }
 ///What the spec says about `sms_clean_unsubscribers` (see [`crate::request::Operation`]).
@@ -583,9 +587,11 @@ impl CreateBlockedTemplate {
                 .body(crate::request::Body::json(&self.body)?),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<SmsCreateBlockedTemplateResponse, crate::Error> {
-        self.client.execute_body(self.request()?).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> qikberry_runtime::client::Sending<SmsCreateBlockedTemplateResponse> {
+        self.client.send_body(self.request())
     }
 }
 ///What the spec says about `sms_create_blocked_template` (see [`crate::request::Operation`]).
@@ -613,9 +619,9 @@ impl CreateSender {
                 .body(crate::request::Body::json(&self.body)?),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<SmsCreateSenderResponse, crate::Error> {
-        self.client.execute_body(self.request()?).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(self) -> qikberry_runtime::client::Sending<SmsCreateSenderResponse> {
+        self.client.send_body(self.request())
     }
 }
 ///What the spec says about `sms_create_sender` (see [`crate::request::Operation`]).
@@ -643,9 +649,9 @@ impl CreateTemplate {
                 .body(crate::request::Body::json(&self.body)?),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<SmsCreateTemplateResponse, crate::Error> {
-        self.client.execute_body(self.request()?).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(self) -> qikberry_runtime::client::Sending<SmsCreateTemplateResponse> {
+        self.client.send_body(self.request())
     }
 }
 ///What the spec says about `sms_create_template` (see [`crate::request::Operation`]).
@@ -673,9 +679,11 @@ impl CreateUnsubscriber {
                 .body(crate::request::Body::json(&self.body)?),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<SmsCreateUnsubscriberResponse, crate::Error> {
-        self.client.execute_body(self.request()?).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> qikberry_runtime::client::Sending<SmsCreateUnsubscriberResponse> {
+        self.client.send_body(self.request())
     }
 }
 ///What the spec says about `sms_create_unsubscriber` (see [`crate::request::Operation`]).
@@ -701,9 +709,11 @@ impl DeleteBlockedTemplate {
             format!("sms/suppressions/templates/{p0}"),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<SmsDeleteBlockedTemplateResponse, crate::Error> {
-        self.client.execute_body(self.request()).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> qikberry_runtime::client::Sending<SmsDeleteBlockedTemplateResponse> {
+        self.client.send_body(Ok(self.request()))
     }
 }
 ///What the spec says about `sms_delete_blocked_template` (see [`crate::request::Operation`]).
@@ -729,9 +739,9 @@ impl DeleteSender {
             format!("sms/senders/{p0}"),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<SmsDeleteSenderResponse, crate::Error> {
-        self.client.execute_body(self.request()).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(self) -> qikberry_runtime::client::Sending<SmsDeleteSenderResponse> {
+        self.client.send_body(Ok(self.request()))
     }
 }
 ///What the spec says about `sms_delete_sender` (see [`crate::request::Operation`]).
@@ -757,9 +767,9 @@ impl DeleteTemplate {
             format!("sms/templates/{p0}"),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<SmsDeleteTemplateResponse, crate::Error> {
-        self.client.execute_body(self.request()).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(self) -> qikberry_runtime::client::Sending<SmsDeleteTemplateResponse> {
+        self.client.send_body(Ok(self.request()))
     }
 }
 ///What the spec says about `sms_delete_template` (see [`crate::request::Operation`]).
@@ -785,9 +795,11 @@ impl DeleteUnsubscriber {
             format!("sms/suppressions/unsubscribers/{p0}"),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<SmsDeleteUnsubscriberResponse, crate::Error> {
-        self.client.execute_body(self.request()).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> qikberry_runtime::client::Sending<SmsDeleteUnsubscriberResponse> {
+        self.client.send_body(Ok(self.request()))
     }
 }
 ///What the spec says about `sms_delete_unsubscriber` (see [`crate::request::Operation`]).
@@ -813,9 +825,11 @@ impl GetBlockedTemplate {
             format!("sms/suppressions/templates/{p0}"),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<SmsGetBlockedTemplateResponse, crate::Error> {
-        self.client.execute_body(self.request()).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> qikberry_runtime::client::Sending<SmsGetBlockedTemplateResponse> {
+        self.client.send_body(Ok(self.request()))
     }
 }
 ///What the spec says about `sms_get_blocked_template` (see [`crate::request::Operation`]).
@@ -865,9 +879,11 @@ impl GetDeliveryStatus {
             .query_opt("group_id", self.filter.group_id.as_ref())
             .query_opt("page", page)
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<SmsGetDeliveryStatusResponse, crate::Error> {
-        self.client.execute_body(self.request(self.page)).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> qikberry_runtime::client::Sending<SmsGetDeliveryStatusResponse> {
+        self.client.send_body(Ok(self.request(self.page)))
     }
     /// Streams every item of every page, fetching the next page lazily (starting at
     /// the page set with `page`, else 1).
@@ -923,9 +939,9 @@ impl GetSender {
             format!("sms/senders/{p0}"),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<SmsGetSenderResponse, crate::Error> {
-        self.client.execute_body(self.request()).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(self) -> qikberry_runtime::client::Sending<SmsGetSenderResponse> {
+        self.client.send_body(Ok(self.request()))
     }
 }
 ///What the spec says about `sms_get_sender` (see [`crate::request::Operation`]).
@@ -956,9 +972,9 @@ impl GetTemplate {
             format!("sms/templates/{p0}"),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<SmsGetTemplateResponse, crate::Error> {
-        self.client.execute_body(self.request()).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(self) -> qikberry_runtime::client::Sending<SmsGetTemplateResponse> {
+        self.client.send_body(Ok(self.request()))
     }
 }
 ///What the spec says about `sms_get_template` (see [`crate::request::Operation`]).
@@ -989,9 +1005,9 @@ impl GetUnsubscriber {
             format!("sms/suppressions/unsubscribers/{p0}"),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<SmsGetUnsubscriberResponse, crate::Error> {
-        self.client.execute_body(self.request()).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(self) -> qikberry_runtime::client::Sending<SmsGetUnsubscriberResponse> {
+        self.client.send_body(Ok(self.request()))
     }
 }
 ///What the spec says about `sms_get_unsubscriber` (see [`crate::request::Operation`]).
@@ -1032,15 +1048,17 @@ impl ImportBlockedTemplates {
             "sms/suppressions/templates/import".to_string(),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<SmsImportBlockedTemplatesResponse, crate::Error> {
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> qikberry_runtime::client::Sending<SmsImportBlockedTemplatesResponse> {
         let req = self.request();
         let mut parts = Vec::new();
         crate::api::support::file_part(&mut parts, "file", Some(self.file));
         crate::api::support::text_part(&mut parts, "caption", self.caption.as_ref());
         crate::api::support::text_part(&mut parts, "filename", self.filename.as_ref());
         let req = req.body(crate::request::Body::Multipart(parts));
-        self.client.execute_body(req).await
+        self.client.send_body(Ok(req))
     }
 }
 ///What the spec says about `sms_import_blocked_templates` (see [`crate::request::Operation`]).
@@ -1064,13 +1082,15 @@ impl ImportUnsubscribers {
             "sms/suppressions/unsubscribers/import".to_string(),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<SmsImportUnsubscribersResponse, crate::Error> {
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> qikberry_runtime::client::Sending<SmsImportUnsubscribersResponse> {
         let req = self.request();
         let mut parts = Vec::new();
         crate::api::support::file_part(&mut parts, "file", Some(self.file));
         let req = req.body(crate::request::Body::Multipart(parts));
-        self.client.execute_body(req).await
+        self.client.send_body(Ok(req))
     }
 }
 ///What the spec says about `sms_import_unsubscribers` (see [`crate::request::Operation`]).
@@ -1110,9 +1130,11 @@ impl ListBlockedTemplates {
             .query_opt("filter[status]", self.filter.status.as_ref())
             .query_opt("page", page)
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<SmsListBlockedTemplatesResponse, crate::Error> {
-        self.client.execute_body(self.request(self.page)).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> qikberry_runtime::client::Sending<SmsListBlockedTemplatesResponse> {
+        self.client.send_body(Ok(self.request(self.page)))
     }
     /// Streams every item of every page, fetching the next page lazily (starting at
     /// the page set with `page`, else 1).
@@ -1182,9 +1204,9 @@ impl ListPricing {
             .query_opt("filter[status]", self.filter.status.as_ref())
             .query_opt("page", page)
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<SmsListPricingResponse, crate::Error> {
-        self.client.execute_body(self.request(self.page)).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(self) -> qikberry_runtime::client::Sending<SmsListPricingResponse> {
+        self.client.send_body(Ok(self.request(self.page)))
     }
     /// Streams every item of every page, fetching the next page lazily (starting at
     /// the page set with `page`, else 1).
@@ -1250,9 +1272,9 @@ impl ListSenders {
             .query_opt("filter[name]", self.filter.name.as_ref())
             .query_opt("page", page)
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<SmsListSendersResponse, crate::Error> {
-        self.client.execute_body(self.request(self.page)).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(self) -> qikberry_runtime::client::Sending<SmsListSendersResponse> {
+        self.client.send_body(Ok(self.request(self.page)))
     }
     /// Streams every item of every page, fetching the next page lazily (starting at
     /// the page set with `page`, else 1).
@@ -1318,9 +1340,9 @@ impl ListTemplates {
             .query_opt("filter[name]", self.filter.name.as_ref())
             .query_opt("page", page)
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<SmsListTemplatesResponse, crate::Error> {
-        self.client.execute_body(self.request(self.page)).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(self) -> qikberry_runtime::client::Sending<SmsListTemplatesResponse> {
+        self.client.send_body(Ok(self.request(self.page)))
     }
     /// Streams every item of every page, fetching the next page lazily (starting at
     /// the page set with `page`, else 1).
@@ -1393,9 +1415,11 @@ impl ListUnsubscribers {
             .query_opt("filter[value]", self.filter.value.as_ref())
             .query_opt("page", page)
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<SmsListUnsubscribersResponse, crate::Error> {
-        self.client.execute_body(self.request(self.page)).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> qikberry_runtime::client::Sending<SmsListUnsubscribersResponse> {
+        self.client.send_body(Ok(self.request(self.page)))
     }
     /// Streams every item of every page, fetching the next page lazily (starting at
     /// the page set with `page`, else 1).
@@ -1451,9 +1475,9 @@ impl SendMessage {
                 .body(crate::request::Body::json(&self.body)?),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<SmsSendMessageResponse, crate::Error> {
-        self.client.execute_body(self.request()?).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(self) -> qikberry_runtime::client::Sending<SmsSendMessageResponse> {
+        self.client.send_body(self.request())
     }
 }
 ///What the spec says about `sms_send_message` (see [`crate::request::Operation`]).
@@ -1481,9 +1505,11 @@ impl SendTemplateMessage {
                 .body(crate::request::Body::json(&self.body)?),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<SmsSendTemplateMessageResponse, crate::Error> {
-        self.client.execute_body(self.request()?).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> qikberry_runtime::client::Sending<SmsSendTemplateMessageResponse> {
+        self.client.send_body(self.request())
     }
 }
 ///What the spec says about `sms_send_template_message` (see [`crate::request::Operation`]).
@@ -1511,9 +1537,9 @@ impl SendTextMessage {
                 .body(crate::request::Body::json(&self.body)?),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<SmsSendTextMessageResponse, crate::Error> {
-        self.client.execute_body(self.request()?).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(self) -> qikberry_runtime::client::Sending<SmsSendTextMessageResponse> {
+        self.client.send_body(self.request())
     }
 }
 ///What the spec says about `sms_send_text_message` (see [`crate::request::Operation`]).
@@ -1543,9 +1569,11 @@ impl UpdateBlockedTemplate {
                 .body(crate::request::Body::json(&self.body)?),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<SmsUpdateBlockedTemplateResponse, crate::Error> {
-        self.client.execute_body(self.request()?).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> qikberry_runtime::client::Sending<SmsUpdateBlockedTemplateResponse> {
+        self.client.send_body(self.request())
     }
 }
 ///What the spec says about `sms_update_blocked_template` (see [`crate::request::Operation`]).
@@ -1575,9 +1603,9 @@ impl UpdateSender {
                 .body(crate::request::Body::json(&self.body)?),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<SmsUpdateSenderResponse, crate::Error> {
-        self.client.execute_body(self.request()?).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(self) -> qikberry_runtime::client::Sending<SmsUpdateSenderResponse> {
+        self.client.send_body(self.request())
     }
 }
 ///What the spec says about `sms_update_sender` (see [`crate::request::Operation`]).
@@ -1607,9 +1635,9 @@ impl UpdateTemplate {
                 .body(crate::request::Body::json(&self.body)?),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<SmsUpdateTemplateResponse, crate::Error> {
-        self.client.execute_body(self.request()?).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(self) -> qikberry_runtime::client::Sending<SmsUpdateTemplateResponse> {
+        self.client.send_body(self.request())
     }
 }
 ///What the spec says about `sms_update_template` (see [`crate::request::Operation`]).
@@ -1639,9 +1667,11 @@ impl UpdateUnsubscriber {
                 .body(crate::request::Body::json(&self.body)?),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<SmsUpdateUnsubscriberResponse, crate::Error> {
-        self.client.execute_body(self.request()?).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> qikberry_runtime::client::Sending<SmsUpdateUnsubscriberResponse> {
+        self.client.send_body(self.request())
     }
 }
 ///What the spec says about `sms_update_unsubscriber` (see [`crate::request::Operation`]).

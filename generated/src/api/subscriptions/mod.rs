@@ -102,11 +102,11 @@ impl CreateSubscription {
                 .body(crate::request::Body::json(&self.body)?),
         )
     }
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
         self,
-    ) -> Result<SubscriptionsCreateSubscriptionResponse, crate::Error> {
-        self.client.execute_body(self.request()?).await
+    ) -> qikberry_runtime::client::Sending<SubscriptionsCreateSubscriptionResponse> {
+        self.client.send_body(self.request())
     }
 }
 ///What the spec says about `subscriptions_create_subscription` (see [`crate::request::Operation`]).
@@ -132,11 +132,11 @@ impl DeleteSubscription {
             format!("developer/subscriptions/{p0}"),
         )
     }
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
         self,
-    ) -> Result<SubscriptionsDeleteSubscriptionResponse, crate::Error> {
-        self.client.execute_body(self.request()).await
+    ) -> qikberry_runtime::client::Sending<SubscriptionsDeleteSubscriptionResponse> {
+        self.client.send_body(Ok(self.request()))
     }
 }
 ///What the spec says about `subscriptions_delete_subscription` (see [`crate::request::Operation`]).
@@ -162,11 +162,11 @@ impl GetSubscription {
             format!("developer/subscriptions/{p0}"),
         )
     }
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
         self,
-    ) -> Result<SubscriptionsGetSubscriptionResponse, crate::Error> {
-        self.client.execute_body(self.request()).await
+    ) -> qikberry_runtime::client::Sending<SubscriptionsGetSubscriptionResponse> {
+        self.client.send_body(Ok(self.request()))
     }
 }
 ///What the spec says about `subscriptions_get_subscription` (see [`crate::request::Operation`]).
@@ -202,11 +202,11 @@ impl ListSubscriptions {
             )
             .query_opt("page", page)
     }
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
         self,
-    ) -> Result<SubscriptionsListSubscriptionsResponse, crate::Error> {
-        self.client.execute_body(self.request(self.page)).await
+    ) -> qikberry_runtime::client::Sending<SubscriptionsListSubscriptionsResponse> {
+        self.client.send_body(Ok(self.request(self.page)))
     }
     /// Streams every item of every page, fetching the next page lazily (starting at
     /// the page set with `page`, else 1).

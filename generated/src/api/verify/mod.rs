@@ -332,9 +332,11 @@ impl AddProfileChannels {
                 .body(crate::request::Body::json(&self.body)?),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<VerifyAddProfileChannelsResponse, crate::Error> {
-        self.client.execute_body(self.request()?).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> qikberry_runtime::client::Sending<VerifyAddProfileChannelsResponse> {
+        self.client.send_body(self.request())
     }
 }
 ///What the spec says about `verify_add_profile_channels` (see [`crate::request::Operation`]).
@@ -360,9 +362,9 @@ impl CancelOtp {
             format!("verify/cancel/{p0}"),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<VerifyCancelOtpResponse, crate::Error> {
-        self.client.execute_body(self.request()).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(self) -> qikberry_runtime::client::Sending<VerifyCancelOtpResponse> {
+        self.client.send_body(Ok(self.request()))
     }
 }
 ///What the spec says about `verify_cancel_otp` (see [`crate::request::Operation`]).
@@ -395,9 +397,9 @@ impl CheckOtp {
             format!("verify/check/{p0}/{p1}"),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<VerifyCheckOtpResponse, crate::Error> {
-        self.client.execute_body(self.request()).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(self) -> qikberry_runtime::client::Sending<VerifyCheckOtpResponse> {
+        self.client.send_body(Ok(self.request()))
     }
 }
 impl std::fmt::Debug for CheckOtp {
@@ -442,9 +444,9 @@ impl CreateProfile {
                 .body(crate::request::Body::json(&self.body)?),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<VerifyCreateProfileResponse, crate::Error> {
-        self.client.execute_body(self.request()?).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(self) -> qikberry_runtime::client::Sending<VerifyCreateProfileResponse> {
+        self.client.send_body(self.request())
     }
 }
 ///What the spec says about `verify_create_profile` (see [`crate::request::Operation`]).
@@ -472,9 +474,9 @@ impl DeleteProfile {
             format!("verify/profiles/{p0}"),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<VerifyDeleteProfileResponse, crate::Error> {
-        self.client.execute_body(self.request()).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(self) -> qikberry_runtime::client::Sending<VerifyDeleteProfileResponse> {
+        self.client.send_body(Ok(self.request()))
     }
 }
 ///What the spec says about `verify_delete_profile` (see [`crate::request::Operation`]).
@@ -504,9 +506,11 @@ impl DeleteProfileChannel {
             format!("verify/profiles/{p0}/channels/{p1}"),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<VerifyDeleteProfileChannelResponse, crate::Error> {
-        self.client.execute_body(self.request()).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> qikberry_runtime::client::Sending<VerifyDeleteProfileChannelResponse> {
+        self.client.send_body(Ok(self.request()))
     }
 }
 ///What the spec says about `verify_delete_profile_channel` (see [`crate::request::Operation`]).
@@ -534,9 +538,9 @@ impl GetProfile {
             format!("verify/profiles/{p0}"),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<VerifyGetProfileResponse, crate::Error> {
-        self.client.execute_body(self.request()).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(self) -> qikberry_runtime::client::Sending<VerifyGetProfileResponse> {
+        self.client.send_body(Ok(self.request()))
     }
 }
 ///What the spec says about `verify_get_profile` (see [`crate::request::Operation`]).
@@ -583,9 +587,9 @@ impl ListProfiles {
             .query_opt("filter[status]", self.filter.status.as_ref())
             .query_opt("page", page)
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<VerifyListProfilesResponse, crate::Error> {
-        self.client.execute_body(self.request(self.page)).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(self) -> qikberry_runtime::client::Sending<VerifyListProfilesResponse> {
+        self.client.send_body(Ok(self.request(self.page)))
     }
     /// Streams every item of every page, fetching the next page lazily (starting at
     /// the page set with `page`, else 1).
@@ -639,9 +643,9 @@ impl SearchOtp {
             format!("verify/search/{p0}"),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<VerifySearchOtpResponse, crate::Error> {
-        self.client.execute_body(self.request()).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(self) -> qikberry_runtime::client::Sending<VerifySearchOtpResponse> {
+        self.client.send_body(Ok(self.request()))
     }
 }
 ///What the spec says about `verify_search_otp` (see [`crate::request::Operation`]).
@@ -674,9 +678,9 @@ impl SendOtp {
                 .body(crate::request::Body::json(&self.body)?),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<VerifySendOtpResponse, crate::Error> {
-        self.client.execute_body(self.request()?).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(self) -> qikberry_runtime::client::Sending<VerifySendOtpResponse> {
+        self.client.send_body(self.request())
     }
 }
 ///What the spec says about `verify_send_otp` (see [`crate::request::Operation`]).
@@ -707,9 +711,11 @@ impl SendProfileOtp {
                 .body(crate::request::Body::json(&self.body)?),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<VerifySendProfileOtpResponse, crate::Error> {
-        self.client.execute_body(self.request()?).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> qikberry_runtime::client::Sending<VerifySendProfileOtpResponse> {
+        self.client.send_body(self.request())
     }
 }
 ///What the spec says about `verify_send_profile_otp` (see [`crate::request::Operation`]).
@@ -742,9 +748,9 @@ impl UpdateProfile {
                 .body(crate::request::Body::json(&self.body)?),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<VerifyUpdateProfileResponse, crate::Error> {
-        self.client.execute_body(self.request()?).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(self) -> qikberry_runtime::client::Sending<VerifyUpdateProfileResponse> {
+        self.client.send_body(self.request())
     }
 }
 ///What the spec says about `verify_update_profile` (see [`crate::request::Operation`]).
@@ -776,11 +782,11 @@ impl UpdateProfileChannels {
                 .body(crate::request::Body::json(&self.body)?),
         )
     }
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
         self,
-    ) -> Result<VerifyUpdateProfileChannelsResponse, crate::Error> {
-        self.client.execute_body(self.request()?).await
+    ) -> qikberry_runtime::client::Sending<VerifyUpdateProfileChannelsResponse> {
+        self.client.send_body(self.request())
     }
 }
 ///What the spec says about `verify_update_profile_channels` (see [`crate::request::Operation`]).

@@ -297,9 +297,11 @@ impl CleanUnsubscribers {
             "viber/suppressions/unsubscribers".to_string(),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<ViberCleanUnsubscribersResponse, crate::Error> {
-        self.client.execute_body(self.request()).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> qikberry_runtime::client::Sending<ViberCleanUnsubscribersResponse> {
+        self.client.send_body(Ok(self.request()))
     }
 }
 ///What the spec says about `viber_clean_unsubscribers` (see [`crate::request::Operation`]).
@@ -327,9 +329,9 @@ impl CreateTemplate {
                 .body(crate::request::Body::json(&self.body)?),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<ViberCreateTemplateResponse, crate::Error> {
-        self.client.execute_body(self.request()?).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(self) -> qikberry_runtime::client::Sending<ViberCreateTemplateResponse> {
+        self.client.send_body(self.request())
     }
 }
 ///What the spec says about `viber_create_template` (see [`crate::request::Operation`]).
@@ -357,9 +359,11 @@ impl CreateUnsubscriber {
                 .body(crate::request::Body::json(&self.body)?),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<ViberCreateUnsubscriberResponse, crate::Error> {
-        self.client.execute_body(self.request()?).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> qikberry_runtime::client::Sending<ViberCreateUnsubscriberResponse> {
+        self.client.send_body(self.request())
     }
 }
 ///What the spec says about `viber_create_unsubscriber` (see [`crate::request::Operation`]).
@@ -385,9 +389,9 @@ impl DeleteTemplate {
             format!("viber/templates/{p0}"),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<ViberDeleteTemplateResponse, crate::Error> {
-        self.client.execute_body(self.request()).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(self) -> qikberry_runtime::client::Sending<ViberDeleteTemplateResponse> {
+        self.client.send_body(Ok(self.request()))
     }
 }
 ///What the spec says about `viber_delete_template` (see [`crate::request::Operation`]).
@@ -413,9 +417,11 @@ impl DeleteUnsubscriber {
             format!("viber/suppressions/unsubscribers/{p0}"),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<ViberDeleteUnsubscriberResponse, crate::Error> {
-        self.client.execute_body(self.request()).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> qikberry_runtime::client::Sending<ViberDeleteUnsubscriberResponse> {
+        self.client.send_body(Ok(self.request()))
     }
 }
 ///What the spec says about `viber_delete_unsubscriber` (see [`crate::request::Operation`]).
@@ -456,9 +462,11 @@ impl GetMessageStatus {
                 self.mobile.as_ref().map(|v| v.digits_for("mobile")),
             )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<ViberGetMessageStatusResponse, crate::Error> {
-        self.client.execute_body(self.request()).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> qikberry_runtime::client::Sending<ViberGetMessageStatusResponse> {
+        self.client.send_body(Ok(self.request()))
     }
 }
 ///What the spec says about `viber_get_message_status` (see [`crate::request::Operation`]).
@@ -489,9 +497,9 @@ impl GetTemplate {
             format!("viber/templates/{p0}"),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<ViberGetTemplateResponse, crate::Error> {
-        self.client.execute_body(self.request()).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(self) -> qikberry_runtime::client::Sending<ViberGetTemplateResponse> {
+        self.client.send_body(Ok(self.request()))
     }
 }
 ///What the spec says about `viber_get_template` (see [`crate::request::Operation`]).
@@ -522,9 +530,11 @@ impl GetUnsubscriber {
             format!("viber/suppressions/unsubscribers/{p0}"),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<ViberGetUnsubscriberResponse, crate::Error> {
-        self.client.execute_body(self.request()).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> qikberry_runtime::client::Sending<ViberGetUnsubscriberResponse> {
+        self.client.send_body(Ok(self.request()))
     }
 }
 ///What the spec says about `viber_get_unsubscriber` (see [`crate::request::Operation`]).
@@ -553,13 +563,15 @@ impl ImportUnsubscribers {
             "viber/suppressions/unsubscribers/import".to_string(),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<ViberImportUnsubscribersResponse, crate::Error> {
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> qikberry_runtime::client::Sending<ViberImportUnsubscribersResponse> {
         let req = self.request();
         let mut parts = Vec::new();
         crate::api::support::file_part(&mut parts, "file", Some(self.file));
         let req = req.body(crate::request::Body::Multipart(parts));
-        self.client.execute_body(req).await
+        self.client.send_body(Ok(req))
     }
 }
 ///What the spec says about `viber_import_unsubscribers` (see [`crate::request::Operation`]).
@@ -600,9 +612,9 @@ impl ListPricing {
             .query_opt("filter[status]", self.filter.status.as_ref())
             .query_opt("page", page)
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<ViberListPricingResponse, crate::Error> {
-        self.client.execute_body(self.request(self.page)).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(self) -> qikberry_runtime::client::Sending<ViberListPricingResponse> {
+        self.client.send_body(Ok(self.request(self.page)))
     }
     /// Streams every item of every page, fetching the next page lazily (starting at
     /// the page set with `page`, else 1).
@@ -671,9 +683,9 @@ impl ListTemplates {
             .query_opt("filter[status]", self.filter.status.as_ref())
             .query_opt("page", page)
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<ViberListTemplatesResponse, crate::Error> {
-        self.client.execute_body(self.request(self.page)).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(self) -> qikberry_runtime::client::Sending<ViberListTemplatesResponse> {
+        self.client.send_body(Ok(self.request(self.page)))
     }
     /// Streams every item of every page, fetching the next page lazily (starting at
     /// the page set with `page`, else 1).
@@ -732,9 +744,11 @@ impl ListUnsubscribers {
             )
             .query_opt("page", page)
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<ViberListUnsubscribersResponse, crate::Error> {
-        self.client.execute_body(self.request(self.page)).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> qikberry_runtime::client::Sending<ViberListUnsubscribersResponse> {
+        self.client.send_body(Ok(self.request(self.page)))
     }
     /// Streams every item of every page, fetching the next page lazily (starting at
     /// the page set with `page`, else 1).
@@ -792,9 +806,9 @@ impl SendMessage {
                 .body(crate::request::Body::json(&self.body)?),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<ViberSendMessageResponse, crate::Error> {
-        self.client.execute_body(self.request()?).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(self) -> qikberry_runtime::client::Sending<ViberSendMessageResponse> {
+        self.client.send_body(self.request())
     }
 }
 ///What the spec says about `viber_send_message` (see [`crate::request::Operation`]).
@@ -822,9 +836,9 @@ impl SendTemplate {
                 .body(crate::request::Body::json(&self.body)?),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<ViberSendTemplateResponse, crate::Error> {
-        self.client.execute_body(self.request()?).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(self) -> qikberry_runtime::client::Sending<ViberSendTemplateResponse> {
+        self.client.send_body(self.request())
     }
 }
 ///What the spec says about `viber_send_template` (see [`crate::request::Operation`]).
@@ -854,9 +868,9 @@ impl UpdateTemplate {
                 .body(crate::request::Body::json(&self.body)?),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<ViberUpdateTemplateResponse, crate::Error> {
-        self.client.execute_body(self.request()?).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(self) -> qikberry_runtime::client::Sending<ViberUpdateTemplateResponse> {
+        self.client.send_body(self.request())
     }
 }
 ///What the spec says about `viber_update_template` (see [`crate::request::Operation`]).
@@ -886,9 +900,11 @@ impl UpdateUnsubscriber {
                 .body(crate::request::Body::json(&self.body)?),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<ViberUpdateUnsubscriberResponse, crate::Error> {
-        self.client.execute_body(self.request()?).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> qikberry_runtime::client::Sending<ViberUpdateUnsubscriberResponse> {
+        self.client.send_body(self.request())
     }
 }
 ///What the spec says about `viber_update_unsubscriber` (see [`crate::request::Operation`]).

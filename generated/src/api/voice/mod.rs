@@ -298,9 +298,11 @@ impl CleanUnsubscribers {
             "outgoing/suppressions/unsubscribers".to_string(),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<VoiceCleanUnsubscribersResponse, crate::Error> {
-        self.client.execute_body(self.request()).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> qikberry_runtime::client::Sending<VoiceCleanUnsubscribersResponse> {
+        self.client.send_body(Ok(self.request()))
     }
 }
 ///What the spec says about `voice_clean_unsubscribers` (see [`crate::request::Operation`]).
@@ -330,9 +332,11 @@ impl CreateBulkCalls {
                 .body(crate::request::Body::json(&self.body)?),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<VoiceCreateBulkCallsResponse, crate::Error> {
-        self.client.execute_body(self.request()?).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> qikberry_runtime::client::Sending<VoiceCreateBulkCallsResponse> {
+        self.client.send_body(self.request())
     }
 }
 ///What the spec says about `voice_create_bulk_calls` (see [`crate::request::Operation`]).
@@ -360,9 +364,9 @@ impl CreateCall {
                 .body(crate::request::Body::json(&self.body)?),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<VoiceCreateCallResponse, crate::Error> {
-        self.client.execute_body(self.request()?).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(self) -> qikberry_runtime::client::Sending<VoiceCreateCallResponse> {
+        self.client.send_body(self.request())
     }
 }
 ///What the spec says about `voice_create_call` (see [`crate::request::Operation`]).
@@ -390,9 +394,11 @@ impl CreateClickToCall {
                 .body(crate::request::Body::json(&self.body)?),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<VoiceCreateClickToCallResponse, crate::Error> {
-        self.client.execute_body(self.request()?).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> qikberry_runtime::client::Sending<VoiceCreateClickToCallResponse> {
+        self.client.send_body(self.request())
     }
 }
 ///What the spec says about `voice_create_click_to_call` (see [`crate::request::Operation`]).
@@ -422,14 +428,14 @@ impl CreateSound {
             "voice/sounds".to_string(),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<VoiceCreateSoundResponse, crate::Error> {
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(self) -> qikberry_runtime::client::Sending<VoiceCreateSoundResponse> {
         let req = self.request();
         let mut parts = Vec::new();
         crate::api::support::file_part(&mut parts, "audio", Some(self.audio));
         crate::api::support::text_part(&mut parts, "name", self.name.as_ref());
         let req = req.body(crate::request::Body::Multipart(parts));
-        self.client.execute_body(req).await
+        self.client.send_body(Ok(req))
     }
 }
 ///What the spec says about `voice_create_sound` (see [`crate::request::Operation`]).
@@ -457,9 +463,9 @@ impl CreateTtsCall {
                 .body(crate::request::Body::json(&self.body)?),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<VoiceCreateTtsCallResponse, crate::Error> {
-        self.client.execute_body(self.request()?).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(self) -> qikberry_runtime::client::Sending<VoiceCreateTtsCallResponse> {
+        self.client.send_body(self.request())
     }
 }
 ///What the spec says about `voice_create_tts_call` (see [`crate::request::Operation`]).
@@ -487,9 +493,11 @@ impl CreateUnsubscriber {
                 .body(crate::request::Body::json(&self.body)?),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<VoiceCreateUnsubscriberResponse, crate::Error> {
-        self.client.execute_body(self.request()?).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> qikberry_runtime::client::Sending<VoiceCreateUnsubscriberResponse> {
+        self.client.send_body(self.request())
     }
 }
 ///What the spec says about `voice_create_unsubscriber` (see [`crate::request::Operation`]).
@@ -515,9 +523,11 @@ impl DeleteUnsubscriber {
             format!("outgoing/suppressions/unsubscribers/{p0}"),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<VoiceDeleteUnsubscriberResponse, crate::Error> {
-        self.client.execute_body(self.request()).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> qikberry_runtime::client::Sending<VoiceDeleteUnsubscriberResponse> {
+        self.client.send_body(Ok(self.request()))
     }
 }
 ///What the spec says about `voice_delete_unsubscriber` (see [`crate::request::Operation`]).
@@ -554,9 +564,9 @@ impl GetCallStatus {
                 self.filter.mobile.as_ref().map(|v| v.digits_for("mobile")),
             )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<VoiceGetCallStatusResponse, crate::Error> {
-        self.client.execute_body(self.request()).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(self) -> qikberry_runtime::client::Sending<VoiceGetCallStatusResponse> {
+        self.client.send_body(Ok(self.request()))
     }
 }
 ///What the spec says about `voice_get_call_status` (see [`crate::request::Operation`]).
@@ -587,9 +597,11 @@ impl GetUnsubscriber {
             format!("outgoing/suppressions/unsubscribers/{p0}"),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<VoiceGetUnsubscriberResponse, crate::Error> {
-        self.client.execute_body(self.request()).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> qikberry_runtime::client::Sending<VoiceGetUnsubscriberResponse> {
+        self.client.send_body(Ok(self.request()))
     }
 }
 ///What the spec says about `voice_get_unsubscriber` (see [`crate::request::Operation`]).
@@ -618,13 +630,15 @@ impl ImportUnsubscribers {
             "outgoing/suppressions/unsubscribers/import".to_string(),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<VoiceImportUnsubscribersResponse, crate::Error> {
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> qikberry_runtime::client::Sending<VoiceImportUnsubscribersResponse> {
         let req = self.request();
         let mut parts = Vec::new();
         crate::api::support::file_part(&mut parts, "file", Some(self.file));
         let req = req.body(crate::request::Body::Multipart(parts));
-        self.client.execute_body(req).await
+        self.client.send_body(Ok(req))
     }
 }
 ///What the spec says about `voice_import_unsubscribers` (see [`crate::request::Operation`]).
@@ -662,9 +676,9 @@ impl ListCallLogs {
             .query_opt("datetime[end_at]", self.filter.datetime_end_at.as_ref())
             .query_opt("page", page)
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<VoiceListCallLogsResponse, crate::Error> {
-        self.client.execute_body(self.request(self.page)).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(self) -> qikberry_runtime::client::Sending<VoiceListCallLogsResponse> {
+        self.client.send_body(Ok(self.request(self.page)))
     }
     /// Streams every item of every page, fetching the next page lazily (starting at
     /// the page set with `page`, else 1).
@@ -733,9 +747,9 @@ impl ListPricing {
             .query_opt("filter[status]", self.filter.status.as_ref())
             .query_opt("page", page)
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<VoiceListPricingResponse, crate::Error> {
-        self.client.execute_body(self.request(self.page)).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(self) -> qikberry_runtime::client::Sending<VoiceListPricingResponse> {
+        self.client.send_body(Ok(self.request(self.page)))
     }
     /// Streams every item of every page, fetching the next page lazily (starting at
     /// the page set with `page`, else 1).
@@ -804,9 +818,9 @@ impl ListRecordings {
             )
             .query_opt("page", page)
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<VoiceListRecordingsResponse, crate::Error> {
-        self.client.execute_body(self.request(self.page)).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(self) -> qikberry_runtime::client::Sending<VoiceListRecordingsResponse> {
+        self.client.send_body(Ok(self.request(self.page)))
     }
     /// Streams every item of every page, fetching the next page lazily (starting at
     /// the page set with `page`, else 1).
@@ -879,9 +893,11 @@ impl ListUnsubscribers {
             .query_opt("filter[value]", self.filter.value.as_ref())
             .query_opt("page", page)
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<VoiceListUnsubscribersResponse, crate::Error> {
-        self.client.execute_body(self.request(self.page)).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> qikberry_runtime::client::Sending<VoiceListUnsubscribersResponse> {
+        self.client.send_body(Ok(self.request(self.page)))
     }
     /// Streams every item of every page, fetching the next page lazily (starting at
     /// the page set with `page`, else 1).
@@ -941,9 +957,11 @@ impl UpdateUnsubscriber {
                 .body(crate::request::Body::json(&self.body)?),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<VoiceUpdateUnsubscriberResponse, crate::Error> {
-        self.client.execute_body(self.request()?).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> qikberry_runtime::client::Sending<VoiceUpdateUnsubscriberResponse> {
+        self.client.send_body(self.request())
     }
 }
 ///What the spec says about `voice_update_unsubscriber` (see [`crate::request::Operation`]).

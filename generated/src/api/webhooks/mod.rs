@@ -119,9 +119,11 @@ impl CreateWebhook {
                 .body(crate::request::Body::json(&self.body)?),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<WebhooksCreateWebhookResponse, crate::Error> {
-        self.client.execute_body(self.request()?).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> qikberry_runtime::client::Sending<WebhooksCreateWebhookResponse> {
+        self.client.send_body(self.request())
     }
 }
 ///What the spec says about `webhooks_create_webhook` (see [`crate::request::Operation`]).
@@ -148,9 +150,11 @@ impl DeleteWebhook {
             format!("developer/webhooks/{p0}"),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<WebhooksDeleteWebhookResponse, crate::Error> {
-        self.client.execute_body(self.request()).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> qikberry_runtime::client::Sending<WebhooksDeleteWebhookResponse> {
+        self.client.send_body(Ok(self.request()))
     }
 }
 ///What the spec says about `webhooks_delete_webhook` (see [`crate::request::Operation`]).
@@ -176,9 +180,9 @@ impl GetWebhook {
             format!("developer/webhooks/{p0}"),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<WebhooksGetWebhookResponse, crate::Error> {
-        self.client.execute_body(self.request()).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(self) -> qikberry_runtime::client::Sending<WebhooksGetWebhookResponse> {
+        self.client.send_body(Ok(self.request()))
     }
 }
 ///What the spec says about `webhooks_get_webhook` (see [`crate::request::Operation`]).
@@ -222,9 +226,11 @@ impl ListWebhooks {
             .query_opt("filter[name]", self.filter.name.as_ref())
             .query_opt("page", page)
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<WebhooksListWebhooksResponse, crate::Error> {
-        self.client.execute_body(self.request(self.page)).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> qikberry_runtime::client::Sending<WebhooksListWebhooksResponse> {
+        self.client.send_body(Ok(self.request(self.page)))
     }
     /// Streams every item of every page, fetching the next page lazily (starting at
     /// the page set with `page`, else 1).
@@ -283,9 +289,11 @@ impl UpdateWebhook {
                 .body(crate::request::Body::json(&self.body)?),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<WebhooksUpdateWebhookResponse, crate::Error> {
-        self.client.execute_body(self.request()?).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> qikberry_runtime::client::Sending<WebhooksUpdateWebhookResponse> {
+        self.client.send_body(self.request())
     }
 }
 ///What the spec says about `webhooks_update_webhook` (see [`crate::request::Operation`]).

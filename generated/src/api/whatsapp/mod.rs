@@ -263,9 +263,11 @@ impl CleanUnsubscribers {
             "whatsapp/suppressions/unsubscribers".to_string(),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<WhatsappCleanUnsubscribersResponse, crate::Error> {
-        self.client.execute_body(self.request()).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> qikberry_runtime::client::Sending<WhatsappCleanUnsubscribersResponse> {
+        self.client.send_body(Ok(self.request()))
     }
 }
 ///What the spec says about `whatsapp_clean_unsubscribers` (see [`crate::request::Operation`]).
@@ -293,9 +295,11 @@ impl CreateTemplate {
                 .body(crate::request::Body::json(&self.body)?),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<WhatsappCreateTemplateResponse, crate::Error> {
-        self.client.execute_body(self.request()?).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> qikberry_runtime::client::Sending<WhatsappCreateTemplateResponse> {
+        self.client.send_body(self.request())
     }
 }
 ///What the spec says about `whatsapp_create_template` (see [`crate::request::Operation`]).
@@ -323,9 +327,11 @@ impl CreateUnsubscriber {
                 .body(crate::request::Body::json(&self.body)?),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<WhatsappCreateUnsubscriberResponse, crate::Error> {
-        self.client.execute_body(self.request()?).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> qikberry_runtime::client::Sending<WhatsappCreateUnsubscriberResponse> {
+        self.client.send_body(self.request())
     }
 }
 ///What the spec says about `whatsapp_create_unsubscriber` (see [`crate::request::Operation`]).
@@ -351,9 +357,11 @@ impl DeleteTemplate {
             format!("whatsapp/templates/{p0}"),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<WhatsappDeleteTemplateResponse, crate::Error> {
-        self.client.execute_body(self.request()).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> qikberry_runtime::client::Sending<WhatsappDeleteTemplateResponse> {
+        self.client.send_body(Ok(self.request()))
     }
 }
 ///What the spec says about `whatsapp_delete_template` (see [`crate::request::Operation`]).
@@ -379,9 +387,11 @@ impl DeleteUnsubscriber {
             format!("whatsapp/suppressions/unsubscribers/{p0}"),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<WhatsappDeleteUnsubscriberResponse, crate::Error> {
-        self.client.execute_body(self.request()).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> qikberry_runtime::client::Sending<WhatsappDeleteUnsubscriberResponse> {
+        self.client.send_body(Ok(self.request()))
     }
 }
 ///What the spec says about `whatsapp_delete_unsubscriber` (see [`crate::request::Operation`]).
@@ -422,9 +432,11 @@ impl GetMessageStatus {
                 self.mobile.as_ref().map(|v| v.digits_for("mobile")),
             )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<WhatsappGetMessageStatusResponse, crate::Error> {
-        self.client.execute_body(self.request()).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> qikberry_runtime::client::Sending<WhatsappGetMessageStatusResponse> {
+        self.client.send_body(Ok(self.request()))
     }
 }
 ///What the spec says about `whatsapp_get_message_status` (see [`crate::request::Operation`]).
@@ -455,9 +467,11 @@ impl GetUnsubscriber {
             format!("whatsapp/suppressions/unsubscribers/{p0}"),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<WhatsappGetUnsubscriberResponse, crate::Error> {
-        self.client.execute_body(self.request()).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> qikberry_runtime::client::Sending<WhatsappGetUnsubscriberResponse> {
+        self.client.send_body(Ok(self.request()))
     }
 }
 ///What the spec says about `whatsapp_get_unsubscriber` (see [`crate::request::Operation`]).
@@ -486,15 +500,15 @@ impl ImportUnsubscribers {
             "whatsapp/suppressions/unsubscribers/import".to_string(),
         )
     }
-    /// Sends the request.
-    pub async fn send(
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
         self,
-    ) -> Result<WhatsappImportUnsubscribersResponse, crate::Error> {
+    ) -> qikberry_runtime::client::Sending<WhatsappImportUnsubscribersResponse> {
         let req = self.request();
         let mut parts = Vec::new();
         crate::api::support::file_part(&mut parts, "file", Some(self.file));
         let req = req.body(crate::request::Body::Multipart(parts));
-        self.client.execute_body(req).await
+        self.client.send_body(Ok(req))
     }
 }
 ///What the spec says about `whatsapp_import_unsubscribers` (see [`crate::request::Operation`]).
@@ -535,9 +549,9 @@ impl ListPricing {
             .query_opt("filter[status]", self.filter.status.as_ref())
             .query_opt("page", page)
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<WhatsappListPricingResponse, crate::Error> {
-        self.client.execute_body(self.request(self.page)).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(self) -> qikberry_runtime::client::Sending<WhatsappListPricingResponse> {
+        self.client.send_body(Ok(self.request(self.page)))
     }
     /// Streams every item of every page, fetching the next page lazily (starting at
     /// the page set with `page`, else 1).
@@ -606,9 +620,11 @@ impl ListTemplates {
             .query_opt("filter[status]", self.filter.status.as_ref())
             .query_opt("page", page)
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<WhatsappListTemplatesResponse, crate::Error> {
-        self.client.execute_body(self.request(self.page)).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> qikberry_runtime::client::Sending<WhatsappListTemplatesResponse> {
+        self.client.send_body(Ok(self.request(self.page)))
     }
     /// Streams every item of every page, fetching the next page lazily (starting at
     /// the page set with `page`, else 1).
@@ -683,9 +699,11 @@ impl ListUnsubscribers {
             .query_opt("filter[value]", self.filter.value.as_ref())
             .query_opt("page", page)
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<WhatsappListUnsubscribersResponse, crate::Error> {
-        self.client.execute_body(self.request(self.page)).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> qikberry_runtime::client::Sending<WhatsappListUnsubscribersResponse> {
+        self.client.send_body(Ok(self.request(self.page)))
     }
     /// Streams every item of every page, fetching the next page lazily (starting at
     /// the page set with `page`, else 1).
@@ -743,9 +761,9 @@ impl SendMessage {
                 .body(crate::request::Body::json(&self.body)?),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<WhatsappSendMessageResponse, crate::Error> {
-        self.client.execute_body(self.request()?).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(self) -> qikberry_runtime::client::Sending<WhatsappSendMessageResponse> {
+        self.client.send_body(self.request())
     }
 }
 ///What the spec says about `whatsapp_send_message` (see [`crate::request::Operation`]).
@@ -773,9 +791,11 @@ impl SendTemplate {
                 .body(crate::request::Body::json(&self.body)?),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<WhatsappSendTemplateResponse, crate::Error> {
-        self.client.execute_body(self.request()?).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> qikberry_runtime::client::Sending<WhatsappSendTemplateResponse> {
+        self.client.send_body(self.request())
     }
 }
 ///What the spec says about `whatsapp_send_template` (see [`crate::request::Operation`]).
@@ -805,9 +825,11 @@ impl UpdateUnsubscriber {
                 .body(crate::request::Body::json(&self.body)?),
         )
     }
-    /// Sends the request.
-    pub async fn send(self) -> Result<WhatsappUpdateUnsubscriberResponse, crate::Error> {
-        self.client.execute_body(self.request()?).await
+    /// Sends the request: nothing is sent until the returned future is awaited.
+    pub fn send(
+        self,
+    ) -> qikberry_runtime::client::Sending<WhatsappUpdateUnsubscriberResponse> {
+        self.client.send_body(self.request())
     }
 }
 ///What the spec says about `whatsapp_update_unsubscriber` (see [`crate::request::Operation`]).
