@@ -51,8 +51,9 @@ impl Exchange {
 /// The generated crate implements it for every operation's response type as
 /// `exchange.json()`. The method is not generic, so the type's `Deserialize` (and every nested
 /// model's) is compiled into that crate once, and not again into each crate that awaits a
-/// `.send()` (an `async fn` is compiled where it is polled). [`Client::execute_body`] is the call
-/// that uses it; [`Client::execute`] takes any `DeserializeOwned` type instead.
+/// `.send()` (a future is compiled where it is polled). [`Client::send_body`] (what a generated
+/// `.send()` returns) and [`Client::execute_body`] use it; [`Client::execute`] takes any
+/// `DeserializeOwned` type instead.
 ///
 /// ```
 /// use qikberry_runtime::client::{Exchange, ResponseBody};

@@ -270,7 +270,8 @@ impl Client {
     }
 
     /// [`execute`](Self::execute) for a type whose decoder is compiled where it is defined
-    /// ([`ResponseBody`]): what every generated `.send()` with a JSON response calls.
+    /// ([`ResponseBody`]), as an `async fn`; a generated `.send()` returns the named future of
+    /// [`send_body`](Self::send_body) instead.
     pub async fn execute_body<T: ResponseBody>(&self, req: Request) -> Result<T, Error> {
         T::decode(self.call(req).await?)
     }

@@ -52,8 +52,8 @@
 //! ```
 //!
 //! A [`MapReader`] keeps the first error and reads nothing after it, so a model's body is one
-//! call per member with no `?` (and no drop of every slot read so far) of its own: the derive's
-//! shape costs several times the MIR per field.
+//! call per member with no `?` (and no drop of every slot read so far) of its own: with a `?` per
+//! member, the generated `visit_map`s were twice the MIR (178K lines against 94K for our spec).
 //!
 //! Unlike the derive, a model is read from a map only (a JSON object), never from a sequence.
 
