@@ -1,6 +1,7 @@
 //! The future a generated `.send()` returns (`qikberry::client::Sending`), over real HTTP on
 //! 127.0.0.1: nothing leaves the machine before it is polled, it can be spawned (`Send`,
-//! `'static`) and moved after a poll (`Unpin`), and dropping it unpolled sends nothing.
+//! `'static`) and moved after a poll (`Unpin`), dropping it unpolled sends nothing, and one whose
+//! body cannot be written resolves once, to that error, without a request.
 
 mod support;
 
@@ -56,4 +57,24 @@ async fn a_send_dropped_unpolled_sends_nothing() {
         "a dropped, unpolled send left the machine"
     );
     assert_eq!(server.pending(), 1);
+}
+
+#[tokio::test]
+async fn a_send_whose_body_fails_resolves_once_and_panics_if_polled_again() {
+    let server = TestServer::start().await;
+    let client = server.client(TOKEN);
+    let bad = qikberry::sms::SmsSendDirect::new("QIKBRY", "12ab", "hi", "T");
+    let mut sending = client.sms().send_message(bad).send();
+    let err = (&mut sending)
+        .await
+        .expect_err("a recipient that is not a number");
+    assert!(matches!(err, qikberry::Error::Encode { .. }), "{err:?}");
+    assert!(format!("{sending:?}").contains("done"), "{sending:?}");
+    assert!(server.seen().is_empty(), "a body that failed was sent");
+    let again = tokio::spawn(async move { (&mut sending).await.map(drop) }).await;
+    let panic = again
+        .expect_err("a second poll after completion")
+        .into_panic();
+    let text = panic.downcast_ref::<&str>().copied().unwrap_or_default();
+    assert!(text.contains("polled after it completed"), "{text:?}");
 }

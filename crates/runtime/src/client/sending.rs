@@ -60,20 +60,17 @@ impl<T: ResponseBody> Future for Sending<T> {
     type Output = Result<T, Error>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let exchange = match &mut self.state {
-            State::Calling(call) => match call.as_mut().poll(cx) {
-                Poll::Pending => return Poll::Pending,
-                Poll::Ready(exchange) => exchange,
-            },
-            State::Failed(_) | State::Done => {
-                match std::mem::replace(&mut self.state, State::Done) {
-                    State::Failed(error) => Err(error),
-                    _ => panic!("`Sending` polled after it completed"),
+        match std::mem::replace(&mut self.state, State::Done) {
+            State::Calling(mut call) => match call.as_mut().poll(cx) {
+                Poll::Pending => {
+                    self.state = State::Calling(call);
+                    Poll::Pending
                 }
-            }
-        };
-        self.state = State::Done;
-        Poll::Ready(exchange.and_then(T::decode))
+                Poll::Ready(exchange) => Poll::Ready(exchange.and_then(T::decode)),
+            },
+            State::Failed(error) => Poll::Ready(Err(error)),
+            State::Done => panic!("`Sending` polled after it completed"),
+        }
     }
 }
 
