@@ -1,5 +1,7 @@
-//! Writes `sender1.rs` (the `sender1!` macro: the model's member names, unprefixed) and `many.rs`: 100 models with distinct member names, each with a serde decoder (feature
-//! `serde100`) and a pull decoder (feature `pull100`), so that LLVM cannot fold them together.
+//! Writes `models.rs`: `Sender1` (the member names of `SmsSender`) and 100 models `M0`…`M99`
+//! whose member names carry a prefix, so that LLVM cannot fold their decoders together. Each
+//! model gets a serde decoder and a pull decoder, each behind its feature (`serde1`/`pull1` for
+//! `Sender1`, `serde100`/`pull100` for the hundred).
 
 const KEYS: [&str; 14] = [
     "id",
@@ -18,26 +20,33 @@ const KEYS: [&str; 14] = [
     "updated_at",
 ];
 
+/// The model `name`, its two decoders, and `serde_<fn_name>`/`pull_<fn_name>` reading a page.
+fn model(name: &str, fn_name: &str, prefix: &str, features: [&str; 2]) -> String {
+    let keys: Vec<String> = KEYS.iter().map(|k| format!("\"{prefix}{k}\"")).collect();
+    let keys = keys.join(", ");
+    let [serde, pull] = features;
+    format!(
+        "model!({name});\n\
+         #[cfg(feature = \"{serde}\")] serde_impl!({name}, {keys});\n\
+         /// A page of `{name}` through the serde decoder.\n\
+         #[cfg(feature = \"{serde}\")] pub fn serde_{fn_name}(b: &[u8]) -> Result<Vec<{name}>, serde_json::Error> {{ serde_path(b) }}\n\
+         #[cfg(feature = \"{pull}\")] pull_impl!({name}, {keys});\n\
+         /// A page of `{name}` through the pull decoder.\n\
+         #[cfg(feature = \"{pull}\")] pub fn pull_{fn_name}(b: &[u8]) -> Result<Vec<{name}>, reader::Error> {{ Vec::<{name}>::pull(&mut Reader::new(b)) }}\n"
+    )
+}
+
 fn main() {
-    let mut out = String::new();
+    let mut out = model("Sender1", "sender1", "", ["serde1", "pull1"]);
     for n in 0..100 {
-        let keys: Vec<String> = KEYS.iter().map(|k| format!("\"m{n}_{k}\"")).collect();
-        let keys = keys.join(", ");
-        out += &format!(
-            "model!(M{n});\n\
-             #[cfg(feature = \"serde100\")] serde_impl!(M{n}, {keys});\n\
-             #[cfg(feature = \"serde100\")] pub fn serde_m{n}(b: &[u8]) -> Result<Vec<M{n}>, serde_json::Error> {{ serde_path(b) }}\n\
-             #[cfg(feature = \"pull100\")] pull_impl!(M{n}, {keys});\n\
-             #[cfg(feature = \"pull100\")] pub fn pull_m{n}(b: &[u8]) -> Result<Vec<M{n}>, reader::Error> {{ Vec::<M{n}>::pull(&mut Reader::new(b)) }}\n"
+        out += &model(
+            &format!("M{n}"),
+            &format!("m{n}"),
+            &format!("m{n}_"),
+            ["serde100", "pull100"],
         );
     }
     let dir = std::env::var("OUT_DIR").expect("OUT_DIR");
-    let names: Vec<String> = KEYS.iter().map(|k| format!("\"{k}\"")).collect();
-    let sender1 = format!(
-        "#[allow(unused_macros)]\nmacro_rules! sender1 {{\n    ($m:ident) => {{\n        $m!(Sender1, {});\n    }};\n}}\n",
-        names.join(", ")
-    );
-    std::fs::write(format!("{dir}/sender1.rs"), sender1).expect("sender1.rs");
-    std::fs::write(format!("{dir}/many.rs"), out).expect("many.rs");
+    std::fs::write(format!("{dir}/models.rs"), out).expect("models.rs");
     println!("cargo::rerun-if-changed=build.rs");
 }

@@ -3,13 +3,14 @@
 //! against a prototype pull decoder over a non-generic JSON reader ([`reader`]).
 //!
 //! The model is shaped like `SmsSender`: 14 optional members (strings, integers, a string and an
-//! integer open enum). `build.rs` writes 100 such models with distinct member names, and the
-//! features choose which decoders are compiled (`serde100`, `pull100`); `serde1` and `pull1`
-//! compile one model each way, which `tests/same.rs` checks read alike. The prototype has no
-//! drift notes, no lenient reads and no error pointers: it bounds what a serde-free decoder
-//! could save, it is not one. Commands and figures: BENCHMARKS.md, "The release library
-//! build: what the codecs cost".
-#![allow(dead_code, missing_docs, unused_imports, unused_macros)] // the features choose what is compiled
+//! integer open enum). `build.rs` writes `Sender1` and 100 such models with distinct member
+//! names, and the features choose which decoders are compiled (`serde100`, `pull100`);
+//! `serde1` and `pull1` compile `Sender1` each way, which `tests/same.rs` checks read alike. The
+//! prototype has no drift notes, no lenient reads and no error pointers: it bounds what a
+//! serde-free decoder could save, it is not one. Commands and figures: BENCHMARKS.md, "The
+//! release library build: what the codecs cost".
+// The features choose what is compiled.
+#![allow(dead_code, missing_docs, unused_imports, unused_macros)]
 pub mod reader;
 use qikberry::sms::{SmsSendScheduledType, SmsSenderStatus};
 use reader::{Pull, Reader, slot};
@@ -158,33 +159,10 @@ macro_rules! pull_impl {
     };
 }
 
-model!(Sender1);
-
 /// The client's decode path: plain `serde_json` through the drift tracker's wrappers.
 fn serde_path<T: serde::de::DeserializeOwned>(b: &[u8]) -> Result<T, serde_json::Error> {
     qikberry_runtime::drift::track::decode_plain(serde_json::de::SliceRead::new(b))
 }
 
-// `sender1!($m)` invokes `$m!(Sender1, <the 14 member names>)` (written by `build.rs`).
-include!(concat!(env!("OUT_DIR"), "/sender1.rs"));
-
-#[cfg(feature = "serde1")]
-sender1!(serde_impl);
-/// A page of `Sender1` through the serde decoder.
-#[cfg(feature = "serde1")]
-pub fn serde1(b: &[u8]) -> Result<Vec<Sender1>, serde_json::Error> {
-    serde_path(b)
-}
-#[cfg(feature = "pull1")]
-sender1!(pull_impl);
-/// A page of `Sender1` through the pull decoder.
-#[cfg(feature = "pull1")]
-pub fn pull1(b: &[u8]) -> Result<Vec<Sender1>, reader::Error> {
-    Vec::<Sender1>::pull(&mut Reader::new(b))
-}
-
-/// The 100 models of `build.rs`.
-pub mod many {
-    use super::*;
-    include!(concat!(env!("OUT_DIR"), "/many.rs"));
-}
+// `Sender1` and the 100 models, with their decoders (written by `build.rs`).
+include!(concat!(env!("OUT_DIR"), "/models.rs"));

@@ -5,8 +5,8 @@
 fn both_decoders_read_the_same() {
     let body = br#"[{"id":"1","name":"QIKBRY","service":"U","entity_name":"E","entity_id":"11","header_id":"h","iso":"IN","message":"m\"x","document":null,"is_open":1,"purpose":2,"status":1,"created_at":"2024-01-01","updated_at":"2024-01-02","extra":{"a":[1,2,{"b":"c"}]}},
       {"id":"2","status":3,"service":"Z"}, {}]"#;
-    let a = decoder_size::serde1(body).unwrap();
-    let b = decoder_size::pull1(body).unwrap();
+    let a = decoder_size::serde_sender1(body).unwrap();
+    let b = decoder_size::pull_sender1(body).unwrap();
     assert_eq!(format!("{a:?}"), format!("{b:?}"));
     assert_eq!(a.len(), 3);
     println!("{a:?}");
